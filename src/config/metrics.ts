@@ -1,0 +1,68 @@
+/**
+ * The metric registry: every metric name perfgate reports or gates on, its unit kind and which direction is
+ * better. Config validation, threshold parsing, comparison and report formatting all read from here.
+ *
+ * Base units (what report.json stores):
+ *   duration  microseconds
+ *   size      bytes
+ *   byterate  bytes per second
+ *   ratio     fraction 0..1 (written as a % in configs and reports)
+ *   cpu       percent of one core (150 = one and a half cores)
+ *   count     plain number
+ *   rate      per second (requests/s)
+ */
+export type MetricKind = 'duration' | 'size' | 'byterate' | 'ratio' | 'cpu' | 'count' | 'rate'
+export type Better = 'lower' | 'higher' | 'none'
+
+export interface MetricInfo {
+  name: string
+  kind: MetricKind
+  better: Better
+  description: string
+}
+
+const m = (name: string, kind: MetricKind, better: Better, description: string): MetricInfo => ({
+  name,
+  kind,
+  better,
+  description
+})
+
+export const LATENCY_PERCENTILES = ['p50', 'p75', 'p90', 'p95', 'p99', 'p99.9'] as const
+
+export const METRICS: readonly MetricInfo[] = [
+  m('latency.min', 'duration', 'lower', 'fastest 2xx response'),
+  m('latency.mean', 'duration', 'lower', 'mean 2xx latency'),
+  m('latency.stddev', 'duration', 'lower', 'standard deviation of 2xx latency'),
+  ...LATENCY_PERCENTILES.map(p => m(`latency.${p}`, 'duration', 'lower', `${p.slice(1)}th percentile of 2xx latency`)),
+  m('latency.max', 'duration', 'lower', 'slowest 2xx response'),
+  m('throughput.rps', 'rate', 'higher', 'completed requests per second (all statuses)'),
+  m('throughput.bytes', 'byterate', 'higher', 'response bytes per second'),
+  m('requests.total', 'count', 'higher', 'responses received during the measured window'),
+  m('errors.rate', 'ratio', 'lower', 'share of requests that failed (connect, timeout, reset, 4xx, 5xx)'),
+  m('errors.total', 'count', 'lower', 'failed requests of every kind'),
+  m('errors.connect', 'count', 'lower', 'connection errors (refused, unreachable)'),
+  m('errors.timeout', 'count', 'lower', 'requests that timed out'),
+  m('errors.reset', 'count', 'lower', 'connections reset or closed mid-request'),
+  m('status.4xx', 'count', 'lower', 'responses with a 4xx status'),
+  m('status.5xx', 'count', 'lower', 'responses with a 5xx status'),
+  m('server.cpu.mean', 'cpu', 'lower', "mean CPU of the service's process tree, % of one core"),
+  m('server.cpu.peak', 'cpu', 'lower', "peak CPU of the service's process tree, % of one core"),
+  m('server.cpu.per_request', 'duration', 'lower', 'server CPU time per completed request'),
+  m('server.rss.peak', 'size', 'lower', "peak resident memory of the service's process tree"),
+  m('server.fds.peak', 'count', 'lower', "peak open file descriptors of the service's process tree"),
+  m('generator.cpu', 'cpu', 'lower', "the load generator's own CPU, % of one core"),
+  m('generator.lag', 'duration', 'lower', 'how far the load generator fell behind its schedule (p99)'),
+  m('sweep.optimal_connections', 'count', 'higher', 'connections at the knee of throughput vs p99'),
+  m('stress.breaking_point.connections', 'count', 'higher', 'highest sustainable connections before breaking'),
+  m('stress.breaking_point.rps', 'rate', 'higher', 'highest sustainable throughput before breaking'),
+  m('soak.drift', 'ratio', 'lower', 'relative drift of p99 / RSS from the first to the last soak window')
+]
+
+const BY_NAME = new Map(METRICS.map(info => [info.name, info]))
+
+export function metricInfo(name: string): MetricInfo | undefined {
+  return BY_NAME.get(name)
+}
+
+export const METRIC_NAMES: readonly string[] = METRICS.map(info => info.name)

@@ -1,0 +1,125 @@
+/**
+ * The resolved configuration: what the rest of perfgate sees after loading, validation and defaults.
+ * Every value is complete and in base units (milliseconds for durations of the run itself, metric base units
+ * for limits, see metrics.ts). The raw file shape is described by schema/perfgate.schema.json.
+ */
+export type Severity = 'fail' | 'warn'
+export type Comparator = '<' | '<=' | '>' | '>='
+
+/** Where a value came from in the YAML file, for messages and annotations (1-based line and column). */
+export interface SourceRef {
+  file: string
+  line: number
+  col: number
+}
+
+export interface ThresholdCheck {
+  metric: string
+  op: Comparator
+  /** the limit, in the metric's base unit */
+  value: number
+  /** the expression as the user wrote it, e.g. "< 50ms" */
+  expression: string
+  severity: Severity
+  source?: SourceRef
+}
+
+export interface RegressionCheck {
+  metric: string
+  /** 'rise': the metric may rise by at most `tolerance`; 'fall': it may fall by at most `tolerance` */
+  direction: 'rise' | 'fall'
+  /** a fraction: "+20%" -> 0.2 */
+  tolerance: number
+  expression: string
+  severity: Severity
+  source?: SourceRef
+}
+
+export interface RequestSpec {
+  method: string
+  url: string
+  headers: Record<string, string>
+  /** serialised body (JSON bodies are stringified and get a content-type unless one is set); may hold {{seq}} */
+  body?: string
+}
+
+export interface ClosedLoad {
+  mode: 'closed'
+  connections: number
+  durationMs: number
+  warmupMs: number
+  /** per-request timeout */
+  timeoutMs: number
+}
+
+export interface RateLoad {
+  mode: 'rate'
+  /** requests per second */
+  rate: number
+  /** upper bound of requests in flight; more would mean the generator falls behind */
+  connections: number
+  durationMs: number
+  warmupMs: number
+  timeoutMs: number
+}
+
+export type LoadSpec = ClosedLoad | RateLoad
+
+export interface Scenario {
+  name: string
+  request: RequestSpec
+  load: LoadSpec
+  thresholds: ThresholdCheck[]
+  regression: RegressionCheck[]
+  /** fewer completed requests than this makes the measurement errored */
+  minRequests: number
+  /** an error rate above this makes the measurement errored (a fraction) */
+  maxErrorRate: number
+  source?: SourceRef
+}
+
+export type ReadyProbe =
+  | { kind: 'http'; url: string; timeoutMs: number; intervalMs: number }
+  | { kind: 'tcp'; host: string; port: number; timeoutMs: number; intervalMs: number }
+  | { kind: 'log'; pattern: string; timeoutMs: number }
+
+export interface ServiceSpec {
+  command: string
+  build?: string
+  /** working directory, resolved against the config file's directory */
+  cwd: string
+  env: Record<string, string>
+  ready: ReadyProbe
+  /** the URL checked before spawning: if it already answers, the port is taken */
+  preflightUrl?: string
+  shutdownTimeoutMs: number
+}
+
+export interface CompareSpec {
+  mode: 'interleaved' | 'stored'
+  rounds: { min: number; max: number }
+  budgetMs: number
+  /** confirm a failing verdict with extra rounds before failing */
+  confirm: boolean
+  /** confidence level of the intervals, e.g. 0.95 */
+  confidence: number
+}
+
+export interface BaselineSpec {
+  store: 'branch' | 'directory' | 'none'
+  branch: string
+  directory?: string
+}
+
+export interface Config {
+  version: 1
+  /** path of the config file as given (relative paths stay relative, for annotations) */
+  file: string
+  service: ServiceSpec
+  scenarios: Scenario[]
+  compare: CompareSpec
+  baseline: BaselineSpec
+  onInconclusive: 'warn' | 'fail'
+  /** profile named by `extends`, if any */
+  profile?: string
+}

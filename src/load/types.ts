@@ -1,0 +1,71 @@
+/** What one load run measured. Latency values are microseconds; latency covers 2xx responses only. */
+export interface LoadCounts {
+  /** requests started in the measured window */
+  sent: number
+  /** responses received in the measured window (any status) */
+  responses: number
+  status2xx: number
+  status3xx: number
+  status4xx: number
+  status5xx: number
+  connect: number
+  timeout: number
+  reset: number
+  /** other transport errors (parse errors, unexpected socket errors) */
+  other: number
+}
+
+export interface TimelinePoint {
+  /** seconds since the measured window began (end of the bucket) */
+  t: number
+  rps: number
+  errors: number
+  /** µs, null when no 2xx in that second */
+  p50: number | null
+  p99: number | null
+}
+
+export interface LoadResult {
+  /** measured window, warmup excluded */
+  durationMs: number
+  warmupMs: number
+  counts: LoadCounts
+  /** response body+header bytes received in the measured window */
+  bytes: number
+  /** hdr-histogram-js compressed base64 of 2xx latencies in µs (each connection's first response excluded) */
+  histogram: string
+  latency: LatencySummary | null
+  timeline: TimelinePoint[]
+  /** the generator process's own CPU during the measured window, % of one core */
+  generatorCpu: number
+  /** rate mode: p99 of how late requests were sent vs their schedule, µs; 0 in closed mode */
+  generatorLagUs: number
+  /** rate mode: the rate actually achieved */
+  achievedRate?: number
+  /** set when the run was cut short (for example the service exited) */
+  abortedReason?: string
+}
+
+export interface LatencySummary {
+  count: number
+  min: number
+  mean: number
+  stddev: number
+  p50: number
+  p75: number
+  p90: number
+  p95: number
+  p99: number
+  'p99.9': number
+  max: number
+}
+
+export interface LoadProgress {
+  phase: 'warmup' | 'measure'
+  elapsedMs: number
+  totalMs: number
+  responses: number
+  errors: number
+  /** requests per second over the last second */
+  currentRps: number
+}

@@ -1,0 +1,103 @@
+/**
+ * report.json, version 1. schema/report.schema.json describes the same shape; a test validates real reports
+ * against it, so the two cannot drift apart.
+ */
+import type { LoadSpec, SourceRef } from '../config/types.js'
+import type { ResourceSample } from '../service/types.js'
+import type { TimelinePoint } from '../load/types.js'
+
+export const REPORT_SCHEMA_VERSION = 1
+
+export type Verdict = 'pass' | 'warn' | 'fail' | 'inconclusive' | 'skipped' | 'errored'
+export type CheckVerdict = 'pass' | 'warn' | 'fail' | 'inconclusive' | 'skipped' | 'accepted'
+
+export type MetricValues = Record<string, number | null>
+
+export interface Check {
+  kind: 'threshold' | 'regression'
+  metric: string
+  expression: string
+  severity: 'fail' | 'warn'
+  verdict: CheckVerdict
+  /** one line for humans, e.g. "p95 61.2 ms is over the limit 50 ms" */
+  message: string
+  /** threshold: measured value and limit, in base units */
+  actual?: number | null
+  limit?: number
+  /** regression: base and head values (means over rounds), relative change and its interval (fractions) */
+  base?: number | null
+  head?: number | null
+  change?: number | null
+  interval?: [number, number] | null
+  rounds?: number
+  /** who accepted an intended regression, and how */
+  acceptedBy?: string
+  source?: SourceRef
+}
+
+export interface ScenarioError {
+  kind:
+    | 'port-in-use'
+    | 'spawn-failed'
+    | 'early-exit'
+    | 'not-ready'
+    | 'build-failed'
+    | 'crashed'
+    | 'error-rate'
+    | 'too-few-requests'
+    | 'nothing-answered'
+    | 'generator-lag'
+    | 'internal'
+  message: string
+  outputTail?: string[]
+}
+
+/** One measured run of one scenario against one service build. */
+export interface RunRecord {
+  /** 'head' | 'base' */
+  side: 'head' | 'base'
+  round: number
+  metrics: MetricValues
+  histogram?: string
+  timeline?: TimelinePoint[]
+  resources?: ResourceSample[]
+  error?: ScenarioError
+}
+
+export interface ScenarioReport {
+  name: string
+  verdict: Verdict
+  load: LoadSpec
+  /** head metrics (means over rounds in compare mode); latency metrics are omitted when errored */
+  metrics: MetricValues
+  /** base metrics in compare mode */
+  baseMetrics?: MetricValues
+  checks: Check[]
+  error?: ScenarioError
+  runs: RunRecord[]
+  notes: string[]
+}
+
+export interface RunnerFingerprint {
+  cpuModel: string
+  cores: number
+  memoryBytes: number
+  os: string
+  node: string
+}
+
+export interface Report {
+  schemaVersion: number
+  tool: { name: 'perfgate'; version: string }
+  createdAt: string
+  mode: 'run' | 'compare'
+  verdict: Verdict
+  /** one line: what decided the verdict */
+  headline: string
+  config: { file: string; hash: string; profile?: string }
+  runner: RunnerFingerprint
+  git?: { sha?: string; ref?: string; baseSha?: string }
+  durationMs: number
+  scenarios: ScenarioReport[]
+  notes: string[]
+}
