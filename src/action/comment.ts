@@ -1,0 +1,81 @@
+import * as core from '@actions/core'
+import path from 'node:path'
+import { writeFile } from 'node:fs/promises'
+import { readPrContext, type PrContext } from '../github/context.js'
+import { createClient } from '../github/client.js'
+import { commentMarker, upsertStickyComment } from '../github/comment.js'
+import { forkWarning } from '../github/fork.js'
+import { explainApiError } from '../github/errors.js'
+import type { ResultArtifact } from '../github/workflow-run.js'
+import { renderComment } from '../report/markdown.js'
+import type { Report } from '../report/types.js'
+import type { ActionInputs } from './inputs.js'
+import { readEventPayload } from '../main.js'
+
+export const RESULT_ARTIFACT_FILE = 'perfgate-result.json'
+
+interface PublishOptions {
+  failing: boolean
+  runUrl?: string
+  outDir: string
+}
+
+/** The data a `workflow_run` commenter needs, written next to the report for upload as an artifact. */
+async function writeResultArtifact(report: Report, ctx: PrContext, inputs: ActionInputs, outDir: string): Promise<void> {
+  if (!ctx.prNumber || !ctx.headSha) return
+  const artifact: ResultArtifact = {
+    schemaVersion: 1,
+    prNumber: ctx.prNumber,
+    headSha: ctx.headSha,
+    configFile: inputs.config,
+    commentId: inputs.commentId,
+    commentMode: inputs.comment,
+    report
+  }
+  await writeFile(path.join(outDir, RESULT_ARTIFACT_FILE), JSON.stringify(artifact) + '\n')
+}
+
+/** Posts or updates the sticky PR comment. Never throws and never changes the verdict; returns its URL. */
+export async function publishComment(report: Report, inputs: ActionInputs, options: PublishOptions): Promise<string | undefined> {
+  let ctx: PrContext
+  try {
+    ctx = readPrContext(process.env, readEventPayload())
+  } catch (err) {
+    core.warning(`perfgate: no PR comment: ${(err as Error).message}`)
+    return undefined
+  }
+  if (ctx.kind !== 'pull_request' || !ctx.prNumber) return undefined
+  await writeResultArtifact(report, ctx, inputs, options.outDir)
+  if (inputs.comment === 'off') return undefined
+  if (ctx.isFork) {
+    core.warning(forkWarning(ctx))
+    return undefined
+  }
+  if (!inputs.token) {
+    core.warning('perfgate: no github-token input, so no PR comment; results are in the job summary.')
+    return undefined
+  }
+  const body = renderComment(report, {
+    marker: commentMarker(inputs.commentId),
+    runUrl: options.runUrl,
+    artifactName: 'perfgate-report'
+  })
+  try {
+    const octokit = createClient(inputs.token, { apiUrl: ctx.apiUrl, log: message => core.info(message) })
+    const result = await upsertStickyComment(octokit, {
+      owner: ctx.repo.owner,
+      repo: ctx.repo.repo,
+      issueNumber: ctx.prNumber,
+      id: inputs.commentId,
+      body,
+      mode: inputs.comment,
+      failing: options.failing,
+      log: (message: string) => core.info(message)
+    })
+    if (result.reason) core.info(`perfgate: comment ${result.action}: ${result.reason}`)
+    return result.url
+  } catch (err) {
+    core.warning(explainApiError(err, 'the PR comment'))
+    return undefined
+  }
+}

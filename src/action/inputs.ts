@@ -1,0 +1,46 @@
+import path from 'node:path'
+
+export type CommentMode = 'always' | 'on-change' | 'on-failure' | 'off'
+export type ActionMode = 'auto' | 'run' | 'compare' | 'report'
+
+export interface ActionInputs {
+  config: string
+  mode: ActionMode
+  baseDir?: string
+  baseRef?: string
+  token: string
+  comment: CommentMode
+  commentId: string
+  outDir: string
+  onInconclusive?: 'warn' | 'fail'
+  artifactPath?: string
+  workspace: string
+}
+
+export type GetInput = (name: string) => string
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[], fallback: T): T {
+  if (value === '') return fallback
+  if ((allowed as readonly string[]).includes(value)) return value as T
+  throw new Error(`Invalid value "${value}" for the "${name}" input. It must be one of: ${allowed.join(', ')}.`)
+}
+
+/** Every action input, read and checked in one place. */
+export function readInputs(getInput: GetInput, env: NodeJS.ProcessEnv = process.env): ActionInputs {
+  const workspace = path.resolve(env.GITHUB_WORKSPACE ?? process.cwd(), getInput('working-directory') || '.')
+  const config = getInput('config') || 'perfgate.yml'
+  const onInconclusive = getInput('on-inconclusive')
+  return {
+    config,
+    mode: oneOf('mode', getInput('mode'), ['auto', 'run', 'compare', 'report'] as const, 'auto'),
+    baseDir: getInput('base-dir') || undefined,
+    baseRef: getInput('base-ref') || undefined,
+    token: getInput('github-token'),
+    comment: oneOf('comment', getInput('comment'), ['always', 'on-change', 'on-failure', 'off'] as const, 'always'),
+    commentId: getInput('comment-id') || config,
+    outDir: path.resolve(workspace, getInput('out-dir') || 'perfgate-report'),
+    onInconclusive: onInconclusive ? oneOf('on-inconclusive', onInconclusive, ['warn', 'fail'] as const, 'warn') : undefined,
+    artifactPath: getInput('artifact-path') || undefined,
+    workspace
+  }
+}

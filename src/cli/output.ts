@@ -1,0 +1,44 @@
+import type { EngineEvent, EventSink } from '../engine/events.js'
+import { renderProgress, type Style } from '../report/terminal.js'
+
+export interface Writer {
+  write(text: string): void
+  isTTY?: boolean
+}
+
+/** Turns engine events into terminal output: a live progress line on a TTY, plain lines otherwise. */
+export function terminalEvents(out: Writer, style: Style): EventSink {
+  let progressShown = false
+  const clear = () => {
+    if (progressShown) out.write('\r\u001b[2K')
+    progressShown = false
+  }
+  const line = (text: string) => {
+    clear()
+    out.write(text + '\n')
+  }
+  return (event: EngineEvent) => {
+    const round = 'round' in event && event.round !== undefined ? ` round ${event.round}` : ''
+    switch (event.type) {
+      case 'service-starting':
+        return line(style.dim(`starting ${event.label} service: ${event.command}`))
+      case 'service-ready':
+        return line(style.dim(`${event.label} service ready (pid ${event.pid}, ${event.ms} ms)`))
+      case 'measure-start':
+        return line(`${style.bold(event.scenario)} ${style.dim(`[${event.label}${round}]`)}`)
+      case 'progress':
+        if (!out.isTTY) return
+        out.write(`\r\u001b[2K${style.dim(renderProgress(`  ${event.label}${round}`, event.progress))}`)
+        progressShown = true
+        return
+      case 'measure-end':
+        return line(`  ${event.summary}`)
+      case 'info':
+        return line(style.dim(event.message))
+      case 'warning':
+        return line(style.yellow(`warning: ${event.message}`))
+      default:
+        return
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import type { ServiceSpec } from '../config/types.js'
+import { startService } from '../service/spawn.js'
+import { ServiceError, type ServiceHandle } from '../service/types.js'
+import type { ScenarioError } from '../report/types.js'
+import type { EventSink } from './events.js'
+
+export interface StartOptions {
+  label: string
+  cwd?: string
+  env?: Record<string, string>
+  events: EventSink
+  /** called with the process group id so the action can save it for its post step */
+  onSpawned?: (pid: number) => void
+}
+
+/** Starts the service and reports progress; a start failure becomes a ScenarioError instead of a throw. */
+export async function startForMeasurement(
+  spec: ServiceSpec,
+  options: StartOptions
+): Promise<{ service: ServiceHandle } | { error: ScenarioError }> {
+  const started = Date.now()
+  options.events({ type: 'service-starting', label: options.label, command: spec.command })
+  try {
+    const service = await startService(spec, { label: options.label, cwd: options.cwd, env: options.env })
+    options.onSpawned?.(service.pid)
+    options.events({ type: 'service-ready', label: options.label, pid: service.pid, ms: Date.now() - started })
+    return { service }
+  } catch (err) {
+    if (err instanceof ServiceError) {
+      return { error: { kind: err.kind, message: err.message, outputTail: err.outputTail } }
+    }
+    throw err
+  }
+}
+
+export async function stopQuietly(service: ServiceHandle | undefined, label: string, events: EventSink): Promise<void> {
+  if (!service) return
+  await service.stop()
+  events({ type: 'service-stopped', label })
+}

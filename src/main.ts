@@ -1,0 +1,129 @@
+import * as core from '@actions/core'
+import path from 'node:path'
+import { readFileSync } from 'node:fs'
+import { ConfigError, loadConfig } from './config/load.js'
+import type { Config } from './config/types.js'
+import { runGate } from './engine/run.js'
+import { jobFails } from './compare/verdict.js'
+import { renderSummary } from './report/markdown.js'
+import { writeReportFiles } from './report/write.js'
+import type { Report } from './report/types.js'
+import { capAnnotations, configAnnotations, reportAnnotations, type Annotation } from './action/annotations.js'
+import { readInputs, type ActionInputs } from './action/inputs.js'
+import { publishComment } from './action/comment.js'
+import type { EngineEvent } from './engine/events.js'
+import { formatProblems } from './config/load.js'
+
+/** GitHub drops a step summary over 1 MiB entirely; stay well below. */
+const SUMMARY_LIMIT_BYTES = 900 * 1024
+
+export const STATE_PGIDS = 'perfgate-pgids'
+
+function annotate(annotations: Annotation[]): void {
+  for (const a of capAnnotations(annotations)) {
+    const props = { title: a.title, file: a.file, startLine: a.line, startColumn: a.col }
+    if (a.level === 'error') core.error(a.message, props)
+    else core.warning(a.message, props)
+  }
+}
+
+function actionEvents(event: EngineEvent): void {
+  switch (event.type) {
+    case 'service-starting':
+      return core.info(`Starting the ${event.label} service: ${event.command}`)
+    case 'service-ready':
+      return core.info(`The ${event.label} service is ready (pid ${event.pid}, ${event.ms} ms)`)
+    case 'measure-start':
+      return core.info(`Measuring ${event.scenario} [${event.label}${event.round ? ` round ${event.round}` : ''}]`)
+    case 'measure-end':
+      return core.info(`  ${event.summary}`)
+    case 'info':
+      return core.info(event.message)
+    case 'warning':
+      return core.warning(event.message)
+    default:
+      return
+  }
+}
+
+export function capSummary(markdown: string): string {
+  if (Buffer.byteLength(markdown) <= SUMMARY_LIMIT_BYTES) return markdown
+  const note = '\n\n… the summary was cut to stay under GitHub’s 1 MiB limit; the full report is in the report artifact.\n'
+  let cut = markdown.slice(0, SUMMARY_LIMIT_BYTES - 2048)
+  while (Buffer.byteLength(cut) > SUMMARY_LIMIT_BYTES - 2048) cut = cut.slice(0, Math.floor(cut.length * 0.95))
+  return cut.slice(0, cut.lastIndexOf('\n')) + note
+}
+
+function runUrl(env: NodeJS.ProcessEnv): string | undefined {
+  if (!env.GITHUB_REPOSITORY || !env.GITHUB_RUN_ID) return undefined
+  return `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+}
+
+async function loadActionConfig(inputs: ActionInputs): Promise<Config | undefined> {
+  const file = path.resolve(inputs.workspace, inputs.config)
+  try {
+    return await loadConfig(file)
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    const relative = path.relative(inputs.workspace, file) || inputs.config
+    annotate(configAnnotations(err.problems, relative))
+    await core.summary
+      .addRaw(`### 💥 perfgate: invalid config\n\n\`\`\`text\n${formatProblems(err.problems)}\n\`\`\`\n`)
+      .write()
+    core.setOutput('verdict', 'errored')
+    const first = err.problems[0]
+    core.setFailed(
+      `perfgate: ${relative} has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}` +
+        (first ? ` (first: line ${first.line} col ${first.col}: ${first.message})` : '')
+    )
+    return undefined
+  }
+}
+
+async function publish(report: Report, config: Config, inputs: ActionInputs): Promise<void> {
+  const url = runUrl(process.env)
+  const files = await writeReportFiles(report, inputs.outDir, { runUrl: url, artifactName: 'perfgate-report' })
+  await core.summary.addRaw(capSummary(renderSummary(report, { runUrl: url, artifactName: 'perfgate-report' }))).write()
+  annotate(reportAnnotations(report, path.relative(inputs.workspace, path.resolve(inputs.workspace, inputs.config))))
+  const regressions = report.scenarios.reduce((n, s) => n + s.checks.filter(c => c.verdict === 'fail').length, 0)
+  core.setOutput('verdict', report.verdict)
+  core.setOutput('report', files.json)
+  core.setOutput('html', files.html)
+  core.setOutput('regressions', String(regressions))
+  const failing = jobFails(report.verdict, inputs.onInconclusive ?? config.onInconclusive)
+  const commentUrl = await publishComment(report, inputs, { failing, runUrl: url, outDir: inputs.outDir })
+  core.setOutput('comment-url', commentUrl ?? '')
+  if (failing) core.setFailed(report.headline)
+  else core.info(report.headline)
+}
+
+/** The action: read inputs, run the gate, publish results. Every failure ends in one setFailed line. */
+export async function run(): Promise<void> {
+  try {
+    const inputs = readInputs(name => core.getInput(name))
+    const config = await loadActionConfig(inputs)
+    if (!config) return
+    const pgids: number[] = []
+    const report = await runGate(config, {
+      events: actionEvents,
+      onSpawned: pid => {
+        pgids.push(pid)
+        core.saveState(STATE_PGIDS, JSON.stringify(pgids))
+      },
+      git: { sha: process.env.GITHUB_SHA, ref: process.env.GITHUB_REF }
+    })
+    await publish(report, config, inputs)
+  } catch (err) {
+    core.setOutput('verdict', 'errored')
+    core.setFailed(`perfgate: ${err instanceof Error ? err.message : String(err)}`)
+  }
+}
+
+export function readEventPayload(env: NodeJS.ProcessEnv = process.env): unknown {
+  if (!env.GITHUB_EVENT_PATH) return {}
+  try {
+    return JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8'))
+  } catch {
+    return {}
+  }
+}

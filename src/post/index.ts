@@ -1,0 +1,3 @@
+import { post } from './main.js'
+
+await post()

@@ -1,0 +1,64 @@
+import type { Config } from '../config/types.js'
+import { overallVerdict } from '../compare/verdict.js'
+import { VERSION } from '../version.js'
+import { runnerFingerprint } from './fingerprint.js'
+import { REPORT_SCHEMA_VERSION, type Check, type Report, type ScenarioReport, type Verdict } from './types.js'
+
+export interface ReportInput {
+  config: Config
+  configHash: string
+  mode: Report['mode']
+  scenarios: ScenarioReport[]
+  startedAt: number
+  notes?: string[]
+  git?: Report['git']
+  now?: Date
+}
+
+const VERDICT_WORD: Record<Verdict, string> = {
+  pass: 'passed',
+  warn: 'passed with warnings',
+  fail: 'failed',
+  inconclusive: 'inconclusive',
+  skipped: 'skipped',
+  errored: 'errored'
+}
+
+export function buildReport(input: ReportInput): Report {
+  const verdict = overallVerdict(input.scenarios)
+  const now = input.now ?? new Date()
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'perfgate', version: VERSION },
+    createdAt: now.toISOString(),
+    mode: input.mode,
+    verdict,
+    headline: headline(verdict, input.scenarios),
+    config: { file: input.config.file, hash: input.configHash, ...(input.config.profile ? { profile: input.config.profile } : {}) },
+    runner: runnerFingerprint(),
+    ...(input.git ? { git: input.git } : {}),
+    durationMs: Math.max(0, now.getTime() - input.startedAt),
+    scenarios: input.scenarios,
+    notes: input.notes ?? []
+  }
+}
+
+/** Checks that decided a verdict, worst first: the lines a reader needs before anything else. */
+export function decisiveChecks(scenario: ScenarioReport): Check[] {
+  const order = ['fail', 'inconclusive', 'warn', 'accepted'] as const
+  return order.flatMap(v => scenario.checks.filter(c => c.verdict === v))
+}
+
+function headline(verdict: Verdict, scenarios: readonly ScenarioReport[]): string {
+  const checks = scenarios.reduce((n, s) => n + s.checks.length, 0)
+  const summary = `${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}, ${checks} check${checks === 1 ? '' : 's'}`
+  if (verdict === 'errored') {
+    const bad = scenarios.filter(s => s.verdict === 'errored')
+    const first = bad[0]
+    return `perfgate errored: ${first?.name}: ${first?.error?.message ?? 'invalid measurement'}${bad.length > 1 ? ` (+${bad.length - 1} more)` : ''}`
+  }
+  const decisive = scenarios.flatMap(s => decisiveChecks(s).map(c => `${s.name}: ${c.message}`))
+  if (decisive.length === 0) return `perfgate ${VERDICT_WORD[verdict]}: ${summary}`
+  const more = decisive.length > 1 ? ` (+${decisive.length - 1} more)` : ''
+  return `perfgate ${VERDICT_WORD[verdict]}: ${decisive[0]}${more}`
+}

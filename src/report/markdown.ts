@@ -1,0 +1,181 @@
+import type { Check, CheckVerdict, Report, ScenarioReport, Verdict } from './types.js'
+import { decisiveChecks } from './build.js'
+import { formatChange, formatInterval, formatMetric, formatMs } from './format.js'
+import { escapeMarkdownText } from '../github/escape.js'
+
+export const VERDICT_ICON: Record<Verdict | CheckVerdict, string> = {
+  pass: '✅',
+  warn: '⚠️',
+  fail: '❌',
+  inconclusive: '❔',
+  skipped: '⏭️',
+  errored: '💥',
+  accepted: '☑️'
+}
+
+const KEY_METRICS = ['throughput.rps', 'latency.p50', 'latency.p99', 'errors.rate', 'server.cpu.mean', 'server.rss.peak']
+
+export interface CommentOptions {
+  /** hidden marker that makes the comment sticky */
+  marker?: string
+  runUrl?: string
+  /** name of the uploaded report artifact */
+  artifactName?: string
+}
+
+const e = escapeMarkdownText
+
+function location(check: Check): string {
+  return check.source ? ` (${e(check.source.file)}:${check.source.line})` : ''
+}
+
+function checkLine(scenario: ScenarioReport, check: Check): string {
+  const accepted = check.acceptedBy ? `, accepted by ${e(check.acceptedBy)}` : ''
+  return `- ${VERDICT_ICON[check.verdict]} **${e(scenario.name)}** \`${check.metric}\` ${e(check.message)}${accepted}${location(check)}`
+}
+
+function errorLines(scenario: ScenarioReport): string[] {
+  if (!scenario.error) return []
+  const lines = [`- ${VERDICT_ICON.errored} **${e(scenario.name)}**: measurement invalid, ${e(scenario.error.message)}`]
+  return lines
+}
+
+function scenarioTable(scenarios: readonly ScenarioReport[], compare: boolean): string[] {
+  const head = compare
+    ? ['scenario', 'verdict', 'rps (base → head)', 'p99 (base → head)', 'errors']
+    : ['scenario', 'verdict', 'rps', 'p50', 'p99', 'errors', 'server CPU', 'server RSS']
+  const rows = scenarios.map(s => {
+    const m = s.metrics
+    const verdict = `${VERDICT_ICON[s.verdict]} ${s.verdict}`
+    if (s.verdict === 'errored') return [e(s.name), verdict, ...head.slice(2).map(() => '—')]
+    if (compare) {
+      const b = s.baseMetrics ?? {}
+      return [
+        e(s.name),
+        verdict,
+        `${formatMetric('throughput.rps', b['throughput.rps'])} → ${formatMetric('throughput.rps', m['throughput.rps'])}`,
+        `${formatMetric('latency.p99', b['latency.p99'])} → ${formatMetric('latency.p99', m['latency.p99'])}`,
+        formatMetric('errors.rate', m['errors.rate'])
+      ]
+    }
+    return [e(s.name), verdict, ...KEY_METRICS.map(k => formatMetric(k, m[k]))]
+  })
+  return table(head, rows)
+}
+
+function table(head: string[], rows: string[][]): string[] {
+  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map(r => `| ${r.join(' | ')} |`)]
+}
+
+function checksTable(scenario: ScenarioReport): string[] {
+  const regression = scenario.checks.some(c => c.kind === 'regression')
+  const head = regression
+    ? ['check', 'limit', 'base', 'head', 'change', 'interval', 'rounds', 'verdict']
+    : ['check', 'limit', 'value', 'verdict']
+  const rows = scenario.checks.map(c => {
+    const verdict = `${VERDICT_ICON[c.verdict]} ${c.verdict}`
+    if (!regression) return [`\`${c.metric}\``, e(c.expression), formatMetric(c.metric, c.actual), verdict]
+    if (c.kind === 'threshold') {
+      return [`\`${c.metric}\``, e(c.expression), '', formatMetric(c.metric, c.actual), '', '', '', verdict]
+    }
+    return [
+      `\`${c.metric}\``,
+      e(c.expression),
+      formatMetric(c.metric, c.base),
+      formatMetric(c.metric, c.head),
+      formatChange(c.change),
+      formatInterval(c.interval),
+      String(c.rounds ?? ''),
+      verdict
+    ]
+  })
+  return table(head, rows)
+}
+
+function metricsTable(scenario: ScenarioReport): string[] {
+  const names = Object.keys(scenario.metrics).filter(k => scenario.metrics[k] !== null)
+  const compare = scenario.baseMetrics !== undefined
+  const head = compare ? ['metric', 'base', 'head'] : ['metric', 'value']
+  const rows = names.map(k =>
+    compare
+      ? [`\`${k}\``, formatMetric(k, scenario.baseMetrics?.[k]), formatMetric(k, scenario.metrics[k])]
+      : [`\`${k}\``, formatMetric(k, scenario.metrics[k])]
+  )
+  return table(head, rows)
+}
+
+function scenarioDetails(scenario: ScenarioReport, withMetrics: boolean): string[] {
+  const summary = `${VERDICT_ICON[scenario.verdict]} ${e(scenario.name)}: ${scenario.verdict}, ${scenario.checks.length} checks`
+  const body: string[] = []
+  if (scenario.error) {
+    body.push(`**Measurement invalid:** ${e(scenario.error.message)}`, '')
+    if (scenario.error.outputTail?.length) {
+      body.push('Last lines of the service output:', '', '```text', ...scenario.error.outputTail.slice(-20), '```', '')
+    }
+  } else {
+    if (scenario.checks.length > 0) body.push(...checksTable(scenario), '')
+    if (withMetrics) body.push(...metricsTable(scenario), '')
+  }
+  for (const note of scenario.notes) body.push(`> ${e(note)}`, '')
+  return ['<details>', `<summary>${summary}</summary>`, '', ...body, '</details>', '']
+}
+
+function title(report: Report): string {
+  return `### ${VERDICT_ICON[report.verdict]} perfgate: ${report.verdict.toUpperCase()}`
+}
+
+function problems(report: Report): string[] {
+  const lines = report.scenarios.flatMap(s => [...errorLines(s), ...decisiveChecks(s).map(c => checkLine(s, c))])
+  return lines.length ? [...lines, ''] : []
+}
+
+function footer(report: Report, options: CommentOptions): string {
+  const parts = [
+    `${report.mode === 'compare' ? 'base vs head, interleaved' : 'absolute limits'}`,
+    `config \`${e(report.config.file)}\``,
+    `took ${formatMs(report.durationMs)}`,
+    `perfgate ${report.tool.version}`
+  ]
+  if (options.runUrl) parts.push(`[workflow run](${options.runUrl})`)
+  if (options.artifactName) parts.push(`HTML report: artifact \`${e(options.artifactName)}\``)
+  return `<sub>${parts.join(' · ')}</sub>`
+}
+
+/** The PR comment: verdict first, then what regressed or failed, a compact table, details folded. */
+export function renderComment(report: Report, options: CommentOptions = {}): string {
+  const lines = [
+    ...(options.marker ? [options.marker] : []),
+    title(report),
+    '',
+    e(report.headline),
+    '',
+    ...problems(report),
+    ...scenarioTable(report.scenarios, report.mode === 'compare'),
+    '',
+    ...report.scenarios.flatMap(s => scenarioDetails(s, false)),
+    ...report.notes.map(n => `> ${e(n)}`),
+    ...(report.notes.length ? [''] : []),
+    footer(report, options)
+  ]
+  return lines.join('\n') + '\n'
+}
+
+/** The job summary and summary.md: the comment plus every metric of every scenario. */
+export function renderSummary(report: Report, options: CommentOptions = {}): string {
+  const lines = [
+    title(report),
+    '',
+    e(report.headline),
+    '',
+    ...problems(report),
+    ...scenarioTable(report.scenarios, report.mode === 'compare'),
+    '',
+    ...report.scenarios.flatMap(s => scenarioDetails(s, true)),
+    ...report.notes.map(n => `> ${e(n)}`),
+    ...(report.notes.length ? [''] : []),
+    `Runner: ${e(report.runner.cpuModel)}, ${report.runner.cores} cores, ${e(report.runner.os)}, Node ${report.runner.node}`,
+    '',
+    footer(report, options)
+  ]
+  return lines.join('\n') + '\n'
+}
