@@ -5,6 +5,9 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { ConfigError, loadConfig } from '../config/load.js'
 import type { Config } from '../config/types.js'
 import { runGate } from '../engine/run.js'
+import { compareGate } from '../engine/compare.js'
+import { BaseError, findMergeBase, repoRoot, useBaseDir, worktreeBase, type PreparedBase } from '../engine/base.js'
+import type { Acceptance } from '../compare/accept.js'
 import { exitCodeFor } from '../compare/verdict.js'
 import { renderTerminal, COLOR, PLAIN } from '../report/terminal.js'
 import { writeReportFiles } from '../report/write.js'
@@ -16,7 +19,9 @@ import { terminalEvents, type Writer } from './output.js'
 export const USAGE = `perfgate ${VERSION}: performance gate for HTTP services
 
 Usage:
-  perfgate run      [--config perfgate.yml] [--out perfgate-report]
+  perfgate run      [--config perfgate.yml] [--out perfgate-report] [--scenario NAME]...
+  perfgate compare  (--base DIR | --base-ref REF) [--head DIR] [--config perfgate.yml] [--out DIR]
+                    [--scenario NAME]... [--accept SCENARIO:METRIC]...
   perfgate validate [perfgate.yml]
   perfgate report   <report.json> --html <out.html>
   perfgate demo
@@ -70,15 +75,89 @@ async function finish(report: Report, outDir: string, io: CliIO, onInconclusive:
   return exitCodeFor(report.verdict, onInconclusive)
 }
 
+/** Keeps only the named scenarios (--scenario); an unknown name is a usage error. */
+export function selectScenarios(config: Config, names: string[] | undefined): Config {
+  if (!names?.length) return config
+  const unknown = names.filter(n => !config.scenarios.some(s => s.name === n))
+  if (unknown.length) {
+    throw new UsageError(`no scenario named ${unknown.map(n => `"${n}"`).join(', ')} in ${config.file}; it has: ${config.scenarios.map(s => s.name).join(', ')}`)
+  }
+  return { ...config, scenarios: config.scenarios.filter(s => names.includes(s.name)) }
+}
+
+function parseAccept(values: string[] | undefined): Acceptance[] {
+  return (values ?? []).map(v => {
+    const [scenario, metric] = v.split(':')
+    if (!scenario) throw new UsageError(`--accept takes SCENARIO:METRIC (either may be *), got "${v}"`)
+    return { scenario, metric: metric || '*', by: `--accept ${v}` }
+  })
+}
+
 async function commandRun(args: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { config: { type: 'string', short: 'c' }, out: { type: 'string', short: 'o' } }
+    options: {
+      config: { type: 'string', short: 'c' },
+      out: { type: 'string', short: 'o' },
+      scenario: { type: 'string', multiple: true }
+    }
   })
-  const config = await loadOrReport(path.resolve(io.cwd, values.config ?? 'perfgate.yml'), io)
-  if (!config) return 2
+  const loaded = await loadOrReport(path.resolve(io.cwd, values.config ?? 'perfgate.yml'), io)
+  if (!loaded) return 2
+  const config = selectScenarios(loaded, values.scenario)
   const report = await runGate(config, { events: terminalEvents(io.stdout, io.color ? COLOR : PLAIN) })
   return finish(report, path.resolve(io.cwd, values.out ?? 'perfgate-report'), io, config.onInconclusive)
+}
+
+async function prepareBase(io: CliIO, config: Config, base: string | undefined, baseRef: string | undefined, headDir: string, events: ReturnType<typeof terminalEvents>): Promise<PreparedBase> {
+  if (base) return useBaseDir(path.resolve(io.cwd, base))
+  if (!baseRef) throw new UsageError('perfgate compare needs --base DIR (a built base) or --base-ref REF (perfgate builds the merge-base itself)')
+  const sha = await findMergeBase(headDir, baseRef, events)
+  return worktreeBase(headDir, sha, config.service.build, events)
+}
+
+async function commandCompare(args: string[], io: CliIO): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      config: { type: 'string', short: 'c' },
+      out: { type: 'string', short: 'o' },
+      base: { type: 'string' },
+      'base-ref': { type: 'string' },
+      head: { type: 'string' },
+      scenario: { type: 'string', multiple: true },
+      accept: { type: 'string', multiple: true }
+    }
+  })
+  const loaded = await loadOrReport(path.resolve(io.cwd, values.config ?? 'perfgate.yml'), io)
+  if (!loaded) return 2
+  const config = selectScenarios(loaded, values.scenario)
+  const style = io.color ? COLOR : PLAIN
+  const events = terminalEvents(io.stdout, style)
+  const headDir = path.resolve(io.cwd, values.head ?? (await repoRoot(path.dirname(config.file))) ?? io.cwd)
+  let base: PreparedBase
+  try {
+    base = await prepareBase(io, config, values.base, values['base-ref'], headDir, events)
+  } catch (err) {
+    if (err instanceof BaseError) {
+      io.stderr.write(`perfgate: ${err.message}\n`)
+      return 2
+    }
+    throw err
+  }
+  try {
+    const report = await compareGate(config, {
+      baseDir: base.dir,
+      headDir,
+      events,
+      acceptances: parseAccept(values.accept),
+      notes: [base.description],
+      git: base.sha ? { baseSha: base.sha } : undefined
+    })
+    return await finish(report, path.resolve(io.cwd, values.out ?? 'perfgate-report'), io, config.onInconclusive)
+  } finally {
+    await base.cleanup()
+  }
 }
 
 async function commandReport(args: string[], io: CliIO): Promise<number> {
@@ -91,19 +170,49 @@ async function commandReport(args: string[], io: CliIO): Promise<number> {
   return 0
 }
 
+/** The demo's comparison: one scenario, short rounds, the head with 50% more CPU work per request. */
+export function demoCompareConfig(config: Config): Config {
+  const scenario = config.scenarios[0]!
+  return {
+    ...config,
+    scenarios: [{ ...scenario, load: { ...scenario.load, warmupMs: 500, durationMs: 2000 } }],
+    compare: { ...config.compare, rounds: { min: 3, max: 6 }, budgetMs: 60_000 }
+  }
+}
+
 async function commandDemo(_args: string[], io: CliIO): Promise<number> {
   const file = path.resolve(io.cwd, 'thresholds/example.yml')
   if (!existsSync(file)) throw new UsageError('run the demo from the perfgate repository root (thresholds/example.yml not found)')
   const style = io.color ? COLOR : PLAIN
-  io.stdout.write(style.bold('perfgate demo: absolute limits on the example reservation API (examples/service)\n'))
+  const events = terminalEvents(io.stdout, style)
   const config = await loadOrReport(file, io)
   if (!config) return 2
-  const report = await runGate(config, { events: terminalEvents(io.stdout, style) })
-  return finish(report, path.resolve(io.cwd, 'perfgate-report'), io, config.onInconclusive)
+  io.stdout.write(style.bold('perfgate demo 1/2: absolute limits on the example reservation API (examples/service)\n'))
+  const run = await runGate(config, { events })
+  const runCode = await finish(run, path.resolve(io.cwd, 'perfgate-report/run'), io, config.onInconclusive)
+  io.stdout.write(
+    style.bold('\nperfgate demo 2/2: base vs head, interleaved; the head has SLOWDOWN=0.5 (50% more CPU per request)\n')
+  )
+  const headDir = path.resolve(io.cwd)
+  const compare = await compareGate(demoCompareConfig(config), {
+    baseDir: headDir,
+    headDir,
+    events,
+    env: { head: { SLOWDOWN: '0.5' } },
+    notes: ['demo: base and head are the same code; the head runs with the example service\'s SLOWDOWN=0.5 knob']
+  })
+  const compareCode = await finish(compare, path.resolve(io.cwd, 'perfgate-report/compare'), io, config.onInconclusive)
+  const caught = compareCode === 1
+  io.stdout.write(
+    `\n${style.bold('demo result:')} absolute limits ${run.verdict}; injected slowdown ${caught ? style.green('caught') : style.red('NOT caught')} (compare verdict ${compare.verdict}).\n` +
+      style.dim('In CI the compare step would fail the job with exit code 1; the demo exits 0 when the gate behaved as expected.\n')
+  )
+  return runCode === 2 || !caught ? 1 : 0
 }
 
 const COMMANDS: Record<string, (args: string[], io: CliIO) => Promise<number>> = {
   run: commandRun,
+  compare: commandCompare,
   validate: commandValidate,
   report: commandReport,
   demo: commandDemo

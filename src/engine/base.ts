@@ -1,0 +1,101 @@
+import { execFile } from 'node:child_process'
+import { existsSync, statSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { runBuild } from '../service/spawn.js'
+import type { EventSink } from './events.js'
+
+const exec = promisify(execFile)
+
+export class BaseError extends Error {}
+
+export interface PreparedBase {
+  dir: string
+  sha?: string
+  /** how it was prepared, for the report's notes */
+  description: string
+  cleanup(): Promise<void>
+}
+
+async function git(cwd: string, args: string[]): Promise<string> {
+  const { stdout } = await exec('git', args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }, maxBuffer: 64 << 20 })
+  return stdout.trim()
+}
+
+async function tryGit(cwd: string, args: string[]): Promise<string | undefined> {
+  try {
+    return await git(cwd, args)
+  } catch {
+    return undefined
+  }
+}
+
+/** A base directory the workflow built itself: it must exist and be a directory. */
+export function useBaseDir(dir: string): PreparedBase {
+  if (!existsSync(dir)) throw new BaseError(`the base directory ${dir} does not exist: build the base there first, or leave base-dir empty to let perfgate make one from the merge-base`)
+  if (!statSync(dir).isDirectory()) throw new BaseError(`the base directory ${dir} is not a directory`)
+  return { dir, description: `base from the directory ${dir}`, cleanup: async () => undefined }
+}
+
+/**
+ * The commit to compare against: the merge-base of HEAD and the base ref. On a shallow clone the history is
+ * deepened until the merge-base appears (or the clone is unshallowed).
+ */
+export async function findMergeBase(repoDir: string, baseRef: string, events: EventSink): Promise<string> {
+  const direct = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef])
+  if (direct) return direct
+  const shallow = (await tryGit(repoDir, ['rev-parse', '--is-shallow-repository'])) === 'true'
+  const remoteBranch = baseRef.replace(/^origin\//, '')
+  if (shallow) {
+    for (const depth of [50, 500]) {
+      events({ type: 'info', message: `shallow clone: fetching ${depth} more commits to find the merge-base with ${baseRef}` })
+      await tryGit(repoDir, ['fetch', '--no-tags', `--deepen=${depth}`, 'origin', `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`])
+      const found = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef])
+      if (found) return found
+    }
+    events({ type: 'info', message: 'shallow clone: fetching the whole history to find the merge-base' })
+    await tryGit(repoDir, ['fetch', '--no-tags', '--unshallow', 'origin', `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`])
+    const found = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef])
+    if (found) return found
+  } else if (!(await tryGit(repoDir, ['rev-parse', '--verify', '--quiet', `${baseRef}^{commit}`]))) {
+    await tryGit(repoDir, ['fetch', '--no-tags', 'origin', `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`])
+    const found = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef])
+    if (found) return found
+  }
+  throw new BaseError(
+    `could not find the merge-base of HEAD and ${baseRef}${shallow ? ' (the clone is shallow and fetching more history did not help)' : ''}: ` +
+      'check out with actions/checkout and fetch-depth: 0, or pass base-dir / --base with a built base'
+  )
+}
+
+/** Makes the base itself: a git worktree at `sha`, then `service.build` in it. */
+export async function worktreeBase(repoDir: string, sha: string, build: string | undefined, events: EventSink): Promise<PreparedBase> {
+  const parent = await mkdtemp(path.join(os.tmpdir(), 'perfgate-base-'))
+  const dir = path.join(parent, 'base')
+  try {
+    await git(repoDir, ['worktree', 'add', '--detach', dir, sha])
+  } catch (err) {
+    await rm(parent, { recursive: true, force: true })
+    throw new BaseError(`could not create a git worktree at ${sha.slice(0, 12)}: ${(err as Error).message.trim()}`)
+  }
+  const cleanup = async () => {
+    await tryGit(repoDir, ['worktree', 'remove', '--force', dir])
+    await rm(parent, { recursive: true, force: true })
+  }
+  if (build) {
+    events({ type: 'info', message: `building the base (${sha.slice(0, 12)}): ${build}` })
+    try {
+      await runBuild(build, dir)
+    } catch (err) {
+      await cleanup()
+      throw new BaseError(`the base (${sha.slice(0, 12)}) could not be built: ${(err as Error).message}`)
+    }
+  }
+  return { dir, sha, description: `base built from the merge-base ${sha.slice(0, 12)} in a git worktree`, cleanup }
+}
+
+export async function repoRoot(dir: string): Promise<string | undefined> {
+  return tryGit(dir, ['rev-parse', '--show-toplevel'])
+}
