@@ -1,9 +1,15 @@
 import * as core from '@actions/core'
 import path from 'node:path'
-import { readFileSync } from 'node:fs'
 import { ConfigError, loadConfig } from './config/load.js'
 import type { Config } from './config/types.js'
 import { runGate } from './engine/run.js'
+import { compareGate } from './engine/compare.js'
+import { BaseError, commitMessages, findMergeBase, repoRoot, useBaseDir, worktreeBase, type PreparedBase } from './engine/base.js'
+import { labelAcceptance, parseAcceptTrailers, type Acceptance } from './compare/accept.js'
+import { buildReport } from './report/build.js'
+import { erroredScenario } from './engine/run.js'
+import { configHash } from './config/load.js'
+import { runReportMode } from './action/report-mode.js'
 import { jobFails } from './compare/verdict.js'
 import { renderSummary } from './report/markdown.js'
 import { writeReportFiles } from './report/write.js'
@@ -13,6 +19,7 @@ import { readInputs, type ActionInputs } from './action/inputs.js'
 import { publishComment } from './action/comment.js'
 import type { EngineEvent } from './engine/events.js'
 import { formatProblems } from './config/load.js'
+import { readEventPayload } from './action/event.js'
 
 /** GitHub drops a step summary over 1 MiB entirely; stay well below. */
 const SUMMARY_LIMIT_BYTES = 900 * 1024
@@ -97,33 +104,73 @@ async function publish(report: Report, config: Config, inputs: ActionInputs): Pr
   else core.info(report.headline)
 }
 
+function wantsCompare(inputs: ActionInputs, env: NodeJS.ProcessEnv): boolean {
+  if (inputs.mode === 'compare') return true
+  if (inputs.mode === 'run') return false
+  return env.GITHUB_EVENT_NAME === 'pull_request' || env.GITHUB_EVENT_NAME === 'pull_request_target'
+}
+
+function prLabels(payload: unknown): string[] {
+  const labels = (payload as { pull_request?: { labels?: Array<{ name?: string }> } }).pull_request?.labels ?? []
+  return labels.map(l => l.name ?? '').filter(Boolean)
+}
+
+async function prepareActionBase(inputs: ActionInputs, config: Config, repo: string, events: typeof actionEvents): Promise<PreparedBase> {
+  if (inputs.baseDir) return useBaseDir(path.resolve(inputs.workspace, inputs.baseDir))
+  const ref = inputs.baseRef ?? (process.env.GITHUB_BASE_REF ? `origin/${process.env.GITHUB_BASE_REF}` : undefined)
+  if (!ref) throw new BaseError('compare mode needs a base: set base-dir, or base-ref, or run on a pull_request event')
+  const sha = await findMergeBase(repo, ref, events)
+  return worktreeBase(repo, sha, config.service.build, events)
+}
+
+async function compareInAction(inputs: ActionInputs, config: Config, onSpawned: (pid: number) => void): Promise<Report> {
+  const repo = (await repoRoot(inputs.workspace)) ?? inputs.workspace
+  const startedAt = Date.now()
+  let base: PreparedBase
+  try {
+    base = await prepareActionBase(inputs, config, repo, actionEvents)
+  } catch (err) {
+    if (!(err instanceof BaseError)) throw err
+    const error = { kind: 'build-failed' as const, message: err.message }
+    return buildReport({ config, configHash: configHash(config), mode: 'compare', scenarios: config.scenarios.map(s => erroredScenario(s, error)), startedAt })
+  }
+  try {
+    const acceptances: Acceptance[] = [
+      ...labelAcceptance(prLabels(readEventPayload())),
+      ...(base.sha ? parseAcceptTrailers(await commitMessages(repo, base.sha)) : [])
+    ]
+    return await compareGate(config, {
+      baseDir: base.dir,
+      headDir: repo,
+      events: actionEvents,
+      onSpawned,
+      acceptances,
+      notes: [base.description],
+      git: { sha: process.env.GITHUB_SHA, ref: process.env.GITHUB_REF, ...(base.sha ? { baseSha: base.sha } : {}) }
+    })
+  } finally {
+    await base.cleanup()
+  }
+}
+
 /** The action: read inputs, run the gate, publish results. Every failure ends in one setFailed line. */
 export async function run(): Promise<void> {
   try {
     const inputs = readInputs(name => core.getInput(name))
+    if (inputs.mode === 'report') return await runReportMode(inputs)
     const config = await loadActionConfig(inputs)
     if (!config) return
     const pgids: number[] = []
-    const report = await runGate(config, {
-      events: actionEvents,
-      onSpawned: pid => {
-        pgids.push(pid)
-        core.saveState(STATE_PGIDS, JSON.stringify(pgids))
-      },
-      git: { sha: process.env.GITHUB_SHA, ref: process.env.GITHUB_REF }
-    })
+    const onSpawned = (pid: number) => {
+      pgids.push(pid)
+      core.saveState(STATE_PGIDS, JSON.stringify(pgids))
+    }
+    const report = wantsCompare(inputs, process.env)
+      ? await compareInAction(inputs, config, onSpawned)
+      : await runGate(config, { events: actionEvents, onSpawned, git: { sha: process.env.GITHUB_SHA, ref: process.env.GITHUB_REF } })
     await publish(report, config, inputs)
   } catch (err) {
     core.setOutput('verdict', 'errored')
     core.setFailed(`perfgate: ${err instanceof Error ? err.message : String(err)}`)
-  }
-}
-
-export function readEventPayload(env: NodeJS.ProcessEnv = process.env): unknown {
-  if (!env.GITHUB_EVENT_PATH) return {}
-  try {
-    return JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, 'utf8'))
-  } catch {
-    return {}
   }
 }

@@ -10,7 +10,7 @@ import type { ResultArtifact } from '../github/workflow-run.js'
 import { renderComment } from '../report/markdown.js'
 import type { Report } from '../report/types.js'
 import type { ActionInputs } from './inputs.js'
-import { readEventPayload } from '../main.js'
+import { readEventPayload } from './event.js'
 
 export const RESULT_ARTIFACT_FILE = 'perfgate-result.json'
 

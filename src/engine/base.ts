@@ -99,3 +99,17 @@ export async function worktreeBase(repoDir: string, sha: string, build: string |
 export async function repoRoot(dir: string): Promise<string | undefined> {
   return tryGit(dir, ['rev-parse', '--show-toplevel'])
 }
+
+/** Commit messages between two commits (exclusive of `from`), for Perf-Accepted trailers. */
+export async function commitMessages(repoDir: string, from: string, to = 'HEAD'): Promise<Array<{ sha: string; message: string }>> {
+  const out = await tryGit(repoDir, ['log', '--format=%H%x00%B%x1e', `${from}..${to}`])
+  if (!out) return []
+  return out
+    .split('\x1e')
+    .map(entry => entry.trim())
+    .filter(Boolean)
+    .map(entry => {
+      const [sha, message = ''] = entry.split('\x00')
+      return { sha: sha!, message }
+    })
+}
