@@ -5,7 +5,7 @@ const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
 function significant(value: number, digits = 3): string {
   if (value === 0) return '0'
   const abs = Math.abs(value)
-  if (abs >= 10 ** digits) return grouped.format(value)
+  if (abs >= 1000) return grouped.format(value)
   return Number(value.toPrecision(digits)).toString()
 }
 

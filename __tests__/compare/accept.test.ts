@@ -1,0 +1,40 @@
+import { describe, expect, it } from '@jest/globals'
+import { applyAcceptances, labelAcceptance, parseAcceptTrailers } from '../../src/compare/accept.js'
+import type { Check } from '../../src/report/types.js'
+
+const regression = (metric: string, verdict: Check['verdict'] = 'fail'): Check => ({
+  kind: 'regression',
+  metric,
+  expression: '-5%',
+  severity: 'fail',
+  verdict,
+  message: `${metric} regressed`
+})
+
+describe('accepting intended regressions', () => {
+  it('reads Perf-Accepted trailers, with * for any metric', () => {
+    const accepted = parseAcceptTrailers([
+      { sha: 'abcdef1234567', message: 'Cache less\n\nPerf-Accepted: list throughput.rps\nSigned-off-by: x' },
+      { sha: '1234567abcdef', message: 'Refactor\n\nperf-accepted: search' }
+    ])
+    expect(accepted).toEqual([
+      { scenario: 'list', metric: 'throughput.rps', by: 'commit abcdef1 (Perf-Accepted trailer)' },
+      { scenario: 'search', metric: '*', by: 'commit 1234567 (Perf-Accepted trailer)' }
+    ])
+  })
+
+  it('turns only the matching failing regression into accepted and says who accepted it', () => {
+    const checks = [regression('throughput.rps'), regression('latency.p99'), { ...regression('latency.p95'), kind: 'threshold' as const }]
+    const out = applyAcceptances('list', checks, [{ scenario: 'list', metric: 'throughput.rps', by: 'commit abc' }])
+    expect(out.map(c => c.verdict)).toEqual(['accepted', 'fail', 'fail'])
+    expect(out[0]!.acceptedBy).toBe('commit abc')
+    expect(applyAcceptances('other', checks, [{ scenario: 'list', metric: '*', by: 'x' }])[0]!.verdict).toBe('fail')
+  })
+
+  it('the perf-accepted label accepts every failing regression but no threshold', () => {
+    const acceptances = labelAcceptance(['bug', 'perf-accepted'])
+    const out = applyAcceptances('any', [regression('throughput.rps'), { ...regression('x'), kind: 'threshold' as const }], acceptances)
+    expect(out.map(c => c.verdict)).toEqual(['accepted', 'fail'])
+    expect(labelAcceptance(['bug'])).toEqual([])
+  })
+})

@@ -1,0 +1,62 @@
+// Shared helpers for the benchmarks: start the example service, run commands, summarise samples.
+import { spawn, execFileSync } from 'node:child_process'
+import { once } from 'node:events'
+import net from 'node:net'
+
+export async function freePort() {
+  const server = net.createServer().listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address()
+  server.close()
+  await once(server, 'close')
+  return port
+}
+
+/** Starts examples/service/server.mjs with the given knobs; resolves once it prints its listening line. */
+export async function startExample(env = {}) {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['examples/service/server.mjs'], {
+    env: { ...process.env, PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  await new Promise((resolve, reject) => {
+    child.once('exit', code => reject(new Error(`example service exited with ${code}`)))
+    child.stdout.on('data', chunk => {
+      if (String(chunk).includes('listening on')) resolve()
+    })
+  })
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    stop: async () => {
+      child.kill('SIGKILL')
+      if (child.exitCode === null) await once(child, 'exit')
+    }
+  }
+}
+
+export const median = xs => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = Math.floor(s.length / 2)
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+export function hasCommand(cmd) {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Compiles src/ to build/ so the benchmarks import perfgate's real modules. */
+export function compileSources() {
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.bench.json'], { stdio: 'inherit' })
+}
+
+export function table(rows) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map(r => String(r[i]).length)))
+  return rows.map(r => r.map((c, i) => String(c).padEnd(widths[i])).join('  ')).join('\n')
+}

@@ -1,0 +1,16 @@
+import { Ajv } from 'ajv'
+import reportSchema from '../../schema/report.schema.json' with { type: 'json' }
+import type { Report } from './types.js'
+
+const ajv = new Ajv({ allErrors: true, strict: true, $data: false })
+const validateReportShape = ajv.compile<Report>(reportSchema)
+
+/** Problems of a report.json against schema/report.schema.json, one line each; empty when valid. */
+export function reportProblems(data: unknown): string[] {
+  if (validateReportShape(data)) return []
+  return (validateReportShape.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`)
+}
+
+export function isReport(data: unknown): data is Report {
+  return reportProblems(data).length === 0
+}
