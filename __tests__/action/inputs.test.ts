@@ -1,0 +1,58 @@
+import { describe, expect, it } from '@jest/globals'
+import path from 'node:path'
+import { readInputs } from '../../src/action/inputs.js'
+
+const getter = (values: Record<string, string>) => (name: string) => values[name] ?? ''
+
+describe('readInputs', () => {
+  it('fills the defaults and resolves paths against the workspace', () => {
+    const inputs = readInputs(getter({ 'github-token': 't' }), { GITHUB_WORKSPACE: '/repo' })
+    expect(inputs).toMatchObject({
+      config: 'perfgate.yml',
+      mode: 'auto',
+      comment: 'always',
+      commentId: 'perfgate.yml',
+      outDir: path.resolve('/repo/perfgate-report'),
+      workspace: path.resolve('/repo'),
+      token: 't'
+    })
+    expect(inputs.onInconclusive).toBeUndefined()
+  })
+
+  it('names the input and the allowed values when one is wrong', () => {
+    expect(() => readInputs(getter({ comment: 'sometimes' }), {})).toThrow(
+      'Invalid value "sometimes" for the "comment" input. It must be one of: always, on-change, on-failure, off.'
+    )
+    expect(() => readInputs(getter({ mode: 'fast' }), {})).toThrow('"mode" input')
+  })
+
+  it('reads every optional input', () => {
+    const inputs = readInputs(
+      getter({
+        config: 'perf/gate.yml',
+        mode: 'compare',
+        'base-dir': '../base',
+        'base-ref': 'origin/develop',
+        comment: 'on-failure',
+        'comment-id': 'api',
+        'out-dir': 'out',
+        'on-inconclusive': 'fail',
+        'artifact-path': '/tmp/a',
+        'working-directory': 'svc'
+      }),
+      { GITHUB_WORKSPACE: '/repo' }
+    )
+    expect(inputs).toMatchObject({
+      config: 'perf/gate.yml',
+      mode: 'compare',
+      baseDir: '../base',
+      baseRef: 'origin/develop',
+      comment: 'on-failure',
+      commentId: 'api',
+      outDir: path.resolve('/repo/svc/out'),
+      onInconclusive: 'fail',
+      artifactPath: '/tmp/a',
+      workspace: path.resolve('/repo/svc')
+    })
+  })
+})

@@ -1,0 +1,42 @@
+import { describe, expect, it } from '@jest/globals'
+import { renderProgress, renderTerminal, COLOR } from '../../src/report/terminal.js'
+import { check, report, scenarioReport } from '../../__fixtures__/report.js'
+
+describe('terminal output', () => {
+  it('prints a table per scenario, what decided it and the headline', () => {
+    const text = renderTerminal(
+      report({
+        verdict: 'fail',
+        headline: 'perfgate failed: x',
+        scenarios: [scenarioReport({ verdict: 'fail', checks: [check({ verdict: 'fail', message: 'p95 over' })] })]
+      })
+    )
+    expect(text).toContain('list-reservations  FAIL')
+    expect(text).toContain('4,210 req/s')
+    expect(text).toContain('What decided it:\n  list-reservations: p95 over')
+    expect(text.trimEnd().split('\n').at(-1)).toMatch(/^FAIL {2}perfgate failed: x {2}\(5\.2 s\)$/)
+  })
+
+  it('shows an errored scenario with its output tail and no percentiles', () => {
+    const text = renderTerminal(
+      report({
+        verdict: 'errored',
+        scenarios: [scenarioReport({ verdict: 'errored', checks: [], error: { kind: 'crashed', message: 'crashed', outputTail: ['Error: boom'] } })]
+      })
+    )
+    expect(text).toContain('measurement invalid: crashed')
+    expect(text).toContain('| Error: boom')
+    expect(text).not.toContain('req/s')
+  })
+
+  it('colours verdicts only when asked', () => {
+    expect(renderTerminal(report(), COLOR)).toContain('\u001b[32mPASS\u001b[39m')
+    expect(renderTerminal(report())).not.toContain('\u001b[')
+  })
+
+  it('draws a progress line', () => {
+    expect(renderProgress('head', { phase: 'measure', elapsedMs: 1500, totalMs: 3000, responses: 4000, errors: 2, currentRps: 2650.4 })).toBe(
+      'head [##########..........] 50% measure 2650 req/s, 4000 responses, 2 errors'
+    )
+  })
+})
