@@ -2,6 +2,7 @@ import type { Config } from '../config/types.js'
 import { overallVerdict } from '../compare/verdict.js'
 import { VERSION } from '../version.js'
 import { runnerFingerprint } from './fingerprint.js'
+import { findingsFor } from './findings.js'
 import { REPORT_SCHEMA_VERSION, type Check, type Report, type ScenarioReport, type Verdict } from './types.js'
 
 export interface ReportInput {
@@ -27,6 +28,11 @@ const VERDICT_WORD: Record<Verdict, string> = {
 export function buildReport(input: ReportInput): Report {
   const verdict = overallVerdict(input.scenarios)
   const now = input.now ?? new Date()
+  const runner = runnerFingerprint()
+  const scenarios = input.scenarios.map(s => {
+    const findings = findingsFor(s, runner.cores)
+    return findings.length ? { ...s, findings } : s
+  })
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'perfgate', version: VERSION },
@@ -35,10 +41,10 @@ export function buildReport(input: ReportInput): Report {
     verdict,
     headline: headline(verdict, input.scenarios),
     config: { file: input.config.file, hash: input.configHash, ...(input.config.profile ? { profile: input.config.profile } : {}) },
-    runner: runnerFingerprint(),
+    runner,
     ...(input.git ? { git: input.git } : {}),
     durationMs: Math.max(0, now.getTime() - input.startedAt),
-    scenarios: input.scenarios,
+    scenarios,
     notes: input.notes ?? []
   }
 }

@@ -117,6 +117,9 @@ function scenarioDetails(scenario: ScenarioReport, withMetrics: boolean): string
     if (withMetrics) body.push(...metricsTable(scenario), '')
   }
   for (const note of scenario.notes) body.push(`> ${e(note)}`, '')
+  if (scenario.findings?.length) {
+    body.push('**Findings**', '', ...scenario.findings.map(f => `- ${e(f.evidence)}: ${e(f.action)}`), '')
+  }
   return ['<details>', `<summary>${summary}</summary>`, '', ...body, '</details>', '']
 }
 

@@ -69,6 +69,7 @@ function scenarioBlock(s: ScenarioReport, style: Style): string[] {
     out.push(...columns(rows))
   }
   for (const note of s.notes) out.push(style.dim(`  note: ${note}`))
+  for (const f of s.findings ?? []) out.push(`  ${style.yellow('finding:')} ${f.evidence}; ${f.action}`)
   return out
 }
 

@@ -5,6 +5,7 @@
 import type { LoadSpec, SourceRef } from '../config/types.js'
 import type { ResourceSample } from '../service/types.js'
 import type { TimelinePoint } from '../load/types.js'
+import type { Finding } from './findings.js'
 
 export const REPORT_SCHEMA_VERSION = 1
 
@@ -76,6 +77,8 @@ export interface ScenarioReport {
   error?: ScenarioError
   runs: RunRecord[]
   notes: string[]
+  /** bottleneck findings with their evidence (see findings.ts) */
+  findings?: Finding[]
 }
 
 export interface RunnerFingerprint {

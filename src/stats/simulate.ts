@@ -1,0 +1,174 @@
+/**
+ * Calibration harness for the decision rule: synthetic per-round values with the noise measured on this machine
+ * kind (docs/measurements.md), run through the adaptive loop exactly as the compare engine runs it (ABBA round
+ * pairs, a decision after every pair, nextStep), many times with a seeded PRNG. Pure and deterministic.
+ */
+import { nextStep, type Step } from './adaptive.js'
+import { decideRegression } from './decide.js'
+import type { RegressionDecision } from './decision.js'
+
+export interface NoiseModel {
+  /** coefficient of variation of one round's value (lognormal), e.g. 0.09 */
+  cv: number
+  /** throughput inside a slow phase relative to outside (0.75 = 25% slower); latency is divided by it */
+  slowFactor: number
+  /** long-run share of time spent in slow phases, 0..1 */
+  slowShare: number
+  /** mean length of a slow phase in round slots (one slot = one base or head round, restart included) */
+  slowMeanSlots: number
+}
+
+/**
+ * docs/measurements.md: ~9% CV per 5-s run, host-level slow phases ~25% slower lasting tens of seconds. How
+ * often the phases come is not measured; 15% of the time in phases of 3 slots (~20-30 s) on average is our
+ * assumption. The per-round lognormal noise comes on top of the phases, so this model is noisier than measured.
+ */
+export const MEASURED_NOISE: NoiseModel = { cv: 0.09, slowFactor: 0.75, slowShare: 0.15, slowMeanSlots: 3 }
+
+export interface SimulationSpec {
+  trials: number
+  seed: number
+  /** true relative change of the head vs the base, e.g. -0.2 for a 20% throughput drop */
+  effect: number
+  better: 'lower' | 'higher'
+  direction: 'rise' | 'fall'
+  tolerance: number
+  /** default 0.95 */
+  confidence?: number
+  /** default: decideRegression's (1 - (1 - confidence) / 10) */
+  interimConfidence?: number
+  /** round pairs; default 3 */
+  minRounds?: number
+  /** round pairs; default 15 */
+  maxRounds?: number
+  /** pass the ABBA neighbour pairs to the decision (default true) or compare the sides unpaired */
+  paired?: boolean
+  noise?: NoiseModel
+}
+
+export type Verdict = RegressionDecision['verdict']
+
+export interface SimulationResult {
+  trials: number
+  counts: Record<Verdict, number>
+  /** counts / trials */
+  share: Record<Verdict, number>
+  /** round pairs each trial used before the loop stopped */
+  rounds: { mean: number; median: number; max: number }
+  stops: Partial<Record<Step, number>>
+}
+
+/** mulberry32: a small, fast, seeded PRNG giving floats in [0, 1). */
+export function createRng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** A standard normal draw (Box-Muller). */
+export function normalDraw(rng: () => number): number {
+  const u = 1 - rng()
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng())
+}
+
+const exponential = (rng: () => number, mean: number) => -Math.log(1 - rng()) * mean
+
+/**
+ * Slow phases as an alternating renewal process in slot time; returns, slot after slot, the share of the slot
+ * spent in a slow phase (phases start and end mid-round, so neighbouring rounds share them in part).
+ */
+function slowPhases(rng: () => number, model: NoiseModel): () => number {
+  const meanSlow = model.slowMeanSlots
+  const meanNormal = model.slowShare > 0 ? (meanSlow * (1 - model.slowShare)) / model.slowShare : Infinity
+  let slow = model.slowShare > 0 && rng() < model.slowShare
+  let remaining = exponential(rng, slow ? meanSlow : meanNormal)
+  return () => {
+    let covered = 0
+    let t = 0
+    while (t < 1) {
+      const step = Math.min(remaining, 1 - t)
+      if (slow) covered += step
+      t += step
+      remaining -= step
+      if (remaining <= 1e-12) {
+        slow = !slow
+        remaining = exponential(rng, slow ? meanSlow : meanNormal)
+      }
+    }
+    return covered
+  }
+}
+
+/** One round's value in a slot: level x lognormal noise x the slot's share of slow phase. */
+function roundValue(rng: () => number, level: number, slowShareOfSlot: number, model: NoiseModel, better: 'lower' | 'higher'): number {
+  const sigma = Math.sqrt(Math.log1p(model.cv ** 2))
+  const speed = 1 - slowShareOfSlot * (1 - model.slowFactor)
+  const value = level * Math.exp(sigma * normalDraw(rng))
+  return better === 'higher' ? value * speed : value / speed
+}
+
+/** One comparison through the adaptive loop: its final verdict and the round pairs it used. */
+export function simulateOnce(spec: SimulationSpec, rng: () => number): { verdict: Verdict; rounds: number; step: Step } {
+  const noise = spec.noise ?? MEASURED_NOISE
+  const minRounds = spec.minRounds ?? 3
+  const maxRounds = spec.maxRounds ?? 15
+  const nextSlot = slowPhases(rng, noise)
+  const base: number[] = []
+  const head: number[] = []
+  const pairs: Array<[number, number]> = []
+  for (let pair = 1; ; pair++) {
+    // ABBA: B H, H B, B H ... as the compare engine runs them
+    const order = pair % 2 === 1 ? (['base', 'head'] as const) : (['head', 'base'] as const)
+    for (const side of order) {
+      const level = side === 'base' ? 1 : 1 + spec.effect
+      ;(side === 'base' ? base : head).push(roundValue(rng, level, nextSlot(), noise, spec.better))
+    }
+    pairs.push([pair - 1, pair - 1])
+    const decision = decideRegression({
+      metric: 'simulated',
+      better: spec.better,
+      direction: spec.direction,
+      tolerance: spec.tolerance,
+      base,
+      head,
+      pairs: spec.paired === false ? undefined : pairs,
+      confidence: spec.confidence ?? 0.95,
+      interimConfidence: spec.interimConfidence
+    })
+    const step = nextStep([decision], { rounds: pair, minRounds, maxRounds, elapsedMs: 0, budgetMs: Infinity, perRoundMs: 0 })
+    if (step !== 'continue') return { verdict: decision.verdict, rounds: pair, step }
+  }
+}
+
+/** Many seeded comparisons: the share of each verdict and the rounds used. */
+export function simulateComparison(spec: SimulationSpec): SimulationResult {
+  if (!(Number.isInteger(spec.trials) && spec.trials > 0)) throw new RangeError(`trials must be a positive integer, got ${spec.trials}`)
+  const rng = createRng(spec.seed)
+  const counts: Record<Verdict, number> = { fail: 0, pass: 0, inconclusive: 0 }
+  const stops: Partial<Record<Step, number>> = {}
+  const rounds: number[] = []
+  for (let i = 0; i < spec.trials; i++) {
+    const result = simulateOnce(spec, rng)
+    counts[result.verdict]++
+    stops[result.step] = (stops[result.step] ?? 0) + 1
+    rounds.push(result.rounds)
+  }
+  rounds.sort((a, b) => a - b)
+  const share = (k: Verdict) => counts[k] / spec.trials
+  return {
+    trials: spec.trials,
+    counts,
+    share: { fail: share('fail'), pass: share('pass'), inconclusive: share('inconclusive') },
+    rounds: {
+      mean: rounds.reduce((a, b) => a + b, 0) / rounds.length,
+      median: rounds[Math.floor((rounds.length - 1) / 2)],
+      max: rounds[rounds.length - 1]
+    },
+    stops
+  }
+}
