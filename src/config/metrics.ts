@@ -56,7 +56,8 @@ export const METRICS: readonly MetricInfo[] = [
   m('sweep.optimal_connections', 'count', 'higher', 'connections at the knee of throughput vs p99'),
   m('stress.breaking_point.connections', 'count', 'higher', 'highest sustainable connections before breaking'),
   m('stress.breaking_point.rps', 'rate', 'higher', 'highest sustainable throughput before breaking'),
-  m('soak.drift', 'ratio', 'lower', 'relative drift of p99 / RSS from the first to the last soak window')
+  m('soak.drift', 'ratio', 'lower', 'relative growth of RSS from the first to the last soak window (a leak)'),
+  m('soak.p99_drift', 'ratio', 'lower', 'relative change of p99 from the first to the last soak window')
 ]
 
 const BY_NAME = new Map(METRICS.map(info => [info.name, info]))

@@ -65,8 +65,20 @@ export interface RateLoad {
 
 export type LoadSpec = ClosedLoad | RateLoad
 
+/** How a scenario drives its load: one run (load), or a suite of runs. */
+export type SuiteSpec =
+  | { kind: 'load' }
+  /** steps of connections; the knee is the highest throughput before p99 rises past kneeFactor x the first step's p99 */
+  | { kind: 'sweep'; steps: number[]; kneeFactor: number }
+  /** ramps connections until errors pass maxErrorRate, p99 passes p99LimitUs, or the service dies */
+  | { kind: 'stress'; start: number; step: number; max: number; maxErrorRate: number; p99LimitUs?: number }
+  /** one long constant load, analysed in windows; drift = relative growth from the first to the last window */
+  | { kind: 'soak'; windowMs: number }
+
 export interface Scenario {
   name: string
+  /** defaults to { kind: 'load' } */
+  suite?: SuiteSpec
   request: RequestSpec
   load: LoadSpec
   thresholds: ThresholdCheck[]

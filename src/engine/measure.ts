@@ -3,7 +3,9 @@ import { runLoad } from '../load/run.js'
 import { toMetrics } from '../load/metrics.js'
 import { measurementError } from '../compare/validity.js'
 import { formatMetric } from '../report/format.js'
-import type { MetricValues, RunRecord } from '../report/types.js'
+import type { MetricValues, RunRecord, ScenarioError } from '../report/types.js'
+import type { LoadResult } from '../load/types.js'
+import { measureSuite } from './suites.js'
 import { startResourceSampler } from '../service/sampler.js'
 import type { ExitInfo, ResourceSummary, ServiceHandle } from '../service/types.js'
 import type { EventSink } from './events.js'
@@ -40,7 +42,7 @@ const COUNT_METRICS = [
 ]
 
 /** An invalid measurement keeps its counts (they explain what went wrong) and nothing that could mislead. */
-function countsOnly(metrics: MetricValues): MetricValues {
+export function countsOnly(metrics: MetricValues): MetricValues {
   return Object.fromEntries(COUNT_METRICS.filter(k => k in metrics).map(k => [k, metrics[k] ?? null]))
 }
 
@@ -55,10 +57,16 @@ export interface MeasureOptions {
   events: EventSink
 }
 
-/** One load run of one scenario against a running service, with its resources sampled. */
-export async function measureScenario(scenario: Scenario, service: ServiceHandle, options: MeasureOptions): Promise<RunRecord> {
+export interface Measurement {
+  load: LoadResult
+  resources: ResourceSummary
+  metrics: MetricValues
+  error?: ScenarioError
+}
+
+/** One load run against a running service with its resources sampled; the measurement's validity is judged. */
+export async function measureOnce(scenario: Scenario, service: ServiceHandle, options: MeasureOptions): Promise<Measurement> {
   const { events, label, round } = options
-  events({ type: 'measure-start', scenario: scenario.name, label, round })
   const sampler = startResourceSampler(service.pid)
   const abort = new AbortController()
   let serviceExit: ExitInfo | undefined
@@ -76,15 +84,26 @@ export async function measureScenario(scenario: Scenario, service: ServiceHandle
     serviceExit,
     serviceOutput: serviceExit ? service.outputTail(30) : undefined
   })
-  events({
-    type: 'measure-end',
-    scenario: scenario.name,
-    label,
-    round,
-    summary: error
-      ? `errored: ${error.message}`
-      : `${formatMetric('throughput.rps', metrics['throughput.rps'])}, p99 ${formatMetric('latency.p99', metrics['latency.p99'])}`
-  })
+  return { load, resources, metrics, ...(error ? { error } : {}) }
+}
+
+export function summarizeMeasurement(metrics: MetricValues, error?: ScenarioError): string {
+  return error
+    ? `errored: ${error.message}`
+    : `${formatMetric('throughput.rps', metrics['throughput.rps'])}, p99 ${formatMetric('latency.p99', metrics['latency.p99'])}`
+}
+
+/** One measured run of one scenario (a plain load or a whole suite) as a report record. */
+export async function measureScenario(scenario: Scenario, service: ServiceHandle, options: MeasureOptions): Promise<RunRecord> {
+  const { events, label, round } = options
+  events({ type: 'measure-start', scenario: scenario.name, label, round })
+  if (scenario.suite && scenario.suite.kind !== 'load') {
+    const record = await measureSuite(scenario, scenario.suite, service, options)
+    events({ type: 'measure-end', scenario: scenario.name, label, round, summary: summarizeMeasurement(record.metrics, record.error) })
+    return record
+  }
+  const { load, resources, metrics, error } = await measureOnce(scenario, service, options)
+  events({ type: 'measure-end', scenario: scenario.name, label, round, summary: summarizeMeasurement(metrics, error) })
   return {
     side: options.side,
     round,

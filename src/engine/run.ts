@@ -79,6 +79,11 @@ export async function runGate(config: Config, options: RunOptions = {}): Promise
         : scenarioFromRecord(scenario, record)
       events({ type: 'scenario-done', scenario: report })
       scenarios.push(report)
+      if (scenario.suite?.kind === 'stress') {
+        // a stress ramp may leave the service degraded: the next scenario gets a fresh process
+        await stopQuietly(service, 'head', events)
+        service = undefined
+      }
     }
   } finally {
     await stopQuietly(service, 'head', events)
@@ -98,6 +103,7 @@ function scenarioFromRecord(scenario: Scenario, record: RunRecord): ScenarioRepo
     metrics: record.metrics,
     checks,
     runs: [record],
-    notes: []
+    notes: [],
+    ...(record.suite ? { suite: record.suite } : {})
   }
 }

@@ -53,6 +53,15 @@ export interface ScenarioError {
   outputTail?: string[]
 }
 
+/** The curve a suite measured: one point per step (sweep, stress) or window (soak). */
+export interface SuiteResult {
+  kind: 'sweep' | 'stress' | 'soak'
+  /** name of the x field in each point: 'connections' or 't' */
+  x: string
+  points: Array<Record<string, number | null>>
+  marker?: { label: string; x: number }
+}
+
 /** One measured run of one scenario against one service build. */
 export interface RunRecord {
   /** 'head' | 'base' */
@@ -63,6 +72,7 @@ export interface RunRecord {
   timeline?: TimelinePoint[]
   resources?: ResourceSample[]
   error?: ScenarioError
+  suite?: SuiteResult
 }
 
 export interface ScenarioReport {

@@ -97,9 +97,12 @@ function estimate(p: Prepared, scale: 'log' | 'linear', confidence: number): Est
   return { method: `welch-${scale}`, diff: welchInterval(p.base.map(t), p.head.map(t), confidence), pairs: 0 }
 }
 
-/** The level an interim look must reach before the loop stops on it: ten times stricter than `confidence`. */
+/** How much stricter than `confidence` an interim look must be before the loop stops on it (0.95 -> 0.99). */
+export const INTERIM_STRICTNESS = 5
+
+/** The level an interim look must reach before the adaptive loop stops on it. */
 export function interimConfidenceOf(input: Pick<RegressionInput, 'confidence' | 'interimConfidence'>): number {
-  return input.interimConfidence ?? 1 - (1 - input.confidence) / 10
+  return input.interimConfidence ?? 1 - (1 - input.confidence) / INTERIM_STRICTNESS
 }
 
 function sizeNote(e: Estimate, p: Prepared): string {

@@ -19,7 +19,7 @@ export interface RegressionInput {
   confidence: number
   /**
    * the stricter level an interim look needs before the adaptive loop may stop on this check (see nextStep);
-   * default 1 - (1 - confidence) / 10, e.g. 0.995
+   * default 1 - (1 - confidence) / 5, e.g. 0.99
    */
   interimConfidence?: number
 }

@@ -35,7 +35,7 @@ export interface SimulationSpec {
   tolerance: number
   /** default 0.95 */
   confidence?: number
-  /** default: decideRegression's (1 - (1 - confidence) / 10) */
+  /** default: decideRegression's, 1 - (1 - confidence) / 5 */
   interimConfidence?: number
   /** round pairs; default 3 */
   minRounds?: number
@@ -166,7 +166,7 @@ export function simulateComparison(spec: SimulationSpec): SimulationResult {
     share: { fail: share('fail'), pass: share('pass'), inconclusive: share('inconclusive') },
     rounds: {
       mean: rounds.reduce((a, b) => a + b, 0) / rounds.length,
-      median: rounds[Math.floor((rounds.length - 1) / 2)],
+      median: (rounds[Math.floor((rounds.length - 1) / 2)] + rounds[Math.ceil((rounds.length - 1) / 2)]) / 2,
       max: rounds[rounds.length - 1]
     },
     stops
