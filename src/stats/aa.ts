@@ -43,7 +43,8 @@ export function aaNoiseCheck(base: number[], confidence: number): AaNoise {
   // A paired interval's half-width is t(pairs - 1) * sd / sqrt(pairs); rescale from `halves` to all the rounds.
   const q = 1 - (1 - confidence) / 2
   const rounds = values.length
-  const projectedSpread = (spread * (tQuantile(q, rounds - 1) / tQuantile(q, halves - 1))) * Math.sqrt(halves / rounds)
+  const projectedSpread =
+    spread * (tQuantile(q, rounds - 1) / tQuantile(q, halves - 1)) * Math.sqrt(halves / rounds)
   return {
     spread,
     change: decision.change ?? NaN,

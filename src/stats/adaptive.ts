@@ -32,7 +32,15 @@ export const CATASTROPHIC_FACTOR = 3
  */
 export function isCatastrophic(decision: StepDecision): boolean {
   const { verdict, interval, direction, tolerance } = decision
-  if (verdict !== 'fail' || decision.firm === false || !interval || !direction || !tolerance || tolerance <= 0) return false
+  if (
+    verdict !== 'fail' ||
+    decision.firm === false ||
+    !interval ||
+    !direction ||
+    !tolerance ||
+    tolerance <= 0
+  )
+    return false
   if (direction === 'rise') return interval[0] > (1 + tolerance) ** CATASTROPHIC_FACTOR - 1
   if (tolerance >= 1) return false
   return interval[1] < (1 - tolerance) ** CATASTROPHIC_FACTOR - 1

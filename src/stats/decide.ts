@@ -27,20 +27,27 @@ function movement(change: number): string {
 function checkInput(input: RegressionInput): void {
   const { metric, tolerance, confidence, base, head, pairs } = input
   if (!(Number.isFinite(tolerance) && tolerance >= 0)) {
-    throw new RangeError(`${metric}: the regression tolerance must be a fraction >= 0 (e.g. 0.05 for "-5%"), got ${tolerance}`)
+    throw new RangeError(
+      `${metric}: the regression tolerance must be a fraction >= 0 (e.g. 0.05 for "-5%"), got ${tolerance}`
+    )
   }
   if (!(confidence > 0 && confidence < 1)) {
-    throw new RangeError(`${metric}: confidence must be a fraction between 0 and 1 (e.g. 0.95), got ${confidence}`)
+    throw new RangeError(
+      `${metric}: confidence must be a fraction between 0 and 1 (e.g. 0.95), got ${confidence}`
+    )
   }
   const interim = interimConfidenceOf(input)
   if (!(interim >= confidence && interim < 1)) {
-    throw new RangeError(`${metric}: interimConfidence must lie between confidence (${confidence}) and 1, got ${interim}`)
+    throw new RangeError(
+      `${metric}: interimConfidence must lie between confidence (${confidence}) and 1, got ${interim}`
+    )
   }
   if (input.direction !== 'rise' && input.direction !== 'fall') {
     throw new RangeError(`${metric}: direction must be 'rise' or 'fall', got ${String(input.direction)}`)
   }
+  const inRange = (k: number, length: number) => Number.isInteger(k) && k >= 0 && k < length
   for (const [i, j] of pairs ?? []) {
-    if (!(Number.isInteger(i) && i >= 0 && i < base.length && Number.isInteger(j) && j >= 0 && j < head.length)) {
+    if (!inRange(i, base.length) || !inRange(j, head.length)) {
       throw new RangeError(
         `${metric}: pair [${i}, ${j}] points outside the rounds (${base.length} base, ${head.length} head values)`
       )
@@ -71,12 +78,14 @@ function verdictFor(
   direction: 'rise' | 'fall',
   tolerance: number
 ): RegressionDecision['verdict'] {
+  // a change exactly at the tolerance is within it; the slack absorbs rounding in exp(log(1 + t)) - 1
+  const slack = 1e-12
   if (direction === 'rise') {
-    if (low > tolerance) return 'fail'
-    if (high <= tolerance) return 'pass'
+    if (low > tolerance + slack) return 'fail'
+    if (high <= tolerance + slack) return 'pass'
   } else {
-    if (high < -tolerance) return 'fail'
-    if (low >= -tolerance) return 'pass'
+    if (high < -tolerance - slack) return 'fail'
+    if (low >= -tolerance - slack) return 'pass'
   }
   return 'inconclusive'
 }
@@ -101,7 +110,9 @@ function estimate(p: Prepared, scale: 'log' | 'linear', confidence: number): Est
 export const INTERIM_STRICTNESS = 5
 
 /** The level an interim look must reach before the adaptive loop stops on it. */
-export function interimConfidenceOf(input: Pick<RegressionInput, 'confidence' | 'interimConfidence'>): number {
+export function interimConfidenceOf(
+  input: Pick<RegressionInput, 'confidence' | 'interimConfidence'>
+): number {
   return input.interimConfidence ?? 1 - (1 - input.confidence) / INTERIM_STRICTNESS
 }
 
@@ -126,7 +137,10 @@ export function decideRegression(input: RegressionInput): RegressionDecision {
   const positive = [...p.base, ...p.head].every(v => v > 0)
 
   if (n.base < 2 || n.head < 2) {
-    const change = n.base && n.head && positive ? Math.exp(mean(p.head.map(Math.log)) - mean(p.base.map(Math.log))) - 1 : null
+    const change =
+      n.base && n.head && positive
+        ? Math.expm1(mean(p.head.map(Math.log)) - mean(p.base.map(Math.log)))
+        : null
     return {
       ...common,
       verdict: 'inconclusive',
@@ -156,7 +170,9 @@ export function decideRegression(input: RegressionInput): RegressionDecision {
   }
   const { change, interval } = relative(e.diff)
   const verdict = verdictFor(interval, direction, tolerance)
-  const firm = verdict !== 'inconclusive' && verdictFor(relative(interim.diff).interval, direction, tolerance) === verdict
+  const firm =
+    verdict !== 'inconclusive' &&
+    verdictFor(relative(interim.diff).interval, direction, tolerance) === verdict
   const noiseFloor = (interval[1] - interval[0]) / 2
   const ci = `CI ${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}, ${sizeNote(e, p)}`
   const improvedClearly = better === 'higher' ? interval[0] > 0 : interval[1] < 0
@@ -195,18 +211,19 @@ function zeroBase(
   droppedNote: string
 ): RegressionDecision {
   const { metric, direction, tolerance } = input
-  const { low, high, estimate: diff } = e.diff
+  const { low, high } = e.diff
   const tol = formatTolerance(direction, tolerance)
   const headMean = e.pairs > 0 ? mean(p.pairs.map(([, h]) => h)) : mean(p.head)
   const range = `difference CI ${formatNumber(low, true)} .. ${formatNumber(high, true)}, ${sizeNote(e, p)}`
-  const allZero = low === 0 && high === 0 && diff === 0
+  const allZero = [...p.base, ...p.head].every(v => v === 0)
   const result = { ...common, method: e.method, pairs: e.pairs, noiseFloor: allZero ? 0 : null }
   if (allZero) {
     const reason = `${metric} is 0 on both sides${droppedNote}`
     return { ...result, verdict: 'pass', firm: true, change: 0, interval: [0, 0], reason }
   }
   const verdict = verdictFor([low, high], direction, 0)
-  const firm = verdict !== 'inconclusive' && verdictFor([interim.diff.low, interim.diff.high], direction, 0) === verdict
+  const firm =
+    verdict !== 'inconclusive' && verdictFor([interim.diff.low, interim.diff.high], direction, 0) === verdict
   const moved = `${metric} went from 0 to ${formatNumber(headMean)} (${range})`
   const reason =
     verdict === 'fail'

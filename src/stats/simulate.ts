@@ -105,29 +105,60 @@ function slowPhases(rng: () => number, model: NoiseModel): () => number {
 }
 
 /** One round's value in a slot: level x lognormal noise x the slot's share of slow phase. */
-function roundValue(rng: () => number, level: number, slowShareOfSlot: number, model: NoiseModel, better: 'lower' | 'higher'): number {
+function roundValue(
+  rng: () => number,
+  level: number,
+  slowShareOfSlot: number,
+  model: NoiseModel,
+  better: 'lower' | 'higher'
+): number {
   const sigma = Math.sqrt(Math.log1p(model.cv ** 2))
   const speed = 1 - slowShareOfSlot * (1 - model.slowFactor)
   const value = level * Math.exp(sigma * normalDraw(rng))
   return better === 'higher' ? value * speed : value / speed
 }
 
-/** One comparison through the adaptive loop: its final verdict and the round pairs it used. */
-export function simulateOnce(spec: SimulationSpec, rng: () => number): { verdict: Verdict; rounds: number; step: Step } {
+export type Side = 'base' | 'head'
+
+/** ABBA: B H, H B, B H ... (pair counts from 1), as the compare engine runs the rounds. */
+export function abbaOrder(pair: number): [Side, Side] {
+  return pair % 2 === 1 ? ['base', 'head'] : ['head', 'base']
+}
+
+/**
+ * A source of synthetic rounds: each call runs the next round pair in ABBA order on one shared timeline of slow
+ * phases and returns the base and head values.
+ */
+export function roundPairs(
+  spec: Pick<SimulationSpec, 'effect' | 'better' | 'noise'>,
+  rng: () => number
+): (pair: number) => Record<Side, number> {
   const noise = spec.noise ?? MEASURED_NOISE
+  const nextSlot = slowPhases(rng, noise)
+  return pair => {
+    const values = { base: NaN, head: NaN }
+    for (const side of abbaOrder(pair)) {
+      values[side] = roundValue(rng, side === 'base' ? 1 : 1 + spec.effect, nextSlot(), noise, spec.better)
+    }
+    return values
+  }
+}
+
+/** One comparison through the adaptive loop: its final verdict, the round pairs it used and why it stopped. */
+export function simulateOnce(
+  spec: SimulationSpec,
+  rng: () => number
+): { verdict: Verdict; rounds: number; step: Step } {
   const minRounds = spec.minRounds ?? 3
   const maxRounds = spec.maxRounds ?? 15
-  const nextSlot = slowPhases(rng, noise)
+  const next = roundPairs(spec, rng)
   const base: number[] = []
   const head: number[] = []
   const pairs: Array<[number, number]> = []
   for (let pair = 1; ; pair++) {
-    // ABBA: B H, H B, B H ... as the compare engine runs them
-    const order = pair % 2 === 1 ? (['base', 'head'] as const) : (['head', 'base'] as const)
-    for (const side of order) {
-      const level = side === 'base' ? 1 : 1 + spec.effect
-      ;(side === 'base' ? base : head).push(roundValue(rng, level, nextSlot(), noise, spec.better))
-    }
+    const values = next(pair)
+    base.push(values.base)
+    head.push(values.head)
     pairs.push([pair - 1, pair - 1])
     const decision = decideRegression({
       metric: 'simulated',
@@ -140,14 +171,22 @@ export function simulateOnce(spec: SimulationSpec, rng: () => number): { verdict
       confidence: spec.confidence ?? 0.95,
       interimConfidence: spec.interimConfidence
     })
-    const step = nextStep([decision], { rounds: pair, minRounds, maxRounds, elapsedMs: 0, budgetMs: Infinity, perRoundMs: 0 })
+    const step = nextStep([decision], {
+      rounds: pair,
+      minRounds,
+      maxRounds,
+      elapsedMs: 0,
+      budgetMs: Infinity,
+      perRoundMs: 0
+    })
     if (step !== 'continue') return { verdict: decision.verdict, rounds: pair, step }
   }
 }
 
 /** Many seeded comparisons: the share of each verdict and the rounds used. */
 export function simulateComparison(spec: SimulationSpec): SimulationResult {
-  if (!(Number.isInteger(spec.trials) && spec.trials > 0)) throw new RangeError(`trials must be a positive integer, got ${spec.trials}`)
+  if (!(Number.isInteger(spec.trials) && spec.trials > 0))
+    throw new RangeError(`trials must be a positive integer, got ${spec.trials}`)
   const rng = createRng(spec.seed)
   const counts: Record<Verdict, number> = { fail: 0, pass: 0, inconclusive: 0 }
   const stops: Partial<Record<Step, number>> = {}
