@@ -1,0 +1,46 @@
+import path from 'node:path'
+import net from 'node:net'
+import { once } from 'node:events'
+import type { Config, Scenario } from '../src/config/types.js'
+
+export const REPO = path.resolve('.')
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as net.AddressInfo
+  server.close()
+  await once(server, 'close')
+  return port
+}
+
+/** A complete config that runs the example service on `port`, with short loads for tests. */
+export function exampleConfig(port: number, scenarios: Array<Partial<Scenario>>, overrides: Partial<Config> = {}): Config {
+  const base = `http://127.0.0.1:${port}`
+  return {
+    version: 1,
+    file: path.join(REPO, 'perfgate.test.yml'),
+    service: {
+      command: 'node examples/service/server.mjs',
+      cwd: REPO,
+      env: { PORT: String(port), CPU_US: '50' },
+      ready: { kind: 'http', url: `${base}/health`, timeoutMs: 15_000, intervalMs: 50 },
+      preflightUrl: `${base}/health`,
+      shutdownTimeoutMs: 3000
+    },
+    scenarios: scenarios.map((s, i) => ({
+      name: `scenario-${i + 1}`,
+      request: { method: 'GET', url: `${base}/reservations/42`, headers: {} },
+      load: { mode: 'closed', connections: 4, durationMs: 1000, warmupMs: 200, timeoutMs: 5000 },
+      thresholds: [],
+      regression: [],
+      minRequests: 20,
+      maxErrorRate: 0.05,
+      ...s
+    })),
+    compare: { mode: 'interleaved', rounds: { min: 2, max: 3 }, budgetMs: 60_000, confirm: false, confidence: 0.95 },
+    baseline: { store: 'none', branch: 'perfgate-baselines' },
+    onInconclusive: 'warn',
+    ...overrides
+  }
+}

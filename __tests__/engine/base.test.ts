@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { BaseError, commitMessages, findMergeBase, useBaseDir, worktreeBase } from '../../src/engine/base.js'
+import { ignoreEvents } from '../../src/engine/events.js'
+
+let root: string
+let remote: string
+let work: string
+let mergeBaseSha: string
+
+const git = (cwd: string, ...args: string[]) =>
+  execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x' }
+  }).trim()
+
+async function commit(dir: string, file: string, message: string): Promise<string> {
+  await writeFile(path.join(dir, file), message)
+  git(dir, 'add', file)
+  git(dir, 'commit', '-q', '-m', message)
+  return git(dir, 'rev-parse', 'HEAD')
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'perfgate-base-test-'))
+  remote = path.join(root, 'remote.git')
+  work = path.join(root, 'work')
+  git(root, 'init', '-q', '--bare', '-b', 'main', remote)
+  git(root, 'clone', '-q', remote, work)
+  for (let i = 0; i < 5; i++) await commit(work, 'app.txt', `main ${i}`)
+  mergeBaseSha = git(work, 'rev-parse', 'HEAD')
+  git(work, 'push', '-q', 'origin', 'main')
+  git(work, 'checkout', '-q', '-b', 'feature')
+  await commit(work, 'app.txt', 'feature 1\n\nPerf-Accepted: list throughput.rps')
+  await commit(work, 'app.txt', 'feature 2')
+  git(work, 'push', '-q', 'origin', 'feature')
+  git(work, 'checkout', '-q', 'main')
+  await commit(work, 'other.txt', 'main moves on')
+  git(work, 'push', '-q', 'origin', 'main')
+})
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true })
+})
+
+describe('preparing the base', () => {
+  it('finds the merge-base of a full clone', async () => {
+    const clone = path.join(root, 'full')
+    git(root, 'clone', '-q', '-b', 'feature', remote, clone)
+    expect(await findMergeBase(clone, 'origin/main', ignoreEvents)).toBe(mergeBaseSha)
+    const messages = await commitMessages(clone, mergeBaseSha)
+    expect(messages).toHaveLength(2)
+    expect(messages.map(m => m.message).join('\n')).toContain('Perf-Accepted: list throughput.rps')
+  })
+
+  it('deepens a shallow clone until the merge-base appears', async () => {
+    const clone = path.join(root, 'shallow')
+    git(root, 'clone', '-q', '--depth', '1', '--no-single-branch', '-b', 'feature', `file://${remote}`, clone)
+    expect(git(clone, 'rev-parse', '--is-shallow-repository')).toBe('true')
+    const messages: string[] = []
+    const sha = await findMergeBase(clone, 'origin/main', e => e.type === 'info' && messages.push(e.message))
+    expect(sha).toBe(mergeBaseSha)
+    expect(messages.join('\n')).toContain('shallow clone')
+  })
+
+  it('says what to do when there is no merge-base', async () => {
+    const lonely = path.join(root, 'lonely')
+    git(root, 'init', '-q', lonely)
+    await commit(lonely, 'x.txt', 'unrelated')
+    await expect(findMergeBase(lonely, 'origin/main', ignoreEvents)).rejects.toThrow(/fetch-depth: 0/)
+  })
+
+  it('makes a worktree at the merge-base, builds it, and removes it afterwards', async () => {
+    const clone = path.join(root, 'wt')
+    git(root, 'clone', '-q', '-b', 'feature', remote, clone)
+    const base = await worktreeBase(clone, mergeBaseSha, 'echo built > build.txt', ignoreEvents)
+    expect(existsSync(path.join(base.dir, 'build.txt'))).toBe(true)
+    expect(git(base.dir, 'rev-parse', 'HEAD')).toBe(mergeBaseSha)
+    await base.cleanup()
+    expect(existsSync(base.dir)).toBe(false)
+    expect(git(clone, 'worktree', 'list')).not.toContain(base.dir)
+  })
+
+  it('a base that fails to build is a clear error and leaves no worktree', async () => {
+    const clone = path.join(root, 'wt-fail')
+    git(root, 'clone', '-q', '-b', 'feature', remote, clone)
+    await expect(worktreeBase(clone, mergeBaseSha, 'echo compiling; exit 3', ignoreEvents)).rejects.toThrow(BaseError)
+    expect(git(clone, 'worktree', 'list').split('\n')).toHaveLength(1)
+  })
+
+  it('a missing base directory names the directory and what to do', () => {
+    expect(() => useBaseDir('/nonexistent/base')).toThrow(/the base directory \/nonexistent\/base does not exist: build the base there first/)
+  })
+})
