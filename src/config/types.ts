@@ -56,6 +56,8 @@ export interface RateLoad {
   mode: 'rate'
   /** requests per second */
   rate: number
+  /** optional linear ramp of the rate from `from` to `to` over `overMs` */
+  ramp?: { from: number; to: number; overMs: number }
   /** upper bound of requests in flight; more would mean the generator falls behind */
   connections: number
   durationMs: number

@@ -62,9 +62,11 @@ function scenarioBlock(s: ScenarioReport, style: Style): string[] {
       `  ${paint(c.verdict, style)}`,
       c.metric,
       c.expression,
-      c.kind === 'regression'
-        ? `${formatChange(c.change)} (${formatInterval(c.interval)}, ${c.rounds ?? 0} rounds)`
-        : formatMetric(c.metric, c.actual)
+      c.verdict === 'skipped'
+        ? style.dim(c.message)
+        : c.kind === 'regression'
+          ? `${formatChange(c.change)} (${formatInterval(c.interval)}, ${c.rounds ?? 0} rounds)`
+          : formatMetric(c.metric, c.actual)
     ])
     out.push(...columns(rows))
   }

@@ -1,0 +1,22 @@
+/** Every default of the config, in one place. Durations in milliseconds. */
+export const DEFAULTS = {
+  warmupMs: 1000,
+  durationMs: 10_000,
+  connections: 10,
+  rateConnections: 100,
+  timeoutMs: 10_000,
+  minRequests: 100,
+  maxErrorRate: 0.05,
+  readyTimeoutMs: 60_000,
+  readyIntervalMs: 100,
+  shutdownTimeoutMs: 5000,
+  compare: { mode: 'interleaved', rounds: { min: 3, max: 15 }, budgetMs: 240_000, confirm: false, confidence: 0.95 },
+  baseline: { store: 'branch', branch: 'perfgate-baselines', directory: '.perfgate/baselines' },
+  onInconclusive: 'warn',
+  sweep: { kneeFactor: 2 },
+  stress: { start: 10, step: 10, max: 200, maxErrorRate: 0.05 },
+  soak: { windowMs: 10_000 },
+  /** config files larger than this are refused before parsing */
+  maxFileBytes: 256 * 1024,
+  maxAliasCount: 100
+} as const

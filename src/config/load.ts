@@ -1,0 +1,277 @@
+import { createHash } from 'node:crypto'
+import { readFile, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { Ajv, type ErrorObject } from 'ajv'
+import { isMap, isScalar, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml'
+import configSchema from '../../schema/perfgate.schema.json' with { type: 'json' }
+import { METRIC_NAMES } from './metrics.js'
+import { DEFAULTS } from './defaults.js'
+import { didYouMean } from './suggest.js'
+import { resolveConfig } from './resolve.js'
+import type { Config } from './types.js'
+
+export interface ConfigProblem {
+  file: string
+  line: number
+  col: number
+  /** JSON pointer of the value, e.g. /scenarios/0/thresholds/latency.p95 */
+  path: string
+  message: string
+}
+
+export function formatProblems(problems: readonly ConfigProblem[]): string {
+  return problems.map(p => `${p.file}:${p.line}:${p.col}: ${p.message} [${p.path || '/'}]`).join('\n')
+}
+
+/** Everything wrong with a config file, all at once, each at its file:line:col. */
+export class ConfigError extends Error {
+  readonly problems: ConfigProblem[]
+  constructor(
+    readonly file: string,
+    problems: ConfigProblem[]
+  ) {
+    const sorted = [...problems].sort((a, b) => a.line - b.line || a.col - b.col)
+    super(formatProblems(sorted))
+    this.name = 'ConfigError'
+    this.problems = sorted
+  }
+}
+
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, coerceTypes: false, useDefaults: false, $data: false, verbose: true })
+if ((ajv.opts as { $data?: boolean }).$data) throw new Error('perfgate: ajv must run without $data (CVE-2025-69873)')
+const validateShape = ajv.compile(configSchema)
+
+/** Maps JSON pointers to positions in the YAML source. */
+export class Locator {
+  constructor(
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+    readonly file: string
+  ) {}
+
+  private position(offset: number): { line: number; col: number } {
+    return this.lines.linePos(offset)
+  }
+
+  private segments(pointer: string): Array<string | number> {
+    if (!pointer) return []
+    return pointer
+      .split('/')
+      .slice(1)
+      .map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+  }
+
+  private node(segments: Array<string | number>): Node | undefined {
+    return this.doc.getIn(segments, true) as Node | undefined
+  }
+
+  /** The value at `pointer`, or the closest ancestor that exists. */
+  at(pointer: string, message: string): ConfigProblem {
+    const segments = this.segments(pointer)
+    for (let n = segments.length; n >= 0; n--) {
+      const node = n === 0 ? (this.doc.contents as Node | null) : this.node(segments.slice(0, n))
+      if (node?.range) return { file: this.file, ...this.position(node.range[0]), path: pointer, message }
+    }
+    return { file: this.file, line: 1, col: 1, path: pointer, message }
+  }
+
+  /** The key `key` of the map at `pointer` (for unknown keys). */
+  key(pointer: string, key: string, message: string): ConfigProblem {
+    const map = pointer ? this.node(this.segments(pointer)) : (this.doc.contents as Node | null)
+    if (isMap(map)) {
+      const pair = map.items.find(p => isScalar(p.key) && String(p.key.value) === key)
+      const range = (pair?.key as Node | undefined)?.range
+      if (range) return { file: this.file, ...this.position(range[0]), path: `${pointer}/${key}`, message }
+    }
+    return this.at(pointer, message)
+  }
+}
+
+function show(value: unknown): string {
+  return typeof value === 'string' ? `"${value}"` : JSON.stringify(value)
+}
+
+const where = (pointer: string) => (pointer ? `"${pointer.split('/').pop()}"` : 'the config')
+const parentName = (pointer: string) => (pointer ? pointer.split('/').filter(s => !/^\d+$/.test(s)).pop() ?? 'the config' : 'the config')
+
+function translate(error: ErrorObject, locator: Locator): ConfigProblem | undefined {
+  const pointer = error.instancePath
+  const value = error.data
+  const described = (error.parentSchema as { description?: string } | undefined)?.description
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = (error.params as { additionalProperty: string }).additionalProperty
+      const allowed = Object.keys((error.parentSchema as { properties?: object }).properties ?? {})
+      const suggestion = didYouMean(key, allowed)
+      return locator.key(
+        pointer,
+        key,
+        `unknown key "${key}" in ${parentName(pointer)}${suggestion ? `; did you mean "${suggestion}"?` : `; allowed keys: ${allowed.join(', ')}`}`
+      )
+    }
+    case 'propertyNames': {
+      const key = (error.params as { propertyName: string }).propertyName
+      const suggestion = didYouMean(key, METRIC_NAMES)
+      return locator.key(
+        pointer,
+        key,
+        `unknown metric "${key}"${suggestion ? `; did you mean "${suggestion}"?` : '; see the metric list in the README'}`
+      )
+    }
+    case 'required': {
+      const missing = (error.params as { missingProperty: string }).missingProperty
+      return locator.at(pointer, `missing required key "${missing}" in ${parentName(pointer)}`)
+    }
+    case 'type':
+      return locator.at(
+        pointer,
+        `${where(pointer)} must be ${described ?? article((error.params as { type: string }).type)}; got ${show(value)}`
+      )
+    case 'enum':
+      return locator.at(
+        pointer,
+        `${where(pointer)} must be one of: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}; got ${show(value)}`
+      )
+    case 'const':
+      return locator.at(pointer, `${where(pointer)} must be ${show((error.params as { allowedValue: unknown }).allowedValue)}; got ${show(value)}`)
+    case 'pattern':
+      return locator.at(pointer, `${where(pointer)} must be ${described ?? 'in the documented format'}; got ${show(value)}`)
+    case 'oneOf':
+      return locator.at(pointer, `${where(pointer)} must be ${described ?? oneOfHint(pointer)}; got ${show(value)}`)
+    case 'if':
+      return undefined
+    default:
+      return locator.at(pointer, `${where(pointer)} ${error.message ?? 'is invalid'}`)
+  }
+}
+
+function oneOfHint(pointer: string): string {
+  if (/\/thresholds\//.test(pointer)) return 'a threshold like "< 50ms" or { limit: "< 50ms", severity: warn }'
+  if (/\/regression\//.test(pointer)) return 'a regression limit like "+20%" or { limit: "+20%", severity: warn }'
+  if (/\/suite$/.test(pointer)) return 'a suite: { kind: sweep, steps: [...] }, { kind: stress }, { kind: soak } or { kind: load }'
+  return 'one of the documented forms'
+}
+
+function article(type: string): string {
+  const words: Record<string, string> = { integer: 'an integer', object: 'a map', array: 'a list', string: 'a string', number: 'a number', boolean: 'true or false' }
+  return type.split(',').map(t => words[t] ?? t).join(' or ')
+}
+
+/** ajv reports one error per failing branch of a oneOf; keep the oneOf's own message and drop the branches'. */
+function schemaProblems(data: unknown, locator: Locator): ConfigProblem[] {
+  if (validateShape(data)) return []
+  const errors = validateShape.errors ?? []
+  const oneOfPaths = errors.filter(e => e.keyword === 'oneOf').map(e => e.instancePath)
+  const kept = errors.filter(
+    e => e.keyword === 'oneOf' || !oneOfPaths.some(p => e.instancePath === p || e.instancePath.startsWith(`${p}/`))
+  )
+  // propertyNames also reports the enum failure on the same key: keep one message per key
+  const withoutNameEnums = kept.filter(e => !(e.keyword === 'enum' && e.propertyName !== undefined))
+  const seen = new Set<string>()
+  return withoutNameEnums
+    .map(e => translate(e, locator))
+    .filter((p): p is ConfigProblem => p !== undefined)
+    .filter(p => {
+      const id = `${p.line}:${p.col}:${p.message}`
+      if (seen.has(id)) return false
+      seen.add(id)
+      return true
+    })
+}
+
+/** Duplicate keys, each at its second occurrence with the first one's line. */
+function duplicateKeys(doc: Document, lines: LineCounter, file: string): ConfigProblem[] {
+  const out: ConfigProblem[] = []
+  visit(doc, {
+    Map(_, map) {
+      const first = new Map<string, number>()
+      for (const pair of map.items) {
+        if (!isScalar(pair.key) || !pair.key.range) continue
+        const key = String(pair.key.value)
+        const at = lines.linePos(pair.key.range[0])
+        const earlier = first.get(key)
+        if (earlier !== undefined) out.push({ file, ...at, path: '', message: `duplicate key "${key}" (first defined on line ${earlier})` })
+        else first.set(key, at.line)
+      }
+    }
+  })
+  return out
+}
+
+function fail(file: string, message: string, line = 1, col = 1): never {
+  throw new ConfigError(file, [{ file, line, col, path: '', message }])
+}
+
+/** Parses and validates perfgate.yml text into the complete, typed Config. Throws ConfigError with every problem. */
+export function parseConfig(text: string, file: string, baseDir = path.dirname(path.resolve(file))): Config {
+  const bytes = Buffer.byteLength(text)
+  if (bytes > DEFAULTS.maxFileBytes) {
+    fail(file, `config file is too large (${Math.ceil(bytes / 1024)} KiB; the limit is ${DEFAULTS.maxFileBytes / 1024} KiB)`)
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  const lines = new LineCounter()
+  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: false, version: '1.2' })
+  if (!Array.isArray(docs) || docs.length === 0) fail(file, 'config file is empty: see the README for a minimal perfgate.yml')
+  if (docs.length > 1) {
+    const at = lines.linePos(docs[1]!.range[0])
+    fail(file, 'config file holds several YAML documents (---); perfgate reads exactly one', at.line, at.col)
+  }
+  const doc = docs[0]!
+  const syntax: ConfigProblem[] = doc.errors.map(e => {
+    const [line, col] = e.linePos?.[0] ? [e.linePos[0].line, e.linePos[0].col] : [1, 1]
+    return { file, line, col, path: '', message: `YAML syntax error: ${e.message.split('\n')[0]}` }
+  })
+  const problems = [...syntax, ...duplicateKeys(doc, lines, file)]
+  if (problems.length) throw new ConfigError(file, problems)
+  let data: unknown
+  try {
+    data = doc.toJS({ maxAliasCount: DEFAULTS.maxAliasCount })
+  } catch (err) {
+    fail(file, `config file expands too many aliases (${(err as Error).message}); perfgate allows ${DEFAULTS.maxAliasCount}`)
+  }
+  if (data === null || data === undefined) fail(file, 'config file is empty: see the README for a minimal perfgate.yml')
+  const locator = new Locator(doc, lines, file)
+  const shape = schemaProblems(data, locator)
+  const { config, problems: semantic } = resolveConfig(data, { file, baseDir, locator, shapeValid: shape.length === 0 })
+  const all = [...shape, ...semantic]
+  if (all.length || !config) throw new ConfigError(file, all)
+  return config
+}
+
+/** Reads and parses a config file; a missing, unreadable or oversized file is a ConfigError too. */
+export async function loadConfig(file: string): Promise<Config> {
+  const shown = path.relative(process.cwd(), file) || file
+  let info
+  try {
+    info = await stat(file)
+  } catch {
+    fail(shown, `config file not found at ${path.resolve(file)} (paths are relative to the working directory ${process.cwd()})`)
+  }
+  if (!info.isFile()) fail(shown, `${path.resolve(file)} is not a file`)
+  if (info.size > DEFAULTS.maxFileBytes) {
+    fail(shown, `config file is too large (${Math.ceil(info.size / 1024)} KiB; the limit is ${DEFAULTS.maxFileBytes / 1024} KiB)`)
+  }
+  return parseConfig(await readFile(file, 'utf8'), shown, path.dirname(path.resolve(file)))
+}
+
+/** A hash of what affects the measurement (service, requests, load), not of the limits. */
+export function configHash(config: Config): string {
+  const relevant = {
+    service: { command: config.service.command, build: config.service.build, env: config.service.env },
+    scenarios: config.scenarios.map(s => ({ name: s.name, request: s.request, load: s.load, suite: s.suite ?? { kind: 'load' } }))
+  }
+  return createHash('sha256').update(stableStringify(relevant)).digest('hex').slice(0, 16)
+}
+
+function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .filter(k => (value as Record<string, unknown>)[k] !== undefined)
+      .map(k => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`
+  }
+  return JSON.stringify(value)
+}
+

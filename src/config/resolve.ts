@@ -1,0 +1,274 @@
+import path from 'node:path'
+import { DEFAULTS } from './defaults.js'
+import { METRIC_NAMES } from './metrics.js'
+
+const METRIC_SET = new Set(METRIC_NAMES)
+import type { ConfigProblem, Locator } from './load.js'
+import { PROFILES, type ProfileName } from './profiles.js'
+import { parseDuration, parsePercent, parseRegression, parseThreshold, ValueError } from './units.js'
+import type { Config, LoadSpec, ReadyProbe, RegressionCheck, Scenario, ServiceSpec, Severity, SuiteSpec, ThresholdCheck } from './types.js'
+
+type Raw = Record<string, unknown>
+
+interface Context {
+  file: string
+  baseDir: string
+  locator: Locator
+  /** false when the schema already found problems: then only values of the right type are checked further */
+  shapeValid: boolean
+}
+
+const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v)
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
+
+class Resolver {
+  readonly problems: ConfigProblem[] = []
+  constructor(private readonly ctx: Context) {}
+
+  problem(pointer: string, message: string): void {
+    this.problems.push(this.ctx.locator.at(pointer, message))
+  }
+
+  /** Runs a parser on a string value, turning its ValueError into a problem at `pointer`. */
+  parse<T>(pointer: string, value: unknown, parser: (text: string) => T, fallback: T): T {
+    if (typeof value !== 'string') return fallback
+    try {
+      return parser(value)
+    } catch (err) {
+      if (!(err instanceof ValueError)) throw err
+      this.problem(pointer, err.message)
+      return fallback
+    }
+  }
+
+  duration(pointer: string, value: unknown, fallback: number): number {
+    return value === undefined ? fallback : this.parse(pointer, value, parseDuration, fallback)
+  }
+
+  percent(pointer: string, value: unknown, fallback: number): number {
+    return value === undefined ? fallback : this.parse(pointer, value, parsePercent, fallback)
+  }
+
+  source(pointer: string): { file: string; line: number; col: number } {
+    const { file, line, col } = this.ctx.locator.at(pointer, '')
+    return { file, line, col }
+  }
+
+  ready(raw: unknown, pointer: string): ReadyProbe {
+    const r = isObject(raw) ? raw : {}
+    const timeoutMs = this.duration(`${pointer}/timeout`, r.timeout, DEFAULTS.readyTimeoutMs)
+    const intervalMs = this.duration(`${pointer}/interval`, r.interval, DEFAULTS.readyIntervalMs)
+    const given = ['url', 'tcp', 'log'].filter(k => r[k] !== undefined)
+    if (given.length !== 1 && isObject(raw)) {
+      this.problem(pointer, `ready needs exactly one of url, tcp or log; got ${given.length ? given.join(' and ') : 'none'}`)
+    }
+    if (typeof r.url === 'string') {
+      if (!/^http:\/\//.test(r.url)) this.problem(`${pointer}/url`, `the ready url must be an http:// URL; got "${r.url}"`)
+      return { kind: 'http', url: r.url, timeoutMs, intervalMs }
+    }
+    if (typeof r.tcp === 'string') {
+      const match = /^(.+):(\d+)$/.exec(r.tcp)
+      if (!match) this.problem(`${pointer}/tcp`, `tcp must be "host:port", like "127.0.0.1:8080"; got "${r.tcp}"`)
+      return { kind: 'tcp', host: match?.[1] ?? '127.0.0.1', port: Number(match?.[2] ?? 0), timeoutMs, intervalMs }
+    }
+    if (typeof r.log === 'string') {
+      try {
+        new RegExp(r.log)
+      } catch (err) {
+        this.problem(`${pointer}/log`, `log must be a regular expression: ${(err as Error).message}`)
+      }
+      return { kind: 'log', pattern: r.log, timeoutMs }
+    }
+    return { kind: 'http', url: 'http://127.0.0.1/', timeoutMs, intervalMs }
+  }
+
+  service(raw: unknown): ServiceSpec {
+    const s = isObject(raw) ? raw : {}
+    const ready = this.ready(s.ready, '/service/ready')
+    const env = isObject(s.env) ? Object.fromEntries(Object.entries(s.env).filter(([, v]) => typeof v === 'string')) : {}
+    return {
+      command: str(s.command) ?? '',
+      ...(str(s.build) ? { build: str(s.build)! } : {}),
+      cwd: path.resolve(this.ctx.baseDir, str(s.cwd) ?? '.'),
+      env: env as Record<string, string>,
+      ready,
+      ...(ready.kind === 'http' ? { preflightUrl: ready.url } : {}),
+      shutdownTimeoutMs: this.duration('/service/shutdown-timeout', s['shutdown-timeout'], DEFAULTS.shutdownTimeoutMs)
+    }
+  }
+
+  checkValue(raw: unknown): { expression?: string; severity: Severity } {
+    if (typeof raw === 'string') return { expression: raw, severity: 'fail' }
+    if (isObject(raw)) return { expression: str(raw.limit), severity: raw.severity === 'warn' ? 'warn' : 'fail' }
+    return { severity: 'fail' }
+  }
+
+  thresholds(raw: unknown, pointer: string, profile: Record<string, string> | undefined): ThresholdCheck[] {
+    const own = isObject(raw) ? raw : {}
+    const out: ThresholdCheck[] = []
+    for (const [metric, expr] of Object.entries(profile ?? {})) {
+      if (metric in own) continue
+      const parsed = parseThreshold(metric, expr)
+      out.push({ metric, ...parsed, expression: expr, severity: 'warn' })
+    }
+    for (const [metric, value] of Object.entries(own)) {
+      const at = `${pointer}/${metric.replace(/~/g, '~0').replace(/\//g, '~1')}`
+      if (!METRIC_SET.has(metric)) continue // the schema reports unknown metrics, with a suggestion
+      const { expression, severity } = this.checkValue(value)
+      if (expression === undefined) continue
+      const parsed = this.parse(at, expression, e => parseThreshold(metric, e), undefined)
+      if (parsed) out.push({ metric, ...parsed, expression, severity, source: this.source(at) })
+    }
+    return out
+  }
+
+  regressions(raw: unknown, pointer: string): RegressionCheck[] {
+    const out: RegressionCheck[] = []
+    for (const [metric, value] of Object.entries(isObject(raw) ? raw : {})) {
+      const at = `${pointer}/${metric.replace(/~/g, '~0').replace(/\//g, '~1')}`
+      if (!METRIC_SET.has(metric)) continue
+      const { expression, severity } = this.checkValue(value)
+      if (expression === undefined) continue
+      const parsed = this.parse(at, expression, e => parseRegression(metric, e), undefined)
+      if (parsed) out.push({ metric, ...parsed, expression, severity, source: this.source(at) })
+    }
+    return out
+  }
+
+  load(defaults: Raw, own: Raw, pointer: string): LoadSpec {
+    const pick = (key: string) => (own[key] !== undefined ? { value: own[key], at: `${pointer}/load/${key}` } : { value: defaults[key], at: `/defaults/${key}` })
+    const mode = own.mode === 'rate' ? 'rate' : 'closed'
+    const duration = pick('duration')
+    const warmup = pick('warmup')
+    const timeout = pick('timeout')
+    const connections = num(own.connections) ?? num(defaults.connections)
+    const common = {
+      durationMs: this.duration(duration.at, duration.value, DEFAULTS.durationMs),
+      warmupMs: this.duration(warmup.at, warmup.value, DEFAULTS.warmupMs),
+      timeoutMs: this.duration(timeout.at, timeout.value, DEFAULTS.timeoutMs)
+    }
+    if (mode === 'closed') return { mode, connections: connections ?? DEFAULTS.connections, ...common }
+    const rate = num(own.rate)
+    if (rate === undefined) this.problem(`${pointer}/load`, 'load mode rate needs a rate (requests per second)')
+    const ramp = isObject(own.ramp) ? own.ramp : undefined
+    return {
+      mode,
+      rate: rate ?? 1,
+      connections: num(own.connections) ?? DEFAULTS.rateConnections,
+      ...common,
+      ...(ramp
+        ? { ramp: { from: num(ramp.from) ?? 0, to: num(ramp.to) ?? rate ?? 1, overMs: this.duration(`${pointer}/load/ramp/over`, ramp.over, common.durationMs) } }
+        : {})
+    }
+  }
+
+  suite(raw: unknown, pointer: string): SuiteSpec {
+    if (!isObject(raw)) return { kind: 'load' }
+    switch (raw.kind) {
+      case 'sweep': {
+        const steps = Array.isArray(raw.steps) ? raw.steps.filter((n): n is number => typeof n === 'number') : []
+        if (steps.some((n, i) => i > 0 && n <= steps[i - 1]!)) this.problem(`${pointer}/steps`, 'sweep steps must increase, like [1, 10, 50, 100]')
+        return { kind: 'sweep', steps, kneeFactor: num(raw['knee-factor']) ?? DEFAULTS.sweep.kneeFactor }
+      }
+      case 'stress': {
+        const d = DEFAULTS.stress
+        const p99 = raw['p99-limit']
+        return {
+          kind: 'stress',
+          start: num(raw.start) ?? d.start,
+          step: num(raw.step) ?? d.step,
+          max: num(raw.max) ?? d.max,
+          maxErrorRate: this.percent(`${pointer}/max-error-rate`, raw['max-error-rate'], d.maxErrorRate),
+          ...(p99 !== undefined ? { p99LimitUs: this.duration(`${pointer}/p99-limit`, p99, 0) * 1000 } : {})
+        }
+      }
+      case 'soak':
+        return { kind: 'soak', windowMs: this.duration(`${pointer}/window`, raw.window, DEFAULTS.soak.windowMs) }
+      default:
+        return { kind: 'load' }
+    }
+  }
+
+  request(raw: unknown, pointer: string): Scenario['request'] {
+    const r = isObject(raw) ? raw : {}
+    const url = str(r.url) ?? ''
+    if (url && !/^https?:\/\/[^/]+/.test(url)) this.problem(`${pointer}/url`, `url must be an absolute http:// URL like "http://127.0.0.1:8080/path"; got "${url}"`)
+    const headers = isObject(r.headers) ? (Object.fromEntries(Object.entries(r.headers).filter(([, v]) => typeof v === 'string')) as Record<string, string>) : {}
+    let body: string | undefined
+    if (typeof r.body === 'string') body = r.body
+    else if (r.body !== undefined && r.body !== null) {
+      body = JSON.stringify(r.body)
+      if (!Object.keys(headers).some(h => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json'
+    }
+    return { method: str(r.method) ?? 'GET', url, headers, ...(body !== undefined ? { body } : {}) }
+  }
+
+  scenarios(raw: unknown, defaults: Raw, profile: Record<string, string> | undefined): Scenario[] {
+    const list = Array.isArray(raw) ? raw : []
+    const names = new Map<string, number>()
+    return list.map((item, i) => {
+      const s = isObject(item) ? item : {}
+      const pointer = `/scenarios/${i}`
+      const name = str(s.name) ?? `scenario-${i + 1}`
+      const earlier = names.get(name)
+      if (earlier !== undefined) {
+        this.problem(`${pointer}/name`, `duplicate scenario name "${name}" (also scenario ${earlier + 1}); names must be unique`)
+      }
+      names.set(name, i)
+      const minRequests = num(s['min-requests']) ?? num(defaults['min-requests']) ?? DEFAULTS.minRequests
+      const errorRate = s['max-error-rate'] !== undefined ? { v: s['max-error-rate'], at: `${pointer}/max-error-rate` } : { v: defaults['max-error-rate'], at: '/defaults/max-error-rate' }
+      return {
+        name,
+        request: this.request(s.request, `${pointer}/request`),
+        load: this.load(defaults, isObject(s.load) ? s.load : {}, pointer),
+        suite: this.suite(s.suite, `${pointer}/suite`),
+        thresholds: this.thresholds(s.thresholds, `${pointer}/thresholds`, profile),
+        regression: this.regressions(s.regression, `${pointer}/regression`),
+        minRequests,
+        maxErrorRate: this.percent(errorRate.at, errorRate.v, DEFAULTS.maxErrorRate),
+        source: this.source(pointer)
+      }
+    })
+  }
+
+  compare(raw: unknown): Config['compare'] {
+    const c = isObject(raw) ? raw : {}
+    const rounds = isObject(c.rounds) ? c.rounds : {}
+    const d = DEFAULTS.compare
+    const min = num(rounds.min) ?? d.rounds.min
+    const max = num(rounds.max) ?? Math.max(min, d.rounds.max)
+    if (min > max) this.problem('/compare/rounds', `rounds.min (${min}) must not exceed rounds.max (${max})`)
+    return {
+      mode: c.mode === 'stored' ? 'stored' : 'interleaved',
+      rounds: { min, max },
+      budgetMs: this.duration('/compare/budget', c.budget, d.budgetMs),
+      confirm: c.confirm === true,
+      confidence: num(c.confidence) ?? d.confidence
+    }
+  }
+}
+
+/** The semantic pass: units, expressions, cross-field rules and defaults. Builds the Config when all is well. */
+export function resolveConfig(data: unknown, ctx: Context): { config?: Config; problems: ConfigProblem[] } {
+  const resolver = new Resolver(ctx)
+  const raw = isObject(data) ? data : {}
+  const profileName = typeof raw.extends === 'string' && raw.extends in PROFILES ? (raw.extends as ProfileName) : undefined
+  const defaults = isObject(raw.defaults) ? raw.defaults : {}
+  const baseline = isObject(raw.baseline) ? raw.baseline : {}
+  const config: Config = {
+    version: 1,
+    file: ctx.file,
+    service: resolver.service(raw.service),
+    scenarios: resolver.scenarios(raw.scenarios, defaults, profileName ? PROFILES[profileName].thresholds : undefined),
+    compare: resolver.compare(raw.compare),
+    baseline: {
+      store: baseline.store === 'directory' ? 'directory' : baseline.store === 'none' ? 'none' : 'branch',
+      branch: str(baseline.branch) ?? DEFAULTS.baseline.branch,
+      directory: path.resolve(ctx.baseDir, str(baseline.directory) ?? DEFAULTS.baseline.directory)
+    },
+    onInconclusive: raw['on-inconclusive'] === 'fail' ? 'fail' : 'warn',
+    ...(profileName ? { profile: profileName } : {})
+  }
+  return { config: resolver.problems.length || !ctx.shapeValid ? undefined : config, problems: resolver.problems }
+}

@@ -1,0 +1,172 @@
+import autocannon from 'autocannon'
+import type { ClosedLoad, Scenario } from '../config/types.js'
+import { classifyError, countStatus, emptyCounts } from './errors.js'
+import { createLatencyHistogram, encodeHistogram, summarize } from './histogram.js'
+import { compileRequest } from './request.js'
+import type { LoadProgress, LoadResult, TimelinePoint } from './types.js'
+
+export interface LoadOptions {
+  /** abort = stop now; the result carries the signal's reason in abortedReason */
+  signal?: AbortSignal
+  onProgress?: (progress: LoadProgress) => void
+}
+
+const PROGRESS_MS = 500
+
+/**
+ * The closed model: `connections` connections, each sending its next request when the previous one answered.
+ * autocannon drives the sockets (single-threaded, never `workers`); perfgate records every 2xx latency itself in
+ * microseconds. One autocannon instance covers warmup and measurement, so connections opened during warmup are
+ * kept, and each connection's first response (which includes the connect wait) is left out of latency.
+ */
+export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {}): Promise<LoadResult> {
+  const load = scenario.load as ClosedLoad
+  const template = compileRequest(scenario.request)
+  const url = new URL(scenario.request.url)
+  const latency = createLatencyHistogram()
+  const second = createLatencyHistogram()
+  const counts = emptyCounts()
+  const timeline: TimelinePoint[] = []
+  const seen = new WeakSet<object>()
+  let bytes = 0
+  let secondResponses = 0
+  let secondErrors = 0
+  let recentResponses = 0
+  let measuring = false
+  let measureStart = 0
+  let cpuAtStart = process.cpuUsage()
+
+  const totalMs = load.warmupMs + load.durationMs
+  const started = performance.now()
+  const requests = template.dynamic
+    ? [
+        {
+          method: scenario.request.method as autocannon.Request['method'],
+          setupRequest: (req: autocannon.Request) => {
+            const rendered = template.render()
+            return { ...req, path: rendered.path, ...(rendered.body !== undefined ? { body: rendered.body } : {}) }
+          }
+        }
+      ]
+    : undefined
+
+  const instance = autocannon(
+    {
+      url: url.origin + url.pathname + url.search,
+      method: scenario.request.method as autocannon.Request['method'],
+      headers: scenario.request.headers,
+      ...(scenario.request.body !== undefined && !template.dynamic ? { body: scenario.request.body } : {}),
+      ...(requests ? { requests } : {}),
+      connections: load.connections,
+      duration: totalMs / 1000,
+      timeout: Math.max(1, Math.ceil(load.timeoutMs / 1000)),
+      excludeErrorStats: true,
+      skipAggregateResult: true
+    },
+    () => undefined
+  )
+
+  const startMeasuring = () => {
+    measuring = true
+    measureStart = performance.now()
+    cpuAtStart = process.cpuUsage()
+  }
+
+  instance.on('response', (client: object, statusCode: number, resBytes: number, responseTimeMs: number) => {
+    recentResponses++
+    if (!measuring) {
+      seen.add(client)
+      if (performance.now() - started >= load.warmupMs) startMeasuring()
+      else return
+    }
+    countStatus(counts, statusCode)
+    bytes += resBytes
+    secondResponses++
+    if (statusCode >= 200 && statusCode < 300) {
+      if (seen.has(client)) {
+        const us = Math.max(1, Math.round(responseTimeMs * 1000))
+        latency.recordValue(us)
+        second.recordValue(us)
+      } else {
+        seen.add(client)
+      }
+    } else {
+      secondErrors++
+    }
+  })
+  instance.on('reqError', (error: unknown) => {
+    if (!measuring) {
+      if (performance.now() - started < load.warmupMs) return
+      startMeasuring()
+    }
+    counts[classifyError(error)]++
+    secondErrors++
+  })
+
+  const closeSecond = () => {
+    const t = Math.round((performance.now() - measureStart) / 1000)
+    timeline.push({
+      t,
+      rps: secondResponses,
+      errors: secondErrors,
+      p50: second.totalCount ? second.getValueAtPercentile(50) : null,
+      p99: second.totalCount ? second.getValueAtPercentile(99) : null
+    })
+    second.reset()
+    secondResponses = 0
+    secondErrors = 0
+  }
+
+  let nextSecond = 1000
+  const ticker = setInterval(() => {
+    const elapsed = performance.now() - started
+    if (!measuring && elapsed >= load.warmupMs) startMeasuring()
+    if (measuring && performance.now() - measureStart >= nextSecond) {
+      closeSecond()
+      nextSecond += 1000
+    }
+  }, 50)
+  const progress = setInterval(() => {
+    const elapsed = performance.now() - started
+    options.onProgress?.({
+      phase: measuring ? 'measure' : 'warmup',
+      elapsedMs: Math.min(elapsed, totalMs),
+      totalMs,
+      responses: counts.responses,
+      errors: counts.connect + counts.timeout + counts.reset + counts.other + counts.status4xx + counts.status5xx,
+      currentRps: (recentResponses * 1000) / PROGRESS_MS
+    })
+    recentResponses = 0
+  }, PROGRESS_MS)
+
+  let abortedReason: string | undefined
+  const onAbort = () => {
+    abortedReason = String(options.signal?.reason ?? 'aborted')
+    instance.stop()
+  }
+  if (options.signal?.aborted) onAbort()
+  else options.signal?.addEventListener('abort', onAbort, { once: true })
+
+  await new Promise<void>(resolve => instance.once('done', () => resolve()))
+  clearInterval(ticker)
+  clearInterval(progress)
+  options.signal?.removeEventListener('abort', onAbort)
+  if (!measuring) startMeasuring()
+  const durationMs = Math.max(1, performance.now() - measureStart)
+  const cpu = process.cpuUsage(cpuAtStart)
+  if (secondResponses > 0 || secondErrors > 0) closeSecond()
+  counts.sent = counts.responses + counts.connect + counts.timeout + counts.reset + counts.other
+
+  return {
+    durationMs,
+    warmupMs: load.warmupMs,
+    counts,
+    bytes,
+    histogram: encodeHistogram(latency),
+    latency: summarize(latency),
+    timeline,
+    generatorCpu: ((cpu.user + cpu.system) / 1000 / durationMs) * 100,
+    generatorLagUs: 0,
+    ...(abortedReason ? { abortedReason } : {})
+  }
+}

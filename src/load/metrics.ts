@@ -1,0 +1,45 @@
+import type { MetricValues } from '../report/types.js'
+import type { ResourceSummary } from '../service/types.js'
+import type { LoadResult } from './types.js'
+
+/** The metrics of src/config/metrics.ts that a load run (and the service's resources) can tell. */
+export function toMetrics(result: LoadResult, resources?: ResourceSummary): MetricValues {
+  const c = result.counts
+  const seconds = result.durationMs / 1000
+  const transport = c.connect + c.timeout + c.reset + c.other
+  const failed = transport + c.status4xx + c.status5xx
+  const attempted = c.responses + transport
+  const l = result.latency
+  const metrics: MetricValues = {
+    'latency.min': l?.min ?? null,
+    'latency.mean': l?.mean ?? null,
+    'latency.stddev': l?.stddev ?? null,
+    'latency.p50': l?.p50 ?? null,
+    'latency.p75': l?.p75 ?? null,
+    'latency.p90': l?.p90 ?? null,
+    'latency.p95': l?.p95 ?? null,
+    'latency.p99': l?.p99 ?? null,
+    'latency.p99.9': l?.['p99.9'] ?? null,
+    'latency.max': l?.max ?? null,
+    'throughput.rps': c.responses / seconds,
+    'throughput.bytes': result.bytes / seconds,
+    'requests.total': c.responses,
+    'errors.rate': attempted === 0 ? 0 : failed / attempted,
+    'errors.total': failed,
+    'errors.connect': c.connect,
+    'errors.timeout': c.timeout,
+    'errors.reset': c.reset,
+    'status.4xx': c.status4xx,
+    'status.5xx': c.status5xx,
+    'generator.cpu': result.generatorCpu,
+    'generator.lag': result.generatorLagUs
+  }
+  if (resources) {
+    metrics['server.cpu.mean'] = resources.cpuMean
+    metrics['server.cpu.peak'] = resources.cpuPeak
+    metrics['server.rss.peak'] = resources.rssPeakBytes
+    metrics['server.fds.peak'] = resources.fdsPeak
+    metrics['server.cpu.per_request'] = c.responses > 0 ? resources.cpuTimeUs / c.responses : null
+  }
+  return metrics
+}

@@ -1,0 +1,20 @@
+/**
+ * The service under test must never see the workflow's credentials: action inputs (the github-token among
+ * them) arrive as INPUT_* variables, and the runner adds ACTIONS_* tokens. RUNNER_TRACKING_ID stays: the
+ * runner's orphan-process cleanup relies on it.
+ */
+const DROPPED_EXACT = new Set(['GITHUB_TOKEN', 'GH_TOKEN'])
+const DROPPED_PREFIXES = ['INPUT_', 'ACTIONS_']
+
+export function isSecretVariable(name: string): boolean {
+  const upper = name.toUpperCase()
+  return DROPPED_EXACT.has(upper) || DROPPED_PREFIXES.some(p => upper.startsWith(p))
+}
+
+export function scrubEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && !isSecretVariable(name)) out[name] = value
+  }
+  return out
+}
