@@ -32,22 +32,16 @@ function random() {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296
 }
 
-// Deterministic CPU work: a hash loop calibrated once to iterations per microsecond, so more work really costs CPU.
+// Deterministic CPU work: a fixed hash loop, so more work really costs CPU. The iteration count per "µs" is a
+// constant (measured once on a 2-vCPU EPYC runner), not calibrated per process: per-process calibration would give
+// each fresh process a slightly different amount of work and add noise between rounds.
+const ITERATIONS_PER_US = num('ITERATIONS_PER_US', 600)
 let sink = 0
 function hashWork(iterations) {
   let x = sink
   for (let i = 0; i < iterations; i++) x = (Math.imul(x ^ i, 2654435761) + 0x9e3779b9) | 0
   sink = x
 }
-function calibrate() {
-  const iterations = 2_000_000
-  hashWork(iterations / 10)
-  const start = process.hrtime.bigint()
-  hashWork(iterations)
-  const us = Number(process.hrtime.bigint() - start) / 1000
-  return iterations / Math.max(us, 1)
-}
-const ITERATIONS_PER_US = calibrate()
 const workIterations = Math.round(CPU_US * ITERATIONS_PER_US)
 
 const reservations = []

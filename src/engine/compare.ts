@@ -129,11 +129,12 @@ function noiseNotes(scenario: Scenario, base: RunRecord[], confidence: number): 
   const notes: string[] = []
   for (const spec of scenario.regression) {
     const values = roundValues(valid(base).map(r => r.metrics), spec.metric)
-    if (values.length < 4) continue
+    // with fewer than 4 A/A pairs the spread estimate itself is too uncertain to say anything about the runner
+    if (values.length < 8) continue
     const aa = aaNoiseCheck(values, confidence)
     if (aa.tooNoisy(spec.tolerance)) {
       notes.push(
-        `runner noise: base vs base (A/A) for ${spec.metric} spreads ±${formatPercent(aa.spread)}, wider than its ${formatPercent(spec.tolerance)} tolerance; this runner is too noisy to judge that check`
+        `runner noise: base vs base (A/A) for ${spec.metric} projects a noise floor of ±${formatPercent(aa.projectedSpread)}, wider than its ${formatPercent(spec.tolerance)} tolerance; this runner is too noisy to decide that check`
       )
     }
   }

@@ -58,7 +58,9 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
       ...(scenario.request.body !== undefined && !template.dynamic ? { body: scenario.request.body } : {}),
       ...(requests ? { requests } : {}),
       connections: load.connections,
-      duration: totalMs / 1000,
+      // autocannon checks its duration (and stop()) once a second: warmup + duration runs to a whole second, and
+      // the measured window is timed precisely from the end of warmup to autocannon's last response
+      duration: Math.ceil(totalMs / 1000),
       timeout: Math.max(1, Math.ceil(load.timeoutMs / 1000)),
       excludeErrorStats: true,
       skipAggregateResult: true

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import type { ServiceSpec } from '../config/types.js'
 import { scrubEnv } from './env.js'
 import { formatTail, OutputTail } from './output.js'
@@ -34,13 +35,34 @@ export function killProcessGroup(pgid: number, signal: NodeJS.Signals): boolean 
   }
 }
 
+/**
+ * Whether any process of the group still runs. On Linux this reads /proc, because kill(-pgid, 0) also succeeds
+ * for zombies: an orphaned grandchild that exited stays in the group until init reaps it, which can take seconds.
+ */
 function groupAlive(pgid: number): boolean {
+  if (process.platform === 'linux') return groupMembers(pgid).length > 0
   try {
     process.kill(-pgid, 0)
     return true
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM'
   }
+}
+
+/** Pids of the group's processes that are not zombies (Linux). */
+export function groupMembers(pgid: number): number[] {
+  const members: number[] = []
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') members.push(Number(name))
+    } catch {
+      // the process exited while we looked
+    }
+  }
+  return members
 }
 
 process.on('exit', () => {
