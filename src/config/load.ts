@@ -75,6 +75,14 @@ export class Locator {
     return { file: this.file, line: 1, col: 1, path: pointer, message }
   }
 
+  /** The key under which the value at `pointer` sits ("service:" for /service), for problems with a whole map. */
+  owner(pointer: string, message: string): ConfigProblem {
+    const segments = pointer.split('/')
+    const last = segments.pop()
+    if (!last || /^\d+$/.test(last)) return this.at(pointer, message)
+    return { ...this.key(segments.join('/'), last.replace(/~1/g, '/').replace(/~0/g, '~'), message), path: pointer }
+  }
+
   /** The key `key` of the map at `pointer` (for unknown keys). */
   key(pointer: string, key: string, message: string): ConfigProblem {
     const map = pointer ? this.node(this.segments(pointer)) : (this.doc.contents as Node | null)
@@ -120,12 +128,12 @@ function translate(error: ErrorObject, locator: Locator): ConfigProblem | undefi
     }
     case 'required': {
       const missing = (error.params as { missingProperty: string }).missingProperty
-      return locator.at(pointer, `missing required key "${missing}" in ${parentName(pointer)}`)
+      return locator.owner(pointer, `missing required key "${missing}" in ${parentName(pointer)}`)
     }
     case 'type':
       return locator.at(
         pointer,
-        `${where(pointer)} must be ${described ?? article((error.params as { type: string }).type)}; got ${show(value)}`
+        `${where(pointer)} must be ${(error.parentSchema as { pattern?: string }).pattern && described ? described : article((error.params as { type: string }).type)}; got ${show(value)}`
       )
     case 'enum':
       return locator.at(

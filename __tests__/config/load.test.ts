@@ -1,0 +1,178 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { ConfigError, configHash, loadConfig, parseConfig } from '../../src/config/load.js'
+
+const VALID = `version: 1
+service:
+  command: node server.js
+  cwd: app
+  env: { PORT: "8080" }
+  ready: { url: http://127.0.0.1:8080/health, timeout: 30s }
+defaults:
+  warmup: 2s
+  duration: 20s
+  connections: 32
+scenarios:
+  - name: list
+    request: { method: GET, url: "http://127.0.0.1:8080/reservations?page=1" }
+    thresholds:
+      latency.p95: "< 50ms"
+      latency.p99: { limit: "< 120ms", severity: warn }
+      throughput.rps: "> 1500"
+      errors.rate: "< 0.1%"
+      server.rss.peak: "< 256MB"
+      server.cpu.mean: "< 150%"
+    regression:
+      throughput.rps: "-5%"
+      latency.p95: "+20%"
+  - name: create
+    request:
+      method: POST
+      url: http://127.0.0.1:8080/reservations
+      body: { guest: "g-{{seq}}", seats: 2 }
+    load: { mode: rate, rate: 800, duration: 30s }
+compare: { rounds: { min: 3, max: 15 }, budget: 4m }
+`
+
+function problemsOf(text: string): ConfigError {
+  try {
+    parseConfig(text, 'perfgate.yml', '/repo')
+  } catch (err) {
+    if (err instanceof ConfigError) return err
+    throw err
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('parseConfig', () => {
+  it('resolves a valid file into a complete config in base units', () => {
+    const config = parseConfig(VALID, 'perfgate.yml', '/repo')
+    expect(config.service).toMatchObject({ command: 'node server.js', cwd: '/repo/app', env: { PORT: '8080' }, shutdownTimeoutMs: 5000, preflightUrl: 'http://127.0.0.1:8080/health' })
+    expect(config.service.ready).toEqual({ kind: 'http', url: 'http://127.0.0.1:8080/health', timeoutMs: 30_000, intervalMs: 100 })
+    const [list, create] = config.scenarios
+    expect(list!.load).toEqual({ mode: 'closed', connections: 32, durationMs: 20_000, warmupMs: 2000, timeoutMs: 10_000 })
+    expect(list!.thresholds.map(t => [t.metric, t.op, t.value, t.severity])).toEqual([
+      ['latency.p95', '<', 50_000, 'fail'],
+      ['latency.p99', '<', 120_000, 'warn'],
+      ['throughput.rps', '>', 1500, 'fail'],
+      ['errors.rate', '<', 0.001, 'fail'],
+      ['server.rss.peak', '<', 256e6, 'fail'],
+      ['server.cpu.mean', '<', 150, 'fail']
+    ])
+    expect(list!.thresholds[0]!.source).toEqual({ file: 'perfgate.yml', line: 15, col: 20 })
+    expect(list!.regression.map(r => [r.metric, r.direction, r.tolerance])).toEqual([
+      ['throughput.rps', 'fall', 0.05],
+      ['latency.p95', 'rise', 0.2]
+    ])
+    expect(list!.minRequests).toBe(100)
+    expect(list!.maxErrorRate).toBe(0.05)
+    expect(create!.request.body).toBe('{"guest":"g-{{seq}}","seats":2}')
+    expect(create!.request.headers).toEqual({ 'content-type': 'application/json' })
+    expect(create!.load).toMatchObject({ mode: 'rate', rate: 800, durationMs: 30_000, warmupMs: 2000, connections: 100 })
+    expect(config.compare).toEqual({ mode: 'interleaved', rounds: { min: 3, max: 15 }, budgetMs: 240_000, confirm: false, confidence: 0.95 })
+    expect(config.onInconclusive).toBe('warn')
+  })
+
+  it('reports a YAML syntax error at its line', () => {
+    const err = problemsOf('version: 1\nservice:\n  command: "unclosed\n')
+    expect(err.problems[0]!.message).toMatch(/^YAML syntax error/)
+    expect(err.problems[0]!.line).toBeGreaterThanOrEqual(3)
+  })
+
+  it('reports a duplicate key at the second occurrence, naming the first line', () => {
+    const err = problemsOf(VALID.replace('      latency.p95: "< 50ms"\n', '      latency.p95: "< 50ms"\n      latency.p95: "< 60ms"\n'))
+    expect(err.problems).toEqual([expect.objectContaining({ line: 16, col: 7, message: 'duplicate key "latency.p95" (first defined on line 15)' })])
+  })
+
+  it('reports every problem at once with a did-you-mean', () => {
+    const err = problemsOf(
+      VALID.replace('connections: 32', 'conections: "ten"').replace('latency.p95: "< 50ms"', 'p999: "< 50ms"').replace('  command: node server.js\n', '')
+    )
+    const lines = err.message.split('\n')
+    expect(lines).toEqual([
+      'perfgate.yml:2:1: missing required key "command" in service [/service]',
+      'perfgate.yml:9:3: unknown key "conections" in defaults; did you mean "connections"? [/defaults/conections]',
+      'perfgate.yml:14:7: unknown metric "p999"; did you mean "latency.p99.9"? [/scenarios/0/thresholds/p999]'
+    ])
+  })
+
+  it('reports a wrong type with what it expected', () => {
+    const err = problemsOf(VALID.replace('connections: 32', 'connections: "ten"'))
+    expect(err.message).toBe('perfgate.yml:10:16: "connections" must be an integer; got "ten" [/defaults/connections]')
+  })
+
+  it('reports a missing url in a request', () => {
+    const err = problemsOf(VALID.replace('      url: http://127.0.0.1:8080/reservations\n', ''))
+    expect(err.problems[0]!.message).toBe('missing required key "url" in request')
+  })
+
+  it('rejects units of the wrong kind and regressions with the wrong sign', () => {
+    const err = problemsOf(VALID.replace('latency.p95: "< 50ms"', 'latency.p95: "< 50MB"').replace('throughput.rps: "-5%"', 'throughput.rps: "+5%"'))
+    expect(err.problems.map(p => p.message)).toEqual([
+      'latency.p95 takes a duration like "< 50ms"; got the unit "MB"',
+      'throughput.rps is better when higher, so its regression limit says how far it may fall: write "-5%", not "+5%"'
+    ])
+  })
+
+  it('refuses an empty file, several documents and an alias bomb', () => {
+    expect(problemsOf('').message).toContain('config file is empty')
+    expect(problemsOf('# only a comment\n').message).toContain('config file is empty')
+    expect(problemsOf('version: 1\n---\nversion: 1\n').message).toContain('several YAML documents')
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefghij'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghij'[i]}`).join(', ')}]`)].join('\n')
+    expect(problemsOf(bomb).message).toContain('too many aliases')
+  })
+
+  it('refuses an oversized file before parsing it', () => {
+    expect(problemsOf(`# ${'x'.repeat(300 * 1024)}\n`).message).toContain('too large')
+  })
+
+  it('applies a profile as warnings that a scenario can override', () => {
+    const config = parseConfig(`extends: database_proxy\n${VALID}`, 'perfgate.yml', '/repo')
+    const [list, create] = config.scenarios
+    expect(list!.thresholds.find(t => t.metric === 'latency.p95')).toMatchObject({ value: 50_000, severity: 'fail' })
+    expect(list!.thresholds.find(t => t.metric === 'latency.p50')).toMatchObject({ value: 5000, severity: 'warn' })
+    expect(create!.thresholds.map(t => t.metric)).toEqual(['latency.p50', 'latency.p95', 'throughput.bytes', 'stress.breaking_point.connections'])
+    expect(config.profile).toBe('database_proxy')
+  })
+
+  it('rejects duplicate scenario names and rounds.min > rounds.max', () => {
+    const err = problemsOf(VALID.replace('name: create', 'name: list').replace('min: 3, max: 15', 'min: 9, max: 4'))
+    expect(err.problems.map(p => p.message)).toEqual([
+      'duplicate scenario name "list" (also scenario 1); names must be unique',
+      'rounds.min (9) must not exceed rounds.max (4)'
+    ])
+  })
+
+  it('hashes what is measured, not the limits', () => {
+    const a = parseConfig(VALID, 'perfgate.yml', '/repo')
+    const looser = parseConfig(VALID.replace('"< 50ms"', '"< 80ms"'), 'perfgate.yml', '/repo')
+    const more = parseConfig(VALID.replace('connections: 32', 'connections: 64'), 'perfgate.yml', '/repo')
+    expect(configHash(looser)).toBe(configHash(a))
+    expect(configHash(more)).not.toBe(configHash(a))
+  })
+})
+
+describe('loadConfig', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-config-'))
+  })
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('says where it looked for a missing file', async () => {
+    await expect(loadConfig(path.join(dir, 'nope.yml'))).rejects.toThrow(/config file not found at .*nope\.yml/)
+  })
+
+  it('resolves service.cwd against the file and reads the example config', async () => {
+    const file = path.join(dir, 'perfgate.yml')
+    await writeFile(file, VALID)
+    expect((await loadConfig(file)).service.cwd).toBe(path.join(dir, 'app'))
+    const example = await loadConfig(path.resolve('thresholds/example.yml'))
+    expect(example.service.cwd).toBe(path.resolve('.'))
+    expect(example.scenarios.map(s => s.name)).toEqual(['list-reservations', 'get-reservation', 'create-reservation'])
+  })
+})
