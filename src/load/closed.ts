@@ -5,6 +5,37 @@ import { createLatencyHistogram, encodeHistogram, summarize } from './histogram.
 import { compileRequest } from './request.js'
 import type { LoadProgress, LoadResult, TimelinePoint } from './types.js'
 
+/** The parts of autocannon's Client this engine touches (lib/httpClient.js, autocannon 9). */
+interface AutocannonClient {
+  conn?: NodeJS.EventEmitter
+  destroyed: boolean
+  pipelinedRequests: { size(): number; clear(): void }
+  _connect(): void
+}
+
+/**
+ * autocannon reconnects silently when the server closes a connection with a request in flight, and keeps that
+ * request queued, so the next response would be timed from the lost request's start. This hook counts such a
+ * close as a reset and drops the lost request, on every connection the client opens.
+ */
+function watchConnections(onDropped: () => void): (client: unknown) => void {
+  return raw => {
+    const client = raw as AutocannonClient
+    const connect = client._connect
+    client._connect = function (this: AutocannonClient) {
+      connect.call(this)
+      const dropInFlight = (counted: boolean) => () => {
+        if (this.destroyed || this.pipelinedRequests.size() === 0) return
+        if (counted) onDropped()
+        this.pipelinedRequests.clear()
+      }
+      // prepended, so these run before autocannon's own handlers reconnect and queue the next request
+      this.conn?.prependListener('end', dropInFlight(true))
+      this.conn?.prependListener('error', dropInFlight(false))
+    }
+  }
+}
+
 export interface LoadOptions {
   /** abort = stop now; the result carries the signal's reason in abortedReason */
   signal?: AbortSignal
@@ -63,7 +94,13 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
       duration: Math.ceil(totalMs / 1000),
       timeout: Math.max(1, Math.ceil(load.timeoutMs / 1000)),
       excludeErrorStats: true,
-      skipAggregateResult: true
+      skipAggregateResult: true,
+      setupClient: watchConnections(() => {
+        if (measuring) {
+          counts.reset++
+          secondErrors++
+        }
+      })
     },
     () => undefined
   )
@@ -76,21 +113,20 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
 
   instance.on('response', (client: object, statusCode: number, resBytes: number, responseTimeMs: number) => {
     recentResponses++
+    const first = !seen.has(client)
+    if (first) seen.add(client)
     if (!measuring) {
-      seen.add(client)
-      if (performance.now() - started >= load.warmupMs) startMeasuring()
-      else return
+      if (performance.now() - started < load.warmupMs) return
+      startMeasuring()
     }
     countStatus(counts, statusCode)
     bytes += resBytes
     secondResponses++
     if (statusCode >= 200 && statusCode < 300) {
-      if (seen.has(client)) {
+      if (!first) {
         const us = Math.max(1, Math.round(responseTimeMs * 1000))
         latency.recordValue(us)
         second.recordValue(us)
-      } else {
-        seen.add(client)
       }
     } else {
       secondErrors++
