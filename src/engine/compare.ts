@@ -158,6 +158,7 @@ function buildScenario(scenario: Scenario, base: RunRecord[], head: RunRecord[],
     ...(scenario.regression.length === 0 ? ['no regression checks configured: changes are reported, nothing is decided'] : []),
     ...noiseNotes(scenario, base, config.compare.confidence)
   ]
+  const suite = valid(head).findLast(r => r.suite)?.suite
   return {
     name: scenario.name,
     verdict: scenarioVerdict(checks, false),
@@ -166,7 +167,8 @@ function buildScenario(scenario: Scenario, base: RunRecord[], head: RunRecord[],
     baseMetrics,
     checks,
     runs,
-    notes
+    notes,
+    ...(suite ? { suite } : {})
   }
 }
 

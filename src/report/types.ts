@@ -87,6 +87,8 @@ export interface ScenarioReport {
   error?: ScenarioError
   runs: RunRecord[]
   notes: string[]
+  /** the curve of a sweep, stress or soak suite (the last head run's) */
+  suite?: SuiteResult
   /** bottleneck findings with their evidence (see findings.ts) */
   findings?: Finding[]
 }
