@@ -24,7 +24,7 @@ export async function runReportMode(inputs: ActionInputs): Promise<void> {
   core.setOutput('verdict', artifact.report.verdict)
   if (!inputs.token) throw new Error('mode: report needs a github-token with pull-requests: write')
   const octokit = createClient(inputs.token, { apiUrl: ctx.apiUrl, log: message => core.info(message) })
-  const pr = await resolveWorkflowRunPr(octokit, payload, artifact)
+  const pr = await resolveWorkflowRunPr(octokit, payload, artifact, ctx.repo)
   if (!pr.ok) {
     core.warning(`perfgate: not commenting: ${pr.reason}`)
     return
