@@ -25,7 +25,7 @@ export function createClient(token: string, options: ClientOptions): Octokit {
     token,
     {
       baseUrl: options.apiUrl.replace(/\/$/, ''),
-      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451], retries: 2 },
+      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451], retries: 2 },
       throttle: {
         onRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
           const again = retryCount < 1 && within(retryAfter)
