@@ -1,0 +1,120 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import * as core from '../__fixtures__/core.js'
+import { FakeGitHub } from '../__fixtures__/github/fake-api.js'
+import { forkPr, sameRepoPr } from '../__fixtures__/github/events.js'
+import { freePort, REPO } from '../__fixtures__/config.js'
+
+jest.unstable_mockModule('@actions/core', () => core)
+const { run } = await import('../src/main.js')
+const { liveProcessGroups, stopAllServices } = await import('../src/service/spawn.js')
+
+let dir: string
+let api: FakeGitHub
+const savedEnv = { ...process.env }
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-action-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+beforeEach(async () => {
+  core.reset()
+  api = await new FakeGitHub().start()
+})
+afterEach(async () => {
+  process.env = { ...savedEnv }
+  await api.stop()
+  await stopAllServices()
+})
+
+async function setUp(config: string, event: unknown, eventName = 'pull_request'): Promise<void> {
+  await writeFile(path.join(dir, 'perfgate.yml'), config)
+  await writeFile(path.join(dir, 'event.json'), JSON.stringify(event))
+  Object.assign(process.env, {
+    GITHUB_WORKSPACE: dir,
+    GITHUB_REPOSITORY: 'o/r',
+    GITHUB_EVENT_NAME: eventName,
+    GITHUB_EVENT_PATH: path.join(dir, 'event.json'),
+    GITHUB_API_URL: api.url,
+    GITHUB_RUN_ID: '42',
+    GITHUB_SHA: 'a'.repeat(40)
+  })
+  Object.assign(core.inputs, { config: 'perfgate.yml', 'github-token': 'ghs_token', mode: 'run', comment: 'always' })
+}
+
+const exampleConfig = (port: number, threshold = '"< 5s"') => `version: 1
+service:
+  command: node ${path.join(REPO, 'examples/service/server.mjs')}
+  env: { PORT: "${port}", CPU_US: "50" }
+  ready: { url: http://127.0.0.1:${port}/health, timeout: 15s }
+defaults: { warmup: 200ms, duration: 800ms, connections: 4, min-requests: 20 }
+scenarios:
+  - name: get
+    request: { url: http://127.0.0.1:${port}/reservations/1 }
+    thresholds:
+      latency.p99: ${threshold}
+`
+
+describe('the action', () => {
+  it('gates, writes reports, sets outputs, comments once and saves the process group for the post step', async () => {
+    await setUp(exampleConfig(await freePort()), sameRepoPr)
+    await run()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.outputs).toMatchObject({ verdict: 'pass', regressions: '0' })
+    expect(JSON.parse(await readFile(core.outputs.report!, 'utf8')).verdict).toBe('pass')
+    expect(existsSync(core.outputs.html!)).toBe(true)
+    expect(existsSync(path.join(dir, 'perfgate-report/perfgate-result.json'))).toBe(true)
+    expect(core.summaryParts.join('')).toContain('perfgate: PASS')
+    expect(api.comments).toHaveLength(1)
+    expect(api.comments[0]!.body).toContain('<!-- perfgate:perfgate.yml -->')
+    expect(core.outputs['comment-url']).toContain('issuecomment')
+    expect(JSON.parse(core.state['perfgate-pgids']!)).toHaveLength(1)
+    expect(liveProcessGroups()).toEqual([])
+  })
+
+  it('fails the job with one line and annotates the limit’s line', async () => {
+    await setUp(exampleConfig(await freePort(), '"< 1us"'), sameRepoPr)
+    await run()
+    expect(core.setFailed).toHaveBeenCalledTimes(1)
+    expect(String(core.setFailed.mock.calls[0]![0])).toMatch(/^perfgate failed: get: latency.p99 .* is not under the limit < 1 µs$/)
+    expect(core.outputs).toMatchObject({ verdict: 'fail', regressions: '1' })
+    expect(core.annotations).toContainEqual(expect.objectContaining({ level: 'error', props: expect.objectContaining({ file: 'perfgate.yml', startLine: 11 }) }))
+  })
+
+  it('on a fork PR makes no API call, warns once and keeps the verdict', async () => {
+    await setUp(exampleConfig(await freePort()), forkPr)
+    await run()
+    expect(api.requests).toHaveLength(0)
+    expect(core.annotations.filter(a => a.level === 'warning').map(a => a.message)).toEqual([expect.stringContaining('comes from a fork (mallory/r)')])
+    expect(core.outputs.verdict).toBe('pass')
+    expect(core.setFailed).not.toHaveBeenCalled()
+  })
+
+  it('a comment failure never changes the verdict', async () => {
+    await setUp(exampleConfig(await freePort()), sameRepoPr)
+    api.failures.push({ status: 403, message: 'Resource not accessible by integration', headers: { 'x-accepted-github-permissions': 'pull_requests=write' } })
+    await run()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.annotations.map(a => a.message).join('\n')).toContain('pull_requests=write')
+  })
+
+  it('reports config errors at file:line:col and fails with one summary line', async () => {
+    await setUp('version: 1\nservice:\n  command: x\n  ready: { url: http://127.0.0.1:1/ }\nscenarios:\n  - name: a\n    request: { url: http://127.0.0.1:1/ }\n    thresholds: { p999: "< 1ms" }\n', sameRepoPr, 'push')
+    await run()
+    expect(core.annotations[0]).toMatchObject({ level: 'error', props: { file: 'perfgate.yml', startLine: 8, startColumn: 19 } })
+    expect(core.setFailed).toHaveBeenCalledWith('perfgate: perfgate.yml has 1 problem (first: line 8 col 19: unknown metric "p999"; did you mean "latency.p99.9"?)')
+    expect(core.outputs.verdict).toBe('errored')
+  })
+
+  it('names a wrong input', async () => {
+    await setUp(exampleConfig(await freePort()), sameRepoPr)
+    core.inputs.comment = 'sometimes'
+    await run()
+    expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining('Invalid value "sometimes" for the "comment" input'))
+  })
+})
