@@ -1,0 +1,39 @@
+import { describe, expect, it } from '@jest/globals'
+import { renderHtml } from '../../src/report/html.js'
+import { check, report, scenarioReport } from '../../__fixtures__/report.js'
+
+describe('renderHtml', () => {
+  const timeline = [1, 2, 3].map(t => ({ t, rps: 4000 + t, errors: 0, p50: 1000, p99: 3000 + t }))
+  const html = renderHtml(
+    report({
+      verdict: 'fail',
+      headline: 'perfgate failed: x',
+      scenarios: [
+        scenarioReport({
+          name: '<img src=x onerror=alert(1)>',
+          verdict: 'fail',
+          checks: [check({ verdict: 'fail', message: 'p95 over' })],
+          runs: [{ side: 'head', round: 1, metrics: {}, timeline }]
+        }),
+        scenarioReport({ name: 'create', verdict: 'errored', checks: [], error: { kind: 'crashed', message: 'crashed', outputTail: ['Error: boom'] } })
+      ]
+    })
+  )
+
+  it('puts the verdict and what decided it first', () => {
+    expect(html.indexOf('FAIL')).toBeLessThan(html.indexOf('<h2'))
+    expect(html).toContain('<li class="fail">&lt;img src=x onerror=alert(1)&gt;: p95 over</li>')
+  })
+
+  it('escapes names, draws charts from the timeline and needs no network or script', () => {
+    expect(html).not.toContain('<img')
+    expect(html).toMatch(/<svg [^>]*data-points="3"/)
+    expect(html).not.toMatch(/(src|href)="https?:/)
+    expect(html).not.toContain('<script')
+  })
+
+  it('shows an errored scenario’s output, not percentiles', () => {
+    expect(html).toContain('<strong>Measurement invalid:</strong> crashed')
+    expect(html).toContain('Error: boom')
+  })
+})
