@@ -83,7 +83,7 @@ export class FakeGitHub {
       const page = Number(url.searchParams.get('page') ?? 1)
       const items = this.comments.slice((page - 1) * perPage, page * perPage)
       const last = Math.max(1, Math.ceil(this.comments.length / perPage))
-      const link = page < last ? { link: `<${this.url}${path}?per_page=${perPage}&page=${page + 1}>; rel="next", <${this.url}${path}?per_page=${perPage}&page=${last}>; rel="last"` } : {}
+      const link: Record<string, string> = page < last ? { link: `<${this.url}${path}?per_page=${perPage}&page=${page + 1}>; rel="next", <${this.url}${path}?per_page=${perPage}&page=${last}>; rel="last"` } : {}
       return this.send(res, 200, items, link)
     }
     if (comments && req.method === 'POST') {

@@ -56,6 +56,12 @@ export function measurementError(scenario: Scenario, load: LoadResult, context: 
   if (load.abortedReason) {
     return { kind: 'crashed', message: `the load run was cut short: ${load.abortedReason}`, outputTail: context.serviceOutput }
   }
+  if (load.generatorSaturated) {
+    return {
+      kind: 'generator-lag',
+      message: `the load generator fell behind its schedule (p99 ${Math.round(load.generatorLagUs / 1000)} ms late): the numbers would describe the generator, not the service; lower the rate or use a bigger runner`
+    }
+  }
   const attempted = attemptedRequests(load)
   if (load.counts.status2xx === 0) {
     const breakdown = errorBreakdown(load)

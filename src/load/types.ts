@@ -42,6 +42,8 @@ export interface LoadResult {
   generatorLagUs: number
   /** rate mode: the rate actually achieved */
   achievedRate?: number
+  /** rate mode: the generator fell behind its own schedule, so the run says more about it than about the service */
+  generatorSaturated?: boolean
   /** set when the run was cut short (for example the service exited) */
   abortedReason?: string
 }

@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import type { RateLoad, Scenario } from '../../src/config/types.js'
+import { runOpenLoad, scheduleOf } from '../../src/load/open.js'
+import { startTestServer, type TestServer } from '../../__fixtures__/servers.js'
+import { freePort } from '../../__fixtures__/config.js'
+
+let server: TestServer | undefined
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+})
+
+function scenario(url: string, load: Partial<RateLoad> = {}): Scenario {
+  return {
+    name: 'open',
+    request: { method: 'GET', url, headers: {} },
+    load: { mode: 'rate', rate: 200, connections: 50, durationMs: 1500, warmupMs: 0, timeoutMs: 5000, ...load },
+    thresholds: [],
+    regression: [],
+    minRequests: 1,
+    maxErrorRate: 1
+  }
+}
+
+describe('runOpenLoad', () => {
+  it('sends on schedule at the target rate', async () => {
+    server = await startTestServer((_, res) => res.end('ok'))
+    const result = await runOpenLoad(scenario(server.url))
+    expect(result.counts.sent).toBeGreaterThanOrEqual(270)
+    expect(result.counts.sent).toBeLessThanOrEqual(301)
+    expect(result.counts.status2xx).toBe(result.counts.sent)
+    expect(result.achievedRate!).toBeGreaterThan(180)
+    expect(result.generatorSaturated).toBe(false)
+    expect(result.latency!.p50).toBeGreaterThan(0)
+  })
+
+  it('shows a stall as every scheduled request saw it (from the intended send time)', async () => {
+    // every response that arrives while the server stalls (the first 200 ms of each second) waits for the stall to end
+    const started = Date.now()
+    server = await startTestServer((_, res) => {
+      const phase = (Date.now() - started) % 1000
+      if (phase < 200) setTimeout(() => res.end('ok'), 200 - phase)
+      else res.end('ok')
+    })
+    const result = await runOpenLoad(scenario(server.url, { rate: 100, durationMs: 2000 }))
+    expect(result.latency!.p99).toBeGreaterThan(150_000)
+    expect(result.latency!.p50).toBeLessThan(50_000)
+  })
+
+  it('counts queueing when too few connections are allowed', async () => {
+    server = await startTestServer((_, res) => setTimeout(() => res.end('ok'), 100))
+    const result = await runOpenLoad(scenario(server.url, { rate: 60, connections: 2, durationMs: 500, timeoutMs: 10_000 }))
+    // 2 connections at 100 ms each serve 20/s, not 60/s: scheduled requests wait, and that wait is latency
+    expect(result.latency!.max).toBeGreaterThan(500_000)
+  })
+
+  it('splits errors by kind and ramps the rate', async () => {
+    server = await startTestServer((_, res) => {
+      res.statusCode = 503
+      res.end()
+    })
+    const failing = await runOpenLoad(scenario(server.url, { durationMs: 500 }))
+    expect(failing.counts.status5xx).toBe(failing.counts.sent)
+    const refused = await runOpenLoad(scenario(`http://127.0.0.1:${await freePort()}/`, { durationMs: 500 }))
+    expect(refused.counts.connect).toBeGreaterThan(0)
+    const ramp = scheduleOf({ mode: 'rate', rate: 150, connections: 10, durationMs: 1500, warmupMs: 0, timeoutMs: 1000, ramp: { from: 50, to: 150, overMs: 1500 } })
+    // 50..150 req/s over 1.5 s: (50 + 150) / 2 * 1.5 = 150 requests
+    expect(ramp(150)).toBeCloseTo(1500, 0)
+    expect(ramp(75)).toBeLessThan(1000)
+  })
+
+  it('stops when aborted', async () => {
+    server = await startTestServer((_, res) => res.end('ok'))
+    const abort = new AbortController()
+    setTimeout(() => abort.abort('the service exited (code 70)'), 200)
+    const result = await runOpenLoad(scenario(server.url, { durationMs: 10_000 }), { signal: abort.signal })
+    expect(result.abortedReason).toBe('the service exited (code 70)')
+  })
+})

@@ -1,0 +1,177 @@
+import http from 'node:http'
+import type { RateLoad, Scenario } from '../config/types.js'
+import type { LoadOptions } from './closed.js'
+import { classifyError, countStatus, emptyCounts } from './errors.js'
+import { createLatencyHistogram, encodeHistogram, summarize } from './histogram.js'
+import { compileRequest } from './request.js'
+import type { LoadResult, TimelinePoint } from './types.js'
+
+/** Lateness of the generator itself beyond which its schedule, not the service, shaped the numbers. */
+const LAG_LIMIT_US = 10_000
+
+/** Milliseconds from the start at which request `i` is due, for a constant rate or a linear ramp. */
+export function scheduleOf(load: RateLoad): (i: number) => number {
+  const ramp = load.ramp
+  if (!ramp || ramp.overMs <= 0) return i => (i / load.rate) * 1000
+  const a = ramp.from
+  const slope = (ramp.to - ramp.from) / (ramp.overMs / 1000)
+  const rampRequests = ((ramp.from + ramp.to) / 2) * (ramp.overMs / 1000)
+  return i => {
+    if (i >= rampRequests) return ramp.overMs + ((i - rampRequests) / ramp.to) * 1000
+    // solve a t + slope t² / 2 = i for t (seconds)
+    const t = slope === 0 ? i / a : (-a + Math.sqrt(a * a + 2 * slope * i)) / slope
+    return t * 1000
+  }
+}
+
+/**
+ * The open model: requests leave on an even schedule whatever the service does, and latency is measured from
+ * each request's intended send time, so a stall shows up as the wait every scheduled request saw (coordinated
+ * omission corrected by construction). At most `connections` requests are on the wire; a due request that finds
+ * them all busy waits in the generator, and that wait counts as latency too. How late the generator itself sent
+ * requests (its event loop being busy) is measured separately as generator.lag.
+ */
+export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {}): Promise<LoadResult> {
+  const load = scenario.load as RateLoad
+  const url = new URL(scenario.request.url)
+  const template = compileRequest(scenario.request)
+  const agent = new http.Agent({ keepAlive: true, maxSockets: load.connections })
+  const due = scheduleOf(load)
+  const latency = createLatencyHistogram()
+  const lag = createLatencyHistogram()
+  const second = createLatencyHistogram()
+  const counts = emptyCounts()
+  const timeline: TimelinePoint[] = []
+  const totalMs = load.warmupMs + load.durationMs
+  let bytes = 0
+  let inFlight = 0
+  let secondResponses = 0
+  let secondErrors = 0
+  let nextSecond = load.warmupMs + 1000
+  let stopped: string | undefined
+  const cpuAtStart = process.cpuUsage()
+  const t0 = performance.now()
+  const now = () => performance.now() - t0
+  let settleAll: () => void = () => undefined
+  const settled = () => {
+    inFlight--
+    if (inFlight === 0) settleAll()
+  }
+
+  const closeSeconds = (at: number) => {
+    while (at >= nextSecond && nextSecond <= totalMs + 1000) {
+      timeline.push({
+        t: Math.round((nextSecond - load.warmupMs) / 1000),
+        rps: secondResponses,
+        errors: secondErrors,
+        p50: second.totalCount ? second.getValueAtPercentile(50) : null,
+        p99: second.totalCount ? second.getValueAtPercentile(99) : null
+      })
+      second.reset()
+      secondResponses = 0
+      secondErrors = 0
+      nextSecond += 1000
+    }
+  }
+
+  const send = (intendedMs: number) => {
+    const measured = intendedMs >= load.warmupMs
+    if (measured) lag.recordValue(Math.max(1, Math.round((now() - intendedMs) * 1000)))
+    const { path, body } = template.render()
+    inFlight++
+    if (measured) counts.sent++
+    const req = http.request(
+      { agent, host: url.hostname, port: url.port, method: scenario.request.method, path, headers: scenario.request.headers, timeout: load.timeoutMs },
+      res => {
+        let size = 0
+        res.on('data', (chunk: Buffer) => (size += chunk.length))
+        res.on('end', () => {
+          const finished = now()
+          closeSeconds(finished)
+          if (measured) {
+            const status = res.statusCode ?? 0
+            countStatus(counts, status)
+            bytes += size
+            secondResponses++
+            if (status >= 200 && status < 300) {
+              const us = Math.max(1, Math.round((finished - intendedMs) * 1000))
+              latency.recordValue(us)
+              second.recordValue(us)
+            } else secondErrors++
+          }
+          settled()
+        })
+        res.on('error', () => undefined)
+      }
+    )
+    req.on('timeout', () => req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })))
+    req.on('error', err => {
+      if (measured) {
+        counts[classifyError(err)]++
+        secondErrors++
+      }
+      settled()
+    })
+    req.end(body)
+  }
+
+  const onAbort = () => {
+    stopped = String(options.signal?.reason ?? 'aborted')
+  }
+  if (options.signal?.aborted) onAbort()
+  else options.signal?.addEventListener('abort', onAbort, { once: true })
+  const progress = setInterval(() => {
+    const elapsed = now()
+    options.onProgress?.({
+      phase: elapsed < load.warmupMs ? 'warmup' : 'measure',
+      elapsedMs: Math.min(elapsed, totalMs),
+      totalMs,
+      responses: counts.responses,
+      errors: counts.connect + counts.timeout + counts.reset + counts.other + counts.status4xx + counts.status5xx,
+      currentRps: secondResponses
+    })
+  }, 500)
+
+  let i = 0
+  while (!stopped) {
+    const elapsed = now()
+    let next = due(i)
+    while (next <= elapsed && next < totalMs) {
+      send(next)
+      next = due(++i)
+    }
+    if (next >= totalMs) break
+    closeSeconds(elapsed)
+    const wait = next - now()
+    // timers fire no finer than ~1 ms: sleep on a timer while far, yield to I/O while close
+    await new Promise(resolve => (wait > 1.5 ? setTimeout(resolve, wait - 1) : setImmediate(resolve)))
+  }
+  const measureEnd = Math.min(now(), totalMs)
+  if (inFlight > 0 && !stopped) {
+    await new Promise<void>(resolve => {
+      settleAll = resolve
+      setTimeout(resolve, load.timeoutMs + 100).unref()
+    })
+  }
+  clearInterval(progress)
+  options.signal?.removeEventListener('abort', onAbort)
+  agent.destroy()
+  closeSeconds(Math.max(now(), nextSecond))
+  const durationMs = Math.max(1, measureEnd - load.warmupMs)
+  const cpu = process.cpuUsage(cpuAtStart)
+  const lagP99 = lag.totalCount ? lag.getValueAtPercentile(99) : 0
+  return {
+    durationMs,
+    warmupMs: load.warmupMs,
+    counts,
+    bytes,
+    histogram: encodeHistogram(latency),
+    latency: summarize(latency),
+    timeline: timeline.filter(p => p.t >= 1),
+    generatorCpu: ((cpu.user + cpu.system) / 1000 / now()) * 100,
+    generatorLagUs: lagP99,
+    achievedRate: counts.sent / (durationMs / 1000),
+    generatorSaturated: lagP99 > LAG_LIMIT_US,
+    ...(stopped ? { abortedReason: stopped } : {})
+  }
+}
