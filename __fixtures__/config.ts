@@ -15,7 +15,11 @@ export async function freePort(): Promise<number> {
 }
 
 /** A complete config that runs the example service on `port`, with short loads for tests. */
-export function exampleConfig(port: number, scenarios: Array<Partial<Scenario>>, overrides: Partial<Config> = {}): Config {
+export function exampleConfig(
+  port: number,
+  scenarios: Array<Partial<Scenario>>,
+  overrides: Partial<Config> = {}
+): Config {
   const base = `http://127.0.0.1:${port}`
   return {
     version: 1,
@@ -38,7 +42,13 @@ export function exampleConfig(port: number, scenarios: Array<Partial<Scenario>>,
       maxErrorRate: 0.05,
       ...s
     })),
-    compare: { mode: 'interleaved', rounds: { min: 2, max: 3 }, budgetMs: 60_000, confirm: false, confidence: 0.95 },
+    compare: {
+      mode: 'interleaved',
+      rounds: { min: 2, max: 3 },
+      budgetMs: 60_000,
+      confirm: false,
+      confidence: 0.95
+    },
     baseline: { store: 'none', branch: 'perfgate-baselines' },
     onInconclusive: 'warn',
     ...overrides

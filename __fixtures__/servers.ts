@@ -12,7 +12,9 @@ export interface TestServer {
 }
 
 /** A node:http server on 127.0.0.1 with an ephemeral port, answering with `handler`. */
-export async function startTestServer(handler: (req: http.IncomingMessage, res: http.ServerResponse, n: number) => void): Promise<TestServer> {
+export async function startTestServer(
+  handler: (req: http.IncomingMessage, res: http.ServerResponse, n: number) => void
+): Promise<TestServer> {
   let count = 0
   const bodies: string[] = []
   const server = http.createServer((req, res) => {

@@ -44,7 +44,12 @@ async function setUp(config: string, event: unknown, eventName = 'pull_request')
     GITHUB_RUN_ID: '42',
     GITHUB_SHA: 'a'.repeat(40)
   })
-  Object.assign(core.inputs, { config: 'perfgate.yml', 'github-token': 'ghs_token', mode: 'run', comment: 'always' })
+  Object.assign(core.inputs, {
+    config: 'perfgate.yml',
+    'github-token': 'ghs_token',
+    mode: 'run',
+    comment: 'always'
+  })
 }
 
 const exampleConfig = (port: number, threshold = '"< 5s"') => `version: 1
@@ -81,33 +86,55 @@ describe('the action', () => {
     await setUp(exampleConfig(await freePort(), '"< 1us"'), sameRepoPr)
     await run()
     expect(core.setFailed).toHaveBeenCalledTimes(1)
-    expect(String(core.setFailed.mock.calls[0]![0])).toMatch(/^perfgate failed: get: latency.p99 .* is not under the limit < 1 µs$/)
+    expect(String(core.setFailed.mock.calls[0]![0])).toMatch(
+      /^perfgate failed: get: latency.p99 .* is not under the limit < 1 µs$/
+    )
     expect(core.outputs).toMatchObject({ verdict: 'fail', regressions: '1' })
-    expect(core.annotations).toContainEqual(expect.objectContaining({ level: 'error', props: expect.objectContaining({ file: 'perfgate.yml', startLine: 11 }) }))
+    expect(core.annotations).toContainEqual(
+      expect.objectContaining({
+        level: 'error',
+        props: expect.objectContaining({ file: 'perfgate.yml', startLine: 11 })
+      })
+    )
   })
 
   it('on a fork PR makes no API call, warns once and keeps the verdict', async () => {
     await setUp(exampleConfig(await freePort()), forkPr)
     await run()
     expect(api.requests).toHaveLength(0)
-    expect(core.annotations.filter(a => a.level === 'warning').map(a => a.message)).toEqual([expect.stringContaining('comes from a fork (mallory/r)')])
+    expect(core.annotations.filter(a => a.level === 'warning').map(a => a.message)).toEqual([
+      expect.stringContaining('comes from a fork (mallory/r)')
+    ])
     expect(core.outputs.verdict).toBe('pass')
     expect(core.setFailed).not.toHaveBeenCalled()
   })
 
   it('a comment failure never changes the verdict', async () => {
     await setUp(exampleConfig(await freePort()), sameRepoPr)
-    api.failures.push({ status: 403, message: 'Resource not accessible by integration', headers: { 'x-accepted-github-permissions': 'pull_requests=write' } })
+    api.failures.push({
+      status: 403,
+      message: 'Resource not accessible by integration',
+      headers: { 'x-accepted-github-permissions': 'pull_requests=write' }
+    })
     await run()
     expect(core.setFailed).not.toHaveBeenCalled()
     expect(core.annotations.map(a => a.message).join('\n')).toContain('pull_requests=write')
   })
 
   it('reports config errors at file:line:col and fails with one summary line', async () => {
-    await setUp('version: 1\nservice:\n  command: x\n  ready: { url: http://127.0.0.1:1/ }\nscenarios:\n  - name: a\n    request: { url: http://127.0.0.1:1/ }\n    thresholds: { p999: "< 1ms" }\n', sameRepoPr, 'push')
+    await setUp(
+      'version: 1\nservice:\n  command: x\n  ready: { url: http://127.0.0.1:1/ }\nscenarios:\n  - name: a\n    request: { url: http://127.0.0.1:1/ }\n    thresholds: { p999: "< 1ms" }\n',
+      sameRepoPr,
+      'push'
+    )
     await run()
-    expect(core.annotations[0]).toMatchObject({ level: 'error', props: { file: 'perfgate.yml', startLine: 8, startColumn: 19 } })
-    expect(core.setFailed).toHaveBeenCalledWith('perfgate: perfgate.yml has 1 problem (first: line 8 col 19: unknown metric "p999"; did you mean "latency.p99.9"?)')
+    expect(core.annotations[0]).toMatchObject({
+      level: 'error',
+      props: { file: 'perfgate.yml', startLine: 8, startColumn: 19 }
+    })
+    expect(core.setFailed).toHaveBeenCalledWith(
+      'perfgate: perfgate.yml has 1 problem (first: line 8 col 19: unknown metric "p999"; did you mean "latency.p99.9"?)'
+    )
     expect(core.outputs.verdict).toBe('errored')
   })
 
@@ -115,6 +142,8 @@ describe('the action', () => {
     await setUp(exampleConfig(await freePort()), sameRepoPr)
     core.inputs.comment = 'sometimes'
     await run()
-    expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining('Invalid value "sometimes" for the "comment" input'))
+    expect(core.setFailed).toHaveBeenCalledWith(
+      expect.stringContaining('Invalid value "sometimes" for the "comment" input')
+    )
   })
 })

@@ -24,7 +24,13 @@ async function perfgate(url) {
   const scenario = {
     name: 'bench',
     request: { method: 'GET', url, headers: {} },
-    load: { mode: 'closed', connections: CONNECTIONS, durationMs: DURATION_S * 1000, warmupMs: 0, timeoutMs: 10_000 },
+    load: {
+      mode: 'closed',
+      connections: CONNECTIONS,
+      durationMs: DURATION_S * 1000,
+      warmupMs: 0,
+      timeoutMs: 10_000
+    },
     thresholds: [],
     regression: [],
     minRequests: 1,
@@ -56,7 +62,8 @@ for (const [label, env] of targets) {
     await rawAutocannon(url) // settle the JIT on both sides
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? ['autocannon', 'perfgate'] : ['perfgate', 'autocannon']
-      for (const tool of order) samples[tool].push(tool === 'perfgate' ? await perfgate(url) : await rawAutocannon(url))
+      for (const tool of order)
+        samples[tool].push(tool === 'perfgate' ? await perfgate(url) : await rawAutocannon(url))
       if (withWrk) samples.wrk.push(wrk(url))
     }
   } finally {
@@ -67,11 +74,22 @@ for (const [label, env] of targets) {
   const rows = [
     ['tool', 'median req/s', 'vs autocannon', 'generator CPU µs/req', 'vs autocannon'],
     ['autocannon (raw)', rps('autocannon').toFixed(0), '1.00', cpu('autocannon').toFixed(1), '1.00'],
-    ['perfgate', rps('perfgate').toFixed(0), (rps('perfgate') / rps('autocannon')).toFixed(3), cpu('perfgate').toFixed(1), (cpu('perfgate') / cpu('autocannon')).toFixed(3)]
+    [
+      'perfgate',
+      rps('perfgate').toFixed(0),
+      (rps('perfgate') / rps('autocannon')).toFixed(3),
+      cpu('perfgate').toFixed(1),
+      (cpu('perfgate') / cpu('autocannon')).toFixed(3)
+    ]
   ]
-  if (withWrk) rows.push(['wrk -t1', rps('wrk').toFixed(0), (rps('wrk') / rps('autocannon')).toFixed(3), 'n/a', 'n/a'])
-  console.log(`\n${label}: ${ROUNDS} alternating rounds of ${DURATION_S}s, ${CONNECTIONS} connections, GET /reservations/42`)
+  if (withWrk)
+    rows.push(['wrk -t1', rps('wrk').toFixed(0), (rps('wrk') / rps('autocannon')).toFixed(3), 'n/a', 'n/a'])
+  console.log(
+    `\n${label}: ${ROUNDS} alternating rounds of ${DURATION_S}s, ${CONNECTIONS} connections, GET /reservations/42`
+  )
   console.log(table(rows))
   const cost = 1 - rps('perfgate') / rps('autocannon')
-  console.log(`perfgate's µs recording costs ${(cost * 100).toFixed(1)}% of raw autocannon's throughput (target < 10%)`)
+  console.log(
+    `perfgate's µs recording costs ${(cost * 100).toFixed(1)}% of raw autocannon's throughput (target < 10%)`
+  )
 }

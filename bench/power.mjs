@@ -42,7 +42,19 @@ compare: { rounds: { min: 3, max: 30 }, budget: ${BUDGET_S}s }
 `
 const config = parseConfig(yaml, path.resolve('bench/power.yml'), path.resolve('.'))
 
-const rows = [['condition', 'trials', 'fail', 'pass', 'inconclusive', 'errored', 'median rounds', 'median load time', 'mean measured rps change']]
+const rows = [
+  [
+    'condition',
+    'trials',
+    'fail',
+    'pass',
+    'inconclusive',
+    'errored',
+    'median rounds',
+    'median load time',
+    'mean measured rps change'
+  ]
+]
 for (const key of CONDITIONS) {
   const condition = conditions[key]
   const outcomes = { fail: 0, pass: 0, inconclusive: 0, errored: 0 }
@@ -51,7 +63,11 @@ for (const key of CONDITIONS) {
   const changes = []
   for (let trial = 0; trial < TRIALS; trial++) {
     const started = Date.now()
-    const report = await compareGate(config, { baseDir: path.resolve('.'), headDir: path.resolve('.'), env: { head: condition.env } })
+    const report = await compareGate(config, {
+      baseDir: path.resolve('.'),
+      headDir: path.resolve('.'),
+      env: { head: condition.env }
+    })
     seconds.push((Date.now() - started) / 1000)
     const scenario = report.scenarios[0]
     const verdict = scenario.verdict === 'warn' ? 'pass' : scenario.verdict
@@ -59,7 +75,9 @@ for (const key of CONDITIONS) {
     const rps = scenario.checks.find(c => c.metric === 'throughput.rps')
     if (rps?.rounds) rounds.push(rps.rounds)
     if (typeof rps?.change === 'number') changes.push(rps.change)
-    process.stderr.write(`${condition.label} trial ${trial + 1}/${TRIALS}: ${scenario.verdict} (${scenario.checks.map(c => `${c.metric} ${c.verdict}`).join(', ')})\n`)
+    process.stderr.write(
+      `${condition.label} trial ${trial + 1}/${TRIALS}: ${scenario.verdict} (${scenario.checks.map(c => `${c.metric} ${c.verdict}`).join(', ')})\n`
+    )
   }
   const share = n => `${n}/${TRIALS} (${((n / TRIALS) * 100).toFixed(0)}%)`
   rows.push([
@@ -74,5 +92,7 @@ for (const key of CONDITIONS) {
     changes.length ? `${((changes.reduce((a, b) => a + b, 0) / changes.length) * 100).toFixed(1)}%` : 'n/a'
   ])
 }
-console.log(`\nDetection power: ${TRIALS} trials per condition, rounds of ${ROUND_MS} ms (+500 ms warmup), budget ${BUDGET_S} s, checks throughput.rps -5% and latency.p99.9 +50%`)
+console.log(
+  `\nDetection power: ${TRIALS} trials per condition, rounds of ${ROUND_MS} ms (+500 ms warmup), budget ${BUDGET_S} s, checks throughput.rps -5% and latency.p99.9 +50%`
+)
 console.log(table(rows))

@@ -10,7 +10,9 @@ const entries = [
 
 rmSync('dist', { recursive: true, force: true })
 for (const [entry, out] of entries) {
-  execFileSync('npx', ['ncc', 'build', entry, '-o', out, '--license', 'licenses.txt', '--quiet'], { stdio: 'inherit' })
+  execFileSync('npx', ['ncc', 'build', entry, '-o', out, '--license', 'licenses.txt', '--quiet'], {
+    stdio: 'inherit'
+  })
 }
 // The CLI is run directly (`perfgate` bin, `node dist/cli/index.js`): keep its shebang and make it executable.
 const cli = 'dist/cli/index.js'

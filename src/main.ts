@@ -4,7 +4,15 @@ import { ConfigError, loadConfig } from './config/load.js'
 import type { Config } from './config/types.js'
 import { runGate } from './engine/run.js'
 import { compareGate } from './engine/compare.js'
-import { BaseError, commitMessages, findMergeBase, repoRoot, useBaseDir, worktreeBase, type PreparedBase } from './engine/base.js'
+import {
+  BaseError,
+  commitMessages,
+  findMergeBase,
+  repoRoot,
+  useBaseDir,
+  worktreeBase,
+  type PreparedBase
+} from './engine/base.js'
 import { labelAcceptance, parseAcceptTrailers, type Acceptance } from './compare/accept.js'
 import { buildReport } from './report/build.js'
 import { erroredScenario } from './engine/run.js'
@@ -14,7 +22,12 @@ import { jobFails } from './compare/verdict.js'
 import { renderSummary } from './report/markdown.js'
 import { writeReportFiles } from './report/write.js'
 import type { Report } from './report/types.js'
-import { capAnnotations, configAnnotations, reportAnnotations, type Annotation } from './action/annotations.js'
+import {
+  capAnnotations,
+  configAnnotations,
+  reportAnnotations,
+  type Annotation
+} from './action/annotations.js'
 import { readInputs, type ActionInputs } from './action/inputs.js'
 import { publishComment } from './action/comment.js'
 import type { EngineEvent } from './engine/events.js'
@@ -41,7 +54,9 @@ function actionEvents(event: EngineEvent): void {
     case 'service-ready':
       return core.info(`The ${event.label} service is ready (pid ${event.pid}, ${event.ms} ms)`)
     case 'measure-start':
-      return core.info(`Measuring ${event.scenario} [${event.label}${event.round ? ` round ${event.round}` : ''}]`)
+      return core.info(
+        `Measuring ${event.scenario} [${event.label}${event.round ? ` round ${event.round}` : ''}]`
+      )
     case 'measure-end':
       return core.info(`  ${event.summary}`)
     case 'info':
@@ -55,9 +70,11 @@ function actionEvents(event: EngineEvent): void {
 
 export function capSummary(markdown: string): string {
   if (Buffer.byteLength(markdown) <= SUMMARY_LIMIT_BYTES) return markdown
-  const note = '\n\n… the summary was cut to stay under GitHub’s 1 MiB limit; the full report is in the report artifact.\n'
+  const note =
+    '\n\n… the summary was cut to stay under GitHub’s 1 MiB limit; the full report is in the report artifact.\n'
   let cut = markdown.slice(0, SUMMARY_LIMIT_BYTES - 2048)
-  while (Buffer.byteLength(cut) > SUMMARY_LIMIT_BYTES - 2048) cut = cut.slice(0, Math.floor(cut.length * 0.95))
+  while (Buffer.byteLength(cut) > SUMMARY_LIMIT_BYTES - 2048)
+    cut = cut.slice(0, Math.floor(cut.length * 0.95))
   return cut.slice(0, cut.lastIndexOf('\n')) + note
 }
 
@@ -89,10 +106,20 @@ async function loadActionConfig(inputs: ActionInputs): Promise<Config | undefine
 
 async function publish(report: Report, config: Config, inputs: ActionInputs): Promise<void> {
   const url = runUrl(process.env)
-  const files = await writeReportFiles(report, inputs.outDir, { runUrl: url, artifactName: 'perfgate-report' })
-  await core.summary.addRaw(capSummary(renderSummary(report, { runUrl: url, artifactName: 'perfgate-report' }))).write()
-  annotate(reportAnnotations(report, path.relative(inputs.workspace, path.resolve(inputs.workspace, inputs.config))))
-  const regressions = report.scenarios.reduce((n, s) => n + s.checks.filter(c => c.verdict === 'fail').length, 0)
+  const files = await writeReportFiles(report, inputs.outDir, {
+    runUrl: url,
+    artifactName: 'perfgate-report'
+  })
+  await core.summary
+    .addRaw(capSummary(renderSummary(report, { runUrl: url, artifactName: 'perfgate-report' })))
+    .write()
+  annotate(
+    reportAnnotations(report, path.relative(inputs.workspace, path.resolve(inputs.workspace, inputs.config)))
+  )
+  const regressions = report.scenarios.reduce(
+    (n, s) => n + s.checks.filter(c => c.verdict === 'fail').length,
+    0
+  )
   core.setOutput('verdict', report.verdict)
   core.setOutput('report', files.json)
   core.setOutput('html', files.html)
@@ -111,19 +138,33 @@ function wantsCompare(inputs: ActionInputs, env: NodeJS.ProcessEnv): boolean {
 }
 
 function prLabels(payload: unknown): string[] {
-  const labels = (payload as { pull_request?: { labels?: Array<{ name?: string }> } }).pull_request?.labels ?? []
+  const labels =
+    (payload as { pull_request?: { labels?: Array<{ name?: string }> } }).pull_request?.labels ?? []
   return labels.map(l => l.name ?? '').filter(Boolean)
 }
 
-async function prepareActionBase(inputs: ActionInputs, config: Config, repo: string, events: typeof actionEvents): Promise<PreparedBase> {
+async function prepareActionBase(
+  inputs: ActionInputs,
+  config: Config,
+  repo: string,
+  events: typeof actionEvents
+): Promise<PreparedBase> {
   if (inputs.baseDir) return useBaseDir(path.resolve(inputs.workspace, inputs.baseDir))
-  const ref = inputs.baseRef ?? (process.env.GITHUB_BASE_REF ? `origin/${process.env.GITHUB_BASE_REF}` : undefined)
-  if (!ref) throw new BaseError('compare mode needs a base: set base-dir, or base-ref, or run on a pull_request event')
+  const ref =
+    inputs.baseRef ?? (process.env.GITHUB_BASE_REF ? `origin/${process.env.GITHUB_BASE_REF}` : undefined)
+  if (!ref)
+    throw new BaseError(
+      'compare mode needs a base: set base-dir, or base-ref, or run on a pull_request event'
+    )
   const sha = await findMergeBase(repo, ref, events)
   return worktreeBase(repo, sha, config.service.build, events)
 }
 
-async function compareInAction(inputs: ActionInputs, config: Config, onSpawned: (pid: number) => void): Promise<Report> {
+async function compareInAction(
+  inputs: ActionInputs,
+  config: Config,
+  onSpawned: (pid: number) => void
+): Promise<Report> {
   const repo = (await repoRoot(inputs.workspace)) ?? inputs.workspace
   const startedAt = Date.now()
   let base: PreparedBase
@@ -132,7 +173,13 @@ async function compareInAction(inputs: ActionInputs, config: Config, onSpawned: 
   } catch (err) {
     if (!(err instanceof BaseError)) throw err
     const error = { kind: 'build-failed' as const, message: err.message }
-    return buildReport({ config, configHash: configHash(config), mode: 'compare', scenarios: config.scenarios.map(s => erroredScenario(s, error)), startedAt })
+    return buildReport({
+      config,
+      configHash: configHash(config),
+      mode: 'compare',
+      scenarios: config.scenarios.map(s => erroredScenario(s, error)),
+      startedAt
+    })
   }
   try {
     const acceptances: Acceptance[] = [
@@ -146,7 +193,11 @@ async function compareInAction(inputs: ActionInputs, config: Config, onSpawned: 
       onSpawned,
       acceptances,
       notes: [base.description],
-      git: { sha: process.env.GITHUB_SHA, ref: process.env.GITHUB_REF, ...(base.sha ? { baseSha: base.sha } : {}) }
+      git: {
+        sha: process.env.GITHUB_SHA,
+        ref: process.env.GITHUB_REF,
+        ...(base.sha ? { baseSha: base.sha } : {})
+      }
     })
   } finally {
     await base.cleanup()
@@ -167,7 +218,11 @@ export async function run(): Promise<void> {
     }
     const report = wantsCompare(inputs, process.env)
       ? await compareInAction(inputs, config, onSpawned)
-      : await runGate(config, { events: actionEvents, onSpawned, git: { sha: process.env.GITHUB_SHA, ref: process.env.GITHUB_REF } })
+      : await runGate(config, {
+          events: actionEvents,
+          onSpawned,
+          git: { sha: process.env.GITHUB_SHA, ref: process.env.GITHUB_REF }
+        })
     await publish(report, config, inputs)
   } catch (err) {
     core.setOutput('verdict', 'errored')

@@ -54,12 +54,22 @@ export class FakeGitHub {
 
   addComment(login: string, body: string): FakeComment {
     const id = this.nextId++
-    const comment = { id, body, user: { login }, html_url: `https://github.com/o/r/pull/1#issuecomment-${id}` }
+    const comment = {
+      id,
+      body,
+      user: { login },
+      html_url: `https://github.com/o/r/pull/1#issuecomment-${id}`
+    }
     this.comments.push(comment)
     return comment
   }
 
-  private send(res: http.ServerResponse, status: number, data: unknown, headers: Record<string, string> = {}): void {
+  private send(
+    res: http.ServerResponse,
+    status: number,
+    data: unknown,
+    headers: Record<string, string> = {}
+  ): void {
     res.writeHead(status, { 'content-type': 'application/json', ...headers })
     res.end(JSON.stringify(data))
   }
@@ -71,7 +81,9 @@ export class FakeGitHub {
     const url = new URL(req.url ?? '/', 'http://x')
     const path = url.pathname.slice(this.prefix.length)
     this.requests.push({ method: req.method ?? '', path, body: text ? JSON.parse(text) : undefined })
-    const index = this.failures.findIndex(f => (f.route ?? /^POST .*\/comments$/).test(`${req.method} ${path}`))
+    const index = this.failures.findIndex(f =>
+      (f.route ?? /^POST .*\/comments$/).test(`${req.method} ${path}`)
+    )
     if (index >= 0) {
       const [failure] = this.failures.splice(index, 1)
       return this.send(res, failure!.status, { message: failure!.message }, failure!.headers)
@@ -83,7 +95,12 @@ export class FakeGitHub {
       const page = Number(url.searchParams.get('page') ?? 1)
       const items = this.comments.slice((page - 1) * perPage, page * perPage)
       const last = Math.max(1, Math.ceil(this.comments.length / perPage))
-      const link: Record<string, string> = page < last ? { link: `<${this.url}${path}?per_page=${perPage}&page=${page + 1}>; rel="next", <${this.url}${path}?per_page=${perPage}&page=${last}>; rel="last"` } : {}
+      const link: Record<string, string> =
+        page < last
+          ? {
+              link: `<${this.url}${path}?per_page=${perPage}&page=${page + 1}>; rel="next", <${this.url}${path}?per_page=${perPage}&page=${last}>; rel="last"`
+            }
+          : {}
       return this.send(res, 200, items, link)
     }
     if (comments && req.method === 'POST') {
@@ -100,7 +117,9 @@ export class FakeGitHub {
     const pull = /^\/repos\/o\/r\/pulls\/(\d+)$/.exec(path)
     if (pull) {
       const pr = this.pulls.get(Number(pull[1]))
-      return pr ? this.send(res, 200, { number: Number(pull[1]), ...pr }) : this.send(res, 404, { message: 'Not Found' })
+      return pr
+        ? this.send(res, 200, { number: Number(pull[1]), ...pr })
+        : this.send(res, 404, { message: 'Not Found' })
     }
     this.send(res, 404, { message: `fake API has no route ${req.method} ${path}` })
   }

@@ -1,11 +1,24 @@
 import { describe, expect, it } from '@jest/globals'
-import { ANNOTATIONS_PER_LEVEL, capAnnotations, configAnnotations, reportAnnotations } from '../../src/action/annotations.js'
+import {
+  ANNOTATIONS_PER_LEVEL,
+  capAnnotations,
+  configAnnotations,
+  reportAnnotations
+} from '../../src/action/annotations.js'
 import { check, report, scenarioReport } from '../../__fixtures__/report.js'
 
 describe('annotations', () => {
   it('keeps at most 8 per level and adds one "N more" note', () => {
-    const many = Array.from({ length: 13 }, (_, i) => ({ level: 'error' as const, title: 't', message: `e${i}` }))
-    const warnings = Array.from({ length: 3 }, (_, i) => ({ level: 'warning' as const, title: 't', message: `w${i}` }))
+    const many = Array.from({ length: 13 }, (_, i) => ({
+      level: 'error' as const,
+      title: 't',
+      message: `e${i}`
+    }))
+    const warnings = Array.from({ length: 3 }, (_, i) => ({
+      level: 'warning' as const,
+      title: 't',
+      message: `w${i}`
+    }))
     const capped = capAnnotations([...many, ...warnings])
     const errors = capped.filter(a => a.level === 'error')
     expect(errors).toHaveLength(ANNOTATIONS_PER_LEVEL + 1)
@@ -14,8 +27,18 @@ describe('annotations', () => {
   })
 
   it('puts config problems at their file, line and column', () => {
-    const [a] = configAnnotations([{ file: '/abs/perfgate.yml', line: 12, col: 7, path: '/defaults/conections', message: 'unknown key' }], 'perfgate.yml')
-    expect(a).toEqual({ level: 'error', title: 'perfgate config', message: 'unknown key [/defaults/conections]', file: 'perfgate.yml', line: 12, col: 7 })
+    const [a] = configAnnotations(
+      [{ file: '/abs/perfgate.yml', line: 12, col: 7, path: '/defaults/conections', message: 'unknown key' }],
+      'perfgate.yml'
+    )
+    expect(a).toEqual({
+      level: 'error',
+      title: 'perfgate config',
+      message: 'unknown key [/defaults/conections]',
+      file: 'perfgate.yml',
+      line: 12,
+      col: 7
+    })
   })
 
   it('annotates failing checks at the line that set the limit, and errored scenarios', () => {
@@ -28,12 +51,24 @@ describe('annotations', () => {
             check({ verdict: 'warn', severity: 'warn', message: 'p99 slowish' })
           ]
         }),
-        scenarioReport({ name: 'create', verdict: 'errored', checks: [], error: { kind: 'crashed', message: 'crashed' } })
+        scenarioReport({
+          name: 'create',
+          verdict: 'errored',
+          checks: [],
+          error: { kind: 'crashed', message: 'crashed' }
+        })
       ]
     })
     const out = reportAnnotations(r, 'perfgate.yml')
     expect(out).toEqual([
-      { level: 'error', title: 'perfgate: list-reservations latency.p95 fail', message: 'p95 too slow', file: 'perfgate.yml', line: 9, col: 20 },
+      {
+        level: 'error',
+        title: 'perfgate: list-reservations latency.p95 fail',
+        message: 'p95 too slow',
+        file: 'perfgate.yml',
+        line: 9,
+        col: 20
+      },
       { level: 'warning', title: 'perfgate: list-reservations latency.p95 warn', message: 'p99 slowish' },
       { level: 'error', title: 'perfgate: create errored', message: 'crashed' }
     ])

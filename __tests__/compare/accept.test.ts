@@ -24,16 +24,28 @@ describe('accepting intended regressions', () => {
   })
 
   it('turns only the matching failing regression into accepted and says who accepted it', () => {
-    const checks = [regression('throughput.rps'), regression('latency.p99'), { ...regression('latency.p95'), kind: 'threshold' as const }]
-    const out = applyAcceptances('list', checks, [{ scenario: 'list', metric: 'throughput.rps', by: 'commit abc' }])
+    const checks = [
+      regression('throughput.rps'),
+      regression('latency.p99'),
+      { ...regression('latency.p95'), kind: 'threshold' as const }
+    ]
+    const out = applyAcceptances('list', checks, [
+      { scenario: 'list', metric: 'throughput.rps', by: 'commit abc' }
+    ])
     expect(out.map(c => c.verdict)).toEqual(['accepted', 'fail', 'fail'])
     expect(out[0]!.acceptedBy).toBe('commit abc')
-    expect(applyAcceptances('other', checks, [{ scenario: 'list', metric: '*', by: 'x' }])[0]!.verdict).toBe('fail')
+    expect(applyAcceptances('other', checks, [{ scenario: 'list', metric: '*', by: 'x' }])[0]!.verdict).toBe(
+      'fail'
+    )
   })
 
   it('the perf-accepted label accepts every failing regression but no threshold', () => {
     const acceptances = labelAcceptance(['bug', 'perf-accepted'])
-    const out = applyAcceptances('any', [regression('throughput.rps'), { ...regression('x'), kind: 'threshold' as const }], acceptances)
+    const out = applyAcceptances(
+      'any',
+      [regression('throughput.rps'), { ...regression('x'), kind: 'threshold' as const }],
+      acceptances
+    )
     expect(out.map(c => c.verdict)).toEqual(['accepted', 'fail'])
     expect(labelAcceptance(['bug'])).toEqual([])
   })

@@ -4,10 +4,28 @@ import { aggregateRounds, roundValues } from '../../src/compare/aggregate.js'
 describe('aggregating rounds', () => {
   it('takes the max of peaks and maxima, the min of minima and the mean of the rest', () => {
     const out = aggregateRounds([
-      { 'throughput.rps': 100, 'server.rss.peak': 10, 'latency.max': 5, 'latency.min': 2, 'latency.p99': null },
-      { 'throughput.rps': 200, 'server.rss.peak': 30, 'latency.max': 9, 'latency.min': 1, 'latency.p99': null }
+      {
+        'throughput.rps': 100,
+        'server.rss.peak': 10,
+        'latency.max': 5,
+        'latency.min': 2,
+        'latency.p99': null
+      },
+      {
+        'throughput.rps': 200,
+        'server.rss.peak': 30,
+        'latency.max': 9,
+        'latency.min': 1,
+        'latency.p99': null
+      }
     ])
-    expect(out).toEqual({ 'throughput.rps': 150, 'server.rss.peak': 30, 'latency.max': 9, 'latency.min': 1, 'latency.p99': null })
+    expect(out).toEqual({
+      'throughput.rps': 150,
+      'server.rss.peak': 30,
+      'latency.max': 9,
+      'latency.min': 1,
+      'latency.p99': null
+    })
   })
 
   it('lists the values of one metric in round order, skipping rounds without it', () => {

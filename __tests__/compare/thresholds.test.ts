@@ -2,7 +2,12 @@ import { describe, expect, it } from '@jest/globals'
 import { evaluateThresholds } from '../../src/compare/thresholds.js'
 import type { ThresholdCheck } from '../../src/config/types.js'
 
-const check = (metric: string, op: ThresholdCheck['op'], value: number, severity: 'fail' | 'warn' = 'fail'): ThresholdCheck => ({
+const check = (
+  metric: string,
+  op: ThresholdCheck['op'],
+  value: number,
+  severity: 'fail' | 'warn' = 'fail'
+): ThresholdCheck => ({
   metric,
   op,
   value,
@@ -13,10 +18,13 @@ const check = (metric: string, op: ThresholdCheck['op'], value: number, severity
 
 describe('evaluateThresholds', () => {
   it('passes a latency under its limit and fails one over it, naming both values', () => {
-    const [ok, bad] = evaluateThresholds([check('latency.p95', '<', 50_000), check('latency.p99', '<', 50_000)], {
-      'latency.p95': 12_300,
-      'latency.p99': 61_200
-    })
+    const [ok, bad] = evaluateThresholds(
+      [check('latency.p95', '<', 50_000), check('latency.p99', '<', 50_000)],
+      {
+        'latency.p95': 12_300,
+        'latency.p99': 61_200
+      }
+    )
     expect(ok).toMatchObject({ verdict: 'pass', actual: 12_300, limit: 50_000 })
     expect(bad!.verdict).toBe('fail')
     expect(bad!.message).toBe('latency.p99 61.2 ms is not under the limit < 50 ms')
@@ -25,7 +33,10 @@ describe('evaluateThresholds', () => {
 
   it('uses the severity for a breach', () => {
     const [c] = evaluateThresholds([check('throughput.rps', '>', 1500, 'warn')], { 'throughput.rps': 900 })
-    expect(c).toMatchObject({ verdict: 'warn', message: 'throughput.rps 900 req/s is not over the limit > 1,500 req/s' })
+    expect(c).toMatchObject({
+      verdict: 'warn',
+      message: 'throughput.rps 900 req/s is not over the limit > 1,500 req/s'
+    })
   })
 
   it('treats the boundary according to the operator', () => {

@@ -29,7 +29,10 @@ describe('measurementError', () => {
   })
 
   it('an error rate over max-error-rate is errored and broken down by kind', () => {
-    const error = measurementError(scenario(), loadResult({ status2xx: 800, status5xx: 150, timeout: 20, reset: 30, responses: 950 }))
+    const error = measurementError(
+      scenario(),
+      loadResult({ status2xx: 800, status5xx: 150, timeout: 20, reset: 30, responses: 950 })
+    )
     expect(error!.kind).toBe('error-rate')
     expect(error!.message).toMatch(/^20% of requests failed \(5xx: 150, timeout: 20, reset: 30\)/)
   })

@@ -49,10 +49,27 @@ function problemsOf(text: string): ConfigError {
 describe('parseConfig', () => {
   it('resolves a valid file into a complete config in base units', () => {
     const config = parseConfig(VALID, 'perfgate.yml', '/repo')
-    expect(config.service).toMatchObject({ command: 'node server.js', cwd: '/repo/app', env: { PORT: '8080' }, shutdownTimeoutMs: 5000, preflightUrl: 'http://127.0.0.1:8080/health' })
-    expect(config.service.ready).toEqual({ kind: 'http', url: 'http://127.0.0.1:8080/health', timeoutMs: 30_000, intervalMs: 100 })
+    expect(config.service).toMatchObject({
+      command: 'node server.js',
+      cwd: '/repo/app',
+      env: { PORT: '8080' },
+      shutdownTimeoutMs: 5000,
+      preflightUrl: 'http://127.0.0.1:8080/health'
+    })
+    expect(config.service.ready).toEqual({
+      kind: 'http',
+      url: 'http://127.0.0.1:8080/health',
+      timeoutMs: 30_000,
+      intervalMs: 100
+    })
     const [list, create] = config.scenarios
-    expect(list!.load).toEqual({ mode: 'closed', connections: 32, durationMs: 20_000, warmupMs: 2000, timeoutMs: 10_000 })
+    expect(list!.load).toEqual({
+      mode: 'closed',
+      connections: 32,
+      durationMs: 20_000,
+      warmupMs: 2000,
+      timeoutMs: 10_000
+    })
     expect(list!.thresholds.map(t => [t.metric, t.op, t.value, t.severity])).toEqual([
       ['latency.p95', '<', 50_000, 'fail'],
       ['latency.p99', '<', 120_000, 'warn'],
@@ -70,8 +87,20 @@ describe('parseConfig', () => {
     expect(list!.maxErrorRate).toBe(0.05)
     expect(create!.request.body).toBe('{"guest":"g-{{seq}}","seats":2}')
     expect(create!.request.headers).toEqual({ 'content-type': 'application/json' })
-    expect(create!.load).toMatchObject({ mode: 'rate', rate: 800, durationMs: 30_000, warmupMs: 2000, connections: 100 })
-    expect(config.compare).toEqual({ mode: 'interleaved', rounds: { min: 3, max: 15 }, budgetMs: 240_000, confirm: false, confidence: 0.95 })
+    expect(create!.load).toMatchObject({
+      mode: 'rate',
+      rate: 800,
+      durationMs: 30_000,
+      warmupMs: 2000,
+      connections: 100
+    })
+    expect(config.compare).toEqual({
+      mode: 'interleaved',
+      rounds: { min: 3, max: 15 },
+      budgetMs: 240_000,
+      confirm: false,
+      confidence: 0.95
+    })
     expect(config.onInconclusive).toBe('warn')
   })
 
@@ -82,13 +111,26 @@ describe('parseConfig', () => {
   })
 
   it('reports a duplicate key at the second occurrence, naming the first line', () => {
-    const err = problemsOf(VALID.replace('      latency.p95: "< 50ms"\n', '      latency.p95: "< 50ms"\n      latency.p95: "< 60ms"\n'))
-    expect(err.problems).toEqual([expect.objectContaining({ line: 16, col: 7, message: 'duplicate key "latency.p95" (first defined on line 15)' })])
+    const err = problemsOf(
+      VALID.replace(
+        '      latency.p95: "< 50ms"\n',
+        '      latency.p95: "< 50ms"\n      latency.p95: "< 60ms"\n'
+      )
+    )
+    expect(err.problems).toEqual([
+      expect.objectContaining({
+        line: 16,
+        col: 7,
+        message: 'duplicate key "latency.p95" (first defined on line 15)'
+      })
+    ])
   })
 
   it('reports every problem at once with a did-you-mean', () => {
     const err = problemsOf(
-      VALID.replace('connections: 32', 'conections: "ten"').replace('latency.p95: "< 50ms"', 'p999: "< 50ms"').replace('  command: node server.js\n', '')
+      VALID.replace('connections: 32', 'conections: "ten"')
+        .replace('latency.p95: "< 50ms"', 'p999: "< 50ms"')
+        .replace('  command: node server.js\n', '')
     )
     const lines = err.message.split('\n')
     expect(lines).toEqual([
@@ -100,7 +142,9 @@ describe('parseConfig', () => {
 
   it('reports a wrong type with what it expected', () => {
     const err = problemsOf(VALID.replace('connections: 32', 'connections: "ten"'))
-    expect(err.message).toBe('perfgate.yml:10:16: "connections" must be an integer; got "ten" [/defaults/connections]')
+    expect(err.message).toBe(
+      'perfgate.yml:10:16: "connections" must be an integer; got "ten" [/defaults/connections]'
+    )
   })
 
   it('reports a missing url in a request', () => {
@@ -109,7 +153,12 @@ describe('parseConfig', () => {
   })
 
   it('rejects units of the wrong kind and regressions with the wrong sign', () => {
-    const err = problemsOf(VALID.replace('latency.p95: "< 50ms"', 'latency.p95: "< 50MB"').replace('throughput.rps: "-5%"', 'throughput.rps: "+5%"'))
+    const err = problemsOf(
+      VALID.replace('latency.p95: "< 50ms"', 'latency.p95: "< 50MB"').replace(
+        'throughput.rps: "-5%"',
+        'throughput.rps: "+5%"'
+      )
+    )
     expect(err.problems.map(p => p.message)).toEqual([
       'latency.p95 takes a duration like "< 50ms"; got the unit "MB"',
       'throughput.rps is better when higher, so its regression limit says how far it may fall: write "-5%", not "+5%"'
@@ -120,7 +169,12 @@ describe('parseConfig', () => {
     expect(problemsOf('').message).toContain('config file is empty')
     expect(problemsOf('# only a comment\n').message).toContain('config file is empty')
     expect(problemsOf('version: 1\n---\nversion: 1\n').message).toContain('several YAML documents')
-    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefghij'.split('').map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghij'[i]}`).join(', ')}]`)].join('\n')
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x]',
+      ...'bcdefghij'
+        .split('')
+        .map((c, i) => `${c}: &${c} [${Array(9).fill(`*${'abcdefghij'[i]}`).join(', ')}]`)
+    ].join('\n')
     expect(problemsOf(bomb).message).toContain('too many aliases')
   })
 
@@ -131,14 +185,27 @@ describe('parseConfig', () => {
   it('applies a profile as warnings that a scenario can override', () => {
     const config = parseConfig(`extends: database_proxy\n${VALID}`, 'perfgate.yml', '/repo')
     const [list, create] = config.scenarios
-    expect(list!.thresholds.find(t => t.metric === 'latency.p95')).toMatchObject({ value: 50_000, severity: 'fail' })
-    expect(list!.thresholds.find(t => t.metric === 'latency.p50')).toMatchObject({ value: 5000, severity: 'warn' })
-    expect(create!.thresholds.map(t => t.metric)).toEqual(['latency.p50', 'latency.p95', 'throughput.bytes', 'stress.breaking_point.connections'])
+    expect(list!.thresholds.find(t => t.metric === 'latency.p95')).toMatchObject({
+      value: 50_000,
+      severity: 'fail'
+    })
+    expect(list!.thresholds.find(t => t.metric === 'latency.p50')).toMatchObject({
+      value: 5000,
+      severity: 'warn'
+    })
+    expect(create!.thresholds.map(t => t.metric)).toEqual([
+      'latency.p50',
+      'latency.p95',
+      'throughput.bytes',
+      'stress.breaking_point.connections'
+    ])
     expect(config.profile).toBe('database_proxy')
   })
 
   it('rejects duplicate scenario names and rounds.min > rounds.max', () => {
-    const err = problemsOf(VALID.replace('name: create', 'name: list').replace('min: 3, max: 15', 'min: 9, max: 4'))
+    const err = problemsOf(
+      VALID.replace('name: create', 'name: list').replace('min: 3, max: 15', 'min: 9, max: 4')
+    )
     expect(err.problems.map(p => p.message)).toEqual([
       'duplicate scenario name "list" (also scenario 1); names must be unique',
       'rounds.min (9) must not exceed rounds.max (4)'
@@ -164,7 +231,9 @@ describe('loadConfig', () => {
   })
 
   it('says where it looked for a missing file', async () => {
-    await expect(loadConfig(path.join(dir, 'nope.yml'))).rejects.toThrow(/config file not found at .*nope\.yml/)
+    await expect(loadConfig(path.join(dir, 'nope.yml'))).rejects.toThrow(
+      /config file not found at .*nope\.yml/
+    )
   })
 
   it('resolves service.cwd against the file and reads the example config', async () => {
@@ -173,6 +242,10 @@ describe('loadConfig', () => {
     expect((await loadConfig(file)).service.cwd).toBe(path.join(dir, 'app'))
     const example = await loadConfig(path.resolve('thresholds/example.yml'))
     expect(example.service.cwd).toBe(path.resolve('.'))
-    expect(example.scenarios.map(s => s.name)).toEqual(['list-reservations', 'get-reservation', 'create-reservation'])
+    expect(example.scenarios.map(s => s.name)).toEqual([
+      'list-reservations',
+      'get-reservation',
+      'create-reservation'
+    ])
   })
 })

@@ -16,7 +16,13 @@ const git = (cwd: string, ...args: string[]) =>
   execFileSync('git', args, {
     cwd,
     encoding: 'utf8',
-    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x' }
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@x',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@x'
+    }
   }).trim()
 
 async function commit(dir: string, file: string, message: string): Promise<string> {
@@ -89,11 +95,15 @@ describe('preparing the base', () => {
   it('a base that fails to build is a clear error and leaves no worktree', async () => {
     const clone = path.join(root, 'wt-fail')
     git(root, 'clone', '-q', '-b', 'feature', remote, clone)
-    await expect(worktreeBase(clone, mergeBaseSha, 'echo compiling; exit 3', ignoreEvents)).rejects.toThrow(BaseError)
+    await expect(worktreeBase(clone, mergeBaseSha, 'echo compiling; exit 3', ignoreEvents)).rejects.toThrow(
+      BaseError
+    )
     expect(git(clone, 'worktree', 'list').split('\n')).toHaveLength(1)
   })
 
   it('a missing base directory names the directory and what to do', () => {
-    expect(() => useBaseDir('/nonexistent/base')).toThrow(/the base directory \/nonexistent\/base does not exist: build the base there first/)
+    expect(() => useBaseDir('/nonexistent/base')).toThrow(
+      /the base directory \/nonexistent\/base does not exist: build the base there first/
+    )
   })
 })

@@ -12,7 +12,13 @@ afterEach(async () => {
   await stopAllServices()
 })
 
-const rpsCheck: RegressionCheck = { metric: 'throughput.rps', direction: 'fall', tolerance: 0.05, expression: '-5%', severity: 'fail' }
+const rpsCheck: RegressionCheck = {
+  metric: 'throughput.rps',
+  direction: 'fall',
+  tolerance: 0.05,
+  expression: '-5%',
+  severity: 'fail'
+}
 
 describe('compareGate', () => {
   it('alternates ABBA', () => {
@@ -28,7 +34,11 @@ describe('compareGate', () => {
     const port = await freePort()
     const config = exampleConfig(port, [{ regression: [rpsCheck] }])
     config.service.env.CPU_US = '300'
-    const report = await compareGate(config, { baseDir: REPO, headDir: REPO, env: { head: { SLOWDOWN: '2' } } })
+    const report = await compareGate(config, {
+      baseDir: REPO,
+      headDir: REPO,
+      env: { head: { SLOWDOWN: '2' } }
+    })
     expect(reportProblems(report)).toEqual([])
     const [scenario] = report.scenarios
     const check = scenario!.checks[0]!
@@ -49,9 +59,14 @@ describe('compareGate', () => {
       baseDir: REPO,
       headDir: REPO,
       env: { head: { SLOWDOWN: '3' } },
-      acceptances: [{ scenario: 'get', metric: 'throughput.rps', by: 'commit abc1234 (Perf-Accepted trailer)' }]
+      acceptances: [
+        { scenario: 'get', metric: 'throughput.rps', by: 'commit abc1234 (Perf-Accepted trailer)' }
+      ]
     })
-    expect(report.scenarios[0]!.checks[0]).toMatchObject({ verdict: 'accepted', acceptedBy: 'commit abc1234 (Perf-Accepted trailer)' })
+    expect(report.scenarios[0]!.checks[0]).toMatchObject({
+      verdict: 'accepted',
+      acceptedBy: 'commit abc1234 (Perf-Accepted trailer)'
+    })
     expect(report.verdict).toBe('warn')
   })
 
@@ -63,14 +78,19 @@ describe('compareGate', () => {
     const [scenario] = report.scenarios
     expect(scenario!.verdict).toBe('pass')
     expect(scenario!.baseMetrics!['throughput.rps']).toBeGreaterThan(0)
-    expect(scenario!.notes).toContain('no regression checks configured: changes are reported, nothing is decided')
+    expect(scenario!.notes).toContain(
+      'no regression checks configured: changes are reported, nothing is decided'
+    )
   })
 
   it('a base that cannot start errors the comparison and says which side', async () => {
     const port = await freePort()
     const empty = await mkdtemp(path.join(os.tmpdir(), 'perfgate-empty-base-'))
     try {
-      const report = await compareGate(exampleConfig(port, [{ regression: [rpsCheck] }]), { baseDir: empty, headDir: REPO })
+      const report = await compareGate(exampleConfig(port, [{ regression: [rpsCheck] }]), {
+        baseDir: empty,
+        headDir: REPO
+      })
       expect(report.verdict).toBe('errored')
       expect(report.scenarios[0]!.error!.message).toMatch(/^the base service could not be started: /)
     } finally {

@@ -20,7 +20,15 @@ describe('runGate against the example service', () => {
           { metric: 'latency.p99', op: '<', value: 1, expression: '< 1us', severity: 'warn' },
           { metric: 'stress.breaking_point.rps', op: '>', value: 1, expression: '> 1', severity: 'fail' }
         ],
-        regression: [{ metric: 'throughput.rps', direction: 'fall', tolerance: 0.05, expression: '-5%', severity: 'fail' }]
+        regression: [
+          {
+            metric: 'throughput.rps',
+            direction: 'fall',
+            tolerance: 0.05,
+            expression: '-5%',
+            severity: 'fail'
+          }
+        ]
       }
     ])
     const report = await runGate(config)

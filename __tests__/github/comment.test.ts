@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { createClient } from '../../src/github/client.js'
-import { commentMarker, truncateBody, upsertStickyComment, type UpsertParams } from '../../src/github/comment.js'
+import {
+  commentMarker,
+  truncateBody,
+  upsertStickyComment,
+  type UpsertParams
+} from '../../src/github/comment.js'
 import { explainApiError } from '../../src/github/errors.js'
 import { FakeGitHub } from '../../__fixtures__/github/fake-api.js'
 
@@ -24,7 +29,8 @@ const params = (overrides: Partial<UpsertParams> = {}): UpsertParams => ({
 })
 
 const client = (budgetMs = 10_000) => createClient('t0ken', { apiUrl: api.url, budgetMs })
-const writes = () => api.requests.filter(r => r.method === 'POST' && r.path !== '/graphql' || r.method === 'PATCH')
+const writes = () =>
+  api.requests.filter(r => (r.method === 'POST' && r.path !== '/graphql') || r.method === 'PATCH')
 
 describe('the sticky comment', () => {
   it('is created once and then updated in place', async () => {
@@ -58,13 +64,18 @@ describe('the sticky comment', () => {
     expect((await upsertStickyComment(client(), params({ mode: 'on-failure' }))).action).toBe('skipped')
     expect(api.comments).toHaveLength(0)
     await upsertStickyComment(client(), params({ mode: 'on-failure', failing: true, body: 'FAIL' }))
-    expect((await upsertStickyComment(client(), params({ mode: 'on-failure', body: 'PASS now' }))).action).toBe('updated')
+    expect(
+      (await upsertStickyComment(client(), params({ mode: 'on-failure', body: 'PASS now' }))).action
+    ).toBe('updated')
     expect(api.comments[0]!.body).toContain('PASS now')
   })
 
   it('on-change leaves an unchanged comment alone, ignoring the footer; off makes no call', async () => {
     await upsertStickyComment(client(), params({ body: 'same\n<sub>run 1</sub>' }))
-    const again = await upsertStickyComment(client(), params({ mode: 'on-change', body: 'same\n<sub>run 2</sub>' }))
+    const again = await upsertStickyComment(
+      client(),
+      params({ mode: 'on-change', body: 'same\n<sub>run 2</sub>' })
+    )
     expect(again.action).toBe('unchanged')
     const before = api.requests.length
     expect((await upsertStickyComment(client(), params({ mode: 'off' }))).action).toBe('skipped')
@@ -72,7 +83,11 @@ describe('the sticky comment', () => {
   })
 
   it('a 403 with x-accepted-github-permissions is not retried and becomes advice', async () => {
-    api.failures.push({ status: 403, message: 'Resource not accessible by integration', headers: { 'x-accepted-github-permissions': 'issues=write; pull_requests=write' } })
+    api.failures.push({
+      status: 403,
+      message: 'Resource not accessible by integration',
+      headers: { 'x-accepted-github-permissions': 'issues=write; pull_requests=write' }
+    })
     const error = await upsertStickyComment(client(), params()).catch(e => e)
     expect(api.requests.filter(r => r.method === 'POST' && r.path !== '/graphql')).toHaveLength(1)
     const advice = explainApiError(error, 'the PR comment')
@@ -87,14 +102,19 @@ describe('the sticky comment', () => {
   })
 
   it('waits out a secondary rate limit with retry-after, then succeeds', async () => {
-    api.failures.push({ status: 403, message: 'You have exceeded a secondary rate limit', headers: { 'retry-after': '1' } })
+    api.failures.push({
+      status: 403,
+      message: 'You have exceeded a secondary rate limit',
+      headers: { 'retry-after': '1' }
+    })
     const result = await upsertStickyComment(client(), params())
     expect(result.action).toBe('created')
     expect(api.requests.length).toBeLessThanOrEqual(4)
   })
 
   it('gives up on a persistent rate limit within its budget', async () => {
-    for (let i = 0; i < 5; i++) api.failures.push({ status: 429, message: 'rate limited', headers: { 'retry-after': '1' } })
+    for (let i = 0; i < 5; i++)
+      api.failures.push({ status: 429, message: 'rate limited', headers: { 'retry-after': '1' } })
     const error = await upsertStickyComment(client(1500), params()).catch(e => e)
     expect((error as { status?: number }).status).toBe(429)
     expect(writes().length).toBeLessThanOrEqual(2)
@@ -121,6 +141,8 @@ describe('truncateBody', () => {
     const cut = truncateBody(body)
     expect(cut.length).toBeLessThanOrEqual(60_000)
     expect(cut.startsWith(`${commentMarker('x')}\n### ❌ perfgate: FAIL`)).toBe(true)
-    expect(cut).toMatch(/```\n<\/details>\n\n… \d+ lines omitted: the full report is in the job summary and the report artifact\.\n$/)
+    expect(cut).toMatch(
+      /```\n<\/details>\n\n… \d+ lines omitted: the full report is in the job summary and the report artifact\.\n$/
+    )
   })
 })

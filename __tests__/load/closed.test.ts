@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { Scenario } from '../../src/config/types.js'
 import { runClosedLoad } from '../../src/load/closed.js'
-import { decodeHistogram, encodeHistogram, createLatencyHistogram, mergeHistograms, summarize } from '../../src/load/histogram.js'
+import {
+  decodeHistogram,
+  encodeHistogram,
+  createLatencyHistogram,
+  mergeHistograms,
+  summarize
+} from '../../src/load/histogram.js'
 import { startTestServer, type TestServer } from '../../__fixtures__/servers.js'
 import { freePort } from '../../__fixtures__/config.js'
 
@@ -11,11 +17,22 @@ afterEach(async () => {
   server = undefined
 })
 
-function scenario(url: string, overrides: Partial<Scenario['load']> = {}, request: Partial<Scenario['request']> = {}): Scenario {
+function scenario(
+  url: string,
+  overrides: Partial<Scenario['load']> = {},
+  request: Partial<Scenario['request']> = {}
+): Scenario {
   return {
     name: 't',
     request: { method: 'GET', url, headers: {}, ...request },
-    load: { mode: 'closed', connections: 4, durationMs: 1000, warmupMs: 1000, timeoutMs: 10_000, ...overrides } as Scenario['load'],
+    load: {
+      mode: 'closed',
+      connections: 4,
+      durationMs: 1000,
+      warmupMs: 1000,
+      timeoutMs: 10_000,
+      ...overrides
+    } as Scenario['load'],
     thresholds: [],
     regression: [],
     minRequests: 1,
@@ -68,7 +85,9 @@ describe('runClosedLoad', () => {
 
   it('counts timeouts from a hanging service', async () => {
     server = await startTestServer(() => undefined)
-    const result = await runClosedLoad(scenario(server.url, { warmupMs: 0, durationMs: 2000, timeoutMs: 1000, connections: 2 }))
+    const result = await runClosedLoad(
+      scenario(server.url, { warmupMs: 0, durationMs: 2000, timeoutMs: 1000, connections: 2 })
+    )
     expect(result.counts.timeout).toBeGreaterThan(0)
     expect(result.counts.responses).toBe(0)
     expect(result.latency).toBeNull()
@@ -92,7 +111,9 @@ describe('runClosedLoad', () => {
     server = await startTestServer((_, res) => res.end('ok'))
     const abort = new AbortController()
     setTimeout(() => abort.abort('the service exited (code 70)'), 300)
-    const result = await runClosedLoad(scenario(server.url, { warmupMs: 0, durationMs: 10_000 }), { signal: abort.signal })
+    const result = await runClosedLoad(scenario(server.url, { warmupMs: 0, durationMs: 10_000 }), {
+      signal: abort.signal
+    })
     expect(result.abortedReason).toBe('the service exited (code 70)')
     expect(result.durationMs).toBeLessThan(5000)
   })
@@ -100,7 +121,11 @@ describe('runClosedLoad', () => {
   it('fills {{seq}} per request in bodies', async () => {
     server = await startTestServer((_, res) => res.end('ok'))
     await runClosedLoad(
-      scenario(`${server.url}/r`, { warmupMs: 0, connections: 2 }, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"guest":"g-{{seq}}"}' })
+      scenario(
+        `${server.url}/r`,
+        { warmupMs: 0, connections: 2 },
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"guest":"g-{{seq}}"}' }
+      )
     )
     const guests = server.bodies.map(b => JSON.parse(b).guest as string)
     expect(guests.length).toBeGreaterThan(10)
@@ -111,7 +136,9 @@ describe('runClosedLoad', () => {
   it('reports progress while it runs', async () => {
     server = await startTestServer((_, res) => res.end('ok'))
     const phases = new Set<string>()
-    await runClosedLoad(scenario(server.url, { warmupMs: 1000, durationMs: 1000 }), { onProgress: p => phases.add(p.phase) })
+    await runClosedLoad(scenario(server.url, { warmupMs: 1000, durationMs: 1000 }), {
+      onProgress: p => phases.add(p.phase)
+    })
     expect([...phases].sort()).toEqual(['measure', 'warmup'])
   })
 })

@@ -14,7 +14,15 @@ function scenario(url: string, load: Partial<RateLoad> = {}): Scenario {
   return {
     name: 'open',
     request: { method: 'GET', url, headers: {} },
-    load: { mode: 'rate', rate: 200, connections: 50, durationMs: 1500, warmupMs: 0, timeoutMs: 5000, ...load },
+    load: {
+      mode: 'rate',
+      rate: 200,
+      connections: 50,
+      durationMs: 1500,
+      warmupMs: 0,
+      timeoutMs: 5000,
+      ...load
+    },
     thresholds: [],
     regression: [],
     minRequests: 1,
@@ -49,7 +57,9 @@ describe('runOpenLoad', () => {
 
   it('counts queueing when too few connections are allowed', async () => {
     server = await startTestServer((_, res) => setTimeout(() => res.end('ok'), 100))
-    const result = await runOpenLoad(scenario(server.url, { rate: 60, connections: 2, durationMs: 500, timeoutMs: 10_000 }))
+    const result = await runOpenLoad(
+      scenario(server.url, { rate: 60, connections: 2, durationMs: 500, timeoutMs: 10_000 })
+    )
     // 2 connections at 100 ms each serve 20/s, not 60/s: scheduled requests wait, and that wait is latency
     expect(result.latency!.max).toBeGreaterThan(500_000)
   })
@@ -63,7 +73,15 @@ describe('runOpenLoad', () => {
     expect(failing.counts.status5xx).toBe(failing.counts.sent)
     const refused = await runOpenLoad(scenario(`http://127.0.0.1:${await freePort()}/`, { durationMs: 500 }))
     expect(refused.counts.connect).toBeGreaterThan(0)
-    const ramp = scheduleOf({ mode: 'rate', rate: 150, connections: 10, durationMs: 1500, warmupMs: 0, timeoutMs: 1000, ramp: { from: 50, to: 150, overMs: 1500 } })
+    const ramp = scheduleOf({
+      mode: 'rate',
+      rate: 150,
+      connections: 10,
+      durationMs: 1500,
+      warmupMs: 0,
+      timeoutMs: 1000,
+      ramp: { from: 50, to: 150, overMs: 1500 }
+    })
     // 50..150 req/s over 1.5 s: (50 + 150) / 2 * 1.5 = 150 requests
     expect(ramp(150)).toBeCloseTo(1500, 0)
     expect(ramp(75)).toBeLessThan(1000)

@@ -16,11 +16,19 @@ describe('buildReport', () => {
       startedAt: 0,
       now: new Date(1500),
       scenarios: [
-        scenarioReport({ verdict: 'fail', checks: [check({ verdict: 'fail', message: 'latency.p95 61 ms is not under the limit < 50 ms' }), check({ verdict: 'fail', message: 'second' })] })
+        scenarioReport({
+          verdict: 'fail',
+          checks: [
+            check({ verdict: 'fail', message: 'latency.p95 61 ms is not under the limit < 50 ms' }),
+            check({ verdict: 'fail', message: 'second' })
+          ]
+        })
       ]
     })
     expect(report.verdict).toBe('fail')
-    expect(report.headline).toBe('perfgate failed: list-reservations: latency.p95 61 ms is not under the limit < 50 ms (+1 more)')
+    expect(report.headline).toBe(
+      'perfgate failed: list-reservations: latency.p95 61 ms is not under the limit < 50 ms (+1 more)'
+    )
     expect(report.durationMs).toBe(1500)
     expect(report.tool).toEqual({ name: 'perfgate', version: VERSION })
     expect(report.runner.cores).toBeGreaterThan(0)
@@ -32,13 +40,27 @@ describe('buildReport', () => {
       configHash: 'h',
       mode: 'run',
       startedAt: 0,
-      scenarios: [scenarioReport({ verdict: 'errored', checks: [], error: { kind: 'crashed', message: 'the service crashed during load (exit code 70)' } })]
+      scenarios: [
+        scenarioReport({
+          verdict: 'errored',
+          checks: [],
+          error: { kind: 'crashed', message: 'the service crashed during load (exit code 70)' }
+        })
+      ]
     })
-    expect(report.headline).toBe('perfgate errored: list-reservations: the service crashed during load (exit code 70)')
+    expect(report.headline).toBe(
+      'perfgate errored: list-reservations: the service crashed during load (exit code 70)'
+    )
   })
 
   it('a pass counts scenarios and checks', () => {
-    const report = buildReport({ config, configHash: 'h', mode: 'run', startedAt: 0, scenarios: [scenarioReport()] })
+    const report = buildReport({
+      config,
+      configHash: 'h',
+      mode: 'run',
+      startedAt: 0,
+      scenarios: [scenarioReport()]
+    })
     expect(report.headline).toBe('perfgate passed: 1 scenario, 1 check')
   })
 

@@ -8,7 +8,9 @@ const samples = (n: number, rss: (i: number) => number, cpu = 50): ResourceSampl
 
 describe('findings', () => {
   it('flags a saturated single-process service with the evidence', () => {
-    const s = scenarioReport({ runs: [{ side: 'head', round: 1, metrics: {}, resources: samples(10, () => 50e6, 99) }] })
+    const s = scenarioReport({
+      runs: [{ side: 'head', round: 1, metrics: {}, resources: samples(10, () => 50e6, 99) }]
+    })
     const [finding] = findingsFor(s, 2)
     expect(finding!.kind).toBe('server-cpu-saturated')
     expect(finding!.evidence).toContain('97% CPU')
@@ -20,7 +22,10 @@ describe('findings', () => {
       runs: [{ side: 'head', round: 1, metrics: {}, resources: samples(20, i => 50e6 + i * 5e6) }]
     })
     expect(findingsFor(growing, 2).map(f => f.kind)).toEqual(['memory-growing'])
-    const flat = scenarioReport({ metrics: {}, runs: [{ side: 'head', round: 1, metrics: {}, resources: samples(20, () => 50e6) }] })
+    const flat = scenarioReport({
+      metrics: {},
+      runs: [{ side: 'head', round: 1, metrics: {}, resources: samples(20, () => 50e6) }]
+    })
     expect(findingsFor(flat, 2)).toEqual([])
   })
 

@@ -15,7 +15,12 @@ describe('renderHtml', () => {
           checks: [check({ verdict: 'fail', message: 'p95 over' })],
           runs: [{ side: 'head', round: 1, metrics: {}, timeline }]
         }),
-        scenarioReport({ name: 'create', verdict: 'errored', checks: [], error: { kind: 'crashed', message: 'crashed', outputTail: ['Error: boom'] } })
+        scenarioReport({
+          name: 'create',
+          verdict: 'errored',
+          checks: [],
+          error: { kind: 'crashed', message: 'crashed', outputTail: ['Error: boom'] }
+        })
       ]
     })
   )

@@ -29,23 +29,44 @@ describe('the PR comment', () => {
           })
         ]
       }),
-      scenarioReport({ name: 'create', verdict: 'errored', checks: [], error: { kind: 'crashed', message: 'the service crashed during load (exit code 70)', outputTail: ['boom'] } })
+      scenarioReport({
+        name: 'create',
+        verdict: 'errored',
+        checks: [],
+        error: {
+          kind: 'crashed',
+          message: 'the service crashed during load (exit code 70)',
+          outputTail: ['boom']
+        }
+      })
     ]
   })
-  const body = renderComment(failing, { marker: '<!-- perfgate:perfgate.yml -->', runUrl: 'https://github.com/o/r/actions/runs/1', artifactName: 'perfgate-report' })
+  const body = renderComment(failing, {
+    marker: '<!-- perfgate:perfgate.yml -->',
+    runUrl: 'https://github.com/o/r/actions/runs/1',
+    artifactName: 'perfgate-report'
+  })
 
   it('starts with the marker and the verdict, then what regressed', () => {
     const lines = body.split('\n')
     expect(lines[0]).toBe('<!-- perfgate:perfgate.yml -->')
     expect(lines[1]).toBe('### ❌ perfgate: FAIL')
     expect(body.indexOf('throughput.rps fell 31.0%')).toBeLessThan(body.indexOf('| scenario |'))
-    expect(body).toContain('- ❌ **list-reservations** `throughput.rps` throughput.rps fell 31.0% (perfgate.yml:18)')
-    expect(body).toContain('- 💥 **create**: measurement invalid, the service crashed during load (exit code 70)')
+    expect(body).toContain(
+      '- ❌ **list-reservations** `throughput.rps` throughput.rps fell 31.0% (perfgate.yml:18)'
+    )
+    expect(body).toContain(
+      '- 💥 **create**: measurement invalid, the service crashed during load (exit code 70)'
+    )
   })
 
   it('shows base → head per scenario and folds the details with the interval', () => {
-    expect(body).toContain('| list-reservations | ❌ fail | 4,210 req/s → 2,905 req/s | 3.1 ms → 4.4 ms | 0% |')
-    expect(body).toContain('| `throughput.rps` | -5% | 4,210 req/s | 2,905 req/s | -31.0% | -34.2% … -27.6% | 6 | ❌ fail |')
+    expect(body).toContain(
+      '| list-reservations | ❌ fail | 4,210 req/s → 2,905 req/s | 3.1 ms → 4.4 ms | 0% |'
+    )
+    expect(body).toContain(
+      '| `throughput.rps` | -5% | 4,210 req/s | 2,905 req/s | -31.0% | -34.2% … -27.6% | 6 | ❌ fail |'
+    )
     expect(body).toMatch(/<details>\n<summary>❌ list-reservations: fail, 2 checks<\/summary>/)
     expect(body).toContain('[workflow run](https://github.com/o/r/actions/runs/1)')
   })
@@ -56,7 +77,9 @@ describe('the PR comment', () => {
   })
 
   it('escapes user-controlled names: no mentions, no HTML, no broken tables', () => {
-    const nasty = renderComment(report({ scenarios: [scenarioReport({ name: '@org/team <img src=x> | broken' })] }))
+    const nasty = renderComment(
+      report({ scenarios: [scenarioReport({ name: '@org/team <img src=x> | broken' })] })
+    )
     expect(nasty).not.toContain('@org')
     expect(nasty).not.toContain('<img')
     expect(nasty).toContain('@\u200borg/team &lt;img src=x&gt; \\| broken')

@@ -15,10 +15,18 @@ describe('renderOpenMetrics', () => {
   const lines = text.trimEnd().split('\n')
 
   it('converts to SI base units and labels scenario, suite and side', () => {
-    expect(lines).toContain('perfgate_latency_p99_seconds{scenario="list \\"all\\"",suite="load",side="head"} 0.0031')
-    expect(lines).toContain('perfgate_latency_p99_seconds{scenario="list \\"all\\"",suite="load",side="base"} 0.003')
-    expect(lines).toContain('perfgate_server_cpu_mean_ratio{scenario="list \\"all\\"",suite="load",side="head"} 0.97')
-    expect(lines).toContain('perfgate_server_rss_peak_bytes{scenario="list \\"all\\"",suite="load",side="head"} 71000000')
+    expect(lines).toContain(
+      'perfgate_latency_p99_seconds{scenario="list \\"all\\"",suite="load",side="head"} 0.0031'
+    )
+    expect(lines).toContain(
+      'perfgate_latency_p99_seconds{scenario="list \\"all\\"",suite="load",side="base"} 0.003'
+    )
+    expect(lines).toContain(
+      'perfgate_server_cpu_mean_ratio{scenario="list \\"all\\"",suite="load",side="head"} 0.97'
+    )
+    expect(lines).toContain(
+      'perfgate_server_rss_peak_bytes{scenario="list \\"all\\"",suite="load",side="head"} 71000000'
+    )
   })
 
   it('declares each family once with TYPE, UNIT and HELP and ends with # EOF', () => {

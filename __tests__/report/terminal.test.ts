@@ -8,7 +8,9 @@ describe('terminal output', () => {
       report({
         verdict: 'fail',
         headline: 'perfgate failed: x',
-        scenarios: [scenarioReport({ verdict: 'fail', checks: [check({ verdict: 'fail', message: 'p95 over' })] })]
+        scenarios: [
+          scenarioReport({ verdict: 'fail', checks: [check({ verdict: 'fail', message: 'p95 over' })] })
+        ]
       })
     )
     expect(text).toContain('list-reservations  FAIL')
@@ -21,7 +23,13 @@ describe('terminal output', () => {
     const text = renderTerminal(
       report({
         verdict: 'errored',
-        scenarios: [scenarioReport({ verdict: 'errored', checks: [], error: { kind: 'crashed', message: 'crashed', outputTail: ['Error: boom'] } })]
+        scenarios: [
+          scenarioReport({
+            verdict: 'errored',
+            checks: [],
+            error: { kind: 'crashed', message: 'crashed', outputTail: ['Error: boom'] }
+          })
+        ]
       })
     )
     expect(text).toContain('measurement invalid: crashed')
@@ -35,8 +43,15 @@ describe('terminal output', () => {
   })
 
   it('draws a progress line', () => {
-    expect(renderProgress('head', { phase: 'measure', elapsedMs: 1500, totalMs: 3000, responses: 4000, errors: 2, currentRps: 2650.4 })).toBe(
-      'head [##########..........] 50% measure 2650 req/s, 4000 responses, 2 errors'
-    )
+    expect(
+      renderProgress('head', {
+        phase: 'measure',
+        elapsedMs: 1500,
+        totalMs: 3000,
+        responses: 4000,
+        errors: 2,
+        currentRps: 2650.4
+      })
+    ).toBe('head [##########..........] 50% measure 2650 req/s, 4000 responses, 2 errors')
   })
 })

@@ -6,7 +6,13 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { groupMembers, liveProcessGroups, runBuild, startService, stopAllServices } from '../../src/service/spawn.js'
+import {
+  groupMembers,
+  liveProcessGroups,
+  runBuild,
+  startService,
+  stopAllServices
+} from '../../src/service/spawn.js'
 import { scrubEnv } from '../../src/service/env.js'
 import { ServiceError } from '../../src/service/types.js'
 import type { ServiceSpec } from '../../src/config/types.js'
@@ -84,7 +90,9 @@ describe('startService', () => {
 
   it('fails fast with the exit code and output when the command exits at once', async () => {
     const port = await freePort()
-    const err = await startError(startService(spec(port, { command: `node -e "console.error('boom: no database'); process.exit(3)"` })))
+    const err = await startError(
+      startService(spec(port, { command: `node -e "console.error('boom: no database'); process.exit(3)"` }))
+    )
     expect(err.kind).toBe('early-exit')
     expect(err.message).toContain('exited with code 3 before becoming ready')
     expect(err.outputTail).toContain('boom: no database')
@@ -96,7 +104,9 @@ describe('startService', () => {
     s.ready = { kind: 'http', url: `http://127.0.0.1:${port}/health`, timeoutMs: 1500, intervalMs: 50 }
     const err = await startError(startService(s))
     expect(err.kind).toBe('not-ready')
-    expect(err.message).toMatch(/did not become ready within 1\.5s \(GET http:\/\/127\.0\.0\.1:\d+\/health: last attempt ECONNREFUSED; \d+ attempts\)/)
+    expect(err.message).toMatch(
+      /did not become ready within 1\.5s \(GET http:\/\/127\.0\.0\.1:\d+\/health: last attempt ECONNREFUSED; \d+ attempts\)/
+    )
     expect(err.outputTail).toEqual(['warming up'])
     expect(liveProcessGroups()).toEqual([])
   })
@@ -121,9 +131,19 @@ describe('startService', () => {
 
   it('supports tcp and log-line readiness', async () => {
     const port = await freePort()
-    const tcp = await startService(spec(port, { ready: { kind: 'tcp', host: '127.0.0.1', port, timeoutMs: 10_000, intervalMs: 50 }, preflightUrl: undefined }))
+    const tcp = await startService(
+      spec(port, {
+        ready: { kind: 'tcp', host: '127.0.0.1', port, timeoutMs: 10_000, intervalMs: 50 },
+        preflightUrl: undefined
+      })
+    )
     await tcp.stop()
-    const log = await startService(spec(port, { ready: { kind: 'log', pattern: '^listening on', timeoutMs: 10_000 }, preflightUrl: undefined }))
+    const log = await startService(
+      spec(port, {
+        ready: { kind: 'log', pattern: '^listening on', timeoutMs: 10_000 },
+        preflightUrl: undefined
+      })
+    )
     expect(await portOpen(port)).toBe(true)
     await log.stop()
   })
@@ -139,7 +159,15 @@ describe('startService', () => {
       RUNNER_TRACKING_ID: 'keep-me'
     }
     const printer = `node -e "console.log(JSON.stringify(process.env)); setInterval(() => {}, 1000)"`
-    const service = await startService(spec(port, { command: printer, env: { EXTRA: 'yes' }, ready: { kind: 'log', pattern: 'PATH', timeoutMs: 10_000 }, preflightUrl: undefined }), { parentEnv })
+    const service = await startService(
+      spec(port, {
+        command: printer,
+        env: { EXTRA: 'yes' },
+        ready: { kind: 'log', pattern: 'PATH', timeoutMs: 10_000 },
+        preflightUrl: undefined
+      }),
+      { parentEnv }
+    )
     const env = JSON.parse(service.outputTail().find(l => l.startsWith('{'))!)
     await service.stop()
     expect(env.GITHUB_TOKEN).toBeUndefined()
@@ -157,7 +185,9 @@ describe('runBuild', () => {
     try {
       await runBuild('echo built > out.txt', dir)
       expect(existsSync(path.join(dir, 'out.txt'))).toBe(true)
-      await expect(runBuild('echo "error TS2322: nope"; exit 2', dir)).rejects.toThrow(/exited with code 2 in .*error TS2322: nope/s)
+      await expect(runBuild('echo "error TS2322: nope"; exit 2', dir)).rejects.toThrow(
+        /exited with code 2 in .*error TS2322: nope/s
+      )
     } finally {
       await rm(dir, { recursive: true, force: true })
     }

@@ -46,7 +46,12 @@ const workIterations = Math.round(CPU_US * ITERATIONS_PER_US)
 
 const reservations = []
 for (let id = 1; id <= 200; id++) {
-  reservations.push({ id, guest: `guest-${id}`, seats: (id % 6) + 1, at: new Date(Date.UTC(2026, 0, 1 + (id % 28))).toISOString() })
+  reservations.push({
+    id,
+    guest: `guest-${id}`,
+    seats: (id % 6) + 1,
+    at: new Date(Date.UTC(2026, 0, 1 + (id % 28))).toISOString()
+  })
 }
 const leaked = []
 let served = 0
@@ -75,7 +80,11 @@ async function route(req, res, url) {
   if (req.method === 'GET' && url.pathname === '/health') return send(res, 200, { ok: true })
   if (req.method === 'GET' && url.pathname === '/reservations') {
     const page = Math.max(1, Number(url.searchParams.get('page') ?? 1) || 1)
-    return send(res, 200, { page, items: reservations.slice((page - 1) * 20, page * 20), total: reservations.length })
+    return send(res, 200, {
+      page,
+      items: reservations.slice((page - 1) * 20, page * 20),
+      total: reservations.length
+    })
   }
   const byId = /^\/reservations\/(\d+)$/.exec(url.pathname)
   if (req.method === 'GET' && byId) {
@@ -96,7 +105,12 @@ async function route(req, res, url) {
     if (typeof input?.guest !== 'string' || !Number.isInteger(input?.seats) || input.seats < 1) {
       return send(res, 400, { error: 'guest (string) and seats (integer >= 1) are required' })
     }
-    const created = { id: reservations.length + 1, guest: input.guest, seats: input.seats, at: new Date().toISOString() }
+    const created = {
+      id: reservations.length + 1,
+      guest: input.guest,
+      seats: input.seats,
+      at: new Date().toISOString()
+    }
     reservations.push(created)
     if (reservations.length > 5000) reservations.splice(200, reservations.length - 1000)
     return send(res, 201, created)
@@ -115,7 +129,14 @@ const server = http.createServer((req, res) => {
   if (RESET_RATE > 0 && random() < RESET_RATE) return req.socket.destroy()
   if (HANG_RATE > 0 && random() < HANG_RATE) return
   if (workIterations > 0) hashWork(workIterations)
-  if (LEAK_KB > 0) leaked.push(createHash('sha256').update(String(served)).digest().toString('hex').repeat(Math.ceil((LEAK_KB * 1024) / 64)))
+  if (LEAK_KB > 0)
+    leaked.push(
+      createHash('sha256')
+        .update(String(served))
+        .digest()
+        .toString('hex')
+        .repeat(Math.ceil((LEAK_KB * 1024) / 64))
+    )
   if (ERROR_RATE > 0 && random() < ERROR_RATE) return send(res, 500, { error: 'injected error (ERROR_RATE)' })
   const respond = () => route(req, res, url).catch(err => send(res, 500, { error: String(err) }))
   if (TAIL_SHARE > 0 && random() < TAIL_SHARE) setTimeout(respond, TAIL_MS)

@@ -20,7 +20,11 @@ export function capAnnotations(all: Annotation[]): Annotation[] {
     out.push(...ofLevel.slice(0, ANNOTATIONS_PER_LEVEL))
     const rest = ofLevel.length - ANNOTATIONS_PER_LEVEL
     if (rest > 0) {
-      out.push({ level, title: 'perfgate', message: `${rest} more ${level === 'error' ? 'problems' : 'warnings'}: see the job summary` })
+      out.push({
+        level,
+        title: 'perfgate',
+        message: `${rest} more ${level === 'error' ? 'problems' : 'warnings'}: see the job summary`
+      })
     }
   }
   return out

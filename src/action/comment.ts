@@ -21,7 +21,12 @@ interface PublishOptions {
 }
 
 /** The data a `workflow_run` commenter needs, written next to the report for upload as an artifact. */
-async function writeResultArtifact(report: Report, ctx: PrContext, inputs: ActionInputs, outDir: string): Promise<void> {
+async function writeResultArtifact(
+  report: Report,
+  ctx: PrContext,
+  inputs: ActionInputs,
+  outDir: string
+): Promise<void> {
   if (!ctx.prNumber || !ctx.headSha) return
   const artifact: ResultArtifact = {
     schemaVersion: 1,
@@ -36,7 +41,11 @@ async function writeResultArtifact(report: Report, ctx: PrContext, inputs: Actio
 }
 
 /** Posts or updates the sticky PR comment. Never throws and never changes the verdict; returns its URL. */
-export async function publishComment(report: Report, inputs: ActionInputs, options: PublishOptions): Promise<string | undefined> {
+export async function publishComment(
+  report: Report,
+  inputs: ActionInputs,
+  options: PublishOptions
+): Promise<string | undefined> {
   let ctx: PrContext
   try {
     ctx = readPrContext(process.env, readEventPayload())

@@ -22,7 +22,9 @@ export type GetInput = (name: string) => string
 function oneOf<T extends string>(name: string, value: string, allowed: readonly T[], fallback: T): T {
   if (value === '') return fallback
   if ((allowed as readonly string[]).includes(value)) return value as T
-  throw new Error(`Invalid value "${value}" for the "${name}" input. It must be one of: ${allowed.join(', ')}.`)
+  throw new Error(
+    `Invalid value "${value}" for the "${name}" input. It must be one of: ${allowed.join(', ')}.`
+  )
 }
 
 /** Every action input, read and checked in one place. */
@@ -36,10 +38,17 @@ export function readInputs(getInput: GetInput, env: NodeJS.ProcessEnv = process.
     baseDir: getInput('base-dir') || undefined,
     baseRef: getInput('base-ref') || undefined,
     token: getInput('github-token'),
-    comment: oneOf('comment', getInput('comment'), ['always', 'on-change', 'on-failure', 'off'] as const, 'always'),
+    comment: oneOf(
+      'comment',
+      getInput('comment'),
+      ['always', 'on-change', 'on-failure', 'off'] as const,
+      'always'
+    ),
     commentId: getInput('comment-id') || config,
     outDir: path.resolve(workspace, getInput('out-dir') || 'perfgate-report'),
-    onInconclusive: onInconclusive ? oneOf('on-inconclusive', onInconclusive, ['warn', 'fail'] as const, 'warn') : undefined,
+    onInconclusive: onInconclusive
+      ? oneOf('on-inconclusive', onInconclusive, ['warn', 'fail'] as const, 'warn')
+      : undefined,
     artifactPath: getInput('artifact-path') || undefined,
     workspace
   }

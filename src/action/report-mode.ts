@@ -15,7 +15,10 @@ import { readEventPayload } from './event.js'
  * comment posted. The gate's verdict was given by the pull_request run; this step only reports it.
  */
 export async function runReportMode(inputs: ActionInputs): Promise<void> {
-  if (!inputs.artifactPath) throw new Error('mode: report needs the artifact-path input (where actions/download-artifact put perfgate-result.json)')
+  if (!inputs.artifactPath)
+    throw new Error(
+      'mode: report needs the artifact-path input (where actions/download-artifact put perfgate-result.json)'
+    )
   const artifact = parseResultArtifact(await readArtifactFromDir(inputs.artifactPath))
   const payload = readEventPayload()
   const ctx = readPrContext(process.env, payload)

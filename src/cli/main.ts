@@ -6,7 +6,14 @@ import { ConfigError, loadConfig } from '../config/load.js'
 import type { Config } from '../config/types.js'
 import { runGate } from '../engine/run.js'
 import { compareGate } from '../engine/compare.js'
-import { BaseError, findMergeBase, repoRoot, useBaseDir, worktreeBase, type PreparedBase } from '../engine/base.js'
+import {
+  BaseError,
+  findMergeBase,
+  repoRoot,
+  useBaseDir,
+  worktreeBase,
+  type PreparedBase
+} from '../engine/base.js'
 import type { Acceptance } from '../compare/accept.js'
 import { exitCodeFor } from '../compare/verdict.js'
 import { renderTerminal, COLOR, PLAIN } from '../report/terminal.js'
@@ -63,15 +70,24 @@ async function commandValidate(args: string[], io: CliIO): Promise<number> {
   const config = await loadOrReport(file, io)
   if (!config) return 2
   const checks = config.scenarios.reduce((n, s) => n + s.thresholds.length + s.regression.length, 0)
-  io.stdout.write(`${positionals[0] ?? 'perfgate.yml'} is valid: ${config.scenarios.length} scenarios, ${checks} checks\n`)
+  io.stdout.write(
+    `${positionals[0] ?? 'perfgate.yml'} is valid: ${config.scenarios.length} scenarios, ${checks} checks\n`
+  )
   return 0
 }
 
-async function finish(report: Report, outDir: string, io: CliIO, onInconclusive: 'warn' | 'fail'): Promise<number> {
+async function finish(
+  report: Report,
+  outDir: string,
+  io: CliIO,
+  onInconclusive: 'warn' | 'fail'
+): Promise<number> {
   const style = io.color ? COLOR : PLAIN
   const files = await writeReportFiles(report, outDir)
   io.stdout.write(renderTerminal(report, style))
-  io.stdout.write(style.dim(`report: ${path.relative(io.cwd, files.json)}, ${path.relative(io.cwd, files.html)}\n`))
+  io.stdout.write(
+    style.dim(`report: ${path.relative(io.cwd, files.json)}, ${path.relative(io.cwd, files.html)}\n`)
+  )
   return exitCodeFor(report.verdict, onInconclusive)
 }
 
@@ -80,7 +96,9 @@ export function selectScenarios(config: Config, names: string[] | undefined): Co
   if (!names?.length) return config
   const unknown = names.filter(n => !config.scenarios.some(s => s.name === n))
   if (unknown.length) {
-    throw new UsageError(`no scenario named ${unknown.map(n => `"${n}"`).join(', ')} in ${config.file}; it has: ${config.scenarios.map(s => s.name).join(', ')}`)
+    throw new UsageError(
+      `no scenario named ${unknown.map(n => `"${n}"`).join(', ')} in ${config.file}; it has: ${config.scenarios.map(s => s.name).join(', ')}`
+    )
   }
   return { ...config, scenarios: config.scenarios.filter(s => names.includes(s.name)) }
 }
@@ -109,9 +127,19 @@ async function commandRun(args: string[], io: CliIO): Promise<number> {
   return finish(report, path.resolve(io.cwd, values.out ?? 'perfgate-report'), io, config.onInconclusive)
 }
 
-async function prepareBase(io: CliIO, config: Config, base: string | undefined, baseRef: string | undefined, headDir: string, events: ReturnType<typeof terminalEvents>): Promise<PreparedBase> {
+async function prepareBase(
+  io: CliIO,
+  config: Config,
+  base: string | undefined,
+  baseRef: string | undefined,
+  headDir: string,
+  events: ReturnType<typeof terminalEvents>
+): Promise<PreparedBase> {
   if (base) return useBaseDir(path.resolve(io.cwd, base))
-  if (!baseRef) throw new UsageError('perfgate compare needs --base DIR (a built base) or --base-ref REF (perfgate builds the merge-base itself)')
+  if (!baseRef)
+    throw new UsageError(
+      'perfgate compare needs --base DIR (a built base) or --base-ref REF (perfgate builds the merge-base itself)'
+    )
   const sha = await findMergeBase(headDir, baseRef, events)
   return worktreeBase(headDir, sha, config.service.build, events)
 }
@@ -154,16 +182,26 @@ async function commandCompare(args: string[], io: CliIO): Promise<number> {
       notes: [base.description],
       git: base.sha ? { baseSha: base.sha } : undefined
     })
-    return await finish(report, path.resolve(io.cwd, values.out ?? 'perfgate-report'), io, config.onInconclusive)
+    return await finish(
+      report,
+      path.resolve(io.cwd, values.out ?? 'perfgate-report'),
+      io,
+      config.onInconclusive
+    )
   } finally {
     await base.cleanup()
   }
 }
 
 async function commandReport(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { html: { type: 'string' } } })
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { html: { type: 'string' } }
+  })
   const input = positionals[0]
-  if (!input || !values.html) throw new UsageError('perfgate report needs a report.json and --html <out.html>')
+  if (!input || !values.html)
+    throw new UsageError('perfgate report needs a report.json and --html <out.html>')
   const report = JSON.parse(await readFile(path.resolve(io.cwd, input), 'utf8')) as Report
   await writeFile(path.resolve(io.cwd, values.html), renderHtml(report))
   io.stdout.write(`wrote ${values.html}\n`)
@@ -188,16 +226,21 @@ export function demoCompareConfig(config: Config): Config {
 
 async function commandDemo(_args: string[], io: CliIO): Promise<number> {
   const file = path.resolve(io.cwd, 'thresholds/example.yml')
-  if (!existsSync(file)) throw new UsageError('run the demo from the perfgate repository root (thresholds/example.yml not found)')
+  if (!existsSync(file))
+    throw new UsageError('run the demo from the perfgate repository root (thresholds/example.yml not found)')
   const style = io.color ? COLOR : PLAIN
   const events = terminalEvents(io.stdout, style)
   const config = await loadOrReport(file, io)
   if (!config) return 2
-  io.stdout.write(style.bold('perfgate demo 1/2: absolute limits on the example reservation API (examples/service)\n'))
+  io.stdout.write(
+    style.bold('perfgate demo 1/2: absolute limits on the example reservation API (examples/service)\n')
+  )
   const run = await runGate(config, { events })
   const runCode = await finish(run, path.resolve(io.cwd, 'perfgate-report/run'), io, config.onInconclusive)
   io.stdout.write(
-    style.bold('\nperfgate demo 2/2: base vs head, interleaved; the head has SLOWDOWN=0.5 (50% more CPU per request)\n')
+    style.bold(
+      '\nperfgate demo 2/2: base vs head, interleaved; the head has SLOWDOWN=0.5 (50% more CPU per request)\n'
+    )
   )
   const headDir = path.resolve(io.cwd)
   const compare = await compareGate(demoCompareConfig(config), {
@@ -205,13 +248,22 @@ async function commandDemo(_args: string[], io: CliIO): Promise<number> {
     headDir,
     events,
     env: { head: { SLOWDOWN: '0.5' } },
-    notes: ['demo: base and head are the same code; the head runs with the example service\'s SLOWDOWN=0.5 knob']
+    notes: [
+      "demo: base and head are the same code; the head runs with the example service's SLOWDOWN=0.5 knob"
+    ]
   })
-  const compareCode = await finish(compare, path.resolve(io.cwd, 'perfgate-report/compare'), io, config.onInconclusive)
+  const compareCode = await finish(
+    compare,
+    path.resolve(io.cwd, 'perfgate-report/compare'),
+    io,
+    config.onInconclusive
+  )
   const caught = compareCode === 1
   io.stdout.write(
     `\n${style.bold('demo result:')} absolute limits ${run.verdict}; injected slowdown ${caught ? style.green('caught') : style.red('NOT caught')} (compare verdict ${compare.verdict}).\n` +
-      style.dim('In CI the compare step would fail the job with exit code 1; the demo exits 0 when the gate behaved as expected.\n')
+      style.dim(
+        'In CI the compare step would fail the job with exit code 1; the demo exits 0 when the gate behaved as expected.\n'
+      )
   )
   return runCode === 2 || !caught ? 1 : 0
 }
@@ -240,7 +292,10 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     if (!handler) throw new UsageError(`unknown command "${command}"`)
     return await handler(rest, io)
   } catch (err) {
-    if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (
+      err instanceof UsageError ||
+      (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
       io.stderr.write(`perfgate: ${(err as Error).message}\n\n${USAGE}`)
       return 2
     }

@@ -15,7 +15,11 @@ export function parseAcceptTrailers(commits: ReadonlyArray<{ sha: string; messag
   const out: Acceptance[] = []
   for (const commit of commits) {
     for (const match of commit.message.matchAll(TRAILER)) {
-      out.push({ scenario: match[1]!, metric: match[2] ?? '*', by: `commit ${commit.sha.slice(0, 7)} (Perf-Accepted trailer)` })
+      out.push({
+        scenario: match[1]!,
+        metric: match[2] ?? '*',
+        by: `commit ${commit.sha.slice(0, 7)} (Perf-Accepted trailer)`
+      })
     }
   }
   return out
@@ -28,7 +32,11 @@ export function labelAcceptance(labels: readonly string[], who = 'the PR label p
 const matches = (pattern: string, value: string) => pattern === '*' || pattern === value
 
 /** A failing regression check that was accepted becomes `accepted` and names who accepted it. Thresholds stay. */
-export function applyAcceptances(scenario: string, checks: Check[], acceptances: readonly Acceptance[]): Check[] {
+export function applyAcceptances(
+  scenario: string,
+  checks: Check[],
+  acceptances: readonly Acceptance[]
+): Check[] {
   return checks.map(check => {
     if (check.kind !== 'regression' || check.verdict !== 'fail') return check
     const accepted = acceptances.find(a => matches(a.scenario, scenario) && matches(a.metric, check.metric))

@@ -11,7 +11,9 @@ export function aggregateRounds(rounds: readonly MetricValues[]): MetricValues {
   const names = new Set(rounds.flatMap(r => Object.keys(r)))
   const out: MetricValues = {}
   for (const name of names) {
-    const values = rounds.map(r => r[name]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v))
+    const values = rounds
+      .map(r => r[name])
+      .filter((v): v is number => typeof v === 'number' && Number.isFinite(v))
     out[name] = values.length ? combine(name, values) : null
   }
   return out

@@ -28,10 +28,14 @@ export function evaluateRegression(
   }
   const better = metricInfo(spec.metric)?.better
   if (better !== 'lower' && better !== 'higher') {
-    return { check: { ...common, verdict: 'skipped', message: `${spec.metric} has no better direction to compare` } }
+    return {
+      check: { ...common, verdict: 'skipped', message: `${spec.metric} has no better direction to compare` }
+    }
   }
   if (base.length === 0 || head.length === 0) {
-    return { check: { ...common, verdict: 'skipped', message: `${spec.metric} was not measured on both sides` } }
+    return {
+      check: { ...common, verdict: 'skipped', message: `${spec.metric} was not measured on both sides` }
+    }
   }
   const decision = decideRegression({
     metric: spec.metric,

@@ -41,7 +41,12 @@ function evaluateThreshold(check: ThresholdCheck, actual: number | null | undefi
   const limitText = formatMetric(check.metric, check.value)
   const actualText = formatMetric(check.metric, actual)
   if (HOLDS[check.op](actual, check.value)) {
-    return { ...base, actual, verdict: 'pass', message: `${check.metric} ${actualText} ${check.op} ${limitText}` }
+    return {
+      ...base,
+      actual,
+      verdict: 'pass',
+      message: `${check.metric} ${actualText} ${check.op} ${limitText}`
+    }
   }
   return {
     ...base,

@@ -44,7 +44,11 @@ export function attemptedRequests(load: LoadResult): number {
  * Decides whether a load run is a valid measurement of the service. An invalid one is `errored`: it fails the
  * job, shows no percentiles and never becomes a baseline.
  */
-export function measurementError(scenario: Scenario, load: LoadResult, context: RunContext = {}): ScenarioError | undefined {
+export function measurementError(
+  scenario: Scenario,
+  load: LoadResult,
+  context: RunContext = {}
+): ScenarioError | undefined {
   const host = hostOf(scenario.request.url)
   if (context.serviceExit) {
     return {
@@ -54,7 +58,11 @@ export function measurementError(scenario: Scenario, load: LoadResult, context: 
     }
   }
   if (load.abortedReason) {
-    return { kind: 'crashed', message: `the load run was cut short: ${load.abortedReason}`, outputTail: context.serviceOutput }
+    return {
+      kind: 'crashed',
+      message: `the load run was cut short: ${load.abortedReason}`,
+      outputTail: context.serviceOutput
+    }
   }
   if (load.generatorSaturated) {
     return {

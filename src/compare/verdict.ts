@@ -1,12 +1,22 @@
 import type { Check, CheckVerdict, ScenarioReport, Verdict } from '../report/types.js'
 
-const CHECK_RANK: Record<CheckVerdict, number> = { skipped: 0, pass: 1, accepted: 2, warn: 3, inconclusive: 4, fail: 5 }
+const CHECK_RANK: Record<CheckVerdict, number> = {
+  skipped: 0,
+  pass: 1,
+  accepted: 2,
+  warn: 3,
+  inconclusive: 4,
+  fail: 5
+}
 
 /** The verdict of one scenario from its checks; an errored measurement decides nothing else. */
 export function scenarioVerdict(checks: readonly Check[], errored: boolean): Verdict {
   if (errored) return 'errored'
   if (checks.length === 0) return 'pass'
-  const worst = checks.reduce<CheckVerdict>((acc, c) => (CHECK_RANK[c.verdict] > CHECK_RANK[acc] ? c.verdict : acc), 'skipped')
+  const worst = checks.reduce<CheckVerdict>(
+    (acc, c) => (CHECK_RANK[c.verdict] > CHECK_RANK[acc] ? c.verdict : acc),
+    'skipped'
+  )
   if (worst === 'accepted') return 'warn'
   if (worst === 'skipped') return checks.every(c => c.verdict === 'skipped') ? 'skipped' : 'pass'
   return worst
@@ -21,7 +31,9 @@ export function overallVerdict(scenarios: readonly Pick<ScenarioReport, 'verdict
 
 /** Whether the job fails. `inconclusive` fails only with on-inconclusive: fail. */
 export function jobFails(verdict: Verdict, onInconclusive: 'warn' | 'fail'): boolean {
-  return verdict === 'fail' || verdict === 'errored' || (verdict === 'inconclusive' && onInconclusive === 'fail')
+  return (
+    verdict === 'fail' || verdict === 'errored' || (verdict === 'inconclusive' && onInconclusive === 'fail')
+  )
 }
 
 export function exitCodeFor(verdict: Verdict, onInconclusive: 'warn' | 'fail'): 0 | 1 | 2 {

@@ -10,7 +10,13 @@ export const DEFAULTS = {
   readyTimeoutMs: 60_000,
   readyIntervalMs: 100,
   shutdownTimeoutMs: 5000,
-  compare: { mode: 'interleaved', rounds: { min: 3, max: 15 }, budgetMs: 240_000, confirm: false, confidence: 0.95 },
+  compare: {
+    mode: 'interleaved',
+    rounds: { min: 3, max: 15 },
+    budgetMs: 240_000,
+    confirm: false,
+    confidence: 0.95
+  },
   baseline: { store: 'branch', branch: 'perfgate-baselines', directory: '.perfgate/baselines' },
   onInconclusive: 'warn',
   sweep: { kneeFactor: 2 },

@@ -37,8 +37,17 @@ export class ConfigError extends Error {
   }
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, coerceTypes: false, useDefaults: false, $data: false, verbose: true })
-if ((ajv.opts as { $data?: boolean }).$data) throw new Error('perfgate: ajv must run without $data (CVE-2025-69873)')
+const ajv = new Ajv({
+  allErrors: true,
+  strict: true,
+  allowUnionTypes: true,
+  coerceTypes: false,
+  useDefaults: false,
+  $data: false,
+  verbose: true
+})
+if ((ajv.opts as { $data?: boolean }).$data)
+  throw new Error('perfgate: ajv must run without $data (CVE-2025-69873)')
 const validateShape = ajv.compile(configSchema)
 
 /** Maps JSON pointers to positions in the YAML source. */
@@ -80,7 +89,10 @@ export class Locator {
     const segments = pointer.split('/')
     const last = segments.pop()
     if (!last || /^\d+$/.test(last)) return this.at(pointer, message)
-    return { ...this.key(segments.join('/'), last.replace(/~1/g, '/').replace(/~0/g, '~'), message), path: pointer }
+    return {
+      ...this.key(segments.join('/'), last.replace(/~1/g, '/').replace(/~0/g, '~'), message),
+      path: pointer
+    }
   }
 
   /** The key `key` of the map at `pointer` (for unknown keys). */
@@ -100,7 +112,13 @@ function show(value: unknown): string {
 }
 
 const where = (pointer: string) => (pointer ? `"${pointer.split('/').pop()}"` : 'the config')
-const parentName = (pointer: string) => (pointer ? pointer.split('/').filter(s => !/^\d+$/.test(s)).pop() ?? 'the config' : 'the config')
+const parentName = (pointer: string) =>
+  pointer
+    ? (pointer
+        .split('/')
+        .filter(s => !/^\d+$/.test(s))
+        .pop() ?? 'the config')
+    : 'the config'
 
 function translate(error: ErrorObject, locator: Locator): ConfigProblem | undefined {
   const pointer = error.instancePath
@@ -141,11 +159,20 @@ function translate(error: ErrorObject, locator: Locator): ConfigProblem | undefi
         `${where(pointer)} must be one of: ${(error.params as { allowedValues: unknown[] }).allowedValues.join(', ')}; got ${show(value)}`
       )
     case 'const':
-      return locator.at(pointer, `${where(pointer)} must be ${show((error.params as { allowedValue: unknown }).allowedValue)}; got ${show(value)}`)
+      return locator.at(
+        pointer,
+        `${where(pointer)} must be ${show((error.params as { allowedValue: unknown }).allowedValue)}; got ${show(value)}`
+      )
     case 'pattern':
-      return locator.at(pointer, `${where(pointer)} must be ${described ?? 'in the documented format'}; got ${show(value)}`)
+      return locator.at(
+        pointer,
+        `${where(pointer)} must be ${described ?? 'in the documented format'}; got ${show(value)}`
+      )
     case 'oneOf':
-      return locator.at(pointer, `${where(pointer)} must be ${described ?? oneOfHint(pointer)}; got ${show(value)}`)
+      return locator.at(
+        pointer,
+        `${where(pointer)} must be ${described ?? oneOfHint(pointer)}; got ${show(value)}`
+      )
     case 'if':
       return undefined
     default:
@@ -154,15 +181,28 @@ function translate(error: ErrorObject, locator: Locator): ConfigProblem | undefi
 }
 
 function oneOfHint(pointer: string): string {
-  if (/\/thresholds\//.test(pointer)) return 'a threshold like "< 50ms" or { limit: "< 50ms", severity: warn }'
-  if (/\/regression\//.test(pointer)) return 'a regression limit like "+20%" or { limit: "+20%", severity: warn }'
-  if (/\/suite$/.test(pointer)) return 'a suite: { kind: sweep, steps: [...] }, { kind: stress }, { kind: soak } or { kind: load }'
+  if (/\/thresholds\//.test(pointer))
+    return 'a threshold like "< 50ms" or { limit: "< 50ms", severity: warn }'
+  if (/\/regression\//.test(pointer))
+    return 'a regression limit like "+20%" or { limit: "+20%", severity: warn }'
+  if (/\/suite$/.test(pointer))
+    return 'a suite: { kind: sweep, steps: [...] }, { kind: stress }, { kind: soak } or { kind: load }'
   return 'one of the documented forms'
 }
 
 function article(type: string): string {
-  const words: Record<string, string> = { integer: 'an integer', object: 'a map', array: 'a list', string: 'a string', number: 'a number', boolean: 'true or false' }
-  return type.split(',').map(t => words[t] ?? t).join(' or ')
+  const words: Record<string, string> = {
+    integer: 'an integer',
+    object: 'a map',
+    array: 'a list',
+    string: 'a string',
+    number: 'a number',
+    boolean: 'true or false'
+  }
+  return type
+    .split(',')
+    .map(t => words[t] ?? t)
+    .join(' or ')
 }
 
 /** ajv reports one error per failing branch of a oneOf; keep the oneOf's own message and drop the branches'. */
@@ -171,7 +211,9 @@ function schemaProblems(data: unknown, locator: Locator): ConfigProblem[] {
   const errors = validateShape.errors ?? []
   const oneOfPaths = errors.filter(e => e.keyword === 'oneOf').map(e => e.instancePath)
   const kept = errors.filter(
-    e => e.keyword === 'oneOf' || !oneOfPaths.some(p => e.instancePath === p || e.instancePath.startsWith(`${p}/`))
+    e =>
+      e.keyword === 'oneOf' ||
+      !oneOfPaths.some(p => e.instancePath === p || e.instancePath.startsWith(`${p}/`))
   )
   // propertyNames also reports the enum failure on the same key: keep one message per key
   const withoutNameEnums = kept.filter(e => !(e.keyword === 'enum' && e.propertyName !== undefined))
@@ -198,7 +240,13 @@ function duplicateKeys(doc: Document, lines: LineCounter, file: string): ConfigP
         const key = String(pair.key.value)
         const at = lines.linePos(pair.key.range[0])
         const earlier = first.get(key)
-        if (earlier !== undefined) out.push({ file, ...at, path: '', message: `duplicate key "${key}" (first defined on line ${earlier})` })
+        if (earlier !== undefined)
+          out.push({
+            file,
+            ...at,
+            path: '',
+            message: `duplicate key "${key}" (first defined on line ${earlier})`
+          })
         else first.set(key, at.line)
       }
     }
@@ -214,12 +262,21 @@ function fail(file: string, message: string, line = 1, col = 1): never {
 export function parseConfig(text: string, file: string, baseDir = path.dirname(path.resolve(file))): Config {
   const bytes = Buffer.byteLength(text)
   if (bytes > DEFAULTS.maxFileBytes) {
-    fail(file, `config file is too large (${Math.ceil(bytes / 1024)} KiB; the limit is ${DEFAULTS.maxFileBytes / 1024} KiB)`)
+    fail(
+      file,
+      `config file is too large (${Math.ceil(bytes / 1024)} KiB; the limit is ${DEFAULTS.maxFileBytes / 1024} KiB)`
+    )
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
   const lines = new LineCounter()
-  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: false, version: '1.2' })
-  if (!Array.isArray(docs) || docs.length === 0) fail(file, 'config file is empty: see the README for a minimal perfgate.yml')
+  const docs = parseAllDocuments(text, {
+    lineCounter: lines,
+    prettyErrors: true,
+    uniqueKeys: false,
+    version: '1.2'
+  })
+  if (!Array.isArray(docs) || docs.length === 0)
+    fail(file, 'config file is empty: see the README for a minimal perfgate.yml')
   if (docs.length > 1) {
     const at = lines.linePos(docs[1]!.range[0])
     fail(file, 'config file holds several YAML documents (---); perfgate reads exactly one', at.line, at.col)
@@ -235,12 +292,21 @@ export function parseConfig(text: string, file: string, baseDir = path.dirname(p
   try {
     data = doc.toJS({ maxAliasCount: DEFAULTS.maxAliasCount })
   } catch (err) {
-    fail(file, `config file expands too many aliases (${(err as Error).message}); perfgate allows ${DEFAULTS.maxAliasCount}`)
+    fail(
+      file,
+      `config file expands too many aliases (${(err as Error).message}); perfgate allows ${DEFAULTS.maxAliasCount}`
+    )
   }
-  if (data === null || data === undefined) fail(file, 'config file is empty: see the README for a minimal perfgate.yml')
+  if (data === null || data === undefined)
+    fail(file, 'config file is empty: see the README for a minimal perfgate.yml')
   const locator = new Locator(doc, lines, file)
   const shape = schemaProblems(data, locator)
-  const { config, problems: semantic } = resolveConfig(data, { file, baseDir, locator, shapeValid: shape.length === 0 })
+  const { config, problems: semantic } = resolveConfig(data, {
+    file,
+    baseDir,
+    locator,
+    shapeValid: shape.length === 0
+  })
   const all = [...shape, ...semantic]
   if (all.length || !config) throw new ConfigError(file, all)
   return config
@@ -253,11 +319,17 @@ export async function loadConfig(file: string): Promise<Config> {
   try {
     info = await stat(file)
   } catch {
-    fail(shown, `config file not found at ${path.resolve(file)} (paths are relative to the working directory ${process.cwd()})`)
+    fail(
+      shown,
+      `config file not found at ${path.resolve(file)} (paths are relative to the working directory ${process.cwd()})`
+    )
   }
   if (!info.isFile()) fail(shown, `${path.resolve(file)} is not a file`)
   if (info.size > DEFAULTS.maxFileBytes) {
-    fail(shown, `config file is too large (${Math.ceil(info.size / 1024)} KiB; the limit is ${DEFAULTS.maxFileBytes / 1024} KiB)`)
+    fail(
+      shown,
+      `config file is too large (${Math.ceil(info.size / 1024)} KiB; the limit is ${DEFAULTS.maxFileBytes / 1024} KiB)`
+    )
   }
   return parseConfig(await readFile(file, 'utf8'), shown, path.dirname(path.resolve(file)))
 }
@@ -266,7 +338,12 @@ export async function loadConfig(file: string): Promise<Config> {
 export function configHash(config: Config): string {
   const relevant = {
     service: { command: config.service.command, build: config.service.build, env: config.service.env },
-    scenarios: config.scenarios.map(s => ({ name: s.name, request: s.request, load: s.load, suite: s.suite ?? { kind: 'load' } }))
+    scenarios: config.scenarios.map(s => ({
+      name: s.name,
+      request: s.request,
+      load: s.load,
+      suite: s.suite ?? { kind: 'load' }
+    }))
   }
   return createHash('sha256').update(stableStringify(relevant)).digest('hex').slice(0, 16)
 }
@@ -282,4 +359,3 @@ function stableStringify(value: unknown): string {
   }
   return JSON.stringify(value)
 }
-

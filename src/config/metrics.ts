@@ -34,7 +34,9 @@ export const METRICS: readonly MetricInfo[] = [
   m('latency.min', 'duration', 'lower', 'fastest 2xx response'),
   m('latency.mean', 'duration', 'lower', 'mean 2xx latency'),
   m('latency.stddev', 'duration', 'lower', 'standard deviation of 2xx latency'),
-  ...LATENCY_PERCENTILES.map(p => m(`latency.${p}`, 'duration', 'lower', `${p.slice(1)}th percentile of 2xx latency`)),
+  ...LATENCY_PERCENTILES.map(p =>
+    m(`latency.${p}`, 'duration', 'lower', `${p.slice(1)}th percentile of 2xx latency`)
+  ),
   m('latency.max', 'duration', 'lower', 'slowest 2xx response'),
   m('throughput.rps', 'rate', 'higher', 'completed requests per second (all statuses)'),
   m('throughput.bytes', 'byterate', 'higher', 'response bytes per second'),
@@ -54,7 +56,12 @@ export const METRICS: readonly MetricInfo[] = [
   m('generator.cpu', 'cpu', 'lower', "the load generator's own CPU, % of one core"),
   m('generator.lag', 'duration', 'lower', 'how far the load generator fell behind its schedule (p99)'),
   m('sweep.optimal_connections', 'count', 'higher', 'connections at the knee of throughput vs p99'),
-  m('stress.breaking_point.connections', 'count', 'higher', 'highest sustainable connections before breaking'),
+  m(
+    'stress.breaking_point.connections',
+    'count',
+    'higher',
+    'highest sustainable connections before breaking'
+  ),
   m('stress.breaking_point.rps', 'rate', 'higher', 'highest sustainable throughput before breaking'),
   m('soak.drift', 'ratio', 'lower', 'relative growth of RSS from the first to the last soak window (a leak)'),
   m('soak.p99_drift', 'ratio', 'lower', 'relative change of p99 from the first to the last soak window')

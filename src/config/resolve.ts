@@ -6,7 +6,17 @@ const METRIC_SET = new Set(METRIC_NAMES)
 import type { ConfigProblem, Locator } from './load.js'
 import { PROFILES, type ProfileName } from './profiles.js'
 import { parseDuration, parsePercent, parseRegression, parseThreshold, ValueError } from './units.js'
-import type { Config, LoadSpec, ReadyProbe, RegressionCheck, Scenario, ServiceSpec, Severity, SuiteSpec, ThresholdCheck } from './types.js'
+import type {
+  Config,
+  LoadSpec,
+  ReadyProbe,
+  RegressionCheck,
+  Scenario,
+  ServiceSpec,
+  Severity,
+  SuiteSpec,
+  ThresholdCheck
+} from './types.js'
 
 type Raw = Record<string, unknown>
 
@@ -61,16 +71,27 @@ class Resolver {
     const intervalMs = this.duration(`${pointer}/interval`, r.interval, DEFAULTS.readyIntervalMs)
     const given = ['url', 'tcp', 'log'].filter(k => r[k] !== undefined)
     if (given.length !== 1 && isObject(raw)) {
-      this.problem(pointer, `ready needs exactly one of url, tcp or log; got ${given.length ? given.join(' and ') : 'none'}`)
+      this.problem(
+        pointer,
+        `ready needs exactly one of url, tcp or log; got ${given.length ? given.join(' and ') : 'none'}`
+      )
     }
     if (typeof r.url === 'string') {
-      if (!/^http:\/\//.test(r.url)) this.problem(`${pointer}/url`, `the ready url must be an http:// URL; got "${r.url}"`)
+      if (!/^http:\/\//.test(r.url))
+        this.problem(`${pointer}/url`, `the ready url must be an http:// URL; got "${r.url}"`)
       return { kind: 'http', url: r.url, timeoutMs, intervalMs }
     }
     if (typeof r.tcp === 'string') {
       const match = /^(.+):(\d+)$/.exec(r.tcp)
-      if (!match) this.problem(`${pointer}/tcp`, `tcp must be "host:port", like "127.0.0.1:8080"; got "${r.tcp}"`)
-      return { kind: 'tcp', host: match?.[1] ?? '127.0.0.1', port: Number(match?.[2] ?? 0), timeoutMs, intervalMs }
+      if (!match)
+        this.problem(`${pointer}/tcp`, `tcp must be "host:port", like "127.0.0.1:8080"; got "${r.tcp}"`)
+      return {
+        kind: 'tcp',
+        host: match?.[1] ?? '127.0.0.1',
+        port: Number(match?.[2] ?? 0),
+        timeoutMs,
+        intervalMs
+      }
     }
     if (typeof r.log === 'string') {
       try {
@@ -86,7 +107,9 @@ class Resolver {
   service(raw: unknown): ServiceSpec {
     const s = isObject(raw) ? raw : {}
     const ready = this.ready(s.ready, '/service/ready')
-    const env = isObject(s.env) ? Object.fromEntries(Object.entries(s.env).filter(([, v]) => typeof v === 'string')) : {}
+    const env = isObject(s.env)
+      ? Object.fromEntries(Object.entries(s.env).filter(([, v]) => typeof v === 'string'))
+      : {}
     return {
       command: str(s.command) ?? '',
       ...(str(s.build) ? { build: str(s.build)! } : {}),
@@ -94,13 +117,18 @@ class Resolver {
       env: env as Record<string, string>,
       ready,
       ...(ready.kind === 'http' ? { preflightUrl: ready.url } : {}),
-      shutdownTimeoutMs: this.duration('/service/shutdown-timeout', s['shutdown-timeout'], DEFAULTS.shutdownTimeoutMs)
+      shutdownTimeoutMs: this.duration(
+        '/service/shutdown-timeout',
+        s['shutdown-timeout'],
+        DEFAULTS.shutdownTimeoutMs
+      )
     }
   }
 
   checkValue(raw: unknown): { expression?: string; severity: Severity } {
     if (typeof raw === 'string') return { expression: raw, severity: 'fail' }
-    if (isObject(raw)) return { expression: str(raw.limit), severity: raw.severity === 'warn' ? 'warn' : 'fail' }
+    if (isObject(raw))
+      return { expression: str(raw.limit), severity: raw.severity === 'warn' ? 'warn' : 'fail' }
     return { severity: 'fail' }
   }
 
@@ -137,7 +165,10 @@ class Resolver {
   }
 
   load(defaults: Raw, own: Raw, pointer: string): LoadSpec {
-    const pick = (key: string) => (own[key] !== undefined ? { value: own[key], at: `${pointer}/load/${key}` } : { value: defaults[key], at: `/defaults/${key}` })
+    const pick = (key: string) =>
+      own[key] !== undefined
+        ? { value: own[key], at: `${pointer}/load/${key}` }
+        : { value: defaults[key], at: `/defaults/${key}` }
     const mode = own.mode === 'rate' ? 'rate' : 'closed'
     const duration = pick('duration')
     const warmup = pick('warmup')
@@ -150,7 +181,8 @@ class Resolver {
     }
     if (mode === 'closed') return { mode, connections: connections ?? DEFAULTS.connections, ...common }
     const rate = num(own.rate)
-    if (rate === undefined) this.problem(`${pointer}/load`, 'load mode rate needs a rate (requests per second)')
+    if (rate === undefined)
+      this.problem(`${pointer}/load`, 'load mode rate needs a rate (requests per second)')
     const ramp = isObject(own.ramp) ? own.ramp : undefined
     return {
       mode,
@@ -158,7 +190,13 @@ class Resolver {
       connections: num(own.connections) ?? DEFAULTS.rateConnections,
       ...common,
       ...(ramp
-        ? { ramp: { from: num(ramp.from) ?? 0, to: num(ramp.to) ?? rate ?? 1, overMs: this.duration(`${pointer}/load/ramp/over`, ramp.over, common.durationMs) } }
+        ? {
+            ramp: {
+              from: num(ramp.from) ?? 0,
+              to: num(ramp.to) ?? rate ?? 1,
+              overMs: this.duration(`${pointer}/load/ramp/over`, ramp.over, common.durationMs)
+            }
+          }
         : {})
     }
   }
@@ -167,8 +205,11 @@ class Resolver {
     if (!isObject(raw)) return { kind: 'load' }
     switch (raw.kind) {
       case 'sweep': {
-        const steps = Array.isArray(raw.steps) ? raw.steps.filter((n): n is number => typeof n === 'number') : []
-        if (steps.some((n, i) => i > 0 && n <= steps[i - 1]!)) this.problem(`${pointer}/steps`, 'sweep steps must increase, like [1, 10, 50, 100]')
+        const steps = Array.isArray(raw.steps)
+          ? raw.steps.filter((n): n is number => typeof n === 'number')
+          : []
+        if (steps.some((n, i) => i > 0 && n <= steps[i - 1]!))
+          this.problem(`${pointer}/steps`, 'sweep steps must increase, like [1, 10, 50, 100]')
         return { kind: 'sweep', steps, kneeFactor: num(raw['knee-factor']) ?? DEFAULTS.sweep.kneeFactor }
       }
       case 'stress': {
@@ -184,7 +225,10 @@ class Resolver {
         }
       }
       case 'soak':
-        return { kind: 'soak', windowMs: this.duration(`${pointer}/window`, raw.window, DEFAULTS.soak.windowMs) }
+        return {
+          kind: 'soak',
+          windowMs: this.duration(`${pointer}/window`, raw.window, DEFAULTS.soak.windowMs)
+        }
       default:
         return { kind: 'load' }
     }
@@ -193,13 +237,23 @@ class Resolver {
   request(raw: unknown, pointer: string): Scenario['request'] {
     const r = isObject(raw) ? raw : {}
     const url = str(r.url) ?? ''
-    if (url && !/^https?:\/\/[^/]+/.test(url)) this.problem(`${pointer}/url`, `url must be an absolute http:// URL like "http://127.0.0.1:8080/path"; got "${url}"`)
-    const headers = isObject(r.headers) ? (Object.fromEntries(Object.entries(r.headers).filter(([, v]) => typeof v === 'string')) as Record<string, string>) : {}
+    if (url && !/^https?:\/\/[^/]+/.test(url))
+      this.problem(
+        `${pointer}/url`,
+        `url must be an absolute http:// URL like "http://127.0.0.1:8080/path"; got "${url}"`
+      )
+    const headers = isObject(r.headers)
+      ? (Object.fromEntries(Object.entries(r.headers).filter(([, v]) => typeof v === 'string')) as Record<
+          string,
+          string
+        >)
+      : {}
     let body: string | undefined
     if (typeof r.body === 'string') body = r.body
     else if (r.body !== undefined && r.body !== null) {
       body = JSON.stringify(r.body)
-      if (!Object.keys(headers).some(h => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json'
+      if (!Object.keys(headers).some(h => h.toLowerCase() === 'content-type'))
+        headers['content-type'] = 'application/json'
     }
     return { method: str(r.method) ?? 'GET', url, headers, ...(body !== undefined ? { body } : {}) }
   }
@@ -213,11 +267,17 @@ class Resolver {
       const name = str(s.name) ?? `scenario-${i + 1}`
       const earlier = names.get(name)
       if (earlier !== undefined) {
-        this.problem(`${pointer}/name`, `duplicate scenario name "${name}" (also scenario ${earlier + 1}); names must be unique`)
+        this.problem(
+          `${pointer}/name`,
+          `duplicate scenario name "${name}" (also scenario ${earlier + 1}); names must be unique`
+        )
       }
       names.set(name, i)
       const minRequests = num(s['min-requests']) ?? num(defaults['min-requests']) ?? DEFAULTS.minRequests
-      const errorRate = s['max-error-rate'] !== undefined ? { v: s['max-error-rate'], at: `${pointer}/max-error-rate` } : { v: defaults['max-error-rate'], at: '/defaults/max-error-rate' }
+      const errorRate =
+        s['max-error-rate'] !== undefined
+          ? { v: s['max-error-rate'], at: `${pointer}/max-error-rate` }
+          : { v: defaults['max-error-rate'], at: '/defaults/max-error-rate' }
       return {
         name,
         request: this.request(s.request, `${pointer}/request`),
@@ -253,14 +313,19 @@ class Resolver {
 export function resolveConfig(data: unknown, ctx: Context): { config?: Config; problems: ConfigProblem[] } {
   const resolver = new Resolver(ctx)
   const raw = isObject(data) ? data : {}
-  const profileName = typeof raw.extends === 'string' && raw.extends in PROFILES ? (raw.extends as ProfileName) : undefined
+  const profileName =
+    typeof raw.extends === 'string' && raw.extends in PROFILES ? (raw.extends as ProfileName) : undefined
   const defaults = isObject(raw.defaults) ? raw.defaults : {}
   const baseline = isObject(raw.baseline) ? raw.baseline : {}
   const config: Config = {
     version: 1,
     file: ctx.file,
     service: resolver.service(raw.service),
-    scenarios: resolver.scenarios(raw.scenarios, defaults, profileName ? PROFILES[profileName].thresholds : undefined),
+    scenarios: resolver.scenarios(
+      raw.scenarios,
+      defaults,
+      profileName ? PROFILES[profileName].thresholds : undefined
+    ),
     compare: resolver.compare(raw.compare),
     baseline: {
       store: baseline.store === 'directory' ? 'directory' : baseline.store === 'none' ? 'none' : 'branch',
@@ -270,5 +335,8 @@ export function resolveConfig(data: unknown, ctx: Context): { config?: Config; p
     onInconclusive: raw['on-inconclusive'] === 'fail' ? 'fail' : 'warn',
     ...(profileName ? { profile: profileName } : {})
   }
-  return { config: resolver.problems.length || !ctx.shapeValid ? undefined : config, problems: resolver.problems }
+  return {
+    config: resolver.problems.length || !ctx.shapeValid ? undefined : config,
+    problems: resolver.problems
+  }
 }

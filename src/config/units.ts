@@ -4,7 +4,14 @@ import type { Comparator } from './types.js'
 /** A problem found while parsing one value; the loader adds the file position. */
 export class ValueError extends Error {}
 
-const DURATION_US: Record<string, number> = { us: 1, µs: 1, ms: 1000, s: 1_000_000, m: 60_000_000, min: 60_000_000 }
+const DURATION_US: Record<string, number> = {
+  us: 1,
+  µs: 1,
+  ms: 1000,
+  s: 1_000_000,
+  m: 60_000_000,
+  min: 60_000_000
+}
 const SIZE_BYTES: Record<string, number> = {
   b: 1,
   kb: 1e3,
@@ -21,7 +28,10 @@ const DURATION_RE = new RegExp(`^${NUMBER}\\s*(us|µs|ms|s|m|min)$`)
 /** "5s", "250ms", "100us", "2m" -> milliseconds. */
 export function parseDuration(text: string): number {
   const match = DURATION_RE.exec(text.trim())
-  if (!match) throw new ValueError(`"${text}" is not a duration: write a number with a unit, like "500ms", "10s" or "2m"`)
+  if (!match)
+    throw new ValueError(
+      `"${text}" is not a duration: write a number with a unit, like "500ms", "10s" or "2m"`
+    )
   return (Number(match[1]) * DURATION_US[match[2]!]!) / 1000
 }
 
@@ -46,7 +56,9 @@ const EXAMPLES: Record<MetricKind, string> = {
 function valueIn(kind: MetricKind, number: number, unit: string, metric: string): number {
   const u = unit.toLowerCase()
   const wrong = () =>
-    new ValueError(`${metric} takes ${kind === 'duration' ? 'a duration' : `a ${kind}`} like ${EXAMPLES[kind]}; got the unit "${unit}"`)
+    new ValueError(
+      `${metric} takes ${kind === 'duration' ? 'a duration' : `a ${kind}`} like ${EXAMPLES[kind]}; got the unit "${unit}"`
+    )
   switch (kind) {
     case 'duration':
       if (!unit) throw new ValueError(`${metric} needs a unit: write ${EXAMPLES.duration}, not a bare number`)
@@ -81,19 +93,28 @@ export function parseThreshold(metric: string, expression: string): { op: Compar
   if (!info) throw new ValueError(`unknown metric "${metric}"`)
   const match = THRESHOLD_RE.exec(expression.trim())
   if (!match) {
-    throw new ValueError(`"${expression}" is not a threshold: write an operator (< <= > >=) and a value, like ${EXAMPLES[info.kind]}`)
+    throw new ValueError(
+      `"${expression}" is not a threshold: write an operator (< <= > >=) and a value, like ${EXAMPLES[info.kind]}`
+    )
   }
   return { op: match[1] as Comparator, value: valueIn(info.kind, Number(match[2]), match[3] ?? '', metric) }
 }
 
 /** "+20%" (may rise at most 20%) or "-5%" (may fall at most 5%); the sign must point the bad way. */
-export function parseRegression(metric: string, expression: string): { direction: 'rise' | 'fall'; tolerance: number } {
+export function parseRegression(
+  metric: string,
+  expression: string
+): { direction: 'rise' | 'fall'; tolerance: number } {
   const info = metricInfo(metric)
   if (!info) throw new ValueError(`unknown metric "${metric}"`)
   const match = new RegExp(`^([+-])\\s*${NUMBER}\\s*%$`).exec(expression.trim())
-  if (!match) throw new ValueError(`"${expression}" is not a regression limit: write "+20%" (may rise at most 20%) or "-5%" (may fall at most 5%)`)
+  if (!match)
+    throw new ValueError(
+      `"${expression}" is not a regression limit: write "+20%" (may rise at most 20%) or "-5%" (may fall at most 5%)`
+    )
   const direction = match[1] === '+' ? 'rise' : 'fall'
-  if (info.better === 'none') throw new ValueError(`${metric} has no better direction, so it cannot have a regression limit`)
+  if (info.better === 'none')
+    throw new ValueError(`${metric} has no better direction, so it cannot have a regression limit`)
   const bad = info.better === 'lower' ? 'rise' : 'fall'
   if (direction !== bad) {
     const sign = bad === 'rise' ? '+' : '-'

@@ -20,7 +20,11 @@ export interface PreparedBase {
 }
 
 async function git(cwd: string, args: string[]): Promise<string> {
-  const { stdout } = await exec('git', args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }, maxBuffer: 64 << 20 })
+  const { stdout } = await exec('git', args, {
+    cwd,
+    env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+    maxBuffer: 64 << 20
+  })
   return stdout.trim()
 }
 
@@ -34,7 +38,10 @@ async function tryGit(cwd: string, args: string[]): Promise<string | undefined> 
 
 /** A base directory the workflow built itself: it must exist and be a directory. */
 export function useBaseDir(dir: string): PreparedBase {
-  if (!existsSync(dir)) throw new BaseError(`the base directory ${dir} does not exist: build the base there first, or leave base-dir empty to let perfgate make one from the merge-base`)
+  if (!existsSync(dir))
+    throw new BaseError(
+      `the base directory ${dir} does not exist: build the base there first, or leave base-dir empty to let perfgate make one from the merge-base`
+    )
   if (!statSync(dir).isDirectory()) throw new BaseError(`the base directory ${dir} is not a directory`)
   return { dir, description: `base from the directory ${dir}`, cleanup: async () => undefined }
 }
@@ -50,17 +57,37 @@ export async function findMergeBase(repoDir: string, baseRef: string, events: Ev
   const remoteBranch = baseRef.replace(/^origin\//, '')
   if (shallow) {
     for (const depth of [50, 500]) {
-      events({ type: 'info', message: `shallow clone: fetching ${depth} more commits to find the merge-base with ${baseRef}` })
-      await tryGit(repoDir, ['fetch', '--no-tags', `--deepen=${depth}`, 'origin', `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`])
+      events({
+        type: 'info',
+        message: `shallow clone: fetching ${depth} more commits to find the merge-base with ${baseRef}`
+      })
+      await tryGit(repoDir, [
+        'fetch',
+        '--no-tags',
+        `--deepen=${depth}`,
+        'origin',
+        `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`
+      ])
       const found = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef])
       if (found) return found
     }
     events({ type: 'info', message: 'shallow clone: fetching the whole history to find the merge-base' })
-    await tryGit(repoDir, ['fetch', '--no-tags', '--unshallow', 'origin', `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`])
+    await tryGit(repoDir, [
+      'fetch',
+      '--no-tags',
+      '--unshallow',
+      'origin',
+      `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`
+    ])
     const found = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef])
     if (found) return found
   } else if (!(await tryGit(repoDir, ['rev-parse', '--verify', '--quiet', `${baseRef}^{commit}`]))) {
-    await tryGit(repoDir, ['fetch', '--no-tags', 'origin', `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`])
+    await tryGit(repoDir, [
+      'fetch',
+      '--no-tags',
+      'origin',
+      `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`
+    ])
     const found = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef])
     if (found) return found
   }
@@ -71,14 +98,21 @@ export async function findMergeBase(repoDir: string, baseRef: string, events: Ev
 }
 
 /** Makes the base itself: a git worktree at `sha`, then `service.build` in it. */
-export async function worktreeBase(repoDir: string, sha: string, build: string | undefined, events: EventSink): Promise<PreparedBase> {
+export async function worktreeBase(
+  repoDir: string,
+  sha: string,
+  build: string | undefined,
+  events: EventSink
+): Promise<PreparedBase> {
   const parent = await mkdtemp(path.join(os.tmpdir(), 'perfgate-base-'))
   const dir = path.join(parent, 'base')
   try {
     await git(repoDir, ['worktree', 'add', '--detach', dir, sha])
   } catch (err) {
     await rm(parent, { recursive: true, force: true })
-    throw new BaseError(`could not create a git worktree at ${sha.slice(0, 12)}: ${(err as Error).message.trim()}`)
+    throw new BaseError(
+      `could not create a git worktree at ${sha.slice(0, 12)}: ${(err as Error).message.trim()}`
+    )
   }
   const cleanup = async () => {
     await tryGit(repoDir, ['worktree', 'remove', '--force', dir])
@@ -93,7 +127,12 @@ export async function worktreeBase(repoDir: string, sha: string, build: string |
       throw new BaseError(`the base (${sha.slice(0, 12)}) could not be built: ${(err as Error).message}`)
     }
   }
-  return { dir, sha, description: `base built from the merge-base ${sha.slice(0, 12)} in a git worktree`, cleanup }
+  return {
+    dir,
+    sha,
+    description: `base built from the merge-base ${sha.slice(0, 12)} in a git worktree`,
+    cleanup
+  }
 }
 
 export async function repoRoot(dir: string): Promise<string | undefined> {
@@ -101,7 +140,11 @@ export async function repoRoot(dir: string): Promise<string | undefined> {
 }
 
 /** Commit messages between two commits (exclusive of `from`), for Perf-Accepted trailers. */
-export async function commitMessages(repoDir: string, from: string, to = 'HEAD'): Promise<Array<{ sha: string; message: string }>> {
+export async function commitMessages(
+  repoDir: string,
+  from: string,
+  to = 'HEAD'
+): Promise<Array<{ sha: string; message: string }>> {
   const out = await tryGit(repoDir, ['log', '--format=%H%x00%B%x1e', `${from}..${to}`])
   if (!out) return []
   return out

@@ -51,7 +51,13 @@ function serviceCwd(config: Config, side: Side, options: CompareOptions): string
   return path.join(options.baseDir, relative)
 }
 
-async function measureSide(config: Config, side: Side, pair: number, state: SideState, options: CompareOptions): Promise<void> {
+async function measureSide(
+  config: Config,
+  side: Side,
+  pair: number,
+  state: SideState,
+  options: CompareOptions
+): Promise<void> {
   const events = options.events ?? ignoreEvents
   const started = await startForMeasurement(config.service, {
     label: side,
@@ -70,7 +76,12 @@ async function measureSide(config: Config, side: Side, pair: number, state: Side
   try {
     for (const scenario of config.scenarios) {
       if (started.service.exitInfo()) break
-      const record = await measureScenario(scenario, started.service, { side, round: pair, label: side, events })
+      const record = await measureScenario(scenario, started.service, {
+        side,
+        round: pair,
+        label: side,
+        events
+      })
       state.records.get(scenario.name)!.push(record)
     }
   } finally {
@@ -95,7 +106,12 @@ interface ScenarioDecisions {
   decisions: RegressionDecision[]
 }
 
-function decideScenario(scenario: Scenario, base: RunRecord[], head: RunRecord[], confidence: number): ScenarioDecisions {
+function decideScenario(
+  scenario: Scenario,
+  base: RunRecord[],
+  head: RunRecord[],
+  confidence: number
+): ScenarioDecisions {
   const b = valid(base)
   const h = valid(head)
   const pairs = neighbourPairs(b, h)
@@ -103,8 +119,14 @@ function decideScenario(scenario: Scenario, base: RunRecord[], head: RunRecord[]
   const checks = scenario.regression.map(spec => {
     const result = evaluateRegression(
       spec,
-      roundValues(b.map(r => r.metrics), spec.metric),
-      roundValues(h.map(r => r.metrics), spec.metric),
+      roundValues(
+        b.map(r => r.metrics),
+        spec.metric
+      ),
+      roundValues(
+        h.map(r => r.metrics),
+        spec.metric
+      ),
       confidence,
       pairs.length >= 2 ? pairs : undefined
     )
@@ -128,7 +150,10 @@ function scenarioError(scenario: Scenario, base: RunRecord[], head: RunRecord[])
 function noiseNotes(scenario: Scenario, base: RunRecord[], confidence: number): string[] {
   const notes: string[] = []
   for (const spec of scenario.regression) {
-    const values = roundValues(valid(base).map(r => r.metrics), spec.metric)
+    const values = roundValues(
+      valid(base).map(r => r.metrics),
+      spec.metric
+    )
     // with fewer than 4 A/A pairs the spread estimate itself is too uncertain to say anything about the runner
     if (values.length < 8) continue
     const aa = aaNoiseCheck(values, confidence)
@@ -141,7 +166,13 @@ function noiseNotes(scenario: Scenario, base: RunRecord[], confidence: number): 
   return notes
 }
 
-function buildScenario(scenario: Scenario, base: RunRecord[], head: RunRecord[], config: Config, options: CompareOptions): ScenarioReport {
+function buildScenario(
+  scenario: Scenario,
+  base: RunRecord[],
+  head: RunRecord[],
+  config: Config,
+  options: CompareOptions
+): ScenarioReport {
   const runs = [...base, ...head].sort((a, b) => a.round - b.round || a.side.localeCompare(b.side))
   const error = scenarioError(scenario, base, head)
   if (error) return erroredScenario(scenario, error, runs)
@@ -155,7 +186,9 @@ function buildScenario(scenario: Scenario, base: RunRecord[], head: RunRecord[],
   const dropped = base.length - valid(base).length
   const notes = [
     ...(dropped ? [`${dropped} base round(s) errored and were not counted as data`] : []),
-    ...(scenario.regression.length === 0 ? ['no regression checks configured: changes are reported, nothing is decided'] : []),
+    ...(scenario.regression.length === 0
+      ? ['no regression checks configured: changes are reported, nothing is decided']
+      : []),
     ...noiseNotes(scenario, base, config.compare.confidence)
   ]
   const suite = valid(head).findLast(r => r.suite)?.suite
@@ -204,7 +237,13 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
       })
     }
     const decisions = config.scenarios.flatMap(
-      s => decideScenario(s, state.base.records.get(s.name)!, state.head.records.get(s.name)!, config.compare.confidence).decisions
+      s =>
+        decideScenario(
+          s,
+          state.base.records.get(s.name)!,
+          state.head.records.get(s.name)!,
+          config.compare.confidence
+        ).decisions
     )
     const elapsed = now() - startedAt
     const step = nextStep(decisions, {
@@ -231,7 +270,15 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
   const scenarios = config.scenarios.map(s =>
     buildScenario(s, state.base.records.get(s.name)!, state.head.records.get(s.name)!, config, options)
   )
-  return buildReport({ config, configHash: configHash(config), mode: 'compare', scenarios, startedAt, notes, git: options.git })
+  return buildReport({
+    config,
+    configHash: configHash(config),
+    mode: 'compare',
+    scenarios,
+    startedAt,
+    notes,
+    git: options.git
+  })
 }
 
 function describeStop(reason: string): string {

@@ -65,7 +65,11 @@ export interface Measurement {
 }
 
 /** One load run against a running service with its resources sampled; the measurement's validity is judged. */
-export async function measureOnce(scenario: Scenario, service: ServiceHandle, options: MeasureOptions): Promise<Measurement> {
+export async function measureOnce(
+  scenario: Scenario,
+  service: ServiceHandle,
+  options: MeasureOptions
+): Promise<Measurement> {
   const { events, label, round } = options
   const sampler = startResourceSampler(service.pid)
   const abort = new AbortController()
@@ -94,16 +98,32 @@ export function summarizeMeasurement(metrics: MetricValues, error?: ScenarioErro
 }
 
 /** One measured run of one scenario (a plain load or a whole suite) as a report record. */
-export async function measureScenario(scenario: Scenario, service: ServiceHandle, options: MeasureOptions): Promise<RunRecord> {
+export async function measureScenario(
+  scenario: Scenario,
+  service: ServiceHandle,
+  options: MeasureOptions
+): Promise<RunRecord> {
   const { events, label, round } = options
   events({ type: 'measure-start', scenario: scenario.name, label, round })
   if (scenario.suite && scenario.suite.kind !== 'load') {
     const record = await measureSuite(scenario, scenario.suite, service, options)
-    events({ type: 'measure-end', scenario: scenario.name, label, round, summary: summarizeMeasurement(record.metrics, record.error) })
+    events({
+      type: 'measure-end',
+      scenario: scenario.name,
+      label,
+      round,
+      summary: summarizeMeasurement(record.metrics, record.error)
+    })
     return record
   }
   const { load, resources, metrics, error } = await measureOnce(scenario, service, options)
-  events({ type: 'measure-end', scenario: scenario.name, label, round, summary: summarizeMeasurement(metrics, error) })
+  events({
+    type: 'measure-end',
+    scenario: scenario.name,
+    label,
+    round,
+    summary: summarizeMeasurement(metrics, error)
+  })
   return {
     side: options.side,
     round,

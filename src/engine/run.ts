@@ -30,7 +30,11 @@ export function skippedRegressions(scenario: Scenario, why: string): Check[] {
   }))
 }
 
-export function erroredScenario(scenario: Scenario, error: ScenarioError, runs: RunRecord[] = []): ScenarioReport {
+export function erroredScenario(
+  scenario: Scenario,
+  error: ScenarioError,
+  runs: RunRecord[] = []
+): ScenarioReport {
   return {
     name: scenario.name,
     verdict: 'errored',
@@ -73,7 +77,12 @@ export async function runGate(config: Config, options: RunOptions = {}): Promise
         }
         service = started.service
       }
-      const record = await measureScenario(scenario, service, { side: 'head', round: 1, label: 'head', events })
+      const record = await measureScenario(scenario, service, {
+        side: 'head',
+        round: 1,
+        label: 'head',
+        events
+      })
       const report = record.error
         ? erroredScenario(scenario, record.error, [record])
         : scenarioFromRecord(scenario, record)
@@ -88,7 +97,15 @@ export async function runGate(config: Config, options: RunOptions = {}): Promise
   } finally {
     await stopQuietly(service, 'head', events)
   }
-  return buildReport({ config, configHash: configHash(config), mode: 'run', scenarios, startedAt, notes, git: options.git })
+  return buildReport({
+    config,
+    configHash: configHash(config),
+    mode: 'run',
+    scenarios,
+    startedAt,
+    notes,
+    git: options.git
+  })
 }
 
 function scenarioFromRecord(scenario: Scenario, record: RunRecord): ScenarioReport {

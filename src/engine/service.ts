@@ -23,7 +23,12 @@ export async function startForMeasurement(
   try {
     const service = await startService(spec, { label: options.label, cwd: options.cwd, env: options.env })
     options.onSpawned?.(service.pid)
-    options.events({ type: 'service-ready', label: options.label, pid: service.pid, ms: Date.now() - started })
+    options.events({
+      type: 'service-ready',
+      label: options.label,
+      pid: service.pid,
+      ms: Date.now() - started
+    })
     return { service }
   } catch (err) {
     if (err instanceof ServiceError) {
@@ -33,7 +38,11 @@ export async function startForMeasurement(
   }
 }
 
-export async function stopQuietly(service: ServiceHandle | undefined, label: string, events: EventSink): Promise<void> {
+export async function stopQuietly(
+  service: ServiceHandle | undefined,
+  label: string,
+  events: EventSink
+): Promise<void> {
   if (!service) return
   await service.stop()
   events({ type: 'service-stopped', label })

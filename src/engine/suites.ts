@@ -26,28 +26,50 @@ export function findKnee(points: Point[], factor: number): Point | undefined {
   const first = points.find(p => typeof p.p99 === 'number')
   if (!first) return undefined
   const limit = (first.p99 as number) * factor
-  const within = points.filter(p => typeof p.p99 === 'number' && typeof p.rps === 'number' && (p.p99 as number) <= limit)
-  return within.reduce<Point | undefined>((best, p) => (!best || (p.rps as number) > (best.rps as number) ? p : best), undefined)
+  const within = points.filter(
+    p => typeof p.p99 === 'number' && typeof p.rps === 'number' && (p.p99 as number) <= limit
+  )
+  return within.reduce<Point | undefined>(
+    (best, p) => (!best || (p.rps as number) > (best.rps as number) ? p : best),
+    undefined
+  )
 }
 
-function record(options: MeasureOptions, metrics: MetricValues, suite: SuiteResult, m?: Measurement): RunRecord {
+function record(
+  options: MeasureOptions,
+  metrics: MetricValues,
+  suite: SuiteResult,
+  m?: Measurement
+): RunRecord {
   return {
     side: options.side,
     round: options.round,
     metrics,
-    ...(m && !m.error ? { histogram: m.load.histogram, timeline: m.load.timeline, resources: m.resources.samples } : {}),
+    ...(m && !m.error
+      ? { histogram: m.load.histogram, timeline: m.load.timeline, resources: m.resources.samples }
+      : {}),
     suite
   }
 }
 
-async function sweep(scenario: Scenario, spec: Extract<SuiteSpec, { kind: 'sweep' }>, service: ServiceHandle, options: MeasureOptions): Promise<RunRecord> {
+async function sweep(
+  scenario: Scenario,
+  spec: Extract<SuiteSpec, { kind: 'sweep' }>,
+  service: ServiceHandle,
+  options: MeasureOptions
+): Promise<RunRecord> {
   const points: Point[] = []
   const measured = new Map<number, Measurement>()
   for (const connections of spec.steps) {
     const m = await measureOnce(withConnections(scenario, connections), service, options)
     if (m.error) {
       if (service.exitInfo() || points.length === 0) {
-        return { side: options.side, round: options.round, metrics: countsOnly(m.metrics), error: { ...m.error, message: `at ${connections} connections: ${m.error.message}` } }
+        return {
+          side: options.side,
+          round: options.round,
+          metrics: countsOnly(m.metrics),
+          error: { ...m.error, message: `at ${connections} connections: ${m.error.message}` }
+        }
       }
       points.push({ ...point(connections, m), p99: null })
       break
@@ -61,12 +83,24 @@ async function sweep(scenario: Scenario, spec: Extract<SuiteSpec, { kind: 'sweep
     kind: 'sweep',
     x: 'connections',
     points,
-    ...(knee ? { marker: { label: `knee at ${knee.connections} connections`, x: knee.connections as number } } : {})
+    ...(knee
+      ? { marker: { label: `knee at ${knee.connections} connections`, x: knee.connections as number } }
+      : {})
   }
-  return record(options, { ...(best?.metrics ?? {}), 'sweep.optimal_connections': (knee?.connections as number) ?? null }, suite, best)
+  return record(
+    options,
+    { ...(best?.metrics ?? {}), 'sweep.optimal_connections': (knee?.connections as number) ?? null },
+    suite,
+    best
+  )
 }
 
-async function stress(scenario: Scenario, spec: Extract<SuiteSpec, { kind: 'stress' }>, service: ServiceHandle, options: MeasureOptions): Promise<RunRecord> {
+async function stress(
+  scenario: Scenario,
+  spec: Extract<SuiteSpec, { kind: 'stress' }>,
+  service: ServiceHandle,
+  options: MeasureOptions
+): Promise<RunRecord> {
   const points: Point[] = []
   let sustainable: { connections: number; m: Measurement } | undefined
   let breaking = ''
@@ -76,8 +110,10 @@ async function stress(scenario: Scenario, spec: Extract<SuiteSpec, { kind: 'stre
     const errorRate = m.metrics['errors.rate'] ?? 1
     const p99 = m.metrics['latency.p99']
     if (service.exitInfo()) breaking = `the service died at ${connections} connections`
-    else if (m.error && m.error.kind !== 'error-rate') breaking = `at ${connections} connections: ${m.error.message}`
-    else if (errorRate > spec.maxErrorRate) breaking = `errors reached ${formatPercent(errorRate)} at ${connections} connections`
+    else if (m.error && m.error.kind !== 'error-rate')
+      breaking = `at ${connections} connections: ${m.error.message}`
+    else if (errorRate > spec.maxErrorRate)
+      breaking = `errors reached ${formatPercent(errorRate)} at ${connections} connections`
     else if (spec.p99LimitUs !== undefined && typeof p99 === 'number' && p99 > spec.p99LimitUs) {
       breaking = `p99 reached ${formatDuration(p99)} at ${connections} connections`
     }
@@ -88,7 +124,10 @@ async function stress(scenario: Scenario, spec: Extract<SuiteSpec, { kind: 'stre
     kind: 'stress',
     x: 'connections',
     points,
-    marker: { label: breaking || `no breaking point up to ${spec.max} connections`, x: sustainable?.connections ?? spec.start }
+    marker: {
+      label: breaking || `no breaking point up to ${spec.max} connections`,
+      x: sustainable?.connections ?? spec.start
+    }
   }
   return record(
     options,
@@ -131,9 +170,15 @@ function drift(points: Point[], field: string): number | null {
   return last / first - 1
 }
 
-async function soak(scenario: Scenario, spec: Extract<SuiteSpec, { kind: 'soak' }>, service: ServiceHandle, options: MeasureOptions): Promise<RunRecord> {
+async function soak(
+  scenario: Scenario,
+  spec: Extract<SuiteSpec, { kind: 'soak' }>,
+  service: ServiceHandle,
+  options: MeasureOptions
+): Promise<RunRecord> {
   const m = await measureOnce(scenario, service, options)
-  if (m.error) return { side: options.side, round: options.round, metrics: countsOnly(m.metrics), error: m.error }
+  if (m.error)
+    return { side: options.side, round: options.round, metrics: countsOnly(m.metrics), error: m.error }
   const points = soakWindows(m, spec.windowMs)
   const rssDrift = drift(points, 'rssBytes')
   const p99Drift = drift(points, 'p99')
@@ -142,7 +187,12 @@ async function soak(scenario: Scenario, spec: Extract<SuiteSpec, { kind: 'soak' 
 }
 
 /** Runs a suite (sweep, stress or soak) and returns one record whose metrics carry the suite's results. */
-export async function measureSuite(scenario: Scenario, spec: SuiteSpec, service: ServiceHandle, options: MeasureOptions): Promise<RunRecord> {
+export async function measureSuite(
+  scenario: Scenario,
+  spec: SuiteSpec,
+  service: ServiceHandle,
+  options: MeasureOptions
+): Promise<RunRecord> {
   switch (spec.kind) {
     case 'sweep':
       return sweep(scenario, spec, service, options)

@@ -27,14 +27,28 @@ export function createClient(token: string, options: ClientOptions): Octokit {
       baseUrl: options.apiUrl.replace(/\/$/, ''),
       retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451], retries: 2 },
       throttle: {
-        onRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+        onRateLimit: (
+          retryAfter: number,
+          request: { method: string; url: string },
+          _octokit: unknown,
+          retryCount: number
+        ) => {
           const again = retryCount < 1 && within(retryAfter)
-          log(`GitHub rate limit on ${request.method} ${request.url}; ${again ? `retrying after ${retryAfter}s` : 'giving up'}`)
+          log(
+            `GitHub rate limit on ${request.method} ${request.url}; ${again ? `retrying after ${retryAfter}s` : 'giving up'}`
+          )
           return again
         },
-        onSecondaryRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+        onSecondaryRateLimit: (
+          retryAfter: number,
+          request: { method: string; url: string },
+          _octokit: unknown,
+          retryCount: number
+        ) => {
           const again = retryCount < 2 && within(retryAfter)
-          log(`GitHub secondary rate limit on ${request.method} ${request.url}; ${again ? `retrying after ${retryAfter}s` : `giving up after ${retryCount} retries`}`)
+          log(
+            `GitHub secondary rate limit on ${request.method} ${request.url}; ${again ? `retrying after ${retryAfter}s` : `giving up after ${retryCount} retries`}`
+          )
           return again
         }
       }

@@ -21,9 +21,16 @@ export function truncateBody(body: string, limit = COMMENT_LIMIT): string {
   const fences = kept.filter(l => l.startsWith('```')).length
   const closing: string[] = []
   if (fences % 2 === 1) closing.push('```')
-  const opened = kept.filter(l => l.startsWith('<details')).length - kept.filter(l => l.startsWith('</details>')).length
+  const opened =
+    kept.filter(l => l.startsWith('<details')).length - kept.filter(l => l.startsWith('</details>')).length
   for (let i = 0; i < opened; i++) closing.push('</details>')
-  return [...kept, ...closing, '', `… ${omitted} lines omitted: the full report is in the job summary and the report artifact.`, ''].join('\n')
+  return [
+    ...kept,
+    ...closing,
+    '',
+    `… ${omitted} lines omitted: the full report is in the job summary and the report artifact.`,
+    ''
+  ].join('\n')
 }
 
 export type CommentMode = 'always' | 'on-change' | 'on-failure' | 'off'
@@ -80,13 +87,24 @@ export async function upsertStickyComment(octokit: Octokit, params: UpsertParams
   const ours = comments.filter(c => c.user?.login === login && (c.body ?? '').includes(marker))
   const existing = ours.at(-1)
   if (!existing) {
-    if (params.mode === 'on-failure' && !params.failing) return { action: 'skipped', reason: 'the gate passed and comment is on-failure' }
-    const created = await octokit.rest.issues.createComment({ owner: params.owner, repo: params.repo, issue_number: params.issueNumber, body })
+    if (params.mode === 'on-failure' && !params.failing)
+      return { action: 'skipped', reason: 'the gate passed and comment is on-failure' }
+    const created = await octokit.rest.issues.createComment({
+      owner: params.owner,
+      repo: params.repo,
+      issue_number: params.issueNumber,
+      body
+    })
     return { action: 'created', url: created.data.html_url }
   }
   if (params.mode === 'on-change' && stable(existing.body ?? '') === stable(body)) {
     return { action: 'unchanged', url: existing.html_url, reason: 'the results did not change' }
   }
-  const updated = await octokit.rest.issues.updateComment({ owner: params.owner, repo: params.repo, comment_id: existing.id, body })
+  const updated = await octokit.rest.issues.updateComment({
+    owner: params.owner,
+    repo: params.repo,
+    comment_id: existing.id,
+    body
+  })
   return { action: 'updated', url: updated.data.html_url }
 }

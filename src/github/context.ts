@@ -39,13 +39,18 @@ export function readPrContext(env: NodeJS.ProcessEnv, payload: unknown): PrConte
   const full = env.GITHUB_REPOSITORY ?? ''
   const [owner, repo, extra] = full.split('/')
   if (!owner || !repo || extra !== undefined) {
-    throw new Error(`GITHUB_REPOSITORY must look like "owner/repo"; got "${full}" (is this running outside GitHub Actions?)`)
+    throw new Error(
+      `GITHUB_REPOSITORY must look like "owner/repo"; got "${full}" (is this running outside GitHub Actions?)`
+    )
   }
   const p = (payload ?? {}) as Payload
   const pr = p.pull_request
   const eventName = env.GITHUB_EVENT_NAME ?? 'other'
   const headRepo = pr?.head?.repo?.full_name
-  const isFork = Boolean(pr && (pr.head?.repo?.fork === true || (headRepo !== undefined && headRepo !== full) || pr.head?.repo === null))
+  const isFork = Boolean(
+    pr &&
+    (pr.head?.repo?.fork === true || (headRepo !== undefined && headRepo !== full) || pr.head?.repo === null)
+  )
   const serverUrl = env.GITHUB_SERVER_URL ?? 'https://github.com'
   return {
     kind: KINDS[eventName] ?? 'other',

@@ -23,7 +23,7 @@ export function explainApiError(error: unknown, what: string): string {
   if (status === 404) {
     return (
       `perfgate: GitHub answered 404 for ${what}. For private repositories GitHub answers 404 instead of 403 when the token ` +
-      'lacks access: check the token\'s repository access and the job\'s permissions (pull-requests: write).'
+      "lacks access: check the token's repository access and the job's permissions (pull-requests: write)."
     )
   }
   return `perfgate: could not post ${what}: ${status ? `${status} ` : ''}${message}. Results are in the job summary; the gate verdict is unaffected.`

@@ -22,21 +22,27 @@ const MODES = ['always', 'on-change', 'on-failure', 'off']
 /** Parses the artifact as untrusted data: size first, then JSON, then every field and the report's schema. */
 export function parseResultArtifact(text: string, maxBytes = 5_000_000): ResultArtifact {
   const bytes = Buffer.byteLength(text)
-  if (bytes > maxBytes) throw new Error(`the result artifact is ${bytes} bytes, over the ${maxBytes}-byte limit; refusing it`)
+  if (bytes > maxBytes)
+    throw new Error(`the result artifact is ${bytes} bytes, over the ${maxBytes}-byte limit; refusing it`)
   let data: Partial<ResultArtifact>
   try {
     data = JSON.parse(text) as Partial<ResultArtifact>
   } catch (err) {
-    throw new Error(`the result artifact is not valid JSON: ${(err as Error).message}`)
+    throw new Error(`the result artifact is not valid JSON: ${(err as Error).message}`, { cause: err })
   }
   const problems: string[] = []
   if (typeof data !== 'object' || data === null) throw new Error('the result artifact is not a JSON object')
-  if (data.schemaVersion !== 1) problems.push(`schemaVersion must be 1; got ${JSON.stringify(data.schemaVersion)}`)
-  if (!Number.isInteger(data.prNumber) || (data.prNumber ?? 0) < 1) problems.push('prNumber must be a positive integer')
-  if (typeof data.headSha !== 'string' || !/^[0-9a-f]{40}$/.test(data.headSha)) problems.push('headSha must be a 40-character commit SHA')
+  if (data.schemaVersion !== 1)
+    problems.push(`schemaVersion must be 1; got ${JSON.stringify(data.schemaVersion)}`)
+  if (!Number.isInteger(data.prNumber) || (data.prNumber ?? 0) < 1)
+    problems.push('prNumber must be a positive integer')
+  if (typeof data.headSha !== 'string' || !/^[0-9a-f]{40}$/.test(data.headSha))
+    problems.push('headSha must be a 40-character commit SHA')
   if (typeof data.configFile !== 'string') problems.push('configFile must be a string')
-  if (typeof data.commentId !== 'string' || data.commentId.length > 200) problems.push('commentId must be a short string')
-  if (!MODES.includes(String(data.commentMode))) problems.push(`commentMode must be one of ${MODES.join(', ')}`)
+  if (typeof data.commentId !== 'string' || data.commentId.length > 200)
+    problems.push('commentId must be a short string')
+  if (!MODES.includes(String(data.commentMode)))
+    problems.push(`commentMode must be one of ${MODES.join(', ')}`)
   problems.push(...reportProblems(data.report).map(p => `report${p}`))
   if (problems.length) throw new Error(`the result artifact is malformed: ${problems.slice(0, 5).join('; ')}`)
   return data as ResultArtifact
@@ -50,9 +56,13 @@ export async function readArtifactFromDir(dir: string, fileName = ARTIFACT_FILE)
     throw new Error(`the artifact file name ${fileName} escapes ${dir}`)
   }
   const info = await lstat(file).catch(() => undefined)
-  if (!info) throw new Error(`no ${fileName} in ${dir}: did actions/download-artifact run, and did the pull_request run upload perfgate-report/?`)
+  if (!info)
+    throw new Error(
+      `no ${fileName} in ${dir}: did actions/download-artifact run, and did the pull_request run upload perfgate-report/?`
+    )
   if (info.isSymbolicLink() || !info.isFile()) throw new Error(`${file} is not a regular file; refusing it`)
-  if (info.size > 5_000_000) throw new Error(`${file} is ${info.size} bytes, over the 5,000,000-byte limit; refusing it`)
+  if (info.size > 5_000_000)
+    throw new Error(`${file} is ${info.size} bytes, over the 5,000,000-byte limit; refusing it`)
   return readFile(file, 'utf8')
 }
 
@@ -71,13 +81,23 @@ export async function resolveWorkflowRunPr(
   repo: { owner: string; repo: string }
 ): Promise<{ ok: true; prNumber: number } | { ok: false; reason: string }> {
   const run = (payload as WorkflowRunPayload).workflow_run
-  if (!run?.head_sha) return { ok: false, reason: 'this is not a workflow_run event: mode: report runs in a workflow_run workflow' }
+  if (!run?.head_sha)
+    return {
+      ok: false,
+      reason: 'this is not a workflow_run event: mode: report runs in a workflow_run workflow'
+    }
   if (run.head_sha !== artifact.headSha) {
-    return { ok: false, reason: `the artifact's head SHA ${artifact.headSha.slice(0, 12)} is not workflow_run.head_sha ${run.head_sha.slice(0, 12)}` }
+    return {
+      ok: false,
+      reason: `the artifact's head SHA ${artifact.headSha.slice(0, 12)} is not workflow_run.head_sha ${run.head_sha.slice(0, 12)}`
+    }
   }
   const pr = await octokit.rest.pulls.get({ ...repo, pull_number: artifact.prNumber }).catch(() => undefined)
   if (!pr || pr.data.head.sha !== run.head_sha || pr.data.state !== 'open') {
-    return { ok: false, reason: `artifact PR number #${artifact.prNumber} does not match workflow_run.head_sha (or the PR is closed)` }
+    return {
+      ok: false,
+      reason: `artifact PR number #${artifact.prNumber} does not match workflow_run.head_sha (or the PR is closed)`
+    }
   }
   return { ok: true, prNumber: artifact.prNumber }
 }

@@ -75,7 +75,11 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
           method: scenario.request.method as autocannon.Request['method'],
           setupRequest: (req: autocannon.Request) => {
             const rendered = template.render()
-            return { ...req, path: rendered.path, ...(rendered.body !== undefined ? { body: rendered.body } : {}) }
+            return {
+              ...req,
+              path: rendered.path,
+              ...(rendered.body !== undefined ? { body: rendered.body } : {})
+            }
           }
         }
       ]
@@ -171,7 +175,8 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
       elapsedMs: Math.min(elapsed, totalMs),
       totalMs,
       responses: counts.responses,
-      errors: counts.connect + counts.timeout + counts.reset + counts.other + counts.status4xx + counts.status5xx,
+      errors:
+        counts.connect + counts.timeout + counts.reset + counts.other + counts.status4xx + counts.status5xx,
       currentRps: (recentResponses * 1000) / PROGRESS_MS
     })
     recentResponses = 0

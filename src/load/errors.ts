@@ -2,7 +2,14 @@ import type { LoadCounts } from './types.js'
 
 type ErrorKind = 'connect' | 'timeout' | 'reset' | 'other'
 
-const CONNECT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EADDRNOTAVAIL', 'EAI_AGAIN'])
+const CONNECT = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EADDRNOTAVAIL',
+  'EAI_AGAIN'
+])
 const RESET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE'])
 
 /** Which kind of transport failure an error is, from its code or, failing that, its message. */
@@ -11,13 +18,36 @@ export function classifyError(error: unknown): ErrorKind {
   const code = err?.code ?? ''
   const message = (err?.message ?? '').toLowerCase()
   if (CONNECT.has(code)) return 'connect'
-  if (code === 'ETIMEDOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || message.includes('timed out') || message.includes('timeout')) return 'timeout'
-  if (RESET.has(code) || message.includes('socket hang up') || message.includes('premature close') || message.includes('reset')) return 'reset'
+  if (
+    code === 'ETIMEDOUT' ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    message.includes('timed out') ||
+    message.includes('timeout')
+  )
+    return 'timeout'
+  if (
+    RESET.has(code) ||
+    message.includes('socket hang up') ||
+    message.includes('premature close') ||
+    message.includes('reset')
+  )
+    return 'reset'
   return 'other'
 }
 
 export function emptyCounts(): LoadCounts {
-  return { sent: 0, responses: 0, status2xx: 0, status3xx: 0, status4xx: 0, status5xx: 0, connect: 0, timeout: 0, reset: 0, other: 0 }
+  return {
+    sent: 0,
+    responses: 0,
+    status2xx: 0,
+    status3xx: 0,
+    status4xx: 0,
+    status5xx: 0,
+    connect: 0,
+    timeout: 0,
+    reset: 0,
+    other: 0
+  }
 }
 
 export function countStatus(counts: LoadCounts, status: number): void {

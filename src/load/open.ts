@@ -81,7 +81,15 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
     inFlight++
     if (measured) counts.sent++
     const req = http.request(
-      { agent, host: url.hostname, port: url.port, method: scenario.request.method, path, headers: scenario.request.headers, timeout: load.timeoutMs },
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        method: scenario.request.method,
+        path,
+        headers: scenario.request.headers,
+        timeout: load.timeoutMs
+      },
       res => {
         let size = 0
         res.on('data', (chunk: Buffer) => (size += chunk.length))
@@ -127,7 +135,8 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
       elapsedMs: Math.min(elapsed, totalMs),
       totalMs,
       responses: counts.responses,
-      errors: counts.connect + counts.timeout + counts.reset + counts.other + counts.status4xx + counts.status5xx,
+      errors:
+        counts.connect + counts.timeout + counts.reset + counts.other + counts.status4xx + counts.status5xx,
       currentRps: secondResponses
     })
   }, 500)

@@ -36,7 +36,9 @@ function compile(text: string): () => string {
 export function compileRequest(request: RequestSpec): RequestTemplate {
   const url = new URL(request.url)
   const pathText = `${url.pathname}${url.search}`
-  const dynamic = PLACEHOLDER.test(pathText) || (request.body !== undefined && new RegExp(PLACEHOLDER.source).test(request.body))
+  const dynamic =
+    PLACEHOLDER.test(pathText) ||
+    (request.body !== undefined && new RegExp(PLACEHOLDER.source).test(request.body))
   PLACEHOLDER.lastIndex = 0
   const path = compile(decodeURI(pathText))
   const body = request.body === undefined ? undefined : compile(request.body)

@@ -5,7 +5,7 @@ import { killProcessGroup } from '../service/spawn.js'
 export async function post(): Promise<void> {
   const saved = core.getState('perfgate-pgids')
   if (!saved) return
-  let pgids: number[] = []
+  let pgids: number[]
   try {
     pgids = JSON.parse(saved) as number[]
   } catch {
@@ -13,6 +13,7 @@ export async function post(): Promise<void> {
     return
   }
   for (const pgid of pgids) {
-    if (killProcessGroup(pgid, 'SIGKILL')) core.info(`perfgate: killed the leftover service process group ${pgid}`)
+    if (killProcessGroup(pgid, 'SIGKILL'))
+      core.info(`perfgate: killed the leftover service process group ${pgid}`)
   }
 }

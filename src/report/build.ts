@@ -40,7 +40,11 @@ export function buildReport(input: ReportInput): Report {
     mode: input.mode,
     verdict,
     headline: headline(verdict, input.scenarios),
-    config: { file: input.config.file, hash: input.configHash, ...(input.config.profile ? { profile: input.config.profile } : {}) },
+    config: {
+      file: input.config.file,
+      hash: input.configHash,
+      ...(input.config.profile ? { profile: input.config.profile } : {})
+    },
     runner,
     ...(input.git ? { git: input.git } : {}),
     durationMs: Math.max(0, now.getTime() - input.startedAt),

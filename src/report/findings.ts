@@ -3,7 +3,13 @@ import { formatBytes } from './format.js'
 
 /** A bottleneck finding: what the evidence shows, and what to do about it. Never a tip without evidence. */
 export interface Finding {
-  kind: 'server-cpu-saturated' | 'generator-saturated' | 'memory-growing' | 'error-burst' | 'latency-knee' | 'tail-outliers'
+  kind:
+    | 'server-cpu-saturated'
+    | 'generator-saturated'
+    | 'memory-growing'
+    | 'error-burst'
+    | 'latency-knee'
+    | 'tail-outliers'
   evidence: string
   action: string
 }
@@ -41,7 +47,8 @@ function generator(s: ScenarioReport): Finding | undefined {
   return {
     kind: 'generator-saturated',
     evidence: `the load generator itself used ${cpu.toFixed(0)}% of a core`,
-    action: 'the figures describe the generator as much as the service: lower connections or rate, or use a faster runner'
+    action:
+      'the figures describe the generator as much as the service: lower connections or rate, or use a faster runner'
   }
 }
 
@@ -65,7 +72,8 @@ function memoryInRun(samples: NonNullable<RunRecord['resources']>): Finding | un
   return {
     kind: 'memory-growing',
     evidence: `RSS grew ${formatBytes(growth)} over ${seconds.toFixed(0)} s (${formatBytes(perSecond)}/s) and did not level off`,
-    action: 'look for a leak: take two heap snapshots under load (node --heapsnapshot-signal) and compare retained objects'
+    action:
+      'look for a leak: take two heap snapshots under load (node --heapsnapshot-signal) and compare retained objects'
   }
 }
 
@@ -78,7 +86,8 @@ function errorBurst(runs: RunRecord[]): Finding | undefined {
   return {
     kind: 'error-burst',
     evidence: `${worst.errors} of ${total} errors came within one second (at ${worst.t} s)`,
-    action: 'errors arrive in a burst, not evenly: check the service log at that moment (a restart, a GC pause, a pool exhausted)'
+    action:
+      'errors arrive in a burst, not evenly: check the service log at that moment (a restart, a GC pause, a pool exhausted)'
   }
 }
 
@@ -90,7 +99,8 @@ function tail(s: ScenarioReport): Finding | undefined {
   return {
     kind: 'tail-outliers',
     evidence: `p99.9 is ${(p999 / p50).toFixed(0)}× p50`,
-    action: 'a few requests are far slower than the rest: look for blocking work, lock waits or GC on those paths'
+    action:
+      'a few requests are far slower than the rest: look for blocking work, lock waits or GC on those paths'
   }
 }
 
@@ -106,7 +116,12 @@ function knee(s: ScenarioReport): Finding | undefined {
 export function findingsFor(scenario: ScenarioReport, cores: number): Finding[] {
   if (scenario.error) return []
   const head = scenario.runs.filter(r => r.side === 'head' && !r.error)
-  return [serverCpu(scenario, cores), generator(scenario), memory(head), errorBurst(head), tail(scenario), knee(scenario)].filter(
-    (f): f is Finding => f !== undefined
-  )
+  return [
+    serverCpu(scenario, cores),
+    generator(scenario),
+    memory(head),
+    errorBurst(head),
+    tail(scenario),
+    knee(scenario)
+  ].filter((f): f is Finding => f !== undefined)
 }

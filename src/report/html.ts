@@ -7,7 +7,10 @@ import { decisiveChecks } from './build.js'
  * failures first, with inline SVG charts of throughput and p99 over time per run.
  */
 const esc = (text: unknown) =>
-  String(text).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+  String(text).replace(
+    /[&<>"']/g,
+    c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!
+  )
 
 const STYLE = `
 :root { --bg: #ffffff; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --pass: #1a7f37; --fail: #d1242f; --warn: #9a6700; --base: #8250df; --head: #0969da; }
@@ -21,7 +24,11 @@ th { font-weight: 600; } td.num { font-variant-numeric: tabular-nums; white-spac
 svg .axis { stroke: var(--line); } svg text { fill: var(--muted); font-size: 10px; } svg .base { stroke: var(--base); } svg .head { stroke: var(--head); }
 `
 
-function lineChart(title: string, unit: (v: number) => string, series: Array<{ label: string; cls: string; points: Array<[number, number]> }>): string {
+function lineChart(
+  title: string,
+  unit: (v: number) => string,
+  series: Array<{ label: string; cls: string; points: Array<[number, number]> }>
+): string {
   const all = series.flatMap(s => s.points)
   if (all.length < 2) return ''
   const W = 340
@@ -33,7 +40,10 @@ function lineChart(title: string, unit: (v: number) => string, series: Array<{ l
   const y = (v: number) => H - 18 - (v / maxY) * (H - 30)
   const paths = series
     .filter(s => s.points.length > 1)
-    .map(s => `<path class="${s.cls}" fill="none" stroke-width="1.5" d="${s.points.map((p, i) => `${i ? 'L' : 'M'}${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join('')}"><title>${esc(s.label)}</title></path>`)
+    .map(
+      s =>
+        `<path class="${s.cls}" fill="none" stroke-width="1.5" d="${s.points.map((p, i) => `${i ? 'L' : 'M'}${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join('')}"><title>${esc(s.label)}</title></path>`
+    )
     .join('')
   return `<figure><svg width="${W}" height="${H}" role="img" aria-label="${esc(title)}" data-points="${all.length}">
 <line class="axis" x1="${pad}" y1="${H - 18}" x2="${W - 8}" y2="${H - 18}"/><line class="axis" x1="${pad}" y1="8" x2="${pad}" y2="${H - 18}"/>
@@ -48,21 +58,32 @@ function runCharts(runs: RunRecord[]): string {
       .map(r => ({
         label: `${r.side} round ${r.round}`,
         cls: r.side,
-        points: r.timeline!.filter(p => p[field] !== null).map((p): [number, number] => [p.t, p[field] as number])
+        points: r
+          .timeline!.filter(p => p[field] !== null)
+          .map((p): [number, number] => [p.t, p[field] as number])
       }))
   const rss = runs
     .filter(r => r.resources?.length)
-    .map(r => ({ label: `${r.side} round ${r.round}`, cls: r.side, points: r.resources!.map((s): [number, number] => [s.t, s.rssBytes]) }))
+    .map(r => ({
+      label: `${r.side} round ${r.round}`,
+      cls: r.side,
+      points: r.resources!.map((s): [number, number] => [s.t, s.rssBytes])
+    }))
   const charts = [
     lineChart('throughput over time', v => `${v.toFixed(0)}/s`, series('rps')),
     lineChart('p99 latency over time', v => formatMetric('latency.p99', v), series('p99')),
     lineChart('server RSS during load', v => formatMetric('server.rss.peak', v), rss)
   ].filter(Boolean)
-  return charts.length ? `<div class="charts">${charts.join('')}</div>` : '<p class="muted">No time series in this report.</p>'
+  return charts.length
+    ? `<div class="charts">${charts.join('')}</div>`
+    : '<p class="muted">No time series in this report.</p>'
 }
 
 function checkRow(c: Check): string {
-  const value = c.kind === 'regression' ? `${formatMetric(c.metric, c.base)} → ${formatMetric(c.metric, c.head)}` : formatMetric(c.metric, c.actual)
+  const value =
+    c.kind === 'regression'
+      ? `${formatMetric(c.metric, c.base)} → ${formatMetric(c.metric, c.head)}`
+      : formatMetric(c.metric, c.actual)
   return `<tr><td><code>${esc(c.metric)}</code></td><td>${esc(c.expression)}</td><td class="num">${esc(value)}</td><td class="num">${esc(formatChange(c.change))}</td><td class="num">${esc(formatInterval(c.interval))}</td><td class="${c.verdict}">${esc(c.verdict)}</td><td>${esc(c.message)}${c.acceptedBy ? ` (accepted by ${esc(c.acceptedBy)})` : ''}</td></tr>`
 }
 
@@ -74,19 +95,26 @@ function scenarioSection(s: ScenarioReport): string {
   }
   const names = Object.keys(s.metrics).filter(k => s.metrics[k] !== null)
   const metrics = names
-    .map(k => `<tr><td><code>${esc(k)}</code></td>${s.baseMetrics ? `<td class="num">${esc(formatMetric(k, s.baseMetrics[k]))}</td>` : ''}<td class="num">${esc(formatMetric(k, s.metrics[k]))}</td></tr>`)
+    .map(
+      k =>
+        `<tr><td><code>${esc(k)}</code></td>${s.baseMetrics ? `<td class="num">${esc(formatMetric(k, s.baseMetrics[k]))}</td>` : ''}<td class="num">${esc(formatMetric(k, s.metrics[k]))}</td></tr>`
+    )
     .join('')
   const checks = s.checks.length
     ? `<table><thead><tr><th>metric</th><th>limit</th><th>value</th><th>change</th><th>interval</th><th>verdict</th><th>message</th></tr></thead><tbody>${s.checks.map(checkRow).join('')}</tbody></table>`
     : ''
-  const notes = [...s.notes, ...(s.findings ?? []).map(f => `${f.evidence}: ${f.action}`)].map(n => `<li>${esc(n)}</li>`).join('')
+  const notes = [...s.notes, ...(s.findings ?? []).map(f => `${f.evidence}: ${f.action}`)]
+    .map(n => `<li>${esc(n)}</li>`)
+    .join('')
   return `${head}${checks}${notes ? `<ul>${notes}</ul>` : ''}${runCharts(s.runs)}
 <details><summary>All metrics</summary><table><thead><tr><th>metric</th>${s.baseMetrics ? '<th>base</th>' : ''}<th>${s.baseMetrics ? 'head' : 'value'}</th></tr></thead><tbody>${metrics}</tbody></table></details>`
 }
 
 export function renderHtml(report: Report): string {
   const decisive = report.scenarios.flatMap(s => [
-    ...(s.error ? [`<li class="errored">${esc(s.name)}: measurement invalid, ${esc(s.error.message)}</li>`] : []),
+    ...(s.error
+      ? [`<li class="errored">${esc(s.name)}: measurement invalid, ${esc(s.error.message)}</li>`]
+      : []),
     ...decisiveChecks(s).map(c => `<li class="${c.verdict}">${esc(s.name)}: ${esc(c.message)}</li>`)
   ])
   const r = report.runner

@@ -13,7 +13,14 @@ export const VERDICT_ICON: Record<Verdict | CheckVerdict, string> = {
   accepted: '☑️'
 }
 
-const KEY_METRICS = ['throughput.rps', 'latency.p50', 'latency.p99', 'errors.rate', 'server.cpu.mean', 'server.rss.peak']
+const KEY_METRICS = [
+  'throughput.rps',
+  'latency.p50',
+  'latency.p99',
+  'errors.rate',
+  'server.cpu.mean',
+  'server.rss.peak'
+]
 
 export interface CommentOptions {
   /** hidden marker that makes the comment sticky */
@@ -36,7 +43,9 @@ function checkLine(scenario: ScenarioReport, check: Check): string {
 
 function errorLines(scenario: ScenarioReport): string[] {
   if (!scenario.error) return []
-  const lines = [`- ${VERDICT_ICON.errored} **${e(scenario.name)}**: measurement invalid, ${e(scenario.error.message)}`]
+  const lines = [
+    `- ${VERDICT_ICON.errored} **${e(scenario.name)}**: measurement invalid, ${e(scenario.error.message)}`
+  ]
   return lines
 }
 
@@ -64,7 +73,11 @@ function scenarioTable(scenarios: readonly ScenarioReport[], compare: boolean): 
 }
 
 function table(head: string[], rows: string[][]): string[] {
-  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map(r => `| ${r.join(' | ')} |`)]
+  return [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...rows.map(r => `| ${r.join(' | ')} |`)
+  ]
 }
 
 function checksTable(scenario: ScenarioReport): string[] {
@@ -110,7 +123,14 @@ function scenarioDetails(scenario: ScenarioReport, withMetrics: boolean): string
   if (scenario.error) {
     body.push(`**Measurement invalid:** ${e(scenario.error.message)}`, '')
     if (scenario.error.outputTail?.length) {
-      body.push('Last lines of the service output:', '', '```text', ...scenario.error.outputTail.slice(-20), '```', '')
+      body.push(
+        'Last lines of the service output:',
+        '',
+        '```text',
+        ...scenario.error.outputTail.slice(-20),
+        '```',
+        ''
+      )
     }
   } else {
     if (scenario.checks.length > 0) body.push(...checksTable(scenario), '')
@@ -128,7 +148,10 @@ function title(report: Report): string {
 }
 
 function problems(report: Report): string[] {
-  const lines = report.scenarios.flatMap(s => [...errorLines(s), ...decisiveChecks(s).map(c => checkLine(s, c))])
+  const lines = report.scenarios.flatMap(s => [
+    ...errorLines(s),
+    ...decisiveChecks(s).map(c => checkLine(s, c))
+  ])
   return lines.length ? [...lines, ''] : []
 }
 

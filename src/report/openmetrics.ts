@@ -55,7 +55,11 @@ export function renderOpenMetrics(report: Report): string {
   const families = new Map<string, { unit?: string; help: string; lines: string[] }>()
   for (const sample of samples) {
     const { name, unit, scale } = familyName(sample.metric)
-    const family = families.get(name) ?? { unit, help: metricInfo(sample.metric)?.description ?? sample.metric, lines: [] }
+    const family = families.get(name) ?? {
+      unit,
+      help: metricInfo(sample.metric)?.description ?? sample.metric,
+      lines: []
+    }
     family.lines.push(`${name}${labels(sample.labels)} ${sample.value * scale}`)
     families.set(name, family)
   }
@@ -66,7 +70,10 @@ export function renderOpenMetrics(report: Report): string {
     out.push(`# HELP ${name} ${family.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}`)
     out.push(...family.lines)
   }
-  out.push('# TYPE perfgate_scenario_failed gauge', '# HELP perfgate_scenario_failed 1 when the scenario failed or errored')
+  out.push(
+    '# TYPE perfgate_scenario_failed gauge',
+    '# HELP perfgate_scenario_failed 1 when the scenario failed or errored'
+  )
   for (const s of report.scenarios) {
     const failed = s.verdict === 'fail' || s.verdict === 'errored' ? 1 : 0
     out.push(`perfgate_scenario_failed${labels({ scenario: s.name, verdict: s.verdict })} ${failed}`)

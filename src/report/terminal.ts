@@ -12,7 +12,13 @@ export interface Style {
 }
 
 const wrap = (open: number, close: number) => (s: string) => `\u001b[${open}m${s}\u001b[${close}m`
-export const COLOR: Style = { bold: wrap(1, 22), dim: wrap(2, 22), red: wrap(31, 39), green: wrap(32, 39), yellow: wrap(33, 39) }
+export const COLOR: Style = {
+  bold: wrap(1, 22),
+  dim: wrap(2, 22),
+  red: wrap(31, 39),
+  green: wrap(32, 39),
+  yellow: wrap(33, 39)
+}
 export const PLAIN: Style = { bold: s => s, dim: s => s, red: s => s, green: s => s, yellow: s => s }
 
 function paint(verdict: string, style: Style): string {
@@ -29,7 +35,12 @@ const width = (s: string) => s.replace(ANSI, '').length
 
 function columns(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map(r => width(r[i] ?? ''))))
-  return rows.map(r => r.map((cell, i) => cell + ' '.repeat(widths[i]! - width(cell))).join('  ').trimEnd())
+  return rows.map(r =>
+    r
+      .map((cell, i) => cell + ' '.repeat(widths[i]! - width(cell)))
+      .join('  ')
+      .trimEnd()
+  )
 }
 
 function scenarioBlock(s: ScenarioReport, style: Style): string[] {
@@ -41,7 +52,8 @@ function scenarioBlock(s: ScenarioReport, style: Style): string[] {
   }
   const m = s.metrics
   const b = s.baseMetrics
-  const show = (k: string) => (b ? `${formatMetric(k, b[k])} → ${formatMetric(k, m[k])}` : formatMetric(k, m[k]))
+  const show = (k: string) =>
+    b ? `${formatMetric(k, b[k])} → ${formatMetric(k, m[k])}` : formatMetric(k, m[k])
   out.push(
     ...columns([
       ['  rps', 'p50', 'p90', 'p99', 'max', 'errors', 'server CPU', 'server RSS'].map(style.dim),
@@ -82,7 +94,9 @@ export function renderTerminal(report: Report, style: Style = PLAIN): string {
   const decisive = report.scenarios.flatMap(s => decisiveChecks(s).map(c => `  ${s.name}: ${c.message}`))
   if (decisive.length) lines.push(style.bold('What decided it:'), ...decisive, '')
   for (const note of report.notes) lines.push(style.dim(`note: ${note}`))
-  lines.push(`${paint(report.verdict, style)}  ${report.headline}  ${style.dim(`(${formatMs(report.durationMs)})`)}`)
+  lines.push(
+    `${paint(report.verdict, style)}  ${report.headline}  ${style.dim(`(${formatMs(report.durationMs)})`)}`
+  )
   return lines.join('\n') + '\n'
 }
 

@@ -20,7 +20,11 @@ async function writeAtomically(file: string, content: string): Promise<void> {
 }
 
 /** Writes report.json, summary.md, report.html and metrics.prom into `dir`. */
-export async function writeReportFiles(report: Report, dir: string, options: CommentOptions = {}): Promise<ReportFiles> {
+export async function writeReportFiles(
+  report: Report,
+  dir: string,
+  options: CommentOptions = {}
+): Promise<ReportFiles> {
   await mkdir(dir, { recursive: true })
   const files: ReportFiles = {
     dir,

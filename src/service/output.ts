@@ -5,7 +5,11 @@ export class OutputTail {
 
   constructor(private readonly limit = 200) {}
 
-  push(chunk: string, stream: 'stdout' | 'stderr', onLine?: (line: string, stream: 'stdout' | 'stderr') => void): void {
+  push(
+    chunk: string,
+    stream: 'stdout' | 'stderr',
+    onLine?: (line: string, stream: 'stdout' | 'stderr') => void
+  ): void {
     const text = this.partial[stream] + chunk
     const parts = text.split(/\r?\n/)
     this.partial[stream] = parts.pop() ?? ''
@@ -27,5 +31,7 @@ export class OutputTail {
 }
 
 export function formatTail(lines: string[]): string {
-  return lines.length ? ` Last lines of output:\n${lines.map(l => `  | ${l}`).join('\n')}` : ' It printed nothing.'
+  return lines.length
+    ? ` Last lines of output:\n${lines.map(l => `  | ${l}`).join('\n')}`
+    : ' It printed nothing.'
 }

@@ -67,7 +67,10 @@ export function processTree(rootPid: number): ProcStat[] {
  * utime+stime over each interval, as % of one core; ticks of processes that exited in between are lost, which
  * only under-reports short-lived helpers. Linux only: elsewhere it reports zeros and no samples.
  */
-export function startResourceSampler(rootPid: number, options: { intervalMs?: number } = {}): { stop(): ResourceSummary } {
+export function startResourceSampler(
+  rootPid: number,
+  options: { intervalMs?: number } = {}
+): { stop(): ResourceSummary } {
   const intervalMs = options.intervalMs ?? 250
   const supported = process.platform === 'linux'
   const samples: ResourceSample[] = []
@@ -99,7 +102,13 @@ export function startResourceSampler(rootPid: number, options: { intervalMs?: nu
     fdsPeak = Math.max(fdsPeak, fds)
     const t = Number(now - started) / 1e9
     if (t > 0.001) {
-      samples.push({ t, cpu: seconds > 0 ? (ticks / TICKS_PER_SECOND / seconds) * 100 : 0, rssBytes: rss, fds, processes: tree.length })
+      samples.push({
+        t,
+        cpu: seconds > 0 ? (ticks / TICKS_PER_SECOND / seconds) * 100 : 0,
+        rssBytes: rss,
+        fds,
+        processes: tree.length
+      })
     }
   }
 

@@ -104,7 +104,8 @@ function listenAddress(spec: ServiceSpec): { host: string; port: number; shown: 
     const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80))
     return { host: url.hostname.replace(/^\[|\]$/g, ''), port, shown: spec.preflightUrl }
   }
-  if (spec.ready.kind === 'tcp') return { host: spec.ready.host, port: spec.ready.port, shown: `${spec.ready.host}:${spec.ready.port}` }
+  if (spec.ready.kind === 'tcp')
+    return { host: spec.ready.host, port: spec.ready.port, shown: `${spec.ready.host}:${spec.ready.port}` }
   return undefined
 }
 
@@ -143,7 +144,10 @@ export async function startService(spec: ServiceSpec, options: StartOptions = {}
   try {
     child = spawnService(spec, options, cwd)
   } catch (err) {
-    throw new ServiceError('spawn-failed', `the ${label} service could not be spawned in ${cwd}: ${(err as Error).message}`)
+    throw new ServiceError(
+      'spawn-failed',
+      `the ${label} service could not be spawned in ${cwd}: ${(err as Error).message}`
+    )
   }
   let exitInfo: ExitInfo | undefined
   let spawnError: Error | undefined
@@ -161,7 +165,10 @@ export async function startService(spec: ServiceSpec, options: StartOptions = {}
   const pgid = child.pid
   if (pgid === undefined) {
     await exited
-    throw new ServiceError('spawn-failed', `the ${label} service could not be spawned in ${cwd}: ${spawnError?.message ?? 'no pid'}`)
+    throw new ServiceError(
+      'spawn-failed',
+      `the ${label} service could not be spawned in ${cwd}: ${spawnError?.message ?? 'no pid'}`
+    )
   }
   live.add(pgid)
   let logMatched = false
@@ -183,7 +190,12 @@ export async function startService(spec: ServiceSpec, options: StartOptions = {}
   }
 
   const deadline = started + spec.ready.timeoutMs
-  const ready = await waitReady(spec, deadline, () => exitInfo !== undefined, () => logMatched)
+  const ready = await waitReady(
+    spec,
+    deadline,
+    () => exitInfo !== undefined,
+    () => logMatched
+  )
   if (exitInfo) {
     await handle.stop()
     const seconds = ((Date.now() - started) / 1000).toFixed(1)
@@ -224,7 +236,11 @@ async function waitReady(
 }
 
 /** Runs `service.build` (for a base checkout); a failure carries the exit code and the output tail. */
-export async function runBuild(command: string, cwd: string, options: { parentEnv?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<void> {
+export async function runBuild(
+  command: string,
+  cwd: string,
+  options: { parentEnv?: NodeJS.ProcessEnv; timeoutMs?: number } = {}
+): Promise<void> {
   const output = new OutputTail()
   const child = spawn(command, {
     shell: '/bin/sh',
