@@ -239,7 +239,7 @@ async function commandDemo(_args: string[], io: CliIO): Promise<number> {
   const runCode = await finish(run, path.resolve(io.cwd, 'perfgate-report/run'), io, config.onInconclusive)
   io.stdout.write(
     style.bold(
-      '\nperfgate demo 2/2: base vs head, interleaved; the head has SLOWDOWN=0.5 (50% more CPU per request)\n'
+      '\nperfgate demo 2/2: base vs head, interleaved; the head has SLOWDOWN=1 (twice the CPU work per request)\n'
     )
   )
   const headDir = path.resolve(io.cwd)
@@ -247,9 +247,9 @@ async function commandDemo(_args: string[], io: CliIO): Promise<number> {
     baseDir: headDir,
     headDir,
     events,
-    env: { head: { SLOWDOWN: '0.5' } },
+    env: { head: { SLOWDOWN: '1' } },
     notes: [
-      "demo: base and head are the same code; the head runs with the example service's SLOWDOWN=0.5 knob"
+      "demo: base and head are the same code; the head runs with the example service's SLOWDOWN=1 knob (twice the CPU work per request)"
     ]
   })
   const compareCode = await finish(
