@@ -212,6 +212,26 @@ describe('parseConfig', () => {
     ])
   })
 
+  it('reads suites with their defaults', () => {
+    const config = parseConfig(
+      VALID.replace(
+        '    load: { mode: rate, rate: 800, duration: 30s }\n',
+        '    suite: { kind: stress, p99-limit: 50ms }\n'
+      ).replace('    regression:\n', '    suite: { kind: sweep, steps: [1, 10, 50] }\n    regression:\n'),
+      'perfgate.yml',
+      '/repo'
+    )
+    expect(config.scenarios.map(s => s.suite)).toEqual([
+      { kind: 'sweep', steps: [1, 10, 50], kneeFactor: 2 },
+      { kind: 'stress', start: 10, step: 10, max: 200, maxErrorRate: 0.05, p99LimitUs: 50_000 }
+    ])
+    expect(
+      problemsOf(
+        VALID.replace('    regression:\n', '    suite: { kind: sweep, steps: [10, 1] }\n    regression:\n')
+      ).message
+    ).toContain('sweep steps must increase')
+  })
+
   it('hashes what is measured, not the limits', () => {
     const a = parseConfig(VALID, 'perfgate.yml', '/repo')
     const looser = parseConfig(VALID.replace('"< 50ms"', '"< 80ms"'), 'perfgate.yml', '/repo')

@@ -147,7 +147,7 @@ const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.le
 export function soakWindows(m: Measurement, windowMs: number): Point[] {
   const windowS = windowMs / 1000
   const warmupS = m.load.warmupMs / 1000
-  const count = Math.max(1, Math.floor(m.load.durationMs / windowMs))
+  const count = Math.max(1, Math.round(m.load.durationMs / windowMs))
   return Array.from({ length: count }, (_, i) => {
     const from = i * windowS
     const to = from + windowS
