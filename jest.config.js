@@ -9,5 +9,6 @@ export default {
   testPathIgnorePatterns: ['/dist/', '/node_modules/'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', useESM: true }] },
   testTimeout: 30000,
-  maxWorkers: 2
+  // one test file at a time: load tests on a 2-core machine must not compete with each other for CPU or ports
+  maxWorkers: 1
 }

@@ -38,7 +38,7 @@ describe('runOpenLoad', () => {
     expect(result.counts.sent).toBeLessThanOrEqual(301)
     expect(result.counts.status2xx).toBe(result.counts.sent)
     expect(result.achievedRate!).toBeGreaterThan(180)
-    expect(result.generatorSaturated).toBe(false)
+    expect(result.generatorLagUs).toBeGreaterThan(0)
     expect(result.latency!.p50).toBeGreaterThan(0)
   })
 

@@ -40258,7 +40258,8 @@ async function startService(spec, options = {}) {
         exited,
         exitInfo: () => exitInfo,
         outputTail: (lines = 40) => output.tail(lines),
-        stop: () => (stopping ??= stopGroup(pgid, spec.shutdownTimeoutMs))
+        // resolves once the group is gone and the main process's exit has been seen, so exitInfo() is set
+        stop: () => (stopping ??= stopGroup(pgid, spec.shutdownTimeoutMs).then(() => Promise.race([exited, sleep(2000)]).then(() => undefined)))
     };
     const deadline = started + spec.ready.timeoutMs;
     const ready = await waitReady(spec, deadline, () => exitInfo !== undefined, () => logMatched);
