@@ -42,7 +42,8 @@ async function setUp(config: string, event: unknown, eventName = 'pull_request')
     GITHUB_EVENT_PATH: path.join(dir, 'event.json'),
     GITHUB_API_URL: api.url,
     GITHUB_RUN_ID: '42',
-    GITHUB_SHA: 'a'.repeat(40)
+    GITHUB_SHA: 'a'.repeat(40),
+    GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md')
   })
   Object.assign(core.inputs, {
     config: 'perfgate.yml',

@@ -66426,25 +66426,25 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(97396);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(95280);
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 97396:
+/***/ 95280:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  eF: () => (/* binding */ run)
+  e: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: STATE_PGIDS, capSummary
+// UNUSED EXPORTS: STATE_PGIDS
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(70857);
@@ -79008,7 +79008,35 @@ function readEventPayload(env = process.env) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/action/summary.ts
+
+/** GitHub drops a step summary over 1 MiB entirely; stay well below. */
+const SUMMARY_LIMIT_BYTES = 900 * 1024;
+/** The job summary is best effort: outside GitHub (no GITHUB_STEP_SUMMARY) it is skipped with a note. */
+async function writeSummary(markdown) {
+    if (!process.env.GITHUB_STEP_SUMMARY) {
+        info('perfgate: no GITHUB_STEP_SUMMARY, so no job summary (the same text is in summary.md)');
+        return;
+    }
+    try {
+        await summary.addRaw(markdown).write();
+    }
+    catch (err) {
+        warning(`perfgate: could not write the job summary: ${err.message}`);
+    }
+}
+function capSummary(markdown) {
+    if (Buffer.byteLength(markdown) <= SUMMARY_LIMIT_BYTES)
+        return markdown;
+    const note = '\n\n… the summary was cut to stay under GitHub’s 1 MiB limit; the full report is in the report artifact.\n';
+    let cut = markdown.slice(0, SUMMARY_LIMIT_BYTES - 2048);
+    while (Buffer.byteLength(cut) > SUMMARY_LIMIT_BYTES - 2048)
+        cut = cut.slice(0, Math.floor(cut.length * 0.95));
+    return cut.slice(0, cut.lastIndexOf('\n')) + note;
+}
+
 ;// CONCATENATED MODULE: ./src/action/report-mode.ts
+
 
 
 
@@ -79030,7 +79058,7 @@ async function runReportMode(inputs) {
     const payload = readEventPayload();
     const ctx = readPrContext(process.env, payload);
     const summaryOptions = { runUrl: ctx.runUrl, artifactName: 'perfgate-report' };
-    await summary.addRaw(renderSummary(artifact.report, summaryOptions)).write();
+    await writeSummary(renderSummary(artifact.report, summaryOptions));
     setOutput('verdict', artifact.report.verdict);
     if (!inputs.token)
         throw new Error('mode: report needs a github-token with pull-requests: write');
@@ -79463,8 +79491,7 @@ async function publishComment(report, inputs, options) {
 
 
 
-/** GitHub drops a step summary over 1 MiB entirely; stay well below. */
-const SUMMARY_LIMIT_BYTES = 900 * 1024;
+
 const STATE_PGIDS = 'perfgate-pgids';
 function annotate(annotations) {
     for (const a of capAnnotations(annotations)) {
@@ -79493,15 +79520,6 @@ function actionEvents(event) {
             return;
     }
 }
-function capSummary(markdown) {
-    if (Buffer.byteLength(markdown) <= SUMMARY_LIMIT_BYTES)
-        return markdown;
-    const note = '\n\n… the summary was cut to stay under GitHub’s 1 MiB limit; the full report is in the report artifact.\n';
-    let cut = markdown.slice(0, SUMMARY_LIMIT_BYTES - 2048);
-    while (Buffer.byteLength(cut) > SUMMARY_LIMIT_BYTES - 2048)
-        cut = cut.slice(0, Math.floor(cut.length * 0.95));
-    return cut.slice(0, cut.lastIndexOf('\n')) + note;
-}
 function runUrl(env) {
     if (!env.GITHUB_REPOSITORY || !env.GITHUB_RUN_ID)
         return undefined;
@@ -79517,9 +79535,7 @@ async function loadActionConfig(inputs) {
             throw err;
         const relative = external_node_path_default().relative(inputs.workspace, file) || inputs.config;
         annotate(configAnnotations(err.problems, relative));
-        await summary
-            .addRaw(`### 💥 perfgate: invalid config\n\n\`\`\`text\n${formatProblems(err.problems)}\n\`\`\`\n`)
-            .write();
+        await writeSummary(`### 💥 perfgate: invalid config\n\n\`\`\`text\n${formatProblems(err.problems)}\n\`\`\`\n`);
         setOutput('verdict', 'errored');
         const first = err.problems[0];
         setFailed(`perfgate: ${relative} has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}` +
@@ -79533,9 +79549,7 @@ async function publish(report, config, inputs) {
         runUrl: url,
         artifactName: 'perfgate-report'
     });
-    await summary
-        .addRaw(capSummary(renderSummary(report, { runUrl: url, artifactName: 'perfgate-report' })))
-        .write();
+    await writeSummary(capSummary(renderSummary(report, { runUrl: url, artifactName: 'perfgate-report' })));
     annotate(reportAnnotations(report, external_node_path_default().relative(inputs.workspace, external_node_path_default().resolve(inputs.workspace, inputs.config))));
     const regressions = report.scenarios.reduce((n, s) => n + s.checks.filter(c => c.verdict === 'fail').length, 0);
     setOutput('verdict', report.verdict);

@@ -33,9 +33,7 @@ import { publishComment } from './action/comment.js'
 import type { EngineEvent } from './engine/events.js'
 import { formatProblems } from './config/load.js'
 import { readEventPayload } from './action/event.js'
-
-/** GitHub drops a step summary over 1 MiB entirely; stay well below. */
-const SUMMARY_LIMIT_BYTES = 900 * 1024
+import { capSummary, writeSummary } from './action/summary.js'
 
 export const STATE_PGIDS = 'perfgate-pgids'
 
@@ -68,16 +66,6 @@ function actionEvents(event: EngineEvent): void {
   }
 }
 
-export function capSummary(markdown: string): string {
-  if (Buffer.byteLength(markdown) <= SUMMARY_LIMIT_BYTES) return markdown
-  const note =
-    '\n\n… the summary was cut to stay under GitHub’s 1 MiB limit; the full report is in the report artifact.\n'
-  let cut = markdown.slice(0, SUMMARY_LIMIT_BYTES - 2048)
-  while (Buffer.byteLength(cut) > SUMMARY_LIMIT_BYTES - 2048)
-    cut = cut.slice(0, Math.floor(cut.length * 0.95))
-  return cut.slice(0, cut.lastIndexOf('\n')) + note
-}
-
 function runUrl(env: NodeJS.ProcessEnv): string | undefined {
   if (!env.GITHUB_REPOSITORY || !env.GITHUB_RUN_ID) return undefined
   return `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
@@ -91,9 +79,9 @@ async function loadActionConfig(inputs: ActionInputs): Promise<Config | undefine
     if (!(err instanceof ConfigError)) throw err
     const relative = path.relative(inputs.workspace, file) || inputs.config
     annotate(configAnnotations(err.problems, relative))
-    await core.summary
-      .addRaw(`### 💥 perfgate: invalid config\n\n\`\`\`text\n${formatProblems(err.problems)}\n\`\`\`\n`)
-      .write()
+    await writeSummary(
+      `### 💥 perfgate: invalid config\n\n\`\`\`text\n${formatProblems(err.problems)}\n\`\`\`\n`
+    )
     core.setOutput('verdict', 'errored')
     const first = err.problems[0]
     core.setFailed(
@@ -110,9 +98,7 @@ async function publish(report: Report, config: Config, inputs: ActionInputs): Pr
     runUrl: url,
     artifactName: 'perfgate-report'
   })
-  await core.summary
-    .addRaw(capSummary(renderSummary(report, { runUrl: url, artifactName: 'perfgate-report' })))
-    .write()
+  await writeSummary(capSummary(renderSummary(report, { runUrl: url, artifactName: 'perfgate-report' })))
   annotate(
     reportAnnotations(report, path.relative(inputs.workspace, path.resolve(inputs.workspace, inputs.config)))
   )

@@ -8,6 +8,7 @@ import { jobFails } from '../compare/verdict.js'
 import { renderComment, renderSummary } from '../report/markdown.js'
 import type { ActionInputs } from './inputs.js'
 import { readEventPayload } from './event.js'
+import { writeSummary } from './summary.js'
 
 /**
  * `mode: report`, in a `workflow_run` workflow: the result artifact of a pull_request run is read as data (size and
@@ -23,7 +24,7 @@ export async function runReportMode(inputs: ActionInputs): Promise<void> {
   const payload = readEventPayload()
   const ctx = readPrContext(process.env, payload)
   const summaryOptions = { runUrl: ctx.runUrl, artifactName: 'perfgate-report' }
-  await core.summary.addRaw(renderSummary(artifact.report, summaryOptions)).write()
+  await writeSummary(renderSummary(artifact.report, summaryOptions))
   core.setOutput('verdict', artifact.report.verdict)
   if (!inputs.token) throw new Error('mode: report needs a github-token with pull-requests: write')
   const octokit = createClient(inputs.token, { apiUrl: ctx.apiUrl, log: message => core.info(message) })
