@@ -1,20 +1,9 @@
 import type { LoadCounts, LoadResult } from '../src/load/types.js'
 import type { Scenario } from '../src/config/types.js'
+import { emptyCounts } from '../src/load/errors.js'
 
 export function loadResult(counts: Partial<LoadCounts> = {}, extra: Partial<LoadResult> = {}): LoadResult {
-  const full: LoadCounts = {
-    sent: 1000,
-    responses: 1000,
-    status2xx: 1000,
-    status3xx: 0,
-    status4xx: 0,
-    status5xx: 0,
-    connect: 0,
-    timeout: 0,
-    reset: 0,
-    other: 0,
-    ...counts
-  }
+  const full: LoadCounts = { ...emptyCounts(), sent: 1000, responses: 1000, status2xx: 1000, ...counts }
   return {
     durationMs: 2000,
     warmupMs: 500,

@@ -1,5 +1,6 @@
 import type { Scenario } from '../config/types.js'
 import type { LoadResult } from '../load/types.js'
+import { failedCount } from '../load/timeline.js'
 import type { ScenarioError } from '../report/types.js'
 import type { ExitInfo } from '../service/types.js'
 import { formatPercent } from '../report/format.js'
@@ -31,8 +32,7 @@ function errorBreakdown(load: LoadResult): string {
 }
 
 export function failedRequests(load: LoadResult): number {
-  const c = load.counts
-  return c.status4xx + c.status5xx + c.connect + c.timeout + c.reset + c.other
+  return failedCount(load.counts)
 }
 
 export function attemptedRequests(load: LoadResult): number {

@@ -2,8 +2,9 @@ import autocannon from 'autocannon'
 import type { ClosedLoad, Scenario } from '../config/types.js'
 import { classifyError, countStatus, emptyCounts } from './errors.js'
 import { createLatencyHistogram, encodeHistogram, summarize } from './histogram.js'
+import { failedCount, Timeline } from './timeline.js'
 import { compileRequest } from './request.js'
-import type { LoadProgress, LoadResult, TimelinePoint } from './types.js'
+import type { LoadProgress, LoadResult } from './types.js'
 
 /** The parts of autocannon's Client this engine touches (lib/httpClient.js, autocannon 9). */
 interface AutocannonClient {
@@ -55,13 +56,10 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
   const template = compileRequest(scenario.request)
   const url = new URL(scenario.request.url)
   const latency = createLatencyHistogram()
-  const second = createLatencyHistogram()
   const counts = emptyCounts()
-  const timeline: TimelinePoint[] = []
+  const timeline = new Timeline()
   const seen = new WeakSet<object>()
   let bytes = 0
-  let secondResponses = 0
-  let secondErrors = 0
   let recentResponses = 0
   let measuring = false
   let measureStart = 0
@@ -102,7 +100,7 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
       setupClient: watchConnections(() => {
         if (measuring) {
           counts.reset++
-          secondErrors++
+          timeline.error()
         }
       })
     },
@@ -125,15 +123,16 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
     }
     countStatus(counts, statusCode)
     bytes += resBytes
-    secondResponses++
     if (statusCode >= 200 && statusCode < 300) {
-      if (!first) {
+      if (first) timeline.response()
+      else {
         const us = Math.max(1, Math.round(responseTimeMs * 1000))
         latency.recordValue(us)
-        second.recordValue(us)
+        timeline.response(us)
       }
     } else {
-      secondErrors++
+      timeline.response()
+      timeline.error()
     }
   })
   instance.on('reqError', (error: unknown) => {
@@ -142,22 +141,10 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
       startMeasuring()
     }
     counts[classifyError(error)]++
-    secondErrors++
+    timeline.error()
   })
 
-  const closeSecond = () => {
-    const t = Math.round((performance.now() - measureStart) / 1000)
-    timeline.push({
-      t,
-      rps: secondResponses,
-      errors: secondErrors,
-      p50: second.totalCount ? second.getValueAtPercentile(50) : null,
-      p99: second.totalCount ? second.getValueAtPercentile(99) : null
-    })
-    second.reset()
-    secondResponses = 0
-    secondErrors = 0
-  }
+  const closeSecond = () => timeline.close(Math.round((performance.now() - measureStart) / 1000))
 
   let nextSecond = 1000
   const ticker = setInterval(() => {
@@ -175,8 +162,7 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
       elapsedMs: Math.min(elapsed, totalMs),
       totalMs,
       responses: counts.responses,
-      errors:
-        counts.connect + counts.timeout + counts.reset + counts.other + counts.status4xx + counts.status5xx,
+      errors: failedCount(counts),
       currentRps: (recentResponses * 1000) / PROGRESS_MS
     })
     recentResponses = 0
@@ -197,7 +183,7 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
   if (!measuring) startMeasuring()
   const durationMs = Math.max(1, performance.now() - measureStart)
   const cpu = process.cpuUsage(cpuAtStart)
-  if (secondResponses > 0 || secondErrors > 0) closeSecond()
+  if (timeline.pending) closeSecond()
   counts.sent = counts.responses + counts.connect + counts.timeout + counts.reset + counts.other
 
   return {
@@ -207,7 +193,7 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
     bytes,
     histogram: encodeHistogram(latency),
     latency: summarize(latency),
-    timeline,
+    timeline: timeline.points,
     generatorCpu: ((cpu.user + cpu.system) / 1000 / durationMs) * 100,
     generatorLagUs: 0,
     ...(abortedReason ? { abortedReason } : {})

@@ -3,8 +3,9 @@ import type { RateLoad, Scenario } from '../config/types.js'
 import type { LoadOptions } from './closed.js'
 import { classifyError, countStatus, emptyCounts } from './errors.js'
 import { createLatencyHistogram, encodeHistogram, summarize } from './histogram.js'
+import { failedCount, Timeline } from './timeline.js'
 import { compileRequest } from './request.js'
-import type { LoadResult, TimelinePoint } from './types.js'
+import type { LoadResult } from './types.js'
 
 /** Lateness of the generator itself beyond which its schedule, not the service, shaped the numbers. */
 const LAG_LIMIT_US = 10_000
@@ -39,14 +40,11 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
   const due = scheduleOf(load)
   const latency = createLatencyHistogram()
   const lag = createLatencyHistogram()
-  const second = createLatencyHistogram()
   const counts = emptyCounts()
-  const timeline: TimelinePoint[] = []
+  const timeline = new Timeline()
   const totalMs = load.warmupMs + load.durationMs
   let bytes = 0
   let inFlight = 0
-  let secondResponses = 0
-  let secondErrors = 0
   let nextSecond = load.warmupMs + 1000
   let stopped: string | undefined
   const cpuAtStart = process.cpuUsage()
@@ -60,16 +58,7 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
 
   const closeSeconds = (at: number) => {
     while (at >= nextSecond && nextSecond <= totalMs + 1000) {
-      timeline.push({
-        t: Math.round((nextSecond - load.warmupMs) / 1000),
-        rps: secondResponses,
-        errors: secondErrors,
-        p50: second.totalCount ? second.getValueAtPercentile(50) : null,
-        p99: second.totalCount ? second.getValueAtPercentile(99) : null
-      })
-      second.reset()
-      secondResponses = 0
-      secondErrors = 0
+      timeline.close(Math.round((nextSecond - load.warmupMs) / 1000))
       nextSecond += 1000
     }
   }
@@ -100,12 +89,14 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
             const status = res.statusCode ?? 0
             countStatus(counts, status)
             bytes += size
-            secondResponses++
             if (status >= 200 && status < 300) {
               const us = Math.max(1, Math.round((finished - intendedMs) * 1000))
               latency.recordValue(us)
-              second.recordValue(us)
-            } else secondErrors++
+              timeline.response(us)
+            } else {
+              timeline.response()
+              timeline.error()
+            }
           }
           settled()
         })
@@ -116,7 +107,7 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
     req.on('error', err => {
       if (measured) {
         counts[classifyError(err)]++
-        secondErrors++
+        timeline.error()
       }
       settled()
     })
@@ -135,9 +126,8 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
       elapsedMs: Math.min(elapsed, totalMs),
       totalMs,
       responses: counts.responses,
-      errors:
-        counts.connect + counts.timeout + counts.reset + counts.other + counts.status4xx + counts.status5xx,
-      currentRps: secondResponses
+      errors: failedCount(counts),
+      currentRps: timeline.currentResponses
     })
   }, 500)
 
@@ -176,7 +166,7 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
     bytes,
     histogram: encodeHistogram(latency),
     latency: summarize(latency),
-    timeline: timeline.filter(p => p.t >= 1),
+    timeline: timeline.points.filter(p => p.t >= 1),
     generatorCpu: ((cpu.user + cpu.system) / 1000 / now()) * 100,
     generatorLagUs: lagP99,
     achievedRate: counts.sent / (durationMs / 1000),

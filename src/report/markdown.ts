@@ -167,10 +167,9 @@ function footer(report: Report, options: CommentOptions): string {
   return `<sub>${parts.join(' · ')}</sub>`
 }
 
-/** The PR comment: verdict first, then what regressed or failed, a compact table, details folded. */
-export function renderComment(report: Report, options: CommentOptions = {}): string {
-  const lines = [
-    ...(options.marker ? [options.marker] : []),
+/** Verdict, what decided it, the per-scenario table and the folded details; `full` adds every metric. */
+function body(report: Report, full: boolean): string[] {
+  return [
     title(report),
     '',
     e(report.headline),
@@ -178,30 +177,23 @@ export function renderComment(report: Report, options: CommentOptions = {}): str
     ...problems(report),
     ...scenarioTable(report.scenarios, report.mode === 'compare'),
     '',
-    ...report.scenarios.flatMap(s => scenarioDetails(s, false)),
+    ...report.scenarios.flatMap(s => scenarioDetails(s, full)),
     ...report.notes.map(n => `> ${e(n)}`),
-    ...(report.notes.length ? [''] : []),
-    footer(report, options)
+    ...(report.notes.length ? [''] : [])
   ]
-  return lines.join('\n') + '\n'
 }
 
-/** The job summary and summary.md: the comment plus every metric of every scenario. */
+/** The PR comment: verdict first, then what regressed or failed, a compact table, details folded. */
+export function renderComment(report: Report, options: CommentOptions = {}): string {
+  return (
+    [...(options.marker ? [options.marker] : []), ...body(report, false), footer(report, options)].join(
+      '\n'
+    ) + '\n'
+  )
+}
+
+/** The job summary and summary.md: the comment plus every metric of every scenario and the runner. */
 export function renderSummary(report: Report, options: CommentOptions = {}): string {
-  const lines = [
-    title(report),
-    '',
-    e(report.headline),
-    '',
-    ...problems(report),
-    ...scenarioTable(report.scenarios, report.mode === 'compare'),
-    '',
-    ...report.scenarios.flatMap(s => scenarioDetails(s, true)),
-    ...report.notes.map(n => `> ${e(n)}`),
-    ...(report.notes.length ? [''] : []),
-    `Runner: ${e(report.runner.cpuModel)}, ${report.runner.cores} cores, ${e(report.runner.os)}, Node ${report.runner.node}`,
-    '',
-    footer(report, options)
-  ]
-  return lines.join('\n') + '\n'
+  const runner = `Runner: ${e(report.runner.cpuModel)}, ${report.runner.cores} cores, ${e(report.runner.os)}, Node ${report.runner.node}`
+  return [...body(report, true), runner, '', footer(report, options)].join('\n') + '\n'
 }
