@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { REPO } from '../__fixtures__/config.js'
+
+const exec = promisify(execFile)
+let dir: string
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-local-action-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('the action, run end to end by @github/local-action', () => {
+  it('gates the example service and sets its outputs', async () => {
+    const env = path.join(dir, '.env')
+    const summary = path.join(dir, 'summary.md')
+    await writeFile(summary, '')
+    await writeFile(
+      env,
+      [
+        'INPUT_CONFIG=thresholds/example.yml',
+        'INPUT_MODE=run',
+        'INPUT_COMMENT=off',
+        `INPUT_OUT-DIR=${path.join(dir, 'out')}`,
+        `GITHUB_WORKSPACE=${REPO}`,
+        'GITHUB_REPOSITORY=o/r',
+        'GITHUB_EVENT_NAME=push',
+        `GITHUB_STEP_SUMMARY=${summary}`
+      ].join('\n') + '\n'
+    )
+    const { stdout } = await exec(
+      path.join(REPO, 'node_modules/.bin/local-action'),
+      ['run', REPO, 'src/main.ts', env],
+      {
+        cwd: REPO,
+        timeout: 90_000,
+        env: { ...process.env, NODE_OPTIONS: '' }
+      }
+    )
+    expect(stdout).toMatch(/'verdict'\s+│ 'pass'/)
+    expect(stdout).toContain('::info::perfgate passed: 3 scenarios, 11 checks')
+    const report = JSON.parse(await readFile(path.join(dir, 'out/report.json'), 'utf8'))
+    expect(report.scenarios).toHaveLength(3)
+    expect(await readFile(summary, 'utf8')).toContain('perfgate: PASS')
+  }, 120_000)
+})
