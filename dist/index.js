@@ -66426,7 +66426,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(95280);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(79308);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -66435,7 +66435,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 95280:
+/***/ 79308:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -70737,6 +70737,49 @@ function summarize(h) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/load/timeline.ts
+
+/** Per-second buckets of the measured window: responses, errors and 2xx latency percentiles. */
+class Timeline {
+    points = [];
+    latency = createLatencyHistogram();
+    responses = 0;
+    errors = 0;
+    response(latencyUs) {
+        this.responses++;
+        if (latencyUs !== undefined)
+            this.latency.recordValue(latencyUs);
+    }
+    error() {
+        this.errors++;
+    }
+    /** responses in the open bucket, for the progress line */
+    get currentResponses() {
+        return this.responses;
+    }
+    get pending() {
+        return this.responses > 0 || this.errors > 0;
+    }
+    /** Closes the open bucket as the second ending at `t` (seconds into the measured window). */
+    close(t) {
+        const h = this.latency;
+        this.points.push({
+            t,
+            rps: this.responses,
+            errors: this.errors,
+            p50: h.totalCount ? h.getValueAtPercentile(50) : null,
+            p99: h.totalCount ? h.getValueAtPercentile(99) : null
+        });
+        h.reset();
+        this.responses = 0;
+        this.errors = 0;
+    }
+}
+/** Failed requests of every kind: transport errors and 4xx/5xx answers. */
+function failedCount(c) {
+    return c.connect + c.timeout + c.reset + c.other + c.status4xx + c.status5xx;
+}
+
 ;// CONCATENATED MODULE: ./src/load/request.ts
 
 const PLACEHOLDER = /\{\{\s*(seq|random|uuid)\s*\}\}/g;
@@ -70780,6 +70823,7 @@ function compileRequest(request) {
 
 
 
+
 /**
  * autocannon reconnects silently when the server closes a connection with a request in flight, and keeps that
  * request queued, so the next response would be timed from the lost request's start. This hook counts such a
@@ -70816,13 +70860,10 @@ async function runClosedLoad(scenario, options = {}) {
     const template = compileRequest(scenario.request);
     const url = new URL(scenario.request.url);
     const latency = createLatencyHistogram();
-    const second = createLatencyHistogram();
     const counts = emptyCounts();
-    const timeline = [];
+    const timeline = new Timeline();
     const seen = new WeakSet();
     let bytes = 0;
-    let secondResponses = 0;
-    let secondErrors = 0;
     let recentResponses = 0;
     let measuring = false;
     let measureStart = 0;
@@ -70860,7 +70901,7 @@ async function runClosedLoad(scenario, options = {}) {
         setupClient: watchConnections(() => {
             if (measuring) {
                 counts.reset++;
-                secondErrors++;
+                timeline.error();
             }
         })
     }, () => undefined);
@@ -70881,16 +70922,18 @@ async function runClosedLoad(scenario, options = {}) {
         }
         countStatus(counts, statusCode);
         bytes += resBytes;
-        secondResponses++;
         if (statusCode >= 200 && statusCode < 300) {
-            if (!first) {
+            if (first)
+                timeline.response();
+            else {
                 const us = Math.max(1, Math.round(responseTimeMs * 1000));
                 latency.recordValue(us);
-                second.recordValue(us);
+                timeline.response(us);
             }
         }
         else {
-            secondErrors++;
+            timeline.response();
+            timeline.error();
         }
     });
     instance.on('reqError', (error) => {
@@ -70900,21 +70943,9 @@ async function runClosedLoad(scenario, options = {}) {
             startMeasuring();
         }
         counts[classifyError(error)]++;
-        secondErrors++;
+        timeline.error();
     });
-    const closeSecond = () => {
-        const t = Math.round((performance.now() - measureStart) / 1000);
-        timeline.push({
-            t,
-            rps: secondResponses,
-            errors: secondErrors,
-            p50: second.totalCount ? second.getValueAtPercentile(50) : null,
-            p99: second.totalCount ? second.getValueAtPercentile(99) : null
-        });
-        second.reset();
-        secondResponses = 0;
-        secondErrors = 0;
-    };
+    const closeSecond = () => timeline.close(Math.round((performance.now() - measureStart) / 1000));
     let nextSecond = 1000;
     const ticker = setInterval(() => {
         const elapsed = performance.now() - started;
@@ -70932,7 +70963,7 @@ async function runClosedLoad(scenario, options = {}) {
             elapsedMs: Math.min(elapsed, totalMs),
             totalMs,
             responses: counts.responses,
-            errors: counts.connect + counts.timeout + counts.reset + counts.other + counts.status4xx + counts.status5xx,
+            errors: failedCount(counts),
             currentRps: (recentResponses * 1000) / PROGRESS_MS
         });
         recentResponses = 0;
@@ -70954,7 +70985,7 @@ async function runClosedLoad(scenario, options = {}) {
         startMeasuring();
     const durationMs = Math.max(1, performance.now() - measureStart);
     const cpu = process.cpuUsage(cpuAtStart);
-    if (secondResponses > 0 || secondErrors > 0)
+    if (timeline.pending)
         closeSecond();
     counts.sent = counts.responses + counts.connect + counts.timeout + counts.reset + counts.other;
     return {
@@ -70964,7 +70995,7 @@ async function runClosedLoad(scenario, options = {}) {
         bytes,
         histogram: encodeHistogram(latency),
         latency: summarize(latency),
-        timeline,
+        timeline: timeline.points,
         generatorCpu: ((cpu.user + cpu.system) / 1000 / durationMs) * 100,
         generatorLagUs: 0,
         ...(abortedReason ? { abortedReason } : {})
@@ -70975,6 +71006,7 @@ async function runClosedLoad(scenario, options = {}) {
 var external_node_http_ = __nccwpck_require__(37067);
 var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
 ;// CONCATENATED MODULE: ./src/load/open.ts
+
 
 
 
@@ -71012,14 +71044,11 @@ async function runOpenLoad(scenario, options = {}) {
     const due = scheduleOf(load);
     const latency = createLatencyHistogram();
     const lag = createLatencyHistogram();
-    const second = createLatencyHistogram();
     const counts = emptyCounts();
-    const timeline = [];
+    const timeline = new Timeline();
     const totalMs = load.warmupMs + load.durationMs;
     let bytes = 0;
     let inFlight = 0;
-    let secondResponses = 0;
-    let secondErrors = 0;
     let nextSecond = load.warmupMs + 1000;
     let stopped;
     const cpuAtStart = process.cpuUsage();
@@ -71033,16 +71062,7 @@ async function runOpenLoad(scenario, options = {}) {
     };
     const closeSeconds = (at) => {
         while (at >= nextSecond && nextSecond <= totalMs + 1000) {
-            timeline.push({
-                t: Math.round((nextSecond - load.warmupMs) / 1000),
-                rps: secondResponses,
-                errors: secondErrors,
-                p50: second.totalCount ? second.getValueAtPercentile(50) : null,
-                p99: second.totalCount ? second.getValueAtPercentile(99) : null
-            });
-            second.reset();
-            secondResponses = 0;
-            secondErrors = 0;
+            timeline.close(Math.round((nextSecond - load.warmupMs) / 1000));
             nextSecond += 1000;
         }
     };
@@ -71072,14 +71092,15 @@ async function runOpenLoad(scenario, options = {}) {
                     const status = res.statusCode ?? 0;
                     countStatus(counts, status);
                     bytes += size;
-                    secondResponses++;
                     if (status >= 200 && status < 300) {
                         const us = Math.max(1, Math.round((finished - intendedMs) * 1000));
                         latency.recordValue(us);
-                        second.recordValue(us);
+                        timeline.response(us);
                     }
-                    else
-                        secondErrors++;
+                    else {
+                        timeline.response();
+                        timeline.error();
+                    }
                 }
                 settled();
             });
@@ -71089,7 +71110,7 @@ async function runOpenLoad(scenario, options = {}) {
         req.on('error', err => {
             if (measured) {
                 counts[classifyError(err)]++;
-                secondErrors++;
+                timeline.error();
             }
             settled();
         });
@@ -71109,8 +71130,8 @@ async function runOpenLoad(scenario, options = {}) {
             elapsedMs: Math.min(elapsed, totalMs),
             totalMs,
             responses: counts.responses,
-            errors: counts.connect + counts.timeout + counts.reset + counts.other + counts.status4xx + counts.status5xx,
-            currentRps: secondResponses
+            errors: failedCount(counts),
+            currentRps: timeline.currentResponses
         });
     }, 500);
     let i = 0;
@@ -71149,7 +71170,7 @@ async function runOpenLoad(scenario, options = {}) {
         bytes,
         histogram: encodeHistogram(latency),
         latency: summarize(latency),
-        timeline: timeline.filter(p => p.t >= 1),
+        timeline: timeline.points.filter(p => p.t >= 1),
         generatorCpu: ((cpu.user + cpu.system) / 1000 / now()) * 100,
         generatorLagUs: lagP99,
         achievedRate: counts.sent / (durationMs / 1000),
@@ -71211,6 +71232,7 @@ function toMetrics(result, resources) {
 
 ;// CONCATENATED MODULE: ./src/compare/validity.ts
 
+
 function describeExit(exit) {
     return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
 }
@@ -71230,8 +71252,7 @@ function errorBreakdown(load) {
         .join(', ');
 }
 function failedRequests(load) {
-    const c = load.counts;
-    return c.status4xx + c.status5xx + c.connect + c.timeout + c.reset + c.other;
+    return failedCount(load.counts);
 }
 function attemptedRequests(load) {
     const c = load.counts;
@@ -78956,42 +78977,29 @@ function footer(report, options) {
         parts.push(`HTML report: artifact \`${e(options.artifactName)}\``);
     return `<sub>${parts.join(' · ')}</sub>`;
 }
+/** Verdict, what decided it, the per-scenario table and the folded details; `full` adds every metric. */
+function body(report, full) {
+    return [
+        title(report),
+        '',
+        e(report.headline),
+        '',
+        ...problems(report),
+        ...scenarioTable(report.scenarios, report.mode === 'compare'),
+        '',
+        ...report.scenarios.flatMap(s => scenarioDetails(s, full)),
+        ...report.notes.map(n => `> ${e(n)}`),
+        ...(report.notes.length ? [''] : [])
+    ];
+}
 /** The PR comment: verdict first, then what regressed or failed, a compact table, details folded. */
 function renderComment(report, options = {}) {
-    const lines = [
-        ...(options.marker ? [options.marker] : []),
-        title(report),
-        '',
-        e(report.headline),
-        '',
-        ...problems(report),
-        ...scenarioTable(report.scenarios, report.mode === 'compare'),
-        '',
-        ...report.scenarios.flatMap(s => scenarioDetails(s, false)),
-        ...report.notes.map(n => `> ${e(n)}`),
-        ...(report.notes.length ? [''] : []),
-        footer(report, options)
-    ];
-    return lines.join('\n') + '\n';
+    return ([...(options.marker ? [options.marker] : []), ...body(report, false), footer(report, options)].join('\n') + '\n');
 }
-/** The job summary and summary.md: the comment plus every metric of every scenario. */
+/** The job summary and summary.md: the comment plus every metric of every scenario and the runner. */
 function renderSummary(report, options = {}) {
-    const lines = [
-        title(report),
-        '',
-        e(report.headline),
-        '',
-        ...problems(report),
-        ...scenarioTable(report.scenarios, report.mode === 'compare'),
-        '',
-        ...report.scenarios.flatMap(s => scenarioDetails(s, true)),
-        ...report.notes.map(n => `> ${e(n)}`),
-        ...(report.notes.length ? [''] : []),
-        `Runner: ${e(report.runner.cpuModel)}, ${report.runner.cores} cores, ${e(report.runner.os)}, Node ${report.runner.node}`,
-        '',
-        footer(report, options)
-    ];
-    return lines.join('\n') + '\n';
+    const runner = `Runner: ${e(report.runner.cpuModel)}, ${report.runner.cores} cores, ${e(report.runner.os)}, Node ${report.runner.node}`;
+    return [...body(report, true), runner, '', footer(report, options)].join('\n') + '\n';
 }
 
 ;// CONCATENATED MODULE: ./src/action/event.ts

@@ -35687,7 +35687,7 @@ function convert (value, unit, unitValues) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(668);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6555);
 /* harmony import */ var _service_spawn_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7936);
 
 
@@ -35708,7 +35708,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 668:
+/***/ 6555:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37069,6 +37069,49 @@ function summarize(h) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/load/timeline.ts
+
+/** Per-second buckets of the measured window: responses, errors and 2xx latency percentiles. */
+class Timeline {
+    points = [];
+    latency = createLatencyHistogram();
+    responses = 0;
+    errors = 0;
+    response(latencyUs) {
+        this.responses++;
+        if (latencyUs !== undefined)
+            this.latency.recordValue(latencyUs);
+    }
+    error() {
+        this.errors++;
+    }
+    /** responses in the open bucket, for the progress line */
+    get currentResponses() {
+        return this.responses;
+    }
+    get pending() {
+        return this.responses > 0 || this.errors > 0;
+    }
+    /** Closes the open bucket as the second ending at `t` (seconds into the measured window). */
+    close(t) {
+        const h = this.latency;
+        this.points.push({
+            t,
+            rps: this.responses,
+            errors: this.errors,
+            p50: h.totalCount ? h.getValueAtPercentile(50) : null,
+            p99: h.totalCount ? h.getValueAtPercentile(99) : null
+        });
+        h.reset();
+        this.responses = 0;
+        this.errors = 0;
+    }
+}
+/** Failed requests of every kind: transport errors and 4xx/5xx answers. */
+function failedCount(c) {
+    return c.connect + c.timeout + c.reset + c.other + c.status4xx + c.status5xx;
+}
+
 ;// CONCATENATED MODULE: ./src/load/request.ts
 
 const PLACEHOLDER = /\{\{\s*(seq|random|uuid)\s*\}\}/g;
@@ -37112,6 +37155,7 @@ function compileRequest(request) {
 
 
 
+
 /**
  * autocannon reconnects silently when the server closes a connection with a request in flight, and keeps that
  * request queued, so the next response would be timed from the lost request's start. This hook counts such a
@@ -37148,13 +37192,10 @@ async function runClosedLoad(scenario, options = {}) {
     const template = compileRequest(scenario.request);
     const url = new URL(scenario.request.url);
     const latency = createLatencyHistogram();
-    const second = createLatencyHistogram();
     const counts = emptyCounts();
-    const timeline = [];
+    const timeline = new Timeline();
     const seen = new WeakSet();
     let bytes = 0;
-    let secondResponses = 0;
-    let secondErrors = 0;
     let recentResponses = 0;
     let measuring = false;
     let measureStart = 0;
@@ -37192,7 +37233,7 @@ async function runClosedLoad(scenario, options = {}) {
         setupClient: watchConnections(() => {
             if (measuring) {
                 counts.reset++;
-                secondErrors++;
+                timeline.error();
             }
         })
     }, () => undefined);
@@ -37213,16 +37254,18 @@ async function runClosedLoad(scenario, options = {}) {
         }
         countStatus(counts, statusCode);
         bytes += resBytes;
-        secondResponses++;
         if (statusCode >= 200 && statusCode < 300) {
-            if (!first) {
+            if (first)
+                timeline.response();
+            else {
                 const us = Math.max(1, Math.round(responseTimeMs * 1000));
                 latency.recordValue(us);
-                second.recordValue(us);
+                timeline.response(us);
             }
         }
         else {
-            secondErrors++;
+            timeline.response();
+            timeline.error();
         }
     });
     instance.on('reqError', (error) => {
@@ -37232,21 +37275,9 @@ async function runClosedLoad(scenario, options = {}) {
             startMeasuring();
         }
         counts[classifyError(error)]++;
-        secondErrors++;
+        timeline.error();
     });
-    const closeSecond = () => {
-        const t = Math.round((performance.now() - measureStart) / 1000);
-        timeline.push({
-            t,
-            rps: secondResponses,
-            errors: secondErrors,
-            p50: second.totalCount ? second.getValueAtPercentile(50) : null,
-            p99: second.totalCount ? second.getValueAtPercentile(99) : null
-        });
-        second.reset();
-        secondResponses = 0;
-        secondErrors = 0;
-    };
+    const closeSecond = () => timeline.close(Math.round((performance.now() - measureStart) / 1000));
     let nextSecond = 1000;
     const ticker = setInterval(() => {
         const elapsed = performance.now() - started;
@@ -37264,7 +37295,7 @@ async function runClosedLoad(scenario, options = {}) {
             elapsedMs: Math.min(elapsed, totalMs),
             totalMs,
             responses: counts.responses,
-            errors: counts.connect + counts.timeout + counts.reset + counts.other + counts.status4xx + counts.status5xx,
+            errors: failedCount(counts),
             currentRps: (recentResponses * 1000) / PROGRESS_MS
         });
         recentResponses = 0;
@@ -37286,7 +37317,7 @@ async function runClosedLoad(scenario, options = {}) {
         startMeasuring();
     const durationMs = Math.max(1, performance.now() - measureStart);
     const cpu = process.cpuUsage(cpuAtStart);
-    if (secondResponses > 0 || secondErrors > 0)
+    if (timeline.pending)
         closeSecond();
     counts.sent = counts.responses + counts.connect + counts.timeout + counts.reset + counts.other;
     return {
@@ -37296,7 +37327,7 @@ async function runClosedLoad(scenario, options = {}) {
         bytes,
         histogram: encodeHistogram(latency),
         latency: summarize(latency),
-        timeline,
+        timeline: timeline.points,
         generatorCpu: ((cpu.user + cpu.system) / 1000 / durationMs) * 100,
         generatorLagUs: 0,
         ...(abortedReason ? { abortedReason } : {})
@@ -37307,6 +37338,7 @@ async function runClosedLoad(scenario, options = {}) {
 var external_node_http_ = __nccwpck_require__(7067);
 var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
 ;// CONCATENATED MODULE: ./src/load/open.ts
+
 
 
 
@@ -37344,14 +37376,11 @@ async function runOpenLoad(scenario, options = {}) {
     const due = scheduleOf(load);
     const latency = createLatencyHistogram();
     const lag = createLatencyHistogram();
-    const second = createLatencyHistogram();
     const counts = emptyCounts();
-    const timeline = [];
+    const timeline = new Timeline();
     const totalMs = load.warmupMs + load.durationMs;
     let bytes = 0;
     let inFlight = 0;
-    let secondResponses = 0;
-    let secondErrors = 0;
     let nextSecond = load.warmupMs + 1000;
     let stopped;
     const cpuAtStart = process.cpuUsage();
@@ -37365,16 +37394,7 @@ async function runOpenLoad(scenario, options = {}) {
     };
     const closeSeconds = (at) => {
         while (at >= nextSecond && nextSecond <= totalMs + 1000) {
-            timeline.push({
-                t: Math.round((nextSecond - load.warmupMs) / 1000),
-                rps: secondResponses,
-                errors: secondErrors,
-                p50: second.totalCount ? second.getValueAtPercentile(50) : null,
-                p99: second.totalCount ? second.getValueAtPercentile(99) : null
-            });
-            second.reset();
-            secondResponses = 0;
-            secondErrors = 0;
+            timeline.close(Math.round((nextSecond - load.warmupMs) / 1000));
             nextSecond += 1000;
         }
     };
@@ -37404,14 +37424,15 @@ async function runOpenLoad(scenario, options = {}) {
                     const status = res.statusCode ?? 0;
                     countStatus(counts, status);
                     bytes += size;
-                    secondResponses++;
                     if (status >= 200 && status < 300) {
                         const us = Math.max(1, Math.round((finished - intendedMs) * 1000));
                         latency.recordValue(us);
-                        second.recordValue(us);
+                        timeline.response(us);
                     }
-                    else
-                        secondErrors++;
+                    else {
+                        timeline.response();
+                        timeline.error();
+                    }
                 }
                 settled();
             });
@@ -37421,7 +37442,7 @@ async function runOpenLoad(scenario, options = {}) {
         req.on('error', err => {
             if (measured) {
                 counts[classifyError(err)]++;
-                secondErrors++;
+                timeline.error();
             }
             settled();
         });
@@ -37441,8 +37462,8 @@ async function runOpenLoad(scenario, options = {}) {
             elapsedMs: Math.min(elapsed, totalMs),
             totalMs,
             responses: counts.responses,
-            errors: counts.connect + counts.timeout + counts.reset + counts.other + counts.status4xx + counts.status5xx,
-            currentRps: secondResponses
+            errors: failedCount(counts),
+            currentRps: timeline.currentResponses
         });
     }, 500);
     let i = 0;
@@ -37481,7 +37502,7 @@ async function runOpenLoad(scenario, options = {}) {
         bytes,
         histogram: encodeHistogram(latency),
         latency: summarize(latency),
-        timeline: timeline.filter(p => p.t >= 1),
+        timeline: timeline.points.filter(p => p.t >= 1),
         generatorCpu: ((cpu.user + cpu.system) / 1000 / now()) * 100,
         generatorLagUs: lagP99,
         achievedRate: counts.sent / (durationMs / 1000),
@@ -37543,6 +37564,7 @@ function toMetrics(result, resources) {
 
 ;// CONCATENATED MODULE: ./src/compare/validity.ts
 
+
 function describeExit(exit) {
     return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
 }
@@ -37562,8 +37584,7 @@ function errorBreakdown(load) {
         .join(', ');
 }
 function failedRequests(load) {
-    const c = load.counts;
-    return c.status4xx + c.status5xx + c.connect + c.timeout + c.reset + c.other;
+    return failedCount(load.counts);
 }
 function attemptedRequests(load) {
     const c = load.counts;
@@ -39407,42 +39428,29 @@ function footer(report, options) {
         parts.push(`HTML report: artifact \`${e(options.artifactName)}\``);
     return `<sub>${parts.join(' · ')}</sub>`;
 }
+/** Verdict, what decided it, the per-scenario table and the folded details; `full` adds every metric. */
+function body(report, full) {
+    return [
+        title(report),
+        '',
+        e(report.headline),
+        '',
+        ...problems(report),
+        ...scenarioTable(report.scenarios, report.mode === 'compare'),
+        '',
+        ...report.scenarios.flatMap(s => scenarioDetails(s, full)),
+        ...report.notes.map(n => `> ${e(n)}`),
+        ...(report.notes.length ? [''] : [])
+    ];
+}
 /** The PR comment: verdict first, then what regressed or failed, a compact table, details folded. */
 function renderComment(report, options = {}) {
-    const lines = [
-        ...(options.marker ? [options.marker] : []),
-        title(report),
-        '',
-        e(report.headline),
-        '',
-        ...problems(report),
-        ...scenarioTable(report.scenarios, report.mode === 'compare'),
-        '',
-        ...report.scenarios.flatMap(s => scenarioDetails(s, false)),
-        ...report.notes.map(n => `> ${e(n)}`),
-        ...(report.notes.length ? [''] : []),
-        footer(report, options)
-    ];
-    return lines.join('\n') + '\n';
+    return ([...(options.marker ? [options.marker] : []), ...body(report, false), footer(report, options)].join('\n') + '\n');
 }
-/** The job summary and summary.md: the comment plus every metric of every scenario. */
+/** The job summary and summary.md: the comment plus every metric of every scenario and the runner. */
 function renderSummary(report, options = {}) {
-    const lines = [
-        title(report),
-        '',
-        e(report.headline),
-        '',
-        ...problems(report),
-        ...scenarioTable(report.scenarios, report.mode === 'compare'),
-        '',
-        ...report.scenarios.flatMap(s => scenarioDetails(s, true)),
-        ...report.notes.map(n => `> ${e(n)}`),
-        ...(report.notes.length ? [''] : []),
-        `Runner: ${e(report.runner.cpuModel)}, ${report.runner.cores} cores, ${e(report.runner.os)}, Node ${report.runner.node}`,
-        '',
-        footer(report, options)
-    ];
-    return lines.join('\n') + '\n';
+    const runner = `Runner: ${e(report.runner.cpuModel)}, ${report.runner.cores} cores, ${e(report.runner.os)}, Node ${report.runner.node}`;
+    return [...body(report, true), runner, '', footer(report, options)].join('\n') + '\n';
 }
 
 ;// CONCATENATED MODULE: ./src/report/openmetrics.ts
