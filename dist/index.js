@@ -66426,7 +66426,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(79308);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(85395);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -66435,7 +66435,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 79308:
+/***/ 85395:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -71188,13 +71188,13 @@ function runLoad(scenario, options = {}) {
 }
 
 ;// CONCATENATED MODULE: ./src/load/metrics.ts
+
 /** The metrics of src/config/metrics.ts that a load run (and the service's resources) can tell. */
 function toMetrics(result, resources) {
     const c = result.counts;
     const seconds = result.durationMs / 1000;
-    const transport = c.connect + c.timeout + c.reset + c.other;
-    const failed = transport + c.status4xx + c.status5xx;
-    const attempted = c.responses + transport;
+    const failed = failedCount(c);
+    const attempted = c.responses + c.connect + c.timeout + c.reset + c.other;
     const l = result.latency;
     const metrics = {
         'latency.min': l?.min ?? null,
@@ -71479,25 +71479,47 @@ async function measureSuite(scenario, spec, service, options) {
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/service/sampler.ts
+;// CONCATENATED MODULE: ./src/service/proc.ts
 
-/** Linux clock ticks per second for /proc/<pid>/stat utime and stime (USER_HZ, 100 on every mainstream kernel). */
-const TICKS_PER_SECOND = 100;
-const PAGE_NOTE = 'VmRSS';
 function readStat(pid) {
     try {
         const text = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
         // the command name (field 2) may hold spaces and parentheses: fields start after the last ')'
         const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-        return { pid, ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+        return {
+            pid,
+            ppid: Number(fields[1]),
+            pgrp: Number(fields[2]),
+            state: fields[0],
+            ticks: Number(fields[11]) + Number(fields[12])
+        };
     }
     catch {
-        return undefined;
+        return undefined; // the process exited while we looked
     }
 }
+/** Every process visible in /proc. */
+function allProcesses() {
+    const out = [];
+    for (const name of (0,external_node_fs_namespaceObject.readdirSync)('/proc')) {
+        if (!/^\d+$/.test(name))
+            continue;
+        const stat = readStat(Number(name));
+        if (stat)
+            out.push(stat);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/service/sampler.ts
+
+
+/** Linux clock ticks per second for /proc/<pid>/stat utime and stime (USER_HZ, 100 on every mainstream kernel). */
+const TICKS_PER_SECOND = 100;
+const VM_RSS = /VmRSS:\s+(\d+) kB/;
 function rssBytes(pid) {
     try {
-        const match = new RegExp(`${PAGE_NOTE}:\\s+(\\d+) kB`).exec((0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/status`, 'utf8'));
+        const match = VM_RSS.exec((0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/status`, 'utf8'));
         return match ? Number(match[1]) * 1024 : 0;
     }
     catch {
@@ -71514,15 +71536,7 @@ function fdCount(pid) {
 }
 /** The root and all its descendants, found through the parent pids of every process in /proc. */
 function processTree(rootPid) {
-    const all = [];
-    for (const name of (0,external_node_fs_namespaceObject.readdirSync)('/proc')) {
-        const pid = Number(name);
-        if (!Number.isInteger(pid))
-            continue;
-        const stat = readStat(pid);
-        if (stat)
-            all.push(stat);
-    }
+    const all = allProcesses();
     const children = new Map();
     for (const stat of all)
         children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat]);
@@ -71889,21 +71903,9 @@ function groupAlive(pgid) {
 }
 /** Pids of the group's processes that are not zombies (Linux). */
 function groupMembers(pgid) {
-    const members = [];
-    for (const name of (0,external_node_fs_namespaceObject.readdirSync)('/proc')) {
-        if (!/^\d+$/.test(name))
-            continue;
-        try {
-            const stat = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${name}/stat`, 'utf8');
-            const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-            if (Number(fields[2]) === pgid && fields[0] !== 'Z')
-                members.push(Number(name));
-        }
-        catch {
-            // the process exited while we looked
-        }
-    }
-    return members;
+    return allProcesses()
+        .filter(p => p.pgrp === pgid && p.state !== 'Z')
+        .map(p => p.pid);
 }
 process.on('exit', () => {
     for (const pgid of live)
@@ -79500,6 +79502,7 @@ async function publishComment(report, inputs, options) {
 
 
 
+
 const STATE_PGIDS = 'perfgate-pgids';
 function annotate(annotations) {
     for (const a of capAnnotations(annotations)) {
@@ -79579,10 +79582,6 @@ function wantsCompare(inputs, env) {
         return false;
     return env.GITHUB_EVENT_NAME === 'pull_request' || env.GITHUB_EVENT_NAME === 'pull_request_target';
 }
-function prLabels(payload) {
-    const labels = payload.pull_request?.labels ?? [];
-    return labels.map(l => l.name ?? '').filter(Boolean);
-}
 async function prepareActionBase(inputs, config, repo, events) {
     if (inputs.baseDir)
         return useBaseDir(external_node_path_default().resolve(inputs.workspace, inputs.baseDir));
@@ -79613,7 +79612,7 @@ async function compareInAction(inputs, config, onSpawned) {
     }
     try {
         const acceptances = [
-            ...labelAcceptance(prLabels(readEventPayload())),
+            ...labelAcceptance(readPrContext(process.env, readEventPayload()).labels),
             ...(base.sha ? parseAcceptTrailers(await commitMessages(repo, base.sha)) : [])
         ];
         return await compareGate(config, {

@@ -33,6 +33,7 @@ import { publishComment } from './action/comment.js'
 import type { EngineEvent } from './engine/events.js'
 import { formatProblems } from './config/load.js'
 import { readEventPayload } from './action/event.js'
+import { readPrContext } from './github/context.js'
 import { capSummary, writeSummary } from './action/summary.js'
 
 export const STATE_PGIDS = 'perfgate-pgids'
@@ -123,12 +124,6 @@ function wantsCompare(inputs: ActionInputs, env: NodeJS.ProcessEnv): boolean {
   return env.GITHUB_EVENT_NAME === 'pull_request' || env.GITHUB_EVENT_NAME === 'pull_request_target'
 }
 
-function prLabels(payload: unknown): string[] {
-  const labels =
-    (payload as { pull_request?: { labels?: Array<{ name?: string }> } }).pull_request?.labels ?? []
-  return labels.map(l => l.name ?? '').filter(Boolean)
-}
-
 async function prepareActionBase(
   inputs: ActionInputs,
   config: Config,
@@ -169,7 +164,7 @@ async function compareInAction(
   }
   try {
     const acceptances: Acceptance[] = [
-      ...labelAcceptance(prLabels(readEventPayload())),
+      ...labelAcceptance(readPrContext(process.env, readEventPayload()).labels),
       ...(base.sha ? parseAcceptTrailers(await commitMessages(repo, base.sha)) : [])
     ]
     return await compareGate(config, {

@@ -35687,7 +35687,7 @@ function convert (value, unit, unitValues) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6555);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5108);
 /* harmony import */ var _service_spawn_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7936);
 
 
@@ -35708,7 +35708,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6555:
+/***/ 5108:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37520,13 +37520,13 @@ function runLoad(scenario, options = {}) {
 }
 
 ;// CONCATENATED MODULE: ./src/load/metrics.ts
+
 /** The metrics of src/config/metrics.ts that a load run (and the service's resources) can tell. */
 function toMetrics(result, resources) {
     const c = result.counts;
     const seconds = result.durationMs / 1000;
-    const transport = c.connect + c.timeout + c.reset + c.other;
-    const failed = transport + c.status4xx + c.status5xx;
-    const attempted = c.responses + transport;
+    const failed = failedCount(c);
+    const attempted = c.responses + c.connect + c.timeout + c.reset + c.other;
     const l = result.latency;
     const metrics = {
         'latency.min': l?.min ?? null,
@@ -37809,25 +37809,17 @@ async function measureSuite(scenario, spec, service, options) {
     }
 }
 
+// EXTERNAL MODULE: ./src/service/proc.ts
+var proc = __nccwpck_require__(8711);
 ;// CONCATENATED MODULE: ./src/service/sampler.ts
+
 
 /** Linux clock ticks per second for /proc/<pid>/stat utime and stime (USER_HZ, 100 on every mainstream kernel). */
 const TICKS_PER_SECOND = 100;
-const PAGE_NOTE = 'VmRSS';
-function readStat(pid) {
-    try {
-        const text = (0,external_node_fs_.readFileSync)(`/proc/${pid}/stat`, 'utf8');
-        // the command name (field 2) may hold spaces and parentheses: fields start after the last ')'
-        const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-        return { pid, ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
-    }
-    catch {
-        return undefined;
-    }
-}
+const VM_RSS = /VmRSS:\s+(\d+) kB/;
 function rssBytes(pid) {
     try {
-        const match = new RegExp(`${PAGE_NOTE}:\\s+(\\d+) kB`).exec((0,external_node_fs_.readFileSync)(`/proc/${pid}/status`, 'utf8'));
+        const match = VM_RSS.exec((0,external_node_fs_.readFileSync)(`/proc/${pid}/status`, 'utf8'));
         return match ? Number(match[1]) * 1024 : 0;
     }
     catch {
@@ -37844,15 +37836,7 @@ function fdCount(pid) {
 }
 /** The root and all its descendants, found through the parent pids of every process in /proc. */
 function processTree(rootPid) {
-    const all = [];
-    for (const name of (0,external_node_fs_.readdirSync)('/proc')) {
-        const pid = Number(name);
-        if (!Number.isInteger(pid))
-            continue;
-        const stat = readStat(pid);
-        if (stat)
-            all.push(stat);
-    }
+    const all = (0,proc/* allProcesses */.X)();
     const children = new Map();
     for (const stat of all)
         children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat]);
@@ -39671,6 +39655,23 @@ async function writeReportFiles(report, dir, options = {}) {
     return files;
 }
 
+;// CONCATENATED MODULE: ./schema/report.schema.json
+const report_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/perfgate/perfgate/schema/report.schema.json","title":"perfgate report","description":"perfgate-report/report.json, schema version 1. Metric values are in base units: latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core.","type":"object","required":["schemaVersion","tool","createdAt","mode","verdict","headline","config","runner","durationMs","scenarios","notes"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the report was written"},"mode":{"enum":["run","compare"]},"verdict":{"$ref":"#/definitions/verdict"},"headline":{"type":"string","description":"one line: what decided the verdict"},"config":{"type":"object","required":["file","hash"],"additionalProperties":false,"properties":{"file":{"type":"string"},"hash":{"type":"string","description":"hash of the measurement-relevant config (not the limits)"},"profile":{"type":"string"}}},"runner":{"$ref":"#/definitions/fingerprint"},"git":{"type":"object","additionalProperties":false,"properties":{"sha":{"type":"string"},"ref":{"type":"string"},"baseSha":{"type":"string"}}},"durationMs":{"type":"number","minimum":0},"scenarios":{"type":"array","items":{"$ref":"#/definitions/scenario"}},"notes":{"type":"array","items":{"type":"string"}}},"definitions":{"verdict":{"enum":["pass","warn","fail","inconclusive","skipped","errored"]},"checkVerdict":{"enum":["pass","warn","fail","inconclusive","skipped","accepted"]},"nullableNumber":{"type":["number","null"]},"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"$ref":"#/definitions/nullableNumber"}},"fingerprint":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"additionalProperties":false,"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"source":{"type":"object","required":["file","line","col"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer"},"col":{"type":"integer"}}},"load":{"type":"object","required":["mode","connections","durationMs","warmupMs","timeoutMs"],"additionalProperties":true,"properties":{"mode":{"enum":["closed","rate"]},"connections":{"type":"integer"},"rate":{"type":"number"},"durationMs":{"type":"number"},"warmupMs":{"type":"number"},"timeoutMs":{"type":"number"}}},"check":{"type":"object","required":["kind","metric","expression","severity","verdict","message"],"additionalProperties":false,"properties":{"kind":{"enum":["threshold","regression"]},"metric":{"type":"string"},"expression":{"type":"string"},"severity":{"enum":["fail","warn"]},"verdict":{"$ref":"#/definitions/checkVerdict"},"message":{"type":"string"},"actual":{"$ref":"#/definitions/nullableNumber"},"limit":{"type":"number"},"base":{"$ref":"#/definitions/nullableNumber"},"head":{"$ref":"#/definitions/nullableNumber"},"change":{"$ref":"#/definitions/nullableNumber"},"interval":{"oneOf":[{"type":"null"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"rounds":{"type":"integer"},"acceptedBy":{"type":"string"},"source":{"$ref":"#/definitions/source"}}},"error":{"type":"object","required":["kind","message"],"additionalProperties":false,"properties":{"kind":{"enum":["port-in-use","spawn-failed","early-exit","not-ready","build-failed","crashed","error-rate","too-few-requests","nothing-answered","generator-lag","internal"]},"message":{"type":"string"},"outputTail":{"type":"array","items":{"type":"string"}}}},"timelinePoint":{"type":"object","required":["t","rps","errors","p50","p99"],"additionalProperties":true,"properties":{"t":{"type":"number"},"rps":{"type":"number"},"errors":{"type":"number"},"p50":{"$ref":"#/definitions/nullableNumber"},"p99":{"$ref":"#/definitions/nullableNumber"}}},"resourceSample":{"type":"object","required":["t","cpu","rssBytes","fds","processes"],"additionalProperties":false,"properties":{"t":{"type":"number"},"cpu":{"type":"number"},"rssBytes":{"type":"number"},"fds":{"type":"number"},"processes":{"type":"number"}}},"run":{"type":"object","required":["side","round","metrics"],"additionalProperties":false,"properties":{"side":{"enum":["head","base"]},"round":{"type":"integer"},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"},"timeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"}},"resources":{"type":"array","items":{"$ref":"#/definitions/resourceSample"}},"error":{"$ref":"#/definitions/error"},"suite":{"$ref":"#/definitions/suite"}}},"suite":{"type":"object","required":["kind","points"],"additionalProperties":true,"properties":{"kind":{"enum":["sweep","stress","soak"]},"points":{"type":"array","items":{"$ref":"#/definitions/metrics"}},"marker":{"type":"object","required":["label","x"],"properties":{"label":{"type":"string"},"x":{"type":"number"}}}}},"scenario":{"type":"object","required":["name","verdict","load","metrics","checks","runs","notes"],"additionalProperties":false,"properties":{"name":{"type":"string"},"verdict":{"$ref":"#/definitions/verdict"},"load":{"$ref":"#/definitions/load"},"metrics":{"$ref":"#/definitions/metrics"},"baseMetrics":{"$ref":"#/definitions/metrics"},"checks":{"type":"array","items":{"$ref":"#/definitions/check"}},"error":{"$ref":"#/definitions/error"},"runs":{"type":"array","items":{"$ref":"#/definitions/run"}},"notes":{"type":"array","items":{"type":"string"}},"suite":{"$ref":"#/definitions/suite"},"findings":{"type":"array","items":{"type":"object","required":["kind","evidence","action"],"additionalProperties":false,"properties":{"kind":{"enum":["server-cpu-saturated","generator-saturated","memory-growing","error-burst","latency-knee","tail-outliers"]},"evidence":{"type":"string"},"action":{"type":"string"}}}}}}}}');
+;// CONCATENATED MODULE: ./src/report/validate.ts
+
+
+const validate_ajv = new ajv.Ajv({ allErrors: true, strict: true, $data: false });
+const validateReportShape = validate_ajv.compile(report_schema_namespaceObject);
+/** Problems of a report.json against schema/report.schema.json, one line each; empty when valid. */
+function reportProblems(data) {
+    if (validateReportShape(data))
+        return [];
+    return (validateReportShape.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+}
+function isReport(data) {
+    return reportProblems(data).length === 0;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/output.ts
 
 /** Turns engine events into terminal output: a live progress line on a TTY, plain lines otherwise. */
@@ -39713,6 +39714,7 @@ function terminalEvents(out, style) {
 }
 
 ;// CONCATENATED MODULE: ./src/cli/main.ts
+
 
 
 
@@ -39873,7 +39875,21 @@ async function commandReport(args, io) {
     const input = positionals[0];
     if (!input || !values.html)
         throw new UsageError('perfgate report needs a report.json and --html <out.html>');
-    const report = JSON.parse(await (0,promises_namespaceObject.readFile)(external_node_path_default().resolve(io.cwd, input), 'utf8'));
+    const file = external_node_path_default().resolve(io.cwd, input);
+    let data;
+    try {
+        data = JSON.parse(await (0,promises_namespaceObject.readFile)(file, 'utf8'));
+    }
+    catch (err) {
+        io.stderr.write(`perfgate: cannot read ${input} as a report: ${err.message}\n`);
+        return 2;
+    }
+    const problems = reportProblems(data);
+    if (problems.length) {
+        io.stderr.write(`perfgate: ${input} is not a perfgate report.json: ${problems.slice(0, 5).join('; ')}\n`);
+        return 2;
+    }
+    const report = data;
     await (0,promises_namespaceObject.writeFile)(external_node_path_default().resolve(io.cwd, values.html), renderHtml(report));
     io.stdout.write(`wrote ${values.html}\n`);
     return 0;
@@ -39960,6 +39976,49 @@ async function main(argv, io = defaultIO()) {
 
 /***/ }),
 
+/***/ 8711:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   X: () => (/* binding */ allProcesses)
+/* harmony export */ });
+/* unused harmony export readStat */
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+
+function readStat(pid) {
+    try {
+        const text = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+        // the command name (field 2) may hold spaces and parentheses: fields start after the last ')'
+        const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+        return {
+            pid,
+            ppid: Number(fields[1]),
+            pgrp: Number(fields[2]),
+            state: fields[0],
+            ticks: Number(fields[11]) + Number(fields[12])
+        };
+    }
+    catch {
+        return undefined; // the process exited while we looked
+    }
+}
+/** Every process visible in /proc. */
+function allProcesses() {
+    const out = [];
+    for (const name of (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readdirSync)('/proc')) {
+        if (!/^\d+$/.test(name))
+            continue;
+        const stat = readStat(Number(name));
+        if (stat)
+            out.push(stat);
+    }
+    return out;
+}
+
+
+/***/ }),
+
 /***/ 7936:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -39975,8 +40034,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(1421);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./src/service/proc.ts
+var proc = __nccwpck_require__(8711);
 ;// CONCATENATED MODULE: ./src/service/env.ts
 /**
  * The service under test must never see the workflow's credentials: action inputs (the github-token among
@@ -40143,21 +40202,9 @@ function groupAlive(pgid) {
 }
 /** Pids of the group's processes that are not zombies (Linux). */
 function groupMembers(pgid) {
-    const members = [];
-    for (const name of (0,external_node_fs_.readdirSync)('/proc')) {
-        if (!/^\d+$/.test(name))
-            continue;
-        try {
-            const stat = (0,external_node_fs_.readFileSync)(`/proc/${name}/stat`, 'utf8');
-            const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-            if (Number(fields[2]) === pgid && fields[0] !== 'Z')
-                members.push(Number(name));
-        }
-        catch {
-            // the process exited while we looked
-        }
-    }
-    return members;
+    return (0,proc/* allProcesses */.X)()
+        .filter(p => p.pgrp === pgid && p.state !== 'Z')
+        .map(p => p.pid);
 }
 process.on('exit', () => {
     for (const pgid of live)

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1943);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2506);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .post */ .b)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1943:
+/***/ 2506:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31341,6 +31341,38 @@ function getIDToken(aud) {
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/service/proc.ts
+
+function readStat(pid) {
+    try {
+        const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        // the command name (field 2) may hold spaces and parentheses: fields start after the last ')'
+        const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+        return {
+            pid,
+            ppid: Number(fields[1]),
+            pgrp: Number(fields[2]),
+            state: fields[0],
+            ticks: Number(fields[11]) + Number(fields[12])
+        };
+    }
+    catch {
+        return undefined; // the process exited while we looked
+    }
+}
+/** Every process visible in /proc. */
+function proc_allProcesses() {
+    const out = [];
+    for (const name of readdirSync('/proc')) {
+        if (!/^\d+$/.test(name))
+            continue;
+        const stat = readStat(Number(name));
+        if (stat)
+            out.push(stat);
+    }
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./src/service/env.ts
 /**
  * The service under test must never see the workflow's credentials: action inputs (the github-token among
@@ -31482,21 +31514,9 @@ function groupAlive(pgid) {
 }
 /** Pids of the group's processes that are not zombies (Linux). */
 function groupMembers(pgid) {
-    const members = [];
-    for (const name of readdirSync('/proc')) {
-        if (!/^\d+$/.test(name))
-            continue;
-        try {
-            const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-            const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-            if (Number(fields[2]) === pgid && fields[0] !== 'Z')
-                members.push(Number(name));
-        }
-        catch {
-            // the process exited while we looked
-        }
-    }
-    return members;
+    return allProcesses()
+        .filter(p => p.pgrp === pgid && p.state !== 'Z')
+        .map(p => p.pid);
 }
 process.on('exit', () => {
     for (const pgid of live)

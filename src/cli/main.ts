@@ -19,6 +19,7 @@ import { exitCodeFor } from '../compare/verdict.js'
 import { renderTerminal, COLOR, PLAIN } from '../report/terminal.js'
 import { writeReportFiles } from '../report/write.js'
 import { renderHtml } from '../report/html.js'
+import { reportProblems } from '../report/validate.js'
 import type { Report } from '../report/types.js'
 import { VERSION } from '../version.js'
 import { terminalEvents, type Writer } from './output.js'
@@ -202,7 +203,20 @@ async function commandReport(args: string[], io: CliIO): Promise<number> {
   const input = positionals[0]
   if (!input || !values.html)
     throw new UsageError('perfgate report needs a report.json and --html <out.html>')
-  const report = JSON.parse(await readFile(path.resolve(io.cwd, input), 'utf8')) as Report
+  const file = path.resolve(io.cwd, input)
+  let data: unknown
+  try {
+    data = JSON.parse(await readFile(file, 'utf8'))
+  } catch (err) {
+    io.stderr.write(`perfgate: cannot read ${input} as a report: ${(err as Error).message}\n`)
+    return 2
+  }
+  const problems = reportProblems(data)
+  if (problems.length) {
+    io.stderr.write(`perfgate: ${input} is not a perfgate report.json: ${problems.slice(0, 5).join('; ')}\n`)
+    return 2
+  }
+  const report = data as Report
   await writeFile(path.resolve(io.cwd, values.html), renderHtml(report))
   io.stdout.write(`wrote ${values.html}\n`)
   return 0

@@ -1,14 +1,14 @@
 import type { MetricValues } from '../report/types.js'
 import type { ResourceSummary } from '../service/types.js'
 import type { LoadResult } from './types.js'
+import { failedCount } from './timeline.js'
 
 /** The metrics of src/config/metrics.ts that a load run (and the service's resources) can tell. */
 export function toMetrics(result: LoadResult, resources?: ResourceSummary): MetricValues {
   const c = result.counts
   const seconds = result.durationMs / 1000
-  const transport = c.connect + c.timeout + c.reset + c.other
-  const failed = transport + c.status4xx + c.status5xx
-  const attempted = c.responses + transport
+  const failed = failedCount(c)
+  const attempted = c.responses + c.connect + c.timeout + c.reset + c.other
   const l = result.latency
   const metrics: MetricValues = {
     'latency.min': l?.min ?? null,

@@ -1,30 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs'
+import { allProcesses, type ProcStat } from './proc.js'
 import type { ResourceSample, ResourceSummary } from './types.js'
 
 /** Linux clock ticks per second for /proc/<pid>/stat utime and stime (USER_HZ, 100 on every mainstream kernel). */
 const TICKS_PER_SECOND = 100
-const PAGE_NOTE = 'VmRSS'
-
-interface ProcStat {
-  pid: number
-  ppid: number
-  ticks: number
-}
-
-function readStat(pid: number): ProcStat | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    // the command name (field 2) may hold spaces and parentheses: fields start after the last ')'
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ')
-    return { pid, ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) }
-  } catch {
-    return undefined
-  }
-}
+const VM_RSS = /VmRSS:\s+(\d+) kB/
 
 function rssBytes(pid: number): number {
   try {
-    const match = new RegExp(`${PAGE_NOTE}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    const match = VM_RSS.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
     return match ? Number(match[1]) * 1024 : 0
   } catch {
     return 0
@@ -41,13 +25,7 @@ function fdCount(pid: number): number {
 
 /** The root and all its descendants, found through the parent pids of every process in /proc. */
 export function processTree(rootPid: number): ProcStat[] {
-  const all: ProcStat[] = []
-  for (const name of readdirSync('/proc')) {
-    const pid = Number(name)
-    if (!Number.isInteger(pid)) continue
-    const stat = readStat(pid)
-    if (stat) all.push(stat)
-  }
+  const all = allProcesses()
   const children = new Map<number, ProcStat[]>()
   for (const stat of all) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat])
   const root = all.find(s => s.pid === rootPid)

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readdirSync, readFileSync } from 'node:fs'
+import { allProcesses } from './proc.js'
 import type { ServiceSpec } from '../config/types.js'
 import { scrubEnv } from './env.js'
 import { formatTail, OutputTail } from './output.js'
@@ -51,18 +51,9 @@ function groupAlive(pgid: number): boolean {
 
 /** Pids of the group's processes that are not zombies (Linux). */
 export function groupMembers(pgid: number): number[] {
-  const members: number[] = []
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8')
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') members.push(Number(name))
-    } catch {
-      // the process exited while we looked
-    }
-  }
-  return members
+  return allProcesses()
+    .filter(p => p.pgrp === pgid && p.state !== 'Z')
+    .map(p => p.pid)
 }
 
 process.on('exit', () => {
