@@ -49,7 +49,16 @@ export function exampleConfig(
       confirm: false,
       confidence: 0.95
     },
-    baseline: { store: 'none', branch: 'perfgate-baselines' },
+    baseline: {
+      store: 'none',
+      branch: 'perfgate-baselines',
+      directory: path.join(REPO, '.perfgate/baselines'),
+      remote: 'origin',
+      rounds: 2,
+      noise: 0.1,
+      onRunnerMismatch: 'inconclusive',
+      saveOn: ['push', 'workflow_dispatch']
+    },
     onInconclusive: 'warn',
     ...overrides
   }

@@ -3,11 +3,14 @@ import path from 'node:path'
 import { ConfigError, loadConfig } from './config/load.js'
 import type { Config } from './config/types.js'
 import { runGate } from './engine/run.js'
+import { planStoredBaseline, saveRun, storeFor, type StoredPlan } from './engine/baseline.js'
+import { savePolicy } from './baseline/policy.js'
 import { compareGate } from './engine/compare.js'
 import {
   BaseError,
   commitMessages,
   findMergeBase,
+  headSha,
   repoRoot,
   useBaseDir,
   worktreeBase,
@@ -185,6 +188,78 @@ async function compareInAction(
   }
 }
 
+function defaultBranchOf(payload: unknown): string | undefined {
+  const branch = (payload as { repository?: { default_branch?: unknown } }).repository?.default_branch
+  return typeof branch === 'string' ? branch : undefined
+}
+
+/**
+ * A run (push, dispatch, schedule, or a pull request with compare.mode: stored): compare with the stored
+ * baseline when there is one, and store this run when the event is trusted to write baselines.
+ */
+async function runInAction(
+  inputs: ActionInputs,
+  config: Config,
+  onSpawned: (pid: number) => void,
+  pullRequest: boolean
+): Promise<Report> {
+  const env = process.env
+  const repo = (await repoRoot(inputs.workspace)) ?? inputs.workspace
+  const store = storeFor(config, repo, actionEvents)
+  const event = env.GITHUB_EVENT_NAME ?? 'local'
+  const policy = savePolicy(
+    config.baseline,
+    { event, ref: env.GITHUB_REF, defaultBranch: defaultBranchOf(readEventPayload()) },
+    undefined
+  )
+  let plan: StoredPlan | undefined
+  if (store) {
+    let from: string | undefined = policy.save ? 'HEAD^' : 'HEAD'
+    if (pullRequest) {
+      const ref = inputs.baseRef ?? (env.GITHUB_BASE_REF ? `origin/${env.GITHUB_BASE_REF}` : undefined)
+      from = ref ? await findMergeBase(repo, ref, actionEvents).catch(() => undefined) : undefined
+    }
+    plan = from
+      ? await planStoredBaseline(config, store, repo, from, actionEvents)
+      : {
+          info: {
+            store: store.description,
+            state: 'none',
+            message: 'the merge-base of this pull request could not be found, so no stored run was chosen'
+          }
+        }
+    if (!policy.save) core.info(`This run is not stored as a baseline: ${policy.why}`)
+  }
+  const report = await runGate(config, {
+    events: actionEvents,
+    onSpawned,
+    rounds: plan?.stored || (store && policy.save) ? config.baseline.rounds : 1,
+    stored: plan?.stored,
+    baselineInfo: plan?.info,
+    git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF }
+  })
+  if (store && policy.save && report.verdict !== 'errored') {
+    const saved = await saveRun(
+      report,
+      store,
+      {
+        sha: env.GITHUB_SHA ?? (await headSha(repo)) ?? 'local',
+        ref: env.GITHUB_REF,
+        event,
+        runId: env.GITHUB_RUN_ID ?? `local-${Date.now()}`,
+        runAttempt: Number(env.GITHUB_RUN_ATTEMPT ?? '1') || 1
+      },
+      inputs.outDir,
+      actionEvents
+    )
+    report.baseline = {
+      ...(report.baseline ?? { store: store.description, state: 'none', message: 'nothing to compare with' }),
+      saved
+    }
+  }
+  return report
+}
+
 /** The action: read inputs, run the gate, publish results. Every failure ends in one setFailed line. */
 export async function run(): Promise<void> {
   try {
@@ -197,13 +272,11 @@ export async function run(): Promise<void> {
       pgids.push(pid)
       core.saveState(STATE_PGIDS, JSON.stringify(pgids))
     }
-    const report = wantsCompare(inputs, process.env)
-      ? await compareInAction(inputs, config, onSpawned)
-      : await runGate(config, {
-          events: actionEvents,
-          onSpawned,
-          git: { sha: process.env.GITHUB_SHA, ref: process.env.GITHUB_REF }
-        })
+    const compare = wantsCompare(inputs, process.env)
+    const report =
+      compare && config.compare.mode === 'interleaved'
+        ? await compareInAction(inputs, config, onSpawned)
+        : await runInAction(inputs, config, onSpawned, compare)
     await publish(report, config, inputs)
   } catch (err) {
     core.setOutput('verdict', 'errored')

@@ -9,6 +9,7 @@ import { compareGate } from '../engine/compare.js'
 import {
   BaseError,
   findMergeBase,
+  headSha,
   repoRoot,
   useBaseDir,
   worktreeBase,
@@ -22,16 +23,22 @@ import { renderHtml } from '../report/html.js'
 import { reportProblems } from '../report/validate.js'
 import type { Report } from '../report/types.js'
 import { VERSION } from '../version.js'
+import { DirectoryStore } from '../baseline/directory.js'
+import { NewerBaselineError, StoreError } from '../baseline/record.js'
+import { planStoredBaseline, saveRun, type StoredPlan } from '../engine/baseline.js'
+import { commandBaseline } from './baseline.js'
 import { terminalEvents, type Writer } from './output.js'
 
 export const USAGE = `perfgate ${VERSION}: performance gate for HTTP services
 
 Usage:
   perfgate run      [--config perfgate.yml] [--out perfgate-report] [--scenario NAME]...
+                    [--baseline DIR] [--save-baseline DIR] [--rounds N]
   perfgate compare  (--base DIR | --base-ref REF) [--head DIR] [--config perfgate.yml] [--out DIR]
                     [--scenario NAME]... [--accept SCENARIO:METRIC]...
   perfgate validate [perfgate.yml]
   perfgate report   <report.json> --html <out.html>
+  perfgate baseline list|show|save   (see perfgate baseline --help)
   perfgate demo
 
 Exit codes: 0 passed, 1 gate failed, 2 errored or invalid input.
@@ -112,20 +119,84 @@ function parseAccept(values: string[] | undefined): Acceptance[] {
   })
 }
 
+function parseRounds(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const rounds = Number(value)
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50)
+    throw new UsageError(`--rounds takes a whole number from 1 to 50, got "${value}"`)
+  return rounds
+}
+
 async function commandRun(args: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
       config: { type: 'string', short: 'c' },
       out: { type: 'string', short: 'o' },
-      scenario: { type: 'string', multiple: true }
+      scenario: { type: 'string', multiple: true },
+      rounds: { type: 'string' },
+      baseline: { type: 'string' },
+      'save-baseline': { type: 'string' }
     }
   })
   const loaded = await loadOrReport(path.resolve(io.cwd, values.config ?? 'perfgate.yml'), io)
   if (!loaded) return 2
   const config = selectScenarios(loaded, values.scenario)
-  const report = await runGate(config, { events: terminalEvents(io.stdout, io.color ? COLOR : PLAIN) })
-  return finish(report, path.resolve(io.cwd, values.out ?? 'perfgate-report'), io, config.onInconclusive)
+  const events = terminalEvents(io.stdout, io.color ? COLOR : PLAIN)
+  const outDir = path.resolve(io.cwd, values.out ?? 'perfgate-report')
+  const repo = await repoRoot(path.dirname(config.file))
+  const head = repo ? await headSha(repo) : undefined
+  const readStore = values.baseline ? new DirectoryStore(path.resolve(io.cwd, values.baseline)) : undefined
+  const saveStore = values['save-baseline']
+    ? new DirectoryStore(path.resolve(io.cwd, values['save-baseline']))
+    : undefined
+  let plan: StoredPlan | undefined
+  try {
+    if (readStore) plan = await planStoredBaseline(config, readStore, repo, head, events)
+  } catch (err) {
+    if (err instanceof StoreError || err instanceof NewerBaselineError) {
+      io.stderr.write(`perfgate: ${err.message}\n`)
+      return 2
+    }
+    throw err
+  }
+  const report = await runGate(config, {
+    events,
+    rounds: parseRounds(values.rounds) ?? (plan?.stored || saveStore ? config.baseline.rounds : 1),
+    stored: plan?.stored,
+    baselineInfo: plan?.info,
+    git: head ? { sha: head } : undefined
+  })
+  if (saveStore) {
+    const saved =
+      report.verdict === 'errored'
+        ? {
+            saved: false,
+            path: '',
+            message: 'baseline NOT saved: an errored run is never stored as a baseline'
+          }
+        : await saveRun(
+            report,
+            saveStore,
+            {
+              sha: head ?? 'local',
+              event: 'cli',
+              runId: `local-${report.createdAt.replace(/[^0-9]/g, '').slice(0, 14)}`,
+              runAttempt: 1
+            },
+            outDir,
+            events
+          )
+    report.baseline = {
+      ...(report.baseline ?? {
+        store: saveStore.description,
+        state: 'none',
+        message: 'nothing to compare with'
+      }),
+      saved
+    }
+  }
+  return finish(report, outDir, io, config.onInconclusive)
 }
 
 async function prepareBase(
@@ -287,7 +358,8 @@ const COMMANDS: Record<string, (args: string[], io: CliIO) => Promise<number>> =
   compare: commandCompare,
   validate: commandValidate,
   report: commandReport,
-  demo: commandDemo
+  demo: commandDemo,
+  baseline: commandBaseline
 }
 
 /** Runs the CLI and returns its exit code; never calls process.exit itself. */

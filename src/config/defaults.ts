@@ -17,7 +17,16 @@ export const DEFAULTS = {
     confirm: false,
     confidence: 0.95
   },
-  baseline: { store: 'branch', branch: 'perfgate-baselines', directory: '.perfgate/baselines' },
+  baseline: {
+    store: 'branch',
+    branch: 'perfgate-baselines',
+    directory: '.perfgate/baselines',
+    remote: 'origin',
+    rounds: 3,
+    noise: 0.1,
+    onRunnerMismatch: 'inconclusive',
+    saveOn: ['push', 'workflow_dispatch']
+  },
   onInconclusive: 'warn',
   sweep: { kneeFactor: 2 },
   stress: { start: 10, step: 10, max: 200, maxErrorRate: 0.05 },

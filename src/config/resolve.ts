@@ -7,10 +7,12 @@ import type { ConfigProblem, Locator } from './load.js'
 import { PROFILES, type ProfileName } from './profiles.js'
 import { parseDuration, parsePercent, parseRegression, parseThreshold, ValueError } from './units.js'
 import type {
+  BaselineSpec,
   Config,
   LoadSpec,
   ReadyProbe,
   RegressionCheck,
+  SaveEvent,
   Scenario,
   ServiceSpec,
   Severity,
@@ -292,6 +294,26 @@ class Resolver {
     })
   }
 
+  baseline(raw: unknown): BaselineSpec {
+    const b = isObject(raw) ? raw : {}
+    const d = DEFAULTS.baseline
+    const saveOn = Array.isArray(b['save-on'])
+      ? b['save-on'].filter(
+          (e): e is SaveEvent => e === 'push' || e === 'workflow_dispatch' || e === 'schedule'
+        )
+      : [...d.saveOn]
+    return {
+      store: b.store === 'directory' ? 'directory' : b.store === 'none' ? 'none' : 'branch',
+      branch: str(b.branch) ?? d.branch,
+      directory: path.resolve(this.ctx.baseDir, str(b.directory) ?? d.directory),
+      remote: str(b.remote) ?? d.remote,
+      rounds: num(b.rounds) ?? d.rounds,
+      noise: this.percent('/baseline/noise', b.noise, d.noise),
+      onRunnerMismatch: b['on-runner-mismatch'] === 'compare' ? 'compare' : d.onRunnerMismatch,
+      saveOn
+    }
+  }
+
   compare(raw: unknown): Config['compare'] {
     const c = isObject(raw) ? raw : {}
     const rounds = isObject(c.rounds) ? c.rounds : {}
@@ -316,7 +338,6 @@ export function resolveConfig(data: unknown, ctx: Context): { config?: Config; p
   const profileName =
     typeof raw.extends === 'string' && raw.extends in PROFILES ? (raw.extends as ProfileName) : undefined
   const defaults = isObject(raw.defaults) ? raw.defaults : {}
-  const baseline = isObject(raw.baseline) ? raw.baseline : {}
   const config: Config = {
     version: 1,
     file: ctx.file,
@@ -327,11 +348,7 @@ export function resolveConfig(data: unknown, ctx: Context): { config?: Config; p
       profileName ? PROFILES[profileName].thresholds : undefined
     ),
     compare: resolver.compare(raw.compare),
-    baseline: {
-      store: baseline.store === 'directory' ? 'directory' : baseline.store === 'none' ? 'none' : 'branch',
-      branch: str(baseline.branch) ?? DEFAULTS.baseline.branch,
-      directory: path.resolve(ctx.baseDir, str(baseline.directory) ?? DEFAULTS.baseline.directory)
-    },
+    baseline: resolver.baseline(raw.baseline),
     onInconclusive: raw['on-inconclusive'] === 'fail' ? 'fail' : 'warn',
     ...(profileName ? { profile: profileName } : {})
   }

@@ -119,10 +119,21 @@ export interface CompareSpec {
   confidence: number
 }
 
+export type SaveEvent = 'push' | 'workflow_dispatch' | 'schedule'
+
 export interface BaselineSpec {
   store: 'branch' | 'directory' | 'none'
   branch: string
-  directory?: string
+  /** absolute */
+  directory: string
+  remote: string
+  /** rounds measured when a run is stored or compared with a stored run */
+  rounds: number
+  /** cross-run allowance (fraction) before the history can tell the real spread */
+  noise: number
+  onRunnerMismatch: 'inconclusive' | 'compare'
+  /** events whose runs are stored; push only on the default branch */
+  saveOn: SaveEvent[]
 }
 
 export interface Config {

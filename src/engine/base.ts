@@ -156,3 +156,23 @@ export async function commitMessages(
       return { sha: sha!, message }
     })
 }
+
+/**
+ * `rev` and its ancestors, nearest first (at most `max`), for choosing a stored baseline. A shallow clone is
+ * deepened once so that a few older commits with stored runs can be found.
+ */
+export async function ancestorsOf(repoDir: string, rev: string, max = 100): Promise<string[]> {
+  const list = async () =>
+    ((await tryGit(repoDir, ['rev-list', `--max-count=${max}`, rev])) ?? '').split('\n').filter(Boolean)
+  let shas = await list()
+  if (shas.length < max && (await tryGit(repoDir, ['rev-parse', '--is-shallow-repository'])) === 'true') {
+    await tryGit(repoDir, ['fetch', '--no-tags', '--quiet', `--deepen=${max}`, 'origin'])
+    shas = await list()
+  }
+  return shas
+}
+
+/** The commit HEAD points at, or undefined outside git. */
+export async function headSha(repoDir: string): Promise<string | undefined> {
+  return tryGit(repoDir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])
+}

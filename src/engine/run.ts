@@ -3,7 +3,16 @@ import { configHash } from '../config/load.js'
 import { evaluateThresholds } from '../compare/thresholds.js'
 import { scenarioVerdict } from '../compare/verdict.js'
 import { buildReport } from '../report/build.js'
-import type { Check, Report, RunRecord, ScenarioError, ScenarioReport } from '../report/types.js'
+import type {
+  BaselineInfo,
+  Check,
+  Report,
+  RunRecord,
+  ScenarioError,
+  ScenarioReport
+} from '../report/types.js'
+import { aggregateRounds } from '../compare/aggregate.js'
+import { storedScenarioChecks, type StoredBaseline } from './stored.js'
 import type { ServiceHandle } from '../service/types.js'
 import { ignoreEvents, type EventSink } from './events.js'
 import { measureScenario } from './measure.js'
@@ -15,6 +24,13 @@ export interface RunOptions {
   /** extra environment for the service (the demo uses it to turn on the example's knobs) */
   serviceEnv?: Record<string, string>
   git?: Report['git']
+  /** rounds per scenario, each with a fresh service process (default 1) */
+  rounds?: number
+  /** the stored run to compare regression checks with */
+  stored?: StoredBaseline
+  /** what the report says about the baseline store */
+  baselineInfo?: BaselineInfo
+  notes?: string[]
 }
 
 /** Regression checks cannot be decided without a base: they are reported as skipped. */
@@ -47,47 +63,33 @@ export function erroredScenario(
   }
 }
 
-/** `perfgate run`: start the service once, measure every scenario, check the absolute limits. */
-export async function runGate(config: Config, options: RunOptions = {}): Promise<Report> {
+/** Measures every scenario once against one service process per round (a fresh process each round). */
+async function measureRound(
+  config: Config,
+  round: number,
+  records: Map<string, RunRecord[]>,
+  notes: string[],
+  options: RunOptions
+): Promise<ScenarioError | undefined> {
   const events = options.events ?? ignoreEvents
-  const startedAt = Date.now()
-  const scenarios: ScenarioReport[] = []
-  const notes: string[] = []
+  const label = options.rounds && options.rounds > 1 ? `head round ${round}` : 'head'
   let service: ServiceHandle | undefined
-  let startError: ScenarioError | undefined
   try {
     for (const scenario of config.scenarios) {
-      if (startError) {
-        scenarios.push(erroredScenario(scenario, startError))
-        continue
-      }
       if (!service || service.exitInfo()) {
         if (service) notes.push(`the service was restarted before ${scenario.name} because it had exited`)
         await stopQuietly(service, 'head', events)
         const started = await startForMeasurement(config.service, {
-          label: 'head',
+          label,
           env: options.serviceEnv,
           events,
           onSpawned: options.onSpawned
         })
-        if ('error' in started) {
-          startError = started.error
-          scenarios.push(erroredScenario(scenario, startError))
-          continue
-        }
+        if ('error' in started) return started.error
         service = started.service
       }
-      const record = await measureScenario(scenario, service, {
-        side: 'head',
-        round: 1,
-        label: 'head',
-        events
-      })
-      const report = record.error
-        ? erroredScenario(scenario, record.error, [record])
-        : scenarioFromRecord(scenario, record)
-      events({ type: 'scenario-done', scenario: report })
-      scenarios.push(report)
+      const record = await measureScenario(scenario, service, { side: 'head', round, label: 'head', events })
+      records.get(scenario.name)!.push(record)
       if (scenario.suite?.kind === 'stress') {
         // a stress ramp may leave the service degraded: the next scenario gets a fresh process
         await stopQuietly(service, 'head', events)
@@ -97,6 +99,33 @@ export async function runGate(config: Config, options: RunOptions = {}): Promise
   } finally {
     await stopQuietly(service, 'head', events)
   }
+  return undefined
+}
+
+/**
+ * `perfgate run`: measure every scenario (in `rounds` rounds, each with a fresh service process) and check the
+ * absolute limits; regression checks compare with a stored run when one was chosen, else they are skipped.
+ */
+export async function runGate(config: Config, options: RunOptions = {}): Promise<Report> {
+  const events = options.events ?? ignoreEvents
+  const startedAt = Date.now()
+  const notes: string[] = [...(options.notes ?? [])]
+  const records = new Map(config.scenarios.map(s => [s.name, [] as RunRecord[]]))
+  const rounds = Math.max(1, options.rounds ?? 1)
+  let startError: ScenarioError | undefined
+  for (let round = 1; round <= rounds && !startError; round++) {
+    startError = await measureRound(config, round, records, notes, options)
+  }
+  const scenarios = config.scenarios.map(scenario => {
+    const runs = records.get(scenario.name)!
+    const error = runs.find(r => r.error)?.error ?? (runs.length < rounds ? startError : undefined)
+    const report = error
+      ? erroredScenario(scenario, error, runs)
+      : scenarioFromRecords(scenario, runs, options.stored)
+    events({ type: 'scenario-done', scenario: report })
+    return report
+  })
+  if (rounds > 1) notes.push(`${rounds} rounds per scenario, each against a fresh service process`)
   return buildReport({
     config,
     configHash: configHash(config),
@@ -104,23 +133,29 @@ export async function runGate(config: Config, options: RunOptions = {}): Promise
     scenarios,
     startedAt,
     notes,
-    git: options.git
+    git: options.git,
+    baseline: options.baselineInfo
   })
 }
 
-function scenarioFromRecord(scenario: Scenario, record: RunRecord): ScenarioReport {
+function scenarioFromRecords(scenario: Scenario, runs: RunRecord[], stored?: StoredBaseline): ScenarioReport {
+  const metrics = runs.length === 1 ? runs[0]!.metrics : aggregateRounds(runs.map(r => r.metrics))
+  const against = stored ? storedScenarioChecks(scenario, runs, metrics, stored) : undefined
   const checks = [
-    ...evaluateThresholds(scenario.thresholds, record.metrics),
-    ...skippedRegressions(scenario, 'no baseline to compare with: run perfgate compare, or store baselines')
+    ...evaluateThresholds(scenario.thresholds, metrics),
+    ...(against?.checks ??
+      skippedRegressions(scenario, 'no baseline to compare with: run perfgate compare, or store baselines'))
   ]
+  const suite = runs.findLast(r => r.suite)?.suite
   return {
     name: scenario.name,
     verdict: scenarioVerdict(checks, false),
     load: scenario.load,
-    metrics: record.metrics,
+    metrics,
+    ...(against?.baseMetrics ? { baseMetrics: against.baseMetrics } : {}),
     checks,
-    runs: [record],
-    notes: [],
-    ...(record.suite ? { suite: record.suite } : {})
+    runs,
+    notes: against?.notes ?? [],
+    ...(suite ? { suite } : {})
   }
 }

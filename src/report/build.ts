@@ -13,6 +13,7 @@ export interface ReportInput {
   startedAt: number
   notes?: string[]
   git?: Report['git']
+  baseline?: Report['baseline']
   now?: Date
 }
 
@@ -47,6 +48,7 @@ export function buildReport(input: ReportInput): Report {
     },
     runner,
     ...(input.git ? { git: input.git } : {}),
+    ...(input.baseline ? { baseline: input.baseline } : {}),
     durationMs: Math.max(0, now.getTime() - input.startedAt),
     scenarios,
     notes: input.notes ?? []

@@ -1,3 +1,4 @@
+import { baselineText } from './baseline.js'
 import type { Check, Report, RunRecord, ScenarioReport } from './types.js'
 import { formatChange, formatInterval, formatMetric, formatMs } from './format.js'
 import { decisiveChecks } from './build.js'
@@ -125,6 +126,9 @@ export function renderHtml(report: Report): string {
 <h1>perfgate <span class="verdict ${report.verdict}">${esc(report.verdict.toUpperCase())}</span></h1>
 <p id="headline">${esc(report.headline)}</p>
 ${decisive.length ? `<ul>${decisive.join('')}</ul>` : ''}
+${baselineText(report)
+  .map(l => `<p class="baseline ${l.kind}">${esc(l.text)}</p>`)
+  .join('')}
 ${report.notes.map(n => `<p class="muted">${esc(n)}</p>`).join('')}
 ${report.scenarios.map(scenarioSection).join('\n')}
 <h2>Run</h2>

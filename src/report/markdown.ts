@@ -1,3 +1,4 @@
+import { baselineText } from './baseline.js'
 import type { Check, CheckVerdict, Report, ScenarioReport, Verdict } from './types.js'
 import { decisiveChecks } from './build.js'
 import { formatChange, formatInterval, formatMetric, formatMs } from './format.js'
@@ -157,7 +158,11 @@ function problems(report: Report): string[] {
 
 function footer(report: Report, options: CommentOptions): string {
   const parts = [
-    `${report.mode === 'compare' ? 'base vs head, interleaved' : 'absolute limits'}`,
+    report.mode === 'compare'
+      ? 'base vs head, interleaved'
+      : report.baseline?.state === 'used'
+        ? 'head vs a stored run'
+        : 'absolute limits',
     `config \`${e(report.config.file)}\``,
     `took ${formatMs(report.durationMs)}`,
     `perfgate ${report.tool.version}`
@@ -165,6 +170,16 @@ function footer(report: Report, options: CommentOptions): string {
   if (options.runUrl) parts.push(`[workflow run](${options.runUrl})`)
   if (options.artifactName) parts.push(`HTML report: artifact \`${e(options.artifactName)}\``)
   return `<sub>${parts.join(' · ')}</sub>`
+}
+
+const BASELINE_ICON = { used: '📦', none: '📦', saved: '💾', 'not-saved': '⚠️' } as const
+
+function baselineLines(report: Report): string[] {
+  return baselineText(report).flatMap(l => [`> ${BASELINE_ICON[l.kind]} ${e(l.text)}`, ''])
+}
+
+function comparesBase(report: Report): boolean {
+  return report.mode === 'compare' || report.baseline?.state === 'used'
 }
 
 /** Verdict, what decided it, the per-scenario table and the folded details; `full` adds every metric. */
@@ -175,7 +190,8 @@ function body(report: Report, full: boolean): string[] {
     e(report.headline),
     '',
     ...problems(report),
-    ...scenarioTable(report.scenarios, report.mode === 'compare'),
+    ...baselineLines(report),
+    ...scenarioTable(report.scenarios, comparesBase(report)),
     '',
     ...report.scenarios.flatMap(s => scenarioDetails(s, full)),
     ...report.notes.map(n => `> ${e(n)}`),

@@ -1,3 +1,4 @@
+import { baselineText } from './baseline.js'
 import type { LoadProgress } from '../load/types.js'
 import type { Report, ScenarioReport } from './types.js'
 import { decisiveChecks } from './build.js'
@@ -93,6 +94,7 @@ export function renderTerminal(report: Report, style: Style = PLAIN): string {
   for (const s of report.scenarios) lines.push(...scenarioBlock(s, style), '')
   const decisive = report.scenarios.flatMap(s => decisiveChecks(s).map(c => `  ${s.name}: ${c.message}`))
   if (decisive.length) lines.push(style.bold('What decided it:'), ...decisive, '')
+  for (const line of baselineText(report)) lines.push(`baseline: ${line.text}`)
   for (const note of report.notes) lines.push(style.dim(`note: ${note}`))
   lines.push(
     `${paint(report.verdict, style)}  ${report.headline}  ${style.dim(`(${formatMs(report.durationMs)})`)}`

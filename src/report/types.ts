@@ -101,6 +101,27 @@ export interface RunnerFingerprint {
   node: string
 }
 
+/** What a run compared with from the baseline store, and whether it was stored itself. */
+export interface BaselineInfo {
+  /** "branch perfgate-baselines of origin", "directory .perfgate/baselines" */
+  store: string
+  /** used: regression checks compared with this stored run; none: nothing to compare with (message says why) */
+  state: 'used' | 'none'
+  message: string
+  sha?: string
+  runId?: string
+  runAttempt?: number
+  path?: string
+  createdAt?: string
+  /** commits back from the merge-base (0: the merge-base itself) */
+  distance?: number
+  /** runner fingerprint differences ("cores: 2 vs 4"); empty when it matches */
+  mismatches?: string[]
+  /** stored runs of this config on this runner kind (the series for trends) */
+  history?: number
+  saved?: { saved: boolean; path: string; message: string; file?: string }
+}
+
 export interface Report {
   schemaVersion: number
   tool: { name: 'perfgate'; version: string }
@@ -112,6 +133,7 @@ export interface Report {
   config: { file: string; hash: string; profile?: string }
   runner: RunnerFingerprint
   git?: { sha?: string; ref?: string; baseSha?: string }
+  baseline?: BaselineInfo
   durationMs: number
   scenarios: ScenarioReport[]
   notes: string[]

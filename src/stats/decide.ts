@@ -73,7 +73,7 @@ function prepare(input: RegressionInput): Prepared {
 }
 
 /** Where a relative interval sits against the tolerance, on the bad side only. */
-function verdictFor(
+export function verdictFor(
   [low, high]: readonly [number, number],
   direction: 'rise' | 'fall',
   tolerance: number

@@ -1,0 +1,205 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { GitBranchStore } from '../../src/baseline/git.js'
+import {
+  NewerBaselineError,
+  StoreError,
+  parseRecord,
+  recordPath,
+  serializeRecord
+} from '../../src/baseline/record.js'
+import { saveRun } from '../../src/engine/baseline.js'
+import { ignoreEvents } from '../../src/engine/events.js'
+import { GitSandbox, git } from '../../__fixtures__/git.js'
+import { sampleRecord } from '../../__fixtures__/baseline.js'
+import { report, scenarioReport } from '../../__fixtures__/report.js'
+
+const BRANCH = 'perfgate-baselines'
+const FAST = { baseDelayMs: 20, maxAttempts: 30, budgetMs: 60_000 }
+
+let sandbox: GitSandbox
+beforeEach(async () => {
+  sandbox = await new GitSandbox().start()
+})
+afterEach(async () => {
+  await sandbox.stop()
+})
+
+const storeIn = (repo: string, retry = FAST, log?: (m: string) => void) =>
+  new GitBranchStore({ repo, branch: BRANCH, retry, log })
+
+/** Pushes files to the baseline branch by hand (as a broken or future writer would). */
+async function pushFiles(files: Record<string, string>): Promise<void> {
+  const work = sandbox.clone(`hand-${Math.random().toString(36).slice(2)}`)
+  git(work, 'checkout', '-q', '--orphan', BRANCH)
+  for (const [file, text] of Object.entries(files)) {
+    const full = path.join(work, file)
+    await mkdir(path.dirname(full), { recursive: true })
+    await writeFile(full, text)
+  }
+  git(work, 'add', '-A', '.')
+  git(work, 'commit', '-q', '-m', 'by hand')
+  git(work, 'push', '-q', 'origin', `HEAD:refs/heads/${BRANCH}`)
+}
+
+describe('GitBranchStore', () => {
+  it('first run: no branch is "missing", not an error; the first save creates an orphan branch', async () => {
+    const store = storeIn(sandbox.clone('writer'))
+    const before = await store.read()
+    expect(before.state).toBe('missing')
+    expect(before.message).toMatch(/does not exist yet/)
+
+    const record = sampleRecord({ sha: sandbox.commits[2] })
+    const result = await store.save(record)
+    expect(result).toMatchObject({ saved: true, attempts: 1, path: recordPath(record) })
+    const log = sandbox.branchLog(BRANCH)
+    expect(log).toHaveLength(1)
+    expect(git(sandbox.remote, 'rev-list', '--parents', '-n1', BRANCH).split(' ')).toHaveLength(1)
+    expect(sandbox.files(BRANCH).sort()).toEqual(['meta.json', recordPath(record)].sort())
+
+    const after = await storeIn(sandbox.clone('reader')).read()
+    expect(after.state).toBe('ok')
+    expect(after.records.map(r => r.record)).toEqual([record])
+    // reading touches no branch or working tree of the reader's checkout
+    expect(git(path.join(sandbox.root, 'reader'), 'status', '--porcelain')).toBe('')
+  })
+
+  it('re-running the same attempt is idempotent; a new attempt is its own record', async () => {
+    const store = storeIn(sandbox.clone('writer'))
+    const record = sampleRecord()
+    await store.save(record)
+    const again = await store.save(record)
+    expect(again).toMatchObject({ saved: true, already: true })
+    expect(again.message).toMatch(/re-run of the same attempt/)
+    expect(sandbox.branchLog(BRANCH)).toHaveLength(1)
+
+    await store.save(sampleRecord({ attempt: 2 }))
+    expect(sandbox.branchLog(BRANCH)).toHaveLength(2)
+    expect((await store.read()).records).toHaveLength(2)
+  })
+
+  it('2 concurrent writers both land, with fast-forward pushes only', async () => {
+    const stores = [storeIn(sandbox.clone('w1')), storeIn(sandbox.clone('w2'))]
+    const results = await Promise.all(stores.map((s, i) => s.save(sampleRecord({ runId: `r${i}` }))))
+    expect(results.every(r => r.saved)).toBe(true)
+    expect(sandbox.branchLog(BRANCH)).toHaveLength(2)
+    expect((await stores[0]!.read()).records).toHaveLength(2)
+  })
+
+  it('10 concurrent writers all land: rejected pushes re-read the tip and re-apply the same file', async () => {
+    const logs: string[] = []
+    const stores = Array.from({ length: 10 }, (_, i) =>
+      storeIn(sandbox.clone(`w${i}`), FAST, m => logs.push(m))
+    )
+    const results = await Promise.all(stores.map((s, i) => s.save(sampleRecord({ runId: `run${i}` }))))
+    expect(results.filter(r => r.saved)).toHaveLength(10)
+    // receive.denyNonFastForwards is on: every one of these landed as a plain fast-forward
+    expect(sandbox.branchLog(BRANCH)).toHaveLength(10)
+    const files = sandbox.files(BRANCH).filter(f => f.startsWith('v1/runs/'))
+    expect(files).toHaveLength(10)
+    expect(results.reduce((n, r) => n + r.attempts, 0)).toBeGreaterThan(10)
+    expect(logs.some(l => /baseline push rejected \(attempt \d+\)/.test(l))).toBe(true)
+  })
+
+  it('a rejection storm gives up with a clear message and saveRun keeps the record as a file', async () => {
+    const hook = path.join(sandbox.remote, 'hooks', 'pre-receive')
+    await writeFile(hook, '#!/bin/sh\necho "storm: try again later" >&2\nexit 1\n')
+    await chmod(hook, 0o755)
+    const store = storeIn(sandbox.clone('writer'), { baseDelayMs: 5, maxAttempts: 3, budgetMs: 10_000 })
+    const result = await store.save(sampleRecord())
+    expect(result.saved).toBe(false)
+    expect(result.attempts).toBe(3)
+    expect(result.message).toMatch(
+      /baseline NOT saved to the branch perfgate-baselines of origin after 3 attempts/
+    )
+    expect(result.message).toMatch(/storm: try again later/)
+
+    const outDir = path.join(sandbox.root, 'out')
+    const saved = await saveRun(
+      report({
+        verdict: 'pass',
+        scenarios: [
+          scenarioReport({ runs: [{ side: 'head', round: 1, metrics: { 'throughput.rps': 900 } }] })
+        ]
+      }),
+      store,
+      { sha: sandbox.commits[0]!, runId: '7', runAttempt: 1, event: 'push' },
+      outDir,
+      ignoreEvents
+    )
+    expect(saved.saved).toBe(false)
+    expect(saved.file).toBe(path.join(outDir, 'baseline-record.json'))
+    const kept = parseRecord(await readFile(saved.file!, 'utf8'), 'kept')
+    expect(kept.git.runId).toBe('7')
+  })
+
+  it('a corrupt record is skipped with a warning naming its path; the rest are used', async () => {
+    const good = sampleRecord()
+    await pushFiles({
+      'meta.json': '{"schemaVersion":1}',
+      [recordPath(good)]: serializeRecord(good),
+      'v1/runs/bad/1-1-abcdef.json': '{"schemaVersion": 1, "tool": ',
+      'v1/runs/bad/2-1-abcdef.json': '{"schemaVersion": 1}'
+    })
+    const readout = await storeIn(sandbox.clone('reader')).read()
+    expect(readout.state).toBe('ok')
+    expect(readout.records.map(r => r.path)).toEqual([recordPath(good)])
+    expect(readout.warnings).toHaveLength(2)
+    expect(readout.warnings[0]).toMatch(/v1\/runs\/bad\/1-1-abcdef\.json: not valid JSON/)
+    expect(readout.warnings[1]).toMatch(/v1\/runs\/bad\/2-1-abcdef\.json: does not match the baseline schema/)
+  })
+
+  it('a record from a newer perfgate is a clear error, not a skipped record', async () => {
+    const future = { ...sampleRecord(), schemaVersion: 2, tool: { name: 'perfgate', version: '9.0.0' } }
+    await pushFiles({ 'v1/runs/f/1-1-abcdef.json': JSON.stringify(future) })
+    await expect(storeIn(sandbox.clone('reader')).read()).rejects.toThrow(NewerBaselineError)
+    await expect(storeIn(sandbox.clone('reader2')).read()).rejects.toThrow(
+      /baseline schema version 2, written by perfgate 9\.0\.0.*upgrade perfgate/
+    )
+  })
+
+  it('works from a shallow clone', async () => {
+    await storeIn(sandbox.clone('writer')).save(sampleRecord({ runId: 'first' }))
+    const shallow = sandbox.clone('shallow', { shallow: true })
+    expect(git(shallow, 'rev-parse', '--is-shallow-repository')).toBe('true')
+    const store = storeIn(shallow)
+    expect((await store.read()).records).toHaveLength(1)
+    expect((await store.save(sampleRecord({ runId: 'second' }))).saved).toBe(true)
+    expect(sandbox.branchLog(BRANCH)).toHaveLength(2)
+  })
+
+  it('a store that exists but cannot be reached is an error, never "no baseline"', async () => {
+    const clone = sandbox.clone('reader')
+    git(clone, 'remote', 'set-url', 'origin', path.join(sandbox.root, 'gone.git'))
+    await expect(storeIn(clone).read()).rejects.toThrow(StoreError)
+    await expect(storeIn(clone).read()).rejects.toThrow(
+      /cannot read the baseline branch perfgate-baselines of origin/
+    )
+  })
+
+  it('no remote or no repository: there is no store, which is said, not an error', async () => {
+    const clone = sandbox.clone('reader')
+    git(clone, 'remote', 'remove', 'origin')
+    expect(await storeIn(clone).read()).toMatchObject({
+      state: 'missing',
+      message: expect.stringMatching(/no remote named origin/)
+    })
+    expect(await storeIn(sandbox.root).read()).toMatchObject({
+      state: 'missing',
+      message: expect.stringMatching(/not a git repository/)
+    })
+  })
+
+  it('reads 1,000 records in one pass', async () => {
+    const files: Record<string, string> = {}
+    for (let i = 0; i < 1000; i++) {
+      const r = sampleRecord({ sha: i.toString(16).padStart(40, '0'), runId: String(i) })
+      files[recordPath(r)] = serializeRecord(r)
+    }
+    await pushFiles(files)
+    const readout = await storeIn(sandbox.clone('reader')).read()
+    expect(readout.records).toHaveLength(1000)
+    expect(readout.warnings).toEqual([])
+  })
+})

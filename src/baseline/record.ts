@@ -1,0 +1,195 @@
+import { Ajv } from 'ajv'
+import baselineSchema from '../../schema/baseline.schema.json' with { type: 'json' }
+import type { MetricValues, Report, RunnerFingerprint, Verdict } from '../report/types.js'
+import { VERSION } from '../version.js'
+
+/** The newest record format this perfgate reads and the one it writes. */
+export const BASELINE_SCHEMA_VERSION = 1
+/** The layout of the store's tree; records of every schema version live under it. */
+export const LAYOUT_DIR = 'v1'
+export const RUNS_DIR = `${LAYOUT_DIR}/runs`
+export const META_FILE = 'meta.json'
+
+export interface BaselineRound {
+  round: number
+  metrics: MetricValues
+  histogram?: string
+}
+
+export interface BaselineScenario {
+  name: string
+  /** aggregated over rounds, as in the report */
+  metrics: MetricValues
+  rounds: BaselineRound[]
+}
+
+/** One stored run (schema/baseline.schema.json). */
+export interface BaselineRecord {
+  schemaVersion: number
+  tool: { name: 'perfgate'; version: string }
+  createdAt: string
+  git: { sha: string; ref?: string; event?: string; runId: string; runAttempt: number }
+  config: { hash: string; file: string }
+  runner: RunnerFingerprint
+  verdict: Exclude<Verdict, 'errored'>
+  scenarios: BaselineScenario[]
+}
+
+export interface StoreMeta {
+  schemaVersion: number
+  createdBy: string
+}
+
+/** A record that could not be used: skipped with a warning that names it. */
+export class CorruptRecordError extends Error {
+  constructor(
+    readonly path: string,
+    reason: string
+  ) {
+    super(`${path}: ${reason}`)
+  }
+}
+
+/** A record or store written by a newer perfgate: reading on would mean guessing, so this is an error. */
+export class NewerBaselineError extends Error {}
+
+/** The store cannot be read (as opposed to: it does not exist yet). Never treated as "no baseline". */
+export class StoreError extends Error {}
+
+const ajv = new Ajv({ allErrors: true, strict: true, $data: false })
+const validateShape = ajv.compile<BaselineRecord>(baselineSchema)
+
+export interface RecordIdentity {
+  sha: string
+  ref?: string
+  event?: string
+  runId: string
+  runAttempt: number
+}
+
+const SAFE_ID = /[^A-Za-z0-9._-]/g
+
+/** The record of a finished run. Errored runs have no record: they are never a baseline. */
+export function recordFromReport(report: Report, id: RecordIdentity): BaselineRecord {
+  if (report.verdict === 'errored') throw new Error('an errored run is never stored as a baseline')
+  return {
+    schemaVersion: BASELINE_SCHEMA_VERSION,
+    tool: { name: 'perfgate', version: report.tool.version },
+    createdAt: report.createdAt,
+    git: {
+      sha: id.sha,
+      ...(id.ref ? { ref: id.ref } : {}),
+      ...(id.event ? { event: id.event } : {}),
+      runId: id.runId.replace(SAFE_ID, '_').slice(0, 80) || 'run',
+      runAttempt: Math.max(1, Math.floor(id.runAttempt))
+    },
+    config: { hash: report.config.hash, file: report.config.file },
+    runner: report.runner,
+    verdict: report.verdict,
+    // only measured scenarios: an errored or skipped one has no rounds to compare with
+    scenarios: report.scenarios
+      .filter(s => s.verdict !== 'errored')
+      .map(s => ({
+        name: s.name,
+        metrics: s.metrics,
+        rounds: s.runs
+          .filter(r => r.side === 'head' && !r.error)
+          .map(r => ({
+            round: r.round,
+            metrics: r.metrics,
+            ...(r.histogram ? { histogram: r.histogram } : {})
+          }))
+      }))
+      .filter(s => s.rounds.length > 0)
+  }
+}
+
+/** `v1/runs/<sha>/<run-id>-<attempt>-<config-hash>.json`: unique per run, so writers never edit the same file. */
+export function recordPath(record: BaselineRecord): string {
+  const { sha, runId, runAttempt } = record.git
+  return `${RUNS_DIR}/${sha}/${runId}-${runAttempt}-${record.config.hash}.json`
+}
+
+export function serializeRecord(record: BaselineRecord): string {
+  return `${JSON.stringify(record, null, 1)}\n`
+}
+
+export function newMeta(): StoreMeta {
+  return { schemaVersion: BASELINE_SCHEMA_VERSION, createdBy: `perfgate ${VERSION}` }
+}
+
+function newerError(what: string, version: number, writer: string | undefined): NewerBaselineError {
+  return new NewerBaselineError(
+    `${what} uses baseline schema version ${version}${writer ? `, written by ${writer}` : ''}; this perfgate (${VERSION}) reads up to version ${BASELINE_SCHEMA_VERSION}: upgrade perfgate in this workflow`
+  )
+}
+
+/**
+ * Upgrades a record of an older schema version in memory (files are never rewritten). Version 1 is the first
+ * format, so the table is empty; each later version adds one pure step here, tested with a fixture of the
+ * version before it.
+ */
+const MIGRATIONS: Record<number, (data: Record<string, unknown>) => Record<string, unknown>> = {}
+
+export function migrateRecord(data: Record<string, unknown>, where: string): Record<string, unknown> {
+  let current = data
+  let version = current.schemaVersion as number
+  while (version < BASELINE_SCHEMA_VERSION) {
+    const step = MIGRATIONS[version]
+    if (!step) throw new CorruptRecordError(where, `unknown baseline schema version ${version}`)
+    current = step(current)
+    version = current.schemaVersion as number
+  }
+  return current
+}
+
+/** Parses and checks one stored record; throws CorruptRecordError (skip it) or NewerBaselineError (stop). */
+export function parseRecord(text: string, where: string): BaselineRecord {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (err) {
+    throw new CorruptRecordError(where, `not valid JSON (${(err as Error).message})`)
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data)) {
+    throw new CorruptRecordError(where, 'not a JSON object')
+  }
+  const raw = data as Record<string, unknown>
+  const version = raw.schemaVersion
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    throw new CorruptRecordError(where, 'has no valid schemaVersion')
+  }
+  if (version > BASELINE_SCHEMA_VERSION) {
+    const tool = raw.tool as { version?: unknown } | undefined
+    throw newerError(
+      where,
+      version,
+      typeof tool?.version === 'string' ? `perfgate ${tool.version}` : undefined
+    )
+  }
+  const migrated = migrateRecord(raw, where)
+  if (!validateShape(migrated)) {
+    const problems = (validateShape.errors ?? [])
+      .slice(0, 3)
+      .map(e => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`)
+    throw new CorruptRecordError(where, `does not match the baseline schema: ${problems.join('; ')}`)
+  }
+  return migrated
+}
+
+/** Checks meta.json: a store laid out by a newer perfgate is refused as a whole. */
+export function checkMeta(text: string, where: string): StoreMeta {
+  let meta: Partial<StoreMeta>
+  try {
+    meta = JSON.parse(text) as Partial<StoreMeta>
+  } catch (err) {
+    throw new StoreError(`${where} is not valid JSON (${(err as Error).message}); the store cannot be read`)
+  }
+  if (typeof meta.schemaVersion !== 'number') {
+    throw new StoreError(`${where} has no schemaVersion; the store cannot be read`)
+  }
+  if (meta.schemaVersion > BASELINE_SCHEMA_VERSION) {
+    throw newerError(`the baseline store (${where})`, meta.schemaVersion, meta.createdBy)
+  }
+  return meta as StoreMeta
+}

@@ -1,0 +1,216 @@
+import { parseArgs } from 'node:util'
+import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { ConfigError, loadConfig } from '../config/load.js'
+import { DEFAULTS } from '../config/defaults.js'
+import { DirectoryStore } from '../baseline/directory.js'
+import { GitBranchStore } from '../baseline/git.js'
+import {
+  CorruptRecordError,
+  NewerBaselineError,
+  StoreError,
+  parseRecord,
+  type BaselineRecord
+} from '../baseline/record.js'
+import type { BaselineStore, StoredRecord } from '../baseline/store.js'
+import { describeAge } from '../baseline/select.js'
+import { repoRoot } from '../engine/base.js'
+import { formatMetric } from '../report/format.js'
+import type { Writer } from './output.js'
+
+export interface BaselineIO {
+  stdout: Writer
+  stderr: Writer
+  cwd: string
+}
+
+export const BASELINE_USAGE = `perfgate baseline: inspect and write the baseline store
+
+Usage:
+  perfgate baseline list [--dir DIR | --branch NAME [--remote origin]] [--config perfgate.yml]
+  perfgate baseline show <sha-prefix | record path> [--json] [store options]
+  perfgate baseline save <record.json> [store options]
+
+Without --dir or --branch, the store is the config's baseline section (perfgate.yml if present),
+else the branch perfgate-baselines of origin in the current repository.
+`
+
+const STORE_OPTIONS = {
+  dir: { type: 'string' },
+  branch: { type: 'string' },
+  remote: { type: 'string' },
+  config: { type: 'string', short: 'c' },
+  json: { type: 'boolean' }
+} as const
+
+async function storeFromOptions(
+  values: { dir?: string; branch?: string; remote?: string; config?: string },
+  io: BaselineIO
+): Promise<BaselineStore> {
+  if (values.dir) return new DirectoryStore(path.resolve(io.cwd, values.dir))
+  const repo = (await repoRoot(io.cwd)) ?? io.cwd
+  let spec: { store: string; branch: string; remote: string; directory: string } = {
+    ...DEFAULTS.baseline,
+    directory: path.resolve(io.cwd, DEFAULTS.baseline.directory)
+  }
+  const configFile = path.resolve(io.cwd, values.config ?? 'perfgate.yml')
+  if (!values.branch && existsSync(configFile)) spec = (await loadConfig(configFile)).baseline
+  if (!values.branch && spec.store === 'directory') return new DirectoryStore(spec.directory)
+  return new GitBranchStore({
+    repo,
+    branch: values.branch ?? spec.branch,
+    remote: values.remote ?? spec.remote,
+    log: message => io.stderr.write(`${message}\n`)
+  })
+}
+
+function pad(cells: string[][]): string {
+  const widths = cells[0]!.map((_, i) => Math.max(...cells.map(r => r[i]!.length)))
+  return (
+    cells
+      .map(r =>
+        r
+          .map((c, i) => c.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd()
+      )
+      .join('\n') + '\n'
+  )
+}
+
+function newestFirst(records: StoredRecord[]): StoredRecord[] {
+  return [...records].sort((a, b) => b.record.createdAt.localeCompare(a.record.createdAt))
+}
+
+async function list(args: string[], io: BaselineIO): Promise<number> {
+  const { values } = parseArgs({ args, options: STORE_OPTIONS })
+  const store = await storeFromOptions(values, io)
+  const readout = await store.read()
+  for (const w of readout.warnings) io.stderr.write(`warning: ${w}\n`)
+  if (readout.state === 'missing' || readout.records.length === 0) {
+    io.stdout.write(`${store.description}: ${readout.message ?? 'no records'}\n`)
+    return 0
+  }
+  const now = Date.now()
+  const rows = newestFirst(readout.records).map(({ record: r }) => [
+    r.git.sha.slice(0, 12),
+    describeAge(now - Date.parse(r.createdAt)),
+    `${r.git.runId}#${r.git.runAttempt}`,
+    r.config.hash,
+    r.verdict,
+    `${r.runner.cores}c ${r.runner.cpuModel.slice(0, 28)}`,
+    r.scenarios
+      .map(s => `${s.name} ${formatMetric('throughput.rps', s.metrics['throughput.rps'])}`)
+      .join(', ')
+  ])
+  io.stdout.write(`${store.description}: ${readout.records.length} stored runs\n`)
+  io.stdout.write(
+    pad([['commit', 'age', 'run#attempt', 'config', 'verdict', 'runner', 'throughput'], ...rows])
+  )
+  return 0
+}
+
+const SHOWN = [
+  'throughput.rps',
+  'latency.p50',
+  'latency.p99',
+  'errors.rate',
+  'server.cpu.mean',
+  'server.rss.peak'
+]
+
+function describeRecord(file: string, r: BaselineRecord): string {
+  const lines = [
+    `${file}`,
+    `  commit ${r.git.sha}${r.git.ref ? ` (${r.git.ref})` : ''}, run ${r.git.runId} attempt ${r.git.runAttempt}${r.git.event ? `, ${r.git.event}` : ''}`,
+    `  written ${r.createdAt} by perfgate ${r.tool.version}, verdict ${r.verdict}, config ${r.config.file} (hash ${r.config.hash})`,
+    `  runner ${r.runner.cpuModel}, ${r.runner.cores} cores, ${r.runner.os}, Node ${r.runner.node}`
+  ]
+  for (const s of r.scenarios) {
+    lines.push(`  ${s.name} (${s.rounds.length} round${s.rounds.length === 1 ? '' : 's'})`)
+    for (const metric of SHOWN) {
+      if (s.metrics[metric] === undefined) continue
+      const perRound = s.rounds.map(round => formatMetric(metric, round.metrics[metric])).join(', ')
+      lines.push(
+        `    ${metric.padEnd(18)} ${formatMetric(metric, s.metrics[metric]).padEnd(12)} rounds: ${perRound}`
+      )
+    }
+  }
+  return lines.join('\n') + '\n'
+}
+
+async function show(args: string[], io: BaselineIO): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: STORE_OPTIONS, allowPositionals: true })
+  const wanted = positionals[0]
+  if (!wanted) {
+    io.stderr.write(`perfgate baseline show needs a commit (prefix) or a record path\n\n${BASELINE_USAGE}`)
+    return 2
+  }
+  const store = await storeFromOptions(values, io)
+  const readout = await store.read()
+  for (const w of readout.warnings) io.stderr.write(`warning: ${w}\n`)
+  const matches = newestFirst(readout.records).filter(
+    r => r.path === wanted || r.record.git.sha.startsWith(wanted.toLowerCase())
+  )
+  if (matches.length === 0) {
+    io.stderr.write(`no stored run matches "${wanted}" in the ${store.description}\n`)
+    return 2
+  }
+  if (values.json)
+    io.stdout.write(
+      `${JSON.stringify(
+        matches.map(m => m.record),
+        null,
+        2
+      )}\n`
+    )
+  else for (const m of matches) io.stdout.write(describeRecord(m.path, m.record))
+  return 0
+}
+
+/** Stores a record kept by a run whose push failed (perfgate-report/baseline-record.json). */
+async function save(args: string[], io: BaselineIO): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: STORE_OPTIONS, allowPositionals: true })
+  const file = positionals[0]
+  if (!file) {
+    io.stderr.write(`perfgate baseline save needs a record file\n\n${BASELINE_USAGE}`)
+    return 2
+  }
+  let record: BaselineRecord
+  try {
+    record = parseRecord(await readFile(path.resolve(io.cwd, file), 'utf8'), file)
+  } catch (err) {
+    io.stderr.write(`perfgate: ${file} is not a baseline record: ${(err as Error).message}\n`)
+    return 2
+  }
+  const store = await storeFromOptions(values, io)
+  const result = await store.save(record)
+  ;(result.saved ? io.stdout : io.stderr).write(`${result.message}\n`)
+  return result.saved ? 0 : 1
+}
+
+const SUBCOMMANDS: Record<string, (args: string[], io: BaselineIO) => Promise<number>> = { list, show, save }
+
+export async function commandBaseline(args: string[], io: BaselineIO): Promise<number> {
+  const [sub, ...rest] = args
+  const handler = sub ? SUBCOMMANDS[sub] : undefined
+  if (!handler) {
+    io.stderr.write(`${sub ? `unknown baseline command "${sub}"\n\n` : ''}${BASELINE_USAGE}`)
+    return 2
+  }
+  try {
+    return await handler(rest, io)
+  } catch (err) {
+    if (
+      err instanceof StoreError ||
+      err instanceof NewerBaselineError ||
+      err instanceof CorruptRecordError ||
+      err instanceof ConfigError
+    ) {
+      io.stderr.write(`perfgate: ${err.message}\n`)
+      return 2
+    }
+    throw err
+  }
+}
