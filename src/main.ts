@@ -215,12 +215,14 @@ async function runInAction(
   let plan: StoredPlan | undefined
   if (store) {
     let from: string | undefined = policy.save ? 'HEAD^' : 'HEAD'
+    let fromLabel = policy.save ? 'the parent commit' : 'this commit'
     if (pullRequest) {
+      fromLabel = 'the merge-base'
       const ref = inputs.baseRef ?? (env.GITHUB_BASE_REF ? `origin/${env.GITHUB_BASE_REF}` : undefined)
       from = ref ? await findMergeBase(repo, ref, actionEvents).catch(() => undefined) : undefined
     }
     plan = from
-      ? await planStoredBaseline(config, store, repo, from, actionEvents)
+      ? await planStoredBaseline(config, store, repo, from, actionEvents, fromLabel)
       : {
           info: {
             store: store.description,

@@ -8,6 +8,8 @@ export interface SelectionInput {
   ancestors: string[]
   configHash: string
   runner: RunnerFingerprint
+  /** what the first ancestor is, for the description: "the merge-base", "the parent commit", "HEAD" */
+  fromLabel?: string
   now?: Date
 }
 
@@ -60,10 +62,8 @@ export function selectBaseline(input: SelectionInput): BaselineChoice | NoBaseli
     const stored = [...candidates].sort(newest)[0]!
     const ageMs = now.getTime() - Date.parse(stored.record.createdAt)
     const mismatches = fingerprintMismatches(input.runner, stored.record.runner)
-    const where =
-      distance === 0
-        ? 'the merge-base'
-        : `${distance} commit${distance === 1 ? '' : 's'} before the merge-base`
+    const from = input.fromLabel ?? 'the merge-base'
+    const where = distance === 0 ? from : `${distance} commit${distance === 1 ? '' : 's'} before ${from}`
     const { runId, runAttempt } = stored.record.git
     return {
       found: true,
@@ -88,7 +88,7 @@ export function selectBaseline(input: SelectionInput): BaselineChoice | NoBaseli
   }
   return {
     found: false,
-    reason: `none of the ${input.ancestors.length} commits searched back from ${input.ancestors[0] ? short(input.ancestors[0]) : 'the merge-base'} has a stored run of this config (${sameConfig.length} other runs are stored)`
+    reason: `none of the ${input.ancestors.length} commits searched back from ${input.ancestors[0] ? short(input.ancestors[0]) : (input.fromLabel ?? 'the merge-base')} has a stored run of this config (${sameConfig.length} other runs are stored)`
   }
 }
 

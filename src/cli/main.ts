@@ -152,7 +152,7 @@ async function commandRun(args: string[], io: CliIO): Promise<number> {
     : undefined
   let plan: StoredPlan | undefined
   try {
-    if (readStore) plan = await planStoredBaseline(config, readStore, repo, head, events)
+    if (readStore) plan = await planStoredBaseline(config, readStore, repo, head, events, 'HEAD')
   } catch (err) {
     if (err instanceof StoreError || err instanceof NewerBaselineError) {
       io.stderr.write(`perfgate: ${err.message}\n`)

@@ -47,7 +47,8 @@ export async function planStoredBaseline(
   store: BaselineStore,
   repo: string | undefined,
   from: string | undefined,
-  events: EventSink
+  events: EventSink,
+  fromLabel?: string
 ): Promise<StoredPlan> {
   const readout = await store.read()
   for (const warning of readout.warnings) events({ type: 'warning', message: warning })
@@ -59,7 +60,13 @@ export async function planStoredBaseline(
   const ancestors = repo && from ? await ancestorsOf(repo, from) : ['local']
   const runner = runnerFingerprint()
   const hash = configHash(config)
-  const choice = selectBaseline({ records: readout.records, ancestors, configHash: hash, runner })
+  const choice = selectBaseline({
+    records: readout.records,
+    ancestors,
+    configHash: hash,
+    runner,
+    fromLabel: from ? (fromLabel ?? from) : 'runs recorded outside git ("local")'
+  })
   const history = historyOf(readout.records, hash, runner)
   if (!choice.found) {
     return {

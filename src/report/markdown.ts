@@ -175,7 +175,10 @@ function footer(report: Report, options: CommentOptions): string {
 const BASELINE_ICON = { used: '📦', none: '📦', saved: '💾', 'not-saved': '⚠️' } as const
 
 function baselineLines(report: Report): string[] {
-  return baselineText(report).flatMap(l => [`> ${BASELINE_ICON[l.kind]} ${e(l.text)}`, ''])
+  return baselineText(report).flatMap(l => [
+    `> ${BASELINE_ICON[l.kind]} ${e(l.text.charAt(0).toUpperCase() + l.text.slice(1))}`,
+    ''
+  ])
 }
 
 function comparesBase(report: Report): boolean {

@@ -36,7 +36,7 @@ export function crossRunMargin(history: number[], fallback: number): CrossRunMar
   if (sd === undefined) {
     return {
       margin: fallback,
-      source: `the configured cross-run allowance (fewer than ${MIN_HISTORY} stored runs to learn it from)`
+      source: `baseline.noise; fewer than ${MIN_HISTORY} stored runs to learn it from`
     }
   }
   return {
@@ -92,7 +92,7 @@ export function decideAgainstStored(input: StoredInput): RegressionDecision {
   const verdict = verdictFor(interval, direction, tolerance)
   const tol = formatTolerance(direction, tolerance)
   const range = `${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}`
-  const allowance = `±${(margin * 100).toFixed(1)}% cross-run allowance from ${source}`
+  const allowance = `±${(margin * 100).toFixed(1)}% cross-run allowance (${source})`
   const rounds = `${head.length} head vs ${base.length} stored rounds`
   const reason =
     verdict === 'fail'

@@ -1,0 +1,78 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { DirectoryStore } from '../../src/baseline/directory.js'
+import { recordFromReport } from '../../src/baseline/record.js'
+import { planStoredBaseline } from '../../src/engine/baseline.js'
+import { ignoreEvents } from '../../src/engine/events.js'
+import { runGate } from '../../src/engine/run.js'
+import { reportProblems } from '../../src/report/validate.js'
+import { renderSummary } from '../../src/report/markdown.js'
+import { stopAllServices } from '../../src/service/spawn.js'
+import type { RegressionCheck } from '../../src/config/types.js'
+import { exampleConfig, freePort } from '../../__fixtures__/config.js'
+
+const rpsCheck: RegressionCheck = {
+  metric: 'throughput.rps',
+  direction: 'fall',
+  tolerance: 0.05,
+  expression: '-5%',
+  severity: 'fail'
+}
+
+let dir: string
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-stored-'))
+})
+afterEach(async () => {
+  await stopAllServices()
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('a run compared with a stored run', () => {
+  it('stores rounds, finds them again and fails a head that does five times the CPU work', async () => {
+    const config = exampleConfig(await freePort(), [
+      {
+        name: 'get',
+        regression: [rpsCheck],
+        load: { mode: 'closed', connections: 4, durationMs: 800, warmupMs: 200, timeoutMs: 5000 }
+      }
+    ])
+    config.service.env.CPU_US = '300'
+    const store = new DirectoryStore(dir)
+
+    const first = await runGate(config, { rounds: 2 })
+    expect(first.verdict).not.toBe('errored')
+    expect(first.scenarios[0]!.runs).toHaveLength(2)
+    expect(first.scenarios[0]!.checks[0]!.verdict).toBe('skipped')
+    await store.save(recordFromReport(first, { sha: 'local', runId: 'first', runAttempt: 1 }))
+
+    const plan = await planStoredBaseline(config, store, undefined, undefined, ignoreEvents)
+    expect(plan.info).toMatchObject({ state: 'used', sha: 'local', runId: 'first', history: 1 })
+    const second = await runGate(config, {
+      rounds: 2,
+      stored: plan.stored,
+      baselineInfo: plan.info,
+      serviceEnv: { SLOWDOWN: '4' }
+    })
+    const check = second.scenarios[0]!.checks.find(c => c.kind === 'regression')!
+    expect(check.verdict).toBe('fail')
+    expect(check.message).toMatch(/vs the stored run .* cross-run allowance/)
+    expect(second.scenarios[0]!.baseMetrics?.['throughput.rps']).toBeGreaterThan(0)
+    expect(second.verdict).toBe('fail')
+    expect(reportProblems(second)).toEqual([])
+    expect(renderSummary(second)).toContain('📦 Compared with a stored run (directory')
+  })
+
+  it('says which config hash has no stored run', async () => {
+    const config = exampleConfig(await freePort(), [{ name: 'get' }])
+    const store = new DirectoryStore(dir)
+    const other = { ...config, service: { ...config.service, env: { ...config.service.env, CPU_US: '1' } } }
+    const run = await runGate(other, {})
+    await store.save(recordFromReport(run, { sha: 'local', runId: 'other', runAttempt: 1 }))
+    const plan = await planStoredBaseline(config, store, undefined, undefined, ignoreEvents)
+    expect(plan.stored).toBeUndefined()
+    expect(plan.info.message).toMatch(/no stored baseline for this config/)
+  })
+})
