@@ -104,7 +104,8 @@ async function list(args: string[], io: BaselineIO): Promise<number> {
       .map(s => `${s.name} ${formatMetric('throughput.rps', s.metrics['throughput.rps'])}`)
       .join(', ')
   ])
-  io.stdout.write(`${store.description}: ${readout.records.length} stored runs\n`)
+  const n = readout.records.length
+  io.stdout.write(`${store.description}: ${n} stored run${n === 1 ? '' : 's'}\n`)
   io.stdout.write(
     pad([['commit', 'age', 'run#attempt', 'config', 'verdict', 'runner', 'throughput'], ...rows])
   )
