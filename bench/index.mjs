@@ -1,9 +1,11 @@
 // npm run bench: perfgate's closed-model generator against raw autocannon (and wrk where installed), on the
 // same example-service process, in alternating rounds. Figures are ratios against the reference measured in the
-// same run, so they survive this machine's noise. ROUNDS=5 DURATION=3 by default.
+// same run, so they survive this machine's noise. ROUNDS=5 DURATION=3 by default. Ends with the baseline store's
+// read time for 1,000 records (bench/baseline.mjs).
 import { execFileSync } from 'node:child_process'
 import autocannon from 'autocannon'
 import { compileSources, hasCommand, median, startExample, table } from './lib.mjs'
+import { benchBaseline } from './baseline.mjs'
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5)
 const DURATION_S = Number(process.env.DURATION ?? 3)
@@ -93,3 +95,5 @@ for (const [label, env] of targets) {
     `perfgate's µs recording costs ${(cost * 100).toFixed(1)}% of raw autocannon's throughput (target < 10%)`
   )
 }
+
+await benchBaseline({ compile: false })

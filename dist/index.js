@@ -66426,7 +66426,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(85395);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(23696);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -66435,7 +66435,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 85395:
+/***/ 23696:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69403,7 +69403,7 @@ var ajv = __nccwpck_require__(42463);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
 ;// CONCATENATED MODULE: ./schema/perfgate.schema.json
-const perfgate_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/perfgate/perfgate/schema/perfgate.schema.json","title":"perfgate config","description":"perfgate.yml: the service to start, the load to drive and the limits to gate on.","type":"object","additionalProperties":false,"required":["version","service","scenarios"],"properties":{"version":{"const":1,"description":"config format version; must be 1"},"extends":{"enum":["web_server","api_gateway","database_proxy"],"description":"a built-in profile whose reference limits apply to every scenario as warnings"},"service":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"string","minLength":1,"description":"shell command that starts the service (run with /bin/sh -c in its own process group)"},"build":{"type":"string","description":"command that builds the service; run in the base checkout when perfgate prepares the base itself"},"cwd":{"type":"string","description":"working directory, relative to this file"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables (strings: quote numbers)"},"ready":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"HTTP URL polled until it answers 200-399"},"tcp":{"type":"string","description":"host:port polled until it accepts a connection"},"log":{"type":"string","description":"regular expression matched against the service\'s output lines"},"timeout":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"}},"description":"how perfgate knows the service is ready: url, tcp or log"},"shutdown-timeout":{"$ref":"#/definitions/duration","description":"grace period between SIGTERM and SIGKILL"}},"required":["command","ready"],"description":"the service under test","title":"service"},"defaults":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"description":"load settings every scenario inherits"},"scenarios":{"type":"array","minItems":1,"description":"what to measure","items":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"unique name, used in reports"},"request":{"type":"object","additionalProperties":false,"properties":{"method":{"enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"]},"url":{"type":"string","minLength":1,"description":"absolute http:// URL; {{seq}}, {{random}}, {{uuid}} are filled in per request"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{"description":"a string, or an object sent as JSON","type":["string","object","array"]}},"required":["url"],"description":"the request each virtual user sends"},"load":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"mode":{"enum":["closed","rate"],"description":"closed: fixed connections (default); rate: open model at a constant arrival rate"},"rate":{"type":"number","exclusiveMinimum":0,"description":"requests per second (rate mode)"},"ramp":{"type":"object","additionalProperties":false,"properties":{"from":{"type":"number","minimum":0},"to":{"type":"number","exclusiveMinimum":0},"over":{"$ref":"#/definitions/duration"}},"required":["from","to","over"],"description":"rate mode: ramp the rate linearly"}},"description":"this scenario\'s load, over defaults"},"suite":{"oneOf":[{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"load"}},"required":["kind"]},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"sweep"},"steps":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"description":"connections per step"},"knee-factor":{"type":"number","exclusiveMinimum":1,"description":"p99 may rise to this factor of the first step\'s p99 before the knee (default 2)"}},"required":["kind","steps"],"description":"concurrency sweep: finds the optimal connections"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"stress"},"start":{"type":"integer","minimum":1},"step":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1},"max-error-rate":{"$ref":"#/definitions/percent"},"p99-limit":{"$ref":"#/definitions/duration"}},"required":["kind"],"description":"ramps connections until errors pass max-error-rate (default 5%) or p99 passes p99-limit"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"soak"},"window":{"$ref":"#/definitions/duration","description":"window length (default 10s)"}},"required":["kind"],"description":"long constant load analysed in windows; soak.drift is the RSS growth"}]},"thresholds":{"type":"object","description":"absolute limits: metric -> \\"< 50ms\\" or { limit, severity }","propertyNames":{"$ref":"#/definitions/metricName"},"additionalProperties":{"$ref":"#/definitions/threshold"}},"regression":{"type":"object","description":"limits relative to the base: metric -> \\"+20%\\" / \\"-5%\\" or { limit, severity }","propertyNames":{"$ref":"#/definitions/metricName"},"additionalProperties":{"$ref":"#/definitions/regression"}},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"required":["name","request"]}},"compare":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["interleaved","stored"]},"rounds":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1}},"description":"rounds per side"},"budget":{"$ref":"#/definitions/duration","description":"wall-clock budget of the comparison"},"confirm":{"type":"boolean","description":"confirm a failing verdict with extra rounds"},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"confidence level of the intervals (default 0.95)"}},"description":"how base and head are compared"},"baseline":{"type":"object","additionalProperties":false,"properties":{"store":{"enum":["branch","directory","none"]},"branch":{"type":"string"},"directory":{"type":"string"}},"description":"where stored baselines live"},"on-inconclusive":{"enum":["warn","fail"],"description":"what an inconclusive verdict does to the job"}},"definitions":{"duration":{"type":"string","description":"a duration with a unit: us, ms, s, m (\\"500ms\\", \\"10s\\")","pattern":"^\\\\s*[0-9.]+\\\\s*(us|µs|ms|s|m|min)\\\\s*$"},"percent":{"type":"string","description":"a percentage (\\"5%\\")","pattern":"^\\\\s*[0-9.]+\\\\s*%\\\\s*$"},"metricName":{"enum":["latency.min","latency.mean","latency.stddev","latency.p50","latency.p75","latency.p90","latency.p95","latency.p99","latency.p99.9","latency.max","throughput.rps","throughput.bytes","requests.total","errors.rate","errors.total","errors.connect","errors.timeout","errors.reset","status.4xx","status.5xx","server.cpu.mean","server.cpu.peak","server.cpu.per_request","server.rss.peak","server.fds.peak","generator.cpu","generator.lag","sweep.optimal_connections","stress.breaking_point.connections","stress.breaking_point.rps","soak.drift","soak.p99_drift"]},"threshold":{"oneOf":[{"type":"string","description":"an operator and a value with its unit: \\"< 50ms\\", \\"> 1500\\", \\"< 0.1%\\", \\"< 256MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","description":"the threshold expression"},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression":{"oneOf":[{"type":"string","description":"\\"+20%\\" (may rise at most 20%) or \\"-5%\\" (may fall at most 5%)"},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","description":"the regression expression"},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]}}}');
+const perfgate_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/perfgate/perfgate/schema/perfgate.schema.json","title":"perfgate config","description":"perfgate.yml: the service to start, the load to drive and the limits to gate on.","type":"object","additionalProperties":false,"required":["version","service","scenarios"],"properties":{"version":{"const":1,"description":"config format version; must be 1"},"extends":{"enum":["web_server","api_gateway","database_proxy"],"description":"a built-in profile whose reference limits apply to every scenario as warnings"},"service":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"string","minLength":1,"description":"shell command that starts the service (run with /bin/sh -c in its own process group)"},"build":{"type":"string","description":"command that builds the service; run in the base checkout when perfgate prepares the base itself"},"cwd":{"type":"string","description":"working directory, relative to this file"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables (strings: quote numbers)"},"ready":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"HTTP URL polled until it answers 200-399"},"tcp":{"type":"string","description":"host:port polled until it accepts a connection"},"log":{"type":"string","description":"regular expression matched against the service\'s output lines"},"timeout":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"}},"description":"how perfgate knows the service is ready: url, tcp or log"},"shutdown-timeout":{"$ref":"#/definitions/duration","description":"grace period between SIGTERM and SIGKILL"}},"required":["command","ready"],"description":"the service under test","title":"service"},"defaults":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"description":"load settings every scenario inherits"},"scenarios":{"type":"array","minItems":1,"description":"what to measure","items":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"unique name, used in reports"},"request":{"type":"object","additionalProperties":false,"properties":{"method":{"enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"]},"url":{"type":"string","minLength":1,"description":"absolute http:// URL; {{seq}}, {{random}}, {{uuid}} are filled in per request"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{"description":"a string, or an object sent as JSON","type":["string","object","array"]}},"required":["url"],"description":"the request each virtual user sends"},"load":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"mode":{"enum":["closed","rate"],"description":"closed: fixed connections (default); rate: open model at a constant arrival rate"},"rate":{"type":"number","exclusiveMinimum":0,"description":"requests per second (rate mode)"},"ramp":{"type":"object","additionalProperties":false,"properties":{"from":{"type":"number","minimum":0},"to":{"type":"number","exclusiveMinimum":0},"over":{"$ref":"#/definitions/duration"}},"required":["from","to","over"],"description":"rate mode: ramp the rate linearly"}},"description":"this scenario\'s load, over defaults"},"suite":{"oneOf":[{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"load"}},"required":["kind"]},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"sweep"},"steps":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"description":"connections per step"},"knee-factor":{"type":"number","exclusiveMinimum":1,"description":"p99 may rise to this factor of the first step\'s p99 before the knee (default 2)"}},"required":["kind","steps"],"description":"concurrency sweep: finds the optimal connections"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"stress"},"start":{"type":"integer","minimum":1},"step":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1},"max-error-rate":{"$ref":"#/definitions/percent"},"p99-limit":{"$ref":"#/definitions/duration"}},"required":["kind"],"description":"ramps connections until errors pass max-error-rate (default 5%) or p99 passes p99-limit"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"soak"},"window":{"$ref":"#/definitions/duration","description":"window length (default 10s)"}},"required":["kind"],"description":"long constant load analysed in windows; soak.drift is the RSS growth"}]},"thresholds":{"type":"object","description":"absolute limits: metric -> \\"< 50ms\\" or { limit, severity }","propertyNames":{"$ref":"#/definitions/metricName"},"additionalProperties":{"$ref":"#/definitions/threshold"}},"regression":{"type":"object","description":"limits relative to the base: metric -> \\"+20%\\" / \\"-5%\\" or { limit, severity }","propertyNames":{"$ref":"#/definitions/metricName"},"additionalProperties":{"$ref":"#/definitions/regression"}},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"required":["name","request"]}},"compare":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["interleaved","stored"]},"rounds":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1}},"description":"rounds per side"},"budget":{"$ref":"#/definitions/duration","description":"wall-clock budget of the comparison"},"confirm":{"type":"boolean","description":"confirm a failing verdict with extra rounds"},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"confidence level of the intervals (default 0.95)"}},"description":"how base and head are compared"},"baseline":{"type":"object","additionalProperties":false,"properties":{"store":{"enum":["branch","directory","none"]},"branch":{"type":"string"},"directory":{"type":"string","description":"directory of the local store (store: directory), relative to this file"},"remote":{"type":"string","description":"git remote of the baseline branch (default origin)"},"rounds":{"type":"integer","minimum":1,"maximum":50,"description":"rounds measured when a run is stored or compared with a stored run (default 3)"},"noise":{"$ref":"#/definitions/percent","description":"cross-run allowance added to a stored comparison until 5 stored runs teach the real spread (default 10%)"},"on-runner-mismatch":{"enum":["inconclusive","compare"],"description":"what a baseline from a different runner kind does to regression checks (default inconclusive)"},"save-on":{"type":"array","uniqueItems":true,"items":{"enum":["push","workflow_dispatch","schedule"]},"description":"events whose runs are stored (default push to the default branch and workflow_dispatch); pull requests never are"}},"description":"where stored baselines live"},"on-inconclusive":{"enum":["warn","fail"],"description":"what an inconclusive verdict does to the job"}},"definitions":{"duration":{"type":"string","description":"a duration with a unit: us, ms, s, m (\\"500ms\\", \\"10s\\")","pattern":"^\\\\s*[0-9.]+\\\\s*(us|µs|ms|s|m|min)\\\\s*$"},"percent":{"type":"string","description":"a percentage (\\"5%\\")","pattern":"^\\\\s*[0-9.]+\\\\s*%\\\\s*$"},"metricName":{"enum":["latency.min","latency.mean","latency.stddev","latency.p50","latency.p75","latency.p90","latency.p95","latency.p99","latency.p99.9","latency.max","throughput.rps","throughput.bytes","requests.total","errors.rate","errors.total","errors.connect","errors.timeout","errors.reset","status.4xx","status.5xx","server.cpu.mean","server.cpu.peak","server.cpu.per_request","server.rss.peak","server.fds.peak","generator.cpu","generator.lag","sweep.optimal_connections","stress.breaking_point.connections","stress.breaking_point.rps","soak.drift","soak.p99_drift"]},"threshold":{"oneOf":[{"type":"string","description":"an operator and a value with its unit: \\"< 50ms\\", \\"> 1500\\", \\"< 0.1%\\", \\"< 256MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","description":"the threshold expression"},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression":{"oneOf":[{"type":"string","description":"\\"+20%\\" (may rise at most 20%) or \\"-5%\\" (may fall at most 5%)"},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","description":"the regression expression"},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]}}}');
 ;// CONCATENATED MODULE: ./src/config/metrics.ts
 const m = (name, kind, better, description) => ({
     name,
@@ -69467,7 +69467,16 @@ const DEFAULTS = {
         confirm: false,
         confidence: 0.95
     },
-    baseline: { store: 'branch', branch: 'perfgate-baselines', directory: '.perfgate/baselines' },
+    baseline: {
+        store: 'branch',
+        branch: 'perfgate-baselines',
+        directory: '.perfgate/baselines',
+        remote: 'origin',
+        rounds: 3,
+        noise: 0.1,
+        onRunnerMismatch: 'inconclusive',
+        saveOn: ['push', 'workflow_dispatch']
+    },
     onInconclusive: 'warn',
     sweep: { kneeFactor: 2 },
     stress: { start: 10, step: 10, max: 200, maxErrorRate: 0.05 },
@@ -69902,6 +69911,23 @@ class Resolver {
             };
         });
     }
+    baseline(raw) {
+        const b = isObject(raw) ? raw : {};
+        const d = DEFAULTS.baseline;
+        const saveOn = Array.isArray(b['save-on'])
+            ? b['save-on'].filter((e) => e === 'push' || e === 'workflow_dispatch' || e === 'schedule')
+            : [...d.saveOn];
+        return {
+            store: b.store === 'directory' ? 'directory' : b.store === 'none' ? 'none' : 'branch',
+            branch: str(b.branch) ?? d.branch,
+            directory: external_node_path_default().resolve(this.ctx.baseDir, str(b.directory) ?? d.directory),
+            remote: str(b.remote) ?? d.remote,
+            rounds: num(b.rounds) ?? d.rounds,
+            noise: this.percent('/baseline/noise', b.noise, d.noise),
+            onRunnerMismatch: b['on-runner-mismatch'] === 'compare' ? 'compare' : d.onRunnerMismatch,
+            saveOn
+        };
+    }
     compare(raw) {
         const c = isObject(raw) ? raw : {};
         const rounds = isObject(c.rounds) ? c.rounds : {};
@@ -69925,18 +69951,13 @@ function resolveConfig(data, ctx) {
     const raw = isObject(data) ? data : {};
     const profileName = typeof raw.extends === 'string' && raw.extends in PROFILES ? raw.extends : undefined;
     const defaults = isObject(raw.defaults) ? raw.defaults : {};
-    const baseline = isObject(raw.baseline) ? raw.baseline : {};
     const config = {
         version: 1,
         file: ctx.file,
         service: resolver.service(raw.service),
         scenarios: resolver.scenarios(raw.scenarios, defaults, profileName ? PROFILES[profileName].thresholds : undefined),
         compare: resolver.compare(raw.compare),
-        baseline: {
-            store: baseline.store === 'directory' ? 'directory' : baseline.store === 'none' ? 'none' : 'branch',
-            branch: str(baseline.branch) ?? DEFAULTS.baseline.branch,
-            directory: external_node_path_default().resolve(ctx.baseDir, str(baseline.directory) ?? DEFAULTS.baseline.directory)
-        },
+        baseline: resolver.baseline(raw.baseline),
         onInconclusive: raw['on-inconclusive'] === 'fail' ? 'fail' : 'warn',
         ...(profileName ? { profile: profileName } : {})
     };
@@ -70604,6 +70625,7 @@ function buildReport(input) {
         },
         runner,
         ...(input.git ? { git: input.git } : {}),
+        ...(input.baseline ? { baseline: input.baseline } : {}),
         durationMs: Math.max(0, now.getTime() - input.startedAt),
         scenarios,
         notes: input.notes ?? []
@@ -70627,6 +70649,639 @@ function headline(verdict, scenarios) {
         return `perfgate ${VERDICT_WORD[verdict]}: ${summary}`;
     const more = decisive.length > 1 ? ` (+${decisive.length - 1} more)` : '';
     return `perfgate ${VERDICT_WORD[verdict]}: ${decisive[0]}${more}`;
+}
+
+;// CONCATENATED MODULE: ./src/compare/aggregate.ts
+function combine(metric, values) {
+    if (metric.endsWith('.peak') || metric === 'latency.max')
+        return Math.max(...values);
+    if (metric === 'latency.min')
+        return Math.min(...values);
+    return values.reduce((a, b) => a + b, 0) / values.length;
+}
+/** One set of metrics from several rounds: peaks and maxima take the largest, minima the smallest, the rest the mean. */
+function aggregateRounds(rounds) {
+    const names = new Set(rounds.flatMap(r => Object.keys(r)));
+    const out = {};
+    for (const name of names) {
+        const values = rounds
+            .map(r => r[name])
+            .filter((v) => typeof v === 'number' && Number.isFinite(v));
+        out[name] = values.length ? combine(name, values) : null;
+    }
+    return out;
+}
+/** The per-round values of one metric, in round order, skipping rounds that did not measure it. */
+function roundValues(rounds, metric) {
+    return rounds.map(r => r[metric]).filter((v) => typeof v === 'number' && Number.isFinite(v));
+}
+
+;// CONCATENATED MODULE: ./src/stats/ci.ts
+/**
+ * Statistical primitives for per-round values: mean, variance, Student's t distribution and t intervals for a
+ * mean (one sample, used on paired differences) and for a difference of means (Welch). Pure functions, no I/O.
+ */
+// Local aliases: these run in tight loops, and a global `Math.x` lookup is ~40x slower inside jest's vm context.
+const { abs, exp, log, log1p, max, min, sin, sqrt, tan, PI } = Math;
+function ci_mean(xs) {
+    if (xs.length === 0)
+        return NaN;
+    let sum = 0;
+    for (const x of xs)
+        sum += x;
+    return sum / xs.length;
+}
+/** Sample variance (divides by n - 1); NaN with fewer than two values. */
+function variance(xs) {
+    if (xs.length < 2)
+        return NaN;
+    const m = ci_mean(xs);
+    let sum = 0;
+    for (const x of xs)
+        sum += (x - m) ** 2;
+    return sum / (xs.length - 1);
+}
+const LANCZOS = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7
+];
+/** ln Γ(x) for x > 0 (Lanczos, g = 7; relative error ~1e-15). */
+function logGamma(x) {
+    if (x < 0.5)
+        return log(PI / sin(PI * x)) - logGamma(1 - x);
+    const z = x - 1;
+    let sum = LANCZOS[0];
+    for (let i = 1; i < LANCZOS.length; i++)
+        sum += LANCZOS[i] / (z + i);
+    const t = z + 7.5;
+    return 0.5 * log(2 * PI) + (z + 0.5) * log(t) - t + log(sum);
+}
+/** Continued fraction of the incomplete beta function (modified Lentz). */
+function betaContinuedFraction(x, a, b) {
+    const tiny = 1e-300;
+    let c = 1;
+    let d = 1 - ((a + b) * x) / (a + 1);
+    if (abs(d) < tiny)
+        d = tiny;
+    d = 1 / d;
+    let h = d;
+    for (let m = 1; m <= 10_000; m++) {
+        const m2 = 2 * m;
+        let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+        d = 1 + aa * d;
+        if (abs(d) < tiny)
+            d = tiny;
+        c = 1 + aa / c;
+        if (abs(c) < tiny)
+            c = tiny;
+        d = 1 / d;
+        h *= d * c;
+        aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+        d = 1 + aa * d;
+        if (abs(d) < tiny)
+            d = tiny;
+        c = 1 + aa / c;
+        if (abs(c) < tiny)
+            c = tiny;
+        d = 1 / d;
+        const step = d * c;
+        h *= step;
+        if (abs(step - 1) < 1e-15)
+            break;
+    }
+    return h;
+}
+/** The regularized incomplete beta function I_x(a, b). */
+function regularizedBeta(x, a, b) {
+    if (x <= 0)
+        return 0;
+    if (x >= 1)
+        return 1;
+    const front = exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * log(x) + b * log1p(-x));
+    if (x < (a + 1) / (a + b + 2))
+        return (front * betaContinuedFraction(x, a, b)) / a;
+    return 1 - (front * betaContinuedFraction(1 - x, b, a)) / b;
+}
+function checkDf(df) {
+    if (!(df > 0))
+        throw new RangeError(`Student's t needs degrees of freedom > 0, got ${df}`);
+}
+/** P(T > t) for t >= 0: half the regularized incomplete beta at df / (df + t²). */
+function upperTail(t, df) {
+    return 0.5 * regularizedBeta(df / (df + t * t), df / 2, 0.5);
+}
+/** The cumulative distribution function of Student's t with `df` degrees of freedom (df may be fractional). */
+function tCdf(t, df) {
+    checkDf(df);
+    if (Number.isNaN(t))
+        return NaN;
+    if (t === Infinity)
+        return 1;
+    if (t === -Infinity)
+        return 0;
+    const tail = upperTail(abs(t), df);
+    return t >= 0 ? 1 - tail : tail;
+}
+function tDensity(t, df) {
+    const logC = logGamma((df + 1) / 2) - logGamma(df / 2) - 0.5 * log(df * PI);
+    return exp(logC - ((df + 1) / 2) * log1p((t * t) / df));
+}
+/** The standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9). */
+function normalQuantile(p) {
+    if (!(p > 0 && p < 1))
+        throw new RangeError(`a quantile needs a probability strictly between 0 and 1, got ${p}`);
+    const a = [
+        -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+        2.506628277459239
+    ];
+    const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+    const c = [
+        -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+        2.938163982698783
+    ];
+    const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+    const low = 0.02425;
+    if (p < low) {
+        const q = sqrt(-2 * log(p));
+        return ((((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1));
+    }
+    if (p > 1 - low)
+        return -normalQuantile(1 - p);
+    const q = p - 0.5;
+    const r = q * q;
+    return (((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
+        (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1));
+}
+/**
+ * The quantile (inverse CDF) of Student's t with `df` degrees of freedom (df may be fractional, as Welch's is).
+ * Closed forms for df = 1 and 2; otherwise Newton's method on the exact CDF from a Cornish-Fisher start, kept
+ * inside a bracket. Accurate to ~1e-10 relative.
+ */
+function tQuantile(p, df) {
+    checkDf(df);
+    if (!(p > 0 && p < 1))
+        throw new RangeError(`a quantile needs a probability strictly between 0 and 1, got ${p}`);
+    if (p === 0.5)
+        return 0;
+    if (p < 0.5)
+        return -tQuantile(1 - p, df);
+    if (df === 1)
+        return tan(PI * (p - 0.5));
+    if (df === 2)
+        return (2 * p - 1) / sqrt(2 * p * (1 - p));
+    const z = normalQuantile(p);
+    const cornishFisher = z +
+        (z ** 3 + z) / (4 * df) +
+        (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2) +
+        (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / (384 * df ** 3);
+    if (df > 1e5)
+        return cornishFisher;
+    const q = 1 - p;
+    // S(t) = P(T > t) falls with t; keep a bracket [lo, hi] with S(lo) > q > S(hi).
+    let lo = 0;
+    let hi = max(cornishFisher, 1);
+    while (upperTail(hi, df) > q) {
+        lo = hi;
+        hi *= 2;
+    }
+    let t = min(max(cornishFisher, lo), hi);
+    for (let i = 0; i < 100; i++) {
+        const excess = upperTail(t, df) - q;
+        if (excess > 0)
+            lo = t;
+        else
+            hi = t;
+        let next = t + excess / tDensity(t, df);
+        if (!(next > lo && next < hi))
+            next = (lo + hi) / 2;
+        if (abs(next - t) <= 1e-12 * max(1, abs(t)))
+            return next;
+        t = next;
+    }
+    return t;
+}
+function checkConfidence(confidence) {
+    if (!(confidence > 0 && confidence < 1)) {
+        throw new RangeError(`confidence must be a fraction between 0 and 1 (e.g. 0.95), got ${confidence}`);
+    }
+}
+function interval(estimate, standardError, df, confidence) {
+    const halfWidth = standardError === 0 ? 0 : tQuantile(1 - (1 - confidence) / 2, df) * standardError;
+    return { estimate, low: estimate - halfWidth, high: estimate + halfWidth, halfWidth, df };
+}
+/** Student's t interval for the mean of one sample (on paired differences this is the paired t interval). */
+function oneSampleInterval(xs, confidence) {
+    checkConfidence(confidence);
+    if (xs.length < 2)
+        throw new RangeError(`a t interval needs at least 2 values, got ${xs.length}`);
+    return interval(ci_mean(xs), sqrt(variance(xs) / xs.length), xs.length - 1, confidence);
+}
+/**
+ * Welch's t interval for mean(head) - mean(base): unequal variances, Welch-Satterthwaite degrees of freedom.
+ * When both samples have zero variance the interval is the point (df = n_base + n_head - 2).
+ */
+function welchInterval(base, head, confidence) {
+    checkConfidence(confidence);
+    if (base.length < 2 || head.length < 2) {
+        throw new RangeError(`Welch's interval needs at least 2 values per side, got ${base.length} and ${head.length}`);
+    }
+    const vb = variance(base) / base.length;
+    const vh = variance(head) / head.length;
+    const se2 = vb + vh;
+    const df = se2 === 0
+        ? base.length + head.length - 2
+        : se2 ** 2 / (vb ** 2 / (base.length - 1) + vh ** 2 / (head.length - 1));
+    return interval(ci_mean(head) - ci_mean(base), sqrt(se2), df, confidence);
+}
+
+;// CONCATENATED MODULE: ./src/stats/decide.ts
+
+
+
+const isValue = (v) => typeof v === 'number' && Number.isFinite(v);
+/** "+7.0%", "-23.1%" */
+function formatSignedPercent(fraction) {
+    const pct = fraction * 100;
+    const text = Math.abs(pct) >= 1000 ? pct.toFixed(0) : pct.toFixed(1);
+    return `${pct >= 0 ? '+' : ''}${text === '-0.0' ? '0.0' : text}%`;
+}
+/** The tolerance as written in the config: "-5%", "+20%", "+2.5%". */
+function formatTolerance(direction, tolerance) {
+    return `${direction === 'rise' ? '+' : '-'}${Number((tolerance * 100).toFixed(2))}%`;
+}
+function movement(change) {
+    if (change === 0)
+        return 'did not change';
+    return `${change > 0 ? 'rose' : 'fell'} ${formatSignedPercent(Math.abs(change)).slice(1)}`;
+}
+function checkInput(input) {
+    const { metric, tolerance, confidence, base, head, pairs } = input;
+    if (!(Number.isFinite(tolerance) && tolerance >= 0)) {
+        throw new RangeError(`${metric}: the regression tolerance must be a fraction >= 0 (e.g. 0.05 for "-5%"), got ${tolerance}`);
+    }
+    if (!(confidence > 0 && confidence < 1)) {
+        throw new RangeError(`${metric}: confidence must be a fraction between 0 and 1 (e.g. 0.95), got ${confidence}`);
+    }
+    const interim = interimConfidenceOf(input);
+    if (!(interim >= confidence && interim < 1)) {
+        throw new RangeError(`${metric}: interimConfidence must lie between confidence (${confidence}) and 1, got ${interim}`);
+    }
+    if (input.direction !== 'rise' && input.direction !== 'fall') {
+        throw new RangeError(`${metric}: direction must be 'rise' or 'fall', got ${String(input.direction)}`);
+    }
+    const inRange = (k, length) => Number.isInteger(k) && k >= 0 && k < length;
+    for (const [i, j] of pairs ?? []) {
+        if (!inRange(i, base.length) || !inRange(j, head.length)) {
+            throw new RangeError(`${metric}: pair [${i}, ${j}] points outside the rounds (${base.length} base, ${head.length} head values)`);
+        }
+    }
+}
+function prepare(input) {
+    const base = input.base.filter(isValue);
+    const head = input.head.filter(isValue);
+    const pairs = (input.pairs ?? [])
+        .map(([i, j]) => [input.base[i], input.head[j]])
+        .filter(([b, h]) => isValue(b) && isValue(h));
+    return { base, head, pairs, dropped: input.base.length - base.length + (input.head.length - head.length) };
+}
+/** Where a relative interval sits against the tolerance, on the bad side only. */
+function verdictFor([low, high], direction, tolerance) {
+    // a change exactly at the tolerance is within it; the slack absorbs rounding in exp(log(1 + t)) - 1
+    const slack = 1e-12;
+    if (direction === 'rise') {
+        if (low > tolerance + slack)
+            return 'fail';
+        if (high <= tolerance + slack)
+            return 'pass';
+    }
+    else {
+        if (high < -tolerance - slack)
+            return 'fail';
+        if (low >= -tolerance - slack)
+            return 'pass';
+    }
+    return 'inconclusive';
+}
+function estimate(p, scale, confidence) {
+    const t = scale === 'log' ? Math.log : (x) => x;
+    if (p.pairs.length >= 2) {
+        const diffs = p.pairs.map(([b, h]) => t(h) - t(b));
+        return { method: `paired-${scale}`, diff: oneSampleInterval(diffs, confidence), pairs: p.pairs.length };
+    }
+    return { method: `welch-${scale}`, diff: welchInterval(p.base.map(t), p.head.map(t), confidence), pairs: 0 };
+}
+/** How much stricter than `confidence` an interim look must be before the loop stops on it (0.95 -> 0.99). */
+const INTERIM_STRICTNESS = 5;
+/** The level an interim look must reach before the adaptive loop stops on it. */
+function interimConfidenceOf(input) {
+    return input.interimConfidence ?? 1 - (1 - input.confidence) / INTERIM_STRICTNESS;
+}
+function sizeNote(e, p) {
+    return e.pairs > 0 ? `${e.pairs} paired rounds` : `${p.base.length} vs ${p.head.length} rounds`;
+}
+/**
+ * Decides one regression check from per-round values: the confidence interval of the relative change head vs
+ * base, set against the tolerance on the bad side. `fail` when the whole interval is beyond the tolerance,
+ * `pass` when the whole interval is within it (improvements pass), `inconclusive` otherwise. See
+ * docs/statistics.md.
+ */
+function decideRegression(input) {
+    checkInput(input);
+    const { metric, direction, tolerance, confidence, better } = input;
+    const p = prepare(input);
+    const n = { base: p.base.length, head: p.head.length };
+    const droppedNote = p.dropped ? `; ${p.dropped} missing value${p.dropped === 1 ? '' : 's'} dropped` : '';
+    const common = { metric, direction, tolerance, n, dropped: p.dropped };
+    const tol = formatTolerance(direction, tolerance);
+    const positive = [...p.base, ...p.head].every(v => v > 0);
+    if (n.base < 2 || n.head < 2) {
+        const change = n.base && n.head && positive
+            ? Math.expm1(ci_mean(p.head.map(Math.log)) - ci_mean(p.base.map(Math.log)))
+            : null;
+        return {
+            ...common,
+            verdict: 'inconclusive',
+            firm: false,
+            change,
+            interval: null,
+            noiseFloor: null,
+            method: 'none',
+            pairs: 0,
+            reason: `inconclusive: ${metric} needs at least 2 rounds per side (base ${n.base}, head ${n.head})${droppedNote}`
+        };
+    }
+    const scale = positive ? 'log' : 'linear';
+    const e = estimate(p, scale, confidence);
+    const interim = estimate(p, scale, interimConfidenceOf(input));
+    let relative;
+    let scaleNote = '';
+    if (scale === 'log') {
+        relative = d => ({ change: Math.expm1(d.estimate), interval: [Math.expm1(d.low), Math.expm1(d.high)] });
+    }
+    else {
+        const baseMean = e.pairs > 0 ? ci_mean(p.pairs.map(([b]) => b)) : ci_mean(p.base);
+        if (baseMean === 0)
+            return zeroBase(input, e, interim, p, common, droppedNote);
+        const by = Math.abs(baseMean);
+        relative = d => ({ change: d.estimate / by, interval: [d.low / by, d.high / by] });
+        scaleNote = '; some values are <= 0, so the change is the difference of means relative to the base mean';
+    }
+    const { change, interval } = relative(e.diff);
+    const verdict = verdictFor(interval, direction, tolerance);
+    const firm = verdict !== 'inconclusive' &&
+        verdictFor(relative(interim.diff).interval, direction, tolerance) === verdict;
+    const noiseFloor = (interval[1] - interval[0]) / 2;
+    const ci = `CI ${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}, ${sizeNote(e, p)}`;
+    const improvedClearly = better === 'higher' ? interval[0] > 0 : interval[1] < 0;
+    let reason;
+    if (verdict === 'fail')
+        reason = `${metric} ${movement(change)} (${ci}), beyond the ${tol} tolerance`;
+    else if (verdict === 'pass') {
+        reason = `${metric} ${movement(change)} (${ci}), within the ${tol} tolerance${improvedClearly ? ': an improvement' : ''}`;
+    }
+    else {
+        reason =
+            `inconclusive: ${metric} ${formatSignedPercent(change)} ± ${formatSignedPercent(noiseFloor).slice(1)} (${ci}) ` +
+                `straddles the ${tol} tolerance; more rounds would decide`;
+    }
+    return {
+        ...common,
+        verdict,
+        firm,
+        change,
+        interval,
+        noiseFloor,
+        method: e.method,
+        pairs: e.pairs,
+        reason: reason + scaleNote + droppedNote
+    };
+}
+/**
+ * The base mean is 0 (e.g. no errors at all in the base): a relative change is undefined, so the verdict comes
+ * from the sign of the difference's interval. Any clear move in the bad direction is beyond any tolerance.
+ */
+function zeroBase(input, e, interim, p, common, droppedNote) {
+    const { metric, direction, tolerance } = input;
+    const { low, high } = e.diff;
+    const tol = formatTolerance(direction, tolerance);
+    const headMean = e.pairs > 0 ? ci_mean(p.pairs.map(([, h]) => h)) : ci_mean(p.head);
+    const range = `difference CI ${formatNumber(low, true)} .. ${formatNumber(high, true)}, ${sizeNote(e, p)}`;
+    const allZero = [...p.base, ...p.head].every(v => v === 0);
+    const result = { ...common, method: e.method, pairs: e.pairs, noiseFloor: allZero ? 0 : null };
+    if (allZero) {
+        const reason = `${metric} is 0 on both sides${droppedNote}`;
+        return { ...result, verdict: 'pass', firm: true, change: 0, interval: [0, 0], reason };
+    }
+    const verdict = verdictFor([low, high], direction, 0);
+    const firm = verdict !== 'inconclusive' && verdictFor([interim.diff.low, interim.diff.high], direction, 0) === verdict;
+    const moved = `${metric} went from 0 to ${formatNumber(headMean)} (${range})`;
+    const reason = verdict === 'fail'
+        ? `${moved}; from a zero base any ${direction} is beyond the ${tol} tolerance`
+        : verdict === 'pass'
+            ? `${moved}, no ${direction} from its zero base: within the ${tol} tolerance`
+            : `inconclusive: ${moved}; from a zero base the relative change is undefined and the interval straddles 0; more rounds would decide`;
+    return { ...result, verdict, firm, change: null, interval: null, reason: reason + droppedNote };
+}
+function formatNumber(value, signed = false) {
+    const text = Number(value.toPrecision(3)).toString();
+    return signed && value > 0 ? `+${text}` : text;
+}
+
+;// CONCATENATED MODULE: ./src/stats/stored.ts
+
+
+/** Runs needed before the history's own spread replaces the configured allowance. */
+const MIN_HISTORY = 5;
+const HISTORY_WINDOW = 20;
+function logSpread(values) {
+    const usable = values.filter(v => Number.isFinite(v) && v > 0);
+    if (usable.length < MIN_HISTORY)
+        return undefined;
+    return Math.sqrt(variance(usable.map(Math.log)));
+}
+/**
+ * The allowance for one metric: two standard deviations of the run-to-run spread in the stored history of this
+ * config on this runner kind (the last 20 runs, at least 5), else the configured default.
+ */
+function crossRunMargin(history, fallback) {
+    const recent = history.slice(-HISTORY_WINDOW);
+    const sd = logSpread(recent);
+    if (sd === undefined) {
+        return {
+            margin: fallback,
+            source: `baseline.noise; fewer than ${MIN_HISTORY} stored runs to learn it from`
+        };
+    }
+    return {
+        margin: Math.expm1(2 * sd),
+        source: `2 SD of run-to-run spread over the last ${recent.filter(v => v > 0).length} stored runs`
+    };
+}
+/**
+ * One regression check against a stored run: Welch's interval on log values of the rounds (or the point ratio
+ * when a side has a single round), widened by the cross-run margin, then held against the tolerance.
+ */
+function decideAgainstStored(input) {
+    const { metric, direction, tolerance, margin, source } = input;
+    const base = input.base.filter(v => Number.isFinite(v));
+    const head = input.head.filter(v => Number.isFinite(v));
+    const positive = [...base, ...head].every(v => v > 0);
+    const common = {
+        metric,
+        direction,
+        tolerance,
+        n: { base: base.length, head: head.length },
+        dropped: input.base.length - base.length + (input.head.length - head.length),
+        firm: false
+    };
+    if (!base.length || !head.length) {
+        return {
+            ...common,
+            verdict: 'inconclusive',
+            change: null,
+            interval: null,
+            noiseFloor: null,
+            method: 'none',
+            pairs: 0,
+            reason: `inconclusive: ${metric} is missing in the ${base.length ? 'head run' : 'stored run'}`
+        };
+    }
+    if (!positive) {
+        // zero counts (e.g. no errors at all): a move away from zero is not cross-run noise, decide as within a run
+        const within = decideRegression({ ...input, base, head });
+        return { ...within, firm: false, reason: `${within.reason} (against the stored run)` };
+    }
+    const within = base.length >= 2 && head.length >= 2 ? decideRegression({ ...input, base, head }) : undefined;
+    const change = within?.change ?? Math.expm1(ci_mean(head.map(Math.log)) - ci_mean(base.map(Math.log)));
+    const [low, high] = within?.interval ?? [change, change];
+    const widen = Math.log1p(margin);
+    const interval = [
+        Math.expm1(Math.log1p(low) - widen),
+        Math.expm1(Math.log1p(high) + widen)
+    ];
+    const verdict = verdictFor(interval, direction, tolerance);
+    const tol = formatTolerance(direction, tolerance);
+    const range = `${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}`;
+    const allowance = `±${(margin * 100).toFixed(1)}% cross-run allowance (${source})`;
+    const rounds = `${head.length} head vs ${base.length} stored rounds`;
+    const reason = verdict === 'fail'
+        ? `${metric} ${formatSignedPercent(change)} vs the stored run (${range} with the ${allowance}; ${rounds}), beyond the ${tol} tolerance`
+        : verdict === 'pass'
+            ? `${metric} ${formatSignedPercent(change)} vs the stored run (${range} with the ${allowance}; ${rounds}), within the ${tol} tolerance`
+            : `inconclusive: ${metric} ${formatSignedPercent(change)} vs the stored run (${range} with the ${allowance}; ${rounds}) straddles the ${tol} tolerance; a stored run cannot decide this, an interleaved comparison (compare.mode: interleaved) can`;
+    return {
+        ...common,
+        verdict,
+        change,
+        interval,
+        noiseFloor: (interval[1] - interval[0]) / 2,
+        method: within ? 'welch-log' : 'none',
+        pairs: 0,
+        reason
+    };
+}
+/**
+ * A history note (never a failure): the head's value is 3 or more standard deviations from the last stored runs
+ * of this config on this runner kind.
+ */
+function anomalyNote(metric, history, value) {
+    const recent = history.slice(-HISTORY_WINDOW).filter(v => Number.isFinite(v));
+    if (recent.length < MIN_HISTORY || typeof value !== 'number' || !Number.isFinite(value))
+        return undefined;
+    const m = ci_mean(recent);
+    const sd = Math.sqrt(variance(recent));
+    if (!(sd > 0))
+        return undefined;
+    const z = (value - m) / sd;
+    if (Math.abs(z) < 3)
+        return undefined;
+    const fmt = (v) => Number(v.toPrecision(4)).toString();
+    return `history: ${metric} ${fmt(value)} is ${Math.abs(z).toFixed(1)} SD ${z > 0 ? 'above' : 'below'} the last ${recent.length} stored runs (mean ${fmt(m)} ± ${fmt(sd)})`;
+}
+
+;// CONCATENATED MODULE: ./src/engine/stored.ts
+
+
+
+const ANOMALY_METRICS = ['throughput.rps', 'latency.p99'];
+function seriesOf(history, scenario, metric) {
+    return history
+        .map(r => r.record.scenarios.find(s => s.name === scenario)?.metrics[metric])
+        .filter((v) => typeof v === 'number' && Number.isFinite(v));
+}
+/** Regression checks of one scenario against the stored run's rounds, plus history notes. */
+function storedScenarioChecks(scenario, head, headMetrics, baseline) {
+    const stored = baseline.choice.stored.record.scenarios.find(s => s.name === scenario.name);
+    const notes = [];
+    for (const metric of new Set([...scenario.regression.map(r => r.metric), ...ANOMALY_METRICS])) {
+        const note = anomalyNote(metric, seriesOf(baseline.history, scenario.name, metric), headMetrics[metric]);
+        if (note)
+            notes.push(note);
+    }
+    const common = (spec) => ({
+        kind: 'regression',
+        metric: spec.metric,
+        expression: spec.expression,
+        severity: spec.severity,
+        source: spec.source
+    });
+    if (!stored) {
+        return {
+            notes,
+            checks: scenario.regression.map(spec => ({
+                ...common(spec),
+                verdict: 'skipped',
+                message: `the stored run has no scenario named ${scenario.name}`
+            }))
+        };
+    }
+    const mismatched = baseline.choice.mismatches.length > 0 && baseline.spec.onRunnerMismatch === 'inconclusive';
+    const baseRounds = stored.rounds.map(r => r.metrics);
+    const headRounds = head.filter(r => !r.error).map(r => r.metrics);
+    const checks = scenario.regression.map((spec) => {
+        const better = metricInfo(spec.metric)?.better;
+        const base = roundValues(baseRounds, spec.metric);
+        const values = roundValues(headRounds, spec.metric);
+        if (better !== 'lower' && better !== 'higher') {
+            return {
+                ...common(spec),
+                verdict: 'skipped',
+                message: `${spec.metric} has no better direction to compare`
+            };
+        }
+        const margin = crossRunMargin(seriesOf(baseline.history, scenario.name, spec.metric), baseline.spec.noise);
+        const decision = decideAgainstStored({
+            metric: spec.metric,
+            better,
+            direction: spec.direction,
+            tolerance: spec.tolerance,
+            base,
+            head: values,
+            confidence: baseline.confidence,
+            ...margin
+        });
+        const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+        const inconclusiveByRunner = mismatched && decision.verdict === 'fail';
+        const verdict = inconclusiveByRunner
+            ? 'inconclusive'
+            : decision.verdict === 'fail'
+                ? spec.severity
+                : decision.verdict;
+        return {
+            ...common(spec),
+            verdict,
+            message: inconclusiveByRunner
+                ? `inconclusive: the stored run was measured on a different runner (${baseline.choice.mismatches.join('; ')}); ${decision.reason}`
+                : decision.reason,
+            base: mean(base),
+            head: mean(values),
+            change: decision.change,
+            interval: decision.interval,
+            rounds: Math.min(decision.n.base, decision.n.head)
+        };
+    });
+    return { checks, baseMetrics: stored.metrics, notes };
 }
 
 ;// CONCATENATED MODULE: ./src/engine/events.ts
@@ -72127,6 +72782,8 @@ async function stopQuietly(service, label, events) {
 
 
 
+
+
 /** Regression checks cannot be decided without a base: they are reported as skipped. */
 function skippedRegressions(scenario, why) {
     return scenario.regression.map(r => ({
@@ -72151,48 +72808,29 @@ function erroredScenario(scenario, error, runs = []) {
         notes: []
     };
 }
-/** `perfgate run`: start the service once, measure every scenario, check the absolute limits. */
-async function runGate(config, options = {}) {
+/** Measures every scenario once against one service process per round (a fresh process each round). */
+async function measureRound(config, round, records, notes, options) {
     const events = options.events ?? ignoreEvents;
-    const startedAt = Date.now();
-    const scenarios = [];
-    const notes = [];
+    const label = options.rounds && options.rounds > 1 ? `head round ${round}` : 'head';
     let service;
-    let startError;
     try {
         for (const scenario of config.scenarios) {
-            if (startError) {
-                scenarios.push(erroredScenario(scenario, startError));
-                continue;
-            }
             if (!service || service.exitInfo()) {
                 if (service)
                     notes.push(`the service was restarted before ${scenario.name} because it had exited`);
                 await stopQuietly(service, 'head', events);
                 const started = await startForMeasurement(config.service, {
-                    label: 'head',
+                    label,
                     env: options.serviceEnv,
                     events,
                     onSpawned: options.onSpawned
                 });
-                if ('error' in started) {
-                    startError = started.error;
-                    scenarios.push(erroredScenario(scenario, startError));
-                    continue;
-                }
+                if ('error' in started)
+                    return started.error;
                 service = started.service;
             }
-            const record = await measureScenario(scenario, service, {
-                side: 'head',
-                round: 1,
-                label: 'head',
-                events
-            });
-            const report = record.error
-                ? erroredScenario(scenario, record.error, [record])
-                : scenarioFromRecord(scenario, record);
-            events({ type: 'scenario-done', scenario: report });
-            scenarios.push(report);
+            const record = await measureScenario(scenario, service, { side: 'head', round, label: 'head', events });
+            records.get(scenario.name).push(record);
             if (scenario.suite?.kind === 'stress') {
                 // a stress ramp may leave the service degraded: the next scenario gets a fresh process
                 await stopQuietly(service, 'head', events);
@@ -72203,6 +72841,33 @@ async function runGate(config, options = {}) {
     finally {
         await stopQuietly(service, 'head', events);
     }
+    return undefined;
+}
+/**
+ * `perfgate run`: measure every scenario (in `rounds` rounds, each with a fresh service process) and check the
+ * absolute limits; regression checks compare with a stored run when one was chosen, else they are skipped.
+ */
+async function runGate(config, options = {}) {
+    const events = options.events ?? ignoreEvents;
+    const startedAt = Date.now();
+    const notes = [...(options.notes ?? [])];
+    const records = new Map(config.scenarios.map(s => [s.name, []]));
+    const rounds = Math.max(1, options.rounds ?? 1);
+    let startError;
+    for (let round = 1; round <= rounds && !startError; round++) {
+        startError = await measureRound(config, round, records, notes, options);
+    }
+    const scenarios = config.scenarios.map(scenario => {
+        const runs = records.get(scenario.name);
+        const error = runs.find(r => r.error)?.error ?? (runs.length < rounds ? startError : undefined);
+        const report = error
+            ? erroredScenario(scenario, error, runs)
+            : scenarioFromRecords(scenario, runs, options.stored);
+        events({ type: 'scenario-done', scenario: report });
+        return report;
+    });
+    if (rounds > 1)
+        notes.push(`${rounds} rounds per scenario, each against a fresh service process`);
     return buildReport({
         config,
         configHash: configHash(config),
@@ -72210,49 +72875,963 @@ async function runGate(config, options = {}) {
         scenarios,
         startedAt,
         notes,
-        git: options.git
+        git: options.git,
+        baseline: options.baselineInfo
     });
 }
-function scenarioFromRecord(scenario, record) {
+function scenarioFromRecords(scenario, runs, stored) {
+    const metrics = runs.length === 1 ? runs[0].metrics : aggregateRounds(runs.map(r => r.metrics));
+    const against = stored ? storedScenarioChecks(scenario, runs, metrics, stored) : undefined;
     const checks = [
-        ...evaluateThresholds(scenario.thresholds, record.metrics),
-        ...skippedRegressions(scenario, 'no baseline to compare with: run perfgate compare, or store baselines')
+        ...evaluateThresholds(scenario.thresholds, metrics),
+        ...(against?.checks ??
+            skippedRegressions(scenario, 'no baseline to compare with: run perfgate compare, or store baselines'))
     ];
+    const suite = runs.findLast(r => r.suite)?.suite;
     return {
         name: scenario.name,
         verdict: scenarioVerdict(checks, false),
         load: scenario.load,
-        metrics: record.metrics,
+        metrics,
+        ...(against?.baseMetrics ? { baseMetrics: against.baseMetrics } : {}),
         checks,
-        runs: [record],
-        notes: [],
-        ...(record.suite ? { suite: record.suite } : {})
+        runs,
+        notes: against?.notes ?? [],
+        ...(suite ? { suite } : {})
     };
 }
 
-;// CONCATENATED MODULE: ./src/compare/aggregate.ts
-function combine(metric, values) {
-    if (metric.endsWith('.peak') || metric === 'latency.max')
-        return Math.max(...values);
-    if (metric === 'latency.min')
-        return Math.min(...values);
-    return values.reduce((a, b) => a + b, 0) / values.length;
+;// CONCATENATED MODULE: ./schema/baseline.schema.json
+const baseline_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/perfgate/perfgate/schema/baseline.schema.json","title":"perfgate baseline record","description":"One stored run: v1/runs/<sha>/<run-id>-<attempt>-<config-hash>.json in the baseline branch or directory. Immutable once written. Metric values are in base units (latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core). Unknown extra fields are tolerated so that older readers can read newer minor additions.","type":"object","required":["schemaVersion","tool","createdAt","git","config","runner","verdict","scenarios"],"properties":{"schemaVersion":{"type":"integer","minimum":1,"description":"record format version; readers migrate older versions in memory and refuse newer ones"},"tool":{"type":"object","required":["name","version"],"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the run finished"},"git":{"type":"object","required":["sha","runId","runAttempt"],"properties":{"sha":{"type":"string","pattern":"^[0-9a-f]{7,64}$|^local$","description":"the measured commit, or \\"local\\" outside git"},"ref":{"type":"string"},"event":{"type":"string","description":"the GitHub event that wrote it, or \\"cli\\""},"runId":{"type":"string","pattern":"^[A-Za-z0-9._-]{1,80}$"},"runAttempt":{"type":"integer","minimum":1}}},"config":{"type":"object","required":["hash","file"],"properties":{"hash":{"type":"string","pattern":"^[0-9a-f]{6,64}$","description":"hash of the parts of the config that affect measurement (service, requests, load), not the limits"},"file":{"type":"string"}}},"runner":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"verdict":{"enum":["pass","warn","fail","inconclusive","skipped"],"description":"the run\'s verdict; errored runs are never stored"},"scenarios":{"type":"array","items":{"type":"object","required":["name","metrics","rounds"],"properties":{"name":{"type":"string"},"metrics":{"$ref":"#/definitions/metrics"},"rounds":{"type":"array","minItems":1,"items":{"type":"object","required":["round","metrics"],"properties":{"round":{"type":"integer","minimum":1},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"}}}}}}}},"definitions":{"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"type":["number","null"]}}}}');
+;// CONCATENATED MODULE: ./src/baseline/record.ts
+
+
+
+/** The newest record format this perfgate reads and the one it writes. */
+const BASELINE_SCHEMA_VERSION = 1;
+/** The layout of the store's tree; records of every schema version live under it. */
+const LAYOUT_DIR = 'v1';
+const RUNS_DIR = `${LAYOUT_DIR}/runs`;
+const META_FILE = 'meta.json';
+/** A record that could not be used: skipped with a warning that names it. */
+class CorruptRecordError extends Error {
+    path;
+    constructor(path, reason) {
+        super(`${path}: ${reason}`);
+        this.path = path;
+    }
 }
-/** One set of metrics from several rounds: peaks and maxima take the largest, minima the smallest, the rest the mean. */
-function aggregateRounds(rounds) {
-    const names = new Set(rounds.flatMap(r => Object.keys(r)));
-    const out = {};
-    for (const name of names) {
-        const values = rounds
-            .map(r => r[name])
-            .filter((v) => typeof v === 'number' && Number.isFinite(v));
-        out[name] = values.length ? combine(name, values) : null;
+/** A record or store written by a newer perfgate: reading on would mean guessing, so this is an error. */
+class NewerBaselineError extends Error {
+}
+/** The store cannot be read (as opposed to: it does not exist yet). Never treated as "no baseline". */
+class StoreError extends Error {
+}
+const record_ajv = new ajv.Ajv({ allErrors: true, strict: true, $data: false });
+const record_validateShape = record_ajv.compile(baseline_schema_namespaceObject);
+const SAFE_ID = /[^A-Za-z0-9._-]/g;
+/** The record of a finished run. Errored runs have no record: they are never a baseline. */
+function recordFromReport(report, id) {
+    if (report.verdict === 'errored')
+        throw new Error('an errored run is never stored as a baseline');
+    return {
+        schemaVersion: BASELINE_SCHEMA_VERSION,
+        tool: { name: 'perfgate', version: report.tool.version },
+        createdAt: report.createdAt,
+        git: {
+            sha: id.sha,
+            ...(id.ref ? { ref: id.ref } : {}),
+            ...(id.event ? { event: id.event } : {}),
+            runId: id.runId.replace(SAFE_ID, '_').slice(0, 80) || 'run',
+            runAttempt: Math.max(1, Math.floor(id.runAttempt))
+        },
+        config: { hash: report.config.hash, file: report.config.file },
+        runner: report.runner,
+        verdict: report.verdict,
+        // only measured scenarios: an errored or skipped one has no rounds to compare with
+        scenarios: report.scenarios
+            .filter(s => s.verdict !== 'errored')
+            .map(s => ({
+            name: s.name,
+            metrics: s.metrics,
+            rounds: s.runs
+                .filter(r => r.side === 'head' && !r.error)
+                .map(r => ({
+                round: r.round,
+                metrics: r.metrics,
+                ...(r.histogram ? { histogram: r.histogram } : {})
+            }))
+        }))
+            .filter(s => s.rounds.length > 0)
+    };
+}
+/** `v1/runs/<sha>/<run-id>-<attempt>-<config-hash>.json`: unique per run, so writers never edit the same file. */
+function recordPath(record) {
+    const { sha, runId, runAttempt } = record.git;
+    return `${RUNS_DIR}/${sha}/${runId}-${runAttempt}-${record.config.hash}.json`;
+}
+function serializeRecord(record) {
+    return `${JSON.stringify(record, null, 1)}\n`;
+}
+function newMeta() {
+    return { schemaVersion: BASELINE_SCHEMA_VERSION, createdBy: `perfgate ${VERSION}` };
+}
+function newerError(what, version, writer) {
+    return new NewerBaselineError(`${what} uses baseline schema version ${version}${writer ? `, written by ${writer}` : ''}; this perfgate (${VERSION}) reads up to version ${BASELINE_SCHEMA_VERSION}: upgrade perfgate in this workflow`);
+}
+/**
+ * Upgrades a record of an older schema version in memory (files are never rewritten). Version 1 is the first
+ * format, so the table is empty; each later version adds one pure step here, tested with a fixture of the
+ * version before it.
+ */
+const MIGRATIONS = {};
+function migrateRecord(data, where) {
+    let current = data;
+    let version = current.schemaVersion;
+    while (version < BASELINE_SCHEMA_VERSION) {
+        const step = MIGRATIONS[version];
+        if (!step)
+            throw new CorruptRecordError(where, `unknown baseline schema version ${version}`);
+        current = step(current);
+        version = current.schemaVersion;
+    }
+    return current;
+}
+/** Parses and checks one stored record; throws CorruptRecordError (skip it) or NewerBaselineError (stop). */
+function parseRecord(text, where) {
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (err) {
+        throw new CorruptRecordError(where, `not valid JSON (${err.message})`);
+    }
+    if (!data || typeof data !== 'object' || Array.isArray(data)) {
+        throw new CorruptRecordError(where, 'not a JSON object');
+    }
+    const raw = data;
+    const version = raw.schemaVersion;
+    if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+        throw new CorruptRecordError(where, 'has no valid schemaVersion');
+    }
+    if (version > BASELINE_SCHEMA_VERSION) {
+        const tool = raw.tool;
+        throw newerError(where, version, typeof tool?.version === 'string' ? `perfgate ${tool.version}` : undefined);
+    }
+    const migrated = migrateRecord(raw, where);
+    if (!record_validateShape(migrated)) {
+        const problems = (record_validateShape.errors ?? [])
+            .slice(0, 3)
+            .map(e => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+        throw new CorruptRecordError(where, `does not match the baseline schema: ${problems.join('; ')}`);
+    }
+    return migrated;
+}
+/** Checks meta.json: a store laid out by a newer perfgate is refused as a whole. */
+function checkMeta(text, where) {
+    let meta;
+    try {
+        meta = JSON.parse(text);
+    }
+    catch (err) {
+        throw new StoreError(`${where} is not valid JSON (${err.message}); the store cannot be read`);
+    }
+    if (typeof meta.schemaVersion !== 'number') {
+        throw new StoreError(`${where} has no schemaVersion; the store cannot be read`);
+    }
+    if (meta.schemaVersion > BASELINE_SCHEMA_VERSION) {
+        throw newerError(`the baseline store (${where})`, meta.schemaVersion, meta.createdBy);
+    }
+    return meta;
+}
+
+;// CONCATENATED MODULE: ./src/baseline/store.ts
+
+/**
+ * Parses raw files of a store: meta.json is checked first (a newer layout stops everything), corrupt records
+ * are skipped with a warning, a record from a newer perfgate stops the read.
+ */
+function parseStoreFiles(files, location) {
+    const meta = files.find(f => f.path === META_FILE);
+    if (meta)
+        checkMeta(meta.text, `${location}: ${META_FILE}`);
+    const records = [];
+    const warnings = [];
+    for (const file of files) {
+        if (file.path === META_FILE)
+            continue;
+        if (!file.path.endsWith('.json'))
+            continue;
+        try {
+            records.push({ path: file.path, record: parseRecord(file.text, file.path) });
+        }
+        catch (err) {
+            if (!(err instanceof CorruptRecordError))
+                throw err;
+            warnings.push(`skipped a corrupt baseline record in ${location}: ${err.message}`);
+        }
+    }
+    return { records, warnings };
+}
+
+;// CONCATENATED MODULE: ./src/baseline/directory.ts
+
+
+
+
+
+const errno = (err) => err.code;
+/** Writes `text` at `file` only if nothing is there: a temp file hard-linked into place, never a partial file. */
+async function writeNew(file, text) {
+    await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(file), { recursive: true });
+    const temp = `${file}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
+    await (0,promises_namespaceObject.writeFile)(temp, text);
+    try {
+        await (0,promises_namespaceObject.link)(temp, file);
+        return 'written';
+    }
+    catch (err) {
+        if (errno(err) === 'EEXIST')
+            return 'exists';
+        throw err;
+    }
+    finally {
+        await (0,promises_namespaceObject.unlink)(temp).catch(() => undefined);
+    }
+}
+async function listJson(dir, prefix) {
+    const out = [];
+    for (const entry of await (0,promises_namespaceObject.readdir)(dir, { withFileTypes: true })) {
+        const relative = `${prefix}/${entry.name}`;
+        if (entry.isDirectory())
+            out.push(...(await listJson(external_node_path_default().join(dir, entry.name), relative)));
+        else if (entry.isFile() && entry.name.endsWith('.json'))
+            out.push(relative);
     }
     return out;
 }
-/** The per-round values of one metric, in round order, skipping rounds that did not measure it. */
-function roundValues(rounds, metric) {
-    return rounds.map(r => r[metric]).filter((v) => typeof v === 'number' && Number.isFinite(v));
+/** The local store of the CLI (`--baseline DIR`, `--save-baseline DIR`): the branch's layout in a directory. */
+class DirectoryStore {
+    dir;
+    description;
+    constructor(dir) {
+        this.dir = dir;
+        this.description = `directory ${dir}`;
+    }
+    async read() {
+        const runs = external_node_path_default().join(this.dir, RUNS_DIR);
+        let paths;
+        try {
+            paths = await listJson(runs, RUNS_DIR);
+        }
+        catch (err) {
+            if (errno(err) === 'ENOENT') {
+                return {
+                    state: 'missing',
+                    records: [],
+                    warnings: [],
+                    message: `no baselines stored in ${this.dir} yet`
+                };
+            }
+            throw new StoreError(`cannot read the baseline ${this.description}: ${err.message}`);
+        }
+        const files = [];
+        try {
+            const meta = await (0,promises_namespaceObject.readFile)(external_node_path_default().join(this.dir, META_FILE), 'utf8').catch((err) => {
+                if (errno(err) === 'ENOENT')
+                    return undefined;
+                throw err;
+            });
+            if (meta !== undefined)
+                files.push({ path: META_FILE, text: meta });
+            const READ_AT_ONCE = 64;
+            for (let i = 0; i < paths.length; i += READ_AT_ONCE) {
+                const batch = paths.slice(i, i + READ_AT_ONCE);
+                const texts = await Promise.all(batch.map(p => (0,promises_namespaceObject.readFile)(external_node_path_default().join(this.dir, p), 'utf8')));
+                batch.forEach((p, j) => files.push({ path: p, text: texts[j] }));
+            }
+        }
+        catch (err) {
+            throw new StoreError(`cannot read the baseline ${this.description}: ${err.message}`);
+        }
+        return { state: 'ok', ...parseStoreFiles(files, this.description) };
+    }
+    async save(record) {
+        const relative = recordPath(record);
+        const file = external_node_path_default().join(this.dir, relative);
+        const text = serializeRecord(record);
+        try {
+            await writeNew(external_node_path_default().join(this.dir, META_FILE), `${JSON.stringify(newMeta(), null, 1)}\n`);
+            if ((await writeNew(file, text)) === 'exists') {
+                const same = (await (0,promises_namespaceObject.readFile)(file, 'utf8')) === text;
+                return {
+                    saved: true,
+                    already: true,
+                    path: relative,
+                    attempts: 1,
+                    message: same
+                        ? `baseline already stored at ${relative} (a re-run of the same attempt)`
+                        : `a baseline for this run and attempt is already stored at ${relative}; it was kept unchanged`
+                };
+            }
+        }
+        catch (err) {
+            return {
+                saved: false,
+                path: relative,
+                attempts: 1,
+                message: `baseline NOT saved in ${this.dir}: ${err.message}`
+            };
+        }
+        return { saved: true, path: relative, attempts: 1, message: `baseline saved in ${this.dir}: ${relative}` };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/baseline/git.ts
+
+
+
+
+
+
+
+/** git with arguments as an array (no shell), optional stdin, never prompting for credentials. */
+function runGit(cwd, args, options = {}) {
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)('git', args, {
+            cwd,
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...options.env },
+            stdio: ['pipe', 'pipe', 'pipe']
+        });
+        const out = [];
+        let stderr = '';
+        child.stdout.on('data', (chunk) => out.push(chunk));
+        child.stderr.on('data', (chunk) => (stderr += chunk.toString()));
+        child.on('error', reject);
+        child.on('close', code => resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr }));
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(options.input ?? '');
+    });
+}
+async function gitText(cwd, args, options) {
+    const result = await runGit(cwd, args, options);
+    if (result.code !== 0)
+        throw new Error(`git ${args[0]} failed: ${lastLines(result.stderr)}`);
+    return result.stdout.toString().trim();
+}
+function lastLines(stderr) {
+    const lines = stderr
+        .split('\n')
+        .map(l => l.trim())
+        .filter(Boolean);
+    return lines.slice(-3).join(' / ') || 'no message';
+}
+/** What the remote said about a failed push, without git's generic lines. */
+function pushReason(stderr) {
+    const lines = stderr
+        .split('\n')
+        .map(l => l.trim())
+        .filter(l => l && !/^To /.test(l) && !/^hint:/.test(l) && !/^error: failed to push some refs/.test(l));
+    return lines.slice(-4).join(' / ') || lastLines(stderr);
+}
+/** Failures another attempt cannot mend: missing permission, a protected branch, no credentials. */
+const PERMANENT = /permission to .* denied|denied to|403|authentication failed|could not read username|permission denied \(publickey\)|GH006|protected branch|repository not found/i;
+/** Rejections that re-reading the tip and re-applying fixes: someone else pushed first. */
+const RACE = /non-fast-forward|fetch first|cannot lock ref|failed to update ref|stale info|incorrect old value/i;
+const DEFAULT_RETRY = { maxAttempts: 10, budgetMs: 120_000, baseDelayMs: 1000 };
+const BOT = {
+    GIT_AUTHOR_NAME: 'github-actions[bot]',
+    GIT_AUTHOR_EMAIL: '41898282+github-actions[bot]@users.noreply.github.com',
+    GIT_COMMITTER_NAME: 'github-actions[bot]',
+    GIT_COMMITTER_EMAIL: '41898282+github-actions[bot]@users.noreply.github.com'
+};
+/**
+ * Baselines in an orphan branch of the repository. Reads fetch the branch into a private ref (no checkout, no
+ * working-tree change). Writes build a commit with plumbing on the observed tip and push it as a plain
+ * fast-forward: on rejection the tip is re-read and the same file re-applied, with backoff, within a budget.
+ * Never a force push.
+ */
+class GitBranchStore {
+    options;
+    description;
+    remote;
+    localRef;
+    retry;
+    log;
+    now;
+    sleep;
+    constructor(options) {
+        this.options = options;
+        this.remote = options.remote ?? 'origin';
+        this.description = `branch ${options.branch} of ${this.remote}`;
+        this.localRef = `refs/perfgate/${options.branch}`;
+        this.retry = { ...DEFAULT_RETRY, ...options.retry };
+        this.log = options.log ?? (() => undefined);
+        this.now = options.now ?? Date.now;
+        this.sleep = options.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)));
+    }
+    git(args, options) {
+        return runGit(this.options.repo, args, options);
+    }
+    /** Why there is no store to talk to, or undefined when the repository and its remote are there. */
+    async unavailable() {
+        if ((await this.git(['rev-parse', '--git-dir'])).code !== 0) {
+            return `${this.options.repo} is not a git repository, so there is no baseline branch`;
+        }
+        if ((await this.git(['remote', 'get-url', this.remote])).code !== 0) {
+            return `the repository has no remote named ${this.remote}, so there is no baseline branch`;
+        }
+        return undefined;
+    }
+    /** The remote branch's tip, fetched into the private ref; undefined when the branch does not exist yet. */
+    async fetchTip() {
+        const fetched = await this.git([
+            'fetch',
+            '--no-tags',
+            '--quiet',
+            '--no-write-fetch-head',
+            this.remote,
+            `+refs/heads/${this.options.branch}:${this.localRef}`
+        ]);
+        if (fetched.code !== 0) {
+            if (/couldn't find remote ref/i.test(fetched.stderr)) {
+                await this.git(['update-ref', '-d', this.localRef]);
+                return undefined;
+            }
+            throw new StoreError(`cannot read the baseline ${this.description}: git fetch failed: ${lastLines(fetched.stderr)}`);
+        }
+        return gitText(this.options.repo, ['rev-parse', '--verify', `${this.localRef}^{commit}`]);
+    }
+    async read() {
+        const missing = await this.unavailable();
+        if (missing)
+            return { state: 'missing', records: [], warnings: [], message: missing };
+        const tip = await this.fetchTip();
+        if (!tip) {
+            return {
+                state: 'missing',
+                records: [],
+                warnings: [],
+                message: `the ${this.description} does not exist yet: the first push to the default branch creates it`
+            };
+        }
+        try {
+            const files = await this.readFiles(tip);
+            return { state: 'ok', ...parseStoreFiles(files, this.description) };
+        }
+        catch (err) {
+            if (err instanceof StoreError || err instanceof NewerBaselineError)
+                throw err;
+            throw new StoreError(`cannot read the baseline ${this.description}: ${err.message}`);
+        }
+    }
+    /** Every record blob of the tree, read in one `git cat-file --batch` call (1,000 records stay fast). */
+    async readFiles(tip) {
+        const listing = await this.git(['ls-tree', '-r', '-z', '--full-tree', tip]);
+        if (listing.code !== 0)
+            throw new Error(`git ls-tree failed: ${lastLines(listing.stderr)}`);
+        const entries = listing.stdout
+            .toString()
+            .split('\0')
+            .filter(Boolean)
+            .map(line => {
+            const tab = line.indexOf('\t');
+            const [, type, oid] = line.slice(0, tab).split(' ');
+            return { type, oid: oid, path: line.slice(tab + 1) };
+        })
+            .filter(e => e.type === 'blob' && (e.path === META_FILE || e.path.startsWith(`${RUNS_DIR}/`)));
+        if (entries.length === 0)
+            return [];
+        const batch = await this.git(['cat-file', '--batch'], {
+            input: entries.map(e => e.oid).join('\n') + '\n'
+        });
+        if (batch.code !== 0)
+            throw new Error(`git cat-file failed: ${lastLines(batch.stderr)}`);
+        const out = batch.stdout;
+        const files = [];
+        let offset = 0;
+        for (const entry of entries) {
+            const newline = out.indexOf(0x0a, offset);
+            const header = out.subarray(offset, newline).toString();
+            const size = Number(header.split(' ')[2]);
+            if (!header.startsWith(entry.oid) || !Number.isFinite(size)) {
+                throw new Error(`unexpected git cat-file output for ${entry.path}: ${header}`);
+            }
+            files.push({ path: entry.path, text: out.subarray(newline + 1, newline + 1 + size).toString() });
+            offset = newline + 1 + size + 1;
+        }
+        return files;
+    }
+    /** The blob id at `file` in `tip`, if any. */
+    async blobAt(tip, file) {
+        const result = await this.git(['ls-tree', tip, '--', file]);
+        const line = result.stdout.toString().trim();
+        return line ? line.split(/\s+/)[2] : undefined;
+    }
+    /** A commit holding the tip's tree plus the one new file (and meta.json on the first write). */
+    async commitOnto(tip, file, text, message) {
+        const indexFile = external_node_path_default().join(external_node_os_default().tmpdir(), `perfgate-index-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+        const env = { GIT_INDEX_FILE: indexFile };
+        const repo = this.options.repo;
+        try {
+            await gitText(repo, tip ? ['read-tree', tip] : ['read-tree', '--empty'], { env });
+            const blob = await gitText(repo, ['hash-object', '-w', '--stdin'], { input: text });
+            await gitText(repo, ['update-index', '--add', '--cacheinfo', `100644,${blob},${file}`], { env });
+            if (!tip || !(await this.blobAt(tip, META_FILE))) {
+                const meta = await gitText(repo, ['hash-object', '-w', '--stdin'], {
+                    input: `${JSON.stringify(newMeta(), null, 1)}\n`
+                });
+                await gitText(repo, ['update-index', '--add', '--cacheinfo', `100644,${meta},${META_FILE}`], { env });
+            }
+            const tree = await gitText(repo, ['write-tree'], { env });
+            return await gitText(repo, ['commit-tree', tree, ...(tip ? ['-p', tip] : []), '-m', message], {
+                env: BOT
+            });
+        }
+        finally {
+            await (0,promises_namespaceObject.rm)(indexFile, { force: true });
+        }
+    }
+    delay(attempt) {
+        const base = Math.min(this.retry.baseDelayMs * 2 ** (attempt - 1), this.retry.baseDelayMs * 8);
+        return Math.round(base * (0.5 + Math.random()));
+    }
+    async save(record) {
+        const file = recordPath(record);
+        const text = serializeRecord(record);
+        const message = `perfgate: baseline for ${record.git.sha.slice(0, 12)} (run ${record.git.runId}, attempt ${record.git.runAttempt})`;
+        const notSaved = (attempts, why) => ({
+            saved: false,
+            path: file,
+            attempts,
+            message: `baseline NOT saved to the ${this.description} after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${why}`
+        });
+        const missing = await this.unavailable();
+        if (missing)
+            return notSaved(0, missing);
+        const deadline = this.now() + this.retry.budgetMs;
+        for (let attempt = 1;; attempt++) {
+            let tip;
+            try {
+                tip = await this.fetchTip();
+                const existing = tip ? await this.blobAt(tip, file) : undefined;
+                if (existing) {
+                    const ours = await gitText(this.options.repo, ['hash-object', '--stdin'], { input: text });
+                    return {
+                        saved: true,
+                        already: true,
+                        path: file,
+                        attempts: attempt,
+                        message: existing === ours
+                            ? `baseline already stored at ${file} (a re-run of the same attempt)`
+                            : `a baseline for this run and attempt is already stored at ${file}; it was kept unchanged`
+                    };
+                }
+                const commit = await this.commitOnto(tip, file, text, message);
+                const push = await this.git([
+                    'push',
+                    '--quiet',
+                    this.remote,
+                    `${commit}:refs/heads/${this.options.branch}`
+                ]);
+                if (push.code === 0) {
+                    await this.git(['update-ref', this.localRef, commit]);
+                    return {
+                        saved: true,
+                        path: file,
+                        attempts: attempt,
+                        message: `baseline saved to the ${this.description}: ${file}${attempt > 1 ? ` (after ${attempt} attempts)` : ''}`
+                    };
+                }
+                const reason = pushReason(push.stderr);
+                if (PERMANENT.test(push.stderr) && !RACE.test(push.stderr)) {
+                    return notSaved(attempt, `${reason}. The job needs \`permissions: contents: write\` and credentials for git push (actions/checkout keeps them unless persist-credentials is false); a protected branch needs a token allowed to push to it`);
+                }
+                const wait = this.delay(attempt);
+                if (attempt >= this.retry.maxAttempts || this.now() + wait > deadline) {
+                    return notSaved(attempt, `the push was rejected every time; last: ${reason}`);
+                }
+                this.log(`baseline push rejected (attempt ${attempt}): ${reason}; re-reading the branch and retrying in ${wait} ms`);
+                await this.sleep(wait);
+            }
+            catch (err) {
+                return notSaved(attempt, err.message);
+            }
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/baseline/select.ts
+
+const select_short = (sha) => sha.slice(0, 12);
+function describeAge(ms) {
+    const hours = ms / 3_600_000;
+    if (hours < 1)
+        return `${Math.max(0, Math.round(ms / 60_000))} min old`;
+    if (hours < 48)
+        return `${Math.round(hours)} h old`;
+    return `${Math.round(hours / 24)} days old`;
+}
+/** Later attempts and later runs win: a re-run replaces what it re-measured, the store keeps both. */
+function newest(a, b) {
+    return (b.record.createdAt.localeCompare(a.record.createdAt) || b.record.git.runAttempt - a.record.git.runAttempt);
+}
+/**
+ * The record to compare with: the nearest of `ancestors` that has a run of the same config hash (errored runs
+ * are never stored). Records measured on a different runner are still chosen, with their mismatches named.
+ */
+function selectBaseline(input) {
+    const now = input.now ?? new Date();
+    const sameConfig = input.records.filter(r => r.record.config.hash === input.configHash);
+    const bySha = new Map();
+    for (const r of sameConfig)
+        bySha.set(r.record.git.sha, [...(bySha.get(r.record.git.sha) ?? []), r]);
+    for (const [distance, sha] of input.ancestors.entries()) {
+        const candidates = bySha.get(sha);
+        if (!candidates?.length)
+            continue;
+        const stored = [...candidates].sort(newest)[0];
+        const ageMs = now.getTime() - Date.parse(stored.record.createdAt);
+        const mismatches = fingerprintMismatches(input.runner, stored.record.runner);
+        const from = input.fromLabel ?? 'the merge-base';
+        const where = distance === 0 ? from : `${distance} commit${distance === 1 ? '' : 's'} before ${from}`;
+        const { runId, runAttempt } = stored.record.git;
+        return {
+            found: true,
+            stored,
+            distance,
+            ageMs,
+            mismatches,
+            description: `baseline: ${select_short(sha)} (${where}), run ${runId} attempt ${runAttempt}, ${describeAge(ageMs)}` +
+                (mismatches.length
+                    ? `; measured on a different runner (${mismatches.join('; ')})`
+                    : '; same runner kind')
+        };
+    }
+    if (input.records.length === 0)
+        return { found: false, reason: 'the baseline store has no records yet' };
+    if (sameConfig.length === 0) {
+        const hashes = new Set(input.records.map(r => r.record.config.hash));
+        return {
+            found: false,
+            reason: `no stored baseline for this config (hash ${input.configHash}); the store has runs of ${hashes.size} other config version${hashes.size === 1 ? '' : 's'}, and changing the service, requests or load starts a new series`
+        };
+    }
+    return {
+        found: false,
+        reason: `none of the ${input.ancestors.length} commits searched back from ${input.ancestors[0] ? select_short(input.ancestors[0]) : (input.fromLabel ?? 'the merge-base')} has a stored run of this config (${sameConfig.length} other runs are stored)`
+    };
+}
+/** The stored runs of one config measured on the same runner kind, oldest first: the series for trends. */
+function historyOf(records, configHash, runner) {
+    return records
+        .filter(r => r.record.config.hash === configHash)
+        .filter(r => fingerprintMismatches(runner, r.record.runner).length === 0)
+        .sort((a, b) => a.record.createdAt.localeCompare(b.record.createdAt));
+}
+
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(57975);
+;// CONCATENATED MODULE: ./src/engine/base.ts
+
+
+
+
+
+
+
+const base_exec = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+class BaseError extends Error {
+}
+async function git(cwd, args) {
+    const { stdout } = await base_exec('git', args, {
+        cwd,
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
+        maxBuffer: 64 << 20
+    });
+    return stdout.trim();
+}
+async function tryGit(cwd, args) {
+    try {
+        return await git(cwd, args);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** A base directory the workflow built itself: it must exist and be a directory. */
+function useBaseDir(dir) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(dir))
+        throw new BaseError(`the base directory ${dir} does not exist: build the base there first, or leave base-dir empty to let perfgate make one from the merge-base`);
+    if (!(0,external_node_fs_namespaceObject.statSync)(dir).isDirectory())
+        throw new BaseError(`the base directory ${dir} is not a directory`);
+    return { dir, description: `base from the directory ${dir}`, cleanup: async () => undefined };
+}
+/**
+ * The commit to compare against: the merge-base of HEAD and the base ref. On a shallow clone the history is
+ * deepened until the merge-base appears (or the clone is unshallowed).
+ */
+async function findMergeBase(repoDir, baseRef, events) {
+    const direct = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef]);
+    if (direct)
+        return direct;
+    const shallow = (await tryGit(repoDir, ['rev-parse', '--is-shallow-repository'])) === 'true';
+    const remoteBranch = baseRef.replace(/^origin\//, '');
+    if (shallow) {
+        for (const depth of [50, 500]) {
+            events({
+                type: 'info',
+                message: `shallow clone: fetching ${depth} more commits to find the merge-base with ${baseRef}`
+            });
+            await tryGit(repoDir, [
+                'fetch',
+                '--no-tags',
+                `--deepen=${depth}`,
+                'origin',
+                `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`
+            ]);
+            const found = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef]);
+            if (found)
+                return found;
+        }
+        events({ type: 'info', message: 'shallow clone: fetching the whole history to find the merge-base' });
+        await tryGit(repoDir, [
+            'fetch',
+            '--no-tags',
+            '--unshallow',
+            'origin',
+            `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`
+        ]);
+        const found = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef]);
+        if (found)
+            return found;
+    }
+    else if (!(await tryGit(repoDir, ['rev-parse', '--verify', '--quiet', `${baseRef}^{commit}`]))) {
+        await tryGit(repoDir, [
+            'fetch',
+            '--no-tags',
+            'origin',
+            `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`
+        ]);
+        const found = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef]);
+        if (found)
+            return found;
+    }
+    throw new BaseError(`could not find the merge-base of HEAD and ${baseRef}${shallow ? ' (the clone is shallow and fetching more history did not help)' : ''}: ` +
+        'check out with actions/checkout and fetch-depth: 0, or pass base-dir / --base with a built base');
+}
+/** Makes the base itself: a git worktree at `sha`, then `service.build` in it. */
+async function worktreeBase(repoDir, sha, build, events) {
+    const parent = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'perfgate-base-'));
+    const dir = external_node_path_default().join(parent, 'base');
+    try {
+        await git(repoDir, ['worktree', 'add', '--detach', dir, sha]);
+    }
+    catch (err) {
+        await (0,promises_namespaceObject.rm)(parent, { recursive: true, force: true });
+        throw new BaseError(`could not create a git worktree at ${sha.slice(0, 12)}: ${err.message.trim()}`);
+    }
+    const cleanup = async () => {
+        await tryGit(repoDir, ['worktree', 'remove', '--force', dir]);
+        await (0,promises_namespaceObject.rm)(parent, { recursive: true, force: true });
+    };
+    if (build) {
+        events({ type: 'info', message: `building the base (${sha.slice(0, 12)}): ${build}` });
+        try {
+            await runBuild(build, dir);
+        }
+        catch (err) {
+            await cleanup();
+            throw new BaseError(`the base (${sha.slice(0, 12)}) could not be built: ${err.message}`);
+        }
+    }
+    return {
+        dir,
+        sha,
+        description: `base built from the merge-base ${sha.slice(0, 12)} in a git worktree`,
+        cleanup
+    };
+}
+async function repoRoot(dir) {
+    return tryGit(dir, ['rev-parse', '--show-toplevel']);
+}
+/** Commit messages between two commits (exclusive of `from`), for Perf-Accepted trailers. */
+async function commitMessages(repoDir, from, to = 'HEAD') {
+    const out = await tryGit(repoDir, ['log', '--format=%H%x00%B%x1e', `${from}..${to}`]);
+    if (!out)
+        return [];
+    return out
+        .split('\x1e')
+        .map(entry => entry.trim())
+        .filter(Boolean)
+        .map(entry => {
+        const [sha, message = ''] = entry.split('\x00');
+        return { sha: sha, message };
+    });
+}
+/**
+ * `rev` and its ancestors, nearest first (at most `max`), for choosing a stored baseline. A shallow clone is
+ * deepened once so that a few older commits with stored runs can be found.
+ */
+async function ancestorsOf(repoDir, rev, max = 100) {
+    const list = async () => ((await tryGit(repoDir, ['rev-list', `--max-count=${max}`, rev])) ?? '').split('\n').filter(Boolean);
+    let shas = await list();
+    if (shas.length < max && (await tryGit(repoDir, ['rev-parse', '--is-shallow-repository'])) === 'true') {
+        await tryGit(repoDir, ['fetch', '--no-tags', '--quiet', `--deepen=${max}`, 'origin']);
+        shas = await list();
+    }
+    return shas;
+}
+/** The commit HEAD points at, or undefined outside git. */
+async function headSha(repoDir) {
+    return tryGit(repoDir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
+}
+
+;// CONCATENATED MODULE: ./src/engine/baseline.ts
+
+
+
+
+
+
+
+
+
+/** The store the config names (or undefined for `store: none`); the branch store works in `repo`. */
+function storeFor(config, repo, events, retry) {
+    const spec = config.baseline;
+    if (spec.store === 'none')
+        return undefined;
+    if (spec.store === 'directory')
+        return new DirectoryStore(spec.directory);
+    return new GitBranchStore({
+        repo,
+        branch: spec.branch,
+        remote: spec.remote,
+        retry,
+        log: message => events({ type: 'info', message })
+    });
+}
+/**
+ * Reads the store and chooses the stored run to compare with: the nearest of `from` and its ancestors with a run
+ * of this config. `from` undefined (outside git) looks for runs recorded as "local". A store that exists but
+ * cannot be read throws (StoreError, NewerBaselineError): it is never taken for "no baseline".
+ */
+async function planStoredBaseline(config, store, repo, from, events, fromLabel) {
+    const readout = await store.read();
+    for (const warning of readout.warnings)
+        events({ type: 'warning', message: warning });
+    if (readout.state === 'missing') {
+        return {
+            info: { store: store.description, state: 'none', message: readout.message ?? 'no baseline store yet' }
+        };
+    }
+    const ancestors = repo && from ? await ancestorsOf(repo, from) : ['local'];
+    const runner = runnerFingerprint();
+    const hash = configHash(config);
+    const choice = selectBaseline({
+        records: readout.records,
+        ancestors,
+        configHash: hash,
+        runner,
+        fromLabel: from ? (fromLabel ?? from) : 'runs recorded outside git ("local")'
+    });
+    const history = historyOf(readout.records, hash, runner);
+    if (!choice.found) {
+        return {
+            info: { store: store.description, state: 'none', message: choice.reason, history: history.length }
+        };
+    }
+    const { record, path: recordFile } = choice.stored;
+    events({ type: 'info', message: choice.description });
+    if (choice.mismatches.length) {
+        events({
+            type: 'warning',
+            message: `the stored baseline was measured on a different runner (${choice.mismatches.join('; ')}): ${config.baseline.onRunnerMismatch === 'inconclusive' ? 'regression checks that would fail are inconclusive instead' : 'compared anyway (on-runner-mismatch: compare)'}`
+        });
+    }
+    return {
+        stored: {
+            choice,
+            history,
+            spec: config.baseline,
+            confidence: config.compare.confidence
+        },
+        info: {
+            store: store.description,
+            state: 'used',
+            message: choice.description,
+            sha: record.git.sha,
+            runId: record.git.runId,
+            runAttempt: record.git.runAttempt,
+            path: recordFile,
+            createdAt: record.createdAt,
+            distance: choice.distance,
+            mismatches: choice.mismatches,
+            history: history.length
+        }
+    };
+}
+/**
+ * Stores the run. A failed write loses nothing: the record is kept as `baseline-record.json` next to the report
+ * (upload it as an artifact; `perfgate baseline save` pushes it later) and the result says so.
+ */
+async function saveRun(report, store, identity, outDir, events) {
+    const record = recordFromReport(report, identity);
+    const result = await store.save(record);
+    if (result.saved) {
+        events({ type: 'info', message: result.message });
+        return { saved: true, path: result.path, message: result.message };
+    }
+    const file = external_node_path_default().join(outDir, 'baseline-record.json');
+    await (0,promises_namespaceObject.mkdir)(outDir, { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(file, serializeRecord(record));
+    const message = `${result.message}. The record is kept in ${file}: \`perfgate baseline save ${external_node_path_default().basename(file)}\` stores it later`;
+    events({ type: 'warning', message });
+    return { saved: false, path: result.path, message, file };
+}
+
+;// CONCATENATED MODULE: ./src/baseline/policy.ts
+const NEVER = new Set([
+    'pull_request',
+    'pull_request_target',
+    'pull_request_review',
+    'workflow_run',
+    'issue_comment'
+]);
+/**
+ * Whether this run may become a baseline: only trusted events (push to the default branch, a maintainer's
+ * workflow_dispatch, a schedule if configured), never a pull request or anything a fork can trigger, never an
+ * errored run.
+ */
+function savePolicy(spec, ctx, verdict) {
+    if (spec.store === 'none')
+        return { save: false, why: 'baseline.store is none' };
+    if (NEVER.has(ctx.event)) {
+        return {
+            save: false,
+            why: `runs of ${ctx.event} events are never stored (pull requests and forks cannot write baselines)`
+        };
+    }
+    if (!spec.saveOn.includes(ctx.event)) {
+        return {
+            save: false,
+            why: `${ctx.event} is not in baseline.save-on (${spec.saveOn.join(', ') || 'empty'})`
+        };
+    }
+    if (ctx.event === 'push') {
+        if (!ctx.defaultBranch)
+            return { save: false, why: 'the default branch is unknown, so a push cannot be trusted as one' };
+        if (ctx.ref !== `refs/heads/${ctx.defaultBranch}`) {
+            return {
+                save: false,
+                why: `only pushes to the default branch (${ctx.defaultBranch}) are stored, this is ${ctx.ref ?? 'an unknown ref'}`
+            };
+        }
+    }
+    if (verdict === 'errored')
+        return { save: false, why: 'an errored run is never stored as a baseline' };
+    return { save: true, why: `a ${ctx.event} run${ctx.event === 'push' ? ` to ${ctx.defaultBranch}` : ''}` };
 }
 
 ;// CONCATENATED MODULE: ./src/compare/accept.ts
@@ -72284,418 +73863,6 @@ function applyAcceptances(scenario, checks, acceptances) {
         const accepted = acceptances.find(a => matches(a.scenario, scenario) && matches(a.metric, check.metric));
         return accepted ? { ...check, verdict: 'accepted', acceptedBy: accepted.by } : check;
     });
-}
-
-;// CONCATENATED MODULE: ./src/stats/ci.ts
-/**
- * Statistical primitives for per-round values: mean, variance, Student's t distribution and t intervals for a
- * mean (one sample, used on paired differences) and for a difference of means (Welch). Pure functions, no I/O.
- */
-// Local aliases: these run in tight loops, and a global `Math.x` lookup is ~40x slower inside jest's vm context.
-const { abs, exp, log, log1p, max, min, sin, sqrt, tan, PI } = Math;
-function ci_mean(xs) {
-    if (xs.length === 0)
-        return NaN;
-    let sum = 0;
-    for (const x of xs)
-        sum += x;
-    return sum / xs.length;
-}
-/** Sample variance (divides by n - 1); NaN with fewer than two values. */
-function variance(xs) {
-    if (xs.length < 2)
-        return NaN;
-    const m = ci_mean(xs);
-    let sum = 0;
-    for (const x of xs)
-        sum += (x - m) ** 2;
-    return sum / (xs.length - 1);
-}
-const LANCZOS = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7
-];
-/** ln Γ(x) for x > 0 (Lanczos, g = 7; relative error ~1e-15). */
-function logGamma(x) {
-    if (x < 0.5)
-        return log(PI / sin(PI * x)) - logGamma(1 - x);
-    const z = x - 1;
-    let sum = LANCZOS[0];
-    for (let i = 1; i < LANCZOS.length; i++)
-        sum += LANCZOS[i] / (z + i);
-    const t = z + 7.5;
-    return 0.5 * log(2 * PI) + (z + 0.5) * log(t) - t + log(sum);
-}
-/** Continued fraction of the incomplete beta function (modified Lentz). */
-function betaContinuedFraction(x, a, b) {
-    const tiny = 1e-300;
-    let c = 1;
-    let d = 1 - ((a + b) * x) / (a + 1);
-    if (abs(d) < tiny)
-        d = tiny;
-    d = 1 / d;
-    let h = d;
-    for (let m = 1; m <= 10_000; m++) {
-        const m2 = 2 * m;
-        let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
-        d = 1 + aa * d;
-        if (abs(d) < tiny)
-            d = tiny;
-        c = 1 + aa / c;
-        if (abs(c) < tiny)
-            c = tiny;
-        d = 1 / d;
-        h *= d * c;
-        aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
-        d = 1 + aa * d;
-        if (abs(d) < tiny)
-            d = tiny;
-        c = 1 + aa / c;
-        if (abs(c) < tiny)
-            c = tiny;
-        d = 1 / d;
-        const step = d * c;
-        h *= step;
-        if (abs(step - 1) < 1e-15)
-            break;
-    }
-    return h;
-}
-/** The regularized incomplete beta function I_x(a, b). */
-function regularizedBeta(x, a, b) {
-    if (x <= 0)
-        return 0;
-    if (x >= 1)
-        return 1;
-    const front = exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * log(x) + b * log1p(-x));
-    if (x < (a + 1) / (a + b + 2))
-        return (front * betaContinuedFraction(x, a, b)) / a;
-    return 1 - (front * betaContinuedFraction(1 - x, b, a)) / b;
-}
-function checkDf(df) {
-    if (!(df > 0))
-        throw new RangeError(`Student's t needs degrees of freedom > 0, got ${df}`);
-}
-/** P(T > t) for t >= 0: half the regularized incomplete beta at df / (df + t²). */
-function upperTail(t, df) {
-    return 0.5 * regularizedBeta(df / (df + t * t), df / 2, 0.5);
-}
-/** The cumulative distribution function of Student's t with `df` degrees of freedom (df may be fractional). */
-function tCdf(t, df) {
-    checkDf(df);
-    if (Number.isNaN(t))
-        return NaN;
-    if (t === Infinity)
-        return 1;
-    if (t === -Infinity)
-        return 0;
-    const tail = upperTail(abs(t), df);
-    return t >= 0 ? 1 - tail : tail;
-}
-function tDensity(t, df) {
-    const logC = logGamma((df + 1) / 2) - logGamma(df / 2) - 0.5 * log(df * PI);
-    return exp(logC - ((df + 1) / 2) * log1p((t * t) / df));
-}
-/** The standard normal quantile (Acklam's rational approximation, relative error < 1.2e-9). */
-function normalQuantile(p) {
-    if (!(p > 0 && p < 1))
-        throw new RangeError(`a quantile needs a probability strictly between 0 and 1, got ${p}`);
-    const a = [
-        -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
-        2.506628277459239
-    ];
-    const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-    const c = [
-        -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
-        2.938163982698783
-    ];
-    const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-    const low = 0.02425;
-    if (p < low) {
-        const q = sqrt(-2 * log(p));
-        return ((((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1));
-    }
-    if (p > 1 - low)
-        return -normalQuantile(1 - p);
-    const q = p - 0.5;
-    const r = q * q;
-    return (((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) /
-        (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1));
-}
-/**
- * The quantile (inverse CDF) of Student's t with `df` degrees of freedom (df may be fractional, as Welch's is).
- * Closed forms for df = 1 and 2; otherwise Newton's method on the exact CDF from a Cornish-Fisher start, kept
- * inside a bracket. Accurate to ~1e-10 relative.
- */
-function tQuantile(p, df) {
-    checkDf(df);
-    if (!(p > 0 && p < 1))
-        throw new RangeError(`a quantile needs a probability strictly between 0 and 1, got ${p}`);
-    if (p === 0.5)
-        return 0;
-    if (p < 0.5)
-        return -tQuantile(1 - p, df);
-    if (df === 1)
-        return tan(PI * (p - 0.5));
-    if (df === 2)
-        return (2 * p - 1) / sqrt(2 * p * (1 - p));
-    const z = normalQuantile(p);
-    const cornishFisher = z +
-        (z ** 3 + z) / (4 * df) +
-        (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2) +
-        (3 * z ** 7 + 19 * z ** 5 + 17 * z ** 3 - 15 * z) / (384 * df ** 3);
-    if (df > 1e5)
-        return cornishFisher;
-    const q = 1 - p;
-    // S(t) = P(T > t) falls with t; keep a bracket [lo, hi] with S(lo) > q > S(hi).
-    let lo = 0;
-    let hi = max(cornishFisher, 1);
-    while (upperTail(hi, df) > q) {
-        lo = hi;
-        hi *= 2;
-    }
-    let t = min(max(cornishFisher, lo), hi);
-    for (let i = 0; i < 100; i++) {
-        const excess = upperTail(t, df) - q;
-        if (excess > 0)
-            lo = t;
-        else
-            hi = t;
-        let next = t + excess / tDensity(t, df);
-        if (!(next > lo && next < hi))
-            next = (lo + hi) / 2;
-        if (abs(next - t) <= 1e-12 * max(1, abs(t)))
-            return next;
-        t = next;
-    }
-    return t;
-}
-function checkConfidence(confidence) {
-    if (!(confidence > 0 && confidence < 1)) {
-        throw new RangeError(`confidence must be a fraction between 0 and 1 (e.g. 0.95), got ${confidence}`);
-    }
-}
-function interval(estimate, standardError, df, confidence) {
-    const halfWidth = standardError === 0 ? 0 : tQuantile(1 - (1 - confidence) / 2, df) * standardError;
-    return { estimate, low: estimate - halfWidth, high: estimate + halfWidth, halfWidth, df };
-}
-/** Student's t interval for the mean of one sample (on paired differences this is the paired t interval). */
-function oneSampleInterval(xs, confidence) {
-    checkConfidence(confidence);
-    if (xs.length < 2)
-        throw new RangeError(`a t interval needs at least 2 values, got ${xs.length}`);
-    return interval(ci_mean(xs), sqrt(variance(xs) / xs.length), xs.length - 1, confidence);
-}
-/**
- * Welch's t interval for mean(head) - mean(base): unequal variances, Welch-Satterthwaite degrees of freedom.
- * When both samples have zero variance the interval is the point (df = n_base + n_head - 2).
- */
-function welchInterval(base, head, confidence) {
-    checkConfidence(confidence);
-    if (base.length < 2 || head.length < 2) {
-        throw new RangeError(`Welch's interval needs at least 2 values per side, got ${base.length} and ${head.length}`);
-    }
-    const vb = variance(base) / base.length;
-    const vh = variance(head) / head.length;
-    const se2 = vb + vh;
-    const df = se2 === 0
-        ? base.length + head.length - 2
-        : se2 ** 2 / (vb ** 2 / (base.length - 1) + vh ** 2 / (head.length - 1));
-    return interval(ci_mean(head) - ci_mean(base), sqrt(se2), df, confidence);
-}
-
-;// CONCATENATED MODULE: ./src/stats/decide.ts
-
-
-
-const isValue = (v) => typeof v === 'number' && Number.isFinite(v);
-/** "+7.0%", "-23.1%" */
-function formatSignedPercent(fraction) {
-    const pct = fraction * 100;
-    const text = Math.abs(pct) >= 1000 ? pct.toFixed(0) : pct.toFixed(1);
-    return `${pct >= 0 ? '+' : ''}${text === '-0.0' ? '0.0' : text}%`;
-}
-/** The tolerance as written in the config: "-5%", "+20%", "+2.5%". */
-function formatTolerance(direction, tolerance) {
-    return `${direction === 'rise' ? '+' : '-'}${Number((tolerance * 100).toFixed(2))}%`;
-}
-function movement(change) {
-    if (change === 0)
-        return 'did not change';
-    return `${change > 0 ? 'rose' : 'fell'} ${formatSignedPercent(Math.abs(change)).slice(1)}`;
-}
-function checkInput(input) {
-    const { metric, tolerance, confidence, base, head, pairs } = input;
-    if (!(Number.isFinite(tolerance) && tolerance >= 0)) {
-        throw new RangeError(`${metric}: the regression tolerance must be a fraction >= 0 (e.g. 0.05 for "-5%"), got ${tolerance}`);
-    }
-    if (!(confidence > 0 && confidence < 1)) {
-        throw new RangeError(`${metric}: confidence must be a fraction between 0 and 1 (e.g. 0.95), got ${confidence}`);
-    }
-    const interim = interimConfidenceOf(input);
-    if (!(interim >= confidence && interim < 1)) {
-        throw new RangeError(`${metric}: interimConfidence must lie between confidence (${confidence}) and 1, got ${interim}`);
-    }
-    if (input.direction !== 'rise' && input.direction !== 'fall') {
-        throw new RangeError(`${metric}: direction must be 'rise' or 'fall', got ${String(input.direction)}`);
-    }
-    const inRange = (k, length) => Number.isInteger(k) && k >= 0 && k < length;
-    for (const [i, j] of pairs ?? []) {
-        if (!inRange(i, base.length) || !inRange(j, head.length)) {
-            throw new RangeError(`${metric}: pair [${i}, ${j}] points outside the rounds (${base.length} base, ${head.length} head values)`);
-        }
-    }
-}
-function prepare(input) {
-    const base = input.base.filter(isValue);
-    const head = input.head.filter(isValue);
-    const pairs = (input.pairs ?? [])
-        .map(([i, j]) => [input.base[i], input.head[j]])
-        .filter(([b, h]) => isValue(b) && isValue(h));
-    return { base, head, pairs, dropped: input.base.length - base.length + (input.head.length - head.length) };
-}
-/** Where a relative interval sits against the tolerance, on the bad side only. */
-function verdictFor([low, high], direction, tolerance) {
-    // a change exactly at the tolerance is within it; the slack absorbs rounding in exp(log(1 + t)) - 1
-    const slack = 1e-12;
-    if (direction === 'rise') {
-        if (low > tolerance + slack)
-            return 'fail';
-        if (high <= tolerance + slack)
-            return 'pass';
-    }
-    else {
-        if (high < -tolerance - slack)
-            return 'fail';
-        if (low >= -tolerance - slack)
-            return 'pass';
-    }
-    return 'inconclusive';
-}
-function estimate(p, scale, confidence) {
-    const t = scale === 'log' ? Math.log : (x) => x;
-    if (p.pairs.length >= 2) {
-        const diffs = p.pairs.map(([b, h]) => t(h) - t(b));
-        return { method: `paired-${scale}`, diff: oneSampleInterval(diffs, confidence), pairs: p.pairs.length };
-    }
-    return { method: `welch-${scale}`, diff: welchInterval(p.base.map(t), p.head.map(t), confidence), pairs: 0 };
-}
-/** How much stricter than `confidence` an interim look must be before the loop stops on it (0.95 -> 0.99). */
-const INTERIM_STRICTNESS = 5;
-/** The level an interim look must reach before the adaptive loop stops on it. */
-function interimConfidenceOf(input) {
-    return input.interimConfidence ?? 1 - (1 - input.confidence) / INTERIM_STRICTNESS;
-}
-function sizeNote(e, p) {
-    return e.pairs > 0 ? `${e.pairs} paired rounds` : `${p.base.length} vs ${p.head.length} rounds`;
-}
-/**
- * Decides one regression check from per-round values: the confidence interval of the relative change head vs
- * base, set against the tolerance on the bad side. `fail` when the whole interval is beyond the tolerance,
- * `pass` when the whole interval is within it (improvements pass), `inconclusive` otherwise. See
- * docs/statistics.md.
- */
-function decideRegression(input) {
-    checkInput(input);
-    const { metric, direction, tolerance, confidence, better } = input;
-    const p = prepare(input);
-    const n = { base: p.base.length, head: p.head.length };
-    const droppedNote = p.dropped ? `; ${p.dropped} missing value${p.dropped === 1 ? '' : 's'} dropped` : '';
-    const common = { metric, direction, tolerance, n, dropped: p.dropped };
-    const tol = formatTolerance(direction, tolerance);
-    const positive = [...p.base, ...p.head].every(v => v > 0);
-    if (n.base < 2 || n.head < 2) {
-        const change = n.base && n.head && positive
-            ? Math.expm1(ci_mean(p.head.map(Math.log)) - ci_mean(p.base.map(Math.log)))
-            : null;
-        return {
-            ...common,
-            verdict: 'inconclusive',
-            firm: false,
-            change,
-            interval: null,
-            noiseFloor: null,
-            method: 'none',
-            pairs: 0,
-            reason: `inconclusive: ${metric} needs at least 2 rounds per side (base ${n.base}, head ${n.head})${droppedNote}`
-        };
-    }
-    const scale = positive ? 'log' : 'linear';
-    const e = estimate(p, scale, confidence);
-    const interim = estimate(p, scale, interimConfidenceOf(input));
-    let relative;
-    let scaleNote = '';
-    if (scale === 'log') {
-        relative = d => ({ change: Math.expm1(d.estimate), interval: [Math.expm1(d.low), Math.expm1(d.high)] });
-    }
-    else {
-        const baseMean = e.pairs > 0 ? ci_mean(p.pairs.map(([b]) => b)) : ci_mean(p.base);
-        if (baseMean === 0)
-            return zeroBase(input, e, interim, p, common, droppedNote);
-        const by = Math.abs(baseMean);
-        relative = d => ({ change: d.estimate / by, interval: [d.low / by, d.high / by] });
-        scaleNote = '; some values are <= 0, so the change is the difference of means relative to the base mean';
-    }
-    const { change, interval } = relative(e.diff);
-    const verdict = verdictFor(interval, direction, tolerance);
-    const firm = verdict !== 'inconclusive' &&
-        verdictFor(relative(interim.diff).interval, direction, tolerance) === verdict;
-    const noiseFloor = (interval[1] - interval[0]) / 2;
-    const ci = `CI ${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}, ${sizeNote(e, p)}`;
-    const improvedClearly = better === 'higher' ? interval[0] > 0 : interval[1] < 0;
-    let reason;
-    if (verdict === 'fail')
-        reason = `${metric} ${movement(change)} (${ci}), beyond the ${tol} tolerance`;
-    else if (verdict === 'pass') {
-        reason = `${metric} ${movement(change)} (${ci}), within the ${tol} tolerance${improvedClearly ? ': an improvement' : ''}`;
-    }
-    else {
-        reason =
-            `inconclusive: ${metric} ${formatSignedPercent(change)} ± ${formatSignedPercent(noiseFloor).slice(1)} (${ci}) ` +
-                `straddles the ${tol} tolerance; more rounds would decide`;
-    }
-    return {
-        ...common,
-        verdict,
-        firm,
-        change,
-        interval,
-        noiseFloor,
-        method: e.method,
-        pairs: e.pairs,
-        reason: reason + scaleNote + droppedNote
-    };
-}
-/**
- * The base mean is 0 (e.g. no errors at all in the base): a relative change is undefined, so the verdict comes
- * from the sign of the difference's interval. Any clear move in the bad direction is beyond any tolerance.
- */
-function zeroBase(input, e, interim, p, common, droppedNote) {
-    const { metric, direction, tolerance } = input;
-    const { low, high } = e.diff;
-    const tol = formatTolerance(direction, tolerance);
-    const headMean = e.pairs > 0 ? ci_mean(p.pairs.map(([, h]) => h)) : ci_mean(p.head);
-    const range = `difference CI ${formatNumber(low, true)} .. ${formatNumber(high, true)}, ${sizeNote(e, p)}`;
-    const allZero = [...p.base, ...p.head].every(v => v === 0);
-    const result = { ...common, method: e.method, pairs: e.pairs, noiseFloor: allZero ? 0 : null };
-    if (allZero) {
-        const reason = `${metric} is 0 on both sides${droppedNote}`;
-        return { ...result, verdict: 'pass', firm: true, change: 0, interval: [0, 0], reason };
-    }
-    const verdict = verdictFor([low, high], direction, 0);
-    const firm = verdict !== 'inconclusive' && verdictFor([interim.diff.low, interim.diff.high], direction, 0) === verdict;
-    const moved = `${metric} went from 0 to ${formatNumber(headMean)} (${range})`;
-    const reason = verdict === 'fail'
-        ? `${moved}; from a zero base any ${direction} is beyond the ${tol} tolerance`
-        : verdict === 'pass'
-            ? `${moved}, no ${direction} from its zero base: within the ${tol} tolerance`
-            : `inconclusive: ${moved}; from a zero base the relative change is undefined and the interval straddles 0; more rounds would decide`;
-    return { ...result, verdict, firm, change: null, interval: null, reason: reason + droppedNote };
-}
-function formatNumber(value, signed = false) {
-    const text = Number(value.toPrecision(3)).toString();
-    return signed && value > 0 ? `+${text}` : text;
 }
 
 ;// CONCATENATED MODULE: ./src/compare/regression.ts
@@ -73069,146 +74236,6 @@ function describeStop(reason) {
         default:
             return '';
     }
-}
-
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(57975);
-;// CONCATENATED MODULE: ./src/engine/base.ts
-
-
-
-
-
-
-
-const base_exec = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
-class BaseError extends Error {
-}
-async function git(cwd, args) {
-    const { stdout } = await base_exec('git', args, {
-        cwd,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
-        maxBuffer: 64 << 20
-    });
-    return stdout.trim();
-}
-async function tryGit(cwd, args) {
-    try {
-        return await git(cwd, args);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** A base directory the workflow built itself: it must exist and be a directory. */
-function useBaseDir(dir) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(dir))
-        throw new BaseError(`the base directory ${dir} does not exist: build the base there first, or leave base-dir empty to let perfgate make one from the merge-base`);
-    if (!(0,external_node_fs_namespaceObject.statSync)(dir).isDirectory())
-        throw new BaseError(`the base directory ${dir} is not a directory`);
-    return { dir, description: `base from the directory ${dir}`, cleanup: async () => undefined };
-}
-/**
- * The commit to compare against: the merge-base of HEAD and the base ref. On a shallow clone the history is
- * deepened until the merge-base appears (or the clone is unshallowed).
- */
-async function findMergeBase(repoDir, baseRef, events) {
-    const direct = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef]);
-    if (direct)
-        return direct;
-    const shallow = (await tryGit(repoDir, ['rev-parse', '--is-shallow-repository'])) === 'true';
-    const remoteBranch = baseRef.replace(/^origin\//, '');
-    if (shallow) {
-        for (const depth of [50, 500]) {
-            events({
-                type: 'info',
-                message: `shallow clone: fetching ${depth} more commits to find the merge-base with ${baseRef}`
-            });
-            await tryGit(repoDir, [
-                'fetch',
-                '--no-tags',
-                `--deepen=${depth}`,
-                'origin',
-                `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`
-            ]);
-            const found = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef]);
-            if (found)
-                return found;
-        }
-        events({ type: 'info', message: 'shallow clone: fetching the whole history to find the merge-base' });
-        await tryGit(repoDir, [
-            'fetch',
-            '--no-tags',
-            '--unshallow',
-            'origin',
-            `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`
-        ]);
-        const found = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef]);
-        if (found)
-            return found;
-    }
-    else if (!(await tryGit(repoDir, ['rev-parse', '--verify', '--quiet', `${baseRef}^{commit}`]))) {
-        await tryGit(repoDir, [
-            'fetch',
-            '--no-tags',
-            'origin',
-            `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`
-        ]);
-        const found = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef]);
-        if (found)
-            return found;
-    }
-    throw new BaseError(`could not find the merge-base of HEAD and ${baseRef}${shallow ? ' (the clone is shallow and fetching more history did not help)' : ''}: ` +
-        'check out with actions/checkout and fetch-depth: 0, or pass base-dir / --base with a built base');
-}
-/** Makes the base itself: a git worktree at `sha`, then `service.build` in it. */
-async function worktreeBase(repoDir, sha, build, events) {
-    const parent = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'perfgate-base-'));
-    const dir = external_node_path_default().join(parent, 'base');
-    try {
-        await git(repoDir, ['worktree', 'add', '--detach', dir, sha]);
-    }
-    catch (err) {
-        await (0,promises_namespaceObject.rm)(parent, { recursive: true, force: true });
-        throw new BaseError(`could not create a git worktree at ${sha.slice(0, 12)}: ${err.message.trim()}`);
-    }
-    const cleanup = async () => {
-        await tryGit(repoDir, ['worktree', 'remove', '--force', dir]);
-        await (0,promises_namespaceObject.rm)(parent, { recursive: true, force: true });
-    };
-    if (build) {
-        events({ type: 'info', message: `building the base (${sha.slice(0, 12)}): ${build}` });
-        try {
-            await runBuild(build, dir);
-        }
-        catch (err) {
-            await cleanup();
-            throw new BaseError(`the base (${sha.slice(0, 12)}) could not be built: ${err.message}`);
-        }
-    }
-    return {
-        dir,
-        sha,
-        description: `base built from the merge-base ${sha.slice(0, 12)} in a git worktree`,
-        cleanup
-    };
-}
-async function repoRoot(dir) {
-    return tryGit(dir, ['rev-parse', '--show-toplevel']);
-}
-/** Commit messages between two commits (exclusive of `from`), for Perf-Accepted trailers. */
-async function commitMessages(repoDir, from, to = 'HEAD') {
-    const out = await tryGit(repoDir, ['log', '--format=%H%x00%B%x1e', `${from}..${to}`]);
-    if (!out)
-        return [];
-    return out
-        .split('\x1e')
-        .map(entry => entry.trim())
-        .filter(Boolean)
-        .map(entry => {
-        const [sha, message = ''] = entry.split('\x00');
-        return { sha: sha, message };
-    });
 }
 
 ;// CONCATENATED MODULE: ./src/github/context.ts
@@ -78720,7 +79747,7 @@ function explainApiError(error, what) {
 }
 
 ;// CONCATENATED MODULE: ./schema/report.schema.json
-const report_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/perfgate/perfgate/schema/report.schema.json","title":"perfgate report","description":"perfgate-report/report.json, schema version 1. Metric values are in base units: latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core.","type":"object","required":["schemaVersion","tool","createdAt","mode","verdict","headline","config","runner","durationMs","scenarios","notes"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the report was written"},"mode":{"enum":["run","compare"]},"verdict":{"$ref":"#/definitions/verdict"},"headline":{"type":"string","description":"one line: what decided the verdict"},"config":{"type":"object","required":["file","hash"],"additionalProperties":false,"properties":{"file":{"type":"string"},"hash":{"type":"string","description":"hash of the measurement-relevant config (not the limits)"},"profile":{"type":"string"}}},"runner":{"$ref":"#/definitions/fingerprint"},"git":{"type":"object","additionalProperties":false,"properties":{"sha":{"type":"string"},"ref":{"type":"string"},"baseSha":{"type":"string"}}},"durationMs":{"type":"number","minimum":0},"scenarios":{"type":"array","items":{"$ref":"#/definitions/scenario"}},"notes":{"type":"array","items":{"type":"string"}}},"definitions":{"verdict":{"enum":["pass","warn","fail","inconclusive","skipped","errored"]},"checkVerdict":{"enum":["pass","warn","fail","inconclusive","skipped","accepted"]},"nullableNumber":{"type":["number","null"]},"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"$ref":"#/definitions/nullableNumber"}},"fingerprint":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"additionalProperties":false,"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"source":{"type":"object","required":["file","line","col"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer"},"col":{"type":"integer"}}},"load":{"type":"object","required":["mode","connections","durationMs","warmupMs","timeoutMs"],"additionalProperties":true,"properties":{"mode":{"enum":["closed","rate"]},"connections":{"type":"integer"},"rate":{"type":"number"},"durationMs":{"type":"number"},"warmupMs":{"type":"number"},"timeoutMs":{"type":"number"}}},"check":{"type":"object","required":["kind","metric","expression","severity","verdict","message"],"additionalProperties":false,"properties":{"kind":{"enum":["threshold","regression"]},"metric":{"type":"string"},"expression":{"type":"string"},"severity":{"enum":["fail","warn"]},"verdict":{"$ref":"#/definitions/checkVerdict"},"message":{"type":"string"},"actual":{"$ref":"#/definitions/nullableNumber"},"limit":{"type":"number"},"base":{"$ref":"#/definitions/nullableNumber"},"head":{"$ref":"#/definitions/nullableNumber"},"change":{"$ref":"#/definitions/nullableNumber"},"interval":{"oneOf":[{"type":"null"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"rounds":{"type":"integer"},"acceptedBy":{"type":"string"},"source":{"$ref":"#/definitions/source"}}},"error":{"type":"object","required":["kind","message"],"additionalProperties":false,"properties":{"kind":{"enum":["port-in-use","spawn-failed","early-exit","not-ready","build-failed","crashed","error-rate","too-few-requests","nothing-answered","generator-lag","internal"]},"message":{"type":"string"},"outputTail":{"type":"array","items":{"type":"string"}}}},"timelinePoint":{"type":"object","required":["t","rps","errors","p50","p99"],"additionalProperties":true,"properties":{"t":{"type":"number"},"rps":{"type":"number"},"errors":{"type":"number"},"p50":{"$ref":"#/definitions/nullableNumber"},"p99":{"$ref":"#/definitions/nullableNumber"}}},"resourceSample":{"type":"object","required":["t","cpu","rssBytes","fds","processes"],"additionalProperties":false,"properties":{"t":{"type":"number"},"cpu":{"type":"number"},"rssBytes":{"type":"number"},"fds":{"type":"number"},"processes":{"type":"number"}}},"run":{"type":"object","required":["side","round","metrics"],"additionalProperties":false,"properties":{"side":{"enum":["head","base"]},"round":{"type":"integer"},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"},"timeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"}},"resources":{"type":"array","items":{"$ref":"#/definitions/resourceSample"}},"error":{"$ref":"#/definitions/error"},"suite":{"$ref":"#/definitions/suite"}}},"suite":{"type":"object","required":["kind","points"],"additionalProperties":true,"properties":{"kind":{"enum":["sweep","stress","soak"]},"points":{"type":"array","items":{"$ref":"#/definitions/metrics"}},"marker":{"type":"object","required":["label","x"],"properties":{"label":{"type":"string"},"x":{"type":"number"}}}}},"scenario":{"type":"object","required":["name","verdict","load","metrics","checks","runs","notes"],"additionalProperties":false,"properties":{"name":{"type":"string"},"verdict":{"$ref":"#/definitions/verdict"},"load":{"$ref":"#/definitions/load"},"metrics":{"$ref":"#/definitions/metrics"},"baseMetrics":{"$ref":"#/definitions/metrics"},"checks":{"type":"array","items":{"$ref":"#/definitions/check"}},"error":{"$ref":"#/definitions/error"},"runs":{"type":"array","items":{"$ref":"#/definitions/run"}},"notes":{"type":"array","items":{"type":"string"}},"suite":{"$ref":"#/definitions/suite"},"findings":{"type":"array","items":{"type":"object","required":["kind","evidence","action"],"additionalProperties":false,"properties":{"kind":{"enum":["server-cpu-saturated","generator-saturated","memory-growing","error-burst","latency-knee","tail-outliers"]},"evidence":{"type":"string"},"action":{"type":"string"}}}}}}}}');
+const report_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/perfgate/perfgate/schema/report.schema.json","title":"perfgate report","description":"perfgate-report/report.json, schema version 1. Metric values are in base units: latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core.","type":"object","required":["schemaVersion","tool","createdAt","mode","verdict","headline","config","runner","durationMs","scenarios","notes"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the report was written"},"mode":{"enum":["run","compare"]},"verdict":{"$ref":"#/definitions/verdict"},"headline":{"type":"string","description":"one line: what decided the verdict"},"config":{"type":"object","required":["file","hash"],"additionalProperties":false,"properties":{"file":{"type":"string"},"hash":{"type":"string","description":"hash of the measurement-relevant config (not the limits)"},"profile":{"type":"string"}}},"runner":{"$ref":"#/definitions/fingerprint"},"git":{"type":"object","additionalProperties":false,"properties":{"sha":{"type":"string"},"ref":{"type":"string"},"baseSha":{"type":"string"}}},"baseline":{"type":"object","description":"the stored run a run was compared with, and whether this run was stored","required":["store","state","message"],"additionalProperties":false,"properties":{"store":{"type":"string"},"state":{"enum":["used","none"]},"message":{"type":"string"},"sha":{"type":"string"},"runId":{"type":"string"},"runAttempt":{"type":"integer"},"path":{"type":"string"},"createdAt":{"type":"string"},"distance":{"type":"integer","minimum":0},"mismatches":{"type":"array","items":{"type":"string"}},"history":{"type":"integer","minimum":0},"saved":{"type":"object","required":["saved","path","message"],"additionalProperties":false,"properties":{"saved":{"type":"boolean"},"path":{"type":"string"},"message":{"type":"string"},"file":{"type":"string","description":"where the record was kept when it could not be saved"}}}}},"durationMs":{"type":"number","minimum":0},"scenarios":{"type":"array","items":{"$ref":"#/definitions/scenario"}},"notes":{"type":"array","items":{"type":"string"}}},"definitions":{"verdict":{"enum":["pass","warn","fail","inconclusive","skipped","errored"]},"checkVerdict":{"enum":["pass","warn","fail","inconclusive","skipped","accepted"]},"nullableNumber":{"type":["number","null"]},"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"$ref":"#/definitions/nullableNumber"}},"fingerprint":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"additionalProperties":false,"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"source":{"type":"object","required":["file","line","col"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer"},"col":{"type":"integer"}}},"load":{"type":"object","required":["mode","connections","durationMs","warmupMs","timeoutMs"],"additionalProperties":true,"properties":{"mode":{"enum":["closed","rate"]},"connections":{"type":"integer"},"rate":{"type":"number"},"durationMs":{"type":"number"},"warmupMs":{"type":"number"},"timeoutMs":{"type":"number"}}},"check":{"type":"object","required":["kind","metric","expression","severity","verdict","message"],"additionalProperties":false,"properties":{"kind":{"enum":["threshold","regression"]},"metric":{"type":"string"},"expression":{"type":"string"},"severity":{"enum":["fail","warn"]},"verdict":{"$ref":"#/definitions/checkVerdict"},"message":{"type":"string"},"actual":{"$ref":"#/definitions/nullableNumber"},"limit":{"type":"number"},"base":{"$ref":"#/definitions/nullableNumber"},"head":{"$ref":"#/definitions/nullableNumber"},"change":{"$ref":"#/definitions/nullableNumber"},"interval":{"oneOf":[{"type":"null"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"rounds":{"type":"integer"},"acceptedBy":{"type":"string"},"source":{"$ref":"#/definitions/source"}}},"error":{"type":"object","required":["kind","message"],"additionalProperties":false,"properties":{"kind":{"enum":["port-in-use","spawn-failed","early-exit","not-ready","build-failed","crashed","error-rate","too-few-requests","nothing-answered","generator-lag","internal"]},"message":{"type":"string"},"outputTail":{"type":"array","items":{"type":"string"}}}},"timelinePoint":{"type":"object","required":["t","rps","errors","p50","p99"],"additionalProperties":true,"properties":{"t":{"type":"number"},"rps":{"type":"number"},"errors":{"type":"number"},"p50":{"$ref":"#/definitions/nullableNumber"},"p99":{"$ref":"#/definitions/nullableNumber"}}},"resourceSample":{"type":"object","required":["t","cpu","rssBytes","fds","processes"],"additionalProperties":false,"properties":{"t":{"type":"number"},"cpu":{"type":"number"},"rssBytes":{"type":"number"},"fds":{"type":"number"},"processes":{"type":"number"}}},"run":{"type":"object","required":["side","round","metrics"],"additionalProperties":false,"properties":{"side":{"enum":["head","base"]},"round":{"type":"integer"},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"},"timeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"}},"resources":{"type":"array","items":{"$ref":"#/definitions/resourceSample"}},"error":{"$ref":"#/definitions/error"},"suite":{"$ref":"#/definitions/suite"}}},"suite":{"type":"object","required":["kind","points"],"additionalProperties":true,"properties":{"kind":{"enum":["sweep","stress","soak"]},"points":{"type":"array","items":{"$ref":"#/definitions/metrics"}},"marker":{"type":"object","required":["label","x"],"properties":{"label":{"type":"string"},"x":{"type":"number"}}}}},"scenario":{"type":"object","required":["name","verdict","load","metrics","checks","runs","notes"],"additionalProperties":false,"properties":{"name":{"type":"string"},"verdict":{"$ref":"#/definitions/verdict"},"load":{"$ref":"#/definitions/load"},"metrics":{"$ref":"#/definitions/metrics"},"baseMetrics":{"$ref":"#/definitions/metrics"},"checks":{"type":"array","items":{"$ref":"#/definitions/check"}},"error":{"$ref":"#/definitions/error"},"runs":{"type":"array","items":{"$ref":"#/definitions/run"}},"notes":{"type":"array","items":{"type":"string"}},"suite":{"$ref":"#/definitions/suite"},"findings":{"type":"array","items":{"type":"object","required":["kind","evidence","action"],"additionalProperties":false,"properties":{"kind":{"enum":["server-cpu-saturated","generator-saturated","memory-growing","error-burst","latency-knee","tail-outliers"]},"evidence":{"type":"string"},"action":{"type":"string"}}}}}}}}');
 ;// CONCATENATED MODULE: ./src/report/validate.ts
 
 
@@ -78817,6 +79844,22 @@ async function resolveWorkflowRunPr(octokit, payload, artifact, repo) {
     return { ok: true, prNumber: artifact.prNumber };
 }
 
+;// CONCATENATED MODULE: ./src/report/baseline.ts
+/** Which stored run was compared with (or why none), and whether this run was stored: plain lines. */
+function baselineText(report) {
+    const b = report.baseline;
+    if (!b)
+        return [];
+    const lines = [
+        b.state === 'used'
+            ? { kind: 'used', text: `compared with a stored run (${b.store}): ${b.message}` }
+            : { kind: 'none', text: `no stored baseline to compare with (${b.store}): ${b.message}` }
+    ];
+    if (b.saved)
+        lines.push({ kind: b.saved.saved ? 'saved' : 'not-saved', text: b.saved.message });
+    return lines;
+}
+
 ;// CONCATENATED MODULE: ./src/github/escape.ts
 /**
  * User-controlled text (scenario names, branch names, messages that quote them) placed in Markdown: no
@@ -78834,6 +79877,7 @@ function escapeMarkdownText(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
+
 
 
 
@@ -78968,7 +80012,11 @@ function problems(report) {
 }
 function footer(report, options) {
     const parts = [
-        `${report.mode === 'compare' ? 'base vs head, interleaved' : 'absolute limits'}`,
+        report.mode === 'compare'
+            ? 'base vs head, interleaved'
+            : report.baseline?.state === 'used'
+                ? 'head vs a stored run'
+                : 'absolute limits',
         `config \`${e(report.config.file)}\``,
         `took ${formatMs(report.durationMs)}`,
         `perfgate ${report.tool.version}`
@@ -78979,6 +80027,16 @@ function footer(report, options) {
         parts.push(`HTML report: artifact \`${e(options.artifactName)}\``);
     return `<sub>${parts.join(' · ')}</sub>`;
 }
+const BASELINE_ICON = { used: '📦', none: '📦', saved: '💾', 'not-saved': '⚠️' };
+function baselineLines(report) {
+    return baselineText(report).flatMap(l => [
+        `> ${BASELINE_ICON[l.kind]} ${e(l.text.charAt(0).toUpperCase() + l.text.slice(1))}`,
+        ''
+    ]);
+}
+function comparesBase(report) {
+    return report.mode === 'compare' || report.baseline?.state === 'used';
+}
 /** Verdict, what decided it, the per-scenario table and the folded details; `full` adds every metric. */
 function body(report, full) {
     return [
@@ -78987,7 +80045,8 @@ function body(report, full) {
         e(report.headline),
         '',
         ...problems(report),
-        ...scenarioTable(report.scenarios, report.mode === 'compare'),
+        ...baselineLines(report),
+        ...scenarioTable(report.scenarios, comparesBase(report)),
         '',
         ...report.scenarios.flatMap(s => scenarioDetails(s, full)),
         ...report.notes.map(n => `> ${e(n)}`),
@@ -79172,6 +80231,7 @@ function renderOpenMetrics(report) {
 ;// CONCATENATED MODULE: ./src/report/html.ts
 
 
+
 /**
  * report.html: one self-contained file (no scripts, no network), readable in light and dark mode, verdict and
  * failures first, with inline SVG charts of throughput and p99 over time per run.
@@ -79274,6 +80334,9 @@ function renderHtml(report) {
 <h1>perfgate <span class="verdict ${report.verdict}">${esc(report.verdict.toUpperCase())}</span></h1>
 <p id="headline">${esc(report.headline)}</p>
 ${decisive.length ? `<ul>${decisive.join('')}</ul>` : ''}
+${baselineText(report)
+        .map(l => `<p class="baseline ${l.kind}">${esc(l.text)}</p>`)
+        .join('')}
 ${report.notes.map(n => `<p class="muted">${esc(n)}</p>`).join('')}
 ${report.scenarios.map(scenarioSection).join('\n')}
 <h2>Run</h2>
@@ -79503,6 +80566,8 @@ async function publishComment(report, inputs, options) {
 
 
 
+
+
 const STATE_PGIDS = 'perfgate-pgids';
 function annotate(annotations) {
     for (const a of capAnnotations(annotations)) {
@@ -79633,6 +80698,64 @@ async function compareInAction(inputs, config, onSpawned) {
         await base.cleanup();
     }
 }
+function defaultBranchOf(payload) {
+    const branch = payload.repository?.default_branch;
+    return typeof branch === 'string' ? branch : undefined;
+}
+/**
+ * A run (push, dispatch, schedule, or a pull request with compare.mode: stored): compare with the stored
+ * baseline when there is one, and store this run when the event is trusted to write baselines.
+ */
+async function runInAction(inputs, config, onSpawned, pullRequest) {
+    const env = process.env;
+    const repo = (await repoRoot(inputs.workspace)) ?? inputs.workspace;
+    const store = storeFor(config, repo, actionEvents);
+    const event = env.GITHUB_EVENT_NAME ?? 'local';
+    const policy = savePolicy(config.baseline, { event, ref: env.GITHUB_REF, defaultBranch: defaultBranchOf(readEventPayload()) }, undefined);
+    let plan;
+    if (store) {
+        let from = policy.save ? 'HEAD^' : 'HEAD';
+        let fromLabel = policy.save ? 'the parent commit' : 'this commit';
+        if (pullRequest) {
+            fromLabel = 'the merge-base';
+            const ref = inputs.baseRef ?? (env.GITHUB_BASE_REF ? `origin/${env.GITHUB_BASE_REF}` : undefined);
+            from = ref ? await findMergeBase(repo, ref, actionEvents).catch(() => undefined) : undefined;
+        }
+        plan = from
+            ? await planStoredBaseline(config, store, repo, from, actionEvents, fromLabel)
+            : {
+                info: {
+                    store: store.description,
+                    state: 'none',
+                    message: 'the merge-base of this pull request could not be found, so no stored run was chosen'
+                }
+            };
+        if (!policy.save)
+            info(`This run is not stored as a baseline: ${policy.why}`);
+    }
+    const report = await runGate(config, {
+        events: actionEvents,
+        onSpawned,
+        rounds: plan?.stored || (store && policy.save) ? config.baseline.rounds : 1,
+        stored: plan?.stored,
+        baselineInfo: plan?.info,
+        git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF }
+    });
+    if (store && policy.save && report.verdict !== 'errored') {
+        const saved = await saveRun(report, store, {
+            sha: env.GITHUB_SHA ?? (await headSha(repo)) ?? 'local',
+            ref: env.GITHUB_REF,
+            event,
+            runId: env.GITHUB_RUN_ID ?? `local-${Date.now()}`,
+            runAttempt: Number(env.GITHUB_RUN_ATTEMPT ?? '1') || 1
+        }, inputs.outDir, actionEvents);
+        report.baseline = {
+            ...(report.baseline ?? { store: store.description, state: 'none', message: 'nothing to compare with' }),
+            saved
+        };
+    }
+    return report;
+}
 /** The action: read inputs, run the gate, publish results. Every failure ends in one setFailed line. */
 async function run() {
     try {
@@ -79647,13 +80770,10 @@ async function run() {
             pgids.push(pid);
             saveState(STATE_PGIDS, JSON.stringify(pgids));
         };
-        const report = wantsCompare(inputs, process.env)
+        const compare = wantsCompare(inputs, process.env);
+        const report = compare && config.compare.mode === 'interleaved'
             ? await compareInAction(inputs, config, onSpawned)
-            : await runGate(config, {
-                events: actionEvents,
-                onSpawned,
-                git: { sha: process.env.GITHUB_SHA, ref: process.env.GITHUB_REF }
-            });
+            : await runInAction(inputs, config, onSpawned, compare);
         await publish(report, config, inputs);
     }
     catch (err) {

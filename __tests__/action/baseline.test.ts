@@ -91,6 +91,31 @@ describe('the action and the baseline branch', () => {
     expect(git(work, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('main')
   })
 
+  it('a pull request with compare.mode: stored compares with the stored run of its merge-base', async () => {
+    await writeFile(path.join(work, 'perfgate.yml'), config(await freePort()) + 'compare: { mode: stored }\n')
+    git(work, 'add', 'perfgate.yml')
+    git(work, 'commit', '-q', '-m', 'add perfgate')
+    git(work, 'push', '-q', 'origin', 'HEAD:main')
+    const mergeBase = git(work, 'rev-parse', 'HEAD')
+    await pushEvent('push', 'refs/heads/main', '401')
+    await run()
+    expect(sandbox.files(BRANCH).some(f => f.startsWith(`v1/runs/${mergeBase}/401-1-`))).toBe(true)
+
+    git(work, 'checkout', '-q', '-b', 'feature')
+    git(work, 'commit', '-q', '--allow-empty', '-m', 'feature work')
+    git(work, 'fetch', '-q', 'origin')
+    await pushEvent('pull_request', 'refs/pull/7/merge', '402')
+    process.env.GITHUB_BASE_REF = 'main'
+    await run()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    const report = JSON.parse(await readFile(core.outputs.report!, 'utf8'))
+    expect(report.mode).toBe('run')
+    expect(report.baseline).toMatchObject({ state: 'used', sha: mergeBase, runId: '401' })
+    expect(report.baseline.message).toMatch(/\(the merge-base\)/)
+    expect(report.baseline.saved).toBeUndefined()
+    expect(sandbox.branchLog(BRANCH)).toHaveLength(1)
+  })
+
   it('pull requests and pushes to other branches never write a baseline', async () => {
     await writeFile(path.join(work, 'perfgate.yml'), config(await freePort()))
     await pushEvent('push', 'refs/heads/feature', '201')

@@ -64,7 +64,12 @@ export class DirectoryStore implements BaselineStore {
         throw err
       })
       if (meta !== undefined) files.push({ path: META_FILE, text: meta })
-      for (const p of paths) files.push({ path: p, text: await readFile(path.join(this.dir, p), 'utf8') })
+      const READ_AT_ONCE = 64
+      for (let i = 0; i < paths.length; i += READ_AT_ONCE) {
+        const batch = paths.slice(i, i + READ_AT_ONCE)
+        const texts = await Promise.all(batch.map(p => readFile(path.join(this.dir, p), 'utf8')))
+        batch.forEach((p, j) => files.push({ path: p, text: texts[j]! }))
+      }
     } catch (err) {
       throw new StoreError(`cannot read the baseline ${this.description}: ${(err as Error).message}`)
     }
