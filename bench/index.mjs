@@ -1,11 +1,12 @@
 // npm run bench: perfgate's closed-model generator against raw autocannon (and wrk where installed), on the
 // same example-service process, in alternating rounds. Figures are ratios against the reference measured in the
-// same run, so they survive this machine's noise. ROUNDS=5 DURATION=3 by default. Ends with the baseline store's
-// read time for 1,000 records (bench/baseline.mjs).
+// same run, so they survive this machine's noise. ROUNDS=5 DURATION=3 by default. Then the open model's
+// accuracy and cost (bench/open-model.mjs) and the baseline store's read time for 1,000 records (bench/baseline.mjs).
 import { execFileSync } from 'node:child_process'
 import autocannon from 'autocannon'
 import { compileSources, hasCommand, median, startExample, table } from './lib.mjs'
 import { benchBaseline } from './baseline.mjs'
+import { benchOpenModel } from './open-model.mjs'
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5)
 const DURATION_S = Number(process.env.DURATION ?? 3)
@@ -96,4 +97,5 @@ for (const [label, env] of targets) {
   )
 }
 
+await benchOpenModel({ compile: false })
 await benchBaseline({ compile: false })

@@ -38,7 +38,7 @@ export interface LoadResult {
   timeline: TimelinePoint[]
   /** the generator process's own CPU during the measured window, % of one core */
   generatorCpu: number
-  /** rate mode: p99 of how late requests were sent vs their schedule, µs; 0 in closed mode */
+  /** rate mode: p99 of how far from their schedule requests were sent (early or late), µs; 0 in closed mode */
   generatorLagUs: number
   /** rate mode: the rate actually achieved */
   achievedRate?: number
