@@ -341,6 +341,8 @@ export function configHash(config: Config): string {
     scenarios: config.scenarios.map(s => ({
       name: s.name,
       request: s.request,
+      mix: s.mix,
+      values: s.values,
       load: s.load,
       suite: s.suite ?? { kind: 'load' }
     }))

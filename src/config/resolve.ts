@@ -1,4 +1,7 @@
 import path from 'node:path'
+import { readFileSync } from 'node:fs'
+import { BUILT_IN_PLACEHOLDERS, placeholdersIn } from './placeholders.js'
+import { didYouMean } from './suggest.js'
 import { DEFAULTS } from './defaults.js'
 import { METRIC_NAMES } from './metrics.js'
 
@@ -12,6 +15,7 @@ import type {
   LoadSpec,
   ReadyProbe,
   RegressionCheck,
+  RequestSpec,
   SaveEvent,
   Scenario,
   ServiceSpec,
@@ -280,9 +284,36 @@ class Resolver {
         s['max-error-rate'] !== undefined
           ? { v: s['max-error-rate'], at: `${pointer}/max-error-rate` }
           : { v: defaults['max-error-rate'], at: '/defaults/max-error-rate' }
+      const values = this.values(s.values, `${pointer}/values`)
+      const mix = Array.isArray(s.requests)
+        ? s.requests.map((r, j) => ({
+            ...this.request(r, `${pointer}/requests/${j}`),
+            weight: num(isObject(r) ? r.weight : undefined) ?? 1
+          }))
+        : undefined
+      if (mix && s.request !== undefined) {
+        this.problem(
+          `${pointer}/requests`,
+          'a scenario has either request (one request) or requests (a mix), not both'
+        )
+      } else if (!mix && s.request === undefined && this.ctx.shapeValid) {
+        this.problem(pointer, `scenario "${name}" needs request (one request) or requests (a weighted mix)`)
+      }
+      const request = mix?.[0] ?? this.request(s.request, `${pointer}/request`)
+      this.checkMix(mix, pointer)
+      this.checkPlaceholders(mix ?? [request], values, mix ? `${pointer}/requests` : `${pointer}/request`)
       return {
         name,
-        request: this.request(s.request, `${pointer}/request`),
+        request: mix?.[0]
+          ? {
+              method: request.method,
+              url: request.url,
+              headers: request.headers,
+              ...(request.body !== undefined ? { body: request.body } : {})
+            }
+          : request,
+        ...(mix ? { mix } : {}),
+        ...(values ? { values } : {}),
         load: this.load(defaults, isObject(s.load) ? s.load : {}, pointer),
         suite: this.suite(s.suite, `${pointer}/suite`),
         thresholds: this.thresholds(s.thresholds, `${pointer}/thresholds`, profile),
@@ -290,6 +321,88 @@ class Resolver {
         minRequests,
         maxErrorRate: this.percent(errorRate.at, errorRate.v, DEFAULTS.maxErrorRate),
         source: this.source(pointer)
+      }
+    })
+  }
+
+  /** Named values: a list, or a file with one value per line (relative to the config file). */
+  values(raw: unknown, pointer: string): Record<string, string[]> | undefined {
+    if (!isObject(raw)) return undefined
+    const out: Record<string, string[]> = {}
+    for (const [name, spec] of Object.entries(raw)) {
+      if ((BUILT_IN_PLACEHOLDERS as readonly string[]).includes(name)) {
+        this.problem(`${pointer}/${name}`, `"${name}" is a built-in placeholder; choose another value name`)
+        continue
+      }
+      if (Array.isArray(spec)) {
+        out[name] = spec.filter((v): v is string => typeof v === 'string')
+        continue
+      }
+      const file = isObject(spec) ? str(spec.file) : undefined
+      if (!file) continue
+      out[name] = [] // known even when its file fails below, so placeholders do not report it twice
+      const full = path.resolve(this.ctx.baseDir, file)
+      try {
+        const lines = readFileSync(full, 'utf8')
+          .split(/\r?\n/)
+          .map(l => l.trim())
+          .filter(Boolean)
+        if (lines.length === 0)
+          this.problem(`${pointer}/${name}/file`, `${file} has no values (one per line)`)
+        out[name] = lines
+      } catch (err) {
+        this.problem(
+          `${pointer}/${name}/file`,
+          `cannot read ${file} (resolved to ${full}): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`
+        )
+      }
+    }
+    return out
+  }
+
+  /** Every request of a mix goes to the first one's host:port (one connection pool). */
+  checkMix(mix: RequestSpec[] | undefined, pointer: string): void {
+    if (!mix) return
+    const origin = (url: string) => {
+      try {
+        return new URL(url).host
+      } catch {
+        return undefined
+      }
+    }
+    const first = origin(mix[0]?.url ?? '')
+    mix.forEach((r, j) => {
+      const host = origin(r.url)
+      if (first && host && host !== first) {
+        this.problem(
+          `${pointer}/requests/${j}/url`,
+          `every request of a mix goes to one host:port (${first}); this one goes to ${host}`
+        )
+      }
+    })
+  }
+
+  /** A {{name}} that is neither built in nor a scenario value would be sent literally: an error, with a suggestion. */
+  checkPlaceholders(
+    requests: RequestSpec[],
+    values: Record<string, string[]> | undefined,
+    pointer: string
+  ): void {
+    const known = [...BUILT_IN_PLACEHOLDERS, ...Object.keys(values ?? {})]
+    requests.forEach((r, j) => {
+      const at = requests.length > 1 || pointer.endsWith('requests') ? `${pointer}/${j}` : pointer
+      for (const [field, text] of [
+        ['url', r.url],
+        ['body', r.body ?? '']
+      ] as const) {
+        for (const name of placeholdersIn(text)) {
+          if (known.includes(name)) continue
+          const hint = didYouMean(name, known)
+          this.problem(
+            `${at}/${field}`,
+            `unknown placeholder {{${name}}}: use {{seq}}, {{random}}, {{uuid}} or a name under values${hint ? ` (did you mean {{${hint}}}?)` : ''}`
+          )
+        }
       }
     })
   }

@@ -43,6 +43,12 @@ export interface RequestSpec {
   body?: string
 }
 
+/** One request of a weighted mix. */
+export interface MixEntry extends RequestSpec {
+  /** relative share of the mix */
+  weight: number
+}
+
 export interface ClosedLoad {
   mode: 'closed'
   connections: number
@@ -81,7 +87,12 @@ export interface Scenario {
   name: string
   /** defaults to { kind: 'load' } */
   suite?: SuiteSpec
+  /** the request, or the first of the mix (all of a mix share its host:port) */
   request: RequestSpec
+  /** a weighted mix of requests, picked at random per request */
+  mix?: MixEntry[]
+  /** named values for {{name}} placeholders, used in turn */
+  values?: Record<string, string[]>
   load: LoadSpec
   thresholds: ThresholdCheck[]
   regression: RegressionCheck[]

@@ -3,7 +3,7 @@ import type { ClosedLoad, Scenario } from '../config/types.js'
 import { classifyError, countStatus, emptyCounts } from './errors.js'
 import { createLatencyHistogram, encodeHistogram, summarize } from './histogram.js'
 import { failedCount, Timeline } from './timeline.js'
-import { compileRequest } from './request.js'
+import { compileScenario } from './request.js'
 import type { LoadProgress, LoadResult } from './types.js'
 
 /** The parts of autocannon's Client this engine touches (lib/httpClient.js, autocannon 9). */
@@ -53,7 +53,7 @@ const PROGRESS_MS = 500
  */
 export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {}): Promise<LoadResult> {
   const load = scenario.load as ClosedLoad
-  const template = compileRequest(scenario.request)
+  const template = compileScenario(scenario)
   const url = new URL(scenario.request.url)
   const latency = createLatencyHistogram()
   const counts = emptyCounts()
@@ -75,7 +75,9 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
             const rendered = template.render()
             return {
               ...req,
+              method: rendered.method as autocannon.Request['method'],
               path: rendered.path,
+              headers: rendered.headers,
               ...(rendered.body !== undefined ? { body: rendered.body } : {})
             }
           }

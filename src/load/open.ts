@@ -4,7 +4,7 @@ import type { LoadOptions } from './closed.js'
 import { classifyError, countStatus, emptyCounts } from './errors.js'
 import { createLatencyHistogram, encodeHistogram, summarize } from './histogram.js'
 import { failedCount, Timeline } from './timeline.js'
-import { compileRequest } from './request.js'
+import { compileScenario } from './request.js'
 import type { LoadResult } from './types.js'
 
 /** Lateness of the generator itself beyond which its schedule, not the service, shaped the numbers. */
@@ -35,7 +35,7 @@ export function scheduleOf(load: RateLoad): (i: number) => number {
 export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {}): Promise<LoadResult> {
   const load = scenario.load as RateLoad
   const url = new URL(scenario.request.url)
-  const template = compileRequest(scenario.request)
+  const template = compileScenario(scenario)
   const agent = new http.Agent({ keepAlive: true, maxSockets: load.connections })
   const due = scheduleOf(load)
   const latency = createLatencyHistogram()
@@ -70,7 +70,7 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
     // latency runs from the intended time when the request left late (coordinated omission), from the real send
     // when it left early: a client cannot wait for a response it has not asked for yet
     const startMs = Math.max(intendedMs, sentAt)
-    const { path, body } = template.render()
+    const { method, path, headers, body } = template.render()
     inFlight++
     if (measured) counts.sent++
     const req = http.request(
@@ -78,9 +78,9 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
         agent,
         host: url.hostname,
         port: url.port,
-        method: scenario.request.method,
+        method,
         path,
-        headers: scenario.request.headers,
+        headers,
         timeout: load.timeoutMs
       },
       res => {

@@ -1,7 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto'
-import type { RequestSpec } from '../config/types.js'
-
-const PLACEHOLDER = /\{\{\s*(seq|random|uuid)\s*\}\}/g
+import type { MixEntry, RequestSpec, Scenario } from '../config/types.js'
+import { PLACEHOLDER, placeholdersIn } from '../config/placeholders.js'
 
 let sequence = 0
 
@@ -10,22 +9,26 @@ export function nextSequence(): number {
   return ++sequence
 }
 
-function fill(kind: string): string {
-  if (kind === 'seq') return String(nextSequence())
-  if (kind === 'random') return String(randomInt(0, 2 ** 31 - 1))
-  return randomUUID()
+type Values = Record<string, string[]>
+
+function filler(values: Values): (name: string) => string {
+  const turn = new Map<string, number>()
+  return name => {
+    if (name === 'seq') return String(nextSequence())
+    if (name === 'random') return String(randomInt(0, 2 ** 31 - 1))
+    if (name === 'uuid') return randomUUID()
+    const list = values[name]
+    if (!list?.length) return `{{${name}}}`
+    const i = turn.get(name) ?? 0
+    turn.set(name, i + 1)
+    return list[i % list.length]!
+  }
 }
 
-/** A request whose url or body holds placeholders, split once into literal parts and slots. */
-export interface RequestTemplate {
-  dynamic: boolean
-  render(): { path: string; body?: string }
-}
-
-function compile(text: string): () => string {
+function compile(text: string, fill: (name: string) => string): () => string {
   const parts = text.split(PLACEHOLDER)
   if (parts.length === 1) return () => text
-  // split() with a capture group alternates literal, kind, literal, kind, ...
+  // split() with a capture group alternates literal, name, literal, name, ...
   return () => {
     let out = parts[0]!
     for (let i = 1; i < parts.length; i += 2) out += fill(parts[i]!) + parts[i + 1]!
@@ -33,14 +36,59 @@ function compile(text: string): () => string {
   }
 }
 
-export function compileRequest(request: RequestSpec): RequestTemplate {
+export interface RenderedRequest {
+  method: string
+  path: string
+  headers: Record<string, string>
+  body?: string
+}
+
+/** The requests of a scenario, compiled once: `render()` gives the next request to send. */
+export interface RequestTemplate {
+  /** false when every request is the same (autocannon can then send it without a callback) */
+  dynamic: boolean
+  render(): RenderedRequest
+}
+
+function compileOne(request: RequestSpec, fill: (name: string) => string): () => RenderedRequest {
   const url = new URL(request.url)
-  const pathText = `${url.pathname}${url.search}`
-  const dynamic =
-    PLACEHOLDER.test(pathText) ||
-    (request.body !== undefined && new RegExp(PLACEHOLDER.source).test(request.body))
-  PLACEHOLDER.lastIndex = 0
-  const path = compile(decodeURI(pathText))
-  const body = request.body === undefined ? undefined : compile(request.body)
-  return { dynamic, render: () => ({ path: path(), ...(body ? { body: body() } : {}) }) }
+  const path = compile(decodeURI(`${url.pathname}${url.search}`), fill)
+  const body = request.body === undefined ? undefined : compile(request.body, fill)
+  return () => ({
+    method: request.method,
+    path: path(),
+    headers: request.headers,
+    ...(body ? { body: body() } : {})
+  })
+}
+
+/** A picker over cumulative weights: one uniform draw per request. */
+function weighted(entries: MixEntry[]): () => number {
+  const total = entries.reduce((sum, e) => sum + e.weight, 0)
+  const bounds: number[] = []
+  let acc = 0
+  for (const e of entries) bounds.push((acc += e.weight / total))
+  return () => {
+    const u = Math.random()
+    const i = bounds.findIndex(b => u < b)
+    return i < 0 ? entries.length - 1 : i
+  }
+}
+
+export function compileRequest(request: RequestSpec, values: Values = {}): RequestTemplate {
+  return compileScenario({ request, values })
+}
+
+export function compileScenario(scenario: Pick<Scenario, 'request' | 'mix' | 'values'>): RequestTemplate {
+  const fill = filler(scenario.values ?? {})
+  const entries: MixEntry[] = scenario.mix?.length ? scenario.mix : [{ ...scenario.request, weight: 1 }]
+  const texts = entries.flatMap(e => [
+    decodeURI(new URL(e.url).pathname + new URL(e.url).search),
+    e.body ?? ''
+  ])
+  const dynamic = entries.length > 1 || texts.some(t => placeholdersIn(t).length > 0)
+  const renderers = entries.map(e => compileOne(e, fill))
+  if (renderers.length === 1) return { dynamic, render: renderers[0]! }
+  const pick = weighted(entries)
+  return { dynamic, render: () => renderers[pick()]!() }
 }
