@@ -35,8 +35,9 @@ const problems = (scenario: string): string[] => {
 describe('scenarios with several requests', () => {
   it('reads a weighted mix and values from a list and a file', () => {
     const config = parse(`    requests:
-      - { url: "http://127.0.0.1:8080/reservations/{{seq}}", weight: 3 }
+      - { url: "http://127.0.0.1:8080/reservations/{{seq}}", weight: 3, expect: [200, 404] }
       - method: POST
+        expect: 201
         url: http://127.0.0.1:8080/reservations
         body: { guest: "{{guest}}", room: "{{room}}" }
     values:
@@ -45,7 +46,9 @@ describe('scenarios with several requests', () => {
 `)
     const s = config.scenarios[0]!
     expect(s.mix).toHaveLength(2)
-    expect(s.mix![0]).toMatchObject({ method: 'GET', weight: 3 })
+    expect(s.mix![0]).toMatchObject({ method: 'GET', weight: 3, expect: [200, 404] })
+    expect(s.mix![1]!.expect).toEqual([201])
+    expect(s.request).not.toHaveProperty('weight')
     expect(s.mix![1]).toMatchObject({
       method: 'POST',
       weight: 1,

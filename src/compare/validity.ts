@@ -20,6 +20,7 @@ function errorBreakdown(load: LoadResult): string {
   const parts: Array<[string, number]> = [
     ['5xx', c.status5xx],
     ['4xx', c.status4xx],
+    ['unexpected status', c.unexpected],
     ['timeout', c.timeout],
     ['reset', c.reset],
     ['connect', c.connect],

@@ -48,6 +48,7 @@ export const METRICS: readonly MetricInfo[] = [
   m('errors.reset', 'count', 'lower', 'connections reset or closed mid-request'),
   m('status.4xx', 'count', 'lower', 'responses with a 4xx status'),
   m('status.5xx', 'count', 'lower', 'responses with a 5xx status'),
+  m('status.unexpected', 'count', 'lower', 'responses whose status their request did not expect (expect:)'),
   m('server.cpu.mean', 'cpu', 'lower', "mean CPU of the service's process tree, % of one core"),
   m('server.cpu.peak', 'cpu', 'lower', "peak CPU of the service's process tree, % of one core"),
   m('server.cpu.per_request', 'duration', 'lower', 'server CPU time per completed request'),

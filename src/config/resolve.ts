@@ -38,6 +38,12 @@ const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null &
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined)
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
 
+/** The first request of a mix as a plain request (for code that needs one URL). */
+function withoutWeight(entry: RequestSpec & { weight: number }): RequestSpec {
+  const { weight: _weight, ...request } = entry
+  return request
+}
+
 class Resolver {
   readonly problems: ConfigProblem[] = []
   constructor(private readonly ctx: Context) {}
@@ -261,7 +267,16 @@ class Resolver {
       if (!Object.keys(headers).some(h => h.toLowerCase() === 'content-type'))
         headers['content-type'] = 'application/json'
     }
-    return { method: str(r.method) ?? 'GET', url, headers, ...(body !== undefined ? { body } : {}) }
+    const expect = (Array.isArray(r.expect) ? r.expect : [r.expect]).filter(
+      (v): v is number => typeof v === 'number' && Number.isInteger(v)
+    )
+    return {
+      method: str(r.method) ?? 'GET',
+      url,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+      ...(expect.length ? { expect } : {})
+    }
   }
 
   scenarios(raw: unknown, defaults: Raw, profile: Record<string, string> | undefined): Scenario[] {
@@ -304,14 +319,7 @@ class Resolver {
       this.checkPlaceholders(mix ?? [request], values, mix ? `${pointer}/requests` : `${pointer}/request`)
       return {
         name,
-        request: mix?.[0]
-          ? {
-              method: request.method,
-              url: request.url,
-              headers: request.headers,
-              ...(request.body !== undefined ? { body: request.body } : {})
-            }
-          : request,
+        request: mix?.[0] ? withoutWeight(mix[0]) : request,
         ...(mix ? { mix } : {}),
         ...(values ? { values } : {}),
         load: this.load(defaults, isObject(s.load) ? s.load : {}, pointer),

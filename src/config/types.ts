@@ -41,6 +41,8 @@ export interface RequestSpec {
   headers: Record<string, string>
   /** serialised body (JSON bodies are stringified and get a content-type unless one is set); may hold {{seq}} */
   body?: string
+  /** statuses this request should get; others count as failed, these count as successes even when >= 400 */
+  expect?: number[]
 }
 
 /** One request of a weighted mix. */

@@ -1,6 +1,6 @@
 import autocannon from 'autocannon'
 import type { ClosedLoad, Scenario } from '../config/types.js'
-import { classifyError, countStatus, emptyCounts } from './errors.js'
+import { classifyError, countResponse, emptyCounts, recordsLatency } from './errors.js'
 import { createLatencyHistogram, encodeHistogram, summarize } from './histogram.js'
 import { failedCount, Timeline } from './timeline.js'
 import { compileScenario } from './request.js'
@@ -67,12 +67,24 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
 
   const totalMs = load.warmupMs + load.durationMs
   const started = performance.now()
+  // the expected statuses of the response being counted: static for one request; for a mix, carried from
+  // setupRequest through the connection's context to onResponse, which autocannon calls right before 'response'
+  const mixExpects = template.dynamic && (scenario.mix ?? []).some(r => r.expect)
+  let pendingExpect: number[] | undefined = scenario.request.expect
   const requests = template.dynamic
     ? [
         {
           method: scenario.request.method as autocannon.Request['method'],
-          setupRequest: (req: autocannon.Request) => {
+          ...(mixExpects
+            ? {
+                onResponse: (_status: number, _body: string, context: { expect?: number[] }) => {
+                  pendingExpect = context.expect
+                }
+              }
+            : {}),
+          setupRequest: (req: autocannon.Request, context: { expect?: number[] }) => {
             const rendered = template.render()
+            context.expect = rendered.expect
             return {
               ...req,
               method: rendered.method as autocannon.Request['method'],
@@ -123,9 +135,9 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
       if (performance.now() - started < load.warmupMs) return
       startMeasuring()
     }
-    countStatus(counts, statusCode)
+    const ok = countResponse(counts, statusCode, pendingExpect)
     bytes += resBytes
-    if (statusCode >= 200 && statusCode < 300) {
+    if (ok && recordsLatency(statusCode, pendingExpect)) {
       if (first) timeline.response()
       else {
         const us = Math.max(1, Math.round(responseTimeMs * 1000))
@@ -134,7 +146,7 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
       }
     } else {
       timeline.response()
-      timeline.error()
+      if (!ok) timeline.error()
     }
   })
   instance.on('reqError', (error: unknown) => {

@@ -46,7 +46,9 @@ export function emptyCounts(): LoadCounts {
     connect: 0,
     timeout: 0,
     reset: 0,
-    other: 0
+    other: 0,
+    unexpected: 0,
+    expectedErrors: 0
   }
 }
 
@@ -56,4 +58,22 @@ export function countStatus(counts: LoadCounts, status: number): void {
   else if (status < 400) counts.status3xx++
   else if (status < 500) counts.status4xx++
   else counts.status5xx++
+}
+
+/**
+ * Counts one response and says whether it succeeded: its status is one its request expects (`expect:`), or,
+ * without expectations, below 400. Latency is recorded for successes only (2xx without expectations).
+ */
+export function countResponse(counts: LoadCounts, status: number, expect?: readonly number[]): boolean {
+  countStatus(counts, status)
+  if (!expect?.length) return status < 400
+  const ok = expect.includes(status)
+  if (ok && status >= 400) counts.expectedErrors++
+  if (!ok && status < 400) counts.unexpected++
+  return ok
+}
+
+/** Whether a successful response's latency is recorded: 2xx, or any status its request expects. */
+export function recordsLatency(status: number, expect?: readonly number[]): boolean {
+  return expect?.length ? expect.includes(status) : status >= 200 && status < 300
 }

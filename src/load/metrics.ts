@@ -31,6 +31,7 @@ export function toMetrics(result: LoadResult, resources?: ResourceSummary): Metr
     'errors.reset': c.reset,
     'status.4xx': c.status4xx,
     'status.5xx': c.status5xx,
+    'status.unexpected': c.unexpected,
     'generator.cpu': result.generatorCpu,
     'generator.lag': result.generatorLagUs
   }

@@ -1,7 +1,7 @@
 import http from 'node:http'
 import type { RateLoad, Scenario } from '../config/types.js'
 import type { LoadOptions } from './closed.js'
-import { classifyError, countStatus, emptyCounts } from './errors.js'
+import { classifyError, countResponse, emptyCounts, recordsLatency } from './errors.js'
 import { createLatencyHistogram, encodeHistogram, summarize } from './histogram.js'
 import { failedCount, Timeline } from './timeline.js'
 import { compileScenario } from './request.js'
@@ -70,7 +70,7 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
     // latency runs from the intended time when the request left late (coordinated omission), from the real send
     // when it left early: a client cannot wait for a response it has not asked for yet
     const startMs = Math.max(intendedMs, sentAt)
-    const { method, path, headers, body } = template.render()
+    const { method, path, headers, body, expect } = template.render()
     inFlight++
     if (measured) counts.sent++
     const req = http.request(
@@ -91,15 +91,15 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
           closeSeconds(finished)
           if (measured) {
             const status = res.statusCode ?? 0
-            countStatus(counts, status)
+            const ok = countResponse(counts, status, expect)
             bytes += size
-            if (status >= 200 && status < 300) {
+            if (ok && recordsLatency(status, expect)) {
               const us = Math.max(1, Math.round((finished - startMs) * 1000))
               latency.recordValue(us)
               timeline.response(us)
             } else {
               timeline.response()
-              timeline.error()
+              if (!ok) timeline.error()
             }
           }
           settled()

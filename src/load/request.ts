@@ -41,6 +41,7 @@ export interface RenderedRequest {
   path: string
   headers: Record<string, string>
   body?: string
+  expect?: number[]
 }
 
 /** The requests of a scenario, compiled once: `render()` gives the next request to send. */
@@ -58,7 +59,8 @@ function compileOne(request: RequestSpec, fill: (name: string) => string): () =>
     method: request.method,
     path: path(),
     headers: request.headers,
-    ...(body ? { body: body() } : {})
+    ...(body ? { body: body() } : {}),
+    ...(request.expect ? { expect: request.expect } : {})
   })
 }
 

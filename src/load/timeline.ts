@@ -44,5 +44,7 @@ export class Timeline {
 
 /** Failed requests of every kind: transport errors and 4xx/5xx answers. */
 export function failedCount(c: LoadCounts): number {
-  return c.connect + c.timeout + c.reset + c.other + c.status4xx + c.status5xx
+  return (
+    c.connect + c.timeout + c.reset + c.other + c.status4xx + c.status5xx - c.expectedErrors + c.unexpected
+  )
 }

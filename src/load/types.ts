@@ -13,6 +13,10 @@ export interface LoadCounts {
   reset: number
   /** other transport errors (parse errors, unexpected socket errors) */
   other: number
+  /** 2xx/3xx responses whose request expected another status (request expect:), counted as failed */
+  unexpected: number
+  /** 4xx/5xx responses their request expected (request expect:), not counted as failed */
+  expectedErrors: number
 }
 
 export interface TimelinePoint {
