@@ -30,11 +30,30 @@ describe('renderHtml', () => {
     expect(html).toContain('<li class="fail">&lt;img src=x onerror=alert(1)&gt;: p95 over</li>')
   })
 
-  it('escapes names, draws charts from the timeline and needs no network or script', () => {
+  it('escapes names, embeds chart data and inlines its scripts (no network)', () => {
     expect(html).not.toContain('<img')
-    expect(html).toMatch(/<svg [^>]*data-points="3"/)
     expect(html).not.toMatch(/(src|href)="https?:/)
-    expect(html).not.toContain('<script')
+    expect(html).not.toMatch(/<script[^>]+src=/)
+    expect(html).toContain('<figure class="chart" id="chart-s0-rps">')
+    const data = /<script type="application\/json" id="perfgate-charts">(.*?)<\/script>/s.exec(html)![1]!
+    const charts = JSON.parse(data) as Array<{ id: string; x: number[] }>
+    expect(charts.map(c => c.id)).toEqual(['s0-rps', 's0-latency'])
+    expect(charts[0]!.x).toEqual([1, 2, 3])
+  })
+
+  it('cannot be broken out of by a value that holds </script>', () => {
+    const evil = renderHtml(
+      report({
+        scenarios: [
+          scenarioReport({
+            name: '</script><script>alert(1)</script>',
+            runs: [{ side: 'head', round: 1, metrics: {}, timeline }]
+          })
+        ]
+      })
+    )
+    expect(evil).not.toContain('</script><script>alert(1)')
+    expect(evil.match(/<\/script>/g)).toHaveLength(3)
   })
 
   it('shows an errored scenario’s output, not percentiles', () => {

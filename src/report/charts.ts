@@ -1,0 +1,281 @@
+import { decodeHistogram, createLatencyHistogram } from '../load/histogram.js'
+import type { Report, RunRecord, ScenarioReport } from './types.js'
+
+/** What a value on an axis is, so the page formats it: µs latencies, bytes, % CPU, plain numbers. */
+export type AxisUnit = 'us' | 'bytes' | 'rps' | 'cpu' | 'ratio' | 'count' | 's' | 'connections' | 'percentile'
+
+export interface ChartSeries {
+  label: string
+  /** colour family: base purple, head blue, other neutral */
+  side: 'base' | 'head' | 'other'
+  dash?: boolean
+  /** values aligned with the chart's x; null where the series has no point */
+  values: Array<number | null>
+  /** which y axis: 0 left, 1 right */
+  axis?: 0 | 1
+  /** draw points only (per-round values) */
+  points?: boolean
+}
+
+/** One chart of report.html, as data: the page draws it with uPlot. */
+export interface ChartSpec {
+  id: string
+  scenario: string
+  title: string
+  x: number[]
+  xUnit: AxisUnit
+  xLog?: boolean
+  yUnits: [AxisUnit] | [AxisUnit, AxisUnit]
+  series: ChartSeries[]
+  /** a vertical marker: the knee, the breaking point */
+  marker?: { x: number; label: string }
+  /** x below this is warmup (shaded) */
+  shadeUntil?: number
+  caption: string
+}
+
+/** Percentiles of the distribution chart, as "1 in N" on a log axis: 50%, 90%, 99%, 99.9%, ... */
+export const DISTRIBUTION_PERCENTILES = [50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 99.999]
+
+function unionX(lists: number[][]): number[] {
+  return [...new Set(lists.flat())].sort((a, b) => a - b)
+}
+
+function align(x: number[], points: Array<[number, number | null]>): Array<number | null> {
+  const byX = new Map(points)
+  return x.map(v => byX.get(v) ?? null)
+}
+
+const runLabel = (r: RunRecord, many: boolean) => (many ? `${r.side} round ${r.round}` : r.side)
+
+function timelineCharts(s: ScenarioReport, slug: string): ChartSpec[] {
+  const runs = s.runs.filter(r => r.timeline?.length && !r.error)
+  if (!runs.length) return []
+  const many = s.runs.length > 1
+  const x = unionX(runs.map(r => r.timeline!.map(p => p.t)))
+  const rps: ChartSeries[] = runs.map(r => ({
+    label: runLabel(r, many),
+    side: r.side,
+    values: align(
+      x,
+      r.timeline!.map(p => [p.t, p.rps])
+    )
+  }))
+  const latency: ChartSeries[] = runs.flatMap(r => [
+    {
+      label: `${runLabel(r, many)} p99`,
+      side: r.side,
+      values: align(
+        x,
+        r.timeline!.map(p => [p.t, p.p99])
+      )
+    },
+    {
+      label: `${runLabel(r, many)} p50`,
+      side: r.side,
+      dash: true,
+      values: align(
+        x,
+        r.timeline!.map(p => [p.t, p.p50])
+      )
+    }
+  ])
+  return [
+    {
+      id: `${slug}-rps`,
+      scenario: s.name,
+      title: 'throughput over time',
+      x,
+      xUnit: 's',
+      yUnits: ['rps'],
+      series: rps,
+      caption: 'responses per second in each second of the measured window (warmup excluded), per run'
+    },
+    {
+      id: `${slug}-latency`,
+      scenario: s.name,
+      title: 'p50 and p99 over time',
+      x,
+      xUnit: 's',
+      yUnits: ['us'],
+      series: latency,
+      caption: 'p99 (solid) and p50 (dashed) of the 2xx responses of each second, per run'
+    }
+  ]
+}
+
+function distributionChart(s: ScenarioReport, slug: string): ChartSpec[] {
+  const sides = (['base', 'head'] as const)
+    .map(side => {
+      const encoded = s.runs.filter(r => r.side === side && r.histogram && !r.error).map(r => r.histogram!)
+      if (!encoded.length) return undefined
+      const merged = createLatencyHistogram()
+      for (const e of encoded) merged.add(decodeHistogram(e))
+      if (merged.totalCount === 0) return undefined
+      return { side, histogram: merged, rounds: encoded.length }
+    })
+    .filter(v => v !== undefined)
+  if (!sides.length) return []
+  const x = DISTRIBUTION_PERCENTILES.map(p => 1 / (1 - p / 100))
+  return [
+    {
+      id: `${slug}-distribution`,
+      scenario: s.name,
+      title: 'latency percentile distribution',
+      x,
+      xUnit: 'percentile',
+      xLog: true,
+      yUnits: ['us'],
+      series: sides.map(({ side, histogram, rounds }) => ({
+        label: `${side} (${histogram.totalCount} responses, ${rounds} round${rounds === 1 ? '' : 's'})`,
+        side,
+        values: DISTRIBUTION_PERCENTILES.map(p => histogram.getValueAtPercentile(p))
+      })),
+      caption:
+        'HDR percentile plot of every measured 2xx response, rounds merged: x is the percentile on a log scale'
+    }
+  ]
+}
+
+const ROUND_METRICS: Array<{ metric: string; unit: AxisUnit; title: string }> = [
+  { metric: 'throughput.rps', unit: 'rps', title: 'throughput per round' },
+  { metric: 'latency.p99', unit: 'us', title: 'p99 per round' }
+]
+
+function roundCharts(s: ScenarioReport, slug: string): ChartSpec[] {
+  const valid = s.runs.filter(r => !r.error)
+  if (valid.length < 2) return []
+  const x = unionX([valid.map(r => r.round)])
+  return ROUND_METRICS.map(({ metric, unit, title }) => {
+    const check = s.checks.find(c => c.kind === 'regression' && c.metric === metric)
+    const interval = check?.interval
+      ? ` The change head vs base is ${(check.change! * 100).toFixed(1)}% (interval ${(check.interval[0] * 100).toFixed(1)}% .. ${(check.interval[1] * 100).toFixed(1)}%).`
+      : ''
+    return {
+      id: `${slug}-rounds-${metric.replace(/\W/g, '-')}`,
+      scenario: s.name,
+      title,
+      x,
+      xUnit: 'count' as const,
+      yUnits: [unit] as [AxisUnit],
+      series: (['base', 'head'] as const)
+        .filter(side => valid.some(r => r.side === side))
+        .map(side => ({
+          label: side,
+          side,
+          points: true,
+          values: align(
+            x,
+            valid.filter(r => r.side === side).map(r => [r.round, r.metrics[metric] ?? null])
+          )
+        })),
+      caption: `${metric} of each round${interval}`
+    }
+  })
+}
+
+function suiteCharts(s: ScenarioReport, slug: string): ChartSpec[] {
+  const suite = s.suite
+  if (!suite || suite.points.length === 0) return []
+  const x = suite.points.map(p => p[suite.x] ?? 0)
+  const series = (field: string, label: string, axis: 0 | 1, side: ChartSeries['side'] = 'head') => ({
+    label,
+    side,
+    axis,
+    values: suite.points.map(p => p[field] ?? null)
+  })
+  if (suite.kind === 'soak') {
+    return [
+      {
+        id: `${slug}-soak`,
+        scenario: s.name,
+        title: 'soak windows: memory and CPU',
+        x,
+        xUnit: 's',
+        yUnits: ['bytes', 'cpu'],
+        series: [series('rssBytes', 'server RSS', 0), series('cpu', 'server CPU', 1, 'other')],
+        caption: 'mean RSS and CPU of the service in each window; a steady RSS climb is a leak'
+      },
+      {
+        id: `${slug}-soak-latency`,
+        scenario: s.name,
+        title: 'soak windows: throughput and p99',
+        x,
+        xUnit: 's',
+        yUnits: ['rps', 'us'],
+        series: [series('rps', 'throughput', 0), series('p99', 'p99', 1, 'other')],
+        caption: 'throughput and p99 in each window'
+      }
+    ]
+  }
+  return [
+    {
+      id: `${slug}-${suite.kind}`,
+      scenario: s.name,
+      title: suite.kind === 'sweep' ? 'concurrency sweep' : 'stress ramp',
+      x,
+      xUnit: 'connections',
+      yUnits: ['rps', 'us'],
+      series: [
+        series('rps', 'throughput', 0),
+        series('p99', 'p99', 1, 'other'),
+        ...(suite.kind === 'stress' ? [{ ...series('errorRate', 'error rate', 1, 'base'), dash: true }] : [])
+      ],
+      ...(suite.marker ? { marker: suite.marker } : {}),
+      caption:
+        suite.kind === 'sweep'
+          ? 'throughput (left) and p99 (right) at each step of connections; the marker is the knee'
+          : 'throughput (left), p99 and error rate (right) as connections ramp up; the marker is the breaking point'
+    }
+  ]
+}
+
+function resourceCharts(s: ScenarioReport, slug: string, warmupS: number): ChartSpec[] {
+  const runs = s.runs.filter(r => r.resources?.length && !r.error)
+  if (!runs.length) return []
+  const many = s.runs.length > 1
+  const x = unionX(runs.map(r => r.resources!.map(p => Math.round(p.t * 10) / 10)))
+  const at = (r: RunRecord, field: 'rssBytes' | 'cpu') =>
+    align(
+      x,
+      r.resources!.map(p => [Math.round(p.t * 10) / 10, p[field]])
+    )
+  return [
+    {
+      id: `${slug}-resources`,
+      scenario: s.name,
+      title: 'server resources during load',
+      x,
+      xUnit: 's',
+      yUnits: ['bytes', 'cpu'],
+      series: runs.flatMap(r => [
+        { label: `${runLabel(r, many)} RSS`, side: r.side, axis: 0 as const, values: at(r, 'rssBytes') },
+        {
+          label: `${runLabel(r, many)} CPU`,
+          side: r.side,
+          axis: 1 as const,
+          dash: true,
+          values: at(r, 'cpu')
+        }
+      ]),
+      shadeUntil: warmupS,
+      caption:
+        "RSS (solid, left) and CPU (dashed, right) of the service's process tree; the shaded start is warmup"
+    }
+  ]
+}
+
+/** Every chart of the report, scenario by scenario, as data for the page. */
+export function chartsFor(report: Report): ChartSpec[] {
+  return report.scenarios.flatMap((s, i) => {
+    if (s.error) return []
+    const slug = `s${i}`
+    return [
+      ...timelineCharts(s, slug),
+      ...distributionChart(s, slug),
+      ...roundCharts(s, slug),
+      ...suiteCharts(s, slug),
+      ...resourceCharts(s, slug, s.load.warmupMs / 1000)
+    ]
+  })
+}
