@@ -27,6 +27,18 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true })
 })
 
+/** The DOM shapes the page callbacks use (the test compiles without the DOM library). */
+interface CanvasLike {
+  width: number
+  height: number
+  getContext(kind: '2d'): {
+    getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> }
+  }
+}
+interface TableLike {
+  tBodies: ArrayLike<{ rows: ArrayLike<{ cells: ArrayLike<{ textContent: string | null }> }> }>
+}
+
 interface PageState {
   ready: boolean
   charts: Array<{ id: string; series: number; points: number; width: number; height: number }>
@@ -56,9 +68,9 @@ describe('report.html in headless Chromium', () => {
       })
       await page.goto(pathToFileURL(file).href)
       await page.waitForFunction(
-        () => (window as unknown as { __perfgate?: PageState }).__perfgate?.ready === true
+        () => (globalThis as unknown as { __perfgate?: PageState }).__perfgate?.ready === true
       )
-      const state = await page.evaluate(() => (window as unknown as { __perfgate: PageState }).__perfgate)
+      const state = await page.evaluate(() => (globalThis as unknown as { __perfgate: PageState }).__perfgate)
       expect(problems).toEqual([])
       expect(requests).toEqual([])
       expect(state.failed).toEqual([])
@@ -69,10 +81,10 @@ describe('report.html in headless Chromium', () => {
         expect(chart.width).toBeGreaterThan(300)
       }
       // every chart is a canvas with pixels drawn on it
-      const inked = await page.$$eval('.chart canvas', canvases =>
+      const inked = await page.$$eval('.chart canvas', (canvases: unknown[]) =>
         canvases.map(c => {
-          const canvas = c as HTMLCanvasElement
-          const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
+          const canvas = c as CanvasLike
+          const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data
           let painted = 0
           for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) painted++
           return painted
@@ -92,11 +104,11 @@ describe('report.html in headless Chromium', () => {
     const page = await browser.newPage()
     await page.goto(pathToFileURL(file).href)
     await page.waitForFunction(
-      () => (window as unknown as { __perfgate?: PageState }).__perfgate?.ready === true
+      () => (globalThis as unknown as { __perfgate?: PageState }).__perfgate?.ready === true
     )
     const verdicts = () =>
-      page.$eval('table.checks', table =>
-        Array.from((table as HTMLTableElement).tBodies[0]!.rows).map(r => r.cells[7]!.textContent)
+      page.$eval('table.checks', (table: unknown) =>
+        Array.from((table as TableLike).tBodies[0]!.rows).map(r => r.cells[7]!.textContent)
       )
     expect(await verdicts()).toEqual(['fail', 'pass'])
     await page.click('table.checks >> nth=0 >> th:nth-child(8)')
