@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { renderComment, renderSummary } from '../../src/report/markdown.js'
+import { p99Chart, renderComment, renderSummary } from '../../src/report/markdown.js'
 import { check, report, scenarioReport } from '../../__fixtures__/report.js'
 
 describe('the PR comment', () => {
@@ -89,5 +89,31 @@ describe('the PR comment', () => {
     const summary = renderSummary(report())
     expect(summary).toContain('| `server.rss.peak` | 71 MB |')
     expect(summary).toContain('Runner: AMD EPYC, 2 cores')
+  })
+
+  it('charts p99 base vs head in Mermaid when comparing, and only then', () => {
+    expect(body).toContain(
+      [
+        '```mermaid',
+        'xychart-beta',
+        '  title "p99 latency (ms): bars base, line head"',
+        '  x-axis ["list-reservations"]',
+        '  y-axis "p99 (ms)" 0 --> 5.06',
+        '  bar [3.1]',
+        '  line [4.4]',
+        '```'
+      ].join('\n')
+    )
+    expect(p99Chart(report())).toEqual([])
+    const quoted = report({
+      mode: 'compare',
+      scenarios: [
+        scenarioReport({
+          name: 'a "quoted" [name] that is rather long',
+          baseMetrics: { 'latency.p99': 1000 }
+        })
+      ]
+    })
+    expect(p99Chart(quoted).join('\n')).toContain('x-axis ["a  quoted   name  that …"]')
   })
 })

@@ -185,6 +185,45 @@ function comparesBase(report: Report): boolean {
   return report.mode === 'compare' || report.baseline?.state === 'used'
 }
 
+/** A label Mermaid can hold in double quotes: no quotes, brackets or newlines, at most 24 characters. */
+function chartLabel(name: string): string {
+  const clean = name.replace(/["\[\]\n\r`]/g, ' ').trim()
+  return clean.length > 24 ? `${clean.slice(0, 23)}…` : clean
+}
+
+/**
+ * A small Mermaid chart of p99 base vs head per scenario (bars base, line head), for comparisons with at least one
+ * measured scenario. GitHub renders it in the comment; elsewhere it stays a readable code block.
+ */
+export function p99Chart(report: Report): string[] {
+  const rows = report.scenarios.filter(
+    s =>
+      !s.error &&
+      typeof s.baseMetrics?.['latency.p99'] === 'number' &&
+      typeof s.metrics['latency.p99'] === 'number'
+  )
+  if (!rows.length || !comparesBase(report)) return []
+  const ms = (us: number) => Number((us / 1000).toPrecision(3))
+  const base = rows.map(s => ms(s.baseMetrics!['latency.p99']!))
+  const head = rows.map(s => ms(s.metrics['latency.p99']!))
+  const top = Math.max(...base, ...head)
+  return [
+    '<details><summary>p99 chart</summary>',
+    '',
+    '```mermaid',
+    'xychart-beta',
+    '  title "p99 latency (ms): bars base, line head"',
+    `  x-axis [${rows.map(s => `"${chartLabel(s.name)}"`).join(', ')}]`,
+    `  y-axis "p99 (ms)" 0 --> ${Number((top * 1.15).toPrecision(3))}`,
+    `  bar [${base.join(', ')}]`,
+    `  line [${head.join(', ')}]`,
+    '```',
+    '',
+    '</details>',
+    ''
+  ]
+}
+
 /** Verdict, what decided it, the per-scenario table and the folded details; `full` adds every metric. */
 function body(report: Report, full: boolean): string[] {
   return [
@@ -196,6 +235,7 @@ function body(report: Report, full: boolean): string[] {
     ...baselineLines(report),
     ...scenarioTable(report.scenarios, comparesBase(report)),
     '',
+    ...p99Chart(report),
     ...report.scenarios.flatMap(s => scenarioDetails(s, full)),
     ...report.notes.map(n => `> ${e(n)}`),
     ...(report.notes.length ? [''] : [])
