@@ -3,6 +3,7 @@ import type { Check, Report, ScenarioReport } from './types.js'
 import { formatChange, formatInterval, formatMetric, formatMs } from './format.js'
 import { decisiveChecks } from './build.js'
 import { chartsFor, type ChartSpec } from './charts.js'
+import { profileComparison } from './profile.js'
 import { CLIENT_JS } from './html-client.js'
 import { UPLOT_CSS, UPLOT_JS } from './vendor/uplot.js'
 
@@ -89,6 +90,18 @@ function scenarioSection(s: ScenarioReport, charts: ChartSpec[]): string {
 <details><summary>All metrics</summary><table class="sortable"><thead><tr><th>metric</th>${s.baseMetrics ? '<th>base</th>' : ''}<th>${s.baseMetrics ? 'head' : 'value'}</th></tr></thead><tbody>${metrics}</tbody></table></details>`
 }
 
+function profileSection(report: Report): string {
+  const view = profileComparison(report)
+  if (!view) return ''
+  const rows = view.rows
+    .map(
+      r =>
+        `<tr><td>${esc(r.scenario)}</td><td><code>${esc(r.metric)}</code></td><td>${esc(r.limit)}</td>${numCell(formatMetric(r.metric, r.value), r.value)}<td class="${r.meets === null ? 'skipped' : r.meets ? 'pass' : 'warn'}">${r.meets === null ? 'not measured' : r.meets ? 'meets' : 'misses'}</td></tr>`
+    )
+    .join('')
+  return `<h2>Against the ${esc(view.profile)} profile</h2><p class="muted">Reference limits for ${esc(view.description)}, applied to every scenario.</p><table class="sortable"><thead><tr><th>scenario</th><th>metric</th><th>profile</th><th>measured</th><th>result</th></tr></thead><tbody>${rows}</tbody></table>`
+}
+
 /** JSON inside <script>: "<" is escaped so no value can close the element. */
 function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c')
@@ -128,6 +141,7 @@ ${report.scenarios
     )
   )
   .join('\n')}
+${profileSection(report)}
 <h2>Run</h2>
 <table><tbody>
 <tr><th>mode</th><td>${esc(report.mode)}</td></tr>

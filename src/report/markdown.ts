@@ -1,4 +1,5 @@
 import { baselineText } from './baseline.js'
+import { profileComparison } from './profile.js'
 import type { Check, CheckVerdict, Report, ScenarioReport, Verdict } from './types.js'
 import { decisiveChecks } from './build.js'
 import { formatChange, formatInterval, formatMetric, formatMs } from './format.js'
@@ -251,8 +252,29 @@ export function renderComment(report: Report, options: CommentOptions = {}): str
   )
 }
 
+/** The scenarios against the built-in profile the config extends, metric by metric. */
+function profileLines(report: Report): string[] {
+  const view = profileComparison(report)
+  if (!view?.rows.length) return []
+  const rows = view.rows.map(r => [
+    e(r.scenario),
+    `\`${r.metric}\``,
+    e(r.limit),
+    formatMetric(r.metric, r.value),
+    r.meets === null ? 'not measured' : r.meets ? '✅ meets' : '⚠️ misses'
+  ])
+  return [
+    `**Against the \`${view.profile}\` profile** (${e(view.description)})`,
+    '',
+    ...table(['scenario', 'metric', 'profile', 'measured', 'result'], rows),
+    ''
+  ]
+}
+
 /** The job summary and summary.md: the comment plus every metric of every scenario and the runner. */
 export function renderSummary(report: Report, options: CommentOptions = {}): string {
   const runner = `Runner: ${e(report.runner.cpuModel)}, ${report.runner.cores} cores, ${e(report.runner.os)}, Node ${report.runner.node}`
-  return [...body(report, true), runner, '', footer(report, options)].join('\n') + '\n'
+  return (
+    [...body(report, true), ...profileLines(report), runner, '', footer(report, options)].join('\n') + '\n'
+  )
 }
