@@ -188,7 +188,7 @@ function comparesBase(report: Report): boolean {
 
 /** A label Mermaid can hold in double quotes: no quotes, brackets or newlines, at most 24 characters. */
 function chartLabel(name: string): string {
-  const clean = name.replace(/["\[\]\n\r`]/g, ' ').trim()
+  const clean = name.replace(/["[\]\n\r`]/g, ' ').trim()
   return clean.length > 24 ? `${clean.slice(0, 23)}…` : clean
 }
 
