@@ -1,4 +1,5 @@
 import { decodeHistogram, createLatencyHistogram } from '../load/histogram.js'
+import type { TimelinePoint } from '../load/types.js'
 import type { Report, RunRecord, ScenarioReport } from './types.js'
 
 /** What a value on an axis is, so the page formats it: µs latencies, bytes, % CPU, plain numbers. */
@@ -48,7 +49,18 @@ function align(x: number[], points: Array<[number, number | null]>): Array<numbe
 
 const runLabel = (r: RunRecord, many: boolean) => (many ? `${r.side} round ${r.round}` : r.side)
 
-function timelineCharts(s: ScenarioReport, slug: string): ChartSpec[] {
+/** Whole seconds of the measured window: a last partial second would show as a false drop in throughput. */
+function wholeSeconds(s: ScenarioReport, r: RunRecord): TimelinePoint[] {
+  const last = Math.max(1, Math.floor(s.load.durationMs / 1000))
+  const whole = r.timeline!.filter(p => p.t <= last)
+  return whole.length ? whole : r.timeline!
+}
+
+function timelineCharts(scenario: ScenarioReport, slug: string): ChartSpec[] {
+  const s = {
+    ...scenario,
+    runs: scenario.runs.map(r => (r.timeline?.length ? { ...r, timeline: wholeSeconds(scenario, r) } : r))
+  }
   const runs = s.runs.filter(r => r.timeline?.length && !r.error)
   if (!runs.length) return []
   const many = s.runs.length > 1
