@@ -1,7 +1,7 @@
 import path from 'node:path'
 import net from 'node:net'
 import { once } from 'node:events'
-import type { Config, Scenario } from '../src/config/types.js'
+import type { Config, RegressionCheck, Scenario } from '../src/config/types.js'
 
 export const REPO = path.resolve('.')
 
@@ -62,4 +62,13 @@ export function exampleConfig(
     onInconclusive: 'warn',
     ...overrides
   }
+}
+
+/** throughput.rps may fall 5% (fail). */
+export const rpsCheck: RegressionCheck = {
+  metric: 'throughput.rps',
+  direction: 'fall',
+  tolerance: 0.05,
+  expression: '-5%',
+  severity: 'fail'
 }

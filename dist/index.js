@@ -80126,6 +80126,7 @@ const VERDICT_ICON = {
     errored: '💥',
     accepted: '☑️'
 };
+/** The metrics a one-line view of a scenario shows (comment table, `perfgate baseline show`). */
 const KEY_METRICS = [
     'throughput.rps',
     'latency.p50',

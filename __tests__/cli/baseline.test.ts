@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { main, type CliIO } from '../../src/cli/main.js'
+import { main } from '../../src/cli/main.js'
+import { captureIO } from '../../__fixtures__/cli.js'
 import { serializeRecord } from '../../src/baseline/record.js'
 import { stopAllServices } from '../../src/service/spawn.js'
 import { freePort, REPO } from '../../__fixtures__/config.js'
@@ -17,15 +18,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-function io(): CliIO & { out: string; err: string } {
-  const captured = { out: '', err: '' }
-  return Object.assign(captured, {
-    stdout: { write: (t: string) => void (captured.out += t) },
-    stderr: { write: (t: string) => void (captured.err += t) },
-    cwd: dir,
-    color: false
-  })
-}
+const io = () => captureIO(dir)
 
 describe('perfgate run with a local baseline directory', () => {
   it('--save-baseline stores the run, baseline list/show read it, --baseline compares with it', async () => {

@@ -10,16 +10,7 @@ import { runGate } from '../../src/engine/run.js'
 import { reportProblems } from '../../src/report/validate.js'
 import { renderSummary } from '../../src/report/markdown.js'
 import { stopAllServices } from '../../src/service/spawn.js'
-import type { RegressionCheck } from '../../src/config/types.js'
-import { exampleConfig, freePort } from '../../__fixtures__/config.js'
-
-const rpsCheck: RegressionCheck = {
-  metric: 'throughput.rps',
-  direction: 'fall',
-  tolerance: 0.05,
-  expression: '-5%',
-  severity: 'fail'
-}
+import { exampleConfig, freePort, rpsCheck } from '../../__fixtures__/config.js'
 
 let dir: string
 beforeEach(async () => {

@@ -5,20 +5,11 @@ import path from 'node:path'
 import { compareGate, roundOrder } from '../../src/engine/compare.js'
 import { liveProcessGroups, stopAllServices } from '../../src/service/spawn.js'
 import { reportProblems } from '../../src/report/validate.js'
-import { exampleConfig, freePort, REPO } from '../../__fixtures__/config.js'
-import type { RegressionCheck } from '../../src/config/types.js'
+import { exampleConfig, freePort, REPO, rpsCheck } from '../../__fixtures__/config.js'
 
 afterEach(async () => {
   await stopAllServices()
 })
-
-const rpsCheck: RegressionCheck = {
-  metric: 'throughput.rps',
-  direction: 'fall',
-  tolerance: 0.05,
-  expression: '-5%',
-  severity: 'fail'
-}
 
 describe('compareGate', () => {
   it('alternates ABBA', () => {

@@ -39786,6 +39786,7 @@ const VERDICT_ICON = {
     errored: '💥',
     accepted: '☑️'
 };
+/** The metrics a one-line view of a scenario shows (comment table, `perfgate baseline show`). */
 const KEY_METRICS = [
     'throughput.rps',
     'latency.p50',
@@ -41383,6 +41384,7 @@ async function saveRun(report, store, identity, outDir, events) {
 
 
 
+
 const BASELINE_USAGE = `perfgate baseline: inspect and write the baseline store
 
 Usage:
@@ -41459,14 +41461,6 @@ async function list(args, io) {
     io.stdout.write(pad([['commit', 'age', 'run#attempt', 'config', 'verdict', 'runner', 'throughput'], ...rows]));
     return 0;
 }
-const SHOWN = [
-    'throughput.rps',
-    'latency.p50',
-    'latency.p99',
-    'errors.rate',
-    'server.cpu.mean',
-    'server.rss.peak'
-];
 function describeRecord(file, r) {
     const lines = [
         `${file}`,
@@ -41476,7 +41470,7 @@ function describeRecord(file, r) {
     ];
     for (const s of r.scenarios) {
         lines.push(`  ${s.name} (${s.rounds.length} round${s.rounds.length === 1 ? '' : 's'})`);
-        for (const metric of SHOWN) {
+        for (const metric of KEY_METRICS) {
             if (s.metrics[metric] === undefined)
                 continue;
             const perRound = s.rounds.map(round => formatMetric(metric, round.metrics[metric])).join(', ');

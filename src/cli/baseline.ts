@@ -17,6 +17,7 @@ import type { BaselineStore, StoredRecord } from '../baseline/store.js'
 import { describeAge } from '../baseline/select.js'
 import { repoRoot } from '../engine/base.js'
 import { formatMetric } from '../report/format.js'
+import { KEY_METRICS } from '../report/markdown.js'
 import type { Writer } from './output.js'
 
 export interface BaselineIO {
@@ -112,15 +113,6 @@ async function list(args: string[], io: BaselineIO): Promise<number> {
   return 0
 }
 
-const SHOWN = [
-  'throughput.rps',
-  'latency.p50',
-  'latency.p99',
-  'errors.rate',
-  'server.cpu.mean',
-  'server.rss.peak'
-]
-
 function describeRecord(file: string, r: BaselineRecord): string {
   const lines = [
     `${file}`,
@@ -130,7 +122,7 @@ function describeRecord(file: string, r: BaselineRecord): string {
   ]
   for (const s of r.scenarios) {
     lines.push(`  ${s.name} (${s.rounds.length} round${s.rounds.length === 1 ? '' : 's'})`)
-    for (const metric of SHOWN) {
+    for (const metric of KEY_METRICS) {
       if (s.metrics[metric] === undefined) continue
       const perRound = s.rounds.map(round => formatMetric(metric, round.metrics[metric])).join(', ')
       lines.push(

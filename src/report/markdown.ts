@@ -15,7 +15,8 @@ export const VERDICT_ICON: Record<Verdict | CheckVerdict, string> = {
   accepted: '☑️'
 }
 
-const KEY_METRICS = [
+/** The metrics a one-line view of a scenario shows (comment table, `perfgate baseline show`). */
+export const KEY_METRICS = [
   'throughput.rps',
   'latency.p50',
   'latency.p99',
