@@ -139,6 +139,26 @@ describe('the action', () => {
     expect(core.outputs.verdict).toBe('errored')
   })
 
+  it('mode: compare with a base-dir measures base and head in rounds and comments base → head', async () => {
+    const port = await freePort()
+    await setUp(exampleConfig(port) + 'compare: { rounds: { min: 2, max: 2 } }\n', sameRepoPr)
+    Object.assign(core.inputs, { mode: 'compare', 'base-dir': '.' })
+    await run()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    const report = JSON.parse(await readFile(core.outputs.report!, 'utf8'))
+    expect(report.mode).toBe('compare')
+    expect(report.scenarios[0].runs.map((r: { side: string }) => r.side)).toEqual([
+      'base',
+      'head',
+      'base',
+      'head'
+    ])
+    expect(report.scenarios[0].baseMetrics['throughput.rps']).toBeGreaterThan(0)
+    expect(api.comments).toHaveLength(1)
+    expect(api.comments[0]!.body).toMatch(/req\/s → [\d,]+ req\/s/)
+    expect(liveProcessGroups()).toEqual([])
+  })
+
   it('names a wrong input', async () => {
     await setUp(exampleConfig(await freePort()), sameRepoPr)
     core.inputs.comment = 'sometimes'

@@ -61,6 +61,23 @@ describe('compareGate', () => {
     expect(report.verdict).toBe('warn')
   })
 
+  it('confirm: true re-measures a failing verdict with 2 more round pairs before failing', async () => {
+    const port = await freePort()
+    const wide = { ...rpsCheck, tolerance: 0.5, expression: '-50%' }
+    const config = exampleConfig(port, [{ name: 'get', regression: [wide] }])
+    config.service.env.CPU_US = '300'
+    config.compare = { ...config.compare, rounds: { min: 3, max: 3 }, confirm: true }
+    const report = await compareGate(config, {
+      baseDir: REPO,
+      headDir: REPO,
+      env: { head: { SLOWDOWN: '3' } }
+    })
+    expect(report.verdict).toBe('fail')
+    expect(report.notes).toContain('a failing verdict was confirmed with 2 extra round pairs')
+    expect(report.scenarios[0]!.runs).toHaveLength(10)
+    expect(report.scenarios[0]!.checks[0]!.rounds).toBe(5)
+  }, 90_000)
+
   it('with no regression checks it reports the changes and decides nothing', async () => {
     const port = await freePort()
     const config = exampleConfig(port, [{}])

@@ -39385,6 +39385,8 @@ async function compareGate(config, options) {
     const { min, max } = config.compare.rounds;
     const notes = [...(options.notes ?? [])];
     let confirming = 0;
+    /** once confirming, the loop runs at least up to this pair before it may stop */
+    let confirmUntil = 0;
     let stopReason = '';
     for (let pair = 1; pair <= max + confirming; pair++) {
         for (const side of roundOrder(pair))
@@ -39406,7 +39408,7 @@ async function compareGate(config, options) {
         const elapsed = now() - startedAt;
         const step = nextStep(decisions, {
             rounds: pair,
-            minRounds: min,
+            minRounds: Math.max(min, confirmUntil),
             maxRounds: max + confirming,
             elapsedMs: elapsed,
             budgetMs: config.compare.budgetMs,
@@ -39417,6 +39419,7 @@ async function compareGate(config, options) {
         const failing = decisions.some(d => d.verdict === 'fail');
         if (config.compare.confirm && failing && confirming === 0 && step !== 'stop-catastrophic') {
             confirming = 2;
+            confirmUntil = pair + 2;
             events({ type: 'info', message: 'a regression check fails: confirming it with 2 more round pairs' });
             notes.push('a failing verdict was confirmed with 2 extra round pairs');
             continue;

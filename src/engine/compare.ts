@@ -220,6 +220,8 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
   const { min, max } = config.compare.rounds
   const notes = [...(options.notes ?? [])]
   let confirming = 0
+  /** once confirming, the loop runs at least up to this pair before it may stop */
+  let confirmUntil = 0
   let stopReason = ''
   for (let pair = 1; pair <= max + confirming; pair++) {
     for (const side of roundOrder(pair)) await measureSide(config, side, pair, state[side], options)
@@ -248,7 +250,7 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
     const elapsed = now() - startedAt
     const step = nextStep(decisions, {
       rounds: pair,
-      minRounds: min,
+      minRounds: Math.max(min, confirmUntil),
       maxRounds: max + confirming,
       elapsedMs: elapsed,
       budgetMs: config.compare.budgetMs,
@@ -258,6 +260,7 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
     const failing = decisions.some(d => d.verdict === 'fail')
     if (config.compare.confirm && failing && confirming === 0 && step !== 'stop-catastrophic') {
       confirming = 2
+      confirmUntil = pair + 2
       events({ type: 'info', message: 'a regression check fails: confirming it with 2 more round pairs' })
       notes.push('a failing verdict was confirmed with 2 extra round pairs')
       continue
