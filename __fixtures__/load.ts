@@ -12,6 +12,7 @@ export function loadResult(counts: Partial<LoadCounts> = {}, extra: Partial<Load
     histogram: '',
     latency: null,
     timeline: [],
+    warmupTimeline: [],
     generatorCpu: 20,
     generatorLagUs: 0,
     ...extra

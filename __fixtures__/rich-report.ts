@@ -22,6 +22,7 @@ function run(side: 'base' | 'head', round: number, slow: number): RunRecord {
       p50: 900 * slow,
       p99: 3000 * slow + t
     })),
+    warmupTimeline: [{ t: 0, rps: 3000 / slow, errors: 0, p50: 1200 * slow, p99: 5000 * slow }],
     resources: [0.5, 1, 1.5, 2, 2.5, 3].map(t => ({
       t,
       cpu: 80 + t,

@@ -55,6 +55,10 @@ describe('runClosedLoad', () => {
     expect(latency!.p99).toBeLessThanOrEqual(latency!.max)
     expect(result.timeline.reduce((n, p) => n + p.rps, 0)).toBe(counts.responses)
     expect(result.generatorCpu).toBeGreaterThan(0)
+    // the warmup's second is kept apart, for charts only, and ends where the measured window begins
+    expect(result.warmupTimeline.map(p => p.t)).toEqual([0])
+    expect(result.warmupTimeline[0]!.rps).toBeGreaterThan(0)
+    expect(server.seen()).toBeGreaterThanOrEqual(counts.responses + result.warmupTimeline[0]!.rps)
   })
 
   it('leaves each connection’s first response out of latency when there is no warmup', async () => {

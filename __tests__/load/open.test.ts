@@ -64,6 +64,14 @@ describe('runOpenLoad', () => {
     expect(result.latency!.max).toBeGreaterThan(500_000)
   })
 
+  it('keeps the warmup seconds apart (t <= 0) for the charts', async () => {
+    server = await startTestServer((_, res) => res.end('ok'))
+    const result = await runOpenLoad(scenario(server.url, { warmupMs: 2000, durationMs: 1000, rate: 100 }))
+    expect(result.warmupTimeline.map(p => p.t)).toEqual([-1, 0])
+    expect(result.warmupTimeline.every(p => p.rps > 50)).toBe(true)
+    expect(result.timeline.every(p => p.t >= 1)).toBe(true)
+  })
+
   it('splits errors by kind and ramps the rate', async () => {
     server = await startTestServer((_, res) => {
       res.statusCode = 503

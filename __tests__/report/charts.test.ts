@@ -42,6 +42,9 @@ describe('chartsFor', () => {
     const sweep = byId.get('s1-sweep')!
     expect(sweep.marker).toEqual({ label: 'knee at 50 connections', x: 50 })
     expect(byId.get('s0-resources')!.shadeUntil).toBe(1)
+    const rps = byId.get('s0-rps')!
+    expect(rps.x).toEqual([0, 1, 2, 3])
+    expect(rps.shadeUntil).toBe(0.5)
   })
 
   it('draws nothing for an errored scenario or one without data', () => {

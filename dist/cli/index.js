@@ -38029,6 +38029,8 @@ async function runClosedLoad(scenario, options = {}) {
     const latency = createLatencyHistogram();
     const counts = emptyCounts();
     const timeline = new Timeline();
+    const warmup = new Timeline();
+    let warmupNext = 1000;
     const seen = new WeakSet();
     let bytes = 0;
     let recentResponses = 0;
@@ -38087,6 +38089,8 @@ async function runClosedLoad(scenario, options = {}) {
         })
     }, () => undefined);
     const startMeasuring = () => {
+        if (warmup.pending)
+            warmup.close(0);
         measuring = true;
         measureStart = performance.now();
         cpuAtStart = process.cpuUsage();
@@ -38097,8 +38101,11 @@ async function runClosedLoad(scenario, options = {}) {
         if (first)
             seen.add(client);
         if (!measuring) {
-            if (performance.now() - started < load.warmupMs)
+            if (performance.now() - started < load.warmupMs) {
+                const ok2xx = statusCode >= 200 && statusCode < 300 && !first;
+                warmup.response(ok2xx ? Math.max(1, Math.round(responseTimeMs * 1000)) : undefined);
                 return;
+            }
             startMeasuring();
         }
         const ok = countResponse(counts, statusCode, pendingExpect);
@@ -38131,6 +38138,10 @@ async function runClosedLoad(scenario, options = {}) {
     let nextSecond = 1000;
     const ticker = setInterval(() => {
         const elapsed = performance.now() - started;
+        while (!measuring && elapsed >= warmupNext && warmupNext < load.warmupMs) {
+            warmup.close((warmupNext - load.warmupMs) / 1000);
+            warmupNext += 1000;
+        }
         if (!measuring && elapsed >= load.warmupMs)
             startMeasuring();
         if (measuring && performance.now() - measureStart >= nextSecond) {
@@ -38178,6 +38189,7 @@ async function runClosedLoad(scenario, options = {}) {
         histogram: encodeHistogram(latency),
         latency: summarize(latency),
         timeline: timeline.points,
+        warmupTimeline: warmup.points,
         generatorCpu: ((cpu.user + cpu.system) / 1000 / durationMs) * 100,
         generatorLagUs: 0,
         ...(abortedReason ? { abortedReason } : {})
@@ -38228,6 +38240,8 @@ async function runOpenLoad(scenario, options = {}) {
     const lag = createLatencyHistogram();
     const counts = emptyCounts();
     const timeline = new Timeline();
+    const warmup = new Timeline();
+    let warmupNext = 1000;
     const totalMs = load.warmupMs + load.durationMs;
     let bytes = 0;
     let inFlight = 0;
@@ -38243,6 +38257,14 @@ async function runOpenLoad(scenario, options = {}) {
             settleAll();
     };
     const closeSeconds = (at) => {
+        while (at >= warmupNext && warmupNext < load.warmupMs) {
+            warmup.close((warmupNext - load.warmupMs) / 1000);
+            warmupNext += 1000;
+        }
+        if (at >= load.warmupMs && warmupNext <= load.warmupMs + 1000 && warmup.pending) {
+            warmup.close(0);
+            warmupNext = Infinity;
+        }
         while (at >= nextSecond && nextSecond <= totalMs + 1000) {
             timeline.close(Math.round((nextSecond - load.warmupMs) / 1000));
             nextSecond += 1000;
@@ -38274,6 +38296,11 @@ async function runOpenLoad(scenario, options = {}) {
             res.on('end', () => {
                 const finished = now();
                 closeSeconds(finished);
+                if (!measured && finished < load.warmupMs) {
+                    const status = res.statusCode ?? 0;
+                    const ok2xx = status >= 200 && status < 300;
+                    warmup.response(ok2xx ? Math.max(1, Math.round((finished - startMs) * 1000)) : undefined);
+                }
                 if (measured) {
                     const status = res.statusCode ?? 0;
                     const ok = countResponse(counts, status, expect);
@@ -38360,6 +38387,7 @@ async function runOpenLoad(scenario, options = {}) {
         histogram: encodeHistogram(latency),
         latency: summarize(latency),
         timeline: timeline.points.filter(p => p.t >= 1),
+        warmupTimeline: warmup.points,
         generatorCpu: ((cpu.user + cpu.system) / 1000 / now()) * 100,
         generatorLagUs: lagP99,
         achievedRate: counts.sent / (durationMs / 1000),
@@ -38543,7 +38571,12 @@ function record(options, metrics, suite, m) {
         round: options.round,
         metrics,
         ...(m && !m.error
-            ? { histogram: m.load.histogram, timeline: m.load.timeline, resources: m.resources.samples }
+            ? {
+                histogram: m.load.histogram,
+                timeline: m.load.timeline,
+                ...(m.load.warmupTimeline.length ? { warmupTimeline: m.load.warmupTimeline } : {}),
+                resources: m.resources.samples
+            }
             : {}),
         suite
     };
@@ -38881,6 +38914,7 @@ async function measureScenario(scenario, service, options) {
         metrics: error ? countsOnly(metrics) : metrics,
         ...(error ? {} : { histogram: load.histogram }),
         timeline: load.timeline,
+        ...(load.warmupTimeline.length ? { warmupTimeline: load.warmupTimeline } : {}),
         resources: resources.samples,
         ...(error ? { error } : {})
     };
@@ -40101,11 +40135,16 @@ function align(x, points) {
     return x.map(v => byX.get(v) ?? null);
 }
 const runLabel = (r, many) => (many ? `${r.side} round ${r.round}` : r.side);
-/** Whole seconds of the measured window: a last partial second would show as a false drop in throughput. */
+/**
+ * Whole seconds of the warmup (t <= 0) and of the measured window: a partial second would show as a false drop in
+ * throughput.
+ */
 function wholeSeconds(s, r) {
     const last = Math.max(1, Math.floor(s.load.durationMs / 1000));
     const whole = r.timeline.filter(p => p.t <= last);
-    return whole.length ? whole : r.timeline;
+    const warmupS = s.load.warmupMs / 1000;
+    const warmup = (r.warmupTimeline ?? []).filter(p => p.t <= 0 && p.t - 1 >= -warmupS - 1e-9);
+    return [...warmup, ...(whole.length ? whole : r.timeline)];
 }
 function timelineCharts(scenario, slug) {
     const s = {
@@ -40117,6 +40156,8 @@ function timelineCharts(scenario, slug) {
         return [];
     const many = s.runs.length > 1;
     const x = unionX(runs.map(r => r.timeline.map(p => p.t)));
+    // the warmup's last second is plotted at t = 0: shade up to half-way to the first measured second
+    const shade = x[0] <= 0 ? { shadeUntil: 0.5 } : {};
     const rps = runs.map(r => ({
         label: runLabel(r, many),
         side: r.side,
@@ -40144,7 +40185,8 @@ function timelineCharts(scenario, slug) {
             xUnit: 's',
             yUnits: ['rps'],
             series: rps,
-            caption: 'responses per second in each second of the measured window (warmup excluded), per run'
+            ...shade,
+            caption: 'responses per second in each second, per run; the shaded seconds up to 0 are warmup, not measured'
         },
         {
             id: `${slug}-latency`,
@@ -40154,6 +40196,7 @@ function timelineCharts(scenario, slug) {
             xUnit: 's',
             yUnits: ['us'],
             series: latency,
+            ...shade,
             caption: 'p99 (solid) and p50 (dashed) of the 2xx responses of each second, per run'
         }
     ];
@@ -40364,7 +40407,7 @@ const CLIENT_JS = String.raw `
     return function (u) {
       var ctx = u.ctx, top = u.bbox.top, height = u.bbox.height
       ctx.save()
-      if (spec.shadeUntil) {
+      if (typeof spec.shadeUntil === 'number') {
         var x0 = u.valToPos(u.scales.x.min, 'x', true), x1 = u.valToPos(spec.shadeUntil, 'x', true)
         if (x1 > x0) {
           ctx.fillStyle = LINE
@@ -40393,7 +40436,8 @@ const CLIENT_JS = String.raw `
     var plot = el.querySelector('.plot')
     var width = Math.max(320, Math.min(plot.clientWidth || 520, 1040))
     var right = spec.yUnits.length > 1
-    var series = [{ label: spec.xUnit === 'percentile' ? 'percentile' : spec.xUnit, value: function (u, v) { return fmt(spec.xUnit, v) } }]
+    var X_LABELS = { s: 'second', count: 'round', connections: 'connections', percentile: 'percentile' }
+    var series = [{ label: X_LABELS[spec.xUnit] || spec.xUnit, value: function (u, v) { return fmt(spec.xUnit, v) } }]
     spec.series.forEach(function (s) {
       series.push({
         label: s.label,
@@ -40625,7 +40669,7 @@ async function writeReportFiles(report, dir, options = {}) {
 }
 
 ;// CONCATENATED MODULE: ./schema/report.schema.json
-const report_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/perfgate/perfgate/schema/report.schema.json","title":"perfgate report","description":"perfgate-report/report.json, schema version 1. Metric values are in base units: latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core.","type":"object","required":["schemaVersion","tool","createdAt","mode","verdict","headline","config","runner","durationMs","scenarios","notes"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the report was written"},"mode":{"enum":["run","compare"]},"verdict":{"$ref":"#/definitions/verdict"},"headline":{"type":"string","description":"one line: what decided the verdict"},"config":{"type":"object","required":["file","hash"],"additionalProperties":false,"properties":{"file":{"type":"string"},"hash":{"type":"string","description":"hash of the measurement-relevant config (not the limits)"},"profile":{"type":"string"}}},"runner":{"$ref":"#/definitions/fingerprint"},"git":{"type":"object","additionalProperties":false,"properties":{"sha":{"type":"string"},"ref":{"type":"string"},"baseSha":{"type":"string"}}},"baseline":{"type":"object","description":"the stored run a run was compared with, and whether this run was stored","required":["store","state","message"],"additionalProperties":false,"properties":{"store":{"type":"string"},"state":{"enum":["used","none"]},"message":{"type":"string"},"sha":{"type":"string"},"runId":{"type":"string"},"runAttempt":{"type":"integer"},"path":{"type":"string"},"createdAt":{"type":"string"},"distance":{"type":"integer","minimum":0},"mismatches":{"type":"array","items":{"type":"string"}},"history":{"type":"integer","minimum":0},"saved":{"type":"object","required":["saved","path","message"],"additionalProperties":false,"properties":{"saved":{"type":"boolean"},"path":{"type":"string"},"message":{"type":"string"},"file":{"type":"string","description":"where the record was kept when it could not be saved"}}}}},"durationMs":{"type":"number","minimum":0},"scenarios":{"type":"array","items":{"$ref":"#/definitions/scenario"}},"notes":{"type":"array","items":{"type":"string"}}},"definitions":{"verdict":{"enum":["pass","warn","fail","inconclusive","skipped","errored"]},"checkVerdict":{"enum":["pass","warn","fail","inconclusive","skipped","accepted"]},"nullableNumber":{"type":["number","null"]},"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"$ref":"#/definitions/nullableNumber"}},"fingerprint":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"additionalProperties":false,"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"source":{"type":"object","required":["file","line","col"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer"},"col":{"type":"integer"}}},"load":{"type":"object","required":["mode","connections","durationMs","warmupMs","timeoutMs"],"additionalProperties":true,"properties":{"mode":{"enum":["closed","rate"]},"connections":{"type":"integer"},"rate":{"type":"number"},"durationMs":{"type":"number"},"warmupMs":{"type":"number"},"timeoutMs":{"type":"number"}}},"check":{"type":"object","required":["kind","metric","expression","severity","verdict","message"],"additionalProperties":false,"properties":{"kind":{"enum":["threshold","regression"]},"metric":{"type":"string"},"expression":{"type":"string"},"severity":{"enum":["fail","warn"]},"verdict":{"$ref":"#/definitions/checkVerdict"},"message":{"type":"string"},"actual":{"$ref":"#/definitions/nullableNumber"},"limit":{"type":"number"},"base":{"$ref":"#/definitions/nullableNumber"},"head":{"$ref":"#/definitions/nullableNumber"},"change":{"$ref":"#/definitions/nullableNumber"},"interval":{"oneOf":[{"type":"null"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"rounds":{"type":"integer"},"acceptedBy":{"type":"string"},"source":{"$ref":"#/definitions/source"}}},"error":{"type":"object","required":["kind","message"],"additionalProperties":false,"properties":{"kind":{"enum":["port-in-use","spawn-failed","early-exit","not-ready","build-failed","crashed","error-rate","too-few-requests","nothing-answered","generator-lag","internal"]},"message":{"type":"string"},"outputTail":{"type":"array","items":{"type":"string"}}}},"timelinePoint":{"type":"object","required":["t","rps","errors","p50","p99"],"additionalProperties":true,"properties":{"t":{"type":"number"},"rps":{"type":"number"},"errors":{"type":"number"},"p50":{"$ref":"#/definitions/nullableNumber"},"p99":{"$ref":"#/definitions/nullableNumber"}}},"resourceSample":{"type":"object","required":["t","cpu","rssBytes","fds","processes"],"additionalProperties":false,"properties":{"t":{"type":"number"},"cpu":{"type":"number"},"rssBytes":{"type":"number"},"fds":{"type":"number"},"processes":{"type":"number"}}},"run":{"type":"object","required":["side","round","metrics"],"additionalProperties":false,"properties":{"side":{"enum":["head","base"]},"round":{"type":"integer"},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"},"timeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"}},"resources":{"type":"array","items":{"$ref":"#/definitions/resourceSample"}},"error":{"$ref":"#/definitions/error"},"suite":{"$ref":"#/definitions/suite"}}},"suite":{"type":"object","required":["kind","points"],"additionalProperties":true,"properties":{"kind":{"enum":["sweep","stress","soak"]},"points":{"type":"array","items":{"$ref":"#/definitions/metrics"}},"marker":{"type":"object","required":["label","x"],"properties":{"label":{"type":"string"},"x":{"type":"number"}}}}},"scenario":{"type":"object","required":["name","verdict","load","metrics","checks","runs","notes"],"additionalProperties":false,"properties":{"name":{"type":"string"},"verdict":{"$ref":"#/definitions/verdict"},"load":{"$ref":"#/definitions/load"},"metrics":{"$ref":"#/definitions/metrics"},"baseMetrics":{"$ref":"#/definitions/metrics"},"checks":{"type":"array","items":{"$ref":"#/definitions/check"}},"error":{"$ref":"#/definitions/error"},"runs":{"type":"array","items":{"$ref":"#/definitions/run"}},"notes":{"type":"array","items":{"type":"string"}},"suite":{"$ref":"#/definitions/suite"},"findings":{"type":"array","items":{"type":"object","required":["kind","evidence","action"],"additionalProperties":false,"properties":{"kind":{"enum":["server-cpu-saturated","generator-saturated","memory-growing","error-burst","latency-knee","tail-outliers"]},"evidence":{"type":"string"},"action":{"type":"string"}}}}}}}}');
+const report_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/perfgate/perfgate/schema/report.schema.json","title":"perfgate report","description":"perfgate-report/report.json, schema version 1. Metric values are in base units: latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core.","type":"object","required":["schemaVersion","tool","createdAt","mode","verdict","headline","config","runner","durationMs","scenarios","notes"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the report was written"},"mode":{"enum":["run","compare"]},"verdict":{"$ref":"#/definitions/verdict"},"headline":{"type":"string","description":"one line: what decided the verdict"},"config":{"type":"object","required":["file","hash"],"additionalProperties":false,"properties":{"file":{"type":"string"},"hash":{"type":"string","description":"hash of the measurement-relevant config (not the limits)"},"profile":{"type":"string"}}},"runner":{"$ref":"#/definitions/fingerprint"},"git":{"type":"object","additionalProperties":false,"properties":{"sha":{"type":"string"},"ref":{"type":"string"},"baseSha":{"type":"string"}}},"baseline":{"type":"object","description":"the stored run a run was compared with, and whether this run was stored","required":["store","state","message"],"additionalProperties":false,"properties":{"store":{"type":"string"},"state":{"enum":["used","none"]},"message":{"type":"string"},"sha":{"type":"string"},"runId":{"type":"string"},"runAttempt":{"type":"integer"},"path":{"type":"string"},"createdAt":{"type":"string"},"distance":{"type":"integer","minimum":0},"mismatches":{"type":"array","items":{"type":"string"}},"history":{"type":"integer","minimum":0},"saved":{"type":"object","required":["saved","path","message"],"additionalProperties":false,"properties":{"saved":{"type":"boolean"},"path":{"type":"string"},"message":{"type":"string"},"file":{"type":"string","description":"where the record was kept when it could not be saved"}}}}},"durationMs":{"type":"number","minimum":0},"scenarios":{"type":"array","items":{"$ref":"#/definitions/scenario"}},"notes":{"type":"array","items":{"type":"string"}}},"definitions":{"verdict":{"enum":["pass","warn","fail","inconclusive","skipped","errored"]},"checkVerdict":{"enum":["pass","warn","fail","inconclusive","skipped","accepted"]},"nullableNumber":{"type":["number","null"]},"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"$ref":"#/definitions/nullableNumber"}},"fingerprint":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"additionalProperties":false,"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"source":{"type":"object","required":["file","line","col"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer"},"col":{"type":"integer"}}},"load":{"type":"object","required":["mode","connections","durationMs","warmupMs","timeoutMs"],"additionalProperties":true,"properties":{"mode":{"enum":["closed","rate"]},"connections":{"type":"integer"},"rate":{"type":"number"},"durationMs":{"type":"number"},"warmupMs":{"type":"number"},"timeoutMs":{"type":"number"}}},"check":{"type":"object","required":["kind","metric","expression","severity","verdict","message"],"additionalProperties":false,"properties":{"kind":{"enum":["threshold","regression"]},"metric":{"type":"string"},"expression":{"type":"string"},"severity":{"enum":["fail","warn"]},"verdict":{"$ref":"#/definitions/checkVerdict"},"message":{"type":"string"},"actual":{"$ref":"#/definitions/nullableNumber"},"limit":{"type":"number"},"base":{"$ref":"#/definitions/nullableNumber"},"head":{"$ref":"#/definitions/nullableNumber"},"change":{"$ref":"#/definitions/nullableNumber"},"interval":{"oneOf":[{"type":"null"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"rounds":{"type":"integer"},"acceptedBy":{"type":"string"},"source":{"$ref":"#/definitions/source"}}},"error":{"type":"object","required":["kind","message"],"additionalProperties":false,"properties":{"kind":{"enum":["port-in-use","spawn-failed","early-exit","not-ready","build-failed","crashed","error-rate","too-few-requests","nothing-answered","generator-lag","internal"]},"message":{"type":"string"},"outputTail":{"type":"array","items":{"type":"string"}}}},"timelinePoint":{"type":"object","required":["t","rps","errors","p50","p99"],"additionalProperties":true,"properties":{"t":{"type":"number"},"rps":{"type":"number"},"errors":{"type":"number"},"p50":{"$ref":"#/definitions/nullableNumber"},"p99":{"$ref":"#/definitions/nullableNumber"}}},"resourceSample":{"type":"object","required":["t","cpu","rssBytes","fds","processes"],"additionalProperties":false,"properties":{"t":{"type":"number"},"cpu":{"type":"number"},"rssBytes":{"type":"number"},"fds":{"type":"number"},"processes":{"type":"number"}}},"run":{"type":"object","required":["side","round","metrics"],"additionalProperties":false,"properties":{"side":{"enum":["head","base"]},"round":{"type":"integer"},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"},"timeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"}},"warmupTimeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"},"description":"the warmup\'s seconds, t <= 0; not measured, shown shaded"},"resources":{"type":"array","items":{"$ref":"#/definitions/resourceSample"}},"error":{"$ref":"#/definitions/error"},"suite":{"$ref":"#/definitions/suite"}}},"suite":{"type":"object","required":["kind","points"],"additionalProperties":true,"properties":{"kind":{"enum":["sweep","stress","soak"]},"points":{"type":"array","items":{"$ref":"#/definitions/metrics"}},"marker":{"type":"object","required":["label","x"],"properties":{"label":{"type":"string"},"x":{"type":"number"}}}}},"scenario":{"type":"object","required":["name","verdict","load","metrics","checks","runs","notes"],"additionalProperties":false,"properties":{"name":{"type":"string"},"verdict":{"$ref":"#/definitions/verdict"},"load":{"$ref":"#/definitions/load"},"metrics":{"$ref":"#/definitions/metrics"},"baseMetrics":{"$ref":"#/definitions/metrics"},"checks":{"type":"array","items":{"$ref":"#/definitions/check"}},"error":{"$ref":"#/definitions/error"},"runs":{"type":"array","items":{"$ref":"#/definitions/run"}},"notes":{"type":"array","items":{"type":"string"}},"suite":{"$ref":"#/definitions/suite"},"findings":{"type":"array","items":{"type":"object","required":["kind","evidence","action"],"additionalProperties":false,"properties":{"kind":{"enum":["server-cpu-saturated","generator-saturated","memory-growing","error-burst","latency-knee","tail-outliers"]},"evidence":{"type":"string"},"action":{"type":"string"}}}}}}}}');
 ;// CONCATENATED MODULE: ./src/report/validate.ts
 
 

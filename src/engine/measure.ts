@@ -130,6 +130,7 @@ export async function measureScenario(
     metrics: error ? countsOnly(metrics) : metrics,
     ...(error ? {} : { histogram: load.histogram }),
     timeline: load.timeline,
+    ...(load.warmupTimeline.length ? { warmupTimeline: load.warmupTimeline } : {}),
     resources: resources.samples,
     ...(error ? { error } : {})
   }

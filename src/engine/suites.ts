@@ -46,7 +46,12 @@ function record(
     round: options.round,
     metrics,
     ...(m && !m.error
-      ? { histogram: m.load.histogram, timeline: m.load.timeline, resources: m.resources.samples }
+      ? {
+          histogram: m.load.histogram,
+          timeline: m.load.timeline,
+          ...(m.load.warmupTimeline.length ? { warmupTimeline: m.load.warmupTimeline } : {}),
+          resources: m.resources.samples
+        }
       : {}),
     suite
   }

@@ -58,6 +58,8 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
   const latency = createLatencyHistogram()
   const counts = emptyCounts()
   const timeline = new Timeline()
+  const warmup = new Timeline()
+  let warmupNext = 1000
   const seen = new WeakSet<object>()
   let bytes = 0
   let recentResponses = 0
@@ -122,6 +124,7 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
   )
 
   const startMeasuring = () => {
+    if (warmup.pending) warmup.close(0)
     measuring = true
     measureStart = performance.now()
     cpuAtStart = process.cpuUsage()
@@ -132,7 +135,11 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
     const first = !seen.has(client)
     if (first) seen.add(client)
     if (!measuring) {
-      if (performance.now() - started < load.warmupMs) return
+      if (performance.now() - started < load.warmupMs) {
+        const ok2xx = statusCode >= 200 && statusCode < 300 && !first
+        warmup.response(ok2xx ? Math.max(1, Math.round(responseTimeMs * 1000)) : undefined)
+        return
+      }
       startMeasuring()
     }
     const ok = countResponse(counts, statusCode, pendingExpect)
@@ -163,6 +170,10 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
   let nextSecond = 1000
   const ticker = setInterval(() => {
     const elapsed = performance.now() - started
+    while (!measuring && elapsed >= warmupNext && warmupNext < load.warmupMs) {
+      warmup.close((warmupNext - load.warmupMs) / 1000)
+      warmupNext += 1000
+    }
     if (!measuring && elapsed >= load.warmupMs) startMeasuring()
     if (measuring && performance.now() - measureStart >= nextSecond) {
       closeSecond()
@@ -208,6 +219,7 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
     histogram: encodeHistogram(latency),
     latency: summarize(latency),
     timeline: timeline.points,
+    warmupTimeline: warmup.points,
     generatorCpu: ((cpu.user + cpu.system) / 1000 / durationMs) * 100,
     generatorLagUs: 0,
     ...(abortedReason ? { abortedReason } : {})

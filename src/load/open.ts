@@ -42,6 +42,8 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
   const lag = createLatencyHistogram()
   const counts = emptyCounts()
   const timeline = new Timeline()
+  const warmup = new Timeline()
+  let warmupNext = 1000
   const totalMs = load.warmupMs + load.durationMs
   let bytes = 0
   let inFlight = 0
@@ -57,6 +59,14 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
   }
 
   const closeSeconds = (at: number) => {
+    while (at >= warmupNext && warmupNext < load.warmupMs) {
+      warmup.close((warmupNext - load.warmupMs) / 1000)
+      warmupNext += 1000
+    }
+    if (at >= load.warmupMs && warmupNext <= load.warmupMs + 1000 && warmup.pending) {
+      warmup.close(0)
+      warmupNext = Infinity
+    }
     while (at >= nextSecond && nextSecond <= totalMs + 1000) {
       timeline.close(Math.round((nextSecond - load.warmupMs) / 1000))
       nextSecond += 1000
@@ -89,6 +99,11 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
         res.on('end', () => {
           const finished = now()
           closeSeconds(finished)
+          if (!measured && finished < load.warmupMs) {
+            const status = res.statusCode ?? 0
+            const ok2xx = status >= 200 && status < 300
+            warmup.response(ok2xx ? Math.max(1, Math.round((finished - startMs) * 1000)) : undefined)
+          }
           if (measured) {
             const status = res.statusCode ?? 0
             const ok = countResponse(counts, status, expect)
@@ -173,6 +188,7 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
     histogram: encodeHistogram(latency),
     latency: summarize(latency),
     timeline: timeline.points.filter(p => p.t >= 1),
+    warmupTimeline: warmup.points,
     generatorCpu: ((cpu.user + cpu.system) / 1000 / now()) * 100,
     generatorLagUs: lagP99,
     achievedRate: counts.sent / (durationMs / 1000),

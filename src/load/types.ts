@@ -40,6 +40,8 @@ export interface LoadResult {
   histogram: string
   latency: LatencySummary | null
   timeline: TimelinePoint[]
+  /** the warmup's seconds, t <= 0 (the last ends where the measured window begins); for charts only */
+  warmupTimeline: TimelinePoint[]
   /** the generator process's own CPU during the measured window, % of one core */
   generatorCpu: number
   /** rate mode: p99 of how far from their schedule requests were sent (early or late), µs; 0 in closed mode */

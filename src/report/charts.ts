@@ -49,11 +49,16 @@ function align(x: number[], points: Array<[number, number | null]>): Array<numbe
 
 const runLabel = (r: RunRecord, many: boolean) => (many ? `${r.side} round ${r.round}` : r.side)
 
-/** Whole seconds of the measured window: a last partial second would show as a false drop in throughput. */
+/**
+ * Whole seconds of the warmup (t <= 0) and of the measured window: a partial second would show as a false drop in
+ * throughput.
+ */
 function wholeSeconds(s: ScenarioReport, r: RunRecord): TimelinePoint[] {
   const last = Math.max(1, Math.floor(s.load.durationMs / 1000))
   const whole = r.timeline!.filter(p => p.t <= last)
-  return whole.length ? whole : r.timeline!
+  const warmupS = s.load.warmupMs / 1000
+  const warmup = (r.warmupTimeline ?? []).filter(p => p.t <= 0 && p.t - 1 >= -warmupS - 1e-9)
+  return [...warmup, ...(whole.length ? whole : r.timeline!)]
 }
 
 function timelineCharts(scenario: ScenarioReport, slug: string): ChartSpec[] {
@@ -65,6 +70,8 @@ function timelineCharts(scenario: ScenarioReport, slug: string): ChartSpec[] {
   if (!runs.length) return []
   const many = s.runs.length > 1
   const x = unionX(runs.map(r => r.timeline!.map(p => p.t)))
+  // the warmup's last second is plotted at t = 0: shade up to half-way to the first measured second
+  const shade = x[0]! <= 0 ? { shadeUntil: 0.5 } : {}
   const rps: ChartSeries[] = runs.map(r => ({
     label: runLabel(r, many),
     side: r.side,
@@ -101,7 +108,9 @@ function timelineCharts(scenario: ScenarioReport, slug: string): ChartSpec[] {
       xUnit: 's',
       yUnits: ['rps'],
       series: rps,
-      caption: 'responses per second in each second of the measured window (warmup excluded), per run'
+      ...shade,
+      caption:
+        'responses per second in each second, per run; the shaded seconds up to 0 are warmup, not measured'
     },
     {
       id: `${slug}-latency`,
@@ -111,6 +120,7 @@ function timelineCharts(scenario: ScenarioReport, slug: string): ChartSpec[] {
       xUnit: 's',
       yUnits: ['us'],
       series: latency,
+      ...shade,
       caption: 'p99 (solid) and p50 (dashed) of the 2xx responses of each second, per run'
     }
   ]

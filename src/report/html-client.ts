@@ -34,7 +34,7 @@ export const CLIENT_JS = String.raw`
     return function (u) {
       var ctx = u.ctx, top = u.bbox.top, height = u.bbox.height
       ctx.save()
-      if (spec.shadeUntil) {
+      if (typeof spec.shadeUntil === 'number') {
         var x0 = u.valToPos(u.scales.x.min, 'x', true), x1 = u.valToPos(spec.shadeUntil, 'x', true)
         if (x1 > x0) {
           ctx.fillStyle = LINE
@@ -63,7 +63,8 @@ export const CLIENT_JS = String.raw`
     var plot = el.querySelector('.plot')
     var width = Math.max(320, Math.min(plot.clientWidth || 520, 1040))
     var right = spec.yUnits.length > 1
-    var series = [{ label: spec.xUnit === 'percentile' ? 'percentile' : spec.xUnit, value: function (u, v) { return fmt(spec.xUnit, v) } }]
+    var X_LABELS = { s: 'second', count: 'round', connections: 'connections', percentile: 'percentile' }
+    var series = [{ label: X_LABELS[spec.xUnit] || spec.xUnit, value: function (u, v) { return fmt(spec.xUnit, v) } }]
     spec.series.forEach(function (s) {
       series.push({
         label: s.label,

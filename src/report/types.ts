@@ -70,6 +70,8 @@ export interface RunRecord {
   metrics: MetricValues
   histogram?: string
   timeline?: TimelinePoint[]
+  /** the warmup's seconds (t <= 0), shown shaded in the charts */
+  warmupTimeline?: TimelinePoint[]
   resources?: ResourceSample[]
   error?: ScenarioError
   suite?: SuiteResult
