@@ -80620,7 +80620,7 @@ function timelineCharts(scenario, slug) {
             yUnits: ['rps'],
             series: rps,
             ...shade,
-            caption: 'responses per second in each second, per run; the shaded seconds up to 0 are warmup, not measured'
+            caption: 'responses per second in each second, per run; the shaded start (t = 0) is the warmup, not measured'
         },
         {
             id: `${slug}-latency`,

@@ -110,7 +110,7 @@ function timelineCharts(scenario: ScenarioReport, slug: string): ChartSpec[] {
       series: rps,
       ...shade,
       caption:
-        'responses per second in each second, per run; the shaded seconds up to 0 are warmup, not measured'
+        'responses per second in each second, per run; the shaded start (t = 0) is the warmup, not measured'
     },
     {
       id: `${slug}-latency`,
