@@ -1,11 +1,12 @@
 import { describe, expect, it } from '@jest/globals'
 import { buildReport } from '../../src/report/build.js'
 import { check, scenarioReport } from '../../__fixtures__/report.js'
+import { exampleConfig } from '../../__fixtures__/config.js'
 import type { Config } from '../../src/config/types.js'
 import { VERSION } from '../../src/version.js'
 import { readFileSync } from 'node:fs'
 
-const config = { file: 'perfgate.yml', onInconclusive: 'warn' } as Config
+const config: Config = { ...exampleConfig(8080, [{}]), file: 'perfgate.yml' }
 
 describe('buildReport', () => {
   it('leads with what decided a failure', () => {

@@ -1,3 +1,4 @@
+import { configUsed } from './config-used.js'
 import type { Config } from '../config/types.js'
 import { overallVerdict } from '../compare/verdict.js'
 import { VERSION } from '../version.js'
@@ -44,7 +45,8 @@ export function buildReport(input: ReportInput): Report {
     config: {
       file: input.config.file,
       hash: input.configHash,
-      ...(input.config.profile ? { profile: input.config.profile } : {})
+      ...(input.config.profile ? { profile: input.config.profile } : {}),
+      used: configUsed(input.config)
     },
     runner,
     ...(input.git ? { git: input.git } : {}),

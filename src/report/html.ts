@@ -1,3 +1,4 @@
+import { stringify as toYaml } from 'yaml'
 import { baselineText } from './baseline.js'
 import type { Check, Report, ScenarioReport } from './types.js'
 import { formatChange, formatInterval, formatMetric, formatMs } from './format.js'
@@ -151,6 +152,7 @@ ${report.git?.sha ? `<tr><th>commit</th><td><code>${esc(report.git.sha)}</code>$
 ${b ? `<tr><th>baseline</th><td>${esc(b.store)}: ${esc(b.message)}${b.saved ? `<br>${esc(b.saved.message)}` : ''}</td></tr>` : ''}
 <tr><th>took</th><td>${esc(formatMs(report.durationMs))}, written ${esc(report.createdAt)} by perfgate ${esc(report.tool.version)}</td></tr>
 </tbody></table>
+${report.config.used ? `<details id="config-used"><summary>Config used (resolved: defaults filled, <code>extends</code> applied; header and env values left out)</summary><pre>${esc(toYaml(report.config.used, { lineWidth: 0 }))}</pre></details>` : ''}
 <noscript><p class="muted">The charts need JavaScript; the tables above hold every number.</p></noscript>
 <script type="application/json" id="perfgate-charts">${scriptJson(charts)}</script>
 <script>${inlineScript(UPLOT_JS)}</script>

@@ -124,6 +124,25 @@ export interface BaselineInfo {
   saved?: { saved: boolean; path: string; message: string; file?: string }
 }
 
+/** The resolved config in words (see config-used.ts); header and env values are left out. */
+export interface ConfigUsed {
+  service: { command: string; build?: string; cwd: string; ready: string; env?: string[] }
+  scenarios: Array<{
+    name: string
+    requests: string[]
+    values?: string[]
+    suite: string
+    load: string
+    thresholds: string[]
+    regression: string[]
+    minRequests: number
+    maxErrorRate: string
+  }>
+  compare: { mode: string; rounds: string; budget: string; confirm: boolean; confidence: string }
+  baseline: { store: string; rounds?: number; noise?: string; onRunnerMismatch?: string; saveOn?: string[] }
+  onInconclusive: string
+}
+
 export interface Report {
   schemaVersion: number
   tool: { name: 'perfgate'; version: string }
@@ -132,7 +151,7 @@ export interface Report {
   verdict: Verdict
   /** one line: what decided the verdict */
   headline: string
-  config: { file: string; hash: string; profile?: string }
+  config: { file: string; hash: string; profile?: string; used?: ConfigUsed }
   runner: RunnerFingerprint
   git?: { sha?: string; ref?: string; baseSha?: string }
   baseline?: BaselineInfo
