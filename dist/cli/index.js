@@ -35687,7 +35687,7 @@ function convert (value, unit, unitValues) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1013);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9175);
 /* harmony import */ var _service_spawn_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7936);
 
 
@@ -35708,7 +35708,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1013:
+/***/ 9175:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -36889,6 +36889,102 @@ function exitCodeFor(verdict, onInconclusive) {
     return jobFails(verdict, onInconclusive) ? 1 : 0;
 }
 
+;// CONCATENATED MODULE: ./src/report/config-used.ts
+
+
+/**
+ * The resolved config as the run used it (defaults filled, `extends` applied), for the report's "config used".
+ * Header values and service environment values are left out (names only): they may carry credentials, and the
+ * report travels as an artifact and into PR comments.
+ */
+function configUsed(config) {
+    const configDir = external_node_path_default().dirname(external_node_path_default().resolve(config.file));
+    const s = config.service;
+    return {
+        service: {
+            command: s.command,
+            ...(s.build ? { build: s.build } : {}),
+            cwd: external_node_path_default().relative(configDir, s.cwd) || '.',
+            ready: describeReady(s.ready),
+            ...(Object.keys(s.env).length ? { env: Object.keys(s.env).sort() } : {})
+        },
+        scenarios: config.scenarios.map(scenarioUsed),
+        compare: {
+            mode: config.compare.mode,
+            rounds: `${config.compare.rounds.min} to ${config.compare.rounds.max}`,
+            budget: formatMs(config.compare.budgetMs),
+            confirm: config.compare.confirm,
+            confidence: formatPercent(config.compare.confidence)
+        },
+        baseline: config.baseline.store === 'none'
+            ? { store: 'none' }
+            : {
+                store: config.baseline.store === 'branch'
+                    ? `branch ${config.baseline.branch} of ${config.baseline.remote}`
+                    : `directory ${external_node_path_default().relative(configDir, config.baseline.directory) || '.'}`,
+                rounds: config.baseline.rounds,
+                noise: formatPercent(config.baseline.noise),
+                onRunnerMismatch: config.baseline.onRunnerMismatch,
+                saveOn: [...config.baseline.saveOn]
+            },
+        onInconclusive: config.onInconclusive
+    };
+}
+function describeReady(ready) {
+    switch (ready.kind) {
+        case 'http':
+            return `HTTP ${ready.url} within ${formatMs(ready.timeoutMs)}`;
+        case 'tcp':
+            return `TCP ${ready.host}:${ready.port} within ${formatMs(ready.timeoutMs)}`;
+        case 'log':
+            return `log line /${ready.pattern}/ within ${formatMs(ready.timeoutMs)}`;
+    }
+}
+function describeRequest(r, weight) {
+    const parts = [`${r.method} ${r.url}`];
+    if (weight !== undefined)
+        parts.push(`weight ${weight}`);
+    const headers = Object.keys(r.headers);
+    if (headers.length)
+        parts.push(`headers ${headers.join(', ')}`);
+    if (r.body !== undefined)
+        parts.push(`body ${r.body.length} B`);
+    if (r.expect?.length)
+        parts.push(`expect ${r.expect.join(', ')}`);
+    return parts.join(', ');
+}
+function describeSuite(suite) {
+    if (!suite || suite.kind === 'load')
+        return 'load';
+    switch (suite.kind) {
+        case 'sweep':
+            return `sweep over ${suite.steps.join(', ')}, knee at ${suite.kneeFactor}x the first step's p99`;
+        case 'stress':
+            return (`stress from ${suite.start} by ${suite.step} up to ${suite.max}, ` +
+                `until errors > ${formatPercent(suite.maxErrorRate)}` +
+                (suite.p99LimitUs !== undefined ? ` or p99 > ${formatDuration(suite.p99LimitUs)}` : ''));
+        case 'soak':
+            return `soak in windows of ${formatMs(suite.windowMs)}`;
+    }
+}
+function scenarioUsed(s) {
+    const l = s.load;
+    const load = l.mode === 'rate'
+        ? `open model, ${l.ramp ? `${l.ramp.from} to ${l.ramp.to} req/s over ${formatMs(l.ramp.overMs)}` : `${l.rate} req/s`}, at most ${l.connections} in flight`
+        : `closed model, ${l.connections} connections`;
+    return {
+        name: s.name,
+        requests: s.mix ? s.mix.map(e => describeRequest(e, e.weight)) : [describeRequest(s.request)],
+        ...(s.values ? { values: Object.keys(s.values).sort() } : {}),
+        suite: describeSuite(s.suite),
+        load: `${load}, ${formatMs(l.durationMs)} after ${formatMs(l.warmupMs)} warmup, timeout ${formatMs(l.timeoutMs)}`,
+        thresholds: s.thresholds.map(t => `${t.metric} ${t.expression}${t.severity === 'warn' ? ' (warn)' : ''}`),
+        regression: s.regression.map(r => `${r.metric} ${r.expression}${r.severity === 'warn' ? ' (warn)' : ''}`),
+        minRequests: s.minRequests,
+        maxErrorRate: formatPercent(s.maxErrorRate)
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/version.ts
 /** perfgate's version; a test keeps it equal to package.json's. */
 const VERSION = '0.1.0';
@@ -37044,6 +37140,7 @@ const REPORT_SCHEMA_VERSION = 1;
 
 
 
+
 const VERDICT_WORD = {
     pass: 'passed',
     warn: 'passed with warnings',
@@ -37070,7 +37167,8 @@ function buildReport(input) {
         config: {
             file: input.config.file,
             hash: input.configHash,
-            ...(input.config.profile ? { profile: input.config.profile } : {})
+            ...(input.config.profile ? { profile: input.config.profile } : {}),
+            used: configUsed(input.config)
         },
         runner,
         ...(input.git ? { git: input.git } : {}),
@@ -40516,6 +40614,7 @@ const UPLOT_CSS = ".uplot, .uplot *, .uplot *::before, .uplot *::after {box-sizi
 
 
 
+
 /**
  * report.html: one self-contained file (uPlot and the page script inlined, no network), readable in light and dark
  * mode, verdict and failures first, then per scenario the sortable checks and the charts of charts.ts.
@@ -40632,6 +40731,7 @@ ${report.git?.sha ? `<tr><th>commit</th><td><code>${esc(report.git.sha)}</code>$
 ${b ? `<tr><th>baseline</th><td>${esc(b.store)}: ${esc(b.message)}${b.saved ? `<br>${esc(b.saved.message)}` : ''}</td></tr>` : ''}
 <tr><th>took</th><td>${esc(formatMs(report.durationMs))}, written ${esc(report.createdAt)} by perfgate ${esc(report.tool.version)}</td></tr>
 </tbody></table>
+${report.config.used ? `<details id="config-used"><summary>Config used (resolved: defaults filled, <code>extends</code> applied; header and env values left out)</summary><pre>${esc((0,dist/* stringify */.As)(report.config.used, { lineWidth: 0 }))}</pre></details>` : ''}
 <noscript><p class="muted">The charts need JavaScript; the tables above hold every number.</p></noscript>
 <script type="application/json" id="perfgate-charts">${scriptJson(charts)}</script>
 <script>${inlineScript(UPLOT_JS)}</script>
@@ -40669,7 +40769,7 @@ async function writeReportFiles(report, dir, options = {}) {
 }
 
 ;// CONCATENATED MODULE: ./schema/report.schema.json
-const report_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/perfgate/perfgate/schema/report.schema.json","title":"perfgate report","description":"perfgate-report/report.json, schema version 1. Metric values are in base units: latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core.","type":"object","required":["schemaVersion","tool","createdAt","mode","verdict","headline","config","runner","durationMs","scenarios","notes"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the report was written"},"mode":{"enum":["run","compare"]},"verdict":{"$ref":"#/definitions/verdict"},"headline":{"type":"string","description":"one line: what decided the verdict"},"config":{"type":"object","required":["file","hash"],"additionalProperties":false,"properties":{"file":{"type":"string"},"hash":{"type":"string","description":"hash of the measurement-relevant config (not the limits)"},"profile":{"type":"string"}}},"runner":{"$ref":"#/definitions/fingerprint"},"git":{"type":"object","additionalProperties":false,"properties":{"sha":{"type":"string"},"ref":{"type":"string"},"baseSha":{"type":"string"}}},"baseline":{"type":"object","description":"the stored run a run was compared with, and whether this run was stored","required":["store","state","message"],"additionalProperties":false,"properties":{"store":{"type":"string"},"state":{"enum":["used","none"]},"message":{"type":"string"},"sha":{"type":"string"},"runId":{"type":"string"},"runAttempt":{"type":"integer"},"path":{"type":"string"},"createdAt":{"type":"string"},"distance":{"type":"integer","minimum":0},"mismatches":{"type":"array","items":{"type":"string"}},"history":{"type":"integer","minimum":0},"saved":{"type":"object","required":["saved","path","message"],"additionalProperties":false,"properties":{"saved":{"type":"boolean"},"path":{"type":"string"},"message":{"type":"string"},"file":{"type":"string","description":"where the record was kept when it could not be saved"}}}}},"durationMs":{"type":"number","minimum":0},"scenarios":{"type":"array","items":{"$ref":"#/definitions/scenario"}},"notes":{"type":"array","items":{"type":"string"}}},"definitions":{"verdict":{"enum":["pass","warn","fail","inconclusive","skipped","errored"]},"checkVerdict":{"enum":["pass","warn","fail","inconclusive","skipped","accepted"]},"nullableNumber":{"type":["number","null"]},"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"$ref":"#/definitions/nullableNumber"}},"fingerprint":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"additionalProperties":false,"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"source":{"type":"object","required":["file","line","col"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer"},"col":{"type":"integer"}}},"load":{"type":"object","required":["mode","connections","durationMs","warmupMs","timeoutMs"],"additionalProperties":true,"properties":{"mode":{"enum":["closed","rate"]},"connections":{"type":"integer"},"rate":{"type":"number"},"durationMs":{"type":"number"},"warmupMs":{"type":"number"},"timeoutMs":{"type":"number"}}},"check":{"type":"object","required":["kind","metric","expression","severity","verdict","message"],"additionalProperties":false,"properties":{"kind":{"enum":["threshold","regression"]},"metric":{"type":"string"},"expression":{"type":"string"},"severity":{"enum":["fail","warn"]},"verdict":{"$ref":"#/definitions/checkVerdict"},"message":{"type":"string"},"actual":{"$ref":"#/definitions/nullableNumber"},"limit":{"type":"number"},"base":{"$ref":"#/definitions/nullableNumber"},"head":{"$ref":"#/definitions/nullableNumber"},"change":{"$ref":"#/definitions/nullableNumber"},"interval":{"oneOf":[{"type":"null"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"rounds":{"type":"integer"},"acceptedBy":{"type":"string"},"source":{"$ref":"#/definitions/source"}}},"error":{"type":"object","required":["kind","message"],"additionalProperties":false,"properties":{"kind":{"enum":["port-in-use","spawn-failed","early-exit","not-ready","build-failed","crashed","error-rate","too-few-requests","nothing-answered","generator-lag","internal"]},"message":{"type":"string"},"outputTail":{"type":"array","items":{"type":"string"}}}},"timelinePoint":{"type":"object","required":["t","rps","errors","p50","p99"],"additionalProperties":true,"properties":{"t":{"type":"number"},"rps":{"type":"number"},"errors":{"type":"number"},"p50":{"$ref":"#/definitions/nullableNumber"},"p99":{"$ref":"#/definitions/nullableNumber"}}},"resourceSample":{"type":"object","required":["t","cpu","rssBytes","fds","processes"],"additionalProperties":false,"properties":{"t":{"type":"number"},"cpu":{"type":"number"},"rssBytes":{"type":"number"},"fds":{"type":"number"},"processes":{"type":"number"}}},"run":{"type":"object","required":["side","round","metrics"],"additionalProperties":false,"properties":{"side":{"enum":["head","base"]},"round":{"type":"integer"},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"},"timeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"}},"warmupTimeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"},"description":"the warmup\'s seconds, t <= 0; not measured, shown shaded"},"resources":{"type":"array","items":{"$ref":"#/definitions/resourceSample"}},"error":{"$ref":"#/definitions/error"},"suite":{"$ref":"#/definitions/suite"}}},"suite":{"type":"object","required":["kind","points"],"additionalProperties":true,"properties":{"kind":{"enum":["sweep","stress","soak"]},"points":{"type":"array","items":{"$ref":"#/definitions/metrics"}},"marker":{"type":"object","required":["label","x"],"properties":{"label":{"type":"string"},"x":{"type":"number"}}}}},"scenario":{"type":"object","required":["name","verdict","load","metrics","checks","runs","notes"],"additionalProperties":false,"properties":{"name":{"type":"string"},"verdict":{"$ref":"#/definitions/verdict"},"load":{"$ref":"#/definitions/load"},"metrics":{"$ref":"#/definitions/metrics"},"baseMetrics":{"$ref":"#/definitions/metrics"},"checks":{"type":"array","items":{"$ref":"#/definitions/check"}},"error":{"$ref":"#/definitions/error"},"runs":{"type":"array","items":{"$ref":"#/definitions/run"}},"notes":{"type":"array","items":{"type":"string"}},"suite":{"$ref":"#/definitions/suite"},"findings":{"type":"array","items":{"type":"object","required":["kind","evidence","action"],"additionalProperties":false,"properties":{"kind":{"enum":["server-cpu-saturated","generator-saturated","memory-growing","error-burst","latency-knee","tail-outliers"]},"evidence":{"type":"string"},"action":{"type":"string"}}}}}}}}');
+const report_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/perfgate/perfgate/schema/report.schema.json","title":"perfgate report","description":"perfgate-report/report.json, schema version 1. Metric values are in base units: latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core.","type":"object","required":["schemaVersion","tool","createdAt","mode","verdict","headline","config","runner","durationMs","scenarios","notes"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the report was written"},"mode":{"enum":["run","compare"]},"verdict":{"$ref":"#/definitions/verdict"},"headline":{"type":"string","description":"one line: what decided the verdict"},"config":{"type":"object","required":["file","hash"],"additionalProperties":false,"properties":{"file":{"type":"string"},"hash":{"type":"string","description":"hash of the measurement-relevant config (not the limits)"},"profile":{"type":"string"},"used":{"type":"object","description":"the resolved config as the run used it (defaults filled, extends applied); header and env values left out","required":["service","scenarios","compare","baseline","onInconclusive"],"additionalProperties":false,"properties":{"service":{"type":"object","required":["command","cwd","ready"],"additionalProperties":false,"properties":{"command":{"type":"string"},"build":{"type":"string"},"cwd":{"type":"string"},"ready":{"type":"string"},"env":{"type":"array","items":{"type":"string"}}}},"scenarios":{"type":"array","items":{"type":"object","required":["name","requests","suite","load","thresholds","regression","minRequests","maxErrorRate"],"additionalProperties":false,"properties":{"name":{"type":"string"},"requests":{"type":"array","items":{"type":"string"}},"values":{"type":"array","items":{"type":"string"}},"suite":{"type":"string"},"load":{"type":"string"},"thresholds":{"type":"array","items":{"type":"string"}},"regression":{"type":"array","items":{"type":"string"}},"minRequests":{"type":"number"},"maxErrorRate":{"type":"string"}}}},"compare":{"type":"object","required":["mode","rounds","budget","confirm","confidence"],"additionalProperties":false,"properties":{"mode":{"type":"string"},"rounds":{"type":"string"},"budget":{"type":"string"},"confirm":{"type":"boolean"},"confidence":{"type":"string"}}},"baseline":{"type":"object","required":["store"],"additionalProperties":false,"properties":{"store":{"type":"string"},"rounds":{"type":"number"},"noise":{"type":"string"},"onRunnerMismatch":{"type":"string"},"saveOn":{"type":"array","items":{"type":"string"}}}},"onInconclusive":{"type":"string"}}}}},"runner":{"$ref":"#/definitions/fingerprint"},"git":{"type":"object","additionalProperties":false,"properties":{"sha":{"type":"string"},"ref":{"type":"string"},"baseSha":{"type":"string"}}},"baseline":{"type":"object","description":"the stored run a run was compared with, and whether this run was stored","required":["store","state","message"],"additionalProperties":false,"properties":{"store":{"type":"string"},"state":{"enum":["used","none"]},"message":{"type":"string"},"sha":{"type":"string"},"runId":{"type":"string"},"runAttempt":{"type":"integer"},"path":{"type":"string"},"createdAt":{"type":"string"},"distance":{"type":"integer","minimum":0},"mismatches":{"type":"array","items":{"type":"string"}},"history":{"type":"integer","minimum":0},"saved":{"type":"object","required":["saved","path","message"],"additionalProperties":false,"properties":{"saved":{"type":"boolean"},"path":{"type":"string"},"message":{"type":"string"},"file":{"type":"string","description":"where the record was kept when it could not be saved"}}}}},"durationMs":{"type":"number","minimum":0},"scenarios":{"type":"array","items":{"$ref":"#/definitions/scenario"}},"notes":{"type":"array","items":{"type":"string"}}},"definitions":{"verdict":{"enum":["pass","warn","fail","inconclusive","skipped","errored"]},"checkVerdict":{"enum":["pass","warn","fail","inconclusive","skipped","accepted"]},"nullableNumber":{"type":["number","null"]},"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"$ref":"#/definitions/nullableNumber"}},"fingerprint":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"additionalProperties":false,"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"source":{"type":"object","required":["file","line","col"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer"},"col":{"type":"integer"}}},"load":{"type":"object","required":["mode","connections","durationMs","warmupMs","timeoutMs"],"additionalProperties":true,"properties":{"mode":{"enum":["closed","rate"]},"connections":{"type":"integer"},"rate":{"type":"number"},"durationMs":{"type":"number"},"warmupMs":{"type":"number"},"timeoutMs":{"type":"number"}}},"check":{"type":"object","required":["kind","metric","expression","severity","verdict","message"],"additionalProperties":false,"properties":{"kind":{"enum":["threshold","regression"]},"metric":{"type":"string"},"expression":{"type":"string"},"severity":{"enum":["fail","warn"]},"verdict":{"$ref":"#/definitions/checkVerdict"},"message":{"type":"string"},"actual":{"$ref":"#/definitions/nullableNumber"},"limit":{"type":"number"},"base":{"$ref":"#/definitions/nullableNumber"},"head":{"$ref":"#/definitions/nullableNumber"},"change":{"$ref":"#/definitions/nullableNumber"},"interval":{"oneOf":[{"type":"null"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"rounds":{"type":"integer"},"acceptedBy":{"type":"string"},"source":{"$ref":"#/definitions/source"}}},"error":{"type":"object","required":["kind","message"],"additionalProperties":false,"properties":{"kind":{"enum":["port-in-use","spawn-failed","early-exit","not-ready","build-failed","crashed","error-rate","too-few-requests","nothing-answered","generator-lag","internal"]},"message":{"type":"string"},"outputTail":{"type":"array","items":{"type":"string"}}}},"timelinePoint":{"type":"object","required":["t","rps","errors","p50","p99"],"additionalProperties":true,"properties":{"t":{"type":"number"},"rps":{"type":"number"},"errors":{"type":"number"},"p50":{"$ref":"#/definitions/nullableNumber"},"p99":{"$ref":"#/definitions/nullableNumber"}}},"resourceSample":{"type":"object","required":["t","cpu","rssBytes","fds","processes"],"additionalProperties":false,"properties":{"t":{"type":"number"},"cpu":{"type":"number"},"rssBytes":{"type":"number"},"fds":{"type":"number"},"processes":{"type":"number"}}},"run":{"type":"object","required":["side","round","metrics"],"additionalProperties":false,"properties":{"side":{"enum":["head","base"]},"round":{"type":"integer"},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"},"timeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"}},"warmupTimeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"},"description":"the warmup\'s seconds, t <= 0; not measured, shown shaded"},"resources":{"type":"array","items":{"$ref":"#/definitions/resourceSample"}},"error":{"$ref":"#/definitions/error"},"suite":{"$ref":"#/definitions/suite"}}},"suite":{"type":"object","required":["kind","points"],"additionalProperties":true,"properties":{"kind":{"enum":["sweep","stress","soak"]},"points":{"type":"array","items":{"$ref":"#/definitions/metrics"}},"marker":{"type":"object","required":["label","x"],"properties":{"label":{"type":"string"},"x":{"type":"number"}}}}},"scenario":{"type":"object","required":["name","verdict","load","metrics","checks","runs","notes"],"additionalProperties":false,"properties":{"name":{"type":"string"},"verdict":{"$ref":"#/definitions/verdict"},"load":{"$ref":"#/definitions/load"},"metrics":{"$ref":"#/definitions/metrics"},"baseMetrics":{"$ref":"#/definitions/metrics"},"checks":{"type":"array","items":{"$ref":"#/definitions/check"}},"error":{"$ref":"#/definitions/error"},"runs":{"type":"array","items":{"$ref":"#/definitions/run"}},"notes":{"type":"array","items":{"type":"string"}},"suite":{"$ref":"#/definitions/suite"},"findings":{"type":"array","items":{"type":"object","required":["kind","evidence","action"],"additionalProperties":false,"properties":{"kind":{"enum":["server-cpu-saturated","generator-saturated","memory-growing","error-burst","latency-knee","tail-outliers"]},"evidence":{"type":"string"},"action":{"type":"string"}}}}}}}}');
 ;// CONCATENATED MODULE: ./src/report/validate.ts
 
 
@@ -47572,7 +47672,7 @@ __webpack_unused_export__ = parser.Parser;
 __webpack_unused_export__ = publicApi.parse;
 exports.hR = publicApi.parseAllDocuments;
 __webpack_unused_export__ = publicApi.parseDocument;
-__webpack_unused_export__ = publicApi.stringify;
+exports.As = publicApi.stringify;
 exports.YR = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 
