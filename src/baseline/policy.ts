@@ -19,9 +19,9 @@ const NEVER = new Set([
 ])
 
 /**
- * Whether this run may become a baseline: only trusted events (push to the default branch, a maintainer's
- * workflow_dispatch, a schedule if configured), never a pull request or anything a fork can trigger, never an
- * errored run.
+ * Whether this run may become a baseline: only trusted events on the default branch (a push, a maintainer's
+ * workflow_dispatch, a schedule if configured), never a pull request or anything a fork can trigger, never a
+ * run on another branch, never an errored run.
  */
 export function savePolicy(
   spec: Pick<BaselineSpec, 'store' | 'saveOn'>,
@@ -41,16 +41,22 @@ export function savePolicy(
       why: `${ctx.event} is not in baseline.save-on (${spec.saveOn.join(', ') || 'empty'})`
     }
   }
-  if (ctx.event === 'push') {
-    if (!ctx.defaultBranch)
-      return { save: false, why: 'the default branch is unknown, so a push cannot be trusted as one' }
+  // a schedule only ever runs on the default branch (and its payload does not name it); a push or a dispatch
+  // can run on any branch, and a feature branch's run must not become the baseline its own PR is compared with
+  if (ctx.event !== 'schedule') {
+    if (!ctx.defaultBranch) {
+      return {
+        save: false,
+        why: `the default branch is unknown, so this ${ctx.event} run cannot be trusted to be on it`
+      }
+    }
     if (ctx.ref !== `refs/heads/${ctx.defaultBranch}`) {
       return {
         save: false,
-        why: `only pushes to the default branch (${ctx.defaultBranch}) are stored, this is ${ctx.ref ?? 'an unknown ref'}`
+        why: `only ${ctx.event === 'push' ? 'pushes to' : `${ctx.event} runs on`} the default branch (${ctx.defaultBranch}) are stored, this one is on ${ctx.ref ?? 'an unknown ref'}`
       }
     }
   }
   if (verdict === 'errored') return { save: false, why: 'an errored run is never stored as a baseline' }
-  return { save: true, why: `a ${ctx.event} run${ctx.event === 'push' ? ` to ${ctx.defaultBranch}` : ''}` }
+  return { save: true, why: `a ${ctx.event} run${ctx.defaultBranch ? ` on ${ctx.defaultBranch}` : ''}` }
 }
