@@ -118,33 +118,62 @@ export function newMeta(): StoreMeta {
   return { schemaVersion: BASELINE_SCHEMA_VERSION, createdBy: `perfgate ${VERSION}` }
 }
 
-function newerError(what: string, version: number, writer: string | undefined): NewerBaselineError {
+function newerError(
+  what: string,
+  version: number,
+  writer: string | undefined,
+  supported = BASELINE_SCHEMA_VERSION
+): NewerBaselineError {
   return new NewerBaselineError(
-    `${what} uses baseline schema version ${version}${writer ? `, written by ${writer}` : ''}; this perfgate (${VERSION}) reads up to version ${BASELINE_SCHEMA_VERSION}: upgrade perfgate in this workflow`
+    `${what} uses baseline schema version ${version}${writer ? `, written by ${writer}` : ''}; this perfgate (${VERSION}) reads up to version ${supported}: upgrade perfgate in this workflow`
   )
 }
 
-/**
- * Upgrades a record of an older schema version in memory (files are never rewritten). Version 1 is the first
- * format, so the table is empty; each later version adds one pure step here, tested with a fixture of the
- * version before it.
- */
-const MIGRATIONS: Record<number, (data: Record<string, unknown>) => Record<string, unknown>> = {}
+/** One pure step from a schema version to the next, keyed by the version it reads. */
+export type Migrations = Readonly<Record<number, (data: Record<string, unknown>) => Record<string, unknown>>>
 
-export function migrateRecord(data: Record<string, unknown>, where: string): Record<string, unknown> {
+/** How records are read: the migrations to apply and the version they lead to. Tests pass their own. */
+export interface RecordFormat {
+  migrations: Migrations
+  version: number
+}
+
+/**
+ * Version 1 is the first format, so the table is empty; each later version adds one pure step here, tested with a
+ * fixture of the version before it.
+ */
+export const MIGRATIONS: Migrations = {}
+
+const CURRENT_FORMAT: RecordFormat = { migrations: MIGRATIONS, version: BASELINE_SCHEMA_VERSION }
+
+/** Upgrades a record of an older schema version in memory, step by step (files are never rewritten). */
+export function migrateRecord(
+  data: Record<string, unknown>,
+  where: string,
+  format: RecordFormat = CURRENT_FORMAT
+): Record<string, unknown> {
   let current = data
   let version = current.schemaVersion as number
-  while (version < BASELINE_SCHEMA_VERSION) {
-    const step = MIGRATIONS[version]
+  while (version < format.version) {
+    const step = format.migrations[version]
     if (!step) throw new CorruptRecordError(where, `unknown baseline schema version ${version}`)
     current = step(current)
-    version = current.schemaVersion as number
+    const next = current.schemaVersion
+    // a step that does not move forward would loop forever: that is a bug in the step, not in the record
+    if (typeof next !== 'number' || next <= version) {
+      throw new Error(`the migration of baseline schema version ${version} did not raise the version`)
+    }
+    version = next
   }
   return current
 }
 
 /** Parses and checks one stored record; throws CorruptRecordError (skip it) or NewerBaselineError (stop). */
-export function parseRecord(text: string, where: string): BaselineRecord {
+export function parseRecord(
+  text: string,
+  where: string,
+  format: RecordFormat = CURRENT_FORMAT
+): BaselineRecord {
   let data: unknown
   try {
     data = JSON.parse(text)
@@ -156,18 +185,19 @@ export function parseRecord(text: string, where: string): BaselineRecord {
   }
   const raw = data as Record<string, unknown>
   const version = raw.schemaVersion
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
     throw new CorruptRecordError(where, 'has no valid schemaVersion')
   }
-  if (version > BASELINE_SCHEMA_VERSION) {
+  if (version > format.version) {
     const tool = raw.tool as { version?: unknown } | undefined
     throw newerError(
       where,
       version,
-      typeof tool?.version === 'string' ? `perfgate ${tool.version}` : undefined
+      typeof tool?.version === 'string' ? `perfgate ${tool.version}` : undefined,
+      format.version
     )
   }
-  const migrated = migrateRecord(raw, where)
+  const migrated = migrateRecord(raw, where, format)
   if (!validateShape(migrated)) {
     const problems = (validateShape.errors ?? [])
       .slice(0, 3)
