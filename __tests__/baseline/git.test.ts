@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { GitBranchStore } from '../../src/baseline/git.js'
 import {
@@ -28,6 +29,40 @@ afterEach(async () => {
 
 const storeIn = (repo: string, retry = FAST, log?: (m: string) => void) =>
   new GitBranchStore({ repo, branch: BRANCH, retry, log })
+
+/**
+ * A remote that accepts the connection and then never answers: git's `ext::` transport runs this script, which
+ * notes its pid and sleeps. Returns the URL to give git and where the pids are written.
+ */
+async function hungRemote(): Promise<{ url: string; pids: string }> {
+  const script = path.join(sandbox.root, 'hang.sh')
+  const pids = path.join(sandbox.root, 'hang.pids')
+  await writeFile(script, `#!/bin/sh\necho $$ >> ${pids}\nexec sleep 30\n`)
+  await chmod(script, 0o755)
+  return { url: `ext::${script}`, pids }
+}
+
+/** Whether a process still runs (a zombie waiting to be reaped does not). */
+function running(pid: number): boolean {
+  const stat = `/proc/${pid}/stat`
+  if (existsSync('/proc/self/stat')) {
+    if (!existsSync(stat)) return false
+    return !/^\d+ \(.*\) [ZX]/.test(readFileSync(stat, 'utf8'))
+  }
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function expectStopped(pidsFile: string): Promise<void> {
+  const pids = (await readFile(pidsFile, 'utf8')).split('\n').filter(Boolean).map(Number)
+  expect(pids.length).toBeGreaterThan(0)
+  for (let i = 0; i < 50 && pids.some(running); i++) await new Promise(r => setTimeout(r, 20))
+  expect(pids.filter(running)).toEqual([])
+}
 
 /** Pushes files to the baseline branch by hand (as a broken or future writer would). */
 async function pushFiles(files: Record<string, string>): Promise<void> {
@@ -201,5 +236,51 @@ describe('GitBranchStore', () => {
     const readout = await storeIn(sandbox.clone('reader')).read()
     expect(readout.records).toHaveLength(1000)
     expect(readout.warnings).toEqual([])
+  })
+
+  it('a fetch that hangs is stopped when the time budget is spent: a read error naming git fetch and the remote', async () => {
+    const clone = sandbox.clone('reader')
+    const hung = await hungRemote()
+    git(clone, 'config', 'protocol.ext.allow', 'always')
+    git(clone, 'remote', 'set-url', 'origin', hung.url)
+    const store = storeIn(clone, { ...FAST, budgetMs: 1000 })
+    const error = await store.read().catch((err: unknown) => err)
+    expect(error).toBeInstanceOf(StoreError)
+    expect((error as Error).message).toBe(
+      `cannot read the baseline branch perfgate-baselines of origin: git fetch from origin (${hung.url}) did not finish within 1 s, what was left of the time budget of 1 s, and was stopped`
+    )
+    // the transport git was waiting for was stopped with it, not left running
+    await expectStopped(hung.pids)
+  })
+
+  it('a push that hangs is stopped within the budget: not saved, the remote branch untouched, no retry', async () => {
+    const writer = sandbox.clone('writer')
+    await storeIn(writer).save(sampleRecord({ runId: 'before' }))
+    const hung = await hungRemote()
+    git(writer, 'config', 'protocol.ext.allow', 'always')
+    // fetches still reach the real remote; only the push hangs
+    git(writer, 'remote', 'set-url', '--push', 'origin', hung.url)
+    const result = await storeIn(writer, { ...FAST, budgetMs: 1500 }).save(sampleRecord({ runId: 'hung' }))
+    expect(result.saved).toBe(false)
+    expect(result.attempts).toBe(1)
+    expect(result.message).toMatch(
+      new RegExp(
+        `^baseline NOT saved to the branch perfgate-baselines of origin after 1 attempt: git push to origin \\(${hung.url.replace(/[.]/g, '\\.')}\\) did not finish within [\\d.]+ s, what was left of the time budget of 1\\.5 s, and was stopped; a push moves the branch all at once or not at all`
+      )
+    )
+    await expectStopped(hung.pids)
+    expect(sandbox.branchLog(BRANCH)).toHaveLength(1)
+    expect(sandbox.files(BRANCH).filter(f => f.includes('/hung-'))).toEqual([])
+  })
+
+  it('a remote URL with credentials in it is named without them', async () => {
+    const clone = sandbox.clone('reader')
+    git(clone, 'remote', 'set-url', 'origin', 'https://x-access-token:secret@127.0.0.1:9/none.git')
+    const error = (await storeIn(clone, { ...FAST, budgetMs: 0 })
+      .read()
+      .catch((err: unknown) => err)) as Error
+    expect(error.message).toBe(
+      'cannot read the baseline branch perfgate-baselines of origin: the time budget of 0 s was spent before git fetch from origin (https://127.0.0.1:9/none.git)'
+    )
   })
 })

@@ -21,30 +21,74 @@ interface GitResult {
   stderr: string
 }
 
+/** A git call stopped because it did not finish in time (a hung fetch or push). */
+export class GitTimeoutError extends Error {}
+
+export interface RunGitOptions {
+  input?: string
+  env?: Record<string, string>
+  /** stop git (and its transport: ssh, a credential helper) after this long and reject with GitTimeoutError */
+  timeoutMs?: number
+}
+
+/** Stops git with everything it started: it runs in its own process group when it has a timeout. */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return
+  try {
+    process.kill(-pid, 'SIGKILL')
+  } catch {
+    // already gone
+  }
+}
+
 /** git with arguments as an array (no shell), optional stdin, never prompting for credentials. */
-export function runGit(
-  cwd: string,
-  args: string[],
-  options: { input?: string; env?: Record<string, string> } = {}
-): Promise<GitResult> {
+export function runGit(cwd: string, args: string[], options: RunGitOptions = {}): Promise<GitResult> {
   return new Promise((resolve, reject) => {
+    const limited = options.timeoutMs !== undefined
     const child = spawn('git', args, {
       cwd,
       env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe']
+      stdio: ['pipe', 'pipe', 'pipe'],
+      // its own process group, so that a timeout also stops the ssh or helper git is waiting for
+      detached: limited
     })
     const out: Buffer[] = []
     let stderr = ''
+    let timer: NodeJS.Timeout | undefined
+    if (limited) {
+      const ms = Math.max(0, options.timeoutMs!)
+      timer = setTimeout(() => {
+        killGroup(child.pid)
+        reject(
+          new GitTimeoutError(`git ${args[0]} did not finish within ${formatSeconds(ms)} and was stopped`)
+        )
+      }, ms)
+    }
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('error', reject)
-    child.on('close', code => resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr }))
+    child.on('error', err => {
+      clearTimeout(timer)
+      reject(err)
+    })
+    child.on('close', code => {
+      clearTimeout(timer)
+      resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr })
+    })
     child.stdin.on('error', () => undefined)
     child.stdin.end(options.input ?? '')
   })
 }
 
-async function gitText(cwd: string, args: string[], options?: Parameters<typeof runGit>[2]): Promise<string> {
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toPrecision(3))} s`
+}
+
+/** A remote's URL for messages, without any credentials written into it. */
+function withoutCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1')
+}
+
+async function gitText(cwd: string, args: string[], options?: RunGitOptions): Promise<string> {
   const result = await runGit(cwd, args, options)
   if (result.code !== 0) throw new Error(`git ${args[0]} failed: ${lastLines(result.stderr)}`)
   return result.stdout.toString().trim()
@@ -77,6 +121,7 @@ const RACE =
 
 export interface RetryPolicy {
   maxAttempts: number
+  /** for a whole save (or read), retries included: a fetch or push still running when it is spent is stopped */
   budgetMs: number
   /** first delay; doubled each attempt, ±50% jitter, at most 8× the first */
   baseDelayMs: number
@@ -106,8 +151,8 @@ const BOT = {
 /**
  * Baselines in an orphan branch of the repository. Reads fetch the branch into a private ref (no checkout, no
  * working-tree change). Writes build a commit with plumbing on the observed tip and push it as a plain
- * fast-forward: on rejection the tip is re-read and the same file re-applied, with backoff, within a budget.
- * Never a force push.
+ * fast-forward: on rejection the tip is re-read and the same file re-applied, with backoff, within a budget
+ * that also stops a hung fetch or push. Never a force push.
  */
 export class GitBranchStore implements BaselineStore {
   readonly description: string
@@ -117,6 +162,8 @@ export class GitBranchStore implements BaselineStore {
   private readonly log: (message: string) => void
   private readonly now: () => number
   private readonly sleep: (ms: number) => Promise<void>
+  /** the remote's URLs without credentials, for messages; known once the remote was looked up */
+  private remoteUrls?: { fetch: string; push: string }
 
   constructor(private readonly options: GitBranchStoreOptions) {
     this.remote = options.remote ?? 'origin'
@@ -128,8 +175,33 @@ export class GitBranchStore implements BaselineStore {
     this.sleep = options.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)))
   }
 
-  private git(args: string[], options?: Parameters<typeof runGit>[2]): Promise<GitResult> {
+  private git(args: string[], options?: RunGitOptions): Promise<GitResult> {
     return runGit(this.options.repo, args, options)
+  }
+
+  /**
+   * A git call that talks to the remote (fetch, push), stopped when the rest of the time budget is spent: one
+   * hung connection must not hold the job past the budget.
+   */
+  private async network(args: string[], deadline: number): Promise<GitResult> {
+    const command = args[0]!
+    const push = command === 'push'
+    const url = this.remoteUrls?.[push ? 'push' : 'fetch']
+    const what = `git ${command} ${push ? 'to' : 'from'} ${this.remote}${url ? ` (${url})` : ''}`
+    const budget = formatSeconds(this.retry.budgetMs)
+    const left = deadline - this.now()
+    if (left <= 0) throw new GitTimeoutError(`the time budget of ${budget} was spent before ${what}`)
+    try {
+      return await this.git(args, { timeoutMs: left })
+    } catch (err) {
+      if (!(err instanceof GitTimeoutError)) throw err
+      throw new GitTimeoutError(
+        `${what} did not finish within ${formatSeconds(left)}, what was left of the time budget of ${budget}, and was stopped` +
+          (push
+            ? '; a push moves the branch all at once or not at all, so no partial record is left on the remote'
+            : '')
+      )
+    }
   }
 
   /** Why there is no store to talk to, or undefined when the repository and its remote are there. */
@@ -137,22 +209,37 @@ export class GitBranchStore implements BaselineStore {
     if ((await this.git(['rev-parse', '--git-dir'])).code !== 0) {
       return `${this.options.repo} is not a git repository, so there is no baseline branch`
     }
-    if ((await this.git(['remote', 'get-url', this.remote])).code !== 0) {
+    const url = await this.git(['remote', 'get-url', this.remote])
+    if (url.code !== 0) {
       return `the repository has no remote named ${this.remote}, so there is no baseline branch`
+    }
+    const pushUrl = await this.git(['remote', 'get-url', '--push', this.remote])
+    this.remoteUrls = {
+      fetch: withoutCredentials(url.stdout.toString().trim()),
+      push: withoutCredentials((pushUrl.code === 0 ? pushUrl : url).stdout.toString().trim())
     }
     return undefined
   }
 
   /** The remote branch's tip, fetched into the private ref; undefined when the branch does not exist yet. */
-  private async fetchTip(): Promise<string | undefined> {
-    const fetched = await this.git([
-      'fetch',
-      '--no-tags',
-      '--quiet',
-      '--no-write-fetch-head',
-      this.remote,
-      `+refs/heads/${this.options.branch}:${this.localRef}`
-    ])
+  private async fetchTip(deadline: number): Promise<string | undefined> {
+    let fetched: GitResult
+    try {
+      fetched = await this.network(
+        [
+          'fetch',
+          '--no-tags',
+          '--quiet',
+          '--no-write-fetch-head',
+          this.remote,
+          `+refs/heads/${this.options.branch}:${this.localRef}`
+        ],
+        deadline
+      )
+    } catch (err) {
+      if (!(err instanceof GitTimeoutError)) throw err
+      throw new StoreError(`cannot read the baseline ${this.description}: ${err.message}`)
+    }
     if (fetched.code !== 0) {
       if (/couldn't find remote ref/i.test(fetched.stderr)) {
         await this.git(['update-ref', '-d', this.localRef])
@@ -168,7 +255,7 @@ export class GitBranchStore implements BaselineStore {
   async read(): Promise<StoreReadout> {
     const missing = await this.unavailable()
     if (missing) return { state: 'missing', records: [], warnings: [], message: missing }
-    const tip = await this.fetchTip()
+    const tip = await this.fetchTip(this.now() + this.retry.budgetMs)
     if (!tip) {
       return {
         state: 'missing',
@@ -273,7 +360,7 @@ export class GitBranchStore implements BaselineStore {
     for (let attempt = 1; ; attempt++) {
       let tip: string | undefined
       try {
-        tip = await this.fetchTip()
+        tip = await this.fetchTip(deadline)
         const existing = tip ? await this.blobAt(tip, file) : undefined
         if (existing) {
           const ours = await gitText(this.options.repo, ['hash-object', '--stdin'], { input: text })
@@ -289,12 +376,10 @@ export class GitBranchStore implements BaselineStore {
           }
         }
         const commit = await this.commitOnto(tip, file, text, message)
-        const push = await this.git([
-          'push',
-          '--quiet',
-          this.remote,
-          `${commit}:refs/heads/${this.options.branch}`
-        ])
+        const push = await this.network(
+          ['push', '--quiet', this.remote, `${commit}:refs/heads/${this.options.branch}`],
+          deadline
+        )
         if (push.code === 0) {
           await this.git(['update-ref', this.localRef, commit])
           return {
