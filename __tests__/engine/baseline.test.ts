@@ -4,8 +4,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { DirectoryStore } from '../../src/baseline/directory.js'
 import { recordFromReport } from '../../src/baseline/record.js'
+import { jobFails } from '../../src/compare/verdict.js'
 import { planStoredBaseline } from '../../src/engine/baseline.js'
-import { ignoreEvents } from '../../src/engine/events.js'
+import { ignoreEvents, type EngineEvent } from '../../src/engine/events.js'
 import { runGate } from '../../src/engine/run.js'
 import { reportProblems } from '../../src/report/validate.js'
 import { renderSummary } from '../../src/report/markdown.js'
@@ -65,5 +66,43 @@ describe('a run compared with a stored run', () => {
     const plan = await planStoredBaseline(config, store, undefined, undefined, ignoreEvents)
     expect(plan.stored).toBeUndefined()
     expect(plan.info.message).toMatch(/no stored baseline for this config/)
+  })
+
+  it('a run far slower than a stored run from another runner kind ends inconclusive, naming the mismatch', async () => {
+    const config = exampleConfig(await freePort(), [
+      {
+        name: 'get',
+        regression: [rpsCheck],
+        load: { mode: 'closed', connections: 2, durationMs: 400, warmupMs: 100, timeoutMs: 5000 }
+      }
+    ])
+    const store = new DirectoryStore(dir)
+    const measured = await runGate(config, {})
+    expect(measured.verdict).not.toBe('errored')
+    // the same config, as if measured on a machine with twice the cores, claiming a rate no head reaches
+    const record = recordFromReport(measured, { sha: 'local', runId: 'big', runAttempt: 1 })
+    record.runner = { ...record.runner, cores: record.runner.cores * 2 }
+    for (const round of record.scenarios[0]!.rounds) round.metrics['throughput.rps'] = 1e9
+    await store.save(record)
+    const mismatch = `cores: ${measured.runner.cores} vs ${measured.runner.cores * 2}`
+
+    const events: EngineEvent[] = []
+    const plan = await planStoredBaseline(config, store, undefined, undefined, e => events.push(e))
+    expect(events).toContainEqual({
+      type: 'warning',
+      message: `the stored baseline was measured on a different runner (${mismatch}): regression checks that would fail are inconclusive instead`
+    })
+    const report = await runGate(config, { stored: plan.stored, baselineInfo: plan.info })
+    const check = report.scenarios[0]!.checks.find(c => c.kind === 'regression')!
+    expect(check.verdict).toBe('inconclusive')
+    expect(check.message).toMatch(
+      new RegExp(
+        `^inconclusive: the stored run was measured on a different runner \\(${mismatch}\\); .*beyond the -5% tolerance`
+      )
+    )
+    expect(report.verdict).toBe('inconclusive')
+    expect(report.baseline).toMatchObject({ state: 'used', runId: 'big', mismatches: [mismatch] })
+    expect(jobFails(report.verdict, config.onInconclusive)).toBe(false)
+    expect(reportProblems(report)).toEqual([])
   })
 })
