@@ -60,4 +60,22 @@ describe('renderHtml', () => {
     expect(html).toContain('<strong>Measurement invalid:</strong> crashed')
     expect(html).toContain('Error: boom')
   })
+
+  it('gives the interval column a numeric sort key: the half-width, none without an interval', () => {
+    const withInterval = renderHtml(
+      report({
+        scenarios: [
+          scenarioReport({
+            checks: [
+              check({ kind: 'regression', metric: 'throughput.rps', change: -0.2, interval: [-0.3, -0.1] }),
+              check()
+            ]
+          })
+        ]
+      })
+    )
+    const key = /<td class="num" data-sort="([^"]*)">-30.0% … -10.0%<\/td>/.exec(withInterval)
+    expect(Number(key![1])).toBeCloseTo(0.1, 12)
+    expect(withInterval).toContain('<td class="num" data-sort="">n/a</td>')
+  })
 })

@@ -3,7 +3,8 @@ import type { TimelinePoint } from '../load/types.js'
 import type { Report, RunRecord, ScenarioReport } from './types.js'
 
 /** What a value on an axis is, so the page formats it: µs latencies, bytes, % CPU, plain numbers. */
-export type AxisUnit = 'us' | 'bytes' | 'rps' | 'cpu' | 'ratio' | 'count' | 's' | 'connections' | 'percentile'
+export type AxisUnit =
+  'us' | 'bytes' | 'rps' | 'rate' | 'cpu' | 'ratio' | 'count' | 's' | 'connections' | 'percentile'
 
 export interface ChartSeries {
   label: string
@@ -16,6 +17,10 @@ export interface ChartSeries {
   axis?: 0 | 1
   /** draw points only (per-round values) */
   points?: boolean
+  /** a thin line: the edge of a band */
+  thin?: boolean
+  /** plotted on a scale of its own with no axis (its values show in the legend, in this unit) */
+  ownScale?: AxisUnit
 }
 
 /** One chart of report.html, as data: the page draws it with uPlot. */
@@ -32,6 +37,8 @@ export interface ChartSpec {
   marker?: { x: number; label: string }
   /** x below this is warmup (shaded) */
   shadeUntil?: number
+  /** areas filled between two series (indexes into `series`), e.g. an interval */
+  bands?: Array<{ upper: number; lower: number }>
   caption: string
 }
 
@@ -164,15 +171,59 @@ const ROUND_METRICS: Array<{ metric: string; unit: AxisUnit; title: string }> = 
   { metric: 'latency.p99', unit: 'us', title: 'p99 per round' }
 ]
 
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
+
+/**
+ * Per-round values of base and head as points, each side's mean as a dashed line, and, when a regression check
+ * compared the metric, the band where head's mean lies by the interval of the change: base mean x (1 + interval).
+ */
 function roundCharts(s: ScenarioReport, slug: string): ChartSpec[] {
   const valid = s.runs.filter(r => !r.error)
   if (valid.length < 2) return []
   const x = unionX([valid.map(r => r.round)])
+  const flat = (value: number) => x.map(() => value)
   return ROUND_METRICS.map(({ metric, unit, title }) => {
+    const sides = (['base', 'head'] as const)
+      .map(side => {
+        const points = valid
+          .filter(r => r.side === side)
+          .map(r => [r.round, r.metrics[metric] ?? null] as [number, number | null])
+        const measured = points.map(([, v]) => v).filter((v): v is number => v !== null && Number.isFinite(v))
+        return { side, points, measured }
+      })
+      .filter(({ measured }) => measured.length > 0)
+    const series: ChartSeries[] = [
+      ...sides.map(({ side, points }) => ({ label: side, side, points: true, values: align(x, points) })),
+      ...sides.map(({ side, measured }) => ({
+        label: `${side} mean`,
+        side,
+        dash: true,
+        values: flat(mean(measured))
+      }))
+    ]
     const check = s.checks.find(c => c.kind === 'regression' && c.metric === metric)
-    const interval = check?.interval
-      ? ` The change head vs base is ${(check.change! * 100).toFixed(1)}% (interval ${(check.interval[0] * 100).toFixed(1)}% .. ${(check.interval[1] * 100).toFixed(1)}%).`
-      : ''
+    const baseMean = sides.find(side => side.side === 'base')?.measured
+    const band =
+      check?.interval && typeof check.change === 'number' && baseMean
+        ? { mean: mean(baseMean), interval: check.interval, change: check.change }
+        : undefined
+    if (band) {
+      series.push(
+        {
+          label: 'head interval high',
+          side: 'head',
+          thin: true,
+          values: flat(band.mean * (1 + band.interval[1]))
+        },
+        {
+          label: 'head interval low',
+          side: 'head',
+          thin: true,
+          values: flat(band.mean * (1 + band.interval[0]))
+        }
+      )
+    }
+    const pct = (v: number) => `${(v * 100).toFixed(1)}%`
     return {
       id: `${slug}-rounds-${metric.replace(/\W/g, '-')}`,
       scenario: s.name,
@@ -180,31 +231,36 @@ function roundCharts(s: ScenarioReport, slug: string): ChartSpec[] {
       x,
       xUnit: 'count' as const,
       yUnits: [unit] as [AxisUnit],
-      series: (['base', 'head'] as const)
-        .filter(side => valid.some(r => r.side === side))
-        .map(side => ({
-          label: side,
-          side,
-          points: true,
-          values: align(
-            x,
-            valid.filter(r => r.side === side).map(r => [r.round, r.metrics[metric] ?? null])
-          )
-        })),
-      caption: `${metric} of each round${interval}`
+      series,
+      ...(band ? { bands: [{ upper: series.length - 2, lower: series.length - 1 }] } : {}),
+      caption: band
+        ? `${metric} of each round (points) and each side's mean (dashed). The change head vs base is ${pct(band.change)} (interval ${pct(band.interval[0])} .. ${pct(band.interval[1])}); the shaded band is that interval applied to base's mean, where head's mean is expected to lie.`
+        : `${metric} of each round (points) and each side's mean (dashed)`
     }
   })
+}
+
+/** Sweep and stress steps are connections (closed model) or an offered rate (open model); soak windows are seconds. */
+const SUITE_X: Record<string, { unit: AxisUnit; words: string }> = {
+  connections: { unit: 'connections', words: 'connections' },
+  rate: { unit: 'rate', words: 'offered rate' },
+  t: { unit: 's', words: 'seconds' }
 }
 
 function suiteCharts(s: ScenarioReport, slug: string): ChartSpec[] {
   const suite = s.suite
   if (!suite || suite.points.length === 0) return []
-  const x = suite.points.map(p => p[suite.x] ?? 0)
+  // steps without an x value cannot be placed; any extra fields of a point (p95, rss, ...) are left to the tables
+  const points = suite.points.filter(p => typeof p[suite.x] === 'number')
+  if (!points.length) return []
+  const x = points.map(p => p[suite.x] as number)
+  const xAxis = SUITE_X[suite.x] ?? { unit: 'count' as const, words: suite.x }
+  const has = (field: string) => points.some(p => typeof p[field] === 'number')
   const series = (field: string, label: string, axis: 0 | 1, side: ChartSeries['side'] = 'head') => ({
     label,
     side,
     axis,
-    values: suite.points.map(p => p[field] ?? null)
+    values: points.map(p => (typeof p[field] === 'number' ? (p[field] as number) : null))
   })
   if (suite.kind === 'soak') {
     return [
@@ -213,41 +269,43 @@ function suiteCharts(s: ScenarioReport, slug: string): ChartSpec[] {
         scenario: s.name,
         title: 'soak windows: memory and CPU',
         x,
-        xUnit: 's',
+        xUnit: xAxis.unit,
         yUnits: ['bytes', 'cpu'],
         series: [series('rssBytes', 'server RSS', 0), series('cpu', 'server CPU', 1, 'other')],
-        caption: 'mean RSS and CPU of the service in each window; a steady RSS climb is a leak'
+        caption: 'mean RSS (left) and CPU (right) of the service in each window; a steady RSS climb is a leak'
       },
       {
         id: `${slug}-soak-latency`,
         scenario: s.name,
         title: 'soak windows: throughput and p99',
         x,
-        xUnit: 's',
+        xUnit: xAxis.unit,
         yUnits: ['rps', 'us'],
         series: [series('rps', 'throughput', 0), series('p99', 'p99', 1, 'other')],
-        caption: 'throughput and p99 in each window'
+        caption: 'throughput (left) and p99 (right) in each window'
       }
     ]
   }
+  const stress = suite.kind === 'stress'
   return [
     {
       id: `${slug}-${suite.kind}`,
       scenario: s.name,
-      title: suite.kind === 'sweep' ? 'concurrency sweep' : 'stress ramp',
+      title: stress ? 'stress ramp' : `${xAxis.words === 'connections' ? 'concurrency' : 'rate'} sweep`,
       x,
-      xUnit: 'connections',
+      xUnit: xAxis.unit,
       yUnits: ['rps', 'us'],
       series: [
         series('rps', 'throughput', 0),
         series('p99', 'p99', 1, 'other'),
-        ...(suite.kind === 'stress' ? [{ ...series('errorRate', 'error rate', 1, 'base'), dash: true }] : [])
+        ...(stress && has('errorRate')
+          ? [{ ...series('errorRate', 'error rate', 1, 'base'), dash: true, ownScale: 'ratio' as const }]
+          : [])
       ],
       ...(suite.marker ? { marker: suite.marker } : {}),
-      caption:
-        suite.kind === 'sweep'
-          ? 'throughput (left) and p99 (right) at each step of connections; the marker is the knee'
-          : 'throughput (left), p99 and error rate (right) as connections ramp up; the marker is the breaking point'
+      caption: stress
+        ? `throughput (left), p99 (right) and error rate (dashed, its own scale) as ${xAxis.words} ramps up; the marker is the last sustainable step, labelled with what broke`
+        : `throughput (left) and p99 (right) at each step of ${xAxis.words}; the marker is the knee`
     }
   ]
 }

@@ -1,17 +1,27 @@
 /**
  * The script of report.html, run in the browser: draws every chart of the embedded chart data with uPlot and
  * makes tables sortable. Plain ES2019 with no imports, inlined into the page. It records what it drew in
- * `window.__perfgate` (the browser test reads it) and never throws out of a chart: a failed chart says so in place.
+ * `window.__perfgate`, and keeps each uPlot instance by chart id in `window.__perfgateCharts` (the browser test reads
+ * their data, scales and pixels back). It never throws out of a chart: a failed chart says so in place.
  */
 export const CLIENT_JS = String.raw`
 (function () {
   'use strict'
   var state = { charts: [], failed: [], ready: false }
+  var instances = {}
   window.__perfgate = state
+  window.__perfgateCharts = instances
   var css = getComputedStyle(document.documentElement)
   function color(name) { return css.getPropertyValue(name).trim() || '#888' }
   var COLORS = { base: color('--base'), head: color('--head'), other: color('--other') }
-  var MUTED = color('--muted'), LINE = color('--line')
+  var MUTED = color('--muted'), LINE = color('--line'), FG = color('--fg'), BG = color('--bg')
+
+  /** '#0969da' at this opacity, for band fills that keep the lines and points above them readable */
+  function translucent(hex, alpha) {
+    var m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex)
+    if (!m) return hex
+    return 'rgba(' + parseInt(m[1], 16) + ',' + parseInt(m[2], 16) + ',' + parseInt(m[3], 16) + ',' + alpha + ')'
+  }
 
   function num(v, digits) {
     return Number(v.toPrecision(digits || 3)).toLocaleString('en-US')
@@ -21,7 +31,7 @@ export const CLIENT_JS = String.raw`
     switch (unit) {
       case 'us': return v >= 1e6 ? num(v / 1e6) + ' s' : v >= 1000 ? num(v / 1000) + ' ms' : num(v) + ' µs'
       case 'bytes': return v >= 1e9 ? num(v / 1e9) + ' GB' : v >= 1e6 ? num(v / 1e6) + ' MB' : v >= 1e3 ? num(v / 1e3) + ' kB' : num(v) + ' B'
-      case 'rps': return num(v) + '/s'
+      case 'rps': case 'rate': return num(v) + '/s'
       case 'cpu': return num(v) + '%'
       case 'ratio': return num(v * 100) + '%'
       case 's': return num(v) + ' s'
@@ -45,13 +55,16 @@ export const CLIENT_JS = String.raw`
       }
       if (spec.marker) {
         var x = u.valToPos(spec.marker.x, 'x', true)
-        ctx.strokeStyle = COLORS.base
+        ctx.strokeStyle = FG
         ctx.setLineDash([4, 4])
         ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + height); ctx.stroke()
         ctx.setLineDash([])
         ctx.fillStyle = MUTED
         ctx.font = '12px system-ui, sans-serif'
-        ctx.fillText(spec.marker.label, Math.min(x + 4, u.bbox.left + u.bbox.width - 150), top + 14)
+        // right of the line when the label fits there, else left of it, so it never runs over an axis
+        var labelWidth = ctx.measureText(spec.marker.label).width
+        var fitsRight = x + 6 + labelWidth <= u.bbox.left + u.bbox.width
+        ctx.fillText(spec.marker.label, fitsRight ? x + 6 : Math.max(u.bbox.left, x - 6 - labelWidth), top + 14)
       }
       ctx.restore()
     }
@@ -63,32 +76,44 @@ export const CLIENT_JS = String.raw`
     var plot = el.querySelector('.plot')
     var width = Math.max(320, Math.min(plot.clientWidth || 520, 1040))
     var right = spec.yUnits.length > 1
-    var X_LABELS = { s: 'second', count: 'round', connections: 'connections', percentile: 'percentile' }
+    var X_LABELS = { s: 'second', count: 'round', connections: 'connections', rate: 'offered rate', percentile: 'percentile' }
+    var scales = { x: { time: false }, y: { auto: true }, y2: { auto: true } }
+    if (spec.xLog) scales.x = { time: false, distr: 3, log: 10 }
     var series = [{ label: X_LABELS[spec.xUnit] || spec.xUnit, value: function (u, v) { return fmt(spec.xUnit, v) } }]
-    spec.series.forEach(function (s) {
+    spec.series.forEach(function (s, i) {
+      var scale = s.axis === 1 ? 'y2' : 'y'
+      if (s.ownScale) {
+        scale = 'own' + i
+        scales[scale] = { auto: true }
+      }
+      var unit = s.ownScale || spec.yUnits[s.axis === 1 ? 1 : 0]
+      var lone = s.values.filter(function (v) { return v !== null }).length === 1
       series.push({
         label: s.label,
         stroke: COLORS[s.side] || COLORS.other,
-        width: 1.5,
-        dash: s.dash ? [6, 4] : undefined,
-        scale: s.axis === 1 ? 'y2' : 'y',
+        width: s.thin ? 1 : 1.5,
+        dash: s.dash ? [6, 4] : s.thin ? [2, 3] : undefined,
+        scale: scale,
         spanGaps: false,
-        points: { show: !!s.points || spec.x.length < 12, size: s.points ? 8 : 4 },
+        // a series with a single value has no line to draw: its point is drawn as large as a per-round one
+        points: { show: !s.thin && (!!s.points || spec.x.length < 12 || lone), size: s.points || lone ? 8 : 4, fill: BG },
         paths: s.points ? function () { return null } : undefined,
-        value: function (u, v) { return fmt(spec.yUnits[s.axis === 1 ? 1 : 0], v) }
+        value: function (u, v) { return fmt(unit, v) }
       })
     })
     var axisStyle = { stroke: MUTED, grid: { stroke: LINE, width: 1 }, ticks: { stroke: LINE, width: 1 } }
     var axes = [
-      Object.assign({ values: function (u, vals) { return vals.map(function (v) { return fmt(spec.xUnit, v) }) } }, axisStyle),
+      Object.assign({ values: function (u, vals) { return vals.map(function (v) { return fmt(spec.xUnit, v) }) } }, spec.xUnit === 'count' ? { incrs: [1, 2, 5, 10, 20, 50, 100] } : {}, axisStyle),
       Object.assign({ scale: 'y', size: 70, values: function (u, vals) { return vals.map(function (v) { return fmt(spec.yUnits[0], v) }) } }, axisStyle)
     ]
     if (right) axes.push(Object.assign({ scale: 'y2', side: 1, size: 70, grid: { show: false }, values: function (u, vals) { return vals.map(function (v) { return fmt(spec.yUnits[1], v) }) } }, axisStyle))
-    var scales = { x: { time: false }, y: { auto: true }, y2: { auto: true } }
-    if (spec.xLog) scales.x = { time: false, distr: 3, log: 10 }
+    var bands = (spec.bands || []).map(function (b) {
+      return { series: [b.upper + 1, b.lower + 1], fill: translucent(COLORS[spec.series[b.upper].side] || COLORS.other, 0.18) }
+    })
     var data = [spec.x].concat(spec.series.map(function (s) { return s.values }))
-    var chart = new uPlot({ width: width, height: 240, series: series, axes: axes, scales: scales, legend: { live: true }, hooks: { draw: [verticalLines(spec)] } }, data, plot)
+    var chart = new uPlot({ width: width, height: 240, series: series, axes: axes, scales: scales, legend: { live: true }, bands: bands, hooks: { draw: [verticalLines(spec)] } }, data, plot)
     var drawn = spec.series.reduce(function (n, s) { return n + s.values.filter(function (v) { return v !== null }).length }, 0)
+    instances[spec.id] = chart
     state.charts.push({ id: spec.id, series: spec.series.length, points: drawn, width: chart.width, height: chart.height })
   }
 
@@ -106,8 +131,10 @@ export const CLIENT_JS = String.raw`
         rows.sort(function (a, b) {
           var x = a.cells[column], y = b.cells[column]
           var xs = x.getAttribute('data-sort'), ys = y.getAttribute('data-sort')
-          if (xs !== null && ys !== null && xs !== '' && ys !== '') return (Number(xs) - Number(ys)) * dir
-          return x.textContent.localeCompare(y.textContent) * dir
+          if (xs === null || ys === null) return x.textContent.localeCompare(y.textContent) * dir
+          // a numeric column: cells without a number (n/a) stay last in both directions
+          if (xs === '' || ys === '') return (xs === '' ? 1 : 0) - (ys === '' ? 1 : 0)
+          return (Number(xs) - Number(ys)) * dir
         })
         rows.forEach(function (r) { body.appendChild(r) })
       }

@@ -63,9 +63,15 @@ const VERDICT_RANK: Record<string, number> = {
   pass: 5
 }
 
+/** The interval sorts by its half-width: how sure the change is, narrowest first. */
+function intervalCell(interval: Check['interval']): string {
+  const halfWidth = interval ? (interval[1] - interval[0]) / 2 : null
+  return numCell(formatInterval(interval), halfWidth)
+}
+
 function checkRow(c: Check): string {
   const regression = c.kind === 'regression'
-  return `<tr><td><code>${esc(c.metric)}</code></td><td>${esc(c.kind)}</td><td>${esc(c.expression)}</td>${numCell(regression ? formatMetric(c.metric, c.base) : '', regression ? c.base : null)}${numCell(formatMetric(c.metric, regression ? c.head : c.actual), regression ? c.head : c.actual)}${numCell(formatChange(c.change), c.change)}<td class="num">${esc(formatInterval(c.interval))}</td><td class="${c.verdict}" data-sort="${VERDICT_RANK[c.verdict] ?? 9}">${esc(c.verdict)}</td><td>${esc(c.message)}${c.acceptedBy ? ` (accepted by ${esc(c.acceptedBy)})` : ''}</td></tr>`
+  return `<tr><td><code>${esc(c.metric)}</code></td><td>${esc(c.kind)}</td><td>${esc(c.expression)}</td>${numCell(regression ? formatMetric(c.metric, c.base) : '', regression ? c.base : null)}${numCell(formatMetric(c.metric, regression ? c.head : c.actual), regression ? c.head : c.actual)}${numCell(formatChange(c.change), c.change)}${intervalCell(c.interval)}<td class="${c.verdict}" data-sort="${VERDICT_RANK[c.verdict] ?? 9}">${esc(c.verdict)}</td><td>${esc(c.message)}${c.acceptedBy ? ` (accepted by ${esc(c.acceptedBy)})` : ''}</td></tr>`
 }
 
 function scenarioSection(s: ScenarioReport, charts: ChartSpec[]): string {
@@ -82,7 +88,7 @@ function scenarioSection(s: ScenarioReport, charts: ChartSpec[]): string {
     )
     .join('')
   const checks = s.checks.length
-    ? `<table class="sortable checks"><thead><tr><th>metric</th><th>kind</th><th>limit</th><th>base</th><th>head</th><th>change</th><th>interval</th><th>verdict</th><th>message</th></tr></thead><tbody>${s.checks.map(checkRow).join('')}</tbody></table>`
+    ? `<table class="sortable checks"><thead><tr><th>metric</th><th>kind</th><th>limit</th><th>base</th><th>head</th><th>change</th><th title="sorts by half-width">interval</th><th>verdict</th><th>message</th></tr></thead><tbody>${s.checks.map(checkRow).join('')}</tbody></table>`
     : ''
   const notes = [...s.notes, ...(s.findings ?? []).map(f => `${f.evidence}: ${f.action}`)]
     .map(n => `<li>${esc(n)}</li>`)
