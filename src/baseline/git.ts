@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -32,12 +32,13 @@ export interface RunGitOptions {
 }
 
 /** Stops git with everything it started: it runs in its own process group when it has a timeout. */
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return
   try {
-    process.kill(-pid, 'SIGKILL')
+    process.kill(-child.pid, 'SIGKILL')
   } catch {
-    // already gone
+    // no process groups (Windows) or already gone: stop git itself at least
+    child.kill('SIGKILL')
   }
 }
 
@@ -58,7 +59,7 @@ export function runGit(cwd: string, args: string[], options: RunGitOptions = {})
     if (limited) {
       const ms = Math.max(0, options.timeoutMs!)
       timer = setTimeout(() => {
-        killGroup(child.pid)
+        killGroup(child)
         reject(
           new GitTimeoutError(`git ${args[0]} did not finish within ${formatSeconds(ms)} and was stopped`)
         )
