@@ -22,11 +22,14 @@ export interface Failure {
   status: number
   headers?: Record<string, string>
   message: string
+  /** answer every matching request this way, never consumed (a persistent rate limit) */
+  persistent?: boolean
 }
 
 /**
  * Just enough of the GitHub REST and GraphQL API over loopback: issue comments with Link-header pagination,
- * GraphQL viewer, pulls.get. Mounted under `prefix` (e.g. /api/v3 for GitHub Enterprise Server).
+ * GraphQL viewer, GET /user, pulls.get. Mounted under `prefix`; for GitHub Enterprise Server (`/api/v3`) GraphQL
+ * is served at /api/graphql as there, and recorded as path /graphql.
  */
 export class FakeGitHub {
   comments: FakeComment[] = []
@@ -79,16 +82,28 @@ export class FakeGitHub {
     for await (const chunk of req) chunks.push(chunk as Buffer)
     const text = Buffer.concat(chunks).toString()
     const url = new URL(req.url ?? '/', 'http://x')
-    const path = url.pathname.slice(this.prefix.length)
+    const path =
+      this.prefix.endsWith('/v3') && url.pathname === `${this.prefix.slice(0, -3)}/graphql`
+        ? '/graphql'
+        : url.pathname.startsWith(this.prefix)
+          ? url.pathname.slice(this.prefix.length)
+          : `(outside ${this.prefix}) ${url.pathname}`
     this.requests.push({ method: req.method ?? '', path, body: text ? JSON.parse(text) : undefined })
     const index = this.failures.findIndex(f =>
       (f.route ?? /^POST .*\/comments$/).test(`${req.method} ${path}`)
     )
     if (index >= 0) {
-      const [failure] = this.failures.splice(index, 1)
+      const failure = this.failures[index]!.persistent
+        ? this.failures[index]
+        : this.failures.splice(index, 1)[0]
       return this.send(res, failure!.status, { message: failure!.message }, failure!.headers)
     }
-    if (path === '/graphql') return this.send(res, 200, { data: { viewer: { login: this.viewer } } })
+    if (path === '/graphql' && req.method === 'POST')
+      return this.send(res, 200, { data: { viewer: { login: this.viewer } } })
+    if (path === '/user' && req.method === 'GET')
+      return this.viewer.endsWith('[bot]')
+        ? this.send(res, 403, { message: 'Resource not accessible by integration' })
+        : this.send(res, 200, { login: this.viewer })
     const comments = /^\/repos\/o\/r\/issues\/(\d+)\/comments$/.exec(path)
     if (comments && req.method === 'GET') {
       const perPage = Number(url.searchParams.get('per_page') ?? 30)

@@ -12,11 +12,25 @@ describe('readInputs', () => {
       mode: 'auto',
       comment: 'always',
       commentId: 'perfgate.yml',
+      previousCommentIds: [],
       outDir: path.resolve('/repo/perfgate-report'),
       workspace: path.resolve('/repo'),
       token: 't'
     })
     expect(inputs.onInconclusive).toBeUndefined()
+  })
+
+  it('gives each job its own comment by default and takes over the comment of the config-only id', () => {
+    const inputs = readInputs(getter({ config: 'perf.yml' }), {
+      GITHUB_WORKSPACE: '/repo',
+      GITHUB_JOB: 'perf-api'
+    })
+    expect(inputs.commentId).toBe('perf.yml:perf-api')
+    expect(inputs.previousCommentIds).toEqual(['perf.yml'])
+    const other = readInputs(getter({ config: 'perf.yml' }), { GITHUB_JOB: 'perf-web' })
+    expect(other.commentId).not.toBe(inputs.commentId)
+    const chosen = readInputs(getter({ 'comment-id': 'api-node24' }), { GITHUB_JOB: 'perf' })
+    expect(chosen).toMatchObject({ commentId: 'api-node24', previousCommentIds: [] })
   })
 
   it('names the input and the allowed values when one is wrong', () => {

@@ -23,6 +23,20 @@ describe('accepting intended regressions', () => {
     ])
   })
 
+  it('reads only the trailer block: the last paragraph, not the subject, not prose', () => {
+    const read = (message: string) => parseAcceptTrailers([{ sha: 'abcdef1234567', message }])
+    expect(read('Perf-Accepted: list')).toEqual([])
+    expect(read('Cache less\n\nAs agreed we add Perf-Accepted: list to the next commit.\n')).toEqual([])
+    expect(read('Cache less\n\nPerf-Accepted: list\n\nMore text after it.')).toEqual([])
+    expect(read('Cache less\n\nSome prose\nPerf-Accepted: list\n')).toEqual([])
+    expect(
+      read('Cache less\n\nSee the issue.\n\nReviewed-by: a\nPerf-Accepted: list latency.p99\n\n')
+    ).toEqual([{ scenario: 'list', metric: 'latency.p99', by: 'commit abcdef1 (Perf-Accepted trailer)' }])
+    // git's own rule: a block with a Signed-off-by may hold some prose if a quarter of it is trailers
+    expect(read('Fix\n\nnote\nPerf-Accepted: list\nSigned-off-by: x <x@y>\r\n')).toHaveLength(1)
+    expect(read('Fix\n\nPerf-Accepted: list throughput.rps and more words')).toEqual([])
+  })
+
   it('turns only the matching failing regression into accepted and says who accepted it', () => {
     const checks = [
       regression('throughput.rps'),

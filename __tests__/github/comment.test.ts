@@ -29,8 +29,6 @@ const params = (overrides: Partial<UpsertParams> = {}): UpsertParams => ({
 })
 
 const client = (budgetMs = 10_000) => createClient('t0ken', { apiUrl: api.url, budgetMs })
-const writes = () =>
-  api.requests.filter(r => (r.method === 'POST' && r.path !== '/graphql') || r.method === 'PATCH')
 
 describe('the sticky comment', () => {
   it('is created once and then updated in place', async () => {
@@ -101,39 +99,107 @@ describe('the sticky comment', () => {
     expect(explainApiError(error, 'the PR comment')).toContain('404 instead of 403')
   })
 
+  const secondaryLimit = (persistent = false) => ({
+    status: 403,
+    message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+    headers: { 'retry-after': '1' },
+    persistent
+  })
+  const creates = () => api.requests.filter(r => r.method === 'POST' && r.path.endsWith('/comments'))
+
   it('waits out a secondary rate limit with retry-after, then succeeds', async () => {
-    api.failures.push({
-      status: 403,
-      message: 'You have exceeded a secondary rate limit',
-      headers: { 'retry-after': '1' }
-    })
-    const result = await upsertStickyComment(client(), params())
+    api.failures.push(secondaryLimit())
+    const logs: string[] = []
+    const octokit = createClient('t0ken', { apiUrl: api.url, budgetMs: 10_000, log: m => logs.push(m) })
+    const result = await upsertStickyComment(octokit, params())
     expect(result.action).toBe('created')
-    expect(api.requests.length).toBeLessThanOrEqual(4)
+    expect(creates()).toHaveLength(2)
+    expect(api.comments).toHaveLength(1)
+    expect(logs).toEqual([expect.stringMatching(/secondary rate limit on POST .*; retrying after 1s/)])
   })
 
-  it('gives up on a persistent rate limit within its budget', async () => {
-    for (let i = 0; i < 5; i++)
-      api.failures.push({ status: 429, message: 'rate limited', headers: { 'retry-after': '1' } })
-    const error = await upsertStickyComment(client(1500), params()).catch(e => e)
-    expect((error as { status?: number }).status).toBe(429)
-    expect(writes().length).toBeLessThanOrEqual(2)
+  it('gives up on a persistent secondary rate limit after two waits, with a clear warning', async () => {
+    api.failures.push(secondaryLimit(true))
+    const logs: string[] = []
+    const octokit = createClient('t0ken', { apiUrl: api.url, budgetMs: 10_000, log: m => logs.push(m) })
+    const error = await upsertStickyComment(octokit, params()).catch(e => e)
+    expect((error as { status?: number }).status).toBe(403)
+    expect(creates()).toHaveLength(3)
     expect(api.comments).toHaveLength(0)
+    expect(logs.at(-1)).toMatch(/secondary rate limit on POST .*; giving up after 2 retries/)
+    const warning = explainApiError(error, 'the PR comment')
+    expect(warning).toContain("secondary rate limit (403) persisted past perfgate's wait budget")
+    expect(warning).toContain('the gate verdict is unaffected')
   })
 
-  it('works with a GitHub Enterprise base URL', async () => {
+  it('does not wait for a retry-after beyond its time budget', async () => {
+    api.failures.push({ ...secondaryLimit(true), status: 429, headers: { 'retry-after': '600' } })
+    const logs: string[] = []
+    const octokit = createClient('t0ken', { apiUrl: api.url, budgetMs: 3000, log: m => logs.push(m) })
+    const error = await upsertStickyComment(octokit, params()).catch(e => e)
+    expect((error as { status?: number }).status).toBe(429)
+    expect(creates()).toHaveLength(1)
+    expect(logs).toEqual([
+      expect.stringMatching(/secondary rate limit on POST .*; giving up after 0 retries/)
+    ])
+    expect(explainApiError(error, 'the PR comment')).toContain('secondary rate limit (429) persisted')
+  })
+
+  it('works with a GitHub Enterprise base URL: GraphQL at /api/graphql finds a PAT user’s comment', async () => {
     const ghes = await new FakeGitHub('/api/v3').start()
     try {
-      const result = await upsertStickyComment(createClient('t', { apiUrl: ghes.url }), params())
-      expect(result.action).toBe('created')
+      ghes.viewer = 'perf-bot-user'
+      const octokit = createClient('t', { apiUrl: ghes.url })
+      expect((await upsertStickyComment(octokit, params())).action).toBe('created')
+      expect((await upsertStickyComment(octokit, params({ body: 'FAIL now' }))).action).toBe('updated')
       expect(ghes.comments).toHaveLength(1)
+      expect(ghes.comments[0]!.user.login).toBe('perf-bot-user')
+      expect(ghes.comments[0]!.body).toContain('FAIL now')
+      expect(ghes.requests.filter(r => r.path === '/graphql')).toHaveLength(2)
+      expect(ghes.requests.filter(r => r.path.startsWith('(outside'))).toEqual([])
     } finally {
       await ghes.stop()
     }
   })
+
+  it('asks REST /user when GraphQL is unavailable, so a PAT user’s comment is still found', async () => {
+    api.viewer = 'pat-user'
+    api.addComment('pat-user', `${commentMarker('perfgate.yml')}\nold`)
+    api.failures.push({ route: /^POST \/graphql$/, status: 404, message: 'Not Found' })
+    const result = await upsertStickyComment(client(), params())
+    expect(result.action).toBe('updated')
+    expect(api.comments).toHaveLength(1)
+  })
+
+  it('takes over its comment under a previous id instead of leaving a second one', async () => {
+    api.addComment('github-actions[bot]', `${commentMarker('perfgate.yml')}\nold`)
+    const result = await upsertStickyComment(
+      client(),
+      params({ id: 'perfgate.yml:perf', previousIds: ['perfgate.yml'] })
+    )
+    expect(result.action).toBe('updated')
+    expect(api.comments).toHaveLength(1)
+    expect(api.comments[0]!.body.startsWith(commentMarker('perfgate.yml:perf'))).toBe(true)
+  })
+
+  it('is not fooled by its marker quoted inside another comment of its own', async () => {
+    api.addComment(
+      'github-actions[bot]',
+      `${commentMarker('other.yml')}\n\`\`\`\n${commentMarker('perfgate.yml')}\n\`\`\``
+    )
+    expect((await upsertStickyComment(client(), params())).action).toBe('created')
+    expect(api.comments[0]!.body).toContain('other.yml')
+  })
 })
 
 describe('truncateBody', () => {
+  it('closes a long fence with a fence as long, even with ``` lines inside it', () => {
+    const lines = Array.from({ length: 2000 }, (_, i) => (i % 2 ? '```' : `line ${i} ${'y'.repeat(40)}`))
+    const body = `### FAIL\n<details>\n\n\`\`\`\`text\n${lines.join('\n')}\n\`\`\`\`\n</details>\n`
+    const cut = truncateBody(body, 20_000)
+    expect(cut).toMatch(/\n````\n<\/details>\n\n… \d+ lines omitted/)
+  })
+
   it('cuts a 120,000-character body under 60,000 at a line, closes what is open and keeps the top', () => {
     const table = Array.from({ length: 3000 }, (_, i) => `| row ${i} | ${'x'.repeat(30)} |`).join('\n')
     const body = `${commentMarker('x')}\n### ❌ perfgate: FAIL\n<details>\n\n\`\`\`text\n${table}\n\`\`\`\n</details>\n`

@@ -69,6 +69,9 @@ describe('the PR comment', () => {
     )
     expect(body).toMatch(/<details>\n<summary>❌ list-reservations: fail, 2 checks<\/summary>/)
     expect(body).toContain('[workflow run](https://github.com/o/r/actions/runs/1)')
+    expect(body).toContain(
+      'HTML report: [artifact `perfgate-report`](https://github.com/o/r/actions/runs/1#artifacts)'
+    )
   })
 
   it('never shows percentiles for an errored scenario, but its output tail in the summary', () => {
@@ -82,7 +85,82 @@ describe('the PR comment', () => {
     )
     expect(nasty).not.toContain('@org')
     expect(nasty).not.toContain('<img')
-    expect(nasty).toContain('@\u200borg/team &lt;img src=x&gt; \\| broken')
+    expect(nasty).toContain('@\u200borg/team &lt;img src=x&gt; &#124; broken')
+  })
+
+  describe('a hostile report (mode: report reads it from an untrusted artifact)', () => {
+    const hostile = report({
+      mode: 'compare',
+      verdict: 'fail',
+      headline: 'failed on ![x](https://evil.example/pixel.png) cc @org/admins fixes #1',
+      notes: ['base built from branch `x`</details>[phish](https://evil.example) @everyone'],
+      config: { file: 'perf`|.yml', hash: 'abc' },
+      scenarios: [
+        scenarioReport({
+          name: '![img](https://evil.example/a.png) <b>x</b>\n\n## injected',
+          verdict: 'fail',
+          checks: [
+            check({
+              metric: 'latency.p99` [link](https://evil.example) `',
+              verdict: 'fail',
+              message: 'see [here](https://evil.example)'
+            })
+          ],
+          metrics: { 'x|y\n| injected | row |': 1 }
+        }),
+        scenarioReport({
+          name: 'crash',
+          verdict: 'errored',
+          checks: [],
+          error: {
+            kind: 'crashed',
+            message: 'crashed',
+            outputTail: ['```', '</details>', '![x](https://evil.example/tail.png)', '`````', '@org/team']
+          }
+        })
+      ]
+    })
+    const renderings = {
+      comment: renderComment(hostile, {
+        marker: '<!-- perfgate:x -->',
+        runUrl: 'https://github.com/o/r/actions/runs/9'
+      }),
+      summary: renderSummary(hostile)
+    }
+
+    it.each(Object.entries(renderings))(
+      'the %s has no live image, link, mention, reference or HTML',
+      (_, text) => {
+        const outsideFences = text.replace(/^(`{3,})text\n[\s\S]*?\n\1$/gm, '')
+        expect(outsideFences).not.toMatch(/!?\[[^\]]*\]\(https:\/\/evil/)
+        expect(outsideFences).not.toMatch(/@(org|everyone)/)
+        expect(outsideFences).not.toMatch(/#1\b/)
+        expect(outsideFences).not.toContain('<b>')
+        expect(outsideFences).not.toMatch(/^## injected/m)
+        expect(outsideFences).not.toMatch(/^\| injected/m)
+        expect(outsideFences.match(/<\/details>/g)?.length).toBe(outsideFences.match(/<details>/g)?.length)
+      }
+    )
+
+    it('fences the output tail so no line of it closes the block', () => {
+      const summary = renderings.summary
+      expect(summary).toContain(
+        [
+          '``````text',
+          '```',
+          '</details>',
+          '![x](https://evil.example/tail.png)',
+          '`````',
+          '@org/team',
+          '``````'
+        ].join('\n')
+      )
+    })
+
+    it('shows a metric that could leave a code span as escaped text, one table cell', () => {
+      expect(renderings.comment).toContain('latency.p99&#96; &#91;link&#93;(https://evil.example) &#96;')
+      expect(renderings.summary).toMatch(/^\| x&#124;y &#124; injected &#124; row &#124; \| 1 \|$/m)
+    })
   })
 
   it('the summary lists every metric', () => {

@@ -11,6 +11,8 @@ export interface ActionInputs {
   token: string
   comment: CommentMode
   commentId: string
+  /** ids an earlier perfgate gave this comment by default; that comment is taken over, not duplicated */
+  previousCommentIds: string[]
   outDir: string
   onInconclusive?: 'warn' | 'fail'
   artifactPath?: string
@@ -27,11 +29,22 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
   )
 }
 
+/**
+ * One comment per config and job: two jobs gating the same config (a workflow with several jobs) get their own
+ * comments. The legs of a matrix share a job id and GitHub gives an action no view of the matrix, so matrix jobs set
+ * `comment-id` (for example `perf-${{ matrix.node }}`).
+ */
+function defaultCommentId(config: string, env: NodeJS.ProcessEnv): string {
+  return env.GITHUB_JOB ? `${config}:${env.GITHUB_JOB}` : config
+}
+
 /** Every action input, read and checked in one place. */
 export function readInputs(getInput: GetInput, env: NodeJS.ProcessEnv = process.env): ActionInputs {
   const workspace = path.resolve(env.GITHUB_WORKSPACE ?? process.cwd(), getInput('working-directory') || '.')
   const config = getInput('config') || 'perfgate.yml'
   const onInconclusive = getInput('on-inconclusive')
+  const chosenCommentId = getInput('comment-id')
+  const commentId = chosenCommentId || defaultCommentId(config, env)
   return {
     config,
     mode: oneOf('mode', getInput('mode'), ['auto', 'run', 'compare', 'report'] as const, 'auto'),
@@ -44,7 +57,8 @@ export function readInputs(getInput: GetInput, env: NodeJS.ProcessEnv = process.
       ['always', 'on-change', 'on-failure', 'off'] as const,
       'always'
     ),
-    commentId: getInput('comment-id') || config,
+    commentId,
+    previousCommentIds: chosenCommentId || commentId === config ? [] : [config],
     outDir: path.resolve(workspace, getInput('out-dir') || 'perfgate-report'),
     onInconclusive: onInconclusive
       ? oneOf('on-inconclusive', onInconclusive, ['warn', 'fail'] as const, 'warn')

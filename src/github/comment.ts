@@ -5,6 +5,24 @@ export const commentMarker = (id: string) => `<!-- perfgate:${id.replace(/-->/g,
 /** GitHub rejects comment bodies over 65,536 characters; perfgate stays well below. */
 export const COMMENT_LIMIT = 60_000
 
+/**
+ * What the kept lines leave open: a code fence (closed only by a fence at least as long, so a longer fence around
+ * text with ``` lines is tracked as one block) and <details> outside code.
+ */
+function closersOf(lines: readonly string[]): string[] {
+  let fence: string | undefined
+  let details = 0
+  for (const line of lines) {
+    const run = /^(`{3,})/.exec(line)?.[1]
+    if (fence) {
+      if (run && run.length >= fence.length && line.slice(run.length).trim() === '') fence = undefined
+    } else if (run) fence = run
+    else if (line.startsWith('<details')) details++
+    else if (line.startsWith('</details>')) details = Math.max(0, details - 1)
+  }
+  return [...(fence ? [fence] : []), ...Array.from({ length: details }, () => '</details>')]
+}
+
 /** Cuts a body at a line boundary under `limit`, closing an open code fence or <details>, and says so. */
 export function truncateBody(body: string, limit = COMMENT_LIMIT): string {
   if (body.length <= limit) return body
@@ -18,12 +36,7 @@ export function truncateBody(body: string, limit = COMMENT_LIMIT): string {
     size += line.length + 1
   }
   const omitted = lines.length - kept.length
-  const fences = kept.filter(l => l.startsWith('```')).length
-  const closing: string[] = []
-  if (fences % 2 === 1) closing.push('```')
-  const opened =
-    kept.filter(l => l.startsWith('<details')).length - kept.filter(l => l.startsWith('</details>')).length
-  for (let i = 0; i < opened; i++) closing.push('</details>')
+  const closing = closersOf(kept)
   return [
     ...kept,
     ...closing,
@@ -40,6 +53,8 @@ export interface UpsertParams {
   repo: string
   issueNumber: number
   id: string
+  /** ids this comment had before (an older default); such a comment is taken over rather than left behind */
+  previousIds?: string[]
   body: string
   mode: CommentMode
   failing: boolean
@@ -52,12 +67,21 @@ export interface UpsertResult {
   reason?: string
 }
 
-/** The login the token acts as: GraphQL viewer works with GITHUB_TOKEN, where users.getAuthenticated does not. */
-async function viewerLogin(octokit: Octokit): Promise<string> {
+/**
+ * The login the token acts as: GraphQL viewer works with GITHUB_TOKEN (where users.getAuthenticated does not) and
+ * with a user's token; the REST call covers a server whose GraphQL endpoint is unavailable.
+ */
+async function viewerLogin(octokit: Octokit, log: (message: string) => void): Promise<string> {
   try {
     const result = await octokit.graphql<{ viewer: { login: string } }>('query { viewer { login } }')
     return result.viewer.login
+  } catch (err) {
+    log(`perfgate: GraphQL viewer query failed (${(err as Error).message.split('\n')[0]}); asking REST /user`)
+  }
+  try {
+    return (await octokit.rest.users.getAuthenticated()).data.login
   } catch {
+    log('perfgate: the token has no user; assuming it is GITHUB_TOKEN (github-actions[bot])')
     return 'github-actions[bot]'
   }
 }
@@ -75,17 +99,21 @@ const stable = (body: string) =>
  */
 export async function upsertStickyComment(octokit: Octokit, params: UpsertParams): Promise<UpsertResult> {
   if (params.mode === 'off') return { action: 'skipped', reason: 'comment: off' }
+  const log = params.log ?? (() => undefined)
   const marker = commentMarker(params.id)
-  const body = truncateBody(params.body.includes(marker) ? params.body : `${marker}\n${params.body}`)
-  const login = await viewerLogin(octokit)
+  const body = truncateBody(params.body.startsWith(marker) ? params.body : `${marker}\n${params.body}`)
+  const login = await viewerLogin(octokit, log)
   const comments = await octokit.paginate(octokit.rest.issues.listComments, {
     owner: params.owner,
     repo: params.repo,
     issue_number: params.issueNumber,
     per_page: 100
   })
-  const ours = comments.filter(c => c.user?.login === login && (c.body ?? '').includes(marker))
-  const existing = ours.at(-1)
+  // the marker opens the body: a marker quoted further down (in a service's output, say) is not this comment's
+  const mine = (m: string) => comments.filter(c => c.user?.login === login && (c.body ?? '').startsWith(m))
+  const existing =
+    mine(marker).at(-1) ??
+    (params.previousIds ?? []).map(id => mine(commentMarker(id)).at(-1)).find(c => c !== undefined)
   if (!existing) {
     if (params.mode === 'on-failure' && !params.failing)
       return { action: 'skipped', reason: 'the gate passed and comment is on-failure' }

@@ -3,7 +3,7 @@ import { profileComparison } from './profile.js'
 import type { Check, CheckVerdict, Report, ScenarioReport, Verdict } from './types.js'
 import { decisiveChecks } from './build.js'
 import { formatChange, formatInterval, formatMetric, formatMs } from './format.js'
-import { escapeMarkdownText } from '../github/escape.js'
+import { escapeMarkdownText, markdownCode, markdownFence } from '../github/escape.js'
 
 export const VERDICT_ICON: Record<Verdict | CheckVerdict, string> = {
   pass: '✅',
@@ -28,12 +28,14 @@ export const KEY_METRICS = [
 export interface CommentOptions {
   /** hidden marker that makes the comment sticky */
   marker?: string
+  /** the workflow run that measured (and uploaded the report artifact) */
   runUrl?: string
   /** name of the uploaded report artifact */
   artifactName?: string
 }
 
 const e = escapeMarkdownText
+const code = markdownCode
 
 function location(check: Check): string {
   return check.source ? ` (${e(check.source.file)}:${check.source.line})` : ''
@@ -41,7 +43,7 @@ function location(check: Check): string {
 
 function checkLine(scenario: ScenarioReport, check: Check): string {
   const accepted = check.acceptedBy ? `, accepted by ${e(check.acceptedBy)}` : ''
-  return `- ${VERDICT_ICON[check.verdict]} **${e(scenario.name)}** \`${check.metric}\` ${e(check.message)}${accepted}${location(check)}`
+  return `- ${VERDICT_ICON[check.verdict]} **${e(scenario.name)}** ${code(check.metric)} ${e(check.message)}${accepted}${location(check)}`
 }
 
 function errorLines(scenario: ScenarioReport): string[] {
@@ -90,12 +92,12 @@ function checksTable(scenario: ScenarioReport): string[] {
     : ['check', 'limit', 'value', 'verdict']
   const rows = scenario.checks.map(c => {
     const verdict = `${VERDICT_ICON[c.verdict]} ${c.verdict}`
-    if (!regression) return [`\`${c.metric}\``, e(c.expression), formatMetric(c.metric, c.actual), verdict]
+    if (!regression) return [code(c.metric), e(c.expression), formatMetric(c.metric, c.actual), verdict]
     if (c.kind === 'threshold') {
-      return [`\`${c.metric}\``, e(c.expression), '', formatMetric(c.metric, c.actual), '', '', '', verdict]
+      return [code(c.metric), e(c.expression), '', formatMetric(c.metric, c.actual), '', '', '', verdict]
     }
     return [
-      `\`${c.metric}\``,
+      code(c.metric),
       e(c.expression),
       formatMetric(c.metric, c.base),
       formatMetric(c.metric, c.head),
@@ -114,8 +116,8 @@ function metricsTable(scenario: ScenarioReport): string[] {
   const head = compare ? ['metric', 'base', 'head'] : ['metric', 'value']
   const rows = names.map(k =>
     compare
-      ? [`\`${k}\``, formatMetric(k, scenario.baseMetrics?.[k]), formatMetric(k, scenario.metrics[k])]
-      : [`\`${k}\``, formatMetric(k, scenario.metrics[k])]
+      ? [code(k), formatMetric(k, scenario.baseMetrics?.[k]), formatMetric(k, scenario.metrics[k])]
+      : [code(k), formatMetric(k, scenario.metrics[k])]
   )
   return table(head, rows)
 }
@@ -129,9 +131,7 @@ function scenarioDetails(scenario: ScenarioReport, withMetrics: boolean): string
       body.push(
         'Last lines of the service output:',
         '',
-        '```text',
-        ...scenario.error.outputTail.slice(-20),
-        '```',
+        ...markdownFence(scenario.error.outputTail.slice(-20)),
         ''
       )
     }
@@ -165,12 +165,15 @@ function footer(report: Report, options: CommentOptions): string {
       : report.baseline?.state === 'used'
         ? 'head vs a stored run'
         : 'absolute limits',
-    `config \`${e(report.config.file)}\``,
+    `config ${code(report.config.file)}`,
     `took ${formatMs(report.durationMs)}`,
-    `perfgate ${report.tool.version}`
+    `perfgate ${e(report.tool.version)}`
   ]
   if (options.runUrl) parts.push(`[workflow run](${options.runUrl})`)
-  if (options.artifactName) parts.push(`HTML report: artifact \`${e(options.artifactName)}\``)
+  if (options.artifactName) {
+    const artifact = `artifact ${code(options.artifactName)}`
+    parts.push(`HTML report: ${options.runUrl ? `[${artifact}](${options.runUrl}#artifacts)` : artifact}`)
+  }
   return `<sub>${parts.join(' · ')}</sub>`
 }
 
@@ -259,13 +262,13 @@ function profileLines(report: Report): string[] {
   if (!view?.rows.length) return []
   const rows = view.rows.map(r => [
     e(r.scenario),
-    `\`${r.metric}\``,
+    code(r.metric),
     e(r.limit),
     formatMetric(r.metric, r.value),
     r.meets === null ? 'not measured' : r.meets ? '✅ meets' : '⚠️ misses'
   ])
   return [
-    `**Against the \`${view.profile}\` profile** (${e(view.description)})`,
+    `**Against the ${code(view.profile)} profile** (${e(view.description)})`,
     '',
     ...table(['scenario', 'metric', 'profile', 'measured', 'result'], rows),
     ''
@@ -274,7 +277,7 @@ function profileLines(report: Report): string[] {
 
 /** The job summary and summary.md: the comment plus every metric of every scenario and the runner. */
 export function renderSummary(report: Report, options: CommentOptions = {}): string {
-  const runner = `Runner: ${e(report.runner.cpuModel)}, ${report.runner.cores} cores, ${e(report.runner.os)}, Node ${report.runner.node}`
+  const runner = `Runner: ${e(report.runner.cpuModel)}, ${report.runner.cores} cores, ${e(report.runner.os)}, Node ${e(report.runner.node)}`
   return (
     [...body(report, true), ...profileLines(report), runner, '', footer(report, options)].join('\n') + '\n'
   )
