@@ -42,4 +42,26 @@ describe('measurementError', () => {
     expect(error!.kind).toBe('too-few-requests')
     expect(error!.message).toContain('fewer than min-requests 5000')
   })
+
+  it('a generator that fell behind its schedule makes the run errored, whatever the service did', () => {
+    const rate = scenario({
+      load: { mode: 'rate', rate: 2000, connections: 100, durationMs: 2000, warmupMs: 500, timeoutMs: 10_000 }
+    })
+    const behind = loadResult(
+      {},
+      { generatorLagUs: 41_400, generatorSaturated: true, targetRate: 2000, achievedRate: 1650 }
+    )
+    const error = measurementError(rate, behind)
+    expect(error!.kind).toBe('generator-lag')
+    expect(error!.message).toMatch(
+      /^the load generator fell behind its schedule \(p99 41 ms late; it sent 1,650 req\/s of the 2,000 req\/s asked for\): /
+    )
+    // a crash still explains more than the lag it caused
+    expect(measurementError(rate, behind, { serviceExit: { code: 70, signal: null } })!.kind).toBe('crashed')
+    const onTime = loadResult(
+      {},
+      { generatorLagUs: 300, generatorSaturated: false, targetRate: 2000, achievedRate: 1999 }
+    )
+    expect(measurementError(rate, onTime)).toBeUndefined()
+  })
 })

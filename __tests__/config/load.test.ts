@@ -223,13 +223,40 @@ describe('parseConfig', () => {
     )
     expect(config.scenarios.map(s => s.suite)).toEqual([
       { kind: 'sweep', steps: [1, 10, 50], kneeFactor: 2 },
-      { kind: 'stress', start: 10, step: 10, max: 200, maxErrorRate: 0.05, p99LimitUs: 50_000 }
+      {
+        kind: 'stress',
+        start: 10,
+        step: 10,
+        max: 200,
+        maxErrorRate: 0.05,
+        maxTimeMs: 120_000,
+        p99LimitUs: 50_000
+      }
     ])
     expect(
       problemsOf(
         VALID.replace('    regression:\n', '    suite: { kind: sweep, steps: [10, 1] }\n    regression:\n')
       ).message
     ).toContain('sweep steps must increase')
+  })
+
+  it('reads a stress time bound, and a rate-mode sweep whose steps are rates', () => {
+    const config = parseConfig(
+      VALID.replace(
+        '    load: { mode: rate, rate: 800, duration: 30s }\n',
+        '    load: { mode: rate, rate: 800, duration: 5s }\n    suite: { kind: sweep, steps: [200, 400, 800] }\n'
+      ).replace('    regression:\n', '    suite: { kind: stress, max-time: 30s }\n    regression:\n'),
+      'perfgate.yml',
+      '/repo'
+    )
+    expect(config.scenarios[0]!.suite).toMatchObject({ kind: 'stress', maxTimeMs: 30_000 })
+    expect(config.scenarios[1]!.suite).toEqual({ kind: 'sweep', steps: [200, 400, 800], kneeFactor: 2 })
+    expect(config.scenarios[1]!.load).toMatchObject({ mode: 'rate', rate: 800 })
+    expect(
+      problemsOf(
+        VALID.replace('    regression:\n', '    suite: { kind: stress, max-time: soon }\n    regression:\n')
+      ).message
+    ).toContain('max-time')
   })
 
   it('hashes what is measured, not the limits', () => {

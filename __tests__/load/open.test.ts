@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { RateLoad, Scenario } from '../../src/config/types.js'
-import { runOpenLoad, scheduleOf } from '../../src/load/open.js'
+import { runOpenLoad, scheduledBefore, scheduleOf } from '../../src/load/open.js'
+import { measurementError } from '../../src/compare/validity.js'
 import { startTestServer, type TestServer } from '../../__fixtures__/servers.js'
 import { freePort } from '../../__fixtures__/config.js'
 
@@ -37,7 +38,9 @@ describe('runOpenLoad', () => {
     expect(result.counts.sent).toBeGreaterThanOrEqual(270)
     expect(result.counts.sent).toBeLessThanOrEqual(301)
     expect(result.counts.status2xx).toBe(result.counts.sent)
+    expect(result.targetRate).toBeCloseTo(200, 6)
     expect(result.achievedRate!).toBeGreaterThan(180)
+    expect(result.achievedRate!).toBeLessThanOrEqual(201)
     expect(result.generatorLagUs).toBeGreaterThan(0)
     expect(result.latency!.p50).toBeGreaterThan(0)
   })
@@ -101,5 +104,48 @@ describe('runOpenLoad', () => {
     setTimeout(() => abort.abort('the service exited (code 70)'), 200)
     const result = await runOpenLoad(scenario(server.url, { durationMs: 10_000 }), { signal: abort.signal })
     expect(result.abortedReason).toBe('the service exited (code 70)')
+  })
+
+  it('a generator held up by its own event loop sends late: lag over the limit, achieved rate under target, errored', async () => {
+    server = await startTestServer((_, res) => res.end('ok'))
+    const busy = (ms: number) => {
+      const until = performance.now() + ms
+      while (performance.now() < until);
+    }
+    // the generator's process is blocked from 600 ms to 1200 ms of a 1 s window: the requests due then leave late, in
+    // a burst, and the last of them 200 ms after the window (200 requests over 1.2 s: ~167 req/s)
+    setTimeout(() => busy(600), 600)
+    const s = scenario(server.url, { rate: 200, durationMs: 1000 })
+    const result = await runOpenLoad(s)
+    expect(result.targetRate).toBeCloseTo(200, 6)
+    expect(result.generatorSaturated).toBe(true)
+    expect(result.generatorLagUs).toBeGreaterThan(10_000)
+    expect(result.achievedRate!).toBeLessThan(180)
+    expect(measurementError(s, result)?.kind).toBe('generator-lag')
+  })
+
+  it('counts the requests a schedule puts in a window, ramps included', () => {
+    const constant = scheduleOf({
+      mode: 'rate',
+      rate: 200,
+      connections: 1,
+      durationMs: 1000,
+      warmupMs: 0,
+      timeoutMs: 1
+    })
+    expect(scheduledBefore(constant, 1000)).toBe(200)
+    expect(scheduledBefore(constant, 500) - scheduledBefore(constant, 250)).toBe(50)
+    const ramp = scheduleOf({
+      mode: 'rate',
+      rate: 150,
+      connections: 1,
+      durationMs: 3000,
+      warmupMs: 0,
+      timeoutMs: 1,
+      ramp: { from: 50, to: 150, overMs: 1500 }
+    })
+    // 150 requests over the ramp, then 150 req/s for 1.5 s
+    expect(scheduledBefore(ramp, 1500)).toBe(150)
+    expect(scheduledBefore(ramp, 3000)).toBe(375)
   })
 })

@@ -3,7 +3,7 @@ import type { LoadResult } from '../load/types.js'
 import { failedCount } from '../load/timeline.js'
 import type { ScenarioError } from '../report/types.js'
 import type { ExitInfo } from '../service/types.js'
-import { formatPercent } from '../report/format.js'
+import { formatMetric, formatPercent } from '../report/format.js'
 
 export interface RunContext {
   /** set when the service's main process exited during the load */
@@ -66,9 +66,13 @@ export function measurementError(
     }
   }
   if (load.generatorSaturated) {
+    const rates =
+      load.achievedRate !== undefined && load.targetRate !== undefined
+        ? `; it sent ${formatMetric('generator.rate.achieved', load.achievedRate)} of the ${formatMetric('generator.rate.target', load.targetRate)} asked for`
+        : ''
     return {
       kind: 'generator-lag',
-      message: `the load generator fell behind its schedule (p99 ${Math.round(load.generatorLagUs / 1000)} ms late): the numbers would describe the generator, not the service; lower the rate or use a bigger runner`
+      message: `the load generator fell behind its schedule (p99 ${Math.round(load.generatorLagUs / 1000)} ms late${rates}): the numbers would describe the generator, not the service; lower the rate or use a bigger runner`
     }
   }
   const attempted = attemptedRequests(load)

@@ -29,7 +29,7 @@ export const DEFAULTS = {
   },
   onInconclusive: 'warn',
   sweep: { kneeFactor: 2 },
-  stress: { start: 10, step: 10, max: 200, maxErrorRate: 0.05 },
+  stress: { start: 10, step: 10, max: 200, maxErrorRate: 0.05, maxTimeMs: 120_000 },
   soak: { windowMs: 10_000 },
   /** config files larger than this are refused before parsing */
   maxFileBytes: 256 * 1024,

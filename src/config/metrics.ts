@@ -56,16 +56,39 @@ export const METRICS: readonly MetricInfo[] = [
   m('server.fds.peak', 'count', 'lower', "peak open file descriptors of the service's process tree"),
   m('generator.cpu', 'cpu', 'lower', "the load generator's own CPU, % of one core"),
   m('generator.lag', 'duration', 'lower', 'how far the load generator fell behind its schedule (p99)'),
+  m('generator.rate.target', 'rate', 'none', 'open model: requests per second the schedule asked for'),
+  m(
+    'generator.rate.achieved',
+    'rate',
+    'higher',
+    'open model: requests per second the generator actually sent'
+  ),
   m('sweep.optimal_connections', 'count', 'higher', 'connections at the knee of throughput vs p99'),
+  m('sweep.optimal_rate', 'rate', 'higher', 'open model: offered rate at the knee of throughput vs p99'),
+  m('sweep.optimal_rps', 'rate', 'higher', 'throughput at the knee of the sweep'),
+  m('sweep.max_rps', 'rate', 'higher', "highest throughput over the sweep's steps"),
   m(
     'stress.breaking_point.connections',
     'count',
     'higher',
     'highest sustainable connections before breaking'
   ),
+  m('stress.breaking_point.rate', 'rate', 'higher', 'open model: highest sustainable offered rate'),
   m('stress.breaking_point.rps', 'rate', 'higher', 'highest sustainable throughput before breaking'),
-  m('soak.drift', 'ratio', 'lower', 'relative growth of RSS from the first to the last soak window (a leak)'),
-  m('soak.p99_drift', 'ratio', 'lower', 'relative change of p99 from the first to the last soak window')
+  m('stress.broke_at.connections', 'count', 'higher', 'connections of the step that broke (none: unset)'),
+  m(
+    'stress.broke_at.rate',
+    'rate',
+    'higher',
+    'open model: offered rate of the step that broke (none: unset)'
+  ),
+  m(
+    'soak.drift',
+    'ratio',
+    'lower',
+    'relative RSS growth over the soak: least-squares slope over the windows x span / fitted start'
+  ),
+  m('soak.p99_drift', 'ratio', 'lower', 'relative change of p99 over the soak, fitted like soak.drift')
 ]
 
 const BY_NAME = new Map(METRICS.map(info => [info.name, info]))

@@ -233,6 +233,7 @@ class Resolver {
           step: num(raw.step) ?? d.step,
           max: num(raw.max) ?? d.max,
           maxErrorRate: this.percent(`${pointer}/max-error-rate`, raw['max-error-rate'], d.maxErrorRate),
+          maxTimeMs: this.duration(`${pointer}/max-time`, raw['max-time'], d.maxTimeMs),
           ...(p99 !== undefined ? { p99LimitUs: this.duration(`${pointer}/p99-limit`, p99, 0) * 1000 } : {})
         }
       }

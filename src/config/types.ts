@@ -78,11 +78,29 @@ export type LoadSpec = ClosedLoad | RateLoad
 /** How a scenario drives its load: one run (load), or a suite of runs. */
 export type SuiteSpec =
   | { kind: 'load' }
-  /** steps of connections; the knee is the highest throughput before p99 rises past kneeFactor x the first step's p99 */
+  /**
+   * steps of connections (closed model) or of the rate (open model); the knee is the highest throughput before the
+   * first step whose p99 rises past kneeFactor x the first step's p99
+   */
   | { kind: 'sweep'; steps: number[]; kneeFactor: number }
-  /** ramps connections until errors pass maxErrorRate, p99 passes p99LimitUs, or the service dies */
-  | { kind: 'stress'; start: number; step: number; max: number; maxErrorRate: number; p99LimitUs?: number }
-  /** one long constant load, analysed in windows; drift = relative growth from the first to the last window */
+  /**
+   * ramps connections (closed model) or the rate (open model) until errors pass maxErrorRate, p99 passes
+   * p99LimitUs, or the service dies; no step starts that would end after maxTimeMs from the start
+   */
+  | {
+      kind: 'stress'
+      start: number
+      step: number
+      max: number
+      maxErrorRate: number
+      p99LimitUs?: number
+      /** the resolver always sets it; code building a spec by hand may leave it to the default (2 minutes) */
+      maxTimeMs?: number
+    }
+  /**
+   * one long constant load, analysed in windows; drift = relative growth over the run, from a least-squares line
+   * through the windows (slope x span / the line's value at the first window), so no single window decides
+   */
   | { kind: 'soak'; windowMs: number }
 
 export interface Scenario {

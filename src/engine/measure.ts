@@ -38,10 +38,16 @@ const COUNT_METRICS = [
   'errors.timeout',
   'errors.reset',
   'status.4xx',
-  'status.5xx'
+  'status.5xx',
+  'generator.lag',
+  'generator.rate.target',
+  'generator.rate.achieved'
 ]
 
-/** An invalid measurement keeps its counts (they explain what went wrong) and nothing that could mislead. */
+/**
+ * An invalid measurement keeps its counts and the generator's own figures (they explain what went wrong, e.g. a
+ * generator that fell behind) and nothing about the service that could mislead.
+ */
 export function countsOnly(metrics: MetricValues): MetricValues {
   return Object.fromEntries(COUNT_METRICS.filter(k => k in metrics).map(k => [k, metrics[k] ?? null]))
 }

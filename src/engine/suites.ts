@@ -1,38 +1,66 @@
 import type { Scenario, SuiteSpec } from '../config/types.js'
+import { DEFAULTS } from '../config/defaults.js'
 import type { MetricValues, RunRecord, SuiteResult } from '../report/types.js'
 import type { ServiceHandle } from '../service/types.js'
 import { countsOnly, measureOnce, type MeasureOptions, type Measurement } from './measure.js'
-import { formatDuration, formatPercent } from '../report/format.js'
+import { formatDuration, formatMetric, formatMs, formatPercent } from '../report/format.js'
 
 type Point = Record<string, number | null>
 
-function withConnections(scenario: Scenario, connections: number): Scenario {
-  return { ...scenario, load: { ...scenario.load, connections } }
+/** What a sweep or stress steps: connections in the closed model, the offered rate in the open model. */
+type Axis = 'connections' | 'rate'
+
+function axisOf(scenario: Scenario): Axis {
+  return scenario.load.mode === 'rate' ? 'rate' : 'connections'
 }
 
-function point(connections: number, m: Measurement): Point {
+/** The scenario's load at one step; in the open model a ramp gives way to the step's constant rate. */
+export function atStep(scenario: Scenario, value: number): Scenario {
+  if (scenario.load.mode === 'rate') {
+    const { ramp: _ramp, ...load } = scenario.load
+    return { ...scenario, load: { ...load, rate: value } }
+  }
+  return { ...scenario, load: { ...scenario.load, connections: value } }
+}
+
+function stepText(axis: Axis, value: number): string {
+  if (axis === 'rate') return `${value} req/s`
+  return `${value} connection${value === 1 ? '' : 's'}`
+}
+
+/** One step of a curve. An invalid step keeps its counts and resources but no latency, which would mislead. */
+function point(axis: Axis, value: number, m: Measurement): Point {
+  const valid = !m.error
+  const latency = (key: string) => (valid ? (m.metrics[key] ?? null) : null)
   return {
-    connections,
+    [axis]: value,
     rps: m.metrics['throughput.rps'] ?? null,
-    p50: m.metrics['latency.p50'] ?? null,
-    p99: m.metrics['latency.p99'] ?? null,
+    p50: latency('latency.p50'),
+    p95: latency('latency.p95'),
+    p99: latency('latency.p99'),
+    'p99.9': latency('latency.p99.9'),
     errorRate: m.metrics['errors.rate'] ?? null,
-    cpu: m.metrics['server.cpu.mean'] ?? null
+    cpu: m.metrics['server.cpu.mean'] ?? null,
+    rssBytes: m.metrics['server.rss.peak'] ?? null,
+    ...(axis === 'rate' ? { achievedRate: m.metrics['generator.rate.achieved'] ?? null } : {})
   }
 }
 
-/** The knee: the highest throughput among steps whose p99 stays within `factor` x the first step's p99. */
+/**
+ * The knee: the highest throughput among the steps before the first one whose p99 rises past `factor` x the first
+ * step's p99 (or that has no p99: an invalid step ends the curve). Steps after that are never considered, even if
+ * their p99 falls back under the limit.
+ */
 export function findKnee(points: Point[], factor: number): Point | undefined {
-  const first = points.find(p => typeof p.p99 === 'number')
-  if (!first) return undefined
-  const limit = (first.p99 as number) * factor
-  const within = points.filter(
-    p => typeof p.p99 === 'number' && typeof p.rps === 'number' && (p.p99 as number) <= limit
-  )
-  return within.reduce<Point | undefined>(
-    (best, p) => (!best || (p.rps as number) > (best.rps as number) ? p : best),
-    undefined
-  )
+  const first = points[0]
+  if (typeof first?.p99 !== 'number' || typeof first.rps !== 'number') return undefined
+  const limit = first.p99 * factor
+  let knee: Point | undefined
+  for (const p of points) {
+    if (typeof p.p99 !== 'number' || typeof p.rps !== 'number' || p.p99 > limit) break
+    if (!knee || p.rps > (knee.rps as number)) knee = p
+  }
+  return knee
 }
 
 function record(
@@ -57,47 +85,76 @@ function record(
   }
 }
 
+function erroredRecord(options: MeasureOptions, m: Measurement, at: string): RunRecord {
+  return {
+    side: options.side,
+    round: options.round,
+    metrics: countsOnly(m.metrics),
+    error: { ...m.error!, message: `at ${at}: ${m.error!.message}` }
+  }
+}
+
 async function sweep(
   scenario: Scenario,
   spec: Extract<SuiteSpec, { kind: 'sweep' }>,
   service: ServiceHandle,
   options: MeasureOptions
 ): Promise<RunRecord> {
+  const axis = axisOf(scenario)
   const points: Point[] = []
-  const measured = new Map<number, Measurement>()
-  for (const connections of spec.steps) {
-    const m = await measureOnce(withConnections(scenario, connections), service, options)
-    if (m.error) {
-      if (service.exitInfo() || points.length === 0) {
-        return {
-          side: options.side,
-          round: options.round,
-          metrics: countsOnly(m.metrics),
-          error: { ...m.error, message: `at ${connections} connections: ${m.error.message}` }
-        }
-      }
-      points.push({ ...point(connections, m), p99: null })
-      break
-    }
-    measured.set(connections, m)
-    points.push(point(connections, m))
+  // the valid steps' measurements, in step order: valid steps come first, an invalid one ends the sweep
+  const measured: Measurement[] = []
+  for (const value of spec.steps) {
+    const m = await measureOnce(atStep(scenario, value), service, options)
+    if (m.error && (service.exitInfo() || points.length === 0))
+      return erroredRecord(options, m, stepText(axis, value))
+    points.push(point(axis, value, m))
+    if (m.error) break
+    measured.push(m)
   }
   const knee = findKnee(points, spec.kneeFactor)
-  const best = knee ? measured.get(knee.connections as number) : undefined
-  const suite: SuiteResult = {
-    kind: 'sweep',
-    x: 'connections',
-    points,
-    ...(knee
-      ? { marker: { label: `knee at ${knee.connections} connections`, x: knee.connections as number } }
-      : {})
-  }
+  const kneeIndex = knee ? points.indexOf(knee) : -1
+  const best = knee ? measured[kneeIndex] : undefined
+  const maxRps = Math.max(...measured.map(m => m.metrics['throughput.rps'] ?? 0))
+  const marker = knee
+    ? {
+        x: knee[axis] as number,
+        label:
+          kneeIndex < points.length - 1
+            ? `knee at ${stepText(axis, knee[axis] as number)} (${formatMetric('throughput.rps', knee.rps)}, p99 ${formatMetric('latency.p99', knee.p99)})`
+            : `no knee: p99 stayed within ${spec.kneeFactor}x the first step's up to the last step`
+      }
+    : undefined
+  const suite: SuiteResult = { kind: 'sweep', x: axis, points, ...(marker ? { marker } : {}) }
   return record(
     options,
-    { ...(best?.metrics ?? {}), 'sweep.optimal_connections': (knee?.connections as number) ?? null },
+    {
+      ...(best?.metrics ?? {}),
+      [axis === 'rate' ? 'sweep.optimal_rate' : 'sweep.optimal_connections']:
+        (knee?.[axis] as number) ?? null,
+      'sweep.optimal_rps': knee?.rps ?? null,
+      'sweep.max_rps': measured.length ? maxRps : null
+    },
     suite,
     best
   )
+}
+
+/** Why a stress step broke, or undefined when the service sustained it. */
+function breakingReason(
+  spec: Extract<SuiteSpec, { kind: 'stress' }>,
+  m: Measurement,
+  service: ServiceHandle,
+  at: string
+): string | undefined {
+  const errorRate = m.metrics['errors.rate'] ?? 1
+  const p99 = m.metrics['latency.p99']
+  if (service.exitInfo()) return `the service died at ${at}`
+  if (m.error && m.error.kind !== 'error-rate') return `at ${at}: ${m.error.message}`
+  if (errorRate > spec.maxErrorRate) return `errors reached ${formatPercent(errorRate)} at ${at}`
+  if (spec.p99LimitUs !== undefined && typeof p99 === 'number' && p99 > spec.p99LimitUs)
+    return `p99 reached ${formatDuration(p99)} (limit ${formatDuration(spec.p99LimitUs)}) at ${at}`
+  return undefined
 }
 
 async function stress(
@@ -106,40 +163,47 @@ async function stress(
   service: ServiceHandle,
   options: MeasureOptions
 ): Promise<RunRecord> {
+  const axis = axisOf(scenario)
+  const maxTimeMs = spec.maxTimeMs ?? DEFAULTS.stress.maxTimeMs
+  const stepMs = scenario.load.warmupMs + scenario.load.durationMs
+  const startedAt = Date.now()
   const points: Point[] = []
-  let sustainable: { connections: number; m: Measurement } | undefined
-  let breaking = ''
-  for (let connections = spec.start; connections <= spec.max; connections += spec.step) {
-    const m = await measureOnce(withConnections(scenario, connections), service, options)
-    points.push(point(connections, m))
-    const errorRate = m.metrics['errors.rate'] ?? 1
-    const p99 = m.metrics['latency.p99']
-    if (service.exitInfo()) breaking = `the service died at ${connections} connections`
-    else if (m.error && m.error.kind !== 'error-rate')
-      breaking = `at ${connections} connections: ${m.error.message}`
-    else if (errorRate > spec.maxErrorRate)
-      breaking = `errors reached ${formatPercent(errorRate)} at ${connections} connections`
-    else if (spec.p99LimitUs !== undefined && typeof p99 === 'number' && p99 > spec.p99LimitUs) {
-      breaking = `p99 reached ${formatDuration(p99)} at ${connections} connections`
+  let sustainable: { value: number; m: Measurement } | undefined
+  let broke: { value: number; reason: string } | undefined
+  let stoppedBy = ''
+  for (let value = spec.start; value <= spec.max; value += spec.step) {
+    // the first step always runs; no later step starts that would end after max-time
+    if (points.length > 0 && Date.now() - startedAt + stepMs > maxTimeMs) {
+      stoppedBy = `stopped by max-time ${formatMs(maxTimeMs)} before ${stepText(axis, value)}`
+      break
     }
-    if (breaking) break
-    sustainable = { connections, m }
-  }
-  const suite: SuiteResult = {
-    kind: 'stress',
-    x: 'connections',
-    points,
-    marker: {
-      label: breaking || `no breaking point up to ${spec.max} connections`,
-      x: sustainable?.connections ?? spec.start
+    const m = await measureOnce(atStep(scenario, value), service, options)
+    points.push(point(axis, value, m))
+    const reason = breakingReason(spec, m, service, stepText(axis, value))
+    if (reason) {
+      broke = { value, reason }
+      break
     }
+    sustainable = { value, m }
   }
+  const sustained = sustainable
+    ? `max sustainable ${stepText(axis, sustainable.value)}, ${formatMetric('throughput.rps', sustainable.m.metrics['throughput.rps'])}`
+    : 'no step was sustainable'
+  const lastValue = (points.at(-1)?.[axis] as number | undefined) ?? spec.start
+  const marker = broke
+    ? { x: broke.value, label: `broke: ${broke.reason}; ${sustained}` }
+    : {
+        x: lastValue,
+        label: `${stoppedBy ? `${stoppedBy}: ` : ''}no breaking point up to ${stepText(axis, lastValue)}`
+      }
+  const suite: SuiteResult = { kind: 'stress', x: axis, points, marker }
   return record(
     options,
     {
       ...(sustainable?.m.metrics ?? {}),
-      'stress.breaking_point.connections': sustainable?.connections ?? 0,
-      'stress.breaking_point.rps': sustainable?.m.metrics['throughput.rps'] ?? 0
+      [`stress.breaking_point.${axis}`]: sustainable?.value ?? 0,
+      'stress.breaking_point.rps': sustainable?.m.metrics['throughput.rps'] ?? 0,
+      [`stress.broke_at.${axis}`]: broke?.value ?? null
     },
     suite,
     sustainable?.m
@@ -168,11 +232,28 @@ export function soakWindows(m: Measurement, windowMs: number): Point[] {
   })
 }
 
-function drift(points: Point[], field: string): number | null {
-  const first = points[0]?.[field]
-  const last = points[points.length - 1]?.[field]
-  if (typeof first !== 'number' || typeof last !== 'number' || first <= 0 || points.length < 2) return null
-  return last / first - 1
+/**
+ * Relative growth of `field` over the soak: a least-squares line through the windows, its rise over the run
+ * (slope x span) divided by the line's value at the first window (or by the mean, if the line starts at or below
+ * zero). With two windows this is last / first - 1; with more, one noisy window cannot decide it alone.
+ */
+export function drift(points: Point[], field: string): number | null {
+  const xy = points
+    .map(p => [p.t, p[field]] as const)
+    .filter(
+      (pair): pair is readonly [number, number] => typeof pair[0] === 'number' && typeof pair[1] === 'number'
+    )
+  if (xy.length < 2) return null
+  const mx = avg(xy.map(([x]) => x))!
+  const my = avg(xy.map(([, y]) => y))!
+  const den = xy.reduce((n, [x]) => n + (x - mx) ** 2, 0)
+  if (den === 0) return null
+  const slope = xy.reduce((n, [x, y]) => n + (x - mx) * (y - my), 0) / den
+  const firstX = xy[0]![0]
+  const span = xy[xy.length - 1]![0] - firstX
+  const start = my + slope * (firstX - mx)
+  const base = start > 0 ? start : my
+  return base > 0 ? (slope * span) / base : null
 }
 
 async function soak(

@@ -35,6 +35,8 @@ export function toMetrics(result: LoadResult, resources?: ResourceSummary): Metr
     'generator.cpu': result.generatorCpu,
     'generator.lag': result.generatorLagUs
   }
+  if (result.targetRate !== undefined) metrics['generator.rate.target'] = result.targetRate
+  if (result.achievedRate !== undefined) metrics['generator.rate.achieved'] = result.achievedRate
   if (resources) {
     metrics['server.cpu.mean'] = resources.cpuMean
     metrics['server.cpu.peak'] = resources.cpuPeak

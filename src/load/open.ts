@@ -25,6 +25,19 @@ export function scheduleOf(load: RateLoad): (i: number) => number {
   }
 }
 
+/** How many requests the schedule `due` puts before `ms` (due is increasing, so a binary search finds it). */
+export function scheduledBefore(due: (i: number) => number, ms: number): number {
+  let hi = 1
+  while (due(hi) < ms && hi < 2 ** 40) hi *= 2
+  let lo = 0
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2)
+    if (due(mid) < ms) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
 /**
  * The open model: requests leave on an even schedule whatever the service does, and latency is measured from
  * each request's intended send time, so a stall shows up as the wait every scheduled request saw (coordinated
@@ -47,6 +60,7 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
   const totalMs = load.warmupMs + load.durationMs
   let bytes = 0
   let inFlight = 0
+  let lastSentAt = 0
   let nextSecond = load.warmupMs + 1000
   let stopped: string | undefined
   const cpuAtStart = process.cpuUsage()
@@ -76,6 +90,7 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
   const send = (intendedMs: number) => {
     const measured = intendedMs >= load.warmupMs
     const sentAt = now()
+    lastSentAt = sentAt
     if (measured) lag.recordValue(Math.max(1, Math.round(Math.abs(sentAt - intendedMs) * 1000)))
     // latency runs from the intended time when the request left late (coordinated omission), from the real send
     // when it left early: a client cannot wait for a response it has not asked for yet
@@ -180,6 +195,11 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
   const durationMs = Math.max(1, measureEnd - load.warmupMs)
   const cpu = process.cpuUsage(cpuAtStart)
   const lagP99 = lag.totalCount ? lag.getValueAtPercentile(99) : 0
+  const targetRate =
+    (scheduledBefore(due, totalMs) - scheduledBefore(due, load.warmupMs)) / (load.durationMs / 1000)
+  // a generator that fell behind sends its last requests after the window's end: the rate it achieved is what it
+  // sent over the time it took, never more than the window it had
+  const sendingMs = Math.max(stopped ? measureEnd : totalMs, lastSentAt) - load.warmupMs
   return {
     durationMs,
     warmupMs: load.warmupMs,
@@ -191,7 +211,8 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
     warmupTimeline: warmup.points,
     generatorCpu: ((cpu.user + cpu.system) / 1000 / now()) * 100,
     generatorLagUs: lagP99,
-    achievedRate: counts.sent / (durationMs / 1000),
+    targetRate,
+    achievedRate: counts.sent / (Math.max(1, sendingMs) / 1000),
     generatorSaturated: lagP99 > LAG_LIMIT_US,
     ...(stopped ? { abortedReason: stopped } : {})
   }

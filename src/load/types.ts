@@ -46,7 +46,9 @@ export interface LoadResult {
   generatorCpu: number
   /** rate mode: p99 of how far from their schedule requests were sent (early or late), µs; 0 in closed mode */
   generatorLagUs: number
-  /** rate mode: the rate actually achieved */
+  /** rate mode: requests per second the schedule asked for in the measured window (the mean over a ramp) */
+  targetRate?: number
+  /** rate mode: requests per second actually sent in the measured window (sent / the time sending took) */
   achievedRate?: number
   /** rate mode: the generator fell behind its own schedule, so the run says more about it than about the service */
   generatorSaturated?: boolean

@@ -1,5 +1,5 @@
 import type { ScenarioReport, RunRecord } from './types.js'
-import { formatBytes } from './format.js'
+import { formatBytes, formatMetric } from './format.js'
 
 /** A bottleneck finding: what the evidence shows, and what to do about it. Never a tip without evidence. */
 export interface Finding {
@@ -43,10 +43,22 @@ function serverCpu(s: ScenarioReport, cores: number): Finding | undefined {
 
 function generator(s: ScenarioReport): Finding | undefined {
   const cpu = s.metrics['generator.cpu']
-  if (typeof cpu !== 'number' || cpu < 80) return undefined
+  const target = s.metrics['generator.rate.target']
+  const achieved = s.metrics['generator.rate.achieved']
+  const busy = typeof cpu === 'number' && cpu >= 80
+  const short = typeof target === 'number' && typeof achieved === 'number' && achieved < 0.95 * target
+  if (!busy && !short) return undefined
+  const evidence = [
+    ...(busy ? [`the load generator itself used ${cpu.toFixed(0)}% of a core`] : []),
+    ...(short
+      ? [
+          `it sent ${formatMetric('generator.rate.achieved', achieved)} of the ${formatMetric('generator.rate.target', target)} asked for`
+        ]
+      : [])
+  ]
   return {
     kind: 'generator-saturated',
-    evidence: `the load generator itself used ${cpu.toFixed(0)}% of a core`,
+    evidence: evidence.join('; '),
     action:
       'the figures describe the generator as much as the service: lower connections or rate, or use a faster runner'
   }
@@ -104,12 +116,53 @@ function tail(s: ScenarioReport): Finding | undefined {
   }
 }
 
+const stepText = (axis: string, value: number) =>
+  axis === 'rate' ? `${value} req/s` : `${value} connections`
+
+/**
+ * The sweep's knee, only with evidence: the step after it failed, or its p99 rose while throughput grew by less
+ * than 10%. A knee at the last step, or throughput still rising past it, proves nothing.
+ */
 function knee(s: ScenarioReport): Finding | undefined {
-  if (s.suite?.kind !== 'sweep' || !s.suite.marker) return undefined
+  const suite = s.suite
+  if (suite?.kind !== 'sweep' || !suite.marker) return undefined
+  const axis = suite.x
+  const i = suite.points.findIndex(p => p[axis] === suite.marker!.x)
+  const at = suite.points[i]
+  const next = suite.points[i + 1]
+  if (!at || !next) return undefined
+  const { rps, p99 } = at
+  const x = at[axis]
+  const nextX = next[axis]
+  if (
+    typeof rps !== 'number' ||
+    typeof p99 !== 'number' ||
+    typeof x !== 'number' ||
+    typeof nextX !== 'number'
+  )
+    return undefined
+  const nextP99 = next.p99
+  // a valid next step is evidence only if its p99 rose while throughput stalled
+  if (
+    typeof nextP99 === 'number' &&
+    (nextP99 <= p99 || (typeof next.rps === 'number' && next.rps > 1.1 * rps))
+  )
+    return undefined
+  const latency =
+    typeof nextP99 === 'number'
+      ? `p99 rose from ${formatMetric('latency.p99', p99)} at ${stepText(axis, x)} to ${formatMetric('latency.p99', nextP99)} at ${stepText(axis, nextX)}`
+      : `the step at ${stepText(axis, nextX)} was not a valid measurement (errors ${formatMetric('errors.rate', next.errorRate)})`
+  const throughput =
+    typeof next.rps === 'number'
+      ? `throughput went from ${formatMetric('throughput.rps', rps)} to ${formatMetric('throughput.rps', next.rps)}`
+      : `throughput at the knee was ${formatMetric('throughput.rps', rps)}`
   return {
     kind: 'latency-knee',
-    evidence: `throughput stops growing while p99 climbs beyond ${s.suite.marker.label}`,
-    action: `run the service at or below ${s.suite.marker.x} concurrent connections, or remove the bottleneck that sets the knee`
+    evidence: `${latency} while ${throughput}`,
+    action:
+      axis === 'rate'
+        ? `keep the offered load at or below ${x} req/s, or remove the bottleneck that sets the knee`
+        : `run the service at or below ${x} concurrent connections (${formatMetric('throughput.rps', rps)}), or remove the bottleneck that sets the knee`
   }
 }
 

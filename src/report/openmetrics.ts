@@ -4,6 +4,10 @@ import type { MetricValues, Report } from './types.js'
 /**
  * OpenMetrics text (also valid Prometheus text format 0.0.4, which Pushgateway accepts: only gauges are used,
  * and `# UNIT` / `# EOF` are comments to a 0.0.4 parser). Values are converted to SI base units.
+ *
+ * Every value is one run's figure (head and base side by side), not a running count, so even counts are gauges.
+ * A gauge may not end in a suffix OpenMetrics reserves for counters, histograms and info metrics: that suffix is
+ * dropped (requests.total becomes perfgate_requests, not perfgate_requests_total).
  */
 const UNIT: Record<MetricKind, { unit?: string; scale: number }> = {
   duration: { unit: 'seconds', scale: 1e-6 },
@@ -15,10 +19,12 @@ const UNIT: Record<MetricKind, { unit?: string; scale: number }> = {
   rate: { unit: 'per_second', scale: 1 }
 }
 
+const RESERVED_SUFFIX = /_(total|created|count|sum|bucket|gcount|gsum|info)$/
+
 function familyName(metric: string): { name: string; unit?: string; scale: number } {
   const info = metricInfo(metric)
   const unit = UNIT[info?.kind ?? 'count']
-  const stem = `perfgate_${metric.replace(/[^a-zA-Z0-9]+/g, '_')}`
+  const stem = `perfgate_${metric.replace(/[^a-zA-Z0-9]+/g, '_')}`.replace(RESERVED_SUFFIX, '')
   return { name: unit.unit ? `${stem}_${unit.unit}` : stem, unit: unit.unit, scale: unit.scale }
 }
 
