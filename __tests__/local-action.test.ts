@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -18,17 +18,27 @@ afterAll(async () => {
 
 describe('the action, run end to end by @github/local-action', () => {
   it('gates the example service and sets its outputs', async () => {
+    // its own workspace, outside any git repository, with no baseline store: nothing stored elsewhere (the
+    // perfgate-baselines branch of a CI clone) can take part, so the verdict depends on this run alone
+    const workspace = path.join(dir, 'workspace')
+    await mkdir(workspace)
+    const example = await readFile(path.join(REPO, 'thresholds/example.yml'), 'utf8')
+    if (!/^ {2}cwd: \.\.$/m.test(example)) throw new Error('thresholds/example.yml no longer sets cwd: ..')
+    await writeFile(
+      path.join(workspace, 'perfgate.yml'),
+      example.replace(/^ {2}cwd: \.\.$/m, `  cwd: ${JSON.stringify(REPO)}`) + '\nbaseline: { store: none }\n'
+    )
     const env = path.join(dir, '.env')
     const summary = path.join(dir, 'summary.md')
     await writeFile(summary, '')
     await writeFile(
       env,
       [
-        'INPUT_CONFIG=thresholds/example.yml',
+        'INPUT_CONFIG=perfgate.yml',
         'INPUT_MODE=run',
         'INPUT_COMMENT=off',
         `INPUT_OUT-DIR=${path.join(dir, 'out')}`,
-        `GITHUB_WORKSPACE=${REPO}`,
+        `GITHUB_WORKSPACE=${workspace}`,
         'GITHUB_REPOSITORY=o/r',
         'GITHUB_EVENT_NAME=push',
         `GITHUB_STEP_SUMMARY=${summary}`
@@ -47,6 +57,7 @@ describe('the action, run end to end by @github/local-action', () => {
     expect(stdout).toContain('::info::perfgate passed: 3 scenarios, 11 checks')
     const report = JSON.parse(await readFile(path.join(dir, 'out/report.json'), 'utf8'))
     expect(report.scenarios).toHaveLength(3)
+    expect(report.baseline).toBeUndefined()
     expect(await readFile(summary, 'utf8')).toContain('perfgate: PASS')
   }, 120_000)
 })

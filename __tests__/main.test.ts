@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -157,6 +157,60 @@ describe('the action', () => {
     expect(api.comments).toHaveLength(1)
     expect(api.comments[0]!.body).toMatch(/req\/s → [\d,]+ req\/s/)
     expect(liveProcessGroups()).toEqual([])
+  })
+
+  it('an error before any verdict still writes the summary and outputs, with advice and no token', async () => {
+    const token = `ghs_${'S3cr3t'.repeat(6)}`
+    const store = path.join(dir, `store-${token}`)
+    await mkdir(path.join(store, 'v1/runs'), { recursive: true })
+    await writeFile(
+      path.join(store, 'meta.json'),
+      JSON.stringify({ schemaVersion: 99, createdBy: 'perfgate 9' })
+    )
+    await setUp(
+      exampleConfig(await freePort()) +
+        `baseline: { store: directory, directory: ${JSON.stringify(store)} }\n`,
+      { repository: { default_branch: 'main' } },
+      'push'
+    )
+    core.inputs['github-token'] = token
+    await run()
+    expect(core.setFailed).toHaveBeenCalledTimes(1)
+    const failed = String(core.setFailed.mock.calls[0]![0])
+    expect(failed).toMatch(/^perfgate: the baseline store .* upgrade perfgate in this workflow$/)
+    expect(failed).toContain('store-***')
+    expect(core.outputs.verdict).toBe('errored')
+    const summary = core.summaryParts.join('')
+    expect(summary).toContain('### 💥 perfgate: ERRORED')
+    expect(summary).toContain('uses baseline schema version 99')
+    expect(summary).toContain('**What to do:** The baseline store holds records written by a newer perfgate')
+    expect(summary).toContain('[workflow run](https://github.com/o/r/actions/runs/42)')
+    for (const text of [failed, summary, ...core.annotations.map(a => a.message)])
+      expect(text).not.toContain(token)
+    expect(liveProcessGroups()).toEqual([])
+  })
+
+  it('keeps engine warnings within 8 annotations and one "N more" note', async () => {
+    const store = path.join(dir, 'corrupt-store')
+    await mkdir(path.join(store, 'v1/runs/abc'), { recursive: true })
+    for (let i = 0; i < 12; i++) await writeFile(path.join(store, `v1/runs/abc/${i}.json`), '{broken')
+    await setUp(
+      exampleConfig(await freePort()) +
+        `baseline: { store: directory, directory: ${JSON.stringify(store)} }\n`,
+      { repository: { default_branch: 'main' } },
+      'push'
+    )
+    core.inputs.comment = 'off'
+    await run()
+    const warnings = core.annotations.filter(a => a.level === 'warning')
+    expect(warnings).toHaveLength(9)
+    expect(warnings.slice(0, 8).every(w => /corrupt|skipp|not valid JSON/i.test(w.message))).toBe(true)
+    expect(warnings[8]!.message).toMatch(/^\d+ more warnings: see the job summary and the log$/)
+    expect(Number(/^(\d+)/.exec(warnings[8]!.message)![1])).toBeGreaterThanOrEqual(4)
+    expect(core.logs.filter(l => l.startsWith('warning (past the annotation limit)')).length).toBe(
+      Number(/^(\d+)/.exec(warnings[8]!.message)![1])
+    )
+    expect(core.outputs.verdict).toBe('pass')
   })
 
   it('names a wrong input', async () => {

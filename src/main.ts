@@ -8,7 +8,6 @@ import { savePolicy } from './baseline/policy.js'
 import { compareGate } from './engine/compare.js'
 import {
   BaseError,
-  commitMessages,
   findMergeBase,
   headSha,
   repoRoot,
@@ -16,7 +15,6 @@ import {
   worktreeBase,
   type PreparedBase
 } from './engine/base.js'
-import { labelAcceptance, parseAcceptTrailers, type Acceptance } from './compare/accept.js'
 import { buildReport } from './report/build.js'
 import { erroredScenario } from './engine/run.js'
 import { configHash } from './config/load.js'
@@ -26,11 +24,13 @@ import { renderSummary } from './report/markdown.js'
 import { writeReportFiles } from './report/write.js'
 import type { Report } from './report/types.js'
 import {
-  capAnnotations,
+  AnnotationBudget,
   configAnnotations,
   reportAnnotations,
   type Annotation
 } from './action/annotations.js'
+import { prAcceptances } from './action/accept.js'
+import { failureSummary, redactSecrets } from './action/failure.js'
 import { readInputs, type ActionInputs } from './action/inputs.js'
 import { publishComment } from './action/comment.js'
 import type { EngineEvent } from './engine/events.js'
@@ -41,13 +41,23 @@ import { capSummary, writeSummary } from './action/summary.js'
 
 export const STATE_PGIDS = 'perfgate-pgids'
 
-function annotate(annotations: Annotation[]): void {
-  for (const a of capAnnotations(annotations)) {
-    const props = { title: a.title, file: a.file, startLine: a.line, startColumn: a.col }
-    if (a.level === 'error') core.error(a.message, props)
-    else core.warning(a.message, props)
-  }
+function emitAnnotation(a: Annotation): void {
+  const props = { title: a.title, file: a.file, startLine: a.line, startColumn: a.col }
+  if (a.level === 'error') core.error(a.message, props)
+  else core.warning(a.message, props)
 }
+
+const newBudget = () =>
+  new AnnotationBudget(emitAnnotation, a => core.info(`${a.level} (past the annotation limit): ${a.message}`))
+
+/** Every annotation of one run shares GitHub's per-step limit: engine and API warnings as well as the report's. */
+let budget = newBudget()
+
+function annotate(annotations: Annotation[]): void {
+  for (const a of annotations) budget.add(a)
+}
+
+const warn = (message: string) => budget.add({ level: 'warning', title: 'perfgate', message })
 
 function actionEvents(event: EngineEvent): void {
   switch (event.type) {
@@ -64,7 +74,7 @@ function actionEvents(event: EngineEvent): void {
     case 'info':
       return core.info(event.message)
     case 'warning':
-      return core.warning(event.message)
+      return warn(event.message)
     default:
       return
   }
@@ -96,12 +106,19 @@ async function loadActionConfig(inputs: ActionInputs): Promise<Config | undefine
   }
 }
 
-async function publish(report: Report, config: Config, inputs: ActionInputs): Promise<void> {
+/** What a run has produced so far, so that a failure can still point at it. */
+interface RunState {
+  inputs?: ActionInputs
+  files?: { json: string; html: string }
+}
+
+async function publish(report: Report, config: Config, inputs: ActionInputs, state: RunState): Promise<void> {
   const url = runUrl(process.env)
   const files = await writeReportFiles(report, inputs.outDir, {
     runUrl: url,
     artifactName: 'perfgate-report'
   })
+  state.files = files
   await writeSummary(capSummary(renderSummary(report, { runUrl: url, artifactName: 'perfgate-report' })))
   annotate(
     reportAnnotations(report, path.relative(inputs.workspace, path.resolve(inputs.workspace, inputs.config)))
@@ -115,7 +132,12 @@ async function publish(report: Report, config: Config, inputs: ActionInputs): Pr
   core.setOutput('html', files.html)
   core.setOutput('regressions', String(regressions))
   const failing = jobFails(report.verdict, inputs.onInconclusive ?? config.onInconclusive)
-  const commentUrl = await publishComment(report, inputs, { failing, runUrl: url, outDir: inputs.outDir })
+  const commentUrl = await publishComment(report, inputs, {
+    failing,
+    runUrl: url,
+    outDir: inputs.outDir,
+    warn
+  })
   core.setOutput('comment-url', commentUrl ?? '')
   if (failing) core.setFailed(report.headline)
   else core.info(report.headline)
@@ -166,10 +188,12 @@ async function compareInAction(
     })
   }
   try {
-    const acceptances: Acceptance[] = [
-      ...labelAcceptance(readPrContext(process.env, readEventPayload()).labels),
-      ...(base.sha ? parseAcceptTrailers(await commitMessages(repo, base.sha)) : [])
-    ]
+    const acceptances = await prAcceptances(
+      repo,
+      base.sha,
+      readPrContext(process.env, readEventPayload()),
+      actionEvents
+    )
     return await compareGate(config, {
       baseDir: base.dir,
       headDir: repo,
@@ -262,11 +286,31 @@ async function runInAction(
   return report
 }
 
+/**
+ * perfgate itself failed (an unreadable baseline store, a store written by a newer perfgate, a bad input): the job
+ * summary and the outputs still say so, with what to do, and no token appears in them.
+ */
+async function reportFailure(err: unknown, state: RunState): Promise<void> {
+  const message = redactSecrets(err instanceof Error ? err.message : String(err), [
+    state.inputs?.token ?? core.getInput('github-token')
+  ])
+  core.setOutput('verdict', 'errored')
+  if (state.files) {
+    core.setOutput('report', state.files.json)
+    core.setOutput('html', state.files.html)
+  }
+  await writeSummary(failureSummary(err, message, runUrl(process.env)))
+  core.setFailed(`perfgate: ${message}`)
+}
+
 /** The action: read inputs, run the gate, publish results. Every failure ends in one setFailed line. */
 export async function run(): Promise<void> {
+  budget = newBudget()
+  const state: RunState = {}
   try {
     const inputs = readInputs(name => core.getInput(name))
-    if (inputs.mode === 'report') return await runReportMode(inputs)
+    state.inputs = inputs
+    if (inputs.mode === 'report') return await runReportMode(inputs, warn)
     const config = await loadActionConfig(inputs)
     if (!config) return
     const pgids: number[] = []
@@ -279,9 +323,10 @@ export async function run(): Promise<void> {
       compare && config.compare.mode === 'interleaved'
         ? await compareInAction(inputs, config, onSpawned)
         : await runInAction(inputs, config, onSpawned, compare)
-    await publish(report, config, inputs)
+    await publish(report, config, inputs, state)
   } catch (err) {
-    core.setOutput('verdict', 'errored')
-    core.setFailed(`perfgate: ${err instanceof Error ? err.message : String(err)}`)
+    await reportFailure(err, state)
+  } finally {
+    budget.finish()
   }
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import {
   ANNOTATIONS_PER_LEVEL,
+  AnnotationBudget,
+  type Annotation,
   capAnnotations,
   configAnnotations,
   reportAnnotations
@@ -22,8 +24,29 @@ describe('annotations', () => {
     const capped = capAnnotations([...many, ...warnings])
     const errors = capped.filter(a => a.level === 'error')
     expect(errors).toHaveLength(ANNOTATIONS_PER_LEVEL + 1)
-    expect(errors.at(-1)!.message).toBe('5 more problems: see the job summary')
+    expect(errors.at(-1)!.message).toBe('5 more problems: see the job summary and the log')
     expect(capped.filter(a => a.level === 'warning')).toHaveLength(3)
+  })
+
+  it('a run’s budget shows the first 8 per level as they come, logs the rest and ends with one note per level', () => {
+    const shown: Annotation[] = []
+    const logged: Annotation[] = []
+    const budget = new AnnotationBudget(
+      a => shown.push(a),
+      a => logged.push(a)
+    )
+    for (let i = 0; i < 20; i++) budget.add({ level: 'warning', title: 'perfgate', message: `w${i}` })
+    budget.add({ level: 'error', title: 'perfgate', message: 'e0' })
+    expect(shown.map(a => a.message)).toEqual([...Array.from({ length: 8 }, (_, i) => `w${i}`), 'e0'])
+    expect(logged).toHaveLength(12)
+    budget.finish()
+    expect(shown.at(-1)).toEqual({
+      level: 'warning',
+      title: 'perfgate',
+      message: '12 more warnings: see the job summary and the log'
+    })
+    budget.finish()
+    expect(shown).toHaveLength(10)
   })
 
   it('puts config problems at their file, line and column', () => {

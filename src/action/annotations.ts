@@ -13,20 +13,51 @@ export interface Annotation {
 /** GitHub shows at most 10 annotations per level and step; perfgate emits 8 and one "N more" note. */
 export const ANNOTATIONS_PER_LEVEL = 8
 
-export function capAnnotations(all: Annotation[]): Annotation[] {
-  const out: Annotation[] = []
-  for (const level of ['error', 'warning'] as const) {
-    const ofLevel = all.filter(a => a.level === level)
-    out.push(...ofLevel.slice(0, ANNOTATIONS_PER_LEVEL))
-    const rest = ofLevel.length - ANNOTATIONS_PER_LEVEL
-    if (rest > 0) {
-      out.push({
+const LEVELS = ['error', 'warning'] as const
+
+/**
+ * The per-level limit for annotations that arrive during a run (engine warnings, API warnings) and at its end (the
+ * report's checks): the first 8 of a level are shown as they come, later ones go to `overflow` (the log), and
+ * `finish` adds one "N more" note per level.
+ */
+export class AnnotationBudget {
+  private readonly shown = { error: 0, warning: 0 }
+  private readonly held = { error: 0, warning: 0 }
+
+  constructor(
+    private readonly emit: (annotation: Annotation) => void,
+    private readonly overflow: (annotation: Annotation) => void = () => undefined
+  ) {}
+
+  add(annotation: Annotation): void {
+    if (this.shown[annotation.level] < ANNOTATIONS_PER_LEVEL) {
+      this.shown[annotation.level]++
+      this.emit(annotation)
+    } else {
+      this.held[annotation.level]++
+      this.overflow(annotation)
+    }
+  }
+
+  finish(): void {
+    for (const level of LEVELS) {
+      const rest = this.held[level]
+      if (rest === 0) continue
+      this.held[level] = 0
+      this.emit({
         level,
         title: 'perfgate',
-        message: `${rest} more ${level === 'error' ? 'problems' : 'warnings'}: see the job summary`
+        message: `${rest} more ${level === 'error' ? 'problems' : 'warnings'}: see the job summary and the log`
       })
     }
   }
+}
+
+export function capAnnotations(all: Annotation[]): Annotation[] {
+  const out: Annotation[] = []
+  const budget = new AnnotationBudget(a => out.push(a))
+  for (const level of LEVELS) for (const a of all.filter(x => x.level === level)) budget.add(a)
+  budget.finish()
   return out
 }
 

@@ -18,6 +18,8 @@ interface PublishOptions {
   failing: boolean
   runUrl?: string
   outDir: string
+  /** a warning annotation, within the run's annotation limit */
+  warn?: (message: string) => void
 }
 
 /** The data a `workflow_run` commenter needs, written next to the report for upload as an artifact. */
@@ -25,7 +27,8 @@ async function writeResultArtifact(
   report: Report,
   ctx: PrContext,
   inputs: ActionInputs,
-  outDir: string
+  outDir: string,
+  failing: boolean
 ): Promise<void> {
   if (!ctx.prNumber || !ctx.headSha) return
   const artifact: ResultArtifact = {
@@ -35,6 +38,7 @@ async function writeResultArtifact(
     configFile: inputs.config,
     commentId: inputs.commentId,
     commentMode: inputs.comment,
+    failing,
     report
   }
   await writeFile(path.join(outDir, RESULT_ARTIFACT_FILE), JSON.stringify(artifact) + '\n')
@@ -46,22 +50,23 @@ export async function publishComment(
   inputs: ActionInputs,
   options: PublishOptions
 ): Promise<string | undefined> {
+  const warn = options.warn ?? ((message: string) => core.warning(message))
   let ctx: PrContext
   try {
     ctx = readPrContext(process.env, readEventPayload())
   } catch (err) {
-    core.warning(`perfgate: no PR comment: ${(err as Error).message}`)
+    warn(`perfgate: no PR comment: ${(err as Error).message}`)
     return undefined
   }
   if (ctx.kind !== 'pull_request' || !ctx.prNumber) return undefined
-  await writeResultArtifact(report, ctx, inputs, options.outDir)
+  await writeResultArtifact(report, ctx, inputs, options.outDir, options.failing)
   if (inputs.comment === 'off') return undefined
   if (ctx.isFork) {
-    core.warning(forkWarning(ctx))
+    warn(forkWarning(ctx))
     return undefined
   }
   if (!inputs.token) {
-    core.warning('perfgate: no github-token input, so no PR comment; results are in the job summary.')
+    warn('perfgate: no github-token input, so no PR comment; results are in the job summary.')
     return undefined
   }
   const body = renderComment(report, {
@@ -76,6 +81,7 @@ export async function publishComment(
       repo: ctx.repo.repo,
       issueNumber: ctx.prNumber,
       id: inputs.commentId,
+      previousIds: inputs.previousCommentIds,
       body,
       mode: inputs.comment,
       failing: options.failing,
@@ -84,7 +90,7 @@ export async function publishComment(
     if (result.reason) core.info(`perfgate: comment ${result.action}: ${result.reason}`)
     return result.url
   } catch (err) {
-    core.warning(explainApiError(err, 'the PR comment'))
+    warn(explainApiError(err, 'the PR comment'))
     return undefined
   }
 }

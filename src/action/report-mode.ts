@@ -3,19 +3,33 @@ import { readPrContext } from '../github/context.js'
 import { createClient } from '../github/client.js'
 import { commentMarker, upsertStickyComment } from '../github/comment.js'
 import { explainApiError } from '../github/errors.js'
-import { parseResultArtifact, readArtifactFromDir, resolveWorkflowRunPr } from '../github/workflow-run.js'
+import {
+  parseResultArtifact,
+  readArtifactFromDir,
+  resolveWorkflowRunPr,
+  triggeringRunUrl,
+  type ResultArtifact
+} from '../github/workflow-run.js'
 import { jobFails } from '../compare/verdict.js'
 import { renderComment, renderSummary } from '../report/markdown.js'
 import type { ActionInputs } from './inputs.js'
 import { readEventPayload } from './event.js'
-import { writeSummary } from './summary.js'
+import { capSummary, writeSummary } from './summary.js'
+
+/** Whether the pull_request run failed its job; artifacts from before `failing` was recorded fall back to its verdict. */
+function failedItsJob(artifact: ResultArtifact): boolean {
+  return artifact.failing ?? jobFails(artifact.report.verdict, 'warn')
+}
 
 /**
  * `mode: report`, in a `workflow_run` workflow: the result artifact of a pull_request run is read as data (size and
  * schema checked, nothing executed), its PR number checked against the triggering run's head SHA, and the sticky
  * comment posted. The gate's verdict was given by the pull_request run; this step only reports it.
  */
-export async function runReportMode(inputs: ActionInputs): Promise<void> {
+export async function runReportMode(
+  inputs: ActionInputs,
+  warn: (message: string) => void = message => core.warning(message)
+): Promise<void> {
   if (!inputs.artifactPath)
     throw new Error(
       'mode: report needs the artifact-path input (where actions/download-artifact put perfgate-result.json)'
@@ -23,31 +37,34 @@ export async function runReportMode(inputs: ActionInputs): Promise<void> {
   const artifact = parseResultArtifact(await readArtifactFromDir(inputs.artifactPath))
   const payload = readEventPayload()
   const ctx = readPrContext(process.env, payload)
-  const summaryOptions = { runUrl: ctx.runUrl, artifactName: 'perfgate-report' }
-  await writeSummary(renderSummary(artifact.report, summaryOptions))
+  const options = {
+    runUrl: triggeringRunUrl(payload, ctx.serverUrl, ctx.repo) ?? ctx.runUrl,
+    artifactName: 'perfgate-report'
+  }
+  await writeSummary(capSummary(renderSummary(artifact.report, options)))
   core.setOutput('verdict', artifact.report.verdict)
   if (!inputs.token) throw new Error('mode: report needs a github-token with pull-requests: write')
   const octokit = createClient(inputs.token, { apiUrl: ctx.apiUrl, log: message => core.info(message) })
-  const pr = await resolveWorkflowRunPr(octokit, payload, artifact, ctx.repo)
-  if (!pr.ok) {
-    core.warning(`perfgate: not commenting: ${pr.reason}`)
-    return
-  }
   const id = artifact.commentId
   try {
+    const pr = await resolveWorkflowRunPr(octokit, payload, artifact, ctx.repo)
+    if (!pr.ok) {
+      warn(`perfgate: not commenting: ${pr.reason}`)
+      return
+    }
     const result = await upsertStickyComment(octokit, {
       owner: ctx.repo.owner,
       repo: ctx.repo.repo,
       issueNumber: pr.prNumber,
       id,
-      body: renderComment(artifact.report, { ...summaryOptions, marker: commentMarker(id) }),
+      body: renderComment(artifact.report, { ...options, marker: commentMarker(id) }),
       mode: inputs.comment,
-      failing: jobFails(artifact.report.verdict, 'warn'),
+      failing: failedItsJob(artifact),
       log: (message: string) => core.info(message)
     })
     core.setOutput('comment-url', result.url ?? '')
     core.info(`perfgate: comment ${result.action} on PR #${pr.prNumber}`)
   } catch (err) {
-    core.warning(explainApiError(err, 'the PR comment'))
+    warn(explainApiError(err, `the comment on pull request #${artifact.prNumber}`))
   }
 }

@@ -13,6 +13,8 @@ export interface ResultArtifact {
   configFile: string
   commentId: string
   commentMode: CommentMode
+  /** whether the pull_request run failed the job (its verdict under its on-inconclusive setting) */
+  failing?: boolean
   report: Report
 }
 
@@ -43,6 +45,8 @@ export function parseResultArtifact(text: string, maxBytes = 5_000_000): ResultA
     problems.push('commentId must be a short string')
   if (!MODES.includes(String(data.commentMode)))
     problems.push(`commentMode must be one of ${MODES.join(', ')}`)
+  if (data.failing !== undefined && typeof data.failing !== 'boolean')
+    problems.push('failing must be true or false')
   problems.push(...reportProblems(data.report).map(p => `report${p}`))
   if (problems.length) throw new Error(`the result artifact is malformed: ${problems.slice(0, 5).join('; ')}`)
   return data as ResultArtifact
@@ -67,12 +71,25 @@ export async function readArtifactFromDir(dir: string, fileName = ARTIFACT_FILE)
 }
 
 interface WorkflowRunPayload {
-  workflow_run?: { head_sha?: string; event?: string; head_repository?: { full_name?: string } }
+  workflow_run?: { id?: unknown; head_sha?: string; event?: string; head_repository?: { full_name?: string } }
+}
+
+/** The pull_request run that measured and uploaded the artifact (not this commenting run), for the comment's links. */
+export function triggeringRunUrl(
+  payload: unknown,
+  serverUrl: string,
+  repo: { owner: string; repo: string }
+): string | undefined {
+  const id = (payload as WorkflowRunPayload).workflow_run?.id
+  return Number.isSafeInteger(id) && (id as number) > 0
+    ? `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${id as number}`
+    : undefined
 }
 
 /**
  * The artifact is attacker-controlled on fork PRs, so its PR number is only trusted when that PR is open and its
- * head commit is the triggering run's head_sha.
+ * head commit is the triggering run's head_sha. An API error (no permission, 404 on a private repository) is
+ * thrown, for the caller to explain, not taken for a mismatch.
  */
 export async function resolveWorkflowRunPr(
   octokit: Octokit,
@@ -92,8 +109,8 @@ export async function resolveWorkflowRunPr(
       reason: `the artifact's head SHA ${artifact.headSha.slice(0, 12)} is not workflow_run.head_sha ${run.head_sha.slice(0, 12)}`
     }
   }
-  const pr = await octokit.rest.pulls.get({ ...repo, pull_number: artifact.prNumber }).catch(() => undefined)
-  if (!pr || pr.data.head.sha !== run.head_sha || pr.data.state !== 'open') {
+  const pr = await octokit.rest.pulls.get({ ...repo, pull_number: artifact.prNumber })
+  if (pr.data.head.sha !== run.head_sha || pr.data.state !== 'open') {
     return {
       ok: false,
       reason: `artifact PR number #${artifact.prNumber} does not match workflow_run.head_sha (or the PR is closed)`

@@ -1,0 +1,133 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import * as core from '../../__fixtures__/core.js'
+import { FakeGitHub } from '../../__fixtures__/github/fake-api.js'
+import { workflowRun } from '../../__fixtures__/github/events.js'
+import { check, report, scenarioReport } from '../../__fixtures__/report.js'
+import type { ResultArtifact } from '../../src/github/workflow-run.js'
+import type { Report } from '../../src/report/types.js'
+
+jest.unstable_mockModule('@actions/core', () => core)
+const { runReportMode } = await import('../../src/action/report-mode.js')
+const { readInputs } = await import('../../src/action/inputs.js')
+
+const HEAD = 'a'.repeat(40)
+let dir: string
+let api: FakeGitHub
+const savedEnv = { ...process.env }
+
+beforeEach(async () => {
+  core.reset()
+  dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-report-mode-'))
+  api = await new FakeGitHub().start()
+  await writeFile(
+    path.join(dir, 'event.json'),
+    JSON.stringify({ ...workflowRun(HEAD), workflow_run: { ...workflowRun(HEAD).workflow_run, id: 555 } })
+  )
+  Object.assign(process.env, {
+    GITHUB_REPOSITORY: 'o/r',
+    GITHUB_EVENT_NAME: 'workflow_run',
+    GITHUB_EVENT_PATH: path.join(dir, 'event.json'),
+    GITHUB_API_URL: api.url,
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '600',
+    GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md')
+  })
+})
+afterEach(async () => {
+  process.env = { ...savedEnv }
+  await api.stop()
+  await rm(dir, { recursive: true, force: true })
+})
+
+async function writeArtifact(overrides: Partial<ResultArtifact> = {}): Promise<void> {
+  const artifact: ResultArtifact = {
+    schemaVersion: 1,
+    prNumber: 7,
+    headSha: HEAD,
+    configFile: 'perfgate.yml',
+    commentId: 'perfgate.yml:perf',
+    commentMode: 'always',
+    report: report(),
+    ...overrides
+  }
+  await writeFile(path.join(dir, 'perfgate-result.json'), JSON.stringify(artifact))
+}
+
+const inputs = (extra: Record<string, string> = {}) =>
+  readInputs(
+    name => ({ mode: 'report', 'artifact-path': dir, 'github-token': 't', ...extra })[name] ?? '',
+    {}
+  )
+const warnings = () => core.annotations.filter(a => a.level === 'warning').map(a => a.message)
+
+describe('mode: report against the API', () => {
+  it('posts the comment on the PR the artifact names, linking the measuring run’s artifacts', async () => {
+    api.pulls.set(7, { state: 'open', head: { sha: HEAD } })
+    await writeArtifact()
+    await runReportMode(inputs())
+    expect(api.comments).toHaveLength(1)
+    const body = api.comments[0]!.body
+    expect(body.startsWith('<!-- perfgate:perfgate.yml:perf -->')).toBe(true)
+    expect(body).toContain('[workflow run](https://github.com/o/r/actions/runs/555)')
+    expect(body).toContain('[artifact `perfgate-report`](https://github.com/o/r/actions/runs/555#artifacts)')
+    expect(core.outputs).toMatchObject({
+      verdict: 'pass',
+      'comment-url': expect.stringContaining('issuecomment')
+    })
+    expect(core.summaryParts.join('')).toContain('perfgate: PASS')
+    expect(warnings()).toEqual([])
+  })
+
+  it('refuses an artifact whose PR number points at another PR', async () => {
+    api.pulls.set(7, { state: 'open', head: { sha: HEAD } })
+    api.pulls.set(9, { state: 'open', head: { sha: 'd'.repeat(40) } })
+    await writeArtifact({ prNumber: 9 })
+    await runReportMode(inputs())
+    expect(api.comments).toHaveLength(0)
+    expect(warnings()).toEqual([
+      'perfgate: not commenting: artifact PR number #9 does not match workflow_run.head_sha (or the PR is closed)'
+    ])
+  })
+
+  it.each([
+    [403, 'Resource not accessible by integration', 'pull-requests: write'],
+    [404, 'Not Found', '404 instead of 403']
+  ])('a %i from pulls.get is explained as an API error, not a mismatch', async (status, message, advice) => {
+    api.failures.push({ route: /^GET \/repos\/o\/r\/pulls\/7$/, status, message })
+    await writeArtifact()
+    await runReportMode(inputs())
+    expect(api.comments).toHaveLength(0)
+    expect(warnings()).toHaveLength(1)
+    expect(warnings()[0]).toContain(advice)
+    expect(warnings()[0]).not.toContain('does not match')
+  })
+
+  it('on-failure follows whether the pull_request run failed, as its artifact says', async () => {
+    api.pulls.set(7, { state: 'open', head: { sha: HEAD } })
+    const inconclusive = report({ verdict: 'inconclusive' })
+    await writeArtifact({ report: inconclusive, failing: false })
+    await runReportMode(inputs({ comment: 'on-failure' }))
+    expect(api.comments).toHaveLength(0)
+    // the PR run had on-inconclusive: fail, so its job failed: the comment must say so
+    await writeArtifact({ report: inconclusive, failing: true })
+    await runReportMode(inputs({ comment: 'on-failure' }))
+    expect(api.comments).toHaveLength(1)
+  })
+
+  it('caps a huge summary under GitHub’s 1 MiB', async () => {
+    api.pulls.set(7, { state: 'open', head: { sha: HEAD } })
+    const scenarios = Array.from({ length: 2500 }, (_, i) =>
+      scenarioReport({ name: `scenario-${i}-${'n'.repeat(150)}`, checks: [check()] })
+    )
+    const big: Report = report({ scenarios, headline: 'perfgate passed: many' })
+    await writeArtifact({ report: big })
+    await runReportMode(inputs())
+    const summary = core.summaryParts.join('')
+    expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(900 * 1024)
+    expect(summary).toContain('the summary was cut to stay under GitHub’s 1 MiB limit')
+    expect(api.comments).toHaveLength(1)
+  })
+})
