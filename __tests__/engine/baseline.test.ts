@@ -23,7 +23,7 @@ afterEach(async () => {
 })
 
 describe('a run compared with a stored run', () => {
-  it('stores rounds, finds them again and fails a head that does five times the CPU work', async () => {
+  it('stores rounds, finds them again and fails a head that does ten times the CPU work', async () => {
     const config = exampleConfig(await freePort(), [
       {
         name: 'get',
@@ -34,19 +34,20 @@ describe('a run compared with a stored run', () => {
     config.service.env.CPU_US = '300'
     const store = new DirectoryStore(dir)
 
-    const first = await runGate(config, { rounds: 2 })
+    const first = await runGate(config, { rounds: 3 })
     expect(first.verdict).not.toBe('errored')
-    expect(first.scenarios[0]!.runs).toHaveLength(2)
+    expect(first.scenarios[0]!.runs).toHaveLength(3)
     expect(first.scenarios[0]!.checks[0]!.verdict).toBe('skipped')
     await store.save(recordFromReport(first, { sha: 'local', runId: 'first', runAttempt: 1 }))
 
     const plan = await planStoredBaseline(config, store, undefined, undefined, ignoreEvents)
     expect(plan.info).toMatchObject({ state: 'used', sha: 'local', runId: 'first', history: 1 })
+    // ten times the work: far past the cross-run allowance even when a round lands in a slow phase of a busy runner
     const second = await runGate(config, {
-      rounds: 2,
+      rounds: 3,
       stored: plan.stored,
       baselineInfo: plan.info,
-      serviceEnv: { SLOWDOWN: '4' }
+      serviceEnv: { SLOWDOWN: '9' }
     })
     const check = second.scenarios[0]!.checks.find(c => c.kind === 'regression')!
     expect(check.verdict).toBe('fail')
