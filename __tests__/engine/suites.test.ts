@@ -239,19 +239,19 @@ describe('suites against the example service', () => {
 
   it('a soak splits one long run into windows, and a soak.drift threshold fails on a leak only', async () => {
     const soakScenario = {
-      load: { ...short, durationMs: 3000 },
-      suite: { kind: 'soak' as const, windowMs: 1000 },
-      thresholds: [threshold('soak.drift', '<', 0.3)]
+      load: { ...short, durationMs: 2000 },
+      suite: { kind: 'soak' as const, windowMs: 500 },
+      thresholds: [threshold('soak.drift', '<', 0.1)]
     }
     const leaking = exampleConfig(await freePort(), [soakScenario])
     leaking.service.env.LEAK_KB = '64'
     const leak = (await runGate(leaking)).scenarios[0]!
-    expect(leak.suite?.points).toHaveLength(3)
-    expect(leak.metrics['soak.drift']).toBeGreaterThan(0.3)
+    expect(leak.suite!.points.length).toBeGreaterThanOrEqual(4)
+    expect(leak.metrics['soak.drift']).toBeGreaterThan(0.1)
     expect(leak.checks[0]!.verdict).toBe('fail')
 
     const steady = (await runGate(exampleConfig(await freePort(), [soakScenario]))).scenarios[0]!
-    expect(steady.metrics['soak.drift']).toBeLessThan(0.3)
+    expect(steady.metrics['soak.drift']).toBeLessThan(0.1)
     expect(steady.checks[0]!.verdict).toBe('pass')
   })
 })
