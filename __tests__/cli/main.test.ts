@@ -1,10 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { main } from '../../src/cli/main.js'
 import { captureIO } from '../../__fixtures__/cli.js'
 import { report } from '../../__fixtures__/report.js'
+import { freePort } from '../../__fixtures__/config.js'
+import { liveProcessGroups, stopAllServices } from '../../src/service/spawn.js'
+import type { Report } from '../../src/report/types.js'
 
 let dir: string
 beforeAll(async () => {
@@ -55,4 +59,85 @@ describe('the CLI', () => {
     ).toBe(2)
     expect(scenario.err).toContain('no scenario named "nope"')
   })
+})
+
+/** A tiny HTTP service; each start appends to starts.log in its working directory. */
+const tinyService = (delayMs: number) => `import http from 'node:http'
+import { appendFileSync } from 'node:fs'
+appendFileSync('starts.log', process.pid + '\\n')
+const server = http.createServer((req, res) => {
+  const reply = () => res.end('ok')
+  if (req.url === '/health' || ${delayMs} === 0) reply()
+  else setTimeout(reply, ${delayMs})
+})
+server.listen(Number(process.env.PORT), '127.0.0.1')
+process.on('SIGTERM', () => {
+  server.close()
+  server.closeAllConnections()
+  process.exit(0)
+})
+`
+
+describe('perfgate compare --base DIR --head DIR', () => {
+  const starts = async (d: string) => (await readFile(path.join(d, 'starts.log'), 'utf8')).trim().split('\n')
+
+  afterEach(async () => {
+    await stopAllServices()
+  })
+
+  it('runs each side from its own directory and shows them as distinct sides', async () => {
+    const root = await mkdtemp(path.join(dir, 'compare-'))
+    const [configDir, baseDir, headDir] = ['config', 'base', 'head'].map(d => path.join(root, d))
+    for (const d of [configDir, baseDir, headDir]) await mkdir(d)
+    await writeFile(path.join(baseDir, 'server.mjs'), tinyService(0))
+    await writeFile(path.join(headDir, 'server.mjs'), tinyService(40)) // the head waits 40 ms per request
+    const port = await freePort()
+    await writeFile(
+      path.join(configDir, 'perfgate.yml'),
+      [
+        'version: 1',
+        'service:',
+        '  command: node server.mjs',
+        `  env: { PORT: '${port}' }`,
+        `  ready: { url: http://127.0.0.1:${port}/health, timeout: 10s }`,
+        'defaults: { warmup: 100ms, duration: 600ms, connections: 2, min-requests: 10 }',
+        'scenarios:',
+        '  - name: get',
+        `    request: { method: GET, url: http://127.0.0.1:${port}/ }`,
+        "    regression: { latency.p50: '+20%' }",
+        'compare: { mode: interleaved, rounds: { min: 2, max: 2 }, budget: 60s }',
+        ''
+      ].join('\n')
+    )
+    const run = io()
+    const args = [
+      'compare',
+      '--config',
+      path.join(configDir, 'perfgate.yml'),
+      '--out',
+      path.join(root, 'out')
+    ]
+    const code = await main([...args, '--base', baseDir, '--head', headDir], run)
+    expect(run.err).toBe('')
+    expect([0, 1]).toContain(code)
+    const report = JSON.parse(await readFile(path.join(root, 'out', 'report.json'), 'utf8')) as Report
+    const [scenario] = report.scenarios
+    expect(scenario!.verdict).not.toBe('errored')
+    // the head's 40 ms wait shows on the head side only
+    expect(scenario!.metrics['latency.p50']).toBeGreaterThanOrEqual(40_000)
+    expect(scenario!.baseMetrics!['latency.p50']).toBeLessThan(20_000)
+    expect(scenario!.checks[0]!.change).toBeGreaterThan(1)
+    const rounds = (side: string) => scenario!.runs.filter(r => r.side === side).length
+    expect(await starts(baseDir)).toHaveLength(rounds('base'))
+    expect(await starts(headDir)).toHaveLength(rounds('head'))
+    expect(existsSync(path.join(configDir, 'starts.log'))).toBe(false)
+
+    const noHead = io()
+    expect(await main([...args, '--base', baseDir, '--head', path.join(root, 'nope')], noHead)).toBe(2)
+    expect(noHead.err).toContain(`the head directory ${path.join(root, 'nope')} does not exist`)
+    const noBase = io()
+    expect(await main([...args, '--base', path.join(root, 'gone'), '--head', headDir], noBase)).toBe(2)
+    expect(noBase.err).toContain(`the base directory ${path.join(root, 'gone')} does not exist`)
+    expect(liveProcessGroups()).toEqual([])
+  }, 60_000)
 })

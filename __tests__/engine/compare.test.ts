@@ -1,17 +1,77 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { compareGate, roundOrder } from '../../src/engine/compare.js'
+import { compareGate, noiseNotes, roundOrder } from '../../src/engine/compare.js'
 import { liveProcessGroups, stopAllServices } from '../../src/service/spawn.js'
 import { reportProblems } from '../../src/report/validate.js'
+import type { Config, RegressionCheck, Scenario } from '../../src/config/types.js'
+import type { Check, RunRecord } from '../../src/report/types.js'
 import { exampleConfig, freePort, REPO, rpsCheck } from '../../__fixtures__/config.js'
 
 afterEach(async () => {
   await stopAllServices()
 })
 
+/** a short load: for the tests whose facts do not need a long one */
+const quick = { mode: 'closed' as const, connections: 2, durationMs: 400, warmupMs: 100, timeoutMs: 5000 }
+
+/** throughput.rps may fall 50%: wide, so a quiet comparison passes and only noise keeps it undecided */
+const wideRps = { ...rpsCheck, tolerance: 0.5, expression: '-50%' }
+
+/**
+ * server.rss.peak may rise by `tolerance`. With the knob service's ballast the change is known whatever the
+ * machine's CPU load (other tests running beside these make throughput swing by tens of percent).
+ */
+const rssRise = (tolerance: number): RegressionCheck => ({
+  metric: 'server.rss.peak',
+  direction: 'rise',
+  tolerance,
+  expression: `+${tolerance * 100}%`,
+  severity: 'fail'
+})
+
+/** The example config run through __fixtures__/knob-service.mjs, whose knobs change from start to start. */
+function knobConfig(port: number, scenarios: Array<Partial<Scenario>>): Config {
+  const config = exampleConfig(port, scenarios)
+  config.service.command = 'node __fixtures__/knob-service.mjs'
+  return config
+}
+
 describe('compareGate', () => {
+  it('noiseNotes: an undecided check whose base rounds alone spread beyond its tolerance gets a note', () => {
+    const [scenario] = exampleConfig(1, [{ name: 'get', regression: [rpsCheck] }]).scenarios
+    const rounds = (values: number[]): RunRecord[] =>
+      values.map((v, i) => ({ side: 'base', round: i + 1, metrics: { 'throughput.rps': v } }))
+    const check = (verdict: Check['verdict']): Check[] => [
+      {
+        kind: 'regression',
+        metric: 'throughput.rps',
+        expression: '-5%',
+        severity: 'fail',
+        verdict,
+        message: ''
+      }
+    ]
+    const noisy = rounds([1000, 800, 1150, 870])
+    const quiet = rounds([1000, 1003, 998, 1001])
+    expect(noiseNotes(scenario!, noisy, check('inconclusive'), 0.95)).toEqual([
+      expect.stringMatching(
+        /^runner noise: the 4 base rounds alone \(A\/A\) vary ±\d.*% round to round in throughput\.rps, a noise floor of ±\d.*% over 4 rounds, wider than its 5% tolerance/
+      )
+    ])
+    expect(noiseNotes(scenario!, quiet, check('inconclusive'), 0.95)).toEqual([])
+    // decided checks need no excuse, and 3 rounds are too few to judge the runner
+    expect(noiseNotes(scenario!, noisy, check('pass'), 0.95)).toEqual([])
+    expect(noiseNotes(scenario!, noisy.slice(0, 3), check('inconclusive'), 0.95)).toEqual([])
+    // an errored base round is not data
+    const withError = [
+      ...quiet,
+      { ...noisy[1]!, round: 5, error: { kind: 'crashed' as const, message: 'x' } }
+    ]
+    expect(noiseNotes(scenario!, withError, check('inconclusive'), 0.95)).toEqual([])
+  })
+
   it('alternates ABBA', () => {
     expect([1, 2, 3, 4].map(roundOrder)).toEqual([
       ['base', 'head'],
@@ -45,13 +105,13 @@ describe('compareGate', () => {
 
   it('an accepted regression becomes accepted and names who accepted it', async () => {
     const port = await freePort()
-    const config = exampleConfig(port, [{ name: 'get', regression: [rpsCheck] }])
+    const config = knobConfig(port, [{ name: 'get', load: quick, regression: [rssRise(0.2)] }])
     const report = await compareGate(config, {
       baseDir: REPO,
       headDir: REPO,
-      env: { head: { SLOWDOWN: '3' } },
+      env: { head: { BALLAST_MB_BY_START: '150' } },
       acceptances: [
-        { scenario: 'get', metric: 'throughput.rps', by: 'commit abc1234 (Perf-Accepted trailer)' }
+        { scenario: 'get', metric: 'server.rss.peak', by: 'commit abc1234 (Perf-Accepted trailer)' }
       ]
     })
     expect(report.scenarios[0]!.checks[0]).toMatchObject({
@@ -63,14 +123,13 @@ describe('compareGate', () => {
 
   it('confirm: true re-measures a failing verdict with 2 more round pairs before failing', async () => {
     const port = await freePort()
-    const wide = { ...rpsCheck, tolerance: 0.5, expression: '-50%' }
-    const config = exampleConfig(port, [{ name: 'get', regression: [wide] }])
-    config.service.env.CPU_US = '300'
+    // +150 MB on a ~60 MB service: a clear failure of "+100%", but not a catastrophic one (beyond +700%)
+    const config = knobConfig(port, [{ name: 'get', load: quick, regression: [rssRise(1)] }])
     config.compare = { ...config.compare, rounds: { min: 3, max: 3 }, confirm: true }
     const report = await compareGate(config, {
       baseDir: REPO,
       headDir: REPO,
-      env: { head: { SLOWDOWN: '3' } }
+      env: { head: { BALLAST_MB_BY_START: '150' } }
     })
     expect(report.verdict).toBe('fail')
     expect(report.notes).toContain('a failing verdict was confirmed with 2 extra round pairs')
@@ -117,16 +176,139 @@ describe('compareGate', () => {
     expect(liveProcessGroups()).toEqual([])
   })
 
-  it('a round whose head crashes is errored and never counted as data', async () => {
+  it('a head that crashes is errored, shows only its own counts and stops the rounds', async () => {
     const port = await freePort()
-    const report = await compareGate(exampleConfig(port, [{ regression: [rpsCheck] }]), {
+    const config = exampleConfig(port, [{ regression: [rpsCheck] }])
+    config.compare.rounds = { min: 3, max: 5 }
+    const report = await compareGate(config, {
       baseDir: REPO,
       headDir: REPO,
       env: { head: { CRASH_AFTER: '100' } }
     })
+    expect(reportProblems(report)).toEqual([])
     const [scenario] = report.scenarios
     expect(scenario!.verdict).toBe('errored')
     expect(scenario!.error!.kind).toBe('crashed')
     expect(scenario!.checks).toEqual([])
+    // the base round before it was fine; none of its latency or throughput may pass for the scenario's
+    expect(scenario!.runs.map(r => `${r.round}${r.side[0]}${r.error ? '!' : ''}`)).toEqual(['1b', '1h!'])
+    expect(scenario!.runs[0]!.metrics['latency.p99']).toBeGreaterThan(0)
+    for (const key of ['latency.p50', 'latency.p99', 'throughput.rps', 'server.cpu.mean'])
+      expect(scenario!.metrics[key]).toBeUndefined()
+    expect(scenario!.metrics['requests.total']).toBe(scenario!.runs[1]!.metrics['requests.total'])
+    expect(report.notes).toContain('stopped after round pair 1: the head errored in scenario-1')
   })
+
+  it('a crashed base round is dropped with a note, and a service that died is restarted for the next scenario', async () => {
+    const port = await freePort()
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-compare-crash-'))
+    try {
+      const config = knobConfig(port, [{ regression: [wideRps] }, { regression: [wideRps] }])
+      config.compare.rounds = { min: 2, max: 2 }
+      const report = await compareGate(config, {
+        baseDir: REPO,
+        headDir: REPO,
+        env: {
+          base: { STARTS_FILE: path.join(dir, 'base'), CRASH_ON_START: '1', CRASH_AFTER_REQUESTS: '60' },
+          head: { STARTS_FILE: path.join(dir, 'head') }
+        }
+      })
+      expect(reportProblems(report)).toEqual([])
+      const [first, second] = report.scenarios
+      // round 1: the base process crashed in scenario-1; scenario-2 got a fresh one
+      expect(first!.verdict).not.toBe('errored')
+      expect(first!.runs.filter(r => r.side === 'base').map(r => Boolean(r.error))).toEqual([true, false])
+      expect(first!.notes).toContain('1 base round(s) errored and were not counted as data')
+      expect(first!.checks[0]!.rounds).toBe(1)
+      expect(second!.verdict).not.toBe('errored')
+      expect(second!.runs.filter(r => r.side === 'base' && !r.error)).toHaveLength(2)
+      expect(second!.checks[0]!.rounds).toBe(2)
+      expect(report.notes).toContain(
+        'the base service had exited and was restarted before scenario-2 (round 1)'
+      )
+      expect((await readFile(path.join(dir, 'base'), 'utf8')).trim().split('\n')).toHaveLength(3)
+      expect(liveProcessGroups()).toEqual([])
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('the scenario after a stress suite gets a fresh service process on each side', async () => {
+    const port = await freePort()
+    const config = exampleConfig(port, [
+      { name: 'ramp', load: quick, suite: { kind: 'stress', start: 1, step: 1, max: 2, maxErrorRate: 0.05 } },
+      { name: 'after', load: quick }
+    ])
+    config.compare.rounds = { min: 1, max: 1 }
+    const spawned: number[] = []
+    const report = await compareGate(config, {
+      baseDir: REPO,
+      headDir: REPO,
+      onSpawned: pid => spawned.push(pid)
+    })
+    expect(reportProblems(report)).toEqual([])
+    expect(spawned).toHaveLength(4)
+    expect(report.scenarios.map(s => s.runs.map(r => r.side).sort())).toEqual([
+      ['base', 'head'],
+      ['base', 'head']
+    ])
+    expect(report.notes).toContain(
+      'the scenario after a stress suite ran against a fresh service process in every round'
+    )
+    expect(liveProcessGroups()).toEqual([])
+  })
+
+  it('confirmation cut short by the budget says how many extra pairs really ran', async () => {
+    const port = await freePort()
+    const config = knobConfig(port, [{ name: 'get', load: quick, regression: [rssRise(1)] }])
+    config.compare = { ...config.compare, rounds: { min: 3, max: 3 }, confirm: true }
+    let confirming = false
+    const report = await compareGate(config, {
+      baseDir: REPO,
+      headDir: REPO,
+      env: { head: { BALLAST_MB_BY_START: '150' } },
+      events: e => {
+        if (e.type === 'info' && e.message.includes('confirming')) confirming = true
+      },
+      // once confirmation begins the clock jumps past the budget: one extra pair runs, then the budget stops it
+      now: () => Date.now() + (confirming ? 10 * config.compare.budgetMs : 0)
+    })
+    expect(confirming).toBe(true)
+    expect(report.scenarios[0]!.runs).toHaveLength(8)
+    expect(report.notes).toContain(
+      'confirmation was cut short: only 1 of the 2 extra round pairs ran before the time budget ran out'
+    )
+    expect(report.notes.join('\n')).not.toContain('confirmed with')
+  }, 90_000)
+
+  it('says the runner is too noisy when the base rounds alone spread wider than the tolerance', async () => {
+    const port = await freePort()
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-compare-noise-'))
+    const swinging = (file: string) => ({ STARTS_FILE: path.join(dir, file), BALLAST_MB_BY_START: '0,300' })
+    try {
+      const config = knobConfig(port, [{ name: 'get', load: quick, regression: [rssRise(0.5)] }])
+      config.compare.rounds = { min: 4, max: 4 }
+      // every other base round holds 300 MB more: base vs base swings far beyond the tolerance
+      const noisyBase = await compareGate(config, {
+        baseDir: REPO,
+        headDir: REPO,
+        env: { base: swinging('base') }
+      })
+      expect(reportProblems(noisyBase)).toEqual([])
+      expect(noisyBase.scenarios[0]!.checks[0]!.verdict).toBe('inconclusive')
+      expect(noisyBase.scenarios[0]!.notes.join('\n')).toMatch(
+        /^runner noise: the 4 base rounds alone \(A\/A\) vary ±.* round to round in server\.rss\.peak, .*wider than its 50(\.0)?% tolerance/m
+      )
+      // the same swings on the head side are a change, not the runner's noise: undecided, but no note
+      const noisyHead = await compareGate(config, {
+        baseDir: REPO,
+        headDir: REPO,
+        env: { head: swinging('head') }
+      })
+      expect(noisyHead.scenarios[0]!.checks[0]!.verdict).toBe('inconclusive')
+      expect(noisyHead.scenarios[0]!.notes.join('\n')).not.toContain('runner noise')
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  }, 90_000)
 })

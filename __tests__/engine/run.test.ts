@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import http from 'node:http'
 import { once } from 'node:events'
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 import { runGate } from '../../src/engine/run.js'
 import { liveProcessGroups, stopAllServices } from '../../src/service/spawn.js'
 import { reportProblems } from '../../src/report/validate.js'
@@ -76,6 +79,35 @@ describe('runGate against the example service', () => {
       expect(report.scenarios[0]!.error!.message).toContain(String(port))
     } finally {
       squatter.close()
+    }
+  })
+
+  it("with rounds, a later round that errors leaves only that round's counts in the metrics", async () => {
+    const port = await freePort()
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-run-rounds-'))
+    try {
+      const config = exampleConfig(port, [{}])
+      config.service.command = 'node __fixtures__/knob-service.mjs'
+      config.service.env = {
+        ...config.service.env,
+        STARTS_FILE: path.join(dir, 'starts'),
+        CRASH_ON_START: '2',
+        CRASH_AFTER_REQUESTS: '60'
+      }
+      const report = await runGate(config, { rounds: 2 })
+      expect(reportProblems(report)).toEqual([])
+      const [scenario] = report.scenarios
+      expect(scenario!.verdict).toBe('errored')
+      expect(scenario!.error!.kind).toBe('crashed')
+      expect(scenario!.runs.map(r => Boolean(r.error))).toEqual([false, true])
+      // round 1 was fine and has latency, but the scenario shows only the errored round's counts
+      expect(scenario!.runs[0]!.metrics['latency.p99']).toBeGreaterThan(0)
+      for (const key of ['latency.p50', 'latency.p99', 'throughput.rps', 'server.rss.peak'])
+        expect(scenario!.metrics[key]).toBeUndefined()
+      expect(scenario!.metrics['requests.total']).toBe(scenario!.runs[1]!.metrics['requests.total'])
+      expect(scenario!.metrics['requests.total']).toBeLessThan(scenario!.runs[0]!.metrics['requests.total']!)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
     }
   })
 })

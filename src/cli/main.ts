@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import path from 'node:path'
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { ConfigError, loadConfig } from '../config/load.js'
 import type { Config } from '../config/types.js'
@@ -216,6 +216,12 @@ async function prepareBase(
   return worktreeBase(headDir, sha, config.service.build, events)
 }
 
+function checkHeadDir(dir: string): void {
+  if (!existsSync(dir))
+    throw new BaseError(`the head directory ${dir} does not exist: pass --head the directory of a built head`)
+  if (!statSync(dir).isDirectory()) throw new BaseError(`the head directory ${dir} is not a directory`)
+}
+
 async function commandCompare(args: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -234,9 +240,13 @@ async function commandCompare(args: string[], io: CliIO): Promise<number> {
   const config = selectScenarios(loaded, values.scenario)
   const style = io.color ? COLOR : PLAIN
   const events = terminalEvents(io.stdout, style)
-  const headDir = path.resolve(io.cwd, values.head ?? (await repoRoot(path.dirname(config.file))) ?? io.cwd)
+  // service.cwd is mapped from the config's repository (or directory) onto both the --head and the --base directory
+  const configDir = path.dirname(config.file)
+  const root = (await repoRoot(configDir)) ?? configDir
+  const headDir = values.head ? path.resolve(io.cwd, values.head) : root
   let base: PreparedBase
   try {
+    if (values.head) checkHeadDir(headDir)
     base = await prepareBase(io, config, values.base, values['base-ref'], headDir, events)
   } catch (err) {
     if (err instanceof BaseError) {
@@ -249,6 +259,7 @@ async function commandCompare(args: string[], io: CliIO): Promise<number> {
     const report = await compareGate(config, {
       baseDir: base.dir,
       headDir,
+      root,
       events,
       acceptances: parseAccept(values.accept),
       notes: [base.description],

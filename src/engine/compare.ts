@@ -9,7 +9,8 @@ import { scenarioVerdict } from '../compare/verdict.js'
 import { buildReport } from '../report/build.js'
 import { formatPercent } from '../report/format.js'
 import type { Check, Report, RunRecord, ScenarioError, ScenarioReport } from '../report/types.js'
-import { aaNoiseCheck } from '../stats/aa.js'
+import type { ServiceHandle } from '../service/types.js'
+import { baseRoundNoise } from '../stats/aa.js'
 import { nextStep, type RegressionDecision } from '../stats/decide.js'
 import { ignoreEvents, type EventSink } from './events.js'
 import { measureScenario } from './measure.js'
@@ -21,8 +22,13 @@ export type Side = 'base' | 'head'
 export interface CompareOptions {
   /** the base build: its directory plays the role of the head's repository root */
   baseDir: string
-  /** the head's repository root (service.cwd is mapped from here onto baseDir) */
+  /** the head's directory (a checkout of the repository the config lives in) */
   headDir: string
+  /**
+   * The directory service.cwd is relative to when it is mapped onto baseDir and headDir: the root of the
+   * repository (or directory) the config was loaded from. Default: headDir, so the head runs in service.cwd itself.
+   */
+  root?: string
   events?: EventSink
   onSpawned?: (pid: number) => void
   /** extra service environment per side (the demo turns the example's slowdown knob on for the head) */
@@ -38,19 +44,28 @@ interface SideState {
   records: Map<string, RunRecord[]>
   /** a start failure that ends the comparison */
   startError?: ScenarioError
+  /** rounds in which the service had exited and was started again, by the scenario it was restarted for */
+  restarts: Map<string, number[]>
 }
+
+/** Extra round pairs that confirm a failing verdict (compare.confirm). */
+export const CONFIRM_PAIRS = 2
 
 /** ABBA: B H, H B, B H, H B ... so neither side always runs first or last. */
 export function roundOrder(pair: number): [Side, Side] {
   return pair % 2 === 1 ? ['base', 'head'] : ['head', 'base']
 }
 
-function serviceCwd(config: Config, side: Side, options: CompareOptions): string {
-  if (side === 'head') return config.service.cwd
-  const relative = path.relative(options.headDir, config.service.cwd)
-  return path.join(options.baseDir, relative)
+/** Where a side's service runs: service.cwd, taken relative to the config's root, inside that side's directory. */
+export function serviceCwd(config: Config, side: Side, options: CompareOptions): string {
+  const relative = path.relative(options.root ?? options.headDir, config.service.cwd)
+  return path.join(side === 'head' ? options.headDir : options.baseDir, relative)
 }
 
+/**
+ * One side's round: every scenario against one service process, except that a scenario after a stress suite
+ * (which may leave the service degraded) or after the service died gets a fresh process.
+ */
 async function measureSide(
   config: Config,
   side: Side,
@@ -59,34 +74,57 @@ async function measureSide(
   options: CompareOptions
 ): Promise<void> {
   const events = options.events ?? ignoreEvents
-  const started = await startForMeasurement(config.service, {
-    label: side,
-    cwd: serviceCwd(config, side, options),
-    env: options.env?.[side],
-    events,
-    onSpawned: options.onSpawned
-  })
-  if ('error' in started) {
+  const start = async (): Promise<ServiceHandle | undefined> => {
+    const started = await startForMeasurement(config.service, {
+      label: side,
+      cwd: serviceCwd(config, side, options),
+      env: options.env?.[side],
+      events,
+      onSpawned: options.onSpawned
+    })
+    if ('service' in started) return started.service
     state.startError = {
       ...started.error,
       message: `the ${side} service could not be started: ${started.error.message}`
     }
-    return
+    return undefined
   }
+  let service: ServiceHandle | undefined
   try {
     for (const scenario of config.scenarios) {
-      if (started.service.exitInfo()) break
-      const record = await measureScenario(scenario, started.service, {
-        side,
-        round: pair,
-        label: side,
-        events
-      })
+      if (service?.exitInfo()) {
+        await stopQuietly(service, side, events)
+        service = undefined
+        state.restarts.set(scenario.name, [...(state.restarts.get(scenario.name) ?? []), pair])
+      }
+      service ??= await start()
+      if (!service) return
+      const record = await measureScenario(scenario, service, { side, round: pair, label: side, events })
       state.records.get(scenario.name)!.push(record)
+      if (scenario.suite?.kind === 'stress') {
+        await stopQuietly(service, side, events)
+        service = undefined
+      }
     }
   } finally {
-    await stopQuietly(started.service, side, events)
+    await stopQuietly(service, side, events)
   }
+}
+
+function serviceNotes(config: Config, state: Record<Side, SideState>): string[] {
+  const notes: string[] = []
+  for (const side of ['base', 'head'] as const) {
+    for (const [scenario, rounds] of state[side].restarts) {
+      notes.push(
+        `the ${side} service had exited and was restarted before ${scenario} (round${rounds.length > 1 ? 's' : ''} ${rounds.join(', ')})`
+      )
+    }
+  }
+  const last = config.scenarios.length - 1
+  if (config.scenarios.some((s, i) => s.suite?.kind === 'stress' && i < last)) {
+    notes.push('the scenario after a stress suite ran against a fresh service process in every round')
+  }
+  return notes
 }
 
 const valid = (records: RunRecord[]) => records.filter(r => !r.error)
@@ -136,30 +174,51 @@ function decideScenario(
   return { checks, decisions }
 }
 
-function scenarioError(scenario: Scenario, base: RunRecord[], head: RunRecord[]): ScenarioError | undefined {
-  const headError = head.find(r => r.error)?.error
-  if (headError) return { ...headError, message: `head: ${headError.message}` }
+/** Why a scenario is errored, and the measurement that errored (whose counts the report may show). */
+function scenarioError(
+  scenario: Scenario,
+  base: RunRecord[],
+  head: RunRecord[]
+): { error: ScenarioError; run?: RunRecord } | undefined {
+  const headRun = head.find(r => r.error)
+  if (headRun)
+    return { error: { ...headRun.error!, message: `head: ${headRun.error!.message}` }, run: headRun }
   if (valid(base).length === 0 && base.length > 0) {
-    const baseError = base.find(r => r.error)!.error!
-    return { ...baseError, message: `the base could not be measured: ${baseError.message}` }
+    const baseRun = base.find(r => r.error)!
+    return {
+      error: { ...baseRun.error!, message: `the base could not be measured: ${baseRun.error!.message}` },
+      run: baseRun
+    }
   }
-  if (head.length === 0) return { kind: 'internal', message: `${scenario.name} was never measured` }
+  if (head.length === 0)
+    return { error: { kind: 'internal', message: `${scenario.name} was never measured` } }
   return undefined
 }
 
-function noiseNotes(scenario: Scenario, base: RunRecord[], confidence: number): string[] {
+/**
+ * A note for each undecided regression check whose base rounds alone (an A/A comparison: same code every round)
+ * spread wider than its tolerance: the runner's noise, not the change, is what kept it undecided.
+ */
+export function noiseNotes(
+  scenario: Scenario,
+  base: RunRecord[],
+  checks: Check[],
+  confidence: number
+): string[] {
   const notes: string[] = []
   for (const spec of scenario.regression) {
+    const check = checks.find(c => c.kind === 'regression' && c.metric === spec.metric)
+    if (check?.verdict !== 'inconclusive') continue
     const values = roundValues(
       valid(base).map(r => r.metrics),
       spec.metric
     )
-    // with fewer than 4 A/A pairs the spread estimate itself is too uncertain to say anything about the runner
-    if (values.length < 8) continue
-    const aa = aaNoiseCheck(values, confidence)
-    if (aa.tooNoisy(spec.tolerance)) {
+    const noise = baseRoundNoise(values, confidence)
+    if (noise.tooNoisy(spec.tolerance)) {
       notes.push(
-        `runner noise: base vs base (A/A) for ${spec.metric} projects a noise floor of ±${formatPercent(aa.projectedSpread)}, wider than its ${formatPercent(spec.tolerance)} tolerance; this runner is too noisy to decide that check`
+        `runner noise: the ${noise.rounds} base rounds alone (A/A) vary ±${formatPercent(noise.roundSpread)} round to round in ${spec.metric}, ` +
+          `a noise floor of ±${formatPercent(noise.projectedSpread)} over ${noise.rounds} rounds, wider than its ${formatPercent(spec.tolerance)} tolerance: ` +
+          'on this runner a change that small cannot be told from noise'
       )
     }
   }
@@ -174,8 +233,8 @@ function buildScenario(
   options: CompareOptions
 ): ScenarioReport {
   const runs = [...base, ...head].sort((a, b) => a.round - b.round || a.side.localeCompare(b.side))
-  const error = scenarioError(scenario, base, head)
-  if (error) return erroredScenario(scenario, error, runs)
+  const errored = scenarioError(scenario, base, head)
+  if (errored) return erroredScenario(scenario, errored.error, runs, errored.run)
   const headMetrics = aggregateRounds(valid(head).map(r => r.metrics))
   const baseMetrics = aggregateRounds(valid(base).map(r => r.metrics))
   const { checks: regressionChecks } = decideScenario(scenario, base, head, config.compare.confidence)
@@ -189,7 +248,7 @@ function buildScenario(
     ...(scenario.regression.length === 0
       ? ['no regression checks configured: changes are reported, nothing is decided']
       : []),
-    ...noiseNotes(scenario, base, config.compare.confidence)
+    ...noiseNotes(scenario, base, regressionChecks, config.compare.confidence)
   ]
   const suite = valid(head).findLast(r => r.suite)?.suite
   return {
@@ -213,32 +272,42 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
   const events = options.events ?? ignoreEvents
   const now = options.now ?? Date.now
   const startedAt = now()
-  const state: Record<Side, SideState> = {
-    base: { records: new Map(config.scenarios.map(s => [s.name, []])) },
-    head: { records: new Map(config.scenarios.map(s => [s.name, []])) }
-  }
+  const newSide = (): SideState => ({
+    records: new Map(config.scenarios.map(s => [s.name, []])),
+    restarts: new Map()
+  })
+  const state: Record<Side, SideState> = { base: newSide(), head: newSide() }
   const { min, max } = config.compare.rounds
   const notes = [...(options.notes ?? [])]
-  let confirming = 0
-  /** once confirming, the loop runs at least up to this pair before it may stop */
-  let confirmUntil = 0
+  /** the pair after which confirmation began (0: not confirming) */
+  let confirmFrom = 0
   let stopReason = ''
-  for (let pair = 1; pair <= max + confirming; pair++) {
+  let pairs = 0
+  let decisions: RegressionDecision[] = []
+  const extra = () => (confirmFrom ? CONFIRM_PAIRS : 0)
+  for (let pair = 1; pair <= max + extra(); pair++) {
+    pairs = pair
     for (const side of roundOrder(pair)) await measureSide(config, side, pair, state[side], options)
     const startError = state.base.startError ?? state.head.startError
     if (startError) {
-      stopReason = 'a service could not be started'
       return buildReport({
         config,
         configHash: configHash(config),
         mode: 'compare',
         scenarios: config.scenarios.map(s => erroredScenario(s, startError)),
         startedAt,
-        notes: [...notes, stopReason],
+        notes: [...notes, 'a service could not be started'],
         git: options.git
       })
     }
-    const decisions = config.scenarios.flatMap(
+    const headErrored = config.scenarios.find(s => state.head.records.get(s.name)!.some(r => r.error))
+    if (headErrored) {
+      // an errored head measurement makes its scenario errored whatever later rounds show
+      stopReason = 'stop-head-errored'
+      notes.push(`stopped after round pair ${pair}: the head errored in ${headErrored.name}`)
+      break
+    }
+    decisions = config.scenarios.flatMap(
       s =>
         decideScenario(
           s,
@@ -250,26 +319,29 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
     const elapsed = now() - startedAt
     const step = nextStep(decisions, {
       rounds: pair,
-      minRounds: Math.max(min, confirmUntil),
-      maxRounds: max + confirming,
+      minRounds: Math.max(min, confirmFrom ? confirmFrom + CONFIRM_PAIRS : 0),
+      maxRounds: max + extra(),
       elapsedMs: elapsed,
       budgetMs: config.compare.budgetMs,
       perRoundMs: elapsed / pair
     })
     if (step === 'continue') continue
     const failing = decisions.some(d => d.verdict === 'fail')
-    if (config.compare.confirm && failing && confirming === 0 && step !== 'stop-catastrophic') {
-      confirming = 2
-      confirmUntil = pair + 2
-      events({ type: 'info', message: 'a regression check fails: confirming it with 2 more round pairs' })
-      notes.push('a failing verdict was confirmed with 2 extra round pairs')
+    if (config.compare.confirm && failing && !confirmFrom && step !== 'stop-catastrophic') {
+      confirmFrom = pair
+      events({
+        type: 'info',
+        message: `a regression check fails: confirming it with ${CONFIRM_PAIRS} more round pairs`
+      })
       continue
     }
     stopReason = step
     break
   }
+  if (confirmFrom) notes.push(confirmationNote(pairs - confirmFrom, decisions, stopReason))
   const headline = describeStop(stopReason)
   if (headline) notes.push(headline)
+  notes.push(...serviceNotes(config, state))
   const scenarios = config.scenarios.map(s =>
     buildScenario(s, state.base.records.get(s.name)!, state.head.records.get(s.name)!, config, options)
   )
@@ -282,6 +354,23 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
     notes,
     git: options.git
   })
+}
+
+/** What the confirmation rounds did, written after they ran, with the number that really ran. */
+function confirmationNote(ran: number, decisions: RegressionDecision[], stopReason: string): string {
+  const plural = (n: number) => `${n} extra round pair${n === 1 ? '' : 's'}`
+  if (ran < CONFIRM_PAIRS) {
+    const why =
+      stopReason === 'stop-budget'
+        ? 'the time budget ran out'
+        : stopReason === 'stop-head-errored'
+          ? 'the head errored'
+          : 'the comparison stopped'
+    return `confirmation was cut short: only ${ran} of the ${CONFIRM_PAIRS} extra round pairs ran before ${why}`
+  }
+  return decisions.some(d => d.verdict === 'fail')
+    ? `a failing verdict was confirmed with ${plural(ran)}`
+    : `a failing verdict was re-measured with ${plural(ran)} and no longer fails`
 }
 
 function describeStop(reason: string): string {

@@ -15,7 +15,7 @@ import { aggregateRounds } from '../compare/aggregate.js'
 import { storedScenarioChecks, type StoredBaseline } from './stored.js'
 import type { ServiceHandle } from '../service/types.js'
 import { ignoreEvents, type EventSink } from './events.js'
-import { measureScenario } from './measure.js'
+import { countsOnly, measureScenario } from './measure.js'
 import { startForMeasurement, stopQuietly } from './service.js'
 
 export interface RunOptions {
@@ -46,16 +46,21 @@ export function skippedRegressions(scenario: Scenario, why: string): Check[] {
   }))
 }
 
+/**
+ * An errored scenario. Its metrics are only the counts of the measurement that errored (`erroredRun`), never
+ * percentiles or throughput from other rounds or from the other side, which would read as the scenario's result.
+ */
 export function erroredScenario(
   scenario: Scenario,
   error: ScenarioError,
-  runs: RunRecord[] = []
+  runs: RunRecord[] = [],
+  erroredRun?: RunRecord
 ): ScenarioReport {
   return {
     name: scenario.name,
     verdict: 'errored',
     load: scenario.load,
-    metrics: runs[0]?.metrics ?? {},
+    metrics: erroredRun ? countsOnly(erroredRun.metrics) : {},
     checks: [],
     error,
     runs,
@@ -118,9 +123,10 @@ export async function runGate(config: Config, options: RunOptions = {}): Promise
   }
   const scenarios = config.scenarios.map(scenario => {
     const runs = records.get(scenario.name)!
-    const error = runs.find(r => r.error)?.error ?? (runs.length < rounds ? startError : undefined)
+    const erroredRun = runs.find(r => r.error)
+    const error = erroredRun?.error ?? (runs.length < rounds ? startError : undefined)
     const report = error
-      ? erroredScenario(scenario, error, runs)
+      ? erroredScenario(scenario, error, runs, erroredRun)
       : scenarioFromRecords(scenario, runs, options.stored)
     events({ type: 'scenario-done', scenario: report })
     return report
