@@ -74,6 +74,32 @@ describe('preparing the base', () => {
     expect(messages.join('\n')).toContain('shallow clone')
   })
 
+  it('a shallow clone whose base shares no history fails clearly after deepening 50, 500 and unshallowing', async () => {
+    // an unrelated branch on the remote: no amount of history gives a merge-base with it
+    const orphan = path.join(root, 'orphan-src')
+    git(root, 'clone', '-q', remote, orphan)
+    git(orphan, 'checkout', '-q', '--orphan', 'unrelated')
+    git(orphan, 'rm', '-rfq', '.')
+    await commit(orphan, 'other.txt', 'unrelated 1')
+    await commit(orphan, 'other.txt', 'unrelated 2')
+    git(orphan, 'push', '-q', 'origin', 'unrelated')
+    const clone = path.join(root, 'shallow-unrelated')
+    git(root, 'clone', '-q', '--depth', '1', '--no-single-branch', '-b', 'feature', `file://${remote}`, clone)
+    const messages: string[] = []
+    await expect(
+      findMergeBase(clone, 'origin/unrelated', e => e.type === 'info' && messages.push(e.message))
+    ).rejects.toThrow(
+      /could not find the merge-base of HEAD and origin\/unrelated \(the clone is shallow and fetching more history did not help\): check out with actions\/checkout and fetch-depth: 0/
+    )
+    expect(messages).toEqual([
+      'shallow clone: fetching 50 more commits to find the merge-base with origin/unrelated',
+      'shallow clone: fetching 500 more commits to find the merge-base with origin/unrelated',
+      'shallow clone: fetching the whole history to find the merge-base'
+    ])
+    // the fetches really ran: the clone is whole now
+    expect(git(clone, 'rev-parse', '--is-shallow-repository')).toBe('false')
+  })
+
   it('says what to do when there is no merge-base', async () => {
     const lonely = path.join(root, 'lonely')
     git(root, 'init', '-q', lonely)

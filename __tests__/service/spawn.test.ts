@@ -111,6 +111,32 @@ describe('startService', () => {
     expect(liveProcessGroups()).toEqual([])
   })
 
+  it('a localhost readiness URL is probed as written and reaches a service on 127.0.0.1', async () => {
+    const port = await freePort()
+    const s = spec(port)
+    s.ready = { kind: 'http', url: `http://localhost:${port}/health`, timeoutMs: 10_000, intervalMs: 50 }
+    s.preflightUrl = s.ready.url
+    const service = await startService(s)
+    await service.stop()
+  })
+
+  it('when a localhost readiness URL never answers, the error names its IPv4 and IPv6 addresses', async () => {
+    const port = await freePort()
+    const s = spec(port, { command: `node -e "setInterval(() => {}, 1000)"` })
+    s.ready = { kind: 'http', url: `http://localhost:${port}/health`, timeoutMs: 800, intervalMs: 50 }
+    s.preflightUrl = s.ready.url
+    const err = await startError(startService(s))
+    expect(err.kind).toBe('not-ready')
+    expect(err.message).toMatch(/localhost resolves to .*\(IPv[46]\).* on this machine/)
+    expect(err.message).toContain('IPv4 only (127.0.0.1) or IPv6 only (::1)')
+    expect(err.message).toContain('Name the address the service listens on (127.0.0.1 or [::1])')
+    // a numeric address gets no such hint
+    const numeric = spec(port, { command: `node -e "setInterval(() => {}, 1000)"` })
+    numeric.ready = { kind: 'tcp', host: '127.0.0.1', port, timeoutMs: 500, intervalMs: 50 }
+    expect((await startError(startService(numeric))).message).not.toContain('localhost resolves')
+    expect(liveProcessGroups()).toEqual([])
+  })
+
   it('kills grandchildren: a shell that starts the service in the background', async () => {
     const port = await freePort()
     const service = await startService(spec(port, { command: 'node examples/service/server.mjs & wait' }))

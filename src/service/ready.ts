@@ -1,3 +1,4 @@
+import { lookup } from 'node:dns/promises'
 import http from 'node:http'
 import net from 'node:net'
 import type { ReadyProbe } from '../config/types.js'
@@ -9,6 +10,12 @@ export interface ProbeResult {
 }
 
 const ATTEMPT_TIMEOUT_MS = 2000
+
+/*
+ * A host name such as localhost is probed as written, not rewritten to 127.0.0.1: the load connects to the
+ * scenarios' URLs as written too, and a service may listen on ::1 only. Connections try every address the name
+ * resolves to (autoSelectFamily, Node's default since 20), as the load's connections do.
+ */
 
 /** One HTTP GET; 200-399 counts as ready. */
 export function probeHttp(url: string, timeoutMs = ATTEMPT_TIMEOUT_MS): Promise<ProbeResult> {
@@ -25,7 +32,7 @@ export function probeHttp(url: string, timeoutMs = ATTEMPT_TIMEOUT_MS): Promise<
 
 export function probeTcp(host: string, port: number, timeoutMs = ATTEMPT_TIMEOUT_MS): Promise<ProbeResult> {
   return new Promise(resolve => {
-    const socket = net.connect({ host, port, timeout: timeoutMs })
+    const socket = net.connect({ host, port, timeout: timeoutMs, autoSelectFamily: true })
     const done = (result: ProbeResult) => {
       socket.destroy()
       resolve(result)
@@ -34,6 +41,32 @@ export function probeTcp(host: string, port: number, timeoutMs = ATTEMPT_TIMEOUT
     socket.once('timeout', () => done({ ok: false, detail: 'ETIMEDOUT' }))
     socket.once('error', (err: NodeJS.ErrnoException) => done({ ok: false, detail: err.code ?? err.message }))
   })
+}
+
+function probeHost(probe: ReadyProbe): string | undefined {
+  if (probe.kind === 'tcp') return probe.host
+  if (probe.kind === 'http') return new URL(probe.url).hostname
+  return undefined
+}
+
+/**
+ * For a probe of `localhost` that never succeeded: which addresses the name resolves to here, and the advice to
+ * name the address the service listens on, since IPv4-only and IPv6-only listeners are the usual cause.
+ */
+export async function localhostHint(probe: ReadyProbe): Promise<string> {
+  if (probeHost(probe)?.toLowerCase() !== 'localhost') return ''
+  let addresses: string
+  try {
+    const found = await lookup('localhost', { all: true })
+    addresses = found.map(a => `${a.address} (IPv${a.family})`).join(' and ')
+  } catch (err) {
+    addresses = `nothing (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`
+  }
+  return (
+    ` localhost resolves to ${addresses} on this machine: a service listening on IPv4 only (127.0.0.1) or IPv6 only (::1)` +
+    ' is not reached through the other address. Name the address the service listens on (127.0.0.1 or [::1]) in' +
+    " ready.url and the scenarios' URLs."
+  )
 }
 
 export function describeProbe(probe: ReadyProbe): string {

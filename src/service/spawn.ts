@@ -3,7 +3,7 @@ import { allProcesses } from './proc.js'
 import type { ServiceSpec } from '../config/types.js'
 import { scrubEnv } from './env.js'
 import { formatTail, OutputTail } from './output.js'
-import { describeProbe, pollReady, probeTcp } from './ready.js'
+import { describeProbe, localhostHint, pollReady, probeTcp } from './ready.js'
 import { ServiceError, type ExitInfo, type ServiceHandle } from './types.js'
 
 export interface StartOptions {
@@ -61,6 +61,13 @@ process.on('exit', () => {
 })
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
+
+/** Waits for `promise`, but no longer than `ms`; the timer is cleared so it never keeps the process alive. */
+async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([promise, new Promise(resolve => (timer = setTimeout(resolve, ms)))])
+  clearTimeout(timer)
+}
 
 async function waitForGroupGone(pgid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs
@@ -178,10 +185,7 @@ export async function startService(spec: ServiceSpec, options: StartOptions = {}
     exitInfo: () => exitInfo,
     outputTail: (lines = 40) => output.tail(lines),
     // resolves once the group is gone and the main process's exit has been seen, so exitInfo() is set
-    stop: () =>
-      (stopping ??= stopGroup(pgid, spec.shutdownTimeoutMs).then(() =>
-        Promise.race([exited, sleep(2000)]).then(() => undefined)
-      ))
+    stop: () => (stopping ??= stopGroup(pgid, spec.shutdownTimeoutMs).then(() => waitAtMost(exited, 2000)))
   }
 
   const deadline = started + spec.ready.timeoutMs
@@ -206,7 +210,8 @@ export async function startService(spec: ServiceSpec, options: StartOptions = {}
     throw new ServiceError(
       'not-ready',
       `the ${label} service did not become ready within ${spec.ready.timeoutMs / 1000}s (${describeProbe(spec.ready)}: ` +
-        `last attempt ${ready.last}; ${ready.attempts} attempts). It was still running and has been stopped.${formatTail(output.tail())}`,
+        `last attempt ${ready.last}; ${ready.attempts} attempts). It was still running and has been stopped.` +
+        `${await localhostHint(spec.ready)}${formatTail(output.tail())}`,
       output.tail()
     )
   }
