@@ -259,6 +259,24 @@ describe('parseConfig', () => {
     ).toContain('max-time')
   })
 
+  it('reads a rate-mode max-lag (10 ms by default) and refuses it in a closed model', () => {
+    const config = parseConfig(VALID, 'perfgate.yml', '/repo')
+    expect(config.scenarios[1]!.load).toMatchObject({ mode: 'rate', maxLagMs: 10 })
+    const lenient = parseConfig(
+      VALID.replace(
+        'load: { mode: rate, rate: 800, duration: 30s }',
+        'load: { mode: rate, rate: 800, max-lag: 50ms }'
+      ),
+      'perfgate.yml',
+      '/repo'
+    )
+    expect(lenient.scenarios[1]!.load).toMatchObject({ maxLagMs: 50 })
+    const err = problemsOf(
+      VALID.replace('    regression:\n', '    load: { max-lag: 5ms }\n    regression:\n')
+    )
+    expect(err.message).toMatch(/max-lag applies to load mode rate only/)
+  })
+
   it('hashes what is measured, not the limits', () => {
     const a = parseConfig(VALID, 'perfgate.yml', '/repo')
     const looser = parseConfig(VALID.replace('"< 50ms"', '"< 80ms"'), 'perfgate.yml', '/repo')

@@ -195,27 +195,48 @@ describe('suites against the example service', () => {
     const config = exampleConfig(port, [
       {
         name: 'stress',
-        load: rate(100),
-        suite: { kind: 'stress', start: 100, step: 100, max: 400, maxErrorRate: 0.05 }
+        // a busy runner can delay a few sends by tens of ms; this test is about the service dying, not the generator
+        load: { ...rate(60), maxLagMs: 500 },
+        suite: { kind: 'stress', start: 60, step: 60, max: 240, maxErrorRate: 0.05 }
       },
-      { name: 'after', load: rate(50) }
+      { name: 'after', load: { ...rate(50), maxLagMs: 500 } }
     ])
-    // 50 requests at 100 req/s pass; the process exits during the 100 requests at 200 req/s
-    config.service.env.CRASH_AFTER = '80'
+    // 30 requests at 60 req/s pass; the process exits during the 60 requests at 120 req/s
+    config.service.env.CRASH_AFTER = '45'
     const report = await runGate(config)
     expect(reportProblems(report)).toEqual([])
     const [stress, after] = report.scenarios
     expect(stress!.suite!.x).toBe('rate')
-    expect(stress!.suite!.points.map(p => p.rate)).toEqual([100, 200])
+    expect(stress!.suite!.points.map(p => p.rate)).toEqual([60, 120])
     expect(stress!.suite!.marker!.label).toMatch(
-      /^broke: the service died at 200 req\/s; max sustainable 100 req\/s, [\d.]+ req\/s$/
+      /^broke: the service died at 120 req\/s; max sustainable 60 req\/s, [\d.]+ req\/s$/
     )
-    expect(stress!.metrics['stress.breaking_point.rate']).toBe(100)
-    expect(stress!.metrics['stress.broke_at.rate']).toBe(200)
-    expect(stress!.metrics['stress.breaking_point.rps']).toBeGreaterThan(80)
+    expect(stress!.metrics['stress.breaking_point.rate']).toBe(60)
+    expect(stress!.metrics['stress.broke_at.rate']).toBe(120)
+    expect(stress!.metrics['stress.breaking_point.rps']).toBeGreaterThan(45)
     // the next scenario ran against a fresh process
     expect(after!.error).toBeUndefined()
     expect(report.notes.join(' ')).not.toContain('restarted before after')
+    expect(liveProcessGroups()).toEqual([])
+  })
+
+  it('a generator that falls behind stops a rate-mode stress ramp without blaming the service', async () => {
+    const port = await freePort()
+    const config = exampleConfig(port, [
+      {
+        // no lateness at all is allowed: every real schedule is some microseconds late, so the first step lags
+        load: { ...rate(60), maxLagMs: 0 },
+        suite: { kind: 'stress', start: 60, step: 60, max: 240, maxErrorRate: 0.05 }
+      }
+    ])
+    const report = await runGate(config)
+    const [stress] = report.scenarios
+    expect(stress!.suite!.points.map(p => p.rate)).toEqual([60])
+    expect(stress!.suite!.marker!.label).toMatch(
+      /^stopped at 60 req\/s: the load generator fell behind its schedule .*: no step was measured; no breaking point found$/
+    )
+    expect(stress!.metrics['stress.broke_at.rate']).toBeNull()
+    expect(stress!.metrics['stress.breaking_point.rate']).toBe(0)
     expect(liveProcessGroups()).toEqual([])
   })
 

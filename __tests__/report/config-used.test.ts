@@ -70,8 +70,12 @@ describe('configUsed', () => {
       'POST http://127.0.0.1:8080/b, weight 1, body 7 B, expect 201, 409'
     ])
     expect(s!.values).toEqual(['city'])
-    expect(s!.load).toBe('open model, 200 req/s, at most 50 in flight, 5 s after 1 s warmup, timeout 2 s')
-    expect(s!.suite).toBe('stress from 10 by 10 up to 100, until errors > 5% or p99 > 50 ms')
+    expect(s!.load).toBe(
+      'open model, 200 req/s, at most 50 in flight, generator lag up to 10 ms, 5 s after 1 s warmup, timeout 2 s'
+    )
+    expect(s!.suite).toBe(
+      'stress from 10 by 10 up to 100, until errors > 5% or p99 > 50 ms, for at most 2 min'
+    )
     expect(s!.thresholds).toEqual(['latency.p95 < 50ms', 'latency.p99 < 90ms (warn)'])
     expect(s!.regression).toEqual([`throughput.rps ${rpsCheck.expression}`])
     expect(used.baseline.store).toBe(

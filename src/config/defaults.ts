@@ -5,6 +5,8 @@ export const DEFAULTS = {
   connections: 10,
   rateConnections: 100,
   timeoutMs: 10_000,
+  /** rate mode: p99 lateness of the generator's own schedule beyond which a run is errored */
+  maxLagMs: 10,
   minRequests: 100,
   maxErrorRate: 0.05,
   readyTimeoutMs: 60_000,

@@ -191,7 +191,14 @@ class Resolver {
       warmupMs: this.duration(warmup.at, warmup.value, DEFAULTS.warmupMs),
       timeoutMs: this.duration(timeout.at, timeout.value, DEFAULTS.timeoutMs)
     }
-    if (mode === 'closed') return { mode, connections: connections ?? DEFAULTS.connections, ...common }
+    if (mode === 'closed') {
+      if (own['max-lag'] !== undefined)
+        this.problem(
+          `${pointer}/load/max-lag`,
+          'max-lag applies to load mode rate only (a closed model has no schedule)'
+        )
+      return { mode, connections: connections ?? DEFAULTS.connections, ...common }
+    }
     const rate = num(own.rate)
     if (rate === undefined)
       this.problem(`${pointer}/load`, 'load mode rate needs a rate (requests per second)')
@@ -201,6 +208,7 @@ class Resolver {
       rate: rate ?? 1,
       connections: num(own.connections) ?? DEFAULTS.rateConnections,
       ...common,
+      maxLagMs: this.duration(`${pointer}/load/max-lag`, own['max-lag'], DEFAULTS.maxLagMs),
       ...(ramp
         ? {
             ramp: {

@@ -71,6 +71,8 @@ export interface RateLoad {
   durationMs: number
   warmupMs: number
   timeoutMs: number
+  /** p99 lateness of the send schedule beyond which the run is errored (generator-lag); filled by the config */
+  maxLagMs?: number
 }
 
 export type LoadSpec = ClosedLoad | RateLoad

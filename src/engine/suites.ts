@@ -179,6 +179,11 @@ async function stress(
     }
     const m = await measureOnce(atStep(scenario, value), service, options)
     points.push(point(axis, value, m))
+    if (m.error?.kind === 'generator-lag' && !service.exitInfo()) {
+      // the generator, not the service, gave out: this step says nothing about the service's limit
+      stoppedBy = `stopped at ${stepText(axis, value)}: ${m.error.message}`
+      break
+    }
     const reason = breakingReason(spec, m, service, stepText(axis, value))
     if (reason) {
       broke = { value, reason }
@@ -194,7 +199,11 @@ async function stress(
     ? { x: broke.value, label: `broke: ${broke.reason}; ${sustained}` }
     : {
         x: lastValue,
-        label: `${stoppedBy ? `${stoppedBy}: ` : ''}no breaking point up to ${stepText(axis, lastValue)}`
+        label: `${stoppedBy ? `${stoppedBy}: ` : ''}${
+          sustainable
+            ? `no breaking point up to ${stepText(axis, sustainable.value)}`
+            : 'no step was measured; no breaking point found'
+        }`
       }
   const suite: SuiteResult = { kind: 'stress', x: axis, points, marker }
   return record(

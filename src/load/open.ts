@@ -1,14 +1,12 @@
 import http from 'node:http'
 import type { RateLoad, Scenario } from '../config/types.js'
+import { DEFAULTS } from '../config/defaults.js'
 import type { LoadOptions } from './closed.js'
 import { classifyError, countResponse, emptyCounts, recordsLatency } from './errors.js'
 import { createLatencyHistogram, encodeHistogram, summarize } from './histogram.js'
 import { failedCount, Timeline } from './timeline.js'
 import { compileScenario } from './request.js'
 import type { LoadResult } from './types.js'
-
-/** Lateness of the generator itself beyond which its schedule, not the service, shaped the numbers. */
-const LAG_LIMIT_US = 10_000
 
 /** Milliseconds from the start at which request `i` is due, for a constant rate or a linear ramp. */
 export function scheduleOf(load: RateLoad): (i: number) => number {
@@ -213,7 +211,8 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
     generatorLagUs: lagP99,
     targetRate,
     achievedRate: counts.sent / (Math.max(1, sendingMs) / 1000),
-    generatorSaturated: lagP99 > LAG_LIMIT_US,
+    // beyond this lateness of the generator itself, its schedule, not the service, shaped the numbers
+    generatorSaturated: lagP99 > (load.maxLagMs ?? DEFAULTS.maxLagMs) * 1000,
     ...(stopped ? { abortedReason: stopped } : {})
   }
 }

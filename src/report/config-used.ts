@@ -1,5 +1,6 @@
 import path from 'node:path'
 import type { Config, ReadyProbe, RequestSpec, Scenario, SuiteSpec } from '../config/types.js'
+import { DEFAULTS } from '../config/defaults.js'
 import { formatDuration, formatMs, formatPercent } from './format.js'
 import type { ConfigUsed } from './types.js'
 
@@ -74,7 +75,8 @@ function describeSuite(suite: SuiteSpec | undefined): string {
       return (
         `stress from ${suite.start} by ${suite.step} up to ${suite.max}, ` +
         `until errors > ${formatPercent(suite.maxErrorRate)}` +
-        (suite.p99LimitUs !== undefined ? ` or p99 > ${formatDuration(suite.p99LimitUs)}` : '')
+        (suite.p99LimitUs !== undefined ? ` or p99 > ${formatDuration(suite.p99LimitUs)}` : '') +
+        `, for at most ${formatMs(suite.maxTimeMs ?? DEFAULTS.stress.maxTimeMs)}`
       )
     case 'soak':
       return `soak in windows of ${formatMs(suite.windowMs)}`
@@ -85,7 +87,7 @@ function scenarioUsed(s: Scenario): ConfigUsed['scenarios'][number] {
   const l = s.load
   const load =
     l.mode === 'rate'
-      ? `open model, ${l.ramp ? `${l.ramp.from} to ${l.ramp.to} req/s over ${formatMs(l.ramp.overMs)}` : `${l.rate} req/s`}, at most ${l.connections} in flight`
+      ? `open model, ${l.ramp ? `${l.ramp.from} to ${l.ramp.to} req/s over ${formatMs(l.ramp.overMs)}` : `${l.rate} req/s`}, at most ${l.connections} in flight, generator lag up to ${formatMs(l.maxLagMs ?? DEFAULTS.maxLagMs)}`
       : `closed model, ${l.connections} connections`
   return {
     name: s.name,
