@@ -159,6 +159,18 @@ describe('the action', () => {
     expect(liveProcessGroups()).toEqual([])
   })
 
+  it('mode: compare with a missing base-dir errors every scenario as base-unavailable, naming the directory', async () => {
+    await setUp(exampleConfig(await freePort()), sameRepoPr)
+    Object.assign(core.inputs, { mode: 'compare', 'base-dir': 'no-such-base' })
+    await run()
+    expect(core.outputs.verdict).toBe('errored')
+    const report = JSON.parse(await readFile(core.outputs.report!, 'utf8'))
+    expect(report.scenarios[0].error.kind).toBe('base-unavailable')
+    expect(report.scenarios[0].error.message).toMatch(/the base directory .*no-such-base does not exist/)
+    expect(report.scenarios[0].metrics).toEqual({})
+    expect(liveProcessGroups()).toEqual([])
+  })
+
   it('an error before any verdict still writes the summary and outputs, with advice and no token', async () => {
     const token = `ghs_${'S3cr3t'.repeat(6)}`
     const store = path.join(dir, `store-${token}`)

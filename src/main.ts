@@ -178,7 +178,7 @@ async function compareInAction(
     base = await prepareActionBase(inputs, config, repo, actionEvents)
   } catch (err) {
     if (!(err instanceof BaseError)) throw err
-    const error = { kind: 'build-failed' as const, message: err.message }
+    const error = { kind: err.kind, message: err.message }
     return buildReport({
       config,
       configHash: configHash(config),

@@ -9,7 +9,15 @@ import type { EventSink } from './events.js'
 
 const exec = promisify(execFile)
 
-export class BaseError extends Error {}
+/** The base could not be prepared: it is missing or unreachable (base-unavailable), or its build failed. */
+export class BaseError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'base-unavailable' | 'build-failed' = 'base-unavailable'
+  ) {
+    super(message)
+  }
+}
 
 export interface PreparedBase {
   dir: string
@@ -124,7 +132,10 @@ export async function worktreeBase(
       await runBuild(build, dir)
     } catch (err) {
       await cleanup()
-      throw new BaseError(`the base (${sha.slice(0, 12)}) could not be built: ${(err as Error).message}`)
+      throw new BaseError(
+        `the base (${sha.slice(0, 12)}) could not be built: ${(err as Error).message}`,
+        'build-failed'
+      )
     }
   }
   return {

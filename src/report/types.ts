@@ -43,6 +43,7 @@ export interface ScenarioError {
     | 'early-exit'
     | 'not-ready'
     | 'build-failed'
+    | 'base-unavailable'
     | 'crashed'
     | 'error-rate'
     | 'too-few-requests'
