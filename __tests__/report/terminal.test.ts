@@ -37,6 +37,27 @@ describe('terminal output', () => {
     expect(text).not.toContain('req/s')
   })
 
+  it('shows the open model achieved vs target rate and schedule lag, and nothing of it in a closed model', () => {
+    const closed = renderTerminal(report({ scenarios: [scenarioReport()] }))
+    expect(closed).not.toContain('open model')
+    const base = scenarioReport()
+    const open = renderTerminal(
+      report({
+        scenarios: [
+          scenarioReport({
+            metrics: {
+              ...base.metrics,
+              'generator.rate.target': 800,
+              'generator.rate.achieved': 640,
+              'generator.lag': 2500
+            }
+          })
+        ]
+      })
+    )
+    expect(open).toMatch(/open model: sent 640 req\/s of 800 req\/s asked for, schedule p99 2\.5 ms late/)
+  })
+
   it('colours verdicts only when asked', () => {
     expect(renderTerminal(report(), COLOR)).toContain('\u001b[32mPASS\u001b[39m')
     expect(renderTerminal(report())).not.toContain('\u001b[')

@@ -70,6 +70,14 @@ function scenarioBlock(s: ScenarioReport, style: Style): string[] {
       ]
     ])
   )
+  if (typeof m['generator.rate.target'] === 'number') {
+    out.push(
+      style.dim(
+        `  open model: sent ${show('generator.rate.achieved')} of ${show('generator.rate.target')} asked for, ` +
+          `schedule p99 ${show('generator.lag')} late`
+      )
+    )
+  }
   if (s.checks.length) {
     const rows = s.checks.map(c => [
       `  ${paint(c.verdict, style)}`,
