@@ -63,9 +63,15 @@ describe('escapeMarkdownText', () => {
       '![x](https://evil.example/t.png) [click](javascript:x) `code` fixes #123\r\n\u2028**b**'
     )
     expect(out).not.toMatch(/[[\]`\n\r\u2028*]/)
-    expect(out).toContain('!&#91;x&#93;(https://evil.example/t.png)')
+    expect(out).toContain('!&#91;x&#93;(https:/\u200b/evil.example/t.png)')
     expect(out).toContain('#\u200b123')
     expect(escapeMarkdownText('a\\|b')).toBe('a&#92;&#124;b')
+  })
+
+  it('leaves no bare URL for GitHub to link on its own', () => {
+    expect(escapeMarkdownText('see https://evil.example or WWW.evil.example')).toBe(
+      'see https:/\u200b/evil.example or WWW\u200b.evil.example'
+    )
   })
 })
 

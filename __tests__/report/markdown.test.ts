@@ -158,7 +158,9 @@ describe('the PR comment', () => {
     })
 
     it('shows a metric that could leave a code span as escaped text, one table cell', () => {
-      expect(renderings.comment).toContain('latency.p99&#96; &#91;link&#93;(https://evil.example) &#96;')
+      expect(renderings.comment).toContain(
+        'latency.p99&#96; &#91;link&#93;(https:/\u200b/evil.example) &#96;'
+      )
       expect(renderings.summary).toMatch(/^\| x&#124;y &#124; injected &#124; row &#124; \| 1 \|$/m)
     })
   })

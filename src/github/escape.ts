@@ -20,13 +20,16 @@ const ENTITIES: Record<string, string> = {
  * User-controlled text (scenario names, branch names, messages that quote them, anything from a result artifact)
  * placed in Markdown or in an HTML block of it: one line, no raw HTML, no links or images, no code spans, no broken
  * table cells, and no @mentions or #123 references that notify people or link issues (a zero-width space breaks
- * them; entities would not, because GitHub links references after decoding).
+ * them; entities would not, because GitHub links references after decoding), and no bare URL that GitHub would
+ * turn into a link on its own (`https://…`, `www.…`): a zero-width space after the scheme or `www` breaks it.
  */
 export function escapeMarkdownText(text: string): string {
   return text
     .replace(/[\r\n\u2028\u2029]+/g, ' ')
     .replace(/@(?=[A-Za-z0-9])/g, '@\u200b')
     .replace(/#(?=\d)/g, '#\u200b')
+    .replace(/:\/\//g, ':/\u200b/')
+    .replace(/\bwww\./gi, m => `${m.slice(0, 3)}\u200b.`)
     .replace(/[&<>|`\\[\]*]/g, c => ENTITIES[c]!)
 }
 
