@@ -66426,7 +66426,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(14557);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(85266);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -66435,7 +66435,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 14557:
+/***/ 85266:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69403,7 +69403,7 @@ var ajv = __nccwpck_require__(42463);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
 ;// CONCATENATED MODULE: ./schema/perfgate.schema.json
-const perfgate_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/perfgate/perfgate/schema/perfgate.schema.json","title":"perfgate config","description":"perfgate.yml: the service to start, the load to drive and the limits to gate on.","type":"object","additionalProperties":false,"required":["version","service","scenarios"],"properties":{"version":{"const":1,"description":"config format version; must be 1"},"extends":{"enum":["web_server","api_gateway","database_proxy"],"description":"a built-in profile whose reference limits apply to every scenario as warnings"},"service":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"string","minLength":1,"description":"shell command that starts the service (run with /bin/sh -c in its own process group)"},"build":{"type":"string","description":"command that builds the service; run in the base checkout when perfgate prepares the base itself"},"cwd":{"type":"string","description":"working directory, relative to this file"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables (strings: quote numbers)"},"ready":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"HTTP URL polled until it answers 200-399"},"tcp":{"type":"string","description":"host:port polled until it accepts a connection"},"log":{"type":"string","description":"regular expression matched against the service\'s output lines"},"timeout":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"}},"description":"how perfgate knows the service is ready: url, tcp or log"},"shutdown-timeout":{"$ref":"#/definitions/duration","description":"grace period between SIGTERM and SIGKILL"}},"required":["command","ready"],"description":"the service under test","title":"service"},"defaults":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"description":"load settings every scenario inherits"},"scenarios":{"type":"array","minItems":1,"description":"what to measure","items":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"unique name, used in reports"},"request":{"$ref":"#/definitions/request","description":"the request each virtual user sends"},"requests":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/request"},"description":"a weighted mix of requests to one host:port, picked at random per request by weight (instead of request)"},"values":{"type":"object","description":"named values for {{name}} placeholders, used in turn (cycling): a list, or { file: path } with one value per line","additionalProperties":{"anyOf":[{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"type":"string","minLength":1}}}]}},"load":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"mode":{"enum":["closed","rate"],"description":"closed: fixed connections (default); rate: open model at a constant arrival rate"},"rate":{"type":"number","exclusiveMinimum":0,"description":"requests per second (rate mode)"},"ramp":{"type":"object","additionalProperties":false,"properties":{"from":{"type":"number","minimum":0},"to":{"type":"number","exclusiveMinimum":0},"over":{"$ref":"#/definitions/duration"}},"required":["from","to","over"],"description":"rate mode: ramp the rate linearly"}},"description":"this scenario\'s load, over defaults"},"suite":{"oneOf":[{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"load"}},"required":["kind"]},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"sweep"},"steps":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"description":"connections per step"},"knee-factor":{"type":"number","exclusiveMinimum":1,"description":"p99 may rise to this factor of the first step\'s p99 before the knee (default 2)"}},"required":["kind","steps"],"description":"concurrency sweep: finds the optimal connections"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"stress"},"start":{"type":"integer","minimum":1},"step":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1},"max-error-rate":{"$ref":"#/definitions/percent"},"p99-limit":{"$ref":"#/definitions/duration"}},"required":["kind"],"description":"ramps connections until errors pass max-error-rate (default 5%) or p99 passes p99-limit"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"soak"},"window":{"$ref":"#/definitions/duration","description":"window length (default 10s)"}},"required":["kind"],"description":"long constant load analysed in windows; soak.drift is the RSS growth"}]},"thresholds":{"type":"object","description":"absolute limits: metric -> \\"< 50ms\\" or { limit, severity }","propertyNames":{"$ref":"#/definitions/metricName"},"additionalProperties":{"$ref":"#/definitions/threshold"}},"regression":{"type":"object","description":"limits relative to the base: metric -> \\"+20%\\" / \\"-5%\\" or { limit, severity }","propertyNames":{"$ref":"#/definitions/metricName"},"additionalProperties":{"$ref":"#/definitions/regression"}},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"required":["name"]}},"compare":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["interleaved","stored"]},"rounds":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1}},"description":"rounds per side"},"budget":{"$ref":"#/definitions/duration","description":"wall-clock budget of the comparison"},"confirm":{"type":"boolean","description":"confirm a failing verdict with extra rounds"},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"confidence level of the intervals (default 0.95)"}},"description":"how base and head are compared"},"baseline":{"type":"object","additionalProperties":false,"properties":{"store":{"enum":["branch","directory","none"]},"branch":{"type":"string"},"directory":{"type":"string","description":"directory of the local store (store: directory), relative to this file"},"remote":{"type":"string","description":"git remote of the baseline branch (default origin)"},"rounds":{"type":"integer","minimum":1,"maximum":50,"description":"rounds measured when a run is stored or compared with a stored run (default 3)"},"noise":{"$ref":"#/definitions/percent","description":"cross-run allowance added to a stored comparison until 5 stored runs teach the real spread (default 10%)"},"on-runner-mismatch":{"enum":["inconclusive","compare"],"description":"what a baseline from a different runner kind does to regression checks (default inconclusive)"},"save-on":{"type":"array","uniqueItems":true,"items":{"enum":["push","workflow_dispatch","schedule"]},"description":"events whose runs are stored (default push to the default branch and workflow_dispatch); pull requests never are"}},"description":"where stored baselines live"},"on-inconclusive":{"enum":["warn","fail"],"description":"what an inconclusive verdict does to the job"}},"definitions":{"duration":{"type":"string","description":"a duration with a unit: us, ms, s, m (\\"500ms\\", \\"10s\\")","pattern":"^\\\\s*[0-9.]+\\\\s*(us|µs|ms|s|m|min)\\\\s*$"},"percent":{"type":"string","description":"a percentage (\\"5%\\")","pattern":"^\\\\s*[0-9.]+\\\\s*%\\\\s*$"},"metricName":{"enum":["latency.min","latency.mean","latency.stddev","latency.p50","latency.p75","latency.p90","latency.p95","latency.p99","latency.p99.9","latency.max","throughput.rps","throughput.bytes","requests.total","errors.rate","errors.total","errors.connect","errors.timeout","errors.reset","status.4xx","status.5xx","status.unexpected","server.cpu.mean","server.cpu.peak","server.cpu.per_request","server.rss.peak","server.fds.peak","generator.cpu","generator.lag","sweep.optimal_connections","stress.breaking_point.connections","stress.breaking_point.rps","soak.drift","soak.p99_drift"]},"threshold":{"oneOf":[{"type":"string","description":"an operator and a value with its unit: \\"< 50ms\\", \\"> 1500\\", \\"< 0.1%\\", \\"< 256MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","description":"the threshold expression"},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression":{"oneOf":[{"type":"string","description":"\\"+20%\\" (may rise at most 20%) or \\"-5%\\" (may fall at most 5%)"},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","description":"the regression expression"},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"request":{"type":"object","additionalProperties":false,"properties":{"method":{"enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"]},"url":{"type":"string","minLength":1,"description":"absolute http:// URL; {{seq}}, {{random}}, {{uuid}} and {{name}} of a scenario value are filled in per request"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{"description":"a string, or an object sent as JSON","type":["string","object","array"]},"weight":{"type":"number","exclusiveMinimum":0,"description":"in requests: this request\'s relative share of the mix (default 1)"},"expect":{"description":"the statuses this request should get (e.g. 201, or [200, 404]); others count as failed requests, and these count as successes even when 4xx/5xx","anyOf":[{"type":"integer","minimum":100,"maximum":599},{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}}]}},"required":["url"],"description":"one HTTP request"}}}');
+const perfgate_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/perfgate/perfgate/schema/perfgate.schema.json","title":"perfgate config","description":"perfgate.yml: the service to start, the load to drive and the limits to gate on.","type":"object","additionalProperties":false,"required":["version","service","scenarios"],"properties":{"version":{"const":1,"description":"config format version; must be 1"},"extends":{"enum":["web_server","api_gateway","database_proxy"],"description":"a built-in profile whose reference limits apply to every scenario as warnings"},"service":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"string","minLength":1,"description":"shell command that starts the service (run with /bin/sh -c in its own process group)"},"build":{"type":"string","description":"command that builds the service; run in the base checkout when perfgate prepares the base itself"},"cwd":{"type":"string","description":"working directory, relative to this file"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables (strings: quote numbers)"},"ready":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"HTTP URL polled until it answers 200-399"},"tcp":{"type":"string","description":"host:port polled until it accepts a connection"},"log":{"type":"string","description":"regular expression matched against the service\'s output lines"},"timeout":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"}},"description":"how perfgate knows the service is ready: url, tcp or log"},"shutdown-timeout":{"$ref":"#/definitions/duration","description":"grace period between SIGTERM and SIGKILL"}},"required":["command","ready"],"description":"the service under test","title":"service"},"defaults":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"description":"load settings every scenario inherits"},"scenarios":{"type":"array","minItems":1,"description":"what to measure","items":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"unique name, used in reports"},"request":{"$ref":"#/definitions/request","description":"the request each virtual user sends"},"requests":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/request"},"description":"a weighted mix of requests to one host:port, picked at random per request by weight (instead of request)"},"values":{"type":"object","description":"named values for {{name}} placeholders, used in turn (cycling): a list, or { file: path } with one value per line","additionalProperties":{"anyOf":[{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"type":"string","minLength":1}}}]}},"load":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"mode":{"enum":["closed","rate"],"description":"closed: fixed connections (default); rate: open model at a constant arrival rate"},"rate":{"type":"number","exclusiveMinimum":0,"description":"requests per second (rate mode)"},"max-lag":{"$ref":"#/definitions/duration","description":"rate mode: how late (p99) the generator\'s own send schedule may run before the run is errored as generator-lag (default 10ms)"},"ramp":{"type":"object","additionalProperties":false,"properties":{"from":{"type":"number","minimum":0},"to":{"type":"number","exclusiveMinimum":0},"over":{"$ref":"#/definitions/duration"}},"required":["from","to","over"],"description":"rate mode: ramp the rate linearly"}},"description":"this scenario\'s load, over defaults"},"suite":{"oneOf":[{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"load"}},"required":["kind"]},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"sweep"},"steps":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"description":"connections per step (with load mode rate: requests per second per step)"},"knee-factor":{"type":"number","exclusiveMinimum":1,"description":"p99 may rise to this factor of the first step\'s p99 before the knee (default 2)"}},"required":["kind","steps"],"description":"concurrency sweep: finds the optimal connections"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"stress"},"start":{"type":"integer","minimum":1},"step":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1},"max-error-rate":{"$ref":"#/definitions/percent"},"p99-limit":{"$ref":"#/definitions/duration"},"max-time":{"$ref":"#/definitions/duration","description":"time bound of the whole ramp (default 2m): no step starts that would end after it"}},"required":["kind"],"description":"ramps connections (with load mode rate: the rate) until errors pass max-error-rate (default 5%), p99 passes p99-limit or the service dies"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"soak"},"window":{"$ref":"#/definitions/duration","description":"window length (default 10s)"}},"required":["kind"],"description":"long constant load analysed in windows; soak.drift is the RSS growth over the run (least-squares fit over the windows)"}]},"thresholds":{"type":"object","description":"absolute limits: metric -> \\"< 50ms\\" or { limit, severity }","propertyNames":{"$ref":"#/definitions/metricName"},"additionalProperties":{"$ref":"#/definitions/threshold"}},"regression":{"type":"object","description":"limits relative to the base: metric -> \\"+20%\\" / \\"-5%\\" or { limit, severity }","propertyNames":{"$ref":"#/definitions/metricName"},"additionalProperties":{"$ref":"#/definitions/regression"}},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"required":["name"]}},"compare":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["interleaved","stored"]},"rounds":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1}},"description":"rounds per side"},"budget":{"$ref":"#/definitions/duration","description":"wall-clock budget of the comparison"},"confirm":{"type":"boolean","description":"confirm a failing verdict with extra rounds"},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"confidence level of the intervals (default 0.95)"}},"description":"how base and head are compared"},"baseline":{"type":"object","additionalProperties":false,"properties":{"store":{"enum":["branch","directory","none"]},"branch":{"type":"string"},"directory":{"type":"string","description":"directory of the local store (store: directory), relative to this file"},"remote":{"type":"string","description":"git remote of the baseline branch (default origin)"},"rounds":{"type":"integer","minimum":1,"maximum":50,"description":"rounds measured when a run is stored or compared with a stored run (default 3)"},"noise":{"$ref":"#/definitions/percent","description":"cross-run allowance added to a stored comparison until 5 stored runs teach the real spread (default 10%)"},"on-runner-mismatch":{"enum":["inconclusive","compare"],"description":"what a baseline from a different runner kind does to regression checks (default inconclusive)"},"save-on":{"type":"array","uniqueItems":true,"items":{"enum":["push","workflow_dispatch","schedule"]},"description":"events whose runs are stored (default push to the default branch and workflow_dispatch); pull requests never are"}},"description":"where stored baselines live"},"on-inconclusive":{"enum":["warn","fail"],"description":"what an inconclusive verdict does to the job"}},"definitions":{"duration":{"type":"string","description":"a duration with a unit: us, ms, s, m (\\"500ms\\", \\"10s\\")","pattern":"^\\\\s*[0-9.]+\\\\s*(us|µs|ms|s|m|min)\\\\s*$"},"percent":{"type":"string","description":"a percentage (\\"5%\\")","pattern":"^\\\\s*[0-9.]+\\\\s*%\\\\s*$"},"metricName":{"enum":["latency.min","latency.mean","latency.stddev","latency.p50","latency.p75","latency.p90","latency.p95","latency.p99","latency.p99.9","latency.max","throughput.rps","throughput.bytes","requests.total","errors.rate","errors.total","errors.connect","errors.timeout","errors.reset","status.4xx","status.5xx","status.unexpected","server.cpu.mean","server.cpu.peak","server.cpu.per_request","server.rss.peak","server.fds.peak","generator.cpu","generator.lag","generator.rate.target","generator.rate.achieved","sweep.optimal_connections","sweep.optimal_rate","sweep.optimal_rps","sweep.max_rps","stress.breaking_point.connections","stress.breaking_point.rate","stress.breaking_point.rps","stress.broke_at.connections","stress.broke_at.rate","soak.drift","soak.p99_drift"]},"threshold":{"oneOf":[{"type":"string","description":"an operator and a value with its unit: \\"< 50ms\\", \\"> 1500\\", \\"< 0.1%\\", \\"< 256MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","description":"the threshold expression"},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression":{"oneOf":[{"type":"string","description":"\\"+20%\\" (may rise at most 20%) or \\"-5%\\" (may fall at most 5%)"},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","description":"the regression expression"},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"request":{"type":"object","additionalProperties":false,"properties":{"method":{"enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"]},"url":{"type":"string","minLength":1,"description":"absolute http:// URL; {{seq}}, {{random}}, {{uuid}} and {{name}} of a scenario value are filled in per request"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{"description":"a string, or an object sent as JSON","type":["string","object","array"]},"weight":{"type":"number","exclusiveMinimum":0,"description":"in requests: this request\'s relative share of the mix (default 1)"},"expect":{"description":"the statuses this request should get (e.g. 201, or [200, 404]); others count as failed requests, and these count as successes even when 4xx/5xx","anyOf":[{"type":"integer","minimum":100,"maximum":599},{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}}]}},"required":["url"],"description":"one HTTP request"}}}');
 ;// CONCATENATED MODULE: ./src/config/metrics.ts
 const m = (name, kind, better, description) => ({
     name,
@@ -69436,11 +69436,19 @@ const METRICS = [
     m('server.fds.peak', 'count', 'lower', "peak open file descriptors of the service's process tree"),
     m('generator.cpu', 'cpu', 'lower', "the load generator's own CPU, % of one core"),
     m('generator.lag', 'duration', 'lower', 'how far the load generator fell behind its schedule (p99)'),
+    m('generator.rate.target', 'rate', 'none', 'open model: requests per second the schedule asked for'),
+    m('generator.rate.achieved', 'rate', 'higher', 'open model: requests per second the generator actually sent'),
     m('sweep.optimal_connections', 'count', 'higher', 'connections at the knee of throughput vs p99'),
+    m('sweep.optimal_rate', 'rate', 'higher', 'open model: offered rate at the knee of throughput vs p99'),
+    m('sweep.optimal_rps', 'rate', 'higher', 'throughput at the knee of the sweep'),
+    m('sweep.max_rps', 'rate', 'higher', "highest throughput over the sweep's steps"),
     m('stress.breaking_point.connections', 'count', 'higher', 'highest sustainable connections before breaking'),
+    m('stress.breaking_point.rate', 'rate', 'higher', 'open model: highest sustainable offered rate'),
     m('stress.breaking_point.rps', 'rate', 'higher', 'highest sustainable throughput before breaking'),
-    m('soak.drift', 'ratio', 'lower', 'relative growth of RSS from the first to the last soak window (a leak)'),
-    m('soak.p99_drift', 'ratio', 'lower', 'relative change of p99 from the first to the last soak window')
+    m('stress.broke_at.connections', 'count', 'higher', 'connections of the step that broke (none: unset)'),
+    m('stress.broke_at.rate', 'rate', 'higher', 'open model: offered rate of the step that broke (none: unset)'),
+    m('soak.drift', 'ratio', 'lower', 'relative RSS growth over the soak: least-squares slope over the windows x span / fitted start'),
+    m('soak.p99_drift', 'ratio', 'lower', 'relative change of p99 over the soak, fitted like soak.drift')
 ];
 const BY_NAME = new Map(METRICS.map(info => [info.name, info]));
 function metricInfo(name) {
@@ -69456,6 +69464,8 @@ const DEFAULTS = {
     connections: 10,
     rateConnections: 100,
     timeoutMs: 10_000,
+    /** rate mode: p99 lateness of the generator's own schedule beyond which a run is errored */
+    maxLagMs: 10,
     minRequests: 100,
     maxErrorRate: 0.05,
     readyTimeoutMs: 60_000,
@@ -69480,7 +69490,7 @@ const DEFAULTS = {
     },
     onInconclusive: 'warn',
     sweep: { kneeFactor: 2 },
-    stress: { start: 10, step: 10, max: 200, maxErrorRate: 0.05 },
+    stress: { start: 10, step: 10, max: 200, maxErrorRate: 0.05, maxTimeMs: 120_000 },
     soak: { windowMs: 10_000 },
     /** config files larger than this are refused before parsing */
     maxFileBytes: 256 * 1024,
@@ -69829,8 +69839,11 @@ class Resolver {
             warmupMs: this.duration(warmup.at, warmup.value, DEFAULTS.warmupMs),
             timeoutMs: this.duration(timeout.at, timeout.value, DEFAULTS.timeoutMs)
         };
-        if (mode === 'closed')
+        if (mode === 'closed') {
+            if (own['max-lag'] !== undefined)
+                this.problem(`${pointer}/load/max-lag`, 'max-lag applies to load mode rate only (a closed model has no schedule)');
             return { mode, connections: connections ?? DEFAULTS.connections, ...common };
+        }
         const rate = num(own.rate);
         if (rate === undefined)
             this.problem(`${pointer}/load`, 'load mode rate needs a rate (requests per second)');
@@ -69840,6 +69853,7 @@ class Resolver {
             rate: rate ?? 1,
             connections: num(own.connections) ?? DEFAULTS.rateConnections,
             ...common,
+            maxLagMs: this.duration(`${pointer}/load/max-lag`, own['max-lag'], DEFAULTS.maxLagMs),
             ...(ramp
                 ? {
                     ramp: {
@@ -69872,6 +69886,7 @@ class Resolver {
                     step: num(raw.step) ?? d.step,
                     max: num(raw.max) ?? d.max,
                     maxErrorRate: this.percent(`${pointer}/max-error-rate`, raw['max-error-rate'], d.maxErrorRate),
+                    maxTimeMs: this.duration(`${pointer}/max-time`, raw['max-time'], d.maxTimeMs),
                     ...(p99 !== undefined ? { p99LimitUs: this.duration(`${pointer}/p99-limit`, p99, 0) * 1000 } : {})
                 };
             }
@@ -70464,7 +70479,10 @@ function formatMs(ms) {
         return `${Math.round(ms)} ms`;
     if (ms < 120_000)
         return `${significant(ms / 1000)} s`;
-    return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+    const total = Math.round(ms / 1000);
+    const minutes = Math.floor(total / 60);
+    const seconds = total % 60;
+    return seconds ? `${minutes} min ${seconds} s` : `${minutes} min`;
 }
 
 ;// CONCATENATED MODULE: ./src/compare/thresholds.ts
@@ -70562,6 +70580,7 @@ function exitCodeFor(verdict, onInconclusive) {
 ;// CONCATENATED MODULE: ./src/report/config-used.ts
 
 
+
 /**
  * The resolved config as the run used it (defaults filled, `extends` applied), for the report's "config used".
  * Header values and service environment values are left out (names only): they may carry credentials, and the
@@ -70632,7 +70651,8 @@ function describeSuite(suite) {
         case 'stress':
             return (`stress from ${suite.start} by ${suite.step} up to ${suite.max}, ` +
                 `until errors > ${formatPercent(suite.maxErrorRate)}` +
-                (suite.p99LimitUs !== undefined ? ` or p99 > ${formatDuration(suite.p99LimitUs)}` : ''));
+                (suite.p99LimitUs !== undefined ? ` or p99 > ${formatDuration(suite.p99LimitUs)}` : '') +
+                `, for at most ${formatMs(suite.maxTimeMs ?? DEFAULTS.stress.maxTimeMs)}`);
         case 'soak':
             return `soak in windows of ${formatMs(suite.windowMs)}`;
     }
@@ -70640,7 +70660,7 @@ function describeSuite(suite) {
 function scenarioUsed(s) {
     const l = s.load;
     const load = l.mode === 'rate'
-        ? `open model, ${l.ramp ? `${l.ramp.from} to ${l.ramp.to} req/s over ${formatMs(l.ramp.overMs)}` : `${l.rate} req/s`}, at most ${l.connections} in flight`
+        ? `open model, ${l.ramp ? `${l.ramp.from} to ${l.ramp.to} req/s over ${formatMs(l.ramp.overMs)}` : `${l.rate} req/s`}, at most ${l.connections} in flight, generator lag up to ${formatMs(l.maxLagMs ?? DEFAULTS.maxLagMs)}`
         : `closed model, ${l.connections} connections`;
     return {
         name: s.name,
@@ -70717,11 +70737,23 @@ function serverCpu(s, cores) {
 }
 function generator(s) {
     const cpu = s.metrics['generator.cpu'];
-    if (typeof cpu !== 'number' || cpu < 80)
+    const target = s.metrics['generator.rate.target'];
+    const achieved = s.metrics['generator.rate.achieved'];
+    const busy = typeof cpu === 'number' && cpu >= 80;
+    const short = typeof target === 'number' && typeof achieved === 'number' && achieved < 0.95 * target;
+    if (!busy && !short)
         return undefined;
+    const evidence = [
+        ...(busy ? [`the load generator itself used ${cpu.toFixed(0)}% of a core`] : []),
+        ...(short
+            ? [
+                `it sent ${formatMetric('generator.rate.achieved', achieved)} of the ${formatMetric('generator.rate.target', target)} asked for`
+            ]
+            : [])
+    ];
     return {
         kind: 'generator-saturated',
-        evidence: `the load generator itself used ${cpu.toFixed(0)}% of a core`,
+        evidence: evidence.join('; '),
         action: 'the figures describe the generator as much as the service: lower connections or rate, or use a faster runner'
     };
 }
@@ -70778,13 +70810,46 @@ function tail(s) {
         action: 'a few requests are far slower than the rest: look for blocking work, lock waits or GC on those paths'
     };
 }
+const stepText = (axis, value) => axis === 'rate' ? `${value} req/s` : `${value} connections`;
+/**
+ * The sweep's knee, only with evidence: the step after it failed, or its p99 rose while throughput grew by less
+ * than 10%. A knee at the last step, or throughput still rising past it, proves nothing.
+ */
 function knee(s) {
-    if (s.suite?.kind !== 'sweep' || !s.suite.marker)
+    const suite = s.suite;
+    if (suite?.kind !== 'sweep' || !suite.marker)
         return undefined;
+    const axis = suite.x;
+    const i = suite.points.findIndex(p => p[axis] === suite.marker.x);
+    const at = suite.points[i];
+    const next = suite.points[i + 1];
+    if (!at || !next)
+        return undefined;
+    const { rps, p99 } = at;
+    const x = at[axis];
+    const nextX = next[axis];
+    if (typeof rps !== 'number' ||
+        typeof p99 !== 'number' ||
+        typeof x !== 'number' ||
+        typeof nextX !== 'number')
+        return undefined;
+    const nextP99 = next.p99;
+    // a valid next step is evidence only if its p99 rose while throughput stalled
+    if (typeof nextP99 === 'number' &&
+        (nextP99 <= p99 || (typeof next.rps === 'number' && next.rps > 1.1 * rps)))
+        return undefined;
+    const latency = typeof nextP99 === 'number'
+        ? `p99 rose from ${formatMetric('latency.p99', p99)} at ${stepText(axis, x)} to ${formatMetric('latency.p99', nextP99)} at ${stepText(axis, nextX)}`
+        : `the step at ${stepText(axis, nextX)} was not a valid measurement (errors ${formatMetric('errors.rate', next.errorRate)})`;
+    const throughput = typeof next.rps === 'number'
+        ? `throughput went from ${formatMetric('throughput.rps', rps)} to ${formatMetric('throughput.rps', next.rps)}`
+        : `throughput at the knee was ${formatMetric('throughput.rps', rps)}`;
     return {
         kind: 'latency-knee',
-        evidence: `throughput stops growing while p99 climbs beyond ${s.suite.marker.label}`,
-        action: `run the service at or below ${s.suite.marker.x} concurrent connections, or remove the bottleneck that sets the knee`
+        evidence: `${latency} while ${throughput}`,
+        action: axis === 'rate'
+            ? `keep the offered load at or below ${x} req/s, or remove the bottleneck that sets the knee`
+            : `run the service at or below ${x} concurrent connections (${formatMetric('throughput.rps', rps)}), or remove the bottleneck that sets the knee`
     };
 }
 function findingsFor(scenario, cores) {
@@ -71035,14 +71100,14 @@ function normalQuantile(p) {
  * Closed forms for df = 1 and 2; otherwise Newton's method on the exact CDF from a Cornish-Fisher start, kept
  * inside a bracket. Accurate to ~1e-10 relative.
  */
-function tQuantile(p, df) {
+function ci_tQuantile(p, df) {
     checkDf(df);
     if (!(p > 0 && p < 1))
         throw new RangeError(`a quantile needs a probability strictly between 0 and 1, got ${p}`);
     if (p === 0.5)
         return 0;
     if (p < 0.5)
-        return -tQuantile(1 - p, df);
+        return -ci_tQuantile(1 - p, df);
     if (df === 1)
         return tan(PI * (p - 0.5));
     if (df === 2)
@@ -71084,7 +71149,7 @@ function checkConfidence(confidence) {
     }
 }
 function interval(estimate, standardError, df, confidence) {
-    const halfWidth = standardError === 0 ? 0 : tQuantile(1 - (1 - confidence) / 2, df) * standardError;
+    const halfWidth = standardError === 0 ? 0 : ci_tQuantile(1 - (1 - confidence) / 2, df) * standardError;
     return { estimate, low: estimate - halfWidth, high: estimate + halfWidth, halfWidth, df };
 }
 /** Student's t interval for the mean of one sample (on paired differences this is the paired t interval). */
@@ -71203,7 +71268,7 @@ function sizeNote(e, p) {
  * `pass` when the whole interval is within it (improvements pass), `inconclusive` otherwise. See
  * docs/statistics.md.
  */
-function decideRegression(input) {
+function decide_decideRegression(input) {
     checkInput(input);
     const { metric, direction, tolerance, confidence, better } = input;
     const p = prepare(input);
@@ -71366,10 +71431,10 @@ function decideAgainstStored(input) {
     }
     if (!positive) {
         // zero counts (e.g. no errors at all): a move away from zero is not cross-run noise, decide as within a run
-        const within = decideRegression({ ...input, base, head });
+        const within = decide_decideRegression({ ...input, base, head });
         return { ...within, firm: false, reason: `${within.reason} (against the stored run)` };
     }
-    const within = base.length >= 2 && head.length >= 2 ? decideRegression({ ...input, base, head }) : undefined;
+    const within = base.length >= 2 && head.length >= 2 ? decide_decideRegression({ ...input, base, head }) : undefined;
     const change = within?.change ?? Math.expm1(ci_mean(head.map(Math.log)) - ci_mean(base.map(Math.log)));
     const [low, high] = within?.interval ?? [change, change];
     const widen = Math.log1p(margin);
@@ -71973,8 +72038,7 @@ var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 
 
 
-/** Lateness of the generator itself beyond which its schedule, not the service, shaped the numbers. */
-const LAG_LIMIT_US = 10_000;
+
 /** Milliseconds from the start at which request `i` is due, for a constant rate or a linear ramp. */
 function scheduleOf(load) {
     const ramp = load.ramp;
@@ -71990,6 +72054,21 @@ function scheduleOf(load) {
         const t = slope === 0 ? i / a : (-a + Math.sqrt(a * a + 2 * slope * i)) / slope;
         return t * 1000;
     };
+}
+/** How many requests the schedule `due` puts before `ms` (due is increasing, so a binary search finds it). */
+function scheduledBefore(due, ms) {
+    let hi = 1;
+    while (due(hi) < ms && hi < 2 ** 40)
+        hi *= 2;
+    let lo = 0;
+    while (lo < hi) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (due(mid) < ms)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 /**
  * The open model: requests leave on an even schedule whatever the service does, and latency is measured from
@@ -72013,6 +72092,7 @@ async function runOpenLoad(scenario, options = {}) {
     const totalMs = load.warmupMs + load.durationMs;
     let bytes = 0;
     let inFlight = 0;
+    let lastSentAt = 0;
     let nextSecond = load.warmupMs + 1000;
     let stopped;
     const cpuAtStart = process.cpuUsage();
@@ -72041,6 +72121,7 @@ async function runOpenLoad(scenario, options = {}) {
     const send = (intendedMs) => {
         const measured = intendedMs >= load.warmupMs;
         const sentAt = now();
+        lastSentAt = sentAt;
         if (measured)
             lag.recordValue(Math.max(1, Math.round(Math.abs(sentAt - intendedMs) * 1000)));
         // latency runs from the intended time when the request left late (coordinated omission), from the real send
@@ -72147,6 +72228,10 @@ async function runOpenLoad(scenario, options = {}) {
     const durationMs = Math.max(1, measureEnd - load.warmupMs);
     const cpu = process.cpuUsage(cpuAtStart);
     const lagP99 = lag.totalCount ? lag.getValueAtPercentile(99) : 0;
+    const targetRate = (scheduledBefore(due, totalMs) - scheduledBefore(due, load.warmupMs)) / (load.durationMs / 1000);
+    // a generator that fell behind sends its last requests after the window's end: the rate it achieved is what it
+    // sent over the time it took, never more than the window it had
+    const sendingMs = Math.max(stopped ? measureEnd : totalMs, lastSentAt) - load.warmupMs;
     return {
         durationMs,
         warmupMs: load.warmupMs,
@@ -72158,8 +72243,10 @@ async function runOpenLoad(scenario, options = {}) {
         warmupTimeline: warmup.points,
         generatorCpu: ((cpu.user + cpu.system) / 1000 / now()) * 100,
         generatorLagUs: lagP99,
-        achievedRate: counts.sent / (durationMs / 1000),
-        generatorSaturated: lagP99 > LAG_LIMIT_US,
+        targetRate,
+        achievedRate: counts.sent / (Math.max(1, sendingMs) / 1000),
+        // beyond this lateness of the generator itself, its schedule, not the service, shaped the numbers
+        generatorSaturated: lagP99 > (load.maxLagMs ?? DEFAULTS.maxLagMs) * 1000,
         ...(stopped ? { abortedReason: stopped } : {})
     };
 }
@@ -72206,6 +72293,10 @@ function toMetrics(result, resources) {
         'generator.cpu': result.generatorCpu,
         'generator.lag': result.generatorLagUs
     };
+    if (result.targetRate !== undefined)
+        metrics['generator.rate.target'] = result.targetRate;
+    if (result.achievedRate !== undefined)
+        metrics['generator.rate.achieved'] = result.achievedRate;
     if (resources) {
         metrics['server.cpu.mean'] = resources.cpuMean;
         metrics['server.cpu.peak'] = resources.cpuPeak;
@@ -72266,9 +72357,12 @@ function measurementError(scenario, load, context = {}) {
         };
     }
     if (load.generatorSaturated) {
+        const rates = load.achievedRate !== undefined && load.targetRate !== undefined
+            ? `; it sent ${formatMetric('generator.rate.achieved', load.achievedRate)} of the ${formatMetric('generator.rate.target', load.targetRate)} asked for`
+            : '';
         return {
             kind: 'generator-lag',
-            message: `the load generator fell behind its schedule (p99 ${Math.round(load.generatorLagUs / 1000)} ms late): the numbers would describe the generator, not the service; lower the rate or use a bigger runner`
+            message: `the load generator fell behind its schedule (p99 ${Math.round(load.generatorLagUs / 1000)} ms late${rates}): the numbers would describe the generator, not the service; lower the rate or use a bigger runner`
         };
     }
     const attempted = attemptedRequests(load);
@@ -72311,27 +72405,58 @@ function hostOf(url) {
 ;// CONCATENATED MODULE: ./src/engine/suites.ts
 
 
-function withConnections(scenario, connections) {
-    return { ...scenario, load: { ...scenario.load, connections } };
+
+function axisOf(scenario) {
+    return scenario.load.mode === 'rate' ? 'rate' : 'connections';
 }
-function point(connections, m) {
+/** The scenario's load at one step; in the open model a ramp gives way to the step's constant rate. */
+function atStep(scenario, value) {
+    if (scenario.load.mode === 'rate') {
+        const { ramp: _ramp, ...load } = scenario.load;
+        return { ...scenario, load: { ...load, rate: value } };
+    }
+    return { ...scenario, load: { ...scenario.load, connections: value } };
+}
+function suites_stepText(axis, value) {
+    if (axis === 'rate')
+        return `${value} req/s`;
+    return `${value} connection${value === 1 ? '' : 's'}`;
+}
+/** One step of a curve. An invalid step keeps its counts and resources but no latency, which would mislead. */
+function point(axis, value, m) {
+    const valid = !m.error;
+    const latency = (key) => (valid ? (m.metrics[key] ?? null) : null);
     return {
-        connections,
+        [axis]: value,
         rps: m.metrics['throughput.rps'] ?? null,
-        p50: m.metrics['latency.p50'] ?? null,
-        p99: m.metrics['latency.p99'] ?? null,
+        p50: latency('latency.p50'),
+        p95: latency('latency.p95'),
+        p99: latency('latency.p99'),
+        'p99.9': latency('latency.p99.9'),
         errorRate: m.metrics['errors.rate'] ?? null,
-        cpu: m.metrics['server.cpu.mean'] ?? null
+        cpu: m.metrics['server.cpu.mean'] ?? null,
+        rssBytes: m.metrics['server.rss.peak'] ?? null,
+        ...(axis === 'rate' ? { achievedRate: m.metrics['generator.rate.achieved'] ?? null } : {})
     };
 }
-/** The knee: the highest throughput among steps whose p99 stays within `factor` x the first step's p99. */
+/**
+ * The knee: the highest throughput among the steps before the first one whose p99 rises past `factor` x the first
+ * step's p99 (or that has no p99: an invalid step ends the curve). Steps after that are never considered, even if
+ * their p99 falls back under the limit.
+ */
 function findKnee(points, factor) {
-    const first = points.find(p => typeof p.p99 === 'number');
-    if (!first)
+    const first = points[0];
+    if (typeof first?.p99 !== 'number' || typeof first.rps !== 'number')
         return undefined;
     const limit = first.p99 * factor;
-    const within = points.filter(p => typeof p.p99 === 'number' && typeof p.rps === 'number' && p.p99 <= limit);
-    return within.reduce((best, p) => (!best || p.rps > best.rps ? p : best), undefined);
+    let knee;
+    for (const p of points) {
+        if (typeof p.p99 !== 'number' || typeof p.rps !== 'number' || p.p99 > limit)
+            break;
+        if (!knee || p.rps > knee.rps)
+            knee = p;
+    }
+    return knee;
 }
 function record(options, metrics, suite, m) {
     return {
@@ -72349,73 +72474,109 @@ function record(options, metrics, suite, m) {
         suite
     };
 }
+function erroredRecord(options, m, at) {
+    return {
+        side: options.side,
+        round: options.round,
+        metrics: countsOnly(m.metrics),
+        error: { ...m.error, message: `at ${at}: ${m.error.message}` }
+    };
+}
 async function sweep(scenario, spec, service, options) {
+    const axis = axisOf(scenario);
     const points = [];
-    const measured = new Map();
-    for (const connections of spec.steps) {
-        const m = await measureOnce(withConnections(scenario, connections), service, options);
-        if (m.error) {
-            if (service.exitInfo() || points.length === 0) {
-                return {
-                    side: options.side,
-                    round: options.round,
-                    metrics: countsOnly(m.metrics),
-                    error: { ...m.error, message: `at ${connections} connections: ${m.error.message}` }
-                };
-            }
-            points.push({ ...point(connections, m), p99: null });
+    // the valid steps' measurements, in step order: valid steps come first, an invalid one ends the sweep
+    const measured = [];
+    for (const value of spec.steps) {
+        const m = await measureOnce(atStep(scenario, value), service, options);
+        if (m.error && (service.exitInfo() || points.length === 0))
+            return erroredRecord(options, m, suites_stepText(axis, value));
+        points.push(point(axis, value, m));
+        if (m.error)
             break;
-        }
-        measured.set(connections, m);
-        points.push(point(connections, m));
+        measured.push(m);
     }
     const knee = findKnee(points, spec.kneeFactor);
-    const best = knee ? measured.get(knee.connections) : undefined;
-    const suite = {
-        kind: 'sweep',
-        x: 'connections',
-        points,
-        ...(knee
-            ? { marker: { label: `knee at ${knee.connections} connections`, x: knee.connections } }
-            : {})
-    };
-    return record(options, { ...(best?.metrics ?? {}), 'sweep.optimal_connections': knee?.connections ?? null }, suite, best);
+    const kneeIndex = knee ? points.indexOf(knee) : -1;
+    const best = knee ? measured[kneeIndex] : undefined;
+    const maxRps = Math.max(...measured.map(m => m.metrics['throughput.rps'] ?? 0));
+    const marker = knee
+        ? {
+            x: knee[axis],
+            label: kneeIndex < points.length - 1
+                ? `knee at ${suites_stepText(axis, knee[axis])} (${formatMetric('throughput.rps', knee.rps)}, p99 ${formatMetric('latency.p99', knee.p99)})`
+                : `no knee: p99 stayed within ${spec.kneeFactor}x the first step's up to the last step`
+        }
+        : undefined;
+    const suite = { kind: 'sweep', x: axis, points, ...(marker ? { marker } : {}) };
+    return record(options, {
+        ...(best?.metrics ?? {}),
+        [axis === 'rate' ? 'sweep.optimal_rate' : 'sweep.optimal_connections']: knee?.[axis] ?? null,
+        'sweep.optimal_rps': knee?.rps ?? null,
+        'sweep.max_rps': measured.length ? maxRps : null
+    }, suite, best);
+}
+/** Why a stress step broke, or undefined when the service sustained it. */
+function breakingReason(spec, m, service, at) {
+    const errorRate = m.metrics['errors.rate'] ?? 1;
+    const p99 = m.metrics['latency.p99'];
+    if (service.exitInfo())
+        return `the service died at ${at}`;
+    if (m.error && m.error.kind !== 'error-rate')
+        return `at ${at}: ${m.error.message}`;
+    if (errorRate > spec.maxErrorRate)
+        return `errors reached ${formatPercent(errorRate)} at ${at}`;
+    if (spec.p99LimitUs !== undefined && typeof p99 === 'number' && p99 > spec.p99LimitUs)
+        return `p99 reached ${formatDuration(p99)} (limit ${formatDuration(spec.p99LimitUs)}) at ${at}`;
+    return undefined;
 }
 async function stress(scenario, spec, service, options) {
+    const axis = axisOf(scenario);
+    const maxTimeMs = spec.maxTimeMs ?? DEFAULTS.stress.maxTimeMs;
+    const stepMs = scenario.load.warmupMs + scenario.load.durationMs;
+    const startedAt = Date.now();
     const points = [];
     let sustainable;
-    let breaking = '';
-    for (let connections = spec.start; connections <= spec.max; connections += spec.step) {
-        const m = await measureOnce(withConnections(scenario, connections), service, options);
-        points.push(point(connections, m));
-        const errorRate = m.metrics['errors.rate'] ?? 1;
-        const p99 = m.metrics['latency.p99'];
-        if (service.exitInfo())
-            breaking = `the service died at ${connections} connections`;
-        else if (m.error && m.error.kind !== 'error-rate')
-            breaking = `at ${connections} connections: ${m.error.message}`;
-        else if (errorRate > spec.maxErrorRate)
-            breaking = `errors reached ${formatPercent(errorRate)} at ${connections} connections`;
-        else if (spec.p99LimitUs !== undefined && typeof p99 === 'number' && p99 > spec.p99LimitUs) {
-            breaking = `p99 reached ${formatDuration(p99)} at ${connections} connections`;
-        }
-        if (breaking)
+    let broke;
+    let stoppedBy = '';
+    for (let value = spec.start; value <= spec.max; value += spec.step) {
+        // the first step always runs; no later step starts that would end after max-time
+        if (points.length > 0 && Date.now() - startedAt + stepMs > maxTimeMs) {
+            stoppedBy = `stopped by max-time ${formatMs(maxTimeMs)} before ${suites_stepText(axis, value)}`;
             break;
-        sustainable = { connections, m };
-    }
-    const suite = {
-        kind: 'stress',
-        x: 'connections',
-        points,
-        marker: {
-            label: breaking || `no breaking point up to ${spec.max} connections`,
-            x: sustainable?.connections ?? spec.start
         }
-    };
+        const m = await measureOnce(atStep(scenario, value), service, options);
+        points.push(point(axis, value, m));
+        if (m.error?.kind === 'generator-lag' && !service.exitInfo()) {
+            // the generator, not the service, gave out: this step says nothing about the service's limit
+            stoppedBy = `stopped at ${suites_stepText(axis, value)}: ${m.error.message}`;
+            break;
+        }
+        const reason = breakingReason(spec, m, service, suites_stepText(axis, value));
+        if (reason) {
+            broke = { value, reason };
+            break;
+        }
+        sustainable = { value, m };
+    }
+    const sustained = sustainable
+        ? `max sustainable ${suites_stepText(axis, sustainable.value)}, ${formatMetric('throughput.rps', sustainable.m.metrics['throughput.rps'])}`
+        : 'no step was sustainable';
+    const lastValue = points.at(-1)?.[axis] ?? spec.start;
+    const marker = broke
+        ? { x: broke.value, label: `broke: ${broke.reason}; ${sustained}` }
+        : {
+            x: lastValue,
+            label: `${stoppedBy ? `${stoppedBy}: ` : ''}${sustainable
+                ? `no breaking point up to ${suites_stepText(axis, sustainable.value)}`
+                : 'no step was measured; no breaking point found'}`
+        };
+    const suite = { kind: 'stress', x: axis, points, marker };
     return record(options, {
         ...(sustainable?.m.metrics ?? {}),
-        'stress.breaking_point.connections': sustainable?.connections ?? 0,
-        'stress.breaking_point.rps': sustainable?.m.metrics['throughput.rps'] ?? 0
+        [`stress.breaking_point.${axis}`]: sustainable?.value ?? 0,
+        'stress.breaking_point.rps': sustainable?.m.metrics['throughput.rps'] ?? 0,
+        [`stress.broke_at.${axis}`]: broke?.value ?? null
     }, suite, sustainable?.m);
 }
 const avg = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
@@ -72438,12 +72599,28 @@ function soakWindows(m, windowMs) {
         };
     });
 }
+/**
+ * Relative growth of `field` over the soak: a least-squares line through the windows, its rise over the run
+ * (slope x span) divided by the line's value at the first window (or by the mean, if the line starts at or below
+ * zero). With two windows this is last / first - 1; with more, one noisy window cannot decide it alone.
+ */
 function drift(points, field) {
-    const first = points[0]?.[field];
-    const last = points[points.length - 1]?.[field];
-    if (typeof first !== 'number' || typeof last !== 'number' || first <= 0 || points.length < 2)
+    const xy = points
+        .map(p => [p.t, p[field]])
+        .filter((pair) => typeof pair[0] === 'number' && typeof pair[1] === 'number');
+    if (xy.length < 2)
         return null;
-    return last / first - 1;
+    const mx = avg(xy.map(([x]) => x));
+    const my = avg(xy.map(([, y]) => y));
+    const den = xy.reduce((n, [x]) => n + (x - mx) ** 2, 0);
+    if (den === 0)
+        return null;
+    const slope = xy.reduce((n, [x, y]) => n + (x - mx) * (y - my), 0) / den;
+    const firstX = xy[0][0];
+    const span = xy[xy.length - 1][0] - firstX;
+    const start = my + slope * (firstX - mx);
+    const base = start > 0 ? start : my;
+    return base > 0 ? (slope * span) / base : null;
 }
 async function soak(scenario, spec, service, options) {
     const m = await measureOnce(scenario, service, options);
@@ -72647,9 +72824,15 @@ const COUNT_METRICS = [
     'errors.timeout',
     'errors.reset',
     'status.4xx',
-    'status.5xx'
+    'status.5xx',
+    'generator.lag',
+    'generator.rate.target',
+    'generator.rate.achieved'
 ];
-/** An invalid measurement keeps its counts (they explain what went wrong) and nothing that could mislead. */
+/**
+ * An invalid measurement keeps its counts and the generator's own figures (they explain what went wrong, e.g. a
+ * generator that fell behind) and nothing about the service that could mislead.
+ */
 function countsOnly(metrics) {
     return Object.fromEntries(COUNT_METRICS.filter(k => k in metrics).map(k => [k, metrics[k] ?? null]));
 }
@@ -72775,13 +72958,21 @@ function formatTail(lines) {
         : ' It printed nothing.';
 }
 
+;// CONCATENATED MODULE: external "node:dns/promises"
+const external_node_dns_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(77030);
 var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
 ;// CONCATENATED MODULE: ./src/service/ready.ts
 
 
+
 const ATTEMPT_TIMEOUT_MS = 2000;
+/*
+ * A host name such as localhost is probed as written, not rewritten to 127.0.0.1: the load connects to the
+ * scenarios' URLs as written too, and a service may listen on ::1 only. Connections try every address the name
+ * resolves to (autoSelectFamily, Node's default since 20), as the load's connections do.
+ */
 /** One HTTP GET; 200-399 counts as ready. */
 function probeHttp(url, timeoutMs = ATTEMPT_TIMEOUT_MS) {
     return new Promise(resolve => {
@@ -72796,7 +72987,7 @@ function probeHttp(url, timeoutMs = ATTEMPT_TIMEOUT_MS) {
 }
 function probeTcp(host, port, timeoutMs = ATTEMPT_TIMEOUT_MS) {
     return new Promise(resolve => {
-        const socket = external_node_net_default().connect({ host, port, timeout: timeoutMs });
+        const socket = external_node_net_default().connect({ host, port, timeout: timeoutMs, autoSelectFamily: true });
         const done = (result) => {
             socket.destroy();
             resolve(result);
@@ -72805,6 +72996,32 @@ function probeTcp(host, port, timeoutMs = ATTEMPT_TIMEOUT_MS) {
         socket.once('timeout', () => done({ ok: false, detail: 'ETIMEDOUT' }));
         socket.once('error', (err) => done({ ok: false, detail: err.code ?? err.message }));
     });
+}
+function probeHost(probe) {
+    if (probe.kind === 'tcp')
+        return probe.host;
+    if (probe.kind === 'http')
+        return new URL(probe.url).hostname;
+    return undefined;
+}
+/**
+ * For a probe of `localhost` that never succeeded: which addresses the name resolves to here, and the advice to
+ * name the address the service listens on, since IPv4-only and IPv6-only listeners are the usual cause.
+ */
+async function localhostHint(probe) {
+    if (probeHost(probe)?.toLowerCase() !== 'localhost')
+        return '';
+    let addresses;
+    try {
+        const found = await (0,external_node_dns_promises_namespaceObject.lookup)('localhost', { all: true });
+        addresses = found.map(a => `${a.address} (IPv${a.family})`).join(' and ');
+    }
+    catch (err) {
+        addresses = `nothing (${err.code ?? err.message})`;
+    }
+    return (` localhost resolves to ${addresses} on this machine: a service listening on IPv4 only (127.0.0.1) or IPv6 only (::1)` +
+        ' is not reached through the other address. Name the address the service listens on (127.0.0.1 or [::1]) in' +
+        " ready.url and the scenarios' URLs.");
 }
 function describeProbe(probe) {
     switch (probe.kind) {
@@ -72903,6 +73120,12 @@ process.on('exit', () => {
         killProcessGroup(pgid, 'SIGKILL');
 });
 const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+/** Waits for `promise`, but no longer than `ms`; the timer is cleared so it never keeps the process alive. */
+async function waitAtMost(promise, ms) {
+    let timer;
+    await Promise.race([promise, new Promise(resolve => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+}
 async function waitForGroupGone(pgid, timeoutMs) {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
@@ -73006,7 +73229,7 @@ async function startService(spec, options = {}) {
         exitInfo: () => exitInfo,
         outputTail: (lines = 40) => output.tail(lines),
         // resolves once the group is gone and the main process's exit has been seen, so exitInfo() is set
-        stop: () => (stopping ??= stopGroup(pgid, spec.shutdownTimeoutMs).then(() => Promise.race([exited, sleep(2000)]).then(() => undefined)))
+        stop: () => (stopping ??= stopGroup(pgid, spec.shutdownTimeoutMs).then(() => waitAtMost(exited, 2000)))
     };
     const deadline = started + spec.ready.timeoutMs;
     const ready = await waitReady(spec, deadline, () => exitInfo !== undefined, () => logMatched);
@@ -73019,7 +73242,8 @@ async function startService(spec, options = {}) {
     if (!ready.ready) {
         await handle.stop();
         throw new ServiceError('not-ready', `the ${label} service did not become ready within ${spec.ready.timeoutMs / 1000}s (${describeProbe(spec.ready)}: ` +
-            `last attempt ${ready.last}; ${ready.attempts} attempts). It was still running and has been stopped.${formatTail(output.tail())}`, output.tail());
+            `last attempt ${ready.last}; ${ready.attempts} attempts). It was still running and has been stopped.` +
+            `${await localhostHint(spec.ready)}${formatTail(output.tail())}`, output.tail());
     }
     return handle;
 }
@@ -73132,12 +73356,16 @@ function skippedRegressions(scenario, why) {
         source: r.source
     }));
 }
-function erroredScenario(scenario, error, runs = []) {
+/**
+ * An errored scenario. Its metrics are only the counts of the measurement that errored (`erroredRun`), never
+ * percentiles or throughput from other rounds or from the other side, which would read as the scenario's result.
+ */
+function erroredScenario(scenario, error, runs = [], erroredRun) {
     return {
         name: scenario.name,
         verdict: 'errored',
         load: scenario.load,
-        metrics: runs[0]?.metrics ?? {},
+        metrics: erroredRun ? countsOnly(erroredRun.metrics) : {},
         checks: [],
         error,
         runs,
@@ -73195,9 +73423,10 @@ async function runGate(config, options = {}) {
     }
     const scenarios = config.scenarios.map(scenario => {
         const runs = records.get(scenario.name);
-        const error = runs.find(r => r.error)?.error ?? (runs.length < rounds ? startError : undefined);
+        const erroredRun = runs.find(r => r.error);
+        const error = erroredRun?.error ?? (runs.length < rounds ? startError : undefined);
         const report = error
-            ? erroredScenario(scenario, error, runs)
+            ? erroredScenario(scenario, error, runs, erroredRun)
             : scenarioFromRecords(scenario, runs, options.stored);
         events({ type: 'scenario-done', scenario: report });
         return report;
@@ -73312,29 +73541,35 @@ function serializeRecord(record) {
 function newMeta() {
     return { schemaVersion: BASELINE_SCHEMA_VERSION, createdBy: `perfgate ${VERSION}` };
 }
-function newerError(what, version, writer) {
-    return new NewerBaselineError(`${what} uses baseline schema version ${version}${writer ? `, written by ${writer}` : ''}; this perfgate (${VERSION}) reads up to version ${BASELINE_SCHEMA_VERSION}: upgrade perfgate in this workflow`);
+function newerError(what, version, writer, supported = BASELINE_SCHEMA_VERSION) {
+    return new NewerBaselineError(`${what} uses baseline schema version ${version}${writer ? `, written by ${writer}` : ''}; this perfgate (${VERSION}) reads up to version ${supported}: upgrade perfgate in this workflow`);
 }
 /**
- * Upgrades a record of an older schema version in memory (files are never rewritten). Version 1 is the first
- * format, so the table is empty; each later version adds one pure step here, tested with a fixture of the
- * version before it.
+ * Version 1 is the first format, so the table is empty; each later version adds one pure step here, tested with a
+ * fixture of the version before it.
  */
 const MIGRATIONS = {};
-function migrateRecord(data, where) {
+const CURRENT_FORMAT = { migrations: MIGRATIONS, version: BASELINE_SCHEMA_VERSION };
+/** Upgrades a record of an older schema version in memory, step by step (files are never rewritten). */
+function migrateRecord(data, where, format = CURRENT_FORMAT) {
     let current = data;
     let version = current.schemaVersion;
-    while (version < BASELINE_SCHEMA_VERSION) {
-        const step = MIGRATIONS[version];
+    while (version < format.version) {
+        const step = format.migrations[version];
         if (!step)
             throw new CorruptRecordError(where, `unknown baseline schema version ${version}`);
         current = step(current);
-        version = current.schemaVersion;
+        const next = current.schemaVersion;
+        // a step that does not move forward would loop forever: that is a bug in the step, not in the record
+        if (typeof next !== 'number' || next <= version) {
+            throw new Error(`the migration of baseline schema version ${version} did not raise the version`);
+        }
+        version = next;
     }
     return current;
 }
 /** Parses and checks one stored record; throws CorruptRecordError (skip it) or NewerBaselineError (stop). */
-function parseRecord(text, where) {
+function parseRecord(text, where, format = CURRENT_FORMAT) {
     let data;
     try {
         data = JSON.parse(text);
@@ -73347,14 +73582,14 @@ function parseRecord(text, where) {
     }
     const raw = data;
     const version = raw.schemaVersion;
-    if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
         throw new CorruptRecordError(where, 'has no valid schemaVersion');
     }
-    if (version > BASELINE_SCHEMA_VERSION) {
+    if (version > format.version) {
         const tool = raw.tool;
-        throw newerError(where, version, typeof tool?.version === 'string' ? `perfgate ${tool.version}` : undefined);
+        throw newerError(where, version, typeof tool?.version === 'string' ? `perfgate ${tool.version}` : undefined, format.version);
     }
-    const migrated = migrateRecord(raw, where);
+    const migrated = migrateRecord(raw, where, format);
     if (!record_validateShape(migrated)) {
         const problems = (record_validateShape.errors ?? [])
             .slice(0, 3)
@@ -73531,23 +73766,62 @@ class DirectoryStore {
 
 
 
+/** A git call stopped because it did not finish in time (a hung fetch or push). */
+class GitTimeoutError extends Error {
+}
+/** Stops git with everything it started: it runs in its own process group when it has a timeout. */
+function killGroup(child) {
+    if (child.pid === undefined)
+        return;
+    try {
+        process.kill(-child.pid, 'SIGKILL');
+    }
+    catch {
+        // no process groups (Windows) or already gone: stop git itself at least
+        child.kill('SIGKILL');
+    }
+}
 /** git with arguments as an array (no shell), optional stdin, never prompting for credentials. */
 function runGit(cwd, args, options = {}) {
     return new Promise((resolve, reject) => {
+        const limited = options.timeoutMs !== undefined;
         const child = (0,external_node_child_process_namespaceObject.spawn)('git', args, {
             cwd,
             env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...options.env },
-            stdio: ['pipe', 'pipe', 'pipe']
+            stdio: ['pipe', 'pipe', 'pipe'],
+            // its own process group, so that a timeout also stops the ssh or helper git is waiting for
+            detached: limited
         });
         const out = [];
         let stderr = '';
+        let timer;
+        if (limited) {
+            const ms = Math.max(0, options.timeoutMs);
+            timer = setTimeout(() => {
+                killGroup(child);
+                reject(new GitTimeoutError(`git ${args[0]} did not finish within ${formatSeconds(ms)} and was stopped`));
+            }, ms);
+        }
         child.stdout.on('data', (chunk) => out.push(chunk));
         child.stderr.on('data', (chunk) => (stderr += chunk.toString()));
-        child.on('error', reject);
-        child.on('close', code => resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr }));
+        child.on('error', err => {
+            clearTimeout(timer);
+            reject(err);
+        });
+        child.on('close', code => {
+            clearTimeout(timer);
+            resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr });
+        });
         child.stdin.on('error', () => undefined);
         child.stdin.end(options.input ?? '');
     });
+}
+function formatSeconds(ms) {
+    return `${Number((ms / 1000).toPrecision(3))} s`;
+}
+/** A remote's URL for messages, without any credentials written into it. */
+function withoutCredentials(url) {
+    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
 }
 async function gitText(cwd, args, options) {
     const result = await runGit(cwd, args, options);
@@ -73584,8 +73858,8 @@ const BOT = {
 /**
  * Baselines in an orphan branch of the repository. Reads fetch the branch into a private ref (no checkout, no
  * working-tree change). Writes build a commit with plumbing on the observed tip and push it as a plain
- * fast-forward: on rejection the tip is re-read and the same file re-applied, with backoff, within a budget.
- * Never a force push.
+ * fast-forward: on rejection the tip is re-read and the same file re-applied, with backoff, within a budget
+ * that also stops a hung fetch or push. Never a force push.
  */
 class GitBranchStore {
     options;
@@ -73596,6 +73870,8 @@ class GitBranchStore {
     log;
     now;
     sleep;
+    /** the remote's URLs without credentials, for messages; known once the remote was looked up */
+    remoteUrls;
     constructor(options) {
         this.options = options;
         this.remote = options.remote ?? 'origin';
@@ -73609,26 +73885,65 @@ class GitBranchStore {
     git(args, options) {
         return runGit(this.options.repo, args, options);
     }
+    /**
+     * A git call that talks to the remote (fetch, push), stopped when the rest of the time budget is spent: one
+     * hung connection must not hold the job past the budget.
+     */
+    async network(args, deadline) {
+        const command = args[0];
+        const push = command === 'push';
+        const url = this.remoteUrls?.[push ? 'push' : 'fetch'];
+        const what = `git ${command} ${push ? 'to' : 'from'} ${this.remote}${url ? ` (${url})` : ''}`;
+        const budget = formatSeconds(this.retry.budgetMs);
+        const left = deadline - this.now();
+        if (left <= 0)
+            throw new GitTimeoutError(`the time budget of ${budget} was spent before ${what}`);
+        try {
+            return await this.git(args, { timeoutMs: left });
+        }
+        catch (err) {
+            if (!(err instanceof GitTimeoutError))
+                throw err;
+            throw new GitTimeoutError(`${what} did not finish within ${formatSeconds(left)}, what was left of the time budget of ${budget}, and was stopped` +
+                (push
+                    ? '; a push moves the branch all at once or not at all, so no partial record is left on the remote'
+                    : ''));
+        }
+    }
     /** Why there is no store to talk to, or undefined when the repository and its remote are there. */
     async unavailable() {
         if ((await this.git(['rev-parse', '--git-dir'])).code !== 0) {
             return `${this.options.repo} is not a git repository, so there is no baseline branch`;
         }
-        if ((await this.git(['remote', 'get-url', this.remote])).code !== 0) {
+        const url = await this.git(['remote', 'get-url', this.remote]);
+        if (url.code !== 0) {
             return `the repository has no remote named ${this.remote}, so there is no baseline branch`;
         }
+        const pushUrl = await this.git(['remote', 'get-url', '--push', this.remote]);
+        this.remoteUrls = {
+            fetch: withoutCredentials(url.stdout.toString().trim()),
+            push: withoutCredentials((pushUrl.code === 0 ? pushUrl : url).stdout.toString().trim())
+        };
         return undefined;
     }
     /** The remote branch's tip, fetched into the private ref; undefined when the branch does not exist yet. */
-    async fetchTip() {
-        const fetched = await this.git([
-            'fetch',
-            '--no-tags',
-            '--quiet',
-            '--no-write-fetch-head',
-            this.remote,
-            `+refs/heads/${this.options.branch}:${this.localRef}`
-        ]);
+    async fetchTip(deadline) {
+        let fetched;
+        try {
+            fetched = await this.network([
+                'fetch',
+                '--no-tags',
+                '--quiet',
+                '--no-write-fetch-head',
+                this.remote,
+                `+refs/heads/${this.options.branch}:${this.localRef}`
+            ], deadline);
+        }
+        catch (err) {
+            if (!(err instanceof GitTimeoutError))
+                throw err;
+            throw new StoreError(`cannot read the baseline ${this.description}: ${err.message}`);
+        }
         if (fetched.code !== 0) {
             if (/couldn't find remote ref/i.test(fetched.stderr)) {
                 await this.git(['update-ref', '-d', this.localRef]);
@@ -73642,7 +73957,7 @@ class GitBranchStore {
         const missing = await this.unavailable();
         if (missing)
             return { state: 'missing', records: [], warnings: [], message: missing };
-        const tip = await this.fetchTip();
+        const tip = await this.fetchTip(this.now() + this.retry.budgetMs);
         if (!tip) {
             return {
                 state: 'missing',
@@ -73749,7 +74064,7 @@ class GitBranchStore {
         for (let attempt = 1;; attempt++) {
             let tip;
             try {
-                tip = await this.fetchTip();
+                tip = await this.fetchTip(deadline);
                 const existing = tip ? await this.blobAt(tip, file) : undefined;
                 if (existing) {
                     const ours = await gitText(this.options.repo, ['hash-object', '--stdin'], { input: text });
@@ -73764,12 +74079,7 @@ class GitBranchStore {
                     };
                 }
                 const commit = await this.commitOnto(tip, file, text, message);
-                const push = await this.git([
-                    'push',
-                    '--quiet',
-                    this.remote,
-                    `${commit}:refs/heads/${this.options.branch}`
-                ]);
+                const push = await this.network(['push', '--quiet', this.remote, `${commit}:refs/heads/${this.options.branch}`], deadline);
                 if (push.code === 0) {
                     await this.git(['update-ref', this.localRef, commit]);
                     return {
@@ -73877,7 +74187,13 @@ var external_node_util_ = __nccwpck_require__(57975);
 
 
 const base_exec = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+/** The base could not be prepared: it is missing or unreachable (base-unavailable), or its build failed. */
 class BaseError extends Error {
+    kind;
+    constructor(message, kind = 'base-unavailable') {
+        super(message);
+        this.kind = kind;
+    }
 }
 async function git(cwd, args) {
     const { stdout } = await base_exec('git', args, {
@@ -73978,7 +74294,7 @@ async function worktreeBase(repoDir, sha, build, events) {
         }
         catch (err) {
             await cleanup();
-            throw new BaseError(`the base (${sha.slice(0, 12)}) could not be built: ${err.message}`);
+            throw new BaseError(`the base (${sha.slice(0, 12)}) could not be built: ${err.message}`, 'build-failed');
         }
     }
     return {
@@ -74136,9 +74452,9 @@ const NEVER = new Set([
     'issue_comment'
 ]);
 /**
- * Whether this run may become a baseline: only trusted events (push to the default branch, a maintainer's
- * workflow_dispatch, a schedule if configured), never a pull request or anything a fork can trigger, never an
- * errored run.
+ * Whether this run may become a baseline: only trusted events on the default branch (a push, a maintainer's
+ * workflow_dispatch, a schedule if configured), never a pull request or anything a fork can trigger, never a
+ * run on another branch, never an errored run.
  */
 function savePolicy(spec, ctx, verdict) {
     if (spec.store === 'none')
@@ -74155,29 +74471,63 @@ function savePolicy(spec, ctx, verdict) {
             why: `${ctx.event} is not in baseline.save-on (${spec.saveOn.join(', ') || 'empty'})`
         };
     }
-    if (ctx.event === 'push') {
-        if (!ctx.defaultBranch)
-            return { save: false, why: 'the default branch is unknown, so a push cannot be trusted as one' };
+    // a schedule only ever runs on the default branch (and its payload does not name it); a push or a dispatch
+    // can run on any branch, and a feature branch's run must not become the baseline its own PR is compared with
+    if (ctx.event !== 'schedule') {
+        if (!ctx.defaultBranch) {
+            return {
+                save: false,
+                why: `the default branch is unknown, so this ${ctx.event} run cannot be trusted to be on it`
+            };
+        }
         if (ctx.ref !== `refs/heads/${ctx.defaultBranch}`) {
             return {
                 save: false,
-                why: `only pushes to the default branch (${ctx.defaultBranch}) are stored, this is ${ctx.ref ?? 'an unknown ref'}`
+                why: `only ${ctx.event === 'push' ? 'pushes to' : `${ctx.event} runs on`} the default branch (${ctx.defaultBranch}) are stored, this one is on ${ctx.ref ?? 'an unknown ref'}`
             };
         }
     }
     if (verdict === 'errored')
         return { save: false, why: 'an errored run is never stored as a baseline' };
-    return { save: true, why: `a ${ctx.event} run${ctx.event === 'push' ? ` to ${ctx.defaultBranch}` : ''}` };
+    return { save: true, why: `a ${ctx.event} run${ctx.defaultBranch ? ` on ${ctx.defaultBranch}` : ''}` };
 }
 
 ;// CONCATENATED MODULE: ./src/compare/accept.ts
 const ACCEPT_LABEL = 'perf-accepted';
-const TRAILER = /^Perf-Accepted:\s*(\S+)(?:\s+(\S+))?\s*$/gim;
+const TRAILER = /^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$/;
+const ACCEPT_VALUE = /^(\S+)(?:\s+(\S+))?\s*$/;
+/** Lines git writes itself; a block holding one may also hold prose, as long as a quarter of it is trailers. */
+const GIT_GENERATED = /^(Signed-off-by: |\(cherry picked from commit )/;
+/**
+ * The trailer lines of a commit message, by git's rules (interpret-trailers): the last paragraph, never the subject,
+ * made only of `Key: value` lines and their indented continuations, or with a git-generated line and at least a
+ * quarter trailers. A `Perf-Accepted:` quoted in the body is not a trailer.
+ */
+function trailerLines(message) {
+    const lines = message.replace(/\r\n?/g, '\n').split('\n');
+    while (lines.length && lines.at(-1).trim() === '')
+        lines.pop();
+    let start = lines.length;
+    while (start > 0 && lines[start - 1].trim() !== '')
+        start--;
+    // the first paragraph is the subject, which is never a trailer block
+    if (!lines.slice(0, start).some(l => l.trim() !== ''))
+        return [];
+    const block = lines.slice(start);
+    const trailers = block.filter(l => TRAILER.test(l));
+    const prose = block.filter(l => !TRAILER.test(l) && !/^\s/.test(l));
+    const wellFormed = prose.length === 0 || (block.some(l => GIT_GENERATED.test(l)) && trailers.length * 3 >= prose.length);
+    return wellFormed && trailers.length > 0 ? trailers : [];
+}
 /** Reads `Perf-Accepted:` trailers from commit messages; `by` names the commit. */
 function parseAcceptTrailers(commits) {
     const out = [];
     for (const commit of commits) {
-        for (const match of commit.message.matchAll(TRAILER)) {
+        for (const line of trailerLines(commit.message)) {
+            const [, key = '', value = ''] = TRAILER.exec(line) ?? [];
+            const match = key.toLowerCase() === 'perf-accepted' ? ACCEPT_VALUE.exec(value) : null;
+            if (!match)
+                continue;
             out.push({
                 scenario: match[1],
                 metric: match[2] ?? '*',
@@ -74227,7 +74577,7 @@ function evaluateRegression(spec, base, head, confidence, pairs) {
             check: { ...common, verdict: 'skipped', message: `${spec.metric} was not measured on both sides` }
         };
     }
-    const decision = decideRegression({
+    const decision = decide_decideRegression({
         metric: spec.metric,
         better,
         direction: spec.direction,
@@ -74289,6 +74639,35 @@ function aaNoiseCheck(base, confidence) {
     return {
         spread,
         change: decision.change ?? NaN,
+        projectedSpread,
+        tooNoisy: tolerance => projectedSpread > tolerance
+    };
+}
+/** Fewest base rounds the round-to-round noise check judges: 3 successive differences. */
+const MIN_NOISE_ROUNDS = 4;
+/**
+ * The runner's noise judged from the base rounds alone (identical code every round, so their spread is the runner's).
+ * It uses successive differences on the log scale (the mean squared successive difference), which, like the
+ * neighbour pairing of the real comparison, ignores a slow drift. One paired difference head - base has twice a
+ * round's variance, so an interval over n pairs is about t(n - 1) * sqrt(MSSD / n) wide on each side. Unlike
+ * aaNoiseCheck it needs only 4 base rounds, the count the adaptive loop usually reaches.
+ */
+function baseRoundNoise(base, confidence) {
+    const logs = base.filter(v => Number.isFinite(v) && v > 0).map(v => Math.log(v));
+    const n = logs.length;
+    if (n < MIN_NOISE_ROUNDS) {
+        return { rounds: n, roundSpread: NaN, projectedSpread: NaN, tooNoisy: () => false };
+    }
+    let squares = 0;
+    for (let i = 1; i < n; i++)
+        squares += (logs[i] - logs[i - 1]) ** 2;
+    const mssd = squares / (n - 1);
+    const q = 1 - (1 - confidence) / 2;
+    const halfWidth = ci_tQuantile(q, n - 1) * Math.sqrt(mssd / n);
+    const projectedSpread = Math.exp(halfWidth) - 1;
+    return {
+        rounds: n,
+        roundSpread: Math.exp(Math.sqrt(mssd / 2)) - 1,
         projectedSpread,
         tooNoisy: tolerance => projectedSpread > tolerance
     };
@@ -74365,48 +74744,74 @@ function nextStep(decisions, state) {
 
 
 
+/** Extra round pairs that confirm a failing verdict (compare.confirm). */
+const CONFIRM_PAIRS = 2;
 /** ABBA: B H, H B, B H, H B ... so neither side always runs first or last. */
 function roundOrder(pair) {
     return pair % 2 === 1 ? ['base', 'head'] : ['head', 'base'];
 }
+/** Where a side's service runs: service.cwd, taken relative to the config's root, inside that side's directory. */
 function serviceCwd(config, side, options) {
-    if (side === 'head')
-        return config.service.cwd;
-    const relative = external_node_path_default().relative(options.headDir, config.service.cwd);
-    return external_node_path_default().join(options.baseDir, relative);
+    const relative = external_node_path_default().relative(options.root ?? options.headDir, config.service.cwd);
+    return external_node_path_default().join(side === 'head' ? options.headDir : options.baseDir, relative);
 }
+/**
+ * One side's round: every scenario against one service process, except that a scenario after a stress suite
+ * (which may leave the service degraded) or after the service died gets a fresh process.
+ */
 async function measureSide(config, side, pair, state, options) {
     const events = options.events ?? ignoreEvents;
-    const started = await startForMeasurement(config.service, {
-        label: side,
-        cwd: serviceCwd(config, side, options),
-        env: options.env?.[side],
-        events,
-        onSpawned: options.onSpawned
-    });
-    if ('error' in started) {
+    const start = async () => {
+        const started = await startForMeasurement(config.service, {
+            label: side,
+            cwd: serviceCwd(config, side, options),
+            env: options.env?.[side],
+            events,
+            onSpawned: options.onSpawned
+        });
+        if ('service' in started)
+            return started.service;
         state.startError = {
             ...started.error,
             message: `the ${side} service could not be started: ${started.error.message}`
         };
-        return;
-    }
+        return undefined;
+    };
+    let service;
     try {
         for (const scenario of config.scenarios) {
-            if (started.service.exitInfo())
-                break;
-            const record = await measureScenario(scenario, started.service, {
-                side,
-                round: pair,
-                label: side,
-                events
-            });
+            if (service?.exitInfo()) {
+                await stopQuietly(service, side, events);
+                service = undefined;
+                state.restarts.set(scenario.name, [...(state.restarts.get(scenario.name) ?? []), pair]);
+            }
+            service ??= await start();
+            if (!service)
+                return;
+            const record = await measureScenario(scenario, service, { side, round: pair, label: side, events });
             state.records.get(scenario.name).push(record);
+            if (scenario.suite?.kind === 'stress') {
+                await stopQuietly(service, side, events);
+                service = undefined;
+            }
         }
     }
     finally {
-        await stopQuietly(started.service, side, events);
+        await stopQuietly(service, side, events);
     }
+}
+function serviceNotes(config, state) {
+    const notes = [];
+    for (const side of ['base', 'head']) {
+        for (const [scenario, rounds] of state[side].restarts) {
+            notes.push(`the ${side} service had exited and was restarted before ${scenario} (round${rounds.length > 1 ? 's' : ''} ${rounds.join(', ')})`);
+        }
+    }
+    const last = config.scenarios.length - 1;
+    if (config.scenarios.some((s, i) => s.suite?.kind === 'stress' && i < last)) {
+        notes.push('the scenario after a stress suite ran against a fresh service process in every round');
+    }
+    return notes;
 }
 const valid = (records) => records.filter(r => !r.error);
 /** Pairs of base/head round indexes that ran back to back, for a paired analysis. */
@@ -74432,37 +74837,47 @@ function decideScenario(scenario, base, head, confidence) {
     });
     return { checks, decisions };
 }
+/** Why a scenario is errored, and the measurement that errored (whose counts the report may show). */
 function scenarioError(scenario, base, head) {
-    const headError = head.find(r => r.error)?.error;
-    if (headError)
-        return { ...headError, message: `head: ${headError.message}` };
+    const headRun = head.find(r => r.error);
+    if (headRun)
+        return { error: { ...headRun.error, message: `head: ${headRun.error.message}` }, run: headRun };
     if (valid(base).length === 0 && base.length > 0) {
-        const baseError = base.find(r => r.error).error;
-        return { ...baseError, message: `the base could not be measured: ${baseError.message}` };
+        const baseRun = base.find(r => r.error);
+        return {
+            error: { ...baseRun.error, message: `the base could not be measured: ${baseRun.error.message}` },
+            run: baseRun
+        };
     }
     if (head.length === 0)
-        return { kind: 'internal', message: `${scenario.name} was never measured` };
+        return { error: { kind: 'internal', message: `${scenario.name} was never measured` } };
     return undefined;
 }
-function noiseNotes(scenario, base, confidence) {
+/**
+ * A note for each undecided regression check whose base rounds alone (an A/A comparison: same code every round)
+ * spread wider than its tolerance: the runner's noise, not the change, is what kept it undecided.
+ */
+function noiseNotes(scenario, base, checks, confidence) {
     const notes = [];
     for (const spec of scenario.regression) {
-        const values = roundValues(valid(base).map(r => r.metrics), spec.metric);
-        // with fewer than 4 A/A pairs the spread estimate itself is too uncertain to say anything about the runner
-        if (values.length < 8)
+        const check = checks.find(c => c.kind === 'regression' && c.metric === spec.metric);
+        if (check?.verdict !== 'inconclusive')
             continue;
-        const aa = aaNoiseCheck(values, confidence);
-        if (aa.tooNoisy(spec.tolerance)) {
-            notes.push(`runner noise: base vs base (A/A) for ${spec.metric} projects a noise floor of ±${formatPercent(aa.projectedSpread)}, wider than its ${formatPercent(spec.tolerance)} tolerance; this runner is too noisy to decide that check`);
+        const values = roundValues(valid(base).map(r => r.metrics), spec.metric);
+        const noise = baseRoundNoise(values, confidence);
+        if (noise.tooNoisy(spec.tolerance)) {
+            notes.push(`runner noise: the ${noise.rounds} base rounds alone (A/A) vary ±${formatPercent(noise.roundSpread)} round to round in ${spec.metric}, ` +
+                `a noise floor of ±${formatPercent(noise.projectedSpread)} over ${noise.rounds} rounds, wider than its ${formatPercent(spec.tolerance)} tolerance: ` +
+                'on this runner a change that small cannot be told from noise');
         }
     }
     return notes;
 }
 function buildScenario(scenario, base, head, config, options) {
     const runs = [...base, ...head].sort((a, b) => a.round - b.round || a.side.localeCompare(b.side));
-    const error = scenarioError(scenario, base, head);
-    if (error)
-        return erroredScenario(scenario, error, runs);
+    const errored = scenarioError(scenario, base, head);
+    if (errored)
+        return erroredScenario(scenario, errored.error, runs, errored.run);
     const headMetrics = aggregateRounds(valid(head).map(r => r.metrics));
     const baseMetrics = aggregateRounds(valid(base).map(r => r.metrics));
     const { checks: regressionChecks } = decideScenario(scenario, base, head, config.compare.confidence);
@@ -74476,7 +74891,7 @@ function buildScenario(scenario, base, head, config, options) {
         ...(scenario.regression.length === 0
             ? ['no regression checks configured: changes are reported, nothing is decided']
             : []),
-        ...noiseNotes(scenario, base, config.compare.confidence)
+        ...noiseNotes(scenario, base, regressionChecks, config.compare.confidence)
     ];
     const suite = valid(head).findLast(r => r.suite)?.suite;
     return {
@@ -74499,38 +74914,48 @@ async function compareGate(config, options) {
     const events = options.events ?? ignoreEvents;
     const now = options.now ?? Date.now;
     const startedAt = now();
-    const state = {
-        base: { records: new Map(config.scenarios.map(s => [s.name, []])) },
-        head: { records: new Map(config.scenarios.map(s => [s.name, []])) }
-    };
+    const newSide = () => ({
+        records: new Map(config.scenarios.map(s => [s.name, []])),
+        restarts: new Map()
+    });
+    const state = { base: newSide(), head: newSide() };
     const { min, max } = config.compare.rounds;
     const notes = [...(options.notes ?? [])];
-    let confirming = 0;
-    /** once confirming, the loop runs at least up to this pair before it may stop */
-    let confirmUntil = 0;
+    /** the pair after which confirmation began (0: not confirming) */
+    let confirmFrom = 0;
     let stopReason = '';
-    for (let pair = 1; pair <= max + confirming; pair++) {
+    let pairs = 0;
+    let decisions = [];
+    const extra = () => (confirmFrom ? CONFIRM_PAIRS : 0);
+    for (let pair = 1; pair <= max + extra(); pair++) {
+        pairs = pair;
         for (const side of roundOrder(pair))
             await measureSide(config, side, pair, state[side], options);
         const startError = state.base.startError ?? state.head.startError;
         if (startError) {
-            stopReason = 'a service could not be started';
             return buildReport({
                 config,
                 configHash: configHash(config),
                 mode: 'compare',
                 scenarios: config.scenarios.map(s => erroredScenario(s, startError)),
                 startedAt,
-                notes: [...notes, stopReason],
+                notes: [...notes, 'a service could not be started'],
                 git: options.git
             });
         }
-        const decisions = config.scenarios.flatMap(s => decideScenario(s, state.base.records.get(s.name), state.head.records.get(s.name), config.compare.confidence).decisions);
+        const headErrored = config.scenarios.find(s => state.head.records.get(s.name).some(r => r.error));
+        if (headErrored) {
+            // an errored head measurement makes its scenario errored whatever later rounds show
+            stopReason = 'stop-head-errored';
+            notes.push(`stopped after round pair ${pair}: the head errored in ${headErrored.name}`);
+            break;
+        }
+        decisions = config.scenarios.flatMap(s => decideScenario(s, state.base.records.get(s.name), state.head.records.get(s.name), config.compare.confidence).decisions);
         const elapsed = now() - startedAt;
         const step = nextStep(decisions, {
             rounds: pair,
-            minRounds: Math.max(min, confirmUntil),
-            maxRounds: max + confirming,
+            minRounds: Math.max(min, confirmFrom ? confirmFrom + CONFIRM_PAIRS : 0),
+            maxRounds: max + extra(),
             elapsedMs: elapsed,
             budgetMs: config.compare.budgetMs,
             perRoundMs: elapsed / pair
@@ -74538,19 +74963,23 @@ async function compareGate(config, options) {
         if (step === 'continue')
             continue;
         const failing = decisions.some(d => d.verdict === 'fail');
-        if (config.compare.confirm && failing && confirming === 0 && step !== 'stop-catastrophic') {
-            confirming = 2;
-            confirmUntil = pair + 2;
-            events({ type: 'info', message: 'a regression check fails: confirming it with 2 more round pairs' });
-            notes.push('a failing verdict was confirmed with 2 extra round pairs');
+        if (config.compare.confirm && failing && !confirmFrom && step !== 'stop-catastrophic') {
+            confirmFrom = pair;
+            events({
+                type: 'info',
+                message: `a regression check fails: confirming it with ${CONFIRM_PAIRS} more round pairs`
+            });
             continue;
         }
         stopReason = step;
         break;
     }
+    if (confirmFrom)
+        notes.push(confirmationNote(pairs - confirmFrom, decisions, stopReason));
     const headline = describeStop(stopReason);
     if (headline)
         notes.push(headline);
+    notes.push(...serviceNotes(config, state));
     const scenarios = config.scenarios.map(s => buildScenario(s, state.base.records.get(s.name), state.head.records.get(s.name), config, options));
     return buildReport({
         config,
@@ -74561,6 +74990,21 @@ async function compareGate(config, options) {
         notes,
         git: options.git
     });
+}
+/** What the confirmation rounds did, written after they ran, with the number that really ran. */
+function confirmationNote(ran, decisions, stopReason) {
+    const plural = (n) => `${n} extra round pair${n === 1 ? '' : 's'}`;
+    if (ran < CONFIRM_PAIRS) {
+        const why = stopReason === 'stop-budget'
+            ? 'the time budget ran out'
+            : stopReason === 'stop-head-errored'
+                ? 'the head errored'
+                : 'the comparison stopped';
+        return `confirmation was cut short: only ${ran} of the ${CONFIRM_PAIRS} extra round pairs ran before ${why}`;
+    }
+    return decisions.some(d => d.verdict === 'fail')
+        ? `a failing verdict was confirmed with ${plural(ran)}`
+        : `a failing verdict was re-measured with ${plural(ran)} and no longer fails`;
 }
 function describeStop(reason) {
     switch (reason) {
@@ -79977,6 +80421,28 @@ function createClient(token, options) {
 const commentMarker = (id) => `<!-- perfgate:${id.replace(/-->/g, '')} -->`;
 /** GitHub rejects comment bodies over 65,536 characters; perfgate stays well below. */
 const COMMENT_LIMIT = 60_000;
+/**
+ * What the kept lines leave open: a code fence (closed only by a fence at least as long, so a longer fence around
+ * text with ``` lines is tracked as one block) and <details> outside code.
+ */
+function closersOf(lines) {
+    let fence;
+    let details = 0;
+    for (const line of lines) {
+        const run = /^(`{3,})/.exec(line)?.[1];
+        if (fence) {
+            if (run && run.length >= fence.length && line.slice(run.length).trim() === '')
+                fence = undefined;
+        }
+        else if (run)
+            fence = run;
+        else if (line.startsWith('<details'))
+            details++;
+        else if (line.startsWith('</details>'))
+            details = Math.max(0, details - 1);
+    }
+    return [...(fence ? [fence] : []), ...Array.from({ length: details }, () => '</details>')];
+}
 /** Cuts a body at a line boundary under `limit`, closing an open code fence or <details>, and says so. */
 function truncateBody(body, limit = COMMENT_LIMIT) {
     if (body.length <= limit)
@@ -79992,13 +80458,7 @@ function truncateBody(body, limit = COMMENT_LIMIT) {
         size += line.length + 1;
     }
     const omitted = lines.length - kept.length;
-    const fences = kept.filter(l => l.startsWith('```')).length;
-    const closing = [];
-    if (fences % 2 === 1)
-        closing.push('```');
-    const opened = kept.filter(l => l.startsWith('<details')).length - kept.filter(l => l.startsWith('</details>')).length;
-    for (let i = 0; i < opened; i++)
-        closing.push('</details>');
+    const closing = closersOf(kept);
     return [
         ...kept,
         ...closing,
@@ -80007,13 +80467,23 @@ function truncateBody(body, limit = COMMENT_LIMIT) {
         ''
     ].join('\n');
 }
-/** The login the token acts as: GraphQL viewer works with GITHUB_TOKEN, where users.getAuthenticated does not. */
-async function viewerLogin(octokit) {
+/**
+ * The login the token acts as: GraphQL viewer works with GITHUB_TOKEN (where users.getAuthenticated does not) and
+ * with a user's token; the REST call covers a server whose GraphQL endpoint is unavailable.
+ */
+async function viewerLogin(octokit, log) {
     try {
         const result = await octokit.graphql('query { viewer { login } }');
         return result.viewer.login;
     }
+    catch (err) {
+        log(`perfgate: GraphQL viewer query failed (${err.message.split('\n')[0]}); asking REST /user`);
+    }
+    try {
+        return (await octokit.rest.users.getAuthenticated()).data.login;
+    }
     catch {
+        log('perfgate: the token has no user; assuming it is GITHUB_TOKEN (github-actions[bot])');
         return 'github-actions[bot]';
     }
 }
@@ -80029,17 +80499,20 @@ const stable = (body) => body
 async function upsertStickyComment(octokit, params) {
     if (params.mode === 'off')
         return { action: 'skipped', reason: 'comment: off' };
+    const log = params.log ?? (() => undefined);
     const marker = commentMarker(params.id);
-    const body = truncateBody(params.body.includes(marker) ? params.body : `${marker}\n${params.body}`);
-    const login = await viewerLogin(octokit);
+    const body = truncateBody(params.body.startsWith(marker) ? params.body : `${marker}\n${params.body}`);
+    const login = await viewerLogin(octokit, log);
     const comments = await octokit.paginate(octokit.rest.issues.listComments, {
         owner: params.owner,
         repo: params.repo,
         issue_number: params.issueNumber,
         per_page: 100
     });
-    const ours = comments.filter(c => c.user?.login === login && (c.body ?? '').includes(marker));
-    const existing = ours.at(-1);
+    // the marker opens the body: a marker quoted further down (in a service's output, say) is not this comment's
+    const mine = (m) => comments.filter(c => c.user?.login === login && (c.body ?? '').startsWith(m));
+    const existing = mine(marker).at(-1) ??
+        (params.previousIds ?? []).map(id => mine(commentMarker(id)).at(-1)).find(c => c !== undefined);
     if (!existing) {
         if (params.mode === 'on-failure' && !params.failing)
             return { action: 'skipped', reason: 'the gate passed and comment is on-failure' };
@@ -80064,29 +80537,37 @@ async function upsertStickyComment(octokit, params) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/errors.ts
-/** One actionable warning line for a failed GitHub API call. */
-function explainApiError(error, what) {
+const VERDICT_KEPT = 'Results are in the job summary; the gate verdict is unaffected.';
+/**
+ * One actionable warning line for a failed GitHub API call. `what` names the call's object ("the PR comment"),
+ * `doing` what perfgate tried ("post", "read").
+ */
+function explainApiError(error, what, doing = 'post') {
     const err = (error ?? {});
     const status = err.status;
     const headers = err.response?.headers ?? {};
     const message = (err.message ?? String(error)).split('\n')[0];
     if (status === 403 && headers['x-accepted-github-permissions']) {
-        return (`perfgate: could not post ${what}: 403 "${message}". GitHub says this call accepts: ${headers['x-accepted-github-permissions']} ` +
+        return (`perfgate: could not ${doing} ${what}: 403 "${message}". GitHub says this call accepts: ${headers['x-accepted-github-permissions']} ` +
             '(x-accepted-github-permissions). Add to this job: permissions: { contents: read, pull-requests: write }. Your organization or ' +
-            'repository may default GITHUB_TOKEN to read-only. Results are in the job summary; the gate verdict is unaffected.');
+            `repository may default GITHUB_TOKEN to read-only. ${VERDICT_KEPT}`);
+    }
+    if ((status === 403 || status === 429) && /\bsecondary rate\b/i.test(message)) {
+        return (`perfgate: could not ${doing} ${what}: GitHub's secondary rate limit (${status}) persisted past perfgate's wait budget, ` +
+            `so perfgate gave up rather than hold the job. Too many jobs may be calling the API at once. ${VERDICT_KEPT}`);
     }
     if (status === 403 || status === 429) {
-        return `perfgate: could not post ${what}: GitHub answered ${status} "${message}" (a rate limit, or missing permissions). Results are in the job summary; the gate verdict is unaffected.`;
+        return `perfgate: could not ${doing} ${what}: GitHub answered ${status} "${message}" (a rate limit, or missing permissions: the job needs permissions: { pull-requests: write }). ${VERDICT_KEPT}`;
     }
     if (status === 404) {
-        return (`perfgate: GitHub answered 404 for ${what}. For private repositories GitHub answers 404 instead of 403 when the token ` +
+        return (`perfgate: could not ${doing} ${what}: GitHub answered 404. For private repositories GitHub answers 404 instead of 403 when the token ` +
             "lacks access: check the token's repository access and the job's permissions (pull-requests: write).");
     }
-    return `perfgate: could not post ${what}: ${status ? `${status} ` : ''}${message}. Results are in the job summary; the gate verdict is unaffected.`;
+    return `perfgate: could not ${doing} ${what}: ${status ? `${status} ` : ''}${message}. ${VERDICT_KEPT}`;
 }
 
 ;// CONCATENATED MODULE: ./schema/report.schema.json
-const report_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/perfgate/perfgate/schema/report.schema.json","title":"perfgate report","description":"perfgate-report/report.json, schema version 1. Metric values are in base units: latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core.","type":"object","required":["schemaVersion","tool","createdAt","mode","verdict","headline","config","runner","durationMs","scenarios","notes"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the report was written"},"mode":{"enum":["run","compare"]},"verdict":{"$ref":"#/definitions/verdict"},"headline":{"type":"string","description":"one line: what decided the verdict"},"config":{"type":"object","required":["file","hash"],"additionalProperties":false,"properties":{"file":{"type":"string"},"hash":{"type":"string","description":"hash of the measurement-relevant config (not the limits)"},"profile":{"type":"string"},"used":{"type":"object","description":"the resolved config as the run used it (defaults filled, extends applied); header and env values left out","required":["service","scenarios","compare","baseline","onInconclusive"],"additionalProperties":false,"properties":{"service":{"type":"object","required":["command","cwd","ready"],"additionalProperties":false,"properties":{"command":{"type":"string"},"build":{"type":"string"},"cwd":{"type":"string"},"ready":{"type":"string"},"env":{"type":"array","items":{"type":"string"}}}},"scenarios":{"type":"array","items":{"type":"object","required":["name","requests","suite","load","thresholds","regression","minRequests","maxErrorRate"],"additionalProperties":false,"properties":{"name":{"type":"string"},"requests":{"type":"array","items":{"type":"string"}},"values":{"type":"array","items":{"type":"string"}},"suite":{"type":"string"},"load":{"type":"string"},"thresholds":{"type":"array","items":{"type":"string"}},"regression":{"type":"array","items":{"type":"string"}},"minRequests":{"type":"number"},"maxErrorRate":{"type":"string"}}}},"compare":{"type":"object","required":["mode","rounds","budget","confirm","confidence"],"additionalProperties":false,"properties":{"mode":{"type":"string"},"rounds":{"type":"string"},"budget":{"type":"string"},"confirm":{"type":"boolean"},"confidence":{"type":"string"}}},"baseline":{"type":"object","required":["store"],"additionalProperties":false,"properties":{"store":{"type":"string"},"rounds":{"type":"number"},"noise":{"type":"string"},"onRunnerMismatch":{"type":"string"},"saveOn":{"type":"array","items":{"type":"string"}}}},"onInconclusive":{"type":"string"}}}}},"runner":{"$ref":"#/definitions/fingerprint"},"git":{"type":"object","additionalProperties":false,"properties":{"sha":{"type":"string"},"ref":{"type":"string"},"baseSha":{"type":"string"}}},"baseline":{"type":"object","description":"the stored run a run was compared with, and whether this run was stored","required":["store","state","message"],"additionalProperties":false,"properties":{"store":{"type":"string"},"state":{"enum":["used","none"]},"message":{"type":"string"},"sha":{"type":"string"},"runId":{"type":"string"},"runAttempt":{"type":"integer"},"path":{"type":"string"},"createdAt":{"type":"string"},"distance":{"type":"integer","minimum":0},"mismatches":{"type":"array","items":{"type":"string"}},"history":{"type":"integer","minimum":0},"saved":{"type":"object","required":["saved","path","message"],"additionalProperties":false,"properties":{"saved":{"type":"boolean"},"path":{"type":"string"},"message":{"type":"string"},"file":{"type":"string","description":"where the record was kept when it could not be saved"}}}}},"durationMs":{"type":"number","minimum":0},"scenarios":{"type":"array","items":{"$ref":"#/definitions/scenario"}},"notes":{"type":"array","items":{"type":"string"}}},"definitions":{"verdict":{"enum":["pass","warn","fail","inconclusive","skipped","errored"]},"checkVerdict":{"enum":["pass","warn","fail","inconclusive","skipped","accepted"]},"nullableNumber":{"type":["number","null"]},"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"$ref":"#/definitions/nullableNumber"}},"fingerprint":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"additionalProperties":false,"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"source":{"type":"object","required":["file","line","col"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer"},"col":{"type":"integer"}}},"load":{"type":"object","required":["mode","connections","durationMs","warmupMs","timeoutMs"],"additionalProperties":true,"properties":{"mode":{"enum":["closed","rate"]},"connections":{"type":"integer"},"rate":{"type":"number"},"durationMs":{"type":"number"},"warmupMs":{"type":"number"},"timeoutMs":{"type":"number"}}},"check":{"type":"object","required":["kind","metric","expression","severity","verdict","message"],"additionalProperties":false,"properties":{"kind":{"enum":["threshold","regression"]},"metric":{"type":"string"},"expression":{"type":"string"},"severity":{"enum":["fail","warn"]},"verdict":{"$ref":"#/definitions/checkVerdict"},"message":{"type":"string"},"actual":{"$ref":"#/definitions/nullableNumber"},"limit":{"type":"number"},"base":{"$ref":"#/definitions/nullableNumber"},"head":{"$ref":"#/definitions/nullableNumber"},"change":{"$ref":"#/definitions/nullableNumber"},"interval":{"oneOf":[{"type":"null"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"rounds":{"type":"integer"},"acceptedBy":{"type":"string"},"source":{"$ref":"#/definitions/source"}}},"error":{"type":"object","required":["kind","message"],"additionalProperties":false,"properties":{"kind":{"enum":["port-in-use","spawn-failed","early-exit","not-ready","build-failed","crashed","error-rate","too-few-requests","nothing-answered","generator-lag","internal"]},"message":{"type":"string"},"outputTail":{"type":"array","items":{"type":"string"}}}},"timelinePoint":{"type":"object","required":["t","rps","errors","p50","p99"],"additionalProperties":true,"properties":{"t":{"type":"number"},"rps":{"type":"number"},"errors":{"type":"number"},"p50":{"$ref":"#/definitions/nullableNumber"},"p99":{"$ref":"#/definitions/nullableNumber"}}},"resourceSample":{"type":"object","required":["t","cpu","rssBytes","fds","processes"],"additionalProperties":false,"properties":{"t":{"type":"number"},"cpu":{"type":"number"},"rssBytes":{"type":"number"},"fds":{"type":"number"},"processes":{"type":"number"}}},"run":{"type":"object","required":["side","round","metrics"],"additionalProperties":false,"properties":{"side":{"enum":["head","base"]},"round":{"type":"integer"},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"},"timeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"}},"warmupTimeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"},"description":"the warmup\'s seconds, t <= 0; not measured, shown shaded"},"resources":{"type":"array","items":{"$ref":"#/definitions/resourceSample"}},"error":{"$ref":"#/definitions/error"},"suite":{"$ref":"#/definitions/suite"}}},"suite":{"type":"object","required":["kind","points"],"additionalProperties":true,"properties":{"kind":{"enum":["sweep","stress","soak"]},"points":{"type":"array","items":{"$ref":"#/definitions/metrics"}},"marker":{"type":"object","required":["label","x"],"properties":{"label":{"type":"string"},"x":{"type":"number"}}}}},"scenario":{"type":"object","required":["name","verdict","load","metrics","checks","runs","notes"],"additionalProperties":false,"properties":{"name":{"type":"string"},"verdict":{"$ref":"#/definitions/verdict"},"load":{"$ref":"#/definitions/load"},"metrics":{"$ref":"#/definitions/metrics"},"baseMetrics":{"$ref":"#/definitions/metrics"},"checks":{"type":"array","items":{"$ref":"#/definitions/check"}},"error":{"$ref":"#/definitions/error"},"runs":{"type":"array","items":{"$ref":"#/definitions/run"}},"notes":{"type":"array","items":{"type":"string"}},"suite":{"$ref":"#/definitions/suite"},"findings":{"type":"array","items":{"type":"object","required":["kind","evidence","action"],"additionalProperties":false,"properties":{"kind":{"enum":["server-cpu-saturated","generator-saturated","memory-growing","error-burst","latency-knee","tail-outliers"]},"evidence":{"type":"string"},"action":{"type":"string"}}}}}}}}');
+const report_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/perfgate/perfgate/schema/report.schema.json","title":"perfgate report","description":"perfgate-report/report.json, schema version 1. Metric values are in base units: latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core.","type":"object","required":["schemaVersion","tool","createdAt","mode","verdict","headline","config","runner","durationMs","scenarios","notes"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the report was written"},"mode":{"enum":["run","compare"]},"verdict":{"$ref":"#/definitions/verdict"},"headline":{"type":"string","description":"one line: what decided the verdict"},"config":{"type":"object","required":["file","hash"],"additionalProperties":false,"properties":{"file":{"type":"string"},"hash":{"type":"string","description":"hash of the measurement-relevant config (not the limits)"},"profile":{"type":"string"},"used":{"type":"object","description":"the resolved config as the run used it (defaults filled, extends applied); header and env values left out","required":["service","scenarios","compare","baseline","onInconclusive"],"additionalProperties":false,"properties":{"service":{"type":"object","required":["command","cwd","ready"],"additionalProperties":false,"properties":{"command":{"type":"string"},"build":{"type":"string"},"cwd":{"type":"string"},"ready":{"type":"string"},"env":{"type":"array","items":{"type":"string"}}}},"scenarios":{"type":"array","items":{"type":"object","required":["name","requests","suite","load","thresholds","regression","minRequests","maxErrorRate"],"additionalProperties":false,"properties":{"name":{"type":"string"},"requests":{"type":"array","items":{"type":"string"}},"values":{"type":"array","items":{"type":"string"}},"suite":{"type":"string"},"load":{"type":"string"},"thresholds":{"type":"array","items":{"type":"string"}},"regression":{"type":"array","items":{"type":"string"}},"minRequests":{"type":"number"},"maxErrorRate":{"type":"string"}}}},"compare":{"type":"object","required":["mode","rounds","budget","confirm","confidence"],"additionalProperties":false,"properties":{"mode":{"type":"string"},"rounds":{"type":"string"},"budget":{"type":"string"},"confirm":{"type":"boolean"},"confidence":{"type":"string"}}},"baseline":{"type":"object","required":["store"],"additionalProperties":false,"properties":{"store":{"type":"string"},"rounds":{"type":"number"},"noise":{"type":"string"},"onRunnerMismatch":{"type":"string"},"saveOn":{"type":"array","items":{"type":"string"}}}},"onInconclusive":{"type":"string"}}}}},"runner":{"$ref":"#/definitions/fingerprint"},"git":{"type":"object","additionalProperties":false,"properties":{"sha":{"type":"string"},"ref":{"type":"string"},"baseSha":{"type":"string"}}},"baseline":{"type":"object","description":"the stored run a run was compared with, and whether this run was stored","required":["store","state","message"],"additionalProperties":false,"properties":{"store":{"type":"string"},"state":{"enum":["used","none"]},"message":{"type":"string"},"sha":{"type":"string"},"runId":{"type":"string"},"runAttempt":{"type":"integer"},"path":{"type":"string"},"createdAt":{"type":"string"},"distance":{"type":"integer","minimum":0},"mismatches":{"type":"array","items":{"type":"string"}},"history":{"type":"integer","minimum":0},"saved":{"type":"object","required":["saved","path","message"],"additionalProperties":false,"properties":{"saved":{"type":"boolean"},"path":{"type":"string"},"message":{"type":"string"},"file":{"type":"string","description":"where the record was kept when it could not be saved"}}}}},"durationMs":{"type":"number","minimum":0},"scenarios":{"type":"array","items":{"$ref":"#/definitions/scenario"}},"notes":{"type":"array","items":{"type":"string"}}},"definitions":{"verdict":{"enum":["pass","warn","fail","inconclusive","skipped","errored"]},"checkVerdict":{"enum":["pass","warn","fail","inconclusive","skipped","accepted"]},"nullableNumber":{"type":["number","null"]},"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"$ref":"#/definitions/nullableNumber"}},"fingerprint":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"additionalProperties":false,"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"source":{"type":"object","required":["file","line","col"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer"},"col":{"type":"integer"}}},"load":{"type":"object","required":["mode","connections","durationMs","warmupMs","timeoutMs"],"additionalProperties":true,"properties":{"mode":{"enum":["closed","rate"]},"connections":{"type":"integer"},"rate":{"type":"number"},"durationMs":{"type":"number"},"warmupMs":{"type":"number"},"timeoutMs":{"type":"number"}}},"check":{"type":"object","required":["kind","metric","expression","severity","verdict","message"],"additionalProperties":false,"properties":{"kind":{"enum":["threshold","regression"]},"metric":{"type":"string"},"expression":{"type":"string"},"severity":{"enum":["fail","warn"]},"verdict":{"$ref":"#/definitions/checkVerdict"},"message":{"type":"string"},"actual":{"$ref":"#/definitions/nullableNumber"},"limit":{"type":"number"},"base":{"$ref":"#/definitions/nullableNumber"},"head":{"$ref":"#/definitions/nullableNumber"},"change":{"$ref":"#/definitions/nullableNumber"},"interval":{"oneOf":[{"type":"null"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"rounds":{"type":"integer"},"acceptedBy":{"type":"string"},"source":{"$ref":"#/definitions/source"}}},"error":{"type":"object","required":["kind","message"],"additionalProperties":false,"properties":{"kind":{"enum":["port-in-use","spawn-failed","early-exit","not-ready","build-failed","base-unavailable","crashed","error-rate","too-few-requests","nothing-answered","generator-lag","internal"]},"message":{"type":"string"},"outputTail":{"type":"array","items":{"type":"string"}}}},"timelinePoint":{"type":"object","required":["t","rps","errors","p50","p99"],"additionalProperties":true,"properties":{"t":{"type":"number"},"rps":{"type":"number"},"errors":{"type":"number"},"p50":{"$ref":"#/definitions/nullableNumber"},"p99":{"$ref":"#/definitions/nullableNumber"}}},"resourceSample":{"type":"object","required":["t","cpu","rssBytes","fds","processes"],"additionalProperties":false,"properties":{"t":{"type":"number"},"cpu":{"type":"number"},"rssBytes":{"type":"number"},"fds":{"type":"number"},"processes":{"type":"number"}}},"run":{"type":"object","required":["side","round","metrics"],"additionalProperties":false,"properties":{"side":{"enum":["head","base"]},"round":{"type":"integer"},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"},"timeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"}},"warmupTimeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"},"description":"the warmup\'s seconds, t <= 0; not measured, shown shaded"},"resources":{"type":"array","items":{"$ref":"#/definitions/resourceSample"}},"error":{"$ref":"#/definitions/error"},"suite":{"$ref":"#/definitions/suite"}}},"suite":{"type":"object","required":["kind","points"],"additionalProperties":true,"properties":{"kind":{"enum":["sweep","stress","soak"]},"points":{"type":"array","items":{"$ref":"#/definitions/metrics"}},"marker":{"type":"object","required":["label","x"],"properties":{"label":{"type":"string"},"x":{"type":"number"}}}}},"scenario":{"type":"object","required":["name","verdict","load","metrics","checks","runs","notes"],"additionalProperties":false,"properties":{"name":{"type":"string"},"verdict":{"$ref":"#/definitions/verdict"},"load":{"$ref":"#/definitions/load"},"metrics":{"$ref":"#/definitions/metrics"},"baseMetrics":{"$ref":"#/definitions/metrics"},"checks":{"type":"array","items":{"$ref":"#/definitions/check"}},"error":{"$ref":"#/definitions/error"},"runs":{"type":"array","items":{"$ref":"#/definitions/run"}},"notes":{"type":"array","items":{"type":"string"}},"suite":{"$ref":"#/definitions/suite"},"findings":{"type":"array","items":{"type":"object","required":["kind","evidence","action"],"additionalProperties":false,"properties":{"kind":{"enum":["server-cpu-saturated","generator-saturated","memory-growing","error-burst","latency-knee","tail-outliers"]},"evidence":{"type":"string"},"action":{"type":"string"}}}}}}}}');
 ;// CONCATENATED MODULE: ./src/report/validate.ts
 
 
@@ -80135,6 +80616,8 @@ function parseResultArtifact(text, maxBytes = 5_000_000) {
         problems.push('commentId must be a short string');
     if (!MODES.includes(String(data.commentMode)))
         problems.push(`commentMode must be one of ${MODES.join(', ')}`);
+    if (data.failing !== undefined && typeof data.failing !== 'boolean')
+        problems.push('failing must be true or false');
     problems.push(...reportProblems(data.report).map(p => `report${p}`));
     if (problems.length)
         throw new Error(`the result artifact is malformed: ${problems.slice(0, 5).join('; ')}`);
@@ -80156,9 +80639,17 @@ async function readArtifactFromDir(dir, fileName = ARTIFACT_FILE) {
         throw new Error(`${file} is ${info.size} bytes, over the 5,000,000-byte limit; refusing it`);
     return (0,promises_namespaceObject.readFile)(file, 'utf8');
 }
+/** The pull_request run that measured and uploaded the artifact (not this commenting run), for the comment's links. */
+function triggeringRunUrl(payload, serverUrl, repo) {
+    const id = payload.workflow_run?.id;
+    return Number.isSafeInteger(id) && id > 0
+        ? `${serverUrl}/${repo.owner}/${repo.repo}/actions/runs/${id}`
+        : undefined;
+}
 /**
  * The artifact is attacker-controlled on fork PRs, so its PR number is only trusted when that PR is open and its
- * head commit is the triggering run's head_sha.
+ * head commit is the triggering run's head_sha. An API error (no permission, 404 on a private repository) is
+ * thrown, for the caller to explain, not taken for a mismatch.
  */
 async function resolveWorkflowRunPr(octokit, payload, artifact, repo) {
     const run = payload.workflow_run;
@@ -80173,8 +80664,8 @@ async function resolveWorkflowRunPr(octokit, payload, artifact, repo) {
             reason: `the artifact's head SHA ${artifact.headSha.slice(0, 12)} is not workflow_run.head_sha ${run.head_sha.slice(0, 12)}`
         };
     }
-    const pr = await octokit.rest.pulls.get({ ...repo, pull_number: artifact.prNumber }).catch(() => undefined);
-    if (!pr || pr.data.head.sha !== run.head_sha || pr.data.state !== 'open') {
+    const pr = await octokit.rest.pulls.get({ ...repo, pull_number: artifact.prNumber });
+    if (pr.data.head.sha !== run.head_sha || pr.data.state !== 'open') {
         return {
             ok: false,
             reason: `artifact PR number #${artifact.prNumber} does not match workflow_run.head_sha (or the PR is closed)`
@@ -80232,18 +80723,56 @@ function profileComparison(report) {
 
 ;// CONCATENATED MODULE: ./src/github/escape.ts
 /**
- * User-controlled text (scenario names, branch names, messages that quote them) placed in Markdown: no
- * @mentions that notify people, no raw HTML, no broken table cells, one line.
+ * Markdown punctuation written as numeric character references. GitHub decodes them to plain text in Markdown and
+ * in HTML blocks alike (so the same text is safe inside `<summary>`, where backslash escapes would show), and they
+ * never open a code span, emphasis or a table cell. Without a literal `[` no link or image (`![x](url)`) can form,
+ * and without `<` no autolink or HTML, so `(`, `)` and `!` stay readable.
+ */
+const ENTITIES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '|': '&#124;',
+    '`': '&#96;',
+    '\\': '&#92;',
+    '[': '&#91;',
+    ']': '&#93;',
+    '*': '&#42;'
+};
+/**
+ * User-controlled text (scenario names, branch names, messages that quote them, anything from a result artifact)
+ * placed in Markdown or in an HTML block of it: one line, no raw HTML, no links or images, no code spans, no broken
+ * table cells, and no @mentions or #123 references that notify people or link issues (a zero-width space breaks
+ * them; entities would not, because GitHub links references after decoding), and no bare URL that GitHub would
+ * turn into a link on its own (`https://…`, `www.…`): a zero-width space after the scheme or `www` breaks it.
  */
 function escapeMarkdownText(text) {
     return text
-        .replace(/\r?\n|\r/g, ' ')
-        .replace(/&/g, '&amp;')
-        .replace(/</g, '&lt;')
-        .replace(/>/g, '&gt;')
-        .replace(/\|/g, '\\|')
-        .replace(/`/g, '\\`')
-        .replace(/@(?=[A-Za-z0-9])/g, '@\u200b');
+        .replace(/[\r\n\u2028\u2029]+/g, ' ')
+        .replace(/@(?=[A-Za-z0-9])/g, '@\u200b')
+        .replace(/#(?=\d)/g, '#\u200b')
+        .replace(/:\/\//g, ':/\u200b/')
+        .replace(/\bwww\./gi, m => `${m.slice(0, 3)}\u200b.`)
+        .replace(/[&<>|`\\[\]*]/g, c => ENTITIES[c]);
+}
+/**
+ * A code span for a name that should read as code (a metric, a file): only when the text cannot end the span or a
+ * table cell; anything else is shown as escaped text instead.
+ */
+function markdownCode(text) {
+    return text !== '' && !/[`|\r\n\u2028\u2029]/.test(text) && text.trim() === text
+        ? `\`${text}\``
+        : escapeMarkdownText(text);
+}
+/**
+ * A fenced code block that the text cannot close: the fence is longer than the longest run of backticks in it
+ * (a line starting with ``` inside would otherwise end the block and let the rest render as Markdown).
+ */
+function markdownFence(lines, info = 'text') {
+    const body = lines.flatMap(l => l.split(/\r\n|\r|\n/));
+    const longest = Math.max(0, ...body.map(l => Math.max(0, ...(l.match(/`+/g) ?? []).map(run => run.length))));
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return [`${fence}${info}`, ...body, fence];
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
@@ -80271,12 +80800,13 @@ const KEY_METRICS = [
     'server.rss.peak'
 ];
 const e = escapeMarkdownText;
+const code = markdownCode;
 function markdown_location(check) {
     return check.source ? ` (${e(check.source.file)}:${check.source.line})` : '';
 }
 function checkLine(scenario, check) {
     const accepted = check.acceptedBy ? `, accepted by ${e(check.acceptedBy)}` : '';
-    return `- ${VERDICT_ICON[check.verdict]} **${e(scenario.name)}** \`${check.metric}\` ${e(check.message)}${accepted}${markdown_location(check)}`;
+    return `- ${VERDICT_ICON[check.verdict]} **${e(scenario.name)}** ${code(check.metric)} ${e(check.message)}${accepted}${markdown_location(check)}`;
 }
 function errorLines(scenario) {
     if (!scenario.error)
@@ -80324,12 +80854,12 @@ function checksTable(scenario) {
     const rows = scenario.checks.map(c => {
         const verdict = `${VERDICT_ICON[c.verdict]} ${c.verdict}`;
         if (!regression)
-            return [`\`${c.metric}\``, e(c.expression), formatMetric(c.metric, c.actual), verdict];
+            return [code(c.metric), e(c.expression), formatMetric(c.metric, c.actual), verdict];
         if (c.kind === 'threshold') {
-            return [`\`${c.metric}\``, e(c.expression), '', formatMetric(c.metric, c.actual), '', '', '', verdict];
+            return [code(c.metric), e(c.expression), '', formatMetric(c.metric, c.actual), '', '', '', verdict];
         }
         return [
-            `\`${c.metric}\``,
+            code(c.metric),
             e(c.expression),
             formatMetric(c.metric, c.base),
             formatMetric(c.metric, c.head),
@@ -80346,8 +80876,8 @@ function metricsTable(scenario) {
     const compare = scenario.baseMetrics !== undefined;
     const head = compare ? ['metric', 'base', 'head'] : ['metric', 'value'];
     const rows = names.map(k => compare
-        ? [`\`${k}\``, formatMetric(k, scenario.baseMetrics?.[k]), formatMetric(k, scenario.metrics[k])]
-        : [`\`${k}\``, formatMetric(k, scenario.metrics[k])]);
+        ? [code(k), formatMetric(k, scenario.baseMetrics?.[k]), formatMetric(k, scenario.metrics[k])]
+        : [code(k), formatMetric(k, scenario.metrics[k])]);
     return table(head, rows);
 }
 function scenarioDetails(scenario, withMetrics) {
@@ -80356,7 +80886,7 @@ function scenarioDetails(scenario, withMetrics) {
     if (scenario.error) {
         body.push(`**Measurement invalid:** ${e(scenario.error.message)}`, '');
         if (scenario.error.outputTail?.length) {
-            body.push('Last lines of the service output:', '', '```text', ...scenario.error.outputTail.slice(-20), '```', '');
+            body.push('Last lines of the service output:', '', ...markdownFence(scenario.error.outputTail.slice(-20)), '');
         }
     }
     else {
@@ -80389,14 +80919,16 @@ function footer(report, options) {
             : report.baseline?.state === 'used'
                 ? 'head vs a stored run'
                 : 'absolute limits',
-        `config \`${e(report.config.file)}\``,
+        `config ${code(report.config.file)}`,
         `took ${formatMs(report.durationMs)}`,
-        `perfgate ${report.tool.version}`
+        `perfgate ${e(report.tool.version)}`
     ];
     if (options.runUrl)
         parts.push(`[workflow run](${options.runUrl})`);
-    if (options.artifactName)
-        parts.push(`HTML report: artifact \`${e(options.artifactName)}\``);
+    if (options.artifactName) {
+        const artifact = `artifact ${code(options.artifactName)}`;
+        parts.push(`HTML report: ${options.runUrl ? `[${artifact}](${options.runUrl}#artifacts)` : artifact}`);
+    }
     return `<sub>${parts.join(' · ')}</sub>`;
 }
 const BASELINE_ICON = { used: '📦', none: '📦', saved: '💾', 'not-saved': '⚠️' };
@@ -80472,13 +81004,13 @@ function profileLines(report) {
         return [];
     const rows = view.rows.map(r => [
         e(r.scenario),
-        `\`${r.metric}\``,
+        code(r.metric),
         e(r.limit),
         formatMetric(r.metric, r.value),
         r.meets === null ? 'not measured' : r.meets ? '✅ meets' : '⚠️ misses'
     ]);
     return [
-        `**Against the \`${view.profile}\` profile** (${e(view.description)})`,
+        `**Against the ${code(view.profile)} profile** (${e(view.description)})`,
         '',
         ...table(['scenario', 'metric', 'profile', 'measured', 'result'], rows),
         ''
@@ -80486,7 +81018,7 @@ function profileLines(report) {
 }
 /** The job summary and summary.md: the comment plus every metric of every scenario and the runner. */
 function renderSummary(report, options = {}) {
-    const runner = `Runner: ${e(report.runner.cpuModel)}, ${report.runner.cores} cores, ${e(report.runner.os)}, Node ${report.runner.node}`;
+    const runner = `Runner: ${e(report.runner.cpuModel)}, ${report.runner.cores} cores, ${e(report.runner.os)}, Node ${e(report.runner.node)}`;
     return ([...body(report, true), ...profileLines(report), runner, '', footer(report, options)].join('\n') + '\n');
 }
 
@@ -80542,45 +81074,52 @@ function capSummary(markdown) {
 
 
 
+/** Whether the pull_request run failed its job; artifacts from before `failing` was recorded fall back to its verdict. */
+function failedItsJob(artifact) {
+    return artifact.failing ?? jobFails(artifact.report.verdict, 'warn');
+}
 /**
  * `mode: report`, in a `workflow_run` workflow: the result artifact of a pull_request run is read as data (size and
  * schema checked, nothing executed), its PR number checked against the triggering run's head SHA, and the sticky
  * comment posted. The gate's verdict was given by the pull_request run; this step only reports it.
  */
-async function runReportMode(inputs) {
+async function runReportMode(inputs, warn = message => warning(message)) {
     if (!inputs.artifactPath)
         throw new Error('mode: report needs the artifact-path input (where actions/download-artifact put perfgate-result.json)');
     const artifact = parseResultArtifact(await readArtifactFromDir(inputs.artifactPath));
     const payload = readEventPayload();
     const ctx = readPrContext(process.env, payload);
-    const summaryOptions = { runUrl: ctx.runUrl, artifactName: 'perfgate-report' };
-    await writeSummary(renderSummary(artifact.report, summaryOptions));
+    const options = {
+        runUrl: triggeringRunUrl(payload, ctx.serverUrl, ctx.repo) ?? ctx.runUrl,
+        artifactName: 'perfgate-report'
+    };
+    await writeSummary(capSummary(renderSummary(artifact.report, options)));
     setOutput('verdict', artifact.report.verdict);
     if (!inputs.token)
         throw new Error('mode: report needs a github-token with pull-requests: write');
     const octokit = createClient(inputs.token, { apiUrl: ctx.apiUrl, log: message => info(message) });
-    const pr = await resolveWorkflowRunPr(octokit, payload, artifact, ctx.repo);
-    if (!pr.ok) {
-        warning(`perfgate: not commenting: ${pr.reason}`);
-        return;
-    }
     const id = artifact.commentId;
     try {
+        const pr = await resolveWorkflowRunPr(octokit, payload, artifact, ctx.repo);
+        if (!pr.ok) {
+            warn(`perfgate: not commenting: ${pr.reason}`);
+            return;
+        }
         const result = await upsertStickyComment(octokit, {
             owner: ctx.repo.owner,
             repo: ctx.repo.repo,
             issueNumber: pr.prNumber,
             id,
-            body: renderComment(artifact.report, { ...summaryOptions, marker: commentMarker(id) }),
+            body: renderComment(artifact.report, { ...options, marker: commentMarker(id) }),
             mode: inputs.comment,
-            failing: jobFails(artifact.report.verdict, 'warn'),
+            failing: failedItsJob(artifact),
             log: (message) => info(message)
         });
         setOutput('comment-url', result.url ?? '');
         info(`perfgate: comment ${result.action} on PR #${pr.prNumber}`);
     }
     catch (err) {
-        warning(explainApiError(err, 'the PR comment'));
+        warn(explainApiError(err, `the comment on pull request #${artifact.prNumber}`));
     }
 }
 
@@ -80589,6 +81128,10 @@ async function runReportMode(inputs) {
 /**
  * OpenMetrics text (also valid Prometheus text format 0.0.4, which Pushgateway accepts: only gauges are used,
  * and `# UNIT` / `# EOF` are comments to a 0.0.4 parser). Values are converted to SI base units.
+ *
+ * Every value is one run's figure (head and base side by side), not a running count, so even counts are gauges.
+ * A gauge may not end in a suffix OpenMetrics reserves for counters, histograms and info metrics: that suffix is
+ * dropped (requests.total becomes perfgate_requests, not perfgate_requests_total).
  */
 const UNIT = {
     duration: { unit: 'seconds', scale: 1e-6 },
@@ -80599,10 +81142,11 @@ const UNIT = {
     count: { scale: 1 },
     rate: { unit: 'per_second', scale: 1 }
 };
+const RESERVED_SUFFIX = /_(total|created|count|sum|bucket|gcount|gsum|info)$/;
 function familyName(metric) {
     const info = metricInfo(metric);
     const unit = UNIT[info?.kind ?? 'count'];
-    const stem = `perfgate_${metric.replace(/[^a-zA-Z0-9]+/g, '_')}`;
+    const stem = `perfgate_${metric.replace(/[^a-zA-Z0-9]+/g, '_')}`.replace(RESERVED_SUFFIX, '');
     return { name: unit.unit ? `${stem}_${unit.unit}` : stem, unit: unit.unit, scale: unit.scale };
 }
 function labelValue(value) {
@@ -80772,16 +81316,55 @@ const ROUND_METRICS = [
     { metric: 'throughput.rps', unit: 'rps', title: 'throughput per round' },
     { metric: 'latency.p99', unit: 'us', title: 'p99 per round' }
 ];
+const charts_mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+/**
+ * Per-round values of base and head as points, each side's mean as a dashed line, and, when a regression check
+ * compared the metric, the band where head's mean lies by the interval of the change: base mean x (1 + interval).
+ */
 function roundCharts(s, slug) {
     const valid = s.runs.filter(r => !r.error);
     if (valid.length < 2)
         return [];
     const x = unionX([valid.map(r => r.round)]);
+    const flat = (value) => x.map(() => value);
     return ROUND_METRICS.map(({ metric, unit, title }) => {
+        const sides = ['base', 'head']
+            .map(side => {
+            const points = valid
+                .filter(r => r.side === side)
+                .map(r => [r.round, r.metrics[metric] ?? null]);
+            const measured = points.map(([, v]) => v).filter((v) => v !== null && Number.isFinite(v));
+            return { side, points, measured };
+        })
+            .filter(({ measured }) => measured.length > 0);
+        const series = [
+            ...sides.map(({ side, points }) => ({ label: side, side, points: true, values: align(x, points) })),
+            ...sides.map(({ side, measured }) => ({
+                label: `${side} mean`,
+                side,
+                dash: true,
+                values: flat(charts_mean(measured))
+            }))
+        ];
         const check = s.checks.find(c => c.kind === 'regression' && c.metric === metric);
-        const interval = check?.interval
-            ? ` The change head vs base is ${(check.change * 100).toFixed(1)}% (interval ${(check.interval[0] * 100).toFixed(1)}% .. ${(check.interval[1] * 100).toFixed(1)}%).`
-            : '';
+        const baseMean = sides.find(side => side.side === 'base')?.measured;
+        const band = check?.interval && typeof check.change === 'number' && baseMean
+            ? { mean: charts_mean(baseMean), interval: check.interval, change: check.change }
+            : undefined;
+        if (band) {
+            series.push({
+                label: 'head interval high',
+                side: 'head',
+                thin: true,
+                values: flat(band.mean * (1 + band.interval[1]))
+            }, {
+                label: 'head interval low',
+                side: 'head',
+                thin: true,
+                values: flat(band.mean * (1 + band.interval[0]))
+            });
+        }
+        const pct = (v) => `${(v * 100).toFixed(1)}%`;
         return {
             id: `${slug}-rounds-${metric.replace(/\W/g, '-')}`,
             scenario: s.name,
@@ -80789,28 +81372,36 @@ function roundCharts(s, slug) {
             x,
             xUnit: 'count',
             yUnits: [unit],
-            series: ['base', 'head']
-                .filter(side => valid.some(r => r.side === side))
-                .map(side => ({
-                label: side,
-                side,
-                points: true,
-                values: align(x, valid.filter(r => r.side === side).map(r => [r.round, r.metrics[metric] ?? null]))
-            })),
-            caption: `${metric} of each round${interval}`
+            series,
+            ...(band ? { bands: [{ upper: series.length - 2, lower: series.length - 1 }] } : {}),
+            caption: band
+                ? `${metric} of each round (points) and each side's mean (dashed). The change head vs base is ${pct(band.change)} (interval ${pct(band.interval[0])} .. ${pct(band.interval[1])}); the shaded band is that interval applied to base's mean, where head's mean is expected to lie.`
+                : `${metric} of each round (points) and each side's mean (dashed)`
         };
     });
 }
+/** Sweep and stress steps are connections (closed model) or an offered rate (open model); soak windows are seconds. */
+const SUITE_X = {
+    connections: { unit: 'connections', words: 'connections' },
+    rate: { unit: 'rate', words: 'offered rate' },
+    t: { unit: 's', words: 'seconds' }
+};
 function suiteCharts(s, slug) {
     const suite = s.suite;
     if (!suite || suite.points.length === 0)
         return [];
-    const x = suite.points.map(p => p[suite.x] ?? 0);
+    // steps without an x value cannot be placed; any extra fields of a point (p95, rss, ...) are left to the tables
+    const points = suite.points.filter(p => typeof p[suite.x] === 'number');
+    if (!points.length)
+        return [];
+    const x = points.map(p => p[suite.x]);
+    const xAxis = SUITE_X[suite.x] ?? { unit: 'count', words: suite.x };
+    const has = (field) => points.some(p => typeof p[field] === 'number');
     const series = (field, label, axis, side = 'head') => ({
         label,
         side,
         axis,
-        values: suite.points.map(p => p[field] ?? null)
+        values: points.map(p => (typeof p[field] === 'number' ? p[field] : null))
     });
     if (suite.kind === 'soak') {
         return [
@@ -80819,40 +81410,43 @@ function suiteCharts(s, slug) {
                 scenario: s.name,
                 title: 'soak windows: memory and CPU',
                 x,
-                xUnit: 's',
+                xUnit: xAxis.unit,
                 yUnits: ['bytes', 'cpu'],
                 series: [series('rssBytes', 'server RSS', 0), series('cpu', 'server CPU', 1, 'other')],
-                caption: 'mean RSS and CPU of the service in each window; a steady RSS climb is a leak'
+                caption: 'mean RSS (left) and CPU (right) of the service in each window; a steady RSS climb is a leak'
             },
             {
                 id: `${slug}-soak-latency`,
                 scenario: s.name,
                 title: 'soak windows: throughput and p99',
                 x,
-                xUnit: 's',
+                xUnit: xAxis.unit,
                 yUnits: ['rps', 'us'],
                 series: [series('rps', 'throughput', 0), series('p99', 'p99', 1, 'other')],
-                caption: 'throughput and p99 in each window'
+                caption: 'throughput (left) and p99 (right) in each window'
             }
         ];
     }
+    const stress = suite.kind === 'stress';
     return [
         {
             id: `${slug}-${suite.kind}`,
             scenario: s.name,
-            title: suite.kind === 'sweep' ? 'concurrency sweep' : 'stress ramp',
+            title: stress ? 'stress ramp' : `${xAxis.words === 'connections' ? 'concurrency' : 'rate'} sweep`,
             x,
-            xUnit: 'connections',
+            xUnit: xAxis.unit,
             yUnits: ['rps', 'us'],
             series: [
                 series('rps', 'throughput', 0),
                 series('p99', 'p99', 1, 'other'),
-                ...(suite.kind === 'stress' ? [{ ...series('errorRate', 'error rate', 1, 'base'), dash: true }] : [])
+                ...(stress && has('errorRate')
+                    ? [{ ...series('errorRate', 'error rate', 1, 'base'), dash: true, ownScale: 'ratio' }]
+                    : [])
             ],
             ...(suite.marker ? { marker: suite.marker } : {}),
-            caption: suite.kind === 'sweep'
-                ? 'throughput (left) and p99 (right) at each step of connections; the marker is the knee'
-                : 'throughput (left), p99 and error rate (right) as connections ramp up; the marker is the breaking point'
+            caption: stress
+                ? `throughput (left), p99 (right) and error rate (dashed, its own scale) as ${xAxis.words} ramps up; the marker is the last sustainable step, labelled with what broke`
+                : `throughput (left) and p99 (right) at each step of ${xAxis.words}; the marker is the knee`
         }
     ];
 }
@@ -80906,17 +81500,27 @@ function chartsFor(report) {
 /**
  * The script of report.html, run in the browser: draws every chart of the embedded chart data with uPlot and
  * makes tables sortable. Plain ES2019 with no imports, inlined into the page. It records what it drew in
- * `window.__perfgate` (the browser test reads it) and never throws out of a chart: a failed chart says so in place.
+ * `window.__perfgate`, and keeps each uPlot instance by chart id in `window.__perfgateCharts` (the browser test reads
+ * their data, scales and pixels back). It never throws out of a chart: a failed chart says so in place.
  */
 const CLIENT_JS = String.raw `
 (function () {
   'use strict'
   var state = { charts: [], failed: [], ready: false }
+  var instances = {}
   window.__perfgate = state
+  window.__perfgateCharts = instances
   var css = getComputedStyle(document.documentElement)
   function color(name) { return css.getPropertyValue(name).trim() || '#888' }
   var COLORS = { base: color('--base'), head: color('--head'), other: color('--other') }
-  var MUTED = color('--muted'), LINE = color('--line')
+  var MUTED = color('--muted'), LINE = color('--line'), FG = color('--fg'), BG = color('--bg')
+
+  /** '#0969da' at this opacity, for band fills that keep the lines and points above them readable */
+  function translucent(hex, alpha) {
+    var m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex)
+    if (!m) return hex
+    return 'rgba(' + parseInt(m[1], 16) + ',' + parseInt(m[2], 16) + ',' + parseInt(m[3], 16) + ',' + alpha + ')'
+  }
 
   function num(v, digits) {
     return Number(v.toPrecision(digits || 3)).toLocaleString('en-US')
@@ -80926,7 +81530,7 @@ const CLIENT_JS = String.raw `
     switch (unit) {
       case 'us': return v >= 1e6 ? num(v / 1e6) + ' s' : v >= 1000 ? num(v / 1000) + ' ms' : num(v) + ' µs'
       case 'bytes': return v >= 1e9 ? num(v / 1e9) + ' GB' : v >= 1e6 ? num(v / 1e6) + ' MB' : v >= 1e3 ? num(v / 1e3) + ' kB' : num(v) + ' B'
-      case 'rps': return num(v) + '/s'
+      case 'rps': case 'rate': return num(v) + '/s'
       case 'cpu': return num(v) + '%'
       case 'ratio': return num(v * 100) + '%'
       case 's': return num(v) + ' s'
@@ -80950,13 +81554,16 @@ const CLIENT_JS = String.raw `
       }
       if (spec.marker) {
         var x = u.valToPos(spec.marker.x, 'x', true)
-        ctx.strokeStyle = COLORS.base
+        ctx.strokeStyle = FG
         ctx.setLineDash([4, 4])
         ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + height); ctx.stroke()
         ctx.setLineDash([])
         ctx.fillStyle = MUTED
         ctx.font = '12px system-ui, sans-serif'
-        ctx.fillText(spec.marker.label, Math.min(x + 4, u.bbox.left + u.bbox.width - 150), top + 14)
+        // right of the line when the label fits there, else left of it, so it never runs over an axis
+        var labelWidth = ctx.measureText(spec.marker.label).width
+        var fitsRight = x + 6 + labelWidth <= u.bbox.left + u.bbox.width
+        ctx.fillText(spec.marker.label, fitsRight ? x + 6 : Math.max(u.bbox.left, x - 6 - labelWidth), top + 14)
       }
       ctx.restore()
     }
@@ -80968,32 +81575,44 @@ const CLIENT_JS = String.raw `
     var plot = el.querySelector('.plot')
     var width = Math.max(320, Math.min(plot.clientWidth || 520, 1040))
     var right = spec.yUnits.length > 1
-    var X_LABELS = { s: 'second', count: 'round', connections: 'connections', percentile: 'percentile' }
+    var X_LABELS = { s: 'second', count: 'round', connections: 'connections', rate: 'offered rate', percentile: 'percentile' }
+    var scales = { x: { time: false }, y: { auto: true }, y2: { auto: true } }
+    if (spec.xLog) scales.x = { time: false, distr: 3, log: 10 }
     var series = [{ label: X_LABELS[spec.xUnit] || spec.xUnit, value: function (u, v) { return fmt(spec.xUnit, v) } }]
-    spec.series.forEach(function (s) {
+    spec.series.forEach(function (s, i) {
+      var scale = s.axis === 1 ? 'y2' : 'y'
+      if (s.ownScale) {
+        scale = 'own' + i
+        scales[scale] = { auto: true }
+      }
+      var unit = s.ownScale || spec.yUnits[s.axis === 1 ? 1 : 0]
+      var lone = s.values.filter(function (v) { return v !== null }).length === 1
       series.push({
         label: s.label,
         stroke: COLORS[s.side] || COLORS.other,
-        width: 1.5,
-        dash: s.dash ? [6, 4] : undefined,
-        scale: s.axis === 1 ? 'y2' : 'y',
+        width: s.thin ? 1 : 1.5,
+        dash: s.dash ? [6, 4] : s.thin ? [2, 3] : undefined,
+        scale: scale,
         spanGaps: false,
-        points: { show: !!s.points || spec.x.length < 12, size: s.points ? 8 : 4 },
+        // a series with a single value has no line to draw: its point is drawn as large as a per-round one
+        points: { show: !s.thin && (!!s.points || spec.x.length < 12 || lone), size: s.points || lone ? 8 : 4, fill: BG },
         paths: s.points ? function () { return null } : undefined,
-        value: function (u, v) { return fmt(spec.yUnits[s.axis === 1 ? 1 : 0], v) }
+        value: function (u, v) { return fmt(unit, v) }
       })
     })
     var axisStyle = { stroke: MUTED, grid: { stroke: LINE, width: 1 }, ticks: { stroke: LINE, width: 1 } }
     var axes = [
-      Object.assign({ values: function (u, vals) { return vals.map(function (v) { return fmt(spec.xUnit, v) }) } }, axisStyle),
+      Object.assign({ values: function (u, vals) { return vals.map(function (v) { return fmt(spec.xUnit, v) }) } }, spec.xUnit === 'count' ? { incrs: [1, 2, 5, 10, 20, 50, 100] } : {}, axisStyle),
       Object.assign({ scale: 'y', size: 70, values: function (u, vals) { return vals.map(function (v) { return fmt(spec.yUnits[0], v) }) } }, axisStyle)
     ]
     if (right) axes.push(Object.assign({ scale: 'y2', side: 1, size: 70, grid: { show: false }, values: function (u, vals) { return vals.map(function (v) { return fmt(spec.yUnits[1], v) }) } }, axisStyle))
-    var scales = { x: { time: false }, y: { auto: true }, y2: { auto: true } }
-    if (spec.xLog) scales.x = { time: false, distr: 3, log: 10 }
+    var bands = (spec.bands || []).map(function (b) {
+      return { series: [b.upper + 1, b.lower + 1], fill: translucent(COLORS[spec.series[b.upper].side] || COLORS.other, 0.18) }
+    })
     var data = [spec.x].concat(spec.series.map(function (s) { return s.values }))
-    var chart = new uPlot({ width: width, height: 240, series: series, axes: axes, scales: scales, legend: { live: true }, hooks: { draw: [verticalLines(spec)] } }, data, plot)
+    var chart = new uPlot({ width: width, height: 240, series: series, axes: axes, scales: scales, legend: { live: true }, bands: bands, hooks: { draw: [verticalLines(spec)] } }, data, plot)
     var drawn = spec.series.reduce(function (n, s) { return n + s.values.filter(function (v) { return v !== null }).length }, 0)
+    instances[spec.id] = chart
     state.charts.push({ id: spec.id, series: spec.series.length, points: drawn, width: chart.width, height: chart.height })
   }
 
@@ -81011,8 +81630,10 @@ const CLIENT_JS = String.raw `
         rows.sort(function (a, b) {
           var x = a.cells[column], y = b.cells[column]
           var xs = x.getAttribute('data-sort'), ys = y.getAttribute('data-sort')
-          if (xs !== null && ys !== null && xs !== '' && ys !== '') return (Number(xs) - Number(ys)) * dir
-          return x.textContent.localeCompare(y.textContent) * dir
+          if (xs === null || ys === null) return x.textContent.localeCompare(y.textContent) * dir
+          // a numeric column: cells without a number (n/a) stay last in both directions
+          if (xs === '' || ys === '') return (xs === '' ? 1 : 0) - (ys === '' ? 1 : 0)
+          return (Number(xs) - Number(ys)) * dir
         })
         rows.forEach(function (r) { body.appendChild(r) })
       }
@@ -81091,9 +81712,14 @@ const VERDICT_RANK = {
     skipped: 4,
     pass: 5
 };
+/** The interval sorts by its half-width: how sure the change is, narrowest first. */
+function intervalCell(interval) {
+    const halfWidth = interval ? (interval[1] - interval[0]) / 2 : null;
+    return numCell(formatInterval(interval), halfWidth);
+}
 function checkRow(c) {
     const regression = c.kind === 'regression';
-    return `<tr><td><code>${esc(c.metric)}</code></td><td>${esc(c.kind)}</td><td>${esc(c.expression)}</td>${numCell(regression ? formatMetric(c.metric, c.base) : '', regression ? c.base : null)}${numCell(formatMetric(c.metric, regression ? c.head : c.actual), regression ? c.head : c.actual)}${numCell(formatChange(c.change), c.change)}<td class="num">${esc(formatInterval(c.interval))}</td><td class="${c.verdict}" data-sort="${VERDICT_RANK[c.verdict] ?? 9}">${esc(c.verdict)}</td><td>${esc(c.message)}${c.acceptedBy ? ` (accepted by ${esc(c.acceptedBy)})` : ''}</td></tr>`;
+    return `<tr><td><code>${esc(c.metric)}</code></td><td>${esc(c.kind)}</td><td>${esc(c.expression)}</td>${numCell(regression ? formatMetric(c.metric, c.base) : '', regression ? c.base : null)}${numCell(formatMetric(c.metric, regression ? c.head : c.actual), regression ? c.head : c.actual)}${numCell(formatChange(c.change), c.change)}${intervalCell(c.interval)}<td class="${c.verdict}" data-sort="${VERDICT_RANK[c.verdict] ?? 9}">${esc(c.verdict)}</td><td>${esc(c.message)}${c.acceptedBy ? ` (accepted by ${esc(c.acceptedBy)})` : ''}</td></tr>`;
 }
 function scenarioSection(s, charts) {
     const head = `<h2 id="${esc(s.name)}">${esc(s.name)} <span class="verdict ${s.verdict}">${esc(s.verdict.toUpperCase())}</span></h2><p class="muted">${esc(describeLoad(s))}</p>`;
@@ -81106,7 +81732,7 @@ function scenarioSection(s, charts) {
         .map(k => `<tr><td><code>${esc(k)}</code></td>${s.baseMetrics ? numCell(formatMetric(k, s.baseMetrics[k]), s.baseMetrics[k]) : ''}${numCell(formatMetric(k, s.metrics[k]), s.metrics[k])}</tr>`)
         .join('');
     const checks = s.checks.length
-        ? `<table class="sortable checks"><thead><tr><th>metric</th><th>kind</th><th>limit</th><th>base</th><th>head</th><th>change</th><th>interval</th><th>verdict</th><th>message</th></tr></thead><tbody>${s.checks.map(checkRow).join('')}</tbody></table>`
+        ? `<table class="sortable checks"><thead><tr><th>metric</th><th>kind</th><th>limit</th><th>base</th><th>head</th><th>change</th><th title="sorts by half-width">interval</th><th>verdict</th><th>message</th></tr></thead><tbody>${s.checks.map(checkRow).join('')}</tbody></table>`
         : '';
     const notes = [...s.notes, ...(s.findings ?? []).map(f => `${f.evidence}: ${f.action}`)]
         .map(n => `<li>${esc(n)}</li>`)
@@ -81205,20 +81831,52 @@ async function writeReportFiles(report, dir, options = {}) {
 ;// CONCATENATED MODULE: ./src/action/annotations.ts
 /** GitHub shows at most 10 annotations per level and step; perfgate emits 8 and one "N more" note. */
 const ANNOTATIONS_PER_LEVEL = 8;
-function capAnnotations(all) {
-    const out = [];
-    for (const level of ['error', 'warning']) {
-        const ofLevel = all.filter(a => a.level === level);
-        out.push(...ofLevel.slice(0, ANNOTATIONS_PER_LEVEL));
-        const rest = ofLevel.length - ANNOTATIONS_PER_LEVEL;
-        if (rest > 0) {
-            out.push({
+const LEVELS = ['error', 'warning'];
+/**
+ * The per-level limit for annotations that arrive during a run (engine warnings, API warnings) and at its end (the
+ * report's checks): the first 8 of a level are shown as they come, later ones go to `overflow` (the log), and
+ * `finish` adds one "N more" note per level.
+ */
+class AnnotationBudget {
+    emit;
+    overflow;
+    shown = { error: 0, warning: 0 };
+    held = { error: 0, warning: 0 };
+    constructor(emit, overflow = () => undefined) {
+        this.emit = emit;
+        this.overflow = overflow;
+    }
+    add(annotation) {
+        if (this.shown[annotation.level] < ANNOTATIONS_PER_LEVEL) {
+            this.shown[annotation.level]++;
+            this.emit(annotation);
+        }
+        else {
+            this.held[annotation.level]++;
+            this.overflow(annotation);
+        }
+    }
+    finish() {
+        for (const level of LEVELS) {
+            const rest = this.held[level];
+            if (rest === 0)
+                continue;
+            this.held[level] = 0;
+            this.emit({
                 level,
                 title: 'perfgate',
-                message: `${rest} more ${level === 'error' ? 'problems' : 'warnings'}: see the job summary`
+                message: `${rest} more ${level === 'error' ? 'problems' : 'warnings'}: see the job summary and the log`
             });
         }
     }
+}
+function capAnnotations(all) {
+    const out = [];
+    const budget = new AnnotationBudget(a => out.push(a));
+    for (const level of LEVELS)
+        for (const a of all.filter(x => x.level === level))
+            budget.add(a);
+    budget.finish();
     return out;
 }
 function configAnnotations(problems, relativeFile) {
@@ -81250,6 +81908,89 @@ function reportAnnotations(report, relativeFile) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/action/accept.ts
+
+
+/**
+ * The commit the PR's commits start after. With a base perfgate built, that base; with `base-dir` the workflow
+ * built it, so the PR's base from the event payload (its merge-base with HEAD, which `git log base..HEAD` equals),
+ * then the target branch.
+ */
+async function prStart(repo, ctx, events) {
+    const refs = [ctx.baseSha, ctx.baseRef ? `origin/${ctx.baseRef}` : undefined].filter((r) => Boolean(r));
+    for (const ref of refs) {
+        const found = await findMergeBase(repo, ref, events).catch(() => undefined);
+        if (found)
+            return found;
+    }
+    return undefined;
+}
+/** Accepted regressions: the perf-accepted label and the Perf-Accepted trailers of the PR's own commits. */
+async function prAcceptances(repo, builtBaseSha, ctx, events) {
+    const labels = labelAcceptance(ctx.labels);
+    const start = builtBaseSha ?? (ctx.kind === 'pull_request' ? await prStart(repo, ctx, events) : undefined);
+    if (!start) {
+        if (ctx.kind === 'pull_request')
+            events({
+                type: 'warning',
+                message: `perfgate: Perf-Accepted commit trailers were not read: the PR's base ${ctx.baseSha?.slice(0, 12) ?? ''} is not in this clone. ` +
+                    'Check out with fetch-depth: 0 so the PR commits can be listed.'
+            });
+        return labels;
+    }
+    return [...labels, ...parseAcceptTrailers(await commitMessages(repo, start))];
+}
+
+;// CONCATENATED MODULE: ./src/action/failure.ts
+
+
+
+const TOKEN_PATTERNS = [
+    /\b(gh[pousr]_[A-Za-z0-9]{20,})\b/g,
+    /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
+    // credentials in a URL (https://x-access-token:TOKEN@github.com/...)
+    /(?<=\/\/)[^/\s:@]+:[^/\s@]+(?=@)/g,
+    /(?<=\b(?:authorization|bearer|token)[:=\s]+)[A-Za-z0-9._~+/-]{16,}=*/gi
+];
+/** Text bound for the job summary or the log, with the given secrets and anything shaped like a token blanked. */
+function redactSecrets(text, secrets = []) {
+    let out = text;
+    for (const secret of secrets)
+        if (secret && secret.length >= 4)
+            out = out.split(secret).join('***');
+    for (const pattern of TOKEN_PATTERNS)
+        out = out.replace(pattern, '***');
+    return out;
+}
+function adviceFor(err) {
+    if (err instanceof NewerBaselineError)
+        return 'The baseline store holds records written by a newer perfgate. Upgrade perfgate (the version in `uses:`) in this workflow.';
+    if (err instanceof StoreError)
+        return ('The baseline store exists but could not be read, so perfgate did not treat it as empty. Check that the job can ' +
+            'fetch the baseline branch (actions/checkout with its default credentials and `permissions: contents: read`), ' +
+            'or set `baseline: { store: none }` in the config to gate without stored history.');
+    if (err instanceof GitTimeoutError)
+        return 'A git command timed out. Re-run the job; if it keeps happening, check the network and the size of the fetch.';
+    if (err instanceof Error && /input/i.test(err.message) && /Invalid value|required/i.test(err.message))
+        return 'Fix the named input in the workflow file.';
+    return ('This is perfgate failing, not a verdict on your service. Re-run the job; if it fails again, open an issue ' +
+        'with this message and the job log.');
+}
+/** The job summary of a run perfgate could not finish: the error, what to do, and where the log is. */
+function failureSummary(err, message, runUrl) {
+    return [
+        '### 💥 perfgate: ERRORED',
+        '',
+        'perfgate stopped before it could give a verdict, so the gate fails:',
+        '',
+        ...markdownFence(message.split('\n')),
+        '',
+        `**What to do:** ${adviceFor(err)}`,
+        '',
+        ...(runUrl ? [`<sub>[workflow run](${runUrl})</sub>`, ''] : [])
+    ].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
 
 function oneOf(name, value, allowed, fallback) {
@@ -81259,11 +82000,21 @@ function oneOf(name, value, allowed, fallback) {
         return value;
     throw new Error(`Invalid value "${value}" for the "${name}" input. It must be one of: ${allowed.join(', ')}.`);
 }
+/**
+ * One comment per config and job: two jobs gating the same config (a workflow with several jobs) get their own
+ * comments. The legs of a matrix share a job id and GitHub gives an action no view of the matrix, so matrix jobs set
+ * `comment-id` (for example `perf-${{ matrix.node }}`).
+ */
+function defaultCommentId(config, env) {
+    return env.GITHUB_JOB ? `${config}:${env.GITHUB_JOB}` : config;
+}
 /** Every action input, read and checked in one place. */
 function readInputs(getInput, env = process.env) {
     const workspace = external_node_path_default().resolve(env.GITHUB_WORKSPACE ?? process.cwd(), getInput('working-directory') || '.');
     const config = getInput('config') || 'perfgate.yml';
     const onInconclusive = getInput('on-inconclusive');
+    const chosenCommentId = getInput('comment-id');
+    const commentId = chosenCommentId || defaultCommentId(config, env);
     return {
         config,
         mode: oneOf('mode', getInput('mode'), ['auto', 'run', 'compare', 'report'], 'auto'),
@@ -81271,7 +82022,8 @@ function readInputs(getInput, env = process.env) {
         baseRef: getInput('base-ref') || undefined,
         token: getInput('github-token'),
         comment: oneOf('comment', getInput('comment'), ['always', 'on-change', 'on-failure', 'off'], 'always'),
-        commentId: getInput('comment-id') || config,
+        commentId,
+        previousCommentIds: chosenCommentId || commentId === config ? [] : [config],
         outDir: external_node_path_default().resolve(workspace, getInput('out-dir') || 'perfgate-report'),
         onInconclusive: onInconclusive
             ? oneOf('on-inconclusive', onInconclusive, ['warn', 'fail'], 'warn')
@@ -81303,7 +82055,7 @@ function forkWarning(ctx) {
 
 const RESULT_ARTIFACT_FILE = 'perfgate-result.json';
 /** The data a `workflow_run` commenter needs, written next to the report for upload as an artifact. */
-async function writeResultArtifact(report, ctx, inputs, outDir) {
+async function writeResultArtifact(report, ctx, inputs, outDir, failing) {
     if (!ctx.prNumber || !ctx.headSha)
         return;
     const artifact = {
@@ -81313,31 +82065,33 @@ async function writeResultArtifact(report, ctx, inputs, outDir) {
         configFile: inputs.config,
         commentId: inputs.commentId,
         commentMode: inputs.comment,
+        failing,
         report
     };
     await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(outDir, RESULT_ARTIFACT_FILE), JSON.stringify(artifact) + '\n');
 }
 /** Posts or updates the sticky PR comment. Never throws and never changes the verdict; returns its URL. */
 async function publishComment(report, inputs, options) {
+    const warn = options.warn ?? ((message) => warning(message));
     let ctx;
     try {
         ctx = readPrContext(process.env, readEventPayload());
     }
     catch (err) {
-        warning(`perfgate: no PR comment: ${err.message}`);
+        warn(`perfgate: no PR comment: ${err.message}`);
         return undefined;
     }
     if (ctx.kind !== 'pull_request' || !ctx.prNumber)
         return undefined;
-    await writeResultArtifact(report, ctx, inputs, options.outDir);
+    await writeResultArtifact(report, ctx, inputs, options.outDir, options.failing);
     if (inputs.comment === 'off')
         return undefined;
     if (ctx.isFork) {
-        warning(forkWarning(ctx));
+        warn(forkWarning(ctx));
         return undefined;
     }
     if (!inputs.token) {
-        warning('perfgate: no github-token input, so no PR comment; results are in the job summary.');
+        warn('perfgate: no github-token input, so no PR comment; results are in the job summary.');
         return undefined;
     }
     const body = renderComment(report, {
@@ -81352,6 +82106,7 @@ async function publishComment(report, inputs, options) {
             repo: ctx.repo.repo,
             issueNumber: ctx.prNumber,
             id: inputs.commentId,
+            previousIds: inputs.previousCommentIds,
             body,
             mode: inputs.comment,
             failing: options.failing,
@@ -81362,7 +82117,7 @@ async function publishComment(report, inputs, options) {
         return result.url;
     }
     catch (err) {
-        warning(explainApiError(err, 'the PR comment'));
+        warn(explainApiError(err, 'the PR comment'));
         return undefined;
     }
 }
@@ -81391,16 +82146,23 @@ async function publishComment(report, inputs, options) {
 
 
 
+
 const STATE_PGIDS = 'perfgate-pgids';
-function annotate(annotations) {
-    for (const a of capAnnotations(annotations)) {
-        const props = { title: a.title, file: a.file, startLine: a.line, startColumn: a.col };
-        if (a.level === 'error')
-            error(a.message, props);
-        else
-            warning(a.message, props);
-    }
+function emitAnnotation(a) {
+    const props = { title: a.title, file: a.file, startLine: a.line, startColumn: a.col };
+    if (a.level === 'error')
+        error(a.message, props);
+    else
+        warning(a.message, props);
 }
+const newBudget = () => new AnnotationBudget(emitAnnotation, a => info(`${a.level} (past the annotation limit): ${a.message}`));
+/** Every annotation of one run shares GitHub's per-step limit: engine and API warnings as well as the report's. */
+let budget = newBudget();
+function annotate(annotations) {
+    for (const a of annotations)
+        budget.add(a);
+}
+const warn = (message) => budget.add({ level: 'warning', title: 'perfgate', message });
 function actionEvents(event) {
     switch (event.type) {
         case 'service-starting':
@@ -81414,7 +82176,7 @@ function actionEvents(event) {
         case 'info':
             return info(event.message);
         case 'warning':
-            return warning(event.message);
+            return warn(event.message);
         default:
             return;
     }
@@ -81442,12 +82204,13 @@ async function loadActionConfig(inputs) {
         return undefined;
     }
 }
-async function publish(report, config, inputs) {
+async function publish(report, config, inputs, state) {
     const url = runUrl(process.env);
     const files = await writeReportFiles(report, inputs.outDir, {
         runUrl: url,
         artifactName: 'perfgate-report'
     });
+    state.files = files;
     await writeSummary(capSummary(renderSummary(report, { runUrl: url, artifactName: 'perfgate-report' })));
     annotate(reportAnnotations(report, external_node_path_default().relative(inputs.workspace, external_node_path_default().resolve(inputs.workspace, inputs.config))));
     const regressions = report.scenarios.reduce((n, s) => n + s.checks.filter(c => c.verdict === 'fail').length, 0);
@@ -81456,7 +82219,12 @@ async function publish(report, config, inputs) {
     setOutput('html', files.html);
     setOutput('regressions', String(regressions));
     const failing = jobFails(report.verdict, inputs.onInconclusive ?? config.onInconclusive);
-    const commentUrl = await publishComment(report, inputs, { failing, runUrl: url, outDir: inputs.outDir });
+    const commentUrl = await publishComment(report, inputs, {
+        failing,
+        runUrl: url,
+        outDir: inputs.outDir,
+        warn
+    });
     setOutput('comment-url', commentUrl ?? '');
     if (failing)
         setFailed(report.headline);
@@ -81489,7 +82257,7 @@ async function compareInAction(inputs, config, onSpawned) {
     catch (err) {
         if (!(err instanceof BaseError))
             throw err;
-        const error = { kind: 'build-failed', message: err.message };
+        const error = { kind: err.kind, message: err.message };
         return buildReport({
             config,
             configHash: configHash(config),
@@ -81499,10 +82267,7 @@ async function compareInAction(inputs, config, onSpawned) {
         });
     }
     try {
-        const acceptances = [
-            ...labelAcceptance(readPrContext(process.env, readEventPayload()).labels),
-            ...(base.sha ? parseAcceptTrailers(await commitMessages(repo, base.sha)) : [])
-        ];
+        const acceptances = await prAcceptances(repo, base.sha, readPrContext(process.env, readEventPayload()), actionEvents);
         return await compareGate(config, {
             baseDir: base.dir,
             headDir: repo,
@@ -81579,12 +82344,31 @@ async function runInAction(inputs, config, onSpawned, pullRequest) {
     }
     return report;
 }
+/**
+ * perfgate itself failed (an unreadable baseline store, a store written by a newer perfgate, a bad input): the job
+ * summary and the outputs still say so, with what to do, and no token appears in them.
+ */
+async function reportFailure(err, state) {
+    const message = redactSecrets(err instanceof Error ? err.message : String(err), [
+        state.inputs?.token ?? getInput('github-token')
+    ]);
+    setOutput('verdict', 'errored');
+    if (state.files) {
+        setOutput('report', state.files.json);
+        setOutput('html', state.files.html);
+    }
+    await writeSummary(failureSummary(err, message, runUrl(process.env)));
+    setFailed(`perfgate: ${message}`);
+}
 /** The action: read inputs, run the gate, publish results. Every failure ends in one setFailed line. */
 async function run() {
+    budget = newBudget();
+    const state = {};
     try {
         const inputs = readInputs(name => getInput(name));
+        state.inputs = inputs;
         if (inputs.mode === 'report')
-            return await runReportMode(inputs);
+            return await runReportMode(inputs, warn);
         const config = await loadActionConfig(inputs);
         if (!config)
             return;
@@ -81597,11 +82381,13 @@ async function run() {
         const report = compare && config.compare.mode === 'interleaved'
             ? await compareInAction(inputs, config, onSpawned)
             : await runInAction(inputs, config, onSpawned, compare);
-        await publish(report, config, inputs);
+        await publish(report, config, inputs, state);
     }
     catch (err) {
-        setOutput('verdict', 'errored');
-        setFailed(`perfgate: ${err instanceof Error ? err.message : String(err)}`);
+        await reportFailure(err, state);
+    }
+    finally {
+        budget.finish();
     }
 }
 

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2506);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9624);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .post */ .b)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2506:
+/***/ 9624:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31394,6 +31394,8 @@ function env_scrubEnv(env) {
     return out;
 }
 
+;// CONCATENATED MODULE: external "node:dns/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 // EXTERNAL MODULE: external "node:net"
@@ -31401,7 +31403,13 @@ var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./src/service/ready.ts
 
 
+
 const ATTEMPT_TIMEOUT_MS = 2000;
+/*
+ * A host name such as localhost is probed as written, not rewritten to 127.0.0.1: the load connects to the
+ * scenarios' URLs as written too, and a service may listen on ::1 only. Connections try every address the name
+ * resolves to (autoSelectFamily, Node's default since 20), as the load's connections do.
+ */
 /** One HTTP GET; 200-399 counts as ready. */
 function probeHttp(url, timeoutMs = ATTEMPT_TIMEOUT_MS) {
     return new Promise(resolve => {
@@ -31416,7 +31424,7 @@ function probeHttp(url, timeoutMs = ATTEMPT_TIMEOUT_MS) {
 }
 function ready_probeTcp(host, port, timeoutMs = ATTEMPT_TIMEOUT_MS) {
     return new Promise(resolve => {
-        const socket = net.connect({ host, port, timeout: timeoutMs });
+        const socket = net.connect({ host, port, timeout: timeoutMs, autoSelectFamily: true });
         const done = (result) => {
             socket.destroy();
             resolve(result);
@@ -31425,6 +31433,32 @@ function ready_probeTcp(host, port, timeoutMs = ATTEMPT_TIMEOUT_MS) {
         socket.once('timeout', () => done({ ok: false, detail: 'ETIMEDOUT' }));
         socket.once('error', (err) => done({ ok: false, detail: err.code ?? err.message }));
     });
+}
+function probeHost(probe) {
+    if (probe.kind === 'tcp')
+        return probe.host;
+    if (probe.kind === 'http')
+        return new URL(probe.url).hostname;
+    return undefined;
+}
+/**
+ * For a probe of `localhost` that never succeeded: which addresses the name resolves to here, and the advice to
+ * name the address the service listens on, since IPv4-only and IPv6-only listeners are the usual cause.
+ */
+async function ready_localhostHint(probe) {
+    if (probeHost(probe)?.toLowerCase() !== 'localhost')
+        return '';
+    let addresses;
+    try {
+        const found = await lookup('localhost', { all: true });
+        addresses = found.map(a => `${a.address} (IPv${a.family})`).join(' and ');
+    }
+    catch (err) {
+        addresses = `nothing (${err.code ?? err.message})`;
+    }
+    return (` localhost resolves to ${addresses} on this machine: a service listening on IPv4 only (127.0.0.1) or IPv6 only (::1)` +
+        ' is not reached through the other address. Name the address the service listens on (127.0.0.1 or [::1]) in' +
+        " ready.url and the scenarios' URLs.");
 }
 function ready_describeProbe(probe) {
     switch (probe.kind) {
@@ -31523,6 +31557,12 @@ process.on('exit', () => {
         killProcessGroup(pgid, 'SIGKILL');
 });
 const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+/** Waits for `promise`, but no longer than `ms`; the timer is cleared so it never keeps the process alive. */
+async function waitAtMost(promise, ms) {
+    let timer;
+    await Promise.race([promise, new Promise(resolve => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+}
 async function waitForGroupGone(pgid, timeoutMs) {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
@@ -31626,7 +31666,7 @@ async function startService(spec, options = {}) {
         exitInfo: () => exitInfo,
         outputTail: (lines = 40) => output.tail(lines),
         // resolves once the group is gone and the main process's exit has been seen, so exitInfo() is set
-        stop: () => (stopping ??= stopGroup(pgid, spec.shutdownTimeoutMs).then(() => Promise.race([exited, sleep(2000)]).then(() => undefined)))
+        stop: () => (stopping ??= stopGroup(pgid, spec.shutdownTimeoutMs).then(() => waitAtMost(exited, 2000)))
     };
     const deadline = started + spec.ready.timeoutMs;
     const ready = await waitReady(spec, deadline, () => exitInfo !== undefined, () => logMatched);
@@ -31639,7 +31679,8 @@ async function startService(spec, options = {}) {
     if (!ready.ready) {
         await handle.stop();
         throw new ServiceError('not-ready', `the ${label} service did not become ready within ${spec.ready.timeoutMs / 1000}s (${describeProbe(spec.ready)}: ` +
-            `last attempt ${ready.last}; ${ready.attempts} attempts). It was still running and has been stopped.${formatTail(output.tail())}`, output.tail());
+            `last attempt ${ready.last}; ${ready.attempts} attempts). It was still running and has been stopped.` +
+            `${await localhostHint(spec.ready)}${formatTail(output.tail())}`, output.tail());
     }
     return handle;
 }
