@@ -37430,14 +37430,14 @@ function normalQuantile(p) {
  * Closed forms for df = 1 and 2; otherwise Newton's method on the exact CDF from a Cornish-Fisher start, kept
  * inside a bracket. Accurate to ~1e-10 relative.
  */
-function ci_tQuantile(p, df) {
+function tQuantile(p, df) {
     checkDf(df);
     if (!(p > 0 && p < 1))
         throw new RangeError(`a quantile needs a probability strictly between 0 and 1, got ${p}`);
     if (p === 0.5)
         return 0;
     if (p < 0.5)
-        return -ci_tQuantile(1 - p, df);
+        return -tQuantile(1 - p, df);
     if (df === 1)
         return tan(PI * (p - 0.5));
     if (df === 2)
@@ -37479,7 +37479,7 @@ function checkConfidence(confidence) {
     }
 }
 function interval(estimate, standardError, df, confidence) {
-    const halfWidth = standardError === 0 ? 0 : ci_tQuantile(1 - (1 - confidence) / 2, df) * standardError;
+    const halfWidth = standardError === 0 ? 0 : tQuantile(1 - (1 - confidence) / 2, df) * standardError;
     return { estimate, low: estimate - halfWidth, high: estimate + halfWidth, halfWidth, df };
 }
 /** Student's t interval for the mean of one sample (on paired differences this is the paired t interval). */
@@ -37598,7 +37598,7 @@ function sizeNote(e, p) {
  * `pass` when the whole interval is within it (improvements pass), `inconclusive` otherwise. See
  * docs/statistics.md.
  */
-function decide_decideRegression(input) {
+function decideRegression(input) {
     checkInput(input);
     const { metric, direction, tolerance, confidence, better } = input;
     const p = prepare(input);
@@ -37761,10 +37761,10 @@ function decideAgainstStored(input) {
     }
     if (!positive) {
         // zero counts (e.g. no errors at all): a move away from zero is not cross-run noise, decide as within a run
-        const within = decide_decideRegression({ ...input, base, head });
+        const within = decideRegression({ ...input, base, head });
         return { ...within, firm: false, reason: `${within.reason} (against the stored run)` };
     }
-    const within = base.length >= 2 && head.length >= 2 ? decide_decideRegression({ ...input, base, head }) : undefined;
+    const within = base.length >= 2 && head.length >= 2 ? decideRegression({ ...input, base, head }) : undefined;
     const change = within?.change ?? Math.expm1(ci_mean(head.map(Math.log)) - ci_mean(base.map(Math.log)));
     const [low, high] = within?.interval ?? [change, change];
     const widen = Math.log1p(margin);
@@ -39454,7 +39454,7 @@ function evaluateRegression(spec, base, head, confidence, pairs) {
             check: { ...common, verdict: 'skipped', message: `${spec.metric} was not measured on both sides` }
         };
     }
-    const decision = decide_decideRegression({
+    const decision = decideRegression({
         metric: spec.metric,
         better,
         direction: spec.direction,
@@ -39483,43 +39483,6 @@ function evaluateRegression(spec, base, head, confidence, pairs) {
 
 ;// CONCATENATED MODULE: ./src/stats/aa.ts
 
-
-/**
- * A/A noise check inside a run: the base rounds split alternately into two halves (rounds 1, 3, 5 ... vs 2, 4,
- * 6 ...) compared as if base vs head, with the same method as the real comparison (paired on neighbours 1-2,
- * 3-4 ..., log scale). Identical code on both sides, so any spread is the runner's noise.
- */
-function aaNoiseCheck(base, confidence) {
-    const values = base.filter(v => Number.isFinite(v));
-    const halves = Math.floor(values.length / 2);
-    const first = Array.from({ length: halves }, (_, k) => values[2 * k]);
-    const second = Array.from({ length: halves }, (_, k) => values[2 * k + 1]);
-    const pairs = first.map((_, k) => [k, k]);
-    if (halves < 2) {
-        return { spread: NaN, change: NaN, projectedSpread: NaN, tooNoisy: () => false };
-    }
-    const decision = decideRegression({
-        metric: 'A/A',
-        better: 'higher',
-        direction: 'fall',
-        tolerance: 0,
-        base: first,
-        head: second,
-        pairs,
-        confidence
-    });
-    const spread = decision.noiseFloor ?? NaN;
-    // A paired interval's half-width is t(pairs - 1) * sd / sqrt(pairs); rescale from `halves` to all the rounds.
-    const q = 1 - (1 - confidence) / 2;
-    const rounds = values.length;
-    const projectedSpread = spread * (tQuantile(q, rounds - 1) / tQuantile(q, halves - 1)) * Math.sqrt(halves / rounds);
-    return {
-        spread,
-        change: decision.change ?? NaN,
-        projectedSpread,
-        tooNoisy: tolerance => projectedSpread > tolerance
-    };
-}
 /** Fewest base rounds the round-to-round noise check judges: 3 successive differences. */
 const MIN_NOISE_ROUNDS = 4;
 /**
@@ -39540,7 +39503,7 @@ function baseRoundNoise(base, confidence) {
         squares += (logs[i] - logs[i - 1]) ** 2;
     const mssd = squares / (n - 1);
     const q = 1 - (1 - confidence) / 2;
-    const halfWidth = ci_tQuantile(q, n - 1) * Math.sqrt(mssd / n);
+    const halfWidth = tQuantile(q, n - 1) * Math.sqrt(mssd / n);
     const projectedSpread = Math.exp(halfWidth) - 1;
     return {
         rounds: n,
