@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { failureSummary, redactSecrets } from '../../src/action/failure.js'
 import { StoreError } from '../../src/baseline/record.js'
+import { GitTimeoutError } from '../../src/baseline/git.js'
 
 describe('the failure path', () => {
   it('blanks the token and anything shaped like one', () => {
@@ -26,5 +27,14 @@ describe('the failure path', () => {
     expect(summary).toContain('`baseline: { store: none }`')
     expect(summary).toContain('[workflow run](https://github.com/o/r/actions/runs/1)')
     expect(failureSummary(new Error('boom'), 'boom')).toContain('open an issue')
+  })
+
+  it('advises on a timed-out fetch, not on credentials, when the store read timed out', () => {
+    const timedOut = new StoreError('cannot read the baseline: git fetch timed out', {
+      cause: new GitTimeoutError('git fetch timed out')
+    })
+    const summary = failureSummary(timedOut, timedOut.message)
+    expect(summary).toContain('A git command timed out')
+    expect(summary).not.toContain('store: none')
   })
 })

@@ -1,5 +1,5 @@
 import { labelAcceptance, parseAcceptTrailers, type Acceptance } from '../compare/accept.js'
-import { commitMessages, findMergeBase } from '../engine/base.js'
+import { commitMessages, findMergeBase, localMergeBase } from '../engine/base.js'
 import type { EventSink } from '../engine/events.js'
 import type { PrContext } from '../github/context.js'
 
@@ -9,14 +9,10 @@ import type { PrContext } from '../github/context.js'
  * then the target branch.
  */
 async function prStart(repo: string, ctx: PrContext, events: EventSink): Promise<string | undefined> {
-  const refs = [ctx.baseSha, ctx.baseRef ? `origin/${ctx.baseRef}` : undefined].filter((r): r is string =>
-    Boolean(r)
-  )
-  for (const ref of refs) {
-    const found = await findMergeBase(repo, ref, events).catch(() => undefined)
-    if (found) return found
-  }
-  return undefined
+  // a commit SHA cannot be fetched as a branch: use it only when the clone already has it
+  const fromSha = ctx.baseSha ? await localMergeBase(repo, ctx.baseSha) : undefined
+  if (fromSha || !ctx.baseRef) return fromSha
+  return findMergeBase(repo, `origin/${ctx.baseRef}`, events).catch(() => undefined)
 }
 
 /** Accepted regressions: the perf-accepted label and the Perf-Accepted trailers of the PR's own commits. */

@@ -21,14 +21,14 @@ export function redactSecrets(text: string, secrets: ReadonlyArray<string | unde
 function adviceFor(err: unknown): string {
   if (err instanceof NewerBaselineError)
     return 'The baseline store holds records written by a newer perfgate. Upgrade perfgate (the version in `uses:`) in this workflow.'
+  if (err instanceof GitTimeoutError || (err instanceof StoreError && err.cause instanceof GitTimeoutError))
+    return 'A git command timed out. Re-run the job; if it keeps happening, check the network and the size of the fetch.'
   if (err instanceof StoreError)
     return (
       'The baseline store exists but could not be read, so perfgate did not treat it as empty. Check that the job can ' +
       'fetch the baseline branch (actions/checkout with its default credentials and `permissions: contents: read`), ' +
       'or set `baseline: { store: none }` in the config to gate without stored history.'
     )
-  if (err instanceof GitTimeoutError)
-    return 'A git command timed out. Re-run the job; if it keeps happening, check the network and the size of the fetch.'
   if (err instanceof Error && /input/i.test(err.message) && /Invalid value|required/i.test(err.message))
     return 'Fix the named input in the workflow file.'
   return (

@@ -163,8 +163,6 @@ export class GitBranchStore implements BaselineStore {
   private readonly log: (message: string) => void
   private readonly now: () => number
   private readonly sleep: (ms: number) => Promise<void>
-  /** the remote's URLs without credentials, for messages; known once the remote was looked up */
-  private remoteUrls?: { fetch: string; push: string }
 
   constructor(private readonly options: GitBranchStoreOptions) {
     this.remote = options.remote ?? 'origin'
@@ -187,17 +185,21 @@ export class GitBranchStore implements BaselineStore {
   private async network(args: string[], deadline: number): Promise<GitResult> {
     const command = args[0]!
     const push = command === 'push'
-    const url = this.remoteUrls?.[push ? 'push' : 'fetch']
-    const what = `git ${command} ${push ? 'to' : 'from'} ${this.remote}${url ? ` (${url})` : ''}`
+    // the remote's URL (without credentials) is looked up only for the message of a timeout
+    const what = async () => {
+      const url = await this.git(['remote', 'get-url', ...(push ? ['--push'] : []), this.remote])
+      const shown = url.code === 0 ? ` (${withoutCredentials(url.stdout.toString().trim())})` : ''
+      return `git ${command} ${push ? 'to' : 'from'} ${this.remote}${shown}`
+    }
     const budget = formatSeconds(this.retry.budgetMs)
     const left = deadline - this.now()
-    if (left <= 0) throw new GitTimeoutError(`the time budget of ${budget} was spent before ${what}`)
+    if (left <= 0) throw new GitTimeoutError(`the time budget of ${budget} was spent before ${await what()}`)
     try {
       return await this.git(args, { timeoutMs: left })
     } catch (err) {
       if (!(err instanceof GitTimeoutError)) throw err
       throw new GitTimeoutError(
-        `${what} did not finish within ${formatSeconds(left)}, what was left of the time budget of ${budget}, and was stopped` +
+        `${await what()} did not finish within ${formatSeconds(left)}, what was left of the time budget of ${budget}, and was stopped` +
           (push
             ? '; a push moves the branch all at once or not at all, so no partial record is left on the remote'
             : '')
@@ -210,14 +212,8 @@ export class GitBranchStore implements BaselineStore {
     if ((await this.git(['rev-parse', '--git-dir'])).code !== 0) {
       return `${this.options.repo} is not a git repository, so there is no baseline branch`
     }
-    const url = await this.git(['remote', 'get-url', this.remote])
-    if (url.code !== 0) {
+    if ((await this.git(['remote', 'get-url', this.remote])).code !== 0) {
       return `the repository has no remote named ${this.remote}, so there is no baseline branch`
-    }
-    const pushUrl = await this.git(['remote', 'get-url', '--push', this.remote])
-    this.remoteUrls = {
-      fetch: withoutCredentials(url.stdout.toString().trim()),
-      push: withoutCredentials((pushUrl.code === 0 ? pushUrl : url).stdout.toString().trim())
     }
     return undefined
   }
@@ -239,7 +235,7 @@ export class GitBranchStore implements BaselineStore {
       )
     } catch (err) {
       if (!(err instanceof GitTimeoutError)) throw err
-      throw new StoreError(`cannot read the baseline ${this.description}: ${err.message}`)
+      throw new StoreError(`cannot read the baseline ${this.description}: ${err.message}`, { cause: err })
     }
     if (fetched.code !== 0) {
       if (/couldn't find remote ref/i.test(fetched.stderr)) {

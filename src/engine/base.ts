@@ -58,8 +58,13 @@ export function useBaseDir(dir: string): PreparedBase {
  * The commit to compare against: the merge-base of HEAD and the base ref. On a shallow clone the history is
  * deepened until the merge-base appears (or the clone is unshallowed).
  */
+/** The merge-base of HEAD and `ref` from what the clone already has (no fetch); undefined when it cannot tell. */
+export function localMergeBase(repoDir: string, ref: string): Promise<string | undefined> {
+  return tryGit(repoDir, ['merge-base', 'HEAD', ref])
+}
+
 export async function findMergeBase(repoDir: string, baseRef: string, events: EventSink): Promise<string> {
-  const direct = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef])
+  const direct = await localMergeBase(repoDir, baseRef)
   if (direct) return direct
   const shallow = (await tryGit(repoDir, ['rev-parse', '--is-shallow-repository'])) === 'true'
   const remoteBranch = baseRef.replace(/^origin\//, '')
