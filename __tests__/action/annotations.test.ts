@@ -1,33 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
 import {
-  ANNOTATIONS_PER_LEVEL,
   AnnotationBudget,
   type Annotation,
-  capAnnotations,
   configAnnotations,
   reportAnnotations
 } from '../../src/action/annotations.js'
 import { check, report, scenarioReport } from '../../__fixtures__/report.js'
 
 describe('annotations', () => {
-  it('keeps at most 8 per level and adds one "N more" note', () => {
-    const many = Array.from({ length: 13 }, (_, i) => ({
-      level: 'error' as const,
-      title: 't',
-      message: `e${i}`
-    }))
-    const warnings = Array.from({ length: 3 }, (_, i) => ({
-      level: 'warning' as const,
-      title: 't',
-      message: `w${i}`
-    }))
-    const capped = capAnnotations([...many, ...warnings])
-    const errors = capped.filter(a => a.level === 'error')
-    expect(errors).toHaveLength(ANNOTATIONS_PER_LEVEL + 1)
-    expect(errors.at(-1)!.message).toBe('5 more problems: see the job summary and the log')
-    expect(capped.filter(a => a.level === 'warning')).toHaveLength(3)
-  })
-
   it('a run’s budget shows the first 8 per level as they come, logs the rest and ends with one note per level', () => {
     const shown: Annotation[] = []
     const logged: Annotation[] = []

@@ -103,6 +103,23 @@ describe('mode: report against the API', () => {
     expect(warnings()).toHaveLength(1)
     expect(warnings()[0]).toContain(advice)
     expect(warnings()[0]).not.toContain('does not match')
+    expect(warnings()[0]).toContain('could not read pull request #7')
+  })
+
+  it('takes over the comment an older perfgate left under the previous id the artifact names', async () => {
+    api.pulls.set(7, { state: 'open', head: { sha: HEAD } })
+    api.addComment('github-actions[bot]', '<!-- perfgate:perfgate.yml -->\nold')
+    await writeArtifact({ previousCommentIds: ['perfgate.yml'] })
+    await runReportMode(inputs())
+    expect(api.comments).toHaveLength(1)
+    expect(api.comments[0]!.body.startsWith('<!-- perfgate:perfgate.yml:perf -->')).toBe(true)
+  })
+
+  it('refuses an artifact whose previousCommentIds is not a short list of strings', async () => {
+    api.pulls.set(7, { state: 'open', head: { sha: HEAD } })
+    await writeArtifact({ previousCommentIds: [{ x: 1 }] as unknown as string[] })
+    await expect(runReportMode(inputs())).rejects.toThrow(/previousCommentIds must be a list/)
+    expect(api.comments).toHaveLength(0)
   })
 
   it('on-failure follows whether the pull_request run failed, as its artifact says', async () => {

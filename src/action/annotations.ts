@@ -53,14 +53,6 @@ export class AnnotationBudget {
   }
 }
 
-export function capAnnotations(all: Annotation[]): Annotation[] {
-  const out: Annotation[] = []
-  const budget = new AnnotationBudget(a => out.push(a))
-  for (const level of LEVELS) for (const a of all.filter(x => x.level === level)) budget.add(a)
-  budget.finish()
-  return out
-}
-
 export function configAnnotations(problems: readonly ConfigProblem[], relativeFile: string): Annotation[] {
   return problems.map(p => ({
     level: 'error' as const,

@@ -37,6 +37,7 @@ async function writeResultArtifact(
     headSha: ctx.headSha,
     configFile: inputs.config,
     commentId: inputs.commentId,
+    ...(inputs.previousCommentIds.length ? { previousCommentIds: inputs.previousCommentIds } : {}),
     commentMode: inputs.comment,
     failing,
     report

@@ -46,17 +46,24 @@ export async function runReportMode(
   if (!inputs.token) throw new Error('mode: report needs a github-token with pull-requests: write')
   const octokit = createClient(inputs.token, { apiUrl: ctx.apiUrl, log: message => core.info(message) })
   const id = artifact.commentId
+  let pr: Awaited<ReturnType<typeof resolveWorkflowRunPr>>
   try {
-    const pr = await resolveWorkflowRunPr(octokit, payload, artifact, ctx.repo)
-    if (!pr.ok) {
-      warn(`perfgate: not commenting: ${pr.reason}`)
-      return
-    }
+    pr = await resolveWorkflowRunPr(octokit, payload, artifact, ctx.repo)
+  } catch (err) {
+    warn(explainApiError(err, `pull request #${artifact.prNumber}`, 'read'))
+    return
+  }
+  if (!pr.ok) {
+    warn(`perfgate: not commenting: ${pr.reason}`)
+    return
+  }
+  try {
     const result = await upsertStickyComment(octokit, {
       owner: ctx.repo.owner,
       repo: ctx.repo.repo,
       issueNumber: pr.prNumber,
       id,
+      previousIds: artifact.previousCommentIds,
       body: renderComment(artifact.report, { ...options, marker: commentMarker(id) }),
       mode: inputs.comment,
       failing: failedItsJob(artifact),

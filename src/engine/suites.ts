@@ -3,7 +3,8 @@ import { DEFAULTS } from '../config/defaults.js'
 import type { MetricValues, RunRecord, SuiteResult } from '../report/types.js'
 import type { ServiceHandle } from '../service/types.js'
 import { countsOnly, measureOnce, type MeasureOptions, type Measurement } from './measure.js'
-import { formatDuration, formatMetric, formatMs, formatPercent } from '../report/format.js'
+import { formatDuration, formatMetric, formatMs, formatPercent, stepText } from '../report/format.js'
+import { leastSquares } from '../stats/ci.js'
 
 type Point = Record<string, number | null>
 
@@ -21,11 +22,6 @@ export function atStep(scenario: Scenario, value: number): Scenario {
     return { ...scenario, load: { ...load, rate: value } }
   }
   return { ...scenario, load: { ...scenario.load, connections: value } }
-}
-
-function stepText(axis: Axis, value: number): string {
-  if (axis === 'rate') return `${value} req/s`
-  return `${value} connection${value === 1 ? '' : 's'}`
 }
 
 /** One step of a curve. An invalid step keeps its counts and resources but no latency, which would mislead. */
@@ -252,16 +248,13 @@ export function drift(points: Point[], field: string): number | null {
     .filter(
       (pair): pair is readonly [number, number] => typeof pair[0] === 'number' && typeof pair[1] === 'number'
     )
-  if (xy.length < 2) return null
-  const mx = avg(xy.map(([x]) => x))!
-  const my = avg(xy.map(([, y]) => y))!
-  const den = xy.reduce((n, [x]) => n + (x - mx) ** 2, 0)
-  if (den === 0) return null
-  const slope = xy.reduce((n, [x, y]) => n + (x - mx) * (y - my), 0) / den
+  const line = xy.length < 2 ? undefined : leastSquares(xy)
+  if (!line) return null
+  const { slope, meanX, meanY } = line
   const firstX = xy[0]![0]
   const span = xy[xy.length - 1]![0] - firstX
-  const start = my + slope * (firstX - mx)
-  const base = start > 0 ? start : my
+  const start = meanY + slope * (firstX - meanX)
+  const base = start > 0 ? start : meanY
   return base > 0 ? (slope * span) / base : null
 }
 

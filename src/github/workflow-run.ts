@@ -12,6 +12,8 @@ export interface ResultArtifact {
   headSha: string
   configFile: string
   commentId: string
+  /** ids an older perfgate used for this comment, so the commenter takes that comment over instead of adding one */
+  previousCommentIds?: string[]
   commentMode: CommentMode
   /** whether the pull_request run failed the job (its verdict under its on-inconclusive setting) */
   failing?: boolean
@@ -43,6 +45,15 @@ export function parseResultArtifact(text: string, maxBytes = 5_000_000): ResultA
   if (typeof data.configFile !== 'string') problems.push('configFile must be a string')
   if (typeof data.commentId !== 'string' || data.commentId.length > 200)
     problems.push('commentId must be a short string')
+  if (
+    data.previousCommentIds !== undefined &&
+    !(
+      Array.isArray(data.previousCommentIds) &&
+      data.previousCommentIds.length <= 5 &&
+      data.previousCommentIds.every(id => typeof id === 'string' && id.length <= 200)
+    )
+  )
+    problems.push('previousCommentIds must be a list of at most 5 short strings')
   if (!MODES.includes(String(data.commentMode)))
     problems.push(`commentMode must be one of ${MODES.join(', ')}`)
   if (data.failing !== undefined && typeof data.failing !== 'boolean')

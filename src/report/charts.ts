@@ -1,6 +1,7 @@
 import { decodeHistogram, createLatencyHistogram } from '../load/histogram.js'
 import type { TimelinePoint } from '../load/types.js'
 import type { Report, RunRecord, ScenarioReport } from './types.js'
+import { mean } from '../stats/ci.js'
 
 /** What a value on an axis is, so the page formats it: µs latencies, bytes, % CPU, plain numbers. */
 export type AxisUnit =
@@ -170,8 +171,6 @@ const ROUND_METRICS: Array<{ metric: string; unit: AxisUnit; title: string }> = 
   { metric: 'throughput.rps', unit: 'rps', title: 'throughput per round' },
   { metric: 'latency.p99', unit: 'us', title: 'p99 per round' }
 ]
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
 
 /**
  * Per-round values of base and head as points, each side's mean as a dashed line, and, when a regression check

@@ -1,5 +1,6 @@
 import type { ScenarioReport, RunRecord } from './types.js'
-import { formatBytes, formatMetric } from './format.js'
+import { formatBytes, formatMetric, stepText } from './format.js'
+import { leastSquares } from '../stats/ci.js'
 
 /** A bottleneck finding: what the evidence shows, and what to do about it. Never a tip without evidence. */
 export interface Finding {
@@ -12,17 +13,6 @@ export interface Finding {
     | 'tail-outliers'
   evidence: string
   action: string
-}
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
-
-/** Least-squares slope of y over x. */
-function slope(points: Array<[number, number]>): number {
-  const mx = mean(points.map(p => p[0]))
-  const my = mean(points.map(p => p[1]))
-  const num = points.reduce((n, [x, y]) => n + (x - mx) * (y - my), 0)
-  const den = points.reduce((n, [x]) => n + (x - mx) ** 2, 0)
-  return den === 0 ? 0 : num / den
 }
 
 function serverCpu(s: ScenarioReport, cores: number): Finding | undefined {
@@ -78,7 +68,7 @@ function memoryInRun(samples: NonNullable<RunRecord['resources']>): Finding | un
   const last = samples[samples.length - 1]!
   const seconds = last.t - first.t
   if (seconds < 2) return undefined
-  const perSecond = slope(samples.map(x => [x.t, x.rssBytes]))
+  const perSecond = leastSquares(samples.map(x => [x.t, x.rssBytes] as const))?.slope ?? 0
   const growth = perSecond * seconds
   if (growth < 0.2 * first.rssBytes || growth < 20e6) return undefined
   return {
@@ -115,9 +105,6 @@ function tail(s: ScenarioReport): Finding | undefined {
       'a few requests are far slower than the rest: look for blocking work, lock waits or GC on those paths'
   }
 }
-
-const stepText = (axis: string, value: number) =>
-  axis === 'rate' ? `${value} req/s` : `${value} connections`
 
 /**
  * The sweep's knee, only with evidence: the step after it failed, or its p99 rose while throughput grew by less

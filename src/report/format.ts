@@ -68,3 +68,9 @@ export function formatMs(ms: number): string {
   const seconds = total % 60
   return seconds ? `${minutes} min ${seconds} s` : `${minutes} min`
 }
+
+/** One step of a sweep or stress ramp in words: "10 connections", "1 connection", "800 req/s". */
+export function stepText(axis: string, value: number): string {
+  if (axis === 'rate') return `${value} req/s`
+  return `${value} connection${value === 1 ? '' : 's'}`
+}

@@ -17,8 +17,8 @@ export interface BaseNoise {
  * The runner's noise judged from the base rounds alone (identical code every round, so their spread is the runner's).
  * It uses successive differences on the log scale (the mean squared successive difference), which, like the
  * neighbour pairing of the real comparison, ignores a slow drift. One paired difference head - base has twice a
- * round's variance, so an interval over n pairs is about t(n - 1) * sqrt(MSSD / n) wide on each side. Unlike
- * aaNoiseCheck it needs only 4 base rounds, the count the adaptive loop usually reaches.
+ * round's variance, so an interval over n pairs is about t(n - 1) * sqrt(MSSD / n) wide on each side. It needs
+ * only 4 base rounds, the count the adaptive loop usually reaches.
  */
 export function baseRoundNoise(base: number[], confidence: number): BaseNoise {
   const logs = base.filter(v => Number.isFinite(v) && v > 0).map(v => Math.log(v))

@@ -13,6 +13,21 @@ export function mean(xs: readonly number[]): number {
   return sum / xs.length
 }
 
+/** The least-squares line through (x, y) points, as its slope and the point of means it passes through. */
+export function leastSquares(
+  points: ReadonlyArray<readonly [number, number]>
+): { slope: number; meanX: number; meanY: number } | undefined {
+  const meanX = mean(points.map(p => p[0]))
+  const meanY = mean(points.map(p => p[1]))
+  let num = 0
+  let den = 0
+  for (const [x, y] of points) {
+    num += (x - meanX) * (y - meanY)
+    den += (x - meanX) ** 2
+  }
+  return den === 0 ? undefined : { slope: num / den, meanX, meanY }
+}
+
 /** Sample variance (divides by n - 1); NaN with fewer than two values. */
 export function variance(xs: readonly number[]): number {
   if (xs.length < 2) return NaN
