@@ -9,13 +9,12 @@ import { scenarioVerdict } from '../compare/verdict.js'
 import { buildReport } from '../report/build.js'
 import { formatPercent } from '../report/format.js'
 import type { Check, Report, RunRecord, ScenarioError, ScenarioReport } from '../report/types.js'
-import type { ServiceHandle } from '../service/types.js'
 import { baseRoundNoise } from '../stats/aa.js'
 import { nextStep, type RegressionDecision } from '../stats/decide.js'
 import { ignoreEvents, type EventSink } from './events.js'
 import { measureScenario } from './measure.js'
 import { erroredScenario } from './run.js'
-import { startForMeasurement, stopQuietly } from './service.js'
+import { measureScenariosInRound, startForMeasurement } from './service.js'
 
 export type Side = 'base' | 'head'
 
@@ -74,40 +73,29 @@ async function measureSide(
   options: CompareOptions
 ): Promise<void> {
   const events = options.events ?? ignoreEvents
-  const start = async (): Promise<ServiceHandle | undefined> => {
-    const started = await startForMeasurement(config.service, {
-      label: side,
-      cwd: serviceCwd(config, side, options),
-      env: options.env?.[side],
-      events,
-      onSpawned: options.onSpawned
-    })
-    if ('service' in started) return started.service
-    state.startError = {
-      ...started.error,
-      message: `the ${side} service could not be started: ${started.error.message}`
-    }
-    return undefined
-  }
-  let service: ServiceHandle | undefined
-  try {
-    for (const scenario of config.scenarios) {
-      if (service?.exitInfo()) {
-        await stopQuietly(service, side, events)
-        service = undefined
-        state.restarts.set(scenario.name, [...(state.restarts.get(scenario.name) ?? []), pair])
-      }
-      service ??= await start()
-      if (!service) return
+  const startError = await measureScenariosInRound(config.scenarios, {
+    label: side,
+    events,
+    start: () =>
+      startForMeasurement(config.service, {
+        label: side,
+        cwd: serviceCwd(config, side, options),
+        env: options.env?.[side],
+        events,
+        onSpawned: options.onSpawned
+      }),
+    measure: async (scenario, service) => {
       const record = await measureScenario(scenario, service, { side, round: pair, label: side, events })
       state.records.get(scenario.name)!.push(record)
-      if (scenario.suite?.kind === 'stress') {
-        await stopQuietly(service, side, events)
-        service = undefined
-      }
+    },
+    onRestart: scenario =>
+      state.restarts.set(scenario.name, [...(state.restarts.get(scenario.name) ?? []), pair])
+  })
+  if (startError) {
+    state.startError = {
+      ...startError,
+      message: `the ${side} service could not be started: ${startError.message}`
     }
-  } finally {
-    await stopQuietly(service, side, events)
   }
 }
 

@@ -13,10 +13,9 @@ import type {
 } from '../report/types.js'
 import { aggregateRounds } from '../compare/aggregate.js'
 import { storedScenarioChecks, type StoredBaseline } from './stored.js'
-import type { ServiceHandle } from '../service/types.js'
 import { ignoreEvents, type EventSink } from './events.js'
 import { countsOnly, measureScenario } from './measure.js'
-import { startForMeasurement, stopQuietly } from './service.js'
+import { measureScenariosInRound, startForMeasurement } from './service.js'
 
 export interface RunOptions {
   events?: EventSink
@@ -78,33 +77,23 @@ async function measureRound(
 ): Promise<ScenarioError | undefined> {
   const events = options.events ?? ignoreEvents
   const label = options.rounds && options.rounds > 1 ? `head round ${round}` : 'head'
-  let service: ServiceHandle | undefined
-  try {
-    for (const scenario of config.scenarios) {
-      if (!service || service.exitInfo()) {
-        if (service) notes.push(`the service was restarted before ${scenario.name} because it had exited`)
-        await stopQuietly(service, 'head', events)
-        const started = await startForMeasurement(config.service, {
-          label,
-          env: options.serviceEnv,
-          events,
-          onSpawned: options.onSpawned
-        })
-        if ('error' in started) return started.error
-        service = started.service
-      }
+  return measureScenariosInRound(config.scenarios, {
+    label: 'head',
+    events,
+    start: () =>
+      startForMeasurement(config.service, {
+        label,
+        env: options.serviceEnv,
+        events,
+        onSpawned: options.onSpawned
+      }),
+    measure: async (scenario, service) => {
       const record = await measureScenario(scenario, service, { side: 'head', round, label: 'head', events })
       records.get(scenario.name)!.push(record)
-      if (scenario.suite?.kind === 'stress') {
-        // a stress ramp may leave the service degraded: the next scenario gets a fresh process
-        await stopQuietly(service, 'head', events)
-        service = undefined
-      }
-    }
-  } finally {
-    await stopQuietly(service, 'head', events)
-  }
-  return undefined
+    },
+    onRestart: scenario =>
+      notes.push(`the service was restarted before ${scenario.name} because it had exited`)
+  })
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ServiceSpec } from '../config/types.js'
+import type { Scenario, ServiceSpec } from '../config/types.js'
 import { startService } from '../service/spawn.js'
 import { ServiceError, type ServiceHandle } from '../service/types.js'
 import type { ScenarioError } from '../report/types.js'
@@ -46,4 +46,48 @@ export async function stopQuietly(
   if (!service) return
   await service.stop()
   events({ type: 'service-stopped', label })
+}
+
+export interface RoundOfScenarios {
+  label: string
+  events: EventSink
+  /** starts a service process: the round's first, or a fresh one */
+  start: () => Promise<{ service: ServiceHandle } | { error: ScenarioError }>
+  measure: (scenario: Scenario, service: ServiceHandle) => Promise<void>
+  /** the service had exited before `scenario` and was started again */
+  onRestart: (scenario: Scenario) => void
+}
+
+/**
+ * One round: every scenario against one service process, except that a scenario after a stress suite (which may
+ * leave the service degraded) or after the service exited gets a fresh process. Returns the error of a start that
+ * failed; the round's last process is always stopped.
+ */
+export async function measureScenariosInRound(
+  scenarios: readonly Scenario[],
+  round: RoundOfScenarios
+): Promise<ScenarioError | undefined> {
+  let service: ServiceHandle | undefined
+  try {
+    for (const scenario of scenarios) {
+      if (service?.exitInfo()) {
+        await stopQuietly(service, round.label, round.events)
+        service = undefined
+        round.onRestart(scenario)
+      }
+      if (!service) {
+        const started = await round.start()
+        if ('error' in started) return started.error
+        service = started.service
+      }
+      await round.measure(scenario, service)
+      if (scenario.suite?.kind === 'stress') {
+        await stopQuietly(service, round.label, round.events)
+        service = undefined
+      }
+    }
+  } finally {
+    await stopQuietly(service, round.label, round.events)
+  }
+  return undefined
 }
