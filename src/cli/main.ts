@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import path from 'node:path'
-import { existsSync, statSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { ConfigError, loadConfig } from '../config/load.js'
 import type { Config } from '../config/types.js'
@@ -11,6 +11,7 @@ import {
   findMergeBase,
   headSha,
   repoRoot,
+  requireSideDir,
   useBaseDir,
   worktreeBase,
   type PreparedBase
@@ -216,12 +217,6 @@ async function prepareBase(
   return worktreeBase(headDir, sha, config.service.build, events)
 }
 
-function checkHeadDir(dir: string): void {
-  if (!existsSync(dir))
-    throw new BaseError(`the head directory ${dir} does not exist: pass --head the directory of a built head`)
-  if (!statSync(dir).isDirectory()) throw new BaseError(`the head directory ${dir} is not a directory`)
-}
-
 async function commandCompare(args: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -246,7 +241,7 @@ async function commandCompare(args: string[], io: CliIO): Promise<number> {
   const headDir = values.head ? path.resolve(io.cwd, values.head) : root
   let base: PreparedBase
   try {
-    if (values.head) checkHeadDir(headDir)
+    if (values.head) requireSideDir(headDir, 'head', 'pass --head the directory of a built head')
     base = await prepareBase(io, config, values.base, values['base-ref'], headDir, events)
   } catch (err) {
     if (err instanceof BaseError) {

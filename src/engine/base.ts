@@ -44,13 +44,19 @@ async function tryGit(cwd: string, args: string[]): Promise<string | undefined> 
   }
 }
 
+/** A directory given for one side (`what`: "base", "head"): it must exist (else `hint` says what to do) and be a directory. */
+export function requireSideDir(dir: string, what: string, hint: string): void {
+  if (!existsSync(dir)) throw new BaseError(`the ${what} directory ${dir} does not exist: ${hint}`)
+  if (!statSync(dir).isDirectory()) throw new BaseError(`the ${what} directory ${dir} is not a directory`)
+}
+
 /** A base directory the workflow built itself: it must exist and be a directory. */
 export function useBaseDir(dir: string): PreparedBase {
-  if (!existsSync(dir))
-    throw new BaseError(
-      `the base directory ${dir} does not exist: build the base there first, or leave base-dir empty to let perfgate make one from the merge-base`
-    )
-  if (!statSync(dir).isDirectory()) throw new BaseError(`the base directory ${dir} is not a directory`)
+  requireSideDir(
+    dir,
+    'base',
+    'build the base there first, or leave base-dir empty to let perfgate make one from the merge-base'
+  )
   return { dir, description: `base from the directory ${dir}`, cleanup: async () => undefined }
 }
 
