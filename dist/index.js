@@ -70484,6 +70484,12 @@ function formatMs(ms) {
     const seconds = total % 60;
     return seconds ? `${minutes} min ${seconds} s` : `${minutes} min`;
 }
+/** One step of a sweep or stress ramp in words: "10 connections", "1 connection", "800 req/s". */
+function stepText(axis, value) {
+    if (axis === 'rate')
+        return `${value} req/s`;
+    return `${value} connection${value === 1 ? '' : 's'}`;
+}
 
 ;// CONCATENATED MODULE: ./src/compare/thresholds.ts
 
@@ -70708,256 +70714,6 @@ function fingerprintMismatches(a, b) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/report/findings.ts
-
-const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-/** Least-squares slope of y over x. */
-function slope(points) {
-    const mx = mean(points.map(p => p[0]));
-    const my = mean(points.map(p => p[1]));
-    const num = points.reduce((n, [x, y]) => n + (x - mx) * (y - my), 0);
-    const den = points.reduce((n, [x]) => n + (x - mx) ** 2, 0);
-    return den === 0 ? 0 : num / den;
-}
-function serverCpu(s, cores) {
-    const cpu = s.metrics['server.cpu.mean'];
-    const processes = Math.max(1, ...s.runs.flatMap(r => r.resources?.map(x => x.processes) ?? [1]));
-    if (typeof cpu !== 'number')
-        return undefined;
-    const ceiling = Math.min(processes, cores) * 100;
-    if (cpu < 0.9 * ceiling)
-        return undefined;
-    return {
-        kind: 'server-cpu-saturated',
-        evidence: `the service used ${cpu.toFixed(0)}% CPU on average (${processes} process${processes === 1 ? '' : 'es'}, ceiling ~${ceiling}%)`,
-        action: processes === 1
-            ? 'the service is CPU-bound on one core: profile the handler (node --cpu-prof) or run more workers (cluster)'
-            : 'the service is CPU-bound: profile the hot path before adding load'
-    };
-}
-function generator(s) {
-    const cpu = s.metrics['generator.cpu'];
-    const target = s.metrics['generator.rate.target'];
-    const achieved = s.metrics['generator.rate.achieved'];
-    const busy = typeof cpu === 'number' && cpu >= 80;
-    const short = typeof target === 'number' && typeof achieved === 'number' && achieved < 0.95 * target;
-    if (!busy && !short)
-        return undefined;
-    const evidence = [
-        ...(busy ? [`the load generator itself used ${cpu.toFixed(0)}% of a core`] : []),
-        ...(short
-            ? [
-                `it sent ${formatMetric('generator.rate.achieved', achieved)} of the ${formatMetric('generator.rate.target', target)} asked for`
-            ]
-            : [])
-    ];
-    return {
-        kind: 'generator-saturated',
-        evidence: evidence.join('; '),
-        action: 'the figures describe the generator as much as the service: lower connections or rate, or use a faster runner'
-    };
-}
-function memory(runs) {
-    for (const run of runs) {
-        const finding = memoryInRun(run.resources ?? []);
-        if (finding)
-            return finding;
-    }
-    return undefined;
-}
-function memoryInRun(samples) {
-    if (samples.length < 8)
-        return undefined;
-    const first = samples[0];
-    const last = samples[samples.length - 1];
-    const seconds = last.t - first.t;
-    if (seconds < 2)
-        return undefined;
-    const perSecond = slope(samples.map(x => [x.t, x.rssBytes]));
-    const growth = perSecond * seconds;
-    if (growth < 0.2 * first.rssBytes || growth < 20e6)
-        return undefined;
-    return {
-        kind: 'memory-growing',
-        evidence: `RSS grew ${formatBytes(growth)} over ${seconds.toFixed(0)} s (${formatBytes(perSecond)}/s) and did not level off`,
-        action: 'look for a leak: take two heap snapshots under load (node --heapsnapshot-signal) and compare retained objects'
-    };
-}
-function errorBurst(runs) {
-    const points = runs.flatMap(r => r.timeline ?? []);
-    const total = points.reduce((n, p) => n + p.errors, 0);
-    if (total < 10 || points.length < 3)
-        return undefined;
-    const worst = points.reduce((a, b) => (b.errors > a.errors ? b : a));
-    if (worst.errors < 0.5 * total)
-        return undefined;
-    return {
-        kind: 'error-burst',
-        evidence: `${worst.errors} of ${total} errors came within one second (at ${worst.t} s)`,
-        action: 'errors arrive in a burst, not evenly: check the service log at that moment (a restart, a GC pause, a pool exhausted)'
-    };
-}
-function tail(s) {
-    const p50 = s.metrics['latency.p50'];
-    const p999 = s.metrics['latency.p99.9'];
-    if (typeof p50 !== 'number' || typeof p999 !== 'number' || p50 <= 0)
-        return undefined;
-    if (p999 < 20 * p50)
-        return undefined;
-    return {
-        kind: 'tail-outliers',
-        evidence: `p99.9 is ${(p999 / p50).toFixed(0)}× p50`,
-        action: 'a few requests are far slower than the rest: look for blocking work, lock waits or GC on those paths'
-    };
-}
-const stepText = (axis, value) => axis === 'rate' ? `${value} req/s` : `${value} connections`;
-/**
- * The sweep's knee, only with evidence: the step after it failed, or its p99 rose while throughput grew by less
- * than 10%. A knee at the last step, or throughput still rising past it, proves nothing.
- */
-function knee(s) {
-    const suite = s.suite;
-    if (suite?.kind !== 'sweep' || !suite.marker)
-        return undefined;
-    const axis = suite.x;
-    const i = suite.points.findIndex(p => p[axis] === suite.marker.x);
-    const at = suite.points[i];
-    const next = suite.points[i + 1];
-    if (!at || !next)
-        return undefined;
-    const { rps, p99 } = at;
-    const x = at[axis];
-    const nextX = next[axis];
-    if (typeof rps !== 'number' ||
-        typeof p99 !== 'number' ||
-        typeof x !== 'number' ||
-        typeof nextX !== 'number')
-        return undefined;
-    const nextP99 = next.p99;
-    // a valid next step is evidence only if its p99 rose while throughput stalled
-    if (typeof nextP99 === 'number' &&
-        (nextP99 <= p99 || (typeof next.rps === 'number' && next.rps > 1.1 * rps)))
-        return undefined;
-    const latency = typeof nextP99 === 'number'
-        ? `p99 rose from ${formatMetric('latency.p99', p99)} at ${stepText(axis, x)} to ${formatMetric('latency.p99', nextP99)} at ${stepText(axis, nextX)}`
-        : `the step at ${stepText(axis, nextX)} was not a valid measurement (errors ${formatMetric('errors.rate', next.errorRate)})`;
-    const throughput = typeof next.rps === 'number'
-        ? `throughput went from ${formatMetric('throughput.rps', rps)} to ${formatMetric('throughput.rps', next.rps)}`
-        : `throughput at the knee was ${formatMetric('throughput.rps', rps)}`;
-    return {
-        kind: 'latency-knee',
-        evidence: `${latency} while ${throughput}`,
-        action: axis === 'rate'
-            ? `keep the offered load at or below ${x} req/s, or remove the bottleneck that sets the knee`
-            : `run the service at or below ${x} concurrent connections (${formatMetric('throughput.rps', rps)}), or remove the bottleneck that sets the knee`
-    };
-}
-function findingsFor(scenario, cores) {
-    if (scenario.error)
-        return [];
-    const head = scenario.runs.filter(r => r.side === 'head' && !r.error);
-    return [
-        serverCpu(scenario, cores),
-        generator(scenario),
-        memory(head),
-        errorBurst(head),
-        tail(scenario),
-        knee(scenario)
-    ].filter((f) => f !== undefined);
-}
-
-;// CONCATENATED MODULE: ./src/report/types.ts
-const REPORT_SCHEMA_VERSION = 1;
-
-;// CONCATENATED MODULE: ./src/report/build.ts
-
-
-
-
-
-
-const VERDICT_WORD = {
-    pass: 'passed',
-    warn: 'passed with warnings',
-    fail: 'failed',
-    inconclusive: 'inconclusive',
-    skipped: 'skipped',
-    errored: 'errored'
-};
-function buildReport(input) {
-    const verdict = overallVerdict(input.scenarios);
-    const now = input.now ?? new Date();
-    const runner = runnerFingerprint();
-    const scenarios = input.scenarios.map(s => {
-        const findings = findingsFor(s, runner.cores);
-        return findings.length ? { ...s, findings } : s;
-    });
-    return {
-        schemaVersion: REPORT_SCHEMA_VERSION,
-        tool: { name: 'perfgate', version: VERSION },
-        createdAt: now.toISOString(),
-        mode: input.mode,
-        verdict,
-        headline: headline(verdict, input.scenarios),
-        config: {
-            file: input.config.file,
-            hash: input.configHash,
-            ...(input.config.profile ? { profile: input.config.profile } : {}),
-            used: configUsed(input.config)
-        },
-        runner,
-        ...(input.git ? { git: input.git } : {}),
-        ...(input.baseline ? { baseline: input.baseline } : {}),
-        durationMs: Math.max(0, now.getTime() - input.startedAt),
-        scenarios,
-        notes: input.notes ?? []
-    };
-}
-/** Checks that decided a verdict, worst first: the lines a reader needs before anything else. */
-function decisiveChecks(scenario) {
-    const order = ['fail', 'inconclusive', 'warn', 'accepted'];
-    return order.flatMap(v => scenario.checks.filter(c => c.verdict === v));
-}
-function headline(verdict, scenarios) {
-    const checks = scenarios.reduce((n, s) => n + s.checks.length, 0);
-    const summary = `${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}, ${checks} check${checks === 1 ? '' : 's'}`;
-    if (verdict === 'errored') {
-        const bad = scenarios.filter(s => s.verdict === 'errored');
-        const first = bad[0];
-        return `perfgate errored: ${first?.name}: ${first?.error?.message ?? 'invalid measurement'}${bad.length > 1 ? ` (+${bad.length - 1} more)` : ''}`;
-    }
-    const decisive = scenarios.flatMap(s => decisiveChecks(s).map(c => `${s.name}: ${c.message}`));
-    if (decisive.length === 0)
-        return `perfgate ${VERDICT_WORD[verdict]}: ${summary}`;
-    const more = decisive.length > 1 ? ` (+${decisive.length - 1} more)` : '';
-    return `perfgate ${VERDICT_WORD[verdict]}: ${decisive[0]}${more}`;
-}
-
-;// CONCATENATED MODULE: ./src/compare/aggregate.ts
-function combine(metric, values) {
-    if (metric.endsWith('.peak') || metric === 'latency.max')
-        return Math.max(...values);
-    if (metric === 'latency.min')
-        return Math.min(...values);
-    return values.reduce((a, b) => a + b, 0) / values.length;
-}
-/** One set of metrics from several rounds: peaks and maxima take the largest, minima the smallest, the rest the mean. */
-function aggregateRounds(rounds) {
-    const names = new Set(rounds.flatMap(r => Object.keys(r)));
-    const out = {};
-    for (const name of names) {
-        const values = rounds
-            .map(r => r[name])
-            .filter((v) => typeof v === 'number' && Number.isFinite(v));
-        out[name] = values.length ? combine(name, values) : null;
-    }
-    return out;
-}
-/** The per-round values of one metric, in round order, skipping rounds that did not measure it. */
-function roundValues(rounds, metric) {
-    return rounds.map(r => r[metric]).filter((v) => typeof v === 'number' && Number.isFinite(v));
-}
-
 ;// CONCATENATED MODULE: ./src/stats/ci.ts
 /**
  * Statistical primitives for per-round values: mean, variance, Student's t distribution and t intervals for a
@@ -70965,7 +70721,7 @@ function roundValues(rounds, metric) {
  */
 // Local aliases: these run in tight loops, and a global `Math.x` lookup is ~40x slower inside jest's vm context.
 const { abs, exp, log, log1p, max, min, sin, sqrt, tan, PI } = Math;
-function ci_mean(xs) {
+function mean(xs) {
     if (xs.length === 0)
         return NaN;
     let sum = 0;
@@ -70973,11 +70729,23 @@ function ci_mean(xs) {
         sum += x;
     return sum / xs.length;
 }
+/** The least-squares line through (x, y) points, as its slope and the point of means it passes through. */
+function leastSquares(points) {
+    const meanX = mean(points.map(p => p[0]));
+    const meanY = mean(points.map(p => p[1]));
+    let num = 0;
+    let den = 0;
+    for (const [x, y] of points) {
+        num += (x - meanX) * (y - meanY);
+        den += (x - meanX) ** 2;
+    }
+    return den === 0 ? undefined : { slope: num / den, meanX, meanY };
+}
 /** Sample variance (divides by n - 1); NaN with fewer than two values. */
 function variance(xs) {
     if (xs.length < 2)
         return NaN;
-    const m = ci_mean(xs);
+    const m = mean(xs);
     let sum = 0;
     for (const x of xs)
         sum += (x - m) ** 2;
@@ -71157,7 +70925,7 @@ function oneSampleInterval(xs, confidence) {
     checkConfidence(confidence);
     if (xs.length < 2)
         throw new RangeError(`a t interval needs at least 2 values, got ${xs.length}`);
-    return interval(ci_mean(xs), sqrt(variance(xs) / xs.length), xs.length - 1, confidence);
+    return interval(mean(xs), sqrt(variance(xs) / xs.length), xs.length - 1, confidence);
 }
 /**
  * Welch's t interval for mean(head) - mean(base): unequal variances, Welch-Satterthwaite degrees of freedom.
@@ -71174,7 +70942,248 @@ function welchInterval(base, head, confidence) {
     const df = se2 === 0
         ? base.length + head.length - 2
         : se2 ** 2 / (vb ** 2 / (base.length - 1) + vh ** 2 / (head.length - 1));
-    return interval(ci_mean(head) - ci_mean(base), sqrt(se2), df, confidence);
+    return interval(mean(head) - mean(base), sqrt(se2), df, confidence);
+}
+
+;// CONCATENATED MODULE: ./src/report/findings.ts
+
+
+function serverCpu(s, cores) {
+    const cpu = s.metrics['server.cpu.mean'];
+    const processes = Math.max(1, ...s.runs.flatMap(r => r.resources?.map(x => x.processes) ?? [1]));
+    if (typeof cpu !== 'number')
+        return undefined;
+    const ceiling = Math.min(processes, cores) * 100;
+    if (cpu < 0.9 * ceiling)
+        return undefined;
+    return {
+        kind: 'server-cpu-saturated',
+        evidence: `the service used ${cpu.toFixed(0)}% CPU on average (${processes} process${processes === 1 ? '' : 'es'}, ceiling ~${ceiling}%)`,
+        action: processes === 1
+            ? 'the service is CPU-bound on one core: profile the handler (node --cpu-prof) or run more workers (cluster)'
+            : 'the service is CPU-bound: profile the hot path before adding load'
+    };
+}
+function generator(s) {
+    const cpu = s.metrics['generator.cpu'];
+    const target = s.metrics['generator.rate.target'];
+    const achieved = s.metrics['generator.rate.achieved'];
+    const busy = typeof cpu === 'number' && cpu >= 80;
+    const short = typeof target === 'number' && typeof achieved === 'number' && achieved < 0.95 * target;
+    if (!busy && !short)
+        return undefined;
+    const evidence = [
+        ...(busy ? [`the load generator itself used ${cpu.toFixed(0)}% of a core`] : []),
+        ...(short
+            ? [
+                `it sent ${formatMetric('generator.rate.achieved', achieved)} of the ${formatMetric('generator.rate.target', target)} asked for`
+            ]
+            : [])
+    ];
+    return {
+        kind: 'generator-saturated',
+        evidence: evidence.join('; '),
+        action: 'the figures describe the generator as much as the service: lower connections or rate, or use a faster runner'
+    };
+}
+function memory(runs) {
+    for (const run of runs) {
+        const finding = memoryInRun(run.resources ?? []);
+        if (finding)
+            return finding;
+    }
+    return undefined;
+}
+function memoryInRun(samples) {
+    if (samples.length < 8)
+        return undefined;
+    const first = samples[0];
+    const last = samples[samples.length - 1];
+    const seconds = last.t - first.t;
+    if (seconds < 2)
+        return undefined;
+    const perSecond = leastSquares(samples.map(x => [x.t, x.rssBytes]))?.slope ?? 0;
+    const growth = perSecond * seconds;
+    if (growth < 0.2 * first.rssBytes || growth < 20e6)
+        return undefined;
+    return {
+        kind: 'memory-growing',
+        evidence: `RSS grew ${formatBytes(growth)} over ${seconds.toFixed(0)} s (${formatBytes(perSecond)}/s) and did not level off`,
+        action: 'look for a leak: take two heap snapshots under load (node --heapsnapshot-signal) and compare retained objects'
+    };
+}
+function errorBurst(runs) {
+    const points = runs.flatMap(r => r.timeline ?? []);
+    const total = points.reduce((n, p) => n + p.errors, 0);
+    if (total < 10 || points.length < 3)
+        return undefined;
+    const worst = points.reduce((a, b) => (b.errors > a.errors ? b : a));
+    if (worst.errors < 0.5 * total)
+        return undefined;
+    return {
+        kind: 'error-burst',
+        evidence: `${worst.errors} of ${total} errors came within one second (at ${worst.t} s)`,
+        action: 'errors arrive in a burst, not evenly: check the service log at that moment (a restart, a GC pause, a pool exhausted)'
+    };
+}
+function tail(s) {
+    const p50 = s.metrics['latency.p50'];
+    const p999 = s.metrics['latency.p99.9'];
+    if (typeof p50 !== 'number' || typeof p999 !== 'number' || p50 <= 0)
+        return undefined;
+    if (p999 < 20 * p50)
+        return undefined;
+    return {
+        kind: 'tail-outliers',
+        evidence: `p99.9 is ${(p999 / p50).toFixed(0)}× p50`,
+        action: 'a few requests are far slower than the rest: look for blocking work, lock waits or GC on those paths'
+    };
+}
+/**
+ * The sweep's knee, only with evidence: the step after it failed, or its p99 rose while throughput grew by less
+ * than 10%. A knee at the last step, or throughput still rising past it, proves nothing.
+ */
+function knee(s) {
+    const suite = s.suite;
+    if (suite?.kind !== 'sweep' || !suite.marker)
+        return undefined;
+    const axis = suite.x;
+    const i = suite.points.findIndex(p => p[axis] === suite.marker.x);
+    const at = suite.points[i];
+    const next = suite.points[i + 1];
+    if (!at || !next)
+        return undefined;
+    const { rps, p99 } = at;
+    const x = at[axis];
+    const nextX = next[axis];
+    if (typeof rps !== 'number' ||
+        typeof p99 !== 'number' ||
+        typeof x !== 'number' ||
+        typeof nextX !== 'number')
+        return undefined;
+    const nextP99 = next.p99;
+    // a valid next step is evidence only if its p99 rose while throughput stalled
+    if (typeof nextP99 === 'number' &&
+        (nextP99 <= p99 || (typeof next.rps === 'number' && next.rps > 1.1 * rps)))
+        return undefined;
+    const latency = typeof nextP99 === 'number'
+        ? `p99 rose from ${formatMetric('latency.p99', p99)} at ${stepText(axis, x)} to ${formatMetric('latency.p99', nextP99)} at ${stepText(axis, nextX)}`
+        : `the step at ${stepText(axis, nextX)} was not a valid measurement (errors ${formatMetric('errors.rate', next.errorRate)})`;
+    const throughput = typeof next.rps === 'number'
+        ? `throughput went from ${formatMetric('throughput.rps', rps)} to ${formatMetric('throughput.rps', next.rps)}`
+        : `throughput at the knee was ${formatMetric('throughput.rps', rps)}`;
+    return {
+        kind: 'latency-knee',
+        evidence: `${latency} while ${throughput}`,
+        action: axis === 'rate'
+            ? `keep the offered load at or below ${x} req/s, or remove the bottleneck that sets the knee`
+            : `run the service at or below ${x} concurrent connections (${formatMetric('throughput.rps', rps)}), or remove the bottleneck that sets the knee`
+    };
+}
+function findingsFor(scenario, cores) {
+    if (scenario.error)
+        return [];
+    const head = scenario.runs.filter(r => r.side === 'head' && !r.error);
+    return [
+        serverCpu(scenario, cores),
+        generator(scenario),
+        memory(head),
+        errorBurst(head),
+        tail(scenario),
+        knee(scenario)
+    ].filter((f) => f !== undefined);
+}
+
+;// CONCATENATED MODULE: ./src/report/types.ts
+const REPORT_SCHEMA_VERSION = 1;
+
+;// CONCATENATED MODULE: ./src/report/build.ts
+
+
+
+
+
+
+const VERDICT_WORD = {
+    pass: 'passed',
+    warn: 'passed with warnings',
+    fail: 'failed',
+    inconclusive: 'inconclusive',
+    skipped: 'skipped',
+    errored: 'errored'
+};
+function buildReport(input) {
+    const verdict = overallVerdict(input.scenarios);
+    const now = input.now ?? new Date();
+    const runner = runnerFingerprint();
+    const scenarios = input.scenarios.map(s => {
+        const findings = findingsFor(s, runner.cores);
+        return findings.length ? { ...s, findings } : s;
+    });
+    return {
+        schemaVersion: REPORT_SCHEMA_VERSION,
+        tool: { name: 'perfgate', version: VERSION },
+        createdAt: now.toISOString(),
+        mode: input.mode,
+        verdict,
+        headline: headline(verdict, input.scenarios),
+        config: {
+            file: input.config.file,
+            hash: input.configHash,
+            ...(input.config.profile ? { profile: input.config.profile } : {}),
+            used: configUsed(input.config)
+        },
+        runner,
+        ...(input.git ? { git: input.git } : {}),
+        ...(input.baseline ? { baseline: input.baseline } : {}),
+        durationMs: Math.max(0, now.getTime() - input.startedAt),
+        scenarios,
+        notes: input.notes ?? []
+    };
+}
+/** Checks that decided a verdict, worst first: the lines a reader needs before anything else. */
+function decisiveChecks(scenario) {
+    const order = ['fail', 'inconclusive', 'warn', 'accepted'];
+    return order.flatMap(v => scenario.checks.filter(c => c.verdict === v));
+}
+function headline(verdict, scenarios) {
+    const checks = scenarios.reduce((n, s) => n + s.checks.length, 0);
+    const summary = `${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}, ${checks} check${checks === 1 ? '' : 's'}`;
+    if (verdict === 'errored') {
+        const bad = scenarios.filter(s => s.verdict === 'errored');
+        const first = bad[0];
+        return `perfgate errored: ${first?.name}: ${first?.error?.message ?? 'invalid measurement'}${bad.length > 1 ? ` (+${bad.length - 1} more)` : ''}`;
+    }
+    const decisive = scenarios.flatMap(s => decisiveChecks(s).map(c => `${s.name}: ${c.message}`));
+    if (decisive.length === 0)
+        return `perfgate ${VERDICT_WORD[verdict]}: ${summary}`;
+    const more = decisive.length > 1 ? ` (+${decisive.length - 1} more)` : '';
+    return `perfgate ${VERDICT_WORD[verdict]}: ${decisive[0]}${more}`;
+}
+
+;// CONCATENATED MODULE: ./src/compare/aggregate.ts
+function combine(metric, values) {
+    if (metric.endsWith('.peak') || metric === 'latency.max')
+        return Math.max(...values);
+    if (metric === 'latency.min')
+        return Math.min(...values);
+    return values.reduce((a, b) => a + b, 0) / values.length;
+}
+/** One set of metrics from several rounds: peaks and maxima take the largest, minima the smallest, the rest the mean. */
+function aggregateRounds(rounds) {
+    const names = new Set(rounds.flatMap(r => Object.keys(r)));
+    const out = {};
+    for (const name of names) {
+        const values = rounds
+            .map(r => r[name])
+            .filter((v) => typeof v === 'number' && Number.isFinite(v));
+        out[name] = values.length ? combine(name, values) : null;
+    }
+    return out;
+}
+/** The per-round values of one metric, in round order, skipping rounds that did not measure it. */
+function roundValues(rounds, metric) {
+    return rounds.map(r => r[metric]).filter((v) => typeof v === 'number' && Number.isFinite(v));
 }
 
 ;// CONCATENATED MODULE: ./src/stats/decide.ts
@@ -71279,7 +71288,7 @@ function decideRegression(input) {
     const positive = [...p.base, ...p.head].every(v => v > 0);
     if (n.base < 2 || n.head < 2) {
         const change = n.base && n.head && positive
-            ? Math.expm1(ci_mean(p.head.map(Math.log)) - ci_mean(p.base.map(Math.log)))
+            ? Math.expm1(mean(p.head.map(Math.log)) - mean(p.base.map(Math.log)))
             : null;
         return {
             ...common,
@@ -71302,7 +71311,7 @@ function decideRegression(input) {
         relative = d => ({ change: Math.expm1(d.estimate), interval: [Math.expm1(d.low), Math.expm1(d.high)] });
     }
     else {
-        const baseMean = e.pairs > 0 ? ci_mean(p.pairs.map(([b]) => b)) : ci_mean(p.base);
+        const baseMean = e.pairs > 0 ? mean(p.pairs.map(([b]) => b)) : mean(p.base);
         if (baseMean === 0)
             return zeroBase(input, e, interim, p, common, droppedNote);
         const by = Math.abs(baseMean);
@@ -71347,7 +71356,7 @@ function zeroBase(input, e, interim, p, common, droppedNote) {
     const { metric, direction, tolerance } = input;
     const { low, high } = e.diff;
     const tol = formatTolerance(direction, tolerance);
-    const headMean = e.pairs > 0 ? ci_mean(p.pairs.map(([, h]) => h)) : ci_mean(p.head);
+    const headMean = e.pairs > 0 ? mean(p.pairs.map(([, h]) => h)) : mean(p.head);
     const range = `difference CI ${formatNumber(low, true)} .. ${formatNumber(high, true)}, ${sizeNote(e, p)}`;
     const allZero = [...p.base, ...p.head].every(v => v === 0);
     const result = { ...common, method: e.method, pairs: e.pairs, noiseFloor: allZero ? 0 : null };
@@ -71435,7 +71444,7 @@ function decideAgainstStored(input) {
         return { ...within, firm: false, reason: `${within.reason} (against the stored run)` };
     }
     const within = base.length >= 2 && head.length >= 2 ? decideRegression({ ...input, base, head }) : undefined;
-    const change = within?.change ?? Math.expm1(ci_mean(head.map(Math.log)) - ci_mean(base.map(Math.log)));
+    const change = within?.change ?? Math.expm1(mean(head.map(Math.log)) - mean(base.map(Math.log)));
     const [low, high] = within?.interval ?? [change, change];
     const widen = Math.log1p(margin);
     const interval = [
@@ -71471,7 +71480,7 @@ function anomalyNote(metric, history, value) {
     const recent = history.slice(-HISTORY_WINDOW).filter(v => Number.isFinite(v));
     if (recent.length < MIN_HISTORY || typeof value !== 'number' || !Number.isFinite(value))
         return undefined;
-    const m = ci_mean(recent);
+    const m = mean(recent);
     const sd = Math.sqrt(variance(recent));
     if (!(sd > 0))
         return undefined;
@@ -72406,6 +72415,7 @@ function hostOf(url) {
 
 
 
+
 function axisOf(scenario) {
     return scenario.load.mode === 'rate' ? 'rate' : 'connections';
 }
@@ -72416,11 +72426,6 @@ function atStep(scenario, value) {
         return { ...scenario, load: { ...load, rate: value } };
     }
     return { ...scenario, load: { ...scenario.load, connections: value } };
-}
-function suites_stepText(axis, value) {
-    if (axis === 'rate')
-        return `${value} req/s`;
-    return `${value} connection${value === 1 ? '' : 's'}`;
 }
 /** One step of a curve. An invalid step keeps its counts and resources but no latency, which would mislead. */
 function point(axis, value, m) {
@@ -72490,7 +72495,7 @@ async function sweep(scenario, spec, service, options) {
     for (const value of spec.steps) {
         const m = await measureOnce(atStep(scenario, value), service, options);
         if (m.error && (service.exitInfo() || points.length === 0))
-            return erroredRecord(options, m, suites_stepText(axis, value));
+            return erroredRecord(options, m, stepText(axis, value));
         points.push(point(axis, value, m));
         if (m.error)
             break;
@@ -72504,7 +72509,7 @@ async function sweep(scenario, spec, service, options) {
         ? {
             x: knee[axis],
             label: kneeIndex < points.length - 1
-                ? `knee at ${suites_stepText(axis, knee[axis])} (${formatMetric('throughput.rps', knee.rps)}, p99 ${formatMetric('latency.p99', knee.p99)})`
+                ? `knee at ${stepText(axis, knee[axis])} (${formatMetric('throughput.rps', knee.rps)}, p99 ${formatMetric('latency.p99', knee.p99)})`
                 : `no knee: p99 stayed within ${spec.kneeFactor}x the first step's up to the last step`
         }
         : undefined;
@@ -72542,17 +72547,17 @@ async function stress(scenario, spec, service, options) {
     for (let value = spec.start; value <= spec.max; value += spec.step) {
         // the first step always runs; no later step starts that would end after max-time
         if (points.length > 0 && Date.now() - startedAt + stepMs > maxTimeMs) {
-            stoppedBy = `stopped by max-time ${formatMs(maxTimeMs)} before ${suites_stepText(axis, value)}`;
+            stoppedBy = `stopped by max-time ${formatMs(maxTimeMs)} before ${stepText(axis, value)}`;
             break;
         }
         const m = await measureOnce(atStep(scenario, value), service, options);
         points.push(point(axis, value, m));
         if (m.error?.kind === 'generator-lag' && !service.exitInfo()) {
             // the generator, not the service, gave out: this step says nothing about the service's limit
-            stoppedBy = `stopped at ${suites_stepText(axis, value)}: ${m.error.message}`;
+            stoppedBy = `stopped at ${stepText(axis, value)}: ${m.error.message}`;
             break;
         }
-        const reason = breakingReason(spec, m, service, suites_stepText(axis, value));
+        const reason = breakingReason(spec, m, service, stepText(axis, value));
         if (reason) {
             broke = { value, reason };
             break;
@@ -72560,7 +72565,7 @@ async function stress(scenario, spec, service, options) {
         sustainable = { value, m };
     }
     const sustained = sustainable
-        ? `max sustainable ${suites_stepText(axis, sustainable.value)}, ${formatMetric('throughput.rps', sustainable.m.metrics['throughput.rps'])}`
+        ? `max sustainable ${stepText(axis, sustainable.value)}, ${formatMetric('throughput.rps', sustainable.m.metrics['throughput.rps'])}`
         : 'no step was sustainable';
     const lastValue = points.at(-1)?.[axis] ?? spec.start;
     const marker = broke
@@ -72568,7 +72573,7 @@ async function stress(scenario, spec, service, options) {
         : {
             x: lastValue,
             label: `${stoppedBy ? `${stoppedBy}: ` : ''}${sustainable
-                ? `no breaking point up to ${suites_stepText(axis, sustainable.value)}`
+                ? `no breaking point up to ${stepText(axis, sustainable.value)}`
                 : 'no step was measured; no breaking point found'}`
         };
     const suite = { kind: 'stress', x: axis, points, marker };
@@ -72608,18 +72613,14 @@ function drift(points, field) {
     const xy = points
         .map(p => [p.t, p[field]])
         .filter((pair) => typeof pair[0] === 'number' && typeof pair[1] === 'number');
-    if (xy.length < 2)
+    const line = xy.length < 2 ? undefined : leastSquares(xy);
+    if (!line)
         return null;
-    const mx = avg(xy.map(([x]) => x));
-    const my = avg(xy.map(([, y]) => y));
-    const den = xy.reduce((n, [x]) => n + (x - mx) ** 2, 0);
-    if (den === 0)
-        return null;
-    const slope = xy.reduce((n, [x, y]) => n + (x - mx) * (y - my), 0) / den;
+    const { slope, meanX, meanY } = line;
     const firstX = xy[0][0];
     const span = xy[xy.length - 1][0] - firstX;
-    const start = my + slope * (firstX - mx);
-    const base = start > 0 ? start : my;
+    const start = meanY + slope * (firstX - meanX);
+    const base = start > 0 ? start : meanY;
     return base > 0 ? (slope * span) / base : null;
 }
 async function soak(scenario, spec, service, options) {
@@ -73333,6 +73334,38 @@ async function stopQuietly(service, label, events) {
     await service.stop();
     events({ type: 'service-stopped', label });
 }
+/**
+ * One round: every scenario against one service process, except that a scenario after a stress suite (which may
+ * leave the service degraded) or after the service exited gets a fresh process. Returns the error of a start that
+ * failed; the round's last process is always stopped.
+ */
+async function measureScenariosInRound(scenarios, round) {
+    let service;
+    try {
+        for (const scenario of scenarios) {
+            if (service?.exitInfo()) {
+                await stopQuietly(service, round.label, round.events);
+                service = undefined;
+                round.onRestart(scenario);
+            }
+            if (!service) {
+                const started = await round.start();
+                if ('error' in started)
+                    return started.error;
+                service = started.service;
+            }
+            await round.measure(scenario, service);
+            if (scenario.suite?.kind === 'stress') {
+                await stopQuietly(service, round.label, round.events);
+                service = undefined;
+            }
+        }
+    }
+    finally {
+        await stopQuietly(service, round.label, round.events);
+    }
+    return undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/engine/run.ts
 
@@ -73376,36 +73409,21 @@ function erroredScenario(scenario, error, runs = [], erroredRun) {
 async function measureRound(config, round, records, notes, options) {
     const events = options.events ?? ignoreEvents;
     const label = options.rounds && options.rounds > 1 ? `head round ${round}` : 'head';
-    let service;
-    try {
-        for (const scenario of config.scenarios) {
-            if (!service || service.exitInfo()) {
-                if (service)
-                    notes.push(`the service was restarted before ${scenario.name} because it had exited`);
-                await stopQuietly(service, 'head', events);
-                const started = await startForMeasurement(config.service, {
-                    label,
-                    env: options.serviceEnv,
-                    events,
-                    onSpawned: options.onSpawned
-                });
-                if ('error' in started)
-                    return started.error;
-                service = started.service;
-            }
+    return measureScenariosInRound(config.scenarios, {
+        label: 'head',
+        events,
+        start: () => startForMeasurement(config.service, {
+            label,
+            env: options.serviceEnv,
+            events,
+            onSpawned: options.onSpawned
+        }),
+        measure: async (scenario, service) => {
             const record = await measureScenario(scenario, service, { side: 'head', round, label: 'head', events });
             records.get(scenario.name).push(record);
-            if (scenario.suite?.kind === 'stress') {
-                // a stress ramp may leave the service degraded: the next scenario gets a fresh process
-                await stopQuietly(service, 'head', events);
-                service = undefined;
-            }
-        }
-    }
-    finally {
-        await stopQuietly(service, 'head', events);
-    }
-    return undefined;
+        },
+        onRestart: scenario => notes.push(`the service was restarted before ${scenario.name} because it had exited`)
+    });
 }
 /**
  * `perfgate run`: measure every scenario (in `rounds` rounds, each with a fresh service process) and check the
@@ -73870,8 +73888,6 @@ class GitBranchStore {
     log;
     now;
     sleep;
-    /** the remote's URLs without credentials, for messages; known once the remote was looked up */
-    remoteUrls;
     constructor(options) {
         this.options = options;
         this.remote = options.remote ?? 'origin';
@@ -73892,19 +73908,23 @@ class GitBranchStore {
     async network(args, deadline) {
         const command = args[0];
         const push = command === 'push';
-        const url = this.remoteUrls?.[push ? 'push' : 'fetch'];
-        const what = `git ${command} ${push ? 'to' : 'from'} ${this.remote}${url ? ` (${url})` : ''}`;
+        // the remote's URL (without credentials) is looked up only for the message of a timeout
+        const what = async () => {
+            const url = await this.git(['remote', 'get-url', ...(push ? ['--push'] : []), this.remote]);
+            const shown = url.code === 0 ? ` (${withoutCredentials(url.stdout.toString().trim())})` : '';
+            return `git ${command} ${push ? 'to' : 'from'} ${this.remote}${shown}`;
+        };
         const budget = formatSeconds(this.retry.budgetMs);
         const left = deadline - this.now();
         if (left <= 0)
-            throw new GitTimeoutError(`the time budget of ${budget} was spent before ${what}`);
+            throw new GitTimeoutError(`the time budget of ${budget} was spent before ${await what()}`);
         try {
             return await this.git(args, { timeoutMs: left });
         }
         catch (err) {
             if (!(err instanceof GitTimeoutError))
                 throw err;
-            throw new GitTimeoutError(`${what} did not finish within ${formatSeconds(left)}, what was left of the time budget of ${budget}, and was stopped` +
+            throw new GitTimeoutError(`${await what()} did not finish within ${formatSeconds(left)}, what was left of the time budget of ${budget}, and was stopped` +
                 (push
                     ? '; a push moves the branch all at once or not at all, so no partial record is left on the remote'
                     : ''));
@@ -73915,15 +73935,9 @@ class GitBranchStore {
         if ((await this.git(['rev-parse', '--git-dir'])).code !== 0) {
             return `${this.options.repo} is not a git repository, so there is no baseline branch`;
         }
-        const url = await this.git(['remote', 'get-url', this.remote]);
-        if (url.code !== 0) {
+        if ((await this.git(['remote', 'get-url', this.remote])).code !== 0) {
             return `the repository has no remote named ${this.remote}, so there is no baseline branch`;
         }
-        const pushUrl = await this.git(['remote', 'get-url', '--push', this.remote]);
-        this.remoteUrls = {
-            fetch: withoutCredentials(url.stdout.toString().trim()),
-            push: withoutCredentials((pushUrl.code === 0 ? pushUrl : url).stdout.toString().trim())
-        };
         return undefined;
     }
     /** The remote branch's tip, fetched into the private ref; undefined when the branch does not exist yet. */
@@ -73942,7 +73956,7 @@ class GitBranchStore {
         catch (err) {
             if (!(err instanceof GitTimeoutError))
                 throw err;
-            throw new StoreError(`cannot read the baseline ${this.description}: ${err.message}`);
+            throw new StoreError(`cannot read the baseline ${this.description}: ${err.message}`, { cause: err });
         }
         if (fetched.code !== 0) {
             if (/couldn't find remote ref/i.test(fetched.stderr)) {
@@ -74211,20 +74225,28 @@ async function tryGit(cwd, args) {
         return undefined;
     }
 }
+/** A directory given for one side (`what`: "base", "head"): it must exist (else `hint` says what to do) and be a directory. */
+function requireSideDir(dir, what, hint) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(dir))
+        throw new BaseError(`the ${what} directory ${dir} does not exist: ${hint}`);
+    if (!(0,external_node_fs_namespaceObject.statSync)(dir).isDirectory())
+        throw new BaseError(`the ${what} directory ${dir} is not a directory`);
+}
 /** A base directory the workflow built itself: it must exist and be a directory. */
 function useBaseDir(dir) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(dir))
-        throw new BaseError(`the base directory ${dir} does not exist: build the base there first, or leave base-dir empty to let perfgate make one from the merge-base`);
-    if (!(0,external_node_fs_namespaceObject.statSync)(dir).isDirectory())
-        throw new BaseError(`the base directory ${dir} is not a directory`);
+    requireSideDir(dir, 'base', 'build the base there first, or leave base-dir empty to let perfgate make one from the merge-base');
     return { dir, description: `base from the directory ${dir}`, cleanup: async () => undefined };
 }
 /**
  * The commit to compare against: the merge-base of HEAD and the base ref. On a shallow clone the history is
  * deepened until the merge-base appears (or the clone is unshallowed).
  */
+/** The merge-base of HEAD and `ref` from what the clone already has (no fetch); undefined when it cannot tell. */
+function localMergeBase(repoDir, ref) {
+    return tryGit(repoDir, ['merge-base', 'HEAD', ref]);
+}
 async function findMergeBase(repoDir, baseRef, events) {
-    const direct = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef]);
+    const direct = await localMergeBase(repoDir, baseRef);
     if (direct)
         return direct;
     const shallow = (await tryGit(repoDir, ['rev-parse', '--is-shallow-repository'])) === 'true';
@@ -74612,8 +74634,8 @@ const MIN_NOISE_ROUNDS = 4;
  * The runner's noise judged from the base rounds alone (identical code every round, so their spread is the runner's).
  * It uses successive differences on the log scale (the mean squared successive difference), which, like the
  * neighbour pairing of the real comparison, ignores a slow drift. One paired difference head - base has twice a
- * round's variance, so an interval over n pairs is about t(n - 1) * sqrt(MSSD / n) wide on each side. Unlike
- * aaNoiseCheck it needs only 4 base rounds, the count the adaptive loop usually reaches.
+ * round's variance, so an interval over n pairs is about t(n - 1) * sqrt(MSSD / n) wide on each side. It needs
+ * only 4 base rounds, the count the adaptive loop usually reaches.
  */
 function baseRoundNoise(base, confidence) {
     const logs = base.filter(v => Number.isFinite(v) && v > 0).map(v => Math.log(v));
@@ -74724,43 +74746,27 @@ function serviceCwd(config, side, options) {
  */
 async function measureSide(config, side, pair, state, options) {
     const events = options.events ?? ignoreEvents;
-    const start = async () => {
-        const started = await startForMeasurement(config.service, {
+    const startError = await measureScenariosInRound(config.scenarios, {
+        label: side,
+        events,
+        start: () => startForMeasurement(config.service, {
             label: side,
             cwd: serviceCwd(config, side, options),
             env: options.env?.[side],
             events,
             onSpawned: options.onSpawned
-        });
-        if ('service' in started)
-            return started.service;
-        state.startError = {
-            ...started.error,
-            message: `the ${side} service could not be started: ${started.error.message}`
-        };
-        return undefined;
-    };
-    let service;
-    try {
-        for (const scenario of config.scenarios) {
-            if (service?.exitInfo()) {
-                await stopQuietly(service, side, events);
-                service = undefined;
-                state.restarts.set(scenario.name, [...(state.restarts.get(scenario.name) ?? []), pair]);
-            }
-            service ??= await start();
-            if (!service)
-                return;
+        }),
+        measure: async (scenario, service) => {
             const record = await measureScenario(scenario, service, { side, round: pair, label: side, events });
             state.records.get(scenario.name).push(record);
-            if (scenario.suite?.kind === 'stress') {
-                await stopQuietly(service, side, events);
-                service = undefined;
-            }
-        }
-    }
-    finally {
-        await stopQuietly(service, side, events);
+        },
+        onRestart: scenario => state.restarts.set(scenario.name, [...(state.restarts.get(scenario.name) ?? []), pair])
+    });
+    if (startError) {
+        state.startError = {
+            ...startError,
+            message: `the ${side} service could not be started: ${startError.message}`
+        };
     }
 }
 function serviceNotes(config, state) {
@@ -80577,6 +80583,11 @@ function parseResultArtifact(text, maxBytes = 5_000_000) {
         problems.push('configFile must be a string');
     if (typeof data.commentId !== 'string' || data.commentId.length > 200)
         problems.push('commentId must be a short string');
+    if (data.previousCommentIds !== undefined &&
+        !(Array.isArray(data.previousCommentIds) &&
+            data.previousCommentIds.length <= 5 &&
+            data.previousCommentIds.every(id => typeof id === 'string' && id.length <= 200)))
+        problems.push('previousCommentIds must be a list of at most 5 short strings');
     if (!MODES.includes(String(data.commentMode)))
         problems.push(`commentMode must be one of ${MODES.join(', ')}`);
     if (data.failing !== undefined && typeof data.failing !== 'boolean')
@@ -81062,17 +81073,25 @@ async function runReportMode(inputs, warn = message => warning(message)) {
         throw new Error('mode: report needs a github-token with pull-requests: write');
     const octokit = createClient(inputs.token, { apiUrl: ctx.apiUrl, log: message => info(message) });
     const id = artifact.commentId;
+    let pr;
     try {
-        const pr = await resolveWorkflowRunPr(octokit, payload, artifact, ctx.repo);
-        if (!pr.ok) {
-            warn(`perfgate: not commenting: ${pr.reason}`);
-            return;
-        }
+        pr = await resolveWorkflowRunPr(octokit, payload, artifact, ctx.repo);
+    }
+    catch (err) {
+        warn(explainApiError(err, `pull request #${artifact.prNumber}`, 'read'));
+        return;
+    }
+    if (!pr.ok) {
+        warn(`perfgate: not commenting: ${pr.reason}`);
+        return;
+    }
+    try {
         const result = await upsertStickyComment(octokit, {
             owner: ctx.repo.owner,
             repo: ctx.repo.repo,
             issueNumber: pr.prNumber,
             id,
+            previousIds: artifact.previousCommentIds,
             body: renderComment(artifact.report, { ...options, marker: commentMarker(id) }),
             mode: inputs.comment,
             failing: failedItsJob(artifact),
@@ -81163,6 +81182,7 @@ function renderOpenMetrics(report) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/charts.ts
+
 
 /** Percentiles of the distribution chart, as "1 in N" on a log axis: 50%, 90%, 99%, 99.9%, ... */
 const DISTRIBUTION_PERCENTILES = [50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 99.999];
@@ -81279,7 +81299,6 @@ const ROUND_METRICS = [
     { metric: 'throughput.rps', unit: 'rps', title: 'throughput per round' },
     { metric: 'latency.p99', unit: 'us', title: 'p99 per round' }
 ];
-const charts_mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 /**
  * Per-round values of base and head as points, each side's mean as a dashed line, and, when a regression check
  * compared the metric, the band where head's mean lies by the interval of the change: base mean x (1 + interval).
@@ -81306,13 +81325,13 @@ function roundCharts(s, slug) {
                 label: `${side} mean`,
                 side,
                 dash: true,
-                values: flat(charts_mean(measured))
+                values: flat(mean(measured))
             }))
         ];
         const check = s.checks.find(c => c.kind === 'regression' && c.metric === metric);
         const baseMean = sides.find(side => side.side === 'base')?.measured;
         const band = check?.interval && typeof check.change === 'number' && baseMean
-            ? { mean: charts_mean(baseMean), interval: check.interval, change: check.change }
+            ? { mean: mean(baseMean), interval: check.interval, change: check.change }
             : undefined;
         if (band) {
             series.push({
@@ -81833,15 +81852,6 @@ class AnnotationBudget {
         }
     }
 }
-function capAnnotations(all) {
-    const out = [];
-    const budget = new AnnotationBudget(a => out.push(a));
-    for (const level of LEVELS)
-        for (const a of all.filter(x => x.level === level))
-            budget.add(a);
-    budget.finish();
-    return out;
-}
 function configAnnotations(problems, relativeFile) {
     return problems.map(p => ({
         level: 'error',
@@ -81880,13 +81890,11 @@ function reportAnnotations(report, relativeFile) {
  * then the target branch.
  */
 async function prStart(repo, ctx, events) {
-    const refs = [ctx.baseSha, ctx.baseRef ? `origin/${ctx.baseRef}` : undefined].filter((r) => Boolean(r));
-    for (const ref of refs) {
-        const found = await findMergeBase(repo, ref, events).catch(() => undefined);
-        if (found)
-            return found;
-    }
-    return undefined;
+    // a commit SHA cannot be fetched as a branch: use it only when the clone already has it
+    const fromSha = ctx.baseSha ? await localMergeBase(repo, ctx.baseSha) : undefined;
+    if (fromSha || !ctx.baseRef)
+        return fromSha;
+    return findMergeBase(repo, `origin/${ctx.baseRef}`, events).catch(() => undefined);
 }
 /** Accepted regressions: the perf-accepted label and the Perf-Accepted trailers of the PR's own commits. */
 async function prAcceptances(repo, builtBaseSha, ctx, events) {
@@ -81928,12 +81936,12 @@ function redactSecrets(text, secrets = []) {
 function adviceFor(err) {
     if (err instanceof NewerBaselineError)
         return 'The baseline store holds records written by a newer perfgate. Upgrade perfgate (the version in `uses:`) in this workflow.';
+    if (err instanceof GitTimeoutError || (err instanceof StoreError && err.cause instanceof GitTimeoutError))
+        return 'A git command timed out. Re-run the job; if it keeps happening, check the network and the size of the fetch.';
     if (err instanceof StoreError)
         return ('The baseline store exists but could not be read, so perfgate did not treat it as empty. Check that the job can ' +
             'fetch the baseline branch (actions/checkout with its default credentials and `permissions: contents: read`), ' +
             'or set `baseline: { store: none }` in the config to gate without stored history.');
-    if (err instanceof GitTimeoutError)
-        return 'A git command timed out. Re-run the job; if it keeps happening, check the network and the size of the fetch.';
     if (err instanceof Error && /input/i.test(err.message) && /Invalid value|required/i.test(err.message))
         return 'Fix the named input in the workflow file.';
     return ('This is perfgate failing, not a verdict on your service. Re-run the job; if it fails again, open an issue ' +
@@ -82027,6 +82035,7 @@ async function writeResultArtifact(report, ctx, inputs, outDir, failing) {
         headSha: ctx.headSha,
         configFile: inputs.config,
         commentId: inputs.commentId,
+        ...(inputs.previousCommentIds.length ? { previousCommentIds: inputs.previousCommentIds } : {}),
         commentMode: inputs.comment,
         failing,
         report
