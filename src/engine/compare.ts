@@ -287,7 +287,10 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
         mode: 'compare',
         scenarios: config.scenarios.map(s => erroredScenario(s, startError)),
         startedAt,
-        notes: [...notes, `a service could not be ${startError.kind === 'port-held' ? 'stopped' : 'started'}`],
+        notes: [
+          ...notes,
+          `a service could not be ${startError.kind === 'port-held' ? 'stopped' : 'started'}`
+        ],
         git: options.git
       })
     }

@@ -48,7 +48,8 @@ export async function stopQuietly(
   try {
     await service.stop()
   } catch (err) {
-    if (err instanceof ServiceError) return { kind: err.kind, message: err.message, outputTail: err.outputTail }
+    if (err instanceof ServiceError)
+      return { kind: err.kind, message: err.message, outputTail: err.outputTail }
     throw err
   }
   events({ type: 'service-stopped', label })

@@ -84,7 +84,11 @@ async function released(pgid: number, address: ListenAddress | undefined): Promi
   return !address || !(await probeTcp(address.host, address.port, 500)).ok
 }
 
-async function waitReleased(pgid: number, address: ListenAddress | undefined, timeoutMs: number): Promise<boolean> {
+async function waitReleased(
+  pgid: number,
+  address: ListenAddress | undefined,
+  timeoutMs: number
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     if (await released(pgid, address)) return true

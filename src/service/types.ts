@@ -1,10 +1,5 @@
 export type ServiceErrorKind =
-  | 'port-in-use'
-  | 'port-held'
-  | 'spawn-failed'
-  | 'early-exit'
-  | 'not-ready'
-  | 'build-failed'
+  'port-in-use' | 'port-held' | 'spawn-failed' | 'early-exit' | 'not-ready' | 'build-failed'
 
 /** A service that could not be started. `message` is complete and user-facing; `outputTail` holds its last lines. */
 export class ServiceError extends Error {
