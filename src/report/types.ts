@@ -50,6 +50,7 @@ export interface ScenarioError {
     | 'too-few-requests'
     | 'nothing-answered'
     | 'generator-lag'
+    | 'tls'
     | 'internal'
   message: string
   outputTail?: string[]
