@@ -147,7 +147,12 @@ describe('https:// targets', () => {
     const url = await startHttps()
     const context = trustedContext({ NODE_EXTRA_CA_CERTS: path.join(fixtures, 'ca.crt') })
     const ok = await new Promise<boolean>(resolve => {
-      const req = https.get(url, { secureContext: context, rejectUnauthorized: true, agent: false }, res => {
+      const options: https.RequestOptions & { secureContext: typeof context } = {
+        secureContext: context,
+        rejectUnauthorized: true,
+        agent: false
+      }
+      const req = https.get(url, options, res => {
         res.resume()
         resolve(res.statusCode === 200)
       })
