@@ -16,6 +16,8 @@ import {
 import type { BaselineStore, StoredRecord } from '../baseline/store.js'
 import { describeAge } from '../baseline/select.js'
 import { repoRoot } from '../engine/base.js'
+import { suggestCommand } from '../config/suggest.js'
+import { discoverConfig } from '../config/discover.js'
 import { formatMetric } from '../report/format.js'
 import { KEY_METRICS } from '../report/markdown.js'
 import type { Writer } from './output.js'
@@ -55,7 +57,7 @@ async function storeFromOptions(
     ...DEFAULTS.baseline,
     directory: path.resolve(io.cwd, DEFAULTS.baseline.directory)
   }
-  const configFile = path.resolve(io.cwd, values.config ?? 'perfgate.yml')
+  const configFile = discoverConfig(io.cwd, values.config)
   if (!values.branch && existsSync(configFile)) spec = (await loadConfig(configFile)).baseline
   if (!values.branch && spec.store === 'directory') return new DirectoryStore(spec.directory)
   return new GitBranchStore({
@@ -187,9 +189,17 @@ const SUBCOMMANDS: Record<string, (args: string[], io: BaselineIO) => Promise<nu
 
 export async function commandBaseline(args: string[], io: BaselineIO): Promise<number> {
   const [sub, ...rest] = args
+  const help = (a: string | undefined) => a === '--help' || a === '-h' || a === 'help'
+  if (help(sub) || (sub && SUBCOMMANDS[sub] && rest.some(a => a === '--help' || a === '-h'))) {
+    io.stdout.write(BASELINE_USAGE)
+    return 0
+  }
   const handler = sub ? SUBCOMMANDS[sub] : undefined
   if (!handler) {
-    io.stderr.write(`${sub ? `unknown baseline command "${sub}"\n\n` : ''}${BASELINE_USAGE}`)
+    const suggestion = sub ? suggestCommand(sub, Object.keys(SUBCOMMANDS)) : undefined
+    io.stderr.write(
+      `${sub ? `perfgate: unknown baseline command "${sub}"${suggestion ? `; did you mean "perfgate baseline ${suggestion}"?` : ''}\n\n` : ''}${BASELINE_USAGE}`
+    )
     return 2
   }
   try {

@@ -27,29 +27,106 @@ import { VERSION } from '../version.js'
 import { DirectoryStore } from '../baseline/directory.js'
 import { NewerBaselineError, StoreError } from '../baseline/record.js'
 import { planStoredBaseline, saveRun, type StoredPlan } from '../engine/baseline.js'
-import { commandBaseline } from './baseline.js'
+import { BASELINE_USAGE, commandBaseline } from './baseline.js'
+import { commandInit, INIT_OPTIONS } from './init.js'
 import { terminalEvents, type Writer } from './output.js'
+import { CONFIG_CANDIDATES, discoverConfig, noConfigMessage } from '../config/discover.js'
+import { didYouMean, suggestCommand } from '../config/suggest.js'
+import type { EventSink } from '../engine/events.js'
 
 export const USAGE = `perfgate ${VERSION}: performance gate for HTTP services
 
 Usage:
-  perfgate run      [--config perfgate.yml] [--out perfgate-report] [--scenario NAME]...
-                    [--baseline DIR] [--save-baseline DIR] [--rounds N]
-  perfgate compare  (--base DIR | --base-ref REF) [--head DIR] [--config perfgate.yml] [--out DIR]
-                    [--scenario NAME]... [--accept SCENARIO:METRIC]...
-  perfgate validate [perfgate.yml]
+  perfgate init     [--force] [--yes]                    write perfgate.yml and .github/workflows/perf.yml
+  perfgate validate [perfgate.yml] [--json]              check a config, every problem at once
+  perfgate run      [--config FILE] [--out DIR] [--json | --quiet] ...
+  perfgate compare  (--base DIR | --base-ref REF) [--head DIR] [--json | --quiet] ...
   perfgate report   <report.json> --html <out.html>
-  perfgate baseline list|show|save   (see perfgate baseline --help)
+  perfgate baseline list|show|save ...
   perfgate demo
+
+perfgate help COMMAND (or perfgate COMMAND --help) shows a command's options.
+perfgate -V (--version) prints the version.
+Without --config, perfgate looks for ${CONFIG_CANDIDATES.join(', ')}.
 
 Exit codes: 0 passed, 1 gate failed, 2 errored or invalid input.
 `
+
+const OUTPUT_OPTIONS = `  --json             print report.json on stdout; everything else goes to stderr
+  -q, --quiet        no progress and no table: one line with the verdict`
+
+/** Each command's own help: what \`perfgate COMMAND --help\` and \`perfgate help COMMAND\` print. */
+export const COMMAND_USAGE: Record<string, string> = {
+  init: `Usage: perfgate init [--force] [--yes] [--command CMD] [--port N] [--path /PATH] [--dir DIR]
+
+Looks at the project (package.json's start script, a Dockerfile's EXPOSE, the PORT convention) and writes
+  perfgate.yml                   a commented config with one scenario and a schema modeline
+  .github/workflows/perf.yml     pull requests compare base vs head; pushes to main store a baseline
+Asks before writing when stdin is a terminal; otherwise takes what it found (or --yes).
+
+Options:
+  --command CMD      the command that starts the service (default: found in the project)
+  --port N           the port it listens on (default: found in the project, else 3000)
+  --path /PATH       the path the scenario requests (default /)
+  --dir DIR          the project directory (default: the working directory)
+  --force            overwrite files that exist
+  -y, --yes          do not ask, take what was found
+`,
+  validate: `Usage: perfgate validate [FILE] [--json]
+
+Checks a config file and prints every problem at once, each at file:line:col.
+Without FILE, perfgate looks for ${CONFIG_CANDIDATES.join(', ')}.
+
+Options:
+  --json             print { valid, file, scenarios, checks, problems } on stdout
+`,
+  run: `Usage: perfgate run [options]
+
+Measures the head (this directory) once per scenario and checks the absolute limits.
+
+Options:
+  -c, --config FILE        config file (default: ${CONFIG_CANDIDATES.join(', ')})
+  -o, --out DIR            report folder (default perfgate-report)
+  --scenario NAME          only this scenario (repeatable)
+  --rounds N               measure N rounds, each against a fresh service (1-50)
+  --baseline DIR           compare with the stored run of HEAD or its nearest ancestor in DIR
+  --save-baseline DIR      store this run in DIR (a directory store)
+${OUTPUT_OPTIONS}
+`,
+  compare: `Usage: perfgate compare (--base DIR | --base-ref REF) [options]
+
+Measures base and head in interleaved rounds and decides each regression check.
+
+Options:
+  --base DIR               a directory holding the built base
+  --base-ref REF           perfgate builds the merge-base with REF in a git worktree (service.build)
+  --head DIR               the head directory (default: the config's repository)
+  -c, --config FILE        config file (default: ${CONFIG_CANDIDATES.join(', ')})
+  -o, --out DIR            report folder (default perfgate-report)
+  --scenario NAME          only this scenario (repeatable)
+  --accept SCENARIO:METRIC accept an intended regression (either may be *; repeatable)
+${OUTPUT_OPTIONS}
+`,
+  report: `Usage: perfgate report <report.json> --html <out.html>
+
+Renders report.html again from a report.json.
+`,
+  demo: `Usage: perfgate demo
+
+Run from a clone of the perfgate repository: gates the bundled example service, then compares base and head
+with an injected slowdown and shows that the gate catches it. Takes under a minute.
+`,
+  help: `Usage: perfgate help [COMMAND]
+`
+}
 
 export interface CliIO {
   stdout: Writer
   stderr: Writer
   cwd: string
   color: boolean
+  /** init asks questions only when this is a terminal */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean }
 }
 
 export class UsageError extends Error {}
@@ -58,10 +135,17 @@ const defaultIO = (): CliIO => ({
   stdout: process.stdout,
   stderr: process.stderr,
   cwd: process.cwd(),
-  color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR
+  color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  stdin: process.stdin
 })
 
-async function loadOrReport(file: string, io: CliIO): Promise<Config | undefined> {
+/** Loads the named config, or the first of CONFIG_CANDIDATES in the working directory; problems go to stderr. */
+async function loadOrReport(named: string | undefined, io: CliIO): Promise<Config | undefined> {
+  const file = discoverConfig(io.cwd, named)
+  if (!named && !existsSync(file)) {
+    io.stderr.write(`perfgate: ${noConfigMessage(io.cwd)}\n`)
+    return undefined
+  }
   try {
     return await loadConfig(file)
   } catch (err) {
@@ -73,30 +157,87 @@ async function loadOrReport(file: string, io: CliIO): Promise<Config | undefined
   }
 }
 
+const VALIDATE_OPTIONS = { json: { type: 'boolean' } } as const
+
 async function commandValidate(args: string[], io: CliIO): Promise<number> {
-  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} })
-  const file = path.resolve(io.cwd, positionals[0] ?? 'perfgate.yml')
-  const config = await loadOrReport(file, io)
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: VALIDATE_OPTIONS })
+  const named = positionals[0]
+  const file = discoverConfig(io.cwd, named)
+  const shown = path.relative(io.cwd, file) || file
+  if (values.json) {
+    const answer = (body: object, code: number) => {
+      io.stdout.write(`${JSON.stringify({ file: shown, ...body }, null, 2)}\n`)
+      return code
+    }
+    if (!named && !existsSync(file))
+      return answer({ valid: false, problems: [{ message: noConfigMessage(io.cwd) }] }, 2)
+    try {
+      const config = await loadConfig(file)
+      return answer({ valid: true, scenarios: config.scenarios.length, checks: countChecks(config) }, 0)
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err
+      return answer({ valid: false, problems: err.problems }, 2)
+    }
+  }
+  const config = await loadOrReport(named, io)
   if (!config) return 2
-  const checks = config.scenarios.reduce((n, s) => n + s.thresholds.length + s.regression.length, 0)
-  io.stdout.write(
-    `${positionals[0] ?? 'perfgate.yml'} is valid: ${config.scenarios.length} scenarios, ${checks} checks\n`
-  )
+  const n = config.scenarios.length
+  io.stdout.write(`${shown} is valid: ${n} scenario${n === 1 ? '' : 's'}, ${countChecks(config)} checks\n`)
   return 0
 }
+
+const countChecks = (config: Config) =>
+  config.scenarios.reduce((n, s) => n + s.thresholds.length + s.regression.length, 0)
+
+/** Where run and compare write: --json puts report.json on stdout and the human output on stderr. */
+interface OutputMode {
+  json: boolean
+  quiet: boolean
+  /** the stream for human output */
+  human: Writer
+  style: typeof PLAIN
+}
+
+function outputMode(values: { json?: boolean; quiet?: boolean }, io: CliIO): OutputMode {
+  const json = Boolean(values.json)
+  const human = json ? io.stderr : io.stdout
+  const color = io.color && (!json || Boolean((io.stderr as Writer).isTTY))
+  return { json, quiet: Boolean(values.quiet), human, style: color ? COLOR : PLAIN }
+}
+
+/** Engine events for the terminal; --quiet keeps only warnings (on stderr). */
+function eventsFor(mode: OutputMode, io: CliIO): EventSink {
+  if (!mode.quiet) return terminalEvents(mode.human, mode.style)
+  return event => {
+    if (event.type === 'warning') io.stderr.write(`warning: ${event.message}\n`)
+  }
+}
+
+const OUTPUT_FLAGS = {
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' }
+} as const
 
 async function finish(
   report: Report,
   outDir: string,
   io: CliIO,
-  onInconclusive: 'warn' | 'fail'
+  onInconclusive: 'warn' | 'fail',
+  mode: OutputMode = outputMode({}, io)
 ): Promise<number> {
-  const style = io.color ? COLOR : PLAIN
+  const { style, human } = mode
   const files = await writeReportFiles(report, outDir)
-  io.stdout.write(renderTerminal(report, style))
-  io.stdout.write(
-    style.dim(`report: ${path.relative(io.cwd, files.json)}, ${path.relative(io.cwd, files.html)}\n`)
-  )
+  if (mode.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+  if (mode.quiet) {
+    if (!mode.json) human.write(`${report.verdict}: ${report.headline}\n`)
+  } else {
+    human.write(renderTerminal(report, style))
+    human.write(
+      style.dim(
+        `report: ${[files.json, files.html, files.junit].map(f => path.relative(io.cwd, f)).join(', ')}\n`
+      )
+    )
+  }
   return exitCodeFor(report.verdict, onInconclusive)
 }
 
@@ -128,22 +269,23 @@ function parseRounds(value: string | undefined): number | undefined {
   return rounds
 }
 
+const RUN_OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  out: { type: 'string', short: 'o' },
+  scenario: { type: 'string', multiple: true },
+  rounds: { type: 'string' },
+  baseline: { type: 'string' },
+  'save-baseline': { type: 'string' },
+  ...OUTPUT_FLAGS
+} as const
+
 async function commandRun(args: string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      config: { type: 'string', short: 'c' },
-      out: { type: 'string', short: 'o' },
-      scenario: { type: 'string', multiple: true },
-      rounds: { type: 'string' },
-      baseline: { type: 'string' },
-      'save-baseline': { type: 'string' }
-    }
-  })
-  const loaded = await loadOrReport(path.resolve(io.cwd, values.config ?? 'perfgate.yml'), io)
+  const { values } = parseArgs({ args, options: RUN_OPTIONS })
+  const loaded = await loadOrReport(values.config, io)
   if (!loaded) return 2
   const config = selectScenarios(loaded, values.scenario)
-  const events = terminalEvents(io.stdout, io.color ? COLOR : PLAIN)
+  const mode = outputMode(values, io)
+  const events = eventsFor(mode, io)
   const outDir = path.resolve(io.cwd, values.out ?? 'perfgate-report')
   const repo = await repoRoot(path.dirname(config.file))
   const head = repo ? await headSha(repo) : undefined
@@ -197,7 +339,7 @@ async function commandRun(args: string[], io: CliIO): Promise<number> {
       saved
     }
   }
-  return finish(report, outDir, io, config.onInconclusive)
+  return finish(report, outDir, io, config.onInconclusive, mode)
 }
 
 async function prepareBase(
@@ -217,24 +359,24 @@ async function prepareBase(
   return worktreeBase(headDir, sha, config.service.build, events)
 }
 
+const COMPARE_OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  out: { type: 'string', short: 'o' },
+  base: { type: 'string' },
+  'base-ref': { type: 'string' },
+  head: { type: 'string' },
+  scenario: { type: 'string', multiple: true },
+  accept: { type: 'string', multiple: true },
+  ...OUTPUT_FLAGS
+} as const
+
 async function commandCompare(args: string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      config: { type: 'string', short: 'c' },
-      out: { type: 'string', short: 'o' },
-      base: { type: 'string' },
-      'base-ref': { type: 'string' },
-      head: { type: 'string' },
-      scenario: { type: 'string', multiple: true },
-      accept: { type: 'string', multiple: true }
-    }
-  })
-  const loaded = await loadOrReport(path.resolve(io.cwd, values.config ?? 'perfgate.yml'), io)
+  const { values } = parseArgs({ args, options: COMPARE_OPTIONS })
+  const loaded = await loadOrReport(values.config, io)
   if (!loaded) return 2
   const config = selectScenarios(loaded, values.scenario)
-  const style = io.color ? COLOR : PLAIN
-  const events = terminalEvents(io.stdout, style)
+  const mode = outputMode(values, io)
+  const events = eventsFor(mode, io)
   // service.cwd is mapped from the config's repository (or directory) onto both the --head and the --base directory
   const configDir = path.dirname(config.file)
   const root = (await repoRoot(configDir)) ?? configDir
@@ -264,19 +406,18 @@ async function commandCompare(args: string[], io: CliIO): Promise<number> {
       report,
       path.resolve(io.cwd, values.out ?? 'perfgate-report'),
       io,
-      config.onInconclusive
+      config.onInconclusive,
+      mode
     )
   } finally {
     await base.cleanup()
   }
 }
 
+const REPORT_OPTIONS = { html: { type: 'string' } } as const
+
 async function commandReport(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { html: { type: 'string' } }
-  })
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: REPORT_OPTIONS })
   const input = positionals[0]
   if (!input || !values.html)
     throw new UsageError('perfgate report needs a report.json and --html <out.html>')
@@ -315,9 +456,10 @@ export function demoCompareConfig(config: Config): Config {
   }
 }
 
-async function commandDemo(_args: string[], io: CliIO): Promise<number> {
-  const file = path.resolve(io.cwd, 'thresholds/example.yml')
-  if (!existsSync(file))
+async function commandDemo(args: string[], io: CliIO): Promise<number> {
+  parseArgs({ args, options: {} })
+  const file = 'thresholds/example.yml'
+  if (!existsSync(path.resolve(io.cwd, file)))
     throw new UsageError('run the demo from the perfgate repository root (thresholds/example.yml not found)')
   const style = io.color ? COLOR : PLAIN
   const events = terminalEvents(io.stdout, style)
@@ -360,35 +502,95 @@ async function commandDemo(_args: string[], io: CliIO): Promise<number> {
 }
 
 const COMMANDS: Record<string, (args: string[], io: CliIO) => Promise<number>> = {
+  init: commandInit,
+  validate: commandValidate,
   run: commandRun,
   compare: commandCompare,
-  validate: commandValidate,
   report: commandReport,
-  demo: commandDemo,
-  baseline: commandBaseline
+  baseline: commandBaseline,
+  demo: commandDemo
+}
+
+/** Each command's options, for a did-you-mean on an unknown one. */
+const OPTIONS: Record<string, Record<string, object>> = {
+  init: INIT_OPTIONS,
+  validate: VALIDATE_OPTIONS,
+  run: RUN_OPTIONS,
+  compare: COMPARE_OPTIONS,
+  report: REPORT_OPTIONS
+}
+
+const HELP_FLAGS = ['--help', '-h']
+/** --help or -h among a command's arguments (before a `--`). */
+export const wantsHelp = (args: readonly string[]): boolean => {
+  const end = args.indexOf('--')
+  return (end === -1 ? args : args.slice(0, end)).some(a => HELP_FLAGS.includes(a))
+}
+
+function unknownCommand(command: string): string {
+  const suggestion = suggestCommand(command, [...Object.keys(COMMANDS), 'help'])
+  return `unknown command "${command}"${suggestion ? `; did you mean "perfgate ${suggestion}"?` : ''}`
+}
+
+/** perfgate help [COMMAND] */
+function help(topic: string | undefined, io: CliIO): number {
+  if (!topic) {
+    io.stdout.write(USAGE)
+    return 0
+  }
+  if (topic === 'baseline') {
+    io.stdout.write(BASELINE_USAGE)
+    return 0
+  }
+  const text = COMMAND_USAGE[topic]
+  if (!text) {
+    io.stderr.write(`perfgate: no help for ${unknownCommand(topic).replace('unknown command ', '')}\n`)
+    return 2
+  }
+  io.stdout.write(text)
+  return 0
+}
+
+/** Node's "Unknown option '--confg'" in perfgate's words, with the closest option of the command. */
+function parseArgsMessage(err: Error, command: string): string {
+  const option = /Unknown option '(-{1,2}[^']+)'/.exec(err.message)?.[1]
+  if (!option) return err.message
+  const options = OPTIONS[command] ?? {}
+  const names = Object.keys(options).map(n => `--${n}`)
+  const suggestion = option.startsWith('--') ? didYouMean(option.slice(2), Object.keys(options)) : undefined
+  return `unknown option ${option} for perfgate ${command}${suggestion ? `; did you mean --${suggestion}?` : names.length ? `; it takes ${names.join(', ')}` : ''}`
 }
 
 /** Runs the CLI and returns its exit code; never calls process.exit itself. */
 export async function main(argv: string[], io: CliIO = defaultIO()): Promise<number> {
   const [command, ...rest] = argv
-  if (!command || command === 'help' || command === '--help' || command === '-h') {
-    io.stdout.write(USAGE)
-    return command ? 0 : 2
+  if (!command) {
+    io.stderr.write(USAGE)
+    return 2
   }
-  if (command === '--version' || command === 'version') {
+  if (command === 'help' || HELP_FLAGS.includes(command)) return help(rest[0], io)
+  if (command === '--version' || command === '-V' || command === 'version') {
     io.stdout.write(`${VERSION}\n`)
     return 0
   }
   const handler = COMMANDS[command]
+  if (!handler) {
+    io.stderr.write(`perfgate: ${unknownCommand(command)}\nRun \`perfgate help\` for the commands.\n`)
+    return 2
+  }
+  if (command !== 'baseline' && wantsHelp(rest)) return help(command, io)
   try {
-    if (!handler) throw new UsageError(`unknown command "${command}"`)
     return await handler(rest, io)
   } catch (err) {
-    if (
-      err instanceof UsageError ||
-      (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))
-    ) {
-      io.stderr.write(`perfgate: ${(err as Error).message}\n\n${USAGE}`)
+    const usage = COMMAND_USAGE[command] ?? USAGE
+    if (err instanceof UsageError) {
+      io.stderr.write(`perfgate: ${err.message}\n\n${usage}`)
+      return 2
+    }
+    // not `instanceof TypeError`: node:util's errors can come from another realm (a vm context, jest)
+    const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr.write(`perfgate: ${parseArgsMessage(err as Error, command)}\n\n${usage}`)
       return 2
     }
     io.stderr.write(`perfgate: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)

@@ -18,3 +18,18 @@ export function didYouMean(wrong: string, allowed: readonly string[]): string | 
   if (!best) return undefined
   return best.score <= Math.max(1, Math.floor(target.length / 3)) ? best.name : undefined
 }
+
+/** The command a typo meant: a close spelling (two edits or fewer, transpositions too) or a unique prefix. */
+export function suggestCommand(word: string, commands: readonly string[]): string | undefined {
+  const close = didYouMean(word, commands)
+  if (close) return close
+  const w = word.toLowerCase()
+  const sorted = (s: string) => [...s].sort().join('')
+  const near = commands.filter(
+    c =>
+      w.length >= 3 && (distance(w, c) <= 2 || sorted(w) === sorted(c)) && Math.abs(c.length - w.length) <= 2
+  )
+  if (near.length === 1) return near[0]
+  const prefixed = commands.filter(c => w.length >= 2 && c.startsWith(w))
+  return prefixed.length === 1 ? prefixed[0] : undefined
+}
