@@ -312,10 +312,15 @@ export const INIT_OPTIONS = {
 } as const
 
 async function ask(io: InitIO, d: Detected): Promise<Detected> {
-  const rl = createInterface({ input: io.stdin!, output: io.stdout as NodeJS.WritableStream })
+  const rl = createInterface({ input: io.stdin!, terminal: false })
+  // the line iterator buffers lines typed (or piped) ahead of their question
+  const lines = rl[Symbol.asyncIterator]()
   try {
-    const answer = async (question: string, current: string) =>
-      (await rl.question(`${question} [${current}]: `)).trim() || current
+    const answer = async (question: string, current: string) => {
+      io.stdout.write(`${question} [${current}]: `)
+      const next = await lines.next()
+      return (next.done ? '' : String(next.value)).trim() || current
+    }
     const command = await answer('Command that starts the service', d.command)
     const port = Number(await answer('Port it listens on', String(d.port)))
     const requestPath = await answer('Path to measure', d.path)

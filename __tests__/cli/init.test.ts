@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { PassThrough } from 'node:stream'
+import os from 'node:os'
+import path from 'node:path'
+import YAML from 'yaml'
+import { main } from '../../src/cli/main.js'
+import { detectProject } from '../../src/cli/init.js'
+import { loadConfig } from '../../src/config/load.js'
+import { captureIO } from '../../__fixtures__/cli.js'
+import { ACTION_REF, CONFIG_SCHEMA_URL } from '../../src/identity.js'
+
+let dir: string
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-init-'))
+})
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+async function project(files: Record<string, string>): Promise<string> {
+  const root = await mkdtemp(path.join(dir, 'p-'))
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(root, name)), { recursive: true })
+    await writeFile(path.join(root, name), text)
+  }
+  return root
+}
+
+const SERVER = `import http from 'node:http'
+const port = Number(process.env.PORT || 8080)
+http.createServer((req, res) => res.end(req.url === '/health' ? 'ok' : 'hello')).listen(port)
+`
+
+describe('perfgate init', () => {
+  it('finds the start script, the PORT convention and a health route, and writes a config that validates', async () => {
+    const root = await project({
+      'package.json': JSON.stringify({ name: 'app', scripts: { start: 'node server.js' } }),
+      'server.js': SERVER
+    })
+    const io = captureIO(root)
+    expect(await main(['init'], io)).toBe(0)
+    expect(io.out).toContain('node server.js')
+    expect(io.out).toContain('package.json scripts.start')
+    expect(io.out).toContain('server.js reads PORT (default 8080)')
+    const config = await readFile(path.join(root, 'perfgate.yml'), 'utf8')
+    expect(config.split('\n')[0]).toBe(`# yaml-language-server: $schema=${CONFIG_SCHEMA_URL}`)
+    expect(config).toContain('command: node server.js')
+    expect(config).toContain('env: { PORT: "8080" }')
+    expect(config).toContain('url: "http://127.0.0.1:8080/health"')
+    const loaded = await loadConfig(path.join(root, 'perfgate.yml'))
+    expect(loaded.scenarios).toHaveLength(1)
+    expect(loaded.service.build).toBeUndefined()
+    const validate = captureIO(root)
+    expect(await main(['validate'], validate)).toBe(0)
+    expect(validate.out).toContain('perfgate.yml is valid: 1 scenario, 4 checks')
+
+    const workflow = YAML.parse(await readFile(path.join(root, '.github/workflows/perf.yml'), 'utf8'))
+    expect(Object.keys(workflow.on)).toEqual(['pull_request', 'push'])
+    expect(workflow.on.push.branches).toEqual(['main'])
+    expect(workflow.jobs.compare.if).toContain('pull_request')
+    expect(workflow.jobs.compare.permissions['pull-requests']).toBe('write')
+    expect(workflow.jobs.compare.steps[0].with['fetch-depth']).toBe(0)
+    expect(workflow.jobs.baseline.if).toContain('push')
+    expect(workflow.jobs.baseline.permissions.contents).toBe('write')
+    for (const job of ['compare', 'baseline'])
+      expect(workflow.jobs[job].steps.map((s: { uses?: string }) => s.uses)).toContain(ACTION_REF)
+  })
+
+  it('never overwrites without --force', async () => {
+    const root = await project({ 'server.js': SERVER, 'perfgate.yml': 'mine\n' })
+    const io = captureIO(root)
+    expect(await main(['init'], io)).toBe(2)
+    expect(io.err).toContain('perfgate.yml already exists; nothing written. Pass --force to overwrite.')
+    expect(await readFile(path.join(root, 'perfgate.yml'), 'utf8')).toBe('mine\n')
+    expect(existsSync(path.join(root, '.github/workflows/perf.yml'))).toBe(false)
+    const workflowOnly = await project({ 'server.js': SERVER, '.github/workflows/perf.yml': 'x\n' })
+    expect(await main(['init'], captureIO(workflowOnly))).toBe(2)
+    expect(existsSync(path.join(workflowOnly, 'perfgate.yml'))).toBe(false)
+    const forced = captureIO(root)
+    expect(await main(['init', '--force'], forced)).toBe(0)
+    expect(await readFile(path.join(root, 'perfgate.yml'), 'utf8')).toContain('version: 1')
+  })
+
+  it("takes a Dockerfile's EXPOSE, a build script and the lock file's installer", async () => {
+    const root = await project({
+      'package.json': JSON.stringify({
+        scripts: { start: 'node dist/main.js', build: 'tsc' },
+        dependencies: { express: '^5.0.0' }
+      }),
+      'package-lock.json': '{}',
+      Dockerfile: 'FROM node:24\nEXPOSE 4000\nCMD ["npm", "start"]\n',
+      'src/main.ts': "app.get('/healthz', ok)\napp.listen(process.env.PORT)\n"
+    })
+    const found = detectProject(root)
+    expect(found).toMatchObject({
+      command: 'node dist/main.js',
+      port: 4000,
+      portFrom: 'EXPOSE in the Dockerfile',
+      readsPortEnv: true,
+      readyPath: '/healthz',
+      build: 'npm ci && npm run build'
+    })
+    expect(await main(['init'], captureIO(root))).toBe(0)
+    expect(await readFile(path.join(root, 'perfgate.yml'), 'utf8')).toContain(
+      '  build: npm ci && npm run build'
+    )
+    const workflow = YAML.parse(await readFile(path.join(root, '.github/workflows/perf.yml'), 'utf8'))
+    expect(workflow.jobs.compare.steps.map((s: { run?: string }) => s.run)).toContain(
+      'npm ci && npm run build'
+    )
+    await loadConfig(path.join(root, 'perfgate.yml'))
+  })
+
+  it('a start script that is more than `node X` runs through npm start; a hard-coded listen port is found', async () => {
+    const found = detectProject(
+      await project({
+        'package.json': JSON.stringify({ scripts: { start: 'NODE_ENV=production node app.js' } }),
+        'app.js': 'server.listen(5050)\n'
+      })
+    )
+    expect(found).toMatchObject({ command: 'npm start', port: 5050, readsPortEnv: false })
+    expect(found.portFrom).toBe('.listen(5050) in app.js')
+  })
+
+  it('with nothing to find it writes a placeholder, warns, and the file still validates', async () => {
+    const root = await project({ 'README.md': '# empty\n' })
+    const io = captureIO(root)
+    expect(await main(['init'], io)).toBe(0)
+    expect(io.err).toContain('no start command found')
+    await loadConfig(path.join(root, 'perfgate.yml'))
+  })
+
+  it('asks when stdin is a terminal, and not with --yes', async () => {
+    const root = await project({ 'server.js': SERVER })
+    const stdin = Object.assign(new PassThrough(), { isTTY: true })
+    const io = { ...captureIO(root), stdin }
+    const done = main(['init'], io)
+    stdin.write('node server.js --fast\n9090\napi/items\n')
+    expect(await done).toBe(0)
+    const config = await readFile(path.join(root, 'perfgate.yml'), 'utf8')
+    expect(config).toContain('command: node server.js --fast')
+    expect(config).toContain('url: "http://127.0.0.1:9090/api/items"')
+    const quiet = await project({ 'server.js': SERVER })
+    const again = { ...captureIO(quiet), stdin: Object.assign(new PassThrough(), { isTTY: true }) }
+    expect(await main(['init', '--yes'], again)).toBe(0)
+  })
+})
+
+describe('config discovery', () => {
+  it.each(['perfgate.yml', 'perfgate.yaml', '.github/perfgate.yml'])('finds %s', async name => {
+    const root = await project({ [name]: await readFile('thresholds/example.yml', 'utf8') })
+    const io = captureIO(root)
+    expect(await main(['validate'], io)).toBe(0)
+    expect(io.out).toContain(`${name} is valid`)
+  })
+
+  it('says where it looked and what to run when there is none', async () => {
+    const root = await project({})
+    const io = captureIO(root)
+    expect(await main(['run'], io)).toBe(2)
+    expect(io.err).toContain(
+      'no config found in ' +
+        root +
+        ': perfgate looks for perfgate.yml, perfgate.yaml, .github/perfgate.yml. Run `perfgate init`'
+    )
+  })
+})
