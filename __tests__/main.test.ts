@@ -71,9 +71,17 @@ describe('the action', () => {
     await setUp(exampleConfig(await freePort()), sameRepoPr)
     await run()
     expect(core.setFailed).not.toHaveBeenCalled()
-    expect(core.outputs).toMatchObject({ verdict: 'pass', regressions: '0' })
+    expect(core.outputs).toMatchObject({ verdict: 'pass', regressions: '0', 'failed-checks': '0' })
     expect(JSON.parse(await readFile(core.outputs.report!, 'utf8')).verdict).toBe('pass')
-    expect(existsSync(core.outputs.html!)).toBe(true)
+    const report = path.join(dir, 'perfgate-report')
+    expect(core.outputs).toMatchObject({
+      html: path.join(report, 'report.html'),
+      summary: path.join(report, 'summary.md'),
+      junit: path.join(report, 'junit.xml'),
+      metrics: path.join(report, 'metrics.prom')
+    })
+    for (const output of ['html', 'summary', 'junit', 'metrics'])
+      expect(existsSync(core.outputs[output]!)).toBe(true)
     expect(existsSync(path.join(dir, 'perfgate-report/perfgate-result.json'))).toBe(true)
     expect(core.summaryParts.join('')).toContain('perfgate: PASS')
     expect(api.comments).toHaveLength(1)
@@ -90,7 +98,8 @@ describe('the action', () => {
     expect(String(core.setFailed.mock.calls[0]![0])).toMatch(
       /^perfgate failed: get: latency.p99 .* is not under the limit < 1 µs$/
     )
-    expect(core.outputs).toMatchObject({ verdict: 'fail', regressions: '1' })
+    // an absolute limit broke: a failed check, not a regression
+    expect(core.outputs).toMatchObject({ verdict: 'fail', regressions: '0', 'failed-checks': '1' })
     expect(core.annotations).toContainEqual(
       expect.objectContaining({
         level: 'error',

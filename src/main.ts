@@ -21,7 +21,8 @@ import { configHash } from './config/load.js'
 import { runReportMode } from './action/report-mode.js'
 import { jobFails } from './compare/verdict.js'
 import { renderSummary } from './report/markdown.js'
-import { writeReportFiles } from './report/write.js'
+import { writeReportFiles, type ReportFiles } from './report/write.js'
+import { CONFIG_CANDIDATES, discoverConfig } from './config/discover.js'
 import type { Report } from './report/types.js'
 import {
   AnnotationBudget,
@@ -85,8 +86,15 @@ function runUrl(env: NodeJS.ProcessEnv): string | undefined {
   return `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
 }
 
+/** The config input; left at its default it is discovered (perfgate.yml, perfgate.yaml, .github/perfgate.yml). */
+function configFile(inputs: ActionInputs): string {
+  return inputs.config === CONFIG_CANDIDATES[0]
+    ? discoverConfig(inputs.workspace)
+    : path.resolve(inputs.workspace, inputs.config)
+}
+
 async function loadActionConfig(inputs: ActionInputs): Promise<Config | undefined> {
-  const file = path.resolve(inputs.workspace, inputs.config)
+  const file = configFile(inputs)
   try {
     return await loadConfig(file)
   } catch (err) {
@@ -109,7 +117,22 @@ async function loadActionConfig(inputs: ActionInputs): Promise<Config | undefine
 /** What a run has produced so far, so that a failure can still point at it. */
 interface RunState {
   inputs?: ActionInputs
-  files?: { json: string; html: string }
+  files?: ReportFiles
+}
+
+/** The report files' paths as outputs: report (report.json), html, summary, junit and metrics (metrics.prom). */
+function setFileOutputs(files: ReportFiles): void {
+  core.setOutput('report', files.json)
+  core.setOutput('html', files.html)
+  core.setOutput('summary', files.summary)
+  core.setOutput('junit', files.junit)
+  core.setOutput('metrics', files.metrics)
+}
+
+/** regressions: failing regression checks (base vs head or stored); failed: every failing check, limits included. */
+export function failedChecks(report: Report): { regressions: number; failed: number } {
+  const failing = report.scenarios.flatMap(s => s.checks.filter(c => c.verdict === 'fail'))
+  return { regressions: failing.filter(c => c.kind === 'regression').length, failed: failing.length }
 }
 
 async function publish(report: Report, config: Config, inputs: ActionInputs, state: RunState): Promise<void> {
@@ -120,17 +143,12 @@ async function publish(report: Report, config: Config, inputs: ActionInputs, sta
   })
   state.files = files
   await writeSummary(capSummary(renderSummary(report, { runUrl: url, artifactName: 'perfgate-report' })))
-  annotate(
-    reportAnnotations(report, path.relative(inputs.workspace, path.resolve(inputs.workspace, inputs.config)))
-  )
-  const regressions = report.scenarios.reduce(
-    (n, s) => n + s.checks.filter(c => c.verdict === 'fail').length,
-    0
-  )
+  annotate(reportAnnotations(report, path.relative(inputs.workspace, configFile(inputs))))
+  const counts = failedChecks(report)
   core.setOutput('verdict', report.verdict)
-  core.setOutput('report', files.json)
-  core.setOutput('html', files.html)
-  core.setOutput('regressions', String(regressions))
+  setFileOutputs(files)
+  core.setOutput('regressions', String(counts.regressions))
+  core.setOutput('failed-checks', String(counts.failed))
   const failing = jobFails(report.verdict, inputs.onInconclusive ?? config.onInconclusive)
   const commentUrl = await publishComment(report, inputs, {
     failing,
@@ -295,10 +313,7 @@ async function reportFailure(err: unknown, state: RunState): Promise<void> {
     state.inputs?.token ?? core.getInput('github-token')
   ])
   core.setOutput('verdict', 'errored')
-  if (state.files) {
-    core.setOutput('report', state.files.json)
-    core.setOutput('html', state.files.html)
-  }
+  if (state.files) setFileOutputs(state.files)
   await writeSummary(failureSummary(err, message, runUrl(process.env)))
   core.setFailed(`perfgate: ${message}`)
 }

@@ -4,6 +4,7 @@ import type { Report } from './types.js'
 import { renderSummary, type CommentOptions } from './markdown.js'
 import { renderOpenMetrics } from './openmetrics.js'
 import { renderHtml } from './html.js'
+import { renderJunit } from './junit.js'
 
 export interface ReportFiles {
   dir: string
@@ -11,6 +12,7 @@ export interface ReportFiles {
   summary: string
   html: string
   metrics: string
+  junit: string
 }
 
 async function writeAtomically(file: string, content: string): Promise<void> {
@@ -19,7 +21,7 @@ async function writeAtomically(file: string, content: string): Promise<void> {
   await rename(temp, file)
 }
 
-/** Writes report.json, summary.md, report.html and metrics.prom into `dir`. */
+/** Writes report.json, summary.md, report.html, metrics.prom and junit.xml into `dir`. */
 export async function writeReportFiles(
   report: Report,
   dir: string,
@@ -31,11 +33,13 @@ export async function writeReportFiles(
     json: path.join(dir, 'report.json'),
     summary: path.join(dir, 'summary.md'),
     html: path.join(dir, 'report.html'),
-    metrics: path.join(dir, 'metrics.prom')
+    metrics: path.join(dir, 'metrics.prom'),
+    junit: path.join(dir, 'junit.xml')
   }
   await writeAtomically(files.json, JSON.stringify(report, null, 2) + '\n')
   await writeAtomically(files.summary, renderSummary(report, options))
   await writeAtomically(files.html, renderHtml(report))
   await writeAtomically(files.metrics, renderOpenMetrics(report))
+  await writeAtomically(files.junit, renderJunit(report))
   return files
 }
