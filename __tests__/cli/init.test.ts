@@ -156,6 +156,20 @@ describe('config discovery', () => {
     expect(io.out).toContain(`${name} is valid`)
   })
 
+  it('validate --json prints the verdict and every problem as data', async () => {
+    const root = await project({ 'perfgate.yml': 'version: 2\n' })
+    const bad = captureIO(root)
+    expect(await main(['validate', '--json'], bad)).toBe(2)
+    const answer = JSON.parse(bad.out)
+    expect(answer).toMatchObject({ file: 'perfgate.yml', valid: false })
+    expect(answer.problems).toContainEqual(
+      expect.objectContaining({ line: 1, col: 10, path: '/version', message: '"version" must be 1; got 2' })
+    )
+    const good = captureIO(root)
+    expect(await main(['validate', path.resolve('thresholds/example.yml'), '--json'], good)).toBe(0)
+    expect(JSON.parse(good.out)).toMatchObject({ valid: true, scenarios: 3 })
+  })
+
   it('says where it looked and what to run when there is none', async () => {
     const root = await project({})
     const io = captureIO(root)

@@ -141,3 +141,51 @@ describe('perfgate compare --base DIR --head DIR', () => {
     expect(liveProcessGroups()).toEqual([])
   }, 60_000)
 })
+
+describe('perfgate run --json and --quiet', () => {
+  afterEach(async () => {
+    await stopAllServices()
+  })
+
+  it('--json prints report.json on stdout and the human output on stderr; --quiet prints one line', async () => {
+    const root = await mkdtemp(path.join(dir, 'json-'))
+    await writeFile(path.join(root, 'server.mjs'), tinyService(0))
+    const port = await freePort()
+    await writeFile(
+      path.join(root, 'perfgate.yaml'), // found without --config
+      [
+        'version: 1',
+        'service:',
+        '  command: node server.mjs',
+        `  env: { PORT: '${port}' }`,
+        `  ready: { url: http://127.0.0.1:${port}/health, timeout: 10s }`,
+        'defaults: { warmup: 100ms, duration: 400ms, connections: 2, min-requests: 10 }',
+        'scenarios:',
+        '  - name: get',
+        `    request: { url: http://127.0.0.1:${port}/ }`,
+        "    thresholds: { errors.rate: '< 1%' }",
+        ''
+      ].join('\n')
+    )
+    const json = captureIO(root)
+    expect(await main(['run', '--json'], json)).toBe(0)
+    const printed = JSON.parse(json.out) as Report
+    expect(printed).toEqual(
+      JSON.parse(await readFile(path.join(root, 'perfgate-report/report.json'), 'utf8'))
+    )
+    expect(printed.verdict).toBe('pass')
+    expect(json.err).toContain('get  PASS')
+    expect(json.err).toContain('perfgate-report/junit.xml')
+    expect(existsSync(path.join(root, 'perfgate-report/junit.xml'))).toBe(true)
+
+    const quiet = captureIO(root)
+    expect(await main(['run', '-q'], quiet)).toBe(0)
+    expect(quiet.out).toMatch(/^pass: perfgate passed: 1 scenario, 1 check\n$/)
+    expect(quiet.err).toBe('')
+
+    const both = captureIO(root)
+    expect(await main(['run', '--json', '--quiet'], both)).toBe(0)
+    expect((JSON.parse(both.out) as Report).verdict).toBe('pass')
+    expect(both.err).toBe('')
+  }, 60_000)
+})
