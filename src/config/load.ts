@@ -7,6 +7,7 @@ import configSchema from '../../schema/perfgate.schema.json' with { type: 'json'
 import { METRIC_NAMES } from './metrics.js'
 import { DEFAULTS } from './defaults.js'
 import { didYouMean } from './suggest.js'
+import { k6Hint } from './k6.js'
 import { resolveConfig } from './resolve.js'
 import type { Config } from './types.js'
 
@@ -127,21 +128,13 @@ function translate(error: ErrorObject, locator: Locator): ConfigProblem | undefi
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = (error.params as { additionalProperty: string }).additionalProperty
+      if (/\/(thresholds|regression)$/.test(pointer)) return unknownMetric(pointer, key, value, locator)
       const allowed = Object.keys((error.parentSchema as { properties?: object }).properties ?? {})
       const suggestion = didYouMean(key, allowed)
       return locator.key(
         pointer,
         key,
         `unknown key "${key}" in ${parentName(pointer)}${suggestion ? `; did you mean "${suggestion}"?` : `; allowed keys: ${allowed.join(', ')}`}`
-      )
-    }
-    case 'propertyNames': {
-      const key = (error.params as { propertyName: string }).propertyName
-      const suggestion = didYouMean(key, METRIC_NAMES)
-      return locator.key(
-        pointer,
-        key,
-        `unknown metric "${key}"${suggestion ? `; did you mean "${suggestion}"?` : '; see the metric list in the README'}`
       )
     }
     case 'required': {
@@ -178,6 +171,20 @@ function translate(error: ErrorObject, locator: Locator): ConfigProblem | undefi
     default:
       return locator.at(pointer, `${where(pointer)} ${error.message ?? 'is invalid'}`)
   }
+}
+
+/** A thresholds or regression key that is no metric (or a metric that cannot have a regression limit). */
+function unknownMetric(pointer: string, key: string, parent: unknown, locator: Locator): ConfigProblem {
+  const value = (parent as Record<string, unknown> | undefined)?.[key]
+  if (METRIC_NAMES.includes(key) && pointer.endsWith('/regression'))
+    return locator.key(pointer, key, `${key} has no better direction, so it cannot have a regression limit`)
+  const k6 = k6Hint(`${key}${JSON.stringify(value ?? '')}`)
+  const suggestion = k6 ? undefined : didYouMean(key, METRIC_NAMES)
+  return locator.key(
+    pointer,
+    key,
+    `unknown metric "${key}"${k6 ? `; ${k6}` : suggestion ? `; did you mean "${suggestion}"?` : '; see the metric list in the README'}`
+  )
 }
 
 function oneOfHint(pointer: string): string {
@@ -227,6 +234,32 @@ function schemaProblems(data: unknown, locator: Locator): ConfigProblem[] {
       seen.add(id)
       return true
     })
+}
+
+/**
+ * One message per problem: where the schema and the resolver both object to one value (a "10sec" duration fails
+ * the schema's pattern and the parser), the resolver's message is kept, being the more specific. A limit written
+ * in k6's form gets the perfgate form added.
+ */
+function onePerProblem(shape: ConfigProblem[], semantic: ConfigProblem[], data: unknown): ConfigProblem[] {
+  const semanticPaths = new Set(semantic.map(p => p.path).filter(Boolean))
+  const all = [...shape.filter(p => !semanticPaths.has(p.path)), ...semantic]
+  return all.map(p => {
+    if (!/\/(thresholds|regression)\/[^/]+$/.test(p.path) || p.message.includes("k6's form")) return p
+    const value = valueAt(data, p.path)
+    const hint = k6Hint(typeof value === 'string' ? value : JSON.stringify(value ?? ''))
+    return hint ? { ...p, message: `${p.message}; ${hint}` } : p
+  })
+}
+
+function valueAt(data: unknown, pointer: string): unknown {
+  let node = data
+  for (const raw of pointer.split('/').slice(1)) {
+    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~')
+    if (node === null || typeof node !== 'object') return undefined
+    node = (node as Record<string, unknown>)[key]
+  }
+  return node
 }
 
 /** Duplicate keys, each at its second occurrence with the first one's line. */
@@ -307,7 +340,7 @@ export function parseConfig(text: string, file: string, baseDir = path.dirname(p
     locator,
     shapeValid: shape.length === 0
   })
-  const all = [...shape, ...semantic]
+  const all = onePerProblem(shape, semantic, data)
   if (all.length || !config) throw new ConfigError(file, all)
   return config
 }
