@@ -1,3 +1,4 @@
+import { serverMetricsUnsupported } from '../config/metrics.js'
 import type { Comparator, ThresholdCheck } from '../config/types.js'
 import type { Check, MetricValues } from '../report/types.js'
 import { formatMetric } from '../report/format.js'
@@ -16,12 +17,23 @@ const BREACH_WORDS: Record<Comparator, string> = {
   '>=': 'is under'
 }
 
-/** Absolute limits against one set of measured metrics. A metric the run did not measure is `skipped`. */
-export function evaluateThresholds(checks: readonly ThresholdCheck[], metrics: MetricValues): Check[] {
-  return checks.map(check => evaluateThreshold(check, metrics[check.metric]))
+/**
+ * Absolute limits against one set of measured metrics. A metric the run did not measure is `skipped`, with the
+ * reason when it is known (server.* off Linux).
+ */
+export function evaluateThresholds(
+  checks: readonly ThresholdCheck[],
+  metrics: MetricValues,
+  platform: NodeJS.Platform = process.platform
+): Check[] {
+  return checks.map(check => evaluateThreshold(check, metrics[check.metric], platform))
 }
 
-function evaluateThreshold(check: ThresholdCheck, actual: number | null | undefined): Check {
+function evaluateThreshold(
+  check: ThresholdCheck,
+  actual: number | null | undefined,
+  platform: NodeJS.Platform
+): Check {
   const base = {
     kind: 'threshold' as const,
     metric: check.metric,
@@ -35,7 +47,11 @@ function evaluateThreshold(check: ThresholdCheck, actual: number | null | undefi
       ...base,
       actual: null,
       verdict: 'skipped',
-      message: `${check.metric} was not measured in this run`
+      message:
+        (check.metric.startsWith('server.') ? serverMetricsUnsupported(platform) : undefined)?.replace(
+          /^not measured/,
+          `${check.metric} was not measured`
+        ) ?? `${check.metric} was not measured in this run`
     }
   }
   const limitText = formatMetric(check.metric, check.value)

@@ -98,3 +98,10 @@ export function metricInfo(name: string): MetricInfo | undefined {
 }
 
 export const METRIC_NAMES: readonly string[] = METRICS.map(info => info.name)
+
+/** Why the server.* metrics cannot be measured on this platform, or undefined on Linux. */
+export function serverMetricsUnsupported(platform: NodeJS.Platform = process.platform): string | undefined {
+  return platform === 'linux'
+    ? undefined
+    : `not measured: server.* metrics are sampled from /proc, which only Linux has (this runner is ${platform})`
+}

@@ -26,7 +26,8 @@ export function resourcesInWindow(summary: ResourceSummary, fromSeconds: number)
     cpuTimeUs,
     rssPeakBytes: summary.rssPeakBytes,
     fdsPeak: summary.fdsPeak,
-    samples: summary.samples
+    samples: summary.samples,
+    measured: summary.measured
   }
 }
 

@@ -37,7 +37,7 @@ export function toMetrics(result: LoadResult, resources?: ResourceSummary): Metr
   }
   if (result.targetRate !== undefined) metrics['generator.rate.target'] = result.targetRate
   if (result.achievedRate !== undefined) metrics['generator.rate.achieved'] = result.achievedRate
-  if (resources) {
+  if (resources && resources.measured !== false) {
     metrics['server.cpu.mean'] = resources.cpuMean
     metrics['server.cpu.peak'] = resources.cpuPeak
     metrics['server.rss.peak'] = resources.rssPeakBytes

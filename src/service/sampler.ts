@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { allProcesses, readStat, type ProcStat } from './proc.js'
 import type { ResourceSample, ResourceSummary } from './types.js'
+import { serverMetricsUnsupported } from '../config/metrics.js'
 
 /** Linux clock ticks per second for /proc/<pid>/stat utime and stime (USER_HZ, 100 on every mainstream kernel). */
 const TICKS_PER_SECOND = 100
@@ -102,14 +103,15 @@ export function processTree(rootPid: number): ProcStat[] {
 /**
  * Samples CPU, RSS and open file descriptors of the service's whole process tree from /proc. CPU is the tree's
  * utime+stime over each interval, as % of one core; ticks of processes that exited in between are lost, which
- * only under-reports short-lived helpers. Linux only: elsewhere it reports zeros and no samples.
+ * only under-reports short-lived helpers. Linux only: elsewhere nothing is sampled and the summary says
+ * `measured: false`, so that the server.* metrics are missing (their checks skipped), never 0.
  */
 export function startResourceSampler(
   rootPid: number,
-  options: { intervalMs?: number } = {}
+  options: { intervalMs?: number; platform?: NodeJS.Platform } = {}
 ): { stop(): ResourceSummary } {
   const intervalMs = options.intervalMs ?? 250
-  const supported = process.platform === 'linux'
+  const supported = !serverMetricsUnsupported(options.platform)
   const samples: ResourceSample[] = []
   const started = process.hrtime.bigint()
   const lastTicks = new Map<number, number>()
@@ -163,7 +165,8 @@ export function startResourceSampler(
         cpuTimeUs: (totalTicks / TICKS_PER_SECOND) * 1e6,
         rssPeakBytes: rssPeak,
         fdsPeak,
-        samples
+        samples,
+        measured: supported
       }
     }
   }

@@ -52,4 +52,6 @@ export interface ResourceSummary {
   rssPeakBytes: number
   fdsPeak: number
   samples: ResourceSample[]
+  /** false off Linux: nothing was sampled, and the server.* metrics are missing rather than 0 */
+  measured?: boolean
 }
