@@ -9,7 +9,7 @@ function histogram(scale: number): string {
   return encodeHistogram(h)
 }
 
-function run(side: 'base' | 'head', round: number, slow: number): RunRecord {
+export function run(side: 'base' | 'head', round: number, slow: number): RunRecord {
   return {
     side,
     round,

@@ -40,8 +40,15 @@ export interface ChartSpec {
   shadeUntil?: number
   /** areas filled between two series (indexes into `series`), e.g. an interval */
   bands?: Array<{ upper: number; lower: number }>
+  /** the only x values labelled (a log axis labels its decades, not every step) */
+  xTicks?: number[]
+  /** many runs: one legend entry per side (toggling all its runs) instead of one per series, thinner lines */
+  legendBySide?: boolean
   caption: string
 }
+
+/** Runs above which a chart's legend lists sides, not series (a 15-round compare has 30 runs). */
+export const LEGEND_BY_SIDE_ABOVE = 4
 
 /** Percentiles of the distribution chart, as "1 in N" on a log axis: 50%, 90%, 99%, 99.9%, ... */
 export const DISTRIBUTION_PERCENTILES = [50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 99.999]
@@ -107,6 +114,7 @@ function timelineCharts(scenario: ScenarioReport, slug: string): ChartSpec[] {
       )
     }
   ])
+  const tidy = runs.length > LEGEND_BY_SIDE_ABOVE ? { legendBySide: true } : {}
   return [
     {
       id: `${slug}-rps`,
@@ -117,6 +125,7 @@ function timelineCharts(scenario: ScenarioReport, slug: string): ChartSpec[] {
       yUnits: ['rps'],
       series: rps,
       ...shade,
+      ...tidy,
       caption:
         'responses per second in each second, per run; the shaded start (t = 0) is the warmup, not measured'
     },
@@ -129,6 +138,7 @@ function timelineCharts(scenario: ScenarioReport, slug: string): ChartSpec[] {
       yUnits: ['us'],
       series: latency,
       ...shade,
+      ...tidy,
       caption: 'p99 (solid) and p50 (dashed) of the 2xx responses of each second, per run'
     }
   ]
@@ -155,6 +165,8 @@ function distributionChart(s: ScenarioReport, slug: string): ChartSpec[] {
       x,
       xUnit: 'percentile',
       xLog: true,
+      // 50%, 90%, 99%, 99.9%, 99.99%, 99.999%: one label per decade, none overlapping
+      xTicks: [2, 10, 100, 1000, 10_000, 100_000],
       yUnits: ['us'],
       series: sides.map(({ side, histogram, rounds }) => ({
         label: `${side} (${histogram.totalCount} responses, ${rounds} round${rounds === 1 ? '' : 's'})`,

@@ -91,7 +91,7 @@ export const CLIENT_JS = String.raw`
       series.push({
         label: s.label,
         stroke: COLORS[s.side] || COLORS.other,
-        width: s.thin ? 1 : 1.5,
+        width: s.thin || spec.legendBySide ? 1 : 1.5,
         dash: s.dash ? [6, 4] : s.thin ? [2, 3] : undefined,
         scale: scale,
         spanGaps: false,
@@ -103,7 +103,13 @@ export const CLIENT_JS = String.raw`
     })
     var axisStyle = { stroke: MUTED, grid: { stroke: LINE, width: 1 }, ticks: { stroke: LINE, width: 1 } }
     var axes = [
-      Object.assign({ values: function (u, vals) { return vals.map(function (v) { return fmt(spec.xUnit, v) }) } }, spec.xUnit === 'count' ? { incrs: [1, 2, 5, 10, 20, 50, 100] } : {}, axisStyle),
+      Object.assign(
+        { values: function (u, vals) { return vals.map(function (v) { return fmt(spec.xUnit, v) }) } },
+        spec.xUnit === 'count' ? { incrs: [1, 2, 5, 10, 20, 50, 100] } : {},
+        // only the listed ticks (the decades of a log axis), so that labels never overlap
+        spec.xTicks ? { filter: function (u, splits) { return splits }, splits: function (u) { var lo = u.scales.x.min, hi = u.scales.x.max; return spec.xTicks.filter(function (v) { return v >= lo * 0.999 && v <= hi * 1.001 }) } } : {},
+        axisStyle
+      ),
       Object.assign({ scale: 'y', size: 70, values: function (u, vals) { return vals.map(function (v) { return fmt(spec.yUnits[0], v) }) } }, axisStyle)
     ]
     if (right) axes.push(Object.assign({ scale: 'y2', side: 1, size: 70, grid: { show: false }, values: function (u, vals) { return vals.map(function (v) { return fmt(spec.yUnits[1], v) }) } }, axisStyle))
@@ -111,10 +117,41 @@ export const CLIENT_JS = String.raw`
       return { series: [b.upper + 1, b.lower + 1], fill: translucent(COLORS[spec.series[b.upper].side] || COLORS.other, 0.18) }
     })
     var data = [spec.x].concat(spec.series.map(function (s) { return s.values }))
-    var chart = new uPlot({ width: width, height: 240, series: series, axes: axes, scales: scales, legend: { live: true }, bands: bands, hooks: { draw: [verticalLines(spec)] } }, data, plot)
+    var chart = new uPlot({ width: width, height: 240, series: series, axes: axes, scales: scales, legend: { show: !spec.legendBySide, live: true }, bands: bands, hooks: { draw: [verticalLines(spec)] } }, data, plot)
+    if (spec.legendBySide) sideLegend(spec, chart, plot)
     var drawn = spec.series.reduce(function (n, s) { return n + s.values.filter(function (v) { return v !== null }).length }, 0)
     instances[spec.id] = chart
     state.charts.push({ id: spec.id, series: spec.series.length, points: drawn, width: chart.width, height: chart.height })
+  }
+
+  /** One legend entry per side (base, head) that shows or hides all of that side's runs. */
+  function sideLegend(spec, chart, plot) {
+    var legend = document.createElement('div')
+    legend.className = 'side-legend'
+    ;['base', 'head', 'other'].forEach(function (side) {
+      var indexes = []
+      spec.series.forEach(function (s, i) { if (s.side === side) indexes.push(i + 1) })
+      if (!indexes.length) return
+      var runs = {}
+      spec.series.forEach(function (s) { if (s.side === side) runs[s.label.replace(/ p(50|99)$/, '')] = true })
+      var count = Object.keys(runs).length
+      var button = document.createElement('button')
+      button.type = 'button'
+      button.setAttribute('aria-pressed', 'true')
+      button.setAttribute('data-side', side)
+      var swatch = document.createElement('span')
+      swatch.className = 'swatch'
+      swatch.style.background = COLORS[side] || COLORS.other
+      button.appendChild(swatch)
+      button.appendChild(document.createTextNode(side + ' · ' + count + ' run' + (count === 1 ? '' : 's')))
+      button.addEventListener('click', function () {
+        var show = button.getAttribute('aria-pressed') !== 'true'
+        button.setAttribute('aria-pressed', String(show))
+        indexes.forEach(function (i) { chart.setSeries(i, { show: show }) })
+      })
+      legend.appendChild(button)
+    })
+    plot.appendChild(legend)
   }
 
   function sortable(table) {

@@ -28,6 +28,10 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 18px; border-bottom: 1p
 th { font-weight: 600; } td.num { font-variant-numeric: tabular-nums; white-space: nowrap; } pre { background: color-mix(in srgb, var(--fg) 6%, transparent); padding: 8px; overflow-x: auto; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); gap: 16px; } figure { margin: 0; min-width: 0; } figcaption { color: var(--muted); font-size: 12px; }
 figcaption strong { color: var(--fg); font-size: 13px; } .plot { min-height: 240px; } .u-legend { font-size: 12px; color: var(--fg); }
+.side-legend { display: flex; gap: 12px; justify-content: center; font-size: 12px; margin-top: 4px; }
+.side-legend button { font: inherit; color: var(--fg); background: none; border: 1px solid var(--line); border-radius: 4px; padding: 2px 8px; cursor: pointer; }
+.side-legend button[aria-pressed=false] { opacity: 0.45; }
+.side-legend .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
 th[aria-sort] { text-decoration: underline; } table.sortable th { cursor: pointer; user-select: none; } .baseline { margin: 4px 0; }
 `
 
