@@ -20,6 +20,13 @@ export const setFailed = jest.fn<(message: string | Error) => void>()
 export const info = jest.fn((message: string) => {
   logs.push(message)
 })
+/** groups show in `logs` as ::group::TITLE and ::endgroup:: lines, as in the Actions log */
+export const startGroup = jest.fn((title: string) => {
+  logs.push(`::group::${title}`)
+})
+export const endGroup = jest.fn(() => {
+  logs.push('::endgroup::')
+})
 export const warning = jest.fn((message: string | Error, props?: core.AnnotationProperties) => {
   annotations.push({ level: 'warning', message: String(message), props })
 })

@@ -34,7 +34,7 @@ import { prAcceptances } from './action/accept.js'
 import { failureSummary, redactSecrets } from './action/failure.js'
 import { readInputs, type ActionInputs } from './action/inputs.js'
 import { publishComment } from './action/comment.js'
-import type { EngineEvent } from './engine/events.js'
+import { actionLog } from './action/log.js'
 import { formatProblems } from './config/load.js'
 import { readEventPayload } from './action/event.js'
 import { readPrContext } from './github/context.js'
@@ -60,26 +60,13 @@ function annotate(annotations: Annotation[]): void {
 
 const warn = (message: string) => budget.add({ level: 'warning', title: 'perfgate', message })
 
-function actionEvents(event: EngineEvent): void {
-  switch (event.type) {
-    case 'service-starting':
-      return core.info(`Starting the ${event.label} service: ${event.command}`)
-    case 'service-ready':
-      return core.info(`The ${event.label} service is ready (pid ${event.pid}, ${event.ms} ms)`)
-    case 'measure-start':
-      return core.info(
-        `Measuring ${event.scenario} [${event.label}${event.round ? ` round ${event.round}` : ''}]`
-      )
-    case 'measure-end':
-      return core.info(`  ${event.summary}`)
-    case 'info':
-      return core.info(event.message)
-    case 'warning':
-      return warn(event.message)
-    default:
-      return
-  }
-}
+/** The engine's events in the Actions log: folded groups, build output, heartbeats (see action/log.ts). */
+const actionEvents = actionLog({
+  info: message => core.info(message),
+  warning: message => warn(message),
+  startGroup: title => core.startGroup(title),
+  endGroup: () => core.endGroup()
+})
 
 function runUrl(env: NodeJS.ProcessEnv): string | undefined {
   if (!env.GITHUB_REPOSITORY || !env.GITHUB_RUN_ID) return undefined

@@ -37,6 +37,10 @@ export function terminalEvents(out: Writer, style: Style): EventSink {
         return line(style.dim(event.message))
       case 'warning':
         return line(style.yellow(`warning: ${event.message}`))
+      case 'step-start':
+        return line(style.dim(`${event.title}`))
+      case 'heartbeat':
+        return line(style.dim(`  ${event.message}`))
       default:
         return
     }

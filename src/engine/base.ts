@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { runBuild } from '../service/spawn.js'
-import type { EventSink } from './events.js'
+import { longStep, type EventSink } from './events.js'
 
 const exec = promisify(execFile)
 
@@ -76,28 +76,30 @@ export async function findMergeBase(repoDir: string, baseRef: string, events: Ev
   const remoteBranch = baseRef.replace(/^origin\//, '')
   if (shallow) {
     for (const depth of [50, 500]) {
-      events({
-        type: 'info',
-        message: `shallow clone: fetching ${depth} more commits to find the merge-base with ${baseRef}`
-      })
-      await tryGit(repoDir, [
-        'fetch',
-        '--no-tags',
-        `--deepen=${depth}`,
-        'origin',
-        `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`
-      ])
+      await longStep(
+        events,
+        `shallow clone: fetching ${depth} more commits to find the merge-base with ${baseRef}`,
+        () =>
+          tryGit(repoDir, [
+            'fetch',
+            '--no-tags',
+            `--deepen=${depth}`,
+            'origin',
+            `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`
+          ])
+      )
       const found = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef])
       if (found) return found
     }
-    events({ type: 'info', message: 'shallow clone: fetching the whole history to find the merge-base' })
-    await tryGit(repoDir, [
-      'fetch',
-      '--no-tags',
-      '--unshallow',
-      'origin',
-      `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`
-    ])
+    await longStep(events, 'shallow clone: fetching the whole history to find the merge-base', () =>
+      tryGit(repoDir, [
+        'fetch',
+        '--no-tags',
+        '--unshallow',
+        'origin',
+        `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`
+      ])
+    )
     const found = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef])
     if (found) return found
   } else if (!(await tryGit(repoDir, ['rev-parse', '--verify', '--quiet', `${baseRef}^{commit}`]))) {
@@ -138,9 +140,10 @@ export async function worktreeBase(
     await rm(parent, { recursive: true, force: true })
   }
   if (build) {
-    events({ type: 'info', message: `building the base (${sha.slice(0, 12)}): ${build}` })
     try {
-      await runBuild(build, dir)
+      await longStep(events, `building the base (${sha.slice(0, 12)}): ${build}`, () =>
+        runBuild(build, dir, { onLine: line => events({ type: 'step-output', line }) })
+      )
     } catch (err) {
       await cleanup()
       throw new BaseError(

@@ -285,9 +285,24 @@ async function waitReady(
 export async function runBuild(
   command: string,
   cwd: string,
-  options: { parentEnv?: NodeJS.ProcessEnv; timeoutMs?: number } = {}
+  options: { parentEnv?: NodeJS.ProcessEnv; timeoutMs?: number; onLine?: (line: string) => void } = {}
 ): Promise<void> {
   const output = new OutputTail()
+  const lines = (() => {
+    let partial = ''
+    return {
+      push(chunk: string) {
+        if (!options.onLine) return
+        const parts = (partial + chunk).split('\n')
+        partial = parts.pop() ?? ''
+        for (const line of parts) options.onLine(line.replace(/\r$/, ''))
+      },
+      flush() {
+        if (partial && options.onLine) options.onLine(partial)
+        partial = ''
+      }
+    }
+  })()
   const child = spawn(command, {
     shell: '/bin/sh',
     cwd,
@@ -297,8 +312,14 @@ export async function runBuild(
   })
   const pgid = child.pid
   if (pgid !== undefined) live.add(pgid)
-  child.stdout!.setEncoding('utf8').on('data', (c: string) => output.push(c, 'stdout'))
-  child.stderr!.setEncoding('utf8').on('data', (c: string) => output.push(c, 'stderr'))
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => {
+    output.push(c, 'stdout')
+    lines.push(c)
+  })
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => {
+    output.push(c, 'stderr')
+    lines.push(c)
+  })
   const timeoutMs = options.timeoutMs ?? 15 * 60_000
   const result = await new Promise<ExitInfo | Error>(resolve => {
     const timer = setTimeout(() => {
@@ -313,6 +334,7 @@ export async function runBuild(
       resolve({ code, signal })
     })
   })
+  lines.flush()
   if (pgid !== undefined) {
     killProcessGroup(pgid, 'SIGKILL')
     live.delete(pgid)
