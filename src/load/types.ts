@@ -54,6 +54,8 @@ export interface LoadResult {
   generatorSaturated?: boolean
   /** set when the run was cut short (for example the service exited) */
   abortedReason?: string
+  /** set when no load was sent because an https:// target's certificate is not trusted */
+  tlsProblem?: string
 }
 
 export interface LatencySummary {

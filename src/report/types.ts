@@ -39,6 +39,7 @@ export interface Check {
 export interface ScenarioError {
   kind:
     | 'port-in-use'
+    | 'port-held'
     | 'spawn-failed'
     | 'early-exit'
     | 'not-ready'
@@ -49,6 +50,7 @@ export interface ScenarioError {
     | 'too-few-requests'
     | 'nothing-answered'
     | 'generator-lag'
+    | 'tls'
     | 'internal'
   message: string
   outputTail?: string[]
