@@ -136,6 +136,7 @@ describe('suites against the example service', () => {
     const report = await runGate(config)
     expect(reportProblems(report)).toEqual([])
     const [scenario] = report.scenarios
+    expect(scenario!.error).toBeUndefined()
     expect(scenario!.suite!.x).toBe('rate')
     expect(scenario!.suite!.points.map(p => p.rate)).toEqual([100, 200])
     expect(scenario!.suite!.points[1]!.achievedRate).toBeGreaterThan(150)
