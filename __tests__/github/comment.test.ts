@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { createClient } from '../../src/github/client.js'
 import {
   commentMarker,
+  isCommentId,
+  toCommentId,
   truncateBody,
   upsertStickyComment,
   type UpsertParams
@@ -38,6 +40,24 @@ describe('the sticky comment', () => {
     expect(second.action).toBe('updated')
     expect(api.comments).toHaveLength(1)
     expect(api.comments[0]!.body).toBe(`${commentMarker('perfgate.yml')}\n### ❌ perfgate: FAIL\n`)
+  })
+
+  it('writes and matches markers only from the comment-id set', async () => {
+    for (const hostile of [
+      '---->> <img src=https://evil.example/x.png> @org/team',
+      'a--!>b',
+      '',
+      'x'.repeat(101)
+    ])
+      expect(() => commentMarker(hostile)).toThrow(/is refused: it may hold only letters, digits/)
+    expect(commentMarker('perf/gate.yml:job-1')).toBe('<!-- perfgate:perf/gate.yml:job-1 -->')
+    expect(toCommentId('my perf.yml:job <x>')).toBe('my-perf.yml:job--x-')
+    expect(isCommentId(toCommentId('-->'.repeat(80)))).toBe(true)
+    // a hostile previous id is never turned into a marker to match
+    api.addComment('github-actions[bot]', '<!-- perfgate:--> old')
+    const result = await upsertStickyComment(client(), params({ previousIds: ['---->'] }))
+    expect(result.action).toBe('created')
+    expect(api.comments).toHaveLength(2)
   })
 
   it('ignores a user comment that copies the marker', async () => {
