@@ -38,6 +38,7 @@ import { formatProblems } from './config/load.js'
 import { readEventPayload } from './action/event.js'
 import { readPrContext } from './github/context.js'
 import { capSummary, writeSummary } from './action/summary.js'
+import { checkSavedGroup, savedGroupOf, type SavedGroup } from './service/groups.js'
 
 export const STATE_PGIDS = 'perfgate-pgids'
 
@@ -313,10 +314,13 @@ export async function run(): Promise<void> {
     if (inputs.mode === 'report') return await runReportMode(inputs, warn)
     const config = await loadActionConfig(inputs)
     if (!config) return
-    const pgids: number[] = []
+    let groups: SavedGroup[] = []
     const onSpawned = (pid: number) => {
-      pgids.push(pid)
-      core.saveState(STATE_PGIDS, JSON.stringify(pgids))
+      const group = savedGroupOf(pid)
+      if (!group) return
+      // groups that have exited (the services of earlier rounds) are dropped, so the list stays short
+      groups = [...groups.filter(g => checkSavedGroup(g).ok), group]
+      core.saveState(STATE_PGIDS, JSON.stringify(groups))
     }
     const compare = wantsCompare(inputs, process.env)
     const report =
