@@ -147,7 +147,24 @@ async function publish(report: Report, config: Config, inputs: ActionInputs, sta
 function wantsCompare(inputs: ActionInputs, env: NodeJS.ProcessEnv): boolean {
   if (inputs.mode === 'compare') return true
   if (inputs.mode === 'run') return false
-  return env.GITHUB_EVENT_NAME === 'pull_request' || env.GITHUB_EVENT_NAME === 'pull_request_target'
+  return env.GITHUB_EVENT_NAME === 'pull_request'
+}
+
+/**
+ * `pull_request_target` runs with a write token and the repository's secrets, even for forks. Measuring means
+ * building and running whatever is checked out, and there that can be the PR's code: perfgate refuses, before it
+ * reads the config or starts anything. Only `mode: report`, which runs no PR code, may run there.
+ */
+export const PULL_REQUEST_TARGET_REFUSED =
+  'perfgate refuses to measure on pull_request_target: that event runs with a write token and the repository’s ' +
+  'secrets, and measuring builds and runs the checked-out code, which can be the pull request’s (a "pwn request"). ' +
+  'Measure in a workflow on pull_request (fork PRs get a read-only token there) that uploads perfgate-report/ as an ' +
+  'artifact, and post the comment from a second workflow on workflow_run that downloads the artifact and runs ' +
+  'perfgate with mode: report (it reads the artifact as data and runs no PR code). See the README, "Fork pull requests".'
+
+function refuseUntrustedEvent(inputs: ActionInputs, env: NodeJS.ProcessEnv): void {
+  if (env.GITHUB_EVENT_NAME === 'pull_request_target' && inputs.mode !== 'report')
+    throw new Error(PULL_REQUEST_TARGET_REFUSED)
 }
 
 async function prepareActionBase(
@@ -311,6 +328,7 @@ export async function run(): Promise<void> {
   try {
     const inputs = readInputs(name => core.getInput(name))
     state.inputs = inputs
+    refuseUntrustedEvent(inputs, process.env)
     if (inputs.mode === 'report') return await runReportMode(inputs, warn)
     const config = await loadActionConfig(inputs)
     if (!config) return

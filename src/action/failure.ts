@@ -29,6 +29,8 @@ function adviceFor(err: unknown): string {
       'fetch the baseline branch (actions/checkout with its default credentials and `permissions: contents: read`), ' +
       'or set `baseline: { store: none }` in the config to gate without stored history.'
     )
+  if (err instanceof Error && err.message.startsWith('perfgate refuses to measure on pull_request_target'))
+    return 'Change `on: pull_request_target` to `on: pull_request` in this workflow, and comment from a `workflow_run` workflow with `mode: report`.'
   if (err instanceof Error && /input/i.test(err.message) && /Invalid value|required/i.test(err.message))
     return 'Fix the named input in the workflow file.'
   return (
