@@ -9,6 +9,7 @@ import { compareGate } from './engine/compare.js'
 import {
   BaseError,
   findMergeBase,
+  removeAllWorktrees,
   headSha,
   repoRoot,
   useBaseDir,
@@ -39,6 +40,10 @@ import { readEventPayload } from './action/event.js'
 import { readPrContext } from './github/context.js'
 import { capSummary, writeSummary } from './action/summary.js'
 import { checkSavedGroup, savedGroupOf, type SavedGroup } from './service/groups.js'
+import { CancelledError, onCancelSignals } from './action/cancel.js'
+import { killProcessGroup, stopAllServices } from './service/spawn.js'
+import { stopAllGit } from './baseline/git.js'
+import { useGitAuth } from './baseline/git-auth.js'
 
 export const STATE_PGIDS = 'perfgate-pgids'
 
@@ -111,6 +116,8 @@ async function loadActionConfig(inputs: ActionInputs): Promise<Config | undefine
 interface RunState {
   inputs?: ActionInputs
   files?: { json: string; html: string }
+  /** the signal that cancelled the run: nothing more is started or published */
+  cancelled?: NodeJS.Signals
 }
 
 async function publish(report: Report, config: Config, inputs: ActionInputs, state: RunState): Promise<void> {
@@ -171,7 +178,8 @@ async function prepareActionBase(
   inputs: ActionInputs,
   config: Config,
   repo: string,
-  events: typeof actionEvents
+  events: typeof actionEvents,
+  onSpawned: (pid: number) => void
 ): Promise<PreparedBase> {
   if (inputs.baseDir) return useBaseDir(path.resolve(inputs.workspace, inputs.baseDir))
   const ref =
@@ -181,7 +189,7 @@ async function prepareActionBase(
       'compare mode needs a base: set base-dir, or base-ref, or run on a pull_request event'
     )
   const sha = await findMergeBase(repo, ref, events)
-  return worktreeBase(repo, sha, config.service.build, events)
+  return worktreeBase(repo, sha, config.service.build, events, onSpawned)
 }
 
 async function compareInAction(
@@ -193,7 +201,7 @@ async function compareInAction(
   const startedAt = Date.now()
   let base: PreparedBase
   try {
-    base = await prepareActionBase(inputs, config, repo, actionEvents)
+    base = await prepareActionBase(inputs, config, repo, actionEvents, onSpawned)
   } catch (err) {
     if (!(err instanceof BaseError)) throw err
     const error = { kind: err.kind, message: err.message }
@@ -321,19 +329,49 @@ async function reportFailure(err: unknown, state: RunState): Promise<void> {
   core.setFailed(`perfgate: ${message}`)
 }
 
+/**
+ * A cancelled job (SIGTERM or SIGINT): stop the service and build groups and any git call, remove the base
+ * worktree, and say so in the summary with the verdict `errored`, before the runner's SIGKILL.
+ */
+async function cancelRun(signal: NodeJS.Signals, state: RunState): Promise<void> {
+  state.cancelled = signal
+  stopAllGit()
+  await Promise.allSettled([stopAllServices(), removeAllWorktrees()])
+  const err = new CancelledError(signal)
+  core.setOutput('verdict', 'errored')
+  await writeSummary(failureSummary(err, err.message, runUrl(process.env))).catch(() => undefined)
+  core.setFailed(`perfgate: ${err.message}`)
+}
+
+export interface RunOptions {
+  /** how the process ends after a cancellation (tests keep it alive) */
+  exit?: (code: number) => void
+}
+
 /** The action: read inputs, run the gate, publish results. Every failure ends in one setFailed line. */
-export async function run(): Promise<void> {
+export async function run(options: RunOptions = {}): Promise<void> {
   budget = newBudget()
   const state: RunState = {}
+  const exit = options.exit ?? ((code: number) => process.exit(code))
+  let cancelling: Promise<void> | undefined
+  const uninstall = onCancelSignals(signal => {
+    cancelling = cancelRun(signal, state).finally(() => {
+      budget.finish()
+      exit(1)
+    })
+  })
   try {
     const inputs = readInputs(name => core.getInput(name))
     state.inputs = inputs
+    useGitAuth(inputs.token, process.env.GITHUB_SERVER_URL)
     refuseUntrustedEvent(inputs, process.env)
     if (inputs.mode === 'report') return await runReportMode(inputs, warn)
     const config = await loadActionConfig(inputs)
     if (!config) return
     let groups: SavedGroup[] = []
     const onSpawned = (pid: number) => {
+      // a group started while the run is being cancelled is stopped at once
+      if (state.cancelled) killProcessGroup(pid, 'SIGKILL')
       const group = savedGroupOf(pid)
       if (!group) return
       // groups that have exited (the services of earlier rounds) are dropped, so the list stays short
@@ -345,10 +383,12 @@ export async function run(): Promise<void> {
       compare && config.compare.mode === 'interleaved'
         ? await compareInAction(inputs, config, onSpawned)
         : await runInAction(inputs, config, onSpawned, compare)
-    await publish(report, config, inputs, state)
+    if (!state.cancelled) await publish(report, config, inputs, state)
   } catch (err) {
-    await reportFailure(err, state)
+    if (!state.cancelled) await reportFailure(err, state)
   } finally {
-    budget.finish()
+    uninstall()
+    if (cancelling) await cancelling
+    else budget.finish()
   }
 }

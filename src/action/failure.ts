@@ -1,6 +1,7 @@
 import { NewerBaselineError, StoreError } from '../baseline/record.js'
 import { GitTimeoutError } from '../baseline/git.js'
 import { markdownFence } from '../github/escape.js'
+import { CancelledError } from './cancel.js'
 
 const TOKEN_PATTERNS = [
   /\b(gh[pousr]_[A-Za-z0-9]{20,})\b/g,
@@ -19,6 +20,7 @@ export function redactSecrets(text: string, secrets: ReadonlyArray<string | unde
 }
 
 function adviceFor(err: unknown): string {
+  if (err instanceof CancelledError) return 'Nothing: the job was cancelled. Re-run it for a verdict.'
   if (err instanceof NewerBaselineError)
     return 'The baseline store holds records written by a newer perfgate. Upgrade perfgate (the version in `uses:`) in this workflow.'
   if (err instanceof GitTimeoutError || (err instanceof StoreError && err.cause instanceof GitTimeoutError))
