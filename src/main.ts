@@ -41,6 +41,7 @@ import { readPrContext } from './github/context.js'
 import { capSummary, writeSummary } from './action/summary.js'
 import { checkSavedGroup, savedGroupOf, type SavedGroup } from './service/groups.js'
 import { CancelledError, onCancelSignals } from './action/cancel.js'
+import { persistedCredentialsWarning } from './action/credentials.js'
 import { killProcessGroup, stopAllServices } from './service/spawn.js'
 import { stopAllGit } from './baseline/git.js'
 import { useGitAuth } from './baseline/git-auth.js'
@@ -366,6 +367,12 @@ export async function run(options: RunOptions = {}): Promise<void> {
     useGitAuth(inputs.token, process.env.GITHUB_SERVER_URL)
     refuseUntrustedEvent(inputs, process.env)
     if (inputs.mode === 'report') return await runReportMode(inputs, warn)
+    if (process.env.GITHUB_EVENT_NAME === 'pull_request') {
+      const credentials = await persistedCredentialsWarning(
+        (await repoRoot(inputs.workspace)) ?? inputs.workspace
+      )
+      if (credentials) warn(credentials)
+    }
     const config = await loadActionConfig(inputs)
     if (!config) return
     let groups: SavedGroup[] = []

@@ -36,6 +36,7 @@ describe('a cancelled job', () => {
       const work = sandbox.clone('work')
       git(work, 'checkout', '-q', '-b', 'feature')
       git(work, 'commit', '-q', '--allow-empty', '-m', 'feature')
+      git(work, 'config', '--local', 'http.https://github.com/.extraheader', 'AUTHORIZATION: basic x')
       const port = await freePort()
       const started = path.join(sandbox.root, 'build-started')
       await writeFile(
@@ -89,6 +90,8 @@ scenarios:
       expect(summary).toContain('### 💥 perfgate: ERRORED')
       expect(summary).toContain(`cancelled (${signal})`)
       expect(process.listenerCount(signal)).toBe(0)
+      // a pull request job whose checkout persisted its token is told so
+      expect(core.annotations.map(a => a.message).join('\n')).toContain('persist-credentials: false')
     },
     30_000
   )
