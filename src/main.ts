@@ -273,7 +273,7 @@ async function runInAction(
       from = ref ? await findMergeBase(repo, ref, actionEvents).catch(() => undefined) : undefined
     }
     plan = from
-      ? await planStoredBaseline(config, store, repo, from, actionEvents, fromLabel)
+      ? await planStoredBaseline(config, store, repo, from, actionEvents, fromLabel, inputs.leg)
       : {
           info: {
             store: store.description,
@@ -300,7 +300,8 @@ async function runInAction(
         ref: env.GITHUB_REF,
         event,
         runId: env.GITHUB_RUN_ID ?? `local-${Date.now()}`,
-        runAttempt: Number(env.GITHUB_RUN_ATTEMPT ?? '1') || 1
+        runAttempt: Number(env.GITHUB_RUN_ATTEMPT ?? '1') || 1,
+        leg: inputs.leg
       },
       inputs.outDir,
       actionEvents

@@ -12,6 +12,8 @@ export interface ActionInputs {
   token: string
   comment: CommentMode
   commentId: string
+  /** the matrix leg this job measures, in baseline records (the comment id by default) */
+  leg: string
   /** ids an earlier perfgate gave this comment by default; that comment is taken over, not duplicated */
   previousCommentIds: string[]
   outDir: string
@@ -64,6 +66,7 @@ export function readInputs(getInput: GetInput, env: NodeJS.ProcessEnv = process.
       'always'
     ),
     commentId,
+    leg: getInput('leg') || commentId,
     previousCommentIds: chosenCommentId || commentId === configId ? [] : [configId],
     outDir: path.resolve(workspace, getInput('out-dir') || 'perfgate-report'),
     onInconclusive: onInconclusive
