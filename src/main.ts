@@ -23,14 +23,17 @@ import { runReportMode } from './action/report-mode.js'
 import { jobFails } from './compare/verdict.js'
 import { renderSummary } from './report/markdown.js'
 import { writeReportFiles } from './report/write.js'
-import type { Report } from './report/types.js'
+import type { GateInfo, Report } from './report/types.js'
 import {
   AnnotationBudget,
   configAnnotations,
   reportAnnotations,
   type Annotation
 } from './action/annotations.js'
-import { prAcceptances } from './action/accept.js'
+import { labelAppliedBy, prAcceptances } from './action/accept.js'
+import { decideGate, readBaseConfig, resolveBaseRev, resolveSha } from './action/gate.js'
+import { ACCEPT_LABEL, type Acceptance } from './compare/accept.js'
+import { createClient } from './github/client.js'
 import { failureSummary, redactSecrets } from './action/failure.js'
 import { readInputs, type ActionInputs } from './action/inputs.js'
 import { publishComment } from './action/comment.js'
@@ -196,7 +199,8 @@ async function prepareActionBase(
 async function compareInAction(
   inputs: ActionInputs,
   config: Config,
-  onSpawned: (pid: number) => void
+  onSpawned: (pid: number) => void,
+  acceptances: Acceptance[]
 ): Promise<Report> {
   const repo = (await repoRoot(inputs.workspace)) ?? inputs.workspace
   const startedAt = Date.now()
@@ -215,12 +219,6 @@ async function compareInAction(
     })
   }
   try {
-    const acceptances = await prAcceptances(
-      repo,
-      base.sha,
-      readPrContext(process.env, readEventPayload()),
-      actionEvents
-    )
     return await compareGate(config, {
       baseDir: base.dir,
       headDir: repo,
@@ -237,6 +235,49 @@ async function compareInAction(
   } finally {
     await base.cleanup()
   }
+}
+
+/**
+ * A pull request is gated by its base: the limits, tolerances, compare settings and on-inconclusive come from the
+ * base's config (git show), the PR's changes to them apply only with the perf-accepted label, whose applier the
+ * comment names. Trailers in the PR's commits accept nothing. Outside pull requests the config is used as it is.
+ */
+async function pullRequestGate(
+  inputs: ActionInputs,
+  config: Config
+): Promise<{ config: Config; acceptances: Acceptance[]; gate?: GateInfo }> {
+  if (process.env.GITHUB_EVENT_NAME !== 'pull_request') return { config, acceptances: [] }
+  const ctx = readPrContext(process.env, readEventPayload())
+  let applied: { login?: string; problem?: string } = { problem: 'there is no github-token input' }
+  if (ctx.labels.includes(ACCEPT_LABEL) && inputs.token) {
+    const octokit = createClient(inputs.token, { apiUrl: ctx.apiUrl, log: message => core.info(message) })
+    applied = await labelAppliedBy(octokit, ctx)
+  }
+  const acceptances = prAcceptances(ctx, applied)
+  const repo = await repoRoot(inputs.workspace)
+  if (!repo) {
+    core.info(
+      'The workspace is not a git checkout, so the limits are read from the pull request’s own config'
+    )
+    return { config, acceptances }
+  }
+  const candidates = [
+    ...(inputs.baseRef ? [inputs.baseRef] : []),
+    ...(ctx.baseRef ? [`origin/${ctx.baseRef}`] : []),
+    ...(ctx.baseSha ? [ctx.baseSha] : [])
+  ]
+  const rev = await resolveBaseRev(repo, candidates, inputs.baseRef ? undefined : ctx.baseRef)
+  const sha = rev ? await resolveSha(repo, rev) : undefined
+  const where = rev
+    ? `${ctx.baseRef ?? rev}${sha ? ` at ${sha.slice(0, 12)}` : ''}`
+    : (ctx.baseRef ?? 'the base')
+  const base = rev
+    ? await readBaseConfig(repo, rev, path.resolve(inputs.workspace, inputs.config))
+    : { problem: 'the base branch is not in this clone and could not be fetched' }
+  const decided = decideGate(config, base, where, acceptances[0]?.by, inputs.config)
+  if (decided.warning) warn(decided.warning)
+  core.info(`perfgate: ${decided.gate.message}`)
+  return { config: decided.config, acceptances, gate: decided.gate }
 }
 
 function defaultBranchOf(payload: unknown): string | undefined {
@@ -374,8 +415,10 @@ export async function run(options: RunOptions = {}): Promise<void> {
       )
       if (credentials) warn(credentials)
     }
-    const config = await loadActionConfig(inputs)
-    if (!config) return
+    const loaded = await loadActionConfig(inputs)
+    if (!loaded) return
+    const pr = await pullRequestGate(inputs, loaded)
+    const config = pr.config
     let groups: SavedGroup[] = []
     const onSpawned = (pid: number) => {
       // a group started while the run is being cancelled is stopped at once
@@ -389,8 +432,9 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const compare = wantsCompare(inputs, process.env)
     const report =
       compare && config.compare.mode === 'interleaved'
-        ? await compareInAction(inputs, config, onSpawned)
+        ? await compareInAction(inputs, config, onSpawned, pr.acceptances)
         : await runInAction(inputs, config, onSpawned, compare)
+    if (pr.gate) report.gate = pr.gate
     if (!state.cancelled) await publish(report, config, inputs, state)
   } catch (err) {
     if (!state.cancelled) await reportFailure(err, state)
