@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { GitBranchStore } from '../../src/baseline/git.js'
 import {
+  BASELINE_SCHEMA_VERSION,
   StoreError,
   parseRecord,
   recordPath,
@@ -187,6 +188,7 @@ describe('GitBranchStore', () => {
   it('a record from a newer perfgate is skipped with a warning that names it; the other records are used', async () => {
     const good = sampleRecord({ runId: 'good' })
     const future = { ...sampleRecord(), schemaVersion: 99, tool: { name: 'perfgate', version: '9.0.0' } }
+    expect(BASELINE_SCHEMA_VERSION).toBeLessThan(99)
     await pushFiles({
       'meta.json': '{"schemaVersion":1}',
       [recordPath(good)]: serializeRecord(good),
