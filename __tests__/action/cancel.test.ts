@@ -6,11 +6,12 @@ import path from 'node:path'
 import * as core from '../../__fixtures__/core.js'
 import { git, GitSandbox } from '../../__fixtures__/git.js'
 import { sameRepoPr } from '../../__fixtures__/github/events.js'
-import { freePort } from '../../__fixtures__/config.js'
+import { freePort, REPO } from '../../__fixtures__/config.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../../src/main.js')
 const { groupMembers, stopAllServices } = await import('../../src/service/spawn.js')
+const { probeTcp } = await import('../../src/service/ready.js')
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 const savedEnv = { ...process.env }
@@ -95,4 +96,46 @@ scenarios:
     },
     30_000
   )
+
+  it('during load stops the service group, frees its port and ends errored ("cancelled")', async () => {
+    const work = sandbox.clone('work-load')
+    const port = await freePort()
+    await writeFile(
+      path.join(work, 'perfgate.yml'),
+      `version: 1
+service:
+  command: node ${path.join(REPO, 'examples/service/server.mjs')}
+  env: { PORT: "${port}", CPU_US: "50" }
+  ready: { url: http://127.0.0.1:${port}/health, timeout: 15s }
+defaults: { warmup: 100ms, duration: 60s, connections: 2 }
+scenarios:
+  - name: get
+    request: { url: http://127.0.0.1:${port}/reservations/1 }
+`
+    )
+    await writeFile(path.join(sandbox.root, 'event.json'), JSON.stringify({}))
+    Object.assign(process.env, {
+      GITHUB_WORKSPACE: work,
+      GITHUB_REPOSITORY: 'o/r',
+      GITHUB_EVENT_NAME: 'push',
+      GITHUB_EVENT_PATH: path.join(sandbox.root, 'event.json'),
+      GITHUB_STEP_SUMMARY: path.join(sandbox.root, 'summary.md')
+    })
+    Object.assign(core.inputs, { config: 'perfgate.yml', mode: 'run', comment: 'off' })
+    const exit = jest.fn<(code: number) => void>()
+    const started = Date.now()
+    const running = run({ exit })
+    for (let i = 0; i < 200 && !core.state['perfgate-pgids']; i++) await sleep(50)
+    const [service] = JSON.parse(core.state['perfgate-pgids']!) as Array<{ pgid: number }>
+    await sleep(500) // load is running
+    expect(groupMembers(service!.pgid).length).toBeGreaterThan(0)
+    process.emit('SIGTERM', 'SIGTERM')
+    await running
+    expect(Date.now() - started).toBeLessThan(30_000)
+    expect(exit).toHaveBeenCalledWith(1)
+    expect(groupMembers(service!.pgid)).toEqual([])
+    expect((await probeTcp('127.0.0.1', port, 500)).ok).toBe(false)
+    expect(core.outputs.verdict).toBe('errored')
+    expect(String(core.setFailed.mock.calls.at(-1)![0])).toMatch(/^perfgate: cancelled \(SIGTERM\)/)
+  }, 60_000)
 })

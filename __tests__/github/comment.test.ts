@@ -119,6 +119,21 @@ describe('the sticky comment', () => {
     expect(explainApiError(error, 'the PR comment')).toContain('404 instead of 403')
   })
 
+  it('a 404 on every call is not retried into a storm: at most one retry per call', async () => {
+    api.failures.push({ route: /^(GET|POST) \/repos\//, status: 404, message: 'Not Found', persistent: true })
+    const error = await upsertStickyComment(client(), params()).catch(e => e)
+    expect(explainApiError(error, 'the PR comment')).toContain('404 instead of 403')
+    expect(api.requests.filter(r => r.path.startsWith('/repos/')).length).toBeLessThanOrEqual(2)
+    api.failures.length = 0
+    api.failures.push({ route: /^POST .*\/comments$/, status: 404, message: 'Not Found', persistent: true })
+    api.requests.length = 0
+    const post = await upsertStickyComment(client(), params()).catch(e => e)
+    expect(post.status).toBe(404)
+    expect(api.requests.filter(r => r.method === 'POST' && r.path !== '/graphql').length).toBeLessThanOrEqual(
+      2
+    )
+  })
+
   const secondaryLimit = (persistent = false) => ({
     status: 403,
     message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
