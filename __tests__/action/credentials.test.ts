@@ -96,3 +96,18 @@ describe('perfgate’s own git calls', () => {
     expect(gitAuthEnv('')).toEqual({})
   })
 })
+
+describe('what the docs promise about the token', () => {
+  it('says exactly what is protected and what is not', async () => {
+    const { REPO } = await import('../../__fixtures__/config.js')
+    const action = await readFile(path.join(REPO, 'action.yml'), 'utf8')
+    const token = action.slice(action.indexOf('  github-token:'), action.indexOf('  comment:'))
+    expect(token).not.toMatch(/never passed/)
+    expect(token).toContain('/proc/<perfgate pid>/environ')
+    expect(token).toContain('persist-credentials: false')
+    const readme = await readFile(path.join(REPO, 'README.md'), 'utf8')
+    expect(readme).toContain('### What is protected, and what is not')
+    expect(readme).toMatch(/persist-credentials: false +# keep the token out of \.git\/config/)
+    expect(readme).not.toMatch(/never passed to the service/)
+  })
+})
