@@ -260,5 +260,12 @@ ${extra}`
     expect(gated.scenarios[1]!.thresholds[0]!.expression).toBe('< 9s')
     expect(gated.compare.rounds.max).toBe(15)
     expect(gated.service).toBe(head.service)
+    expect(gated.baseline).toBe(base.baseline)
+    const noStore = parseConfig(text('-5%') + 'baseline: { store: none }\n', 'perfgate.yml', '/repo')
+    expect(limitChanges(base, noStore)).toContainEqual({
+      limit: 'baseline.store',
+      base: 'branch perfgate-baselines of origin',
+      head: 'none'
+    })
   })
 })

@@ -68,6 +68,8 @@ export function limitChanges(base: Config, head: Config): LimitChange[] {
     ['compare.budget', b.compare.budget, h.compare.budget],
     ['compare.confirm', String(b.compare.confirm), String(h.compare.confirm)],
     ['compare.confidence', b.compare.confidence, h.compare.confidence],
+    ['baseline.store', b.baseline.store, h.baseline.store],
+    ['baseline.rounds', String(b.baseline.rounds ?? NONE), String(h.baseline.rounds ?? NONE)],
     ['baseline.noise', b.baseline.noise ?? NONE, h.baseline.noise ?? NONE],
     ['baseline.on-runner-mismatch', b.baseline.onRunnerMismatch ?? NONE, h.baseline.onRunnerMismatch ?? NONE],
     ['on-inconclusive', b.onInconclusive, h.onInconclusive]
@@ -92,8 +94,9 @@ const same = (a: Scenario, b: Scenario, ca: Config, cb: Config) =>
 
 /**
  * The config a pull request is gated with: the base's scenarios (limits, tolerances, validity limits and how they
- * are measured), the scenarios the PR adds with their own limits, and the base's compare settings and
- * on-inconclusive. The service (command, build, ready) and the baseline store stay the PR's.
+ * are measured), the scenarios the PR adds with their own limits, and the base's compare settings, baseline
+ * settings (which store a stored comparison reads, its noise allowance) and on-inconclusive. The service
+ * (command, build, ready, env) stays the PR's: it is the code under test.
  */
 export function gateConfig(head: Config, base: Config): Config {
   const baseByName = new Map(base.scenarios.map(s => [s.name, s]))
@@ -110,12 +113,7 @@ export function gateConfig(head: Config, base: Config): Config {
     scenarios,
     compare: base.compare,
     onInconclusive: base.onInconclusive,
-    baseline: {
-      ...head.baseline,
-      noise: base.baseline.noise,
-      onRunnerMismatch: base.baseline.onRunnerMismatch,
-      rounds: base.baseline.rounds
-    }
+    baseline: base.baseline
   }
 }
 
