@@ -379,7 +379,9 @@ async function reportFailure(err: unknown, state: RunState): Promise<void> {
 async function cancelRun(signal: NodeJS.Signals, state: RunState): Promise<void> {
   state.cancelled = signal
   stopAllGit()
-  await Promise.allSettled([stopAllServices(), removeAllWorktrees()])
+  // the groups first: a build still writing into the worktree would race its removal
+  await stopAllServices().catch(() => undefined)
+  await removeAllWorktrees().catch(() => undefined)
   const err = new CancelledError(signal)
   core.setOutput('verdict', 'errored')
   await writeSummary(failureSummary(err, err.message, runUrl(process.env))).catch(() => undefined)
