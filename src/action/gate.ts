@@ -1,3 +1,4 @@
+import { realpath } from 'node:fs/promises'
 import path from 'node:path'
 import { runGit } from '../baseline/git.js'
 import { ConfigError, parseConfig } from '../config/load.js'
@@ -146,7 +147,13 @@ export async function readBaseConfig(
   rev: string,
   configFile: string
 ): Promise<{ config?: Config; missing?: true; problem?: string }> {
-  const inRepo = path.relative(repo, configFile).split(path.sep).join('/')
+  // git prints the top level with symlinks resolved (/var -> /private/var on macOS): compare real paths
+  const real = (p: string) => realpath(p).catch(() => p)
+  const dir = await real(path.dirname(configFile))
+  const inRepo = path
+    .relative(await real(repo), path.join(dir, path.basename(configFile)))
+    .split(path.sep)
+    .join('/')
   const shown = await runGit(repo, ['show', `${rev}:${inRepo}`])
   if (shown.code !== 0) {
     const exists = await runGit(repo, ['cat-file', '-e', `${rev}^{commit}`])
