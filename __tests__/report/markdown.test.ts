@@ -197,3 +197,40 @@ describe('the PR comment', () => {
     expect(p99Chart(quoted).join('\n')).toContain('x-axis ["a  quoted   name  that …"]')
   })
 })
+
+describe('a pull request’s changes to the limits', () => {
+  it('are shown side by side in a block names cannot break, in comment, summary and HTML, and pass the schema', async () => {
+    const { renderHtml } = await import('../../src/report/html.js')
+    const { reportProblems } = await import('../../src/report/validate.js')
+    const gated = report({
+      gate: {
+        source: 'base',
+        base: 'main at 0123456789ab',
+        message:
+          "this pull request changes perfgate's limits; the gate used the base's (main at 0123456789ab)",
+        changes: [
+          { scenario: 'list', limit: 'latency.p99', base: '< 50ms', head: '< 80ms' },
+          {
+            scenario: '``` @org/team <img>',
+            limit: 'throughput.rps (regression)',
+            base: '-5%',
+            head: '-50%'
+          },
+          { limit: 'on-inconclusive', base: 'fail', head: 'warn' }
+        ]
+      }
+    })
+    expect(reportProblems(gated)).toEqual([])
+    const comment = renderComment(gated)
+    expect(comment).toContain("> 🔒 This pull request changes perfgate's limits")
+    expect(comment).toMatch(/^list +latency\.p99 +< 50ms {2}-> {2}< 80ms$/m)
+    expect(comment).toMatch(/^\(all\) +on-inconclusive +fail +-> {2}warn$/m)
+    // the fence is longer than any run of backticks inside, so the name cannot close it
+    expect(comment).toContain('````text')
+    expect(renderSummary(gated)).toContain('latency.p99')
+    const html = renderHtml(gated)
+    expect(html).toContain('<td>&lt; 50ms</td><td>&lt; 80ms</td>')
+    expect(html).not.toContain('<img>')
+    expect(renderComment(report())).not.toContain('changes perfgate')
+  })
+})

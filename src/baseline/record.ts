@@ -37,7 +37,7 @@ export interface BaselineRecord {
   schemaVersion: number
   tool: { name: 'perfgate'; version: string }
   createdAt: string
-  git: { sha: string; ref?: string; event?: string; runId: string; runAttempt: number }
+  git: { sha: string; ref?: string; event?: string; runId: string; runAttempt: number; leg?: string }
   config: { hash: string; file: string }
   runner: RunnerFingerprint
   verdict: Exclude<Verdict, 'errored'>
@@ -74,9 +74,14 @@ export interface RecordIdentity {
   event?: string
   runId: string
   runAttempt: number
+  /** the leg of a matrix job (an action cannot see the matrix: the leg input, the comment id by default) */
+  leg?: string
 }
 
 const SAFE_ID = /[^A-Za-z0-9._-]/g
+
+/** A leg as it goes into a record and its path: characters outside [A-Za-z0-9._-] become `_`, at most 80. */
+export const safeLeg = (leg: string) => leg.replace(SAFE_ID, '_').slice(0, 80)
 
 /** The record of a finished run. Errored runs have no record: they are never a baseline. */
 export function recordFromReport(report: Report, id: RecordIdentity): BaselineRecord {
@@ -90,7 +95,8 @@ export function recordFromReport(report: Report, id: RecordIdentity): BaselineRe
       ...(id.ref ? { ref: id.ref } : {}),
       ...(id.event ? { event: id.event } : {}),
       runId: id.runId.replace(SAFE_ID, '_').slice(0, 80) || 'run',
-      runAttempt: Math.max(1, Math.floor(id.runAttempt))
+      runAttempt: Math.max(1, Math.floor(id.runAttempt)),
+      ...(id.leg ? { leg: safeLeg(id.leg) } : {})
     },
     config: { hash: report.config.hash, file: report.config.file },
     runner: report.runner,
@@ -113,10 +119,13 @@ export function recordFromReport(report: Report, id: RecordIdentity): BaselineRe
   }
 }
 
-/** `v1/runs/<sha>/<run-id>-<attempt>-<config-hash>.json`: unique per run, so writers never edit the same file. */
+/**
+ * `v1/runs/<sha>/<run-id>-<attempt>[-<leg>]-<config-hash>.json`: unique per run and per leg of a matrix job, so
+ * writers never edit the same file (two legs of one run write two files).
+ */
 export function recordPath(record: BaselineRecord): string {
-  const { sha, runId, runAttempt } = record.git
-  return `${RUNS_DIR}/${sha}/${runId}-${runAttempt}-${record.config.hash}.json`
+  const { sha, runId, runAttempt, leg } = record.git
+  return `${RUNS_DIR}/${sha}/${runId}-${runAttempt}${leg ? `-${leg}` : ''}-${record.config.hash}.json`
 }
 
 export function serializeRecord(record: BaselineRecord): string {

@@ -186,6 +186,27 @@ function baselineLines(report: Report): string[] {
   ])
 }
 
+/**
+ * The PR's changes to perfgate's limits, side by side (`list  latency.p99  < 50ms  ->  < 80ms`), in a code block
+ * the names cannot break out of, with which side decided.
+ */
+export function gateLines(report: Report): string[] {
+  const gate = report.gate
+  if (!gate?.changes.length) return []
+  const rows = gate.changes.map(c => [c.scenario ?? '(all)', c.limit, c.base, c.head])
+  const width = (i: number) => Math.max(...rows.map(r => r[i]!.length))
+  const lines = rows.map(r =>
+    [r[0]!.padEnd(width(0)), r[1]!.padEnd(width(1)), `${r[2]!.padEnd(width(2))}  ->  ${r[3]}`].join('  ')
+  )
+  const icon = gate.source === 'base' ? '🔒' : '☑️'
+  return [
+    `> ${icon} ${e(gate.message.charAt(0).toUpperCase() + gate.message.slice(1))}.`,
+    '',
+    ...markdownFence(lines),
+    ''
+  ]
+}
+
 function comparesBase(report: Report): boolean {
   return report.mode === 'compare' || report.baseline?.state === 'used'
 }
@@ -237,6 +258,7 @@ function body(report: Report, full: boolean): string[] {
     e(report.headline),
     '',
     ...problems(report),
+    ...gateLines(report),
     ...baselineLines(report),
     ...scenarioTable(report.scenarios, comparesBase(report)),
     '',

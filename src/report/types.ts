@@ -149,6 +149,25 @@ export interface ConfigUsed {
   onInconclusive: string
 }
 
+/** One difference between the base's gate and the PR's config: `latency.p99  < 50ms  ->  < 80ms`. */
+export interface LimitChange {
+  /** the scenario, or absent for a setting of the whole config (compare.*, on-inconclusive) */
+  scenario?: string
+  limit: string
+  base: string
+  head: string
+}
+
+/** Where a pull request's limits came from (the gate comes from the base) and what the PR changes in them. */
+export interface GateInfo {
+  /** base: the base's limits decided; pr: the PR's own (no base config, or its changes were accepted by label) */
+  source: 'base' | 'pr'
+  /** the base commit or branch the limits were read from */
+  base?: string
+  changes: LimitChange[]
+  message: string
+}
+
 export interface Report {
   schemaVersion: number
   tool: { name: 'perfgate'; version: string }
@@ -161,6 +180,8 @@ export interface Report {
   runner: RunnerFingerprint
   git?: { sha?: string; ref?: string; baseSha?: string }
   baseline?: BaselineInfo
+  /** pull requests: where the limits came from and the PR's changes to them */
+  gate?: GateInfo
   durationMs: number
   scenarios: ScenarioReport[]
   notes: string[]

@@ -285,7 +285,12 @@ async function waitReady(
 export async function runBuild(
   command: string,
   cwd: string,
-  options: { parentEnv?: NodeJS.ProcessEnv; timeoutMs?: number } = {}
+  options: {
+    parentEnv?: NodeJS.ProcessEnv
+    timeoutMs?: number
+    /** the build's process group, for the action's post step */
+    onSpawned?: (pid: number) => void
+  } = {}
 ): Promise<void> {
   const output = new OutputTail()
   const child = spawn(command, {
@@ -296,7 +301,10 @@ export async function runBuild(
     env: scrubEnv(options.parentEnv ?? process.env)
   })
   const pgid = child.pid
-  if (pgid !== undefined) live.add(pgid)
+  if (pgid !== undefined) {
+    live.add(pgid)
+    options.onSpawned?.(pgid)
+  }
   child.stdout!.setEncoding('utf8').on('data', (c: string) => output.push(c, 'stdout'))
   child.stderr!.setEncoding('utf8').on('data', (c: string) => output.push(c, 'stderr'))
   const timeoutMs = options.timeoutMs ?? 15 * 60_000
