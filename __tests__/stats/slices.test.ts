@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
-import { decideSlices, epochLogRatios, slicePlan, trimmedMean, type SlicePair } from '../../src/stats/slices.js'
+import {
+  decideSlices,
+  epochLogRatios,
+  slicePlan,
+  trimmedMean,
+  type SlicePair
+} from '../../src/stats/slices.js'
 import {
   createRng,
   NOISY_NEIGHBOUR,

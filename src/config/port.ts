@@ -21,9 +21,7 @@ export function servicePortUses(config: Pick<Config, 'service' | 'scenarios'>): 
 /** The service can be given a port (command or env) and the load follows it (ready probe and URLs). */
 export function hasServicePort(config: Pick<Config, 'service' | 'scenarios'>): boolean {
   const uses = servicePortUses(config)
-  return (
-    (uses.includes('service.command') || uses.includes('service.env')) && uses.includes('scenario urls')
-  )
+  return (uses.includes('service.command') || uses.includes('service.env')) && uses.includes('scenario urls')
 }
 
 function readyText(ready: ReadyProbe): string[] {

@@ -488,8 +488,7 @@ class Resolver {
     const epochMax = num(epochs.max) ?? Math.max(epochMin, max)
     if (epochMin > epochMax)
       this.problem('/compare/epochs', `epochs.min (${epochMin}) must not exceed epochs.max (${epochMax})`)
-    const design =
-      c.design === 'rounds' || c.design === 'slices' || c.design === 'duet' ? c.design : d.design
+    const design = c.design === 'rounds' || c.design === 'slices' || c.design === 'duet' ? c.design : d.design
     const sliceMs = this.duration('/compare/slice', c.slice, d.sliceMs)
     if (sliceMs < 50) this.problem('/compare/slice', `a slice must last at least 50ms; got ${sliceMs}ms`)
     return {

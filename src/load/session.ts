@@ -265,11 +265,7 @@ function addCounts(into: LoadCounts, from: LoadCounts): void {
  * is judged on all the epoch's requests, not diluted into slices too small to hold it), the measured time the sum
  * of the slices' durations, and a timeline point per slice.
  */
-export function poolSlices(
-  slices: readonly SliceResult[],
-  scenario: Scenario,
-  warmupMs: number
-): LoadResult {
+export function poolSlices(slices: readonly SliceResult[], scenario: Scenario, warmupMs: number): LoadResult {
   const counts = emptyCounts()
   const histogram = createLatencyHistogram()
   const lag = createLatencyHistogram()

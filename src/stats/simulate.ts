@@ -359,7 +359,6 @@ function epochPairs(
   return pairs
 }
 
-
 /** One comparison in the slices (or duet) design through the adaptive loop over epochs. */
 export function simulateSlicesOnce(
   spec: SliceSimulationSpec,
@@ -437,7 +436,8 @@ export function simulateSlicesComparison(spec: SliceSimulationSpec): SimulationR
     share: { fail: share('fail'), pass: share('pass'), inconclusive: share('inconclusive') },
     rounds: {
       mean: epochs.reduce((a, b) => a + b, 0) / epochs.length,
-      median: (epochs[Math.floor((epochs.length - 1) / 2)]! + epochs[Math.ceil((epochs.length - 1) / 2)]!) / 2,
+      median:
+        (epochs[Math.floor((epochs.length - 1) / 2)]! + epochs[Math.ceil((epochs.length - 1) / 2)]!) / 2,
       max: epochs[epochs.length - 1]!
     },
     stops

@@ -53,7 +53,9 @@ const usable = (p: SlicePair) =>
   Number.isFinite(p.base) && Number.isFinite(p.head) && p.base > 0 && p.head > 0
 
 /** Per epoch (in epoch order), the trimmed mean of ln(head / base) over its usable slice pairs. */
-export function epochLogRatios(pairs: readonly SlicePair[]): { epoch: number; ratio: number; pairs: number }[] {
+export function epochLogRatios(
+  pairs: readonly SlicePair[]
+): { epoch: number; ratio: number; pairs: number }[] {
   const byEpoch = new Map<number, number[]>()
   for (const p of pairs) {
     if (!usable(p)) continue
