@@ -52,12 +52,7 @@ interface Outcome {
 }
 
 /** Sends one request through the pool; resolves with its status and size, or the error, never rejects. */
-function sendOne(
-  pool: Pool,
-  request: RenderedRequest,
-  timeoutMs: number,
-  onAbort?: (abort: () => void) => void
-): Promise<Outcome> {
+function sendOne(pool: Pool, request: RenderedRequest, timeoutMs: number): Promise<Outcome> {
   return new Promise(resolve => {
     let status = 0
     let size = 0
@@ -73,10 +68,6 @@ function sendOne(
       abortRequest?.(timeoutError())
       finish({ size, error: timeoutError() })
     }, timeoutMs)
-    onAbort?.(() => {
-      abortRequest?.(timeoutError())
-      finish({ size, error: timeoutError() })
-    })
     const handler: Dispatcher.DispatchHandlers = {
       onConnect: abort => {
         if (done) abort(timeoutError())
@@ -195,21 +186,16 @@ function openSession(scenario: Scenario): LoadSession {
     const lag = createLatencyHistogram()
     const cpu = process.cpuUsage()
     const started = now()
-    const aborts = new Set<() => void>()
     const outstanding: Array<Promise<void>> = []
     const send = (intended: number) => {
       const sentAt = now()
       lag.recordValue(Math.max(1, Math.round(Math.abs(sentAt - intended) * 1000)))
       const from = Math.max(intended, sentAt)
       const request = template.render()
-      let abort: (() => void) | undefined
+      // a request times out `timeout` after its intended time
       const remaining = Math.max(1, intended + load.timeoutMs - sentAt)
       outstanding.push(
-        sendOne(pool, request, remaining, a => {
-          abort = a
-          aborts.add(a)
-        }).then(outcome => {
-          if (abort) aborts.delete(abort)
+        sendOne(pool, request, remaining).then(outcome => {
           recorder.outcome(outcome, Math.round((now() - from) * 1000), request.expect)
         })
       )
