@@ -104,7 +104,12 @@ export async function benchOpenModel({ compile = true } = {}) {
     const sampler = startResourceSampler(server.pid)
     const cpu = process.cpuUsage()
     const r = await runOpenLoad(
-      scenario(`${server.url}/reservations/42`, { mode: 'rate', rate, connections: 100, durationMs: durationS * 1000 })
+      scenario(`${server.url}/reservations/42`, {
+        mode: 'rate',
+        rate,
+        connections: 100,
+        durationMs: durationS * 1000
+      })
     )
     const used = process.cpuUsage(cpu)
     sampler.stop()
@@ -119,9 +124,11 @@ export async function benchOpenModel({ compile = true } = {}) {
   }
   const closed = async server => {
     const sampler = startResourceSampler(server.pid)
-    const r = await runClosedLoad(scenario(`${server.url}/reservations/42`, { mode: 'closed', connections: 10 }))
+    const r = await runClosedLoad(
+      scenario(`${server.url}/reservations/42`, { mode: 'closed', connections: 10 })
+    )
     sampler.stop()
-    return { cpuPerReqUs: (r.generatorCpu / 100) * 1e6 / (r.counts.responses / (r.durationMs / 1000)) }
+    return { cpuPerReqUs: ((r.generatorCpu / 100) * 1e6) / (r.counts.responses / (r.durationMs / 1000)) }
   }
 
   const m = (list, key) => median(list.map(s => s[key]))
@@ -178,7 +185,9 @@ export async function benchOpenModel({ compile = true } = {}) {
   )
   console.log(table(rows))
   const { ours, theirs } = latencyRow
-  console.log(`\nlatency at 200 req/s: perfgate's open model vs a sequential node:http client at the same rate`)
+  console.log(
+    `\nlatency at 200 req/s: perfgate's open model vs a sequential node:http client at the same rate`
+  )
   console.log(
     table([
       ['client', 'p50', 'p99'],

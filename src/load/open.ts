@@ -1,42 +1,17 @@
 import { Pool, type Dispatcher } from 'undici'
 import type { RateLoad, Scenario } from '../config/types.js'
+
+export { scheduleOf, scheduledBefore } from './schedule.js'
 import { DEFAULTS } from '../config/defaults.js'
 import type { LoadOptions } from './closed.js'
-import { startPreciseClock } from './clock.js'
+import { startSendTicker } from './clock.js'
+import { scheduleOf, scheduledBefore } from './schedule.js'
 import { classifyError, countResponse, emptyCounts, recordsLatency } from './errors.js'
 import { createLatencyHistogram, encodeHistogram, summarize } from './histogram.js'
 import { failedCount, Timeline } from './timeline.js'
 import { compileScenario } from './request.js'
 import { tlsOptionsFor } from './tls.js'
 import type { LoadResult } from './types.js'
-
-/** Milliseconds from the start at which request `i` is due, for a constant rate or a linear ramp. */
-export function scheduleOf(load: RateLoad): (i: number) => number {
-  const ramp = load.ramp
-  if (!ramp || ramp.overMs <= 0) return i => (i / load.rate) * 1000
-  const a = ramp.from
-  const slope = (ramp.to - ramp.from) / (ramp.overMs / 1000)
-  const rampRequests = ((ramp.from + ramp.to) / 2) * (ramp.overMs / 1000)
-  return i => {
-    if (i >= rampRequests) return ramp.overMs + ((i - rampRequests) / ramp.to) * 1000
-    // solve a t + slope t² / 2 = i for t (seconds)
-    const t = slope === 0 ? i / a : (-a + Math.sqrt(a * a + 2 * slope * i)) / slope
-    return t * 1000
-  }
-}
-
-/** How many requests the schedule `due` puts before `ms` (due is increasing, so a binary search finds it). */
-export function scheduledBefore(due: (i: number) => number, ms: number): number {
-  let hi = 1
-  while (due(hi) < ms && hi < 2 ** 40) hi *= 2
-  let lo = 0
-  while (lo < hi) {
-    const mid = Math.floor((lo + hi) / 2)
-    if (due(mid) < ms) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
 
 /** One request between its due time and its end. */
 interface Pending {
@@ -67,8 +42,8 @@ function timeoutError(): Error {
  * omission corrected by construction). At most `connections` requests are on the wire (an undici Pool); a due
  * request that finds them all busy waits in the pool's queue, and that wait counts as latency too. A request
  * times out `timeout` after its intended time, queued or not; a queued one that timed out is never sent. How
- * late the generator itself sent requests is measured separately as generator.lag: a precise clock thread wakes
- * the loop at each due time, so the lag is the event loop's own lateness, not a timer's granularity.
+ * late the generator itself sent requests is measured separately as generator.lag: a ticker thread wakes the
+ * loop at each due time (src/load/clock.ts), so the lag is the event loop's own lateness, not a timer's grain.
  *
  * At the window's end nothing new is sent; requests still out get until their timeout, and whatever is left
  * then (or at once, when the run is aborted) is aborted: counted as a timeout when it was on the wire, taken out
@@ -87,8 +62,8 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
     bodyTimeout: load.timeoutMs + 1000,
     connect: { autoSelectFamily: true, ...(tls ?? {}) }
   })
-  const clock = startPreciseClock()
-  const now = clock.now
+  const ticker = startSendTicker()
+  const now = ticker.now
   const due = scheduleOf(load)
   const latency = createLatencyHistogram()
   const lag = createLatencyHistogram()
@@ -213,10 +188,9 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
     pool.dispatch({ method: method as Dispatcher.HttpMethod, path, headers, body: body ?? null }, handler)
   }
 
-  const wake = () => void clock.wakeAt(0)
   const onAbort = () => {
     stopped = String(options.signal?.reason ?? 'aborted')
-    wake()
+    ticker.interrupt()
     onEmpty?.()
   }
   if (options.signal?.aborted) onAbort()
@@ -236,6 +210,7 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
   const cpuAtStart = process.cpuUsage()
   try {
     let i = 0
+    ticker.plan(0, due, totalMs)
     while (!stopped) {
       const elapsed = now()
       let next = due(i)
@@ -244,9 +219,10 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
         next = due(++i)
       }
       if (next >= totalMs) break
+      ticker.plan(i, due, totalMs)
       closeSeconds(elapsed)
       expire(elapsed)
-      await clock.wakeAt(next)
+      await ticker.tick()
     }
     const measureEnd = Math.min(now(), totalMs)
     // the drain: what is still out gets until its own timeout
@@ -254,10 +230,12 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
       expire(now())
       if (pending.size === 0) break
       const oldest = pending.values().next().value!
-      await Promise.race([
-        new Promise<void>(resolve => (onEmpty = resolve)),
-        clock.wakeAt(Math.min(oldest.intendedMs + load.timeoutMs, now() + 50))
-      ])
+      let timer: NodeJS.Timeout | undefined
+      await new Promise<void>(resolve => {
+        onEmpty = resolve
+        timer = setTimeout(resolve, Math.min(oldest.intendedMs + load.timeoutMs - now(), 50))
+      })
+      clearTimeout(timer)
       onEmpty = undefined
     }
     // an aborted run: what is left is aborted, on the wire a timeout, never sent not sent at all
@@ -301,6 +279,6 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
     clearInterval(progress)
     options.signal?.removeEventListener('abort', onAbort)
     await pool.destroy().catch(() => undefined)
-    await clock.close()
+    await ticker.close()
   }
 }

@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs'
 import tls from 'node:tls'
 
 /** Where Linux distributions keep the system's CA bundle (Debian/Ubuntu, RHEL/Fedora, Alpine/macOS-style). */
-const SYSTEM_BUNDLES = ['/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem']
+const SYSTEM_BUNDLES = [
+  '/etc/ssl/certs/ca-certificates.crt',
+  '/etc/pki/tls/certs/ca-bundle.crt',
+  '/etc/ssl/cert.pem'
+]
 
 function readIfPresent(file: string): string | undefined {
   try {
@@ -46,7 +50,11 @@ export function tlsOptionsFor(url: URL, insecure = false): tls.ConnectionOptions
  * before any load (the closed model's sockets do not verify). Resolves with undefined when the handshake
  * succeeds or the target is not https, with the reason otherwise; connection failures are left to the load.
  */
-export function certificateProblem(url: URL, insecure = false, timeoutMs = 5000): Promise<string | undefined> {
+export function certificateProblem(
+  url: URL,
+  insecure = false,
+  timeoutMs = 5000
+): Promise<string | undefined> {
   const options = tlsOptionsFor(url, insecure)
   if (!options || insecure) return Promise.resolve(undefined)
   const port = Number(url.port || 443)
@@ -60,7 +68,9 @@ export function certificateProblem(url: URL, insecure = false, timeoutMs = 5000)
     socket.once('secureConnect', () => done(undefined))
     socket.once('timeout', () => done(undefined))
     socket.once('error', (err: NodeJS.ErrnoException) => {
-      const tlsProblem = /CERT|SELF_SIGNED|UNABLE_TO|HOSTNAME|ERR_TLS|SSL/i.test(`${err.code ?? ''} ${err.message}`)
+      const tlsProblem = /CERT|SELF_SIGNED|UNABLE_TO|HOSTNAME|ERR_TLS|SSL/i.test(
+        `${err.code ?? ''} ${err.message}`
+      )
       done(
         tlsProblem
           ? `the certificate of ${url.host} is not trusted (${err.code ?? err.message}): add its CA to ` +

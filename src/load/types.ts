@@ -1,6 +1,9 @@
 /** What one load run measured. Latency values are microseconds; latency covers 2xx responses only. */
 export interface LoadCounts {
-  /** requests started in the measured window */
+  /**
+   * requests started in the measured window; in the open model, requests that never left the generator's queue
+   * (an aborted run) are taken out again, so sent = responses + connect + timeout + reset + other
+   */
   sent: number
   /** responses received in the measured window (any status) */
   responses: number
