@@ -1,11 +1,11 @@
 import { Pool, type Dispatcher } from 'undici'
 import type { RateLoad, Scenario } from '../config/types.js'
 import { DEFAULTS } from '../config/defaults.js'
-import { startPreciseClock, type PreciseClock } from './clock.js'
+import { startSendTicker, type SendTicker } from './clock.js'
 import { classifyError, countResponse, emptyCounts, recordsLatency } from './errors.js'
 import { createLatencyHistogram, encodeHistogram, summarize, type Histogram } from './histogram.js'
 import { compileScenario, type RenderedRequest } from './request.js'
-import { scheduleOf, scheduledBefore } from './open.js'
+import { scheduleOf } from './schedule.js'
 import { failedCount } from './timeline.js'
 import { tlsOptionsFor } from './tls.js'
 import type { LoadCounts, LoadResult, TimelinePoint } from './types.js'
@@ -40,6 +40,9 @@ export interface LoadSession {
   /** closes the connections; nothing reaches the service after it resolves */
   close(): Promise<void>
 }
+
+/** Requests due within this much of a wake-up leave with it (as in open.ts: a wake-up costs more than a send). */
+const SEND_AHEAD_MS = 0.25
 
 function timeoutError(): Error {
   return Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })
@@ -170,7 +173,8 @@ function closedSession(scenario: Scenario): LoadSession {
 /**
  * The open model in slices: each slice sends on the scenario's even schedule (the rate; a ramp is not sliced, its
  * final rate is used) for its length, with latency from each request's intended time, then waits for what is
- * still out (up to its timeout from its intended time). A precise clock thread wakes the loop at each due time.
+ * still out (up to its timeout from its intended time). The send ticker's thread wakes the loop at each due time;
+ * request indexes run on across slices, as the ticker needs.
  */
 function openSession(scenario: Scenario): LoadSession {
   const load = scenario.load as RateLoad
@@ -178,14 +182,15 @@ function openSession(scenario: Scenario): LoadSession {
   const due = scheduleOf({ ...load, rate, ramp: undefined })
   const pool = poolFor(scenario)
   const template = compileScenario(scenario)
-  let clock: PreciseClock | undefined
+  let ticker: SendTicker | undefined
+  /** requests sent by this session so far: the ticker's index */
+  let sent = 0
   const run = async (ms: number): Promise<SliceResult> => {
-    clock ??= startPreciseClock()
-    const now = clock.now
+    ticker ??= startSendTicker()
+    const now = ticker.now
     const recorder = new Recorder()
     const lag = createLatencyHistogram()
     const cpu = process.cpuUsage()
-    const started = now()
     const outstanding: Array<Promise<void>> = []
     const send = (intended: number) => {
       const sentAt = now()
@@ -200,17 +205,23 @@ function openSession(scenario: Scenario): LoadSession {
         })
       )
     }
-    let i = 0
+    const first = sent
+    const started = now()
+    const end = started + ms
+    const at = (i: number) => started + due(i - first)
+    ticker.plan(sent, at, end)
     for (;;) {
-      const elapsed = now() - started
-      let next = due(i)
-      while (next <= elapsed + 0.25 && next < ms) {
-        send(started + next)
-        next = due(++i)
+      const elapsed = now()
+      let next = at(sent)
+      while (next <= elapsed + SEND_AHEAD_MS && next < end) {
+        send(next)
+        next = at(++sent)
       }
-      if (next >= ms) break
-      await clock.wakeAt(started + next)
+      if (next >= end) break
+      ticker.plan(sent, at, end)
+      await ticker.tick()
     }
+    ticker.plan(sent, at, end)
     await Promise.all(outstanding)
     const used = process.cpuUsage(cpu)
     return {
@@ -219,7 +230,7 @@ function openSession(scenario: Scenario): LoadSession {
       bytes: recorder.bytes,
       histogram: recorder.histogram,
       lag,
-      scheduled: scheduledBefore(due, ms),
+      scheduled: sent - first,
       generatorCpuMs: (used.user + used.system) / 1000,
       plannedMs: ms
     }
@@ -231,7 +242,7 @@ function openSession(scenario: Scenario): LoadSession {
     slice: run,
     close: async () => {
       await pool.destroy().catch(() => undefined)
-      await clock?.close()
+      await ticker?.close()
     }
   }
 }
