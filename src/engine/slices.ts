@@ -12,6 +12,7 @@ import { roundValues } from '../compare/aggregate.js'
 import { evaluateRegression, evaluateSliceRegression } from '../compare/regression.js'
 import { measurementError } from '../compare/validity.js'
 import { toMetrics } from '../load/metrics.js'
+import { okResponses } from '../load/timeline.js'
 import { poolSlices, startSession, type LoadSession, type SliceResult } from '../load/session.js'
 import type { Check, RunRecord, ScenarioError } from '../report/types.js'
 import { startResourceSampler } from '../service/sampler.js'
@@ -159,7 +160,13 @@ export async function measureStep(
 }
 
 /** The per-slice values a slice pair compares (throughput and the latency centre); tails are pooled per epoch. */
-export const SLICE_METRICS = ['throughput.rps', 'throughput.bytes', 'latency.mean', 'latency.p50'] as const
+export const SLICE_METRICS = [
+  'throughput.rps',
+  'throughput.ok_rps',
+  'throughput.bytes',
+  'latency.mean',
+  'latency.p50'
+] as const
 
 export type SliceValues = Partial<Record<(typeof SLICE_METRICS)[number], number>>
 
@@ -168,6 +175,7 @@ export function sliceValues(s: SliceResult): SliceValues {
   const h = s.histogram
   return {
     'throughput.rps': s.counts.responses / seconds,
+    'throughput.ok_rps': okResponses(s.counts) / seconds,
     'throughput.bytes': s.bytes / seconds,
     ...(h.totalCount ? { 'latency.mean': h.mean, 'latency.p50': h.getValueAtPercentile(50) } : {})
   }
