@@ -144,7 +144,15 @@ export interface ConfigUsed {
     minRequests: number
     maxErrorRate: string
   }>
-  compare: { mode: string; rounds: string; budget: string; confirm: boolean; confidence: string }
+  compare: {
+    mode: string
+    /** the design asked for, with the slice length and epochs ("auto; slices of 500 ms, epochs 3 to 15") */
+    design?: string
+    rounds: string
+    budget: string
+    confirm: boolean
+    confidence: string
+  }
   baseline: { store: string; rounds?: number; noise?: string; onRunnerMismatch?: string; saveOn?: string[] }
   onInconclusive: string
 }
