@@ -186,8 +186,9 @@ function openSession(scenario: Scenario): LoadSession {
   /** requests sent by this session so far: the ticker's index */
   let sent = 0
   const run = async (ms: number): Promise<SliceResult> => {
-    ticker ??= startSendTicker()
-    const now = ticker.now
+    ticker ??= await startSendTicker()
+    const active = ticker
+    const now = active.now
     const recorder = new Recorder()
     const lag = createLatencyHistogram()
     const cpu = process.cpuUsage()
@@ -209,7 +210,7 @@ function openSession(scenario: Scenario): LoadSession {
     const started = now()
     const end = started + ms
     const at = (i: number) => started + due(i - first)
-    ticker.plan(sent, at, end)
+    active.plan(sent, at, end)
     for (;;) {
       const elapsed = now()
       let next = at(sent)
@@ -218,10 +219,10 @@ function openSession(scenario: Scenario): LoadSession {
         next = at(++sent)
       }
       if (next >= end) break
-      ticker.plan(sent, at, end)
-      await ticker.tick()
+      active.plan(sent, at, end)
+      await active.tick()
     }
-    ticker.plan(sent, at, end)
+    active.plan(sent, at, end)
     await Promise.all(outstanding)
     const used = process.cpuUsage(cpu)
     return {
