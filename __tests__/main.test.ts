@@ -119,6 +119,36 @@ describe('the action', () => {
     expect(core.setFailed).not.toHaveBeenCalled()
   })
 
+  it('refuses to measure on pull_request_target, before building or starting anything, and shows the workflow_run pattern', async () => {
+    const ran = path.join(dir, 'ran-under-target')
+    await setUp(
+      exampleConfig(await freePort()).replace(
+        'service:\n',
+        `service:\n  build: touch ${JSON.stringify(ran)}\n`
+      ),
+      sameRepoPr,
+      'pull_request_target'
+    )
+    core.inputs.mode = 'auto'
+    await run()
+    expect(core.setFailed).toHaveBeenCalledTimes(1)
+    const failed = String(core.setFailed.mock.calls[0]![0])
+    expect(failed).toMatch(/refuses to measure on pull_request_target/)
+    expect(failed).toContain('workflow_run')
+    expect(failed).toContain('mode: report')
+    expect(core.summaryParts.join('')).toContain('Change `on: pull_request_target` to `on: pull_request`')
+    expect(core.outputs.verdict).toBe('errored')
+    expect(core.state['perfgate-pgids']).toBeUndefined()
+    expect(existsSync(ran)).toBe(false)
+    expect(api.requests).toHaveLength(0)
+    // mode: report runs no PR code, so it may run there (here it stops for want of its artifact)
+    core.reset()
+    core.setFailed.mockClear()
+    Object.assign(core.inputs, { config: 'perfgate.yml', 'github-token': 't', mode: 'report' })
+    await run()
+    expect(String(core.setFailed.mock.calls[0]![0])).toContain('mode: report needs the artifact-path input')
+  })
+
   it('a comment failure never changes the verdict', async () => {
     await setUp(exampleConfig(await freePort()), sameRepoPr)
     api.failures.push({

@@ -9,6 +9,7 @@ import { compareGate } from './engine/compare.js'
 import {
   BaseError,
   findMergeBase,
+  removeAllWorktrees,
   headSha,
   repoRoot,
   useBaseDir,
@@ -23,14 +24,17 @@ import { jobFails } from './compare/verdict.js'
 import { renderSummary } from './report/markdown.js'
 import { writeReportFiles, type ReportFiles } from './report/write.js'
 import { CONFIG_CANDIDATES, discoverConfig } from './config/discover.js'
-import type { Report } from './report/types.js'
+import type { GateInfo, Report } from './report/types.js'
 import {
   AnnotationBudget,
   configAnnotations,
   reportAnnotations,
   type Annotation
 } from './action/annotations.js'
-import { prAcceptances } from './action/accept.js'
+import { labelAppliedBy, prAcceptances } from './action/accept.js'
+import { decideGate, readBaseConfig, resolveBaseRev, resolveSha } from './action/gate.js'
+import { ACCEPT_LABEL, type Acceptance } from './compare/accept.js'
+import { createClient } from './github/client.js'
 import { failureSummary, redactSecrets } from './action/failure.js'
 import { readInputs, type ActionInputs } from './action/inputs.js'
 import { publishComment } from './action/comment.js'
@@ -39,6 +43,12 @@ import { formatProblems } from './config/load.js'
 import { readEventPayload } from './action/event.js'
 import { readPrContext } from './github/context.js'
 import { capSummary, writeSummary } from './action/summary.js'
+import { checkSavedGroup, savedGroupOf, type SavedGroup } from './service/groups.js'
+import { CancelledError, onCancelSignals } from './action/cancel.js'
+import { persistedCredentialsWarning } from './action/credentials.js'
+import { killProcessGroup, stopAllServices } from './service/spawn.js'
+import { stopAllGit } from './baseline/git.js'
+import { useGitAuth } from './baseline/git-auth.js'
 
 export const STATE_PGIDS = 'perfgate-pgids'
 
@@ -105,6 +115,8 @@ async function loadActionConfig(inputs: ActionInputs): Promise<Config | undefine
 interface RunState {
   inputs?: ActionInputs
   files?: ReportFiles
+  /** the signal that cancelled the run: nothing more is started or published */
+  cancelled?: NodeJS.Signals
 }
 
 /** The report files' paths as outputs: report (report.json), html, summary, junit and metrics (metrics.prom). */
@@ -151,14 +163,32 @@ async function publish(report: Report, config: Config, inputs: ActionInputs, sta
 function wantsCompare(inputs: ActionInputs, env: NodeJS.ProcessEnv): boolean {
   if (inputs.mode === 'compare') return true
   if (inputs.mode === 'run') return false
-  return env.GITHUB_EVENT_NAME === 'pull_request' || env.GITHUB_EVENT_NAME === 'pull_request_target'
+  return env.GITHUB_EVENT_NAME === 'pull_request'
+}
+
+/**
+ * `pull_request_target` runs with a write token and the repository's secrets, even for forks. Measuring means
+ * building and running whatever is checked out, and there that can be the PR's code: perfgate refuses, before it
+ * reads the config or starts anything. Only `mode: report`, which runs no PR code, may run there.
+ */
+export const PULL_REQUEST_TARGET_REFUSED =
+  'perfgate refuses to measure on pull_request_target: that event runs with a write token and the repository’s ' +
+  'secrets, and measuring builds and runs the checked-out code, which can be the pull request’s (a "pwn request"). ' +
+  'Measure in a workflow on pull_request (fork PRs get a read-only token there) that uploads perfgate-report/ as an ' +
+  'artifact, and post the comment from a second workflow on workflow_run that downloads the artifact and runs ' +
+  'perfgate with mode: report (it reads the artifact as data and runs no PR code). See the README, "Fork pull requests".'
+
+function refuseUntrustedEvent(inputs: ActionInputs, env: NodeJS.ProcessEnv): void {
+  if (env.GITHUB_EVENT_NAME === 'pull_request_target' && inputs.mode !== 'report')
+    throw new Error(PULL_REQUEST_TARGET_REFUSED)
 }
 
 async function prepareActionBase(
   inputs: ActionInputs,
   config: Config,
   repo: string,
-  events: typeof actionEvents
+  events: typeof actionEvents,
+  onSpawned: (pid: number) => void
 ): Promise<PreparedBase> {
   if (inputs.baseDir) return useBaseDir(path.resolve(inputs.workspace, inputs.baseDir))
   const ref =
@@ -168,19 +198,20 @@ async function prepareActionBase(
       'compare mode needs a base: set base-dir, or base-ref, or run on a pull_request event'
     )
   const sha = await findMergeBase(repo, ref, events)
-  return worktreeBase(repo, sha, config.service.build, events)
+  return worktreeBase(repo, sha, config.service.build, events, onSpawned)
 }
 
 async function compareInAction(
   inputs: ActionInputs,
   config: Config,
-  onSpawned: (pid: number) => void
+  onSpawned: (pid: number) => void,
+  acceptances: Acceptance[]
 ): Promise<Report> {
   const repo = (await repoRoot(inputs.workspace)) ?? inputs.workspace
   const startedAt = Date.now()
   let base: PreparedBase
   try {
-    base = await prepareActionBase(inputs, config, repo, actionEvents)
+    base = await prepareActionBase(inputs, config, repo, actionEvents, onSpawned)
   } catch (err) {
     if (!(err instanceof BaseError)) throw err
     const error = { kind: err.kind, message: err.message }
@@ -193,12 +224,6 @@ async function compareInAction(
     })
   }
   try {
-    const acceptances = await prAcceptances(
-      repo,
-      base.sha,
-      readPrContext(process.env, readEventPayload()),
-      actionEvents
-    )
     return await compareGate(config, {
       baseDir: base.dir,
       headDir: repo,
@@ -215,6 +240,49 @@ async function compareInAction(
   } finally {
     await base.cleanup()
   }
+}
+
+/**
+ * A pull request is gated by its base: the limits, tolerances, compare settings and on-inconclusive come from the
+ * base's config (git show), the PR's changes to them apply only with the perf-accepted label, whose applier the
+ * comment names. Trailers in the PR's commits accept nothing. Outside pull requests the config is used as it is.
+ */
+async function pullRequestGate(
+  inputs: ActionInputs,
+  config: Config
+): Promise<{ config: Config; acceptances: Acceptance[]; gate?: GateInfo }> {
+  if (process.env.GITHUB_EVENT_NAME !== 'pull_request') return { config, acceptances: [] }
+  const ctx = readPrContext(process.env, readEventPayload())
+  let applied: { login?: string; problem?: string } = { problem: 'there is no github-token input' }
+  if (ctx.labels.includes(ACCEPT_LABEL) && inputs.token) {
+    const octokit = createClient(inputs.token, { apiUrl: ctx.apiUrl, log: message => core.info(message) })
+    applied = await labelAppliedBy(octokit, ctx)
+  }
+  const acceptances = prAcceptances(ctx, applied)
+  const repo = await repoRoot(inputs.workspace)
+  if (!repo) {
+    core.info(
+      'The workspace is not a git checkout, so the limits are read from the pull request’s own config'
+    )
+    return { config, acceptances }
+  }
+  const candidates = [
+    ...(inputs.baseRef ? [inputs.baseRef] : []),
+    ...(ctx.baseRef ? [`origin/${ctx.baseRef}`] : []),
+    ...(ctx.baseSha ? [ctx.baseSha] : [])
+  ]
+  const rev = await resolveBaseRev(repo, candidates, inputs.baseRef ? undefined : ctx.baseRef)
+  const sha = rev ? await resolveSha(repo, rev) : undefined
+  const where = rev
+    ? `${ctx.baseRef ?? rev}${sha ? ` at ${sha.slice(0, 12)}` : ''}`
+    : (ctx.baseRef ?? 'the base')
+  const base = rev
+    ? await readBaseConfig(repo, rev, path.resolve(inputs.workspace, inputs.config))
+    : { problem: 'the base branch is not in this clone and could not be fetched' }
+  const decided = decideGate(config, base, where, acceptances[0]?.by, inputs.config)
+  if (decided.warning) warn(decided.warning)
+  core.info(`perfgate: ${decided.gate.message}`)
+  return { config: decided.config, acceptances, gate: decided.gate }
 }
 
 function defaultBranchOf(payload: unknown): string | undefined {
@@ -251,7 +319,7 @@ async function runInAction(
       from = ref ? await findMergeBase(repo, ref, actionEvents).catch(() => undefined) : undefined
     }
     plan = from
-      ? await planStoredBaseline(config, store, repo, from, actionEvents, fromLabel)
+      ? await planStoredBaseline(config, store, repo, from, actionEvents, fromLabel, inputs.leg)
       : {
           info: {
             store: store.description,
@@ -278,7 +346,8 @@ async function runInAction(
         ref: env.GITHUB_REF,
         event,
         runId: env.GITHUB_RUN_ID ?? `local-${Date.now()}`,
-        runAttempt: Number(env.GITHUB_RUN_ATTEMPT ?? '1') || 1
+        runAttempt: Number(env.GITHUB_RUN_ATTEMPT ?? '1') || 1,
+        leg: inputs.leg
       },
       inputs.outDir,
       actionEvents
@@ -305,30 +374,77 @@ async function reportFailure(err: unknown, state: RunState): Promise<void> {
   core.setFailed(`perfgate: ${message}`)
 }
 
+/**
+ * A cancelled job (SIGTERM or SIGINT): stop the service and build groups and any git call, remove the base
+ * worktree, and say so in the summary with the verdict `errored`, before the runner's SIGKILL.
+ */
+async function cancelRun(signal: NodeJS.Signals, state: RunState): Promise<void> {
+  state.cancelled = signal
+  stopAllGit()
+  // the groups first: a build still writing into the worktree would race its removal
+  await stopAllServices().catch(() => undefined)
+  await removeAllWorktrees().catch(() => undefined)
+  const err = new CancelledError(signal)
+  core.setOutput('verdict', 'errored')
+  await writeSummary(failureSummary(err, err.message, runUrl(process.env))).catch(() => undefined)
+  core.setFailed(`perfgate: ${err.message}`)
+}
+
+export interface RunOptions {
+  /** how the process ends after a cancellation (tests keep it alive) */
+  exit?: (code: number) => void
+}
+
 /** The action: read inputs, run the gate, publish results. Every failure ends in one setFailed line. */
-export async function run(): Promise<void> {
+export async function run(options: RunOptions = {}): Promise<void> {
   budget = newBudget()
   const state: RunState = {}
+  const exit = options.exit ?? ((code: number) => process.exit(code))
+  let cancelling: Promise<void> | undefined
+  const uninstall = onCancelSignals(signal => {
+    cancelling = cancelRun(signal, state).finally(() => {
+      budget.finish()
+      exit(1)
+    })
+  })
   try {
     const inputs = readInputs(name => core.getInput(name))
     state.inputs = inputs
+    useGitAuth(inputs.token, process.env.GITHUB_SERVER_URL)
+    refuseUntrustedEvent(inputs, process.env)
     if (inputs.mode === 'report') return await runReportMode(inputs, warn)
-    const config = await loadActionConfig(inputs)
-    if (!config) return
-    const pgids: number[] = []
+    if (process.env.GITHUB_EVENT_NAME === 'pull_request') {
+      const credentials = await persistedCredentialsWarning(
+        (await repoRoot(inputs.workspace)) ?? inputs.workspace
+      )
+      if (credentials) warn(credentials)
+    }
+    const loaded = await loadActionConfig(inputs)
+    if (!loaded) return
+    const pr = await pullRequestGate(inputs, loaded)
+    const config = pr.config
+    let groups: SavedGroup[] = []
     const onSpawned = (pid: number) => {
-      pgids.push(pid)
-      core.saveState(STATE_PGIDS, JSON.stringify(pgids))
+      // a group started while the run is being cancelled is stopped at once
+      if (state.cancelled) killProcessGroup(pid, 'SIGKILL')
+      const group = savedGroupOf(pid)
+      if (!group) return
+      // groups that have exited (the services of earlier rounds) are dropped, so the list stays short
+      groups = [...groups.filter(g => checkSavedGroup(g).ok), group]
+      core.saveState(STATE_PGIDS, JSON.stringify(groups))
     }
     const compare = wantsCompare(inputs, process.env)
     const report =
       compare && config.compare.mode === 'interleaved'
-        ? await compareInAction(inputs, config, onSpawned)
+        ? await compareInAction(inputs, config, onSpawned, pr.acceptances)
         : await runInAction(inputs, config, onSpawned, compare)
-    await publish(report, config, inputs, state)
+    if (pr.gate) report.gate = pr.gate
+    if (!state.cancelled) await publish(report, config, inputs, state)
   } catch (err) {
-    await reportFailure(err, state)
+    if (!state.cancelled) await reportFailure(err, state)
   } finally {
-    budget.finish()
+    uninstall()
+    if (cancelling) await cancelling
+    else budget.finish()
   }
 }

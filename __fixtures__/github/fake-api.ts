@@ -34,6 +34,11 @@ export interface Failure {
 export class FakeGitHub {
   comments: FakeComment[] = []
   pulls = new Map<number, { state: string; head: { sha: string } }>()
+  /** issue events (GET /repos/o/r/issues/N/events), e.g. who applied a label */
+  issueEvents = new Map<
+    number,
+    Array<{ event: string; label?: { name: string }; actor: { login: string } }>
+  >()
   requests: RecordedRequest[] = []
   failures: Failure[] = []
   viewer = 'github-actions[bot]'
@@ -129,6 +134,9 @@ export class FakeGitHub {
       comment.body = (JSON.parse(text) as { body: string }).body
       return this.send(res, 200, comment)
     }
+    const events = /^\/repos\/o\/r\/issues\/(\d+)\/events$/.exec(path)
+    if (events && req.method === 'GET')
+      return this.send(res, 200, this.issueEvents.get(Number(events[1])) ?? [])
     const pull = /^\/repos\/o\/r\/pulls\/(\d+)$/.exec(path)
     if (pull) {
       const pr = this.pulls.get(Number(pull[1]))

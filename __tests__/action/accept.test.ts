@@ -1,73 +1,47 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { prAcceptances } from '../../src/action/accept.js'
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { labelAppliedBy, prAcceptances } from '../../src/action/accept.js'
+import { createClient } from '../../src/github/client.js'
 import { readPrContext } from '../../src/github/context.js'
-import type { EngineEvent } from '../../src/engine/events.js'
-import { git, GitSandbox } from '../../__fixtures__/git.js'
+import { FakeGitHub } from '../../__fixtures__/github/fake-api.js'
 
-let sandbox: GitSandbox
-let clone: string
-beforeAll(async () => {
-  sandbox = await new GitSandbox().start(2)
-  clone = sandbox.clone('pr')
-  git(clone, 'checkout', '-q', '-b', 'feature')
-  git(clone, 'commit', '-q', '--allow-empty', '-m', 'Cache less\n\nPerf-Accepted: list throughput.rps')
-  git(
-    clone,
-    'commit',
-    '-q',
-    '--allow-empty',
-    '-m',
-    'Talk about it\n\nPerf-Accepted: search is mentioned here.\n\nok'
-  )
+let api: FakeGitHub
+beforeEach(async () => {
+  api = await new FakeGitHub().start()
 })
-afterAll(async () => {
-  await sandbox.stop()
+afterEach(async () => {
+  await api.stop()
 })
 
-const prContext = (base: { sha?: string; ref?: string }, labels: string[] = []) =>
+const prContext = (labels: string[] = []) =>
   readPrContext(
     { GITHUB_REPOSITORY: 'o/r', GITHUB_EVENT_NAME: 'pull_request' },
-    { pull_request: { number: 3, base, labels: labels.map(name => ({ name })) } }
+    { pull_request: { number: 3, base: { ref: 'main' }, labels: labels.map(name => ({ name })) } }
   )
 
-describe('accepted regressions of a PR whose base the workflow built (base-dir)', () => {
-  it("reads the trailers of the PR's commits from the event's base SHA", async () => {
-    const events: EngineEvent[] = []
-    const accepted = await prAcceptances(
-      clone,
-      undefined,
-      prContext({ sha: sandbox.commits.at(-1)!, ref: 'main' }, ['perf-accepted']),
-      e => events.push(e)
-    )
-    expect(accepted.map(a => [a.scenario, a.metric])).toEqual([
-      ['*', '*'],
-      ['list', 'throughput.rps']
+describe('accepted regressions of a pull request', () => {
+  it('come from the perf-accepted label only, naming who applied it (the last time)', async () => {
+    api.issueEvents.set(3, [
+      { event: 'labeled', label: { name: 'perf-accepted' }, actor: { login: 'first' } },
+      { event: 'unlabeled', label: { name: 'perf-accepted' }, actor: { login: 'first' } },
+      { event: 'labeled', label: { name: 'perf-accepted' }, actor: { login: 'maintainer' } },
+      { event: 'labeled', label: { name: 'bug' }, actor: { login: 'author' } }
     ])
-    expect(accepted[1]!.by).toMatch(/^commit [0-9a-f]{7} \(Perf-Accepted trailer\)$/)
-    expect(events.filter(e => e.type === 'warning')).toEqual([])
+    const ctx = prContext(['perf-accepted'])
+    const applied = await labelAppliedBy(createClient('t', { apiUrl: api.url }), ctx)
+    expect(applied).toEqual({ login: 'maintainer' })
+    expect(prAcceptances(ctx, applied)).toEqual([
+      { scenario: '*', metric: '*', by: 'the perf-accepted label, applied by @maintainer' }
+    ])
+    expect(prAcceptances(prContext(['bug']), applied)).toEqual([])
   })
 
-  it('falls back to the target branch, and warns when neither is in the clone', async () => {
-    const viaBranch = await prAcceptances(
-      clone,
-      undefined,
-      prContext({ sha: 'f'.repeat(40), ref: 'main' }),
-      () => {}
+  it('still accept when who applied the label cannot be read, and say so', async () => {
+    api.failures.push({ route: /\/events$/, status: 403, message: 'Resource not accessible by integration' })
+    const ctx = prContext(['perf-accepted'])
+    const applied = await labelAppliedBy(createClient('t', { apiUrl: api.url }), ctx)
+    expect(applied.problem).toContain('Resource not accessible by integration')
+    expect(prAcceptances(ctx, applied)[0]!.by).toMatch(
+      /^the perf-accepted label \(who applied it could not be read: Resource not accessible/
     )
-    expect(viaBranch.map(a => a.scenario)).toEqual(['list'])
-    const events: EngineEvent[] = []
-    const none = await prAcceptances(clone, undefined, prContext({ sha: 'f'.repeat(40) }), e =>
-      events.push(e)
-    )
-    expect(none).toEqual([])
-    expect(events).toContainEqual({
-      type: 'warning',
-      message: expect.stringContaining('Perf-Accepted commit trailers were not read')
-    })
-  })
-
-  it('with a base perfgate built, reads the commits after it', async () => {
-    const accepted = await prAcceptances(clone, sandbox.commits[0]!, prContext({}), () => {})
-    expect(accepted.map(a => a.scenario)).toEqual(['list'])
   })
 })

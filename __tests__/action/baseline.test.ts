@@ -91,6 +91,42 @@ describe('the action and the baseline branch', () => {
     expect(git(work, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('main')
   })
 
+  it('two legs of one run both land, and each leg compares with its own record', async () => {
+    await writeFile(path.join(work, 'perfgate.yml'), config(await freePort()))
+    git(work, 'add', 'perfgate.yml')
+    git(work, 'commit', '-q', '-m', 'add perfgate')
+    git(work, 'push', '-q', 'origin', 'HEAD:main')
+    const sha = git(work, 'rev-parse', 'HEAD')
+    // a matrix: the same job and run id; each leg sets its comment-id, which is its leg by default
+    for (const leg of ['perf-node20', 'perf-node24']) {
+      await pushEvent('push', 'refs/heads/main', '501')
+      process.env.GITHUB_JOB = 'perf'
+      core.inputs['comment-id'] = leg
+      await run()
+      expect(core.setFailed).not.toHaveBeenCalled()
+      const report = JSON.parse(await readFile(core.outputs.report!, 'utf8'))
+      expect(report.baseline.saved).toMatchObject({ saved: true })
+      expect(report.baseline.saved.message).not.toMatch(/kept unchanged|already stored/)
+    }
+    const records = sandbox.files(BRANCH).filter(f => f.startsWith(`v1/runs/${sha}/501-1-`))
+    expect(records).toHaveLength(2)
+    expect(records.some(f => f.includes('-perf-node20-'))).toBe(true)
+    expect(records.some(f => f.includes('-perf-node24-'))).toBe(true)
+
+    git(work, 'commit', '-q', '--allow-empty', '-m', 'next change')
+    git(work, 'push', '-q', 'origin', 'HEAD:main')
+    for (const leg of ['perf-node20', 'perf-node24']) {
+      await pushEvent('push', 'refs/heads/main', '502')
+      core.inputs['comment-id'] = 'perf'
+      core.inputs.leg = leg
+      await run()
+      const report = JSON.parse(await readFile(core.outputs.report!, 'utf8'))
+      expect(report.baseline).toMatchObject({ state: 'used', sha, runId: '501' })
+      expect(report.baseline.path).toContain(`-${leg}-`)
+      expect(report.baseline.message).toContain(`leg ${leg}`)
+    }
+  })
+
   it('a pull request with compare.mode: stored compares with the stored run of its merge-base', async () => {
     await writeFile(path.join(work, 'perfgate.yml'), config(await freePort()) + 'compare: { mode: stored }\n')
     git(work, 'add', 'perfgate.yml')

@@ -33,6 +33,15 @@ describe('readInputs', () => {
     expect(chosen).toMatchObject({ commentId: 'api-node24', previousCommentIds: [] })
   })
 
+  it('maps the default comment id into the id set and refuses a chosen id outside it', () => {
+    const inputs = readInputs(getter({ config: 'perf gate/<x>.yml' }), { GITHUB_JOB: 'perf job' })
+    expect(inputs.commentId).toBe('perf-gate/-x-.yml:perf-job')
+    expect(inputs.previousCommentIds).toEqual(['perf-gate/-x-.yml'])
+    expect(() => readInputs(getter({ 'comment-id': 'api --> x' }), {})).toThrow(
+      'Invalid value "api --> x" for the "comment-id" input. It may hold only letters, digits'
+    )
+  })
+
   it('names the input and the allowed values when one is wrong', () => {
     expect(() => readInputs(getter({ comment: 'sometimes' }), {})).toThrow(
       'Invalid value "sometimes" for the "comment" input. It must be one of: always, on-change, on-failure, off.'

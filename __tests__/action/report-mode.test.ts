@@ -118,9 +118,33 @@ describe('mode: report against the API', () => {
   it('refuses an artifact whose previousCommentIds is not a short list of strings', async () => {
     api.pulls.set(7, { state: 'open', head: { sha: HEAD } })
     await writeArtifact({ previousCommentIds: [{ x: 1 }] as unknown as string[] })
-    await expect(runReportMode(inputs())).rejects.toThrow(/previousCommentIds must be a list/)
+    await expect(runReportMode(inputs())).rejects.toThrow(
+      /previousCommentIds must be a list of at most 5 ids/
+    )
     expect(api.comments).toHaveLength(0)
   })
+
+  it.each([
+    ['commentId', { commentId: '---->> <img src=https://evil.example/x.png> @org/team' }],
+    ['commentId', { commentId: 'x --!> <img src=https://evil.example/x.png>' }],
+    ['previousCommentIds', { previousCommentIds: ['perfgate.yml', '---->> <b>hi</b>'] }]
+  ] as Array<[string, Partial<ResultArtifact>]>)(
+    'refuses an artifact whose %s could end the hidden marker: exactly one comment terminator stays',
+    async (field, hostile) => {
+      api.pulls.set(7, { state: 'open', head: { sha: HEAD } })
+      // a scenario name that tries the same inside the report is escaped, not refused
+      const named = report({ scenarios: [scenarioReport({ name: '--> <img src=x> --!>' })] })
+      await writeArtifact({ report: named })
+      await runReportMode(inputs())
+      await writeArtifact({ report: named, ...hostile })
+      await expect(runReportMode(inputs())).rejects.toThrow(new RegExp(`${field} .*letters, digits`))
+      expect(api.comments).toHaveLength(1)
+      const body = api.comments[0]!.body
+      expect(body.match(/--!?>/g)).toEqual(['-->'])
+      expect(body.startsWith('<!-- perfgate:perfgate.yml:perf -->\n')).toBe(true)
+      expect(body).not.toContain('<img')
+    }
+  )
 
   it('on-failure follows whether the pull_request run failed, as its artifact says', async () => {
     api.pulls.set(7, { state: 'open', head: { sha: HEAD } })

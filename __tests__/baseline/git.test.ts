@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { GitBranchStore } from '../../src/baseline/git.js'
 import {
-  NewerBaselineError,
+  BASELINE_SCHEMA_VERSION,
   StoreError,
   parseRecord,
   recordPath,
@@ -185,13 +185,23 @@ describe('GitBranchStore', () => {
     expect(readout.warnings[1]).toMatch(/v1\/runs\/bad\/2-1-abcdef\.json: does not match the baseline schema/)
   })
 
-  it('a record from a newer perfgate is a clear error, not a skipped record', async () => {
-    const future = { ...sampleRecord(), schemaVersion: 2, tool: { name: 'perfgate', version: '9.0.0' } }
-    await pushFiles({ 'v1/runs/f/1-1-abcdef.json': JSON.stringify(future) })
-    await expect(storeIn(sandbox.clone('reader')).read()).rejects.toThrow(NewerBaselineError)
-    await expect(storeIn(sandbox.clone('reader2')).read()).rejects.toThrow(
-      /baseline schema version 2, written by perfgate 9\.0\.0.*upgrade perfgate/
-    )
+  it('a record from a newer perfgate is skipped with a warning that names it; the other records are used', async () => {
+    const good = sampleRecord({ runId: 'good' })
+    const future = { ...sampleRecord(), schemaVersion: 99, tool: { name: 'perfgate', version: '9.0.0' } }
+    expect(BASELINE_SCHEMA_VERSION).toBeLessThan(99)
+    await pushFiles({
+      'meta.json': '{"schemaVersion":1}',
+      [recordPath(good)]: serializeRecord(good),
+      'v1/runs/f/1-1-abcdef.json': JSON.stringify(future)
+    })
+    const readout = await storeIn(sandbox.clone('reader')).read()
+    expect(readout.state).toBe('ok')
+    expect(readout.records.map(r => r.path)).toEqual([recordPath(good)])
+    expect(readout.warnings).toEqual([
+      expect.stringMatching(
+        /^skipped a baseline record from a newer perfgate in .*: v1\/runs\/f\/1-1-abcdef\.json uses baseline schema version 99, written by perfgate 9\.0\.0.*upgrade perfgate/
+      )
+    ])
   })
 
   it('works from a shallow clone', async () => {

@@ -15,6 +15,31 @@ const HASH = 'abcdef0123456789'
 const now = new Date('2026-11-21T10:00:00.000Z')
 
 describe('selectBaseline', () => {
+  it('picks, per scenario, the record of the same leg, or any record of that commit that holds the scenario', () => {
+    const leg = (name: string, scenarios: string[], createdAt: string): StoredRecord => {
+      const record = sampleRecord({ sha: sha(1), hash: HASH, createdAt })
+      record.git.leg = name
+      record.scenarios = scenarios.map(s => ({ ...record.scenarios[0]!, name: s }))
+      return { path: recordPath(record), record }
+    }
+    const a = leg('a', ['list', 'create'], '2026-11-20T10:00:00.000Z')
+    const b = leg('b', ['list', 'search'], '2026-11-20T11:00:00.000Z')
+    expect(a.path).not.toBe(b.path)
+    const pick = (name?: string) =>
+      selectBaseline({ records: [a, b], ancestors: [sha(1)], configHash: HASH, runner, now, leg: name })
+    const forA = pick('a')
+    const forB = pick('b')
+    if (!forA.found || !forB.found) throw new Error('no baseline')
+    expect(forA.stored).toBe(a)
+    expect(forA.perScenario).toEqual({ list: a, create: a, search: b })
+    expect(forB.stored).toBe(b)
+    expect(forB.perScenario).toEqual({ list: b, search: b, create: a })
+    expect(forB.description).toContain('leg b (and 1 other record of that commit for scenarios it lacks)')
+    const other = pick('c')
+    if (!other.found) throw new Error('no baseline')
+    expect(other.stored).toBe(b)
+  })
+
   it('takes the nearest ancestor with a run of the same config, newest attempt first', () => {
     const records = [
       stored({ sha: sha(3), hash: HASH }),

@@ -37,6 +37,15 @@ describe('measurementError', () => {
     expect(error!.message).toMatch(/^20% of requests failed \(5xx: 150, timeout: 20, reset: 30\)/)
   })
 
+  it('resets at exactly max-error-rate still make a valid measurement; one more is errored', () => {
+    // max-error-rate is the most that still counts as valid: 5% of 1000 attempted is 50
+    const at = measurementError(scenario(), loadResult({ responses: 950, status2xx: 950, reset: 50 }))
+    expect(at).toBeUndefined()
+    const over = measurementError(scenario(), loadResult({ responses: 949, status2xx: 949, reset: 51 }))
+    expect(over!.kind).toBe('error-rate')
+    expect(over!.message).toMatch(/^5\.1% of requests failed \(reset: 51\), over the 5% /)
+  })
+
   it('too few requests is errored with what to do', () => {
     const error = measurementError(scenario({ minRequests: 5000 }), loadResult())
     expect(error!.kind).toBe('too-few-requests')

@@ -96,6 +96,9 @@ describe('parseConfig', () => {
     })
     expect(config.compare).toEqual({
       mode: 'interleaved',
+      design: 'auto',
+      sliceMs: 500,
+      epochs: { min: 3, max: 15 },
       rounds: { min: 3, max: 15 },
       budgetMs: 240_000,
       confirm: false,

@@ -1,10 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { once } from 'node:events'
+import net from 'node:net'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { BaseError, commitMessages, findMergeBase, useBaseDir, worktreeBase } from '../../src/engine/base.js'
+import {
+  BaseError,
+  GIT_LIMITS,
+  commitMessages,
+  findMergeBase,
+  useBaseDir,
+  worktreeBase
+} from '../../src/engine/base.js'
 import { ignoreEvents } from '../../src/engine/events.js'
 
 let root: string
@@ -99,6 +108,28 @@ describe('preparing the base', () => {
     // the fetches really ran: the clone is whole now
     expect(git(clone, 'rev-parse', '--is-shallow-repository')).toBe('false')
   })
+
+  it('stops a deepening fetch that hangs and fails clearly: no git call runs unbounded', async () => {
+    // a "remote" that accepts connections and never answers
+    const hung = net.createServer(() => undefined).listen(0, '127.0.0.1')
+    await once(hung, 'listening')
+    const port = (hung.address() as net.AddressInfo).port
+    const clone = path.join(root, 'shallow-hung')
+    git(root, 'clone', '-q', '--depth', '1', '-b', 'feature', `file://${remote}`, clone)
+    git(clone, 'remote', 'set-url', 'origin', `http://127.0.0.1:${port}/o/r.git`)
+    const limits = { ...GIT_LIMITS }
+    GIT_LIMITS.networkMs = 500
+    const started = Date.now()
+    try {
+      await expect(findMergeBase(clone, 'origin/main', ignoreEvents)).rejects.toThrow(
+        /could not find the merge-base/
+      )
+      expect(Date.now() - started).toBeLessThan(8000)
+    } finally {
+      Object.assign(GIT_LIMITS, limits)
+      hung.close()
+    }
+  }, 20_000)
 
   it('says what to do when there is no merge-base', async () => {
     const lonely = path.join(root, 'lonely')

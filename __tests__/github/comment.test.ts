@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { createClient } from '../../src/github/client.js'
 import {
   commentMarker,
+  isCommentId,
+  toCommentId,
   truncateBody,
   upsertStickyComment,
   type UpsertParams
@@ -38,6 +40,24 @@ describe('the sticky comment', () => {
     expect(second.action).toBe('updated')
     expect(api.comments).toHaveLength(1)
     expect(api.comments[0]!.body).toBe(`${commentMarker('perfgate.yml')}\n### ❌ perfgate: FAIL\n`)
+  })
+
+  it('writes and matches markers only from the comment-id set', async () => {
+    for (const hostile of [
+      '---->> <img src=https://evil.example/x.png> @org/team',
+      'a--!>b',
+      '',
+      'x'.repeat(101)
+    ])
+      expect(() => commentMarker(hostile)).toThrow(/is refused: it may hold only letters, digits/)
+    expect(commentMarker('perf/gate.yml:job-1')).toBe('<!-- perfgate:perf/gate.yml:job-1 -->')
+    expect(toCommentId('my perf.yml:job <x>')).toBe('my-perf.yml:job--x-')
+    expect(isCommentId(toCommentId('-->'.repeat(80)))).toBe(true)
+    // a hostile previous id is never turned into a marker to match
+    api.addComment('github-actions[bot]', '<!-- perfgate:--> old')
+    const result = await upsertStickyComment(client(), params({ previousIds: ['---->'] }))
+    expect(result.action).toBe('created')
+    expect(api.comments).toHaveLength(2)
   })
 
   it('ignores a user comment that copies the marker', async () => {
@@ -97,6 +117,21 @@ describe('the sticky comment', () => {
     api.failures.push({ route: /^GET /, status: 404, message: 'Not Found' })
     const error = await upsertStickyComment(client(), params()).catch(e => e)
     expect(explainApiError(error, 'the PR comment')).toContain('404 instead of 403')
+  })
+
+  it('a 404 on every call is not retried into a storm: at most one retry per call', async () => {
+    api.failures.push({ route: /^(GET|POST) \/repos\//, status: 404, message: 'Not Found', persistent: true })
+    const error = await upsertStickyComment(client(), params()).catch(e => e)
+    expect(explainApiError(error, 'the PR comment')).toContain('404 instead of 403')
+    expect(api.requests.filter(r => r.path.startsWith('/repos/')).length).toBeLessThanOrEqual(2)
+    api.failures.length = 0
+    api.failures.push({ route: /^POST .*\/comments$/, status: 404, message: 'Not Found', persistent: true })
+    api.requests.length = 0
+    const post = await upsertStickyComment(client(), params()).catch(e => e)
+    expect(post.status).toBe(404)
+    expect(api.requests.filter(r => r.method === 'POST' && r.path !== '/graphql').length).toBeLessThanOrEqual(
+      2
+    )
   })
 
   const secondaryLimit = (persistent = false) => ({

@@ -40,7 +40,11 @@ describe('readPrContext', () => {
     const ctx = readPrContext(env, forkPr)
     expect(ctx).toMatchObject({ isFork: true, forkRepo: 'mallory/r', prNumber: 8 })
     const warning = forkWarning(ctx)
+    expect(warning).toContain('On pull_request events GitHub gives a fork')
     expect(warning).toContain('read-only GITHUB_TOKEN')
+    expect(readPrContext({ ...env, GITHUB_EVENT_NAME: 'pull_request_target' }, forkPr).kind).toBe(
+      'pull_request_target'
+    )
     expect(warning).toContain('mode: report')
     expect(warning).toContain('Do not switch this workflow to pull_request_target')
   })

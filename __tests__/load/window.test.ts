@@ -62,7 +62,6 @@ describe('clean windows: nothing reaches the service after a run returns', () =>
     // every request the run sent ended as a response or a counted error; queued ones that timed out never left
     expect(result.counts.timeout).toBeGreaterThan(0)
     expect(attempted(result.counts)).toBe(result.counts.sent)
-    expect(seenAtReturn).toBeLessThan(result.counts.sent)
   })
 
   it('open model: an aborted run aborts what is queued and in flight at once', async () => {

@@ -1,38 +1,39 @@
-import { labelAcceptance, parseAcceptTrailers, type Acceptance } from '../compare/accept.js'
-import { commitMessages, findMergeBase, localMergeBase } from '../engine/base.js'
-import type { EventSink } from '../engine/events.js'
+import { ACCEPT_LABEL, labelAcceptance, type Acceptance } from '../compare/accept.js'
+import type { Octokit } from '../github/client.js'
 import type { PrContext } from '../github/context.js'
 
-/**
- * The commit the PR's commits start after. With a base perfgate built, that base; with `base-dir` the workflow
- * built it, so the PR's base from the event payload (its merge-base with HEAD, which `git log base..HEAD` equals),
- * then the target branch.
- */
-async function prStart(repo: string, ctx: PrContext, events: EventSink): Promise<string | undefined> {
-  // a commit SHA cannot be fetched as a branch: use it only when the clone already has it
-  const fromSha = ctx.baseSha ? await localMergeBase(repo, ctx.baseSha) : undefined
-  if (fromSha || !ctx.baseRef) return fromSha
-  return findMergeBase(repo, `origin/${ctx.baseRef}`, events).catch(() => undefined)
+/** Who applied the label, from the issue's events (the last `labeled` event of that label). */
+export async function labelAppliedBy(
+  octokit: Octokit,
+  ctx: PrContext,
+  label = ACCEPT_LABEL
+): Promise<{ login?: string; problem?: string }> {
+  if (!ctx.prNumber) return { problem: 'no pull request number in the event' }
+  try {
+    const events = await octokit.paginate(octokit.rest.issues.listEvents, {
+      owner: ctx.repo.owner,
+      repo: ctx.repo.repo,
+      issue_number: ctx.prNumber,
+      per_page: 100
+    })
+    const labeled = events.filter(
+      e => e.event === 'labeled' && (e as { label?: { name?: string } }).label?.name === label
+    )
+    const login = labeled.at(-1)?.actor?.login
+    return login ? { login } : { problem: 'no labeled event found' }
+  } catch (err) {
+    return { problem: (err as Error).message.split('\n')[0] }
+  }
 }
 
-/** Accepted regressions: the perf-accepted label and the Perf-Accepted trailers of the PR's own commits. */
-export async function prAcceptances(
-  repo: string,
-  builtBaseSha: string | undefined,
-  ctx: PrContext,
-  events: EventSink
-): Promise<Acceptance[]> {
-  const labels = labelAcceptance(ctx.labels)
-  const start = builtBaseSha ?? (ctx.kind === 'pull_request' ? await prStart(repo, ctx, events) : undefined)
-  if (!start) {
-    if (ctx.kind === 'pull_request')
-      events({
-        type: 'warning',
-        message:
-          `perfgate: Perf-Accepted commit trailers were not read: the PR's base ${ctx.baseSha?.slice(0, 12) ?? ''} is not in this clone. ` +
-          'Check out with fetch-depth: 0 so the PR commits can be listed.'
-      })
-    return labels
-  }
-  return [...labels, ...parseAcceptTrailers(await commitMessages(repo, start))]
+/**
+ * Accepted regressions of a pull request: only the `perf-accepted` label, which takes triage rights to apply, and
+ * whose applier the comment names. Commit trailers (`Perf-Accepted:`) are not read in pull requests: any PR author
+ * can write them into their own commits. The CLI keeps `--accept`.
+ */
+export function prAcceptances(ctx: PrContext, appliedBy: { login?: string; problem?: string }): Acceptance[] {
+  const who = appliedBy.login
+    ? `the ${ACCEPT_LABEL} label, applied by @${appliedBy.login}`
+    : `the ${ACCEPT_LABEL} label (who applied it could not be read: ${appliedBy.problem ?? 'unknown'})`
+  return labelAcceptance(ctx.labels, who)
 }

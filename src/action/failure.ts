@@ -1,6 +1,7 @@
 import { NewerBaselineError, StoreError } from '../baseline/record.js'
 import { GitTimeoutError } from '../baseline/git.js'
 import { markdownFence } from '../github/escape.js'
+import { CancelledError } from './cancel.js'
 
 const TOKEN_PATTERNS = [
   /\b(gh[pousr]_[A-Za-z0-9]{20,})\b/g,
@@ -19,6 +20,7 @@ export function redactSecrets(text: string, secrets: ReadonlyArray<string | unde
 }
 
 function adviceFor(err: unknown): string {
+  if (err instanceof CancelledError) return 'Nothing: the job was cancelled. Re-run it for a verdict.'
   if (err instanceof NewerBaselineError)
     return 'The baseline store holds records written by a newer perfgate. Upgrade perfgate (the version in `uses:`) in this workflow.'
   if (err instanceof GitTimeoutError || (err instanceof StoreError && err.cause instanceof GitTimeoutError))
@@ -29,6 +31,8 @@ function adviceFor(err: unknown): string {
       'fetch the baseline branch (actions/checkout with its default credentials and `permissions: contents: read`), ' +
       'or set `baseline: { store: none }` in the config to gate without stored history.'
     )
+  if (err instanceof Error && err.message.startsWith('perfgate refuses to measure on pull_request_target'))
+    return 'Change `on: pull_request_target` to `on: pull_request` in this workflow, and comment from a `workflow_run` workflow with `mode: report`.'
   if (err instanceof Error && /input/i.test(err.message) && /Invalid value|required/i.test(err.message))
     return 'Fix the named input in the workflow file.'
   return (

@@ -1,4 +1,5 @@
 import path from 'node:path'
+import { COMMENT_ID_WORDS, isCommentId, toCommentId } from '../github/comment.js'
 
 export type CommentMode = 'always' | 'on-change' | 'on-failure' | 'off'
 export type ActionMode = 'auto' | 'run' | 'compare' | 'report'
@@ -11,6 +12,8 @@ export interface ActionInputs {
   token: string
   comment: CommentMode
   commentId: string
+  /** the matrix leg this job measures, in baseline records (the comment id by default) */
+  leg: string
   /** ids an earlier perfgate gave this comment by default; that comment is taken over, not duplicated */
   previousCommentIds: string[]
   outDir: string
@@ -35,7 +38,7 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
  * `comment-id` (for example `perf-${{ matrix.node }}`).
  */
 function defaultCommentId(config: string, env: NodeJS.ProcessEnv): string {
-  return env.GITHUB_JOB ? `${config}:${env.GITHUB_JOB}` : config
+  return toCommentId(env.GITHUB_JOB ? `${config}:${env.GITHUB_JOB}` : config)
 }
 
 /** Every action input, read and checked in one place. */
@@ -44,7 +47,12 @@ export function readInputs(getInput: GetInput, env: NodeJS.ProcessEnv = process.
   const config = getInput('config') || 'perfgate.yml'
   const onInconclusive = getInput('on-inconclusive')
   const chosenCommentId = getInput('comment-id')
+  if (chosenCommentId && !isCommentId(chosenCommentId))
+    throw new Error(
+      `Invalid value "${chosenCommentId}" for the "comment-id" input. It may hold only ${COMMENT_ID_WORDS}.`
+    )
   const commentId = chosenCommentId || defaultCommentId(config, env)
+  const configId = toCommentId(config)
   return {
     config,
     mode: oneOf('mode', getInput('mode'), ['auto', 'run', 'compare', 'report'] as const, 'auto'),
@@ -58,7 +66,8 @@ export function readInputs(getInput: GetInput, env: NodeJS.ProcessEnv = process.
       'always'
     ),
     commentId,
-    previousCommentIds: chosenCommentId || commentId === config ? [] : [config],
+    leg: getInput('leg') || commentId,
+    previousCommentIds: chosenCommentId || commentId === configId ? [] : [configId],
     outDir: path.resolve(workspace, getInput('out-dir') || 'perfgate-report'),
     onInconclusive: onInconclusive
       ? oneOf('on-inconclusive', onInconclusive, ['warn', 'fail'] as const, 'warn')

@@ -14,6 +14,7 @@ import {
 } from './record.js'
 import type { BaselineRecord } from './record.js'
 import { parseStoreFiles, type BaselineStore, type SaveResult, type StoreReadout } from './store.js'
+import { currentGitAuth } from './git-auth.js'
 
 interface GitResult {
   code: number
@@ -42,29 +43,38 @@ function killGroup(child: ChildProcess): void {
   }
 }
 
-/** git with arguments as an array (no shell), optional stdin, never prompting for credentials. */
+/** git calls still running, each in its own process group: a cancelled run stops them. */
+const running = new Set<ChildProcess>()
+
+export function stopAllGit(): void {
+  for (const child of running) killGroup(child)
+}
+
+/** The longest a git call may take when its caller sets no budget: no git call of perfgate's runs unbounded. */
+export const GIT_TIMEOUT_MS = 5 * 60_000
+
+/**
+ * git with arguments as an array (no shell), optional stdin, never prompting for credentials, authenticated with
+ * the action's token when it has one (see git-auth.ts), and stopped after `timeoutMs` (GIT_TIMEOUT_MS by default).
+ */
 export function runGit(cwd: string, args: string[], options: RunGitOptions = {}): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const limited = options.timeoutMs !== undefined
     const child = spawn('git', args, {
       cwd,
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...options.env },
+      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...currentGitAuth(), ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
       // its own process group, so that a timeout also stops the ssh or helper git is waiting for
-      detached: limited
+      detached: true
     })
+    running.add(child)
+    child.once('exit', () => running.delete(child))
     const out: Buffer[] = []
     let stderr = ''
-    let timer: NodeJS.Timeout | undefined
-    if (limited) {
-      const ms = Math.max(0, options.timeoutMs!)
-      timer = setTimeout(() => {
-        killGroup(child)
-        reject(
-          new GitTimeoutError(`git ${args[0]} did not finish within ${formatSeconds(ms)} and was stopped`)
-        )
-      }, ms)
-    }
+    const ms = Math.max(0, options.timeoutMs ?? GIT_TIMEOUT_MS)
+    const timer = setTimeout(() => {
+      killGroup(child)
+      reject(new GitTimeoutError(`git ${args[0]} did not finish within ${formatSeconds(ms)} and was stopped`))
+    }, ms)
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     child.on('error', err => {

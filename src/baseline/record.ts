@@ -2,9 +2,18 @@ import { Ajv } from 'ajv'
 import baselineSchema from '../../schema/baseline.schema.json' with { type: 'json' }
 import type { MetricValues, Report, RunnerFingerprint, Verdict } from '../report/types.js'
 import { VERSION } from '../version.js'
+import { v1ToV2 } from './migrations.js'
 
-/** The newest record format this perfgate reads and the one it writes. */
-export const BASELINE_SCHEMA_VERSION = 1
+/**
+ * The newest record format this perfgate reads and the one it writes. 2: throughput.ok_rps, and the suites'
+ * throughput figures count successes (src/baseline/migrations.ts).
+ */
+export const BASELINE_SCHEMA_VERSION = 2
+/**
+ * The version of the store's layout that meta.json carries: the tree below, not the records in it, which carry
+ * their own version and are migrated one by one. It changes only when the tree does.
+ */
+export const STORE_LAYOUT_VERSION = 1
 /** The layout of the store's tree; records of every schema version live under it. */
 export const LAYOUT_DIR = 'v1'
 export const RUNS_DIR = `${LAYOUT_DIR}/runs`
@@ -28,7 +37,7 @@ export interface BaselineRecord {
   schemaVersion: number
   tool: { name: 'perfgate'; version: string }
   createdAt: string
-  git: { sha: string; ref?: string; event?: string; runId: string; runAttempt: number }
+  git: { sha: string; ref?: string; event?: string; runId: string; runAttempt: number; leg?: string }
   config: { hash: string; file: string }
   runner: RunnerFingerprint
   verdict: Exclude<Verdict, 'errored'>
@@ -65,9 +74,14 @@ export interface RecordIdentity {
   event?: string
   runId: string
   runAttempt: number
+  /** the leg of a matrix job (an action cannot see the matrix: the leg input, the comment id by default) */
+  leg?: string
 }
 
 const SAFE_ID = /[^A-Za-z0-9._-]/g
+
+/** A leg as it goes into a record and its path: characters outside [A-Za-z0-9._-] become `_`, at most 80. */
+export const safeLeg = (leg: string) => leg.replace(SAFE_ID, '_').slice(0, 80)
 
 /** The record of a finished run. Errored runs have no record: they are never a baseline. */
 export function recordFromReport(report: Report, id: RecordIdentity): BaselineRecord {
@@ -81,7 +95,8 @@ export function recordFromReport(report: Report, id: RecordIdentity): BaselineRe
       ...(id.ref ? { ref: id.ref } : {}),
       ...(id.event ? { event: id.event } : {}),
       runId: id.runId.replace(SAFE_ID, '_').slice(0, 80) || 'run',
-      runAttempt: Math.max(1, Math.floor(id.runAttempt))
+      runAttempt: Math.max(1, Math.floor(id.runAttempt)),
+      ...(id.leg ? { leg: safeLeg(id.leg) } : {})
     },
     config: { hash: report.config.hash, file: report.config.file },
     runner: report.runner,
@@ -104,10 +119,13 @@ export function recordFromReport(report: Report, id: RecordIdentity): BaselineRe
   }
 }
 
-/** `v1/runs/<sha>/<run-id>-<attempt>-<config-hash>.json`: unique per run, so writers never edit the same file. */
+/**
+ * `v1/runs/<sha>/<run-id>-<attempt>[-<leg>]-<config-hash>.json`: unique per run and per leg of a matrix job, so
+ * writers never edit the same file (two legs of one run write two files).
+ */
 export function recordPath(record: BaselineRecord): string {
-  const { sha, runId, runAttempt } = record.git
-  return `${RUNS_DIR}/${sha}/${runId}-${runAttempt}-${record.config.hash}.json`
+  const { sha, runId, runAttempt, leg } = record.git
+  return `${RUNS_DIR}/${sha}/${runId}-${runAttempt}${leg ? `-${leg}` : ''}-${record.config.hash}.json`
 }
 
 export function serializeRecord(record: BaselineRecord): string {
@@ -115,7 +133,7 @@ export function serializeRecord(record: BaselineRecord): string {
 }
 
 export function newMeta(): StoreMeta {
-  return { schemaVersion: BASELINE_SCHEMA_VERSION, createdBy: `perfgate ${VERSION}` }
+  return { schemaVersion: STORE_LAYOUT_VERSION, createdBy: `perfgate ${VERSION}` }
 }
 
 function newerError(
@@ -138,11 +156,8 @@ export interface RecordFormat {
   version: number
 }
 
-/**
- * Version 1 is the first format, so the table is empty; each later version adds one pure step here, tested with a
- * fixture of the version before it.
- */
-export const MIGRATIONS: Migrations = {}
+/** One pure step per older version (src/baseline/migrations.ts), each tested with a record of the version it reads. */
+export const MIGRATIONS: Migrations = { 1: v1ToV2 }
 
 const CURRENT_FORMAT: RecordFormat = { migrations: MIGRATIONS, version: BASELINE_SCHEMA_VERSION }
 
@@ -218,8 +233,13 @@ export function checkMeta(text: string, where: string): StoreMeta {
   if (typeof meta.schemaVersion !== 'number') {
     throw new StoreError(`${where} has no schemaVersion; the store cannot be read`)
   }
-  if (meta.schemaVersion > BASELINE_SCHEMA_VERSION) {
-    throw newerError(`the baseline store (${where})`, meta.schemaVersion, meta.createdBy)
+  if (meta.schemaVersion > STORE_LAYOUT_VERSION) {
+    throw newerError(
+      `the baseline store (${where})`,
+      meta.schemaVersion,
+      meta.createdBy,
+      STORE_LAYOUT_VERSION
+    )
   }
   return meta as StoreMeta
 }

@@ -10,12 +10,20 @@ export interface SelectionInput {
   runner: RunnerFingerprint
   /** what the first ancestor is, for the description: "the merge-base", "the parent commit", "HEAD" */
   fromLabel?: string
+  /** this job's matrix leg: its own records are preferred */
+  leg?: string
   now?: Date
 }
 
 export interface BaselineChoice {
   found: true
+  /** the record of this leg at the chosen commit, or the newest record there */
   stored: StoredRecord
+  /**
+   * per scenario, the record to compare it with: this leg's record when it holds the scenario, else any record of
+   * the same commit that does (another leg measured it)
+   */
+  perScenario: Record<string, StoredRecord>
   /** how many commits back from the first ancestor (0: the merge-base itself) */
   distance: number
   ageMs: number
@@ -59,20 +67,29 @@ export function selectBaseline(input: SelectionInput): BaselineChoice | NoBaseli
   for (const [distance, sha] of input.ancestors.entries()) {
     const candidates = bySha.get(sha)
     if (!candidates?.length) continue
-    const stored = [...candidates].sort(newest)[0]!
+    const sorted = [...candidates].sort(newest)
+    const sameLeg = input.leg ? sorted.filter(r => r.record.git.leg === input.leg) : []
+    const stored = sameLeg[0] ?? sorted[0]!
+    const perScenario: Record<string, StoredRecord> = {}
+    for (const record of [...sameLeg, ...sorted])
+      for (const scenario of record.record.scenarios) perScenario[scenario.name] ??= record
+    const used = [...new Set([stored, ...Object.values(perScenario)])]
     const ageMs = now.getTime() - Date.parse(stored.record.createdAt)
-    const mismatches = fingerprintMismatches(input.runner, stored.record.runner)
+    const mismatches = [...new Set(used.flatMap(r => fingerprintMismatches(input.runner, r.record.runner)))]
     const from = input.fromLabel ?? 'the merge-base'
     const where = distance === 0 ? from : `${distance} commit${distance === 1 ? '' : 's'} before ${from}`
-    const { runId, runAttempt } = stored.record.git
+    const { runId, runAttempt, leg } = stored.record.git
+    const others = used.length - 1
     return {
       found: true,
       stored,
+      perScenario,
       distance,
       ageMs,
       mismatches,
       description:
-        `baseline: ${short(sha)} (${where}), run ${runId} attempt ${runAttempt}, ${describeAge(ageMs)}` +
+        `baseline: ${short(sha)} (${where}), run ${runId} attempt ${runAttempt}${leg ? ` leg ${leg}` : ''}` +
+        `${others ? ` (and ${others} other record${others === 1 ? '' : 's'} of that commit for scenarios it lacks)` : ''}, ${describeAge(ageMs)}` +
         (mismatches.length
           ? `; measured on a different runner (${mismatches.join('; ')})`
           : '; same runner kind')

@@ -1,4 +1,11 @@
-import { CorruptRecordError, META_FILE, checkMeta, parseRecord, type BaselineRecord } from './record.js'
+import {
+  CorruptRecordError,
+  META_FILE,
+  NewerBaselineError,
+  checkMeta,
+  parseRecord,
+  type BaselineRecord
+} from './record.js'
 
 export interface StoredRecord {
   /** path inside the store, e.g. v1/runs/<sha>/<run>-<attempt>-<hash>.json */
@@ -36,8 +43,9 @@ export interface BaselineStore {
 }
 
 /**
- * Parses raw files of a store: meta.json is checked first (a newer layout stops everything), corrupt records
- * are skipped with a warning, a record from a newer perfgate stops the read.
+ * Parses raw files of a store: meta.json is checked first (a newer layout stops everything). A corrupt record and
+ * a record from a newer perfgate are skipped with a warning that names it: one record, which anyone who can push
+ * to the branch can plant, never stops the store.
  */
 export function parseStoreFiles(
   files: Array<{ path: string; text: string }>,
@@ -53,6 +61,10 @@ export function parseStoreFiles(
     try {
       records.push({ path: file.path, record: parseRecord(file.text, file.path) })
     } catch (err) {
+      if (err instanceof NewerBaselineError) {
+        warnings.push(`skipped a baseline record from a newer perfgate in ${location}: ${err.message}`)
+        continue
+      }
       if (!(err instanceof CorruptRecordError)) throw err
       warnings.push(`skipped a corrupt baseline record in ${location}: ${err.message}`)
     }

@@ -2,22 +2,21 @@ import type { RegressionCheck } from '../config/types.js'
 import { metricInfo } from '../config/metrics.js'
 import type { Check } from '../report/types.js'
 import { decideRegression, type RegressionDecision } from '../stats/decide.js'
+import { decideSlices, type SlicePair } from '../stats/slices.js'
 
 export interface RegressionEvaluation {
   check: Check
   decision?: RegressionDecision
 }
 
-/**
- * One regression check from per-round values of base and head. `pairs` are the index pairs of rounds run back
- * to back (ABBA neighbours).
- */
-export function evaluateRegression(
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
+
+/** A regression check from a decision: fail becomes the check's severity; base and head are the sides' means. */
+function evaluate(
   spec: RegressionCheck,
   base: number[],
   head: number[],
-  confidence: number,
-  pairs?: Array<[number, number]>
+  decide: (better: 'lower' | 'higher') => RegressionDecision
 ): RegressionEvaluation {
   const common = {
     kind: 'regression' as const,
@@ -37,17 +36,7 @@ export function evaluateRegression(
       check: { ...common, verdict: 'skipped', message: `${spec.metric} was not measured on both sides` }
     }
   }
-  const decision = decideRegression({
-    metric: spec.metric,
-    better,
-    direction: spec.direction,
-    tolerance: spec.tolerance,
-    base,
-    head,
-    pairs,
-    confidence
-  })
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
+  const decision = decide(better)
   const verdict = decision.verdict === 'fail' ? spec.severity : decision.verdict
   return {
     decision,
@@ -62,4 +51,54 @@ export function evaluateRegression(
       rounds: Math.min(decision.n.base, decision.n.head)
     }
   }
+}
+
+/**
+ * One regression check from per-round values of base and head. `pairs` are the index pairs of rounds run back
+ * to back (ABBA neighbours); `unit` names them in the reason (default 'paired rounds').
+ */
+export function evaluateRegression(
+  spec: RegressionCheck,
+  base: number[],
+  head: number[],
+  confidence: number,
+  pairs?: Array<[number, number]>,
+  unit?: string
+): RegressionEvaluation {
+  return evaluate(spec, base, head, better =>
+    decideRegression({
+      metric: spec.metric,
+      better,
+      direction: spec.direction,
+      tolerance: spec.tolerance,
+      base,
+      head,
+      pairs,
+      confidence,
+      ...(unit ? { unit } : {})
+    })
+  )
+}
+
+/**
+ * One regression check from slice pairs grouped by epoch (the slices and duet designs, stats/slices.ts). `base`
+ * and `head` are the per-epoch values the report shows as the sides' means.
+ */
+export function evaluateSliceRegression(
+  spec: RegressionCheck,
+  pairs: readonly SlicePair[],
+  base: number[],
+  head: number[],
+  confidence: number
+): RegressionEvaluation {
+  return evaluate(spec, base, head, better =>
+    decideSlices({
+      metric: spec.metric,
+      better,
+      direction: spec.direction,
+      tolerance: spec.tolerance,
+      pairs,
+      confidence
+    })
+  )
 }

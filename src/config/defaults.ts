@@ -14,6 +14,8 @@ export const DEFAULTS = {
   shutdownTimeoutMs: 5000,
   compare: {
     mode: 'interleaved',
+    design: 'auto',
+    sliceMs: 500,
     rounds: { min: 3, max: 15 },
     budgetMs: 240_000,
     confirm: false,

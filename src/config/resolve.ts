@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { readFileSync } from 'node:fs'
-import { BUILT_IN_PLACEHOLDERS, placeholdersIn } from './placeholders.js'
+import { BUILT_IN_PLACEHOLDERS, placeholdersIn, usesServicePort } from './placeholders.js'
+import { hasServicePort, servicePortUses } from './port.js'
 import { didYouMean } from './suggest.js'
 import { DEFAULTS } from './defaults.js'
 import { METRIC_NAMES } from './metrics.js'
@@ -94,13 +95,19 @@ class Resolver {
       return { kind: 'http', url: r.url, timeoutMs, intervalMs }
     }
     if (typeof r.tcp === 'string') {
-      const match = /^(.+):(\d+)$/.exec(r.tcp)
+      const match = /^(.+):(\d+|\{\{\s*service\.port\s*\}\})$/.exec(r.tcp)
       if (!match)
-        this.problem(`${pointer}/tcp`, `tcp must be "host:port", like "127.0.0.1:8080"; got "${r.tcp}"`)
+        this.problem(
+          `${pointer}/tcp`,
+          `tcp must be "host:port", like "127.0.0.1:8080" or "127.0.0.1:{{service.port}}"; got "${r.tcp}"`
+        )
+      const portText = match?.[2] ?? '0'
+      const placeholder = usesServicePort(portText)
       return {
         kind: 'tcp',
         host: match?.[1] ?? '127.0.0.1',
-        port: Number(match?.[2] ?? 0),
+        port: placeholder ? 0 : Number(portText),
+        ...(placeholder ? { portText } : {}),
         timeoutMs,
         intervalMs
       }
@@ -425,6 +432,30 @@ class Resolver {
     })
   }
 
+  /**
+   * {{service.port}} must be used consistently: given to the service (command or env) and followed by the
+   * scenarios' URLs, or not at all; compare.design slices or duet needs it (both sides run at once).
+   */
+  checkServicePort(config: Config): void {
+    const uses = servicePortUses(config)
+    if (uses.length > 0 && !hasServicePort(config)) {
+      const missing = !uses.includes('scenario urls')
+        ? "the scenarios' URLs"
+        : 'service.command or service.env (the service must be told its port)'
+      this.problem(
+        '/service',
+        `{{service.port}} is used in ${uses.join(', ')} but not in ${missing}: use it in both, or not at all`
+      )
+    }
+    const design = config.compare.design
+    if ((design === 'slices' || design === 'duet') && uses.length === 0) {
+      this.problem(
+        '/compare/design',
+        `compare.design ${design} runs base and head side by side, each on its own port: put {{service.port}} in service.command or service.env and in the scenarios' URLs (for example url: http://127.0.0.1:{{service.port}}/), or use design rounds`
+      )
+    }
+  }
+
   baseline(raw: unknown): BaselineSpec {
     const b = isObject(raw) ? raw : {}
     const d = DEFAULTS.baseline
@@ -452,8 +483,19 @@ class Resolver {
     const min = num(rounds.min) ?? d.rounds.min
     const max = num(rounds.max) ?? Math.max(min, d.rounds.max)
     if (min > max) this.problem('/compare/rounds', `rounds.min (${min}) must not exceed rounds.max (${max})`)
+    const epochs = isObject(c.epochs) ? c.epochs : {}
+    const epochMin = num(epochs.min) ?? min
+    const epochMax = num(epochs.max) ?? Math.max(epochMin, max)
+    if (epochMin > epochMax)
+      this.problem('/compare/epochs', `epochs.min (${epochMin}) must not exceed epochs.max (${epochMax})`)
+    const design = c.design === 'rounds' || c.design === 'slices' || c.design === 'duet' ? c.design : d.design
+    const sliceMs = this.duration('/compare/slice', c.slice, d.sliceMs)
+    if (sliceMs < 50) this.problem('/compare/slice', `a slice must last at least 50ms; got ${sliceMs}ms`)
     return {
       mode: c.mode === 'stored' ? 'stored' : 'interleaved',
+      design,
+      sliceMs,
+      epochs: { min: epochMin, max: epochMax },
       rounds: { min, max },
       budgetMs: this.duration('/compare/budget', c.budget, d.budgetMs),
       confirm: c.confirm === true,
@@ -483,6 +525,7 @@ export function resolveConfig(data: unknown, ctx: Context): { config?: Config; p
     onInconclusive: raw['on-inconclusive'] === 'fail' ? 'fail' : 'warn',
     ...(profileName ? { profile: profileName } : {})
   }
+  resolver.checkServicePort(config)
   return {
     config: resolver.problems.length || !ctx.shapeValid ? undefined : config,
     problems: resolver.problems

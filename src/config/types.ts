@@ -129,7 +129,15 @@ export interface Scenario {
 
 export type ReadyProbe =
   | { kind: 'http'; url: string; timeoutMs: number; intervalMs: number }
-  | { kind: 'tcp'; host: string; port: number; timeoutMs: number; intervalMs: number }
+  | {
+      kind: 'tcp'
+      host: string
+      port: number
+      /** the port as written when it holds {{service.port}} (filled per side before the service starts) */
+      portText?: string
+      timeoutMs: number
+      intervalMs: number
+    }
   | { kind: 'log'; pattern: string; timeoutMs: number }
 
 export interface ServiceSpec {
@@ -144,8 +152,24 @@ export interface ServiceSpec {
   shutdownTimeoutMs: number
 }
 
+/**
+ * How an interleaved comparison measures base and head (docs/statistics.md):
+ * - rounds: one side at a time, a fresh process and the whole load per round, in ABBA round pairs;
+ * - slices: both sides up at once on their own ports ({{service.port}}), the load alternating between them in
+ *   short slices (randomized ABBA blocks) with a few fresh process pairs (epochs) over the run;
+ * - duet: both sides up at once and measured at the same time, on disjoint cores (4 cores or more);
+ * - auto: duet where cores allow, slices otherwise, rounds when the config hard-codes its port.
+ */
+export type CompareDesign = 'auto' | 'rounds' | 'slices' | 'duet'
+
 export interface CompareSpec {
   mode: 'interleaved' | 'stored'
+  /** default auto */
+  design?: CompareDesign
+  /** slices and duet: the length of one slice (default 500 ms) */
+  sliceMs?: number
+  /** slices and duet: fresh process pairs over the run (default: rounds) */
+  epochs?: { min: number; max: number }
   rounds: { min: number; max: number }
   budgetMs: number
   /** confirm a failing verdict with extra rounds before failing */

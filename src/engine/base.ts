@@ -1,13 +1,16 @@
-import { execFile } from 'node:child_process'
 import { existsSync, statSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { promisify } from 'node:util'
+import { runGit } from '../baseline/git.js'
 import { runBuild } from '../service/spawn.js'
 import { longStep, type EventSink } from './events.js'
 
-const exec = promisify(execFile)
+/**
+ * Time limits of the git calls here: a local one (merge-base, log, worktree add) and one that talks to the remote
+ * (deepening a shallow clone). A hung git never holds the job; the call is stopped with its process group.
+ */
+export const GIT_LIMITS = { localMs: 2 * 60_000, networkMs: 5 * 60_000 }
 
 /** The base could not be prepared: it is missing or unreachable (base-unavailable), or its build failed. */
 export class BaseError extends Error {
@@ -27,21 +30,31 @@ export interface PreparedBase {
   cleanup(): Promise<void>
 }
 
-async function git(cwd: string, args: string[]): Promise<string> {
-  const { stdout } = await exec('git', args, {
-    cwd,
-    env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
-    maxBuffer: 64 << 20
-  })
-  return stdout.trim()
+async function git(cwd: string, args: string[], timeoutMs = GIT_LIMITS.localMs): Promise<string> {
+  const result = await runGit(cwd, args, { timeoutMs })
+  if (result.code !== 0) {
+    const last = result.stderr.trim().split('\n').slice(-3).join(' / ')
+    throw new Error(`git ${args[0]} failed: ${last || `exit code ${result.code}`}`)
+  }
+  return result.stdout.toString().trim()
 }
 
-async function tryGit(cwd: string, args: string[]): Promise<string | undefined> {
+async function tryGit(cwd: string, args: string[], timeoutMs?: number): Promise<string | undefined> {
   try {
-    return await git(cwd, args)
+    return await git(cwd, args, timeoutMs)
   } catch {
     return undefined
   }
+}
+
+/** A fetch: the network limit. */
+const tryFetch = (cwd: string, args: string[]) => tryGit(cwd, ['fetch', ...args], GIT_LIMITS.networkMs)
+
+/** Worktrees made and not yet removed: a cancelled run removes them. */
+const worktrees = new Set<() => Promise<void>>()
+
+export async function removeAllWorktrees(): Promise<void> {
+  await Promise.all([...worktrees].map(cleanup => cleanup()))
 }
 
 /** A directory given for one side (`what`: "base", "head"): it must exist (else `hint` says what to do) and be a directory. */
@@ -80,8 +93,7 @@ export async function findMergeBase(repoDir: string, baseRef: string, events: Ev
         events,
         `shallow clone: fetching ${depth} more commits to find the merge-base with ${baseRef}`,
         () =>
-          tryGit(repoDir, [
-            'fetch',
+          tryFetch(repoDir, [
             '--no-tags',
             `--deepen=${depth}`,
             'origin',
@@ -92,8 +104,7 @@ export async function findMergeBase(repoDir: string, baseRef: string, events: Ev
       if (found) return found
     }
     await longStep(events, 'shallow clone: fetching the whole history to find the merge-base', () =>
-      tryGit(repoDir, [
-        'fetch',
+      tryFetch(repoDir, [
         '--no-tags',
         '--unshallow',
         'origin',
@@ -103,8 +114,7 @@ export async function findMergeBase(repoDir: string, baseRef: string, events: Ev
     const found = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef])
     if (found) return found
   } else if (!(await tryGit(repoDir, ['rev-parse', '--verify', '--quiet', `${baseRef}^{commit}`]))) {
-    await tryGit(repoDir, [
-      'fetch',
+    await tryFetch(repoDir, [
       '--no-tags',
       'origin',
       `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`
@@ -123,26 +133,33 @@ export async function worktreeBase(
   repoDir: string,
   sha: string,
   build: string | undefined,
-  events: EventSink
+  events: EventSink,
+  onSpawned?: (pid: number) => void
 ): Promise<PreparedBase> {
   const parent = await mkdtemp(path.join(os.tmpdir(), 'perfgate-base-'))
   const dir = path.join(parent, 'base')
+  // registered before the worktree exists, so a run cancelled while it is being made still removes it
+  let removing: Promise<void> | undefined
+  const cleanup = () =>
+    (removing ??= (async () => {
+      await tryGit(repoDir, ['worktree', 'remove', '--force', dir])
+      await rm(parent, { recursive: true, force: true })
+      await tryGit(repoDir, ['worktree', 'prune'])
+      worktrees.delete(cleanup)
+    })())
+  worktrees.add(cleanup)
   try {
     await git(repoDir, ['worktree', 'add', '--detach', dir, sha])
   } catch (err) {
-    await rm(parent, { recursive: true, force: true })
+    await cleanup()
     throw new BaseError(
       `could not create a git worktree at ${sha.slice(0, 12)}: ${(err as Error).message.trim()}`
     )
   }
-  const cleanup = async () => {
-    await tryGit(repoDir, ['worktree', 'remove', '--force', dir])
-    await rm(parent, { recursive: true, force: true })
-  }
   if (build) {
     try {
       await longStep(events, `building the base (${sha.slice(0, 12)}): ${build}`, () =>
-        runBuild(build, dir, { onLine: line => events({ type: 'step-output', line }) })
+        runBuild(build, dir, { onSpawned, onLine: line => events({ type: 'step-output', line }) })
       )
     } catch (err) {
       await cleanup()
@@ -191,7 +208,7 @@ export async function ancestorsOf(repoDir: string, rev: string, max = 100): Prom
     ((await tryGit(repoDir, ['rev-list', `--max-count=${max}`, rev])) ?? '').split('\n').filter(Boolean)
   let shas = await list()
   if (shas.length < max && (await tryGit(repoDir, ['rev-parse', '--is-shallow-repository'])) === 'true') {
-    await tryGit(repoDir, ['fetch', '--no-tags', '--quiet', `--deepen=${max}`, 'origin'])
+    await tryFetch(repoDir, ['--no-tags', '--quiet', `--deepen=${max}`, 'origin'])
     shas = await list()
   }
   return shas

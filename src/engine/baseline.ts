@@ -4,7 +4,7 @@ import type { Config } from '../config/types.js'
 import { configHash } from '../config/load.js'
 import { DirectoryStore } from '../baseline/directory.js'
 import { GitBranchStore, type RetryPolicy } from '../baseline/git.js'
-import { recordFromReport, serializeRecord, type RecordIdentity } from '../baseline/record.js'
+import { recordFromReport, safeLeg, serializeRecord, type RecordIdentity } from '../baseline/record.js'
 import { historyOf, selectBaseline } from '../baseline/select.js'
 import type { BaselineStore } from '../baseline/store.js'
 import { runnerFingerprint } from '../report/fingerprint.js'
@@ -48,7 +48,8 @@ export async function planStoredBaseline(
   repo: string | undefined,
   from: string | undefined,
   events: EventSink,
-  fromLabel?: string
+  fromLabel?: string,
+  leg?: string
 ): Promise<StoredPlan> {
   const readout = await store.read()
   for (const warning of readout.warnings) events({ type: 'warning', message: warning })
@@ -65,7 +66,8 @@ export async function planStoredBaseline(
     ancestors,
     configHash: hash,
     runner,
-    fromLabel: from ? (fromLabel ?? from) : 'runs recorded outside git ("local")'
+    fromLabel: from ? (fromLabel ?? from) : 'runs recorded outside git ("local")',
+    ...(leg ? { leg: safeLeg(leg) } : {})
   })
   const history = historyOf(readout.records, hash, runner)
   if (!choice.found) {

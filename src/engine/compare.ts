@@ -15,6 +15,18 @@ import { ignoreEvents, type EventSink } from './events.js'
 import { measureScenario } from './measure.js'
 import { erroredScenario } from './run.js'
 import { measureScenariosInRound, startForMeasurement } from './service.js'
+import { freePorts, hasServicePort, withServicePort } from '../config/port.js'
+import {
+  chooseDesign,
+  decideSliceScenario,
+  hostInfo,
+  measureEpoch,
+  newSliceState,
+  planRng,
+  type DesignChoice,
+  type HostInfo,
+  type SliceState
+} from './slices.js'
 
 export type Side = 'base' | 'head'
 
@@ -37,6 +49,10 @@ export interface CompareOptions {
   git?: Report['git']
   /** test hook: a clock */
   now?: () => number
+  /** test hook: the host the design is chosen for (default: this process's CPUs and taskset) */
+  host?: HostInfo
+  /** test hook: the seed of the slice order (default: from the clock) */
+  seed?: number
 }
 
 interface SideState {
@@ -73,11 +89,13 @@ async function measureSide(
   options: CompareOptions
 ): Promise<void> {
   const events = options.events ?? ignoreEvents
-  const startError = await measureScenariosInRound(config.scenarios, {
+  // a config with {{service.port}} measured in rounds: each side's process gets a free port of its own
+  const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]!) : config
+  const startError = await measureScenariosInRound(bound.scenarios, {
     label: side,
     events,
     start: () =>
-      startForMeasurement(config.service, {
+      startForMeasurement(bound.service, {
         label: side,
         cwd: serviceCwd(config, side, options),
         env: options.env?.[side],
@@ -221,25 +239,35 @@ function buildScenario(
   base: RunRecord[],
   head: RunRecord[],
   config: Config,
-  options: CompareOptions
+  options: CompareOptions,
+  slices?: SliceState
 ): ScenarioReport {
   const runs = [...base, ...head].sort((a, b) => a.round - b.round || a.side.localeCompare(b.side))
   const errored = scenarioError(scenario, base, head)
   if (errored) return erroredScenario(scenario, errored.error, runs, errored.run)
   const headMetrics = aggregateRounds(valid(head).map(r => r.metrics))
   const baseMetrics = aggregateRounds(valid(base).map(r => r.metrics))
-  const { checks: regressionChecks } = decideScenario(scenario, base, head, config.compare.confidence)
+  const { checks: regressionChecks } = slices
+    ? decideSliceScenario(
+        scenario,
+        base,
+        head,
+        slices.observations.get(scenario.name) ?? [],
+        config.compare.confidence
+      )
+    : decideScenario(scenario, base, head, config.compare.confidence)
   const checks = [
     ...evaluateThresholds(scenario.thresholds, headMetrics),
     ...applyAcceptances(scenario.name, regressionChecks, options.acceptances ?? [])
   ]
+  const unit = slices ? 'epoch' : 'round'
   const dropped = base.length - valid(base).length
   const notes = [
-    ...(dropped ? [`${dropped} base round(s) errored and were not counted as data`] : []),
+    ...(dropped ? [`${dropped} base ${unit}(s) errored and were not counted as data`] : []),
     ...(scenario.regression.length === 0
       ? ['no regression checks configured: changes are reported, nothing is decided']
       : []),
-    ...noiseNotes(scenario, base, regressionChecks, config.compare.confidence)
+    ...(slices ? [] : noiseNotes(scenario, base, regressionChecks, config.compare.confidence))
   ]
   const suite = valid(head).findLast(r => r.suite)?.suite
   return {
@@ -256,30 +284,118 @@ function buildScenario(
 }
 
 /**
- * `perfgate compare`: base and head in interleaved ABBA rounds, each round a fresh service process, until every
- * regression check is decided, the round limit is reached or the time budget is spent.
+ * How the loop measures and decides, whatever the design: one step is a round pair (rounds) or an epoch (slices,
+ * duet), after which the loop decides whether to go on.
  */
-export async function compareGate(config: Config, options: CompareOptions): Promise<Report> {
-  const events = options.events ?? ignoreEvents
-  const now = options.now ?? Date.now
-  const startedAt = now()
+interface LoopDriver {
+  /** 'round pair' or 'epoch', for notes */
+  unit: string
+  min: number
+  max: number
+  measure(step: number): Promise<void>
+  startError(): ScenarioError | undefined
+  records(side: Side, scenario: string): RunRecord[]
+  decisions(): RegressionDecision[]
+  serviceNotes(): string[]
+  slices?: SliceState
+}
+
+function roundsDriver(config: Config, options: CompareOptions): LoopDriver {
   const newSide = (): SideState => ({
     records: new Map(config.scenarios.map(s => [s.name, []])),
     restarts: new Map()
   })
   const state: Record<Side, SideState> = { base: newSide(), head: newSide() }
-  const { min, max } = config.compare.rounds
-  const notes = [...(options.notes ?? [])]
-  /** the pair after which confirmation began (0: not confirming) */
+  return {
+    unit: 'round pair',
+    ...config.compare.rounds,
+    measure: async pair => {
+      for (const side of roundOrder(pair)) await measureSide(config, side, pair, state[side], options)
+    },
+    startError: () => state.base.startError ?? state.head.startError,
+    records: (side, name) => state[side].records.get(name)!,
+    decisions: () =>
+      config.scenarios.flatMap(
+        s =>
+          decideScenario(
+            s,
+            state.base.records.get(s.name)!,
+            state.head.records.get(s.name)!,
+            config.compare.confidence
+          ).decisions
+      ),
+    serviceNotes: () => serviceNotes(config, state)
+  }
+}
+
+function slicesDriver(config: Config, options: CompareOptions, design: DesignChoice): LoopDriver {
+  const state = newSliceState(config)
+  const events = options.events ?? ignoreEvents
+  const ctx = {
+    config,
+    design,
+    options,
+    events,
+    rng: planRng(options.seed),
+    serviceCwd: (side: Side) => serviceCwd(config, side, options)
+  }
+  const epochs = config.compare.epochs ?? config.compare.rounds
+  return {
+    unit: 'epoch',
+    ...epochs,
+    measure: epoch => measureEpoch(epoch, state, ctx),
+    startError: () => state.startError,
+    records: (side, name) => state.records[side].get(name)!,
+    decisions: () =>
+      config.scenarios.flatMap(
+        s =>
+          decideSliceScenario(
+            s,
+            state.records.base.get(s.name)!,
+            state.records.head.get(s.name)!,
+            state.observations.get(s.name)!,
+            config.compare.confidence
+          ).decisions
+      ),
+    serviceNotes: () =>
+      config.scenarios.some(s =>
+        [...s.regression, ...s.thresholds].some(
+          c => c.metric === 'server.cpu.mean' || c.metric === 'server.cpu.peak'
+        )
+      )
+        ? [
+            'server.cpu.mean and server.cpu.peak span the whole epoch, in which each service was loaded only during its own slices; server.cpu.per_request compares like for like'
+          ]
+        : [],
+    slices: state
+  }
+}
+
+/**
+ * `perfgate compare`: base and head, interleaved, until every regression check is decided, the round (or epoch)
+ * limit is reached or the time budget is spent. The design (chooseDesign) is sequential rounds (ABBA round pairs,
+ * each round a fresh service process), fine interleaving in slices, or duet; the report says which ran and why.
+ */
+export async function compareGate(config: Config, options: CompareOptions): Promise<Report> {
+  const events = options.events ?? ignoreEvents
+  const now = options.now ?? Date.now
+  const startedAt = now()
+  const design = chooseDesign(config, options.host ?? hostInfo())
+  events({ type: 'info', message: `design: ${design.reason}` })
+  const driver =
+    design.design === 'rounds' ? roundsDriver(config, options) : slicesDriver(config, options, design)
+  const { min, max, unit } = driver
+  const notes = [...(options.notes ?? []), `design: ${design.reason}`]
+  /** the step after which confirmation began (0: not confirming) */
   let confirmFrom = 0
   let stopReason = ''
-  let pairs = 0
+  let steps = 0
   let decisions: RegressionDecision[] = []
   const extra = () => (confirmFrom ? CONFIRM_PAIRS : 0)
-  for (let pair = 1; pair <= max + extra(); pair++) {
-    pairs = pair
-    for (const side of roundOrder(pair)) await measureSide(config, side, pair, state[side], options)
-    const startError = state.base.startError ?? state.head.startError
+  for (let step = 1; step <= max + extra(); step++) {
+    steps = step
+    await driver.measure(step)
+    const startError = driver.startError()
     if (startError) {
       return buildReport({
         config,
@@ -294,50 +410,49 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
         git: options.git
       })
     }
-    const headErrored = config.scenarios.find(s => state.head.records.get(s.name)!.some(r => r.error))
+    const headErrored = config.scenarios.find(s => driver.records('head', s.name).some(r => r.error))
     if (headErrored) {
       // an errored head measurement makes its scenario errored whatever later rounds show
       stopReason = 'stop-head-errored'
-      notes.push(`stopped after round pair ${pair}: the head errored in ${headErrored.name}`)
+      notes.push(`stopped after ${unit} ${step}: the head errored in ${headErrored.name}`)
       break
     }
-    decisions = config.scenarios.flatMap(
-      s =>
-        decideScenario(
-          s,
-          state.base.records.get(s.name)!,
-          state.head.records.get(s.name)!,
-          config.compare.confidence
-        ).decisions
-    )
+    decisions = driver.decisions()
     const elapsed = now() - startedAt
-    const step = nextStep(decisions, {
-      rounds: pair,
+    const next = nextStep(decisions, {
+      rounds: step,
       minRounds: Math.max(min, confirmFrom ? confirmFrom + CONFIRM_PAIRS : 0),
       maxRounds: max + extra(),
       elapsedMs: elapsed,
       budgetMs: config.compare.budgetMs,
-      perRoundMs: elapsed / pair
+      perRoundMs: elapsed / step
     })
-    if (step === 'continue') continue
+    if (next === 'continue') continue
     const failing = decisions.some(d => d.verdict === 'fail')
-    if (config.compare.confirm && failing && !confirmFrom && step !== 'stop-catastrophic') {
-      confirmFrom = pair
+    if (config.compare.confirm && failing && !confirmFrom && next !== 'stop-catastrophic') {
+      confirmFrom = step
       events({
         type: 'info',
-        message: `a regression check fails: confirming it with ${CONFIRM_PAIRS} more round pairs`
+        message: `a regression check fails: confirming it with ${CONFIRM_PAIRS} more ${unit}s`
       })
       continue
     }
-    stopReason = step
+    stopReason = next
     break
   }
-  if (confirmFrom) notes.push(confirmationNote(pairs - confirmFrom, decisions, stopReason))
-  const headline = describeStop(stopReason)
+  if (confirmFrom) notes.push(confirmationNote(steps - confirmFrom, decisions, stopReason, unit))
+  const headline = describeStop(stopReason, unit)
   if (headline) notes.push(headline)
-  notes.push(...serviceNotes(config, state))
+  notes.push(...driver.serviceNotes())
   const scenarios = config.scenarios.map(s =>
-    buildScenario(s, state.base.records.get(s.name)!, state.head.records.get(s.name)!, config, options)
+    buildScenario(
+      s,
+      driver.records('base', s.name),
+      driver.records('head', s.name),
+      config,
+      options,
+      driver.slices
+    )
   )
   return buildReport({
     config,
@@ -351,8 +466,13 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
 }
 
 /** What the confirmation rounds did, written after they ran, with the number that really ran. */
-function confirmationNote(ran: number, decisions: RegressionDecision[], stopReason: string): string {
-  const plural = (n: number) => `${n} extra round pair${n === 1 ? '' : 's'}`
+function confirmationNote(
+  ran: number,
+  decisions: RegressionDecision[],
+  stopReason: string,
+  unit = 'round pair'
+): string {
+  const plural = (n: number) => `${n} extra ${unit}${n === 1 ? '' : 's'}`
   if (ran < CONFIRM_PAIRS) {
     const why =
       stopReason === 'stop-budget'
@@ -360,21 +480,23 @@ function confirmationNote(ran: number, decisions: RegressionDecision[], stopReas
         : stopReason === 'stop-head-errored'
           ? 'the head errored'
           : 'the comparison stopped'
-    return `confirmation was cut short: only ${ran} of the ${CONFIRM_PAIRS} extra round pairs ran before ${why}`
+    return `confirmation was cut short: only ${ran} of the ${CONFIRM_PAIRS} extra ${unit}s ran before ${why}`
   }
   return decisions.some(d => d.verdict === 'fail')
     ? `a failing verdict was confirmed with ${plural(ran)}`
     : `a failing verdict was re-measured with ${plural(ran)} and no longer fails`
 }
 
-function describeStop(reason: string): string {
+function describeStop(reason: string, unit = 'round pair'): string {
   switch (reason) {
     case 'stop-decided':
       return 'every regression check was decided'
     case 'stop-budget':
       return 'the time budget was spent before every check was decided'
     case 'stop-max-rounds':
-      return 'the maximum number of rounds was reached'
+      return unit === 'epoch'
+        ? 'the maximum number of epochs was reached'
+        : 'the maximum number of rounds was reached'
     case 'stop-catastrophic':
       return 'stopped early: a regression is far beyond its tolerance'
     default:

@@ -16,6 +16,7 @@ import { storedScenarioChecks, type StoredBaseline } from './stored.js'
 import { ignoreEvents, type EventSink } from './events.js'
 import { countsOnly, measureScenario } from './measure.js'
 import { measureScenariosInRound, startForMeasurement } from './service.js'
+import { freePorts, hasServicePort, withServicePort } from '../config/port.js'
 
 export interface RunOptions {
   events?: EventSink
@@ -77,11 +78,13 @@ async function measureRound(
 ): Promise<ScenarioError | undefined> {
   const events = options.events ?? ignoreEvents
   const label = options.rounds && options.rounds > 1 ? `head round ${round}` : 'head'
-  return measureScenariosInRound(config.scenarios, {
+  // {{service.port}}: the round's process gets a free port
+  const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]!) : config
+  return measureScenariosInRound(bound.scenarios, {
     label: 'head',
     events,
     start: () =>
-      startForMeasurement(config.service, {
+      startForMeasurement(bound.service, {
         label,
         env: options.serviceEnv,
         events,

@@ -22,7 +22,7 @@ export interface StoredScenarioResult {
   notes: string[]
 }
 
-const ANOMALY_METRICS = ['throughput.rps', 'latency.p99']
+const ANOMALY_METRICS = ['throughput.ok_rps', 'latency.p99']
 
 function seriesOf(history: StoredRecord[], scenario: string, metric: string): number[] {
   return history
@@ -37,7 +37,9 @@ export function storedScenarioChecks(
   headMetrics: MetricValues,
   baseline: StoredBaseline
 ): StoredScenarioResult {
-  const stored = baseline.choice.stored.record.scenarios.find(s => s.name === scenario.name)
+  const stored = (baseline.choice.perScenario[scenario.name] ?? baseline.choice.stored).record.scenarios.find(
+    s => s.name === scenario.name
+  )
   const notes: string[] = []
   for (const metric of new Set([...scenario.regression.map(r => r.metric), ...ANOMALY_METRICS])) {
     const note = anomalyNote(metric, seriesOf(baseline.history, scenario.name, metric), headMetrics[metric])

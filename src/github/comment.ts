@@ -1,6 +1,27 @@
 import type { Octokit } from './client.js'
 
-export const commentMarker = (id: string) => `<!-- perfgate:${id.replace(/-->/g, '')} -->`
+/**
+ * What a comment id may hold. The id goes inside an HTML comment (`<!-- perfgate:ID -->`), and a result artifact
+ * from a fork carries one, so it is limited to characters that can never end the comment (`-->`, `--!>`) or start
+ * markup: letters, digits and `._:/-`, at most 100 of them.
+ */
+export const COMMENT_ID_RULE = /^[A-Za-z0-9._:/-]{1,100}$/
+export const COMMENT_ID_WORDS = 'letters, digits and . _ : / - (1 to 100 of them)'
+
+export const isCommentId = (id: unknown): id is string => typeof id === 'string' && COMMENT_ID_RULE.test(id)
+
+/** Maps any text (a config path and a job id) into the comment-id set: other characters become `-`. */
+export function toCommentId(text: string): string {
+  const mapped = text.replace(/[^A-Za-z0-9._:/-]/g, '-').slice(0, 100)
+  return mapped === '' ? 'perfgate' : mapped
+}
+
+/** The hidden marker of a comment; only ids of the allowed set are ever written or matched. */
+export function commentMarker(id: string): string {
+  if (!isCommentId(id))
+    throw new Error(`the comment id ${JSON.stringify(id)} is refused: it may hold only ${COMMENT_ID_WORDS}`)
+  return `<!-- perfgate:${id} -->`
+}
 
 /** GitHub rejects comment bodies over 65,536 characters; perfgate stays well below. */
 export const COMMENT_LIMIT = 60_000
@@ -113,7 +134,10 @@ export async function upsertStickyComment(octokit: Octokit, params: UpsertParams
   const mine = (m: string) => comments.filter(c => c.user?.login === login && (c.body ?? '').startsWith(m))
   const existing =
     mine(marker).at(-1) ??
-    (params.previousIds ?? []).map(id => mine(commentMarker(id)).at(-1)).find(c => c !== undefined)
+    (params.previousIds ?? [])
+      .filter(isCommentId)
+      .map(id => mine(commentMarker(id)).at(-1))
+      .find(c => c !== undefined)
   if (!existing) {
     if (params.mode === 'on-failure' && !params.failing)
       return { action: 'skipped', reason: 'the gate passed and comment is on-failure' }

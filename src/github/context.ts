@@ -1,6 +1,7 @@
 /** What perfgate needs to know about the workflow run, read from the environment and the event payload. */
 export interface PrContext {
-  kind: 'pull_request' | 'push' | 'workflow_dispatch' | 'workflow_run' | 'other'
+  /** pull_request_target is its own kind: it runs with a write token, so nothing treats it as a pull_request */
+  kind: 'pull_request' | 'pull_request_target' | 'push' | 'workflow_dispatch' | 'workflow_run' | 'other'
   eventName: string
   repo: { owner: string; repo: string }
   prNumber?: number
@@ -29,7 +30,7 @@ interface Payload {
 
 const KINDS: Record<string, PrContext['kind']> = {
   pull_request: 'pull_request',
-  pull_request_target: 'pull_request',
+  pull_request_target: 'pull_request_target',
   push: 'push',
   workflow_dispatch: 'workflow_dispatch',
   workflow_run: 'workflow_run'

@@ -3,7 +3,7 @@ import path from 'node:path'
 import type { Report } from '../report/types.js'
 import { reportProblems } from '../report/validate.js'
 import type { Octokit } from './client.js'
-import type { CommentMode } from './comment.js'
+import { COMMENT_ID_WORDS, isCommentId, type CommentMode } from './comment.js'
 
 /** What a pull_request run leaves for the workflow_run commenter: data only, checked before use. */
 export interface ResultArtifact {
@@ -43,17 +43,17 @@ export function parseResultArtifact(text: string, maxBytes = 5_000_000): ResultA
   if (typeof data.headSha !== 'string' || !/^[0-9a-f]{40}$/.test(data.headSha))
     problems.push('headSha must be a 40-character commit SHA')
   if (typeof data.configFile !== 'string') problems.push('configFile must be a string')
-  if (typeof data.commentId !== 'string' || data.commentId.length > 200)
-    problems.push('commentId must be a short string')
+  // the id goes inside the comment's hidden HTML marker: anything outside the set could end it and inject markup
+  if (!isCommentId(data.commentId)) problems.push(`commentId may hold only ${COMMENT_ID_WORDS}`)
   if (
     data.previousCommentIds !== undefined &&
     !(
       Array.isArray(data.previousCommentIds) &&
       data.previousCommentIds.length <= 5 &&
-      data.previousCommentIds.every(id => typeof id === 'string' && id.length <= 200)
+      data.previousCommentIds.every(isCommentId)
     )
   )
-    problems.push('previousCommentIds must be a list of at most 5 short strings')
+    problems.push(`previousCommentIds must be a list of at most 5 ids, each holding only ${COMMENT_ID_WORDS}`)
   if (!MODES.includes(String(data.commentMode)))
     problems.push(`commentMode must be one of ${MODES.join(', ')}`)
   if (data.failing !== undefined && typeof data.failing !== 'boolean')

@@ -17,11 +17,12 @@ const FILLED = 3 // due times of indexes below this are in the ring
 
 const TICKER_THREAD = `
 const { parentPort, workerData } = require('node:worker_threads')
-const base = BigInt(workerData.base)
+const base = new BigInt64Array(workerData.base)
 const control = new Int32Array(workerData.control)
 const ring = new Float64Array(workerData.ring)
 const size = ring.length
-const now = () => Number(process.hrtime.bigint() - base) / 1e6
+const now = () => Number(process.hrtime.bigint() - Atomics.load(base, 0)) / 1e6
+parentPort.postMessage('ready')
 let index = 0
 while (Atomics.load(control, ${STOP}) === 0) {
   index = Math.max(index, Atomics.load(control, ${NEXT}))
@@ -40,11 +41,6 @@ while (Atomics.load(control, ${STOP}) === 0) {
 }
 `
 
-/** Milliseconds on the monotonic clock since `base`: the same reading in every thread. */
-function monotonicMs(base: bigint): number {
-  return Number(process.hrtime.bigint() - base) / 1e6
-}
-
 export interface SendTicker {
   /** ms since the ticker started, on the clock its ticks use */
   now(): number
@@ -60,13 +56,18 @@ export interface SendTicker {
   close(): Promise<void>
 }
 
-export function startSendTicker(): SendTicker {
-  const base = process.hrtime.bigint()
+/**
+ * Starts the ticker thread and resolves once it runs: a thread takes tens to hundreds of milliseconds to boot on a
+ * busy runner, and the schedule's clock (now() = 0) starts only then, so the boot never shows as generator lag.
+ */
+export async function startSendTicker(): Promise<SendTicker> {
+  // the clock's origin, in the monotonic nanoseconds every thread reads (process.hrtime)
+  const base = new BigInt64Array(new SharedArrayBuffer(8))
   const control = new Int32Array(new SharedArrayBuffer(4 * 4))
   const ring = new Float64Array(new SharedArrayBuffer(8 * RING))
   const worker = new Worker(TICKER_THREAD, {
     eval: true,
-    workerData: { base: String(base), control: control.buffer, ring: ring.buffer }
+    workerData: { base: base.buffer, control: control.buffer, ring: ring.buffer }
   })
   worker.unref()
   let filled = 0
@@ -79,13 +80,23 @@ export function startSendTicker(): SendTicker {
     if (resolve) resolve()
     else ticked = true
   }
-  worker.on('message', wake)
+  let ready: (() => void) | undefined
+  let failed: ((err: Error) => void) | undefined
+  const started = new Promise<void>((resolve, reject) => {
+    ready = resolve
+    failed = reject
+  })
+  worker.on('message', (message: number | 'ready') => (message === 'ready' ? ready?.() : wake()))
   worker.on('error', err => {
     failure = err
+    failed?.(err)
     wake()
   })
+  await started
+  Atomics.store(base, 0, process.hrtime.bigint())
+  const origin = base[0]!
   return {
-    now: () => monotonicMs(base),
+    now: () => Number(process.hrtime.bigint() - origin) / 1e6,
     plan(next, due, endMs) {
       Atomics.store(control, NEXT, next)
       filled = Math.max(filled, next)

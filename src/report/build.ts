@@ -33,7 +33,9 @@ export function buildReport(input: ReportInput): Report {
   const runner = runnerFingerprint()
   const scenarios = input.scenarios.map(s => {
     const findings = findingsFor(s, runner.cores)
-    return findings.length ? { ...s, findings } : s
+    const note = s.verdict === 'errored' ? undefined : timeoutNote(s)
+    const noted = note ? { ...s, notes: [...s.notes, note] } : s
+    return findings.length ? { ...noted, findings } : noted
   })
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -55,6 +57,28 @@ export function buildReport(input: ReportInput): Report {
     scenarios,
     notes: input.notes ?? []
   }
+}
+
+/**
+ * Latency comes from answered requests only: a service that hangs on a few requests (under max-error-rate) must not
+ * look faster for it, so the report says how many requests the percentiles leave out, side by side.
+ */
+function timeoutNote(s: ScenarioReport): string | undefined {
+  const count = (side: 'head' | 'base') =>
+    s.runs
+      .filter(r => r.side === side && !r.error)
+      .reduce(
+        (n, r) => n + (typeof r.metrics['errors.timeout'] === 'number' ? r.metrics['errors.timeout'] : 0),
+        0
+      )
+  const head = count('head')
+  const base = count('base')
+  if (head === 0 && base === 0) return undefined
+  const sides = s.runs.some(r => r.side === 'base') ? ` (head ${head}, base ${base})` : ''
+  return (
+    `the latency percentiles leave out ${head + base} request${head + base === 1 ? '' : 's'} that timed out${sides}: ` +
+    'they count in errors.rate, and a request that never answered does not make p99 faster'
+  )
 }
 
 /** Checks that decided a verdict, worst first: the lines a reader needs before anything else. */

@@ -23,6 +23,11 @@ export function configUsed(config: Config): ConfigUsed {
     scenarios: config.scenarios.map(scenarioUsed),
     compare: {
       mode: config.compare.mode,
+      ...(config.compare.design
+        ? {
+            design: `${config.compare.design}; slices of ${formatMs(config.compare.sliceMs ?? DEFAULTS.compare.sliceMs)}, epochs ${(config.compare.epochs ?? config.compare.rounds).min} to ${(config.compare.epochs ?? config.compare.rounds).max}`
+          }
+        : {}),
       rounds: `${config.compare.rounds.min} to ${config.compare.rounds.max}`,
       budget: formatMs(config.compare.budgetMs),
       confirm: config.compare.confirm,

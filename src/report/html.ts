@@ -123,6 +123,19 @@ function inlineScript(js: string): string {
   return js.replace(/<\/script/gi, '<\\/script')
 }
 
+/** A pull request's changes to the limits, side by side, and which side decided. */
+function gateSection(report: Report): string {
+  const gate = report.gate
+  if (!gate?.changes.length) return ''
+  const rows = gate.changes
+    .map(
+      c =>
+        `<tr><td>${esc(c.scenario ?? '(all)')}</td><td>${esc(c.limit)}</td><td>${esc(c.base)}</td><td>${esc(c.head)}</td></tr>`
+    )
+    .join('')
+  return `<p class="baseline">${esc(gate.message)}</p><table><thead><tr><th>scenario</th><th>limit</th><th>base</th><th>this PR</th></tr></thead><tbody>${rows}</tbody></table>`
+}
+
 export function renderHtml(report: Report): string {
   const decisive = report.scenarios.flatMap(s => [
     ...(s.error
@@ -143,6 +156,7 @@ ${decisive.length ? `<ul>${decisive.join('')}</ul>` : ''}
 ${baselineText(report)
   .map(l => `<p class="baseline ${l.kind}">${esc(l.text)}</p>`)
   .join('')}
+${gateSection(report)}
 ${report.notes.map(n => `<p class="muted">${esc(n)}</p>`).join('')}
 ${report.scenarios
   .map(sc =>

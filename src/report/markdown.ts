@@ -17,7 +17,7 @@ export const VERDICT_ICON: Record<Verdict | CheckVerdict, string> = {
 
 /** The metrics a one-line view of a scenario shows (comment table, `perfgate baseline show`). */
 export const KEY_METRICS = [
-  'throughput.rps',
+  'throughput.ok_rps',
   'latency.p50',
   'latency.p99',
   'errors.rate',
@@ -56,8 +56,8 @@ function errorLines(scenario: ScenarioReport): string[] {
 
 function scenarioTable(scenarios: readonly ScenarioReport[], compare: boolean): string[] {
   const head = compare
-    ? ['scenario', 'verdict', 'rps (base → head)', 'p99 (base → head)', 'errors']
-    : ['scenario', 'verdict', 'rps', 'p50', 'p99', 'errors', 'server CPU', 'server RSS']
+    ? ['scenario', 'verdict', 'ok rps (base → head)', 'p99 (base → head)', 'errors']
+    : ['scenario', 'verdict', 'ok rps', 'p50', 'p99', 'errors', 'server CPU', 'server RSS']
   const rows = scenarios.map(s => {
     const m = s.metrics
     const verdict = `${VERDICT_ICON[s.verdict]} ${s.verdict}`
@@ -67,7 +67,7 @@ function scenarioTable(scenarios: readonly ScenarioReport[], compare: boolean): 
       return [
         e(s.name),
         verdict,
-        `${formatMetric('throughput.rps', b['throughput.rps'])} → ${formatMetric('throughput.rps', m['throughput.rps'])}`,
+        `${formatMetric('throughput.ok_rps', b['throughput.ok_rps'])} → ${formatMetric('throughput.ok_rps', m['throughput.ok_rps'])}`,
         `${formatMetric('latency.p99', b['latency.p99'])} → ${formatMetric('latency.p99', m['latency.p99'])}`,
         formatMetric('errors.rate', m['errors.rate'])
       ]
@@ -186,6 +186,27 @@ function baselineLines(report: Report): string[] {
   ])
 }
 
+/**
+ * The PR's changes to perfgate's limits, side by side (`list  latency.p99  < 50ms  ->  < 80ms`), in a code block
+ * the names cannot break out of, with which side decided.
+ */
+export function gateLines(report: Report): string[] {
+  const gate = report.gate
+  if (!gate?.changes.length) return []
+  const rows = gate.changes.map(c => [c.scenario ?? '(all)', c.limit, c.base, c.head])
+  const width = (i: number) => Math.max(...rows.map(r => r[i]!.length))
+  const lines = rows.map(r =>
+    [r[0]!.padEnd(width(0)), r[1]!.padEnd(width(1)), `${r[2]!.padEnd(width(2))}  ->  ${r[3]}`].join('  ')
+  )
+  const icon = gate.source === 'base' ? '🔒' : '☑️'
+  return [
+    `> ${icon} ${e(gate.message.charAt(0).toUpperCase() + gate.message.slice(1))}.`,
+    '',
+    ...markdownFence(lines),
+    ''
+  ]
+}
+
 function comparesBase(report: Report): boolean {
   return report.mode === 'compare' || report.baseline?.state === 'used'
 }
@@ -237,6 +258,7 @@ function body(report: Report, full: boolean): string[] {
     e(report.headline),
     '',
     ...problems(report),
+    ...gateLines(report),
     ...baselineLines(report),
     ...scenarioTable(report.scenarios, comparesBase(report)),
     '',

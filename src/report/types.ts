@@ -56,7 +56,10 @@ export interface ScenarioError {
   outputTail?: string[]
 }
 
-/** The curve a suite measured: one point per step (sweep, stress) or window (soak). */
+/**
+ * The curve a suite measured: one point per step (sweep, stress) or window (soak). A sweep or stress point's `rps`
+ * is successful responses per second (throughput.ok_rps); a soak window's counts every response.
+ */
 export interface SuiteResult {
   kind: 'sweep' | 'stress' | 'soak'
   /** name of the x field in each point: 'connections' or 't' */
@@ -141,9 +144,36 @@ export interface ConfigUsed {
     minRequests: number
     maxErrorRate: string
   }>
-  compare: { mode: string; rounds: string; budget: string; confirm: boolean; confidence: string }
+  compare: {
+    mode: string
+    /** the design asked for, with the slice length and epochs ("auto; slices of 500 ms, epochs 3 to 15") */
+    design?: string
+    rounds: string
+    budget: string
+    confirm: boolean
+    confidence: string
+  }
   baseline: { store: string; rounds?: number; noise?: string; onRunnerMismatch?: string; saveOn?: string[] }
   onInconclusive: string
+}
+
+/** One difference between the base's gate and the PR's config: `latency.p99  < 50ms  ->  < 80ms`. */
+export interface LimitChange {
+  /** the scenario, or absent for a setting of the whole config (compare.*, on-inconclusive) */
+  scenario?: string
+  limit: string
+  base: string
+  head: string
+}
+
+/** Where a pull request's limits came from (the gate comes from the base) and what the PR changes in them. */
+export interface GateInfo {
+  /** base: the base's limits decided; pr: the PR's own (no base config, or its changes were accepted by label) */
+  source: 'base' | 'pr'
+  /** the base commit or branch the limits were read from */
+  base?: string
+  changes: LimitChange[]
+  message: string
 }
 
 export interface Report {
@@ -158,6 +188,8 @@ export interface Report {
   runner: RunnerFingerprint
   git?: { sha?: string; ref?: string; baseSha?: string }
   baseline?: BaselineInfo
+  /** pull requests: where the limits came from and the PR's changes to them */
+  gate?: GateInfo
   durationMs: number
   scenarios: ScenarioReport[]
   notes: string[]

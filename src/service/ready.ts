@@ -17,10 +17,23 @@ const ATTEMPT_TIMEOUT_MS = 2000
  * resolves to (autoSelectFamily, Node's default since 20), as the load's connections do.
  */
 
-/** One HTTP GET; 200-399 counts as ready. */
-export function probeHttp(url: string, timeoutMs = ATTEMPT_TIMEOUT_MS): Promise<ProbeResult> {
+/** How a host name is resolved; Node's own by default (tests give one that answers ::1 first, as Node >= 17 may). */
+export type Lookup = net.LookupFunction
+
+/** One HTTP GET; 200-399 counts as ready. Every address the name resolves to is tried (autoSelectFamily). */
+export function probeHttp(
+  url: string,
+  timeoutMs = ATTEMPT_TIMEOUT_MS,
+  lookup?: Lookup
+): Promise<ProbeResult> {
   return new Promise(resolve => {
-    const req = http.get(url, { timeout: timeoutMs, agent: false }, res => {
+    const options = {
+      timeout: timeoutMs,
+      agent: false,
+      autoSelectFamily: true,
+      ...(lookup ? { lookup } : {})
+    }
+    const req = http.get(url, options, res => {
       res.resume()
       const status = res.statusCode ?? 0
       resolve({ ok: status >= 200 && status < 400, detail: `status ${status}` })
@@ -30,9 +43,20 @@ export function probeHttp(url: string, timeoutMs = ATTEMPT_TIMEOUT_MS): Promise<
   })
 }
 
-export function probeTcp(host: string, port: number, timeoutMs = ATTEMPT_TIMEOUT_MS): Promise<ProbeResult> {
+export function probeTcp(
+  host: string,
+  port: number,
+  timeoutMs = ATTEMPT_TIMEOUT_MS,
+  lookup?: Lookup
+): Promise<ProbeResult> {
   return new Promise(resolve => {
-    const socket = net.connect({ host, port, timeout: timeoutMs, autoSelectFamily: true })
+    const socket = net.connect({
+      host,
+      port,
+      timeout: timeoutMs,
+      autoSelectFamily: true,
+      ...(lookup ? { lookup } : {})
+    })
     const done = (result: ProbeResult) => {
       socket.destroy()
       resolve(result)

@@ -285,7 +285,14 @@ async function waitReady(
 export async function runBuild(
   command: string,
   cwd: string,
-  options: { parentEnv?: NodeJS.ProcessEnv; timeoutMs?: number; onLine?: (line: string) => void } = {}
+  options: {
+    parentEnv?: NodeJS.ProcessEnv
+    timeoutMs?: number
+    /** the build's process group, for the action's post step */
+    onSpawned?: (pid: number) => void
+    /** each line of the build's output as it comes (the action folds them in a group) */
+    onLine?: (line: string) => void
+  } = {}
 ): Promise<void> {
   const output = new OutputTail()
   const lines = (() => {
@@ -311,7 +318,10 @@ export async function runBuild(
     env: scrubEnv(options.parentEnv ?? process.env)
   })
   const pgid = child.pid
-  if (pgid !== undefined) live.add(pgid)
+  if (pgid !== undefined) {
+    live.add(pgid)
+    options.onSpawned?.(pgid)
+  }
   child.stdout!.setEncoding('utf8').on('data', (c: string) => {
     output.push(c, 'stdout')
     lines.push(c)

@@ -116,8 +116,8 @@ export function interimConfidenceOf(
   return input.interimConfidence ?? 1 - (1 - input.confidence) / INTERIM_STRICTNESS
 }
 
-function sizeNote(e: Estimate, p: Prepared): string {
-  return e.pairs > 0 ? `${e.pairs} paired rounds` : `${p.base.length} vs ${p.head.length} rounds`
+function sizeNote(e: Estimate, p: Prepared, unit = 'paired rounds'): string {
+  return e.pairs > 0 ? `${e.pairs} ${unit}` : `${p.base.length} vs ${p.head.length} rounds`
 }
 
 /**
@@ -150,7 +150,7 @@ export function decideRegression(input: RegressionInput): RegressionDecision {
       noiseFloor: null,
       method: 'none',
       pairs: 0,
-      reason: `inconclusive: ${metric} needs at least 2 rounds per side (base ${n.base}, head ${n.head})${droppedNote}`
+      reason: `inconclusive: ${metric} needs at least 2 ${input.unit?.split(' ')[0] ?? 'rounds'} per side (base ${n.base}, head ${n.head})${droppedNote}`
     }
   }
 
@@ -174,7 +174,7 @@ export function decideRegression(input: RegressionInput): RegressionDecision {
     verdict !== 'inconclusive' &&
     verdictFor(relative(interim.diff).interval, direction, tolerance) === verdict
   const noiseFloor = (interval[1] - interval[0]) / 2
-  const ci = `CI ${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}, ${sizeNote(e, p)}`
+  const ci = `CI ${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}, ${sizeNote(e, p, input.unit)}`
   const improvedClearly = better === 'higher' ? interval[0] > 0 : interval[1] < 0
   let reason: string
   if (verdict === 'fail') reason = `${metric} ${movement(change)} (${ci}), beyond the ${tol} tolerance`
@@ -214,7 +214,7 @@ function zeroBase(
   const { low, high } = e.diff
   const tol = formatTolerance(direction, tolerance)
   const headMean = e.pairs > 0 ? mean(p.pairs.map(([, h]) => h)) : mean(p.head)
-  const range = `difference CI ${formatNumber(low, true)} .. ${formatNumber(high, true)}, ${sizeNote(e, p)}`
+  const range = `difference CI ${formatNumber(low, true)} .. ${formatNumber(high, true)}, ${sizeNote(e, p, input.unit)}`
   const allZero = [...p.base, ...p.head].every(v => v === 0)
   const result = { ...common, method: e.method, pairs: e.pairs, noiseFloor: allZero ? 0 : null }
   if (allZero) {

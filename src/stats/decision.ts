@@ -18,6 +18,11 @@ export interface RegressionInput {
   /** e.g. 0.95 */
   confidence: number
   /**
+   * what one pair is, plural, in reasons: 'paired rounds' by default; the slices design pairs epochs ('epochs of
+   * slice pairs')
+   */
+  unit?: string
+  /**
    * the stricter level an interim look needs before the adaptive loop may stop on this check (see nextStep);
    * default 1 - (1 - confidence) / 5, e.g. 0.99
    */

