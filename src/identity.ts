@@ -20,3 +20,5 @@ export const ACTION_REF = `${REPOSITORY}@v1`
 export const rawUrl = (file: string): string => `https://raw.githubusercontent.com/${REPOSITORY}/main/${file}`
 export const CONFIG_SCHEMA_URL = rawUrl('schema/perfgate.schema.json')
 export const PACKAGE_NAME: string = pkg.name
+/** the reference documentation, on the repository's default branch */
+export const REFERENCE_URL = `https://github.com/${REPOSITORY}/blob/main/docs/reference.md`

@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { createInterface } from 'node:readline/promises'
-import { ACTION_REF, CONFIG_SCHEMA_URL, PACKAGE_NAME } from '../identity.js'
+import { ACTION_REF, CONFIG_SCHEMA_URL, PACKAGE_NAME, REFERENCE_URL } from '../identity.js'
 import { CONFIG_CANDIDATES } from '../config/discover.js'
 import type { Writer } from './output.js'
 
@@ -206,6 +206,10 @@ export function detectProject(dir: string): Detected {
 
 const q = (s: string) => JSON.stringify(s)
 
+/** A line of YAML with its comment aligned at one column (or one space after a long line). */
+const commented = (code: string, comment: string) =>
+  `${code}${' '.repeat(Math.max(1, 38 - code.length))}# ${comment}`
+
 /** perfgate.yml with a schema modeline, one scenario and a comment on every line a newcomer would ask about. */
 export function renderConfig(d: Detected): string {
   const base = `http://127.0.0.1:${d.port}`
@@ -215,32 +219,31 @@ export function renderConfig(d: Detected): string {
     '# Written by `perfgate init`. Check it with `npx perfgate validate`, try it with `npx perfgate run`.',
     'version: 1',
     'service:',
-    `  command: ${d.command}${' '.repeat(Math.max(1, 34 - d.command.length))}# ${d.commandFrom}`,
-    ...(d.build
-      ? [
-          `  build: ${d.build}${' '.repeat(Math.max(1, 36 - d.build.length))}# run in the base's checkout when a PR is compared with its base`
-        ]
-      : [
-          '  # build: npm ci && npm run build     # what builds the base when a PR is compared with its base'
-        ]),
+    commented(`  command: ${d.command}`, d.commandFrom),
+    d.build
+      ? commented(`  build: ${d.build}`, "builds the PR's base in a git worktree")
+      : commented('  # build: npm ci && npm run build', "what builds the PR's base, if it needs building"),
     ...(d.readsPortEnv || d.portFrom.startsWith('PORT=')
-      ? [`  env: { PORT: ${q(String(d.port))} }${' '.repeat(20)}# ${d.portFrom}`]
-      : [`  # the port, ${d.port}: ${d.portFrom}`]),
-    `  ready: { url: ${q(base + d.readyPath)}, timeout: 30s }   # polled until it answers 200-399 (${d.readyFrom})`,
+      ? [commented(`  env: { PORT: ${q(String(d.port))} }`, d.portFrom)]
+      : [`  # it listens on ${d.port}: ${d.portFrom}`]),
+    commented(
+      `  ready: { url: ${q(base + d.readyPath)}, timeout: 30s }`,
+      `polled until 200-399 (${d.readyFrom})`
+    ),
     'defaults:',
-    '  warmup: 2s                            # load that runs before measuring, to warm caches and the JIT',
-    '  duration: 10s                         # the measured window, per scenario and round',
-    '  connections: 10                       # requests in flight at once (closed model)',
+    commented('  warmup: 2s', 'load that runs before measuring (caches, JIT)'),
+    commented('  duration: 10s', 'the measured window, per scenario and round'),
+    commented('  connections: 10', 'requests in flight at once'),
     'scenarios:',
     '  - name: home',
     `    request: { method: GET, url: ${q(base + d.path)} }`,
-    '    thresholds:                         # absolute limits: a broken one fails the job',
-    '      latency.p95: "< 500ms"            # 95% of 2xx responses faster than this',
-    '      errors.rate: "< 1%"               # connect errors, timeouts, resets, 4xx and 5xx',
-    '    regression:                         # on pull requests, head against base measured on the same runner',
-    '      latency.p95: "+25%"               # p95 may rise at most 25%',
-    '      throughput.rps: "-10%"            # requests per second may fall at most 10%',
-    '# More: metrics, suites (sweep, stress, soak), the open model and the baseline store are in the README.',
+    commented('    thresholds:', 'absolute limits: a broken one fails the job'),
+    commented('      latency.p95: "< 500ms"', '95% of 2xx responses are faster'),
+    commented('      errors.rate: "< 1%"', 'connect errors, timeouts, resets, 4xx, 5xx'),
+    commented('    regression:', 'pull requests: head against base, same runner'),
+    commented('      latency.p95: "+25%"', 'p95 may rise at most 25%'),
+    commented('      throughput.rps: "-10%"', 'requests per second may fall at most 10%'),
+    `# Metrics, suites (sweep, stress, soak), the open model, the baseline store: ${REFERENCE_URL}`,
     ''
   ]
   return lines.join('\n')

@@ -147,7 +147,7 @@ async function loadOrReport(named: string | undefined, io: CliIO): Promise<Confi
     return undefined
   }
   try {
-    return await loadConfig(file)
+    return await loadConfig(file, io.cwd)
   } catch (err) {
     if (err instanceof ConfigError) {
       io.stderr.write(`${err.message}\n`)
@@ -172,7 +172,7 @@ async function commandValidate(args: string[], io: CliIO): Promise<number> {
     if (!named && !existsSync(file))
       return answer({ valid: false, problems: [{ message: noConfigMessage(io.cwd) }] }, 2)
     try {
-      const config = await loadConfig(file)
+      const config = await loadConfig(file, io.cwd)
       return answer({ valid: true, scenarios: config.scenarios.length, checks: countChecks(config) }, 0)
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err

@@ -346,15 +346,15 @@ export function parseConfig(text: string, file: string, baseDir = path.dirname(p
 }
 
 /** Reads and parses a config file; a missing, unreadable or oversized file is a ConfigError too. */
-export async function loadConfig(file: string): Promise<Config> {
-  const shown = path.relative(process.cwd(), file) || file
+export async function loadConfig(file: string, cwd = process.cwd()): Promise<Config> {
+  const shown = path.relative(cwd, file) || file
   let info
   try {
     info = await stat(file)
   } catch {
     fail(
       shown,
-      `config file not found at ${path.resolve(file)} (paths are relative to the working directory ${process.cwd()})`
+      `config file not found at ${path.resolve(file)} (paths are relative to the working directory ${cwd})`
     )
   }
   if (!info.isFile()) fail(shown, `${path.resolve(file)} is not a file`)
