@@ -105,7 +105,8 @@ describe('what the docs promise about the token', () => {
     expect(token).not.toMatch(/never passed/)
     expect(token).toContain('/proc/<perfgate pid>/environ')
     expect(token).toContain('persist-credentials: false')
-    const readme = await readFile(path.join(REPO, 'README.md'), 'utf8')
+    // the README's reference moved to docs/reference.md
+    const readme = await readFile(path.join(REPO, 'docs/reference.md'), 'utf8')
     expect(readme).toContain('### What is protected, and what is not')
     expect(readme).toMatch(/persist-credentials: false +# keep the token out of \.git\/config/)
     expect(readme).not.toMatch(/never passed to the service/)
