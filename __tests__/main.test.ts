@@ -178,6 +178,26 @@ describe('the action', () => {
     expect(core.outputs.verdict).toBe('errored')
   })
 
+  it('finds .github/perfgate.yml when the config input is left at its default', async () => {
+    await setUp('', sameRepoPr, 'push')
+    await rm(path.join(dir, 'perfgate.yml'))
+    await mkdir(path.join(dir, '.github'), { recursive: true })
+    await writeFile(
+      path.join(dir, '.github/perfgate.yml'),
+      'version: 1\nservice:\n  command: x\n  ready: { url: http://127.0.0.1:1/ }\nscenarios:\n  - name: a\n    request: { url: http://127.0.0.1:1/ }\n    thresholds: { p999: "< 1ms" }\n'
+    )
+    try {
+      await run()
+      expect(core.annotations[0]).toMatchObject({
+        level: 'error',
+        props: { file: '.github/perfgate.yml', startLine: 8, startColumn: 19 }
+      })
+      expect(core.outputs.verdict).toBe('errored')
+    } finally {
+      await rm(path.join(dir, '.github'), { recursive: true, force: true })
+    }
+  })
+
   it('mode: compare with a base-dir measures base and head in rounds and comments base → head', async () => {
     const port = await freePort()
     await setUp(exampleConfig(port) + 'compare: { rounds: { min: 2, max: 2 } }\n', sameRepoPr)
