@@ -66426,25 +66426,25 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(85266);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(99031);
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 85266:
+/***/ 99031:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  e: () => (/* binding */ run)
+  eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: STATE_PGIDS
+// UNUSED EXPORTS: PULL_REQUEST_TARGET_REFUSED, STATE_PGIDS
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(70857);
@@ -69403,7 +69403,7 @@ var ajv = __nccwpck_require__(42463);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
 ;// CONCATENATED MODULE: ./schema/perfgate.schema.json
-const perfgate_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/perfgate/perfgate/schema/perfgate.schema.json","title":"perfgate config","description":"perfgate.yml: the service to start, the load to drive and the limits to gate on.","type":"object","additionalProperties":false,"required":["version","service","scenarios"],"properties":{"version":{"const":1,"description":"config format version; must be 1"},"extends":{"enum":["web_server","api_gateway","database_proxy"],"description":"a built-in profile whose reference limits apply to every scenario as warnings"},"service":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"string","minLength":1,"description":"shell command that starts the service (run with /bin/sh -c in its own process group)"},"build":{"type":"string","description":"command that builds the service; run in the base checkout when perfgate prepares the base itself"},"cwd":{"type":"string","description":"working directory, relative to this file"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables (strings: quote numbers)"},"ready":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"HTTP URL polled until it answers 200-399"},"tcp":{"type":"string","description":"host:port polled until it accepts a connection"},"log":{"type":"string","description":"regular expression matched against the service\'s output lines"},"timeout":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"}},"description":"how perfgate knows the service is ready: url, tcp or log"},"shutdown-timeout":{"$ref":"#/definitions/duration","description":"grace period between SIGTERM and SIGKILL"}},"required":["command","ready"],"description":"the service under test","title":"service"},"defaults":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"description":"load settings every scenario inherits"},"scenarios":{"type":"array","minItems":1,"description":"what to measure","items":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"unique name, used in reports"},"request":{"$ref":"#/definitions/request","description":"the request each virtual user sends"},"requests":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/request"},"description":"a weighted mix of requests to one host:port, picked at random per request by weight (instead of request)"},"values":{"type":"object","description":"named values for {{name}} placeholders, used in turn (cycling): a list, or { file: path } with one value per line","additionalProperties":{"anyOf":[{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"type":"string","minLength":1}}}]}},"load":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"mode":{"enum":["closed","rate"],"description":"closed: fixed connections (default); rate: open model at a constant arrival rate"},"rate":{"type":"number","exclusiveMinimum":0,"description":"requests per second (rate mode)"},"max-lag":{"$ref":"#/definitions/duration","description":"rate mode: how late (p99) the generator\'s own send schedule may run before the run is errored as generator-lag (default 10ms)"},"ramp":{"type":"object","additionalProperties":false,"properties":{"from":{"type":"number","minimum":0},"to":{"type":"number","exclusiveMinimum":0},"over":{"$ref":"#/definitions/duration"}},"required":["from","to","over"],"description":"rate mode: ramp the rate linearly"}},"description":"this scenario\'s load, over defaults"},"suite":{"oneOf":[{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"load"}},"required":["kind"]},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"sweep"},"steps":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"description":"connections per step (with load mode rate: requests per second per step)"},"knee-factor":{"type":"number","exclusiveMinimum":1,"description":"p99 may rise to this factor of the first step\'s p99 before the knee (default 2)"}},"required":["kind","steps"],"description":"concurrency sweep: finds the optimal connections"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"stress"},"start":{"type":"integer","minimum":1},"step":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1},"max-error-rate":{"$ref":"#/definitions/percent"},"p99-limit":{"$ref":"#/definitions/duration"},"max-time":{"$ref":"#/definitions/duration","description":"time bound of the whole ramp (default 2m): no step starts that would end after it"}},"required":["kind"],"description":"ramps connections (with load mode rate: the rate) until errors pass max-error-rate (default 5%), p99 passes p99-limit or the service dies"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"soak"},"window":{"$ref":"#/definitions/duration","description":"window length (default 10s)"}},"required":["kind"],"description":"long constant load analysed in windows; soak.drift is the RSS growth over the run (least-squares fit over the windows)"}]},"thresholds":{"type":"object","description":"absolute limits: metric -> \\"< 50ms\\" or { limit, severity }","propertyNames":{"$ref":"#/definitions/metricName"},"additionalProperties":{"$ref":"#/definitions/threshold"}},"regression":{"type":"object","description":"limits relative to the base: metric -> \\"+20%\\" / \\"-5%\\" or { limit, severity }","propertyNames":{"$ref":"#/definitions/metricName"},"additionalProperties":{"$ref":"#/definitions/regression"}},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"required":["name"]}},"compare":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["interleaved","stored"]},"rounds":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1}},"description":"rounds per side"},"budget":{"$ref":"#/definitions/duration","description":"wall-clock budget of the comparison"},"confirm":{"type":"boolean","description":"confirm a failing verdict with extra rounds"},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"confidence level of the intervals (default 0.95)"}},"description":"how base and head are compared"},"baseline":{"type":"object","additionalProperties":false,"properties":{"store":{"enum":["branch","directory","none"]},"branch":{"type":"string"},"directory":{"type":"string","description":"directory of the local store (store: directory), relative to this file"},"remote":{"type":"string","description":"git remote of the baseline branch (default origin)"},"rounds":{"type":"integer","minimum":1,"maximum":50,"description":"rounds measured when a run is stored or compared with a stored run (default 3)"},"noise":{"$ref":"#/definitions/percent","description":"cross-run allowance added to a stored comparison until 5 stored runs teach the real spread (default 10%)"},"on-runner-mismatch":{"enum":["inconclusive","compare"],"description":"what a baseline from a different runner kind does to regression checks (default inconclusive)"},"save-on":{"type":"array","uniqueItems":true,"items":{"enum":["push","workflow_dispatch","schedule"]},"description":"events whose runs are stored (default push to the default branch and workflow_dispatch); pull requests never are"}},"description":"where stored baselines live"},"on-inconclusive":{"enum":["warn","fail"],"description":"what an inconclusive verdict does to the job"}},"definitions":{"duration":{"type":"string","description":"a duration with a unit: us, ms, s, m (\\"500ms\\", \\"10s\\")","pattern":"^\\\\s*[0-9.]+\\\\s*(us|µs|ms|s|m|min)\\\\s*$"},"percent":{"type":"string","description":"a percentage (\\"5%\\")","pattern":"^\\\\s*[0-9.]+\\\\s*%\\\\s*$"},"metricName":{"enum":["latency.min","latency.mean","latency.stddev","latency.p50","latency.p75","latency.p90","latency.p95","latency.p99","latency.p99.9","latency.max","throughput.rps","throughput.bytes","requests.total","errors.rate","errors.total","errors.connect","errors.timeout","errors.reset","status.4xx","status.5xx","status.unexpected","server.cpu.mean","server.cpu.peak","server.cpu.per_request","server.rss.peak","server.fds.peak","generator.cpu","generator.lag","generator.rate.target","generator.rate.achieved","sweep.optimal_connections","sweep.optimal_rate","sweep.optimal_rps","sweep.max_rps","stress.breaking_point.connections","stress.breaking_point.rate","stress.breaking_point.rps","stress.broke_at.connections","stress.broke_at.rate","soak.drift","soak.p99_drift"]},"threshold":{"oneOf":[{"type":"string","description":"an operator and a value with its unit: \\"< 50ms\\", \\"> 1500\\", \\"< 0.1%\\", \\"< 256MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","description":"the threshold expression"},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression":{"oneOf":[{"type":"string","description":"\\"+20%\\" (may rise at most 20%) or \\"-5%\\" (may fall at most 5%)"},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","description":"the regression expression"},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"request":{"type":"object","additionalProperties":false,"properties":{"method":{"enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"]},"url":{"type":"string","minLength":1,"description":"absolute http:// URL; {{seq}}, {{random}}, {{uuid}} and {{name}} of a scenario value are filled in per request"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{"description":"a string, or an object sent as JSON","type":["string","object","array"]},"weight":{"type":"number","exclusiveMinimum":0,"description":"in requests: this request\'s relative share of the mix (default 1)"},"expect":{"description":"the statuses this request should get (e.g. 201, or [200, 404]); others count as failed requests, and these count as successes even when 4xx/5xx","anyOf":[{"type":"integer","minimum":100,"maximum":599},{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}}]}},"required":["url"],"description":"one HTTP request"}}}');
+const perfgate_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/perfgate/perfgate/schema/perfgate.schema.json","title":"perfgate config","description":"perfgate.yml: the service to start, the load to drive and the limits to gate on.","type":"object","additionalProperties":false,"required":["version","service","scenarios"],"properties":{"version":{"const":1,"description":"config format version; must be 1"},"extends":{"enum":["web_server","api_gateway","database_proxy"],"description":"a built-in profile whose reference limits apply to every scenario as warnings"},"service":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"string","minLength":1,"description":"shell command that starts the service (run with /bin/sh -c in its own process group)"},"build":{"type":"string","description":"command that builds the service; run in the base checkout when perfgate prepares the base itself"},"cwd":{"type":"string","description":"working directory, relative to this file"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables (strings: quote numbers)"},"ready":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"HTTP URL polled until it answers 200-399"},"tcp":{"type":"string","description":"host:port polled until it accepts a connection"},"log":{"type":"string","description":"regular expression matched against the service\'s output lines"},"timeout":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"}},"description":"how perfgate knows the service is ready: url, tcp or log"},"shutdown-timeout":{"$ref":"#/definitions/duration","description":"grace period between SIGTERM and SIGKILL"}},"required":["command","ready"],"description":"the service under test","title":"service"},"defaults":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"description":"load settings every scenario inherits"},"scenarios":{"type":"array","minItems":1,"description":"what to measure","items":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"unique name, used in reports"},"request":{"$ref":"#/definitions/request","description":"the request each virtual user sends"},"requests":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/request"},"description":"a weighted mix of requests to one host:port, picked at random per request by weight (instead of request)"},"values":{"type":"object","description":"named values for {{name}} placeholders, used in turn (cycling): a list, or { file: path } with one value per line","additionalProperties":{"anyOf":[{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"type":"string","minLength":1}}}]}},"load":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"mode":{"enum":["closed","rate"],"description":"closed: fixed connections (default); rate: open model at a constant arrival rate"},"rate":{"type":"number","exclusiveMinimum":0,"description":"requests per second (rate mode)"},"max-lag":{"$ref":"#/definitions/duration","description":"rate mode: how late (p99) the generator\'s own send schedule may run before the run is errored as generator-lag (default 10ms)"},"ramp":{"type":"object","additionalProperties":false,"properties":{"from":{"type":"number","minimum":0},"to":{"type":"number","exclusiveMinimum":0},"over":{"$ref":"#/definitions/duration"}},"required":["from","to","over"],"description":"rate mode: ramp the rate linearly"}},"description":"this scenario\'s load, over defaults"},"suite":{"oneOf":[{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"load"}},"required":["kind"]},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"sweep"},"steps":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"description":"connections per step (with load mode rate: requests per second per step)"},"knee-factor":{"type":"number","exclusiveMinimum":1,"description":"p99 may rise to this factor of the first step\'s p99 before the knee (default 2)"}},"required":["kind","steps"],"description":"concurrency sweep: finds the optimal connections"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"stress"},"start":{"type":"integer","minimum":1},"step":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1},"max-error-rate":{"$ref":"#/definitions/percent"},"p99-limit":{"$ref":"#/definitions/duration"},"max-time":{"$ref":"#/definitions/duration","description":"time bound of the whole ramp (default 2m): no step starts that would end after it"}},"required":["kind"],"description":"ramps connections (with load mode rate: the rate) until errors pass max-error-rate (default 5%), p99 passes p99-limit or the service dies"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"soak"},"window":{"$ref":"#/definitions/duration","description":"window length (default 10s)"}},"required":["kind"],"description":"long constant load analysed in windows; soak.drift is the RSS growth over the run (least-squares fit over the windows)"}]},"thresholds":{"type":"object","description":"absolute limits: metric -> \\"< 50ms\\" or { limit, severity }","propertyNames":{"$ref":"#/definitions/metricName"},"additionalProperties":{"$ref":"#/definitions/threshold"}},"regression":{"type":"object","description":"limits relative to the base: metric -> \\"+20%\\" / \\"-5%\\" or { limit, severity }","propertyNames":{"$ref":"#/definitions/metricName"},"additionalProperties":{"$ref":"#/definitions/regression"}},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"required":["name"]}},"compare":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["interleaved","stored"]},"design":{"enum":["auto","rounds","slices","duet"],"description":"how base and head are measured: rounds (one side at a time, a fresh process per round), slices (both up at once on their own {{service.port}}, the load alternating in short slices), duet (both measured at the same time on disjoint cores, 4 cores or more); auto (default): duet where cores allow, else slices, and rounds when the config hard-codes its port"},"slice":{"$ref":"#/definitions/duration","description":"slices and duet: the length of one slice (default 500ms)"},"epochs":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":2},"max":{"type":"integer","minimum":2}},"description":"slices and duet: fresh process pairs over the run, each measuring every scenario\'s duration per side in slices (default: rounds)"},"rounds":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1}},"description":"rounds per side"},"budget":{"$ref":"#/definitions/duration","description":"wall-clock budget of the comparison"},"confirm":{"type":"boolean","description":"confirm a failing verdict with extra rounds"},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"confidence level of the intervals (default 0.95)"}},"description":"how base and head are compared"},"baseline":{"type":"object","additionalProperties":false,"properties":{"store":{"enum":["branch","directory","none"]},"branch":{"type":"string"},"directory":{"type":"string","description":"directory of the local store (store: directory), relative to this file"},"remote":{"type":"string","description":"git remote of the baseline branch (default origin)"},"rounds":{"type":"integer","minimum":1,"maximum":50,"description":"rounds measured when a run is stored or compared with a stored run (default 3)"},"noise":{"$ref":"#/definitions/percent","description":"cross-run allowance added to a stored comparison until 5 stored runs teach the real spread (default 10%)"},"on-runner-mismatch":{"enum":["inconclusive","compare"],"description":"what a baseline from a different runner kind does to regression checks (default inconclusive)"},"save-on":{"type":"array","uniqueItems":true,"items":{"enum":["push","workflow_dispatch","schedule"]},"description":"events whose runs are stored (default push to the default branch and workflow_dispatch); pull requests never are"}},"description":"where stored baselines live"},"on-inconclusive":{"enum":["warn","fail"],"description":"what an inconclusive verdict does to the job"}},"definitions":{"duration":{"type":"string","description":"a duration with a unit: us, ms, s, m (\\"500ms\\", \\"10s\\")","pattern":"^\\\\s*[0-9.]+\\\\s*(us|µs|ms|s|m|min)\\\\s*$"},"percent":{"type":"string","description":"a percentage (\\"5%\\")","pattern":"^\\\\s*[0-9.]+\\\\s*%\\\\s*$"},"metricName":{"enum":["latency.min","latency.mean","latency.stddev","latency.p50","latency.p75","latency.p90","latency.p95","latency.p99","latency.p99.9","latency.max","throughput.rps","throughput.ok_rps","throughput.bytes","requests.total","errors.rate","errors.total","errors.connect","errors.timeout","errors.reset","status.4xx","status.5xx","status.unexpected","server.cpu.mean","server.cpu.peak","server.cpu.per_request","server.rss.peak","server.fds.peak","generator.cpu","generator.lag","generator.rate.target","generator.rate.achieved","sweep.optimal_connections","sweep.optimal_rate","sweep.optimal_rps","sweep.max_rps","stress.breaking_point.connections","stress.breaking_point.rate","stress.breaking_point.rps","stress.broke_at.connections","stress.broke_at.rate","soak.drift","soak.p99_drift"]},"threshold":{"oneOf":[{"type":"string","description":"an operator and a value with its unit: \\"< 50ms\\", \\"> 1500\\", \\"< 0.1%\\", \\"< 256MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","description":"the threshold expression"},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression":{"oneOf":[{"type":"string","description":"\\"+20%\\" (may rise at most 20%) or \\"-5%\\" (may fall at most 5%)"},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","description":"the regression expression"},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"request":{"type":"object","additionalProperties":false,"properties":{"method":{"enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"]},"url":{"type":"string","minLength":1,"description":"absolute http:// or https:// URL; {{seq}}, {{random}}, {{uuid}} and {{name}} of a scenario value are filled in per request; {{service.port}} is the port the side\'s service was given"},"insecure":{"type":"boolean","description":"https:// only: accept any certificate (self-signed test certificates); by default the certificate must chain to Node\'s roots, the system bundle or NODE_EXTRA_CA_CERTS"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{"description":"a string, or an object sent as JSON","type":["string","object","array"]},"weight":{"type":"number","exclusiveMinimum":0,"description":"in requests: this request\'s relative share of the mix (default 1)"},"expect":{"description":"the statuses this request should get (e.g. 201, or [200, 404]); others count as failed requests, and these count as successes even when 4xx/5xx","anyOf":[{"type":"integer","minimum":100,"maximum":599},{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}}]}},"required":["url"],"description":"one HTTP request"}}}');
 ;// CONCATENATED MODULE: ./src/config/metrics.ts
 const m = (name, kind, better, description) => ({
     name,
@@ -69418,7 +69418,8 @@ const METRICS = [
     m('latency.stddev', 'duration', 'lower', 'standard deviation of 2xx latency'),
     ...LATENCY_PERCENTILES.map(p => m(`latency.${p}`, 'duration', 'lower', `${p.slice(1)}th percentile of 2xx latency`)),
     m('latency.max', 'duration', 'lower', 'slowest 2xx response'),
-    m('throughput.rps', 'rate', 'higher', 'completed requests per second (all statuses)'),
+    m('throughput.rps', 'rate', 'higher', 'responses per second, failed ones included (gate on throughput.ok_rps)'),
+    m('throughput.ok_rps', 'rate', 'higher', 'successful responses per second: status below 400, or one its request expects (expect:)'),
     m('throughput.bytes', 'byterate', 'higher', 'response bytes per second'),
     m('requests.total', 'count', 'higher', 'responses received during the measured window'),
     m('errors.rate', 'ratio', 'lower', 'share of requests that failed (connect, timeout, reset, 4xx, 5xx)'),
@@ -69440,11 +69441,11 @@ const METRICS = [
     m('generator.rate.achieved', 'rate', 'higher', 'open model: requests per second the generator actually sent'),
     m('sweep.optimal_connections', 'count', 'higher', 'connections at the knee of throughput vs p99'),
     m('sweep.optimal_rate', 'rate', 'higher', 'open model: offered rate at the knee of throughput vs p99'),
-    m('sweep.optimal_rps', 'rate', 'higher', 'throughput at the knee of the sweep'),
-    m('sweep.max_rps', 'rate', 'higher', "highest throughput over the sweep's steps"),
+    m('sweep.optimal_rps', 'rate', 'higher', 'successful responses per second at the knee of the sweep'),
+    m('sweep.max_rps', 'rate', 'higher', "highest successful responses per second over the sweep's steps"),
     m('stress.breaking_point.connections', 'count', 'higher', 'highest sustainable connections before breaking'),
     m('stress.breaking_point.rate', 'rate', 'higher', 'open model: highest sustainable offered rate'),
-    m('stress.breaking_point.rps', 'rate', 'higher', 'highest sustainable throughput before breaking'),
+    m('stress.breaking_point.rps', 'rate', 'higher', 'successful responses per second at the last sustainable step before breaking'),
     m('stress.broke_at.connections', 'count', 'higher', 'connections of the step that broke (none: unset)'),
     m('stress.broke_at.rate', 'rate', 'higher', 'open model: offered rate of the step that broke (none: unset)'),
     m('soak.drift', 'ratio', 'lower', 'relative RSS growth over the soak: least-squares slope over the windows x span / fitted start'),
@@ -69473,6 +69474,8 @@ const DEFAULTS = {
     shutdownTimeoutMs: 5000,
     compare: {
         mode: 'interleaved',
+        design: 'auto',
+        sliceMs: 500,
         rounds: { min: 3, max: 15 },
         budgetMs: 240_000,
         confirm: false,
@@ -69530,6 +69533,109 @@ const BUILT_IN_PLACEHOLDERS = ['seq', 'random', 'uuid'];
 /** The placeholder names a text uses. */
 function placeholdersIn(text) {
     return [...text.matchAll(PLACEHOLDER)].map(m => m[1]);
+}
+/**
+ * {{service.port}}: reserved, apart from the per-request placeholders above (its dot keeps it out of PLACEHOLDER).
+ * It is filled once per side and service start with a free port, in service.command, service.env, service.ready
+ * and the scenarios' URLs (see port.ts), so base and head can run side by side.
+ */
+const SERVICE_PORT = /\{\{\s*service\.port\s*\}\}/g;
+function usesServicePort(text) {
+    return new RegExp(SERVICE_PORT.source).test(text);
+}
+function fillServicePort(text, port) {
+    return text.replace(SERVICE_PORT, String(port));
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(77030);
+var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
+// EXTERNAL MODULE: external "node:events"
+var external_node_events_ = __nccwpck_require__(78474);
+;// CONCATENATED MODULE: ./src/config/port.ts
+
+
+
+/**
+ * Where a config uses {{service.port}}: the fields that may hold it. A config that uses it in the service (command,
+ * env or ready probe) and in the scenarios' URLs can run base and head side by side, each on its own port.
+ */
+function servicePortUses(config) {
+    const s = config.service;
+    const uses = [];
+    if (usesServicePort(s.command))
+        uses.push('service.command');
+    if (Object.values(s.env).some(usesServicePort))
+        uses.push('service.env');
+    if (readyText(s.ready).some(usesServicePort))
+        uses.push('service.ready');
+    if (config.scenarios.some(sc => requestsOf(sc).some(r => usesServicePort(r.url))))
+        uses.push('scenario urls');
+    return uses;
+}
+/** The service can be given a port (command or env) and the load follows it (ready probe and URLs). */
+function hasServicePort(config) {
+    const uses = servicePortUses(config);
+    return (uses.includes('service.command') || uses.includes('service.env')) && uses.includes('scenario urls');
+}
+function readyText(ready) {
+    if (ready.kind === 'http')
+        return [ready.url];
+    if (ready.kind === 'tcp')
+        return [ready.host, ready.portText ?? String(ready.port)];
+    return [];
+}
+function requestsOf(scenario) {
+    return scenario.mix?.length ? [scenario.request, ...scenario.mix] : [scenario.request];
+}
+function fillReady(ready, port) {
+    if (ready.kind === 'http')
+        return { ...ready, url: fillServicePort(ready.url, port) };
+    if (ready.kind === 'tcp' && ready.portText !== undefined) {
+        const { portText, ...rest } = ready;
+        return { ...rest, host: fillServicePort(ready.host, port), port: Number(fillServicePort(portText, port)) };
+    }
+    return ready;
+}
+function fillService(service, port) {
+    const ready = fillReady(service.ready, port);
+    return {
+        ...service,
+        command: fillServicePort(service.command, port),
+        env: Object.fromEntries(Object.entries(service.env).map(([k, v]) => [k, fillServicePort(v, port)])),
+        ready,
+        ...(service.preflightUrl ? { preflightUrl: fillServicePort(service.preflightUrl, port) } : {})
+    };
+}
+function fillScenario(scenario, port) {
+    const fill = (r) => ({ ...r, url: fillServicePort(r.url, port) });
+    return {
+        ...scenario,
+        request: fill(scenario.request),
+        ...(scenario.mix ? { mix: scenario.mix.map(fill) } : {})
+    };
+}
+/** The config with {{service.port}} filled with `port` everywhere it may appear; the config itself is unchanged. */
+function withServicePort(config, port) {
+    return {
+        ...config,
+        service: fillService(config.service, port),
+        scenarios: config.scenarios.map(s => fillScenario(s, port))
+    };
+}
+/** `count` distinct ports nothing listens on right now (the kernel's choice on 127.0.0.1). */
+async function freePorts(count) {
+    const servers = await Promise.all(Array.from({ length: count }, async () => {
+        const server = external_node_net_default().createServer().listen(0, '127.0.0.1');
+        await (0,external_node_events_.once)(server, 'listening');
+        return server;
+    }));
+    const ports = servers.map(s => s.address().port);
+    await Promise.all(servers.map(async (s) => {
+        s.close();
+        await (0,external_node_events_.once)(s, 'close');
+    }));
+    return ports;
 }
 
 ;// CONCATENATED MODULE: ./src/config/profiles.ts
@@ -69685,6 +69791,7 @@ function parseRegression(metric, expression) {
 
 
 
+
 const METRIC_SET = new Set(METRIC_NAMES);
 
 
@@ -69743,13 +69850,16 @@ class Resolver {
             return { kind: 'http', url: r.url, timeoutMs, intervalMs };
         }
         if (typeof r.tcp === 'string') {
-            const match = /^(.+):(\d+)$/.exec(r.tcp);
+            const match = /^(.+):(\d+|\{\{\s*service\.port\s*\}\})$/.exec(r.tcp);
             if (!match)
-                this.problem(`${pointer}/tcp`, `tcp must be "host:port", like "127.0.0.1:8080"; got "${r.tcp}"`);
+                this.problem(`${pointer}/tcp`, `tcp must be "host:port", like "127.0.0.1:8080" or "127.0.0.1:{{service.port}}"; got "${r.tcp}"`);
+            const portText = match?.[2] ?? '0';
+            const placeholder = usesServicePort(portText);
             return {
                 kind: 'tcp',
                 host: match?.[1] ?? '127.0.0.1',
-                port: Number(match?.[2] ?? 0),
+                port: placeholder ? 0 : Number(portText),
+                ...(placeholder ? { portText } : {}),
                 timeoutMs,
                 intervalMs
             };
@@ -69903,7 +70013,7 @@ class Resolver {
         const r = isObject(raw) ? raw : {};
         const url = str(r.url) ?? '';
         if (url && !/^https?:\/\/[^/]+/.test(url))
-            this.problem(`${pointer}/url`, `url must be an absolute http:// URL like "http://127.0.0.1:8080/path"; got "${url}"`);
+            this.problem(`${pointer}/url`, `url must be an absolute http:// or https:// URL like "http://127.0.0.1:8080/path"; got "${url}"`);
         const headers = isObject(r.headers)
             ? Object.fromEntries(Object.entries(r.headers).filter(([, v]) => typeof v === 'string'))
             : {};
@@ -69921,7 +70031,8 @@ class Resolver {
             url,
             headers,
             ...(body !== undefined ? { body } : {}),
-            ...(expect.length ? { expect } : {})
+            ...(expect.length ? { expect } : {}),
+            ...(r.insecure === true ? { insecure: true } : {})
         };
     }
     scenarios(raw, defaults, profile) {
@@ -70043,6 +70154,23 @@ class Resolver {
             }
         });
     }
+    /**
+     * {{service.port}} must be used consistently: given to the service (command or env) and followed by the
+     * scenarios' URLs, or not at all; compare.design slices or duet needs it (both sides run at once).
+     */
+    checkServicePort(config) {
+        const uses = servicePortUses(config);
+        if (uses.length > 0 && !hasServicePort(config)) {
+            const missing = !uses.includes('scenario urls')
+                ? "the scenarios' URLs"
+                : 'service.command or service.env (the service must be told its port)';
+            this.problem('/service', `{{service.port}} is used in ${uses.join(', ')} but not in ${missing}: use it in both, or not at all`);
+        }
+        const design = config.compare.design;
+        if ((design === 'slices' || design === 'duet') && uses.length === 0) {
+            this.problem('/compare/design', `compare.design ${design} runs base and head side by side, each on its own port: put {{service.port}} in service.command or service.env and in the scenarios' URLs (for example url: http://127.0.0.1:{{service.port}}/), or use design rounds`);
+        }
+    }
     baseline(raw) {
         const b = isObject(raw) ? raw : {};
         const d = DEFAULTS.baseline;
@@ -70068,8 +70196,20 @@ class Resolver {
         const max = num(rounds.max) ?? Math.max(min, d.rounds.max);
         if (min > max)
             this.problem('/compare/rounds', `rounds.min (${min}) must not exceed rounds.max (${max})`);
+        const epochs = isObject(c.epochs) ? c.epochs : {};
+        const epochMin = num(epochs.min) ?? min;
+        const epochMax = num(epochs.max) ?? Math.max(epochMin, max);
+        if (epochMin > epochMax)
+            this.problem('/compare/epochs', `epochs.min (${epochMin}) must not exceed epochs.max (${epochMax})`);
+        const design = c.design === 'rounds' || c.design === 'slices' || c.design === 'duet' ? c.design : d.design;
+        const sliceMs = this.duration('/compare/slice', c.slice, d.sliceMs);
+        if (sliceMs < 50)
+            this.problem('/compare/slice', `a slice must last at least 50ms; got ${sliceMs}ms`);
         return {
             mode: c.mode === 'stored' ? 'stored' : 'interleaved',
+            design,
+            sliceMs,
+            epochs: { min: epochMin, max: epochMax },
             rounds: { min, max },
             budgetMs: this.duration('/compare/budget', c.budget, d.budgetMs),
             confirm: c.confirm === true,
@@ -70093,6 +70233,7 @@ function resolveConfig(data, ctx) {
         onInconclusive: raw['on-inconclusive'] === 'fail' ? 'fail' : 'warn',
         ...(profileName ? { profile: profileName } : {})
     };
+    resolver.checkServicePort(config);
     return {
         config: resolver.problems.length || !ctx.shapeValid ? undefined : config,
         problems: resolver.problems
@@ -70606,6 +70747,11 @@ function configUsed(config) {
         scenarios: config.scenarios.map(scenarioUsed),
         compare: {
             mode: config.compare.mode,
+            ...(config.compare.design
+                ? {
+                    design: `${config.compare.design}; slices of ${formatMs(config.compare.sliceMs ?? DEFAULTS.compare.sliceMs)}, epochs ${(config.compare.epochs ?? config.compare.rounds).min} to ${(config.compare.epochs ?? config.compare.rounds).max}`
+                }
+                : {}),
             rounds: `${config.compare.rounds.min} to ${config.compare.rounds.max}`,
             budget: formatMs(config.compare.budgetMs),
             confirm: config.compare.confirm,
@@ -71070,14 +71216,14 @@ function knee(s) {
         ? `p99 rose from ${formatMetric('latency.p99', p99)} at ${stepText(axis, x)} to ${formatMetric('latency.p99', nextP99)} at ${stepText(axis, nextX)}`
         : `the step at ${stepText(axis, nextX)} was not a valid measurement (errors ${formatMetric('errors.rate', next.errorRate)})`;
     const throughput = typeof next.rps === 'number'
-        ? `throughput went from ${formatMetric('throughput.rps', rps)} to ${formatMetric('throughput.rps', next.rps)}`
-        : `throughput at the knee was ${formatMetric('throughput.rps', rps)}`;
+        ? `throughput went from ${formatMetric('throughput.ok_rps', rps)} to ${formatMetric('throughput.ok_rps', next.rps)}`
+        : `throughput at the knee was ${formatMetric('throughput.ok_rps', rps)}`;
     return {
         kind: 'latency-knee',
         evidence: `${latency} while ${throughput}`,
         action: axis === 'rate'
             ? `keep the offered load at or below ${x} req/s, or remove the bottleneck that sets the knee`
-            : `run the service at or below ${x} concurrent connections (${formatMetric('throughput.rps', rps)}), or remove the bottleneck that sets the knee`
+            : `run the service at or below ${x} concurrent connections (${formatMetric('throughput.ok_rps', rps)}), or remove the bottleneck that sets the knee`
     };
 }
 function findingsFor(scenario, cores) {
@@ -71118,7 +71264,9 @@ function buildReport(input) {
     const runner = runnerFingerprint();
     const scenarios = input.scenarios.map(s => {
         const findings = findingsFor(s, runner.cores);
-        return findings.length ? { ...s, findings } : s;
+        const note = s.verdict === 'errored' ? undefined : timeoutNote(s);
+        const noted = note ? { ...s, notes: [...s.notes, note] } : s;
+        return findings.length ? { ...noted, findings } : noted;
     });
     return {
         schemaVersion: REPORT_SCHEMA_VERSION,
@@ -71140,6 +71288,22 @@ function buildReport(input) {
         scenarios,
         notes: input.notes ?? []
     };
+}
+/**
+ * Latency comes from answered requests only: a service that hangs on a few requests (under max-error-rate) must not
+ * look faster for it, so the report says how many requests the percentiles leave out, side by side.
+ */
+function timeoutNote(s) {
+    const count = (side) => s.runs
+        .filter(r => r.side === side && !r.error)
+        .reduce((n, r) => n + (typeof r.metrics['errors.timeout'] === 'number' ? r.metrics['errors.timeout'] : 0), 0);
+    const head = count('head');
+    const base = count('base');
+    if (head === 0 && base === 0)
+        return undefined;
+    const sides = s.runs.some(r => r.side === 'base') ? ` (head ${head}, base ${base})` : '';
+    return (`the latency percentiles leave out ${head + base} request${head + base === 1 ? '' : 's'} that timed out${sides}: ` +
+        'they count in errors.rate, and a request that never answered does not make p99 faster');
 }
 /** Checks that decided a verdict, worst first: the lines a reader needs before anything else. */
 function decisiveChecks(scenario) {
@@ -71268,8 +71432,8 @@ const INTERIM_STRICTNESS = 5;
 function interimConfidenceOf(input) {
     return input.interimConfidence ?? 1 - (1 - input.confidence) / INTERIM_STRICTNESS;
 }
-function sizeNote(e, p) {
-    return e.pairs > 0 ? `${e.pairs} paired rounds` : `${p.base.length} vs ${p.head.length} rounds`;
+function sizeNote(e, p, unit = 'paired rounds') {
+    return e.pairs > 0 ? `${e.pairs} ${unit}` : `${p.base.length} vs ${p.head.length} rounds`;
 }
 /**
  * Decides one regression check from per-round values: the confidence interval of the relative change head vs
@@ -71277,7 +71441,7 @@ function sizeNote(e, p) {
  * `pass` when the whole interval is within it (improvements pass), `inconclusive` otherwise. See
  * docs/statistics.md.
  */
-function decideRegression(input) {
+function decide_decideRegression(input) {
     checkInput(input);
     const { metric, direction, tolerance, confidence, better } = input;
     const p = prepare(input);
@@ -71299,7 +71463,7 @@ function decideRegression(input) {
             noiseFloor: null,
             method: 'none',
             pairs: 0,
-            reason: `inconclusive: ${metric} needs at least 2 rounds per side (base ${n.base}, head ${n.head})${droppedNote}`
+            reason: `inconclusive: ${metric} needs at least 2 ${input.unit?.split(' ')[0] ?? 'rounds'} per side (base ${n.base}, head ${n.head})${droppedNote}`
         };
     }
     const scale = positive ? 'log' : 'linear';
@@ -71323,7 +71487,7 @@ function decideRegression(input) {
     const firm = verdict !== 'inconclusive' &&
         verdictFor(relative(interim.diff).interval, direction, tolerance) === verdict;
     const noiseFloor = (interval[1] - interval[0]) / 2;
-    const ci = `CI ${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}, ${sizeNote(e, p)}`;
+    const ci = `CI ${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}, ${sizeNote(e, p, input.unit)}`;
     const improvedClearly = better === 'higher' ? interval[0] > 0 : interval[1] < 0;
     let reason;
     if (verdict === 'fail')
@@ -71357,7 +71521,7 @@ function zeroBase(input, e, interim, p, common, droppedNote) {
     const { low, high } = e.diff;
     const tol = formatTolerance(direction, tolerance);
     const headMean = e.pairs > 0 ? mean(p.pairs.map(([, h]) => h)) : mean(p.head);
-    const range = `difference CI ${formatNumber(low, true)} .. ${formatNumber(high, true)}, ${sizeNote(e, p)}`;
+    const range = `difference CI ${formatNumber(low, true)} .. ${formatNumber(high, true)}, ${sizeNote(e, p, input.unit)}`;
     const allZero = [...p.base, ...p.head].every(v => v === 0);
     const result = { ...common, method: e.method, pairs: e.pairs, noiseFloor: allZero ? 0 : null };
     if (allZero) {
@@ -71440,10 +71604,10 @@ function decideAgainstStored(input) {
     }
     if (!positive) {
         // zero counts (e.g. no errors at all): a move away from zero is not cross-run noise, decide as within a run
-        const within = decideRegression({ ...input, base, head });
+        const within = decide_decideRegression({ ...input, base, head });
         return { ...within, firm: false, reason: `${within.reason} (against the stored run)` };
     }
-    const within = base.length >= 2 && head.length >= 2 ? decideRegression({ ...input, base, head }) : undefined;
+    const within = base.length >= 2 && head.length >= 2 ? decide_decideRegression({ ...input, base, head }) : undefined;
     const change = within?.change ?? Math.expm1(mean(head.map(Math.log)) - mean(base.map(Math.log)));
     const [low, high] = within?.interval ?? [change, change];
     const widen = Math.log1p(margin);
@@ -71495,7 +71659,7 @@ function anomalyNote(metric, history, value) {
 
 
 
-const ANOMALY_METRICS = ['throughput.rps', 'latency.p99'];
+const ANOMALY_METRICS = ['throughput.ok_rps', 'latency.p99'];
 function seriesOf(history, scenario, metric) {
     return history
         .map(r => r.record.scenarios.find(s => s.name === scenario)?.metrics[metric])
@@ -71503,7 +71667,7 @@ function seriesOf(history, scenario, metric) {
 }
 /** Regression checks of one scenario against the stored run's rounds, plus history notes. */
 function storedScenarioChecks(scenario, head, headMetrics, baseline) {
-    const stored = baseline.choice.stored.record.scenarios.find(s => s.name === scenario.name);
+    const stored = (baseline.choice.perScenario[scenario.name] ?? baseline.choice.stored).record.scenarios.find(s => s.name === scenario.name);
     const notes = [];
     for (const metric of new Set([...scenario.regression.map(r => r.metric), ...ANOMALY_METRICS])) {
         const note = anomalyNote(metric, seriesOf(baseline.history, scenario.name, metric), headMetrics[metric]);
@@ -71742,9 +71906,20 @@ class Timeline {
         this.errors = 0;
     }
 }
-/** Failed requests of every kind: transport errors and 4xx/5xx answers. */
+/**
+ * Responses that failed, as `expect` decides (countResponse): 4xx/5xx answers their request did not expect, and
+ * 2xx/3xx answers whose request expected another status.
+ */
+function failedResponses(c) {
+    return c.status4xx + c.status5xx - c.expectedErrors + c.unexpected;
+}
+/** Responses that succeeded, as `expect` decides: the ones whose latency is recorded. */
+function okResponses(c) {
+    return c.responses - failedResponses(c);
+}
+/** Failed requests of every kind: transport errors and failed responses. */
 function failedCount(c) {
-    return (c.connect + c.timeout + c.reset + c.other + c.status4xx + c.status5xx - c.expectedErrors + c.unexpected);
+    return c.connect + c.timeout + c.reset + c.other + failedResponses(c);
 }
 
 ;// CONCATENATED MODULE: ./src/load/request.ts
@@ -72038,16 +72213,129 @@ async function runClosedLoad(scenario, options = {}) {
     };
 }
 
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(37067);
-var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
-;// CONCATENATED MODULE: ./src/load/open.ts
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(75919);
+;// CONCATENATED MODULE: ./src/load/clock.ts
 
+/*
+ * Timers in Node fire on whole milliseconds of the event loop's clock, so a send scheduled with setTimeout leaves
+ * up to ~1 ms late; spinning on setImmediate until the due time is precise but burns a core at any rate. The send
+ * ticker keeps a second thread asleep in Atomics.wait, which the kernel wakes within tens of microseconds of a
+ * due time, and lets it wake the event loop with a message. The schedule reaches the thread through a ring of due
+ * times in shared memory, and the index of the next unsent request tells it which ticks are no longer needed, so
+ * the event loop never has to signal the thread: one thread wake-up and one loop wake-up per tick, no more.
+ * The thread's code is a string, so it needs no file of its own in the bundle.
+ */
+const RING = 4096;
+const NEXT = 0; // the index of the first request the loop has not sent
+const STOP = 1;
+const SLEEP = 2; // a word nobody changes: Atomics.wait on it is a precise sleep
+const FILLED = 3; // due times of indexes below this are in the ring
+const TICKER_THREAD = `
+const { parentPort, workerData } = require('node:worker_threads')
+const base = new BigInt64Array(workerData.base)
+const control = new Int32Array(workerData.control)
+const ring = new Float64Array(workerData.ring)
+const size = ring.length
+const now = () => Number(process.hrtime.bigint() - Atomics.load(base, 0)) / 1e6
+parentPort.postMessage('ready')
+let index = 0
+while (Atomics.load(control, ${STOP}) === 0) {
+  index = Math.max(index, Atomics.load(control, ${NEXT}))
+  const filled = Atomics.load(control, ${FILLED})
+  if (index >= filled) {
+    Atomics.wait(control, ${FILLED}, filled, 5)
+    continue
+  }
+  const remaining = ring[index % size] - now()
+  if (remaining > 0) {
+    Atomics.wait(control, ${SLEEP}, 0, remaining)
+    continue
+  }
+  if (Atomics.load(control, ${NEXT}) <= index) parentPort.postMessage(index)
+  index++
+}
+`;
+/**
+ * Starts the ticker thread and resolves once it runs: a thread takes tens to hundreds of milliseconds to boot on a
+ * busy runner, and the schedule's clock (now() = 0) starts only then, so the boot never shows as generator lag.
+ */
+async function startSendTicker() {
+    // the clock's origin, in the monotonic nanoseconds every thread reads (process.hrtime)
+    const base = new BigInt64Array(new SharedArrayBuffer(8));
+    const control = new Int32Array(new SharedArrayBuffer(4 * 4));
+    const ring = new Float64Array(new SharedArrayBuffer(8 * RING));
+    const worker = new external_node_worker_threads_.Worker(TICKER_THREAD, {
+        eval: true,
+        workerData: { base: base.buffer, control: control.buffer, ring: ring.buffer }
+    });
+    worker.unref();
+    let filled = 0;
+    let ticked = false;
+    let waiting;
+    let failure;
+    const wake = () => {
+        const resolve = waiting;
+        waiting = undefined;
+        if (resolve)
+            resolve();
+        else
+            ticked = true;
+    };
+    let ready;
+    let failed;
+    const started = new Promise((resolve, reject) => {
+        ready = resolve;
+        failed = reject;
+    });
+    worker.on('message', (message) => (message === 'ready' ? ready?.() : wake()));
+    worker.on('error', err => {
+        failure = err;
+        failed?.(err);
+        wake();
+    });
+    await started;
+    Atomics.store(base, 0, process.hrtime.bigint());
+    const origin = base[0];
+    return {
+        now: () => Number(process.hrtime.bigint() - origin) / 1e6,
+        plan(next, due, endMs) {
+            Atomics.store(control, NEXT, next);
+            filled = Math.max(filled, next);
+            const before = filled;
+            while (filled < next + RING) {
+                const at = due(filled);
+                if (at >= endMs)
+                    break;
+                ring[filled % RING] = at;
+                filled++;
+            }
+            if (filled !== before) {
+                Atomics.store(control, FILLED, filled);
+                Atomics.notify(control, FILLED);
+            }
+        },
+        tick() {
+            if (failure)
+                return Promise.reject(failure);
+            if (ticked) {
+                ticked = false;
+                return Promise.resolve();
+            }
+            return new Promise(resolve => (waiting = resolve));
+        },
+        interrupt: wake,
+        async close() {
+            Atomics.store(control, STOP, 1);
+            Atomics.notify(control, SLEEP);
+            Atomics.notify(control, FILLED);
+            wake();
+            await worker.terminate();
+        }
+    };
+}
 
-
-
-
-
+;// CONCATENATED MODULE: ./src/load/schedule.ts
 /** Milliseconds from the start at which request `i` is due, for a constant rate or a linear ramp. */
 function scheduleOf(load) {
     const ramp = load.ramp;
@@ -72079,18 +72367,160 @@ function scheduledBefore(due, ms) {
     }
     return lo;
 }
+
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(41692);
+var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_);
+;// CONCATENATED MODULE: ./src/load/tls.ts
+
+
+/** Where Linux distributions keep the system's CA bundle (Debian/Ubuntu, RHEL/Fedora, Alpine/macOS-style). */
+const SYSTEM_BUNDLES = [
+    '/etc/ssl/certs/ca-certificates.crt',
+    '/etc/pki/tls/certs/ca-bundle.crt',
+    '/etc/ssl/cert.pem'
+];
+function readIfPresent(file) {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+const contexts = new Map();
+/**
+ * The certificates an https:// target is verified against: Node's bundled roots, the system bundle (Node 20 has no
+ * switch for it) and NODE_EXTRA_CA_CERTS (which Node ignores once a `ca` list is given). Built once per process.
+ */
+function trustedContext(env = process.env) {
+    const key = env.NODE_EXTRA_CA_CERTS ?? '';
+    const known = contexts.get(key);
+    if (known)
+        return known;
+    const ca = [...(external_node_tls_default()).rootCertificates];
+    const system = SYSTEM_BUNDLES.map(readIfPresent).find(text => text !== undefined);
+    if (system)
+        ca.push(system);
+    const extra = env.NODE_EXTRA_CA_CERTS ? readIfPresent(env.NODE_EXTRA_CA_CERTS) : undefined;
+    if (extra)
+        ca.push(extra);
+    const context = external_node_tls_default().createSecureContext({ ca });
+    contexts.set(key, context);
+    return context;
+}
+/** TLS options for connections to `url`: none for http://, verification unless the request says `insecure`. */
+function tlsOptionsFor(url, insecure = false) {
+    if (url.protocol !== 'https:')
+        return undefined;
+    const servername = url.hostname.startsWith('[') ? undefined : url.hostname;
+    return insecure
+        ? { rejectUnauthorized: false, ...(servername ? { servername } : {}) }
+        : { secureContext: trustedContext(), rejectUnauthorized: true, ...(servername ? { servername } : {}) };
+}
+/**
+ * One verified TLS handshake with an https:// target, so a certificate the runner does not trust is a clear error
+ * before any load (the closed model's sockets do not verify). Resolves with undefined when the handshake
+ * succeeds or the target is not https, with the reason otherwise; connection failures are left to the load.
+ */
+function certificateProblem(url, insecure = false, timeoutMs = 5000) {
+    const options = tlsOptionsFor(url, insecure);
+    if (!options || insecure)
+        return Promise.resolve(undefined);
+    const port = Number(url.port || 443);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    return new Promise(resolve => {
+        const socket = external_node_tls_default().connect({ ...options, host, port, timeout: timeoutMs });
+        const done = (problem) => {
+            socket.destroy();
+            resolve(problem);
+        };
+        socket.once('secureConnect', () => done(undefined));
+        socket.once('timeout', () => done(undefined));
+        socket.once('error', (err) => {
+            const tlsProblem = /CERT|SELF_SIGNED|UNABLE_TO|HOSTNAME|ERR_TLS|SSL/i.test(`${err.code ?? ''} ${err.message}`);
+            done(tlsProblem
+                ? `the certificate of ${url.host} is not trusted (${err.code ?? err.message}): add its CA to ` +
+                    'NODE_EXTRA_CA_CERTS or the system bundle, or set `insecure: true` on the request for a test certificate'
+                : undefined);
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/load/open.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * One request before the schedule starts, not counted: the first request of a process loads and compiles the
+ * client's code paths (tens of milliseconds on a busy runner), which would otherwise delay the first sends and
+ * show as generator lag. Failures are left to the measured requests to count.
+ */
+async function prime(pool, template, timeoutMs) {
+    const { method, path, headers, body } = template.render();
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), Math.min(timeoutMs, 1000));
+    try {
+        const response = await pool.request({
+            method: method,
+            path,
+            headers,
+            body: body ?? null,
+            signal: abort.signal
+        });
+        await response.body.dump();
+    }
+    catch {
+        // nothing answered (yet): the measured requests will say so
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+/**
+ * Requests due within this much of a wake-up leave with it, a little early: each wake-up of the event loop costs
+ * far more CPU than a send (tens of microseconds on a virtual machine), so at high rates one wake-up serves
+ * several sends. Their latency runs from the real send, and their earliness counts in generator.lag.
+ */
+const SEND_AHEAD_MS = 0.25;
+function timeoutError() {
+    return Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' });
+}
 /**
  * The open model: requests leave on an even schedule whatever the service does, and latency is measured from
  * each request's intended send time, so a stall shows up as the wait every scheduled request saw (coordinated
- * omission corrected by construction). At most `connections` requests are on the wire; a due request that finds
- * them all busy waits in the generator, and that wait counts as latency too. How late the generator itself sent
- * requests (its event loop being busy) is measured separately as generator.lag.
+ * omission corrected by construction). At most `connections` requests are on the wire (an undici Pool); a due
+ * request that finds them all busy waits in the pool's queue, and that wait counts as latency too. A request
+ * times out `timeout` after its intended time, queued or not; a queued one that timed out is never sent. How
+ * late the generator itself sent requests is measured separately as generator.lag: a ticker thread wakes the
+ * loop at each due time (src/load/clock.ts), so the lag is the event loop's own lateness, not a timer's grain.
+ *
+ * At the window's end nothing new is sent; requests still out get until their timeout, and whatever is left
+ * then (or at once, when the run is aborted) is aborted: counted as a timeout when it was on the wire, taken out
+ * of `sent` when it never left the queue. Nothing reaches the service after this function returns.
  */
 async function runOpenLoad(scenario, options = {}) {
     const load = scenario.load;
     const url = new URL(scenario.request.url);
     const template = compileScenario(scenario);
-    const agent = new (external_node_http_default()).Agent({ keepAlive: true, maxSockets: load.connections });
+    const tls = tlsOptionsFor(url, scenario.request.insecure);
+    const pool = new undici.Pool(url.origin, {
+        connections: load.connections,
+        pipelining: 1,
+        // perfgate times requests out itself, from their intended time; undici's own timeouts are a backstop
+        headersTimeout: load.timeoutMs + 1000,
+        bodyTimeout: load.timeoutMs + 1000,
+        connect: { autoSelectFamily: true, ...(tls ?? {}) }
+    });
+    const [ticker] = await Promise.all([startSendTicker(), prime(pool, template, load.timeoutMs)]);
+    const now = ticker.now;
     const due = scheduleOf(load);
     const latency = createLatencyHistogram();
     const lag = createLatencyHistogram();
@@ -72100,19 +72530,13 @@ async function runOpenLoad(scenario, options = {}) {
     let warmupNext = 1000;
     const totalMs = load.warmupMs + load.durationMs;
     let bytes = 0;
-    let inFlight = 0;
     let lastSentAt = 0;
     let nextSecond = load.warmupMs + 1000;
     let stopped;
-    const cpuAtStart = process.cpuUsage();
-    const t0 = performance.now();
-    const now = () => performance.now() - t0;
-    let settleAll = () => undefined;
-    const settled = () => {
-        inFlight--;
-        if (inFlight === 0)
-            settleAll();
-    };
+    /** requests not yet ended, in the order they were due (a Map iterates in insertion order) */
+    const pending = new Map();
+    let nextId = 0;
+    let onEmpty;
     const closeSeconds = (at) => {
         while (at >= warmupNext && warmupNext < load.warmupMs) {
             warmup.close((warmupNext - load.warmupMs) / 1000);
@@ -72127,6 +72551,56 @@ async function runOpenLoad(scenario, options = {}) {
             nextSecond += 1000;
         }
     };
+    const end = (id, entry) => {
+        entry.done = true;
+        pending.delete(id);
+        if (pending.size === 0)
+            onEmpty?.();
+    };
+    const failed = (id, entry, err) => {
+        if (entry.done)
+            return;
+        end(id, entry);
+        if (entry.measured) {
+            counts[classifyError(err)]++;
+            timeline.error();
+        }
+    };
+    const answered = (id, entry, status, size, expect) => {
+        if (entry.done)
+            return;
+        end(id, entry);
+        const finished = now();
+        closeSeconds(finished);
+        if (!entry.measured) {
+            if (finished < load.warmupMs) {
+                const ok2xx = status >= 200 && status < 300;
+                warmup.response(ok2xx ? Math.max(1, Math.round((finished - entry.startMs) * 1000)) : undefined);
+            }
+            return;
+        }
+        const ok = countResponse(counts, status, expect);
+        bytes += size;
+        if (ok && recordsLatency(status, expect)) {
+            const us = Math.max(1, Math.round((finished - entry.startMs) * 1000));
+            latency.recordValue(us);
+            timeline.response(us);
+        }
+        else {
+            timeline.response();
+            if (!ok)
+                timeline.error();
+        }
+    };
+    /** Times out what has waited `timeout` since it was due: requests are due in order, so the oldest come first. */
+    const expire = (at) => {
+        for (const [id, entry] of pending) {
+            if (entry.intendedMs + load.timeoutMs > at)
+                break;
+            failed(id, entry, timeoutError());
+            entry.abort?.(timeoutError());
+        }
+    };
     const send = (intendedMs) => {
         const measured = intendedMs >= load.warmupMs;
         const sentAt = now();
@@ -72135,61 +72609,50 @@ async function runOpenLoad(scenario, options = {}) {
             lag.recordValue(Math.max(1, Math.round(Math.abs(sentAt - intendedMs) * 1000)));
         // latency runs from the intended time when the request left late (coordinated omission), from the real send
         // when it left early: a client cannot wait for a response it has not asked for yet
-        const startMs = Math.max(intendedMs, sentAt);
-        const { method, path, headers, body, expect } = template.render();
-        inFlight++;
+        const entry = {
+            intendedMs,
+            startMs: Math.max(intendedMs, sentAt),
+            measured,
+            onWire: false,
+            done: false
+        };
+        const id = nextId++;
+        pending.set(id, entry);
         if (measured)
             counts.sent++;
-        const req = external_node_http_default().request({
-            agent,
-            host: url.hostname,
-            port: url.port,
-            method,
-            path,
-            headers,
-            timeout: load.timeoutMs
-        }, res => {
-            let size = 0;
-            res.on('data', (chunk) => (size += chunk.length));
-            res.on('end', () => {
-                const finished = now();
-                closeSeconds(finished);
-                if (!measured && finished < load.warmupMs) {
-                    const status = res.statusCode ?? 0;
-                    const ok2xx = status >= 200 && status < 300;
-                    warmup.response(ok2xx ? Math.max(1, Math.round((finished - startMs) * 1000)) : undefined);
-                }
-                if (measured) {
-                    const status = res.statusCode ?? 0;
-                    const ok = countResponse(counts, status, expect);
-                    bytes += size;
-                    if (ok && recordsLatency(status, expect)) {
-                        const us = Math.max(1, Math.round((finished - startMs) * 1000));
-                        latency.recordValue(us);
-                        timeline.response(us);
-                    }
-                    else {
-                        timeline.response();
-                        if (!ok)
-                            timeline.error();
-                    }
-                }
-                settled();
-            });
-            res.on('error', () => undefined);
-        });
-        req.on('timeout', () => req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })));
-        req.on('error', err => {
-            if (measured) {
-                counts[classifyError(err)]++;
-                timeline.error();
-            }
-            settled();
-        });
-        req.end(body);
+        const { method, path, headers, body, expect } = template.render();
+        let status = 0;
+        let size = 0;
+        // onRequestSent is called by undici (lib/core/request.js) but missing from its handler type
+        const handler = {
+            onConnect: abort => {
+                if (entry.done)
+                    abort(timeoutError());
+                else
+                    entry.abort = abort;
+            },
+            onRequestSent: () => {
+                entry.onWire = true;
+            },
+            onHeaders: (statusCode, rawHeaders) => {
+                status = statusCode;
+                for (const part of rawHeaders ?? [])
+                    size += part.length + 2;
+                return true;
+            },
+            onData: chunk => {
+                size += chunk.length;
+                return true;
+            },
+            onComplete: () => answered(id, entry, status, size, expect),
+            onError: err => failed(id, entry, err)
+        };
+        pool.dispatch({ method: method, path, headers, body: body ?? null }, handler);
     };
     const onAbort = () => {
         stopped = String(options.signal?.reason ?? 'aborted');
+        ticker.interrupt();
+        onEmpty?.();
     };
     if (options.signal?.aborted)
         onAbort();
@@ -72206,65 +72669,115 @@ async function runOpenLoad(scenario, options = {}) {
             currentRps: timeline.currentResponses
         });
     }, 500);
-    // Timers fire no finer than ~1 ms: sleep on a timer while the next send is far, yield to I/O (setImmediate)
-    // while it is close. This keeps sends within a fraction of a millisecond of their schedule; the price is a
-    // busy generator at high rates (npm run bench:open measures both).
-    let i = 0;
-    while (!stopped) {
-        const elapsed = now();
-        let next = due(i);
-        while (next <= elapsed && next < totalMs) {
-            send(next);
-            next = due(++i);
+    const cpuAtStart = process.cpuUsage();
+    try {
+        let i = 0;
+        ticker.plan(0, due, totalMs);
+        while (!stopped) {
+            const elapsed = now();
+            let next = due(i);
+            while (next <= elapsed + SEND_AHEAD_MS && next < totalMs) {
+                send(next);
+                next = due(++i);
+            }
+            if (next >= totalMs)
+                break;
+            ticker.plan(i, due, totalMs);
+            closeSeconds(elapsed);
+            expire(elapsed);
+            await ticker.tick();
         }
-        if (next >= totalMs)
-            break;
-        closeSeconds(elapsed);
-        const wait = next - now();
-        await new Promise(resolve => (wait > 1.5 ? setTimeout(resolve, wait - 1) : setImmediate(resolve)));
+        const measureEnd = Math.min(now(), totalMs);
+        // the drain: what is still out gets until its own timeout
+        while (!stopped && pending.size > 0) {
+            expire(now());
+            if (pending.size === 0)
+                break;
+            const oldest = pending.values().next().value;
+            let timer;
+            await new Promise(resolve => {
+                onEmpty = resolve;
+                timer = setTimeout(resolve, Math.min(oldest.intendedMs + load.timeoutMs - now(), 50));
+            });
+            clearTimeout(timer);
+            onEmpty = undefined;
+        }
+        // an aborted run: what is left is aborted, on the wire a timeout, never sent not sent at all
+        for (const [id, entry] of pending) {
+            if (entry.onWire)
+                failed(id, entry, timeoutError());
+            else {
+                end(id, entry);
+                if (entry.measured)
+                    counts.sent--;
+            }
+            entry.abort?.(timeoutError());
+        }
+        const cpu = process.cpuUsage(cpuAtStart);
+        const cpuMs = (cpu.user + cpu.system) / 1000;
+        const elapsedMs = now();
+        closeSeconds(Math.max(elapsedMs, nextSecond));
+        const durationMs = Math.max(1, measureEnd - load.warmupMs);
+        const lagP99 = lag.totalCount ? lag.getValueAtPercentile(99) : 0;
+        const targetRate = (scheduledBefore(due, totalMs) - scheduledBefore(due, load.warmupMs)) / (load.durationMs / 1000);
+        // a generator that fell behind sends its last requests after the window's end: the rate it achieved is what
+        // it sent over the time it took, never more than the window it had
+        const sendingMs = Math.max(stopped ? measureEnd : totalMs, lastSentAt) - load.warmupMs;
+        return {
+            durationMs,
+            warmupMs: load.warmupMs,
+            counts,
+            bytes,
+            histogram: encodeHistogram(latency),
+            latency: summarize(latency),
+            timeline: timeline.points.filter(p => p.t >= 1),
+            warmupTimeline: warmup.points,
+            generatorCpu: (cpuMs / elapsedMs) * 100,
+            generatorLagUs: lagP99,
+            targetRate,
+            achievedRate: counts.sent / (Math.max(1, sendingMs) / 1000),
+            // beyond this lateness of the generator itself, its schedule, not the service, shaped the numbers
+            generatorSaturated: lagP99 > (load.maxLagMs ?? DEFAULTS.maxLagMs) * 1000,
+            ...(stopped ? { abortedReason: stopped } : {})
+        };
     }
-    const measureEnd = Math.min(now(), totalMs);
-    if (inFlight > 0 && !stopped) {
-        await new Promise(resolve => {
-            settleAll = resolve;
-            setTimeout(resolve, load.timeoutMs + 100).unref();
-        });
+    finally {
+        clearInterval(progress);
+        options.signal?.removeEventListener('abort', onAbort);
+        await pool.destroy().catch(() => undefined);
+        await ticker.close();
     }
-    clearInterval(progress);
-    options.signal?.removeEventListener('abort', onAbort);
-    agent.destroy();
-    closeSeconds(Math.max(now(), nextSecond));
-    const durationMs = Math.max(1, measureEnd - load.warmupMs);
-    const cpu = process.cpuUsage(cpuAtStart);
-    const lagP99 = lag.totalCount ? lag.getValueAtPercentile(99) : 0;
-    const targetRate = (scheduledBefore(due, totalMs) - scheduledBefore(due, load.warmupMs)) / (load.durationMs / 1000);
-    // a generator that fell behind sends its last requests after the window's end: the rate it achieved is what it
-    // sent over the time it took, never more than the window it had
-    const sendingMs = Math.max(stopped ? measureEnd : totalMs, lastSentAt) - load.warmupMs;
-    return {
-        durationMs,
-        warmupMs: load.warmupMs,
-        counts,
-        bytes,
-        histogram: encodeHistogram(latency),
-        latency: summarize(latency),
-        timeline: timeline.points.filter(p => p.t >= 1),
-        warmupTimeline: warmup.points,
-        generatorCpu: ((cpu.user + cpu.system) / 1000 / now()) * 100,
-        generatorLagUs: lagP99,
-        targetRate,
-        achievedRate: counts.sent / (Math.max(1, sendingMs) / 1000),
-        // beyond this lateness of the generator itself, its schedule, not the service, shaped the numbers
-        generatorSaturated: lagP99 > (load.maxLagMs ?? DEFAULTS.maxLagMs) * 1000,
-        ...(stopped ? { abortedReason: stopped } : {})
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/load/run.ts
 
 
-/** Runs a scenario's load with the model it asks for: closed (connections) or open (a constant arrival rate). */
-function runLoad(scenario, options = {}) {
+
+
+/** A run that never started: nothing sent, and why. */
+function notStarted(scenario, tlsProblem) {
+    return {
+        durationMs: 1,
+        warmupMs: scenario.load.warmupMs,
+        counts: emptyCounts(),
+        bytes: 0,
+        histogram: '',
+        latency: null,
+        timeline: [],
+        warmupTimeline: [],
+        generatorCpu: 0,
+        generatorLagUs: 0,
+        tlsProblem
+    };
+}
+/**
+ * Runs a scenario's load with the model it asks for: closed (connections) or open (a constant arrival rate). An
+ * https:// target is first checked with one verified handshake, so an untrusted certificate is said plainly.
+ */
+async function runLoad(scenario, options = {}) {
+    const problem = await certificateProblem(new URL(scenario.request.url), scenario.request.insecure);
+    if (problem)
+        return notStarted(scenario, problem);
     return scenario.load.mode === 'rate' ? runOpenLoad(scenario, options) : runClosedLoad(scenario, options);
 }
 
@@ -72289,6 +72802,7 @@ function toMetrics(result, resources) {
         'latency.p99.9': l?.['p99.9'] ?? null,
         'latency.max': l?.max ?? null,
         'throughput.rps': c.responses / seconds,
+        'throughput.ok_rps': okResponses(c) / seconds,
         'throughput.bytes': result.bytes / seconds,
         'requests.total': c.responses,
         'errors.rate': attempted === 0 ? 0 : failed / attempted,
@@ -72358,6 +72872,8 @@ function measurementError(scenario, load, context = {}) {
             outputTail: context.serviceOutput
         };
     }
+    if (load.tlsProblem)
+        return { kind: 'tls', message: load.tlsProblem };
     if (load.abortedReason) {
         return {
             kind: 'crashed',
@@ -72427,13 +72943,16 @@ function atStep(scenario, value) {
     }
     return { ...scenario, load: { ...scenario.load, connections: value } };
 }
-/** One step of a curve. An invalid step keeps its counts and resources but no latency, which would mislead. */
+/**
+ * One step of a curve. An invalid step keeps its counts and resources but no latency, which would mislead. Its
+ * `rps` counts successes (throughput.ok_rps): a step that answers fast errors must not look like more throughput.
+ */
 function point(axis, value, m) {
     const valid = !m.error;
     const latency = (key) => (valid ? (m.metrics[key] ?? null) : null);
     return {
         [axis]: value,
-        rps: m.metrics['throughput.rps'] ?? null,
+        rps: m.metrics['throughput.ok_rps'] ?? null,
         p50: latency('latency.p50'),
         p95: latency('latency.p95'),
         p99: latency('latency.p99'),
@@ -72504,12 +73023,12 @@ async function sweep(scenario, spec, service, options) {
     const knee = findKnee(points, spec.kneeFactor);
     const kneeIndex = knee ? points.indexOf(knee) : -1;
     const best = knee ? measured[kneeIndex] : undefined;
-    const maxRps = Math.max(...measured.map(m => m.metrics['throughput.rps'] ?? 0));
+    const maxRps = Math.max(...measured.map(m => m.metrics['throughput.ok_rps'] ?? 0));
     const marker = knee
         ? {
             x: knee[axis],
             label: kneeIndex < points.length - 1
-                ? `knee at ${stepText(axis, knee[axis])} (${formatMetric('throughput.rps', knee.rps)}, p99 ${formatMetric('latency.p99', knee.p99)})`
+                ? `knee at ${stepText(axis, knee[axis])} (${formatMetric('throughput.ok_rps', knee.rps)}, p99 ${formatMetric('latency.p99', knee.p99)})`
                 : `no knee: p99 stayed within ${spec.kneeFactor}x the first step's up to the last step`
         }
         : undefined;
@@ -72565,7 +73084,7 @@ async function stress(scenario, spec, service, options) {
         sustainable = { value, m };
     }
     const sustained = sustainable
-        ? `max sustainable ${stepText(axis, sustainable.value)}, ${formatMetric('throughput.rps', sustainable.m.metrics['throughput.rps'])}`
+        ? `max sustainable ${stepText(axis, sustainable.value)}, ${formatMetric('throughput.ok_rps', sustainable.m.metrics['throughput.ok_rps'])}`
         : 'no step was sustainable';
     const lastValue = points.at(-1)?.[axis] ?? spec.start;
     const marker = broke
@@ -72580,7 +73099,7 @@ async function stress(scenario, spec, service, options) {
     return record(options, {
         ...(sustainable?.m.metrics ?? {}),
         [`stress.breaking_point.${axis}`]: sustainable?.value ?? 0,
-        'stress.breaking_point.rps': sustainable?.m.metrics['throughput.rps'] ?? 0,
+        'stress.breaking_point.rps': sustainable?.m.metrics['throughput.ok_rps'] ?? 0,
         [`stress.broke_at.${axis}`]: broke?.value ?? null
     }, suite, sustainable?.m);
 }
@@ -72666,6 +73185,33 @@ function readStat(pid) {
         return undefined; // the process exited while we looked
     }
 }
+/**
+ * Whether a zombie's threads are all gone. When a multi-threaded process (Node, the JVM, Go) is killed, its
+ * thread-group leader shows Z while its other threads, which may still hold its sockets, exit a little later.
+ */
+function threadsGone(pid) {
+    let tids;
+    try {
+        tids = (0,external_node_fs_namespaceObject.readdirSync)(`/proc/${pid}/task`);
+    }
+    catch {
+        return true;
+    }
+    return tids.every(tid => {
+        try {
+            const text = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+            const state = text.slice(text.lastIndexOf(')') + 2, text.lastIndexOf(')') + 3);
+            return state === 'Z' || state === 'X';
+        }
+        catch {
+            return true;
+        }
+    });
+}
+/** A process that still runs: not a zombie, or a zombie leader whose other threads have not exited yet. */
+function isRunning(stat) {
+    return (stat.state !== 'Z' && stat.state !== 'X') || !threadsGone(stat.pid);
+}
 /** Every process visible in /proc. */
 function allProcesses() {
     const out = [];
@@ -72702,8 +73248,50 @@ function fdCount(pid) {
         return 0;
     }
 }
-/** The root and all its descendants, found through the parent pids of every process in /proc. */
-function processTree(rootPid) {
+/**
+ * The pids of a process's children from /proc/PID/task/TID/children (one file per thread, since a child belongs
+ * to the thread that forked it); undefined when the kernel has no such files (CONFIG_PROC_CHILDREN).
+ */
+function childPids(pid) {
+    let tids;
+    try {
+        tids = (0,external_node_fs_namespaceObject.readdirSync)(`/proc/${pid}/task`);
+    }
+    catch {
+        return [];
+    }
+    const pids = [];
+    for (const tid of tids) {
+        let text;
+        try {
+            text = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/task/${tid}/children`, 'utf8');
+        }
+        catch (err) {
+            if (err.code === 'ENOENT' && !childrenFilesExist())
+                return undefined;
+            continue; // the thread exited while we looked
+        }
+        for (const word of text.split(' '))
+            if (word)
+                pids.push(Number(word));
+    }
+    return pids;
+}
+let childrenFiles;
+function childrenFilesExist() {
+    childrenFiles ??= (() => {
+        try {
+            (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${process.pid}/task/${process.pid}/children`);
+            return true;
+        }
+        catch {
+            return false;
+        }
+    })();
+    return childrenFiles;
+}
+/** The tree through the parent pids of every process in /proc: the fallback, which reads all of /proc. */
+function treeFromAllProcesses(rootPid) {
     const all = allProcesses();
     const children = new Map();
     for (const stat of all)
@@ -72717,6 +73305,29 @@ function processTree(rootPid) {
         const next = queue.shift();
         tree.push(next);
         queue.push(...(children.get(next.pid) ?? []));
+    }
+    return tree;
+}
+/**
+ * The root and all its descendants. It walks down from the root through the kernel's children lists, so a
+ * sample reads a few files per process of the service, not all of /proc: the sampler runs beside the load
+ * generator and must not hold up its event loop on a runner with hundreds of processes.
+ */
+function processTree(rootPid) {
+    if (!childrenFilesExist())
+        return treeFromAllProcesses(rootPid);
+    const tree = [];
+    const queue = [rootPid];
+    while (queue.length) {
+        const pid = queue.shift();
+        const stat = readStat(pid);
+        if (!stat)
+            continue;
+        tree.push(stat);
+        const children = childPids(pid);
+        if (children === undefined)
+            return treeFromAllProcesses(rootPid);
+        queue.push(...children);
     }
     return tree;
 }
@@ -72865,7 +73476,7 @@ async function measureOnce(scenario, service, options) {
 function summarizeMeasurement(metrics, error) {
     return error
         ? `errored: ${error.message}`
-        : `${formatMetric('throughput.rps', metrics['throughput.rps'])}, p99 ${formatMetric('latency.p99', metrics['latency.p99'])}`;
+        : `ok ${formatMetric('throughput.ok_rps', metrics['throughput.ok_rps'])}, p99 ${formatMetric('latency.p99', metrics['latency.p99'])}`;
 }
 /** One measured run of one scenario (a plain load or a whole suite) as a report record. */
 async function measureScenario(scenario, service, options) {
@@ -72906,11 +73517,21 @@ async function measureScenario(scenario, service, options) {
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/service/env.ts
 /**
- * The service under test must never see the workflow's credentials: action inputs (the github-token among
- * them) arrive as INPUT_* variables, and the runner adds ACTIONS_* tokens. RUNNER_TRACKING_ID stays: the
- * runner's orphan-process cleanup relies on it.
+ * The service under test must never see the workflow's credentials, nor the runner's command files: action inputs
+ * (the github-token among them) arrive as INPUT_* variables, the runner adds ACTIONS_* tokens, and GITHUB_STATE,
+ * GITHUB_ENV, GITHUB_OUTPUT, GITHUB_PATH and GITHUB_STEP_SUMMARY name files through which a process could set the
+ * post step's state (the process groups it kills), later steps' environment and PATH, this step's outputs, or the
+ * job summary. RUNNER_TRACKING_ID stays: the runner's orphan-process cleanup relies on it.
  */
-const DROPPED_EXACT = new Set(['GITHUB_TOKEN', 'GH_TOKEN']);
+const DROPPED_EXACT = new Set([
+    'GITHUB_TOKEN',
+    'GH_TOKEN',
+    'GITHUB_STATE',
+    'GITHUB_ENV',
+    'GITHUB_OUTPUT',
+    'GITHUB_PATH',
+    'GITHUB_STEP_SUMMARY'
+]);
 const DROPPED_PREFIXES = ['INPUT_', 'ACTIONS_'];
 function isSecretVariable(name) {
     const upper = name.toUpperCase();
@@ -72926,30 +73547,79 @@ function scrubEnv(env) {
 }
 
 ;// CONCATENATED MODULE: ./src/service/output.ts
-/** Keeps the last `limit` lines of a process's stdout and stderr, in arrival order. */
+/** The longest line kept while it is still arriving; the rest of it is counted and dropped. */
+const LINE_LIMIT = 64 * 1024;
+/** Each kept line is cut to this many characters (a tail is for reading). */
+const KEPT_LINE_LIMIT = 2000;
+/** The kept lines together stay under this many characters. */
+const TAIL_LIMIT = 64 * 1024;
+/**
+ * Keeps the last `limit` lines of a process's stdout and stderr, in arrival order, in bounded memory: a line that
+ * never ends (a progress bar redrawn with `\r`, a binary blob) is capped at 64 KB while it arrives, a bare `\r`
+ * starts the line over as a terminal would, and the kept tail stays under 64 KB. What is dropped is counted.
+ */
 class OutputTail {
     limit;
     lines = [];
+    keptChars = 0;
     partial = { stdout: '', stderr: '' };
+    /** characters never kept: the rest of over-long lines and text overwritten by `\r` */
+    dropped = 0;
     constructor(limit = 200) {
         this.limit = limit;
     }
     push(chunk, stream, onLine) {
-        const text = this.partial[stream] + chunk;
-        const parts = text.split(/\r?\n/);
-        this.partial[stream] = parts.pop() ?? '';
-        for (const line of parts) {
+        const parts = chunk.split('\n');
+        const last = parts.pop();
+        for (const part of parts) {
+            const text = this.append(stream, part);
+            const line = text.endsWith('\r') ? text.slice(0, -1) : text;
+            this.partial[stream] = '';
             this.add(line);
             onLine?.(line, stream);
         }
+        this.partial[stream] = this.append(stream, last);
+    }
+    /**
+     * The line in progress with `text` added. A `\r` followed by more text restarts the line (a trailing one may be
+     * the first half of `\r\n`, so it waits for the next character), and the line never grows past LINE_LIMIT.
+     */
+    append(stream, text) {
+        let current = this.partial[stream];
+        if (current.endsWith('\r') && text !== '') {
+            this.dropped += current.length;
+            current = '';
+        }
+        const cr = text.lastIndexOf('\r', text.length - 2);
+        if (cr >= 0) {
+            this.dropped += current.length + cr + 1;
+            current = '';
+            text = text.slice(cr + 1);
+        }
+        const room = Math.max(0, LINE_LIMIT - current.length);
+        if (text.length > room) {
+            this.dropped += text.length - room;
+            text = text.slice(0, room);
+        }
+        return current + text;
     }
     add(line) {
-        this.lines.push(line.length > 2000 ? `${line.slice(0, 2000)}…` : line);
-        if (this.lines.length > this.limit)
-            this.lines.splice(0, this.lines.length - this.limit);
+        const kept = line.length > KEPT_LINE_LIMIT ? `${line.slice(0, KEPT_LINE_LIMIT)}…` : line;
+        this.dropped += line.length - Math.min(line.length, KEPT_LINE_LIMIT);
+        this.lines.push(kept);
+        this.keptChars += kept.length;
+        while (this.lines.length > this.limit || (this.keptChars > TAIL_LIMIT && this.lines.length > 1)) {
+            this.keptChars -= this.lines.shift().length;
+        }
+    }
+    /** Characters held in memory now (kept lines and lines in progress). */
+    get size() {
+        return this.keptChars + this.partial.stdout.length + this.partial.stderr.length;
     }
     tail(count = 40) {
-        const pending = [this.partial.stdout, this.partial.stderr].filter(Boolean);
+        const pending = [this.partial.stdout, this.partial.stderr]
+            .filter(Boolean)
+            .map(p => (p.length > KEPT_LINE_LIMIT ? `${p.slice(0, KEPT_LINE_LIMIT)}…` : p));
         return [...this.lines, ...pending].slice(-count);
     }
 }
@@ -72961,23 +73631,24 @@ function formatTail(lines) {
 
 ;// CONCATENATED MODULE: external "node:dns/promises"
 const external_node_dns_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(77030);
-var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(37067);
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
 ;// CONCATENATED MODULE: ./src/service/ready.ts
 
 
 
 const ATTEMPT_TIMEOUT_MS = 2000;
-/*
- * A host name such as localhost is probed as written, not rewritten to 127.0.0.1: the load connects to the
- * scenarios' URLs as written too, and a service may listen on ::1 only. Connections try every address the name
- * resolves to (autoSelectFamily, Node's default since 20), as the load's connections do.
- */
-/** One HTTP GET; 200-399 counts as ready. */
-function probeHttp(url, timeoutMs = ATTEMPT_TIMEOUT_MS) {
+/** One HTTP GET; 200-399 counts as ready. Every address the name resolves to is tried (autoSelectFamily). */
+function probeHttp(url, timeoutMs = ATTEMPT_TIMEOUT_MS, lookup) {
     return new Promise(resolve => {
-        const req = external_node_http_default().get(url, { timeout: timeoutMs, agent: false }, res => {
+        const options = {
+            timeout: timeoutMs,
+            agent: false,
+            autoSelectFamily: true,
+            ...(lookup ? { lookup } : {})
+        };
+        const req = external_node_http_default().get(url, options, res => {
             res.resume();
             const status = res.statusCode ?? 0;
             resolve({ ok: status >= 200 && status < 400, detail: `status ${status}` });
@@ -72986,9 +73657,15 @@ function probeHttp(url, timeoutMs = ATTEMPT_TIMEOUT_MS) {
         req.on('error', (err) => resolve({ ok: false, detail: err.code ?? err.message }));
     });
 }
-function probeTcp(host, port, timeoutMs = ATTEMPT_TIMEOUT_MS) {
+function probeTcp(host, port, timeoutMs = ATTEMPT_TIMEOUT_MS, lookup) {
     return new Promise(resolve => {
-        const socket = external_node_net_default().connect({ host, port, timeout: timeoutMs, autoSelectFamily: true });
+        const socket = external_node_net_default().connect({
+            host,
+            port,
+            timeout: timeoutMs,
+            autoSelectFamily: true,
+            ...(lookup ? { lookup } : {})
+        });
         const done = (result) => {
             socket.destroy();
             resolve(result);
@@ -73110,10 +73787,10 @@ function groupAlive(pgid) {
         return err.code === 'EPERM';
     }
 }
-/** Pids of the group's processes that are not zombies (Linux). */
+/** Pids of the group's processes that still run (Linux): zombies count while any of their threads runs. */
 function groupMembers(pgid) {
     return allProcesses()
-        .filter(p => p.pgrp === pgid && p.state !== 'Z')
+        .filter(p => p.pgrp === pgid && isRunning(p))
         .map(p => p.pid);
 }
 process.on('exit', () => {
@@ -73127,22 +73804,39 @@ async function waitAtMost(promise, ms) {
     await Promise.race([promise, new Promise(resolve => (timer = setTimeout(resolve, ms)))]);
     clearTimeout(timer);
 }
-async function waitForGroupGone(pgid, timeoutMs) {
+/** How long stop() waits after SIGKILL for the group to vanish and the listen address to refuse connections. */
+const KILL_GRACE_MS = 5000;
+/** Every process of the group has exited and, when known, nothing accepts connections at the listen address. */
+async function released(pgid, address) {
+    if (groupAlive(pgid))
+        return false;
+    return !address || !(await probeTcp(address.host, address.port, 500)).ok;
+}
+async function waitReleased(pgid, address, timeoutMs) {
     const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-        if (!groupAlive(pgid))
+    for (;;) {
+        if (await released(pgid, address))
             return true;
+        if (Date.now() >= deadline)
+            return false;
         await sleep(25);
     }
-    return !groupAlive(pgid);
 }
-/** SIGTERM to the group, SIGKILL after the grace period; resolves once every process of the group is gone. */
-async function stopGroup(pgid, graceMs) {
-    if (killProcessGroup(pgid, 'SIGTERM') && !(await waitForGroupGone(pgid, graceMs))) {
+/**
+ * SIGTERM to the group, SIGKILL after the grace period; true once every process of the group is gone and the
+ * listen address refuses connections, false when that did not happen within the SIGKILL grace either.
+ */
+async function stopGroup(pgid, graceMs, address) {
+    try {
+        killProcessGroup(pgid, 'SIGTERM');
+        if (await waitReleased(pgid, address, graceMs))
+            return true;
         killProcessGroup(pgid, 'SIGKILL');
-        await waitForGroupGone(pgid, 5000);
+        return await waitReleased(pgid, address, KILL_GRACE_MS);
     }
-    live.delete(pgid);
+    finally {
+        live.delete(pgid);
+    }
 }
 async function stopAllServices() {
     await Promise.all([...live].map(pgid => stopGroup(pgid, 2000)));
@@ -73160,6 +73854,15 @@ function listenAddress(spec) {
     if (spec.ready.kind === 'tcp')
         return { host: spec.ready.host, port: spec.ready.port, shown: `${spec.ready.host}:${spec.ready.port}` };
     return undefined;
+}
+function notReleased(label, pgid, spec, address) {
+    const left = groupMembers(pgid);
+    const waited = `${(spec.shutdownTimeoutMs / 1000).toFixed(1)}s after SIGTERM and ${KILL_GRACE_MS / 1000}s after SIGKILL`;
+    const what = left.length > 0
+        ? `its process group ${pgid} still has processes (pids ${left.join(', ')}) ${waited}`
+        : `port ${address.port} (${address.shown}) still accepts connections ${waited}, although every process of its group has exited: a process it started outside its group (a daemon) holds the port`;
+    return new ServiceError('port-held', `the ${label} service (pid ${pgid}, command: ${spec.command}) could not be stopped: ${what}. ` +
+        'Stop that process, and make the service exit on SIGTERM within service.shutdown-timeout without leaving a daemon behind.');
 }
 /** Fails before spawning when something already accepts connections where the service will listen. */
 async function preflight(spec, label) {
@@ -73229,19 +73932,26 @@ async function startService(spec, options = {}) {
         exited,
         exitInfo: () => exitInfo,
         outputTail: (lines = 40) => output.tail(lines),
-        // resolves once the group is gone and the main process's exit has been seen, so exitInfo() is set
-        stop: () => (stopping ??= stopGroup(pgid, spec.shutdownTimeoutMs).then(() => waitAtMost(exited, 2000)))
+        // resolves once the group is gone, its address refuses connections and the main process's exit has been
+        // seen (so exitInfo() is set); rejects with 'port-held' when that cannot be reached even with SIGKILL
+        stop: () => (stopping ??= (async () => {
+            const address = listenAddress(spec);
+            const done = await stopGroup(pgid, spec.shutdownTimeoutMs, address);
+            await waitAtMost(exited, 2000);
+            if (!done)
+                throw notReleased(label, pgid, spec, address);
+        })())
     };
     const deadline = started + spec.ready.timeoutMs;
     const ready = await waitReady(spec, deadline, () => exitInfo !== undefined, () => logMatched);
     if (exitInfo) {
-        await handle.stop();
+        await handle.stop().catch(() => undefined);
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         const why = spawnError ? `could not be started (${spawnError.message})` : spawn_describeExit(exitInfo);
         throw new ServiceError('early-exit', `the ${label} service ${why} before becoming ready (after ${seconds}s; command: ${spec.command}; cwd: ${cwd}).${formatTail(output.tail())}`, output.tail());
     }
     if (!ready.ready) {
-        await handle.stop();
+        await handle.stop().catch(() => undefined);
         throw new ServiceError('not-ready', `the ${label} service did not become ready within ${spec.ready.timeoutMs / 1000}s (${describeProbe(spec.ready)}: ` +
             `last attempt ${ready.last}; ${ready.attempts} attempts). It was still running and has been stopped.` +
             `${await localhostHint(spec.ready)}${formatTail(output.tail())}`, output.tail());
@@ -73272,8 +73982,10 @@ async function runBuild(command, cwd, options = {}) {
         env: scrubEnv(options.parentEnv ?? process.env)
     });
     const pgid = child.pid;
-    if (pgid !== undefined)
+    if (pgid !== undefined) {
         live.add(pgid);
+        options.onSpawned?.(pgid);
+    }
     child.stdout.setEncoding('utf8').on('data', (c) => output.push(c, 'stdout'));
     child.stderr.setEncoding('utf8').on('data', (c) => output.push(c, 'stderr'));
     const timeoutMs = options.timeoutMs ?? 15 * 60_000;
@@ -73328,46 +74040,64 @@ async function startForMeasurement(spec, options) {
         throw err;
     }
 }
+/** Stops the service; a service that could not be stopped (its port still held) becomes a ScenarioError. */
 async function stopQuietly(service, label, events) {
     if (!service)
-        return;
-    await service.stop();
+        return undefined;
+    try {
+        await service.stop();
+    }
+    catch (err) {
+        if (err instanceof ServiceError)
+            return { kind: err.kind, message: err.message, outputTail: err.outputTail };
+        throw err;
+    }
     events({ type: 'service-stopped', label });
+    return undefined;
 }
 /**
  * One round: every scenario against one service process, except that a scenario after a stress suite (which may
  * leave the service degraded) or after the service exited gets a fresh process. Returns the error of a start that
- * failed; the round's last process is always stopped.
+ * failed, or of a stop that could not free the service's port; the round's last process is always stopped.
  */
 async function measureScenariosInRound(scenarios, round) {
     let service;
+    let error;
+    const stop = async () => {
+        const stopError = await stopQuietly(service, round.label, round.events);
+        service = undefined;
+        error ??= stopError;
+    };
     try {
         for (const scenario of scenarios) {
             if (service?.exitInfo()) {
-                await stopQuietly(service, round.label, round.events);
-                service = undefined;
+                await stop();
+                if (error)
+                    return error;
                 round.onRestart(scenario);
             }
             if (!service) {
                 const started = await round.start();
                 if ('error' in started)
-                    return started.error;
+                    return (error = started.error);
                 service = started.service;
             }
             await round.measure(scenario, service);
             if (scenario.suite?.kind === 'stress') {
-                await stopQuietly(service, round.label, round.events);
-                service = undefined;
+                await stop();
+                if (error)
+                    return error;
             }
         }
     }
     finally {
-        await stopQuietly(service, round.label, round.events);
+        await stop();
     }
-    return undefined;
+    return error;
 }
 
 ;// CONCATENATED MODULE: ./src/engine/run.ts
+
 
 
 
@@ -73409,10 +74139,12 @@ function erroredScenario(scenario, error, runs = [], erroredRun) {
 async function measureRound(config, round, records, notes, options) {
     const events = options.events ?? ignoreEvents;
     const label = options.rounds && options.rounds > 1 ? `head round ${round}` : 'head';
-    return measureScenariosInRound(config.scenarios, {
+    // {{service.port}}: the round's process gets a free port
+    const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]) : config;
+    return measureScenariosInRound(bound.scenarios, {
         label: 'head',
         events,
-        start: () => startForMeasurement(config.service, {
+        start: () => startForMeasurement(bound.service, {
             label,
             env: options.serviceEnv,
             events,
@@ -73442,7 +74174,8 @@ async function runGate(config, options = {}) {
     const scenarios = config.scenarios.map(scenario => {
         const runs = records.get(scenario.name);
         const erroredRun = runs.find(r => r.error);
-        const error = erroredRun?.error ?? (runs.length < rounds ? startError : undefined);
+        // a service that kept its port after the last round leaves the next run (or job) a squatter: errored too
+        const error = erroredRun?.error ?? (runs.length < rounds || startError?.kind === 'port-held' ? startError : undefined);
         const report = error
             ? erroredScenario(scenario, error, runs, erroredRun)
             : scenarioFromRecords(scenario, runs, options.stored);
@@ -73485,13 +74218,95 @@ function scenarioFromRecords(scenario, runs, stored) {
 }
 
 ;// CONCATENATED MODULE: ./schema/baseline.schema.json
-const baseline_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/perfgate/perfgate/schema/baseline.schema.json","title":"perfgate baseline record","description":"One stored run: v1/runs/<sha>/<run-id>-<attempt>-<config-hash>.json in the baseline branch or directory. Immutable once written. Metric values are in base units (latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core). Unknown extra fields are tolerated so that older readers can read newer minor additions.","type":"object","required":["schemaVersion","tool","createdAt","git","config","runner","verdict","scenarios"],"properties":{"schemaVersion":{"type":"integer","minimum":1,"description":"record format version; readers migrate older versions in memory and refuse newer ones"},"tool":{"type":"object","required":["name","version"],"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the run finished"},"git":{"type":"object","required":["sha","runId","runAttempt"],"properties":{"sha":{"type":"string","pattern":"^[0-9a-f]{7,64}$|^local$","description":"the measured commit, or \\"local\\" outside git"},"ref":{"type":"string"},"event":{"type":"string","description":"the GitHub event that wrote it, or \\"cli\\""},"runId":{"type":"string","pattern":"^[A-Za-z0-9._-]{1,80}$"},"runAttempt":{"type":"integer","minimum":1}}},"config":{"type":"object","required":["hash","file"],"properties":{"hash":{"type":"string","pattern":"^[0-9a-f]{6,64}$","description":"hash of the parts of the config that affect measurement (service, requests, load), not the limits"},"file":{"type":"string"}}},"runner":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"verdict":{"enum":["pass","warn","fail","inconclusive","skipped"],"description":"the run\'s verdict; errored runs are never stored"},"scenarios":{"type":"array","items":{"type":"object","required":["name","metrics","rounds"],"properties":{"name":{"type":"string"},"metrics":{"$ref":"#/definitions/metrics"},"rounds":{"type":"array","minItems":1,"items":{"type":"object","required":["round","metrics"],"properties":{"round":{"type":"integer","minimum":1},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"}}}}}}}},"definitions":{"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"type":["number","null"]}}}}');
+const baseline_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/perfgate/perfgate/schema/baseline.schema.json","title":"perfgate baseline record","description":"One stored run: v1/runs/<sha>/<run-id>-<attempt>-<config-hash>.json in the baseline branch or directory. Immutable once written. Metric values are in base units (latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core). Unknown extra fields are tolerated so that older readers can read newer minor additions.","type":"object","required":["schemaVersion","tool","createdAt","git","config","runner","verdict","scenarios"],"properties":{"schemaVersion":{"type":"integer","minimum":1,"description":"record format version; readers migrate older versions in memory and refuse newer ones. 2 added throughput.ok_rps (successful responses per second) and made sweep.optimal_rps, sweep.max_rps and stress.breaking_point.rps count successes; a version 1 record gets them from its stored counts"},"tool":{"type":"object","required":["name","version"],"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the run finished"},"git":{"type":"object","required":["sha","runId","runAttempt"],"properties":{"sha":{"type":"string","pattern":"^[0-9a-f]{7,64}$|^local$","description":"the measured commit, or \\"local\\" outside git"},"ref":{"type":"string"},"event":{"type":"string","description":"the GitHub event that wrote it, or \\"cli\\""},"runId":{"type":"string","pattern":"^[A-Za-z0-9._-]{1,80}$"},"leg":{"type":"string","pattern":"^[A-Za-z0-9._-]{1,80}$","description":"which leg of a matrix job wrote it (the action\'s leg input); absent for the CLI"},"runAttempt":{"type":"integer","minimum":1}}},"config":{"type":"object","required":["hash","file"],"properties":{"hash":{"type":"string","pattern":"^[0-9a-f]{6,64}$","description":"hash of the parts of the config that affect measurement (service, requests, load), not the limits"},"file":{"type":"string"}}},"runner":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"verdict":{"enum":["pass","warn","fail","inconclusive","skipped"],"description":"the run\'s verdict; errored runs are never stored"},"scenarios":{"type":"array","items":{"type":"object","required":["name","metrics","rounds"],"properties":{"name":{"type":"string"},"metrics":{"$ref":"#/definitions/metrics"},"rounds":{"type":"array","minItems":1,"items":{"type":"object","required":["round","metrics"],"properties":{"round":{"type":"integer","minimum":1},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"}}}}}}}},"definitions":{"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"type":["number","null"]}}}}');
+;// CONCATENATED MODULE: ./src/baseline/migrations.ts
+
+const migrations_isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const finite = (value) => typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+/** Version 1 throughput figures that counted every response; version 2 counts successes in all of them. */
+const RESPONSE_RATES = ['sweep.optimal_rps', 'stress.breaking_point.rps', 'sweep.max_rps'];
+/**
+ * The share of a version 1 round's responses that succeeded, from its stored counts. Version 1 did not store
+ * which 4xx/5xx answers `expect` allowed, nor the "other" transport errors, so the failed responses are the
+ * smaller of two upper bounds: 4xx + 5xx + unexpected statuses (exact unless `expect` lists error statuses) and
+ * every failed request less its connect, timeout and reset errors (exact unless there were other transport
+ * errors). Only a run that had both expected error statuses and other transport errors gets too low a share.
+ */
+function storedSuccessShare(metrics) {
+    const responses = finite(metrics['requests.total']);
+    const s4xx = finite(metrics['status.4xx']);
+    const s5xx = finite(metrics['status.5xx']);
+    if (responses === undefined || s4xx === undefined || s5xx === undefined)
+        return undefined;
+    if (responses <= 0)
+        return 1;
+    const bounds = [s4xx + s5xx + (finite(metrics['status.unexpected']) ?? 0)];
+    const failed = finite(metrics['errors.total']);
+    const transport = ['errors.connect', 'errors.timeout', 'errors.reset'].map(k => finite(metrics[k]));
+    if (failed !== undefined && transport.every(n => n !== undefined)) {
+        bounds.push(failed - transport.reduce((a, n) => a + n, 0));
+    }
+    const failedResponses = Math.min(responses, Math.max(0, Math.min(...bounds)));
+    return (responses - failedResponses) / responses;
+}
+/** One version 1 round's metrics with throughput.ok_rps added and the suites' throughput counting successes. */
+function roundMetricsV2(metrics) {
+    const share = storedSuccessShare(metrics);
+    if (share === undefined)
+        return metrics;
+    const out = { ...metrics };
+    const rps = finite(metrics['throughput.rps']);
+    if (rps !== undefined)
+        out['throughput.ok_rps'] = rps * share;
+    for (const key of RESPONSE_RATES) {
+        const value = finite(metrics[key]);
+        // a sweep's or stress's round holds the metrics of its knee or last sustainable step: the same share
+        if (value !== undefined)
+            out[key] = value * share;
+    }
+    return out;
+}
+function scenarioV2(scenario) {
+    if (!migrations_isObject(scenario) || !Array.isArray(scenario.rounds) || !migrations_isObject(scenario.metrics))
+        return scenario;
+    const rounds = scenario.rounds.map(round => migrations_isObject(round) && migrations_isObject(round.metrics)
+        ? { ...round, metrics: roundMetricsV2(round.metrics) }
+        : round);
+    // the scenario's figures aggregate its rounds (as the report does): aggregate the migrated ones the same way
+    const migrated = aggregateRounds(rounds.map(r => (migrations_isObject(r) && migrations_isObject(r.metrics) ? r.metrics : {})));
+    const metrics = { ...scenario.metrics };
+    for (const key of ['throughput.ok_rps', ...RESPONSE_RATES]) {
+        if (typeof migrated[key] === 'number')
+            metrics[key] = migrated[key];
+    }
+    return { ...scenario, metrics, rounds };
+}
+/**
+ * Version 1 to 2: throughput.ok_rps (successful responses per second) is new, and sweep.optimal_rps,
+ * sweep.max_rps and stress.breaking_point.rps now count successes. Both are derived from the round's stored
+ * counts (storedSuccessShare); sweep.max_rps is scaled by its knee step's share, as its own step's counts were
+ * not stored.
+ */
+function v1ToV2(data) {
+    const scenarios = Array.isArray(data.scenarios) ? data.scenarios.map(scenarioV2) : data.scenarios;
+    return { ...data, schemaVersion: 2, scenarios };
+}
+
 ;// CONCATENATED MODULE: ./src/baseline/record.ts
 
 
 
-/** The newest record format this perfgate reads and the one it writes. */
-const BASELINE_SCHEMA_VERSION = 1;
+
+/**
+ * The newest record format this perfgate reads and the one it writes. 2: throughput.ok_rps, and the suites'
+ * throughput figures count successes (src/baseline/migrations.ts).
+ */
+const BASELINE_SCHEMA_VERSION = 2;
+/**
+ * The version of the store's layout that meta.json carries: the tree below, not the records in it, which carry
+ * their own version and are migrated one by one. It changes only when the tree does.
+ */
+const STORE_LAYOUT_VERSION = 1;
 /** The layout of the store's tree; records of every schema version live under it. */
 const LAYOUT_DIR = 'v1';
 const RUNS_DIR = `${LAYOUT_DIR}/runs`;
@@ -73513,6 +74328,8 @@ class StoreError extends Error {
 const record_ajv = new ajv.Ajv({ allErrors: true, strict: true, $data: false });
 const record_validateShape = record_ajv.compile(baseline_schema_namespaceObject);
 const SAFE_ID = /[^A-Za-z0-9._-]/g;
+/** A leg as it goes into a record and its path: characters outside [A-Za-z0-9._-] become `_`, at most 80. */
+const safeLeg = (leg) => leg.replace(SAFE_ID, '_').slice(0, 80);
 /** The record of a finished run. Errored runs have no record: they are never a baseline. */
 function recordFromReport(report, id) {
     if (report.verdict === 'errored')
@@ -73526,7 +74343,8 @@ function recordFromReport(report, id) {
             ...(id.ref ? { ref: id.ref } : {}),
             ...(id.event ? { event: id.event } : {}),
             runId: id.runId.replace(SAFE_ID, '_').slice(0, 80) || 'run',
-            runAttempt: Math.max(1, Math.floor(id.runAttempt))
+            runAttempt: Math.max(1, Math.floor(id.runAttempt)),
+            ...(id.leg ? { leg: safeLeg(id.leg) } : {})
         },
         config: { hash: report.config.hash, file: report.config.file },
         runner: report.runner,
@@ -73548,25 +74366,25 @@ function recordFromReport(report, id) {
             .filter(s => s.rounds.length > 0)
     };
 }
-/** `v1/runs/<sha>/<run-id>-<attempt>-<config-hash>.json`: unique per run, so writers never edit the same file. */
+/**
+ * `v1/runs/<sha>/<run-id>-<attempt>[-<leg>]-<config-hash>.json`: unique per run and per leg of a matrix job, so
+ * writers never edit the same file (two legs of one run write two files).
+ */
 function recordPath(record) {
-    const { sha, runId, runAttempt } = record.git;
-    return `${RUNS_DIR}/${sha}/${runId}-${runAttempt}-${record.config.hash}.json`;
+    const { sha, runId, runAttempt, leg } = record.git;
+    return `${RUNS_DIR}/${sha}/${runId}-${runAttempt}${leg ? `-${leg}` : ''}-${record.config.hash}.json`;
 }
 function serializeRecord(record) {
     return `${JSON.stringify(record, null, 1)}\n`;
 }
 function newMeta() {
-    return { schemaVersion: BASELINE_SCHEMA_VERSION, createdBy: `perfgate ${VERSION}` };
+    return { schemaVersion: STORE_LAYOUT_VERSION, createdBy: `perfgate ${VERSION}` };
 }
 function newerError(what, version, writer, supported = BASELINE_SCHEMA_VERSION) {
     return new NewerBaselineError(`${what} uses baseline schema version ${version}${writer ? `, written by ${writer}` : ''}; this perfgate (${VERSION}) reads up to version ${supported}: upgrade perfgate in this workflow`);
 }
-/**
- * Version 1 is the first format, so the table is empty; each later version adds one pure step here, tested with a
- * fixture of the version before it.
- */
-const MIGRATIONS = {};
+/** One pure step per older version (src/baseline/migrations.ts), each tested with a record of the version it reads. */
+const MIGRATIONS = { 1: v1ToV2 };
 const CURRENT_FORMAT = { migrations: MIGRATIONS, version: BASELINE_SCHEMA_VERSION };
 /** Upgrades a record of an older schema version in memory, step by step (files are never rewritten). */
 function migrateRecord(data, where, format = CURRENT_FORMAT) {
@@ -73628,8 +74446,8 @@ function checkMeta(text, where) {
     if (typeof meta.schemaVersion !== 'number') {
         throw new StoreError(`${where} has no schemaVersion; the store cannot be read`);
     }
-    if (meta.schemaVersion > BASELINE_SCHEMA_VERSION) {
-        throw newerError(`the baseline store (${where})`, meta.schemaVersion, meta.createdBy);
+    if (meta.schemaVersion > STORE_LAYOUT_VERSION) {
+        throw newerError(`the baseline store (${where})`, meta.schemaVersion, meta.createdBy, STORE_LAYOUT_VERSION);
     }
     return meta;
 }
@@ -73637,8 +74455,9 @@ function checkMeta(text, where) {
 ;// CONCATENATED MODULE: ./src/baseline/store.ts
 
 /**
- * Parses raw files of a store: meta.json is checked first (a newer layout stops everything), corrupt records
- * are skipped with a warning, a record from a newer perfgate stops the read.
+ * Parses raw files of a store: meta.json is checked first (a newer layout stops everything). A corrupt record and
+ * a record from a newer perfgate are skipped with a warning that names it: one record, which anyone who can push
+ * to the branch can plant, never stops the store.
  */
 function parseStoreFiles(files, location) {
     const meta = files.find(f => f.path === META_FILE);
@@ -73655,6 +74474,10 @@ function parseStoreFiles(files, location) {
             records.push({ path: file.path, record: parseRecord(file.text, file.path) });
         }
         catch (err) {
+            if (err instanceof NewerBaselineError) {
+                warnings.push(`skipped a baseline record from a newer perfgate in ${location}: ${err.message}`);
+                continue;
+            }
             if (!(err instanceof CorruptRecordError))
                 throw err;
             warnings.push(`skipped a corrupt baseline record in ${location}: ${err.message}`);
@@ -73776,7 +74599,39 @@ class DirectoryStore {
     }
 }
 
+;// CONCATENATED MODULE: ./src/baseline/git-auth.ts
+/**
+ * How perfgate authenticates its own git calls (deepening a shallow clone, fetching and pushing the baseline
+ * branch): with the action's github-token, given to each git command as configuration in its environment
+ * (GIT_CONFIG_COUNT / GIT_CONFIG_KEY_n / GIT_CONFIG_VALUE_n, the same as `git -c`, but not on the command line that
+ * `ps` shows to every user). Nothing is written to .git/config, so a checkout with `persist-credentials: false` leaves
+ * no token on disk for code from the pull request to read.
+ */
+let authEnv = {};
+/** The header git sends to `serverUrl` only; an empty value first drops any header a checkout persisted. */
+function gitAuthEnv(token, serverUrl = 'https://github.com') {
+    if (!token)
+        return {};
+    const key = `http.${serverUrl.replace(/\/+$/, '')}/.extraheader`;
+    const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
+    return {
+        GIT_CONFIG_COUNT: '2',
+        GIT_CONFIG_KEY_0: key,
+        GIT_CONFIG_VALUE_0: '',
+        GIT_CONFIG_KEY_1: key,
+        GIT_CONFIG_VALUE_1: `AUTHORIZATION: basic ${basic}`
+    };
+}
+/** Set once by the action from its github-token input; the CLI leaves git to its own credentials. */
+function useGitAuth(token, serverUrl) {
+    authEnv = token ? gitAuthEnv(token, serverUrl) : {};
+}
+function currentGitAuth() {
+    return authEnv;
+}
+
 ;// CONCATENATED MODULE: ./src/baseline/git.ts
+
 
 
 
@@ -73799,27 +74654,36 @@ function killGroup(child) {
         child.kill('SIGKILL');
     }
 }
-/** git with arguments as an array (no shell), optional stdin, never prompting for credentials. */
+/** git calls still running, each in its own process group: a cancelled run stops them. */
+const running = new Set();
+function stopAllGit() {
+    for (const child of running)
+        killGroup(child);
+}
+/** The longest a git call may take when its caller sets no budget: no git call of perfgate's runs unbounded. */
+const GIT_TIMEOUT_MS = 5 * 60_000;
+/**
+ * git with arguments as an array (no shell), optional stdin, never prompting for credentials, authenticated with
+ * the action's token when it has one (see git-auth.ts), and stopped after `timeoutMs` (GIT_TIMEOUT_MS by default).
+ */
 function runGit(cwd, args, options = {}) {
     return new Promise((resolve, reject) => {
-        const limited = options.timeoutMs !== undefined;
         const child = (0,external_node_child_process_namespaceObject.spawn)('git', args, {
             cwd,
-            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...options.env },
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...currentGitAuth(), ...options.env },
             stdio: ['pipe', 'pipe', 'pipe'],
             // its own process group, so that a timeout also stops the ssh or helper git is waiting for
-            detached: limited
+            detached: true
         });
+        running.add(child);
+        child.once('exit', () => running.delete(child));
         const out = [];
         let stderr = '';
-        let timer;
-        if (limited) {
-            const ms = Math.max(0, options.timeoutMs);
-            timer = setTimeout(() => {
-                killGroup(child);
-                reject(new GitTimeoutError(`git ${args[0]} did not finish within ${formatSeconds(ms)} and was stopped`));
-            }, ms);
-        }
+        const ms = Math.max(0, options.timeoutMs ?? GIT_TIMEOUT_MS);
+        const timer = setTimeout(() => {
+            killGroup(child);
+            reject(new GitTimeoutError(`git ${args[0]} did not finish within ${formatSeconds(ms)} and was stopped`));
+        }, ms);
         child.stdout.on('data', (chunk) => out.push(chunk));
         child.stderr.on('data', (chunk) => (stderr += chunk.toString()));
         child.on('error', err => {
@@ -74150,19 +75014,29 @@ function selectBaseline(input) {
         const candidates = bySha.get(sha);
         if (!candidates?.length)
             continue;
-        const stored = [...candidates].sort(newest)[0];
+        const sorted = [...candidates].sort(newest);
+        const sameLeg = input.leg ? sorted.filter(r => r.record.git.leg === input.leg) : [];
+        const stored = sameLeg[0] ?? sorted[0];
+        const perScenario = {};
+        for (const record of [...sameLeg, ...sorted])
+            for (const scenario of record.record.scenarios)
+                perScenario[scenario.name] ??= record;
+        const used = [...new Set([stored, ...Object.values(perScenario)])];
         const ageMs = now.getTime() - Date.parse(stored.record.createdAt);
-        const mismatches = fingerprintMismatches(input.runner, stored.record.runner);
+        const mismatches = [...new Set(used.flatMap(r => fingerprintMismatches(input.runner, r.record.runner)))];
         const from = input.fromLabel ?? 'the merge-base';
         const where = distance === 0 ? from : `${distance} commit${distance === 1 ? '' : 's'} before ${from}`;
-        const { runId, runAttempt } = stored.record.git;
+        const { runId, runAttempt, leg } = stored.record.git;
+        const others = used.length - 1;
         return {
             found: true,
             stored,
+            perScenario,
             distance,
             ageMs,
             mismatches,
-            description: `baseline: ${select_short(sha)} (${where}), run ${runId} attempt ${runAttempt}, ${describeAge(ageMs)}` +
+            description: `baseline: ${select_short(sha)} (${where}), run ${runId} attempt ${runAttempt}${leg ? ` leg ${leg}` : ''}` +
+                `${others ? ` (and ${others} other record${others === 1 ? '' : 's'} of that commit for scenarios it lacks)` : ''}, ${describeAge(ageMs)}` +
                 (mismatches.length
                     ? `; measured on a different runner (${mismatches.join('; ')})`
                     : '; same runner kind')
@@ -74190,8 +75064,6 @@ function historyOf(records, configHash, runner) {
         .sort((a, b) => a.record.createdAt.localeCompare(b.record.createdAt));
 }
 
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(57975);
 ;// CONCATENATED MODULE: ./src/engine/base.ts
 
 
@@ -74199,8 +75071,11 @@ var external_node_util_ = __nccwpck_require__(57975);
 
 
 
-
-const base_exec = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+/**
+ * Time limits of the git calls here: a local one (merge-base, log, worktree add) and one that talks to the remote
+ * (deepening a shallow clone). A hung git never holds the job; the call is stopped with its process group.
+ */
+const GIT_LIMITS = { localMs: 2 * 60_000, networkMs: 5 * 60_000 };
 /** The base could not be prepared: it is missing or unreachable (base-unavailable), or its build failed. */
 class BaseError extends Error {
     kind;
@@ -74209,21 +75084,28 @@ class BaseError extends Error {
         this.kind = kind;
     }
 }
-async function git(cwd, args) {
-    const { stdout } = await base_exec('git', args, {
-        cwd,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
-        maxBuffer: 64 << 20
-    });
-    return stdout.trim();
+async function git(cwd, args, timeoutMs = GIT_LIMITS.localMs) {
+    const result = await runGit(cwd, args, { timeoutMs });
+    if (result.code !== 0) {
+        const last = result.stderr.trim().split('\n').slice(-3).join(' / ');
+        throw new Error(`git ${args[0]} failed: ${last || `exit code ${result.code}`}`);
+    }
+    return result.stdout.toString().trim();
 }
-async function tryGit(cwd, args) {
+async function tryGit(cwd, args, timeoutMs) {
     try {
-        return await git(cwd, args);
+        return await git(cwd, args, timeoutMs);
     }
     catch {
         return undefined;
     }
+}
+/** A fetch: the network limit. */
+const tryFetch = (cwd, args) => tryGit(cwd, ['fetch', ...args], GIT_LIMITS.networkMs);
+/** Worktrees made and not yet removed: a cancelled run removes them. */
+const worktrees = new Set();
+async function removeAllWorktrees() {
+    await Promise.all([...worktrees].map(cleanup => cleanup()));
 }
 /** A directory given for one side (`what`: "base", "head"): it must exist (else `hint` says what to do) and be a directory. */
 function requireSideDir(dir, what, hint) {
@@ -74257,8 +75139,7 @@ async function findMergeBase(repoDir, baseRef, events) {
                 type: 'info',
                 message: `shallow clone: fetching ${depth} more commits to find the merge-base with ${baseRef}`
             });
-            await tryGit(repoDir, [
-                'fetch',
+            await tryFetch(repoDir, [
                 '--no-tags',
                 `--deepen=${depth}`,
                 'origin',
@@ -74269,8 +75150,7 @@ async function findMergeBase(repoDir, baseRef, events) {
                 return found;
         }
         events({ type: 'info', message: 'shallow clone: fetching the whole history to find the merge-base' });
-        await tryGit(repoDir, [
-            'fetch',
+        await tryFetch(repoDir, [
             '--no-tags',
             '--unshallow',
             'origin',
@@ -74281,8 +75161,7 @@ async function findMergeBase(repoDir, baseRef, events) {
             return found;
     }
     else if (!(await tryGit(repoDir, ['rev-parse', '--verify', '--quiet', `${baseRef}^{commit}`]))) {
-        await tryGit(repoDir, [
-            'fetch',
+        await tryFetch(repoDir, [
             '--no-tags',
             'origin',
             `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`
@@ -74295,24 +75174,29 @@ async function findMergeBase(repoDir, baseRef, events) {
         'check out with actions/checkout and fetch-depth: 0, or pass base-dir / --base with a built base');
 }
 /** Makes the base itself: a git worktree at `sha`, then `service.build` in it. */
-async function worktreeBase(repoDir, sha, build, events) {
+async function worktreeBase(repoDir, sha, build, events, onSpawned) {
     const parent = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'perfgate-base-'));
     const dir = external_node_path_default().join(parent, 'base');
+    // registered before the worktree exists, so a run cancelled while it is being made still removes it
+    let removing;
+    const cleanup = () => (removing ??= (async () => {
+        await tryGit(repoDir, ['worktree', 'remove', '--force', dir]);
+        await (0,promises_namespaceObject.rm)(parent, { recursive: true, force: true });
+        await tryGit(repoDir, ['worktree', 'prune']);
+        worktrees.delete(cleanup);
+    })());
+    worktrees.add(cleanup);
     try {
         await git(repoDir, ['worktree', 'add', '--detach', dir, sha]);
     }
     catch (err) {
-        await (0,promises_namespaceObject.rm)(parent, { recursive: true, force: true });
+        await cleanup();
         throw new BaseError(`could not create a git worktree at ${sha.slice(0, 12)}: ${err.message.trim()}`);
     }
-    const cleanup = async () => {
-        await tryGit(repoDir, ['worktree', 'remove', '--force', dir]);
-        await (0,promises_namespaceObject.rm)(parent, { recursive: true, force: true });
-    };
     if (build) {
         events({ type: 'info', message: `building the base (${sha.slice(0, 12)}): ${build}` });
         try {
-            await runBuild(build, dir);
+            await runBuild(build, dir, { onSpawned });
         }
         catch (err) {
             await cleanup();
@@ -74351,7 +75235,7 @@ async function ancestorsOf(repoDir, rev, max = 100) {
     const list = async () => ((await tryGit(repoDir, ['rev-list', `--max-count=${max}`, rev])) ?? '').split('\n').filter(Boolean);
     let shas = await list();
     if (shas.length < max && (await tryGit(repoDir, ['rev-parse', '--is-shallow-repository'])) === 'true') {
-        await tryGit(repoDir, ['fetch', '--no-tags', '--quiet', `--deepen=${max}`, 'origin']);
+        await tryFetch(repoDir, ['--no-tags', '--quiet', `--deepen=${max}`, 'origin']);
         shas = await list();
     }
     return shas;
@@ -74391,7 +75275,7 @@ function storeFor(config, repo, events, retry) {
  * of this config. `from` undefined (outside git) looks for runs recorded as "local". A store that exists but
  * cannot be read throws (StoreError, NewerBaselineError): it is never taken for "no baseline".
  */
-async function planStoredBaseline(config, store, repo, from, events, fromLabel) {
+async function planStoredBaseline(config, store, repo, from, events, fromLabel, leg) {
     const readout = await store.read();
     for (const warning of readout.warnings)
         events({ type: 'warning', message: warning });
@@ -74408,7 +75292,8 @@ async function planStoredBaseline(config, store, repo, from, events, fromLabel) 
         ancestors,
         configHash: hash,
         runner,
-        fromLabel: from ? (fromLabel ?? from) : 'runs recorded outside git ("local")'
+        fromLabel: from ? (fromLabel ?? from) : 'runs recorded outside git ("local")',
+        ...(leg ? { leg: safeLeg(leg) } : {})
     });
     const history = historyOf(readout.records, hash, runner);
     if (!choice.found) {
@@ -74573,14 +75458,90 @@ function applyAcceptances(scenario, checks, acceptances) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/stats/slices.ts
+/**
+ * The interval of the slices (and duet) designs: paired slice observations grouped by epoch (one pair of fresh
+ * base and head processes). Within an epoch the slices share the two processes and the runner's slow phases, so
+ * they are not independent; the epoch is the unit of the interval (the summary-statistics form of a random-effects
+ * model over epochs). See docs/statistics.md, section 11.
+ */
+
+/**
+ * The order of an epoch's slice pairs in randomized ABBA blocks: pairs 2b and 2b+1 form block b, which runs
+ * B H H B or H B B H with equal chance (one draw of `rng` per block), so neither side is systematically first,
+ * last, or next to the epoch's start. An odd count ends with a half block.
+ */
+function slices_slicePlan(pairs, rng) {
+    const plan = [];
+    for (let k = 0; k < pairs; k += 2) {
+        const first = rng() < 0.5 ? ['head', 'base'] : ['base', 'head'];
+        plan.push(first);
+        if (k + 1 < pairs)
+            plan.push([first[1], first[0]]);
+    }
+    return plan;
+}
+/** The share cut from each end of an epoch's sorted log ratios before they are averaged. */
+const TRIM = 0.2;
+/**
+ * The trimmed mean: the mean of what is left after cutting floor(trim x n) values from each end. With fewer than
+ * 5 values nothing is cut. Robust to the pair whose one slice a burst of the runner hit and whose other it missed.
+ */
+function trimmedMean(values, trim = TRIM) {
+    if (values.length === 0)
+        return NaN;
+    const sorted = [...values].sort((a, b) => a - b);
+    const cut = sorted.length >= 5 ? Math.floor(trim * sorted.length) : 0;
+    const kept = sorted.slice(cut, sorted.length - cut);
+    let sum = 0;
+    for (const v of kept)
+        sum += v;
+    return sum / kept.length;
+}
+const usable = (p) => Number.isFinite(p.base) && Number.isFinite(p.head) && p.base > 0 && p.head > 0;
+/** Per epoch (in epoch order), the trimmed mean of ln(head / base) over its usable slice pairs. */
+function epochLogRatios(pairs) {
+    const byEpoch = new Map();
+    for (const p of pairs) {
+        if (!usable(p))
+            continue;
+        const list = byEpoch.get(p.epoch) ?? [];
+        list.push(Math.log(p.head) - Math.log(p.base));
+        byEpoch.set(p.epoch, list);
+    }
+    return [...byEpoch.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([epoch, ratios]) => ({ epoch, ratio: trimmedMean(ratios), pairs: ratios.length }));
+}
+/**
+ * Decides a regression check from slice pairs: per epoch the trimmed mean of the log ratios head / base, then
+ * Student's t interval of their mean over the epochs (df = epochs - 1), and the verdict rule of decideRegression
+ * (fail only when the whole interval is beyond the tolerance, pass when it is within, else inconclusive).
+ */
+function slices_decideSlices(input) {
+    const epochs = epochLogRatios(input.pairs);
+    const total = epochs.reduce((n, e) => n + e.pairs, 0);
+    const dropped = input.pairs.length - total;
+    const decision = decide_decideRegression({
+        ...input,
+        base: epochs.map(() => 1),
+        head: epochs.map(e => Math.exp(e.ratio)),
+        pairs: epochs.map((_, i) => [i, i]),
+        unit: `epochs (${total} slice pairs)`
+    });
+    const droppedNote = dropped
+        ? `; ${dropped} slice pair${dropped === 1 ? '' : 's'} without a usable value dropped`
+        : '';
+    return { ...decision, dropped, reason: decision.reason + droppedNote };
+}
+
 ;// CONCATENATED MODULE: ./src/compare/regression.ts
 
 
-/**
- * One regression check from per-round values of base and head. `pairs` are the index pairs of rounds run back
- * to back (ABBA neighbours).
- */
-function evaluateRegression(spec, base, head, confidence, pairs) {
+
+const regression_mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+/** A regression check from a decision: fail becomes the check's severity; base and head are the sides' means. */
+function evaluate(spec, base, head, decide) {
     const common = {
         kind: 'regression',
         metric: spec.metric,
@@ -74599,17 +75560,7 @@ function evaluateRegression(spec, base, head, confidence, pairs) {
             check: { ...common, verdict: 'skipped', message: `${spec.metric} was not measured on both sides` }
         };
     }
-    const decision = decideRegression({
-        metric: spec.metric,
-        better,
-        direction: spec.direction,
-        tolerance: spec.tolerance,
-        base,
-        head,
-        pairs,
-        confidence
-    });
-    const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const decision = decide(better);
     const verdict = decision.verdict === 'fail' ? spec.severity : decision.verdict;
     return {
         decision,
@@ -74617,13 +75568,44 @@ function evaluateRegression(spec, base, head, confidence, pairs) {
             ...common,
             verdict,
             message: decision.reason,
-            base: mean(base),
-            head: mean(head),
+            base: regression_mean(base),
+            head: regression_mean(head),
             change: decision.change,
             interval: decision.interval,
             rounds: Math.min(decision.n.base, decision.n.head)
         }
     };
+}
+/**
+ * One regression check from per-round values of base and head. `pairs` are the index pairs of rounds run back
+ * to back (ABBA neighbours); `unit` names them in the reason (default 'paired rounds').
+ */
+function evaluateRegression(spec, base, head, confidence, pairs, unit) {
+    return evaluate(spec, base, head, better => decide_decideRegression({
+        metric: spec.metric,
+        better,
+        direction: spec.direction,
+        tolerance: spec.tolerance,
+        base,
+        head,
+        pairs,
+        confidence,
+        ...(unit ? { unit } : {})
+    }));
+}
+/**
+ * One regression check from slice pairs grouped by epoch (the slices and duet designs, stats/slices.ts). `base`
+ * and `head` are the per-epoch values the report shows as the sides' means.
+ */
+function evaluateSliceRegression(spec, pairs, base, head, confidence) {
+    return evaluate(spec, base, head, better => slices_decideSlices({
+        metric: spec.metric,
+        better,
+        direction: spec.direction,
+        tolerance: spec.tolerance,
+        pairs,
+        confidence
+    }));
 }
 
 ;// CONCATENATED MODULE: ./src/stats/aa.ts
@@ -74698,7 +75680,7 @@ function isCatastrophic(decision) {
  * failure too), so every verdict rests on at least that many rounds. The round limit and the time budget are
  * hard limits: the budget stops the loop when one more round pair would overrun it, even below `minRounds`.
  */
-function nextStep(decisions, state) {
+function adaptive_nextStep(decisions, state) {
     const { rounds, minRounds, maxRounds, elapsedMs, budgetMs, perRoundMs } = state;
     if (rounds >= minRounds) {
         if (decisions.some(isCatastrophic))
@@ -74713,7 +75695,924 @@ function nextStep(decisions, state) {
     return 'continue';
 }
 
+;// CONCATENATED MODULE: ./src/load/session.ts
+
+
+
+
+
+
+
+
+
+/** Requests due within this much of a wake-up leave with it (as in open.ts: a wake-up costs more than a send). */
+const session_SEND_AHEAD_MS = 0.25;
+function session_timeoutError() {
+    return Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' });
+}
+/** Sends one request through the pool; resolves with its status and size, or the error, never rejects. */
+function sendOne(pool, request, timeoutMs) {
+    return new Promise(resolve => {
+        let status = 0;
+        let size = 0;
+        let done = false;
+        const finish = (outcome) => {
+            if (done)
+                return;
+            done = true;
+            clearTimeout(timer);
+            resolve(outcome);
+        };
+        let abortRequest;
+        const timer = setTimeout(() => {
+            abortRequest?.(session_timeoutError());
+            finish({ size, error: session_timeoutError() });
+        }, timeoutMs);
+        const handler = {
+            onConnect: abort => {
+                if (done)
+                    abort(session_timeoutError());
+                else
+                    abortRequest = abort;
+            },
+            onHeaders: (statusCode, rawHeaders) => {
+                status = statusCode;
+                for (const part of rawHeaders ?? [])
+                    size += part.length + 2;
+                return true;
+            },
+            onData: chunk => {
+                size += chunk.length;
+                return true;
+            },
+            onComplete: () => finish({ status, size }),
+            onError: err => finish({ size, error: err })
+        };
+        pool.dispatch({
+            method: request.method,
+            path: request.path,
+            headers: request.headers,
+            body: request.body ?? null
+        }, handler);
+    });
+}
+class Recorder {
+    counts = emptyCounts();
+    histogram = createLatencyHistogram();
+    bytes = 0;
+    outcome(outcome, latencyUs, expect) {
+        this.counts.sent++;
+        if (outcome.error !== undefined || outcome.status === undefined) {
+            this.counts[classifyError(outcome.error)]++;
+            return;
+        }
+        const ok = countResponse(this.counts, outcome.status, expect);
+        this.bytes += outcome.size;
+        if (ok && recordsLatency(outcome.status, expect))
+            this.histogram.recordValue(Math.max(1, latencyUs));
+    }
+}
+function poolFor(scenario) {
+    const url = new URL(scenario.request.url);
+    const tls = tlsOptionsFor(url, scenario.request.insecure);
+    return new undici.Pool(url.origin, {
+        connections: scenario.load.connections,
+        pipelining: 1,
+        headersTimeout: scenario.load.timeoutMs + 1000,
+        bodyTimeout: scenario.load.timeoutMs + 1000,
+        connect: { autoSelectFamily: true, ...(tls ?? {}) }
+    });
+}
+/**
+ * The closed model in slices: `connections` request loops over one pool, each sending its next request when the
+ * previous one answered. At the slice's end no loop starts a new request; the slice ends when the last answers.
+ */
+function closedSession(scenario) {
+    const pool = poolFor(scenario);
+    const template = compileScenario(scenario);
+    const { connections, timeoutMs } = scenario.load;
+    const run = async (ms) => {
+        const recorder = new Recorder();
+        const cpu = process.cpuUsage();
+        const started = performance.now();
+        const end = started + ms;
+        const loop = async () => {
+            while (performance.now() < end) {
+                const request = template.render();
+                const sent = performance.now();
+                const outcome = await sendOne(pool, request, timeoutMs);
+                recorder.outcome(outcome, Math.round((performance.now() - sent) * 1000), request.expect);
+            }
+        };
+        await Promise.all(Array.from({ length: connections }, loop));
+        const used = process.cpuUsage(cpu);
+        return {
+            durationMs: Math.max(1e-3, performance.now() - started),
+            counts: recorder.counts,
+            bytes: recorder.bytes,
+            histogram: recorder.histogram,
+            generatorCpuMs: (used.user + used.system) / 1000,
+            plannedMs: ms
+        };
+    };
+    return {
+        warm: async (ms) => {
+            if (ms > 0)
+                await run(ms);
+        },
+        slice: run,
+        close: () => pool.destroy().catch(() => undefined)
+    };
+}
+/**
+ * The open model in slices: each slice sends on the scenario's even schedule (the rate; a ramp is not sliced, its
+ * final rate is used) for its length, with latency from each request's intended time, then waits for what is
+ * still out (up to its timeout from its intended time). The send ticker's thread wakes the loop at each due time;
+ * request indexes run on across slices, as the ticker needs.
+ */
+function openSession(scenario) {
+    const load = scenario.load;
+    const rate = load.ramp ? load.ramp.to : load.rate;
+    const due = scheduleOf({ ...load, rate, ramp: undefined });
+    const pool = poolFor(scenario);
+    const template = compileScenario(scenario);
+    let ticker;
+    /** requests sent by this session so far: the ticker's index */
+    let sent = 0;
+    const run = async (ms) => {
+        ticker ??= await startSendTicker();
+        const active = ticker;
+        const now = active.now;
+        const recorder = new Recorder();
+        const lag = createLatencyHistogram();
+        const cpu = process.cpuUsage();
+        const outstanding = [];
+        const send = (intended) => {
+            const sentAt = now();
+            lag.recordValue(Math.max(1, Math.round(Math.abs(sentAt - intended) * 1000)));
+            const from = Math.max(intended, sentAt);
+            const request = template.render();
+            // a request times out `timeout` after its intended time
+            const remaining = Math.max(1, intended + load.timeoutMs - sentAt);
+            outstanding.push(sendOne(pool, request, remaining).then(outcome => {
+                recorder.outcome(outcome, Math.round((now() - from) * 1000), request.expect);
+            }));
+        };
+        const first = sent;
+        const started = now();
+        const end = started + ms;
+        const at = (i) => started + due(i - first);
+        active.plan(sent, at, end);
+        for (;;) {
+            const elapsed = now();
+            let next = at(sent);
+            while (next <= elapsed + session_SEND_AHEAD_MS && next < end) {
+                send(next);
+                next = at(++sent);
+            }
+            if (next >= end)
+                break;
+            active.plan(sent, at, end);
+            await active.tick();
+        }
+        active.plan(sent, at, end);
+        await Promise.all(outstanding);
+        const used = process.cpuUsage(cpu);
+        return {
+            durationMs: Math.max(1e-3, now() - started),
+            counts: recorder.counts,
+            bytes: recorder.bytes,
+            histogram: recorder.histogram,
+            lag,
+            scheduled: sent - first,
+            generatorCpuMs: (used.user + used.system) / 1000,
+            plannedMs: ms
+        };
+    };
+    return {
+        warm: async (ms) => {
+            if (ms > 0)
+                await run(ms);
+        },
+        slice: run,
+        close: async () => {
+            await pool.destroy().catch(() => undefined);
+            await ticker?.close();
+        }
+    };
+}
+/** A pausable load session for a plain load scenario (closed or open model). */
+function startSession(scenario) {
+    return scenario.load.mode === 'rate' ? openSession(scenario) : closedSession(scenario);
+}
+/** Adds `from` into `into` (counts and bytes). */
+function addCounts(into, from) {
+    for (const key of Object.keys(into))
+        into[key] += from[key];
+}
+/**
+ * One side's slices of one epoch as one load result: counts and bytes summed, histograms merged (so a tail of 1%
+ * is judged on all the epoch's requests, not diluted into slices too small to hold it), the measured time the sum
+ * of the slices' durations, and a timeline point per slice.
+ */
+function poolSlices(slices, scenario, warmupMs) {
+    const counts = emptyCounts();
+    const histogram = createLatencyHistogram();
+    const lag = createLatencyHistogram();
+    let bytes = 0;
+    let durationMs = 0;
+    let cpuMs = 0;
+    let scheduled = 0;
+    let plannedMs = 0;
+    const timeline = [];
+    for (const s of slices) {
+        addCounts(counts, s.counts);
+        histogram.add(s.histogram);
+        if (s.lag)
+            lag.add(s.lag);
+        bytes += s.bytes;
+        durationMs += s.durationMs;
+        cpuMs += s.generatorCpuMs;
+        scheduled += s.scheduled ?? 0;
+        plannedMs += s.plannedMs;
+        const h = s.histogram;
+        timeline.push({
+            t: Math.round(durationMs) / 1000,
+            rps: (s.counts.responses / s.durationMs) * 1000,
+            errors: failedCount(s.counts),
+            p50: h.totalCount ? h.getValueAtPercentile(50) : null,
+            p99: h.totalCount ? h.getValueAtPercentile(99) : null
+        });
+    }
+    durationMs = Math.max(1, durationMs);
+    const open = scenario.load.mode === 'rate';
+    const lagP99 = lag.totalCount ? lag.getValueAtPercentile(99) : 0;
+    const maxLagMs = open ? (scenario.load.maxLagMs ?? DEFAULTS.maxLagMs) : 0;
+    return {
+        durationMs,
+        warmupMs,
+        counts,
+        bytes,
+        histogram: encodeHistogram(histogram),
+        latency: summarize(histogram),
+        timeline,
+        warmupTimeline: [],
+        generatorCpu: (cpuMs / durationMs) * 100,
+        generatorLagUs: lagP99,
+        ...(open
+            ? {
+                targetRate: scheduled / (Math.max(1, plannedMs) / 1000),
+                achievedRate: counts.sent / (Math.max(1, plannedMs) / 1000),
+                generatorSaturated: lagP99 > maxLagMs * 1000
+            }
+            : {})
+    };
+}
+
+;// CONCATENATED MODULE: ./src/stats/simulate.ts
+/**
+ * Calibration harness for the decision rule: synthetic per-round values with the noise measured on this machine
+ * kind (docs/measurements.md), run through the adaptive loop exactly as the compare engine runs it (ABBA round
+ * pairs, a decision after every pair, nextStep), many times with a seeded PRNG. Pure and deterministic.
+ */
+
+
+
+/**
+ * docs/measurements.md: ~9% CV per 5-s run, host-level slow phases ~25% slower lasting tens of seconds. How
+ * often the phases come is not measured; 15% of the time in phases of 3 slots (~20-30 s) on average is our
+ * assumption. The per-round lognormal noise comes on top of the phases, so this model is noisier than measured.
+ */
+const MEASURED_NOISE = { cv: 0.09, slowFactor: 0.75, slowShare: 0.15, slowMeanSlots: 3 };
+/** mulberry32: a small, fast, seeded PRNG giving floats in [0, 1). */
+function createRng(seed) {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+/** A standard normal draw (Box-Muller). */
+function normalDraw(rng) {
+    const u = 1 - rng();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
+}
+const exponential = (rng, mean) => -Math.log(1 - rng()) * mean;
+/**
+ * Slow phases as an alternating renewal process in slot time; returns, slot after slot, the share of the slot
+ * spent in a slow phase (phases start and end mid-round, so neighbouring rounds share them in part).
+ */
+function slowPhases(rng, model) {
+    const meanSlow = model.slowMeanSlots;
+    const meanNormal = model.slowShare > 0 ? (meanSlow * (1 - model.slowShare)) / model.slowShare : Infinity;
+    let slow = model.slowShare > 0 && rng() < model.slowShare;
+    let remaining = exponential(rng, slow ? meanSlow : meanNormal);
+    return () => {
+        let covered = 0;
+        let t = 0;
+        while (t < 1) {
+            const step = Math.min(remaining, 1 - t);
+            if (slow)
+                covered += step;
+            t += step;
+            remaining -= step;
+            if (remaining <= 1e-12) {
+                slow = !slow;
+                remaining = exponential(rng, slow ? meanSlow : meanNormal);
+            }
+        }
+        return covered;
+    };
+}
+/** One round's value in a slot: level x lognormal noise x the slot's share of slow phase. */
+function roundValue(rng, level, slowShareOfSlot, model, better) {
+    const sigma = Math.sqrt(Math.log1p(model.cv ** 2));
+    const speed = 1 - slowShareOfSlot * (1 - model.slowFactor);
+    const value = level * Math.exp(sigma * normalDraw(rng));
+    return better === 'higher' ? value * speed : value / speed;
+}
+/** ABBA: B H, H B, B H ... (pair counts from 1), as the compare engine runs the rounds. */
+function abbaOrder(pair) {
+    return pair % 2 === 1 ? ['base', 'head'] : ['head', 'base'];
+}
+/**
+ * A source of synthetic rounds: each call runs the next round pair in ABBA order on one shared timeline of slow
+ * phases and returns the base and head values.
+ */
+function roundPairs(spec, rng) {
+    const noise = spec.noise ?? MEASURED_NOISE;
+    const nextSlot = slowPhases(rng, noise);
+    return pair => {
+        const values = { base: NaN, head: NaN };
+        for (const side of abbaOrder(pair)) {
+            values[side] = roundValue(rng, side === 'base' ? 1 : 1 + spec.effect, nextSlot(), noise, spec.better);
+        }
+        return values;
+    };
+}
+/** One comparison through the adaptive loop: its final verdict, the round pairs it used and why it stopped. */
+function simulateOnce(spec, rng) {
+    const minRounds = spec.minRounds ?? 3;
+    const maxRounds = spec.maxRounds ?? 15;
+    const next = roundPairs(spec, rng);
+    const base = [];
+    const head = [];
+    const pairs = [];
+    for (let pair = 1;; pair++) {
+        const values = next(pair);
+        base.push(values.base);
+        head.push(values.head);
+        pairs.push([pair - 1, pair - 1]);
+        const decision = decideRegression({
+            metric: 'simulated',
+            better: spec.better,
+            direction: spec.direction,
+            tolerance: spec.tolerance,
+            base,
+            head,
+            pairs: spec.paired === false ? undefined : pairs,
+            confidence: spec.confidence ?? 0.95,
+            interimConfidence: spec.interimConfidence
+        });
+        const step = nextStep([decision], {
+            rounds: pair,
+            minRounds,
+            maxRounds,
+            elapsedMs: 0,
+            budgetMs: Infinity,
+            perRoundMs: 0
+        });
+        if (step !== 'continue')
+            return { verdict: decision.verdict, rounds: pair, step };
+    }
+}
+/** Many seeded comparisons: the share of each verdict and the rounds used. */
+function simulateComparison(spec) {
+    if (!(Number.isInteger(spec.trials) && spec.trials > 0))
+        throw new RangeError(`trials must be a positive integer, got ${spec.trials}`);
+    const rng = createRng(spec.seed);
+    const counts = { fail: 0, pass: 0, inconclusive: 0 };
+    const stops = {};
+    const rounds = [];
+    for (let i = 0; i < spec.trials; i++) {
+        const result = simulateOnce(spec, rng);
+        counts[result.verdict]++;
+        stops[result.step] = (stops[result.step] ?? 0) + 1;
+        rounds.push(result.rounds);
+    }
+    rounds.sort((a, b) => a - b);
+    const share = (k) => counts[k] / spec.trials;
+    return {
+        trials: spec.trials,
+        counts,
+        share: { fail: share('fail'), pass: share('pass'), inconclusive: share('inconclusive') },
+        rounds: {
+            mean: rounds.reduce((a, b) => a + b, 0) / rounds.length,
+            median: (rounds[Math.floor((rounds.length - 1) / 2)] + rounds[Math.ceil((rounds.length - 1) / 2)]) / 2,
+            max: rounds[rounds.length - 1]
+        },
+        stops
+    };
+}
+const NOISY_NEIGHBOUR = { gapS: [3, 10], lengthS: [1, 4], factor: 0.6 };
+/**
+ * The slice noise used in the tests and docs: 3% per 500-ms slice, 2% per fresh process (our assumptions; the
+ * measurements give 9% per 5-s run in total), the measured slow phases (25% slower, here 15% of the time in phases of
+ * 20 s on average) and, with `bursts`, the noisy neighbour.
+ */
+const SLICE_NOISE = {
+    sliceCv: 0.03,
+    processCv: 0.02,
+    slow: { slowFactor: 0.75, slowShare: 0.15, slowMeanSlots: 20 }
+};
+/**
+ * The machine's speed over time at 10-ms resolution, slow phases and bursts multiplied; `mean(t0, t1)` (seconds)
+ * is its average over an interval. Built lazily as far as it is read.
+ */
+function speedTimeline(rng, model) {
+    const { floor } = Math;
+    const step = 0.01;
+    const cumulative = [0];
+    const slowMean = model.slow.slowMeanSlots;
+    const normalMean = model.slow.slowShare > 0 ? (slowMean * (1 - model.slow.slowShare)) / model.slow.slowShare : Infinity;
+    let slow = model.slow.slowShare > 0 && rng() < model.slow.slowShare;
+    let slowLeft = exponential(rng, slow ? slowMean : normalMean);
+    const uniform = ([a, b]) => a + (b - a) * rng();
+    let burst = false;
+    let burstLeft = model.bursts ? uniform(model.bursts.gapS) * rng() : Infinity;
+    const extend = (until) => {
+        while (cumulative.length * step <= until + step) {
+            let speed = 1;
+            if (slow)
+                speed *= model.slow.slowFactor;
+            if (burst && model.bursts)
+                speed *= model.bursts.factor;
+            cumulative.push(cumulative[cumulative.length - 1] + speed * step);
+            slowLeft -= step;
+            if (slowLeft <= 0) {
+                slow = !slow;
+                slowLeft = exponential(rng, slow ? slowMean : normalMean);
+            }
+            burstLeft -= step;
+            if (burstLeft <= 0 && model.bursts) {
+                burst = !burst;
+                burstLeft = uniform(burst ? model.bursts.lengthS : model.bursts.gapS);
+            }
+        }
+    };
+    const at = (t) => {
+        const i = floor(t / step);
+        const frac = t / step - i;
+        return cumulative[i] + (cumulative[i + 1] - cumulative[i]) * frac;
+    };
+    return (t0, t1) => {
+        extend(t1);
+        return t1 > t0 ? (at(t1) - at(t0)) / (t1 - t0) : 1;
+    };
+}
+/** One epoch's slice pairs on the shared timeline, in randomized ABBA blocks (or simultaneous for duet). */
+function epochPairs(spec, rng, speed, clock, epoch) {
+    const noise = spec.noise ?? SLICE_NOISE;
+    const sliceS = spec.sliceS ?? 0.5;
+    const sigma = (cv) => Math.sqrt(Math.log1p(cv ** 2));
+    const level = {
+        base: Math.exp(sigma(noise.processCv) * normalDraw(rng)),
+        head: (1 + spec.effect) * Math.exp(sigma(noise.processCv) * normalDraw(rng))
+    };
+    const value = (side, t0) => {
+        const s = speed(t0, t0 + sliceS);
+        const v = level[side] * Math.exp(sigma(noise.sliceCv) * normalDraw(rng));
+        return spec.better === 'higher' ? v * s : v / s;
+    };
+    clock.t += spec.epochOverheadS ?? 2;
+    const pairs = [];
+    const count = spec.pairsPerEpoch ?? 6;
+    const orders = slicePlan(count, rng);
+    for (let k = 0; k < count; k++) {
+        if (spec.design === 'duet') {
+            pairs.push({ epoch, base: value('base', clock.t), head: value('head', clock.t) });
+            clock.t += sliceS;
+            continue;
+        }
+        const order = orders[k];
+        const values = { base: NaN, head: NaN };
+        for (const side of order) {
+            values[side] = value(side, clock.t);
+            clock.t += sliceS;
+        }
+        pairs.push({ epoch, ...values });
+    }
+    return pairs;
+}
+/** One comparison in the slices (or duet) design through the adaptive loop over epochs. */
+function simulateSlicesOnce(spec, rng) {
+    const noise = spec.noise ?? SLICE_NOISE;
+    const speed = speedTimeline(rng, noise);
+    const clock = { t: 0 };
+    const pairs = [];
+    for (let epoch = 1;; epoch++) {
+        pairs.push(...epochPairs(spec, rng, speed, clock, epoch));
+        const decision = decideSlices({
+            metric: 'simulated',
+            better: spec.better,
+            direction: spec.direction,
+            tolerance: spec.tolerance,
+            confidence: spec.confidence ?? 0.95,
+            pairs
+        });
+        const step = nextStep([decision], {
+            rounds: epoch,
+            minRounds: spec.minEpochs ?? 3,
+            maxRounds: spec.maxEpochs ?? 15,
+            elapsedMs: 0,
+            budgetMs: Infinity,
+            perRoundMs: 0
+        });
+        if (step !== 'continue')
+            return { verdict: decision.verdict, epochs: epoch, step, decision };
+    }
+}
+/** Fixed epochs, no adaptive loop: the interval of each comparison (for coverage). */
+function simulateSliceIntervals(spec) {
+    const rng = createRng(spec.seed);
+    const out = [];
+    for (let trial = 0; trial < spec.trials; trial++) {
+        const speed = speedTimeline(rng, spec.noise ?? SLICE_NOISE);
+        const clock = { t: 0 };
+        const pairs = [];
+        for (let epoch = 1; epoch <= spec.epochs; epoch++)
+            pairs.push(...epochPairs(spec, rng, speed, clock, epoch));
+        out.push(decideSlices({
+            metric: 'simulated',
+            better: spec.better,
+            direction: spec.direction,
+            tolerance: spec.tolerance,
+            confidence: spec.confidence ?? 0.95,
+            pairs
+        }).interval);
+    }
+    return out;
+}
+/** Many seeded comparisons in the slices design: the share of each verdict and the epochs used. */
+function simulateSlicesComparison(spec) {
+    const rng = createRng(spec.seed);
+    const counts = { fail: 0, pass: 0, inconclusive: 0 };
+    const stops = {};
+    const epochs = [];
+    for (let i = 0; i < spec.trials; i++) {
+        const result = simulateSlicesOnce(spec, rng);
+        counts[result.verdict]++;
+        stops[result.step] = (stops[result.step] ?? 0) + 1;
+        epochs.push(result.epochs);
+    }
+    epochs.sort((a, b) => a - b);
+    const share = (k) => counts[k] / spec.trials;
+    return {
+        trials: spec.trials,
+        counts,
+        share: { fail: share('fail'), pass: share('pass'), inconclusive: share('inconclusive') },
+        rounds: {
+            mean: epochs.reduce((a, b) => a + b, 0) / epochs.length,
+            median: (epochs[Math.floor((epochs.length - 1) / 2)] + epochs[Math.ceil((epochs.length - 1) / 2)]) / 2,
+            max: epochs[epochs.length - 1]
+        },
+        stops
+    };
+}
+
+;// CONCATENATED MODULE: ./src/engine/slices.ts
+/**
+ * The slices and duet designs of an interleaved comparison: base and head up at once, each on its own port
+ * ({{service.port}}), the load alternating between them in short slices (or, in duet, measuring both at the same
+ * time), in epochs of fresh process pairs. See docs/statistics.md, section 11.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Cores duet needs: one for the generator and at least one for each side's service, plus one spare. */
+const DUET_MIN_CORES = 4;
+/** The CPUs this process may run on (its affinity, as taskset sets it), from /proc or the CPU count. */
+function hostInfo() {
+    let cpus;
+    try {
+        const status = (0,external_node_fs_namespaceObject.readFileSync)('/proc/self/status', 'utf8');
+        const list = /Cpus_allowed_list:\s*(\S+)/.exec(status)?.[1];
+        if (list)
+            cpus = parseCpuList(list);
+    }
+    catch {
+        // not Linux
+    }
+    cpus ??= Array.from({ length: external_node_os_default().availableParallelism() }, (_, i) => i);
+    const taskset = (process.env.PATH ?? '').split(':').some(dir => {
+        try {
+            (0,external_node_fs_namespaceObject.accessSync)(`${dir}/taskset`, external_node_fs_namespaceObject.constants.X_OK);
+            return true;
+        }
+        catch {
+            return false;
+        }
+    });
+    return { cpus, taskset };
+}
+/** "0-3,6" -> [0, 1, 2, 3, 6] */
+function parseCpuList(list) {
+    const cpus = [];
+    for (const part of list.split(',')) {
+        const [a, b] = part.split('-').map(Number);
+        if (a === undefined || !Number.isInteger(a))
+            continue;
+        for (let c = a; c <= (Number.isInteger(b) ? b : a); c++)
+            cpus.push(c);
+    }
+    return cpus;
+}
+const sliceable = (s) => !s.suite || s.suite.kind === 'load';
+/** Which design a comparison runs, and why (pure: the host is passed in). */
+function chooseDesign(config, host) {
+    const requested = config.compare.design ?? 'auto';
+    const cores = host.cpus.length;
+    if (requested === 'rounds')
+        return {
+            design: 'rounds',
+            reason: 'compare.design is rounds: one side at a time, a fresh process per round'
+        };
+    if (!hasServicePort(config)) {
+        return {
+            design: 'rounds',
+            reason: 'sequential rounds: the config hard-codes its port, so base and head cannot run side by side ' +
+                "(put {{service.port}} in service.command or service.env and in the scenarios' URLs to measure both at once)"
+        };
+    }
+    const suite = config.scenarios.find(s => !sliceable(s));
+    if (suite) {
+        return {
+            design: 'rounds',
+            reason: `sequential rounds: scenario ${suite.name} runs a ${suite.suite.kind} suite, which is measured in whole rounds, not slices`
+        };
+    }
+    const slice = `${config.compare.sliceMs ?? DEFAULTS.compare.sliceMs} ms`;
+    if (cores >= DUET_MIN_CORES && requested !== 'slices') {
+        const per = Math.floor((cores - 1) / 2);
+        const cpus = host.taskset
+            ? { base: host.cpus.slice(1, 1 + per), head: host.cpus.slice(1 + per, 1 + 2 * per) }
+            : { base: [], head: [] };
+        const pinned = host.taskset
+            ? `services pinned with taskset to CPUs ${cpus.base.join(',')} (base) and ${cpus.head.join(',')} (head)`
+            : 'services not pinned (no taskset on this runner)';
+        return {
+            design: 'duet',
+            reason: `duet: base and head up at once on their own ports and measured at the same time in ${slice} slices, ${pinned}; ${cores} cores`,
+            cpus
+        };
+    }
+    const why = requested === 'duet'
+        ? `compare.design duet needs ${DUET_MIN_CORES} cores and this runner has ${cores}`
+        : requested === 'slices'
+            ? 'compare.design is slices'
+            : `${cores} cores are too few for duet (${DUET_MIN_CORES} needed)`;
+    return {
+        design: 'slices',
+        reason: `fine interleaving: base and head up at once on their own ports, the load alternating between them in ${slice} slices in randomized ABBA blocks, fresh processes each epoch; ${why}`
+    };
+}
+/** `command` run under taskset on `cpus` (the shell's children inherit the affinity). */
+function pinnedCommand(command, cpus) {
+    if (cpus.length === 0)
+        return command;
+    return `exec taskset -c ${cpus.join(',')} /bin/sh -c '${command.replace(/'/g, `'\\''`)}'`;
+}
+/** Measures one plan step on the two sides' sessions: what each side's slice measured. */
+async function measureStep(step, sessions) {
+    if (step.kind === 'duet') {
+        const [base, head] = await Promise.all([
+            sessions.base.slice(step.sliceMs),
+            sessions.head.slice(step.sliceMs)
+        ]);
+        return { base, head };
+    }
+    const out = {};
+    for (const side of step.order)
+        out[side] = await sessions[side].slice(step.sliceMs);
+    return out;
+}
+/** The per-slice values a slice pair compares (throughput and the latency centre); tails are pooled per epoch. */
+const SLICE_METRICS = [
+    'throughput.rps',
+    'throughput.ok_rps',
+    'throughput.bytes',
+    'latency.mean',
+    'latency.p50'
+];
+function sliceValues(s) {
+    const seconds = s.durationMs / 1000;
+    const h = s.histogram;
+    return {
+        'throughput.rps': s.counts.responses / seconds,
+        'throughput.ok_rps': okResponses(s.counts) / seconds,
+        'throughput.bytes': s.bytes / seconds,
+        ...(h.totalCount ? { 'latency.mean': h.mean, 'latency.p50': h.getValueAtPercentile(50) } : {})
+    };
+}
+function newSliceState(config) {
+    const records = () => new Map(config.scenarios.map(s => [s.name, []]));
+    return {
+        records: { base: records(), head: records() },
+        observations: new Map(config.scenarios.map(s => [s.name, []]))
+    };
+}
+/** Starts one side's service on its port (pinned to its CPUs in duet). */
+async function startSide(side, bound, ctx) {
+    const cpus = ctx.design.cpus?.[side] ?? [];
+    const spec = { ...bound.service, command: pinnedCommand(bound.service.command, cpus) };
+    return startForMeasurement(spec, {
+        label: side,
+        cwd: ctx.serviceCwd(side),
+        env: ctx.options.env?.[side],
+        events: ctx.events,
+        onSpawned: ctx.options.onSpawned
+    });
+}
+/** Measures one scenario in one epoch on both running services: warm-up, then the plan of slices. */
+async function measureScenarioSlices(index, bound, services, epoch, state, ctx) {
+    const { config, events } = ctx;
+    const scenario = config.scenarios[index];
+    const sliceMs = config.compare.sliceMs ?? DEFAULTS.compare.sliceMs;
+    const sessions = {
+        base: startSession(bound.base.scenarios[index]),
+        head: startSession(bound.head.scenarios[index])
+    };
+    const slices = { base: [], head: [] };
+    const observations = [];
+    let exited;
+    for (const side of ['base', 'head'])
+        events({ type: 'measure-start', scenario: scenario.name, label: side, round: epoch });
+    const samplers = {
+        base: startResourceSampler(services.base.pid),
+        head: startResourceSampler(services.head.pid)
+    };
+    try {
+        const warmupMs = scenario.load.warmupMs;
+        if (ctx.design.design === 'duet')
+            await Promise.all([sessions.base.warm(warmupMs), sessions.head.warm(warmupMs)]);
+        else
+            for (const side of slices_slicePlan(1, ctx.rng)[0])
+                await sessions[side].warm(warmupMs);
+        const count = Math.max(2, Math.ceil(scenario.load.durationMs / sliceMs));
+        const steps = ctx.design.design === 'duet'
+            ? Array.from({ length: count }, () => ({ kind: 'duet', sliceMs }))
+            : slices_slicePlan(count, ctx.rng).map(order => ({ kind: 'pair', order, sliceMs }));
+        for (const step of steps) {
+            const measured = await measureStep(step, sessions);
+            exited = ['base', 'head'].find(side => services[side].exitInfo());
+            if (exited)
+                break;
+            slices.base.push(measured.base);
+            slices.head.push(measured.head);
+            observations.push({ epoch, base: sliceValues(measured.base), head: sliceValues(measured.head) });
+            const done = slices.base.length;
+            events({
+                type: 'progress',
+                scenario: scenario.name,
+                label: `epoch ${epoch}`,
+                round: epoch,
+                progress: {
+                    phase: 'measure',
+                    elapsedMs: done * sliceMs,
+                    totalMs: steps.length * sliceMs,
+                    responses: measured.head.counts.responses + measured.base.counts.responses,
+                    errors: 0,
+                    currentRps: sliceValues(measured.head)['throughput.rps'] ?? 0
+                }
+            });
+        }
+    }
+    finally {
+        await Promise.all([sessions.base.close(), sessions.head.close()]);
+    }
+    for (const side of ['base', 'head']) {
+        const resources = samplers[side].stop();
+        const load = poolSlices(slices[side], scenario, scenario.load.warmupMs);
+        const metrics = toMetrics(load, resources);
+        const exit = services[side].exitInfo();
+        const error = measurementError(scenario, load, {
+            serviceExit: exit,
+            serviceOutput: exit ? services[side].outputTail(30) : undefined
+        });
+        state.records[side].get(scenario.name).push({
+            side,
+            round: epoch,
+            metrics: error ? countsOnly(metrics) : metrics,
+            ...(error ? {} : { histogram: load.histogram }),
+            timeline: load.timeline,
+            resources: resources.samples,
+            ...(error ? { error } : {})
+        });
+        events({
+            type: 'measure-end',
+            scenario: scenario.name,
+            label: side,
+            round: epoch,
+            summary: summarizeMeasurement(metrics, error)
+        });
+    }
+    if (!exited)
+        state.observations.get(scenario.name).push(...observations);
+}
+/**
+ * One epoch: base and head started on fresh ports (in random order), every scenario measured in slices against
+ * both, both stopped. A start failure, or a service that cannot be stopped, is kept as the state's startError.
+ */
+async function measureEpoch(epoch, state, ctx) {
+    const [basePort, headPort] = await freePorts(2);
+    const bound = {
+        base: withServicePort(ctx.config, basePort),
+        head: withServicePort(ctx.config, headPort)
+    };
+    const services = {};
+    try {
+        for (const side of slices_slicePlan(1, ctx.rng)[0]) {
+            const started = await startSide(side, bound[side], ctx);
+            if ('error' in started) {
+                state.startError = {
+                    ...started.error,
+                    message: started.error.kind === 'port-held'
+                        ? started.error.message
+                        : `the ${side} service could not be started: ${started.error.message}`
+                };
+                return;
+            }
+            services[side] = started.service;
+        }
+        for (let i = 0; i < ctx.config.scenarios.length; i++) {
+            await measureScenarioSlices(i, bound, services, epoch, state, ctx);
+            if (services.base.exitInfo() || services.head.exitInfo())
+                break;
+        }
+    }
+    finally {
+        for (const side of ['base', 'head']) {
+            const error = await stopQuietly(services[side], side, ctx.events);
+            if (error)
+                state.startError ??= error;
+        }
+    }
+}
+const valid = (records) => records.filter(r => !r.error);
+/** Pairs of slice values of one metric, for the slice statistics. */
+function slicePairs(observations, metric) {
+    const key = metric;
+    return observations.map(o => ({ epoch: o.epoch, base: o.base[key] ?? NaN, head: o.head[key] ?? NaN }));
+}
+/**
+ * The regression checks of one scenario in the slices and duet designs. Throughput and the latency centre (mean,
+ * p50) come from slice pairs, by epoch (stats/slices.ts); every other metric, the latency tail included, from one
+ * value per side and epoch (the epoch's slices pooled, their histograms merged), paired by epoch.
+ */
+function decideSliceScenario(scenario, base, head, observations, confidence) {
+    const b = valid(base);
+    const h = valid(head);
+    const epochs = b.map(r => r.round).filter(round => h.some(x => x.round === round));
+    const byEpoch = (records) => epochs.map(e => records.find(r => r.round === e).metrics);
+    const decisions = [];
+    const usable = observations.filter(o => epochs.includes(o.epoch));
+    const checks = scenario.regression.map((spec) => {
+        const baseValues = roundValues(byEpoch(b), spec.metric);
+        const headValues = roundValues(byEpoch(h), spec.metric);
+        const result = SLICE_METRICS.includes(spec.metric)
+            ? evaluateSliceRegression(spec, slicePairs(usable, spec.metric), baseValues, headValues, confidence)
+            : baseValues.length === epochs.length && headValues.length === epochs.length
+                ? evaluateRegression(spec, baseValues, headValues, confidence, epochs.length >= 2 ? epochs.map((_, i) => [i, i]) : undefined, 'epochs (slices pooled per side)')
+                : evaluateRegression(spec, baseValues, headValues, confidence);
+        if (result.decision)
+            decisions.push(result.decision);
+        return result.check;
+    });
+    return { checks, decisions };
+}
+/** A seeded PRNG for the slice order: seeded by the caller for tests, from the clock otherwise. */
+function planRng(seed) {
+    return createRng(seed ?? Date.now() ^ (process.pid << 8));
+}
+
 ;// CONCATENATED MODULE: ./src/engine/compare.ts
+
+
 
 
 
@@ -74746,10 +76645,12 @@ function serviceCwd(config, side, options) {
  */
 async function measureSide(config, side, pair, state, options) {
     const events = options.events ?? ignoreEvents;
-    const startError = await measureScenariosInRound(config.scenarios, {
+    // a config with {{service.port}} measured in rounds: each side's process gets a free port of its own
+    const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]) : config;
+    const startError = await measureScenariosInRound(bound.scenarios, {
         label: side,
         events,
-        start: () => startForMeasurement(config.service, {
+        start: () => startForMeasurement(bound.service, {
             label: side,
             cwd: serviceCwd(config, side, options),
             env: options.env?.[side],
@@ -74765,7 +76666,9 @@ async function measureSide(config, side, pair, state, options) {
     if (startError) {
         state.startError = {
             ...startError,
-            message: `the ${side} service could not be started: ${startError.message}`
+            message: startError.kind === 'port-held'
+                ? startError.message
+                : `the ${side} service could not be started: ${startError.message}`
         };
     }
 }
@@ -74782,7 +76685,7 @@ function serviceNotes(config, state) {
     }
     return notes;
 }
-const valid = (records) => records.filter(r => !r.error);
+const compare_valid = (records) => records.filter(r => !r.error);
 /** Pairs of base/head round indexes that ran back to back, for a paired analysis. */
 function neighbourPairs(base, head) {
     const pairs = [];
@@ -74794,8 +76697,8 @@ function neighbourPairs(base, head) {
     return pairs;
 }
 function decideScenario(scenario, base, head, confidence) {
-    const b = valid(base);
-    const h = valid(head);
+    const b = compare_valid(base);
+    const h = compare_valid(head);
     const pairs = neighbourPairs(b, h);
     const decisions = [];
     const checks = scenario.regression.map(spec => {
@@ -74811,7 +76714,7 @@ function scenarioError(scenario, base, head) {
     const headRun = head.find(r => r.error);
     if (headRun)
         return { error: { ...headRun.error, message: `head: ${headRun.error.message}` }, run: headRun };
-    if (valid(base).length === 0 && base.length > 0) {
+    if (compare_valid(base).length === 0 && base.length > 0) {
         const baseRun = base.find(r => r.error);
         return {
             error: { ...baseRun.error, message: `the base could not be measured: ${baseRun.error.message}` },
@@ -74832,7 +76735,7 @@ function noiseNotes(scenario, base, checks, confidence) {
         const check = checks.find(c => c.kind === 'regression' && c.metric === spec.metric);
         if (check?.verdict !== 'inconclusive')
             continue;
-        const values = roundValues(valid(base).map(r => r.metrics), spec.metric);
+        const values = roundValues(compare_valid(base).map(r => r.metrics), spec.metric);
         const noise = baseRoundNoise(values, confidence);
         if (noise.tooNoisy(spec.tolerance)) {
             notes.push(`runner noise: the ${noise.rounds} base rounds alone (A/A) vary ±${formatPercent(noise.roundSpread)} round to round in ${spec.metric}, ` +
@@ -74842,27 +76745,30 @@ function noiseNotes(scenario, base, checks, confidence) {
     }
     return notes;
 }
-function buildScenario(scenario, base, head, config, options) {
+function buildScenario(scenario, base, head, config, options, slices) {
     const runs = [...base, ...head].sort((a, b) => a.round - b.round || a.side.localeCompare(b.side));
     const errored = scenarioError(scenario, base, head);
     if (errored)
         return erroredScenario(scenario, errored.error, runs, errored.run);
-    const headMetrics = aggregateRounds(valid(head).map(r => r.metrics));
-    const baseMetrics = aggregateRounds(valid(base).map(r => r.metrics));
-    const { checks: regressionChecks } = decideScenario(scenario, base, head, config.compare.confidence);
+    const headMetrics = aggregateRounds(compare_valid(head).map(r => r.metrics));
+    const baseMetrics = aggregateRounds(compare_valid(base).map(r => r.metrics));
+    const { checks: regressionChecks } = slices
+        ? decideSliceScenario(scenario, base, head, slices.observations.get(scenario.name) ?? [], config.compare.confidence)
+        : decideScenario(scenario, base, head, config.compare.confidence);
     const checks = [
         ...evaluateThresholds(scenario.thresholds, headMetrics),
         ...applyAcceptances(scenario.name, regressionChecks, options.acceptances ?? [])
     ];
-    const dropped = base.length - valid(base).length;
+    const unit = slices ? 'epoch' : 'round';
+    const dropped = base.length - compare_valid(base).length;
     const notes = [
-        ...(dropped ? [`${dropped} base round(s) errored and were not counted as data`] : []),
+        ...(dropped ? [`${dropped} base ${unit}(s) errored and were not counted as data`] : []),
         ...(scenario.regression.length === 0
             ? ['no regression checks configured: changes are reported, nothing is decided']
             : []),
-        ...noiseNotes(scenario, base, regressionChecks, config.compare.confidence)
+        ...(slices ? [] : noiseNotes(scenario, base, regressionChecks, config.compare.confidence))
     ];
-    const suite = valid(head).findLast(r => r.suite)?.suite;
+    const suite = compare_valid(head).findLast(r => r.suite)?.suite;
     return {
         name: scenario.name,
         verdict: scenarioVerdict(checks, false),
@@ -74875,32 +76781,76 @@ function buildScenario(scenario, base, head, config, options) {
         ...(suite ? { suite } : {})
     };
 }
-/**
- * `perfgate compare`: base and head in interleaved ABBA rounds, each round a fresh service process, until every
- * regression check is decided, the round limit is reached or the time budget is spent.
- */
-async function compareGate(config, options) {
-    const events = options.events ?? ignoreEvents;
-    const now = options.now ?? Date.now;
-    const startedAt = now();
+function roundsDriver(config, options) {
     const newSide = () => ({
         records: new Map(config.scenarios.map(s => [s.name, []])),
         restarts: new Map()
     });
     const state = { base: newSide(), head: newSide() };
-    const { min, max } = config.compare.rounds;
-    const notes = [...(options.notes ?? [])];
-    /** the pair after which confirmation began (0: not confirming) */
+    return {
+        unit: 'round pair',
+        ...config.compare.rounds,
+        measure: async (pair) => {
+            for (const side of roundOrder(pair))
+                await measureSide(config, side, pair, state[side], options);
+        },
+        startError: () => state.base.startError ?? state.head.startError,
+        records: (side, name) => state[side].records.get(name),
+        decisions: () => config.scenarios.flatMap(s => decideScenario(s, state.base.records.get(s.name), state.head.records.get(s.name), config.compare.confidence).decisions),
+        serviceNotes: () => serviceNotes(config, state)
+    };
+}
+function slicesDriver(config, options, design) {
+    const state = newSliceState(config);
+    const events = options.events ?? ignoreEvents;
+    const ctx = {
+        config,
+        design,
+        options,
+        events,
+        rng: planRng(options.seed),
+        serviceCwd: (side) => serviceCwd(config, side, options)
+    };
+    const epochs = config.compare.epochs ?? config.compare.rounds;
+    return {
+        unit: 'epoch',
+        ...epochs,
+        measure: epoch => measureEpoch(epoch, state, ctx),
+        startError: () => state.startError,
+        records: (side, name) => state.records[side].get(name),
+        decisions: () => config.scenarios.flatMap(s => decideSliceScenario(s, state.records.base.get(s.name), state.records.head.get(s.name), state.observations.get(s.name), config.compare.confidence).decisions),
+        serviceNotes: () => config.scenarios.some(s => [...s.regression, ...s.thresholds].some(c => c.metric === 'server.cpu.mean' || c.metric === 'server.cpu.peak'))
+            ? [
+                'server.cpu.mean and server.cpu.peak span the whole epoch, in which each service was loaded only during its own slices; server.cpu.per_request compares like for like'
+            ]
+            : [],
+        slices: state
+    };
+}
+/**
+ * `perfgate compare`: base and head, interleaved, until every regression check is decided, the round (or epoch)
+ * limit is reached or the time budget is spent. The design (chooseDesign) is sequential rounds (ABBA round pairs,
+ * each round a fresh service process), fine interleaving in slices, or duet; the report says which ran and why.
+ */
+async function compareGate(config, options) {
+    const events = options.events ?? ignoreEvents;
+    const now = options.now ?? Date.now;
+    const startedAt = now();
+    const design = chooseDesign(config, options.host ?? hostInfo());
+    events({ type: 'info', message: `design: ${design.reason}` });
+    const driver = design.design === 'rounds' ? roundsDriver(config, options) : slicesDriver(config, options, design);
+    const { min, max, unit } = driver;
+    const notes = [...(options.notes ?? []), `design: ${design.reason}`];
+    /** the step after which confirmation began (0: not confirming) */
     let confirmFrom = 0;
     let stopReason = '';
-    let pairs = 0;
+    let steps = 0;
     let decisions = [];
     const extra = () => (confirmFrom ? CONFIRM_PAIRS : 0);
-    for (let pair = 1; pair <= max + extra(); pair++) {
-        pairs = pair;
-        for (const side of roundOrder(pair))
-            await measureSide(config, side, pair, state[side], options);
-        const startError = state.base.startError ?? state.head.startError;
+    for (let step = 1; step <= max + extra(); step++) {
+        steps = step;
+        await driver.measure(step);
+        const startError = driver.startError();
         if (startError) {
             return buildReport({
                 config,
@@ -74908,48 +76858,51 @@ async function compareGate(config, options) {
                 mode: 'compare',
                 scenarios: config.scenarios.map(s => erroredScenario(s, startError)),
                 startedAt,
-                notes: [...notes, 'a service could not be started'],
+                notes: [
+                    ...notes,
+                    `a service could not be ${startError.kind === 'port-held' ? 'stopped' : 'started'}`
+                ],
                 git: options.git
             });
         }
-        const headErrored = config.scenarios.find(s => state.head.records.get(s.name).some(r => r.error));
+        const headErrored = config.scenarios.find(s => driver.records('head', s.name).some(r => r.error));
         if (headErrored) {
             // an errored head measurement makes its scenario errored whatever later rounds show
             stopReason = 'stop-head-errored';
-            notes.push(`stopped after round pair ${pair}: the head errored in ${headErrored.name}`);
+            notes.push(`stopped after ${unit} ${step}: the head errored in ${headErrored.name}`);
             break;
         }
-        decisions = config.scenarios.flatMap(s => decideScenario(s, state.base.records.get(s.name), state.head.records.get(s.name), config.compare.confidence).decisions);
+        decisions = driver.decisions();
         const elapsed = now() - startedAt;
-        const step = nextStep(decisions, {
-            rounds: pair,
+        const next = adaptive_nextStep(decisions, {
+            rounds: step,
             minRounds: Math.max(min, confirmFrom ? confirmFrom + CONFIRM_PAIRS : 0),
             maxRounds: max + extra(),
             elapsedMs: elapsed,
             budgetMs: config.compare.budgetMs,
-            perRoundMs: elapsed / pair
+            perRoundMs: elapsed / step
         });
-        if (step === 'continue')
+        if (next === 'continue')
             continue;
         const failing = decisions.some(d => d.verdict === 'fail');
-        if (config.compare.confirm && failing && !confirmFrom && step !== 'stop-catastrophic') {
-            confirmFrom = pair;
+        if (config.compare.confirm && failing && !confirmFrom && next !== 'stop-catastrophic') {
+            confirmFrom = step;
             events({
                 type: 'info',
-                message: `a regression check fails: confirming it with ${CONFIRM_PAIRS} more round pairs`
+                message: `a regression check fails: confirming it with ${CONFIRM_PAIRS} more ${unit}s`
             });
             continue;
         }
-        stopReason = step;
+        stopReason = next;
         break;
     }
     if (confirmFrom)
-        notes.push(confirmationNote(pairs - confirmFrom, decisions, stopReason));
-    const headline = describeStop(stopReason);
+        notes.push(confirmationNote(steps - confirmFrom, decisions, stopReason, unit));
+    const headline = describeStop(stopReason, unit);
     if (headline)
         notes.push(headline);
-    notes.push(...serviceNotes(config, state));
-    const scenarios = config.scenarios.map(s => buildScenario(s, state.base.records.get(s.name), state.head.records.get(s.name), config, options));
+    notes.push(...driver.serviceNotes());
+    const scenarios = config.scenarios.map(s => buildScenario(s, driver.records('base', s.name), driver.records('head', s.name), config, options, driver.slices));
     return buildReport({
         config,
         configHash: configHash(config),
@@ -74961,28 +76914,30 @@ async function compareGate(config, options) {
     });
 }
 /** What the confirmation rounds did, written after they ran, with the number that really ran. */
-function confirmationNote(ran, decisions, stopReason) {
-    const plural = (n) => `${n} extra round pair${n === 1 ? '' : 's'}`;
+function confirmationNote(ran, decisions, stopReason, unit = 'round pair') {
+    const plural = (n) => `${n} extra ${unit}${n === 1 ? '' : 's'}`;
     if (ran < CONFIRM_PAIRS) {
         const why = stopReason === 'stop-budget'
             ? 'the time budget ran out'
             : stopReason === 'stop-head-errored'
                 ? 'the head errored'
                 : 'the comparison stopped';
-        return `confirmation was cut short: only ${ran} of the ${CONFIRM_PAIRS} extra round pairs ran before ${why}`;
+        return `confirmation was cut short: only ${ran} of the ${CONFIRM_PAIRS} extra ${unit}s ran before ${why}`;
     }
     return decisions.some(d => d.verdict === 'fail')
         ? `a failing verdict was confirmed with ${plural(ran)}`
         : `a failing verdict was re-measured with ${plural(ran)} and no longer fails`;
 }
-function describeStop(reason) {
+function describeStop(reason, unit = 'round pair') {
     switch (reason) {
         case 'stop-decided':
             return 'every regression check was decided';
         case 'stop-budget':
             return 'the time budget was spent before every check was decided';
         case 'stop-max-rounds':
-            return 'the maximum number of rounds was reached';
+            return unit === 'epoch'
+                ? 'the maximum number of epochs was reached'
+                : 'the maximum number of rounds was reached';
         case 'stop-catastrophic':
             return 'stopped early: a regression is far beyond its tolerance';
         default:
@@ -74993,7 +76948,7 @@ function describeStop(reason) {
 ;// CONCATENATED MODULE: ./src/github/context.ts
 const KINDS = {
     pull_request: 'pull_request',
-    pull_request_target: 'pull_request',
+    pull_request_target: 'pull_request_target',
     push: 'push',
     workflow_dispatch: 'workflow_dispatch',
     workflow_run: 'workflow_run'
@@ -80387,7 +82342,25 @@ function createClient(token, options) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/comment.ts
-const commentMarker = (id) => `<!-- perfgate:${id.replace(/-->/g, '')} -->`;
+/**
+ * What a comment id may hold. The id goes inside an HTML comment (`<!-- perfgate:ID -->`), and a result artifact
+ * from a fork carries one, so it is limited to characters that can never end the comment (`-->`, `--!>`) or start
+ * markup: letters, digits and `._:/-`, at most 100 of them.
+ */
+const COMMENT_ID_RULE = /^[A-Za-z0-9._:/-]{1,100}$/;
+const COMMENT_ID_WORDS = 'letters, digits and . _ : / - (1 to 100 of them)';
+const isCommentId = (id) => typeof id === 'string' && COMMENT_ID_RULE.test(id);
+/** Maps any text (a config path and a job id) into the comment-id set: other characters become `-`. */
+function toCommentId(text) {
+    const mapped = text.replace(/[^A-Za-z0-9._:/-]/g, '-').slice(0, 100);
+    return mapped === '' ? 'perfgate' : mapped;
+}
+/** The hidden marker of a comment; only ids of the allowed set are ever written or matched. */
+function commentMarker(id) {
+    if (!isCommentId(id))
+        throw new Error(`the comment id ${JSON.stringify(id)} is refused: it may hold only ${COMMENT_ID_WORDS}`);
+    return `<!-- perfgate:${id} -->`;
+}
 /** GitHub rejects comment bodies over 65,536 characters; perfgate stays well below. */
 const COMMENT_LIMIT = 60_000;
 /**
@@ -80481,7 +82454,10 @@ async function upsertStickyComment(octokit, params) {
     // the marker opens the body: a marker quoted further down (in a service's output, say) is not this comment's
     const mine = (m) => comments.filter(c => c.user?.login === login && (c.body ?? '').startsWith(m));
     const existing = mine(marker).at(-1) ??
-        (params.previousIds ?? []).map(id => mine(commentMarker(id)).at(-1)).find(c => c !== undefined);
+        (params.previousIds ?? [])
+            .filter(isCommentId)
+            .map(id => mine(commentMarker(id)).at(-1))
+            .find(c => c !== undefined);
     if (!existing) {
         if (params.mode === 'on-failure' && !params.failing)
             return { action: 'skipped', reason: 'the gate passed and comment is on-failure' };
@@ -80536,7 +82512,7 @@ function explainApiError(error, what, doing = 'post') {
 }
 
 ;// CONCATENATED MODULE: ./schema/report.schema.json
-const report_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/perfgate/perfgate/schema/report.schema.json","title":"perfgate report","description":"perfgate-report/report.json, schema version 1. Metric values are in base units: latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core.","type":"object","required":["schemaVersion","tool","createdAt","mode","verdict","headline","config","runner","durationMs","scenarios","notes"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the report was written"},"mode":{"enum":["run","compare"]},"verdict":{"$ref":"#/definitions/verdict"},"headline":{"type":"string","description":"one line: what decided the verdict"},"config":{"type":"object","required":["file","hash"],"additionalProperties":false,"properties":{"file":{"type":"string"},"hash":{"type":"string","description":"hash of the measurement-relevant config (not the limits)"},"profile":{"type":"string"},"used":{"type":"object","description":"the resolved config as the run used it (defaults filled, extends applied); header and env values left out","required":["service","scenarios","compare","baseline","onInconclusive"],"additionalProperties":false,"properties":{"service":{"type":"object","required":["command","cwd","ready"],"additionalProperties":false,"properties":{"command":{"type":"string"},"build":{"type":"string"},"cwd":{"type":"string"},"ready":{"type":"string"},"env":{"type":"array","items":{"type":"string"}}}},"scenarios":{"type":"array","items":{"type":"object","required":["name","requests","suite","load","thresholds","regression","minRequests","maxErrorRate"],"additionalProperties":false,"properties":{"name":{"type":"string"},"requests":{"type":"array","items":{"type":"string"}},"values":{"type":"array","items":{"type":"string"}},"suite":{"type":"string"},"load":{"type":"string"},"thresholds":{"type":"array","items":{"type":"string"}},"regression":{"type":"array","items":{"type":"string"}},"minRequests":{"type":"number"},"maxErrorRate":{"type":"string"}}}},"compare":{"type":"object","required":["mode","rounds","budget","confirm","confidence"],"additionalProperties":false,"properties":{"mode":{"type":"string"},"rounds":{"type":"string"},"budget":{"type":"string"},"confirm":{"type":"boolean"},"confidence":{"type":"string"}}},"baseline":{"type":"object","required":["store"],"additionalProperties":false,"properties":{"store":{"type":"string"},"rounds":{"type":"number"},"noise":{"type":"string"},"onRunnerMismatch":{"type":"string"},"saveOn":{"type":"array","items":{"type":"string"}}}},"onInconclusive":{"type":"string"}}}}},"runner":{"$ref":"#/definitions/fingerprint"},"git":{"type":"object","additionalProperties":false,"properties":{"sha":{"type":"string"},"ref":{"type":"string"},"baseSha":{"type":"string"}}},"baseline":{"type":"object","description":"the stored run a run was compared with, and whether this run was stored","required":["store","state","message"],"additionalProperties":false,"properties":{"store":{"type":"string"},"state":{"enum":["used","none"]},"message":{"type":"string"},"sha":{"type":"string"},"runId":{"type":"string"},"runAttempt":{"type":"integer"},"path":{"type":"string"},"createdAt":{"type":"string"},"distance":{"type":"integer","minimum":0},"mismatches":{"type":"array","items":{"type":"string"}},"history":{"type":"integer","minimum":0},"saved":{"type":"object","required":["saved","path","message"],"additionalProperties":false,"properties":{"saved":{"type":"boolean"},"path":{"type":"string"},"message":{"type":"string"},"file":{"type":"string","description":"where the record was kept when it could not be saved"}}}}},"durationMs":{"type":"number","minimum":0},"scenarios":{"type":"array","items":{"$ref":"#/definitions/scenario"}},"notes":{"type":"array","items":{"type":"string"}}},"definitions":{"verdict":{"enum":["pass","warn","fail","inconclusive","skipped","errored"]},"checkVerdict":{"enum":["pass","warn","fail","inconclusive","skipped","accepted"]},"nullableNumber":{"type":["number","null"]},"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"$ref":"#/definitions/nullableNumber"}},"fingerprint":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"additionalProperties":false,"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"source":{"type":"object","required":["file","line","col"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer"},"col":{"type":"integer"}}},"load":{"type":"object","required":["mode","connections","durationMs","warmupMs","timeoutMs"],"additionalProperties":true,"properties":{"mode":{"enum":["closed","rate"]},"connections":{"type":"integer"},"rate":{"type":"number"},"durationMs":{"type":"number"},"warmupMs":{"type":"number"},"timeoutMs":{"type":"number"}}},"check":{"type":"object","required":["kind","metric","expression","severity","verdict","message"],"additionalProperties":false,"properties":{"kind":{"enum":["threshold","regression"]},"metric":{"type":"string"},"expression":{"type":"string"},"severity":{"enum":["fail","warn"]},"verdict":{"$ref":"#/definitions/checkVerdict"},"message":{"type":"string"},"actual":{"$ref":"#/definitions/nullableNumber"},"limit":{"type":"number"},"base":{"$ref":"#/definitions/nullableNumber"},"head":{"$ref":"#/definitions/nullableNumber"},"change":{"$ref":"#/definitions/nullableNumber"},"interval":{"oneOf":[{"type":"null"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"rounds":{"type":"integer"},"acceptedBy":{"type":"string"},"source":{"$ref":"#/definitions/source"}}},"error":{"type":"object","required":["kind","message"],"additionalProperties":false,"properties":{"kind":{"enum":["port-in-use","spawn-failed","early-exit","not-ready","build-failed","base-unavailable","crashed","error-rate","too-few-requests","nothing-answered","generator-lag","internal"]},"message":{"type":"string"},"outputTail":{"type":"array","items":{"type":"string"}}}},"timelinePoint":{"type":"object","required":["t","rps","errors","p50","p99"],"additionalProperties":true,"properties":{"t":{"type":"number"},"rps":{"type":"number"},"errors":{"type":"number"},"p50":{"$ref":"#/definitions/nullableNumber"},"p99":{"$ref":"#/definitions/nullableNumber"}}},"resourceSample":{"type":"object","required":["t","cpu","rssBytes","fds","processes"],"additionalProperties":false,"properties":{"t":{"type":"number"},"cpu":{"type":"number"},"rssBytes":{"type":"number"},"fds":{"type":"number"},"processes":{"type":"number"}}},"run":{"type":"object","required":["side","round","metrics"],"additionalProperties":false,"properties":{"side":{"enum":["head","base"]},"round":{"type":"integer"},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"},"timeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"}},"warmupTimeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"},"description":"the warmup\'s seconds, t <= 0; not measured, shown shaded"},"resources":{"type":"array","items":{"$ref":"#/definitions/resourceSample"}},"error":{"$ref":"#/definitions/error"},"suite":{"$ref":"#/definitions/suite"}}},"suite":{"type":"object","required":["kind","points"],"additionalProperties":true,"properties":{"kind":{"enum":["sweep","stress","soak"]},"points":{"type":"array","items":{"$ref":"#/definitions/metrics"}},"marker":{"type":"object","required":["label","x"],"properties":{"label":{"type":"string"},"x":{"type":"number"}}}}},"scenario":{"type":"object","required":["name","verdict","load","metrics","checks","runs","notes"],"additionalProperties":false,"properties":{"name":{"type":"string"},"verdict":{"$ref":"#/definitions/verdict"},"load":{"$ref":"#/definitions/load"},"metrics":{"$ref":"#/definitions/metrics"},"baseMetrics":{"$ref":"#/definitions/metrics"},"checks":{"type":"array","items":{"$ref":"#/definitions/check"}},"error":{"$ref":"#/definitions/error"},"runs":{"type":"array","items":{"$ref":"#/definitions/run"}},"notes":{"type":"array","items":{"type":"string"}},"suite":{"$ref":"#/definitions/suite"},"findings":{"type":"array","items":{"type":"object","required":["kind","evidence","action"],"additionalProperties":false,"properties":{"kind":{"enum":["server-cpu-saturated","generator-saturated","memory-growing","error-burst","latency-knee","tail-outliers"]},"evidence":{"type":"string"},"action":{"type":"string"}}}}}}}}');
+const report_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/perfgate/perfgate/schema/report.schema.json","title":"perfgate report","description":"perfgate-report/report.json, schema version 1. Metric values are in base units: latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core.","type":"object","required":["schemaVersion","tool","createdAt","mode","verdict","headline","config","runner","durationMs","scenarios","notes"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the report was written"},"mode":{"enum":["run","compare"]},"verdict":{"$ref":"#/definitions/verdict"},"headline":{"type":"string","description":"one line: what decided the verdict"},"config":{"type":"object","required":["file","hash"],"additionalProperties":false,"properties":{"file":{"type":"string"},"hash":{"type":"string","description":"hash of the measurement-relevant config (not the limits)"},"profile":{"type":"string"},"used":{"type":"object","description":"the resolved config as the run used it (defaults filled, extends applied); header and env values left out","required":["service","scenarios","compare","baseline","onInconclusive"],"additionalProperties":false,"properties":{"service":{"type":"object","required":["command","cwd","ready"],"additionalProperties":false,"properties":{"command":{"type":"string"},"build":{"type":"string"},"cwd":{"type":"string"},"ready":{"type":"string"},"env":{"type":"array","items":{"type":"string"}}}},"scenarios":{"type":"array","items":{"type":"object","required":["name","requests","suite","load","thresholds","regression","minRequests","maxErrorRate"],"additionalProperties":false,"properties":{"name":{"type":"string"},"requests":{"type":"array","items":{"type":"string"}},"values":{"type":"array","items":{"type":"string"}},"suite":{"type":"string"},"load":{"type":"string"},"thresholds":{"type":"array","items":{"type":"string"}},"regression":{"type":"array","items":{"type":"string"}},"minRequests":{"type":"number"},"maxErrorRate":{"type":"string"}}}},"compare":{"type":"object","required":["mode","rounds","budget","confirm","confidence"],"additionalProperties":false,"properties":{"mode":{"type":"string"},"design":{"type":"string"},"rounds":{"type":"string"},"budget":{"type":"string"},"confirm":{"type":"boolean"},"confidence":{"type":"string"}}},"baseline":{"type":"object","required":["store"],"additionalProperties":false,"properties":{"store":{"type":"string"},"rounds":{"type":"number"},"noise":{"type":"string"},"onRunnerMismatch":{"type":"string"},"saveOn":{"type":"array","items":{"type":"string"}}}},"onInconclusive":{"type":"string"}}}}},"runner":{"$ref":"#/definitions/fingerprint"},"git":{"type":"object","additionalProperties":false,"properties":{"sha":{"type":"string"},"ref":{"type":"string"},"baseSha":{"type":"string"}}},"baseline":{"type":"object","description":"the stored run a run was compared with, and whether this run was stored","required":["store","state","message"],"additionalProperties":false,"properties":{"store":{"type":"string"},"state":{"enum":["used","none"]},"message":{"type":"string"},"sha":{"type":"string"},"runId":{"type":"string"},"runAttempt":{"type":"integer"},"path":{"type":"string"},"createdAt":{"type":"string"},"distance":{"type":"integer","minimum":0},"mismatches":{"type":"array","items":{"type":"string"}},"history":{"type":"integer","minimum":0},"saved":{"type":"object","required":["saved","path","message"],"additionalProperties":false,"properties":{"saved":{"type":"boolean"},"path":{"type":"string"},"message":{"type":"string"},"file":{"type":"string","description":"where the record was kept when it could not be saved"}}}}},"gate":{"type":"object","description":"pull requests: where the limits came from (the gate comes from the base) and the PR\'s changes to them","required":["source","changes","message"],"additionalProperties":false,"properties":{"source":{"enum":["base","pr"]},"base":{"type":"string"},"changes":{"type":"array","maxItems":1000,"items":{"type":"object","required":["limit","base","head"],"additionalProperties":false,"properties":{"scenario":{"type":"string"},"limit":{"type":"string"},"base":{"type":"string"},"head":{"type":"string"}}}},"message":{"type":"string"}}},"durationMs":{"type":"number","minimum":0},"scenarios":{"type":"array","items":{"$ref":"#/definitions/scenario"}},"notes":{"type":"array","items":{"type":"string"}}},"definitions":{"verdict":{"enum":["pass","warn","fail","inconclusive","skipped","errored"]},"checkVerdict":{"enum":["pass","warn","fail","inconclusive","skipped","accepted"]},"nullableNumber":{"type":["number","null"]},"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"$ref":"#/definitions/nullableNumber"}},"fingerprint":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"additionalProperties":false,"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"source":{"type":"object","required":["file","line","col"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer"},"col":{"type":"integer"}}},"load":{"type":"object","required":["mode","connections","durationMs","warmupMs","timeoutMs"],"additionalProperties":true,"properties":{"mode":{"enum":["closed","rate"]},"connections":{"type":"integer"},"rate":{"type":"number"},"durationMs":{"type":"number"},"warmupMs":{"type":"number"},"timeoutMs":{"type":"number"}}},"check":{"type":"object","required":["kind","metric","expression","severity","verdict","message"],"additionalProperties":false,"properties":{"kind":{"enum":["threshold","regression"]},"metric":{"type":"string"},"expression":{"type":"string"},"severity":{"enum":["fail","warn"]},"verdict":{"$ref":"#/definitions/checkVerdict"},"message":{"type":"string"},"actual":{"$ref":"#/definitions/nullableNumber"},"limit":{"type":"number"},"base":{"$ref":"#/definitions/nullableNumber"},"head":{"$ref":"#/definitions/nullableNumber"},"change":{"$ref":"#/definitions/nullableNumber"},"interval":{"oneOf":[{"type":"null"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"rounds":{"type":"integer"},"acceptedBy":{"type":"string"},"source":{"$ref":"#/definitions/source"}}},"error":{"type":"object","required":["kind","message"],"additionalProperties":false,"properties":{"kind":{"enum":["port-in-use","port-held","spawn-failed","early-exit","not-ready","build-failed","base-unavailable","crashed","error-rate","too-few-requests","nothing-answered","generator-lag","tls","internal"]},"message":{"type":"string"},"outputTail":{"type":"array","items":{"type":"string"}}}},"timelinePoint":{"type":"object","required":["t","rps","errors","p50","p99"],"additionalProperties":true,"properties":{"t":{"type":"number"},"rps":{"type":"number"},"errors":{"type":"number"},"p50":{"$ref":"#/definitions/nullableNumber"},"p99":{"$ref":"#/definitions/nullableNumber"}}},"resourceSample":{"type":"object","required":["t","cpu","rssBytes","fds","processes"],"additionalProperties":false,"properties":{"t":{"type":"number"},"cpu":{"type":"number"},"rssBytes":{"type":"number"},"fds":{"type":"number"},"processes":{"type":"number"}}},"run":{"type":"object","required":["side","round","metrics"],"additionalProperties":false,"properties":{"side":{"enum":["head","base"]},"round":{"type":"integer"},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"},"timeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"}},"warmupTimeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"},"description":"the warmup\'s seconds, t <= 0; not measured, shown shaded"},"resources":{"type":"array","items":{"$ref":"#/definitions/resourceSample"}},"error":{"$ref":"#/definitions/error"},"suite":{"$ref":"#/definitions/suite"}}},"suite":{"type":"object","required":["kind","points"],"additionalProperties":true,"properties":{"kind":{"enum":["sweep","stress","soak"]},"points":{"type":"array","items":{"$ref":"#/definitions/metrics"}},"marker":{"type":"object","required":["label","x"],"properties":{"label":{"type":"string"},"x":{"type":"number"}}}}},"scenario":{"type":"object","required":["name","verdict","load","metrics","checks","runs","notes"],"additionalProperties":false,"properties":{"name":{"type":"string"},"verdict":{"$ref":"#/definitions/verdict"},"load":{"$ref":"#/definitions/load"},"metrics":{"$ref":"#/definitions/metrics"},"baseMetrics":{"$ref":"#/definitions/metrics"},"checks":{"type":"array","items":{"$ref":"#/definitions/check"}},"error":{"$ref":"#/definitions/error"},"runs":{"type":"array","items":{"$ref":"#/definitions/run"}},"notes":{"type":"array","items":{"type":"string"}},"suite":{"$ref":"#/definitions/suite"},"findings":{"type":"array","items":{"type":"object","required":["kind","evidence","action"],"additionalProperties":false,"properties":{"kind":{"enum":["server-cpu-saturated","generator-saturated","memory-growing","error-burst","latency-knee","tail-outliers"]},"evidence":{"type":"string"},"action":{"type":"string"}}}}}}}}');
 ;// CONCATENATED MODULE: ./src/report/validate.ts
 
 
@@ -80553,6 +82529,7 @@ function isReport(data) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/workflow-run.ts
+
 
 
 
@@ -80581,13 +82558,14 @@ function parseResultArtifact(text, maxBytes = 5_000_000) {
         problems.push('headSha must be a 40-character commit SHA');
     if (typeof data.configFile !== 'string')
         problems.push('configFile must be a string');
-    if (typeof data.commentId !== 'string' || data.commentId.length > 200)
-        problems.push('commentId must be a short string');
+    // the id goes inside the comment's hidden HTML marker: anything outside the set could end it and inject markup
+    if (!isCommentId(data.commentId))
+        problems.push(`commentId may hold only ${COMMENT_ID_WORDS}`);
     if (data.previousCommentIds !== undefined &&
         !(Array.isArray(data.previousCommentIds) &&
             data.previousCommentIds.length <= 5 &&
-            data.previousCommentIds.every(id => typeof id === 'string' && id.length <= 200)))
-        problems.push('previousCommentIds must be a list of at most 5 short strings');
+            data.previousCommentIds.every(isCommentId)))
+        problems.push(`previousCommentIds must be a list of at most 5 ids, each holding only ${COMMENT_ID_WORDS}`);
     if (!MODES.includes(String(data.commentMode)))
         problems.push(`commentMode must be one of ${MODES.join(', ')}`);
     if (data.failing !== undefined && typeof data.failing !== 'boolean')
@@ -80766,7 +82744,7 @@ const VERDICT_ICON = {
 };
 /** The metrics a one-line view of a scenario shows (comment table, `perfgate baseline show`). */
 const KEY_METRICS = [
-    'throughput.rps',
+    'throughput.ok_rps',
     'latency.p50',
     'latency.p99',
     'errors.rate',
@@ -80792,8 +82770,8 @@ function errorLines(scenario) {
 }
 function scenarioTable(scenarios, compare) {
     const head = compare
-        ? ['scenario', 'verdict', 'rps (base → head)', 'p99 (base → head)', 'errors']
-        : ['scenario', 'verdict', 'rps', 'p50', 'p99', 'errors', 'server CPU', 'server RSS'];
+        ? ['scenario', 'verdict', 'ok rps (base → head)', 'p99 (base → head)', 'errors']
+        : ['scenario', 'verdict', 'ok rps', 'p50', 'p99', 'errors', 'server CPU', 'server RSS'];
     const rows = scenarios.map(s => {
         const m = s.metrics;
         const verdict = `${VERDICT_ICON[s.verdict]} ${s.verdict}`;
@@ -80804,7 +82782,7 @@ function scenarioTable(scenarios, compare) {
             return [
                 e(s.name),
                 verdict,
-                `${formatMetric('throughput.rps', b['throughput.rps'])} → ${formatMetric('throughput.rps', m['throughput.rps'])}`,
+                `${formatMetric('throughput.ok_rps', b['throughput.ok_rps'])} → ${formatMetric('throughput.ok_rps', m['throughput.ok_rps'])}`,
                 `${formatMetric('latency.p99', b['latency.p99'])} → ${formatMetric('latency.p99', m['latency.p99'])}`,
                 formatMetric('errors.rate', m['errors.rate'])
             ];
@@ -80912,6 +82890,25 @@ function baselineLines(report) {
         ''
     ]);
 }
+/**
+ * The PR's changes to perfgate's limits, side by side (`list  latency.p99  < 50ms  ->  < 80ms`), in a code block
+ * the names cannot break out of, with which side decided.
+ */
+function gateLines(report) {
+    const gate = report.gate;
+    if (!gate?.changes.length)
+        return [];
+    const rows = gate.changes.map(c => [c.scenario ?? '(all)', c.limit, c.base, c.head]);
+    const width = (i) => Math.max(...rows.map(r => r[i].length));
+    const lines = rows.map(r => [r[0].padEnd(width(0)), r[1].padEnd(width(1)), `${r[2].padEnd(width(2))}  ->  ${r[3]}`].join('  '));
+    const icon = gate.source === 'base' ? '🔒' : '☑️';
+    return [
+        `> ${icon} ${e(gate.message.charAt(0).toUpperCase() + gate.message.slice(1))}.`,
+        '',
+        ...markdownFence(lines),
+        ''
+    ];
+}
 function comparesBase(report) {
     return report.mode === 'compare' || report.baseline?.state === 'used';
 }
@@ -80958,6 +82955,7 @@ function body(report, full) {
         e(report.headline),
         '',
         ...problems(report),
+        ...gateLines(report),
         ...baselineLines(report),
         ...scenarioTable(report.scenarios, comparesBase(report)),
         '',
@@ -81295,10 +83293,17 @@ function distributionChart(s, slug) {
         }
     ];
 }
-const ROUND_METRICS = [
-    { metric: 'throughput.rps', unit: 'rps', title: 'throughput per round' },
-    { metric: 'latency.p99', unit: 'us', title: 'p99 per round' }
-];
+/**
+ * The throughput a round chart shows: the one a regression check compares, else successes (throughput.ok_rps)
+ * when the runs measured them (reports from before it have only throughput.rps).
+ */
+function roundThroughput(s) {
+    const THROUGHPUT = ['throughput.ok_rps', 'throughput.rps'];
+    const metric = s.checks.find(c => c.kind === 'regression' && THROUGHPUT.includes(c.metric))?.metric ??
+        (s.runs.some(r => typeof r.metrics['throughput.ok_rps'] === 'number') ? THROUGHPUT[0] : THROUGHPUT[1]);
+    const title = metric === 'throughput.ok_rps' ? 'successful throughput per round' : 'throughput per round';
+    return { metric, unit: 'rps', title };
+}
 /**
  * Per-round values of base and head as points, each side's mean as a dashed line, and, when a regression check
  * compared the metric, the band where head's mean lies by the interval of the change: base mean x (1 + interval).
@@ -81309,7 +83314,11 @@ function roundCharts(s, slug) {
         return [];
     const x = unionX([valid.map(r => r.round)]);
     const flat = (value) => x.map(() => value);
-    return ROUND_METRICS.map(({ metric, unit, title }) => {
+    const metrics = [
+        roundThroughput(s),
+        { metric: 'latency.p99', unit: 'us', title: 'p99 per round' }
+    ];
+    return metrics.map(({ metric, unit, title }) => {
         const sides = ['base', 'head']
             .map(side => {
             const points = valid
@@ -81739,6 +83748,16 @@ function scriptJson(value) {
 function inlineScript(js) {
     return js.replace(/<\/script/gi, '<\\/script');
 }
+/** A pull request's changes to the limits, side by side, and which side decided. */
+function gateSection(report) {
+    const gate = report.gate;
+    if (!gate?.changes.length)
+        return '';
+    const rows = gate.changes
+        .map(c => `<tr><td>${esc(c.scenario ?? '(all)')}</td><td>${esc(c.limit)}</td><td>${esc(c.base)}</td><td>${esc(c.head)}</td></tr>`)
+        .join('');
+    return `<p class="baseline">${esc(gate.message)}</p><table><thead><tr><th>scenario</th><th>limit</th><th>base</th><th>this PR</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
 function renderHtml(report) {
     const decisive = report.scenarios.flatMap(s => [
         ...(s.error
@@ -81759,6 +83778,7 @@ ${decisive.length ? `<ul>${decisive.join('')}</ul>` : ''}
 ${baselineText(report)
         .map(l => `<p class="baseline ${l.kind}">${esc(l.text)}</p>`)
         .join('')}
+${gateSection(report)}
 ${report.notes.map(n => `<p class="muted">${esc(n)}</p>`).join('')}
 ${report.scenarios
         .map(sc => scenarioSection(sc, charts.filter(c => c.scenario === sc.name)))
@@ -81883,36 +83903,273 @@ function reportAnnotations(report, relativeFile) {
 
 ;// CONCATENATED MODULE: ./src/action/accept.ts
 
-
-/**
- * The commit the PR's commits start after. With a base perfgate built, that base; with `base-dir` the workflow
- * built it, so the PR's base from the event payload (its merge-base with HEAD, which `git log base..HEAD` equals),
- * then the target branch.
- */
-async function prStart(repo, ctx, events) {
-    // a commit SHA cannot be fetched as a branch: use it only when the clone already has it
-    const fromSha = ctx.baseSha ? await localMergeBase(repo, ctx.baseSha) : undefined;
-    if (fromSha || !ctx.baseRef)
-        return fromSha;
-    return findMergeBase(repo, `origin/${ctx.baseRef}`, events).catch(() => undefined);
-}
-/** Accepted regressions: the perf-accepted label and the Perf-Accepted trailers of the PR's own commits. */
-async function prAcceptances(repo, builtBaseSha, ctx, events) {
-    const labels = labelAcceptance(ctx.labels);
-    const start = builtBaseSha ?? (ctx.kind === 'pull_request' ? await prStart(repo, ctx, events) : undefined);
-    if (!start) {
-        if (ctx.kind === 'pull_request')
-            events({
-                type: 'warning',
-                message: `perfgate: Perf-Accepted commit trailers were not read: the PR's base ${ctx.baseSha?.slice(0, 12) ?? ''} is not in this clone. ` +
-                    'Check out with fetch-depth: 0 so the PR commits can be listed.'
-            });
-        return labels;
+/** Who applied the label, from the issue's events (the last `labeled` event of that label). */
+async function labelAppliedBy(octokit, ctx, label = ACCEPT_LABEL) {
+    if (!ctx.prNumber)
+        return { problem: 'no pull request number in the event' };
+    try {
+        const events = await octokit.paginate(octokit.rest.issues.listEvents, {
+            owner: ctx.repo.owner,
+            repo: ctx.repo.repo,
+            issue_number: ctx.prNumber,
+            per_page: 100
+        });
+        const labeled = events.filter(e => e.event === 'labeled' && e.label?.name === label);
+        const login = labeled.at(-1)?.actor?.login;
+        return login ? { login } : { problem: 'no labeled event found' };
     }
-    return [...labels, ...parseAcceptTrailers(await commitMessages(repo, start))];
+    catch (err) {
+        return { problem: err.message.split('\n')[0] };
+    }
+}
+/**
+ * Accepted regressions of a pull request: only the `perf-accepted` label, which takes triage rights to apply, and
+ * whose applier the comment names. Commit trailers (`Perf-Accepted:`) are not read in pull requests: any PR author
+ * can write them into their own commits. The CLI keeps `--accept`.
+ */
+function prAcceptances(ctx, appliedBy) {
+    const who = appliedBy.login
+        ? `the ${ACCEPT_LABEL} label, applied by @${appliedBy.login}`
+        : `the ${ACCEPT_LABEL} label (who applied it could not be read: ${appliedBy.problem ?? 'unknown'})`;
+    return labelAcceptance(ctx.labels, who);
+}
+
+;// CONCATENATED MODULE: ./src/action/gate.ts
+
+
+
+
+
+
+const NONE = '(none)';
+/** `metric expression` lines keyed by metric: "latency.p99 < 50ms (warn)" -> latency.p99 => "< 50ms (warn)". */
+function byMetric(lines) {
+    return new Map(lines.map(line => {
+        const space = line.indexOf(' ');
+        return [line.slice(0, space), line.slice(space + 1)];
+    }));
+}
+function diffMaps(scenario, kind, base, head) {
+    const out = [];
+    for (const metric of new Set([...base.keys(), ...head.keys()])) {
+        const b = base.get(metric) ?? NONE;
+        const h = head.get(metric) ?? NONE;
+        if (b !== h)
+            out.push({ scenario, limit: `${metric}${kind}`, base: b, head: h });
+    }
+    return out;
+}
+function scenarioChanges(base, head) {
+    const name = (base ?? head).name;
+    if (!base)
+        return [];
+    if (!head)
+        return [{ scenario: name, limit: 'scenario', base: 'measured', head: '(removed)' }];
+    const out = [
+        ...diffMaps(name, '', byMetric(base.thresholds), byMetric(head.thresholds)),
+        ...diffMaps(name, ' (regression)', byMetric(base.regression), byMetric(head.regression))
+    ];
+    const fields = [
+        ['min-requests', String(base.minRequests), String(head.minRequests)],
+        ['max-error-rate', base.maxErrorRate, head.maxErrorRate],
+        ['request', base.requests.join('; '), head.requests.join('; ')],
+        ['values', (base.values ?? []).join(', ') || NONE, (head.values ?? []).join(', ') || NONE],
+        ['suite', base.suite, head.suite],
+        ['load', base.load, head.load]
+    ];
+    for (const [limit, b, h] of fields)
+        if (b !== h)
+            out.push({ scenario: name, limit, base: b, head: h });
+    return out;
+}
+/** Every difference in what decides the gate, base vs the PR: limits, tolerances, validity, compare settings. */
+function limitChanges(base, head) {
+    const b = configUsed(base);
+    const h = configUsed(head);
+    const names = [...new Set([...b.scenarios.map(s => s.name), ...h.scenarios.map(s => s.name)])];
+    const out = names.flatMap(name => scenarioChanges(b.scenarios.find(s => s.name === name), h.scenarios.find(s => s.name === name)));
+    const global = [
+        ['compare.mode', b.compare.mode, h.compare.mode],
+        ['compare.rounds', b.compare.rounds, h.compare.rounds],
+        ['compare.budget', b.compare.budget, h.compare.budget],
+        ['compare.confirm', String(b.compare.confirm), String(h.compare.confirm)],
+        ['compare.confidence', b.compare.confidence, h.compare.confidence],
+        ['baseline.store', b.baseline.store, h.baseline.store],
+        ['baseline.rounds', String(b.baseline.rounds ?? NONE), String(h.baseline.rounds ?? NONE)],
+        ['baseline.noise', b.baseline.noise ?? NONE, h.baseline.noise ?? NONE],
+        ['baseline.on-runner-mismatch', b.baseline.onRunnerMismatch ?? NONE, h.baseline.onRunnerMismatch ?? NONE],
+        ['on-inconclusive', b.onInconclusive, h.onInconclusive]
+    ];
+    for (const [limit, bv, hv] of global)
+        if (bv !== hv)
+            out.push({ limit, base: bv, head: hv });
+    return out;
+}
+/** A scenario taken from the base's config: its source positions point into the base's file, so they go. */
+function fromBase(s) {
+    const { source: _source, ...rest } = s;
+    return {
+        ...rest,
+        thresholds: s.thresholds.map(({ source: _s, ...t }) => t),
+        regression: s.regression.map(({ source: _s, ...r }) => r)
+    };
+}
+const same = (a, b, ca, cb) => JSON.stringify(configUsed({ ...ca, scenarios: [a] }).scenarios[0]) ===
+    JSON.stringify(configUsed({ ...cb, scenarios: [b] }).scenarios[0]);
+/**
+ * The config a pull request is gated with: the base's scenarios (limits, tolerances, validity limits and how they
+ * are measured), the scenarios the PR adds with their own limits, and the base's compare settings, baseline
+ * settings (which store a stored comparison reads, its noise allowance) and on-inconclusive. The service
+ * (command, build, ready, env) stays the PR's: it is the code under test.
+ */
+function gateConfig(head, base) {
+    const baseByName = new Map(base.scenarios.map(s => [s.name, s]));
+    const headNames = new Set(head.scenarios.map(s => s.name));
+    const scenarios = [
+        ...head.scenarios.map(h => {
+            const b = baseByName.get(h.name);
+            return !b || same(h, b, head, base) ? h : fromBase(b);
+        }),
+        ...base.scenarios.filter(b => !headNames.has(b.name)).map(fromBase)
+    ];
+    return {
+        ...head,
+        scenarios,
+        compare: base.compare,
+        onInconclusive: base.onInconclusive,
+        baseline: base.baseline
+    };
+}
+/** The commit the PR targets, as the clone knows it: base-ref, the target branch, or the event's base SHA. */
+async function resolveBaseRev(repo, candidates, fetchBranch) {
+    const verify = async (rev) => (await runGit(repo, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`])).code === 0;
+    for (const rev of candidates)
+        if (await verify(rev))
+            return rev;
+    if (fetchBranch) {
+        await runGit(repo, [
+            'fetch',
+            '--no-tags',
+            '--quiet',
+            'origin',
+            `+refs/heads/${fetchBranch}:refs/remotes/origin/${fetchBranch}`
+        ]).catch(() => undefined);
+        for (const rev of candidates)
+            if (await verify(rev))
+                return rev;
+    }
+    return undefined;
+}
+async function resolveSha(repo, rev) {
+    const result = await runGit(repo, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
+    return result.code === 0 ? result.stdout.toString().trim() : undefined;
+}
+/** The base's config at `rev`, or why there is none. */
+async function readBaseConfig(repo, rev, configFile) {
+    // git prints the top level with symlinks resolved (/var -> /private/var on macOS): compare real paths
+    const real = (p) => (0,promises_namespaceObject.realpath)(p).catch(() => p);
+    const dir = await real(external_node_path_default().dirname(configFile));
+    const inRepo = external_node_path_default().relative(await real(repo), external_node_path_default().join(dir, external_node_path_default().basename(configFile)))
+        .split((external_node_path_default()).sep)
+        .join('/');
+    const shown = await runGit(repo, ['show', `${rev}:${inRepo}`]);
+    if (shown.code !== 0) {
+        const exists = await runGit(repo, ['cat-file', '-e', `${rev}^{commit}`]);
+        return exists.code === 0 ? { missing: true } : { problem: shown.stderr.trim().split('\n').at(-1) };
+    }
+    try {
+        return { config: parseConfig(shown.stdout.toString(), `${rev}:${inRepo}`, external_node_path_default().dirname(configFile)) };
+    }
+    catch (err) {
+        if (!(err instanceof ConfigError))
+            throw err;
+        return { problem: `it is invalid (${err.problems[0]?.message ?? err.message})` };
+    }
+}
+/**
+ * In a pull request the gate comes from the base: read its config, compare, and decide which limits apply. The
+ * PR's changes to them apply only with the perf-accepted label (`acceptedBy` names who applied it).
+ */
+function decideGate(head, base, where, acceptedBy, configName = head.file) {
+    if (!base.config) {
+        if (base.missing)
+            return {
+                config: head,
+                gate: {
+                    source: 'pr',
+                    base: where,
+                    changes: [],
+                    message: `the base (${where}) has no ${configName}: this pull request adds perfgate, so its own limits apply`
+                }
+            };
+        const message = `the gate could not be read from the base (${where}): ${base.problem ?? 'unknown'}; the pull request's own limits apply`;
+        return {
+            config: head,
+            gate: { source: 'pr', base: where, changes: [], message },
+            warning: `perfgate: ${message}`
+        };
+    }
+    const changes = limitChanges(base.config, head);
+    if (changes.length === 0)
+        return {
+            config: head,
+            gate: { source: 'base', base: where, changes, message: `limits as in the base (${where})` }
+        };
+    if (acceptedBy)
+        return {
+            config: head,
+            gate: {
+                source: 'pr',
+                base: where,
+                changes,
+                message: `this pull request changes perfgate's limits, and they apply now: ${acceptedBy} accepts them`
+            }
+        };
+    return {
+        config: gateConfig(head, base.config),
+        gate: {
+            source: 'base',
+            base: where,
+            changes,
+            message: `this pull request changes perfgate's limits; the gate used the base's (${where}). ` +
+                `The changes take effect after merge, or now with the ${ACCEPT_LABEL} label`
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/action/cancel.ts
+/** The job was cancelled (the runner sent SIGINT or SIGTERM): there is no verdict, and the gate fails. */
+class CancelledError extends Error {
+    signal;
+    constructor(signal) {
+        super(`cancelled (${signal}): the job was cancelled before perfgate could give a verdict. perfgate stopped the ` +
+            'service and any base build it had started and removed the base worktree.');
+        this.signal = signal;
+    }
+}
+/**
+ * Calls `handler` once on the first SIGTERM or SIGINT (a cancelled job: the runner sends SIGINT, then SIGTERM, then
+ * SIGKILL). While installed, Node does not exit on these signals by itself: the handler decides. Returns the
+ * uninstaller.
+ */
+function onCancelSignals(handler) {
+    let fired = false;
+    const listener = (signal) => {
+        if (fired)
+            return;
+        fired = true;
+        handler(signal);
+    };
+    process.on('SIGTERM', listener);
+    process.on('SIGINT', listener);
+    return () => {
+        process.off('SIGTERM', listener);
+        process.off('SIGINT', listener);
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/action/failure.ts
+
 
 
 
@@ -81934,6 +84191,8 @@ function redactSecrets(text, secrets = []) {
     return out;
 }
 function adviceFor(err) {
+    if (err instanceof CancelledError)
+        return 'Nothing: the job was cancelled. Re-run it for a verdict.';
     if (err instanceof NewerBaselineError)
         return 'The baseline store holds records written by a newer perfgate. Upgrade perfgate (the version in `uses:`) in this workflow.';
     if (err instanceof GitTimeoutError || (err instanceof StoreError && err.cause instanceof GitTimeoutError))
@@ -81942,6 +84201,8 @@ function adviceFor(err) {
         return ('The baseline store exists but could not be read, so perfgate did not treat it as empty. Check that the job can ' +
             'fetch the baseline branch (actions/checkout with its default credentials and `permissions: contents: read`), ' +
             'or set `baseline: { store: none }` in the config to gate without stored history.');
+    if (err instanceof Error && err.message.startsWith('perfgate refuses to measure on pull_request_target'))
+        return 'Change `on: pull_request_target` to `on: pull_request` in this workflow, and comment from a `workflow_run` workflow with `mode: report`.';
     if (err instanceof Error && /input/i.test(err.message) && /Invalid value|required/i.test(err.message))
         return 'Fix the named input in the workflow file.';
     return ('This is perfgate failing, not a verdict on your service. Re-run the job; if it fails again, open an issue ' +
@@ -81964,6 +84225,7 @@ function failureSummary(err, message, runUrl) {
 
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
 
+
 function oneOf(name, value, allowed, fallback) {
     if (value === '')
         return fallback;
@@ -81977,7 +84239,7 @@ function oneOf(name, value, allowed, fallback) {
  * `comment-id` (for example `perf-${{ matrix.node }}`).
  */
 function defaultCommentId(config, env) {
-    return env.GITHUB_JOB ? `${config}:${env.GITHUB_JOB}` : config;
+    return toCommentId(env.GITHUB_JOB ? `${config}:${env.GITHUB_JOB}` : config);
 }
 /** Every action input, read and checked in one place. */
 function readInputs(getInput, env = process.env) {
@@ -81985,7 +84247,10 @@ function readInputs(getInput, env = process.env) {
     const config = getInput('config') || 'perfgate.yml';
     const onInconclusive = getInput('on-inconclusive');
     const chosenCommentId = getInput('comment-id');
+    if (chosenCommentId && !isCommentId(chosenCommentId))
+        throw new Error(`Invalid value "${chosenCommentId}" for the "comment-id" input. It may hold only ${COMMENT_ID_WORDS}.`);
     const commentId = chosenCommentId || defaultCommentId(config, env);
+    const configId = toCommentId(config);
     return {
         config,
         mode: oneOf('mode', getInput('mode'), ['auto', 'run', 'compare', 'report'], 'auto'),
@@ -81994,7 +84259,8 @@ function readInputs(getInput, env = process.env) {
         token: getInput('github-token'),
         comment: oneOf('comment', getInput('comment'), ['always', 'on-change', 'on-failure', 'off'], 'always'),
         commentId,
-        previousCommentIds: chosenCommentId || commentId === config ? [] : [config],
+        leg: getInput('leg') || commentId,
+        previousCommentIds: chosenCommentId || commentId === configId ? [] : [configId],
         outDir: external_node_path_default().resolve(workspace, getInput('out-dir') || 'perfgate-report'),
         onInconclusive: onInconclusive
             ? oneOf('on-inconclusive', onInconclusive, ['warn', 'fail'], 'warn')
@@ -82005,12 +84271,17 @@ function readInputs(getInput, env = process.env) {
 }
 
 ;// CONCATENATED MODULE: ./src/github/fork.ts
+/**
+ * Why a fork PR gets no comment. Only said on `pull_request` events: there GitHub gives a fork's run a read-only
+ * token (a private repository can be set to send write tokens to fork workflows; perfgate does not try).
+ * perfgate refuses to measure under `pull_request_target`, whose token can write.
+ */
 function forkWarning(ctx) {
     return (`perfgate: results were not posted as a PR comment because this pull request comes from a fork` +
-        `${ctx.forkRepo ? ` (${ctx.forkRepo})` : ''}. GitHub gives pull_request workflows from forks a read-only GITHUB_TOKEN, ` +
-        "whatever the permissions: block says. Full results are in this job's summary. To get comments on fork PRs, upload " +
+        `${ctx.forkRepo ? ` (${ctx.forkRepo})` : ''}. On pull_request events GitHub gives a fork's workflow run a read-only GITHUB_TOKEN ` +
+        "whatever the permissions: block says (unless a private repository is set to send write tokens to fork workflows), so perfgate does not try. Full results are in this job's summary. To get comments on fork PRs, upload " +
         'perfgate-report/ as an artifact and add a workflow_run workflow that runs perfgate with mode: report (see the README). ' +
-        "Do not switch this workflow to pull_request_target: it would run the PR's code with write access.");
+        "Do not switch this workflow to pull_request_target: it would run the PR's code with a write token and the repository's secrets, and perfgate refuses to measure there.");
 }
 
 ;// CONCATENATED MODULE: ./src/action/comment.ts
@@ -82094,7 +84365,161 @@ async function publishComment(report, inputs, options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/service/groups.ts
+
+function statOf(pid) {
+    try {
+        const text = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+        // the command name (field 2) may hold spaces and parentheses: fields start after the last ')'
+        const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+        return { state: fields[0], pgrp: Number(fields[2]), start: Number(fields[19]) };
+    }
+    catch {
+        return undefined;
+    }
+}
+/** What to save for a group this run started; undefined when its leader is already gone (nothing to record). */
+function savedGroupOf(pgid) {
+    const stat = statOf(pgid);
+    return stat && stat.state !== 'Z' && Number.isSafeInteger(stat.start)
+        ? { pgid, start: stat.start }
+        : undefined;
+}
+/**
+ * The saved groups, read as untrusted text: anything but a list of `{pgid, start}` with integer fields is refused,
+ * entry by entry, with the reason.
+ */
+function parseSavedGroups(text) {
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch {
+        return { groups: [], refused: [`not JSON: ${text.slice(0, 80)}`] };
+    }
+    if (!Array.isArray(data))
+        return { groups: [], refused: [`not a list: ${text.slice(0, 80)}`] };
+    const groups = [];
+    const refused = [];
+    for (const entry of data.slice(0, 100)) {
+        const { pgid, start } = (entry ?? {});
+        if (typeof entry === 'object' && Number.isSafeInteger(pgid) && Number.isSafeInteger(start))
+            groups.push({ pgid: pgid, start: start });
+        else
+            refused.push(`${JSON.stringify(entry)} is not a saved process group`);
+    }
+    return { groups, refused };
+}
+/** Non-zombie processes whose process group is `pgid`, with their start times (Linux). */
+function members(pgid) {
+    const out = [];
+    let names;
+    try {
+        names = (0,external_node_fs_namespaceObject.readdirSync)('/proc');
+    }
+    catch {
+        return out;
+    }
+    for (const name of names) {
+        if (!/^\d+$/.test(name))
+            continue;
+        const stat = statOf(Number(name));
+        if (stat && stat.pgrp === pgid && stat.state !== 'Z')
+            out.push(stat);
+    }
+    return out;
+}
+/**
+ * Whether the post step may kill this group: the id is an integer above 1 (kill(-1) reaches every process of the
+ * user, kill(-0) the caller's own group), it is not the caller's own group, and the group is still the one that was
+ * saved. Its leader, if alive, must have the saved start time; if the leader has exited, the pid cannot have been
+ * reused while the group still has members, and every member must have started no earlier than the leader did.
+ */
+function checkSavedGroup(group, ownGroup = statOf(process.pid)?.pgrp) {
+    const { pgid, start } = group;
+    if (!Number.isSafeInteger(pgid) || pgid <= 1)
+        return { ok: false, reason: `${pgid} is not a process group id above 1` };
+    if (pgid === ownGroup || pgid === process.pid)
+        return { ok: false, reason: `${pgid} is perfgate's own process group` };
+    const leader = statOf(pgid);
+    if (leader && leader.state !== 'Z') {
+        if (leader.start !== start)
+            return {
+                ok: false,
+                reason: `process ${pgid} started at tick ${leader.start}, not at tick ${start} as saved: the id was reused by another process`
+            };
+        if (leader.pgrp !== pgid)
+            return { ok: false, reason: `process ${pgid} no longer leads process group ${pgid}` };
+        return { ok: true };
+    }
+    const alive = members(pgid);
+    if (alive.length === 0)
+        return { ok: false, gone: true, reason: `process group ${pgid} has already exited` };
+    if (alive.some(m => m.start < start))
+        return { ok: false, reason: `process group ${pgid} holds processes older than the group that was saved` };
+    return { ok: true };
+}
+
+;// CONCATENATED MODULE: ./src/action/credentials.ts
+
+/**
+ * Credentials a checkout left in the repository's git config: an `http.<url>.extraheader` (what actions/checkout
+ * writes unless `persist-credentials: false`, directly or in a file it includes) or a remote URL with a user and
+ * password in it. Code from the pull request runs as the same user as perfgate and can read them. Values are never
+ * returned, only where they are.
+ */
+async function persistedCredentials(repo) {
+    const found = [];
+    const headers = await runGit(repo, [
+        'config',
+        '--local',
+        '--includes',
+        '--name-only',
+        '--get-regexp',
+        '^http\\..*\\.extraheader$'
+    ]).catch(() => undefined);
+    if (headers?.code === 0)
+        found.push(...new Set(headers.stdout
+            .toString()
+            .split('\n')
+            .filter(Boolean)
+            .map(k => `git config ${k}`)));
+    const urls = await runGit(repo, [
+        'config',
+        '--local',
+        '--includes',
+        '--get-regexp',
+        '^remote\\..*\\.(push)?url$'
+    ]).catch(() => undefined);
+    if (urls?.code === 0)
+        for (const line of urls.stdout.toString().split('\n')) {
+            const [key, url = ''] = line.split(/\s+/, 2);
+            if (key && /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]+@/i.test(url) && /:\/\/[^/@\s]*:[^/@\s]*@/.test(url))
+                found.push(`git config ${key} (a URL with a password)`);
+        }
+    return found;
+}
+/** The warning for a pull request job whose checkout kept its token on disk; undefined when none was found. */
+async function persistedCredentialsWarning(repo) {
+    const found = await persistedCredentials(repo);
+    if (found.length === 0)
+        return undefined;
+    return (`perfgate: the checkout kept a token in this repository's git config (${found.join(', ')}). The pull request's ` +
+        'code runs as the same user as this job (its build and its service) and can read it. Set `persist-credentials: ' +
+        'false` on actions/checkout in pull request workflows: perfgate authenticates its own git calls with the ' +
+        'github-token input, per command, without writing it to .git/config.');
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
+
+
 
 
 
@@ -82208,23 +84633,37 @@ function wantsCompare(inputs, env) {
         return true;
     if (inputs.mode === 'run')
         return false;
-    return env.GITHUB_EVENT_NAME === 'pull_request' || env.GITHUB_EVENT_NAME === 'pull_request_target';
+    return env.GITHUB_EVENT_NAME === 'pull_request';
 }
-async function prepareActionBase(inputs, config, repo, events) {
+/**
+ * `pull_request_target` runs with a write token and the repository's secrets, even for forks. Measuring means
+ * building and running whatever is checked out, and there that can be the PR's code: perfgate refuses, before it
+ * reads the config or starts anything. Only `mode: report`, which runs no PR code, may run there.
+ */
+const PULL_REQUEST_TARGET_REFUSED = 'perfgate refuses to measure on pull_request_target: that event runs with a write token and the repository’s ' +
+    'secrets, and measuring builds and runs the checked-out code, which can be the pull request’s (a "pwn request"). ' +
+    'Measure in a workflow on pull_request (fork PRs get a read-only token there) that uploads perfgate-report/ as an ' +
+    'artifact, and post the comment from a second workflow on workflow_run that downloads the artifact and runs ' +
+    'perfgate with mode: report (it reads the artifact as data and runs no PR code). See the README, "Fork pull requests".';
+function refuseUntrustedEvent(inputs, env) {
+    if (env.GITHUB_EVENT_NAME === 'pull_request_target' && inputs.mode !== 'report')
+        throw new Error(PULL_REQUEST_TARGET_REFUSED);
+}
+async function prepareActionBase(inputs, config, repo, events, onSpawned) {
     if (inputs.baseDir)
         return useBaseDir(external_node_path_default().resolve(inputs.workspace, inputs.baseDir));
     const ref = inputs.baseRef ?? (process.env.GITHUB_BASE_REF ? `origin/${process.env.GITHUB_BASE_REF}` : undefined);
     if (!ref)
         throw new BaseError('compare mode needs a base: set base-dir, or base-ref, or run on a pull_request event');
     const sha = await findMergeBase(repo, ref, events);
-    return worktreeBase(repo, sha, config.service.build, events);
+    return worktreeBase(repo, sha, config.service.build, events, onSpawned);
 }
-async function compareInAction(inputs, config, onSpawned) {
+async function compareInAction(inputs, config, onSpawned, acceptances) {
     const repo = (await repoRoot(inputs.workspace)) ?? inputs.workspace;
     const startedAt = Date.now();
     let base;
     try {
-        base = await prepareActionBase(inputs, config, repo, actionEvents);
+        base = await prepareActionBase(inputs, config, repo, actionEvents, onSpawned);
     }
     catch (err) {
         if (!(err instanceof BaseError))
@@ -82239,7 +84678,6 @@ async function compareInAction(inputs, config, onSpawned) {
         });
     }
     try {
-        const acceptances = await prAcceptances(repo, base.sha, readPrContext(process.env, readEventPayload()), actionEvents);
         return await compareGate(config, {
             baseDir: base.dir,
             headDir: repo,
@@ -82257,6 +84695,45 @@ async function compareInAction(inputs, config, onSpawned) {
     finally {
         await base.cleanup();
     }
+}
+/**
+ * A pull request is gated by its base: the limits, tolerances, compare settings and on-inconclusive come from the
+ * base's config (git show), the PR's changes to them apply only with the perf-accepted label, whose applier the
+ * comment names. Trailers in the PR's commits accept nothing. Outside pull requests the config is used as it is.
+ */
+async function pullRequestGate(inputs, config) {
+    if (process.env.GITHUB_EVENT_NAME !== 'pull_request')
+        return { config, acceptances: [] };
+    const ctx = readPrContext(process.env, readEventPayload());
+    let applied = { problem: 'there is no github-token input' };
+    if (ctx.labels.includes(ACCEPT_LABEL) && inputs.token) {
+        const octokit = createClient(inputs.token, { apiUrl: ctx.apiUrl, log: message => info(message) });
+        applied = await labelAppliedBy(octokit, ctx);
+    }
+    const acceptances = prAcceptances(ctx, applied);
+    const repo = await repoRoot(inputs.workspace);
+    if (!repo) {
+        info('The workspace is not a git checkout, so the limits are read from the pull request’s own config');
+        return { config, acceptances };
+    }
+    const candidates = [
+        ...(inputs.baseRef ? [inputs.baseRef] : []),
+        ...(ctx.baseRef ? [`origin/${ctx.baseRef}`] : []),
+        ...(ctx.baseSha ? [ctx.baseSha] : [])
+    ];
+    const rev = await resolveBaseRev(repo, candidates, inputs.baseRef ? undefined : ctx.baseRef);
+    const sha = rev ? await resolveSha(repo, rev) : undefined;
+    const where = rev
+        ? `${ctx.baseRef ?? rev}${sha ? ` at ${sha.slice(0, 12)}` : ''}`
+        : (ctx.baseRef ?? 'the base');
+    const base = rev
+        ? await readBaseConfig(repo, rev, external_node_path_default().resolve(inputs.workspace, inputs.config))
+        : { problem: 'the base branch is not in this clone and could not be fetched' };
+    const decided = decideGate(config, base, where, acceptances[0]?.by, inputs.config);
+    if (decided.warning)
+        warn(decided.warning);
+    info(`perfgate: ${decided.gate.message}`);
+    return { config: decided.config, acceptances, gate: decided.gate };
 }
 function defaultBranchOf(payload) {
     const branch = payload.repository?.default_branch;
@@ -82282,7 +84759,7 @@ async function runInAction(inputs, config, onSpawned, pullRequest) {
             from = ref ? await findMergeBase(repo, ref, actionEvents).catch(() => undefined) : undefined;
         }
         plan = from
-            ? await planStoredBaseline(config, store, repo, from, actionEvents, fromLabel)
+            ? await planStoredBaseline(config, store, repo, from, actionEvents, fromLabel, inputs.leg)
             : {
                 info: {
                     store: store.description,
@@ -82307,7 +84784,8 @@ async function runInAction(inputs, config, onSpawned, pullRequest) {
             ref: env.GITHUB_REF,
             event,
             runId: env.GITHUB_RUN_ID ?? `local-${Date.now()}`,
-            runAttempt: Number(env.GITHUB_RUN_ATTEMPT ?? '1') || 1
+            runAttempt: Number(env.GITHUB_RUN_ATTEMPT ?? '1') || 1,
+            leg: inputs.leg
         }, inputs.outDir, actionEvents);
         report.baseline = {
             ...(report.baseline ?? { store: store.description, state: 'none', message: 'nothing to compare with' }),
@@ -82332,34 +84810,81 @@ async function reportFailure(err, state) {
     await writeSummary(failureSummary(err, message, runUrl(process.env)));
     setFailed(`perfgate: ${message}`);
 }
+/**
+ * A cancelled job (SIGTERM or SIGINT): stop the service and build groups and any git call, remove the base
+ * worktree, and say so in the summary with the verdict `errored`, before the runner's SIGKILL.
+ */
+async function cancelRun(signal, state) {
+    state.cancelled = signal;
+    stopAllGit();
+    // the groups first: a build still writing into the worktree would race its removal
+    await stopAllServices().catch(() => undefined);
+    await removeAllWorktrees().catch(() => undefined);
+    const err = new CancelledError(signal);
+    setOutput('verdict', 'errored');
+    await writeSummary(failureSummary(err, err.message, runUrl(process.env))).catch(() => undefined);
+    setFailed(`perfgate: ${err.message}`);
+}
 /** The action: read inputs, run the gate, publish results. Every failure ends in one setFailed line. */
-async function run() {
+async function run(options = {}) {
     budget = newBudget();
     const state = {};
+    const exit = options.exit ?? ((code) => process.exit(code));
+    let cancelling;
+    const uninstall = onCancelSignals(signal => {
+        cancelling = cancelRun(signal, state).finally(() => {
+            budget.finish();
+            exit(1);
+        });
+    });
     try {
         const inputs = readInputs(name => getInput(name));
         state.inputs = inputs;
+        useGitAuth(inputs.token, process.env.GITHUB_SERVER_URL);
+        refuseUntrustedEvent(inputs, process.env);
         if (inputs.mode === 'report')
             return await runReportMode(inputs, warn);
-        const config = await loadActionConfig(inputs);
-        if (!config)
+        if (process.env.GITHUB_EVENT_NAME === 'pull_request') {
+            const credentials = await persistedCredentialsWarning((await repoRoot(inputs.workspace)) ?? inputs.workspace);
+            if (credentials)
+                warn(credentials);
+        }
+        const loaded = await loadActionConfig(inputs);
+        if (!loaded)
             return;
-        const pgids = [];
+        const pr = await pullRequestGate(inputs, loaded);
+        const config = pr.config;
+        let groups = [];
         const onSpawned = (pid) => {
-            pgids.push(pid);
-            saveState(STATE_PGIDS, JSON.stringify(pgids));
+            // a group started while the run is being cancelled is stopped at once
+            if (state.cancelled)
+                killProcessGroup(pid, 'SIGKILL');
+            const group = savedGroupOf(pid);
+            if (!group)
+                return;
+            // groups that have exited (the services of earlier rounds) are dropped, so the list stays short
+            groups = [...groups.filter(g => checkSavedGroup(g).ok), group];
+            saveState(STATE_PGIDS, JSON.stringify(groups));
         };
         const compare = wantsCompare(inputs, process.env);
         const report = compare && config.compare.mode === 'interleaved'
-            ? await compareInAction(inputs, config, onSpawned)
+            ? await compareInAction(inputs, config, onSpawned, pr.acceptances)
             : await runInAction(inputs, config, onSpawned, compare);
-        await publish(report, config, inputs, state);
+        if (pr.gate)
+            report.gate = pr.gate;
+        if (!state.cancelled)
+            await publish(report, config, inputs, state);
     }
     catch (err) {
-        await reportFailure(err, state);
+        if (!state.cancelled)
+            await reportFailure(err, state);
     }
     finally {
-        budget.finish();
+        uninstall();
+        if (cancelling)
+            await cancelling;
+        else
+            budget.finish();
     }
 }
 

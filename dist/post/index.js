@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9624);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8268);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .post */ .b)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9624:
+/***/ 8268:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31360,6 +31360,33 @@ function readStat(pid) {
         return undefined; // the process exited while we looked
     }
 }
+/**
+ * Whether a zombie's threads are all gone. When a multi-threaded process (Node, the JVM, Go) is killed, its
+ * thread-group leader shows Z while its other threads, which may still hold its sockets, exit a little later.
+ */
+function threadsGone(pid) {
+    let tids;
+    try {
+        tids = readdirSync(`/proc/${pid}/task`);
+    }
+    catch {
+        return true;
+    }
+    return tids.every(tid => {
+        try {
+            const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+            const state = text.slice(text.lastIndexOf(')') + 2, text.lastIndexOf(')') + 3);
+            return state === 'Z' || state === 'X';
+        }
+        catch {
+            return true;
+        }
+    });
+}
+/** A process that still runs: not a zombie, or a zombie leader whose other threads have not exited yet. */
+function proc_isRunning(stat) {
+    return (stat.state !== 'Z' && stat.state !== 'X') || !threadsGone(stat.pid);
+}
 /** Every process visible in /proc. */
 function proc_allProcesses() {
     const out = [];
@@ -31375,11 +31402,21 @@ function proc_allProcesses() {
 
 ;// CONCATENATED MODULE: ./src/service/env.ts
 /**
- * The service under test must never see the workflow's credentials: action inputs (the github-token among
- * them) arrive as INPUT_* variables, and the runner adds ACTIONS_* tokens. RUNNER_TRACKING_ID stays: the
- * runner's orphan-process cleanup relies on it.
+ * The service under test must never see the workflow's credentials, nor the runner's command files: action inputs
+ * (the github-token among them) arrive as INPUT_* variables, the runner adds ACTIONS_* tokens, and GITHUB_STATE,
+ * GITHUB_ENV, GITHUB_OUTPUT, GITHUB_PATH and GITHUB_STEP_SUMMARY name files through which a process could set the
+ * post step's state (the process groups it kills), later steps' environment and PATH, this step's outputs, or the
+ * job summary. RUNNER_TRACKING_ID stays: the runner's orphan-process cleanup relies on it.
  */
-const DROPPED_EXACT = new Set(['GITHUB_TOKEN', 'GH_TOKEN']);
+const DROPPED_EXACT = new Set([
+    'GITHUB_TOKEN',
+    'GH_TOKEN',
+    'GITHUB_STATE',
+    'GITHUB_ENV',
+    'GITHUB_OUTPUT',
+    'GITHUB_PATH',
+    'GITHUB_STEP_SUMMARY'
+]);
 const DROPPED_PREFIXES = (/* unused pure expression or super */ null && (['INPUT_', 'ACTIONS_']));
 function isSecretVariable(name) {
     const upper = name.toUpperCase();
@@ -31405,15 +31442,16 @@ var external_node_net_ = __nccwpck_require__(7030);
 
 
 const ATTEMPT_TIMEOUT_MS = 2000;
-/*
- * A host name such as localhost is probed as written, not rewritten to 127.0.0.1: the load connects to the
- * scenarios' URLs as written too, and a service may listen on ::1 only. Connections try every address the name
- * resolves to (autoSelectFamily, Node's default since 20), as the load's connections do.
- */
-/** One HTTP GET; 200-399 counts as ready. */
-function probeHttp(url, timeoutMs = ATTEMPT_TIMEOUT_MS) {
+/** One HTTP GET; 200-399 counts as ready. Every address the name resolves to is tried (autoSelectFamily). */
+function probeHttp(url, timeoutMs = ATTEMPT_TIMEOUT_MS, lookup) {
     return new Promise(resolve => {
-        const req = http.get(url, { timeout: timeoutMs, agent: false }, res => {
+        const options = {
+            timeout: timeoutMs,
+            agent: false,
+            autoSelectFamily: true,
+            ...(lookup ? { lookup } : {})
+        };
+        const req = http.get(url, options, res => {
             res.resume();
             const status = res.statusCode ?? 0;
             resolve({ ok: status >= 200 && status < 400, detail: `status ${status}` });
@@ -31422,9 +31460,15 @@ function probeHttp(url, timeoutMs = ATTEMPT_TIMEOUT_MS) {
         req.on('error', (err) => resolve({ ok: false, detail: err.code ?? err.message }));
     });
 }
-function ready_probeTcp(host, port, timeoutMs = ATTEMPT_TIMEOUT_MS) {
+function ready_probeTcp(host, port, timeoutMs = ATTEMPT_TIMEOUT_MS, lookup) {
     return new Promise(resolve => {
-        const socket = net.connect({ host, port, timeout: timeoutMs, autoSelectFamily: true });
+        const socket = net.connect({
+            host,
+            port,
+            timeout: timeoutMs,
+            autoSelectFamily: true,
+            ...(lookup ? { lookup } : {})
+        });
         const done = (result) => {
             socket.destroy();
             resolve(result);
@@ -31546,10 +31590,10 @@ function groupAlive(pgid) {
         return err.code === 'EPERM';
     }
 }
-/** Pids of the group's processes that are not zombies (Linux). */
+/** Pids of the group's processes that still run (Linux): zombies count while any of their threads runs. */
 function groupMembers(pgid) {
     return allProcesses()
-        .filter(p => p.pgrp === pgid && p.state !== 'Z')
+        .filter(p => p.pgrp === pgid && isRunning(p))
         .map(p => p.pid);
 }
 process.on('exit', () => {
@@ -31563,22 +31607,39 @@ async function waitAtMost(promise, ms) {
     await Promise.race([promise, new Promise(resolve => (timer = setTimeout(resolve, ms)))]);
     clearTimeout(timer);
 }
-async function waitForGroupGone(pgid, timeoutMs) {
+/** How long stop() waits after SIGKILL for the group to vanish and the listen address to refuse connections. */
+const KILL_GRACE_MS = 5000;
+/** Every process of the group has exited and, when known, nothing accepts connections at the listen address. */
+async function released(pgid, address) {
+    if (groupAlive(pgid))
+        return false;
+    return !address || !(await probeTcp(address.host, address.port, 500)).ok;
+}
+async function waitReleased(pgid, address, timeoutMs) {
     const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-        if (!groupAlive(pgid))
+    for (;;) {
+        if (await released(pgid, address))
             return true;
+        if (Date.now() >= deadline)
+            return false;
         await sleep(25);
     }
-    return !groupAlive(pgid);
 }
-/** SIGTERM to the group, SIGKILL after the grace period; resolves once every process of the group is gone. */
-async function stopGroup(pgid, graceMs) {
-    if (killProcessGroup(pgid, 'SIGTERM') && !(await waitForGroupGone(pgid, graceMs))) {
+/**
+ * SIGTERM to the group, SIGKILL after the grace period; true once every process of the group is gone and the
+ * listen address refuses connections, false when that did not happen within the SIGKILL grace either.
+ */
+async function stopGroup(pgid, graceMs, address) {
+    try {
+        killProcessGroup(pgid, 'SIGTERM');
+        if (await waitReleased(pgid, address, graceMs))
+            return true;
         killProcessGroup(pgid, 'SIGKILL');
-        await waitForGroupGone(pgid, 5000);
+        return await waitReleased(pgid, address, KILL_GRACE_MS);
     }
-    live.delete(pgid);
+    finally {
+        live.delete(pgid);
+    }
 }
 async function stopAllServices() {
     await Promise.all([...live].map(pgid => stopGroup(pgid, 2000)));
@@ -31596,6 +31657,15 @@ function listenAddress(spec) {
     if (spec.ready.kind === 'tcp')
         return { host: spec.ready.host, port: spec.ready.port, shown: `${spec.ready.host}:${spec.ready.port}` };
     return undefined;
+}
+function notReleased(label, pgid, spec, address) {
+    const left = groupMembers(pgid);
+    const waited = `${(spec.shutdownTimeoutMs / 1000).toFixed(1)}s after SIGTERM and ${KILL_GRACE_MS / 1000}s after SIGKILL`;
+    const what = left.length > 0
+        ? `its process group ${pgid} still has processes (pids ${left.join(', ')}) ${waited}`
+        : `port ${address.port} (${address.shown}) still accepts connections ${waited}, although every process of its group has exited: a process it started outside its group (a daemon) holds the port`;
+    return new ServiceError('port-held', `the ${label} service (pid ${pgid}, command: ${spec.command}) could not be stopped: ${what}. ` +
+        'Stop that process, and make the service exit on SIGTERM within service.shutdown-timeout without leaving a daemon behind.');
 }
 /** Fails before spawning when something already accepts connections where the service will listen. */
 async function preflight(spec, label) {
@@ -31665,19 +31735,26 @@ async function startService(spec, options = {}) {
         exited,
         exitInfo: () => exitInfo,
         outputTail: (lines = 40) => output.tail(lines),
-        // resolves once the group is gone and the main process's exit has been seen, so exitInfo() is set
-        stop: () => (stopping ??= stopGroup(pgid, spec.shutdownTimeoutMs).then(() => waitAtMost(exited, 2000)))
+        // resolves once the group is gone, its address refuses connections and the main process's exit has been
+        // seen (so exitInfo() is set); rejects with 'port-held' when that cannot be reached even with SIGKILL
+        stop: () => (stopping ??= (async () => {
+            const address = listenAddress(spec);
+            const done = await stopGroup(pgid, spec.shutdownTimeoutMs, address);
+            await waitAtMost(exited, 2000);
+            if (!done)
+                throw notReleased(label, pgid, spec, address);
+        })())
     };
     const deadline = started + spec.ready.timeoutMs;
     const ready = await waitReady(spec, deadline, () => exitInfo !== undefined, () => logMatched);
     if (exitInfo) {
-        await handle.stop();
+        await handle.stop().catch(() => undefined);
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         const why = spawnError ? `could not be started (${spawnError.message})` : describeExit(exitInfo);
         throw new ServiceError('early-exit', `the ${label} service ${why} before becoming ready (after ${seconds}s; command: ${spec.command}; cwd: ${cwd}).${formatTail(output.tail())}`, output.tail());
     }
     if (!ready.ready) {
-        await handle.stop();
+        await handle.stop().catch(() => undefined);
         throw new ServiceError('not-ready', `the ${label} service did not become ready within ${spec.ready.timeoutMs / 1000}s (${describeProbe(spec.ready)}: ` +
             `last attempt ${ready.last}; ${ready.attempts} attempts). It was still running and has been stopped.` +
             `${await localhostHint(spec.ready)}${formatTail(output.tail())}`, output.tail());
@@ -31708,8 +31785,10 @@ async function runBuild(command, cwd, options = {}) {
         env: scrubEnv(options.parentEnv ?? process.env)
     });
     const pgid = child.pid;
-    if (pgid !== undefined)
+    if (pgid !== undefined) {
         live.add(pgid);
+        options.onSpawned?.(pgid);
+    }
     child.stdout.setEncoding('utf8').on('data', (c) => output.push(c, 'stdout'));
     child.stderr.setEncoding('utf8').on('data', (c) => output.push(c, 'stderr'));
     const timeoutMs = options.timeoutMs ?? 15 * 60_000;
@@ -31739,25 +31818,129 @@ async function runBuild(command, cwd, options = {}) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/service/groups.ts
+
+function statOf(pid) {
+    try {
+        const text = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+        // the command name (field 2) may hold spaces and parentheses: fields start after the last ')'
+        const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+        return { state: fields[0], pgrp: Number(fields[2]), start: Number(fields[19]) };
+    }
+    catch {
+        return undefined;
+    }
+}
+/** What to save for a group this run started; undefined when its leader is already gone (nothing to record). */
+function savedGroupOf(pgid) {
+    const stat = statOf(pgid);
+    return stat && stat.state !== 'Z' && Number.isSafeInteger(stat.start)
+        ? { pgid, start: stat.start }
+        : undefined;
+}
+/**
+ * The saved groups, read as untrusted text: anything but a list of `{pgid, start}` with integer fields is refused,
+ * entry by entry, with the reason.
+ */
+function parseSavedGroups(text) {
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch {
+        return { groups: [], refused: [`not JSON: ${text.slice(0, 80)}`] };
+    }
+    if (!Array.isArray(data))
+        return { groups: [], refused: [`not a list: ${text.slice(0, 80)}`] };
+    const groups = [];
+    const refused = [];
+    for (const entry of data.slice(0, 100)) {
+        const { pgid, start } = (entry ?? {});
+        if (typeof entry === 'object' && Number.isSafeInteger(pgid) && Number.isSafeInteger(start))
+            groups.push({ pgid: pgid, start: start });
+        else
+            refused.push(`${JSON.stringify(entry)} is not a saved process group`);
+    }
+    return { groups, refused };
+}
+/** Non-zombie processes whose process group is `pgid`, with their start times (Linux). */
+function members(pgid) {
+    const out = [];
+    let names;
+    try {
+        names = (0,external_node_fs_namespaceObject.readdirSync)('/proc');
+    }
+    catch {
+        return out;
+    }
+    for (const name of names) {
+        if (!/^\d+$/.test(name))
+            continue;
+        const stat = statOf(Number(name));
+        if (stat && stat.pgrp === pgid && stat.state !== 'Z')
+            out.push(stat);
+    }
+    return out;
+}
+/**
+ * Whether the post step may kill this group: the id is an integer above 1 (kill(-1) reaches every process of the
+ * user, kill(-0) the caller's own group), it is not the caller's own group, and the group is still the one that was
+ * saved. Its leader, if alive, must have the saved start time; if the leader has exited, the pid cannot have been
+ * reused while the group still has members, and every member must have started no earlier than the leader did.
+ */
+function checkSavedGroup(group, ownGroup = statOf(process.pid)?.pgrp) {
+    const { pgid, start } = group;
+    if (!Number.isSafeInteger(pgid) || pgid <= 1)
+        return { ok: false, reason: `${pgid} is not a process group id above 1` };
+    if (pgid === ownGroup || pgid === process.pid)
+        return { ok: false, reason: `${pgid} is perfgate's own process group` };
+    const leader = statOf(pgid);
+    if (leader && leader.state !== 'Z') {
+        if (leader.start !== start)
+            return {
+                ok: false,
+                reason: `process ${pgid} started at tick ${leader.start}, not at tick ${start} as saved: the id was reused by another process`
+            };
+        if (leader.pgrp !== pgid)
+            return { ok: false, reason: `process ${pgid} no longer leads process group ${pgid}` };
+        return { ok: true };
+    }
+    const alive = members(pgid);
+    if (alive.length === 0)
+        return { ok: false, gone: true, reason: `process group ${pgid} has already exited` };
+    if (alive.some(m => m.start < start))
+        return { ok: false, reason: `process group ${pgid} holds processes older than the group that was saved` };
+    return { ok: true };
+}
+
 ;// CONCATENATED MODULE: ./src/post/main.ts
 
 
-/** The action's post step: a backstop that kills any service process group the main step left behind. */
+
+/**
+ * The action's post step: a backstop that kills any process group (a service, a base build) the main step left
+ * behind. It kills only groups this run saved, each checked: an integer id above 1, not its own group, and still the
+ * group that was saved (the leader's start time from /proc), so a stale or planted id never reaches another process.
+ */
 async function post() {
     const saved = getState('perfgate-pgids');
     if (!saved)
         return;
-    let pgids;
-    try {
-        pgids = JSON.parse(saved);
-    }
-    catch {
-        warning(`perfgate post step: could not read the saved process groups (${saved})`);
-        return;
-    }
-    for (const pgid of pgids) {
-        if (killProcessGroup(pgid, 'SIGKILL'))
-            info(`perfgate: killed the leftover service process group ${pgid}`);
+    const { groups, refused } = parseSavedGroups(saved);
+    for (const why of refused)
+        warning(`perfgate post step: refused a saved process group: ${why}`);
+    for (const group of groups) {
+        const check = checkSavedGroup(group);
+        if (!check.ok) {
+            const message = `perfgate post step: not killing process group ${group.pgid}: ${check.reason}`;
+            if (check.gone)
+                info(message);
+            else
+                warning(message);
+            continue;
+        }
+        if (killProcessGroup(group.pgid, 'SIGKILL'))
+            info(`perfgate: killed the leftover process group ${group.pgid}`);
     }
 }
 

@@ -10,7 +10,7 @@ import { classifyError, countResponse, emptyCounts, recordsLatency } from './err
 import { createLatencyHistogram, encodeHistogram, summarize } from './histogram.js'
 import { failedCount, Timeline } from './timeline.js'
 import { compileScenario } from './request.js'
-import { tlsOptionsFor } from './tls.js'
+import { dispatchRequest, poolFor, SEND_AHEAD_MS, timeoutError } from './dispatch.js'
 import type { LoadResult } from './types.js'
 
 /**
@@ -55,17 +55,6 @@ interface Pending {
 }
 
 /**
- * Requests due within this much of a wake-up leave with it, a little early: each wake-up of the event loop costs
- * far more CPU than a send (tens of microseconds on a virtual machine), so at high rates one wake-up serves
- * several sends. Their latency runs from the real send, and their earliness counts in generator.lag.
- */
-const SEND_AHEAD_MS = 0.25
-
-function timeoutError(): Error {
-  return Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })
-}
-
-/**
  * The open model: requests leave on an even schedule whatever the service does, and latency is measured from
  * each request's intended send time, so a stall shows up as the wait every scheduled request saw (coordinated
  * omission corrected by construction). At most `connections` requests are on the wire (an undici Pool); a due
@@ -80,17 +69,8 @@ function timeoutError(): Error {
  */
 export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {}): Promise<LoadResult> {
   const load = scenario.load as RateLoad
-  const url = new URL(scenario.request.url)
   const template = compileScenario(scenario)
-  const tls = tlsOptionsFor(url, scenario.request.insecure)
-  const pool = new Pool(url.origin, {
-    connections: load.connections,
-    pipelining: 1,
-    // perfgate times requests out itself, from their intended time; undici's own timeouts are a backstop
-    headersTimeout: load.timeoutMs + 1000,
-    bodyTimeout: load.timeoutMs + 1000,
-    connect: { autoSelectFamily: true, ...(tls ?? {}) }
-  })
+  const pool = poolFor(scenario)
   const [ticker] = await Promise.all([startSendTicker(), prime(pool, template, load.timeoutMs)])
   const now = ticker.now
   const due = scheduleOf(load)
@@ -190,11 +170,8 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
     const id = nextId++
     pending.set(id, entry)
     if (measured) counts.sent++
-    const { method, path, headers, body, expect } = template.render()
-    let status = 0
-    let size = 0
-    // onRequestSent is called by undici (lib/core/request.js) but missing from its handler type
-    const handler: Dispatcher.DispatchHandlers & { onRequestSent(): void } = {
+    const request = template.render()
+    dispatchRequest(pool, request, {
       onConnect: abort => {
         if (entry.done) abort(timeoutError())
         else entry.abort = abort
@@ -202,19 +179,9 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
       onRequestSent: () => {
         entry.onWire = true
       },
-      onHeaders: (statusCode, rawHeaders) => {
-        status = statusCode
-        for (const part of rawHeaders ?? []) size += part.length + 2
-        return true
-      },
-      onData: chunk => {
-        size += chunk.length
-        return true
-      },
-      onComplete: () => answered(id, entry, status, size, expect),
-      onError: err => failed(id, entry, err)
-    }
-    pool.dispatch({ method: method as Dispatcher.HttpMethod, path, headers, body: body ?? null }, handler)
+      end: ({ status, size, error }) =>
+        status === undefined ? failed(id, entry, error) : answered(id, entry, status, size, request.expect)
+    })
   }
 
   const onAbort = () => {

@@ -1,4 +1,4 @@
-import { Pool, type Dispatcher } from 'undici'
+import type { Pool } from 'undici'
 import type { RateLoad, Scenario } from '../config/types.js'
 import { DEFAULTS } from '../config/defaults.js'
 import { startSendTicker, type SendTicker } from './clock.js'
@@ -7,7 +7,7 @@ import { createLatencyHistogram, encodeHistogram, summarize, type Histogram } fr
 import { compileScenario, type RenderedRequest } from './request.js'
 import { scheduleOf } from './schedule.js'
 import { failedCount } from './timeline.js'
-import { tlsOptionsFor } from './tls.js'
+import { dispatchRequest, poolFor, SEND_AHEAD_MS, timeoutError, type Outcome } from './dispatch.js'
 import type { LoadCounts, LoadResult, TimelinePoint } from './types.js'
 
 /** What one slice of load measured. */
@@ -41,62 +41,28 @@ export interface LoadSession {
   close(): Promise<void>
 }
 
-/** Requests due within this much of a wake-up leave with it (as in open.ts: a wake-up costs more than a send). */
-const SEND_AHEAD_MS = 0.25
-
-function timeoutError(): Error {
-  return Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })
-}
-
-interface Outcome {
-  status?: number
-  size: number
-  error?: unknown
-}
-
 /** Sends one request through the pool; resolves with its status and size, or the error, never rejects. */
 function sendOne(pool: Pool, request: RenderedRequest, timeoutMs: number): Promise<Outcome> {
   return new Promise(resolve => {
-    let status = 0
-    let size = 0
     let done = false
+    let abortRequest: ((reason: Error) => void) | undefined
     const finish = (outcome: Outcome) => {
       if (done) return
       done = true
       clearTimeout(timer)
       resolve(outcome)
     }
-    let abortRequest: ((reason: Error) => void) | undefined
     const timer = setTimeout(() => {
       abortRequest?.(timeoutError())
-      finish({ size, error: timeoutError() })
+      finish({ size: 0, error: timeoutError() })
     }, timeoutMs)
-    const handler: Dispatcher.DispatchHandlers = {
+    dispatchRequest(pool, request, {
       onConnect: abort => {
         if (done) abort(timeoutError())
         else abortRequest = abort
       },
-      onHeaders: (statusCode, rawHeaders) => {
-        status = statusCode
-        for (const part of rawHeaders ?? []) size += part.length + 2
-        return true
-      },
-      onData: chunk => {
-        size += chunk.length
-        return true
-      },
-      onComplete: () => finish({ status, size }),
-      onError: err => finish({ size, error: err })
-    }
-    pool.dispatch(
-      {
-        method: request.method as Dispatcher.HttpMethod,
-        path: request.path,
-        headers: request.headers,
-        body: request.body ?? null
-      },
-      handler
-    )
+      end: finish
+    })
   })
 }
 
@@ -115,18 +81,6 @@ class Recorder {
     this.bytes += outcome.size
     if (ok && recordsLatency(outcome.status, expect)) this.histogram.recordValue(Math.max(1, latencyUs))
   }
-}
-
-function poolFor(scenario: Scenario): Pool {
-  const url = new URL(scenario.request.url)
-  const tls = tlsOptionsFor(url, scenario.request.insecure)
-  return new Pool(url.origin, {
-    connections: scenario.load.connections,
-    pipelining: 1,
-    headersTimeout: scenario.load.timeoutMs + 1000,
-    bodyTimeout: scenario.load.timeoutMs + 1000,
-    connect: { autoSelectFamily: true, ...(tls ?? {}) }
-  })
 }
 
 /**

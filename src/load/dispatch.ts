@@ -1,0 +1,76 @@
+import { Pool, type Dispatcher } from 'undici'
+import type { Scenario } from '../config/types.js'
+import type { RenderedRequest } from './request.js'
+import { tlsOptionsFor } from './tls.js'
+
+/**
+ * Requests due within this much of a wake-up leave with it, a little early: each wake-up of the event loop costs
+ * far more CPU than a send (tens of microseconds on a virtual machine), so at high rates one wake-up serves
+ * several sends. Their latency runs from the real send, and their earliness counts in generator.lag.
+ */
+export const SEND_AHEAD_MS = 0.25
+
+export function timeoutError(): Error {
+  return Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })
+}
+
+/** The connections of a load: at most `connections` sockets, one request on each at a time. */
+export function poolFor(scenario: Scenario): Pool {
+  const url = new URL(scenario.request.url)
+  const tls = tlsOptionsFor(url, scenario.request.insecure)
+  return new Pool(url.origin, {
+    connections: scenario.load.connections,
+    pipelining: 1,
+    // perfgate times requests out itself; undici's own timeouts are a backstop
+    headersTimeout: scenario.load.timeoutMs + 1000,
+    bodyTimeout: scenario.load.timeoutMs + 1000,
+    connect: { autoSelectFamily: true, ...(tls ?? {}) }
+  })
+}
+
+/** How a request ended: its status and the bytes received (headers and body), or the transport error. */
+export interface Outcome {
+  status?: number
+  size: number
+  error?: unknown
+}
+
+export interface RequestHooks {
+  /** undici is about to write the request; `abort` abandons it (and its connection) */
+  onConnect?: (abort: (reason: Error) => void) => void
+  /** the request was written to its socket */
+  onRequestSent?: () => void
+  /** called once, with the response or the error */
+  end: (outcome: Outcome) => void
+}
+
+/** Sends one request through the pool with undici's low-level dispatch API (no streams, no promises). */
+export function dispatchRequest(pool: Pool, request: RenderedRequest, hooks: RequestHooks): void {
+  let status = 0
+  let size = 0
+  // onRequestSent is called by undici (lib/core/request.js) but missing from its handler type
+  const handler: Dispatcher.DispatchHandlers & { onRequestSent(): void } = {
+    onConnect: abort => hooks.onConnect?.(abort),
+    onRequestSent: () => hooks.onRequestSent?.(),
+    onHeaders: (statusCode, rawHeaders) => {
+      status = statusCode
+      for (const part of rawHeaders ?? []) size += part.length + 2
+      return true
+    },
+    onData: chunk => {
+      size += chunk.length
+      return true
+    },
+    onComplete: () => hooks.end({ status, size }),
+    onError: err => hooks.end({ size, error: err })
+  }
+  pool.dispatch(
+    {
+      method: request.method as Dispatcher.HttpMethod,
+      path: request.path,
+      headers: request.headers,
+      body: request.body ?? null
+    },
+    handler
+  )
+}
