@@ -78,7 +78,11 @@ describe('preparing the base', () => {
     git(root, 'clone', '-q', '--depth', '1', '--no-single-branch', '-b', 'feature', `file://${remote}`, clone)
     expect(git(clone, 'rev-parse', '--is-shallow-repository')).toBe('true')
     const messages: string[] = []
-    const sha = await findMergeBase(clone, 'origin/main', e => e.type === 'info' && messages.push(e.message))
+    const sha = await findMergeBase(
+      clone,
+      'origin/main',
+      e => e.type === 'step-start' && messages.push(e.title)
+    )
     expect(sha).toBe(mergeBaseSha)
     expect(messages.join('\n')).toContain('shallow clone')
   })
@@ -96,7 +100,7 @@ describe('preparing the base', () => {
     git(root, 'clone', '-q', '--depth', '1', '--no-single-branch', '-b', 'feature', `file://${remote}`, clone)
     const messages: string[] = []
     await expect(
-      findMergeBase(clone, 'origin/unrelated', e => e.type === 'info' && messages.push(e.message))
+      findMergeBase(clone, 'origin/unrelated', e => e.type === 'step-start' && messages.push(e.title))
     ).rejects.toThrow(
       /could not find the merge-base of HEAD and origin\/unrelated \(the clone is shallow and fetching more history did not help\): check out with actions\/checkout and fetch-depth: 0/
     )

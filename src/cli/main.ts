@@ -147,7 +147,8 @@ async function loadOrReport(named: string | undefined, io: CliIO): Promise<Confi
     return undefined
   }
   try {
-    return await loadConfig(file, io.cwd)
+    // config.file stays resolvable from the process's directory: run and compare find the repository from it
+    return await loadConfig(file)
   } catch (err) {
     if (err instanceof ConfigError) {
       io.stderr.write(`${err.message}\n`)
@@ -179,8 +180,19 @@ async function commandValidate(args: string[], io: CliIO): Promise<number> {
       return answer({ valid: false, problems: err.problems }, 2)
     }
   }
-  const config = await loadOrReport(named, io)
-  if (!config) return 2
+  if (!named && !existsSync(file)) {
+    io.stderr.write(`perfgate: ${noConfigMessage(io.cwd)}\n`)
+    return 2
+  }
+  let config: Config
+  try {
+    // validate only reads the file: its problems are named relative to the working directory
+    config = await loadConfig(file, io.cwd)
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    io.stderr.write(`${err.message}\n`)
+    return 2
+  }
   const n = config.scenarios.length
   io.stdout.write(`${shown} is valid: ${n} scenario${n === 1 ? '' : 's'}, ${countChecks(config)} checks\n`)
   return 0
