@@ -87,6 +87,10 @@ describe('the action', () => {
     expect(api.comments).toHaveLength(1)
     expect(api.comments[0]!.body).toContain('<!-- perfgate:perfgate.yml -->')
     expect(core.outputs['comment-url']).toContain('issuecomment')
+    // the measurement is folded in its own group in the Actions log
+    const group = core.logs.findIndex(l => l.startsWith('::group::get · head'))
+    expect(group).toBeGreaterThan(-1)
+    expect(core.logs.indexOf('::endgroup::', group)).toBeGreaterThan(group)
     expect(JSON.parse(core.state['perfgate-pgids']!)).toHaveLength(1)
     expect(liveProcessGroups()).toEqual([])
   })
