@@ -75,3 +75,21 @@ describe('the Actions log', () => {
     ])
   })
 })
+
+describe('the CLI in a CI log (not a terminal)', () => {
+  it('prints a progress line at least every 10 s of load, and no redrawn bar', async () => {
+    const { terminalEvents } = await import('../../src/cli/output.js')
+    const { PLAIN } = await import('../../src/report/terminal.js')
+    let text = ''
+    let clock = 0
+    const sink = terminalEvents({ write: t => void (text += t) }, PLAIN, () => clock)
+    sink({ type: 'measure-start', scenario: 'home', label: 'head', round: 2 })
+    for (let t = 1000; t <= 25_000; t += 1000) {
+      clock = t
+      sink(progress(t, t))
+    }
+    expect(text).not.toContain('\r')
+    expect(text.match(/head round 2 \[/g)).toHaveLength(2)
+    expect(text).toContain('812 req/s, 20000 responses, 0 errors')
+  })
+})

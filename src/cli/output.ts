@@ -1,4 +1,4 @@
-import type { EngineEvent, EventSink } from '../engine/events.js'
+import { HEARTBEAT_MS, type EngineEvent, type EventSink } from '../engine/events.js'
 import { renderProgress, type Style } from '../report/terminal.js'
 
 export interface Writer {
@@ -7,15 +7,17 @@ export interface Writer {
 }
 
 /** Turns engine events into terminal output: a live progress line on a TTY, plain lines otherwise. */
-export function terminalEvents(out: Writer, style: Style): EventSink {
+export function terminalEvents(out: Writer, style: Style, now: () => number = Date.now): EventSink {
   let progressShown = false
   const clear = () => {
     if (progressShown) out.write('\r\u001b[2K')
     progressShown = false
   }
+  let lastLine = now()
   const line = (text: string) => {
     clear()
     out.write(text + '\n')
+    lastLine = now()
   }
   return (event: EngineEvent) => {
     const round = 'round' in event && event.round !== undefined ? ` round ${event.round}` : ''
@@ -27,7 +29,11 @@ export function terminalEvents(out: Writer, style: Style): EventSink {
       case 'measure-start':
         return line(`${style.bold(event.scenario)} ${style.dim(`[${event.label}${round}]`)}`)
       case 'progress':
-        if (!out.isTTY) return
+        if (!out.isTTY) {
+          // a CI log (not a terminal): a line at least every HEARTBEAT_MS while load runs, never a redrawn bar
+          if (now() - lastLine < HEARTBEAT_MS) return
+          return line(style.dim(renderProgress(`  ${event.label}${round}`, event.progress)))
+        }
         out.write(`\r\u001b[2K${style.dim(renderProgress(`  ${event.label}${round}`, event.progress))}`)
         progressShown = true
         return
