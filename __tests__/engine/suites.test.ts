@@ -74,7 +74,7 @@ describe('suites against the example service', () => {
     const port = await freePort()
     const config = exampleConfig(port, [
       {
-        load: { ...rate(200, 1000), warmupMs: 300 },
+        load: { ...rate(200, 1000), warmupMs: 300, maxLagMs: 10 },
         thresholds: [threshold('generator.rate.achieved', '>', 150), threshold('generator.lag', '<', 10_000)]
       }
     ])
