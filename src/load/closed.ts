@@ -7,21 +7,42 @@ import { compileScenario } from './request.js'
 import type { LoadProgress, LoadResult } from './types.js'
 
 /** The parts of autocannon's Client this engine touches (lib/httpClient.js, autocannon 9). */
-interface AutocannonClient {
+interface AutocannonClient extends NodeJS.EventEmitter {
   conn?: NodeJS.EventEmitter
   destroyed: boolean
   pipelinedRequests: { size(): number; clear(): void }
   _connect(): void
+  _doRequest(): void
+  _resetConnection(): void
 }
 
 /**
- * autocannon reconnects silently when the server closes a connection with a request in flight, and keeps that
- * request queued, so the next response would be timed from the lost request's start. This hook counts such a
- * close as a reset and drops the lost request, on every connection the client opens.
+ * Two fixes to how autocannon's clients treat connections, on every connection a client opens:
+ *
+ * - autocannon reconnects silently when the server closes a connection with a request in flight, and keeps that
+ *   request queued, so the next response would be timed from the lost request's start. Such a close is counted as
+ *   a reset and the lost request dropped.
+ * - autocannon ignores `Connection: close` (and an HTTP/1.0 response without keep-alive): it writes the next request
+ *   on the connection the server is closing, and that request is lost with it. Here the next request goes out on a
+ *   new connection instead, as browsers, wrk and Node's own agent do.
  */
 function watchConnections(onDropped: () => void): (client: unknown) => void {
   return raw => {
     const client = raw as AutocannonClient
+    let serverCloses = false
+    // the parser's headers-complete event, emitted before the response's body and its 'response' event
+    client.on('headers', (info: { shouldKeepAlive?: boolean }) => {
+      serverCloses = info.shouldKeepAlive === false
+    })
+    const doRequest = client._doRequest
+    client._doRequest = function (this: AutocannonClient) {
+      if (serverCloses && !this.destroyed) {
+        serverCloses = false
+        this._resetConnection() // closes this connection and opens one, which sends the request
+        return
+      }
+      doRequest.call(this)
+    }
     const connect = client._connect
     client._connect = function (this: AutocannonClient) {
       connect.call(this)
