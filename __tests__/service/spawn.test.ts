@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import http from 'node:http'
 import net from 'node:net'
 import { once } from 'node:events'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -154,6 +154,57 @@ describe('startService', () => {
     expect(groupMembers(service.pid)).toEqual([])
     expect(service.exitInfo()).toBeDefined()
   })
+
+  it('stop() waits for a plain server with no SIGTERM handler to release its port, every time', async () => {
+    // Node dies of SIGTERM here; its leader turns zombie before its other threads (which hold the socket) exit
+    const port = await freePort()
+    const plain = `node -e "require('http').createServer((q, r) => r.end('ok')).listen(${port}, '127.0.0.1')"`
+    for (let i = 0; i < 10; i++) {
+      const service = await startService(spec(port, { command: plain }))
+      await service.stop()
+      expect({ stop: i, portOpen: await portOpen(port) }).toEqual({ stop: i, portOpen: false })
+      expect(groupMembers(service.pid)).toEqual([])
+    }
+  })
+
+  it('a service whose daemon keeps the port after the group is gone: stop() rejects naming the pid and port', async () => {
+    const port = await freePort()
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-daemon-'))
+    const pidFile = path.join(dir, 'daemon.pid')
+    const script = path.join(dir, 'daemonize.cjs')
+    await writeFile(
+      script,
+      `const { spawn } = require('child_process')
+if (process.argv[2] === 'daemon') {
+  require('http').createServer((q, r) => r.end()).listen(${port}, '127.0.0.1')
+} else {
+  const child = spawn(process.execPath, [__filename, 'daemon'], { detached: true, stdio: 'ignore' })
+  require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(child.pid))
+  child.unref()
+  setInterval(() => {}, 1000)
+}
+`
+    )
+    const command = `node ${script}`
+    const service = await startService(
+      spec(port, {
+        command,
+        ready: { kind: 'tcp', host: '127.0.0.1', port, timeoutMs: 10_000, intervalMs: 50 },
+        preflightUrl: undefined,
+        shutdownTimeoutMs: 300
+      })
+    )
+    try {
+      const error = await startError(service.stop())
+      expect(error.kind).toBe('port-held')
+      expect(error.message).toContain(`pid ${service.pid}`)
+      expect(error.message).toContain(`port ${port}`)
+      expect(groupMembers(service.pid)).toEqual([])
+    } finally {
+      process.kill(Number(await readFile(pidFile, 'utf8')), 'SIGKILL')
+      await rm(dir, { recursive: true, force: true })
+    }
+  }, 20_000)
 
   it('supports tcp and log-line readiness', async () => {
     const port = await freePort()

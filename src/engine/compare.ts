@@ -94,7 +94,10 @@ async function measureSide(
   if (startError) {
     state.startError = {
       ...startError,
-      message: `the ${side} service could not be started: ${startError.message}`
+      message:
+        startError.kind === 'port-held'
+          ? startError.message
+          : `the ${side} service could not be started: ${startError.message}`
     }
   }
 }
@@ -284,7 +287,10 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
         mode: 'compare',
         scenarios: config.scenarios.map(s => erroredScenario(s, startError)),
         startedAt,
-        notes: [...notes, 'a service could not be started'],
+        notes: [
+          ...notes,
+          `a service could not be ${startError.kind === 'port-held' ? 'stopped' : 'started'}`
+        ],
         git: options.git
       })
     }

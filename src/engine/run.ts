@@ -113,7 +113,9 @@ export async function runGate(config: Config, options: RunOptions = {}): Promise
   const scenarios = config.scenarios.map(scenario => {
     const runs = records.get(scenario.name)!
     const erroredRun = runs.find(r => r.error)
-    const error = erroredRun?.error ?? (runs.length < rounds ? startError : undefined)
+    // a service that kept its port after the last round leaves the next run (or job) a squatter: errored too
+    const error =
+      erroredRun?.error ?? (runs.length < rounds || startError?.kind === 'port-held' ? startError : undefined)
     const report = error
       ? erroredScenario(scenario, error, runs, erroredRun)
       : scenarioFromRecords(scenario, runs, options.stored)

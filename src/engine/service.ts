@@ -38,14 +38,22 @@ export async function startForMeasurement(
   }
 }
 
+/** Stops the service; a service that could not be stopped (its port still held) becomes a ScenarioError. */
 export async function stopQuietly(
   service: ServiceHandle | undefined,
   label: string,
   events: EventSink
-): Promise<void> {
-  if (!service) return
-  await service.stop()
+): Promise<ScenarioError | undefined> {
+  if (!service) return undefined
+  try {
+    await service.stop()
+  } catch (err) {
+    if (err instanceof ServiceError)
+      return { kind: err.kind, message: err.message, outputTail: err.outputTail }
+    throw err
+  }
   events({ type: 'service-stopped', label })
+  return undefined
 }
 
 export interface RoundOfScenarios {
@@ -61,33 +69,39 @@ export interface RoundOfScenarios {
 /**
  * One round: every scenario against one service process, except that a scenario after a stress suite (which may
  * leave the service degraded) or after the service exited gets a fresh process. Returns the error of a start that
- * failed; the round's last process is always stopped.
+ * failed, or of a stop that could not free the service's port; the round's last process is always stopped.
  */
 export async function measureScenariosInRound(
   scenarios: readonly Scenario[],
   round: RoundOfScenarios
 ): Promise<ScenarioError | undefined> {
   let service: ServiceHandle | undefined
+  let error: ScenarioError | undefined
+  const stop = async () => {
+    const stopError = await stopQuietly(service, round.label, round.events)
+    service = undefined
+    error ??= stopError
+  }
   try {
     for (const scenario of scenarios) {
       if (service?.exitInfo()) {
-        await stopQuietly(service, round.label, round.events)
-        service = undefined
+        await stop()
+        if (error) return error
         round.onRestart(scenario)
       }
       if (!service) {
         const started = await round.start()
-        if ('error' in started) return started.error
+        if ('error' in started) return (error = started.error)
         service = started.service
       }
       await round.measure(scenario, service)
       if (scenario.suite?.kind === 'stress') {
-        await stopQuietly(service, round.label, round.events)
-        service = undefined
+        await stop()
+        if (error) return error
       }
     }
   } finally {
-    await stopQuietly(service, round.label, round.events)
+    await stop()
   }
-  return undefined
+  return error
 }

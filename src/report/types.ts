@@ -39,6 +39,7 @@ export interface Check {
 export interface ScenarioError {
   kind:
     | 'port-in-use'
+    | 'port-held'
     | 'spawn-failed'
     | 'early-exit'
     | 'not-ready'

@@ -28,6 +28,33 @@ export function readStat(pid: number): ProcStat | undefined {
   }
 }
 
+/**
+ * Whether a zombie's threads are all gone. When a multi-threaded process (Node, the JVM, Go) is killed, its
+ * thread-group leader shows Z while its other threads, which may still hold its sockets, exit a little later.
+ */
+export function threadsGone(pid: number): boolean {
+  let tids: string[]
+  try {
+    tids = readdirSync(`/proc/${pid}/task`)
+  } catch {
+    return true
+  }
+  return tids.every(tid => {
+    try {
+      const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+      const state = text.slice(text.lastIndexOf(')') + 2, text.lastIndexOf(')') + 3)
+      return state === 'Z' || state === 'X'
+    } catch {
+      return true
+    }
+  })
+}
+
+/** A process that still runs: not a zombie, or a zombie leader whose other threads have not exited yet. */
+export function isRunning(stat: ProcStat): boolean {
+  return (stat.state !== 'Z' && stat.state !== 'X') || !threadsGone(stat.pid)
+}
+
 /** Every process visible in /proc. */
 export function allProcesses(): ProcStat[] {
   const out: ProcStat[] = []

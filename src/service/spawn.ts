@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { allProcesses } from './proc.js'
+import { allProcesses, isRunning } from './proc.js'
 import type { ServiceSpec } from '../config/types.js'
 import { scrubEnv } from './env.js'
 import { formatTail, OutputTail } from './output.js'
@@ -49,10 +49,10 @@ function groupAlive(pgid: number): boolean {
   }
 }
 
-/** Pids of the group's processes that are not zombies (Linux). */
+/** Pids of the group's processes that still run (Linux): zombies count while any of their threads runs. */
 export function groupMembers(pgid: number): number[] {
   return allProcesses()
-    .filter(p => p.pgrp === pgid && p.state !== 'Z')
+    .filter(p => p.pgrp === pgid && isRunning(p))
     .map(p => p.pid)
 }
 
@@ -69,22 +69,47 @@ async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> 
   clearTimeout(timer)
 }
 
-async function waitForGroupGone(pgid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs
-  while (Date.now() < deadline) {
-    if (!groupAlive(pgid)) return true
-    await sleep(25)
-  }
-  return !groupAlive(pgid)
+/** How long stop() waits after SIGKILL for the group to vanish and the listen address to refuse connections. */
+const KILL_GRACE_MS = 5000
+
+interface ListenAddress {
+  host: string
+  port: number
+  shown: string
 }
 
-/** SIGTERM to the group, SIGKILL after the grace period; resolves once every process of the group is gone. */
-async function stopGroup(pgid: number, graceMs: number): Promise<void> {
-  if (killProcessGroup(pgid, 'SIGTERM') && !(await waitForGroupGone(pgid, graceMs))) {
-    killProcessGroup(pgid, 'SIGKILL')
-    await waitForGroupGone(pgid, 5000)
+/** Every process of the group has exited and, when known, nothing accepts connections at the listen address. */
+async function released(pgid: number, address: ListenAddress | undefined): Promise<boolean> {
+  if (groupAlive(pgid)) return false
+  return !address || !(await probeTcp(address.host, address.port, 500)).ok
+}
+
+async function waitReleased(
+  pgid: number,
+  address: ListenAddress | undefined,
+  timeoutMs: number
+): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    if (await released(pgid, address)) return true
+    if (Date.now() >= deadline) return false
+    await sleep(25)
   }
-  live.delete(pgid)
+}
+
+/**
+ * SIGTERM to the group, SIGKILL after the grace period; true once every process of the group is gone and the
+ * listen address refuses connections, false when that did not happen within the SIGKILL grace either.
+ */
+async function stopGroup(pgid: number, graceMs: number, address?: ListenAddress): Promise<boolean> {
+  try {
+    killProcessGroup(pgid, 'SIGTERM')
+    if (await waitReleased(pgid, address, graceMs)) return true
+    killProcessGroup(pgid, 'SIGKILL')
+    return await waitReleased(pgid, address, KILL_GRACE_MS)
+  } finally {
+    live.delete(pgid)
+  }
 }
 
 export async function stopAllServices(): Promise<void> {
@@ -96,7 +121,7 @@ function describeExit(exit: ExitInfo): string {
 }
 
 /** Where the service will listen, as host and port, from the preflight URL or the tcp probe. */
-function listenAddress(spec: ServiceSpec): { host: string; port: number; shown: string } | undefined {
+function listenAddress(spec: ServiceSpec): ListenAddress | undefined {
   if (spec.preflightUrl) {
     const url = new URL(spec.preflightUrl)
     const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80))
@@ -105,6 +130,20 @@ function listenAddress(spec: ServiceSpec): { host: string; port: number; shown: 
   if (spec.ready.kind === 'tcp')
     return { host: spec.ready.host, port: spec.ready.port, shown: `${spec.ready.host}:${spec.ready.port}` }
   return undefined
+}
+
+function notReleased(label: string, pgid: number, spec: ServiceSpec, address?: ListenAddress): ServiceError {
+  const left = groupMembers(pgid)
+  const waited = `${(spec.shutdownTimeoutMs / 1000).toFixed(1)}s after SIGTERM and ${KILL_GRACE_MS / 1000}s after SIGKILL`
+  const what =
+    left.length > 0
+      ? `its process group ${pgid} still has processes (pids ${left.join(', ')}) ${waited}`
+      : `port ${address!.port} (${address!.shown}) still accepts connections ${waited}, although every process of its group has exited: a process it started outside its group (a daemon) holds the port`
+  return new ServiceError(
+    'port-held',
+    `the ${label} service (pid ${pgid}, command: ${spec.command}) could not be stopped: ${what}. ` +
+      'Stop that process, and make the service exit on SIGTERM within service.shutdown-timeout without leaving a daemon behind.'
+  )
 }
 
 /** Fails before spawning when something already accepts connections where the service will listen. */
@@ -184,8 +223,15 @@ export async function startService(spec: ServiceSpec, options: StartOptions = {}
     exited,
     exitInfo: () => exitInfo,
     outputTail: (lines = 40) => output.tail(lines),
-    // resolves once the group is gone and the main process's exit has been seen, so exitInfo() is set
-    stop: () => (stopping ??= stopGroup(pgid, spec.shutdownTimeoutMs).then(() => waitAtMost(exited, 2000)))
+    // resolves once the group is gone, its address refuses connections and the main process's exit has been
+    // seen (so exitInfo() is set); rejects with 'port-held' when that cannot be reached even with SIGKILL
+    stop: () =>
+      (stopping ??= (async () => {
+        const address = listenAddress(spec)
+        const done = await stopGroup(pgid, spec.shutdownTimeoutMs, address)
+        await waitAtMost(exited, 2000)
+        if (!done) throw notReleased(label, pgid, spec, address)
+      })())
   }
 
   const deadline = started + spec.ready.timeoutMs
@@ -196,7 +242,7 @@ export async function startService(spec: ServiceSpec, options: StartOptions = {}
     () => logMatched
   )
   if (exitInfo) {
-    await handle.stop()
+    await handle.stop().catch(() => undefined)
     const seconds = ((Date.now() - started) / 1000).toFixed(1)
     const why = spawnError ? `could not be started (${spawnError.message})` : describeExit(exitInfo)
     throw new ServiceError(
@@ -206,7 +252,7 @@ export async function startService(spec: ServiceSpec, options: StartOptions = {}
     )
   }
   if (!ready.ready) {
-    await handle.stop()
+    await handle.stop().catch(() => undefined)
     throw new ServiceError(
       'not-ready',
       `the ${label} service did not become ready within ${spec.ready.timeoutMs / 1000}s (${describeProbe(spec.ready)}: ` +

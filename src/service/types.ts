@@ -1,4 +1,5 @@
-export type ServiceErrorKind = 'port-in-use' | 'spawn-failed' | 'early-exit' | 'not-ready' | 'build-failed'
+export type ServiceErrorKind =
+  'port-in-use' | 'port-held' | 'spawn-failed' | 'early-exit' | 'not-ready' | 'build-failed'
 
 /** A service that could not be started. `message` is complete and user-facing; `outputTail` holds its last lines. */
 export class ServiceError extends Error {
@@ -25,7 +26,11 @@ export interface ServiceHandle {
   exitInfo(): ExitInfo | undefined
   /** the last lines of stdout and stderr, interleaved in arrival order */
   outputTail(lines?: number): string[]
-  /** SIGTERM to the whole process group, SIGKILL after the grace period; idempotent */
+  /**
+   * SIGTERM to the whole process group, SIGKILL after the grace period; resolves once every process (every thread)
+   * of the group has exited and the listen address refuses connections; rejects with a 'port-held' ServiceError
+   * when that does not happen; idempotent
+   */
   stop(): Promise<void>
 }
 
