@@ -33,7 +33,10 @@ export function originOf(host: ZooServer['host'], port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`
 }
 
-/** perfgate.yml for a zoo server: a closed-model and an open-model scenario, A/A-tolerant regression checks. */
+/**
+ * perfgate.yml for a zoo server: a closed-model and an open-model scenario, each with no errors allowed and
+ * regression checks wide enough for an A/A comparison on a noisy machine.
+ */
 export function zooConfig(server: ZooServer, dir: string, port: number, load: ZooLoad): string {
   const origin = originOf(server.host, port)
   const command = server.command.replaceAll('{{DIR}}', dir)
@@ -51,12 +54,14 @@ export function zooConfig(server: ZooServer, dir: string, port: number, load: Zo
     '  - name: closed',
     `    request: { method: GET, url: '${origin}/' }`,
     `    load: { warmup: ${closed.warmup}, duration: ${closed.duration}, connections: ${closed.connections} }`,
+    "    thresholds: { errors.rate: '< 1%' }",
     "    regression: { throughput.rps: '-25%', latency.p50: '+50%' }",
     '  - name: open',
     `    request: { method: GET, url: '${origin}/' }`,
     // the zoo tests servers, not this machine: a generator delayed by other work on a shared 2-core machine is
     // reported in the table (generator.lag), not turned into an errored verdict
     `    load: { mode: rate, rate: ${open.rate}, warmup: ${open.warmup}, duration: ${open.duration}, max-lag: 250ms }`,
+    "    thresholds: { errors.rate: '< 1%' }",
     "    regression: { latency.p50: '+100%' }",
     `compare: { mode: interleaved, rounds: { min: ${load.rounds}, max: ${load.rounds} }, budget: 5m }`,
     ''
