@@ -4,8 +4,8 @@ import type { ZooServer } from './catalog.js'
 import { errorsOf, perfgateCompareAA, perfgateRun, verdictsOf, type GateOutcome } from './gate.js'
 import { cleanupOf, describeCleanup, type Cleanup } from './leftovers.js'
 import { prepareSite, type ZooLoad, type ZooSite } from './site.js'
-import { compareThroughput, median, type ClosedSpec } from './throughput.js'
-import { rpsRatio, type ZooRow } from './table.js'
+import { compareThroughput, median, perfgateOverWrk, type ClosedSpec } from './throughput.js'
+import type { ZooRow } from './table.js'
 
 /** The throughput comparison of `npm run zoo`: perfgate's closed model against wrk (and raw autocannon). */
 export interface ThroughputPlan {
@@ -53,7 +53,8 @@ async function measureThroughput(site: ZooSite, plan: ThroughputPlan): Promise<N
     return {
       perfgate: median(samples.perfgate),
       wrk: median(samples.wrk),
-      autocannon: median(samples.autocannon)
+      autocannon: median(samples.autocannon),
+      ratio: perfgateOverWrk(samples)
     }
   } finally {
     await service.stop()
@@ -95,7 +96,7 @@ export async function checkServer(server: ZooServer, load: ZooLoad, plan?: Throu
     if (plan) {
       row.rps = await measureThroughput(site, plan)
       await checkCleanup('the throughput comparison')
-      const ratio = rpsRatio(row.rps)
+      const { ratio } = row.rps
       if (Math.abs(ratio - 1) > plan.tolerance)
         row.problems.push(
           `perfgate/wrk throughput ratio ${ratio.toFixed(3)} is outside 1 ± ${plan.tolerance}`

@@ -10,28 +10,25 @@ export interface ZooRow {
   compare: string
   /** the open-model scenario's generator.lag (p99 lateness of the send schedule) in the run, µs */
   openLagUs?: number
-  /** medians of the closed-model throughput, req/s */
-  rps?: { perfgate: number; wrk: number; autocannon: number }
+  /** medians of the closed-model throughput, req/s, and the median of the repeats' perfgate/wrk ratios */
+  rps?: { perfgate: number; wrk: number; autocannon: number; ratio: number }
   cleanup: string
   /** what made this server fail the zoo; empty when it passed */
   problems: string[]
 }
 
-/** perfgate's closed-model throughput over wrk's, the zoo's accuracy figure. */
-export const rpsRatio = (rps: NonNullable<ZooRow['rps']>): number => rps.perfgate / rps.wrk
-
 const int = (n: number) => Math.round(n).toLocaleString('en-US')
 
 export function renderTable(rows: ZooRow[]): string {
   const header =
-    '| server | what | perfgate rps | wrk rps | perfgate / wrk | autocannon rps | open-model lag p99 | run | A/A compare | cleanup | zoo |'
+    '| server | what | perfgate rps | wrk rps | perfgate / wrk (median of repeats) | autocannon rps | open-model lag p99 | run | A/A compare | cleanup | zoo |'
   const lines = rows.map(r =>
     [
       r.server,
       r.what,
       r.rps ? int(r.rps.perfgate) : '–',
       r.rps ? int(r.rps.wrk) : '–',
-      r.rps ? rpsRatio(r.rps).toFixed(3) : '–',
+      r.rps ? r.rps.ratio.toFixed(3) : '–',
       r.rps ? int(r.rps.autocannon) : '–',
       r.openLagUs === undefined ? '–' : `${(r.openLagUs / 1000).toFixed(2)} ms`,
       r.run,

@@ -78,6 +78,14 @@ export const median = (values: number[]): number => {
 export type ThroughputSamples = Record<Client, number[]>
 
 /**
+ * perfgate's throughput over wrk's: the median of each repeat's ratio. A repeat's two runs are seconds apart, so
+ * a slow phase of the machine (other jobs on its 2 cores) mostly cancels out of the ratio.
+ */
+export function perfgateOverWrk(samples: ThroughputSamples): number {
+  return median(samples.perfgate.map((rps, i) => rps / samples.wrk[i]!))
+}
+
+/**
  * Closed-model throughput of one running server through perfgate, wrk and raw autocannon, in alternated
  * repeats (the order rotates each repeat, so no client always runs first or last).
  */
