@@ -1,7 +1,7 @@
-import type { BaselineRecord } from '../src/baseline/record.js'
+import { BASELINE_SCHEMA_VERSION, type BaselineRecord } from '../src/baseline/record.js'
 import { runnerFingerprint } from '../src/report/fingerprint.js'
 
-/** A valid stored run; `rps` per round sets throughput.rps (p99 follows it inversely). */
+/** A valid stored run; `rps` per round sets throughput.rps and ok_rps (p99 follows it inversely). */
 export function sampleRecord(
   overrides: {
     sha?: string
@@ -17,11 +17,16 @@ export function sampleRecord(
   const runner = runnerFingerprint()
   const round = (value: number, i: number) => ({
     round: i + 1,
-    metrics: { 'throughput.rps': value, 'latency.p99': 1e6 / value, 'errors.rate': 0 }
+    metrics: {
+      'throughput.rps': value,
+      'throughput.ok_rps': value,
+      'latency.p99': 1e6 / value,
+      'errors.rate': 0
+    }
   })
   const mean = rps.reduce((a, b) => a + b, 0) / rps.length
   return {
-    schemaVersion: 1,
+    schemaVersion: BASELINE_SCHEMA_VERSION,
     tool: { name: 'perfgate', version: '0.1.0' },
     createdAt: overrides.createdAt ?? '2026-11-20T10:00:00.000Z',
     git: {
@@ -37,7 +42,12 @@ export function sampleRecord(
     scenarios: [
       {
         name: 'get',
-        metrics: { 'throughput.rps': mean, 'latency.p99': 1e6 / mean, 'errors.rate': 0 },
+        metrics: {
+          'throughput.rps': mean,
+          'throughput.ok_rps': mean,
+          'latency.p99': 1e6 / mean,
+          'errors.rate': 0
+        },
         rounds: rps.map(round)
       }
     ]

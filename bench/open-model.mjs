@@ -1,17 +1,22 @@
-// npm run bench:open (also part of npm run bench): the open model's accuracy and cost.
-//  1. schedule error: how late perfgate sends requests vs their intended times, against a steady server;
-//  2. a server that stalls 200 ms once a second: reported p99 vs the true open-model p99 (190 ms), for perfgate
-//     and for autocannon's own rate mode (whole-ms histogram, bursty sends, its own omission correction);
-//  3. generator CPU per request in rate mode, perfgate vs raw autocannon at the same rate and server.
-// RATE=2000 DURATION=3 ROUNDS=3 by default; ratios are against figures measured in the same run.
+// npm run bench:open (also part of npm run bench): the open model's accuracy and cost, as ratios to references
+// measured in the same run.
+//  1. schedule error (generator.lag p99) and generator CPU per request at 10, 200, 2,000 and 5,000 req/s on the
+//     example service (CPU_US=20) with the /proc sampler running, quiet and beside a background process that uses
+//     a quarter of a core; CPU per request as a ratio to perfgate's closed model on the same server;
+//  2. latency at 200 req/s against an independent sequential client (node:http, one keep-alive socket) sending at
+//     the same rate;
+//  3. a server that stalls 200 ms once a second: reported p99 vs the true open-model p99 (190 ms), for perfgate and
+//     for autocannon's own rate mode (whole-ms histogram, bursty sends, its own omission correction).
+// DURATION=3 ROUNDS=3 by default.
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
+import http from 'node:http'
 import autocannon from 'autocannon'
 import { compileSources, freePort, median, startExample, table } from './lib.mjs'
 
-const RATE = Number(process.env.RATE ?? 2000)
 const DURATION_S = Number(process.env.DURATION ?? 3)
 const ROUNDS = Number(process.env.ROUNDS ?? 3)
+const RATES = (process.env.RATES ?? '10,200,2000,5000').split(',').map(Number)
 const STALL_RATE = 200
 const TRUE_STALL_P99_MS = 190
 
@@ -34,17 +39,22 @@ async function startStallServer() {
   }
 }
 
-const scenario = (url, rate, durationS) => ({
+/** A process that spins 5 ms in every 20 (a quarter of a core), the kind of neighbour a shared runner has. */
+function startBackground() {
+  const code =
+    'const spin = () => { const end = Date.now() + 5; while (Date.now() < end); setTimeout(spin, 15) }; spin(); ' +
+    'setTimeout(() => process.exit(0), 600000)'
+  const child = spawn(process.execPath, ['-e', code], { stdio: 'ignore' })
+  return async () => {
+    child.kill('SIGKILL')
+    if (child.exitCode === null) await once(child, 'exit')
+  }
+}
+
+const scenario = (url, load) => ({
   name: 'open-bench',
   request: { method: 'GET', url, headers: {} },
-  load: {
-    mode: 'rate',
-    rate,
-    connections: 100,
-    durationMs: durationS * 1000,
-    warmupMs: 500,
-    timeoutMs: 10_000
-  },
+  load: { durationMs: DURATION_S * 1000, warmupMs: 500, timeoutMs: 10_000, ...load },
   thresholds: [],
   regression: [],
   minRequests: 1,
@@ -52,93 +62,172 @@ const scenario = (url, rate, durationS) => ({
 })
 
 async function autocannonRate(url, rate, durationS) {
-  const cpu = process.cpuUsage()
   const result = await autocannon({ url, connections: 100, overallRate: rate, duration: durationS })
-  const used = process.cpuUsage(cpu)
-  return {
-    p99Ms: result.latency.p99,
-    cpuPerReqUs: (used.user + used.system) / result.requests.total,
-    rps: result.requests.total / durationS
+  return { p99Ms: result.latency.p99 }
+}
+
+/** An independent client: one keep-alive socket, one request at a time, each sent at its turn of the rate. */
+async function sequentialClient(url, rate, durationS) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+  const latencies = []
+  const start = performance.now()
+  const get = () =>
+    new Promise((resolve, reject) => {
+      const sent = performance.now()
+      http
+        .get(url, { agent }, res => {
+          res.resume()
+          res.on('end', () => resolve(performance.now() - sent))
+        })
+        .on('error', reject)
+    })
+  for (let i = 0; ; i++) {
+    const due = start + (i * 1000) / rate
+    if (due - start > (durationS + 0.5) * 1000) break
+    const wait = due - performance.now()
+    if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait))
+    const ms = await get()
+    if (due - start >= 500) latencies.push(ms)
   }
+  agent.destroy()
+  latencies.sort((a, b) => a - b)
+  const at = q => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]
+  return { p50Ms: at(0.5), p99Ms: at(0.99) }
 }
 
 export async function benchOpenModel({ compile = true } = {}) {
   if (compile) compileSources()
   const { runOpenLoad } = await import('../build/src/load/open.js')
-  const perfgate = async (url, rate, durationS) => {
+  const { runClosedLoad } = await import('../build/src/load/closed.js')
+  const { startResourceSampler } = await import('../build/src/service/sampler.js')
+  const perfgate = async (server, rate, durationS = DURATION_S) => {
+    const sampler = startResourceSampler(server.pid)
     const cpu = process.cpuUsage()
-    const r = await runOpenLoad(scenario(url, rate, durationS))
+    const r = await runOpenLoad(
+      scenario(`${server.url}/reservations/42`, {
+        mode: 'rate',
+        rate,
+        connections: 100,
+        durationMs: durationS * 1000
+      })
+    )
     const used = process.cpuUsage(cpu)
+    sampler.stop()
     return {
       lagP99Ms: r.generatorLagUs / 1000,
+      p50Ms: r.latency.p50 / 1000,
       p99Ms: r.latency.p99 / 1000,
-      cpuPerReqUs: (used.user + used.system) / r.counts.sent,
-      rps: r.achievedRate
+      cpuPerReqUs: (used.user + used.system) / (r.counts.sent * (1 + 500 / (durationS * 1000))),
+      rps: r.achievedRate,
+      saturated: r.generatorSaturated
     }
+  }
+  const closed = async server => {
+    const sampler = startResourceSampler(server.pid)
+    const r = await runClosedLoad(
+      scenario(`${server.url}/reservations/42`, { mode: 'closed', connections: 10 })
+    )
+    sampler.stop()
+    return { cpuPerReqUs: ((r.generatorCpu / 100) * 1e6) / (r.counts.responses / (r.durationMs / 1000)) }
   }
 
-  const steady = await startExample({ CPU_US: '20' })
-  const samples = { perfgate: [], autocannon: [] }
+  const m = (list, key) => median(list.map(s => s[key]))
+  const server = await startExample({ CPU_US: '20' })
+  const rows = [
+    [
+      'rate (req/s)',
+      'neighbour',
+      'achieved',
+      'lag p99',
+      'CPU µs/req',
+      'CPU vs closed model',
+      'errored as lag'
+    ]
+  ]
+  let latencyRow
   try {
-    for (let i = 0; i < ROUNDS; i++) {
-      samples.perfgate.push(await perfgate(`${steady.url}/reservations/42`, RATE, DURATION_S))
-      samples.autocannon.push(await autocannonRate(`${steady.url}/reservations/42`, RATE, DURATION_S))
+    const reference = []
+    for (let i = 0; i < ROUNDS; i++) reference.push(await closed(server))
+    const closedCpu = m(reference, 'cpuPerReqUs')
+    rows.push(['closed model, 10 conns', '-', '-', '-', closedCpu.toFixed(1), '1.00', '-'])
+    for (const neighbour of [false, true]) {
+      const stopBackground = neighbour ? startBackground() : undefined
+      try {
+        for (const rate of RATES) {
+          const runs = []
+          for (let i = 0; i < ROUNDS; i++) runs.push(await perfgate(server, rate))
+          rows.push([
+            String(rate),
+            neighbour ? '25% core' : 'none',
+            m(runs, 'rps').toFixed(0),
+            `${m(runs, 'lagP99Ms').toFixed(2)} ms`,
+            m(runs, 'cpuPerReqUs').toFixed(1),
+            (m(runs, 'cpuPerReqUs') / closedCpu).toFixed(2),
+            `${runs.filter(r => r.saturated).length}/${runs.length}`
+          ])
+        }
+      } finally {
+        await stopBackground?.()
+      }
     }
+    const ours = []
+    const theirs = []
+    for (let i = 0; i < ROUNDS; i++) {
+      ours.push(await perfgate(server, 200))
+      theirs.push(await sequentialClient(`${server.url}/reservations/42`, 200, DURATION_S))
+    }
+    latencyRow = { ours, theirs }
   } finally {
-    await steady.stop()
+    await server.stop()
   }
+  console.log(
+    `\nopen model on the example service (CPU_US=20), /proc sampler running, ${ROUNDS} rounds of ${DURATION_S} s, medians`
+  )
+  console.log(table(rows))
+  const { ours, theirs } = latencyRow
+  console.log(
+    `\nlatency at 200 req/s: perfgate's open model vs a sequential node:http client at the same rate`
+  )
+  console.log(
+    table([
+      ['client', 'p50', 'p99'],
+      ['sequential client', `${m(theirs, 'p50Ms').toFixed(3)} ms`, `${m(theirs, 'p99Ms').toFixed(3)} ms`],
+      ['perfgate rate mode', `${m(ours, 'p50Ms').toFixed(3)} ms`, `${m(ours, 'p99Ms').toFixed(3)} ms`],
+      [
+        'ratio',
+        (m(ours, 'p50Ms') / m(theirs, 'p50Ms')).toFixed(2),
+        (m(ours, 'p99Ms') / m(theirs, 'p99Ms')).toFixed(2)
+      ]
+    ])
+  )
+
   const stall = await startStallServer()
   const stalls = { perfgate: [], autocannon: [] }
   try {
     for (let i = 0; i < ROUNDS; i++) {
-      stalls.perfgate.push(await perfgate(stall.url, STALL_RATE, DURATION_S + 2))
+      stalls.perfgate.push(await perfgate({ url: stall.url, pid: process.pid }, STALL_RATE, DURATION_S + 2))
       stalls.autocannon.push(await autocannonRate(stall.url, STALL_RATE, DURATION_S + 2))
     }
   } finally {
     await stall.stop()
   }
-  const m = (list, key) => median(list.map(s => s[key]))
-  console.log(
-    `\nopen model: ${ROUNDS} alternating rounds, ${DURATION_S}s at ${RATE} req/s on the example service (CPU_US=20)`
-  )
-  console.log(
-    table([
-      ['generator', 'achieved req/s', 'schedule error p99', 'CPU µs/req', 'CPU vs autocannon'],
-      [
-        'autocannon overallRate (raw)',
-        m(samples.autocannon, 'rps').toFixed(0),
-        'n/a (not measured)',
-        m(samples.autocannon, 'cpuPerReqUs').toFixed(1),
-        '1.00'
-      ],
-      [
-        'perfgate rate mode',
-        m(samples.perfgate, 'rps').toFixed(0),
-        `${m(samples.perfgate, 'lagP99Ms').toFixed(2)} ms`,
-        m(samples.perfgate, 'cpuPerReqUs').toFixed(1),
-        (m(samples.perfgate, 'cpuPerReqUs') / m(samples.autocannon, 'cpuPerReqUs')).toFixed(2)
-      ]
-    ])
-  )
-  console.log(
-    "perfgate's rate mode yields to I/O (setImmediate) between close sends to keep the schedule within a fraction of a " +
-      'millisecond: with < 1.5 ms between sends the generator is busy, so its CPU per request is mostly that wait.'
-  )
   console.log(
     `\nstalling server (200 ms stall once a second) at ${STALL_RATE} req/s: true open-model p99 = ${TRUE_STALL_P99_MS} ms`
   )
   console.log(
     table([
-      ['generator', 'reported p99', 'reported / true'],
+      ['generator', 'reported p99', 'reported / true', 'errored as lag'],
       [
         'autocannon overallRate',
         `${m(stalls.autocannon, 'p99Ms').toFixed(1)} ms`,
-        (m(stalls.autocannon, 'p99Ms') / TRUE_STALL_P99_MS).toFixed(2)
+        (m(stalls.autocannon, 'p99Ms') / TRUE_STALL_P99_MS).toFixed(2),
+        'n/a'
       ],
       [
         'perfgate rate mode',
         `${m(stalls.perfgate, 'p99Ms').toFixed(1)} ms`,
-        (m(stalls.perfgate, 'p99Ms') / TRUE_STALL_P99_MS).toFixed(2)
+        (m(stalls.perfgate, 'p99Ms') / TRUE_STALL_P99_MS).toFixed(2),
+        `${stalls.perfgate.filter(r => r.saturated).length}/${stalls.perfgate.length}`
       ]
     ])
   )

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { GitBranchStore } from '../../src/baseline/git.js'
 import {
+  BASELINE_SCHEMA_VERSION,
   NewerBaselineError,
   StoreError,
   parseRecord,
@@ -186,11 +187,15 @@ describe('GitBranchStore', () => {
   })
 
   it('a record from a newer perfgate is a clear error, not a skipped record', async () => {
-    const future = { ...sampleRecord(), schemaVersion: 2, tool: { name: 'perfgate', version: '9.0.0' } }
+    const future = {
+      ...sampleRecord(),
+      schemaVersion: BASELINE_SCHEMA_VERSION + 1,
+      tool: { name: 'perfgate', version: '9.0.0' }
+    }
     await pushFiles({ 'v1/runs/f/1-1-abcdef.json': JSON.stringify(future) })
     await expect(storeIn(sandbox.clone('reader')).read()).rejects.toThrow(NewerBaselineError)
     await expect(storeIn(sandbox.clone('reader2')).read()).rejects.toThrow(
-      /baseline schema version 2, written by perfgate 9\.0\.0.*upgrade perfgate/
+      /baseline schema version 3, written by perfgate 9\.0\.0.*upgrade perfgate/
     )
   })
 

@@ -4,9 +4,11 @@ import {
   CorruptRecordError,
   MIGRATIONS,
   NewerBaselineError,
+  STORE_LAYOUT_VERSION,
   StoreError,
   checkMeta,
   migrateRecord,
+  newMeta,
   parseRecord,
   recordFromReport,
   recordPath,
@@ -14,6 +16,7 @@ import {
   type BaselineRecord,
   type RecordFormat
 } from '../../src/baseline/record.js'
+import { aggregateRounds } from '../../src/compare/aggregate.js'
 import { sampleRecord } from '../../__fixtures__/baseline.js'
 import { report, scenarioReport } from '../../__fixtures__/report.js'
 
@@ -86,6 +89,33 @@ describe('baseline records', () => {
   })
 })
 
+/** A version 1 round's metrics as perfgate wrote them: `rps` over 2 s, every response a 200. */
+function allOk(rps: number): Record<string, number> {
+  return {
+    'throughput.rps': rps,
+    'requests.total': rps * 2,
+    'status.4xx': 0,
+    'status.5xx': 0,
+    'status.unexpected': 0,
+    'errors.total': 0,
+    'errors.connect': 0,
+    'errors.timeout': 0,
+    'errors.reset': 0,
+    'errors.rate': 0
+  }
+}
+
+/** A version 1 record (before throughput.ok_rps) of one scenario with these rounds. */
+function versionOne(rounds: Array<Record<string, number>>): Record<string, unknown> {
+  const record = sampleRecord()
+  const metrics = aggregateRounds(rounds)
+  return {
+    ...record,
+    schemaVersion: 1,
+    scenarios: [{ name: 'get', metrics, rounds: rounds.map((m, i) => ({ round: i + 1, metrics: m })) }]
+  }
+}
+
 /** A made-up version 0: flat git fields, one `summary` per scenario, no rounds. */
 function versionZero(record: BaselineRecord): Record<string, unknown> {
   const { git, ...rest } = record
@@ -119,9 +149,78 @@ const zeroToOne: RecordFormat = {
 }
 
 describe('record migrations', () => {
-  it('version 1 is the only format so far: the shipped table is empty', () => {
-    expect(BASELINE_SCHEMA_VERSION).toBe(1)
-    expect(Object.keys(MIGRATIONS)).toEqual([])
+  it('the shipped table leads from version 1 to the version this perfgate writes', () => {
+    expect(BASELINE_SCHEMA_VERSION).toBe(2)
+    expect(Object.keys(MIGRATIONS)).toEqual(['1'])
+    expect(sampleRecord().schemaVersion).toBe(BASELINE_SCHEMA_VERSION)
+    expect(newMeta().schemaVersion).toBe(STORE_LAYOUT_VERSION)
+  })
+
+  it('version 1 to 2: throughput.ok_rps from the stored counts, exact without failed statuses', () => {
+    const path = 'v1/runs/x/1-1-abc.json'
+    const migrated = parseRecord(JSON.stringify(versionOne([allOk(1000), allOk(1200)])), path)
+    expect(migrated.schemaVersion).toBe(2)
+    expect(migrated.scenarios[0]!.rounds.map(r => r.metrics['throughput.ok_rps'])).toEqual([1000, 1200])
+    expect(migrated.scenarios[0]!.metrics['throughput.ok_rps']).toBe(1100)
+    expect(migrated.scenarios[0]!.metrics['throughput.rps']).toBe(1100)
+  })
+
+  it('version 1 to 2: failed statuses lower throughput.ok_rps, as they lower it in a version 2 run', () => {
+    // 5% fast 500s at the same rps as an all-200 round: ok_rps falls by 5%, as toMetrics says today
+    const failing = { ...allOk(1000), 'status.5xx': 100, 'errors.total': 100, 'errors.rate': 0.05 }
+    const migrated = parseRecord(JSON.stringify(versionOne([allOk(1000), failing])), 'p.json')
+    const [ok, fiveXx] = migrated.scenarios[0]!.rounds.map(r => r.metrics['throughput.ok_rps'])
+    expect(ok).toBe(1000)
+    expect(fiveXx).toBeCloseTo(950, 9)
+    expect(migrated.scenarios[0]!.metrics['throughput.ok_rps']).toBeCloseTo(975, 9)
+  })
+
+  it('version 1 to 2: expected error statuses count as successes unless other transport errors blur them', () => {
+    // 300 responses were 404s the request expected: not failed (errors.total says so), so ok_rps = rps
+    const expected404 = { ...allOk(1000), 'status.4xx': 300, 'errors.total': 0 }
+    // with 5 unexplained transport errors, 5 of the 404s count as failed: documented, at most that many
+    const blurred = { ...allOk(1000), 'status.4xx': 300, 'errors.total': 5 }
+    const rounds = parseRecord(JSON.stringify(versionOne([expected404, blurred])), 'p.json').scenarios[0]!
+      .rounds
+    expect(rounds[0]!.metrics['throughput.ok_rps']).toBe(1000)
+    expect(rounds[1]!.metrics['throughput.ok_rps']).toBeCloseTo(997.5, 9)
+  })
+
+  it("version 1 to 2: a suite's throughput figures count successes too; a round without counts is left as is", () => {
+    const knee = { ...allOk(1000), 'status.5xx': 200, 'errors.total': 200, 'sweep.optimal_rps': 1000 }
+    const migrated = parseRecord(JSON.stringify(versionOne([knee, { 'throughput.rps': 900 }])), 'p.json')
+    const [first, second] = migrated.scenarios[0]!.rounds.map(r => r.metrics)
+    expect(first!['sweep.optimal_rps']).toBeCloseTo(900, 9)
+    expect(first!['throughput.ok_rps']).toBeCloseTo(900, 9)
+    expect(second).toEqual({ 'throughput.rps': 900 })
+  })
+
+  it('version 1 to 2: a malformed version 1 record is still a corrupt record, named, not a crash', () => {
+    const base = versionOne([allOk(1000)])
+    for (const scenarios of ['x', [null], [{ name: 'get', metrics: 5, rounds: [null, { metrics: 'x' }] }]]) {
+      expect(() => parseRecord(JSON.stringify({ ...base, scenarios }), 'v1/runs/b/1-1-abc.json')).toThrow(
+        CorruptRecordError
+      )
+    }
+  })
+
+  it('a version 2 record is written and read back unchanged, and a version 3 one is refused', () => {
+    const record = recordFromReport(
+      report({
+        config: { file: 'perfgate.yml', hash: 'abcdef0123456789' },
+        scenarios: [
+          scenarioReport({
+            runs: [{ side: 'head', round: 1, metrics: { 'throughput.rps': 10, 'throughput.ok_rps': 9 } }]
+          })
+        ]
+      }),
+      { sha: 'd'.repeat(40), runId: '5', runAttempt: 1 }
+    )
+    expect(record.schemaVersion).toBe(2)
+    expect(parseRecord(serializeRecord(record), 'p.json')).toEqual(record)
+    const future = JSON.stringify({ ...record, schemaVersion: 3 })
+    expect(() => parseRecord(future, 'p.json')).toThrow(NewerBaselineError)
+    expect(() => parseRecord(future, 'p.json')).toThrow(/reads up to version 2: upgrade perfgate/)
   })
 
   it('migrates an older record in memory through the given table', () => {

@@ -35,7 +35,7 @@ scenarios:
   - name: get
     request: { url: http://127.0.0.1:${port}/reservations/1 }
     regression:
-      throughput.rps: "-60%"
+      throughput.ok_rps: "-60%"
 `
     )
     const save = io()
@@ -52,7 +52,7 @@ scenarios:
     const show = io()
     expect(await main(['baseline', 'show', 'local', '--dir', 'store'], show)).toBe(0)
     expect(show.out).toMatch(/get \(2 rounds\)/)
-    expect(show.out).toMatch(/throughput\.rps\s+[\d,.]+ req\/s\s+rounds: [\d,.]+ req\/s, [\d,.]+ req\/s/)
+    expect(show.out).toMatch(/throughput\.ok_rps\s+[\d,.]+ req\/s\s+rounds: [\d,.]+ req\/s, [\d,.]+ req\/s/)
 
     const compare = io()
     expect(await main(['run', '--baseline', 'store'], compare)).toBe(0)

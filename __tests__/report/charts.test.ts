@@ -105,6 +105,17 @@ describe('chartsFor', () => {
     expect(rounds.caption).not.toContain('interval')
   })
 
+  it('charts per round the throughput a regression check compares, else successes when measured', () => {
+    const r = richReport()
+    r.scenarios[0]!.checks = r.scenarios[0]!.checks.filter(c => c.kind !== 'regression')
+    for (const run of r.scenarios[0]!.runs) run.metrics['throughput.ok_rps'] = 100
+    const rounds = chartsFor(r).find(c => c.id === 's0-rounds-throughput-ok_rps')!
+    expect(rounds.title).toBe('successful throughput per round')
+    expect(new Set(rounds.series[0]!.values)).toEqual(new Set([100]))
+    // with a check on throughput.rps, the chart shows throughput.rps and its band (richReport's own case)
+    expect(byId.get('s0-rounds-throughput-rps')!.title).toBe('throughput per round')
+  })
+
   it('charts a stress ramp with its breaking point and the error rate on its own scale', () => {
     const stress = byId.get('s2-stress')!
     expect(stress.title).toBe('stress ramp')

@@ -6,20 +6,20 @@ describe('the PR comment', () => {
   const failing = report({
     mode: 'compare',
     verdict: 'fail',
-    headline: 'perfgate failed: list-reservations: throughput.rps fell 31%',
+    headline: 'perfgate failed: list-reservations: throughput.ok_rps fell 31%',
     scenarios: [
       scenarioReport({
         verdict: 'fail',
-        baseMetrics: { 'throughput.rps': 4210, 'latency.p99': 3100 },
-        metrics: { 'throughput.rps': 2905, 'latency.p99': 4400, 'errors.rate': 0 },
+        baseMetrics: { 'throughput.ok_rps': 4210, 'latency.p99': 3100 },
+        metrics: { 'throughput.ok_rps': 2905, 'latency.p99': 4400, 'errors.rate': 0 },
         checks: [
           check(),
           check({
             kind: 'regression',
-            metric: 'throughput.rps',
+            metric: 'throughput.ok_rps',
             expression: '-5%',
             verdict: 'fail',
-            message: 'throughput.rps fell 31.0%',
+            message: 'throughput.ok_rps fell 31.0%',
             base: 4210,
             head: 2905,
             change: -0.31,
@@ -51,9 +51,9 @@ describe('the PR comment', () => {
     const lines = body.split('\n')
     expect(lines[0]).toBe('<!-- perfgate:perfgate.yml -->')
     expect(lines[1]).toBe('### ❌ perfgate: FAIL')
-    expect(body.indexOf('throughput.rps fell 31.0%')).toBeLessThan(body.indexOf('| scenario |'))
+    expect(body.indexOf('throughput.ok_rps fell 31.0%')).toBeLessThan(body.indexOf('| scenario |'))
     expect(body).toContain(
-      '- ❌ **list-reservations** `throughput.rps` throughput.rps fell 31.0% (perfgate.yml:18)'
+      '- ❌ **list-reservations** `throughput.ok_rps` throughput.ok_rps fell 31.0% (perfgate.yml:18)'
     )
     expect(body).toContain(
       '- 💥 **create**: measurement invalid, the service crashed during load (exit code 70)'
@@ -65,7 +65,7 @@ describe('the PR comment', () => {
       '| list-reservations | ❌ fail | 4,210 req/s → 2,905 req/s | 3.1 ms → 4.4 ms | 0% |'
     )
     expect(body).toContain(
-      '| `throughput.rps` | -5% | 4,210 req/s | 2,905 req/s | -31.0% | -34.2% … -27.6% | 6 | ❌ fail |'
+      '| `throughput.ok_rps` | -5% | 4,210 req/s | 2,905 req/s | -31.0% | -34.2% … -27.6% | 6 | ❌ fail |'
     )
     expect(body).toMatch(/<details>\n<summary>❌ list-reservations: fail, 2 checks<\/summary>/)
     expect(body).toContain('[workflow run](https://github.com/o/r/actions/runs/1)')

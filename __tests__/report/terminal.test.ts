@@ -14,7 +14,7 @@ describe('terminal output', () => {
       })
     )
     expect(text).toContain('list-reservations  FAIL')
-    expect(text).toContain('4,210 req/s')
+    expect(text).toContain('4,200 req/s')
     expect(text).toContain('What decided it:\n  list-reservations: p95 over')
     expect(text.trimEnd().split('\n').at(-1)).toMatch(/^FAIL {2}perfgate failed: x {2}\(5\.2 s\)$/)
   })

@@ -2,9 +2,18 @@ import { Ajv } from 'ajv'
 import baselineSchema from '../../schema/baseline.schema.json' with { type: 'json' }
 import type { MetricValues, Report, RunnerFingerprint, Verdict } from '../report/types.js'
 import { VERSION } from '../version.js'
+import { v1ToV2 } from './migrations.js'
 
-/** The newest record format this perfgate reads and the one it writes. */
-export const BASELINE_SCHEMA_VERSION = 1
+/**
+ * The newest record format this perfgate reads and the one it writes. 2: throughput.ok_rps, and the suites'
+ * throughput figures count successes (src/baseline/migrations.ts).
+ */
+export const BASELINE_SCHEMA_VERSION = 2
+/**
+ * The version of the store's layout that meta.json carries: the tree below, not the records in it, which carry
+ * their own version and are migrated one by one. It changes only when the tree does.
+ */
+export const STORE_LAYOUT_VERSION = 1
 /** The layout of the store's tree; records of every schema version live under it. */
 export const LAYOUT_DIR = 'v1'
 export const RUNS_DIR = `${LAYOUT_DIR}/runs`
@@ -115,7 +124,7 @@ export function serializeRecord(record: BaselineRecord): string {
 }
 
 export function newMeta(): StoreMeta {
-  return { schemaVersion: BASELINE_SCHEMA_VERSION, createdBy: `perfgate ${VERSION}` }
+  return { schemaVersion: STORE_LAYOUT_VERSION, createdBy: `perfgate ${VERSION}` }
 }
 
 function newerError(
@@ -138,11 +147,8 @@ export interface RecordFormat {
   version: number
 }
 
-/**
- * Version 1 is the first format, so the table is empty; each later version adds one pure step here, tested with a
- * fixture of the version before it.
- */
-export const MIGRATIONS: Migrations = {}
+/** One pure step per older version (src/baseline/migrations.ts), each tested with a record of the version it reads. */
+export const MIGRATIONS: Migrations = { 1: v1ToV2 }
 
 const CURRENT_FORMAT: RecordFormat = { migrations: MIGRATIONS, version: BASELINE_SCHEMA_VERSION }
 
@@ -218,8 +224,13 @@ export function checkMeta(text: string, where: string): StoreMeta {
   if (typeof meta.schemaVersion !== 'number') {
     throw new StoreError(`${where} has no schemaVersion; the store cannot be read`)
   }
-  if (meta.schemaVersion > BASELINE_SCHEMA_VERSION) {
-    throw newerError(`the baseline store (${where})`, meta.schemaVersion, meta.createdBy)
+  if (meta.schemaVersion > STORE_LAYOUT_VERSION) {
+    throw newerError(
+      `the baseline store (${where})`,
+      meta.schemaVersion,
+      meta.createdBy,
+      STORE_LAYOUT_VERSION
+    )
   }
   return meta as StoreMeta
 }

@@ -102,13 +102,13 @@ async function list(args: string[], io: BaselineIO): Promise<number> {
     r.verdict,
     `${r.runner.cores}c ${r.runner.cpuModel.slice(0, 28)}`,
     r.scenarios
-      .map(s => `${s.name} ${formatMetric('throughput.rps', s.metrics['throughput.rps'])}`)
+      .map(s => `${s.name} ${formatMetric('throughput.ok_rps', s.metrics['throughput.ok_rps'])}`)
       .join(', ')
   ])
   const n = readout.records.length
   io.stdout.write(`${store.description}: ${n} stored run${n === 1 ? '' : 's'}\n`)
   io.stdout.write(
-    pad([['commit', 'age', 'run#attempt', 'config', 'verdict', 'runner', 'throughput'], ...rows])
+    pad([['commit', 'age', 'run#attempt', 'config', 'verdict', 'runner', 'ok throughput'], ...rows])
   )
   return 0
 }

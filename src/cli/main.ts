@@ -308,7 +308,7 @@ export function demoCompareConfig(config: Config): Config {
       {
         ...scenario,
         load: { ...scenario.load, warmupMs: 500, durationMs: 1500 },
-        regression: scenario.regression.filter(r => r.metric === 'throughput.rps')
+        regression: scenario.regression.filter(r => r.metric === 'throughput.ok_rps')
       }
     ],
     compare: { ...config.compare, rounds: { min: 3, max: 5 }, budgetMs: 40_000 }

@@ -58,6 +58,7 @@ export function measurementError(
       outputTail: context.serviceOutput
     }
   }
+  if (load.tlsProblem) return { kind: 'tls', message: load.tlsProblem }
   if (load.abortedReason) {
     return {
       kind: 'crashed',

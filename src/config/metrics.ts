@@ -38,7 +38,18 @@ export const METRICS: readonly MetricInfo[] = [
     m(`latency.${p}`, 'duration', 'lower', `${p.slice(1)}th percentile of 2xx latency`)
   ),
   m('latency.max', 'duration', 'lower', 'slowest 2xx response'),
-  m('throughput.rps', 'rate', 'higher', 'completed requests per second (all statuses)'),
+  m(
+    'throughput.rps',
+    'rate',
+    'higher',
+    'responses per second, failed ones included (gate on throughput.ok_rps)'
+  ),
+  m(
+    'throughput.ok_rps',
+    'rate',
+    'higher',
+    'successful responses per second: status below 400, or one its request expects (expect:)'
+  ),
   m('throughput.bytes', 'byterate', 'higher', 'response bytes per second'),
   m('requests.total', 'count', 'higher', 'responses received during the measured window'),
   m('errors.rate', 'ratio', 'lower', 'share of requests that failed (connect, timeout, reset, 4xx, 5xx)'),
@@ -65,8 +76,8 @@ export const METRICS: readonly MetricInfo[] = [
   ),
   m('sweep.optimal_connections', 'count', 'higher', 'connections at the knee of throughput vs p99'),
   m('sweep.optimal_rate', 'rate', 'higher', 'open model: offered rate at the knee of throughput vs p99'),
-  m('sweep.optimal_rps', 'rate', 'higher', 'throughput at the knee of the sweep'),
-  m('sweep.max_rps', 'rate', 'higher', "highest throughput over the sweep's steps"),
+  m('sweep.optimal_rps', 'rate', 'higher', 'successful responses per second at the knee of the sweep'),
+  m('sweep.max_rps', 'rate', 'higher', "highest successful responses per second over the sweep's steps"),
   m(
     'stress.breaking_point.connections',
     'count',
@@ -74,7 +85,12 @@ export const METRICS: readonly MetricInfo[] = [
     'highest sustainable connections before breaking'
   ),
   m('stress.breaking_point.rate', 'rate', 'higher', 'open model: highest sustainable offered rate'),
-  m('stress.breaking_point.rps', 'rate', 'higher', 'highest sustainable throughput before breaking'),
+  m(
+    'stress.breaking_point.rps',
+    'rate',
+    'higher',
+    'successful responses per second at the last sustainable step before breaking'
+  ),
   m('stress.broke_at.connections', 'count', 'higher', 'connections of the step that broke (none: unset)'),
   m(
     'stress.broke_at.rate',

@@ -261,7 +261,7 @@ class Resolver {
     if (url && !/^https?:\/\/[^/]+/.test(url))
       this.problem(
         `${pointer}/url`,
-        `url must be an absolute http:// URL like "http://127.0.0.1:8080/path"; got "${url}"`
+        `url must be an absolute http:// or https:// URL like "http://127.0.0.1:8080/path"; got "${url}"`
       )
     const headers = isObject(r.headers)
       ? (Object.fromEntries(Object.entries(r.headers).filter(([, v]) => typeof v === 'string')) as Record<
@@ -284,7 +284,8 @@ class Resolver {
       url,
       headers,
       ...(body !== undefined ? { body } : {}),
-      ...(expect.length ? { expect } : {})
+      ...(expect.length ? { expect } : {}),
+      ...(r.insecure === true ? { insecure: true } : {})
     }
   }
 

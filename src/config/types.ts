@@ -43,6 +43,8 @@ export interface RequestSpec {
   body?: string
   /** statuses this request should get; others count as failed, these count as successes even when >= 400 */
   expect?: number[]
+  /** https:// only: accept any certificate (self-signed test certificates) */
+  insecure?: boolean
 }
 
 /** One request of a weighted mix. */

@@ -100,7 +100,7 @@ export async function measureOnce(
 export function summarizeMeasurement(metrics: MetricValues, error?: ScenarioError): string {
   return error
     ? `errored: ${error.message}`
-    : `${formatMetric('throughput.rps', metrics['throughput.rps'])}, p99 ${formatMetric('latency.p99', metrics['latency.p99'])}`
+    : `ok ${formatMetric('throughput.ok_rps', metrics['throughput.ok_rps'])}, p99 ${formatMetric('latency.p99', metrics['latency.p99'])}`
 }
 
 /** One measured run of one scenario (a plain load or a whole suite) as a report record. */

@@ -22,7 +22,7 @@ export interface StoredScenarioResult {
   notes: string[]
 }
 
-const ANOMALY_METRICS = ['throughput.rps', 'latency.p99']
+const ANOMALY_METRICS = ['throughput.ok_rps', 'latency.p99']
 
 function seriesOf(history: StoredRecord[], scenario: string, metric: string): number[] {
   return history

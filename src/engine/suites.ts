@@ -24,13 +24,16 @@ export function atStep(scenario: Scenario, value: number): Scenario {
   return { ...scenario, load: { ...scenario.load, connections: value } }
 }
 
-/** One step of a curve. An invalid step keeps its counts and resources but no latency, which would mislead. */
+/**
+ * One step of a curve. An invalid step keeps its counts and resources but no latency, which would mislead. Its
+ * `rps` counts successes (throughput.ok_rps): a step that answers fast errors must not look like more throughput.
+ */
 function point(axis: Axis, value: number, m: Measurement): Point {
   const valid = !m.error
   const latency = (key: string) => (valid ? (m.metrics[key] ?? null) : null)
   return {
     [axis]: value,
-    rps: m.metrics['throughput.rps'] ?? null,
+    rps: m.metrics['throughput.ok_rps'] ?? null,
     p50: latency('latency.p50'),
     p95: latency('latency.p95'),
     p99: latency('latency.p99'),
@@ -111,13 +114,13 @@ async function sweep(
   const knee = findKnee(points, spec.kneeFactor)
   const kneeIndex = knee ? points.indexOf(knee) : -1
   const best = knee ? measured[kneeIndex] : undefined
-  const maxRps = Math.max(...measured.map(m => m.metrics['throughput.rps'] ?? 0))
+  const maxRps = Math.max(...measured.map(m => m.metrics['throughput.ok_rps'] ?? 0))
   const marker = knee
     ? {
         x: knee[axis] as number,
         label:
           kneeIndex < points.length - 1
-            ? `knee at ${stepText(axis, knee[axis] as number)} (${formatMetric('throughput.rps', knee.rps)}, p99 ${formatMetric('latency.p99', knee.p99)})`
+            ? `knee at ${stepText(axis, knee[axis] as number)} (${formatMetric('throughput.ok_rps', knee.rps)}, p99 ${formatMetric('latency.p99', knee.p99)})`
             : `no knee: p99 stayed within ${spec.kneeFactor}x the first step's up to the last step`
       }
     : undefined
@@ -188,7 +191,7 @@ async function stress(
     sustainable = { value, m }
   }
   const sustained = sustainable
-    ? `max sustainable ${stepText(axis, sustainable.value)}, ${formatMetric('throughput.rps', sustainable.m.metrics['throughput.rps'])}`
+    ? `max sustainable ${stepText(axis, sustainable.value)}, ${formatMetric('throughput.ok_rps', sustainable.m.metrics['throughput.ok_rps'])}`
     : 'no step was sustainable'
   const lastValue = (points.at(-1)?.[axis] as number | undefined) ?? spec.start
   const marker = broke
@@ -207,7 +210,7 @@ async function stress(
     {
       ...(sustainable?.m.metrics ?? {}),
       [`stress.breaking_point.${axis}`]: sustainable?.value ?? 0,
-      'stress.breaking_point.rps': sustainable?.m.metrics['throughput.rps'] ?? 0,
+      'stress.breaking_point.rps': sustainable?.m.metrics['throughput.ok_rps'] ?? 0,
       [`stress.broke_at.${axis}`]: broke?.value ?? null
     },
     suite,

@@ -1,7 +1,7 @@
 import type { MetricValues } from '../report/types.js'
 import type { ResourceSummary } from '../service/types.js'
 import type { LoadResult } from './types.js'
-import { failedCount } from './timeline.js'
+import { failedCount, okResponses } from './timeline.js'
 
 /** The metrics of src/config/metrics.ts that a load run (and the service's resources) can tell. */
 export function toMetrics(result: LoadResult, resources?: ResourceSummary): MetricValues {
@@ -22,6 +22,7 @@ export function toMetrics(result: LoadResult, resources?: ResourceSummary): Metr
     'latency.p99.9': l?.['p99.9'] ?? null,
     'latency.max': l?.max ?? null,
     'throughput.rps': c.responses / seconds,
+    'throughput.ok_rps': okResponses(c) / seconds,
     'throughput.bytes': result.bytes / seconds,
     'requests.total': c.responses,
     'errors.rate': attempted === 0 ? 0 : failed / attempted,

@@ -1,53 +1,69 @@
-import http from 'node:http'
+import { Pool, type Dispatcher } from 'undici'
 import type { RateLoad, Scenario } from '../config/types.js'
+
+export { scheduleOf, scheduledBefore } from './schedule.js'
 import { DEFAULTS } from '../config/defaults.js'
 import type { LoadOptions } from './closed.js'
+import { startSendTicker } from './clock.js'
+import { scheduleOf, scheduledBefore } from './schedule.js'
 import { classifyError, countResponse, emptyCounts, recordsLatency } from './errors.js'
 import { createLatencyHistogram, encodeHistogram, summarize } from './histogram.js'
 import { failedCount, Timeline } from './timeline.js'
 import { compileScenario } from './request.js'
+import { tlsOptionsFor } from './tls.js'
 import type { LoadResult } from './types.js'
 
-/** Milliseconds from the start at which request `i` is due, for a constant rate or a linear ramp. */
-export function scheduleOf(load: RateLoad): (i: number) => number {
-  const ramp = load.ramp
-  if (!ramp || ramp.overMs <= 0) return i => (i / load.rate) * 1000
-  const a = ramp.from
-  const slope = (ramp.to - ramp.from) / (ramp.overMs / 1000)
-  const rampRequests = ((ramp.from + ramp.to) / 2) * (ramp.overMs / 1000)
-  return i => {
-    if (i >= rampRequests) return ramp.overMs + ((i - rampRequests) / ramp.to) * 1000
-    // solve a t + slope t² / 2 = i for t (seconds)
-    const t = slope === 0 ? i / a : (-a + Math.sqrt(a * a + 2 * slope * i)) / slope
-    return t * 1000
-  }
+/** One request between its due time and its end. */
+interface Pending {
+  intendedMs: number
+  startMs: number
+  measured: boolean
+  /** undici hands this over when it writes the request; a queued request has none yet */
+  abort?: (reason: Error) => void
+  /** the request was written to a socket */
+  onWire: boolean
+  done: boolean
 }
 
-/** How many requests the schedule `due` puts before `ms` (due is increasing, so a binary search finds it). */
-export function scheduledBefore(due: (i: number) => number, ms: number): number {
-  let hi = 1
-  while (due(hi) < ms && hi < 2 ** 40) hi *= 2
-  let lo = 0
-  while (lo < hi) {
-    const mid = Math.floor((lo + hi) / 2)
-    if (due(mid) < ms) lo = mid + 1
-    else hi = mid
-  }
-  return lo
+/**
+ * Requests due within this much of a wake-up leave with it, a little early: each wake-up of the event loop costs
+ * far more CPU than a send (tens of microseconds on a virtual machine), so at high rates one wake-up serves
+ * several sends. Their latency runs from the real send, and their earliness counts in generator.lag.
+ */
+const SEND_AHEAD_MS = 0.25
+
+function timeoutError(): Error {
+  return Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })
 }
 
 /**
  * The open model: requests leave on an even schedule whatever the service does, and latency is measured from
  * each request's intended send time, so a stall shows up as the wait every scheduled request saw (coordinated
- * omission corrected by construction). At most `connections` requests are on the wire; a due request that finds
- * them all busy waits in the generator, and that wait counts as latency too. How late the generator itself sent
- * requests (its event loop being busy) is measured separately as generator.lag.
+ * omission corrected by construction). At most `connections` requests are on the wire (an undici Pool); a due
+ * request that finds them all busy waits in the pool's queue, and that wait counts as latency too. A request
+ * times out `timeout` after its intended time, queued or not; a queued one that timed out is never sent. How
+ * late the generator itself sent requests is measured separately as generator.lag: a ticker thread wakes the
+ * loop at each due time (src/load/clock.ts), so the lag is the event loop's own lateness, not a timer's grain.
+ *
+ * At the window's end nothing new is sent; requests still out get until their timeout, and whatever is left
+ * then (or at once, when the run is aborted) is aborted: counted as a timeout when it was on the wire, taken out
+ * of `sent` when it never left the queue. Nothing reaches the service after this function returns.
  */
 export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {}): Promise<LoadResult> {
   const load = scenario.load as RateLoad
   const url = new URL(scenario.request.url)
   const template = compileScenario(scenario)
-  const agent = new http.Agent({ keepAlive: true, maxSockets: load.connections })
+  const tls = tlsOptionsFor(url, scenario.request.insecure)
+  const pool = new Pool(url.origin, {
+    connections: load.connections,
+    pipelining: 1,
+    // perfgate times requests out itself, from their intended time; undici's own timeouts are a backstop
+    headersTimeout: load.timeoutMs + 1000,
+    bodyTimeout: load.timeoutMs + 1000,
+    connect: { autoSelectFamily: true, ...(tls ?? {}) }
+  })
+  const ticker = startSendTicker()
+  const now = ticker.now
   const due = scheduleOf(load)
   const latency = createLatencyHistogram()
   const lag = createLatencyHistogram()
@@ -57,18 +73,13 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
   let warmupNext = 1000
   const totalMs = load.warmupMs + load.durationMs
   let bytes = 0
-  let inFlight = 0
   let lastSentAt = 0
   let nextSecond = load.warmupMs + 1000
   let stopped: string | undefined
-  const cpuAtStart = process.cpuUsage()
-  const t0 = performance.now()
-  const now = () => performance.now() - t0
-  let settleAll: () => void = () => undefined
-  const settled = () => {
-    inFlight--
-    if (inFlight === 0) settleAll()
-  }
+  /** requests not yet ended, in the order they were due (a Map iterates in insertion order) */
+  const pending = new Map<number, Pending>()
+  let nextId = 0
+  let onEmpty: (() => void) | undefined
 
   const closeSeconds = (at: number) => {
     while (at >= warmupNext && warmupNext < load.warmupMs) {
@@ -85,6 +96,54 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
     }
   }
 
+  const end = (id: number, entry: Pending) => {
+    entry.done = true
+    pending.delete(id)
+    if (pending.size === 0) onEmpty?.()
+  }
+
+  const failed = (id: number, entry: Pending, err: unknown) => {
+    if (entry.done) return
+    end(id, entry)
+    if (entry.measured) {
+      counts[classifyError(err)]++
+      timeline.error()
+    }
+  }
+
+  const answered = (id: number, entry: Pending, status: number, size: number, expect?: number[]) => {
+    if (entry.done) return
+    end(id, entry)
+    const finished = now()
+    closeSeconds(finished)
+    if (!entry.measured) {
+      if (finished < load.warmupMs) {
+        const ok2xx = status >= 200 && status < 300
+        warmup.response(ok2xx ? Math.max(1, Math.round((finished - entry.startMs) * 1000)) : undefined)
+      }
+      return
+    }
+    const ok = countResponse(counts, status, expect)
+    bytes += size
+    if (ok && recordsLatency(status, expect)) {
+      const us = Math.max(1, Math.round((finished - entry.startMs) * 1000))
+      latency.recordValue(us)
+      timeline.response(us)
+    } else {
+      timeline.response()
+      if (!ok) timeline.error()
+    }
+  }
+
+  /** Times out what has waited `timeout` since it was due: requests are due in order, so the oldest come first. */
+  const expire = (at: number) => {
+    for (const [id, entry] of pending) {
+      if (entry.intendedMs + load.timeoutMs > at) break
+      failed(id, entry, timeoutError())
+      entry.abort?.(timeoutError())
+    }
+  }
+
   const send = (intendedMs: number) => {
     const measured = intendedMs >= load.warmupMs
     const sentAt = now()
@@ -92,62 +151,47 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
     if (measured) lag.recordValue(Math.max(1, Math.round(Math.abs(sentAt - intendedMs) * 1000)))
     // latency runs from the intended time when the request left late (coordinated omission), from the real send
     // when it left early: a client cannot wait for a response it has not asked for yet
-    const startMs = Math.max(intendedMs, sentAt)
-    const { method, path, headers, body, expect } = template.render()
-    inFlight++
+    const entry: Pending = {
+      intendedMs,
+      startMs: Math.max(intendedMs, sentAt),
+      measured,
+      onWire: false,
+      done: false
+    }
+    const id = nextId++
+    pending.set(id, entry)
     if (measured) counts.sent++
-    const req = http.request(
-      {
-        agent,
-        host: url.hostname,
-        port: url.port,
-        method,
-        path,
-        headers,
-        timeout: load.timeoutMs
+    const { method, path, headers, body, expect } = template.render()
+    let status = 0
+    let size = 0
+    // onRequestSent is called by undici (lib/core/request.js) but missing from its handler type
+    const handler: Dispatcher.DispatchHandlers & { onRequestSent(): void } = {
+      onConnect: abort => {
+        if (entry.done) abort(timeoutError())
+        else entry.abort = abort
       },
-      res => {
-        let size = 0
-        res.on('data', (chunk: Buffer) => (size += chunk.length))
-        res.on('end', () => {
-          const finished = now()
-          closeSeconds(finished)
-          if (!measured && finished < load.warmupMs) {
-            const status = res.statusCode ?? 0
-            const ok2xx = status >= 200 && status < 300
-            warmup.response(ok2xx ? Math.max(1, Math.round((finished - startMs) * 1000)) : undefined)
-          }
-          if (measured) {
-            const status = res.statusCode ?? 0
-            const ok = countResponse(counts, status, expect)
-            bytes += size
-            if (ok && recordsLatency(status, expect)) {
-              const us = Math.max(1, Math.round((finished - startMs) * 1000))
-              latency.recordValue(us)
-              timeline.response(us)
-            } else {
-              timeline.response()
-              if (!ok) timeline.error()
-            }
-          }
-          settled()
-        })
-        res.on('error', () => undefined)
-      }
-    )
-    req.on('timeout', () => req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })))
-    req.on('error', err => {
-      if (measured) {
-        counts[classifyError(err)]++
-        timeline.error()
-      }
-      settled()
-    })
-    req.end(body)
+      onRequestSent: () => {
+        entry.onWire = true
+      },
+      onHeaders: (statusCode, rawHeaders) => {
+        status = statusCode
+        for (const part of rawHeaders ?? []) size += part.length + 2
+        return true
+      },
+      onData: chunk => {
+        size += chunk.length
+        return true
+      },
+      onComplete: () => answered(id, entry, status, size, expect),
+      onError: err => failed(id, entry, err)
+    }
+    pool.dispatch({ method: method as Dispatcher.HttpMethod, path, headers, body: body ?? null }, handler)
   }
 
   const onAbort = () => {
     stopped = String(options.signal?.reason ?? 'aborted')
+    ticker.interrupt()
+    onEmpty?.()
   }
   if (options.signal?.aborted) onAbort()
   else options.signal?.addEventListener('abort', onAbort, { once: true })
@@ -163,56 +207,78 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
     })
   }, 500)
 
-  // Timers fire no finer than ~1 ms: sleep on a timer while the next send is far, yield to I/O (setImmediate)
-  // while it is close. This keeps sends within a fraction of a millisecond of their schedule; the price is a
-  // busy generator at high rates (npm run bench:open measures both).
-  let i = 0
-  while (!stopped) {
-    const elapsed = now()
-    let next = due(i)
-    while (next <= elapsed && next < totalMs) {
-      send(next)
-      next = due(++i)
+  const cpuAtStart = process.cpuUsage()
+  try {
+    let i = 0
+    ticker.plan(0, due, totalMs)
+    while (!stopped) {
+      const elapsed = now()
+      let next = due(i)
+      while (next <= elapsed + SEND_AHEAD_MS && next < totalMs) {
+        send(next)
+        next = due(++i)
+      }
+      if (next >= totalMs) break
+      ticker.plan(i, due, totalMs)
+      closeSeconds(elapsed)
+      expire(elapsed)
+      await ticker.tick()
     }
-    if (next >= totalMs) break
-    closeSeconds(elapsed)
-    const wait = next - now()
-    await new Promise(resolve => (wait > 1.5 ? setTimeout(resolve, wait - 1) : setImmediate(resolve)))
-  }
-  const measureEnd = Math.min(now(), totalMs)
-  if (inFlight > 0 && !stopped) {
-    await new Promise<void>(resolve => {
-      settleAll = resolve
-      setTimeout(resolve, load.timeoutMs + 100).unref()
-    })
-  }
-  clearInterval(progress)
-  options.signal?.removeEventListener('abort', onAbort)
-  agent.destroy()
-  closeSeconds(Math.max(now(), nextSecond))
-  const durationMs = Math.max(1, measureEnd - load.warmupMs)
-  const cpu = process.cpuUsage(cpuAtStart)
-  const lagP99 = lag.totalCount ? lag.getValueAtPercentile(99) : 0
-  const targetRate =
-    (scheduledBefore(due, totalMs) - scheduledBefore(due, load.warmupMs)) / (load.durationMs / 1000)
-  // a generator that fell behind sends its last requests after the window's end: the rate it achieved is what it
-  // sent over the time it took, never more than the window it had
-  const sendingMs = Math.max(stopped ? measureEnd : totalMs, lastSentAt) - load.warmupMs
-  return {
-    durationMs,
-    warmupMs: load.warmupMs,
-    counts,
-    bytes,
-    histogram: encodeHistogram(latency),
-    latency: summarize(latency),
-    timeline: timeline.points.filter(p => p.t >= 1),
-    warmupTimeline: warmup.points,
-    generatorCpu: ((cpu.user + cpu.system) / 1000 / now()) * 100,
-    generatorLagUs: lagP99,
-    targetRate,
-    achievedRate: counts.sent / (Math.max(1, sendingMs) / 1000),
-    // beyond this lateness of the generator itself, its schedule, not the service, shaped the numbers
-    generatorSaturated: lagP99 > (load.maxLagMs ?? DEFAULTS.maxLagMs) * 1000,
-    ...(stopped ? { abortedReason: stopped } : {})
+    const measureEnd = Math.min(now(), totalMs)
+    // the drain: what is still out gets until its own timeout
+    while (!stopped && pending.size > 0) {
+      expire(now())
+      if (pending.size === 0) break
+      const oldest = pending.values().next().value!
+      let timer: NodeJS.Timeout | undefined
+      await new Promise<void>(resolve => {
+        onEmpty = resolve
+        timer = setTimeout(resolve, Math.min(oldest.intendedMs + load.timeoutMs - now(), 50))
+      })
+      clearTimeout(timer)
+      onEmpty = undefined
+    }
+    // an aborted run: what is left is aborted, on the wire a timeout, never sent not sent at all
+    for (const [id, entry] of pending) {
+      if (entry.onWire) failed(id, entry, timeoutError())
+      else {
+        end(id, entry)
+        if (entry.measured) counts.sent--
+      }
+      entry.abort?.(timeoutError())
+    }
+    const cpu = process.cpuUsage(cpuAtStart)
+    const cpuMs = (cpu.user + cpu.system) / 1000
+    const elapsedMs = now()
+    closeSeconds(Math.max(elapsedMs, nextSecond))
+    const durationMs = Math.max(1, measureEnd - load.warmupMs)
+    const lagP99 = lag.totalCount ? lag.getValueAtPercentile(99) : 0
+    const targetRate =
+      (scheduledBefore(due, totalMs) - scheduledBefore(due, load.warmupMs)) / (load.durationMs / 1000)
+    // a generator that fell behind sends its last requests after the window's end: the rate it achieved is what
+    // it sent over the time it took, never more than the window it had
+    const sendingMs = Math.max(stopped ? measureEnd : totalMs, lastSentAt) - load.warmupMs
+    return {
+      durationMs,
+      warmupMs: load.warmupMs,
+      counts,
+      bytes,
+      histogram: encodeHistogram(latency),
+      latency: summarize(latency),
+      timeline: timeline.points.filter(p => p.t >= 1),
+      warmupTimeline: warmup.points,
+      generatorCpu: (cpuMs / elapsedMs) * 100,
+      generatorLagUs: lagP99,
+      targetRate,
+      achievedRate: counts.sent / (Math.max(1, sendingMs) / 1000),
+      // beyond this lateness of the generator itself, its schedule, not the service, shaped the numbers
+      generatorSaturated: lagP99 > (load.maxLagMs ?? DEFAULTS.maxLagMs) * 1000,
+      ...(stopped ? { abortedReason: stopped } : {})
+    }
+  } finally {
+    clearInterval(progress)
+    options.signal?.removeEventListener('abort', onAbort)
+    await pool.destroy().catch(() => undefined)
+    await ticker.close()
   }
 }

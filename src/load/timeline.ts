@@ -42,9 +42,20 @@ export class Timeline {
   }
 }
 
-/** Failed requests of every kind: transport errors and 4xx/5xx answers. */
+/**
+ * Responses that failed, as `expect` decides (countResponse): 4xx/5xx answers their request did not expect, and
+ * 2xx/3xx answers whose request expected another status.
+ */
+export function failedResponses(c: LoadCounts): number {
+  return c.status4xx + c.status5xx - c.expectedErrors + c.unexpected
+}
+
+/** Responses that succeeded, as `expect` decides: the ones whose latency is recorded. */
+export function okResponses(c: LoadCounts): number {
+  return c.responses - failedResponses(c)
+}
+
+/** Failed requests of every kind: transport errors and failed responses. */
 export function failedCount(c: LoadCounts): number {
-  return (
-    c.connect + c.timeout + c.reset + c.other + c.status4xx + c.status5xx - c.expectedErrors + c.unexpected
-  )
+  return c.connect + c.timeout + c.reset + c.other + failedResponses(c)
 }

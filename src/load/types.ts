@@ -1,6 +1,9 @@
 /** What one load run measured. Latency values are microseconds; latency covers 2xx responses only. */
 export interface LoadCounts {
-  /** requests started in the measured window */
+  /**
+   * requests started in the measured window; in the open model, requests that never left the generator's queue
+   * (an aborted run) are taken out again, so sent = responses + connect + timeout + reset + other
+   */
   sent: number
   /** responses received in the measured window (any status) */
   responses: number
@@ -54,6 +57,8 @@ export interface LoadResult {
   generatorSaturated?: boolean
   /** set when the run was cut short (for example the service exited) */
   abortedReason?: string
+  /** set when no load was sent because an https:// target's certificate is not trusted */
+  tlsProblem?: string
 }
 
 export interface LatencySummary {

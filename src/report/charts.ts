@@ -167,10 +167,20 @@ function distributionChart(s: ScenarioReport, slug: string): ChartSpec[] {
   ]
 }
 
-const ROUND_METRICS: Array<{ metric: string; unit: AxisUnit; title: string }> = [
-  { metric: 'throughput.rps', unit: 'rps', title: 'throughput per round' },
-  { metric: 'latency.p99', unit: 'us', title: 'p99 per round' }
-]
+type RoundMetric = { metric: string; unit: AxisUnit; title: string }
+
+/**
+ * The throughput a round chart shows: the one a regression check compares, else successes (throughput.ok_rps)
+ * when the runs measured them (reports from before it have only throughput.rps).
+ */
+function roundThroughput(s: ScenarioReport): RoundMetric {
+  const THROUGHPUT = ['throughput.ok_rps', 'throughput.rps']
+  const metric =
+    s.checks.find(c => c.kind === 'regression' && THROUGHPUT.includes(c.metric))?.metric ??
+    (s.runs.some(r => typeof r.metrics['throughput.ok_rps'] === 'number') ? THROUGHPUT[0]! : THROUGHPUT[1]!)
+  const title = metric === 'throughput.ok_rps' ? 'successful throughput per round' : 'throughput per round'
+  return { metric, unit: 'rps', title }
+}
 
 /**
  * Per-round values of base and head as points, each side's mean as a dashed line, and, when a regression check
@@ -181,7 +191,11 @@ function roundCharts(s: ScenarioReport, slug: string): ChartSpec[] {
   if (valid.length < 2) return []
   const x = unionX([valid.map(r => r.round)])
   const flat = (value: number) => x.map(() => value)
-  return ROUND_METRICS.map(({ metric, unit, title }) => {
+  const metrics: RoundMetric[] = [
+    roundThroughput(s),
+    { metric: 'latency.p99', unit: 'us', title: 'p99 per round' }
+  ]
+  return metrics.map(({ metric, unit, title }) => {
     const sides = (['base', 'head'] as const)
       .map(side => {
         const points = valid

@@ -141,15 +141,15 @@ function knee(s: ScenarioReport): Finding | undefined {
       : `the step at ${stepText(axis, nextX)} was not a valid measurement (errors ${formatMetric('errors.rate', next.errorRate)})`
   const throughput =
     typeof next.rps === 'number'
-      ? `throughput went from ${formatMetric('throughput.rps', rps)} to ${formatMetric('throughput.rps', next.rps)}`
-      : `throughput at the knee was ${formatMetric('throughput.rps', rps)}`
+      ? `throughput went from ${formatMetric('throughput.ok_rps', rps)} to ${formatMetric('throughput.ok_rps', next.rps)}`
+      : `throughput at the knee was ${formatMetric('throughput.ok_rps', rps)}`
   return {
     kind: 'latency-knee',
     evidence: `${latency} while ${throughput}`,
     action:
       axis === 'rate'
         ? `keep the offered load at or below ${x} req/s, or remove the bottleneck that sets the knee`
-        : `run the service at or below ${x} concurrent connections (${formatMetric('throughput.rps', rps)}), or remove the bottleneck that sets the knee`
+        : `run the service at or below ${x} concurrent connections (${formatMetric('throughput.ok_rps', rps)}), or remove the bottleneck that sets the knee`
   }
 }
 

@@ -17,7 +17,7 @@ export const VERDICT_ICON: Record<Verdict | CheckVerdict, string> = {
 
 /** The metrics a one-line view of a scenario shows (comment table, `perfgate baseline show`). */
 export const KEY_METRICS = [
-  'throughput.rps',
+  'throughput.ok_rps',
   'latency.p50',
   'latency.p99',
   'errors.rate',
@@ -56,8 +56,8 @@ function errorLines(scenario: ScenarioReport): string[] {
 
 function scenarioTable(scenarios: readonly ScenarioReport[], compare: boolean): string[] {
   const head = compare
-    ? ['scenario', 'verdict', 'rps (base → head)', 'p99 (base → head)', 'errors']
-    : ['scenario', 'verdict', 'rps', 'p50', 'p99', 'errors', 'server CPU', 'server RSS']
+    ? ['scenario', 'verdict', 'ok rps (base → head)', 'p99 (base → head)', 'errors']
+    : ['scenario', 'verdict', 'ok rps', 'p50', 'p99', 'errors', 'server CPU', 'server RSS']
   const rows = scenarios.map(s => {
     const m = s.metrics
     const verdict = `${VERDICT_ICON[s.verdict]} ${s.verdict}`
@@ -67,7 +67,7 @@ function scenarioTable(scenarios: readonly ScenarioReport[], compare: boolean): 
       return [
         e(s.name),
         verdict,
-        `${formatMetric('throughput.rps', b['throughput.rps'])} → ${formatMetric('throughput.rps', m['throughput.rps'])}`,
+        `${formatMetric('throughput.ok_rps', b['throughput.ok_rps'])} → ${formatMetric('throughput.ok_rps', m['throughput.ok_rps'])}`,
         `${formatMetric('latency.p99', b['latency.p99'])} → ${formatMetric('latency.p99', m['latency.p99'])}`,
         formatMetric('errors.rate', m['errors.rate'])
       ]

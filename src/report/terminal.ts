@@ -57,9 +57,9 @@ function scenarioBlock(s: ScenarioReport, style: Style): string[] {
     b ? `${formatMetric(k, b[k])} → ${formatMetric(k, m[k])}` : formatMetric(k, m[k])
   out.push(
     ...columns([
-      ['  rps', 'p50', 'p90', 'p99', 'max', 'errors', 'server CPU', 'server RSS'].map(style.dim),
+      ['  ok rps', 'p50', 'p90', 'p99', 'max', 'errors', 'server CPU', 'server RSS'].map(style.dim),
       [
-        `  ${show('throughput.rps')}`,
+        `  ${show('throughput.ok_rps')}`,
         show('latency.p50'),
         show('latency.p90'),
         show('latency.p99'),

@@ -50,12 +50,16 @@ export interface ScenarioError {
     | 'too-few-requests'
     | 'nothing-answered'
     | 'generator-lag'
+    | 'tls'
     | 'internal'
   message: string
   outputTail?: string[]
 }
 
-/** The curve a suite measured: one point per step (sweep, stress) or window (soak). */
+/**
+ * The curve a suite measured: one point per step (sweep, stress) or window (soak). A sweep or stress point's `rps`
+ * is successful responses per second (throughput.ok_rps); a soak window's counts every response.
+ */
 export interface SuiteResult {
   kind: 'sweep' | 'stress' | 'soak'
   /** name of the x field in each point: 'connections' or 't' */

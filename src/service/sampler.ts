@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs'
-import { allProcesses, type ProcStat } from './proc.js'
+import { allProcesses, readStat, type ProcStat } from './proc.js'
 import type { ResourceSample, ResourceSummary } from './types.js'
 
 /** Linux clock ticks per second for /proc/<pid>/stat utime and stime (USER_HZ, 100 on every mainstream kernel). */
@@ -23,8 +23,46 @@ function fdCount(pid: number): number {
   }
 }
 
-/** The root and all its descendants, found through the parent pids of every process in /proc. */
-export function processTree(rootPid: number): ProcStat[] {
+/**
+ * The pids of a process's children from /proc/PID/task/TID/children (one file per thread, since a child belongs
+ * to the thread that forked it); undefined when the kernel has no such files (CONFIG_PROC_CHILDREN).
+ */
+function childPids(pid: number): number[] | undefined {
+  let tids: string[]
+  try {
+    tids = readdirSync(`/proc/${pid}/task`)
+  } catch {
+    return []
+  }
+  const pids: number[] = []
+  for (const tid of tids) {
+    let text: string
+    try {
+      text = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8')
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !childrenFilesExist()) return undefined
+      continue // the thread exited while we looked
+    }
+    for (const word of text.split(' ')) if (word) pids.push(Number(word))
+  }
+  return pids
+}
+
+let childrenFiles: boolean | undefined
+function childrenFilesExist(): boolean {
+  childrenFiles ??= (() => {
+    try {
+      readFileSync(`/proc/${process.pid}/task/${process.pid}/children`)
+      return true
+    } catch {
+      return false
+    }
+  })()
+  return childrenFiles
+}
+
+/** The tree through the parent pids of every process in /proc: the fallback, which reads all of /proc. */
+function treeFromAllProcesses(rootPid: number): ProcStat[] {
   const all = allProcesses()
   const children = new Map<number, ProcStat[]>()
   for (const stat of all) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat])
@@ -36,6 +74,27 @@ export function processTree(rootPid: number): ProcStat[] {
     const next = queue.shift()!
     tree.push(next)
     queue.push(...(children.get(next.pid) ?? []))
+  }
+  return tree
+}
+
+/**
+ * The root and all its descendants. It walks down from the root through the kernel's children lists, so a
+ * sample reads a few files per process of the service, not all of /proc: the sampler runs beside the load
+ * generator and must not hold up its event loop on a runner with hundreds of processes.
+ */
+export function processTree(rootPid: number): ProcStat[] {
+  if (!childrenFilesExist()) return treeFromAllProcesses(rootPid)
+  const tree: ProcStat[] = []
+  const queue = [rootPid]
+  while (queue.length) {
+    const pid = queue.shift()!
+    const stat = readStat(pid)
+    if (!stat) continue
+    tree.push(stat)
+    const children = childPids(pid)
+    if (children === undefined) return treeFromAllProcesses(rootPid)
+    queue.push(...children)
   }
   return tree
 }
