@@ -70,6 +70,23 @@ export function zooMarkdown(rows: ZooRow[], settings: string): string {
     `- result: ${failed.length ? `${failed.length} of ${rows.length} servers FAILED the zoo` : `all ${rows.length} servers passed`}`,
     '',
     renderTable(rows),
+    '',
+    READING,
     ''
   ].join('\n')
 }
+
+const READING = `## Reading the table
+
+- **perfgate rps, wrk rps, autocannon rps**: closed-model throughput on one running process of the server,
+  the same connections for every client, the medians of alternated repeats. perfgate is its closed model
+  (\`runClosedLoad\`, autocannon underneath with perfgate's own recording); autocannon is autocannon 9 alone;
+  wrk is Debian's wrk with one thread. **perfgate / wrk** is the median of each repeat's ratio (the two runs
+  are seconds apart), and the zoo fails a server outside 0.95..1.05.
+- **open-model lag p99**: the \`generator.lag\` of the run's open-model scenario: how late (p99) perfgate sent
+  requests against its schedule. Over 10 ms a real run would be errored as generator-lag; the zoo allows
+  250 ms, because it checks servers, not this machine's load.
+- **run**, **A/A compare**: the verdicts of \`perfgate run\` and of \`perfgate compare\` with the same app
+  directory as base and head (pass or inconclusive expected; fail would be a false alarm, errored a defect).
+- **cleanup**: after every command, no process whose command line or environment names the server's temp dir
+  is left, and its port refuses connections.`
