@@ -65,7 +65,7 @@ export function zooMarkdown(rows: ZooRow[], settings: string): string {
     '',
     `- date: ${new Date().toISOString()}`,
     `- machine: ${machineLine()}`,
-    `- command: \`npm run zoo\` (ZOO=full jest __tests__/zoo)`,
+    `- command: \`npm run zoo\` (scripts/zoo.mjs: plain Node on the compiled sources)`,
     `- ${settings}`,
     `- result: ${failed.length ? `${failed.length} of ${rows.length} servers FAILED the zoo` : `all ${rows.length} servers passed`}`,
     '',
