@@ -3,14 +3,14 @@
 //  1. schedule error (generator.lag p99) and generator CPU per request at 10, 200, 2,000 and 5,000 req/s on the
 //     example service (CPU_US=20) with the /proc sampler running, quiet and beside a background process that uses
 //     a quarter of a core; CPU per request as a ratio to perfgate's closed model on the same server;
-//  2. latency at 200 req/s against an independent sequential client (node:http, one keep-alive socket) sending at
-//     the same rate;
+//  2. latency at 200 req/s against an independent sequential client (a raw keep-alive TCP socket, no HTTP library)
+//     sending at the same rate;
 //  3. a server that stalls 200 ms once a second: reported p99 vs the true open-model p99 (190 ms), for perfgate and
 //     for autocannon's own rate mode (whole-ms histogram, bursty sends, its own omission correction).
 // DURATION=3 ROUNDS=3 by default.
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import http from 'node:http'
+import net from 'node:net'
 import autocannon from 'autocannon'
 import { compileSources, freePort, median, startExample, table } from './lib.mjs'
 
@@ -66,30 +66,44 @@ async function autocannonRate(url, rate, durationS) {
   return { p99Ms: result.latency.p99 }
 }
 
-/** An independent client: one keep-alive socket, one request at a time, each sent at its turn of the rate. */
+/**
+ * An independent client: a raw keep-alive TCP socket, one request at a time, each sent at its turn of the rate,
+ * timed from the write to the last byte of the response (no HTTP library: the leanest client there is).
+ */
 async function sequentialClient(url, rate, durationS) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+  const { hostname, port, pathname } = new URL(url)
+  const socket = net.connect({ host: hostname, port: Number(port) })
+  await once(socket, 'connect')
+  socket.setNoDelay(true)
+  const request = Buffer.from(`GET ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n\r\n`)
+  const exchange = () =>
+    new Promise((resolve, reject) => {
+      let buffer = Buffer.alloc(0)
+      const onData = chunk => {
+        buffer = Buffer.concat([buffer, chunk])
+        const end = buffer.indexOf('\r\n\r\n')
+        if (end < 0) return
+        const length = Number(/content-length: *(\d+)/i.exec(buffer.subarray(0, end).toString())?.[1] ?? 0)
+        if (buffer.length < end + 4 + length) return
+        socket.off('data', onData)
+        resolve(performance.now() - sent)
+      }
+      socket.on('data', onData)
+      socket.once('error', reject)
+      const sent = performance.now()
+      socket.write(request)
+    })
   const latencies = []
   const start = performance.now()
-  const get = () =>
-    new Promise((resolve, reject) => {
-      const sent = performance.now()
-      http
-        .get(url, { agent }, res => {
-          res.resume()
-          res.on('end', () => resolve(performance.now() - sent))
-        })
-        .on('error', reject)
-    })
   for (let i = 0; ; i++) {
     const due = start + (i * 1000) / rate
     if (due - start > (durationS + 0.5) * 1000) break
     const wait = due - performance.now()
     if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait))
-    const ms = await get()
+    const ms = await exchange()
     if (due - start >= 500) latencies.push(ms)
   }
-  agent.destroy()
+  socket.destroy()
   latencies.sort((a, b) => a - b)
   const at = q => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]
   return { p50Ms: at(0.5), p99Ms: at(0.99) }
@@ -186,7 +200,7 @@ export async function benchOpenModel({ compile = true } = {}) {
   console.log(table(rows))
   const { ours, theirs } = latencyRow
   console.log(
-    `\nlatency at 200 req/s: perfgate's open model vs a sequential node:http client at the same rate`
+    `\nlatency at 200 req/s: perfgate's open model vs a sequential raw-socket client at the same rate`
   )
   console.log(
     table([

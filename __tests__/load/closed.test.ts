@@ -104,6 +104,31 @@ describe('runClosedLoad', () => {
     expect(result.counts.responses).toBe(0)
   })
 
+  it('sends the next request on a new connection after a Connection: close response, losing none', async () => {
+    const sockets = new Set<object>()
+    server = await startTestServer((req, res) => {
+      sockets.add(req.socket)
+      res.setHeader('Connection', 'close')
+      res.end('ok')
+    })
+    const result = await runClosedLoad(scenario(server.url, { warmupMs: 0, connections: 2 }))
+    expect(result.counts.responses).toBeGreaterThan(10)
+    expect(result.counts.status2xx).toBe(result.counts.responses)
+    expect(result.counts.reset).toBe(0)
+    expect(result.counts.other).toBe(0)
+    // every request the server saw came on a connection of its own
+    expect(sockets.size).toBe(server.seen())
+  })
+
+  it('counts the bytes of 1 MB responses whose bodies it does not keep', async () => {
+    const body = Buffer.alloc(1024 * 1024, 'x')
+    server = await startTestServer((_, res) => res.end(body))
+    const result = await runClosedLoad(scenario(server.url, { warmupMs: 0, connections: 2 }))
+    expect(result.counts.responses).toBeGreaterThan(0)
+    expect(result.counts.status2xx).toBe(result.counts.responses)
+    expect(result.bytes).toBeGreaterThanOrEqual(result.counts.responses * body.length)
+  })
+
   it('counts connect errors when nothing listens, and still ends', async () => {
     const port = await freePort()
     const result = await runClosedLoad(scenario(`http://127.0.0.1:${port}/`, { warmupMs: 0, connections: 2 }))

@@ -1,41 +1,11 @@
 import autocannon from 'autocannon'
+import { tuneClient } from './autocannon-client.js'
 import type { ClosedLoad, Scenario } from '../config/types.js'
 import { classifyError, countResponse, emptyCounts, recordsLatency } from './errors.js'
 import { createLatencyHistogram, encodeHistogram, summarize } from './histogram.js'
 import { failedCount, Timeline } from './timeline.js'
 import { compileScenario } from './request.js'
 import type { LoadProgress, LoadResult } from './types.js'
-
-/** The parts of autocannon's Client this engine touches (lib/httpClient.js, autocannon 9). */
-interface AutocannonClient {
-  conn?: NodeJS.EventEmitter
-  destroyed: boolean
-  pipelinedRequests: { size(): number; clear(): void }
-  _connect(): void
-}
-
-/**
- * autocannon reconnects silently when the server closes a connection with a request in flight, and keeps that
- * request queued, so the next response would be timed from the lost request's start. This hook counts such a
- * close as a reset and drops the lost request, on every connection the client opens.
- */
-function watchConnections(onDropped: () => void): (client: unknown) => void {
-  return raw => {
-    const client = raw as AutocannonClient
-    const connect = client._connect
-    client._connect = function (this: AutocannonClient) {
-      connect.call(this)
-      const dropInFlight = (counted: boolean) => () => {
-        if (this.destroyed || this.pipelinedRequests.size() === 0) return
-        if (counted) onDropped()
-        this.pipelinedRequests.clear()
-      }
-      // prepended, so these run before autocannon's own handlers reconnect and queue the next request
-      this.conn?.prependListener('end', dropInFlight(true))
-      this.conn?.prependListener('error', dropInFlight(false))
-    }
-  }
-}
 
 export interface LoadOptions {
   /** abort = stop now; the result carries the signal's reason in abortedReason */
@@ -113,7 +83,7 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
       timeout: Math.max(1, Math.ceil(load.timeoutMs / 1000)),
       excludeErrorStats: true,
       skipAggregateResult: true,
-      setupClient: watchConnections(() => {
+      setupClient: tuneClient(() => {
         if (measuring) {
           counts.reset++
           timeline.error()

@@ -1,0 +1,95 @@
+import { copyFile, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { freePort, REPO } from '../../../__fixtures__/config.js'
+import type { ZooServer } from './catalog.js'
+
+const SERVERS_DIR = path.join(REPO, '__tests__/zoo/servers')
+
+/** How long each load runs: short in the `npm test` slice, a little longer in `npm run zoo`. */
+export interface ZooLoad {
+  /** the closed-model scenario's warm-up and measured duration */
+  closed: { warmup: string; duration: string; connections: number }
+  /** the open-model scenario's; rate in req/s */
+  open: { warmup: string; duration: string; rate: number }
+  /** compare rounds (min = max) */
+  rounds: number
+  /** the scenarios the A/A compare runs (the slice compares only the closed one, to stay short) */
+  compareScenarios: Array<'closed' | 'open'>
+}
+
+/** One server ready to be started: its temp dir (the app directory, base and head alike), port and config. */
+export interface ZooSite {
+  server: ZooServer
+  dir: string
+  port: number
+  /** http://127.0.0.1:PORT or http://[::1]:PORT */
+  origin: string
+  configFile: string
+  remove: () => Promise<void>
+}
+
+export function originOf(host: ZooServer['host'], port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+}
+
+/**
+ * perfgate.yml for a zoo server: a closed-model and an open-model scenario, each with no errors allowed and
+ * regression checks wide enough for an A/A comparison on a noisy machine.
+ */
+export function zooConfig(server: ZooServer, dir: string, port: number, load: ZooLoad): string {
+  const origin = originOf(server.host, port)
+  const command = server.command.replaceAll('{{DIR}}', dir)
+  const { closed, open } = load
+  return [
+    'version: 1',
+    'service:',
+    `  command: ${JSON.stringify(command)}`,
+    // ZOO_DIR marks every process of the service (environments are inherited), for the leftover check
+    `  env: { PORT: '${port}', ZOO_DIR: ${JSON.stringify(dir)} }`,
+    `  ready: { url: '${origin}/', timeout: ${server.readyTimeoutS ?? 10}s }`,
+    '  shutdown-timeout: 500ms',
+    'defaults: { min-requests: 50 }',
+    'scenarios:',
+    '  - name: closed',
+    `    request: { method: GET, url: '${origin}/' }`,
+    `    load: { warmup: ${closed.warmup}, duration: ${closed.duration}, connections: ${closed.connections} }`,
+    "    thresholds: { errors.rate: '< 1%' }",
+    "    regression: { throughput.rps: '-25%', latency.p50: '+50%' }",
+    '  - name: open',
+    `    request: { method: GET, url: '${origin}/' }`,
+    // the zoo tests servers, not this machine: a generator delayed by other work on a shared 2-core machine is
+    // reported in the table (generator.lag), not turned into an errored verdict
+    `    load: { mode: rate, rate: ${open.rate}, warmup: ${open.warmup}, duration: ${open.duration}, max-lag: 250ms }`,
+    "    thresholds: { errors.rate: '< 1%' }",
+    "    regression: { latency.p50: '+100%' }",
+    `compare: { mode: interleaved, rounds: { min: ${load.rounds}, max: ${load.rounds} }, budget: 5m }`,
+    ''
+  ].join('\n')
+}
+
+/** Copies the server's files into a fresh temp dir (config templates filled in) and writes its perfgate.yml. */
+export async function prepareSite(server: ZooServer, load: ZooLoad): Promise<ZooSite> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), `perfgate-zoo-${server.name}-`))
+  const port = await freePort()
+  for (const file of server.files) {
+    const from = path.join(SERVERS_DIR, file)
+    const to = path.join(dir, file)
+    if (file.endsWith('.conf')) {
+      const text = await readFile(from, 'utf8')
+      await writeFile(to, text.replaceAll('{{DIR}}', dir).replaceAll('{{PORT}}', String(port)))
+    } else await copyFile(from, to)
+  }
+  // the node apps import express, fastify and koa from the repository's node_modules
+  await symlink(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'))
+  const configFile = path.join(dir, 'perfgate.yml')
+  await writeFile(configFile, zooConfig(server, dir, port, load))
+  return {
+    server,
+    dir,
+    port,
+    origin: originOf(server.host, port),
+    configFile,
+    remove: () => rm(dir, { recursive: true, force: true })
+  }
+}

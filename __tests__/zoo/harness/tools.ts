@@ -1,0 +1,42 @@
+import { accessSync, constants } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { Tool } from './catalog.js'
+
+/** sbin directories are searched too: Debian puts nginx in /usr/sbin, which a non-root PATH may lack. */
+function onPath(command: string): boolean {
+  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin']
+  return dirs.some(dir => {
+    try {
+      accessSync(path.join(dir || '.', command), constants.X_OK)
+      return true
+    } catch {
+      return false
+    }
+  })
+}
+
+function hasIpv6Loopback(): boolean {
+  return Object.values(os.networkInterfaces()).some(addresses =>
+    (addresses ?? []).some(a => a.family === 'IPv6' && a.address === '::1')
+  )
+}
+
+/** Why `tool` cannot be used on this machine, or undefined when it can. */
+export function missingTool(tool: Tool | 'wrk'): string | undefined {
+  switch (tool) {
+    case 'ipv6':
+      return hasIpv6Loopback() ? undefined : 'this machine has no IPv6 loopback (::1)'
+    case 'nginx':
+      return onPath('nginx') ? undefined : 'nginx is not installed (Debian package nginx-light)'
+    case 'wrk':
+      return onPath('wrk') ? undefined : 'wrk is not installed (Debian package wrk)'
+    case 'python3':
+      return onPath('python3') ? undefined : 'python3 is not installed'
+  }
+}
+
+/** The first reason the tools cannot be used, or undefined when all of them can. */
+export function missingTools(tools: Array<Tool | 'wrk'>): string | undefined {
+  return tools.map(missingTool).find(Boolean)
+}

@@ -1,0 +1,5 @@
+// misbehaving: exits with code 3 on SIGTERM
+import http from 'node:http'
+
+process.on('SIGTERM', () => process.exit(3))
+http.createServer((req, res) => res.end('ok\n')).listen(Number(process.env.PORT), '127.0.0.1')

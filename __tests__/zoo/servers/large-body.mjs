@@ -1,0 +1,10 @@
+// every response is 1 MB
+import http from 'node:http'
+
+const body = Buffer.alloc(1024 * 1024, 'x')
+http
+  .createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': body.length })
+    res.end(body)
+  })
+  .listen(Number(process.env.PORT), '127.0.0.1')

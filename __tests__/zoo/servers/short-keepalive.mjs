@@ -1,0 +1,6 @@
+// closes an idle keep-alive connection after 50 ms, far shorter than the gap between rounds
+import http from 'node:http'
+
+const server = http.createServer((req, res) => res.end('ok\n'))
+server.keepAliveTimeout = 50
+server.listen(Number(process.env.PORT), '127.0.0.1')

@@ -1,0 +1,86 @@
+// Installs, with one apt-get on Debian, the tools the tests need when they are missing.
+//
+//   node scripts/ensure-tools.mjs         `pretest`: Chromium is required (the report.html browser test drives it
+//                                         through playwright-core); nginx and wrk are wanted by the zoo
+//                                         (__tests__/zoo): when they cannot be installed this says so loudly and
+//                                         the zoo's slice skips the nginx server, saying so again.
+//   node scripts/ensure-tools.mjs --zoo   `prezoo`: nginx, wrk and python3 are required by `npm run zoo`.
+//
+// Playwright's own browser download cannot be used on machines that reach only the npm registry and Debian's
+// packages, hence Debian's chromium. nginx-light is Debian's smallest nginx; the zoo runs it from a temp dir in
+// the foreground and never uses the system service.
+import { accessSync, constants, existsSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import path from 'node:path'
+
+const zoo = process.argv.includes('--zoo')
+
+function onPath(command) {
+  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin']
+  return dirs.some(dir => {
+    try {
+      accessSync(path.join(dir || '.', command), constants.X_OK)
+      return true
+    } catch {
+      return false
+    }
+  })
+}
+
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+if (!zoo && process.env.CHROMIUM_PATH && !existsSync(chromium)) {
+  console.error(
+    `ensure-tools: CHROMIUM_PATH=${chromium} does not exist; point it at a Chromium or Chrome binary`
+  )
+  process.exit(1)
+}
+
+/** Every tool of this mode: its Debian package, whether it is there, and whether its absence fails. */
+const tools = [
+  ...(zoo ? [] : [{ name: 'chromium', pkg: 'chromium', present: existsSync(chromium), required: true }]),
+  { name: 'nginx', pkg: 'nginx-light', present: onPath('nginx'), required: zoo },
+  { name: 'wrk', pkg: 'wrk', present: onPath('wrk'), required: zoo },
+  ...(zoo ? [{ name: 'python3', pkg: 'python3', present: onPath('python3'), required: true }] : [])
+]
+const missing = tools.filter(t => !t.present)
+if (!missing.length) process.exit(0)
+
+const why = {
+  chromium:
+    'the report.html browser test needs it; elsewhere set CHROMIUM_PATH to a Chromium or Chrome binary',
+  nginx: 'the zoo runs Debian nginx',
+  wrk: "the zoo compares perfgate's throughput with wrk's",
+  python3: "the zoo runs Python's http.server"
+}
+
+/** Says why the missing tools stay missing; exits 1 when one of them is required. */
+function giveUp(reason) {
+  for (const tool of missing) {
+    const line = `ensure-tools: ${tool.name} is not installed and ${reason} (${why[tool.name]}).`
+    if (tool.required) console.error(line)
+    else
+      console.warn(
+        `\n*** ${line}\n*** The zoo's slice of npm test will SKIP what needs ${tool.name}; npm run zoo will fail. ***\n`
+      )
+  }
+  process.exit(missing.some(t => t.required) ? 1 : 0)
+}
+
+const hasApt = existsSync('/usr/bin/apt-get')
+const isRoot = process.getuid?.() === 0
+const hasSudo = existsSync('/usr/bin/sudo')
+if (!hasApt || (!isRoot && !hasSudo)) giveUp('there is no apt-get (or no root/sudo) to install it')
+
+const packages = missing.map(t => t.pkg)
+console.log(`ensure-tools: installing the Debian packages ${packages.join(', ')}`)
+const prefix = isRoot ? [] : ['sudo']
+const run = args => {
+  const [cmd, ...rest] = [...prefix, ...args]
+  execFileSync(cmd, rest, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+}
+try {
+  run(['apt-get', 'update', '-q'])
+  run(['apt-get', 'install', '-y', '-q', '--no-install-recommends', ...packages])
+} catch (error) {
+  giveUp(`apt-get failed (${error.message})`)
+}
