@@ -63776,7 +63776,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(75794);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5837);
 /* harmony import */ var _service_spawn_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7226);
 
 
@@ -63797,7 +63797,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 75794:
+/***/ 5837:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -63806,7 +63806,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   iW: () => (/* binding */ main)
 });
 
-// UNUSED EXPORTS: USAGE, UsageError, demoCompareConfig, selectScenarios
+// UNUSED EXPORTS: COMMAND_USAGE, USAGE, UsageError, demoCompareConfig, selectScenarios, wantsHelp
 
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(57975);
@@ -63824,7 +63824,7 @@ var ajv = __nccwpck_require__(42463);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
 ;// CONCATENATED MODULE: ./schema/perfgate.schema.json
-const perfgate_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/perfgate/perfgate/schema/perfgate.schema.json","title":"perfgate config","description":"perfgate.yml: the service to start, the load to drive and the limits to gate on.","type":"object","additionalProperties":false,"required":["version","service","scenarios"],"properties":{"version":{"const":1,"description":"config format version; must be 1"},"extends":{"enum":["web_server","api_gateway","database_proxy"],"description":"a built-in profile whose reference limits apply to every scenario as warnings"},"service":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"string","minLength":1,"description":"shell command that starts the service (run with /bin/sh -c in its own process group)"},"build":{"type":"string","description":"command that builds the service; run in the base checkout when perfgate prepares the base itself"},"cwd":{"type":"string","description":"working directory, relative to this file"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables (strings: quote numbers)"},"ready":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"HTTP URL polled until it answers 200-399"},"tcp":{"type":"string","description":"host:port polled until it accepts a connection"},"log":{"type":"string","description":"regular expression matched against the service\'s output lines"},"timeout":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"}},"description":"how perfgate knows the service is ready: url, tcp or log"},"shutdown-timeout":{"$ref":"#/definitions/duration","description":"grace period between SIGTERM and SIGKILL"}},"required":["command","ready"],"description":"the service under test","title":"service"},"defaults":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"description":"load settings every scenario inherits"},"scenarios":{"type":"array","minItems":1,"description":"what to measure","items":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"unique name, used in reports"},"request":{"$ref":"#/definitions/request","description":"the request each virtual user sends"},"requests":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/request"},"description":"a weighted mix of requests to one host:port, picked at random per request by weight (instead of request)"},"values":{"type":"object","description":"named values for {{name}} placeholders, used in turn (cycling): a list, or { file: path } with one value per line","additionalProperties":{"anyOf":[{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"type":"string","minLength":1}}}]}},"load":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"mode":{"enum":["closed","rate"],"description":"closed: fixed connections (default); rate: open model at a constant arrival rate"},"rate":{"type":"number","exclusiveMinimum":0,"description":"requests per second (rate mode)"},"max-lag":{"$ref":"#/definitions/duration","description":"rate mode: how late (p99) the generator\'s own send schedule may run before the run is errored as generator-lag (default 10ms)"},"ramp":{"type":"object","additionalProperties":false,"properties":{"from":{"type":"number","minimum":0},"to":{"type":"number","exclusiveMinimum":0},"over":{"$ref":"#/definitions/duration"}},"required":["from","to","over"],"description":"rate mode: ramp the rate linearly"}},"description":"this scenario\'s load, over defaults"},"suite":{"oneOf":[{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"load"}},"required":["kind"]},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"sweep"},"steps":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"description":"connections per step (with load mode rate: requests per second per step)"},"knee-factor":{"type":"number","exclusiveMinimum":1,"description":"p99 may rise to this factor of the first step\'s p99 before the knee (default 2)"}},"required":["kind","steps"],"description":"concurrency sweep: finds the optimal connections"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"stress"},"start":{"type":"integer","minimum":1},"step":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1},"max-error-rate":{"$ref":"#/definitions/percent"},"p99-limit":{"$ref":"#/definitions/duration"},"max-time":{"$ref":"#/definitions/duration","description":"time bound of the whole ramp (default 2m): no step starts that would end after it"}},"required":["kind"],"description":"ramps connections (with load mode rate: the rate) until errors pass max-error-rate (default 5%), p99 passes p99-limit or the service dies"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"soak"},"window":{"$ref":"#/definitions/duration","description":"window length (default 10s)"}},"required":["kind"],"description":"long constant load analysed in windows; soak.drift is the RSS growth over the run (least-squares fit over the windows)"}]},"thresholds":{"type":"object","description":"absolute limits: metric -> \\"< 50ms\\" or { limit, severity }","propertyNames":{"$ref":"#/definitions/metricName"},"additionalProperties":{"$ref":"#/definitions/threshold"}},"regression":{"type":"object","description":"limits relative to the base: metric -> \\"+20%\\" / \\"-5%\\" or { limit, severity }","propertyNames":{"$ref":"#/definitions/metricName"},"additionalProperties":{"$ref":"#/definitions/regression"}},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"required":["name"]}},"compare":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["interleaved","stored"]},"design":{"enum":["auto","rounds","slices","duet"],"description":"how base and head are measured: rounds (one side at a time, a fresh process per round), slices (both up at once on their own {{service.port}}, the load alternating in short slices), duet (both measured at the same time on disjoint cores, 4 cores or more); auto (default): duet where cores allow, else slices, and rounds when the config hard-codes its port"},"slice":{"$ref":"#/definitions/duration","description":"slices and duet: the length of one slice (default 500ms)"},"epochs":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":2},"max":{"type":"integer","minimum":2}},"description":"slices and duet: fresh process pairs over the run, each measuring every scenario\'s duration per side in slices (default: rounds)"},"rounds":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1}},"description":"rounds per side"},"budget":{"$ref":"#/definitions/duration","description":"wall-clock budget of the comparison"},"confirm":{"type":"boolean","description":"confirm a failing verdict with extra rounds"},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"confidence level of the intervals (default 0.95)"}},"description":"how base and head are compared"},"baseline":{"type":"object","additionalProperties":false,"properties":{"store":{"enum":["branch","directory","none"]},"branch":{"type":"string"},"directory":{"type":"string","description":"directory of the local store (store: directory), relative to this file"},"remote":{"type":"string","description":"git remote of the baseline branch (default origin)"},"rounds":{"type":"integer","minimum":1,"maximum":50,"description":"rounds measured when a run is stored or compared with a stored run (default 3)"},"noise":{"$ref":"#/definitions/percent","description":"cross-run allowance added to a stored comparison until 5 stored runs teach the real spread (default 10%)"},"on-runner-mismatch":{"enum":["inconclusive","compare"],"description":"what a baseline from a different runner kind does to regression checks (default inconclusive)"},"save-on":{"type":"array","uniqueItems":true,"items":{"enum":["push","workflow_dispatch","schedule"]},"description":"events whose runs are stored (default push to the default branch and workflow_dispatch); pull requests never are"}},"description":"where stored baselines live"},"on-inconclusive":{"enum":["warn","fail"],"description":"what an inconclusive verdict does to the job"}},"definitions":{"duration":{"type":"string","description":"a duration with a unit: us, ms, s, m (\\"500ms\\", \\"10s\\")","pattern":"^\\\\s*[0-9.]+\\\\s*(us|µs|ms|s|m|min)\\\\s*$"},"percent":{"type":"string","description":"a percentage (\\"5%\\")","pattern":"^\\\\s*[0-9.]+\\\\s*%\\\\s*$"},"metricName":{"enum":["latency.min","latency.mean","latency.stddev","latency.p50","latency.p75","latency.p90","latency.p95","latency.p99","latency.p99.9","latency.max","throughput.rps","throughput.ok_rps","throughput.bytes","requests.total","errors.rate","errors.total","errors.connect","errors.timeout","errors.reset","status.4xx","status.5xx","status.unexpected","server.cpu.mean","server.cpu.peak","server.cpu.per_request","server.rss.peak","server.fds.peak","generator.cpu","generator.lag","generator.rate.target","generator.rate.achieved","sweep.optimal_connections","sweep.optimal_rate","sweep.optimal_rps","sweep.max_rps","stress.breaking_point.connections","stress.breaking_point.rate","stress.breaking_point.rps","stress.broke_at.connections","stress.broke_at.rate","soak.drift","soak.p99_drift"]},"threshold":{"oneOf":[{"type":"string","description":"an operator and a value with its unit: \\"< 50ms\\", \\"> 1500\\", \\"< 0.1%\\", \\"< 256MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","description":"the threshold expression"},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression":{"oneOf":[{"type":"string","description":"\\"+20%\\" (may rise at most 20%) or \\"-5%\\" (may fall at most 5%)"},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","description":"the regression expression"},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"request":{"type":"object","additionalProperties":false,"properties":{"method":{"enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"]},"url":{"type":"string","minLength":1,"description":"absolute http:// or https:// URL; {{seq}}, {{random}}, {{uuid}} and {{name}} of a scenario value are filled in per request; {{service.port}} is the port the side\'s service was given"},"insecure":{"type":"boolean","description":"https:// only: accept any certificate (self-signed test certificates); by default the certificate must chain to Node\'s roots, the system bundle or NODE_EXTRA_CA_CERTS"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{"description":"a string, or an object sent as JSON","type":["string","object","array"]},"weight":{"type":"number","exclusiveMinimum":0,"description":"in requests: this request\'s relative share of the mix (default 1)"},"expect":{"description":"the statuses this request should get (e.g. 201, or [200, 404]); others count as failed requests, and these count as successes even when 4xx/5xx","anyOf":[{"type":"integer","minimum":100,"maximum":599},{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}}]}},"required":["url"],"description":"one HTTP request"}}}');
+const perfgate_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/perfgate.schema.json","title":"perfgate config","description":"perfgate.yml: the service to start, the load to drive and the limits to gate on.","type":"object","additionalProperties":false,"required":["version","service","scenarios"],"properties":{"version":{"const":1,"description":"config format version; must be 1"},"extends":{"enum":["web_server","api_gateway","database_proxy"],"description":"a built-in profile whose reference limits apply to every scenario as warnings"},"service":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"string","minLength":1,"description":"shell command that starts the service (run with /bin/sh -c in its own process group)"},"build":{"type":"string","description":"command that builds the service; run in the base checkout when perfgate prepares the base itself"},"cwd":{"type":"string","description":"working directory, relative to this file"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables (strings: quote numbers)"},"ready":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"HTTP URL polled until it answers 200-399"},"tcp":{"type":"string","description":"host:port polled until it accepts a connection"},"log":{"type":"string","description":"regular expression matched against the service\'s output lines"},"timeout":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"}},"description":"how perfgate knows the service is ready: url, tcp or log"},"shutdown-timeout":{"$ref":"#/definitions/duration","description":"grace period between SIGTERM and SIGKILL"}},"required":["command","ready"],"description":"the service under test","title":"service"},"defaults":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"description":"load settings every scenario inherits"},"scenarios":{"type":"array","minItems":1,"description":"what to measure","items":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"unique name, used in reports"},"request":{"$ref":"#/definitions/request","description":"the request each virtual user sends"},"requests":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/request"},"description":"a weighted mix of requests to one host:port, picked at random per request by weight (instead of request)"},"values":{"type":"object","description":"named values for {{name}} placeholders, used in turn (cycling): a list, or { file: path } with one value per line","additionalProperties":{"anyOf":[{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"type":"string","minLength":1}}}]}},"load":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"mode":{"enum":["closed","rate"],"description":"closed: fixed connections (default); rate: open model at a constant arrival rate"},"rate":{"type":"number","exclusiveMinimum":0,"description":"requests per second (rate mode)"},"max-lag":{"$ref":"#/definitions/duration","description":"rate mode: how late (p99) the generator\'s own send schedule may run before the run is errored as generator-lag (default 10ms)"},"ramp":{"type":"object","additionalProperties":false,"properties":{"from":{"type":"number","minimum":0},"to":{"type":"number","exclusiveMinimum":0},"over":{"$ref":"#/definitions/duration"}},"required":["from","to","over"],"description":"rate mode: ramp the rate linearly"}},"description":"this scenario\'s load, over defaults"},"suite":{"oneOf":[{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"load"}},"required":["kind"]},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"sweep"},"steps":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"description":"connections per step (with load mode rate: requests per second per step)"},"knee-factor":{"type":"number","exclusiveMinimum":1,"description":"p99 may rise to this factor of the first step\'s p99 before the knee (default 2)"}},"required":["kind","steps"],"description":"concurrency sweep: finds the optimal connections"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"stress"},"start":{"type":"integer","minimum":1},"step":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1},"max-error-rate":{"$ref":"#/definitions/percent"},"p99-limit":{"$ref":"#/definitions/duration"},"max-time":{"$ref":"#/definitions/duration","description":"time bound of the whole ramp (default 2m): no step starts that would end after it"}},"required":["kind"],"description":"ramps connections (with load mode rate: the rate) until errors pass max-error-rate (default 5%), p99 passes p99-limit or the service dies"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"soak"},"window":{"$ref":"#/definitions/duration","description":"window length (default 10s)"}},"required":["kind"],"description":"long constant load analysed in windows; soak.drift is the RSS growth over the run (least-squares fit over the windows)"}]},"thresholds":{"type":"object","description":"absolute limits: metric -> \\"< 50ms\\" or { limit, severity }","additionalProperties":false,"properties":{"latency.min":{"description":"fastest 2xx response. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.mean":{"description":"mean 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.stddev":{"description":"standard deviation of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p50":{"description":"50th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p75":{"description":"75th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p90":{"description":"90th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p95":{"description":"95th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p99":{"description":"99th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p99.9":{"description":"99.9th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.max":{"description":"slowest 2xx response. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"throughput.rps":{"description":"responses per second, failed ones included (gate on throughput.ok_rps). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"throughput.ok_rps":{"description":"successful responses per second: status below 400, or one its request expects (expect:). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"throughput.bytes":{"description":"response bytes per second. Limit like \\"> 100MB\\" (bytes per second: B, KB, MB, GB)","$ref":"#/definitions/threshold-byterate"},"requests.total":{"description":"responses received during the measured window. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.rate":{"description":"share of requests that failed (connect, timeout, reset, 4xx, 5xx). Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"},"errors.total":{"description":"failed requests of every kind. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.connect":{"description":"connection errors (refused, unreachable). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.timeout":{"description":"requests that timed out. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.reset":{"description":"connections reset or closed mid-request. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.4xx":{"description":"responses with a 4xx status. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.5xx":{"description":"responses with a 5xx status. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.unexpected":{"description":"responses whose status their request did not expect (expect:). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"server.cpu.mean":{"description":"mean CPU of the service\'s process tree, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"server.cpu.peak":{"description":"peak CPU of the service\'s process tree, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"server.cpu.per_request":{"description":"server CPU time per completed request. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"server.rss.peak":{"description":"peak resident memory of the service\'s process tree. Limit like \\"< 256MB\\" (B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based))","$ref":"#/definitions/threshold-size"},"server.fds.peak":{"description":"peak open file descriptors of the service\'s process tree. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"generator.cpu":{"description":"the load generator\'s own CPU, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"generator.lag":{"description":"how far the load generator fell behind its schedule (p99). Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"generator.rate.target":{"description":"open model: requests per second the schedule asked for. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"generator.rate.achieved":{"description":"open model: requests per second the generator actually sent. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.optimal_connections":{"description":"connections at the knee of throughput vs p99. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"sweep.optimal_rate":{"description":"open model: offered rate at the knee of throughput vs p99. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.optimal_rps":{"description":"successful responses per second at the knee of the sweep. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.max_rps":{"description":"highest successful responses per second over the sweep\'s steps. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.breaking_point.connections":{"description":"highest sustainable connections before breaking. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"stress.breaking_point.rate":{"description":"open model: highest sustainable offered rate. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.breaking_point.rps":{"description":"successful responses per second at the last sustainable step before breaking. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.broke_at.connections":{"description":"connections of the step that broke (none: unset). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"stress.broke_at.rate":{"description":"open model: offered rate of the step that broke (none: unset). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"soak.drift":{"description":"relative RSS growth over the soak: least-squares slope over the windows x span / fitted start. Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"},"soak.p99_drift":{"description":"relative change of p99 over the soak, fitted like soak.drift. Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"}}},"regression":{"type":"object","description":"limits relative to the base: metric -> \\"+20%\\" / \\"-5%\\" or { limit, severity }","additionalProperties":false,"properties":{"latency.min":{"description":"fastest 2xx response. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.mean":{"description":"mean 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.stddev":{"description":"standard deviation of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p50":{"description":"50th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p75":{"description":"75th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p90":{"description":"90th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p95":{"description":"95th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p99":{"description":"99th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p99.9":{"description":"99.9th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.max":{"description":"slowest 2xx response. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"throughput.rps":{"description":"responses per second, failed ones included (gate on throughput.ok_rps). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"throughput.ok_rps":{"description":"successful responses per second: status below 400, or one its request expects (expect:). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"throughput.bytes":{"description":"response bytes per second. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"requests.total":{"description":"responses received during the measured window. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"errors.rate":{"description":"share of requests that failed (connect, timeout, reset, 4xx, 5xx). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.total":{"description":"failed requests of every kind. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.connect":{"description":"connection errors (refused, unreachable). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.timeout":{"description":"requests that timed out. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.reset":{"description":"connections reset or closed mid-request. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.4xx":{"description":"responses with a 4xx status. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.5xx":{"description":"responses with a 5xx status. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.unexpected":{"description":"responses whose status their request did not expect (expect:). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.mean":{"description":"mean CPU of the service\'s process tree, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.peak":{"description":"peak CPU of the service\'s process tree, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.per_request":{"description":"server CPU time per completed request. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.rss.peak":{"description":"peak resident memory of the service\'s process tree. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.fds.peak":{"description":"peak open file descriptors of the service\'s process tree. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.cpu":{"description":"the load generator\'s own CPU, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.lag":{"description":"how far the load generator fell behind its schedule (p99). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.rate.achieved":{"description":"open model: requests per second the generator actually sent. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_connections":{"description":"connections at the knee of throughput vs p99. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_rate":{"description":"open model: offered rate at the knee of throughput vs p99. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_rps":{"description":"successful responses per second at the knee of the sweep. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.max_rps":{"description":"highest successful responses per second over the sweep\'s steps. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.connections":{"description":"highest sustainable connections before breaking. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.rate":{"description":"open model: highest sustainable offered rate. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.rps":{"description":"successful responses per second at the last sustainable step before breaking. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.broke_at.connections":{"description":"connections of the step that broke (none: unset). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.broke_at.rate":{"description":"open model: offered rate of the step that broke (none: unset). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"soak.drift":{"description":"relative RSS growth over the soak: least-squares slope over the windows x span / fitted start. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"soak.p99_drift":{"description":"relative change of p99 over the soak, fitted like soak.drift. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"}}},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"required":["name"]}},"compare":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["interleaved","stored"]},"design":{"enum":["auto","rounds","slices","duet"],"description":"how base and head are measured: rounds (one side at a time, a fresh process per round), slices (both up at once on their own {{service.port}}, the load alternating in short slices), duet (both measured at the same time on disjoint cores, 4 cores or more); auto (default): duet where cores allow, else slices, and rounds when the config hard-codes its port"},"slice":{"$ref":"#/definitions/duration","description":"slices and duet: the length of one slice (default 500ms)"},"epochs":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":2},"max":{"type":"integer","minimum":2}},"description":"slices and duet: fresh process pairs over the run, each measuring every scenario\'s duration per side in slices (default: rounds)"},"rounds":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1}},"description":"rounds per side"},"budget":{"$ref":"#/definitions/duration","description":"wall-clock budget of the comparison"},"confirm":{"type":"boolean","description":"confirm a failing verdict with extra rounds"},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"confidence level of the intervals (default 0.95)"}},"description":"how base and head are compared"},"baseline":{"type":"object","additionalProperties":false,"properties":{"store":{"enum":["branch","directory","none"]},"branch":{"type":"string"},"directory":{"type":"string","description":"directory of the local store (store: directory), relative to this file"},"remote":{"type":"string","description":"git remote of the baseline branch (default origin)"},"rounds":{"type":"integer","minimum":1,"maximum":50,"description":"rounds measured when a run is stored or compared with a stored run (default 3)"},"noise":{"$ref":"#/definitions/percent","description":"cross-run allowance added to a stored comparison until 5 stored runs teach the real spread (default 10%)"},"on-runner-mismatch":{"enum":["inconclusive","compare"],"description":"what a baseline from a different runner kind does to regression checks (default inconclusive)"},"save-on":{"type":"array","uniqueItems":true,"items":{"enum":["push","workflow_dispatch","schedule"]},"description":"events whose runs are stored (default push to the default branch and workflow_dispatch); pull requests never are"}},"description":"where stored baselines live"},"on-inconclusive":{"enum":["warn","fail"],"description":"what an inconclusive verdict does to the job"}},"definitions":{"duration":{"type":"string","description":"a duration with a unit: us, ms, s, m (\\"500ms\\", \\"10s\\")","pattern":"^\\\\s*[0-9.]+\\\\s*(us|µs|ms|s|m|min)\\\\s*$"},"percent":{"type":"string","description":"a percentage (\\"5%\\")","pattern":"^\\\\s*[0-9.]+\\\\s*%\\\\s*$"},"request":{"type":"object","additionalProperties":false,"properties":{"method":{"enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"]},"url":{"type":"string","minLength":1,"description":"absolute http:// or https:// URL; {{seq}}, {{random}}, {{uuid}} and {{name}} of a scenario value are filled in per request; {{service.port}} is the port the side\'s service was given"},"insecure":{"type":"boolean","description":"https:// only: accept any certificate (self-signed test certificates); by default the certificate must chain to Node\'s roots, the system bundle or NODE_EXTRA_CA_CERTS"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{"description":"a string, or an object sent as JSON","type":["string","object","array"]},"weight":{"type":"number","exclusiveMinimum":0,"description":"in requests: this request\'s relative share of the mix (default 1)"},"expect":{"description":"the statuses this request should get (e.g. 201, or [200, 404]); others count as failed requests, and these count as successes even when 4xx/5xx","anyOf":[{"type":"integer","minimum":100,"maximum":599},{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}}]}},"required":["url"],"description":"one HTTP request"},"threshold-duration":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(us|µs|ms|s|m|min)\\\\s*$","description":"an operator (< <= > >=) and a value in us, ms, s, like \\"< 50ms\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(us|µs|ms|s|m|min)\\\\s*$","description":"an operator (< <= > >=) and a value in us, ms, s, like \\"< 50ms\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-rate":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(/s|rps)?\\\\s*$","description":"an operator (< <= > >=) and a value in requests per second, like \\"> 1500\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(/s|rps)?\\\\s*$","description":"an operator (< <= > >=) and a value in requests per second, like \\"> 1500\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-byterate":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])(/s)?\\\\s*$","description":"an operator (< <= > >=) and a value in bytes per second: B, KB, MB, GB, like \\"> 100MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])(/s)?\\\\s*$","description":"an operator (< <= > >=) and a value in bytes per second: B, KB, MB, GB, like \\"> 100MB\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-count":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*\\\\s*$","description":"an operator (< <= > >=) and a value in a plain number, like \\"< 10\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*\\\\s*$","description":"an operator (< <= > >=) and a value in a plain number, like \\"< 10\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-ratio":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in %, like \\"< 0.1%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in %, like \\"< 0.1%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-cpu":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in % of one core, like \\"< 150%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in % of one core, like \\"< 150%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-size":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])\\\\s*$","description":"an operator (< <= > >=) and a value in B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based), like \\"< 256MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])\\\\s*$","description":"an operator (< <= > >=) and a value in B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based), like \\"< 256MB\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression-lower":{"oneOf":[{"type":"string","pattern":"^\\\\s*\\\\+\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may rise, like \\"+20%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*\\\\+\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may rise, like \\"+20%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression-higher":{"oneOf":[{"type":"string","pattern":"^\\\\s*-\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may fall, like \\"-5%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*-\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may fall, like \\"-5%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]}}}');
 ;// CONCATENATED MODULE: ./src/config/metrics.ts
 const m = (name, kind, better, description) => ({
     name,
@@ -63877,6 +63877,12 @@ function metricInfo(name) {
     return BY_NAME.get(name);
 }
 const METRIC_NAMES = METRICS.map(info => info.name);
+/** Why the server.* metrics cannot be measured on this platform, or undefined on Linux. */
+function serverMetricsUnsupported(platform = process.platform) {
+    return platform === 'linux'
+        ? undefined
+        : `not measured: server.* metrics are sampled from /proc, which only Linux has (this runner is ${platform})`;
+}
 
 ;// CONCATENATED MODULE: ./src/config/defaults.ts
 /** Every default of the config, in one place. Durations in milliseconds. */
@@ -63943,6 +63949,48 @@ function didYouMean(wrong, allowed) {
     if (!best)
         return undefined;
     return best.score <= Math.max(1, Math.floor(target.length / 3)) ? best.name : undefined;
+}
+/** The command a typo meant: a close spelling (two edits or fewer, transpositions too) or a unique prefix. */
+function suggestCommand(word, commands) {
+    const close = didYouMean(word, commands);
+    if (close)
+        return close;
+    const w = word.toLowerCase();
+    const sorted = (s) => [...s].sort().join('');
+    const near = commands.filter(c => w.length >= 3 && ((0,mod/* distance */.Io)(w, c) <= 2 || sorted(w) === sorted(c)) && Math.abs(c.length - w.length) <= 2);
+    if (near.length === 1)
+        return near[0];
+    const prefixed = commands.filter(c => w.length >= 2 && c.startsWith(w));
+    return prefixed.length === 1 ? prefixed[0] : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/config/k6.ts
+
+/**
+ * k6's threshold form in perfgate's words: `p(95)<200` -> `latency.p95: "< 200ms"` (k6 durations are in ms).
+ * Returns undefined when the text holds no k6 expression perfgate has a metric for.
+ */
+function k6Hint(text) {
+    const hints = [];
+    const form = /\b(p\(\s*([0-9.]+)\s*\)|avg|med|min|max|rate)\s*(<=|>=|<|>)\s*([0-9]+(?:\.[0-9]+)?)/g;
+    for (const match of text.matchAll(form)) {
+        const [whole, stat, percentile, op, value] = match;
+        let metric;
+        let limit = `${op} ${value}ms`;
+        if (percentile !== undefined) {
+            const p = `p${Number(percentile)}`;
+            metric = LATENCY_PERCENTILES.includes(p) ? `latency.${p}` : undefined;
+        }
+        else if (stat === 'rate') {
+            metric = 'errors.rate';
+            limit = `${op} ${Number((Number(value) * 100).toPrecision(6))}%`;
+        }
+        else
+            metric = { avg: 'latency.mean', med: 'latency.p50', min: 'latency.min', max: 'latency.max' }[stat];
+        if (metric)
+            hints.push(`${whole.replace(/\s+/g, '')} -> ${metric}: "${limit}"`);
+    }
+    return hints.length ? `k6's form in perfgate: ${[...new Set(hints)].join(', ')}` : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/config/placeholders.ts
@@ -64670,6 +64718,7 @@ function resolveConfig(data, ctx) {
 
 
 
+
 function formatProblems(problems) {
     return problems.map(p => `${p.file}:${p.line}:${p.col}: ${p.message} [${p.path || '/'}]`).join('\n');
 }
@@ -64771,14 +64820,11 @@ function translate(error, locator) {
     switch (error.keyword) {
         case 'additionalProperties': {
             const key = error.params.additionalProperty;
+            if (/\/(thresholds|regression)$/.test(pointer))
+                return unknownMetric(pointer, key, value, locator);
             const allowed = Object.keys(error.parentSchema.properties ?? {});
             const suggestion = didYouMean(key, allowed);
             return locator.key(pointer, key, `unknown key "${key}" in ${parentName(pointer)}${suggestion ? `; did you mean "${suggestion}"?` : `; allowed keys: ${allowed.join(', ')}`}`);
-        }
-        case 'propertyNames': {
-            const key = error.params.propertyName;
-            const suggestion = didYouMean(key, METRIC_NAMES);
-            return locator.key(pointer, key, `unknown metric "${key}"${suggestion ? `; did you mean "${suggestion}"?` : '; see the metric list in the README'}`);
         }
         case 'required': {
             const missing = error.params.missingProperty;
@@ -64799,6 +64845,15 @@ function translate(error, locator) {
         default:
             return locator.at(pointer, `${where(pointer)} ${error.message ?? 'is invalid'}`);
     }
+}
+/** A thresholds or regression key that is no metric (or a metric that cannot have a regression limit). */
+function unknownMetric(pointer, key, parent, locator) {
+    const value = parent?.[key];
+    if (METRIC_NAMES.includes(key) && pointer.endsWith('/regression'))
+        return locator.key(pointer, key, `${key} has no better direction, so it cannot have a regression limit`);
+    const k6 = k6Hint(`${key}${JSON.stringify(value ?? '')}`);
+    const suggestion = k6 ? undefined : didYouMean(key, METRIC_NAMES);
+    return locator.key(pointer, key, `unknown metric "${key}"${k6 ? `; ${k6}` : suggestion ? `; did you mean "${suggestion}"?` : '; see the metric list in the README'}`);
 }
 function oneOfHint(pointer) {
     if (/\/thresholds\//.test(pointer))
@@ -64844,6 +64899,32 @@ function schemaProblems(data, locator) {
         seen.add(id);
         return true;
     });
+}
+/**
+ * One message per problem: where the schema and the resolver both object to one value (a "10sec" duration fails
+ * the schema's pattern and the parser), the resolver's message is kept, being the more specific. A limit written
+ * in k6's form gets the perfgate form added.
+ */
+function onePerProblem(shape, semantic, data) {
+    const semanticPaths = new Set(semantic.map(p => p.path).filter(Boolean));
+    const all = [...shape.filter(p => !semanticPaths.has(p.path)), ...semantic];
+    return all.map(p => {
+        if (!/\/(thresholds|regression)\/[^/]+$/.test(p.path) || p.message.includes("k6's form"))
+            return p;
+        const value = valueAt(data, p.path);
+        const hint = k6Hint(typeof value === 'string' ? value : JSON.stringify(value ?? ''));
+        return hint ? { ...p, message: `${p.message}; ${hint}` } : p;
+    });
+}
+function valueAt(data, pointer) {
+    let node = data;
+    for (const raw of pointer.split('/').slice(1)) {
+        const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+        if (node === null || typeof node !== 'object')
+            return undefined;
+        node = node[key];
+    }
+    return node;
 }
 /** Duplicate keys, each at its second occurrence with the first one's line. */
 function duplicateKeys(doc, lines, file) {
@@ -64920,20 +65001,20 @@ function parseConfig(text, file, baseDir = external_node_path_default().dirname(
         locator,
         shapeValid: shape.length === 0
     });
-    const all = [...shape, ...semantic];
+    const all = onePerProblem(shape, semantic, data);
     if (all.length || !config)
         throw new ConfigError(file, all);
     return config;
 }
 /** Reads and parses a config file; a missing, unreadable or oversized file is a ConfigError too. */
-async function loadConfig(file) {
-    const shown = external_node_path_default().relative(process.cwd(), file) || file;
+async function loadConfig(file, cwd = process.cwd()) {
+    const shown = external_node_path_default().relative(cwd, file) || file;
     let info;
     try {
         info = await (0,promises_namespaceObject.stat)(file);
     }
     catch {
-        fail(shown, `config file not found at ${external_node_path_default().resolve(file)} (paths are relative to the working directory ${process.cwd()})`);
+        fail(shown, `config file not found at ${external_node_path_default().resolve(file)} (paths are relative to the working directory ${cwd})`);
     }
     if (!info.isFile())
         fail(shown, `${external_node_path_default().resolve(file)} is not a file`);
@@ -65053,6 +65134,7 @@ function stepText(axis, value) {
 
 ;// CONCATENATED MODULE: ./src/compare/thresholds.ts
 
+
 const HOLDS = {
     '<': (a, l) => a < l,
     '<=': (a, l) => a <= l,
@@ -65065,11 +65147,14 @@ const BREACH_WORDS = {
     '>': 'is not over',
     '>=': 'is under'
 };
-/** Absolute limits against one set of measured metrics. A metric the run did not measure is `skipped`. */
-function evaluateThresholds(checks, metrics) {
-    return checks.map(check => evaluateThreshold(check, metrics[check.metric]));
+/**
+ * Absolute limits against one set of measured metrics. A metric the run did not measure is `skipped`, with the
+ * reason when it is known (server.* off Linux).
+ */
+function evaluateThresholds(checks, metrics, platform = process.platform) {
+    return checks.map(check => evaluateThreshold(check, metrics[check.metric], platform));
 }
-function evaluateThreshold(check, actual) {
+function evaluateThreshold(check, actual, platform) {
     const base = {
         kind: 'threshold',
         metric: check.metric,
@@ -65083,7 +65168,7 @@ function evaluateThreshold(check, actual) {
             ...base,
             actual: null,
             verdict: 'skipped',
-            message: `${check.metric} was not measured in this run`
+            message: (check.metric.startsWith('server.') ? serverMetricsUnsupported(platform) : undefined)?.replace(/^not measured/, `${check.metric} was not measured`) ?? `${check.metric} was not measured in this run`
         };
     }
     const limitText = formatMetric(check.metric, check.value);
@@ -66160,10 +66245,99 @@ function storedScenarioChecks(scenario, head, headMetrics, baseline) {
 
 ;// CONCATENATED MODULE: ./src/engine/events.ts
 const ignoreEvents = () => undefined;
+const HEARTBEAT_MS = 10_000;
+/**
+ * Runs a long step (a build, a fetch) inside step-start/step-end events, with a heartbeat line every
+ * HEARTBEAT_MS while it runs, so a log never goes silent for as long as the step takes.
+ */
+async function longStep(events, title, work, intervalMs = HEARTBEAT_MS) {
+    const started = Date.now();
+    events({ type: 'step-start', title });
+    const timer = setInterval(() => events({
+        type: 'heartbeat',
+        message: `${title}: still running (${Math.round((Date.now() - started) / 1000)} s)`
+    }), intervalMs);
+    timer.unref();
+    let ok = false;
+    try {
+        const result = await work();
+        ok = true;
+        return result;
+    }
+    finally {
+        clearInterval(timer);
+        events({ type: 'step-end', title, ok });
+    }
+}
 
 // EXTERNAL MODULE: ./node_modules/autocannon/autocannon.js
 var autocannon = __nccwpck_require__(88174);
 var autocannon_default = /*#__PURE__*/__nccwpck_require__.n(autocannon);
+;// CONCATENATED MODULE: ./src/load/autocannon-client.ts
+/**
+ * Patches to autocannon's Client (lib/httpClient.js, autocannon 9) that perfgate's closed model applies to every
+ * client through autocannon's setupClient hook, which runs in the client's constructor before its first connect.
+ */
+/**
+ * autocannon reconnects silently when the server closes a connection with a request in flight, and keeps that
+ * request queued, so the next response would be timed from the lost request's start. Such a close is counted as a
+ * reset (`onDropped`) and the lost request dropped, on every connection the client opens.
+ */
+function dropLostRequests(client, onDropped) {
+    const connect = client._connect;
+    client._connect = function () {
+        connect.call(this);
+        const dropInFlight = (counted) => () => {
+            if (this.destroyed || this.pipelinedRequests.size() === 0)
+                return;
+            if (counted)
+                onDropped();
+            this.pipelinedRequests.clear();
+        };
+        // prepended, so these run before autocannon's own handlers reconnect and queue the next request
+        this.conn?.prependListener('end', dropInFlight(true));
+        this.conn?.prependListener('error', dropInFlight(false));
+    };
+}
+/**
+ * autocannon ignores `Connection: close` (and an HTTP/1.0 response without keep-alive): it writes the next request
+ * on the connection the server is closing, and that request is lost with it. Here the next request goes out on a
+ * new connection instead, as browsers, wrk and Node's own agent do.
+ */
+function honourConnectionClose(client) {
+    let serverCloses = false;
+    // the parser's headers-complete event, emitted before the response's body and its 'response' event
+    client.on('headers', (info) => {
+        serverCloses = info.shouldKeepAlive === false;
+    });
+    const doRequest = client._doRequest;
+    client._doRequest = function () {
+        if (serverCloses && !this.destroyed) {
+            serverCloses = false;
+            this._resetConnection(); // closes this connection and opens one, which sends the request
+            return;
+        }
+        doRequest.call(this);
+    };
+}
+/**
+ * autocannon appends every response body to a string (`body += chunk`, a UTF-8 decode per chunk) for its
+ * expectBody/verifyBody options, which perfgate never sets: a 1 MB response cost a 1 MB decode and concatenation.
+ * Bodies are counted in bytes only (autocannon's addByteCount), never kept.
+ */
+function discardBodies(client) {
+    client.pipelinedRequests.addBody = () => undefined;
+}
+/** The setupClient hook: every patch above, on every client autocannon makes. */
+function tuneClient(onDropped) {
+    return raw => {
+        const client = raw;
+        dropLostRequests(client, onDropped);
+        honourConnectionClose(client);
+        discardBodies(client);
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/load/errors.ts
 const CONNECT = new Set([
     'ECONNREFUSED',
@@ -66427,30 +66601,7 @@ function compileScenario(scenario) {
 
 
 
-/**
- * autocannon reconnects silently when the server closes a connection with a request in flight, and keeps that
- * request queued, so the next response would be timed from the lost request's start. This hook counts such a
- * close as a reset and drops the lost request, on every connection the client opens.
- */
-function watchConnections(onDropped) {
-    return raw => {
-        const client = raw;
-        const connect = client._connect;
-        client._connect = function () {
-            connect.call(this);
-            const dropInFlight = (counted) => () => {
-                if (this.destroyed || this.pipelinedRequests.size() === 0)
-                    return;
-                if (counted)
-                    onDropped();
-                this.pipelinedRequests.clear();
-            };
-            // prepended, so these run before autocannon's own handlers reconnect and queue the next request
-            this.conn?.prependListener('end', dropInFlight(true));
-            this.conn?.prependListener('error', dropInFlight(false));
-        };
-    };
-}
+
 const PROGRESS_MS = 500;
 /**
  * The closed model: `connections` connections, each sending its next request when the previous one answered.
@@ -66517,7 +66668,7 @@ async function runClosedLoad(scenario, options = {}) {
         timeout: Math.max(1, Math.ceil(load.timeoutMs / 1000)),
         excludeErrorStats: true,
         skipAggregateResult: true,
-        setupClient: watchConnections(() => {
+        setupClient: tuneClient(() => {
             if (measuring) {
                 counts.reset++;
                 timeline.error();
@@ -66632,8 +66783,6 @@ async function runClosedLoad(scenario, options = {}) {
     };
 }
 
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(24371);
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(75919);
 ;// CONCATENATED MODULE: ./src/load/clock.ts
@@ -66652,11 +66801,17 @@ const NEXT = 0; // the index of the first request the loop has not sent
 const STOP = 1;
 const SLEEP = 2; // a word nobody changes: Atomics.wait on it is a precise sleep
 const FILLED = 3; // due times of indexes below this are in the ring
+/**
+ * The most a tick is sent ahead of its due time to make up for the time a wake-up takes; below the sender's send-ahead
+ * window (0.25 ms in open.ts), so a tick, however early, always finds its request due.
+ */
+const MAX_LEAD_MS = 0.2;
 const TICKER_THREAD = `
 const { parentPort, workerData } = require('node:worker_threads')
 const base = new BigInt64Array(workerData.base)
 const control = new Int32Array(workerData.control)
 const ring = new Float64Array(workerData.ring)
+const lead = new Float64Array(workerData.lead)
 const size = ring.length
 const now = () => Number(process.hrtime.bigint() - Atomics.load(base, 0)) / 1e6
 parentPort.postMessage('ready')
@@ -66668,7 +66823,7 @@ while (Atomics.load(control, ${STOP}) === 0) {
     Atomics.wait(control, ${FILLED}, filled, 5)
     continue
   }
-  const remaining = ring[index % size] - now()
+  const remaining = ring[index % size] - lead[0] - now()
   if (remaining > 0) {
     Atomics.wait(control, ${SLEEP}, 0, remaining)
     continue
@@ -66686,9 +66841,11 @@ async function startSendTicker() {
     const base = new BigInt64Array(new SharedArrayBuffer(8));
     const control = new Int32Array(new SharedArrayBuffer(4 * 4));
     const ring = new Float64Array(new SharedArrayBuffer(8 * RING));
+    // how early the thread sends a tick: the mean time from a tick to the loop waking up, learnt as ticks arrive
+    const lead = new Float64Array(new SharedArrayBuffer(8));
     const worker = new external_node_worker_threads_.Worker(TICKER_THREAD, {
         eval: true,
-        workerData: { base: base.buffer, control: control.buffer, ring: ring.buffer }
+        workerData: { base: base.buffer, control: control.buffer, ring: ring.buffer, lead: lead.buffer }
     });
     worker.unref();
     let filled = 0;
@@ -66709,17 +66866,29 @@ async function startSendTicker() {
         ready = resolve;
         failed = reject;
     });
-    worker.on('message', (message) => (message === 'ready' ? ready?.() : wake()));
+    const learn = (index) => {
+        const wakeUp = monotonic() - (ring[index % RING] - lead[0]);
+        if (wakeUp >= 0 && wakeUp < 5)
+            lead[0] = Math.min(MAX_LEAD_MS, 0.9 * lead[0] + 0.1 * wakeUp);
+    };
+    worker.on('message', (message) => {
+        if (message === 'ready')
+            return ready?.();
+        learn(message);
+        wake();
+    });
     worker.on('error', err => {
         failure = err;
         failed?.(err);
         wake();
     });
+    let origin = process.hrtime.bigint();
+    const monotonic = () => Number(process.hrtime.bigint() - origin) / 1e6;
     await started;
-    Atomics.store(base, 0, process.hrtime.bigint());
-    const origin = base[0];
+    origin = process.hrtime.bigint();
+    Atomics.store(base, 0, origin);
     return {
-        now: () => Number(process.hrtime.bigint() - origin) / 1e6,
+        now: monotonic,
         plan(next, due, endMs) {
             Atomics.store(control, NEXT, next);
             filled = Math.max(filled, next);
@@ -66789,6 +66958,8 @@ function scheduledBefore(due, ms) {
     return lo;
 }
 
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(24371);
 // EXTERNAL MODULE: external "node:tls"
 var external_node_tls_ = __nccwpck_require__(41692);
 var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_);
@@ -66868,8 +67039,61 @@ function certificateProblem(url, insecure = false, timeoutMs = 5000) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/load/open.ts
+;// CONCATENATED MODULE: ./src/load/dispatch.ts
 
+
+/**
+ * Requests due within this much of a wake-up leave with it, a little early: each wake-up of the event loop costs
+ * far more CPU than a send (tens of microseconds on a virtual machine), so at high rates one wake-up serves
+ * several sends. Their latency runs from the real send, and their earliness counts in generator.lag.
+ */
+const SEND_AHEAD_MS = 0.25;
+function timeoutError() {
+    return Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' });
+}
+/** The connections of a load: at most `connections` sockets, one request on each at a time. */
+function poolFor(scenario) {
+    const url = new URL(scenario.request.url);
+    const tls = tlsOptionsFor(url, scenario.request.insecure);
+    return new undici/* Pool */.bC(url.origin, {
+        connections: scenario.load.connections,
+        pipelining: 1,
+        // perfgate times requests out itself; undici's own timeouts are a backstop
+        headersTimeout: scenario.load.timeoutMs + 1000,
+        bodyTimeout: scenario.load.timeoutMs + 1000,
+        connect: { autoSelectFamily: true, ...(tls ?? {}) }
+    });
+}
+/** Sends one request through the pool with undici's low-level dispatch API (no streams, no promises). */
+function dispatchRequest(pool, request, hooks) {
+    let status = 0;
+    let size = 0;
+    // onRequestSent is called by undici (lib/core/request.js) but missing from its handler type
+    const handler = {
+        onConnect: abort => hooks.onConnect?.(abort),
+        onRequestSent: () => hooks.onRequestSent?.(),
+        onHeaders: (statusCode, rawHeaders) => {
+            status = statusCode;
+            for (const part of rawHeaders ?? [])
+                size += part.length + 2;
+            return true;
+        },
+        onData: chunk => {
+            size += chunk.length;
+            return true;
+        },
+        onComplete: () => hooks.end({ status, size }),
+        onError: err => hooks.end({ size, error: err })
+    };
+    pool.dispatch({
+        method: request.method,
+        path: request.path,
+        headers: request.headers,
+        body: request.body ?? null
+    }, handler);
+}
+
+;// CONCATENATED MODULE: ./src/load/open.ts
 
 
 
@@ -66906,15 +67130,6 @@ async function prime(pool, template, timeoutMs) {
     }
 }
 /**
- * Requests due within this much of a wake-up leave with it, a little early: each wake-up of the event loop costs
- * far more CPU than a send (tens of microseconds on a virtual machine), so at high rates one wake-up serves
- * several sends. Their latency runs from the real send, and their earliness counts in generator.lag.
- */
-const SEND_AHEAD_MS = 0.25;
-function timeoutError() {
-    return Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' });
-}
-/**
  * The open model: requests leave on an even schedule whatever the service does, and latency is measured from
  * each request's intended send time, so a stall shows up as the wait every scheduled request saw (coordinated
  * omission corrected by construction). At most `connections` requests are on the wire (an undici Pool); a due
@@ -66929,17 +67144,8 @@ function timeoutError() {
  */
 async function runOpenLoad(scenario, options = {}) {
     const load = scenario.load;
-    const url = new URL(scenario.request.url);
     const template = compileScenario(scenario);
-    const tls = tlsOptionsFor(url, scenario.request.insecure);
-    const pool = new undici/* Pool */.bC(url.origin, {
-        connections: load.connections,
-        pipelining: 1,
-        // perfgate times requests out itself, from their intended time; undici's own timeouts are a backstop
-        headersTimeout: load.timeoutMs + 1000,
-        bodyTimeout: load.timeoutMs + 1000,
-        connect: { autoSelectFamily: true, ...(tls ?? {}) }
-    });
+    const pool = poolFor(scenario);
     const [ticker] = await Promise.all([startSendTicker(), prime(pool, template, load.timeoutMs)]);
     const now = ticker.now;
     const due = scheduleOf(load);
@@ -67041,11 +67247,8 @@ async function runOpenLoad(scenario, options = {}) {
         pending.set(id, entry);
         if (measured)
             counts.sent++;
-        const { method, path, headers, body, expect } = template.render();
-        let status = 0;
-        let size = 0;
-        // onRequestSent is called by undici (lib/core/request.js) but missing from its handler type
-        const handler = {
+        const request = template.render();
+        dispatchRequest(pool, request, {
             onConnect: abort => {
                 if (entry.done)
                     abort(timeoutError());
@@ -67055,20 +67258,8 @@ async function runOpenLoad(scenario, options = {}) {
             onRequestSent: () => {
                 entry.onWire = true;
             },
-            onHeaders: (statusCode, rawHeaders) => {
-                status = statusCode;
-                for (const part of rawHeaders ?? [])
-                    size += part.length + 2;
-                return true;
-            },
-            onData: chunk => {
-                size += chunk.length;
-                return true;
-            },
-            onComplete: () => answered(id, entry, status, size, expect),
-            onError: err => failed(id, entry, err)
-        };
-        pool.dispatch({ method: method, path, headers, body: body ?? null }, handler);
+            end: ({ status, size, error }) => status === undefined ? failed(id, entry, error) : answered(id, entry, status, size, request.expect)
+        });
     };
     const onAbort = () => {
         stopped = String(options.signal?.reason ?? 'aborted');
@@ -67241,7 +67432,7 @@ function toMetrics(result, resources) {
         metrics['generator.rate.target'] = result.targetRate;
     if (result.achievedRate !== undefined)
         metrics['generator.rate.achieved'] = result.achievedRate;
-    if (resources) {
+    if (resources && resources.measured !== false) {
         metrics['server.cpu.mean'] = resources.cpuMean;
         metrics['server.cpu.peak'] = resources.cpuPeak;
         metrics['server.rss.peak'] = resources.rssPeakBytes;
@@ -67592,6 +67783,7 @@ var proc = __nccwpck_require__(68711);
 ;// CONCATENATED MODULE: ./src/service/sampler.ts
 
 
+
 /** Linux clock ticks per second for /proc/<pid>/stat utime and stime (USER_HZ, 100 on every mainstream kernel). */
 const TICKS_PER_SECOND = 100;
 const VM_RSS = /VmRSS:\s+(\d+) kB/;
@@ -67698,11 +67890,12 @@ function processTree(rootPid) {
 /**
  * Samples CPU, RSS and open file descriptors of the service's whole process tree from /proc. CPU is the tree's
  * utime+stime over each interval, as % of one core; ticks of processes that exited in between are lost, which
- * only under-reports short-lived helpers. Linux only: elsewhere it reports zeros and no samples.
+ * only under-reports short-lived helpers. Linux only: elsewhere nothing is sampled and the summary says
+ * `measured: false`, so that the server.* metrics are missing (their checks skipped), never 0.
  */
 function startResourceSampler(rootPid, options = {}) {
     const intervalMs = options.intervalMs ?? 250;
-    const supported = process.platform === 'linux';
+    const supported = !serverMetricsUnsupported(options.platform);
     const samples = [];
     const started = process.hrtime.bigint();
     const lastTicks = new Map();
@@ -67759,7 +67952,8 @@ function startResourceSampler(rootPid, options = {}) {
                 cpuTimeUs: (totalTicks / TICKS_PER_SECOND) * 1e6,
                 rssPeakBytes: rssPeak,
                 fdsPeak,
-                samples
+                samples,
+                measured: supported
             };
         }
     };
@@ -67789,7 +67983,8 @@ function resourcesInWindow(summary, fromSeconds) {
         cpuTimeUs,
         rssPeakBytes: summary.rssPeakBytes,
         fdsPeak: summary.fdsPeak,
-        samples: summary.samples
+        samples: summary.samples,
+        measured: summary.measured
     };
 }
 const COUNT_METRICS = [
@@ -68388,18 +68583,11 @@ function adaptive_nextStep(decisions, state) {
 
 
 
-
-/** Requests due within this much of a wake-up leave with it (as in open.ts: a wake-up costs more than a send). */
-const session_SEND_AHEAD_MS = 0.25;
-function session_timeoutError() {
-    return Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' });
-}
 /** Sends one request through the pool; resolves with its status and size, or the error, never rejects. */
 function sendOne(pool, request, timeoutMs) {
     return new Promise(resolve => {
-        let status = 0;
-        let size = 0;
         let done = false;
+        let abortRequest;
         const finish = (outcome) => {
             if (done)
                 return;
@@ -68407,37 +68595,19 @@ function sendOne(pool, request, timeoutMs) {
             clearTimeout(timer);
             resolve(outcome);
         };
-        let abortRequest;
         const timer = setTimeout(() => {
-            abortRequest?.(session_timeoutError());
-            finish({ size, error: session_timeoutError() });
+            abortRequest?.(timeoutError());
+            finish({ size: 0, error: timeoutError() });
         }, timeoutMs);
-        const handler = {
+        dispatchRequest(pool, request, {
             onConnect: abort => {
                 if (done)
-                    abort(session_timeoutError());
+                    abort(timeoutError());
                 else
                     abortRequest = abort;
             },
-            onHeaders: (statusCode, rawHeaders) => {
-                status = statusCode;
-                for (const part of rawHeaders ?? [])
-                    size += part.length + 2;
-                return true;
-            },
-            onData: chunk => {
-                size += chunk.length;
-                return true;
-            },
-            onComplete: () => finish({ status, size }),
-            onError: err => finish({ size, error: err })
-        };
-        pool.dispatch({
-            method: request.method,
-            path: request.path,
-            headers: request.headers,
-            body: request.body ?? null
-        }, handler);
+            end: finish
+        });
     });
 }
 class Recorder {
@@ -68455,17 +68625,6 @@ class Recorder {
         if (ok && recordsLatency(outcome.status, expect))
             this.histogram.recordValue(Math.max(1, latencyUs));
     }
-}
-function poolFor(scenario) {
-    const url = new URL(scenario.request.url);
-    const tls = tlsOptionsFor(url, scenario.request.insecure);
-    return new undici/* Pool */.bC(url.origin, {
-        connections: scenario.load.connections,
-        pipelining: 1,
-        headersTimeout: scenario.load.timeoutMs + 1000,
-        bodyTimeout: scenario.load.timeoutMs + 1000,
-        connect: { autoSelectFamily: true, ...(tls ?? {}) }
-    });
 }
 /**
  * The closed model in slices: `connections` request loops over one pool, each sending its next request when the
@@ -68550,7 +68709,7 @@ function openSession(scenario) {
         for (;;) {
             const elapsed = now();
             let next = at(sent);
-            while (next <= elapsed + session_SEND_AHEAD_MS && next < end) {
+            while (next <= elapsed + SEND_AHEAD_MS && next < end) {
                 send(next);
                 next = at(++sent);
             }
@@ -69632,7 +69791,7 @@ function describeStop(reason, unit = 'round pair') {
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(31421);
 ;// CONCATENATED MODULE: ./schema/baseline.schema.json
-const baseline_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/perfgate/perfgate/schema/baseline.schema.json","title":"perfgate baseline record","description":"One stored run: v1/runs/<sha>/<run-id>-<attempt>-<config-hash>.json in the baseline branch or directory. Immutable once written. Metric values are in base units (latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core). Unknown extra fields are tolerated so that older readers can read newer minor additions.","type":"object","required":["schemaVersion","tool","createdAt","git","config","runner","verdict","scenarios"],"properties":{"schemaVersion":{"type":"integer","minimum":1,"description":"record format version; readers migrate older versions in memory and refuse newer ones. 2 added throughput.ok_rps (successful responses per second) and made sweep.optimal_rps, sweep.max_rps and stress.breaking_point.rps count successes; a version 1 record gets them from its stored counts"},"tool":{"type":"object","required":["name","version"],"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the run finished"},"git":{"type":"object","required":["sha","runId","runAttempt"],"properties":{"sha":{"type":"string","pattern":"^[0-9a-f]{7,64}$|^local$","description":"the measured commit, or \\"local\\" outside git"},"ref":{"type":"string"},"event":{"type":"string","description":"the GitHub event that wrote it, or \\"cli\\""},"runId":{"type":"string","pattern":"^[A-Za-z0-9._-]{1,80}$"},"leg":{"type":"string","pattern":"^[A-Za-z0-9._-]{1,80}$","description":"which leg of a matrix job wrote it (the action\'s leg input); absent for the CLI"},"runAttempt":{"type":"integer","minimum":1}}},"config":{"type":"object","required":["hash","file"],"properties":{"hash":{"type":"string","pattern":"^[0-9a-f]{6,64}$","description":"hash of the parts of the config that affect measurement (service, requests, load), not the limits"},"file":{"type":"string"}}},"runner":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"verdict":{"enum":["pass","warn","fail","inconclusive","skipped"],"description":"the run\'s verdict; errored runs are never stored"},"scenarios":{"type":"array","items":{"type":"object","required":["name","metrics","rounds"],"properties":{"name":{"type":"string"},"metrics":{"$ref":"#/definitions/metrics"},"rounds":{"type":"array","minItems":1,"items":{"type":"object","required":["round","metrics"],"properties":{"round":{"type":"integer","minimum":1},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"}}}}}}}},"definitions":{"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"type":["number","null"]}}}}');
+const baseline_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/baseline.schema.json","title":"perfgate baseline record","description":"One stored run: v1/runs/<sha>/<run-id>-<attempt>-<config-hash>.json in the baseline branch or directory. Immutable once written. Metric values are in base units (latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core). Unknown extra fields are tolerated so that older readers can read newer minor additions.","type":"object","required":["schemaVersion","tool","createdAt","git","config","runner","verdict","scenarios"],"properties":{"schemaVersion":{"type":"integer","minimum":1,"description":"record format version; readers migrate older versions in memory and refuse newer ones. 2 added throughput.ok_rps (successful responses per second) and made sweep.optimal_rps, sweep.max_rps and stress.breaking_point.rps count successes; a version 1 record gets them from its stored counts"},"tool":{"type":"object","required":["name","version"],"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the run finished"},"git":{"type":"object","required":["sha","runId","runAttempt"],"properties":{"sha":{"type":"string","pattern":"^[0-9a-f]{7,64}$|^local$","description":"the measured commit, or \\"local\\" outside git"},"ref":{"type":"string"},"event":{"type":"string","description":"the GitHub event that wrote it, or \\"cli\\""},"runId":{"type":"string","pattern":"^[A-Za-z0-9._-]{1,80}$"},"leg":{"type":"string","pattern":"^[A-Za-z0-9._-]{1,80}$","description":"which leg of a matrix job wrote it (the action\'s leg input); absent for the CLI"},"runAttempt":{"type":"integer","minimum":1}}},"config":{"type":"object","required":["hash","file"],"properties":{"hash":{"type":"string","pattern":"^[0-9a-f]{6,64}$","description":"hash of the parts of the config that affect measurement (service, requests, load), not the limits"},"file":{"type":"string"}}},"runner":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"verdict":{"enum":["pass","warn","fail","inconclusive","skipped"],"description":"the run\'s verdict; errored runs are never stored"},"scenarios":{"type":"array","items":{"type":"object","required":["name","metrics","rounds"],"properties":{"name":{"type":"string"},"metrics":{"$ref":"#/definitions/metrics"},"rounds":{"type":"array","minItems":1,"items":{"type":"object","required":["round","metrics"],"properties":{"round":{"type":"integer","minimum":1},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"}}}}}}}},"definitions":{"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"type":["number","null"]}}}}');
 ;// CONCATENATED MODULE: ./src/baseline/migrations.ts
 
 const migrations_isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -70293,6 +70452,7 @@ class git_GitBranchStore {
 
 
 
+
 /**
  * Time limits of the git calls here: a local one (merge-base, log, worktree add) and one that talks to the remote
  * (deepening a shallow clone). A hung git never holds the job; the call is stopped with its process group.
@@ -70357,27 +70517,22 @@ async function findMergeBase(repoDir, baseRef, events) {
     const remoteBranch = baseRef.replace(/^origin\//, '');
     if (shallow) {
         for (const depth of [50, 500]) {
-            events({
-                type: 'info',
-                message: `shallow clone: fetching ${depth} more commits to find the merge-base with ${baseRef}`
-            });
-            await tryFetch(repoDir, [
+            await longStep(events, `shallow clone: fetching ${depth} more commits to find the merge-base with ${baseRef}`, () => tryFetch(repoDir, [
                 '--no-tags',
                 `--deepen=${depth}`,
                 'origin',
                 `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`
-            ]);
+            ]));
             const found = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef]);
             if (found)
                 return found;
         }
-        events({ type: 'info', message: 'shallow clone: fetching the whole history to find the merge-base' });
-        await tryFetch(repoDir, [
+        await longStep(events, 'shallow clone: fetching the whole history to find the merge-base', () => tryFetch(repoDir, [
             '--no-tags',
             '--unshallow',
             'origin',
             `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`
-        ]);
+        ]));
         const found = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef]);
         if (found)
             return found;
@@ -70416,9 +70571,8 @@ async function worktreeBase(repoDir, sha, build, events, onSpawned) {
         throw new BaseError(`could not create a git worktree at ${sha.slice(0, 12)}: ${err.message.trim()}`);
     }
     if (build) {
-        events({ type: 'info', message: `building the base (${sha.slice(0, 12)}): ${build}` });
         try {
-            await (0,spawn/* runBuild */.cM)(build, dir, { onSpawned });
+            await longStep(events, `building the base (${sha.slice(0, 12)}): ${build}`, () => (0,spawn/* runBuild */.cM)(build, dir, { onSpawned, onLine: line => events({ type: 'step-output', line }) }));
         }
         catch (err) {
             await cleanup();
@@ -71016,6 +71170,8 @@ function renderOpenMetrics(report) {
 ;// CONCATENATED MODULE: ./src/report/charts.ts
 
 
+/** Runs above which a chart's legend lists sides, not series (a 15-round compare has 30 runs). */
+const LEGEND_BY_SIDE_ABOVE = 4;
 /** Percentiles of the distribution chart, as "1 in N" on a log axis: 50%, 90%, 99%, 99.9%, ... */
 const DISTRIBUTION_PERCENTILES = [50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 99.999];
 function unionX(lists) {
@@ -71067,6 +71223,7 @@ function timelineCharts(scenario, slug) {
             values: align(x, r.timeline.map(p => [p.t, p.p50]))
         }
     ]);
+    const tidy = runs.length > LEGEND_BY_SIDE_ABOVE ? { legendBySide: true } : {};
     return [
         {
             id: `${slug}-rps`,
@@ -71077,6 +71234,7 @@ function timelineCharts(scenario, slug) {
             yUnits: ['rps'],
             series: rps,
             ...shade,
+            ...tidy,
             caption: 'responses per second in each second, per run; the shaded start (t = 0) is the warmup, not measured'
         },
         {
@@ -71088,6 +71246,7 @@ function timelineCharts(scenario, slug) {
             yUnits: ['us'],
             series: latency,
             ...shade,
+            ...tidy,
             caption: 'p99 (solid) and p50 (dashed) of the 2xx responses of each second, per run'
         }
     ];
@@ -71117,6 +71276,8 @@ function distributionChart(s, slug) {
             x,
             xUnit: 'percentile',
             xLog: true,
+            // 50%, 90%, 99%, 99.9%, 99.99%, 99.999%: one label per decade, none overlapping
+            xTicks: [2, 10, 100, 1000, 10_000, 100_000],
             yUnits: ['us'],
             series: sides.map(({ side, histogram, rounds }) => ({
                 label: `${side} (${histogram.totalCount} responses, ${rounds} round${rounds === 1 ? '' : 's'})`,
@@ -71415,7 +71576,7 @@ const CLIENT_JS = String.raw `
       series.push({
         label: s.label,
         stroke: COLORS[s.side] || COLORS.other,
-        width: s.thin ? 1 : 1.5,
+        width: s.thin || spec.legendBySide ? 1 : 1.5,
         dash: s.dash ? [6, 4] : s.thin ? [2, 3] : undefined,
         scale: scale,
         spanGaps: false,
@@ -71427,7 +71588,13 @@ const CLIENT_JS = String.raw `
     })
     var axisStyle = { stroke: MUTED, grid: { stroke: LINE, width: 1 }, ticks: { stroke: LINE, width: 1 } }
     var axes = [
-      Object.assign({ values: function (u, vals) { return vals.map(function (v) { return fmt(spec.xUnit, v) }) } }, spec.xUnit === 'count' ? { incrs: [1, 2, 5, 10, 20, 50, 100] } : {}, axisStyle),
+      Object.assign(
+        { values: function (u, vals) { return vals.map(function (v) { return fmt(spec.xUnit, v) }) } },
+        spec.xUnit === 'count' ? { incrs: [1, 2, 5, 10, 20, 50, 100] } : {},
+        // only the listed ticks (the decades of a log axis), so that labels never overlap
+        spec.xTicks ? { filter: function (u, splits) { return splits }, splits: function (u) { var lo = u.scales.x.min, hi = u.scales.x.max; return spec.xTicks.filter(function (v) { return v >= lo * 0.999 && v <= hi * 1.001 }) } } : {},
+        axisStyle
+      ),
       Object.assign({ scale: 'y', size: 70, values: function (u, vals) { return vals.map(function (v) { return fmt(spec.yUnits[0], v) }) } }, axisStyle)
     ]
     if (right) axes.push(Object.assign({ scale: 'y2', side: 1, size: 70, grid: { show: false }, values: function (u, vals) { return vals.map(function (v) { return fmt(spec.yUnits[1], v) }) } }, axisStyle))
@@ -71435,10 +71602,41 @@ const CLIENT_JS = String.raw `
       return { series: [b.upper + 1, b.lower + 1], fill: translucent(COLORS[spec.series[b.upper].side] || COLORS.other, 0.18) }
     })
     var data = [spec.x].concat(spec.series.map(function (s) { return s.values }))
-    var chart = new uPlot({ width: width, height: 240, series: series, axes: axes, scales: scales, legend: { live: true }, bands: bands, hooks: { draw: [verticalLines(spec)] } }, data, plot)
+    var chart = new uPlot({ width: width, height: 240, series: series, axes: axes, scales: scales, legend: { show: !spec.legendBySide, live: true }, bands: bands, hooks: { draw: [verticalLines(spec)] } }, data, plot)
+    if (spec.legendBySide) sideLegend(spec, chart, plot)
     var drawn = spec.series.reduce(function (n, s) { return n + s.values.filter(function (v) { return v !== null }).length }, 0)
     instances[spec.id] = chart
     state.charts.push({ id: spec.id, series: spec.series.length, points: drawn, width: chart.width, height: chart.height })
+  }
+
+  /** One legend entry per side (base, head) that shows or hides all of that side's runs. */
+  function sideLegend(spec, chart, plot) {
+    var legend = document.createElement('div')
+    legend.className = 'side-legend'
+    ;['base', 'head', 'other'].forEach(function (side) {
+      var indexes = []
+      spec.series.forEach(function (s, i) { if (s.side === side) indexes.push(i + 1) })
+      if (!indexes.length) return
+      var runs = {}
+      spec.series.forEach(function (s) { if (s.side === side) runs[s.label.replace(/ p(50|99)$/, '')] = true })
+      var count = Object.keys(runs).length
+      var button = document.createElement('button')
+      button.type = 'button'
+      button.setAttribute('aria-pressed', 'true')
+      button.setAttribute('data-side', side)
+      var swatch = document.createElement('span')
+      swatch.className = 'swatch'
+      swatch.style.background = COLORS[side] || COLORS.other
+      button.appendChild(swatch)
+      button.appendChild(document.createTextNode(side + ' · ' + count + ' run' + (count === 1 ? '' : 's')))
+      button.addEventListener('click', function () {
+        var show = button.getAttribute('aria-pressed') !== 'true'
+        button.setAttribute('aria-pressed', String(show))
+        indexes.forEach(function (i) { chart.setSeries(i, { show: show }) })
+      })
+      legend.appendChild(button)
+    })
+    plot.appendChild(legend)
   }
 
   function sortable(table) {
@@ -71510,6 +71708,10 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 18px; border-bottom: 1p
 th { font-weight: 600; } td.num { font-variant-numeric: tabular-nums; white-space: nowrap; } pre { background: color-mix(in srgb, var(--fg) 6%, transparent); padding: 8px; overflow-x: auto; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); gap: 16px; } figure { margin: 0; min-width: 0; } figcaption { color: var(--muted); font-size: 12px; }
 figcaption strong { color: var(--fg); font-size: 13px; } .plot { min-height: 240px; } .u-legend { font-size: 12px; color: var(--fg); }
+.side-legend { display: flex; gap: 12px; justify-content: center; font-size: 12px; margin-top: 4px; }
+.side-legend button { font: inherit; color: var(--fg); background: none; border: 1px solid var(--line); border-radius: 4px; padding: 2px 8px; cursor: pointer; }
+.side-legend button[aria-pressed=false] { opacity: 0.45; }
+.side-legend .swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
 th[aria-sort] { text-decoration: underline; } table.sortable th { cursor: pointer; user-select: none; } .baseline { margin: 4px 0; }
 `;
 /** A load spec in one line: "closed, 10 connections, 10 s after 1 s warmup". */
@@ -71636,7 +71838,109 @@ ${report.config.used ? `<details id="config-used"><summary>Config used (resolved
 `;
 }
 
+;// CONCATENATED MODULE: ./src/report/junit.ts
+/**
+ * JUnit XML for the CI systems and test reporters that ingest it (GitLab, Jenkins, Buildkite, test-reporter
+ * actions): one <testsuite> per scenario, one <testcase> per check.
+ *
+ *   pass, warn, accepted        passed (a warning or an acceptance is kept in <system-out>)
+ *   fail                        <failure>
+ *   inconclusive                <skipped> (or <failure> with on-inconclusive: fail)
+ *   skipped                     <skipped>
+ *   an errored scenario         <error> on each of its checks (one "measurement" testcase when it has none)
+ */
+/** XML text: escapes markup and drops characters XML 1.0 cannot hold. */
+function xmlText(text) {
+    return (text
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/"/g, '&quot;'));
+}
+const attrs = (values) => Object.entries(values)
+    .map(([k, v]) => ` ${k}="${xmlText(String(v))}"`)
+    .join('');
+function outcome(check, scenario, inconclusiveFails) {
+    if (scenario.verdict === 'errored')
+        return 'error';
+    switch (check.verdict) {
+        case 'fail':
+            return 'failure';
+        case 'inconclusive':
+            return inconclusiveFails ? 'failure' : 'skipped';
+        case 'skipped':
+            return 'skipped';
+        default:
+            return 'passed';
+    }
+}
+function junit_where(check) {
+    return check.source ? ` (${check.source.file}:${check.source.line})` : '';
+}
+function testcase(check, scenario, inconclusiveFails) {
+    const name = `${check.kind} ${check.metric} ${check.expression}`;
+    const head = `    <testcase${attrs({ classname: `perfgate.${scenario.name}`, name, time: 0 })}`;
+    const result = outcome(check, scenario, inconclusiveFails);
+    const message = `${check.message}${junit_where(check)}`;
+    switch (result) {
+        case 'failure':
+            return `${head}>\n      <failure${attrs({ message, type: check.verdict })}>${xmlText(message)}</failure>\n    </testcase>`;
+        case 'error': {
+            const why = scenario.error?.message ?? 'the measurement is invalid';
+            return `${head}>\n      <error${attrs({ message: why, type: scenario.error?.kind ?? 'errored' })}>${xmlText([why, ...(scenario.error?.outputTail ?? [])].join('\n'))}</error>\n    </testcase>`;
+        }
+        case 'skipped':
+            return `${head}>\n      <skipped${attrs({ message: `${check.verdict}: ${check.message}` })}/>\n    </testcase>`;
+        default:
+            if (check.verdict === 'warn' || check.verdict === 'accepted')
+                return `${head}>\n      <system-out>${xmlText(`${check.verdict}: ${message}${check.acceptedBy ? ` (accepted by ${check.acceptedBy})` : ''}`)}</system-out>\n    </testcase>`;
+            return `${head}/>`;
+    }
+}
+/** A scenario without checks still shows up: one "measurement" testcase (errored, or passed). */
+function measurementCase(scenario) {
+    const head = `    <testcase${attrs({ classname: `perfgate.${scenario.name}`, name: 'measurement', time: 0 })}`;
+    if (scenario.verdict !== 'errored')
+        return `${head}/>`;
+    const why = scenario.error?.message ?? 'the measurement is invalid';
+    return `${head}>\n      <error${attrs({ message: why, type: scenario.error?.kind ?? 'errored' })}>${xmlText(why)}</error>\n    </testcase>`;
+}
+function renderJunit(report) {
+    const inconclusiveFails = report.config.used?.onInconclusive === 'fail';
+    const seconds = (report.durationMs / 1000).toFixed(3);
+    const totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+    const suites = report.scenarios.map(scenario => {
+        const cases = scenario.checks.length
+            ? scenario.checks.map(check => ({
+                xml: testcase(check, scenario, inconclusiveFails),
+                result: outcome(check, scenario, inconclusiveFails)
+            }))
+            : [
+                {
+                    xml: measurementCase(scenario),
+                    result: (scenario.verdict === 'errored' ? 'error' : 'passed')
+                }
+            ];
+        const count = (r) => cases.filter(c => c.result === r).length;
+        const suite = {
+            tests: cases.length,
+            failures: count('failure'),
+            errors: count('error'),
+            skipped: count('skipped')
+        };
+        totals.tests += suite.tests;
+        totals.failures += suite.failures;
+        totals.errors += suite.errors;
+        totals.skipped += suite.skipped;
+        return `  <testsuite${attrs({ name: scenario.name, ...suite, time: 0, timestamp: report.createdAt })}>\n${cases.map(c => c.xml).join('\n')}\n  </testsuite>`;
+    });
+    return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attrs({ name: `perfgate ${report.mode}`, ...totals, time: seconds })}>\n${suites.join('\n')}\n</testsuites>\n`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/write.ts
+
 
 
 
@@ -71647,7 +71951,7 @@ async function writeAtomically(file, content) {
     await (0,promises_namespaceObject.writeFile)(temp, content);
     await (0,promises_namespaceObject.rename)(temp, file);
 }
-/** Writes report.json, summary.md, report.html and metrics.prom into `dir`. */
+/** Writes report.json, summary.md, report.html, metrics.prom and junit.xml into `dir`. */
 async function writeReportFiles(report, dir, options = {}) {
     await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
     const files = {
@@ -71655,17 +71959,19 @@ async function writeReportFiles(report, dir, options = {}) {
         json: external_node_path_default().join(dir, 'report.json'),
         summary: external_node_path_default().join(dir, 'summary.md'),
         html: external_node_path_default().join(dir, 'report.html'),
-        metrics: external_node_path_default().join(dir, 'metrics.prom')
+        metrics: external_node_path_default().join(dir, 'metrics.prom'),
+        junit: external_node_path_default().join(dir, 'junit.xml')
     };
     await writeAtomically(files.json, JSON.stringify(report, null, 2) + '\n');
     await writeAtomically(files.summary, renderSummary(report, options));
     await writeAtomically(files.html, renderHtml(report));
     await writeAtomically(files.metrics, renderOpenMetrics(report));
+    await writeAtomically(files.junit, renderJunit(report));
     return files;
 }
 
 ;// CONCATENATED MODULE: ./schema/report.schema.json
-const report_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/perfgate/perfgate/schema/report.schema.json","title":"perfgate report","description":"perfgate-report/report.json, schema version 1. Metric values are in base units: latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core.","type":"object","required":["schemaVersion","tool","createdAt","mode","verdict","headline","config","runner","durationMs","scenarios","notes"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the report was written"},"mode":{"enum":["run","compare"]},"verdict":{"$ref":"#/definitions/verdict"},"headline":{"type":"string","description":"one line: what decided the verdict"},"config":{"type":"object","required":["file","hash"],"additionalProperties":false,"properties":{"file":{"type":"string"},"hash":{"type":"string","description":"hash of the measurement-relevant config (not the limits)"},"profile":{"type":"string"},"used":{"type":"object","description":"the resolved config as the run used it (defaults filled, extends applied); header and env values left out","required":["service","scenarios","compare","baseline","onInconclusive"],"additionalProperties":false,"properties":{"service":{"type":"object","required":["command","cwd","ready"],"additionalProperties":false,"properties":{"command":{"type":"string"},"build":{"type":"string"},"cwd":{"type":"string"},"ready":{"type":"string"},"env":{"type":"array","items":{"type":"string"}}}},"scenarios":{"type":"array","items":{"type":"object","required":["name","requests","suite","load","thresholds","regression","minRequests","maxErrorRate"],"additionalProperties":false,"properties":{"name":{"type":"string"},"requests":{"type":"array","items":{"type":"string"}},"values":{"type":"array","items":{"type":"string"}},"suite":{"type":"string"},"load":{"type":"string"},"thresholds":{"type":"array","items":{"type":"string"}},"regression":{"type":"array","items":{"type":"string"}},"minRequests":{"type":"number"},"maxErrorRate":{"type":"string"}}}},"compare":{"type":"object","required":["mode","rounds","budget","confirm","confidence"],"additionalProperties":false,"properties":{"mode":{"type":"string"},"design":{"type":"string"},"rounds":{"type":"string"},"budget":{"type":"string"},"confirm":{"type":"boolean"},"confidence":{"type":"string"}}},"baseline":{"type":"object","required":["store"],"additionalProperties":false,"properties":{"store":{"type":"string"},"rounds":{"type":"number"},"noise":{"type":"string"},"onRunnerMismatch":{"type":"string"},"saveOn":{"type":"array","items":{"type":"string"}}}},"onInconclusive":{"type":"string"}}}}},"runner":{"$ref":"#/definitions/fingerprint"},"git":{"type":"object","additionalProperties":false,"properties":{"sha":{"type":"string"},"ref":{"type":"string"},"baseSha":{"type":"string"}}},"baseline":{"type":"object","description":"the stored run a run was compared with, and whether this run was stored","required":["store","state","message"],"additionalProperties":false,"properties":{"store":{"type":"string"},"state":{"enum":["used","none"]},"message":{"type":"string"},"sha":{"type":"string"},"runId":{"type":"string"},"runAttempt":{"type":"integer"},"path":{"type":"string"},"createdAt":{"type":"string"},"distance":{"type":"integer","minimum":0},"mismatches":{"type":"array","items":{"type":"string"}},"history":{"type":"integer","minimum":0},"saved":{"type":"object","required":["saved","path","message"],"additionalProperties":false,"properties":{"saved":{"type":"boolean"},"path":{"type":"string"},"message":{"type":"string"},"file":{"type":"string","description":"where the record was kept when it could not be saved"}}}}},"gate":{"type":"object","description":"pull requests: where the limits came from (the gate comes from the base) and the PR\'s changes to them","required":["source","changes","message"],"additionalProperties":false,"properties":{"source":{"enum":["base","pr"]},"base":{"type":"string"},"changes":{"type":"array","maxItems":1000,"items":{"type":"object","required":["limit","base","head"],"additionalProperties":false,"properties":{"scenario":{"type":"string"},"limit":{"type":"string"},"base":{"type":"string"},"head":{"type":"string"}}}},"message":{"type":"string"}}},"durationMs":{"type":"number","minimum":0},"scenarios":{"type":"array","items":{"$ref":"#/definitions/scenario"}},"notes":{"type":"array","items":{"type":"string"}}},"definitions":{"verdict":{"enum":["pass","warn","fail","inconclusive","skipped","errored"]},"checkVerdict":{"enum":["pass","warn","fail","inconclusive","skipped","accepted"]},"nullableNumber":{"type":["number","null"]},"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"$ref":"#/definitions/nullableNumber"}},"fingerprint":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"additionalProperties":false,"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"source":{"type":"object","required":["file","line","col"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer"},"col":{"type":"integer"}}},"load":{"type":"object","required":["mode","connections","durationMs","warmupMs","timeoutMs"],"additionalProperties":true,"properties":{"mode":{"enum":["closed","rate"]},"connections":{"type":"integer"},"rate":{"type":"number"},"durationMs":{"type":"number"},"warmupMs":{"type":"number"},"timeoutMs":{"type":"number"}}},"check":{"type":"object","required":["kind","metric","expression","severity","verdict","message"],"additionalProperties":false,"properties":{"kind":{"enum":["threshold","regression"]},"metric":{"type":"string"},"expression":{"type":"string"},"severity":{"enum":["fail","warn"]},"verdict":{"$ref":"#/definitions/checkVerdict"},"message":{"type":"string"},"actual":{"$ref":"#/definitions/nullableNumber"},"limit":{"type":"number"},"base":{"$ref":"#/definitions/nullableNumber"},"head":{"$ref":"#/definitions/nullableNumber"},"change":{"$ref":"#/definitions/nullableNumber"},"interval":{"oneOf":[{"type":"null"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"rounds":{"type":"integer"},"acceptedBy":{"type":"string"},"source":{"$ref":"#/definitions/source"}}},"error":{"type":"object","required":["kind","message"],"additionalProperties":false,"properties":{"kind":{"enum":["port-in-use","port-held","spawn-failed","early-exit","not-ready","build-failed","base-unavailable","crashed","error-rate","too-few-requests","nothing-answered","generator-lag","tls","internal"]},"message":{"type":"string"},"outputTail":{"type":"array","items":{"type":"string"}}}},"timelinePoint":{"type":"object","required":["t","rps","errors","p50","p99"],"additionalProperties":true,"properties":{"t":{"type":"number"},"rps":{"type":"number"},"errors":{"type":"number"},"p50":{"$ref":"#/definitions/nullableNumber"},"p99":{"$ref":"#/definitions/nullableNumber"}}},"resourceSample":{"type":"object","required":["t","cpu","rssBytes","fds","processes"],"additionalProperties":false,"properties":{"t":{"type":"number"},"cpu":{"type":"number"},"rssBytes":{"type":"number"},"fds":{"type":"number"},"processes":{"type":"number"}}},"run":{"type":"object","required":["side","round","metrics"],"additionalProperties":false,"properties":{"side":{"enum":["head","base"]},"round":{"type":"integer"},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"},"timeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"}},"warmupTimeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"},"description":"the warmup\'s seconds, t <= 0; not measured, shown shaded"},"resources":{"type":"array","items":{"$ref":"#/definitions/resourceSample"}},"error":{"$ref":"#/definitions/error"},"suite":{"$ref":"#/definitions/suite"}}},"suite":{"type":"object","required":["kind","points"],"additionalProperties":true,"properties":{"kind":{"enum":["sweep","stress","soak"]},"points":{"type":"array","items":{"$ref":"#/definitions/metrics"}},"marker":{"type":"object","required":["label","x"],"properties":{"label":{"type":"string"},"x":{"type":"number"}}}}},"scenario":{"type":"object","required":["name","verdict","load","metrics","checks","runs","notes"],"additionalProperties":false,"properties":{"name":{"type":"string"},"verdict":{"$ref":"#/definitions/verdict"},"load":{"$ref":"#/definitions/load"},"metrics":{"$ref":"#/definitions/metrics"},"baseMetrics":{"$ref":"#/definitions/metrics"},"checks":{"type":"array","items":{"$ref":"#/definitions/check"}},"error":{"$ref":"#/definitions/error"},"runs":{"type":"array","items":{"$ref":"#/definitions/run"}},"notes":{"type":"array","items":{"type":"string"}},"suite":{"$ref":"#/definitions/suite"},"findings":{"type":"array","items":{"type":"object","required":["kind","evidence","action"],"additionalProperties":false,"properties":{"kind":{"enum":["server-cpu-saturated","generator-saturated","memory-growing","error-burst","latency-knee","tail-outliers"]},"evidence":{"type":"string"},"action":{"type":"string"}}}}}}}}');
+const report_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/report.schema.json","title":"perfgate report","description":"perfgate-report/report.json, schema version 1. Metric values are in base units: latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core.","type":"object","required":["schemaVersion","tool","createdAt","mode","verdict","headline","config","runner","durationMs","scenarios","notes"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the report was written"},"mode":{"enum":["run","compare"]},"verdict":{"$ref":"#/definitions/verdict"},"headline":{"type":"string","description":"one line: what decided the verdict"},"config":{"type":"object","required":["file","hash"],"additionalProperties":false,"properties":{"file":{"type":"string"},"hash":{"type":"string","description":"hash of the measurement-relevant config (not the limits)"},"profile":{"type":"string"},"used":{"type":"object","description":"the resolved config as the run used it (defaults filled, extends applied); header and env values left out","required":["service","scenarios","compare","baseline","onInconclusive"],"additionalProperties":false,"properties":{"service":{"type":"object","required":["command","cwd","ready"],"additionalProperties":false,"properties":{"command":{"type":"string"},"build":{"type":"string"},"cwd":{"type":"string"},"ready":{"type":"string"},"env":{"type":"array","items":{"type":"string"}}}},"scenarios":{"type":"array","items":{"type":"object","required":["name","requests","suite","load","thresholds","regression","minRequests","maxErrorRate"],"additionalProperties":false,"properties":{"name":{"type":"string"},"requests":{"type":"array","items":{"type":"string"}},"values":{"type":"array","items":{"type":"string"}},"suite":{"type":"string"},"load":{"type":"string"},"thresholds":{"type":"array","items":{"type":"string"}},"regression":{"type":"array","items":{"type":"string"}},"minRequests":{"type":"number"},"maxErrorRate":{"type":"string"}}}},"compare":{"type":"object","required":["mode","rounds","budget","confirm","confidence"],"additionalProperties":false,"properties":{"mode":{"type":"string"},"design":{"type":"string"},"rounds":{"type":"string"},"budget":{"type":"string"},"confirm":{"type":"boolean"},"confidence":{"type":"string"}}},"baseline":{"type":"object","required":["store"],"additionalProperties":false,"properties":{"store":{"type":"string"},"rounds":{"type":"number"},"noise":{"type":"string"},"onRunnerMismatch":{"type":"string"},"saveOn":{"type":"array","items":{"type":"string"}}}},"onInconclusive":{"type":"string"}}}}},"runner":{"$ref":"#/definitions/fingerprint"},"git":{"type":"object","additionalProperties":false,"properties":{"sha":{"type":"string"},"ref":{"type":"string"},"baseSha":{"type":"string"}}},"baseline":{"type":"object","description":"the stored run a run was compared with, and whether this run was stored","required":["store","state","message"],"additionalProperties":false,"properties":{"store":{"type":"string"},"state":{"enum":["used","none"]},"message":{"type":"string"},"sha":{"type":"string"},"runId":{"type":"string"},"runAttempt":{"type":"integer"},"path":{"type":"string"},"createdAt":{"type":"string"},"distance":{"type":"integer","minimum":0},"mismatches":{"type":"array","items":{"type":"string"}},"history":{"type":"integer","minimum":0},"saved":{"type":"object","required":["saved","path","message"],"additionalProperties":false,"properties":{"saved":{"type":"boolean"},"path":{"type":"string"},"message":{"type":"string"},"file":{"type":"string","description":"where the record was kept when it could not be saved"}}}}},"gate":{"type":"object","description":"pull requests: where the limits came from (the gate comes from the base) and the PR\'s changes to them","required":["source","changes","message"],"additionalProperties":false,"properties":{"source":{"enum":["base","pr"]},"base":{"type":"string"},"changes":{"type":"array","maxItems":1000,"items":{"type":"object","required":["limit","base","head"],"additionalProperties":false,"properties":{"scenario":{"type":"string"},"limit":{"type":"string"},"base":{"type":"string"},"head":{"type":"string"}}}},"message":{"type":"string"}}},"durationMs":{"type":"number","minimum":0},"scenarios":{"type":"array","items":{"$ref":"#/definitions/scenario"}},"notes":{"type":"array","items":{"type":"string"}}},"definitions":{"verdict":{"enum":["pass","warn","fail","inconclusive","skipped","errored"]},"checkVerdict":{"enum":["pass","warn","fail","inconclusive","skipped","accepted"]},"nullableNumber":{"type":["number","null"]},"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"$ref":"#/definitions/nullableNumber"}},"fingerprint":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"additionalProperties":false,"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"source":{"type":"object","required":["file","line","col"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer"},"col":{"type":"integer"}}},"load":{"type":"object","required":["mode","connections","durationMs","warmupMs","timeoutMs"],"additionalProperties":true,"properties":{"mode":{"enum":["closed","rate"]},"connections":{"type":"integer"},"rate":{"type":"number"},"durationMs":{"type":"number"},"warmupMs":{"type":"number"},"timeoutMs":{"type":"number"}}},"check":{"type":"object","required":["kind","metric","expression","severity","verdict","message"],"additionalProperties":false,"properties":{"kind":{"enum":["threshold","regression"]},"metric":{"type":"string"},"expression":{"type":"string"},"severity":{"enum":["fail","warn"]},"verdict":{"$ref":"#/definitions/checkVerdict"},"message":{"type":"string"},"actual":{"$ref":"#/definitions/nullableNumber"},"limit":{"type":"number"},"base":{"$ref":"#/definitions/nullableNumber"},"head":{"$ref":"#/definitions/nullableNumber"},"change":{"$ref":"#/definitions/nullableNumber"},"interval":{"oneOf":[{"type":"null"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"rounds":{"type":"integer"},"acceptedBy":{"type":"string"},"source":{"$ref":"#/definitions/source"}}},"error":{"type":"object","required":["kind","message"],"additionalProperties":false,"properties":{"kind":{"enum":["port-in-use","port-held","spawn-failed","early-exit","not-ready","build-failed","base-unavailable","crashed","error-rate","too-few-requests","nothing-answered","generator-lag","tls","internal"]},"message":{"type":"string"},"outputTail":{"type":"array","items":{"type":"string"}}}},"timelinePoint":{"type":"object","required":["t","rps","errors","p50","p99"],"additionalProperties":true,"properties":{"t":{"type":"number"},"rps":{"type":"number"},"errors":{"type":"number"},"p50":{"$ref":"#/definitions/nullableNumber"},"p99":{"$ref":"#/definitions/nullableNumber"}}},"resourceSample":{"type":"object","required":["t","cpu","rssBytes","fds","processes"],"additionalProperties":false,"properties":{"t":{"type":"number"},"cpu":{"type":"number"},"rssBytes":{"type":"number"},"fds":{"type":"number"},"processes":{"type":"number"}}},"run":{"type":"object","required":["side","round","metrics"],"additionalProperties":false,"properties":{"side":{"enum":["head","base"]},"round":{"type":"integer"},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"},"timeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"}},"warmupTimeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"},"description":"the warmup\'s seconds, t <= 0; not measured, shown shaded"},"resources":{"type":"array","items":{"$ref":"#/definitions/resourceSample"}},"error":{"$ref":"#/definitions/error"},"suite":{"$ref":"#/definitions/suite"}}},"suite":{"type":"object","required":["kind","points"],"additionalProperties":true,"properties":{"kind":{"enum":["sweep","stress","soak"]},"points":{"type":"array","items":{"$ref":"#/definitions/metrics"}},"marker":{"type":"object","required":["label","x"],"properties":{"label":{"type":"string"},"x":{"type":"number"}}}}},"scenario":{"type":"object","required":["name","verdict","load","metrics","checks","runs","notes"],"additionalProperties":false,"properties":{"name":{"type":"string"},"verdict":{"$ref":"#/definitions/verdict"},"load":{"$ref":"#/definitions/load"},"metrics":{"$ref":"#/definitions/metrics"},"baseMetrics":{"$ref":"#/definitions/metrics"},"checks":{"type":"array","items":{"$ref":"#/definitions/check"}},"error":{"$ref":"#/definitions/error"},"runs":{"type":"array","items":{"$ref":"#/definitions/run"}},"notes":{"type":"array","items":{"type":"string"}},"suite":{"$ref":"#/definitions/suite"},"findings":{"type":"array","items":{"type":"object","required":["kind","evidence","action"],"additionalProperties":false,"properties":{"kind":{"enum":["server-cpu-saturated","generator-saturated","memory-growing","error-burst","latency-knee","tail-outliers"]},"evidence":{"type":"string"},"action":{"type":"string"}}}}}}}}');
 ;// CONCATENATED MODULE: ./src/report/validate.ts
 
 
@@ -71978,7 +72284,34 @@ async function saveRun(report, store, identity, outDir, events) {
     return { saved: false, path: result.path, message, file };
 }
 
+;// CONCATENATED MODULE: ./src/config/discover.ts
+
+
+/** Where perfgate looks for its config when none is named, in this order. */
+const CONFIG_CANDIDATES = ['perfgate.yml', 'perfgate.yaml', '.github/perfgate.yml'];
+const isFile = (file) => (0,external_node_fs_.existsSync)(file) && (0,external_node_fs_.statSync)(file).isFile();
+/**
+ * The config file to load: the one named (resolved against `dir`), else the first of CONFIG_CANDIDATES that
+ * exists in `dir`, else `dir/perfgate.yml` (whose absence loadConfig then reports, with the candidates).
+ */
+function discoverConfig(dir, named) {
+    if (named)
+        return external_node_path_default().resolve(dir, named);
+    for (const candidate of CONFIG_CANDIDATES) {
+        const file = external_node_path_default().resolve(dir, candidate);
+        if (isFile(file))
+            return file;
+    }
+    return external_node_path_default().resolve(dir, CONFIG_CANDIDATES[0]);
+}
+/** What to say when no config was named and none of the candidates exists. */
+function noConfigMessage(dir) {
+    return `no config found in ${dir}: perfgate looks for ${CONFIG_CANDIDATES.join(', ')}. Run \`perfgate init\` to write one, or pass --config FILE`;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/baseline.ts
+
+
 
 
 
@@ -72017,7 +72350,7 @@ async function storeFromOptions(values, io) {
         ...DEFAULTS.baseline,
         directory: external_node_path_default().resolve(io.cwd, DEFAULTS.baseline.directory)
     };
-    const configFile = external_node_path_default().resolve(io.cwd, values.config ?? 'perfgate.yml');
+    const configFile = discoverConfig(io.cwd, values.config);
     if (!values.branch && (0,external_node_fs_.existsSync)(configFile))
         spec = (await loadConfig(configFile)).baseline;
     if (!values.branch && spec.store === 'directory')
@@ -72133,9 +72466,15 @@ async function save(args, io) {
 const SUBCOMMANDS = { list, show: baseline_show, save };
 async function commandBaseline(args, io) {
     const [sub, ...rest] = args;
+    const help = (a) => a === '--help' || a === '-h' || a === 'help';
+    if (help(sub) || (sub && SUBCOMMANDS[sub] && rest.some(a => a === '--help' || a === '-h'))) {
+        io.stdout.write(BASELINE_USAGE);
+        return 0;
+    }
     const handler = sub ? SUBCOMMANDS[sub] : undefined;
     if (!handler) {
-        io.stderr.write(`${sub ? `unknown baseline command "${sub}"\n\n` : ''}${BASELINE_USAGE}`);
+        const suggestion = sub ? suggestCommand(sub, Object.keys(SUBCOMMANDS)) : undefined;
+        io.stderr.write(`${sub ? `perfgate: unknown baseline command "${sub}"${suggestion ? `; did you mean "perfgate baseline ${suggestion}"?` : ''}\n\n` : ''}${BASELINE_USAGE}`);
         return 2;
     }
     try {
@@ -72153,19 +72492,403 @@ async function commandBaseline(args, io) {
     }
 }
 
+;// CONCATENATED MODULE: external "node:readline/promises"
+const external_node_readline_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:readline/promises");
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = /*#__PURE__*/JSON.parse('{"UU":"perfgate","Jk":{"O":"git+https://github.com/perfgate/perfgate.git"}}');
+;// CONCATENATED MODULE: ./src/identity.ts
+/**
+ * perfgate's identity, derived from one place: package.json's `repository`. The schema `$id`s, the README's
+ * modeline and `uses:` lines and the workflow `perfgate init` writes all come from here
+ * (`npm run identity` rewrites the static files; a test keeps them in step).
+ */
+
+/** "owner/name" from a repository URL such as git+https://github.com/owner/name.git */
+function repositorySlug(url) {
+    const match = /github\.com[/:]([^/]+)\/([^/#]+?)(?:\.git)?(?:#.*)?$/.exec(url);
+    if (!match)
+        throw new Error(`package.json repository.url is not a GitHub URL: ${url}`);
+    return `${match[1]}/${match[2]}`;
+}
+/** owner/name of perfgate's GitHub repository */
+const REPOSITORY = repositorySlug(package_namespaceObject.Jk.O);
+/** the action reference a workflow uses */
+const ACTION_REF = `${REPOSITORY}@v1`;
+/** the raw URL of a file in the repository's default branch (what editors fetch for the schema) */
+const rawUrl = (file) => `https://raw.githubusercontent.com/${REPOSITORY}/main/${file}`;
+const CONFIG_SCHEMA_URL = rawUrl('schema/perfgate.schema.json');
+const PACKAGE_NAME = package_namespaceObject.UU;
+/** the reference documentation, on the repository's default branch */
+const REFERENCE_URL = `https://github.com/${REPOSITORY}/blob/main/docs/reference.md`;
+
+;// CONCATENATED MODULE: ./src/cli/init.ts
+
+
+
+
+
+
+
+
+const read = (file) => {
+    try {
+        return (0,external_node_fs_.statSync)(file).isFile() && (0,external_node_fs_.statSync)(file).size < 1_000_000 ? (0,external_node_fs_.readFileSync)(file, 'utf8') : undefined;
+    }
+    catch {
+        return undefined;
+    }
+};
+function readPackage(dir) {
+    const text = read(external_node_path_default().join(dir, 'package.json'));
+    if (!text)
+        return undefined;
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+const ENTRY_FILES = ['server.js', 'server.mjs', 'index.js', 'index.mjs', 'app.js', 'app.mjs', 'main.js'];
+const SOURCE_DIRS = ['.', 'src', 'lib', 'server', 'app'];
+/** The service's source files worth reading for a port or a health route (a few, near the top). */
+function sourceFiles(dir, entry) {
+    const files = entry ? [external_node_path_default().resolve(dir, entry)] : [];
+    for (const sub of SOURCE_DIRS) {
+        const folder = external_node_path_default().join(dir, sub);
+        let names;
+        try {
+            names = (0,external_node_fs_.readdirSync)(folder);
+        }
+        catch {
+            continue;
+        }
+        for (const name of names.sort())
+            if (/\.(c|m)?(j|t)s$/.test(name) && !name.endsWith('.d.ts'))
+                files.push(external_node_path_default().join(folder, name));
+    }
+    return [...new Set(files)].slice(0, 40);
+}
+/** `node X` in a start script: the entry file X. */
+const entryOf = (script) => script
+    ? /(?:^|&&\s*|\s)node\s+(?:--[\w-]+(?:=\S+)?\s+)*([^\s&|;]+\.(?:c|m)?(?:j|t)s)/.exec(script)?.[1]
+    : undefined;
+function dockerExpose(dir) {
+    const text = read(external_node_path_default().join(dir, 'Dockerfile'));
+    const port = text ? /^\s*EXPOSE\s+(\d{2,5})/im.exec(text)?.[1] : undefined;
+    return port ? Number(port) : undefined;
+}
+function defaultBranch(dir) {
+    try {
+        const ref = (0,external_node_child_process_.execFileSync)('git', ['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD'], {
+            cwd: dir,
+            stdio: ['ignore', 'pipe', 'ignore'],
+            timeout: 5000
+        })
+            .toString()
+            .trim();
+        return ref.replace(/^refs\/remotes\/origin\//, '') || 'main';
+    }
+    catch {
+        return 'main';
+    }
+}
+/** Looks at a project: package.json's start script, a Dockerfile's EXPOSE, the PORT convention in its source. */
+function detectProject(dir) {
+    const pkg = readPackage(dir);
+    const scripts = pkg?.scripts ?? {};
+    let command = 'npm start';
+    let commandFrom = 'a placeholder: perfgate found no start script, no main and no server.js; edit it';
+    let commandFound = false;
+    const startEntry = entryOf(scripts.start);
+    if (scripts.start) {
+        commandFound = true;
+        // a plain `node server.js` is run directly: no npm process between perfgate and the service
+        command = /^node\s+[^\s&|;]+$/.test(scripts.start.trim()) ? scripts.start.trim() : 'npm start';
+        commandFrom = 'package.json scripts.start';
+    }
+    else if (pkg?.main && (0,external_node_fs_.existsSync)(external_node_path_default().join(dir, pkg.main))) {
+        command = `node ${pkg.main}`;
+        commandFrom = 'package.json main';
+        commandFound = true;
+    }
+    else {
+        const entry = ENTRY_FILES.find(f => (0,external_node_fs_.existsSync)(external_node_path_default().join(dir, f)));
+        if (entry) {
+            command = `node ${entry}`;
+            commandFrom = `${entry} in the project`;
+            commandFound = true;
+        }
+    }
+    const entry = startEntry ?? (pkg?.main && !scripts.start ? pkg.main : undefined) ?? command.split(' ')[1];
+    const sources = sourceFiles(dir, entry).map(file => ({ file, text: read(file) ?? '' }));
+    let port;
+    let portFrom = 'the default: nothing in the project names a port';
+    let readsPortEnv = false;
+    const fromScript = scripts.start ? /\bPORT=(\d{2,5})\b/.exec(scripts.start)?.[1] : undefined;
+    const envFile = read(external_node_path_default().join(dir, '.env'));
+    const fromEnvFile = envFile ? /^\s*PORT\s*=\s*"?(\d{2,5})/m.exec(envFile)?.[1] : undefined;
+    const exposed = dockerExpose(dir);
+    for (const { file, text } of sources) {
+        if (!/process\.env\.PORT|process\.env\[['"]PORT['"]\]|Deno\.env\.get\(['"]PORT/.test(text))
+            continue;
+        readsPortEnv = true;
+        const fallback = /process\.env(?:\.PORT|\[['"]PORT['"]\])\s*(?:\|\||\?\?)\s*['"]?(\d{2,5})/.exec(text)?.[1];
+        if (fallback && port === undefined) {
+            port = Number(fallback);
+            portFrom = `${external_node_path_default().relative(dir, file)} reads PORT (default ${fallback})`;
+        }
+        else if (port === undefined)
+            portFrom = `${external_node_path_default().relative(dir, file)} reads PORT`;
+        break;
+    }
+    if (fromScript) {
+        port = Number(fromScript);
+        portFrom = 'PORT= in package.json scripts.start';
+    }
+    else if (fromEnvFile) {
+        port = Number(fromEnvFile);
+        portFrom = 'PORT= in .env';
+    }
+    else if (exposed !== undefined) {
+        port = exposed;
+        portFrom = 'EXPOSE in the Dockerfile';
+    }
+    if (port === undefined && !readsPortEnv) {
+        for (const { file, text } of sources) {
+            const listen = /\.listen\(\s*(\d{2,5})\b/.exec(text)?.[1];
+            if (listen) {
+                port = Number(listen);
+                portFrom = `.listen(${listen}) in ${external_node_path_default().relative(dir, file)}`;
+                break;
+            }
+        }
+    }
+    if (port === undefined && readsPortEnv)
+        portFrom += '; perfgate sets it to 3000';
+    let readyPath = '/';
+    let readyFrom = 'no health route found: the root path';
+    for (const { file, text } of sources) {
+        const route = /['"`](\/(?:healthz|health|ready|readyz|ping|status))['"`]/.exec(text)?.[1];
+        if (route) {
+            readyPath = route;
+            readyFrom = `${route} in ${external_node_path_default().relative(dir, file)}`;
+            break;
+        }
+    }
+    const hasDeps = Object.keys(pkg?.dependencies ?? {}).length > 0;
+    const install = (0,external_node_fs_.existsSync)(external_node_path_default().join(dir, 'package-lock.json')) ? 'npm ci' : 'npm install';
+    const steps = [...(hasDeps ? [install] : []), ...(scripts.build ? ['npm run build'] : [])];
+    return {
+        command,
+        commandFrom,
+        commandFound,
+        port: port ?? 3000,
+        portFrom,
+        readsPortEnv,
+        readyPath,
+        readyFrom,
+        build: steps.length ? steps.join(' && ') : undefined,
+        buildFrom: steps.length ? 'package.json' : undefined,
+        path: '/',
+        defaultBranch: defaultBranch(dir)
+    };
+}
+const q = (s) => JSON.stringify(s);
+/** A line of YAML with its comment aligned at one column (or one space after a long line). */
+const commented = (code, comment) => `${code}${' '.repeat(Math.max(1, 38 - code.length))}# ${comment}`;
+/** perfgate.yml with a schema modeline, one scenario and a comment on every line a newcomer would ask about. */
+function renderConfig(d) {
+    const base = `http://127.0.0.1:${d.port}`;
+    const lines = [
+        `# yaml-language-server: $schema=${CONFIG_SCHEMA_URL}`,
+        '# perfgate.yml: the service to start, the load to drive, and the limits a pull request must keep.',
+        '# Written by `perfgate init`. Check it with `npx perfgate validate`, try it with `npx perfgate run`.',
+        'version: 1',
+        'service:',
+        commented(`  command: ${d.command}`, d.commandFrom),
+        d.build
+            ? commented(`  build: ${d.build}`, "builds the PR's base in a git worktree")
+            : commented('  # build: npm ci && npm run build', "what builds the PR's base, if it needs building"),
+        ...(d.readsPortEnv || d.portFrom.startsWith('PORT=')
+            ? [commented(`  env: { PORT: ${q(String(d.port))} }`, d.portFrom)]
+            : [`  # it listens on ${d.port}: ${d.portFrom}`]),
+        commented(`  ready: { url: ${q(base + d.readyPath)}, timeout: 30s }`, `polled until 200-399 (${d.readyFrom})`),
+        'defaults:',
+        commented('  warmup: 2s', 'load that runs before measuring (caches, JIT)'),
+        commented('  duration: 10s', 'the measured window, per scenario and round'),
+        commented('  connections: 10', 'requests in flight at once'),
+        'scenarios:',
+        '  - name: home',
+        `    request: { method: GET, url: ${q(base + d.path)} }`,
+        commented('    thresholds:', 'absolute limits: a broken one fails the job'),
+        commented('      latency.p95: "< 500ms"', '95% of 2xx responses are faster'),
+        commented('      errors.rate: "< 1%"', 'connect errors, timeouts, resets, 4xx, 5xx'),
+        commented('    regression:', 'pull requests: head against base, same runner'),
+        commented('      latency.p95: "+25%"', 'p95 may rise at most 25%'),
+        commented('      throughput.rps: "-10%"', 'requests per second may fall at most 10%'),
+        `# Metrics, suites (sweep, stress, soak), the open model, the baseline store: ${REFERENCE_URL}`,
+        ''
+    ];
+    return lines.join('\n');
+}
+/** .github/workflows/perf.yml: pull requests compare base vs head; pushes to the default branch store a baseline. */
+function renderWorkflow(d, configFile = 'perfgate.yml') {
+    const setup = [
+        '      - uses: actions/setup-node@v6',
+        '        with: { node-version: 24 }',
+        ...(d.build ? [`      - run: ${d.build}`] : [])
+    ];
+    const withConfig = configFile === 'perfgate.yml' ? [] : ['        with:', `          config: ${configFile}`];
+    const upload = [
+        '      - uses: actions/upload-artifact@v4',
+        '        if: always()',
+        '        with: { name: perfgate-report, path: perfgate-report/ }'
+    ];
+    return [
+        '# Written by `perfgate init`. Pull requests: base and head measured in interleaved rounds on one runner,',
+        '# one sticky comment. Pushes to the default branch: a run stored in the perfgate-baselines branch.',
+        'name: perf',
+        'on:',
+        '  pull_request:',
+        '  push:',
+        `    branches: [${d.defaultBranch}]`,
+        'permissions:',
+        '  contents: read',
+        'jobs:',
+        '  compare:',
+        "    if: github.event_name == 'pull_request'",
+        '    runs-on: ubuntu-latest',
+        '    timeout-minutes: 20',
+        '    permissions:',
+        '      contents: read',
+        '      pull-requests: write        # the sticky PR comment',
+        '    steps:',
+        '      - uses: actions/checkout@v5',
+        '        with: { fetch-depth: 0 }  # perfgate builds the merge-base in a git worktree',
+        ...setup,
+        `      - uses: ${ACTION_REF}`,
+        ...withConfig,
+        ...upload,
+        '  baseline:',
+        "    if: github.event_name == 'push'",
+        '    runs-on: ubuntu-latest',
+        '    timeout-minutes: 20',
+        '    permissions:',
+        '      contents: write             # one file per run in the perfgate-baselines branch',
+        '    concurrency: { group: perfgate-baseline, cancel-in-progress: false }',
+        '    steps:',
+        '      - uses: actions/checkout@v5',
+        '        with: { fetch-depth: 50 } # history to find the nearest stored ancestor',
+        ...setup,
+        `      - uses: ${ACTION_REF}`,
+        ...withConfig,
+        ...upload,
+        ''
+    ].join('\n');
+}
+const INIT_OPTIONS = {
+    force: { type: 'boolean' },
+    yes: { type: 'boolean', short: 'y' },
+    command: { type: 'string' },
+    port: { type: 'string' },
+    path: { type: 'string' },
+    dir: { type: 'string' }
+};
+async function ask(io, d) {
+    const rl = (0,external_node_readline_promises_namespaceObject.createInterface)({ input: io.stdin, terminal: false });
+    // the line iterator buffers lines typed (or piped) ahead of their question
+    const lines = rl[Symbol.asyncIterator]();
+    try {
+        const answer = async (question, current) => {
+            io.stdout.write(`${question} [${current}]: `);
+            const next = await lines.next();
+            return (next.done ? '' : String(next.value)).trim() || current;
+        };
+        const command = await answer('Command that starts the service', d.command);
+        const port = Number(await answer('Port it listens on', String(d.port)));
+        const requestPath = await answer('Path to measure', d.path);
+        return {
+            ...d,
+            command,
+            commandFrom: command === d.command ? d.commandFrom : 'your answer',
+            commandFound: true,
+            port: Number.isInteger(port) && port > 0 && port < 65536 ? port : d.port,
+            portFrom: port === d.port ? d.portFrom : 'your answer',
+            path: requestPath.startsWith('/') ? requestPath : `/${requestPath}`
+        };
+    }
+    finally {
+        rl.close();
+    }
+}
+/** perfgate init: looks at the project and writes perfgate.yml and .github/workflows/perf.yml. */
+async function commandInit(args, io) {
+    const { values } = (0,external_node_util_.parseArgs)({ args, options: INIT_OPTIONS });
+    const dir = external_node_path_default().resolve(io.cwd, values.dir ?? '.');
+    if (!(0,external_node_fs_.existsSync)(dir)) {
+        io.stderr.write(`perfgate init: ${dir} does not exist\n`);
+        return 2;
+    }
+    let detected = detectProject(dir);
+    if (values.command)
+        detected = { ...detected, command: values.command, commandFrom: '--command', commandFound: true };
+    if (values.port) {
+        const port = Number(values.port);
+        if (!Number.isInteger(port) || port < 1 || port > 65535) {
+            io.stderr.write(`perfgate init: --port takes a port number from 1 to 65535, got "${values.port}"\n`);
+            return 2;
+        }
+        detected = { ...detected, port, portFrom: '--port' };
+    }
+    if (values.path)
+        detected = { ...detected, path: values.path.startsWith('/') ? values.path : `/${values.path}` };
+    const configFile = external_node_path_default().join(dir, 'perfgate.yml');
+    const workflowFile = external_node_path_default().join(dir, '.github', 'workflows', 'perf.yml');
+    const existing = [
+        ...CONFIG_CANDIDATES.map(c => external_node_path_default().join(dir, c)).filter(f => (0,external_node_fs_.existsSync)(f)),
+        ...((0,external_node_fs_.existsSync)(workflowFile) ? [workflowFile] : [])
+    ];
+    if (existing.length && !values.force) {
+        io.stderr.write(`perfgate init: ${existing.map(f => external_node_path_default().relative(io.cwd, f) || f).join(' and ')} already exist${existing.length === 1 ? 's' : ''}; nothing written. Pass --force to overwrite.\n`);
+        return 2;
+    }
+    io.stdout.write(`perfgate init: looked at ${dir}\n`);
+    const row = (what, value, from) => io.stdout.write(`  ${what.padEnd(9)} ${value.padEnd(36)} ${from}\n`);
+    row('command', detected.command, detected.commandFrom);
+    row('port', String(detected.port), detected.portFrom);
+    row('ready', `http://127.0.0.1:${detected.port}${detected.readyPath}`, detected.readyFrom);
+    if (detected.build)
+        row('build', detected.build, detected.buildFrom ?? '');
+    if (io.stdin?.isTTY && !values.yes)
+        detected = await ask(io, detected);
+    await (0,promises_namespaceObject.writeFile)(configFile, renderConfig(detected));
+    await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(workflowFile), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(workflowFile, renderWorkflow(detected));
+    const shown = (f) => external_node_path_default().relative(io.cwd, f) || f;
+    io.stdout.write(`wrote ${shown(configFile)}\nwrote ${shown(workflowFile)}\n`);
+    if (!detected.commandFound)
+        io.stderr.write(`warning: no start command found; edit service.command in ${shown(configFile)} (or pass --command)\n`);
+    io.stdout.write(`\nNext:\n  npx ${PACKAGE_NAME} validate     check the config\n  npx ${PACKAGE_NAME} run          measure once and check the limits (report in perfgate-report/)\n  commit both files and open a pull request: the workflow compares it with its base\n`);
+    return 0;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/output.ts
 
+
 /** Turns engine events into terminal output: a live progress line on a TTY, plain lines otherwise. */
-function terminalEvents(out, style) {
+function terminalEvents(out, style, now = Date.now) {
     let progressShown = false;
     const clear = () => {
         if (progressShown)
             out.write('\r\u001b[2K');
         progressShown = false;
     };
+    let lastLine = now();
     const line = (text) => {
         clear();
         out.write(text + '\n');
+        lastLine = now();
     };
     return (event) => {
         const round = 'round' in event && event.round !== undefined ? ` round ${event.round}` : '';
@@ -72177,8 +72900,12 @@ function terminalEvents(out, style) {
             case 'measure-start':
                 return line(`${style.bold(event.scenario)} ${style.dim(`[${event.label}${round}]`)}`);
             case 'progress':
-                if (!out.isTTY)
-                    return;
+                if (!out.isTTY) {
+                    // a CI log (not a terminal): a line at least every HEARTBEAT_MS while load runs, never a redrawn bar
+                    if (now() - lastLine < HEARTBEAT_MS)
+                        return;
+                    return line(style.dim(renderProgress(`  ${event.label}${round}`, event.progress)));
+                }
                 out.write(`\r\u001b[2K${style.dim(renderProgress(`  ${event.label}${round}`, event.progress))}`);
                 progressShown = true;
                 return;
@@ -72188,6 +72915,10 @@ function terminalEvents(out, style) {
                 return line(style.dim(event.message));
             case 'warning':
                 return line(style.yellow(`warning: ${event.message}`));
+            case 'step-start':
+                return line(style.dim(`${event.title}`));
+            case 'heartbeat':
+                return line(style.dim(`  ${event.message}`));
             default:
                 return;
         }
@@ -72214,30 +72945,110 @@ function terminalEvents(out, style) {
 
 
 
+
+
+
 const USAGE = `perfgate ${VERSION}: performance gate for HTTP services
 
 Usage:
-  perfgate run      [--config perfgate.yml] [--out perfgate-report] [--scenario NAME]...
-                    [--baseline DIR] [--save-baseline DIR] [--rounds N]
-  perfgate compare  (--base DIR | --base-ref REF) [--head DIR] [--config perfgate.yml] [--out DIR]
-                    [--scenario NAME]... [--accept SCENARIO:METRIC]...
-  perfgate validate [perfgate.yml]
+  perfgate init     [--force] [--yes]                    write perfgate.yml and .github/workflows/perf.yml
+  perfgate validate [perfgate.yml] [--json]              check a config, every problem at once
+  perfgate run      [--config FILE] [--out DIR] [--json | --quiet] ...
+  perfgate compare  (--base DIR | --base-ref REF) [--head DIR] [--json | --quiet] ...
   perfgate report   <report.json> --html <out.html>
-  perfgate baseline list|show|save   (see perfgate baseline --help)
+  perfgate baseline list|show|save ...
   perfgate demo
+
+perfgate help COMMAND (or perfgate COMMAND --help) shows a command's options.
+perfgate -V (--version) prints the version.
+Without --config, perfgate looks for ${CONFIG_CANDIDATES.join(', ')}.
 
 Exit codes: 0 passed, 1 gate failed, 2 errored or invalid input.
 `;
+const OUTPUT_OPTIONS = `  --json             print report.json on stdout; everything else goes to stderr
+  -q, --quiet        no progress and no table: one line with the verdict`;
+/** Each command's own help: what \`perfgate COMMAND --help\` and \`perfgate help COMMAND\` print. */
+const COMMAND_USAGE = {
+    init: `Usage: perfgate init [--force] [--yes] [--command CMD] [--port N] [--path /PATH] [--dir DIR]
+
+Looks at the project (package.json's start script, a Dockerfile's EXPOSE, the PORT convention) and writes
+  perfgate.yml                   a commented config with one scenario and a schema modeline
+  .github/workflows/perf.yml     pull requests compare base vs head; pushes to main store a baseline
+Asks before writing when stdin is a terminal; otherwise takes what it found (or --yes).
+
+Options:
+  --command CMD      the command that starts the service (default: found in the project)
+  --port N           the port it listens on (default: found in the project, else 3000)
+  --path /PATH       the path the scenario requests (default /)
+  --dir DIR          the project directory (default: the working directory)
+  --force            overwrite files that exist
+  -y, --yes          do not ask, take what was found
+`,
+    validate: `Usage: perfgate validate [FILE] [--json]
+
+Checks a config file and prints every problem at once, each at file:line:col.
+Without FILE, perfgate looks for ${CONFIG_CANDIDATES.join(', ')}.
+
+Options:
+  --json             print { valid, file, scenarios, checks, problems } on stdout
+`,
+    run: `Usage: perfgate run [options]
+
+Measures the head (this directory) once per scenario and checks the absolute limits.
+
+Options:
+  -c, --config FILE        config file (default: ${CONFIG_CANDIDATES.join(', ')})
+  -o, --out DIR            report folder (default perfgate-report)
+  --scenario NAME          only this scenario (repeatable)
+  --rounds N               measure N rounds, each against a fresh service (1-50)
+  --baseline DIR           compare with the stored run of HEAD or its nearest ancestor in DIR
+  --save-baseline DIR      store this run in DIR (a directory store)
+${OUTPUT_OPTIONS}
+`,
+    compare: `Usage: perfgate compare (--base DIR | --base-ref REF) [options]
+
+Measures base and head in interleaved rounds and decides each regression check.
+
+Options:
+  --base DIR               a directory holding the built base
+  --base-ref REF           perfgate builds the merge-base with REF in a git worktree (service.build)
+  --head DIR               the head directory (default: the config's repository)
+  -c, --config FILE        config file (default: ${CONFIG_CANDIDATES.join(', ')})
+  -o, --out DIR            report folder (default perfgate-report)
+  --scenario NAME          only this scenario (repeatable)
+  --accept SCENARIO:METRIC accept an intended regression (either may be *; repeatable)
+${OUTPUT_OPTIONS}
+`,
+    report: `Usage: perfgate report <report.json> --html <out.html>
+
+Renders report.html again from a report.json.
+`,
+    demo: `Usage: perfgate demo
+
+Run from a clone of the perfgate repository: gates the bundled example service, then compares base and head
+with an injected slowdown and shows that the gate catches it. Takes under a minute.
+`,
+    help: `Usage: perfgate help [COMMAND]
+`
+};
 class UsageError extends Error {
 }
 const defaultIO = () => ({
     stdout: process.stdout,
     stderr: process.stderr,
     cwd: process.cwd(),
-    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR
+    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    stdin: process.stdin
 });
-async function loadOrReport(file, io) {
+/** Loads the named config, or the first of CONFIG_CANDIDATES in the working directory; problems go to stderr. */
+async function loadOrReport(named, io) {
+    const file = discoverConfig(io.cwd, named);
+    if (!named && !(0,external_node_fs_.existsSync)(file)) {
+        io.stderr.write(`perfgate: ${noConfigMessage(io.cwd)}\n`);
+        return undefined;
+    }
     try {
+        // config.file stays resolvable from the process's directory: run and compare find the repository from it
         return await loadConfig(file);
     }
     catch (err) {
@@ -72248,21 +73059,81 @@ async function loadOrReport(file, io) {
         throw err;
     }
 }
+const VALIDATE_OPTIONS = { json: { type: 'boolean' } };
 async function commandValidate(args, io) {
-    const { positionals } = (0,external_node_util_.parseArgs)({ args, allowPositionals: true, options: {} });
-    const file = external_node_path_default().resolve(io.cwd, positionals[0] ?? 'perfgate.yml');
-    const config = await loadOrReport(file, io);
-    if (!config)
+    const { positionals, values } = (0,external_node_util_.parseArgs)({ args, allowPositionals: true, options: VALIDATE_OPTIONS });
+    const named = positionals[0];
+    const file = discoverConfig(io.cwd, named);
+    const shown = external_node_path_default().relative(io.cwd, file) || file;
+    if (values.json) {
+        const answer = (body, code) => {
+            io.stdout.write(`${JSON.stringify({ file: shown, ...body }, null, 2)}\n`);
+            return code;
+        };
+        if (!named && !(0,external_node_fs_.existsSync)(file))
+            return answer({ valid: false, problems: [{ message: noConfigMessage(io.cwd) }] }, 2);
+        try {
+            const config = await loadConfig(file, io.cwd);
+            return answer({ valid: true, scenarios: config.scenarios.length, checks: countChecks(config) }, 0);
+        }
+        catch (err) {
+            if (!(err instanceof ConfigError))
+                throw err;
+            return answer({ valid: false, problems: err.problems }, 2);
+        }
+    }
+    if (!named && !(0,external_node_fs_.existsSync)(file)) {
+        io.stderr.write(`perfgate: ${noConfigMessage(io.cwd)}\n`);
         return 2;
-    const checks = config.scenarios.reduce((n, s) => n + s.thresholds.length + s.regression.length, 0);
-    io.stdout.write(`${positionals[0] ?? 'perfgate.yml'} is valid: ${config.scenarios.length} scenarios, ${checks} checks\n`);
+    }
+    let config;
+    try {
+        // validate only reads the file: its problems are named relative to the working directory
+        config = await loadConfig(file, io.cwd);
+    }
+    catch (err) {
+        if (!(err instanceof ConfigError))
+            throw err;
+        io.stderr.write(`${err.message}\n`);
+        return 2;
+    }
+    const n = config.scenarios.length;
+    io.stdout.write(`${shown} is valid: ${n} scenario${n === 1 ? '' : 's'}, ${countChecks(config)} checks\n`);
     return 0;
 }
-async function finish(report, outDir, io, onInconclusive) {
-    const style = io.color ? COLOR : PLAIN;
+const countChecks = (config) => config.scenarios.reduce((n, s) => n + s.thresholds.length + s.regression.length, 0);
+function outputMode(values, io) {
+    const json = Boolean(values.json);
+    const human = json ? io.stderr : io.stdout;
+    const color = io.color && (!json || Boolean(io.stderr.isTTY));
+    return { json, quiet: Boolean(values.quiet), human, style: color ? COLOR : PLAIN };
+}
+/** Engine events for the terminal; --quiet keeps only warnings (on stderr). */
+function eventsFor(mode, io) {
+    if (!mode.quiet)
+        return terminalEvents(mode.human, mode.style);
+    return event => {
+        if (event.type === 'warning')
+            io.stderr.write(`warning: ${event.message}\n`);
+    };
+}
+const OUTPUT_FLAGS = {
+    json: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' }
+};
+async function finish(report, outDir, io, onInconclusive, mode = outputMode({}, io)) {
+    const { style, human } = mode;
     const files = await writeReportFiles(report, outDir);
-    io.stdout.write(renderTerminal(report, style));
-    io.stdout.write(style.dim(`report: ${external_node_path_default().relative(io.cwd, files.json)}, ${external_node_path_default().relative(io.cwd, files.html)}\n`));
+    if (mode.json)
+        io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (mode.quiet) {
+        if (!mode.json)
+            human.write(`${report.verdict}: ${report.headline}\n`);
+    }
+    else {
+        human.write(renderTerminal(report, style));
+        human.write(style.dim(`report: ${[files.json, files.html, files.junit].map(f => external_node_path_default().relative(io.cwd, f)).join(', ')}\n`));
+    }
     return exitCodeFor(report.verdict, onInconclusive);
 }
 /** Keeps only the named scenarios (--scenario); an unknown name is a usage error. */
@@ -72291,23 +73162,23 @@ function parseRounds(value) {
         throw new UsageError(`--rounds takes a whole number from 1 to 50, got "${value}"`);
     return rounds;
 }
+const RUN_OPTIONS = {
+    config: { type: 'string', short: 'c' },
+    out: { type: 'string', short: 'o' },
+    scenario: { type: 'string', multiple: true },
+    rounds: { type: 'string' },
+    baseline: { type: 'string' },
+    'save-baseline': { type: 'string' },
+    ...OUTPUT_FLAGS
+};
 async function commandRun(args, io) {
-    const { values } = (0,external_node_util_.parseArgs)({
-        args,
-        options: {
-            config: { type: 'string', short: 'c' },
-            out: { type: 'string', short: 'o' },
-            scenario: { type: 'string', multiple: true },
-            rounds: { type: 'string' },
-            baseline: { type: 'string' },
-            'save-baseline': { type: 'string' }
-        }
-    });
-    const loaded = await loadOrReport(external_node_path_default().resolve(io.cwd, values.config ?? 'perfgate.yml'), io);
+    const { values } = (0,external_node_util_.parseArgs)({ args, options: RUN_OPTIONS });
+    const loaded = await loadOrReport(values.config, io);
     if (!loaded)
         return 2;
     const config = selectScenarios(loaded, values.scenario);
-    const events = terminalEvents(io.stdout, io.color ? COLOR : PLAIN);
+    const mode = outputMode(values, io);
+    const events = eventsFor(mode, io);
     const outDir = external_node_path_default().resolve(io.cwd, values.out ?? 'perfgate-report');
     const repo = await repoRoot(external_node_path_default().dirname(config.file));
     const head = repo ? await headSha(repo) : undefined;
@@ -72356,7 +73227,7 @@ async function commandRun(args, io) {
             saved
         };
     }
-    return finish(report, outDir, io, config.onInconclusive);
+    return finish(report, outDir, io, config.onInconclusive, mode);
 }
 async function prepareBase(io, config, base, baseRef, headDir, events) {
     if (base)
@@ -72366,25 +73237,24 @@ async function prepareBase(io, config, base, baseRef, headDir, events) {
     const sha = await findMergeBase(headDir, baseRef, events);
     return worktreeBase(headDir, sha, config.service.build, events);
 }
+const COMPARE_OPTIONS = {
+    config: { type: 'string', short: 'c' },
+    out: { type: 'string', short: 'o' },
+    base: { type: 'string' },
+    'base-ref': { type: 'string' },
+    head: { type: 'string' },
+    scenario: { type: 'string', multiple: true },
+    accept: { type: 'string', multiple: true },
+    ...OUTPUT_FLAGS
+};
 async function commandCompare(args, io) {
-    const { values } = (0,external_node_util_.parseArgs)({
-        args,
-        options: {
-            config: { type: 'string', short: 'c' },
-            out: { type: 'string', short: 'o' },
-            base: { type: 'string' },
-            'base-ref': { type: 'string' },
-            head: { type: 'string' },
-            scenario: { type: 'string', multiple: true },
-            accept: { type: 'string', multiple: true }
-        }
-    });
-    const loaded = await loadOrReport(external_node_path_default().resolve(io.cwd, values.config ?? 'perfgate.yml'), io);
+    const { values } = (0,external_node_util_.parseArgs)({ args, options: COMPARE_OPTIONS });
+    const loaded = await loadOrReport(values.config, io);
     if (!loaded)
         return 2;
     const config = selectScenarios(loaded, values.scenario);
-    const style = io.color ? COLOR : PLAIN;
-    const events = terminalEvents(io.stdout, style);
+    const mode = outputMode(values, io);
+    const events = eventsFor(mode, io);
     // service.cwd is mapped from the config's repository (or directory) onto both the --head and the --base directory
     const configDir = external_node_path_default().dirname(config.file);
     const root = (await repoRoot(configDir)) ?? configDir;
@@ -72412,18 +73282,15 @@ async function commandCompare(args, io) {
             notes: [base.description],
             git: base.sha ? { baseSha: base.sha } : undefined
         });
-        return await finish(report, external_node_path_default().resolve(io.cwd, values.out ?? 'perfgate-report'), io, config.onInconclusive);
+        return await finish(report, external_node_path_default().resolve(io.cwd, values.out ?? 'perfgate-report'), io, config.onInconclusive, mode);
     }
     finally {
         await base.cleanup();
     }
 }
+const REPORT_OPTIONS = { html: { type: 'string' } };
 async function commandReport(args, io) {
-    const { values, positionals } = (0,external_node_util_.parseArgs)({
-        args,
-        allowPositionals: true,
-        options: { html: { type: 'string' } }
-    });
+    const { values, positionals } = (0,external_node_util_.parseArgs)({ args, allowPositionals: true, options: REPORT_OPTIONS });
     const input = positionals[0];
     if (!input || !values.html)
         throw new UsageError('perfgate report needs a report.json and --html <out.html>');
@@ -72461,9 +73328,10 @@ function demoCompareConfig(config) {
         compare: { ...config.compare, rounds: { min: 3, max: 5 }, budgetMs: 40_000 }
     };
 }
-async function commandDemo(_args, io) {
-    const file = external_node_path_default().resolve(io.cwd, 'thresholds/example.yml');
-    if (!(0,external_node_fs_.existsSync)(file))
+async function commandDemo(args, io) {
+    (0,external_node_util_.parseArgs)({ args, options: {} });
+    const file = 'thresholds/example.yml';
+    if (!(0,external_node_fs_.existsSync)(external_node_path_default().resolve(io.cwd, file)))
         throw new UsageError('run the demo from the perfgate repository root (thresholds/example.yml not found)');
     const style = io.color ? COLOR : PLAIN;
     const events = terminalEvents(io.stdout, style);
@@ -72491,34 +73359,93 @@ async function commandDemo(_args, io) {
     return runCode === 2 || !caught ? 1 : 0;
 }
 const COMMANDS = {
+    init: commandInit,
+    validate: commandValidate,
     run: commandRun,
     compare: commandCompare,
-    validate: commandValidate,
     report: commandReport,
-    demo: commandDemo,
-    baseline: commandBaseline
+    baseline: commandBaseline,
+    demo: commandDemo
 };
+/** Each command's options, for a did-you-mean on an unknown one. */
+const OPTIONS = {
+    init: INIT_OPTIONS,
+    validate: VALIDATE_OPTIONS,
+    run: RUN_OPTIONS,
+    compare: COMPARE_OPTIONS,
+    report: REPORT_OPTIONS
+};
+const HELP_FLAGS = ['--help', '-h'];
+/** --help or -h among a command's arguments (before a `--`). */
+const wantsHelp = (args) => {
+    const end = args.indexOf('--');
+    return (end === -1 ? args : args.slice(0, end)).some(a => HELP_FLAGS.includes(a));
+};
+function unknownCommand(command) {
+    const suggestion = suggestCommand(command, [...Object.keys(COMMANDS), 'help']);
+    return `unknown command "${command}"${suggestion ? `; did you mean "perfgate ${suggestion}"?` : ''}`;
+}
+/** perfgate help [COMMAND] */
+function help(topic, io) {
+    if (!topic) {
+        io.stdout.write(USAGE);
+        return 0;
+    }
+    if (topic === 'baseline') {
+        io.stdout.write(BASELINE_USAGE);
+        return 0;
+    }
+    const text = COMMAND_USAGE[topic];
+    if (!text) {
+        io.stderr.write(`perfgate: no help for ${unknownCommand(topic).replace('unknown command ', '')}\n`);
+        return 2;
+    }
+    io.stdout.write(text);
+    return 0;
+}
+/** Node's "Unknown option '--confg'" in perfgate's words, with the closest option of the command. */
+function parseArgsMessage(err, command) {
+    const option = /Unknown option '(-{1,2}[^']+)'/.exec(err.message)?.[1];
+    if (!option)
+        return err.message;
+    const options = OPTIONS[command] ?? {};
+    const names = Object.keys(options).map(n => `--${n}`);
+    const suggestion = option.startsWith('--') ? didYouMean(option.slice(2), Object.keys(options)) : undefined;
+    return `unknown option ${option} for perfgate ${command}${suggestion ? `; did you mean --${suggestion}?` : names.length ? `; it takes ${names.join(', ')}` : ''}`;
+}
 /** Runs the CLI and returns its exit code; never calls process.exit itself. */
 async function main(argv, io = defaultIO()) {
     const [command, ...rest] = argv;
-    if (!command || command === 'help' || command === '--help' || command === '-h') {
-        io.stdout.write(USAGE);
-        return command ? 0 : 2;
+    if (!command) {
+        io.stderr.write(USAGE);
+        return 2;
     }
-    if (command === '--version' || command === 'version') {
+    if (command === 'help' || HELP_FLAGS.includes(command))
+        return help(rest[0], io);
+    if (command === '--version' || command === '-V' || command === 'version') {
         io.stdout.write(`${VERSION}\n`);
         return 0;
     }
     const handler = COMMANDS[command];
+    if (!handler) {
+        io.stderr.write(`perfgate: ${unknownCommand(command)}\nRun \`perfgate help\` for the commands.\n`);
+        return 2;
+    }
+    if (command !== 'baseline' && wantsHelp(rest))
+        return help(command, io);
     try {
-        if (!handler)
-            throw new UsageError(`unknown command "${command}"`);
         return await handler(rest, io);
     }
     catch (err) {
-        if (err instanceof UsageError ||
-            (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
-            io.stderr.write(`perfgate: ${err.message}\n\n${USAGE}`);
+        const usage = COMMAND_USAGE[command] ?? USAGE;
+        if (err instanceof UsageError) {
+            io.stderr.write(`perfgate: ${err.message}\n\n${usage}`);
+            return 2;
+        }
+        // not `instanceof TypeError`: node:util's errors can come from another realm (a vm context, jest)
+        const code = typeof err === 'object' && err !== null ? err.code : undefined;
+        if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
+            io.stderr.write(`perfgate: ${parseArgsMessage(err, command)}\n\n${usage}`);
             return 2;
         }
         io.stderr.write(`perfgate: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
@@ -73069,6 +73996,24 @@ async function waitReady(spec, deadline, exited, logMatched) {
 /** Runs `service.build` (for a base checkout); a failure carries the exit code and the output tail. */
 async function runBuild(command, cwd, options = {}) {
     const output = new OutputTail();
+    const lines = (() => {
+        let partial = '';
+        return {
+            push(chunk) {
+                if (!options.onLine)
+                    return;
+                const parts = (partial + chunk).split('\n');
+                partial = parts.pop() ?? '';
+                for (const line of parts)
+                    options.onLine(line.replace(/\r$/, ''));
+            },
+            flush() {
+                if (partial && options.onLine)
+                    options.onLine(partial);
+                partial = '';
+            }
+        };
+    })();
     const child = (0,external_node_child_process_.spawn)(command, {
         shell: '/bin/sh',
         cwd,
@@ -73081,8 +74026,14 @@ async function runBuild(command, cwd, options = {}) {
         live.add(pgid);
         options.onSpawned?.(pgid);
     }
-    child.stdout.setEncoding('utf8').on('data', (c) => output.push(c, 'stdout'));
-    child.stderr.setEncoding('utf8').on('data', (c) => output.push(c, 'stderr'));
+    child.stdout.setEncoding('utf8').on('data', (c) => {
+        output.push(c, 'stdout');
+        lines.push(c);
+    });
+    child.stderr.setEncoding('utf8').on('data', (c) => {
+        output.push(c, 'stderr');
+        lines.push(c);
+    });
     const timeoutMs = options.timeoutMs ?? 15 * 60_000;
     const result = await new Promise(resolve => {
         const timer = setTimeout(() => {
@@ -73098,6 +74049,7 @@ async function runBuild(command, cwd, options = {}) {
             resolve({ code, signal });
         });
     });
+    lines.flush();
     if (pgid !== undefined) {
         killProcessGroup(pgid, 'SIGKILL');
         live.delete(pgid);

@@ -31777,6 +31777,24 @@ async function waitReady(spec, deadline, exited, logMatched) {
 /** Runs `service.build` (for a base checkout); a failure carries the exit code and the output tail. */
 async function runBuild(command, cwd, options = {}) {
     const output = new OutputTail();
+    const lines = (() => {
+        let partial = '';
+        return {
+            push(chunk) {
+                if (!options.onLine)
+                    return;
+                const parts = (partial + chunk).split('\n');
+                partial = parts.pop() ?? '';
+                for (const line of parts)
+                    options.onLine(line.replace(/\r$/, ''));
+            },
+            flush() {
+                if (partial && options.onLine)
+                    options.onLine(partial);
+                partial = '';
+            }
+        };
+    })();
     const child = spawn(command, {
         shell: '/bin/sh',
         cwd,
@@ -31789,8 +31807,14 @@ async function runBuild(command, cwd, options = {}) {
         live.add(pgid);
         options.onSpawned?.(pgid);
     }
-    child.stdout.setEncoding('utf8').on('data', (c) => output.push(c, 'stdout'));
-    child.stderr.setEncoding('utf8').on('data', (c) => output.push(c, 'stderr'));
+    child.stdout.setEncoding('utf8').on('data', (c) => {
+        output.push(c, 'stdout');
+        lines.push(c);
+    });
+    child.stderr.setEncoding('utf8').on('data', (c) => {
+        output.push(c, 'stderr');
+        lines.push(c);
+    });
     const timeoutMs = options.timeoutMs ?? 15 * 60_000;
     const result = await new Promise(resolve => {
         const timer = setTimeout(() => {
@@ -31806,6 +31830,7 @@ async function runBuild(command, cwd, options = {}) {
             resolve({ code, signal });
         });
     });
+    lines.flush();
     if (pgid !== undefined) {
         killProcessGroup(pgid, 'SIGKILL');
         live.delete(pgid);
