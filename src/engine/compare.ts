@@ -2,7 +2,7 @@ import path from 'node:path'
 import type { Config, Scenario } from '../config/types.js'
 import { configHash } from '../config/load.js'
 import { aggregateRounds, roundValues } from '../compare/aggregate.js'
-import { applyAcceptances, type Acceptance } from '../compare/accept.js'
+import { applyAcceptances } from '../compare/accept.js'
 import { evaluateRegression } from '../compare/regression.js'
 import { evaluateThresholds } from '../compare/thresholds.js'
 import { scenarioVerdict } from '../compare/verdict.js'
@@ -11,7 +11,7 @@ import { formatPercent } from '../report/format.js'
 import type { Check, Report, RunRecord, ScenarioError, ScenarioReport } from '../report/types.js'
 import { baseRoundNoise } from '../stats/aa.js'
 import { nextStep, type RegressionDecision } from '../stats/decide.js'
-import { ignoreEvents, type EventSink } from './events.js'
+import { ignoreEvents } from './events.js'
 import { measureScenario } from './measure.js'
 import { erroredScenario } from './run.js'
 import { measureScenariosInRound, startForMeasurement } from './service.js'
@@ -24,36 +24,12 @@ import {
   newSliceState,
   planRng,
   type DesignChoice,
-  type HostInfo,
   type SliceState
 } from './slices.js'
 
-export type Side = 'base' | 'head'
+import type { CompareOptions, Side } from './compare-options.js'
 
-export interface CompareOptions {
-  /** the base build: its directory plays the role of the head's repository root */
-  baseDir: string
-  /** the head's directory (a checkout of the repository the config lives in) */
-  headDir: string
-  /**
-   * The directory service.cwd is relative to when it is mapped onto baseDir and headDir: the root of the
-   * repository (or directory) the config was loaded from. Default: headDir, so the head runs in service.cwd itself.
-   */
-  root?: string
-  events?: EventSink
-  onSpawned?: (pid: number) => void
-  /** extra service environment per side (the demo turns the example's slowdown knob on for the head) */
-  env?: Partial<Record<Side, Record<string, string>>>
-  acceptances?: Acceptance[]
-  notes?: string[]
-  git?: Report['git']
-  /** test hook: a clock */
-  now?: () => number
-  /** test hook: the host the design is chosen for (default: this process's CPUs and taskset) */
-  host?: HostInfo
-  /** test hook: the seed of the slice order (default: from the clock) */
-  seed?: number
-}
+export type { CompareOptions, Side } from './compare-options.js'
 
 interface SideState {
   records: Map<string, RunRecord[]>

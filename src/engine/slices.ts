@@ -20,7 +20,9 @@ import type { ServiceHandle } from '../service/types.js'
 import type { RegressionDecision } from '../stats/decision.js'
 import { createRng } from '../stats/simulate.js'
 import { slicePlan, type SlicePair } from '../stats/slices.js'
-import type { CompareOptions, Side } from './compare.js'
+import type { CompareOptions, HostInfo, Side } from './compare-options.js'
+
+export type { HostInfo } from './compare-options.js'
 import type { EventSink } from './events.js'
 import { countsOnly, summarizeMeasurement } from './measure.js'
 import { startForMeasurement, stopQuietly } from './service.js'
@@ -36,12 +38,6 @@ export interface DesignChoice {
 }
 
 /** What the design choice needs to know about the host. */
-export interface HostInfo {
-  /** CPUs this process may run on */
-  cpus: number[]
-  /** taskset(1) is on the PATH */
-  taskset: boolean
-}
 
 /** Cores duet needs: one for the generator and at least one for each side's service, plus one spare. */
 export const DUET_MIN_CORES = 4
