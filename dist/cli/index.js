@@ -68932,33 +68932,40 @@ function simulateOnce(spec, rng) {
             return { verdict: decision.verdict, rounds: pair, step };
     }
 }
-/** Many seeded comparisons: the share of each verdict and the rounds used. */
-function simulateComparison(spec) {
-    if (!(Number.isInteger(spec.trials) && spec.trials > 0))
-        throw new RangeError(`trials must be a positive integer, got ${spec.trials}`);
-    const rng = createRng(spec.seed);
+/** Runs `trials` seeded comparisons and tallies their verdicts, where they stopped and the rounds (or epochs) used. */
+function tally(trials, seed, once) {
+    if (!(Number.isInteger(trials) && trials > 0))
+        throw new RangeError(`trials must be a positive integer, got ${trials}`);
+    const rng = createRng(seed);
     const counts = { fail: 0, pass: 0, inconclusive: 0 };
     const stops = {};
-    const rounds = [];
-    for (let i = 0; i < spec.trials; i++) {
-        const result = simulateOnce(spec, rng);
+    const used = [];
+    for (let i = 0; i < trials; i++) {
+        const result = once(rng);
         counts[result.verdict]++;
         stops[result.step] = (stops[result.step] ?? 0) + 1;
-        rounds.push(result.rounds);
+        used.push(result.used);
     }
-    rounds.sort((a, b) => a - b);
-    const share = (k) => counts[k] / spec.trials;
+    used.sort((a, b) => a - b);
+    const share = (k) => counts[k] / trials;
     return {
-        trials: spec.trials,
+        trials,
         counts,
         share: { fail: share('fail'), pass: share('pass'), inconclusive: share('inconclusive') },
         rounds: {
-            mean: rounds.reduce((a, b) => a + b, 0) / rounds.length,
-            median: (rounds[Math.floor((rounds.length - 1) / 2)] + rounds[Math.ceil((rounds.length - 1) / 2)]) / 2,
-            max: rounds[rounds.length - 1]
+            mean: used.reduce((a, b) => a + b, 0) / used.length,
+            median: (used[Math.floor((used.length - 1) / 2)] + used[Math.ceil((used.length - 1) / 2)]) / 2,
+            max: used[used.length - 1]
         },
         stops
     };
+}
+/** Many seeded comparisons: the share of each verdict and the rounds used. */
+function simulateComparison(spec) {
+    return tally(spec.trials, spec.seed, rng => {
+        const result = simulateOnce(spec, rng);
+        return { verdict: result.verdict, step: result.step, used: result.rounds };
+    });
 }
 const NOISY_NEIGHBOUR = { gapS: [3, 10], lengthS: [1, 4], factor: 0.6 };
 /**
@@ -69101,29 +69108,10 @@ function simulateSliceIntervals(spec) {
 }
 /** Many seeded comparisons in the slices design: the share of each verdict and the epochs used. */
 function simulateSlicesComparison(spec) {
-    const rng = createRng(spec.seed);
-    const counts = { fail: 0, pass: 0, inconclusive: 0 };
-    const stops = {};
-    const epochs = [];
-    for (let i = 0; i < spec.trials; i++) {
+    return tally(spec.trials, spec.seed, rng => {
         const result = simulateSlicesOnce(spec, rng);
-        counts[result.verdict]++;
-        stops[result.step] = (stops[result.step] ?? 0) + 1;
-        epochs.push(result.epochs);
-    }
-    epochs.sort((a, b) => a - b);
-    const share = (k) => counts[k] / spec.trials;
-    return {
-        trials: spec.trials,
-        counts,
-        share: { fail: share('fail'), pass: share('pass'), inconclusive: share('inconclusive') },
-        rounds: {
-            mean: epochs.reduce((a, b) => a + b, 0) / epochs.length,
-            median: (epochs[Math.floor((epochs.length - 1) / 2)] + epochs[Math.ceil((epochs.length - 1) / 2)]) / 2,
-            max: epochs[epochs.length - 1]
-        },
-        stops
-    };
+        return { verdict: result.verdict, step: result.step, used: result.epochs };
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/engine/slices.ts
@@ -69147,6 +69135,7 @@ function simulateSlicesComparison(spec) {
 
 
 
+/** What the design choice needs to know about the host. */
 /** Cores duet needs: one for the generator and at least one for each side's service, plus one spare. */
 const DUET_MIN_CORES = 4;
 /** The CPUs this process may run on (its affinity, as taskset sets it), from /proc or the CPU count. */
