@@ -72,3 +72,24 @@ export const rpsCheck: RegressionCheck = {
   expression: '-5%',
   severity: 'fail'
 }
+
+/**
+ * The text of a perfgate.yml with the example service on `port` and one GET scenario named `get`; `scenario` holds
+ * the scenario's further keys (indented four spaces), `defaults` the defaults line's flow mapping.
+ */
+export function exampleServiceYaml(
+  port: number,
+  scenario: string,
+  defaults = '{ warmup: 200ms, duration: 600ms, connections: 4, min-requests: 20 }'
+): string {
+  return `version: 1
+service:
+  command: node ${path.join(REPO, 'examples/service/server.mjs')}
+  env: { PORT: "${port}", CPU_US: "50" }
+  ready: { url: http://127.0.0.1:${port}/health, timeout: 15s }
+defaults: ${defaults}
+scenarios:
+  - name: get
+    request: { url: http://127.0.0.1:${port}/reservations/1 }
+${scenario}`
+}

@@ -6,7 +6,7 @@ import path from 'node:path'
 import * as core from '../__fixtures__/core.js'
 import { FakeGitHub } from '../__fixtures__/github/fake-api.js'
 import { forkPr, sameRepoPr } from '../__fixtures__/github/events.js'
-import { freePort, REPO } from '../__fixtures__/config.js'
+import { exampleServiceYaml, freePort } from '../__fixtures__/config.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../src/main.js')
@@ -53,18 +53,14 @@ async function setUp(config: string, event: unknown, eventName = 'pull_request')
   })
 }
 
-const exampleConfig = (port: number, threshold = '"< 5s"') => `version: 1
-service:
-  command: node ${path.join(REPO, 'examples/service/server.mjs')}
-  env: { PORT: "${port}", CPU_US: "50" }
-  ready: { url: http://127.0.0.1:${port}/health, timeout: 15s }
-defaults: { warmup: 200ms, duration: 800ms, connections: 4, min-requests: 20 }
-scenarios:
-  - name: get
-    request: { url: http://127.0.0.1:${port}/reservations/1 }
-    thresholds:
+const exampleConfig = (port: number, threshold = '"< 5s"') =>
+  exampleServiceYaml(
+    port,
+    `    thresholds:
       latency.p99: ${threshold}
-`
+`,
+    '{ warmup: 200ms, duration: 800ms, connections: 4, min-requests: 20 }'
+  )
 
 describe('the action', () => {
   it('gates, writes reports, sets outputs, comments once and saves the process group for the post step', async () => {

@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { existsSync } from 'node:fs'
 import * as core from '../../__fixtures__/core.js'
-import { freePort, REPO } from '../../__fixtures__/config.js'
+import { exampleServiceYaml, freePort, REPO } from '../../__fixtures__/config.js'
 import { GitSandbox, git } from '../../__fixtures__/git.js'
 import { FakeGitHub } from '../../__fixtures__/github/fake-api.js'
 
@@ -30,17 +30,12 @@ afterEach(async () => {
   await sandbox.stop()
 })
 
-const config = (port: number, limits: string, extra = '') => `version: 1
-service:
-  command: node ${path.join(REPO, 'examples/service/server.mjs')}
-  env: { PORT: "${port}", CPU_US: "50" }
-  ready: { url: http://127.0.0.1:${port}/health, timeout: 15s }
-defaults: { warmup: 200ms, duration: 600ms, connections: 4, min-requests: 20 }
-scenarios:
-  - name: get
-    request: { url: http://127.0.0.1:${port}/reservations/1 }
-    thresholds:
+const config = (port: number, limits: string, extra = '') =>
+  exampleServiceYaml(
+    port,
+    `    thresholds:
 ${limits}${extra}`
+  )
 
 /** main holds `base`; the PR branch changes perfgate.yml to `head` in a commit that also carries a trailer. */
 async function pullRequest(

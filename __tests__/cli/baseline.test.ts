@@ -6,7 +6,7 @@ import { main } from '../../src/cli/main.js'
 import { captureIO } from '../../__fixtures__/cli.js'
 import { serializeRecord } from '../../src/baseline/record.js'
 import { stopAllServices } from '../../src/service/spawn.js'
-import { freePort, REPO } from '../../__fixtures__/config.js'
+import { exampleServiceYaml, freePort } from '../../__fixtures__/config.js'
 import { sampleRecord } from '../../__fixtures__/baseline.js'
 
 let dir: string
@@ -25,18 +25,7 @@ describe('perfgate run with a local baseline directory', () => {
     const port = await freePort()
     await writeFile(
       path.join(dir, 'perfgate.yml'),
-      `version: 1
-service:
-  command: node ${path.join(REPO, 'examples/service/server.mjs')}
-  env: { PORT: "${port}", CPU_US: "50" }
-  ready: { url: http://127.0.0.1:${port}/health, timeout: 15s }
-defaults: { warmup: 200ms, duration: 600ms, connections: 4, min-requests: 20 }
-scenarios:
-  - name: get
-    request: { url: http://127.0.0.1:${port}/reservations/1 }
-    regression:
-      throughput.ok_rps: "-60%"
-`
+      exampleServiceYaml(port, '    regression:\n      throughput.ok_rps: "-60%"\n')
     )
     const save = io()
     expect(await main(['run', '--save-baseline', 'store', '--rounds', '2'], save)).toBe(0)
