@@ -125,10 +125,18 @@ describe('suites against the example service', () => {
     expect(scenario!.metrics['sweep.max_rps']).toBe(Math.max(...points.map(p => p.rps as number)))
     expect(scenario!.suite!.marker!.label).toMatch(new RegExp(`^knee at ${knee} connections? \\(`))
     expect(scenario!.checks.filter(c => c.kind === 'threshold').map(c => c.verdict)).toEqual(['pass', 'pass'])
+    // the finding needs evidence: the step after the knee has a higher p99 and less than 10% more throughput.
+    // On a busy machine the next step can lose that evidence to noise, and then there must be no finding.
     const finding = scenario!.findings?.find(f => f.kind === 'latency-knee')
-    expect(finding?.evidence).toMatch(
-      /^p99 rose from [\d.]+ ms at \d+ connections to [\d.]+ ms at \d+ connections/
-    )
+    const next = points[points.indexOf(kneePoint) + 1]!
+    const evidenced =
+      (next.p99 as number) > (kneePoint.p99 as number) &&
+      (next.rps as number) <= 1.1 * (kneePoint.rps as number)
+    if (evidenced)
+      expect(finding?.evidence).toMatch(
+        /^p99 rose from [\d.]+ ms at \d+ connections to [\d.]+ ms at \d+ connections/
+      )
+    else expect(finding).toBeUndefined()
   })
 
   it('with load mode rate a sweep steps the rate', async () => {
