@@ -3,6 +3,8 @@
 //  1. schedule error (generator.lag p99) and generator CPU per request at 10, 200, 2,000 and 5,000 req/s on the
 //     example service (CPU_US=20) with the /proc sampler running, quiet and beside a background process that uses
 //     a quarter of a core; CPU per request as a ratio to perfgate's closed model on the same server;
+//     CPU per request also as a ratio to the leanest open-model client Node allows (raw sockets, setTimeout),
+//     the floor set by the event loop's wake-ups on this machine;
 //  2. latency at 200 req/s against an independent sequential client (a raw keep-alive TCP socket, no HTTP library)
 //     sending at the same rate;
 //  3. a server that stalls 200 ms once a second: reported p99 vs the true open-model p99 (190 ms), for perfgate and
@@ -76,6 +78,8 @@ async function sequentialClient(url, rate, durationS) {
   await once(socket, 'connect')
   socket.setNoDelay(true)
   const request = Buffer.from(`GET ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n\r\n`)
+  let failed = () => undefined
+  socket.on('error', err => failed(err))
   const exchange = () =>
     new Promise((resolve, reject) => {
       let buffer = Buffer.alloc(0)
@@ -89,7 +93,7 @@ async function sequentialClient(url, rate, durationS) {
         resolve(performance.now() - sent)
       }
       socket.on('data', onData)
-      socket.once('error', reject)
+      failed = reject
       const sent = performance.now()
       socket.write(request)
     })
@@ -107,6 +111,60 @@ async function sequentialClient(url, rate, durationS) {
   latencies.sort((a, b) => a - b)
   const at = q => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]
   return { p50Ms: at(0.5), p99Ms: at(0.99) }
+}
+
+/**
+ * The CPU floor of any open-model client in Node on this machine: raw keep-alive TCP sockets (no HTTP library,
+ * no histogram, no sampler), requests written at their turn of the rate from a plain setTimeout loop (coarser, and
+ * so cheaper, than perfgate's ticker), a new socket only when every open one is busy. Its CPU per request is the
+ * cost of the event loop's wake-ups and the socket syscalls themselves, which no open-model client escapes.
+ */
+async function leanOpenClient(url, rate, durationS) {
+  const { hostname, port, pathname } = new URL(url)
+  const request = Buffer.from(`GET ${pathname} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n\r\n`)
+  const idle = []
+  const all = []
+  let answered = 0
+  const open = () => {
+    const socket = net.connect({ host: hostname, port: Number(port) })
+    socket.setNoDelay(true)
+    all.push(socket)
+    let buffer = Buffer.alloc(0)
+    socket.on('data', chunk => {
+      buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk
+      const end = buffer.indexOf('\r\n\r\n')
+      if (end < 0) return
+      const length = Number(/content-length: *(\d+)/i.exec(buffer.subarray(0, end).toString())?.[1] ?? 0)
+      if (buffer.length < end + 4 + length) return
+      buffer = Buffer.alloc(0)
+      answered++
+      idle.push(socket)
+    })
+    socket.on('error', () => undefined)
+    return socket
+  }
+  const send = () => (idle.pop() ?? open()).write(request)
+  for (let i = 0; i < 4; i++) idle.push(open())
+  await new Promise(resolve => setTimeout(resolve, 100))
+  const cpu = process.cpuUsage()
+  const start = performance.now()
+  let sent = 0
+  await new Promise(resolve => {
+    const loop = () => {
+      const elapsed = performance.now() - start
+      if (elapsed >= durationS * 1000) return resolve()
+      while (sent < (elapsed * rate) / 1000) {
+        send()
+        sent++
+      }
+      setTimeout(loop, Math.max(0, ((sent + 1) * 1000) / rate - elapsed))
+    }
+    loop()
+  })
+  await new Promise(resolve => setTimeout(resolve, 50))
+  const used = process.cpuUsage(cpu)
+  for (const socket of all) socket.destroy()
+  return { cpuPerReqUs: (used.user + used.system) / Math.max(1, answered), answered, sent }
 }
 
 export async function benchOpenModel({ compile = true } = {}) {
@@ -155,6 +213,7 @@ export async function benchOpenModel({ compile = true } = {}) {
       'lag p99',
       'CPU µs/req',
       'CPU vs closed model',
+      'CPU vs leanest open client',
       'errored as lag'
     ]
   ]
@@ -163,13 +222,33 @@ export async function benchOpenModel({ compile = true } = {}) {
     const reference = []
     for (let i = 0; i < ROUNDS; i++) reference.push(await closed(server))
     const closedCpu = m(reference, 'cpuPerReqUs')
-    rows.push(['closed model, 10 conns', '-', '-', '-', closedCpu.toFixed(1), '1.00', '-'])
+    rows.push(['closed model, 10 conns', '-', '-', '-', closedCpu.toFixed(1), '1.00', '-', '-'])
+    // the floor, measured at each rate on a quiet machine, alternated with perfgate's own runs
+    const floor = new Map()
     for (const neighbour of [false, true]) {
       const stopBackground = neighbour ? startBackground() : undefined
       try {
         for (const rate of RATES) {
           const runs = []
-          for (let i = 0; i < ROUNDS; i++) runs.push(await perfgate(server, rate))
+          const leanest = []
+          for (let i = 0; i < ROUNDS; i++) {
+            runs.push(await perfgate(server, rate))
+            if (!neighbour)
+              leanest.push(await leanOpenClient(`${server.url}/reservations/42`, rate, DURATION_S))
+          }
+          if (!neighbour) {
+            floor.set(rate, m(leanest, 'cpuPerReqUs'))
+            rows.push([
+              `${rate}, leanest Node open client`,
+              'none',
+              '-',
+              '-',
+              floor.get(rate).toFixed(1),
+              (floor.get(rate) / closedCpu).toFixed(2),
+              '1.00',
+              '-'
+            ])
+          }
           rows.push([
             String(rate),
             neighbour ? '25% core' : 'none',
@@ -177,6 +256,7 @@ export async function benchOpenModel({ compile = true } = {}) {
             `${m(runs, 'lagP99Ms').toFixed(2)} ms`,
             m(runs, 'cpuPerReqUs').toFixed(1),
             (m(runs, 'cpuPerReqUs') / closedCpu).toFixed(2),
+            (m(runs, 'cpuPerReqUs') / floor.get(rate)).toFixed(2),
             `${runs.filter(r => r.saturated).length}/${runs.length}`
           ])
         }

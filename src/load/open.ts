@@ -10,7 +10,7 @@ import { classifyError, countResponse, emptyCounts, recordsLatency } from './err
 import { createLatencyHistogram, encodeHistogram, summarize } from './histogram.js'
 import { failedCount, Timeline } from './timeline.js'
 import { compileScenario } from './request.js'
-import { dispatchRequest, poolFor, SEND_AHEAD_MS, timeoutError } from './dispatch.js'
+import { ConnectionGauge, dispatchRequest, poolFor, SEND_AHEAD_MS, timeoutError } from './dispatch.js'
 import type { LoadResult } from './types.js'
 
 /**
@@ -55,10 +55,11 @@ interface Pending {
 }
 
 /**
- * The open model: requests leave on an even schedule whatever the service does, and latency is measured from
- * each request's intended send time, so a stall shows up as the wait every scheduled request saw (coordinated
- * omission corrected by construction). At most `connections` requests are on the wire (an undici Pool); a due
- * request that finds them all busy waits in the pool's queue, and that wait counts as latency too. A request
+ * The open model: requests leave on an even schedule whatever the service does, so a stall shows up as the wait
+ * every scheduled request saw (coordinated omission corrected by construction). At most `connections` requests
+ * are on the wire (an undici Pool); a due request that finds them all busy waits in the pool's queue, and that wait
+ * counts as latency: it is timed from the moment the generator sent it, which the ticker keeps within a fraction
+ * of a millisecond of its due time (a request that finds an idle connection is timed from its write). A request
  * times out `timeout` after its intended time, queued or not; a queued one that timed out is never sent. How
  * late the generator itself sent requests is measured separately as generator.lag: a ticker thread wakes the
  * loop at each due time (src/load/clock.ts), so the lag is the event loop's own lateness, not a timer's grain.
@@ -71,6 +72,7 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
   const load = scenario.load as RateLoad
   const template = compileScenario(scenario)
   const pool = poolFor(scenario)
+  const gauge = new ConnectionGauge(pool)
   const [ticker] = await Promise.all([startSendTicker(), prime(pool, template, load.timeoutMs)])
   const now = ticker.now
   const due = scheduleOf(load)
@@ -158,11 +160,11 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
     const sentAt = now()
     lastSentAt = sentAt
     if (measured) lag.recordValue(Math.max(1, Math.round(Math.abs(sentAt - intendedMs) * 1000)))
-    // latency runs from the intended time when the request left late (coordinated omission), from the real send
-    // when it left early: a client cannot wait for a response it has not asked for yet
+    // latency runs from the real send, early or late: the generator's own lateness is generator.lag, and a wait for
+    // a busy connection counts from here (coordinated omission); see ConnectionGauge for the write
     const entry: Pending = {
       intendedMs,
-      startMs: Math.max(intendedMs, sentAt),
+      startMs: sentAt,
       measured,
       onWire: false,
       done: false
@@ -171,17 +173,25 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
     pending.set(id, entry)
     if (measured) counts.sent++
     const request = template.render()
-    dispatchRequest(pool, request, {
-      onConnect: abort => {
-        if (entry.done) abort(timeoutError())
-        else entry.abort = abort
+    dispatchRequest(
+      pool,
+      request,
+      {
+        onConnect: abort => {
+          if (entry.done) abort(timeoutError())
+          else entry.abort = abort
+        },
+        onWrite: () => {
+          entry.startMs = now()
+        },
+        onRequestSent: () => {
+          entry.onWire = true
+        },
+        end: ({ status, size, error }) =>
+          status === undefined ? failed(id, entry, error) : answered(id, entry, status, size, request.expect)
       },
-      onRequestSent: () => {
-        entry.onWire = true
-      },
-      end: ({ status, size, error }) =>
-        status === undefined ? failed(id, entry, error) : answered(id, entry, status, size, request.expect)
-    })
+      gauge
+    )
   }
 
   const onAbort = () => {

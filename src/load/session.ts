@@ -7,7 +7,14 @@ import { createLatencyHistogram, encodeHistogram, summarize, type Histogram } fr
 import { compileScenario, type RenderedRequest } from './request.js'
 import { scheduleOf } from './schedule.js'
 import { failedCount } from './timeline.js'
-import { dispatchRequest, poolFor, SEND_AHEAD_MS, timeoutError, type Outcome } from './dispatch.js'
+import {
+  ConnectionGauge,
+  dispatchRequest,
+  poolFor,
+  SEND_AHEAD_MS,
+  timeoutError,
+  type Outcome
+} from './dispatch.js'
 import type { LoadCounts, LoadResult, TimelinePoint } from './types.js'
 
 /** What one slice of load measured. */
@@ -41,8 +48,17 @@ export interface LoadSession {
   close(): Promise<void>
 }
 
-/** Sends one request through the pool; resolves with its status and size, or the error, never rejects. */
-function sendOne(pool: Pool, request: RenderedRequest, timeoutMs: number): Promise<Outcome> {
+/**
+ * Sends one request through the pool; resolves with its status and size, or the error, never rejects. `onWrite`
+ * marks where its latency starts when it found an idle connection (see ConnectionGauge).
+ */
+function sendOne(
+  pool: Pool,
+  gauge: ConnectionGauge,
+  request: RenderedRequest,
+  timeoutMs: number,
+  onWrite: () => void
+): Promise<Outcome> {
   return new Promise(resolve => {
     let done = false
     let abortRequest: ((reason: Error) => void) | undefined
@@ -56,13 +72,19 @@ function sendOne(pool: Pool, request: RenderedRequest, timeoutMs: number): Promi
       abortRequest?.(timeoutError())
       finish({ size: 0, error: timeoutError() })
     }, timeoutMs)
-    dispatchRequest(pool, request, {
-      onConnect: abort => {
-        if (done) abort(timeoutError())
-        else abortRequest = abort
+    dispatchRequest(
+      pool,
+      request,
+      {
+        onConnect: abort => {
+          if (done) abort(timeoutError())
+          else abortRequest = abort
+        },
+        onWrite,
+        end: finish
       },
-      end: finish
-    })
+      gauge
+    )
   })
 }
 
@@ -89,6 +111,7 @@ class Recorder {
  */
 function closedSession(scenario: Scenario): LoadSession {
   const pool = poolFor(scenario)
+  const gauge = new ConnectionGauge(pool)
   const template = compileScenario(scenario)
   const { connections, timeoutMs } = scenario.load
   const run = async (ms: number): Promise<SliceResult> => {
@@ -99,8 +122,8 @@ function closedSession(scenario: Scenario): LoadSession {
     const loop = async () => {
       while (performance.now() < end) {
         const request = template.render()
-        const sent = performance.now()
-        const outcome = await sendOne(pool, request, timeoutMs)
+        let sent = performance.now()
+        const outcome = await sendOne(pool, gauge, request, timeoutMs, () => (sent = performance.now()))
         recorder.outcome(outcome, Math.round((performance.now() - sent) * 1000), request.expect)
       }
     }
@@ -126,7 +149,7 @@ function closedSession(scenario: Scenario): LoadSession {
 
 /**
  * The open model in slices: each slice sends on the scenario's even schedule (the rate; a ramp is not sliced, its
- * final rate is used) for its length, with latency from each request's intended time, then waits for what is
+ * final rate is used) for its length, with latency from each request's send (as in open.ts), then waits for what is
  * still out (up to its timeout from its intended time). The send ticker's thread wakes the loop at each due time;
  * request indexes run on across slices, as the ticker needs.
  */
@@ -135,6 +158,7 @@ function openSession(scenario: Scenario): LoadSession {
   const rate = load.ramp ? load.ramp.to : load.rate
   const due = scheduleOf({ ...load, rate, ramp: undefined })
   const pool = poolFor(scenario)
+  const gauge = new ConnectionGauge(pool)
   const template = compileScenario(scenario)
   let ticker: SendTicker | undefined
   /** requests sent by this session so far: the ticker's index */
@@ -150,12 +174,13 @@ function openSession(scenario: Scenario): LoadSession {
     const send = (intended: number) => {
       const sentAt = now()
       lag.recordValue(Math.max(1, Math.round(Math.abs(sentAt - intended) * 1000)))
-      const from = Math.max(intended, sentAt)
+      // from the real send, as in runOpenLoad (open.ts)
+      let from = sentAt
       const request = template.render()
       // a request times out `timeout` after its intended time
       const remaining = Math.max(1, intended + load.timeoutMs - sentAt)
       outstanding.push(
-        sendOne(pool, request, remaining).then(outcome => {
+        sendOne(pool, gauge, request, remaining, () => (from = now())).then(outcome => {
           recorder.outcome(outcome, Math.round((now() - from) * 1000), request.expect)
         })
       )
