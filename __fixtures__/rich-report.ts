@@ -1,5 +1,6 @@
 import { createLatencyHistogram, encodeHistogram } from '../src/load/histogram.js'
-import type { Report, RunRecord } from '../src/report/types.js'
+import type { Report } from '../src/model/report.js'
+import type { RunRecord } from '../src/model/run.js'
 import { check, report, scenarioReport } from './report.js'
 
 function histogram(scale: number): string {

@@ -7,7 +7,7 @@ import { FakeGitHub } from '../../__fixtures__/github/fake-api.js'
 import { workflowRun } from '../../__fixtures__/github/events.js'
 import { check, report, scenarioReport } from '../../__fixtures__/report.js'
 import type { ResultArtifact } from '../../src/github/workflow-run.js'
-import type { Report } from '../../src/report/types.js'
+import type { Report } from '../../src/model/report.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { runReportMode } = await import('../../src/action/report-mode.js')

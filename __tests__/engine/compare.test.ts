@@ -6,7 +6,8 @@ import { compareGate, noiseNotes, roundOrder } from '../../src/engine/compare.js
 import { liveProcessGroups, stopAllServices } from '../../src/service/spawn.js'
 import { reportProblems } from '../../src/report/validate.js'
 import type { Config, RegressionCheck, Scenario } from '../../src/config/types.js'
-import type { Check, RunRecord } from '../../src/report/types.js'
+import type { Check } from '../../src/model/check.js'
+import type { RunRecord } from '../../src/model/run.js'
 import { exampleConfig, freePort, REPO, rpsCheck } from '../../__fixtures__/config.js'
 
 afterEach(async () => {

@@ -18,7 +18,7 @@ import type { LoadSession, SliceResult } from '../../src/load/session.js'
 import { createLatencyHistogram } from '../../src/load/histogram.js'
 import { emptyCounts } from '../../src/load/errors.js'
 import type { Config, RegressionCheck } from '../../src/config/types.js'
-import type { RunRecord } from '../../src/report/types.js'
+import type { RunRecord } from '../../src/model/run.js'
 import { exampleConfig, REPO, rpsCheck } from '../../__fixtures__/config.js'
 
 afterEach(async () => {

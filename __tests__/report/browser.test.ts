@@ -10,7 +10,7 @@ import { chartsFor } from '../../src/report/charts.js'
 import { writeReportFiles } from '../../src/report/write.js'
 import { compareGate } from '../../src/engine/compare.js'
 import { stopAllServices } from '../../src/service/spawn.js'
-import type { Report } from '../../src/report/types.js'
+import type { Report } from '../../src/model/report.js'
 import { richReport } from '../../__fixtures__/rich-report.js'
 import { exampleConfig, freePort, REPO, rpsCheck } from '../../__fixtures__/config.js'
 

@@ -8,7 +8,7 @@ import { forkWarning } from '../github/fork.js'
 import { explainApiError } from '../github/errors.js'
 import type { ResultArtifact } from '../github/workflow-run.js'
 import { renderComment } from '../report/markdown.js'
-import type { Report } from '../report/types.js'
+import type { Report } from '../model/report.js'
 import type { ActionInputs } from './inputs.js'
 import { readEventPayload } from './event.js'
 

@@ -8,7 +8,7 @@ import { recordFromReport, safeLeg, serializeRecord, type RecordIdentity } from 
 import { historyOf, selectBaseline } from '../baseline/select.js'
 import type { BaselineStore } from '../baseline/store.js'
 import { runnerFingerprint } from '../report/fingerprint.js'
-import type { BaselineInfo, Report } from '../report/types.js'
+import type { BaselineInfo, Report } from '../model/report.js'
 import { ancestorsOf } from './base.js'
 import type { EventSink } from './events.js'
 import type { StoredBaseline } from './stored.js'

@@ -1,5 +1,5 @@
 import type { Acceptance } from '../compare/accept.js'
-import type { Report } from '../report/types.js'
+import type { Report } from '../model/report.js'
 import type { EventSink } from './events.js'
 
 /** The machine a compare design is chosen for. */

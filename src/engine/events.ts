@@ -1,5 +1,5 @@
 import type { LoadProgress } from '../load/types.js'
-import type { ScenarioReport } from '../report/types.js'
+import type { ScenarioReport } from '../model/scenario.js'
 
 /** What the engine reports while it works; the CLI draws progress from these, the action logs them. */
 export type EngineEvent =

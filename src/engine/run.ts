@@ -3,14 +3,10 @@ import { configHash } from '../config/load.js'
 import { evaluateThresholds } from '../compare/thresholds.js'
 import { scenarioVerdict } from '../compare/verdict.js'
 import { buildReport } from '../report/build.js'
-import type {
-  BaselineInfo,
-  Check,
-  Report,
-  RunRecord,
-  ScenarioError,
-  ScenarioReport
-} from '../report/types.js'
+import type { Check } from '../model/check.js'
+import type { BaselineInfo, Report } from '../model/report.js'
+import type { RunRecord, ScenarioError } from '../model/run.js'
+import type { ScenarioReport } from '../model/scenario.js'
 import { aggregateRounds } from '../compare/aggregate.js'
 import { storedScenarioChecks, type StoredBaseline } from './stored.js'
 import { ignoreEvents, type EventSink } from './events.js'

@@ -1,7 +1,7 @@
 import type { Scenario, ServiceSpec } from '../config/types.js'
 import { startService } from '../service/spawn.js'
 import { ServiceError, type ServiceHandle } from '../service/types.js'
-import type { ScenarioError } from '../report/types.js'
+import type { ScenarioError } from '../model/run.js'
 import type { EventSink } from './events.js'
 
 export interface StartOptions {

@@ -3,7 +3,9 @@ import { metricInfo } from '../config/metrics.js'
 import { roundValues } from '../compare/aggregate.js'
 import type { BaselineChoice } from '../baseline/select.js'
 import type { StoredRecord } from '../baseline/store.js'
-import type { Check, MetricValues, RunRecord } from '../report/types.js'
+import type { Check } from '../model/check.js'
+import type { MetricValues } from '../model/metrics.js'
+import type { RunRecord } from '../model/run.js'
 import { anomalyNote, crossRunMargin, decideAgainstStored } from '../stats/stored.js'
 
 /** A stored run chosen for comparison, with the series it belongs to. */

@@ -1,9 +1,10 @@
 import type { Scenario, SuiteSpec } from '../config/types.js'
 import { DEFAULTS } from '../config/defaults.js'
-import type { MetricValues, RunRecord, SuiteResult } from '../report/types.js'
+import type { MetricValues } from '../model/metrics.js'
+import type { RunRecord, SuiteResult } from '../model/run.js'
 import type { ServiceHandle } from '../service/types.js'
 import { countsOnly, measureOnce, type MeasureOptions, type Measurement } from './measure.js'
-import { formatDuration, formatMetric, formatMs, formatPercent, stepText } from '../report/format.js'
+import { formatDuration, formatMetric, formatMs, formatPercent, stepText } from '../config/format.js'
 import { leastSquares } from '../stats/ci.js'
 
 type Point = Record<string, number | null>

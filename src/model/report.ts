@@ -2,104 +2,10 @@
  * report.json, version 1. schema/report.schema.json describes the same shape; a test validates real reports
  * against it, so the two cannot drift apart.
  */
-import type { LoadSpec, SourceRef } from '../config/types.js'
-import type { ResourceSample } from '../service/types.js'
-import type { TimelinePoint } from '../load/types.js'
-import type { Finding } from './findings.js'
+import type { Verdict } from './check.js'
+import type { ScenarioReport } from './scenario.js'
 
 export const REPORT_SCHEMA_VERSION = 1
-
-export type Verdict = 'pass' | 'warn' | 'fail' | 'inconclusive' | 'skipped' | 'errored'
-export type CheckVerdict = 'pass' | 'warn' | 'fail' | 'inconclusive' | 'skipped' | 'accepted'
-
-export type MetricValues = Record<string, number | null>
-
-export interface Check {
-  kind: 'threshold' | 'regression'
-  metric: string
-  expression: string
-  severity: 'fail' | 'warn'
-  verdict: CheckVerdict
-  /** one line for humans, e.g. "p95 61.2 ms is over the limit 50 ms" */
-  message: string
-  /** threshold: measured value and limit, in base units */
-  actual?: number | null
-  limit?: number
-  /** regression: base and head values (means over rounds), relative change and its interval (fractions) */
-  base?: number | null
-  head?: number | null
-  change?: number | null
-  interval?: [number, number] | null
-  rounds?: number
-  /** who accepted an intended regression, and how */
-  acceptedBy?: string
-  source?: SourceRef
-}
-
-export interface ScenarioError {
-  kind:
-    | 'port-in-use'
-    | 'port-held'
-    | 'spawn-failed'
-    | 'early-exit'
-    | 'not-ready'
-    | 'build-failed'
-    | 'base-unavailable'
-    | 'crashed'
-    | 'error-rate'
-    | 'too-few-requests'
-    | 'nothing-answered'
-    | 'generator-lag'
-    | 'tls'
-    | 'internal'
-  message: string
-  outputTail?: string[]
-}
-
-/**
- * The curve a suite measured: one point per step (sweep, stress) or window (soak). A sweep or stress point's `rps`
- * is successful responses per second (throughput.ok_rps); a soak window's counts every response.
- */
-export interface SuiteResult {
-  kind: 'sweep' | 'stress' | 'soak'
-  /** name of the x field in each point: 'connections' or 't' */
-  x: string
-  points: Array<Record<string, number | null>>
-  marker?: { label: string; x: number }
-}
-
-/** One measured run of one scenario against one service build. */
-export interface RunRecord {
-  /** 'head' | 'base' */
-  side: 'head' | 'base'
-  round: number
-  metrics: MetricValues
-  histogram?: string
-  timeline?: TimelinePoint[]
-  /** the warmup's seconds (t <= 0), shown shaded in the charts */
-  warmupTimeline?: TimelinePoint[]
-  resources?: ResourceSample[]
-  error?: ScenarioError
-  suite?: SuiteResult
-}
-
-export interface ScenarioReport {
-  name: string
-  verdict: Verdict
-  load: LoadSpec
-  /** head metrics (means over rounds in compare mode); latency metrics are omitted when errored */
-  metrics: MetricValues
-  /** base metrics in compare mode */
-  baseMetrics?: MetricValues
-  checks: Check[]
-  error?: ScenarioError
-  runs: RunRecord[]
-  notes: string[]
-  /** the curve of a sweep, stress or soak suite (the last head run's) */
-  suite?: SuiteResult
-  /** bottleneck findings with their evidence (see findings.ts) */
-  findings?: Finding[]
-}
 
 export interface RunnerFingerprint {
   cpuModel: string
@@ -130,7 +36,7 @@ export interface BaselineInfo {
   saved?: { saved: boolean; path: string; message: string; file?: string }
 }
 
-/** The resolved config in words (see config-used.ts); header and env values are left out. */
+/** The resolved config in words (see report/config-used.ts); header and env values are left out. */
 export interface ConfigUsed {
   service: { command: string; build?: string; cwd: string; ready: string; env?: string[] }
   scenarios: Array<{

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { formatChange, formatInterval, formatMetric, formatMs } from '../../src/report/format.js'
+import { formatChange, formatInterval, formatMetric, formatMs } from '../../src/config/format.js'
 
 describe('formatting values with their units', () => {
   it('formats each metric kind', () => {

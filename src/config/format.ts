@@ -1,4 +1,4 @@
-import { metricInfo, type MetricKind } from '../config/metrics.js'
+import { metricInfo, type MetricKind } from './metrics.js'
 
 const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
 
