@@ -47,9 +47,10 @@ import { capSummary, writeSummary } from './action/summary.js'
 import { checkSavedGroup, savedGroupOf, type SavedGroup } from './service/groups.js'
 import { CancelledError, onCancelSignals } from './action/cancel.js'
 import { persistedCredentialsWarning } from './action/credentials.js'
-import { killProcessGroup, stopAllServices } from './service/spawn.js'
-import { stopAllGit } from './baseline/git.js'
-import { useGitAuth } from './baseline/git-auth.js'
+import { killProcessGroup } from './git/process-group.js'
+import { stopAllServices } from './service/spawn.js'
+import { stopAllGit } from './git/run.js'
+import { useGitAuth } from './git/auth.js'
 
 export const STATE_PGIDS = 'perfgate-pgids'
 

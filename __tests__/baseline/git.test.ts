@@ -11,7 +11,7 @@ import {
   serializeRecord
 } from '../../src/baseline/record.js'
 import { saveRun } from '../../src/engine/baseline.js'
-import { ignoreEvents } from '../../src/engine/events.js'
+import { ignoreEvents } from '../../src/measure/events.js'
 import { GitSandbox, git } from '../../__fixtures__/git.js'
 import { sampleRecord } from '../../__fixtures__/baseline.js'
 import { report, scenarioReport } from '../../__fixtures__/report.js'

@@ -14,7 +14,7 @@ import {
   useBaseDir,
   worktreeBase
 } from '../../src/engine/base.js'
-import { ignoreEvents } from '../../src/engine/events.js'
+import { ignoreEvents } from '../../src/measure/events.js'
 
 let root: string
 let remote: string

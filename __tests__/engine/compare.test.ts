@@ -1,29 +1,18 @@
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import os from 'node:os'
-import path from 'node:path'
-import { compareGate, noiseNotes, roundOrder } from '../../src/engine/compare.js'
-import { liveProcessGroups, stopAllServices } from '../../src/service/spawn.js'
+import { describe, expect, it } from '@jest/globals'
+import { compareGate, noiseNotes } from '../../src/engine/compare.js'
 import { reportProblems } from '../../src/report/validate.js'
 import type { Config, RegressionCheck, Scenario } from '../../src/config/types.js'
 import type { Check } from '../../src/model/check.js'
 import type { RunRecord } from '../../src/model/run.js'
-import { exampleConfig, freePort, REPO, rpsCheck } from '../../__fixtures__/config.js'
-
-afterEach(async () => {
-  await stopAllServices()
-})
-
-/** a short load: for the tests whose facts do not need a long one */
-const quick = { mode: 'closed' as const, connections: 2, durationMs: 400, warmupMs: 100, timeoutMs: 5000 }
-
-/** throughput.rps may fall 50%: wide, so a quiet comparison passes and only noise keeps it undecided */
-const wideRps = { ...rpsCheck, tolerance: 0.5, expression: '-50%' }
+import { exampleConfig, REPO, rpsCheck } from '../../__fixtures__/config.js'
+import { replayMeasurer, syntheticMeasurer, type SyntheticSpec } from '../harness/fake-measurer.js'
 
 /**
- * server.rss.peak may rise by `tolerance`. With the knob service's ballast the change is known whatever the
- * machine's CPU load (other tests running beside these make throughput swing by tens of percent).
+ * The compare loop's logic over the fake measurer (no process, no load): confirmation, the budget, the
+ * catastrophic stop, noise notes, errored rounds. __tests__/e2e/compare.test.ts runs it with real processes.
  */
+
+/** server.rss.peak may rise by `tolerance`. */
 const rssRise = (tolerance: number): RegressionCheck => ({
   metric: 'server.rss.peak',
   direction: 'rise',
@@ -32,12 +21,31 @@ const rssRise = (tolerance: number): RegressionCheck => ({
   severity: 'fail'
 })
 
-/** The example config run through __fixtures__/knob-service.mjs, whose knobs change from start to start. */
-function knobConfig(port: number, scenarios: Array<Partial<Scenario>>): Config {
-  const config = exampleConfig(port, scenarios)
-  config.service.command = 'node __fixtures__/knob-service.mjs'
-  return config
+const config = (scenarios: Array<Partial<Scenario>>, compare: Partial<Config['compare']> = {}): Config => {
+  const c = exampleConfig(1, scenarios)
+  c.compare = { ...c.compare, ...compare }
+  return c
 }
+
+/** compareGate over a synthetic measurer; the host is pinned so the design is always rounds. */
+async function compare(
+  c: Config,
+  spec: SyntheticSpec,
+  options: Parameters<typeof compareGate>[1] | object = {}
+) {
+  const measurer = syntheticMeasurer(c, spec)
+  const report = await compareGate(c, {
+    baseDir: REPO,
+    headDir: REPO,
+    host: { cpus: [0, 1], taskset: false },
+    measurer,
+    ...options
+  })
+  expect(reportProblems(report)).toEqual([])
+  return { report, calls: measurer.calls }
+}
+
+const crashed = { kind: 'crashed' as const, message: 'the service exited (code 1) during the load' }
 
 describe('compareGate', () => {
   it('noiseNotes: an undecided check whose base rounds alone spread beyond its tolerance gets a note', () => {
@@ -73,51 +81,49 @@ describe('compareGate', () => {
     expect(noiseNotes(scenario!, withError, check('inconclusive'), 0.95)).toEqual([])
   })
 
-  it('alternates ABBA', () => {
-    expect([1, 2, 3, 4].map(roundOrder)).toEqual([
-      ['base', 'head'],
-      ['head', 'base'],
-      ['base', 'head'],
-      ['head', 'base']
-    ])
-  })
-
-  it('catches a head that does three times the CPU work per request', async () => {
-    const port = await freePort()
-    const config = exampleConfig(port, [{ regression: [rpsCheck] }])
-    config.service.env.CPU_US = '300'
-    // on a busy machine a clear 3x slowdown may need more rounds to be decided: allow them, assert the verdict
-    config.compare.rounds = { min: 2, max: 10 }
-    config.compare.budgetMs = 120_000
-    const report = await compareGate(config, {
-      baseDir: REPO,
-      headDir: REPO,
-      env: { head: { SLOWDOWN: '2' } }
-    })
-    expect(reportProblems(report)).toEqual([])
+  it('measures the round pairs in ABBA order and decides a clear slowdown', async () => {
+    const { report, calls } = await compare(
+      config([{ regression: [rpsCheck] }], { rounds: { min: 2, max: 10 } }),
+      {
+        change: { 'throughput.rps': -0.6 }
+      }
+    )
+    expect(calls.slice(0, 4)).toEqual(['1b', '1h', '2h', '2b'])
     const [scenario] = report.scenarios
     const check = scenario!.checks[0]!
     expect(check.verdict).toBe('fail')
     expect(check.change!).toBeLessThan(-0.3)
     expect(check.interval![1]).toBeLessThan(-0.05)
-    expect(check.rounds).toBeGreaterThanOrEqual(2)
-    expect(scenario!.baseMetrics!['throughput.rps']).toBeGreaterThan(scenario!.metrics['throughput.rps']!)
-    const sides = scenario!.runs.map(r => `${r.round}${r.side[0]}`)
-    expect(sides.slice(0, 4)).toEqual(['1b', '1h', '2b', '2h'])
-    expect(liveProcessGroups()).toEqual([])
-  }, 180_000)
+    expect(scenario!.runs.map(r => `${r.round}${r.side[0]}`).slice(0, 4)).toEqual(['1b', '1h', '2b', '2h'])
+  })
+
+  it('a run is reproducible from its seed', async () => {
+    const c = config([{ regression: [rpsCheck] }])
+    const spec = { seed: 7, cv: 0.09 }
+    const metrics = async () => (await compare(c, spec)).report.scenarios[0]!.runs.map(r => r.metrics)
+    expect(await metrics()).toEqual(await metrics())
+  })
+
+  it('replays a recorded comparison to the same verdicts', async () => {
+    const c = config([{ regression: [rpsCheck] }], { rounds: { min: 3, max: 3 } })
+    const { report: recorded } = await compare(c, { change: { 'throughput.rps': -0.2 } })
+    const replay = replayMeasurer(recorded)
+    const again = await compareGate(c, { baseDir: REPO, headDir: REPO, measurer: replay })
+    expect(replay.calls).toHaveLength(6)
+    expect(again.scenarios[0]!.checks).toEqual(recorded.scenarios[0]!.checks)
+    expect(again.verdict).toBe(recorded.verdict)
+  })
 
   it('an accepted regression becomes accepted and names who accepted it', async () => {
-    const port = await freePort()
-    const config = knobConfig(port, [{ name: 'get', load: quick, regression: [rssRise(0.2)] }])
-    const report = await compareGate(config, {
-      baseDir: REPO,
-      headDir: REPO,
-      env: { head: { BALLAST_MB_BY_START: '150' } },
-      acceptances: [
-        { scenario: 'get', metric: 'server.rss.peak', by: 'commit abc1234 (Perf-Accepted trailer)' }
-      ]
-    })
+    const { report } = await compare(
+      config([{ name: 'get', regression: [rssRise(0.2)] }]),
+      { change: { 'server.rss.peak': 2.5 } },
+      {
+        acceptances: [
+          { scenario: 'get', metric: 'server.rss.peak', by: 'commit abc1234 (Perf-Accepted trailer)' }
+        ]
+      }
+    )
     expect(report.scenarios[0]!.checks[0]).toMatchObject({
       verdict: 'accepted',
       acceptedBy: 'commit abc1234 (Perf-Accepted trailer)'
@@ -126,26 +132,83 @@ describe('compareGate', () => {
   })
 
   it('confirm: true re-measures a failing verdict with 2 more round pairs before failing', async () => {
-    const port = await freePort()
-    // +150 MB on a ~60 MB service: a clear failure of "+100%", but not a catastrophic one (beyond +700%)
-    const config = knobConfig(port, [{ name: 'get', load: quick, regression: [rssRise(1)] }])
-    config.compare = { ...config.compare, rounds: { min: 3, max: 3 }, confirm: true }
-    const report = await compareGate(config, {
-      baseDir: REPO,
-      headDir: REPO,
-      env: { head: { BALLAST_MB_BY_START: '150' } }
-    })
+    // +250% against "+100%": a clear failure, but not a catastrophic one (beyond +700%)
+    const { report, calls } = await compare(
+      config([{ name: 'get', regression: [rssRise(1)] }], { rounds: { min: 3, max: 3 }, confirm: true }),
+      { change: { 'server.rss.peak': 2.5 } }
+    )
     expect(report.verdict).toBe('fail')
     expect(report.notes).toContain('a failing verdict was confirmed with 2 extra round pairs')
+    expect(calls).toHaveLength(10)
     expect(report.scenarios[0]!.runs).toHaveLength(10)
     expect(report.scenarios[0]!.checks[0]!.rounds).toBe(5)
-  }, 90_000)
+  })
+
+  it('a failing verdict that the confirmation rounds overturn is said so', async () => {
+    // the head is far bigger in the first three rounds only: the confirmation pairs see no change
+    const { report } = await compare(
+      config([{ name: 'get', regression: [rssRise(1)] }], { rounds: { min: 3, max: 3 }, confirm: true }),
+      { headSwing: round => ({ 'server.rss.peak': round <= 3 ? 2.5 : 0 }) }
+    )
+    expect(report.notes).toContain(
+      'a failing verdict was re-measured with 2 extra round pairs and no longer fails'
+    )
+    expect(report.verdict).not.toBe('fail')
+  })
+
+  it('confirmation cut short by the budget says how many extra pairs really ran', async () => {
+    const c = config([{ name: 'get', regression: [rssRise(1)] }], {
+      rounds: { min: 3, max: 3 },
+      confirm: true
+    })
+    let confirming = false
+    const { report } = await compare(
+      c,
+      { change: { 'server.rss.peak': 2.5 } },
+      {
+        events: (e: { type: string; message?: string }) => {
+          if (e.type === 'info' && e.message?.includes('confirming')) confirming = true
+        },
+        // once confirmation begins the clock jumps past the budget: one extra pair runs, then the budget stops it
+        now: () => Date.now() + (confirming ? 10 * c.compare.budgetMs : 0)
+      }
+    )
+    expect(confirming).toBe(true)
+    expect(report.scenarios[0]!.runs).toHaveLength(8)
+    expect(report.notes).toContain(
+      'confirmation was cut short: only 1 of the 2 extra round pairs ran before the time budget ran out'
+    )
+    expect(report.notes.join('\n')).not.toContain('confirmed with')
+  })
+
+  it('stops when the time budget is spent, undecided', async () => {
+    const c = config([{ name: 'get', regression: [rssRise(0.05)] }], { rounds: { min: 2, max: 15 } })
+    let t = 0
+    // every call of the clock advances it a tenth of the budget: the loop runs out of time before 15 pairs
+    const { report, calls } = await compare(
+      c,
+      { cv: 0.1, change: { 'server.rss.peak': 0.04 } },
+      { now: () => (t += c.compare.budgetMs / 10) }
+    )
+    expect(calls.length).toBeLessThan(30)
+    expect(report.notes).toContain('the time budget was spent before every check was decided')
+    expect(report.scenarios[0]!.checks[0]!.verdict).toBe('inconclusive')
+  })
+
+  it('stops early when a regression is far beyond its tolerance', async () => {
+    const { report, calls } = await compare(
+      config([{ name: 'get', regression: [rssRise(0.2)] }], { rounds: { min: 3, max: 15 }, confirm: true }),
+      { change: { 'server.rss.peak': 20 } }
+    )
+    expect(report.verdict).toBe('fail')
+    expect(report.notes).toContain('stopped early: a regression is far beyond its tolerance')
+    // a catastrophic regression needs no confirmation rounds
+    expect(report.notes.join('\n')).not.toContain('extra round pair')
+    expect(calls.length).toBeLessThan(30)
+  })
 
   it('with no regression checks it reports the changes and decides nothing', async () => {
-    const port = await freePort()
-    const config = exampleConfig(port, [{}])
-    config.compare.rounds = { min: 1, max: 1 }
-    const report = await compareGate(config, { baseDir: REPO, headDir: REPO })
+    const { report } = await compare(config([{}], { rounds: { min: 1, max: 1 } }), {})
     const [scenario] = report.scenarios
     expect(scenario!.verdict).toBe('pass')
     expect(scenario!.baseMetrics!['throughput.rps']).toBeGreaterThan(0)
@@ -155,41 +218,32 @@ describe('compareGate', () => {
   })
 
   it('a base that cannot start errors the comparison and says which side', async () => {
-    const port = await freePort()
-    const empty = await mkdtemp(path.join(os.tmpdir(), 'perfgate-empty-base-'))
-    try {
-      const report = await compareGate(exampleConfig(port, [{ regression: [rpsCheck] }]), {
-        baseDir: empty,
-        headDir: REPO
-      })
-      expect(report.verdict).toBe('errored')
-      expect(report.scenarios[0]!.error!.message).toMatch(/^the base service could not be started: /)
-    } finally {
-      await rm(empty, { recursive: true, force: true })
-    }
+    const { report } = await compare(config([{ regression: [rpsCheck] }]), {
+      script: side =>
+        side === 'base' ? { startError: { kind: 'spawn-failed', message: 'no such command' } } : undefined
+    })
+    expect(report.verdict).toBe('errored')
+    expect(report.scenarios[0]!.error!.message).toBe('the base service could not be started: no such command')
+    expect(report.notes).toContain('a service could not be started')
   })
 
-  it('a head that cannot start while the base starts is errored too', async () => {
-    const port = await freePort()
-    const report = await compareGate(exampleConfig(port, [{ regression: [rpsCheck] }]), {
-      baseDir: REPO,
-      headDir: REPO,
-      env: { head: { PORT: 'not-a-port' } }
+  it('a service whose port stays held is errored as such, not as a start failure', async () => {
+    const held = { kind: 'port-held' as const, message: 'pid 42 still listens on 8080' }
+    const { report } = await compare(config([{ regression: [rpsCheck] }]), {
+      script: (side, round) => (side === 'head' && round === 2 ? { startError: held } : undefined)
     })
-    expect(report.scenarios[0]!.error!.message).toMatch(/^the head service could not be started: /)
-    expect(liveProcessGroups()).toEqual([])
+    expect(report.scenarios[0]!.error).toMatchObject(held)
+    expect(report.notes).toContain('a service could not be stopped')
   })
 
   it('a head that crashes is errored, shows only its own counts and stops the rounds', async () => {
-    const port = await freePort()
-    const config = exampleConfig(port, [{ regression: [rpsCheck] }])
-    config.compare.rounds = { min: 3, max: 5 }
-    const report = await compareGate(config, {
-      baseDir: REPO,
-      headDir: REPO,
-      env: { head: { CRASH_AFTER: '100' } }
-    })
-    expect(reportProblems(report)).toEqual([])
+    const { report, calls } = await compare(
+      config([{ regression: [rpsCheck] }], { rounds: { min: 3, max: 5 } }),
+      {
+        script: side => (side === 'head' ? { error: crashed } : undefined)
+      }
+    )
+    expect(calls).toEqual(['1b', '1h'])
     const [scenario] = report.scenarios
     expect(scenario!.verdict).toBe('errored')
     expect(scenario!.error!.kind).toBe('crashed')
@@ -204,115 +258,66 @@ describe('compareGate', () => {
   })
 
   it('a crashed base round is dropped with a note, and a service that died is restarted for the next scenario', async () => {
-    const port = await freePort()
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-compare-crash-'))
-    try {
-      const config = knobConfig(port, [{ regression: [wideRps] }, { regression: [wideRps] }])
-      config.compare.rounds = { min: 2, max: 2 }
-      const report = await compareGate(config, {
-        baseDir: REPO,
-        headDir: REPO,
-        env: {
-          base: { STARTS_FILE: path.join(dir, 'base'), CRASH_ON_START: '1', CRASH_AFTER_REQUESTS: '60' },
-          head: { STARTS_FILE: path.join(dir, 'head') }
-        }
-      })
-      expect(reportProblems(report)).toEqual([])
-      const [first, second] = report.scenarios
-      // round 1: the base process crashed in scenario-1; scenario-2 got a fresh one
-      expect(first!.verdict).not.toBe('errored')
-      expect(first!.runs.filter(r => r.side === 'base').map(r => Boolean(r.error))).toEqual([true, false])
-      expect(first!.notes).toContain('1 base round(s) errored and were not counted as data')
-      expect(first!.checks[0]!.rounds).toBe(1)
-      expect(second!.verdict).not.toBe('errored')
-      expect(second!.runs.filter(r => r.side === 'base' && !r.error)).toHaveLength(2)
-      expect(second!.checks[0]!.rounds).toBe(2)
-      expect(report.notes).toContain(
-        'the base service had exited and was restarted before scenario-2 (round 1)'
-      )
-      expect((await readFile(path.join(dir, 'base'), 'utf8')).trim().split('\n')).toHaveLength(3)
-      expect(liveProcessGroups()).toEqual([])
-    } finally {
-      await rm(dir, { recursive: true, force: true })
-    }
+    const wideRps = { ...rpsCheck, tolerance: 0.5, expression: '-50%' }
+    const { report } = await compare(
+      config([{ regression: [wideRps] }, { regression: [wideRps] }], { rounds: { min: 2, max: 2 } }),
+      {
+        script: (side, round, scenario) =>
+          side === 'base' && round === 1
+            ? scenario === 'scenario-1'
+              ? { error: crashed }
+              : { restarted: true }
+            : undefined
+      }
+    )
+    const [first, second] = report.scenarios
+    expect(first!.verdict).not.toBe('errored')
+    expect(first!.runs.filter(r => r.side === 'base').map(r => Boolean(r.error))).toEqual([true, false])
+    expect(first!.notes).toContain('1 base round(s) errored and were not counted as data')
+    expect(first!.checks[0]!.rounds).toBe(1)
+    expect(second!.verdict).not.toBe('errored')
+    expect(second!.checks[0]!.rounds).toBe(2)
+    expect(report.notes).toContain(
+      'the base service had exited and was restarted before scenario-2 (round 1)'
+    )
   })
 
-  it('the scenario after a stress suite gets a fresh service process on each side', async () => {
-    const port = await freePort()
-    const config = exampleConfig(port, [
-      { name: 'ramp', load: quick, suite: { kind: 'stress', start: 1, step: 1, max: 2, maxErrorRate: 0.05 } },
-      { name: 'after', load: quick }
-    ])
-    config.compare.rounds = { min: 1, max: 1 }
-    const spawned: number[] = []
-    const report = await compareGate(config, {
-      baseDir: REPO,
-      headDir: REPO,
-      onSpawned: pid => spawned.push(pid)
+  it('no valid base round errors the scenario', async () => {
+    const { report } = await compare(config([{ regression: [rpsCheck] }], { rounds: { min: 2, max: 2 } }), {
+      script: side => (side === 'base' ? { error: crashed } : undefined)
     })
-    expect(reportProblems(report)).toEqual([])
-    expect(spawned).toHaveLength(4)
-    expect(report.scenarios.map(s => s.runs.map(r => r.side).sort())).toEqual([
-      ['base', 'head'],
-      ['base', 'head']
-    ])
+    expect(report.scenarios[0]!.verdict).toBe('errored')
+    expect(report.scenarios[0]!.error!.message).toMatch(/^the base could not be measured: /)
+  })
+
+  it('notes that the scenario after a stress suite runs against a fresh process', async () => {
+    const { report } = await compare(
+      config(
+        [
+          { name: 'ramp', suite: { kind: 'stress', start: 1, step: 1, max: 2, maxErrorRate: 0.05 } },
+          { name: 'after' }
+        ],
+        { rounds: { min: 1, max: 1 } }
+      ),
+      {}
+    )
     expect(report.notes).toContain(
       'the scenario after a stress suite ran against a fresh service process in every round'
     )
-    expect(liveProcessGroups()).toEqual([])
   })
 
-  it('confirmation cut short by the budget says how many extra pairs really ran', async () => {
-    const port = await freePort()
-    const config = knobConfig(port, [{ name: 'get', load: quick, regression: [rssRise(1)] }])
-    config.compare = { ...config.compare, rounds: { min: 3, max: 3 }, confirm: true }
-    let confirming = false
-    const report = await compareGate(config, {
-      baseDir: REPO,
-      headDir: REPO,
-      env: { head: { BALLAST_MB_BY_START: '150' } },
-      events: e => {
-        if (e.type === 'info' && e.message.includes('confirming')) confirming = true
-      },
-      // once confirmation begins the clock jumps past the budget: one extra pair runs, then the budget stops it
-      now: () => Date.now() + (confirming ? 10 * config.compare.budgetMs : 0)
-    })
-    expect(confirming).toBe(true)
-    expect(report.scenarios[0]!.runs).toHaveLength(8)
-    expect(report.notes).toContain(
-      'confirmation was cut short: only 1 of the 2 extra round pairs ran before the time budget ran out'
-    )
-    expect(report.notes.join('\n')).not.toContain('confirmed with')
-  }, 90_000)
-
   it('says the runner is too noisy when the base rounds alone spread wider than the tolerance', async () => {
-    const port = await freePort()
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-compare-noise-'))
-    const swinging = (file: string) => ({ STARTS_FILE: path.join(dir, file), BALLAST_MB_BY_START: '0,300' })
-    try {
-      const config = knobConfig(port, [{ name: 'get', load: quick, regression: [rssRise(0.5)] }])
-      config.compare.rounds = { min: 4, max: 4 }
-      // every other base round holds 300 MB more: base vs base swings far beyond the tolerance
-      const noisyBase = await compareGate(config, {
-        baseDir: REPO,
-        headDir: REPO,
-        env: { base: swinging('base') }
-      })
-      expect(reportProblems(noisyBase)).toEqual([])
-      expect(noisyBase.scenarios[0]!.checks[0]!.verdict).toBe('inconclusive')
-      expect(noisyBase.scenarios[0]!.notes.join('\n')).toMatch(
-        /^runner noise: the 4 base rounds alone \(A\/A\) vary ±.* round to round in server\.rss\.peak, .*wider than its 50(\.0)?% tolerance/m
-      )
-      // the same swings on the head side are a change, not the runner's noise: undecided, but no note
-      const noisyHead = await compareGate(config, {
-        baseDir: REPO,
-        headDir: REPO,
-        env: { head: swinging('head') }
-      })
-      expect(noisyHead.scenarios[0]!.checks[0]!.verdict).toBe('inconclusive')
-      expect(noisyHead.scenarios[0]!.notes.join('\n')).not.toContain('runner noise')
-    } finally {
-      await rm(dir, { recursive: true, force: true })
-    }
-  }, 90_000)
+    const c = config([{ name: 'get', regression: [rssRise(0.5)] }], { rounds: { min: 4, max: 4 } })
+    // every other round holds 300 MB more on one side: base vs base swings far beyond the tolerance
+    const swing = (round: number) => ({ 'server.rss.peak': round % 2 === 0 ? 5 : 0 })
+    const { report: noisyBase } = await compare(c, { baseSwing: swing })
+    expect(noisyBase.scenarios[0]!.checks[0]!.verdict).toBe('inconclusive')
+    expect(noisyBase.scenarios[0]!.notes.join('\n')).toMatch(
+      /^runner noise: the 4 base rounds alone \(A\/A\) vary ±.* round to round in server\.rss\.peak, .*wider than its 50(\.0)?% tolerance/m
+    )
+    // the same swings on the head side are a change, not the runner's noise: undecided, but no note
+    const { report: noisyHead } = await compare(c, { headSwing: swing })
+    expect(noisyHead.scenarios[0]!.checks[0]!.verdict).toBe('inconclusive')
+    expect(noisyHead.scenarios[0]!.notes.join('\n')).not.toContain('runner noise')
+  })
 })

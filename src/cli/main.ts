@@ -33,7 +33,7 @@ import { commandInit, INIT_OPTIONS } from './init.js'
 import { terminalEvents, type Writer } from './output.js'
 import { CONFIG_CANDIDATES, discoverConfig, noConfigMessage } from '../config/discover.js'
 import { didYouMean, suggestCommand } from '../config/suggest.js'
-import type { EventSink } from '../engine/events.js'
+import type { EventSink } from '../measure/events.js'
 
 export const USAGE = `perfgate ${VERSION}: performance gate for HTTP services
 

@@ -1,4 +1,4 @@
-import { HEARTBEAT_MS, type EngineEvent, type EventSink } from '../engine/events.js'
+import { HEARTBEAT_MS, type EngineEvent, type EventSink } from '../measure/events.js'
 import { renderProgress, type Style } from '../report/terminal.js'
 
 export interface Writer {

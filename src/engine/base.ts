@@ -2,9 +2,9 @@ import { existsSync, statSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { runGit } from '../baseline/git.js'
+import { gitOutput, tryGitOutput } from '../git/run.js'
 import { runBuild } from '../service/spawn.js'
-import { longStep, type EventSink } from './events.js'
+import { longStep, type EventSink } from '../measure/events.js'
 
 /**
  * Time limits of the git calls here: a local one (merge-base, log, worktree add) and one that talks to the remote
@@ -30,22 +30,9 @@ export interface PreparedBase {
   cleanup(): Promise<void>
 }
 
-async function git(cwd: string, args: string[], timeoutMs = GIT_LIMITS.localMs): Promise<string> {
-  const result = await runGit(cwd, args, { timeoutMs })
-  if (result.code !== 0) {
-    const last = result.stderr.trim().split('\n').slice(-3).join(' / ')
-    throw new Error(`git ${args[0]} failed: ${last || `exit code ${result.code}`}`)
-  }
-  return result.stdout.toString().trim()
-}
-
-async function tryGit(cwd: string, args: string[], timeoutMs?: number): Promise<string | undefined> {
-  try {
-    return await git(cwd, args, timeoutMs)
-  } catch {
-    return undefined
-  }
-}
+const git = (cwd: string, args: string[]) => gitOutput(cwd, args, { timeoutMs: GIT_LIMITS.localMs })
+const tryGit = (cwd: string, args: string[], timeoutMs = GIT_LIMITS.localMs) =>
+  tryGitOutput(cwd, args, { timeoutMs })
 
 /** A fetch: the network limit. */
 const tryFetch = (cwd: string, args: string[]) => tryGit(cwd, ['fetch', ...args], GIT_LIMITS.networkMs)

@@ -10,7 +10,7 @@ import type { BaselineStore } from '../baseline/store.js'
 import { runnerFingerprint } from '../report/fingerprint.js'
 import type { BaselineInfo, Report } from '../model/report.js'
 import { ancestorsOf } from './base.js'
-import type { EventSink } from './events.js'
+import type { EventSink } from '../measure/events.js'
 import type { StoredBaseline } from './stored.js'
 
 /** The store the config names (or undefined for `store: none`); the branch store works in `repo`. */

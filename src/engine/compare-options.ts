@@ -1,6 +1,8 @@
 import type { Acceptance } from '../compare/accept.js'
 import type { Report } from '../model/report.js'
-import type { EventSink } from './events.js'
+import type { Side } from '../model/run.js'
+import type { Measurer } from '../measure/port.js'
+import type { SidesOptions } from '../measure/processes.js'
 
 /** The machine a compare design is chosen for. */
 export interface HostInfo {
@@ -10,26 +12,15 @@ export interface HostInfo {
   taskset: boolean
 }
 
-export type Side = 'base' | 'head'
+export type { Side }
 
-/** What compareGate is told: the two sides' directories and the hooks around the loop. */
-export interface CompareOptions {
-  /** the base build: its directory plays the role of the head's repository root */
-  baseDir: string
-  /** the head's directory (a checkout of the repository the config lives in) */
-  headDir: string
-  /**
-   * The directory service.cwd is relative to when it is mapped onto baseDir and headDir: the root of the
-   * repository (or directory) the config was loaded from. Default: headDir, so the head runs in service.cwd itself.
-   */
-  root?: string
-  events?: EventSink
-  onSpawned?: (pid: number) => void
-  /** extra service environment per side (the demo turns the example's slowdown knob on for the head) */
-  env?: Partial<Record<Side, Record<string, string>>>
+/** What compareGate is told: the two sides (where they live, what their processes get) and the hooks around the loop. */
+export interface CompareOptions extends SidesOptions {
   acceptances?: Acceptance[]
   notes?: string[]
   git?: Report['git']
+  /** the measurement port (default: the real one, which starts each side's processes and drives load) */
+  measurer?: Measurer
   /** test hook: a clock */
   now?: () => number
   /** test hook: the host the design is chosen for (default: this process's CPUs and taskset) */

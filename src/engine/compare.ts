@@ -1,4 +1,3 @@
-import path from 'node:path'
 import type { Config, Scenario } from '../config/types.js'
 import { configHash } from '../config/load.js'
 import { aggregateRounds, roundValues } from '../compare/aggregate.js'
@@ -14,11 +13,10 @@ import type { RunRecord, ScenarioError } from '../model/run.js'
 import type { ScenarioReport } from '../model/scenario.js'
 import { baseRoundNoise } from '../stats/aa.js'
 import { nextStep, type RegressionDecision } from '../stats/decide.js'
-import { ignoreEvents } from './events.js'
-import { measureScenario } from './measure.js'
+import { roundOrder } from '../stats/order.js'
+import { ignoreEvents } from '../measure/events.js'
 import { erroredScenario } from './run.js'
-import { measureScenariosInRound, startForMeasurement } from './service.js'
-import { freePorts, hasServicePort, withServicePort } from '../config/port.js'
+import { processMeasurer, serviceCwd } from '../measure/processes.js'
 import {
   chooseDesign,
   decideSliceScenario,
@@ -44,60 +42,6 @@ interface SideState {
 
 /** Extra round pairs that confirm a failing verdict (compare.confirm). */
 export const CONFIRM_PAIRS = 2
-
-/** ABBA: B H, H B, B H, H B ... so neither side always runs first or last. */
-export function roundOrder(pair: number): [Side, Side] {
-  return pair % 2 === 1 ? ['base', 'head'] : ['head', 'base']
-}
-
-/** Where a side's service runs: service.cwd, taken relative to the config's root, inside that side's directory. */
-export function serviceCwd(config: Config, side: Side, options: CompareOptions): string {
-  const relative = path.relative(options.root ?? options.headDir, config.service.cwd)
-  return path.join(side === 'head' ? options.headDir : options.baseDir, relative)
-}
-
-/**
- * One side's round: every scenario against one service process, except that a scenario after a stress suite
- * (which may leave the service degraded) or after the service died gets a fresh process.
- */
-async function measureSide(
-  config: Config,
-  side: Side,
-  pair: number,
-  state: SideState,
-  options: CompareOptions
-): Promise<void> {
-  const events = options.events ?? ignoreEvents
-  // a config with {{service.port}} measured in rounds: each side's process gets a free port of its own
-  const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]!) : config
-  const startError = await measureScenariosInRound(bound.scenarios, {
-    label: side,
-    events,
-    start: () =>
-      startForMeasurement(bound.service, {
-        label: side,
-        cwd: serviceCwd(config, side, options),
-        env: options.env?.[side],
-        events,
-        onSpawned: options.onSpawned
-      }),
-    measure: async (scenario, service) => {
-      const record = await measureScenario(scenario, service, { side, round: pair, label: side, events })
-      state.records.get(scenario.name)!.push(record)
-    },
-    onRestart: scenario =>
-      state.restarts.set(scenario.name, [...(state.restarts.get(scenario.name) ?? []), pair])
-  })
-  if (startError) {
-    state.startError = {
-      ...startError,
-      message:
-        startError.kind === 'port-held'
-          ? startError.message
-          : `the ${side} service could not be started: ${startError.message}`
-    }
-  }
-}
 
 function serviceNotes(config: Config, state: Record<Side, SideState>): string[] {
   const notes: string[] = []
@@ -285,11 +229,28 @@ function roundsDriver(config: Config, options: CompareOptions): LoopDriver {
     restarts: new Map()
   })
   const state: Record<Side, SideState> = { base: newSide(), head: newSide() }
+  const measurer = options.measurer ?? processMeasurer(config, options)
   return {
     unit: 'round pair',
     ...config.compare.rounds,
     measure: async pair => {
-      for (const side of roundOrder(pair)) await measureSide(config, side, pair, state[side], options)
+      for (const side of roundOrder(pair)) {
+        const measured = await measurer.round(side, pair)
+        const sideState = state[side]
+        for (const [scenario, record] of measured.records) sideState.records.get(scenario)!.push(record)
+        for (const scenario of measured.restartedBefore)
+          sideState.restarts.set(scenario, [...(sideState.restarts.get(scenario) ?? []), pair])
+        if (measured.startError) {
+          const error = measured.startError
+          sideState.startError = {
+            ...error,
+            message:
+              error.kind === 'port-held'
+                ? error.message
+                : `the ${side} service could not be started: ${error.message}`
+          }
+        }
+      }
     },
     startError: () => state.base.startError ?? state.head.startError,
     records: (side, name) => state[side].records.get(name)!,

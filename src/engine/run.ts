@@ -9,9 +9,10 @@ import type { RunRecord, ScenarioError } from '../model/run.js'
 import type { ScenarioReport } from '../model/scenario.js'
 import { aggregateRounds } from '../compare/aggregate.js'
 import { storedScenarioChecks, type StoredBaseline } from './stored.js'
-import { ignoreEvents, type EventSink } from './events.js'
-import { countsOnly, measureScenario } from './measure.js'
-import { measureScenariosInRound, startForMeasurement } from './service.js'
+import { ignoreEvents, type EventSink } from '../measure/events.js'
+import { countsOnly } from '../measure/once.js'
+import { measureScenario } from '../measure/scenario.js'
+import { measureScenariosInRound, startForMeasurement } from '../measure/service.js'
 import { freePorts, hasServicePort, withServicePort } from '../config/port.js'
 
 export interface RunOptions {

@@ -19,14 +19,14 @@ import type { RunRecord, ScenarioError } from '../model/run.js'
 import { startResourceSampler } from '../service/sampler.js'
 import type { ServiceHandle } from '../service/types.js'
 import type { RegressionDecision } from '../stats/decision.js'
-import { createRng } from '../stats/simulate.js'
+import { createRng } from '../stats/rng.js'
 import { slicePlan, type SlicePair } from '../stats/slices.js'
 import type { CompareOptions, HostInfo, Side } from './compare-options.js'
 
 export type { HostInfo } from './compare-options.js'
-import type { EventSink } from './events.js'
-import { countsOnly, summarizeMeasurement } from './measure.js'
-import { startForMeasurement, stopQuietly } from './service.js'
+import type { EventSink } from '../measure/events.js'
+import { countsOnly, summarizeMeasurement } from '../measure/once.js'
+import { startForMeasurement, stopQuietly } from '../measure/service.js'
 
 export type Design = 'rounds' | 'slices' | 'duet'
 

@@ -34,10 +34,12 @@ export interface SuiteResult {
   marker?: { label: string; x: number }
 }
 
+/** The two builds a comparison measures: the pull request's (head) and its target's (base). */
+export type Side = 'base' | 'head'
+
 /** One measured run of one scenario against one service build. */
 export interface RunRecord {
-  /** 'head' | 'base' */
-  side: 'head' | 'base'
+  side: Side
   round: number
   metrics: MetricValues
   histogram?: string

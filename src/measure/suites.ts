@@ -3,7 +3,7 @@ import { DEFAULTS } from '../config/defaults.js'
 import type { MetricValues } from '../model/metrics.js'
 import type { RunRecord, SuiteResult } from '../model/run.js'
 import type { ServiceHandle } from '../service/types.js'
-import { countsOnly, measureOnce, type MeasureOptions, type Measurement } from './measure.js'
+import { countsOnly, measureOnce, type MeasureOptions, type Measurement } from './once.js'
 import { formatDuration, formatMetric, formatMs, formatPercent, stepText } from '../config/format.js'
 import { leastSquares } from '../stats/ci.js'
 

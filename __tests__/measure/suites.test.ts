@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { runGate } from '../../src/engine/run.js'
-import { drift, findKnee } from '../../src/engine/suites.js'
+import { drift, findKnee } from '../../src/measure/suites.js'
 import { stopAllServices, liveProcessGroups } from '../../src/service/spawn.js'
 import { reportProblems } from '../../src/report/validate.js'
 import type { RateLoad, ThresholdCheck } from '../../src/config/types.js'

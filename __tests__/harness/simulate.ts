@@ -1,12 +1,15 @@
 /**
- * Calibration harness for the decision rule: synthetic per-round values with the noise measured on this machine
+ * Calibration harness for the decision rule (a test and bench helper, not shipped): synthetic per-round values with the noise measured on this machine
  * kind (docs/measurements.md), run through the adaptive loop exactly as the compare engine runs it (ABBA round
  * pairs, a decision after every pair, nextStep), many times with a seeded PRNG. Pure and deterministic.
  */
-import { nextStep, type Step } from './adaptive.js'
-import { decideRegression } from './decide.js'
-import type { RegressionDecision } from './decision.js'
-import { decideSlices, slicePlan, type SlicePair } from './slices.js'
+import { nextStep, type Step } from '../../src/stats/adaptive.js'
+import { decideRegression } from '../../src/stats/decide.js'
+import type { RegressionDecision } from '../../src/stats/decision.js'
+import type { Side } from '../../src/model/run.js'
+import { createRng } from '../../src/stats/rng.js'
+import { roundOrder } from '../../src/stats/order.js'
+import { decideSlices, slicePlan, type SlicePair } from '../../src/stats/slices.js'
 
 export interface NoiseModel {
   /** coefficient of variation of one round's value (lognormal), e.g. 0.09 */
@@ -59,18 +62,6 @@ export interface SimulationResult {
   stops: Partial<Record<Step, number>>
 }
 
-/** mulberry32: a small, fast, seeded PRNG giving floats in [0, 1). */
-export function createRng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 /** A standard normal draw (Box-Muller). */
 export function normalDraw(rng: () => number): number {
   const u = 1 - rng()
@@ -119,13 +110,6 @@ function roundValue(
   return better === 'higher' ? value * speed : value / speed
 }
 
-export type Side = 'base' | 'head'
-
-/** ABBA: B H, H B, B H ... (pair counts from 1), as the compare engine runs the rounds. */
-export function abbaOrder(pair: number): [Side, Side] {
-  return pair % 2 === 1 ? ['base', 'head'] : ['head', 'base']
-}
-
 /**
  * A source of synthetic rounds: each call runs the next round pair in ABBA order on one shared timeline of slow
  * phases and returns the base and head values.
@@ -138,7 +122,7 @@ export function roundPairs(
   const nextSlot = slowPhases(rng, noise)
   return pair => {
     const values = { base: NaN, head: NaN }
-    for (const side of abbaOrder(pair)) {
+    for (const side of roundOrder(pair)) {
       values[side] = roundValue(rng, side === 'base' ? 1 : 1 + spec.effect, nextSlot(), noise, spec.better)
     }
     return values

@@ -6,7 +6,6 @@ import { formatMetric } from '../config/format.js'
 import type { MetricValues } from '../model/metrics.js'
 import type { RunRecord, ScenarioError } from '../model/run.js'
 import type { LoadResult } from '../load/types.js'
-import { measureSuite } from './suites.js'
 import { startResourceSampler } from '../service/sampler.js'
 import type { ResourceSummary, ServiceHandle } from '../service/types.js'
 import type { ExitInfo } from '../model/samples.js'
@@ -104,43 +103,4 @@ export function summarizeMeasurement(metrics: MetricValues, error?: ScenarioErro
   return error
     ? `errored: ${error.message}`
     : `ok ${formatMetric('throughput.ok_rps', metrics['throughput.ok_rps'])}, p99 ${formatMetric('latency.p99', metrics['latency.p99'])}`
-}
-
-/** One measured run of one scenario (a plain load or a whole suite) as a report record. */
-export async function measureScenario(
-  scenario: Scenario,
-  service: ServiceHandle,
-  options: MeasureOptions
-): Promise<RunRecord> {
-  const { events, label, round } = options
-  events({ type: 'measure-start', scenario: scenario.name, label, round })
-  if (scenario.suite && scenario.suite.kind !== 'load') {
-    const record = await measureSuite(scenario, scenario.suite, service, options)
-    events({
-      type: 'measure-end',
-      scenario: scenario.name,
-      label,
-      round,
-      summary: summarizeMeasurement(record.metrics, record.error)
-    })
-    return record
-  }
-  const { load, resources, metrics, error } = await measureOnce(scenario, service, options)
-  events({
-    type: 'measure-end',
-    scenario: scenario.name,
-    label,
-    round,
-    summary: summarizeMeasurement(metrics, error)
-  })
-  return {
-    side: options.side,
-    round,
-    metrics: error ? countsOnly(metrics) : metrics,
-    ...(error ? {} : { histogram: load.histogram }),
-    timeline: load.timeline,
-    ...(load.warmupTimeline.length ? { warmupTimeline: load.warmupTimeline } : {}),
-    resources: resources.samples,
-    ...(error ? { error } : {})
-  }
 }
