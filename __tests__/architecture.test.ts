@@ -16,7 +16,7 @@ export const LAYERS: string[][] = [
   ['compare'],
   ['report'],
   ['baseline', 'github', 'measure'],
-  ['engine'],
+  ['gate'],
   ['action', 'cli', 'post'],
   ['main.ts'],
   ['index.ts']

@@ -3,10 +3,10 @@ import path from 'node:path'
 import { loadConfig } from './config/load.js'
 import { ConfigError } from './config/problems.js'
 import type { Config } from './config/types.js'
-import { runGate } from './engine/run.js'
-import { planStoredBaseline, saveRun, storeFor, type StoredPlan } from './engine/baseline.js'
+import { runGate } from './gate/run.js'
+import { planStoredBaseline, saveRun, storeFor, type StoredPlan } from './gate/baseline.js'
 import { savePolicy } from './baseline/policy.js'
-import { compareGate } from './engine/compare.js'
+import { compareGate } from './gate/compare.js'
 import {
   BaseError,
   findMergeBase,
@@ -16,9 +16,9 @@ import {
   useBaseDir,
   worktreeBase,
   type PreparedBase
-} from './engine/base.js'
+} from './gate/base.js'
 import { buildReport } from './report/build.js'
-import { erroredScenario } from './engine/run.js'
+import { erroredScenario } from './gate/run.js'
 import { configHash } from './config/load.js'
 import { runReportMode } from './action/report-mode.js'
 import { jobFails } from './compare/verdict.js'

@@ -8,7 +8,7 @@ import { git, GitSandbox } from '../../__fixtures__/git.js'
 import { persistedCredentialsWarning } from '../../src/action/credentials.js'
 import { gitAuthEnv, useGitAuth } from '../../src/git/auth.js'
 import { GitBranchStore } from '../../src/baseline/git.js'
-import { findMergeBase } from '../../src/engine/base.js'
+import { findMergeBase } from '../../src/gate/base.js'
 import { ignoreEvents } from '../../src/measure/events.js'
 
 let sandbox: GitSandbox

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { compareGate } from '../../src/engine/compare.js'
+import { compareGate } from '../../src/gate/compare.js'
 import { liveProcessGroups, stopAllServices } from '../../src/service/spawn.js'
 import { reportProblems } from '../../src/report/validate.js'
 import type { Config, Scenario } from '../../src/config/types.js'
@@ -26,7 +26,7 @@ function knobConfig(port: number, scenarios: Array<Partial<Scenario>>): Config {
 }
 
 /**
- * compareGate end to end with real service processes: what the fake measurer of __tests__/engine/compare.test.ts
+ * compareGate end to end with real service processes: what the fake measurer of __tests__/gate/compare.test.ts
  * cannot show (a real slowdown caught, start failures, crashes, restarts and fresh processes, nothing left running).
  */
 describe('compareGate with real processes', () => {

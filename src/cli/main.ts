@@ -5,8 +5,8 @@ import { readFile, writeFile } from 'node:fs/promises'
 import { loadConfig } from '../config/load.js'
 import { ConfigError } from '../config/problems.js'
 import type { Config } from '../config/types.js'
-import { runGate } from '../engine/run.js'
-import { compareGate } from '../engine/compare.js'
+import { runGate } from '../gate/run.js'
+import { compareGate } from '../gate/compare.js'
 import {
   BaseError,
   findMergeBase,
@@ -16,7 +16,7 @@ import {
   useBaseDir,
   worktreeBase,
   type PreparedBase
-} from '../engine/base.js'
+} from '../gate/base.js'
 import type { Acceptance } from '../compare/accept.js'
 import { exitCodeFor } from '../compare/verdict.js'
 import { renderTerminal, COLOR, PLAIN } from '../report/terminal.js'
@@ -27,7 +27,7 @@ import type { Report } from '../model/report.js'
 import { VERSION } from '../version.js'
 import { DirectoryStore } from '../baseline/directory.js'
 import { NewerBaselineError, StoreError } from '../baseline/record.js'
-import { planStoredBaseline, saveRun, type StoredPlan } from '../engine/baseline.js'
+import { planStoredBaseline, saveRun, type StoredPlan } from '../gate/baseline.js'
 import { BASELINE_USAGE, commandBaseline } from './baseline.js'
 import { commandInit, INIT_OPTIONS } from './init.js'
 import { terminalEvents, type Writer } from './output.js'

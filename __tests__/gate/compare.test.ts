@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { compareGate, noiseNotes } from '../../src/engine/compare.js'
+import { compareGate, noiseNotes } from '../../src/gate/compare.js'
 import { reportProblems } from '../../src/report/validate.js'
 import type { Config, RegressionCheck, Scenario } from '../../src/config/types.js'
 import type { Check } from '../../src/model/check.js'

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { compareGate } from '../../src/engine/compare.js'
-import { runGate } from '../../src/engine/run.js'
+import { compareGate } from '../../src/gate/compare.js'
+import { runGate } from '../../src/gate/run.js'
 import {
   chooseDesign,
   decideSliceScenario,
@@ -11,7 +11,7 @@ import {
   pinnedCommand,
   type HostInfo,
   type SliceObservation
-} from '../../src/engine/slices.js'
+} from '../../src/gate/slices.js'
 import { liveProcessGroups, stopAllServices } from '../../src/service/spawn.js'
 import { reportProblems } from '../../src/report/validate.js'
 import type { LoadSession, SliceResult } from '../../src/load/session.js'

@@ -13,7 +13,7 @@ import {
   findMergeBase,
   useBaseDir,
   worktreeBase
-} from '../../src/engine/base.js'
+} from '../../src/gate/base.js'
 import { ignoreEvents } from '../../src/measure/events.js'
 
 let root: string
