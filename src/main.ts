@@ -3,23 +3,10 @@ import path from 'node:path'
 import { loadConfig } from './config/load.js'
 import { ConfigError } from './config/problems.js'
 import type { Config } from './config/types.js'
-import { runGate } from './gate/run.js'
-import { planStoredBaseline, saveRun, storeFor, type StoredPlan } from './gate/baseline.js'
+import { storeFor } from './gate/baseline.js'
 import { savePolicy } from './baseline/policy.js'
-import { compareGate } from './gate/compare.js'
-import {
-  BaseError,
-  findMergeBase,
-  removeAllWorktrees,
-  headSha,
-  repoRoot,
-  useBaseDir,
-  worktreeBase,
-  type PreparedBase
-} from './gate/base.js'
-import { buildReport } from './report/build.js'
-import { erroredScenario } from './gate/run.js'
-import { configHash } from './config/load.js'
+import { BaseError, findMergeBase, removeAllWorktrees, headSha, repoRoot } from './gate/base.js'
+import { baseErrorReport, gate, type BaseSource, type RunSettings, type SaveSettings } from './gate/gate.js'
 import { runReportMode } from './action/report-mode.js'
 import { jobFails } from './compare/verdict.js'
 import { renderSummary } from './report/markdown.js'
@@ -185,62 +172,42 @@ function refuseUntrustedEvent(inputs: ActionInputs, env: NodeJS.ProcessEnv): voi
     throw new Error(PULL_REQUEST_TARGET_REFUSED)
 }
 
-async function prepareActionBase(
-  inputs: ActionInputs,
-  config: Config,
-  repo: string,
-  events: typeof actionEvents,
-  onSpawned: (pid: number) => void
-): Promise<PreparedBase> {
-  if (inputs.baseDir) return useBaseDir(path.resolve(inputs.workspace, inputs.baseDir))
-  const ref =
-    inputs.baseRef ?? (process.env.GITHUB_BASE_REF ? `origin/${process.env.GITHUB_BASE_REF}` : undefined)
+/** Where the base comes from: base-dir, or the merge-base with base-ref (in a pull request, its target branch). */
+function baseSource(inputs: ActionInputs, env: NodeJS.ProcessEnv): BaseSource {
+  if (inputs.baseDir) return { dir: path.resolve(inputs.workspace, inputs.baseDir) }
+  const ref = inputs.baseRef ?? (env.GITHUB_BASE_REF ? `origin/${env.GITHUB_BASE_REF}` : undefined)
   if (!ref)
     throw new BaseError(
       'compare mode needs a base: set base-dir, or base-ref, or run on a pull_request event'
     )
-  const sha = await findMergeBase(repo, ref, events)
-  return worktreeBase(repo, sha, config.service.build, events, onSpawned)
+  return { ref }
 }
 
+/** base vs head on this runner; a base that cannot be prepared makes every scenario errored, with the reason. */
 async function compareInAction(
   inputs: ActionInputs,
   config: Config,
   onSpawned: (pid: number) => void,
   acceptances: Acceptance[]
 ): Promise<Report> {
+  const env = process.env
   const repo = (await repoRoot(inputs.workspace)) ?? inputs.workspace
   const startedAt = Date.now()
-  let base: PreparedBase
   try {
-    base = await prepareActionBase(inputs, config, repo, actionEvents, onSpawned)
+    return await gate(
+      {
+        mode: 'compare',
+        config,
+        repo,
+        base: baseSource(inputs, env),
+        acceptances,
+        git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF }
+      },
+      { events: actionEvents, onSpawned }
+    )
   } catch (err) {
     if (!(err instanceof BaseError)) throw err
-    const error = { kind: err.kind, message: err.message }
-    return buildReport({
-      config,
-      configHash: configHash(config),
-      mode: 'compare',
-      scenarios: config.scenarios.map(s => erroredScenario(s, error)),
-      startedAt
-    })
-  }
-  try {
-    return await compareGate(config, {
-      baseDir: base.dir,
-      headDir: repo,
-      events: actionEvents,
-      onSpawned,
-      acceptances,
-      notes: [base.description],
-      git: {
-        sha: process.env.GITHUB_SHA,
-        ref: process.env.GITHUB_REF,
-        ...(base.sha ? { baseSha: base.sha } : {})
-      }
-    })
-  } finally {
-    await base.cleanup()
+    return baseErrorReport(config, err, startedAt)
   }
 }
 
@@ -311,55 +278,42 @@ async function runInAction(
     { event, ref: env.GITHUB_REF, defaultBranch: defaultBranchOf(readEventPayload()) },
     undefined
   )
-  let plan: StoredPlan | undefined
+  let stored: RunSettings['stored']
   if (store) {
-    let from: string | undefined = policy.save ? 'HEAD^' : 'HEAD'
-    let fromLabel = policy.save ? 'the parent commit' : 'this commit'
+    stored = policy.save
+      ? { store, from: 'HEAD^', fromLabel: 'the parent commit', leg: inputs.leg }
+      : { store, from: 'HEAD', fromLabel: 'this commit', leg: inputs.leg }
     if (pullRequest) {
-      fromLabel = 'the merge-base'
       const ref = inputs.baseRef ?? (env.GITHUB_BASE_REF ? `origin/${env.GITHUB_BASE_REF}` : undefined)
-      from = ref ? await findMergeBase(repo, ref, actionEvents).catch(() => undefined) : undefined
+      stored = {
+        ...stored,
+        fromLabel: 'the merge-base',
+        from: ref ? await findMergeBase(repo, ref, actionEvents).catch(() => undefined) : undefined,
+        missing: 'the merge-base of this pull request could not be found, so no stored run was chosen'
+      }
     }
-    plan = from
-      ? await planStoredBaseline(config, store, repo, from, actionEvents, fromLabel, inputs.leg)
-      : {
-          info: {
-            store: store.description,
-            state: 'none',
-            message: 'the merge-base of this pull request could not be found, so no stored run was chosen'
-          }
-        }
     if (!policy.save) core.info(`This run is not stored as a baseline: ${policy.why}`)
   }
-  const report = await runGate(config, {
-    events: actionEvents,
-    onSpawned,
-    rounds: plan?.stored || (store && policy.save) ? config.baseline.rounds : 1,
-    stored: plan?.stored,
-    baselineInfo: plan?.info,
-    git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF }
-  })
-  if (store && policy.save && report.verdict !== 'errored') {
-    const saved = await saveRun(
-      report,
-      store,
-      {
-        sha: env.GITHUB_SHA ?? (await headSha(repo)) ?? 'local',
-        ref: env.GITHUB_REF,
-        event,
-        runId: env.GITHUB_RUN_ID ?? `local-${Date.now()}`,
-        runAttempt: Number(env.GITHUB_RUN_ATTEMPT ?? '1') || 1,
-        leg: inputs.leg
-      },
-      inputs.outDir,
-      actionEvents
-    )
-    report.baseline = {
-      ...(report.baseline ?? { store: store.description, state: 'none', message: 'nothing to compare with' }),
-      saved
-    }
-  }
-  return report
+  const save: SaveSettings | undefined =
+    store && policy.save
+      ? {
+          store,
+          identity: async () => ({
+            sha: env.GITHUB_SHA ?? (await headSha(repo)) ?? 'local',
+            ref: env.GITHUB_REF,
+            event,
+            runId: env.GITHUB_RUN_ID ?? `local-${Date.now()}`,
+            runAttempt: Number(env.GITHUB_RUN_ATTEMPT ?? '1') || 1,
+            leg: inputs.leg
+          }),
+          outDir: inputs.outDir,
+          sayErroredNotSaved: false
+        }
+      : undefined
+  return gate(
+    { mode: 'run', config, repo, stored, save, git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF } },
+    { events: actionEvents, onSpawned }
+  )
 }
 
 /**

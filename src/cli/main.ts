@@ -7,16 +7,8 @@ import { ConfigError } from '../config/problems.js'
 import type { Config } from '../config/types.js'
 import { runGate } from '../gate/run.js'
 import { compareGate } from '../gate/compare.js'
-import {
-  BaseError,
-  findMergeBase,
-  headSha,
-  repoRoot,
-  requireSideDir,
-  useBaseDir,
-  worktreeBase,
-  type PreparedBase
-} from '../gate/base.js'
+import { BaseError, headSha, repoRoot, requireSideDir } from '../gate/base.js'
+import { gate, type RunSettings } from '../gate/gate.js'
 import type { Acceptance } from '../compare/accept.js'
 import { exitCodeFor } from '../compare/verdict.js'
 import { renderTerminal, COLOR, PLAIN } from '../report/terminal.js'
@@ -27,7 +19,6 @@ import type { Report } from '../model/report.js'
 import { VERSION } from '../version.js'
 import { DirectoryStore } from '../baseline/directory.js'
 import { NewerBaselineError, StoreError } from '../baseline/record.js'
-import { planStoredBaseline, saveRun, type StoredPlan } from '../gate/baseline.js'
 import { BASELINE_USAGE, commandBaseline } from './baseline.js'
 import { commandInit, INIT_OPTIONS } from './init.js'
 import { terminalEvents, type Writer } from './output.js'
@@ -298,17 +289,36 @@ async function commandRun(args: string[], io: CliIO): Promise<number> {
   if (!loaded) return 2
   const config = selectScenarios(loaded, values.scenario)
   const mode = outputMode(values, io)
-  const events = eventsFor(mode, io)
   const outDir = path.resolve(io.cwd, values.out ?? 'perfgate-report')
   const repo = await repoRoot(path.dirname(config.file))
   const head = repo ? await headSha(repo) : undefined
-  const readStore = values.baseline ? new DirectoryStore(path.resolve(io.cwd, values.baseline)) : undefined
-  const saveStore = values['save-baseline']
-    ? new DirectoryStore(path.resolve(io.cwd, values['save-baseline']))
-    : undefined
-  let plan: StoredPlan | undefined
+  const store = (dir: string | undefined) => (dir ? new DirectoryStore(path.resolve(io.cwd, dir)) : undefined)
+  const readStore = store(values.baseline)
+  const saveStore = store(values['save-baseline'])
+  const settings: RunSettings = {
+    mode: 'run',
+    config,
+    repo,
+    rounds: parseRounds(values.rounds),
+    stored: readStore ? { store: readStore, from: head, fromLabel: 'HEAD' } : undefined,
+    save: saveStore
+      ? {
+          store: saveStore,
+          identity: report => ({
+            sha: head ?? 'local',
+            event: 'cli',
+            runId: `local-${report.createdAt.replace(/[^0-9]/g, '').slice(0, 14)}`,
+            runAttempt: 1
+          }),
+          outDir,
+          sayErroredNotSaved: true
+        }
+      : undefined,
+    git: head ? { sha: head } : undefined
+  }
+  let report: Report
   try {
-    if (readStore) plan = await planStoredBaseline(config, readStore, repo, head, events, 'HEAD')
+    report = await gate(settings, { events: eventsFor(mode, io) })
   } catch (err) {
     if (err instanceof StoreError || err instanceof NewerBaselineError) {
       io.stderr.write(`perfgate: ${err.message}\n`)
@@ -316,60 +326,7 @@ async function commandRun(args: string[], io: CliIO): Promise<number> {
     }
     throw err
   }
-  const report = await runGate(config, {
-    events,
-    rounds: parseRounds(values.rounds) ?? (plan?.stored || saveStore ? config.baseline.rounds : 1),
-    stored: plan?.stored,
-    baselineInfo: plan?.info,
-    git: head ? { sha: head } : undefined
-  })
-  if (saveStore) {
-    const saved =
-      report.verdict === 'errored'
-        ? {
-            saved: false,
-            path: '',
-            message: 'baseline NOT saved: an errored run is never stored as a baseline'
-          }
-        : await saveRun(
-            report,
-            saveStore,
-            {
-              sha: head ?? 'local',
-              event: 'cli',
-              runId: `local-${report.createdAt.replace(/[^0-9]/g, '').slice(0, 14)}`,
-              runAttempt: 1
-            },
-            outDir,
-            events
-          )
-    report.baseline = {
-      ...(report.baseline ?? {
-        store: saveStore.description,
-        state: 'none',
-        message: 'nothing to compare with'
-      }),
-      saved
-    }
-  }
   return finish(report, outDir, io, config.onInconclusive, mode)
-}
-
-async function prepareBase(
-  io: CliIO,
-  config: Config,
-  base: string | undefined,
-  baseRef: string | undefined,
-  headDir: string,
-  events: ReturnType<typeof terminalEvents>
-): Promise<PreparedBase> {
-  if (base) return useBaseDir(path.resolve(io.cwd, base))
-  if (!baseRef)
-    throw new UsageError(
-      'perfgate compare needs --base DIR (a built base) or --base-ref REF (perfgate builds the merge-base itself)'
-    )
-  const sha = await findMergeBase(headDir, baseRef, events)
-  return worktreeBase(headDir, sha, config.service.build, events)
 }
 
 const COMPARE_OPTIONS = {
@@ -389,15 +346,26 @@ async function commandCompare(args: string[], io: CliIO): Promise<number> {
   if (!loaded) return 2
   const config = selectScenarios(loaded, values.scenario)
   const mode = outputMode(values, io)
-  const events = eventsFor(mode, io)
   // service.cwd is mapped from the config's repository (or directory) onto both the --head and the --base directory
   const configDir = path.dirname(config.file)
   const root = (await repoRoot(configDir)) ?? configDir
   const headDir = values.head ? path.resolve(io.cwd, values.head) : root
-  let base: PreparedBase
+  let report: Report
   try {
     if (values.head) requireSideDir(headDir, 'head', 'pass --head the directory of a built head')
-    base = await prepareBase(io, config, values.base, values['base-ref'], headDir, events)
+    const base = values.base
+      ? { dir: path.resolve(io.cwd, values.base) }
+      : values['base-ref']
+        ? { ref: values['base-ref'] }
+        : undefined
+    if (!base)
+      throw new UsageError(
+        'perfgate compare needs --base DIR (a built base) or --base-ref REF (perfgate builds the merge-base itself)'
+      )
+    report = await gate(
+      { mode: 'compare', config, repo: headDir, root, base, acceptances: parseAccept(values.accept) },
+      { events: eventsFor(mode, io) }
+    )
   } catch (err) {
     if (err instanceof BaseError) {
       io.stderr.write(`perfgate: ${err.message}\n`)
@@ -405,26 +373,13 @@ async function commandCompare(args: string[], io: CliIO): Promise<number> {
     }
     throw err
   }
-  try {
-    const report = await compareGate(config, {
-      baseDir: base.dir,
-      headDir,
-      root,
-      events,
-      acceptances: parseAccept(values.accept),
-      notes: [base.description],
-      git: base.sha ? { baseSha: base.sha } : undefined
-    })
-    return await finish(
-      report,
-      path.resolve(io.cwd, values.out ?? 'perfgate-report'),
-      io,
-      config.onInconclusive,
-      mode
-    )
-  } finally {
-    await base.cleanup()
-  }
+  return finish(
+    report,
+    path.resolve(io.cwd, values.out ?? 'perfgate-report'),
+    io,
+    config.onInconclusive,
+    mode
+  )
 }
 
 const REPORT_OPTIONS = { html: { type: 'string' } } as const
