@@ -21,7 +21,7 @@ import { suggestCommand } from '../config/suggest.js'
 import { discoverConfig } from '../config/discover.js'
 import { formatMetric } from '../config/format.js'
 import { KEY_METRICS } from '../report/markdown.js'
-import type { Writer } from './output.js'
+import type { Writer } from './io.js'
 
 export interface BaselineIO {
   stdout: Writer
