@@ -320,4 +320,47 @@ describe('compareGate', () => {
     expect(noisyHead.scenarios[0]!.checks[0]!.verdict).toBe('inconclusive')
     expect(noisyHead.scenarios[0]!.notes.join('\n')).not.toContain('runner noise')
   })
+
+  describe('in the slices design (both sides up at once, {{service.port}})', () => {
+    /** a config with {{service.port}}, so base and head can run side by side */
+    const sliced = (compare: Partial<Config['compare']> = {}): Config => {
+      const c = config([{ name: 'get', regression: [rpsCheck] }], { epochs: { min: 3, max: 8 }, ...compare })
+      c.service.env = { PORT: '{{service.port}}' }
+      c.scenarios[0]!.request.url = 'http://127.0.0.1:{{service.port}}/reservations/42'
+      return c
+    }
+
+    it('measures epochs through the port and decides a clear slowdown from the slice pairs', async () => {
+      const { report, calls } = await compare(sliced(), { change: { 'throughput.rps': -0.3 } })
+      expect(report.notes[0]).toMatch(/^design: fine interleaving/)
+      expect(calls[0]).toBe('epoch 1')
+      expect(calls.every(c => c.startsWith('epoch '))).toBe(true)
+      const check = report.scenarios[0]!.checks[0]!
+      expect(check.verdict).toBe('fail')
+      expect(check.change!).toBeLessThan(-0.2)
+      expect(report.scenarios[0]!.runs.filter(r => r.side === 'base')).toHaveLength(calls.length)
+    })
+
+    it('passes the same code, and says an epoch is what it counted', async () => {
+      const { report } = await compare(sliced({ epochs: { min: 3, max: 15 } }), { cv: 0.01 })
+      expect(report.scenarios[0]!.checks[0]!.verdict).toBe('pass')
+      expect(report.notes).toContain('every regression check was decided')
+    })
+
+    it('a side that cannot start in an epoch errors the comparison', async () => {
+      const { report } = await compare(sliced(), {
+        script: (side, epoch) =>
+          side === 'head' && epoch === 2
+            ? {
+                startError: {
+                  kind: 'early-exit',
+                  message: 'the head service could not be started: it exited'
+                }
+              }
+            : undefined
+      })
+      expect(report.verdict).toBe('errored')
+      expect(report.scenarios[0]!.error!.message).toBe('the head service could not be started: it exited')
+    })
+  })
 })

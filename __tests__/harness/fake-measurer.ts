@@ -4,16 +4,18 @@
  * - `syntheticMeasurer` makes run records up from a level per metric, the head's relative change and the noise model
  *   of simulate.ts (a seeded lognormal draw per round and side, so the same seed gives the same records);
  *   `script` scripts what a real round can do besides: errored measurements, start failures, restarts.
+ *   Its epochs (slices and duet designs) hold a record per side and scenario and that many slice pairs.
  * - `replayMeasurer` hands back the runs of a recorded report, round by round.
  *
  * Each keeps the calls it answered, in order, so a test can check the order the loop measured in.
  */
 import type { Config } from '../../src/config/types.js'
 import { metricInfo } from '../../src/config/metrics.js'
-import type { Measurer, SideRound } from '../../src/measure/port.js'
+import type { EpochResult, Measurer, SideRound } from '../../src/measure/port.js'
 import type { MetricValues } from '../../src/model/metrics.js'
 import type { Report } from '../../src/model/report.js'
 import type { RunRecord, ScenarioError, Side } from '../../src/model/run.js'
+import { SLICE_METRICS, type SliceObservation, type SliceValues } from '../../src/model/slices.js'
 import { createRng } from '../../src/stats/rng.js'
 import { normalDraw } from './simulate.js'
 
@@ -59,6 +61,8 @@ export interface SyntheticSpec {
   /** the head's relative change per metric in each round, on top of `change` */
   headSwing?: (round: number) => Record<string, number>
   script?: (side: Side, round: number, scenario: string) => ScriptedRound
+  /** slice pairs per scenario and epoch (slices and duet designs; default 8) */
+  slicePairs?: number
 }
 
 const COUNTS = ['requests.total', 'errors.rate', 'errors.total', 'status.4xx', 'status.5xx']
@@ -97,6 +101,39 @@ export function syntheticMeasurer(config: Config, spec: SyntheticSpec = {}): Fak
   const rng = createRng(spec.seed ?? 1)
   const cv = spec.cv ?? 0.02
   const calls: string[] = []
+
+  /** One side's record of one scenario: the level with this round's noise, the change and what the script says. */
+  function record(side: Side, round: number, scripted: ScriptedRound): RunRecord {
+    let metrics = noisy(spec.metrics ?? TYPICAL_METRICS, rng, cv)
+    if (side === 'head') metrics = changed(changed(metrics, spec.change ?? {}), spec.headSwing?.(round) ?? {})
+    else metrics = changed(metrics, spec.baseSwing?.(round) ?? {})
+    if (scripted && 'metrics' in scripted) metrics = { ...metrics, ...scripted.metrics }
+    const error = scripted && 'error' in scripted ? scripted.error : undefined
+    return {
+      side,
+      round,
+      metrics: error
+        ? Object.fromEntries(COUNTS.filter(k => k in metrics).map(k => [k, metrics[k]!]))
+        : metrics,
+      ...(error ? { error } : {})
+    }
+  }
+
+  /** The epoch's slice pairs: each side's slice values around its epoch record, with a slice's own noise. */
+  function slicePairs(epoch: number, result: EpochResult, scenario: string): SliceObservation[] {
+    const values = (side: Side): SliceValues => {
+      const metrics = noisy(result.records[side].get(scenario)!.metrics, rng, cv)
+      return Object.fromEntries(
+        SLICE_METRICS.filter(m => typeof metrics[m] === 'number').map(m => [m, metrics[m] as number])
+      )
+    }
+    return Array.from({ length: spec.slicePairs ?? 8 }, () => ({
+      epoch,
+      base: values('base'),
+      head: values('head')
+    }))
+  }
+
   return {
     calls,
     async round(side, round): Promise<SideRound> {
@@ -108,22 +145,25 @@ export function syntheticMeasurer(config: Config, spec: SyntheticSpec = {}): Fak
         if (scripted && 'startError' in scripted)
           return { records, restartedBefore, startError: scripted.startError }
         if (scripted && 'restarted' in scripted) restartedBefore.push(scenario.name)
-        let metrics = noisy(spec.metrics ?? TYPICAL_METRICS, rng, cv)
-        if (side === 'head')
-          metrics = changed(changed(metrics, spec.change ?? {}), spec.headSwing?.(round) ?? {})
-        else metrics = changed(metrics, spec.baseSwing?.(round) ?? {})
-        if (scripted && 'metrics' in scripted) metrics = { ...metrics, ...scripted.metrics }
-        const error = scripted && 'error' in scripted ? scripted.error : undefined
-        records.set(scenario.name, {
-          side,
-          round,
-          metrics: error
-            ? Object.fromEntries(COUNTS.filter(k => k in metrics).map(k => [k, metrics[k]!]))
-            : metrics,
-          ...(error ? { error } : {})
-        })
+        records.set(scenario.name, record(side, round, scripted))
       }
       return { records, restartedBefore }
+    },
+    async epoch(epoch): Promise<EpochResult> {
+      calls.push(`epoch ${epoch}`)
+      const result: EpochResult = { records: { base: new Map(), head: new Map() }, observations: new Map() }
+      for (const scenario of config.scenarios) {
+        for (const side of ['base', 'head'] as const) {
+          const scripted = spec.script?.(side, epoch, scenario.name)
+          if (scripted && 'startError' in scripted) return { ...result, startError: scripted.startError }
+          result.records[side].set(scenario.name, record(side, epoch, scripted))
+        }
+        const errored = (['base', 'head'] as const).some(
+          side => result.records[side].get(scenario.name)!.error
+        )
+        result.observations.set(scenario.name, errored ? [] : slicePairs(epoch, result, scenario.name))
+      }
+      return result
     }
   }
 }
@@ -142,6 +182,11 @@ export function replayMeasurer(recorded: Report): FakeMeasurer {
         records.set(scenario.name, run)
       }
       return { records, restartedBefore: [] }
+    },
+    async epoch(): Promise<EpochResult> {
+      throw new Error(
+        'a recorded report holds rounds, not the slice pairs of epochs: replay a rounds comparison'
+      )
     }
   }
 }

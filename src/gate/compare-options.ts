@@ -2,7 +2,7 @@ import type { Acceptance } from '../compare/accept.js'
 import type { Report } from '../model/report.js'
 import type { Side } from '../model/run.js'
 import type { Measurer } from '../measure/port.js'
-import type { SidesOptions } from '../measure/processes.js'
+import type { SidesOptions } from '../measure/sides.js'
 
 /** The machine a compare design is chosen for. */
 export interface HostInfo {

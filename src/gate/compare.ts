@@ -16,12 +16,12 @@ import { nextStep, type RegressionDecision } from '../stats/decide.js'
 import { roundOrder } from '../stats/order.js'
 import { ignoreEvents } from '../measure/events.js'
 import { erroredScenario } from './run.js'
-import { processMeasurer, serviceCwd } from '../measure/processes.js'
+import { processMeasurer } from '../measure/processes.js'
 import {
   chooseDesign,
   decideSliceScenario,
   hostInfo,
-  measureEpoch,
+  addEpoch,
   newSliceState,
   planRng,
   type DesignChoice,
@@ -270,20 +270,13 @@ function roundsDriver(config: Config, options: CompareOptions): LoopDriver {
 
 function slicesDriver(config: Config, options: CompareOptions, design: DesignChoice): LoopDriver {
   const state = newSliceState(config)
-  const events = options.events ?? ignoreEvents
-  const ctx = {
-    config,
-    design,
-    options,
-    events,
-    rng: planRng(options.seed),
-    serviceCwd: (side: Side) => serviceCwd(config, side, options)
-  }
+  const plan = { duet: design.design === 'duet', cpus: design.cpus, rng: planRng(options.seed) }
+  const measurer = options.measurer ?? processMeasurer(config, options, plan)
   const epochs = config.compare.epochs ?? config.compare.rounds
   return {
     unit: 'epoch',
     ...epochs,
-    measure: epoch => measureEpoch(epoch, state, ctx),
+    measure: async epoch => addEpoch(state, await measurer.epoch(epoch)),
     startError: () => state.startError,
     records: (side, name) => state.records[side].get(name)!,
     decisions: () =>
