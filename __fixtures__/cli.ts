@@ -1,4 +1,4 @@
-import type { CliIO } from '../src/cli/main.js'
+import type { CliIO } from '../src/cli/io.js'
 
 /** CLI input/output captured in strings, running in `cwd`. */
 export function captureIO(cwd: string): CliIO & { out: string; err: string } {

@@ -1,4 +1,6 @@
-import type { Check, Report, ScenarioReport } from '../src/report/types.js'
+import type { Check } from '../src/model/check.js'
+import type { Report } from '../src/model/report.js'
+import type { ScenarioReport } from '../src/model/scenario.js'
 
 export function check(overrides: Partial<Check> = {}): Check {
   return {

@@ -1,5 +1,6 @@
 import { createLatencyHistogram, encodeHistogram } from '../src/load/histogram.js'
-import type { Report, RunRecord } from '../src/report/types.js'
+import type { Report } from '../src/model/report.js'
+import type { RunRecord } from '../src/model/run.js'
 import { check, report, scenarioReport } from './report.js'
 
 function histogram(scale: number): string {
@@ -34,7 +35,7 @@ export function run(side: 'base' | 'head', round: number, slow: number): RunReco
 }
 
 /**
- * Steps of a stress ramp as src/engine/suites.ts records them (fields the charts do not draw included): the last
+ * Steps of a stress ramp as src/gate/suites.ts records them (fields the charts do not draw included): the last
  * step broke (errors).
  */
 const stressPoints = [10, 20, 30, 40].map(connections => ({

@@ -26,8 +26,8 @@ const DESIGNS = (process.env.DESIGNS ?? (NOISY ? 'rounds,slices,duet' : 'rounds'
 
 compileSources()
 const { parseConfig } = await import('../build/src/config/load.js')
-const { compareGate } = await import('../build/src/engine/compare.js')
-const { chooseDesign, hostInfo } = await import('../build/src/engine/slices.js')
+const { compareGate } = await import('../build/src/gate/compare.js')
+const { chooseDesign, hostInfo } = await import('../build/src/gate/slices.js')
 
 // A throughput drop of x needs (1/(1-x) - 1) more CPU per request when CPU dominates the handler.
 const slowdownFor = drop => String(1 / (1 - drop) - 1)

@@ -6,10 +6,10 @@ import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { git, GitSandbox } from '../../__fixtures__/git.js'
 import { persistedCredentialsWarning } from '../../src/action/credentials.js'
-import { gitAuthEnv, useGitAuth } from '../../src/baseline/git-auth.js'
+import { gitAuthEnv, useGitAuth } from '../../src/git/auth.js'
 import { GitBranchStore } from '../../src/baseline/git.js'
-import { findMergeBase } from '../../src/engine/base.js'
-import { ignoreEvents } from '../../src/engine/events.js'
+import { findMergeBase } from '../../src/gate/base.js'
+import { ignoreEvents } from '../../src/measure/events.js'
 
 let sandbox: GitSandbox
 beforeAll(async () => {

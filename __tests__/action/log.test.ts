@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { actionLog } from '../../src/action/log.js'
-import { longStep, type EngineEvent } from '../../src/engine/events.js'
+import { longStep, type EngineEvent } from '../../src/measure/events.js'
 import { runBuild } from '../../src/service/spawn.js'
 import os from 'node:os'
 

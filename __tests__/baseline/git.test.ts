@@ -10,8 +10,8 @@ import {
   recordPath,
   serializeRecord
 } from '../../src/baseline/record.js'
-import { saveRun } from '../../src/engine/baseline.js'
-import { ignoreEvents } from '../../src/engine/events.js'
+import { saveRun } from '../../src/gate/baseline.js'
+import { ignoreEvents } from '../../src/measure/events.js'
 import { GitSandbox, git } from '../../__fixtures__/git.js'
 import { sampleRecord } from '../../__fixtures__/baseline.js'
 import { report, scenarioReport } from '../../__fixtures__/report.js'

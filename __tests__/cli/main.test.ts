@@ -8,7 +8,7 @@ import { captureIO } from '../../__fixtures__/cli.js'
 import { report } from '../../__fixtures__/report.js'
 import { freePort } from '../../__fixtures__/config.js'
 import { liveProcessGroups, stopAllServices } from '../../src/service/spawn.js'
-import type { Report } from '../../src/report/types.js'
+import type { Report } from '../../src/model/report.js'
 
 let dir: string
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { applyAcceptances, labelAcceptance, parseAcceptTrailers } from '../../src/compare/accept.js'
-import type { Check } from '../../src/report/types.js'
+import type { Check } from '../../src/model/check.js'
 
 const regression = (metric: string, verdict: Check['verdict'] = 'fail'): Check => ({
   kind: 'regression',

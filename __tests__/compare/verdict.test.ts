@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { exitCodeFor, jobFails, overallVerdict, scenarioVerdict } from '../../src/compare/verdict.js'
-import type { Check } from '../../src/report/types.js'
+import type { Check } from '../../src/model/check.js'
 
 const c = (verdict: Check['verdict']): Check => ({
   kind: 'threshold',

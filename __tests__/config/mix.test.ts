@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { ConfigError, configHash, parseConfig } from '../../src/config/load.js'
+import { configHash, parseConfig } from '../../src/config/load.js'
+import { ConfigError } from '../../src/config/problems.js'
 
 let dir: string
 beforeAll(async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { ConfigError, parseConfig } from '../../src/config/load.js'
+import { parseConfig } from '../../src/config/load.js'
+import { ConfigError } from '../../src/config/problems.js'
 import { freePorts, hasServicePort, servicePortUses, withServicePort } from '../../src/config/port.js'
 
 const PORTED = `

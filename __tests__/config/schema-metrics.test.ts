@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { METRICS } from '../../src/config/metrics.js'
 import { parseRegression, parseThreshold } from '../../src/config/units.js'
-import { ConfigError, parseConfig } from '../../src/config/load.js'
+import { parseConfig } from '../../src/config/load.js'
+import { ConfigError } from '../../src/config/problems.js'
 import { k6Hint } from '../../src/config/k6.js'
 
 const schema = JSON.parse(readFileSync('schema/perfgate.schema.json', 'utf8'))

@@ -30,7 +30,7 @@ const params = (overrides: Partial<UpsertParams> = {}): UpsertParams => ({
   ...overrides
 })
 
-const client = (budgetMs = 10_000) => createClient('t0ken', { apiUrl: api.url, budgetMs })
+const client = (budgetMs = 10_000) => createClient('t0ken', { apiUrl: api.url, budgetMs, spacing: 'none' })
 
 describe('the sticky comment', () => {
   it('is created once and then updated in place', async () => {
@@ -145,7 +145,12 @@ describe('the sticky comment', () => {
   it('waits out a secondary rate limit with retry-after, then succeeds', async () => {
     api.failures.push(secondaryLimit())
     const logs: string[] = []
-    const octokit = createClient('t0ken', { apiUrl: api.url, budgetMs: 10_000, log: m => logs.push(m) })
+    const octokit = createClient('t0ken', {
+      apiUrl: api.url,
+      budgetMs: 10_000,
+      log: m => logs.push(m),
+      spacing: 'none'
+    })
     const result = await upsertStickyComment(octokit, params())
     expect(result.action).toBe('created')
     expect(creates()).toHaveLength(2)
@@ -156,7 +161,12 @@ describe('the sticky comment', () => {
   it('gives up on a persistent secondary rate limit after two waits, with a clear warning', async () => {
     api.failures.push(secondaryLimit(true))
     const logs: string[] = []
-    const octokit = createClient('t0ken', { apiUrl: api.url, budgetMs: 10_000, log: m => logs.push(m) })
+    const octokit = createClient('t0ken', {
+      apiUrl: api.url,
+      budgetMs: 10_000,
+      log: m => logs.push(m),
+      spacing: 'none'
+    })
     const error = await upsertStickyComment(octokit, params()).catch(e => e)
     expect((error as { status?: number }).status).toBe(403)
     expect(creates()).toHaveLength(3)
@@ -170,7 +180,12 @@ describe('the sticky comment', () => {
   it('does not wait for a retry-after beyond its time budget', async () => {
     api.failures.push({ ...secondaryLimit(true), status: 429, headers: { 'retry-after': '600' } })
     const logs: string[] = []
-    const octokit = createClient('t0ken', { apiUrl: api.url, budgetMs: 3000, log: m => logs.push(m) })
+    const octokit = createClient('t0ken', {
+      apiUrl: api.url,
+      budgetMs: 3000,
+      log: m => logs.push(m),
+      spacing: 'none'
+    })
     const error = await upsertStickyComment(octokit, params()).catch(e => e)
     expect((error as { status?: number }).status).toBe(429)
     expect(creates()).toHaveLength(1)
@@ -184,7 +199,7 @@ describe('the sticky comment', () => {
     const ghes = await new FakeGitHub('/api/v3').start()
     try {
       ghes.viewer = 'perf-bot-user'
-      const octokit = createClient('t', { apiUrl: ghes.url })
+      const octokit = createClient('t', { apiUrl: ghes.url, spacing: 'none' })
       expect((await upsertStickyComment(octokit, params())).action).toBe('created')
       expect((await upsertStickyComment(octokit, params({ body: 'FAIL now' }))).action).toBe('updated')
       expect(ghes.comments).toHaveLength(1)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { findingsFor } from '../../src/report/findings.js'
 import { scenarioReport } from '../../__fixtures__/report.js'
-import type { ResourceSample } from '../../src/service/types.js'
+import type { ResourceSample } from '../../src/model/samples.js'
 
 const samples = (n: number, rss: (i: number) => number, cpu = 50): ResourceSample[] =>
   Array.from({ length: n }, (_, i) => ({ t: i * 0.5, cpu, rssBytes: rss(i), fds: 20, processes: 1 }))

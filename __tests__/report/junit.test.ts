@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import { renderJunit } from '../../src/report/junit.js'
 import { check, report, scenarioReport } from '../../__fixtures__/report.js'
-import type { Report } from '../../src/report/types.js'
+import type { Report } from '../../src/model/report.js'
 
 const parse = (xml: string) => {
   expect(XMLValidator.validate(xml)).toBe(true)

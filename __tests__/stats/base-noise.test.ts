@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { baseRoundNoise, MIN_NOISE_ROUNDS } from '../../src/stats/aa.js'
-import { createRng, MEASURED_NOISE, roundPairs } from '../../src/stats/simulate.js'
+import { createRng } from '../../src/stats/rng.js'
+import { MEASURED_NOISE, roundPairs } from '../harness/simulate.js'
 
 /** base rounds of a simulated run (the head side is discarded) */
 function baseRounds(rounds: number, seed: number, cv: number): number[] {

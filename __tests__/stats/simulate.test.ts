@@ -1,13 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { mean, variance } from '../../src/stats/ci.js'
-import {
-  abbaOrder,
-  createRng,
-  MEASURED_NOISE,
-  roundPairs,
-  simulateComparison,
-  type SimulationSpec
-} from '../../src/stats/simulate.js'
+import { createRng } from '../../src/stats/rng.js'
+import { roundOrder } from '../../src/stats/order.js'
+import { MEASURED_NOISE, roundPairs, simulateComparison, type SimulationSpec } from '../harness/simulate.js'
 
 const TRIALS = 500
 
@@ -56,7 +51,7 @@ describe('the noise model', () => {
       createRng(2)
     )
     expect(next(1)).toEqual({ base: 1, head: 0.5 })
-    expect([1, 2, 3, 4].map(abbaOrder)).toEqual([
+    expect([1, 2, 3, 4].map(roundOrder)).toEqual([
       ['base', 'head'],
       ['head', 'base'],
       ['base', 'head'],

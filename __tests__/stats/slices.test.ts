@@ -6,14 +6,14 @@ import {
   trimmedMean,
   type SlicePair
 } from '../../src/stats/slices.js'
+import { createRng } from '../../src/stats/rng.js'
 import {
-  createRng,
   NOISY_NEIGHBOUR,
   SLICE_NOISE,
   simulateSliceIntervals,
   simulateSlicesComparison,
   speedTimeline
-} from '../../src/stats/simulate.js'
+} from '../harness/simulate.js'
 
 const NOISY = { ...SLICE_NOISE, bursts: NOISY_NEIGHBOUR }
 

@@ -1,5 +1,5 @@
-import type { ConfigProblem } from '../config/load.js'
-import type { Report } from '../report/types.js'
+import type { ConfigProblem } from '../config/problems.js'
+import type { Report } from '../model/report.js'
 
 export interface Annotation {
   level: 'error' | 'warning'

@@ -8,7 +8,7 @@ import { forkWarning } from '../github/fork.js'
 import { explainApiError } from '../github/errors.js'
 import type { ResultArtifact } from '../github/workflow-run.js'
 import { renderComment } from '../report/markdown.js'
-import type { Report } from '../report/types.js'
+import type { Report } from '../model/report.js'
 import type { ActionInputs } from './inputs.js'
 import { readEventPayload } from './event.js'
 
@@ -20,6 +20,8 @@ interface PublishOptions {
   outDir: string
   /** a warning annotation, within the run's annotation limit */
   warn?: (message: string) => void
+  /** the workflow's environment: which repository, event and pull request */
+  env: NodeJS.ProcessEnv
 }
 
 /** The data a `workflow_run` commenter needs, written next to the report for upload as an artifact. */
@@ -54,7 +56,7 @@ export async function publishComment(
   const warn = options.warn ?? ((message: string) => core.warning(message))
   let ctx: PrContext
   try {
-    ctx = readPrContext(process.env, readEventPayload())
+    ctx = readPrContext(options.env, readEventPayload(options.env))
   } catch (err) {
     warn(`perfgate: no PR comment: ${(err as Error).message}`)
     return undefined

@@ -1,4 +1,4 @@
-import { runGit } from '../baseline/git.js'
+import { runGit } from '../git/run.js'
 
 /**
  * Credentials a checkout left in the repository's git config: an `http.<url>.extraheader` (what actions/checkout

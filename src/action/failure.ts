@@ -1,6 +1,6 @@
 import { NewerBaselineError, StoreError } from '../baseline/record.js'
-import { GitTimeoutError } from '../baseline/git.js'
-import { markdownFence } from '../github/escape.js'
+import { GitTimeoutError } from '../git/run.js'
+import { markdownFence } from '../report/escape.js'
 import { CancelledError } from './cancel.js'
 
 const TOKEN_PATTERNS = [

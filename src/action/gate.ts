@@ -1,11 +1,12 @@
 import { realpath } from 'node:fs/promises'
 import path from 'node:path'
-import { runGit } from '../baseline/git.js'
-import { ConfigError, parseConfig } from '../config/load.js'
+import { runGit } from '../git/run.js'
+import { parseConfig } from '../config/load.js'
+import { ConfigError } from '../config/problems.js'
 import type { Config, Scenario } from '../config/types.js'
 import { ACCEPT_LABEL } from '../compare/accept.js'
 import { configUsed } from '../report/config-used.js'
-import type { GateInfo, LimitChange } from '../report/types.js'
+import type { GateInfo, LimitChange } from '../model/report.js'
 
 type Used = ReturnType<typeof configUsed>
 type ScenarioUsed = Used['scenarios'][number]

@@ -42,7 +42,7 @@ function defaultCommentId(config: string, env: NodeJS.ProcessEnv): string {
 }
 
 /** Every action input, read and checked in one place. */
-export function readInputs(getInput: GetInput, env: NodeJS.ProcessEnv = process.env): ActionInputs {
+export function readInputs(getInput: GetInput, env: NodeJS.ProcessEnv): ActionInputs {
   const workspace = path.resolve(env.GITHUB_WORKSPACE ?? process.cwd(), getInput('working-directory') || '.')
   const config = getInput('config') || 'perfgate.yml'
   const onInconclusive = getInput('on-inconclusive')

@@ -1,4 +1,4 @@
-import { HEARTBEAT_MS, type EngineEvent, type EventSink } from '../engine/events.js'
+import { HEARTBEAT_MS, type EngineEvent, type EventSink } from '../measure/events.js'
 
 export interface LogTarget {
   info(message: string): void

@@ -28,6 +28,7 @@ function failedItsJob(artifact: ResultArtifact): boolean {
  */
 export async function runReportMode(
   inputs: ActionInputs,
+  env: NodeJS.ProcessEnv,
   warn: (message: string) => void = message => core.warning(message)
 ): Promise<void> {
   if (!inputs.artifactPath)
@@ -35,13 +36,13 @@ export async function runReportMode(
       'mode: report needs the artifact-path input (where actions/download-artifact put perfgate-result.json)'
     )
   const artifact = parseResultArtifact(await readArtifactFromDir(inputs.artifactPath))
-  const payload = readEventPayload()
-  const ctx = readPrContext(process.env, payload)
+  const payload = readEventPayload(env)
+  const ctx = readPrContext(env, payload)
   const options = {
     runUrl: triggeringRunUrl(payload, ctx.serverUrl, ctx.repo) ?? ctx.runUrl,
     artifactName: 'perfgate-report'
   }
-  await writeSummary(capSummary(renderSummary(artifact.report, options)))
+  await writeSummary(capSummary(renderSummary(artifact.report, options)), env)
   core.setOutput('verdict', artifact.report.verdict)
   if (!inputs.token) throw new Error('mode: report needs a github-token with pull-requests: write')
   const octokit = createClient(inputs.token, { apiUrl: ctx.apiUrl, log: message => core.info(message) })

@@ -3,9 +3,9 @@ import * as core from '@actions/core'
 /** GitHub drops a step summary over 1 MiB entirely; stay well below. */
 const SUMMARY_LIMIT_BYTES = 900 * 1024
 
-/** The job summary is best effort: outside GitHub (no GITHUB_STEP_SUMMARY) it is skipped with a note. */
-export async function writeSummary(markdown: string): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) {
+/** The job summary is best effort: outside GitHub (no GITHUB_STEP_SUMMARY in `env`) it is skipped with a note. */
+export async function writeSummary(markdown: string, env: NodeJS.ProcessEnv): Promise<void> {
+  if (!env.GITHUB_STEP_SUMMARY) {
     core.info('perfgate: no GITHUB_STEP_SUMMARY, so no job summary (the same text is in summary.md)')
     return
   }

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -14,104 +13,16 @@ import {
 } from './record.js'
 import type { BaselineRecord } from './record.js'
 import { parseStoreFiles, type BaselineStore, type SaveResult, type StoreReadout } from './store.js'
-import { currentGitAuth } from './git-auth.js'
-
-interface GitResult {
-  code: number
-  stdout: Buffer
-  stderr: string
-}
-
-/** A git call stopped because it did not finish in time (a hung fetch or push). */
-export class GitTimeoutError extends Error {}
-
-export interface RunGitOptions {
-  input?: string
-  env?: Record<string, string>
-  /** stop git (and its transport: ssh, a credential helper) after this long and reject with GitTimeoutError */
-  timeoutMs?: number
-}
-
-/** Stops git with everything it started: it runs in its own process group when it has a timeout. */
-function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined) return
-  try {
-    process.kill(-child.pid, 'SIGKILL')
-  } catch {
-    // no process groups (Windows) or already gone: stop git itself at least
-    child.kill('SIGKILL')
-  }
-}
-
-/** git calls still running, each in its own process group: a cancelled run stops them. */
-const running = new Set<ChildProcess>()
-
-export function stopAllGit(): void {
-  for (const child of running) killGroup(child)
-}
-
-/** The longest a git call may take when its caller sets no budget: no git call of perfgate's runs unbounded. */
-export const GIT_TIMEOUT_MS = 5 * 60_000
-
-/**
- * git with arguments as an array (no shell), optional stdin, never prompting for credentials, authenticated with
- * the action's token when it has one (see git-auth.ts), and stopped after `timeoutMs` (GIT_TIMEOUT_MS by default).
- */
-export function runGit(cwd: string, args: string[], options: RunGitOptions = {}): Promise<GitResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, {
-      cwd,
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...currentGitAuth(), ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-      // its own process group, so that a timeout also stops the ssh or helper git is waiting for
-      detached: true
-    })
-    running.add(child)
-    child.once('exit', () => running.delete(child))
-    const out: Buffer[] = []
-    let stderr = ''
-    const ms = Math.max(0, options.timeoutMs ?? GIT_TIMEOUT_MS)
-    const timer = setTimeout(() => {
-      killGroup(child)
-      reject(new GitTimeoutError(`git ${args[0]} did not finish within ${formatSeconds(ms)} and was stopped`))
-    }, ms)
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    child.on('error', err => {
-      clearTimeout(timer)
-      reject(err)
-    })
-    child.on('close', code => {
-      clearTimeout(timer)
-      resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr })
-    })
-    child.stdin.on('error', () => undefined)
-    child.stdin.end(options.input ?? '')
-  })
-}
-
-function formatSeconds(ms: number): string {
-  return `${Number((ms / 1000).toPrecision(3))} s`
-}
-
-/** A remote's URL for messages, without any credentials written into it. */
-function withoutCredentials(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1')
-}
-
-async function gitText(cwd: string, args: string[], options?: RunGitOptions): Promise<string> {
-  const result = await runGit(cwd, args, options)
-  if (result.code !== 0) throw new Error(`git ${args[0]} failed: ${lastLines(result.stderr)}`)
-  return result.stdout.toString().trim()
-}
-
-function lastLines(stderr: string): string {
-  const lines = stderr
-    .split('\n')
-    .map(l => l.trim())
-    .filter(Boolean)
-  return lines.slice(-3).join(' / ') || 'no message'
-}
+import {
+  gitOutput,
+  GitTimeoutError,
+  lastLines,
+  runGit,
+  secondsText,
+  withoutCredentials,
+  type GitResult,
+  type RunGitOptions
+} from '../git/run.js'
 
 /** What the remote said about a failed push, without git's generic lines. */
 function pushReason(stderr: string): string {
@@ -119,7 +30,7 @@ function pushReason(stderr: string): string {
     .split('\n')
     .map(l => l.trim())
     .filter(l => l && !/^To /.test(l) && !/^hint:/.test(l) && !/^error: failed to push some refs/.test(l))
-  return lines.slice(-4).join(' / ') || lastLines(stderr)
+  return withoutCredentials(lines.slice(-4).join(' / ')) || lastLines(stderr)
 }
 
 /** Failures another attempt cannot mend: missing permission, a protected branch, no credentials. */
@@ -201,7 +112,7 @@ export class GitBranchStore implements BaselineStore {
       const shown = url.code === 0 ? ` (${withoutCredentials(url.stdout.toString().trim())})` : ''
       return `git ${command} ${push ? 'to' : 'from'} ${this.remote}${shown}`
     }
-    const budget = formatSeconds(this.retry.budgetMs)
+    const budget = secondsText(this.retry.budgetMs)
     const left = deadline - this.now()
     if (left <= 0) throw new GitTimeoutError(`the time budget of ${budget} was spent before ${await what()}`)
     try {
@@ -209,7 +120,7 @@ export class GitBranchStore implements BaselineStore {
     } catch (err) {
       if (!(err instanceof GitTimeoutError)) throw err
       throw new GitTimeoutError(
-        `${await what()} did not finish within ${formatSeconds(left)}, what was left of the time budget of ${budget}, and was stopped` +
+        `${await what()} did not finish within ${secondsText(left)}, what was left of the time budget of ${budget}, and was stopped` +
           (push
             ? '; a push moves the branch all at once or not at all, so no partial record is left on the remote'
             : '')
@@ -256,7 +167,7 @@ export class GitBranchStore implements BaselineStore {
         `cannot read the baseline ${this.description}: git fetch failed: ${lastLines(fetched.stderr)}`
       )
     }
-    return gitText(this.options.repo, ['rev-parse', '--verify', `${this.localRef}^{commit}`])
+    return gitOutput(this.options.repo, ['rev-parse', '--verify', `${this.localRef}^{commit}`])
   }
 
   async read(): Promise<StoreReadout> {
@@ -328,17 +239,19 @@ export class GitBranchStore implements BaselineStore {
     const env = { GIT_INDEX_FILE: indexFile }
     const repo = this.options.repo
     try {
-      await gitText(repo, tip ? ['read-tree', tip] : ['read-tree', '--empty'], { env })
-      const blob = await gitText(repo, ['hash-object', '-w', '--stdin'], { input: text })
-      await gitText(repo, ['update-index', '--add', '--cacheinfo', `100644,${blob},${file}`], { env })
+      await gitOutput(repo, tip ? ['read-tree', tip] : ['read-tree', '--empty'], { env })
+      const blob = await gitOutput(repo, ['hash-object', '-w', '--stdin'], { input: text })
+      await gitOutput(repo, ['update-index', '--add', '--cacheinfo', `100644,${blob},${file}`], { env })
       if (!tip || !(await this.blobAt(tip, META_FILE))) {
-        const meta = await gitText(repo, ['hash-object', '-w', '--stdin'], {
+        const meta = await gitOutput(repo, ['hash-object', '-w', '--stdin'], {
           input: `${JSON.stringify(newMeta(), null, 1)}\n`
         })
-        await gitText(repo, ['update-index', '--add', '--cacheinfo', `100644,${meta},${META_FILE}`], { env })
+        await gitOutput(repo, ['update-index', '--add', '--cacheinfo', `100644,${meta},${META_FILE}`], {
+          env
+        })
       }
-      const tree = await gitText(repo, ['write-tree'], { env })
-      return await gitText(repo, ['commit-tree', tree, ...(tip ? ['-p', tip] : []), '-m', message], {
+      const tree = await gitOutput(repo, ['write-tree'], { env })
+      return await gitOutput(repo, ['commit-tree', tree, ...(tip ? ['-p', tip] : []), '-m', message], {
         env: BOT
       })
     } finally {
@@ -370,7 +283,7 @@ export class GitBranchStore implements BaselineStore {
         tip = await this.fetchTip(deadline)
         const existing = tip ? await this.blobAt(tip, file) : undefined
         if (existing) {
-          const ours = await gitText(this.options.repo, ['hash-object', '--stdin'], { input: text })
+          const ours = await gitOutput(this.options.repo, ['hash-object', '--stdin'], { input: text })
           return {
             saved: true,
             already: true,

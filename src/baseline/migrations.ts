@@ -1,5 +1,5 @@
 import { aggregateRounds } from '../compare/aggregate.js'
-import type { MetricValues } from '../report/types.js'
+import type { MetricValues } from '../model/metrics.js'
 
 /**
  * Record format migrations, one pure step per version. A step runs before the record's shape is checked, so it

@@ -1,5 +1,5 @@
 import type { BaselineSpec } from '../config/types.js'
-import type { Verdict } from '../report/types.js'
+import type { Verdict } from '../model/check.js'
 
 export interface SaveContext {
   /** GITHUB_EVENT_NAME, or 'cli' */

@@ -1,6 +1,8 @@
 import { Ajv } from 'ajv'
 import baselineSchema from '../../schema/baseline.schema.json' with { type: 'json' }
-import type { MetricValues, Report, RunnerFingerprint, Verdict } from '../report/types.js'
+import type { Verdict } from '../model/check.js'
+import type { MetricValues } from '../model/metrics.js'
+import type { Report, RunnerFingerprint } from '../model/report.js'
 import { VERSION } from '../version.js'
 import { v1ToV2 } from './migrations.js'
 

@@ -1,5 +1,5 @@
 import { fingerprintMismatches } from '../report/fingerprint.js'
-import type { RunnerFingerprint } from '../report/types.js'
+import type { RunnerFingerprint } from '../model/report.js'
 import type { StoredRecord } from './store.js'
 
 export interface SelectionInput {

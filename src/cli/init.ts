@@ -6,7 +6,7 @@ import path from 'node:path'
 import { createInterface } from 'node:readline/promises'
 import { ACTION_REF, CONFIG_SCHEMA_URL, PACKAGE_NAME, REFERENCE_URL } from '../identity.js'
 import { CONFIG_CANDIDATES } from '../config/discover.js'
-import type { Writer } from './output.js'
+import type { Writer } from './io.js'
 
 export interface InitIO {
   stdout: Writer

@@ -1,10 +1,10 @@
-import { HEARTBEAT_MS, type EngineEvent, type EventSink } from '../engine/events.js'
-import { renderProgress, type Style } from '../report/terminal.js'
-
-export interface Writer {
-  write(text: string): void
-  isTTY?: boolean
-}
+import { HEARTBEAT_MS, type EngineEvent, type EventSink } from '../measure/events.js'
+import path from 'node:path'
+import { exitCodeFor } from '../compare/verdict.js'
+import type { Report } from '../model/report.js'
+import { COLOR, PLAIN, renderProgress, renderTerminal, type Style } from '../report/terminal.js'
+import { writeReportFiles } from '../report/write.js'
+import type { CliIO, Writer } from './io.js'
 
 /** Turns engine events into terminal output: a live progress line on a TTY, plain lines otherwise. */
 export function terminalEvents(out: Writer, style: Style, now: () => number = Date.now): EventSink {
@@ -51,4 +51,57 @@ export function terminalEvents(out: Writer, style: Style, now: () => number = Da
         return
     }
   }
+}
+
+/** Where run and compare write: --json puts report.json on stdout and the human output on stderr. */
+export interface OutputMode {
+  json: boolean
+  quiet: boolean
+  /** the stream for human output */
+  human: Writer
+  style: typeof PLAIN
+}
+
+export function outputMode(values: { json?: boolean; quiet?: boolean }, io: CliIO): OutputMode {
+  const json = Boolean(values.json)
+  const human = json ? io.stderr : io.stdout
+  const color = io.color && (!json || Boolean((io.stderr as Writer).isTTY))
+  return { json, quiet: Boolean(values.quiet), human, style: color ? COLOR : PLAIN }
+}
+
+/** Engine events for the terminal; --quiet keeps only warnings (on stderr). */
+export function eventsFor(mode: OutputMode, io: CliIO): EventSink {
+  if (!mode.quiet) return terminalEvents(mode.human, mode.style)
+  return event => {
+    if (event.type === 'warning') io.stderr.write(`warning: ${event.message}\n`)
+  }
+}
+
+export const OUTPUT_FLAGS = {
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' }
+} as const
+
+/** Writes the report files and the verdict (a table, one line, or report.json); returns the exit code. */
+export async function finish(
+  report: Report,
+  outDir: string,
+  io: CliIO,
+  onInconclusive: 'warn' | 'fail',
+  mode: OutputMode = outputMode({}, io)
+): Promise<number> {
+  const { style, human } = mode
+  const files = await writeReportFiles(report, outDir)
+  if (mode.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+  if (mode.quiet) {
+    if (!mode.json) human.write(`${report.verdict}: ${report.headline}\n`)
+  } else {
+    human.write(renderTerminal(report, style))
+    human.write(
+      style.dim(
+        `report: ${[files.json, files.html, files.junit].map(f => path.relative(io.cwd, f)).join(', ')}\n`
+      )
+    )
+  }
+  return exitCodeFor(report.verdict, onInconclusive)
 }

@@ -1,4 +1,4 @@
-import type { Check } from '../report/types.js'
+import type { Check } from '../model/check.js'
 
 /** An intended regression: `Perf-Accepted: <scenario> <metric>` (either may be `*`) or the perf-accepted label. */
 export interface Acceptance {

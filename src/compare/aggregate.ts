@@ -1,4 +1,4 @@
-import type { MetricValues } from '../report/types.js'
+import type { MetricValues } from '../model/metrics.js'
 
 function combine(metric: string, values: number[]): number {
   if (metric.endsWith('.peak') || metric === 'latency.max') return Math.max(...values)

@@ -1,6 +1,6 @@
 import type { RegressionCheck } from '../config/types.js'
 import { metricInfo } from '../config/metrics.js'
-import type { Check } from '../report/types.js'
+import type { Check } from '../model/check.js'
 import { decideRegression, type RegressionDecision } from '../stats/decide.js'
 import { decideSlices, type SlicePair } from '../stats/slices.js'
 

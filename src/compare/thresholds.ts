@@ -1,7 +1,8 @@
 import { serverMetricsUnsupported } from '../config/metrics.js'
 import type { Comparator, ThresholdCheck } from '../config/types.js'
-import type { Check, MetricValues } from '../report/types.js'
-import { formatMetric } from '../report/format.js'
+import type { Check } from '../model/check.js'
+import type { MetricValues } from '../model/metrics.js'
+import { formatMetric } from '../config/format.js'
 
 const HOLDS: Record<Comparator, (actual: number, limit: number) => boolean> = {
   '<': (a, l) => a < l,

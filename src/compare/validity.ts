@@ -1,9 +1,9 @@
 import type { Scenario } from '../config/types.js'
 import type { LoadResult } from '../load/types.js'
 import { failedCount } from '../load/timeline.js'
-import type { ScenarioError } from '../report/types.js'
-import type { ExitInfo } from '../service/types.js'
-import { formatMetric, formatPercent } from '../report/format.js'
+import type { ScenarioError } from '../model/run.js'
+import type { ExitInfo } from '../model/samples.js'
+import { formatMetric, formatPercent } from '../config/format.js'
 
 export interface RunContext {
   /** set when the service's main process exited during the load */

@@ -1,4 +1,5 @@
-import type { Check, CheckVerdict, ScenarioReport, Verdict } from '../report/types.js'
+import type { Check, CheckVerdict, Verdict } from '../model/check.js'
+import type { ScenarioReport } from '../model/scenario.js'
 
 const CHECK_RANK: Record<CheckVerdict, number> = {
   skipped: 0,

@@ -2,41 +2,16 @@ import { createHash } from 'node:crypto'
 import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { Ajv, type ErrorObject } from 'ajv'
-import { isMap, isScalar, LineCounter, parseAllDocuments, visit, type Document, type Node } from 'yaml'
+import { isScalar, LineCounter, parseAllDocuments, visit, type Document } from 'yaml'
 import configSchema from '../../schema/perfgate.schema.json' with { type: 'json' }
 import { METRIC_NAMES } from './metrics.js'
 import { DEFAULTS } from './defaults.js'
 import { didYouMean } from './suggest.js'
 import { k6Hint } from './k6.js'
 import { resolveConfig } from './resolve.js'
+import { ConfigError, type ConfigProblem } from './problems.js'
+import { Locator } from './locator.js'
 import type { Config } from './types.js'
-
-export interface ConfigProblem {
-  file: string
-  line: number
-  col: number
-  /** JSON pointer of the value, e.g. /scenarios/0/thresholds/latency.p95 */
-  path: string
-  message: string
-}
-
-export function formatProblems(problems: readonly ConfigProblem[]): string {
-  return problems.map(p => `${p.file}:${p.line}:${p.col}: ${p.message} [${p.path || '/'}]`).join('\n')
-}
-
-/** Everything wrong with a config file, all at once, each at its file:line:col. */
-export class ConfigError extends Error {
-  readonly problems: ConfigProblem[]
-  constructor(
-    readonly file: string,
-    problems: ConfigProblem[]
-  ) {
-    const sorted = [...problems].sort((a, b) => a.line - b.line || a.col - b.col)
-    super(formatProblems(sorted))
-    this.name = 'ConfigError'
-    this.problems = sorted
-  }
-}
 
 const ajv = new Ajv({
   allErrors: true,
@@ -50,63 +25,6 @@ const ajv = new Ajv({
 if ((ajv.opts as { $data?: boolean }).$data)
   throw new Error('perfgate: ajv must run without $data (CVE-2025-69873)')
 const validateShape = ajv.compile(configSchema)
-
-/** Maps JSON pointers to positions in the YAML source. */
-export class Locator {
-  constructor(
-    private readonly doc: Document,
-    private readonly lines: LineCounter,
-    readonly file: string
-  ) {}
-
-  private position(offset: number): { line: number; col: number } {
-    return this.lines.linePos(offset)
-  }
-
-  private segments(pointer: string): Array<string | number> {
-    if (!pointer) return []
-    return pointer
-      .split('/')
-      .slice(1)
-      .map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-  }
-
-  private node(segments: Array<string | number>): Node | undefined {
-    return this.doc.getIn(segments, true) as Node | undefined
-  }
-
-  /** The value at `pointer`, or the closest ancestor that exists. */
-  at(pointer: string, message: string): ConfigProblem {
-    const segments = this.segments(pointer)
-    for (let n = segments.length; n >= 0; n--) {
-      const node = n === 0 ? (this.doc.contents as Node | null) : this.node(segments.slice(0, n))
-      if (node?.range) return { file: this.file, ...this.position(node.range[0]), path: pointer, message }
-    }
-    return { file: this.file, line: 1, col: 1, path: pointer, message }
-  }
-
-  /** The key under which the value at `pointer` sits ("service:" for /service), for problems with a whole map. */
-  owner(pointer: string, message: string): ConfigProblem {
-    const segments = pointer.split('/')
-    const last = segments.pop()
-    if (!last || /^\d+$/.test(last)) return this.at(pointer, message)
-    return {
-      ...this.key(segments.join('/'), last.replace(/~1/g, '/').replace(/~0/g, '~'), message),
-      path: pointer
-    }
-  }
-
-  /** The key `key` of the map at `pointer` (for unknown keys). */
-  key(pointer: string, key: string, message: string): ConfigProblem {
-    const map = pointer ? this.node(this.segments(pointer)) : (this.doc.contents as Node | null)
-    if (isMap(map)) {
-      const pair = map.items.find(p => isScalar(p.key) && String(p.key.value) === key)
-      const range = (pair?.key as Node | undefined)?.range
-      if (range) return { file: this.file, ...this.position(range[0]), path: `${pointer}/${key}`, message }
-    }
-    return this.at(pointer, message)
-  }
-}
 
 function show(value: unknown): string {
   return typeof value === 'string' ? `"${value}"` : JSON.stringify(value)

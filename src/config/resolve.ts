@@ -7,7 +7,8 @@ import { DEFAULTS } from './defaults.js'
 import { METRIC_NAMES } from './metrics.js'
 
 const METRIC_SET = new Set(METRIC_NAMES)
-import type { ConfigProblem, Locator } from './load.js'
+import type { ConfigProblem } from './problems.js'
+import type { Locator } from './locator.js'
 import { PROFILES, type ProfileName } from './profiles.js'
 import { parseDuration, parsePercent, parseRegression, parseThreshold, ValueError } from './units.js'
 import type {

@@ -3,15 +3,13 @@
  * Every value is complete and in base units (milliseconds for durations of the run itself, metric base units
  * for limits, see metrics.ts). The raw file shape is described by schema/perfgate.schema.json.
  */
+import type { SourceRef } from '../model/source.js'
+import type { ClosedLoad, LoadSpec, RateLoad } from '../model/load.js'
+
+export type { ClosedLoad, LoadSpec, RateLoad, SourceRef }
+
 export type Severity = 'fail' | 'warn'
 export type Comparator = '<' | '<=' | '>' | '>='
-
-/** Where a value came from in the YAML file, for messages and annotations (1-based line and column). */
-export interface SourceRef {
-  file: string
-  line: number
-  col: number
-}
 
 export interface ThresholdCheck {
   metric: string
@@ -52,32 +50,6 @@ export interface MixEntry extends RequestSpec {
   /** relative share of the mix */
   weight: number
 }
-
-export interface ClosedLoad {
-  mode: 'closed'
-  connections: number
-  durationMs: number
-  warmupMs: number
-  /** per-request timeout */
-  timeoutMs: number
-}
-
-export interface RateLoad {
-  mode: 'rate'
-  /** requests per second */
-  rate: number
-  /** optional linear ramp of the rate from `from` to `to` over `overMs` */
-  ramp?: { from: number; to: number; overMs: number }
-  /** upper bound of requests in flight; more would mean the generator falls behind */
-  connections: number
-  durationMs: number
-  warmupMs: number
-  timeoutMs: number
-  /** p99 lateness of the send schedule beyond which the run is errored (generator-lag); filled by the config */
-  maxLagMs?: number
-}
-
-export type LoadSpec = ClosedLoad | RateLoad
 
 /** How a scenario drives its load: one run (load), or a suite of runs. */
 export type SuiteSpec =

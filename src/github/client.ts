@@ -1,6 +1,6 @@
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
-import { throttling } from '@octokit/plugin-throttling'
+import { throttling, type ThrottlingOptions } from '@octokit/plugin-throttling'
 
 export type Octokit = ReturnType<typeof getOctokit>
 
@@ -10,7 +10,17 @@ export interface ClientOptions {
   /** rate-limit waits stop once they would pass this budget (default 60 s) */
   budgetMs?: number
   log?: (message: string) => void
+  /**
+   * 'github' (default): the throttling plugin's own spacing, 1 s between writes and 3 s between writes that notify,
+   * and retry-after waited out in real seconds; 'none': no spacing and no wait (tests against a fake API)
+   */
+  spacing?: 'github' | 'none'
 }
+
+/** A throttling group that lets every job through at once, for `spacing: 'none'`. */
+const UNSPACED = {
+  key: () => ({ schedule: <T>(_options: unknown, job: () => Promise<T>) => job() })
+} as unknown as NonNullable<ThrottlingOptions['write']>
 
 /**
  * Octokit with bounded retries: server errors are retried twice; permission answers (401, 403, 404, 422) never;
@@ -27,6 +37,9 @@ export function createClient(token: string, options: ClientOptions): Octokit {
       baseUrl: options.apiUrl.replace(/\/$/, ''),
       retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451], retries: 2 },
       throttle: {
+        ...(options.spacing === 'none'
+          ? { write: UNSPACED, notifications: UNSPACED, search: UNSPACED, retryAfterBaseValue: 0 }
+          : {}),
         onRateLimit: (
           retryAfter: number,
           request: { method: string; url: string },

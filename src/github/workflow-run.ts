@@ -1,6 +1,6 @@
 import { lstat, readFile, realpath } from 'node:fs/promises'
 import path from 'node:path'
-import type { Report } from '../report/types.js'
+import type { Report } from '../model/report.js'
 import { reportProblems } from '../report/validate.js'
 import type { Octokit } from './client.js'
 import { COMMENT_ID_WORDS, isCommentId, type CommentMode } from './comment.js'

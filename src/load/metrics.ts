@@ -1,4 +1,4 @@
-import type { MetricValues } from '../report/types.js'
+import type { MetricValues } from '../model/metrics.js'
 import type { ResourceSummary } from '../service/types.js'
 import type { LoadResult } from './types.js'
 import { failedCount, okResponses } from './timeline.js'

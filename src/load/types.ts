@@ -1,3 +1,7 @@
+import type { TimelinePoint } from '../model/samples.js'
+
+export type { TimelinePoint }
+
 /** What one load run measured. Latency values are microseconds; latency covers 2xx responses only. */
 export interface LoadCounts {
   /**
@@ -20,16 +24,6 @@ export interface LoadCounts {
   unexpected: number
   /** 4xx/5xx responses their request expected (request expect:), not counted as failed */
   expectedErrors: number
-}
-
-export interface TimelinePoint {
-  /** seconds since the measured window began (end of the bucket) */
-  t: number
-  rps: number
-  errors: number
-  /** µs, null when no 2xx in that second */
-  p50: number | null
-  p99: number | null
 }
 
 export interface LoadResult {

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { killProcessGroup } from '../service/spawn.js'
+import { killProcessGroup } from '../git/process-group.js'
 import { checkSavedGroup, parseSavedGroups } from '../service/groups.js'
 
 /**

@@ -1,4 +1,4 @@
-import type { Report } from './types.js'
+import type { Report } from '../model/report.js'
 
 export interface BaselineLine {
   kind: 'used' | 'none' | 'saved' | 'not-saved'

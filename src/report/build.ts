@@ -4,7 +4,9 @@ import { overallVerdict } from '../compare/verdict.js'
 import { VERSION } from '../version.js'
 import { runnerFingerprint } from './fingerprint.js'
 import { findingsFor } from './findings.js'
-import { REPORT_SCHEMA_VERSION, type Check, type Report, type ScenarioReport, type Verdict } from './types.js'
+import type { Check, Verdict } from '../model/check.js'
+import { REPORT_SCHEMA_VERSION, type Report } from '../model/report.js'
+import type { ScenarioReport } from '../model/scenario.js'
 
 export interface ReportInput {
   config: Config

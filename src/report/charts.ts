@@ -1,6 +1,8 @@
 import { decodeHistogram, createLatencyHistogram } from '../load/histogram.js'
-import type { TimelinePoint } from '../load/types.js'
-import type { Report, RunRecord, ScenarioReport } from './types.js'
+import type { TimelinePoint } from '../model/samples.js'
+import type { Report } from '../model/report.js'
+import type { RunRecord } from '../model/run.js'
+import type { ScenarioReport } from '../model/scenario.js'
 import { mean } from '../stats/ci.js'
 
 /** What a value on an axis is, so the page formats it: µs latencies, bytes, % CPU, plain numbers. */

@@ -1,8 +1,8 @@
 import path from 'node:path'
 import type { Config, ReadyProbe, RequestSpec, Scenario, SuiteSpec } from '../config/types.js'
 import { DEFAULTS } from '../config/defaults.js'
-import { formatDuration, formatMs, formatPercent } from './format.js'
-import type { ConfigUsed } from './types.js'
+import { formatDuration, formatMs, formatPercent } from '../config/format.js'
+import type { ConfigUsed } from '../model/report.js'
 
 /**
  * The resolved config as the run used it (defaults filled, `extends` applied), for the report's "config used".

@@ -1,19 +1,8 @@
-import type { ScenarioReport, RunRecord } from './types.js'
-import { formatBytes, formatMetric, stepText } from './format.js'
+import type { Finding } from '../model/finding.js'
+import type { RunRecord } from '../model/run.js'
+import type { ScenarioReport } from '../model/scenario.js'
+import { formatBytes, formatMetric, stepText } from '../config/format.js'
 import { leastSquares } from '../stats/ci.js'
-
-/** A bottleneck finding: what the evidence shows, and what to do about it. Never a tip without evidence. */
-export interface Finding {
-  kind:
-    | 'server-cpu-saturated'
-    | 'generator-saturated'
-    | 'memory-growing'
-    | 'error-burst'
-    | 'latency-knee'
-    | 'tail-outliers'
-  evidence: string
-  action: string
-}
 
 function serverCpu(s: ScenarioReport, cores: number): Finding | undefined {
   const cpu = s.metrics['server.cpu.mean']

@@ -1,5 +1,5 @@
 import os from 'node:os'
-import type { RunnerFingerprint } from './types.js'
+import type { RunnerFingerprint } from '../model/report.js'
 
 export function runnerFingerprint(): RunnerFingerprint {
   const cpus = os.cpus()

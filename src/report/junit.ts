@@ -1,4 +1,6 @@
-import type { Check, Report, ScenarioReport } from './types.js'
+import type { Check } from '../model/check.js'
+import type { Report } from '../model/report.js'
+import type { ScenarioReport } from '../model/scenario.js'
 
 /**
  * JUnit XML for the CI systems and test reporters that ingest it (GitLab, Jenkins, Buildkite, test-reporter

@@ -1,9 +1,11 @@
 import { baselineText } from './baseline.js'
 import { profileComparison } from './profile.js'
-import type { Check, CheckVerdict, Report, ScenarioReport, Verdict } from './types.js'
+import type { Check, CheckVerdict, Verdict } from '../model/check.js'
+import type { Report } from '../model/report.js'
+import type { ScenarioReport } from '../model/scenario.js'
 import { decisiveChecks } from './build.js'
-import { formatChange, formatInterval, formatMetric, formatMs } from './format.js'
-import { escapeMarkdownText, markdownCode, markdownFence } from '../github/escape.js'
+import { formatChange, formatInterval, formatMetric, formatMs } from '../config/format.js'
+import { escapeMarkdownText, markdownCode, markdownFence } from './escape.js'
 
 export const VERDICT_ICON: Record<Verdict | CheckVerdict, string> = {
   pass: '✅',

@@ -1,5 +1,6 @@
 import { metricInfo, type MetricKind } from '../config/metrics.js'
-import type { MetricValues, Report } from './types.js'
+import type { MetricValues } from '../model/metrics.js'
+import type { Report } from '../model/report.js'
 
 /**
  * OpenMetrics text (also valid Prometheus text format 0.0.4, which Pushgateway accepts: only gauges are used,

@@ -1,7 +1,7 @@
 import { PROFILES, type ProfileName } from '../config/profiles.js'
 import { parseThreshold } from '../config/units.js'
 import { evaluateThresholds } from '../compare/thresholds.js'
-import type { Report } from './types.js'
+import type { Report } from '../model/report.js'
 
 export interface ProfileRow {
   scenario: string

@@ -1,8 +1,9 @@
 import { baselineText } from './baseline.js'
 import type { LoadProgress } from '../load/types.js'
-import type { Report, ScenarioReport } from './types.js'
+import type { Report } from '../model/report.js'
+import type { ScenarioReport } from '../model/scenario.js'
 import { decisiveChecks } from './build.js'
-import { formatChange, formatInterval, formatMetric, formatMs } from './format.js'
+import { formatChange, formatInterval, formatMetric, formatMs } from '../config/format.js'
 
 export interface Style {
   bold(s: string): string

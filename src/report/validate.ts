@@ -1,6 +1,6 @@
 import { Ajv } from 'ajv'
 import reportSchema from '../../schema/report.schema.json' with { type: 'json' }
-import type { Report } from './types.js'
+import type { Report } from '../model/report.js'
 
 const ajv = new Ajv({ allErrors: true, strict: true, $data: false })
 const validateReportShape = ajv.compile<Report>(reportSchema)

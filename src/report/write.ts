@@ -1,6 +1,6 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { Report } from './types.js'
+import type { Report } from '../model/report.js'
 import { renderSummary, type CommentOptions } from './markdown.js'
 import { renderOpenMetrics } from './openmetrics.js'
 import { renderHtml } from './html.js'

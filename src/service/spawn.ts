@@ -5,6 +5,7 @@ import { scrubEnv } from './env.js'
 import { formatTail, OutputTail } from './output.js'
 import { describeProbe, localhostHint, pollReady, probeTcp } from './ready.js'
 import { ServiceError, type ExitInfo, type ServiceHandle } from './types.js'
+import { killProcessGroup } from '../git/process-group.js'
 
 export interface StartOptions {
   /** 'head' or 'base', used in messages */
@@ -22,17 +23,6 @@ const live = new Set<number>()
 
 export function liveProcessGroups(): number[] {
   return [...live]
-}
-
-/** Sends a signal to a whole process group; false when the group no longer exists. */
-export function killProcessGroup(pgid: number, signal: NodeJS.Signals): boolean {
-  try {
-    process.kill(-pgid, signal)
-    return true
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false
-    throw err
-  }
 }
 
 /**

@@ -1,3 +1,7 @@
+import type { ExitInfo, ResourceSample } from '../model/samples.js'
+
+export type { ExitInfo, ResourceSample }
+
 export type ServiceErrorKind =
   'port-in-use' | 'port-held' | 'spawn-failed' | 'early-exit' | 'not-ready' | 'build-failed'
 
@@ -11,11 +15,6 @@ export class ServiceError extends Error {
     super(message)
     this.name = 'ServiceError'
   }
-}
-
-export interface ExitInfo {
-  code: number | null
-  signal: NodeJS.Signals | null
 }
 
 export interface ServiceHandle {
@@ -32,16 +31,6 @@ export interface ServiceHandle {
    * when that does not happen; idempotent
    */
   stop(): Promise<void>
-}
-
-export interface ResourceSample {
-  /** seconds since sampling began */
-  t: number
-  /** % of one core over the last interval, summed over the process tree */
-  cpu: number
-  rssBytes: number
-  fds: number
-  processes: number
 }
 
 export interface ResourceSummary {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { main } from '../../../src/cli/main.js'
-import type { Report } from '../../../src/report/types.js'
+import type { Report } from '../../../src/model/report.js'
 import { captureIO } from '../../../__fixtures__/cli.js'
 import type { ZooSite } from './site.js'
 

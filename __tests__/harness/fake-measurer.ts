@@ -1,0 +1,192 @@
+/**
+ * Fake measurers for the compare loop's tests: no process, no socket, a round in microseconds.
+ *
+ * - `syntheticMeasurer` makes run records up from a level per metric, the head's relative change and the noise model
+ *   of simulate.ts (a seeded lognormal draw per round and side, so the same seed gives the same records);
+ *   `script` scripts what a real round can do besides: errored measurements, start failures, restarts.
+ *   Its epochs (slices and duet designs) hold a record per side and scenario and that many slice pairs.
+ * - `replayMeasurer` hands back the runs of a recorded report, round by round.
+ *
+ * Each keeps the calls it answered, in order, so a test can check the order the loop measured in.
+ */
+import type { Config } from '../../src/config/types.js'
+import { metricInfo } from '../../src/config/metrics.js'
+import type { EpochResult, Measurer, SideRound } from '../../src/measure/port.js'
+import type { MetricValues } from '../../src/model/metrics.js'
+import type { Report } from '../../src/model/report.js'
+import type { RunRecord, ScenarioError, Side } from '../../src/model/run.js'
+import { SLICE_METRICS, type SliceObservation, type SliceValues } from '../../src/model/slices.js'
+import { createRng } from '../../src/stats/rng.js'
+import { normalDraw } from './simulate.js'
+
+export interface FakeMeasurer extends Measurer {
+  /** the rounds answered, in order: `1b`, `1h`, `2h`, ... */
+  calls: string[]
+}
+
+/** A healthy example-service run: what each synthetic record holds before noise and change. */
+export const TYPICAL_METRICS: MetricValues = {
+  'throughput.rps': 2000,
+  'throughput.ok_rps': 2000,
+  'latency.p50': 1500,
+  'latency.p99': 6000,
+  'requests.total': 2000,
+  'errors.rate': 0,
+  'server.cpu.mean': 60,
+  'server.rss.peak': 60e6
+}
+
+/** What the script may say of one side's round of one scenario. */
+export type ScriptedRound =
+  | undefined
+  /** the measurement errored: the record keeps its counts only */
+  | { error: ScenarioError }
+  /** the side's service could not be started (or stopped): the round ends here */
+  | { startError: ScenarioError }
+  /** the service had exited and was started again before this scenario */
+  | { restarted: true }
+  /** metric values that replace the synthetic ones in this record */
+  | { metrics: MetricValues }
+
+export interface SyntheticSpec {
+  seed?: number
+  /** coefficient of variation of one round's values (default 0.02: a quiet machine) */
+  cv?: number
+  /** level of each metric (default TYPICAL_METRICS) */
+  metrics?: MetricValues
+  /** the head's relative change per metric: { 'server.rss.peak': 2.5 } is +250% */
+  change?: Record<string, number>
+  /** the base's relative change per metric in each round (1-based), for a base that swings on its own */
+  baseSwing?: (round: number) => Record<string, number>
+  /** the head's relative change per metric in each round, on top of `change` */
+  headSwing?: (round: number) => Record<string, number>
+  script?: (side: Side, round: number, scenario: string) => ScriptedRound
+  /** slice pairs per scenario and epoch (slices and duet designs; default 8) */
+  slicePairs?: number
+}
+
+const COUNTS = ['requests.total', 'errors.rate', 'errors.total', 'status.4xx', 'status.5xx']
+
+/**
+ * One draw of the runner's speed for a round (lognormal around 1, like simulate.ts's per-round noise): faster
+ * rounds raise what is better higher and lower what is better lower; sizes and counts move by their own draw.
+ */
+function noisy(metrics: MetricValues, rng: () => number, cv: number): MetricValues {
+  const speed = Math.exp(cv * normalDraw(rng))
+  const out: MetricValues = {}
+  for (const [name, value] of Object.entries(metrics)) {
+    if (value === null || value === 0) {
+      out[name] = value
+      continue
+    }
+    const better = metricInfo(name)?.better
+    out[name] =
+      better === 'higher'
+        ? value * speed
+        : better === 'lower'
+          ? value / speed
+          : value * Math.exp(cv * normalDraw(rng))
+  }
+  return out
+}
+
+function changed(metrics: MetricValues, change: Record<string, number>): MetricValues {
+  const out = { ...metrics }
+  for (const [name, c] of Object.entries(change))
+    if (typeof out[name] === 'number') out[name] = out[name]! * (1 + c)
+  return out
+}
+
+export function syntheticMeasurer(config: Config, spec: SyntheticSpec = {}): FakeMeasurer {
+  const rng = createRng(spec.seed ?? 1)
+  const cv = spec.cv ?? 0.02
+  const calls: string[] = []
+
+  /** One side's record of one scenario: the level with this round's noise, the change and what the script says. */
+  function record(side: Side, round: number, scripted: ScriptedRound): RunRecord {
+    let metrics = noisy(spec.metrics ?? TYPICAL_METRICS, rng, cv)
+    if (side === 'head') metrics = changed(changed(metrics, spec.change ?? {}), spec.headSwing?.(round) ?? {})
+    else metrics = changed(metrics, spec.baseSwing?.(round) ?? {})
+    if (scripted && 'metrics' in scripted) metrics = { ...metrics, ...scripted.metrics }
+    const error = scripted && 'error' in scripted ? scripted.error : undefined
+    return {
+      side,
+      round,
+      metrics: error
+        ? Object.fromEntries(COUNTS.filter(k => k in metrics).map(k => [k, metrics[k]!]))
+        : metrics,
+      ...(error ? { error } : {})
+    }
+  }
+
+  /** The epoch's slice pairs: each side's slice values around its epoch record, with a slice's own noise. */
+  function slicePairs(epoch: number, result: EpochResult, scenario: string): SliceObservation[] {
+    const values = (side: Side): SliceValues => {
+      const metrics = noisy(result.records[side].get(scenario)!.metrics, rng, cv)
+      return Object.fromEntries(
+        SLICE_METRICS.filter(m => typeof metrics[m] === 'number').map(m => [m, metrics[m] as number])
+      )
+    }
+    return Array.from({ length: spec.slicePairs ?? 8 }, () => ({
+      epoch,
+      base: values('base'),
+      head: values('head')
+    }))
+  }
+
+  return {
+    calls,
+    async round(side, round): Promise<SideRound> {
+      calls.push(`${round}${side[0]}`)
+      const records = new Map<string, RunRecord>()
+      const restartedBefore: string[] = []
+      for (const scenario of config.scenarios) {
+        const scripted = spec.script?.(side, round, scenario.name)
+        if (scripted && 'startError' in scripted)
+          return { records, restartedBefore, startError: scripted.startError }
+        if (scripted && 'restarted' in scripted) restartedBefore.push(scenario.name)
+        records.set(scenario.name, record(side, round, scripted))
+      }
+      return { records, restartedBefore }
+    },
+    async epoch(epoch): Promise<EpochResult> {
+      calls.push(`epoch ${epoch}`)
+      const result: EpochResult = { records: { base: new Map(), head: new Map() }, observations: new Map() }
+      for (const scenario of config.scenarios) {
+        for (const side of ['base', 'head'] as const) {
+          const scripted = spec.script?.(side, epoch, scenario.name)
+          if (scripted && 'startError' in scripted) return { ...result, startError: scripted.startError }
+          result.records[side].set(scenario.name, record(side, epoch, scripted))
+        }
+        const errored = (['base', 'head'] as const).some(
+          side => result.records[side].get(scenario.name)!.error
+        )
+        result.observations.set(scenario.name, errored ? [] : slicePairs(epoch, result, scenario.name))
+      }
+      return result
+    }
+  }
+}
+
+/** Replays the runs of a recorded report: round r of a side gets each scenario's run of that side and round. */
+export function replayMeasurer(recorded: Report): FakeMeasurer {
+  const calls: string[] = []
+  return {
+    calls,
+    async round(side, round): Promise<SideRound> {
+      calls.push(`${round}${side[0]}`)
+      const records = new Map<string, RunRecord>()
+      for (const scenario of recorded.scenarios) {
+        const run = scenario.runs.find(r => r.side === side && r.round === round)
+        if (!run) throw new Error(`the recording has no ${side} round ${round} of ${scenario.name}`)
+        records.set(scenario.name, run)
+      }
+      return { records, restartedBefore: [] }
+    },
+    async epoch(): Promise<EpochResult> {
+      throw new Error(
+        'a recorded report holds rounds, not the slice pairs of epochs: replay a rounds comparison'
+      )
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import * as core from '@actions/core'
+import path from 'node:path'
+import { jobFails } from '../compare/verdict.js'
+import type { Config } from '../config/types.js'
+import type { Report } from '../model/report.js'
+import { renderSummary } from '../report/markdown.js'
+import { writeReportFiles, type ReportFiles } from '../report/write.js'
+import { reportAnnotations } from './annotations.js'
+import { publishComment } from './comment.js'
+import { configFile } from './config.js'
+import type { ActionInputs } from './inputs.js'
+import type { ActionSession } from './session.js'
+import { capSummary, writeSummary } from './summary.js'
+
+/** The link to this workflow run, when the environment names it. */
+export function runUrl(env: NodeJS.ProcessEnv): string | undefined {
+  if (!env.GITHUB_REPOSITORY || !env.GITHUB_RUN_ID) return undefined
+  return `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
+}
+
+/** The report files' paths as outputs: report (report.json), html, summary, junit and metrics (metrics.prom). */
+export function setFileOutputs(files: ReportFiles): void {
+  core.setOutput('report', files.json)
+  core.setOutput('html', files.html)
+  core.setOutput('summary', files.summary)
+  core.setOutput('junit', files.junit)
+  core.setOutput('metrics', files.metrics)
+}
+
+/** regressions: failing regression checks (base vs head or stored); failed: every failing check, limits included. */
+export function failedChecks(report: Report): { regressions: number; failed: number } {
+  const failing = report.scenarios.flatMap(s => s.checks.filter(c => c.verdict === 'fail'))
+  return { regressions: failing.filter(c => c.kind === 'regression').length, failed: failing.length }
+}
+
+/**
+ * The outputs of a finished gate: report files, job summary, annotations, action outputs and the PR comment, then
+ * the step's verdict. `onFiles` learns the report files as soon as they are written.
+ */
+export async function publish(
+  report: Report,
+  config: Config,
+  inputs: ActionInputs,
+  session: ActionSession,
+  env: NodeJS.ProcessEnv,
+  onFiles: (files: ReportFiles) => void
+): Promise<void> {
+  const url = runUrl(env)
+  const files = await writeReportFiles(report, inputs.outDir, {
+    runUrl: url,
+    artifactName: 'perfgate-report'
+  })
+  onFiles(files)
+  await writeSummary(capSummary(renderSummary(report, { runUrl: url, artifactName: 'perfgate-report' })), env)
+  session.annotate(reportAnnotations(report, path.relative(inputs.workspace, configFile(inputs))))
+  const counts = failedChecks(report)
+  core.setOutput('verdict', report.verdict)
+  setFileOutputs(files)
+  core.setOutput('regressions', String(counts.regressions))
+  core.setOutput('failed-checks', String(counts.failed))
+  const failing = jobFails(report.verdict, inputs.onInconclusive ?? config.onInconclusive)
+  const commentUrl = await publishComment(report, inputs, {
+    failing,
+    runUrl: url,
+    outDir: inputs.outDir,
+    warn: session.warn,
+    env
+  })
+  core.setOutput('comment-url', commentUrl ?? '')
+  if (failing) core.setFailed(report.headline)
+  else core.info(report.headline)
+}

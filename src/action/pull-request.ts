@@ -1,0 +1,58 @@
+import * as core from '@actions/core'
+import path from 'node:path'
+import { ACCEPT_LABEL, type Acceptance } from '../compare/accept.js'
+import type { Config } from '../config/types.js'
+import { repoRoot } from '../gate/base.js'
+import { createClient } from '../github/client.js'
+import { readPrContext } from '../github/context.js'
+import type { GateInfo } from '../model/report.js'
+import { labelAppliedBy, prAcceptances } from './accept.js'
+import { readEventPayload } from './event.js'
+import { decideGate, readBaseConfig, resolveBaseRev, resolveSha } from './gate.js'
+import type { ActionInputs } from './inputs.js'
+import type { ActionSession } from './session.js'
+
+/**
+ * A pull request is gated by its base: the limits, tolerances, compare settings and on-inconclusive come from the
+ * base's config (git show), the PR's changes to them apply only with the perf-accepted label, whose applier the
+ * comment names. Trailers in the PR's commits accept nothing. Outside pull requests the config is used as it is.
+ */
+export async function pullRequestGate(
+  inputs: ActionInputs,
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  session: ActionSession
+): Promise<{ config: Config; acceptances: Acceptance[]; gate?: GateInfo }> {
+  if (env.GITHUB_EVENT_NAME !== 'pull_request') return { config, acceptances: [] }
+  const ctx = readPrContext(env, readEventPayload(env))
+  let applied: { login?: string; problem?: string } = { problem: 'there is no github-token input' }
+  if (ctx.labels.includes(ACCEPT_LABEL) && inputs.token) {
+    const octokit = createClient(inputs.token, { apiUrl: ctx.apiUrl, log: message => core.info(message) })
+    applied = await labelAppliedBy(octokit, ctx)
+  }
+  const acceptances = prAcceptances(ctx, applied)
+  const repo = await repoRoot(inputs.workspace)
+  if (!repo) {
+    core.info(
+      'The workspace is not a git checkout, so the limits are read from the pull request’s own config'
+    )
+    return { config, acceptances }
+  }
+  const candidates = [
+    ...(inputs.baseRef ? [inputs.baseRef] : []),
+    ...(ctx.baseRef ? [`origin/${ctx.baseRef}`] : []),
+    ...(ctx.baseSha ? [ctx.baseSha] : [])
+  ]
+  const rev = await resolveBaseRev(repo, candidates, inputs.baseRef ? undefined : ctx.baseRef)
+  const sha = rev ? await resolveSha(repo, rev) : undefined
+  const where = rev
+    ? `${ctx.baseRef ?? rev}${sha ? ` at ${sha.slice(0, 12)}` : ''}`
+    : (ctx.baseRef ?? 'the base')
+  const base = rev
+    ? await readBaseConfig(repo, rev, path.resolve(inputs.workspace, inputs.config))
+    : { problem: 'the base branch is not in this clone and could not be fetched' }
+  const decided = decideGate(config, base, where, acceptances[0]?.by, inputs.config)
+  if (decided.warning) session.warn(decided.warning)
+  core.info(`perfgate: ${decided.gate.message}`)
+  return { config: decided.config, acceptances, gate: decided.gate }
+}

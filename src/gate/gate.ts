@@ -1,0 +1,175 @@
+import type { Acceptance } from '../compare/accept.js'
+import { configHash } from '../config/load.js'
+import type { Config } from '../config/types.js'
+import type { BaselineStore } from '../baseline/store.js'
+import type { RecordIdentity } from '../baseline/record.js'
+import { ignoreEvents, type EventSink } from '../measure/events.js'
+import type { Measurer } from '../measure/port.js'
+import type { Report } from '../model/report.js'
+import { buildReport } from '../report/build.js'
+import { BaseError, findMergeBase, useBaseDir, worktreeBase, type PreparedBase } from './base.js'
+import { planStoredBaseline, saveRun, type StoredPlan } from './baseline.js'
+import { compareGate } from './compare.js'
+import { erroredScenario, runGate } from './run.js'
+
+/** Where the base of a comparison comes from: a directory the workflow built, or the merge-base with a ref. */
+export type BaseSource = { dir: string } | { ref: string }
+
+/** `compare`: base and head measured in interleaved rounds on this machine. */
+export interface CompareSettings {
+  mode: 'compare'
+  config: Config
+  /** the repository (or directory) the config lives in: the worktree of the base is made from it */
+  repo: string
+  /** the head's directory (default: repo) */
+  headDir?: string
+  /** the directory service.cwd is relative to (default: headDir) */
+  root?: string
+  base: BaseSource
+  acceptances: Acceptance[]
+  git?: Report['git']
+  /** extra service environment per side (the demo's knob) */
+  env?: Partial<Record<'base' | 'head', Record<string, string>>>
+  notes?: string[]
+}
+
+/** Where a run stores itself, and under which identity. */
+export interface SaveSettings {
+  store: BaselineStore
+  /** the record's identity (commit, run id), which may depend on the report (its time) */
+  identity: (report: Report) => RecordIdentity | Promise<RecordIdentity>
+  /** the folder of the report files, where a record that could not be stored is kept */
+  outDir: string
+  /** an errored run is never stored; say so in the report (CLI) or leave the report without a save (action) */
+  sayErroredNotSaved: boolean
+}
+
+/** `run`: the head alone, checked against its limits and (when one is chosen) a stored run. */
+export interface RunSettings {
+  mode: 'run'
+  config: Config
+  repo?: string
+  /** the store to compare with, and the commit whose stored run (or nearest ancestor's) is wanted */
+  stored?: {
+    store: BaselineStore
+    from: string | undefined
+    fromLabel: string
+    /** set when the commit to compare with could not be found: no stored run is chosen, and the report says this */
+    missing?: string
+    leg?: string
+  }
+  save?: SaveSettings
+  /** rounds per scenario (default: the baseline's rounds when a stored run is used or this run is stored, else 1) */
+  rounds?: number
+  git?: Report['git']
+}
+
+export type GateSettings = CompareSettings | RunSettings
+
+/** What the gate asks of the world besides the settings: where events go, and how sides are measured. */
+export interface GatePorts {
+  events?: EventSink
+  /** each process group the gate starts (services, builds), so that the action's post step can stop it */
+  onSpawned?: (pid: number) => void
+  /** the measurement port of the compare loop (default: real processes) */
+  measurer?: Measurer
+}
+
+/**
+ * The gate: prepare the base (compare) or choose the stored baseline (run), run the loop, store the run when
+ * asked, and return the report. The action and the CLI are its two doors. A base that cannot be prepared throws
+ * BaseError (see baseErrorReport); a store that cannot be read throws StoreError or NewerBaselineError.
+ */
+export async function gate(settings: GateSettings, ports: GatePorts = {}): Promise<Report> {
+  return settings.mode === 'compare' ? compareSides(settings, ports) : runHead(settings, ports)
+}
+
+/** The report of a comparison whose base could not be prepared: every scenario errored with the reason. */
+export function baseErrorReport(config: Config, err: BaseError, startedAt = Date.now()): Report {
+  const error = { kind: err.kind, message: err.message }
+  return buildReport({
+    config,
+    configHash: configHash(config),
+    mode: 'compare',
+    scenarios: config.scenarios.map(s => erroredScenario(s, error)),
+    startedAt
+  })
+}
+
+async function prepareBase(settings: CompareSettings, ports: GatePorts): Promise<PreparedBase> {
+  const events = ports.events ?? ignoreEvents
+  if ('dir' in settings.base) return useBaseDir(settings.base.dir)
+  const sha = await findMergeBase(settings.repo, settings.base.ref, events)
+  return worktreeBase(settings.repo, sha, settings.config.service.build, events, ports.onSpawned)
+}
+
+async function compareSides(settings: CompareSettings, ports: GatePorts): Promise<Report> {
+  const base = await prepareBase(settings, ports)
+  try {
+    return await compareGate(settings.config, {
+      baseDir: base.dir,
+      headDir: settings.headDir ?? settings.repo,
+      root: settings.root,
+      events: ports.events,
+      onSpawned: ports.onSpawned,
+      measurer: ports.measurer,
+      env: settings.env,
+      acceptances: settings.acceptances,
+      notes: [...(settings.notes ?? []), base.description],
+      git:
+        settings.git || base.sha ? { ...settings.git, ...(base.sha ? { baseSha: base.sha } : {}) } : undefined
+    })
+  } finally {
+    await base.cleanup()
+  }
+}
+
+async function chooseStored(settings: RunSettings, events: EventSink): Promise<StoredPlan | undefined> {
+  const stored = settings.stored
+  if (!stored) return undefined
+  if (stored.from === undefined && stored.missing)
+    return { info: { store: stored.store.description, state: 'none', message: stored.missing } }
+  return planStoredBaseline(
+    settings.config,
+    stored.store,
+    settings.repo,
+    stored.from,
+    events,
+    stored.fromLabel,
+    stored.leg
+  )
+}
+
+async function runHead(settings: RunSettings, ports: GatePorts): Promise<Report> {
+  const events = ports.events ?? ignoreEvents
+  const { config, save } = settings
+  const plan = await chooseStored(settings, events)
+  const report = await runGate(config, {
+    events,
+    onSpawned: ports.onSpawned,
+    rounds: settings.rounds ?? (plan?.stored || save ? config.baseline.rounds : 1),
+    stored: plan?.stored,
+    baselineInfo: plan?.info,
+    git: settings.git
+  })
+  if (!save || (report.verdict === 'errored' && !save.sayErroredNotSaved)) return report
+  const saved =
+    report.verdict === 'errored'
+      ? {
+          saved: false,
+          path: '',
+          message: 'baseline NOT saved: an errored run is never stored as a baseline'
+        }
+      : await saveRun(report, save.store, await save.identity(report), save.outDir, events)
+  report.baseline = {
+    ...(report.baseline ?? {
+      store: save.store.description,
+      state: 'none',
+      message: 'nothing to compare with'
+    }),
+    saved
+  }
+  return report
+}
+
+export { BaseError }

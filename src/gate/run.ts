@@ -1,0 +1,158 @@
+import type { Config, Scenario } from '../config/types.js'
+import { configHash } from '../config/load.js'
+import { evaluateThresholds } from '../compare/thresholds.js'
+import { scenarioVerdict } from '../compare/verdict.js'
+import { buildReport } from '../report/build.js'
+import type { Check } from '../model/check.js'
+import type { BaselineInfo, Report } from '../model/report.js'
+import type { RunRecord, ScenarioError } from '../model/run.js'
+import type { ScenarioReport } from '../model/scenario.js'
+import { aggregateRounds } from '../compare/aggregate.js'
+import { storedScenarioChecks, type StoredBaseline } from './stored.js'
+import { ignoreEvents, type EventSink } from '../measure/events.js'
+import { countsOnly } from '../measure/once.js'
+import { measureScenario } from '../measure/scenario.js'
+import { measureScenariosInRound, startForMeasurement } from '../measure/service.js'
+import { freePorts, hasServicePort, withServicePort } from '../config/port.js'
+
+export interface RunOptions {
+  events?: EventSink
+  onSpawned?: (pid: number) => void
+  /** extra environment for the service (the demo uses it to turn on the example's knobs) */
+  serviceEnv?: Record<string, string>
+  git?: Report['git']
+  /** rounds per scenario, each with a fresh service process (default 1) */
+  rounds?: number
+  /** the stored run to compare regression checks with */
+  stored?: StoredBaseline
+  /** what the report says about the baseline store */
+  baselineInfo?: BaselineInfo
+  notes?: string[]
+}
+
+/** Regression checks cannot be decided without a base: they are reported as skipped. */
+export function skippedRegressions(scenario: Scenario, why: string): Check[] {
+  return scenario.regression.map(r => ({
+    kind: 'regression' as const,
+    metric: r.metric,
+    expression: r.expression,
+    severity: r.severity,
+    verdict: 'skipped' as const,
+    message: why,
+    source: r.source
+  }))
+}
+
+/**
+ * An errored scenario. Its metrics are only the counts of the measurement that errored (`erroredRun`), never
+ * percentiles or throughput from other rounds or from the other side, which would read as the scenario's result.
+ */
+export function erroredScenario(
+  scenario: Scenario,
+  error: ScenarioError,
+  runs: RunRecord[] = [],
+  erroredRun?: RunRecord
+): ScenarioReport {
+  return {
+    name: scenario.name,
+    verdict: 'errored',
+    load: scenario.load,
+    metrics: erroredRun ? countsOnly(erroredRun.metrics) : {},
+    checks: [],
+    error,
+    runs,
+    notes: []
+  }
+}
+
+/** Measures every scenario once against one service process per round (a fresh process each round). */
+async function measureRound(
+  config: Config,
+  round: number,
+  records: Map<string, RunRecord[]>,
+  notes: string[],
+  options: RunOptions
+): Promise<ScenarioError | undefined> {
+  const events = options.events ?? ignoreEvents
+  const label = options.rounds && options.rounds > 1 ? `head round ${round}` : 'head'
+  // {{service.port}}: the round's process gets a free port
+  const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]!) : config
+  return measureScenariosInRound(bound.scenarios, {
+    label: 'head',
+    events,
+    start: () =>
+      startForMeasurement(bound.service, {
+        label,
+        env: options.serviceEnv,
+        events,
+        onSpawned: options.onSpawned
+      }),
+    measure: async (scenario, service) => {
+      const record = await measureScenario(scenario, service, { side: 'head', round, label: 'head', events })
+      records.get(scenario.name)!.push(record)
+    },
+    onRestart: scenario =>
+      notes.push(`the service was restarted before ${scenario.name} because it had exited`)
+  })
+}
+
+/**
+ * `perfgate run`: measure every scenario (in `rounds` rounds, each with a fresh service process) and check the
+ * absolute limits; regression checks compare with a stored run when one was chosen, else they are skipped.
+ */
+export async function runGate(config: Config, options: RunOptions = {}): Promise<Report> {
+  const events = options.events ?? ignoreEvents
+  const startedAt = Date.now()
+  const notes: string[] = [...(options.notes ?? [])]
+  const records = new Map(config.scenarios.map(s => [s.name, [] as RunRecord[]]))
+  const rounds = Math.max(1, options.rounds ?? 1)
+  let startError: ScenarioError | undefined
+  for (let round = 1; round <= rounds && !startError; round++) {
+    startError = await measureRound(config, round, records, notes, options)
+  }
+  const scenarios = config.scenarios.map(scenario => {
+    const runs = records.get(scenario.name)!
+    const erroredRun = runs.find(r => r.error)
+    // a service that kept its port after the last round leaves the next run (or job) a squatter: errored too
+    const error =
+      erroredRun?.error ?? (runs.length < rounds || startError?.kind === 'port-held' ? startError : undefined)
+    const report = error
+      ? erroredScenario(scenario, error, runs, erroredRun)
+      : scenarioFromRecords(scenario, runs, options.stored)
+    events({ type: 'scenario-done', scenario: report })
+    return report
+  })
+  if (rounds > 1) notes.push(`${rounds} rounds per scenario, each against a fresh service process`)
+  return buildReport({
+    config,
+    configHash: configHash(config),
+    mode: 'run',
+    scenarios,
+    startedAt,
+    notes,
+    git: options.git,
+    baseline: options.baselineInfo
+  })
+}
+
+function scenarioFromRecords(scenario: Scenario, runs: RunRecord[], stored?: StoredBaseline): ScenarioReport {
+  const metrics = runs.length === 1 ? runs[0]!.metrics : aggregateRounds(runs.map(r => r.metrics))
+  const against = stored ? storedScenarioChecks(scenario, runs, metrics, stored) : undefined
+  const checks = [
+    ...evaluateThresholds(scenario.thresholds, metrics),
+    ...(against?.checks ??
+      skippedRegressions(scenario, 'no baseline to compare with: run perfgate compare, or store baselines'))
+  ]
+  const suite = runs.findLast(r => r.suite)?.suite
+  return {
+    name: scenario.name,
+    verdict: scenarioVerdict(checks, false),
+    load: scenario.load,
+    metrics,
+    ...(against?.baseMetrics ? { baseMetrics: against.baseMetrics } : {}),
+    checks,
+    runs,
+    notes: against?.notes ?? [],
+    ...(suite ? { suite } : {})
+  }
+}

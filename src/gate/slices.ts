@@ -1,0 +1,199 @@
+/**
+ * The slices and duet designs of an interleaved comparison: base and head up at once, each on its own port
+ * ({{service.port}}), the load alternating between them in short slices (or, in duet, measuring both at the same
+ * time), in epochs of fresh process pairs. See docs/statistics.md, section 11.
+ */
+import { accessSync, constants, readFileSync } from 'node:fs'
+import os from 'node:os'
+import type { Config, RegressionCheck, Scenario } from '../config/types.js'
+import { DEFAULTS } from '../config/defaults.js'
+import { hasServicePort } from '../config/port.js'
+import { roundValues } from '../compare/aggregate.js'
+import { evaluateRegression, evaluateSliceRegression } from '../compare/regression.js'
+import type { EpochResult } from '../measure/port.js'
+import type { Check } from '../model/check.js'
+import type { RunRecord, ScenarioError } from '../model/run.js'
+import { SLICE_METRICS, type SliceObservation } from '../model/slices.js'
+import type { RegressionDecision } from '../stats/decision.js'
+import { createRng } from '../stats/rng.js'
+import type { SlicePair } from '../stats/slices.js'
+import type { HostInfo, Side } from './compare-options.js'
+
+export type { HostInfo } from './compare-options.js'
+
+export type Design = 'rounds' | 'slices' | 'duet'
+
+export interface DesignChoice {
+  design: Design
+  /** one line for the report: which design ran and why */
+  reason: string
+  /** duet: the CPUs each side's service is pinned to (empty: not pinned) */
+  cpus?: Record<Side, number[]>
+}
+
+/** What the design choice needs to know about the host. */
+
+/** Cores duet needs: one for the generator and at least one for each side's service, plus one spare. */
+export const DUET_MIN_CORES = 4
+
+/** The CPUs this process may run on (its affinity, as taskset sets it), from /proc or the CPU count. */
+export function hostInfo(): HostInfo {
+  let cpus: number[] | undefined
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8')
+    const list = /Cpus_allowed_list:\s*(\S+)/.exec(status)?.[1]
+    if (list) cpus = parseCpuList(list)
+  } catch {
+    // not Linux
+  }
+  cpus ??= Array.from({ length: os.availableParallelism() }, (_, i) => i)
+  const taskset = (process.env.PATH ?? '').split(':').some(dir => {
+    try {
+      accessSync(`${dir}/taskset`, constants.X_OK)
+      return true
+    } catch {
+      return false
+    }
+  })
+  return { cpus, taskset }
+}
+
+/** "0-3,6" -> [0, 1, 2, 3, 6] */
+export function parseCpuList(list: string): number[] {
+  const cpus: number[] = []
+  for (const part of list.split(',')) {
+    const [a, b] = part.split('-').map(Number)
+    if (a === undefined || !Number.isInteger(a)) continue
+    for (let c = a; c <= (Number.isInteger(b) ? b! : a); c++) cpus.push(c)
+  }
+  return cpus
+}
+
+const sliceable = (s: Scenario) => !s.suite || s.suite.kind === 'load'
+
+/** Which design a comparison runs, and why (pure: the host is passed in). */
+export function chooseDesign(config: Config, host: HostInfo): DesignChoice {
+  const requested = config.compare.design ?? 'auto'
+  const cores = host.cpus.length
+  if (requested === 'rounds')
+    return {
+      design: 'rounds',
+      reason: 'compare.design is rounds: one side at a time, a fresh process per round'
+    }
+  if (!hasServicePort(config)) {
+    return {
+      design: 'rounds',
+      reason:
+        'sequential rounds: the config hard-codes its port, so base and head cannot run side by side ' +
+        "(put {{service.port}} in service.command or service.env and in the scenarios' URLs to measure both at once)"
+    }
+  }
+  const suite = config.scenarios.find(s => !sliceable(s))
+  if (suite) {
+    return {
+      design: 'rounds',
+      reason: `sequential rounds: scenario ${suite.name} runs a ${suite.suite!.kind} suite, which is measured in whole rounds, not slices`
+    }
+  }
+  const slice = `${config.compare.sliceMs ?? DEFAULTS.compare.sliceMs} ms`
+  if (cores >= DUET_MIN_CORES && requested !== 'slices') {
+    const per = Math.floor((cores - 1) / 2)
+    const cpus = host.taskset
+      ? { base: host.cpus.slice(1, 1 + per), head: host.cpus.slice(1 + per, 1 + 2 * per) }
+      : { base: [], head: [] }
+    const pinned = host.taskset
+      ? `services pinned with taskset to CPUs ${cpus.base.join(',')} (base) and ${cpus.head.join(',')} (head)`
+      : 'services not pinned (no taskset on this runner)'
+    return {
+      design: 'duet',
+      reason: `duet: base and head up at once on their own ports and measured at the same time in ${slice} slices, ${pinned}; ${cores} cores`,
+      cpus
+    }
+  }
+  const why =
+    requested === 'duet'
+      ? `compare.design duet needs ${DUET_MIN_CORES} cores and this runner has ${cores}`
+      : requested === 'slices'
+        ? 'compare.design is slices'
+        : `${cores} cores are too few for duet (${DUET_MIN_CORES} needed)`
+  return {
+    design: 'slices',
+    reason: `fine interleaving: base and head up at once on their own ports, the load alternating between them in ${slice} slices in randomized ABBA blocks, fresh processes each epoch; ${why}`
+  }
+}
+
+/** What the epochs so far measured: every side's records and every scenario's slice pairs. */
+export interface SliceState {
+  records: Record<Side, Map<string, RunRecord[]>>
+  observations: Map<string, SliceObservation[]>
+  startError?: ScenarioError
+}
+
+export function newSliceState(config: Config): SliceState {
+  const records = () => new Map(config.scenarios.map(s => [s.name, [] as RunRecord[]]))
+  return {
+    records: { base: records(), head: records() },
+    observations: new Map(config.scenarios.map(s => [s.name, []]))
+  }
+}
+
+/** Adds one epoch's measurements to the state. */
+export function addEpoch(state: SliceState, epoch: EpochResult): void {
+  for (const side of ['base', 'head'] as const)
+    for (const [scenario, record] of epoch.records[side]) state.records[side].get(scenario)!.push(record)
+  for (const [scenario, observations] of epoch.observations)
+    state.observations.get(scenario)!.push(...observations)
+  if (epoch.startError) state.startError ??= epoch.startError
+}
+
+const valid = (records: RunRecord[]) => records.filter(r => !r.error)
+
+/** Pairs of slice values of one metric, for the slice statistics. */
+function slicePairs(observations: readonly SliceObservation[], metric: string): SlicePair[] {
+  const key = metric as (typeof SLICE_METRICS)[number]
+  return observations.map(o => ({ epoch: o.epoch, base: o.base[key] ?? NaN, head: o.head[key] ?? NaN }))
+}
+
+/**
+ * The regression checks of one scenario in the slices and duet designs. Throughput and the latency centre (mean,
+ * p50) come from slice pairs, by epoch (stats/slices.ts); every other metric, the latency tail included, from one
+ * value per side and epoch (the epoch's slices pooled, their histograms merged), paired by epoch.
+ */
+export function decideSliceScenario(
+  scenario: Scenario,
+  base: RunRecord[],
+  head: RunRecord[],
+  observations: readonly SliceObservation[],
+  confidence: number
+): { checks: Check[]; decisions: RegressionDecision[] } {
+  const b = valid(base)
+  const h = valid(head)
+  const epochs = b.map(r => r.round).filter(round => h.some(x => x.round === round))
+  const byEpoch = (records: RunRecord[]) => epochs.map(e => records.find(r => r.round === e)!.metrics)
+  const decisions: RegressionDecision[] = []
+  const usable = observations.filter(o => epochs.includes(o.epoch))
+  const checks = scenario.regression.map((spec: RegressionCheck) => {
+    const baseValues = roundValues(byEpoch(b), spec.metric)
+    const headValues = roundValues(byEpoch(h), spec.metric)
+    const result = (SLICE_METRICS as readonly string[]).includes(spec.metric)
+      ? evaluateSliceRegression(spec, slicePairs(usable, spec.metric), baseValues, headValues, confidence)
+      : baseValues.length === epochs.length && headValues.length === epochs.length
+        ? evaluateRegression(
+            spec,
+            baseValues,
+            headValues,
+            confidence,
+            epochs.length >= 2 ? epochs.map((_, i) => [i, i]) : undefined,
+            'epochs (slices pooled per side)'
+          )
+        : evaluateRegression(spec, baseValues, headValues, confidence)
+    if (result.decision) decisions.push(result.decision)
+    return result.check
+  })
+  return { checks, decisions }
+}
+
+/** A seeded PRNG for the slice order: seeded by the caller for tests, from the clock otherwise. */
+export function planRng(seed?: number): () => number {
+  return createRng(seed ?? Date.now() ^ (process.pid << 8))
+}

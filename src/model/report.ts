@@ -1,0 +1,102 @@
+/**
+ * report.json, version 1. schema/report.schema.json describes the same shape; a test validates real reports
+ * against it, so the two cannot drift apart.
+ */
+import type { Verdict } from './check.js'
+import type { ScenarioReport } from './scenario.js'
+
+export const REPORT_SCHEMA_VERSION = 1
+
+export interface RunnerFingerprint {
+  cpuModel: string
+  cores: number
+  memoryBytes: number
+  os: string
+  node: string
+}
+
+/** What a run compared with from the baseline store, and whether it was stored itself. */
+export interface BaselineInfo {
+  /** "branch perfgate-baselines of origin", "directory .perfgate/baselines" */
+  store: string
+  /** used: regression checks compared with this stored run; none: nothing to compare with (message says why) */
+  state: 'used' | 'none'
+  message: string
+  sha?: string
+  runId?: string
+  runAttempt?: number
+  path?: string
+  createdAt?: string
+  /** commits back from the merge-base (0: the merge-base itself) */
+  distance?: number
+  /** runner fingerprint differences ("cores: 2 vs 4"); empty when it matches */
+  mismatches?: string[]
+  /** stored runs of this config on this runner kind (the series for trends) */
+  history?: number
+  saved?: { saved: boolean; path: string; message: string; file?: string }
+}
+
+/** The resolved config in words (see report/config-used.ts); header and env values are left out. */
+export interface ConfigUsed {
+  service: { command: string; build?: string; cwd: string; ready: string; env?: string[] }
+  scenarios: Array<{
+    name: string
+    requests: string[]
+    values?: string[]
+    suite: string
+    load: string
+    thresholds: string[]
+    regression: string[]
+    minRequests: number
+    maxErrorRate: string
+  }>
+  compare: {
+    mode: string
+    /** the design asked for, with the slice length and epochs ("auto; slices of 500 ms, epochs 3 to 15") */
+    design?: string
+    rounds: string
+    budget: string
+    confirm: boolean
+    confidence: string
+  }
+  baseline: { store: string; rounds?: number; noise?: string; onRunnerMismatch?: string; saveOn?: string[] }
+  onInconclusive: string
+}
+
+/** One difference between the base's gate and the PR's config: `latency.p99  < 50ms  ->  < 80ms`. */
+export interface LimitChange {
+  /** the scenario, or absent for a setting of the whole config (compare.*, on-inconclusive) */
+  scenario?: string
+  limit: string
+  base: string
+  head: string
+}
+
+/** Where a pull request's limits came from (the gate comes from the base) and what the PR changes in them. */
+export interface GateInfo {
+  /** base: the base's limits decided; pr: the PR's own (no base config, or its changes were accepted by label) */
+  source: 'base' | 'pr'
+  /** the base commit or branch the limits were read from */
+  base?: string
+  changes: LimitChange[]
+  message: string
+}
+
+export interface Report {
+  schemaVersion: number
+  tool: { name: 'perfgate'; version: string }
+  createdAt: string
+  mode: 'run' | 'compare'
+  verdict: Verdict
+  /** one line: what decided the verdict */
+  headline: string
+  config: { file: string; hash: string; profile?: string; used?: ConfigUsed }
+  runner: RunnerFingerprint
+  git?: { sha?: string; ref?: string; baseSha?: string }
+  baseline?: BaselineInfo
+  /** pull requests: where the limits came from and the PR's changes to them */
+  gate?: GateInfo
+  durationMs: number
+  scenarios: ScenarioReport[]
+  notes: string[]
+}

@@ -1,0 +1,24 @@
+import type { Check, Verdict } from './check.js'
+import type { Finding } from './finding.js'
+import type { LoadSpec } from './load.js'
+import type { MetricValues } from './metrics.js'
+import type { RunRecord, ScenarioError, SuiteResult } from './run.js'
+
+/** One scenario's result: its verdict, metrics, checks and the runs they came from. */
+export interface ScenarioReport {
+  name: string
+  verdict: Verdict
+  load: LoadSpec
+  /** head metrics (means over rounds in compare mode); latency metrics are omitted when errored */
+  metrics: MetricValues
+  /** base metrics in compare mode */
+  baseMetrics?: MetricValues
+  checks: Check[]
+  error?: ScenarioError
+  runs: RunRecord[]
+  notes: string[]
+  /** the curve of a sweep, stress or soak suite (the last head run's) */
+  suite?: SuiteResult
+  /** bottleneck findings with their evidence (see report/findings.ts) */
+  findings?: Finding[]
+}
