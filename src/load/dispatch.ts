@@ -3,13 +3,6 @@ import type { Scenario } from '../config/types.js'
 import type { RenderedRequest } from './request.js'
 import { tlsOptionsFor } from './tls.js'
 
-/**
- * Requests due within this much of a wake-up leave with it, a little early: each wake-up of the event loop costs
- * far more CPU than a send (tens of microseconds on a virtual machine), so at high rates one wake-up serves
- * several sends. Their latency runs from the real send, and their earliness counts in generator.lag.
- */
-export const SEND_AHEAD_MS = 0.25
-
 export function timeoutError(): Error {
   return Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })
 }

@@ -4,13 +4,13 @@ import type { RateLoad, Scenario } from '../config/types.js'
 export { scheduleOf, scheduledBefore } from './schedule.js'
 import { DEFAULTS } from '../config/defaults.js'
 import type { LoadOptions } from './closed.js'
-import { startSendTicker } from './clock.js'
+import { sendOnSchedule, startSendTicker } from './clock.js'
 import { scheduleOf, scheduledBefore } from './schedule.js'
 import { classifyError, countResponse, emptyCounts, recordsLatency } from './errors.js'
 import { createLatencyHistogram, encodeHistogram, summarize } from './histogram.js'
 import { failedCount, Timeline } from './timeline.js'
 import { compileScenario } from './request.js'
-import { ConnectionGauge, dispatchRequest, poolFor, SEND_AHEAD_MS, timeoutError } from './dispatch.js'
+import { ConnectionGauge, dispatchRequest, poolFor, timeoutError } from './dispatch.js'
 import type { LoadResult } from './types.js'
 
 /**
@@ -215,21 +215,13 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
 
   const cpuAtStart = process.cpuUsage()
   try {
-    let i = 0
-    ticker.plan(0, due, totalMs)
-    while (!stopped) {
-      const elapsed = now()
-      let next = due(i)
-      while (next <= elapsed + SEND_AHEAD_MS && next < totalMs) {
-        send(next)
-        next = due(++i)
+    await sendOnSchedule(ticker, 0, due, totalMs, send, {
+      stopped: () => stopped !== undefined,
+      between: elapsed => {
+        closeSeconds(elapsed)
+        expire(elapsed)
       }
-      if (next >= totalMs) break
-      ticker.plan(i, due, totalMs)
-      closeSeconds(elapsed)
-      expire(elapsed)
-      await ticker.tick()
-    }
+    })
     const measureEnd = Math.min(now(), totalMs)
     // the drain: what is still out gets until its own timeout
     while (!stopped && pending.size > 0) {

@@ -1,20 +1,13 @@
 import type { Pool } from 'undici'
 import type { RateLoad, Scenario } from '../config/types.js'
 import { DEFAULTS } from '../config/defaults.js'
-import { startSendTicker, type SendTicker } from './clock.js'
+import { sendOnSchedule, startSendTicker, type SendTicker } from './clock.js'
 import { classifyError, countResponse, emptyCounts, recordsLatency } from './errors.js'
 import { createLatencyHistogram, encodeHistogram, summarize, type Histogram } from './histogram.js'
 import { compileScenario, type RenderedRequest } from './request.js'
 import { scheduleOf } from './schedule.js'
 import { failedCount } from './timeline.js'
-import {
-  ConnectionGauge,
-  dispatchRequest,
-  poolFor,
-  SEND_AHEAD_MS,
-  timeoutError,
-  type Outcome
-} from './dispatch.js'
+import { ConnectionGauge, dispatchRequest, poolFor, timeoutError, type Outcome } from './dispatch.js'
 import type { LoadCounts, LoadResult, TimelinePoint } from './types.js'
 
 /** What one slice of load measured. */
@@ -189,19 +182,7 @@ function openSession(scenario: Scenario): LoadSession {
     const started = now()
     const end = started + ms
     const at = (i: number) => started + due(i - first)
-    active.plan(sent, at, end)
-    for (;;) {
-      const elapsed = now()
-      let next = at(sent)
-      while (next <= elapsed + SEND_AHEAD_MS && next < end) {
-        send(next)
-        next = at(++sent)
-      }
-      if (next >= end) break
-      active.plan(sent, at, end)
-      await active.tick()
-    }
-    active.plan(sent, at, end)
+    sent = await sendOnSchedule(active, sent, at, end, send)
     await Promise.all(outstanding)
     const used = process.cpuUsage(cpu)
     return {
