@@ -6,14 +6,8 @@ import net from 'node:net'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import {
-  BaseError,
-  GIT_LIMITS,
-  commitMessages,
-  findMergeBase,
-  useBaseDir,
-  worktreeBase
-} from '../../src/gate/base.js'
+import { BaseError, findMergeBase, useBaseDir, worktreeBase } from '../../src/gate/base.js'
+import { GIT_LIMITS, commitMessages } from '../../src/git/history.js'
 import { ignoreEvents } from '../../src/measure/events.js'
 
 let root: string

@@ -16,7 +16,7 @@ import {
 } from '../baseline/record.js'
 import type { BaselineStore, StoredRecord } from '../baseline/store.js'
 import { describeAge } from '../baseline/select.js'
-import { repoRoot } from '../gate/base.js'
+import { repoRoot } from '../git/history.js'
 import { suggestCommand } from '../config/suggest.js'
 import { discoverConfig } from '../config/discover.js'
 import { formatMetric } from '../config/format.js'

@@ -9,7 +9,7 @@ import { historyOf, selectBaseline } from '../baseline/select.js'
 import type { BaselineStore } from '../baseline/store.js'
 import { runnerFingerprint } from '../report/fingerprint.js'
 import type { BaselineInfo, Report } from '../model/report.js'
-import { ancestorsOf } from './base.js'
+import { ancestorsOf } from '../git/history.js'
 import type { EventSink } from '../measure/events.js'
 import type { StoredBaseline } from './stored.js'
 
