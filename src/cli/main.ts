@@ -33,6 +33,10 @@ import { terminalEvents, type Writer } from './output.js'
 import { CONFIG_CANDIDATES, discoverConfig, noConfigMessage } from '../config/discover.js'
 import { didYouMean, suggestCommand } from '../config/suggest.js'
 import type { EventSink } from '../engine/events.js'
+import { legConfig } from './shard.js'
+import { ShardError } from '../shard/split.js'
+import { shardLeg, stampLeg } from '../shard/identity.js'
+import { commandMerge, MERGE_OPTIONS, MERGE_USAGE } from './merge.js'
 
 export const USAGE = `perfgate ${VERSION}: performance gate for HTTP services
 
@@ -42,6 +46,7 @@ Usage:
   perfgate run      [--config FILE] [--out DIR] [--json | --quiet] ...
   perfgate compare  (--base DIR | --base-ref REF) [--head DIR] [--json | --quiet] ...
   perfgate report   <report.json> --html <out.html>
+  perfgate merge    DIR... [--out DIR]                   join the legs of a --shard K/N suite into one report
   perfgate baseline list|show|save ...
   perfgate demo
 
@@ -88,6 +93,7 @@ Options:
   -c, --config FILE        config file (default: ${CONFIG_CANDIDATES.join(', ')})
   -o, --out DIR            report folder (default perfgate-report)
   --scenario NAME          only this scenario (repeatable)
+  --shard K/N              only shard K of N of the suite (a matrix leg; join the legs with perfgate merge)
   --rounds N               measure N rounds, each against a fresh service (1-50)
   --baseline DIR           compare with the stored run of HEAD or its nearest ancestor in DIR
   --save-baseline DIR      store this run in DIR (a directory store)
@@ -104,6 +110,7 @@ Options:
   -c, --config FILE        config file (default: ${CONFIG_CANDIDATES.join(', ')})
   -o, --out DIR            report folder (default perfgate-report)
   --scenario NAME          only this scenario (repeatable)
+  --shard K/N              only shard K of N of the suite (a matrix leg; join the legs with perfgate merge)
   --accept SCENARIO:METRIC accept an intended regression (either may be *; repeatable)
 ${OUTPUT_OPTIONS}
 `,
@@ -111,6 +118,7 @@ ${OUTPUT_OPTIONS}
 
 Renders report.html again from a report.json.
 `,
+  merge: MERGE_USAGE,
   demo: `Usage: perfgate demo
 
 Run from a clone of the perfgate repository: gates the bundled example service, then compares base and head
@@ -285,6 +293,7 @@ const RUN_OPTIONS = {
   config: { type: 'string', short: 'c' },
   out: { type: 'string', short: 'o' },
   scenario: { type: 'string', multiple: true },
+  shard: { type: 'string' },
   rounds: { type: 'string' },
   baseline: { type: 'string' },
   'save-baseline': { type: 'string' },
@@ -295,7 +304,7 @@ async function commandRun(args: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({ args, options: RUN_OPTIONS })
   const loaded = await loadOrReport(values.config, io)
   if (!loaded) return 2
-  const config = selectScenarios(loaded, values.scenario)
+  const { config, shard } = legConfig(loaded, values.shard, values.scenario, selectScenarios)
   const mode = outputMode(values, io)
   const events = eventsFor(mode, io)
   const outDir = path.resolve(io.cwd, values.out ?? 'perfgate-report')
@@ -307,7 +316,9 @@ async function commandRun(args: string[], io: CliIO): Promise<number> {
     : undefined
   let plan: StoredPlan | undefined
   try {
-    if (readStore) plan = await planStoredBaseline(config, readStore, repo, head, events, 'HEAD')
+    // a leg looks up the whole config's runs: every leg's record of a commit shares its hash
+    if (readStore)
+      plan = await planStoredBaseline(shard ? loaded : config, readStore, repo, head, events, 'HEAD')
   } catch (err) {
     if (err instanceof StoreError || err instanceof NewerBaselineError) {
       io.stderr.write(`perfgate: ${err.message}\n`)
@@ -322,6 +333,7 @@ async function commandRun(args: string[], io: CliIO): Promise<number> {
     baselineInfo: plan?.info,
     git: head ? { sha: head } : undefined
   })
+  if (shard) stampLeg(report, loaded, shard)
   if (saveStore) {
     const saved =
       report.verdict === 'errored'
@@ -337,7 +349,8 @@ async function commandRun(args: string[], io: CliIO): Promise<number> {
               sha: head ?? 'local',
               event: 'cli',
               runId: `local-${report.createdAt.replace(/[^0-9]/g, '').slice(0, 14)}`,
-              runAttempt: 1
+              runAttempt: 1,
+              ...(shard ? { leg: shardLeg(undefined, shard) } : {})
             },
             outDir,
             events
@@ -378,6 +391,7 @@ const COMPARE_OPTIONS = {
   'base-ref': { type: 'string' },
   head: { type: 'string' },
   scenario: { type: 'string', multiple: true },
+  shard: { type: 'string' },
   accept: { type: 'string', multiple: true },
   ...OUTPUT_FLAGS
 } as const
@@ -386,7 +400,7 @@ async function commandCompare(args: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({ args, options: COMPARE_OPTIONS })
   const loaded = await loadOrReport(values.config, io)
   if (!loaded) return 2
-  const config = selectScenarios(loaded, values.scenario)
+  const { config, shard } = legConfig(loaded, values.shard, values.scenario, selectScenarios)
   const mode = outputMode(values, io)
   const events = eventsFor(mode, io)
   // service.cwd is mapped from the config's repository (or directory) onto both the --head and the --base directory
@@ -414,6 +428,11 @@ async function commandCompare(args: string[], io: CliIO): Promise<number> {
       notes: [base.description],
       git: base.sha ? { baseSha: base.sha } : undefined
     })
+    if (shard) {
+      const sha = await headSha(headDir)
+      if (sha) report.git = { ...report.git, sha }
+      stampLeg(report, loaded, shard)
+    }
     return await finish(
       report,
       path.resolve(io.cwd, values.out ?? 'perfgate-report'),
@@ -519,6 +538,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIO) => Promise<number>> =
   run: commandRun,
   compare: commandCompare,
   report: commandReport,
+  merge: commandMerge,
   baseline: commandBaseline,
   demo: commandDemo
 }
@@ -529,7 +549,8 @@ const OPTIONS: Record<string, Record<string, object>> = {
   validate: VALIDATE_OPTIONS,
   run: RUN_OPTIONS,
   compare: COMPARE_OPTIONS,
-  report: REPORT_OPTIONS
+  report: REPORT_OPTIONS,
+  merge: MERGE_OPTIONS
 }
 
 const HELP_FLAGS = ['--help', '-h']
@@ -595,7 +616,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     return await handler(rest, io)
   } catch (err) {
     const usage = COMMAND_USAGE[command] ?? USAGE
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof ShardError) {
       io.stderr.write(`perfgate: ${err.message}\n\n${usage}`)
       return 2
     }
