@@ -23,7 +23,8 @@ describe('suite shards', () => {
       expect([...all].sort()).toEqual(whole)
       expect(new Set(all).size).toBe(all.length)
       // every leg computes the same split from the config alone
-      for (let k = 1; k <= count; k++) expect(shardScenarios(config, { index: k, count })).toEqual(shards[k - 1])
+      for (let k = 1; k <= count; k++)
+        expect(shardScenarios(config, { index: k, count })).toEqual(shards[k - 1])
     }
   })
 

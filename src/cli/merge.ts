@@ -43,7 +43,9 @@ export async function commandMerge(args: string[], io: MergeIO): Promise<number>
   const outDir = path.resolve(io.cwd, values.out ?? 'perfgate-report')
   const dirs = await legDirectories(positionals.map(p => path.resolve(io.cwd, p)))
   if (dirs.some(d => path.resolve(d) === outDir)) {
-    io.stderr.write(`perfgate: --out ${values.out ?? 'perfgate-report'} is one of the legs' folders; choose another\n`)
+    io.stderr.write(
+      `perfgate: --out ${values.out ?? 'perfgate-report'} is one of the legs' folders; choose another\n`
+    )
     return 2
   }
   const legs = await Promise.all(dirs.map(d => readLegDir(d, path.relative(io.cwd, d) || d)))
@@ -64,7 +66,9 @@ export async function commandMerge(args: string[], io: MergeIO): Promise<number>
   } else {
     human.write(renderTerminal(report, style))
     human.write(
-      style.dim(`report: ${[files.json, files.html, files.junit].map(f => path.relative(io.cwd, f)).join(', ')}\n`)
+      style.dim(
+        `report: ${[files.json, files.html, files.junit].map(f => path.relative(io.cwd, f)).join(', ')}\n`
+      )
     )
   }
   return exitCodeFor(report.verdict, mergedOnInconclusive(report))

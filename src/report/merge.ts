@@ -8,6 +8,7 @@ import { overallVerdict } from '../compare/verdict.js'
 import { VERSION } from '../version.js'
 import { headline } from './build.js'
 import { fingerprintMismatches } from './fingerprint.js'
+import { mergeLoadScenario } from './merge-load.js'
 import type { MergeInfo, Report, ScenarioReport } from './types.js'
 
 /** One leg as merge was given it: its report, or why it could not be read. */
@@ -28,8 +29,9 @@ const label = (leg: Leg) => `leg ${leg.report.shard.index}/${leg.report.shard.co
 const shortSha = (sha: string | undefined) => (sha ? sha.slice(0, 12) : 'none')
 const list = (names: readonly string[]) => names.map(n => `"${n}"`).join(', ')
 
-/** What the legs must agree on: the whole config's hash, the commit, the number of shards and the mode. */
-const keyOf = (r: Leg['report']) => JSON.stringify([r.config.hash, r.git?.sha ?? '', r.shard.count, r.mode])
+/** What the legs must agree on: the whole config's hash, the commit, the kind and number of shards, the mode. */
+const keyOf = (r: Leg['report']) =>
+  JSON.stringify([r.config.hash, r.git?.sha ?? '', r.shard.kind, r.shard.count, r.mode])
 
 /** The identity most legs share (the first given wins a tie): the others are foreign. */
 function majority(legs: readonly Leg[]): Leg | undefined {
@@ -48,6 +50,8 @@ function foreignReason(leg: Leg, ref: Leg): string {
     return `${label(leg)} is from another config (hash ${a.config.hash}; the other legs have ${b.config.hash})`
   if ((a.git?.sha ?? '') !== (b.git?.sha ?? ''))
     return `${label(leg)} is from another commit (${shortSha(a.git?.sha)}; the other legs measured ${shortSha(b.git?.sha)})`
+  if (a.shard.kind !== b.shard.kind)
+    return `${label(leg)} is a ${a.shard.kind} shard (the other legs: ${b.shard.kind} shards)`
   if (a.shard.count !== b.shard.count)
     return `${label(leg)} is from a split into ${a.shard.count} shards (the other legs: ${b.shard.count})`
   return `${label(leg)} is a ${a.mode} report (the other legs: ${b.mode})`
@@ -99,12 +103,18 @@ export function checkLegs(inputs: readonly LegInput[]): { legs: Leg[]; problems:
   const suite = ref.report.shard.suite
   const legs = [...byIndex.values()].sort((a, b) => a.report.shard.index - b.report.shard.index)
   const covered = new Map<string, Leg>()
-  for (const leg of legs)
+  const load = ref.report.shard.kind === 'load'
+  for (const leg of legs) {
+    // a load leg measures every scenario of the suite at its share of the load
+    const lacking = load ? suite.filter(n => !leg.report.shard.scenarios.includes(n)) : []
+    if (lacking.length) problems.push(`${label(leg)} is a load leg without ${list(lacking)}`)
     for (const name of leg.report.shard.scenarios) {
       const other = covered.get(name)
-      if (other) problems.push(`scenario "${name}" was measured by both ${label(other)} and ${label(leg)}`)
+      if (other && !load)
+        problems.push(`scenario "${name}" was measured by both ${label(other)} and ${label(leg)}`)
       else covered.set(name, leg)
     }
+  }
   const uncovered = suite.filter(n => !covered.has(n))
   for (let index = 1; index <= count; index++) {
     if (byIndex.has(index)) continue
@@ -129,7 +139,8 @@ function mergedNotes(legs: readonly Leg[]): string[] {
   notes.push(...shared)
   legs.forEach((leg, i) => {
     for (const note of all[i]!)
-      if (!shared.includes(note)) notes.push(`leg ${leg.report.shard.index}/${leg.report.shard.count}: ${note}`)
+      if (!shared.includes(note))
+        notes.push(`leg ${leg.report.shard.index}/${leg.report.shard.count}: ${note}`)
   })
   return notes
 }
@@ -143,9 +154,12 @@ export function mergeLegReports(inputs: readonly LegInput[], now: Date = new Dat
   if (!ref) throw new MergeError(`no leg to merge: ${problems.join('; ') || 'no directories were given'}`)
   const first = legs[0] ?? ref
   const order = new Map(ref.report.shard.suite.map((n, i) => [n, i]))
-  const scenarios: ScenarioReport[] = legs
-    .flatMap(l => l.report.scenarios)
-    .sort((a, b) => (order.get(a.name) ?? Infinity) - (order.get(b.name) ?? Infinity))
+  const scenarios: ScenarioReport[] =
+    ref.report.shard.kind === 'load'
+      ? joinLoadLegs(legs, ref.report.shard.suite)
+      : legs
+          .flatMap(l => l.report.scenarios)
+          .sort((a, b) => (order.get(a.name) ?? Infinity) - (order.get(b.name) ?? Infinity))
   const notes = [
     `merged from ${legs.length} of ${ref.report.shard.count} legs of a split suite (perfgate merge)`,
     ...mergedNotes(legs)
@@ -172,7 +186,7 @@ export function mergeLegReports(inputs: readonly LegInput[], now: Date = new Dat
     problems
   }
   const used = first.report.config.used
-  const usedScenarios = legs
+  const usedScenarios = (ref.report.shard.kind === 'load' ? [first] : legs)
     .flatMap(l => l.report.config.used?.scenarios ?? [])
     .sort((a, b) => (order.get(a.name) ?? Infinity) - (order.get(b.name) ?? Infinity))
   const base = first.report
@@ -199,6 +213,20 @@ export function mergeLegReports(inputs: readonly LegInput[], now: Date = new Dat
     notes: [...problems.map(p => `merge: ${p}`), ...notes],
     merge
   }
+}
+
+/** Load legs: each scenario joined from every leg's measurement of it (see merge-load.ts). */
+function joinLoadLegs(legs: readonly Leg[], suite: readonly string[]): ScenarioReport[] {
+  return suite.flatMap(name => {
+    const having = legs.filter(l => l.report.scenarios.some(s => s.name === name))
+    if (having.length === 0) return []
+    return [
+      mergeLoadScenario(
+        having.map(l => l.report.scenarios.find(s => s.name === name)!),
+        having.map(l => `leg ${l.report.shard.index}/${l.report.shard.count}`)
+      )
+    ]
+  })
 }
 
 /** The on-inconclusive setting the legs ran with (their config's), for the merged exit code. */

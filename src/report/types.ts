@@ -178,7 +178,8 @@ export interface GateInfo {
 
 /** A leg of a split suite (--shard K/N): what it measured, of which suite (see src/shard/). */
 export interface ShardInfo {
-  kind: 'suite'
+  /** suite: a share of the scenarios; load: every scenario at 1/N of its load, joined by histograms */
+  kind: 'suite' | 'load'
   /** 1-based shard index K of `count` N */
   index: number
   count: number

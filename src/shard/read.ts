@@ -37,7 +37,10 @@ export function parseLegReport(text: string, source: string): LegInput {
   }
   const problems = reportProblems(data)
   if (problems.length)
-    return { source, problem: `its report.json is not a valid perfgate report: ${problems.slice(0, 5).join('; ')}` }
+    return {
+      source,
+      problem: `its report.json is not a valid perfgate report: ${problems.slice(0, 5).join('; ')}`
+    }
   return { source, report: data as Report }
 }
 
