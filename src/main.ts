@@ -49,6 +49,9 @@ import { persistedCredentialsWarning } from './action/credentials.js'
 import { killProcessGroup, stopAllServices } from './service/spawn.js'
 import { stopAllGit } from './baseline/git.js'
 import { useGitAuth } from './baseline/git-auth.js'
+import { applyShard } from './shard/split.js'
+import { stampIfLeg, wholeConfig } from './shard/identity.js'
+import { runMergeMode } from './action/merge-mode.js'
 
 export const STATE_PGIDS = 'perfgate-pgids'
 
@@ -319,7 +322,7 @@ async function runInAction(
       from = ref ? await findMergeBase(repo, ref, actionEvents).catch(() => undefined) : undefined
     }
     plan = from
-      ? await planStoredBaseline(config, store, repo, from, actionEvents, fromLabel, inputs.leg)
+      ? await planStoredBaseline(wholeConfig(config), store, repo, from, actionEvents, fromLabel, inputs.leg)
       : {
           info: {
             store: store.description,
@@ -337,6 +340,7 @@ async function runInAction(
     baselineInfo: plan?.info,
     git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF }
   })
+  stampIfLeg(report, config)
   if (store && policy.save && report.verdict !== 'errored') {
     const saved = await saveRun(
       report,
@@ -413,6 +417,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     useGitAuth(inputs.token, process.env.GITHUB_SERVER_URL)
     refuseUntrustedEvent(inputs, process.env)
     if (inputs.mode === 'report') return await runReportMode(inputs, warn)
+    if (inputs.mode === 'merge') return await runMergeMode(inputs, { warn, annotate })
     if (process.env.GITHUB_EVENT_NAME === 'pull_request') {
       const credentials = await persistedCredentialsWarning(
         (await repoRoot(inputs.workspace)) ?? inputs.workspace
@@ -422,7 +427,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const loaded = await loadActionConfig(inputs)
     if (!loaded) return
     const pr = await pullRequestGate(inputs, loaded)
-    const config = pr.config
+    const config = inputs.shard ? applyShard(pr.config, inputs.shard, 'the "shard" input') : pr.config
     let groups: SavedGroup[] = []
     const onSpawned = (pid: number) => {
       // a group started while the run is being cancelled is stopped at once
@@ -438,6 +443,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
       compare && config.compare.mode === 'interleaved'
         ? await compareInAction(inputs, config, onSpawned, pr.acceptances)
         : await runInAction(inputs, config, onSpawned, compare)
+    stampIfLeg(report, config)
     if (pr.gate) report.gate = pr.gate
     if (!state.cancelled) await publish(report, config, inputs, state)
   } catch (err) {

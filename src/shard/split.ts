@@ -55,6 +55,12 @@ export function shardScenarios(config: Pick<Config, 'scenarios' | 'file'>, shard
   return splitSuite(config, shard.count)[shard.index - 1]!
 }
 
+/** Each shard's config remembers the whole config and its shard, for the leg's identity (see identity.ts). */
+const origins = new WeakMap<Config, { whole: Config; shard: ShardSpec }>()
+
+/** The whole config and shard a config was cut from by applyShard, if it was. */
+export const shardOrigin = (config: Config) => origins.get(config)
+
 /** The config restricted to shard K of N; a shard with no scenarios is an error (fewer shards, or pin one). */
 export function applyShard(config: Config, shard: ShardSpec, source = '--shard'): Config {
   const names = shardScenarios(config, shard)
@@ -62,5 +68,7 @@ export function applyShard(config: Config, shard: ShardSpec, source = '--shard')
     throw new ShardError(
       `${source} ${shardLabel(shard)}: shard ${shard.index} has no scenarios (${config.file} has ${config.scenarios.length}, split into ${shard.count}); use fewer shards`
     )
-  return { ...config, scenarios: config.scenarios.filter(s => names.includes(s.name)) }
+  const cut = { ...config, scenarios: config.scenarios.filter(s => names.includes(s.name)) }
+  origins.set(cut, { whole: config, shard })
+  return cut
 }
