@@ -10,6 +10,8 @@ import { mergeLegReports, MergeError, type LegInput } from '../../src/report/mer
 import type { Report, ScenarioReport } from '../../src/report/types.js'
 import { reportProblems } from '../../src/report/validate.js'
 import { writeReportFiles } from '../../src/report/write.js'
+import { renderJunit } from '../../src/report/junit.js'
+import { renderOpenMetrics } from '../../src/report/openmetrics.js'
 import { stampLeg } from '../../src/shard/identity.js'
 import { shardScenarios } from '../../src/shard/split.js'
 
@@ -111,6 +113,18 @@ describe('perfgate merge', () => {
     ])
     expect(passing.scenarios.every(s => s.verdict !== 'errored')).toBe(true)
     expect(passing.verdict).toBe('errored')
+  })
+
+  it('junit.xml and metrics.prom of an errored merge say so, even when every scenario it holds passed', () => {
+    const merged = mergeLegReports([
+      { source: 'a', report: leg(1, 3) },
+      { source: 'c', report: leg(3, 3) }
+    ])
+    const junit = renderJunit(merged)
+    expect(junit).toMatch(/<testsuites name="perfgate run" tests="\d+" failures="\d+" errors="1"/)
+    expect(junit).toContain('<error message="leg 2/3 is missing: no leg measured &quot;bravo&quot;')
+    expect(renderOpenMetrics(merged)).toContain('perfgate_merge_problems 1\n')
+    expect(renderOpenMetrics(mergeLegReports(legs(2)))).toContain('perfgate_merge_problems 0\n')
   })
 
   it('a leg of another config hash or another commit is errored, naming the leg', () => {
