@@ -83,6 +83,25 @@ describe('perfgate merge', () => {
     }
   })
 
+  it('what each leg compared with or stored in the baseline store stays in the merged report', () => {
+    const baseline = (n: number) => ({
+      store: 'branch perfgate-baselines of origin',
+      state: 'none' as const,
+      message: 'nothing to compare with',
+      saved: {
+        saved: true,
+        path: `v1/runs/${SHA}/1-1-perf-shard-${n}-of-2-x.json`,
+        message: `saved leg ${n}`
+      }
+    })
+    const merged = mergeLegReports([
+      { source: 'l1', report: leg(1, 2, { baseline: baseline(1) }) },
+      { source: 'l2', report: leg(2, 2, { baseline: baseline(2) }) }
+    ])
+    expect(merged.baseline?.saved?.message).toBe('saved leg 1')
+    expect(merged.notes).toContain('leg 2/2 (l2): nothing to compare with; saved leg 2')
+  })
+
   it('a leg carries its identity: K/N, its scenarios, the whole config hash, runner and commit', () => {
     const r = leg(2, 3)
     expect(r.shard).toEqual({

@@ -164,6 +164,16 @@ export function mergeLegReports(inputs: readonly LegInput[], now: Date = new Dat
     `merged from ${legs.length} of ${ref.report.shard.count} legs of a split suite (perfgate merge)`,
     ...mergedNotes(legs)
   ]
+  // the report's baseline section is the first leg's; what the other legs compared with or stored is noted
+  for (const leg of legs.slice(1)) {
+    const b = leg.report.baseline
+    if (!b) continue
+    const said = [b.message, b.saved?.message].filter(Boolean).join('; ')
+    const firstSaid = [first.report.baseline?.message, first.report.baseline?.saved?.message]
+      .filter(Boolean)
+      .join('; ')
+    if (said && said !== firstSaid) notes.push(`${label(leg)}: ${said}`)
+  }
   for (const leg of legs) {
     const mismatches = fingerprintMismatches(first.report.runner, leg.report.runner)
     if (mismatches.length)
