@@ -7,6 +7,7 @@ import { captureIO } from '../../__fixtures__/cli.js'
 import { exampleServiceYaml, freePort } from '../../__fixtures__/config.js'
 import { stopAllServices } from '../../src/service/spawn.js'
 import type { Report } from '../../src/report/types.js'
+import { git } from '../../__fixtures__/git.js'
 
 let dir: string
 beforeAll(async () => {
@@ -64,5 +65,49 @@ describe('perfgate run --shard K/N against the example service', () => {
     const merged = io()
     expect(await main(['merge', 'leg-1', 'leg-2', '--out', 'merged', '-q'], merged)).toBe(0)
     expect((await read('merged/report.json')).scenarios.map(s => s.name)).toEqual(['get', 'other'])
+  })
+
+  it('compare --shard K/N: a leg compares base and head of its own scenarios and records its commit', async () => {
+    const repo = path.join(dir, 'repo')
+    const port = await freePort()
+    git(dir, 'init', '-q', repo)
+    await writeFile(
+      path.join(repo, 'perfgate.yml'),
+      exampleServiceYaml(
+        port,
+        `    regression:
+      throughput.ok_rps: "-60%"
+  - name: other
+    request: { url: http://127.0.0.1:${port}/reservations/2 }
+compare: { mode: interleaved, rounds: { min: 2, max: 2 }, budget: 60s }
+`
+      )
+    )
+    git(repo, 'add', 'perfgate.yml')
+    git(repo, 'commit', '-q', '-m', 'perf')
+    const out = io()
+    const code = await main(
+      [
+        'compare',
+        '--config',
+        path.join(repo, 'perfgate.yml'),
+        '--base',
+        repo,
+        '--shard',
+        '1/2',
+        '--out',
+        'cmp',
+        '-q'
+      ],
+      out
+    )
+    expect(out.err).toBe('')
+    expect([0, 1]).toContain(code)
+    const report = await read('cmp/report.json')
+    expect(report.mode).toBe('compare')
+    expect(report.scenarios.map(s => s.name)).toEqual(['get'])
+    expect(report.scenarios[0]!.runs.some(r => r.side === 'base')).toBe(true)
+    expect(report.shard).toMatchObject({ index: 1, count: 2, scenarios: ['get'], suite: ['get', 'other'] })
+    expect(report.git?.sha).toBe(git(repo, 'rev-parse', 'HEAD'))
   })
 })
