@@ -15,7 +15,7 @@ export const LAYERS: string[][] = [
   ['load'],
   ['compare'],
   ['report'],
-  ['baseline', 'github', 'measure'],
+  ['baseline', 'github', 'measure', 'shard'],
   ['gate'],
   ['action', 'cli', 'post'],
   ['main.ts'],

@@ -8,6 +8,9 @@ import type { Acceptance } from './compare/accept.js'
 import type { Report } from './model/report.js'
 import type { ReportFiles } from './report/write.js'
 import { runReportMode } from './action/report-mode.js'
+import { runMergeMode } from './action/merge-mode.js'
+import { applyShard } from './shard/split.js'
+import { stampIfLeg } from './shard/identity.js'
 import { loadActionConfig } from './action/config.js'
 import { failureSummary, redactSecrets } from './action/failure.js'
 import { readInputs, type ActionInputs } from './action/inputs.js'
@@ -79,7 +82,7 @@ async function measure(
   } catch (err) {
     // a base that cannot be prepared makes every scenario errored, with the reason
     if (!(err instanceof BaseError)) throw err
-    return baseErrorReport(config, err, startedAt)
+    return stampIfLeg(baseErrorReport(config, err, startedAt), config)
   }
 }
 
@@ -138,6 +141,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
     useGitAuth(inputs.token, process.env.GITHUB_SERVER_URL)
     refuseUntrustedEvent(inputs, process.env)
     if (inputs.mode === 'report') return await runReportMode(inputs, process.env, session.warn)
+    if (inputs.mode === 'merge')
+      return await runMergeMode(inputs, { env: process.env, warn: session.warn, annotate: session.annotate })
     if (process.env.GITHUB_EVENT_NAME === 'pull_request') {
       const credentials = await persistedCredentialsWarning(
         (await repoRoot(inputs.workspace)) ?? inputs.workspace
@@ -147,7 +152,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const loaded = await loadActionConfig(inputs, session, process.env)
     if (!loaded) return
     const pr = await pullRequestGate(inputs, loaded, process.env, session)
-    const config = pr.config
+    const config = inputs.shard ? applyShard(pr.config, inputs.shard, 'the "shard" input') : pr.config
     let groups: SavedGroup[] = []
     const onSpawned = (pid: number) => {
       // a group started while the run is being cancelled is stopped at once

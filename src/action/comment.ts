@@ -63,7 +63,8 @@ export async function publishComment(
   }
   if (ctx.kind !== 'pull_request' || !ctx.prNumber) return undefined
   await writeResultArtifact(report, ctx, inputs, options.outDir, options.failing)
-  if (inputs.comment === 'off') return undefined
+  // a leg of a sharded suite leaves the comment to the merge job
+  if (inputs.comment === 'off' || report.shard) return undefined
   if (ctx.isFork) {
     warn(forkWarning(ctx))
     return undefined

@@ -1,8 +1,10 @@
 import path from 'node:path'
 import { COMMENT_ID_WORDS, isCommentId, toCommentId } from '../github/comment.js'
+import { parseShard, type ShardSpec } from '../shard/split.js'
+import { shardLeg } from '../shard/identity.js'
 
 export type CommentMode = 'always' | 'on-change' | 'on-failure' | 'off'
-export type ActionMode = 'auto' | 'run' | 'compare' | 'report'
+export type ActionMode = 'auto' | 'run' | 'compare' | 'report' | 'merge'
 
 export interface ActionInputs {
   config: string
@@ -12,8 +14,10 @@ export interface ActionInputs {
   token: string
   comment: CommentMode
   commentId: string
-  /** the matrix leg this job measures, in baseline records (the comment id by default) */
+  /** the matrix leg this job measures, in baseline records (the comment id by default; a shard adds its K/N) */
   leg: string
+  /** shard K of N of the suite (a matrix leg; a merge job joins the legs) */
+  shard?: ShardSpec
   /** ids an earlier perfgate gave this comment by default; that comment is taken over, not duplicated */
   previousCommentIds: string[]
   outDir: string
@@ -53,9 +57,12 @@ export function readInputs(getInput: GetInput, env: NodeJS.ProcessEnv): ActionIn
     )
   const commentId = chosenCommentId || defaultCommentId(config, env)
   const configId = toCommentId(config)
+  const shardText = getInput('shard')
+  const shard = shardText ? parseShard(shardText, 'the "shard" input') : undefined
+  const leg = getInput('leg') || commentId
   return {
     config,
-    mode: oneOf('mode', getInput('mode'), ['auto', 'run', 'compare', 'report'] as const, 'auto'),
+    mode: oneOf('mode', getInput('mode'), ['auto', 'run', 'compare', 'report', 'merge'] as const, 'auto'),
     baseDir: getInput('base-dir') || undefined,
     baseRef: getInput('base-ref') || undefined,
     token: getInput('github-token'),
@@ -66,7 +73,9 @@ export function readInputs(getInput: GetInput, env: NodeJS.ProcessEnv): ActionIn
       'always'
     ),
     commentId,
-    leg: getInput('leg') || commentId,
+    // every shard stores its own record, whatever leg the workflow named
+    leg: shard ? shardLeg(leg, shard) : leg,
+    ...(shard ? { shard } : {}),
     previousCommentIds: chosenCommentId || commentId === configId ? [] : [configId],
     outDir: path.resolve(workspace, getInput('out-dir') || 'perfgate-report'),
     onInconclusive: onInconclusive

@@ -12,6 +12,8 @@ import type { Report } from '../model/report.js'
 import { loadOrReport } from './config.js'
 import { UsageError, type CliIO } from './io.js'
 import { eventsFor, finish, OUTPUT_FLAGS, outputMode } from './output.js'
+import { legConfig } from './shard.js'
+import { shardLeg } from '../shard/identity.js'
 
 /** Keeps only the named scenarios (--scenario); an unknown name is a usage error. */
 export function selectScenarios(config: Config, names: string[] | undefined): Config {
@@ -45,6 +47,7 @@ export const RUN_OPTIONS = {
   config: { type: 'string', short: 'c' },
   out: { type: 'string', short: 'o' },
   scenario: { type: 'string', multiple: true },
+  shard: { type: 'string' },
   rounds: { type: 'string' },
   baseline: { type: 'string' },
   'save-baseline': { type: 'string' },
@@ -56,7 +59,8 @@ export async function commandRun(args: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({ args, options: RUN_OPTIONS })
   const loaded = await loadOrReport(values.config, io)
   if (!loaded) return 2
-  const config = selectScenarios(loaded, values.scenario)
+  // a leg's subset keeps the whole config it was cut from: the gate looks baselines up by it and stamps the leg
+  const { config, shard } = legConfig(loaded, values.shard, values.scenario, selectScenarios)
   const mode = outputMode(values, io)
   const outDir = path.resolve(io.cwd, values.out ?? 'perfgate-report')
   const repo = await repoRoot(path.dirname(config.file))
@@ -77,7 +81,8 @@ export async function commandRun(args: string[], io: CliIO): Promise<number> {
             sha: head ?? 'local',
             event: 'cli',
             runId: `local-${report.createdAt.replace(/[^0-9]/g, '').slice(0, 14)}`,
-            runAttempt: 1
+            runAttempt: 1,
+            ...(shard ? { leg: shardLeg(undefined, shard) } : {})
           }),
           outDir,
           sayErroredNotSaved: true
@@ -105,6 +110,7 @@ export const COMPARE_OPTIONS = {
   'base-ref': { type: 'string' },
   head: { type: 'string' },
   scenario: { type: 'string', multiple: true },
+  shard: { type: 'string' },
   accept: { type: 'string', multiple: true },
   ...OUTPUT_FLAGS
 } as const
@@ -114,7 +120,8 @@ export async function commandCompare(args: string[], io: CliIO): Promise<number>
   const { values } = parseArgs({ args, options: COMPARE_OPTIONS })
   const loaded = await loadOrReport(values.config, io)
   if (!loaded) return 2
-  const config = selectScenarios(loaded, values.scenario)
+  // a leg's subset keeps the whole config it was cut from: the gate looks baselines up by it and stamps the leg
+  const { config, shard } = legConfig(loaded, values.shard, values.scenario, selectScenarios)
   const mode = outputMode(values, io)
   // service.cwd is mapped from the config's repository (or directory) onto both the --head and the --base directory
   const configDir = path.dirname(config.file)
@@ -136,6 +143,11 @@ export async function commandCompare(args: string[], io: CliIO): Promise<number>
       { mode: 'compare', config, repo: headDir, root, base, acceptances: parseAccept(values.accept) },
       { events: eventsFor(mode, io) }
     )
+    // a leg names its commit, so that merge can check every leg measured the same one
+    if (shard) {
+      const sha = await headSha(headDir)
+      if (sha) report.git = { ...report.git, sha }
+    }
   } catch (err) {
     if (err instanceof BaseError) {
       io.stderr.write(`perfgate: ${err.message}\n`)

@@ -5,7 +5,9 @@ import { commandDemo } from './demo.js'
 import { COMPARE_OPTIONS, commandCompare, commandRun, RUN_OPTIONS } from './gate.js'
 import { commandInit, INIT_OPTIONS } from './init.js'
 import { UsageError, type CliIO } from './io.js'
+import { commandMerge, MERGE_OPTIONS } from './merge.js'
 import { commandReport, REPORT_OPTIONS } from './report.js'
+import { ShardError } from '../shard/split.js'
 import { COMMAND_USAGE, USAGE } from './usage.js'
 import { commandValidate, VALIDATE_OPTIONS } from './validate.js'
 
@@ -25,6 +27,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIO) => Promise<number>> =
   run: commandRun,
   compare: commandCompare,
   report: commandReport,
+  merge: commandMerge,
   baseline: commandBaseline,
   demo: commandDemo
 }
@@ -35,7 +38,8 @@ const OPTIONS: Record<string, Record<string, object>> = {
   validate: VALIDATE_OPTIONS,
   run: RUN_OPTIONS,
   compare: COMPARE_OPTIONS,
-  report: REPORT_OPTIONS
+  report: REPORT_OPTIONS,
+  merge: MERGE_OPTIONS
 }
 
 const HELP_FLAGS = ['--help', '-h']
@@ -101,7 +105,7 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
     return await handler(rest, io)
   } catch (err) {
     const usage = COMMAND_USAGE[command] ?? USAGE
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof ShardError) {
       io.stderr.write(`perfgate: ${err.message}\n\n${usage}`)
       return 2
     }

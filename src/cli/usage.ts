@@ -1,5 +1,6 @@
 import { CONFIG_CANDIDATES } from '../config/discover.js'
 import { VERSION } from '../version.js'
+import { MERGE_USAGE } from './merge.js'
 
 export const USAGE = `perfgate ${VERSION}: performance gate for HTTP services
 
@@ -9,6 +10,7 @@ Usage:
   perfgate run      [--config FILE] [--out DIR] [--json | --quiet] ...
   perfgate compare  (--base DIR | --base-ref REF) [--head DIR] [--json | --quiet] ...
   perfgate report   <report.json> --html <out.html>
+  perfgate merge    DIR... [--out DIR]                   join the legs of a --shard K/N suite into one report
   perfgate baseline list|show|save ...
   perfgate demo
 
@@ -55,6 +57,7 @@ Options:
   -c, --config FILE        config file (default: ${CONFIG_CANDIDATES.join(', ')})
   -o, --out DIR            report folder (default perfgate-report)
   --scenario NAME          only this scenario (repeatable)
+  --shard K/N              only shard K of N of the suite (a matrix leg; join the legs with perfgate merge)
   --rounds N               measure N rounds, each against a fresh service (1-50)
   --baseline DIR           compare with the stored run of HEAD or its nearest ancestor in DIR
   --save-baseline DIR      store this run in DIR (a directory store)
@@ -71,6 +74,7 @@ Options:
   -c, --config FILE        config file (default: ${CONFIG_CANDIDATES.join(', ')})
   -o, --out DIR            report folder (default perfgate-report)
   --scenario NAME          only this scenario (repeatable)
+  --shard K/N              only shard K of N of the suite (a matrix leg; join the legs with perfgate merge)
   --accept SCENARIO:METRIC accept an intended regression (either may be *; repeatable)
 ${OUTPUT_OPTIONS}
 `,
@@ -78,6 +82,7 @@ ${OUTPUT_OPTIONS}
 
 Renders report.html again from a report.json.
 `,
+  merge: MERGE_USAGE,
   demo: `Usage: perfgate demo
 
 Run from a clone of the perfgate repository: gates the bundled example service, then compares base and head

@@ -335,8 +335,10 @@ class Resolver {
       const request = mix?.[0] ?? this.request(s.request, `${pointer}/request`)
       this.checkMix(mix, pointer)
       this.checkPlaceholders(mix ?? [request], values, mix ? `${pointer}/requests` : `${pointer}/request`)
+      const shard = num(s.shard)
       return {
         name,
+        ...(shard !== undefined ? { shard } : {}),
         request: mix?.[0] ? withoutWeight(mix[0]) : request,
         ...(mix ? { mix } : {}),
         ...(values ? { values } : {}),

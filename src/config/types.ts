@@ -81,6 +81,8 @@ export type SuiteSpec =
 
 export interface Scenario {
   name: string
+  /** pins the scenario to shard K of a split suite (--shard K/N); unpinned ones are dealt round-robin */
+  shard?: number
   /** defaults to { kind: 'load' } */
   suite?: SuiteSpec
   /** the request, or the first of the mix (all of a mix share its host:port) */

@@ -7,6 +7,7 @@ import { ignoreEvents, type EventSink } from '../measure/events.js'
 import type { Measurer } from '../measure/port.js'
 import type { Report } from '../model/report.js'
 import { buildReport } from '../report/build.js'
+import { stampIfLeg, wholeConfig } from '../shard/identity.js'
 import { BaseError, findMergeBase, useBaseDir, worktreeBase, type PreparedBase } from './base.js'
 import { planStoredBaseline, saveRun, type StoredPlan } from './baseline.js'
 import { compareGate } from './compare.js'
@@ -106,7 +107,7 @@ async function prepareBase(settings: CompareSettings, ports: GatePorts): Promise
 async function compareSides(settings: CompareSettings, ports: GatePorts): Promise<Report> {
   const base = await prepareBase(settings, ports)
   try {
-    return await compareGate(settings.config, {
+    const report = await compareGate(settings.config, {
       baseDir: base.dir,
       headDir: settings.headDir ?? settings.repo,
       root: settings.root,
@@ -119,6 +120,7 @@ async function compareSides(settings: CompareSettings, ports: GatePorts): Promis
       git:
         settings.git || base.sha ? { ...settings.git, ...(base.sha ? { baseSha: base.sha } : {}) } : undefined
     })
+    return stampIfLeg(report, settings.config)
   } finally {
     await base.cleanup()
   }
@@ -129,8 +131,9 @@ async function chooseStored(settings: RunSettings, events: EventSink): Promise<S
   if (!stored) return undefined
   if (stored.from === undefined && stored.missing)
     return { info: { store: stored.store.description, state: 'none', message: stored.missing } }
+  // a shard's leg looks up the whole config's runs: every leg's record of a commit carries the whole config's hash
   return planStoredBaseline(
-    settings.config,
+    wholeConfig(settings.config),
     stored.store,
     settings.repo,
     stored.from,
@@ -152,6 +155,8 @@ async function runHead(settings: RunSettings, ports: GatePorts): Promise<Report>
     baselineInfo: plan?.info,
     git: settings.git
   })
+  // a leg's identity goes into the report before it is stored
+  stampIfLeg(report, config)
   if (!save || (report.verdict === 'errored' && !save.sayErroredNotSaved)) return report
   const saved =
     report.verdict === 'errored'

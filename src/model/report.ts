@@ -82,6 +82,36 @@ export interface GateInfo {
   message: string
 }
 
+/** A leg of a split suite (--shard K/N): what it measured, of which suite (see src/shard/). */
+export interface ShardInfo {
+  /** suite: a share of the scenarios; load: every scenario at 1/N of its load, joined by histograms */
+  kind: 'suite' | 'load'
+  /** 1-based shard index K of `count` N */
+  index: number
+  count: number
+  /** the scenarios this leg measured */
+  scenarios: string[]
+  /** every scenario of the whole config, in config order: what the merged legs cover together */
+  suite: string[]
+}
+
+/** A report merged from the legs of a split suite (perfgate merge): each leg, and what was wrong with the set. */
+export interface MergeInfo {
+  legs: Array<{
+    /** where the leg's report came from (its directory, as given) */
+    source: string
+    index: number
+    count: number
+    verdict: Verdict
+    scenarios: string[]
+    sha?: string
+    runner: RunnerFingerprint
+    durationMs: number
+  }>
+  /** missing, foreign or duplicated legs, each naming the leg; any makes the merged verdict errored */
+  problems: string[]
+}
+
 export interface Report {
   schemaVersion: number
   tool: { name: 'perfgate'; version: string }
@@ -99,4 +129,8 @@ export interface Report {
   durationMs: number
   scenarios: ScenarioReport[]
   notes: string[]
+  /** a leg of a split suite: its shard (the config hash above is the whole config's) */
+  shard?: ShardInfo
+  /** a merged report: the legs it was built from */
+  merge?: MergeInfo
 }

@@ -89,7 +89,7 @@ export function decisiveChecks(scenario: ScenarioReport): Check[] {
   return order.flatMap(v => scenario.checks.filter(c => c.verdict === v))
 }
 
-function headline(verdict: Verdict, scenarios: readonly ScenarioReport[]): string {
+export function headline(verdict: Verdict, scenarios: readonly ScenarioReport[]): string {
   const checks = scenarios.reduce((n, s) => n + s.checks.length, 0)
   const summary = `${scenarios.length} scenario${scenarios.length === 1 ? '' : 's'}, ${checks} check${checks === 1 ? '' : 's'}`
   if (verdict === 'errored') {

@@ -111,5 +111,18 @@ export function renderJunit(report: Report): string {
     totals.skipped += suite.skipped
     return `  <testsuite${attrs({ name: scenario.name, ...suite, time: 0, timestamp: report.createdAt })}>\n${cases.map(c => c.xml).join('\n')}\n  </testsuite>`
   })
+  // a merge that lacks a leg (or got a foreign one) is errored even when every scenario it holds passed
+  const problems = report.merge?.problems ?? []
+  if (problems.length) {
+    const cases = problems.map(
+      (p, i) =>
+        `    <testcase${attrs({ classname: 'perfgate.merge', name: `legs ${i + 1}`, time: 0 })}>\n      <error${attrs({ message: p, type: 'merge' })}>${xmlText(p)}</error>\n    </testcase>`
+    )
+    totals.tests += problems.length
+    totals.errors += problems.length
+    suites.push(
+      `  <testsuite${attrs({ name: 'perfgate merge', tests: problems.length, failures: 0, errors: problems.length, skipped: 0, time: 0, timestamp: report.createdAt })}>\n${cases.join('\n')}\n  </testsuite>`
+    )
+  }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attrs({ name: `perfgate ${report.mode}`, ...totals, time: seconds })}>\n${suites.join('\n')}\n</testsuites>\n`
 }

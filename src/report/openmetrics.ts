@@ -85,6 +85,12 @@ export function renderOpenMetrics(report: Report): string {
     const failed = s.verdict === 'fail' || s.verdict === 'errored' ? 1 : 0
     out.push(`perfgate_scenario_failed${labels({ scenario: s.name, verdict: s.verdict })} ${failed}`)
   }
+  if (report.merge)
+    out.push(
+      '# TYPE perfgate_merge_problems gauge',
+      '# HELP perfgate_merge_problems missing, foreign or duplicated legs of a merged suite (any makes it errored)',
+      `perfgate_merge_problems ${report.merge.problems.length}`
+    )
   out.push('# EOF')
   return out.join('\n') + '\n'
 }

@@ -1,0 +1,149 @@
+import { describe, expect, it } from '@jest/globals'
+import { check, report, scenarioReport } from '../../__fixtures__/report.js'
+import {
+  createLatencyHistogram,
+  decodeHistogram,
+  encodeHistogram,
+  summarize
+} from '../../src/load/histogram.js'
+import { mergeLoadRuns } from '../../src/report/merge-load.js'
+import { mergeLegReports } from '../../src/report/merge.js'
+import type { MetricValues } from '../../src/model/metrics.js'
+import type { Report } from '../../src/model/report.js'
+import type { RunRecord } from '../../src/model/run.js'
+import { reportProblems } from '../../src/report/validate.js'
+
+/** A small deterministic generator, so that the legs' latencies differ in shape and the test is repeatable. */
+function random(seed: number): () => number {
+  let s = seed
+  return () => {
+    s = (s * 1_103_515_245 + 12_345) % 2 ** 31
+    return s / 2 ** 31
+  }
+}
+
+/** Three legs' latencies (µs), of different shapes and sizes, and one histogram holding every value. */
+function legsAndWhole() {
+  const whole = createLatencyHistogram()
+  const shapes = [
+    (r: () => number) => 800 + Math.floor(r() * 400),
+    (r: () => number) => (r() < 0.97 ? 1000 + Math.floor(r() * 300) : 40_000 + Math.floor(r() * 20_000)),
+    (r: () => number) => Math.floor(200 + -Math.log(1 - r()) * 3000)
+  ]
+  const counts = [5000, 3100, 4270]
+  const legs = shapes.map((shape, i) => {
+    const h = createLatencyHistogram()
+    const r = random(17 + i)
+    for (let n = 0; n < counts[i]!; n++) {
+      const v = shape(r)
+      h.recordValue(v)
+      whole.recordValue(v)
+    }
+    return h
+  })
+  return { legs, whole, counts }
+}
+
+function run(histogram: string, metrics: MetricValues): RunRecord {
+  return { side: 'head', round: 1, metrics, histogram }
+}
+
+describe('load shards join exactly', () => {
+  it('merged latency percentiles equal those of one histogram holding every leg’s values, exactly', () => {
+    const { legs, whole, counts } = legsAndWhole()
+    const runs = legs.map((h, i) =>
+      run(encodeHistogram(h), {
+        // what each leg reported for itself: none of it may leak into the joined latency
+        'latency.p99': h.getValueAtPercentile(99),
+        'latency.p50': h.getValueAtPercentile(50),
+        'requests.total': counts[i]!,
+        'throughput.rps': counts[i]! / 10,
+        'throughput.ok_rps': counts[i]! / 10,
+        'errors.total': i,
+        'errors.rate': i / (counts[i]! + i),
+        'errors.timeout': i,
+        'generator.lag': 1000 * (i + 1),
+        'server.rss.peak': [70e6, 90e6, 80e6][i]!
+      })
+    )
+    const { metrics, histogram } = mergeLoadRuns(runs)
+    const expected = summarize(whole)!
+    for (const key of ['p50', 'p75', 'p90', 'p95', 'p99', 'p99.9'] as const)
+      expect(metrics[`latency.${key}`]).toBe(expected[key])
+    // min, max, mean and stddev as the one histogram gives them once stored (encoded) like every run's
+    const stored = summarize(decodeHistogram(encodeHistogram(whole)))!
+    for (const key of ['min', 'mean', 'stddev', 'p50', 'p99', 'p99.9', 'max'] as const)
+      expect(metrics[`latency.${key}`]).toBe(stored[key])
+    // the averaged percentiles would have been something else
+    const averagedP99 = runs.reduce((a, r) => a + r.metrics['latency.p99']!, 0) / runs.length
+    expect(metrics['latency.p99']).not.toBe(averagedP99)
+    expect(histogram).toBeDefined()
+    // counts and throughput add up; the error rate comes from the summed counts; maxima take the max
+    expect(metrics['requests.total']).toBe(5000 + 3100 + 4270)
+    expect(metrics['throughput.rps']).toBeCloseTo((5000 + 3100 + 4270) / 10, 9)
+    expect(metrics['errors.total']).toBe(0 + 1 + 2)
+    expect(metrics['errors.rate']).toBeCloseTo(3 / (5000 + 3100 + 4270 + 3), 12)
+    expect(metrics['generator.lag']).toBe(3000)
+    expect(metrics['server.rss.peak']).toBe(90e6)
+  })
+
+  it('a leg without a histogram leaves latency unmeasured rather than averaged', () => {
+    const { legs } = legsAndWhole()
+    const { metrics } = mergeLoadRuns([
+      run(encodeHistogram(legs[0]!), { 'latency.p99': 1, 'requests.total': 10 }),
+      { side: 'head', round: 1, metrics: { 'latency.p99': 2, 'requests.total': 20 } }
+    ])
+    expect(metrics['latency.p99']).toBeNull()
+    expect(metrics['requests.total']).toBe(30)
+  })
+
+  it('perfgate merge of three load legs: one scenario, latency from the summed histograms, limits decided again', () => {
+    const { legs, whole, counts } = legsAndWhole()
+    const p99 = summarize(whole)!.p99
+    const legReport = (i: number): Report =>
+      report({
+        git: { sha: 'c'.repeat(40) },
+        shard: { kind: 'load', index: i + 1, count: 3, scenarios: ['api'], suite: ['api'] },
+        scenarios: [
+          scenarioReport({
+            name: 'api',
+            metrics: {
+              'latency.p99': legs[i]!.getValueAtPercentile(99),
+              'requests.total': counts[i]!,
+              'generator.lag': 500 * (i + 1)
+            },
+            // each leg alone passes a limit the joined load breaks
+            checks: [
+              check({
+                metric: 'latency.p99',
+                expression: `< ${Math.ceil(p99 / 1000) - 1}ms`,
+                limit: (Math.ceil(p99 / 1000) - 1) * 1000,
+                verdict: 'pass'
+              })
+            ],
+            runs: [
+              run(encodeHistogram(legs[i]!), {
+                'requests.total': counts[i]!,
+                'errors.total': 0,
+                'errors.rate': 0,
+                'generator.lag': 500 * (i + 1)
+              })
+            ]
+          })
+        ]
+      })
+    const merged = mergeLegReports([0, 1, 2].map(i => ({ source: `leg-${i + 1}`, report: legReport(i) })))
+    expect(merged.merge?.problems).toEqual([])
+    expect(merged.scenarios).toHaveLength(1)
+    const api = merged.scenarios[0]!
+    expect(api.metrics['latency.p99']).toBe(p99)
+    expect(api.metrics['requests.total']).toBe(5000 + 3100 + 4270)
+    expect(api.checks[0]!.actual).toBe(p99)
+    expect(api.checks[0]!.verdict).toBe('fail')
+    expect(merged.verdict).toBe('fail')
+    expect(api.notes.join('\n')).toContain(
+      'generator lag per leg: leg 1/3 500 µs, leg 2/3 1 ms, leg 3/3 1.5 ms'
+    )
+    expect(reportProblems(merged)).toEqual([])
+  })
+})
