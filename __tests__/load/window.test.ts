@@ -91,6 +91,24 @@ describe('clean windows: nothing reaches the service after a run returns', () =>
     expect(server.seen()).toBe(seenAtReturn)
     expect(result.counts.responses).toBeGreaterThan(0)
   })
+
+  it('closed model: requests still out at the window end get until their timeout, then count as timed out', async () => {
+    // answers its first 40 requests, then holds every later one: at the window's end each connection has one out
+    server = await startTestServer((_, res, n) => {
+      if (n <= 40) res.end('ok')
+    })
+    const result = await runClosedLoad(
+      scenario(server.url, { mode: 'closed', connections: 4, durationMs: 500, timeoutMs: 300 } as Partial<
+        Scenario['load']
+      >)
+    )
+    const seenAtReturn = server.seen()
+    await sleep(300)
+    expect(server.seen()).toBe(seenAtReturn)
+    expect(result.counts.responses).toBe(40)
+    expect(result.counts.timeout).toBe(4)
+    expect(attempted(result.counts)).toBe(result.counts.sent)
+  })
 })
 
 describe('https:// targets', () => {

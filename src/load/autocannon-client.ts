@@ -64,12 +64,42 @@ function discardBodies(client: AutocannonClient): void {
   client.pipelinedRequests.addBody = () => undefined
 }
 
+/**
+ * The clients of one run, so that the run's window ends cleanly: once closed, no client starts a request (nor
+ * reconnects to send one), and the run can wait for the requests still out before it stops autocannon, whose own
+ * stop cuts connections with requests on them that the service may still read after the run has returned.
+ */
+export class ClientWindow {
+  private readonly clients: AutocannonClient[] = []
+  private closed = false
+
+  /** wraps the client's request start last, so that a closed window stops every path to a new request */
+  add(client: AutocannonClient): void {
+    this.clients.push(client)
+    const doRequest = client._doRequest
+    const isOpen = () => !this.closed
+    client._doRequest = function (this: AutocannonClient) {
+      if (isOpen()) doRequest.call(this)
+    }
+  }
+
+  close(): void {
+    this.closed = true
+  }
+
+  /** requests written and not yet answered */
+  inFlight(): number {
+    return this.clients.reduce((n, c) => n + (c.destroyed ? 0 : c.pipelinedRequests.size()), 0)
+  }
+}
+
 /** The setupClient hook: every patch above, on every client autocannon makes. */
-export function tuneClient(onDropped: () => void): (client: unknown) => void {
+export function tuneClient(onDropped: () => void, window?: ClientWindow): (client: unknown) => void {
   return raw => {
     const client = raw as AutocannonClient
     dropLostRequests(client, onDropped)
     honourConnectionClose(client)
     discardBodies(client)
+    window?.add(client)
   }
 }

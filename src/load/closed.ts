@@ -1,5 +1,5 @@
 import autocannon from 'autocannon'
-import { tuneClient } from './autocannon-client.js'
+import { ClientWindow, tuneClient } from './autocannon-client.js'
 import type { ClosedLoad, Scenario } from '../config/types.js'
 import { classifyError, countResponse, emptyCounts, recordsLatency } from './errors.js'
 import { createLatencyHistogram, encodeHistogram, summarize } from './histogram.js'
@@ -38,6 +38,7 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
   let cpuAtStart = process.cpuUsage()
 
   const totalMs = load.warmupMs + load.durationMs
+  const window = new ClientWindow()
   const started = performance.now()
   // the expected statuses of the response being counted: static for one request; for a mix, carried from
   // setupRequest through the connection's context to onResponse, which autocannon calls right before 'response'
@@ -77,9 +78,9 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
       ...(scenario.request.body !== undefined && !template.dynamic ? { body: scenario.request.body } : {}),
       ...(requests ? { requests } : {}),
       connections: load.connections,
-      // autocannon checks its duration (and stop()) once a second: warmup + duration runs to a whole second, and
-      // the measured window is timed precisely from the end of warmup to autocannon's last response
-      duration: Math.ceil(totalMs / 1000),
+      // the window is ended by closeWindow below; autocannon's own duration (checked once a second) is a backstop
+      // that leaves room for the drain
+      duration: Math.ceil((totalMs + load.timeoutMs) / 1000) + 2,
       timeout: Math.max(1, Math.ceil(load.timeoutMs / 1000)),
       excludeErrorStats: true,
       skipAggregateResult: true,
@@ -88,7 +89,7 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
           counts.reset++
           timeline.error()
         }
-      })
+      }, window)
     },
     () => undefined
   )
@@ -171,12 +172,32 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
   if (options.signal?.aborted) onAbort()
   else options.signal?.addEventListener('abort', onAbort, { once: true })
 
-  await new Promise<void>(resolve => instance.once('done', () => resolve()))
+  // At the window's end no connection starts a request; those still out get until their timeout, then autocannon
+  // stops, and what is still unanswered counts as timed out: nothing reaches the service after this returns.
+  let windowEnd: number | undefined
+  const closeWindow = setTimeout(() => {
+    window.close()
+    const deadline = performance.now() + load.timeoutMs
+    const drain = setInterval(() => {
+      if (window.inFlight() > 0 && performance.now() < deadline && !abortedReason) return
+      clearInterval(drain)
+      windowEnd = performance.now()
+      const cut = window.inFlight()
+      if (measuring && cut > 0 && !abortedReason) {
+        counts.timeout += cut
+        for (let i = 0; i < cut; i++) timeline.error()
+      }
+      instance.stop()
+    }, 2)
+  }, totalMs)
+  const done = new Promise<void>(resolve => instance.once('done', () => resolve()))
+  await done
+  clearTimeout(closeWindow)
   clearInterval(ticker)
   clearInterval(progress)
   options.signal?.removeEventListener('abort', onAbort)
   if (!measuring) startMeasuring()
-  const durationMs = Math.max(1, performance.now() - measureStart)
+  const durationMs = Math.max(1, (windowEnd ?? performance.now()) - measureStart)
   const cpu = process.cpuUsage(cpuAtStart)
   if (timeline.pending) closeSecond()
   counts.sent = counts.responses + counts.connect + counts.timeout + counts.reset + counts.other
