@@ -66426,7 +66426,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(58292);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(11948);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -66435,7 +66435,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 58292:
+/***/ 11948:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66444,7 +66444,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   eF: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: PULL_REQUEST_TARGET_REFUSED, STATE_PGIDS, failedChecks
+// UNUSED EXPORTS: PULL_REQUEST_TARGET_REFUSED, STATE_PGIDS
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(70857);
@@ -69391,19 +69391,961 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/git/auth.ts
+/**
+ * How perfgate authenticates its own git calls (deepening a shallow clone, fetching and pushing the baseline
+ * branch): with the action's github-token, given to each git command as configuration in its environment
+ * (GIT_CONFIG_COUNT / GIT_CONFIG_KEY_n / GIT_CONFIG_VALUE_n, the same as `git -c`, but not on the command line that
+ * `ps` shows to every user). Nothing is written to .git/config, so a checkout with `persist-credentials: false` leaves
+ * no token on disk for code from the pull request to read.
+ */
+let authEnv = {};
+/** The header git sends to `serverUrl` only; an empty value first drops any header a checkout persisted. */
+function gitAuthEnv(token, serverUrl = 'https://github.com') {
+    if (!token)
+        return {};
+    const key = `http.${serverUrl.replace(/\/+$/, '')}/.extraheader`;
+    const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
+    return {
+        GIT_CONFIG_COUNT: '2',
+        GIT_CONFIG_KEY_0: key,
+        GIT_CONFIG_VALUE_0: '',
+        GIT_CONFIG_KEY_1: key,
+        GIT_CONFIG_VALUE_1: `AUTHORIZATION: basic ${basic}`
+    };
+}
+/** Set once by the action from its github-token input; the CLI leaves git to its own credentials. */
+function useGitAuth(token, serverUrl) {
+    authEnv = token ? gitAuthEnv(token, serverUrl) : {};
+}
+function currentGitAuth() {
+    return authEnv;
+}
+
+;// CONCATENATED MODULE: ./src/git/process-group.ts
+/** The one process-group helper: services, builds and git calls each run in a group of their own. */
+/** Sends a signal to a whole process group; false when the group no longer exists. */
+function killProcessGroup(pgid, signal) {
+    try {
+        process.kill(-pgid, signal);
+        return true;
+    }
+    catch (err) {
+        if (err.code === 'ESRCH')
+            return false;
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/git/run.ts
+/**
+ * The one git runner: arguments as an array (no shell), never prompting, authenticated as auth.ts says, every call
+ * bounded by a timeout that stops git with its process group, and failures worded without credentials.
+ */
+
+
+
+/** A git call stopped because it did not finish in time (a hung fetch or push). */
+class GitTimeoutError extends Error {
+}
+/** Stops git with everything it started: it runs in its own process group. */
+function killGroup(child) {
+    if (child.pid === undefined)
+        return;
+    try {
+        killProcessGroup(child.pid, 'SIGKILL');
+    }
+    catch {
+        // no process groups (Windows): stop git itself at least
+        child.kill('SIGKILL');
+    }
+}
+/** git calls still running, each in its own process group: a cancelled run stops them. */
+const running = new Set();
+function stopAllGit() {
+    for (const child of running)
+        killGroup(child);
+}
+/** The longest a git call may take when its caller sets no budget: no git call of perfgate's runs unbounded. */
+const GIT_TIMEOUT_MS = 5 * 60_000;
+/**
+ * git with arguments as an array (no shell), optional stdin, never prompting for credentials, authenticated with
+ * the action's token when it has one (see git-auth.ts), and stopped after `timeoutMs` (GIT_TIMEOUT_MS by default).
+ */
+function runGit(cwd, args, options = {}) {
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_namespaceObject.spawn)('git', args, {
+            cwd,
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...currentGitAuth(), ...options.env },
+            stdio: ['pipe', 'pipe', 'pipe'],
+            // its own process group, so that a timeout also stops the ssh or helper git is waiting for
+            detached: true
+        });
+        running.add(child);
+        child.once('exit', () => running.delete(child));
+        const out = [];
+        let stderr = '';
+        const ms = Math.max(0, options.timeoutMs ?? GIT_TIMEOUT_MS);
+        const timer = setTimeout(() => {
+            killGroup(child);
+            reject(new GitTimeoutError(`git ${args[0]} did not finish within ${secondsText(ms)} and was stopped`));
+        }, ms);
+        child.stdout.on('data', (chunk) => out.push(chunk));
+        child.stderr.on('data', (chunk) => (stderr += chunk.toString()));
+        child.on('error', err => {
+            clearTimeout(timer);
+            reject(err);
+        });
+        child.on('close', code => {
+            clearTimeout(timer);
+            resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr });
+        });
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(options.input ?? '');
+    });
+}
+function secondsText(ms) {
+    return `${Number((ms / 1000).toPrecision(3))} s`;
+}
+/** Text for messages (a remote's URL, git's own words) without any credentials written into a URL in it. */
+function withoutCredentials(text) {
+    return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1');
+}
+/** git's output, trimmed; a failure throws `git <command> failed: <its last lines>`. */
+async function gitOutput(cwd, args, options) {
+    const result = await runGit(cwd, args, options);
+    if (result.code !== 0)
+        throw new Error(`git ${args[0]} failed: ${lastLines(result.stderr)}`);
+    return result.stdout.toString().trim();
+}
+/** git's output, or undefined when it failed or timed out (a question the caller has a fallback for). */
+async function tryGitOutput(cwd, args, options) {
+    try {
+        return await gitOutput(cwd, args, options);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The last lines git wrote to stderr, for a message, without credentials. */
+function lastLines(stderr) {
+    const lines = stderr
+        .split('\n')
+        .map(l => l.trim())
+        .filter(Boolean);
+    return withoutCredentials(lines.slice(-3).join(' / ')) || 'no message';
+}
+
+;// CONCATENATED MODULE: ./src/git/history.ts
+
+/**
+ * Time limits of the git calls here: a local one (merge-base, log, worktree add) and one that talks to the remote
+ * (deepening a shallow clone). A hung git never holds the job; the call is stopped with its process group.
+ */
+const GIT_LIMITS = { localMs: 2 * 60_000, networkMs: 5 * 60_000 };
+const git = (cwd, args) => gitOutput(cwd, args, { timeoutMs: GIT_LIMITS.localMs });
+const tryGit = (cwd, args, timeoutMs = GIT_LIMITS.localMs) => tryGitOutput(cwd, args, { timeoutMs });
+/** A fetch: the network limit. */
+const tryFetch = (cwd, args) => tryGit(cwd, ['fetch', ...args], GIT_LIMITS.networkMs);
+/** The merge-base of HEAD and `ref` from what the clone already has (no fetch); undefined when it cannot tell. */
+function localMergeBase(repoDir, ref) {
+    return tryGit(repoDir, ['merge-base', 'HEAD', ref]);
+}
+/**
+ * The merge-base of HEAD and `baseRef`, fetching what it takes: a shallow clone is deepened by 50, then 500
+ * commits, then unshallowed; a full clone fetches the base branch once. `shallow` tells a caller that could not
+ * find it whether fetching more history was tried.
+ */
+async function fetchMergeBase(repoDir, baseRef, progress = (_title, step) => step()) {
+    const direct = await localMergeBase(repoDir, baseRef);
+    if (direct)
+        return { found: true, sha: direct };
+    const shallow = (await tryGit(repoDir, ['rev-parse', '--is-shallow-repository'])) === 'true';
+    const remoteBranch = baseRef.replace(/^origin\//, '');
+    const branchRefspec = `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`;
+    const found = async () => {
+        const sha = await localMergeBase(repoDir, baseRef);
+        return sha ? { found: true, sha } : undefined;
+    };
+    if (shallow) {
+        for (const depth of [50, 500]) {
+            await progress(`shallow clone: fetching ${depth} more commits to find the merge-base with ${baseRef}`, () => tryFetch(repoDir, ['--no-tags', `--deepen=${depth}`, 'origin', branchRefspec]));
+            const sha = await found();
+            if (sha)
+                return sha;
+        }
+        await progress('shallow clone: fetching the whole history to find the merge-base', () => tryFetch(repoDir, ['--no-tags', '--unshallow', 'origin', branchRefspec]));
+        const sha = await found();
+        if (sha)
+            return sha;
+    }
+    else if (!(await tryGit(repoDir, ['rev-parse', '--verify', '--quiet', `${baseRef}^{commit}`]))) {
+        await tryFetch(repoDir, ['--no-tags', 'origin', branchRefspec]);
+        const sha = await found();
+        if (sha)
+            return sha;
+    }
+    return { found: false, shallow };
+}
+/** The top of the repository `dir` is in, or undefined outside git. */
+async function repoRoot(dir) {
+    return tryGit(dir, ['rev-parse', '--show-toplevel']);
+}
+/** Commit messages between two commits (exclusive of `from`), for Perf-Accepted trailers. */
+async function commitMessages(repoDir, from, to = 'HEAD') {
+    const out = await tryGit(repoDir, ['log', '--format=%H%x00%B%x1e', `${from}..${to}`]);
+    if (!out)
+        return [];
+    return out
+        .split('\x1e')
+        .map(entry => entry.trim())
+        .filter(Boolean)
+        .map(entry => {
+        const [sha, message = ''] = entry.split('\x00');
+        return { sha: sha, message };
+    });
+}
+/**
+ * `rev` and its ancestors, nearest first (at most `max`), for choosing a stored baseline. A shallow clone is
+ * deepened once so that a few older commits with stored runs can be found.
+ */
+async function ancestorsOf(repoDir, rev, max = 100) {
+    const list = async () => ((await tryGit(repoDir, ['rev-list', `--max-count=${max}`, rev])) ?? '').split('\n').filter(Boolean);
+    let shas = await list();
+    if (shas.length < max && (await tryGit(repoDir, ['rev-parse', '--is-shallow-repository'])) === 'true') {
+        await tryFetch(repoDir, ['--no-tags', '--quiet', `--deepen=${max}`, 'origin']);
+        shas = await list();
+    }
+    return shas;
+}
+/** The commit HEAD points at, or undefined outside git. */
+async function headSha(repoDir) {
+    return tryGit(repoDir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
+;// CONCATENATED MODULE: ./src/git/worktree.ts
+
+
+
+
+/** Worktrees made and not yet removed: a cancelled run removes them. */
+const worktrees = new Set();
+async function removeAllWorktrees() {
+    await Promise.all([...worktrees].map(remove => remove()));
+}
+/**
+ * A detached git worktree of `repoDir` at `sha`, in a temp directory; `remove` (idempotent) deletes it and prunes
+ * it from the repository. A failure to make it throws git's message, with nothing left behind.
+ */
+async function addWorktree(repoDir, sha) {
+    const parent = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'perfgate-base-'));
+    const dir = external_node_path_default().join(parent, 'base');
+    // registered before the worktree exists, so a run cancelled while it is being made still removes it
+    let removing;
+    const remove = () => (removing ??= (async () => {
+        await tryGit(repoDir, ['worktree', 'remove', '--force', dir]);
+        await (0,promises_namespaceObject.rm)(parent, { recursive: true, force: true });
+        await tryGit(repoDir, ['worktree', 'prune']);
+        worktrees.delete(remove);
+    })());
+    worktrees.add(remove);
+    try {
+        await git(repoDir, ['worktree', 'add', '--detach', dir, sha]);
+    }
+    catch (err) {
+        await remove();
+        throw err;
+    }
+    return { dir, remove };
+}
+
+;// CONCATENATED MODULE: ./src/service/proc.ts
+
+function readStat(pid) {
+    try {
+        const text = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
+        // the command name (field 2) may hold spaces and parentheses: fields start after the last ')'
+        const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+        return {
+            pid,
+            ppid: Number(fields[1]),
+            pgrp: Number(fields[2]),
+            state: fields[0],
+            ticks: Number(fields[11]) + Number(fields[12])
+        };
+    }
+    catch {
+        return undefined; // the process exited while we looked
+    }
+}
+/**
+ * Whether a zombie's threads are all gone. When a multi-threaded process (Node, the JVM, Go) is killed, its
+ * thread-group leader shows Z while its other threads, which may still hold its sockets, exit a little later.
+ */
+function threadsGone(pid) {
+    let tids;
+    try {
+        tids = (0,external_node_fs_namespaceObject.readdirSync)(`/proc/${pid}/task`);
+    }
+    catch {
+        return true;
+    }
+    return tids.every(tid => {
+        try {
+            const text = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+            const state = text.slice(text.lastIndexOf(')') + 2, text.lastIndexOf(')') + 3);
+            return state === 'Z' || state === 'X';
+        }
+        catch {
+            return true;
+        }
+    });
+}
+/** A process that still runs: not a zombie, or a zombie leader whose other threads have not exited yet. */
+function isRunning(stat) {
+    return (stat.state !== 'Z' && stat.state !== 'X') || !threadsGone(stat.pid);
+}
+/** Every process visible in /proc. */
+function allProcesses() {
+    const out = [];
+    for (const name of (0,external_node_fs_namespaceObject.readdirSync)('/proc')) {
+        if (!/^\d+$/.test(name))
+            continue;
+        const stat = readStat(Number(name));
+        if (stat)
+            out.push(stat);
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/service/env.ts
+/**
+ * The service under test must never see the workflow's credentials, nor the runner's command files: action inputs
+ * (the github-token among them) arrive as INPUT_* variables, the runner adds ACTIONS_* tokens, and GITHUB_STATE,
+ * GITHUB_ENV, GITHUB_OUTPUT, GITHUB_PATH and GITHUB_STEP_SUMMARY name files through which a process could set the
+ * post step's state (the process groups it kills), later steps' environment and PATH, this step's outputs, or the
+ * job summary. RUNNER_TRACKING_ID stays: the runner's orphan-process cleanup relies on it.
+ */
+const DROPPED_EXACT = new Set([
+    'GITHUB_TOKEN',
+    'GH_TOKEN',
+    'GITHUB_STATE',
+    'GITHUB_ENV',
+    'GITHUB_OUTPUT',
+    'GITHUB_PATH',
+    'GITHUB_STEP_SUMMARY'
+]);
+const DROPPED_PREFIXES = ['INPUT_', 'ACTIONS_'];
+function isSecretVariable(name) {
+    const upper = name.toUpperCase();
+    return DROPPED_EXACT.has(upper) || DROPPED_PREFIXES.some(p => upper.startsWith(p));
+}
+function scrubEnv(env) {
+    const out = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (value !== undefined && !isSecretVariable(name))
+            out[name] = value;
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/service/output.ts
+/** The longest line kept while it is still arriving; the rest of it is counted and dropped. */
+const LINE_LIMIT = 64 * 1024;
+/** Each kept line is cut to this many characters (a tail is for reading). */
+const KEPT_LINE_LIMIT = 2000;
+/** The kept lines together stay under this many characters. */
+const TAIL_LIMIT = 64 * 1024;
+/**
+ * Keeps the last `limit` lines of a process's stdout and stderr, in arrival order, in bounded memory: a line that
+ * never ends (a progress bar redrawn with `\r`, a binary blob) is capped at 64 KB while it arrives, a bare `\r`
+ * starts the line over as a terminal would, and the kept tail stays under 64 KB. What is dropped is counted.
+ */
+class OutputTail {
+    limit;
+    lines = [];
+    keptChars = 0;
+    partial = { stdout: '', stderr: '' };
+    /** characters never kept: the rest of over-long lines and text overwritten by `\r` */
+    dropped = 0;
+    constructor(limit = 200) {
+        this.limit = limit;
+    }
+    push(chunk, stream, onLine) {
+        const parts = chunk.split('\n');
+        const last = parts.pop();
+        for (const part of parts) {
+            const text = this.append(stream, part);
+            const line = text.endsWith('\r') ? text.slice(0, -1) : text;
+            this.partial[stream] = '';
+            this.add(line);
+            onLine?.(line, stream);
+        }
+        this.partial[stream] = this.append(stream, last);
+    }
+    /**
+     * The line in progress with `text` added. A `\r` followed by more text restarts the line (a trailing one may be
+     * the first half of `\r\n`, so it waits for the next character), and the line never grows past LINE_LIMIT.
+     */
+    append(stream, text) {
+        let current = this.partial[stream];
+        if (current.endsWith('\r') && text !== '') {
+            this.dropped += current.length;
+            current = '';
+        }
+        const cr = text.lastIndexOf('\r', text.length - 2);
+        if (cr >= 0) {
+            this.dropped += current.length + cr + 1;
+            current = '';
+            text = text.slice(cr + 1);
+        }
+        const room = Math.max(0, LINE_LIMIT - current.length);
+        if (text.length > room) {
+            this.dropped += text.length - room;
+            text = text.slice(0, room);
+        }
+        return current + text;
+    }
+    add(line) {
+        const kept = line.length > KEPT_LINE_LIMIT ? `${line.slice(0, KEPT_LINE_LIMIT)}…` : line;
+        this.dropped += line.length - Math.min(line.length, KEPT_LINE_LIMIT);
+        this.lines.push(kept);
+        this.keptChars += kept.length;
+        while (this.lines.length > this.limit || (this.keptChars > TAIL_LIMIT && this.lines.length > 1)) {
+            this.keptChars -= this.lines.shift().length;
+        }
+    }
+    /** Characters held in memory now (kept lines and lines in progress). */
+    get size() {
+        return this.keptChars + this.partial.stdout.length + this.partial.stderr.length;
+    }
+    tail(count = 40) {
+        const pending = [this.partial.stdout, this.partial.stderr]
+            .filter(Boolean)
+            .map(p => (p.length > KEPT_LINE_LIMIT ? `${p.slice(0, KEPT_LINE_LIMIT)}…` : p));
+        return [...this.lines, ...pending].slice(-count);
+    }
+}
+function formatTail(lines) {
+    return lines.length
+        ? ` Last lines of output:\n${lines.map(l => `  | ${l}`).join('\n')}`
+        : ' It printed nothing.';
+}
+
+;// CONCATENATED MODULE: external "node:dns/promises"
+const external_node_dns_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(37067);
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(77030);
+var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
+;// CONCATENATED MODULE: ./src/service/ready.ts
+
+
+
+const ATTEMPT_TIMEOUT_MS = 2000;
+/** One HTTP GET; 200-399 counts as ready. Every address the name resolves to is tried (autoSelectFamily). */
+function probeHttp(url, timeoutMs = ATTEMPT_TIMEOUT_MS, lookup) {
+    return new Promise(resolve => {
+        const options = {
+            timeout: timeoutMs,
+            agent: false,
+            autoSelectFamily: true,
+            ...(lookup ? { lookup } : {})
+        };
+        const req = external_node_http_default().get(url, options, res => {
+            res.resume();
+            const status = res.statusCode ?? 0;
+            resolve({ ok: status >= 200 && status < 400, detail: `status ${status}` });
+        });
+        req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+        req.on('error', (err) => resolve({ ok: false, detail: err.code ?? err.message }));
+    });
+}
+function probeTcp(host, port, timeoutMs = ATTEMPT_TIMEOUT_MS, lookup) {
+    return new Promise(resolve => {
+        const socket = external_node_net_default().connect({
+            host,
+            port,
+            timeout: timeoutMs,
+            autoSelectFamily: true,
+            ...(lookup ? { lookup } : {})
+        });
+        const done = (result) => {
+            socket.destroy();
+            resolve(result);
+        };
+        socket.once('connect', () => done({ ok: true, detail: 'connected' }));
+        socket.once('timeout', () => done({ ok: false, detail: 'ETIMEDOUT' }));
+        socket.once('error', (err) => done({ ok: false, detail: err.code ?? err.message }));
+    });
+}
+function probeHost(probe) {
+    if (probe.kind === 'tcp')
+        return probe.host;
+    if (probe.kind === 'http')
+        return new URL(probe.url).hostname;
+    return undefined;
+}
+/**
+ * For a probe of `localhost` that never succeeded: which addresses the name resolves to here, and the advice to
+ * name the address the service listens on, since IPv4-only and IPv6-only listeners are the usual cause.
+ */
+async function localhostHint(probe) {
+    if (probeHost(probe)?.toLowerCase() !== 'localhost')
+        return '';
+    let addresses;
+    try {
+        const found = await (0,external_node_dns_promises_namespaceObject.lookup)('localhost', { all: true });
+        addresses = found.map(a => `${a.address} (IPv${a.family})`).join(' and ');
+    }
+    catch (err) {
+        addresses = `nothing (${err.code ?? err.message})`;
+    }
+    return (` localhost resolves to ${addresses} on this machine: a service listening on IPv4 only (127.0.0.1) or IPv6 only (::1)` +
+        ' is not reached through the other address. Name the address the service listens on (127.0.0.1 or [::1]) in' +
+        " ready.url and the scenarios' URLs.");
+}
+function describeProbe(probe) {
+    switch (probe.kind) {
+        case 'http':
+            return `GET ${probe.url}`;
+        case 'tcp':
+            return `TCP ${probe.host}:${probe.port}`;
+        case 'log':
+            return `a log line matching /${probe.pattern}/`;
+    }
+}
+/**
+ * Polls an http or tcp probe until two consecutive successes (a service that accepts and then crashes is not
+ * ready), backing off from `intervalMs` to 1 s. Resolves false when `deadline` passes or `stopped()` turns true.
+ */
+async function pollReady(probe, deadline, stopped) {
+    let attempts = 0;
+    let streak = 0;
+    let last = 'no attempt';
+    let wait = probe.intervalMs;
+    while (Date.now() < deadline && !stopped()) {
+        attempts++;
+        const result = probe.kind === 'http' ? await probeHttp(probe.url) : await probeTcp(probe.host, probe.port);
+        last = result.detail;
+        streak = result.ok ? streak + 1 : 0;
+        if (streak >= 2)
+            return { ready: true, attempts, last };
+        if (stopped())
+            break;
+        await new Promise(r => setTimeout(r, result.ok ? 20 : Math.min(wait, Math.max(0, deadline - Date.now()))));
+        wait = Math.min(1000, Math.round(wait * 1.5));
+    }
+    return { ready: false, attempts, last };
+}
+
+;// CONCATENATED MODULE: ./src/service/types.ts
+/** A service that could not be started. `message` is complete and user-facing; `outputTail` holds its last lines. */
+class ServiceError extends Error {
+    kind;
+    outputTail;
+    constructor(kind, message, outputTail = []) {
+        super(message);
+        this.kind = kind;
+        this.outputTail = outputTail;
+        this.name = 'ServiceError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/service/spawn.ts
+
+
+
+
+
+
+
+/** Process groups this process started and has not yet seen die: the exit hook's backstop. */
+const live = new Set();
+function liveProcessGroups() {
+    return [...live];
+}
+/**
+ * Whether any process of the group still runs. On Linux this reads /proc, because kill(-pgid, 0) also succeeds
+ * for zombies: an orphaned grandchild that exited stays in the group until init reaps it, which can take seconds.
+ */
+function groupAlive(pgid) {
+    if (process.platform === 'linux')
+        return groupMembers(pgid).length > 0;
+    try {
+        process.kill(-pgid, 0);
+        return true;
+    }
+    catch (err) {
+        return err.code === 'EPERM';
+    }
+}
+/** Pids of the group's processes that still run (Linux): zombies count while any of their threads runs. */
+function groupMembers(pgid) {
+    return allProcesses()
+        .filter(p => p.pgrp === pgid && isRunning(p))
+        .map(p => p.pid);
+}
+process.on('exit', () => {
+    for (const pgid of live)
+        killProcessGroup(pgid, 'SIGKILL');
+});
+const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+/** Waits for `promise`, but no longer than `ms`; the timer is cleared so it never keeps the process alive. */
+async function waitAtMost(promise, ms) {
+    let timer;
+    await Promise.race([promise, new Promise(resolve => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+}
+/** How long stop() waits after SIGKILL for the group to vanish and the listen address to refuse connections. */
+const KILL_GRACE_MS = 5000;
+/** Every process of the group has exited and, when known, nothing accepts connections at the listen address. */
+async function released(pgid, address) {
+    if (groupAlive(pgid))
+        return false;
+    return !address || !(await probeTcp(address.host, address.port, 500)).ok;
+}
+async function waitReleased(pgid, address, timeoutMs) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        if (await released(pgid, address))
+            return true;
+        if (Date.now() >= deadline)
+            return false;
+        await sleep(25);
+    }
+}
+/**
+ * SIGTERM to the group, SIGKILL after the grace period; true once every process of the group is gone and the
+ * listen address refuses connections, false when that did not happen within the SIGKILL grace either.
+ */
+async function stopGroup(pgid, graceMs, address) {
+    try {
+        killProcessGroup(pgid, 'SIGTERM');
+        if (await waitReleased(pgid, address, graceMs))
+            return true;
+        killProcessGroup(pgid, 'SIGKILL');
+        return await waitReleased(pgid, address, KILL_GRACE_MS);
+    }
+    finally {
+        live.delete(pgid);
+    }
+}
+async function stopAllServices() {
+    await Promise.all([...live].map(pgid => stopGroup(pgid, 2000)));
+}
+function describeExit(exit) {
+    return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+}
+/** Where the service will listen, as host and port, from the preflight URL or the tcp probe. */
+function listenAddress(spec) {
+    if (spec.preflightUrl) {
+        const url = new URL(spec.preflightUrl);
+        const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+        return { host: url.hostname.replace(/^\[|\]$/g, ''), port, shown: spec.preflightUrl };
+    }
+    if (spec.ready.kind === 'tcp')
+        return { host: spec.ready.host, port: spec.ready.port, shown: `${spec.ready.host}:${spec.ready.port}` };
+    return undefined;
+}
+function notReleased(label, pgid, spec, address) {
+    const left = groupMembers(pgid);
+    const waited = `${(spec.shutdownTimeoutMs / 1000).toFixed(1)}s after SIGTERM and ${KILL_GRACE_MS / 1000}s after SIGKILL`;
+    const what = left.length > 0
+        ? `its process group ${pgid} still has processes (pids ${left.join(', ')}) ${waited}`
+        : `port ${address.port} (${address.shown}) still accepts connections ${waited}, although every process of its group has exited: a process it started outside its group (a daemon) holds the port`;
+    return new ServiceError('port-held', `the ${label} service (pid ${pgid}, command: ${spec.command}) could not be stopped: ${what}. ` +
+        'Stop that process, and make the service exit on SIGTERM within service.shutdown-timeout without leaving a daemon behind.');
+}
+/** Fails before spawning when something already accepts connections where the service will listen. */
+async function preflight(spec, label) {
+    const address = listenAddress(spec);
+    if (!address || !(await probeTcp(address.host, address.port, 1000)).ok)
+        return;
+    throw new ServiceError('port-in-use', `Port ${address.port} is already in use: something answered on ${address.shown} before the ${label} service was started. ` +
+        'Stop it (an earlier run may have left a server running) or change the port.');
+}
+function spawnService(spec, options, cwd) {
+    return (0,external_node_child_process_namespaceObject.spawn)(spec.command, {
+        shell: '/bin/sh',
+        cwd,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...scrubEnv(options.parentEnv ?? process.env), ...spec.env, ...(options.env ?? {}) }
+    });
+}
+/**
+ * Starts the service in its own process group with a scrubbed environment and waits until it is ready, racing
+ * readiness against an early exit and the timeout. On failure nothing is left running.
+ */
+async function startService(spec, options = {}) {
+    const label = options.label ?? 'head';
+    await preflight(spec, label);
+    const cwd = options.cwd ?? spec.cwd;
+    const output = new OutputTail();
+    const started = Date.now();
+    let child;
+    try {
+        child = spawnService(spec, options, cwd);
+    }
+    catch (err) {
+        throw new ServiceError('spawn-failed', `the ${label} service could not be spawned in ${cwd}: ${err.message}`);
+    }
+    let exitInfo;
+    let spawnError;
+    const exited = new Promise(resolve => {
+        child.once('exit', (code, signal) => {
+            exitInfo = { code, signal };
+            resolve(exitInfo);
+        });
+        child.once('error', err => {
+            spawnError = err;
+            exitInfo = { code: null, signal: null };
+            resolve(exitInfo);
+        });
+    });
+    const pgid = child.pid;
+    if (pgid === undefined) {
+        await exited;
+        throw new ServiceError('spawn-failed', `the ${label} service could not be spawned in ${cwd}: ${spawnError?.message ?? 'no pid'}`);
+    }
+    live.add(pgid);
+    let logMatched = false;
+    const pattern = spec.ready.kind === 'log' ? new RegExp(spec.ready.pattern) : undefined;
+    const onLine = (line, stream) => {
+        if (pattern?.test(line))
+            logMatched = true;
+        options.onLine?.(line, stream);
+    };
+    child.stdout.setEncoding('utf8').on('data', (chunk) => output.push(chunk, 'stdout', onLine));
+    child.stderr.setEncoding('utf8').on('data', (chunk) => output.push(chunk, 'stderr', onLine));
+    let stopping;
+    const handle = {
+        pid: pgid,
+        exited,
+        exitInfo: () => exitInfo,
+        outputTail: (lines = 40) => output.tail(lines),
+        // resolves once the group is gone, its address refuses connections and the main process's exit has been
+        // seen (so exitInfo() is set); rejects with 'port-held' when that cannot be reached even with SIGKILL
+        stop: () => (stopping ??= (async () => {
+            const address = listenAddress(spec);
+            const done = await stopGroup(pgid, spec.shutdownTimeoutMs, address);
+            await waitAtMost(exited, 2000);
+            if (!done)
+                throw notReleased(label, pgid, spec, address);
+        })())
+    };
+    const deadline = started + spec.ready.timeoutMs;
+    const ready = await waitReady(spec, deadline, () => exitInfo !== undefined, () => logMatched);
+    if (exitInfo) {
+        await handle.stop().catch(() => undefined);
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        const why = spawnError ? `could not be started (${spawnError.message})` : describeExit(exitInfo);
+        throw new ServiceError('early-exit', `the ${label} service ${why} before becoming ready (after ${seconds}s; command: ${spec.command}; cwd: ${cwd}).${formatTail(output.tail())}`, output.tail());
+    }
+    if (!ready.ready) {
+        await handle.stop().catch(() => undefined);
+        throw new ServiceError('not-ready', `the ${label} service did not become ready within ${spec.ready.timeoutMs / 1000}s (${describeProbe(spec.ready)}: ` +
+            `last attempt ${ready.last}; ${ready.attempts} attempts). It was still running and has been stopped.` +
+            `${await localhostHint(spec.ready)}${formatTail(output.tail())}`, output.tail());
+    }
+    return handle;
+}
+async function waitReady(spec, deadline, exited, logMatched) {
+    const probe = spec.ready;
+    if (probe.kind !== 'log')
+        return pollReady(probe, deadline, exited);
+    let attempts = 0;
+    while (Date.now() < deadline && !exited()) {
+        attempts++;
+        if (logMatched())
+            return { ready: true, attempts, last: 'matched' };
+        await sleep(20);
+    }
+    return { ready: logMatched() && !exited(), attempts, last: 'no matching line' };
+}
+/** Runs `service.build` (for a base checkout); a failure carries the exit code and the output tail. */
+async function runBuild(command, cwd, options = {}) {
+    const output = new OutputTail();
+    const lines = (() => {
+        let partial = '';
+        return {
+            push(chunk) {
+                if (!options.onLine)
+                    return;
+                const parts = (partial + chunk).split('\n');
+                partial = parts.pop() ?? '';
+                for (const line of parts)
+                    options.onLine(line.replace(/\r$/, ''));
+            },
+            flush() {
+                if (partial && options.onLine)
+                    options.onLine(partial);
+                partial = '';
+            }
+        };
+    })();
+    const child = (0,external_node_child_process_namespaceObject.spawn)(command, {
+        shell: '/bin/sh',
+        cwd,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: scrubEnv(options.parentEnv ?? process.env)
+    });
+    const pgid = child.pid;
+    if (pgid !== undefined) {
+        live.add(pgid);
+        options.onSpawned?.(pgid);
+    }
+    child.stdout.setEncoding('utf8').on('data', (c) => {
+        output.push(c, 'stdout');
+        lines.push(c);
+    });
+    child.stderr.setEncoding('utf8').on('data', (c) => {
+        output.push(c, 'stderr');
+        lines.push(c);
+    });
+    const timeoutMs = options.timeoutMs ?? 15 * 60_000;
+    const result = await new Promise(resolve => {
+        const timer = setTimeout(() => {
+            if (pgid !== undefined)
+                killProcessGroup(pgid, 'SIGKILL');
+        }, timeoutMs);
+        child.once('error', err => {
+            clearTimeout(timer);
+            resolve(err);
+        });
+        child.once('exit', (code, signal) => {
+            clearTimeout(timer);
+            resolve({ code, signal });
+        });
+    });
+    lines.flush();
+    if (pgid !== undefined) {
+        killProcessGroup(pgid, 'SIGKILL');
+        live.delete(pgid);
+    }
+    if (result instanceof Error) {
+        throw new ServiceError('build-failed', `the build command could not run in ${cwd}: ${result.message}`);
+    }
+    if (result.code !== 0) {
+        throw new ServiceError('build-failed', `the build command "${command}" ${describeExit(result)} in ${cwd}.${formatTail(output.tail())}`, output.tail());
+    }
+}
+
+;// CONCATENATED MODULE: ./src/measure/events.ts
+const ignoreEvents = () => undefined;
+const HEARTBEAT_MS = 10_000;
+/**
+ * Runs a long step (a build, a fetch) inside step-start/step-end events, with a heartbeat line every
+ * HEARTBEAT_MS while it runs, so a log never goes silent for as long as the step takes.
+ */
+async function longStep(events, title, work, intervalMs = HEARTBEAT_MS) {
+    const started = Date.now();
+    events({ type: 'step-start', title });
+    const timer = setInterval(() => events({
+        type: 'heartbeat',
+        message: `${title}: still running (${Math.round((Date.now() - started) / 1000)} s)`
+    }), intervalMs);
+    timer.unref();
+    let ok = false;
+    try {
+        const result = await work();
+        ok = true;
+        return result;
+    }
+    finally {
+        clearInterval(timer);
+        events({ type: 'step-end', title, ok });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/gate/base.ts
+
+
+
+
+
+/** The base could not be prepared: it is missing or unreachable (base-unavailable), or its build failed. */
+class BaseError extends Error {
+    kind;
+    constructor(message, kind = 'base-unavailable') {
+        super(message);
+        this.kind = kind;
+    }
+}
+/** A directory given for one side (`what`: "base", "head"): it must exist (else `hint` says what to do) and be a directory. */
+function requireSideDir(dir, what, hint) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(dir))
+        throw new BaseError(`the ${what} directory ${dir} does not exist: ${hint}`);
+    if (!(0,external_node_fs_namespaceObject.statSync)(dir).isDirectory())
+        throw new BaseError(`the ${what} directory ${dir} is not a directory`);
+}
+/** A base directory the workflow built itself: it must exist and be a directory. */
+function useBaseDir(dir) {
+    requireSideDir(dir, 'base', 'build the base there first, or leave base-dir empty to let perfgate make one from the merge-base');
+    return { dir, description: `base from the directory ${dir}`, cleanup: async () => undefined };
+}
+/**
+ * The commit to compare against: the merge-base of HEAD and the base ref. On a shallow clone the history is
+ * deepened until the merge-base appears (or the clone is unshallowed); each fetch is a step in the log.
+ */
+async function findMergeBase(repoDir, baseRef, events) {
+    const found = await fetchMergeBase(repoDir, baseRef, (title, step) => longStep(events, title, step));
+    if (found.found)
+        return found.sha;
+    throw new BaseError(`could not find the merge-base of HEAD and ${baseRef}${found.shallow ? ' (the clone is shallow and fetching more history did not help)' : ''}: ` +
+        'check out with actions/checkout and fetch-depth: 0, or pass base-dir / --base with a built base');
+}
+/** Makes the base itself: a git worktree at `sha`, then `service.build` in it. */
+async function worktreeBase(repoDir, sha, build, events, onSpawned) {
+    let worktree;
+    try {
+        worktree = await addWorktree(repoDir, sha);
+    }
+    catch (err) {
+        throw new BaseError(`could not create a git worktree at ${sha.slice(0, 12)}: ${err.message.trim()}`);
+    }
+    const { dir, remove: cleanup } = worktree;
+    if (build) {
+        try {
+            await longStep(events, `building the base (${sha.slice(0, 12)}): ${build}`, () => runBuild(build, dir, { onSpawned, onLine: line => events({ type: 'step-output', line }) }));
+        }
+        catch (err) {
+            await cleanup();
+            throw new BaseError(`the base (${sha.slice(0, 12)}) could not be built: ${err.message}`, 'build-failed');
+        }
+    }
+    return {
+        dir,
+        sha,
+        description: `base built from the merge-base ${sha.slice(0, 12)} in a git worktree`,
+        cleanup
+    };
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
 var ajv = __nccwpck_require__(42463);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
 ;// CONCATENATED MODULE: ./schema/perfgate.schema.json
-const perfgate_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/perfgate.schema.json","title":"perfgate config","description":"perfgate.yml: the service to start, the load to drive and the limits to gate on.","type":"object","additionalProperties":false,"required":["version","service","scenarios"],"properties":{"version":{"const":1,"description":"config format version; must be 1"},"extends":{"enum":["web_server","api_gateway","database_proxy"],"description":"a built-in profile whose reference limits apply to every scenario as warnings"},"service":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"string","minLength":1,"description":"shell command that starts the service (run with /bin/sh -c in its own process group)"},"build":{"type":"string","description":"command that builds the service; run in the base checkout when perfgate prepares the base itself"},"cwd":{"type":"string","description":"working directory, relative to this file"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables (strings: quote numbers)"},"ready":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"HTTP URL polled until it answers 200-399"},"tcp":{"type":"string","description":"host:port polled until it accepts a connection"},"log":{"type":"string","description":"regular expression matched against the service\'s output lines"},"timeout":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"}},"description":"how perfgate knows the service is ready: url, tcp or log"},"shutdown-timeout":{"$ref":"#/definitions/duration","description":"grace period between SIGTERM and SIGKILL"}},"required":["command","ready"],"description":"the service under test","title":"service"},"defaults":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"description":"load settings every scenario inherits"},"scenarios":{"type":"array","minItems":1,"description":"what to measure","items":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"unique name, used in reports"},"request":{"$ref":"#/definitions/request","description":"the request each virtual user sends"},"requests":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/request"},"description":"a weighted mix of requests to one host:port, picked at random per request by weight (instead of request)"},"values":{"type":"object","description":"named values for {{name}} placeholders, used in turn (cycling): a list, or { file: path } with one value per line","additionalProperties":{"anyOf":[{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"type":"string","minLength":1}}}]}},"load":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"mode":{"enum":["closed","rate"],"description":"closed: fixed connections (default); rate: open model at a constant arrival rate"},"rate":{"type":"number","exclusiveMinimum":0,"description":"requests per second (rate mode)"},"max-lag":{"$ref":"#/definitions/duration","description":"rate mode: how late (p99) the generator\'s own send schedule may run before the run is errored as generator-lag (default 10ms)"},"ramp":{"type":"object","additionalProperties":false,"properties":{"from":{"type":"number","minimum":0},"to":{"type":"number","exclusiveMinimum":0},"over":{"$ref":"#/definitions/duration"}},"required":["from","to","over"],"description":"rate mode: ramp the rate linearly"}},"description":"this scenario\'s load, over defaults"},"suite":{"oneOf":[{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"load"}},"required":["kind"]},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"sweep"},"steps":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"description":"connections per step (with load mode rate: requests per second per step)"},"knee-factor":{"type":"number","exclusiveMinimum":1,"description":"p99 may rise to this factor of the first step\'s p99 before the knee (default 2)"}},"required":["kind","steps"],"description":"concurrency sweep: finds the optimal connections"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"stress"},"start":{"type":"integer","minimum":1},"step":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1},"max-error-rate":{"$ref":"#/definitions/percent"},"p99-limit":{"$ref":"#/definitions/duration"},"max-time":{"$ref":"#/definitions/duration","description":"time bound of the whole ramp (default 2m): no step starts that would end after it"}},"required":["kind"],"description":"ramps connections (with load mode rate: the rate) until errors pass max-error-rate (default 5%), p99 passes p99-limit or the service dies"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"soak"},"window":{"$ref":"#/definitions/duration","description":"window length (default 10s)"}},"required":["kind"],"description":"long constant load analysed in windows; soak.drift is the RSS growth over the run (least-squares fit over the windows)"}]},"thresholds":{"type":"object","description":"absolute limits: metric -> \\"< 50ms\\" or { limit, severity }","additionalProperties":false,"properties":{"latency.min":{"description":"fastest 2xx response. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.mean":{"description":"mean 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.stddev":{"description":"standard deviation of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p50":{"description":"50th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p75":{"description":"75th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p90":{"description":"90th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p95":{"description":"95th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p99":{"description":"99th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p99.9":{"description":"99.9th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.max":{"description":"slowest 2xx response. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"throughput.rps":{"description":"responses per second, failed ones included (gate on throughput.ok_rps). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"throughput.ok_rps":{"description":"successful responses per second: status below 400, or one its request expects (expect:). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"throughput.bytes":{"description":"response bytes per second. Limit like \\"> 100MB\\" (bytes per second: B, KB, MB, GB)","$ref":"#/definitions/threshold-byterate"},"requests.total":{"description":"responses received during the measured window. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.rate":{"description":"share of requests that failed (connect, timeout, reset, 4xx, 5xx). Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"},"errors.total":{"description":"failed requests of every kind. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.connect":{"description":"connection errors (refused, unreachable). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.timeout":{"description":"requests that timed out. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.reset":{"description":"connections reset or closed mid-request. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.4xx":{"description":"responses with a 4xx status. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.5xx":{"description":"responses with a 5xx status. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.unexpected":{"description":"responses whose status their request did not expect (expect:). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"server.cpu.mean":{"description":"mean CPU of the service\'s process tree, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"server.cpu.peak":{"description":"peak CPU of the service\'s process tree, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"server.cpu.per_request":{"description":"server CPU time per completed request. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"server.rss.peak":{"description":"peak resident memory of the service\'s process tree. Limit like \\"< 256MB\\" (B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based))","$ref":"#/definitions/threshold-size"},"server.fds.peak":{"description":"peak open file descriptors of the service\'s process tree. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"generator.cpu":{"description":"the load generator\'s own CPU, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"generator.lag":{"description":"how far the load generator fell behind its schedule (p99). Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"generator.rate.target":{"description":"open model: requests per second the schedule asked for. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"generator.rate.achieved":{"description":"open model: requests per second the generator actually sent. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.optimal_connections":{"description":"connections at the knee of throughput vs p99. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"sweep.optimal_rate":{"description":"open model: offered rate at the knee of throughput vs p99. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.optimal_rps":{"description":"successful responses per second at the knee of the sweep. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.max_rps":{"description":"highest successful responses per second over the sweep\'s steps. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.breaking_point.connections":{"description":"highest sustainable connections before breaking. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"stress.breaking_point.rate":{"description":"open model: highest sustainable offered rate. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.breaking_point.rps":{"description":"successful responses per second at the last sustainable step before breaking. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.broke_at.connections":{"description":"connections of the step that broke (none: unset). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"stress.broke_at.rate":{"description":"open model: offered rate of the step that broke (none: unset). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"soak.drift":{"description":"relative RSS growth over the soak: least-squares slope over the windows x span / fitted start. Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"},"soak.p99_drift":{"description":"relative change of p99 over the soak, fitted like soak.drift. Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"}}},"regression":{"type":"object","description":"limits relative to the base: metric -> \\"+20%\\" / \\"-5%\\" or { limit, severity }","additionalProperties":false,"properties":{"latency.min":{"description":"fastest 2xx response. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.mean":{"description":"mean 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.stddev":{"description":"standard deviation of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p50":{"description":"50th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p75":{"description":"75th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p90":{"description":"90th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p95":{"description":"95th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p99":{"description":"99th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p99.9":{"description":"99.9th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.max":{"description":"slowest 2xx response. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"throughput.rps":{"description":"responses per second, failed ones included (gate on throughput.ok_rps). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"throughput.ok_rps":{"description":"successful responses per second: status below 400, or one its request expects (expect:). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"throughput.bytes":{"description":"response bytes per second. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"requests.total":{"description":"responses received during the measured window. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"errors.rate":{"description":"share of requests that failed (connect, timeout, reset, 4xx, 5xx). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.total":{"description":"failed requests of every kind. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.connect":{"description":"connection errors (refused, unreachable). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.timeout":{"description":"requests that timed out. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.reset":{"description":"connections reset or closed mid-request. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.4xx":{"description":"responses with a 4xx status. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.5xx":{"description":"responses with a 5xx status. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.unexpected":{"description":"responses whose status their request did not expect (expect:). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.mean":{"description":"mean CPU of the service\'s process tree, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.peak":{"description":"peak CPU of the service\'s process tree, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.per_request":{"description":"server CPU time per completed request. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.rss.peak":{"description":"peak resident memory of the service\'s process tree. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.fds.peak":{"description":"peak open file descriptors of the service\'s process tree. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.cpu":{"description":"the load generator\'s own CPU, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.lag":{"description":"how far the load generator fell behind its schedule (p99). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.rate.achieved":{"description":"open model: requests per second the generator actually sent. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_connections":{"description":"connections at the knee of throughput vs p99. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_rate":{"description":"open model: offered rate at the knee of throughput vs p99. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_rps":{"description":"successful responses per second at the knee of the sweep. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.max_rps":{"description":"highest successful responses per second over the sweep\'s steps. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.connections":{"description":"highest sustainable connections before breaking. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.rate":{"description":"open model: highest sustainable offered rate. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.rps":{"description":"successful responses per second at the last sustainable step before breaking. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.broke_at.connections":{"description":"connections of the step that broke (none: unset). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.broke_at.rate":{"description":"open model: offered rate of the step that broke (none: unset). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"soak.drift":{"description":"relative RSS growth over the soak: least-squares slope over the windows x span / fitted start. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"soak.p99_drift":{"description":"relative change of p99 over the soak, fitted like soak.drift. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"}}},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"required":["name"]}},"compare":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["interleaved","stored"]},"design":{"enum":["auto","rounds","slices","duet"],"description":"how base and head are measured: rounds (one side at a time, a fresh process per round), slices (both up at once on their own {{service.port}}, the load alternating in short slices), duet (both measured at the same time on disjoint cores, 4 cores or more); auto (default): duet where cores allow, else slices, and rounds when the config hard-codes its port"},"slice":{"$ref":"#/definitions/duration","description":"slices and duet: the length of one slice (default 500ms)"},"epochs":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":2},"max":{"type":"integer","minimum":2}},"description":"slices and duet: fresh process pairs over the run, each measuring every scenario\'s duration per side in slices (default: rounds)"},"rounds":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1}},"description":"rounds per side"},"budget":{"$ref":"#/definitions/duration","description":"wall-clock budget of the comparison"},"confirm":{"type":"boolean","description":"confirm a failing verdict with extra rounds"},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"confidence level of the intervals (default 0.95)"}},"description":"how base and head are compared"},"baseline":{"type":"object","additionalProperties":false,"properties":{"store":{"enum":["branch","directory","none"]},"branch":{"type":"string"},"directory":{"type":"string","description":"directory of the local store (store: directory), relative to this file"},"remote":{"type":"string","description":"git remote of the baseline branch (default origin)"},"rounds":{"type":"integer","minimum":1,"maximum":50,"description":"rounds measured when a run is stored or compared with a stored run (default 3)"},"noise":{"$ref":"#/definitions/percent","description":"cross-run allowance added to a stored comparison until 5 stored runs teach the real spread (default 10%)"},"on-runner-mismatch":{"enum":["inconclusive","compare"],"description":"what a baseline from a different runner kind does to regression checks (default inconclusive)"},"save-on":{"type":"array","uniqueItems":true,"items":{"enum":["push","workflow_dispatch","schedule"]},"description":"events whose runs are stored (default push to the default branch and workflow_dispatch); pull requests never are"}},"description":"where stored baselines live"},"on-inconclusive":{"enum":["warn","fail"],"description":"what an inconclusive verdict does to the job"}},"definitions":{"duration":{"type":"string","description":"a duration with a unit: us, ms, s, m (\\"500ms\\", \\"10s\\")","pattern":"^\\\\s*[0-9.]+\\\\s*(us|µs|ms|s|m|min)\\\\s*$"},"percent":{"type":"string","description":"a percentage (\\"5%\\")","pattern":"^\\\\s*[0-9.]+\\\\s*%\\\\s*$"},"request":{"type":"object","additionalProperties":false,"properties":{"method":{"enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"]},"url":{"type":"string","minLength":1,"description":"absolute http:// or https:// URL; {{seq}}, {{random}}, {{uuid}} and {{name}} of a scenario value are filled in per request; {{service.port}} is the port the side\'s service was given"},"insecure":{"type":"boolean","description":"https:// only: accept any certificate (self-signed test certificates); by default the certificate must chain to Node\'s roots, the system bundle or NODE_EXTRA_CA_CERTS"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{"description":"a string, or an object sent as JSON","type":["string","object","array"]},"weight":{"type":"number","exclusiveMinimum":0,"description":"in requests: this request\'s relative share of the mix (default 1)"},"expect":{"description":"the statuses this request should get (e.g. 201, or [200, 404]); others count as failed requests, and these count as successes even when 4xx/5xx","anyOf":[{"type":"integer","minimum":100,"maximum":599},{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}}]}},"required":["url"],"description":"one HTTP request"},"threshold-duration":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(us|µs|ms|s|m|min)\\\\s*$","description":"an operator (< <= > >=) and a value in us, ms, s, like \\"< 50ms\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(us|µs|ms|s|m|min)\\\\s*$","description":"an operator (< <= > >=) and a value in us, ms, s, like \\"< 50ms\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-rate":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(/s|rps)?\\\\s*$","description":"an operator (< <= > >=) and a value in requests per second, like \\"> 1500\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(/s|rps)?\\\\s*$","description":"an operator (< <= > >=) and a value in requests per second, like \\"> 1500\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-byterate":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])(/s)?\\\\s*$","description":"an operator (< <= > >=) and a value in bytes per second: B, KB, MB, GB, like \\"> 100MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])(/s)?\\\\s*$","description":"an operator (< <= > >=) and a value in bytes per second: B, KB, MB, GB, like \\"> 100MB\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-count":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*\\\\s*$","description":"an operator (< <= > >=) and a value in a plain number, like \\"< 10\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*\\\\s*$","description":"an operator (< <= > >=) and a value in a plain number, like \\"< 10\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-ratio":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in %, like \\"< 0.1%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in %, like \\"< 0.1%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-cpu":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in % of one core, like \\"< 150%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in % of one core, like \\"< 150%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-size":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])\\\\s*$","description":"an operator (< <= > >=) and a value in B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based), like \\"< 256MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])\\\\s*$","description":"an operator (< <= > >=) and a value in B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based), like \\"< 256MB\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression-lower":{"oneOf":[{"type":"string","pattern":"^\\\\s*\\\\+\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may rise, like \\"+20%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*\\\\+\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may rise, like \\"+20%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression-higher":{"oneOf":[{"type":"string","pattern":"^\\\\s*-\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may fall, like \\"-5%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*-\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may fall, like \\"-5%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]}}}');
+const perfgate_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/perfgate.schema.json","title":"perfgate config","description":"perfgate.yml: the service to start, the load to drive and the limits to gate on.","type":"object","additionalProperties":false,"required":["version","service","scenarios"],"properties":{"version":{"const":1,"description":"config format version; must be 1"},"extends":{"enum":["web_server","api_gateway","database_proxy"],"description":"a built-in profile whose reference limits apply to every scenario as warnings"},"service":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"string","minLength":1,"description":"shell command that starts the service (run with /bin/sh -c in its own process group)"},"build":{"type":"string","description":"command that builds the service; run in the base checkout when perfgate prepares the base itself"},"cwd":{"type":"string","description":"working directory, relative to this file"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables (strings: quote numbers)"},"ready":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"HTTP URL polled until it answers 200-399"},"tcp":{"type":"string","description":"host:port polled until it accepts a connection"},"log":{"type":"string","description":"regular expression matched against the service\'s output lines"},"timeout":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"}},"description":"how perfgate knows the service is ready: url, tcp or log"},"shutdown-timeout":{"$ref":"#/definitions/duration","description":"grace period between SIGTERM and SIGKILL"}},"required":["command","ready"],"description":"the service under test","title":"service"},"defaults":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"description":"load settings every scenario inherits"},"scenarios":{"type":"array","minItems":1,"description":"what to measure","items":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"unique name, used in reports"},"shard":{"type":"integer","minimum":1,"description":"pins this scenario to shard K when the suite is split with --shard K/N (action input shard); unpinned scenarios are dealt round-robin by sorted name"},"request":{"$ref":"#/definitions/request","description":"the request each virtual user sends"},"requests":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/request"},"description":"a weighted mix of requests to one host:port, picked at random per request by weight (instead of request)"},"values":{"type":"object","description":"named values for {{name}} placeholders, used in turn (cycling): a list, or { file: path } with one value per line","additionalProperties":{"anyOf":[{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"type":"string","minLength":1}}}]}},"load":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"mode":{"enum":["closed","rate"],"description":"closed: fixed connections (default); rate: open model at a constant arrival rate"},"rate":{"type":"number","exclusiveMinimum":0,"description":"requests per second (rate mode)"},"max-lag":{"$ref":"#/definitions/duration","description":"rate mode: how late (p99) the generator\'s own send schedule may run before the run is errored as generator-lag (default 10ms)"},"ramp":{"type":"object","additionalProperties":false,"properties":{"from":{"type":"number","minimum":0},"to":{"type":"number","exclusiveMinimum":0},"over":{"$ref":"#/definitions/duration"}},"required":["from","to","over"],"description":"rate mode: ramp the rate linearly"}},"description":"this scenario\'s load, over defaults"},"suite":{"oneOf":[{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"load"}},"required":["kind"]},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"sweep"},"steps":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"description":"connections per step (with load mode rate: requests per second per step)"},"knee-factor":{"type":"number","exclusiveMinimum":1,"description":"p99 may rise to this factor of the first step\'s p99 before the knee (default 2)"}},"required":["kind","steps"],"description":"concurrency sweep: finds the optimal connections"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"stress"},"start":{"type":"integer","minimum":1},"step":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1},"max-error-rate":{"$ref":"#/definitions/percent"},"p99-limit":{"$ref":"#/definitions/duration"},"max-time":{"$ref":"#/definitions/duration","description":"time bound of the whole ramp (default 2m): no step starts that would end after it"}},"required":["kind"],"description":"ramps connections (with load mode rate: the rate) until errors pass max-error-rate (default 5%), p99 passes p99-limit or the service dies"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"soak"},"window":{"$ref":"#/definitions/duration","description":"window length (default 10s)"}},"required":["kind"],"description":"long constant load analysed in windows; soak.drift is the RSS growth over the run (least-squares fit over the windows)"}]},"thresholds":{"type":"object","description":"absolute limits: metric -> \\"< 50ms\\" or { limit, severity }","additionalProperties":false,"properties":{"latency.min":{"description":"fastest 2xx response. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.mean":{"description":"mean 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.stddev":{"description":"standard deviation of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p50":{"description":"50th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p75":{"description":"75th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p90":{"description":"90th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p95":{"description":"95th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p99":{"description":"99th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p99.9":{"description":"99.9th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.max":{"description":"slowest 2xx response. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"throughput.rps":{"description":"responses per second, failed ones included (gate on throughput.ok_rps). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"throughput.ok_rps":{"description":"successful responses per second: status below 400, or one its request expects (expect:). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"throughput.bytes":{"description":"response bytes per second. Limit like \\"> 100MB\\" (bytes per second: B, KB, MB, GB)","$ref":"#/definitions/threshold-byterate"},"requests.total":{"description":"responses received during the measured window. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.rate":{"description":"share of requests that failed (connect, timeout, reset, 4xx, 5xx). Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"},"errors.total":{"description":"failed requests of every kind. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.connect":{"description":"connection errors (refused, unreachable). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.timeout":{"description":"requests that timed out. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.reset":{"description":"connections reset or closed mid-request. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.4xx":{"description":"responses with a 4xx status. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.5xx":{"description":"responses with a 5xx status. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.unexpected":{"description":"responses whose status their request did not expect (expect:). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"server.cpu.mean":{"description":"mean CPU of the service\'s process tree, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"server.cpu.peak":{"description":"peak CPU of the service\'s process tree, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"server.cpu.per_request":{"description":"server CPU time per completed request. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"server.rss.peak":{"description":"peak resident memory of the service\'s process tree. Limit like \\"< 256MB\\" (B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based))","$ref":"#/definitions/threshold-size"},"server.fds.peak":{"description":"peak open file descriptors of the service\'s process tree. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"generator.cpu":{"description":"the load generator\'s own CPU, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"generator.lag":{"description":"how far the load generator fell behind its schedule (p99). Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"generator.rate.target":{"description":"open model: requests per second the schedule asked for. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"generator.rate.achieved":{"description":"open model: requests per second the generator actually sent. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.optimal_connections":{"description":"connections at the knee of throughput vs p99. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"sweep.optimal_rate":{"description":"open model: offered rate at the knee of throughput vs p99. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.optimal_rps":{"description":"successful responses per second at the knee of the sweep. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.max_rps":{"description":"highest successful responses per second over the sweep\'s steps. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.breaking_point.connections":{"description":"highest sustainable connections before breaking. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"stress.breaking_point.rate":{"description":"open model: highest sustainable offered rate. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.breaking_point.rps":{"description":"successful responses per second at the last sustainable step before breaking. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.broke_at.connections":{"description":"connections of the step that broke (none: unset). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"stress.broke_at.rate":{"description":"open model: offered rate of the step that broke (none: unset). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"soak.drift":{"description":"relative RSS growth over the soak: least-squares slope over the windows x span / fitted start. Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"},"soak.p99_drift":{"description":"relative change of p99 over the soak, fitted like soak.drift. Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"}}},"regression":{"type":"object","description":"limits relative to the base: metric -> \\"+20%\\" / \\"-5%\\" or { limit, severity }","additionalProperties":false,"properties":{"latency.min":{"description":"fastest 2xx response. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.mean":{"description":"mean 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.stddev":{"description":"standard deviation of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p50":{"description":"50th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p75":{"description":"75th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p90":{"description":"90th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p95":{"description":"95th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p99":{"description":"99th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p99.9":{"description":"99.9th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.max":{"description":"slowest 2xx response. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"throughput.rps":{"description":"responses per second, failed ones included (gate on throughput.ok_rps). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"throughput.ok_rps":{"description":"successful responses per second: status below 400, or one its request expects (expect:). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"throughput.bytes":{"description":"response bytes per second. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"requests.total":{"description":"responses received during the measured window. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"errors.rate":{"description":"share of requests that failed (connect, timeout, reset, 4xx, 5xx). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.total":{"description":"failed requests of every kind. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.connect":{"description":"connection errors (refused, unreachable). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.timeout":{"description":"requests that timed out. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.reset":{"description":"connections reset or closed mid-request. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.4xx":{"description":"responses with a 4xx status. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.5xx":{"description":"responses with a 5xx status. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.unexpected":{"description":"responses whose status their request did not expect (expect:). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.mean":{"description":"mean CPU of the service\'s process tree, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.peak":{"description":"peak CPU of the service\'s process tree, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.per_request":{"description":"server CPU time per completed request. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.rss.peak":{"description":"peak resident memory of the service\'s process tree. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.fds.peak":{"description":"peak open file descriptors of the service\'s process tree. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.cpu":{"description":"the load generator\'s own CPU, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.lag":{"description":"how far the load generator fell behind its schedule (p99). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.rate.achieved":{"description":"open model: requests per second the generator actually sent. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_connections":{"description":"connections at the knee of throughput vs p99. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_rate":{"description":"open model: offered rate at the knee of throughput vs p99. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_rps":{"description":"successful responses per second at the knee of the sweep. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.max_rps":{"description":"highest successful responses per second over the sweep\'s steps. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.connections":{"description":"highest sustainable connections before breaking. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.rate":{"description":"open model: highest sustainable offered rate. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.rps":{"description":"successful responses per second at the last sustainable step before breaking. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.broke_at.connections":{"description":"connections of the step that broke (none: unset). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.broke_at.rate":{"description":"open model: offered rate of the step that broke (none: unset). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"soak.drift":{"description":"relative RSS growth over the soak: least-squares slope over the windows x span / fitted start. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"soak.p99_drift":{"description":"relative change of p99 over the soak, fitted like soak.drift. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"}}},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"required":["name"]}},"compare":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["interleaved","stored"]},"design":{"enum":["auto","rounds","slices","duet"],"description":"how base and head are measured: rounds (one side at a time, a fresh process per round), slices (both up at once on their own {{service.port}}, the load alternating in short slices), duet (both measured at the same time on disjoint cores, 4 cores or more); auto (default): duet where cores allow, else slices, and rounds when the config hard-codes its port"},"slice":{"$ref":"#/definitions/duration","description":"slices and duet: the length of one slice (default 500ms)"},"epochs":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":2},"max":{"type":"integer","minimum":2}},"description":"slices and duet: fresh process pairs over the run, each measuring every scenario\'s duration per side in slices (default: rounds)"},"rounds":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1}},"description":"rounds per side"},"budget":{"$ref":"#/definitions/duration","description":"wall-clock budget of the comparison"},"confirm":{"type":"boolean","description":"confirm a failing verdict with extra rounds"},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"confidence level of the intervals (default 0.95)"}},"description":"how base and head are compared"},"baseline":{"type":"object","additionalProperties":false,"properties":{"store":{"enum":["branch","directory","none"]},"branch":{"type":"string"},"directory":{"type":"string","description":"directory of the local store (store: directory), relative to this file"},"remote":{"type":"string","description":"git remote of the baseline branch (default origin)"},"rounds":{"type":"integer","minimum":1,"maximum":50,"description":"rounds measured when a run is stored or compared with a stored run (default 3)"},"noise":{"$ref":"#/definitions/percent","description":"cross-run allowance added to a stored comparison until 5 stored runs teach the real spread (default 10%)"},"on-runner-mismatch":{"enum":["inconclusive","compare"],"description":"what a baseline from a different runner kind does to regression checks (default inconclusive)"},"save-on":{"type":"array","uniqueItems":true,"items":{"enum":["push","workflow_dispatch","schedule"]},"description":"events whose runs are stored (default push to the default branch and workflow_dispatch); pull requests never are"}},"description":"where stored baselines live"},"on-inconclusive":{"enum":["warn","fail"],"description":"what an inconclusive verdict does to the job"}},"definitions":{"duration":{"type":"string","description":"a duration with a unit: us, ms, s, m (\\"500ms\\", \\"10s\\")","pattern":"^\\\\s*[0-9.]+\\\\s*(us|µs|ms|s|m|min)\\\\s*$"},"percent":{"type":"string","description":"a percentage (\\"5%\\")","pattern":"^\\\\s*[0-9.]+\\\\s*%\\\\s*$"},"request":{"type":"object","additionalProperties":false,"properties":{"method":{"enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"]},"url":{"type":"string","minLength":1,"description":"absolute http:// or https:// URL; {{seq}}, {{random}}, {{uuid}} and {{name}} of a scenario value are filled in per request; {{service.port}} is the port the side\'s service was given"},"insecure":{"type":"boolean","description":"https:// only: accept any certificate (self-signed test certificates); by default the certificate must chain to Node\'s roots, the system bundle or NODE_EXTRA_CA_CERTS"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{"description":"a string, or an object sent as JSON","type":["string","object","array"]},"weight":{"type":"number","exclusiveMinimum":0,"description":"in requests: this request\'s relative share of the mix (default 1)"},"expect":{"description":"the statuses this request should get (e.g. 201, or [200, 404]); others count as failed requests, and these count as successes even when 4xx/5xx","anyOf":[{"type":"integer","minimum":100,"maximum":599},{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}}]}},"required":["url"],"description":"one HTTP request"},"threshold-duration":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(us|µs|ms|s|m|min)\\\\s*$","description":"an operator (< <= > >=) and a value in us, ms, s, like \\"< 50ms\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(us|µs|ms|s|m|min)\\\\s*$","description":"an operator (< <= > >=) and a value in us, ms, s, like \\"< 50ms\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-rate":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(/s|rps)?\\\\s*$","description":"an operator (< <= > >=) and a value in requests per second, like \\"> 1500\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(/s|rps)?\\\\s*$","description":"an operator (< <= > >=) and a value in requests per second, like \\"> 1500\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-byterate":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])(/s)?\\\\s*$","description":"an operator (< <= > >=) and a value in bytes per second: B, KB, MB, GB, like \\"> 100MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])(/s)?\\\\s*$","description":"an operator (< <= > >=) and a value in bytes per second: B, KB, MB, GB, like \\"> 100MB\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-count":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*\\\\s*$","description":"an operator (< <= > >=) and a value in a plain number, like \\"< 10\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*\\\\s*$","description":"an operator (< <= > >=) and a value in a plain number, like \\"< 10\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-ratio":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in %, like \\"< 0.1%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in %, like \\"< 0.1%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-cpu":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in % of one core, like \\"< 150%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in % of one core, like \\"< 150%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-size":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])\\\\s*$","description":"an operator (< <= > >=) and a value in B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based), like \\"< 256MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])\\\\s*$","description":"an operator (< <= > >=) and a value in B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based), like \\"< 256MB\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression-lower":{"oneOf":[{"type":"string","pattern":"^\\\\s*\\\\+\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may rise, like \\"+20%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*\\\\+\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may rise, like \\"+20%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression-higher":{"oneOf":[{"type":"string","pattern":"^\\\\s*-\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may fall, like \\"-5%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*-\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may fall, like \\"-5%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]}}}');
 ;// CONCATENATED MODULE: ./src/config/metrics.ts
 const m = (name, kind, better, description) => ({
     name,
@@ -69572,8 +70514,6 @@ function k6Hint(text) {
     return hints.length ? `k6's form in perfgate: ${[...new Set(hints)].join(', ')}` : undefined;
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/config/placeholders.ts
 /** {{seq}}, {{random}}, {{uuid}} and {{name}} of a scenario value, in a request's url or body. */
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][\w-]*)\s*\}\}/g;
@@ -69595,9 +70535,6 @@ function fillServicePort(text, port) {
     return text.replace(SERVICE_PORT, String(port));
 }
 
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(77030);
-var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(78474);
 ;// CONCATENATED MODULE: ./src/config/port.ts
@@ -70115,8 +71052,10 @@ class Resolver {
             const request = mix?.[0] ?? this.request(s.request, `${pointer}/request`);
             this.checkMix(mix, pointer);
             this.checkPlaceholders(mix ?? [request], values, mix ? `${pointer}/requests` : `${pointer}/request`);
+            const shard = num(s.shard);
             return {
                 name,
+                ...(shard !== undefined ? { shard } : {}),
                 request: mix?.[0] ? withoutWeight(mix[0]) : request,
                 ...(mix ? { mix } : {}),
                 ...(values ? { values } : {}),
@@ -70288,18 +71227,7 @@ function resolveConfig(data, ctx) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/config/load.ts
-
-
-
-
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/config/problems.ts
 function formatProblems(problems) {
     return problems.map(p => `${p.file}:${p.line}:${p.col}: ${p.message} [${p.path || '/'}]`).join('\n');
 }
@@ -70315,18 +71243,9 @@ class ConfigError extends Error {
         this.problems = sorted;
     }
 }
-const load_ajv = new ajv.Ajv({
-    allErrors: true,
-    strict: true,
-    allowUnionTypes: true,
-    coerceTypes: false,
-    useDefaults: false,
-    $data: false,
-    verbose: true
-});
-if (load_ajv.opts.$data)
-    throw new Error('perfgate: ajv must run without $data (CVE-2025-69873)');
-const validateShape = load_ajv.compile(perfgate_schema_namespaceObject);
+
+;// CONCATENATED MODULE: ./src/config/locator.ts
+
 /** Maps JSON pointers to positions in the YAML source. */
 class Locator {
     doc;
@@ -70384,6 +71303,33 @@ class Locator {
         return this.at(pointer, message);
     }
 }
+
+;// CONCATENATED MODULE: ./src/config/load.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+const load_ajv = new ajv.Ajv({
+    allErrors: true,
+    strict: true,
+    allowUnionTypes: true,
+    coerceTypes: false,
+    useDefaults: false,
+    $data: false,
+    verbose: true
+});
+if (load_ajv.opts.$data)
+    throw new Error('perfgate: ajv must run without $data (CVE-2025-69873)');
+const validateShape = load_ajv.compile(perfgate_schema_namespaceObject);
 function show(value) {
     return typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
 }
@@ -70632,7 +71578,7 @@ function stableStringify(value) {
     return JSON.stringify(value);
 }
 
-;// CONCATENATED MODULE: ./src/report/format.ts
+;// CONCATENATED MODULE: ./src/config/format.ts
 
 const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 function significant(value, digits = 3) {
@@ -70711,102 +71657,6 @@ function stepText(axis, value) {
     if (axis === 'rate')
         return `${value} req/s`;
     return `${value} connection${value === 1 ? '' : 's'}`;
-}
-
-;// CONCATENATED MODULE: ./src/compare/thresholds.ts
-
-
-const HOLDS = {
-    '<': (a, l) => a < l,
-    '<=': (a, l) => a <= l,
-    '>': (a, l) => a > l,
-    '>=': (a, l) => a >= l
-};
-const BREACH_WORDS = {
-    '<': 'is not under',
-    '<=': 'is over',
-    '>': 'is not over',
-    '>=': 'is under'
-};
-/**
- * Absolute limits against one set of measured metrics. A metric the run did not measure is `skipped`, with the
- * reason when it is known (server.* off Linux).
- */
-function evaluateThresholds(checks, metrics, platform = process.platform) {
-    return checks.map(check => evaluateThreshold(check, metrics[check.metric], platform));
-}
-function evaluateThreshold(check, actual, platform) {
-    const base = {
-        kind: 'threshold',
-        metric: check.metric,
-        expression: check.expression,
-        severity: check.severity,
-        limit: check.value,
-        source: check.source
-    };
-    if (actual === undefined || actual === null || Number.isNaN(actual)) {
-        return {
-            ...base,
-            actual: null,
-            verdict: 'skipped',
-            message: (check.metric.startsWith('server.') ? serverMetricsUnsupported(platform) : undefined)?.replace(/^not measured/, `${check.metric} was not measured`) ?? `${check.metric} was not measured in this run`
-        };
-    }
-    const limitText = formatMetric(check.metric, check.value);
-    const actualText = formatMetric(check.metric, actual);
-    if (HOLDS[check.op](actual, check.value)) {
-        return {
-            ...base,
-            actual,
-            verdict: 'pass',
-            message: `${check.metric} ${actualText} ${check.op} ${limitText}`
-        };
-    }
-    return {
-        ...base,
-        actual,
-        verdict: check.severity,
-        message: `${check.metric} ${actualText} ${BREACH_WORDS[check.op]} the limit ${check.op} ${limitText}`
-    };
-}
-
-;// CONCATENATED MODULE: ./src/compare/verdict.ts
-const CHECK_RANK = {
-    skipped: 0,
-    pass: 1,
-    accepted: 2,
-    warn: 3,
-    inconclusive: 4,
-    fail: 5
-};
-/** The verdict of one scenario from its checks; an errored measurement decides nothing else. */
-function scenarioVerdict(checks, errored) {
-    if (errored)
-        return 'errored';
-    if (checks.length === 0)
-        return 'pass';
-    const worst = checks.reduce((acc, c) => (CHECK_RANK[c.verdict] > CHECK_RANK[acc] ? c.verdict : acc), 'skipped');
-    if (worst === 'accepted')
-        return 'warn';
-    if (worst === 'skipped')
-        return checks.every(c => c.verdict === 'skipped') ? 'skipped' : 'pass';
-    return worst;
-}
-const OVERALL_ORDER = ['errored', 'fail', 'inconclusive', 'warn', 'pass', 'skipped'];
-function overallVerdict(scenarios) {
-    for (const v of OVERALL_ORDER)
-        if (scenarios.some(s => s.verdict === v))
-            return v;
-    return 'pass';
-}
-/** Whether the job fails. `inconclusive` fails only with on-inconclusive: fail. */
-function jobFails(verdict, onInconclusive) {
-    return (verdict === 'fail' || verdict === 'errored' || (verdict === 'inconclusive' && onInconclusive === 'fail'));
-}
-function exitCodeFor(verdict, onInconclusive) {
-    if (verdict === 'errored')
-        return 2;
-    return jobFails(verdict, onInconclusive) ? 1 : 0;
 }
 
 ;// CONCATENATED MODULE: ./src/report/config-used.ts
@@ -70912,13 +71762,49 @@ function scenarioUsed(s) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/compare/verdict.ts
+const CHECK_RANK = {
+    skipped: 0,
+    pass: 1,
+    accepted: 2,
+    warn: 3,
+    inconclusive: 4,
+    fail: 5
+};
+/** The verdict of one scenario from its checks; an errored measurement decides nothing else. */
+function scenarioVerdict(checks, errored) {
+    if (errored)
+        return 'errored';
+    if (checks.length === 0)
+        return 'pass';
+    const worst = checks.reduce((acc, c) => (CHECK_RANK[c.verdict] > CHECK_RANK[acc] ? c.verdict : acc), 'skipped');
+    if (worst === 'accepted')
+        return 'warn';
+    if (worst === 'skipped')
+        return checks.every(c => c.verdict === 'skipped') ? 'skipped' : 'pass';
+    return worst;
+}
+const OVERALL_ORDER = ['errored', 'fail', 'inconclusive', 'warn', 'pass', 'skipped'];
+function overallVerdict(scenarios) {
+    for (const v of OVERALL_ORDER)
+        if (scenarios.some(s => s.verdict === v))
+            return v;
+    return 'pass';
+}
+/** Whether the job fails. `inconclusive` fails only with on-inconclusive: fail. */
+function jobFails(verdict, onInconclusive) {
+    return (verdict === 'fail' || verdict === 'errored' || (verdict === 'inconclusive' && onInconclusive === 'fail'));
+}
+function exitCodeFor(verdict, onInconclusive) {
+    if (verdict === 'errored')
+        return 2;
+    return jobFails(verdict, onInconclusive) ? 1 : 0;
+}
+
 ;// CONCATENATED MODULE: ./src/version.ts
 /** perfgate's version; a test keeps it equal to package.json's. */
 const VERSION = '0.1.0';
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
 ;// CONCATENATED MODULE: ./src/report/fingerprint.ts
 
 function runnerFingerprint() {
@@ -71325,7 +72211,7 @@ function findingsFor(scenario, cores) {
     ].filter((f) => f !== undefined);
 }
 
-;// CONCATENATED MODULE: ./src/report/types.ts
+;// CONCATENATED MODULE: ./src/model/report.ts
 const REPORT_SCHEMA_VERSION = 1;
 
 ;// CONCATENATED MODULE: ./src/report/build.ts
@@ -71410,6 +72296,97 @@ function headline(verdict, scenarios) {
     return `perfgate ${VERDICT_WORD[verdict]}: ${decisive[0]}${more}`;
 }
 
+;// CONCATENATED MODULE: ./src/shard/split.ts
+/** A bad K/N or a split that cannot be made; the message names the flag or input it came from. */
+class ShardError extends Error {
+}
+/** Parses "K/N" (1 <= K <= N); `source` names the flag or input in the error ("--shard", 'the "shard" input'). */
+function parseShard(text, source = '--shard') {
+    const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+    const index = match ? Number(match[1]) : NaN;
+    const count = match ? Number(match[2]) : NaN;
+    if (!match || !Number.isSafeInteger(index) || !Number.isSafeInteger(count))
+        throw new ShardError(`${source} takes K/N (shard K of N, e.g. 2/4), got "${text}"`);
+    if (count < 1 || index < 1 || index > count)
+        throw new ShardError(`${source} takes K/N with 1 <= K <= N, got "${text}"${count >= 1 && index > count ? `: there is no shard ${index} of ${count}` : ''}`);
+    return { index, count };
+}
+const shardLabel = (shard) => `${shard.index}/${shard.count}`;
+/** Scenario names per shard (index 0 is shard 1), in config order within each shard. */
+function splitSuite(config, count) {
+    const shards = Array.from({ length: count }, () => []);
+    const pinned = config.scenarios.filter(s => s.shard !== undefined);
+    for (const s of pinned) {
+        if (s.shard > count)
+            throw new ShardError(`scenario "${s.name}" is pinned to shard ${s.shard} (shard: in ${config.file}), but the suite is split into ${count}`);
+        shards[s.shard - 1].push(s.name);
+    }
+    const dealt = config.scenarios
+        .filter(s => s.shard === undefined)
+        .map(s => s.name)
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    dealt.forEach((name, i) => shards[i % count].push(name));
+    const order = new Map(config.scenarios.map((s, i) => [s.name, i]));
+    return shards.map(names => names.sort((a, b) => order.get(a) - order.get(b)));
+}
+/** The scenario names of shard K of N. */
+function shardScenarios(config, shard) {
+    return splitSuite(config, shard.count)[shard.index - 1];
+}
+/** Each shard's config remembers the whole config and its shard, for the leg's identity (see identity.ts). */
+const origins = new WeakMap();
+/** The whole config and shard a config was cut from by applyShard, if it was. */
+const shardOrigin = (config) => origins.get(config);
+/** The config restricted to shard K of N; a shard with no scenarios is an error (fewer shards, or pin one). */
+function applyShard(config, shard, source = '--shard') {
+    const names = shardScenarios(config, shard);
+    if (names.length === 0)
+        throw new ShardError(`${source} ${shardLabel(shard)}: shard ${shard.index} has no scenarios (${config.file} has ${config.scenarios.length}, split into ${shard.count}); use fewer shards`);
+    const cut = { ...config, scenarios: config.scenarios.filter(s => names.includes(s.name)) };
+    origins.set(cut, { whole: config, shard });
+    return cut;
+}
+
+;// CONCATENATED MODULE: ./src/shard/identity.ts
+/**
+ * A leg's identity in its report.json: its shard (K/N, its scenarios, the whole suite), and the whole config's
+ * hash (not the hash of the leg's subset), next to the runner fingerprint and commit every report carries.
+ * `perfgate merge` checks the legs against each other with it; baseline selection finds every scenario of a commit
+ * across the legs' records because they share the hash.
+ */
+
+
+/** The leg name that goes into a baseline record's path: the job's leg plus the shard. */
+function shardLeg(leg, shard) {
+    const suffix = `shard-${shard.index}-of-${shard.count}`;
+    return leg ? `${leg}-${suffix}` : suffix;
+}
+/** Marks a leg's report: its shard, the whole config's hash, and a note saying which part of the suite it is. */
+function stampLeg(report, whole, shard) {
+    if (report.shard)
+        return report;
+    const scenarios = shardScenarios(whole, shard);
+    report.config.hash = configHash(whole);
+    report.shard = {
+        kind: 'suite',
+        index: shard.index,
+        count: shard.count,
+        scenarios,
+        suite: whole.scenarios.map(s => s.name)
+    };
+    report.notes.push(`shard ${shardLabel(shard)}: ${scenarios.length} of the suite's ${whole.scenarios.length} scenarios; perfgate merge joins the legs' reports into one verdict`);
+    return report;
+}
+/** The whole config a shard's config was cut from (itself when it is no shard): baselines are looked up by its hash. */
+const wholeConfig = (config) => shardOrigin(config)?.whole ?? config;
+/** Stamps the report when `config` is a shard's (applyShard); otherwise leaves it as it is. Idempotent. */
+function stampIfLeg(report, config) {
+    const origin = shardOrigin(config);
+    return origin ? stampLeg(report, origin.whole, origin.shard) : report;
+}
+
+;// CONCATENATED MODULE: ./schema/baseline.schema.json
+const baseline_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/baseline.schema.json","title":"perfgate baseline record","description":"One stored run: v1/runs/<sha>/<run-id>-<attempt>-<config-hash>.json in the baseline branch or directory. Immutable once written. Metric values are in base units (latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core). Unknown extra fields are tolerated so that older readers can read newer minor additions.","type":"object","required":["schemaVersion","tool","createdAt","git","config","runner","verdict","scenarios"],"properties":{"schemaVersion":{"type":"integer","minimum":1,"description":"record format version; readers migrate older versions in memory and refuse newer ones. 2 added throughput.ok_rps (successful responses per second) and made sweep.optimal_rps, sweep.max_rps and stress.breaking_point.rps count successes; a version 1 record gets them from its stored counts"},"tool":{"type":"object","required":["name","version"],"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the run finished"},"git":{"type":"object","required":["sha","runId","runAttempt"],"properties":{"sha":{"type":"string","pattern":"^[0-9a-f]{7,64}$|^local$","description":"the measured commit, or \\"local\\" outside git"},"ref":{"type":"string"},"event":{"type":"string","description":"the GitHub event that wrote it, or \\"cli\\""},"runId":{"type":"string","pattern":"^[A-Za-z0-9._-]{1,80}$"},"leg":{"type":"string","pattern":"^[A-Za-z0-9._-]{1,80}$","description":"which leg of a matrix job wrote it (the action\'s leg input); absent for the CLI"},"runAttempt":{"type":"integer","minimum":1}}},"config":{"type":"object","required":["hash","file"],"properties":{"hash":{"type":"string","pattern":"^[0-9a-f]{6,64}$","description":"hash of the parts of the config that affect measurement (service, requests, load), not the limits"},"file":{"type":"string"}}},"runner":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"verdict":{"enum":["pass","warn","fail","inconclusive","skipped"],"description":"the run\'s verdict; errored runs are never stored"},"scenarios":{"type":"array","items":{"type":"object","required":["name","metrics","rounds"],"properties":{"name":{"type":"string"},"metrics":{"$ref":"#/definitions/metrics"},"rounds":{"type":"array","minItems":1,"items":{"type":"object","required":["round","metrics"],"properties":{"round":{"type":"integer","minimum":1},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"}}}}}}}},"definitions":{"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"type":["number","null"]}}}}');
 ;// CONCATENATED MODULE: ./src/compare/aggregate.ts
 function combine(metric, values) {
     if (metric.endsWith('.peak') || metric === 'latency.max')
@@ -71435,3053 +72412,6 @@ function roundValues(rounds, metric) {
     return rounds.map(r => r[metric]).filter((v) => typeof v === 'number' && Number.isFinite(v));
 }
 
-;// CONCATENATED MODULE: ./src/stats/decide.ts
-
-
-
-const isValue = (v) => typeof v === 'number' && Number.isFinite(v);
-/** "+7.0%", "-23.1%" */
-function formatSignedPercent(fraction) {
-    const pct = fraction * 100;
-    const text = Math.abs(pct) >= 1000 ? pct.toFixed(0) : pct.toFixed(1);
-    return `${pct >= 0 ? '+' : ''}${text === '-0.0' ? '0.0' : text}%`;
-}
-/** The tolerance as written in the config: "-5%", "+20%", "+2.5%". */
-function formatTolerance(direction, tolerance) {
-    return `${direction === 'rise' ? '+' : '-'}${Number((tolerance * 100).toFixed(2))}%`;
-}
-function movement(change) {
-    if (change === 0)
-        return 'did not change';
-    return `${change > 0 ? 'rose' : 'fell'} ${formatSignedPercent(Math.abs(change)).slice(1)}`;
-}
-function checkInput(input) {
-    const { metric, tolerance, confidence, base, head, pairs } = input;
-    if (!(Number.isFinite(tolerance) && tolerance >= 0)) {
-        throw new RangeError(`${metric}: the regression tolerance must be a fraction >= 0 (e.g. 0.05 for "-5%"), got ${tolerance}`);
-    }
-    if (!(confidence > 0 && confidence < 1)) {
-        throw new RangeError(`${metric}: confidence must be a fraction between 0 and 1 (e.g. 0.95), got ${confidence}`);
-    }
-    const interim = interimConfidenceOf(input);
-    if (!(interim >= confidence && interim < 1)) {
-        throw new RangeError(`${metric}: interimConfidence must lie between confidence (${confidence}) and 1, got ${interim}`);
-    }
-    if (input.direction !== 'rise' && input.direction !== 'fall') {
-        throw new RangeError(`${metric}: direction must be 'rise' or 'fall', got ${String(input.direction)}`);
-    }
-    const inRange = (k, length) => Number.isInteger(k) && k >= 0 && k < length;
-    for (const [i, j] of pairs ?? []) {
-        if (!inRange(i, base.length) || !inRange(j, head.length)) {
-            throw new RangeError(`${metric}: pair [${i}, ${j}] points outside the rounds (${base.length} base, ${head.length} head values)`);
-        }
-    }
-}
-function prepare(input) {
-    const base = input.base.filter(isValue);
-    const head = input.head.filter(isValue);
-    const pairs = (input.pairs ?? [])
-        .map(([i, j]) => [input.base[i], input.head[j]])
-        .filter(([b, h]) => isValue(b) && isValue(h));
-    return { base, head, pairs, dropped: input.base.length - base.length + (input.head.length - head.length) };
-}
-/** Where a relative interval sits against the tolerance, on the bad side only. */
-function verdictFor([low, high], direction, tolerance) {
-    // a change exactly at the tolerance is within it; the slack absorbs rounding in exp(log(1 + t)) - 1
-    const slack = 1e-12;
-    if (direction === 'rise') {
-        if (low > tolerance + slack)
-            return 'fail';
-        if (high <= tolerance + slack)
-            return 'pass';
-    }
-    else {
-        if (high < -tolerance - slack)
-            return 'fail';
-        if (low >= -tolerance - slack)
-            return 'pass';
-    }
-    return 'inconclusive';
-}
-function estimate(p, scale, confidence) {
-    const t = scale === 'log' ? Math.log : (x) => x;
-    if (p.pairs.length >= 2) {
-        const diffs = p.pairs.map(([b, h]) => t(h) - t(b));
-        return { method: `paired-${scale}`, diff: oneSampleInterval(diffs, confidence), pairs: p.pairs.length };
-    }
-    return { method: `welch-${scale}`, diff: welchInterval(p.base.map(t), p.head.map(t), confidence), pairs: 0 };
-}
-/** How much stricter than `confidence` an interim look must be before the loop stops on it (0.95 -> 0.99). */
-const INTERIM_STRICTNESS = 5;
-/** The level an interim look must reach before the adaptive loop stops on it. */
-function interimConfidenceOf(input) {
-    return input.interimConfidence ?? 1 - (1 - input.confidence) / INTERIM_STRICTNESS;
-}
-function sizeNote(e, p, unit = 'paired rounds') {
-    return e.pairs > 0 ? `${e.pairs} ${unit}` : `${p.base.length} vs ${p.head.length} rounds`;
-}
-/**
- * Decides one regression check from per-round values: the confidence interval of the relative change head vs
- * base, set against the tolerance on the bad side. `fail` when the whole interval is beyond the tolerance,
- * `pass` when the whole interval is within it (improvements pass), `inconclusive` otherwise. See
- * docs/statistics.md.
- */
-function decide_decideRegression(input) {
-    checkInput(input);
-    const { metric, direction, tolerance, confidence, better } = input;
-    const p = prepare(input);
-    const n = { base: p.base.length, head: p.head.length };
-    const droppedNote = p.dropped ? `; ${p.dropped} missing value${p.dropped === 1 ? '' : 's'} dropped` : '';
-    const common = { metric, direction, tolerance, n, dropped: p.dropped };
-    const tol = formatTolerance(direction, tolerance);
-    const positive = [...p.base, ...p.head].every(v => v > 0);
-    if (n.base < 2 || n.head < 2) {
-        const change = n.base && n.head && positive
-            ? Math.expm1(mean(p.head.map(Math.log)) - mean(p.base.map(Math.log)))
-            : null;
-        return {
-            ...common,
-            verdict: 'inconclusive',
-            firm: false,
-            change,
-            interval: null,
-            noiseFloor: null,
-            method: 'none',
-            pairs: 0,
-            reason: `inconclusive: ${metric} needs at least 2 ${input.unit?.split(' ')[0] ?? 'rounds'} per side (base ${n.base}, head ${n.head})${droppedNote}`
-        };
-    }
-    const scale = positive ? 'log' : 'linear';
-    const e = estimate(p, scale, confidence);
-    const interim = estimate(p, scale, interimConfidenceOf(input));
-    let relative;
-    let scaleNote = '';
-    if (scale === 'log') {
-        relative = d => ({ change: Math.expm1(d.estimate), interval: [Math.expm1(d.low), Math.expm1(d.high)] });
-    }
-    else {
-        const baseMean = e.pairs > 0 ? mean(p.pairs.map(([b]) => b)) : mean(p.base);
-        if (baseMean === 0)
-            return zeroBase(input, e, interim, p, common, droppedNote);
-        const by = Math.abs(baseMean);
-        relative = d => ({ change: d.estimate / by, interval: [d.low / by, d.high / by] });
-        scaleNote = '; some values are <= 0, so the change is the difference of means relative to the base mean';
-    }
-    const { change, interval } = relative(e.diff);
-    const verdict = verdictFor(interval, direction, tolerance);
-    const firm = verdict !== 'inconclusive' &&
-        verdictFor(relative(interim.diff).interval, direction, tolerance) === verdict;
-    const noiseFloor = (interval[1] - interval[0]) / 2;
-    const ci = `CI ${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}, ${sizeNote(e, p, input.unit)}`;
-    const improvedClearly = better === 'higher' ? interval[0] > 0 : interval[1] < 0;
-    let reason;
-    if (verdict === 'fail')
-        reason = `${metric} ${movement(change)} (${ci}), beyond the ${tol} tolerance`;
-    else if (verdict === 'pass') {
-        reason = `${metric} ${movement(change)} (${ci}), within the ${tol} tolerance${improvedClearly ? ': an improvement' : ''}`;
-    }
-    else {
-        reason =
-            `inconclusive: ${metric} ${formatSignedPercent(change)} ± ${formatSignedPercent(noiseFloor).slice(1)} (${ci}) ` +
-                `straddles the ${tol} tolerance; more rounds would decide`;
-    }
-    return {
-        ...common,
-        verdict,
-        firm,
-        change,
-        interval,
-        noiseFloor,
-        method: e.method,
-        pairs: e.pairs,
-        reason: reason + scaleNote + droppedNote
-    };
-}
-/**
- * The base mean is 0 (e.g. no errors at all in the base): a relative change is undefined, so the verdict comes
- * from the sign of the difference's interval. Any clear move in the bad direction is beyond any tolerance.
- */
-function zeroBase(input, e, interim, p, common, droppedNote) {
-    const { metric, direction, tolerance } = input;
-    const { low, high } = e.diff;
-    const tol = formatTolerance(direction, tolerance);
-    const headMean = e.pairs > 0 ? mean(p.pairs.map(([, h]) => h)) : mean(p.head);
-    const range = `difference CI ${formatNumber(low, true)} .. ${formatNumber(high, true)}, ${sizeNote(e, p, input.unit)}`;
-    const allZero = [...p.base, ...p.head].every(v => v === 0);
-    const result = { ...common, method: e.method, pairs: e.pairs, noiseFloor: allZero ? 0 : null };
-    if (allZero) {
-        const reason = `${metric} is 0 on both sides${droppedNote}`;
-        return { ...result, verdict: 'pass', firm: true, change: 0, interval: [0, 0], reason };
-    }
-    const verdict = verdictFor([low, high], direction, 0);
-    const firm = verdict !== 'inconclusive' && verdictFor([interim.diff.low, interim.diff.high], direction, 0) === verdict;
-    const moved = `${metric} went from 0 to ${formatNumber(headMean)} (${range})`;
-    const reason = verdict === 'fail'
-        ? `${moved}; from a zero base any ${direction} is beyond the ${tol} tolerance`
-        : verdict === 'pass'
-            ? `${moved}, no ${direction} from its zero base: within the ${tol} tolerance`
-            : `inconclusive: ${moved}; from a zero base the relative change is undefined and the interval straddles 0; more rounds would decide`;
-    return { ...result, verdict, firm, change: null, interval: null, reason: reason + droppedNote };
-}
-function formatNumber(value, signed = false) {
-    const text = Number(value.toPrecision(3)).toString();
-    return signed && value > 0 ? `+${text}` : text;
-}
-
-;// CONCATENATED MODULE: ./src/stats/stored.ts
-
-
-/** Runs needed before the history's own spread replaces the configured allowance. */
-const MIN_HISTORY = 5;
-const HISTORY_WINDOW = 20;
-function logSpread(values) {
-    const usable = values.filter(v => Number.isFinite(v) && v > 0);
-    if (usable.length < MIN_HISTORY)
-        return undefined;
-    return Math.sqrt(variance(usable.map(Math.log)));
-}
-/**
- * The allowance for one metric: two standard deviations of the run-to-run spread in the stored history of this
- * config on this runner kind (the last 20 runs, at least 5), else the configured default.
- */
-function crossRunMargin(history, fallback) {
-    const recent = history.slice(-HISTORY_WINDOW);
-    const sd = logSpread(recent);
-    if (sd === undefined) {
-        return {
-            margin: fallback,
-            source: `baseline.noise; fewer than ${MIN_HISTORY} stored runs to learn it from`
-        };
-    }
-    return {
-        margin: Math.expm1(2 * sd),
-        source: `2 SD of run-to-run spread over the last ${recent.filter(v => v > 0).length} stored runs`
-    };
-}
-/**
- * One regression check against a stored run: Welch's interval on log values of the rounds (or the point ratio
- * when a side has a single round), widened by the cross-run margin, then held against the tolerance.
- */
-function decideAgainstStored(input) {
-    const { metric, direction, tolerance, margin, source } = input;
-    const base = input.base.filter(v => Number.isFinite(v));
-    const head = input.head.filter(v => Number.isFinite(v));
-    const positive = [...base, ...head].every(v => v > 0);
-    const common = {
-        metric,
-        direction,
-        tolerance,
-        n: { base: base.length, head: head.length },
-        dropped: input.base.length - base.length + (input.head.length - head.length),
-        firm: false
-    };
-    if (!base.length || !head.length) {
-        return {
-            ...common,
-            verdict: 'inconclusive',
-            change: null,
-            interval: null,
-            noiseFloor: null,
-            method: 'none',
-            pairs: 0,
-            reason: `inconclusive: ${metric} is missing in the ${base.length ? 'head run' : 'stored run'}`
-        };
-    }
-    if (!positive) {
-        // zero counts (e.g. no errors at all): a move away from zero is not cross-run noise, decide as within a run
-        const within = decide_decideRegression({ ...input, base, head });
-        return { ...within, firm: false, reason: `${within.reason} (against the stored run)` };
-    }
-    const within = base.length >= 2 && head.length >= 2 ? decide_decideRegression({ ...input, base, head }) : undefined;
-    const change = within?.change ?? Math.expm1(mean(head.map(Math.log)) - mean(base.map(Math.log)));
-    const [low, high] = within?.interval ?? [change, change];
-    const widen = Math.log1p(margin);
-    const interval = [
-        Math.expm1(Math.log1p(low) - widen),
-        Math.expm1(Math.log1p(high) + widen)
-    ];
-    const verdict = verdictFor(interval, direction, tolerance);
-    const tol = formatTolerance(direction, tolerance);
-    const range = `${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}`;
-    const allowance = `±${(margin * 100).toFixed(1)}% cross-run allowance (${source})`;
-    const rounds = `${head.length} head vs ${base.length} stored rounds`;
-    const reason = verdict === 'fail'
-        ? `${metric} ${formatSignedPercent(change)} vs the stored run (${range} with the ${allowance}; ${rounds}), beyond the ${tol} tolerance`
-        : verdict === 'pass'
-            ? `${metric} ${formatSignedPercent(change)} vs the stored run (${range} with the ${allowance}; ${rounds}), within the ${tol} tolerance`
-            : `inconclusive: ${metric} ${formatSignedPercent(change)} vs the stored run (${range} with the ${allowance}; ${rounds}) straddles the ${tol} tolerance; a stored run cannot decide this, an interleaved comparison (compare.mode: interleaved) can`;
-    return {
-        ...common,
-        verdict,
-        change,
-        interval,
-        noiseFloor: (interval[1] - interval[0]) / 2,
-        method: within ? 'welch-log' : 'none',
-        pairs: 0,
-        reason
-    };
-}
-/**
- * A history note (never a failure): the head's value is 3 or more standard deviations from the last stored runs
- * of this config on this runner kind.
- */
-function anomalyNote(metric, history, value) {
-    const recent = history.slice(-HISTORY_WINDOW).filter(v => Number.isFinite(v));
-    if (recent.length < MIN_HISTORY || typeof value !== 'number' || !Number.isFinite(value))
-        return undefined;
-    const m = mean(recent);
-    const sd = Math.sqrt(variance(recent));
-    if (!(sd > 0))
-        return undefined;
-    const z = (value - m) / sd;
-    if (Math.abs(z) < 3)
-        return undefined;
-    const fmt = (v) => Number(v.toPrecision(4)).toString();
-    return `history: ${metric} ${fmt(value)} is ${Math.abs(z).toFixed(1)} SD ${z > 0 ? 'above' : 'below'} the last ${recent.length} stored runs (mean ${fmt(m)} ± ${fmt(sd)})`;
-}
-
-;// CONCATENATED MODULE: ./src/engine/stored.ts
-
-
-
-const ANOMALY_METRICS = ['throughput.ok_rps', 'latency.p99'];
-function seriesOf(history, scenario, metric) {
-    return history
-        .map(r => r.record.scenarios.find(s => s.name === scenario)?.metrics[metric])
-        .filter((v) => typeof v === 'number' && Number.isFinite(v));
-}
-/** Regression checks of one scenario against the stored run's rounds, plus history notes. */
-function storedScenarioChecks(scenario, head, headMetrics, baseline) {
-    const stored = (baseline.choice.perScenario[scenario.name] ?? baseline.choice.stored).record.scenarios.find(s => s.name === scenario.name);
-    const notes = [];
-    for (const metric of new Set([...scenario.regression.map(r => r.metric), ...ANOMALY_METRICS])) {
-        const note = anomalyNote(metric, seriesOf(baseline.history, scenario.name, metric), headMetrics[metric]);
-        if (note)
-            notes.push(note);
-    }
-    const common = (spec) => ({
-        kind: 'regression',
-        metric: spec.metric,
-        expression: spec.expression,
-        severity: spec.severity,
-        source: spec.source
-    });
-    if (!stored) {
-        return {
-            notes,
-            checks: scenario.regression.map(spec => ({
-                ...common(spec),
-                verdict: 'skipped',
-                message: `the stored run has no scenario named ${scenario.name}`
-            }))
-        };
-    }
-    const mismatched = baseline.choice.mismatches.length > 0 && baseline.spec.onRunnerMismatch === 'inconclusive';
-    const baseRounds = stored.rounds.map(r => r.metrics);
-    const headRounds = head.filter(r => !r.error).map(r => r.metrics);
-    const checks = scenario.regression.map((spec) => {
-        const better = metricInfo(spec.metric)?.better;
-        const base = roundValues(baseRounds, spec.metric);
-        const values = roundValues(headRounds, spec.metric);
-        if (better !== 'lower' && better !== 'higher') {
-            return {
-                ...common(spec),
-                verdict: 'skipped',
-                message: `${spec.metric} has no better direction to compare`
-            };
-        }
-        const margin = crossRunMargin(seriesOf(baseline.history, scenario.name, spec.metric), baseline.spec.noise);
-        const decision = decideAgainstStored({
-            metric: spec.metric,
-            better,
-            direction: spec.direction,
-            tolerance: spec.tolerance,
-            base,
-            head: values,
-            confidence: baseline.confidence,
-            ...margin
-        });
-        const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
-        const inconclusiveByRunner = mismatched && decision.verdict === 'fail';
-        const verdict = inconclusiveByRunner
-            ? 'inconclusive'
-            : decision.verdict === 'fail'
-                ? spec.severity
-                : decision.verdict;
-        return {
-            ...common(spec),
-            verdict,
-            message: inconclusiveByRunner
-                ? `inconclusive: the stored run was measured on a different runner (${baseline.choice.mismatches.join('; ')}); ${decision.reason}`
-                : decision.reason,
-            base: mean(base),
-            head: mean(values),
-            change: decision.change,
-            interval: decision.interval,
-            rounds: Math.min(decision.n.base, decision.n.head)
-        };
-    });
-    return { checks, baseMetrics: stored.metrics, notes };
-}
-
-;// CONCATENATED MODULE: ./src/engine/events.ts
-const ignoreEvents = () => undefined;
-const HEARTBEAT_MS = 10_000;
-/**
- * Runs a long step (a build, a fetch) inside step-start/step-end events, with a heartbeat line every
- * HEARTBEAT_MS while it runs, so a log never goes silent for as long as the step takes.
- */
-async function longStep(events, title, work, intervalMs = HEARTBEAT_MS) {
-    const started = Date.now();
-    events({ type: 'step-start', title });
-    const timer = setInterval(() => events({
-        type: 'heartbeat',
-        message: `${title}: still running (${Math.round((Date.now() - started) / 1000)} s)`
-    }), intervalMs);
-    timer.unref();
-    let ok = false;
-    try {
-        const result = await work();
-        ok = true;
-        return result;
-    }
-    finally {
-        clearInterval(timer);
-        events({ type: 'step-end', title, ok });
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/autocannon/autocannon.js
-var autocannon = __nccwpck_require__(88174);
-var autocannon_default = /*#__PURE__*/__nccwpck_require__.n(autocannon);
-;// CONCATENATED MODULE: ./src/load/autocannon-client.ts
-/**
- * Patches to autocannon's Client (lib/httpClient.js, autocannon 9) that perfgate's closed model applies to every
- * client through autocannon's setupClient hook, which runs in the client's constructor before its first connect.
- */
-/**
- * autocannon reconnects silently when the server closes a connection with a request in flight, and keeps that
- * request queued, so the next response would be timed from the lost request's start. Such a close is counted as a
- * reset (`onDropped`) and the lost request dropped, on every connection the client opens.
- */
-function dropLostRequests(client, onDropped) {
-    const connect = client._connect;
-    client._connect = function () {
-        connect.call(this);
-        const dropInFlight = (counted) => () => {
-            if (this.destroyed || this.pipelinedRequests.size() === 0)
-                return;
-            if (counted)
-                onDropped();
-            this.pipelinedRequests.clear();
-        };
-        // prepended, so these run before autocannon's own handlers reconnect and queue the next request
-        this.conn?.prependListener('end', dropInFlight(true));
-        this.conn?.prependListener('error', dropInFlight(false));
-    };
-}
-/**
- * autocannon ignores `Connection: close` (and an HTTP/1.0 response without keep-alive): it writes the next request
- * on the connection the server is closing, and that request is lost with it. Here the next request goes out on a
- * new connection instead, as browsers, wrk and Node's own agent do.
- */
-function honourConnectionClose(client) {
-    let serverCloses = false;
-    // the parser's headers-complete event, emitted before the response's body and its 'response' event
-    client.on('headers', (info) => {
-        serverCloses = info.shouldKeepAlive === false;
-    });
-    const doRequest = client._doRequest;
-    client._doRequest = function () {
-        if (serverCloses && !this.destroyed) {
-            serverCloses = false;
-            this._resetConnection(); // closes this connection and opens one, which sends the request
-            return;
-        }
-        doRequest.call(this);
-    };
-}
-/**
- * autocannon appends every response body to a string (`body += chunk`, a UTF-8 decode per chunk) for its
- * expectBody/verifyBody options, which perfgate never sets: a 1 MB response cost a 1 MB decode and concatenation.
- * Bodies are counted in bytes only (autocannon's addByteCount), never kept.
- */
-function discardBodies(client) {
-    client.pipelinedRequests.addBody = () => undefined;
-}
-/** The setupClient hook: every patch above, on every client autocannon makes. */
-function tuneClient(onDropped) {
-    return raw => {
-        const client = raw;
-        dropLostRequests(client, onDropped);
-        honourConnectionClose(client);
-        discardBodies(client);
-    };
-}
-
-;// CONCATENATED MODULE: ./src/load/errors.ts
-const CONNECT = new Set([
-    'ECONNREFUSED',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'ENOTFOUND',
-    'EADDRNOTAVAIL',
-    'EAI_AGAIN'
-]);
-const RESET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE']);
-/** Which kind of transport failure an error is, from its code or, failing that, its message. */
-function classifyError(error) {
-    const err = error;
-    const code = err?.code ?? '';
-    const message = (err?.message ?? '').toLowerCase();
-    if (CONNECT.has(code))
-        return 'connect';
-    if (code === 'ETIMEDOUT' ||
-        code === 'UND_ERR_HEADERS_TIMEOUT' ||
-        message.includes('timed out') ||
-        message.includes('timeout'))
-        return 'timeout';
-    if (RESET.has(code) ||
-        message.includes('socket hang up') ||
-        message.includes('premature close') ||
-        message.includes('reset'))
-        return 'reset';
-    return 'other';
-}
-function emptyCounts() {
-    return {
-        sent: 0,
-        responses: 0,
-        status2xx: 0,
-        status3xx: 0,
-        status4xx: 0,
-        status5xx: 0,
-        connect: 0,
-        timeout: 0,
-        reset: 0,
-        other: 0,
-        unexpected: 0,
-        expectedErrors: 0
-    };
-}
-function countStatus(counts, status) {
-    counts.responses++;
-    if (status < 300)
-        counts.status2xx++;
-    else if (status < 400)
-        counts.status3xx++;
-    else if (status < 500)
-        counts.status4xx++;
-    else
-        counts.status5xx++;
-}
-/**
- * Counts one response and says whether it succeeded: its status is one its request expects (`expect:`), or,
- * without expectations, below 400. Latency is recorded for successes only (2xx without expectations).
- */
-function countResponse(counts, status, expect) {
-    countStatus(counts, status);
-    if (!expect?.length)
-        return status < 400;
-    const ok = expect.includes(status);
-    if (ok && status >= 400)
-        counts.expectedErrors++;
-    if (!ok && status < 400)
-        counts.unexpected++;
-    return ok;
-}
-/** Whether a successful response's latency is recorded: 2xx, or any status its request expects. */
-function recordsLatency(status, expect) {
-    return expect?.length ? expect.includes(status) : status >= 200 && status < 300;
-}
-
-// EXTERNAL MODULE: ./node_modules/hdr-histogram-js/dist/index.js
-var hdr_histogram_js_dist = __nccwpck_require__(32960);
-;// CONCATENATED MODULE: ./src/load/histogram.ts
-
-/** Microsecond latency histogram: 1 µs to 60 s at 3 significant digits, JS implementation (no wasm to free). */
-function createLatencyHistogram() {
-    return hdr_histogram_js_dist.build({
-        bitBucketSize: 32,
-        autoResize: true,
-        lowestDiscernibleValue: 1,
-        highestTrackableValue: 60_000_000,
-        numberOfSignificantValueDigits: 3,
-        useWebAssembly: false
-    });
-}
-function encodeHistogram(h) {
-    return hdr_histogram_js_dist.encodeIntoCompressedBase64(h);
-}
-function decodeHistogram(encoded) {
-    return hdr_histogram_js_dist.decodeFromCompressedBase64(encoded, 32, false);
-}
-function mergeHistograms(encoded) {
-    const merged = createLatencyHistogram();
-    for (const e of encoded)
-        if (e)
-            merged.add(decodeHistogram(e));
-    return merged;
-}
-/** The percentiles perfgate reports, in µs; null for an empty histogram. */
-function summarize(h) {
-    if (h.totalCount === 0)
-        return null;
-    return {
-        count: h.totalCount,
-        min: h.minNonZeroValue,
-        mean: h.mean,
-        stddev: h.stdDeviation,
-        p50: h.getValueAtPercentile(50),
-        p75: h.getValueAtPercentile(75),
-        p90: h.getValueAtPercentile(90),
-        p95: h.getValueAtPercentile(95),
-        p99: h.getValueAtPercentile(99),
-        'p99.9': h.getValueAtPercentile(99.9),
-        max: h.maxValue
-    };
-}
-
-;// CONCATENATED MODULE: ./src/load/timeline.ts
-
-/** Per-second buckets of the measured window: responses, errors and 2xx latency percentiles. */
-class Timeline {
-    points = [];
-    latency = createLatencyHistogram();
-    responses = 0;
-    errors = 0;
-    response(latencyUs) {
-        this.responses++;
-        if (latencyUs !== undefined)
-            this.latency.recordValue(latencyUs);
-    }
-    error() {
-        this.errors++;
-    }
-    /** responses in the open bucket, for the progress line */
-    get currentResponses() {
-        return this.responses;
-    }
-    get pending() {
-        return this.responses > 0 || this.errors > 0;
-    }
-    /** Closes the open bucket as the second ending at `t` (seconds into the measured window). */
-    close(t) {
-        const h = this.latency;
-        this.points.push({
-            t,
-            rps: this.responses,
-            errors: this.errors,
-            p50: h.totalCount ? h.getValueAtPercentile(50) : null,
-            p99: h.totalCount ? h.getValueAtPercentile(99) : null
-        });
-        h.reset();
-        this.responses = 0;
-        this.errors = 0;
-    }
-}
-/**
- * Responses that failed, as `expect` decides (countResponse): 4xx/5xx answers their request did not expect, and
- * 2xx/3xx answers whose request expected another status.
- */
-function failedResponses(c) {
-    return c.status4xx + c.status5xx - c.expectedErrors + c.unexpected;
-}
-/** Responses that succeeded, as `expect` decides: the ones whose latency is recorded. */
-function okResponses(c) {
-    return c.responses - failedResponses(c);
-}
-/** Failed requests of every kind: transport errors and failed responses. */
-function failedCount(c) {
-    return c.connect + c.timeout + c.reset + c.other + failedResponses(c);
-}
-
-;// CONCATENATED MODULE: ./src/load/request.ts
-
-
-let sequence = 0;
-/** The next value of the process-wide {{seq}} counter. */
-function nextSequence() {
-    return ++sequence;
-}
-function filler(values) {
-    const turn = new Map();
-    return name => {
-        if (name === 'seq')
-            return String(nextSequence());
-        if (name === 'random')
-            return String((0,external_node_crypto_.randomInt)(0, 2 ** 31 - 1));
-        if (name === 'uuid')
-            return (0,external_node_crypto_.randomUUID)();
-        const list = values[name];
-        if (!list?.length)
-            return `{{${name}}}`;
-        const i = turn.get(name) ?? 0;
-        turn.set(name, i + 1);
-        return list[i % list.length];
-    };
-}
-function compile(text, fill) {
-    const parts = text.split(PLACEHOLDER);
-    if (parts.length === 1)
-        return () => text;
-    // split() with a capture group alternates literal, name, literal, name, ...
-    return () => {
-        let out = parts[0];
-        for (let i = 1; i < parts.length; i += 2)
-            out += fill(parts[i]) + parts[i + 1];
-        return out;
-    };
-}
-function compileOne(request, fill) {
-    const url = new URL(request.url);
-    const path = compile(decodeURI(`${url.pathname}${url.search}`), fill);
-    const body = request.body === undefined ? undefined : compile(request.body, fill);
-    return () => ({
-        method: request.method,
-        path: path(),
-        headers: request.headers,
-        ...(body ? { body: body() } : {}),
-        ...(request.expect ? { expect: request.expect } : {})
-    });
-}
-/** A picker over cumulative weights: one uniform draw per request. */
-function weighted(entries) {
-    const total = entries.reduce((sum, e) => sum + e.weight, 0);
-    const bounds = [];
-    let acc = 0;
-    for (const e of entries)
-        bounds.push((acc += e.weight / total));
-    return () => {
-        const u = Math.random();
-        const i = bounds.findIndex(b => u < b);
-        return i < 0 ? entries.length - 1 : i;
-    };
-}
-function compileRequest(request, values = {}) {
-    return compileScenario({ request, values });
-}
-function compileScenario(scenario) {
-    const fill = filler(scenario.values ?? {});
-    const entries = scenario.mix?.length ? scenario.mix : [{ ...scenario.request, weight: 1 }];
-    const texts = entries.flatMap(e => [
-        decodeURI(new URL(e.url).pathname + new URL(e.url).search),
-        e.body ?? ''
-    ]);
-    const dynamic = entries.length > 1 || texts.some(t => placeholdersIn(t).length > 0);
-    const renderers = entries.map(e => compileOne(e, fill));
-    if (renderers.length === 1)
-        return { dynamic, render: renderers[0] };
-    const pick = weighted(entries);
-    return { dynamic, render: () => renderers[pick()]() };
-}
-
-;// CONCATENATED MODULE: ./src/load/closed.ts
-
-
-
-
-
-
-const PROGRESS_MS = 500;
-/**
- * The closed model: `connections` connections, each sending its next request when the previous one answered.
- * autocannon drives the sockets (single-threaded, never `workers`); perfgate records every 2xx latency itself in
- * microseconds. One autocannon instance covers warmup and measurement, so connections opened during warmup are
- * kept, and each connection's first response (which includes the connect wait) is left out of latency.
- */
-async function runClosedLoad(scenario, options = {}) {
-    const load = scenario.load;
-    const template = compileScenario(scenario);
-    const url = new URL(scenario.request.url);
-    const latency = createLatencyHistogram();
-    const counts = emptyCounts();
-    const timeline = new Timeline();
-    const warmup = new Timeline();
-    let warmupNext = 1000;
-    const seen = new WeakSet();
-    let bytes = 0;
-    let recentResponses = 0;
-    let measuring = false;
-    let measureStart = 0;
-    let cpuAtStart = process.cpuUsage();
-    const totalMs = load.warmupMs + load.durationMs;
-    const started = performance.now();
-    // the expected statuses of the response being counted: static for one request; for a mix, carried from
-    // setupRequest through the connection's context to onResponse, which autocannon calls right before 'response'
-    const mixExpects = template.dynamic && (scenario.mix ?? []).some(r => r.expect);
-    let pendingExpect = scenario.request.expect;
-    const requests = template.dynamic
-        ? [
-            {
-                method: scenario.request.method,
-                ...(mixExpects
-                    ? {
-                        onResponse: (_status, _body, context) => {
-                            pendingExpect = context.expect;
-                        }
-                    }
-                    : {}),
-                setupRequest: (req, context) => {
-                    const rendered = template.render();
-                    context.expect = rendered.expect;
-                    return {
-                        ...req,
-                        method: rendered.method,
-                        path: rendered.path,
-                        headers: rendered.headers,
-                        ...(rendered.body !== undefined ? { body: rendered.body } : {})
-                    };
-                }
-            }
-        ]
-        : undefined;
-    const instance = autocannon_default()({
-        url: url.origin + url.pathname + url.search,
-        method: scenario.request.method,
-        headers: scenario.request.headers,
-        ...(scenario.request.body !== undefined && !template.dynamic ? { body: scenario.request.body } : {}),
-        ...(requests ? { requests } : {}),
-        connections: load.connections,
-        // autocannon checks its duration (and stop()) once a second: warmup + duration runs to a whole second, and
-        // the measured window is timed precisely from the end of warmup to autocannon's last response
-        duration: Math.ceil(totalMs / 1000),
-        timeout: Math.max(1, Math.ceil(load.timeoutMs / 1000)),
-        excludeErrorStats: true,
-        skipAggregateResult: true,
-        setupClient: tuneClient(() => {
-            if (measuring) {
-                counts.reset++;
-                timeline.error();
-            }
-        })
-    }, () => undefined);
-    const startMeasuring = () => {
-        if (warmup.pending)
-            warmup.close(0);
-        measuring = true;
-        measureStart = performance.now();
-        cpuAtStart = process.cpuUsage();
-    };
-    instance.on('response', (client, statusCode, resBytes, responseTimeMs) => {
-        recentResponses++;
-        const first = !seen.has(client);
-        if (first)
-            seen.add(client);
-        if (!measuring) {
-            if (performance.now() - started < load.warmupMs) {
-                const ok2xx = statusCode >= 200 && statusCode < 300 && !first;
-                warmup.response(ok2xx ? Math.max(1, Math.round(responseTimeMs * 1000)) : undefined);
-                return;
-            }
-            startMeasuring();
-        }
-        const ok = countResponse(counts, statusCode, pendingExpect);
-        bytes += resBytes;
-        if (ok && recordsLatency(statusCode, pendingExpect)) {
-            if (first)
-                timeline.response();
-            else {
-                const us = Math.max(1, Math.round(responseTimeMs * 1000));
-                latency.recordValue(us);
-                timeline.response(us);
-            }
-        }
-        else {
-            timeline.response();
-            if (!ok)
-                timeline.error();
-        }
-    });
-    instance.on('reqError', (error) => {
-        if (!measuring) {
-            if (performance.now() - started < load.warmupMs)
-                return;
-            startMeasuring();
-        }
-        counts[classifyError(error)]++;
-        timeline.error();
-    });
-    const closeSecond = () => timeline.close(Math.round((performance.now() - measureStart) / 1000));
-    let nextSecond = 1000;
-    const ticker = setInterval(() => {
-        const elapsed = performance.now() - started;
-        while (!measuring && elapsed >= warmupNext && warmupNext < load.warmupMs) {
-            warmup.close((warmupNext - load.warmupMs) / 1000);
-            warmupNext += 1000;
-        }
-        if (!measuring && elapsed >= load.warmupMs)
-            startMeasuring();
-        if (measuring && performance.now() - measureStart >= nextSecond) {
-            closeSecond();
-            nextSecond += 1000;
-        }
-    }, 50);
-    const progress = setInterval(() => {
-        const elapsed = performance.now() - started;
-        options.onProgress?.({
-            phase: measuring ? 'measure' : 'warmup',
-            elapsedMs: Math.min(elapsed, totalMs),
-            totalMs,
-            responses: counts.responses,
-            errors: failedCount(counts),
-            currentRps: (recentResponses * 1000) / PROGRESS_MS
-        });
-        recentResponses = 0;
-    }, PROGRESS_MS);
-    let abortedReason;
-    const onAbort = () => {
-        abortedReason = String(options.signal?.reason ?? 'aborted');
-        instance.stop();
-    };
-    if (options.signal?.aborted)
-        onAbort();
-    else
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-    await new Promise(resolve => instance.once('done', () => resolve()));
-    clearInterval(ticker);
-    clearInterval(progress);
-    options.signal?.removeEventListener('abort', onAbort);
-    if (!measuring)
-        startMeasuring();
-    const durationMs = Math.max(1, performance.now() - measureStart);
-    const cpu = process.cpuUsage(cpuAtStart);
-    if (timeline.pending)
-        closeSecond();
-    counts.sent = counts.responses + counts.connect + counts.timeout + counts.reset + counts.other;
-    return {
-        durationMs,
-        warmupMs: load.warmupMs,
-        counts,
-        bytes,
-        histogram: encodeHistogram(latency),
-        latency: summarize(latency),
-        timeline: timeline.points,
-        warmupTimeline: warmup.points,
-        generatorCpu: ((cpu.user + cpu.system) / 1000 / durationMs) * 100,
-        generatorLagUs: 0,
-        ...(abortedReason ? { abortedReason } : {})
-    };
-}
-
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(75919);
-;// CONCATENATED MODULE: ./src/load/clock.ts
-
-/*
- * Timers in Node fire on whole milliseconds of the event loop's clock, so a send scheduled with setTimeout leaves
- * up to ~1 ms late; spinning on setImmediate until the due time is precise but burns a core at any rate. The send
- * ticker keeps a second thread asleep in Atomics.wait, which the kernel wakes within tens of microseconds of a
- * due time, and lets it wake the event loop with a message. The schedule reaches the thread through a ring of due
- * times in shared memory, and the index of the next unsent request tells it which ticks are no longer needed, so
- * the event loop never has to signal the thread: one thread wake-up and one loop wake-up per tick, no more.
- * The thread's code is a string, so it needs no file of its own in the bundle.
- */
-const RING = 4096;
-const NEXT = 0; // the index of the first request the loop has not sent
-const STOP = 1;
-const SLEEP = 2; // a word nobody changes: Atomics.wait on it is a precise sleep
-const FILLED = 3; // due times of indexes below this are in the ring
-/**
- * The most a tick is sent ahead of its due time to make up for the time a wake-up takes; below the sender's send-ahead
- * window (0.25 ms in open.ts), so a tick, however early, always finds its request due.
- */
-const MAX_LEAD_MS = 0.2;
-const TICKER_THREAD = `
-const { parentPort, workerData } = require('node:worker_threads')
-const base = new BigInt64Array(workerData.base)
-const control = new Int32Array(workerData.control)
-const ring = new Float64Array(workerData.ring)
-const lead = new Float64Array(workerData.lead)
-const size = ring.length
-const now = () => Number(process.hrtime.bigint() - Atomics.load(base, 0)) / 1e6
-parentPort.postMessage('ready')
-let index = 0
-while (Atomics.load(control, ${STOP}) === 0) {
-  index = Math.max(index, Atomics.load(control, ${NEXT}))
-  const filled = Atomics.load(control, ${FILLED})
-  if (index >= filled) {
-    Atomics.wait(control, ${FILLED}, filled, 5)
-    continue
-  }
-  const remaining = ring[index % size] - lead[0] - now()
-  if (remaining > 0) {
-    Atomics.wait(control, ${SLEEP}, 0, remaining)
-    continue
-  }
-  if (Atomics.load(control, ${NEXT}) <= index) parentPort.postMessage(index)
-  index++
-}
-`;
-/**
- * Starts the ticker thread and resolves once it runs: a thread takes tens to hundreds of milliseconds to boot on a
- * busy runner, and the schedule's clock (now() = 0) starts only then, so the boot never shows as generator lag.
- */
-async function startSendTicker() {
-    // the clock's origin, in the monotonic nanoseconds every thread reads (process.hrtime)
-    const base = new BigInt64Array(new SharedArrayBuffer(8));
-    const control = new Int32Array(new SharedArrayBuffer(4 * 4));
-    const ring = new Float64Array(new SharedArrayBuffer(8 * RING));
-    // how early the thread sends a tick: the mean time from a tick to the loop waking up, learnt as ticks arrive
-    const lead = new Float64Array(new SharedArrayBuffer(8));
-    const worker = new external_node_worker_threads_.Worker(TICKER_THREAD, {
-        eval: true,
-        workerData: { base: base.buffer, control: control.buffer, ring: ring.buffer, lead: lead.buffer }
-    });
-    worker.unref();
-    let filled = 0;
-    let ticked = false;
-    let waiting;
-    let failure;
-    const wake = () => {
-        const resolve = waiting;
-        waiting = undefined;
-        if (resolve)
-            resolve();
-        else
-            ticked = true;
-    };
-    let ready;
-    let failed;
-    const started = new Promise((resolve, reject) => {
-        ready = resolve;
-        failed = reject;
-    });
-    const learn = (index) => {
-        const wakeUp = monotonic() - (ring[index % RING] - lead[0]);
-        if (wakeUp >= 0 && wakeUp < 5)
-            lead[0] = Math.min(MAX_LEAD_MS, 0.9 * lead[0] + 0.1 * wakeUp);
-    };
-    worker.on('message', (message) => {
-        if (message === 'ready')
-            return ready?.();
-        learn(message);
-        wake();
-    });
-    worker.on('error', err => {
-        failure = err;
-        failed?.(err);
-        wake();
-    });
-    let origin = process.hrtime.bigint();
-    const monotonic = () => Number(process.hrtime.bigint() - origin) / 1e6;
-    await started;
-    origin = process.hrtime.bigint();
-    Atomics.store(base, 0, origin);
-    return {
-        now: monotonic,
-        plan(next, due, endMs) {
-            Atomics.store(control, NEXT, next);
-            filled = Math.max(filled, next);
-            const before = filled;
-            while (filled < next + RING) {
-                const at = due(filled);
-                if (at >= endMs)
-                    break;
-                ring[filled % RING] = at;
-                filled++;
-            }
-            if (filled !== before) {
-                Atomics.store(control, FILLED, filled);
-                Atomics.notify(control, FILLED);
-            }
-        },
-        tick() {
-            if (failure)
-                return Promise.reject(failure);
-            if (ticked) {
-                ticked = false;
-                return Promise.resolve();
-            }
-            return new Promise(resolve => (waiting = resolve));
-        },
-        interrupt: wake,
-        async close() {
-            Atomics.store(control, STOP, 1);
-            Atomics.notify(control, SLEEP);
-            Atomics.notify(control, FILLED);
-            wake();
-            await worker.terminate();
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/load/schedule.ts
-/** Milliseconds from the start at which request `i` is due, for a constant rate or a linear ramp. */
-function scheduleOf(load) {
-    const ramp = load.ramp;
-    if (!ramp || ramp.overMs <= 0)
-        return i => (i / load.rate) * 1000;
-    const a = ramp.from;
-    const slope = (ramp.to - ramp.from) / (ramp.overMs / 1000);
-    const rampRequests = ((ramp.from + ramp.to) / 2) * (ramp.overMs / 1000);
-    return i => {
-        if (i >= rampRequests)
-            return ramp.overMs + ((i - rampRequests) / ramp.to) * 1000;
-        // solve a t + slope t² / 2 = i for t (seconds)
-        const t = slope === 0 ? i / a : (-a + Math.sqrt(a * a + 2 * slope * i)) / slope;
-        return t * 1000;
-    };
-}
-/** How many requests the schedule `due` puts before `ms` (due is increasing, so a binary search finds it). */
-function scheduledBefore(due, ms) {
-    let hi = 1;
-    while (due(hi) < ms && hi < 2 ** 40)
-        hi *= 2;
-    let lo = 0;
-    while (lo < hi) {
-        const mid = Math.floor((lo + hi) / 2);
-        if (due(mid) < ms)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(41692);
-var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_);
-;// CONCATENATED MODULE: ./src/load/tls.ts
-
-
-/** Where Linux distributions keep the system's CA bundle (Debian/Ubuntu, RHEL/Fedora, Alpine/macOS-style). */
-const SYSTEM_BUNDLES = [
-    '/etc/ssl/certs/ca-certificates.crt',
-    '/etc/pki/tls/certs/ca-bundle.crt',
-    '/etc/ssl/cert.pem'
-];
-function readIfPresent(file) {
-    try {
-        return (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
-    }
-    catch {
-        return undefined;
-    }
-}
-const contexts = new Map();
-/**
- * The certificates an https:// target is verified against: Node's bundled roots, the system bundle (Node 20 has no
- * switch for it) and NODE_EXTRA_CA_CERTS (which Node ignores once a `ca` list is given). Built once per process.
- */
-function trustedContext(env = process.env) {
-    const key = env.NODE_EXTRA_CA_CERTS ?? '';
-    const known = contexts.get(key);
-    if (known)
-        return known;
-    const ca = [...(external_node_tls_default()).rootCertificates];
-    const system = SYSTEM_BUNDLES.map(readIfPresent).find(text => text !== undefined);
-    if (system)
-        ca.push(system);
-    const extra = env.NODE_EXTRA_CA_CERTS ? readIfPresent(env.NODE_EXTRA_CA_CERTS) : undefined;
-    if (extra)
-        ca.push(extra);
-    const context = external_node_tls_default().createSecureContext({ ca });
-    contexts.set(key, context);
-    return context;
-}
-/** TLS options for connections to `url`: none for http://, verification unless the request says `insecure`. */
-function tlsOptionsFor(url, insecure = false) {
-    if (url.protocol !== 'https:')
-        return undefined;
-    const servername = url.hostname.startsWith('[') ? undefined : url.hostname;
-    return insecure
-        ? { rejectUnauthorized: false, ...(servername ? { servername } : {}) }
-        : { secureContext: trustedContext(), rejectUnauthorized: true, ...(servername ? { servername } : {}) };
-}
-/**
- * One verified TLS handshake with an https:// target, so a certificate the runner does not trust is a clear error
- * before any load (the closed model's sockets do not verify). Resolves with undefined when the handshake
- * succeeds or the target is not https, with the reason otherwise; connection failures are left to the load.
- */
-function certificateProblem(url, insecure = false, timeoutMs = 5000) {
-    const options = tlsOptionsFor(url, insecure);
-    if (!options || insecure)
-        return Promise.resolve(undefined);
-    const port = Number(url.port || 443);
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    return new Promise(resolve => {
-        const socket = external_node_tls_default().connect({ ...options, host, port, timeout: timeoutMs });
-        const done = (problem) => {
-            socket.destroy();
-            resolve(problem);
-        };
-        socket.once('secureConnect', () => done(undefined));
-        socket.once('timeout', () => done(undefined));
-        socket.once('error', (err) => {
-            const tlsProblem = /CERT|SELF_SIGNED|UNABLE_TO|HOSTNAME|ERR_TLS|SSL/i.test(`${err.code ?? ''} ${err.message}`);
-            done(tlsProblem
-                ? `the certificate of ${url.host} is not trusted (${err.code ?? err.message}): add its CA to ` +
-                    'NODE_EXTRA_CA_CERTS or the system bundle, or set `insecure: true` on the request for a test certificate'
-                : undefined);
-        });
-    });
-}
-
-;// CONCATENATED MODULE: ./src/load/dispatch.ts
-
-
-/**
- * Requests due within this much of a wake-up leave with it, a little early: each wake-up of the event loop costs
- * far more CPU than a send (tens of microseconds on a virtual machine), so at high rates one wake-up serves
- * several sends. Their latency runs from the real send, and their earliness counts in generator.lag.
- */
-const SEND_AHEAD_MS = 0.25;
-function timeoutError() {
-    return Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' });
-}
-/** The connections of a load: at most `connections` sockets, one request on each at a time. */
-function poolFor(scenario) {
-    const url = new URL(scenario.request.url);
-    const tls = tlsOptionsFor(url, scenario.request.insecure);
-    return new undici.Pool(url.origin, {
-        connections: scenario.load.connections,
-        pipelining: 1,
-        // perfgate times requests out itself; undici's own timeouts are a backstop
-        headersTimeout: scenario.load.timeoutMs + 1000,
-        bodyTimeout: scenario.load.timeoutMs + 1000,
-        connect: { autoSelectFamily: true, ...(tls ?? {}) }
-    });
-}
-/**
- * Tells whether a request dispatched now finds an open connection idle. undici holds a request for an idle
- * keep-alive connection back one event-loop turn before it writes it (it first reads anything the server sent
- * unasked, GHSA-35p6-xmwp-9g52): about 0.1 ms of the client's own time on this machine kind, not the service's.
- * Such a request is timed from its write. One that found every connection busy (or none open) waited for the
- * service or for a connect, and is timed from its dispatch, so that wait counts (coordinated omission).
- */
-class ConnectionGauge {
-    connected = 0;
-    inUse = 0;
-    constructor(pool) {
-        pool.on('connect', () => this.connected++);
-        pool.on('disconnect', () => {
-            this.connected = Math.max(0, this.connected - 1);
-        });
-    }
-    /** a request is dispatched: whether it finds an idle open connection */
-    take() {
-        const idle = this.inUse < this.connected;
-        this.inUse++;
-        return idle;
-    }
-    /** a request ended (answered, failed or aborted) */
-    release() {
-        this.inUse = Math.max(0, this.inUse - 1);
-    }
-}
-/** Sends one request through the pool with undici's low-level dispatch API (no streams, no promises). */
-function dispatchRequest(pool, request, hooks, gauge) {
-    let status = 0;
-    let size = 0;
-    const idle = gauge?.take() ?? false;
-    // onRequestSent is called by undici (lib/core/request.js) but missing from its handler type
-    const handler = {
-        onConnect: abort => {
-            if (idle)
-                hooks.onWrite?.();
-            hooks.onConnect?.(abort);
-        },
-        onRequestSent: () => hooks.onRequestSent?.(),
-        onHeaders: (statusCode, rawHeaders) => {
-            status = statusCode;
-            for (const part of rawHeaders ?? [])
-                size += part.length + 2;
-            return true;
-        },
-        onData: chunk => {
-            size += chunk.length;
-            return true;
-        },
-        onComplete: () => {
-            gauge?.release();
-            hooks.end({ status, size });
-        },
-        onError: err => {
-            gauge?.release();
-            hooks.end({ size, error: err });
-        }
-    };
-    pool.dispatch({
-        method: request.method,
-        path: request.path,
-        headers: request.headers,
-        body: request.body ?? null
-    }, handler);
-}
-
-;// CONCATENATED MODULE: ./src/load/open.ts
-
-
-
-
-
-
-
-
-
-/**
- * One request before the schedule starts, not counted: the first request of a process loads and compiles the
- * client's code paths (tens of milliseconds on a busy runner), which would otherwise delay the first sends and
- * show as generator lag. Failures are left to the measured requests to count.
- */
-async function prime(pool, template, timeoutMs) {
-    const { method, path, headers, body } = template.render();
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), Math.min(timeoutMs, 1000));
-    try {
-        const response = await pool.request({
-            method: method,
-            path,
-            headers,
-            body: body ?? null,
-            signal: abort.signal
-        });
-        await response.body.dump();
-    }
-    catch {
-        // nothing answered (yet): the measured requests will say so
-    }
-    finally {
-        clearTimeout(timer);
-    }
-}
-/**
- * The open model: requests leave on an even schedule whatever the service does, so a stall shows up as the wait
- * every scheduled request saw (coordinated omission corrected by construction). At most `connections` requests
- * are on the wire (an undici Pool); a due request that finds them all busy waits in the pool's queue, and that wait
- * counts as latency: it is timed from the moment the generator sent it, which the ticker keeps within a fraction
- * of a millisecond of its due time (a request that finds an idle connection is timed from its write). A request
- * times out `timeout` after its intended time, queued or not; a queued one that timed out is never sent. How
- * late the generator itself sent requests is measured separately as generator.lag: a ticker thread wakes the
- * loop at each due time (src/load/clock.ts), so the lag is the event loop's own lateness, not a timer's grain.
- *
- * At the window's end nothing new is sent; requests still out get until their timeout, and whatever is left
- * then (or at once, when the run is aborted) is aborted: counted as a timeout when it was on the wire, taken out
- * of `sent` when it never left the queue. Nothing reaches the service after this function returns.
- */
-async function runOpenLoad(scenario, options = {}) {
-    const load = scenario.load;
-    const template = compileScenario(scenario);
-    const pool = poolFor(scenario);
-    const gauge = new ConnectionGauge(pool);
-    const [ticker] = await Promise.all([startSendTicker(), prime(pool, template, load.timeoutMs)]);
-    const now = ticker.now;
-    const due = scheduleOf(load);
-    const latency = createLatencyHistogram();
-    const lag = createLatencyHistogram();
-    const counts = emptyCounts();
-    const timeline = new Timeline();
-    const warmup = new Timeline();
-    let warmupNext = 1000;
-    const totalMs = load.warmupMs + load.durationMs;
-    let bytes = 0;
-    let lastSentAt = 0;
-    let nextSecond = load.warmupMs + 1000;
-    let stopped;
-    /** requests not yet ended, in the order they were due (a Map iterates in insertion order) */
-    const pending = new Map();
-    let nextId = 0;
-    let onEmpty;
-    const closeSeconds = (at) => {
-        while (at >= warmupNext && warmupNext < load.warmupMs) {
-            warmup.close((warmupNext - load.warmupMs) / 1000);
-            warmupNext += 1000;
-        }
-        if (at >= load.warmupMs && warmupNext <= load.warmupMs + 1000 && warmup.pending) {
-            warmup.close(0);
-            warmupNext = Infinity;
-        }
-        while (at >= nextSecond && nextSecond <= totalMs + 1000) {
-            timeline.close(Math.round((nextSecond - load.warmupMs) / 1000));
-            nextSecond += 1000;
-        }
-    };
-    const end = (id, entry) => {
-        entry.done = true;
-        pending.delete(id);
-        if (pending.size === 0)
-            onEmpty?.();
-    };
-    const failed = (id, entry, err) => {
-        if (entry.done)
-            return;
-        end(id, entry);
-        if (entry.measured) {
-            counts[classifyError(err)]++;
-            timeline.error();
-        }
-    };
-    const answered = (id, entry, status, size, expect) => {
-        if (entry.done)
-            return;
-        end(id, entry);
-        const finished = now();
-        closeSeconds(finished);
-        if (!entry.measured) {
-            if (finished < load.warmupMs) {
-                const ok2xx = status >= 200 && status < 300;
-                warmup.response(ok2xx ? Math.max(1, Math.round((finished - entry.startMs) * 1000)) : undefined);
-            }
-            return;
-        }
-        const ok = countResponse(counts, status, expect);
-        bytes += size;
-        if (ok && recordsLatency(status, expect)) {
-            const us = Math.max(1, Math.round((finished - entry.startMs) * 1000));
-            latency.recordValue(us);
-            timeline.response(us);
-        }
-        else {
-            timeline.response();
-            if (!ok)
-                timeline.error();
-        }
-    };
-    /** Times out what has waited `timeout` since it was due: requests are due in order, so the oldest come first. */
-    const expire = (at) => {
-        for (const [id, entry] of pending) {
-            if (entry.intendedMs + load.timeoutMs > at)
-                break;
-            failed(id, entry, timeoutError());
-            entry.abort?.(timeoutError());
-        }
-    };
-    const send = (intendedMs) => {
-        const measured = intendedMs >= load.warmupMs;
-        const sentAt = now();
-        lastSentAt = sentAt;
-        if (measured)
-            lag.recordValue(Math.max(1, Math.round(Math.abs(sentAt - intendedMs) * 1000)));
-        // latency runs from the real send, early or late: the generator's own lateness is generator.lag, and a wait for
-        // a busy connection counts from here (coordinated omission); see ConnectionGauge for the write
-        const entry = {
-            intendedMs,
-            startMs: sentAt,
-            measured,
-            onWire: false,
-            done: false
-        };
-        const id = nextId++;
-        pending.set(id, entry);
-        if (measured)
-            counts.sent++;
-        const request = template.render();
-        dispatchRequest(pool, request, {
-            onConnect: abort => {
-                if (entry.done)
-                    abort(timeoutError());
-                else
-                    entry.abort = abort;
-            },
-            onWrite: () => {
-                entry.startMs = now();
-            },
-            onRequestSent: () => {
-                entry.onWire = true;
-            },
-            end: ({ status, size, error }) => status === undefined ? failed(id, entry, error) : answered(id, entry, status, size, request.expect)
-        }, gauge);
-    };
-    const onAbort = () => {
-        stopped = String(options.signal?.reason ?? 'aborted');
-        ticker.interrupt();
-        onEmpty?.();
-    };
-    if (options.signal?.aborted)
-        onAbort();
-    else
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-    const progress = setInterval(() => {
-        const elapsed = now();
-        options.onProgress?.({
-            phase: elapsed < load.warmupMs ? 'warmup' : 'measure',
-            elapsedMs: Math.min(elapsed, totalMs),
-            totalMs,
-            responses: counts.responses,
-            errors: failedCount(counts),
-            currentRps: timeline.currentResponses
-        });
-    }, 500);
-    const cpuAtStart = process.cpuUsage();
-    try {
-        let i = 0;
-        ticker.plan(0, due, totalMs);
-        while (!stopped) {
-            const elapsed = now();
-            let next = due(i);
-            while (next <= elapsed + SEND_AHEAD_MS && next < totalMs) {
-                send(next);
-                next = due(++i);
-            }
-            if (next >= totalMs)
-                break;
-            ticker.plan(i, due, totalMs);
-            closeSeconds(elapsed);
-            expire(elapsed);
-            await ticker.tick();
-        }
-        const measureEnd = Math.min(now(), totalMs);
-        // the drain: what is still out gets until its own timeout
-        while (!stopped && pending.size > 0) {
-            expire(now());
-            if (pending.size === 0)
-                break;
-            const oldest = pending.values().next().value;
-            let timer;
-            await new Promise(resolve => {
-                onEmpty = resolve;
-                timer = setTimeout(resolve, Math.min(oldest.intendedMs + load.timeoutMs - now(), 50));
-            });
-            clearTimeout(timer);
-            onEmpty = undefined;
-        }
-        // an aborted run: what is left is aborted, on the wire a timeout, never sent not sent at all
-        for (const [id, entry] of pending) {
-            if (entry.onWire)
-                failed(id, entry, timeoutError());
-            else {
-                end(id, entry);
-                if (entry.measured)
-                    counts.sent--;
-            }
-            entry.abort?.(timeoutError());
-        }
-        const cpu = process.cpuUsage(cpuAtStart);
-        const cpuMs = (cpu.user + cpu.system) / 1000;
-        const elapsedMs = now();
-        closeSeconds(Math.max(elapsedMs, nextSecond));
-        const durationMs = Math.max(1, measureEnd - load.warmupMs);
-        const lagP99 = lag.totalCount ? lag.getValueAtPercentile(99) : 0;
-        const targetRate = (scheduledBefore(due, totalMs) - scheduledBefore(due, load.warmupMs)) / (load.durationMs / 1000);
-        // a generator that fell behind sends its last requests after the window's end: the rate it achieved is what
-        // it sent over the time it took, never more than the window it had
-        const sendingMs = Math.max(stopped ? measureEnd : totalMs, lastSentAt) - load.warmupMs;
-        return {
-            durationMs,
-            warmupMs: load.warmupMs,
-            counts,
-            bytes,
-            histogram: encodeHistogram(latency),
-            latency: summarize(latency),
-            timeline: timeline.points.filter(p => p.t >= 1),
-            warmupTimeline: warmup.points,
-            generatorCpu: (cpuMs / elapsedMs) * 100,
-            generatorLagUs: lagP99,
-            targetRate,
-            achievedRate: counts.sent / (Math.max(1, sendingMs) / 1000),
-            // beyond this lateness of the generator itself, its schedule, not the service, shaped the numbers
-            generatorSaturated: lagP99 > (load.maxLagMs ?? DEFAULTS.maxLagMs) * 1000,
-            ...(stopped ? { abortedReason: stopped } : {})
-        };
-    }
-    finally {
-        clearInterval(progress);
-        options.signal?.removeEventListener('abort', onAbort);
-        await pool.destroy().catch(() => undefined);
-        await ticker.close();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/load/run.ts
-
-
-
-
-/** A run that never started: nothing sent, and why. */
-function notStarted(scenario, tlsProblem) {
-    return {
-        durationMs: 1,
-        warmupMs: scenario.load.warmupMs,
-        counts: emptyCounts(),
-        bytes: 0,
-        histogram: '',
-        latency: null,
-        timeline: [],
-        warmupTimeline: [],
-        generatorCpu: 0,
-        generatorLagUs: 0,
-        tlsProblem
-    };
-}
-/**
- * Runs a scenario's load with the model it asks for: closed (connections) or open (a constant arrival rate). An
- * https:// target is first checked with one verified handshake, so an untrusted certificate is said plainly.
- */
-async function runLoad(scenario, options = {}) {
-    const problem = await certificateProblem(new URL(scenario.request.url), scenario.request.insecure);
-    if (problem)
-        return notStarted(scenario, problem);
-    return scenario.load.mode === 'rate' ? runOpenLoad(scenario, options) : runClosedLoad(scenario, options);
-}
-
-;// CONCATENATED MODULE: ./src/load/metrics.ts
-
-/** The metrics of src/config/metrics.ts that a load run (and the service's resources) can tell. */
-function toMetrics(result, resources) {
-    const c = result.counts;
-    const seconds = result.durationMs / 1000;
-    const failed = failedCount(c);
-    const attempted = c.responses + c.connect + c.timeout + c.reset + c.other;
-    const l = result.latency;
-    const metrics = {
-        'latency.min': l?.min ?? null,
-        'latency.mean': l?.mean ?? null,
-        'latency.stddev': l?.stddev ?? null,
-        'latency.p50': l?.p50 ?? null,
-        'latency.p75': l?.p75 ?? null,
-        'latency.p90': l?.p90 ?? null,
-        'latency.p95': l?.p95 ?? null,
-        'latency.p99': l?.p99 ?? null,
-        'latency.p99.9': l?.['p99.9'] ?? null,
-        'latency.max': l?.max ?? null,
-        'throughput.rps': c.responses / seconds,
-        'throughput.ok_rps': okResponses(c) / seconds,
-        'throughput.bytes': result.bytes / seconds,
-        'requests.total': c.responses,
-        'errors.rate': attempted === 0 ? 0 : failed / attempted,
-        'errors.total': failed,
-        'errors.connect': c.connect,
-        'errors.timeout': c.timeout,
-        'errors.reset': c.reset,
-        'status.4xx': c.status4xx,
-        'status.5xx': c.status5xx,
-        'status.unexpected': c.unexpected,
-        'generator.cpu': result.generatorCpu,
-        'generator.lag': result.generatorLagUs
-    };
-    if (result.targetRate !== undefined)
-        metrics['generator.rate.target'] = result.targetRate;
-    if (result.achievedRate !== undefined)
-        metrics['generator.rate.achieved'] = result.achievedRate;
-    if (resources && resources.measured !== false) {
-        metrics['server.cpu.mean'] = resources.cpuMean;
-        metrics['server.cpu.peak'] = resources.cpuPeak;
-        metrics['server.rss.peak'] = resources.rssPeakBytes;
-        metrics['server.fds.peak'] = resources.fdsPeak;
-        metrics['server.cpu.per_request'] = c.responses > 0 ? resources.cpuTimeUs / c.responses : null;
-    }
-    return metrics;
-}
-
-;// CONCATENATED MODULE: ./src/compare/validity.ts
-
-
-function describeExit(exit) {
-    return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
-}
-function errorBreakdown(load) {
-    const c = load.counts;
-    const parts = [
-        ['5xx', c.status5xx],
-        ['4xx', c.status4xx],
-        ['unexpected status', c.unexpected],
-        ['timeout', c.timeout],
-        ['reset', c.reset],
-        ['connect', c.connect],
-        ['other', c.other]
-    ];
-    return parts
-        .filter(([, n]) => n > 0)
-        .map(([kind, n]) => `${kind}: ${n}`)
-        .join(', ');
-}
-function failedRequests(load) {
-    return failedCount(load.counts);
-}
-function attemptedRequests(load) {
-    const c = load.counts;
-    return c.responses + c.connect + c.timeout + c.reset + c.other;
-}
-/**
- * Decides whether a load run is a valid measurement of the service. An invalid one is `errored`: it fails the
- * job, shows no percentiles and never becomes a baseline.
- */
-function measurementError(scenario, load, context = {}) {
-    const host = hostOf(scenario.request.url);
-    if (context.serviceExit) {
-        return {
-            kind: 'crashed',
-            message: `the service crashed during load (${describeExit(context.serviceExit)}) after ${load.counts.responses} responses`,
-            outputTail: context.serviceOutput
-        };
-    }
-    if (load.tlsProblem)
-        return { kind: 'tls', message: load.tlsProblem };
-    if (load.abortedReason) {
-        return {
-            kind: 'crashed',
-            message: `the load run was cut short: ${load.abortedReason}`,
-            outputTail: context.serviceOutput
-        };
-    }
-    if (load.generatorSaturated) {
-        const rates = load.achievedRate !== undefined && load.targetRate !== undefined
-            ? `; it sent ${formatMetric('generator.rate.achieved', load.achievedRate)} of the ${formatMetric('generator.rate.target', load.targetRate)} asked for`
-            : '';
-        return {
-            kind: 'generator-lag',
-            message: `the load generator fell behind its schedule (p99 ${Math.round(load.generatorLagUs / 1000)} ms late${rates}): the numbers would describe the generator, not the service; lower the rate or use a bigger runner`
-        };
-    }
-    const attempted = attemptedRequests(load);
-    if (load.counts.status2xx === 0) {
-        const breakdown = errorBreakdown(load);
-        const hint = load.counts.connect > 0 && load.counts.responses === 0
-            ? `; nothing answered on ${host}: check the service's bind address and port`
-            : '';
-        return {
-            kind: 'nothing-answered',
-            message: `no request succeeded (${attempted} attempted${breakdown ? `; ${breakdown}` : ''})${hint}`,
-            outputTail: context.serviceOutput
-        };
-    }
-    const errorRate = attempted === 0 ? 0 : failedRequests(load) / attempted;
-    if (errorRate > scenario.maxErrorRate) {
-        return {
-            kind: 'error-rate',
-            message: `${formatPercent(errorRate)} of requests failed (${errorBreakdown(load)}), over the ${formatPercent(scenario.maxErrorRate)} that still makes a valid measurement (max-error-rate)`,
-            outputTail: context.serviceOutput
-        };
-    }
-    if (load.counts.responses < scenario.minRequests) {
-        return {
-            kind: 'too-few-requests',
-            message: `only ${load.counts.responses} responses in ${Math.round(load.durationMs / 100) / 10} s, fewer than min-requests ${scenario.minRequests}: lengthen the duration or check the service`
-        };
-    }
-    return undefined;
-}
-function hostOf(url) {
-    try {
-        return new URL(url).host;
-    }
-    catch {
-        return url;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/suites.ts
-
-
-
-
-function axisOf(scenario) {
-    return scenario.load.mode === 'rate' ? 'rate' : 'connections';
-}
-/** The scenario's load at one step; in the open model a ramp gives way to the step's constant rate. */
-function atStep(scenario, value) {
-    if (scenario.load.mode === 'rate') {
-        const { ramp: _ramp, ...load } = scenario.load;
-        return { ...scenario, load: { ...load, rate: value } };
-    }
-    return { ...scenario, load: { ...scenario.load, connections: value } };
-}
-/**
- * One step of a curve. An invalid step keeps its counts and resources but no latency, which would mislead. Its
- * `rps` counts successes (throughput.ok_rps): a step that answers fast errors must not look like more throughput.
- */
-function point(axis, value, m) {
-    const valid = !m.error;
-    const latency = (key) => (valid ? (m.metrics[key] ?? null) : null);
-    return {
-        [axis]: value,
-        rps: m.metrics['throughput.ok_rps'] ?? null,
-        p50: latency('latency.p50'),
-        p95: latency('latency.p95'),
-        p99: latency('latency.p99'),
-        'p99.9': latency('latency.p99.9'),
-        errorRate: m.metrics['errors.rate'] ?? null,
-        cpu: m.metrics['server.cpu.mean'] ?? null,
-        rssBytes: m.metrics['server.rss.peak'] ?? null,
-        ...(axis === 'rate' ? { achievedRate: m.metrics['generator.rate.achieved'] ?? null } : {})
-    };
-}
-/**
- * The knee: the highest throughput among the steps before the first one whose p99 rises past `factor` x the first
- * step's p99 (or that has no p99: an invalid step ends the curve). Steps after that are never considered, even if
- * their p99 falls back under the limit.
- */
-function findKnee(points, factor) {
-    const first = points[0];
-    if (typeof first?.p99 !== 'number' || typeof first.rps !== 'number')
-        return undefined;
-    const limit = first.p99 * factor;
-    let knee;
-    for (const p of points) {
-        if (typeof p.p99 !== 'number' || typeof p.rps !== 'number' || p.p99 > limit)
-            break;
-        if (!knee || p.rps > knee.rps)
-            knee = p;
-    }
-    return knee;
-}
-function record(options, metrics, suite, m) {
-    return {
-        side: options.side,
-        round: options.round,
-        metrics,
-        ...(m && !m.error
-            ? {
-                histogram: m.load.histogram,
-                timeline: m.load.timeline,
-                ...(m.load.warmupTimeline.length ? { warmupTimeline: m.load.warmupTimeline } : {}),
-                resources: m.resources.samples
-            }
-            : {}),
-        suite
-    };
-}
-function erroredRecord(options, m, at) {
-    return {
-        side: options.side,
-        round: options.round,
-        metrics: countsOnly(m.metrics),
-        error: { ...m.error, message: `at ${at}: ${m.error.message}` }
-    };
-}
-async function sweep(scenario, spec, service, options) {
-    const axis = axisOf(scenario);
-    const points = [];
-    // the valid steps' measurements, in step order: valid steps come first, an invalid one ends the sweep
-    const measured = [];
-    for (const value of spec.steps) {
-        const m = await measureOnce(atStep(scenario, value), service, options);
-        if (m.error && (service.exitInfo() || points.length === 0))
-            return erroredRecord(options, m, stepText(axis, value));
-        points.push(point(axis, value, m));
-        if (m.error)
-            break;
-        measured.push(m);
-    }
-    const knee = findKnee(points, spec.kneeFactor);
-    const kneeIndex = knee ? points.indexOf(knee) : -1;
-    const best = knee ? measured[kneeIndex] : undefined;
-    const maxRps = Math.max(...measured.map(m => m.metrics['throughput.ok_rps'] ?? 0));
-    const marker = knee
-        ? {
-            x: knee[axis],
-            label: kneeIndex < points.length - 1
-                ? `knee at ${stepText(axis, knee[axis])} (${formatMetric('throughput.ok_rps', knee.rps)}, p99 ${formatMetric('latency.p99', knee.p99)})`
-                : `no knee: p99 stayed within ${spec.kneeFactor}x the first step's up to the last step`
-        }
-        : undefined;
-    const suite = { kind: 'sweep', x: axis, points, ...(marker ? { marker } : {}) };
-    return record(options, {
-        ...(best?.metrics ?? {}),
-        [axis === 'rate' ? 'sweep.optimal_rate' : 'sweep.optimal_connections']: knee?.[axis] ?? null,
-        'sweep.optimal_rps': knee?.rps ?? null,
-        'sweep.max_rps': measured.length ? maxRps : null
-    }, suite, best);
-}
-/** Why a stress step broke, or undefined when the service sustained it. */
-function breakingReason(spec, m, service, at) {
-    const errorRate = m.metrics['errors.rate'] ?? 1;
-    const p99 = m.metrics['latency.p99'];
-    if (service.exitInfo())
-        return `the service died at ${at}`;
-    if (m.error && m.error.kind !== 'error-rate')
-        return `at ${at}: ${m.error.message}`;
-    if (errorRate > spec.maxErrorRate)
-        return `errors reached ${formatPercent(errorRate)} at ${at}`;
-    if (spec.p99LimitUs !== undefined && typeof p99 === 'number' && p99 > spec.p99LimitUs)
-        return `p99 reached ${formatDuration(p99)} (limit ${formatDuration(spec.p99LimitUs)}) at ${at}`;
-    return undefined;
-}
-async function stress(scenario, spec, service, options) {
-    const axis = axisOf(scenario);
-    const maxTimeMs = spec.maxTimeMs ?? DEFAULTS.stress.maxTimeMs;
-    const stepMs = scenario.load.warmupMs + scenario.load.durationMs;
-    const startedAt = Date.now();
-    const points = [];
-    let sustainable;
-    let broke;
-    let stoppedBy = '';
-    for (let value = spec.start; value <= spec.max; value += spec.step) {
-        // the first step always runs; no later step starts that would end after max-time
-        if (points.length > 0 && Date.now() - startedAt + stepMs > maxTimeMs) {
-            stoppedBy = `stopped by max-time ${formatMs(maxTimeMs)} before ${stepText(axis, value)}`;
-            break;
-        }
-        const m = await measureOnce(atStep(scenario, value), service, options);
-        points.push(point(axis, value, m));
-        if (m.error?.kind === 'generator-lag' && !service.exitInfo()) {
-            // the generator, not the service, gave out: this step says nothing about the service's limit
-            stoppedBy = `stopped at ${stepText(axis, value)}: ${m.error.message}`;
-            break;
-        }
-        const reason = breakingReason(spec, m, service, stepText(axis, value));
-        if (reason) {
-            broke = { value, reason };
-            break;
-        }
-        sustainable = { value, m };
-    }
-    const sustained = sustainable
-        ? `max sustainable ${stepText(axis, sustainable.value)}, ${formatMetric('throughput.ok_rps', sustainable.m.metrics['throughput.ok_rps'])}`
-        : 'no step was sustainable';
-    const lastValue = points.at(-1)?.[axis] ?? spec.start;
-    const marker = broke
-        ? { x: broke.value, label: `broke: ${broke.reason}; ${sustained}` }
-        : {
-            x: lastValue,
-            label: `${stoppedBy ? `${stoppedBy}: ` : ''}${sustainable
-                ? `no breaking point up to ${stepText(axis, sustainable.value)}`
-                : 'no step was measured; no breaking point found'}`
-        };
-    const suite = { kind: 'stress', x: axis, points, marker };
-    return record(options, {
-        ...(sustainable?.m.metrics ?? {}),
-        [`stress.breaking_point.${axis}`]: sustainable?.value ?? 0,
-        'stress.breaking_point.rps': sustainable?.m.metrics['throughput.ok_rps'] ?? 0,
-        [`stress.broke_at.${axis}`]: broke?.value ?? null
-    }, suite, sustainable?.m);
-}
-const avg = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
-/** Soak windows from the per-second timeline and the resource samples of one long run. */
-function soakWindows(m, windowMs) {
-    const windowS = windowMs / 1000;
-    const warmupS = m.load.warmupMs / 1000;
-    const count = Math.max(1, Math.round(m.load.durationMs / windowMs));
-    return Array.from({ length: count }, (_, i) => {
-        const from = i * windowS;
-        const to = from + windowS;
-        const seconds = m.load.timeline.filter(p => p.t > from && p.t <= to);
-        const samples = m.resources.samples.filter(s => s.t - warmupS > from && s.t - warmupS <= to);
-        return {
-            t: to,
-            rps: avg(seconds.map(p => p.rps)),
-            p99: avg(seconds.map(p => p.p99).filter((v) => v !== null)),
-            rssBytes: avg(samples.map(s => s.rssBytes)),
-            cpu: avg(samples.map(s => s.cpu))
-        };
-    });
-}
-/**
- * Relative growth of `field` over the soak: a least-squares line through the windows, its rise over the run
- * (slope x span) divided by the line's value at the first window (or by the mean, if the line starts at or below
- * zero). With two windows this is last / first - 1; with more, one noisy window cannot decide it alone.
- */
-function drift(points, field) {
-    const xy = points
-        .map(p => [p.t, p[field]])
-        .filter((pair) => typeof pair[0] === 'number' && typeof pair[1] === 'number');
-    const line = xy.length < 2 ? undefined : leastSquares(xy);
-    if (!line)
-        return null;
-    const { slope, meanX, meanY } = line;
-    const firstX = xy[0][0];
-    const span = xy[xy.length - 1][0] - firstX;
-    const start = meanY + slope * (firstX - meanX);
-    const base = start > 0 ? start : meanY;
-    return base > 0 ? (slope * span) / base : null;
-}
-async function soak(scenario, spec, service, options) {
-    const m = await measureOnce(scenario, service, options);
-    if (m.error)
-        return { side: options.side, round: options.round, metrics: countsOnly(m.metrics), error: m.error };
-    const points = soakWindows(m, spec.windowMs);
-    const rssDrift = drift(points, 'rssBytes');
-    const p99Drift = drift(points, 'p99');
-    const suite = { kind: 'soak', x: 't', points };
-    return record(options, { ...m.metrics, 'soak.drift': rssDrift, 'soak.p99_drift': p99Drift }, suite, m);
-}
-/** Runs a suite (sweep, stress or soak) and returns one record whose metrics carry the suite's results. */
-async function measureSuite(scenario, spec, service, options) {
-    switch (spec.kind) {
-        case 'sweep':
-            return sweep(scenario, spec, service, options);
-        case 'stress':
-            return stress(scenario, spec, service, options);
-        case 'soak':
-            return soak(scenario, spec, service, options);
-        default:
-            throw new Error(`measureSuite cannot run a ${spec.kind} scenario`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/service/proc.ts
-
-function readStat(pid) {
-    try {
-        const text = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/stat`, 'utf8');
-        // the command name (field 2) may hold spaces and parentheses: fields start after the last ')'
-        const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-        return {
-            pid,
-            ppid: Number(fields[1]),
-            pgrp: Number(fields[2]),
-            state: fields[0],
-            ticks: Number(fields[11]) + Number(fields[12])
-        };
-    }
-    catch {
-        return undefined; // the process exited while we looked
-    }
-}
-/**
- * Whether a zombie's threads are all gone. When a multi-threaded process (Node, the JVM, Go) is killed, its
- * thread-group leader shows Z while its other threads, which may still hold its sockets, exit a little later.
- */
-function threadsGone(pid) {
-    let tids;
-    try {
-        tids = (0,external_node_fs_namespaceObject.readdirSync)(`/proc/${pid}/task`);
-    }
-    catch {
-        return true;
-    }
-    return tids.every(tid => {
-        try {
-            const text = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-            const state = text.slice(text.lastIndexOf(')') + 2, text.lastIndexOf(')') + 3);
-            return state === 'Z' || state === 'X';
-        }
-        catch {
-            return true;
-        }
-    });
-}
-/** A process that still runs: not a zombie, or a zombie leader whose other threads have not exited yet. */
-function isRunning(stat) {
-    return (stat.state !== 'Z' && stat.state !== 'X') || !threadsGone(stat.pid);
-}
-/** Every process visible in /proc. */
-function allProcesses() {
-    const out = [];
-    for (const name of (0,external_node_fs_namespaceObject.readdirSync)('/proc')) {
-        if (!/^\d+$/.test(name))
-            continue;
-        const stat = readStat(Number(name));
-        if (stat)
-            out.push(stat);
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/service/sampler.ts
-
-
-
-/** Linux clock ticks per second for /proc/<pid>/stat utime and stime (USER_HZ, 100 on every mainstream kernel). */
-const TICKS_PER_SECOND = 100;
-const VM_RSS = /VmRSS:\s+(\d+) kB/;
-function rssBytes(pid) {
-    try {
-        const match = VM_RSS.exec((0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/status`, 'utf8'));
-        return match ? Number(match[1]) * 1024 : 0;
-    }
-    catch {
-        return 0;
-    }
-}
-function fdCount(pid) {
-    try {
-        return (0,external_node_fs_namespaceObject.readdirSync)(`/proc/${pid}/fd`).length;
-    }
-    catch {
-        return 0;
-    }
-}
-/**
- * The pids of a process's children from /proc/PID/task/TID/children (one file per thread, since a child belongs
- * to the thread that forked it); undefined when the kernel has no such files (CONFIG_PROC_CHILDREN).
- */
-function childPids(pid) {
-    let tids;
-    try {
-        tids = (0,external_node_fs_namespaceObject.readdirSync)(`/proc/${pid}/task`);
-    }
-    catch {
-        return [];
-    }
-    const pids = [];
-    for (const tid of tids) {
-        let text;
-        try {
-            text = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/task/${tid}/children`, 'utf8');
-        }
-        catch (err) {
-            if (err.code === 'ENOENT' && !childrenFilesExist())
-                return undefined;
-            continue; // the thread exited while we looked
-        }
-        for (const word of text.split(' '))
-            if (word)
-                pids.push(Number(word));
-    }
-    return pids;
-}
-let childrenFiles;
-function childrenFilesExist() {
-    childrenFiles ??= (() => {
-        try {
-            (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${process.pid}/task/${process.pid}/children`);
-            return true;
-        }
-        catch {
-            return false;
-        }
-    })();
-    return childrenFiles;
-}
-/** The tree through the parent pids of every process in /proc: the fallback, which reads all of /proc. */
-function treeFromAllProcesses(rootPid) {
-    const all = allProcesses();
-    const children = new Map();
-    for (const stat of all)
-        children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat]);
-    const root = all.find(s => s.pid === rootPid);
-    if (!root)
-        return [];
-    const tree = [];
-    const queue = [root];
-    while (queue.length) {
-        const next = queue.shift();
-        tree.push(next);
-        queue.push(...(children.get(next.pid) ?? []));
-    }
-    return tree;
-}
-/**
- * The root and all its descendants. It walks down from the root through the kernel's children lists, so a
- * sample reads a few files per process of the service, not all of /proc: the sampler runs beside the load
- * generator and must not hold up its event loop on a runner with hundreds of processes.
- */
-function processTree(rootPid) {
-    if (!childrenFilesExist())
-        return treeFromAllProcesses(rootPid);
-    const tree = [];
-    const queue = [rootPid];
-    while (queue.length) {
-        const pid = queue.shift();
-        const stat = readStat(pid);
-        if (!stat)
-            continue;
-        tree.push(stat);
-        const children = childPids(pid);
-        if (children === undefined)
-            return treeFromAllProcesses(rootPid);
-        queue.push(...children);
-    }
-    return tree;
-}
-/**
- * Samples CPU, RSS and open file descriptors of the service's whole process tree from /proc. CPU is the tree's
- * utime+stime over each interval, as % of one core; ticks of processes that exited in between are lost, which
- * only under-reports short-lived helpers. Linux only: elsewhere nothing is sampled and the summary says
- * `measured: false`, so that the server.* metrics are missing (their checks skipped), never 0.
- */
-function startResourceSampler(rootPid, options = {}) {
-    const intervalMs = options.intervalMs ?? 250;
-    const supported = !serverMetricsUnsupported(options.platform);
-    const samples = [];
-    const started = process.hrtime.bigint();
-    const lastTicks = new Map();
-    let lastTime = started;
-    let totalTicks = 0;
-    let rssPeak = 0;
-    let fdsPeak = 0;
-    const sample = () => {
-        const now = process.hrtime.bigint();
-        const tree = processTree(rootPid);
-        if (tree.length === 0)
-            return;
-        let ticks = 0;
-        let rss = 0;
-        let fds = 0;
-        for (const proc of tree) {
-            const previous = lastTicks.get(proc.pid);
-            if (previous !== undefined)
-                ticks += Math.max(0, proc.ticks - previous);
-            lastTicks.set(proc.pid, proc.ticks);
-            rss += rssBytes(proc.pid);
-            fds += fdCount(proc.pid);
-        }
-        const seconds = Number(now - lastTime) / 1e9;
-        lastTime = now;
-        totalTicks += ticks;
-        rssPeak = Math.max(rssPeak, rss);
-        fdsPeak = Math.max(fdsPeak, fds);
-        const t = Number(now - started) / 1e9;
-        if (t > 0.001) {
-            samples.push({
-                t,
-                cpu: seconds > 0 ? (ticks / TICKS_PER_SECOND / seconds) * 100 : 0,
-                rssBytes: rss,
-                fds,
-                processes: tree.length
-            });
-        }
-    };
-    if (supported)
-        sample();
-    const timer = supported ? setInterval(sample, intervalMs) : undefined;
-    timer?.unref();
-    return {
-        stop() {
-            if (timer)
-                clearInterval(timer);
-            if (supported)
-                sample();
-            const cpus = samples.map(s => s.cpu);
-            return {
-                cpuMean: cpus.length ? cpus.reduce((a, b) => a + b, 0) / cpus.length : 0,
-                cpuPeak: cpus.length ? Math.max(...cpus) : 0,
-                cpuTimeUs: (totalTicks / TICKS_PER_SECOND) * 1e6,
-                rssPeakBytes: rssPeak,
-                fdsPeak,
-                samples,
-                measured: supported
-            };
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/engine/measure.ts
-
-
-
-
-
-
-/** Resource figures for the measured window only (samples taken during warmup are dropped from CPU). */
-function resourcesInWindow(summary, fromSeconds) {
-    const window = summary.samples.filter(s => s.t > fromSeconds);
-    if (window.length === 0)
-        return summary;
-    let cpuTimeUs = 0;
-    let previous = fromSeconds;
-    for (const s of window) {
-        cpuTimeUs += (s.cpu / 100) * (s.t - previous) * 1e6;
-        previous = s.t;
-    }
-    return {
-        cpuMean: window.reduce((n, s) => n + s.cpu, 0) / window.length,
-        cpuPeak: Math.max(...window.map(s => s.cpu)),
-        cpuTimeUs,
-        rssPeakBytes: summary.rssPeakBytes,
-        fdsPeak: summary.fdsPeak,
-        samples: summary.samples,
-        measured: summary.measured
-    };
-}
-const COUNT_METRICS = [
-    'requests.total',
-    'errors.rate',
-    'errors.total',
-    'errors.connect',
-    'errors.timeout',
-    'errors.reset',
-    'status.4xx',
-    'status.5xx',
-    'generator.lag',
-    'generator.rate.target',
-    'generator.rate.achieved'
-];
-/**
- * An invalid measurement keeps its counts and the generator's own figures (they explain what went wrong, e.g. a
- * generator that fell behind) and nothing about the service that could mislead.
- */
-function countsOnly(metrics) {
-    return Object.fromEntries(COUNT_METRICS.filter(k => k in metrics).map(k => [k, metrics[k] ?? null]));
-}
-function measure_describeExit(exit) {
-    return exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
-}
-/** One load run against a running service with its resources sampled; the measurement's validity is judged. */
-async function measureOnce(scenario, service, options) {
-    const { events, label, round } = options;
-    const sampler = startResourceSampler(service.pid);
-    const abort = new AbortController();
-    let serviceExit;
-    void service.exited.then(exit => {
-        serviceExit = exit;
-        abort.abort(`the service exited (${measure_describeExit(exit)})`);
-    });
-    const load = await runLoad(scenario, {
-        signal: abort.signal,
-        onProgress: progress => events({ type: 'progress', scenario: scenario.name, label, round, progress })
-    });
-    const resources = resourcesInWindow(sampler.stop(), load.warmupMs / 1000);
-    const metrics = toMetrics(load, resources);
-    const error = measurementError(scenario, load, {
-        serviceExit,
-        serviceOutput: serviceExit ? service.outputTail(30) : undefined
-    });
-    return { load, resources, metrics, ...(error ? { error } : {}) };
-}
-function summarizeMeasurement(metrics, error) {
-    return error
-        ? `errored: ${error.message}`
-        : `ok ${formatMetric('throughput.ok_rps', metrics['throughput.ok_rps'])}, p99 ${formatMetric('latency.p99', metrics['latency.p99'])}`;
-}
-/** One measured run of one scenario (a plain load or a whole suite) as a report record. */
-async function measureScenario(scenario, service, options) {
-    const { events, label, round } = options;
-    events({ type: 'measure-start', scenario: scenario.name, label, round });
-    if (scenario.suite && scenario.suite.kind !== 'load') {
-        const record = await measureSuite(scenario, scenario.suite, service, options);
-        events({
-            type: 'measure-end',
-            scenario: scenario.name,
-            label,
-            round,
-            summary: summarizeMeasurement(record.metrics, record.error)
-        });
-        return record;
-    }
-    const { load, resources, metrics, error } = await measureOnce(scenario, service, options);
-    events({
-        type: 'measure-end',
-        scenario: scenario.name,
-        label,
-        round,
-        summary: summarizeMeasurement(metrics, error)
-    });
-    return {
-        side: options.side,
-        round,
-        metrics: error ? countsOnly(metrics) : metrics,
-        ...(error ? {} : { histogram: load.histogram }),
-        timeline: load.timeline,
-        ...(load.warmupTimeline.length ? { warmupTimeline: load.warmupTimeline } : {}),
-        resources: resources.samples,
-        ...(error ? { error } : {})
-    };
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/service/env.ts
-/**
- * The service under test must never see the workflow's credentials, nor the runner's command files: action inputs
- * (the github-token among them) arrive as INPUT_* variables, the runner adds ACTIONS_* tokens, and GITHUB_STATE,
- * GITHUB_ENV, GITHUB_OUTPUT, GITHUB_PATH and GITHUB_STEP_SUMMARY name files through which a process could set the
- * post step's state (the process groups it kills), later steps' environment and PATH, this step's outputs, or the
- * job summary. RUNNER_TRACKING_ID stays: the runner's orphan-process cleanup relies on it.
- */
-const DROPPED_EXACT = new Set([
-    'GITHUB_TOKEN',
-    'GH_TOKEN',
-    'GITHUB_STATE',
-    'GITHUB_ENV',
-    'GITHUB_OUTPUT',
-    'GITHUB_PATH',
-    'GITHUB_STEP_SUMMARY'
-]);
-const DROPPED_PREFIXES = ['INPUT_', 'ACTIONS_'];
-function isSecretVariable(name) {
-    const upper = name.toUpperCase();
-    return DROPPED_EXACT.has(upper) || DROPPED_PREFIXES.some(p => upper.startsWith(p));
-}
-function scrubEnv(env) {
-    const out = {};
-    for (const [name, value] of Object.entries(env)) {
-        if (value !== undefined && !isSecretVariable(name))
-            out[name] = value;
-    }
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/service/output.ts
-/** The longest line kept while it is still arriving; the rest of it is counted and dropped. */
-const LINE_LIMIT = 64 * 1024;
-/** Each kept line is cut to this many characters (a tail is for reading). */
-const KEPT_LINE_LIMIT = 2000;
-/** The kept lines together stay under this many characters. */
-const TAIL_LIMIT = 64 * 1024;
-/**
- * Keeps the last `limit` lines of a process's stdout and stderr, in arrival order, in bounded memory: a line that
- * never ends (a progress bar redrawn with `\r`, a binary blob) is capped at 64 KB while it arrives, a bare `\r`
- * starts the line over as a terminal would, and the kept tail stays under 64 KB. What is dropped is counted.
- */
-class OutputTail {
-    limit;
-    lines = [];
-    keptChars = 0;
-    partial = { stdout: '', stderr: '' };
-    /** characters never kept: the rest of over-long lines and text overwritten by `\r` */
-    dropped = 0;
-    constructor(limit = 200) {
-        this.limit = limit;
-    }
-    push(chunk, stream, onLine) {
-        const parts = chunk.split('\n');
-        const last = parts.pop();
-        for (const part of parts) {
-            const text = this.append(stream, part);
-            const line = text.endsWith('\r') ? text.slice(0, -1) : text;
-            this.partial[stream] = '';
-            this.add(line);
-            onLine?.(line, stream);
-        }
-        this.partial[stream] = this.append(stream, last);
-    }
-    /**
-     * The line in progress with `text` added. A `\r` followed by more text restarts the line (a trailing one may be
-     * the first half of `\r\n`, so it waits for the next character), and the line never grows past LINE_LIMIT.
-     */
-    append(stream, text) {
-        let current = this.partial[stream];
-        if (current.endsWith('\r') && text !== '') {
-            this.dropped += current.length;
-            current = '';
-        }
-        const cr = text.lastIndexOf('\r', text.length - 2);
-        if (cr >= 0) {
-            this.dropped += current.length + cr + 1;
-            current = '';
-            text = text.slice(cr + 1);
-        }
-        const room = Math.max(0, LINE_LIMIT - current.length);
-        if (text.length > room) {
-            this.dropped += text.length - room;
-            text = text.slice(0, room);
-        }
-        return current + text;
-    }
-    add(line) {
-        const kept = line.length > KEPT_LINE_LIMIT ? `${line.slice(0, KEPT_LINE_LIMIT)}…` : line;
-        this.dropped += line.length - Math.min(line.length, KEPT_LINE_LIMIT);
-        this.lines.push(kept);
-        this.keptChars += kept.length;
-        while (this.lines.length > this.limit || (this.keptChars > TAIL_LIMIT && this.lines.length > 1)) {
-            this.keptChars -= this.lines.shift().length;
-        }
-    }
-    /** Characters held in memory now (kept lines and lines in progress). */
-    get size() {
-        return this.keptChars + this.partial.stdout.length + this.partial.stderr.length;
-    }
-    tail(count = 40) {
-        const pending = [this.partial.stdout, this.partial.stderr]
-            .filter(Boolean)
-            .map(p => (p.length > KEPT_LINE_LIMIT ? `${p.slice(0, KEPT_LINE_LIMIT)}…` : p));
-        return [...this.lines, ...pending].slice(-count);
-    }
-}
-function formatTail(lines) {
-    return lines.length
-        ? ` Last lines of output:\n${lines.map(l => `  | ${l}`).join('\n')}`
-        : ' It printed nothing.';
-}
-
-;// CONCATENATED MODULE: external "node:dns/promises"
-const external_node_dns_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(37067);
-var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
-;// CONCATENATED MODULE: ./src/service/ready.ts
-
-
-
-const ATTEMPT_TIMEOUT_MS = 2000;
-/** One HTTP GET; 200-399 counts as ready. Every address the name resolves to is tried (autoSelectFamily). */
-function probeHttp(url, timeoutMs = ATTEMPT_TIMEOUT_MS, lookup) {
-    return new Promise(resolve => {
-        const options = {
-            timeout: timeoutMs,
-            agent: false,
-            autoSelectFamily: true,
-            ...(lookup ? { lookup } : {})
-        };
-        const req = external_node_http_default().get(url, options, res => {
-            res.resume();
-            const status = res.statusCode ?? 0;
-            resolve({ ok: status >= 200 && status < 400, detail: `status ${status}` });
-        });
-        req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-        req.on('error', (err) => resolve({ ok: false, detail: err.code ?? err.message }));
-    });
-}
-function probeTcp(host, port, timeoutMs = ATTEMPT_TIMEOUT_MS, lookup) {
-    return new Promise(resolve => {
-        const socket = external_node_net_default().connect({
-            host,
-            port,
-            timeout: timeoutMs,
-            autoSelectFamily: true,
-            ...(lookup ? { lookup } : {})
-        });
-        const done = (result) => {
-            socket.destroy();
-            resolve(result);
-        };
-        socket.once('connect', () => done({ ok: true, detail: 'connected' }));
-        socket.once('timeout', () => done({ ok: false, detail: 'ETIMEDOUT' }));
-        socket.once('error', (err) => done({ ok: false, detail: err.code ?? err.message }));
-    });
-}
-function probeHost(probe) {
-    if (probe.kind === 'tcp')
-        return probe.host;
-    if (probe.kind === 'http')
-        return new URL(probe.url).hostname;
-    return undefined;
-}
-/**
- * For a probe of `localhost` that never succeeded: which addresses the name resolves to here, and the advice to
- * name the address the service listens on, since IPv4-only and IPv6-only listeners are the usual cause.
- */
-async function localhostHint(probe) {
-    if (probeHost(probe)?.toLowerCase() !== 'localhost')
-        return '';
-    let addresses;
-    try {
-        const found = await (0,external_node_dns_promises_namespaceObject.lookup)('localhost', { all: true });
-        addresses = found.map(a => `${a.address} (IPv${a.family})`).join(' and ');
-    }
-    catch (err) {
-        addresses = `nothing (${err.code ?? err.message})`;
-    }
-    return (` localhost resolves to ${addresses} on this machine: a service listening on IPv4 only (127.0.0.1) or IPv6 only (::1)` +
-        ' is not reached through the other address. Name the address the service listens on (127.0.0.1 or [::1]) in' +
-        " ready.url and the scenarios' URLs.");
-}
-function describeProbe(probe) {
-    switch (probe.kind) {
-        case 'http':
-            return `GET ${probe.url}`;
-        case 'tcp':
-            return `TCP ${probe.host}:${probe.port}`;
-        case 'log':
-            return `a log line matching /${probe.pattern}/`;
-    }
-}
-/**
- * Polls an http or tcp probe until two consecutive successes (a service that accepts and then crashes is not
- * ready), backing off from `intervalMs` to 1 s. Resolves false when `deadline` passes or `stopped()` turns true.
- */
-async function pollReady(probe, deadline, stopped) {
-    let attempts = 0;
-    let streak = 0;
-    let last = 'no attempt';
-    let wait = probe.intervalMs;
-    while (Date.now() < deadline && !stopped()) {
-        attempts++;
-        const result = probe.kind === 'http' ? await probeHttp(probe.url) : await probeTcp(probe.host, probe.port);
-        last = result.detail;
-        streak = result.ok ? streak + 1 : 0;
-        if (streak >= 2)
-            return { ready: true, attempts, last };
-        if (stopped())
-            break;
-        await new Promise(r => setTimeout(r, result.ok ? 20 : Math.min(wait, Math.max(0, deadline - Date.now()))));
-        wait = Math.min(1000, Math.round(wait * 1.5));
-    }
-    return { ready: false, attempts, last };
-}
-
-;// CONCATENATED MODULE: ./src/service/types.ts
-/** A service that could not be started. `message` is complete and user-facing; `outputTail` holds its last lines. */
-class ServiceError extends Error {
-    kind;
-    outputTail;
-    constructor(kind, message, outputTail = []) {
-        super(message);
-        this.kind = kind;
-        this.outputTail = outputTail;
-        this.name = 'ServiceError';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/service/spawn.ts
-
-
-
-
-
-
-/** Process groups this process started and has not yet seen die: the exit hook's backstop. */
-const live = new Set();
-function liveProcessGroups() {
-    return [...live];
-}
-/** Sends a signal to a whole process group; false when the group no longer exists. */
-function killProcessGroup(pgid, signal) {
-    try {
-        process.kill(-pgid, signal);
-        return true;
-    }
-    catch (err) {
-        if (err.code === 'ESRCH')
-            return false;
-        throw err;
-    }
-}
-/**
- * Whether any process of the group still runs. On Linux this reads /proc, because kill(-pgid, 0) also succeeds
- * for zombies: an orphaned grandchild that exited stays in the group until init reaps it, which can take seconds.
- */
-function groupAlive(pgid) {
-    if (process.platform === 'linux')
-        return groupMembers(pgid).length > 0;
-    try {
-        process.kill(-pgid, 0);
-        return true;
-    }
-    catch (err) {
-        return err.code === 'EPERM';
-    }
-}
-/** Pids of the group's processes that still run (Linux): zombies count while any of their threads runs. */
-function groupMembers(pgid) {
-    return allProcesses()
-        .filter(p => p.pgrp === pgid && isRunning(p))
-        .map(p => p.pid);
-}
-process.on('exit', () => {
-    for (const pgid of live)
-        killProcessGroup(pgid, 'SIGKILL');
-});
-const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
-/** Waits for `promise`, but no longer than `ms`; the timer is cleared so it never keeps the process alive. */
-async function waitAtMost(promise, ms) {
-    let timer;
-    await Promise.race([promise, new Promise(resolve => (timer = setTimeout(resolve, ms)))]);
-    clearTimeout(timer);
-}
-/** How long stop() waits after SIGKILL for the group to vanish and the listen address to refuse connections. */
-const KILL_GRACE_MS = 5000;
-/** Every process of the group has exited and, when known, nothing accepts connections at the listen address. */
-async function released(pgid, address) {
-    if (groupAlive(pgid))
-        return false;
-    return !address || !(await probeTcp(address.host, address.port, 500)).ok;
-}
-async function waitReleased(pgid, address, timeoutMs) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-        if (await released(pgid, address))
-            return true;
-        if (Date.now() >= deadline)
-            return false;
-        await sleep(25);
-    }
-}
-/**
- * SIGTERM to the group, SIGKILL after the grace period; true once every process of the group is gone and the
- * listen address refuses connections, false when that did not happen within the SIGKILL grace either.
- */
-async function stopGroup(pgid, graceMs, address) {
-    try {
-        killProcessGroup(pgid, 'SIGTERM');
-        if (await waitReleased(pgid, address, graceMs))
-            return true;
-        killProcessGroup(pgid, 'SIGKILL');
-        return await waitReleased(pgid, address, KILL_GRACE_MS);
-    }
-    finally {
-        live.delete(pgid);
-    }
-}
-async function stopAllServices() {
-    await Promise.all([...live].map(pgid => stopGroup(pgid, 2000)));
-}
-function spawn_describeExit(exit) {
-    return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-}
-/** Where the service will listen, as host and port, from the preflight URL or the tcp probe. */
-function listenAddress(spec) {
-    if (spec.preflightUrl) {
-        const url = new URL(spec.preflightUrl);
-        const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-        return { host: url.hostname.replace(/^\[|\]$/g, ''), port, shown: spec.preflightUrl };
-    }
-    if (spec.ready.kind === 'tcp')
-        return { host: spec.ready.host, port: spec.ready.port, shown: `${spec.ready.host}:${spec.ready.port}` };
-    return undefined;
-}
-function notReleased(label, pgid, spec, address) {
-    const left = groupMembers(pgid);
-    const waited = `${(spec.shutdownTimeoutMs / 1000).toFixed(1)}s after SIGTERM and ${KILL_GRACE_MS / 1000}s after SIGKILL`;
-    const what = left.length > 0
-        ? `its process group ${pgid} still has processes (pids ${left.join(', ')}) ${waited}`
-        : `port ${address.port} (${address.shown}) still accepts connections ${waited}, although every process of its group has exited: a process it started outside its group (a daemon) holds the port`;
-    return new ServiceError('port-held', `the ${label} service (pid ${pgid}, command: ${spec.command}) could not be stopped: ${what}. ` +
-        'Stop that process, and make the service exit on SIGTERM within service.shutdown-timeout without leaving a daemon behind.');
-}
-/** Fails before spawning when something already accepts connections where the service will listen. */
-async function preflight(spec, label) {
-    const address = listenAddress(spec);
-    if (!address || !(await probeTcp(address.host, address.port, 1000)).ok)
-        return;
-    throw new ServiceError('port-in-use', `Port ${address.port} is already in use: something answered on ${address.shown} before the ${label} service was started. ` +
-        'Stop it (an earlier run may have left a server running) or change the port.');
-}
-function spawnService(spec, options, cwd) {
-    return (0,external_node_child_process_namespaceObject.spawn)(spec.command, {
-        shell: '/bin/sh',
-        cwd,
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...scrubEnv(options.parentEnv ?? process.env), ...spec.env, ...(options.env ?? {}) }
-    });
-}
-/**
- * Starts the service in its own process group with a scrubbed environment and waits until it is ready, racing
- * readiness against an early exit and the timeout. On failure nothing is left running.
- */
-async function startService(spec, options = {}) {
-    const label = options.label ?? 'head';
-    await preflight(spec, label);
-    const cwd = options.cwd ?? spec.cwd;
-    const output = new OutputTail();
-    const started = Date.now();
-    let child;
-    try {
-        child = spawnService(spec, options, cwd);
-    }
-    catch (err) {
-        throw new ServiceError('spawn-failed', `the ${label} service could not be spawned in ${cwd}: ${err.message}`);
-    }
-    let exitInfo;
-    let spawnError;
-    const exited = new Promise(resolve => {
-        child.once('exit', (code, signal) => {
-            exitInfo = { code, signal };
-            resolve(exitInfo);
-        });
-        child.once('error', err => {
-            spawnError = err;
-            exitInfo = { code: null, signal: null };
-            resolve(exitInfo);
-        });
-    });
-    const pgid = child.pid;
-    if (pgid === undefined) {
-        await exited;
-        throw new ServiceError('spawn-failed', `the ${label} service could not be spawned in ${cwd}: ${spawnError?.message ?? 'no pid'}`);
-    }
-    live.add(pgid);
-    let logMatched = false;
-    const pattern = spec.ready.kind === 'log' ? new RegExp(spec.ready.pattern) : undefined;
-    const onLine = (line, stream) => {
-        if (pattern?.test(line))
-            logMatched = true;
-        options.onLine?.(line, stream);
-    };
-    child.stdout.setEncoding('utf8').on('data', (chunk) => output.push(chunk, 'stdout', onLine));
-    child.stderr.setEncoding('utf8').on('data', (chunk) => output.push(chunk, 'stderr', onLine));
-    let stopping;
-    const handle = {
-        pid: pgid,
-        exited,
-        exitInfo: () => exitInfo,
-        outputTail: (lines = 40) => output.tail(lines),
-        // resolves once the group is gone, its address refuses connections and the main process's exit has been
-        // seen (so exitInfo() is set); rejects with 'port-held' when that cannot be reached even with SIGKILL
-        stop: () => (stopping ??= (async () => {
-            const address = listenAddress(spec);
-            const done = await stopGroup(pgid, spec.shutdownTimeoutMs, address);
-            await waitAtMost(exited, 2000);
-            if (!done)
-                throw notReleased(label, pgid, spec, address);
-        })())
-    };
-    const deadline = started + spec.ready.timeoutMs;
-    const ready = await waitReady(spec, deadline, () => exitInfo !== undefined, () => logMatched);
-    if (exitInfo) {
-        await handle.stop().catch(() => undefined);
-        const seconds = ((Date.now() - started) / 1000).toFixed(1);
-        const why = spawnError ? `could not be started (${spawnError.message})` : spawn_describeExit(exitInfo);
-        throw new ServiceError('early-exit', `the ${label} service ${why} before becoming ready (after ${seconds}s; command: ${spec.command}; cwd: ${cwd}).${formatTail(output.tail())}`, output.tail());
-    }
-    if (!ready.ready) {
-        await handle.stop().catch(() => undefined);
-        throw new ServiceError('not-ready', `the ${label} service did not become ready within ${spec.ready.timeoutMs / 1000}s (${describeProbe(spec.ready)}: ` +
-            `last attempt ${ready.last}; ${ready.attempts} attempts). It was still running and has been stopped.` +
-            `${await localhostHint(spec.ready)}${formatTail(output.tail())}`, output.tail());
-    }
-    return handle;
-}
-async function waitReady(spec, deadline, exited, logMatched) {
-    const probe = spec.ready;
-    if (probe.kind !== 'log')
-        return pollReady(probe, deadline, exited);
-    let attempts = 0;
-    while (Date.now() < deadline && !exited()) {
-        attempts++;
-        if (logMatched())
-            return { ready: true, attempts, last: 'matched' };
-        await sleep(20);
-    }
-    return { ready: logMatched() && !exited(), attempts, last: 'no matching line' };
-}
-/** Runs `service.build` (for a base checkout); a failure carries the exit code and the output tail. */
-async function runBuild(command, cwd, options = {}) {
-    const output = new OutputTail();
-    const lines = (() => {
-        let partial = '';
-        return {
-            push(chunk) {
-                if (!options.onLine)
-                    return;
-                const parts = (partial + chunk).split('\n');
-                partial = parts.pop() ?? '';
-                for (const line of parts)
-                    options.onLine(line.replace(/\r$/, ''));
-            },
-            flush() {
-                if (partial && options.onLine)
-                    options.onLine(partial);
-                partial = '';
-            }
-        };
-    })();
-    const child = (0,external_node_child_process_namespaceObject.spawn)(command, {
-        shell: '/bin/sh',
-        cwd,
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: scrubEnv(options.parentEnv ?? process.env)
-    });
-    const pgid = child.pid;
-    if (pgid !== undefined) {
-        live.add(pgid);
-        options.onSpawned?.(pgid);
-    }
-    child.stdout.setEncoding('utf8').on('data', (c) => {
-        output.push(c, 'stdout');
-        lines.push(c);
-    });
-    child.stderr.setEncoding('utf8').on('data', (c) => {
-        output.push(c, 'stderr');
-        lines.push(c);
-    });
-    const timeoutMs = options.timeoutMs ?? 15 * 60_000;
-    const result = await new Promise(resolve => {
-        const timer = setTimeout(() => {
-            if (pgid !== undefined)
-                killProcessGroup(pgid, 'SIGKILL');
-        }, timeoutMs);
-        child.once('error', err => {
-            clearTimeout(timer);
-            resolve(err);
-        });
-        child.once('exit', (code, signal) => {
-            clearTimeout(timer);
-            resolve({ code, signal });
-        });
-    });
-    lines.flush();
-    if (pgid !== undefined) {
-        killProcessGroup(pgid, 'SIGKILL');
-        live.delete(pgid);
-    }
-    if (result instanceof Error) {
-        throw new ServiceError('build-failed', `the build command could not run in ${cwd}: ${result.message}`);
-    }
-    if (result.code !== 0) {
-        throw new ServiceError('build-failed', `the build command "${command}" ${spawn_describeExit(result)} in ${cwd}.${formatTail(output.tail())}`, output.tail());
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/service.ts
-
-
-/** Starts the service and reports progress; a start failure becomes a ScenarioError instead of a throw. */
-async function startForMeasurement(spec, options) {
-    const started = Date.now();
-    options.events({ type: 'service-starting', label: options.label, command: spec.command });
-    try {
-        const service = await startService(spec, { label: options.label, cwd: options.cwd, env: options.env });
-        options.onSpawned?.(service.pid);
-        options.events({
-            type: 'service-ready',
-            label: options.label,
-            pid: service.pid,
-            ms: Date.now() - started
-        });
-        return { service };
-    }
-    catch (err) {
-        if (err instanceof ServiceError) {
-            return { error: { kind: err.kind, message: err.message, outputTail: err.outputTail } };
-        }
-        throw err;
-    }
-}
-/** Stops the service; a service that could not be stopped (its port still held) becomes a ScenarioError. */
-async function stopQuietly(service, label, events) {
-    if (!service)
-        return undefined;
-    try {
-        await service.stop();
-    }
-    catch (err) {
-        if (err instanceof ServiceError)
-            return { kind: err.kind, message: err.message, outputTail: err.outputTail };
-        throw err;
-    }
-    events({ type: 'service-stopped', label });
-    return undefined;
-}
-/**
- * One round: every scenario against one service process, except that a scenario after a stress suite (which may
- * leave the service degraded) or after the service exited gets a fresh process. Returns the error of a start that
- * failed, or of a stop that could not free the service's port; the round's last process is always stopped.
- */
-async function measureScenariosInRound(scenarios, round) {
-    let service;
-    let error;
-    const stop = async () => {
-        const stopError = await stopQuietly(service, round.label, round.events);
-        service = undefined;
-        error ??= stopError;
-    };
-    try {
-        for (const scenario of scenarios) {
-            if (service?.exitInfo()) {
-                await stop();
-                if (error)
-                    return error;
-                round.onRestart(scenario);
-            }
-            if (!service) {
-                const started = await round.start();
-                if ('error' in started)
-                    return (error = started.error);
-                service = started.service;
-            }
-            await round.measure(scenario, service);
-            if (scenario.suite?.kind === 'stress') {
-                await stop();
-                if (error)
-                    return error;
-            }
-        }
-    }
-    finally {
-        await stop();
-    }
-    return error;
-}
-
-;// CONCATENATED MODULE: ./src/engine/run.ts
-
-
-
-
-
-
-
-
-
-
-/** Regression checks cannot be decided without a base: they are reported as skipped. */
-function skippedRegressions(scenario, why) {
-    return scenario.regression.map(r => ({
-        kind: 'regression',
-        metric: r.metric,
-        expression: r.expression,
-        severity: r.severity,
-        verdict: 'skipped',
-        message: why,
-        source: r.source
-    }));
-}
-/**
- * An errored scenario. Its metrics are only the counts of the measurement that errored (`erroredRun`), never
- * percentiles or throughput from other rounds or from the other side, which would read as the scenario's result.
- */
-function erroredScenario(scenario, error, runs = [], erroredRun) {
-    return {
-        name: scenario.name,
-        verdict: 'errored',
-        load: scenario.load,
-        metrics: erroredRun ? countsOnly(erroredRun.metrics) : {},
-        checks: [],
-        error,
-        runs,
-        notes: []
-    };
-}
-/** Measures every scenario once against one service process per round (a fresh process each round). */
-async function measureRound(config, round, records, notes, options) {
-    const events = options.events ?? ignoreEvents;
-    const label = options.rounds && options.rounds > 1 ? `head round ${round}` : 'head';
-    // {{service.port}}: the round's process gets a free port
-    const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]) : config;
-    return measureScenariosInRound(bound.scenarios, {
-        label: 'head',
-        events,
-        start: () => startForMeasurement(bound.service, {
-            label,
-            env: options.serviceEnv,
-            events,
-            onSpawned: options.onSpawned
-        }),
-        measure: async (scenario, service) => {
-            const record = await measureScenario(scenario, service, { side: 'head', round, label: 'head', events });
-            records.get(scenario.name).push(record);
-        },
-        onRestart: scenario => notes.push(`the service was restarted before ${scenario.name} because it had exited`)
-    });
-}
-/**
- * `perfgate run`: measure every scenario (in `rounds` rounds, each with a fresh service process) and check the
- * absolute limits; regression checks compare with a stored run when one was chosen, else they are skipped.
- */
-async function runGate(config, options = {}) {
-    const events = options.events ?? ignoreEvents;
-    const startedAt = Date.now();
-    const notes = [...(options.notes ?? [])];
-    const records = new Map(config.scenarios.map(s => [s.name, []]));
-    const rounds = Math.max(1, options.rounds ?? 1);
-    let startError;
-    for (let round = 1; round <= rounds && !startError; round++) {
-        startError = await measureRound(config, round, records, notes, options);
-    }
-    const scenarios = config.scenarios.map(scenario => {
-        const runs = records.get(scenario.name);
-        const erroredRun = runs.find(r => r.error);
-        // a service that kept its port after the last round leaves the next run (or job) a squatter: errored too
-        const error = erroredRun?.error ?? (runs.length < rounds || startError?.kind === 'port-held' ? startError : undefined);
-        const report = error
-            ? erroredScenario(scenario, error, runs, erroredRun)
-            : scenarioFromRecords(scenario, runs, options.stored);
-        events({ type: 'scenario-done', scenario: report });
-        return report;
-    });
-    if (rounds > 1)
-        notes.push(`${rounds} rounds per scenario, each against a fresh service process`);
-    return buildReport({
-        config,
-        configHash: configHash(config),
-        mode: 'run',
-        scenarios,
-        startedAt,
-        notes,
-        git: options.git,
-        baseline: options.baselineInfo
-    });
-}
-function scenarioFromRecords(scenario, runs, stored) {
-    const metrics = runs.length === 1 ? runs[0].metrics : aggregateRounds(runs.map(r => r.metrics));
-    const against = stored ? storedScenarioChecks(scenario, runs, metrics, stored) : undefined;
-    const checks = [
-        ...evaluateThresholds(scenario.thresholds, metrics),
-        ...(against?.checks ??
-            skippedRegressions(scenario, 'no baseline to compare with: run perfgate compare, or store baselines'))
-    ];
-    const suite = runs.findLast(r => r.suite)?.suite;
-    return {
-        name: scenario.name,
-        verdict: scenarioVerdict(checks, false),
-        load: scenario.load,
-        metrics,
-        ...(against?.baseMetrics ? { baseMetrics: against.baseMetrics } : {}),
-        checks,
-        runs,
-        notes: against?.notes ?? [],
-        ...(suite ? { suite } : {})
-    };
-}
-
-;// CONCATENATED MODULE: ./schema/baseline.schema.json
-const baseline_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/baseline.schema.json","title":"perfgate baseline record","description":"One stored run: v1/runs/<sha>/<run-id>-<attempt>-<config-hash>.json in the baseline branch or directory. Immutable once written. Metric values are in base units (latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core). Unknown extra fields are tolerated so that older readers can read newer minor additions.","type":"object","required":["schemaVersion","tool","createdAt","git","config","runner","verdict","scenarios"],"properties":{"schemaVersion":{"type":"integer","minimum":1,"description":"record format version; readers migrate older versions in memory and refuse newer ones. 2 added throughput.ok_rps (successful responses per second) and made sweep.optimal_rps, sweep.max_rps and stress.breaking_point.rps count successes; a version 1 record gets them from its stored counts"},"tool":{"type":"object","required":["name","version"],"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the run finished"},"git":{"type":"object","required":["sha","runId","runAttempt"],"properties":{"sha":{"type":"string","pattern":"^[0-9a-f]{7,64}$|^local$","description":"the measured commit, or \\"local\\" outside git"},"ref":{"type":"string"},"event":{"type":"string","description":"the GitHub event that wrote it, or \\"cli\\""},"runId":{"type":"string","pattern":"^[A-Za-z0-9._-]{1,80}$"},"leg":{"type":"string","pattern":"^[A-Za-z0-9._-]{1,80}$","description":"which leg of a matrix job wrote it (the action\'s leg input); absent for the CLI"},"runAttempt":{"type":"integer","minimum":1}}},"config":{"type":"object","required":["hash","file"],"properties":{"hash":{"type":"string","pattern":"^[0-9a-f]{6,64}$","description":"hash of the parts of the config that affect measurement (service, requests, load), not the limits"},"file":{"type":"string"}}},"runner":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"verdict":{"enum":["pass","warn","fail","inconclusive","skipped"],"description":"the run\'s verdict; errored runs are never stored"},"scenarios":{"type":"array","items":{"type":"object","required":["name","metrics","rounds"],"properties":{"name":{"type":"string"},"metrics":{"$ref":"#/definitions/metrics"},"rounds":{"type":"array","minItems":1,"items":{"type":"object","required":["round","metrics"],"properties":{"round":{"type":"integer","minimum":1},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"}}}}}}}},"definitions":{"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"type":["number","null"]}}}}');
 ;// CONCATENATED MODULE: ./src/baseline/migrations.ts
 
 const migrations_isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -74862,37 +72792,6 @@ class DirectoryStore {
     }
 }
 
-;// CONCATENATED MODULE: ./src/baseline/git-auth.ts
-/**
- * How perfgate authenticates its own git calls (deepening a shallow clone, fetching and pushing the baseline
- * branch): with the action's github-token, given to each git command as configuration in its environment
- * (GIT_CONFIG_COUNT / GIT_CONFIG_KEY_n / GIT_CONFIG_VALUE_n, the same as `git -c`, but not on the command line that
- * `ps` shows to every user). Nothing is written to .git/config, so a checkout with `persist-credentials: false` leaves
- * no token on disk for code from the pull request to read.
- */
-let authEnv = {};
-/** The header git sends to `serverUrl` only; an empty value first drops any header a checkout persisted. */
-function gitAuthEnv(token, serverUrl = 'https://github.com') {
-    if (!token)
-        return {};
-    const key = `http.${serverUrl.replace(/\/+$/, '')}/.extraheader`;
-    const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
-    return {
-        GIT_CONFIG_COUNT: '2',
-        GIT_CONFIG_KEY_0: key,
-        GIT_CONFIG_VALUE_0: '',
-        GIT_CONFIG_KEY_1: key,
-        GIT_CONFIG_VALUE_1: `AUTHORIZATION: basic ${basic}`
-    };
-}
-/** Set once by the action from its github-token input; the CLI leaves git to its own credentials. */
-function useGitAuth(token, serverUrl) {
-    authEnv = token ? gitAuthEnv(token, serverUrl) : {};
-}
-function currentGitAuth() {
-    return authEnv;
-}
-
 ;// CONCATENATED MODULE: ./src/baseline/git.ts
 
 
@@ -74901,93 +72800,13 @@ function currentGitAuth() {
 
 
 
-
-/** A git call stopped because it did not finish in time (a hung fetch or push). */
-class GitTimeoutError extends Error {
-}
-/** Stops git with everything it started: it runs in its own process group when it has a timeout. */
-function killGroup(child) {
-    if (child.pid === undefined)
-        return;
-    try {
-        process.kill(-child.pid, 'SIGKILL');
-    }
-    catch {
-        // no process groups (Windows) or already gone: stop git itself at least
-        child.kill('SIGKILL');
-    }
-}
-/** git calls still running, each in its own process group: a cancelled run stops them. */
-const running = new Set();
-function stopAllGit() {
-    for (const child of running)
-        killGroup(child);
-}
-/** The longest a git call may take when its caller sets no budget: no git call of perfgate's runs unbounded. */
-const GIT_TIMEOUT_MS = 5 * 60_000;
-/**
- * git with arguments as an array (no shell), optional stdin, never prompting for credentials, authenticated with
- * the action's token when it has one (see git-auth.ts), and stopped after `timeoutMs` (GIT_TIMEOUT_MS by default).
- */
-function runGit(cwd, args, options = {}) {
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_namespaceObject.spawn)('git', args, {
-            cwd,
-            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...currentGitAuth(), ...options.env },
-            stdio: ['pipe', 'pipe', 'pipe'],
-            // its own process group, so that a timeout also stops the ssh or helper git is waiting for
-            detached: true
-        });
-        running.add(child);
-        child.once('exit', () => running.delete(child));
-        const out = [];
-        let stderr = '';
-        const ms = Math.max(0, options.timeoutMs ?? GIT_TIMEOUT_MS);
-        const timer = setTimeout(() => {
-            killGroup(child);
-            reject(new GitTimeoutError(`git ${args[0]} did not finish within ${formatSeconds(ms)} and was stopped`));
-        }, ms);
-        child.stdout.on('data', (chunk) => out.push(chunk));
-        child.stderr.on('data', (chunk) => (stderr += chunk.toString()));
-        child.on('error', err => {
-            clearTimeout(timer);
-            reject(err);
-        });
-        child.on('close', code => {
-            clearTimeout(timer);
-            resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr });
-        });
-        child.stdin.on('error', () => undefined);
-        child.stdin.end(options.input ?? '');
-    });
-}
-function formatSeconds(ms) {
-    return `${Number((ms / 1000).toPrecision(3))} s`;
-}
-/** A remote's URL for messages, without any credentials written into it. */
-function withoutCredentials(url) {
-    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
-}
-async function gitText(cwd, args, options) {
-    const result = await runGit(cwd, args, options);
-    if (result.code !== 0)
-        throw new Error(`git ${args[0]} failed: ${lastLines(result.stderr)}`);
-    return result.stdout.toString().trim();
-}
-function lastLines(stderr) {
-    const lines = stderr
-        .split('\n')
-        .map(l => l.trim())
-        .filter(Boolean);
-    return lines.slice(-3).join(' / ') || 'no message';
-}
 /** What the remote said about a failed push, without git's generic lines. */
 function pushReason(stderr) {
     const lines = stderr
         .split('\n')
         .map(l => l.trim())
         .filter(l => l && !/^To /.test(l) && !/^hint:/.test(l) && !/^error: failed to push some refs/.test(l));
-    return lines.slice(-4).join(' / ') || lastLines(stderr);
+    return withoutCredentials(lines.slice(-4).join(' / ')) || lastLines(stderr);
 }
 /** Failures another attempt cannot mend: missing permission, a protected branch, no credentials. */
 const PERMANENT = /permission to .* denied|denied to|403|authentication failed|could not read username|permission denied \(publickey\)|GH006|protected branch|repository not found/i;
@@ -75041,7 +72860,7 @@ class GitBranchStore {
             const shown = url.code === 0 ? ` (${withoutCredentials(url.stdout.toString().trim())})` : '';
             return `git ${command} ${push ? 'to' : 'from'} ${this.remote}${shown}`;
         };
-        const budget = formatSeconds(this.retry.budgetMs);
+        const budget = secondsText(this.retry.budgetMs);
         const left = deadline - this.now();
         if (left <= 0)
             throw new GitTimeoutError(`the time budget of ${budget} was spent before ${await what()}`);
@@ -75051,7 +72870,7 @@ class GitBranchStore {
         catch (err) {
             if (!(err instanceof GitTimeoutError))
                 throw err;
-            throw new GitTimeoutError(`${await what()} did not finish within ${formatSeconds(left)}, what was left of the time budget of ${budget}, and was stopped` +
+            throw new GitTimeoutError(`${await what()} did not finish within ${secondsText(left)}, what was left of the time budget of ${budget}, and was stopped` +
                 (push
                     ? '; a push moves the branch all at once or not at all, so no partial record is left on the remote'
                     : ''));
@@ -75092,7 +72911,7 @@ class GitBranchStore {
             }
             throw new StoreError(`cannot read the baseline ${this.description}: git fetch failed: ${lastLines(fetched.stderr)}`);
         }
-        return gitText(this.options.repo, ['rev-parse', '--verify', `${this.localRef}^{commit}`]);
+        return gitOutput(this.options.repo, ['rev-parse', '--verify', `${this.localRef}^{commit}`]);
     }
     async read() {
         const missing = await this.unavailable();
@@ -75166,17 +72985,19 @@ class GitBranchStore {
         const env = { GIT_INDEX_FILE: indexFile };
         const repo = this.options.repo;
         try {
-            await gitText(repo, tip ? ['read-tree', tip] : ['read-tree', '--empty'], { env });
-            const blob = await gitText(repo, ['hash-object', '-w', '--stdin'], { input: text });
-            await gitText(repo, ['update-index', '--add', '--cacheinfo', `100644,${blob},${file}`], { env });
+            await gitOutput(repo, tip ? ['read-tree', tip] : ['read-tree', '--empty'], { env });
+            const blob = await gitOutput(repo, ['hash-object', '-w', '--stdin'], { input: text });
+            await gitOutput(repo, ['update-index', '--add', '--cacheinfo', `100644,${blob},${file}`], { env });
             if (!tip || !(await this.blobAt(tip, META_FILE))) {
-                const meta = await gitText(repo, ['hash-object', '-w', '--stdin'], {
+                const meta = await gitOutput(repo, ['hash-object', '-w', '--stdin'], {
                     input: `${JSON.stringify(newMeta(), null, 1)}\n`
                 });
-                await gitText(repo, ['update-index', '--add', '--cacheinfo', `100644,${meta},${META_FILE}`], { env });
+                await gitOutput(repo, ['update-index', '--add', '--cacheinfo', `100644,${meta},${META_FILE}`], {
+                    env
+                });
             }
-            const tree = await gitText(repo, ['write-tree'], { env });
-            return await gitText(repo, ['commit-tree', tree, ...(tip ? ['-p', tip] : []), '-m', message], {
+            const tree = await gitOutput(repo, ['write-tree'], { env });
+            return await gitOutput(repo, ['commit-tree', tree, ...(tip ? ['-p', tip] : []), '-m', message], {
                 env: BOT
             });
         }
@@ -75208,7 +73029,7 @@ class GitBranchStore {
                 tip = await this.fetchTip(deadline);
                 const existing = tip ? await this.blobAt(tip, file) : undefined;
                 if (existing) {
-                    const ours = await gitText(this.options.repo, ['hash-object', '--stdin'], { input: text });
+                    const ours = await gitOutput(this.options.repo, ['hash-object', '--stdin'], { input: text });
                     return {
                         saved: true,
                         already: true,
@@ -75327,183 +73148,7 @@ function historyOf(records, configHash, runner) {
         .sort((a, b) => a.record.createdAt.localeCompare(b.record.createdAt));
 }
 
-;// CONCATENATED MODULE: ./src/engine/base.ts
-
-
-
-
-
-
-
-/**
- * Time limits of the git calls here: a local one (merge-base, log, worktree add) and one that talks to the remote
- * (deepening a shallow clone). A hung git never holds the job; the call is stopped with its process group.
- */
-const GIT_LIMITS = { localMs: 2 * 60_000, networkMs: 5 * 60_000 };
-/** The base could not be prepared: it is missing or unreachable (base-unavailable), or its build failed. */
-class BaseError extends Error {
-    kind;
-    constructor(message, kind = 'base-unavailable') {
-        super(message);
-        this.kind = kind;
-    }
-}
-async function git(cwd, args, timeoutMs = GIT_LIMITS.localMs) {
-    const result = await runGit(cwd, args, { timeoutMs });
-    if (result.code !== 0) {
-        const last = result.stderr.trim().split('\n').slice(-3).join(' / ');
-        throw new Error(`git ${args[0]} failed: ${last || `exit code ${result.code}`}`);
-    }
-    return result.stdout.toString().trim();
-}
-async function tryGit(cwd, args, timeoutMs) {
-    try {
-        return await git(cwd, args, timeoutMs);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** A fetch: the network limit. */
-const tryFetch = (cwd, args) => tryGit(cwd, ['fetch', ...args], GIT_LIMITS.networkMs);
-/** Worktrees made and not yet removed: a cancelled run removes them. */
-const worktrees = new Set();
-async function removeAllWorktrees() {
-    await Promise.all([...worktrees].map(cleanup => cleanup()));
-}
-/** A directory given for one side (`what`: "base", "head"): it must exist (else `hint` says what to do) and be a directory. */
-function requireSideDir(dir, what, hint) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(dir))
-        throw new BaseError(`the ${what} directory ${dir} does not exist: ${hint}`);
-    if (!(0,external_node_fs_namespaceObject.statSync)(dir).isDirectory())
-        throw new BaseError(`the ${what} directory ${dir} is not a directory`);
-}
-/** A base directory the workflow built itself: it must exist and be a directory. */
-function useBaseDir(dir) {
-    requireSideDir(dir, 'base', 'build the base there first, or leave base-dir empty to let perfgate make one from the merge-base');
-    return { dir, description: `base from the directory ${dir}`, cleanup: async () => undefined };
-}
-/**
- * The commit to compare against: the merge-base of HEAD and the base ref. On a shallow clone the history is
- * deepened until the merge-base appears (or the clone is unshallowed).
- */
-/** The merge-base of HEAD and `ref` from what the clone already has (no fetch); undefined when it cannot tell. */
-function localMergeBase(repoDir, ref) {
-    return tryGit(repoDir, ['merge-base', 'HEAD', ref]);
-}
-async function findMergeBase(repoDir, baseRef, events) {
-    const direct = await localMergeBase(repoDir, baseRef);
-    if (direct)
-        return direct;
-    const shallow = (await tryGit(repoDir, ['rev-parse', '--is-shallow-repository'])) === 'true';
-    const remoteBranch = baseRef.replace(/^origin\//, '');
-    if (shallow) {
-        for (const depth of [50, 500]) {
-            await longStep(events, `shallow clone: fetching ${depth} more commits to find the merge-base with ${baseRef}`, () => tryFetch(repoDir, [
-                '--no-tags',
-                `--deepen=${depth}`,
-                'origin',
-                `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`
-            ]));
-            const found = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef]);
-            if (found)
-                return found;
-        }
-        await longStep(events, 'shallow clone: fetching the whole history to find the merge-base', () => tryFetch(repoDir, [
-            '--no-tags',
-            '--unshallow',
-            'origin',
-            `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`
-        ]));
-        const found = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef]);
-        if (found)
-            return found;
-    }
-    else if (!(await tryGit(repoDir, ['rev-parse', '--verify', '--quiet', `${baseRef}^{commit}`]))) {
-        await tryFetch(repoDir, [
-            '--no-tags',
-            'origin',
-            `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`
-        ]);
-        const found = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef]);
-        if (found)
-            return found;
-    }
-    throw new BaseError(`could not find the merge-base of HEAD and ${baseRef}${shallow ? ' (the clone is shallow and fetching more history did not help)' : ''}: ` +
-        'check out with actions/checkout and fetch-depth: 0, or pass base-dir / --base with a built base');
-}
-/** Makes the base itself: a git worktree at `sha`, then `service.build` in it. */
-async function worktreeBase(repoDir, sha, build, events, onSpawned) {
-    const parent = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'perfgate-base-'));
-    const dir = external_node_path_default().join(parent, 'base');
-    // registered before the worktree exists, so a run cancelled while it is being made still removes it
-    let removing;
-    const cleanup = () => (removing ??= (async () => {
-        await tryGit(repoDir, ['worktree', 'remove', '--force', dir]);
-        await (0,promises_namespaceObject.rm)(parent, { recursive: true, force: true });
-        await tryGit(repoDir, ['worktree', 'prune']);
-        worktrees.delete(cleanup);
-    })());
-    worktrees.add(cleanup);
-    try {
-        await git(repoDir, ['worktree', 'add', '--detach', dir, sha]);
-    }
-    catch (err) {
-        await cleanup();
-        throw new BaseError(`could not create a git worktree at ${sha.slice(0, 12)}: ${err.message.trim()}`);
-    }
-    if (build) {
-        try {
-            await longStep(events, `building the base (${sha.slice(0, 12)}): ${build}`, () => runBuild(build, dir, { onSpawned, onLine: line => events({ type: 'step-output', line }) }));
-        }
-        catch (err) {
-            await cleanup();
-            throw new BaseError(`the base (${sha.slice(0, 12)}) could not be built: ${err.message}`, 'build-failed');
-        }
-    }
-    return {
-        dir,
-        sha,
-        description: `base built from the merge-base ${sha.slice(0, 12)} in a git worktree`,
-        cleanup
-    };
-}
-async function repoRoot(dir) {
-    return tryGit(dir, ['rev-parse', '--show-toplevel']);
-}
-/** Commit messages between two commits (exclusive of `from`), for Perf-Accepted trailers. */
-async function commitMessages(repoDir, from, to = 'HEAD') {
-    const out = await tryGit(repoDir, ['log', '--format=%H%x00%B%x1e', `${from}..${to}`]);
-    if (!out)
-        return [];
-    return out
-        .split('\x1e')
-        .map(entry => entry.trim())
-        .filter(Boolean)
-        .map(entry => {
-        const [sha, message = ''] = entry.split('\x00');
-        return { sha: sha, message };
-    });
-}
-/**
- * `rev` and its ancestors, nearest first (at most `max`), for choosing a stored baseline. A shallow clone is
- * deepened once so that a few older commits with stored runs can be found.
- */
-async function ancestorsOf(repoDir, rev, max = 100) {
-    const list = async () => ((await tryGit(repoDir, ['rev-list', `--max-count=${max}`, rev])) ?? '').split('\n').filter(Boolean);
-    let shas = await list();
-    if (shas.length < max && (await tryGit(repoDir, ['rev-parse', '--is-shallow-repository'])) === 'true') {
-        await tryFetch(repoDir, ['--no-tags', '--quiet', `--deepen=${max}`, 'origin']);
-        shas = await list();
-    }
-    return shas;
-}
-/** The commit HEAD points at, or undefined outside git. */
-async function headSha(repoDir) {
-    return tryGit(repoDir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
-}
-
-;// CONCATENATED MODULE: ./src/engine/baseline.ts
+;// CONCATENATED MODULE: ./src/gate/baseline.ts
 
 
 
@@ -75608,55 +73253,6 @@ async function saveRun(report, store, identity, outDir, events) {
     return { saved: false, path: result.path, message, file };
 }
 
-;// CONCATENATED MODULE: ./src/baseline/policy.ts
-const NEVER = new Set([
-    'pull_request',
-    'pull_request_target',
-    'pull_request_review',
-    'workflow_run',
-    'issue_comment'
-]);
-/**
- * Whether this run may become a baseline: only trusted events on the default branch (a push, a maintainer's
- * workflow_dispatch, a schedule if configured), never a pull request or anything a fork can trigger, never a
- * run on another branch, never an errored run.
- */
-function savePolicy(spec, ctx, verdict) {
-    if (spec.store === 'none')
-        return { save: false, why: 'baseline.store is none' };
-    if (NEVER.has(ctx.event)) {
-        return {
-            save: false,
-            why: `runs of ${ctx.event} events are never stored (pull requests and forks cannot write baselines)`
-        };
-    }
-    if (!spec.saveOn.includes(ctx.event)) {
-        return {
-            save: false,
-            why: `${ctx.event} is not in baseline.save-on (${spec.saveOn.join(', ') || 'empty'})`
-        };
-    }
-    // a schedule only ever runs on the default branch (and its payload does not name it); a push or a dispatch
-    // can run on any branch, and a feature branch's run must not become the baseline its own PR is compared with
-    if (ctx.event !== 'schedule') {
-        if (!ctx.defaultBranch) {
-            return {
-                save: false,
-                why: `the default branch is unknown, so this ${ctx.event} run cannot be trusted to be on it`
-            };
-        }
-        if (ctx.ref !== `refs/heads/${ctx.defaultBranch}`) {
-            return {
-                save: false,
-                why: `only ${ctx.event === 'push' ? 'pushes to' : `${ctx.event} runs on`} the default branch (${ctx.defaultBranch}) are stored, this one is on ${ctx.ref ?? 'an unknown ref'}`
-            };
-        }
-    }
-    if (verdict === 'errored')
-        return { save: false, why: 'an errored run is never stored as a baseline' };
-    return { save: true, why: `a ${ctx.event} run${ctx.defaultBranch ? ` on ${ctx.defaultBranch}` : ''}` };
-}
-
 ;// CONCATENATED MODULE: ./src/compare/accept.ts
 const ACCEPT_LABEL = 'perf-accepted';
 const TRAILER = /^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$/;
@@ -75716,6 +73312,199 @@ function applyAcceptances(scenario, checks, acceptances) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/stats/decide.ts
+
+
+
+const isValue = (v) => typeof v === 'number' && Number.isFinite(v);
+/** "+7.0%", "-23.1%" */
+function formatSignedPercent(fraction) {
+    const pct = fraction * 100;
+    const text = Math.abs(pct) >= 1000 ? pct.toFixed(0) : pct.toFixed(1);
+    return `${pct >= 0 ? '+' : ''}${text === '-0.0' ? '0.0' : text}%`;
+}
+/** The tolerance as written in the config: "-5%", "+20%", "+2.5%". */
+function formatTolerance(direction, tolerance) {
+    return `${direction === 'rise' ? '+' : '-'}${Number((tolerance * 100).toFixed(2))}%`;
+}
+function movement(change) {
+    if (change === 0)
+        return 'did not change';
+    return `${change > 0 ? 'rose' : 'fell'} ${formatSignedPercent(Math.abs(change)).slice(1)}`;
+}
+function checkInput(input) {
+    const { metric, tolerance, confidence, base, head, pairs } = input;
+    if (!(Number.isFinite(tolerance) && tolerance >= 0)) {
+        throw new RangeError(`${metric}: the regression tolerance must be a fraction >= 0 (e.g. 0.05 for "-5%"), got ${tolerance}`);
+    }
+    if (!(confidence > 0 && confidence < 1)) {
+        throw new RangeError(`${metric}: confidence must be a fraction between 0 and 1 (e.g. 0.95), got ${confidence}`);
+    }
+    const interim = interimConfidenceOf(input);
+    if (!(interim >= confidence && interim < 1)) {
+        throw new RangeError(`${metric}: interimConfidence must lie between confidence (${confidence}) and 1, got ${interim}`);
+    }
+    if (input.direction !== 'rise' && input.direction !== 'fall') {
+        throw new RangeError(`${metric}: direction must be 'rise' or 'fall', got ${String(input.direction)}`);
+    }
+    const inRange = (k, length) => Number.isInteger(k) && k >= 0 && k < length;
+    for (const [i, j] of pairs ?? []) {
+        if (!inRange(i, base.length) || !inRange(j, head.length)) {
+            throw new RangeError(`${metric}: pair [${i}, ${j}] points outside the rounds (${base.length} base, ${head.length} head values)`);
+        }
+    }
+}
+function prepare(input) {
+    const base = input.base.filter(isValue);
+    const head = input.head.filter(isValue);
+    const pairs = (input.pairs ?? [])
+        .map(([i, j]) => [input.base[i], input.head[j]])
+        .filter(([b, h]) => isValue(b) && isValue(h));
+    return { base, head, pairs, dropped: input.base.length - base.length + (input.head.length - head.length) };
+}
+/** Where a relative interval sits against the tolerance, on the bad side only. */
+function verdictFor([low, high], direction, tolerance) {
+    // a change exactly at the tolerance is within it; the slack absorbs rounding in exp(log(1 + t)) - 1
+    const slack = 1e-12;
+    if (direction === 'rise') {
+        if (low > tolerance + slack)
+            return 'fail';
+        if (high <= tolerance + slack)
+            return 'pass';
+    }
+    else {
+        if (high < -tolerance - slack)
+            return 'fail';
+        if (low >= -tolerance - slack)
+            return 'pass';
+    }
+    return 'inconclusive';
+}
+function estimate(p, scale, confidence) {
+    const t = scale === 'log' ? Math.log : (x) => x;
+    if (p.pairs.length >= 2) {
+        const diffs = p.pairs.map(([b, h]) => t(h) - t(b));
+        return { method: `paired-${scale}`, diff: oneSampleInterval(diffs, confidence), pairs: p.pairs.length };
+    }
+    return { method: `welch-${scale}`, diff: welchInterval(p.base.map(t), p.head.map(t), confidence), pairs: 0 };
+}
+/** How much stricter than `confidence` an interim look must be before the loop stops on it (0.95 -> 0.99). */
+const INTERIM_STRICTNESS = 5;
+/** The level an interim look must reach before the adaptive loop stops on it. */
+function interimConfidenceOf(input) {
+    return input.interimConfidence ?? 1 - (1 - input.confidence) / INTERIM_STRICTNESS;
+}
+function sizeNote(e, p, unit = 'paired rounds') {
+    return e.pairs > 0 ? `${e.pairs} ${unit}` : `${p.base.length} vs ${p.head.length} rounds`;
+}
+/**
+ * Decides one regression check from per-round values: the confidence interval of the relative change head vs
+ * base, set against the tolerance on the bad side. `fail` when the whole interval is beyond the tolerance,
+ * `pass` when the whole interval is within it (improvements pass), `inconclusive` otherwise. See
+ * docs/statistics.md.
+ */
+function decideRegression(input) {
+    checkInput(input);
+    const { metric, direction, tolerance, confidence, better } = input;
+    const p = prepare(input);
+    const n = { base: p.base.length, head: p.head.length };
+    const droppedNote = p.dropped ? `; ${p.dropped} missing value${p.dropped === 1 ? '' : 's'} dropped` : '';
+    const common = { metric, direction, tolerance, n, dropped: p.dropped };
+    const tol = formatTolerance(direction, tolerance);
+    const positive = [...p.base, ...p.head].every(v => v > 0);
+    if (n.base < 2 || n.head < 2) {
+        const change = n.base && n.head && positive
+            ? Math.expm1(mean(p.head.map(Math.log)) - mean(p.base.map(Math.log)))
+            : null;
+        return {
+            ...common,
+            verdict: 'inconclusive',
+            firm: false,
+            change,
+            interval: null,
+            noiseFloor: null,
+            method: 'none',
+            pairs: 0,
+            reason: `inconclusive: ${metric} needs at least 2 ${input.unit?.split(' ')[0] ?? 'rounds'} per side (base ${n.base}, head ${n.head})${droppedNote}`
+        };
+    }
+    const scale = positive ? 'log' : 'linear';
+    const e = estimate(p, scale, confidence);
+    const interim = estimate(p, scale, interimConfidenceOf(input));
+    let relative;
+    let scaleNote = '';
+    if (scale === 'log') {
+        relative = d => ({ change: Math.expm1(d.estimate), interval: [Math.expm1(d.low), Math.expm1(d.high)] });
+    }
+    else {
+        const baseMean = e.pairs > 0 ? mean(p.pairs.map(([b]) => b)) : mean(p.base);
+        if (baseMean === 0)
+            return zeroBase(input, e, interim, p, common, droppedNote);
+        const by = Math.abs(baseMean);
+        relative = d => ({ change: d.estimate / by, interval: [d.low / by, d.high / by] });
+        scaleNote = '; some values are <= 0, so the change is the difference of means relative to the base mean';
+    }
+    const { change, interval } = relative(e.diff);
+    const verdict = verdictFor(interval, direction, tolerance);
+    const firm = verdict !== 'inconclusive' &&
+        verdictFor(relative(interim.diff).interval, direction, tolerance) === verdict;
+    const noiseFloor = (interval[1] - interval[0]) / 2;
+    const ci = `CI ${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}, ${sizeNote(e, p, input.unit)}`;
+    const improvedClearly = better === 'higher' ? interval[0] > 0 : interval[1] < 0;
+    let reason;
+    if (verdict === 'fail')
+        reason = `${metric} ${movement(change)} (${ci}), beyond the ${tol} tolerance`;
+    else if (verdict === 'pass') {
+        reason = `${metric} ${movement(change)} (${ci}), within the ${tol} tolerance${improvedClearly ? ': an improvement' : ''}`;
+    }
+    else {
+        reason =
+            `inconclusive: ${metric} ${formatSignedPercent(change)} ± ${formatSignedPercent(noiseFloor).slice(1)} (${ci}) ` +
+                `straddles the ${tol} tolerance; more rounds would decide`;
+    }
+    return {
+        ...common,
+        verdict,
+        firm,
+        change,
+        interval,
+        noiseFloor,
+        method: e.method,
+        pairs: e.pairs,
+        reason: reason + scaleNote + droppedNote
+    };
+}
+/**
+ * The base mean is 0 (e.g. no errors at all in the base): a relative change is undefined, so the verdict comes
+ * from the sign of the difference's interval. Any clear move in the bad direction is beyond any tolerance.
+ */
+function zeroBase(input, e, interim, p, common, droppedNote) {
+    const { metric, direction, tolerance } = input;
+    const { low, high } = e.diff;
+    const tol = formatTolerance(direction, tolerance);
+    const headMean = e.pairs > 0 ? mean(p.pairs.map(([, h]) => h)) : mean(p.head);
+    const range = `difference CI ${formatNumber(low, true)} .. ${formatNumber(high, true)}, ${sizeNote(e, p, input.unit)}`;
+    const allZero = [...p.base, ...p.head].every(v => v === 0);
+    const result = { ...common, method: e.method, pairs: e.pairs, noiseFloor: allZero ? 0 : null };
+    if (allZero) {
+        const reason = `${metric} is 0 on both sides${droppedNote}`;
+        return { ...result, verdict: 'pass', firm: true, change: 0, interval: [0, 0], reason };
+    }
+    const verdict = verdictFor([low, high], direction, 0);
+    const firm = verdict !== 'inconclusive' && verdictFor([interim.diff.low, interim.diff.high], direction, 0) === verdict;
+    const moved = `${metric} went from 0 to ${formatNumber(headMean)} (${range})`;
+    const reason = verdict === 'fail'
+        ? `${moved}; from a zero base any ${direction} is beyond the ${tol} tolerance`
+        : verdict === 'pass'
+            ? `${moved}, no ${direction} from its zero base: within the ${tol} tolerance`
+            : `inconclusive: ${moved}; from a zero base the relative change is undefined and the interval straddles 0; more rounds would decide`;
+    return { ...result, verdict, firm, change: null, interval: null, reason: reason + droppedNote };
+}
+function formatNumber(value, signed = false) {
+    const text = Number(value.toPrecision(3)).toString();
+    return signed && value > 0 ? `+${text}` : text;
+}
+
 ;// CONCATENATED MODULE: ./src/stats/slices.ts
 /**
  * The interval of the slices (and duet) designs: paired slice observations grouped by epoch (one pair of fresh
@@ -75729,7 +73518,7 @@ function applyAcceptances(scenario, checks, acceptances) {
  * B H H B or H B B H with equal chance (one draw of `rng` per block), so neither side is systematically first,
  * last, or next to the epoch's start. An odd count ends with a half block.
  */
-function slices_slicePlan(pairs, rng) {
+function slicePlan(pairs, rng) {
     const plan = [];
     for (let k = 0; k < pairs; k += 2) {
         const first = rng() < 0.5 ? ['head', 'base'] : ['base', 'head'];
@@ -75776,11 +73565,11 @@ function epochLogRatios(pairs) {
  * Student's t interval of their mean over the epochs (df = epochs - 1), and the verdict rule of decideRegression
  * (fail only when the whole interval is beyond the tolerance, pass when it is within, else inconclusive).
  */
-function slices_decideSlices(input) {
+function decideSlices(input) {
     const epochs = epochLogRatios(input.pairs);
     const total = epochs.reduce((n, e) => n + e.pairs, 0);
     const dropped = input.pairs.length - total;
-    const decision = decide_decideRegression({
+    const decision = decideRegression({
         ...input,
         base: epochs.map(() => 1),
         head: epochs.map(e => Math.exp(e.ratio)),
@@ -75839,7 +73628,7 @@ function evaluate(spec, base, head, decide) {
  * to back (ABBA neighbours); `unit` names them in the reason (default 'paired rounds').
  */
 function evaluateRegression(spec, base, head, confidence, pairs, unit) {
-    return evaluate(spec, base, head, better => decide_decideRegression({
+    return evaluate(spec, base, head, better => decideRegression({
         metric: spec.metric,
         better,
         direction: spec.direction,
@@ -75856,7 +73645,7 @@ function evaluateRegression(spec, base, head, confidence, pairs, unit) {
  * and `head` are the per-epoch values the report shows as the sides' means.
  */
 function evaluateSliceRegression(spec, pairs, base, head, confidence) {
-    return evaluate(spec, base, head, better => slices_decideSlices({
+    return evaluate(spec, base, head, better => decideSlices({
         metric: spec.metric,
         better,
         direction: spec.direction,
@@ -75864,6 +73653,63 @@ function evaluateSliceRegression(spec, pairs, base, head, confidence) {
         pairs,
         confidence
     }));
+}
+
+;// CONCATENATED MODULE: ./src/compare/thresholds.ts
+
+
+const HOLDS = {
+    '<': (a, l) => a < l,
+    '<=': (a, l) => a <= l,
+    '>': (a, l) => a > l,
+    '>=': (a, l) => a >= l
+};
+const BREACH_WORDS = {
+    '<': 'is not under',
+    '<=': 'is over',
+    '>': 'is not over',
+    '>=': 'is under'
+};
+/**
+ * Absolute limits against one set of measured metrics. A metric the run did not measure is `skipped`, with the
+ * reason when it is known (server.* off Linux).
+ */
+function evaluateThresholds(checks, metrics, platform = process.platform) {
+    return checks.map(check => evaluateThreshold(check, metrics[check.metric], platform));
+}
+function evaluateThreshold(check, actual, platform) {
+    const base = {
+        kind: 'threshold',
+        metric: check.metric,
+        expression: check.expression,
+        severity: check.severity,
+        limit: check.value,
+        source: check.source
+    };
+    if (actual === undefined || actual === null || Number.isNaN(actual)) {
+        return {
+            ...base,
+            actual: null,
+            verdict: 'skipped',
+            message: (check.metric.startsWith('server.') ? serverMetricsUnsupported(platform) : undefined)?.replace(/^not measured/, `${check.metric} was not measured`) ?? `${check.metric} was not measured in this run`
+        };
+    }
+    const limitText = formatMetric(check.metric, check.value);
+    const actualText = formatMetric(check.metric, actual);
+    if (HOLDS[check.op](actual, check.value)) {
+        return {
+            ...base,
+            actual,
+            verdict: 'pass',
+            message: `${check.metric} ${actualText} ${check.op} ${limitText}`
+        };
+    }
+    return {
+        ...base,
+        actual,
+        verdict: check.severity,
+        message: `${check.metric} ${actualText} ${BREACH_WORDS[check.op]} the limit ${check.op} ${limitText}`
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/stats/aa.ts
@@ -75938,7 +73784,7 @@ function isCatastrophic(decision) {
  * failure too), so every verdict rests on at least that many rounds. The round limit and the time budget are
  * hard limits: the budget stops the loop when one more round pair would overrun it, even below `minRounds`.
  */
-function adaptive_nextStep(decisions, state) {
+function nextStep(decisions, state) {
     const { rounds, minRounds, maxRounds, elapsedMs, budgetMs, perRoundMs } = state;
     if (rounds >= minRounds) {
         if (decisions.some(isCatastrophic))
@@ -75951,6 +73797,2331 @@ function adaptive_nextStep(decisions, state) {
     if (elapsedMs + perRoundMs > budgetMs)
         return 'stop-budget';
     return 'continue';
+}
+
+;// CONCATENATED MODULE: ./src/stats/order.ts
+/**
+ * ABBA: B H, H B, B H, H B ... (pairs count from 1), so neither side always runs first or last. The compare loop
+ * runs its round pairs in this order, and the simulations that calibrate it do the same.
+ */
+function roundOrder(pair) {
+    return pair % 2 === 1 ? ['base', 'head'] : ['head', 'base'];
+}
+
+;// CONCATENATED MODULE: ./src/stats/stored.ts
+
+
+/** Runs needed before the history's own spread replaces the configured allowance. */
+const MIN_HISTORY = 5;
+const HISTORY_WINDOW = 20;
+function logSpread(values) {
+    const usable = values.filter(v => Number.isFinite(v) && v > 0);
+    if (usable.length < MIN_HISTORY)
+        return undefined;
+    return Math.sqrt(variance(usable.map(Math.log)));
+}
+/**
+ * The allowance for one metric: two standard deviations of the run-to-run spread in the stored history of this
+ * config on this runner kind (the last 20 runs, at least 5), else the configured default.
+ */
+function crossRunMargin(history, fallback) {
+    const recent = history.slice(-HISTORY_WINDOW);
+    const sd = logSpread(recent);
+    if (sd === undefined) {
+        return {
+            margin: fallback,
+            source: `baseline.noise; fewer than ${MIN_HISTORY} stored runs to learn it from`
+        };
+    }
+    return {
+        margin: Math.expm1(2 * sd),
+        source: `2 SD of run-to-run spread over the last ${recent.filter(v => v > 0).length} stored runs`
+    };
+}
+/**
+ * One regression check against a stored run: Welch's interval on log values of the rounds (or the point ratio
+ * when a side has a single round), widened by the cross-run margin, then held against the tolerance.
+ */
+function decideAgainstStored(input) {
+    const { metric, direction, tolerance, margin, source } = input;
+    const base = input.base.filter(v => Number.isFinite(v));
+    const head = input.head.filter(v => Number.isFinite(v));
+    const positive = [...base, ...head].every(v => v > 0);
+    const common = {
+        metric,
+        direction,
+        tolerance,
+        n: { base: base.length, head: head.length },
+        dropped: input.base.length - base.length + (input.head.length - head.length),
+        firm: false
+    };
+    if (!base.length || !head.length) {
+        return {
+            ...common,
+            verdict: 'inconclusive',
+            change: null,
+            interval: null,
+            noiseFloor: null,
+            method: 'none',
+            pairs: 0,
+            reason: `inconclusive: ${metric} is missing in the ${base.length ? 'head run' : 'stored run'}`
+        };
+    }
+    if (!positive) {
+        // zero counts (e.g. no errors at all): a move away from zero is not cross-run noise, decide as within a run
+        const within = decideRegression({ ...input, base, head });
+        return { ...within, firm: false, reason: `${within.reason} (against the stored run)` };
+    }
+    const within = base.length >= 2 && head.length >= 2 ? decideRegression({ ...input, base, head }) : undefined;
+    const change = within?.change ?? Math.expm1(mean(head.map(Math.log)) - mean(base.map(Math.log)));
+    const [low, high] = within?.interval ?? [change, change];
+    const widen = Math.log1p(margin);
+    const interval = [
+        Math.expm1(Math.log1p(low) - widen),
+        Math.expm1(Math.log1p(high) + widen)
+    ];
+    const verdict = verdictFor(interval, direction, tolerance);
+    const tol = formatTolerance(direction, tolerance);
+    const range = `${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}`;
+    const allowance = `±${(margin * 100).toFixed(1)}% cross-run allowance (${source})`;
+    const rounds = `${head.length} head vs ${base.length} stored rounds`;
+    const reason = verdict === 'fail'
+        ? `${metric} ${formatSignedPercent(change)} vs the stored run (${range} with the ${allowance}; ${rounds}), beyond the ${tol} tolerance`
+        : verdict === 'pass'
+            ? `${metric} ${formatSignedPercent(change)} vs the stored run (${range} with the ${allowance}; ${rounds}), within the ${tol} tolerance`
+            : `inconclusive: ${metric} ${formatSignedPercent(change)} vs the stored run (${range} with the ${allowance}; ${rounds}) straddles the ${tol} tolerance; a stored run cannot decide this, an interleaved comparison (compare.mode: interleaved) can`;
+    return {
+        ...common,
+        verdict,
+        change,
+        interval,
+        noiseFloor: (interval[1] - interval[0]) / 2,
+        method: within ? 'welch-log' : 'none',
+        pairs: 0,
+        reason
+    };
+}
+/**
+ * A history note (never a failure): the head's value is 3 or more standard deviations from the last stored runs
+ * of this config on this runner kind.
+ */
+function anomalyNote(metric, history, value) {
+    const recent = history.slice(-HISTORY_WINDOW).filter(v => Number.isFinite(v));
+    if (recent.length < MIN_HISTORY || typeof value !== 'number' || !Number.isFinite(value))
+        return undefined;
+    const m = mean(recent);
+    const sd = Math.sqrt(variance(recent));
+    if (!(sd > 0))
+        return undefined;
+    const z = (value - m) / sd;
+    if (Math.abs(z) < 3)
+        return undefined;
+    const fmt = (v) => Number(v.toPrecision(4)).toString();
+    return `history: ${metric} ${fmt(value)} is ${Math.abs(z).toFixed(1)} SD ${z > 0 ? 'above' : 'below'} the last ${recent.length} stored runs (mean ${fmt(m)} ± ${fmt(sd)})`;
+}
+
+;// CONCATENATED MODULE: ./src/gate/stored.ts
+
+
+
+const ANOMALY_METRICS = ['throughput.ok_rps', 'latency.p99'];
+function seriesOf(history, scenario, metric) {
+    return history
+        .map(r => r.record.scenarios.find(s => s.name === scenario)?.metrics[metric])
+        .filter((v) => typeof v === 'number' && Number.isFinite(v));
+}
+/** Regression checks of one scenario against the stored run's rounds, plus history notes. */
+function storedScenarioChecks(scenario, head, headMetrics, baseline) {
+    const stored = (baseline.choice.perScenario[scenario.name] ?? baseline.choice.stored).record.scenarios.find(s => s.name === scenario.name);
+    const notes = [];
+    for (const metric of new Set([...scenario.regression.map(r => r.metric), ...ANOMALY_METRICS])) {
+        const note = anomalyNote(metric, seriesOf(baseline.history, scenario.name, metric), headMetrics[metric]);
+        if (note)
+            notes.push(note);
+    }
+    const common = (spec) => ({
+        kind: 'regression',
+        metric: spec.metric,
+        expression: spec.expression,
+        severity: spec.severity,
+        source: spec.source
+    });
+    if (!stored) {
+        return {
+            notes,
+            checks: scenario.regression.map(spec => ({
+                ...common(spec),
+                verdict: 'skipped',
+                message: `the stored run has no scenario named ${scenario.name}`
+            }))
+        };
+    }
+    const mismatched = baseline.choice.mismatches.length > 0 && baseline.spec.onRunnerMismatch === 'inconclusive';
+    const baseRounds = stored.rounds.map(r => r.metrics);
+    const headRounds = head.filter(r => !r.error).map(r => r.metrics);
+    const checks = scenario.regression.map((spec) => {
+        const better = metricInfo(spec.metric)?.better;
+        const base = roundValues(baseRounds, spec.metric);
+        const values = roundValues(headRounds, spec.metric);
+        if (better !== 'lower' && better !== 'higher') {
+            return {
+                ...common(spec),
+                verdict: 'skipped',
+                message: `${spec.metric} has no better direction to compare`
+            };
+        }
+        const margin = crossRunMargin(seriesOf(baseline.history, scenario.name, spec.metric), baseline.spec.noise);
+        const decision = decideAgainstStored({
+            metric: spec.metric,
+            better,
+            direction: spec.direction,
+            tolerance: spec.tolerance,
+            base,
+            head: values,
+            confidence: baseline.confidence,
+            ...margin
+        });
+        const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+        const inconclusiveByRunner = mismatched && decision.verdict === 'fail';
+        const verdict = inconclusiveByRunner
+            ? 'inconclusive'
+            : decision.verdict === 'fail'
+                ? spec.severity
+                : decision.verdict;
+        return {
+            ...common(spec),
+            verdict,
+            message: inconclusiveByRunner
+                ? `inconclusive: the stored run was measured on a different runner (${baseline.choice.mismatches.join('; ')}); ${decision.reason}`
+                : decision.reason,
+            base: mean(base),
+            head: mean(values),
+            change: decision.change,
+            interval: decision.interval,
+            rounds: Math.min(decision.n.base, decision.n.head)
+        };
+    });
+    return { checks, baseMetrics: stored.metrics, notes };
+}
+
+// EXTERNAL MODULE: ./node_modules/autocannon/autocannon.js
+var autocannon = __nccwpck_require__(88174);
+var autocannon_default = /*#__PURE__*/__nccwpck_require__.n(autocannon);
+;// CONCATENATED MODULE: ./src/load/autocannon-client.ts
+/**
+ * Patches to autocannon's Client (lib/httpClient.js, autocannon 9) that perfgate's closed model applies to every
+ * client through autocannon's setupClient hook, which runs in the client's constructor before its first connect.
+ */
+/**
+ * autocannon reconnects silently when the server closes a connection with a request in flight, and keeps that
+ * request queued, so the next response would be timed from the lost request's start. Such a close is counted as a
+ * reset (`onDropped`) and the lost request dropped, on every connection the client opens.
+ */
+function dropLostRequests(client, onDropped) {
+    const connect = client._connect;
+    client._connect = function () {
+        connect.call(this);
+        const dropInFlight = (counted) => () => {
+            if (this.destroyed || this.pipelinedRequests.size() === 0)
+                return;
+            if (counted)
+                onDropped();
+            this.pipelinedRequests.clear();
+        };
+        // prepended, so these run before autocannon's own handlers reconnect and queue the next request
+        this.conn?.prependListener('end', dropInFlight(true));
+        this.conn?.prependListener('error', dropInFlight(false));
+    };
+}
+/**
+ * autocannon ignores `Connection: close` (and an HTTP/1.0 response without keep-alive): it writes the next request
+ * on the connection the server is closing, and that request is lost with it. Here the next request goes out on a
+ * new connection instead, as browsers, wrk and Node's own agent do.
+ */
+function honourConnectionClose(client) {
+    let serverCloses = false;
+    // the parser's headers-complete event, emitted before the response's body and its 'response' event
+    client.on('headers', (info) => {
+        serverCloses = info.shouldKeepAlive === false;
+    });
+    const doRequest = client._doRequest;
+    client._doRequest = function () {
+        if (serverCloses && !this.destroyed) {
+            serverCloses = false;
+            this._resetConnection(); // closes this connection and opens one, which sends the request
+            return;
+        }
+        doRequest.call(this);
+    };
+}
+/**
+ * autocannon appends every response body to a string (`body += chunk`, a UTF-8 decode per chunk) for its
+ * expectBody/verifyBody options, which perfgate never sets: a 1 MB response cost a 1 MB decode and concatenation.
+ * Bodies are counted in bytes only (autocannon's addByteCount), never kept.
+ */
+function discardBodies(client) {
+    client.pipelinedRequests.addBody = () => undefined;
+}
+/**
+ * The clients of one run, so that the run's window ends cleanly: once closed, no client starts a request (nor
+ * reconnects to send one), and the run can wait for the requests still out before it stops autocannon, whose own
+ * stop cuts connections with requests on them that the service may still read after the run has returned.
+ */
+class ClientWindow {
+    clients = [];
+    closed = false;
+    /** wraps the client's request start last, so that a closed window stops every path to a new request */
+    add(client) {
+        this.clients.push(client);
+        const doRequest = client._doRequest;
+        const isOpen = () => !this.closed;
+        client._doRequest = function () {
+            if (isOpen())
+                doRequest.call(this);
+        };
+    }
+    close() {
+        this.closed = true;
+    }
+    /** requests written and not yet answered */
+    inFlight() {
+        return this.clients.reduce((n, c) => n + (c.destroyed ? 0 : c.pipelinedRequests.size()), 0);
+    }
+}
+/** The setupClient hook: every patch above, on every client autocannon makes. */
+function tuneClient(onDropped, window) {
+    return raw => {
+        const client = raw;
+        dropLostRequests(client, onDropped);
+        honourConnectionClose(client);
+        discardBodies(client);
+        window?.add(client);
+    };
+}
+
+;// CONCATENATED MODULE: ./src/load/errors.ts
+const CONNECT = new Set([
+    'ECONNREFUSED',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ENOTFOUND',
+    'EADDRNOTAVAIL',
+    'EAI_AGAIN'
+]);
+const RESET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE']);
+/** Which kind of transport failure an error is, from its code or, failing that, its message. */
+function classifyError(error) {
+    const err = error;
+    const code = err?.code ?? '';
+    const message = (err?.message ?? '').toLowerCase();
+    if (CONNECT.has(code))
+        return 'connect';
+    if (code === 'ETIMEDOUT' ||
+        code === 'UND_ERR_HEADERS_TIMEOUT' ||
+        message.includes('timed out') ||
+        message.includes('timeout'))
+        return 'timeout';
+    if (RESET.has(code) ||
+        message.includes('socket hang up') ||
+        message.includes('premature close') ||
+        message.includes('reset'))
+        return 'reset';
+    return 'other';
+}
+function emptyCounts() {
+    return {
+        sent: 0,
+        responses: 0,
+        status2xx: 0,
+        status3xx: 0,
+        status4xx: 0,
+        status5xx: 0,
+        connect: 0,
+        timeout: 0,
+        reset: 0,
+        other: 0,
+        unexpected: 0,
+        expectedErrors: 0
+    };
+}
+function countStatus(counts, status) {
+    counts.responses++;
+    if (status < 300)
+        counts.status2xx++;
+    else if (status < 400)
+        counts.status3xx++;
+    else if (status < 500)
+        counts.status4xx++;
+    else
+        counts.status5xx++;
+}
+/**
+ * Counts one response and says whether it succeeded: its status is one its request expects (`expect:`), or,
+ * without expectations, below 400. Latency is recorded for successes only (2xx without expectations).
+ */
+function countResponse(counts, status, expect) {
+    countStatus(counts, status);
+    if (!expect?.length)
+        return status < 400;
+    const ok = expect.includes(status);
+    if (ok && status >= 400)
+        counts.expectedErrors++;
+    if (!ok && status < 400)
+        counts.unexpected++;
+    return ok;
+}
+/** Whether a successful response's latency is recorded: 2xx, or any status its request expects. */
+function recordsLatency(status, expect) {
+    return expect?.length ? expect.includes(status) : status >= 200 && status < 300;
+}
+
+// EXTERNAL MODULE: ./node_modules/hdr-histogram-js/dist/index.js
+var hdr_histogram_js_dist = __nccwpck_require__(32960);
+;// CONCATENATED MODULE: ./src/load/histogram.ts
+
+/** Microsecond latency histogram: 1 µs to 60 s at 3 significant digits, JS implementation (no wasm to free). */
+function createLatencyHistogram() {
+    return hdr_histogram_js_dist.build({
+        bitBucketSize: 32,
+        autoResize: true,
+        lowestDiscernibleValue: 1,
+        highestTrackableValue: 60_000_000,
+        numberOfSignificantValueDigits: 3,
+        useWebAssembly: false
+    });
+}
+function encodeHistogram(h) {
+    return hdr_histogram_js_dist.encodeIntoCompressedBase64(h);
+}
+function decodeHistogram(encoded) {
+    return hdr_histogram_js_dist.decodeFromCompressedBase64(encoded, 32, false);
+}
+function mergeHistograms(encoded) {
+    const merged = createLatencyHistogram();
+    for (const e of encoded)
+        if (e)
+            merged.add(decodeHistogram(e));
+    return merged;
+}
+/** The percentiles perfgate reports, in µs; null for an empty histogram. */
+function summarize(h) {
+    if (h.totalCount === 0)
+        return null;
+    return {
+        count: h.totalCount,
+        min: h.minNonZeroValue,
+        mean: h.mean,
+        stddev: h.stdDeviation,
+        p50: h.getValueAtPercentile(50),
+        p75: h.getValueAtPercentile(75),
+        p90: h.getValueAtPercentile(90),
+        p95: h.getValueAtPercentile(95),
+        p99: h.getValueAtPercentile(99),
+        'p99.9': h.getValueAtPercentile(99.9),
+        max: h.maxValue
+    };
+}
+
+;// CONCATENATED MODULE: ./src/load/timeline.ts
+
+/** Per-second buckets of the measured window: responses, errors and 2xx latency percentiles. */
+class Timeline {
+    points = [];
+    latency = createLatencyHistogram();
+    responses = 0;
+    errors = 0;
+    response(latencyUs) {
+        this.responses++;
+        if (latencyUs !== undefined)
+            this.latency.recordValue(latencyUs);
+    }
+    error() {
+        this.errors++;
+    }
+    /** responses in the open bucket, for the progress line */
+    get currentResponses() {
+        return this.responses;
+    }
+    get pending() {
+        return this.responses > 0 || this.errors > 0;
+    }
+    /** Closes the open bucket as the second ending at `t` (seconds into the measured window). */
+    close(t) {
+        const h = this.latency;
+        this.points.push({
+            t,
+            rps: this.responses,
+            errors: this.errors,
+            p50: h.totalCount ? h.getValueAtPercentile(50) : null,
+            p99: h.totalCount ? h.getValueAtPercentile(99) : null
+        });
+        h.reset();
+        this.responses = 0;
+        this.errors = 0;
+    }
+}
+/**
+ * Responses that failed, as `expect` decides (countResponse): 4xx/5xx answers their request did not expect, and
+ * 2xx/3xx answers whose request expected another status.
+ */
+function failedResponses(c) {
+    return c.status4xx + c.status5xx - c.expectedErrors + c.unexpected;
+}
+/** Responses that succeeded, as `expect` decides: the ones whose latency is recorded. */
+function okResponses(c) {
+    return c.responses - failedResponses(c);
+}
+/** Failed requests of every kind: transport errors and failed responses. */
+function failedCount(c) {
+    return c.connect + c.timeout + c.reset + c.other + failedResponses(c);
+}
+
+;// CONCATENATED MODULE: ./src/load/request.ts
+
+
+let sequence = 0;
+/** The next value of the process-wide {{seq}} counter. */
+function nextSequence() {
+    return ++sequence;
+}
+function filler(values) {
+    const turn = new Map();
+    return name => {
+        if (name === 'seq')
+            return String(nextSequence());
+        if (name === 'random')
+            return String((0,external_node_crypto_.randomInt)(0, 2 ** 31 - 1));
+        if (name === 'uuid')
+            return (0,external_node_crypto_.randomUUID)();
+        const list = values[name];
+        if (!list?.length)
+            return `{{${name}}}`;
+        const i = turn.get(name) ?? 0;
+        turn.set(name, i + 1);
+        return list[i % list.length];
+    };
+}
+function compile(text, fill) {
+    const parts = text.split(PLACEHOLDER);
+    if (parts.length === 1)
+        return () => text;
+    // split() with a capture group alternates literal, name, literal, name, ...
+    return () => {
+        let out = parts[0];
+        for (let i = 1; i < parts.length; i += 2)
+            out += fill(parts[i]) + parts[i + 1];
+        return out;
+    };
+}
+function compileOne(request, fill) {
+    const url = new URL(request.url);
+    const path = compile(decodeURI(`${url.pathname}${url.search}`), fill);
+    const body = request.body === undefined ? undefined : compile(request.body, fill);
+    return () => ({
+        method: request.method,
+        path: path(),
+        headers: request.headers,
+        ...(body ? { body: body() } : {}),
+        ...(request.expect ? { expect: request.expect } : {})
+    });
+}
+/** A picker over cumulative weights: one uniform draw per request. */
+function weighted(entries) {
+    const total = entries.reduce((sum, e) => sum + e.weight, 0);
+    const bounds = [];
+    let acc = 0;
+    for (const e of entries)
+        bounds.push((acc += e.weight / total));
+    return () => {
+        const u = Math.random();
+        const i = bounds.findIndex(b => u < b);
+        return i < 0 ? entries.length - 1 : i;
+    };
+}
+function compileRequest(request, values = {}) {
+    return compileScenario({ request, values });
+}
+function compileScenario(scenario) {
+    const fill = filler(scenario.values ?? {});
+    const entries = scenario.mix?.length ? scenario.mix : [{ ...scenario.request, weight: 1 }];
+    const texts = entries.flatMap(e => [
+        decodeURI(new URL(e.url).pathname + new URL(e.url).search),
+        e.body ?? ''
+    ]);
+    const dynamic = entries.length > 1 || texts.some(t => placeholdersIn(t).length > 0);
+    const renderers = entries.map(e => compileOne(e, fill));
+    if (renderers.length === 1)
+        return { dynamic, render: renderers[0] };
+    const pick = weighted(entries);
+    return { dynamic, render: () => renderers[pick()]() };
+}
+
+;// CONCATENATED MODULE: ./src/load/closed.ts
+
+
+
+
+
+
+const PROGRESS_MS = 500;
+/**
+ * The closed model: `connections` connections, each sending its next request when the previous one answered.
+ * autocannon drives the sockets (single-threaded, never `workers`); perfgate records every 2xx latency itself in
+ * microseconds. One autocannon instance covers warmup and measurement, so connections opened during warmup are
+ * kept, and each connection's first response (which includes the connect wait) is left out of latency.
+ */
+async function runClosedLoad(scenario, options = {}) {
+    const load = scenario.load;
+    const template = compileScenario(scenario);
+    const url = new URL(scenario.request.url);
+    const latency = createLatencyHistogram();
+    const counts = emptyCounts();
+    const timeline = new Timeline();
+    const warmup = new Timeline();
+    let warmupNext = 1000;
+    const seen = new WeakSet();
+    let bytes = 0;
+    let recentResponses = 0;
+    let measuring = false;
+    let measureStart = 0;
+    let cpuAtStart = process.cpuUsage();
+    const totalMs = load.warmupMs + load.durationMs;
+    const window = new ClientWindow();
+    const started = performance.now();
+    // the expected statuses of the response being counted: static for one request; for a mix, carried from
+    // setupRequest through the connection's context to onResponse, which autocannon calls right before 'response'
+    const mixExpects = template.dynamic && (scenario.mix ?? []).some(r => r.expect);
+    let pendingExpect = scenario.request.expect;
+    const requests = template.dynamic
+        ? [
+            {
+                method: scenario.request.method,
+                ...(mixExpects
+                    ? {
+                        onResponse: (_status, _body, context) => {
+                            pendingExpect = context.expect;
+                        }
+                    }
+                    : {}),
+                setupRequest: (req, context) => {
+                    const rendered = template.render();
+                    context.expect = rendered.expect;
+                    return {
+                        ...req,
+                        method: rendered.method,
+                        path: rendered.path,
+                        headers: rendered.headers,
+                        ...(rendered.body !== undefined ? { body: rendered.body } : {})
+                    };
+                }
+            }
+        ]
+        : undefined;
+    const instance = autocannon_default()({
+        url: url.origin + url.pathname + url.search,
+        method: scenario.request.method,
+        headers: scenario.request.headers,
+        ...(scenario.request.body !== undefined && !template.dynamic ? { body: scenario.request.body } : {}),
+        ...(requests ? { requests } : {}),
+        connections: load.connections,
+        // the window is ended by closeWindow below; autocannon's own duration (checked once a second) is a backstop
+        // that leaves room for the drain
+        duration: Math.ceil((totalMs + load.timeoutMs) / 1000) + 2,
+        timeout: Math.max(1, Math.ceil(load.timeoutMs / 1000)),
+        excludeErrorStats: true,
+        skipAggregateResult: true,
+        setupClient: tuneClient(() => {
+            if (measuring) {
+                counts.reset++;
+                timeline.error();
+            }
+        }, window)
+    }, () => undefined);
+    const startMeasuring = () => {
+        if (warmup.pending)
+            warmup.close(0);
+        measuring = true;
+        measureStart = performance.now();
+        cpuAtStart = process.cpuUsage();
+    };
+    instance.on('response', (client, statusCode, resBytes, responseTimeMs) => {
+        recentResponses++;
+        const first = !seen.has(client);
+        if (first)
+            seen.add(client);
+        if (!measuring) {
+            if (performance.now() - started < load.warmupMs) {
+                const ok2xx = statusCode >= 200 && statusCode < 300 && !first;
+                warmup.response(ok2xx ? Math.max(1, Math.round(responseTimeMs * 1000)) : undefined);
+                return;
+            }
+            startMeasuring();
+        }
+        const ok = countResponse(counts, statusCode, pendingExpect);
+        bytes += resBytes;
+        if (ok && recordsLatency(statusCode, pendingExpect)) {
+            if (first)
+                timeline.response();
+            else {
+                const us = Math.max(1, Math.round(responseTimeMs * 1000));
+                latency.recordValue(us);
+                timeline.response(us);
+            }
+        }
+        else {
+            timeline.response();
+            if (!ok)
+                timeline.error();
+        }
+    });
+    instance.on('reqError', (error) => {
+        if (!measuring) {
+            if (performance.now() - started < load.warmupMs)
+                return;
+            startMeasuring();
+        }
+        counts[classifyError(error)]++;
+        timeline.error();
+    });
+    const closeSecond = () => timeline.close(Math.round((performance.now() - measureStart) / 1000));
+    let nextSecond = 1000;
+    const ticker = setInterval(() => {
+        const elapsed = performance.now() - started;
+        while (!measuring && elapsed >= warmupNext && warmupNext < load.warmupMs) {
+            warmup.close((warmupNext - load.warmupMs) / 1000);
+            warmupNext += 1000;
+        }
+        if (!measuring && elapsed >= load.warmupMs)
+            startMeasuring();
+        if (measuring && performance.now() - measureStart >= nextSecond) {
+            closeSecond();
+            nextSecond += 1000;
+        }
+    }, 50);
+    const progress = setInterval(() => {
+        const elapsed = performance.now() - started;
+        options.onProgress?.({
+            phase: measuring ? 'measure' : 'warmup',
+            elapsedMs: Math.min(elapsed, totalMs),
+            totalMs,
+            responses: counts.responses,
+            errors: failedCount(counts),
+            currentRps: (recentResponses * 1000) / PROGRESS_MS
+        });
+        recentResponses = 0;
+    }, PROGRESS_MS);
+    let abortedReason;
+    const onAbort = () => {
+        abortedReason = String(options.signal?.reason ?? 'aborted');
+        instance.stop();
+    };
+    if (options.signal?.aborted)
+        onAbort();
+    else
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+    // At the window's end no connection starts a request; those still out get until their timeout, then autocannon
+    // stops, and what is still unanswered counts as timed out: nothing reaches the service after this returns.
+    let windowEnd;
+    const closeWindow = setTimeout(() => {
+        window.close();
+        const deadline = performance.now() + load.timeoutMs;
+        const drain = setInterval(() => {
+            if (window.inFlight() > 0 && performance.now() < deadline && !abortedReason)
+                return;
+            clearInterval(drain);
+            windowEnd = performance.now();
+            const cut = window.inFlight();
+            if (measuring && cut > 0 && !abortedReason) {
+                counts.timeout += cut;
+                for (let i = 0; i < cut; i++)
+                    timeline.error();
+            }
+            instance.stop();
+        }, 2);
+    }, totalMs);
+    const done = new Promise(resolve => instance.once('done', () => resolve()));
+    await done;
+    clearTimeout(closeWindow);
+    clearInterval(ticker);
+    clearInterval(progress);
+    options.signal?.removeEventListener('abort', onAbort);
+    if (!measuring)
+        startMeasuring();
+    const durationMs = Math.max(1, (windowEnd ?? performance.now()) - measureStart);
+    const cpu = process.cpuUsage(cpuAtStart);
+    if (timeline.pending)
+        closeSecond();
+    counts.sent = counts.responses + counts.connect + counts.timeout + counts.reset + counts.other;
+    return {
+        durationMs,
+        warmupMs: load.warmupMs,
+        counts,
+        bytes,
+        histogram: encodeHistogram(latency),
+        latency: summarize(latency),
+        timeline: timeline.points,
+        warmupTimeline: warmup.points,
+        generatorCpu: ((cpu.user + cpu.system) / 1000 / durationMs) * 100,
+        generatorLagUs: 0,
+        ...(abortedReason ? { abortedReason } : {})
+    };
+}
+
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(75919);
+;// CONCATENATED MODULE: ./src/load/clock.ts
+
+/*
+ * Timers in Node fire on whole milliseconds of the event loop's clock, so a send scheduled with setTimeout leaves
+ * up to ~1 ms late; spinning on setImmediate until the due time is precise but burns a core at any rate. The send
+ * ticker keeps a second thread asleep in Atomics.wait, which the kernel wakes within tens of microseconds of a
+ * due time, and lets it wake the event loop with a message. The schedule reaches the thread through a ring of due
+ * times in shared memory, and the index of the next unsent request tells it which ticks are no longer needed, so
+ * the event loop never has to signal the thread: one thread wake-up and one loop wake-up per tick, no more.
+ * The thread's code is a string, so it needs no file of its own in the bundle.
+ */
+const RING = 4096;
+const NEXT = 0; // the index of the first request the loop has not sent
+const STOP = 1;
+const SLEEP = 2; // a word nobody changes: Atomics.wait on it is a precise sleep
+const FILLED = 3; // due times of indexes below this are in the ring
+/**
+ * Requests due within this much of a wake-up leave with it, a little early: each wake-up of the event loop costs
+ * far more CPU than a send (tens of microseconds on a virtual machine), so at high rates one wake-up serves
+ * several sends. Their latency runs from the real send, and their earliness counts in generator.lag.
+ */
+const SEND_AHEAD_MS = 0.25;
+/**
+ * The most a tick is sent ahead of its due time to make up for the time a wake-up takes; below the sender's send-ahead
+ * window (SEND_AHEAD_MS), so a tick, however early, always finds its request due.
+ */
+const MAX_LEAD_MS = 0.2;
+const TICKER_THREAD = `
+const { parentPort, workerData } = require('node:worker_threads')
+const base = new BigInt64Array(workerData.base)
+const control = new Int32Array(workerData.control)
+const ring = new Float64Array(workerData.ring)
+const lead = new Float64Array(workerData.lead)
+const size = ring.length
+const now = () => Number(process.hrtime.bigint() - Atomics.load(base, 0)) / 1e6
+parentPort.postMessage('ready')
+let index = 0
+while (Atomics.load(control, ${STOP}) === 0) {
+  index = Math.max(index, Atomics.load(control, ${NEXT}))
+  const filled = Atomics.load(control, ${FILLED})
+  if (index >= filled) {
+    Atomics.wait(control, ${FILLED}, filled, 5)
+    continue
+  }
+  const remaining = ring[index % size] - lead[0] - now()
+  if (remaining > 0) {
+    Atomics.wait(control, ${SLEEP}, 0, remaining)
+    continue
+  }
+  if (Atomics.load(control, ${NEXT}) <= index) parentPort.postMessage(index)
+  index++
+}
+`;
+/**
+ * Starts the ticker thread and resolves once it runs: a thread takes tens to hundreds of milliseconds to boot on a
+ * busy runner, and the schedule's clock (now() = 0) starts only then, so the boot never shows as generator lag.
+ */
+async function startSendTicker() {
+    // the clock's origin, in the monotonic nanoseconds every thread reads (process.hrtime)
+    const base = new BigInt64Array(new SharedArrayBuffer(8));
+    const control = new Int32Array(new SharedArrayBuffer(4 * 4));
+    const ring = new Float64Array(new SharedArrayBuffer(8 * RING));
+    // how early the thread sends a tick: the mean time from a tick to the loop waking up, learnt as ticks arrive
+    const lead = new Float64Array(new SharedArrayBuffer(8));
+    const worker = new external_node_worker_threads_.Worker(TICKER_THREAD, {
+        eval: true,
+        workerData: { base: base.buffer, control: control.buffer, ring: ring.buffer, lead: lead.buffer }
+    });
+    worker.unref();
+    let filled = 0;
+    let ticked = false;
+    let waiting;
+    let failure;
+    const wake = () => {
+        const resolve = waiting;
+        waiting = undefined;
+        if (resolve)
+            resolve();
+        else
+            ticked = true;
+    };
+    let ready;
+    let failed;
+    const started = new Promise((resolve, reject) => {
+        ready = resolve;
+        failed = reject;
+    });
+    const learn = (index) => {
+        const wakeUp = monotonic() - (ring[index % RING] - lead[0]);
+        if (wakeUp >= 0 && wakeUp < 5)
+            lead[0] = Math.min(MAX_LEAD_MS, 0.9 * lead[0] + 0.1 * wakeUp);
+    };
+    worker.on('message', (message) => {
+        if (message === 'ready')
+            return ready?.();
+        learn(message);
+        wake();
+    });
+    worker.on('error', err => {
+        failure = err;
+        failed?.(err);
+        wake();
+    });
+    let origin = process.hrtime.bigint();
+    const monotonic = () => Number(process.hrtime.bigint() - origin) / 1e6;
+    await started;
+    origin = process.hrtime.bigint();
+    Atomics.store(base, 0, origin);
+    return {
+        now: monotonic,
+        plan(next, due, endMs) {
+            Atomics.store(control, NEXT, next);
+            filled = Math.max(filled, next);
+            const before = filled;
+            while (filled < next + RING) {
+                const at = due(filled);
+                if (at >= endMs)
+                    break;
+                ring[filled % RING] = at;
+                filled++;
+            }
+            if (filled !== before) {
+                Atomics.store(control, FILLED, filled);
+                Atomics.notify(control, FILLED);
+            }
+        },
+        tick() {
+            if (failure)
+                return Promise.reject(failure);
+            if (ticked) {
+                ticked = false;
+                return Promise.resolve();
+            }
+            return new Promise(resolve => (waiting = resolve));
+        },
+        interrupt: wake,
+        async close() {
+            Atomics.store(control, STOP, 1);
+            Atomics.notify(control, SLEEP);
+            Atomics.notify(control, FILLED);
+            wake();
+            await worker.terminate();
+        }
+    };
+}
+/**
+ * Sends requests `first`, `first + 1`, ... as each falls due (within SEND_AHEAD_MS of a wake-up), until the next
+ * is due at or after `endMs` or `stopped()` says so; `between(elapsed)` runs after the sends of each wake-up.
+ * Resolves with the index of the first request not sent, and tells the ticker that nothing more is wanted.
+ */
+async function sendOnSchedule(ticker, first, due, endMs, send, options = {}) {
+    let i = first;
+    ticker.plan(i, due, endMs);
+    while (!options.stopped?.()) {
+        const elapsed = ticker.now();
+        let next = due(i);
+        while (next <= elapsed + SEND_AHEAD_MS && next < endMs) {
+            send(next);
+            next = due(++i);
+        }
+        if (next >= endMs)
+            break;
+        ticker.plan(i, due, endMs);
+        options.between?.(elapsed);
+        await ticker.tick();
+    }
+    ticker.plan(i, due, endMs);
+    return i;
+}
+
+;// CONCATENATED MODULE: ./src/load/schedule.ts
+/** Milliseconds from the start at which request `i` is due, for a constant rate or a linear ramp. */
+function scheduleOf(load) {
+    const ramp = load.ramp;
+    if (!ramp || ramp.overMs <= 0)
+        return i => (i / load.rate) * 1000;
+    const a = ramp.from;
+    const slope = (ramp.to - ramp.from) / (ramp.overMs / 1000);
+    const rampRequests = ((ramp.from + ramp.to) / 2) * (ramp.overMs / 1000);
+    return i => {
+        if (i >= rampRequests)
+            return ramp.overMs + ((i - rampRequests) / ramp.to) * 1000;
+        // solve a t + slope t² / 2 = i for t (seconds)
+        const t = slope === 0 ? i / a : (-a + Math.sqrt(a * a + 2 * slope * i)) / slope;
+        return t * 1000;
+    };
+}
+/** How many requests the schedule `due` puts before `ms` (due is increasing, so a binary search finds it). */
+function scheduledBefore(due, ms) {
+    let hi = 1;
+    while (due(hi) < ms && hi < 2 ** 40)
+        hi *= 2;
+    let lo = 0;
+    while (lo < hi) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (due(mid) < ms)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(41692);
+var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_);
+;// CONCATENATED MODULE: ./src/load/tls.ts
+
+
+/** Where Linux distributions keep the system's CA bundle (Debian/Ubuntu, RHEL/Fedora, Alpine/macOS-style). */
+const SYSTEM_BUNDLES = [
+    '/etc/ssl/certs/ca-certificates.crt',
+    '/etc/pki/tls/certs/ca-bundle.crt',
+    '/etc/ssl/cert.pem'
+];
+function readIfPresent(file) {
+    try {
+        return (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+const contexts = new Map();
+/**
+ * The certificates an https:// target is verified against: Node's bundled roots, the system bundle (Node 20 has no
+ * switch for it) and NODE_EXTRA_CA_CERTS (which Node ignores once a `ca` list is given). Built once per process.
+ */
+function trustedContext(env = process.env) {
+    const key = env.NODE_EXTRA_CA_CERTS ?? '';
+    const known = contexts.get(key);
+    if (known)
+        return known;
+    const ca = [...(external_node_tls_default()).rootCertificates];
+    const system = SYSTEM_BUNDLES.map(readIfPresent).find(text => text !== undefined);
+    if (system)
+        ca.push(system);
+    const extra = env.NODE_EXTRA_CA_CERTS ? readIfPresent(env.NODE_EXTRA_CA_CERTS) : undefined;
+    if (extra)
+        ca.push(extra);
+    const context = external_node_tls_default().createSecureContext({ ca });
+    contexts.set(key, context);
+    return context;
+}
+/** TLS options for connections to `url`: none for http://, verification unless the request says `insecure`. */
+function tlsOptionsFor(url, insecure = false) {
+    if (url.protocol !== 'https:')
+        return undefined;
+    const servername = url.hostname.startsWith('[') ? undefined : url.hostname;
+    return insecure
+        ? { rejectUnauthorized: false, ...(servername ? { servername } : {}) }
+        : { secureContext: trustedContext(), rejectUnauthorized: true, ...(servername ? { servername } : {}) };
+}
+/**
+ * One verified TLS handshake with an https:// target, so a certificate the runner does not trust is a clear error
+ * before any load (the closed model's sockets do not verify). Resolves with undefined when the handshake
+ * succeeds or the target is not https, with the reason otherwise; connection failures are left to the load.
+ */
+function certificateProblem(url, insecure = false, timeoutMs = 5000) {
+    const options = tlsOptionsFor(url, insecure);
+    if (!options || insecure)
+        return Promise.resolve(undefined);
+    const port = Number(url.port || 443);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    return new Promise(resolve => {
+        const socket = external_node_tls_default().connect({ ...options, host, port, timeout: timeoutMs });
+        const done = (problem) => {
+            socket.destroy();
+            resolve(problem);
+        };
+        socket.once('secureConnect', () => done(undefined));
+        socket.once('timeout', () => done(undefined));
+        socket.once('error', (err) => {
+            const tlsProblem = /CERT|SELF_SIGNED|UNABLE_TO|HOSTNAME|ERR_TLS|SSL/i.test(`${err.code ?? ''} ${err.message}`);
+            done(tlsProblem
+                ? `the certificate of ${url.host} is not trusted (${err.code ?? err.message}): add its CA to ` +
+                    'NODE_EXTRA_CA_CERTS or the system bundle, or set `insecure: true` on the request for a test certificate'
+                : undefined);
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/load/dispatch.ts
+
+
+function timeoutError() {
+    return Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' });
+}
+/** The connections of a load: at most `connections` sockets, one request on each at a time. */
+function poolFor(scenario) {
+    const url = new URL(scenario.request.url);
+    const tls = tlsOptionsFor(url, scenario.request.insecure);
+    return new undici.Pool(url.origin, {
+        connections: scenario.load.connections,
+        pipelining: 1,
+        // perfgate times requests out itself; undici's own timeouts are a backstop
+        headersTimeout: scenario.load.timeoutMs + 1000,
+        bodyTimeout: scenario.load.timeoutMs + 1000,
+        connect: { autoSelectFamily: true, ...(tls ?? {}) }
+    });
+}
+/**
+ * Tells whether a request dispatched now finds an open connection idle. undici holds a request for an idle
+ * keep-alive connection back one event-loop turn before it writes it (it first reads anything the server sent
+ * unasked, GHSA-35p6-xmwp-9g52): about 0.1 ms of the client's own time on this machine kind, not the service's.
+ * Such a request is timed from its write. One that found every connection busy (or none open) waited for the
+ * service or for a connect, and is timed from its dispatch, so that wait counts (coordinated omission).
+ */
+class ConnectionGauge {
+    connected = 0;
+    inUse = 0;
+    constructor(pool) {
+        pool.on('connect', () => this.connected++);
+        pool.on('disconnect', () => {
+            this.connected = Math.max(0, this.connected - 1);
+        });
+    }
+    /** a request is dispatched: whether it finds an idle open connection */
+    take() {
+        const idle = this.inUse < this.connected;
+        this.inUse++;
+        return idle;
+    }
+    /** a request ended (answered, failed or aborted) */
+    release() {
+        this.inUse = Math.max(0, this.inUse - 1);
+    }
+}
+/** Sends one request through the pool with undici's low-level dispatch API (no streams, no promises). */
+function dispatchRequest(pool, request, hooks, gauge) {
+    let status = 0;
+    let size = 0;
+    const idle = gauge?.take() ?? false;
+    // onRequestSent is called by undici (lib/core/request.js) but missing from its handler type
+    const handler = {
+        onConnect: abort => {
+            if (idle)
+                hooks.onWrite?.();
+            hooks.onConnect?.(abort);
+        },
+        onRequestSent: () => hooks.onRequestSent?.(),
+        onHeaders: (statusCode, rawHeaders) => {
+            status = statusCode;
+            for (const part of rawHeaders ?? [])
+                size += part.length + 2;
+            return true;
+        },
+        onData: chunk => {
+            size += chunk.length;
+            return true;
+        },
+        onComplete: () => {
+            gauge?.release();
+            hooks.end({ status, size });
+        },
+        onError: err => {
+            gauge?.release();
+            hooks.end({ size, error: err });
+        }
+    };
+    pool.dispatch({
+        method: request.method,
+        path: request.path,
+        headers: request.headers,
+        body: request.body ?? null
+    }, handler);
+}
+
+;// CONCATENATED MODULE: ./src/load/open.ts
+
+
+
+
+
+
+
+
+
+/**
+ * One request before the schedule starts, not counted: the first request of a process loads and compiles the
+ * client's code paths (tens of milliseconds on a busy runner), which would otherwise delay the first sends and
+ * show as generator lag. Failures are left to the measured requests to count.
+ */
+async function prime(pool, template, timeoutMs) {
+    const { method, path, headers, body } = template.render();
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), Math.min(timeoutMs, 1000));
+    try {
+        const response = await pool.request({
+            method: method,
+            path,
+            headers,
+            body: body ?? null,
+            signal: abort.signal
+        });
+        await response.body.dump();
+    }
+    catch {
+        // nothing answered (yet): the measured requests will say so
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+/**
+ * The open model: requests leave on an even schedule whatever the service does, so a stall shows up as the wait
+ * every scheduled request saw (coordinated omission corrected by construction). At most `connections` requests
+ * are on the wire (an undici Pool); a due request that finds them all busy waits in the pool's queue, and that wait
+ * counts as latency: it is timed from the moment the generator sent it, which the ticker keeps within a fraction
+ * of a millisecond of its due time (a request that finds an idle connection is timed from its write). A request
+ * times out `timeout` after its intended time, queued or not; a queued one that timed out is never sent. How
+ * late the generator itself sent requests is measured separately as generator.lag: a ticker thread wakes the
+ * loop at each due time (src/load/clock.ts), so the lag is the event loop's own lateness, not a timer's grain.
+ *
+ * At the window's end nothing new is sent; requests still out get until their timeout, and whatever is left
+ * then (or at once, when the run is aborted) is aborted: counted as a timeout when it was on the wire, taken out
+ * of `sent` when it never left the queue. Nothing reaches the service after this function returns.
+ */
+async function runOpenLoad(scenario, options = {}) {
+    const load = scenario.load;
+    const template = compileScenario(scenario);
+    const pool = poolFor(scenario);
+    const gauge = new ConnectionGauge(pool);
+    const [ticker] = await Promise.all([startSendTicker(), prime(pool, template, load.timeoutMs)]);
+    const now = ticker.now;
+    const due = scheduleOf(load);
+    const latency = createLatencyHistogram();
+    const lag = createLatencyHistogram();
+    const counts = emptyCounts();
+    const timeline = new Timeline();
+    const warmup = new Timeline();
+    let warmupNext = 1000;
+    const totalMs = load.warmupMs + load.durationMs;
+    let bytes = 0;
+    let lastSentAt = 0;
+    let nextSecond = load.warmupMs + 1000;
+    let stopped;
+    /** requests not yet ended, in the order they were due (a Map iterates in insertion order) */
+    const pending = new Map();
+    let nextId = 0;
+    let onEmpty;
+    const closeSeconds = (at) => {
+        while (at >= warmupNext && warmupNext < load.warmupMs) {
+            warmup.close((warmupNext - load.warmupMs) / 1000);
+            warmupNext += 1000;
+        }
+        if (at >= load.warmupMs && warmupNext <= load.warmupMs + 1000 && warmup.pending) {
+            warmup.close(0);
+            warmupNext = Infinity;
+        }
+        while (at >= nextSecond && nextSecond <= totalMs + 1000) {
+            timeline.close(Math.round((nextSecond - load.warmupMs) / 1000));
+            nextSecond += 1000;
+        }
+    };
+    const end = (id, entry) => {
+        entry.done = true;
+        pending.delete(id);
+        if (pending.size === 0)
+            onEmpty?.();
+    };
+    const failed = (id, entry, err) => {
+        if (entry.done)
+            return;
+        end(id, entry);
+        if (entry.measured) {
+            counts[classifyError(err)]++;
+            timeline.error();
+        }
+    };
+    const answered = (id, entry, status, size, expect) => {
+        if (entry.done)
+            return;
+        end(id, entry);
+        const finished = now();
+        closeSeconds(finished);
+        if (!entry.measured) {
+            if (finished < load.warmupMs) {
+                const ok2xx = status >= 200 && status < 300;
+                warmup.response(ok2xx ? Math.max(1, Math.round((finished - entry.startMs) * 1000)) : undefined);
+            }
+            return;
+        }
+        const ok = countResponse(counts, status, expect);
+        bytes += size;
+        if (ok && recordsLatency(status, expect)) {
+            const us = Math.max(1, Math.round((finished - entry.startMs) * 1000));
+            latency.recordValue(us);
+            timeline.response(us);
+        }
+        else {
+            timeline.response();
+            if (!ok)
+                timeline.error();
+        }
+    };
+    /** Times out what has waited `timeout` since it was due: requests are due in order, so the oldest come first. */
+    const expire = (at) => {
+        for (const [id, entry] of pending) {
+            if (entry.intendedMs + load.timeoutMs > at)
+                break;
+            failed(id, entry, timeoutError());
+            entry.abort?.(timeoutError());
+        }
+    };
+    const send = (intendedMs) => {
+        const measured = intendedMs >= load.warmupMs;
+        const sentAt = now();
+        lastSentAt = sentAt;
+        if (measured)
+            lag.recordValue(Math.max(1, Math.round(Math.abs(sentAt - intendedMs) * 1000)));
+        // latency runs from the real send, early or late: the generator's own lateness is generator.lag, and a wait for
+        // a busy connection counts from here (coordinated omission); see ConnectionGauge for the write
+        const entry = {
+            intendedMs,
+            startMs: sentAt,
+            measured,
+            onWire: false,
+            done: false
+        };
+        const id = nextId++;
+        pending.set(id, entry);
+        if (measured)
+            counts.sent++;
+        const request = template.render();
+        dispatchRequest(pool, request, {
+            onConnect: abort => {
+                if (entry.done)
+                    abort(timeoutError());
+                else
+                    entry.abort = abort;
+            },
+            onWrite: () => {
+                entry.startMs = now();
+            },
+            onRequestSent: () => {
+                entry.onWire = true;
+            },
+            end: ({ status, size, error }) => status === undefined ? failed(id, entry, error) : answered(id, entry, status, size, request.expect)
+        }, gauge);
+    };
+    const onAbort = () => {
+        stopped = String(options.signal?.reason ?? 'aborted');
+        ticker.interrupt();
+        onEmpty?.();
+    };
+    if (options.signal?.aborted)
+        onAbort();
+    else
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+    const progress = setInterval(() => {
+        const elapsed = now();
+        options.onProgress?.({
+            phase: elapsed < load.warmupMs ? 'warmup' : 'measure',
+            elapsedMs: Math.min(elapsed, totalMs),
+            totalMs,
+            responses: counts.responses,
+            errors: failedCount(counts),
+            currentRps: timeline.currentResponses
+        });
+    }, 500);
+    const cpuAtStart = process.cpuUsage();
+    try {
+        await sendOnSchedule(ticker, 0, due, totalMs, send, {
+            stopped: () => stopped !== undefined,
+            between: elapsed => {
+                closeSeconds(elapsed);
+                expire(elapsed);
+            }
+        });
+        const measureEnd = Math.min(now(), totalMs);
+        // the drain: what is still out gets until its own timeout
+        while (!stopped && pending.size > 0) {
+            expire(now());
+            if (pending.size === 0)
+                break;
+            const oldest = pending.values().next().value;
+            let timer;
+            await new Promise(resolve => {
+                onEmpty = resolve;
+                timer = setTimeout(resolve, Math.min(oldest.intendedMs + load.timeoutMs - now(), 50));
+            });
+            clearTimeout(timer);
+            onEmpty = undefined;
+        }
+        // an aborted run: what is left is aborted, on the wire a timeout, never sent not sent at all
+        for (const [id, entry] of pending) {
+            if (entry.onWire)
+                failed(id, entry, timeoutError());
+            else {
+                end(id, entry);
+                if (entry.measured)
+                    counts.sent--;
+            }
+            entry.abort?.(timeoutError());
+        }
+        const cpu = process.cpuUsage(cpuAtStart);
+        const cpuMs = (cpu.user + cpu.system) / 1000;
+        const elapsedMs = now();
+        closeSeconds(Math.max(elapsedMs, nextSecond));
+        const durationMs = Math.max(1, measureEnd - load.warmupMs);
+        const lagP99 = lag.totalCount ? lag.getValueAtPercentile(99) : 0;
+        const targetRate = (scheduledBefore(due, totalMs) - scheduledBefore(due, load.warmupMs)) / (load.durationMs / 1000);
+        // a generator that fell behind sends its last requests after the window's end: the rate it achieved is what
+        // it sent over the time it took, never more than the window it had
+        const sendingMs = Math.max(stopped ? measureEnd : totalMs, lastSentAt) - load.warmupMs;
+        return {
+            durationMs,
+            warmupMs: load.warmupMs,
+            counts,
+            bytes,
+            histogram: encodeHistogram(latency),
+            latency: summarize(latency),
+            timeline: timeline.points.filter(p => p.t >= 1),
+            warmupTimeline: warmup.points,
+            generatorCpu: (cpuMs / elapsedMs) * 100,
+            generatorLagUs: lagP99,
+            targetRate,
+            achievedRate: counts.sent / (Math.max(1, sendingMs) / 1000),
+            // beyond this lateness of the generator itself, its schedule, not the service, shaped the numbers
+            generatorSaturated: lagP99 > (load.maxLagMs ?? DEFAULTS.maxLagMs) * 1000,
+            ...(stopped ? { abortedReason: stopped } : {})
+        };
+    }
+    finally {
+        clearInterval(progress);
+        options.signal?.removeEventListener('abort', onAbort);
+        await pool.destroy().catch(() => undefined);
+        await ticker.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/load/run.ts
+
+
+
+
+/** A run that never started: nothing sent, and why. */
+function notStarted(scenario, tlsProblem) {
+    return {
+        durationMs: 1,
+        warmupMs: scenario.load.warmupMs,
+        counts: emptyCounts(),
+        bytes: 0,
+        histogram: '',
+        latency: null,
+        timeline: [],
+        warmupTimeline: [],
+        generatorCpu: 0,
+        generatorLagUs: 0,
+        tlsProblem
+    };
+}
+/**
+ * Runs a scenario's load with the model it asks for: closed (connections) or open (a constant arrival rate). An
+ * https:// target is first checked with one verified handshake, so an untrusted certificate is said plainly.
+ */
+async function runLoad(scenario, options = {}) {
+    const problem = await certificateProblem(new URL(scenario.request.url), scenario.request.insecure);
+    if (problem)
+        return notStarted(scenario, problem);
+    return scenario.load.mode === 'rate' ? runOpenLoad(scenario, options) : runClosedLoad(scenario, options);
+}
+
+;// CONCATENATED MODULE: ./src/load/metrics.ts
+
+/** The metrics of src/config/metrics.ts that a load run (and the service's resources) can tell. */
+function toMetrics(result, resources) {
+    const c = result.counts;
+    const seconds = result.durationMs / 1000;
+    const failed = failedCount(c);
+    const attempted = c.responses + c.connect + c.timeout + c.reset + c.other;
+    const l = result.latency;
+    const metrics = {
+        'latency.min': l?.min ?? null,
+        'latency.mean': l?.mean ?? null,
+        'latency.stddev': l?.stddev ?? null,
+        'latency.p50': l?.p50 ?? null,
+        'latency.p75': l?.p75 ?? null,
+        'latency.p90': l?.p90 ?? null,
+        'latency.p95': l?.p95 ?? null,
+        'latency.p99': l?.p99 ?? null,
+        'latency.p99.9': l?.['p99.9'] ?? null,
+        'latency.max': l?.max ?? null,
+        'throughput.rps': c.responses / seconds,
+        'throughput.ok_rps': okResponses(c) / seconds,
+        'throughput.bytes': result.bytes / seconds,
+        'requests.total': c.responses,
+        'errors.rate': attempted === 0 ? 0 : failed / attempted,
+        'errors.total': failed,
+        'errors.connect': c.connect,
+        'errors.timeout': c.timeout,
+        'errors.reset': c.reset,
+        'status.4xx': c.status4xx,
+        'status.5xx': c.status5xx,
+        'status.unexpected': c.unexpected,
+        'generator.cpu': result.generatorCpu,
+        'generator.lag': result.generatorLagUs
+    };
+    if (result.targetRate !== undefined)
+        metrics['generator.rate.target'] = result.targetRate;
+    if (result.achievedRate !== undefined)
+        metrics['generator.rate.achieved'] = result.achievedRate;
+    if (resources && resources.measured !== false) {
+        metrics['server.cpu.mean'] = resources.cpuMean;
+        metrics['server.cpu.peak'] = resources.cpuPeak;
+        metrics['server.rss.peak'] = resources.rssPeakBytes;
+        metrics['server.fds.peak'] = resources.fdsPeak;
+        metrics['server.cpu.per_request'] = c.responses > 0 ? resources.cpuTimeUs / c.responses : null;
+    }
+    return metrics;
+}
+
+;// CONCATENATED MODULE: ./src/compare/validity.ts
+
+
+function validity_describeExit(exit) {
+    return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+}
+function errorBreakdown(load) {
+    const c = load.counts;
+    const parts = [
+        ['5xx', c.status5xx],
+        ['4xx', c.status4xx],
+        ['unexpected status', c.unexpected],
+        ['timeout', c.timeout],
+        ['reset', c.reset],
+        ['connect', c.connect],
+        ['other', c.other]
+    ];
+    return parts
+        .filter(([, n]) => n > 0)
+        .map(([kind, n]) => `${kind}: ${n}`)
+        .join(', ');
+}
+function failedRequests(load) {
+    return failedCount(load.counts);
+}
+function attemptedRequests(load) {
+    const c = load.counts;
+    return c.responses + c.connect + c.timeout + c.reset + c.other;
+}
+/**
+ * Decides whether a load run is a valid measurement of the service. An invalid one is `errored`: it fails the
+ * job, shows no percentiles and never becomes a baseline.
+ */
+function measurementError(scenario, load, context = {}) {
+    const host = hostOf(scenario.request.url);
+    if (context.serviceExit) {
+        return {
+            kind: 'crashed',
+            message: `the service crashed during load (${validity_describeExit(context.serviceExit)}) after ${load.counts.responses} responses`,
+            outputTail: context.serviceOutput
+        };
+    }
+    if (load.tlsProblem)
+        return { kind: 'tls', message: load.tlsProblem };
+    if (load.abortedReason) {
+        return {
+            kind: 'crashed',
+            message: `the load run was cut short: ${load.abortedReason}`,
+            outputTail: context.serviceOutput
+        };
+    }
+    if (load.generatorSaturated) {
+        const rates = load.achievedRate !== undefined && load.targetRate !== undefined
+            ? `; it sent ${formatMetric('generator.rate.achieved', load.achievedRate)} of the ${formatMetric('generator.rate.target', load.targetRate)} asked for`
+            : '';
+        return {
+            kind: 'generator-lag',
+            message: `the load generator fell behind its schedule (p99 ${Math.round(load.generatorLagUs / 1000)} ms late${rates}): the numbers would describe the generator, not the service; lower the rate or use a bigger runner`
+        };
+    }
+    const attempted = attemptedRequests(load);
+    if (load.counts.status2xx === 0) {
+        const breakdown = errorBreakdown(load);
+        const hint = load.counts.connect > 0 && load.counts.responses === 0
+            ? `; nothing answered on ${host}: check the service's bind address and port`
+            : '';
+        return {
+            kind: 'nothing-answered',
+            message: `no request succeeded (${attempted} attempted${breakdown ? `; ${breakdown}` : ''})${hint}`,
+            outputTail: context.serviceOutput
+        };
+    }
+    const errorRate = attempted === 0 ? 0 : failedRequests(load) / attempted;
+    if (errorRate > scenario.maxErrorRate) {
+        return {
+            kind: 'error-rate',
+            message: `${formatPercent(errorRate)} of requests failed (${errorBreakdown(load)}), over the ${formatPercent(scenario.maxErrorRate)} that still makes a valid measurement (max-error-rate)`,
+            outputTail: context.serviceOutput
+        };
+    }
+    if (load.counts.responses < scenario.minRequests) {
+        return {
+            kind: 'too-few-requests',
+            message: `only ${load.counts.responses} responses in ${Math.round(load.durationMs / 100) / 10} s, fewer than min-requests ${scenario.minRequests}: lengthen the duration or check the service`
+        };
+    }
+    return undefined;
+}
+function hostOf(url) {
+    try {
+        return new URL(url).host;
+    }
+    catch {
+        return url;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/service/sampler.ts
+
+
+
+/** Linux clock ticks per second for /proc/<pid>/stat utime and stime (USER_HZ, 100 on every mainstream kernel). */
+const TICKS_PER_SECOND = 100;
+const VM_RSS = /VmRSS:\s+(\d+) kB/;
+function rssBytes(pid) {
+    try {
+        const match = VM_RSS.exec((0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/status`, 'utf8'));
+        return match ? Number(match[1]) * 1024 : 0;
+    }
+    catch {
+        return 0;
+    }
+}
+function fdCount(pid) {
+    try {
+        return (0,external_node_fs_namespaceObject.readdirSync)(`/proc/${pid}/fd`).length;
+    }
+    catch {
+        return 0;
+    }
+}
+/**
+ * The pids of a process's children from /proc/PID/task/TID/children (one file per thread, since a child belongs
+ * to the thread that forked it); undefined when the kernel has no such files (CONFIG_PROC_CHILDREN).
+ */
+function childPids(pid) {
+    let tids;
+    try {
+        tids = (0,external_node_fs_namespaceObject.readdirSync)(`/proc/${pid}/task`);
+    }
+    catch {
+        return [];
+    }
+    const pids = [];
+    for (const tid of tids) {
+        let text;
+        try {
+            text = (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${pid}/task/${tid}/children`, 'utf8');
+        }
+        catch (err) {
+            if (err.code === 'ENOENT' && !childrenFilesExist())
+                return undefined;
+            continue; // the thread exited while we looked
+        }
+        for (const word of text.split(' '))
+            if (word)
+                pids.push(Number(word));
+    }
+    return pids;
+}
+let childrenFiles;
+function childrenFilesExist() {
+    childrenFiles ??= (() => {
+        try {
+            (0,external_node_fs_namespaceObject.readFileSync)(`/proc/${process.pid}/task/${process.pid}/children`);
+            return true;
+        }
+        catch {
+            return false;
+        }
+    })();
+    return childrenFiles;
+}
+/** The tree through the parent pids of every process in /proc: the fallback, which reads all of /proc. */
+function treeFromAllProcesses(rootPid) {
+    const all = allProcesses();
+    const children = new Map();
+    for (const stat of all)
+        children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat]);
+    const root = all.find(s => s.pid === rootPid);
+    if (!root)
+        return [];
+    const tree = [];
+    const queue = [root];
+    while (queue.length) {
+        const next = queue.shift();
+        tree.push(next);
+        queue.push(...(children.get(next.pid) ?? []));
+    }
+    return tree;
+}
+/**
+ * The root and all its descendants. It walks down from the root through the kernel's children lists, so a
+ * sample reads a few files per process of the service, not all of /proc: the sampler runs beside the load
+ * generator and must not hold up its event loop on a runner with hundreds of processes.
+ */
+function processTree(rootPid) {
+    if (!childrenFilesExist())
+        return treeFromAllProcesses(rootPid);
+    const tree = [];
+    const queue = [rootPid];
+    while (queue.length) {
+        const pid = queue.shift();
+        const stat = readStat(pid);
+        if (!stat)
+            continue;
+        tree.push(stat);
+        const children = childPids(pid);
+        if (children === undefined)
+            return treeFromAllProcesses(rootPid);
+        queue.push(...children);
+    }
+    return tree;
+}
+/**
+ * Samples CPU, RSS and open file descriptors of the service's whole process tree from /proc. CPU is the tree's
+ * utime+stime over each interval, as % of one core; ticks of processes that exited in between are lost, which
+ * only under-reports short-lived helpers. Linux only: elsewhere nothing is sampled and the summary says
+ * `measured: false`, so that the server.* metrics are missing (their checks skipped), never 0.
+ */
+function startResourceSampler(rootPid, options = {}) {
+    const intervalMs = options.intervalMs ?? 250;
+    const supported = !serverMetricsUnsupported(options.platform);
+    const samples = [];
+    const started = process.hrtime.bigint();
+    const lastTicks = new Map();
+    let lastTime = started;
+    let totalTicks = 0;
+    let rssPeak = 0;
+    let fdsPeak = 0;
+    const sample = () => {
+        const now = process.hrtime.bigint();
+        const tree = processTree(rootPid);
+        if (tree.length === 0)
+            return;
+        let ticks = 0;
+        let rss = 0;
+        let fds = 0;
+        for (const proc of tree) {
+            const previous = lastTicks.get(proc.pid);
+            if (previous !== undefined)
+                ticks += Math.max(0, proc.ticks - previous);
+            lastTicks.set(proc.pid, proc.ticks);
+            rss += rssBytes(proc.pid);
+            fds += fdCount(proc.pid);
+        }
+        const seconds = Number(now - lastTime) / 1e9;
+        lastTime = now;
+        totalTicks += ticks;
+        rssPeak = Math.max(rssPeak, rss);
+        fdsPeak = Math.max(fdsPeak, fds);
+        const t = Number(now - started) / 1e9;
+        if (t > 0.001) {
+            samples.push({
+                t,
+                cpu: seconds > 0 ? (ticks / TICKS_PER_SECOND / seconds) * 100 : 0,
+                rssBytes: rss,
+                fds,
+                processes: tree.length
+            });
+        }
+    };
+    if (supported)
+        sample();
+    const timer = supported ? setInterval(sample, intervalMs) : undefined;
+    timer?.unref();
+    return {
+        stop() {
+            if (timer)
+                clearInterval(timer);
+            if (supported)
+                sample();
+            const cpus = samples.map(s => s.cpu);
+            return {
+                cpuMean: cpus.length ? cpus.reduce((a, b) => a + b, 0) / cpus.length : 0,
+                cpuPeak: cpus.length ? Math.max(...cpus) : 0,
+                cpuTimeUs: (totalTicks / TICKS_PER_SECOND) * 1e6,
+                rssPeakBytes: rssPeak,
+                fdsPeak,
+                samples,
+                measured: supported
+            };
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/measure/once.ts
+
+
+
+
+
+/** Resource figures for the measured window only (samples taken during warmup are dropped from CPU). */
+function resourcesInWindow(summary, fromSeconds) {
+    const window = summary.samples.filter(s => s.t > fromSeconds);
+    if (window.length === 0)
+        return summary;
+    let cpuTimeUs = 0;
+    let previous = fromSeconds;
+    for (const s of window) {
+        cpuTimeUs += (s.cpu / 100) * (s.t - previous) * 1e6;
+        previous = s.t;
+    }
+    return {
+        cpuMean: window.reduce((n, s) => n + s.cpu, 0) / window.length,
+        cpuPeak: Math.max(...window.map(s => s.cpu)),
+        cpuTimeUs,
+        rssPeakBytes: summary.rssPeakBytes,
+        fdsPeak: summary.fdsPeak,
+        samples: summary.samples,
+        measured: summary.measured
+    };
+}
+const COUNT_METRICS = [
+    'requests.total',
+    'errors.rate',
+    'errors.total',
+    'errors.connect',
+    'errors.timeout',
+    'errors.reset',
+    'status.4xx',
+    'status.5xx',
+    'generator.lag',
+    'generator.rate.target',
+    'generator.rate.achieved'
+];
+/**
+ * An invalid measurement keeps its counts and the generator's own figures (they explain what went wrong, e.g. a
+ * generator that fell behind) and nothing about the service that could mislead.
+ */
+function countsOnly(metrics) {
+    return Object.fromEntries(COUNT_METRICS.filter(k => k in metrics).map(k => [k, metrics[k] ?? null]));
+}
+function once_describeExit(exit) {
+    return exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+}
+/** One load run against a running service with its resources sampled; the measurement's validity is judged. */
+async function measureOnce(scenario, service, options) {
+    const { events, label, round } = options;
+    const sampler = startResourceSampler(service.pid);
+    const abort = new AbortController();
+    let serviceExit;
+    void service.exited.then(exit => {
+        serviceExit = exit;
+        abort.abort(`the service exited (${once_describeExit(exit)})`);
+    });
+    const load = await runLoad(scenario, {
+        signal: abort.signal,
+        onProgress: progress => events({ type: 'progress', scenario: scenario.name, label, round, progress })
+    });
+    const resources = resourcesInWindow(sampler.stop(), load.warmupMs / 1000);
+    const metrics = toMetrics(load, resources);
+    const error = measurementError(scenario, load, {
+        serviceExit,
+        serviceOutput: serviceExit ? service.outputTail(30) : undefined
+    });
+    return { load, resources, metrics, ...(error ? { error } : {}) };
+}
+function summarizeMeasurement(metrics, error) {
+    return error
+        ? `errored: ${error.message}`
+        : `ok ${formatMetric('throughput.ok_rps', metrics['throughput.ok_rps'])}, p99 ${formatMetric('latency.p99', metrics['latency.p99'])}`;
+}
+
+;// CONCATENATED MODULE: ./src/measure/suites.ts
+
+
+
+
+function axisOf(scenario) {
+    return scenario.load.mode === 'rate' ? 'rate' : 'connections';
+}
+/** The scenario's load at one step; in the open model a ramp gives way to the step's constant rate. */
+function atStep(scenario, value) {
+    if (scenario.load.mode === 'rate') {
+        const { ramp: _ramp, ...load } = scenario.load;
+        return { ...scenario, load: { ...load, rate: value } };
+    }
+    return { ...scenario, load: { ...scenario.load, connections: value } };
+}
+/**
+ * One step of a curve. An invalid step keeps its counts and resources but no latency, which would mislead. Its
+ * `rps` counts successes (throughput.ok_rps): a step that answers fast errors must not look like more throughput.
+ */
+function point(axis, value, m) {
+    const valid = !m.error;
+    const latency = (key) => (valid ? (m.metrics[key] ?? null) : null);
+    return {
+        [axis]: value,
+        rps: m.metrics['throughput.ok_rps'] ?? null,
+        p50: latency('latency.p50'),
+        p95: latency('latency.p95'),
+        p99: latency('latency.p99'),
+        'p99.9': latency('latency.p99.9'),
+        errorRate: m.metrics['errors.rate'] ?? null,
+        cpu: m.metrics['server.cpu.mean'] ?? null,
+        rssBytes: m.metrics['server.rss.peak'] ?? null,
+        ...(axis === 'rate' ? { achievedRate: m.metrics['generator.rate.achieved'] ?? null } : {})
+    };
+}
+/**
+ * The knee: the highest throughput among the steps before the first one whose p99 rises past `factor` x the first
+ * step's p99 (or that has no p99: an invalid step ends the curve). Steps after that are never considered, even if
+ * their p99 falls back under the limit.
+ */
+function findKnee(points, factor) {
+    const first = points[0];
+    if (typeof first?.p99 !== 'number' || typeof first.rps !== 'number')
+        return undefined;
+    const limit = first.p99 * factor;
+    let knee;
+    for (const p of points) {
+        if (typeof p.p99 !== 'number' || typeof p.rps !== 'number' || p.p99 > limit)
+            break;
+        if (!knee || p.rps > knee.rps)
+            knee = p;
+    }
+    return knee;
+}
+function record(options, metrics, suite, m) {
+    return {
+        side: options.side,
+        round: options.round,
+        metrics,
+        ...(m && !m.error
+            ? {
+                histogram: m.load.histogram,
+                timeline: m.load.timeline,
+                ...(m.load.warmupTimeline.length ? { warmupTimeline: m.load.warmupTimeline } : {}),
+                resources: m.resources.samples
+            }
+            : {}),
+        suite
+    };
+}
+function erroredRecord(options, m, at) {
+    return {
+        side: options.side,
+        round: options.round,
+        metrics: countsOnly(m.metrics),
+        error: { ...m.error, message: `at ${at}: ${m.error.message}` }
+    };
+}
+async function sweep(scenario, spec, service, options) {
+    const axis = axisOf(scenario);
+    const points = [];
+    // the valid steps' measurements, in step order: valid steps come first, an invalid one ends the sweep
+    const measured = [];
+    for (const value of spec.steps) {
+        const m = await measureOnce(atStep(scenario, value), service, options);
+        if (m.error && (service.exitInfo() || points.length === 0))
+            return erroredRecord(options, m, stepText(axis, value));
+        points.push(point(axis, value, m));
+        if (m.error)
+            break;
+        measured.push(m);
+    }
+    const knee = findKnee(points, spec.kneeFactor);
+    const kneeIndex = knee ? points.indexOf(knee) : -1;
+    const best = knee ? measured[kneeIndex] : undefined;
+    const maxRps = Math.max(...measured.map(m => m.metrics['throughput.ok_rps'] ?? 0));
+    const marker = knee
+        ? {
+            x: knee[axis],
+            label: kneeIndex < points.length - 1
+                ? `knee at ${stepText(axis, knee[axis])} (${formatMetric('throughput.ok_rps', knee.rps)}, p99 ${formatMetric('latency.p99', knee.p99)})`
+                : `no knee: p99 stayed within ${spec.kneeFactor}x the first step's up to the last step`
+        }
+        : undefined;
+    const suite = { kind: 'sweep', x: axis, points, ...(marker ? { marker } : {}) };
+    return record(options, {
+        ...(best?.metrics ?? {}),
+        [axis === 'rate' ? 'sweep.optimal_rate' : 'sweep.optimal_connections']: knee?.[axis] ?? null,
+        'sweep.optimal_rps': knee?.rps ?? null,
+        'sweep.max_rps': measured.length ? maxRps : null
+    }, suite, best);
+}
+/** Why a stress step broke, or undefined when the service sustained it. */
+function breakingReason(spec, m, service, at) {
+    const errorRate = m.metrics['errors.rate'] ?? 1;
+    const p99 = m.metrics['latency.p99'];
+    if (service.exitInfo())
+        return `the service died at ${at}`;
+    if (m.error && m.error.kind !== 'error-rate')
+        return `at ${at}: ${m.error.message}`;
+    if (errorRate > spec.maxErrorRate)
+        return `errors reached ${formatPercent(errorRate)} at ${at}`;
+    if (spec.p99LimitUs !== undefined && typeof p99 === 'number' && p99 > spec.p99LimitUs)
+        return `p99 reached ${formatDuration(p99)} (limit ${formatDuration(spec.p99LimitUs)}) at ${at}`;
+    return undefined;
+}
+async function stress(scenario, spec, service, options) {
+    const axis = axisOf(scenario);
+    const maxTimeMs = spec.maxTimeMs ?? DEFAULTS.stress.maxTimeMs;
+    const stepMs = scenario.load.warmupMs + scenario.load.durationMs;
+    const startedAt = Date.now();
+    const points = [];
+    let sustainable;
+    let broke;
+    let stoppedBy = '';
+    for (let value = spec.start; value <= spec.max; value += spec.step) {
+        // the first step always runs; no later step starts that would end after max-time
+        if (points.length > 0 && Date.now() - startedAt + stepMs > maxTimeMs) {
+            stoppedBy = `stopped by max-time ${formatMs(maxTimeMs)} before ${stepText(axis, value)}`;
+            break;
+        }
+        const m = await measureOnce(atStep(scenario, value), service, options);
+        points.push(point(axis, value, m));
+        if (m.error?.kind === 'generator-lag' && !service.exitInfo()) {
+            // the generator, not the service, gave out: this step says nothing about the service's limit
+            stoppedBy = `stopped at ${stepText(axis, value)}: ${m.error.message}`;
+            break;
+        }
+        const reason = breakingReason(spec, m, service, stepText(axis, value));
+        if (reason) {
+            broke = { value, reason };
+            break;
+        }
+        sustainable = { value, m };
+    }
+    const sustained = sustainable
+        ? `max sustainable ${stepText(axis, sustainable.value)}, ${formatMetric('throughput.ok_rps', sustainable.m.metrics['throughput.ok_rps'])}`
+        : 'no step was sustainable';
+    const lastValue = points.at(-1)?.[axis] ?? spec.start;
+    const marker = broke
+        ? { x: broke.value, label: `broke: ${broke.reason}; ${sustained}` }
+        : {
+            x: lastValue,
+            label: `${stoppedBy ? `${stoppedBy}: ` : ''}${sustainable
+                ? `no breaking point up to ${stepText(axis, sustainable.value)}`
+                : 'no step was measured; no breaking point found'}`
+        };
+    const suite = { kind: 'stress', x: axis, points, marker };
+    return record(options, {
+        ...(sustainable?.m.metrics ?? {}),
+        [`stress.breaking_point.${axis}`]: sustainable?.value ?? 0,
+        'stress.breaking_point.rps': sustainable?.m.metrics['throughput.ok_rps'] ?? 0,
+        [`stress.broke_at.${axis}`]: broke?.value ?? null
+    }, suite, sustainable?.m);
+}
+const avg = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+/** Soak windows from the per-second timeline and the resource samples of one long run. */
+function soakWindows(m, windowMs) {
+    const windowS = windowMs / 1000;
+    const warmupS = m.load.warmupMs / 1000;
+    const count = Math.max(1, Math.round(m.load.durationMs / windowMs));
+    return Array.from({ length: count }, (_, i) => {
+        const from = i * windowS;
+        const to = from + windowS;
+        const seconds = m.load.timeline.filter(p => p.t > from && p.t <= to);
+        const samples = m.resources.samples.filter(s => s.t - warmupS > from && s.t - warmupS <= to);
+        return {
+            t: to,
+            rps: avg(seconds.map(p => p.rps)),
+            p99: avg(seconds.map(p => p.p99).filter((v) => v !== null)),
+            rssBytes: avg(samples.map(s => s.rssBytes)),
+            cpu: avg(samples.map(s => s.cpu))
+        };
+    });
+}
+/**
+ * Relative growth of `field` over the soak: a least-squares line through the windows, its rise over the run
+ * (slope x span) divided by the line's value at the first window (or by the mean, if the line starts at or below
+ * zero). With two windows this is last / first - 1; with more, one noisy window cannot decide it alone.
+ */
+function drift(points, field) {
+    const xy = points
+        .map(p => [p.t, p[field]])
+        .filter((pair) => typeof pair[0] === 'number' && typeof pair[1] === 'number');
+    const line = xy.length < 2 ? undefined : leastSquares(xy);
+    if (!line)
+        return null;
+    const { slope, meanX, meanY } = line;
+    const firstX = xy[0][0];
+    const span = xy[xy.length - 1][0] - firstX;
+    const start = meanY + slope * (firstX - meanX);
+    const base = start > 0 ? start : meanY;
+    return base > 0 ? (slope * span) / base : null;
+}
+async function soak(scenario, spec, service, options) {
+    const m = await measureOnce(scenario, service, options);
+    if (m.error)
+        return { side: options.side, round: options.round, metrics: countsOnly(m.metrics), error: m.error };
+    const points = soakWindows(m, spec.windowMs);
+    const rssDrift = drift(points, 'rssBytes');
+    const p99Drift = drift(points, 'p99');
+    const suite = { kind: 'soak', x: 't', points };
+    return record(options, { ...m.metrics, 'soak.drift': rssDrift, 'soak.p99_drift': p99Drift }, suite, m);
+}
+/** Runs a suite (sweep, stress or soak) and returns one record whose metrics carry the suite's results. */
+async function measureSuite(scenario, spec, service, options) {
+    switch (spec.kind) {
+        case 'sweep':
+            return sweep(scenario, spec, service, options);
+        case 'stress':
+            return stress(scenario, spec, service, options);
+        case 'soak':
+            return soak(scenario, spec, service, options);
+        default:
+            throw new Error(`measureSuite cannot run a ${spec.kind} scenario`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/measure/scenario.ts
+
+
+/** One measured run of one scenario (a plain load or a whole suite) as a report record. */
+async function measureScenario(scenario, service, options) {
+    const { events, label, round } = options;
+    events({ type: 'measure-start', scenario: scenario.name, label, round });
+    if (scenario.suite && scenario.suite.kind !== 'load') {
+        const record = await measureSuite(scenario, scenario.suite, service, options);
+        events({
+            type: 'measure-end',
+            scenario: scenario.name,
+            label,
+            round,
+            summary: summarizeMeasurement(record.metrics, record.error)
+        });
+        return record;
+    }
+    const { load, resources, metrics, error } = await measureOnce(scenario, service, options);
+    events({
+        type: 'measure-end',
+        scenario: scenario.name,
+        label,
+        round,
+        summary: summarizeMeasurement(metrics, error)
+    });
+    return {
+        side: options.side,
+        round,
+        metrics: error ? countsOnly(metrics) : metrics,
+        ...(error ? {} : { histogram: load.histogram }),
+        timeline: load.timeline,
+        ...(load.warmupTimeline.length ? { warmupTimeline: load.warmupTimeline } : {}),
+        resources: resources.samples,
+        ...(error ? { error } : {})
+    };
+}
+
+;// CONCATENATED MODULE: ./src/measure/service.ts
+
+
+/** Starts the service and reports progress; a start failure becomes a ScenarioError instead of a throw. */
+async function startForMeasurement(spec, options) {
+    const started = Date.now();
+    options.events({ type: 'service-starting', label: options.label, command: spec.command });
+    try {
+        const service = await startService(spec, { label: options.label, cwd: options.cwd, env: options.env });
+        options.onSpawned?.(service.pid);
+        options.events({
+            type: 'service-ready',
+            label: options.label,
+            pid: service.pid,
+            ms: Date.now() - started
+        });
+        return { service };
+    }
+    catch (err) {
+        if (err instanceof ServiceError) {
+            return { error: { kind: err.kind, message: err.message, outputTail: err.outputTail } };
+        }
+        throw err;
+    }
+}
+/** Stops the service; a service that could not be stopped (its port still held) becomes a ScenarioError. */
+async function stopQuietly(service, label, events) {
+    if (!service)
+        return undefined;
+    try {
+        await service.stop();
+    }
+    catch (err) {
+        if (err instanceof ServiceError)
+            return { kind: err.kind, message: err.message, outputTail: err.outputTail };
+        throw err;
+    }
+    events({ type: 'service-stopped', label });
+    return undefined;
+}
+/**
+ * One round: every scenario against one service process, except that a scenario after a stress suite (which may
+ * leave the service degraded) or after the service exited gets a fresh process. Returns the error of a start that
+ * failed, or of a stop that could not free the service's port; the round's last process is always stopped.
+ */
+async function measureScenariosInRound(scenarios, round) {
+    let service;
+    let error;
+    const stop = async () => {
+        const stopError = await stopQuietly(service, round.label, round.events);
+        service = undefined;
+        error ??= stopError;
+    };
+    try {
+        for (const scenario of scenarios) {
+            if (service?.exitInfo()) {
+                await stop();
+                if (error)
+                    return error;
+                round.onRestart(scenario);
+            }
+            if (!service) {
+                const started = await round.start();
+                if ('error' in started)
+                    return (error = started.error);
+                service = started.service;
+            }
+            await round.measure(scenario, service);
+            if (scenario.suite?.kind === 'stress') {
+                await stop();
+                if (error)
+                    return error;
+            }
+        }
+    }
+    finally {
+        await stop();
+    }
+    return error;
+}
+
+;// CONCATENATED MODULE: ./src/gate/run.ts
+
+
+
+
+
+
+
+
+
+
+
+/** Regression checks cannot be decided without a base: they are reported as skipped. */
+function skippedRegressions(scenario, why) {
+    return scenario.regression.map(r => ({
+        kind: 'regression',
+        metric: r.metric,
+        expression: r.expression,
+        severity: r.severity,
+        verdict: 'skipped',
+        message: why,
+        source: r.source
+    }));
+}
+/**
+ * An errored scenario. Its metrics are only the counts of the measurement that errored (`erroredRun`), never
+ * percentiles or throughput from other rounds or from the other side, which would read as the scenario's result.
+ */
+function erroredScenario(scenario, error, runs = [], erroredRun) {
+    return {
+        name: scenario.name,
+        verdict: 'errored',
+        load: scenario.load,
+        metrics: erroredRun ? countsOnly(erroredRun.metrics) : {},
+        checks: [],
+        error,
+        runs,
+        notes: []
+    };
+}
+/** Measures every scenario once against one service process per round (a fresh process each round). */
+async function measureRound(config, round, records, notes, options) {
+    const events = options.events ?? ignoreEvents;
+    const label = options.rounds && options.rounds > 1 ? `head round ${round}` : 'head';
+    // {{service.port}}: the round's process gets a free port
+    const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]) : config;
+    return measureScenariosInRound(bound.scenarios, {
+        label: 'head',
+        events,
+        start: () => startForMeasurement(bound.service, {
+            label,
+            env: options.serviceEnv,
+            events,
+            onSpawned: options.onSpawned
+        }),
+        measure: async (scenario, service) => {
+            const record = await measureScenario(scenario, service, { side: 'head', round, label: 'head', events });
+            records.get(scenario.name).push(record);
+        },
+        onRestart: scenario => notes.push(`the service was restarted before ${scenario.name} because it had exited`)
+    });
+}
+/**
+ * `perfgate run`: measure every scenario (in `rounds` rounds, each with a fresh service process) and check the
+ * absolute limits; regression checks compare with a stored run when one was chosen, else they are skipped.
+ */
+async function runGate(config, options = {}) {
+    const events = options.events ?? ignoreEvents;
+    const startedAt = Date.now();
+    const notes = [...(options.notes ?? [])];
+    const records = new Map(config.scenarios.map(s => [s.name, []]));
+    const rounds = Math.max(1, options.rounds ?? 1);
+    let startError;
+    for (let round = 1; round <= rounds && !startError; round++) {
+        startError = await measureRound(config, round, records, notes, options);
+    }
+    const scenarios = config.scenarios.map(scenario => {
+        const runs = records.get(scenario.name);
+        const erroredRun = runs.find(r => r.error);
+        // a service that kept its port after the last round leaves the next run (or job) a squatter: errored too
+        const error = erroredRun?.error ?? (runs.length < rounds || startError?.kind === 'port-held' ? startError : undefined);
+        const report = error
+            ? erroredScenario(scenario, error, runs, erroredRun)
+            : scenarioFromRecords(scenario, runs, options.stored);
+        events({ type: 'scenario-done', scenario: report });
+        return report;
+    });
+    if (rounds > 1)
+        notes.push(`${rounds} rounds per scenario, each against a fresh service process`);
+    return buildReport({
+        config,
+        configHash: configHash(config),
+        mode: 'run',
+        scenarios,
+        startedAt,
+        notes,
+        git: options.git,
+        baseline: options.baselineInfo
+    });
+}
+function scenarioFromRecords(scenario, runs, stored) {
+    const metrics = runs.length === 1 ? runs[0].metrics : aggregateRounds(runs.map(r => r.metrics));
+    const against = stored ? storedScenarioChecks(scenario, runs, metrics, stored) : undefined;
+    const checks = [
+        ...evaluateThresholds(scenario.thresholds, metrics),
+        ...(against?.checks ??
+            skippedRegressions(scenario, 'no baseline to compare with: run perfgate compare, or store baselines'))
+    ];
+    const suite = runs.findLast(r => r.suite)?.suite;
+    return {
+        name: scenario.name,
+        verdict: scenarioVerdict(checks, false),
+        load: scenario.load,
+        metrics,
+        ...(against?.baseMetrics ? { baseMetrics: against.baseMetrics } : {}),
+        checks,
+        runs,
+        notes: against?.notes ?? [],
+        ...(suite ? { suite } : {})
+    };
+}
+
+;// CONCATENATED MODULE: ./src/measure/sides.ts
+
+/** Where a side's service runs: service.cwd, taken relative to the config's root, inside that side's directory. */
+function serviceCwd(config, side, options) {
+    const relative = external_node_path_default().relative(options.root ?? options.headDir, config.service.cwd);
+    return external_node_path_default().join(side === 'head' ? options.headDir : options.baseDir, relative);
 }
 
 ;// CONCATENATED MODULE: ./src/load/session.ts
@@ -76091,20 +76262,7 @@ function openSession(scenario) {
         const started = now();
         const end = started + ms;
         const at = (i) => started + due(i - first);
-        active.plan(sent, at, end);
-        for (;;) {
-            const elapsed = now();
-            let next = at(sent);
-            while (next <= elapsed + SEND_AHEAD_MS && next < end) {
-                send(next);
-                next = at(++sent);
-            }
-            if (next >= end)
-                break;
-            active.plan(sent, at, end);
-            await active.tick();
-        }
-        active.plan(sent, at, end);
+        sent = await sendOnSchedule(active, sent, at, end, send);
         await Promise.all(outstanding);
         const used = process.cpuUsage(cpu);
         return {
@@ -76198,21 +76356,244 @@ function poolSlices(slices, scenario, warmupMs) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/stats/simulate.ts
+;// CONCATENATED MODULE: ./src/measure/slices.ts
+
+
+
+
+
+
+
+
+
+
+
+/** `command` run under taskset on `cpus` (the shell's children inherit the affinity). */
+function pinnedCommand(command, cpus) {
+    if (cpus.length === 0)
+        return command;
+    return `exec taskset -c ${cpus.join(',')} /bin/sh -c '${command.replace(/'/g, `'\\''`)}'`;
+}
+/** Measures one plan step on the two sides' sessions: what each side's slice measured. */
+async function measureStep(step, sessions) {
+    if (step.kind === 'duet') {
+        const [base, head] = await Promise.all([
+            sessions.base.slice(step.sliceMs),
+            sessions.head.slice(step.sliceMs)
+        ]);
+        return { base, head };
+    }
+    const out = {};
+    for (const side of step.order)
+        out[side] = await sessions[side].slice(step.sliceMs);
+    return out;
+}
+/** A slice's values: throughput per second and the latency centre (mean, p50). */
+function sliceValues(s) {
+    const seconds = s.durationMs / 1000;
+    const h = s.histogram;
+    return {
+        'throughput.rps': s.counts.responses / seconds,
+        'throughput.ok_rps': okResponses(s.counts) / seconds,
+        'throughput.bytes': s.bytes / seconds,
+        ...(h.totalCount ? { 'latency.mean': h.mean, 'latency.p50': h.getValueAtPercentile(50) } : {})
+    };
+}
+/** Starts one side's service on its port (pinned to its CPUs in duet). */
+async function startSide(side, bound, ctx) {
+    const cpus = ctx.plan.cpus?.[side] ?? [];
+    const spec = { ...bound.service, command: pinnedCommand(bound.service.command, cpus) };
+    return startForMeasurement(spec, {
+        label: side,
+        cwd: serviceCwd(ctx.config, side, ctx.options),
+        env: ctx.options.env?.[side],
+        events: ctx.events,
+        onSpawned: ctx.options.onSpawned
+    });
+}
+/** Measures one scenario in one epoch on both running services: warm-up, then the plan of slices. */
+async function measureScenarioSlices(index, bound, services, epoch, result, ctx) {
+    const { config, events } = ctx;
+    const scenario = config.scenarios[index];
+    const sliceMs = config.compare.sliceMs ?? DEFAULTS.compare.sliceMs;
+    const sessions = {
+        base: startSession(bound.base.scenarios[index]),
+        head: startSession(bound.head.scenarios[index])
+    };
+    const slices = { base: [], head: [] };
+    const observations = [];
+    let exited;
+    for (const side of ['base', 'head'])
+        events({ type: 'measure-start', scenario: scenario.name, label: side, round: epoch });
+    const samplers = {
+        base: startResourceSampler(services.base.pid),
+        head: startResourceSampler(services.head.pid)
+    };
+    try {
+        const warmupMs = scenario.load.warmupMs;
+        if (ctx.plan.duet)
+            await Promise.all([sessions.base.warm(warmupMs), sessions.head.warm(warmupMs)]);
+        else
+            for (const side of slicePlan(1, ctx.plan.rng)[0])
+                await sessions[side].warm(warmupMs);
+        const count = Math.max(2, Math.ceil(scenario.load.durationMs / sliceMs));
+        const steps = ctx.plan.duet
+            ? Array.from({ length: count }, () => ({ kind: 'duet', sliceMs }))
+            : slicePlan(count, ctx.plan.rng).map(order => ({ kind: 'pair', order, sliceMs }));
+        for (const step of steps) {
+            const measured = await measureStep(step, sessions);
+            exited = ['base', 'head'].find(side => services[side].exitInfo());
+            if (exited)
+                break;
+            slices.base.push(measured.base);
+            slices.head.push(measured.head);
+            observations.push({ epoch, base: sliceValues(measured.base), head: sliceValues(measured.head) });
+            const done = slices.base.length;
+            events({
+                type: 'progress',
+                scenario: scenario.name,
+                label: `epoch ${epoch}`,
+                round: epoch,
+                progress: {
+                    phase: 'measure',
+                    elapsedMs: done * sliceMs,
+                    totalMs: steps.length * sliceMs,
+                    responses: measured.head.counts.responses + measured.base.counts.responses,
+                    errors: 0,
+                    currentRps: sliceValues(measured.head)['throughput.rps'] ?? 0
+                }
+            });
+        }
+    }
+    finally {
+        await Promise.all([sessions.base.close(), sessions.head.close()]);
+    }
+    for (const side of ['base', 'head']) {
+        const resources = samplers[side].stop();
+        const load = poolSlices(slices[side], scenario, scenario.load.warmupMs);
+        const metrics = toMetrics(load, resources);
+        const exit = services[side].exitInfo();
+        const error = measurementError(scenario, load, {
+            serviceExit: exit,
+            serviceOutput: exit ? services[side].outputTail(30) : undefined
+        });
+        result.records[side].set(scenario.name, {
+            side,
+            round: epoch,
+            metrics: error ? countsOnly(metrics) : metrics,
+            ...(error ? {} : { histogram: load.histogram }),
+            timeline: load.timeline,
+            resources: resources.samples,
+            ...(error ? { error } : {})
+        });
+        events({
+            type: 'measure-end',
+            scenario: scenario.name,
+            label: side,
+            round: epoch,
+            summary: summarizeMeasurement(metrics, error)
+        });
+    }
+    result.observations.set(scenario.name, exited ? [] : observations);
+}
 /**
- * Calibration harness for the decision rule: synthetic per-round values with the noise measured on this machine
- * kind (docs/measurements.md), run through the adaptive loop exactly as the compare engine runs it (ABBA round
- * pairs, a decision after every pair, nextStep), many times with a seeded PRNG. Pure and deterministic.
+ * One epoch: base and head started on fresh ports (in random order), every scenario measured in slices against
+ * both, both stopped. A start failure, or a service that cannot be stopped, is the result's startError.
  */
+async function measureEpoch(epoch, ctx) {
+    const result = { records: { base: new Map(), head: new Map() }, observations: new Map() };
+    const [basePort, headPort] = await freePorts(2);
+    const bound = {
+        base: withServicePort(ctx.config, basePort),
+        head: withServicePort(ctx.config, headPort)
+    };
+    const services = {};
+    try {
+        for (const side of slicePlan(1, ctx.plan.rng)[0]) {
+            const started = await startSide(side, bound[side], ctx);
+            if ('error' in started) {
+                result.startError = {
+                    ...started.error,
+                    message: started.error.kind === 'port-held'
+                        ? started.error.message
+                        : `the ${side} service could not be started: ${started.error.message}`
+                };
+                return result;
+            }
+            services[side] = started.service;
+        }
+        for (let i = 0; i < ctx.config.scenarios.length; i++) {
+            await measureScenarioSlices(i, bound, services, epoch, result, ctx);
+            if (services.base.exitInfo() || services.head.exitInfo())
+                break;
+        }
+    }
+    finally {
+        for (const side of ['base', 'head']) {
+            const error = await stopQuietly(services[side], side, ctx.events);
+            if (error)
+                result.startError ??= error;
+        }
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/measure/processes.ts
+
+
+
 
 
 
 /**
- * docs/measurements.md: ~9% CV per 5-s run, host-level slow phases ~25% slower lasting tens of seconds. How
- * often the phases come is not measured; 15% of the time in phases of 3 slots (~20-30 s) on average is our
- * assumption. The per-round lognormal noise comes on top of the phases, so this model is noisier than measured.
+ * The real measurer: each side's round starts that side's service (a fresh process per round; a scenario after a
+ * stress suite, or after the service died, gets another) and drives every scenario's load at it; each epoch starts
+ * both sides on their own ports and measures them in slices, as `slices` plans (the slices and duet designs).
  */
-const MEASURED_NOISE = { cv: 0.09, slowFactor: 0.75, slowShare: 0.15, slowMeanSlots: 3 };
+function processMeasurer(config, options, slices) {
+    const events = options.events ?? ignoreEvents;
+    return {
+        async round(side, round) {
+            // a config with {{service.port}} measured in rounds: each side's process gets a free port of its own
+            const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]) : config;
+            const records = new Map();
+            const restartedBefore = [];
+            const startError = await measureScenariosInRound(bound.scenarios, {
+                label: side,
+                events,
+                start: () => startForMeasurement(bound.service, {
+                    label: side,
+                    cwd: serviceCwd(config, side, options),
+                    env: options.env?.[side],
+                    events,
+                    onSpawned: options.onSpawned
+                }),
+                measure: async (scenario, service) => {
+                    records.set(scenario.name, await measureScenario(scenario, service, { side, round, label: side, events }));
+                },
+                onRestart: scenario => restartedBefore.push(scenario.name)
+            });
+            return { records, restartedBefore, ...(startError ? { startError } : {}) };
+        },
+        epoch(epoch) {
+            if (!slices)
+                throw new Error('this measurer was made for rounds, not epochs of slices');
+            return measureEpoch(epoch, { config, plan: slices, options, events });
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/model/slices.ts
+/** The per-slice values a slice pair compares (throughput and the latency centre); tails are pooled per epoch. */
+const SLICE_METRICS = [
+    'throughput.rps',
+    'throughput.ok_rps',
+    'throughput.bytes',
+    'latency.mean',
+    'latency.p50'
+];
+
+;// CONCATENATED MODULE: ./src/stats/rng.ts
 /** mulberry32: a small, fast, seeded PRNG giving floats in [0, 1). */
 function createRng(seed) {
     let a = seed >>> 0;
@@ -76224,295 +76605,13 @@ function createRng(seed) {
         return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
 }
-/** A standard normal draw (Box-Muller). */
-function normalDraw(rng) {
-    const u = 1 - rng();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
-}
-const exponential = (rng, mean) => -Math.log(1 - rng()) * mean;
-/**
- * Slow phases as an alternating renewal process in slot time; returns, slot after slot, the share of the slot
- * spent in a slow phase (phases start and end mid-round, so neighbouring rounds share them in part).
- */
-function slowPhases(rng, model) {
-    const meanSlow = model.slowMeanSlots;
-    const meanNormal = model.slowShare > 0 ? (meanSlow * (1 - model.slowShare)) / model.slowShare : Infinity;
-    let slow = model.slowShare > 0 && rng() < model.slowShare;
-    let remaining = exponential(rng, slow ? meanSlow : meanNormal);
-    return () => {
-        let covered = 0;
-        let t = 0;
-        while (t < 1) {
-            const step = Math.min(remaining, 1 - t);
-            if (slow)
-                covered += step;
-            t += step;
-            remaining -= step;
-            if (remaining <= 1e-12) {
-                slow = !slow;
-                remaining = exponential(rng, slow ? meanSlow : meanNormal);
-            }
-        }
-        return covered;
-    };
-}
-/** One round's value in a slot: level x lognormal noise x the slot's share of slow phase. */
-function roundValue(rng, level, slowShareOfSlot, model, better) {
-    const sigma = Math.sqrt(Math.log1p(model.cv ** 2));
-    const speed = 1 - slowShareOfSlot * (1 - model.slowFactor);
-    const value = level * Math.exp(sigma * normalDraw(rng));
-    return better === 'higher' ? value * speed : value / speed;
-}
-/** ABBA: B H, H B, B H ... (pair counts from 1), as the compare engine runs the rounds. */
-function abbaOrder(pair) {
-    return pair % 2 === 1 ? ['base', 'head'] : ['head', 'base'];
-}
-/**
- * A source of synthetic rounds: each call runs the next round pair in ABBA order on one shared timeline of slow
- * phases and returns the base and head values.
- */
-function roundPairs(spec, rng) {
-    const noise = spec.noise ?? MEASURED_NOISE;
-    const nextSlot = slowPhases(rng, noise);
-    return pair => {
-        const values = { base: NaN, head: NaN };
-        for (const side of abbaOrder(pair)) {
-            values[side] = roundValue(rng, side === 'base' ? 1 : 1 + spec.effect, nextSlot(), noise, spec.better);
-        }
-        return values;
-    };
-}
-/** One comparison through the adaptive loop: its final verdict, the round pairs it used and why it stopped. */
-function simulateOnce(spec, rng) {
-    const minRounds = spec.minRounds ?? 3;
-    const maxRounds = spec.maxRounds ?? 15;
-    const next = roundPairs(spec, rng);
-    const base = [];
-    const head = [];
-    const pairs = [];
-    for (let pair = 1;; pair++) {
-        const values = next(pair);
-        base.push(values.base);
-        head.push(values.head);
-        pairs.push([pair - 1, pair - 1]);
-        const decision = decideRegression({
-            metric: 'simulated',
-            better: spec.better,
-            direction: spec.direction,
-            tolerance: spec.tolerance,
-            base,
-            head,
-            pairs: spec.paired === false ? undefined : pairs,
-            confidence: spec.confidence ?? 0.95,
-            interimConfidence: spec.interimConfidence
-        });
-        const step = nextStep([decision], {
-            rounds: pair,
-            minRounds,
-            maxRounds,
-            elapsedMs: 0,
-            budgetMs: Infinity,
-            perRoundMs: 0
-        });
-        if (step !== 'continue')
-            return { verdict: decision.verdict, rounds: pair, step };
-    }
-}
-/** Runs `trials` seeded comparisons and tallies their verdicts, where they stopped and the rounds (or epochs) used. */
-function tally(trials, seed, once) {
-    if (!(Number.isInteger(trials) && trials > 0))
-        throw new RangeError(`trials must be a positive integer, got ${trials}`);
-    const rng = createRng(seed);
-    const counts = { fail: 0, pass: 0, inconclusive: 0 };
-    const stops = {};
-    const used = [];
-    for (let i = 0; i < trials; i++) {
-        const result = once(rng);
-        counts[result.verdict]++;
-        stops[result.step] = (stops[result.step] ?? 0) + 1;
-        used.push(result.used);
-    }
-    used.sort((a, b) => a - b);
-    const share = (k) => counts[k] / trials;
-    return {
-        trials,
-        counts,
-        share: { fail: share('fail'), pass: share('pass'), inconclusive: share('inconclusive') },
-        rounds: {
-            mean: used.reduce((a, b) => a + b, 0) / used.length,
-            median: (used[Math.floor((used.length - 1) / 2)] + used[Math.ceil((used.length - 1) / 2)]) / 2,
-            max: used[used.length - 1]
-        },
-        stops
-    };
-}
-/** Many seeded comparisons: the share of each verdict and the rounds used. */
-function simulateComparison(spec) {
-    return tally(spec.trials, spec.seed, rng => {
-        const result = simulateOnce(spec, rng);
-        return { verdict: result.verdict, step: result.step, used: result.rounds };
-    });
-}
-const NOISY_NEIGHBOUR = { gapS: [3, 10], lengthS: [1, 4], factor: 0.6 };
-/**
- * The slice noise used in the tests and docs: 3% per 500-ms slice, 2% per fresh process (our assumptions; the
- * measurements give 9% per 5-s run in total), the measured slow phases (25% slower, here 15% of the time in phases of
- * 20 s on average) and, with `bursts`, the noisy neighbour.
- */
-const SLICE_NOISE = {
-    sliceCv: 0.03,
-    processCv: 0.02,
-    slow: { slowFactor: 0.75, slowShare: 0.15, slowMeanSlots: 20 }
-};
-/**
- * The machine's speed over time at 10-ms resolution, slow phases and bursts multiplied; `mean(t0, t1)` (seconds)
- * is its average over an interval. Built lazily as far as it is read.
- */
-function speedTimeline(rng, model) {
-    const { floor } = Math;
-    const step = 0.01;
-    const cumulative = [0];
-    const slowMean = model.slow.slowMeanSlots;
-    const normalMean = model.slow.slowShare > 0 ? (slowMean * (1 - model.slow.slowShare)) / model.slow.slowShare : Infinity;
-    let slow = model.slow.slowShare > 0 && rng() < model.slow.slowShare;
-    let slowLeft = exponential(rng, slow ? slowMean : normalMean);
-    const uniform = ([a, b]) => a + (b - a) * rng();
-    let burst = false;
-    let burstLeft = model.bursts ? uniform(model.bursts.gapS) * rng() : Infinity;
-    const extend = (until) => {
-        while (cumulative.length * step <= until + step) {
-            let speed = 1;
-            if (slow)
-                speed *= model.slow.slowFactor;
-            if (burst && model.bursts)
-                speed *= model.bursts.factor;
-            cumulative.push(cumulative[cumulative.length - 1] + speed * step);
-            slowLeft -= step;
-            if (slowLeft <= 0) {
-                slow = !slow;
-                slowLeft = exponential(rng, slow ? slowMean : normalMean);
-            }
-            burstLeft -= step;
-            if (burstLeft <= 0 && model.bursts) {
-                burst = !burst;
-                burstLeft = uniform(burst ? model.bursts.lengthS : model.bursts.gapS);
-            }
-        }
-    };
-    const at = (t) => {
-        const i = floor(t / step);
-        const frac = t / step - i;
-        return cumulative[i] + (cumulative[i + 1] - cumulative[i]) * frac;
-    };
-    return (t0, t1) => {
-        extend(t1);
-        return t1 > t0 ? (at(t1) - at(t0)) / (t1 - t0) : 1;
-    };
-}
-/** One epoch's slice pairs on the shared timeline, in randomized ABBA blocks (or simultaneous for duet). */
-function epochPairs(spec, rng, speed, clock, epoch) {
-    const noise = spec.noise ?? SLICE_NOISE;
-    const sliceS = spec.sliceS ?? 0.5;
-    const sigma = (cv) => Math.sqrt(Math.log1p(cv ** 2));
-    const level = {
-        base: Math.exp(sigma(noise.processCv) * normalDraw(rng)),
-        head: (1 + spec.effect) * Math.exp(sigma(noise.processCv) * normalDraw(rng))
-    };
-    const value = (side, t0) => {
-        const s = speed(t0, t0 + sliceS);
-        const v = level[side] * Math.exp(sigma(noise.sliceCv) * normalDraw(rng));
-        return spec.better === 'higher' ? v * s : v / s;
-    };
-    clock.t += spec.epochOverheadS ?? 2;
-    const pairs = [];
-    const count = spec.pairsPerEpoch ?? 6;
-    const orders = slicePlan(count, rng);
-    for (let k = 0; k < count; k++) {
-        if (spec.design === 'duet') {
-            pairs.push({ epoch, base: value('base', clock.t), head: value('head', clock.t) });
-            clock.t += sliceS;
-            continue;
-        }
-        const order = orders[k];
-        const values = { base: NaN, head: NaN };
-        for (const side of order) {
-            values[side] = value(side, clock.t);
-            clock.t += sliceS;
-        }
-        pairs.push({ epoch, ...values });
-    }
-    return pairs;
-}
-/** One comparison in the slices (or duet) design through the adaptive loop over epochs. */
-function simulateSlicesOnce(spec, rng) {
-    const noise = spec.noise ?? SLICE_NOISE;
-    const speed = speedTimeline(rng, noise);
-    const clock = { t: 0 };
-    const pairs = [];
-    for (let epoch = 1;; epoch++) {
-        pairs.push(...epochPairs(spec, rng, speed, clock, epoch));
-        const decision = decideSlices({
-            metric: 'simulated',
-            better: spec.better,
-            direction: spec.direction,
-            tolerance: spec.tolerance,
-            confidence: spec.confidence ?? 0.95,
-            pairs
-        });
-        const step = nextStep([decision], {
-            rounds: epoch,
-            minRounds: spec.minEpochs ?? 3,
-            maxRounds: spec.maxEpochs ?? 15,
-            elapsedMs: 0,
-            budgetMs: Infinity,
-            perRoundMs: 0
-        });
-        if (step !== 'continue')
-            return { verdict: decision.verdict, epochs: epoch, step, decision };
-    }
-}
-/** Fixed epochs, no adaptive loop: the interval of each comparison (for coverage). */
-function simulateSliceIntervals(spec) {
-    const rng = createRng(spec.seed);
-    const out = [];
-    for (let trial = 0; trial < spec.trials; trial++) {
-        const speed = speedTimeline(rng, spec.noise ?? SLICE_NOISE);
-        const clock = { t: 0 };
-        const pairs = [];
-        for (let epoch = 1; epoch <= spec.epochs; epoch++)
-            pairs.push(...epochPairs(spec, rng, speed, clock, epoch));
-        out.push(decideSlices({
-            metric: 'simulated',
-            better: spec.better,
-            direction: spec.direction,
-            tolerance: spec.tolerance,
-            confidence: spec.confidence ?? 0.95,
-            pairs
-        }).interval);
-    }
-    return out;
-}
-/** Many seeded comparisons in the slices design: the share of each verdict and the epochs used. */
-function simulateSlicesComparison(spec) {
-    return tally(spec.trials, spec.seed, rng => {
-        const result = simulateSlicesOnce(spec, rng);
-        return { verdict: result.verdict, step: result.step, used: result.epochs };
-    });
-}
 
-;// CONCATENATED MODULE: ./src/engine/slices.ts
+;// CONCATENATED MODULE: ./src/gate/slices.ts
 /**
  * The slices and duet designs of an interleaved comparison: base and head up at once, each on its own port
  * ({{service.port}}), the load alternating between them in short slices (or, in duet, measuring both at the same
  * time), in epochs of fresh process pairs. See docs/statistics.md, section 11.
  */
-
-
-
-
-
-
-
 
 
 
@@ -76609,44 +76708,6 @@ function chooseDesign(config, host) {
         reason: `fine interleaving: base and head up at once on their own ports, the load alternating between them in ${slice} slices in randomized ABBA blocks, fresh processes each epoch; ${why}`
     };
 }
-/** `command` run under taskset on `cpus` (the shell's children inherit the affinity). */
-function pinnedCommand(command, cpus) {
-    if (cpus.length === 0)
-        return command;
-    return `exec taskset -c ${cpus.join(',')} /bin/sh -c '${command.replace(/'/g, `'\\''`)}'`;
-}
-/** Measures one plan step on the two sides' sessions: what each side's slice measured. */
-async function measureStep(step, sessions) {
-    if (step.kind === 'duet') {
-        const [base, head] = await Promise.all([
-            sessions.base.slice(step.sliceMs),
-            sessions.head.slice(step.sliceMs)
-        ]);
-        return { base, head };
-    }
-    const out = {};
-    for (const side of step.order)
-        out[side] = await sessions[side].slice(step.sliceMs);
-    return out;
-}
-/** The per-slice values a slice pair compares (throughput and the latency centre); tails are pooled per epoch. */
-const SLICE_METRICS = [
-    'throughput.rps',
-    'throughput.ok_rps',
-    'throughput.bytes',
-    'latency.mean',
-    'latency.p50'
-];
-function sliceValues(s) {
-    const seconds = s.durationMs / 1000;
-    const h = s.histogram;
-    return {
-        'throughput.rps': s.counts.responses / seconds,
-        'throughput.ok_rps': okResponses(s.counts) / seconds,
-        'throughput.bytes': s.bytes / seconds,
-        ...(h.totalCount ? { 'latency.mean': h.mean, 'latency.p50': h.getValueAtPercentile(50) } : {})
-    };
-}
 function newSliceState(config) {
     const records = () => new Map(config.scenarios.map(s => [s.name, []]));
     return {
@@ -76654,142 +76715,15 @@ function newSliceState(config) {
         observations: new Map(config.scenarios.map(s => [s.name, []]))
     };
 }
-/** Starts one side's service on its port (pinned to its CPUs in duet). */
-async function startSide(side, bound, ctx) {
-    const cpus = ctx.design.cpus?.[side] ?? [];
-    const spec = { ...bound.service, command: pinnedCommand(bound.service.command, cpus) };
-    return startForMeasurement(spec, {
-        label: side,
-        cwd: ctx.serviceCwd(side),
-        env: ctx.options.env?.[side],
-        events: ctx.events,
-        onSpawned: ctx.options.onSpawned
-    });
-}
-/** Measures one scenario in one epoch on both running services: warm-up, then the plan of slices. */
-async function measureScenarioSlices(index, bound, services, epoch, state, ctx) {
-    const { config, events } = ctx;
-    const scenario = config.scenarios[index];
-    const sliceMs = config.compare.sliceMs ?? DEFAULTS.compare.sliceMs;
-    const sessions = {
-        base: startSession(bound.base.scenarios[index]),
-        head: startSession(bound.head.scenarios[index])
-    };
-    const slices = { base: [], head: [] };
-    const observations = [];
-    let exited;
+/** Adds one epoch's measurements to the state. */
+function addEpoch(state, epoch) {
     for (const side of ['base', 'head'])
-        events({ type: 'measure-start', scenario: scenario.name, label: side, round: epoch });
-    const samplers = {
-        base: startResourceSampler(services.base.pid),
-        head: startResourceSampler(services.head.pid)
-    };
-    try {
-        const warmupMs = scenario.load.warmupMs;
-        if (ctx.design.design === 'duet')
-            await Promise.all([sessions.base.warm(warmupMs), sessions.head.warm(warmupMs)]);
-        else
-            for (const side of slices_slicePlan(1, ctx.rng)[0])
-                await sessions[side].warm(warmupMs);
-        const count = Math.max(2, Math.ceil(scenario.load.durationMs / sliceMs));
-        const steps = ctx.design.design === 'duet'
-            ? Array.from({ length: count }, () => ({ kind: 'duet', sliceMs }))
-            : slices_slicePlan(count, ctx.rng).map(order => ({ kind: 'pair', order, sliceMs }));
-        for (const step of steps) {
-            const measured = await measureStep(step, sessions);
-            exited = ['base', 'head'].find(side => services[side].exitInfo());
-            if (exited)
-                break;
-            slices.base.push(measured.base);
-            slices.head.push(measured.head);
-            observations.push({ epoch, base: sliceValues(measured.base), head: sliceValues(measured.head) });
-            const done = slices.base.length;
-            events({
-                type: 'progress',
-                scenario: scenario.name,
-                label: `epoch ${epoch}`,
-                round: epoch,
-                progress: {
-                    phase: 'measure',
-                    elapsedMs: done * sliceMs,
-                    totalMs: steps.length * sliceMs,
-                    responses: measured.head.counts.responses + measured.base.counts.responses,
-                    errors: 0,
-                    currentRps: sliceValues(measured.head)['throughput.rps'] ?? 0
-                }
-            });
-        }
-    }
-    finally {
-        await Promise.all([sessions.base.close(), sessions.head.close()]);
-    }
-    for (const side of ['base', 'head']) {
-        const resources = samplers[side].stop();
-        const load = poolSlices(slices[side], scenario, scenario.load.warmupMs);
-        const metrics = toMetrics(load, resources);
-        const exit = services[side].exitInfo();
-        const error = measurementError(scenario, load, {
-            serviceExit: exit,
-            serviceOutput: exit ? services[side].outputTail(30) : undefined
-        });
-        state.records[side].get(scenario.name).push({
-            side,
-            round: epoch,
-            metrics: error ? countsOnly(metrics) : metrics,
-            ...(error ? {} : { histogram: load.histogram }),
-            timeline: load.timeline,
-            resources: resources.samples,
-            ...(error ? { error } : {})
-        });
-        events({
-            type: 'measure-end',
-            scenario: scenario.name,
-            label: side,
-            round: epoch,
-            summary: summarizeMeasurement(metrics, error)
-        });
-    }
-    if (!exited)
-        state.observations.get(scenario.name).push(...observations);
-}
-/**
- * One epoch: base and head started on fresh ports (in random order), every scenario measured in slices against
- * both, both stopped. A start failure, or a service that cannot be stopped, is kept as the state's startError.
- */
-async function measureEpoch(epoch, state, ctx) {
-    const [basePort, headPort] = await freePorts(2);
-    const bound = {
-        base: withServicePort(ctx.config, basePort),
-        head: withServicePort(ctx.config, headPort)
-    };
-    const services = {};
-    try {
-        for (const side of slices_slicePlan(1, ctx.rng)[0]) {
-            const started = await startSide(side, bound[side], ctx);
-            if ('error' in started) {
-                state.startError = {
-                    ...started.error,
-                    message: started.error.kind === 'port-held'
-                        ? started.error.message
-                        : `the ${side} service could not be started: ${started.error.message}`
-                };
-                return;
-            }
-            services[side] = started.service;
-        }
-        for (let i = 0; i < ctx.config.scenarios.length; i++) {
-            await measureScenarioSlices(i, bound, services, epoch, state, ctx);
-            if (services.base.exitInfo() || services.head.exitInfo())
-                break;
-        }
-    }
-    finally {
-        for (const side of ['base', 'head']) {
-            const error = await stopQuietly(services[side], side, ctx.events);
-            if (error)
-                state.startError ??= error;
-        }
-    }
+        for (const [scenario, record] of epoch.records[side])
+            state.records[side].get(scenario).push(record);
+    for (const [scenario, observations] of epoch.observations)
+        state.observations.get(scenario).push(...observations);
+    if (epoch.startError)
+        state.startError ??= epoch.startError;
 }
 const valid = (records) => records.filter(r => !r.error);
 /** Pairs of slice values of one metric, for the slice statistics. */
@@ -76828,9 +76762,7 @@ function planRng(seed) {
     return createRng(seed ?? Date.now() ^ (process.pid << 8));
 }
 
-;// CONCATENATED MODULE: ./src/engine/compare.ts
-
-
+;// CONCATENATED MODULE: ./src/gate/compare.ts
 
 
 
@@ -76848,48 +76780,6 @@ function planRng(seed) {
 
 /** Extra round pairs that confirm a failing verdict (compare.confirm). */
 const CONFIRM_PAIRS = 2;
-/** ABBA: B H, H B, B H, H B ... so neither side always runs first or last. */
-function roundOrder(pair) {
-    return pair % 2 === 1 ? ['base', 'head'] : ['head', 'base'];
-}
-/** Where a side's service runs: service.cwd, taken relative to the config's root, inside that side's directory. */
-function serviceCwd(config, side, options) {
-    const relative = external_node_path_default().relative(options.root ?? options.headDir, config.service.cwd);
-    return external_node_path_default().join(side === 'head' ? options.headDir : options.baseDir, relative);
-}
-/**
- * One side's round: every scenario against one service process, except that a scenario after a stress suite
- * (which may leave the service degraded) or after the service died gets a fresh process.
- */
-async function measureSide(config, side, pair, state, options) {
-    const events = options.events ?? ignoreEvents;
-    // a config with {{service.port}} measured in rounds: each side's process gets a free port of its own
-    const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]) : config;
-    const startError = await measureScenariosInRound(bound.scenarios, {
-        label: side,
-        events,
-        start: () => startForMeasurement(bound.service, {
-            label: side,
-            cwd: serviceCwd(config, side, options),
-            env: options.env?.[side],
-            events,
-            onSpawned: options.onSpawned
-        }),
-        measure: async (scenario, service) => {
-            const record = await measureScenario(scenario, service, { side, round: pair, label: side, events });
-            state.records.get(scenario.name).push(record);
-        },
-        onRestart: scenario => state.restarts.set(scenario.name, [...(state.restarts.get(scenario.name) ?? []), pair])
-    });
-    if (startError) {
-        state.startError = {
-            ...startError,
-            message: startError.kind === 'port-held'
-                ? startError.message
-                : `the ${side} service could not be started: ${startError.message}`
-        };
-    }
-}
 function serviceNotes(config, state) {
     const notes = [];
     for (const side of ['base', 'head']) {
@@ -77005,12 +76895,28 @@ function roundsDriver(config, options) {
         restarts: new Map()
     });
     const state = { base: newSide(), head: newSide() };
+    const measurer = options.measurer ?? processMeasurer(config, options);
     return {
         unit: 'round pair',
         ...config.compare.rounds,
         measure: async (pair) => {
-            for (const side of roundOrder(pair))
-                await measureSide(config, side, pair, state[side], options);
+            for (const side of roundOrder(pair)) {
+                const measured = await measurer.round(side, pair);
+                const sideState = state[side];
+                for (const [scenario, record] of measured.records)
+                    sideState.records.get(scenario).push(record);
+                for (const scenario of measured.restartedBefore)
+                    sideState.restarts.set(scenario, [...(sideState.restarts.get(scenario) ?? []), pair]);
+                if (measured.startError) {
+                    const error = measured.startError;
+                    sideState.startError = {
+                        ...error,
+                        message: error.kind === 'port-held'
+                            ? error.message
+                            : `the ${side} service could not be started: ${error.message}`
+                    };
+                }
+            }
         },
         startError: () => state.base.startError ?? state.head.startError,
         records: (side, name) => state[side].records.get(name),
@@ -77020,20 +76926,13 @@ function roundsDriver(config, options) {
 }
 function slicesDriver(config, options, design) {
     const state = newSliceState(config);
-    const events = options.events ?? ignoreEvents;
-    const ctx = {
-        config,
-        design,
-        options,
-        events,
-        rng: planRng(options.seed),
-        serviceCwd: (side) => serviceCwd(config, side, options)
-    };
+    const plan = { duet: design.design === 'duet', cpus: design.cpus, rng: planRng(options.seed) };
+    const measurer = options.measurer ?? processMeasurer(config, options, plan);
     const epochs = config.compare.epochs ?? config.compare.rounds;
     return {
         unit: 'epoch',
         ...epochs,
-        measure: epoch => measureEpoch(epoch, state, ctx),
+        measure: async (epoch) => addEpoch(state, await measurer.epoch(epoch)),
         startError: () => state.startError,
         records: (side, name) => state.records[side].get(name),
         decisions: () => config.scenarios.flatMap(s => decideSliceScenario(s, state.records.base.get(s.name), state.records.head.get(s.name), state.observations.get(s.name), config.compare.confidence).decisions),
@@ -77092,7 +76991,7 @@ async function compareGate(config, options) {
         }
         decisions = driver.decisions();
         const elapsed = now() - startedAt;
-        const next = adaptive_nextStep(decisions, {
+        const next = nextStep(decisions, {
             rounds: step,
             minRounds: Math.max(min, confirmFrom ? confirmFrom + CONFIRM_PAIRS : 0),
             maxRounds: max + extra(),
@@ -77162,6 +77061,106 @@ function describeStop(reason, unit = 'round pair') {
             return '';
     }
 }
+
+;// CONCATENATED MODULE: ./src/gate/gate.ts
+
+
+
+
+
+
+
+
+/**
+ * The gate: prepare the base (compare) or choose the stored baseline (run), run the loop, store the run when
+ * asked, and return the report. The action and the CLI are its two doors. A base that cannot be prepared throws
+ * BaseError (see baseErrorReport); a store that cannot be read throws StoreError or NewerBaselineError.
+ */
+async function gate(settings, ports = {}) {
+    return settings.mode === 'compare' ? compareSides(settings, ports) : runHead(settings, ports);
+}
+/** The report of a comparison whose base could not be prepared: every scenario errored with the reason. */
+function baseErrorReport(config, err, startedAt = Date.now()) {
+    const error = { kind: err.kind, message: err.message };
+    return buildReport({
+        config,
+        configHash: configHash(config),
+        mode: 'compare',
+        scenarios: config.scenarios.map(s => erroredScenario(s, error)),
+        startedAt
+    });
+}
+async function prepareBase(settings, ports) {
+    const events = ports.events ?? ignoreEvents;
+    if ('dir' in settings.base)
+        return useBaseDir(settings.base.dir);
+    const sha = await findMergeBase(settings.repo, settings.base.ref, events);
+    return worktreeBase(settings.repo, sha, settings.config.service.build, events, ports.onSpawned);
+}
+async function compareSides(settings, ports) {
+    const base = await prepareBase(settings, ports);
+    try {
+        const report = await compareGate(settings.config, {
+            baseDir: base.dir,
+            headDir: settings.headDir ?? settings.repo,
+            root: settings.root,
+            events: ports.events,
+            onSpawned: ports.onSpawned,
+            measurer: ports.measurer,
+            env: settings.env,
+            acceptances: settings.acceptances,
+            notes: [...(settings.notes ?? []), base.description],
+            git: settings.git || base.sha ? { ...settings.git, ...(base.sha ? { baseSha: base.sha } : {}) } : undefined
+        });
+        return stampIfLeg(report, settings.config);
+    }
+    finally {
+        await base.cleanup();
+    }
+}
+async function chooseStored(settings, events) {
+    const stored = settings.stored;
+    if (!stored)
+        return undefined;
+    if (stored.from === undefined && stored.missing)
+        return { info: { store: stored.store.description, state: 'none', message: stored.missing } };
+    // a shard's leg looks up the whole config's runs: every leg's record of a commit carries the whole config's hash
+    return planStoredBaseline(wholeConfig(settings.config), stored.store, settings.repo, stored.from, events, stored.fromLabel, stored.leg);
+}
+async function runHead(settings, ports) {
+    const events = ports.events ?? ignoreEvents;
+    const { config, save } = settings;
+    const plan = await chooseStored(settings, events);
+    const report = await runGate(config, {
+        events,
+        onSpawned: ports.onSpawned,
+        rounds: settings.rounds ?? (plan?.stored || save ? config.baseline.rounds : 1),
+        stored: plan?.stored,
+        baselineInfo: plan?.info,
+        git: settings.git
+    });
+    // a leg's identity goes into the report before it is stored
+    stampIfLeg(report, config);
+    if (!save || (report.verdict === 'errored' && !save.sayErroredNotSaved))
+        return report;
+    const saved = report.verdict === 'errored'
+        ? {
+            saved: false,
+            path: '',
+            message: 'baseline NOT saved: an errored run is never stored as a baseline'
+        }
+        : await saveRun(report, save.store, await save.identity(report), save.outDir, events);
+    report.baseline = {
+        ...(report.baseline ?? {
+            store: save.store.description,
+            state: 'none',
+            message: 'nothing to compare with'
+        }),
+        saved
+    };
+    return report;
+}
+
 
 ;// CONCATENATED MODULE: ./src/github/context.ts
 const KINDS = {
@@ -82532,6 +82531,10 @@ throttling.triggersNotification = triggersNotification;
 
 
 
+/** A throttling group that lets every job through at once, for `spacing: 'none'`. */
+const UNSPACED = {
+    key: () => ({ schedule: (_options, job) => job() })
+};
 /**
  * Octokit with bounded retries: server errors are retried twice; permission answers (401, 403, 404, 422) never;
  * a secondary rate limit is waited out at most twice (honouring retry-after), and only within the budget.
@@ -82545,6 +82548,9 @@ function createClient(token, options) {
         baseUrl: options.apiUrl.replace(/\/$/, ''),
         retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451], retries: 2 },
         throttle: {
+            ...(options.spacing === 'none'
+                ? { write: UNSPACED, notifications: UNSPACED, search: UNSPACED, retryAfterBaseValue: 0 }
+                : {}),
             onRateLimit: (retryAfter, request, _octokit, retryCount) => {
                 const again = retryCount < 1 && within(retryAfter);
                 log(`GitHub rate limit on ${request.method} ${request.url}; ${again ? `retrying after ${retryAfter}s` : 'giving up'}`);
@@ -82730,7 +82736,7 @@ function explainApiError(error, what, doing = 'post') {
 }
 
 ;// CONCATENATED MODULE: ./schema/report.schema.json
-const report_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/report.schema.json","title":"perfgate report","description":"perfgate-report/report.json, schema version 1. Metric values are in base units: latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core.","type":"object","required":["schemaVersion","tool","createdAt","mode","verdict","headline","config","runner","durationMs","scenarios","notes"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the report was written"},"mode":{"enum":["run","compare"]},"verdict":{"$ref":"#/definitions/verdict"},"headline":{"type":"string","description":"one line: what decided the verdict"},"config":{"type":"object","required":["file","hash"],"additionalProperties":false,"properties":{"file":{"type":"string"},"hash":{"type":"string","description":"hash of the measurement-relevant config (not the limits)"},"profile":{"type":"string"},"used":{"type":"object","description":"the resolved config as the run used it (defaults filled, extends applied); header and env values left out","required":["service","scenarios","compare","baseline","onInconclusive"],"additionalProperties":false,"properties":{"service":{"type":"object","required":["command","cwd","ready"],"additionalProperties":false,"properties":{"command":{"type":"string"},"build":{"type":"string"},"cwd":{"type":"string"},"ready":{"type":"string"},"env":{"type":"array","items":{"type":"string"}}}},"scenarios":{"type":"array","items":{"type":"object","required":["name","requests","suite","load","thresholds","regression","minRequests","maxErrorRate"],"additionalProperties":false,"properties":{"name":{"type":"string"},"requests":{"type":"array","items":{"type":"string"}},"values":{"type":"array","items":{"type":"string"}},"suite":{"type":"string"},"load":{"type":"string"},"thresholds":{"type":"array","items":{"type":"string"}},"regression":{"type":"array","items":{"type":"string"}},"minRequests":{"type":"number"},"maxErrorRate":{"type":"string"}}}},"compare":{"type":"object","required":["mode","rounds","budget","confirm","confidence"],"additionalProperties":false,"properties":{"mode":{"type":"string"},"design":{"type":"string"},"rounds":{"type":"string"},"budget":{"type":"string"},"confirm":{"type":"boolean"},"confidence":{"type":"string"}}},"baseline":{"type":"object","required":["store"],"additionalProperties":false,"properties":{"store":{"type":"string"},"rounds":{"type":"number"},"noise":{"type":"string"},"onRunnerMismatch":{"type":"string"},"saveOn":{"type":"array","items":{"type":"string"}}}},"onInconclusive":{"type":"string"}}}}},"runner":{"$ref":"#/definitions/fingerprint"},"git":{"type":"object","additionalProperties":false,"properties":{"sha":{"type":"string"},"ref":{"type":"string"},"baseSha":{"type":"string"}}},"baseline":{"type":"object","description":"the stored run a run was compared with, and whether this run was stored","required":["store","state","message"],"additionalProperties":false,"properties":{"store":{"type":"string"},"state":{"enum":["used","none"]},"message":{"type":"string"},"sha":{"type":"string"},"runId":{"type":"string"},"runAttempt":{"type":"integer"},"path":{"type":"string"},"createdAt":{"type":"string"},"distance":{"type":"integer","minimum":0},"mismatches":{"type":"array","items":{"type":"string"}},"history":{"type":"integer","minimum":0},"saved":{"type":"object","required":["saved","path","message"],"additionalProperties":false,"properties":{"saved":{"type":"boolean"},"path":{"type":"string"},"message":{"type":"string"},"file":{"type":"string","description":"where the record was kept when it could not be saved"}}}}},"gate":{"type":"object","description":"pull requests: where the limits came from (the gate comes from the base) and the PR\'s changes to them","required":["source","changes","message"],"additionalProperties":false,"properties":{"source":{"enum":["base","pr"]},"base":{"type":"string"},"changes":{"type":"array","maxItems":1000,"items":{"type":"object","required":["limit","base","head"],"additionalProperties":false,"properties":{"scenario":{"type":"string"},"limit":{"type":"string"},"base":{"type":"string"},"head":{"type":"string"}}}},"message":{"type":"string"}}},"durationMs":{"type":"number","minimum":0},"scenarios":{"type":"array","items":{"$ref":"#/definitions/scenario"}},"notes":{"type":"array","items":{"type":"string"}}},"definitions":{"verdict":{"enum":["pass","warn","fail","inconclusive","skipped","errored"]},"checkVerdict":{"enum":["pass","warn","fail","inconclusive","skipped","accepted"]},"nullableNumber":{"type":["number","null"]},"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"$ref":"#/definitions/nullableNumber"}},"fingerprint":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"additionalProperties":false,"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"source":{"type":"object","required":["file","line","col"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer"},"col":{"type":"integer"}}},"load":{"type":"object","required":["mode","connections","durationMs","warmupMs","timeoutMs"],"additionalProperties":true,"properties":{"mode":{"enum":["closed","rate"]},"connections":{"type":"integer"},"rate":{"type":"number"},"durationMs":{"type":"number"},"warmupMs":{"type":"number"},"timeoutMs":{"type":"number"}}},"check":{"type":"object","required":["kind","metric","expression","severity","verdict","message"],"additionalProperties":false,"properties":{"kind":{"enum":["threshold","regression"]},"metric":{"type":"string"},"expression":{"type":"string"},"severity":{"enum":["fail","warn"]},"verdict":{"$ref":"#/definitions/checkVerdict"},"message":{"type":"string"},"actual":{"$ref":"#/definitions/nullableNumber"},"limit":{"type":"number"},"base":{"$ref":"#/definitions/nullableNumber"},"head":{"$ref":"#/definitions/nullableNumber"},"change":{"$ref":"#/definitions/nullableNumber"},"interval":{"oneOf":[{"type":"null"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"rounds":{"type":"integer"},"acceptedBy":{"type":"string"},"source":{"$ref":"#/definitions/source"}}},"error":{"type":"object","required":["kind","message"],"additionalProperties":false,"properties":{"kind":{"enum":["port-in-use","port-held","spawn-failed","early-exit","not-ready","build-failed","base-unavailable","crashed","error-rate","too-few-requests","nothing-answered","generator-lag","tls","internal"]},"message":{"type":"string"},"outputTail":{"type":"array","items":{"type":"string"}}}},"timelinePoint":{"type":"object","required":["t","rps","errors","p50","p99"],"additionalProperties":true,"properties":{"t":{"type":"number"},"rps":{"type":"number"},"errors":{"type":"number"},"p50":{"$ref":"#/definitions/nullableNumber"},"p99":{"$ref":"#/definitions/nullableNumber"}}},"resourceSample":{"type":"object","required":["t","cpu","rssBytes","fds","processes"],"additionalProperties":false,"properties":{"t":{"type":"number"},"cpu":{"type":"number"},"rssBytes":{"type":"number"},"fds":{"type":"number"},"processes":{"type":"number"}}},"run":{"type":"object","required":["side","round","metrics"],"additionalProperties":false,"properties":{"side":{"enum":["head","base"]},"round":{"type":"integer"},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"},"timeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"}},"warmupTimeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"},"description":"the warmup\'s seconds, t <= 0; not measured, shown shaded"},"resources":{"type":"array","items":{"$ref":"#/definitions/resourceSample"}},"error":{"$ref":"#/definitions/error"},"suite":{"$ref":"#/definitions/suite"}}},"suite":{"type":"object","required":["kind","points"],"additionalProperties":true,"properties":{"kind":{"enum":["sweep","stress","soak"]},"points":{"type":"array","items":{"$ref":"#/definitions/metrics"}},"marker":{"type":"object","required":["label","x"],"properties":{"label":{"type":"string"},"x":{"type":"number"}}}}},"scenario":{"type":"object","required":["name","verdict","load","metrics","checks","runs","notes"],"additionalProperties":false,"properties":{"name":{"type":"string"},"verdict":{"$ref":"#/definitions/verdict"},"load":{"$ref":"#/definitions/load"},"metrics":{"$ref":"#/definitions/metrics"},"baseMetrics":{"$ref":"#/definitions/metrics"},"checks":{"type":"array","items":{"$ref":"#/definitions/check"}},"error":{"$ref":"#/definitions/error"},"runs":{"type":"array","items":{"$ref":"#/definitions/run"}},"notes":{"type":"array","items":{"type":"string"}},"suite":{"$ref":"#/definitions/suite"},"findings":{"type":"array","items":{"type":"object","required":["kind","evidence","action"],"additionalProperties":false,"properties":{"kind":{"enum":["server-cpu-saturated","generator-saturated","memory-growing","error-burst","latency-knee","tail-outliers"]},"evidence":{"type":"string"},"action":{"type":"string"}}}}}}}}');
+const report_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/report.schema.json","title":"perfgate report","description":"perfgate-report/report.json, schema version 1. Metric values are in base units: latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core.","type":"object","required":["schemaVersion","tool","createdAt","mode","verdict","headline","config","runner","durationMs","scenarios","notes"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the report was written"},"mode":{"enum":["run","compare"]},"verdict":{"$ref":"#/definitions/verdict"},"headline":{"type":"string","description":"one line: what decided the verdict"},"config":{"type":"object","required":["file","hash"],"additionalProperties":false,"properties":{"file":{"type":"string"},"hash":{"type":"string","description":"hash of the measurement-relevant config (not the limits)"},"profile":{"type":"string"},"used":{"type":"object","description":"the resolved config as the run used it (defaults filled, extends applied); header and env values left out","required":["service","scenarios","compare","baseline","onInconclusive"],"additionalProperties":false,"properties":{"service":{"type":"object","required":["command","cwd","ready"],"additionalProperties":false,"properties":{"command":{"type":"string"},"build":{"type":"string"},"cwd":{"type":"string"},"ready":{"type":"string"},"env":{"type":"array","items":{"type":"string"}}}},"scenarios":{"type":"array","items":{"type":"object","required":["name","requests","suite","load","thresholds","regression","minRequests","maxErrorRate"],"additionalProperties":false,"properties":{"name":{"type":"string"},"requests":{"type":"array","items":{"type":"string"}},"values":{"type":"array","items":{"type":"string"}},"suite":{"type":"string"},"load":{"type":"string"},"thresholds":{"type":"array","items":{"type":"string"}},"regression":{"type":"array","items":{"type":"string"}},"minRequests":{"type":"number"},"maxErrorRate":{"type":"string"}}}},"compare":{"type":"object","required":["mode","rounds","budget","confirm","confidence"],"additionalProperties":false,"properties":{"mode":{"type":"string"},"design":{"type":"string"},"rounds":{"type":"string"},"budget":{"type":"string"},"confirm":{"type":"boolean"},"confidence":{"type":"string"}}},"baseline":{"type":"object","required":["store"],"additionalProperties":false,"properties":{"store":{"type":"string"},"rounds":{"type":"number"},"noise":{"type":"string"},"onRunnerMismatch":{"type":"string"},"saveOn":{"type":"array","items":{"type":"string"}}}},"onInconclusive":{"type":"string"}}}}},"runner":{"$ref":"#/definitions/fingerprint"},"git":{"type":"object","additionalProperties":false,"properties":{"sha":{"type":"string"},"ref":{"type":"string"},"baseSha":{"type":"string"}}},"baseline":{"type":"object","description":"the stored run a run was compared with, and whether this run was stored","required":["store","state","message"],"additionalProperties":false,"properties":{"store":{"type":"string"},"state":{"enum":["used","none"]},"message":{"type":"string"},"sha":{"type":"string"},"runId":{"type":"string"},"runAttempt":{"type":"integer"},"path":{"type":"string"},"createdAt":{"type":"string"},"distance":{"type":"integer","minimum":0},"mismatches":{"type":"array","items":{"type":"string"}},"history":{"type":"integer","minimum":0},"saved":{"type":"object","required":["saved","path","message"],"additionalProperties":false,"properties":{"saved":{"type":"boolean"},"path":{"type":"string"},"message":{"type":"string"},"file":{"type":"string","description":"where the record was kept when it could not be saved"}}}}},"gate":{"type":"object","description":"pull requests: where the limits came from (the gate comes from the base) and the PR\'s changes to them","required":["source","changes","message"],"additionalProperties":false,"properties":{"source":{"enum":["base","pr"]},"base":{"type":"string"},"changes":{"type":"array","maxItems":1000,"items":{"type":"object","required":["limit","base","head"],"additionalProperties":false,"properties":{"scenario":{"type":"string"},"limit":{"type":"string"},"base":{"type":"string"},"head":{"type":"string"}}}},"message":{"type":"string"}}},"durationMs":{"type":"number","minimum":0},"scenarios":{"type":"array","items":{"$ref":"#/definitions/scenario"}},"notes":{"type":"array","items":{"type":"string"}},"shard":{"type":"object","description":"a leg of a split suite (--shard K/N): what it measured of which suite; config.hash is the whole config\'s","required":["kind","index","count","scenarios","suite"],"additionalProperties":false,"properties":{"kind":{"enum":["suite","load"]},"index":{"type":"integer","minimum":1},"count":{"type":"integer","minimum":1},"scenarios":{"type":"array","items":{"type":"string"},"description":"the scenarios this leg measured"},"suite":{"type":"array","items":{"type":"string"},"description":"every scenario of the whole config, in config order"}}},"merge":{"type":"object","description":"a report merged from the legs of a split suite (perfgate merge)","required":["legs","problems"],"additionalProperties":false,"properties":{"legs":{"type":"array","items":{"type":"object","required":["source","index","count","verdict","scenarios","runner","durationMs"],"additionalProperties":false,"properties":{"source":{"type":"string"},"index":{"type":"integer","minimum":1},"count":{"type":"integer","minimum":1},"verdict":{"$ref":"#/definitions/verdict"},"scenarios":{"type":"array","items":{"type":"string"}},"sha":{"type":"string"},"runner":{"$ref":"#/definitions/fingerprint"},"durationMs":{"type":"number","minimum":0}}}},"problems":{"type":"array","items":{"type":"string"},"description":"missing, foreign or duplicated legs, each named; any makes the verdict errored"}}}},"definitions":{"verdict":{"enum":["pass","warn","fail","inconclusive","skipped","errored"]},"checkVerdict":{"enum":["pass","warn","fail","inconclusive","skipped","accepted"]},"nullableNumber":{"type":["number","null"]},"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"$ref":"#/definitions/nullableNumber"}},"fingerprint":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"additionalProperties":false,"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"source":{"type":"object","required":["file","line","col"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer"},"col":{"type":"integer"}}},"load":{"type":"object","required":["mode","connections","durationMs","warmupMs","timeoutMs"],"additionalProperties":true,"properties":{"mode":{"enum":["closed","rate"]},"connections":{"type":"integer"},"rate":{"type":"number"},"durationMs":{"type":"number"},"warmupMs":{"type":"number"},"timeoutMs":{"type":"number"}}},"check":{"type":"object","required":["kind","metric","expression","severity","verdict","message"],"additionalProperties":false,"properties":{"kind":{"enum":["threshold","regression"]},"metric":{"type":"string"},"expression":{"type":"string"},"severity":{"enum":["fail","warn"]},"verdict":{"$ref":"#/definitions/checkVerdict"},"message":{"type":"string"},"actual":{"$ref":"#/definitions/nullableNumber"},"limit":{"type":"number"},"base":{"$ref":"#/definitions/nullableNumber"},"head":{"$ref":"#/definitions/nullableNumber"},"change":{"$ref":"#/definitions/nullableNumber"},"interval":{"oneOf":[{"type":"null"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"rounds":{"type":"integer"},"acceptedBy":{"type":"string"},"source":{"$ref":"#/definitions/source"}}},"error":{"type":"object","required":["kind","message"],"additionalProperties":false,"properties":{"kind":{"enum":["port-in-use","port-held","spawn-failed","early-exit","not-ready","build-failed","base-unavailable","crashed","error-rate","too-few-requests","nothing-answered","generator-lag","tls","internal"]},"message":{"type":"string"},"outputTail":{"type":"array","items":{"type":"string"}}}},"timelinePoint":{"type":"object","required":["t","rps","errors","p50","p99"],"additionalProperties":true,"properties":{"t":{"type":"number"},"rps":{"type":"number"},"errors":{"type":"number"},"p50":{"$ref":"#/definitions/nullableNumber"},"p99":{"$ref":"#/definitions/nullableNumber"}}},"resourceSample":{"type":"object","required":["t","cpu","rssBytes","fds","processes"],"additionalProperties":false,"properties":{"t":{"type":"number"},"cpu":{"type":"number"},"rssBytes":{"type":"number"},"fds":{"type":"number"},"processes":{"type":"number"}}},"run":{"type":"object","required":["side","round","metrics"],"additionalProperties":false,"properties":{"side":{"enum":["head","base"]},"round":{"type":"integer"},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"},"timeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"}},"warmupTimeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"},"description":"the warmup\'s seconds, t <= 0; not measured, shown shaded"},"resources":{"type":"array","items":{"$ref":"#/definitions/resourceSample"}},"error":{"$ref":"#/definitions/error"},"suite":{"$ref":"#/definitions/suite"}}},"suite":{"type":"object","required":["kind","points"],"additionalProperties":true,"properties":{"kind":{"enum":["sweep","stress","soak"]},"points":{"type":"array","items":{"$ref":"#/definitions/metrics"}},"marker":{"type":"object","required":["label","x"],"properties":{"label":{"type":"string"},"x":{"type":"number"}}}}},"scenario":{"type":"object","required":["name","verdict","load","metrics","checks","runs","notes"],"additionalProperties":false,"properties":{"name":{"type":"string"},"verdict":{"$ref":"#/definitions/verdict"},"load":{"$ref":"#/definitions/load"},"metrics":{"$ref":"#/definitions/metrics"},"baseMetrics":{"$ref":"#/definitions/metrics"},"checks":{"type":"array","items":{"$ref":"#/definitions/check"}},"error":{"$ref":"#/definitions/error"},"runs":{"type":"array","items":{"$ref":"#/definitions/run"}},"notes":{"type":"array","items":{"type":"string"}},"suite":{"$ref":"#/definitions/suite"},"findings":{"type":"array","items":{"type":"object","required":["kind","evidence","action"],"additionalProperties":false,"properties":{"kind":{"enum":["server-cpu-saturated","generator-saturated","memory-growing","error-burst","latency-knee","tail-outliers"]},"evidence":{"type":"string"},"action":{"type":"string"}}}}}}}}');
 ;// CONCATENATED MODULE: ./src/report/validate.ts
 
 
@@ -82891,7 +82897,7 @@ function profileComparison(report) {
     return { profile: name, description: profile.description, rows };
 }
 
-;// CONCATENATED MODULE: ./src/github/escape.ts
+;// CONCATENATED MODULE: ./src/report/escape.ts
 /**
  * Markdown punctuation written as numeric character references. GitHub decodes them to plain text in Markdown and
  * in HTML blocks alike (so the same text is safe inside `<summary>`, where backslash escapes would show), and they
@@ -83215,7 +83221,7 @@ function renderSummary(report, options = {}) {
 ;// CONCATENATED MODULE: ./src/action/event.ts
 
 /** The workflow's event payload (GITHUB_EVENT_PATH), or {} when there is none or it cannot be read. */
-function readEventPayload(env = process.env) {
+function readEventPayload(env) {
     if (!env.GITHUB_EVENT_PATH)
         return {};
     try {
@@ -83230,9 +83236,9 @@ function readEventPayload(env = process.env) {
 
 /** GitHub drops a step summary over 1 MiB entirely; stay well below. */
 const SUMMARY_LIMIT_BYTES = 900 * 1024;
-/** The job summary is best effort: outside GitHub (no GITHUB_STEP_SUMMARY) it is skipped with a note. */
-async function writeSummary(markdown) {
-    if (!process.env.GITHUB_STEP_SUMMARY) {
+/** The job summary is best effort: outside GitHub (no GITHUB_STEP_SUMMARY in `env`) it is skipped with a note. */
+async function writeSummary(markdown, env) {
+    if (!env.GITHUB_STEP_SUMMARY) {
         info('perfgate: no GITHUB_STEP_SUMMARY, so no job summary (the same text is in summary.md)');
         return;
     }
@@ -83273,17 +83279,17 @@ function failedItsJob(artifact) {
  * schema checked, nothing executed), its PR number checked against the triggering run's head SHA, and the sticky
  * comment posted. The gate's verdict was given by the pull_request run; this step only reports it.
  */
-async function runReportMode(inputs, warn = message => warning(message)) {
+async function runReportMode(inputs, env, warn = message => warning(message)) {
     if (!inputs.artifactPath)
         throw new Error('mode: report needs the artifact-path input (where actions/download-artifact put perfgate-result.json)');
     const artifact = parseResultArtifact(await readArtifactFromDir(inputs.artifactPath));
-    const payload = readEventPayload();
-    const ctx = readPrContext(process.env, payload);
+    const payload = readEventPayload(env);
+    const ctx = readPrContext(env, payload);
     const options = {
         runUrl: triggeringRunUrl(payload, ctx.serverUrl, ctx.repo) ?? ctx.runUrl,
         artifactName: 'perfgate-report'
     };
-    await writeSummary(capSummary(renderSummary(artifact.report, options)));
+    await writeSummary(capSummary(renderSummary(artifact.report, options)), env);
     setOutput('verdict', artifact.report.verdict);
     if (!inputs.token)
         throw new Error('mode: report needs a github-token with pull-requests: write');
@@ -83319,6 +83325,373 @@ async function runReportMode(inputs, warn = message => warning(message)) {
     catch (err) {
         warn(explainApiError(err, `the comment on pull request #${artifact.prNumber}`));
     }
+}
+
+;// CONCATENATED MODULE: ./src/report/merge-load.ts
+/**
+ * Load shards: legs that each sent 1/N of one scenario's load at the same target, in the same window. Their
+ * measurements join exactly: every latency metric comes from the sum of the legs' HDR histograms (never from
+ * averaged percentiles), counts and throughput add up, the error rate is recomputed from the summed counts, and
+ * maxima (peaks, generator lag and CPU) take the largest leg's.
+ */
+
+
+
+
+
+
+/** Added over the legs: each leg counted its own requests in the shared window. */
+const SUMMED = new Set([
+    'throughput.rps',
+    'throughput.ok_rps',
+    'throughput.bytes',
+    'requests.total',
+    'errors.total',
+    'errors.connect',
+    'errors.timeout',
+    'errors.reset',
+    'status.4xx',
+    'status.5xx',
+    'status.unexpected',
+    'generator.rate.target',
+    'generator.rate.achieved'
+]);
+const LATENCY_KEYS = ['min', 'mean', 'stddev', 'p50', 'p75', 'p90', 'p95', 'p99', 'p99.9', 'max'];
+const merge_load_num = (v) => typeof v === 'number' && Number.isFinite(v);
+/** The requests a leg attempted, recovered from its failures and error rate (or its responses when none failed). */
+function attempted(m) {
+    const failed = m['errors.total'];
+    const rate = m['errors.rate'];
+    if (merge_load_num(failed) && merge_load_num(rate) && rate > 0)
+        return failed / rate;
+    const parts = ['requests.total', 'errors.connect', 'errors.timeout', 'errors.reset'].map(k => m[k]);
+    return parts.reduce((a, v) => a + (merge_load_num(v) ? v : 0), 0);
+}
+/**
+ * One run's metrics from the legs' runs of the same round and side. A leg without a histogram leaves every latency
+ * metric null: latency is never made up from percentiles.
+ */
+function mergeLoadRuns(parts) {
+    const metrics = {};
+    const names = new Set(parts.flatMap(p => Object.keys(p.metrics)));
+    for (const name of names) {
+        if (name.startsWith('latency.'))
+            continue;
+        const values = parts.map(p => p.metrics[name]).filter(merge_load_num);
+        if (values.length === 0)
+            metrics[name] = null;
+        else if (SUMMED.has(name))
+            metrics[name] = values.reduce((a, b) => a + b, 0);
+        else
+            metrics[name] = Math.max(...values);
+    }
+    const totalAttempted = parts.reduce((a, p) => a + attempted(p.metrics), 0);
+    const failed = parts.map(p => p.metrics['errors.total']).filter(merge_load_num);
+    if (failed.length === parts.length)
+        metrics['errors.rate'] = totalAttempted === 0 ? 0 : failed.reduce((a, b) => a + b, 0) / totalAttempted;
+    // CPU per request of a service the legs shared is not the sum of their shares: left out
+    if ('server.cpu.per_request' in metrics)
+        metrics['server.cpu.per_request'] = null;
+    const encoded = parts.map(p => p.histogram);
+    const complete = encoded.every((h) => typeof h === 'string' && h.length > 0);
+    const merged = complete ? mergeHistograms(encoded) : undefined;
+    const summary = merged ? summarize(merged) : null;
+    for (const key of LATENCY_KEYS)
+        metrics[`latency.${key}`] = summary ? summary[key] : null;
+    return { metrics, ...(merged && summary ? { histogram: encodeHistogram(merged) } : {}) };
+}
+const RANK = {
+    skipped: 0,
+    pass: 1,
+    accepted: 2,
+    warn: 3,
+    inconclusive: 4,
+    fail: 5
+};
+/**
+ * One scenario from its load-shard legs: runs joined per side and round, thresholds decided again on the joined
+ * metrics, regression checks (decided per leg against its own base) kept at the worst leg's verdict. A leg that
+ * errored makes the scenario errored.
+ */
+function mergeLoadScenario(parts, legLabels) {
+    const first = parts[0];
+    const errored = parts.findIndex(p => p.verdict === 'errored');
+    if (errored >= 0) {
+        const p = parts[errored];
+        return {
+            ...p,
+            notes: [`${legLabels[errored]} errored: the joined load is not the configured load`, ...p.notes]
+        };
+    }
+    const keys = [...new Set(parts.flatMap(p => p.runs.map(r => `${r.side}:${r.round}`)))];
+    const runs = keys.map(key => {
+        const [side, round] = key.split(':');
+        const same = parts.map(p => p.runs.find(r => r.side === side && r.round === Number(round)));
+        const joined = same.every(Boolean) ? mergeLoadRuns(same) : { metrics: {} };
+        return { side, round: Number(round), ...joined };
+    });
+    const head = runs.filter(r => r.side === 'head').map(r => r.metrics);
+    const base = runs.filter(r => r.side === 'base').map(r => r.metrics);
+    const metrics = head.length === 1 ? head[0] : aggregateRounds(head);
+    const thresholds = evaluateThresholds(first.checks
+        .filter(c => c.kind === 'threshold')
+        .map(c => ({
+        metric: c.metric,
+        expression: c.expression,
+        severity: c.severity,
+        ...parseThreshold(c.metric, c.expression),
+        ...(c.source ? { source: c.source } : {})
+    })), metrics);
+    const regressions = first.checks
+        .filter(c => c.kind === 'regression')
+        .map(c => {
+        const all = parts.map(p => p.checks.find(x => x.kind === 'regression' && x.metric === c.metric) ?? c);
+        const worst = all.reduce((a, b) => (RANK[b.verdict] > RANK[a.verdict] ? b : a));
+        const at = legLabels[all.indexOf(worst)];
+        return { ...worst, message: `worst of ${parts.length} load legs (${at}): ${worst.message}` };
+    });
+    const checks = [...thresholds, ...regressions];
+    const lags = parts
+        .map((p, i) => {
+        const lag = p.metrics['generator.lag'];
+        return merge_load_num(lag) ? `${legLabels[i]} ${formatMetric('generator.lag', lag)}` : undefined;
+    })
+        .filter(Boolean);
+    return {
+        name: first.name,
+        verdict: scenarioVerdict(checks, false),
+        load: first.load,
+        metrics,
+        ...(base.length ? { baseMetrics: base.length === 1 ? base[0] : aggregateRounds(base) } : {}),
+        checks,
+        runs,
+        notes: [
+            `joined from ${parts.length} load legs: latency from their summed histograms, counts and throughput added`,
+            ...(lags.length ? [`generator lag per leg: ${lags.join(', ')}`] : [])
+        ]
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/merge.ts
+/**
+ * `perfgate merge`: one report from the report.json files of a split suite's legs (--shard K/N). Each leg measured
+ * its own scenarios, so the merged report holds every leg's scenarios, unchanged, in the config's order, and one
+ * verdict over them. The set of legs is checked first: a missing leg, a leg of another config or commit, or a
+ * duplicated leg makes the merged verdict `errored` with the leg named, never a pass over part of the suite.
+ */
+
+
+
+
+
+/** No leg could be read at all: there is nothing to build a report from. */
+class MergeError extends Error {
+}
+const label = (leg) => `leg ${leg.report.shard.index}/${leg.report.shard.count} (${leg.source})`;
+const shortSha = (sha) => (sha ? sha.slice(0, 12) : 'none');
+const list = (names) => names.map(n => `"${n}"`).join(', ');
+/** What the legs must agree on: the whole config's hash, the commit, the kind and number of shards, the mode. */
+const keyOf = (r) => JSON.stringify([r.config.hash, r.git?.sha ?? '', r.shard.kind, r.shard.count, r.mode]);
+/** The identity most legs share (the first given wins a tie): the others are foreign. */
+function majority(legs) {
+    const counts = new Map();
+    for (const leg of legs)
+        counts.set(keyOf(leg.report), (counts.get(keyOf(leg.report)) ?? 0) + 1);
+    let best;
+    for (const leg of legs)
+        if (!best || counts.get(keyOf(leg.report)) > counts.get(keyOf(best.report)))
+            best = leg;
+    return best;
+}
+function foreignReason(leg, ref) {
+    const a = leg.report;
+    const b = ref.report;
+    if (a.config.hash !== b.config.hash)
+        return `${label(leg)} is from another config (hash ${a.config.hash}; the other legs have ${b.config.hash})`;
+    if ((a.git?.sha ?? '') !== (b.git?.sha ?? ''))
+        return `${label(leg)} is from another commit (${shortSha(a.git?.sha)}; the other legs measured ${shortSha(b.git?.sha)})`;
+    if (a.shard.kind !== b.shard.kind)
+        return `${label(leg)} is a ${a.shard.kind} shard (the other legs: ${b.shard.kind} shards)`;
+    if (a.shard.count !== b.shard.count)
+        return `${label(leg)} is from a split into ${a.shard.count} shards (the other legs: ${b.shard.count})`;
+    return `${label(leg)} is a ${a.mode} report (the other legs: ${b.mode})`;
+}
+/** Checks the set of legs and returns the ones to merge, with every problem (each naming its leg). */
+function checkLegs(inputs) {
+    const problems = [];
+    const candidates = [];
+    for (const input of inputs) {
+        if (!input.report) {
+            problems.push(`leg ${input.source}: ${input.problem ?? 'no report'}`);
+            continue;
+        }
+        if (!input.report.shard) {
+            problems.push(`leg ${input.source} is not a leg of a split suite (its report.json has no shard: measure it with --shard K/N)`);
+            continue;
+        }
+        candidates.push(input);
+    }
+    const ref = majority(candidates);
+    if (!ref)
+        return { legs: [], problems };
+    const byIndex = new Map();
+    for (const leg of candidates) {
+        if (keyOf(leg.report) !== keyOf(ref.report)) {
+            problems.push(foreignReason(leg, ref));
+            continue;
+        }
+        const claimed = leg.report.shard.scenarios;
+        const reported = leg.report.scenarios.map(s => s.name);
+        if (claimed.length !== reported.length || claimed.some(n => !reported.includes(n))) {
+            problems.push(`${label(leg)} says it measured ${list(claimed)} but its report holds ${list(reported)}; refusing it`);
+            continue;
+        }
+        const earlier = byIndex.get(leg.report.shard.index);
+        if (earlier) {
+            problems.push(`leg ${leg.report.shard.index}/${leg.report.shard.count} is duplicated: ${earlier.source} and ${leg.source} (download each leg's artifact once)`);
+            continue;
+        }
+        byIndex.set(leg.report.shard.index, leg);
+    }
+    const count = ref.report.shard.count;
+    const suite = ref.report.shard.suite;
+    const legs = [...byIndex.values()].sort((a, b) => a.report.shard.index - b.report.shard.index);
+    const covered = new Map();
+    const load = ref.report.shard.kind === 'load';
+    for (const leg of legs) {
+        // a load leg measures every scenario of the suite at its share of the load
+        const lacking = load ? suite.filter(n => !leg.report.shard.scenarios.includes(n)) : [];
+        if (lacking.length)
+            problems.push(`${label(leg)} is a load leg without ${list(lacking)}`);
+        for (const name of leg.report.shard.scenarios) {
+            const other = covered.get(name);
+            if (other && !load)
+                problems.push(`scenario "${name}" was measured by both ${label(other)} and ${label(leg)}`);
+            else
+                covered.set(name, leg);
+        }
+    }
+    const uncovered = suite.filter(n => !covered.has(n));
+    for (let index = 1; index <= count; index++) {
+        if (byIndex.has(index))
+            continue;
+        problems.push(`leg ${index}/${count} is missing` +
+            (uncovered.length ? `: no leg measured ${list(uncovered)}` : '') +
+            ' (did it fail before writing its report, or was its artifact not downloaded?)');
+    }
+    if (legs.length === count && uncovered.length)
+        problems.push(`no leg measured ${list(uncovered)}, which the suite holds`);
+    const strays = [...covered.keys()].filter(n => !suite.includes(n));
+    if (strays.length)
+        problems.push(`legs measured ${list(strays)}, which the suite does not hold`);
+    return { legs, problems, ref };
+}
+/** Notes every leg has once; a note only some legs have, with the leg named. */
+function mergedNotes(legs) {
+    const notes = [];
+    const all = legs.map(l => l.report.notes.filter(n => !n.startsWith(`shard ${l.report.shard.index}/`)));
+    const shared = all[0]?.filter(n => all.every(ns => ns.includes(n))) ?? [];
+    notes.push(...shared);
+    legs.forEach((leg, i) => {
+        for (const note of all[i])
+            if (!shared.includes(note))
+                notes.push(`leg ${leg.report.shard.index}/${leg.report.shard.count}: ${note}`);
+    });
+    return notes;
+}
+/**
+ * The merged report. The run-level fields (config, runner, git, baseline, gate) are the first leg's; runner kinds
+ * that differ between legs are named in a note. Throws MergeError only when no leg could be used at all.
+ */
+function mergeLegReports(inputs, now = new Date()) {
+    const { legs, problems, ref } = checkLegs(inputs);
+    if (!ref)
+        throw new MergeError(`no leg to merge: ${problems.join('; ') || 'no directories were given'}`);
+    const first = legs[0] ?? ref;
+    const order = new Map(ref.report.shard.suite.map((n, i) => [n, i]));
+    const scenarios = ref.report.shard.kind === 'load'
+        ? joinLoadLegs(legs, ref.report.shard.suite)
+        : legs
+            .flatMap(l => l.report.scenarios)
+            .sort((a, b) => (order.get(a.name) ?? Infinity) - (order.get(b.name) ?? Infinity));
+    const notes = [
+        `merged from ${legs.length} of ${ref.report.shard.count} legs of a split suite (perfgate merge)`,
+        ...mergedNotes(legs)
+    ];
+    // the report's baseline section is the first leg's; what the other legs compared with or stored is noted
+    for (const leg of legs.slice(1)) {
+        const b = leg.report.baseline;
+        if (!b)
+            continue;
+        const said = [b.message, b.saved?.message].filter(Boolean).join('; ');
+        const firstSaid = [first.report.baseline?.message, first.report.baseline?.saved?.message]
+            .filter(Boolean)
+            .join('; ');
+        if (said && said !== firstSaid)
+            notes.push(`${label(leg)}: ${said}`);
+    }
+    for (const leg of legs) {
+        const mismatches = fingerprintMismatches(first.report.runner, leg.report.runner);
+        if (mismatches.length)
+            notes.push(`${label(leg)} ran on a different runner kind than leg ${first.report.shard.index}: ${mismatches.join('; ')}`);
+    }
+    const verdict = problems.length ? 'errored' : overallVerdict(scenarios);
+    const merge = {
+        legs: legs.map(l => ({
+            source: l.source,
+            index: l.report.shard.index,
+            count: l.report.shard.count,
+            verdict: l.report.verdict,
+            scenarios: l.report.shard.scenarios,
+            ...(l.report.git?.sha ? { sha: l.report.git.sha } : {}),
+            runner: l.report.runner,
+            durationMs: l.report.durationMs
+        })),
+        problems
+    };
+    const used = first.report.config.used;
+    const usedScenarios = (ref.report.shard.kind === 'load' ? [first] : legs)
+        .flatMap(l => l.report.config.used?.scenarios ?? [])
+        .sort((a, b) => (order.get(a.name) ?? Infinity) - (order.get(b.name) ?? Infinity));
+    const base = first.report;
+    return {
+        schemaVersion: base.schemaVersion,
+        tool: { name: 'perfgate', version: VERSION },
+        createdAt: now.toISOString(),
+        mode: base.mode,
+        verdict,
+        headline: problems.length
+            ? `perfgate errored: merge: ${problems[0]}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}`
+            : headline(verdict, scenarios),
+        config: {
+            ...base.config,
+            ...(used ? { used: { ...used, scenarios: usedScenarios } } : {})
+        },
+        runner: base.runner,
+        ...(base.git ? { git: base.git } : {}),
+        ...(base.baseline ? { baseline: base.baseline } : {}),
+        ...(base.gate ? { gate: base.gate } : {}),
+        // the legs ran side by side: the suite took as long as its slowest leg
+        durationMs: Math.max(0, ...legs.map(l => l.report.durationMs)),
+        scenarios,
+        notes: [...problems.map(p => `merge: ${p}`), ...notes],
+        merge
+    };
+}
+/** Load legs: each scenario joined from every leg's measurement of it (see merge-load.ts). */
+function joinLoadLegs(legs, suite) {
+    return suite.flatMap(name => {
+        const having = legs.filter(l => l.report.scenarios.some(s => s.name === name));
+        if (having.length === 0)
+            return [];
+        return [
+            mergeLoadScenario(having.map(l => l.report.scenarios.find(s => s.name === name)), having.map(l => `leg ${l.report.shard.index}/${l.report.shard.count}`))
+        ];
+    });
+}
+/** The on-inconclusive setting the legs ran with (their config's), for the merged exit code. */
+function mergedOnInconclusive(report) {
+    return report.config.used?.onInconclusive === 'fail' ? 'fail' : 'warn';
 }
 
 ;// CONCATENATED MODULE: ./src/report/openmetrics.ts
@@ -83393,6 +83766,8 @@ function renderOpenMetrics(report) {
         const failed = s.verdict === 'fail' || s.verdict === 'errored' ? 1 : 0;
         out.push(`perfgate_scenario_failed${labels({ scenario: s.name, verdict: s.verdict })} ${failed}`);
     }
+    if (report.merge)
+        out.push('# TYPE perfgate_merge_problems gauge', '# HELP perfgate_merge_problems missing, foreign or duplicated legs of a merged suite (any makes it errored)', `perfgate_merge_problems ${report.merge.problems.length}`);
     out.push('# EOF');
     return out.join('\n') + '\n';
 }
@@ -84166,6 +84541,14 @@ function renderJunit(report) {
         totals.skipped += suite.skipped;
         return `  <testsuite${attrs({ name: scenario.name, ...suite, time: 0, timestamp: report.createdAt })}>\n${cases.map(c => c.xml).join('\n')}\n  </testsuite>`;
     });
+    // a merge that lacks a leg (or got a foreign one) is errored even when every scenario it holds passed
+    const problems = report.merge?.problems ?? [];
+    if (problems.length) {
+        const cases = problems.map((p, i) => `    <testcase${attrs({ classname: 'perfgate.merge', name: `legs ${i + 1}`, time: 0 })}>\n      <error${attrs({ message: p, type: 'merge' })}>${xmlText(p)}</error>\n    </testcase>`);
+        totals.tests += problems.length;
+        totals.errors += problems.length;
+        suites.push(`  <testsuite${attrs({ name: 'perfgate merge', tests: problems.length, failures: 0, errors: problems.length, skipped: 0, time: 0, timestamp: report.createdAt })}>\n${cases.join('\n')}\n  </testsuite>`);
+    }
     return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attrs({ name: `perfgate ${report.mode}`, ...totals, time: seconds })}>\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
@@ -84200,29 +84583,77 @@ async function writeReportFiles(report, dir, options = {}) {
     return files;
 }
 
-;// CONCATENATED MODULE: ./src/config/discover.ts
-
-
-/** Where perfgate looks for its config when none is named, in this order. */
-const CONFIG_CANDIDATES = ['perfgate.yml', 'perfgate.yaml', '.github/perfgate.yml'];
-const isFile = (file) => (0,external_node_fs_namespaceObject.existsSync)(file) && (0,external_node_fs_namespaceObject.statSync)(file).isFile();
+;// CONCATENATED MODULE: ./src/shard/read.ts
 /**
- * The config file to load: the one named (resolved against `dir`), else the first of CONFIG_CANDIDATES that
- * exists in `dir`, else `dir/perfgate.yml` (whose absence loadConfig then reports, with the candidates).
+ * Reads the legs of a split suite as untrusted data: a leg's report.json may come from another job's artifact
+ * (a fork's, in the workflow_run commenter), so it is size-checked, never followed through a symlink, parsed as
+ * JSON and validated against schema/report.schema.json before merge looks at it.
  */
-function discoverConfig(dir, named) {
-    if (named)
-        return external_node_path_default().resolve(dir, named);
-    for (const candidate of CONFIG_CANDIDATES) {
-        const file = external_node_path_default().resolve(dir, candidate);
-        if (isFile(file))
-            return file;
-    }
-    return external_node_path_default().resolve(dir, CONFIG_CANDIDATES[0]);
+
+
+
+const LEG_REPORT_FILE = 'report.json';
+/** a report.json with every histogram and timeline of a large suite stays well under this */
+const LEG_MAX_BYTES = 50_000_000;
+/** Reads `file` (no symlinks, at most maxBytes) or says why not. */
+async function readUntrustedFile(file, maxBytes = LEG_MAX_BYTES) {
+    const info = await (0,promises_namespaceObject.lstat)(file).catch(() => undefined);
+    if (!info)
+        return { problem: `no ${external_node_path_default().basename(file)} in ${external_node_path_default().dirname(file)}` };
+    if (info.isSymbolicLink() || !info.isFile())
+        return { problem: `${file} is not a regular file; refusing it` };
+    if (info.size > maxBytes)
+        return { problem: `${file} is ${info.size} bytes, over the ${maxBytes}-byte limit; refusing it` };
+    return { text: await (0,promises_namespaceObject.readFile)(file, 'utf8') };
 }
-/** What to say when no config was named and none of the candidates exists. */
-function noConfigMessage(dir) {
-    return `no config found in ${dir}: perfgate looks for ${CONFIG_CANDIDATES.join(', ')}. Run \`perfgate init\` to write one, or pass --config FILE`;
+/** Parses a leg's report.json text: JSON, then the report schema; problems name the leg. */
+function parseLegReport(text, source) {
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (err) {
+        return { source, problem: `its report.json is not valid JSON: ${err.message}` };
+    }
+    const problems = reportProblems(data);
+    if (problems.length)
+        return {
+            source,
+            problem: `its report.json is not a valid perfgate report: ${problems.slice(0, 5).join('; ')}`
+        };
+    return { source, report: data };
+}
+/** One leg directory: its report.json, read and checked. */
+async function readLegDir(dir, source = dir) {
+    const read = await readUntrustedFile(external_node_path_default().join(dir, LEG_REPORT_FILE));
+    if ('problem' in read)
+        return { source, problem: read.problem };
+    return parseLegReport(read.text, source);
+}
+/**
+ * The leg directories among `paths`: a path holding `file` is a leg; any other directory stands for its
+ * subdirectories that hold one (actions/download-artifact puts each artifact in its own subdirectory). A path
+ * that is neither is kept, so that reading it reports the problem.
+ */
+async function legDirectories(paths, file = LEG_REPORT_FILE) {
+    const out = [];
+    for (const p of paths) {
+        if (await (0,promises_namespaceObject.lstat)(external_node_path_default().join(p, file)).catch(() => undefined)) {
+            out.push(p);
+            continue;
+        }
+        const entries = await (0,promises_namespaceObject.readdir)(p, { withFileTypes: true }).catch(() => []);
+        const subdirs = entries
+            .filter(e => e.isDirectory())
+            .map(e => external_node_path_default().join(p, e.name))
+            .sort();
+        const legs = [];
+        for (const sub of subdirs)
+            if (await (0,promises_namespaceObject.lstat)(external_node_path_default().join(sub, file)).catch(() => undefined))
+                legs.push(sub);
+        out.push(...(legs.length ? legs : [p]));
+    }
+    return out;
 }
 
 ;// CONCATENATED MODULE: ./src/action/annotations.ts
@@ -84296,6 +84727,531 @@ function reportAnnotations(report, relativeFile) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./src/github/fork.ts
+/**
+ * Why a fork PR gets no comment. Only said on `pull_request` events: there GitHub gives a fork's run a read-only
+ * token (a private repository can be set to send write tokens to fork workflows; perfgate does not try).
+ * perfgate refuses to measure under `pull_request_target`, whose token can write.
+ */
+function forkWarning(ctx) {
+    return (`perfgate: results were not posted as a PR comment because this pull request comes from a fork` +
+        `${ctx.forkRepo ? ` (${ctx.forkRepo})` : ''}. On pull_request events GitHub gives a fork's workflow run a read-only GITHUB_TOKEN ` +
+        "whatever the permissions: block says (unless a private repository is set to send write tokens to fork workflows), so perfgate does not try. Full results are in this job's summary. To get comments on fork PRs, upload " +
+        'perfgate-report/ as an artifact and add a workflow_run workflow that runs perfgate with mode: report (see the README). ' +
+        "Do not switch this workflow to pull_request_target: it would run the PR's code with a write token and the repository's secrets, and perfgate refuses to measure there.");
+}
+
+;// CONCATENATED MODULE: ./src/action/comment.ts
+
+
+
+
+
+
+
+
+
+
+const RESULT_ARTIFACT_FILE = 'perfgate-result.json';
+/** The data a `workflow_run` commenter needs, written next to the report for upload as an artifact. */
+async function writeResultArtifact(report, ctx, inputs, outDir, failing) {
+    if (!ctx.prNumber || !ctx.headSha)
+        return;
+    const artifact = {
+        schemaVersion: 1,
+        prNumber: ctx.prNumber,
+        headSha: ctx.headSha,
+        configFile: inputs.config,
+        commentId: inputs.commentId,
+        ...(inputs.previousCommentIds.length ? { previousCommentIds: inputs.previousCommentIds } : {}),
+        commentMode: inputs.comment,
+        failing,
+        report
+    };
+    await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(outDir, RESULT_ARTIFACT_FILE), JSON.stringify(artifact) + '\n');
+}
+/** Posts or updates the sticky PR comment. Never throws and never changes the verdict; returns its URL. */
+async function publishComment(report, inputs, options) {
+    const warn = options.warn ?? ((message) => warning(message));
+    let ctx;
+    try {
+        ctx = readPrContext(options.env, readEventPayload(options.env));
+    }
+    catch (err) {
+        warn(`perfgate: no PR comment: ${err.message}`);
+        return undefined;
+    }
+    if (ctx.kind !== 'pull_request' || !ctx.prNumber)
+        return undefined;
+    await writeResultArtifact(report, ctx, inputs, options.outDir, options.failing);
+    // a leg of a sharded suite leaves the comment to the merge job
+    if (inputs.comment === 'off' || report.shard)
+        return undefined;
+    if (ctx.isFork) {
+        warn(forkWarning(ctx));
+        return undefined;
+    }
+    if (!inputs.token) {
+        warn('perfgate: no github-token input, so no PR comment; results are in the job summary.');
+        return undefined;
+    }
+    const body = renderComment(report, {
+        marker: commentMarker(inputs.commentId),
+        runUrl: options.runUrl,
+        artifactName: 'perfgate-report'
+    });
+    try {
+        const octokit = createClient(inputs.token, { apiUrl: ctx.apiUrl, log: message => info(message) });
+        const result = await upsertStickyComment(octokit, {
+            owner: ctx.repo.owner,
+            repo: ctx.repo.repo,
+            issueNumber: ctx.prNumber,
+            id: inputs.commentId,
+            previousIds: inputs.previousCommentIds,
+            body,
+            mode: inputs.comment,
+            failing: options.failing,
+            log: (message) => info(message)
+        });
+        if (result.reason)
+            info(`perfgate: comment ${result.action}: ${result.reason}`);
+        return result.url;
+    }
+    catch (err) {
+        warn(explainApiError(err, 'the PR comment'));
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/config/discover.ts
+
+
+/** Where perfgate looks for its config when none is named, in this order. */
+const CONFIG_CANDIDATES = ['perfgate.yml', 'perfgate.yaml', '.github/perfgate.yml'];
+const isFile = (file) => (0,external_node_fs_namespaceObject.existsSync)(file) && (0,external_node_fs_namespaceObject.statSync)(file).isFile();
+/**
+ * The config file to load: the one named (resolved against `dir`), else the first of CONFIG_CANDIDATES that
+ * exists in `dir`, else `dir/perfgate.yml` (whose absence loadConfig then reports, with the candidates).
+ */
+function discoverConfig(dir, named) {
+    if (named)
+        return external_node_path_default().resolve(dir, named);
+    for (const candidate of CONFIG_CANDIDATES) {
+        const file = external_node_path_default().resolve(dir, candidate);
+        if (isFile(file))
+            return file;
+    }
+    return external_node_path_default().resolve(dir, CONFIG_CANDIDATES[0]);
+}
+/** What to say when no config was named and none of the candidates exists. */
+function noConfigMessage(dir) {
+    return `no config found in ${dir}: perfgate looks for ${CONFIG_CANDIDATES.join(', ')}. Run \`perfgate init\` to write one, or pass --config FILE`;
+}
+
+;// CONCATENATED MODULE: ./src/action/config.ts
+
+
+
+
+
+
+
+/** The config input; left at its default it is discovered (perfgate.yml, perfgate.yaml, .github/perfgate.yml). */
+function configFile(inputs) {
+    return inputs.config === CONFIG_CANDIDATES[0]
+        ? discoverConfig(inputs.workspace)
+        : external_node_path_default().resolve(inputs.workspace, inputs.config);
+}
+/** The config, or undefined when it is invalid: then its problems are annotated at file:line:col and the step fails. */
+async function loadActionConfig(inputs, session, env) {
+    const file = configFile(inputs);
+    try {
+        return await loadConfig(file);
+    }
+    catch (err) {
+        if (!(err instanceof ConfigError))
+            throw err;
+        const relative = external_node_path_default().relative(inputs.workspace, file) || inputs.config;
+        session.annotate(configAnnotations(err.problems, relative));
+        await writeSummary(`### 💥 perfgate: invalid config\n\n\`\`\`text\n${formatProblems(err.problems)}\n\`\`\`\n`, env);
+        setOutput('verdict', 'errored');
+        const first = err.problems[0];
+        setFailed(`perfgate: ${relative} has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}` +
+            (first ? ` (first: line ${first.line} col ${first.col}: ${first.message})` : ''));
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/publish.ts
+
+
+
+
+
+
+
+
+
+/** The link to this workflow run, when the environment names it. */
+function runUrl(env) {
+    if (!env.GITHUB_REPOSITORY || !env.GITHUB_RUN_ID)
+        return undefined;
+    return `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
+}
+/** The report files' paths as outputs: report (report.json), html, summary, junit and metrics (metrics.prom). */
+function setFileOutputs(files) {
+    setOutput('report', files.json);
+    setOutput('html', files.html);
+    setOutput('summary', files.summary);
+    setOutput('junit', files.junit);
+    setOutput('metrics', files.metrics);
+}
+/** regressions: failing regression checks (base vs head or stored); failed: every failing check, limits included. */
+function failedChecks(report) {
+    const failing = report.scenarios.flatMap(s => s.checks.filter(c => c.verdict === 'fail'));
+    return { regressions: failing.filter(c => c.kind === 'regression').length, failed: failing.length };
+}
+/**
+ * The outputs of a finished gate: report files, job summary, annotations, action outputs and the PR comment, then
+ * the step's verdict. `onFiles` learns the report files as soon as they are written.
+ */
+async function publish(report, config, inputs, session, env, onFiles) {
+    const url = runUrl(env);
+    const files = await writeReportFiles(report, inputs.outDir, {
+        runUrl: url,
+        artifactName: 'perfgate-report'
+    });
+    onFiles(files);
+    await writeSummary(capSummary(renderSummary(report, { runUrl: url, artifactName: 'perfgate-report' })), env);
+    session.annotate(reportAnnotations(report, external_node_path_default().relative(inputs.workspace, configFile(inputs))));
+    const counts = failedChecks(report);
+    setOutput('verdict', report.verdict);
+    setFileOutputs(files);
+    setOutput('regressions', String(counts.regressions));
+    setOutput('failed-checks', String(counts.failed));
+    const failing = jobFails(report.verdict, inputs.onInconclusive ?? config.onInconclusive);
+    const commentUrl = await publishComment(report, inputs, {
+        failing,
+        runUrl: url,
+        outDir: inputs.outDir,
+        warn: session.warn,
+        env
+    });
+    setOutput('comment-url', commentUrl ?? '');
+    if (failing)
+        setFailed(report.headline);
+    else
+        info(report.headline);
+}
+
+;// CONCATENATED MODULE: ./src/action/merge-mode.ts
+/**
+ * `mode: merge`: the job that `needs:` a sharded suite's legs joins their report folders (downloaded artifacts
+ * under `artifact-path`) into one report, one verdict and one sticky comment.
+ *
+ * - In the measuring workflow (pull_request, push), each leg's report.json is read and schema-checked, and the
+ *   merged report is published as a single run's would be (files, summary, outputs, comment; a fork PR gets no
+ *   comment, and perfgate-result.json of the merged report is written for a `mode: report` commenter).
+ * - In a `workflow_run` commenter, each leg's perfgate-result.json is parsed as untrusted data, as the single
+ *   artifact is in report mode; the legs must name the same PR, head SHA and comment, and the PR is checked
+ *   against the triggering run before the comment is posted.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The legs' directories: artifact-path's subdirectories, or one directory per line. */
+async function legDirs(inputs, file) {
+    if (!inputs.artifactPath)
+        throw new Error("mode: merge needs the artifact-path input: where actions/download-artifact put the legs' report folders");
+    const paths = inputs.artifactPath
+        .split('\n')
+        .map(p => p.trim())
+        .filter(Boolean)
+        .map(p => external_node_path_default().resolve(inputs.workspace, p));
+    return legDirectories(paths, file);
+}
+const legName = (inputs, dir) => external_node_path_default().relative(inputs.workspace, dir) || dir;
+/** Files, outputs and the job's verdict of a merged report (both paths). */
+async function publishFiles(report, inputs, hooks, links) {
+    const files = await writeReportFiles(report, inputs.outDir, { ...links, artifactName: 'perfgate-report' });
+    await writeSummary(capSummary(renderSummary(report, { ...links, artifactName: 'perfgate-report' })), hooks.env);
+    hooks.annotate(reportAnnotations(report, report.config.file));
+    for (const problem of report.merge?.problems ?? [])
+        hooks.annotate([{ level: 'error', title: 'perfgate merge', message: problem }]);
+    setOutput('verdict', report.verdict);
+    setOutput('report', files.json);
+    setOutput('html', files.html);
+    setOutput('summary', files.summary);
+    setOutput('junit', files.junit);
+    setOutput('metrics', files.metrics);
+    const failing = report.scenarios.flatMap(s => s.checks.filter(c => c.verdict === 'fail'));
+    setOutput('regressions', String(failing.filter(c => c.kind === 'regression').length));
+    setOutput('failed-checks', String(failing.length));
+    return jobFails(report.verdict, inputs.onInconclusive ?? mergedOnInconclusive(report));
+}
+function finish(report, failing) {
+    if (failing)
+        setFailed(report.headline);
+    else
+        info(report.headline);
+}
+/** The measuring workflow's merge job: legs' report.json files, published like one run's report. */
+async function mergeInWorkflow(inputs, hooks) {
+    const dirs = await legDirs(inputs, 'report.json');
+    const legs = await Promise.all(dirs.map(d => readLegDir(d, legName(inputs, d))));
+    const report = mergeLegReports(legs);
+    const url = runUrl(hooks.env);
+    const failing = await publishFiles(report, inputs, hooks, { runUrl: url });
+    const commentUrl = await publishComment(report, inputs, {
+        failing,
+        runUrl: url,
+        outDir: inputs.outDir,
+        warn: hooks.warn,
+        env: hooks.env
+    });
+    setOutput('comment-url', commentUrl ?? '');
+    finish(report, failing);
+}
+/** The result artifacts of the legs must belong to one pull request, commit and comment. */
+function sameTarget(artifact, ref) {
+    if (artifact.prNumber !== ref.prNumber)
+        return `it names PR #${artifact.prNumber}, the others #${ref.prNumber}`;
+    if (artifact.headSha !== ref.headSha)
+        return `its head SHA ${artifact.headSha.slice(0, 12)} is not the others' ${ref.headSha.slice(0, 12)}`;
+    if (artifact.commentId !== ref.commentId)
+        return `its comment id ${artifact.commentId} is not the others' ${ref.commentId}`;
+    return undefined;
+}
+/** The workflow_run commenter: every leg's result artifact parsed as untrusted, merged, and the comment posted. */
+async function mergeInCommenter(inputs, hooks) {
+    const dirs = await legDirs(inputs, ARTIFACT_FILE);
+    const artifacts = [];
+    const legs = [];
+    for (const dir of dirs) {
+        const source = legName(inputs, dir);
+        try {
+            const artifact = parseResultArtifact(await readArtifactFromDir(dir));
+            artifacts.push(artifact);
+            legs.push({ source, report: artifact.report });
+        }
+        catch (err) {
+            artifacts.push(undefined);
+            legs.push({ source, problem: err.message });
+        }
+    }
+    const ref = artifacts.find((a) => a !== undefined);
+    if (ref)
+        artifacts.forEach((a, i) => {
+            const mismatch = a && sameTarget(a, ref);
+            if (mismatch)
+                legs[i] = { source: legs[i].source, problem: `refusing its result artifact: ${mismatch}` };
+        });
+    const report = mergeLegReports(legs);
+    const payload = readEventPayload(hooks.env);
+    const ctx = readPrContext(hooks.env, payload);
+    const links = { runUrl: triggeringRunUrl(payload, ctx.serverUrl, ctx.repo) ?? ctx.runUrl };
+    const failing = await publishFiles(report, inputs, hooks, links);
+    setOutput('comment-url', '');
+    if (!ref)
+        return finish(report, failing);
+    if (!inputs.token)
+        throw new Error('mode: merge in a workflow_run workflow needs a github-token with pull-requests: write');
+    const octokit = createClient(inputs.token, { apiUrl: ctx.apiUrl, log: message => info(message) });
+    let pr;
+    try {
+        pr = await resolveWorkflowRunPr(octokit, payload, ref, ctx.repo);
+    }
+    catch (err) {
+        hooks.warn(explainApiError(err, `pull request #${ref.prNumber}`, 'read'));
+    }
+    if (pr && !pr.ok)
+        hooks.warn(`perfgate: not commenting: ${pr.reason}`);
+    if (pr?.ok) {
+        try {
+            const result = await upsertStickyComment(octokit, {
+                owner: ctx.repo.owner,
+                repo: ctx.repo.repo,
+                issueNumber: pr.prNumber,
+                id: ref.commentId,
+                previousIds: ref.previousCommentIds,
+                body: renderComment(report, {
+                    ...links,
+                    artifactName: 'perfgate-report',
+                    marker: commentMarker(ref.commentId)
+                }),
+                mode: inputs.comment,
+                failing,
+                log: (message) => info(message)
+            });
+            setOutput('comment-url', result.url ?? '');
+            info(`perfgate: comment ${result.action} on PR #${pr.prNumber}`);
+        }
+        catch (err) {
+            hooks.warn(explainApiError(err, `the comment on pull request #${ref.prNumber}`));
+        }
+    }
+    finish(report, failing);
+}
+async function runMergeMode(inputs, hooks) {
+    if (hooks.env.GITHUB_EVENT_NAME === 'workflow_run')
+        return mergeInCommenter(inputs, hooks);
+    return mergeInWorkflow(inputs, hooks);
+}
+
+;// CONCATENATED MODULE: ./src/action/cancel.ts
+/** The job was cancelled (the runner sent SIGINT or SIGTERM): there is no verdict, and the gate fails. */
+class CancelledError extends Error {
+    signal;
+    constructor(signal) {
+        super(`cancelled (${signal}): the job was cancelled before perfgate could give a verdict. perfgate stopped the ` +
+            'service and any base build it had started and removed the base worktree.');
+        this.signal = signal;
+    }
+}
+/**
+ * Calls `handler` once on the first SIGTERM or SIGINT (a cancelled job: the runner sends SIGINT, then SIGTERM, then
+ * SIGKILL). While installed, Node does not exit on these signals by itself: the handler decides. Returns the
+ * uninstaller.
+ */
+function onCancelSignals(handler) {
+    let fired = false;
+    const listener = (signal) => {
+        if (fired)
+            return;
+        fired = true;
+        handler(signal);
+    };
+    process.on('SIGTERM', listener);
+    process.on('SIGINT', listener);
+    return () => {
+        process.off('SIGTERM', listener);
+        process.off('SIGINT', listener);
+    };
+}
+
+;// CONCATENATED MODULE: ./src/action/failure.ts
+
+
+
+
+const TOKEN_PATTERNS = [
+    /\b(gh[pousr]_[A-Za-z0-9]{20,})\b/g,
+    /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
+    // credentials in a URL (https://x-access-token:TOKEN@github.com/...)
+    /(?<=\/\/)[^/\s:@]+:[^/\s@]+(?=@)/g,
+    /(?<=\b(?:authorization|bearer|token)[:=\s]+)[A-Za-z0-9._~+/-]{16,}=*/gi
+];
+/** Text bound for the job summary or the log, with the given secrets and anything shaped like a token blanked. */
+function redactSecrets(text, secrets = []) {
+    let out = text;
+    for (const secret of secrets)
+        if (secret && secret.length >= 4)
+            out = out.split(secret).join('***');
+    for (const pattern of TOKEN_PATTERNS)
+        out = out.replace(pattern, '***');
+    return out;
+}
+function adviceFor(err) {
+    if (err instanceof CancelledError)
+        return 'Nothing: the job was cancelled. Re-run it for a verdict.';
+    if (err instanceof NewerBaselineError)
+        return 'The baseline store holds records written by a newer perfgate. Upgrade perfgate (the version in `uses:`) in this workflow.';
+    if (err instanceof GitTimeoutError || (err instanceof StoreError && err.cause instanceof GitTimeoutError))
+        return 'A git command timed out. Re-run the job; if it keeps happening, check the network and the size of the fetch.';
+    if (err instanceof StoreError)
+        return ('The baseline store exists but could not be read, so perfgate did not treat it as empty. Check that the job can ' +
+            'fetch the baseline branch (actions/checkout with its default credentials and `permissions: contents: read`), ' +
+            'or set `baseline: { store: none }` in the config to gate without stored history.');
+    if (err instanceof Error && err.message.startsWith('perfgate refuses to measure on pull_request_target'))
+        return 'Change `on: pull_request_target` to `on: pull_request` in this workflow, and comment from a `workflow_run` workflow with `mode: report`.';
+    if (err instanceof Error && /input/i.test(err.message) && /Invalid value|required/i.test(err.message))
+        return 'Fix the named input in the workflow file.';
+    return ('This is perfgate failing, not a verdict on your service. Re-run the job; if it fails again, open an issue ' +
+        'with this message and the job log.');
+}
+/** The job summary of a run perfgate could not finish: the error, what to do, and where the log is. */
+function failureSummary(err, message, runUrl) {
+    return [
+        '### 💥 perfgate: ERRORED',
+        '',
+        'perfgate stopped before it could give a verdict, so the gate fails:',
+        '',
+        ...markdownFence(message.split('\n')),
+        '',
+        `**What to do:** ${adviceFor(err)}`,
+        '',
+        ...(runUrl ? [`<sub>[workflow run](${runUrl})</sub>`, ''] : [])
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/action/inputs.ts
+
+
+
+
+function oneOf(name, value, allowed, fallback) {
+    if (value === '')
+        return fallback;
+    if (allowed.includes(value))
+        return value;
+    throw new Error(`Invalid value "${value}" for the "${name}" input. It must be one of: ${allowed.join(', ')}.`);
+}
+/**
+ * One comment per config and job: two jobs gating the same config (a workflow with several jobs) get their own
+ * comments. The legs of a matrix share a job id and GitHub gives an action no view of the matrix, so matrix jobs set
+ * `comment-id` (for example `perf-${{ matrix.node }}`).
+ */
+function defaultCommentId(config, env) {
+    return toCommentId(env.GITHUB_JOB ? `${config}:${env.GITHUB_JOB}` : config);
+}
+/** Every action input, read and checked in one place. */
+function readInputs(getInput, env) {
+    const workspace = external_node_path_default().resolve(env.GITHUB_WORKSPACE ?? process.cwd(), getInput('working-directory') || '.');
+    const config = getInput('config') || 'perfgate.yml';
+    const onInconclusive = getInput('on-inconclusive');
+    const chosenCommentId = getInput('comment-id');
+    if (chosenCommentId && !isCommentId(chosenCommentId))
+        throw new Error(`Invalid value "${chosenCommentId}" for the "comment-id" input. It may hold only ${COMMENT_ID_WORDS}.`);
+    const commentId = chosenCommentId || defaultCommentId(config, env);
+    const configId = toCommentId(config);
+    const shardText = getInput('shard');
+    const shard = shardText ? parseShard(shardText, 'the "shard" input') : undefined;
+    const leg = getInput('leg') || commentId;
+    return {
+        config,
+        mode: oneOf('mode', getInput('mode'), ['auto', 'run', 'compare', 'report', 'merge'], 'auto'),
+        baseDir: getInput('base-dir') || undefined,
+        baseRef: getInput('base-ref') || undefined,
+        token: getInput('github-token'),
+        comment: oneOf('comment', getInput('comment'), ['always', 'on-change', 'on-failure', 'off'], 'always'),
+        commentId,
+        // every shard stores its own record, whatever leg the workflow named
+        leg: shard ? shardLeg(leg, shard) : leg,
+        ...(shard ? { shard } : {}),
+        previousCommentIds: chosenCommentId || commentId === configId ? [] : [configId],
+        outDir: external_node_path_default().resolve(workspace, getInput('out-dir') || 'perfgate-report'),
+        onInconclusive: onInconclusive
+            ? oneOf('on-inconclusive', onInconclusive, ['warn', 'fail'], 'warn')
+            : undefined,
+        artifactPath: getInput('artifact-path') || undefined,
+        workspace
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/action/accept.ts
 
 /** Who applied the label, from the issue's events (the last `labeled` event of that label). */
@@ -84330,6 +85286,7 @@ function prAcceptances(ctx, appliedBy) {
 }
 
 ;// CONCATENATED MODULE: ./src/action/gate.ts
+
 
 
 
@@ -84532,232 +85489,54 @@ function decideGate(head, base, where, acceptedBy, configName = head.file) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/action/cancel.ts
-/** The job was cancelled (the runner sent SIGINT or SIGTERM): there is no verdict, and the gate fails. */
-class CancelledError extends Error {
-    signal;
-    constructor(signal) {
-        super(`cancelled (${signal}): the job was cancelled before perfgate could give a verdict. perfgate stopped the ` +
-            'service and any base build it had started and removed the base worktree.');
-        this.signal = signal;
-    }
-}
+;// CONCATENATED MODULE: ./src/action/pull-request.ts
+
+
+
+
+
+
+
+
+
 /**
- * Calls `handler` once on the first SIGTERM or SIGINT (a cancelled job: the runner sends SIGINT, then SIGTERM, then
- * SIGKILL). While installed, Node does not exit on these signals by itself: the handler decides. Returns the
- * uninstaller.
+ * A pull request is gated by its base: the limits, tolerances, compare settings and on-inconclusive come from the
+ * base's config (git show), the PR's changes to them apply only with the perf-accepted label, whose applier the
+ * comment names. Trailers in the PR's commits accept nothing. Outside pull requests the config is used as it is.
  */
-function onCancelSignals(handler) {
-    let fired = false;
-    const listener = (signal) => {
-        if (fired)
-            return;
-        fired = true;
-        handler(signal);
-    };
-    process.on('SIGTERM', listener);
-    process.on('SIGINT', listener);
-    return () => {
-        process.off('SIGTERM', listener);
-        process.off('SIGINT', listener);
-    };
-}
-
-;// CONCATENATED MODULE: ./src/action/failure.ts
-
-
-
-
-const TOKEN_PATTERNS = [
-    /\b(gh[pousr]_[A-Za-z0-9]{20,})\b/g,
-    /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
-    // credentials in a URL (https://x-access-token:TOKEN@github.com/...)
-    /(?<=\/\/)[^/\s:@]+:[^/\s@]+(?=@)/g,
-    /(?<=\b(?:authorization|bearer|token)[:=\s]+)[A-Za-z0-9._~+/-]{16,}=*/gi
-];
-/** Text bound for the job summary or the log, with the given secrets and anything shaped like a token blanked. */
-function redactSecrets(text, secrets = []) {
-    let out = text;
-    for (const secret of secrets)
-        if (secret && secret.length >= 4)
-            out = out.split(secret).join('***');
-    for (const pattern of TOKEN_PATTERNS)
-        out = out.replace(pattern, '***');
-    return out;
-}
-function adviceFor(err) {
-    if (err instanceof CancelledError)
-        return 'Nothing: the job was cancelled. Re-run it for a verdict.';
-    if (err instanceof NewerBaselineError)
-        return 'The baseline store holds records written by a newer perfgate. Upgrade perfgate (the version in `uses:`) in this workflow.';
-    if (err instanceof GitTimeoutError || (err instanceof StoreError && err.cause instanceof GitTimeoutError))
-        return 'A git command timed out. Re-run the job; if it keeps happening, check the network and the size of the fetch.';
-    if (err instanceof StoreError)
-        return ('The baseline store exists but could not be read, so perfgate did not treat it as empty. Check that the job can ' +
-            'fetch the baseline branch (actions/checkout with its default credentials and `permissions: contents: read`), ' +
-            'or set `baseline: { store: none }` in the config to gate without stored history.');
-    if (err instanceof Error && err.message.startsWith('perfgate refuses to measure on pull_request_target'))
-        return 'Change `on: pull_request_target` to `on: pull_request` in this workflow, and comment from a `workflow_run` workflow with `mode: report`.';
-    if (err instanceof Error && /input/i.test(err.message) && /Invalid value|required/i.test(err.message))
-        return 'Fix the named input in the workflow file.';
-    return ('This is perfgate failing, not a verdict on your service. Re-run the job; if it fails again, open an issue ' +
-        'with this message and the job log.');
-}
-/** The job summary of a run perfgate could not finish: the error, what to do, and where the log is. */
-function failureSummary(err, message, runUrl) {
-    return [
-        '### 💥 perfgate: ERRORED',
-        '',
-        'perfgate stopped before it could give a verdict, so the gate fails:',
-        '',
-        ...markdownFence(message.split('\n')),
-        '',
-        `**What to do:** ${adviceFor(err)}`,
-        '',
-        ...(runUrl ? [`<sub>[workflow run](${runUrl})</sub>`, ''] : [])
-    ].join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/action/inputs.ts
-
-
-function oneOf(name, value, allowed, fallback) {
-    if (value === '')
-        return fallback;
-    if (allowed.includes(value))
-        return value;
-    throw new Error(`Invalid value "${value}" for the "${name}" input. It must be one of: ${allowed.join(', ')}.`);
-}
-/**
- * One comment per config and job: two jobs gating the same config (a workflow with several jobs) get their own
- * comments. The legs of a matrix share a job id and GitHub gives an action no view of the matrix, so matrix jobs set
- * `comment-id` (for example `perf-${{ matrix.node }}`).
- */
-function defaultCommentId(config, env) {
-    return toCommentId(env.GITHUB_JOB ? `${config}:${env.GITHUB_JOB}` : config);
-}
-/** Every action input, read and checked in one place. */
-function readInputs(getInput, env = process.env) {
-    const workspace = external_node_path_default().resolve(env.GITHUB_WORKSPACE ?? process.cwd(), getInput('working-directory') || '.');
-    const config = getInput('config') || 'perfgate.yml';
-    const onInconclusive = getInput('on-inconclusive');
-    const chosenCommentId = getInput('comment-id');
-    if (chosenCommentId && !isCommentId(chosenCommentId))
-        throw new Error(`Invalid value "${chosenCommentId}" for the "comment-id" input. It may hold only ${COMMENT_ID_WORDS}.`);
-    const commentId = chosenCommentId || defaultCommentId(config, env);
-    const configId = toCommentId(config);
-    return {
-        config,
-        mode: oneOf('mode', getInput('mode'), ['auto', 'run', 'compare', 'report'], 'auto'),
-        baseDir: getInput('base-dir') || undefined,
-        baseRef: getInput('base-ref') || undefined,
-        token: getInput('github-token'),
-        comment: oneOf('comment', getInput('comment'), ['always', 'on-change', 'on-failure', 'off'], 'always'),
-        commentId,
-        leg: getInput('leg') || commentId,
-        previousCommentIds: chosenCommentId || commentId === configId ? [] : [configId],
-        outDir: external_node_path_default().resolve(workspace, getInput('out-dir') || 'perfgate-report'),
-        onInconclusive: onInconclusive
-            ? oneOf('on-inconclusive', onInconclusive, ['warn', 'fail'], 'warn')
-            : undefined,
-        artifactPath: getInput('artifact-path') || undefined,
-        workspace
-    };
-}
-
-;// CONCATENATED MODULE: ./src/github/fork.ts
-/**
- * Why a fork PR gets no comment. Only said on `pull_request` events: there GitHub gives a fork's run a read-only
- * token (a private repository can be set to send write tokens to fork workflows; perfgate does not try).
- * perfgate refuses to measure under `pull_request_target`, whose token can write.
- */
-function forkWarning(ctx) {
-    return (`perfgate: results were not posted as a PR comment because this pull request comes from a fork` +
-        `${ctx.forkRepo ? ` (${ctx.forkRepo})` : ''}. On pull_request events GitHub gives a fork's workflow run a read-only GITHUB_TOKEN ` +
-        "whatever the permissions: block says (unless a private repository is set to send write tokens to fork workflows), so perfgate does not try. Full results are in this job's summary. To get comments on fork PRs, upload " +
-        'perfgate-report/ as an artifact and add a workflow_run workflow that runs perfgate with mode: report (see the README). ' +
-        "Do not switch this workflow to pull_request_target: it would run the PR's code with a write token and the repository's secrets, and perfgate refuses to measure there.");
-}
-
-;// CONCATENATED MODULE: ./src/action/comment.ts
-
-
-
-
-
-
-
-
-
-
-const RESULT_ARTIFACT_FILE = 'perfgate-result.json';
-/** The data a `workflow_run` commenter needs, written next to the report for upload as an artifact. */
-async function writeResultArtifact(report, ctx, inputs, outDir, failing) {
-    if (!ctx.prNumber || !ctx.headSha)
-        return;
-    const artifact = {
-        schemaVersion: 1,
-        prNumber: ctx.prNumber,
-        headSha: ctx.headSha,
-        configFile: inputs.config,
-        commentId: inputs.commentId,
-        ...(inputs.previousCommentIds.length ? { previousCommentIds: inputs.previousCommentIds } : {}),
-        commentMode: inputs.comment,
-        failing,
-        report
-    };
-    await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(outDir, RESULT_ARTIFACT_FILE), JSON.stringify(artifact) + '\n');
-}
-/** Posts or updates the sticky PR comment. Never throws and never changes the verdict; returns its URL. */
-async function publishComment(report, inputs, options) {
-    const warn = options.warn ?? ((message) => warning(message));
-    let ctx;
-    try {
-        ctx = readPrContext(process.env, readEventPayload());
-    }
-    catch (err) {
-        warn(`perfgate: no PR comment: ${err.message}`);
-        return undefined;
-    }
-    if (ctx.kind !== 'pull_request' || !ctx.prNumber)
-        return undefined;
-    await writeResultArtifact(report, ctx, inputs, options.outDir, options.failing);
-    if (inputs.comment === 'off')
-        return undefined;
-    if (ctx.isFork) {
-        warn(forkWarning(ctx));
-        return undefined;
-    }
-    if (!inputs.token) {
-        warn('perfgate: no github-token input, so no PR comment; results are in the job summary.');
-        return undefined;
-    }
-    const body = renderComment(report, {
-        marker: commentMarker(inputs.commentId),
-        runUrl: options.runUrl,
-        artifactName: 'perfgate-report'
-    });
-    try {
+async function pullRequestGate(inputs, config, env, session) {
+    if (env.GITHUB_EVENT_NAME !== 'pull_request')
+        return { config, acceptances: [] };
+    const ctx = readPrContext(env, readEventPayload(env));
+    let applied = { problem: 'there is no github-token input' };
+    if (ctx.labels.includes(ACCEPT_LABEL) && inputs.token) {
         const octokit = createClient(inputs.token, { apiUrl: ctx.apiUrl, log: message => info(message) });
-        const result = await upsertStickyComment(octokit, {
-            owner: ctx.repo.owner,
-            repo: ctx.repo.repo,
-            issueNumber: ctx.prNumber,
-            id: inputs.commentId,
-            previousIds: inputs.previousCommentIds,
-            body,
-            mode: inputs.comment,
-            failing: options.failing,
-            log: (message) => info(message)
-        });
-        if (result.reason)
-            info(`perfgate: comment ${result.action}: ${result.reason}`);
-        return result.url;
+        applied = await labelAppliedBy(octokit, ctx);
     }
-    catch (err) {
-        warn(explainApiError(err, 'the PR comment'));
-        return undefined;
+    const acceptances = prAcceptances(ctx, applied);
+    const repo = await repoRoot(inputs.workspace);
+    if (!repo) {
+        info('The workspace is not a git checkout, so the limits are read from the pull request’s own config');
+        return { config, acceptances };
     }
+    const candidates = [
+        ...(inputs.baseRef ? [inputs.baseRef] : []),
+        ...(ctx.baseRef ? [`origin/${ctx.baseRef}`] : []),
+        ...(ctx.baseSha ? [ctx.baseSha] : [])
+    ];
+    const rev = await resolveBaseRev(repo, candidates, inputs.baseRef ? undefined : ctx.baseRef);
+    const sha = rev ? await resolveSha(repo, rev) : undefined;
+    const where = rev
+        ? `${ctx.baseRef ?? rev}${sha ? ` at ${sha.slice(0, 12)}` : ''}`
+        : (ctx.baseRef ?? 'the base');
+    const base = rev
+        ? await readBaseConfig(repo, rev, external_node_path_default().resolve(inputs.workspace, inputs.config))
+        : { problem: 'the base branch is not in this clone and could not be fetched' };
+    const decided = decideGate(config, base, where, acceptances[0]?.by, inputs.config);
+    if (decided.warning)
+        session.warn(decided.warning);
+    info(`perfgate: ${decided.gate.message}`);
+    return { config: decided.config, acceptances, gate: decided.gate };
 }
 
 ;// CONCATENATED MODULE: ./src/action/log.ts
@@ -84825,6 +85604,219 @@ function actionLog(target, now = Date.now) {
                 return;
         }
     };
+}
+
+;// CONCATENATED MODULE: ./src/action/session.ts
+
+
+
+function emitAnnotation(a) {
+    const props = { title: a.title, file: a.file, startLine: a.line, startColumn: a.col };
+    if (a.level === 'error')
+        error(a.message, props);
+    else
+        warning(a.message, props);
+}
+/** Every annotation of one run shares GitHub's per-step limit: the gate's and the API's warnings and the report's. */
+function session_startSession() {
+    const budget = new AnnotationBudget(emitAnnotation, a => info(`${a.level} (past the annotation limit): ${a.message}`));
+    const warn = (message) => budget.add({ level: 'warning', title: 'perfgate', message });
+    return {
+        annotate: annotations => annotations.forEach(a => budget.add(a)),
+        warn,
+        events: actionLog({
+            info: message => info(message),
+            warning: message => warn(message),
+            startGroup: title => startGroup(title),
+            endGroup: () => endGroup()
+        }),
+        finish: () => budget.finish()
+    };
+}
+
+;// CONCATENATED MODULE: ./src/baseline/policy.ts
+const NEVER = new Set([
+    'pull_request',
+    'pull_request_target',
+    'pull_request_review',
+    'workflow_run',
+    'issue_comment'
+]);
+/**
+ * Whether this run may become a baseline: only trusted events on the default branch (a push, a maintainer's
+ * workflow_dispatch, a schedule if configured), never a pull request or anything a fork can trigger, never a
+ * run on another branch, never an errored run.
+ */
+function savePolicy(spec, ctx, verdict) {
+    if (spec.store === 'none')
+        return { save: false, why: 'baseline.store is none' };
+    if (NEVER.has(ctx.event)) {
+        return {
+            save: false,
+            why: `runs of ${ctx.event} events are never stored (pull requests and forks cannot write baselines)`
+        };
+    }
+    if (!spec.saveOn.includes(ctx.event)) {
+        return {
+            save: false,
+            why: `${ctx.event} is not in baseline.save-on (${spec.saveOn.join(', ') || 'empty'})`
+        };
+    }
+    // a schedule only ever runs on the default branch (and its payload does not name it); a push or a dispatch
+    // can run on any branch, and a feature branch's run must not become the baseline its own PR is compared with
+    if (ctx.event !== 'schedule') {
+        if (!ctx.defaultBranch) {
+            return {
+                save: false,
+                why: `the default branch is unknown, so this ${ctx.event} run cannot be trusted to be on it`
+            };
+        }
+        if (ctx.ref !== `refs/heads/${ctx.defaultBranch}`) {
+            return {
+                save: false,
+                why: `only ${ctx.event === 'push' ? 'pushes to' : `${ctx.event} runs on`} the default branch (${ctx.defaultBranch}) are stored, this one is on ${ctx.ref ?? 'an unknown ref'}`
+            };
+        }
+    }
+    if (verdict === 'errored')
+        return { save: false, why: 'an errored run is never stored as a baseline' };
+    return { save: true, why: `a ${ctx.event} run${ctx.defaultBranch ? ` on ${ctx.defaultBranch}` : ''}` };
+}
+
+;// CONCATENATED MODULE: ./src/action/settings.ts
+
+
+
+
+
+/** The action's inputs and the workflow's environment, turned into the gate's settings. */
+/** compare (or auto on pull_request) measures base vs head; run (or auto elsewhere) the head alone. */
+function wantsCompare(inputs, env) {
+    if (inputs.mode === 'compare')
+        return true;
+    if (inputs.mode === 'run')
+        return false;
+    return env.GITHUB_EVENT_NAME === 'pull_request';
+}
+/** The ref whose merge-base is the base: base-ref, or in a pull request its target branch. */
+function baseRef(inputs, env) {
+    return inputs.baseRef ?? (env.GITHUB_BASE_REF ? `origin/${env.GITHUB_BASE_REF}` : undefined);
+}
+/** Where the base comes from: base-dir, or the merge-base with base-ref (in a pull request, its target branch). */
+function baseSource(inputs, env) {
+    if (inputs.baseDir)
+        return { dir: external_node_path_default().resolve(inputs.workspace, inputs.baseDir) };
+    const ref = baseRef(inputs, env);
+    if (!ref)
+        throw new BaseError('compare mode needs a base: set base-dir, or base-ref, or run on a pull_request event');
+    return { ref };
+}
+/** base vs head in the workspace's repository; throws BaseError when there is no base to prepare. */
+function compareSettings(inputs, config, env, repo, acceptances) {
+    return {
+        mode: 'compare',
+        config,
+        repo,
+        base: baseSource(inputs, env),
+        acceptances,
+        git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF }
+    };
+}
+function defaultBranchOf(payload) {
+    const branch = payload.repository?.default_branch;
+    return typeof branch === 'string' ? branch : undefined;
+}
+/**
+ * A run (push, dispatch, schedule, or a pull request with compare.mode: stored): compare with the stored
+ * baseline when there is one, and store this run when the event is trusted to write baselines.
+ */
+async function runSettings(inputs, config, env, repo, context) {
+    const store = storeFor(config, repo, context.events);
+    const event = env.GITHUB_EVENT_NAME ?? 'local';
+    const policy = savePolicy(config.baseline, { event, ref: env.GITHUB_REF, defaultBranch: defaultBranchOf(context.payload) }, undefined);
+    let stored;
+    if (store) {
+        stored = policy.save
+            ? { store, from: 'HEAD^', fromLabel: 'the parent commit', leg: inputs.leg }
+            : { store, from: 'HEAD', fromLabel: 'this commit', leg: inputs.leg };
+        if (context.pullRequest) {
+            const ref = baseRef(inputs, env);
+            stored = {
+                ...stored,
+                fromLabel: 'the merge-base',
+                from: ref ? await findMergeBase(repo, ref, context.events).catch(() => undefined) : undefined,
+                missing: 'the merge-base of this pull request could not be found, so no stored run was chosen'
+            };
+        }
+        if (!policy.save)
+            context.info(`This run is not stored as a baseline: ${policy.why}`);
+    }
+    const save = store && policy.save
+        ? {
+            store,
+            identity: async () => ({
+                sha: env.GITHUB_SHA ?? (await headSha(repo)) ?? 'local',
+                ref: env.GITHUB_REF,
+                event,
+                runId: env.GITHUB_RUN_ID ?? `local-${Date.now()}`,
+                runAttempt: Number(env.GITHUB_RUN_ATTEMPT ?? '1') || 1,
+                leg: inputs.leg
+            }),
+            outDir: inputs.outDir,
+            sayErroredNotSaved: false
+        }
+        : undefined;
+    return { mode: 'run', config, repo, stored, save, git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF } };
+}
+
+;// CONCATENATED MODULE: ./src/action/credentials.ts
+
+/**
+ * Credentials a checkout left in the repository's git config: an `http.<url>.extraheader` (what actions/checkout
+ * writes unless `persist-credentials: false`, directly or in a file it includes) or a remote URL with a user and
+ * password in it. Code from the pull request runs as the same user as perfgate and can read them. Values are never
+ * returned, only where they are.
+ */
+async function persistedCredentials(repo) {
+    const found = [];
+    const headers = await runGit(repo, [
+        'config',
+        '--local',
+        '--includes',
+        '--name-only',
+        '--get-regexp',
+        '^http\\..*\\.extraheader$'
+    ]).catch(() => undefined);
+    if (headers?.code === 0)
+        found.push(...new Set(headers.stdout
+            .toString()
+            .split('\n')
+            .filter(Boolean)
+            .map(k => `git config ${k}`)));
+    const urls = await runGit(repo, [
+        'config',
+        '--local',
+        '--includes',
+        '--get-regexp',
+        '^remote\\..*\\.(push)?url$'
+    ]).catch(() => undefined);
+    if (urls?.code === 0)
+        for (const line of urls.stdout.toString().split('\n')) {
+            const [key, url = ''] = line.split(/\s+/, 2);
+            if (key && /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]+@/i.test(url) && /:\/\/[^/@\s]*:[^/@\s]*@/.test(url))
+                found.push(`git config ${key} (a URL with a password)`);
+        }
+    return found;
+}
+/** The warning for a pull request job whose checkout kept its token on disk; undefined when none was found. */
+async function persistedCredentialsWarning(repo) {
+    const found = await persistedCredentials(repo);
+    if (found.length === 0)
+        return undefined;
+    return (`perfgate: the checkout kept a token in this repository's git config (${found.join(', ')}). The pull request's ` +
+        'code runs as the same user as this job (its build and its service) and can read it. Set `persist-credentials: ' +
+        'false` on actions/checkout in pull request workflows: perfgate authenticates its own git calls with the ' +
+        'github-token input, per command, without writing it to .git/config.');
 }
 
 ;// CONCATENATED MODULE: ./src/service/groups.ts
@@ -84922,56 +85914,6 @@ function checkSavedGroup(group, ownGroup = statOf(process.pid)?.pgrp) {
     return { ok: true };
 }
 
-;// CONCATENATED MODULE: ./src/action/credentials.ts
-
-/**
- * Credentials a checkout left in the repository's git config: an `http.<url>.extraheader` (what actions/checkout
- * writes unless `persist-credentials: false`, directly or in a file it includes) or a remote URL with a user and
- * password in it. Code from the pull request runs as the same user as perfgate and can read them. Values are never
- * returned, only where they are.
- */
-async function persistedCredentials(repo) {
-    const found = [];
-    const headers = await runGit(repo, [
-        'config',
-        '--local',
-        '--includes',
-        '--name-only',
-        '--get-regexp',
-        '^http\\..*\\.extraheader$'
-    ]).catch(() => undefined);
-    if (headers?.code === 0)
-        found.push(...new Set(headers.stdout
-            .toString()
-            .split('\n')
-            .filter(Boolean)
-            .map(k => `git config ${k}`)));
-    const urls = await runGit(repo, [
-        'config',
-        '--local',
-        '--includes',
-        '--get-regexp',
-        '^remote\\..*\\.(push)?url$'
-    ]).catch(() => undefined);
-    if (urls?.code === 0)
-        for (const line of urls.stdout.toString().split('\n')) {
-            const [key, url = ''] = line.split(/\s+/, 2);
-            if (key && /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]+@/i.test(url) && /:\/\/[^/@\s]*:[^/@\s]*@/.test(url))
-                found.push(`git config ${key} (a URL with a password)`);
-        }
-    return found;
-}
-/** The warning for a pull request job whose checkout kept its token on disk; undefined when none was found. */
-async function persistedCredentialsWarning(repo) {
-    const found = await persistedCredentials(repo);
-    if (found.length === 0)
-        return undefined;
-    return (`perfgate: the checkout kept a token in this repository's git config (${found.join(', ')}). The pull request's ` +
-        'code runs as the same user as this job (its build and its service) and can read it. Set `persist-credentials: ' +
-        'false` on actions/checkout in pull request workflows: perfgate authenticates its own git calls with the ' +
-        'github-token input, per command, without writing it to .git/config.');
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
 
 
@@ -84998,115 +85940,7 @@ async function persistedCredentialsWarning(repo) {
 
 
 
-
-
-
-
-
-
-
-
-
-
 const STATE_PGIDS = 'perfgate-pgids';
-function emitAnnotation(a) {
-    const props = { title: a.title, file: a.file, startLine: a.line, startColumn: a.col };
-    if (a.level === 'error')
-        error(a.message, props);
-    else
-        warning(a.message, props);
-}
-const newBudget = () => new AnnotationBudget(emitAnnotation, a => info(`${a.level} (past the annotation limit): ${a.message}`));
-/** Every annotation of one run shares GitHub's per-step limit: engine and API warnings as well as the report's. */
-let budget = newBudget();
-function annotate(annotations) {
-    for (const a of annotations)
-        budget.add(a);
-}
-const warn = (message) => budget.add({ level: 'warning', title: 'perfgate', message });
-/** The engine's events in the Actions log: folded groups, build output, heartbeats (see action/log.ts). */
-const actionEvents = actionLog({
-    info: message => info(message),
-    warning: message => warn(message),
-    startGroup: title => startGroup(title),
-    endGroup: () => endGroup()
-});
-function runUrl(env) {
-    if (!env.GITHUB_REPOSITORY || !env.GITHUB_RUN_ID)
-        return undefined;
-    return `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
-}
-/** The config input; left at its default it is discovered (perfgate.yml, perfgate.yaml, .github/perfgate.yml). */
-function configFile(inputs) {
-    return inputs.config === CONFIG_CANDIDATES[0]
-        ? discoverConfig(inputs.workspace)
-        : external_node_path_default().resolve(inputs.workspace, inputs.config);
-}
-async function loadActionConfig(inputs) {
-    const file = configFile(inputs);
-    try {
-        return await loadConfig(file);
-    }
-    catch (err) {
-        if (!(err instanceof ConfigError))
-            throw err;
-        const relative = external_node_path_default().relative(inputs.workspace, file) || inputs.config;
-        annotate(configAnnotations(err.problems, relative));
-        await writeSummary(`### 💥 perfgate: invalid config\n\n\`\`\`text\n${formatProblems(err.problems)}\n\`\`\`\n`);
-        setOutput('verdict', 'errored');
-        const first = err.problems[0];
-        setFailed(`perfgate: ${relative} has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}` +
-            (first ? ` (first: line ${first.line} col ${first.col}: ${first.message})` : ''));
-        return undefined;
-    }
-}
-/** The report files' paths as outputs: report (report.json), html, summary, junit and metrics (metrics.prom). */
-function setFileOutputs(files) {
-    setOutput('report', files.json);
-    setOutput('html', files.html);
-    setOutput('summary', files.summary);
-    setOutput('junit', files.junit);
-    setOutput('metrics', files.metrics);
-}
-/** regressions: failing regression checks (base vs head or stored); failed: every failing check, limits included. */
-function failedChecks(report) {
-    const failing = report.scenarios.flatMap(s => s.checks.filter(c => c.verdict === 'fail'));
-    return { regressions: failing.filter(c => c.kind === 'regression').length, failed: failing.length };
-}
-async function publish(report, config, inputs, state) {
-    const url = runUrl(process.env);
-    const files = await writeReportFiles(report, inputs.outDir, {
-        runUrl: url,
-        artifactName: 'perfgate-report'
-    });
-    state.files = files;
-    await writeSummary(capSummary(renderSummary(report, { runUrl: url, artifactName: 'perfgate-report' })));
-    annotate(reportAnnotations(report, external_node_path_default().relative(inputs.workspace, configFile(inputs))));
-    const counts = failedChecks(report);
-    setOutput('verdict', report.verdict);
-    setFileOutputs(files);
-    setOutput('regressions', String(counts.regressions));
-    setOutput('failed-checks', String(counts.failed));
-    const failing = jobFails(report.verdict, inputs.onInconclusive ?? config.onInconclusive);
-    const commentUrl = await publishComment(report, inputs, {
-        failing,
-        runUrl: url,
-        outDir: inputs.outDir,
-        warn
-    });
-    setOutput('comment-url', commentUrl ?? '');
-    if (failing)
-        setFailed(report.headline);
-    else
-        info(report.headline);
-}
-function wantsCompare(inputs, env) {
-    if (inputs.mode === 'compare')
-        return true;
-    if (inputs.mode === 'run')
-        return false;
-    return env.GITHUB_EVENT_NAME === 'pull_request';
-}
 /**
  * `pull_request_target` runs with a write token and the repository's secrets, even for forks. Measuring means
  * building and running whatever is checked out, and there that can be the PR's code: perfgate refuses, before it
@@ -85121,150 +85955,31 @@ function refuseUntrustedEvent(inputs, env) {
     if (env.GITHUB_EVENT_NAME === 'pull_request_target' && inputs.mode !== 'report')
         throw new Error(PULL_REQUEST_TARGET_REFUSED);
 }
-async function prepareActionBase(inputs, config, repo, events, onSpawned) {
-    if (inputs.baseDir)
-        return useBaseDir(external_node_path_default().resolve(inputs.workspace, inputs.baseDir));
-    const ref = inputs.baseRef ?? (process.env.GITHUB_BASE_REF ? `origin/${process.env.GITHUB_BASE_REF}` : undefined);
-    if (!ref)
-        throw new BaseError('compare mode needs a base: set base-dir, or base-ref, or run on a pull_request event');
-    const sha = await findMergeBase(repo, ref, events);
-    return worktreeBase(repo, sha, config.service.build, events, onSpawned);
-}
-async function compareInAction(inputs, config, onSpawned, acceptances) {
-    const repo = (await repoRoot(inputs.workspace)) ?? inputs.workspace;
-    const startedAt = Date.now();
-    let base;
-    try {
-        base = await prepareActionBase(inputs, config, repo, actionEvents, onSpawned);
-    }
-    catch (err) {
-        if (!(err instanceof BaseError))
-            throw err;
-        const error = { kind: err.kind, message: err.message };
-        return buildReport({
-            config,
-            configHash: configHash(config),
-            mode: 'compare',
-            scenarios: config.scenarios.map(s => erroredScenario(s, error)),
-            startedAt
-        });
-    }
-    try {
-        return await compareGate(config, {
-            baseDir: base.dir,
-            headDir: repo,
-            events: actionEvents,
-            onSpawned,
-            acceptances,
-            notes: [base.description],
-            git: {
-                sha: process.env.GITHUB_SHA,
-                ref: process.env.GITHUB_REF,
-                ...(base.sha ? { baseSha: base.sha } : {})
-            }
-        });
-    }
-    finally {
-        await base.cleanup();
-    }
-}
-/**
- * A pull request is gated by its base: the limits, tolerances, compare settings and on-inconclusive come from the
- * base's config (git show), the PR's changes to them apply only with the perf-accepted label, whose applier the
- * comment names. Trailers in the PR's commits accept nothing. Outside pull requests the config is used as it is.
- */
-async function pullRequestGate(inputs, config) {
-    if (process.env.GITHUB_EVENT_NAME !== 'pull_request')
-        return { config, acceptances: [] };
-    const ctx = readPrContext(process.env, readEventPayload());
-    let applied = { problem: 'there is no github-token input' };
-    if (ctx.labels.includes(ACCEPT_LABEL) && inputs.token) {
-        const octokit = createClient(inputs.token, { apiUrl: ctx.apiUrl, log: message => info(message) });
-        applied = await labelAppliedBy(octokit, ctx);
-    }
-    const acceptances = prAcceptances(ctx, applied);
-    const repo = await repoRoot(inputs.workspace);
-    if (!repo) {
-        info('The workspace is not a git checkout, so the limits are read from the pull request’s own config');
-        return { config, acceptances };
-    }
-    const candidates = [
-        ...(inputs.baseRef ? [inputs.baseRef] : []),
-        ...(ctx.baseRef ? [`origin/${ctx.baseRef}`] : []),
-        ...(ctx.baseSha ? [ctx.baseSha] : [])
-    ];
-    const rev = await resolveBaseRev(repo, candidates, inputs.baseRef ? undefined : ctx.baseRef);
-    const sha = rev ? await resolveSha(repo, rev) : undefined;
-    const where = rev
-        ? `${ctx.baseRef ?? rev}${sha ? ` at ${sha.slice(0, 12)}` : ''}`
-        : (ctx.baseRef ?? 'the base');
-    const base = rev
-        ? await readBaseConfig(repo, rev, external_node_path_default().resolve(inputs.workspace, inputs.config))
-        : { problem: 'the base branch is not in this clone and could not be fetched' };
-    const decided = decideGate(config, base, where, acceptances[0]?.by, inputs.config);
-    if (decided.warning)
-        warn(decided.warning);
-    info(`perfgate: ${decided.gate.message}`);
-    return { config: decided.config, acceptances, gate: decided.gate };
-}
-function defaultBranchOf(payload) {
-    const branch = payload.repository?.default_branch;
-    return typeof branch === 'string' ? branch : undefined;
-}
-/**
- * A run (push, dispatch, schedule, or a pull request with compare.mode: stored): compare with the stored
- * baseline when there is one, and store this run when the event is trusted to write baselines.
- */
-async function runInAction(inputs, config, onSpawned, pullRequest) {
+/** The gate, as the inputs and the event ask: base vs head, or the head against its limits and the stored run. */
+async function measure(inputs, config, acceptances, session, onSpawned) {
     const env = process.env;
     const repo = (await repoRoot(inputs.workspace)) ?? inputs.workspace;
-    const store = storeFor(config, repo, actionEvents);
-    const event = env.GITHUB_EVENT_NAME ?? 'local';
-    const policy = savePolicy(config.baseline, { event, ref: env.GITHUB_REF, defaultBranch: defaultBranchOf(readEventPayload()) }, undefined);
-    let plan;
-    if (store) {
-        let from = policy.save ? 'HEAD^' : 'HEAD';
-        let fromLabel = policy.save ? 'the parent commit' : 'this commit';
-        if (pullRequest) {
-            fromLabel = 'the merge-base';
-            const ref = inputs.baseRef ?? (env.GITHUB_BASE_REF ? `origin/${env.GITHUB_BASE_REF}` : undefined);
-            from = ref ? await findMergeBase(repo, ref, actionEvents).catch(() => undefined) : undefined;
-        }
-        plan = from
-            ? await planStoredBaseline(config, store, repo, from, actionEvents, fromLabel, inputs.leg)
-            : {
-                info: {
-                    store: store.description,
-                    state: 'none',
-                    message: 'the merge-base of this pull request could not be found, so no stored run was chosen'
-                }
-            };
-        if (!policy.save)
-            info(`This run is not stored as a baseline: ${policy.why}`);
-    }
-    const report = await runGate(config, {
-        events: actionEvents,
-        onSpawned,
-        rounds: plan?.stored || (store && policy.save) ? config.baseline.rounds : 1,
-        stored: plan?.stored,
-        baselineInfo: plan?.info,
-        git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF }
-    });
-    if (store && policy.save && report.verdict !== 'errored') {
-        const saved = await saveRun(report, store, {
-            sha: env.GITHUB_SHA ?? (await headSha(repo)) ?? 'local',
-            ref: env.GITHUB_REF,
-            event,
-            runId: env.GITHUB_RUN_ID ?? `local-${Date.now()}`,
-            runAttempt: Number(env.GITHUB_RUN_ATTEMPT ?? '1') || 1,
-            leg: inputs.leg
-        }, inputs.outDir, actionEvents);
-        report.baseline = {
-            ...(report.baseline ?? { store: store.description, state: 'none', message: 'nothing to compare with' }),
-            saved
+    const ports = { events: session.events, onSpawned };
+    const compare = wantsCompare(inputs, env);
+    if (!compare || config.compare.mode !== 'interleaved') {
+        const context = {
+            pullRequest: compare,
+            payload: readEventPayload(env),
+            events: session.events,
+            info: info
         };
+        return gate(await runSettings(inputs, config, env, repo, context), ports);
     }
-    return report;
+    const startedAt = Date.now();
+    try {
+        return await gate(compareSettings(inputs, config, env, repo, acceptances), ports);
+    }
+    catch (err) {
+        // a base that cannot be prepared makes every scenario errored, with the reason
+        if (!(err instanceof BaseError))
+            throw err;
+        return stampIfLeg(baseErrorReport(config, err, startedAt), config);
+    }
 }
 /**
  * perfgate itself failed (an unreadable baseline store, a store written by a newer perfgate, a bad input): the job
@@ -85277,7 +85992,7 @@ async function reportFailure(err, state) {
     setOutput('verdict', 'errored');
     if (state.files)
         setFileOutputs(state.files);
-    await writeSummary(failureSummary(err, message, runUrl(process.env)));
+    await writeSummary(failureSummary(err, message, runUrl(process.env)), process.env);
     setFailed(`perfgate: ${message}`);
 }
 /**
@@ -85292,38 +86007,40 @@ async function cancelRun(signal, state) {
     await removeAllWorktrees().catch(() => undefined);
     const err = new CancelledError(signal);
     setOutput('verdict', 'errored');
-    await writeSummary(failureSummary(err, err.message, runUrl(process.env))).catch(() => undefined);
+    await writeSummary(failureSummary(err, err.message, runUrl(process.env)), process.env).catch(() => undefined);
     setFailed(`perfgate: ${err.message}`);
 }
 /** The action: read inputs, run the gate, publish results. Every failure ends in one setFailed line. */
 async function run(options = {}) {
-    budget = newBudget();
+    const session = session_startSession();
     const state = {};
     const exit = options.exit ?? ((code) => process.exit(code));
     let cancelling;
     const uninstall = onCancelSignals(signal => {
         cancelling = cancelRun(signal, state).finally(() => {
-            budget.finish();
+            session.finish();
             exit(1);
         });
     });
     try {
-        const inputs = readInputs(name => getInput(name));
+        const inputs = readInputs(name => getInput(name), process.env);
         state.inputs = inputs;
         useGitAuth(inputs.token, process.env.GITHUB_SERVER_URL);
         refuseUntrustedEvent(inputs, process.env);
         if (inputs.mode === 'report')
-            return await runReportMode(inputs, warn);
+            return await runReportMode(inputs, process.env, session.warn);
+        if (inputs.mode === 'merge')
+            return await runMergeMode(inputs, { env: process.env, warn: session.warn, annotate: session.annotate });
         if (process.env.GITHUB_EVENT_NAME === 'pull_request') {
             const credentials = await persistedCredentialsWarning((await repoRoot(inputs.workspace)) ?? inputs.workspace);
             if (credentials)
-                warn(credentials);
+                session.warn(credentials);
         }
-        const loaded = await loadActionConfig(inputs);
+        const loaded = await loadActionConfig(inputs, session, process.env);
         if (!loaded)
             return;
-        const pr = await pullRequestGate(inputs, loaded);
-        const config = pr.config;
+        const pr = await pullRequestGate(inputs, loaded, process.env, session);
+        const config = inputs.shard ? applyShard(pr.config, inputs.shard, 'the "shard" input') : pr.config;
         let groups = [];
         const onSpawned = (pid) => {
             // a group started while the run is being cancelled is stopped at once
@@ -85336,14 +86053,11 @@ async function run(options = {}) {
             groups = [...groups.filter(g => checkSavedGroup(g).ok), group];
             saveState(STATE_PGIDS, JSON.stringify(groups));
         };
-        const compare = wantsCompare(inputs, process.env);
-        const report = compare && config.compare.mode === 'interleaved'
-            ? await compareInAction(inputs, config, onSpawned, pr.acceptances)
-            : await runInAction(inputs, config, onSpawned, compare);
+        const report = await measure(inputs, config, pr.acceptances, session, onSpawned);
         if (pr.gate)
             report.gate = pr.gate;
         if (!state.cancelled)
-            await publish(report, config, inputs, state);
+            await publish(report, config, inputs, session, process.env, files => (state.files = files));
     }
     catch (err) {
         if (!state.cancelled)
@@ -85354,7 +86068,7 @@ async function run(options = {}) {
         if (cancelling)
             await cancelling;
         else
-            budget.finish();
+            session.finish();
     }
 }
 

@@ -63776,7 +63776,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5837);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(28947);
 /* harmony import */ var _service_spawn_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7226);
 
 
@@ -63790,33 +63790,74 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
         void (0,_service_spawn_js__WEBPACK_IMPORTED_MODULE_1__/* .stopAllServices */ .YZ)().finally(() => process.exit(130));
     });
 }
-process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .iW)(process.argv.slice(2));
+process.exitCode = await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .main */ .i)(process.argv.slice(2));
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 5837:
+/***/ 28947:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  iW: () => (/* binding */ main)
+  i: () => (/* binding */ main)
 });
 
-// UNUSED EXPORTS: COMMAND_USAGE, USAGE, UsageError, demoCompareConfig, selectScenarios, wantsHelp
+// UNUSED EXPORTS: wantsHelp
+
+;// CONCATENATED MODULE: ./src/version.ts
+/** perfgate's version; a test keeps it equal to package.json's. */
+const VERSION = '0.1.0';
+
+// EXTERNAL MODULE: ./node_modules/fastest-levenshtein/mod.js
+var mod = __nccwpck_require__(21916);
+;// CONCATENATED MODULE: ./src/config/suggest.ts
+
+const squash = (s) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+/**
+ * The closest allowed name to a misspelt one, or undefined when nothing is close. Names are compared whole and
+ * by their last dotted parts, ignoring dots, so "p999" finds "latency.p99.9" and "conections" finds "connections".
+ */
+function didYouMean(wrong, allowed) {
+    const target = squash(wrong);
+    let best;
+    for (const name of allowed) {
+        const parts = name.split('.');
+        const forms = [name, ...parts.map((_, i) => parts.slice(i).join('.'))].map(squash);
+        const score = Math.min(...forms.map(f => (0,mod/* distance */.Io)(target, f)));
+        if (!best || score < best.score)
+            best = { name, score };
+    }
+    if (!best)
+        return undefined;
+    return best.score <= Math.max(1, Math.floor(target.length / 3)) ? best.name : undefined;
+}
+/** The command a typo meant: a close spelling (two edits or fewer, transpositions too) or a unique prefix. */
+function suggestCommand(word, commands) {
+    const close = didYouMean(word, commands);
+    if (close)
+        return close;
+    const w = word.toLowerCase();
+    const sorted = (s) => [...s].sort().join('');
+    const near = commands.filter(c => w.length >= 3 && ((0,mod/* distance */.Io)(w, c) <= 2 || sorted(w) === sorted(c)) && Math.abs(c.length - w.length) <= 2);
+    if (near.length === 1)
+        return near[0];
+    const prefixed = commands.filter(c => w.length >= 2 && c.startsWith(w));
+    return prefixed.length === 1 ? prefixed[0] : undefined;
+}
 
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(57975);
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
@@ -63824,7 +63865,7 @@ var ajv = __nccwpck_require__(42463);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
 ;// CONCATENATED MODULE: ./schema/perfgate.schema.json
-const perfgate_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/perfgate.schema.json","title":"perfgate config","description":"perfgate.yml: the service to start, the load to drive and the limits to gate on.","type":"object","additionalProperties":false,"required":["version","service","scenarios"],"properties":{"version":{"const":1,"description":"config format version; must be 1"},"extends":{"enum":["web_server","api_gateway","database_proxy"],"description":"a built-in profile whose reference limits apply to every scenario as warnings"},"service":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"string","minLength":1,"description":"shell command that starts the service (run with /bin/sh -c in its own process group)"},"build":{"type":"string","description":"command that builds the service; run in the base checkout when perfgate prepares the base itself"},"cwd":{"type":"string","description":"working directory, relative to this file"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables (strings: quote numbers)"},"ready":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"HTTP URL polled until it answers 200-399"},"tcp":{"type":"string","description":"host:port polled until it accepts a connection"},"log":{"type":"string","description":"regular expression matched against the service\'s output lines"},"timeout":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"}},"description":"how perfgate knows the service is ready: url, tcp or log"},"shutdown-timeout":{"$ref":"#/definitions/duration","description":"grace period between SIGTERM and SIGKILL"}},"required":["command","ready"],"description":"the service under test","title":"service"},"defaults":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"description":"load settings every scenario inherits"},"scenarios":{"type":"array","minItems":1,"description":"what to measure","items":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"unique name, used in reports"},"request":{"$ref":"#/definitions/request","description":"the request each virtual user sends"},"requests":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/request"},"description":"a weighted mix of requests to one host:port, picked at random per request by weight (instead of request)"},"values":{"type":"object","description":"named values for {{name}} placeholders, used in turn (cycling): a list, or { file: path } with one value per line","additionalProperties":{"anyOf":[{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"type":"string","minLength":1}}}]}},"load":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"mode":{"enum":["closed","rate"],"description":"closed: fixed connections (default); rate: open model at a constant arrival rate"},"rate":{"type":"number","exclusiveMinimum":0,"description":"requests per second (rate mode)"},"max-lag":{"$ref":"#/definitions/duration","description":"rate mode: how late (p99) the generator\'s own send schedule may run before the run is errored as generator-lag (default 10ms)"},"ramp":{"type":"object","additionalProperties":false,"properties":{"from":{"type":"number","minimum":0},"to":{"type":"number","exclusiveMinimum":0},"over":{"$ref":"#/definitions/duration"}},"required":["from","to","over"],"description":"rate mode: ramp the rate linearly"}},"description":"this scenario\'s load, over defaults"},"suite":{"oneOf":[{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"load"}},"required":["kind"]},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"sweep"},"steps":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"description":"connections per step (with load mode rate: requests per second per step)"},"knee-factor":{"type":"number","exclusiveMinimum":1,"description":"p99 may rise to this factor of the first step\'s p99 before the knee (default 2)"}},"required":["kind","steps"],"description":"concurrency sweep: finds the optimal connections"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"stress"},"start":{"type":"integer","minimum":1},"step":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1},"max-error-rate":{"$ref":"#/definitions/percent"},"p99-limit":{"$ref":"#/definitions/duration"},"max-time":{"$ref":"#/definitions/duration","description":"time bound of the whole ramp (default 2m): no step starts that would end after it"}},"required":["kind"],"description":"ramps connections (with load mode rate: the rate) until errors pass max-error-rate (default 5%), p99 passes p99-limit or the service dies"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"soak"},"window":{"$ref":"#/definitions/duration","description":"window length (default 10s)"}},"required":["kind"],"description":"long constant load analysed in windows; soak.drift is the RSS growth over the run (least-squares fit over the windows)"}]},"thresholds":{"type":"object","description":"absolute limits: metric -> \\"< 50ms\\" or { limit, severity }","additionalProperties":false,"properties":{"latency.min":{"description":"fastest 2xx response. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.mean":{"description":"mean 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.stddev":{"description":"standard deviation of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p50":{"description":"50th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p75":{"description":"75th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p90":{"description":"90th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p95":{"description":"95th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p99":{"description":"99th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p99.9":{"description":"99.9th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.max":{"description":"slowest 2xx response. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"throughput.rps":{"description":"responses per second, failed ones included (gate on throughput.ok_rps). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"throughput.ok_rps":{"description":"successful responses per second: status below 400, or one its request expects (expect:). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"throughput.bytes":{"description":"response bytes per second. Limit like \\"> 100MB\\" (bytes per second: B, KB, MB, GB)","$ref":"#/definitions/threshold-byterate"},"requests.total":{"description":"responses received during the measured window. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.rate":{"description":"share of requests that failed (connect, timeout, reset, 4xx, 5xx). Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"},"errors.total":{"description":"failed requests of every kind. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.connect":{"description":"connection errors (refused, unreachable). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.timeout":{"description":"requests that timed out. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.reset":{"description":"connections reset or closed mid-request. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.4xx":{"description":"responses with a 4xx status. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.5xx":{"description":"responses with a 5xx status. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.unexpected":{"description":"responses whose status their request did not expect (expect:). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"server.cpu.mean":{"description":"mean CPU of the service\'s process tree, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"server.cpu.peak":{"description":"peak CPU of the service\'s process tree, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"server.cpu.per_request":{"description":"server CPU time per completed request. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"server.rss.peak":{"description":"peak resident memory of the service\'s process tree. Limit like \\"< 256MB\\" (B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based))","$ref":"#/definitions/threshold-size"},"server.fds.peak":{"description":"peak open file descriptors of the service\'s process tree. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"generator.cpu":{"description":"the load generator\'s own CPU, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"generator.lag":{"description":"how far the load generator fell behind its schedule (p99). Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"generator.rate.target":{"description":"open model: requests per second the schedule asked for. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"generator.rate.achieved":{"description":"open model: requests per second the generator actually sent. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.optimal_connections":{"description":"connections at the knee of throughput vs p99. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"sweep.optimal_rate":{"description":"open model: offered rate at the knee of throughput vs p99. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.optimal_rps":{"description":"successful responses per second at the knee of the sweep. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.max_rps":{"description":"highest successful responses per second over the sweep\'s steps. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.breaking_point.connections":{"description":"highest sustainable connections before breaking. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"stress.breaking_point.rate":{"description":"open model: highest sustainable offered rate. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.breaking_point.rps":{"description":"successful responses per second at the last sustainable step before breaking. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.broke_at.connections":{"description":"connections of the step that broke (none: unset). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"stress.broke_at.rate":{"description":"open model: offered rate of the step that broke (none: unset). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"soak.drift":{"description":"relative RSS growth over the soak: least-squares slope over the windows x span / fitted start. Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"},"soak.p99_drift":{"description":"relative change of p99 over the soak, fitted like soak.drift. Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"}}},"regression":{"type":"object","description":"limits relative to the base: metric -> \\"+20%\\" / \\"-5%\\" or { limit, severity }","additionalProperties":false,"properties":{"latency.min":{"description":"fastest 2xx response. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.mean":{"description":"mean 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.stddev":{"description":"standard deviation of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p50":{"description":"50th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p75":{"description":"75th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p90":{"description":"90th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p95":{"description":"95th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p99":{"description":"99th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p99.9":{"description":"99.9th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.max":{"description":"slowest 2xx response. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"throughput.rps":{"description":"responses per second, failed ones included (gate on throughput.ok_rps). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"throughput.ok_rps":{"description":"successful responses per second: status below 400, or one its request expects (expect:). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"throughput.bytes":{"description":"response bytes per second. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"requests.total":{"description":"responses received during the measured window. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"errors.rate":{"description":"share of requests that failed (connect, timeout, reset, 4xx, 5xx). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.total":{"description":"failed requests of every kind. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.connect":{"description":"connection errors (refused, unreachable). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.timeout":{"description":"requests that timed out. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.reset":{"description":"connections reset or closed mid-request. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.4xx":{"description":"responses with a 4xx status. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.5xx":{"description":"responses with a 5xx status. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.unexpected":{"description":"responses whose status their request did not expect (expect:). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.mean":{"description":"mean CPU of the service\'s process tree, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.peak":{"description":"peak CPU of the service\'s process tree, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.per_request":{"description":"server CPU time per completed request. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.rss.peak":{"description":"peak resident memory of the service\'s process tree. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.fds.peak":{"description":"peak open file descriptors of the service\'s process tree. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.cpu":{"description":"the load generator\'s own CPU, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.lag":{"description":"how far the load generator fell behind its schedule (p99). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.rate.achieved":{"description":"open model: requests per second the generator actually sent. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_connections":{"description":"connections at the knee of throughput vs p99. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_rate":{"description":"open model: offered rate at the knee of throughput vs p99. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_rps":{"description":"successful responses per second at the knee of the sweep. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.max_rps":{"description":"highest successful responses per second over the sweep\'s steps. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.connections":{"description":"highest sustainable connections before breaking. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.rate":{"description":"open model: highest sustainable offered rate. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.rps":{"description":"successful responses per second at the last sustainable step before breaking. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.broke_at.connections":{"description":"connections of the step that broke (none: unset). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.broke_at.rate":{"description":"open model: offered rate of the step that broke (none: unset). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"soak.drift":{"description":"relative RSS growth over the soak: least-squares slope over the windows x span / fitted start. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"soak.p99_drift":{"description":"relative change of p99 over the soak, fitted like soak.drift. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"}}},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"required":["name"]}},"compare":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["interleaved","stored"]},"design":{"enum":["auto","rounds","slices","duet"],"description":"how base and head are measured: rounds (one side at a time, a fresh process per round), slices (both up at once on their own {{service.port}}, the load alternating in short slices), duet (both measured at the same time on disjoint cores, 4 cores or more); auto (default): duet where cores allow, else slices, and rounds when the config hard-codes its port"},"slice":{"$ref":"#/definitions/duration","description":"slices and duet: the length of one slice (default 500ms)"},"epochs":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":2},"max":{"type":"integer","minimum":2}},"description":"slices and duet: fresh process pairs over the run, each measuring every scenario\'s duration per side in slices (default: rounds)"},"rounds":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1}},"description":"rounds per side"},"budget":{"$ref":"#/definitions/duration","description":"wall-clock budget of the comparison"},"confirm":{"type":"boolean","description":"confirm a failing verdict with extra rounds"},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"confidence level of the intervals (default 0.95)"}},"description":"how base and head are compared"},"baseline":{"type":"object","additionalProperties":false,"properties":{"store":{"enum":["branch","directory","none"]},"branch":{"type":"string"},"directory":{"type":"string","description":"directory of the local store (store: directory), relative to this file"},"remote":{"type":"string","description":"git remote of the baseline branch (default origin)"},"rounds":{"type":"integer","minimum":1,"maximum":50,"description":"rounds measured when a run is stored or compared with a stored run (default 3)"},"noise":{"$ref":"#/definitions/percent","description":"cross-run allowance added to a stored comparison until 5 stored runs teach the real spread (default 10%)"},"on-runner-mismatch":{"enum":["inconclusive","compare"],"description":"what a baseline from a different runner kind does to regression checks (default inconclusive)"},"save-on":{"type":"array","uniqueItems":true,"items":{"enum":["push","workflow_dispatch","schedule"]},"description":"events whose runs are stored (default push to the default branch and workflow_dispatch); pull requests never are"}},"description":"where stored baselines live"},"on-inconclusive":{"enum":["warn","fail"],"description":"what an inconclusive verdict does to the job"}},"definitions":{"duration":{"type":"string","description":"a duration with a unit: us, ms, s, m (\\"500ms\\", \\"10s\\")","pattern":"^\\\\s*[0-9.]+\\\\s*(us|µs|ms|s|m|min)\\\\s*$"},"percent":{"type":"string","description":"a percentage (\\"5%\\")","pattern":"^\\\\s*[0-9.]+\\\\s*%\\\\s*$"},"request":{"type":"object","additionalProperties":false,"properties":{"method":{"enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"]},"url":{"type":"string","minLength":1,"description":"absolute http:// or https:// URL; {{seq}}, {{random}}, {{uuid}} and {{name}} of a scenario value are filled in per request; {{service.port}} is the port the side\'s service was given"},"insecure":{"type":"boolean","description":"https:// only: accept any certificate (self-signed test certificates); by default the certificate must chain to Node\'s roots, the system bundle or NODE_EXTRA_CA_CERTS"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{"description":"a string, or an object sent as JSON","type":["string","object","array"]},"weight":{"type":"number","exclusiveMinimum":0,"description":"in requests: this request\'s relative share of the mix (default 1)"},"expect":{"description":"the statuses this request should get (e.g. 201, or [200, 404]); others count as failed requests, and these count as successes even when 4xx/5xx","anyOf":[{"type":"integer","minimum":100,"maximum":599},{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}}]}},"required":["url"],"description":"one HTTP request"},"threshold-duration":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(us|µs|ms|s|m|min)\\\\s*$","description":"an operator (< <= > >=) and a value in us, ms, s, like \\"< 50ms\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(us|µs|ms|s|m|min)\\\\s*$","description":"an operator (< <= > >=) and a value in us, ms, s, like \\"< 50ms\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-rate":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(/s|rps)?\\\\s*$","description":"an operator (< <= > >=) and a value in requests per second, like \\"> 1500\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(/s|rps)?\\\\s*$","description":"an operator (< <= > >=) and a value in requests per second, like \\"> 1500\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-byterate":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])(/s)?\\\\s*$","description":"an operator (< <= > >=) and a value in bytes per second: B, KB, MB, GB, like \\"> 100MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])(/s)?\\\\s*$","description":"an operator (< <= > >=) and a value in bytes per second: B, KB, MB, GB, like \\"> 100MB\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-count":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*\\\\s*$","description":"an operator (< <= > >=) and a value in a plain number, like \\"< 10\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*\\\\s*$","description":"an operator (< <= > >=) and a value in a plain number, like \\"< 10\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-ratio":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in %, like \\"< 0.1%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in %, like \\"< 0.1%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-cpu":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in % of one core, like \\"< 150%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in % of one core, like \\"< 150%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-size":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])\\\\s*$","description":"an operator (< <= > >=) and a value in B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based), like \\"< 256MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])\\\\s*$","description":"an operator (< <= > >=) and a value in B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based), like \\"< 256MB\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression-lower":{"oneOf":[{"type":"string","pattern":"^\\\\s*\\\\+\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may rise, like \\"+20%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*\\\\+\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may rise, like \\"+20%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression-higher":{"oneOf":[{"type":"string","pattern":"^\\\\s*-\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may fall, like \\"-5%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*-\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may fall, like \\"-5%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]}}}');
+const perfgate_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/perfgate.schema.json","title":"perfgate config","description":"perfgate.yml: the service to start, the load to drive and the limits to gate on.","type":"object","additionalProperties":false,"required":["version","service","scenarios"],"properties":{"version":{"const":1,"description":"config format version; must be 1"},"extends":{"enum":["web_server","api_gateway","database_proxy"],"description":"a built-in profile whose reference limits apply to every scenario as warnings"},"service":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"string","minLength":1,"description":"shell command that starts the service (run with /bin/sh -c in its own process group)"},"build":{"type":"string","description":"command that builds the service; run in the base checkout when perfgate prepares the base itself"},"cwd":{"type":"string","description":"working directory, relative to this file"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables (strings: quote numbers)"},"ready":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"HTTP URL polled until it answers 200-399"},"tcp":{"type":"string","description":"host:port polled until it accepts a connection"},"log":{"type":"string","description":"regular expression matched against the service\'s output lines"},"timeout":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"}},"description":"how perfgate knows the service is ready: url, tcp or log"},"shutdown-timeout":{"$ref":"#/definitions/duration","description":"grace period between SIGTERM and SIGKILL"}},"required":["command","ready"],"description":"the service under test","title":"service"},"defaults":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"description":"load settings every scenario inherits"},"scenarios":{"type":"array","minItems":1,"description":"what to measure","items":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"unique name, used in reports"},"shard":{"type":"integer","minimum":1,"description":"pins this scenario to shard K when the suite is split with --shard K/N (action input shard); unpinned scenarios are dealt round-robin by sorted name"},"request":{"$ref":"#/definitions/request","description":"the request each virtual user sends"},"requests":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/request"},"description":"a weighted mix of requests to one host:port, picked at random per request by weight (instead of request)"},"values":{"type":"object","description":"named values for {{name}} placeholders, used in turn (cycling): a list, or { file: path } with one value per line","additionalProperties":{"anyOf":[{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"type":"string","minLength":1}}}]}},"load":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"mode":{"enum":["closed","rate"],"description":"closed: fixed connections (default); rate: open model at a constant arrival rate"},"rate":{"type":"number","exclusiveMinimum":0,"description":"requests per second (rate mode)"},"max-lag":{"$ref":"#/definitions/duration","description":"rate mode: how late (p99) the generator\'s own send schedule may run before the run is errored as generator-lag (default 10ms)"},"ramp":{"type":"object","additionalProperties":false,"properties":{"from":{"type":"number","minimum":0},"to":{"type":"number","exclusiveMinimum":0},"over":{"$ref":"#/definitions/duration"}},"required":["from","to","over"],"description":"rate mode: ramp the rate linearly"}},"description":"this scenario\'s load, over defaults"},"suite":{"oneOf":[{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"load"}},"required":["kind"]},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"sweep"},"steps":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"description":"connections per step (with load mode rate: requests per second per step)"},"knee-factor":{"type":"number","exclusiveMinimum":1,"description":"p99 may rise to this factor of the first step\'s p99 before the knee (default 2)"}},"required":["kind","steps"],"description":"concurrency sweep: finds the optimal connections"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"stress"},"start":{"type":"integer","minimum":1},"step":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1},"max-error-rate":{"$ref":"#/definitions/percent"},"p99-limit":{"$ref":"#/definitions/duration"},"max-time":{"$ref":"#/definitions/duration","description":"time bound of the whole ramp (default 2m): no step starts that would end after it"}},"required":["kind"],"description":"ramps connections (with load mode rate: the rate) until errors pass max-error-rate (default 5%), p99 passes p99-limit or the service dies"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"soak"},"window":{"$ref":"#/definitions/duration","description":"window length (default 10s)"}},"required":["kind"],"description":"long constant load analysed in windows; soak.drift is the RSS growth over the run (least-squares fit over the windows)"}]},"thresholds":{"type":"object","description":"absolute limits: metric -> \\"< 50ms\\" or { limit, severity }","additionalProperties":false,"properties":{"latency.min":{"description":"fastest 2xx response. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.mean":{"description":"mean 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.stddev":{"description":"standard deviation of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p50":{"description":"50th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p75":{"description":"75th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p90":{"description":"90th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p95":{"description":"95th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p99":{"description":"99th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p99.9":{"description":"99.9th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.max":{"description":"slowest 2xx response. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"throughput.rps":{"description":"responses per second, failed ones included (gate on throughput.ok_rps). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"throughput.ok_rps":{"description":"successful responses per second: status below 400, or one its request expects (expect:). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"throughput.bytes":{"description":"response bytes per second. Limit like \\"> 100MB\\" (bytes per second: B, KB, MB, GB)","$ref":"#/definitions/threshold-byterate"},"requests.total":{"description":"responses received during the measured window. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.rate":{"description":"share of requests that failed (connect, timeout, reset, 4xx, 5xx). Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"},"errors.total":{"description":"failed requests of every kind. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.connect":{"description":"connection errors (refused, unreachable). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.timeout":{"description":"requests that timed out. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.reset":{"description":"connections reset or closed mid-request. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.4xx":{"description":"responses with a 4xx status. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.5xx":{"description":"responses with a 5xx status. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.unexpected":{"description":"responses whose status their request did not expect (expect:). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"server.cpu.mean":{"description":"mean CPU of the service\'s process tree, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"server.cpu.peak":{"description":"peak CPU of the service\'s process tree, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"server.cpu.per_request":{"description":"server CPU time per completed request. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"server.rss.peak":{"description":"peak resident memory of the service\'s process tree. Limit like \\"< 256MB\\" (B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based))","$ref":"#/definitions/threshold-size"},"server.fds.peak":{"description":"peak open file descriptors of the service\'s process tree. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"generator.cpu":{"description":"the load generator\'s own CPU, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"generator.lag":{"description":"how far the load generator fell behind its schedule (p99). Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"generator.rate.target":{"description":"open model: requests per second the schedule asked for. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"generator.rate.achieved":{"description":"open model: requests per second the generator actually sent. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.optimal_connections":{"description":"connections at the knee of throughput vs p99. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"sweep.optimal_rate":{"description":"open model: offered rate at the knee of throughput vs p99. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.optimal_rps":{"description":"successful responses per second at the knee of the sweep. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.max_rps":{"description":"highest successful responses per second over the sweep\'s steps. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.breaking_point.connections":{"description":"highest sustainable connections before breaking. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"stress.breaking_point.rate":{"description":"open model: highest sustainable offered rate. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.breaking_point.rps":{"description":"successful responses per second at the last sustainable step before breaking. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.broke_at.connections":{"description":"connections of the step that broke (none: unset). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"stress.broke_at.rate":{"description":"open model: offered rate of the step that broke (none: unset). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"soak.drift":{"description":"relative RSS growth over the soak: least-squares slope over the windows x span / fitted start. Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"},"soak.p99_drift":{"description":"relative change of p99 over the soak, fitted like soak.drift. Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"}}},"regression":{"type":"object","description":"limits relative to the base: metric -> \\"+20%\\" / \\"-5%\\" or { limit, severity }","additionalProperties":false,"properties":{"latency.min":{"description":"fastest 2xx response. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.mean":{"description":"mean 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.stddev":{"description":"standard deviation of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p50":{"description":"50th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p75":{"description":"75th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p90":{"description":"90th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p95":{"description":"95th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p99":{"description":"99th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p99.9":{"description":"99.9th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.max":{"description":"slowest 2xx response. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"throughput.rps":{"description":"responses per second, failed ones included (gate on throughput.ok_rps). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"throughput.ok_rps":{"description":"successful responses per second: status below 400, or one its request expects (expect:). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"throughput.bytes":{"description":"response bytes per second. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"requests.total":{"description":"responses received during the measured window. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"errors.rate":{"description":"share of requests that failed (connect, timeout, reset, 4xx, 5xx). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.total":{"description":"failed requests of every kind. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.connect":{"description":"connection errors (refused, unreachable). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.timeout":{"description":"requests that timed out. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.reset":{"description":"connections reset or closed mid-request. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.4xx":{"description":"responses with a 4xx status. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.5xx":{"description":"responses with a 5xx status. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.unexpected":{"description":"responses whose status their request did not expect (expect:). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.mean":{"description":"mean CPU of the service\'s process tree, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.peak":{"description":"peak CPU of the service\'s process tree, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.per_request":{"description":"server CPU time per completed request. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.rss.peak":{"description":"peak resident memory of the service\'s process tree. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.fds.peak":{"description":"peak open file descriptors of the service\'s process tree. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.cpu":{"description":"the load generator\'s own CPU, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.lag":{"description":"how far the load generator fell behind its schedule (p99). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.rate.achieved":{"description":"open model: requests per second the generator actually sent. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_connections":{"description":"connections at the knee of throughput vs p99. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_rate":{"description":"open model: offered rate at the knee of throughput vs p99. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_rps":{"description":"successful responses per second at the knee of the sweep. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.max_rps":{"description":"highest successful responses per second over the sweep\'s steps. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.connections":{"description":"highest sustainable connections before breaking. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.rate":{"description":"open model: highest sustainable offered rate. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.rps":{"description":"successful responses per second at the last sustainable step before breaking. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.broke_at.connections":{"description":"connections of the step that broke (none: unset). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.broke_at.rate":{"description":"open model: offered rate of the step that broke (none: unset). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"soak.drift":{"description":"relative RSS growth over the soak: least-squares slope over the windows x span / fitted start. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"soak.p99_drift":{"description":"relative change of p99 over the soak, fitted like soak.drift. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"}}},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"required":["name"]}},"compare":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["interleaved","stored"]},"design":{"enum":["auto","rounds","slices","duet"],"description":"how base and head are measured: rounds (one side at a time, a fresh process per round), slices (both up at once on their own {{service.port}}, the load alternating in short slices), duet (both measured at the same time on disjoint cores, 4 cores or more); auto (default): duet where cores allow, else slices, and rounds when the config hard-codes its port"},"slice":{"$ref":"#/definitions/duration","description":"slices and duet: the length of one slice (default 500ms)"},"epochs":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":2},"max":{"type":"integer","minimum":2}},"description":"slices and duet: fresh process pairs over the run, each measuring every scenario\'s duration per side in slices (default: rounds)"},"rounds":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1}},"description":"rounds per side"},"budget":{"$ref":"#/definitions/duration","description":"wall-clock budget of the comparison"},"confirm":{"type":"boolean","description":"confirm a failing verdict with extra rounds"},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"confidence level of the intervals (default 0.95)"}},"description":"how base and head are compared"},"baseline":{"type":"object","additionalProperties":false,"properties":{"store":{"enum":["branch","directory","none"]},"branch":{"type":"string"},"directory":{"type":"string","description":"directory of the local store (store: directory), relative to this file"},"remote":{"type":"string","description":"git remote of the baseline branch (default origin)"},"rounds":{"type":"integer","minimum":1,"maximum":50,"description":"rounds measured when a run is stored or compared with a stored run (default 3)"},"noise":{"$ref":"#/definitions/percent","description":"cross-run allowance added to a stored comparison until 5 stored runs teach the real spread (default 10%)"},"on-runner-mismatch":{"enum":["inconclusive","compare"],"description":"what a baseline from a different runner kind does to regression checks (default inconclusive)"},"save-on":{"type":"array","uniqueItems":true,"items":{"enum":["push","workflow_dispatch","schedule"]},"description":"events whose runs are stored (default push to the default branch and workflow_dispatch); pull requests never are"}},"description":"where stored baselines live"},"on-inconclusive":{"enum":["warn","fail"],"description":"what an inconclusive verdict does to the job"}},"definitions":{"duration":{"type":"string","description":"a duration with a unit: us, ms, s, m (\\"500ms\\", \\"10s\\")","pattern":"^\\\\s*[0-9.]+\\\\s*(us|µs|ms|s|m|min)\\\\s*$"},"percent":{"type":"string","description":"a percentage (\\"5%\\")","pattern":"^\\\\s*[0-9.]+\\\\s*%\\\\s*$"},"request":{"type":"object","additionalProperties":false,"properties":{"method":{"enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"]},"url":{"type":"string","minLength":1,"description":"absolute http:// or https:// URL; {{seq}}, {{random}}, {{uuid}} and {{name}} of a scenario value are filled in per request; {{service.port}} is the port the side\'s service was given"},"insecure":{"type":"boolean","description":"https:// only: accept any certificate (self-signed test certificates); by default the certificate must chain to Node\'s roots, the system bundle or NODE_EXTRA_CA_CERTS"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{"description":"a string, or an object sent as JSON","type":["string","object","array"]},"weight":{"type":"number","exclusiveMinimum":0,"description":"in requests: this request\'s relative share of the mix (default 1)"},"expect":{"description":"the statuses this request should get (e.g. 201, or [200, 404]); others count as failed requests, and these count as successes even when 4xx/5xx","anyOf":[{"type":"integer","minimum":100,"maximum":599},{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}}]}},"required":["url"],"description":"one HTTP request"},"threshold-duration":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(us|µs|ms|s|m|min)\\\\s*$","description":"an operator (< <= > >=) and a value in us, ms, s, like \\"< 50ms\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(us|µs|ms|s|m|min)\\\\s*$","description":"an operator (< <= > >=) and a value in us, ms, s, like \\"< 50ms\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-rate":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(/s|rps)?\\\\s*$","description":"an operator (< <= > >=) and a value in requests per second, like \\"> 1500\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(/s|rps)?\\\\s*$","description":"an operator (< <= > >=) and a value in requests per second, like \\"> 1500\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-byterate":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])(/s)?\\\\s*$","description":"an operator (< <= > >=) and a value in bytes per second: B, KB, MB, GB, like \\"> 100MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])(/s)?\\\\s*$","description":"an operator (< <= > >=) and a value in bytes per second: B, KB, MB, GB, like \\"> 100MB\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-count":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*\\\\s*$","description":"an operator (< <= > >=) and a value in a plain number, like \\"< 10\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*\\\\s*$","description":"an operator (< <= > >=) and a value in a plain number, like \\"< 10\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-ratio":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in %, like \\"< 0.1%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in %, like \\"< 0.1%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-cpu":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in % of one core, like \\"< 150%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in % of one core, like \\"< 150%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-size":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])\\\\s*$","description":"an operator (< <= > >=) and a value in B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based), like \\"< 256MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])\\\\s*$","description":"an operator (< <= > >=) and a value in B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based), like \\"< 256MB\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression-lower":{"oneOf":[{"type":"string","pattern":"^\\\\s*\\\\+\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may rise, like \\"+20%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*\\\\+\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may rise, like \\"+20%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression-higher":{"oneOf":[{"type":"string","pattern":"^\\\\s*-\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may fall, like \\"-5%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*-\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may fall, like \\"-5%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]}}}');
 ;// CONCATENATED MODULE: ./src/config/metrics.ts
 const m = (name, kind, better, description) => ({
     name,
@@ -63926,43 +63967,6 @@ const DEFAULTS = {
     maxFileBytes: 256 * 1024,
     maxAliasCount: 100
 };
-
-// EXTERNAL MODULE: ./node_modules/fastest-levenshtein/mod.js
-var mod = __nccwpck_require__(21916);
-;// CONCATENATED MODULE: ./src/config/suggest.ts
-
-const squash = (s) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
-/**
- * The closest allowed name to a misspelt one, or undefined when nothing is close. Names are compared whole and
- * by their last dotted parts, ignoring dots, so "p999" finds "latency.p99.9" and "conections" finds "connections".
- */
-function didYouMean(wrong, allowed) {
-    const target = squash(wrong);
-    let best;
-    for (const name of allowed) {
-        const parts = name.split('.');
-        const forms = [name, ...parts.map((_, i) => parts.slice(i).join('.'))].map(squash);
-        const score = Math.min(...forms.map(f => (0,mod/* distance */.Io)(target, f)));
-        if (!best || score < best.score)
-            best = { name, score };
-    }
-    if (!best)
-        return undefined;
-    return best.score <= Math.max(1, Math.floor(target.length / 3)) ? best.name : undefined;
-}
-/** The command a typo meant: a close spelling (two edits or fewer, transpositions too) or a unique prefix. */
-function suggestCommand(word, commands) {
-    const close = didYouMean(word, commands);
-    if (close)
-        return close;
-    const w = word.toLowerCase();
-    const sorted = (s) => [...s].sort().join('');
-    const near = commands.filter(c => w.length >= 3 && ((0,mod/* distance */.Io)(w, c) <= 2 || sorted(w) === sorted(c)) && Math.abs(c.length - w.length) <= 2);
-    if (near.length === 1)
-        return near[0];
-    const prefixed = commands.filter(c => w.length >= 2 && c.startsWith(w));
-    return prefixed.length === 1 ? prefixed[0] : undefined;
-}
 
 ;// CONCATENATED MODULE: ./src/config/k6.ts
 
@@ -64534,8 +64538,10 @@ class Resolver {
             const request = mix?.[0] ?? this.request(s.request, `${pointer}/request`);
             this.checkMix(mix, pointer);
             this.checkPlaceholders(mix ?? [request], values, mix ? `${pointer}/requests` : `${pointer}/request`);
+            const shard = num(s.shard);
             return {
                 name,
+                ...(shard !== undefined ? { shard } : {}),
                 request: mix?.[0] ? withoutWeight(mix[0]) : request,
                 ...(mix ? { mix } : {}),
                 ...(values ? { values } : {}),
@@ -64707,18 +64713,7 @@ function resolveConfig(data, ctx) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/config/load.ts
-
-
-
-
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/config/problems.ts
 function formatProblems(problems) {
     return problems.map(p => `${p.file}:${p.line}:${p.col}: ${p.message} [${p.path || '/'}]`).join('\n');
 }
@@ -64734,18 +64729,9 @@ class ConfigError extends Error {
         this.problems = sorted;
     }
 }
-const load_ajv = new ajv.Ajv({
-    allErrors: true,
-    strict: true,
-    allowUnionTypes: true,
-    coerceTypes: false,
-    useDefaults: false,
-    $data: false,
-    verbose: true
-});
-if (load_ajv.opts.$data)
-    throw new Error('perfgate: ajv must run without $data (CVE-2025-69873)');
-const validateShape = load_ajv.compile(perfgate_schema_namespaceObject);
+
+;// CONCATENATED MODULE: ./src/config/locator.ts
+
 /** Maps JSON pointers to positions in the YAML source. */
 class Locator {
     doc;
@@ -64803,6 +64789,33 @@ class Locator {
         return this.at(pointer, message);
     }
 }
+
+;// CONCATENATED MODULE: ./src/config/load.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+const load_ajv = new ajv.Ajv({
+    allErrors: true,
+    strict: true,
+    allowUnionTypes: true,
+    coerceTypes: false,
+    useDefaults: false,
+    $data: false,
+    verbose: true
+});
+if (load_ajv.opts.$data)
+    throw new Error('perfgate: ajv must run without $data (CVE-2025-69873)');
+const validateShape = load_ajv.compile(perfgate_schema_namespaceObject);
 function show(value) {
     return typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
 }
@@ -65024,7 +65037,7 @@ async function loadConfig(file, cwd = process.cwd()) {
     return parseConfig(await (0,promises_namespaceObject.readFile)(file, 'utf8'), shown, external_node_path_default().dirname(external_node_path_default().resolve(file)));
 }
 /** A hash of what affects the measurement (service, requests, load), not of the limits. */
-function configHash(config) {
+function load_configHash(config) {
     const relevant = {
         service: { command: config.service.command, build: config.service.build, env: config.service.env },
         scenarios: config.scenarios.map(s => ({
@@ -65051,7 +65064,1045 @@ function stableStringify(value) {
     return JSON.stringify(value);
 }
 
-;// CONCATENATED MODULE: ./src/report/format.ts
+;// CONCATENATED MODULE: ./schema/baseline.schema.json
+const baseline_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/baseline.schema.json","title":"perfgate baseline record","description":"One stored run: v1/runs/<sha>/<run-id>-<attempt>-<config-hash>.json in the baseline branch or directory. Immutable once written. Metric values are in base units (latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core). Unknown extra fields are tolerated so that older readers can read newer minor additions.","type":"object","required":["schemaVersion","tool","createdAt","git","config","runner","verdict","scenarios"],"properties":{"schemaVersion":{"type":"integer","minimum":1,"description":"record format version; readers migrate older versions in memory and refuse newer ones. 2 added throughput.ok_rps (successful responses per second) and made sweep.optimal_rps, sweep.max_rps and stress.breaking_point.rps count successes; a version 1 record gets them from its stored counts"},"tool":{"type":"object","required":["name","version"],"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the run finished"},"git":{"type":"object","required":["sha","runId","runAttempt"],"properties":{"sha":{"type":"string","pattern":"^[0-9a-f]{7,64}$|^local$","description":"the measured commit, or \\"local\\" outside git"},"ref":{"type":"string"},"event":{"type":"string","description":"the GitHub event that wrote it, or \\"cli\\""},"runId":{"type":"string","pattern":"^[A-Za-z0-9._-]{1,80}$"},"leg":{"type":"string","pattern":"^[A-Za-z0-9._-]{1,80}$","description":"which leg of a matrix job wrote it (the action\'s leg input); absent for the CLI"},"runAttempt":{"type":"integer","minimum":1}}},"config":{"type":"object","required":["hash","file"],"properties":{"hash":{"type":"string","pattern":"^[0-9a-f]{6,64}$","description":"hash of the parts of the config that affect measurement (service, requests, load), not the limits"},"file":{"type":"string"}}},"runner":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"verdict":{"enum":["pass","warn","fail","inconclusive","skipped"],"description":"the run\'s verdict; errored runs are never stored"},"scenarios":{"type":"array","items":{"type":"object","required":["name","metrics","rounds"],"properties":{"name":{"type":"string"},"metrics":{"$ref":"#/definitions/metrics"},"rounds":{"type":"array","minItems":1,"items":{"type":"object","required":["round","metrics"],"properties":{"round":{"type":"integer","minimum":1},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"}}}}}}}},"definitions":{"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"type":["number","null"]}}}}');
+;// CONCATENATED MODULE: ./src/compare/aggregate.ts
+function combine(metric, values) {
+    if (metric.endsWith('.peak') || metric === 'latency.max')
+        return Math.max(...values);
+    if (metric === 'latency.min')
+        return Math.min(...values);
+    return values.reduce((a, b) => a + b, 0) / values.length;
+}
+/** One set of metrics from several rounds: peaks and maxima take the largest, minima the smallest, the rest the mean. */
+function aggregateRounds(rounds) {
+    const names = new Set(rounds.flatMap(r => Object.keys(r)));
+    const out = {};
+    for (const name of names) {
+        const values = rounds
+            .map(r => r[name])
+            .filter((v) => typeof v === 'number' && Number.isFinite(v));
+        out[name] = values.length ? combine(name, values) : null;
+    }
+    return out;
+}
+/** The per-round values of one metric, in round order, skipping rounds that did not measure it. */
+function roundValues(rounds, metric) {
+    return rounds.map(r => r[metric]).filter((v) => typeof v === 'number' && Number.isFinite(v));
+}
+
+;// CONCATENATED MODULE: ./src/baseline/migrations.ts
+
+const migrations_isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const finite = (value) => typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+/** Version 1 throughput figures that counted every response; version 2 counts successes in all of them. */
+const RESPONSE_RATES = ['sweep.optimal_rps', 'stress.breaking_point.rps', 'sweep.max_rps'];
+/**
+ * The share of a version 1 round's responses that succeeded, from its stored counts. Version 1 did not store
+ * which 4xx/5xx answers `expect` allowed, nor the "other" transport errors, so the failed responses are the
+ * smaller of two upper bounds: 4xx + 5xx + unexpected statuses (exact unless `expect` lists error statuses) and
+ * every failed request less its connect, timeout and reset errors (exact unless there were other transport
+ * errors). Only a run that had both expected error statuses and other transport errors gets too low a share.
+ */
+function storedSuccessShare(metrics) {
+    const responses = finite(metrics['requests.total']);
+    const s4xx = finite(metrics['status.4xx']);
+    const s5xx = finite(metrics['status.5xx']);
+    if (responses === undefined || s4xx === undefined || s5xx === undefined)
+        return undefined;
+    if (responses <= 0)
+        return 1;
+    const bounds = [s4xx + s5xx + (finite(metrics['status.unexpected']) ?? 0)];
+    const failed = finite(metrics['errors.total']);
+    const transport = ['errors.connect', 'errors.timeout', 'errors.reset'].map(k => finite(metrics[k]));
+    if (failed !== undefined && transport.every(n => n !== undefined)) {
+        bounds.push(failed - transport.reduce((a, n) => a + n, 0));
+    }
+    const failedResponses = Math.min(responses, Math.max(0, Math.min(...bounds)));
+    return (responses - failedResponses) / responses;
+}
+/** One version 1 round's metrics with throughput.ok_rps added and the suites' throughput counting successes. */
+function roundMetricsV2(metrics) {
+    const share = storedSuccessShare(metrics);
+    if (share === undefined)
+        return metrics;
+    const out = { ...metrics };
+    const rps = finite(metrics['throughput.rps']);
+    if (rps !== undefined)
+        out['throughput.ok_rps'] = rps * share;
+    for (const key of RESPONSE_RATES) {
+        const value = finite(metrics[key]);
+        // a sweep's or stress's round holds the metrics of its knee or last sustainable step: the same share
+        if (value !== undefined)
+            out[key] = value * share;
+    }
+    return out;
+}
+function scenarioV2(scenario) {
+    if (!migrations_isObject(scenario) || !Array.isArray(scenario.rounds) || !migrations_isObject(scenario.metrics))
+        return scenario;
+    const rounds = scenario.rounds.map(round => migrations_isObject(round) && migrations_isObject(round.metrics)
+        ? { ...round, metrics: roundMetricsV2(round.metrics) }
+        : round);
+    // the scenario's figures aggregate its rounds (as the report does): aggregate the migrated ones the same way
+    const migrated = aggregateRounds(rounds.map(r => (migrations_isObject(r) && migrations_isObject(r.metrics) ? r.metrics : {})));
+    const metrics = { ...scenario.metrics };
+    for (const key of ['throughput.ok_rps', ...RESPONSE_RATES]) {
+        if (typeof migrated[key] === 'number')
+            metrics[key] = migrated[key];
+    }
+    return { ...scenario, metrics, rounds };
+}
+/**
+ * Version 1 to 2: throughput.ok_rps (successful responses per second) is new, and sweep.optimal_rps,
+ * sweep.max_rps and stress.breaking_point.rps now count successes. Both are derived from the round's stored
+ * counts (storedSuccessShare); sweep.max_rps is scaled by its knee step's share, as its own step's counts were
+ * not stored.
+ */
+function v1ToV2(data) {
+    const scenarios = Array.isArray(data.scenarios) ? data.scenarios.map(scenarioV2) : data.scenarios;
+    return { ...data, schemaVersion: 2, scenarios };
+}
+
+;// CONCATENATED MODULE: ./src/baseline/record.ts
+
+
+
+
+/**
+ * The newest record format this perfgate reads and the one it writes. 2: throughput.ok_rps, and the suites'
+ * throughput figures count successes (src/baseline/migrations.ts).
+ */
+const BASELINE_SCHEMA_VERSION = 2;
+/**
+ * The version of the store's layout that meta.json carries: the tree below, not the records in it, which carry
+ * their own version and are migrated one by one. It changes only when the tree does.
+ */
+const STORE_LAYOUT_VERSION = 1;
+/** The layout of the store's tree; records of every schema version live under it. */
+const LAYOUT_DIR = 'v1';
+const RUNS_DIR = `${LAYOUT_DIR}/runs`;
+const META_FILE = 'meta.json';
+/** A record that could not be used: skipped with a warning that names it. */
+class CorruptRecordError extends Error {
+    path;
+    constructor(path, reason) {
+        super(`${path}: ${reason}`);
+        this.path = path;
+    }
+}
+/** A record or store written by a newer perfgate: reading on would mean guessing, so this is an error. */
+class NewerBaselineError extends Error {
+}
+/** The store cannot be read (as opposed to: it does not exist yet). Never treated as "no baseline". */
+class StoreError extends Error {
+}
+const record_ajv = new ajv.Ajv({ allErrors: true, strict: true, $data: false });
+const record_validateShape = record_ajv.compile(baseline_schema_namespaceObject);
+const SAFE_ID = /[^A-Za-z0-9._-]/g;
+/** A leg as it goes into a record and its path: characters outside [A-Za-z0-9._-] become `_`, at most 80. */
+const safeLeg = (leg) => leg.replace(SAFE_ID, '_').slice(0, 80);
+/** The record of a finished run. Errored runs have no record: they are never a baseline. */
+function recordFromReport(report, id) {
+    if (report.verdict === 'errored')
+        throw new Error('an errored run is never stored as a baseline');
+    return {
+        schemaVersion: BASELINE_SCHEMA_VERSION,
+        tool: { name: 'perfgate', version: report.tool.version },
+        createdAt: report.createdAt,
+        git: {
+            sha: id.sha,
+            ...(id.ref ? { ref: id.ref } : {}),
+            ...(id.event ? { event: id.event } : {}),
+            runId: id.runId.replace(SAFE_ID, '_').slice(0, 80) || 'run',
+            runAttempt: Math.max(1, Math.floor(id.runAttempt)),
+            ...(id.leg ? { leg: safeLeg(id.leg) } : {})
+        },
+        config: { hash: report.config.hash, file: report.config.file },
+        runner: report.runner,
+        verdict: report.verdict,
+        // only measured scenarios: an errored or skipped one has no rounds to compare with
+        scenarios: report.scenarios
+            .filter(s => s.verdict !== 'errored')
+            .map(s => ({
+            name: s.name,
+            metrics: s.metrics,
+            rounds: s.runs
+                .filter(r => r.side === 'head' && !r.error)
+                .map(r => ({
+                round: r.round,
+                metrics: r.metrics,
+                ...(r.histogram ? { histogram: r.histogram } : {})
+            }))
+        }))
+            .filter(s => s.rounds.length > 0)
+    };
+}
+/**
+ * `v1/runs/<sha>/<run-id>-<attempt>[-<leg>]-<config-hash>.json`: unique per run and per leg of a matrix job, so
+ * writers never edit the same file (two legs of one run write two files).
+ */
+function recordPath(record) {
+    const { sha, runId, runAttempt, leg } = record.git;
+    return `${RUNS_DIR}/${sha}/${runId}-${runAttempt}${leg ? `-${leg}` : ''}-${record.config.hash}.json`;
+}
+function serializeRecord(record) {
+    return `${JSON.stringify(record, null, 1)}\n`;
+}
+function newMeta() {
+    return { schemaVersion: STORE_LAYOUT_VERSION, createdBy: `perfgate ${VERSION}` };
+}
+function newerError(what, version, writer, supported = BASELINE_SCHEMA_VERSION) {
+    return new NewerBaselineError(`${what} uses baseline schema version ${version}${writer ? `, written by ${writer}` : ''}; this perfgate (${VERSION}) reads up to version ${supported}: upgrade perfgate in this workflow`);
+}
+/** One pure step per older version (src/baseline/migrations.ts), each tested with a record of the version it reads. */
+const MIGRATIONS = { 1: v1ToV2 };
+const CURRENT_FORMAT = { migrations: MIGRATIONS, version: BASELINE_SCHEMA_VERSION };
+/** Upgrades a record of an older schema version in memory, step by step (files are never rewritten). */
+function migrateRecord(data, where, format = CURRENT_FORMAT) {
+    let current = data;
+    let version = current.schemaVersion;
+    while (version < format.version) {
+        const step = format.migrations[version];
+        if (!step)
+            throw new CorruptRecordError(where, `unknown baseline schema version ${version}`);
+        current = step(current);
+        const next = current.schemaVersion;
+        // a step that does not move forward would loop forever: that is a bug in the step, not in the record
+        if (typeof next !== 'number' || next <= version) {
+            throw new Error(`the migration of baseline schema version ${version} did not raise the version`);
+        }
+        version = next;
+    }
+    return current;
+}
+/** Parses and checks one stored record; throws CorruptRecordError (skip it) or NewerBaselineError (stop). */
+function parseRecord(text, where, format = CURRENT_FORMAT) {
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (err) {
+        throw new CorruptRecordError(where, `not valid JSON (${err.message})`);
+    }
+    if (!data || typeof data !== 'object' || Array.isArray(data)) {
+        throw new CorruptRecordError(where, 'not a JSON object');
+    }
+    const raw = data;
+    const version = raw.schemaVersion;
+    if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
+        throw new CorruptRecordError(where, 'has no valid schemaVersion');
+    }
+    if (version > format.version) {
+        const tool = raw.tool;
+        throw newerError(where, version, typeof tool?.version === 'string' ? `perfgate ${tool.version}` : undefined, format.version);
+    }
+    const migrated = migrateRecord(raw, where, format);
+    if (!record_validateShape(migrated)) {
+        const problems = (record_validateShape.errors ?? [])
+            .slice(0, 3)
+            .map(e => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+        throw new CorruptRecordError(where, `does not match the baseline schema: ${problems.join('; ')}`);
+    }
+    return migrated;
+}
+/** Checks meta.json: a store laid out by a newer perfgate is refused as a whole. */
+function checkMeta(text, where) {
+    let meta;
+    try {
+        meta = JSON.parse(text);
+    }
+    catch (err) {
+        throw new StoreError(`${where} is not valid JSON (${err.message}); the store cannot be read`);
+    }
+    if (typeof meta.schemaVersion !== 'number') {
+        throw new StoreError(`${where} has no schemaVersion; the store cannot be read`);
+    }
+    if (meta.schemaVersion > STORE_LAYOUT_VERSION) {
+        throw newerError(`the baseline store (${where})`, meta.schemaVersion, meta.createdBy, STORE_LAYOUT_VERSION);
+    }
+    return meta;
+}
+
+;// CONCATENATED MODULE: ./src/baseline/store.ts
+
+/**
+ * Parses raw files of a store: meta.json is checked first (a newer layout stops everything). A corrupt record and
+ * a record from a newer perfgate are skipped with a warning that names it: one record, which anyone who can push
+ * to the branch can plant, never stops the store.
+ */
+function parseStoreFiles(files, location) {
+    const meta = files.find(f => f.path === META_FILE);
+    if (meta)
+        checkMeta(meta.text, `${location}: ${META_FILE}`);
+    const records = [];
+    const warnings = [];
+    for (const file of files) {
+        if (file.path === META_FILE)
+            continue;
+        if (!file.path.endsWith('.json'))
+            continue;
+        try {
+            records.push({ path: file.path, record: parseRecord(file.text, file.path) });
+        }
+        catch (err) {
+            if (err instanceof NewerBaselineError) {
+                warnings.push(`skipped a baseline record from a newer perfgate in ${location}: ${err.message}`);
+                continue;
+            }
+            if (!(err instanceof CorruptRecordError))
+                throw err;
+            warnings.push(`skipped a corrupt baseline record in ${location}: ${err.message}`);
+        }
+    }
+    return { records, warnings };
+}
+
+;// CONCATENATED MODULE: ./src/baseline/directory.ts
+
+
+
+
+
+const errno = (err) => err.code;
+/** Writes `text` at `file` only if nothing is there: a temp file hard-linked into place, never a partial file. */
+async function writeNew(file, text) {
+    await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(file), { recursive: true });
+    const temp = `${file}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
+    await (0,promises_namespaceObject.writeFile)(temp, text);
+    try {
+        await (0,promises_namespaceObject.link)(temp, file);
+        return 'written';
+    }
+    catch (err) {
+        if (errno(err) === 'EEXIST')
+            return 'exists';
+        throw err;
+    }
+    finally {
+        await (0,promises_namespaceObject.unlink)(temp).catch(() => undefined);
+    }
+}
+async function listJson(dir, prefix) {
+    const out = [];
+    for (const entry of await (0,promises_namespaceObject.readdir)(dir, { withFileTypes: true })) {
+        const relative = `${prefix}/${entry.name}`;
+        if (entry.isDirectory())
+            out.push(...(await listJson(external_node_path_default().join(dir, entry.name), relative)));
+        else if (entry.isFile() && entry.name.endsWith('.json'))
+            out.push(relative);
+    }
+    return out;
+}
+/** The local store of the CLI (`--baseline DIR`, `--save-baseline DIR`): the branch's layout in a directory. */
+class directory_DirectoryStore {
+    dir;
+    description;
+    constructor(dir) {
+        this.dir = dir;
+        this.description = `directory ${dir}`;
+    }
+    async read() {
+        const runs = external_node_path_default().join(this.dir, RUNS_DIR);
+        let paths;
+        try {
+            paths = await listJson(runs, RUNS_DIR);
+        }
+        catch (err) {
+            if (errno(err) === 'ENOENT') {
+                return {
+                    state: 'missing',
+                    records: [],
+                    warnings: [],
+                    message: `no baselines stored in ${this.dir} yet`
+                };
+            }
+            throw new StoreError(`cannot read the baseline ${this.description}: ${err.message}`);
+        }
+        const files = [];
+        try {
+            const meta = await (0,promises_namespaceObject.readFile)(external_node_path_default().join(this.dir, META_FILE), 'utf8').catch((err) => {
+                if (errno(err) === 'ENOENT')
+                    return undefined;
+                throw err;
+            });
+            if (meta !== undefined)
+                files.push({ path: META_FILE, text: meta });
+            const READ_AT_ONCE = 64;
+            for (let i = 0; i < paths.length; i += READ_AT_ONCE) {
+                const batch = paths.slice(i, i + READ_AT_ONCE);
+                const texts = await Promise.all(batch.map(p => (0,promises_namespaceObject.readFile)(external_node_path_default().join(this.dir, p), 'utf8')));
+                batch.forEach((p, j) => files.push({ path: p, text: texts[j] }));
+            }
+        }
+        catch (err) {
+            throw new StoreError(`cannot read the baseline ${this.description}: ${err.message}`);
+        }
+        return { state: 'ok', ...parseStoreFiles(files, this.description) };
+    }
+    async save(record) {
+        const relative = recordPath(record);
+        const file = external_node_path_default().join(this.dir, relative);
+        const text = serializeRecord(record);
+        try {
+            await writeNew(external_node_path_default().join(this.dir, META_FILE), `${JSON.stringify(newMeta(), null, 1)}\n`);
+            if ((await writeNew(file, text)) === 'exists') {
+                const same = (await (0,promises_namespaceObject.readFile)(file, 'utf8')) === text;
+                return {
+                    saved: true,
+                    already: true,
+                    path: relative,
+                    attempts: 1,
+                    message: same
+                        ? `baseline already stored at ${relative} (a re-run of the same attempt)`
+                        : `a baseline for this run and attempt is already stored at ${relative}; it was kept unchanged`
+                };
+            }
+        }
+        catch (err) {
+            return {
+                saved: false,
+                path: relative,
+                attempts: 1,
+                message: `baseline NOT saved in ${this.dir}: ${err.message}`
+            };
+        }
+        return { saved: true, path: relative, attempts: 1, message: `baseline saved in ${this.dir}: ${relative}` };
+    }
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+// EXTERNAL MODULE: external "node:child_process"
+var external_node_child_process_ = __nccwpck_require__(31421);
+;// CONCATENATED MODULE: ./src/git/auth.ts
+/**
+ * How perfgate authenticates its own git calls (deepening a shallow clone, fetching and pushing the baseline
+ * branch): with the action's github-token, given to each git command as configuration in its environment
+ * (GIT_CONFIG_COUNT / GIT_CONFIG_KEY_n / GIT_CONFIG_VALUE_n, the same as `git -c`, but not on the command line that
+ * `ps` shows to every user). Nothing is written to .git/config, so a checkout with `persist-credentials: false` leaves
+ * no token on disk for code from the pull request to read.
+ */
+let authEnv = {};
+/** The header git sends to `serverUrl` only; an empty value first drops any header a checkout persisted. */
+function gitAuthEnv(token, serverUrl = 'https://github.com') {
+    if (!token)
+        return {};
+    const key = `http.${serverUrl.replace(/\/+$/, '')}/.extraheader`;
+    const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
+    return {
+        GIT_CONFIG_COUNT: '2',
+        GIT_CONFIG_KEY_0: key,
+        GIT_CONFIG_VALUE_0: '',
+        GIT_CONFIG_KEY_1: key,
+        GIT_CONFIG_VALUE_1: `AUTHORIZATION: basic ${basic}`
+    };
+}
+/** Set once by the action from its github-token input; the CLI leaves git to its own credentials. */
+function useGitAuth(token, serverUrl) {
+    authEnv = token ? gitAuthEnv(token, serverUrl) : {};
+}
+function currentGitAuth() {
+    return authEnv;
+}
+
+// EXTERNAL MODULE: ./src/git/process-group.ts
+var process_group = __nccwpck_require__(40011);
+;// CONCATENATED MODULE: ./src/git/run.ts
+/**
+ * The one git runner: arguments as an array (no shell), never prompting, authenticated as auth.ts says, every call
+ * bounded by a timeout that stops git with its process group, and failures worded without credentials.
+ */
+
+
+
+/** A git call stopped because it did not finish in time (a hung fetch or push). */
+class GitTimeoutError extends Error {
+}
+/** Stops git with everything it started: it runs in its own process group. */
+function killGroup(child) {
+    if (child.pid === undefined)
+        return;
+    try {
+        (0,process_group/* killProcessGroup */.$)(child.pid, 'SIGKILL');
+    }
+    catch {
+        // no process groups (Windows): stop git itself at least
+        child.kill('SIGKILL');
+    }
+}
+/** git calls still running, each in its own process group: a cancelled run stops them. */
+const running = new Set();
+function stopAllGit() {
+    for (const child of running)
+        killGroup(child);
+}
+/** The longest a git call may take when its caller sets no budget: no git call of perfgate's runs unbounded. */
+const GIT_TIMEOUT_MS = 5 * 60_000;
+/**
+ * git with arguments as an array (no shell), optional stdin, never prompting for credentials, authenticated with
+ * the action's token when it has one (see git-auth.ts), and stopped after `timeoutMs` (GIT_TIMEOUT_MS by default).
+ */
+function runGit(cwd, args, options = {}) {
+    return new Promise((resolve, reject) => {
+        const child = (0,external_node_child_process_.spawn)('git', args, {
+            cwd,
+            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...currentGitAuth(), ...options.env },
+            stdio: ['pipe', 'pipe', 'pipe'],
+            // its own process group, so that a timeout also stops the ssh or helper git is waiting for
+            detached: true
+        });
+        running.add(child);
+        child.once('exit', () => running.delete(child));
+        const out = [];
+        let stderr = '';
+        const ms = Math.max(0, options.timeoutMs ?? GIT_TIMEOUT_MS);
+        const timer = setTimeout(() => {
+            killGroup(child);
+            reject(new GitTimeoutError(`git ${args[0]} did not finish within ${secondsText(ms)} and was stopped`));
+        }, ms);
+        child.stdout.on('data', (chunk) => out.push(chunk));
+        child.stderr.on('data', (chunk) => (stderr += chunk.toString()));
+        child.on('error', err => {
+            clearTimeout(timer);
+            reject(err);
+        });
+        child.on('close', code => {
+            clearTimeout(timer);
+            resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr });
+        });
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(options.input ?? '');
+    });
+}
+function secondsText(ms) {
+    return `${Number((ms / 1000).toPrecision(3))} s`;
+}
+/** Text for messages (a remote's URL, git's own words) without any credentials written into a URL in it. */
+function withoutCredentials(text) {
+    return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1');
+}
+/** git's output, trimmed; a failure throws `git <command> failed: <its last lines>`. */
+async function gitOutput(cwd, args, options) {
+    const result = await runGit(cwd, args, options);
+    if (result.code !== 0)
+        throw new Error(`git ${args[0]} failed: ${lastLines(result.stderr)}`);
+    return result.stdout.toString().trim();
+}
+/** git's output, or undefined when it failed or timed out (a question the caller has a fallback for). */
+async function tryGitOutput(cwd, args, options) {
+    try {
+        return await gitOutput(cwd, args, options);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The last lines git wrote to stderr, for a message, without credentials. */
+function lastLines(stderr) {
+    const lines = stderr
+        .split('\n')
+        .map(l => l.trim())
+        .filter(Boolean);
+    return withoutCredentials(lines.slice(-3).join(' / ')) || 'no message';
+}
+
+;// CONCATENATED MODULE: ./src/baseline/git.ts
+
+
+
+
+
+
+
+/** What the remote said about a failed push, without git's generic lines. */
+function pushReason(stderr) {
+    const lines = stderr
+        .split('\n')
+        .map(l => l.trim())
+        .filter(l => l && !/^To /.test(l) && !/^hint:/.test(l) && !/^error: failed to push some refs/.test(l));
+    return withoutCredentials(lines.slice(-4).join(' / ')) || lastLines(stderr);
+}
+/** Failures another attempt cannot mend: missing permission, a protected branch, no credentials. */
+const PERMANENT = /permission to .* denied|denied to|403|authentication failed|could not read username|permission denied \(publickey\)|GH006|protected branch|repository not found/i;
+/** Rejections that re-reading the tip and re-applying fixes: someone else pushed first. */
+const RACE = /non-fast-forward|fetch first|cannot lock ref|failed to update ref|stale info|incorrect old value/i;
+const DEFAULT_RETRY = { maxAttempts: 10, budgetMs: 120_000, baseDelayMs: 1000 };
+const BOT = {
+    GIT_AUTHOR_NAME: 'github-actions[bot]',
+    GIT_AUTHOR_EMAIL: '41898282+github-actions[bot]@users.noreply.github.com',
+    GIT_COMMITTER_NAME: 'github-actions[bot]',
+    GIT_COMMITTER_EMAIL: '41898282+github-actions[bot]@users.noreply.github.com'
+};
+/**
+ * Baselines in an orphan branch of the repository. Reads fetch the branch into a private ref (no checkout, no
+ * working-tree change). Writes build a commit with plumbing on the observed tip and push it as a plain
+ * fast-forward: on rejection the tip is re-read and the same file re-applied, with backoff, within a budget
+ * that also stops a hung fetch or push. Never a force push.
+ */
+class git_GitBranchStore {
+    options;
+    description;
+    remote;
+    localRef;
+    retry;
+    log;
+    now;
+    sleep;
+    constructor(options) {
+        this.options = options;
+        this.remote = options.remote ?? 'origin';
+        this.description = `branch ${options.branch} of ${this.remote}`;
+        this.localRef = `refs/perfgate/${options.branch}`;
+        this.retry = { ...DEFAULT_RETRY, ...options.retry };
+        this.log = options.log ?? (() => undefined);
+        this.now = options.now ?? Date.now;
+        this.sleep = options.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)));
+    }
+    git(args, options) {
+        return runGit(this.options.repo, args, options);
+    }
+    /**
+     * A git call that talks to the remote (fetch, push), stopped when the rest of the time budget is spent: one
+     * hung connection must not hold the job past the budget.
+     */
+    async network(args, deadline) {
+        const command = args[0];
+        const push = command === 'push';
+        // the remote's URL (without credentials) is looked up only for the message of a timeout
+        const what = async () => {
+            const url = await this.git(['remote', 'get-url', ...(push ? ['--push'] : []), this.remote]);
+            const shown = url.code === 0 ? ` (${withoutCredentials(url.stdout.toString().trim())})` : '';
+            return `git ${command} ${push ? 'to' : 'from'} ${this.remote}${shown}`;
+        };
+        const budget = secondsText(this.retry.budgetMs);
+        const left = deadline - this.now();
+        if (left <= 0)
+            throw new GitTimeoutError(`the time budget of ${budget} was spent before ${await what()}`);
+        try {
+            return await this.git(args, { timeoutMs: left });
+        }
+        catch (err) {
+            if (!(err instanceof GitTimeoutError))
+                throw err;
+            throw new GitTimeoutError(`${await what()} did not finish within ${secondsText(left)}, what was left of the time budget of ${budget}, and was stopped` +
+                (push
+                    ? '; a push moves the branch all at once or not at all, so no partial record is left on the remote'
+                    : ''));
+        }
+    }
+    /** Why there is no store to talk to, or undefined when the repository and its remote are there. */
+    async unavailable() {
+        if ((await this.git(['rev-parse', '--git-dir'])).code !== 0) {
+            return `${this.options.repo} is not a git repository, so there is no baseline branch`;
+        }
+        if ((await this.git(['remote', 'get-url', this.remote])).code !== 0) {
+            return `the repository has no remote named ${this.remote}, so there is no baseline branch`;
+        }
+        return undefined;
+    }
+    /** The remote branch's tip, fetched into the private ref; undefined when the branch does not exist yet. */
+    async fetchTip(deadline) {
+        let fetched;
+        try {
+            fetched = await this.network([
+                'fetch',
+                '--no-tags',
+                '--quiet',
+                '--no-write-fetch-head',
+                this.remote,
+                `+refs/heads/${this.options.branch}:${this.localRef}`
+            ], deadline);
+        }
+        catch (err) {
+            if (!(err instanceof GitTimeoutError))
+                throw err;
+            throw new StoreError(`cannot read the baseline ${this.description}: ${err.message}`, { cause: err });
+        }
+        if (fetched.code !== 0) {
+            if (/couldn't find remote ref/i.test(fetched.stderr)) {
+                await this.git(['update-ref', '-d', this.localRef]);
+                return undefined;
+            }
+            throw new StoreError(`cannot read the baseline ${this.description}: git fetch failed: ${lastLines(fetched.stderr)}`);
+        }
+        return gitOutput(this.options.repo, ['rev-parse', '--verify', `${this.localRef}^{commit}`]);
+    }
+    async read() {
+        const missing = await this.unavailable();
+        if (missing)
+            return { state: 'missing', records: [], warnings: [], message: missing };
+        const tip = await this.fetchTip(this.now() + this.retry.budgetMs);
+        if (!tip) {
+            return {
+                state: 'missing',
+                records: [],
+                warnings: [],
+                message: `the ${this.description} does not exist yet: the first push to the default branch creates it`
+            };
+        }
+        try {
+            const files = await this.readFiles(tip);
+            return { state: 'ok', ...parseStoreFiles(files, this.description) };
+        }
+        catch (err) {
+            if (err instanceof StoreError || err instanceof NewerBaselineError)
+                throw err;
+            throw new StoreError(`cannot read the baseline ${this.description}: ${err.message}`);
+        }
+    }
+    /** Every record blob of the tree, read in one `git cat-file --batch` call (1,000 records stay fast). */
+    async readFiles(tip) {
+        const listing = await this.git(['ls-tree', '-r', '-z', '--full-tree', tip]);
+        if (listing.code !== 0)
+            throw new Error(`git ls-tree failed: ${lastLines(listing.stderr)}`);
+        const entries = listing.stdout
+            .toString()
+            .split('\0')
+            .filter(Boolean)
+            .map(line => {
+            const tab = line.indexOf('\t');
+            const [, type, oid] = line.slice(0, tab).split(' ');
+            return { type, oid: oid, path: line.slice(tab + 1) };
+        })
+            .filter(e => e.type === 'blob' && (e.path === META_FILE || e.path.startsWith(`${RUNS_DIR}/`)));
+        if (entries.length === 0)
+            return [];
+        const batch = await this.git(['cat-file', '--batch'], {
+            input: entries.map(e => e.oid).join('\n') + '\n'
+        });
+        if (batch.code !== 0)
+            throw new Error(`git cat-file failed: ${lastLines(batch.stderr)}`);
+        const out = batch.stdout;
+        const files = [];
+        let offset = 0;
+        for (const entry of entries) {
+            const newline = out.indexOf(0x0a, offset);
+            const header = out.subarray(offset, newline).toString();
+            const size = Number(header.split(' ')[2]);
+            if (!header.startsWith(entry.oid) || !Number.isFinite(size)) {
+                throw new Error(`unexpected git cat-file output for ${entry.path}: ${header}`);
+            }
+            files.push({ path: entry.path, text: out.subarray(newline + 1, newline + 1 + size).toString() });
+            offset = newline + 1 + size + 1;
+        }
+        return files;
+    }
+    /** The blob id at `file` in `tip`, if any. */
+    async blobAt(tip, file) {
+        const result = await this.git(['ls-tree', tip, '--', file]);
+        const line = result.stdout.toString().trim();
+        return line ? line.split(/\s+/)[2] : undefined;
+    }
+    /** A commit holding the tip's tree plus the one new file (and meta.json on the first write). */
+    async commitOnto(tip, file, text, message) {
+        const indexFile = external_node_path_default().join(external_node_os_default().tmpdir(), `perfgate-index-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+        const env = { GIT_INDEX_FILE: indexFile };
+        const repo = this.options.repo;
+        try {
+            await gitOutput(repo, tip ? ['read-tree', tip] : ['read-tree', '--empty'], { env });
+            const blob = await gitOutput(repo, ['hash-object', '-w', '--stdin'], { input: text });
+            await gitOutput(repo, ['update-index', '--add', '--cacheinfo', `100644,${blob},${file}`], { env });
+            if (!tip || !(await this.blobAt(tip, META_FILE))) {
+                const meta = await gitOutput(repo, ['hash-object', '-w', '--stdin'], {
+                    input: `${JSON.stringify(newMeta(), null, 1)}\n`
+                });
+                await gitOutput(repo, ['update-index', '--add', '--cacheinfo', `100644,${meta},${META_FILE}`], {
+                    env
+                });
+            }
+            const tree = await gitOutput(repo, ['write-tree'], { env });
+            return await gitOutput(repo, ['commit-tree', tree, ...(tip ? ['-p', tip] : []), '-m', message], {
+                env: BOT
+            });
+        }
+        finally {
+            await (0,promises_namespaceObject.rm)(indexFile, { force: true });
+        }
+    }
+    delay(attempt) {
+        const base = Math.min(this.retry.baseDelayMs * 2 ** (attempt - 1), this.retry.baseDelayMs * 8);
+        return Math.round(base * (0.5 + Math.random()));
+    }
+    async save(record) {
+        const file = recordPath(record);
+        const text = serializeRecord(record);
+        const message = `perfgate: baseline for ${record.git.sha.slice(0, 12)} (run ${record.git.runId}, attempt ${record.git.runAttempt})`;
+        const notSaved = (attempts, why) => ({
+            saved: false,
+            path: file,
+            attempts,
+            message: `baseline NOT saved to the ${this.description} after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${why}`
+        });
+        const missing = await this.unavailable();
+        if (missing)
+            return notSaved(0, missing);
+        const deadline = this.now() + this.retry.budgetMs;
+        for (let attempt = 1;; attempt++) {
+            let tip;
+            try {
+                tip = await this.fetchTip(deadline);
+                const existing = tip ? await this.blobAt(tip, file) : undefined;
+                if (existing) {
+                    const ours = await gitOutput(this.options.repo, ['hash-object', '--stdin'], { input: text });
+                    return {
+                        saved: true,
+                        already: true,
+                        path: file,
+                        attempts: attempt,
+                        message: existing === ours
+                            ? `baseline already stored at ${file} (a re-run of the same attempt)`
+                            : `a baseline for this run and attempt is already stored at ${file}; it was kept unchanged`
+                    };
+                }
+                const commit = await this.commitOnto(tip, file, text, message);
+                const push = await this.network(['push', '--quiet', this.remote, `${commit}:refs/heads/${this.options.branch}`], deadline);
+                if (push.code === 0) {
+                    await this.git(['update-ref', this.localRef, commit]);
+                    return {
+                        saved: true,
+                        path: file,
+                        attempts: attempt,
+                        message: `baseline saved to the ${this.description}: ${file}${attempt > 1 ? ` (after ${attempt} attempts)` : ''}`
+                    };
+                }
+                const reason = pushReason(push.stderr);
+                if (PERMANENT.test(push.stderr) && !RACE.test(push.stderr)) {
+                    return notSaved(attempt, `${reason}. The job needs \`permissions: contents: write\` and credentials for git push (actions/checkout keeps them unless persist-credentials is false); a protected branch needs a token allowed to push to it`);
+                }
+                const wait = this.delay(attempt);
+                if (attempt >= this.retry.maxAttempts || this.now() + wait > deadline) {
+                    return notSaved(attempt, `the push was rejected every time; last: ${reason}`);
+                }
+                this.log(`baseline push rejected (attempt ${attempt}): ${reason}; re-reading the branch and retrying in ${wait} ms`);
+                await this.sleep(wait);
+            }
+            catch (err) {
+                return notSaved(attempt, err.message);
+            }
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/fingerprint.ts
+
+function runnerFingerprint() {
+    const cpus = external_node_os_default().cpus();
+    return {
+        cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+        cores: cpus.length,
+        memoryBytes: external_node_os_default().totalmem(),
+        os: `${external_node_os_default().platform()} ${external_node_os_default().release()} ${external_node_os_default().arch()}`,
+        node: process.version
+    };
+}
+/** Differences that make measurements from two runners incomparable, e.g. "cores: 2 vs 4". */
+function fingerprintMismatches(a, b) {
+    const out = [];
+    if (a.cpuModel !== b.cpuModel)
+        out.push(`CPU: ${a.cpuModel} vs ${b.cpuModel}`);
+    if (a.cores !== b.cores)
+        out.push(`cores: ${a.cores} vs ${b.cores}`);
+    if (a.os.split(' ')[0] !== b.os.split(' ')[0])
+        out.push(`OS: ${a.os} vs ${b.os}`);
+    if (a.node.split('.')[0] !== b.node.split('.')[0])
+        out.push(`Node: ${a.node} vs ${b.node}`);
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/baseline/select.ts
+
+const select_short = (sha) => sha.slice(0, 12);
+function describeAge(ms) {
+    const hours = ms / 3_600_000;
+    if (hours < 1)
+        return `${Math.max(0, Math.round(ms / 60_000))} min old`;
+    if (hours < 48)
+        return `${Math.round(hours)} h old`;
+    return `${Math.round(hours / 24)} days old`;
+}
+/** Later attempts and later runs win: a re-run replaces what it re-measured, the store keeps both. */
+function newest(a, b) {
+    return (b.record.createdAt.localeCompare(a.record.createdAt) || b.record.git.runAttempt - a.record.git.runAttempt);
+}
+/**
+ * The record to compare with: the nearest of `ancestors` that has a run of the same config hash (errored runs
+ * are never stored). Records measured on a different runner are still chosen, with their mismatches named.
+ */
+function selectBaseline(input) {
+    const now = input.now ?? new Date();
+    const sameConfig = input.records.filter(r => r.record.config.hash === input.configHash);
+    const bySha = new Map();
+    for (const r of sameConfig)
+        bySha.set(r.record.git.sha, [...(bySha.get(r.record.git.sha) ?? []), r]);
+    for (const [distance, sha] of input.ancestors.entries()) {
+        const candidates = bySha.get(sha);
+        if (!candidates?.length)
+            continue;
+        const sorted = [...candidates].sort(newest);
+        const sameLeg = input.leg ? sorted.filter(r => r.record.git.leg === input.leg) : [];
+        const stored = sameLeg[0] ?? sorted[0];
+        const perScenario = {};
+        for (const record of [...sameLeg, ...sorted])
+            for (const scenario of record.record.scenarios)
+                perScenario[scenario.name] ??= record;
+        const used = [...new Set([stored, ...Object.values(perScenario)])];
+        const ageMs = now.getTime() - Date.parse(stored.record.createdAt);
+        const mismatches = [...new Set(used.flatMap(r => fingerprintMismatches(input.runner, r.record.runner)))];
+        const from = input.fromLabel ?? 'the merge-base';
+        const where = distance === 0 ? from : `${distance} commit${distance === 1 ? '' : 's'} before ${from}`;
+        const { runId, runAttempt, leg } = stored.record.git;
+        const others = used.length - 1;
+        return {
+            found: true,
+            stored,
+            perScenario,
+            distance,
+            ageMs,
+            mismatches,
+            description: `baseline: ${select_short(sha)} (${where}), run ${runId} attempt ${runAttempt}${leg ? ` leg ${leg}` : ''}` +
+                `${others ? ` (and ${others} other record${others === 1 ? '' : 's'} of that commit for scenarios it lacks)` : ''}, ${describeAge(ageMs)}` +
+                (mismatches.length
+                    ? `; measured on a different runner (${mismatches.join('; ')})`
+                    : '; same runner kind')
+        };
+    }
+    if (input.records.length === 0)
+        return { found: false, reason: 'the baseline store has no records yet' };
+    if (sameConfig.length === 0) {
+        const hashes = new Set(input.records.map(r => r.record.config.hash));
+        return {
+            found: false,
+            reason: `no stored baseline for this config (hash ${input.configHash}); the store has runs of ${hashes.size} other config version${hashes.size === 1 ? '' : 's'}, and changing the service, requests or load starts a new series`
+        };
+    }
+    return {
+        found: false,
+        reason: `none of the ${input.ancestors.length} commits searched back from ${input.ancestors[0] ? select_short(input.ancestors[0]) : (input.fromLabel ?? 'the merge-base')} has a stored run of this config (${sameConfig.length} other runs are stored)`
+    };
+}
+/** The stored runs of one config measured on the same runner kind, oldest first: the series for trends. */
+function historyOf(records, configHash, runner) {
+    return records
+        .filter(r => r.record.config.hash === configHash)
+        .filter(r => fingerprintMismatches(runner, r.record.runner).length === 0)
+        .sort((a, b) => a.record.createdAt.localeCompare(b.record.createdAt));
+}
+
+;// CONCATENATED MODULE: ./src/git/history.ts
+
+/**
+ * Time limits of the git calls here: a local one (merge-base, log, worktree add) and one that talks to the remote
+ * (deepening a shallow clone). A hung git never holds the job; the call is stopped with its process group.
+ */
+const GIT_LIMITS = { localMs: 2 * 60_000, networkMs: 5 * 60_000 };
+const git = (cwd, args) => gitOutput(cwd, args, { timeoutMs: GIT_LIMITS.localMs });
+const tryGit = (cwd, args, timeoutMs = GIT_LIMITS.localMs) => tryGitOutput(cwd, args, { timeoutMs });
+/** A fetch: the network limit. */
+const tryFetch = (cwd, args) => tryGit(cwd, ['fetch', ...args], GIT_LIMITS.networkMs);
+/** The merge-base of HEAD and `ref` from what the clone already has (no fetch); undefined when it cannot tell. */
+function localMergeBase(repoDir, ref) {
+    return tryGit(repoDir, ['merge-base', 'HEAD', ref]);
+}
+/**
+ * The merge-base of HEAD and `baseRef`, fetching what it takes: a shallow clone is deepened by 50, then 500
+ * commits, then unshallowed; a full clone fetches the base branch once. `shallow` tells a caller that could not
+ * find it whether fetching more history was tried.
+ */
+async function fetchMergeBase(repoDir, baseRef, progress = (_title, step) => step()) {
+    const direct = await localMergeBase(repoDir, baseRef);
+    if (direct)
+        return { found: true, sha: direct };
+    const shallow = (await tryGit(repoDir, ['rev-parse', '--is-shallow-repository'])) === 'true';
+    const remoteBranch = baseRef.replace(/^origin\//, '');
+    const branchRefspec = `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`;
+    const found = async () => {
+        const sha = await localMergeBase(repoDir, baseRef);
+        return sha ? { found: true, sha } : undefined;
+    };
+    if (shallow) {
+        for (const depth of [50, 500]) {
+            await progress(`shallow clone: fetching ${depth} more commits to find the merge-base with ${baseRef}`, () => tryFetch(repoDir, ['--no-tags', `--deepen=${depth}`, 'origin', branchRefspec]));
+            const sha = await found();
+            if (sha)
+                return sha;
+        }
+        await progress('shallow clone: fetching the whole history to find the merge-base', () => tryFetch(repoDir, ['--no-tags', '--unshallow', 'origin', branchRefspec]));
+        const sha = await found();
+        if (sha)
+            return sha;
+    }
+    else if (!(await tryGit(repoDir, ['rev-parse', '--verify', '--quiet', `${baseRef}^{commit}`]))) {
+        await tryFetch(repoDir, ['--no-tags', 'origin', branchRefspec]);
+        const sha = await found();
+        if (sha)
+            return sha;
+    }
+    return { found: false, shallow };
+}
+/** The top of the repository `dir` is in, or undefined outside git. */
+async function repoRoot(dir) {
+    return tryGit(dir, ['rev-parse', '--show-toplevel']);
+}
+/** Commit messages between two commits (exclusive of `from`), for Perf-Accepted trailers. */
+async function commitMessages(repoDir, from, to = 'HEAD') {
+    const out = await tryGit(repoDir, ['log', '--format=%H%x00%B%x1e', `${from}..${to}`]);
+    if (!out)
+        return [];
+    return out
+        .split('\x1e')
+        .map(entry => entry.trim())
+        .filter(Boolean)
+        .map(entry => {
+        const [sha, message = ''] = entry.split('\x00');
+        return { sha: sha, message };
+    });
+}
+/**
+ * `rev` and its ancestors, nearest first (at most `max`), for choosing a stored baseline. A shallow clone is
+ * deepened once so that a few older commits with stored runs can be found.
+ */
+async function ancestorsOf(repoDir, rev, max = 100) {
+    const list = async () => ((await tryGit(repoDir, ['rev-list', `--max-count=${max}`, rev])) ?? '').split('\n').filter(Boolean);
+    let shas = await list();
+    if (shas.length < max && (await tryGit(repoDir, ['rev-parse', '--is-shallow-repository'])) === 'true') {
+        await tryFetch(repoDir, ['--no-tags', '--quiet', `--deepen=${max}`, 'origin']);
+        shas = await list();
+    }
+    return shas;
+}
+/** The commit HEAD points at, or undefined outside git. */
+async function headSha(repoDir) {
+    return tryGit(repoDir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
+}
+
+;// CONCATENATED MODULE: ./src/config/discover.ts
+
+
+/** Where perfgate looks for its config when none is named, in this order. */
+const CONFIG_CANDIDATES = ['perfgate.yml', 'perfgate.yaml', '.github/perfgate.yml'];
+const isFile = (file) => (0,external_node_fs_.existsSync)(file) && (0,external_node_fs_.statSync)(file).isFile();
+/**
+ * The config file to load: the one named (resolved against `dir`), else the first of CONFIG_CANDIDATES that
+ * exists in `dir`, else `dir/perfgate.yml` (whose absence loadConfig then reports, with the candidates).
+ */
+function discoverConfig(dir, named) {
+    if (named)
+        return external_node_path_default().resolve(dir, named);
+    for (const candidate of CONFIG_CANDIDATES) {
+        const file = external_node_path_default().resolve(dir, candidate);
+        if (isFile(file))
+            return file;
+    }
+    return external_node_path_default().resolve(dir, CONFIG_CANDIDATES[0]);
+}
+/** What to say when no config was named and none of the candidates exists. */
+function noConfigMessage(dir) {
+    return `no config found in ${dir}: perfgate looks for ${CONFIG_CANDIDATES.join(', ')}. Run \`perfgate init\` to write one, or pass --config FILE`;
+}
+
+;// CONCATENATED MODULE: ./src/config/format.ts
 
 const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 function significant(value, digits = 3) {
@@ -65132,6 +66183,22 @@ function stepText(axis, value) {
     return `${value} connection${value === 1 ? '' : 's'}`;
 }
 
+;// CONCATENATED MODULE: ./src/report/baseline.ts
+/** Which stored run was compared with (or why none), and whether this run was stored: plain lines. */
+function baselineText(report) {
+    const b = report.baseline;
+    if (!b)
+        return [];
+    const lines = [
+        b.state === 'used'
+            ? { kind: 'used', text: `compared with a stored run (${b.store}): ${b.message}` }
+            : { kind: 'none', text: `no stored baseline to compare with (${b.store}): ${b.message}` }
+    ];
+    if (b.saved)
+        lines.push({ kind: b.saved.saved ? 'saved' : 'not-saved', text: b.saved.message });
+    return lines;
+}
+
 ;// CONCATENATED MODULE: ./src/compare/thresholds.ts
 
 
@@ -65189,43 +66256,35 @@ function evaluateThreshold(check, actual, platform) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/compare/verdict.ts
-const CHECK_RANK = {
-    skipped: 0,
-    pass: 1,
-    accepted: 2,
-    warn: 3,
-    inconclusive: 4,
-    fail: 5
-};
-/** The verdict of one scenario from its checks; an errored measurement decides nothing else. */
-function scenarioVerdict(checks, errored) {
-    if (errored)
-        return 'errored';
-    if (checks.length === 0)
-        return 'pass';
-    const worst = checks.reduce((acc, c) => (CHECK_RANK[c.verdict] > CHECK_RANK[acc] ? c.verdict : acc), 'skipped');
-    if (worst === 'accepted')
-        return 'warn';
-    if (worst === 'skipped')
-        return checks.every(c => c.verdict === 'skipped') ? 'skipped' : 'pass';
-    return worst;
-}
-const OVERALL_ORDER = ['errored', 'fail', 'inconclusive', 'warn', 'pass', 'skipped'];
-function overallVerdict(scenarios) {
-    for (const v of OVERALL_ORDER)
-        if (scenarios.some(s => s.verdict === v))
-            return v;
-    return 'pass';
-}
-/** Whether the job fails. `inconclusive` fails only with on-inconclusive: fail. */
-function jobFails(verdict, onInconclusive) {
-    return (verdict === 'fail' || verdict === 'errored' || (verdict === 'inconclusive' && onInconclusive === 'fail'));
-}
-function exitCodeFor(verdict, onInconclusive) {
-    if (verdict === 'errored')
-        return 2;
-    return jobFails(verdict, onInconclusive) ? 1 : 0;
+;// CONCATENATED MODULE: ./src/report/profile.ts
+
+
+
+/**
+ * The service against the built-in profile it extends, metric by metric: the profile's reference limits applied
+ * to every measured scenario, whether or not the scenario overrode them for gating.
+ */
+function profileComparison(report) {
+    const name = report.config.profile;
+    const profile = name ? PROFILES[name] : undefined;
+    if (!name || !profile)
+        return undefined;
+    const limits = Object.entries(profile.thresholds).map(([metric, expression]) => ({
+        metric,
+        expression,
+        severity: 'warn',
+        ...parseThreshold(metric, expression)
+    }));
+    const rows = report.scenarios
+        .filter(s => !s.error)
+        .flatMap(s => evaluateThresholds(limits, s.metrics).map(check => ({
+        scenario: s.name,
+        metric: check.metric,
+        limit: check.expression,
+        value: check.actual ?? null,
+        meets: check.verdict === 'skipped' ? null : check.verdict === 'pass'
+    })));
+    return { profile: name, description: profile.description, rows };
 }
 
 ;// CONCATENATED MODULE: ./src/report/config-used.ts
@@ -65331,37 +66390,43 @@ function scenarioUsed(s) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/version.ts
-/** perfgate's version; a test keeps it equal to package.json's. */
-const VERSION = '0.1.0';
-
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
-;// CONCATENATED MODULE: ./src/report/fingerprint.ts
-
-function runnerFingerprint() {
-    const cpus = external_node_os_default().cpus();
-    return {
-        cpuModel: cpus[0]?.model.trim() ?? 'unknown',
-        cores: cpus.length,
-        memoryBytes: external_node_os_default().totalmem(),
-        os: `${external_node_os_default().platform()} ${external_node_os_default().release()} ${external_node_os_default().arch()}`,
-        node: process.version
-    };
+;// CONCATENATED MODULE: ./src/compare/verdict.ts
+const CHECK_RANK = {
+    skipped: 0,
+    pass: 1,
+    accepted: 2,
+    warn: 3,
+    inconclusive: 4,
+    fail: 5
+};
+/** The verdict of one scenario from its checks; an errored measurement decides nothing else. */
+function scenarioVerdict(checks, errored) {
+    if (errored)
+        return 'errored';
+    if (checks.length === 0)
+        return 'pass';
+    const worst = checks.reduce((acc, c) => (CHECK_RANK[c.verdict] > CHECK_RANK[acc] ? c.verdict : acc), 'skipped');
+    if (worst === 'accepted')
+        return 'warn';
+    if (worst === 'skipped')
+        return checks.every(c => c.verdict === 'skipped') ? 'skipped' : 'pass';
+    return worst;
 }
-/** Differences that make measurements from two runners incomparable, e.g. "cores: 2 vs 4". */
-function fingerprintMismatches(a, b) {
-    const out = [];
-    if (a.cpuModel !== b.cpuModel)
-        out.push(`CPU: ${a.cpuModel} vs ${b.cpuModel}`);
-    if (a.cores !== b.cores)
-        out.push(`cores: ${a.cores} vs ${b.cores}`);
-    if (a.os.split(' ')[0] !== b.os.split(' ')[0])
-        out.push(`OS: ${a.os} vs ${b.os}`);
-    if (a.node.split('.')[0] !== b.node.split('.')[0])
-        out.push(`Node: ${a.node} vs ${b.node}`);
-    return out;
+const OVERALL_ORDER = ['errored', 'fail', 'inconclusive', 'warn', 'pass', 'skipped'];
+function overallVerdict(scenarios) {
+    for (const v of OVERALL_ORDER)
+        if (scenarios.some(s => s.verdict === v))
+            return v;
+    return 'pass';
+}
+/** Whether the job fails. `inconclusive` fails only with on-inconclusive: fail. */
+function jobFails(verdict, onInconclusive) {
+    return (verdict === 'fail' || verdict === 'errored' || (verdict === 'inconclusive' && onInconclusive === 'fail'));
+}
+function exitCodeFor(verdict, onInconclusive) {
+    if (verdict === 'errored')
+        return 2;
+    return jobFails(verdict, onInconclusive) ? 1 : 0;
 }
 
 ;// CONCATENATED MODULE: ./src/stats/ci.ts
@@ -65744,7 +66809,7 @@ function findingsFor(scenario, cores) {
     ].filter((f) => f !== undefined);
 }
 
-;// CONCATENATED MODULE: ./src/report/types.ts
+;// CONCATENATED MODULE: ./src/model/report.ts
 const REPORT_SCHEMA_VERSION = 1;
 
 ;// CONCATENATED MODULE: ./src/report/build.ts
@@ -65762,7 +66827,7 @@ const VERDICT_WORD = {
     skipped: 'skipped',
     errored: 'errored'
 };
-function buildReport(input) {
+function build_buildReport(input) {
     const verdict = overallVerdict(input.scenarios);
     const now = input.now ?? new Date();
     const runner = runnerFingerprint();
@@ -65829,4987 +66894,7 @@ function headline(verdict, scenarios) {
     return `perfgate ${VERDICT_WORD[verdict]}: ${decisive[0]}${more}`;
 }
 
-;// CONCATENATED MODULE: ./src/compare/aggregate.ts
-function combine(metric, values) {
-    if (metric.endsWith('.peak') || metric === 'latency.max')
-        return Math.max(...values);
-    if (metric === 'latency.min')
-        return Math.min(...values);
-    return values.reduce((a, b) => a + b, 0) / values.length;
-}
-/** One set of metrics from several rounds: peaks and maxima take the largest, minima the smallest, the rest the mean. */
-function aggregateRounds(rounds) {
-    const names = new Set(rounds.flatMap(r => Object.keys(r)));
-    const out = {};
-    for (const name of names) {
-        const values = rounds
-            .map(r => r[name])
-            .filter((v) => typeof v === 'number' && Number.isFinite(v));
-        out[name] = values.length ? combine(name, values) : null;
-    }
-    return out;
-}
-/** The per-round values of one metric, in round order, skipping rounds that did not measure it. */
-function roundValues(rounds, metric) {
-    return rounds.map(r => r[metric]).filter((v) => typeof v === 'number' && Number.isFinite(v));
-}
-
-;// CONCATENATED MODULE: ./src/stats/decide.ts
-
-
-
-const isValue = (v) => typeof v === 'number' && Number.isFinite(v);
-/** "+7.0%", "-23.1%" */
-function formatSignedPercent(fraction) {
-    const pct = fraction * 100;
-    const text = Math.abs(pct) >= 1000 ? pct.toFixed(0) : pct.toFixed(1);
-    return `${pct >= 0 ? '+' : ''}${text === '-0.0' ? '0.0' : text}%`;
-}
-/** The tolerance as written in the config: "-5%", "+20%", "+2.5%". */
-function formatTolerance(direction, tolerance) {
-    return `${direction === 'rise' ? '+' : '-'}${Number((tolerance * 100).toFixed(2))}%`;
-}
-function movement(change) {
-    if (change === 0)
-        return 'did not change';
-    return `${change > 0 ? 'rose' : 'fell'} ${formatSignedPercent(Math.abs(change)).slice(1)}`;
-}
-function checkInput(input) {
-    const { metric, tolerance, confidence, base, head, pairs } = input;
-    if (!(Number.isFinite(tolerance) && tolerance >= 0)) {
-        throw new RangeError(`${metric}: the regression tolerance must be a fraction >= 0 (e.g. 0.05 for "-5%"), got ${tolerance}`);
-    }
-    if (!(confidence > 0 && confidence < 1)) {
-        throw new RangeError(`${metric}: confidence must be a fraction between 0 and 1 (e.g. 0.95), got ${confidence}`);
-    }
-    const interim = interimConfidenceOf(input);
-    if (!(interim >= confidence && interim < 1)) {
-        throw new RangeError(`${metric}: interimConfidence must lie between confidence (${confidence}) and 1, got ${interim}`);
-    }
-    if (input.direction !== 'rise' && input.direction !== 'fall') {
-        throw new RangeError(`${metric}: direction must be 'rise' or 'fall', got ${String(input.direction)}`);
-    }
-    const inRange = (k, length) => Number.isInteger(k) && k >= 0 && k < length;
-    for (const [i, j] of pairs ?? []) {
-        if (!inRange(i, base.length) || !inRange(j, head.length)) {
-            throw new RangeError(`${metric}: pair [${i}, ${j}] points outside the rounds (${base.length} base, ${head.length} head values)`);
-        }
-    }
-}
-function prepare(input) {
-    const base = input.base.filter(isValue);
-    const head = input.head.filter(isValue);
-    const pairs = (input.pairs ?? [])
-        .map(([i, j]) => [input.base[i], input.head[j]])
-        .filter(([b, h]) => isValue(b) && isValue(h));
-    return { base, head, pairs, dropped: input.base.length - base.length + (input.head.length - head.length) };
-}
-/** Where a relative interval sits against the tolerance, on the bad side only. */
-function verdictFor([low, high], direction, tolerance) {
-    // a change exactly at the tolerance is within it; the slack absorbs rounding in exp(log(1 + t)) - 1
-    const slack = 1e-12;
-    if (direction === 'rise') {
-        if (low > tolerance + slack)
-            return 'fail';
-        if (high <= tolerance + slack)
-            return 'pass';
-    }
-    else {
-        if (high < -tolerance - slack)
-            return 'fail';
-        if (low >= -tolerance - slack)
-            return 'pass';
-    }
-    return 'inconclusive';
-}
-function estimate(p, scale, confidence) {
-    const t = scale === 'log' ? Math.log : (x) => x;
-    if (p.pairs.length >= 2) {
-        const diffs = p.pairs.map(([b, h]) => t(h) - t(b));
-        return { method: `paired-${scale}`, diff: oneSampleInterval(diffs, confidence), pairs: p.pairs.length };
-    }
-    return { method: `welch-${scale}`, diff: welchInterval(p.base.map(t), p.head.map(t), confidence), pairs: 0 };
-}
-/** How much stricter than `confidence` an interim look must be before the loop stops on it (0.95 -> 0.99). */
-const INTERIM_STRICTNESS = 5;
-/** The level an interim look must reach before the adaptive loop stops on it. */
-function interimConfidenceOf(input) {
-    return input.interimConfidence ?? 1 - (1 - input.confidence) / INTERIM_STRICTNESS;
-}
-function sizeNote(e, p, unit = 'paired rounds') {
-    return e.pairs > 0 ? `${e.pairs} ${unit}` : `${p.base.length} vs ${p.head.length} rounds`;
-}
-/**
- * Decides one regression check from per-round values: the confidence interval of the relative change head vs
- * base, set against the tolerance on the bad side. `fail` when the whole interval is beyond the tolerance,
- * `pass` when the whole interval is within it (improvements pass), `inconclusive` otherwise. See
- * docs/statistics.md.
- */
-function decide_decideRegression(input) {
-    checkInput(input);
-    const { metric, direction, tolerance, confidence, better } = input;
-    const p = prepare(input);
-    const n = { base: p.base.length, head: p.head.length };
-    const droppedNote = p.dropped ? `; ${p.dropped} missing value${p.dropped === 1 ? '' : 's'} dropped` : '';
-    const common = { metric, direction, tolerance, n, dropped: p.dropped };
-    const tol = formatTolerance(direction, tolerance);
-    const positive = [...p.base, ...p.head].every(v => v > 0);
-    if (n.base < 2 || n.head < 2) {
-        const change = n.base && n.head && positive
-            ? Math.expm1(mean(p.head.map(Math.log)) - mean(p.base.map(Math.log)))
-            : null;
-        return {
-            ...common,
-            verdict: 'inconclusive',
-            firm: false,
-            change,
-            interval: null,
-            noiseFloor: null,
-            method: 'none',
-            pairs: 0,
-            reason: `inconclusive: ${metric} needs at least 2 ${input.unit?.split(' ')[0] ?? 'rounds'} per side (base ${n.base}, head ${n.head})${droppedNote}`
-        };
-    }
-    const scale = positive ? 'log' : 'linear';
-    const e = estimate(p, scale, confidence);
-    const interim = estimate(p, scale, interimConfidenceOf(input));
-    let relative;
-    let scaleNote = '';
-    if (scale === 'log') {
-        relative = d => ({ change: Math.expm1(d.estimate), interval: [Math.expm1(d.low), Math.expm1(d.high)] });
-    }
-    else {
-        const baseMean = e.pairs > 0 ? mean(p.pairs.map(([b]) => b)) : mean(p.base);
-        if (baseMean === 0)
-            return zeroBase(input, e, interim, p, common, droppedNote);
-        const by = Math.abs(baseMean);
-        relative = d => ({ change: d.estimate / by, interval: [d.low / by, d.high / by] });
-        scaleNote = '; some values are <= 0, so the change is the difference of means relative to the base mean';
-    }
-    const { change, interval } = relative(e.diff);
-    const verdict = verdictFor(interval, direction, tolerance);
-    const firm = verdict !== 'inconclusive' &&
-        verdictFor(relative(interim.diff).interval, direction, tolerance) === verdict;
-    const noiseFloor = (interval[1] - interval[0]) / 2;
-    const ci = `CI ${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}, ${sizeNote(e, p, input.unit)}`;
-    const improvedClearly = better === 'higher' ? interval[0] > 0 : interval[1] < 0;
-    let reason;
-    if (verdict === 'fail')
-        reason = `${metric} ${movement(change)} (${ci}), beyond the ${tol} tolerance`;
-    else if (verdict === 'pass') {
-        reason = `${metric} ${movement(change)} (${ci}), within the ${tol} tolerance${improvedClearly ? ': an improvement' : ''}`;
-    }
-    else {
-        reason =
-            `inconclusive: ${metric} ${formatSignedPercent(change)} ± ${formatSignedPercent(noiseFloor).slice(1)} (${ci}) ` +
-                `straddles the ${tol} tolerance; more rounds would decide`;
-    }
-    return {
-        ...common,
-        verdict,
-        firm,
-        change,
-        interval,
-        noiseFloor,
-        method: e.method,
-        pairs: e.pairs,
-        reason: reason + scaleNote + droppedNote
-    };
-}
-/**
- * The base mean is 0 (e.g. no errors at all in the base): a relative change is undefined, so the verdict comes
- * from the sign of the difference's interval. Any clear move in the bad direction is beyond any tolerance.
- */
-function zeroBase(input, e, interim, p, common, droppedNote) {
-    const { metric, direction, tolerance } = input;
-    const { low, high } = e.diff;
-    const tol = formatTolerance(direction, tolerance);
-    const headMean = e.pairs > 0 ? mean(p.pairs.map(([, h]) => h)) : mean(p.head);
-    const range = `difference CI ${formatNumber(low, true)} .. ${formatNumber(high, true)}, ${sizeNote(e, p, input.unit)}`;
-    const allZero = [...p.base, ...p.head].every(v => v === 0);
-    const result = { ...common, method: e.method, pairs: e.pairs, noiseFloor: allZero ? 0 : null };
-    if (allZero) {
-        const reason = `${metric} is 0 on both sides${droppedNote}`;
-        return { ...result, verdict: 'pass', firm: true, change: 0, interval: [0, 0], reason };
-    }
-    const verdict = verdictFor([low, high], direction, 0);
-    const firm = verdict !== 'inconclusive' && verdictFor([interim.diff.low, interim.diff.high], direction, 0) === verdict;
-    const moved = `${metric} went from 0 to ${formatNumber(headMean)} (${range})`;
-    const reason = verdict === 'fail'
-        ? `${moved}; from a zero base any ${direction} is beyond the ${tol} tolerance`
-        : verdict === 'pass'
-            ? `${moved}, no ${direction} from its zero base: within the ${tol} tolerance`
-            : `inconclusive: ${moved}; from a zero base the relative change is undefined and the interval straddles 0; more rounds would decide`;
-    return { ...result, verdict, firm, change: null, interval: null, reason: reason + droppedNote };
-}
-function formatNumber(value, signed = false) {
-    const text = Number(value.toPrecision(3)).toString();
-    return signed && value > 0 ? `+${text}` : text;
-}
-
-;// CONCATENATED MODULE: ./src/stats/stored.ts
-
-
-/** Runs needed before the history's own spread replaces the configured allowance. */
-const MIN_HISTORY = 5;
-const HISTORY_WINDOW = 20;
-function logSpread(values) {
-    const usable = values.filter(v => Number.isFinite(v) && v > 0);
-    if (usable.length < MIN_HISTORY)
-        return undefined;
-    return Math.sqrt(variance(usable.map(Math.log)));
-}
-/**
- * The allowance for one metric: two standard deviations of the run-to-run spread in the stored history of this
- * config on this runner kind (the last 20 runs, at least 5), else the configured default.
- */
-function crossRunMargin(history, fallback) {
-    const recent = history.slice(-HISTORY_WINDOW);
-    const sd = logSpread(recent);
-    if (sd === undefined) {
-        return {
-            margin: fallback,
-            source: `baseline.noise; fewer than ${MIN_HISTORY} stored runs to learn it from`
-        };
-    }
-    return {
-        margin: Math.expm1(2 * sd),
-        source: `2 SD of run-to-run spread over the last ${recent.filter(v => v > 0).length} stored runs`
-    };
-}
-/**
- * One regression check against a stored run: Welch's interval on log values of the rounds (or the point ratio
- * when a side has a single round), widened by the cross-run margin, then held against the tolerance.
- */
-function decideAgainstStored(input) {
-    const { metric, direction, tolerance, margin, source } = input;
-    const base = input.base.filter(v => Number.isFinite(v));
-    const head = input.head.filter(v => Number.isFinite(v));
-    const positive = [...base, ...head].every(v => v > 0);
-    const common = {
-        metric,
-        direction,
-        tolerance,
-        n: { base: base.length, head: head.length },
-        dropped: input.base.length - base.length + (input.head.length - head.length),
-        firm: false
-    };
-    if (!base.length || !head.length) {
-        return {
-            ...common,
-            verdict: 'inconclusive',
-            change: null,
-            interval: null,
-            noiseFloor: null,
-            method: 'none',
-            pairs: 0,
-            reason: `inconclusive: ${metric} is missing in the ${base.length ? 'head run' : 'stored run'}`
-        };
-    }
-    if (!positive) {
-        // zero counts (e.g. no errors at all): a move away from zero is not cross-run noise, decide as within a run
-        const within = decide_decideRegression({ ...input, base, head });
-        return { ...within, firm: false, reason: `${within.reason} (against the stored run)` };
-    }
-    const within = base.length >= 2 && head.length >= 2 ? decide_decideRegression({ ...input, base, head }) : undefined;
-    const change = within?.change ?? Math.expm1(mean(head.map(Math.log)) - mean(base.map(Math.log)));
-    const [low, high] = within?.interval ?? [change, change];
-    const widen = Math.log1p(margin);
-    const interval = [
-        Math.expm1(Math.log1p(low) - widen),
-        Math.expm1(Math.log1p(high) + widen)
-    ];
-    const verdict = verdictFor(interval, direction, tolerance);
-    const tol = formatTolerance(direction, tolerance);
-    const range = `${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}`;
-    const allowance = `±${(margin * 100).toFixed(1)}% cross-run allowance (${source})`;
-    const rounds = `${head.length} head vs ${base.length} stored rounds`;
-    const reason = verdict === 'fail'
-        ? `${metric} ${formatSignedPercent(change)} vs the stored run (${range} with the ${allowance}; ${rounds}), beyond the ${tol} tolerance`
-        : verdict === 'pass'
-            ? `${metric} ${formatSignedPercent(change)} vs the stored run (${range} with the ${allowance}; ${rounds}), within the ${tol} tolerance`
-            : `inconclusive: ${metric} ${formatSignedPercent(change)} vs the stored run (${range} with the ${allowance}; ${rounds}) straddles the ${tol} tolerance; a stored run cannot decide this, an interleaved comparison (compare.mode: interleaved) can`;
-    return {
-        ...common,
-        verdict,
-        change,
-        interval,
-        noiseFloor: (interval[1] - interval[0]) / 2,
-        method: within ? 'welch-log' : 'none',
-        pairs: 0,
-        reason
-    };
-}
-/**
- * A history note (never a failure): the head's value is 3 or more standard deviations from the last stored runs
- * of this config on this runner kind.
- */
-function anomalyNote(metric, history, value) {
-    const recent = history.slice(-HISTORY_WINDOW).filter(v => Number.isFinite(v));
-    if (recent.length < MIN_HISTORY || typeof value !== 'number' || !Number.isFinite(value))
-        return undefined;
-    const m = mean(recent);
-    const sd = Math.sqrt(variance(recent));
-    if (!(sd > 0))
-        return undefined;
-    const z = (value - m) / sd;
-    if (Math.abs(z) < 3)
-        return undefined;
-    const fmt = (v) => Number(v.toPrecision(4)).toString();
-    return `history: ${metric} ${fmt(value)} is ${Math.abs(z).toFixed(1)} SD ${z > 0 ? 'above' : 'below'} the last ${recent.length} stored runs (mean ${fmt(m)} ± ${fmt(sd)})`;
-}
-
-;// CONCATENATED MODULE: ./src/engine/stored.ts
-
-
-
-const ANOMALY_METRICS = ['throughput.ok_rps', 'latency.p99'];
-function seriesOf(history, scenario, metric) {
-    return history
-        .map(r => r.record.scenarios.find(s => s.name === scenario)?.metrics[metric])
-        .filter((v) => typeof v === 'number' && Number.isFinite(v));
-}
-/** Regression checks of one scenario against the stored run's rounds, plus history notes. */
-function storedScenarioChecks(scenario, head, headMetrics, baseline) {
-    const stored = (baseline.choice.perScenario[scenario.name] ?? baseline.choice.stored).record.scenarios.find(s => s.name === scenario.name);
-    const notes = [];
-    for (const metric of new Set([...scenario.regression.map(r => r.metric), ...ANOMALY_METRICS])) {
-        const note = anomalyNote(metric, seriesOf(baseline.history, scenario.name, metric), headMetrics[metric]);
-        if (note)
-            notes.push(note);
-    }
-    const common = (spec) => ({
-        kind: 'regression',
-        metric: spec.metric,
-        expression: spec.expression,
-        severity: spec.severity,
-        source: spec.source
-    });
-    if (!stored) {
-        return {
-            notes,
-            checks: scenario.regression.map(spec => ({
-                ...common(spec),
-                verdict: 'skipped',
-                message: `the stored run has no scenario named ${scenario.name}`
-            }))
-        };
-    }
-    const mismatched = baseline.choice.mismatches.length > 0 && baseline.spec.onRunnerMismatch === 'inconclusive';
-    const baseRounds = stored.rounds.map(r => r.metrics);
-    const headRounds = head.filter(r => !r.error).map(r => r.metrics);
-    const checks = scenario.regression.map((spec) => {
-        const better = metricInfo(spec.metric)?.better;
-        const base = roundValues(baseRounds, spec.metric);
-        const values = roundValues(headRounds, spec.metric);
-        if (better !== 'lower' && better !== 'higher') {
-            return {
-                ...common(spec),
-                verdict: 'skipped',
-                message: `${spec.metric} has no better direction to compare`
-            };
-        }
-        const margin = crossRunMargin(seriesOf(baseline.history, scenario.name, spec.metric), baseline.spec.noise);
-        const decision = decideAgainstStored({
-            metric: spec.metric,
-            better,
-            direction: spec.direction,
-            tolerance: spec.tolerance,
-            base,
-            head: values,
-            confidence: baseline.confidence,
-            ...margin
-        });
-        const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
-        const inconclusiveByRunner = mismatched && decision.verdict === 'fail';
-        const verdict = inconclusiveByRunner
-            ? 'inconclusive'
-            : decision.verdict === 'fail'
-                ? spec.severity
-                : decision.verdict;
-        return {
-            ...common(spec),
-            verdict,
-            message: inconclusiveByRunner
-                ? `inconclusive: the stored run was measured on a different runner (${baseline.choice.mismatches.join('; ')}); ${decision.reason}`
-                : decision.reason,
-            base: mean(base),
-            head: mean(values),
-            change: decision.change,
-            interval: decision.interval,
-            rounds: Math.min(decision.n.base, decision.n.head)
-        };
-    });
-    return { checks, baseMetrics: stored.metrics, notes };
-}
-
-;// CONCATENATED MODULE: ./src/engine/events.ts
-const ignoreEvents = () => undefined;
-const HEARTBEAT_MS = 10_000;
-/**
- * Runs a long step (a build, a fetch) inside step-start/step-end events, with a heartbeat line every
- * HEARTBEAT_MS while it runs, so a log never goes silent for as long as the step takes.
- */
-async function longStep(events, title, work, intervalMs = HEARTBEAT_MS) {
-    const started = Date.now();
-    events({ type: 'step-start', title });
-    const timer = setInterval(() => events({
-        type: 'heartbeat',
-        message: `${title}: still running (${Math.round((Date.now() - started) / 1000)} s)`
-    }), intervalMs);
-    timer.unref();
-    let ok = false;
-    try {
-        const result = await work();
-        ok = true;
-        return result;
-    }
-    finally {
-        clearInterval(timer);
-        events({ type: 'step-end', title, ok });
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/autocannon/autocannon.js
-var autocannon = __nccwpck_require__(88174);
-var autocannon_default = /*#__PURE__*/__nccwpck_require__.n(autocannon);
-;// CONCATENATED MODULE: ./src/load/autocannon-client.ts
-/**
- * Patches to autocannon's Client (lib/httpClient.js, autocannon 9) that perfgate's closed model applies to every
- * client through autocannon's setupClient hook, which runs in the client's constructor before its first connect.
- */
-/**
- * autocannon reconnects silently when the server closes a connection with a request in flight, and keeps that
- * request queued, so the next response would be timed from the lost request's start. Such a close is counted as a
- * reset (`onDropped`) and the lost request dropped, on every connection the client opens.
- */
-function dropLostRequests(client, onDropped) {
-    const connect = client._connect;
-    client._connect = function () {
-        connect.call(this);
-        const dropInFlight = (counted) => () => {
-            if (this.destroyed || this.pipelinedRequests.size() === 0)
-                return;
-            if (counted)
-                onDropped();
-            this.pipelinedRequests.clear();
-        };
-        // prepended, so these run before autocannon's own handlers reconnect and queue the next request
-        this.conn?.prependListener('end', dropInFlight(true));
-        this.conn?.prependListener('error', dropInFlight(false));
-    };
-}
-/**
- * autocannon ignores `Connection: close` (and an HTTP/1.0 response without keep-alive): it writes the next request
- * on the connection the server is closing, and that request is lost with it. Here the next request goes out on a
- * new connection instead, as browsers, wrk and Node's own agent do.
- */
-function honourConnectionClose(client) {
-    let serverCloses = false;
-    // the parser's headers-complete event, emitted before the response's body and its 'response' event
-    client.on('headers', (info) => {
-        serverCloses = info.shouldKeepAlive === false;
-    });
-    const doRequest = client._doRequest;
-    client._doRequest = function () {
-        if (serverCloses && !this.destroyed) {
-            serverCloses = false;
-            this._resetConnection(); // closes this connection and opens one, which sends the request
-            return;
-        }
-        doRequest.call(this);
-    };
-}
-/**
- * autocannon appends every response body to a string (`body += chunk`, a UTF-8 decode per chunk) for its
- * expectBody/verifyBody options, which perfgate never sets: a 1 MB response cost a 1 MB decode and concatenation.
- * Bodies are counted in bytes only (autocannon's addByteCount), never kept.
- */
-function discardBodies(client) {
-    client.pipelinedRequests.addBody = () => undefined;
-}
-/** The setupClient hook: every patch above, on every client autocannon makes. */
-function tuneClient(onDropped) {
-    return raw => {
-        const client = raw;
-        dropLostRequests(client, onDropped);
-        honourConnectionClose(client);
-        discardBodies(client);
-    };
-}
-
-;// CONCATENATED MODULE: ./src/load/errors.ts
-const CONNECT = new Set([
-    'ECONNREFUSED',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'ENOTFOUND',
-    'EADDRNOTAVAIL',
-    'EAI_AGAIN'
-]);
-const RESET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE']);
-/** Which kind of transport failure an error is, from its code or, failing that, its message. */
-function classifyError(error) {
-    const err = error;
-    const code = err?.code ?? '';
-    const message = (err?.message ?? '').toLowerCase();
-    if (CONNECT.has(code))
-        return 'connect';
-    if (code === 'ETIMEDOUT' ||
-        code === 'UND_ERR_HEADERS_TIMEOUT' ||
-        message.includes('timed out') ||
-        message.includes('timeout'))
-        return 'timeout';
-    if (RESET.has(code) ||
-        message.includes('socket hang up') ||
-        message.includes('premature close') ||
-        message.includes('reset'))
-        return 'reset';
-    return 'other';
-}
-function emptyCounts() {
-    return {
-        sent: 0,
-        responses: 0,
-        status2xx: 0,
-        status3xx: 0,
-        status4xx: 0,
-        status5xx: 0,
-        connect: 0,
-        timeout: 0,
-        reset: 0,
-        other: 0,
-        unexpected: 0,
-        expectedErrors: 0
-    };
-}
-function countStatus(counts, status) {
-    counts.responses++;
-    if (status < 300)
-        counts.status2xx++;
-    else if (status < 400)
-        counts.status3xx++;
-    else if (status < 500)
-        counts.status4xx++;
-    else
-        counts.status5xx++;
-}
-/**
- * Counts one response and says whether it succeeded: its status is one its request expects (`expect:`), or,
- * without expectations, below 400. Latency is recorded for successes only (2xx without expectations).
- */
-function countResponse(counts, status, expect) {
-    countStatus(counts, status);
-    if (!expect?.length)
-        return status < 400;
-    const ok = expect.includes(status);
-    if (ok && status >= 400)
-        counts.expectedErrors++;
-    if (!ok && status < 400)
-        counts.unexpected++;
-    return ok;
-}
-/** Whether a successful response's latency is recorded: 2xx, or any status its request expects. */
-function recordsLatency(status, expect) {
-    return expect?.length ? expect.includes(status) : status >= 200 && status < 300;
-}
-
-// EXTERNAL MODULE: ./node_modules/hdr-histogram-js/dist/index.js
-var hdr_histogram_js_dist = __nccwpck_require__(32960);
-;// CONCATENATED MODULE: ./src/load/histogram.ts
-
-/** Microsecond latency histogram: 1 µs to 60 s at 3 significant digits, JS implementation (no wasm to free). */
-function createLatencyHistogram() {
-    return hdr_histogram_js_dist.build({
-        bitBucketSize: 32,
-        autoResize: true,
-        lowestDiscernibleValue: 1,
-        highestTrackableValue: 60_000_000,
-        numberOfSignificantValueDigits: 3,
-        useWebAssembly: false
-    });
-}
-function encodeHistogram(h) {
-    return hdr_histogram_js_dist.encodeIntoCompressedBase64(h);
-}
-function decodeHistogram(encoded) {
-    return hdr_histogram_js_dist.decodeFromCompressedBase64(encoded, 32, false);
-}
-function mergeHistograms(encoded) {
-    const merged = createLatencyHistogram();
-    for (const e of encoded)
-        if (e)
-            merged.add(decodeHistogram(e));
-    return merged;
-}
-/** The percentiles perfgate reports, in µs; null for an empty histogram. */
-function summarize(h) {
-    if (h.totalCount === 0)
-        return null;
-    return {
-        count: h.totalCount,
-        min: h.minNonZeroValue,
-        mean: h.mean,
-        stddev: h.stdDeviation,
-        p50: h.getValueAtPercentile(50),
-        p75: h.getValueAtPercentile(75),
-        p90: h.getValueAtPercentile(90),
-        p95: h.getValueAtPercentile(95),
-        p99: h.getValueAtPercentile(99),
-        'p99.9': h.getValueAtPercentile(99.9),
-        max: h.maxValue
-    };
-}
-
-;// CONCATENATED MODULE: ./src/load/timeline.ts
-
-/** Per-second buckets of the measured window: responses, errors and 2xx latency percentiles. */
-class Timeline {
-    points = [];
-    latency = createLatencyHistogram();
-    responses = 0;
-    errors = 0;
-    response(latencyUs) {
-        this.responses++;
-        if (latencyUs !== undefined)
-            this.latency.recordValue(latencyUs);
-    }
-    error() {
-        this.errors++;
-    }
-    /** responses in the open bucket, for the progress line */
-    get currentResponses() {
-        return this.responses;
-    }
-    get pending() {
-        return this.responses > 0 || this.errors > 0;
-    }
-    /** Closes the open bucket as the second ending at `t` (seconds into the measured window). */
-    close(t) {
-        const h = this.latency;
-        this.points.push({
-            t,
-            rps: this.responses,
-            errors: this.errors,
-            p50: h.totalCount ? h.getValueAtPercentile(50) : null,
-            p99: h.totalCount ? h.getValueAtPercentile(99) : null
-        });
-        h.reset();
-        this.responses = 0;
-        this.errors = 0;
-    }
-}
-/**
- * Responses that failed, as `expect` decides (countResponse): 4xx/5xx answers their request did not expect, and
- * 2xx/3xx answers whose request expected another status.
- */
-function failedResponses(c) {
-    return c.status4xx + c.status5xx - c.expectedErrors + c.unexpected;
-}
-/** Responses that succeeded, as `expect` decides: the ones whose latency is recorded. */
-function okResponses(c) {
-    return c.responses - failedResponses(c);
-}
-/** Failed requests of every kind: transport errors and failed responses. */
-function failedCount(c) {
-    return c.connect + c.timeout + c.reset + c.other + failedResponses(c);
-}
-
-;// CONCATENATED MODULE: ./src/load/request.ts
-
-
-let sequence = 0;
-/** The next value of the process-wide {{seq}} counter. */
-function nextSequence() {
-    return ++sequence;
-}
-function filler(values) {
-    const turn = new Map();
-    return name => {
-        if (name === 'seq')
-            return String(nextSequence());
-        if (name === 'random')
-            return String((0,external_node_crypto_.randomInt)(0, 2 ** 31 - 1));
-        if (name === 'uuid')
-            return (0,external_node_crypto_.randomUUID)();
-        const list = values[name];
-        if (!list?.length)
-            return `{{${name}}}`;
-        const i = turn.get(name) ?? 0;
-        turn.set(name, i + 1);
-        return list[i % list.length];
-    };
-}
-function compile(text, fill) {
-    const parts = text.split(PLACEHOLDER);
-    if (parts.length === 1)
-        return () => text;
-    // split() with a capture group alternates literal, name, literal, name, ...
-    return () => {
-        let out = parts[0];
-        for (let i = 1; i < parts.length; i += 2)
-            out += fill(parts[i]) + parts[i + 1];
-        return out;
-    };
-}
-function compileOne(request, fill) {
-    const url = new URL(request.url);
-    const path = compile(decodeURI(`${url.pathname}${url.search}`), fill);
-    const body = request.body === undefined ? undefined : compile(request.body, fill);
-    return () => ({
-        method: request.method,
-        path: path(),
-        headers: request.headers,
-        ...(body ? { body: body() } : {}),
-        ...(request.expect ? { expect: request.expect } : {})
-    });
-}
-/** A picker over cumulative weights: one uniform draw per request. */
-function weighted(entries) {
-    const total = entries.reduce((sum, e) => sum + e.weight, 0);
-    const bounds = [];
-    let acc = 0;
-    for (const e of entries)
-        bounds.push((acc += e.weight / total));
-    return () => {
-        const u = Math.random();
-        const i = bounds.findIndex(b => u < b);
-        return i < 0 ? entries.length - 1 : i;
-    };
-}
-function compileRequest(request, values = {}) {
-    return compileScenario({ request, values });
-}
-function compileScenario(scenario) {
-    const fill = filler(scenario.values ?? {});
-    const entries = scenario.mix?.length ? scenario.mix : [{ ...scenario.request, weight: 1 }];
-    const texts = entries.flatMap(e => [
-        decodeURI(new URL(e.url).pathname + new URL(e.url).search),
-        e.body ?? ''
-    ]);
-    const dynamic = entries.length > 1 || texts.some(t => placeholdersIn(t).length > 0);
-    const renderers = entries.map(e => compileOne(e, fill));
-    if (renderers.length === 1)
-        return { dynamic, render: renderers[0] };
-    const pick = weighted(entries);
-    return { dynamic, render: () => renderers[pick()]() };
-}
-
-;// CONCATENATED MODULE: ./src/load/closed.ts
-
-
-
-
-
-
-const PROGRESS_MS = 500;
-/**
- * The closed model: `connections` connections, each sending its next request when the previous one answered.
- * autocannon drives the sockets (single-threaded, never `workers`); perfgate records every 2xx latency itself in
- * microseconds. One autocannon instance covers warmup and measurement, so connections opened during warmup are
- * kept, and each connection's first response (which includes the connect wait) is left out of latency.
- */
-async function runClosedLoad(scenario, options = {}) {
-    const load = scenario.load;
-    const template = compileScenario(scenario);
-    const url = new URL(scenario.request.url);
-    const latency = createLatencyHistogram();
-    const counts = emptyCounts();
-    const timeline = new Timeline();
-    const warmup = new Timeline();
-    let warmupNext = 1000;
-    const seen = new WeakSet();
-    let bytes = 0;
-    let recentResponses = 0;
-    let measuring = false;
-    let measureStart = 0;
-    let cpuAtStart = process.cpuUsage();
-    const totalMs = load.warmupMs + load.durationMs;
-    const started = performance.now();
-    // the expected statuses of the response being counted: static for one request; for a mix, carried from
-    // setupRequest through the connection's context to onResponse, which autocannon calls right before 'response'
-    const mixExpects = template.dynamic && (scenario.mix ?? []).some(r => r.expect);
-    let pendingExpect = scenario.request.expect;
-    const requests = template.dynamic
-        ? [
-            {
-                method: scenario.request.method,
-                ...(mixExpects
-                    ? {
-                        onResponse: (_status, _body, context) => {
-                            pendingExpect = context.expect;
-                        }
-                    }
-                    : {}),
-                setupRequest: (req, context) => {
-                    const rendered = template.render();
-                    context.expect = rendered.expect;
-                    return {
-                        ...req,
-                        method: rendered.method,
-                        path: rendered.path,
-                        headers: rendered.headers,
-                        ...(rendered.body !== undefined ? { body: rendered.body } : {})
-                    };
-                }
-            }
-        ]
-        : undefined;
-    const instance = autocannon_default()({
-        url: url.origin + url.pathname + url.search,
-        method: scenario.request.method,
-        headers: scenario.request.headers,
-        ...(scenario.request.body !== undefined && !template.dynamic ? { body: scenario.request.body } : {}),
-        ...(requests ? { requests } : {}),
-        connections: load.connections,
-        // autocannon checks its duration (and stop()) once a second: warmup + duration runs to a whole second, and
-        // the measured window is timed precisely from the end of warmup to autocannon's last response
-        duration: Math.ceil(totalMs / 1000),
-        timeout: Math.max(1, Math.ceil(load.timeoutMs / 1000)),
-        excludeErrorStats: true,
-        skipAggregateResult: true,
-        setupClient: tuneClient(() => {
-            if (measuring) {
-                counts.reset++;
-                timeline.error();
-            }
-        })
-    }, () => undefined);
-    const startMeasuring = () => {
-        if (warmup.pending)
-            warmup.close(0);
-        measuring = true;
-        measureStart = performance.now();
-        cpuAtStart = process.cpuUsage();
-    };
-    instance.on('response', (client, statusCode, resBytes, responseTimeMs) => {
-        recentResponses++;
-        const first = !seen.has(client);
-        if (first)
-            seen.add(client);
-        if (!measuring) {
-            if (performance.now() - started < load.warmupMs) {
-                const ok2xx = statusCode >= 200 && statusCode < 300 && !first;
-                warmup.response(ok2xx ? Math.max(1, Math.round(responseTimeMs * 1000)) : undefined);
-                return;
-            }
-            startMeasuring();
-        }
-        const ok = countResponse(counts, statusCode, pendingExpect);
-        bytes += resBytes;
-        if (ok && recordsLatency(statusCode, pendingExpect)) {
-            if (first)
-                timeline.response();
-            else {
-                const us = Math.max(1, Math.round(responseTimeMs * 1000));
-                latency.recordValue(us);
-                timeline.response(us);
-            }
-        }
-        else {
-            timeline.response();
-            if (!ok)
-                timeline.error();
-        }
-    });
-    instance.on('reqError', (error) => {
-        if (!measuring) {
-            if (performance.now() - started < load.warmupMs)
-                return;
-            startMeasuring();
-        }
-        counts[classifyError(error)]++;
-        timeline.error();
-    });
-    const closeSecond = () => timeline.close(Math.round((performance.now() - measureStart) / 1000));
-    let nextSecond = 1000;
-    const ticker = setInterval(() => {
-        const elapsed = performance.now() - started;
-        while (!measuring && elapsed >= warmupNext && warmupNext < load.warmupMs) {
-            warmup.close((warmupNext - load.warmupMs) / 1000);
-            warmupNext += 1000;
-        }
-        if (!measuring && elapsed >= load.warmupMs)
-            startMeasuring();
-        if (measuring && performance.now() - measureStart >= nextSecond) {
-            closeSecond();
-            nextSecond += 1000;
-        }
-    }, 50);
-    const progress = setInterval(() => {
-        const elapsed = performance.now() - started;
-        options.onProgress?.({
-            phase: measuring ? 'measure' : 'warmup',
-            elapsedMs: Math.min(elapsed, totalMs),
-            totalMs,
-            responses: counts.responses,
-            errors: failedCount(counts),
-            currentRps: (recentResponses * 1000) / PROGRESS_MS
-        });
-        recentResponses = 0;
-    }, PROGRESS_MS);
-    let abortedReason;
-    const onAbort = () => {
-        abortedReason = String(options.signal?.reason ?? 'aborted');
-        instance.stop();
-    };
-    if (options.signal?.aborted)
-        onAbort();
-    else
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-    await new Promise(resolve => instance.once('done', () => resolve()));
-    clearInterval(ticker);
-    clearInterval(progress);
-    options.signal?.removeEventListener('abort', onAbort);
-    if (!measuring)
-        startMeasuring();
-    const durationMs = Math.max(1, performance.now() - measureStart);
-    const cpu = process.cpuUsage(cpuAtStart);
-    if (timeline.pending)
-        closeSecond();
-    counts.sent = counts.responses + counts.connect + counts.timeout + counts.reset + counts.other;
-    return {
-        durationMs,
-        warmupMs: load.warmupMs,
-        counts,
-        bytes,
-        histogram: encodeHistogram(latency),
-        latency: summarize(latency),
-        timeline: timeline.points,
-        warmupTimeline: warmup.points,
-        generatorCpu: ((cpu.user + cpu.system) / 1000 / durationMs) * 100,
-        generatorLagUs: 0,
-        ...(abortedReason ? { abortedReason } : {})
-    };
-}
-
-// EXTERNAL MODULE: external "node:worker_threads"
-var external_node_worker_threads_ = __nccwpck_require__(75919);
-;// CONCATENATED MODULE: ./src/load/clock.ts
-
-/*
- * Timers in Node fire on whole milliseconds of the event loop's clock, so a send scheduled with setTimeout leaves
- * up to ~1 ms late; spinning on setImmediate until the due time is precise but burns a core at any rate. The send
- * ticker keeps a second thread asleep in Atomics.wait, which the kernel wakes within tens of microseconds of a
- * due time, and lets it wake the event loop with a message. The schedule reaches the thread through a ring of due
- * times in shared memory, and the index of the next unsent request tells it which ticks are no longer needed, so
- * the event loop never has to signal the thread: one thread wake-up and one loop wake-up per tick, no more.
- * The thread's code is a string, so it needs no file of its own in the bundle.
- */
-const RING = 4096;
-const NEXT = 0; // the index of the first request the loop has not sent
-const STOP = 1;
-const SLEEP = 2; // a word nobody changes: Atomics.wait on it is a precise sleep
-const FILLED = 3; // due times of indexes below this are in the ring
-/**
- * The most a tick is sent ahead of its due time to make up for the time a wake-up takes; below the sender's send-ahead
- * window (0.25 ms in open.ts), so a tick, however early, always finds its request due.
- */
-const MAX_LEAD_MS = 0.2;
-const TICKER_THREAD = `
-const { parentPort, workerData } = require('node:worker_threads')
-const base = new BigInt64Array(workerData.base)
-const control = new Int32Array(workerData.control)
-const ring = new Float64Array(workerData.ring)
-const lead = new Float64Array(workerData.lead)
-const size = ring.length
-const now = () => Number(process.hrtime.bigint() - Atomics.load(base, 0)) / 1e6
-parentPort.postMessage('ready')
-let index = 0
-while (Atomics.load(control, ${STOP}) === 0) {
-  index = Math.max(index, Atomics.load(control, ${NEXT}))
-  const filled = Atomics.load(control, ${FILLED})
-  if (index >= filled) {
-    Atomics.wait(control, ${FILLED}, filled, 5)
-    continue
-  }
-  const remaining = ring[index % size] - lead[0] - now()
-  if (remaining > 0) {
-    Atomics.wait(control, ${SLEEP}, 0, remaining)
-    continue
-  }
-  if (Atomics.load(control, ${NEXT}) <= index) parentPort.postMessage(index)
-  index++
-}
-`;
-/**
- * Starts the ticker thread and resolves once it runs: a thread takes tens to hundreds of milliseconds to boot on a
- * busy runner, and the schedule's clock (now() = 0) starts only then, so the boot never shows as generator lag.
- */
-async function startSendTicker() {
-    // the clock's origin, in the monotonic nanoseconds every thread reads (process.hrtime)
-    const base = new BigInt64Array(new SharedArrayBuffer(8));
-    const control = new Int32Array(new SharedArrayBuffer(4 * 4));
-    const ring = new Float64Array(new SharedArrayBuffer(8 * RING));
-    // how early the thread sends a tick: the mean time from a tick to the loop waking up, learnt as ticks arrive
-    const lead = new Float64Array(new SharedArrayBuffer(8));
-    const worker = new external_node_worker_threads_.Worker(TICKER_THREAD, {
-        eval: true,
-        workerData: { base: base.buffer, control: control.buffer, ring: ring.buffer, lead: lead.buffer }
-    });
-    worker.unref();
-    let filled = 0;
-    let ticked = false;
-    let waiting;
-    let failure;
-    const wake = () => {
-        const resolve = waiting;
-        waiting = undefined;
-        if (resolve)
-            resolve();
-        else
-            ticked = true;
-    };
-    let ready;
-    let failed;
-    const started = new Promise((resolve, reject) => {
-        ready = resolve;
-        failed = reject;
-    });
-    const learn = (index) => {
-        const wakeUp = monotonic() - (ring[index % RING] - lead[0]);
-        if (wakeUp >= 0 && wakeUp < 5)
-            lead[0] = Math.min(MAX_LEAD_MS, 0.9 * lead[0] + 0.1 * wakeUp);
-    };
-    worker.on('message', (message) => {
-        if (message === 'ready')
-            return ready?.();
-        learn(message);
-        wake();
-    });
-    worker.on('error', err => {
-        failure = err;
-        failed?.(err);
-        wake();
-    });
-    let origin = process.hrtime.bigint();
-    const monotonic = () => Number(process.hrtime.bigint() - origin) / 1e6;
-    await started;
-    origin = process.hrtime.bigint();
-    Atomics.store(base, 0, origin);
-    return {
-        now: monotonic,
-        plan(next, due, endMs) {
-            Atomics.store(control, NEXT, next);
-            filled = Math.max(filled, next);
-            const before = filled;
-            while (filled < next + RING) {
-                const at = due(filled);
-                if (at >= endMs)
-                    break;
-                ring[filled % RING] = at;
-                filled++;
-            }
-            if (filled !== before) {
-                Atomics.store(control, FILLED, filled);
-                Atomics.notify(control, FILLED);
-            }
-        },
-        tick() {
-            if (failure)
-                return Promise.reject(failure);
-            if (ticked) {
-                ticked = false;
-                return Promise.resolve();
-            }
-            return new Promise(resolve => (waiting = resolve));
-        },
-        interrupt: wake,
-        async close() {
-            Atomics.store(control, STOP, 1);
-            Atomics.notify(control, SLEEP);
-            Atomics.notify(control, FILLED);
-            wake();
-            await worker.terminate();
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/load/schedule.ts
-/** Milliseconds from the start at which request `i` is due, for a constant rate or a linear ramp. */
-function scheduleOf(load) {
-    const ramp = load.ramp;
-    if (!ramp || ramp.overMs <= 0)
-        return i => (i / load.rate) * 1000;
-    const a = ramp.from;
-    const slope = (ramp.to - ramp.from) / (ramp.overMs / 1000);
-    const rampRequests = ((ramp.from + ramp.to) / 2) * (ramp.overMs / 1000);
-    return i => {
-        if (i >= rampRequests)
-            return ramp.overMs + ((i - rampRequests) / ramp.to) * 1000;
-        // solve a t + slope t² / 2 = i for t (seconds)
-        const t = slope === 0 ? i / a : (-a + Math.sqrt(a * a + 2 * slope * i)) / slope;
-        return t * 1000;
-    };
-}
-/** How many requests the schedule `due` puts before `ms` (due is increasing, so a binary search finds it). */
-function scheduledBefore(due, ms) {
-    let hi = 1;
-    while (due(hi) < ms && hi < 2 ** 40)
-        hi *= 2;
-    let lo = 0;
-    while (lo < hi) {
-        const mid = Math.floor((lo + hi) / 2);
-        if (due(mid) < ms)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(24371);
-// EXTERNAL MODULE: external "node:tls"
-var external_node_tls_ = __nccwpck_require__(41692);
-var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_);
-;// CONCATENATED MODULE: ./src/load/tls.ts
-
-
-/** Where Linux distributions keep the system's CA bundle (Debian/Ubuntu, RHEL/Fedora, Alpine/macOS-style). */
-const SYSTEM_BUNDLES = [
-    '/etc/ssl/certs/ca-certificates.crt',
-    '/etc/pki/tls/certs/ca-bundle.crt',
-    '/etc/ssl/cert.pem'
-];
-function readIfPresent(file) {
-    try {
-        return (0,external_node_fs_.readFileSync)(file, 'utf8');
-    }
-    catch {
-        return undefined;
-    }
-}
-const contexts = new Map();
-/**
- * The certificates an https:// target is verified against: Node's bundled roots, the system bundle (Node 20 has no
- * switch for it) and NODE_EXTRA_CA_CERTS (which Node ignores once a `ca` list is given). Built once per process.
- */
-function trustedContext(env = process.env) {
-    const key = env.NODE_EXTRA_CA_CERTS ?? '';
-    const known = contexts.get(key);
-    if (known)
-        return known;
-    const ca = [...(external_node_tls_default()).rootCertificates];
-    const system = SYSTEM_BUNDLES.map(readIfPresent).find(text => text !== undefined);
-    if (system)
-        ca.push(system);
-    const extra = env.NODE_EXTRA_CA_CERTS ? readIfPresent(env.NODE_EXTRA_CA_CERTS) : undefined;
-    if (extra)
-        ca.push(extra);
-    const context = external_node_tls_default().createSecureContext({ ca });
-    contexts.set(key, context);
-    return context;
-}
-/** TLS options for connections to `url`: none for http://, verification unless the request says `insecure`. */
-function tlsOptionsFor(url, insecure = false) {
-    if (url.protocol !== 'https:')
-        return undefined;
-    const servername = url.hostname.startsWith('[') ? undefined : url.hostname;
-    return insecure
-        ? { rejectUnauthorized: false, ...(servername ? { servername } : {}) }
-        : { secureContext: trustedContext(), rejectUnauthorized: true, ...(servername ? { servername } : {}) };
-}
-/**
- * One verified TLS handshake with an https:// target, so a certificate the runner does not trust is a clear error
- * before any load (the closed model's sockets do not verify). Resolves with undefined when the handshake
- * succeeds or the target is not https, with the reason otherwise; connection failures are left to the load.
- */
-function certificateProblem(url, insecure = false, timeoutMs = 5000) {
-    const options = tlsOptionsFor(url, insecure);
-    if (!options || insecure)
-        return Promise.resolve(undefined);
-    const port = Number(url.port || 443);
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    return new Promise(resolve => {
-        const socket = external_node_tls_default().connect({ ...options, host, port, timeout: timeoutMs });
-        const done = (problem) => {
-            socket.destroy();
-            resolve(problem);
-        };
-        socket.once('secureConnect', () => done(undefined));
-        socket.once('timeout', () => done(undefined));
-        socket.once('error', (err) => {
-            const tlsProblem = /CERT|SELF_SIGNED|UNABLE_TO|HOSTNAME|ERR_TLS|SSL/i.test(`${err.code ?? ''} ${err.message}`);
-            done(tlsProblem
-                ? `the certificate of ${url.host} is not trusted (${err.code ?? err.message}): add its CA to ` +
-                    'NODE_EXTRA_CA_CERTS or the system bundle, or set `insecure: true` on the request for a test certificate'
-                : undefined);
-        });
-    });
-}
-
-;// CONCATENATED MODULE: ./src/load/dispatch.ts
-
-
-/**
- * Requests due within this much of a wake-up leave with it, a little early: each wake-up of the event loop costs
- * far more CPU than a send (tens of microseconds on a virtual machine), so at high rates one wake-up serves
- * several sends. Their latency runs from the real send, and their earliness counts in generator.lag.
- */
-const SEND_AHEAD_MS = 0.25;
-function timeoutError() {
-    return Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' });
-}
-/** The connections of a load: at most `connections` sockets, one request on each at a time. */
-function poolFor(scenario) {
-    const url = new URL(scenario.request.url);
-    const tls = tlsOptionsFor(url, scenario.request.insecure);
-    return new undici/* Pool */.bC(url.origin, {
-        connections: scenario.load.connections,
-        pipelining: 1,
-        // perfgate times requests out itself; undici's own timeouts are a backstop
-        headersTimeout: scenario.load.timeoutMs + 1000,
-        bodyTimeout: scenario.load.timeoutMs + 1000,
-        connect: { autoSelectFamily: true, ...(tls ?? {}) }
-    });
-}
-/**
- * Tells whether a request dispatched now finds an open connection idle. undici holds a request for an idle
- * keep-alive connection back one event-loop turn before it writes it (it first reads anything the server sent
- * unasked, GHSA-35p6-xmwp-9g52): about 0.1 ms of the client's own time on this machine kind, not the service's.
- * Such a request is timed from its write. One that found every connection busy (or none open) waited for the
- * service or for a connect, and is timed from its dispatch, so that wait counts (coordinated omission).
- */
-class ConnectionGauge {
-    connected = 0;
-    inUse = 0;
-    constructor(pool) {
-        pool.on('connect', () => this.connected++);
-        pool.on('disconnect', () => {
-            this.connected = Math.max(0, this.connected - 1);
-        });
-    }
-    /** a request is dispatched: whether it finds an idle open connection */
-    take() {
-        const idle = this.inUse < this.connected;
-        this.inUse++;
-        return idle;
-    }
-    /** a request ended (answered, failed or aborted) */
-    release() {
-        this.inUse = Math.max(0, this.inUse - 1);
-    }
-}
-/** Sends one request through the pool with undici's low-level dispatch API (no streams, no promises). */
-function dispatchRequest(pool, request, hooks, gauge) {
-    let status = 0;
-    let size = 0;
-    const idle = gauge?.take() ?? false;
-    // onRequestSent is called by undici (lib/core/request.js) but missing from its handler type
-    const handler = {
-        onConnect: abort => {
-            if (idle)
-                hooks.onWrite?.();
-            hooks.onConnect?.(abort);
-        },
-        onRequestSent: () => hooks.onRequestSent?.(),
-        onHeaders: (statusCode, rawHeaders) => {
-            status = statusCode;
-            for (const part of rawHeaders ?? [])
-                size += part.length + 2;
-            return true;
-        },
-        onData: chunk => {
-            size += chunk.length;
-            return true;
-        },
-        onComplete: () => {
-            gauge?.release();
-            hooks.end({ status, size });
-        },
-        onError: err => {
-            gauge?.release();
-            hooks.end({ size, error: err });
-        }
-    };
-    pool.dispatch({
-        method: request.method,
-        path: request.path,
-        headers: request.headers,
-        body: request.body ?? null
-    }, handler);
-}
-
-;// CONCATENATED MODULE: ./src/load/open.ts
-
-
-
-
-
-
-
-
-
-/**
- * One request before the schedule starts, not counted: the first request of a process loads and compiles the
- * client's code paths (tens of milliseconds on a busy runner), which would otherwise delay the first sends and
- * show as generator lag. Failures are left to the measured requests to count.
- */
-async function prime(pool, template, timeoutMs) {
-    const { method, path, headers, body } = template.render();
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), Math.min(timeoutMs, 1000));
-    try {
-        const response = await pool.request({
-            method: method,
-            path,
-            headers,
-            body: body ?? null,
-            signal: abort.signal
-        });
-        await response.body.dump();
-    }
-    catch {
-        // nothing answered (yet): the measured requests will say so
-    }
-    finally {
-        clearTimeout(timer);
-    }
-}
-/**
- * The open model: requests leave on an even schedule whatever the service does, so a stall shows up as the wait
- * every scheduled request saw (coordinated omission corrected by construction). At most `connections` requests
- * are on the wire (an undici Pool); a due request that finds them all busy waits in the pool's queue, and that wait
- * counts as latency: it is timed from the moment the generator sent it, which the ticker keeps within a fraction
- * of a millisecond of its due time (a request that finds an idle connection is timed from its write). A request
- * times out `timeout` after its intended time, queued or not; a queued one that timed out is never sent. How
- * late the generator itself sent requests is measured separately as generator.lag: a ticker thread wakes the
- * loop at each due time (src/load/clock.ts), so the lag is the event loop's own lateness, not a timer's grain.
- *
- * At the window's end nothing new is sent; requests still out get until their timeout, and whatever is left
- * then (or at once, when the run is aborted) is aborted: counted as a timeout when it was on the wire, taken out
- * of `sent` when it never left the queue. Nothing reaches the service after this function returns.
- */
-async function runOpenLoad(scenario, options = {}) {
-    const load = scenario.load;
-    const template = compileScenario(scenario);
-    const pool = poolFor(scenario);
-    const gauge = new ConnectionGauge(pool);
-    const [ticker] = await Promise.all([startSendTicker(), prime(pool, template, load.timeoutMs)]);
-    const now = ticker.now;
-    const due = scheduleOf(load);
-    const latency = createLatencyHistogram();
-    const lag = createLatencyHistogram();
-    const counts = emptyCounts();
-    const timeline = new Timeline();
-    const warmup = new Timeline();
-    let warmupNext = 1000;
-    const totalMs = load.warmupMs + load.durationMs;
-    let bytes = 0;
-    let lastSentAt = 0;
-    let nextSecond = load.warmupMs + 1000;
-    let stopped;
-    /** requests not yet ended, in the order they were due (a Map iterates in insertion order) */
-    const pending = new Map();
-    let nextId = 0;
-    let onEmpty;
-    const closeSeconds = (at) => {
-        while (at >= warmupNext && warmupNext < load.warmupMs) {
-            warmup.close((warmupNext - load.warmupMs) / 1000);
-            warmupNext += 1000;
-        }
-        if (at >= load.warmupMs && warmupNext <= load.warmupMs + 1000 && warmup.pending) {
-            warmup.close(0);
-            warmupNext = Infinity;
-        }
-        while (at >= nextSecond && nextSecond <= totalMs + 1000) {
-            timeline.close(Math.round((nextSecond - load.warmupMs) / 1000));
-            nextSecond += 1000;
-        }
-    };
-    const end = (id, entry) => {
-        entry.done = true;
-        pending.delete(id);
-        if (pending.size === 0)
-            onEmpty?.();
-    };
-    const failed = (id, entry, err) => {
-        if (entry.done)
-            return;
-        end(id, entry);
-        if (entry.measured) {
-            counts[classifyError(err)]++;
-            timeline.error();
-        }
-    };
-    const answered = (id, entry, status, size, expect) => {
-        if (entry.done)
-            return;
-        end(id, entry);
-        const finished = now();
-        closeSeconds(finished);
-        if (!entry.measured) {
-            if (finished < load.warmupMs) {
-                const ok2xx = status >= 200 && status < 300;
-                warmup.response(ok2xx ? Math.max(1, Math.round((finished - entry.startMs) * 1000)) : undefined);
-            }
-            return;
-        }
-        const ok = countResponse(counts, status, expect);
-        bytes += size;
-        if (ok && recordsLatency(status, expect)) {
-            const us = Math.max(1, Math.round((finished - entry.startMs) * 1000));
-            latency.recordValue(us);
-            timeline.response(us);
-        }
-        else {
-            timeline.response();
-            if (!ok)
-                timeline.error();
-        }
-    };
-    /** Times out what has waited `timeout` since it was due: requests are due in order, so the oldest come first. */
-    const expire = (at) => {
-        for (const [id, entry] of pending) {
-            if (entry.intendedMs + load.timeoutMs > at)
-                break;
-            failed(id, entry, timeoutError());
-            entry.abort?.(timeoutError());
-        }
-    };
-    const send = (intendedMs) => {
-        const measured = intendedMs >= load.warmupMs;
-        const sentAt = now();
-        lastSentAt = sentAt;
-        if (measured)
-            lag.recordValue(Math.max(1, Math.round(Math.abs(sentAt - intendedMs) * 1000)));
-        // latency runs from the real send, early or late: the generator's own lateness is generator.lag, and a wait for
-        // a busy connection counts from here (coordinated omission); see ConnectionGauge for the write
-        const entry = {
-            intendedMs,
-            startMs: sentAt,
-            measured,
-            onWire: false,
-            done: false
-        };
-        const id = nextId++;
-        pending.set(id, entry);
-        if (measured)
-            counts.sent++;
-        const request = template.render();
-        dispatchRequest(pool, request, {
-            onConnect: abort => {
-                if (entry.done)
-                    abort(timeoutError());
-                else
-                    entry.abort = abort;
-            },
-            onWrite: () => {
-                entry.startMs = now();
-            },
-            onRequestSent: () => {
-                entry.onWire = true;
-            },
-            end: ({ status, size, error }) => status === undefined ? failed(id, entry, error) : answered(id, entry, status, size, request.expect)
-        }, gauge);
-    };
-    const onAbort = () => {
-        stopped = String(options.signal?.reason ?? 'aborted');
-        ticker.interrupt();
-        onEmpty?.();
-    };
-    if (options.signal?.aborted)
-        onAbort();
-    else
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-    const progress = setInterval(() => {
-        const elapsed = now();
-        options.onProgress?.({
-            phase: elapsed < load.warmupMs ? 'warmup' : 'measure',
-            elapsedMs: Math.min(elapsed, totalMs),
-            totalMs,
-            responses: counts.responses,
-            errors: failedCount(counts),
-            currentRps: timeline.currentResponses
-        });
-    }, 500);
-    const cpuAtStart = process.cpuUsage();
-    try {
-        let i = 0;
-        ticker.plan(0, due, totalMs);
-        while (!stopped) {
-            const elapsed = now();
-            let next = due(i);
-            while (next <= elapsed + SEND_AHEAD_MS && next < totalMs) {
-                send(next);
-                next = due(++i);
-            }
-            if (next >= totalMs)
-                break;
-            ticker.plan(i, due, totalMs);
-            closeSeconds(elapsed);
-            expire(elapsed);
-            await ticker.tick();
-        }
-        const measureEnd = Math.min(now(), totalMs);
-        // the drain: what is still out gets until its own timeout
-        while (!stopped && pending.size > 0) {
-            expire(now());
-            if (pending.size === 0)
-                break;
-            const oldest = pending.values().next().value;
-            let timer;
-            await new Promise(resolve => {
-                onEmpty = resolve;
-                timer = setTimeout(resolve, Math.min(oldest.intendedMs + load.timeoutMs - now(), 50));
-            });
-            clearTimeout(timer);
-            onEmpty = undefined;
-        }
-        // an aborted run: what is left is aborted, on the wire a timeout, never sent not sent at all
-        for (const [id, entry] of pending) {
-            if (entry.onWire)
-                failed(id, entry, timeoutError());
-            else {
-                end(id, entry);
-                if (entry.measured)
-                    counts.sent--;
-            }
-            entry.abort?.(timeoutError());
-        }
-        const cpu = process.cpuUsage(cpuAtStart);
-        const cpuMs = (cpu.user + cpu.system) / 1000;
-        const elapsedMs = now();
-        closeSeconds(Math.max(elapsedMs, nextSecond));
-        const durationMs = Math.max(1, measureEnd - load.warmupMs);
-        const lagP99 = lag.totalCount ? lag.getValueAtPercentile(99) : 0;
-        const targetRate = (scheduledBefore(due, totalMs) - scheduledBefore(due, load.warmupMs)) / (load.durationMs / 1000);
-        // a generator that fell behind sends its last requests after the window's end: the rate it achieved is what
-        // it sent over the time it took, never more than the window it had
-        const sendingMs = Math.max(stopped ? measureEnd : totalMs, lastSentAt) - load.warmupMs;
-        return {
-            durationMs,
-            warmupMs: load.warmupMs,
-            counts,
-            bytes,
-            histogram: encodeHistogram(latency),
-            latency: summarize(latency),
-            timeline: timeline.points.filter(p => p.t >= 1),
-            warmupTimeline: warmup.points,
-            generatorCpu: (cpuMs / elapsedMs) * 100,
-            generatorLagUs: lagP99,
-            targetRate,
-            achievedRate: counts.sent / (Math.max(1, sendingMs) / 1000),
-            // beyond this lateness of the generator itself, its schedule, not the service, shaped the numbers
-            generatorSaturated: lagP99 > (load.maxLagMs ?? DEFAULTS.maxLagMs) * 1000,
-            ...(stopped ? { abortedReason: stopped } : {})
-        };
-    }
-    finally {
-        clearInterval(progress);
-        options.signal?.removeEventListener('abort', onAbort);
-        await pool.destroy().catch(() => undefined);
-        await ticker.close();
-    }
-}
-
-;// CONCATENATED MODULE: ./src/load/run.ts
-
-
-
-
-/** A run that never started: nothing sent, and why. */
-function notStarted(scenario, tlsProblem) {
-    return {
-        durationMs: 1,
-        warmupMs: scenario.load.warmupMs,
-        counts: emptyCounts(),
-        bytes: 0,
-        histogram: '',
-        latency: null,
-        timeline: [],
-        warmupTimeline: [],
-        generatorCpu: 0,
-        generatorLagUs: 0,
-        tlsProblem
-    };
-}
-/**
- * Runs a scenario's load with the model it asks for: closed (connections) or open (a constant arrival rate). An
- * https:// target is first checked with one verified handshake, so an untrusted certificate is said plainly.
- */
-async function runLoad(scenario, options = {}) {
-    const problem = await certificateProblem(new URL(scenario.request.url), scenario.request.insecure);
-    if (problem)
-        return notStarted(scenario, problem);
-    return scenario.load.mode === 'rate' ? runOpenLoad(scenario, options) : runClosedLoad(scenario, options);
-}
-
-;// CONCATENATED MODULE: ./src/load/metrics.ts
-
-/** The metrics of src/config/metrics.ts that a load run (and the service's resources) can tell. */
-function toMetrics(result, resources) {
-    const c = result.counts;
-    const seconds = result.durationMs / 1000;
-    const failed = failedCount(c);
-    const attempted = c.responses + c.connect + c.timeout + c.reset + c.other;
-    const l = result.latency;
-    const metrics = {
-        'latency.min': l?.min ?? null,
-        'latency.mean': l?.mean ?? null,
-        'latency.stddev': l?.stddev ?? null,
-        'latency.p50': l?.p50 ?? null,
-        'latency.p75': l?.p75 ?? null,
-        'latency.p90': l?.p90 ?? null,
-        'latency.p95': l?.p95 ?? null,
-        'latency.p99': l?.p99 ?? null,
-        'latency.p99.9': l?.['p99.9'] ?? null,
-        'latency.max': l?.max ?? null,
-        'throughput.rps': c.responses / seconds,
-        'throughput.ok_rps': okResponses(c) / seconds,
-        'throughput.bytes': result.bytes / seconds,
-        'requests.total': c.responses,
-        'errors.rate': attempted === 0 ? 0 : failed / attempted,
-        'errors.total': failed,
-        'errors.connect': c.connect,
-        'errors.timeout': c.timeout,
-        'errors.reset': c.reset,
-        'status.4xx': c.status4xx,
-        'status.5xx': c.status5xx,
-        'status.unexpected': c.unexpected,
-        'generator.cpu': result.generatorCpu,
-        'generator.lag': result.generatorLagUs
-    };
-    if (result.targetRate !== undefined)
-        metrics['generator.rate.target'] = result.targetRate;
-    if (result.achievedRate !== undefined)
-        metrics['generator.rate.achieved'] = result.achievedRate;
-    if (resources && resources.measured !== false) {
-        metrics['server.cpu.mean'] = resources.cpuMean;
-        metrics['server.cpu.peak'] = resources.cpuPeak;
-        metrics['server.rss.peak'] = resources.rssPeakBytes;
-        metrics['server.fds.peak'] = resources.fdsPeak;
-        metrics['server.cpu.per_request'] = c.responses > 0 ? resources.cpuTimeUs / c.responses : null;
-    }
-    return metrics;
-}
-
-;// CONCATENATED MODULE: ./src/compare/validity.ts
-
-
-function describeExit(exit) {
-    return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
-}
-function errorBreakdown(load) {
-    const c = load.counts;
-    const parts = [
-        ['5xx', c.status5xx],
-        ['4xx', c.status4xx],
-        ['unexpected status', c.unexpected],
-        ['timeout', c.timeout],
-        ['reset', c.reset],
-        ['connect', c.connect],
-        ['other', c.other]
-    ];
-    return parts
-        .filter(([, n]) => n > 0)
-        .map(([kind, n]) => `${kind}: ${n}`)
-        .join(', ');
-}
-function failedRequests(load) {
-    return failedCount(load.counts);
-}
-function attemptedRequests(load) {
-    const c = load.counts;
-    return c.responses + c.connect + c.timeout + c.reset + c.other;
-}
-/**
- * Decides whether a load run is a valid measurement of the service. An invalid one is `errored`: it fails the
- * job, shows no percentiles and never becomes a baseline.
- */
-function measurementError(scenario, load, context = {}) {
-    const host = hostOf(scenario.request.url);
-    if (context.serviceExit) {
-        return {
-            kind: 'crashed',
-            message: `the service crashed during load (${describeExit(context.serviceExit)}) after ${load.counts.responses} responses`,
-            outputTail: context.serviceOutput
-        };
-    }
-    if (load.tlsProblem)
-        return { kind: 'tls', message: load.tlsProblem };
-    if (load.abortedReason) {
-        return {
-            kind: 'crashed',
-            message: `the load run was cut short: ${load.abortedReason}`,
-            outputTail: context.serviceOutput
-        };
-    }
-    if (load.generatorSaturated) {
-        const rates = load.achievedRate !== undefined && load.targetRate !== undefined
-            ? `; it sent ${formatMetric('generator.rate.achieved', load.achievedRate)} of the ${formatMetric('generator.rate.target', load.targetRate)} asked for`
-            : '';
-        return {
-            kind: 'generator-lag',
-            message: `the load generator fell behind its schedule (p99 ${Math.round(load.generatorLagUs / 1000)} ms late${rates}): the numbers would describe the generator, not the service; lower the rate or use a bigger runner`
-        };
-    }
-    const attempted = attemptedRequests(load);
-    if (load.counts.status2xx === 0) {
-        const breakdown = errorBreakdown(load);
-        const hint = load.counts.connect > 0 && load.counts.responses === 0
-            ? `; nothing answered on ${host}: check the service's bind address and port`
-            : '';
-        return {
-            kind: 'nothing-answered',
-            message: `no request succeeded (${attempted} attempted${breakdown ? `; ${breakdown}` : ''})${hint}`,
-            outputTail: context.serviceOutput
-        };
-    }
-    const errorRate = attempted === 0 ? 0 : failedRequests(load) / attempted;
-    if (errorRate > scenario.maxErrorRate) {
-        return {
-            kind: 'error-rate',
-            message: `${formatPercent(errorRate)} of requests failed (${errorBreakdown(load)}), over the ${formatPercent(scenario.maxErrorRate)} that still makes a valid measurement (max-error-rate)`,
-            outputTail: context.serviceOutput
-        };
-    }
-    if (load.counts.responses < scenario.minRequests) {
-        return {
-            kind: 'too-few-requests',
-            message: `only ${load.counts.responses} responses in ${Math.round(load.durationMs / 100) / 10} s, fewer than min-requests ${scenario.minRequests}: lengthen the duration or check the service`
-        };
-    }
-    return undefined;
-}
-function hostOf(url) {
-    try {
-        return new URL(url).host;
-    }
-    catch {
-        return url;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/suites.ts
-
-
-
-
-function axisOf(scenario) {
-    return scenario.load.mode === 'rate' ? 'rate' : 'connections';
-}
-/** The scenario's load at one step; in the open model a ramp gives way to the step's constant rate. */
-function atStep(scenario, value) {
-    if (scenario.load.mode === 'rate') {
-        const { ramp: _ramp, ...load } = scenario.load;
-        return { ...scenario, load: { ...load, rate: value } };
-    }
-    return { ...scenario, load: { ...scenario.load, connections: value } };
-}
-/**
- * One step of a curve. An invalid step keeps its counts and resources but no latency, which would mislead. Its
- * `rps` counts successes (throughput.ok_rps): a step that answers fast errors must not look like more throughput.
- */
-function point(axis, value, m) {
-    const valid = !m.error;
-    const latency = (key) => (valid ? (m.metrics[key] ?? null) : null);
-    return {
-        [axis]: value,
-        rps: m.metrics['throughput.ok_rps'] ?? null,
-        p50: latency('latency.p50'),
-        p95: latency('latency.p95'),
-        p99: latency('latency.p99'),
-        'p99.9': latency('latency.p99.9'),
-        errorRate: m.metrics['errors.rate'] ?? null,
-        cpu: m.metrics['server.cpu.mean'] ?? null,
-        rssBytes: m.metrics['server.rss.peak'] ?? null,
-        ...(axis === 'rate' ? { achievedRate: m.metrics['generator.rate.achieved'] ?? null } : {})
-    };
-}
-/**
- * The knee: the highest throughput among the steps before the first one whose p99 rises past `factor` x the first
- * step's p99 (or that has no p99: an invalid step ends the curve). Steps after that are never considered, even if
- * their p99 falls back under the limit.
- */
-function findKnee(points, factor) {
-    const first = points[0];
-    if (typeof first?.p99 !== 'number' || typeof first.rps !== 'number')
-        return undefined;
-    const limit = first.p99 * factor;
-    let knee;
-    for (const p of points) {
-        if (typeof p.p99 !== 'number' || typeof p.rps !== 'number' || p.p99 > limit)
-            break;
-        if (!knee || p.rps > knee.rps)
-            knee = p;
-    }
-    return knee;
-}
-function record(options, metrics, suite, m) {
-    return {
-        side: options.side,
-        round: options.round,
-        metrics,
-        ...(m && !m.error
-            ? {
-                histogram: m.load.histogram,
-                timeline: m.load.timeline,
-                ...(m.load.warmupTimeline.length ? { warmupTimeline: m.load.warmupTimeline } : {}),
-                resources: m.resources.samples
-            }
-            : {}),
-        suite
-    };
-}
-function erroredRecord(options, m, at) {
-    return {
-        side: options.side,
-        round: options.round,
-        metrics: countsOnly(m.metrics),
-        error: { ...m.error, message: `at ${at}: ${m.error.message}` }
-    };
-}
-async function sweep(scenario, spec, service, options) {
-    const axis = axisOf(scenario);
-    const points = [];
-    // the valid steps' measurements, in step order: valid steps come first, an invalid one ends the sweep
-    const measured = [];
-    for (const value of spec.steps) {
-        const m = await measureOnce(atStep(scenario, value), service, options);
-        if (m.error && (service.exitInfo() || points.length === 0))
-            return erroredRecord(options, m, stepText(axis, value));
-        points.push(point(axis, value, m));
-        if (m.error)
-            break;
-        measured.push(m);
-    }
-    const knee = findKnee(points, spec.kneeFactor);
-    const kneeIndex = knee ? points.indexOf(knee) : -1;
-    const best = knee ? measured[kneeIndex] : undefined;
-    const maxRps = Math.max(...measured.map(m => m.metrics['throughput.ok_rps'] ?? 0));
-    const marker = knee
-        ? {
-            x: knee[axis],
-            label: kneeIndex < points.length - 1
-                ? `knee at ${stepText(axis, knee[axis])} (${formatMetric('throughput.ok_rps', knee.rps)}, p99 ${formatMetric('latency.p99', knee.p99)})`
-                : `no knee: p99 stayed within ${spec.kneeFactor}x the first step's up to the last step`
-        }
-        : undefined;
-    const suite = { kind: 'sweep', x: axis, points, ...(marker ? { marker } : {}) };
-    return record(options, {
-        ...(best?.metrics ?? {}),
-        [axis === 'rate' ? 'sweep.optimal_rate' : 'sweep.optimal_connections']: knee?.[axis] ?? null,
-        'sweep.optimal_rps': knee?.rps ?? null,
-        'sweep.max_rps': measured.length ? maxRps : null
-    }, suite, best);
-}
-/** Why a stress step broke, or undefined when the service sustained it. */
-function breakingReason(spec, m, service, at) {
-    const errorRate = m.metrics['errors.rate'] ?? 1;
-    const p99 = m.metrics['latency.p99'];
-    if (service.exitInfo())
-        return `the service died at ${at}`;
-    if (m.error && m.error.kind !== 'error-rate')
-        return `at ${at}: ${m.error.message}`;
-    if (errorRate > spec.maxErrorRate)
-        return `errors reached ${formatPercent(errorRate)} at ${at}`;
-    if (spec.p99LimitUs !== undefined && typeof p99 === 'number' && p99 > spec.p99LimitUs)
-        return `p99 reached ${formatDuration(p99)} (limit ${formatDuration(spec.p99LimitUs)}) at ${at}`;
-    return undefined;
-}
-async function stress(scenario, spec, service, options) {
-    const axis = axisOf(scenario);
-    const maxTimeMs = spec.maxTimeMs ?? DEFAULTS.stress.maxTimeMs;
-    const stepMs = scenario.load.warmupMs + scenario.load.durationMs;
-    const startedAt = Date.now();
-    const points = [];
-    let sustainable;
-    let broke;
-    let stoppedBy = '';
-    for (let value = spec.start; value <= spec.max; value += spec.step) {
-        // the first step always runs; no later step starts that would end after max-time
-        if (points.length > 0 && Date.now() - startedAt + stepMs > maxTimeMs) {
-            stoppedBy = `stopped by max-time ${formatMs(maxTimeMs)} before ${stepText(axis, value)}`;
-            break;
-        }
-        const m = await measureOnce(atStep(scenario, value), service, options);
-        points.push(point(axis, value, m));
-        if (m.error?.kind === 'generator-lag' && !service.exitInfo()) {
-            // the generator, not the service, gave out: this step says nothing about the service's limit
-            stoppedBy = `stopped at ${stepText(axis, value)}: ${m.error.message}`;
-            break;
-        }
-        const reason = breakingReason(spec, m, service, stepText(axis, value));
-        if (reason) {
-            broke = { value, reason };
-            break;
-        }
-        sustainable = { value, m };
-    }
-    const sustained = sustainable
-        ? `max sustainable ${stepText(axis, sustainable.value)}, ${formatMetric('throughput.ok_rps', sustainable.m.metrics['throughput.ok_rps'])}`
-        : 'no step was sustainable';
-    const lastValue = points.at(-1)?.[axis] ?? spec.start;
-    const marker = broke
-        ? { x: broke.value, label: `broke: ${broke.reason}; ${sustained}` }
-        : {
-            x: lastValue,
-            label: `${stoppedBy ? `${stoppedBy}: ` : ''}${sustainable
-                ? `no breaking point up to ${stepText(axis, sustainable.value)}`
-                : 'no step was measured; no breaking point found'}`
-        };
-    const suite = { kind: 'stress', x: axis, points, marker };
-    return record(options, {
-        ...(sustainable?.m.metrics ?? {}),
-        [`stress.breaking_point.${axis}`]: sustainable?.value ?? 0,
-        'stress.breaking_point.rps': sustainable?.m.metrics['throughput.ok_rps'] ?? 0,
-        [`stress.broke_at.${axis}`]: broke?.value ?? null
-    }, suite, sustainable?.m);
-}
-const avg = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
-/** Soak windows from the per-second timeline and the resource samples of one long run. */
-function soakWindows(m, windowMs) {
-    const windowS = windowMs / 1000;
-    const warmupS = m.load.warmupMs / 1000;
-    const count = Math.max(1, Math.round(m.load.durationMs / windowMs));
-    return Array.from({ length: count }, (_, i) => {
-        const from = i * windowS;
-        const to = from + windowS;
-        const seconds = m.load.timeline.filter(p => p.t > from && p.t <= to);
-        const samples = m.resources.samples.filter(s => s.t - warmupS > from && s.t - warmupS <= to);
-        return {
-            t: to,
-            rps: avg(seconds.map(p => p.rps)),
-            p99: avg(seconds.map(p => p.p99).filter((v) => v !== null)),
-            rssBytes: avg(samples.map(s => s.rssBytes)),
-            cpu: avg(samples.map(s => s.cpu))
-        };
-    });
-}
-/**
- * Relative growth of `field` over the soak: a least-squares line through the windows, its rise over the run
- * (slope x span) divided by the line's value at the first window (or by the mean, if the line starts at or below
- * zero). With two windows this is last / first - 1; with more, one noisy window cannot decide it alone.
- */
-function drift(points, field) {
-    const xy = points
-        .map(p => [p.t, p[field]])
-        .filter((pair) => typeof pair[0] === 'number' && typeof pair[1] === 'number');
-    const line = xy.length < 2 ? undefined : leastSquares(xy);
-    if (!line)
-        return null;
-    const { slope, meanX, meanY } = line;
-    const firstX = xy[0][0];
-    const span = xy[xy.length - 1][0] - firstX;
-    const start = meanY + slope * (firstX - meanX);
-    const base = start > 0 ? start : meanY;
-    return base > 0 ? (slope * span) / base : null;
-}
-async function soak(scenario, spec, service, options) {
-    const m = await measureOnce(scenario, service, options);
-    if (m.error)
-        return { side: options.side, round: options.round, metrics: countsOnly(m.metrics), error: m.error };
-    const points = soakWindows(m, spec.windowMs);
-    const rssDrift = drift(points, 'rssBytes');
-    const p99Drift = drift(points, 'p99');
-    const suite = { kind: 'soak', x: 't', points };
-    return record(options, { ...m.metrics, 'soak.drift': rssDrift, 'soak.p99_drift': p99Drift }, suite, m);
-}
-/** Runs a suite (sweep, stress or soak) and returns one record whose metrics carry the suite's results. */
-async function measureSuite(scenario, spec, service, options) {
-    switch (spec.kind) {
-        case 'sweep':
-            return sweep(scenario, spec, service, options);
-        case 'stress':
-            return stress(scenario, spec, service, options);
-        case 'soak':
-            return soak(scenario, spec, service, options);
-        default:
-            throw new Error(`measureSuite cannot run a ${spec.kind} scenario`);
-    }
-}
-
-// EXTERNAL MODULE: ./src/service/proc.ts
-var proc = __nccwpck_require__(68711);
-;// CONCATENATED MODULE: ./src/service/sampler.ts
-
-
-
-/** Linux clock ticks per second for /proc/<pid>/stat utime and stime (USER_HZ, 100 on every mainstream kernel). */
-const TICKS_PER_SECOND = 100;
-const VM_RSS = /VmRSS:\s+(\d+) kB/;
-function rssBytes(pid) {
-    try {
-        const match = VM_RSS.exec((0,external_node_fs_.readFileSync)(`/proc/${pid}/status`, 'utf8'));
-        return match ? Number(match[1]) * 1024 : 0;
-    }
-    catch {
-        return 0;
-    }
-}
-function fdCount(pid) {
-    try {
-        return (0,external_node_fs_.readdirSync)(`/proc/${pid}/fd`).length;
-    }
-    catch {
-        return 0;
-    }
-}
-/**
- * The pids of a process's children from /proc/PID/task/TID/children (one file per thread, since a child belongs
- * to the thread that forked it); undefined when the kernel has no such files (CONFIG_PROC_CHILDREN).
- */
-function childPids(pid) {
-    let tids;
-    try {
-        tids = (0,external_node_fs_.readdirSync)(`/proc/${pid}/task`);
-    }
-    catch {
-        return [];
-    }
-    const pids = [];
-    for (const tid of tids) {
-        let text;
-        try {
-            text = (0,external_node_fs_.readFileSync)(`/proc/${pid}/task/${tid}/children`, 'utf8');
-        }
-        catch (err) {
-            if (err.code === 'ENOENT' && !childrenFilesExist())
-                return undefined;
-            continue; // the thread exited while we looked
-        }
-        for (const word of text.split(' '))
-            if (word)
-                pids.push(Number(word));
-    }
-    return pids;
-}
-let childrenFiles;
-function childrenFilesExist() {
-    childrenFiles ??= (() => {
-        try {
-            (0,external_node_fs_.readFileSync)(`/proc/${process.pid}/task/${process.pid}/children`);
-            return true;
-        }
-        catch {
-            return false;
-        }
-    })();
-    return childrenFiles;
-}
-/** The tree through the parent pids of every process in /proc: the fallback, which reads all of /proc. */
-function treeFromAllProcesses(rootPid) {
-    const all = (0,proc/* allProcesses */.X9)();
-    const children = new Map();
-    for (const stat of all)
-        children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat]);
-    const root = all.find(s => s.pid === rootPid);
-    if (!root)
-        return [];
-    const tree = [];
-    const queue = [root];
-    while (queue.length) {
-        const next = queue.shift();
-        tree.push(next);
-        queue.push(...(children.get(next.pid) ?? []));
-    }
-    return tree;
-}
-/**
- * The root and all its descendants. It walks down from the root through the kernel's children lists, so a
- * sample reads a few files per process of the service, not all of /proc: the sampler runs beside the load
- * generator and must not hold up its event loop on a runner with hundreds of processes.
- */
-function processTree(rootPid) {
-    if (!childrenFilesExist())
-        return treeFromAllProcesses(rootPid);
-    const tree = [];
-    const queue = [rootPid];
-    while (queue.length) {
-        const pid = queue.shift();
-        const stat = (0,proc/* readStat */.BV)(pid);
-        if (!stat)
-            continue;
-        tree.push(stat);
-        const children = childPids(pid);
-        if (children === undefined)
-            return treeFromAllProcesses(rootPid);
-        queue.push(...children);
-    }
-    return tree;
-}
-/**
- * Samples CPU, RSS and open file descriptors of the service's whole process tree from /proc. CPU is the tree's
- * utime+stime over each interval, as % of one core; ticks of processes that exited in between are lost, which
- * only under-reports short-lived helpers. Linux only: elsewhere nothing is sampled and the summary says
- * `measured: false`, so that the server.* metrics are missing (their checks skipped), never 0.
- */
-function startResourceSampler(rootPid, options = {}) {
-    const intervalMs = options.intervalMs ?? 250;
-    const supported = !serverMetricsUnsupported(options.platform);
-    const samples = [];
-    const started = process.hrtime.bigint();
-    const lastTicks = new Map();
-    let lastTime = started;
-    let totalTicks = 0;
-    let rssPeak = 0;
-    let fdsPeak = 0;
-    const sample = () => {
-        const now = process.hrtime.bigint();
-        const tree = processTree(rootPid);
-        if (tree.length === 0)
-            return;
-        let ticks = 0;
-        let rss = 0;
-        let fds = 0;
-        for (const proc of tree) {
-            const previous = lastTicks.get(proc.pid);
-            if (previous !== undefined)
-                ticks += Math.max(0, proc.ticks - previous);
-            lastTicks.set(proc.pid, proc.ticks);
-            rss += rssBytes(proc.pid);
-            fds += fdCount(proc.pid);
-        }
-        const seconds = Number(now - lastTime) / 1e9;
-        lastTime = now;
-        totalTicks += ticks;
-        rssPeak = Math.max(rssPeak, rss);
-        fdsPeak = Math.max(fdsPeak, fds);
-        const t = Number(now - started) / 1e9;
-        if (t > 0.001) {
-            samples.push({
-                t,
-                cpu: seconds > 0 ? (ticks / TICKS_PER_SECOND / seconds) * 100 : 0,
-                rssBytes: rss,
-                fds,
-                processes: tree.length
-            });
-        }
-    };
-    if (supported)
-        sample();
-    const timer = supported ? setInterval(sample, intervalMs) : undefined;
-    timer?.unref();
-    return {
-        stop() {
-            if (timer)
-                clearInterval(timer);
-            if (supported)
-                sample();
-            const cpus = samples.map(s => s.cpu);
-            return {
-                cpuMean: cpus.length ? cpus.reduce((a, b) => a + b, 0) / cpus.length : 0,
-                cpuPeak: cpus.length ? Math.max(...cpus) : 0,
-                cpuTimeUs: (totalTicks / TICKS_PER_SECOND) * 1e6,
-                rssPeakBytes: rssPeak,
-                fdsPeak,
-                samples,
-                measured: supported
-            };
-        }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/engine/measure.ts
-
-
-
-
-
-
-/** Resource figures for the measured window only (samples taken during warmup are dropped from CPU). */
-function resourcesInWindow(summary, fromSeconds) {
-    const window = summary.samples.filter(s => s.t > fromSeconds);
-    if (window.length === 0)
-        return summary;
-    let cpuTimeUs = 0;
-    let previous = fromSeconds;
-    for (const s of window) {
-        cpuTimeUs += (s.cpu / 100) * (s.t - previous) * 1e6;
-        previous = s.t;
-    }
-    return {
-        cpuMean: window.reduce((n, s) => n + s.cpu, 0) / window.length,
-        cpuPeak: Math.max(...window.map(s => s.cpu)),
-        cpuTimeUs,
-        rssPeakBytes: summary.rssPeakBytes,
-        fdsPeak: summary.fdsPeak,
-        samples: summary.samples,
-        measured: summary.measured
-    };
-}
-const COUNT_METRICS = [
-    'requests.total',
-    'errors.rate',
-    'errors.total',
-    'errors.connect',
-    'errors.timeout',
-    'errors.reset',
-    'status.4xx',
-    'status.5xx',
-    'generator.lag',
-    'generator.rate.target',
-    'generator.rate.achieved'
-];
-/**
- * An invalid measurement keeps its counts and the generator's own figures (they explain what went wrong, e.g. a
- * generator that fell behind) and nothing about the service that could mislead.
- */
-function countsOnly(metrics) {
-    return Object.fromEntries(COUNT_METRICS.filter(k => k in metrics).map(k => [k, metrics[k] ?? null]));
-}
-function measure_describeExit(exit) {
-    return exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
-}
-/** One load run against a running service with its resources sampled; the measurement's validity is judged. */
-async function measureOnce(scenario, service, options) {
-    const { events, label, round } = options;
-    const sampler = startResourceSampler(service.pid);
-    const abort = new AbortController();
-    let serviceExit;
-    void service.exited.then(exit => {
-        serviceExit = exit;
-        abort.abort(`the service exited (${measure_describeExit(exit)})`);
-    });
-    const load = await runLoad(scenario, {
-        signal: abort.signal,
-        onProgress: progress => events({ type: 'progress', scenario: scenario.name, label, round, progress })
-    });
-    const resources = resourcesInWindow(sampler.stop(), load.warmupMs / 1000);
-    const metrics = toMetrics(load, resources);
-    const error = measurementError(scenario, load, {
-        serviceExit,
-        serviceOutput: serviceExit ? service.outputTail(30) : undefined
-    });
-    return { load, resources, metrics, ...(error ? { error } : {}) };
-}
-function summarizeMeasurement(metrics, error) {
-    return error
-        ? `errored: ${error.message}`
-        : `ok ${formatMetric('throughput.ok_rps', metrics['throughput.ok_rps'])}, p99 ${formatMetric('latency.p99', metrics['latency.p99'])}`;
-}
-/** One measured run of one scenario (a plain load or a whole suite) as a report record. */
-async function measureScenario(scenario, service, options) {
-    const { events, label, round } = options;
-    events({ type: 'measure-start', scenario: scenario.name, label, round });
-    if (scenario.suite && scenario.suite.kind !== 'load') {
-        const record = await measureSuite(scenario, scenario.suite, service, options);
-        events({
-            type: 'measure-end',
-            scenario: scenario.name,
-            label,
-            round,
-            summary: summarizeMeasurement(record.metrics, record.error)
-        });
-        return record;
-    }
-    const { load, resources, metrics, error } = await measureOnce(scenario, service, options);
-    events({
-        type: 'measure-end',
-        scenario: scenario.name,
-        label,
-        round,
-        summary: summarizeMeasurement(metrics, error)
-    });
-    return {
-        side: options.side,
-        round,
-        metrics: error ? countsOnly(metrics) : metrics,
-        ...(error ? {} : { histogram: load.histogram }),
-        timeline: load.timeline,
-        ...(load.warmupTimeline.length ? { warmupTimeline: load.warmupTimeline } : {}),
-        resources: resources.samples,
-        ...(error ? { error } : {})
-    };
-}
-
-// EXTERNAL MODULE: ./src/service/spawn.ts + 4 modules
-var spawn = __nccwpck_require__(7226);
-// EXTERNAL MODULE: ./src/service/types.ts
-var types = __nccwpck_require__(9450);
-;// CONCATENATED MODULE: ./src/engine/service.ts
-
-
-/** Starts the service and reports progress; a start failure becomes a ScenarioError instead of a throw. */
-async function startForMeasurement(spec, options) {
-    const started = Date.now();
-    options.events({ type: 'service-starting', label: options.label, command: spec.command });
-    try {
-        const service = await (0,spawn/* startService */.iL)(spec, { label: options.label, cwd: options.cwd, env: options.env });
-        options.onSpawned?.(service.pid);
-        options.events({
-            type: 'service-ready',
-            label: options.label,
-            pid: service.pid,
-            ms: Date.now() - started
-        });
-        return { service };
-    }
-    catch (err) {
-        if (err instanceof types/* ServiceError */._) {
-            return { error: { kind: err.kind, message: err.message, outputTail: err.outputTail } };
-        }
-        throw err;
-    }
-}
-/** Stops the service; a service that could not be stopped (its port still held) becomes a ScenarioError. */
-async function stopQuietly(service, label, events) {
-    if (!service)
-        return undefined;
-    try {
-        await service.stop();
-    }
-    catch (err) {
-        if (err instanceof types/* ServiceError */._)
-            return { kind: err.kind, message: err.message, outputTail: err.outputTail };
-        throw err;
-    }
-    events({ type: 'service-stopped', label });
-    return undefined;
-}
-/**
- * One round: every scenario against one service process, except that a scenario after a stress suite (which may
- * leave the service degraded) or after the service exited gets a fresh process. Returns the error of a start that
- * failed, or of a stop that could not free the service's port; the round's last process is always stopped.
- */
-async function measureScenariosInRound(scenarios, round) {
-    let service;
-    let error;
-    const stop = async () => {
-        const stopError = await stopQuietly(service, round.label, round.events);
-        service = undefined;
-        error ??= stopError;
-    };
-    try {
-        for (const scenario of scenarios) {
-            if (service?.exitInfo()) {
-                await stop();
-                if (error)
-                    return error;
-                round.onRestart(scenario);
-            }
-            if (!service) {
-                const started = await round.start();
-                if ('error' in started)
-                    return (error = started.error);
-                service = started.service;
-            }
-            await round.measure(scenario, service);
-            if (scenario.suite?.kind === 'stress') {
-                await stop();
-                if (error)
-                    return error;
-            }
-        }
-    }
-    finally {
-        await stop();
-    }
-    return error;
-}
-
-;// CONCATENATED MODULE: ./src/engine/run.ts
-
-
-
-
-
-
-
-
-
-
-/** Regression checks cannot be decided without a base: they are reported as skipped. */
-function skippedRegressions(scenario, why) {
-    return scenario.regression.map(r => ({
-        kind: 'regression',
-        metric: r.metric,
-        expression: r.expression,
-        severity: r.severity,
-        verdict: 'skipped',
-        message: why,
-        source: r.source
-    }));
-}
-/**
- * An errored scenario. Its metrics are only the counts of the measurement that errored (`erroredRun`), never
- * percentiles or throughput from other rounds or from the other side, which would read as the scenario's result.
- */
-function erroredScenario(scenario, error, runs = [], erroredRun) {
-    return {
-        name: scenario.name,
-        verdict: 'errored',
-        load: scenario.load,
-        metrics: erroredRun ? countsOnly(erroredRun.metrics) : {},
-        checks: [],
-        error,
-        runs,
-        notes: []
-    };
-}
-/** Measures every scenario once against one service process per round (a fresh process each round). */
-async function measureRound(config, round, records, notes, options) {
-    const events = options.events ?? ignoreEvents;
-    const label = options.rounds && options.rounds > 1 ? `head round ${round}` : 'head';
-    // {{service.port}}: the round's process gets a free port
-    const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]) : config;
-    return measureScenariosInRound(bound.scenarios, {
-        label: 'head',
-        events,
-        start: () => startForMeasurement(bound.service, {
-            label,
-            env: options.serviceEnv,
-            events,
-            onSpawned: options.onSpawned
-        }),
-        measure: async (scenario, service) => {
-            const record = await measureScenario(scenario, service, { side: 'head', round, label: 'head', events });
-            records.get(scenario.name).push(record);
-        },
-        onRestart: scenario => notes.push(`the service was restarted before ${scenario.name} because it had exited`)
-    });
-}
-/**
- * `perfgate run`: measure every scenario (in `rounds` rounds, each with a fresh service process) and check the
- * absolute limits; regression checks compare with a stored run when one was chosen, else they are skipped.
- */
-async function runGate(config, options = {}) {
-    const events = options.events ?? ignoreEvents;
-    const startedAt = Date.now();
-    const notes = [...(options.notes ?? [])];
-    const records = new Map(config.scenarios.map(s => [s.name, []]));
-    const rounds = Math.max(1, options.rounds ?? 1);
-    let startError;
-    for (let round = 1; round <= rounds && !startError; round++) {
-        startError = await measureRound(config, round, records, notes, options);
-    }
-    const scenarios = config.scenarios.map(scenario => {
-        const runs = records.get(scenario.name);
-        const erroredRun = runs.find(r => r.error);
-        // a service that kept its port after the last round leaves the next run (or job) a squatter: errored too
-        const error = erroredRun?.error ?? (runs.length < rounds || startError?.kind === 'port-held' ? startError : undefined);
-        const report = error
-            ? erroredScenario(scenario, error, runs, erroredRun)
-            : scenarioFromRecords(scenario, runs, options.stored);
-        events({ type: 'scenario-done', scenario: report });
-        return report;
-    });
-    if (rounds > 1)
-        notes.push(`${rounds} rounds per scenario, each against a fresh service process`);
-    return buildReport({
-        config,
-        configHash: configHash(config),
-        mode: 'run',
-        scenarios,
-        startedAt,
-        notes,
-        git: options.git,
-        baseline: options.baselineInfo
-    });
-}
-function scenarioFromRecords(scenario, runs, stored) {
-    const metrics = runs.length === 1 ? runs[0].metrics : aggregateRounds(runs.map(r => r.metrics));
-    const against = stored ? storedScenarioChecks(scenario, runs, metrics, stored) : undefined;
-    const checks = [
-        ...evaluateThresholds(scenario.thresholds, metrics),
-        ...(against?.checks ??
-            skippedRegressions(scenario, 'no baseline to compare with: run perfgate compare, or store baselines'))
-    ];
-    const suite = runs.findLast(r => r.suite)?.suite;
-    return {
-        name: scenario.name,
-        verdict: scenarioVerdict(checks, false),
-        load: scenario.load,
-        metrics,
-        ...(against?.baseMetrics ? { baseMetrics: against.baseMetrics } : {}),
-        checks,
-        runs,
-        notes: against?.notes ?? [],
-        ...(suite ? { suite } : {})
-    };
-}
-
-;// CONCATENATED MODULE: ./src/compare/accept.ts
-const ACCEPT_LABEL = 'perf-accepted';
-const TRAILER = /^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$/;
-const ACCEPT_VALUE = /^(\S+)(?:\s+(\S+))?\s*$/;
-/** Lines git writes itself; a block holding one may also hold prose, as long as a quarter of it is trailers. */
-const GIT_GENERATED = /^(Signed-off-by: |\(cherry picked from commit )/;
-/**
- * The trailer lines of a commit message, by git's rules (interpret-trailers): the last paragraph, never the subject,
- * made only of `Key: value` lines and their indented continuations, or with a git-generated line and at least a
- * quarter trailers. A `Perf-Accepted:` quoted in the body is not a trailer.
- */
-function trailerLines(message) {
-    const lines = message.replace(/\r\n?/g, '\n').split('\n');
-    while (lines.length && lines.at(-1).trim() === '')
-        lines.pop();
-    let start = lines.length;
-    while (start > 0 && lines[start - 1].trim() !== '')
-        start--;
-    // the first paragraph is the subject, which is never a trailer block
-    if (!lines.slice(0, start).some(l => l.trim() !== ''))
-        return [];
-    const block = lines.slice(start);
-    const trailers = block.filter(l => TRAILER.test(l));
-    const prose = block.filter(l => !TRAILER.test(l) && !/^\s/.test(l));
-    const wellFormed = prose.length === 0 || (block.some(l => GIT_GENERATED.test(l)) && trailers.length * 3 >= prose.length);
-    return wellFormed && trailers.length > 0 ? trailers : [];
-}
-/** Reads `Perf-Accepted:` trailers from commit messages; `by` names the commit. */
-function parseAcceptTrailers(commits) {
-    const out = [];
-    for (const commit of commits) {
-        for (const line of trailerLines(commit.message)) {
-            const [, key = '', value = ''] = TRAILER.exec(line) ?? [];
-            const match = key.toLowerCase() === 'perf-accepted' ? ACCEPT_VALUE.exec(value) : null;
-            if (!match)
-                continue;
-            out.push({
-                scenario: match[1],
-                metric: match[2] ?? '*',
-                by: `commit ${commit.sha.slice(0, 7)} (Perf-Accepted trailer)`
-            });
-        }
-    }
-    return out;
-}
-function labelAcceptance(labels, who = 'the PR label perf-accepted') {
-    return labels.includes(ACCEPT_LABEL) ? [{ scenario: '*', metric: '*', by: who }] : [];
-}
-const matches = (pattern, value) => pattern === '*' || pattern === value;
-/** A failing regression check that was accepted becomes `accepted` and names who accepted it. Thresholds stay. */
-function applyAcceptances(scenario, checks, acceptances) {
-    return checks.map(check => {
-        if (check.kind !== 'regression' || check.verdict !== 'fail')
-            return check;
-        const accepted = acceptances.find(a => matches(a.scenario, scenario) && matches(a.metric, check.metric));
-        return accepted ? { ...check, verdict: 'accepted', acceptedBy: accepted.by } : check;
-    });
-}
-
-;// CONCATENATED MODULE: ./src/stats/slices.ts
-/**
- * The interval of the slices (and duet) designs: paired slice observations grouped by epoch (one pair of fresh
- * base and head processes). Within an epoch the slices share the two processes and the runner's slow phases, so
- * they are not independent; the epoch is the unit of the interval (the summary-statistics form of a random-effects
- * model over epochs). See docs/statistics.md, section 11.
- */
-
-/**
- * The order of an epoch's slice pairs in randomized ABBA blocks: pairs 2b and 2b+1 form block b, which runs
- * B H H B or H B B H with equal chance (one draw of `rng` per block), so neither side is systematically first,
- * last, or next to the epoch's start. An odd count ends with a half block.
- */
-function slices_slicePlan(pairs, rng) {
-    const plan = [];
-    for (let k = 0; k < pairs; k += 2) {
-        const first = rng() < 0.5 ? ['head', 'base'] : ['base', 'head'];
-        plan.push(first);
-        if (k + 1 < pairs)
-            plan.push([first[1], first[0]]);
-    }
-    return plan;
-}
-/** The share cut from each end of an epoch's sorted log ratios before they are averaged. */
-const TRIM = 0.2;
-/**
- * The trimmed mean: the mean of what is left after cutting floor(trim x n) values from each end. With fewer than
- * 5 values nothing is cut. Robust to the pair whose one slice a burst of the runner hit and whose other it missed.
- */
-function trimmedMean(values, trim = TRIM) {
-    if (values.length === 0)
-        return NaN;
-    const sorted = [...values].sort((a, b) => a - b);
-    const cut = sorted.length >= 5 ? Math.floor(trim * sorted.length) : 0;
-    const kept = sorted.slice(cut, sorted.length - cut);
-    let sum = 0;
-    for (const v of kept)
-        sum += v;
-    return sum / kept.length;
-}
-const usable = (p) => Number.isFinite(p.base) && Number.isFinite(p.head) && p.base > 0 && p.head > 0;
-/** Per epoch (in epoch order), the trimmed mean of ln(head / base) over its usable slice pairs. */
-function epochLogRatios(pairs) {
-    const byEpoch = new Map();
-    for (const p of pairs) {
-        if (!usable(p))
-            continue;
-        const list = byEpoch.get(p.epoch) ?? [];
-        list.push(Math.log(p.head) - Math.log(p.base));
-        byEpoch.set(p.epoch, list);
-    }
-    return [...byEpoch.entries()]
-        .sort(([a], [b]) => a - b)
-        .map(([epoch, ratios]) => ({ epoch, ratio: trimmedMean(ratios), pairs: ratios.length }));
-}
-/**
- * Decides a regression check from slice pairs: per epoch the trimmed mean of the log ratios head / base, then
- * Student's t interval of their mean over the epochs (df = epochs - 1), and the verdict rule of decideRegression
- * (fail only when the whole interval is beyond the tolerance, pass when it is within, else inconclusive).
- */
-function slices_decideSlices(input) {
-    const epochs = epochLogRatios(input.pairs);
-    const total = epochs.reduce((n, e) => n + e.pairs, 0);
-    const dropped = input.pairs.length - total;
-    const decision = decide_decideRegression({
-        ...input,
-        base: epochs.map(() => 1),
-        head: epochs.map(e => Math.exp(e.ratio)),
-        pairs: epochs.map((_, i) => [i, i]),
-        unit: `epochs (${total} slice pairs)`
-    });
-    const droppedNote = dropped
-        ? `; ${dropped} slice pair${dropped === 1 ? '' : 's'} without a usable value dropped`
-        : '';
-    return { ...decision, dropped, reason: decision.reason + droppedNote };
-}
-
-;// CONCATENATED MODULE: ./src/compare/regression.ts
-
-
-
-const regression_mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-/** A regression check from a decision: fail becomes the check's severity; base and head are the sides' means. */
-function evaluate(spec, base, head, decide) {
-    const common = {
-        kind: 'regression',
-        metric: spec.metric,
-        expression: spec.expression,
-        severity: spec.severity,
-        source: spec.source
-    };
-    const better = metricInfo(spec.metric)?.better;
-    if (better !== 'lower' && better !== 'higher') {
-        return {
-            check: { ...common, verdict: 'skipped', message: `${spec.metric} has no better direction to compare` }
-        };
-    }
-    if (base.length === 0 || head.length === 0) {
-        return {
-            check: { ...common, verdict: 'skipped', message: `${spec.metric} was not measured on both sides` }
-        };
-    }
-    const decision = decide(better);
-    const verdict = decision.verdict === 'fail' ? spec.severity : decision.verdict;
-    return {
-        decision,
-        check: {
-            ...common,
-            verdict,
-            message: decision.reason,
-            base: regression_mean(base),
-            head: regression_mean(head),
-            change: decision.change,
-            interval: decision.interval,
-            rounds: Math.min(decision.n.base, decision.n.head)
-        }
-    };
-}
-/**
- * One regression check from per-round values of base and head. `pairs` are the index pairs of rounds run back
- * to back (ABBA neighbours); `unit` names them in the reason (default 'paired rounds').
- */
-function evaluateRegression(spec, base, head, confidence, pairs, unit) {
-    return evaluate(spec, base, head, better => decide_decideRegression({
-        metric: spec.metric,
-        better,
-        direction: spec.direction,
-        tolerance: spec.tolerance,
-        base,
-        head,
-        pairs,
-        confidence,
-        ...(unit ? { unit } : {})
-    }));
-}
-/**
- * One regression check from slice pairs grouped by epoch (the slices and duet designs, stats/slices.ts). `base`
- * and `head` are the per-epoch values the report shows as the sides' means.
- */
-function evaluateSliceRegression(spec, pairs, base, head, confidence) {
-    return evaluate(spec, base, head, better => slices_decideSlices({
-        metric: spec.metric,
-        better,
-        direction: spec.direction,
-        tolerance: spec.tolerance,
-        pairs,
-        confidence
-    }));
-}
-
-;// CONCATENATED MODULE: ./src/stats/aa.ts
-
-/** Fewest base rounds the round-to-round noise check judges: 3 successive differences. */
-const MIN_NOISE_ROUNDS = 4;
-/**
- * The runner's noise judged from the base rounds alone (identical code every round, so their spread is the runner's).
- * It uses successive differences on the log scale (the mean squared successive difference), which, like the
- * neighbour pairing of the real comparison, ignores a slow drift. One paired difference head - base has twice a
- * round's variance, so an interval over n pairs is about t(n - 1) * sqrt(MSSD / n) wide on each side. It needs
- * only 4 base rounds, the count the adaptive loop usually reaches.
- */
-function baseRoundNoise(base, confidence) {
-    const logs = base.filter(v => Number.isFinite(v) && v > 0).map(v => Math.log(v));
-    const n = logs.length;
-    if (n < MIN_NOISE_ROUNDS) {
-        return { rounds: n, roundSpread: NaN, projectedSpread: NaN, tooNoisy: () => false };
-    }
-    let squares = 0;
-    for (let i = 1; i < n; i++)
-        squares += (logs[i] - logs[i - 1]) ** 2;
-    const mssd = squares / (n - 1);
-    const q = 1 - (1 - confidence) / 2;
-    const halfWidth = tQuantile(q, n - 1) * Math.sqrt(mssd / n);
-    const projectedSpread = Math.exp(halfWidth) - 1;
-    return {
-        rounds: n,
-        roundSpread: Math.exp(Math.sqrt(mssd / 2)) - 1,
-        projectedSpread,
-        tooNoisy: tolerance => projectedSpread > tolerance
-    };
-}
-
-;// CONCATENATED MODULE: ./src/stats/decision.ts
-/** The input and output of one regression decision (see docs/statistics.md for the rule). */
-/** True once a check has a verdict that more rounds would not be needed for. */
-function isDecided(decision) {
-    return decision.verdict !== 'inconclusive';
-}
-
-;// CONCATENATED MODULE: ./src/stats/adaptive.ts
-
-/** Decided firmly enough to stop on before the round limit (a decision without `firm` counts as firm). */
-function canStopOn(decision) {
-    return isDecided(decision) && decision.firm !== false;
-}
-/** How far beyond its tolerance a failing check must be, as a whole interval, to stop the loop at once. */
-const CATASTROPHIC_FACTOR = 3;
-/**
- * A failing check whose whole interval lies beyond 3x its tolerance on the log scale: the ratio is past
- * (1 - tolerance)^3 for a fall ("-5%" -> -14.3%) or (1 + tolerance)^3 for a rise ("+20%" -> +72.8%). Checks with
- * a zero tolerance, no interval or no direction are never catastrophic.
- */
-function isCatastrophic(decision) {
-    const { verdict, interval, direction, tolerance } = decision;
-    if (verdict !== 'fail' ||
-        decision.firm === false ||
-        !interval ||
-        !direction ||
-        !tolerance ||
-        tolerance <= 0)
-        return false;
-    if (direction === 'rise')
-        return interval[0] > (1 + tolerance) ** CATASTROPHIC_FACTOR - 1;
-    if (tolerance >= 1)
-        return false;
-    return interval[1] < (1 - tolerance) ** CATASTROPHIC_FACTOR - 1;
-}
-/**
- * The adaptive loop's next move after a round pair. Decisions count only from `minRounds` on (a catastrophic
- * failure too), so every verdict rests on at least that many rounds. The round limit and the time budget are
- * hard limits: the budget stops the loop when one more round pair would overrun it, even below `minRounds`.
- */
-function adaptive_nextStep(decisions, state) {
-    const { rounds, minRounds, maxRounds, elapsedMs, budgetMs, perRoundMs } = state;
-    if (rounds >= minRounds) {
-        if (decisions.some(isCatastrophic))
-            return 'stop-catastrophic';
-        if (decisions.every(canStopOn))
-            return 'stop-decided';
-    }
-    if (rounds >= maxRounds)
-        return 'stop-max-rounds';
-    if (elapsedMs + perRoundMs > budgetMs)
-        return 'stop-budget';
-    return 'continue';
-}
-
-;// CONCATENATED MODULE: ./src/load/session.ts
-
-
-
-
-
-
-
-
-/**
- * Sends one request through the pool; resolves with its status and size, or the error, never rejects. `onWrite`
- * marks where its latency starts when it found an idle connection (see ConnectionGauge).
- */
-function sendOne(pool, gauge, request, timeoutMs, onWrite) {
-    return new Promise(resolve => {
-        let done = false;
-        let abortRequest;
-        const finish = (outcome) => {
-            if (done)
-                return;
-            done = true;
-            clearTimeout(timer);
-            resolve(outcome);
-        };
-        const timer = setTimeout(() => {
-            abortRequest?.(timeoutError());
-            finish({ size: 0, error: timeoutError() });
-        }, timeoutMs);
-        dispatchRequest(pool, request, {
-            onConnect: abort => {
-                if (done)
-                    abort(timeoutError());
-                else
-                    abortRequest = abort;
-            },
-            onWrite,
-            end: finish
-        }, gauge);
-    });
-}
-class Recorder {
-    counts = emptyCounts();
-    histogram = createLatencyHistogram();
-    bytes = 0;
-    outcome(outcome, latencyUs, expect) {
-        this.counts.sent++;
-        if (outcome.error !== undefined || outcome.status === undefined) {
-            this.counts[classifyError(outcome.error)]++;
-            return;
-        }
-        const ok = countResponse(this.counts, outcome.status, expect);
-        this.bytes += outcome.size;
-        if (ok && recordsLatency(outcome.status, expect))
-            this.histogram.recordValue(Math.max(1, latencyUs));
-    }
-}
-/**
- * The closed model in slices: `connections` request loops over one pool, each sending its next request when the
- * previous one answered. At the slice's end no loop starts a new request; the slice ends when the last answers.
- */
-function closedSession(scenario) {
-    const pool = poolFor(scenario);
-    const gauge = new ConnectionGauge(pool);
-    const template = compileScenario(scenario);
-    const { connections, timeoutMs } = scenario.load;
-    const run = async (ms) => {
-        const recorder = new Recorder();
-        const cpu = process.cpuUsage();
-        const started = performance.now();
-        const end = started + ms;
-        const loop = async () => {
-            while (performance.now() < end) {
-                const request = template.render();
-                let sent = performance.now();
-                const outcome = await sendOne(pool, gauge, request, timeoutMs, () => (sent = performance.now()));
-                recorder.outcome(outcome, Math.round((performance.now() - sent) * 1000), request.expect);
-            }
-        };
-        await Promise.all(Array.from({ length: connections }, loop));
-        const used = process.cpuUsage(cpu);
-        return {
-            durationMs: Math.max(1e-3, performance.now() - started),
-            counts: recorder.counts,
-            bytes: recorder.bytes,
-            histogram: recorder.histogram,
-            generatorCpuMs: (used.user + used.system) / 1000,
-            plannedMs: ms
-        };
-    };
-    return {
-        warm: async (ms) => {
-            if (ms > 0)
-                await run(ms);
-        },
-        slice: run,
-        close: () => pool.destroy().catch(() => undefined)
-    };
-}
-/**
- * The open model in slices: each slice sends on the scenario's even schedule (the rate; a ramp is not sliced, its
- * final rate is used) for its length, with latency from each request's send (as in open.ts), then waits for what is
- * still out (up to its timeout from its intended time). The send ticker's thread wakes the loop at each due time;
- * request indexes run on across slices, as the ticker needs.
- */
-function openSession(scenario) {
-    const load = scenario.load;
-    const rate = load.ramp ? load.ramp.to : load.rate;
-    const due = scheduleOf({ ...load, rate, ramp: undefined });
-    const pool = poolFor(scenario);
-    const gauge = new ConnectionGauge(pool);
-    const template = compileScenario(scenario);
-    let ticker;
-    /** requests sent by this session so far: the ticker's index */
-    let sent = 0;
-    const run = async (ms) => {
-        ticker ??= await startSendTicker();
-        const active = ticker;
-        const now = active.now;
-        const recorder = new Recorder();
-        const lag = createLatencyHistogram();
-        const cpu = process.cpuUsage();
-        const outstanding = [];
-        const send = (intended) => {
-            const sentAt = now();
-            lag.recordValue(Math.max(1, Math.round(Math.abs(sentAt - intended) * 1000)));
-            // from the real send, as in runOpenLoad (open.ts)
-            let from = sentAt;
-            const request = template.render();
-            // a request times out `timeout` after its intended time
-            const remaining = Math.max(1, intended + load.timeoutMs - sentAt);
-            outstanding.push(sendOne(pool, gauge, request, remaining, () => (from = now())).then(outcome => {
-                recorder.outcome(outcome, Math.round((now() - from) * 1000), request.expect);
-            }));
-        };
-        const first = sent;
-        const started = now();
-        const end = started + ms;
-        const at = (i) => started + due(i - first);
-        active.plan(sent, at, end);
-        for (;;) {
-            const elapsed = now();
-            let next = at(sent);
-            while (next <= elapsed + SEND_AHEAD_MS && next < end) {
-                send(next);
-                next = at(++sent);
-            }
-            if (next >= end)
-                break;
-            active.plan(sent, at, end);
-            await active.tick();
-        }
-        active.plan(sent, at, end);
-        await Promise.all(outstanding);
-        const used = process.cpuUsage(cpu);
-        return {
-            durationMs: Math.max(1e-3, now() - started),
-            counts: recorder.counts,
-            bytes: recorder.bytes,
-            histogram: recorder.histogram,
-            lag,
-            scheduled: sent - first,
-            generatorCpuMs: (used.user + used.system) / 1000,
-            plannedMs: ms
-        };
-    };
-    return {
-        warm: async (ms) => {
-            if (ms > 0)
-                await run(ms);
-        },
-        slice: run,
-        close: async () => {
-            await pool.destroy().catch(() => undefined);
-            await ticker?.close();
-        }
-    };
-}
-/** A pausable load session for a plain load scenario (closed or open model). */
-function startSession(scenario) {
-    return scenario.load.mode === 'rate' ? openSession(scenario) : closedSession(scenario);
-}
-/** Adds `from` into `into` (counts and bytes). */
-function addCounts(into, from) {
-    for (const key of Object.keys(into))
-        into[key] += from[key];
-}
-/**
- * One side's slices of one epoch as one load result: counts and bytes summed, histograms merged (so a tail of 1%
- * is judged on all the epoch's requests, not diluted into slices too small to hold it), the measured time the sum
- * of the slices' durations, and a timeline point per slice.
- */
-function poolSlices(slices, scenario, warmupMs) {
-    const counts = emptyCounts();
-    const histogram = createLatencyHistogram();
-    const lag = createLatencyHistogram();
-    let bytes = 0;
-    let durationMs = 0;
-    let cpuMs = 0;
-    let scheduled = 0;
-    let plannedMs = 0;
-    const timeline = [];
-    for (const s of slices) {
-        addCounts(counts, s.counts);
-        histogram.add(s.histogram);
-        if (s.lag)
-            lag.add(s.lag);
-        bytes += s.bytes;
-        durationMs += s.durationMs;
-        cpuMs += s.generatorCpuMs;
-        scheduled += s.scheduled ?? 0;
-        plannedMs += s.plannedMs;
-        const h = s.histogram;
-        timeline.push({
-            t: Math.round(durationMs) / 1000,
-            rps: (s.counts.responses / s.durationMs) * 1000,
-            errors: failedCount(s.counts),
-            p50: h.totalCount ? h.getValueAtPercentile(50) : null,
-            p99: h.totalCount ? h.getValueAtPercentile(99) : null
-        });
-    }
-    durationMs = Math.max(1, durationMs);
-    const open = scenario.load.mode === 'rate';
-    const lagP99 = lag.totalCount ? lag.getValueAtPercentile(99) : 0;
-    const maxLagMs = open ? (scenario.load.maxLagMs ?? DEFAULTS.maxLagMs) : 0;
-    return {
-        durationMs,
-        warmupMs,
-        counts,
-        bytes,
-        histogram: encodeHistogram(histogram),
-        latency: summarize(histogram),
-        timeline,
-        warmupTimeline: [],
-        generatorCpu: (cpuMs / durationMs) * 100,
-        generatorLagUs: lagP99,
-        ...(open
-            ? {
-                targetRate: scheduled / (Math.max(1, plannedMs) / 1000),
-                achievedRate: counts.sent / (Math.max(1, plannedMs) / 1000),
-                generatorSaturated: lagP99 > maxLagMs * 1000
-            }
-            : {})
-    };
-}
-
-;// CONCATENATED MODULE: ./src/stats/simulate.ts
-/**
- * Calibration harness for the decision rule: synthetic per-round values with the noise measured on this machine
- * kind (docs/measurements.md), run through the adaptive loop exactly as the compare engine runs it (ABBA round
- * pairs, a decision after every pair, nextStep), many times with a seeded PRNG. Pure and deterministic.
- */
-
-
-
-/**
- * docs/measurements.md: ~9% CV per 5-s run, host-level slow phases ~25% slower lasting tens of seconds. How
- * often the phases come is not measured; 15% of the time in phases of 3 slots (~20-30 s) on average is our
- * assumption. The per-round lognormal noise comes on top of the phases, so this model is noisier than measured.
- */
-const MEASURED_NOISE = { cv: 0.09, slowFactor: 0.75, slowShare: 0.15, slowMeanSlots: 3 };
-/** mulberry32: a small, fast, seeded PRNG giving floats in [0, 1). */
-function createRng(seed) {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-/** A standard normal draw (Box-Muller). */
-function normalDraw(rng) {
-    const u = 1 - rng();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
-}
-const exponential = (rng, mean) => -Math.log(1 - rng()) * mean;
-/**
- * Slow phases as an alternating renewal process in slot time; returns, slot after slot, the share of the slot
- * spent in a slow phase (phases start and end mid-round, so neighbouring rounds share them in part).
- */
-function slowPhases(rng, model) {
-    const meanSlow = model.slowMeanSlots;
-    const meanNormal = model.slowShare > 0 ? (meanSlow * (1 - model.slowShare)) / model.slowShare : Infinity;
-    let slow = model.slowShare > 0 && rng() < model.slowShare;
-    let remaining = exponential(rng, slow ? meanSlow : meanNormal);
-    return () => {
-        let covered = 0;
-        let t = 0;
-        while (t < 1) {
-            const step = Math.min(remaining, 1 - t);
-            if (slow)
-                covered += step;
-            t += step;
-            remaining -= step;
-            if (remaining <= 1e-12) {
-                slow = !slow;
-                remaining = exponential(rng, slow ? meanSlow : meanNormal);
-            }
-        }
-        return covered;
-    };
-}
-/** One round's value in a slot: level x lognormal noise x the slot's share of slow phase. */
-function roundValue(rng, level, slowShareOfSlot, model, better) {
-    const sigma = Math.sqrt(Math.log1p(model.cv ** 2));
-    const speed = 1 - slowShareOfSlot * (1 - model.slowFactor);
-    const value = level * Math.exp(sigma * normalDraw(rng));
-    return better === 'higher' ? value * speed : value / speed;
-}
-/** ABBA: B H, H B, B H ... (pair counts from 1), as the compare engine runs the rounds. */
-function abbaOrder(pair) {
-    return pair % 2 === 1 ? ['base', 'head'] : ['head', 'base'];
-}
-/**
- * A source of synthetic rounds: each call runs the next round pair in ABBA order on one shared timeline of slow
- * phases and returns the base and head values.
- */
-function roundPairs(spec, rng) {
-    const noise = spec.noise ?? MEASURED_NOISE;
-    const nextSlot = slowPhases(rng, noise);
-    return pair => {
-        const values = { base: NaN, head: NaN };
-        for (const side of abbaOrder(pair)) {
-            values[side] = roundValue(rng, side === 'base' ? 1 : 1 + spec.effect, nextSlot(), noise, spec.better);
-        }
-        return values;
-    };
-}
-/** One comparison through the adaptive loop: its final verdict, the round pairs it used and why it stopped. */
-function simulateOnce(spec, rng) {
-    const minRounds = spec.minRounds ?? 3;
-    const maxRounds = spec.maxRounds ?? 15;
-    const next = roundPairs(spec, rng);
-    const base = [];
-    const head = [];
-    const pairs = [];
-    for (let pair = 1;; pair++) {
-        const values = next(pair);
-        base.push(values.base);
-        head.push(values.head);
-        pairs.push([pair - 1, pair - 1]);
-        const decision = decideRegression({
-            metric: 'simulated',
-            better: spec.better,
-            direction: spec.direction,
-            tolerance: spec.tolerance,
-            base,
-            head,
-            pairs: spec.paired === false ? undefined : pairs,
-            confidence: spec.confidence ?? 0.95,
-            interimConfidence: spec.interimConfidence
-        });
-        const step = nextStep([decision], {
-            rounds: pair,
-            minRounds,
-            maxRounds,
-            elapsedMs: 0,
-            budgetMs: Infinity,
-            perRoundMs: 0
-        });
-        if (step !== 'continue')
-            return { verdict: decision.verdict, rounds: pair, step };
-    }
-}
-/** Runs `trials` seeded comparisons and tallies their verdicts, where they stopped and the rounds (or epochs) used. */
-function tally(trials, seed, once) {
-    if (!(Number.isInteger(trials) && trials > 0))
-        throw new RangeError(`trials must be a positive integer, got ${trials}`);
-    const rng = createRng(seed);
-    const counts = { fail: 0, pass: 0, inconclusive: 0 };
-    const stops = {};
-    const used = [];
-    for (let i = 0; i < trials; i++) {
-        const result = once(rng);
-        counts[result.verdict]++;
-        stops[result.step] = (stops[result.step] ?? 0) + 1;
-        used.push(result.used);
-    }
-    used.sort((a, b) => a - b);
-    const share = (k) => counts[k] / trials;
-    return {
-        trials,
-        counts,
-        share: { fail: share('fail'), pass: share('pass'), inconclusive: share('inconclusive') },
-        rounds: {
-            mean: used.reduce((a, b) => a + b, 0) / used.length,
-            median: (used[Math.floor((used.length - 1) / 2)] + used[Math.ceil((used.length - 1) / 2)]) / 2,
-            max: used[used.length - 1]
-        },
-        stops
-    };
-}
-/** Many seeded comparisons: the share of each verdict and the rounds used. */
-function simulateComparison(spec) {
-    return tally(spec.trials, spec.seed, rng => {
-        const result = simulateOnce(spec, rng);
-        return { verdict: result.verdict, step: result.step, used: result.rounds };
-    });
-}
-const NOISY_NEIGHBOUR = { gapS: [3, 10], lengthS: [1, 4], factor: 0.6 };
-/**
- * The slice noise used in the tests and docs: 3% per 500-ms slice, 2% per fresh process (our assumptions; the
- * measurements give 9% per 5-s run in total), the measured slow phases (25% slower, here 15% of the time in phases of
- * 20 s on average) and, with `bursts`, the noisy neighbour.
- */
-const SLICE_NOISE = {
-    sliceCv: 0.03,
-    processCv: 0.02,
-    slow: { slowFactor: 0.75, slowShare: 0.15, slowMeanSlots: 20 }
-};
-/**
- * The machine's speed over time at 10-ms resolution, slow phases and bursts multiplied; `mean(t0, t1)` (seconds)
- * is its average over an interval. Built lazily as far as it is read.
- */
-function speedTimeline(rng, model) {
-    const { floor } = Math;
-    const step = 0.01;
-    const cumulative = [0];
-    const slowMean = model.slow.slowMeanSlots;
-    const normalMean = model.slow.slowShare > 0 ? (slowMean * (1 - model.slow.slowShare)) / model.slow.slowShare : Infinity;
-    let slow = model.slow.slowShare > 0 && rng() < model.slow.slowShare;
-    let slowLeft = exponential(rng, slow ? slowMean : normalMean);
-    const uniform = ([a, b]) => a + (b - a) * rng();
-    let burst = false;
-    let burstLeft = model.bursts ? uniform(model.bursts.gapS) * rng() : Infinity;
-    const extend = (until) => {
-        while (cumulative.length * step <= until + step) {
-            let speed = 1;
-            if (slow)
-                speed *= model.slow.slowFactor;
-            if (burst && model.bursts)
-                speed *= model.bursts.factor;
-            cumulative.push(cumulative[cumulative.length - 1] + speed * step);
-            slowLeft -= step;
-            if (slowLeft <= 0) {
-                slow = !slow;
-                slowLeft = exponential(rng, slow ? slowMean : normalMean);
-            }
-            burstLeft -= step;
-            if (burstLeft <= 0 && model.bursts) {
-                burst = !burst;
-                burstLeft = uniform(burst ? model.bursts.lengthS : model.bursts.gapS);
-            }
-        }
-    };
-    const at = (t) => {
-        const i = floor(t / step);
-        const frac = t / step - i;
-        return cumulative[i] + (cumulative[i + 1] - cumulative[i]) * frac;
-    };
-    return (t0, t1) => {
-        extend(t1);
-        return t1 > t0 ? (at(t1) - at(t0)) / (t1 - t0) : 1;
-    };
-}
-/** One epoch's slice pairs on the shared timeline, in randomized ABBA blocks (or simultaneous for duet). */
-function epochPairs(spec, rng, speed, clock, epoch) {
-    const noise = spec.noise ?? SLICE_NOISE;
-    const sliceS = spec.sliceS ?? 0.5;
-    const sigma = (cv) => Math.sqrt(Math.log1p(cv ** 2));
-    const level = {
-        base: Math.exp(sigma(noise.processCv) * normalDraw(rng)),
-        head: (1 + spec.effect) * Math.exp(sigma(noise.processCv) * normalDraw(rng))
-    };
-    const value = (side, t0) => {
-        const s = speed(t0, t0 + sliceS);
-        const v = level[side] * Math.exp(sigma(noise.sliceCv) * normalDraw(rng));
-        return spec.better === 'higher' ? v * s : v / s;
-    };
-    clock.t += spec.epochOverheadS ?? 2;
-    const pairs = [];
-    const count = spec.pairsPerEpoch ?? 6;
-    const orders = slicePlan(count, rng);
-    for (let k = 0; k < count; k++) {
-        if (spec.design === 'duet') {
-            pairs.push({ epoch, base: value('base', clock.t), head: value('head', clock.t) });
-            clock.t += sliceS;
-            continue;
-        }
-        const order = orders[k];
-        const values = { base: NaN, head: NaN };
-        for (const side of order) {
-            values[side] = value(side, clock.t);
-            clock.t += sliceS;
-        }
-        pairs.push({ epoch, ...values });
-    }
-    return pairs;
-}
-/** One comparison in the slices (or duet) design through the adaptive loop over epochs. */
-function simulateSlicesOnce(spec, rng) {
-    const noise = spec.noise ?? SLICE_NOISE;
-    const speed = speedTimeline(rng, noise);
-    const clock = { t: 0 };
-    const pairs = [];
-    for (let epoch = 1;; epoch++) {
-        pairs.push(...epochPairs(spec, rng, speed, clock, epoch));
-        const decision = decideSlices({
-            metric: 'simulated',
-            better: spec.better,
-            direction: spec.direction,
-            tolerance: spec.tolerance,
-            confidence: spec.confidence ?? 0.95,
-            pairs
-        });
-        const step = nextStep([decision], {
-            rounds: epoch,
-            minRounds: spec.minEpochs ?? 3,
-            maxRounds: spec.maxEpochs ?? 15,
-            elapsedMs: 0,
-            budgetMs: Infinity,
-            perRoundMs: 0
-        });
-        if (step !== 'continue')
-            return { verdict: decision.verdict, epochs: epoch, step, decision };
-    }
-}
-/** Fixed epochs, no adaptive loop: the interval of each comparison (for coverage). */
-function simulateSliceIntervals(spec) {
-    const rng = createRng(spec.seed);
-    const out = [];
-    for (let trial = 0; trial < spec.trials; trial++) {
-        const speed = speedTimeline(rng, spec.noise ?? SLICE_NOISE);
-        const clock = { t: 0 };
-        const pairs = [];
-        for (let epoch = 1; epoch <= spec.epochs; epoch++)
-            pairs.push(...epochPairs(spec, rng, speed, clock, epoch));
-        out.push(decideSlices({
-            metric: 'simulated',
-            better: spec.better,
-            direction: spec.direction,
-            tolerance: spec.tolerance,
-            confidence: spec.confidence ?? 0.95,
-            pairs
-        }).interval);
-    }
-    return out;
-}
-/** Many seeded comparisons in the slices design: the share of each verdict and the epochs used. */
-function simulateSlicesComparison(spec) {
-    return tally(spec.trials, spec.seed, rng => {
-        const result = simulateSlicesOnce(spec, rng);
-        return { verdict: result.verdict, step: result.step, used: result.epochs };
-    });
-}
-
-;// CONCATENATED MODULE: ./src/engine/slices.ts
-/**
- * The slices and duet designs of an interleaved comparison: base and head up at once, each on its own port
- * ({{service.port}}), the load alternating between them in short slices (or, in duet, measuring both at the same
- * time), in epochs of fresh process pairs. See docs/statistics.md, section 11.
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** What the design choice needs to know about the host. */
-/** Cores duet needs: one for the generator and at least one for each side's service, plus one spare. */
-const DUET_MIN_CORES = 4;
-/** The CPUs this process may run on (its affinity, as taskset sets it), from /proc or the CPU count. */
-function hostInfo() {
-    let cpus;
-    try {
-        const status = (0,external_node_fs_.readFileSync)('/proc/self/status', 'utf8');
-        const list = /Cpus_allowed_list:\s*(\S+)/.exec(status)?.[1];
-        if (list)
-            cpus = parseCpuList(list);
-    }
-    catch {
-        // not Linux
-    }
-    cpus ??= Array.from({ length: external_node_os_default().availableParallelism() }, (_, i) => i);
-    const taskset = (process.env.PATH ?? '').split(':').some(dir => {
-        try {
-            (0,external_node_fs_.accessSync)(`${dir}/taskset`, external_node_fs_.constants.X_OK);
-            return true;
-        }
-        catch {
-            return false;
-        }
-    });
-    return { cpus, taskset };
-}
-/** "0-3,6" -> [0, 1, 2, 3, 6] */
-function parseCpuList(list) {
-    const cpus = [];
-    for (const part of list.split(',')) {
-        const [a, b] = part.split('-').map(Number);
-        if (a === undefined || !Number.isInteger(a))
-            continue;
-        for (let c = a; c <= (Number.isInteger(b) ? b : a); c++)
-            cpus.push(c);
-    }
-    return cpus;
-}
-const sliceable = (s) => !s.suite || s.suite.kind === 'load';
-/** Which design a comparison runs, and why (pure: the host is passed in). */
-function chooseDesign(config, host) {
-    const requested = config.compare.design ?? 'auto';
-    const cores = host.cpus.length;
-    if (requested === 'rounds')
-        return {
-            design: 'rounds',
-            reason: 'compare.design is rounds: one side at a time, a fresh process per round'
-        };
-    if (!hasServicePort(config)) {
-        return {
-            design: 'rounds',
-            reason: 'sequential rounds: the config hard-codes its port, so base and head cannot run side by side ' +
-                "(put {{service.port}} in service.command or service.env and in the scenarios' URLs to measure both at once)"
-        };
-    }
-    const suite = config.scenarios.find(s => !sliceable(s));
-    if (suite) {
-        return {
-            design: 'rounds',
-            reason: `sequential rounds: scenario ${suite.name} runs a ${suite.suite.kind} suite, which is measured in whole rounds, not slices`
-        };
-    }
-    const slice = `${config.compare.sliceMs ?? DEFAULTS.compare.sliceMs} ms`;
-    if (cores >= DUET_MIN_CORES && requested !== 'slices') {
-        const per = Math.floor((cores - 1) / 2);
-        const cpus = host.taskset
-            ? { base: host.cpus.slice(1, 1 + per), head: host.cpus.slice(1 + per, 1 + 2 * per) }
-            : { base: [], head: [] };
-        const pinned = host.taskset
-            ? `services pinned with taskset to CPUs ${cpus.base.join(',')} (base) and ${cpus.head.join(',')} (head)`
-            : 'services not pinned (no taskset on this runner)';
-        return {
-            design: 'duet',
-            reason: `duet: base and head up at once on their own ports and measured at the same time in ${slice} slices, ${pinned}; ${cores} cores`,
-            cpus
-        };
-    }
-    const why = requested === 'duet'
-        ? `compare.design duet needs ${DUET_MIN_CORES} cores and this runner has ${cores}`
-        : requested === 'slices'
-            ? 'compare.design is slices'
-            : `${cores} cores are too few for duet (${DUET_MIN_CORES} needed)`;
-    return {
-        design: 'slices',
-        reason: `fine interleaving: base and head up at once on their own ports, the load alternating between them in ${slice} slices in randomized ABBA blocks, fresh processes each epoch; ${why}`
-    };
-}
-/** `command` run under taskset on `cpus` (the shell's children inherit the affinity). */
-function pinnedCommand(command, cpus) {
-    if (cpus.length === 0)
-        return command;
-    return `exec taskset -c ${cpus.join(',')} /bin/sh -c '${command.replace(/'/g, `'\\''`)}'`;
-}
-/** Measures one plan step on the two sides' sessions: what each side's slice measured. */
-async function measureStep(step, sessions) {
-    if (step.kind === 'duet') {
-        const [base, head] = await Promise.all([
-            sessions.base.slice(step.sliceMs),
-            sessions.head.slice(step.sliceMs)
-        ]);
-        return { base, head };
-    }
-    const out = {};
-    for (const side of step.order)
-        out[side] = await sessions[side].slice(step.sliceMs);
-    return out;
-}
-/** The per-slice values a slice pair compares (throughput and the latency centre); tails are pooled per epoch. */
-const SLICE_METRICS = [
-    'throughput.rps',
-    'throughput.ok_rps',
-    'throughput.bytes',
-    'latency.mean',
-    'latency.p50'
-];
-function sliceValues(s) {
-    const seconds = s.durationMs / 1000;
-    const h = s.histogram;
-    return {
-        'throughput.rps': s.counts.responses / seconds,
-        'throughput.ok_rps': okResponses(s.counts) / seconds,
-        'throughput.bytes': s.bytes / seconds,
-        ...(h.totalCount ? { 'latency.mean': h.mean, 'latency.p50': h.getValueAtPercentile(50) } : {})
-    };
-}
-function newSliceState(config) {
-    const records = () => new Map(config.scenarios.map(s => [s.name, []]));
-    return {
-        records: { base: records(), head: records() },
-        observations: new Map(config.scenarios.map(s => [s.name, []]))
-    };
-}
-/** Starts one side's service on its port (pinned to its CPUs in duet). */
-async function startSide(side, bound, ctx) {
-    const cpus = ctx.design.cpus?.[side] ?? [];
-    const spec = { ...bound.service, command: pinnedCommand(bound.service.command, cpus) };
-    return startForMeasurement(spec, {
-        label: side,
-        cwd: ctx.serviceCwd(side),
-        env: ctx.options.env?.[side],
-        events: ctx.events,
-        onSpawned: ctx.options.onSpawned
-    });
-}
-/** Measures one scenario in one epoch on both running services: warm-up, then the plan of slices. */
-async function measureScenarioSlices(index, bound, services, epoch, state, ctx) {
-    const { config, events } = ctx;
-    const scenario = config.scenarios[index];
-    const sliceMs = config.compare.sliceMs ?? DEFAULTS.compare.sliceMs;
-    const sessions = {
-        base: startSession(bound.base.scenarios[index]),
-        head: startSession(bound.head.scenarios[index])
-    };
-    const slices = { base: [], head: [] };
-    const observations = [];
-    let exited;
-    for (const side of ['base', 'head'])
-        events({ type: 'measure-start', scenario: scenario.name, label: side, round: epoch });
-    const samplers = {
-        base: startResourceSampler(services.base.pid),
-        head: startResourceSampler(services.head.pid)
-    };
-    try {
-        const warmupMs = scenario.load.warmupMs;
-        if (ctx.design.design === 'duet')
-            await Promise.all([sessions.base.warm(warmupMs), sessions.head.warm(warmupMs)]);
-        else
-            for (const side of slices_slicePlan(1, ctx.rng)[0])
-                await sessions[side].warm(warmupMs);
-        const count = Math.max(2, Math.ceil(scenario.load.durationMs / sliceMs));
-        const steps = ctx.design.design === 'duet'
-            ? Array.from({ length: count }, () => ({ kind: 'duet', sliceMs }))
-            : slices_slicePlan(count, ctx.rng).map(order => ({ kind: 'pair', order, sliceMs }));
-        for (const step of steps) {
-            const measured = await measureStep(step, sessions);
-            exited = ['base', 'head'].find(side => services[side].exitInfo());
-            if (exited)
-                break;
-            slices.base.push(measured.base);
-            slices.head.push(measured.head);
-            observations.push({ epoch, base: sliceValues(measured.base), head: sliceValues(measured.head) });
-            const done = slices.base.length;
-            events({
-                type: 'progress',
-                scenario: scenario.name,
-                label: `epoch ${epoch}`,
-                round: epoch,
-                progress: {
-                    phase: 'measure',
-                    elapsedMs: done * sliceMs,
-                    totalMs: steps.length * sliceMs,
-                    responses: measured.head.counts.responses + measured.base.counts.responses,
-                    errors: 0,
-                    currentRps: sliceValues(measured.head)['throughput.rps'] ?? 0
-                }
-            });
-        }
-    }
-    finally {
-        await Promise.all([sessions.base.close(), sessions.head.close()]);
-    }
-    for (const side of ['base', 'head']) {
-        const resources = samplers[side].stop();
-        const load = poolSlices(slices[side], scenario, scenario.load.warmupMs);
-        const metrics = toMetrics(load, resources);
-        const exit = services[side].exitInfo();
-        const error = measurementError(scenario, load, {
-            serviceExit: exit,
-            serviceOutput: exit ? services[side].outputTail(30) : undefined
-        });
-        state.records[side].get(scenario.name).push({
-            side,
-            round: epoch,
-            metrics: error ? countsOnly(metrics) : metrics,
-            ...(error ? {} : { histogram: load.histogram }),
-            timeline: load.timeline,
-            resources: resources.samples,
-            ...(error ? { error } : {})
-        });
-        events({
-            type: 'measure-end',
-            scenario: scenario.name,
-            label: side,
-            round: epoch,
-            summary: summarizeMeasurement(metrics, error)
-        });
-    }
-    if (!exited)
-        state.observations.get(scenario.name).push(...observations);
-}
-/**
- * One epoch: base and head started on fresh ports (in random order), every scenario measured in slices against
- * both, both stopped. A start failure, or a service that cannot be stopped, is kept as the state's startError.
- */
-async function measureEpoch(epoch, state, ctx) {
-    const [basePort, headPort] = await freePorts(2);
-    const bound = {
-        base: withServicePort(ctx.config, basePort),
-        head: withServicePort(ctx.config, headPort)
-    };
-    const services = {};
-    try {
-        for (const side of slices_slicePlan(1, ctx.rng)[0]) {
-            const started = await startSide(side, bound[side], ctx);
-            if ('error' in started) {
-                state.startError = {
-                    ...started.error,
-                    message: started.error.kind === 'port-held'
-                        ? started.error.message
-                        : `the ${side} service could not be started: ${started.error.message}`
-                };
-                return;
-            }
-            services[side] = started.service;
-        }
-        for (let i = 0; i < ctx.config.scenarios.length; i++) {
-            await measureScenarioSlices(i, bound, services, epoch, state, ctx);
-            if (services.base.exitInfo() || services.head.exitInfo())
-                break;
-        }
-    }
-    finally {
-        for (const side of ['base', 'head']) {
-            const error = await stopQuietly(services[side], side, ctx.events);
-            if (error)
-                state.startError ??= error;
-        }
-    }
-}
-const valid = (records) => records.filter(r => !r.error);
-/** Pairs of slice values of one metric, for the slice statistics. */
-function slicePairs(observations, metric) {
-    const key = metric;
-    return observations.map(o => ({ epoch: o.epoch, base: o.base[key] ?? NaN, head: o.head[key] ?? NaN }));
-}
-/**
- * The regression checks of one scenario in the slices and duet designs. Throughput and the latency centre (mean,
- * p50) come from slice pairs, by epoch (stats/slices.ts); every other metric, the latency tail included, from one
- * value per side and epoch (the epoch's slices pooled, their histograms merged), paired by epoch.
- */
-function decideSliceScenario(scenario, base, head, observations, confidence) {
-    const b = valid(base);
-    const h = valid(head);
-    const epochs = b.map(r => r.round).filter(round => h.some(x => x.round === round));
-    const byEpoch = (records) => epochs.map(e => records.find(r => r.round === e).metrics);
-    const decisions = [];
-    const usable = observations.filter(o => epochs.includes(o.epoch));
-    const checks = scenario.regression.map((spec) => {
-        const baseValues = roundValues(byEpoch(b), spec.metric);
-        const headValues = roundValues(byEpoch(h), spec.metric);
-        const result = SLICE_METRICS.includes(spec.metric)
-            ? evaluateSliceRegression(spec, slicePairs(usable, spec.metric), baseValues, headValues, confidence)
-            : baseValues.length === epochs.length && headValues.length === epochs.length
-                ? evaluateRegression(spec, baseValues, headValues, confidence, epochs.length >= 2 ? epochs.map((_, i) => [i, i]) : undefined, 'epochs (slices pooled per side)')
-                : evaluateRegression(spec, baseValues, headValues, confidence);
-        if (result.decision)
-            decisions.push(result.decision);
-        return result.check;
-    });
-    return { checks, decisions };
-}
-/** A seeded PRNG for the slice order: seeded by the caller for tests, from the clock otherwise. */
-function planRng(seed) {
-    return createRng(seed ?? Date.now() ^ (process.pid << 8));
-}
-
-;// CONCATENATED MODULE: ./src/engine/compare.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** Extra round pairs that confirm a failing verdict (compare.confirm). */
-const CONFIRM_PAIRS = 2;
-/** ABBA: B H, H B, B H, H B ... so neither side always runs first or last. */
-function roundOrder(pair) {
-    return pair % 2 === 1 ? ['base', 'head'] : ['head', 'base'];
-}
-/** Where a side's service runs: service.cwd, taken relative to the config's root, inside that side's directory. */
-function serviceCwd(config, side, options) {
-    const relative = external_node_path_default().relative(options.root ?? options.headDir, config.service.cwd);
-    return external_node_path_default().join(side === 'head' ? options.headDir : options.baseDir, relative);
-}
-/**
- * One side's round: every scenario against one service process, except that a scenario after a stress suite
- * (which may leave the service degraded) or after the service died gets a fresh process.
- */
-async function measureSide(config, side, pair, state, options) {
-    const events = options.events ?? ignoreEvents;
-    // a config with {{service.port}} measured in rounds: each side's process gets a free port of its own
-    const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]) : config;
-    const startError = await measureScenariosInRound(bound.scenarios, {
-        label: side,
-        events,
-        start: () => startForMeasurement(bound.service, {
-            label: side,
-            cwd: serviceCwd(config, side, options),
-            env: options.env?.[side],
-            events,
-            onSpawned: options.onSpawned
-        }),
-        measure: async (scenario, service) => {
-            const record = await measureScenario(scenario, service, { side, round: pair, label: side, events });
-            state.records.get(scenario.name).push(record);
-        },
-        onRestart: scenario => state.restarts.set(scenario.name, [...(state.restarts.get(scenario.name) ?? []), pair])
-    });
-    if (startError) {
-        state.startError = {
-            ...startError,
-            message: startError.kind === 'port-held'
-                ? startError.message
-                : `the ${side} service could not be started: ${startError.message}`
-        };
-    }
-}
-function serviceNotes(config, state) {
-    const notes = [];
-    for (const side of ['base', 'head']) {
-        for (const [scenario, rounds] of state[side].restarts) {
-            notes.push(`the ${side} service had exited and was restarted before ${scenario} (round${rounds.length > 1 ? 's' : ''} ${rounds.join(', ')})`);
-        }
-    }
-    const last = config.scenarios.length - 1;
-    if (config.scenarios.some((s, i) => s.suite?.kind === 'stress' && i < last)) {
-        notes.push('the scenario after a stress suite ran against a fresh service process in every round');
-    }
-    return notes;
-}
-const compare_valid = (records) => records.filter(r => !r.error);
-/** Pairs of base/head round indexes that ran back to back, for a paired analysis. */
-function neighbourPairs(base, head) {
-    const pairs = [];
-    base.forEach((b, i) => {
-        const j = head.findIndex(h => h.round === b.round);
-        if (j >= 0)
-            pairs.push([i, j]);
-    });
-    return pairs;
-}
-function decideScenario(scenario, base, head, confidence) {
-    const b = compare_valid(base);
-    const h = compare_valid(head);
-    const pairs = neighbourPairs(b, h);
-    const decisions = [];
-    const checks = scenario.regression.map(spec => {
-        const result = evaluateRegression(spec, roundValues(b.map(r => r.metrics), spec.metric), roundValues(h.map(r => r.metrics), spec.metric), confidence, pairs.length >= 2 ? pairs : undefined);
-        if (result.decision)
-            decisions.push(result.decision);
-        return result.check;
-    });
-    return { checks, decisions };
-}
-/** Why a scenario is errored, and the measurement that errored (whose counts the report may show). */
-function scenarioError(scenario, base, head) {
-    const headRun = head.find(r => r.error);
-    if (headRun)
-        return { error: { ...headRun.error, message: `head: ${headRun.error.message}` }, run: headRun };
-    if (compare_valid(base).length === 0 && base.length > 0) {
-        const baseRun = base.find(r => r.error);
-        return {
-            error: { ...baseRun.error, message: `the base could not be measured: ${baseRun.error.message}` },
-            run: baseRun
-        };
-    }
-    if (head.length === 0)
-        return { error: { kind: 'internal', message: `${scenario.name} was never measured` } };
-    return undefined;
-}
-/**
- * A note for each undecided regression check whose base rounds alone (an A/A comparison: same code every round)
- * spread wider than its tolerance: the runner's noise, not the change, is what kept it undecided.
- */
-function noiseNotes(scenario, base, checks, confidence) {
-    const notes = [];
-    for (const spec of scenario.regression) {
-        const check = checks.find(c => c.kind === 'regression' && c.metric === spec.metric);
-        if (check?.verdict !== 'inconclusive')
-            continue;
-        const values = roundValues(compare_valid(base).map(r => r.metrics), spec.metric);
-        const noise = baseRoundNoise(values, confidence);
-        if (noise.tooNoisy(spec.tolerance)) {
-            notes.push(`runner noise: the ${noise.rounds} base rounds alone (A/A) vary ±${formatPercent(noise.roundSpread)} round to round in ${spec.metric}, ` +
-                `a noise floor of ±${formatPercent(noise.projectedSpread)} over ${noise.rounds} rounds, wider than its ${formatPercent(spec.tolerance)} tolerance: ` +
-                'on this runner a change that small cannot be told from noise');
-        }
-    }
-    return notes;
-}
-function buildScenario(scenario, base, head, config, options, slices) {
-    const runs = [...base, ...head].sort((a, b) => a.round - b.round || a.side.localeCompare(b.side));
-    const errored = scenarioError(scenario, base, head);
-    if (errored)
-        return erroredScenario(scenario, errored.error, runs, errored.run);
-    const headMetrics = aggregateRounds(compare_valid(head).map(r => r.metrics));
-    const baseMetrics = aggregateRounds(compare_valid(base).map(r => r.metrics));
-    const { checks: regressionChecks } = slices
-        ? decideSliceScenario(scenario, base, head, slices.observations.get(scenario.name) ?? [], config.compare.confidence)
-        : decideScenario(scenario, base, head, config.compare.confidence);
-    const checks = [
-        ...evaluateThresholds(scenario.thresholds, headMetrics),
-        ...applyAcceptances(scenario.name, regressionChecks, options.acceptances ?? [])
-    ];
-    const unit = slices ? 'epoch' : 'round';
-    const dropped = base.length - compare_valid(base).length;
-    const notes = [
-        ...(dropped ? [`${dropped} base ${unit}(s) errored and were not counted as data`] : []),
-        ...(scenario.regression.length === 0
-            ? ['no regression checks configured: changes are reported, nothing is decided']
-            : []),
-        ...(slices ? [] : noiseNotes(scenario, base, regressionChecks, config.compare.confidence))
-    ];
-    const suite = compare_valid(head).findLast(r => r.suite)?.suite;
-    return {
-        name: scenario.name,
-        verdict: scenarioVerdict(checks, false),
-        load: scenario.load,
-        metrics: headMetrics,
-        baseMetrics,
-        checks,
-        runs,
-        notes,
-        ...(suite ? { suite } : {})
-    };
-}
-function roundsDriver(config, options) {
-    const newSide = () => ({
-        records: new Map(config.scenarios.map(s => [s.name, []])),
-        restarts: new Map()
-    });
-    const state = { base: newSide(), head: newSide() };
-    return {
-        unit: 'round pair',
-        ...config.compare.rounds,
-        measure: async (pair) => {
-            for (const side of roundOrder(pair))
-                await measureSide(config, side, pair, state[side], options);
-        },
-        startError: () => state.base.startError ?? state.head.startError,
-        records: (side, name) => state[side].records.get(name),
-        decisions: () => config.scenarios.flatMap(s => decideScenario(s, state.base.records.get(s.name), state.head.records.get(s.name), config.compare.confidence).decisions),
-        serviceNotes: () => serviceNotes(config, state)
-    };
-}
-function slicesDriver(config, options, design) {
-    const state = newSliceState(config);
-    const events = options.events ?? ignoreEvents;
-    const ctx = {
-        config,
-        design,
-        options,
-        events,
-        rng: planRng(options.seed),
-        serviceCwd: (side) => serviceCwd(config, side, options)
-    };
-    const epochs = config.compare.epochs ?? config.compare.rounds;
-    return {
-        unit: 'epoch',
-        ...epochs,
-        measure: epoch => measureEpoch(epoch, state, ctx),
-        startError: () => state.startError,
-        records: (side, name) => state.records[side].get(name),
-        decisions: () => config.scenarios.flatMap(s => decideSliceScenario(s, state.records.base.get(s.name), state.records.head.get(s.name), state.observations.get(s.name), config.compare.confidence).decisions),
-        serviceNotes: () => config.scenarios.some(s => [...s.regression, ...s.thresholds].some(c => c.metric === 'server.cpu.mean' || c.metric === 'server.cpu.peak'))
-            ? [
-                'server.cpu.mean and server.cpu.peak span the whole epoch, in which each service was loaded only during its own slices; server.cpu.per_request compares like for like'
-            ]
-            : [],
-        slices: state
-    };
-}
-/**
- * `perfgate compare`: base and head, interleaved, until every regression check is decided, the round (or epoch)
- * limit is reached or the time budget is spent. The design (chooseDesign) is sequential rounds (ABBA round pairs,
- * each round a fresh service process), fine interleaving in slices, or duet; the report says which ran and why.
- */
-async function compareGate(config, options) {
-    const events = options.events ?? ignoreEvents;
-    const now = options.now ?? Date.now;
-    const startedAt = now();
-    const design = chooseDesign(config, options.host ?? hostInfo());
-    events({ type: 'info', message: `design: ${design.reason}` });
-    const driver = design.design === 'rounds' ? roundsDriver(config, options) : slicesDriver(config, options, design);
-    const { min, max, unit } = driver;
-    const notes = [...(options.notes ?? []), `design: ${design.reason}`];
-    /** the step after which confirmation began (0: not confirming) */
-    let confirmFrom = 0;
-    let stopReason = '';
-    let steps = 0;
-    let decisions = [];
-    const extra = () => (confirmFrom ? CONFIRM_PAIRS : 0);
-    for (let step = 1; step <= max + extra(); step++) {
-        steps = step;
-        await driver.measure(step);
-        const startError = driver.startError();
-        if (startError) {
-            return buildReport({
-                config,
-                configHash: configHash(config),
-                mode: 'compare',
-                scenarios: config.scenarios.map(s => erroredScenario(s, startError)),
-                startedAt,
-                notes: [
-                    ...notes,
-                    `a service could not be ${startError.kind === 'port-held' ? 'stopped' : 'started'}`
-                ],
-                git: options.git
-            });
-        }
-        const headErrored = config.scenarios.find(s => driver.records('head', s.name).some(r => r.error));
-        if (headErrored) {
-            // an errored head measurement makes its scenario errored whatever later rounds show
-            stopReason = 'stop-head-errored';
-            notes.push(`stopped after ${unit} ${step}: the head errored in ${headErrored.name}`);
-            break;
-        }
-        decisions = driver.decisions();
-        const elapsed = now() - startedAt;
-        const next = adaptive_nextStep(decisions, {
-            rounds: step,
-            minRounds: Math.max(min, confirmFrom ? confirmFrom + CONFIRM_PAIRS : 0),
-            maxRounds: max + extra(),
-            elapsedMs: elapsed,
-            budgetMs: config.compare.budgetMs,
-            perRoundMs: elapsed / step
-        });
-        if (next === 'continue')
-            continue;
-        const failing = decisions.some(d => d.verdict === 'fail');
-        if (config.compare.confirm && failing && !confirmFrom && next !== 'stop-catastrophic') {
-            confirmFrom = step;
-            events({
-                type: 'info',
-                message: `a regression check fails: confirming it with ${CONFIRM_PAIRS} more ${unit}s`
-            });
-            continue;
-        }
-        stopReason = next;
-        break;
-    }
-    if (confirmFrom)
-        notes.push(confirmationNote(steps - confirmFrom, decisions, stopReason, unit));
-    const headline = describeStop(stopReason, unit);
-    if (headline)
-        notes.push(headline);
-    notes.push(...driver.serviceNotes());
-    const scenarios = config.scenarios.map(s => buildScenario(s, driver.records('base', s.name), driver.records('head', s.name), config, options, driver.slices));
-    return buildReport({
-        config,
-        configHash: configHash(config),
-        mode: 'compare',
-        scenarios,
-        startedAt,
-        notes,
-        git: options.git
-    });
-}
-/** What the confirmation rounds did, written after they ran, with the number that really ran. */
-function confirmationNote(ran, decisions, stopReason, unit = 'round pair') {
-    const plural = (n) => `${n} extra ${unit}${n === 1 ? '' : 's'}`;
-    if (ran < CONFIRM_PAIRS) {
-        const why = stopReason === 'stop-budget'
-            ? 'the time budget ran out'
-            : stopReason === 'stop-head-errored'
-                ? 'the head errored'
-                : 'the comparison stopped';
-        return `confirmation was cut short: only ${ran} of the ${CONFIRM_PAIRS} extra ${unit}s ran before ${why}`;
-    }
-    return decisions.some(d => d.verdict === 'fail')
-        ? `a failing verdict was confirmed with ${plural(ran)}`
-        : `a failing verdict was re-measured with ${plural(ran)} and no longer fails`;
-}
-function describeStop(reason, unit = 'round pair') {
-    switch (reason) {
-        case 'stop-decided':
-            return 'every regression check was decided';
-        case 'stop-budget':
-            return 'the time budget was spent before every check was decided';
-        case 'stop-max-rounds':
-            return unit === 'epoch'
-                ? 'the maximum number of epochs was reached'
-                : 'the maximum number of rounds was reached';
-        case 'stop-catastrophic':
-            return 'stopped early: a regression is far beyond its tolerance';
-        default:
-            return '';
-    }
-}
-
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(31421);
-;// CONCATENATED MODULE: ./schema/baseline.schema.json
-const baseline_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/baseline.schema.json","title":"perfgate baseline record","description":"One stored run: v1/runs/<sha>/<run-id>-<attempt>-<config-hash>.json in the baseline branch or directory. Immutable once written. Metric values are in base units (latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core). Unknown extra fields are tolerated so that older readers can read newer minor additions.","type":"object","required":["schemaVersion","tool","createdAt","git","config","runner","verdict","scenarios"],"properties":{"schemaVersion":{"type":"integer","minimum":1,"description":"record format version; readers migrate older versions in memory and refuse newer ones. 2 added throughput.ok_rps (successful responses per second) and made sweep.optimal_rps, sweep.max_rps and stress.breaking_point.rps count successes; a version 1 record gets them from its stored counts"},"tool":{"type":"object","required":["name","version"],"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the run finished"},"git":{"type":"object","required":["sha","runId","runAttempt"],"properties":{"sha":{"type":"string","pattern":"^[0-9a-f]{7,64}$|^local$","description":"the measured commit, or \\"local\\" outside git"},"ref":{"type":"string"},"event":{"type":"string","description":"the GitHub event that wrote it, or \\"cli\\""},"runId":{"type":"string","pattern":"^[A-Za-z0-9._-]{1,80}$"},"leg":{"type":"string","pattern":"^[A-Za-z0-9._-]{1,80}$","description":"which leg of a matrix job wrote it (the action\'s leg input); absent for the CLI"},"runAttempt":{"type":"integer","minimum":1}}},"config":{"type":"object","required":["hash","file"],"properties":{"hash":{"type":"string","pattern":"^[0-9a-f]{6,64}$","description":"hash of the parts of the config that affect measurement (service, requests, load), not the limits"},"file":{"type":"string"}}},"runner":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"verdict":{"enum":["pass","warn","fail","inconclusive","skipped"],"description":"the run\'s verdict; errored runs are never stored"},"scenarios":{"type":"array","items":{"type":"object","required":["name","metrics","rounds"],"properties":{"name":{"type":"string"},"metrics":{"$ref":"#/definitions/metrics"},"rounds":{"type":"array","minItems":1,"items":{"type":"object","required":["round","metrics"],"properties":{"round":{"type":"integer","minimum":1},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"}}}}}}}},"definitions":{"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"type":["number","null"]}}}}');
-;// CONCATENATED MODULE: ./src/baseline/migrations.ts
-
-const migrations_isObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
-const finite = (value) => typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-/** Version 1 throughput figures that counted every response; version 2 counts successes in all of them. */
-const RESPONSE_RATES = ['sweep.optimal_rps', 'stress.breaking_point.rps', 'sweep.max_rps'];
-/**
- * The share of a version 1 round's responses that succeeded, from its stored counts. Version 1 did not store
- * which 4xx/5xx answers `expect` allowed, nor the "other" transport errors, so the failed responses are the
- * smaller of two upper bounds: 4xx + 5xx + unexpected statuses (exact unless `expect` lists error statuses) and
- * every failed request less its connect, timeout and reset errors (exact unless there were other transport
- * errors). Only a run that had both expected error statuses and other transport errors gets too low a share.
- */
-function storedSuccessShare(metrics) {
-    const responses = finite(metrics['requests.total']);
-    const s4xx = finite(metrics['status.4xx']);
-    const s5xx = finite(metrics['status.5xx']);
-    if (responses === undefined || s4xx === undefined || s5xx === undefined)
-        return undefined;
-    if (responses <= 0)
-        return 1;
-    const bounds = [s4xx + s5xx + (finite(metrics['status.unexpected']) ?? 0)];
-    const failed = finite(metrics['errors.total']);
-    const transport = ['errors.connect', 'errors.timeout', 'errors.reset'].map(k => finite(metrics[k]));
-    if (failed !== undefined && transport.every(n => n !== undefined)) {
-        bounds.push(failed - transport.reduce((a, n) => a + n, 0));
-    }
-    const failedResponses = Math.min(responses, Math.max(0, Math.min(...bounds)));
-    return (responses - failedResponses) / responses;
-}
-/** One version 1 round's metrics with throughput.ok_rps added and the suites' throughput counting successes. */
-function roundMetricsV2(metrics) {
-    const share = storedSuccessShare(metrics);
-    if (share === undefined)
-        return metrics;
-    const out = { ...metrics };
-    const rps = finite(metrics['throughput.rps']);
-    if (rps !== undefined)
-        out['throughput.ok_rps'] = rps * share;
-    for (const key of RESPONSE_RATES) {
-        const value = finite(metrics[key]);
-        // a sweep's or stress's round holds the metrics of its knee or last sustainable step: the same share
-        if (value !== undefined)
-            out[key] = value * share;
-    }
-    return out;
-}
-function scenarioV2(scenario) {
-    if (!migrations_isObject(scenario) || !Array.isArray(scenario.rounds) || !migrations_isObject(scenario.metrics))
-        return scenario;
-    const rounds = scenario.rounds.map(round => migrations_isObject(round) && migrations_isObject(round.metrics)
-        ? { ...round, metrics: roundMetricsV2(round.metrics) }
-        : round);
-    // the scenario's figures aggregate its rounds (as the report does): aggregate the migrated ones the same way
-    const migrated = aggregateRounds(rounds.map(r => (migrations_isObject(r) && migrations_isObject(r.metrics) ? r.metrics : {})));
-    const metrics = { ...scenario.metrics };
-    for (const key of ['throughput.ok_rps', ...RESPONSE_RATES]) {
-        if (typeof migrated[key] === 'number')
-            metrics[key] = migrated[key];
-    }
-    return { ...scenario, metrics, rounds };
-}
-/**
- * Version 1 to 2: throughput.ok_rps (successful responses per second) is new, and sweep.optimal_rps,
- * sweep.max_rps and stress.breaking_point.rps now count successes. Both are derived from the round's stored
- * counts (storedSuccessShare); sweep.max_rps is scaled by its knee step's share, as its own step's counts were
- * not stored.
- */
-function v1ToV2(data) {
-    const scenarios = Array.isArray(data.scenarios) ? data.scenarios.map(scenarioV2) : data.scenarios;
-    return { ...data, schemaVersion: 2, scenarios };
-}
-
-;// CONCATENATED MODULE: ./src/baseline/record.ts
-
-
-
-
-/**
- * The newest record format this perfgate reads and the one it writes. 2: throughput.ok_rps, and the suites'
- * throughput figures count successes (src/baseline/migrations.ts).
- */
-const BASELINE_SCHEMA_VERSION = 2;
-/**
- * The version of the store's layout that meta.json carries: the tree below, not the records in it, which carry
- * their own version and are migrated one by one. It changes only when the tree does.
- */
-const STORE_LAYOUT_VERSION = 1;
-/** The layout of the store's tree; records of every schema version live under it. */
-const LAYOUT_DIR = 'v1';
-const RUNS_DIR = `${LAYOUT_DIR}/runs`;
-const META_FILE = 'meta.json';
-/** A record that could not be used: skipped with a warning that names it. */
-class CorruptRecordError extends Error {
-    path;
-    constructor(path, reason) {
-        super(`${path}: ${reason}`);
-        this.path = path;
-    }
-}
-/** A record or store written by a newer perfgate: reading on would mean guessing, so this is an error. */
-class NewerBaselineError extends Error {
-}
-/** The store cannot be read (as opposed to: it does not exist yet). Never treated as "no baseline". */
-class StoreError extends Error {
-}
-const record_ajv = new ajv.Ajv({ allErrors: true, strict: true, $data: false });
-const record_validateShape = record_ajv.compile(baseline_schema_namespaceObject);
-const SAFE_ID = /[^A-Za-z0-9._-]/g;
-/** A leg as it goes into a record and its path: characters outside [A-Za-z0-9._-] become `_`, at most 80. */
-const safeLeg = (leg) => leg.replace(SAFE_ID, '_').slice(0, 80);
-/** The record of a finished run. Errored runs have no record: they are never a baseline. */
-function recordFromReport(report, id) {
-    if (report.verdict === 'errored')
-        throw new Error('an errored run is never stored as a baseline');
-    return {
-        schemaVersion: BASELINE_SCHEMA_VERSION,
-        tool: { name: 'perfgate', version: report.tool.version },
-        createdAt: report.createdAt,
-        git: {
-            sha: id.sha,
-            ...(id.ref ? { ref: id.ref } : {}),
-            ...(id.event ? { event: id.event } : {}),
-            runId: id.runId.replace(SAFE_ID, '_').slice(0, 80) || 'run',
-            runAttempt: Math.max(1, Math.floor(id.runAttempt)),
-            ...(id.leg ? { leg: safeLeg(id.leg) } : {})
-        },
-        config: { hash: report.config.hash, file: report.config.file },
-        runner: report.runner,
-        verdict: report.verdict,
-        // only measured scenarios: an errored or skipped one has no rounds to compare with
-        scenarios: report.scenarios
-            .filter(s => s.verdict !== 'errored')
-            .map(s => ({
-            name: s.name,
-            metrics: s.metrics,
-            rounds: s.runs
-                .filter(r => r.side === 'head' && !r.error)
-                .map(r => ({
-                round: r.round,
-                metrics: r.metrics,
-                ...(r.histogram ? { histogram: r.histogram } : {})
-            }))
-        }))
-            .filter(s => s.rounds.length > 0)
-    };
-}
-/**
- * `v1/runs/<sha>/<run-id>-<attempt>[-<leg>]-<config-hash>.json`: unique per run and per leg of a matrix job, so
- * writers never edit the same file (two legs of one run write two files).
- */
-function recordPath(record) {
-    const { sha, runId, runAttempt, leg } = record.git;
-    return `${RUNS_DIR}/${sha}/${runId}-${runAttempt}${leg ? `-${leg}` : ''}-${record.config.hash}.json`;
-}
-function serializeRecord(record) {
-    return `${JSON.stringify(record, null, 1)}\n`;
-}
-function newMeta() {
-    return { schemaVersion: STORE_LAYOUT_VERSION, createdBy: `perfgate ${VERSION}` };
-}
-function newerError(what, version, writer, supported = BASELINE_SCHEMA_VERSION) {
-    return new NewerBaselineError(`${what} uses baseline schema version ${version}${writer ? `, written by ${writer}` : ''}; this perfgate (${VERSION}) reads up to version ${supported}: upgrade perfgate in this workflow`);
-}
-/** One pure step per older version (src/baseline/migrations.ts), each tested with a record of the version it reads. */
-const MIGRATIONS = { 1: v1ToV2 };
-const CURRENT_FORMAT = { migrations: MIGRATIONS, version: BASELINE_SCHEMA_VERSION };
-/** Upgrades a record of an older schema version in memory, step by step (files are never rewritten). */
-function migrateRecord(data, where, format = CURRENT_FORMAT) {
-    let current = data;
-    let version = current.schemaVersion;
-    while (version < format.version) {
-        const step = format.migrations[version];
-        if (!step)
-            throw new CorruptRecordError(where, `unknown baseline schema version ${version}`);
-        current = step(current);
-        const next = current.schemaVersion;
-        // a step that does not move forward would loop forever: that is a bug in the step, not in the record
-        if (typeof next !== 'number' || next <= version) {
-            throw new Error(`the migration of baseline schema version ${version} did not raise the version`);
-        }
-        version = next;
-    }
-    return current;
-}
-/** Parses and checks one stored record; throws CorruptRecordError (skip it) or NewerBaselineError (stop). */
-function parseRecord(text, where, format = CURRENT_FORMAT) {
-    let data;
-    try {
-        data = JSON.parse(text);
-    }
-    catch (err) {
-        throw new CorruptRecordError(where, `not valid JSON (${err.message})`);
-    }
-    if (!data || typeof data !== 'object' || Array.isArray(data)) {
-        throw new CorruptRecordError(where, 'not a JSON object');
-    }
-    const raw = data;
-    const version = raw.schemaVersion;
-    if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
-        throw new CorruptRecordError(where, 'has no valid schemaVersion');
-    }
-    if (version > format.version) {
-        const tool = raw.tool;
-        throw newerError(where, version, typeof tool?.version === 'string' ? `perfgate ${tool.version}` : undefined, format.version);
-    }
-    const migrated = migrateRecord(raw, where, format);
-    if (!record_validateShape(migrated)) {
-        const problems = (record_validateShape.errors ?? [])
-            .slice(0, 3)
-            .map(e => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
-        throw new CorruptRecordError(where, `does not match the baseline schema: ${problems.join('; ')}`);
-    }
-    return migrated;
-}
-/** Checks meta.json: a store laid out by a newer perfgate is refused as a whole. */
-function checkMeta(text, where) {
-    let meta;
-    try {
-        meta = JSON.parse(text);
-    }
-    catch (err) {
-        throw new StoreError(`${where} is not valid JSON (${err.message}); the store cannot be read`);
-    }
-    if (typeof meta.schemaVersion !== 'number') {
-        throw new StoreError(`${where} has no schemaVersion; the store cannot be read`);
-    }
-    if (meta.schemaVersion > STORE_LAYOUT_VERSION) {
-        throw newerError(`the baseline store (${where})`, meta.schemaVersion, meta.createdBy, STORE_LAYOUT_VERSION);
-    }
-    return meta;
-}
-
-;// CONCATENATED MODULE: ./src/baseline/store.ts
-
-/**
- * Parses raw files of a store: meta.json is checked first (a newer layout stops everything). A corrupt record and
- * a record from a newer perfgate are skipped with a warning that names it: one record, which anyone who can push
- * to the branch can plant, never stops the store.
- */
-function parseStoreFiles(files, location) {
-    const meta = files.find(f => f.path === META_FILE);
-    if (meta)
-        checkMeta(meta.text, `${location}: ${META_FILE}`);
-    const records = [];
-    const warnings = [];
-    for (const file of files) {
-        if (file.path === META_FILE)
-            continue;
-        if (!file.path.endsWith('.json'))
-            continue;
-        try {
-            records.push({ path: file.path, record: parseRecord(file.text, file.path) });
-        }
-        catch (err) {
-            if (err instanceof NewerBaselineError) {
-                warnings.push(`skipped a baseline record from a newer perfgate in ${location}: ${err.message}`);
-                continue;
-            }
-            if (!(err instanceof CorruptRecordError))
-                throw err;
-            warnings.push(`skipped a corrupt baseline record in ${location}: ${err.message}`);
-        }
-    }
-    return { records, warnings };
-}
-
-;// CONCATENATED MODULE: ./src/baseline/git-auth.ts
-/**
- * How perfgate authenticates its own git calls (deepening a shallow clone, fetching and pushing the baseline
- * branch): with the action's github-token, given to each git command as configuration in its environment
- * (GIT_CONFIG_COUNT / GIT_CONFIG_KEY_n / GIT_CONFIG_VALUE_n, the same as `git -c`, but not on the command line that
- * `ps` shows to every user). Nothing is written to .git/config, so a checkout with `persist-credentials: false` leaves
- * no token on disk for code from the pull request to read.
- */
-let authEnv = {};
-/** The header git sends to `serverUrl` only; an empty value first drops any header a checkout persisted. */
-function gitAuthEnv(token, serverUrl = 'https://github.com') {
-    if (!token)
-        return {};
-    const key = `http.${serverUrl.replace(/\/+$/, '')}/.extraheader`;
-    const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
-    return {
-        GIT_CONFIG_COUNT: '2',
-        GIT_CONFIG_KEY_0: key,
-        GIT_CONFIG_VALUE_0: '',
-        GIT_CONFIG_KEY_1: key,
-        GIT_CONFIG_VALUE_1: `AUTHORIZATION: basic ${basic}`
-    };
-}
-/** Set once by the action from its github-token input; the CLI leaves git to its own credentials. */
-function useGitAuth(token, serverUrl) {
-    authEnv = token ? gitAuthEnv(token, serverUrl) : {};
-}
-function currentGitAuth() {
-    return authEnv;
-}
-
-;// CONCATENATED MODULE: ./src/baseline/git.ts
-
-
-
-
-
-
-
-
-/** A git call stopped because it did not finish in time (a hung fetch or push). */
-class GitTimeoutError extends Error {
-}
-/** Stops git with everything it started: it runs in its own process group when it has a timeout. */
-function killGroup(child) {
-    if (child.pid === undefined)
-        return;
-    try {
-        process.kill(-child.pid, 'SIGKILL');
-    }
-    catch {
-        // no process groups (Windows) or already gone: stop git itself at least
-        child.kill('SIGKILL');
-    }
-}
-/** git calls still running, each in its own process group: a cancelled run stops them. */
-const running = new Set();
-function stopAllGit() {
-    for (const child of running)
-        killGroup(child);
-}
-/** The longest a git call may take when its caller sets no budget: no git call of perfgate's runs unbounded. */
-const GIT_TIMEOUT_MS = 5 * 60_000;
-/**
- * git with arguments as an array (no shell), optional stdin, never prompting for credentials, authenticated with
- * the action's token when it has one (see git-auth.ts), and stopped after `timeoutMs` (GIT_TIMEOUT_MS by default).
- */
-function runGit(cwd, args, options = {}) {
-    return new Promise((resolve, reject) => {
-        const child = (0,external_node_child_process_.spawn)('git', args, {
-            cwd,
-            env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...currentGitAuth(), ...options.env },
-            stdio: ['pipe', 'pipe', 'pipe'],
-            // its own process group, so that a timeout also stops the ssh or helper git is waiting for
-            detached: true
-        });
-        running.add(child);
-        child.once('exit', () => running.delete(child));
-        const out = [];
-        let stderr = '';
-        const ms = Math.max(0, options.timeoutMs ?? GIT_TIMEOUT_MS);
-        const timer = setTimeout(() => {
-            killGroup(child);
-            reject(new GitTimeoutError(`git ${args[0]} did not finish within ${formatSeconds(ms)} and was stopped`));
-        }, ms);
-        child.stdout.on('data', (chunk) => out.push(chunk));
-        child.stderr.on('data', (chunk) => (stderr += chunk.toString()));
-        child.on('error', err => {
-            clearTimeout(timer);
-            reject(err);
-        });
-        child.on('close', code => {
-            clearTimeout(timer);
-            resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr });
-        });
-        child.stdin.on('error', () => undefined);
-        child.stdin.end(options.input ?? '');
-    });
-}
-function formatSeconds(ms) {
-    return `${Number((ms / 1000).toPrecision(3))} s`;
-}
-/** A remote's URL for messages, without any credentials written into it. */
-function withoutCredentials(url) {
-    return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
-}
-async function gitText(cwd, args, options) {
-    const result = await runGit(cwd, args, options);
-    if (result.code !== 0)
-        throw new Error(`git ${args[0]} failed: ${lastLines(result.stderr)}`);
-    return result.stdout.toString().trim();
-}
-function lastLines(stderr) {
-    const lines = stderr
-        .split('\n')
-        .map(l => l.trim())
-        .filter(Boolean);
-    return lines.slice(-3).join(' / ') || 'no message';
-}
-/** What the remote said about a failed push, without git's generic lines. */
-function pushReason(stderr) {
-    const lines = stderr
-        .split('\n')
-        .map(l => l.trim())
-        .filter(l => l && !/^To /.test(l) && !/^hint:/.test(l) && !/^error: failed to push some refs/.test(l));
-    return lines.slice(-4).join(' / ') || lastLines(stderr);
-}
-/** Failures another attempt cannot mend: missing permission, a protected branch, no credentials. */
-const PERMANENT = /permission to .* denied|denied to|403|authentication failed|could not read username|permission denied \(publickey\)|GH006|protected branch|repository not found/i;
-/** Rejections that re-reading the tip and re-applying fixes: someone else pushed first. */
-const RACE = /non-fast-forward|fetch first|cannot lock ref|failed to update ref|stale info|incorrect old value/i;
-const DEFAULT_RETRY = { maxAttempts: 10, budgetMs: 120_000, baseDelayMs: 1000 };
-const BOT = {
-    GIT_AUTHOR_NAME: 'github-actions[bot]',
-    GIT_AUTHOR_EMAIL: '41898282+github-actions[bot]@users.noreply.github.com',
-    GIT_COMMITTER_NAME: 'github-actions[bot]',
-    GIT_COMMITTER_EMAIL: '41898282+github-actions[bot]@users.noreply.github.com'
-};
-/**
- * Baselines in an orphan branch of the repository. Reads fetch the branch into a private ref (no checkout, no
- * working-tree change). Writes build a commit with plumbing on the observed tip and push it as a plain
- * fast-forward: on rejection the tip is re-read and the same file re-applied, with backoff, within a budget
- * that also stops a hung fetch or push. Never a force push.
- */
-class git_GitBranchStore {
-    options;
-    description;
-    remote;
-    localRef;
-    retry;
-    log;
-    now;
-    sleep;
-    constructor(options) {
-        this.options = options;
-        this.remote = options.remote ?? 'origin';
-        this.description = `branch ${options.branch} of ${this.remote}`;
-        this.localRef = `refs/perfgate/${options.branch}`;
-        this.retry = { ...DEFAULT_RETRY, ...options.retry };
-        this.log = options.log ?? (() => undefined);
-        this.now = options.now ?? Date.now;
-        this.sleep = options.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)));
-    }
-    git(args, options) {
-        return runGit(this.options.repo, args, options);
-    }
-    /**
-     * A git call that talks to the remote (fetch, push), stopped when the rest of the time budget is spent: one
-     * hung connection must not hold the job past the budget.
-     */
-    async network(args, deadline) {
-        const command = args[0];
-        const push = command === 'push';
-        // the remote's URL (without credentials) is looked up only for the message of a timeout
-        const what = async () => {
-            const url = await this.git(['remote', 'get-url', ...(push ? ['--push'] : []), this.remote]);
-            const shown = url.code === 0 ? ` (${withoutCredentials(url.stdout.toString().trim())})` : '';
-            return `git ${command} ${push ? 'to' : 'from'} ${this.remote}${shown}`;
-        };
-        const budget = formatSeconds(this.retry.budgetMs);
-        const left = deadline - this.now();
-        if (left <= 0)
-            throw new GitTimeoutError(`the time budget of ${budget} was spent before ${await what()}`);
-        try {
-            return await this.git(args, { timeoutMs: left });
-        }
-        catch (err) {
-            if (!(err instanceof GitTimeoutError))
-                throw err;
-            throw new GitTimeoutError(`${await what()} did not finish within ${formatSeconds(left)}, what was left of the time budget of ${budget}, and was stopped` +
-                (push
-                    ? '; a push moves the branch all at once or not at all, so no partial record is left on the remote'
-                    : ''));
-        }
-    }
-    /** Why there is no store to talk to, or undefined when the repository and its remote are there. */
-    async unavailable() {
-        if ((await this.git(['rev-parse', '--git-dir'])).code !== 0) {
-            return `${this.options.repo} is not a git repository, so there is no baseline branch`;
-        }
-        if ((await this.git(['remote', 'get-url', this.remote])).code !== 0) {
-            return `the repository has no remote named ${this.remote}, so there is no baseline branch`;
-        }
-        return undefined;
-    }
-    /** The remote branch's tip, fetched into the private ref; undefined when the branch does not exist yet. */
-    async fetchTip(deadline) {
-        let fetched;
-        try {
-            fetched = await this.network([
-                'fetch',
-                '--no-tags',
-                '--quiet',
-                '--no-write-fetch-head',
-                this.remote,
-                `+refs/heads/${this.options.branch}:${this.localRef}`
-            ], deadline);
-        }
-        catch (err) {
-            if (!(err instanceof GitTimeoutError))
-                throw err;
-            throw new StoreError(`cannot read the baseline ${this.description}: ${err.message}`, { cause: err });
-        }
-        if (fetched.code !== 0) {
-            if (/couldn't find remote ref/i.test(fetched.stderr)) {
-                await this.git(['update-ref', '-d', this.localRef]);
-                return undefined;
-            }
-            throw new StoreError(`cannot read the baseline ${this.description}: git fetch failed: ${lastLines(fetched.stderr)}`);
-        }
-        return gitText(this.options.repo, ['rev-parse', '--verify', `${this.localRef}^{commit}`]);
-    }
-    async read() {
-        const missing = await this.unavailable();
-        if (missing)
-            return { state: 'missing', records: [], warnings: [], message: missing };
-        const tip = await this.fetchTip(this.now() + this.retry.budgetMs);
-        if (!tip) {
-            return {
-                state: 'missing',
-                records: [],
-                warnings: [],
-                message: `the ${this.description} does not exist yet: the first push to the default branch creates it`
-            };
-        }
-        try {
-            const files = await this.readFiles(tip);
-            return { state: 'ok', ...parseStoreFiles(files, this.description) };
-        }
-        catch (err) {
-            if (err instanceof StoreError || err instanceof NewerBaselineError)
-                throw err;
-            throw new StoreError(`cannot read the baseline ${this.description}: ${err.message}`);
-        }
-    }
-    /** Every record blob of the tree, read in one `git cat-file --batch` call (1,000 records stay fast). */
-    async readFiles(tip) {
-        const listing = await this.git(['ls-tree', '-r', '-z', '--full-tree', tip]);
-        if (listing.code !== 0)
-            throw new Error(`git ls-tree failed: ${lastLines(listing.stderr)}`);
-        const entries = listing.stdout
-            .toString()
-            .split('\0')
-            .filter(Boolean)
-            .map(line => {
-            const tab = line.indexOf('\t');
-            const [, type, oid] = line.slice(0, tab).split(' ');
-            return { type, oid: oid, path: line.slice(tab + 1) };
-        })
-            .filter(e => e.type === 'blob' && (e.path === META_FILE || e.path.startsWith(`${RUNS_DIR}/`)));
-        if (entries.length === 0)
-            return [];
-        const batch = await this.git(['cat-file', '--batch'], {
-            input: entries.map(e => e.oid).join('\n') + '\n'
-        });
-        if (batch.code !== 0)
-            throw new Error(`git cat-file failed: ${lastLines(batch.stderr)}`);
-        const out = batch.stdout;
-        const files = [];
-        let offset = 0;
-        for (const entry of entries) {
-            const newline = out.indexOf(0x0a, offset);
-            const header = out.subarray(offset, newline).toString();
-            const size = Number(header.split(' ')[2]);
-            if (!header.startsWith(entry.oid) || !Number.isFinite(size)) {
-                throw new Error(`unexpected git cat-file output for ${entry.path}: ${header}`);
-            }
-            files.push({ path: entry.path, text: out.subarray(newline + 1, newline + 1 + size).toString() });
-            offset = newline + 1 + size + 1;
-        }
-        return files;
-    }
-    /** The blob id at `file` in `tip`, if any. */
-    async blobAt(tip, file) {
-        const result = await this.git(['ls-tree', tip, '--', file]);
-        const line = result.stdout.toString().trim();
-        return line ? line.split(/\s+/)[2] : undefined;
-    }
-    /** A commit holding the tip's tree plus the one new file (and meta.json on the first write). */
-    async commitOnto(tip, file, text, message) {
-        const indexFile = external_node_path_default().join(external_node_os_default().tmpdir(), `perfgate-index-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
-        const env = { GIT_INDEX_FILE: indexFile };
-        const repo = this.options.repo;
-        try {
-            await gitText(repo, tip ? ['read-tree', tip] : ['read-tree', '--empty'], { env });
-            const blob = await gitText(repo, ['hash-object', '-w', '--stdin'], { input: text });
-            await gitText(repo, ['update-index', '--add', '--cacheinfo', `100644,${blob},${file}`], { env });
-            if (!tip || !(await this.blobAt(tip, META_FILE))) {
-                const meta = await gitText(repo, ['hash-object', '-w', '--stdin'], {
-                    input: `${JSON.stringify(newMeta(), null, 1)}\n`
-                });
-                await gitText(repo, ['update-index', '--add', '--cacheinfo', `100644,${meta},${META_FILE}`], { env });
-            }
-            const tree = await gitText(repo, ['write-tree'], { env });
-            return await gitText(repo, ['commit-tree', tree, ...(tip ? ['-p', tip] : []), '-m', message], {
-                env: BOT
-            });
-        }
-        finally {
-            await (0,promises_namespaceObject.rm)(indexFile, { force: true });
-        }
-    }
-    delay(attempt) {
-        const base = Math.min(this.retry.baseDelayMs * 2 ** (attempt - 1), this.retry.baseDelayMs * 8);
-        return Math.round(base * (0.5 + Math.random()));
-    }
-    async save(record) {
-        const file = recordPath(record);
-        const text = serializeRecord(record);
-        const message = `perfgate: baseline for ${record.git.sha.slice(0, 12)} (run ${record.git.runId}, attempt ${record.git.runAttempt})`;
-        const notSaved = (attempts, why) => ({
-            saved: false,
-            path: file,
-            attempts,
-            message: `baseline NOT saved to the ${this.description} after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${why}`
-        });
-        const missing = await this.unavailable();
-        if (missing)
-            return notSaved(0, missing);
-        const deadline = this.now() + this.retry.budgetMs;
-        for (let attempt = 1;; attempt++) {
-            let tip;
-            try {
-                tip = await this.fetchTip(deadline);
-                const existing = tip ? await this.blobAt(tip, file) : undefined;
-                if (existing) {
-                    const ours = await gitText(this.options.repo, ['hash-object', '--stdin'], { input: text });
-                    return {
-                        saved: true,
-                        already: true,
-                        path: file,
-                        attempts: attempt,
-                        message: existing === ours
-                            ? `baseline already stored at ${file} (a re-run of the same attempt)`
-                            : `a baseline for this run and attempt is already stored at ${file}; it was kept unchanged`
-                    };
-                }
-                const commit = await this.commitOnto(tip, file, text, message);
-                const push = await this.network(['push', '--quiet', this.remote, `${commit}:refs/heads/${this.options.branch}`], deadline);
-                if (push.code === 0) {
-                    await this.git(['update-ref', this.localRef, commit]);
-                    return {
-                        saved: true,
-                        path: file,
-                        attempts: attempt,
-                        message: `baseline saved to the ${this.description}: ${file}${attempt > 1 ? ` (after ${attempt} attempts)` : ''}`
-                    };
-                }
-                const reason = pushReason(push.stderr);
-                if (PERMANENT.test(push.stderr) && !RACE.test(push.stderr)) {
-                    return notSaved(attempt, `${reason}. The job needs \`permissions: contents: write\` and credentials for git push (actions/checkout keeps them unless persist-credentials is false); a protected branch needs a token allowed to push to it`);
-                }
-                const wait = this.delay(attempt);
-                if (attempt >= this.retry.maxAttempts || this.now() + wait > deadline) {
-                    return notSaved(attempt, `the push was rejected every time; last: ${reason}`);
-                }
-                this.log(`baseline push rejected (attempt ${attempt}): ${reason}; re-reading the branch and retrying in ${wait} ms`);
-                await this.sleep(wait);
-            }
-            catch (err) {
-                return notSaved(attempt, err.message);
-            }
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/engine/base.ts
-
-
-
-
-
-
-
-/**
- * Time limits of the git calls here: a local one (merge-base, log, worktree add) and one that talks to the remote
- * (deepening a shallow clone). A hung git never holds the job; the call is stopped with its process group.
- */
-const GIT_LIMITS = { localMs: 2 * 60_000, networkMs: 5 * 60_000 };
-/** The base could not be prepared: it is missing or unreachable (base-unavailable), or its build failed. */
-class BaseError extends Error {
-    kind;
-    constructor(message, kind = 'base-unavailable') {
-        super(message);
-        this.kind = kind;
-    }
-}
-async function git(cwd, args, timeoutMs = GIT_LIMITS.localMs) {
-    const result = await runGit(cwd, args, { timeoutMs });
-    if (result.code !== 0) {
-        const last = result.stderr.trim().split('\n').slice(-3).join(' / ');
-        throw new Error(`git ${args[0]} failed: ${last || `exit code ${result.code}`}`);
-    }
-    return result.stdout.toString().trim();
-}
-async function tryGit(cwd, args, timeoutMs) {
-    try {
-        return await git(cwd, args, timeoutMs);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** A fetch: the network limit. */
-const tryFetch = (cwd, args) => tryGit(cwd, ['fetch', ...args], GIT_LIMITS.networkMs);
-/** Worktrees made and not yet removed: a cancelled run removes them. */
-const worktrees = new Set();
-async function removeAllWorktrees() {
-    await Promise.all([...worktrees].map(cleanup => cleanup()));
-}
-/** A directory given for one side (`what`: "base", "head"): it must exist (else `hint` says what to do) and be a directory. */
-function requireSideDir(dir, what, hint) {
-    if (!(0,external_node_fs_.existsSync)(dir))
-        throw new BaseError(`the ${what} directory ${dir} does not exist: ${hint}`);
-    if (!(0,external_node_fs_.statSync)(dir).isDirectory())
-        throw new BaseError(`the ${what} directory ${dir} is not a directory`);
-}
-/** A base directory the workflow built itself: it must exist and be a directory. */
-function useBaseDir(dir) {
-    requireSideDir(dir, 'base', 'build the base there first, or leave base-dir empty to let perfgate make one from the merge-base');
-    return { dir, description: `base from the directory ${dir}`, cleanup: async () => undefined };
-}
-/**
- * The commit to compare against: the merge-base of HEAD and the base ref. On a shallow clone the history is
- * deepened until the merge-base appears (or the clone is unshallowed).
- */
-/** The merge-base of HEAD and `ref` from what the clone already has (no fetch); undefined when it cannot tell. */
-function localMergeBase(repoDir, ref) {
-    return tryGit(repoDir, ['merge-base', 'HEAD', ref]);
-}
-async function findMergeBase(repoDir, baseRef, events) {
-    const direct = await localMergeBase(repoDir, baseRef);
-    if (direct)
-        return direct;
-    const shallow = (await tryGit(repoDir, ['rev-parse', '--is-shallow-repository'])) === 'true';
-    const remoteBranch = baseRef.replace(/^origin\//, '');
-    if (shallow) {
-        for (const depth of [50, 500]) {
-            await longStep(events, `shallow clone: fetching ${depth} more commits to find the merge-base with ${baseRef}`, () => tryFetch(repoDir, [
-                '--no-tags',
-                `--deepen=${depth}`,
-                'origin',
-                `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`
-            ]));
-            const found = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef]);
-            if (found)
-                return found;
-        }
-        await longStep(events, 'shallow clone: fetching the whole history to find the merge-base', () => tryFetch(repoDir, [
-            '--no-tags',
-            '--unshallow',
-            'origin',
-            `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`
-        ]));
-        const found = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef]);
-        if (found)
-            return found;
-    }
-    else if (!(await tryGit(repoDir, ['rev-parse', '--verify', '--quiet', `${baseRef}^{commit}`]))) {
-        await tryFetch(repoDir, [
-            '--no-tags',
-            'origin',
-            `+refs/heads/${remoteBranch}:refs/remotes/origin/${remoteBranch}`
-        ]);
-        const found = await tryGit(repoDir, ['merge-base', 'HEAD', baseRef]);
-        if (found)
-            return found;
-    }
-    throw new BaseError(`could not find the merge-base of HEAD and ${baseRef}${shallow ? ' (the clone is shallow and fetching more history did not help)' : ''}: ` +
-        'check out with actions/checkout and fetch-depth: 0, or pass base-dir / --base with a built base');
-}
-/** Makes the base itself: a git worktree at `sha`, then `service.build` in it. */
-async function worktreeBase(repoDir, sha, build, events, onSpawned) {
-    const parent = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'perfgate-base-'));
-    const dir = external_node_path_default().join(parent, 'base');
-    // registered before the worktree exists, so a run cancelled while it is being made still removes it
-    let removing;
-    const cleanup = () => (removing ??= (async () => {
-        await tryGit(repoDir, ['worktree', 'remove', '--force', dir]);
-        await (0,promises_namespaceObject.rm)(parent, { recursive: true, force: true });
-        await tryGit(repoDir, ['worktree', 'prune']);
-        worktrees.delete(cleanup);
-    })());
-    worktrees.add(cleanup);
-    try {
-        await git(repoDir, ['worktree', 'add', '--detach', dir, sha]);
-    }
-    catch (err) {
-        await cleanup();
-        throw new BaseError(`could not create a git worktree at ${sha.slice(0, 12)}: ${err.message.trim()}`);
-    }
-    if (build) {
-        try {
-            await longStep(events, `building the base (${sha.slice(0, 12)}): ${build}`, () => (0,spawn/* runBuild */.cM)(build, dir, { onSpawned, onLine: line => events({ type: 'step-output', line }) }));
-        }
-        catch (err) {
-            await cleanup();
-            throw new BaseError(`the base (${sha.slice(0, 12)}) could not be built: ${err.message}`, 'build-failed');
-        }
-    }
-    return {
-        dir,
-        sha,
-        description: `base built from the merge-base ${sha.slice(0, 12)} in a git worktree`,
-        cleanup
-    };
-}
-async function repoRoot(dir) {
-    return tryGit(dir, ['rev-parse', '--show-toplevel']);
-}
-/** Commit messages between two commits (exclusive of `from`), for Perf-Accepted trailers. */
-async function commitMessages(repoDir, from, to = 'HEAD') {
-    const out = await tryGit(repoDir, ['log', '--format=%H%x00%B%x1e', `${from}..${to}`]);
-    if (!out)
-        return [];
-    return out
-        .split('\x1e')
-        .map(entry => entry.trim())
-        .filter(Boolean)
-        .map(entry => {
-        const [sha, message = ''] = entry.split('\x00');
-        return { sha: sha, message };
-    });
-}
-/**
- * `rev` and its ancestors, nearest first (at most `max`), for choosing a stored baseline. A shallow clone is
- * deepened once so that a few older commits with stored runs can be found.
- */
-async function ancestorsOf(repoDir, rev, max = 100) {
-    const list = async () => ((await tryGit(repoDir, ['rev-list', `--max-count=${max}`, rev])) ?? '').split('\n').filter(Boolean);
-    let shas = await list();
-    if (shas.length < max && (await tryGit(repoDir, ['rev-parse', '--is-shallow-repository'])) === 'true') {
-        await tryFetch(repoDir, ['--no-tags', '--quiet', `--deepen=${max}`, 'origin']);
-        shas = await list();
-    }
-    return shas;
-}
-/** The commit HEAD points at, or undefined outside git. */
-async function headSha(repoDir) {
-    return tryGit(repoDir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
-}
-
-;// CONCATENATED MODULE: ./src/report/baseline.ts
-/** Which stored run was compared with (or why none), and whether this run was stored: plain lines. */
-function baselineText(report) {
-    const b = report.baseline;
-    if (!b)
-        return [];
-    const lines = [
-        b.state === 'used'
-            ? { kind: 'used', text: `compared with a stored run (${b.store}): ${b.message}` }
-            : { kind: 'none', text: `no stored baseline to compare with (${b.store}): ${b.message}` }
-    ];
-    if (b.saved)
-        lines.push({ kind: b.saved.saved ? 'saved' : 'not-saved', text: b.saved.message });
-    return lines;
-}
-
-;// CONCATENATED MODULE: ./src/report/terminal.ts
-
-
-
-const wrap = (open, close) => (s) => `\u001b[${open}m${s}\u001b[${close}m`;
-const COLOR = {
-    bold: wrap(1, 22),
-    dim: wrap(2, 22),
-    red: wrap(31, 39),
-    green: wrap(32, 39),
-    yellow: wrap(33, 39)
-};
-const PLAIN = { bold: s => s, dim: s => s, red: s => s, green: s => s, yellow: s => s };
-function paint(verdict, style) {
-    const word = verdict.toUpperCase();
-    if (verdict === 'pass')
-        return style.green(word);
-    if (verdict === 'fail' || verdict === 'errored')
-        return style.red(word);
-    if (verdict === 'warn' || verdict === 'inconclusive')
-        return style.yellow(word);
-    return style.dim(word);
-}
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;]*m/g;
-const width = (s) => s.replace(ANSI, '').length;
-function columns(rows) {
-    const widths = rows[0].map((_, i) => Math.max(...rows.map(r => width(r[i] ?? ''))));
-    return rows.map(r => r
-        .map((cell, i) => cell + ' '.repeat(widths[i] - width(cell)))
-        .join('  ')
-        .trimEnd());
-}
-function scenarioBlock(s, style) {
-    const out = [`${style.bold(s.name)}  ${paint(s.verdict, style)}`];
-    if (s.error) {
-        out.push(`  measurement invalid: ${s.error.message}`);
-        for (const line of s.error.outputTail?.slice(-10) ?? [])
-            out.push(style.dim(`  | ${line}`));
-        return out;
-    }
-    const m = s.metrics;
-    const b = s.baseMetrics;
-    const show = (k) => b ? `${formatMetric(k, b[k])} → ${formatMetric(k, m[k])}` : formatMetric(k, m[k]);
-    out.push(...columns([
-        ['  ok rps', 'p50', 'p90', 'p99', 'max', 'errors', 'server CPU', 'server RSS'].map(style.dim),
-        [
-            `  ${show('throughput.ok_rps')}`,
-            show('latency.p50'),
-            show('latency.p90'),
-            show('latency.p99'),
-            show('latency.max'),
-            show('errors.rate'),
-            show('server.cpu.mean'),
-            show('server.rss.peak')
-        ]
-    ]));
-    if (typeof m['generator.rate.target'] === 'number') {
-        out.push(style.dim(`  open model: sent ${show('generator.rate.achieved')} of ${show('generator.rate.target')} asked for, ` +
-            `schedule p99 ${show('generator.lag')} late`));
-    }
-    if (s.checks.length) {
-        const rows = s.checks.map(c => [
-            `  ${paint(c.verdict, style)}`,
-            c.metric,
-            c.expression,
-            c.verdict === 'skipped'
-                ? style.dim(c.message)
-                : c.kind === 'regression'
-                    ? `${formatChange(c.change)} (${formatInterval(c.interval)}, ${c.rounds ?? 0} rounds)`
-                    : formatMetric(c.metric, c.actual)
-        ]);
-        out.push(...columns(rows));
-    }
-    for (const note of s.notes)
-        out.push(style.dim(`  note: ${note}`));
-    for (const f of s.findings ?? [])
-        out.push(`  ${style.yellow('finding:')} ${f.evidence}; ${f.action}`);
-    return out;
-}
-/** The result table printed at the end of a run. */
-function renderTerminal(report, style = PLAIN) {
-    const lines = [''];
-    for (const s of report.scenarios)
-        lines.push(...scenarioBlock(s, style), '');
-    const decisive = report.scenarios.flatMap(s => decisiveChecks(s).map(c => `  ${s.name}: ${c.message}`));
-    if (decisive.length)
-        lines.push(style.bold('What decided it:'), ...decisive, '');
-    for (const line of baselineText(report))
-        lines.push(`baseline: ${line.text}`);
-    for (const note of report.notes)
-        lines.push(style.dim(`note: ${note}`));
-    lines.push(`${paint(report.verdict, style)}  ${report.headline}  ${style.dim(`(${formatMs(report.durationMs)})`)}`);
-    return lines.join('\n') + '\n';
-}
-/** One progress line, rewritten in place on a TTY. */
-function renderProgress(label, p) {
-    const pct = p.totalMs > 0 ? Math.min(100, Math.round((p.elapsedMs / p.totalMs) * 100)) : 0;
-    const bar = '#'.repeat(Math.round(pct / 5)).padEnd(20, '.');
-    return `${label} [${bar}] ${pct}% ${p.phase} ${Math.round(p.currentRps)} req/s, ${p.responses} responses, ${p.errors} errors`;
-}
-
-;// CONCATENATED MODULE: ./src/report/profile.ts
-
-
-
-/**
- * The service against the built-in profile it extends, metric by metric: the profile's reference limits applied
- * to every measured scenario, whether or not the scenario overrode them for gating.
- */
-function profileComparison(report) {
-    const name = report.config.profile;
-    const profile = name ? PROFILES[name] : undefined;
-    if (!name || !profile)
-        return undefined;
-    const limits = Object.entries(profile.thresholds).map(([metric, expression]) => ({
-        metric,
-        expression,
-        severity: 'warn',
-        ...parseThreshold(metric, expression)
-    }));
-    const rows = report.scenarios
-        .filter(s => !s.error)
-        .flatMap(s => evaluateThresholds(limits, s.metrics).map(check => ({
-        scenario: s.name,
-        metric: check.metric,
-        limit: check.expression,
-        value: check.actual ?? null,
-        meets: check.verdict === 'skipped' ? null : check.verdict === 'pass'
-    })));
-    return { profile: name, description: profile.description, rows };
-}
-
-;// CONCATENATED MODULE: ./src/github/escape.ts
+;// CONCATENATED MODULE: ./src/report/escape.ts
 /**
  * Markdown punctuation written as numeric character references. GitHub decodes them to plain text in Markdown and
  * in HTML blocks alike (so the same text is safe inside `<summary>`, where backslash escapes would show), and they
@@ -71130,6 +67215,4109 @@ function renderSummary(report, options = {}) {
     return ([...body(report, true), ...profileLines(report), runner, '', footer(report, options)].join('\n') + '\n');
 }
 
+;// CONCATENATED MODULE: ./src/cli/baseline.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+const BASELINE_USAGE = `perfgate baseline: inspect and write the baseline store
+
+Usage:
+  perfgate baseline list [--dir DIR | --branch NAME [--remote origin]] [--config perfgate.yml]
+  perfgate baseline show <sha-prefix | record path> [--json] [store options]
+  perfgate baseline save <record.json> [store options]
+
+Without --dir or --branch, the store is the config's baseline section (perfgate.yml if present),
+else the branch perfgate-baselines of origin in the current repository.
+`;
+const STORE_OPTIONS = {
+    dir: { type: 'string' },
+    branch: { type: 'string' },
+    remote: { type: 'string' },
+    config: { type: 'string', short: 'c' },
+    json: { type: 'boolean' }
+};
+async function storeFromOptions(values, io) {
+    if (values.dir)
+        return new directory_DirectoryStore(external_node_path_default().resolve(io.cwd, values.dir));
+    const repo = (await repoRoot(io.cwd)) ?? io.cwd;
+    let spec = {
+        ...DEFAULTS.baseline,
+        directory: external_node_path_default().resolve(io.cwd, DEFAULTS.baseline.directory)
+    };
+    const configFile = discoverConfig(io.cwd, values.config);
+    if (!values.branch && (0,external_node_fs_.existsSync)(configFile))
+        spec = (await loadConfig(configFile)).baseline;
+    if (!values.branch && spec.store === 'directory')
+        return new directory_DirectoryStore(spec.directory);
+    return new git_GitBranchStore({
+        repo,
+        branch: values.branch ?? spec.branch,
+        remote: values.remote ?? spec.remote,
+        log: message => io.stderr.write(`${message}\n`)
+    });
+}
+function pad(cells) {
+    const widths = cells[0].map((_, i) => Math.max(...cells.map(r => r[i].length)));
+    return (cells
+        .map(r => r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd())
+        .join('\n') + '\n');
+}
+function newestFirst(records) {
+    return [...records].sort((a, b) => b.record.createdAt.localeCompare(a.record.createdAt));
+}
+async function list(args, io) {
+    const { values } = (0,external_node_util_.parseArgs)({ args, options: STORE_OPTIONS });
+    const store = await storeFromOptions(values, io);
+    const readout = await store.read();
+    for (const w of readout.warnings)
+        io.stderr.write(`warning: ${w}\n`);
+    if (readout.state === 'missing' || readout.records.length === 0) {
+        io.stdout.write(`${store.description}: ${readout.message ?? 'no records'}\n`);
+        return 0;
+    }
+    const now = Date.now();
+    const rows = newestFirst(readout.records).map(({ record: r }) => [
+        r.git.sha.slice(0, 12),
+        describeAge(now - Date.parse(r.createdAt)),
+        `${r.git.runId}#${r.git.runAttempt}`,
+        r.config.hash,
+        r.verdict,
+        `${r.runner.cores}c ${r.runner.cpuModel.slice(0, 28)}`,
+        r.scenarios
+            .map(s => `${s.name} ${formatMetric('throughput.ok_rps', s.metrics['throughput.ok_rps'])}`)
+            .join(', ')
+    ]);
+    const n = readout.records.length;
+    io.stdout.write(`${store.description}: ${n} stored run${n === 1 ? '' : 's'}\n`);
+    io.stdout.write(pad([['commit', 'age', 'run#attempt', 'config', 'verdict', 'runner', 'ok throughput'], ...rows]));
+    return 0;
+}
+function describeRecord(file, r) {
+    const lines = [
+        `${file}`,
+        `  commit ${r.git.sha}${r.git.ref ? ` (${r.git.ref})` : ''}, run ${r.git.runId} attempt ${r.git.runAttempt}${r.git.event ? `, ${r.git.event}` : ''}`,
+        `  written ${r.createdAt} by perfgate ${r.tool.version}, verdict ${r.verdict}, config ${r.config.file} (hash ${r.config.hash})`,
+        `  runner ${r.runner.cpuModel}, ${r.runner.cores} cores, ${r.runner.os}, Node ${r.runner.node}`
+    ];
+    for (const s of r.scenarios) {
+        lines.push(`  ${s.name} (${s.rounds.length} round${s.rounds.length === 1 ? '' : 's'})`);
+        for (const metric of KEY_METRICS) {
+            if (s.metrics[metric] === undefined)
+                continue;
+            const perRound = s.rounds.map(round => formatMetric(metric, round.metrics[metric])).join(', ');
+            lines.push(`    ${metric.padEnd(18)} ${formatMetric(metric, s.metrics[metric]).padEnd(12)} rounds: ${perRound}`);
+        }
+    }
+    return lines.join('\n') + '\n';
+}
+async function baseline_show(args, io) {
+    const { values, positionals } = (0,external_node_util_.parseArgs)({ args, options: STORE_OPTIONS, allowPositionals: true });
+    const wanted = positionals[0];
+    if (!wanted) {
+        io.stderr.write(`perfgate baseline show needs a commit (prefix) or a record path\n\n${BASELINE_USAGE}`);
+        return 2;
+    }
+    const store = await storeFromOptions(values, io);
+    const readout = await store.read();
+    for (const w of readout.warnings)
+        io.stderr.write(`warning: ${w}\n`);
+    const matches = newestFirst(readout.records).filter(r => r.path === wanted || r.record.git.sha.startsWith(wanted.toLowerCase()));
+    if (matches.length === 0) {
+        io.stderr.write(`no stored run matches "${wanted}" in the ${store.description}\n`);
+        return 2;
+    }
+    if (values.json)
+        io.stdout.write(`${JSON.stringify(matches.map(m => m.record), null, 2)}\n`);
+    else
+        for (const m of matches)
+            io.stdout.write(describeRecord(m.path, m.record));
+    return 0;
+}
+/** Stores a record kept by a run whose push failed (perfgate-report/baseline-record.json). */
+async function save(args, io) {
+    const { values, positionals } = (0,external_node_util_.parseArgs)({ args, options: STORE_OPTIONS, allowPositionals: true });
+    const file = positionals[0];
+    if (!file) {
+        io.stderr.write(`perfgate baseline save needs a record file\n\n${BASELINE_USAGE}`);
+        return 2;
+    }
+    let record;
+    try {
+        record = parseRecord(await (0,promises_namespaceObject.readFile)(external_node_path_default().resolve(io.cwd, file), 'utf8'), file);
+    }
+    catch (err) {
+        io.stderr.write(`perfgate: ${file} is not a baseline record: ${err.message}\n`);
+        return 2;
+    }
+    const store = await storeFromOptions(values, io);
+    const result = await store.save(record);
+    (result.saved ? io.stdout : io.stderr).write(`${result.message}\n`);
+    return result.saved ? 0 : 1;
+}
+const SUBCOMMANDS = { list, show: baseline_show, save };
+async function commandBaseline(args, io) {
+    const [sub, ...rest] = args;
+    const help = (a) => a === '--help' || a === '-h' || a === 'help';
+    if (help(sub) || (sub && SUBCOMMANDS[sub] && rest.some(a => a === '--help' || a === '-h'))) {
+        io.stdout.write(BASELINE_USAGE);
+        return 0;
+    }
+    const handler = sub ? SUBCOMMANDS[sub] : undefined;
+    if (!handler) {
+        const suggestion = sub ? suggestCommand(sub, Object.keys(SUBCOMMANDS)) : undefined;
+        io.stderr.write(`${sub ? `perfgate: unknown baseline command "${sub}"${suggestion ? `; did you mean "perfgate baseline ${suggestion}"?` : ''}\n\n` : ''}${BASELINE_USAGE}`);
+        return 2;
+    }
+    try {
+        return await handler(rest, io);
+    }
+    catch (err) {
+        if (err instanceof StoreError ||
+            err instanceof NewerBaselineError ||
+            err instanceof CorruptRecordError ||
+            err instanceof ConfigError) {
+            io.stderr.write(`perfgate: ${err.message}\n`);
+            return 2;
+        }
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/compare/accept.ts
+const ACCEPT_LABEL = 'perf-accepted';
+const TRAILER = /^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$/;
+const ACCEPT_VALUE = /^(\S+)(?:\s+(\S+))?\s*$/;
+/** Lines git writes itself; a block holding one may also hold prose, as long as a quarter of it is trailers. */
+const GIT_GENERATED = /^(Signed-off-by: |\(cherry picked from commit )/;
+/**
+ * The trailer lines of a commit message, by git's rules (interpret-trailers): the last paragraph, never the subject,
+ * made only of `Key: value` lines and their indented continuations, or with a git-generated line and at least a
+ * quarter trailers. A `Perf-Accepted:` quoted in the body is not a trailer.
+ */
+function trailerLines(message) {
+    const lines = message.replace(/\r\n?/g, '\n').split('\n');
+    while (lines.length && lines.at(-1).trim() === '')
+        lines.pop();
+    let start = lines.length;
+    while (start > 0 && lines[start - 1].trim() !== '')
+        start--;
+    // the first paragraph is the subject, which is never a trailer block
+    if (!lines.slice(0, start).some(l => l.trim() !== ''))
+        return [];
+    const block = lines.slice(start);
+    const trailers = block.filter(l => TRAILER.test(l));
+    const prose = block.filter(l => !TRAILER.test(l) && !/^\s/.test(l));
+    const wellFormed = prose.length === 0 || (block.some(l => GIT_GENERATED.test(l)) && trailers.length * 3 >= prose.length);
+    return wellFormed && trailers.length > 0 ? trailers : [];
+}
+/** Reads `Perf-Accepted:` trailers from commit messages; `by` names the commit. */
+function parseAcceptTrailers(commits) {
+    const out = [];
+    for (const commit of commits) {
+        for (const line of trailerLines(commit.message)) {
+            const [, key = '', value = ''] = TRAILER.exec(line) ?? [];
+            const match = key.toLowerCase() === 'perf-accepted' ? ACCEPT_VALUE.exec(value) : null;
+            if (!match)
+                continue;
+            out.push({
+                scenario: match[1],
+                metric: match[2] ?? '*',
+                by: `commit ${commit.sha.slice(0, 7)} (Perf-Accepted trailer)`
+            });
+        }
+    }
+    return out;
+}
+function labelAcceptance(labels, who = 'the PR label perf-accepted') {
+    return labels.includes(ACCEPT_LABEL) ? [{ scenario: '*', metric: '*', by: who }] : [];
+}
+const matches = (pattern, value) => pattern === '*' || pattern === value;
+/** A failing regression check that was accepted becomes `accepted` and names who accepted it. Thresholds stay. */
+function applyAcceptances(scenario, checks, acceptances) {
+    return checks.map(check => {
+        if (check.kind !== 'regression' || check.verdict !== 'fail')
+            return check;
+        const accepted = acceptances.find(a => matches(a.scenario, scenario) && matches(a.metric, check.metric));
+        return accepted ? { ...check, verdict: 'accepted', acceptedBy: accepted.by } : check;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/stats/decide.ts
+
+
+
+const isValue = (v) => typeof v === 'number' && Number.isFinite(v);
+/** "+7.0%", "-23.1%" */
+function formatSignedPercent(fraction) {
+    const pct = fraction * 100;
+    const text = Math.abs(pct) >= 1000 ? pct.toFixed(0) : pct.toFixed(1);
+    return `${pct >= 0 ? '+' : ''}${text === '-0.0' ? '0.0' : text}%`;
+}
+/** The tolerance as written in the config: "-5%", "+20%", "+2.5%". */
+function formatTolerance(direction, tolerance) {
+    return `${direction === 'rise' ? '+' : '-'}${Number((tolerance * 100).toFixed(2))}%`;
+}
+function movement(change) {
+    if (change === 0)
+        return 'did not change';
+    return `${change > 0 ? 'rose' : 'fell'} ${formatSignedPercent(Math.abs(change)).slice(1)}`;
+}
+function checkInput(input) {
+    const { metric, tolerance, confidence, base, head, pairs } = input;
+    if (!(Number.isFinite(tolerance) && tolerance >= 0)) {
+        throw new RangeError(`${metric}: the regression tolerance must be a fraction >= 0 (e.g. 0.05 for "-5%"), got ${tolerance}`);
+    }
+    if (!(confidence > 0 && confidence < 1)) {
+        throw new RangeError(`${metric}: confidence must be a fraction between 0 and 1 (e.g. 0.95), got ${confidence}`);
+    }
+    const interim = interimConfidenceOf(input);
+    if (!(interim >= confidence && interim < 1)) {
+        throw new RangeError(`${metric}: interimConfidence must lie between confidence (${confidence}) and 1, got ${interim}`);
+    }
+    if (input.direction !== 'rise' && input.direction !== 'fall') {
+        throw new RangeError(`${metric}: direction must be 'rise' or 'fall', got ${String(input.direction)}`);
+    }
+    const inRange = (k, length) => Number.isInteger(k) && k >= 0 && k < length;
+    for (const [i, j] of pairs ?? []) {
+        if (!inRange(i, base.length) || !inRange(j, head.length)) {
+            throw new RangeError(`${metric}: pair [${i}, ${j}] points outside the rounds (${base.length} base, ${head.length} head values)`);
+        }
+    }
+}
+function prepare(input) {
+    const base = input.base.filter(isValue);
+    const head = input.head.filter(isValue);
+    const pairs = (input.pairs ?? [])
+        .map(([i, j]) => [input.base[i], input.head[j]])
+        .filter(([b, h]) => isValue(b) && isValue(h));
+    return { base, head, pairs, dropped: input.base.length - base.length + (input.head.length - head.length) };
+}
+/** Where a relative interval sits against the tolerance, on the bad side only. */
+function verdictFor([low, high], direction, tolerance) {
+    // a change exactly at the tolerance is within it; the slack absorbs rounding in exp(log(1 + t)) - 1
+    const slack = 1e-12;
+    if (direction === 'rise') {
+        if (low > tolerance + slack)
+            return 'fail';
+        if (high <= tolerance + slack)
+            return 'pass';
+    }
+    else {
+        if (high < -tolerance - slack)
+            return 'fail';
+        if (low >= -tolerance - slack)
+            return 'pass';
+    }
+    return 'inconclusive';
+}
+function estimate(p, scale, confidence) {
+    const t = scale === 'log' ? Math.log : (x) => x;
+    if (p.pairs.length >= 2) {
+        const diffs = p.pairs.map(([b, h]) => t(h) - t(b));
+        return { method: `paired-${scale}`, diff: oneSampleInterval(diffs, confidence), pairs: p.pairs.length };
+    }
+    return { method: `welch-${scale}`, diff: welchInterval(p.base.map(t), p.head.map(t), confidence), pairs: 0 };
+}
+/** How much stricter than `confidence` an interim look must be before the loop stops on it (0.95 -> 0.99). */
+const INTERIM_STRICTNESS = 5;
+/** The level an interim look must reach before the adaptive loop stops on it. */
+function interimConfidenceOf(input) {
+    return input.interimConfidence ?? 1 - (1 - input.confidence) / INTERIM_STRICTNESS;
+}
+function sizeNote(e, p, unit = 'paired rounds') {
+    return e.pairs > 0 ? `${e.pairs} ${unit}` : `${p.base.length} vs ${p.head.length} rounds`;
+}
+/**
+ * Decides one regression check from per-round values: the confidence interval of the relative change head vs
+ * base, set against the tolerance on the bad side. `fail` when the whole interval is beyond the tolerance,
+ * `pass` when the whole interval is within it (improvements pass), `inconclusive` otherwise. See
+ * docs/statistics.md.
+ */
+function decideRegression(input) {
+    checkInput(input);
+    const { metric, direction, tolerance, confidence, better } = input;
+    const p = prepare(input);
+    const n = { base: p.base.length, head: p.head.length };
+    const droppedNote = p.dropped ? `; ${p.dropped} missing value${p.dropped === 1 ? '' : 's'} dropped` : '';
+    const common = { metric, direction, tolerance, n, dropped: p.dropped };
+    const tol = formatTolerance(direction, tolerance);
+    const positive = [...p.base, ...p.head].every(v => v > 0);
+    if (n.base < 2 || n.head < 2) {
+        const change = n.base && n.head && positive
+            ? Math.expm1(mean(p.head.map(Math.log)) - mean(p.base.map(Math.log)))
+            : null;
+        return {
+            ...common,
+            verdict: 'inconclusive',
+            firm: false,
+            change,
+            interval: null,
+            noiseFloor: null,
+            method: 'none',
+            pairs: 0,
+            reason: `inconclusive: ${metric} needs at least 2 ${input.unit?.split(' ')[0] ?? 'rounds'} per side (base ${n.base}, head ${n.head})${droppedNote}`
+        };
+    }
+    const scale = positive ? 'log' : 'linear';
+    const e = estimate(p, scale, confidence);
+    const interim = estimate(p, scale, interimConfidenceOf(input));
+    let relative;
+    let scaleNote = '';
+    if (scale === 'log') {
+        relative = d => ({ change: Math.expm1(d.estimate), interval: [Math.expm1(d.low), Math.expm1(d.high)] });
+    }
+    else {
+        const baseMean = e.pairs > 0 ? mean(p.pairs.map(([b]) => b)) : mean(p.base);
+        if (baseMean === 0)
+            return zeroBase(input, e, interim, p, common, droppedNote);
+        const by = Math.abs(baseMean);
+        relative = d => ({ change: d.estimate / by, interval: [d.low / by, d.high / by] });
+        scaleNote = '; some values are <= 0, so the change is the difference of means relative to the base mean';
+    }
+    const { change, interval } = relative(e.diff);
+    const verdict = verdictFor(interval, direction, tolerance);
+    const firm = verdict !== 'inconclusive' &&
+        verdictFor(relative(interim.diff).interval, direction, tolerance) === verdict;
+    const noiseFloor = (interval[1] - interval[0]) / 2;
+    const ci = `CI ${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}, ${sizeNote(e, p, input.unit)}`;
+    const improvedClearly = better === 'higher' ? interval[0] > 0 : interval[1] < 0;
+    let reason;
+    if (verdict === 'fail')
+        reason = `${metric} ${movement(change)} (${ci}), beyond the ${tol} tolerance`;
+    else if (verdict === 'pass') {
+        reason = `${metric} ${movement(change)} (${ci}), within the ${tol} tolerance${improvedClearly ? ': an improvement' : ''}`;
+    }
+    else {
+        reason =
+            `inconclusive: ${metric} ${formatSignedPercent(change)} ± ${formatSignedPercent(noiseFloor).slice(1)} (${ci}) ` +
+                `straddles the ${tol} tolerance; more rounds would decide`;
+    }
+    return {
+        ...common,
+        verdict,
+        firm,
+        change,
+        interval,
+        noiseFloor,
+        method: e.method,
+        pairs: e.pairs,
+        reason: reason + scaleNote + droppedNote
+    };
+}
+/**
+ * The base mean is 0 (e.g. no errors at all in the base): a relative change is undefined, so the verdict comes
+ * from the sign of the difference's interval. Any clear move in the bad direction is beyond any tolerance.
+ */
+function zeroBase(input, e, interim, p, common, droppedNote) {
+    const { metric, direction, tolerance } = input;
+    const { low, high } = e.diff;
+    const tol = formatTolerance(direction, tolerance);
+    const headMean = e.pairs > 0 ? mean(p.pairs.map(([, h]) => h)) : mean(p.head);
+    const range = `difference CI ${formatNumber(low, true)} .. ${formatNumber(high, true)}, ${sizeNote(e, p, input.unit)}`;
+    const allZero = [...p.base, ...p.head].every(v => v === 0);
+    const result = { ...common, method: e.method, pairs: e.pairs, noiseFloor: allZero ? 0 : null };
+    if (allZero) {
+        const reason = `${metric} is 0 on both sides${droppedNote}`;
+        return { ...result, verdict: 'pass', firm: true, change: 0, interval: [0, 0], reason };
+    }
+    const verdict = verdictFor([low, high], direction, 0);
+    const firm = verdict !== 'inconclusive' && verdictFor([interim.diff.low, interim.diff.high], direction, 0) === verdict;
+    const moved = `${metric} went from 0 to ${formatNumber(headMean)} (${range})`;
+    const reason = verdict === 'fail'
+        ? `${moved}; from a zero base any ${direction} is beyond the ${tol} tolerance`
+        : verdict === 'pass'
+            ? `${moved}, no ${direction} from its zero base: within the ${tol} tolerance`
+            : `inconclusive: ${moved}; from a zero base the relative change is undefined and the interval straddles 0; more rounds would decide`;
+    return { ...result, verdict, firm, change: null, interval: null, reason: reason + droppedNote };
+}
+function formatNumber(value, signed = false) {
+    const text = Number(value.toPrecision(3)).toString();
+    return signed && value > 0 ? `+${text}` : text;
+}
+
+;// CONCATENATED MODULE: ./src/stats/slices.ts
+/**
+ * The interval of the slices (and duet) designs: paired slice observations grouped by epoch (one pair of fresh
+ * base and head processes). Within an epoch the slices share the two processes and the runner's slow phases, so
+ * they are not independent; the epoch is the unit of the interval (the summary-statistics form of a random-effects
+ * model over epochs). See docs/statistics.md, section 11.
+ */
+
+/**
+ * The order of an epoch's slice pairs in randomized ABBA blocks: pairs 2b and 2b+1 form block b, which runs
+ * B H H B or H B B H with equal chance (one draw of `rng` per block), so neither side is systematically first,
+ * last, or next to the epoch's start. An odd count ends with a half block.
+ */
+function slicePlan(pairs, rng) {
+    const plan = [];
+    for (let k = 0; k < pairs; k += 2) {
+        const first = rng() < 0.5 ? ['head', 'base'] : ['base', 'head'];
+        plan.push(first);
+        if (k + 1 < pairs)
+            plan.push([first[1], first[0]]);
+    }
+    return plan;
+}
+/** The share cut from each end of an epoch's sorted log ratios before they are averaged. */
+const TRIM = 0.2;
+/**
+ * The trimmed mean: the mean of what is left after cutting floor(trim x n) values from each end. With fewer than
+ * 5 values nothing is cut. Robust to the pair whose one slice a burst of the runner hit and whose other it missed.
+ */
+function trimmedMean(values, trim = TRIM) {
+    if (values.length === 0)
+        return NaN;
+    const sorted = [...values].sort((a, b) => a - b);
+    const cut = sorted.length >= 5 ? Math.floor(trim * sorted.length) : 0;
+    const kept = sorted.slice(cut, sorted.length - cut);
+    let sum = 0;
+    for (const v of kept)
+        sum += v;
+    return sum / kept.length;
+}
+const usable = (p) => Number.isFinite(p.base) && Number.isFinite(p.head) && p.base > 0 && p.head > 0;
+/** Per epoch (in epoch order), the trimmed mean of ln(head / base) over its usable slice pairs. */
+function epochLogRatios(pairs) {
+    const byEpoch = new Map();
+    for (const p of pairs) {
+        if (!usable(p))
+            continue;
+        const list = byEpoch.get(p.epoch) ?? [];
+        list.push(Math.log(p.head) - Math.log(p.base));
+        byEpoch.set(p.epoch, list);
+    }
+    return [...byEpoch.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([epoch, ratios]) => ({ epoch, ratio: trimmedMean(ratios), pairs: ratios.length }));
+}
+/**
+ * Decides a regression check from slice pairs: per epoch the trimmed mean of the log ratios head / base, then
+ * Student's t interval of their mean over the epochs (df = epochs - 1), and the verdict rule of decideRegression
+ * (fail only when the whole interval is beyond the tolerance, pass when it is within, else inconclusive).
+ */
+function decideSlices(input) {
+    const epochs = epochLogRatios(input.pairs);
+    const total = epochs.reduce((n, e) => n + e.pairs, 0);
+    const dropped = input.pairs.length - total;
+    const decision = decideRegression({
+        ...input,
+        base: epochs.map(() => 1),
+        head: epochs.map(e => Math.exp(e.ratio)),
+        pairs: epochs.map((_, i) => [i, i]),
+        unit: `epochs (${total} slice pairs)`
+    });
+    const droppedNote = dropped
+        ? `; ${dropped} slice pair${dropped === 1 ? '' : 's'} without a usable value dropped`
+        : '';
+    return { ...decision, dropped, reason: decision.reason + droppedNote };
+}
+
+;// CONCATENATED MODULE: ./src/compare/regression.ts
+
+
+
+const regression_mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+/** A regression check from a decision: fail becomes the check's severity; base and head are the sides' means. */
+function evaluate(spec, base, head, decide) {
+    const common = {
+        kind: 'regression',
+        metric: spec.metric,
+        expression: spec.expression,
+        severity: spec.severity,
+        source: spec.source
+    };
+    const better = metricInfo(spec.metric)?.better;
+    if (better !== 'lower' && better !== 'higher') {
+        return {
+            check: { ...common, verdict: 'skipped', message: `${spec.metric} has no better direction to compare` }
+        };
+    }
+    if (base.length === 0 || head.length === 0) {
+        return {
+            check: { ...common, verdict: 'skipped', message: `${spec.metric} was not measured on both sides` }
+        };
+    }
+    const decision = decide(better);
+    const verdict = decision.verdict === 'fail' ? spec.severity : decision.verdict;
+    return {
+        decision,
+        check: {
+            ...common,
+            verdict,
+            message: decision.reason,
+            base: regression_mean(base),
+            head: regression_mean(head),
+            change: decision.change,
+            interval: decision.interval,
+            rounds: Math.min(decision.n.base, decision.n.head)
+        }
+    };
+}
+/**
+ * One regression check from per-round values of base and head. `pairs` are the index pairs of rounds run back
+ * to back (ABBA neighbours); `unit` names them in the reason (default 'paired rounds').
+ */
+function evaluateRegression(spec, base, head, confidence, pairs, unit) {
+    return evaluate(spec, base, head, better => decideRegression({
+        metric: spec.metric,
+        better,
+        direction: spec.direction,
+        tolerance: spec.tolerance,
+        base,
+        head,
+        pairs,
+        confidence,
+        ...(unit ? { unit } : {})
+    }));
+}
+/**
+ * One regression check from slice pairs grouped by epoch (the slices and duet designs, stats/slices.ts). `base`
+ * and `head` are the per-epoch values the report shows as the sides' means.
+ */
+function evaluateSliceRegression(spec, pairs, base, head, confidence) {
+    return evaluate(spec, base, head, better => decideSlices({
+        metric: spec.metric,
+        better,
+        direction: spec.direction,
+        tolerance: spec.tolerance,
+        pairs,
+        confidence
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/stats/aa.ts
+
+/** Fewest base rounds the round-to-round noise check judges: 3 successive differences. */
+const MIN_NOISE_ROUNDS = 4;
+/**
+ * The runner's noise judged from the base rounds alone (identical code every round, so their spread is the runner's).
+ * It uses successive differences on the log scale (the mean squared successive difference), which, like the
+ * neighbour pairing of the real comparison, ignores a slow drift. One paired difference head - base has twice a
+ * round's variance, so an interval over n pairs is about t(n - 1) * sqrt(MSSD / n) wide on each side. It needs
+ * only 4 base rounds, the count the adaptive loop usually reaches.
+ */
+function baseRoundNoise(base, confidence) {
+    const logs = base.filter(v => Number.isFinite(v) && v > 0).map(v => Math.log(v));
+    const n = logs.length;
+    if (n < MIN_NOISE_ROUNDS) {
+        return { rounds: n, roundSpread: NaN, projectedSpread: NaN, tooNoisy: () => false };
+    }
+    let squares = 0;
+    for (let i = 1; i < n; i++)
+        squares += (logs[i] - logs[i - 1]) ** 2;
+    const mssd = squares / (n - 1);
+    const q = 1 - (1 - confidence) / 2;
+    const halfWidth = tQuantile(q, n - 1) * Math.sqrt(mssd / n);
+    const projectedSpread = Math.exp(halfWidth) - 1;
+    return {
+        rounds: n,
+        roundSpread: Math.exp(Math.sqrt(mssd / 2)) - 1,
+        projectedSpread,
+        tooNoisy: tolerance => projectedSpread > tolerance
+    };
+}
+
+;// CONCATENATED MODULE: ./src/stats/decision.ts
+/** The input and output of one regression decision (see docs/statistics.md for the rule). */
+/** True once a check has a verdict that more rounds would not be needed for. */
+function isDecided(decision) {
+    return decision.verdict !== 'inconclusive';
+}
+
+;// CONCATENATED MODULE: ./src/stats/adaptive.ts
+
+/** Decided firmly enough to stop on before the round limit (a decision without `firm` counts as firm). */
+function canStopOn(decision) {
+    return isDecided(decision) && decision.firm !== false;
+}
+/** How far beyond its tolerance a failing check must be, as a whole interval, to stop the loop at once. */
+const CATASTROPHIC_FACTOR = 3;
+/**
+ * A failing check whose whole interval lies beyond 3x its tolerance on the log scale: the ratio is past
+ * (1 - tolerance)^3 for a fall ("-5%" -> -14.3%) or (1 + tolerance)^3 for a rise ("+20%" -> +72.8%). Checks with
+ * a zero tolerance, no interval or no direction are never catastrophic.
+ */
+function isCatastrophic(decision) {
+    const { verdict, interval, direction, tolerance } = decision;
+    if (verdict !== 'fail' ||
+        decision.firm === false ||
+        !interval ||
+        !direction ||
+        !tolerance ||
+        tolerance <= 0)
+        return false;
+    if (direction === 'rise')
+        return interval[0] > (1 + tolerance) ** CATASTROPHIC_FACTOR - 1;
+    if (tolerance >= 1)
+        return false;
+    return interval[1] < (1 - tolerance) ** CATASTROPHIC_FACTOR - 1;
+}
+/**
+ * The adaptive loop's next move after a round pair. Decisions count only from `minRounds` on (a catastrophic
+ * failure too), so every verdict rests on at least that many rounds. The round limit and the time budget are
+ * hard limits: the budget stops the loop when one more round pair would overrun it, even below `minRounds`.
+ */
+function nextStep(decisions, state) {
+    const { rounds, minRounds, maxRounds, elapsedMs, budgetMs, perRoundMs } = state;
+    if (rounds >= minRounds) {
+        if (decisions.some(isCatastrophic))
+            return 'stop-catastrophic';
+        if (decisions.every(canStopOn))
+            return 'stop-decided';
+    }
+    if (rounds >= maxRounds)
+        return 'stop-max-rounds';
+    if (elapsedMs + perRoundMs > budgetMs)
+        return 'stop-budget';
+    return 'continue';
+}
+
+;// CONCATENATED MODULE: ./src/stats/order.ts
+/**
+ * ABBA: B H, H B, B H, H B ... (pairs count from 1), so neither side always runs first or last. The compare loop
+ * runs its round pairs in this order, and the simulations that calibrate it do the same.
+ */
+function roundOrder(pair) {
+    return pair % 2 === 1 ? ['base', 'head'] : ['head', 'base'];
+}
+
+;// CONCATENATED MODULE: ./src/measure/events.ts
+const ignoreEvents = () => undefined;
+const HEARTBEAT_MS = 10_000;
+/**
+ * Runs a long step (a build, a fetch) inside step-start/step-end events, with a heartbeat line every
+ * HEARTBEAT_MS while it runs, so a log never goes silent for as long as the step takes.
+ */
+async function longStep(events, title, work, intervalMs = HEARTBEAT_MS) {
+    const started = Date.now();
+    events({ type: 'step-start', title });
+    const timer = setInterval(() => events({
+        type: 'heartbeat',
+        message: `${title}: still running (${Math.round((Date.now() - started) / 1000)} s)`
+    }), intervalMs);
+    timer.unref();
+    let ok = false;
+    try {
+        const result = await work();
+        ok = true;
+        return result;
+    }
+    finally {
+        clearInterval(timer);
+        events({ type: 'step-end', title, ok });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/stats/stored.ts
+
+
+/** Runs needed before the history's own spread replaces the configured allowance. */
+const MIN_HISTORY = 5;
+const HISTORY_WINDOW = 20;
+function logSpread(values) {
+    const usable = values.filter(v => Number.isFinite(v) && v > 0);
+    if (usable.length < MIN_HISTORY)
+        return undefined;
+    return Math.sqrt(variance(usable.map(Math.log)));
+}
+/**
+ * The allowance for one metric: two standard deviations of the run-to-run spread in the stored history of this
+ * config on this runner kind (the last 20 runs, at least 5), else the configured default.
+ */
+function crossRunMargin(history, fallback) {
+    const recent = history.slice(-HISTORY_WINDOW);
+    const sd = logSpread(recent);
+    if (sd === undefined) {
+        return {
+            margin: fallback,
+            source: `baseline.noise; fewer than ${MIN_HISTORY} stored runs to learn it from`
+        };
+    }
+    return {
+        margin: Math.expm1(2 * sd),
+        source: `2 SD of run-to-run spread over the last ${recent.filter(v => v > 0).length} stored runs`
+    };
+}
+/**
+ * One regression check against a stored run: Welch's interval on log values of the rounds (or the point ratio
+ * when a side has a single round), widened by the cross-run margin, then held against the tolerance.
+ */
+function decideAgainstStored(input) {
+    const { metric, direction, tolerance, margin, source } = input;
+    const base = input.base.filter(v => Number.isFinite(v));
+    const head = input.head.filter(v => Number.isFinite(v));
+    const positive = [...base, ...head].every(v => v > 0);
+    const common = {
+        metric,
+        direction,
+        tolerance,
+        n: { base: base.length, head: head.length },
+        dropped: input.base.length - base.length + (input.head.length - head.length),
+        firm: false
+    };
+    if (!base.length || !head.length) {
+        return {
+            ...common,
+            verdict: 'inconclusive',
+            change: null,
+            interval: null,
+            noiseFloor: null,
+            method: 'none',
+            pairs: 0,
+            reason: `inconclusive: ${metric} is missing in the ${base.length ? 'head run' : 'stored run'}`
+        };
+    }
+    if (!positive) {
+        // zero counts (e.g. no errors at all): a move away from zero is not cross-run noise, decide as within a run
+        const within = decideRegression({ ...input, base, head });
+        return { ...within, firm: false, reason: `${within.reason} (against the stored run)` };
+    }
+    const within = base.length >= 2 && head.length >= 2 ? decideRegression({ ...input, base, head }) : undefined;
+    const change = within?.change ?? Math.expm1(mean(head.map(Math.log)) - mean(base.map(Math.log)));
+    const [low, high] = within?.interval ?? [change, change];
+    const widen = Math.log1p(margin);
+    const interval = [
+        Math.expm1(Math.log1p(low) - widen),
+        Math.expm1(Math.log1p(high) + widen)
+    ];
+    const verdict = verdictFor(interval, direction, tolerance);
+    const tol = formatTolerance(direction, tolerance);
+    const range = `${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}`;
+    const allowance = `±${(margin * 100).toFixed(1)}% cross-run allowance (${source})`;
+    const rounds = `${head.length} head vs ${base.length} stored rounds`;
+    const reason = verdict === 'fail'
+        ? `${metric} ${formatSignedPercent(change)} vs the stored run (${range} with the ${allowance}; ${rounds}), beyond the ${tol} tolerance`
+        : verdict === 'pass'
+            ? `${metric} ${formatSignedPercent(change)} vs the stored run (${range} with the ${allowance}; ${rounds}), within the ${tol} tolerance`
+            : `inconclusive: ${metric} ${formatSignedPercent(change)} vs the stored run (${range} with the ${allowance}; ${rounds}) straddles the ${tol} tolerance; a stored run cannot decide this, an interleaved comparison (compare.mode: interleaved) can`;
+    return {
+        ...common,
+        verdict,
+        change,
+        interval,
+        noiseFloor: (interval[1] - interval[0]) / 2,
+        method: within ? 'welch-log' : 'none',
+        pairs: 0,
+        reason
+    };
+}
+/**
+ * A history note (never a failure): the head's value is 3 or more standard deviations from the last stored runs
+ * of this config on this runner kind.
+ */
+function anomalyNote(metric, history, value) {
+    const recent = history.slice(-HISTORY_WINDOW).filter(v => Number.isFinite(v));
+    if (recent.length < MIN_HISTORY || typeof value !== 'number' || !Number.isFinite(value))
+        return undefined;
+    const m = mean(recent);
+    const sd = Math.sqrt(variance(recent));
+    if (!(sd > 0))
+        return undefined;
+    const z = (value - m) / sd;
+    if (Math.abs(z) < 3)
+        return undefined;
+    const fmt = (v) => Number(v.toPrecision(4)).toString();
+    return `history: ${metric} ${fmt(value)} is ${Math.abs(z).toFixed(1)} SD ${z > 0 ? 'above' : 'below'} the last ${recent.length} stored runs (mean ${fmt(m)} ± ${fmt(sd)})`;
+}
+
+;// CONCATENATED MODULE: ./src/gate/stored.ts
+
+
+
+const ANOMALY_METRICS = ['throughput.ok_rps', 'latency.p99'];
+function seriesOf(history, scenario, metric) {
+    return history
+        .map(r => r.record.scenarios.find(s => s.name === scenario)?.metrics[metric])
+        .filter((v) => typeof v === 'number' && Number.isFinite(v));
+}
+/** Regression checks of one scenario against the stored run's rounds, plus history notes. */
+function storedScenarioChecks(scenario, head, headMetrics, baseline) {
+    const stored = (baseline.choice.perScenario[scenario.name] ?? baseline.choice.stored).record.scenarios.find(s => s.name === scenario.name);
+    const notes = [];
+    for (const metric of new Set([...scenario.regression.map(r => r.metric), ...ANOMALY_METRICS])) {
+        const note = anomalyNote(metric, seriesOf(baseline.history, scenario.name, metric), headMetrics[metric]);
+        if (note)
+            notes.push(note);
+    }
+    const common = (spec) => ({
+        kind: 'regression',
+        metric: spec.metric,
+        expression: spec.expression,
+        severity: spec.severity,
+        source: spec.source
+    });
+    if (!stored) {
+        return {
+            notes,
+            checks: scenario.regression.map(spec => ({
+                ...common(spec),
+                verdict: 'skipped',
+                message: `the stored run has no scenario named ${scenario.name}`
+            }))
+        };
+    }
+    const mismatched = baseline.choice.mismatches.length > 0 && baseline.spec.onRunnerMismatch === 'inconclusive';
+    const baseRounds = stored.rounds.map(r => r.metrics);
+    const headRounds = head.filter(r => !r.error).map(r => r.metrics);
+    const checks = scenario.regression.map((spec) => {
+        const better = metricInfo(spec.metric)?.better;
+        const base = roundValues(baseRounds, spec.metric);
+        const values = roundValues(headRounds, spec.metric);
+        if (better !== 'lower' && better !== 'higher') {
+            return {
+                ...common(spec),
+                verdict: 'skipped',
+                message: `${spec.metric} has no better direction to compare`
+            };
+        }
+        const margin = crossRunMargin(seriesOf(baseline.history, scenario.name, spec.metric), baseline.spec.noise);
+        const decision = decideAgainstStored({
+            metric: spec.metric,
+            better,
+            direction: spec.direction,
+            tolerance: spec.tolerance,
+            base,
+            head: values,
+            confidence: baseline.confidence,
+            ...margin
+        });
+        const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+        const inconclusiveByRunner = mismatched && decision.verdict === 'fail';
+        const verdict = inconclusiveByRunner
+            ? 'inconclusive'
+            : decision.verdict === 'fail'
+                ? spec.severity
+                : decision.verdict;
+        return {
+            ...common(spec),
+            verdict,
+            message: inconclusiveByRunner
+                ? `inconclusive: the stored run was measured on a different runner (${baseline.choice.mismatches.join('; ')}); ${decision.reason}`
+                : decision.reason,
+            base: mean(base),
+            head: mean(values),
+            change: decision.change,
+            interval: decision.interval,
+            rounds: Math.min(decision.n.base, decision.n.head)
+        };
+    });
+    return { checks, baseMetrics: stored.metrics, notes };
+}
+
+// EXTERNAL MODULE: ./node_modules/autocannon/autocannon.js
+var autocannon = __nccwpck_require__(88174);
+var autocannon_default = /*#__PURE__*/__nccwpck_require__.n(autocannon);
+;// CONCATENATED MODULE: ./src/load/autocannon-client.ts
+/**
+ * Patches to autocannon's Client (lib/httpClient.js, autocannon 9) that perfgate's closed model applies to every
+ * client through autocannon's setupClient hook, which runs in the client's constructor before its first connect.
+ */
+/**
+ * autocannon reconnects silently when the server closes a connection with a request in flight, and keeps that
+ * request queued, so the next response would be timed from the lost request's start. Such a close is counted as a
+ * reset (`onDropped`) and the lost request dropped, on every connection the client opens.
+ */
+function dropLostRequests(client, onDropped) {
+    const connect = client._connect;
+    client._connect = function () {
+        connect.call(this);
+        const dropInFlight = (counted) => () => {
+            if (this.destroyed || this.pipelinedRequests.size() === 0)
+                return;
+            if (counted)
+                onDropped();
+            this.pipelinedRequests.clear();
+        };
+        // prepended, so these run before autocannon's own handlers reconnect and queue the next request
+        this.conn?.prependListener('end', dropInFlight(true));
+        this.conn?.prependListener('error', dropInFlight(false));
+    };
+}
+/**
+ * autocannon ignores `Connection: close` (and an HTTP/1.0 response without keep-alive): it writes the next request
+ * on the connection the server is closing, and that request is lost with it. Here the next request goes out on a
+ * new connection instead, as browsers, wrk and Node's own agent do.
+ */
+function honourConnectionClose(client) {
+    let serverCloses = false;
+    // the parser's headers-complete event, emitted before the response's body and its 'response' event
+    client.on('headers', (info) => {
+        serverCloses = info.shouldKeepAlive === false;
+    });
+    const doRequest = client._doRequest;
+    client._doRequest = function () {
+        if (serverCloses && !this.destroyed) {
+            serverCloses = false;
+            this._resetConnection(); // closes this connection and opens one, which sends the request
+            return;
+        }
+        doRequest.call(this);
+    };
+}
+/**
+ * autocannon appends every response body to a string (`body += chunk`, a UTF-8 decode per chunk) for its
+ * expectBody/verifyBody options, which perfgate never sets: a 1 MB response cost a 1 MB decode and concatenation.
+ * Bodies are counted in bytes only (autocannon's addByteCount), never kept.
+ */
+function discardBodies(client) {
+    client.pipelinedRequests.addBody = () => undefined;
+}
+/**
+ * The clients of one run, so that the run's window ends cleanly: once closed, no client starts a request (nor
+ * reconnects to send one), and the run can wait for the requests still out before it stops autocannon, whose own
+ * stop cuts connections with requests on them that the service may still read after the run has returned.
+ */
+class ClientWindow {
+    clients = [];
+    closed = false;
+    /** wraps the client's request start last, so that a closed window stops every path to a new request */
+    add(client) {
+        this.clients.push(client);
+        const doRequest = client._doRequest;
+        const isOpen = () => !this.closed;
+        client._doRequest = function () {
+            if (isOpen())
+                doRequest.call(this);
+        };
+    }
+    close() {
+        this.closed = true;
+    }
+    /** requests written and not yet answered */
+    inFlight() {
+        return this.clients.reduce((n, c) => n + (c.destroyed ? 0 : c.pipelinedRequests.size()), 0);
+    }
+}
+/** The setupClient hook: every patch above, on every client autocannon makes. */
+function tuneClient(onDropped, window) {
+    return raw => {
+        const client = raw;
+        dropLostRequests(client, onDropped);
+        honourConnectionClose(client);
+        discardBodies(client);
+        window?.add(client);
+    };
+}
+
+;// CONCATENATED MODULE: ./src/load/errors.ts
+const CONNECT = new Set([
+    'ECONNREFUSED',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'ENOTFOUND',
+    'EADDRNOTAVAIL',
+    'EAI_AGAIN'
+]);
+const RESET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE']);
+/** Which kind of transport failure an error is, from its code or, failing that, its message. */
+function classifyError(error) {
+    const err = error;
+    const code = err?.code ?? '';
+    const message = (err?.message ?? '').toLowerCase();
+    if (CONNECT.has(code))
+        return 'connect';
+    if (code === 'ETIMEDOUT' ||
+        code === 'UND_ERR_HEADERS_TIMEOUT' ||
+        message.includes('timed out') ||
+        message.includes('timeout'))
+        return 'timeout';
+    if (RESET.has(code) ||
+        message.includes('socket hang up') ||
+        message.includes('premature close') ||
+        message.includes('reset'))
+        return 'reset';
+    return 'other';
+}
+function emptyCounts() {
+    return {
+        sent: 0,
+        responses: 0,
+        status2xx: 0,
+        status3xx: 0,
+        status4xx: 0,
+        status5xx: 0,
+        connect: 0,
+        timeout: 0,
+        reset: 0,
+        other: 0,
+        unexpected: 0,
+        expectedErrors: 0
+    };
+}
+function countStatus(counts, status) {
+    counts.responses++;
+    if (status < 300)
+        counts.status2xx++;
+    else if (status < 400)
+        counts.status3xx++;
+    else if (status < 500)
+        counts.status4xx++;
+    else
+        counts.status5xx++;
+}
+/**
+ * Counts one response and says whether it succeeded: its status is one its request expects (`expect:`), or,
+ * without expectations, below 400. Latency is recorded for successes only (2xx without expectations).
+ */
+function countResponse(counts, status, expect) {
+    countStatus(counts, status);
+    if (!expect?.length)
+        return status < 400;
+    const ok = expect.includes(status);
+    if (ok && status >= 400)
+        counts.expectedErrors++;
+    if (!ok && status < 400)
+        counts.unexpected++;
+    return ok;
+}
+/** Whether a successful response's latency is recorded: 2xx, or any status its request expects. */
+function recordsLatency(status, expect) {
+    return expect?.length ? expect.includes(status) : status >= 200 && status < 300;
+}
+
+// EXTERNAL MODULE: ./node_modules/hdr-histogram-js/dist/index.js
+var hdr_histogram_js_dist = __nccwpck_require__(32960);
+;// CONCATENATED MODULE: ./src/load/histogram.ts
+
+/** Microsecond latency histogram: 1 µs to 60 s at 3 significant digits, JS implementation (no wasm to free). */
+function createLatencyHistogram() {
+    return hdr_histogram_js_dist.build({
+        bitBucketSize: 32,
+        autoResize: true,
+        lowestDiscernibleValue: 1,
+        highestTrackableValue: 60_000_000,
+        numberOfSignificantValueDigits: 3,
+        useWebAssembly: false
+    });
+}
+function encodeHistogram(h) {
+    return hdr_histogram_js_dist.encodeIntoCompressedBase64(h);
+}
+function decodeHistogram(encoded) {
+    return hdr_histogram_js_dist.decodeFromCompressedBase64(encoded, 32, false);
+}
+function mergeHistograms(encoded) {
+    const merged = createLatencyHistogram();
+    for (const e of encoded)
+        if (e)
+            merged.add(decodeHistogram(e));
+    return merged;
+}
+/** The percentiles perfgate reports, in µs; null for an empty histogram. */
+function summarize(h) {
+    if (h.totalCount === 0)
+        return null;
+    return {
+        count: h.totalCount,
+        min: h.minNonZeroValue,
+        mean: h.mean,
+        stddev: h.stdDeviation,
+        p50: h.getValueAtPercentile(50),
+        p75: h.getValueAtPercentile(75),
+        p90: h.getValueAtPercentile(90),
+        p95: h.getValueAtPercentile(95),
+        p99: h.getValueAtPercentile(99),
+        'p99.9': h.getValueAtPercentile(99.9),
+        max: h.maxValue
+    };
+}
+
+;// CONCATENATED MODULE: ./src/load/timeline.ts
+
+/** Per-second buckets of the measured window: responses, errors and 2xx latency percentiles. */
+class Timeline {
+    points = [];
+    latency = createLatencyHistogram();
+    responses = 0;
+    errors = 0;
+    response(latencyUs) {
+        this.responses++;
+        if (latencyUs !== undefined)
+            this.latency.recordValue(latencyUs);
+    }
+    error() {
+        this.errors++;
+    }
+    /** responses in the open bucket, for the progress line */
+    get currentResponses() {
+        return this.responses;
+    }
+    get pending() {
+        return this.responses > 0 || this.errors > 0;
+    }
+    /** Closes the open bucket as the second ending at `t` (seconds into the measured window). */
+    close(t) {
+        const h = this.latency;
+        this.points.push({
+            t,
+            rps: this.responses,
+            errors: this.errors,
+            p50: h.totalCount ? h.getValueAtPercentile(50) : null,
+            p99: h.totalCount ? h.getValueAtPercentile(99) : null
+        });
+        h.reset();
+        this.responses = 0;
+        this.errors = 0;
+    }
+}
+/**
+ * Responses that failed, as `expect` decides (countResponse): 4xx/5xx answers their request did not expect, and
+ * 2xx/3xx answers whose request expected another status.
+ */
+function failedResponses(c) {
+    return c.status4xx + c.status5xx - c.expectedErrors + c.unexpected;
+}
+/** Responses that succeeded, as `expect` decides: the ones whose latency is recorded. */
+function okResponses(c) {
+    return c.responses - failedResponses(c);
+}
+/** Failed requests of every kind: transport errors and failed responses. */
+function failedCount(c) {
+    return c.connect + c.timeout + c.reset + c.other + failedResponses(c);
+}
+
+;// CONCATENATED MODULE: ./src/load/request.ts
+
+
+let sequence = 0;
+/** The next value of the process-wide {{seq}} counter. */
+function nextSequence() {
+    return ++sequence;
+}
+function filler(values) {
+    const turn = new Map();
+    return name => {
+        if (name === 'seq')
+            return String(nextSequence());
+        if (name === 'random')
+            return String((0,external_node_crypto_.randomInt)(0, 2 ** 31 - 1));
+        if (name === 'uuid')
+            return (0,external_node_crypto_.randomUUID)();
+        const list = values[name];
+        if (!list?.length)
+            return `{{${name}}}`;
+        const i = turn.get(name) ?? 0;
+        turn.set(name, i + 1);
+        return list[i % list.length];
+    };
+}
+function compile(text, fill) {
+    const parts = text.split(PLACEHOLDER);
+    if (parts.length === 1)
+        return () => text;
+    // split() with a capture group alternates literal, name, literal, name, ...
+    return () => {
+        let out = parts[0];
+        for (let i = 1; i < parts.length; i += 2)
+            out += fill(parts[i]) + parts[i + 1];
+        return out;
+    };
+}
+function compileOne(request, fill) {
+    const url = new URL(request.url);
+    const path = compile(decodeURI(`${url.pathname}${url.search}`), fill);
+    const body = request.body === undefined ? undefined : compile(request.body, fill);
+    return () => ({
+        method: request.method,
+        path: path(),
+        headers: request.headers,
+        ...(body ? { body: body() } : {}),
+        ...(request.expect ? { expect: request.expect } : {})
+    });
+}
+/** A picker over cumulative weights: one uniform draw per request. */
+function weighted(entries) {
+    const total = entries.reduce((sum, e) => sum + e.weight, 0);
+    const bounds = [];
+    let acc = 0;
+    for (const e of entries)
+        bounds.push((acc += e.weight / total));
+    return () => {
+        const u = Math.random();
+        const i = bounds.findIndex(b => u < b);
+        return i < 0 ? entries.length - 1 : i;
+    };
+}
+function compileRequest(request, values = {}) {
+    return compileScenario({ request, values });
+}
+function compileScenario(scenario) {
+    const fill = filler(scenario.values ?? {});
+    const entries = scenario.mix?.length ? scenario.mix : [{ ...scenario.request, weight: 1 }];
+    const texts = entries.flatMap(e => [
+        decodeURI(new URL(e.url).pathname + new URL(e.url).search),
+        e.body ?? ''
+    ]);
+    const dynamic = entries.length > 1 || texts.some(t => placeholdersIn(t).length > 0);
+    const renderers = entries.map(e => compileOne(e, fill));
+    if (renderers.length === 1)
+        return { dynamic, render: renderers[0] };
+    const pick = weighted(entries);
+    return { dynamic, render: () => renderers[pick()]() };
+}
+
+;// CONCATENATED MODULE: ./src/load/closed.ts
+
+
+
+
+
+
+const PROGRESS_MS = 500;
+/**
+ * The closed model: `connections` connections, each sending its next request when the previous one answered.
+ * autocannon drives the sockets (single-threaded, never `workers`); perfgate records every 2xx latency itself in
+ * microseconds. One autocannon instance covers warmup and measurement, so connections opened during warmup are
+ * kept, and each connection's first response (which includes the connect wait) is left out of latency.
+ */
+async function runClosedLoad(scenario, options = {}) {
+    const load = scenario.load;
+    const template = compileScenario(scenario);
+    const url = new URL(scenario.request.url);
+    const latency = createLatencyHistogram();
+    const counts = emptyCounts();
+    const timeline = new Timeline();
+    const warmup = new Timeline();
+    let warmupNext = 1000;
+    const seen = new WeakSet();
+    let bytes = 0;
+    let recentResponses = 0;
+    let measuring = false;
+    let measureStart = 0;
+    let cpuAtStart = process.cpuUsage();
+    const totalMs = load.warmupMs + load.durationMs;
+    const window = new ClientWindow();
+    const started = performance.now();
+    // the expected statuses of the response being counted: static for one request; for a mix, carried from
+    // setupRequest through the connection's context to onResponse, which autocannon calls right before 'response'
+    const mixExpects = template.dynamic && (scenario.mix ?? []).some(r => r.expect);
+    let pendingExpect = scenario.request.expect;
+    const requests = template.dynamic
+        ? [
+            {
+                method: scenario.request.method,
+                ...(mixExpects
+                    ? {
+                        onResponse: (_status, _body, context) => {
+                            pendingExpect = context.expect;
+                        }
+                    }
+                    : {}),
+                setupRequest: (req, context) => {
+                    const rendered = template.render();
+                    context.expect = rendered.expect;
+                    return {
+                        ...req,
+                        method: rendered.method,
+                        path: rendered.path,
+                        headers: rendered.headers,
+                        ...(rendered.body !== undefined ? { body: rendered.body } : {})
+                    };
+                }
+            }
+        ]
+        : undefined;
+    const instance = autocannon_default()({
+        url: url.origin + url.pathname + url.search,
+        method: scenario.request.method,
+        headers: scenario.request.headers,
+        ...(scenario.request.body !== undefined && !template.dynamic ? { body: scenario.request.body } : {}),
+        ...(requests ? { requests } : {}),
+        connections: load.connections,
+        // the window is ended by closeWindow below; autocannon's own duration (checked once a second) is a backstop
+        // that leaves room for the drain
+        duration: Math.ceil((totalMs + load.timeoutMs) / 1000) + 2,
+        timeout: Math.max(1, Math.ceil(load.timeoutMs / 1000)),
+        excludeErrorStats: true,
+        skipAggregateResult: true,
+        setupClient: tuneClient(() => {
+            if (measuring) {
+                counts.reset++;
+                timeline.error();
+            }
+        }, window)
+    }, () => undefined);
+    const startMeasuring = () => {
+        if (warmup.pending)
+            warmup.close(0);
+        measuring = true;
+        measureStart = performance.now();
+        cpuAtStart = process.cpuUsage();
+    };
+    instance.on('response', (client, statusCode, resBytes, responseTimeMs) => {
+        recentResponses++;
+        const first = !seen.has(client);
+        if (first)
+            seen.add(client);
+        if (!measuring) {
+            if (performance.now() - started < load.warmupMs) {
+                const ok2xx = statusCode >= 200 && statusCode < 300 && !first;
+                warmup.response(ok2xx ? Math.max(1, Math.round(responseTimeMs * 1000)) : undefined);
+                return;
+            }
+            startMeasuring();
+        }
+        const ok = countResponse(counts, statusCode, pendingExpect);
+        bytes += resBytes;
+        if (ok && recordsLatency(statusCode, pendingExpect)) {
+            if (first)
+                timeline.response();
+            else {
+                const us = Math.max(1, Math.round(responseTimeMs * 1000));
+                latency.recordValue(us);
+                timeline.response(us);
+            }
+        }
+        else {
+            timeline.response();
+            if (!ok)
+                timeline.error();
+        }
+    });
+    instance.on('reqError', (error) => {
+        if (!measuring) {
+            if (performance.now() - started < load.warmupMs)
+                return;
+            startMeasuring();
+        }
+        counts[classifyError(error)]++;
+        timeline.error();
+    });
+    const closeSecond = () => timeline.close(Math.round((performance.now() - measureStart) / 1000));
+    let nextSecond = 1000;
+    const ticker = setInterval(() => {
+        const elapsed = performance.now() - started;
+        while (!measuring && elapsed >= warmupNext && warmupNext < load.warmupMs) {
+            warmup.close((warmupNext - load.warmupMs) / 1000);
+            warmupNext += 1000;
+        }
+        if (!measuring && elapsed >= load.warmupMs)
+            startMeasuring();
+        if (measuring && performance.now() - measureStart >= nextSecond) {
+            closeSecond();
+            nextSecond += 1000;
+        }
+    }, 50);
+    const progress = setInterval(() => {
+        const elapsed = performance.now() - started;
+        options.onProgress?.({
+            phase: measuring ? 'measure' : 'warmup',
+            elapsedMs: Math.min(elapsed, totalMs),
+            totalMs,
+            responses: counts.responses,
+            errors: failedCount(counts),
+            currentRps: (recentResponses * 1000) / PROGRESS_MS
+        });
+        recentResponses = 0;
+    }, PROGRESS_MS);
+    let abortedReason;
+    const onAbort = () => {
+        abortedReason = String(options.signal?.reason ?? 'aborted');
+        instance.stop();
+    };
+    if (options.signal?.aborted)
+        onAbort();
+    else
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+    // At the window's end no connection starts a request; those still out get until their timeout, then autocannon
+    // stops, and what is still unanswered counts as timed out: nothing reaches the service after this returns.
+    let windowEnd;
+    const closeWindow = setTimeout(() => {
+        window.close();
+        const deadline = performance.now() + load.timeoutMs;
+        const drain = setInterval(() => {
+            if (window.inFlight() > 0 && performance.now() < deadline && !abortedReason)
+                return;
+            clearInterval(drain);
+            windowEnd = performance.now();
+            const cut = window.inFlight();
+            if (measuring && cut > 0 && !abortedReason) {
+                counts.timeout += cut;
+                for (let i = 0; i < cut; i++)
+                    timeline.error();
+            }
+            instance.stop();
+        }, 2);
+    }, totalMs);
+    const done = new Promise(resolve => instance.once('done', () => resolve()));
+    await done;
+    clearTimeout(closeWindow);
+    clearInterval(ticker);
+    clearInterval(progress);
+    options.signal?.removeEventListener('abort', onAbort);
+    if (!measuring)
+        startMeasuring();
+    const durationMs = Math.max(1, (windowEnd ?? performance.now()) - measureStart);
+    const cpu = process.cpuUsage(cpuAtStart);
+    if (timeline.pending)
+        closeSecond();
+    counts.sent = counts.responses + counts.connect + counts.timeout + counts.reset + counts.other;
+    return {
+        durationMs,
+        warmupMs: load.warmupMs,
+        counts,
+        bytes,
+        histogram: encodeHistogram(latency),
+        latency: summarize(latency),
+        timeline: timeline.points,
+        warmupTimeline: warmup.points,
+        generatorCpu: ((cpu.user + cpu.system) / 1000 / durationMs) * 100,
+        generatorLagUs: 0,
+        ...(abortedReason ? { abortedReason } : {})
+    };
+}
+
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(75919);
+;// CONCATENATED MODULE: ./src/load/clock.ts
+
+/*
+ * Timers in Node fire on whole milliseconds of the event loop's clock, so a send scheduled with setTimeout leaves
+ * up to ~1 ms late; spinning on setImmediate until the due time is precise but burns a core at any rate. The send
+ * ticker keeps a second thread asleep in Atomics.wait, which the kernel wakes within tens of microseconds of a
+ * due time, and lets it wake the event loop with a message. The schedule reaches the thread through a ring of due
+ * times in shared memory, and the index of the next unsent request tells it which ticks are no longer needed, so
+ * the event loop never has to signal the thread: one thread wake-up and one loop wake-up per tick, no more.
+ * The thread's code is a string, so it needs no file of its own in the bundle.
+ */
+const RING = 4096;
+const NEXT = 0; // the index of the first request the loop has not sent
+const STOP = 1;
+const SLEEP = 2; // a word nobody changes: Atomics.wait on it is a precise sleep
+const FILLED = 3; // due times of indexes below this are in the ring
+/**
+ * Requests due within this much of a wake-up leave with it, a little early: each wake-up of the event loop costs
+ * far more CPU than a send (tens of microseconds on a virtual machine), so at high rates one wake-up serves
+ * several sends. Their latency runs from the real send, and their earliness counts in generator.lag.
+ */
+const SEND_AHEAD_MS = 0.25;
+/**
+ * The most a tick is sent ahead of its due time to make up for the time a wake-up takes; below the sender's send-ahead
+ * window (SEND_AHEAD_MS), so a tick, however early, always finds its request due.
+ */
+const MAX_LEAD_MS = 0.2;
+const TICKER_THREAD = `
+const { parentPort, workerData } = require('node:worker_threads')
+const base = new BigInt64Array(workerData.base)
+const control = new Int32Array(workerData.control)
+const ring = new Float64Array(workerData.ring)
+const lead = new Float64Array(workerData.lead)
+const size = ring.length
+const now = () => Number(process.hrtime.bigint() - Atomics.load(base, 0)) / 1e6
+parentPort.postMessage('ready')
+let index = 0
+while (Atomics.load(control, ${STOP}) === 0) {
+  index = Math.max(index, Atomics.load(control, ${NEXT}))
+  const filled = Atomics.load(control, ${FILLED})
+  if (index >= filled) {
+    Atomics.wait(control, ${FILLED}, filled, 5)
+    continue
+  }
+  const remaining = ring[index % size] - lead[0] - now()
+  if (remaining > 0) {
+    Atomics.wait(control, ${SLEEP}, 0, remaining)
+    continue
+  }
+  if (Atomics.load(control, ${NEXT}) <= index) parentPort.postMessage(index)
+  index++
+}
+`;
+/**
+ * Starts the ticker thread and resolves once it runs: a thread takes tens to hundreds of milliseconds to boot on a
+ * busy runner, and the schedule's clock (now() = 0) starts only then, so the boot never shows as generator lag.
+ */
+async function startSendTicker() {
+    // the clock's origin, in the monotonic nanoseconds every thread reads (process.hrtime)
+    const base = new BigInt64Array(new SharedArrayBuffer(8));
+    const control = new Int32Array(new SharedArrayBuffer(4 * 4));
+    const ring = new Float64Array(new SharedArrayBuffer(8 * RING));
+    // how early the thread sends a tick: the mean time from a tick to the loop waking up, learnt as ticks arrive
+    const lead = new Float64Array(new SharedArrayBuffer(8));
+    const worker = new external_node_worker_threads_.Worker(TICKER_THREAD, {
+        eval: true,
+        workerData: { base: base.buffer, control: control.buffer, ring: ring.buffer, lead: lead.buffer }
+    });
+    worker.unref();
+    let filled = 0;
+    let ticked = false;
+    let waiting;
+    let failure;
+    const wake = () => {
+        const resolve = waiting;
+        waiting = undefined;
+        if (resolve)
+            resolve();
+        else
+            ticked = true;
+    };
+    let ready;
+    let failed;
+    const started = new Promise((resolve, reject) => {
+        ready = resolve;
+        failed = reject;
+    });
+    const learn = (index) => {
+        const wakeUp = monotonic() - (ring[index % RING] - lead[0]);
+        if (wakeUp >= 0 && wakeUp < 5)
+            lead[0] = Math.min(MAX_LEAD_MS, 0.9 * lead[0] + 0.1 * wakeUp);
+    };
+    worker.on('message', (message) => {
+        if (message === 'ready')
+            return ready?.();
+        learn(message);
+        wake();
+    });
+    worker.on('error', err => {
+        failure = err;
+        failed?.(err);
+        wake();
+    });
+    let origin = process.hrtime.bigint();
+    const monotonic = () => Number(process.hrtime.bigint() - origin) / 1e6;
+    await started;
+    origin = process.hrtime.bigint();
+    Atomics.store(base, 0, origin);
+    return {
+        now: monotonic,
+        plan(next, due, endMs) {
+            Atomics.store(control, NEXT, next);
+            filled = Math.max(filled, next);
+            const before = filled;
+            while (filled < next + RING) {
+                const at = due(filled);
+                if (at >= endMs)
+                    break;
+                ring[filled % RING] = at;
+                filled++;
+            }
+            if (filled !== before) {
+                Atomics.store(control, FILLED, filled);
+                Atomics.notify(control, FILLED);
+            }
+        },
+        tick() {
+            if (failure)
+                return Promise.reject(failure);
+            if (ticked) {
+                ticked = false;
+                return Promise.resolve();
+            }
+            return new Promise(resolve => (waiting = resolve));
+        },
+        interrupt: wake,
+        async close() {
+            Atomics.store(control, STOP, 1);
+            Atomics.notify(control, SLEEP);
+            Atomics.notify(control, FILLED);
+            wake();
+            await worker.terminate();
+        }
+    };
+}
+/**
+ * Sends requests `first`, `first + 1`, ... as each falls due (within SEND_AHEAD_MS of a wake-up), until the next
+ * is due at or after `endMs` or `stopped()` says so; `between(elapsed)` runs after the sends of each wake-up.
+ * Resolves with the index of the first request not sent, and tells the ticker that nothing more is wanted.
+ */
+async function sendOnSchedule(ticker, first, due, endMs, send, options = {}) {
+    let i = first;
+    ticker.plan(i, due, endMs);
+    while (!options.stopped?.()) {
+        const elapsed = ticker.now();
+        let next = due(i);
+        while (next <= elapsed + SEND_AHEAD_MS && next < endMs) {
+            send(next);
+            next = due(++i);
+        }
+        if (next >= endMs)
+            break;
+        ticker.plan(i, due, endMs);
+        options.between?.(elapsed);
+        await ticker.tick();
+    }
+    ticker.plan(i, due, endMs);
+    return i;
+}
+
+;// CONCATENATED MODULE: ./src/load/schedule.ts
+/** Milliseconds from the start at which request `i` is due, for a constant rate or a linear ramp. */
+function scheduleOf(load) {
+    const ramp = load.ramp;
+    if (!ramp || ramp.overMs <= 0)
+        return i => (i / load.rate) * 1000;
+    const a = ramp.from;
+    const slope = (ramp.to - ramp.from) / (ramp.overMs / 1000);
+    const rampRequests = ((ramp.from + ramp.to) / 2) * (ramp.overMs / 1000);
+    return i => {
+        if (i >= rampRequests)
+            return ramp.overMs + ((i - rampRequests) / ramp.to) * 1000;
+        // solve a t + slope t² / 2 = i for t (seconds)
+        const t = slope === 0 ? i / a : (-a + Math.sqrt(a * a + 2 * slope * i)) / slope;
+        return t * 1000;
+    };
+}
+/** How many requests the schedule `due` puts before `ms` (due is increasing, so a binary search finds it). */
+function scheduledBefore(due, ms) {
+    let hi = 1;
+    while (due(hi) < ms && hi < 2 ** 40)
+        hi *= 2;
+    let lo = 0;
+    while (lo < hi) {
+        const mid = Math.floor((lo + hi) / 2);
+        if (due(mid) < ms)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __nccwpck_require__(24371);
+// EXTERNAL MODULE: external "node:tls"
+var external_node_tls_ = __nccwpck_require__(41692);
+var external_node_tls_default = /*#__PURE__*/__nccwpck_require__.n(external_node_tls_);
+;// CONCATENATED MODULE: ./src/load/tls.ts
+
+
+/** Where Linux distributions keep the system's CA bundle (Debian/Ubuntu, RHEL/Fedora, Alpine/macOS-style). */
+const SYSTEM_BUNDLES = [
+    '/etc/ssl/certs/ca-certificates.crt',
+    '/etc/pki/tls/certs/ca-bundle.crt',
+    '/etc/ssl/cert.pem'
+];
+function readIfPresent(file) {
+    try {
+        return (0,external_node_fs_.readFileSync)(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+const contexts = new Map();
+/**
+ * The certificates an https:// target is verified against: Node's bundled roots, the system bundle (Node 20 has no
+ * switch for it) and NODE_EXTRA_CA_CERTS (which Node ignores once a `ca` list is given). Built once per process.
+ */
+function trustedContext(env = process.env) {
+    const key = env.NODE_EXTRA_CA_CERTS ?? '';
+    const known = contexts.get(key);
+    if (known)
+        return known;
+    const ca = [...(external_node_tls_default()).rootCertificates];
+    const system = SYSTEM_BUNDLES.map(readIfPresent).find(text => text !== undefined);
+    if (system)
+        ca.push(system);
+    const extra = env.NODE_EXTRA_CA_CERTS ? readIfPresent(env.NODE_EXTRA_CA_CERTS) : undefined;
+    if (extra)
+        ca.push(extra);
+    const context = external_node_tls_default().createSecureContext({ ca });
+    contexts.set(key, context);
+    return context;
+}
+/** TLS options for connections to `url`: none for http://, verification unless the request says `insecure`. */
+function tlsOptionsFor(url, insecure = false) {
+    if (url.protocol !== 'https:')
+        return undefined;
+    const servername = url.hostname.startsWith('[') ? undefined : url.hostname;
+    return insecure
+        ? { rejectUnauthorized: false, ...(servername ? { servername } : {}) }
+        : { secureContext: trustedContext(), rejectUnauthorized: true, ...(servername ? { servername } : {}) };
+}
+/**
+ * One verified TLS handshake with an https:// target, so a certificate the runner does not trust is a clear error
+ * before any load (the closed model's sockets do not verify). Resolves with undefined when the handshake
+ * succeeds or the target is not https, with the reason otherwise; connection failures are left to the load.
+ */
+function certificateProblem(url, insecure = false, timeoutMs = 5000) {
+    const options = tlsOptionsFor(url, insecure);
+    if (!options || insecure)
+        return Promise.resolve(undefined);
+    const port = Number(url.port || 443);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    return new Promise(resolve => {
+        const socket = external_node_tls_default().connect({ ...options, host, port, timeout: timeoutMs });
+        const done = (problem) => {
+            socket.destroy();
+            resolve(problem);
+        };
+        socket.once('secureConnect', () => done(undefined));
+        socket.once('timeout', () => done(undefined));
+        socket.once('error', (err) => {
+            const tlsProblem = /CERT|SELF_SIGNED|UNABLE_TO|HOSTNAME|ERR_TLS|SSL/i.test(`${err.code ?? ''} ${err.message}`);
+            done(tlsProblem
+                ? `the certificate of ${url.host} is not trusted (${err.code ?? err.message}): add its CA to ` +
+                    'NODE_EXTRA_CA_CERTS or the system bundle, or set `insecure: true` on the request for a test certificate'
+                : undefined);
+        });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/load/dispatch.ts
+
+
+function timeoutError() {
+    return Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' });
+}
+/** The connections of a load: at most `connections` sockets, one request on each at a time. */
+function poolFor(scenario) {
+    const url = new URL(scenario.request.url);
+    const tls = tlsOptionsFor(url, scenario.request.insecure);
+    return new undici/* Pool */.bC(url.origin, {
+        connections: scenario.load.connections,
+        pipelining: 1,
+        // perfgate times requests out itself; undici's own timeouts are a backstop
+        headersTimeout: scenario.load.timeoutMs + 1000,
+        bodyTimeout: scenario.load.timeoutMs + 1000,
+        connect: { autoSelectFamily: true, ...(tls ?? {}) }
+    });
+}
+/**
+ * Tells whether a request dispatched now finds an open connection idle. undici holds a request for an idle
+ * keep-alive connection back one event-loop turn before it writes it (it first reads anything the server sent
+ * unasked, GHSA-35p6-xmwp-9g52): about 0.1 ms of the client's own time on this machine kind, not the service's.
+ * Such a request is timed from its write. One that found every connection busy (or none open) waited for the
+ * service or for a connect, and is timed from its dispatch, so that wait counts (coordinated omission).
+ */
+class ConnectionGauge {
+    connected = 0;
+    inUse = 0;
+    constructor(pool) {
+        pool.on('connect', () => this.connected++);
+        pool.on('disconnect', () => {
+            this.connected = Math.max(0, this.connected - 1);
+        });
+    }
+    /** a request is dispatched: whether it finds an idle open connection */
+    take() {
+        const idle = this.inUse < this.connected;
+        this.inUse++;
+        return idle;
+    }
+    /** a request ended (answered, failed or aborted) */
+    release() {
+        this.inUse = Math.max(0, this.inUse - 1);
+    }
+}
+/** Sends one request through the pool with undici's low-level dispatch API (no streams, no promises). */
+function dispatchRequest(pool, request, hooks, gauge) {
+    let status = 0;
+    let size = 0;
+    const idle = gauge?.take() ?? false;
+    // onRequestSent is called by undici (lib/core/request.js) but missing from its handler type
+    const handler = {
+        onConnect: abort => {
+            if (idle)
+                hooks.onWrite?.();
+            hooks.onConnect?.(abort);
+        },
+        onRequestSent: () => hooks.onRequestSent?.(),
+        onHeaders: (statusCode, rawHeaders) => {
+            status = statusCode;
+            for (const part of rawHeaders ?? [])
+                size += part.length + 2;
+            return true;
+        },
+        onData: chunk => {
+            size += chunk.length;
+            return true;
+        },
+        onComplete: () => {
+            gauge?.release();
+            hooks.end({ status, size });
+        },
+        onError: err => {
+            gauge?.release();
+            hooks.end({ size, error: err });
+        }
+    };
+    pool.dispatch({
+        method: request.method,
+        path: request.path,
+        headers: request.headers,
+        body: request.body ?? null
+    }, handler);
+}
+
+;// CONCATENATED MODULE: ./src/load/open.ts
+
+
+
+
+
+
+
+
+
+/**
+ * One request before the schedule starts, not counted: the first request of a process loads and compiles the
+ * client's code paths (tens of milliseconds on a busy runner), which would otherwise delay the first sends and
+ * show as generator lag. Failures are left to the measured requests to count.
+ */
+async function prime(pool, template, timeoutMs) {
+    const { method, path, headers, body } = template.render();
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), Math.min(timeoutMs, 1000));
+    try {
+        const response = await pool.request({
+            method: method,
+            path,
+            headers,
+            body: body ?? null,
+            signal: abort.signal
+        });
+        await response.body.dump();
+    }
+    catch {
+        // nothing answered (yet): the measured requests will say so
+    }
+    finally {
+        clearTimeout(timer);
+    }
+}
+/**
+ * The open model: requests leave on an even schedule whatever the service does, so a stall shows up as the wait
+ * every scheduled request saw (coordinated omission corrected by construction). At most `connections` requests
+ * are on the wire (an undici Pool); a due request that finds them all busy waits in the pool's queue, and that wait
+ * counts as latency: it is timed from the moment the generator sent it, which the ticker keeps within a fraction
+ * of a millisecond of its due time (a request that finds an idle connection is timed from its write). A request
+ * times out `timeout` after its intended time, queued or not; a queued one that timed out is never sent. How
+ * late the generator itself sent requests is measured separately as generator.lag: a ticker thread wakes the
+ * loop at each due time (src/load/clock.ts), so the lag is the event loop's own lateness, not a timer's grain.
+ *
+ * At the window's end nothing new is sent; requests still out get until their timeout, and whatever is left
+ * then (or at once, when the run is aborted) is aborted: counted as a timeout when it was on the wire, taken out
+ * of `sent` when it never left the queue. Nothing reaches the service after this function returns.
+ */
+async function runOpenLoad(scenario, options = {}) {
+    const load = scenario.load;
+    const template = compileScenario(scenario);
+    const pool = poolFor(scenario);
+    const gauge = new ConnectionGauge(pool);
+    const [ticker] = await Promise.all([startSendTicker(), prime(pool, template, load.timeoutMs)]);
+    const now = ticker.now;
+    const due = scheduleOf(load);
+    const latency = createLatencyHistogram();
+    const lag = createLatencyHistogram();
+    const counts = emptyCounts();
+    const timeline = new Timeline();
+    const warmup = new Timeline();
+    let warmupNext = 1000;
+    const totalMs = load.warmupMs + load.durationMs;
+    let bytes = 0;
+    let lastSentAt = 0;
+    let nextSecond = load.warmupMs + 1000;
+    let stopped;
+    /** requests not yet ended, in the order they were due (a Map iterates in insertion order) */
+    const pending = new Map();
+    let nextId = 0;
+    let onEmpty;
+    const closeSeconds = (at) => {
+        while (at >= warmupNext && warmupNext < load.warmupMs) {
+            warmup.close((warmupNext - load.warmupMs) / 1000);
+            warmupNext += 1000;
+        }
+        if (at >= load.warmupMs && warmupNext <= load.warmupMs + 1000 && warmup.pending) {
+            warmup.close(0);
+            warmupNext = Infinity;
+        }
+        while (at >= nextSecond && nextSecond <= totalMs + 1000) {
+            timeline.close(Math.round((nextSecond - load.warmupMs) / 1000));
+            nextSecond += 1000;
+        }
+    };
+    const end = (id, entry) => {
+        entry.done = true;
+        pending.delete(id);
+        if (pending.size === 0)
+            onEmpty?.();
+    };
+    const failed = (id, entry, err) => {
+        if (entry.done)
+            return;
+        end(id, entry);
+        if (entry.measured) {
+            counts[classifyError(err)]++;
+            timeline.error();
+        }
+    };
+    const answered = (id, entry, status, size, expect) => {
+        if (entry.done)
+            return;
+        end(id, entry);
+        const finished = now();
+        closeSeconds(finished);
+        if (!entry.measured) {
+            if (finished < load.warmupMs) {
+                const ok2xx = status >= 200 && status < 300;
+                warmup.response(ok2xx ? Math.max(1, Math.round((finished - entry.startMs) * 1000)) : undefined);
+            }
+            return;
+        }
+        const ok = countResponse(counts, status, expect);
+        bytes += size;
+        if (ok && recordsLatency(status, expect)) {
+            const us = Math.max(1, Math.round((finished - entry.startMs) * 1000));
+            latency.recordValue(us);
+            timeline.response(us);
+        }
+        else {
+            timeline.response();
+            if (!ok)
+                timeline.error();
+        }
+    };
+    /** Times out what has waited `timeout` since it was due: requests are due in order, so the oldest come first. */
+    const expire = (at) => {
+        for (const [id, entry] of pending) {
+            if (entry.intendedMs + load.timeoutMs > at)
+                break;
+            failed(id, entry, timeoutError());
+            entry.abort?.(timeoutError());
+        }
+    };
+    const send = (intendedMs) => {
+        const measured = intendedMs >= load.warmupMs;
+        const sentAt = now();
+        lastSentAt = sentAt;
+        if (measured)
+            lag.recordValue(Math.max(1, Math.round(Math.abs(sentAt - intendedMs) * 1000)));
+        // latency runs from the real send, early or late: the generator's own lateness is generator.lag, and a wait for
+        // a busy connection counts from here (coordinated omission); see ConnectionGauge for the write
+        const entry = {
+            intendedMs,
+            startMs: sentAt,
+            measured,
+            onWire: false,
+            done: false
+        };
+        const id = nextId++;
+        pending.set(id, entry);
+        if (measured)
+            counts.sent++;
+        const request = template.render();
+        dispatchRequest(pool, request, {
+            onConnect: abort => {
+                if (entry.done)
+                    abort(timeoutError());
+                else
+                    entry.abort = abort;
+            },
+            onWrite: () => {
+                entry.startMs = now();
+            },
+            onRequestSent: () => {
+                entry.onWire = true;
+            },
+            end: ({ status, size, error }) => status === undefined ? failed(id, entry, error) : answered(id, entry, status, size, request.expect)
+        }, gauge);
+    };
+    const onAbort = () => {
+        stopped = String(options.signal?.reason ?? 'aborted');
+        ticker.interrupt();
+        onEmpty?.();
+    };
+    if (options.signal?.aborted)
+        onAbort();
+    else
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+    const progress = setInterval(() => {
+        const elapsed = now();
+        options.onProgress?.({
+            phase: elapsed < load.warmupMs ? 'warmup' : 'measure',
+            elapsedMs: Math.min(elapsed, totalMs),
+            totalMs,
+            responses: counts.responses,
+            errors: failedCount(counts),
+            currentRps: timeline.currentResponses
+        });
+    }, 500);
+    const cpuAtStart = process.cpuUsage();
+    try {
+        await sendOnSchedule(ticker, 0, due, totalMs, send, {
+            stopped: () => stopped !== undefined,
+            between: elapsed => {
+                closeSeconds(elapsed);
+                expire(elapsed);
+            }
+        });
+        const measureEnd = Math.min(now(), totalMs);
+        // the drain: what is still out gets until its own timeout
+        while (!stopped && pending.size > 0) {
+            expire(now());
+            if (pending.size === 0)
+                break;
+            const oldest = pending.values().next().value;
+            let timer;
+            await new Promise(resolve => {
+                onEmpty = resolve;
+                timer = setTimeout(resolve, Math.min(oldest.intendedMs + load.timeoutMs - now(), 50));
+            });
+            clearTimeout(timer);
+            onEmpty = undefined;
+        }
+        // an aborted run: what is left is aborted, on the wire a timeout, never sent not sent at all
+        for (const [id, entry] of pending) {
+            if (entry.onWire)
+                failed(id, entry, timeoutError());
+            else {
+                end(id, entry);
+                if (entry.measured)
+                    counts.sent--;
+            }
+            entry.abort?.(timeoutError());
+        }
+        const cpu = process.cpuUsage(cpuAtStart);
+        const cpuMs = (cpu.user + cpu.system) / 1000;
+        const elapsedMs = now();
+        closeSeconds(Math.max(elapsedMs, nextSecond));
+        const durationMs = Math.max(1, measureEnd - load.warmupMs);
+        const lagP99 = lag.totalCount ? lag.getValueAtPercentile(99) : 0;
+        const targetRate = (scheduledBefore(due, totalMs) - scheduledBefore(due, load.warmupMs)) / (load.durationMs / 1000);
+        // a generator that fell behind sends its last requests after the window's end: the rate it achieved is what
+        // it sent over the time it took, never more than the window it had
+        const sendingMs = Math.max(stopped ? measureEnd : totalMs, lastSentAt) - load.warmupMs;
+        return {
+            durationMs,
+            warmupMs: load.warmupMs,
+            counts,
+            bytes,
+            histogram: encodeHistogram(latency),
+            latency: summarize(latency),
+            timeline: timeline.points.filter(p => p.t >= 1),
+            warmupTimeline: warmup.points,
+            generatorCpu: (cpuMs / elapsedMs) * 100,
+            generatorLagUs: lagP99,
+            targetRate,
+            achievedRate: counts.sent / (Math.max(1, sendingMs) / 1000),
+            // beyond this lateness of the generator itself, its schedule, not the service, shaped the numbers
+            generatorSaturated: lagP99 > (load.maxLagMs ?? DEFAULTS.maxLagMs) * 1000,
+            ...(stopped ? { abortedReason: stopped } : {})
+        };
+    }
+    finally {
+        clearInterval(progress);
+        options.signal?.removeEventListener('abort', onAbort);
+        await pool.destroy().catch(() => undefined);
+        await ticker.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/load/run.ts
+
+
+
+
+/** A run that never started: nothing sent, and why. */
+function notStarted(scenario, tlsProblem) {
+    return {
+        durationMs: 1,
+        warmupMs: scenario.load.warmupMs,
+        counts: emptyCounts(),
+        bytes: 0,
+        histogram: '',
+        latency: null,
+        timeline: [],
+        warmupTimeline: [],
+        generatorCpu: 0,
+        generatorLagUs: 0,
+        tlsProblem
+    };
+}
+/**
+ * Runs a scenario's load with the model it asks for: closed (connections) or open (a constant arrival rate). An
+ * https:// target is first checked with one verified handshake, so an untrusted certificate is said plainly.
+ */
+async function runLoad(scenario, options = {}) {
+    const problem = await certificateProblem(new URL(scenario.request.url), scenario.request.insecure);
+    if (problem)
+        return notStarted(scenario, problem);
+    return scenario.load.mode === 'rate' ? runOpenLoad(scenario, options) : runClosedLoad(scenario, options);
+}
+
+;// CONCATENATED MODULE: ./src/load/metrics.ts
+
+/** The metrics of src/config/metrics.ts that a load run (and the service's resources) can tell. */
+function toMetrics(result, resources) {
+    const c = result.counts;
+    const seconds = result.durationMs / 1000;
+    const failed = failedCount(c);
+    const attempted = c.responses + c.connect + c.timeout + c.reset + c.other;
+    const l = result.latency;
+    const metrics = {
+        'latency.min': l?.min ?? null,
+        'latency.mean': l?.mean ?? null,
+        'latency.stddev': l?.stddev ?? null,
+        'latency.p50': l?.p50 ?? null,
+        'latency.p75': l?.p75 ?? null,
+        'latency.p90': l?.p90 ?? null,
+        'latency.p95': l?.p95 ?? null,
+        'latency.p99': l?.p99 ?? null,
+        'latency.p99.9': l?.['p99.9'] ?? null,
+        'latency.max': l?.max ?? null,
+        'throughput.rps': c.responses / seconds,
+        'throughput.ok_rps': okResponses(c) / seconds,
+        'throughput.bytes': result.bytes / seconds,
+        'requests.total': c.responses,
+        'errors.rate': attempted === 0 ? 0 : failed / attempted,
+        'errors.total': failed,
+        'errors.connect': c.connect,
+        'errors.timeout': c.timeout,
+        'errors.reset': c.reset,
+        'status.4xx': c.status4xx,
+        'status.5xx': c.status5xx,
+        'status.unexpected': c.unexpected,
+        'generator.cpu': result.generatorCpu,
+        'generator.lag': result.generatorLagUs
+    };
+    if (result.targetRate !== undefined)
+        metrics['generator.rate.target'] = result.targetRate;
+    if (result.achievedRate !== undefined)
+        metrics['generator.rate.achieved'] = result.achievedRate;
+    if (resources && resources.measured !== false) {
+        metrics['server.cpu.mean'] = resources.cpuMean;
+        metrics['server.cpu.peak'] = resources.cpuPeak;
+        metrics['server.rss.peak'] = resources.rssPeakBytes;
+        metrics['server.fds.peak'] = resources.fdsPeak;
+        metrics['server.cpu.per_request'] = c.responses > 0 ? resources.cpuTimeUs / c.responses : null;
+    }
+    return metrics;
+}
+
+;// CONCATENATED MODULE: ./src/compare/validity.ts
+
+
+function describeExit(exit) {
+    return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
+}
+function errorBreakdown(load) {
+    const c = load.counts;
+    const parts = [
+        ['5xx', c.status5xx],
+        ['4xx', c.status4xx],
+        ['unexpected status', c.unexpected],
+        ['timeout', c.timeout],
+        ['reset', c.reset],
+        ['connect', c.connect],
+        ['other', c.other]
+    ];
+    return parts
+        .filter(([, n]) => n > 0)
+        .map(([kind, n]) => `${kind}: ${n}`)
+        .join(', ');
+}
+function failedRequests(load) {
+    return failedCount(load.counts);
+}
+function attemptedRequests(load) {
+    const c = load.counts;
+    return c.responses + c.connect + c.timeout + c.reset + c.other;
+}
+/**
+ * Decides whether a load run is a valid measurement of the service. An invalid one is `errored`: it fails the
+ * job, shows no percentiles and never becomes a baseline.
+ */
+function measurementError(scenario, load, context = {}) {
+    const host = hostOf(scenario.request.url);
+    if (context.serviceExit) {
+        return {
+            kind: 'crashed',
+            message: `the service crashed during load (${describeExit(context.serviceExit)}) after ${load.counts.responses} responses`,
+            outputTail: context.serviceOutput
+        };
+    }
+    if (load.tlsProblem)
+        return { kind: 'tls', message: load.tlsProblem };
+    if (load.abortedReason) {
+        return {
+            kind: 'crashed',
+            message: `the load run was cut short: ${load.abortedReason}`,
+            outputTail: context.serviceOutput
+        };
+    }
+    if (load.generatorSaturated) {
+        const rates = load.achievedRate !== undefined && load.targetRate !== undefined
+            ? `; it sent ${formatMetric('generator.rate.achieved', load.achievedRate)} of the ${formatMetric('generator.rate.target', load.targetRate)} asked for`
+            : '';
+        return {
+            kind: 'generator-lag',
+            message: `the load generator fell behind its schedule (p99 ${Math.round(load.generatorLagUs / 1000)} ms late${rates}): the numbers would describe the generator, not the service; lower the rate or use a bigger runner`
+        };
+    }
+    const attempted = attemptedRequests(load);
+    if (load.counts.status2xx === 0) {
+        const breakdown = errorBreakdown(load);
+        const hint = load.counts.connect > 0 && load.counts.responses === 0
+            ? `; nothing answered on ${host}: check the service's bind address and port`
+            : '';
+        return {
+            kind: 'nothing-answered',
+            message: `no request succeeded (${attempted} attempted${breakdown ? `; ${breakdown}` : ''})${hint}`,
+            outputTail: context.serviceOutput
+        };
+    }
+    const errorRate = attempted === 0 ? 0 : failedRequests(load) / attempted;
+    if (errorRate > scenario.maxErrorRate) {
+        return {
+            kind: 'error-rate',
+            message: `${formatPercent(errorRate)} of requests failed (${errorBreakdown(load)}), over the ${formatPercent(scenario.maxErrorRate)} that still makes a valid measurement (max-error-rate)`,
+            outputTail: context.serviceOutput
+        };
+    }
+    if (load.counts.responses < scenario.minRequests) {
+        return {
+            kind: 'too-few-requests',
+            message: `only ${load.counts.responses} responses in ${Math.round(load.durationMs / 100) / 10} s, fewer than min-requests ${scenario.minRequests}: lengthen the duration or check the service`
+        };
+    }
+    return undefined;
+}
+function hostOf(url) {
+    try {
+        return new URL(url).host;
+    }
+    catch {
+        return url;
+    }
+}
+
+// EXTERNAL MODULE: ./src/service/proc.ts
+var proc = __nccwpck_require__(68711);
+;// CONCATENATED MODULE: ./src/service/sampler.ts
+
+
+
+/** Linux clock ticks per second for /proc/<pid>/stat utime and stime (USER_HZ, 100 on every mainstream kernel). */
+const TICKS_PER_SECOND = 100;
+const VM_RSS = /VmRSS:\s+(\d+) kB/;
+function rssBytes(pid) {
+    try {
+        const match = VM_RSS.exec((0,external_node_fs_.readFileSync)(`/proc/${pid}/status`, 'utf8'));
+        return match ? Number(match[1]) * 1024 : 0;
+    }
+    catch {
+        return 0;
+    }
+}
+function fdCount(pid) {
+    try {
+        return (0,external_node_fs_.readdirSync)(`/proc/${pid}/fd`).length;
+    }
+    catch {
+        return 0;
+    }
+}
+/**
+ * The pids of a process's children from /proc/PID/task/TID/children (one file per thread, since a child belongs
+ * to the thread that forked it); undefined when the kernel has no such files (CONFIG_PROC_CHILDREN).
+ */
+function childPids(pid) {
+    let tids;
+    try {
+        tids = (0,external_node_fs_.readdirSync)(`/proc/${pid}/task`);
+    }
+    catch {
+        return [];
+    }
+    const pids = [];
+    for (const tid of tids) {
+        let text;
+        try {
+            text = (0,external_node_fs_.readFileSync)(`/proc/${pid}/task/${tid}/children`, 'utf8');
+        }
+        catch (err) {
+            if (err.code === 'ENOENT' && !childrenFilesExist())
+                return undefined;
+            continue; // the thread exited while we looked
+        }
+        for (const word of text.split(' '))
+            if (word)
+                pids.push(Number(word));
+    }
+    return pids;
+}
+let childrenFiles;
+function childrenFilesExist() {
+    childrenFiles ??= (() => {
+        try {
+            (0,external_node_fs_.readFileSync)(`/proc/${process.pid}/task/${process.pid}/children`);
+            return true;
+        }
+        catch {
+            return false;
+        }
+    })();
+    return childrenFiles;
+}
+/** The tree through the parent pids of every process in /proc: the fallback, which reads all of /proc. */
+function treeFromAllProcesses(rootPid) {
+    const all = (0,proc/* allProcesses */.X9)();
+    const children = new Map();
+    for (const stat of all)
+        children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), stat]);
+    const root = all.find(s => s.pid === rootPid);
+    if (!root)
+        return [];
+    const tree = [];
+    const queue = [root];
+    while (queue.length) {
+        const next = queue.shift();
+        tree.push(next);
+        queue.push(...(children.get(next.pid) ?? []));
+    }
+    return tree;
+}
+/**
+ * The root and all its descendants. It walks down from the root through the kernel's children lists, so a
+ * sample reads a few files per process of the service, not all of /proc: the sampler runs beside the load
+ * generator and must not hold up its event loop on a runner with hundreds of processes.
+ */
+function processTree(rootPid) {
+    if (!childrenFilesExist())
+        return treeFromAllProcesses(rootPid);
+    const tree = [];
+    const queue = [rootPid];
+    while (queue.length) {
+        const pid = queue.shift();
+        const stat = (0,proc/* readStat */.BV)(pid);
+        if (!stat)
+            continue;
+        tree.push(stat);
+        const children = childPids(pid);
+        if (children === undefined)
+            return treeFromAllProcesses(rootPid);
+        queue.push(...children);
+    }
+    return tree;
+}
+/**
+ * Samples CPU, RSS and open file descriptors of the service's whole process tree from /proc. CPU is the tree's
+ * utime+stime over each interval, as % of one core; ticks of processes that exited in between are lost, which
+ * only under-reports short-lived helpers. Linux only: elsewhere nothing is sampled and the summary says
+ * `measured: false`, so that the server.* metrics are missing (their checks skipped), never 0.
+ */
+function startResourceSampler(rootPid, options = {}) {
+    const intervalMs = options.intervalMs ?? 250;
+    const supported = !serverMetricsUnsupported(options.platform);
+    const samples = [];
+    const started = process.hrtime.bigint();
+    const lastTicks = new Map();
+    let lastTime = started;
+    let totalTicks = 0;
+    let rssPeak = 0;
+    let fdsPeak = 0;
+    const sample = () => {
+        const now = process.hrtime.bigint();
+        const tree = processTree(rootPid);
+        if (tree.length === 0)
+            return;
+        let ticks = 0;
+        let rss = 0;
+        let fds = 0;
+        for (const proc of tree) {
+            const previous = lastTicks.get(proc.pid);
+            if (previous !== undefined)
+                ticks += Math.max(0, proc.ticks - previous);
+            lastTicks.set(proc.pid, proc.ticks);
+            rss += rssBytes(proc.pid);
+            fds += fdCount(proc.pid);
+        }
+        const seconds = Number(now - lastTime) / 1e9;
+        lastTime = now;
+        totalTicks += ticks;
+        rssPeak = Math.max(rssPeak, rss);
+        fdsPeak = Math.max(fdsPeak, fds);
+        const t = Number(now - started) / 1e9;
+        if (t > 0.001) {
+            samples.push({
+                t,
+                cpu: seconds > 0 ? (ticks / TICKS_PER_SECOND / seconds) * 100 : 0,
+                rssBytes: rss,
+                fds,
+                processes: tree.length
+            });
+        }
+    };
+    if (supported)
+        sample();
+    const timer = supported ? setInterval(sample, intervalMs) : undefined;
+    timer?.unref();
+    return {
+        stop() {
+            if (timer)
+                clearInterval(timer);
+            if (supported)
+                sample();
+            const cpus = samples.map(s => s.cpu);
+            return {
+                cpuMean: cpus.length ? cpus.reduce((a, b) => a + b, 0) / cpus.length : 0,
+                cpuPeak: cpus.length ? Math.max(...cpus) : 0,
+                cpuTimeUs: (totalTicks / TICKS_PER_SECOND) * 1e6,
+                rssPeakBytes: rssPeak,
+                fdsPeak,
+                samples,
+                measured: supported
+            };
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/measure/once.ts
+
+
+
+
+
+/** Resource figures for the measured window only (samples taken during warmup are dropped from CPU). */
+function resourcesInWindow(summary, fromSeconds) {
+    const window = summary.samples.filter(s => s.t > fromSeconds);
+    if (window.length === 0)
+        return summary;
+    let cpuTimeUs = 0;
+    let previous = fromSeconds;
+    for (const s of window) {
+        cpuTimeUs += (s.cpu / 100) * (s.t - previous) * 1e6;
+        previous = s.t;
+    }
+    return {
+        cpuMean: window.reduce((n, s) => n + s.cpu, 0) / window.length,
+        cpuPeak: Math.max(...window.map(s => s.cpu)),
+        cpuTimeUs,
+        rssPeakBytes: summary.rssPeakBytes,
+        fdsPeak: summary.fdsPeak,
+        samples: summary.samples,
+        measured: summary.measured
+    };
+}
+const COUNT_METRICS = [
+    'requests.total',
+    'errors.rate',
+    'errors.total',
+    'errors.connect',
+    'errors.timeout',
+    'errors.reset',
+    'status.4xx',
+    'status.5xx',
+    'generator.lag',
+    'generator.rate.target',
+    'generator.rate.achieved'
+];
+/**
+ * An invalid measurement keeps its counts and the generator's own figures (they explain what went wrong, e.g. a
+ * generator that fell behind) and nothing about the service that could mislead.
+ */
+function countsOnly(metrics) {
+    return Object.fromEntries(COUNT_METRICS.filter(k => k in metrics).map(k => [k, metrics[k] ?? null]));
+}
+function once_describeExit(exit) {
+    return exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+}
+/** One load run against a running service with its resources sampled; the measurement's validity is judged. */
+async function measureOnce(scenario, service, options) {
+    const { events, label, round } = options;
+    const sampler = startResourceSampler(service.pid);
+    const abort = new AbortController();
+    let serviceExit;
+    void service.exited.then(exit => {
+        serviceExit = exit;
+        abort.abort(`the service exited (${once_describeExit(exit)})`);
+    });
+    const load = await runLoad(scenario, {
+        signal: abort.signal,
+        onProgress: progress => events({ type: 'progress', scenario: scenario.name, label, round, progress })
+    });
+    const resources = resourcesInWindow(sampler.stop(), load.warmupMs / 1000);
+    const metrics = toMetrics(load, resources);
+    const error = measurementError(scenario, load, {
+        serviceExit,
+        serviceOutput: serviceExit ? service.outputTail(30) : undefined
+    });
+    return { load, resources, metrics, ...(error ? { error } : {}) };
+}
+function summarizeMeasurement(metrics, error) {
+    return error
+        ? `errored: ${error.message}`
+        : `ok ${formatMetric('throughput.ok_rps', metrics['throughput.ok_rps'])}, p99 ${formatMetric('latency.p99', metrics['latency.p99'])}`;
+}
+
+;// CONCATENATED MODULE: ./src/measure/suites.ts
+
+
+
+
+function axisOf(scenario) {
+    return scenario.load.mode === 'rate' ? 'rate' : 'connections';
+}
+/** The scenario's load at one step; in the open model a ramp gives way to the step's constant rate. */
+function atStep(scenario, value) {
+    if (scenario.load.mode === 'rate') {
+        const { ramp: _ramp, ...load } = scenario.load;
+        return { ...scenario, load: { ...load, rate: value } };
+    }
+    return { ...scenario, load: { ...scenario.load, connections: value } };
+}
+/**
+ * One step of a curve. An invalid step keeps its counts and resources but no latency, which would mislead. Its
+ * `rps` counts successes (throughput.ok_rps): a step that answers fast errors must not look like more throughput.
+ */
+function point(axis, value, m) {
+    const valid = !m.error;
+    const latency = (key) => (valid ? (m.metrics[key] ?? null) : null);
+    return {
+        [axis]: value,
+        rps: m.metrics['throughput.ok_rps'] ?? null,
+        p50: latency('latency.p50'),
+        p95: latency('latency.p95'),
+        p99: latency('latency.p99'),
+        'p99.9': latency('latency.p99.9'),
+        errorRate: m.metrics['errors.rate'] ?? null,
+        cpu: m.metrics['server.cpu.mean'] ?? null,
+        rssBytes: m.metrics['server.rss.peak'] ?? null,
+        ...(axis === 'rate' ? { achievedRate: m.metrics['generator.rate.achieved'] ?? null } : {})
+    };
+}
+/**
+ * The knee: the highest throughput among the steps before the first one whose p99 rises past `factor` x the first
+ * step's p99 (or that has no p99: an invalid step ends the curve). Steps after that are never considered, even if
+ * their p99 falls back under the limit.
+ */
+function findKnee(points, factor) {
+    const first = points[0];
+    if (typeof first?.p99 !== 'number' || typeof first.rps !== 'number')
+        return undefined;
+    const limit = first.p99 * factor;
+    let knee;
+    for (const p of points) {
+        if (typeof p.p99 !== 'number' || typeof p.rps !== 'number' || p.p99 > limit)
+            break;
+        if (!knee || p.rps > knee.rps)
+            knee = p;
+    }
+    return knee;
+}
+function record(options, metrics, suite, m) {
+    return {
+        side: options.side,
+        round: options.round,
+        metrics,
+        ...(m && !m.error
+            ? {
+                histogram: m.load.histogram,
+                timeline: m.load.timeline,
+                ...(m.load.warmupTimeline.length ? { warmupTimeline: m.load.warmupTimeline } : {}),
+                resources: m.resources.samples
+            }
+            : {}),
+        suite
+    };
+}
+function erroredRecord(options, m, at) {
+    return {
+        side: options.side,
+        round: options.round,
+        metrics: countsOnly(m.metrics),
+        error: { ...m.error, message: `at ${at}: ${m.error.message}` }
+    };
+}
+async function sweep(scenario, spec, service, options) {
+    const axis = axisOf(scenario);
+    const points = [];
+    // the valid steps' measurements, in step order: valid steps come first, an invalid one ends the sweep
+    const measured = [];
+    for (const value of spec.steps) {
+        const m = await measureOnce(atStep(scenario, value), service, options);
+        if (m.error && (service.exitInfo() || points.length === 0))
+            return erroredRecord(options, m, stepText(axis, value));
+        points.push(point(axis, value, m));
+        if (m.error)
+            break;
+        measured.push(m);
+    }
+    const knee = findKnee(points, spec.kneeFactor);
+    const kneeIndex = knee ? points.indexOf(knee) : -1;
+    const best = knee ? measured[kneeIndex] : undefined;
+    const maxRps = Math.max(...measured.map(m => m.metrics['throughput.ok_rps'] ?? 0));
+    const marker = knee
+        ? {
+            x: knee[axis],
+            label: kneeIndex < points.length - 1
+                ? `knee at ${stepText(axis, knee[axis])} (${formatMetric('throughput.ok_rps', knee.rps)}, p99 ${formatMetric('latency.p99', knee.p99)})`
+                : `no knee: p99 stayed within ${spec.kneeFactor}x the first step's up to the last step`
+        }
+        : undefined;
+    const suite = { kind: 'sweep', x: axis, points, ...(marker ? { marker } : {}) };
+    return record(options, {
+        ...(best?.metrics ?? {}),
+        [axis === 'rate' ? 'sweep.optimal_rate' : 'sweep.optimal_connections']: knee?.[axis] ?? null,
+        'sweep.optimal_rps': knee?.rps ?? null,
+        'sweep.max_rps': measured.length ? maxRps : null
+    }, suite, best);
+}
+/** Why a stress step broke, or undefined when the service sustained it. */
+function breakingReason(spec, m, service, at) {
+    const errorRate = m.metrics['errors.rate'] ?? 1;
+    const p99 = m.metrics['latency.p99'];
+    if (service.exitInfo())
+        return `the service died at ${at}`;
+    if (m.error && m.error.kind !== 'error-rate')
+        return `at ${at}: ${m.error.message}`;
+    if (errorRate > spec.maxErrorRate)
+        return `errors reached ${formatPercent(errorRate)} at ${at}`;
+    if (spec.p99LimitUs !== undefined && typeof p99 === 'number' && p99 > spec.p99LimitUs)
+        return `p99 reached ${formatDuration(p99)} (limit ${formatDuration(spec.p99LimitUs)}) at ${at}`;
+    return undefined;
+}
+async function stress(scenario, spec, service, options) {
+    const axis = axisOf(scenario);
+    const maxTimeMs = spec.maxTimeMs ?? DEFAULTS.stress.maxTimeMs;
+    const stepMs = scenario.load.warmupMs + scenario.load.durationMs;
+    const startedAt = Date.now();
+    const points = [];
+    let sustainable;
+    let broke;
+    let stoppedBy = '';
+    for (let value = spec.start; value <= spec.max; value += spec.step) {
+        // the first step always runs; no later step starts that would end after max-time
+        if (points.length > 0 && Date.now() - startedAt + stepMs > maxTimeMs) {
+            stoppedBy = `stopped by max-time ${formatMs(maxTimeMs)} before ${stepText(axis, value)}`;
+            break;
+        }
+        const m = await measureOnce(atStep(scenario, value), service, options);
+        points.push(point(axis, value, m));
+        if (m.error?.kind === 'generator-lag' && !service.exitInfo()) {
+            // the generator, not the service, gave out: this step says nothing about the service's limit
+            stoppedBy = `stopped at ${stepText(axis, value)}: ${m.error.message}`;
+            break;
+        }
+        const reason = breakingReason(spec, m, service, stepText(axis, value));
+        if (reason) {
+            broke = { value, reason };
+            break;
+        }
+        sustainable = { value, m };
+    }
+    const sustained = sustainable
+        ? `max sustainable ${stepText(axis, sustainable.value)}, ${formatMetric('throughput.ok_rps', sustainable.m.metrics['throughput.ok_rps'])}`
+        : 'no step was sustainable';
+    const lastValue = points.at(-1)?.[axis] ?? spec.start;
+    const marker = broke
+        ? { x: broke.value, label: `broke: ${broke.reason}; ${sustained}` }
+        : {
+            x: lastValue,
+            label: `${stoppedBy ? `${stoppedBy}: ` : ''}${sustainable
+                ? `no breaking point up to ${stepText(axis, sustainable.value)}`
+                : 'no step was measured; no breaking point found'}`
+        };
+    const suite = { kind: 'stress', x: axis, points, marker };
+    return record(options, {
+        ...(sustainable?.m.metrics ?? {}),
+        [`stress.breaking_point.${axis}`]: sustainable?.value ?? 0,
+        'stress.breaking_point.rps': sustainable?.m.metrics['throughput.ok_rps'] ?? 0,
+        [`stress.broke_at.${axis}`]: broke?.value ?? null
+    }, suite, sustainable?.m);
+}
+const avg = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+/** Soak windows from the per-second timeline and the resource samples of one long run. */
+function soakWindows(m, windowMs) {
+    const windowS = windowMs / 1000;
+    const warmupS = m.load.warmupMs / 1000;
+    const count = Math.max(1, Math.round(m.load.durationMs / windowMs));
+    return Array.from({ length: count }, (_, i) => {
+        const from = i * windowS;
+        const to = from + windowS;
+        const seconds = m.load.timeline.filter(p => p.t > from && p.t <= to);
+        const samples = m.resources.samples.filter(s => s.t - warmupS > from && s.t - warmupS <= to);
+        return {
+            t: to,
+            rps: avg(seconds.map(p => p.rps)),
+            p99: avg(seconds.map(p => p.p99).filter((v) => v !== null)),
+            rssBytes: avg(samples.map(s => s.rssBytes)),
+            cpu: avg(samples.map(s => s.cpu))
+        };
+    });
+}
+/**
+ * Relative growth of `field` over the soak: a least-squares line through the windows, its rise over the run
+ * (slope x span) divided by the line's value at the first window (or by the mean, if the line starts at or below
+ * zero). With two windows this is last / first - 1; with more, one noisy window cannot decide it alone.
+ */
+function drift(points, field) {
+    const xy = points
+        .map(p => [p.t, p[field]])
+        .filter((pair) => typeof pair[0] === 'number' && typeof pair[1] === 'number');
+    const line = xy.length < 2 ? undefined : leastSquares(xy);
+    if (!line)
+        return null;
+    const { slope, meanX, meanY } = line;
+    const firstX = xy[0][0];
+    const span = xy[xy.length - 1][0] - firstX;
+    const start = meanY + slope * (firstX - meanX);
+    const base = start > 0 ? start : meanY;
+    return base > 0 ? (slope * span) / base : null;
+}
+async function soak(scenario, spec, service, options) {
+    const m = await measureOnce(scenario, service, options);
+    if (m.error)
+        return { side: options.side, round: options.round, metrics: countsOnly(m.metrics), error: m.error };
+    const points = soakWindows(m, spec.windowMs);
+    const rssDrift = drift(points, 'rssBytes');
+    const p99Drift = drift(points, 'p99');
+    const suite = { kind: 'soak', x: 't', points };
+    return record(options, { ...m.metrics, 'soak.drift': rssDrift, 'soak.p99_drift': p99Drift }, suite, m);
+}
+/** Runs a suite (sweep, stress or soak) and returns one record whose metrics carry the suite's results. */
+async function measureSuite(scenario, spec, service, options) {
+    switch (spec.kind) {
+        case 'sweep':
+            return sweep(scenario, spec, service, options);
+        case 'stress':
+            return stress(scenario, spec, service, options);
+        case 'soak':
+            return soak(scenario, spec, service, options);
+        default:
+            throw new Error(`measureSuite cannot run a ${spec.kind} scenario`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/measure/scenario.ts
+
+
+/** One measured run of one scenario (a plain load or a whole suite) as a report record. */
+async function measureScenario(scenario, service, options) {
+    const { events, label, round } = options;
+    events({ type: 'measure-start', scenario: scenario.name, label, round });
+    if (scenario.suite && scenario.suite.kind !== 'load') {
+        const record = await measureSuite(scenario, scenario.suite, service, options);
+        events({
+            type: 'measure-end',
+            scenario: scenario.name,
+            label,
+            round,
+            summary: summarizeMeasurement(record.metrics, record.error)
+        });
+        return record;
+    }
+    const { load, resources, metrics, error } = await measureOnce(scenario, service, options);
+    events({
+        type: 'measure-end',
+        scenario: scenario.name,
+        label,
+        round,
+        summary: summarizeMeasurement(metrics, error)
+    });
+    return {
+        side: options.side,
+        round,
+        metrics: error ? countsOnly(metrics) : metrics,
+        ...(error ? {} : { histogram: load.histogram }),
+        timeline: load.timeline,
+        ...(load.warmupTimeline.length ? { warmupTimeline: load.warmupTimeline } : {}),
+        resources: resources.samples,
+        ...(error ? { error } : {})
+    };
+}
+
+// EXTERNAL MODULE: ./src/service/spawn.ts + 4 modules
+var spawn = __nccwpck_require__(7226);
+// EXTERNAL MODULE: ./src/service/types.ts
+var types = __nccwpck_require__(9450);
+;// CONCATENATED MODULE: ./src/measure/service.ts
+
+
+/** Starts the service and reports progress; a start failure becomes a ScenarioError instead of a throw. */
+async function startForMeasurement(spec, options) {
+    const started = Date.now();
+    options.events({ type: 'service-starting', label: options.label, command: spec.command });
+    try {
+        const service = await (0,spawn/* startService */.iL)(spec, { label: options.label, cwd: options.cwd, env: options.env });
+        options.onSpawned?.(service.pid);
+        options.events({
+            type: 'service-ready',
+            label: options.label,
+            pid: service.pid,
+            ms: Date.now() - started
+        });
+        return { service };
+    }
+    catch (err) {
+        if (err instanceof types/* ServiceError */._) {
+            return { error: { kind: err.kind, message: err.message, outputTail: err.outputTail } };
+        }
+        throw err;
+    }
+}
+/** Stops the service; a service that could not be stopped (its port still held) becomes a ScenarioError. */
+async function stopQuietly(service, label, events) {
+    if (!service)
+        return undefined;
+    try {
+        await service.stop();
+    }
+    catch (err) {
+        if (err instanceof types/* ServiceError */._)
+            return { kind: err.kind, message: err.message, outputTail: err.outputTail };
+        throw err;
+    }
+    events({ type: 'service-stopped', label });
+    return undefined;
+}
+/**
+ * One round: every scenario against one service process, except that a scenario after a stress suite (which may
+ * leave the service degraded) or after the service exited gets a fresh process. Returns the error of a start that
+ * failed, or of a stop that could not free the service's port; the round's last process is always stopped.
+ */
+async function measureScenariosInRound(scenarios, round) {
+    let service;
+    let error;
+    const stop = async () => {
+        const stopError = await stopQuietly(service, round.label, round.events);
+        service = undefined;
+        error ??= stopError;
+    };
+    try {
+        for (const scenario of scenarios) {
+            if (service?.exitInfo()) {
+                await stop();
+                if (error)
+                    return error;
+                round.onRestart(scenario);
+            }
+            if (!service) {
+                const started = await round.start();
+                if ('error' in started)
+                    return (error = started.error);
+                service = started.service;
+            }
+            await round.measure(scenario, service);
+            if (scenario.suite?.kind === 'stress') {
+                await stop();
+                if (error)
+                    return error;
+            }
+        }
+    }
+    finally {
+        await stop();
+    }
+    return error;
+}
+
+;// CONCATENATED MODULE: ./src/gate/run.ts
+
+
+
+
+
+
+
+
+
+
+
+/** Regression checks cannot be decided without a base: they are reported as skipped. */
+function skippedRegressions(scenario, why) {
+    return scenario.regression.map(r => ({
+        kind: 'regression',
+        metric: r.metric,
+        expression: r.expression,
+        severity: r.severity,
+        verdict: 'skipped',
+        message: why,
+        source: r.source
+    }));
+}
+/**
+ * An errored scenario. Its metrics are only the counts of the measurement that errored (`erroredRun`), never
+ * percentiles or throughput from other rounds or from the other side, which would read as the scenario's result.
+ */
+function run_erroredScenario(scenario, error, runs = [], erroredRun) {
+    return {
+        name: scenario.name,
+        verdict: 'errored',
+        load: scenario.load,
+        metrics: erroredRun ? countsOnly(erroredRun.metrics) : {},
+        checks: [],
+        error,
+        runs,
+        notes: []
+    };
+}
+/** Measures every scenario once against one service process per round (a fresh process each round). */
+async function measureRound(config, round, records, notes, options) {
+    const events = options.events ?? ignoreEvents;
+    const label = options.rounds && options.rounds > 1 ? `head round ${round}` : 'head';
+    // {{service.port}}: the round's process gets a free port
+    const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]) : config;
+    return measureScenariosInRound(bound.scenarios, {
+        label: 'head',
+        events,
+        start: () => startForMeasurement(bound.service, {
+            label,
+            env: options.serviceEnv,
+            events,
+            onSpawned: options.onSpawned
+        }),
+        measure: async (scenario, service) => {
+            const record = await measureScenario(scenario, service, { side: 'head', round, label: 'head', events });
+            records.get(scenario.name).push(record);
+        },
+        onRestart: scenario => notes.push(`the service was restarted before ${scenario.name} because it had exited`)
+    });
+}
+/**
+ * `perfgate run`: measure every scenario (in `rounds` rounds, each with a fresh service process) and check the
+ * absolute limits; regression checks compare with a stored run when one was chosen, else they are skipped.
+ */
+async function runGate(config, options = {}) {
+    const events = options.events ?? ignoreEvents;
+    const startedAt = Date.now();
+    const notes = [...(options.notes ?? [])];
+    const records = new Map(config.scenarios.map(s => [s.name, []]));
+    const rounds = Math.max(1, options.rounds ?? 1);
+    let startError;
+    for (let round = 1; round <= rounds && !startError; round++) {
+        startError = await measureRound(config, round, records, notes, options);
+    }
+    const scenarios = config.scenarios.map(scenario => {
+        const runs = records.get(scenario.name);
+        const erroredRun = runs.find(r => r.error);
+        // a service that kept its port after the last round leaves the next run (or job) a squatter: errored too
+        const error = erroredRun?.error ?? (runs.length < rounds || startError?.kind === 'port-held' ? startError : undefined);
+        const report = error
+            ? run_erroredScenario(scenario, error, runs, erroredRun)
+            : scenarioFromRecords(scenario, runs, options.stored);
+        events({ type: 'scenario-done', scenario: report });
+        return report;
+    });
+    if (rounds > 1)
+        notes.push(`${rounds} rounds per scenario, each against a fresh service process`);
+    return build_buildReport({
+        config,
+        configHash: load_configHash(config),
+        mode: 'run',
+        scenarios,
+        startedAt,
+        notes,
+        git: options.git,
+        baseline: options.baselineInfo
+    });
+}
+function scenarioFromRecords(scenario, runs, stored) {
+    const metrics = runs.length === 1 ? runs[0].metrics : aggregateRounds(runs.map(r => r.metrics));
+    const against = stored ? storedScenarioChecks(scenario, runs, metrics, stored) : undefined;
+    const checks = [
+        ...evaluateThresholds(scenario.thresholds, metrics),
+        ...(against?.checks ??
+            skippedRegressions(scenario, 'no baseline to compare with: run perfgate compare, or store baselines'))
+    ];
+    const suite = runs.findLast(r => r.suite)?.suite;
+    return {
+        name: scenario.name,
+        verdict: scenarioVerdict(checks, false),
+        load: scenario.load,
+        metrics,
+        ...(against?.baseMetrics ? { baseMetrics: against.baseMetrics } : {}),
+        checks,
+        runs,
+        notes: against?.notes ?? [],
+        ...(suite ? { suite } : {})
+    };
+}
+
+;// CONCATENATED MODULE: ./src/measure/sides.ts
+
+/** Where a side's service runs: service.cwd, taken relative to the config's root, inside that side's directory. */
+function serviceCwd(config, side, options) {
+    const relative = external_node_path_default().relative(options.root ?? options.headDir, config.service.cwd);
+    return external_node_path_default().join(side === 'head' ? options.headDir : options.baseDir, relative);
+}
+
+;// CONCATENATED MODULE: ./src/load/session.ts
+
+
+
+
+
+
+
+
+/**
+ * Sends one request through the pool; resolves with its status and size, or the error, never rejects. `onWrite`
+ * marks where its latency starts when it found an idle connection (see ConnectionGauge).
+ */
+function sendOne(pool, gauge, request, timeoutMs, onWrite) {
+    return new Promise(resolve => {
+        let done = false;
+        let abortRequest;
+        const finish = (outcome) => {
+            if (done)
+                return;
+            done = true;
+            clearTimeout(timer);
+            resolve(outcome);
+        };
+        const timer = setTimeout(() => {
+            abortRequest?.(timeoutError());
+            finish({ size: 0, error: timeoutError() });
+        }, timeoutMs);
+        dispatchRequest(pool, request, {
+            onConnect: abort => {
+                if (done)
+                    abort(timeoutError());
+                else
+                    abortRequest = abort;
+            },
+            onWrite,
+            end: finish
+        }, gauge);
+    });
+}
+class Recorder {
+    counts = emptyCounts();
+    histogram = createLatencyHistogram();
+    bytes = 0;
+    outcome(outcome, latencyUs, expect) {
+        this.counts.sent++;
+        if (outcome.error !== undefined || outcome.status === undefined) {
+            this.counts[classifyError(outcome.error)]++;
+            return;
+        }
+        const ok = countResponse(this.counts, outcome.status, expect);
+        this.bytes += outcome.size;
+        if (ok && recordsLatency(outcome.status, expect))
+            this.histogram.recordValue(Math.max(1, latencyUs));
+    }
+}
+/**
+ * The closed model in slices: `connections` request loops over one pool, each sending its next request when the
+ * previous one answered. At the slice's end no loop starts a new request; the slice ends when the last answers.
+ */
+function closedSession(scenario) {
+    const pool = poolFor(scenario);
+    const gauge = new ConnectionGauge(pool);
+    const template = compileScenario(scenario);
+    const { connections, timeoutMs } = scenario.load;
+    const run = async (ms) => {
+        const recorder = new Recorder();
+        const cpu = process.cpuUsage();
+        const started = performance.now();
+        const end = started + ms;
+        const loop = async () => {
+            while (performance.now() < end) {
+                const request = template.render();
+                let sent = performance.now();
+                const outcome = await sendOne(pool, gauge, request, timeoutMs, () => (sent = performance.now()));
+                recorder.outcome(outcome, Math.round((performance.now() - sent) * 1000), request.expect);
+            }
+        };
+        await Promise.all(Array.from({ length: connections }, loop));
+        const used = process.cpuUsage(cpu);
+        return {
+            durationMs: Math.max(1e-3, performance.now() - started),
+            counts: recorder.counts,
+            bytes: recorder.bytes,
+            histogram: recorder.histogram,
+            generatorCpuMs: (used.user + used.system) / 1000,
+            plannedMs: ms
+        };
+    };
+    return {
+        warm: async (ms) => {
+            if (ms > 0)
+                await run(ms);
+        },
+        slice: run,
+        close: () => pool.destroy().catch(() => undefined)
+    };
+}
+/**
+ * The open model in slices: each slice sends on the scenario's even schedule (the rate; a ramp is not sliced, its
+ * final rate is used) for its length, with latency from each request's send (as in open.ts), then waits for what is
+ * still out (up to its timeout from its intended time). The send ticker's thread wakes the loop at each due time;
+ * request indexes run on across slices, as the ticker needs.
+ */
+function openSession(scenario) {
+    const load = scenario.load;
+    const rate = load.ramp ? load.ramp.to : load.rate;
+    const due = scheduleOf({ ...load, rate, ramp: undefined });
+    const pool = poolFor(scenario);
+    const gauge = new ConnectionGauge(pool);
+    const template = compileScenario(scenario);
+    let ticker;
+    /** requests sent by this session so far: the ticker's index */
+    let sent = 0;
+    const run = async (ms) => {
+        ticker ??= await startSendTicker();
+        const active = ticker;
+        const now = active.now;
+        const recorder = new Recorder();
+        const lag = createLatencyHistogram();
+        const cpu = process.cpuUsage();
+        const outstanding = [];
+        const send = (intended) => {
+            const sentAt = now();
+            lag.recordValue(Math.max(1, Math.round(Math.abs(sentAt - intended) * 1000)));
+            // from the real send, as in runOpenLoad (open.ts)
+            let from = sentAt;
+            const request = template.render();
+            // a request times out `timeout` after its intended time
+            const remaining = Math.max(1, intended + load.timeoutMs - sentAt);
+            outstanding.push(sendOne(pool, gauge, request, remaining, () => (from = now())).then(outcome => {
+                recorder.outcome(outcome, Math.round((now() - from) * 1000), request.expect);
+            }));
+        };
+        const first = sent;
+        const started = now();
+        const end = started + ms;
+        const at = (i) => started + due(i - first);
+        sent = await sendOnSchedule(active, sent, at, end, send);
+        await Promise.all(outstanding);
+        const used = process.cpuUsage(cpu);
+        return {
+            durationMs: Math.max(1e-3, now() - started),
+            counts: recorder.counts,
+            bytes: recorder.bytes,
+            histogram: recorder.histogram,
+            lag,
+            scheduled: sent - first,
+            generatorCpuMs: (used.user + used.system) / 1000,
+            plannedMs: ms
+        };
+    };
+    return {
+        warm: async (ms) => {
+            if (ms > 0)
+                await run(ms);
+        },
+        slice: run,
+        close: async () => {
+            await pool.destroy().catch(() => undefined);
+            await ticker?.close();
+        }
+    };
+}
+/** A pausable load session for a plain load scenario (closed or open model). */
+function startSession(scenario) {
+    return scenario.load.mode === 'rate' ? openSession(scenario) : closedSession(scenario);
+}
+/** Adds `from` into `into` (counts and bytes). */
+function addCounts(into, from) {
+    for (const key of Object.keys(into))
+        into[key] += from[key];
+}
+/**
+ * One side's slices of one epoch as one load result: counts and bytes summed, histograms merged (so a tail of 1%
+ * is judged on all the epoch's requests, not diluted into slices too small to hold it), the measured time the sum
+ * of the slices' durations, and a timeline point per slice.
+ */
+function poolSlices(slices, scenario, warmupMs) {
+    const counts = emptyCounts();
+    const histogram = createLatencyHistogram();
+    const lag = createLatencyHistogram();
+    let bytes = 0;
+    let durationMs = 0;
+    let cpuMs = 0;
+    let scheduled = 0;
+    let plannedMs = 0;
+    const timeline = [];
+    for (const s of slices) {
+        addCounts(counts, s.counts);
+        histogram.add(s.histogram);
+        if (s.lag)
+            lag.add(s.lag);
+        bytes += s.bytes;
+        durationMs += s.durationMs;
+        cpuMs += s.generatorCpuMs;
+        scheduled += s.scheduled ?? 0;
+        plannedMs += s.plannedMs;
+        const h = s.histogram;
+        timeline.push({
+            t: Math.round(durationMs) / 1000,
+            rps: (s.counts.responses / s.durationMs) * 1000,
+            errors: failedCount(s.counts),
+            p50: h.totalCount ? h.getValueAtPercentile(50) : null,
+            p99: h.totalCount ? h.getValueAtPercentile(99) : null
+        });
+    }
+    durationMs = Math.max(1, durationMs);
+    const open = scenario.load.mode === 'rate';
+    const lagP99 = lag.totalCount ? lag.getValueAtPercentile(99) : 0;
+    const maxLagMs = open ? (scenario.load.maxLagMs ?? DEFAULTS.maxLagMs) : 0;
+    return {
+        durationMs,
+        warmupMs,
+        counts,
+        bytes,
+        histogram: encodeHistogram(histogram),
+        latency: summarize(histogram),
+        timeline,
+        warmupTimeline: [],
+        generatorCpu: (cpuMs / durationMs) * 100,
+        generatorLagUs: lagP99,
+        ...(open
+            ? {
+                targetRate: scheduled / (Math.max(1, plannedMs) / 1000),
+                achievedRate: counts.sent / (Math.max(1, plannedMs) / 1000),
+                generatorSaturated: lagP99 > maxLagMs * 1000
+            }
+            : {})
+    };
+}
+
+;// CONCATENATED MODULE: ./src/measure/slices.ts
+
+
+
+
+
+
+
+
+
+
+
+/** `command` run under taskset on `cpus` (the shell's children inherit the affinity). */
+function pinnedCommand(command, cpus) {
+    if (cpus.length === 0)
+        return command;
+    return `exec taskset -c ${cpus.join(',')} /bin/sh -c '${command.replace(/'/g, `'\\''`)}'`;
+}
+/** Measures one plan step on the two sides' sessions: what each side's slice measured. */
+async function measureStep(step, sessions) {
+    if (step.kind === 'duet') {
+        const [base, head] = await Promise.all([
+            sessions.base.slice(step.sliceMs),
+            sessions.head.slice(step.sliceMs)
+        ]);
+        return { base, head };
+    }
+    const out = {};
+    for (const side of step.order)
+        out[side] = await sessions[side].slice(step.sliceMs);
+    return out;
+}
+/** A slice's values: throughput per second and the latency centre (mean, p50). */
+function sliceValues(s) {
+    const seconds = s.durationMs / 1000;
+    const h = s.histogram;
+    return {
+        'throughput.rps': s.counts.responses / seconds,
+        'throughput.ok_rps': okResponses(s.counts) / seconds,
+        'throughput.bytes': s.bytes / seconds,
+        ...(h.totalCount ? { 'latency.mean': h.mean, 'latency.p50': h.getValueAtPercentile(50) } : {})
+    };
+}
+/** Starts one side's service on its port (pinned to its CPUs in duet). */
+async function startSide(side, bound, ctx) {
+    const cpus = ctx.plan.cpus?.[side] ?? [];
+    const spec = { ...bound.service, command: pinnedCommand(bound.service.command, cpus) };
+    return startForMeasurement(spec, {
+        label: side,
+        cwd: serviceCwd(ctx.config, side, ctx.options),
+        env: ctx.options.env?.[side],
+        events: ctx.events,
+        onSpawned: ctx.options.onSpawned
+    });
+}
+/** Measures one scenario in one epoch on both running services: warm-up, then the plan of slices. */
+async function measureScenarioSlices(index, bound, services, epoch, result, ctx) {
+    const { config, events } = ctx;
+    const scenario = config.scenarios[index];
+    const sliceMs = config.compare.sliceMs ?? DEFAULTS.compare.sliceMs;
+    const sessions = {
+        base: startSession(bound.base.scenarios[index]),
+        head: startSession(bound.head.scenarios[index])
+    };
+    const slices = { base: [], head: [] };
+    const observations = [];
+    let exited;
+    for (const side of ['base', 'head'])
+        events({ type: 'measure-start', scenario: scenario.name, label: side, round: epoch });
+    const samplers = {
+        base: startResourceSampler(services.base.pid),
+        head: startResourceSampler(services.head.pid)
+    };
+    try {
+        const warmupMs = scenario.load.warmupMs;
+        if (ctx.plan.duet)
+            await Promise.all([sessions.base.warm(warmupMs), sessions.head.warm(warmupMs)]);
+        else
+            for (const side of slicePlan(1, ctx.plan.rng)[0])
+                await sessions[side].warm(warmupMs);
+        const count = Math.max(2, Math.ceil(scenario.load.durationMs / sliceMs));
+        const steps = ctx.plan.duet
+            ? Array.from({ length: count }, () => ({ kind: 'duet', sliceMs }))
+            : slicePlan(count, ctx.plan.rng).map(order => ({ kind: 'pair', order, sliceMs }));
+        for (const step of steps) {
+            const measured = await measureStep(step, sessions);
+            exited = ['base', 'head'].find(side => services[side].exitInfo());
+            if (exited)
+                break;
+            slices.base.push(measured.base);
+            slices.head.push(measured.head);
+            observations.push({ epoch, base: sliceValues(measured.base), head: sliceValues(measured.head) });
+            const done = slices.base.length;
+            events({
+                type: 'progress',
+                scenario: scenario.name,
+                label: `epoch ${epoch}`,
+                round: epoch,
+                progress: {
+                    phase: 'measure',
+                    elapsedMs: done * sliceMs,
+                    totalMs: steps.length * sliceMs,
+                    responses: measured.head.counts.responses + measured.base.counts.responses,
+                    errors: 0,
+                    currentRps: sliceValues(measured.head)['throughput.rps'] ?? 0
+                }
+            });
+        }
+    }
+    finally {
+        await Promise.all([sessions.base.close(), sessions.head.close()]);
+    }
+    for (const side of ['base', 'head']) {
+        const resources = samplers[side].stop();
+        const load = poolSlices(slices[side], scenario, scenario.load.warmupMs);
+        const metrics = toMetrics(load, resources);
+        const exit = services[side].exitInfo();
+        const error = measurementError(scenario, load, {
+            serviceExit: exit,
+            serviceOutput: exit ? services[side].outputTail(30) : undefined
+        });
+        result.records[side].set(scenario.name, {
+            side,
+            round: epoch,
+            metrics: error ? countsOnly(metrics) : metrics,
+            ...(error ? {} : { histogram: load.histogram }),
+            timeline: load.timeline,
+            resources: resources.samples,
+            ...(error ? { error } : {})
+        });
+        events({
+            type: 'measure-end',
+            scenario: scenario.name,
+            label: side,
+            round: epoch,
+            summary: summarizeMeasurement(metrics, error)
+        });
+    }
+    result.observations.set(scenario.name, exited ? [] : observations);
+}
+/**
+ * One epoch: base and head started on fresh ports (in random order), every scenario measured in slices against
+ * both, both stopped. A start failure, or a service that cannot be stopped, is the result's startError.
+ */
+async function measureEpoch(epoch, ctx) {
+    const result = { records: { base: new Map(), head: new Map() }, observations: new Map() };
+    const [basePort, headPort] = await freePorts(2);
+    const bound = {
+        base: withServicePort(ctx.config, basePort),
+        head: withServicePort(ctx.config, headPort)
+    };
+    const services = {};
+    try {
+        for (const side of slicePlan(1, ctx.plan.rng)[0]) {
+            const started = await startSide(side, bound[side], ctx);
+            if ('error' in started) {
+                result.startError = {
+                    ...started.error,
+                    message: started.error.kind === 'port-held'
+                        ? started.error.message
+                        : `the ${side} service could not be started: ${started.error.message}`
+                };
+                return result;
+            }
+            services[side] = started.service;
+        }
+        for (let i = 0; i < ctx.config.scenarios.length; i++) {
+            await measureScenarioSlices(i, bound, services, epoch, result, ctx);
+            if (services.base.exitInfo() || services.head.exitInfo())
+                break;
+        }
+    }
+    finally {
+        for (const side of ['base', 'head']) {
+            const error = await stopQuietly(services[side], side, ctx.events);
+            if (error)
+                result.startError ??= error;
+        }
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./src/measure/processes.ts
+
+
+
+
+
+
+/**
+ * The real measurer: each side's round starts that side's service (a fresh process per round; a scenario after a
+ * stress suite, or after the service died, gets another) and drives every scenario's load at it; each epoch starts
+ * both sides on their own ports and measures them in slices, as `slices` plans (the slices and duet designs).
+ */
+function processMeasurer(config, options, slices) {
+    const events = options.events ?? ignoreEvents;
+    return {
+        async round(side, round) {
+            // a config with {{service.port}} measured in rounds: each side's process gets a free port of its own
+            const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]) : config;
+            const records = new Map();
+            const restartedBefore = [];
+            const startError = await measureScenariosInRound(bound.scenarios, {
+                label: side,
+                events,
+                start: () => startForMeasurement(bound.service, {
+                    label: side,
+                    cwd: serviceCwd(config, side, options),
+                    env: options.env?.[side],
+                    events,
+                    onSpawned: options.onSpawned
+                }),
+                measure: async (scenario, service) => {
+                    records.set(scenario.name, await measureScenario(scenario, service, { side, round, label: side, events }));
+                },
+                onRestart: scenario => restartedBefore.push(scenario.name)
+            });
+            return { records, restartedBefore, ...(startError ? { startError } : {}) };
+        },
+        epoch(epoch) {
+            if (!slices)
+                throw new Error('this measurer was made for rounds, not epochs of slices');
+            return measureEpoch(epoch, { config, plan: slices, options, events });
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/model/slices.ts
+/** The per-slice values a slice pair compares (throughput and the latency centre); tails are pooled per epoch. */
+const SLICE_METRICS = [
+    'throughput.rps',
+    'throughput.ok_rps',
+    'throughput.bytes',
+    'latency.mean',
+    'latency.p50'
+];
+
+;// CONCATENATED MODULE: ./src/stats/rng.ts
+/** mulberry32: a small, fast, seeded PRNG giving floats in [0, 1). */
+function createRng(seed) {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/gate/slices.ts
+/**
+ * The slices and duet designs of an interleaved comparison: base and head up at once, each on its own port
+ * ({{service.port}}), the load alternating between them in short slices (or, in duet, measuring both at the same
+ * time), in epochs of fresh process pairs. See docs/statistics.md, section 11.
+ */
+
+
+
+
+
+
+
+
+/** What the design choice needs to know about the host. */
+/** Cores duet needs: one for the generator and at least one for each side's service, plus one spare. */
+const DUET_MIN_CORES = 4;
+/** The CPUs this process may run on (its affinity, as taskset sets it), from /proc or the CPU count. */
+function hostInfo() {
+    let cpus;
+    try {
+        const status = (0,external_node_fs_.readFileSync)('/proc/self/status', 'utf8');
+        const list = /Cpus_allowed_list:\s*(\S+)/.exec(status)?.[1];
+        if (list)
+            cpus = parseCpuList(list);
+    }
+    catch {
+        // not Linux
+    }
+    cpus ??= Array.from({ length: external_node_os_default().availableParallelism() }, (_, i) => i);
+    const taskset = (process.env.PATH ?? '').split(':').some(dir => {
+        try {
+            (0,external_node_fs_.accessSync)(`${dir}/taskset`, external_node_fs_.constants.X_OK);
+            return true;
+        }
+        catch {
+            return false;
+        }
+    });
+    return { cpus, taskset };
+}
+/** "0-3,6" -> [0, 1, 2, 3, 6] */
+function parseCpuList(list) {
+    const cpus = [];
+    for (const part of list.split(',')) {
+        const [a, b] = part.split('-').map(Number);
+        if (a === undefined || !Number.isInteger(a))
+            continue;
+        for (let c = a; c <= (Number.isInteger(b) ? b : a); c++)
+            cpus.push(c);
+    }
+    return cpus;
+}
+const sliceable = (s) => !s.suite || s.suite.kind === 'load';
+/** Which design a comparison runs, and why (pure: the host is passed in). */
+function chooseDesign(config, host) {
+    const requested = config.compare.design ?? 'auto';
+    const cores = host.cpus.length;
+    if (requested === 'rounds')
+        return {
+            design: 'rounds',
+            reason: 'compare.design is rounds: one side at a time, a fresh process per round'
+        };
+    if (!hasServicePort(config)) {
+        return {
+            design: 'rounds',
+            reason: 'sequential rounds: the config hard-codes its port, so base and head cannot run side by side ' +
+                "(put {{service.port}} in service.command or service.env and in the scenarios' URLs to measure both at once)"
+        };
+    }
+    const suite = config.scenarios.find(s => !sliceable(s));
+    if (suite) {
+        return {
+            design: 'rounds',
+            reason: `sequential rounds: scenario ${suite.name} runs a ${suite.suite.kind} suite, which is measured in whole rounds, not slices`
+        };
+    }
+    const slice = `${config.compare.sliceMs ?? DEFAULTS.compare.sliceMs} ms`;
+    if (cores >= DUET_MIN_CORES && requested !== 'slices') {
+        const per = Math.floor((cores - 1) / 2);
+        const cpus = host.taskset
+            ? { base: host.cpus.slice(1, 1 + per), head: host.cpus.slice(1 + per, 1 + 2 * per) }
+            : { base: [], head: [] };
+        const pinned = host.taskset
+            ? `services pinned with taskset to CPUs ${cpus.base.join(',')} (base) and ${cpus.head.join(',')} (head)`
+            : 'services not pinned (no taskset on this runner)';
+        return {
+            design: 'duet',
+            reason: `duet: base and head up at once on their own ports and measured at the same time in ${slice} slices, ${pinned}; ${cores} cores`,
+            cpus
+        };
+    }
+    const why = requested === 'duet'
+        ? `compare.design duet needs ${DUET_MIN_CORES} cores and this runner has ${cores}`
+        : requested === 'slices'
+            ? 'compare.design is slices'
+            : `${cores} cores are too few for duet (${DUET_MIN_CORES} needed)`;
+    return {
+        design: 'slices',
+        reason: `fine interleaving: base and head up at once on their own ports, the load alternating between them in ${slice} slices in randomized ABBA blocks, fresh processes each epoch; ${why}`
+    };
+}
+function newSliceState(config) {
+    const records = () => new Map(config.scenarios.map(s => [s.name, []]));
+    return {
+        records: { base: records(), head: records() },
+        observations: new Map(config.scenarios.map(s => [s.name, []]))
+    };
+}
+/** Adds one epoch's measurements to the state. */
+function addEpoch(state, epoch) {
+    for (const side of ['base', 'head'])
+        for (const [scenario, record] of epoch.records[side])
+            state.records[side].get(scenario).push(record);
+    for (const [scenario, observations] of epoch.observations)
+        state.observations.get(scenario).push(...observations);
+    if (epoch.startError)
+        state.startError ??= epoch.startError;
+}
+const valid = (records) => records.filter(r => !r.error);
+/** Pairs of slice values of one metric, for the slice statistics. */
+function slicePairs(observations, metric) {
+    const key = metric;
+    return observations.map(o => ({ epoch: o.epoch, base: o.base[key] ?? NaN, head: o.head[key] ?? NaN }));
+}
+/**
+ * The regression checks of one scenario in the slices and duet designs. Throughput and the latency centre (mean,
+ * p50) come from slice pairs, by epoch (stats/slices.ts); every other metric, the latency tail included, from one
+ * value per side and epoch (the epoch's slices pooled, their histograms merged), paired by epoch.
+ */
+function decideSliceScenario(scenario, base, head, observations, confidence) {
+    const b = valid(base);
+    const h = valid(head);
+    const epochs = b.map(r => r.round).filter(round => h.some(x => x.round === round));
+    const byEpoch = (records) => epochs.map(e => records.find(r => r.round === e).metrics);
+    const decisions = [];
+    const usable = observations.filter(o => epochs.includes(o.epoch));
+    const checks = scenario.regression.map((spec) => {
+        const baseValues = roundValues(byEpoch(b), spec.metric);
+        const headValues = roundValues(byEpoch(h), spec.metric);
+        const result = SLICE_METRICS.includes(spec.metric)
+            ? evaluateSliceRegression(spec, slicePairs(usable, spec.metric), baseValues, headValues, confidence)
+            : baseValues.length === epochs.length && headValues.length === epochs.length
+                ? evaluateRegression(spec, baseValues, headValues, confidence, epochs.length >= 2 ? epochs.map((_, i) => [i, i]) : undefined, 'epochs (slices pooled per side)')
+                : evaluateRegression(spec, baseValues, headValues, confidence);
+        if (result.decision)
+            decisions.push(result.decision);
+        return result.check;
+    });
+    return { checks, decisions };
+}
+/** A seeded PRNG for the slice order: seeded by the caller for tests, from the clock otherwise. */
+function planRng(seed) {
+    return createRng(seed ?? Date.now() ^ (process.pid << 8));
+}
+
+;// CONCATENATED MODULE: ./src/gate/compare.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Extra round pairs that confirm a failing verdict (compare.confirm). */
+const CONFIRM_PAIRS = 2;
+function serviceNotes(config, state) {
+    const notes = [];
+    for (const side of ['base', 'head']) {
+        for (const [scenario, rounds] of state[side].restarts) {
+            notes.push(`the ${side} service had exited and was restarted before ${scenario} (round${rounds.length > 1 ? 's' : ''} ${rounds.join(', ')})`);
+        }
+    }
+    const last = config.scenarios.length - 1;
+    if (config.scenarios.some((s, i) => s.suite?.kind === 'stress' && i < last)) {
+        notes.push('the scenario after a stress suite ran against a fresh service process in every round');
+    }
+    return notes;
+}
+const compare_valid = (records) => records.filter(r => !r.error);
+/** Pairs of base/head round indexes that ran back to back, for a paired analysis. */
+function neighbourPairs(base, head) {
+    const pairs = [];
+    base.forEach((b, i) => {
+        const j = head.findIndex(h => h.round === b.round);
+        if (j >= 0)
+            pairs.push([i, j]);
+    });
+    return pairs;
+}
+function decideScenario(scenario, base, head, confidence) {
+    const b = compare_valid(base);
+    const h = compare_valid(head);
+    const pairs = neighbourPairs(b, h);
+    const decisions = [];
+    const checks = scenario.regression.map(spec => {
+        const result = evaluateRegression(spec, roundValues(b.map(r => r.metrics), spec.metric), roundValues(h.map(r => r.metrics), spec.metric), confidence, pairs.length >= 2 ? pairs : undefined);
+        if (result.decision)
+            decisions.push(result.decision);
+        return result.check;
+    });
+    return { checks, decisions };
+}
+/** Why a scenario is errored, and the measurement that errored (whose counts the report may show). */
+function scenarioError(scenario, base, head) {
+    const headRun = head.find(r => r.error);
+    if (headRun)
+        return { error: { ...headRun.error, message: `head: ${headRun.error.message}` }, run: headRun };
+    if (compare_valid(base).length === 0 && base.length > 0) {
+        const baseRun = base.find(r => r.error);
+        return {
+            error: { ...baseRun.error, message: `the base could not be measured: ${baseRun.error.message}` },
+            run: baseRun
+        };
+    }
+    if (head.length === 0)
+        return { error: { kind: 'internal', message: `${scenario.name} was never measured` } };
+    return undefined;
+}
+/**
+ * A note for each undecided regression check whose base rounds alone (an A/A comparison: same code every round)
+ * spread wider than its tolerance: the runner's noise, not the change, is what kept it undecided.
+ */
+function noiseNotes(scenario, base, checks, confidence) {
+    const notes = [];
+    for (const spec of scenario.regression) {
+        const check = checks.find(c => c.kind === 'regression' && c.metric === spec.metric);
+        if (check?.verdict !== 'inconclusive')
+            continue;
+        const values = roundValues(compare_valid(base).map(r => r.metrics), spec.metric);
+        const noise = baseRoundNoise(values, confidence);
+        if (noise.tooNoisy(spec.tolerance)) {
+            notes.push(`runner noise: the ${noise.rounds} base rounds alone (A/A) vary ±${formatPercent(noise.roundSpread)} round to round in ${spec.metric}, ` +
+                `a noise floor of ±${formatPercent(noise.projectedSpread)} over ${noise.rounds} rounds, wider than its ${formatPercent(spec.tolerance)} tolerance: ` +
+                'on this runner a change that small cannot be told from noise');
+        }
+    }
+    return notes;
+}
+function buildScenario(scenario, base, head, config, options, slices) {
+    const runs = [...base, ...head].sort((a, b) => a.round - b.round || a.side.localeCompare(b.side));
+    const errored = scenarioError(scenario, base, head);
+    if (errored)
+        return run_erroredScenario(scenario, errored.error, runs, errored.run);
+    const headMetrics = aggregateRounds(compare_valid(head).map(r => r.metrics));
+    const baseMetrics = aggregateRounds(compare_valid(base).map(r => r.metrics));
+    const { checks: regressionChecks } = slices
+        ? decideSliceScenario(scenario, base, head, slices.observations.get(scenario.name) ?? [], config.compare.confidence)
+        : decideScenario(scenario, base, head, config.compare.confidence);
+    const checks = [
+        ...evaluateThresholds(scenario.thresholds, headMetrics),
+        ...applyAcceptances(scenario.name, regressionChecks, options.acceptances ?? [])
+    ];
+    const unit = slices ? 'epoch' : 'round';
+    const dropped = base.length - compare_valid(base).length;
+    const notes = [
+        ...(dropped ? [`${dropped} base ${unit}(s) errored and were not counted as data`] : []),
+        ...(scenario.regression.length === 0
+            ? ['no regression checks configured: changes are reported, nothing is decided']
+            : []),
+        ...(slices ? [] : noiseNotes(scenario, base, regressionChecks, config.compare.confidence))
+    ];
+    const suite = compare_valid(head).findLast(r => r.suite)?.suite;
+    return {
+        name: scenario.name,
+        verdict: scenarioVerdict(checks, false),
+        load: scenario.load,
+        metrics: headMetrics,
+        baseMetrics,
+        checks,
+        runs,
+        notes,
+        ...(suite ? { suite } : {})
+    };
+}
+function roundsDriver(config, options) {
+    const newSide = () => ({
+        records: new Map(config.scenarios.map(s => [s.name, []])),
+        restarts: new Map()
+    });
+    const state = { base: newSide(), head: newSide() };
+    const measurer = options.measurer ?? processMeasurer(config, options);
+    return {
+        unit: 'round pair',
+        ...config.compare.rounds,
+        measure: async (pair) => {
+            for (const side of roundOrder(pair)) {
+                const measured = await measurer.round(side, pair);
+                const sideState = state[side];
+                for (const [scenario, record] of measured.records)
+                    sideState.records.get(scenario).push(record);
+                for (const scenario of measured.restartedBefore)
+                    sideState.restarts.set(scenario, [...(sideState.restarts.get(scenario) ?? []), pair]);
+                if (measured.startError) {
+                    const error = measured.startError;
+                    sideState.startError = {
+                        ...error,
+                        message: error.kind === 'port-held'
+                            ? error.message
+                            : `the ${side} service could not be started: ${error.message}`
+                    };
+                }
+            }
+        },
+        startError: () => state.base.startError ?? state.head.startError,
+        records: (side, name) => state[side].records.get(name),
+        decisions: () => config.scenarios.flatMap(s => decideScenario(s, state.base.records.get(s.name), state.head.records.get(s.name), config.compare.confidence).decisions),
+        serviceNotes: () => serviceNotes(config, state)
+    };
+}
+function slicesDriver(config, options, design) {
+    const state = newSliceState(config);
+    const plan = { duet: design.design === 'duet', cpus: design.cpus, rng: planRng(options.seed) };
+    const measurer = options.measurer ?? processMeasurer(config, options, plan);
+    const epochs = config.compare.epochs ?? config.compare.rounds;
+    return {
+        unit: 'epoch',
+        ...epochs,
+        measure: async (epoch) => addEpoch(state, await measurer.epoch(epoch)),
+        startError: () => state.startError,
+        records: (side, name) => state.records[side].get(name),
+        decisions: () => config.scenarios.flatMap(s => decideSliceScenario(s, state.records.base.get(s.name), state.records.head.get(s.name), state.observations.get(s.name), config.compare.confidence).decisions),
+        serviceNotes: () => config.scenarios.some(s => [...s.regression, ...s.thresholds].some(c => c.metric === 'server.cpu.mean' || c.metric === 'server.cpu.peak'))
+            ? [
+                'server.cpu.mean and server.cpu.peak span the whole epoch, in which each service was loaded only during its own slices; server.cpu.per_request compares like for like'
+            ]
+            : [],
+        slices: state
+    };
+}
+/**
+ * `perfgate compare`: base and head, interleaved, until every regression check is decided, the round (or epoch)
+ * limit is reached or the time budget is spent. The design (chooseDesign) is sequential rounds (ABBA round pairs,
+ * each round a fresh service process), fine interleaving in slices, or duet; the report says which ran and why.
+ */
+async function compareGate(config, options) {
+    const events = options.events ?? ignoreEvents;
+    const now = options.now ?? Date.now;
+    const startedAt = now();
+    const design = chooseDesign(config, options.host ?? hostInfo());
+    events({ type: 'info', message: `design: ${design.reason}` });
+    const driver = design.design === 'rounds' ? roundsDriver(config, options) : slicesDriver(config, options, design);
+    const { min, max, unit } = driver;
+    const notes = [...(options.notes ?? []), `design: ${design.reason}`];
+    /** the step after which confirmation began (0: not confirming) */
+    let confirmFrom = 0;
+    let stopReason = '';
+    let steps = 0;
+    let decisions = [];
+    const extra = () => (confirmFrom ? CONFIRM_PAIRS : 0);
+    for (let step = 1; step <= max + extra(); step++) {
+        steps = step;
+        await driver.measure(step);
+        const startError = driver.startError();
+        if (startError) {
+            return build_buildReport({
+                config,
+                configHash: load_configHash(config),
+                mode: 'compare',
+                scenarios: config.scenarios.map(s => run_erroredScenario(s, startError)),
+                startedAt,
+                notes: [
+                    ...notes,
+                    `a service could not be ${startError.kind === 'port-held' ? 'stopped' : 'started'}`
+                ],
+                git: options.git
+            });
+        }
+        const headErrored = config.scenarios.find(s => driver.records('head', s.name).some(r => r.error));
+        if (headErrored) {
+            // an errored head measurement makes its scenario errored whatever later rounds show
+            stopReason = 'stop-head-errored';
+            notes.push(`stopped after ${unit} ${step}: the head errored in ${headErrored.name}`);
+            break;
+        }
+        decisions = driver.decisions();
+        const elapsed = now() - startedAt;
+        const next = nextStep(decisions, {
+            rounds: step,
+            minRounds: Math.max(min, confirmFrom ? confirmFrom + CONFIRM_PAIRS : 0),
+            maxRounds: max + extra(),
+            elapsedMs: elapsed,
+            budgetMs: config.compare.budgetMs,
+            perRoundMs: elapsed / step
+        });
+        if (next === 'continue')
+            continue;
+        const failing = decisions.some(d => d.verdict === 'fail');
+        if (config.compare.confirm && failing && !confirmFrom && next !== 'stop-catastrophic') {
+            confirmFrom = step;
+            events({
+                type: 'info',
+                message: `a regression check fails: confirming it with ${CONFIRM_PAIRS} more ${unit}s`
+            });
+            continue;
+        }
+        stopReason = next;
+        break;
+    }
+    if (confirmFrom)
+        notes.push(confirmationNote(steps - confirmFrom, decisions, stopReason, unit));
+    const headline = describeStop(stopReason, unit);
+    if (headline)
+        notes.push(headline);
+    notes.push(...driver.serviceNotes());
+    const scenarios = config.scenarios.map(s => buildScenario(s, driver.records('base', s.name), driver.records('head', s.name), config, options, driver.slices));
+    return build_buildReport({
+        config,
+        configHash: load_configHash(config),
+        mode: 'compare',
+        scenarios,
+        startedAt,
+        notes,
+        git: options.git
+    });
+}
+/** What the confirmation rounds did, written after they ran, with the number that really ran. */
+function confirmationNote(ran, decisions, stopReason, unit = 'round pair') {
+    const plural = (n) => `${n} extra ${unit}${n === 1 ? '' : 's'}`;
+    if (ran < CONFIRM_PAIRS) {
+        const why = stopReason === 'stop-budget'
+            ? 'the time budget ran out'
+            : stopReason === 'stop-head-errored'
+                ? 'the head errored'
+                : 'the comparison stopped';
+        return `confirmation was cut short: only ${ran} of the ${CONFIRM_PAIRS} extra ${unit}s ran before ${why}`;
+    }
+    return decisions.some(d => d.verdict === 'fail')
+        ? `a failing verdict was confirmed with ${plural(ran)}`
+        : `a failing verdict was re-measured with ${plural(ran)} and no longer fails`;
+}
+function describeStop(reason, unit = 'round pair') {
+    switch (reason) {
+        case 'stop-decided':
+            return 'every regression check was decided';
+        case 'stop-budget':
+            return 'the time budget was spent before every check was decided';
+        case 'stop-max-rounds':
+            return unit === 'epoch'
+                ? 'the maximum number of epochs was reached'
+                : 'the maximum number of rounds was reached';
+        case 'stop-catastrophic':
+            return 'stopped early: a regression is far beyond its tolerance';
+        default:
+            return '';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/terminal.ts
+
+
+
+const wrap = (open, close) => (s) => `\u001b[${open}m${s}\u001b[${close}m`;
+const COLOR = {
+    bold: wrap(1, 22),
+    dim: wrap(2, 22),
+    red: wrap(31, 39),
+    green: wrap(32, 39),
+    yellow: wrap(33, 39)
+};
+const PLAIN = { bold: s => s, dim: s => s, red: s => s, green: s => s, yellow: s => s };
+function paint(verdict, style) {
+    const word = verdict.toUpperCase();
+    if (verdict === 'pass')
+        return style.green(word);
+    if (verdict === 'fail' || verdict === 'errored')
+        return style.red(word);
+    if (verdict === 'warn' || verdict === 'inconclusive')
+        return style.yellow(word);
+    return style.dim(word);
+}
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;]*m/g;
+const width = (s) => s.replace(ANSI, '').length;
+function columns(rows) {
+    const widths = rows[0].map((_, i) => Math.max(...rows.map(r => width(r[i] ?? ''))));
+    return rows.map(r => r
+        .map((cell, i) => cell + ' '.repeat(widths[i] - width(cell)))
+        .join('  ')
+        .trimEnd());
+}
+function scenarioBlock(s, style) {
+    const out = [`${style.bold(s.name)}  ${paint(s.verdict, style)}`];
+    if (s.error) {
+        out.push(`  measurement invalid: ${s.error.message}`);
+        for (const line of s.error.outputTail?.slice(-10) ?? [])
+            out.push(style.dim(`  | ${line}`));
+        return out;
+    }
+    const m = s.metrics;
+    const b = s.baseMetrics;
+    const show = (k) => b ? `${formatMetric(k, b[k])} → ${formatMetric(k, m[k])}` : formatMetric(k, m[k]);
+    out.push(...columns([
+        ['  ok rps', 'p50', 'p90', 'p99', 'max', 'errors', 'server CPU', 'server RSS'].map(style.dim),
+        [
+            `  ${show('throughput.ok_rps')}`,
+            show('latency.p50'),
+            show('latency.p90'),
+            show('latency.p99'),
+            show('latency.max'),
+            show('errors.rate'),
+            show('server.cpu.mean'),
+            show('server.rss.peak')
+        ]
+    ]));
+    if (typeof m['generator.rate.target'] === 'number') {
+        out.push(style.dim(`  open model: sent ${show('generator.rate.achieved')} of ${show('generator.rate.target')} asked for, ` +
+            `schedule p99 ${show('generator.lag')} late`));
+    }
+    if (s.checks.length) {
+        const rows = s.checks.map(c => [
+            `  ${paint(c.verdict, style)}`,
+            c.metric,
+            c.expression,
+            c.verdict === 'skipped'
+                ? style.dim(c.message)
+                : c.kind === 'regression'
+                    ? `${formatChange(c.change)} (${formatInterval(c.interval)}, ${c.rounds ?? 0} rounds)`
+                    : formatMetric(c.metric, c.actual)
+        ]);
+        out.push(...columns(rows));
+    }
+    for (const note of s.notes)
+        out.push(style.dim(`  note: ${note}`));
+    for (const f of s.findings ?? [])
+        out.push(`  ${style.yellow('finding:')} ${f.evidence}; ${f.action}`);
+    return out;
+}
+/** The result table printed at the end of a run. */
+function renderTerminal(report, style = PLAIN) {
+    const lines = [''];
+    for (const s of report.scenarios)
+        lines.push(...scenarioBlock(s, style), '');
+    const decisive = report.scenarios.flatMap(s => decisiveChecks(s).map(c => `  ${s.name}: ${c.message}`));
+    if (decisive.length)
+        lines.push(style.bold('What decided it:'), ...decisive, '');
+    for (const line of baselineText(report))
+        lines.push(`baseline: ${line.text}`);
+    for (const note of report.notes)
+        lines.push(style.dim(`note: ${note}`));
+    lines.push(`${paint(report.verdict, style)}  ${report.headline}  ${style.dim(`(${formatMs(report.durationMs)})`)}`);
+    return lines.join('\n') + '\n';
+}
+/** One progress line, rewritten in place on a TTY. */
+function renderProgress(label, p) {
+    const pct = p.totalMs > 0 ? Math.min(100, Math.round((p.elapsedMs / p.totalMs) * 100)) : 0;
+    const bar = '#'.repeat(Math.round(pct / 5)).padEnd(20, '.');
+    return `${label} [${bar}] ${pct}% ${p.phase} ${Math.round(p.currentRps)} req/s, ${p.responses} responses, ${p.errors} errors`;
+}
+
+;// CONCATENATED MODULE: ./src/cli/config.ts
+
+
+
+
+/** Loads the named config, or the first of CONFIG_CANDIDATES in the working directory; problems go to stderr. */
+async function loadOrReport(named, io) {
+    const file = discoverConfig(io.cwd, named);
+    if (!named && !(0,external_node_fs_.existsSync)(file)) {
+        io.stderr.write(`perfgate: ${noConfigMessage(io.cwd)}\n`);
+        return undefined;
+    }
+    try {
+        // config.file stays resolvable from the process's directory: run and compare find the repository from it
+        return await loadConfig(file);
+    }
+    catch (err) {
+        if (err instanceof ConfigError) {
+            io.stderr.write(`${err.message}\n`);
+            return undefined;
+        }
+        throw err;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cli/io.ts
+/** A wrong command line: perfgate prints the message and the command's usage, and exits with 2. */
+class UsageError extends Error {
+}
+
 ;// CONCATENATED MODULE: ./src/report/openmetrics.ts
 
 /**
@@ -71202,6 +71390,8 @@ function renderOpenMetrics(report) {
         const failed = s.verdict === 'fail' || s.verdict === 'errored' ? 1 : 0;
         out.push(`perfgate_scenario_failed${labels({ scenario: s.name, verdict: s.verdict })} ${failed}`);
     }
+    if (report.merge)
+        out.push('# TYPE perfgate_merge_problems gauge', '# HELP perfgate_merge_problems missing, foreign or duplicated legs of a merged suite (any makes it errored)', `perfgate_merge_problems ${report.merge.problems.length}`);
     out.push('# EOF');
     return out.join('\n') + '\n';
 }
@@ -71975,6 +72165,14 @@ function renderJunit(report) {
         totals.skipped += suite.skipped;
         return `  <testsuite${attrs({ name: scenario.name, ...suite, time: 0, timestamp: report.createdAt })}>\n${cases.map(c => c.xml).join('\n')}\n  </testsuite>`;
     });
+    // a merge that lacks a leg (or got a foreign one) is errored even when every scenario it holds passed
+    const problems = report.merge?.problems ?? [];
+    if (problems.length) {
+        const cases = problems.map((p, i) => `    <testcase${attrs({ classname: 'perfgate.merge', name: `legs ${i + 1}`, time: 0 })}>\n      <error${attrs({ message: p, type: 'merge' })}>${xmlText(p)}</error>\n    </testcase>`);
+        totals.tests += problems.length;
+        totals.errors += problems.length;
+        suites.push(`  <testsuite${attrs({ name: 'perfgate merge', tests: problems.length, failures: 0, errors: problems.length, skipped: 0, time: 0, timestamp: report.createdAt })}>\n${cases.join('\n')}\n  </testsuite>`);
+    }
     return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites${attrs({ name: `perfgate ${report.mode}`, ...totals, time: seconds })}>\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
@@ -72009,216 +72207,343 @@ async function writeReportFiles(report, dir, options = {}) {
     return files;
 }
 
-;// CONCATENATED MODULE: ./schema/report.schema.json
-const report_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/report.schema.json","title":"perfgate report","description":"perfgate-report/report.json, schema version 1. Metric values are in base units: latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core.","type":"object","required":["schemaVersion","tool","createdAt","mode","verdict","headline","config","runner","durationMs","scenarios","notes"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the report was written"},"mode":{"enum":["run","compare"]},"verdict":{"$ref":"#/definitions/verdict"},"headline":{"type":"string","description":"one line: what decided the verdict"},"config":{"type":"object","required":["file","hash"],"additionalProperties":false,"properties":{"file":{"type":"string"},"hash":{"type":"string","description":"hash of the measurement-relevant config (not the limits)"},"profile":{"type":"string"},"used":{"type":"object","description":"the resolved config as the run used it (defaults filled, extends applied); header and env values left out","required":["service","scenarios","compare","baseline","onInconclusive"],"additionalProperties":false,"properties":{"service":{"type":"object","required":["command","cwd","ready"],"additionalProperties":false,"properties":{"command":{"type":"string"},"build":{"type":"string"},"cwd":{"type":"string"},"ready":{"type":"string"},"env":{"type":"array","items":{"type":"string"}}}},"scenarios":{"type":"array","items":{"type":"object","required":["name","requests","suite","load","thresholds","regression","minRequests","maxErrorRate"],"additionalProperties":false,"properties":{"name":{"type":"string"},"requests":{"type":"array","items":{"type":"string"}},"values":{"type":"array","items":{"type":"string"}},"suite":{"type":"string"},"load":{"type":"string"},"thresholds":{"type":"array","items":{"type":"string"}},"regression":{"type":"array","items":{"type":"string"}},"minRequests":{"type":"number"},"maxErrorRate":{"type":"string"}}}},"compare":{"type":"object","required":["mode","rounds","budget","confirm","confidence"],"additionalProperties":false,"properties":{"mode":{"type":"string"},"design":{"type":"string"},"rounds":{"type":"string"},"budget":{"type":"string"},"confirm":{"type":"boolean"},"confidence":{"type":"string"}}},"baseline":{"type":"object","required":["store"],"additionalProperties":false,"properties":{"store":{"type":"string"},"rounds":{"type":"number"},"noise":{"type":"string"},"onRunnerMismatch":{"type":"string"},"saveOn":{"type":"array","items":{"type":"string"}}}},"onInconclusive":{"type":"string"}}}}},"runner":{"$ref":"#/definitions/fingerprint"},"git":{"type":"object","additionalProperties":false,"properties":{"sha":{"type":"string"},"ref":{"type":"string"},"baseSha":{"type":"string"}}},"baseline":{"type":"object","description":"the stored run a run was compared with, and whether this run was stored","required":["store","state","message"],"additionalProperties":false,"properties":{"store":{"type":"string"},"state":{"enum":["used","none"]},"message":{"type":"string"},"sha":{"type":"string"},"runId":{"type":"string"},"runAttempt":{"type":"integer"},"path":{"type":"string"},"createdAt":{"type":"string"},"distance":{"type":"integer","minimum":0},"mismatches":{"type":"array","items":{"type":"string"}},"history":{"type":"integer","minimum":0},"saved":{"type":"object","required":["saved","path","message"],"additionalProperties":false,"properties":{"saved":{"type":"boolean"},"path":{"type":"string"},"message":{"type":"string"},"file":{"type":"string","description":"where the record was kept when it could not be saved"}}}}},"gate":{"type":"object","description":"pull requests: where the limits came from (the gate comes from the base) and the PR\'s changes to them","required":["source","changes","message"],"additionalProperties":false,"properties":{"source":{"enum":["base","pr"]},"base":{"type":"string"},"changes":{"type":"array","maxItems":1000,"items":{"type":"object","required":["limit","base","head"],"additionalProperties":false,"properties":{"scenario":{"type":"string"},"limit":{"type":"string"},"base":{"type":"string"},"head":{"type":"string"}}}},"message":{"type":"string"}}},"durationMs":{"type":"number","minimum":0},"scenarios":{"type":"array","items":{"$ref":"#/definitions/scenario"}},"notes":{"type":"array","items":{"type":"string"}}},"definitions":{"verdict":{"enum":["pass","warn","fail","inconclusive","skipped","errored"]},"checkVerdict":{"enum":["pass","warn","fail","inconclusive","skipped","accepted"]},"nullableNumber":{"type":["number","null"]},"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"$ref":"#/definitions/nullableNumber"}},"fingerprint":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"additionalProperties":false,"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"source":{"type":"object","required":["file","line","col"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer"},"col":{"type":"integer"}}},"load":{"type":"object","required":["mode","connections","durationMs","warmupMs","timeoutMs"],"additionalProperties":true,"properties":{"mode":{"enum":["closed","rate"]},"connections":{"type":"integer"},"rate":{"type":"number"},"durationMs":{"type":"number"},"warmupMs":{"type":"number"},"timeoutMs":{"type":"number"}}},"check":{"type":"object","required":["kind","metric","expression","severity","verdict","message"],"additionalProperties":false,"properties":{"kind":{"enum":["threshold","regression"]},"metric":{"type":"string"},"expression":{"type":"string"},"severity":{"enum":["fail","warn"]},"verdict":{"$ref":"#/definitions/checkVerdict"},"message":{"type":"string"},"actual":{"$ref":"#/definitions/nullableNumber"},"limit":{"type":"number"},"base":{"$ref":"#/definitions/nullableNumber"},"head":{"$ref":"#/definitions/nullableNumber"},"change":{"$ref":"#/definitions/nullableNumber"},"interval":{"oneOf":[{"type":"null"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"rounds":{"type":"integer"},"acceptedBy":{"type":"string"},"source":{"$ref":"#/definitions/source"}}},"error":{"type":"object","required":["kind","message"],"additionalProperties":false,"properties":{"kind":{"enum":["port-in-use","port-held","spawn-failed","early-exit","not-ready","build-failed","base-unavailable","crashed","error-rate","too-few-requests","nothing-answered","generator-lag","tls","internal"]},"message":{"type":"string"},"outputTail":{"type":"array","items":{"type":"string"}}}},"timelinePoint":{"type":"object","required":["t","rps","errors","p50","p99"],"additionalProperties":true,"properties":{"t":{"type":"number"},"rps":{"type":"number"},"errors":{"type":"number"},"p50":{"$ref":"#/definitions/nullableNumber"},"p99":{"$ref":"#/definitions/nullableNumber"}}},"resourceSample":{"type":"object","required":["t","cpu","rssBytes","fds","processes"],"additionalProperties":false,"properties":{"t":{"type":"number"},"cpu":{"type":"number"},"rssBytes":{"type":"number"},"fds":{"type":"number"},"processes":{"type":"number"}}},"run":{"type":"object","required":["side","round","metrics"],"additionalProperties":false,"properties":{"side":{"enum":["head","base"]},"round":{"type":"integer"},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"},"timeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"}},"warmupTimeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"},"description":"the warmup\'s seconds, t <= 0; not measured, shown shaded"},"resources":{"type":"array","items":{"$ref":"#/definitions/resourceSample"}},"error":{"$ref":"#/definitions/error"},"suite":{"$ref":"#/definitions/suite"}}},"suite":{"type":"object","required":["kind","points"],"additionalProperties":true,"properties":{"kind":{"enum":["sweep","stress","soak"]},"points":{"type":"array","items":{"$ref":"#/definitions/metrics"}},"marker":{"type":"object","required":["label","x"],"properties":{"label":{"type":"string"},"x":{"type":"number"}}}}},"scenario":{"type":"object","required":["name","verdict","load","metrics","checks","runs","notes"],"additionalProperties":false,"properties":{"name":{"type":"string"},"verdict":{"$ref":"#/definitions/verdict"},"load":{"$ref":"#/definitions/load"},"metrics":{"$ref":"#/definitions/metrics"},"baseMetrics":{"$ref":"#/definitions/metrics"},"checks":{"type":"array","items":{"$ref":"#/definitions/check"}},"error":{"$ref":"#/definitions/error"},"runs":{"type":"array","items":{"$ref":"#/definitions/run"}},"notes":{"type":"array","items":{"type":"string"}},"suite":{"$ref":"#/definitions/suite"},"findings":{"type":"array","items":{"type":"object","required":["kind","evidence","action"],"additionalProperties":false,"properties":{"kind":{"enum":["server-cpu-saturated","generator-saturated","memory-growing","error-burst","latency-knee","tail-outliers"]},"evidence":{"type":"string"},"action":{"type":"string"}}}}}}}}');
-;// CONCATENATED MODULE: ./src/report/validate.ts
-
-
-const validate_ajv = new ajv.Ajv({ allErrors: true, strict: true, $data: false });
-const validateReportShape = validate_ajv.compile(report_schema_namespaceObject);
-/** Problems of a report.json against schema/report.schema.json, one line each; empty when valid. */
-function reportProblems(data) {
-    if (validateReportShape(data))
-        return [];
-    return (validateReportShape.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
-}
-function isReport(data) {
-    return reportProblems(data).length === 0;
-}
-
-;// CONCATENATED MODULE: ./src/baseline/directory.ts
+;// CONCATENATED MODULE: ./src/cli/output.ts
 
 
 
 
 
-const errno = (err) => err.code;
-/** Writes `text` at `file` only if nothing is there: a temp file hard-linked into place, never a partial file. */
-async function writeNew(file, text) {
-    await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(file), { recursive: true });
-    const temp = `${file}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
-    await (0,promises_namespaceObject.writeFile)(temp, text);
-    try {
-        await (0,promises_namespaceObject.link)(temp, file);
-        return 'written';
-    }
-    catch (err) {
-        if (errno(err) === 'EEXIST')
-            return 'exists';
-        throw err;
-    }
-    finally {
-        await (0,promises_namespaceObject.unlink)(temp).catch(() => undefined);
-    }
-}
-async function listJson(dir, prefix) {
-    const out = [];
-    for (const entry of await (0,promises_namespaceObject.readdir)(dir, { withFileTypes: true })) {
-        const relative = `${prefix}/${entry.name}`;
-        if (entry.isDirectory())
-            out.push(...(await listJson(external_node_path_default().join(dir, entry.name), relative)));
-        else if (entry.isFile() && entry.name.endsWith('.json'))
-            out.push(relative);
-    }
-    return out;
-}
-/** The local store of the CLI (`--baseline DIR`, `--save-baseline DIR`): the branch's layout in a directory. */
-class directory_DirectoryStore {
-    dir;
-    description;
-    constructor(dir) {
-        this.dir = dir;
-        this.description = `directory ${dir}`;
-    }
-    async read() {
-        const runs = external_node_path_default().join(this.dir, RUNS_DIR);
-        let paths;
-        try {
-            paths = await listJson(runs, RUNS_DIR);
+/** Turns engine events into terminal output: a live progress line on a TTY, plain lines otherwise. */
+function terminalEvents(out, style, now = Date.now) {
+    let progressShown = false;
+    const clear = () => {
+        if (progressShown)
+            out.write('\r\u001b[2K');
+        progressShown = false;
+    };
+    let lastLine = now();
+    const line = (text) => {
+        clear();
+        out.write(text + '\n');
+        lastLine = now();
+    };
+    return (event) => {
+        const round = 'round' in event && event.round !== undefined ? ` round ${event.round}` : '';
+        switch (event.type) {
+            case 'service-starting':
+                return line(style.dim(`starting ${event.label} service: ${event.command}`));
+            case 'service-ready':
+                return line(style.dim(`${event.label} service ready (pid ${event.pid}, ${event.ms} ms)`));
+            case 'measure-start':
+                return line(`${style.bold(event.scenario)} ${style.dim(`[${event.label}${round}]`)}`);
+            case 'progress':
+                if (!out.isTTY) {
+                    // a CI log (not a terminal): a line at least every HEARTBEAT_MS while load runs, never a redrawn bar
+                    if (now() - lastLine < HEARTBEAT_MS)
+                        return;
+                    return line(style.dim(renderProgress(`  ${event.label}${round}`, event.progress)));
+                }
+                out.write(`\r\u001b[2K${style.dim(renderProgress(`  ${event.label}${round}`, event.progress))}`);
+                progressShown = true;
+                return;
+            case 'measure-end':
+                return line(`  ${event.summary}`);
+            case 'info':
+                return line(style.dim(event.message));
+            case 'warning':
+                return line(style.yellow(`warning: ${event.message}`));
+            case 'step-start':
+                return line(style.dim(`${event.title}`));
+            case 'heartbeat':
+                return line(style.dim(`  ${event.message}`));
+            default:
+                return;
         }
-        catch (err) {
-            if (errno(err) === 'ENOENT') {
-                return {
-                    state: 'missing',
-                    records: [],
-                    warnings: [],
-                    message: `no baselines stored in ${this.dir} yet`
-                };
-            }
-            throw new StoreError(`cannot read the baseline ${this.description}: ${err.message}`);
-        }
-        const files = [];
-        try {
-            const meta = await (0,promises_namespaceObject.readFile)(external_node_path_default().join(this.dir, META_FILE), 'utf8').catch((err) => {
-                if (errno(err) === 'ENOENT')
-                    return undefined;
-                throw err;
-            });
-            if (meta !== undefined)
-                files.push({ path: META_FILE, text: meta });
-            const READ_AT_ONCE = 64;
-            for (let i = 0; i < paths.length; i += READ_AT_ONCE) {
-                const batch = paths.slice(i, i + READ_AT_ONCE);
-                const texts = await Promise.all(batch.map(p => (0,promises_namespaceObject.readFile)(external_node_path_default().join(this.dir, p), 'utf8')));
-                batch.forEach((p, j) => files.push({ path: p, text: texts[j] }));
-            }
-        }
-        catch (err) {
-            throw new StoreError(`cannot read the baseline ${this.description}: ${err.message}`);
-        }
-        return { state: 'ok', ...parseStoreFiles(files, this.description) };
-    }
-    async save(record) {
-        const relative = recordPath(record);
-        const file = external_node_path_default().join(this.dir, relative);
-        const text = serializeRecord(record);
-        try {
-            await writeNew(external_node_path_default().join(this.dir, META_FILE), `${JSON.stringify(newMeta(), null, 1)}\n`);
-            if ((await writeNew(file, text)) === 'exists') {
-                const same = (await (0,promises_namespaceObject.readFile)(file, 'utf8')) === text;
-                return {
-                    saved: true,
-                    already: true,
-                    path: relative,
-                    attempts: 1,
-                    message: same
-                        ? `baseline already stored at ${relative} (a re-run of the same attempt)`
-                        : `a baseline for this run and attempt is already stored at ${relative}; it was kept unchanged`
-                };
-            }
-        }
-        catch (err) {
-            return {
-                saved: false,
-                path: relative,
-                attempts: 1,
-                message: `baseline NOT saved in ${this.dir}: ${err.message}`
-            };
-        }
-        return { saved: true, path: relative, attempts: 1, message: `baseline saved in ${this.dir}: ${relative}` };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/baseline/select.ts
-
-const select_short = (sha) => sha.slice(0, 12);
-function describeAge(ms) {
-    const hours = ms / 3_600_000;
-    if (hours < 1)
-        return `${Math.max(0, Math.round(ms / 60_000))} min old`;
-    if (hours < 48)
-        return `${Math.round(hours)} h old`;
-    return `${Math.round(hours / 24)} days old`;
-}
-/** Later attempts and later runs win: a re-run replaces what it re-measured, the store keeps both. */
-function newest(a, b) {
-    return (b.record.createdAt.localeCompare(a.record.createdAt) || b.record.git.runAttempt - a.record.git.runAttempt);
-}
-/**
- * The record to compare with: the nearest of `ancestors` that has a run of the same config hash (errored runs
- * are never stored). Records measured on a different runner are still chosen, with their mismatches named.
- */
-function selectBaseline(input) {
-    const now = input.now ?? new Date();
-    const sameConfig = input.records.filter(r => r.record.config.hash === input.configHash);
-    const bySha = new Map();
-    for (const r of sameConfig)
-        bySha.set(r.record.git.sha, [...(bySha.get(r.record.git.sha) ?? []), r]);
-    for (const [distance, sha] of input.ancestors.entries()) {
-        const candidates = bySha.get(sha);
-        if (!candidates?.length)
-            continue;
-        const sorted = [...candidates].sort(newest);
-        const sameLeg = input.leg ? sorted.filter(r => r.record.git.leg === input.leg) : [];
-        const stored = sameLeg[0] ?? sorted[0];
-        const perScenario = {};
-        for (const record of [...sameLeg, ...sorted])
-            for (const scenario of record.record.scenarios)
-                perScenario[scenario.name] ??= record;
-        const used = [...new Set([stored, ...Object.values(perScenario)])];
-        const ageMs = now.getTime() - Date.parse(stored.record.createdAt);
-        const mismatches = [...new Set(used.flatMap(r => fingerprintMismatches(input.runner, r.record.runner)))];
-        const from = input.fromLabel ?? 'the merge-base';
-        const where = distance === 0 ? from : `${distance} commit${distance === 1 ? '' : 's'} before ${from}`;
-        const { runId, runAttempt, leg } = stored.record.git;
-        const others = used.length - 1;
-        return {
-            found: true,
-            stored,
-            perScenario,
-            distance,
-            ageMs,
-            mismatches,
-            description: `baseline: ${select_short(sha)} (${where}), run ${runId} attempt ${runAttempt}${leg ? ` leg ${leg}` : ''}` +
-                `${others ? ` (and ${others} other record${others === 1 ? '' : 's'} of that commit for scenarios it lacks)` : ''}, ${describeAge(ageMs)}` +
-                (mismatches.length
-                    ? `; measured on a different runner (${mismatches.join('; ')})`
-                    : '; same runner kind')
-        };
-    }
-    if (input.records.length === 0)
-        return { found: false, reason: 'the baseline store has no records yet' };
-    if (sameConfig.length === 0) {
-        const hashes = new Set(input.records.map(r => r.record.config.hash));
-        return {
-            found: false,
-            reason: `no stored baseline for this config (hash ${input.configHash}); the store has runs of ${hashes.size} other config version${hashes.size === 1 ? '' : 's'}, and changing the service, requests or load starts a new series`
-        };
-    }
-    return {
-        found: false,
-        reason: `none of the ${input.ancestors.length} commits searched back from ${input.ancestors[0] ? select_short(input.ancestors[0]) : (input.fromLabel ?? 'the merge-base')} has a stored run of this config (${sameConfig.length} other runs are stored)`
     };
 }
-/** The stored runs of one config measured on the same runner kind, oldest first: the series for trends. */
-function historyOf(records, configHash, runner) {
-    return records
-        .filter(r => r.record.config.hash === configHash)
-        .filter(r => fingerprintMismatches(runner, r.record.runner).length === 0)
-        .sort((a, b) => a.record.createdAt.localeCompare(b.record.createdAt));
+function outputMode(values, io) {
+    const json = Boolean(values.json);
+    const human = json ? io.stderr : io.stdout;
+    const color = io.color && (!json || Boolean(io.stderr.isTTY));
+    return { json, quiet: Boolean(values.quiet), human, style: color ? COLOR : PLAIN };
+}
+/** Engine events for the terminal; --quiet keeps only warnings (on stderr). */
+function eventsFor(mode, io) {
+    if (!mode.quiet)
+        return terminalEvents(mode.human, mode.style);
+    return event => {
+        if (event.type === 'warning')
+            io.stderr.write(`warning: ${event.message}\n`);
+    };
+}
+const OUTPUT_FLAGS = {
+    json: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' }
+};
+/** Writes the report files and the verdict (a table, one line, or report.json); returns the exit code. */
+async function finish(report, outDir, io, onInconclusive, mode = outputMode({}, io)) {
+    const { style, human } = mode;
+    const files = await writeReportFiles(report, outDir);
+    if (mode.json)
+        io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (mode.quiet) {
+        if (!mode.json)
+            human.write(`${report.verdict}: ${report.headline}\n`);
+    }
+    else {
+        human.write(renderTerminal(report, style));
+        human.write(style.dim(`report: ${[files.json, files.html, files.junit].map(f => external_node_path_default().relative(io.cwd, f)).join(', ')}\n`));
+    }
+    return exitCodeFor(report.verdict, onInconclusive);
 }
 
-;// CONCATENATED MODULE: ./src/engine/baseline.ts
+;// CONCATENATED MODULE: ./src/cli/demo.ts
+
+
+
+
+
+
+
+
+
+/** The demo's comparison: one scenario and its throughput check, short rounds, so the whole demo stays under a minute. */
+function demoCompareConfig(config) {
+    const scenario = config.scenarios[0];
+    return {
+        ...config,
+        scenarios: [
+            {
+                ...scenario,
+                load: { ...scenario.load, warmupMs: 500, durationMs: 1500 },
+                regression: scenario.regression.filter(r => r.metric === 'throughput.ok_rps')
+            }
+        ],
+        compare: { ...config.compare, rounds: { min: 3, max: 5 }, budgetMs: 40_000 }
+    };
+}
+/** perfgate demo: the example service gated, then a slowdown caught */
+async function commandDemo(args, io) {
+    (0,external_node_util_.parseArgs)({ args, options: {} });
+    const file = 'thresholds/example.yml';
+    if (!(0,external_node_fs_.existsSync)(external_node_path_default().resolve(io.cwd, file)))
+        throw new UsageError('run the demo from the perfgate repository root (thresholds/example.yml not found)');
+    const style = io.color ? COLOR : PLAIN;
+    const events = terminalEvents(io.stdout, style);
+    const config = await loadOrReport(file, io);
+    if (!config)
+        return 2;
+    io.stdout.write(style.bold('perfgate demo 1/2: absolute limits on the example reservation API (examples/service)\n'));
+    const run = await runGate(config, { events });
+    const runCode = await finish(run, external_node_path_default().resolve(io.cwd, 'perfgate-report/run'), io, config.onInconclusive);
+    io.stdout.write(style.bold('\nperfgate demo 2/2: base vs head, interleaved; the head has SLOWDOWN=1 (twice the CPU work per request)\n'));
+    const headDir = external_node_path_default().resolve(io.cwd);
+    const compare = await compareGate(demoCompareConfig(config), {
+        baseDir: headDir,
+        headDir,
+        events,
+        env: { head: { SLOWDOWN: '1' } },
+        notes: [
+            "demo: base and head are the same code; the head runs with the example service's SLOWDOWN=1 knob (twice the CPU work per request)"
+        ]
+    });
+    const compareCode = await finish(compare, external_node_path_default().resolve(io.cwd, 'perfgate-report/compare'), io, config.onInconclusive);
+    const caught = compareCode === 1;
+    io.stdout.write(`\n${style.bold('demo result:')} absolute limits ${run.verdict}; injected slowdown ${caught ? style.green('caught') : style.red('NOT caught')} (compare verdict ${compare.verdict}).\n` +
+        style.dim('In CI the compare step would fail the job with exit code 1; the demo exits 0 when the gate behaved as expected.\n'));
+    return runCode === 2 || !caught ? 1 : 0;
+}
+
+;// CONCATENATED MODULE: ./src/git/worktree.ts
+
+
+
+
+/** Worktrees made and not yet removed: a cancelled run removes them. */
+const worktrees = new Set();
+async function removeAllWorktrees() {
+    await Promise.all([...worktrees].map(remove => remove()));
+}
+/**
+ * A detached git worktree of `repoDir` at `sha`, in a temp directory; `remove` (idempotent) deletes it and prunes
+ * it from the repository. A failure to make it throws git's message, with nothing left behind.
+ */
+async function addWorktree(repoDir, sha) {
+    const parent = await (0,promises_namespaceObject.mkdtemp)(external_node_path_default().join(external_node_os_default().tmpdir(), 'perfgate-base-'));
+    const dir = external_node_path_default().join(parent, 'base');
+    // registered before the worktree exists, so a run cancelled while it is being made still removes it
+    let removing;
+    const remove = () => (removing ??= (async () => {
+        await tryGit(repoDir, ['worktree', 'remove', '--force', dir]);
+        await (0,promises_namespaceObject.rm)(parent, { recursive: true, force: true });
+        await tryGit(repoDir, ['worktree', 'prune']);
+        worktrees.delete(remove);
+    })());
+    worktrees.add(remove);
+    try {
+        await git(repoDir, ['worktree', 'add', '--detach', dir, sha]);
+    }
+    catch (err) {
+        await remove();
+        throw err;
+    }
+    return { dir, remove };
+}
+
+;// CONCATENATED MODULE: ./src/gate/base.ts
+
+
+
+
+
+/** The base could not be prepared: it is missing or unreachable (base-unavailable), or its build failed. */
+class BaseError extends Error {
+    kind;
+    constructor(message, kind = 'base-unavailable') {
+        super(message);
+        this.kind = kind;
+    }
+}
+/** A directory given for one side (`what`: "base", "head"): it must exist (else `hint` says what to do) and be a directory. */
+function requireSideDir(dir, what, hint) {
+    if (!(0,external_node_fs_.existsSync)(dir))
+        throw new BaseError(`the ${what} directory ${dir} does not exist: ${hint}`);
+    if (!(0,external_node_fs_.statSync)(dir).isDirectory())
+        throw new BaseError(`the ${what} directory ${dir} is not a directory`);
+}
+/** A base directory the workflow built itself: it must exist and be a directory. */
+function useBaseDir(dir) {
+    requireSideDir(dir, 'base', 'build the base there first, or leave base-dir empty to let perfgate make one from the merge-base');
+    return { dir, description: `base from the directory ${dir}`, cleanup: async () => undefined };
+}
+/**
+ * The commit to compare against: the merge-base of HEAD and the base ref. On a shallow clone the history is
+ * deepened until the merge-base appears (or the clone is unshallowed); each fetch is a step in the log.
+ */
+async function findMergeBase(repoDir, baseRef, events) {
+    const found = await fetchMergeBase(repoDir, baseRef, (title, step) => longStep(events, title, step));
+    if (found.found)
+        return found.sha;
+    throw new BaseError(`could not find the merge-base of HEAD and ${baseRef}${found.shallow ? ' (the clone is shallow and fetching more history did not help)' : ''}: ` +
+        'check out with actions/checkout and fetch-depth: 0, or pass base-dir / --base with a built base');
+}
+/** Makes the base itself: a git worktree at `sha`, then `service.build` in it. */
+async function worktreeBase(repoDir, sha, build, events, onSpawned) {
+    let worktree;
+    try {
+        worktree = await addWorktree(repoDir, sha);
+    }
+    catch (err) {
+        throw new BaseError(`could not create a git worktree at ${sha.slice(0, 12)}: ${err.message.trim()}`);
+    }
+    const { dir, remove: cleanup } = worktree;
+    if (build) {
+        try {
+            await longStep(events, `building the base (${sha.slice(0, 12)}): ${build}`, () => (0,spawn/* runBuild */.cM)(build, dir, { onSpawned, onLine: line => events({ type: 'step-output', line }) }));
+        }
+        catch (err) {
+            await cleanup();
+            throw new BaseError(`the base (${sha.slice(0, 12)}) could not be built: ${err.message}`, 'build-failed');
+        }
+    }
+    return {
+        dir,
+        sha,
+        description: `base built from the merge-base ${sha.slice(0, 12)} in a git worktree`,
+        cleanup
+    };
+}
+
+;// CONCATENATED MODULE: ./src/shard/split.ts
+/** A bad K/N or a split that cannot be made; the message names the flag or input it came from. */
+class ShardError extends Error {
+}
+/** Parses "K/N" (1 <= K <= N); `source` names the flag or input in the error ("--shard", 'the "shard" input'). */
+function parseShard(text, source = '--shard') {
+    const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+    const index = match ? Number(match[1]) : NaN;
+    const count = match ? Number(match[2]) : NaN;
+    if (!match || !Number.isSafeInteger(index) || !Number.isSafeInteger(count))
+        throw new ShardError(`${source} takes K/N (shard K of N, e.g. 2/4), got "${text}"`);
+    if (count < 1 || index < 1 || index > count)
+        throw new ShardError(`${source} takes K/N with 1 <= K <= N, got "${text}"${count >= 1 && index > count ? `: there is no shard ${index} of ${count}` : ''}`);
+    return { index, count };
+}
+const shardLabel = (shard) => `${shard.index}/${shard.count}`;
+/** Scenario names per shard (index 0 is shard 1), in config order within each shard. */
+function splitSuite(config, count) {
+    const shards = Array.from({ length: count }, () => []);
+    const pinned = config.scenarios.filter(s => s.shard !== undefined);
+    for (const s of pinned) {
+        if (s.shard > count)
+            throw new ShardError(`scenario "${s.name}" is pinned to shard ${s.shard} (shard: in ${config.file}), but the suite is split into ${count}`);
+        shards[s.shard - 1].push(s.name);
+    }
+    const dealt = config.scenarios
+        .filter(s => s.shard === undefined)
+        .map(s => s.name)
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    dealt.forEach((name, i) => shards[i % count].push(name));
+    const order = new Map(config.scenarios.map((s, i) => [s.name, i]));
+    return shards.map(names => names.sort((a, b) => order.get(a) - order.get(b)));
+}
+/** The scenario names of shard K of N. */
+function shardScenarios(config, shard) {
+    return splitSuite(config, shard.count)[shard.index - 1];
+}
+/** Each shard's config remembers the whole config and its shard, for the leg's identity (see identity.ts). */
+const origins = new WeakMap();
+/** The whole config and shard a config was cut from by applyShard, if it was. */
+const shardOrigin = (config) => origins.get(config);
+/** The config restricted to shard K of N; a shard with no scenarios is an error (fewer shards, or pin one). */
+function applyShard(config, shard, source = '--shard') {
+    const names = shardScenarios(config, shard);
+    if (names.length === 0)
+        throw new ShardError(`${source} ${shardLabel(shard)}: shard ${shard.index} has no scenarios (${config.file} has ${config.scenarios.length}, split into ${shard.count}); use fewer shards`);
+    const cut = { ...config, scenarios: config.scenarios.filter(s => names.includes(s.name)) };
+    origins.set(cut, { whole: config, shard });
+    return cut;
+}
+
+;// CONCATENATED MODULE: ./src/shard/identity.ts
+/**
+ * A leg's identity in its report.json: its shard (K/N, its scenarios, the whole suite), and the whole config's
+ * hash (not the hash of the leg's subset), next to the runner fingerprint and commit every report carries.
+ * `perfgate merge` checks the legs against each other with it; baseline selection finds every scenario of a commit
+ * across the legs' records because they share the hash.
+ */
+
+
+/** The leg name that goes into a baseline record's path: the job's leg plus the shard. */
+function shardLeg(leg, shard) {
+    const suffix = `shard-${shard.index}-of-${shard.count}`;
+    return leg ? `${leg}-${suffix}` : suffix;
+}
+/** Marks a leg's report: its shard, the whole config's hash, and a note saying which part of the suite it is. */
+function stampLeg(report, whole, shard) {
+    if (report.shard)
+        return report;
+    const scenarios = shardScenarios(whole, shard);
+    report.config.hash = load_configHash(whole);
+    report.shard = {
+        kind: 'suite',
+        index: shard.index,
+        count: shard.count,
+        scenarios,
+        suite: whole.scenarios.map(s => s.name)
+    };
+    report.notes.push(`shard ${shardLabel(shard)}: ${scenarios.length} of the suite's ${whole.scenarios.length} scenarios; perfgate merge joins the legs' reports into one verdict`);
+    return report;
+}
+/** The whole config a shard's config was cut from (itself when it is no shard): baselines are looked up by its hash. */
+const wholeConfig = (config) => shardOrigin(config)?.whole ?? config;
+/** Stamps the report when `config` is a shard's (applyShard); otherwise leaves it as it is. Idempotent. */
+function stampIfLeg(report, config) {
+    const origin = shardOrigin(config);
+    return origin ? stampLeg(report, origin.whole, origin.shard) : report;
+}
+
+;// CONCATENATED MODULE: ./src/gate/baseline.ts
 
 
 
@@ -72259,7 +72584,7 @@ async function planStoredBaseline(config, store, repo, from, events, fromLabel, 
     }
     const ancestors = repo && from ? await ancestorsOf(repo, from) : ['local'];
     const runner = runnerFingerprint();
-    const hash = configHash(config);
+    const hash = load_configHash(config);
     const choice = selectBaseline({
         records: readout.records,
         ancestors,
@@ -72323,212 +72648,269 @@ async function saveRun(report, store, identity, outDir, events) {
     return { saved: false, path: result.path, message, file };
 }
 
-;// CONCATENATED MODULE: ./src/config/discover.ts
+;// CONCATENATED MODULE: ./src/gate/gate.ts
 
 
-/** Where perfgate looks for its config when none is named, in this order. */
-const CONFIG_CANDIDATES = ['perfgate.yml', 'perfgate.yaml', '.github/perfgate.yml'];
-const isFile = (file) => (0,external_node_fs_.existsSync)(file) && (0,external_node_fs_.statSync)(file).isFile();
+
+
+
+
+
+
 /**
- * The config file to load: the one named (resolved against `dir`), else the first of CONFIG_CANDIDATES that
- * exists in `dir`, else `dir/perfgate.yml` (whose absence loadConfig then reports, with the candidates).
+ * The gate: prepare the base (compare) or choose the stored baseline (run), run the loop, store the run when
+ * asked, and return the report. The action and the CLI are its two doors. A base that cannot be prepared throws
+ * BaseError (see baseErrorReport); a store that cannot be read throws StoreError or NewerBaselineError.
  */
-function discoverConfig(dir, named) {
-    if (named)
-        return external_node_path_default().resolve(dir, named);
-    for (const candidate of CONFIG_CANDIDATES) {
-        const file = external_node_path_default().resolve(dir, candidate);
-        if (isFile(file))
-            return file;
-    }
-    return external_node_path_default().resolve(dir, CONFIG_CANDIDATES[0]);
+async function gate(settings, ports = {}) {
+    return settings.mode === 'compare' ? compareSides(settings, ports) : runHead(settings, ports);
 }
-/** What to say when no config was named and none of the candidates exists. */
-function noConfigMessage(dir) {
-    return `no config found in ${dir}: perfgate looks for ${CONFIG_CANDIDATES.join(', ')}. Run \`perfgate init\` to write one, or pass --config FILE`;
-}
-
-;// CONCATENATED MODULE: ./src/cli/baseline.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-const BASELINE_USAGE = `perfgate baseline: inspect and write the baseline store
-
-Usage:
-  perfgate baseline list [--dir DIR | --branch NAME [--remote origin]] [--config perfgate.yml]
-  perfgate baseline show <sha-prefix | record path> [--json] [store options]
-  perfgate baseline save <record.json> [store options]
-
-Without --dir or --branch, the store is the config's baseline section (perfgate.yml if present),
-else the branch perfgate-baselines of origin in the current repository.
-`;
-const STORE_OPTIONS = {
-    dir: { type: 'string' },
-    branch: { type: 'string' },
-    remote: { type: 'string' },
-    config: { type: 'string', short: 'c' },
-    json: { type: 'boolean' }
-};
-async function storeFromOptions(values, io) {
-    if (values.dir)
-        return new directory_DirectoryStore(external_node_path_default().resolve(io.cwd, values.dir));
-    const repo = (await repoRoot(io.cwd)) ?? io.cwd;
-    let spec = {
-        ...DEFAULTS.baseline,
-        directory: external_node_path_default().resolve(io.cwd, DEFAULTS.baseline.directory)
-    };
-    const configFile = discoverConfig(io.cwd, values.config);
-    if (!values.branch && (0,external_node_fs_.existsSync)(configFile))
-        spec = (await loadConfig(configFile)).baseline;
-    if (!values.branch && spec.store === 'directory')
-        return new directory_DirectoryStore(spec.directory);
-    return new git_GitBranchStore({
-        repo,
-        branch: values.branch ?? spec.branch,
-        remote: values.remote ?? spec.remote,
-        log: message => io.stderr.write(`${message}\n`)
+/** The report of a comparison whose base could not be prepared: every scenario errored with the reason. */
+function baseErrorReport(config, err, startedAt = Date.now()) {
+    const error = { kind: err.kind, message: err.message };
+    return buildReport({
+        config,
+        configHash: configHash(config),
+        mode: 'compare',
+        scenarios: config.scenarios.map(s => erroredScenario(s, error)),
+        startedAt
     });
 }
-function pad(cells) {
-    const widths = cells[0].map((_, i) => Math.max(...cells.map(r => r[i].length)));
-    return (cells
-        .map(r => r
-        .map((c, i) => c.padEnd(widths[i]))
-        .join('  ')
-        .trimEnd())
-        .join('\n') + '\n');
+async function prepareBase(settings, ports) {
+    const events = ports.events ?? ignoreEvents;
+    if ('dir' in settings.base)
+        return useBaseDir(settings.base.dir);
+    const sha = await findMergeBase(settings.repo, settings.base.ref, events);
+    return worktreeBase(settings.repo, sha, settings.config.service.build, events, ports.onSpawned);
 }
-function newestFirst(records) {
-    return [...records].sort((a, b) => b.record.createdAt.localeCompare(a.record.createdAt));
-}
-async function list(args, io) {
-    const { values } = (0,external_node_util_.parseArgs)({ args, options: STORE_OPTIONS });
-    const store = await storeFromOptions(values, io);
-    const readout = await store.read();
-    for (const w of readout.warnings)
-        io.stderr.write(`warning: ${w}\n`);
-    if (readout.state === 'missing' || readout.records.length === 0) {
-        io.stdout.write(`${store.description}: ${readout.message ?? 'no records'}\n`);
-        return 0;
+async function compareSides(settings, ports) {
+    const base = await prepareBase(settings, ports);
+    try {
+        const report = await compareGate(settings.config, {
+            baseDir: base.dir,
+            headDir: settings.headDir ?? settings.repo,
+            root: settings.root,
+            events: ports.events,
+            onSpawned: ports.onSpawned,
+            measurer: ports.measurer,
+            env: settings.env,
+            acceptances: settings.acceptances,
+            notes: [...(settings.notes ?? []), base.description],
+            git: settings.git || base.sha ? { ...settings.git, ...(base.sha ? { baseSha: base.sha } : {}) } : undefined
+        });
+        return stampIfLeg(report, settings.config);
     }
-    const now = Date.now();
-    const rows = newestFirst(readout.records).map(({ record: r }) => [
-        r.git.sha.slice(0, 12),
-        describeAge(now - Date.parse(r.createdAt)),
-        `${r.git.runId}#${r.git.runAttempt}`,
-        r.config.hash,
-        r.verdict,
-        `${r.runner.cores}c ${r.runner.cpuModel.slice(0, 28)}`,
-        r.scenarios
-            .map(s => `${s.name} ${formatMetric('throughput.ok_rps', s.metrics['throughput.ok_rps'])}`)
-            .join(', ')
-    ]);
-    const n = readout.records.length;
-    io.stdout.write(`${store.description}: ${n} stored run${n === 1 ? '' : 's'}\n`);
-    io.stdout.write(pad([['commit', 'age', 'run#attempt', 'config', 'verdict', 'runner', 'ok throughput'], ...rows]));
-    return 0;
+    finally {
+        await base.cleanup();
+    }
 }
-function describeRecord(file, r) {
-    const lines = [
-        `${file}`,
-        `  commit ${r.git.sha}${r.git.ref ? ` (${r.git.ref})` : ''}, run ${r.git.runId} attempt ${r.git.runAttempt}${r.git.event ? `, ${r.git.event}` : ''}`,
-        `  written ${r.createdAt} by perfgate ${r.tool.version}, verdict ${r.verdict}, config ${r.config.file} (hash ${r.config.hash})`,
-        `  runner ${r.runner.cpuModel}, ${r.runner.cores} cores, ${r.runner.os}, Node ${r.runner.node}`
-    ];
-    for (const s of r.scenarios) {
-        lines.push(`  ${s.name} (${s.rounds.length} round${s.rounds.length === 1 ? '' : 's'})`);
-        for (const metric of KEY_METRICS) {
-            if (s.metrics[metric] === undefined)
-                continue;
-            const perRound = s.rounds.map(round => formatMetric(metric, round.metrics[metric])).join(', ');
-            lines.push(`    ${metric.padEnd(18)} ${formatMetric(metric, s.metrics[metric]).padEnd(12)} rounds: ${perRound}`);
+async function chooseStored(settings, events) {
+    const stored = settings.stored;
+    if (!stored)
+        return undefined;
+    if (stored.from === undefined && stored.missing)
+        return { info: { store: stored.store.description, state: 'none', message: stored.missing } };
+    // a shard's leg looks up the whole config's runs: every leg's record of a commit carries the whole config's hash
+    return planStoredBaseline(wholeConfig(settings.config), stored.store, settings.repo, stored.from, events, stored.fromLabel, stored.leg);
+}
+async function runHead(settings, ports) {
+    const events = ports.events ?? ignoreEvents;
+    const { config, save } = settings;
+    const plan = await chooseStored(settings, events);
+    const report = await runGate(config, {
+        events,
+        onSpawned: ports.onSpawned,
+        rounds: settings.rounds ?? (plan?.stored || save ? config.baseline.rounds : 1),
+        stored: plan?.stored,
+        baselineInfo: plan?.info,
+        git: settings.git
+    });
+    // a leg's identity goes into the report before it is stored
+    stampIfLeg(report, config);
+    if (!save || (report.verdict === 'errored' && !save.sayErroredNotSaved))
+        return report;
+    const saved = report.verdict === 'errored'
+        ? {
+            saved: false,
+            path: '',
+            message: 'baseline NOT saved: an errored run is never stored as a baseline'
         }
-    }
-    return lines.join('\n') + '\n';
+        : await saveRun(report, save.store, await save.identity(report), save.outDir, events);
+    report.baseline = {
+        ...(report.baseline ?? {
+            store: save.store.description,
+            state: 'none',
+            message: 'nothing to compare with'
+        }),
+        saved
+    };
+    return report;
 }
-async function baseline_show(args, io) {
-    const { values, positionals } = (0,external_node_util_.parseArgs)({ args, options: STORE_OPTIONS, allowPositionals: true });
-    const wanted = positionals[0];
-    if (!wanted) {
-        io.stderr.write(`perfgate baseline show needs a commit (prefix) or a record path\n\n${BASELINE_USAGE}`);
-        return 2;
-    }
-    const store = await storeFromOptions(values, io);
-    const readout = await store.read();
-    for (const w of readout.warnings)
-        io.stderr.write(`warning: ${w}\n`);
-    const matches = newestFirst(readout.records).filter(r => r.path === wanted || r.record.git.sha.startsWith(wanted.toLowerCase()));
-    if (matches.length === 0) {
-        io.stderr.write(`no stored run matches "${wanted}" in the ${store.description}\n`);
-        return 2;
-    }
-    if (values.json)
-        io.stdout.write(`${JSON.stringify(matches.map(m => m.record), null, 2)}\n`);
-    else
-        for (const m of matches)
-            io.stdout.write(describeRecord(m.path, m.record));
-    return 0;
+
+
+;// CONCATENATED MODULE: ./src/cli/shard.ts
+
+/** The config a leg measures: --shard K/N's subset (never combined with --scenario), or --scenario's as before. */
+function legConfig(loaded, shardText, scenarios, select) {
+    if (shardText === undefined)
+        return { config: select(loaded, scenarios) };
+    if (scenarios?.length)
+        throw new ShardError('--shard and --scenario cannot be combined: a shard is computed from the whole config, so every leg agrees on it');
+    const shard = parseShard(shardText, '--shard');
+    return { config: applyShard(loaded, shard, '--shard'), shard };
 }
-/** Stores a record kept by a run whose push failed (perfgate-report/baseline-record.json). */
-async function save(args, io) {
-    const { values, positionals } = (0,external_node_util_.parseArgs)({ args, options: STORE_OPTIONS, allowPositionals: true });
-    const file = positionals[0];
-    if (!file) {
-        io.stderr.write(`perfgate baseline save needs a record file\n\n${BASELINE_USAGE}`);
-        return 2;
+
+;// CONCATENATED MODULE: ./src/cli/gate.ts
+/** \`perfgate run\` and \`perfgate compare\`: argv -> gate settings -> the gate -> the terminal and the report files. */
+
+
+
+
+
+
+
+
+
+
+
+
+/** Keeps only the named scenarios (--scenario); an unknown name is a usage error. */
+function selectScenarios(config, names) {
+    if (!names?.length)
+        return config;
+    const unknown = names.filter(n => !config.scenarios.some(s => s.name === n));
+    if (unknown.length) {
+        throw new UsageError(`no scenario named ${unknown.map(n => `"${n}"`).join(', ')} in ${config.file}; it has: ${config.scenarios.map(s => s.name).join(', ')}`);
     }
-    let record;
+    return { ...config, scenarios: config.scenarios.filter(s => names.includes(s.name)) };
+}
+function parseAccept(values) {
+    return (values ?? []).map(v => {
+        const [scenario, metric] = v.split(':');
+        if (!scenario)
+            throw new UsageError(`--accept takes SCENARIO:METRIC (either may be *), got "${v}"`);
+        return { scenario, metric: metric || '*', by: `--accept ${v}` };
+    });
+}
+function parseRounds(value) {
+    if (value === undefined)
+        return undefined;
+    const rounds = Number(value);
+    if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50)
+        throw new UsageError(`--rounds takes a whole number from 1 to 50, got "${value}"`);
+    return rounds;
+}
+const RUN_OPTIONS = {
+    config: { type: 'string', short: 'c' },
+    out: { type: 'string', short: 'o' },
+    scenario: { type: 'string', multiple: true },
+    shard: { type: 'string' },
+    rounds: { type: 'string' },
+    baseline: { type: 'string' },
+    'save-baseline': { type: 'string' },
+    ...OUTPUT_FLAGS
+};
+/** perfgate run */
+async function commandRun(args, io) {
+    const { values } = (0,external_node_util_.parseArgs)({ args, options: RUN_OPTIONS });
+    const loaded = await loadOrReport(values.config, io);
+    if (!loaded)
+        return 2;
+    // a leg's subset keeps the whole config it was cut from: the gate looks baselines up by it and stamps the leg
+    const { config, shard } = legConfig(loaded, values.shard, values.scenario, selectScenarios);
+    const mode = outputMode(values, io);
+    const outDir = external_node_path_default().resolve(io.cwd, values.out ?? 'perfgate-report');
+    const repo = await repoRoot(external_node_path_default().dirname(config.file));
+    const head = repo ? await headSha(repo) : undefined;
+    const store = (dir) => (dir ? new directory_DirectoryStore(external_node_path_default().resolve(io.cwd, dir)) : undefined);
+    const readStore = store(values.baseline);
+    const saveStore = store(values['save-baseline']);
+    const settings = {
+        mode: 'run',
+        config,
+        repo,
+        rounds: parseRounds(values.rounds),
+        stored: readStore ? { store: readStore, from: head, fromLabel: 'HEAD' } : undefined,
+        save: saveStore
+            ? {
+                store: saveStore,
+                identity: report => ({
+                    sha: head ?? 'local',
+                    event: 'cli',
+                    runId: `local-${report.createdAt.replace(/[^0-9]/g, '').slice(0, 14)}`,
+                    runAttempt: 1,
+                    ...(shard ? { leg: shardLeg(undefined, shard) } : {})
+                }),
+                outDir,
+                sayErroredNotSaved: true
+            }
+            : undefined,
+        git: head ? { sha: head } : undefined
+    };
+    let report;
     try {
-        record = parseRecord(await (0,promises_namespaceObject.readFile)(external_node_path_default().resolve(io.cwd, file), 'utf8'), file);
+        report = await gate(settings, { events: eventsFor(mode, io) });
     }
     catch (err) {
-        io.stderr.write(`perfgate: ${file} is not a baseline record: ${err.message}\n`);
-        return 2;
-    }
-    const store = await storeFromOptions(values, io);
-    const result = await store.save(record);
-    (result.saved ? io.stdout : io.stderr).write(`${result.message}\n`);
-    return result.saved ? 0 : 1;
-}
-const SUBCOMMANDS = { list, show: baseline_show, save };
-async function commandBaseline(args, io) {
-    const [sub, ...rest] = args;
-    const help = (a) => a === '--help' || a === '-h' || a === 'help';
-    if (help(sub) || (sub && SUBCOMMANDS[sub] && rest.some(a => a === '--help' || a === '-h'))) {
-        io.stdout.write(BASELINE_USAGE);
-        return 0;
-    }
-    const handler = sub ? SUBCOMMANDS[sub] : undefined;
-    if (!handler) {
-        const suggestion = sub ? suggestCommand(sub, Object.keys(SUBCOMMANDS)) : undefined;
-        io.stderr.write(`${sub ? `perfgate: unknown baseline command "${sub}"${suggestion ? `; did you mean "perfgate baseline ${suggestion}"?` : ''}\n\n` : ''}${BASELINE_USAGE}`);
-        return 2;
-    }
-    try {
-        return await handler(rest, io);
-    }
-    catch (err) {
-        if (err instanceof StoreError ||
-            err instanceof NewerBaselineError ||
-            err instanceof CorruptRecordError ||
-            err instanceof ConfigError) {
+        if (err instanceof StoreError || err instanceof NewerBaselineError) {
             io.stderr.write(`perfgate: ${err.message}\n`);
             return 2;
         }
         throw err;
     }
+    return finish(report, outDir, io, config.onInconclusive, mode);
+}
+const COMPARE_OPTIONS = {
+    config: { type: 'string', short: 'c' },
+    out: { type: 'string', short: 'o' },
+    base: { type: 'string' },
+    'base-ref': { type: 'string' },
+    head: { type: 'string' },
+    scenario: { type: 'string', multiple: true },
+    shard: { type: 'string' },
+    accept: { type: 'string', multiple: true },
+    ...OUTPUT_FLAGS
+};
+/** perfgate compare */
+async function commandCompare(args, io) {
+    const { values } = (0,external_node_util_.parseArgs)({ args, options: COMPARE_OPTIONS });
+    const loaded = await loadOrReport(values.config, io);
+    if (!loaded)
+        return 2;
+    // a leg's subset keeps the whole config it was cut from: the gate looks baselines up by it and stamps the leg
+    const { config, shard } = legConfig(loaded, values.shard, values.scenario, selectScenarios);
+    const mode = outputMode(values, io);
+    // service.cwd is mapped from the config's repository (or directory) onto both the --head and the --base directory
+    const configDir = external_node_path_default().dirname(config.file);
+    const root = (await repoRoot(configDir)) ?? configDir;
+    const headDir = values.head ? external_node_path_default().resolve(io.cwd, values.head) : root;
+    let report;
+    try {
+        if (values.head)
+            requireSideDir(headDir, 'head', 'pass --head the directory of a built head');
+        const base = values.base
+            ? { dir: external_node_path_default().resolve(io.cwd, values.base) }
+            : values['base-ref']
+                ? { ref: values['base-ref'] }
+                : undefined;
+        if (!base)
+            throw new UsageError('perfgate compare needs --base DIR (a built base) or --base-ref REF (perfgate builds the merge-base itself)');
+        report = await gate({ mode: 'compare', config, repo: headDir, root, base, acceptances: parseAccept(values.accept) }, { events: eventsFor(mode, io) });
+        // a leg names its commit, so that merge can check every leg measured the same one
+        if (shard) {
+            const sha = await headSha(headDir);
+            if (sha)
+                report.git = { ...report.git, sha };
+        }
+    }
+    catch (err) {
+        if (err instanceof BaseError) {
+            io.stderr.write(`perfgate: ${err.message}\n`);
+            return 2;
+        }
+        throw err;
+    }
+    return finish(report, external_node_path_default().resolve(io.cwd, values.out ?? 'perfgate-report'), io, config.onInconclusive, mode);
 }
 
 ;// CONCATENATED MODULE: external "node:readline/promises"
@@ -72912,59 +73294,464 @@ async function commandInit(args, io) {
     return 0;
 }
 
-;// CONCATENATED MODULE: ./src/cli/output.ts
+;// CONCATENATED MODULE: ./src/report/merge-load.ts
+/**
+ * Load shards: legs that each sent 1/N of one scenario's load at the same target, in the same window. Their
+ * measurements join exactly: every latency metric comes from the sum of the legs' HDR histograms (never from
+ * averaged percentiles), counts and throughput add up, the error rate is recomputed from the summed counts, and
+ * maxima (peaks, generator lag and CPU) take the largest leg's.
+ */
 
 
-/** Turns engine events into terminal output: a live progress line on a TTY, plain lines otherwise. */
-function terminalEvents(out, style, now = Date.now) {
-    let progressShown = false;
-    const clear = () => {
-        if (progressShown)
-            out.write('\r\u001b[2K');
-        progressShown = false;
-    };
-    let lastLine = now();
-    const line = (text) => {
-        clear();
-        out.write(text + '\n');
-        lastLine = now();
-    };
-    return (event) => {
-        const round = 'round' in event && event.round !== undefined ? ` round ${event.round}` : '';
-        switch (event.type) {
-            case 'service-starting':
-                return line(style.dim(`starting ${event.label} service: ${event.command}`));
-            case 'service-ready':
-                return line(style.dim(`${event.label} service ready (pid ${event.pid}, ${event.ms} ms)`));
-            case 'measure-start':
-                return line(`${style.bold(event.scenario)} ${style.dim(`[${event.label}${round}]`)}`);
-            case 'progress':
-                if (!out.isTTY) {
-                    // a CI log (not a terminal): a line at least every HEARTBEAT_MS while load runs, never a redrawn bar
-                    if (now() - lastLine < HEARTBEAT_MS)
-                        return;
-                    return line(style.dim(renderProgress(`  ${event.label}${round}`, event.progress)));
-                }
-                out.write(`\r\u001b[2K${style.dim(renderProgress(`  ${event.label}${round}`, event.progress))}`);
-                progressShown = true;
-                return;
-            case 'measure-end':
-                return line(`  ${event.summary}`);
-            case 'info':
-                return line(style.dim(event.message));
-            case 'warning':
-                return line(style.yellow(`warning: ${event.message}`));
-            case 'step-start':
-                return line(style.dim(`${event.title}`));
-            case 'heartbeat':
-                return line(style.dim(`  ${event.message}`));
-            default:
-                return;
-        }
+
+
+
+
+/** Added over the legs: each leg counted its own requests in the shared window. */
+const SUMMED = new Set([
+    'throughput.rps',
+    'throughput.ok_rps',
+    'throughput.bytes',
+    'requests.total',
+    'errors.total',
+    'errors.connect',
+    'errors.timeout',
+    'errors.reset',
+    'status.4xx',
+    'status.5xx',
+    'status.unexpected',
+    'generator.rate.target',
+    'generator.rate.achieved'
+]);
+const LATENCY_KEYS = ['min', 'mean', 'stddev', 'p50', 'p75', 'p90', 'p95', 'p99', 'p99.9', 'max'];
+const merge_load_num = (v) => typeof v === 'number' && Number.isFinite(v);
+/** The requests a leg attempted, recovered from its failures and error rate (or its responses when none failed). */
+function attempted(m) {
+    const failed = m['errors.total'];
+    const rate = m['errors.rate'];
+    if (merge_load_num(failed) && merge_load_num(rate) && rate > 0)
+        return failed / rate;
+    const parts = ['requests.total', 'errors.connect', 'errors.timeout', 'errors.reset'].map(k => m[k]);
+    return parts.reduce((a, v) => a + (merge_load_num(v) ? v : 0), 0);
+}
+/**
+ * One run's metrics from the legs' runs of the same round and side. A leg without a histogram leaves every latency
+ * metric null: latency is never made up from percentiles.
+ */
+function mergeLoadRuns(parts) {
+    const metrics = {};
+    const names = new Set(parts.flatMap(p => Object.keys(p.metrics)));
+    for (const name of names) {
+        if (name.startsWith('latency.'))
+            continue;
+        const values = parts.map(p => p.metrics[name]).filter(merge_load_num);
+        if (values.length === 0)
+            metrics[name] = null;
+        else if (SUMMED.has(name))
+            metrics[name] = values.reduce((a, b) => a + b, 0);
+        else
+            metrics[name] = Math.max(...values);
+    }
+    const totalAttempted = parts.reduce((a, p) => a + attempted(p.metrics), 0);
+    const failed = parts.map(p => p.metrics['errors.total']).filter(merge_load_num);
+    if (failed.length === parts.length)
+        metrics['errors.rate'] = totalAttempted === 0 ? 0 : failed.reduce((a, b) => a + b, 0) / totalAttempted;
+    // CPU per request of a service the legs shared is not the sum of their shares: left out
+    if ('server.cpu.per_request' in metrics)
+        metrics['server.cpu.per_request'] = null;
+    const encoded = parts.map(p => p.histogram);
+    const complete = encoded.every((h) => typeof h === 'string' && h.length > 0);
+    const merged = complete ? mergeHistograms(encoded) : undefined;
+    const summary = merged ? summarize(merged) : null;
+    for (const key of LATENCY_KEYS)
+        metrics[`latency.${key}`] = summary ? summary[key] : null;
+    return { metrics, ...(merged && summary ? { histogram: encodeHistogram(merged) } : {}) };
+}
+const RANK = {
+    skipped: 0,
+    pass: 1,
+    accepted: 2,
+    warn: 3,
+    inconclusive: 4,
+    fail: 5
+};
+/**
+ * One scenario from its load-shard legs: runs joined per side and round, thresholds decided again on the joined
+ * metrics, regression checks (decided per leg against its own base) kept at the worst leg's verdict. A leg that
+ * errored makes the scenario errored.
+ */
+function mergeLoadScenario(parts, legLabels) {
+    const first = parts[0];
+    const errored = parts.findIndex(p => p.verdict === 'errored');
+    if (errored >= 0) {
+        const p = parts[errored];
+        return {
+            ...p,
+            notes: [`${legLabels[errored]} errored: the joined load is not the configured load`, ...p.notes]
+        };
+    }
+    const keys = [...new Set(parts.flatMap(p => p.runs.map(r => `${r.side}:${r.round}`)))];
+    const runs = keys.map(key => {
+        const [side, round] = key.split(':');
+        const same = parts.map(p => p.runs.find(r => r.side === side && r.round === Number(round)));
+        const joined = same.every(Boolean) ? mergeLoadRuns(same) : { metrics: {} };
+        return { side, round: Number(round), ...joined };
+    });
+    const head = runs.filter(r => r.side === 'head').map(r => r.metrics);
+    const base = runs.filter(r => r.side === 'base').map(r => r.metrics);
+    const metrics = head.length === 1 ? head[0] : aggregateRounds(head);
+    const thresholds = evaluateThresholds(first.checks
+        .filter(c => c.kind === 'threshold')
+        .map(c => ({
+        metric: c.metric,
+        expression: c.expression,
+        severity: c.severity,
+        ...parseThreshold(c.metric, c.expression),
+        ...(c.source ? { source: c.source } : {})
+    })), metrics);
+    const regressions = first.checks
+        .filter(c => c.kind === 'regression')
+        .map(c => {
+        const all = parts.map(p => p.checks.find(x => x.kind === 'regression' && x.metric === c.metric) ?? c);
+        const worst = all.reduce((a, b) => (RANK[b.verdict] > RANK[a.verdict] ? b : a));
+        const at = legLabels[all.indexOf(worst)];
+        return { ...worst, message: `worst of ${parts.length} load legs (${at}): ${worst.message}` };
+    });
+    const checks = [...thresholds, ...regressions];
+    const lags = parts
+        .map((p, i) => {
+        const lag = p.metrics['generator.lag'];
+        return merge_load_num(lag) ? `${legLabels[i]} ${formatMetric('generator.lag', lag)}` : undefined;
+    })
+        .filter(Boolean);
+    return {
+        name: first.name,
+        verdict: scenarioVerdict(checks, false),
+        load: first.load,
+        metrics,
+        ...(base.length ? { baseMetrics: base.length === 1 ? base[0] : aggregateRounds(base) } : {}),
+        checks,
+        runs,
+        notes: [
+            `joined from ${parts.length} load legs: latency from their summed histograms, counts and throughput added`,
+            ...(lags.length ? [`generator lag per leg: ${lags.join(', ')}`] : [])
+        ]
     };
 }
 
-;// CONCATENATED MODULE: ./src/cli/main.ts
+;// CONCATENATED MODULE: ./src/report/merge.ts
+/**
+ * `perfgate merge`: one report from the report.json files of a split suite's legs (--shard K/N). Each leg measured
+ * its own scenarios, so the merged report holds every leg's scenarios, unchanged, in the config's order, and one
+ * verdict over them. The set of legs is checked first: a missing leg, a leg of another config or commit, or a
+ * duplicated leg makes the merged verdict `errored` with the leg named, never a pass over part of the suite.
+ */
+
+
+
+
+
+/** No leg could be read at all: there is nothing to build a report from. */
+class MergeError extends Error {
+}
+const label = (leg) => `leg ${leg.report.shard.index}/${leg.report.shard.count} (${leg.source})`;
+const shortSha = (sha) => (sha ? sha.slice(0, 12) : 'none');
+const merge_list = (names) => names.map(n => `"${n}"`).join(', ');
+/** What the legs must agree on: the whole config's hash, the commit, the kind and number of shards, the mode. */
+const keyOf = (r) => JSON.stringify([r.config.hash, r.git?.sha ?? '', r.shard.kind, r.shard.count, r.mode]);
+/** The identity most legs share (the first given wins a tie): the others are foreign. */
+function majority(legs) {
+    const counts = new Map();
+    for (const leg of legs)
+        counts.set(keyOf(leg.report), (counts.get(keyOf(leg.report)) ?? 0) + 1);
+    let best;
+    for (const leg of legs)
+        if (!best || counts.get(keyOf(leg.report)) > counts.get(keyOf(best.report)))
+            best = leg;
+    return best;
+}
+function foreignReason(leg, ref) {
+    const a = leg.report;
+    const b = ref.report;
+    if (a.config.hash !== b.config.hash)
+        return `${label(leg)} is from another config (hash ${a.config.hash}; the other legs have ${b.config.hash})`;
+    if ((a.git?.sha ?? '') !== (b.git?.sha ?? ''))
+        return `${label(leg)} is from another commit (${shortSha(a.git?.sha)}; the other legs measured ${shortSha(b.git?.sha)})`;
+    if (a.shard.kind !== b.shard.kind)
+        return `${label(leg)} is a ${a.shard.kind} shard (the other legs: ${b.shard.kind} shards)`;
+    if (a.shard.count !== b.shard.count)
+        return `${label(leg)} is from a split into ${a.shard.count} shards (the other legs: ${b.shard.count})`;
+    return `${label(leg)} is a ${a.mode} report (the other legs: ${b.mode})`;
+}
+/** Checks the set of legs and returns the ones to merge, with every problem (each naming its leg). */
+function checkLegs(inputs) {
+    const problems = [];
+    const candidates = [];
+    for (const input of inputs) {
+        if (!input.report) {
+            problems.push(`leg ${input.source}: ${input.problem ?? 'no report'}`);
+            continue;
+        }
+        if (!input.report.shard) {
+            problems.push(`leg ${input.source} is not a leg of a split suite (its report.json has no shard: measure it with --shard K/N)`);
+            continue;
+        }
+        candidates.push(input);
+    }
+    const ref = majority(candidates);
+    if (!ref)
+        return { legs: [], problems };
+    const byIndex = new Map();
+    for (const leg of candidates) {
+        if (keyOf(leg.report) !== keyOf(ref.report)) {
+            problems.push(foreignReason(leg, ref));
+            continue;
+        }
+        const claimed = leg.report.shard.scenarios;
+        const reported = leg.report.scenarios.map(s => s.name);
+        if (claimed.length !== reported.length || claimed.some(n => !reported.includes(n))) {
+            problems.push(`${label(leg)} says it measured ${merge_list(claimed)} but its report holds ${merge_list(reported)}; refusing it`);
+            continue;
+        }
+        const earlier = byIndex.get(leg.report.shard.index);
+        if (earlier) {
+            problems.push(`leg ${leg.report.shard.index}/${leg.report.shard.count} is duplicated: ${earlier.source} and ${leg.source} (download each leg's artifact once)`);
+            continue;
+        }
+        byIndex.set(leg.report.shard.index, leg);
+    }
+    const count = ref.report.shard.count;
+    const suite = ref.report.shard.suite;
+    const legs = [...byIndex.values()].sort((a, b) => a.report.shard.index - b.report.shard.index);
+    const covered = new Map();
+    const load = ref.report.shard.kind === 'load';
+    for (const leg of legs) {
+        // a load leg measures every scenario of the suite at its share of the load
+        const lacking = load ? suite.filter(n => !leg.report.shard.scenarios.includes(n)) : [];
+        if (lacking.length)
+            problems.push(`${label(leg)} is a load leg without ${merge_list(lacking)}`);
+        for (const name of leg.report.shard.scenarios) {
+            const other = covered.get(name);
+            if (other && !load)
+                problems.push(`scenario "${name}" was measured by both ${label(other)} and ${label(leg)}`);
+            else
+                covered.set(name, leg);
+        }
+    }
+    const uncovered = suite.filter(n => !covered.has(n));
+    for (let index = 1; index <= count; index++) {
+        if (byIndex.has(index))
+            continue;
+        problems.push(`leg ${index}/${count} is missing` +
+            (uncovered.length ? `: no leg measured ${merge_list(uncovered)}` : '') +
+            ' (did it fail before writing its report, or was its artifact not downloaded?)');
+    }
+    if (legs.length === count && uncovered.length)
+        problems.push(`no leg measured ${merge_list(uncovered)}, which the suite holds`);
+    const strays = [...covered.keys()].filter(n => !suite.includes(n));
+    if (strays.length)
+        problems.push(`legs measured ${merge_list(strays)}, which the suite does not hold`);
+    return { legs, problems, ref };
+}
+/** Notes every leg has once; a note only some legs have, with the leg named. */
+function mergedNotes(legs) {
+    const notes = [];
+    const all = legs.map(l => l.report.notes.filter(n => !n.startsWith(`shard ${l.report.shard.index}/`)));
+    const shared = all[0]?.filter(n => all.every(ns => ns.includes(n))) ?? [];
+    notes.push(...shared);
+    legs.forEach((leg, i) => {
+        for (const note of all[i])
+            if (!shared.includes(note))
+                notes.push(`leg ${leg.report.shard.index}/${leg.report.shard.count}: ${note}`);
+    });
+    return notes;
+}
+/**
+ * The merged report. The run-level fields (config, runner, git, baseline, gate) are the first leg's; runner kinds
+ * that differ between legs are named in a note. Throws MergeError only when no leg could be used at all.
+ */
+function mergeLegReports(inputs, now = new Date()) {
+    const { legs, problems, ref } = checkLegs(inputs);
+    if (!ref)
+        throw new MergeError(`no leg to merge: ${problems.join('; ') || 'no directories were given'}`);
+    const first = legs[0] ?? ref;
+    const order = new Map(ref.report.shard.suite.map((n, i) => [n, i]));
+    const scenarios = ref.report.shard.kind === 'load'
+        ? joinLoadLegs(legs, ref.report.shard.suite)
+        : legs
+            .flatMap(l => l.report.scenarios)
+            .sort((a, b) => (order.get(a.name) ?? Infinity) - (order.get(b.name) ?? Infinity));
+    const notes = [
+        `merged from ${legs.length} of ${ref.report.shard.count} legs of a split suite (perfgate merge)`,
+        ...mergedNotes(legs)
+    ];
+    // the report's baseline section is the first leg's; what the other legs compared with or stored is noted
+    for (const leg of legs.slice(1)) {
+        const b = leg.report.baseline;
+        if (!b)
+            continue;
+        const said = [b.message, b.saved?.message].filter(Boolean).join('; ');
+        const firstSaid = [first.report.baseline?.message, first.report.baseline?.saved?.message]
+            .filter(Boolean)
+            .join('; ');
+        if (said && said !== firstSaid)
+            notes.push(`${label(leg)}: ${said}`);
+    }
+    for (const leg of legs) {
+        const mismatches = fingerprintMismatches(first.report.runner, leg.report.runner);
+        if (mismatches.length)
+            notes.push(`${label(leg)} ran on a different runner kind than leg ${first.report.shard.index}: ${mismatches.join('; ')}`);
+    }
+    const verdict = problems.length ? 'errored' : overallVerdict(scenarios);
+    const merge = {
+        legs: legs.map(l => ({
+            source: l.source,
+            index: l.report.shard.index,
+            count: l.report.shard.count,
+            verdict: l.report.verdict,
+            scenarios: l.report.shard.scenarios,
+            ...(l.report.git?.sha ? { sha: l.report.git.sha } : {}),
+            runner: l.report.runner,
+            durationMs: l.report.durationMs
+        })),
+        problems
+    };
+    const used = first.report.config.used;
+    const usedScenarios = (ref.report.shard.kind === 'load' ? [first] : legs)
+        .flatMap(l => l.report.config.used?.scenarios ?? [])
+        .sort((a, b) => (order.get(a.name) ?? Infinity) - (order.get(b.name) ?? Infinity));
+    const base = first.report;
+    return {
+        schemaVersion: base.schemaVersion,
+        tool: { name: 'perfgate', version: VERSION },
+        createdAt: now.toISOString(),
+        mode: base.mode,
+        verdict,
+        headline: problems.length
+            ? `perfgate errored: merge: ${problems[0]}${problems.length > 1 ? ` (+${problems.length - 1} more)` : ''}`
+            : headline(verdict, scenarios),
+        config: {
+            ...base.config,
+            ...(used ? { used: { ...used, scenarios: usedScenarios } } : {})
+        },
+        runner: base.runner,
+        ...(base.git ? { git: base.git } : {}),
+        ...(base.baseline ? { baseline: base.baseline } : {}),
+        ...(base.gate ? { gate: base.gate } : {}),
+        // the legs ran side by side: the suite took as long as its slowest leg
+        durationMs: Math.max(0, ...legs.map(l => l.report.durationMs)),
+        scenarios,
+        notes: [...problems.map(p => `merge: ${p}`), ...notes],
+        merge
+    };
+}
+/** Load legs: each scenario joined from every leg's measurement of it (see merge-load.ts). */
+function joinLoadLegs(legs, suite) {
+    return suite.flatMap(name => {
+        const having = legs.filter(l => l.report.scenarios.some(s => s.name === name));
+        if (having.length === 0)
+            return [];
+        return [
+            mergeLoadScenario(having.map(l => l.report.scenarios.find(s => s.name === name)), having.map(l => `leg ${l.report.shard.index}/${l.report.shard.count}`))
+        ];
+    });
+}
+/** The on-inconclusive setting the legs ran with (their config's), for the merged exit code. */
+function mergedOnInconclusive(report) {
+    return report.config.used?.onInconclusive === 'fail' ? 'fail' : 'warn';
+}
+
+;// CONCATENATED MODULE: ./schema/report.schema.json
+const report_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/report.schema.json","title":"perfgate report","description":"perfgate-report/report.json, schema version 1. Metric values are in base units: latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core.","type":"object","required":["schemaVersion","tool","createdAt","mode","verdict","headline","config","runner","durationMs","scenarios","notes"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the report was written"},"mode":{"enum":["run","compare"]},"verdict":{"$ref":"#/definitions/verdict"},"headline":{"type":"string","description":"one line: what decided the verdict"},"config":{"type":"object","required":["file","hash"],"additionalProperties":false,"properties":{"file":{"type":"string"},"hash":{"type":"string","description":"hash of the measurement-relevant config (not the limits)"},"profile":{"type":"string"},"used":{"type":"object","description":"the resolved config as the run used it (defaults filled, extends applied); header and env values left out","required":["service","scenarios","compare","baseline","onInconclusive"],"additionalProperties":false,"properties":{"service":{"type":"object","required":["command","cwd","ready"],"additionalProperties":false,"properties":{"command":{"type":"string"},"build":{"type":"string"},"cwd":{"type":"string"},"ready":{"type":"string"},"env":{"type":"array","items":{"type":"string"}}}},"scenarios":{"type":"array","items":{"type":"object","required":["name","requests","suite","load","thresholds","regression","minRequests","maxErrorRate"],"additionalProperties":false,"properties":{"name":{"type":"string"},"requests":{"type":"array","items":{"type":"string"}},"values":{"type":"array","items":{"type":"string"}},"suite":{"type":"string"},"load":{"type":"string"},"thresholds":{"type":"array","items":{"type":"string"}},"regression":{"type":"array","items":{"type":"string"}},"minRequests":{"type":"number"},"maxErrorRate":{"type":"string"}}}},"compare":{"type":"object","required":["mode","rounds","budget","confirm","confidence"],"additionalProperties":false,"properties":{"mode":{"type":"string"},"design":{"type":"string"},"rounds":{"type":"string"},"budget":{"type":"string"},"confirm":{"type":"boolean"},"confidence":{"type":"string"}}},"baseline":{"type":"object","required":["store"],"additionalProperties":false,"properties":{"store":{"type":"string"},"rounds":{"type":"number"},"noise":{"type":"string"},"onRunnerMismatch":{"type":"string"},"saveOn":{"type":"array","items":{"type":"string"}}}},"onInconclusive":{"type":"string"}}}}},"runner":{"$ref":"#/definitions/fingerprint"},"git":{"type":"object","additionalProperties":false,"properties":{"sha":{"type":"string"},"ref":{"type":"string"},"baseSha":{"type":"string"}}},"baseline":{"type":"object","description":"the stored run a run was compared with, and whether this run was stored","required":["store","state","message"],"additionalProperties":false,"properties":{"store":{"type":"string"},"state":{"enum":["used","none"]},"message":{"type":"string"},"sha":{"type":"string"},"runId":{"type":"string"},"runAttempt":{"type":"integer"},"path":{"type":"string"},"createdAt":{"type":"string"},"distance":{"type":"integer","minimum":0},"mismatches":{"type":"array","items":{"type":"string"}},"history":{"type":"integer","minimum":0},"saved":{"type":"object","required":["saved","path","message"],"additionalProperties":false,"properties":{"saved":{"type":"boolean"},"path":{"type":"string"},"message":{"type":"string"},"file":{"type":"string","description":"where the record was kept when it could not be saved"}}}}},"gate":{"type":"object","description":"pull requests: where the limits came from (the gate comes from the base) and the PR\'s changes to them","required":["source","changes","message"],"additionalProperties":false,"properties":{"source":{"enum":["base","pr"]},"base":{"type":"string"},"changes":{"type":"array","maxItems":1000,"items":{"type":"object","required":["limit","base","head"],"additionalProperties":false,"properties":{"scenario":{"type":"string"},"limit":{"type":"string"},"base":{"type":"string"},"head":{"type":"string"}}}},"message":{"type":"string"}}},"durationMs":{"type":"number","minimum":0},"scenarios":{"type":"array","items":{"$ref":"#/definitions/scenario"}},"notes":{"type":"array","items":{"type":"string"}},"shard":{"type":"object","description":"a leg of a split suite (--shard K/N): what it measured of which suite; config.hash is the whole config\'s","required":["kind","index","count","scenarios","suite"],"additionalProperties":false,"properties":{"kind":{"enum":["suite","load"]},"index":{"type":"integer","minimum":1},"count":{"type":"integer","minimum":1},"scenarios":{"type":"array","items":{"type":"string"},"description":"the scenarios this leg measured"},"suite":{"type":"array","items":{"type":"string"},"description":"every scenario of the whole config, in config order"}}},"merge":{"type":"object","description":"a report merged from the legs of a split suite (perfgate merge)","required":["legs","problems"],"additionalProperties":false,"properties":{"legs":{"type":"array","items":{"type":"object","required":["source","index","count","verdict","scenarios","runner","durationMs"],"additionalProperties":false,"properties":{"source":{"type":"string"},"index":{"type":"integer","minimum":1},"count":{"type":"integer","minimum":1},"verdict":{"$ref":"#/definitions/verdict"},"scenarios":{"type":"array","items":{"type":"string"}},"sha":{"type":"string"},"runner":{"$ref":"#/definitions/fingerprint"},"durationMs":{"type":"number","minimum":0}}}},"problems":{"type":"array","items":{"type":"string"},"description":"missing, foreign or duplicated legs, each named; any makes the verdict errored"}}}},"definitions":{"verdict":{"enum":["pass","warn","fail","inconclusive","skipped","errored"]},"checkVerdict":{"enum":["pass","warn","fail","inconclusive","skipped","accepted"]},"nullableNumber":{"type":["number","null"]},"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"$ref":"#/definitions/nullableNumber"}},"fingerprint":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"additionalProperties":false,"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"source":{"type":"object","required":["file","line","col"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer"},"col":{"type":"integer"}}},"load":{"type":"object","required":["mode","connections","durationMs","warmupMs","timeoutMs"],"additionalProperties":true,"properties":{"mode":{"enum":["closed","rate"]},"connections":{"type":"integer"},"rate":{"type":"number"},"durationMs":{"type":"number"},"warmupMs":{"type":"number"},"timeoutMs":{"type":"number"}}},"check":{"type":"object","required":["kind","metric","expression","severity","verdict","message"],"additionalProperties":false,"properties":{"kind":{"enum":["threshold","regression"]},"metric":{"type":"string"},"expression":{"type":"string"},"severity":{"enum":["fail","warn"]},"verdict":{"$ref":"#/definitions/checkVerdict"},"message":{"type":"string"},"actual":{"$ref":"#/definitions/nullableNumber"},"limit":{"type":"number"},"base":{"$ref":"#/definitions/nullableNumber"},"head":{"$ref":"#/definitions/nullableNumber"},"change":{"$ref":"#/definitions/nullableNumber"},"interval":{"oneOf":[{"type":"null"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"rounds":{"type":"integer"},"acceptedBy":{"type":"string"},"source":{"$ref":"#/definitions/source"}}},"error":{"type":"object","required":["kind","message"],"additionalProperties":false,"properties":{"kind":{"enum":["port-in-use","port-held","spawn-failed","early-exit","not-ready","build-failed","base-unavailable","crashed","error-rate","too-few-requests","nothing-answered","generator-lag","tls","internal"]},"message":{"type":"string"},"outputTail":{"type":"array","items":{"type":"string"}}}},"timelinePoint":{"type":"object","required":["t","rps","errors","p50","p99"],"additionalProperties":true,"properties":{"t":{"type":"number"},"rps":{"type":"number"},"errors":{"type":"number"},"p50":{"$ref":"#/definitions/nullableNumber"},"p99":{"$ref":"#/definitions/nullableNumber"}}},"resourceSample":{"type":"object","required":["t","cpu","rssBytes","fds","processes"],"additionalProperties":false,"properties":{"t":{"type":"number"},"cpu":{"type":"number"},"rssBytes":{"type":"number"},"fds":{"type":"number"},"processes":{"type":"number"}}},"run":{"type":"object","required":["side","round","metrics"],"additionalProperties":false,"properties":{"side":{"enum":["head","base"]},"round":{"type":"integer"},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"},"timeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"}},"warmupTimeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"},"description":"the warmup\'s seconds, t <= 0; not measured, shown shaded"},"resources":{"type":"array","items":{"$ref":"#/definitions/resourceSample"}},"error":{"$ref":"#/definitions/error"},"suite":{"$ref":"#/definitions/suite"}}},"suite":{"type":"object","required":["kind","points"],"additionalProperties":true,"properties":{"kind":{"enum":["sweep","stress","soak"]},"points":{"type":"array","items":{"$ref":"#/definitions/metrics"}},"marker":{"type":"object","required":["label","x"],"properties":{"label":{"type":"string"},"x":{"type":"number"}}}}},"scenario":{"type":"object","required":["name","verdict","load","metrics","checks","runs","notes"],"additionalProperties":false,"properties":{"name":{"type":"string"},"verdict":{"$ref":"#/definitions/verdict"},"load":{"$ref":"#/definitions/load"},"metrics":{"$ref":"#/definitions/metrics"},"baseMetrics":{"$ref":"#/definitions/metrics"},"checks":{"type":"array","items":{"$ref":"#/definitions/check"}},"error":{"$ref":"#/definitions/error"},"runs":{"type":"array","items":{"$ref":"#/definitions/run"}},"notes":{"type":"array","items":{"type":"string"}},"suite":{"$ref":"#/definitions/suite"},"findings":{"type":"array","items":{"type":"object","required":["kind","evidence","action"],"additionalProperties":false,"properties":{"kind":{"enum":["server-cpu-saturated","generator-saturated","memory-growing","error-burst","latency-knee","tail-outliers"]},"evidence":{"type":"string"},"action":{"type":"string"}}}}}}}}');
+;// CONCATENATED MODULE: ./src/report/validate.ts
+
+
+const validate_ajv = new ajv.Ajv({ allErrors: true, strict: true, $data: false });
+const validateReportShape = validate_ajv.compile(report_schema_namespaceObject);
+/** Problems of a report.json against schema/report.schema.json, one line each; empty when valid. */
+function reportProblems(data) {
+    if (validateReportShape(data))
+        return [];
+    return (validateReportShape.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+}
+function isReport(data) {
+    return reportProblems(data).length === 0;
+}
+
+;// CONCATENATED MODULE: ./src/shard/read.ts
+/**
+ * Reads the legs of a split suite as untrusted data: a leg's report.json may come from another job's artifact
+ * (a fork's, in the workflow_run commenter), so it is size-checked, never followed through a symlink, parsed as
+ * JSON and validated against schema/report.schema.json before merge looks at it.
+ */
+
+
+
+const LEG_REPORT_FILE = 'report.json';
+/** a report.json with every histogram and timeline of a large suite stays well under this */
+const LEG_MAX_BYTES = 50_000_000;
+/** Reads `file` (no symlinks, at most maxBytes) or says why not. */
+async function readUntrustedFile(file, maxBytes = LEG_MAX_BYTES) {
+    const info = await (0,promises_namespaceObject.lstat)(file).catch(() => undefined);
+    if (!info)
+        return { problem: `no ${external_node_path_default().basename(file)} in ${external_node_path_default().dirname(file)}` };
+    if (info.isSymbolicLink() || !info.isFile())
+        return { problem: `${file} is not a regular file; refusing it` };
+    if (info.size > maxBytes)
+        return { problem: `${file} is ${info.size} bytes, over the ${maxBytes}-byte limit; refusing it` };
+    return { text: await (0,promises_namespaceObject.readFile)(file, 'utf8') };
+}
+/** Parses a leg's report.json text: JSON, then the report schema; problems name the leg. */
+function parseLegReport(text, source) {
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (err) {
+        return { source, problem: `its report.json is not valid JSON: ${err.message}` };
+    }
+    const problems = reportProblems(data);
+    if (problems.length)
+        return {
+            source,
+            problem: `its report.json is not a valid perfgate report: ${problems.slice(0, 5).join('; ')}`
+        };
+    return { source, report: data };
+}
+/** One leg directory: its report.json, read and checked. */
+async function readLegDir(dir, source = dir) {
+    const read = await readUntrustedFile(external_node_path_default().join(dir, LEG_REPORT_FILE));
+    if ('problem' in read)
+        return { source, problem: read.problem };
+    return parseLegReport(read.text, source);
+}
+/**
+ * The leg directories among `paths`: a path holding `file` is a leg; any other directory stands for its
+ * subdirectories that hold one (actions/download-artifact puts each artifact in its own subdirectory). A path
+ * that is neither is kept, so that reading it reports the problem.
+ */
+async function legDirectories(paths, file = LEG_REPORT_FILE) {
+    const out = [];
+    for (const p of paths) {
+        if (await (0,promises_namespaceObject.lstat)(external_node_path_default().join(p, file)).catch(() => undefined)) {
+            out.push(p);
+            continue;
+        }
+        const entries = await (0,promises_namespaceObject.readdir)(p, { withFileTypes: true }).catch(() => []);
+        const subdirs = entries
+            .filter(e => e.isDirectory())
+            .map(e => external_node_path_default().join(p, e.name))
+            .sort();
+        const legs = [];
+        for (const sub of subdirs)
+            if (await (0,promises_namespaceObject.lstat)(external_node_path_default().join(sub, file)).catch(() => undefined))
+                legs.push(sub);
+        out.push(...(legs.length ? legs : [p]));
+    }
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/cli/merge.ts
 
 
 
@@ -72972,18 +73759,98 @@ function terminalEvents(out, style, now = Date.now) {
 
 
 
+const MERGE_USAGE = `Usage: perfgate merge DIR... [--out DIR] [--json | --quiet]
+
+Joins the report folders of a suite's legs (perfgate run|compare --shard K/N, one per matrix job) into one
+report.json, report.html, summary.md, junit.xml and metrics.prom, with one verdict over every scenario.
+A DIR without a report.json stands for its subdirectories that hold one (where download-artifact puts them).
+A missing leg, a leg of another config or commit, or a duplicated leg makes the verdict errored (exit 2).
+
+Options:
+  -o, --out DIR      report folder for the merged report (default perfgate-report)
+  --json             print the merged report.json on stdout; everything else goes to stderr
+  -q, --quiet        one line with the verdict
+`;
+const MERGE_OPTIONS = {
+    out: { type: 'string', short: 'o' },
+    json: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' }
+};
+/** perfgate merge DIR... --out DIR */
+async function commandMerge(args, io) {
+    const { values, positionals } = (0,external_node_util_.parseArgs)({ args, allowPositionals: true, options: MERGE_OPTIONS });
+    if (positionals.length === 0) {
+        io.stderr.write(`perfgate: merge needs the legs' report folders\n\n${MERGE_USAGE}`);
+        return 2;
+    }
+    const outDir = external_node_path_default().resolve(io.cwd, values.out ?? 'perfgate-report');
+    const dirs = await legDirectories(positionals.map(p => external_node_path_default().resolve(io.cwd, p)));
+    if (dirs.some(d => external_node_path_default().resolve(d) === outDir)) {
+        io.stderr.write(`perfgate: --out ${values.out ?? 'perfgate-report'} is one of the legs' folders; choose another\n`);
+        return 2;
+    }
+    const legs = await Promise.all(dirs.map(d => readLegDir(d, external_node_path_default().relative(io.cwd, d) || d)));
+    let report;
+    try {
+        report = mergeLegReports(legs);
+    }
+    catch (err) {
+        if (!(err instanceof MergeError))
+            throw err;
+        io.stderr.write(`perfgate: ${err.message}\n`);
+        return 2;
+    }
+    const files = await writeReportFiles(report, outDir);
+    const human = values.json ? io.stderr : io.stdout;
+    if (values.json)
+        io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    const style = io.color && !values.json ? COLOR : PLAIN;
+    if (values.quiet) {
+        if (!values.json)
+            human.write(`${report.verdict}: ${report.headline}\n`);
+    }
+    else {
+        human.write(renderTerminal(report, style));
+        human.write(style.dim(`report: ${[files.json, files.html, files.junit].map(f => external_node_path_default().relative(io.cwd, f)).join(', ')}\n`));
+    }
+    return exitCodeFor(report.verdict, mergedOnInconclusive(report));
+}
+
+;// CONCATENATED MODULE: ./src/cli/report.ts
 
 
 
 
 
 
+const REPORT_OPTIONS = { html: { type: 'string' } };
+/** perfgate report <report.json> --html <out.html> */
+async function commandReport(args, io) {
+    const { values, positionals } = (0,external_node_util_.parseArgs)({ args, allowPositionals: true, options: REPORT_OPTIONS });
+    const input = positionals[0];
+    if (!input || !values.html)
+        throw new UsageError('perfgate report needs a report.json and --html <out.html>');
+    const file = external_node_path_default().resolve(io.cwd, input);
+    let data;
+    try {
+        data = JSON.parse(await (0,promises_namespaceObject.readFile)(file, 'utf8'));
+    }
+    catch (err) {
+        io.stderr.write(`perfgate: cannot read ${input} as a report: ${err.message}\n`);
+        return 2;
+    }
+    const problems = reportProblems(data);
+    if (problems.length) {
+        io.stderr.write(`perfgate: ${input} is not a perfgate report.json: ${problems.slice(0, 5).join('; ')}\n`);
+        return 2;
+    }
+    const report = data;
+    await (0,promises_namespaceObject.writeFile)(external_node_path_default().resolve(io.cwd, values.html), renderHtml(report));
+    io.stdout.write(`wrote ${values.html}\n`);
+    return 0;
+}
 
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/cli/usage.ts
 
 
 
@@ -72995,6 +73862,7 @@ Usage:
   perfgate run      [--config FILE] [--out DIR] [--json | --quiet] ...
   perfgate compare  (--base DIR | --base-ref REF) [--head DIR] [--json | --quiet] ...
   perfgate report   <report.json> --html <out.html>
+  perfgate merge    DIR... [--out DIR]                   join the legs of a --shard K/N suite into one report
   perfgate baseline list|show|save ...
   perfgate demo
 
@@ -73039,6 +73907,7 @@ Options:
   -c, --config FILE        config file (default: ${CONFIG_CANDIDATES.join(', ')})
   -o, --out DIR            report folder (default perfgate-report)
   --scenario NAME          only this scenario (repeatable)
+  --shard K/N              only shard K of N of the suite (a matrix leg; join the legs with perfgate merge)
   --rounds N               measure N rounds, each against a fresh service (1-50)
   --baseline DIR           compare with the stored run of HEAD or its nearest ancestor in DIR
   --save-baseline DIR      store this run in DIR (a directory store)
@@ -73055,6 +73924,7 @@ Options:
   -c, --config FILE        config file (default: ${CONFIG_CANDIDATES.join(', ')})
   -o, --out DIR            report folder (default perfgate-report)
   --scenario NAME          only this scenario (repeatable)
+  --shard K/N              only shard K of N of the suite (a matrix leg; join the legs with perfgate merge)
   --accept SCENARIO:METRIC accept an intended regression (either may be *; repeatable)
 ${OUTPUT_OPTIONS}
 `,
@@ -73062,6 +73932,7 @@ ${OUTPUT_OPTIONS}
 
 Renders report.html again from a report.json.
 `,
+    merge: MERGE_USAGE,
     demo: `Usage: perfgate demo
 
 Run from a clone of the perfgate repository: gates the bundled example service, then compares base and head
@@ -73070,35 +73941,16 @@ with an injected slowdown and shows that the gate catches it. Takes under a minu
     help: `Usage: perfgate help [COMMAND]
 `
 };
-class UsageError extends Error {
-}
-const defaultIO = () => ({
-    stdout: process.stdout,
-    stderr: process.stderr,
-    cwd: process.cwd(),
-    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
-    stdin: process.stdin
-});
-/** Loads the named config, or the first of CONFIG_CANDIDATES in the working directory; problems go to stderr. */
-async function loadOrReport(named, io) {
-    const file = discoverConfig(io.cwd, named);
-    if (!named && !(0,external_node_fs_.existsSync)(file)) {
-        io.stderr.write(`perfgate: ${noConfigMessage(io.cwd)}\n`);
-        return undefined;
-    }
-    try {
-        // config.file stays resolvable from the process's directory: run and compare find the repository from it
-        return await loadConfig(file);
-    }
-    catch (err) {
-        if (err instanceof ConfigError) {
-            io.stderr.write(`${err.message}\n`);
-            return undefined;
-        }
-        throw err;
-    }
-}
+
+;// CONCATENATED MODULE: ./src/cli/validate.ts
+
+
+
+
+
+
 const VALIDATE_OPTIONS = { json: { type: 'boolean' } };
+/** perfgate validate [FILE] [--json] */
 async function commandValidate(args, io) {
     const { positionals, values } = (0,external_node_util_.parseArgs)({ args, allowPositionals: true, options: VALIDATE_OPTIONS });
     const named = positionals[0];
@@ -73141,268 +73993,34 @@ async function commandValidate(args, io) {
     return 0;
 }
 const countChecks = (config) => config.scenarios.reduce((n, s) => n + s.thresholds.length + s.regression.length, 0);
-function outputMode(values, io) {
-    const json = Boolean(values.json);
-    const human = json ? io.stderr : io.stdout;
-    const color = io.color && (!json || Boolean(io.stderr.isTTY));
-    return { json, quiet: Boolean(values.quiet), human, style: color ? COLOR : PLAIN };
-}
-/** Engine events for the terminal; --quiet keeps only warnings (on stderr). */
-function eventsFor(mode, io) {
-    if (!mode.quiet)
-        return terminalEvents(mode.human, mode.style);
-    return event => {
-        if (event.type === 'warning')
-            io.stderr.write(`warning: ${event.message}\n`);
-    };
-}
-const OUTPUT_FLAGS = {
-    json: { type: 'boolean' },
-    quiet: { type: 'boolean', short: 'q' }
-};
-async function finish(report, outDir, io, onInconclusive, mode = outputMode({}, io)) {
-    const { style, human } = mode;
-    const files = await writeReportFiles(report, outDir);
-    if (mode.json)
-        io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    if (mode.quiet) {
-        if (!mode.json)
-            human.write(`${report.verdict}: ${report.headline}\n`);
-    }
-    else {
-        human.write(renderTerminal(report, style));
-        human.write(style.dim(`report: ${[files.json, files.html, files.junit].map(f => external_node_path_default().relative(io.cwd, f)).join(', ')}\n`));
-    }
-    return exitCodeFor(report.verdict, onInconclusive);
-}
-/** Keeps only the named scenarios (--scenario); an unknown name is a usage error. */
-function selectScenarios(config, names) {
-    if (!names?.length)
-        return config;
-    const unknown = names.filter(n => !config.scenarios.some(s => s.name === n));
-    if (unknown.length) {
-        throw new UsageError(`no scenario named ${unknown.map(n => `"${n}"`).join(', ')} in ${config.file}; it has: ${config.scenarios.map(s => s.name).join(', ')}`);
-    }
-    return { ...config, scenarios: config.scenarios.filter(s => names.includes(s.name)) };
-}
-function parseAccept(values) {
-    return (values ?? []).map(v => {
-        const [scenario, metric] = v.split(':');
-        if (!scenario)
-            throw new UsageError(`--accept takes SCENARIO:METRIC (either may be *), got "${v}"`);
-        return { scenario, metric: metric || '*', by: `--accept ${v}` };
-    });
-}
-function parseRounds(value) {
-    if (value === undefined)
-        return undefined;
-    const rounds = Number(value);
-    if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50)
-        throw new UsageError(`--rounds takes a whole number from 1 to 50, got "${value}"`);
-    return rounds;
-}
-const RUN_OPTIONS = {
-    config: { type: 'string', short: 'c' },
-    out: { type: 'string', short: 'o' },
-    scenario: { type: 'string', multiple: true },
-    rounds: { type: 'string' },
-    baseline: { type: 'string' },
-    'save-baseline': { type: 'string' },
-    ...OUTPUT_FLAGS
-};
-async function commandRun(args, io) {
-    const { values } = (0,external_node_util_.parseArgs)({ args, options: RUN_OPTIONS });
-    const loaded = await loadOrReport(values.config, io);
-    if (!loaded)
-        return 2;
-    const config = selectScenarios(loaded, values.scenario);
-    const mode = outputMode(values, io);
-    const events = eventsFor(mode, io);
-    const outDir = external_node_path_default().resolve(io.cwd, values.out ?? 'perfgate-report');
-    const repo = await repoRoot(external_node_path_default().dirname(config.file));
-    const head = repo ? await headSha(repo) : undefined;
-    const readStore = values.baseline ? new directory_DirectoryStore(external_node_path_default().resolve(io.cwd, values.baseline)) : undefined;
-    const saveStore = values['save-baseline']
-        ? new directory_DirectoryStore(external_node_path_default().resolve(io.cwd, values['save-baseline']))
-        : undefined;
-    let plan;
-    try {
-        if (readStore)
-            plan = await planStoredBaseline(config, readStore, repo, head, events, 'HEAD');
-    }
-    catch (err) {
-        if (err instanceof StoreError || err instanceof NewerBaselineError) {
-            io.stderr.write(`perfgate: ${err.message}\n`);
-            return 2;
-        }
-        throw err;
-    }
-    const report = await runGate(config, {
-        events,
-        rounds: parseRounds(values.rounds) ?? (plan?.stored || saveStore ? config.baseline.rounds : 1),
-        stored: plan?.stored,
-        baselineInfo: plan?.info,
-        git: head ? { sha: head } : undefined
-    });
-    if (saveStore) {
-        const saved = report.verdict === 'errored'
-            ? {
-                saved: false,
-                path: '',
-                message: 'baseline NOT saved: an errored run is never stored as a baseline'
-            }
-            : await saveRun(report, saveStore, {
-                sha: head ?? 'local',
-                event: 'cli',
-                runId: `local-${report.createdAt.replace(/[^0-9]/g, '').slice(0, 14)}`,
-                runAttempt: 1
-            }, outDir, events);
-        report.baseline = {
-            ...(report.baseline ?? {
-                store: saveStore.description,
-                state: 'none',
-                message: 'nothing to compare with'
-            }),
-            saved
-        };
-    }
-    return finish(report, outDir, io, config.onInconclusive, mode);
-}
-async function prepareBase(io, config, base, baseRef, headDir, events) {
-    if (base)
-        return useBaseDir(external_node_path_default().resolve(io.cwd, base));
-    if (!baseRef)
-        throw new UsageError('perfgate compare needs --base DIR (a built base) or --base-ref REF (perfgate builds the merge-base itself)');
-    const sha = await findMergeBase(headDir, baseRef, events);
-    return worktreeBase(headDir, sha, config.service.build, events);
-}
-const COMPARE_OPTIONS = {
-    config: { type: 'string', short: 'c' },
-    out: { type: 'string', short: 'o' },
-    base: { type: 'string' },
-    'base-ref': { type: 'string' },
-    head: { type: 'string' },
-    scenario: { type: 'string', multiple: true },
-    accept: { type: 'string', multiple: true },
-    ...OUTPUT_FLAGS
-};
-async function commandCompare(args, io) {
-    const { values } = (0,external_node_util_.parseArgs)({ args, options: COMPARE_OPTIONS });
-    const loaded = await loadOrReport(values.config, io);
-    if (!loaded)
-        return 2;
-    const config = selectScenarios(loaded, values.scenario);
-    const mode = outputMode(values, io);
-    const events = eventsFor(mode, io);
-    // service.cwd is mapped from the config's repository (or directory) onto both the --head and the --base directory
-    const configDir = external_node_path_default().dirname(config.file);
-    const root = (await repoRoot(configDir)) ?? configDir;
-    const headDir = values.head ? external_node_path_default().resolve(io.cwd, values.head) : root;
-    let base;
-    try {
-        if (values.head)
-            requireSideDir(headDir, 'head', 'pass --head the directory of a built head');
-        base = await prepareBase(io, config, values.base, values['base-ref'], headDir, events);
-    }
-    catch (err) {
-        if (err instanceof BaseError) {
-            io.stderr.write(`perfgate: ${err.message}\n`);
-            return 2;
-        }
-        throw err;
-    }
-    try {
-        const report = await compareGate(config, {
-            baseDir: base.dir,
-            headDir,
-            root,
-            events,
-            acceptances: parseAccept(values.accept),
-            notes: [base.description],
-            git: base.sha ? { baseSha: base.sha } : undefined
-        });
-        return await finish(report, external_node_path_default().resolve(io.cwd, values.out ?? 'perfgate-report'), io, config.onInconclusive, mode);
-    }
-    finally {
-        await base.cleanup();
-    }
-}
-const REPORT_OPTIONS = { html: { type: 'string' } };
-async function commandReport(args, io) {
-    const { values, positionals } = (0,external_node_util_.parseArgs)({ args, allowPositionals: true, options: REPORT_OPTIONS });
-    const input = positionals[0];
-    if (!input || !values.html)
-        throw new UsageError('perfgate report needs a report.json and --html <out.html>');
-    const file = external_node_path_default().resolve(io.cwd, input);
-    let data;
-    try {
-        data = JSON.parse(await (0,promises_namespaceObject.readFile)(file, 'utf8'));
-    }
-    catch (err) {
-        io.stderr.write(`perfgate: cannot read ${input} as a report: ${err.message}\n`);
-        return 2;
-    }
-    const problems = reportProblems(data);
-    if (problems.length) {
-        io.stderr.write(`perfgate: ${input} is not a perfgate report.json: ${problems.slice(0, 5).join('; ')}\n`);
-        return 2;
-    }
-    const report = data;
-    await (0,promises_namespaceObject.writeFile)(external_node_path_default().resolve(io.cwd, values.html), renderHtml(report));
-    io.stdout.write(`wrote ${values.html}\n`);
-    return 0;
-}
-/** The demo's comparison: one scenario and its throughput check, short rounds, so the whole demo stays under a minute. */
-function demoCompareConfig(config) {
-    const scenario = config.scenarios[0];
-    return {
-        ...config,
-        scenarios: [
-            {
-                ...scenario,
-                load: { ...scenario.load, warmupMs: 500, durationMs: 1500 },
-                regression: scenario.regression.filter(r => r.metric === 'throughput.ok_rps')
-            }
-        ],
-        compare: { ...config.compare, rounds: { min: 3, max: 5 }, budgetMs: 40_000 }
-    };
-}
-async function commandDemo(args, io) {
-    (0,external_node_util_.parseArgs)({ args, options: {} });
-    const file = 'thresholds/example.yml';
-    if (!(0,external_node_fs_.existsSync)(external_node_path_default().resolve(io.cwd, file)))
-        throw new UsageError('run the demo from the perfgate repository root (thresholds/example.yml not found)');
-    const style = io.color ? COLOR : PLAIN;
-    const events = terminalEvents(io.stdout, style);
-    const config = await loadOrReport(file, io);
-    if (!config)
-        return 2;
-    io.stdout.write(style.bold('perfgate demo 1/2: absolute limits on the example reservation API (examples/service)\n'));
-    const run = await runGate(config, { events });
-    const runCode = await finish(run, external_node_path_default().resolve(io.cwd, 'perfgate-report/run'), io, config.onInconclusive);
-    io.stdout.write(style.bold('\nperfgate demo 2/2: base vs head, interleaved; the head has SLOWDOWN=1 (twice the CPU work per request)\n'));
-    const headDir = external_node_path_default().resolve(io.cwd);
-    const compare = await compareGate(demoCompareConfig(config), {
-        baseDir: headDir,
-        headDir,
-        events,
-        env: { head: { SLOWDOWN: '1' } },
-        notes: [
-            "demo: base and head are the same code; the head runs with the example service's SLOWDOWN=1 knob (twice the CPU work per request)"
-        ]
-    });
-    const compareCode = await finish(compare, external_node_path_default().resolve(io.cwd, 'perfgate-report/compare'), io, config.onInconclusive);
-    const caught = compareCode === 1;
-    io.stdout.write(`\n${style.bold('demo result:')} absolute limits ${run.verdict}; injected slowdown ${caught ? style.green('caught') : style.red('NOT caught')} (compare verdict ${compare.verdict}).\n` +
-        style.dim('In CI the compare step would fail the job with exit code 1; the demo exits 0 when the gate behaved as expected.\n'));
-    return runCode === 2 || !caught ? 1 : 0;
-}
+
+;// CONCATENATED MODULE: ./src/cli/main.ts
+
+
+
+
+
+
+
+
+
+
+
+
+const defaultIO = () => ({
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.cwd(),
+    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+    stdin: process.stdin
+});
 const COMMANDS = {
     init: commandInit,
     validate: commandValidate,
     run: commandRun,
     compare: commandCompare,
     report: commandReport,
+    merge: commandMerge,
     baseline: commandBaseline,
     demo: commandDemo
 };
@@ -73412,7 +74030,8 @@ const OPTIONS = {
     validate: VALIDATE_OPTIONS,
     run: RUN_OPTIONS,
     compare: COMPARE_OPTIONS,
-    report: REPORT_OPTIONS
+    report: REPORT_OPTIONS,
+    merge: MERGE_OPTIONS
 };
 const HELP_FLAGS = ['--help', '-h'];
 /** --help or -h among a command's arguments (before a `--`). */
@@ -73477,7 +74096,7 @@ async function main(argv, io = defaultIO()) {
     }
     catch (err) {
         const usage = COMMAND_USAGE[command] ?? USAGE;
-        if (err instanceof UsageError) {
+        if (err instanceof UsageError || err instanceof ShardError) {
             io.stderr.write(`perfgate: ${err.message}\n\n${usage}`);
             return 2;
         }
@@ -73489,6 +74108,29 @@ async function main(argv, io = defaultIO()) {
         }
         io.stderr.write(`perfgate: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
         return 2;
+    }
+}
+
+
+/***/ }),
+
+/***/ 40011:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $: () => (/* binding */ killProcessGroup)
+/* harmony export */ });
+/** The one process-group helper: services, builds and git calls each run in a group of their own. */
+/** Sends a signal to a whole process group; false when the group no longer exists. */
+function killProcessGroup(pgid, signal) {
+    try {
+        process.kill(-pgid, signal);
+        return true;
+    }
+    catch (err) {
+        if (err.code === 'ESRCH')
+            return false;
+        throw err;
     }
 }
 
@@ -73578,7 +74220,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   YZ: () => (/* binding */ stopAllServices)
 });
 
-// UNUSED EXPORTS: groupMembers, killProcessGroup, liveProcessGroups
+// UNUSED EXPORTS: groupMembers, liveProcessGroups
 
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __nccwpck_require__(31421);
@@ -73809,7 +74451,10 @@ async function pollReady(probe, deadline, stopped) {
 
 // EXTERNAL MODULE: ./src/service/types.ts
 var types = __nccwpck_require__(9450);
+// EXTERNAL MODULE: ./src/git/process-group.ts
+var process_group = __nccwpck_require__(40011);
 ;// CONCATENATED MODULE: ./src/service/spawn.ts
+
 
 
 
@@ -73820,18 +74465,6 @@ var types = __nccwpck_require__(9450);
 const live = new Set();
 function liveProcessGroups() {
     return [...live];
-}
-/** Sends a signal to a whole process group; false when the group no longer exists. */
-function killProcessGroup(pgid, signal) {
-    try {
-        process.kill(-pgid, signal);
-        return true;
-    }
-    catch (err) {
-        if (err.code === 'ESRCH')
-            return false;
-        throw err;
-    }
 }
 /**
  * Whether any process of the group still runs. On Linux this reads /proc, because kill(-pgid, 0) also succeeds
@@ -73856,7 +74489,7 @@ function groupMembers(pgid) {
 }
 process.on('exit', () => {
     for (const pgid of live)
-        killProcessGroup(pgid, 'SIGKILL');
+        (0,process_group/* killProcessGroup */.$)(pgid, 'SIGKILL');
 });
 const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
 /** Waits for `promise`, but no longer than `ms`; the timer is cleared so it never keeps the process alive. */
@@ -73889,10 +74522,10 @@ async function waitReleased(pgid, address, timeoutMs) {
  */
 async function stopGroup(pgid, graceMs, address) {
     try {
-        killProcessGroup(pgid, 'SIGTERM');
+        (0,process_group/* killProcessGroup */.$)(pgid, 'SIGTERM');
         if (await waitReleased(pgid, address, graceMs))
             return true;
-        killProcessGroup(pgid, 'SIGKILL');
+        (0,process_group/* killProcessGroup */.$)(pgid, 'SIGKILL');
         return await waitReleased(pgid, address, KILL_GRACE_MS);
     }
     finally {
@@ -74077,7 +74710,7 @@ async function runBuild(command, cwd, options = {}) {
     const result = await new Promise(resolve => {
         const timer = setTimeout(() => {
             if (pgid !== undefined)
-                killProcessGroup(pgid, 'SIGKILL');
+                (0,process_group/* killProcessGroup */.$)(pgid, 'SIGKILL');
         }, timeoutMs);
         child.once('error', err => {
             clearTimeout(timer);
@@ -74090,7 +74723,7 @@ async function runBuild(command, cwd, options = {}) {
     });
     lines.flush();
     if (pgid !== undefined) {
-        killProcessGroup(pgid, 'SIGKILL');
+        (0,process_group/* killProcessGroup */.$)(pgid, 'SIGKILL');
         live.delete(pgid);
     }
     if (result instanceof Error) {
