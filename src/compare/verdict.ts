@@ -1,7 +1,8 @@
 import type { Check, CheckVerdict, Verdict } from '../model/check.js'
 import type { ScenarioReport } from '../model/scenario.js'
 
-const CHECK_RANK: Record<CheckVerdict, number> = {
+/** How bad a check's verdict is, for picking the worst of several */
+export const CHECK_RANK: Record<CheckVerdict, number> = {
   skipped: 0,
   pass: 1,
   accepted: 2,

@@ -6,11 +6,11 @@
  */
 import { aggregateRounds } from '../compare/aggregate.js'
 import { evaluateThresholds } from '../compare/thresholds.js'
-import { scenarioVerdict } from '../compare/verdict.js'
+import { CHECK_RANK, scenarioVerdict } from '../compare/verdict.js'
 import { parseThreshold } from '../config/units.js'
 import { encodeHistogram, mergeHistograms, summarize } from '../load/histogram.js'
 import { formatMetric } from '../config/format.js'
-import type { Check, CheckVerdict } from '../model/check.js'
+import type { Check } from '../model/check.js'
 import type { MetricValues } from '../model/metrics.js'
 import type { RunRecord } from '../model/run.js'
 import type { ScenarioReport } from '../model/scenario.js'
@@ -73,15 +73,6 @@ export function mergeLoadRuns(parts: readonly RunRecord[]): { metrics: MetricVal
   return { metrics, ...(merged && summary ? { histogram: encodeHistogram(merged) } : {}) }
 }
 
-const RANK: Record<CheckVerdict, number> = {
-  skipped: 0,
-  pass: 1,
-  accepted: 2,
-  warn: 3,
-  inconclusive: 4,
-  fail: 5
-}
-
 /**
  * One scenario from its load-shard legs: runs joined per side and round, thresholds decided again on the joined
  * metrics, regression checks (decided per leg against its own base) kept at the worst leg's verdict. A leg that
@@ -126,7 +117,7 @@ export function mergeLoadScenario(
     .filter(c => c.kind === 'regression')
     .map(c => {
       const all = parts.map(p => p.checks.find(x => x.kind === 'regression' && x.metric === c.metric) ?? c)
-      const worst = all.reduce((a, b) => (RANK[b.verdict] > RANK[a.verdict] ? b : a))
+      const worst = all.reduce((a, b) => (CHECK_RANK[b.verdict] > CHECK_RANK[a.verdict] ? b : a))
       const at = legLabels[all.indexOf(worst)]
       return { ...worst, message: `worst of ${parts.length} load legs (${at}): ${worst.message}` }
     })
