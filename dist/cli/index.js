@@ -66391,6 +66391,7 @@ function scenarioUsed(s) {
 }
 
 ;// CONCATENATED MODULE: ./src/compare/verdict.ts
+/** How bad a check's verdict is, for picking the worst of several */
 const CHECK_RANK = {
     skipped: 0,
     pass: 1,
@@ -73367,14 +73368,6 @@ function mergeLoadRuns(parts) {
         metrics[`latency.${key}`] = summary ? summary[key] : null;
     return { metrics, ...(merged && summary ? { histogram: encodeHistogram(merged) } : {}) };
 }
-const RANK = {
-    skipped: 0,
-    pass: 1,
-    accepted: 2,
-    warn: 3,
-    inconclusive: 4,
-    fail: 5
-};
 /**
  * One scenario from its load-shard legs: runs joined per side and round, thresholds decided again on the joined
  * metrics, regression checks (decided per leg against its own base) kept at the worst leg's verdict. A leg that
@@ -73413,7 +73406,7 @@ function mergeLoadScenario(parts, legLabels) {
         .filter(c => c.kind === 'regression')
         .map(c => {
         const all = parts.map(p => p.checks.find(x => x.kind === 'regression' && x.metric === c.metric) ?? c);
-        const worst = all.reduce((a, b) => (RANK[b.verdict] > RANK[a.verdict] ? b : a));
+        const worst = all.reduce((a, b) => (CHECK_RANK[b.verdict] > CHECK_RANK[a.verdict] ? b : a));
         const at = legLabels[all.indexOf(worst)];
         return { ...worst, message: `worst of ${parts.length} load legs (${at}): ${worst.message}` };
     });
