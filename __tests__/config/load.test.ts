@@ -151,6 +151,14 @@ describe('parseConfig', () => {
     )
   })
 
+  it('reads service.cpus (auto unless shared) and refuses other values at their line', () => {
+    expect(parseConfig(VALID, 'perfgate.yml', '/repo').service.cpus).toBeUndefined()
+    const shared = VALID.replace('  cwd: app\n', '  cwd: app\n  cpus: shared\n')
+    expect(parseConfig(shared, 'perfgate.yml', '/repo').service.cpus).toBe('shared')
+    const err = problemsOf(VALID.replace('  cwd: app\n', '  cwd: app\n  cpus: 2\n'))
+    expect(err.message).toBe('perfgate.yml:5:9: "cpus" must be one of: auto, shared; got 2 [/service/cpus]')
+  })
+
   it('reports a missing url in a request', () => {
     const err = problemsOf(VALID.replace('      url: http://127.0.0.1:8080/reservations\n', ''))
     expect(err.problems[0]!.message).toBe('missing required key "url" in request')

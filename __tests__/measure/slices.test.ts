@@ -1,29 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { execFileSync } from 'node:child_process'
-import { hostInfo } from '../../src/gate/slices.js'
-import { measureStep, pinnedCommand } from '../../src/measure/slices.js'
+import { measureStep } from '../../src/measure/slices.js'
 import type { LoadSession, SliceResult } from '../../src/load/session.js'
 import { createLatencyHistogram } from '../../src/load/histogram.js'
 import { emptyCounts } from '../../src/load/errors.js'
-
-describe('pinnedCommand', () => {
-  it('pins a command with taskset', () => {
-    expect(pinnedCommand("node -e 'x'", [2, 3])).toBe(`exec taskset -c 2,3 /bin/sh -c 'node -e '\\''x'\\'''`)
-    expect(pinnedCommand('node s.js', [])).toBe('node s.js')
-  })
-
-  it('a pinned command runs on its CPUs only (where taskset exists)', () => {
-    if (!hostInfo().taskset) return
-    const out = execFileSync(
-      '/bin/sh',
-      ['-c', pinnedCommand("grep 'Cpus_allowed_list' /proc/self/status", [0])],
-      {
-        encoding: 'utf8'
-      }
-    )
-    expect(out).toMatch(/Cpus_allowed_list:\s+0\s*$/)
-  })
-})
 
 /** A session that records when its slices ran and answers at a fixed rate. */
 function fakeSession(name: string, log: string[], rps: number): LoadSession {

@@ -141,7 +141,8 @@ class Resolver {
         '/service/shutdown-timeout',
         s['shutdown-timeout'],
         DEFAULTS.shutdownTimeoutMs
-      )
+      ),
+      ...(s.cpus === 'shared' ? { cpus: 'shared' as const } : {})
     }
   }
 

@@ -124,6 +124,11 @@ export interface ServiceSpec {
   /** the URL checked before spawning: if it already answers, the port is taken */
   preflightUrl?: string
   shutdownTimeoutMs: number
+  /**
+   * auto: the load generator on one CPU, the service on the others (2+ CPUs and taskset); shared: both anywhere
+   * (default auto)
+   */
+  cpus?: 'auto' | 'shared'
 }
 
 /**

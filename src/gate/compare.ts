@@ -17,6 +17,7 @@ import { roundOrder } from '../stats/order.js'
 import { ignoreEvents } from '../measure/events.js'
 import { erroredScenario } from './run.js'
 import { processMeasurer } from '../measure/processes.js'
+import { choosePinning } from './pinning.js'
 import {
   chooseDesign,
   decideSliceScenario,
@@ -313,12 +314,15 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
   const events = options.events ?? ignoreEvents
   const now = options.now ?? Date.now
   const startedAt = now()
-  const design = chooseDesign(config, options.host ?? hostInfo())
+  const host = options.host ?? hostInfo()
+  const design = chooseDesign(config, host)
+  const pinning = choosePinning(config.service, host)
   events({ type: 'info', message: `design: ${design.reason}` })
+  const sides = { ...options, cpus: pinning }
   const driver =
-    design.design === 'rounds' ? roundsDriver(config, options) : slicesDriver(config, options, design)
+    design.design === 'rounds' ? roundsDriver(config, sides) : slicesDriver(config, sides, design)
   const { min, max, unit } = driver
-  const notes = [...(options.notes ?? []), `design: ${design.reason}`]
+  const notes = [...(options.notes ?? []), `design: ${design.reason}`, `CPUs: ${pinning.reason}`]
   /** the step after which confirmation began (0: not confirming) */
   let confirmFrom = 0
   let stopReason = ''

@@ -14,6 +14,9 @@ import { countsOnly } from '../measure/once.js'
 import { measureScenario } from '../measure/scenario.js'
 import { measureScenariosInRound, startForMeasurement } from '../measure/service.js'
 import { freePorts, hasServicePort, withServicePort } from '../config/port.js'
+import { pinnedCommand, withGeneratorOn } from '../measure/affinity.js'
+import { choosePinning } from './pinning.js'
+import { hostInfo, type HostInfo } from './slices.js'
 
 export interface RunOptions {
   events?: EventSink
@@ -28,6 +31,8 @@ export interface RunOptions {
   /** what the report says about the baseline store */
   baselineInfo?: BaselineInfo
   notes?: string[]
+  /** test hook: the host the CPUs are chosen on (default: this process's CPUs and taskset) */
+  host?: HostInfo
 }
 
 /** Regression checks cannot be decided without a base: they are reported as skipped. */
@@ -71,7 +76,8 @@ async function measureRound(
   round: number,
   records: Map<string, RunRecord[]>,
   notes: string[],
-  options: RunOptions
+  options: RunOptions,
+  serviceCpus: number[]
 ): Promise<ScenarioError | undefined> {
   const events = options.events ?? ignoreEvents
   const label = options.rounds && options.rounds > 1 ? `head round ${round}` : 'head'
@@ -81,12 +87,15 @@ async function measureRound(
     label: 'head',
     events,
     start: () =>
-      startForMeasurement(bound.service, {
-        label,
-        env: options.serviceEnv,
-        events,
-        onSpawned: options.onSpawned
-      }),
+      startForMeasurement(
+        { ...bound.service, command: pinnedCommand(bound.service.command, serviceCpus) },
+        {
+          label,
+          env: options.serviceEnv,
+          events,
+          onSpawned: options.onSpawned
+        }
+      ),
     measure: async (scenario, service) => {
       const record = await measureScenario(scenario, service, { side: 'head', round, label: 'head', events })
       records.get(scenario.name)!.push(record)
@@ -107,8 +116,12 @@ export async function runGate(config: Config, options: RunOptions = {}): Promise
   const records = new Map(config.scenarios.map(s => [s.name, [] as RunRecord[]]))
   const rounds = Math.max(1, options.rounds ?? 1)
   let startError: ScenarioError | undefined
+  const pinning = choosePinning(config.service, options.host ?? hostInfo())
+  notes.push(`CPUs: ${pinning.reason}`)
   for (let round = 1; round <= rounds && !startError; round++) {
-    startError = await measureRound(config, round, records, notes, options)
+    startError = await withGeneratorOn(pinning.generator, () =>
+      measureRound(config, round, records, notes, options, pinning.service)
+    )
   }
   const scenarios = config.scenarios.map(scenario => {
     const runs = records.get(scenario.name)!

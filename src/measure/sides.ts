@@ -1,6 +1,7 @@
 import path from 'node:path'
 import type { Config } from '../config/types.js'
 import type { Side } from '../model/run.js'
+import type { CpuPlan } from './affinity.js'
 import type { EventSink } from './events.js'
 
 /** Where the two sides live and what their processes get. */
@@ -15,6 +16,8 @@ export interface SidesOptions {
   onSpawned?: (pid: number) => void
   /** extra service environment per side */
   env?: Partial<Record<Side, Record<string, string>>>
+  /** where the load generator and the services run (default: anywhere) */
+  cpus?: CpuPlan
 }
 
 /** Where a side's service runs: service.cwd, taken relative to the config's root, inside that side's directory. */

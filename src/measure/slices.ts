@@ -20,6 +20,7 @@ import { countsOnly, summarizeMeasurement } from './once.js'
 import { startForMeasurement, stopQuietly } from './service.js'
 import type { EpochResult } from './port.js'
 import { serviceCwd, type SidesOptions } from './sides.js'
+import { pinnedCommand, withGeneratorOn } from './affinity.js'
 
 /** How an epoch is measured: in duet (both sides at once, each pinned to its CPUs) or in alternating slices. */
 export interface SlicesPlan {
@@ -35,12 +36,6 @@ export interface EpochContext {
   plan: SlicesPlan
   options: SidesOptions
   events: EventSink
-}
-
-/** `command` run under taskset on `cpus` (the shell's children inherit the affinity). */
-export function pinnedCommand(command: string, cpus: readonly number[]): string {
-  if (cpus.length === 0) return command
-  return `exec taskset -c ${cpus.join(',')} /bin/sh -c '${command.replace(/'/g, `'\\''`)}'`
 }
 
 /** One step of a slices plan: a pair of adjacent slices in this order, or a duet slice (both sides at once). */
@@ -82,7 +77,7 @@ async function startSide(
   bound: Config,
   ctx: EpochContext
 ): Promise<{ service: ServiceHandle } | { error: ScenarioError }> {
-  const cpus = ctx.plan.cpus?.[side] ?? []
+  const cpus = ctx.plan.cpus?.[side] ?? ctx.options.cpus?.service ?? []
   const spec = { ...bound.service, command: pinnedCommand(bound.service.command, cpus) }
   return startForMeasurement(spec, {
     label: side,
@@ -185,7 +180,11 @@ async function measureScenarioSlices(
  * One epoch: base and head started on fresh ports (in random order), every scenario measured in slices against
  * both, both stopped. A start failure, or a service that cannot be stopped, is the result's startError.
  */
-export async function measureEpoch(epoch: number, ctx: EpochContext): Promise<EpochResult> {
+export function measureEpoch(epoch: number, ctx: EpochContext): Promise<EpochResult> {
+  return withGeneratorOn(ctx.options.cpus?.generator ?? [], () => measurePinnedEpoch(epoch, ctx))
+}
+
+async function measurePinnedEpoch(epoch: number, ctx: EpochContext): Promise<EpochResult> {
   const result: EpochResult = { records: { base: new Map(), head: new Map() }, observations: new Map() }
   const [basePort, headPort] = await freePorts(2)
   const bound: Record<Side, Config> = {
