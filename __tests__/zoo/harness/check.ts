@@ -1,5 +1,8 @@
 import { loadConfig } from '../../../src/config/load.js'
 import { startService, stopAllServices } from '../../../src/service/spawn.js'
+import { choosePinning } from '../../../src/gate/pinning.js'
+import { hostInfo } from '../../../src/gate/slices.js'
+import { pinnedCommand, withGeneratorOn } from '../../../src/measure/affinity.js'
 import type { ZooServer } from './catalog.js'
 import { errorsOf, perfgateCompareAA, perfgateRun, verdictsOf, type GateOutcome } from './gate.js'
 import { cleanupOf, describeCleanup, type Cleanup } from './leftovers.js'
@@ -41,7 +44,10 @@ function cleanupProblems(after: string, cleanup: Cleanup): string[] {
 /** Starts the site's service once and compares closed-model throughput through perfgate, wrk and autocannon. */
 async function measureThroughput(site: ZooSite, plan: ThroughputPlan): Promise<NonNullable<ZooRow['rps']>> {
   const config = await loadConfig(site.configFile)
-  const service = await startService(config.service, { label: 'zoo' })
+  // the CPUs as perfgate itself lays them out: every client on the generator's CPU, the server on the others
+  const cpus = choosePinning(config.service, hostInfo())
+  const command = pinnedCommand(config.service.command, cpus.service)
+  const service = await startService({ ...config.service, command }, { label: 'zoo' })
   try {
     const spec: ClosedSpec = {
       url: `${site.origin}/`,
@@ -49,7 +55,9 @@ async function measureThroughput(site: ZooSite, plan: ThroughputPlan): Promise<N
       warmupS: plan.warmupS,
       durationS: plan.durationS
     }
-    const samples = await compareThroughput(spec, config.scenarios[0]!, plan.repeats)
+    const samples = await withGeneratorOn(cpus.generator, () =>
+      compareThroughput(spec, config.scenarios[0]!, plan.repeats)
+    )
     return {
       perfgate: median(samples.perfgate),
       wrk: median(samples.wrk),
