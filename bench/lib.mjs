@@ -12,10 +12,18 @@ export async function freePort() {
   return port
 }
 
-/** Starts examples/service/server.mjs with the given knobs; resolves once it prints its listening line. */
-export async function startExample(env = {}) {
+/**
+ * Starts examples/service/server.mjs with the given knobs (on `cpus` with taskset, when given); resolves once it
+ * prints its listening line.
+ */
+export async function startExample(env = {}, cpus = []) {
   const port = await freePort()
-  const child = spawn(process.execPath, ['examples/service/server.mjs'], {
+  const [command, ...args] = [
+    ...(cpus.length ? ['taskset', '-c', cpus.join(',')] : []),
+    process.execPath,
+    'examples/service/server.mjs'
+  ]
+  const child = spawn(command, args, {
     env: { ...process.env, PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'inherit']
   })

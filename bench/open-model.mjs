@@ -5,13 +5,15 @@
 //     a quarter of a core; CPU per request as a ratio to perfgate's closed model on the same server;
 //     CPU per request also as a ratio to the leanest open-model client Node allows (raw sockets, setTimeout),
 //     the floor set by the event loop's wake-ups on this machine;
-//  2. latency at 200 req/s against an independent sequential client (a raw keep-alive TCP socket, no HTTP library)
-//     sending at the same rate;
+//  2. latency at 200 req/s against two independent sequential clients sending at the same rate: Node's http.request
+//     on a keep-alive agent (the plain client a user would write) and a raw keep-alive TCP socket with no HTTP
+//     library (the floor: what any HTTP client adds to the wire time shows against it);
 //  3. a server that stalls 200 ms once a second: reported p99 vs the true open-model p99 (190 ms), for perfgate and
 //     for autocannon's own rate mode (whole-ms histogram, bursty sends, its own omission correction).
 // DURATION=3 ROUNDS=3 by default.
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
+import http from 'node:http'
 import net from 'node:net'
 import autocannon from 'autocannon'
 import { compileSources, freePort, median, startExample, table } from './lib.mjs'
@@ -114,6 +116,37 @@ async function sequentialClient(url, rate, durationS) {
 }
 
 /**
+ * The plain sequential client a user would write: Node's own http.request on a keep-alive agent, one request at a
+ * time at its turn of the rate, timed from the call to the response's end (the issue's reference).
+ */
+async function httpSequentialClient(url, rate, durationS) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+  const exchange = () =>
+    new Promise((resolve, reject) => {
+      const sent = performance.now()
+      const req = http.get(url, { agent }, res => {
+        res.resume()
+        res.on('end', () => resolve(performance.now() - sent))
+      })
+      req.on('error', reject)
+    })
+  const latencies = []
+  const start = performance.now()
+  for (let i = 0; ; i++) {
+    const due = start + (i * 1000) / rate
+    if (due - start > (durationS + 0.5) * 1000) break
+    const wait = due - performance.now()
+    if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait))
+    const ms = await exchange()
+    if (due - start >= 500) latencies.push(ms)
+  }
+  agent.destroy()
+  latencies.sort((a, b) => a - b)
+  const at = q => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]
+  return { p50Ms: at(0.5), p99Ms: at(0.99) }
+}
+
+/**
  * The CPU floor of any open-model client in Node on this machine: raw keep-alive TCP sockets (no HTTP library,
  * no histogram, no sampler), requests written at their turn of the rate from a plain setTimeout loop (coarser, and
  * so cheaper, than perfgate's ticker), a new socket only when every open one is busy. Its CPU per request is the
@@ -204,127 +237,148 @@ export async function benchOpenModel({ compile = true } = {}) {
   }
 
   const m = (list, key) => median(list.map(s => s[key]))
-  const server = await startExample({ CPU_US: '20' })
-  const rows = [
-    [
-      'rate (req/s)',
-      'neighbour',
-      'achieved',
-      'lag p99',
-      'CPU µs/req',
-      'CPU vs closed model',
-      'CPU vs leanest open client',
-      'errored as lag'
+  // the CPUs as perfgate lays them out (service.cpus: auto): this process, every client in it, on the generator's CPU
+  const { choosePinning } = await import('../build/src/gate/pinning.js')
+  const { hostInfo } = await import('../build/src/gate/slices.js')
+  const { withGeneratorOn } = await import('../build/src/measure/affinity.js')
+  const pinning = choosePinning({}, hostInfo())
+  await withGeneratorOn(pinning.generator, () => measureAll(pinning))
+
+  async function measureAll(pinning) {
+    const server = await startExample({ CPU_US: '20' }, pinning.service)
+    const rows = [
+      [
+        'rate (req/s)',
+        'neighbour',
+        'achieved',
+        'lag p99',
+        'CPU µs/req',
+        'CPU vs closed model',
+        'CPU vs leanest open client',
+        'errored as lag'
+      ]
     ]
-  ]
-  let latencyRow
-  try {
-    const reference = []
-    for (let i = 0; i < ROUNDS; i++) reference.push(await closed(server))
-    const closedCpu = m(reference, 'cpuPerReqUs')
-    rows.push(['closed model, 10 conns', '-', '-', '-', closedCpu.toFixed(1), '1.00', '-', '-'])
-    // the floor, measured at each rate on a quiet machine, alternated with perfgate's own runs
-    const floor = new Map()
-    for (const neighbour of [false, true]) {
-      const stopBackground = neighbour ? startBackground() : undefined
-      try {
-        for (const rate of RATES) {
-          const runs = []
-          const leanest = []
-          for (let i = 0; i < ROUNDS; i++) {
-            runs.push(await perfgate(server, rate))
-            if (!neighbour)
-              leanest.push(await leanOpenClient(`${server.url}/reservations/42`, rate, DURATION_S))
-          }
-          if (!neighbour) {
-            floor.set(rate, m(leanest, 'cpuPerReqUs'))
+    let latencyRow
+    try {
+      const reference = []
+      for (let i = 0; i < ROUNDS; i++) reference.push(await closed(server))
+      const closedCpu = m(reference, 'cpuPerReqUs')
+      rows.push(['closed model, 10 conns', '-', '-', '-', closedCpu.toFixed(1), '1.00', '-', '-'])
+      // the floor, measured at each rate on a quiet machine, alternated with perfgate's own runs
+      const floor = new Map()
+      for (const neighbour of [false, true]) {
+        const stopBackground = neighbour ? startBackground() : undefined
+        try {
+          for (const rate of RATES) {
+            const runs = []
+            const leanest = []
+            for (let i = 0; i < ROUNDS; i++) {
+              runs.push(await perfgate(server, rate))
+              if (!neighbour)
+                leanest.push(await leanOpenClient(`${server.url}/reservations/42`, rate, DURATION_S))
+            }
+            if (!neighbour) {
+              floor.set(rate, m(leanest, 'cpuPerReqUs'))
+              rows.push([
+                `${rate}, leanest Node open client`,
+                'none',
+                '-',
+                '-',
+                floor.get(rate).toFixed(1),
+                (floor.get(rate) / closedCpu).toFixed(2),
+                '1.00',
+                '-'
+              ])
+            }
             rows.push([
-              `${rate}, leanest Node open client`,
-              'none',
-              '-',
-              '-',
-              floor.get(rate).toFixed(1),
-              (floor.get(rate) / closedCpu).toFixed(2),
-              '1.00',
-              '-'
+              String(rate),
+              neighbour ? '25% core' : 'none',
+              m(runs, 'rps').toFixed(0),
+              `${m(runs, 'lagP99Ms').toFixed(2)} ms`,
+              m(runs, 'cpuPerReqUs').toFixed(1),
+              (m(runs, 'cpuPerReqUs') / closedCpu).toFixed(2),
+              (m(runs, 'cpuPerReqUs') / floor.get(rate)).toFixed(2),
+              `${runs.filter(r => r.saturated).length}/${runs.length}`
             ])
           }
-          rows.push([
-            String(rate),
-            neighbour ? '25% core' : 'none',
-            m(runs, 'rps').toFixed(0),
-            `${m(runs, 'lagP99Ms').toFixed(2)} ms`,
-            m(runs, 'cpuPerReqUs').toFixed(1),
-            (m(runs, 'cpuPerReqUs') / closedCpu).toFixed(2),
-            (m(runs, 'cpuPerReqUs') / floor.get(rate)).toFixed(2),
-            `${runs.filter(r => r.saturated).length}/${runs.length}`
-          ])
+        } finally {
+          await stopBackground?.()
         }
-      } finally {
-        await stopBackground?.()
       }
+      const ours = []
+      const theirs = []
+      const plain = []
+      for (let i = 0; i < ROUNDS; i++) {
+        ours.push(await perfgate(server, 200))
+        theirs.push(await sequentialClient(`${server.url}/reservations/42`, 200, DURATION_S))
+        plain.push(await httpSequentialClient(`${server.url}/reservations/42`, 200, DURATION_S))
+      }
+      latencyRow = { ours, theirs, plain }
+    } finally {
+      await server.stop()
     }
-    const ours = []
-    const theirs = []
-    for (let i = 0; i < ROUNDS; i++) {
-      ours.push(await perfgate(server, 200))
-      theirs.push(await sequentialClient(`${server.url}/reservations/42`, 200, DURATION_S))
-    }
-    latencyRow = { ours, theirs }
-  } finally {
-    await server.stop()
-  }
-  console.log(
-    `\nopen model on the example service (CPU_US=20), /proc sampler running, ${ROUNDS} rounds of ${DURATION_S} s, medians`
-  )
-  console.log(table(rows))
-  const { ours, theirs } = latencyRow
-  console.log(
-    `\nlatency at 200 req/s: perfgate's open model vs a sequential raw-socket client at the same rate`
-  )
-  console.log(
-    table([
-      ['client', 'p50', 'p99'],
-      ['sequential client', `${m(theirs, 'p50Ms').toFixed(3)} ms`, `${m(theirs, 'p99Ms').toFixed(3)} ms`],
-      ['perfgate rate mode', `${m(ours, 'p50Ms').toFixed(3)} ms`, `${m(ours, 'p99Ms').toFixed(3)} ms`],
-      [
-        'ratio',
-        (m(ours, 'p50Ms') / m(theirs, 'p50Ms')).toFixed(2),
-        (m(ours, 'p99Ms') / m(theirs, 'p99Ms')).toFixed(2)
-      ]
-    ])
-  )
+    console.log(
+      `\nopen model on the example service (CPU_US=20), /proc sampler running, ${ROUNDS} rounds of ${DURATION_S} s, medians; ${pinning.reason}`
+    )
+    console.log(table(rows))
+    const { ours, theirs, plain } = latencyRow
+    console.log(
+      `\nlatency at 200 req/s: perfgate's open model vs independent sequential clients at the same rate (alternated)`
+    )
+    const ms = (list, key) => `${m(list, key).toFixed(3)} ms`
+    const ratio = (list, key) => (m(ours, key) / m(list, key)).toFixed(2)
+    console.log(
+      table([
+        ['client', 'p50', 'p99', 'perfgate / it, p50', 'perfgate / it, p99'],
+        [
+          'sequential http.request (keep-alive)',
+          ms(plain, 'p50Ms'),
+          ms(plain, 'p99Ms'),
+          ratio(plain, 'p50Ms'),
+          ratio(plain, 'p99Ms')
+        ],
+        [
+          'sequential raw socket (no HTTP library)',
+          ms(theirs, 'p50Ms'),
+          ms(theirs, 'p99Ms'),
+          ratio(theirs, 'p50Ms'),
+          ratio(theirs, 'p99Ms')
+        ],
+        ['perfgate rate mode', ms(ours, 'p50Ms'), ms(ours, 'p99Ms'), '1.00', '1.00']
+      ])
+    )
 
-  const stall = await startStallServer()
-  const stalls = { perfgate: [], autocannon: [] }
-  try {
-    for (let i = 0; i < ROUNDS; i++) {
-      stalls.perfgate.push(await perfgate({ url: stall.url, pid: process.pid }, STALL_RATE, DURATION_S + 2))
-      stalls.autocannon.push(await autocannonRate(stall.url, STALL_RATE, DURATION_S + 2))
+    const stall = await startStallServer()
+    const stalls = { perfgate: [], autocannon: [] }
+    try {
+      for (let i = 0; i < ROUNDS; i++) {
+        stalls.perfgate.push(await perfgate({ url: stall.url, pid: process.pid }, STALL_RATE, DURATION_S + 2))
+        stalls.autocannon.push(await autocannonRate(stall.url, STALL_RATE, DURATION_S + 2))
+      }
+    } finally {
+      await stall.stop()
     }
-  } finally {
-    await stall.stop()
+    console.log(
+      `\nstalling server (200 ms stall once a second) at ${STALL_RATE} req/s: true open-model p99 = ${TRUE_STALL_P99_MS} ms`
+    )
+    console.log(
+      table([
+        ['generator', 'reported p99', 'reported / true', 'errored as lag'],
+        [
+          'autocannon overallRate',
+          `${m(stalls.autocannon, 'p99Ms').toFixed(1)} ms`,
+          (m(stalls.autocannon, 'p99Ms') / TRUE_STALL_P99_MS).toFixed(2),
+          'n/a'
+        ],
+        [
+          'perfgate rate mode',
+          `${m(stalls.perfgate, 'p99Ms').toFixed(1)} ms`,
+          (m(stalls.perfgate, 'p99Ms') / TRUE_STALL_P99_MS).toFixed(2),
+          `${stalls.perfgate.filter(r => r.saturated).length}/${stalls.perfgate.length}`
+        ]
+      ])
+    )
   }
-  console.log(
-    `\nstalling server (200 ms stall once a second) at ${STALL_RATE} req/s: true open-model p99 = ${TRUE_STALL_P99_MS} ms`
-  )
-  console.log(
-    table([
-      ['generator', 'reported p99', 'reported / true', 'errored as lag'],
-      [
-        'autocannon overallRate',
-        `${m(stalls.autocannon, 'p99Ms').toFixed(1)} ms`,
-        (m(stalls.autocannon, 'p99Ms') / TRUE_STALL_P99_MS).toFixed(2),
-        'n/a'
-      ],
-      [
-        'perfgate rate mode',
-        `${m(stalls.perfgate, 'p99Ms').toFixed(1)} ms`,
-        (m(stalls.perfgate, 'p99Ms') / TRUE_STALL_P99_MS).toFixed(2),
-        `${stalls.perfgate.filter(r => r.saturated).length}/${stalls.perfgate.length}`
-      ]
-    ])
-  )
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchOpenModel()
