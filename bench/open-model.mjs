@@ -237,12 +237,11 @@ export async function benchOpenModel({ compile = true } = {}) {
   }
 
   const m = (list, key) => median(list.map(s => s[key]))
-  // the CPUs as perfgate lays them out (service.cpus: auto): this process, every client in it, on the generator's CPU
+  // the CPUs as perfgate lays them out (service.cpus: auto): the service off the first CPU, left to the clients
   const { choosePinning } = await import('../build/src/gate/pinning.js')
   const { hostInfo } = await import('../build/src/gate/slices.js')
-  const { withGeneratorOn } = await import('../build/src/measure/affinity.js')
   const pinning = choosePinning({}, hostInfo())
-  await withGeneratorOn(pinning.generator, () => measureAll(pinning))
+  await measureAll(pinning)
 
   async function measureAll(pinning) {
     const server = await startExample({ CPU_US: '20' }, pinning.service)

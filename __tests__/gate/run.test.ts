@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import http from 'node:http'
 import { once } from 'node:events'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
+import { choosePinning } from '../../src/gate/pinning.js'
 import { runGate } from '../../src/gate/run.js'
+import { hostInfo, parseCpuList } from '../../src/gate/slices.js'
 import { liveProcessGroups, stopAllServices } from '../../src/service/spawn.js'
 import { reportProblems } from '../../src/report/validate.js'
 import { exampleConfig, freePort } from '../../__fixtures__/config.js'
@@ -44,6 +46,23 @@ describe('runGate against the example service', () => {
     expect(scenario!.metrics['server.rss.peak']).toBeGreaterThan(1e6)
     expect(scenario!.runs[0]!.histogram).toBeTruthy()
     expect(liveProcessGroups()).toEqual([])
+  })
+
+  it('starts the service, and every process it starts, off the CPU left to the load generator', async () => {
+    const host = hostInfo()
+    if (!host.taskset || host.cpus.length < 2) return // nothing to pin here: choosePinning's own tests cover it
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-cpus-'))
+    try {
+      const config = exampleConfig(await freePort(), [{}])
+      config.service.command = `grep Cpus_allowed_list /proc/self/status > ${dir}/cpus && ${config.service.command}`
+      const report = await runGate(config)
+      expect(report.verdict).not.toBe('errored')
+      const cpus = (await readFile(path.join(dir, 'cpus'), 'utf8')).split(':')[1]!.trim()
+      expect(parseCpuList(cpus)).toEqual(host.cpus.slice(1))
+      expect(report.notes).toContain(`CPUs: ${choosePinning({}, host).reason}`)
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 
   it('a crash during load is errored, shows no latency and names the exit', async () => {

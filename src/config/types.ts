@@ -124,10 +124,7 @@ export interface ServiceSpec {
   /** the URL checked before spawning: if it already answers, the port is taken */
   preflightUrl?: string
   shutdownTimeoutMs: number
-  /**
-   * auto: the load generator on one CPU, the service on the others (2+ CPUs and taskset); shared: both anywhere
-   * (default auto)
-   */
+  /** auto: the service off the first CPU, left to the load generator (2+ CPUs and taskset); shared: anywhere */
   cpus?: 'auto' | 'shared'
 }
 

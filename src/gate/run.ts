@@ -14,7 +14,7 @@ import { countsOnly } from '../measure/once.js'
 import { measureScenario } from '../measure/scenario.js'
 import { measureScenariosInRound, startForMeasurement } from '../measure/service.js'
 import { freePorts, hasServicePort, withServicePort } from '../config/port.js'
-import { pinnedCommand, withGeneratorOn } from '../measure/affinity.js'
+import { pinnedCommand } from '../measure/affinity.js'
 import { choosePinning } from './pinning.js'
 import { hostInfo, type HostInfo } from './slices.js'
 
@@ -119,9 +119,7 @@ export async function runGate(config: Config, options: RunOptions = {}): Promise
   const pinning = choosePinning(config.service, options.host ?? hostInfo())
   notes.push(`CPUs: ${pinning.reason}`)
   for (let round = 1; round <= rounds && !startError; round++) {
-    startError = await withGeneratorOn(pinning.generator, () =>
-      measureRound(config, round, records, notes, options, pinning.service)
-    )
+    startError = await measureRound(config, round, records, notes, options, pinning.service)
   }
   const scenarios = config.scenarios.map(scenario => {
     const runs = records.get(scenario.name)!

@@ -1,7 +1,7 @@
 import type { Config } from '../config/types.js'
 import { freePorts, hasServicePort, withServicePort } from '../config/port.js'
 import type { RunRecord } from '../model/run.js'
-import { pinnedCommand, withGeneratorOn } from './affinity.js'
+import { pinnedCommand } from './affinity.js'
 import { ignoreEvents } from './events.js'
 import type { EpochResult, Measurer, SideRound } from './port.js'
 import { measureScenario } from './scenario.js'
@@ -22,29 +22,27 @@ export function processMeasurer(config: Config, options: SidesOptions, slices?: 
       const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]!) : config
       const records = new Map<string, RunRecord>()
       const restartedBefore: string[] = []
-      const cpus = options.cpus ?? { generator: [], service: [] }
-      const service = { ...bound.service, command: pinnedCommand(bound.service.command, cpus.service) }
-      const startError = await withGeneratorOn(cpus.generator, () =>
-        measureScenariosInRound(bound.scenarios, {
-          label: side,
-          events,
-          start: () =>
-            startForMeasurement(service, {
-              label: side,
-              cwd: serviceCwd(config, side, options),
-              env: options.env?.[side],
-              events,
-              onSpawned: options.onSpawned
-            }),
-          measure: async (scenario, service) => {
-            records.set(
-              scenario.name,
-              await measureScenario(scenario, service, { side, round, label: side, events })
-            )
-          },
-          onRestart: scenario => restartedBefore.push(scenario.name)
-        })
-      )
+      const command = pinnedCommand(bound.service.command, options.cpus?.service ?? [])
+      const service = { ...bound.service, command }
+      const startError = await measureScenariosInRound(bound.scenarios, {
+        label: side,
+        events,
+        start: () =>
+          startForMeasurement(service, {
+            label: side,
+            cwd: serviceCwd(config, side, options),
+            env: options.env?.[side],
+            events,
+            onSpawned: options.onSpawned
+          }),
+        measure: async (scenario, service) => {
+          records.set(
+            scenario.name,
+            await measureScenario(scenario, service, { side, round, label: side, events })
+          )
+        },
+        onRestart: scenario => restartedBefore.push(scenario.name)
+      })
       return { records, restartedBefore, ...(startError ? { startError } : {}) }
     },
     epoch(epoch): Promise<EpochResult> {

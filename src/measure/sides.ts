@@ -16,7 +16,7 @@ export interface SidesOptions {
   onSpawned?: (pid: number) => void
   /** extra service environment per side */
   env?: Partial<Record<Side, Record<string, string>>>
-  /** where the load generator and the services run (default: anywhere) */
+  /** where the services run (default: anywhere) */
   cpus?: CpuPlan
 }
 

@@ -20,7 +20,7 @@ import { countsOnly, summarizeMeasurement } from './once.js'
 import { startForMeasurement, stopQuietly } from './service.js'
 import type { EpochResult } from './port.js'
 import { serviceCwd, type SidesOptions } from './sides.js'
-import { pinnedCommand, withGeneratorOn } from './affinity.js'
+import { pinnedCommand } from './affinity.js'
 
 /** How an epoch is measured: in duet (both sides at once, each pinned to its CPUs) or in alternating slices. */
 export interface SlicesPlan {
@@ -180,11 +180,7 @@ async function measureScenarioSlices(
  * One epoch: base and head started on fresh ports (in random order), every scenario measured in slices against
  * both, both stopped. A start failure, or a service that cannot be stopped, is the result's startError.
  */
-export function measureEpoch(epoch: number, ctx: EpochContext): Promise<EpochResult> {
-  return withGeneratorOn(ctx.options.cpus?.generator ?? [], () => measurePinnedEpoch(epoch, ctx))
-}
-
-async function measurePinnedEpoch(epoch: number, ctx: EpochContext): Promise<EpochResult> {
+export async function measureEpoch(epoch: number, ctx: EpochContext): Promise<EpochResult> {
   const result: EpochResult = { records: { base: new Map(), head: new Map() }, observations: new Map() }
   const [basePort, headPort] = await freePorts(2)
   const bound: Record<Side, Config> = {

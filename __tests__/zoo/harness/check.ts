@@ -2,7 +2,7 @@ import { loadConfig } from '../../../src/config/load.js'
 import { startService, stopAllServices } from '../../../src/service/spawn.js'
 import { choosePinning } from '../../../src/gate/pinning.js'
 import { hostInfo } from '../../../src/gate/slices.js'
-import { pinnedCommand, withGeneratorOn } from '../../../src/measure/affinity.js'
+import { pinnedCommand } from '../../../src/measure/affinity.js'
 import type { ZooServer } from './catalog.js'
 import { errorsOf, perfgateCompareAA, perfgateRun, verdictsOf, type GateOutcome } from './gate.js'
 import { cleanupOf, describeCleanup, type Cleanup } from './leftovers.js'
@@ -55,9 +55,7 @@ async function measureThroughput(site: ZooSite, plan: ThroughputPlan): Promise<N
       warmupS: plan.warmupS,
       durationS: plan.durationS
     }
-    const samples = await withGeneratorOn(cpus.generator, () =>
-      compareThroughput(spec, config.scenarios[0]!, plan.repeats)
-    )
+    const samples = await compareThroughput(spec, config.scenarios[0]!, plan.repeats)
     return {
       perfgate: median(samples.perfgate),
       wrk: median(samples.wrk),

@@ -37,8 +37,8 @@ export function describePlans(load: ZooLoad, throughput?: ThroughputPlan): strin
     (throughput
       ? `; throughput: ${throughput.connections} connections, ${throughput.repeats} alternated repeats per client ` +
         `of ${throughput.warmupS} s warm-up (left out of every client) + ${throughput.durationS} s measured, medians; ` +
-        `wrk -t1, autocannon single-threaded; CPUs as perfgate lays them out (service.cpus: auto): every client ` +
-        `on the generator's CPU, the server on the others`
+        `wrk -t1, autocannon single-threaded; CPUs as perfgate lays them out (service.cpus: auto): the server ` +
+        `off the first CPU, which the client then has to itself`
       : '')
   )
 }

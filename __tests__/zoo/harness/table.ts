@@ -81,8 +81,8 @@ const READING = `## Reading the table
 - **perfgate rps, wrk rps, autocannon rps**: closed-model throughput on one running process of the server,
   the same connections for every client, the medians of alternated repeats. perfgate is its closed model
   (\`runClosedLoad\`, autocannon underneath with perfgate's own recording); autocannon is autocannon 9 alone;
-  wrk is Debian's wrk with one thread. Every client runs where perfgate's generator runs (\`service.cpus: auto\`:
-  the first CPU, the server on the others), so a client's own cost does not take the server's CPU; on shared
+  wrk is Debian's wrk with one thread. The server runs as perfgate starts a service (\`service.cpus: auto\`: off the
+  first CPU, which the client then has to itself), so a client's own cost does not take the server's CPU; on shared
   CPUs a Node client costs a 2-CPU server 30-60 % of its throughput against wrk. **perfgate / wrk** is the median of each repeat's ratio (the two runs
   are seconds apart), and the zoo fails a server outside 0.95..1.05.
 - **open-model lag p99**: the \`generator.lag\` of the run's open-model scenario: how late (p99) perfgate sent
