@@ -53,8 +53,11 @@ async function autocannonRps(spec: ClosedSpec): Promise<number> {
   return autocannonOnce(spec, spec.durationS)
 }
 
-/** perfgate's closed model: one instance whose warm-up is left out of the measured window. */
-async function perfgateRps(spec: ClosedSpec, scenario: Scenario): Promise<number> {
+/**
+ * perfgate's closed model: one instance whose warm-up is left out of the measured window. Its generator's CPU (% of
+ * one core, as the report's generator.cpu) goes to `cpu`.
+ */
+async function perfgateRps(spec: ClosedSpec, scenario: Scenario, cpu: number[]): Promise<number> {
   const result = await runClosedLoad({
     ...scenario,
     request: { ...scenario.request, url: spec.url },
@@ -66,6 +69,7 @@ async function perfgateRps(spec: ClosedSpec, scenario: Scenario): Promise<number
       timeoutMs: 5000
     }
   })
+  cpu.push(result.generatorCpu)
   return result.counts.responses / (result.durationMs / 1000)
 }
 
@@ -75,7 +79,10 @@ export const median = (values: number[]): number => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
-export type ThroughputSamples = Record<Client, number[]>
+export type ThroughputSamples = Record<Client, number[]> & {
+  /** perfgate's generator.cpu in each of its runs (% of one core) */
+  perfgateCpu: number[]
+}
 
 /**
  * perfgate's throughput over wrk's: the median of each repeat's ratio. A repeat's two runs are seconds apart, so
@@ -94,10 +101,10 @@ export async function compareThroughput(
   scenario: Scenario,
   repeats: number
 ): Promise<ThroughputSamples> {
-  const samples: ThroughputSamples = { perfgate: [], wrk: [], autocannon: [] }
+  const samples: ThroughputSamples = { perfgate: [], wrk: [], autocannon: [], perfgateCpu: [] }
   const clients: Client[] = ['perfgate', 'wrk', 'autocannon']
   const measure: Record<Client, () => Promise<number>> = {
-    perfgate: () => perfgateRps(spec, scenario),
+    perfgate: () => perfgateRps(spec, scenario, samples.perfgateCpu),
     wrk: () => wrkRps(spec),
     autocannon: () => autocannonRps(spec)
   }
