@@ -13,7 +13,7 @@ describe('pinnedCommand', () => {
   })
 
   it('a pinned command runs on its CPUs only (where taskset exists)', () => {
-    if (!hostInfo().taskset) return
+    if (!hostInfo(process.env.PATH).taskset) return
     const out = execFileSync(
       '/bin/sh',
       ['-c', pinnedCommand("grep 'Cpus_allowed_list' /proc/self/status", [0])],

@@ -6,6 +6,7 @@ import { BaseError, findMergeBase } from '../gate/base.js'
 import { headSha } from '../git/history.js'
 import { storeFor } from '../gate/baseline.js'
 import type { BaseSource, CompareSettings, RunSettings, SaveSettings } from '../gate/gate.js'
+import { hostInfo } from '../gate/slices.js'
 import type { EventSink } from '../measure/events.js'
 import type { ActionInputs } from './inputs.js'
 
@@ -48,7 +49,8 @@ export function compareSettings(
     repo,
     base: baseSource(inputs, env),
     acceptances,
-    git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF }
+    git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF },
+    host: hostInfo(env.PATH)
   }
 }
 

@@ -8,6 +8,7 @@ import { NewerBaselineError, StoreError } from '../baseline/record.js'
 import { BaseError, requireSideDir } from '../gate/base.js'
 import { headSha, repoRoot } from '../git/history.js'
 import { gate, type RunSettings } from '../gate/gate.js'
+import { hostInfo } from '../gate/slices.js'
 import type { Report } from '../model/report.js'
 import { loadOrReport } from './config.js'
 import { UsageError, type CliIO } from './io.js'
@@ -140,7 +141,15 @@ export async function commandCompare(args: string[], io: CliIO): Promise<number>
         'perfgate compare needs --base DIR (a built base) or --base-ref REF (perfgate builds the merge-base itself)'
       )
     report = await gate(
-      { mode: 'compare', config, repo: headDir, root, base, acceptances: parseAccept(values.accept) },
+      {
+        mode: 'compare',
+        config,
+        repo: headDir,
+        root,
+        base,
+        acceptances: parseAccept(values.accept),
+        host: hostInfo(process.env.PATH)
+      },
       { events: eventsFor(mode, io) }
     )
     // a leg names its commit, so that merge can check every leg measured the same one

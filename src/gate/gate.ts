@@ -12,6 +12,7 @@ import { BaseError, findMergeBase, useBaseDir, worktreeBase, type PreparedBase }
 import { planStoredBaseline, saveRun, type StoredPlan } from './baseline.js'
 import { compareGate } from './compare.js'
 import { erroredScenario, runGate } from './run.js'
+import type { HostInfo } from './compare-options.js'
 
 /** Where the base of a comparison comes from: a directory the workflow built, or the merge-base with a ref. */
 export type BaseSource = { dir: string } | { ref: string }
@@ -32,6 +33,8 @@ export interface CompareSettings {
   /** extra service environment per side (the demo's knob) */
   env?: Partial<Record<'base' | 'head', Record<string, string>>>
   notes?: string[]
+  /** the machine the compare design is chosen for (the doors: hostInfo with the environment's PATH) */
+  host?: HostInfo
 }
 
 /** Where a run stores itself, and under which identity. */
@@ -115,6 +118,7 @@ async function compareSides(settings: CompareSettings, ports: GatePorts): Promis
       onSpawned: ports.onSpawned,
       measurer: ports.measurer,
       env: settings.env,
+      host: settings.host,
       acceptances: settings.acceptances,
       notes: [...(settings.notes ?? []), base.description],
       git:
