@@ -7,7 +7,8 @@ import { evaluateThresholds } from '../compare/thresholds.js'
 import { scenarioVerdict } from '../compare/verdict.js'
 import { buildReport } from '../report/build.js'
 import { formatPercent } from '../config/format.js'
-import type { Check } from '../model/check.js'
+import type { CheckData, CheckResult } from '../model/check.js'
+import { wordChecks } from '../report/checks.js'
 import type { Report } from '../model/report.js'
 import type { RunRecord, ScenarioError } from '../model/run.js'
 import type { ScenarioReport } from '../model/scenario.js'
@@ -72,7 +73,7 @@ function neighbourPairs(base: RunRecord[], head: RunRecord[]): Array<[number, nu
 }
 
 interface ScenarioDecisions {
-  checks: Check[]
+  checks: CheckResult[]
   decisions: RegressionDecision[]
 }
 
@@ -134,7 +135,7 @@ function scenarioError(
 export function noiseNotes(
   scenario: Scenario,
   base: RunRecord[],
-  checks: Check[],
+  checks: readonly CheckData[],
   confidence: number
 ): string[] {
   const notes: string[] = []
@@ -179,10 +180,10 @@ function buildScenario(
         config.compare.confidence
       )
     : decideScenario(scenario, base, head, config.compare.confidence)
-  const checks = [
+  const checks = wordChecks([
     ...evaluateThresholds(scenario.thresholds, headMetrics),
     ...applyAcceptances(scenario.name, regressionChecks, options.acceptances ?? [])
-  ]
+  ])
   const unit = slices ? 'epoch' : 'round'
   const dropped = base.length - valid(base).length
   const notes = [

@@ -11,7 +11,7 @@ import { hasServicePort } from '../config/port.js'
 import { roundValues } from '../compare/aggregate.js'
 import { evaluateRegression, evaluateSliceRegression } from '../compare/regression.js'
 import type { EpochResult } from '../measure/port.js'
-import type { Check } from '../model/check.js'
+import type { CheckResult } from '../model/check.js'
 import type { RunRecord, ScenarioError } from '../model/run.js'
 import { SLICE_METRICS, type SliceObservation } from '../model/slices.js'
 import type { RegressionDecision } from '../stats/decision.js'
@@ -171,7 +171,7 @@ export function decideSliceScenario(
   head: RunRecord[],
   observations: readonly SliceObservation[],
   confidence: number
-): { checks: Check[]; decisions: RegressionDecision[] } {
+): { checks: CheckResult[]; decisions: RegressionDecision[] } {
   const b = valid(base)
   const h = valid(head)
   const epochs = b.map(r => r.round).filter(round => h.some(x => x.round === round))
