@@ -311,15 +311,43 @@ function slicesDriver(config: Config, options: CompareOptions, design: DesignCho
  * each round a fresh service process), fine interleaving in slices, or duet; the report says which ran and why.
  */
 export async function compareGate(config: Config, options: CompareOptions): Promise<Report> {
-  const events = options.events ?? ignoreEvents
-  const now = options.now ?? Date.now
-  const startedAt = now()
+  const startedAt = (options.now ?? Date.now)()
   const design = chooseDesign(config, options.host ?? hostInfo())
-  events({ type: 'info', message: `design: ${design.reason}` })
+  ;(options.events ?? ignoreEvents)({ type: 'info', message: `design: ${design.reason}` })
   const driver =
     design.design === 'rounds' ? roundsDriver(config, options) : slicesDriver(config, options, design)
-  const { min, max, unit } = driver
   const notes = [...(options.notes ?? []), `design: ${design.reason}`]
+  const loop = await measureUntilDecided(config, options, driver, startedAt)
+  if (loop.startError) return startErrorReport(config, options, loop.startError, notes, startedAt)
+  return compareReport(
+    config,
+    options,
+    driver,
+    [...notes, ...loop.notes, ...driver.serviceNotes()],
+    startedAt
+  )
+}
+
+/** What the loop ended with: a side that could not be started or stopped, or the notes on how it stopped. */
+interface LoopOutcome {
+  startError?: ScenarioError
+  notes: string[]
+}
+
+/**
+ * The loop: measure a step (a round pair or an epoch), stop on a start error or an errored head, then ask the
+ * decision rule whether to go on (minimum steps, more while undecided, the budget, a catastrophic change); a
+ * failing verdict is confirmed with CONFIRM_PAIRS more steps when compare.confirm is on.
+ */
+async function measureUntilDecided(
+  config: Config,
+  options: CompareOptions,
+  driver: LoopDriver,
+  startedAt: number
+): Promise<LoopOutcome> {
+  const now = options.now ?? Date.now
+  const { min, max, unit } = driver
+  const notes: string[] = []
   /** the step after which confirmation began (0: not confirming) */
   let confirmFrom = 0
   let stopReason = ''
@@ -330,25 +358,12 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
     steps = step
     await driver.measure(step)
     const startError = driver.startError()
-    if (startError) {
-      return buildReport({
-        config,
-        configHash: configHash(config),
-        mode: 'compare',
-        scenarios: config.scenarios.map(s => erroredScenario(s, startError)),
-        startedAt,
-        notes: [
-          ...notes,
-          `a service could not be ${startError.kind === 'port-held' ? 'stopped' : 'started'}`
-        ],
-        git: options.git
-      })
-    }
-    const headErrored = config.scenarios.find(s => driver.records('head', s.name).some(r => r.error))
+    if (startError) return { startError, notes }
+    const headErrored = firstHeadErrored(config, driver)
     if (headErrored) {
       // an errored head measurement makes its scenario errored whatever later rounds show
       stopReason = 'stop-head-errored'
-      notes.push(`stopped after ${unit} ${step}: the head errored in ${headErrored.name}`)
+      notes.push(`stopped after ${unit} ${step}: the head errored in ${headErrored}`)
       break
     }
     decisions = driver.decisions()
@@ -362,10 +377,9 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
       perRoundMs: elapsed / step
     })
     if (next === 'continue') continue
-    const failing = decisions.some(d => d.verdict === 'fail')
-    if (config.compare.confirm && failing && !confirmFrom && next !== 'stop-catastrophic') {
+    if (!confirmFrom && shouldConfirm(config, decisions, next)) {
       confirmFrom = step
-      events({
+      ;(options.events ?? ignoreEvents)({
         type: 'info',
         message: `a regression check fails: confirming it with ${CONFIRM_PAIRS} more ${unit}s`
       })
@@ -377,7 +391,46 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
   if (confirmFrom) notes.push(confirmationNote(steps - confirmFrom, decisions, stopReason, unit))
   const headline = describeStop(stopReason, unit)
   if (headline) notes.push(headline)
-  notes.push(...driver.serviceNotes())
+  return { notes }
+}
+
+/** The first scenario (by name) whose head has an errored measurement, if any. */
+function firstHeadErrored(config: Config, driver: LoopDriver): string | undefined {
+  return config.scenarios.find(s => driver.records('head', s.name).some(r => r.error))?.name
+}
+
+/** A failing verdict is confirmed with more steps (compare.confirm), unless the change is catastrophic. */
+function shouldConfirm(config: Config, decisions: RegressionDecision[], next: string): boolean {
+  return config.compare.confirm && decisions.some(d => d.verdict === 'fail') && next !== 'stop-catastrophic'
+}
+
+/** A side could not be started (or stopped): every scenario is errored with that error. */
+function startErrorReport(
+  config: Config,
+  options: CompareOptions,
+  startError: ScenarioError,
+  notes: string[],
+  startedAt: number
+): Report {
+  return buildReport({
+    config,
+    configHash: configHash(config),
+    mode: 'compare',
+    scenarios: config.scenarios.map(s => erroredScenario(s, startError)),
+    startedAt,
+    notes: [...notes, `a service could not be ${startError.kind === 'port-held' ? 'stopped' : 'started'}`],
+    git: options.git
+  })
+}
+
+/** The results: each scenario from both sides' records (checks, verdicts, notes), then the report. */
+function compareReport(
+  config: Config,
+  options: CompareOptions,
+  driver: LoopDriver,
+  notes: string[],
+  startedAt: number
+): Report {
   const scenarios = config.scenarios.map(s =>
     buildScenario(
       s,
