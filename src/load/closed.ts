@@ -82,6 +82,9 @@ export async function runClosedLoad(scenario: Scenario, options: LoadOptions = {
       // that leaves room for the drain
       duration: Math.ceil((totalMs + load.timeoutMs) / 1000) + 2,
       timeout: Math.max(1, Math.ceil(load.timeoutMs / 1000)),
+      // autocannon acts on stop() at its next sample tick (once a second by default): a short tick lets the run
+      // return right after the drain instead of up to a second later (perfgate keeps no autocannon samples)
+      sampleInt: 50,
       excludeErrorStats: true,
       skipAggregateResult: true,
       setupClient: tuneClient(() => {
