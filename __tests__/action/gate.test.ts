@@ -193,7 +193,7 @@ service:
   env: { PORT: "${port}", CPU_US: "50" }
   ready: { url: http://127.0.0.1:${port}/health, timeout: 15s }
 defaults: { warmup: 100ms, duration: 300ms, connections: 4, min-requests: 20 }
-compare: { rounds: { min: 3, max: 4 }, confirm: false }
+compare: { rounds: { min: 2, max: 3 }, confirm: false }
 scenarios:
   - name: get
     request: { url: http://127.0.0.1:${port}/reservations/1 }
