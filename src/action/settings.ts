@@ -50,7 +50,8 @@ export function compareSettings(
     base: baseSource(inputs, env),
     acceptances,
     git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF },
-    host: hostInfo(env.PATH)
+    host: hostInfo(env.PATH),
+    extraCaCerts: env.NODE_EXTRA_CA_CERTS
   }
 }
 
@@ -109,5 +110,13 @@ export async function runSettings(
           sayErroredNotSaved: false
         }
       : undefined
-  return { mode: 'run', config, repo, stored, save, git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF } }
+  return {
+    mode: 'run',
+    config,
+    repo,
+    stored,
+    save,
+    git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF },
+    extraCaCerts: env.NODE_EXTRA_CA_CERTS
+  }
 }

@@ -74,6 +74,7 @@ export async function commandRun(args: string[], io: CliIO): Promise<number> {
     config,
     repo,
     rounds: parseRounds(values.rounds),
+    extraCaCerts: process.env.NODE_EXTRA_CA_CERTS,
     stored: readStore ? { store: readStore, from: head, fromLabel: 'HEAD' } : undefined,
     save: saveStore
       ? {
@@ -148,7 +149,8 @@ export async function commandCompare(args: string[], io: CliIO): Promise<number>
         root,
         base,
         acceptances: parseAccept(values.accept),
-        host: hostInfo(process.env.PATH)
+        host: hostInfo(process.env.PATH),
+        extraCaCerts: process.env.NODE_EXTRA_CA_CERTS
       },
       { events: eventsFor(mode, io) }
     )

@@ -35,6 +35,8 @@ export interface CompareSettings {
   notes?: string[]
   /** the machine the compare design is chosen for (the doors: hostInfo with the environment's PATH) */
   host?: HostInfo
+  /** a CA file the load trusts besides the system's roots (the doors pass NODE_EXTRA_CA_CERTS) */
+  extraCaCerts?: string
 }
 
 /** Where a run stores itself, and under which identity. */
@@ -66,6 +68,8 @@ export interface RunSettings {
   /** rounds per scenario (default: the baseline's rounds when a stored run is used or this run is stored, else 1) */
   rounds?: number
   git?: Report['git']
+  /** a CA file the load trusts besides the system's roots (the doors pass NODE_EXTRA_CA_CERTS) */
+  extraCaCerts?: string
 }
 
 export type GateSettings = CompareSettings | RunSettings
@@ -119,6 +123,7 @@ async function compareSides(settings: CompareSettings, ports: GatePorts): Promis
       measurer: ports.measurer,
       env: settings.env,
       host: settings.host,
+      extraCaCerts: settings.extraCaCerts,
       acceptances: settings.acceptances,
       notes: [...(settings.notes ?? []), base.description],
       git:
@@ -157,7 +162,8 @@ async function runHead(settings: RunSettings, ports: GatePorts): Promise<Report>
     rounds: settings.rounds ?? (plan?.stored || save ? config.baseline.rounds : 1),
     stored: plan?.stored,
     baselineInfo: plan?.info,
-    git: settings.git
+    git: settings.git,
+    extraCaCerts: settings.extraCaCerts
   })
   // a leg's identity goes into the report before it is stored
   stampIfLeg(report, config)

@@ -18,6 +18,8 @@ import { freePorts, hasServicePort, withServicePort } from '../config/port.js'
 
 export interface RunOptions {
   events?: EventSink
+  /** a CA file trusted besides the system's roots (the doors pass NODE_EXTRA_CA_CERTS) */
+  extraCaCerts?: string
   onSpawned?: (pid: number) => void
   /** extra environment for the service (the demo uses it to turn on the example's knobs) */
   serviceEnv?: Record<string, string>
@@ -89,7 +91,13 @@ async function measureRound(
         onSpawned: options.onSpawned
       }),
     measure: async (scenario, service) => {
-      const record = await measureScenario(scenario, service, { side: 'head', round, label: 'head', events })
+      const record = await measureScenario(scenario, service, {
+        side: 'head',
+        round,
+        label: 'head',
+        events,
+        extraCaCerts: options.extraCaCerts
+      })
       records.get(scenario.name)!.push(record)
     },
     onRestart: scenario =>

@@ -11,6 +11,8 @@ export interface LoadOptions {
   /** abort = stop now; the result carries the signal's reason in abortedReason */
   signal?: AbortSignal
   onProgress?: (progress: LoadProgress) => void
+  /** a CA file trusted besides the system's roots (the doors pass NODE_EXTRA_CA_CERTS) */
+  extraCaCerts?: string
 }
 
 const PROGRESS_MS = 500

@@ -15,6 +15,8 @@ export interface SidesOptions {
   onSpawned?: (pid: number) => void
   /** extra service environment per side */
   env?: Partial<Record<Side, Record<string, string>>>
+  /** a CA file trusted besides the system's roots (the doors pass NODE_EXTRA_CA_CERTS) */
+  extraCaCerts?: string
 }
 
 /** Where a side's service runs: service.cwd, taken relative to the config's root, inside that side's directory. */
