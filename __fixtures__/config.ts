@@ -80,7 +80,7 @@ export const rpsCheck: RegressionCheck = {
 export function exampleServiceYaml(
   port: number,
   scenario: string,
-  defaults = '{ warmup: 100ms, duration: 300ms, connections: 4, min-requests: 20 }'
+  defaults = '{ warmup: 100ms, duration: 300ms, connections: 4, min-requests: 5 }'
 ): string {
   return `version: 1
 service:
