@@ -44,7 +44,7 @@ function evaluate(
     check: {
       ...common,
       verdict,
-      basis: { kind: 'decision', reason: decision.reason },
+      basis: { kind: 'decision', decision },
       base: mean(base),
       head: mean(head),
       change: decision.change,

@@ -102,7 +102,7 @@ export function storedScenarioChecks(
       verdict,
       basis: {
         kind: 'decision',
-        reason: decision.reason,
+        decision,
         ...(inconclusiveByRunner ? { runnerMismatch: baseline.choice.mismatches } : {})
       },
       base: mean(base),

@@ -1,6 +1,7 @@
 import { formatMetric } from '../config/format.js'
 import { serverMetricsUnsupported } from '../config/metrics.js'
 import type { Check, CheckResult, LimitOp } from '../model/check.js'
+import { decisionReason } from './decisions.js'
 
 const BREACH_WORDS: Record<LimitOp, string> = {
   '<': 'is not under',
@@ -37,8 +38,8 @@ export function checkMessage(check: CheckResult): string {
       return `the stored run has no scenario named ${basis.scenario}`
     case 'decision':
       return basis.runnerMismatch
-        ? `inconclusive: the stored run was measured on a different runner (${basis.runnerMismatch.join('; ')}); ${basis.reason}`
-        : basis.reason
+        ? `inconclusive: the stored run was measured on a different runner (${basis.runnerMismatch.join('; ')}); ${decisionReason(basis.decision)}`
+        : decisionReason(basis.decision)
   }
 }
 
