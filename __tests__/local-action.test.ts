@@ -24,10 +24,13 @@ describe('the action, run end to end by @github/local-action', () => {
     await mkdir(workspace)
     const example = await readFile(path.join(REPO, 'thresholds/example.yml'), 'utf8')
     if (!/^ {2}cwd: \.\.$/m.test(example)) throw new Error('thresholds/example.yml no longer sets cwd: ..')
-    await writeFile(
-      path.join(workspace, 'perfgate.yml'),
-      example.replace(/^ {2}cwd: \.\.$/m, `  cwd: ${JSON.stringify(REPO)}`) + '\nbaseline: { store: none }\n'
-    )
+    if (!/^ {2}warmup: 1s\n {2}duration: 2s$/m.test(example))
+      throw new Error('thresholds/example.yml no longer has a 1 s warm-up and a 2 s duration')
+    // the facts here are the action's outputs and verdict: a short window per scenario is enough
+    const short = example
+      .replace(/^ {2}cwd: \.\.$/m, `  cwd: ${JSON.stringify(REPO)}`)
+      .replace(/^ {2}warmup: 1s\n {2}duration: 2s$/m, '  warmup: 300ms\n  duration: 700ms')
+    await writeFile(path.join(workspace, 'perfgate.yml'), short + '\nbaseline: { store: none }\n')
     const env = path.join(dir, '.env')
     const summary = path.join(dir, 'summary.md')
     await writeFile(summary, '')

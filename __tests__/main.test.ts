@@ -10,6 +10,7 @@ import { exampleServiceYaml, freePort } from '../__fixtures__/config.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../src/main.js')
+const { unspacedClient } = await import('../__fixtures__/github/client.js')
 const { liveProcessGroups, stopAllServices } = await import('../src/service/spawn.js')
 
 let dir: string
@@ -65,7 +66,7 @@ const exampleConfig = (port: number, threshold = '"< 5s"') =>
 describe('the action', () => {
   it('gates, writes reports, sets outputs, comments once and saves the process group for the post step', async () => {
     await setUp(exampleConfig(await freePort()), sameRepoPr)
-    await run()
+    await run({ createClient: unspacedClient })
     expect(core.setFailed).not.toHaveBeenCalled()
     expect(core.outputs).toMatchObject({ verdict: 'pass', regressions: '0', 'failed-checks': '0' })
     expect(JSON.parse(await readFile(core.outputs.report!, 'utf8')).verdict).toBe('pass')
@@ -93,7 +94,7 @@ describe('the action', () => {
 
   it('fails the job with one line and annotates the limit’s line', async () => {
     await setUp(exampleConfig(await freePort(), '"< 1us"'), sameRepoPr)
-    await run()
+    await run({ createClient: unspacedClient })
     expect(core.setFailed).toHaveBeenCalledTimes(1)
     expect(String(core.setFailed.mock.calls[0]![0])).toMatch(
       /^perfgate failed: get: latency.p99 .* is not under the limit < 1 µs$/
@@ -110,7 +111,7 @@ describe('the action', () => {
 
   it('on a fork PR makes no API call, warns once and keeps the verdict', async () => {
     await setUp(exampleConfig(await freePort()), forkPr)
-    await run()
+    await run({ createClient: unspacedClient })
     expect(api.requests).toHaveLength(0)
     expect(core.annotations.filter(a => a.level === 'warning').map(a => a.message)).toEqual([
       expect.stringContaining('comes from a fork (mallory/r)')
@@ -130,7 +131,7 @@ describe('the action', () => {
       'pull_request_target'
     )
     core.inputs.mode = 'auto'
-    await run()
+    await run({ createClient: unspacedClient })
     expect(core.setFailed).toHaveBeenCalledTimes(1)
     const failed = String(core.setFailed.mock.calls[0]![0])
     expect(failed).toMatch(/refuses to measure on pull_request_target/)
@@ -145,7 +146,7 @@ describe('the action', () => {
     core.reset()
     core.setFailed.mockClear()
     Object.assign(core.inputs, { config: 'perfgate.yml', 'github-token': 't', mode: 'report' })
-    await run()
+    await run({ createClient: unspacedClient })
     expect(String(core.setFailed.mock.calls[0]![0])).toContain('mode: report needs the artifact-path input')
   })
 
@@ -156,7 +157,7 @@ describe('the action', () => {
       message: 'Resource not accessible by integration',
       headers: { 'x-accepted-github-permissions': 'pull_requests=write' }
     })
-    await run()
+    await run({ createClient: unspacedClient })
     expect(core.setFailed).not.toHaveBeenCalled()
     expect(core.annotations.map(a => a.message).join('\n')).toContain('pull_requests=write')
   })
@@ -167,7 +168,7 @@ describe('the action', () => {
       sameRepoPr,
       'push'
     )
-    await run()
+    await run({ createClient: unspacedClient })
     expect(core.annotations[0]).toMatchObject({
       level: 'error',
       props: { file: 'perfgate.yml', startLine: 8, startColumn: 19 }
@@ -187,7 +188,7 @@ describe('the action', () => {
       'version: 1\nservice:\n  command: x\n  ready: { url: http://127.0.0.1:1/ }\nscenarios:\n  - name: a\n    request: { url: http://127.0.0.1:1/ }\n    thresholds: { p999: "< 1ms" }\n'
     )
     try {
-      await run()
+      await run({ createClient: unspacedClient })
       expect(core.annotations[0]).toMatchObject({
         level: 'error',
         props: { file: '.github/perfgate.yml', startLine: 8, startColumn: 19 }
@@ -202,7 +203,7 @@ describe('the action', () => {
     const port = await freePort()
     await setUp(exampleConfig(port) + 'compare: { rounds: { min: 2, max: 2 } }\n', sameRepoPr)
     Object.assign(core.inputs, { mode: 'compare', 'base-dir': '.' })
-    await run()
+    await run({ createClient: unspacedClient })
     expect(core.setFailed).not.toHaveBeenCalled()
     const report = JSON.parse(await readFile(core.outputs.report!, 'utf8'))
     expect(report.mode).toBe('compare')
@@ -221,7 +222,7 @@ describe('the action', () => {
   it('mode: compare with a missing base-dir errors every scenario as base-unavailable, naming the directory', async () => {
     await setUp(exampleConfig(await freePort()), sameRepoPr)
     Object.assign(core.inputs, { mode: 'compare', 'base-dir': 'no-such-base' })
-    await run()
+    await run({ createClient: unspacedClient })
     expect(core.outputs.verdict).toBe('errored')
     const report = JSON.parse(await readFile(core.outputs.report!, 'utf8'))
     expect(report.scenarios[0].error.kind).toBe('base-unavailable')
@@ -245,7 +246,7 @@ describe('the action', () => {
       'push'
     )
     core.inputs['github-token'] = token
-    await run()
+    await run({ createClient: unspacedClient })
     expect(core.setFailed).toHaveBeenCalledTimes(1)
     const failed = String(core.setFailed.mock.calls[0]![0])
     expect(failed).toMatch(/^perfgate: the baseline store .* upgrade perfgate in this workflow$/)
@@ -272,7 +273,7 @@ describe('the action', () => {
       'push'
     )
     core.inputs.comment = 'off'
-    await run()
+    await run({ createClient: unspacedClient })
     const warnings = core.annotations.filter(a => a.level === 'warning')
     expect(warnings).toHaveLength(9)
     expect(warnings.slice(0, 8).every(w => /corrupt|skipp|not valid JSON/i.test(w.message))).toBe(true)
@@ -287,7 +288,7 @@ describe('the action', () => {
   it('names a wrong input', async () => {
     await setUp(exampleConfig(await freePort()), sameRepoPr)
     core.inputs.comment = 'sometimes'
-    await run()
+    await run({ createClient: unspacedClient })
     expect(core.setFailed).toHaveBeenCalledWith(
       expect.stringContaining('Invalid value "sometimes" for the "comment" input')
     )

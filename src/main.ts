@@ -6,6 +6,7 @@ import { removeAllWorktrees } from './git/worktree.js'
 import { baseErrorReport, gate } from './gate/gate.js'
 import type { Acceptance } from './compare/accept.js'
 import type { Report } from './model/report.js'
+import type { ClientFactory } from './github/client.js'
 import type { ReportFiles } from './report/write.js'
 import { runReportMode } from './action/report-mode.js'
 import { runMergeMode } from './action/merge-mode.js'
@@ -121,6 +122,8 @@ async function cancelRun(signal: NodeJS.Signals, state: RunState): Promise<void>
 export interface RunOptions {
   /** how the process ends after a cancellation (tests keep it alive) */
   exit?: (code: number) => void
+  /** how GitHub clients are made (default createClient; tests against a fake API leave out the spacing) */
+  createClient?: ClientFactory
 }
 
 /** The action: read inputs, run the gate, publish results. Every failure ends in one setFailed line. */
@@ -140,9 +143,15 @@ export async function run(options: RunOptions = {}): Promise<void> {
     state.inputs = inputs
     useGitAuth(inputs.token, process.env.GITHUB_SERVER_URL)
     refuseUntrustedEvent(inputs, process.env)
-    if (inputs.mode === 'report') return await runReportMode(inputs, process.env, session.warn)
+    if (inputs.mode === 'report')
+      return await runReportMode(inputs, process.env, session.warn, options.createClient)
     if (inputs.mode === 'merge')
-      return await runMergeMode(inputs, { env: process.env, warn: session.warn, annotate: session.annotate })
+      return await runMergeMode(inputs, {
+        env: process.env,
+        warn: session.warn,
+        annotate: session.annotate,
+        createClient: options.createClient
+      })
     if (process.env.GITHUB_EVENT_NAME === 'pull_request') {
       const credentials = await persistedCredentialsWarning(
         (await repoRoot(inputs.workspace)) ?? inputs.workspace
@@ -151,7 +160,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     }
     const loaded = await loadActionConfig(inputs, session, process.env)
     if (!loaded) return
-    const pr = await pullRequestGate(inputs, loaded, process.env, session)
+    const pr = await pullRequestGate(inputs, loaded, process.env, session, options.createClient)
     const config = inputs.shard ? applyShard(pr.config, inputs.shard, 'the "shard" input') : pr.config
     let groups: SavedGroup[] = []
     const onSpawned = (pid: number) => {
@@ -166,7 +175,15 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const report = await measure(inputs, config, pr.acceptances, session, onSpawned)
     if (pr.gate) report.gate = pr.gate
     if (!state.cancelled)
-      await publish(report, config, inputs, session, process.env, files => (state.files = files))
+      await publish(
+        report,
+        config,
+        inputs,
+        session,
+        process.env,
+        files => (state.files = files),
+        options.createClient
+      )
   } catch (err) {
     if (!state.cancelled) await reportFailure(err, state)
   } finally {

@@ -9,6 +9,7 @@ import { FakeGitHub } from '../../__fixtures__/github/fake-api.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../../src/main.js')
+const { unspacedClient } = await import('../../__fixtures__/github/client.js')
 const { stopAllServices } = await import('../../src/service/spawn.js')
 
 const savedEnv = { ...process.env }
@@ -98,7 +99,7 @@ describe('the gate of a pull request comes from its base', () => {
       config(port, '      latency.p99: "< 1us"\n'),
       config(port, '      latency.p99: "< 5s"\n', added)
     )
-    await run()
+    await run({ createClient: unspacedClient })
     const result = await report()
     expect(result.verdict).toBe('fail')
     expect(result.gate).toMatchObject({
@@ -128,7 +129,7 @@ describe('the gate of a pull request comes from its base', () => {
       config(port, '      latency.p99: "< 5s"\n'),
       ['perf-accepted']
     )
-    await run()
+    await run({ createClient: unspacedClient })
     const result = await report()
     expect(result.verdict).toBe('pass')
     expect(result.gate.source).toBe('pr')
@@ -145,7 +146,7 @@ describe('the gate of a pull request comes from its base', () => {
     git(work, 'commit', '-q', '-m', 'no perfgate yet')
     git(work, 'push', '-q', 'origin', 'HEAD:main')
     git(work, 'checkout', '-q', 'feature')
-    await run()
+    await run({ createClient: unspacedClient })
     const result = await report()
     expect(result.verdict).toBe('pass')
     expect(result.gate).toMatchObject({ source: 'pr', changes: [] })
@@ -169,7 +170,7 @@ describe('shell-looking branch names and titles', () => {
       title: '$(id) `id`'
     })
     Object.assign(core.inputs, { mode: 'compare' })
-    await run()
+    await run({ createClient: unspacedClient })
     expect(existsSync(marker)).toBe(false)
     const result = await report()
     expect(result.mode).toBe('compare')
@@ -191,8 +192,8 @@ service:
   command: node server.mjs
   env: { PORT: "${port}", CPU_US: "50" }
   ready: { url: http://127.0.0.1:${port}/health, timeout: 15s }
-defaults: { warmup: 200ms, duration: 600ms, connections: 4, min-requests: 20 }
-compare: { rounds: { min: 3, max: 4 }, confirm: false }
+defaults: { warmup: 100ms, duration: 300ms, connections: 4, min-requests: 5 }
+compare: { rounds: { min: 2, max: 3 }, confirm: false }
 scenarios:
   - name: get
     request: { url: http://127.0.0.1:${port}/reservations/1 }
@@ -210,7 +211,7 @@ scenarios:
     await mkdir(baseDir)
     await writeFile(path.join(baseDir, 'server.mjs'), `await import(${JSON.stringify(server)})\n`)
     Object.assign(core.inputs, { mode: 'compare', 'base-dir': baseDir, comment: 'off' })
-    await run()
+    await run({ createClient: unspacedClient })
     const result = await report()
     const check = result.scenarios[0].checks.find((c: { metric: string }) => c.metric === 'server.rss.peak')
     expect(check.verdict).toBe('fail')

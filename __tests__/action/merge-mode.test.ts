@@ -18,6 +18,7 @@ jest.unstable_mockModule('@actions/core', () => core)
 const { runMergeMode } = await import('../../src/action/merge-mode.js')
 const { publishComment } = await import('../../src/action/comment.js')
 const { readInputs } = await import('../../src/action/inputs.js')
+const { unspacedClient } = await import('../../__fixtures__/github/client.js')
 
 const HEAD = 'a'.repeat(40)
 const config = exampleConfig(9, [{ name: 'a' }, { name: 'b' }, { name: 'c' }])
@@ -76,7 +77,8 @@ const hooks = () => ({
   env: process.env,
   warn: (message: string) => core.warning(message),
   annotate: (list: Array<{ level: string; message: string }>) =>
-    list.forEach(a => (a.level === 'error' ? core.error(a.message) : core.warning(a.message)))
+    list.forEach(a => (a.level === 'error' ? core.error(a.message) : core.warning(a.message))),
+  createClient: unspacedClient
 })
 const warnings = () => core.annotations.filter(a => a.level === 'warning').map(a => a.message)
 

@@ -12,6 +12,7 @@ import type { Report } from '../../src/model/report.js'
 jest.unstable_mockModule('@actions/core', () => core)
 const { runReportMode } = await import('../../src/action/report-mode.js')
 const { readInputs } = await import('../../src/action/inputs.js')
+const { unspacedClient } = await import('../../__fixtures__/github/client.js')
 
 const HEAD = 'a'.repeat(40)
 let dir: string
@@ -67,7 +68,7 @@ describe('mode: report against the API', () => {
   it('posts the comment on the PR the artifact names, linking the measuring run’s artifacts', async () => {
     api.pulls.set(7, { state: 'open', head: { sha: HEAD } })
     await writeArtifact()
-    await runReportMode(inputs(), process.env)
+    await runReportMode(inputs(), process.env, undefined, unspacedClient)
     expect(api.comments).toHaveLength(1)
     const body = api.comments[0]!.body
     expect(body.startsWith('<!-- perfgate:perfgate.yml:perf -->')).toBe(true)
@@ -85,7 +86,7 @@ describe('mode: report against the API', () => {
     api.pulls.set(7, { state: 'open', head: { sha: HEAD } })
     api.pulls.set(9, { state: 'open', head: { sha: 'd'.repeat(40) } })
     await writeArtifact({ prNumber: 9 })
-    await runReportMode(inputs(), process.env)
+    await runReportMode(inputs(), process.env, undefined, unspacedClient)
     expect(api.comments).toHaveLength(0)
     expect(warnings()).toEqual([
       'perfgate: not commenting: artifact PR number #9 does not match workflow_run.head_sha (or the PR is closed)'
@@ -98,7 +99,7 @@ describe('mode: report against the API', () => {
   ])('a %i from pulls.get is explained as an API error, not a mismatch', async (status, message, advice) => {
     api.failures.push({ route: /^GET \/repos\/o\/r\/pulls\/7$/, status, message })
     await writeArtifact()
-    await runReportMode(inputs(), process.env)
+    await runReportMode(inputs(), process.env, undefined, unspacedClient)
     expect(api.comments).toHaveLength(0)
     expect(warnings()).toHaveLength(1)
     expect(warnings()[0]).toContain(advice)
@@ -110,7 +111,7 @@ describe('mode: report against the API', () => {
     api.pulls.set(7, { state: 'open', head: { sha: HEAD } })
     api.addComment('github-actions[bot]', '<!-- perfgate:perfgate.yml -->\nold')
     await writeArtifact({ previousCommentIds: ['perfgate.yml'] })
-    await runReportMode(inputs(), process.env)
+    await runReportMode(inputs(), process.env, undefined, unspacedClient)
     expect(api.comments).toHaveLength(1)
     expect(api.comments[0]!.body.startsWith('<!-- perfgate:perfgate.yml:perf -->')).toBe(true)
   })
@@ -118,7 +119,7 @@ describe('mode: report against the API', () => {
   it('refuses an artifact whose previousCommentIds is not a short list of strings', async () => {
     api.pulls.set(7, { state: 'open', head: { sha: HEAD } })
     await writeArtifact({ previousCommentIds: [{ x: 1 }] as unknown as string[] })
-    await expect(runReportMode(inputs(), process.env)).rejects.toThrow(
+    await expect(runReportMode(inputs(), process.env, undefined, unspacedClient)).rejects.toThrow(
       /previousCommentIds must be a list of at most 5 ids/
     )
     expect(api.comments).toHaveLength(0)
@@ -135,9 +136,9 @@ describe('mode: report against the API', () => {
       // a scenario name that tries the same inside the report is escaped, not refused
       const named = report({ scenarios: [scenarioReport({ name: '--> <img src=x> --!>' })] })
       await writeArtifact({ report: named })
-      await runReportMode(inputs(), process.env)
+      await runReportMode(inputs(), process.env, undefined, unspacedClient)
       await writeArtifact({ report: named, ...hostile })
-      await expect(runReportMode(inputs(), process.env)).rejects.toThrow(
+      await expect(runReportMode(inputs(), process.env, undefined, unspacedClient)).rejects.toThrow(
         new RegExp(`${field} .*letters, digits`)
       )
       expect(api.comments).toHaveLength(1)
@@ -152,11 +153,11 @@ describe('mode: report against the API', () => {
     api.pulls.set(7, { state: 'open', head: { sha: HEAD } })
     const inconclusive = report({ verdict: 'inconclusive' })
     await writeArtifact({ report: inconclusive, failing: false })
-    await runReportMode(inputs({ comment: 'on-failure' }), process.env)
+    await runReportMode(inputs({ comment: 'on-failure' }), process.env, undefined, unspacedClient)
     expect(api.comments).toHaveLength(0)
     // the PR run had on-inconclusive: fail, so its job failed: the comment must say so
     await writeArtifact({ report: inconclusive, failing: true })
-    await runReportMode(inputs({ comment: 'on-failure' }), process.env)
+    await runReportMode(inputs({ comment: 'on-failure' }), process.env, undefined, unspacedClient)
     expect(api.comments).toHaveLength(1)
   })
 
@@ -167,7 +168,7 @@ describe('mode: report against the API', () => {
     )
     const big: Report = report({ scenarios, headline: 'perfgate passed: many' })
     await writeArtifact({ report: big })
-    await runReportMode(inputs(), process.env)
+    await runReportMode(inputs(), process.env, undefined, unspacedClient)
     const summary = core.summaryParts.join('')
     expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(900 * 1024)
     expect(summary).toContain('the summary was cut to stay under GitHub’s 1 MiB limit')

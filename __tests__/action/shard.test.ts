@@ -30,7 +30,7 @@ service:
   command: node ${path.join(REPO, 'examples/service/server.mjs')}
   env: { PORT: "${port}", CPU_US: "50" }
   ready: { url: http://127.0.0.1:${port}/health, timeout: 15s }
-defaults: { warmup: 200ms, duration: 600ms, connections: 4, min-requests: 20 }
+defaults: { warmup: 100ms, duration: 300ms, connections: 4, min-requests: 5 }
 baseline: { rounds: 2 }
 scenarios:
   - name: one

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { evaluateThresholds } from '../../src/compare/thresholds.js'
 import type { ThresholdCheck } from '../../src/config/types.js'
+import { checkMessage } from '../../src/report/checks.js'
 
 const check = (
   metric: string,
@@ -27,16 +28,16 @@ describe('evaluateThresholds', () => {
     )
     expect(ok).toMatchObject({ verdict: 'pass', actual: 12_300, limit: 50_000 })
     expect(bad!.verdict).toBe('fail')
-    expect(bad!.message).toBe('latency.p99 61.2 ms is not under the limit < 50 ms')
+    expect(bad!.basis).toEqual({ kind: 'limit', op: '<' })
+    expect(checkMessage(bad!)).toBe('latency.p99 61.2 ms is not under the limit < 50 ms')
+    expect(checkMessage(ok!)).toBe('latency.p95 12.3 ms < 50 ms')
     expect(bad!.source).toEqual({ file: 'perfgate.yml', line: 7, col: 20 })
   })
 
   it('uses the severity for a breach', () => {
     const [c] = evaluateThresholds([check('throughput.rps', '>', 1500, 'warn')], { 'throughput.rps': 900 })
-    expect(c).toMatchObject({
-      verdict: 'warn',
-      message: 'throughput.rps 900 req/s is not over the limit > 1,500 req/s'
-    })
+    expect(c).toMatchObject({ verdict: 'warn', actual: 900, limit: 1500 })
+    expect(checkMessage(c!)).toBe('throughput.rps 900 req/s is not over the limit > 1,500 req/s')
   })
 
   it('treats the boundary according to the operator', () => {

@@ -32,7 +32,13 @@ function knobConfig(port: number, scenarios: Array<Partial<Scenario>>): Config {
 describe('compareGate with real processes', () => {
   it('catches a head that does three times the CPU work per request', async () => {
     const port = await freePort()
-    const config = exampleConfig(port, [{ regression: [rpsCheck] }])
+    // a whole second per round: the per-round throughput a slowdown is decided from, not a counting fact
+    const config = exampleConfig(port, [
+      {
+        regression: [rpsCheck],
+        load: { mode: 'closed', connections: 4, durationMs: 1000, warmupMs: 200, timeoutMs: 5000 }
+      }
+    ])
     config.service.env.CPU_US = '300'
     // on a busy machine a clear 3x slowdown may need more rounds to be decided: allow them, assert the verdict
     config.compare.rounds = { min: 2, max: 10 }

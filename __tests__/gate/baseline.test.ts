@@ -28,7 +28,7 @@ describe('a run compared with a stored run', () => {
       {
         name: 'get',
         regression: [rpsCheck],
-        load: { mode: 'closed', connections: 4, durationMs: 800, warmupMs: 200, timeoutMs: 5000 }
+        load: { mode: 'closed', connections: 4, durationMs: 400, warmupMs: 100, timeoutMs: 5000 }
       }
     ])
     config.service.env.CPU_US = '300'

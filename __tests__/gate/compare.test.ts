@@ -5,7 +5,12 @@ import type { Config, RegressionCheck, Scenario } from '../../src/config/types.j
 import type { Check } from '../../src/model/check.js'
 import type { RunRecord } from '../../src/model/run.js'
 import { exampleConfig, REPO, rpsCheck } from '../../__fixtures__/config.js'
-import { replayMeasurer, syntheticMeasurer, type SyntheticSpec } from '../harness/fake-measurer.js'
+import {
+  recordingMeasurer,
+  replayMeasurer,
+  syntheticMeasurer,
+  type SyntheticSpec
+} from '../harness/fake-measurer.js'
 
 /**
  * The compare loop's logic over the fake measurer (no process, no load): confirmation, the budget, the
@@ -339,6 +344,24 @@ describe('compareGate', () => {
       expect(check.verdict).toBe('fail')
       expect(check.change!).toBeLessThan(-0.2)
       expect(report.scenarios[0]!.runs.filter(r => r.side === 'base')).toHaveLength(calls.length)
+    })
+
+    it('replays a recorded slices comparison, slice pairs included, to the same verdicts', async () => {
+      const c = sliced()
+      const recorder = recordingMeasurer(syntheticMeasurer(c, { change: { 'throughput.rps': -0.3 } }))
+      const host = { cpus: [0, 1], taskset: false }
+      const options = { baseDir: REPO, headDir: REPO, host, seed: 7 }
+      const recorded = await compareGate(c, { ...options, measurer: recorder })
+      expect(recorded.scenarios[0]!.checks[0]!.verdict).toBe('fail')
+      const replay = replayMeasurer(recorder.recording)
+      const again = await compareGate(c, { ...options, measurer: replay })
+      expect(replay.calls).toEqual(recorder.calls)
+      expect(again.scenarios[0]!.checks).toEqual(recorded.scenarios[0]!.checks)
+      expect(again.verdict).toBe(recorded.verdict)
+      // a report holds no slice pairs: replaying one in the slices design says so
+      await expect(compareGate(c, { ...options, measurer: replayMeasurer(recorded) })).rejects.toThrow(
+        /replay a Recording/
+      )
     })
 
     it('passes the same code, and says an epoch is what it counted', async () => {

@@ -8,6 +8,7 @@ import { reportProblems } from '../../src/report/validate.js'
 import type { Config, RegressionCheck } from '../../src/config/types.js'
 import type { RunRecord } from '../../src/model/run.js'
 import { exampleConfig, REPO, rpsCheck } from '../../__fixtures__/config.js'
+import { checkMessage } from '../../src/report/checks.js'
 
 afterEach(async () => {
   await stopAllServices()
@@ -105,9 +106,9 @@ describe('decideSliceScenario (synthetic slices)', () => {
     const { checks, decisions } = decideSliceScenario(scenario!, base, head, observations, 0.95)
     expect(decisions).toHaveLength(2)
     expect(checks[0]).toMatchObject({ metric: 'throughput.rps', verdict: 'fail', rounds: 4 })
-    expect(checks[0]!.message).toMatch(/4 epochs \(24 slice pairs\)/)
+    expect(checkMessage(checks[0]!)).toMatch(/4 epochs \(24 slice pairs\)/)
     expect(checks[1]).toMatchObject({ metric: 'latency.p99.9', verdict: 'fail', rounds: 4 })
-    expect(checks[1]!.message).toMatch(/4 epochs \(slices pooled per side\)/)
+    expect(checkMessage(checks[1]!)).toMatch(/4 epochs \(slices pooled per side\)/)
   })
 
   it('an errored epoch leaves the statistics', () => {

@@ -13,6 +13,7 @@ import { storedScenarioChecks } from '../../src/gate/stored.js'
 import { runnerFingerprint } from '../../src/report/fingerprint.js'
 import type { RunRecord } from '../../src/model/run.js'
 import { sampleRecord } from '../../__fixtures__/baseline.js'
+import { checkMessage } from '../../src/report/checks.js'
 
 const CONFIG = (extra = '') => `version: 1
 service:
@@ -91,7 +92,7 @@ describe('a stored run from a different runner', () => {
     ])
     const rps = outcome.checks['throughput.rps']!
     expect(rps.verdict).toBe('inconclusive')
-    expect(rps.message).toMatch(
+    expect(checkMessage(rps)).toMatch(
       new RegExp(
         `^inconclusive: the stored run was measured on a different runner \\(${MISMATCH}\\); throughput\\.rps -50\\.0% vs the stored run .* beyond the -5% tolerance`
       )
@@ -107,7 +108,7 @@ describe('a stored run from a different runner', () => {
     const config = parseConfig(CONFIG(), 'perfgate.yml', dir)
     const outcome = await compareWith(config, await storeRun(config, 2), [1300, 1310, 1290])
     expect(outcome.checks['throughput.rps']!.verdict).toBe('pass')
-    expect(outcome.checks['throughput.rps']!.message).not.toMatch(/different runner/)
+    expect(checkMessage(outcome.checks['throughput.rps']!)).not.toMatch(/different runner/)
     expect(outcome.verdict).toBe('pass')
   })
 
@@ -131,7 +132,9 @@ describe('a stored run from a different runner', () => {
       `the stored baseline was measured on a different runner (${MISMATCH}): compared anyway (on-runner-mismatch: compare)`
     ])
     expect(outcome.checks['throughput.rps']!.verdict).toBe('fail')
-    expect(outcome.checks['throughput.rps']!.message).toMatch(/^throughput\.rps -50\.0% vs the stored run/)
+    expect(checkMessage(outcome.checks['throughput.rps']!)).toMatch(
+      /^throughput\.rps -50\.0% vs the stored run/
+    )
     expect(outcome.checks['latency.p99']!.verdict).toBe('warn')
     expect(outcome.verdict).toBe('fail')
     expect(outcome.fails).toBe(true)

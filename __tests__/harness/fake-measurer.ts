@@ -5,7 +5,8 @@
  *   of simulate.ts (a seeded lognormal draw per round and side, so the same seed gives the same records);
  *   `script` scripts what a real round can do besides: errored measurements, start failures, restarts.
  *   Its epochs (slices and duet designs) hold a record per side and scenario and that many slice pairs.
- * - `replayMeasurer` hands back the runs of a recorded report, round by round.
+ * - `recordingMeasurer` keeps what another measurer answered; `replayMeasurer` hands back the runs of a recorded
+ *   report round by round, or a recording's rounds and epochs (slice pairs included).
  *
  * Each keeps the calls it answered, in order, so a test can check the order the loop measured in.
  */
@@ -168,25 +169,67 @@ export function syntheticMeasurer(config: Config, spec: SyntheticSpec = {}): Fak
   }
 }
 
-/** Replays the runs of a recorded report: round r of a side gets each scenario's run of that side and round. */
-export function replayMeasurer(recorded: Report): FakeMeasurer {
+/** What a measurer answered, step by step: the rounds by `${round}${side}` and the epochs (with their slice pairs). */
+export interface Recording {
+  rounds: Map<string, SideRound>
+  epochs: Map<number, EpochResult>
+}
+
+/** Passes every step on to `inner` and keeps its answer, so a comparison of either design can be replayed. */
+export function recordingMeasurer(inner: Measurer): FakeMeasurer & { recording: Recording } {
+  const recording: Recording = { rounds: new Map(), epochs: new Map() }
   const calls: string[] = []
+  return {
+    calls,
+    recording,
+    async round(side, round): Promise<SideRound> {
+      calls.push(`${round}${side[0]}`)
+      const result = await inner.round(side, round)
+      recording.rounds.set(`${round}${side}`, result)
+      return result
+    },
+    async epoch(epoch): Promise<EpochResult> {
+      calls.push(`epoch ${epoch}`)
+      const result = await inner.epoch(epoch)
+      recording.epochs.set(epoch, result)
+      return result
+    }
+  }
+}
+
+/**
+ * Replays a comparison: from a recorded report, round r of a side gets each scenario's run of that side and round
+ * (a report holds no slice pairs, so epochs need a Recording); from a Recording, each round and epoch as answered.
+ */
+export function replayMeasurer(recorded: Report | Recording): FakeMeasurer {
+  const calls: string[] = []
+  const fromReport = (side: Side, round: number, report: Report): SideRound => {
+    const records = new Map<string, RunRecord>()
+    for (const scenario of report.scenarios) {
+      const run = scenario.runs.find(r => r.side === side && r.round === round)
+      if (!run) throw new Error(`the recording has no ${side} round ${round} of ${scenario.name}`)
+      records.set(scenario.name, run)
+    }
+    return { records, restartedBefore: [] }
+  }
   return {
     calls,
     async round(side, round): Promise<SideRound> {
       calls.push(`${round}${side[0]}`)
-      const records = new Map<string, RunRecord>()
-      for (const scenario of recorded.scenarios) {
-        const run = scenario.runs.find(r => r.side === side && r.round === round)
-        if (!run) throw new Error(`the recording has no ${side} round ${round} of ${scenario.name}`)
-        records.set(scenario.name, run)
-      }
-      return { records, restartedBefore: [] }
+      if (!('rounds' in recorded)) return fromReport(side, round, recorded)
+      const answer = recorded.rounds.get(`${round}${side}`)
+      if (!answer) throw new Error(`the recording has no ${side} round ${round}`)
+      return answer
     },
-    async epoch(): Promise<EpochResult> {
-      throw new Error(
-        'a recorded report holds rounds, not the slice pairs of epochs: replay a rounds comparison'
-      )
+    async epoch(epoch): Promise<EpochResult> {
+      calls.push(`epoch ${epoch}`)
+      if (!('epochs' in recorded))
+        throw new Error(
+          'a recorded report holds rounds, not the slice pairs of epochs: replay a Recording (recordingMeasurer)'
+        )
+      const answer = recorded.epochs.get(epoch)
+      if (!answer) throw new Error(`the recording has no epoch ${epoch}`)
+      return answer
     }
   }
 }

@@ -112,11 +112,19 @@ describe('runOpenLoad', () => {
       const until = performance.now() + ms
       while (performance.now() < until);
     }
-    // the generator's process is blocked from 600 ms to 1200 ms of a 1 s window: the requests due then leave late, in
-    // a burst, and the last of them 200 ms after the window (200 requests over 1.2 s: ~167 req/s)
-    setTimeout(() => busy(600), 600)
+    // the generator's process is blocked from its first progress report (about 500 ms into a 1 s window, whatever
+    // its start-up took) for 700 ms: the requests due then leave late, in a burst, and the last of them about 200 ms
+    // after the window (200 requests over about 1.2 s: ~167 req/s)
+    let blocked = false
     const s = scenario(server.url, { rate: 200, durationMs: 1000 })
-    const result = await runOpenLoad(s)
+    const result = await runOpenLoad(s, {
+      onProgress: () => {
+        if (blocked) return
+        blocked = true
+        busy(700)
+      }
+    })
+    expect(blocked).toBe(true)
     expect(result.targetRate).toBeCloseTo(200, 6)
     expect(result.generatorSaturated).toBe(true)
     expect(result.generatorLagUs).toBeGreaterThan(10_000)

@@ -162,7 +162,7 @@ describe('https:// targets', () => {
 
   it('NODE_EXTRA_CA_CERTS is trusted besides the bundled and system roots', async () => {
     const url = await startHttps()
-    const context = trustedContext({ NODE_EXTRA_CA_CERTS: path.join(fixtures, 'ca.crt') })
+    const context = trustedContext(path.join(fixtures, 'ca.crt'))
     const ok = await new Promise<boolean>(resolve => {
       const options: https.RequestOptions & { secureContext: typeof context } = {
         secureContext: context,
@@ -176,5 +176,14 @@ describe('https:// targets', () => {
       req.on('error', () => resolve(false))
     })
     expect(ok).toBe(true)
+    // the doors pass the file down (nothing below them reads the environment): the load trusts it too
+    for (const mode of ['rate', 'closed'] as const) {
+      const load = await runLoad(
+        scenario(url, { mode, rate: 50, connections: 2 } as Partial<Scenario['load']>),
+        { extraCaCerts: path.join(fixtures, 'ca.crt') }
+      )
+      expect(load.tlsProblem).toBeUndefined()
+      expect(load.counts.status2xx).toBeGreaterThan(0)
+    }
   })
 })

@@ -6,6 +6,7 @@ import {
   isDecided,
   type RegressionInput
 } from '../../src/stats/decide.js'
+import { decisionReason } from '../../src/report/decisions.js'
 
 const rps = (base: number[], head: number[], extra: Partial<RegressionInput> = {}): RegressionInput => ({
   metric: 'throughput.rps',
@@ -46,7 +47,7 @@ describe('decideRegression', () => {
     expect(d.interval![1]).toBeCloseTo(-0.17925375521619555, 10)
     expect(d.noiseFloor).toBeCloseTo((d.interval![1] - d.interval![0]) / 2, 12)
     expect(d.n).toEqual({ base: 4, head: 4 })
-    expect(d.reason).toBe(
+    expect(decisionReason(d)).toBe(
       'throughput.rps fell 19.1% (CI -20.3% .. -17.9%, 4 paired rounds), beyond the -5% tolerance'
     )
     expect(isDecided(d)).toBe(true)
@@ -59,7 +60,7 @@ describe('decideRegression', () => {
     expect(d.change).toBeCloseTo(-0.191197906143967, 10)
     expect(d.interval![0]).toBeCloseTo(-0.2310664813642495, 10)
     expect(d.interval![1]).toBeCloseTo(-0.14926217784533324, 10)
-    expect(d.reason).toContain('CI -23.1% .. -14.9%, 4 vs 4 rounds')
+    expect(decisionReason(d)).toContain('CI -23.1% .. -14.9%, 4 vs 4 rounds')
     expect(d.verdict).toBe('fail')
   })
 
@@ -67,7 +68,7 @@ describe('decideRegression', () => {
     const d = decideRegression(rps(head, base, { pairs: neighbours(4) }))
     expect(d.verdict).toBe('pass')
     expect(d.change).toBeGreaterThan(0.2)
-    expect(d.reason).toMatch(
+    expect(decisionReason(d)).toMatch(
       /^throughput\.rps rose 23\.6% \(CI \+\d+\.\d% \.\. \+\d+\.\d%, 4 paired rounds\), within the -5% tolerance: an improvement$/
     )
   })
@@ -75,7 +76,9 @@ describe('decideRegression', () => {
   it('calls a clear latency drop an improvement', () => {
     const d = decideRegression(p99([10, 10.4, 9.8], [7, 7.1, 6.8], { pairs: neighbours(3) }))
     expect(d.verdict).toBe('pass')
-    expect(d.reason).toMatch(/^latency\.p99 fell 30\.\d% .*within the \+20% tolerance: an improvement$/)
+    expect(decisionReason(d)).toMatch(
+      /^latency\.p99 fell 30\.\d% .*within the \+20% tolerance: an improvement$/
+    )
   })
 
   it('passes a change whose whole interval is inside the tolerance on the bad side', () => {
@@ -85,8 +88,8 @@ describe('decideRegression', () => {
     expect(d.verdict).toBe('pass')
     expect(d.interval![1]).toBeLessThanOrEqual(0.2)
     expect(d.interval![0]).toBeGreaterThan(0) // a small, clear rise: still within +20%
-    expect(d.reason).toContain('within the +20% tolerance')
-    expect(d.reason).not.toContain('improvement')
+    expect(decisionReason(d)).toContain('within the +20% tolerance')
+    expect(decisionReason(d)).not.toContain('improvement')
   })
 
   it('is inconclusive when the interval straddles the tolerance, and says more rounds would decide', () => {
@@ -97,7 +100,7 @@ describe('decideRegression', () => {
     const change = formatSignedPercent(d.change!)
     const lo = formatSignedPercent(d.interval![0])
     const hi = formatSignedPercent(d.interval![1])
-    expect(d.reason).toBe(
+    expect(decisionReason(d)).toBe(
       `inconclusive: latency.p99 ${change} ± ${formatSignedPercent(d.noiseFloor!).slice(1)} (CI ${lo} .. ${hi}, 4 vs 4 rounds) straddles the +20% tolerance; more rounds would decide`
     )
     expect(isDecided(d)).toBe(false)
@@ -124,7 +127,9 @@ describe('decideRegression', () => {
       expect(d.interval).toBeNull()
       expect(d.noiseFloor).toBeNull()
       expect(d.method).toBe('none')
-      expect(d.reason).toContain(`needs at least 2 rounds per side (base ${b.length}, head ${h.length})`)
+      expect(decisionReason(d)).toContain(
+        `needs at least 2 rounds per side (base ${b.length}, head ${h.length})`
+      )
     }
     expect(decideRegression(rps([1000], [900, 900])).change).toBeCloseTo(-0.1, 12)
     expect(decideRegression(rps([], [900])).change).toBeNull()
@@ -139,9 +144,9 @@ describe('decideRegression', () => {
     expect(withGaps.n).toEqual({ base: 4, head: 3 })
     expect(withGaps.dropped).toBe(3)
     expect(withGaps.pairs).toBe(2) // (0,0) and (3,3) are the only complete pairs
-    expect(withGaps.reason).toMatch(/; 3 missing values dropped$/)
+    expect(decisionReason(withGaps)).toMatch(/; 3 missing values dropped$/)
     const oneGap = decideRegression(rps([1000, NaN, 1040], [800, 850, 790]))
-    expect(oneGap.reason).toMatch(/; 1 missing value dropped$/)
+    expect(decisionReason(oneGap)).toMatch(/; 1 missing value dropped$/)
   })
 
   it('falls back to Welch when fewer than 2 pairs are usable', () => {
@@ -182,7 +187,7 @@ describe('decideRegression', () => {
       expect(d.method).toBe('welch-linear')
       expect(d.change).toBeCloseTo(9.5, 12) // (10.5 - 1) / 1
       expect(d.verdict).toBe('fail')
-      expect(d.reason).toContain('the change is the difference of means relative to the base mean')
+      expect(decisionReason(d)).toContain('the change is the difference of means relative to the base mean')
       const paired = decideRegression({
         ...p99([0, 2, 1, 1], [1, 2, 1, 0], { pairs: neighbours(4) }),
         metric: 'errors.total'
@@ -196,7 +201,7 @@ describe('decideRegression', () => {
       expect(d.verdict).toBe('pass')
       expect(d.change).toBe(0)
       expect(d.interval).toEqual([0, 0])
-      expect(d.reason).toBe('errors.total is 0 on both sides')
+      expect(decisionReason(d)).toBe('errors.total is 0 on both sides')
     })
 
     it('fails a clear rise from a zero base, where the relative change is undefined', () => {
@@ -204,7 +209,7 @@ describe('decideRegression', () => {
       expect(d.verdict).toBe('fail')
       expect(d.change).toBeNull()
       expect(d.interval).toBeNull()
-      expect(d.reason).toBe(
+      expect(decisionReason(d)).toBe(
         'errors.total went from 0 to 4 (difference CI +1.52 .. +6.48, 3 vs 3 rounds); from a zero base any rise is beyond the +20% tolerance'
       )
     })
@@ -212,7 +217,7 @@ describe('decideRegression', () => {
     it('is inconclusive when a rise from zero is not clear', () => {
       const d = decideRegression({ ...p99([0, 0, 0], [0, 3, 0]), metric: 'errors.total' })
       expect(d.verdict).toBe('inconclusive')
-      expect(d.reason).toContain('interval straddles 0')
+      expect(decisionReason(d)).toContain('interval straddles 0')
     })
   })
 

@@ -14,6 +14,7 @@ import {
   simulateSlicesComparison,
   speedTimeline
 } from '../harness/simulate.js'
+import { decisionReason } from '../../src/report/decisions.js'
 
 const NOISY = { ...SLICE_NOISE, bursts: NOISY_NEIGHBOUR }
 
@@ -60,13 +61,13 @@ describe('slice statistics', () => {
     }
     const one = decideSlices({ ...common, pairs: [{ epoch: 1, base: 100, head: 50 }] })
     expect(one.verdict).toBe('inconclusive')
-    expect(one.reason).toMatch(/needs at least 2 epochs per side/)
+    expect(decisionReason(one)).toMatch(/needs at least 2 epochs per side/)
     const pairs: SlicePair[] = []
     for (let epoch = 1; epoch <= 4; epoch++)
       for (let k = 0; k < 6; k++) pairs.push({ epoch, base: 1000 + k, head: 700 + epoch + k })
     const d = decideSlices({ ...common, pairs })
     expect(d.verdict).toBe('fail')
-    expect(d.reason).toMatch(/4 epochs \(24 slice pairs\)/)
+    expect(decisionReason(d)).toMatch(/4 epochs \(24 slice pairs\)/)
     expect(d.n).toEqual({ base: 4, head: 4 })
   })
 

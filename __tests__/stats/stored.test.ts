@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { anomalyNote, crossRunMargin, decideAgainstStored } from '../../src/stats/stored.js'
+import { decisionReason } from '../../src/report/decisions.js'
 
 const rps = (base: number[], head: number[], margin = 0.1) =>
   decideAgainstStored({
@@ -19,13 +20,13 @@ describe('decideAgainstStored', () => {
     const d = rps([1000, 1010, 990], [500, 505, 495])
     expect(d.verdict).toBe('fail')
     expect(d.change).toBeCloseTo(-0.5, 2)
-    expect(d.reason).toMatch(/beyond the -5% tolerance/)
+    expect(decisionReason(d)).toMatch(/beyond the -5% tolerance/)
   })
 
   it('is inconclusive, not failing, on a change cross-run noise could explain', () => {
     const d = rps([1000, 1010, 990], [920, 925, 915])
     expect(d.verdict).toBe('inconclusive')
-    expect(d.reason).toMatch(/a stored run cannot decide this/)
+    expect(decisionReason(d)).toMatch(/a stored run cannot decide this/)
   })
 
   it('passes when even the widened interval is within tolerance', () => {

@@ -2,7 +2,7 @@ import * as core from '@actions/core'
 import path from 'node:path'
 import { writeFile } from 'node:fs/promises'
 import { readPrContext, type PrContext } from '../github/context.js'
-import { createClient } from '../github/client.js'
+import { createClient, type ClientFactory } from '../github/client.js'
 import { commentMarker, upsertStickyComment } from '../github/comment.js'
 import { forkWarning } from '../github/fork.js'
 import { explainApiError } from '../github/errors.js'
@@ -22,6 +22,8 @@ interface PublishOptions {
   warn?: (message: string) => void
   /** the workflow's environment: which repository, event and pull request */
   env: NodeJS.ProcessEnv
+  /** how the GitHub client is made (default createClient) */
+  createClient?: ClientFactory
 }
 
 /** The data a `workflow_run` commenter needs, written next to the report for upload as an artifact. */
@@ -79,7 +81,10 @@ export async function publishComment(
     artifactName: 'perfgate-report'
   })
   try {
-    const octokit = createClient(inputs.token, { apiUrl: ctx.apiUrl, log: message => core.info(message) })
+    const octokit = (options.createClient ?? createClient)(inputs.token, {
+      apiUrl: ctx.apiUrl,
+      log: message => core.info(message)
+    })
     const result = await upsertStickyComment(octokit, {
       owner: ctx.repo.owner,
       repo: ctx.repo.repo,

@@ -12,7 +12,7 @@
 import * as core from '@actions/core'
 import path from 'node:path'
 import { jobFails } from '../compare/verdict.js'
-import { createClient } from '../github/client.js'
+import { createClient, type ClientFactory } from '../github/client.js'
 import { commentMarker, upsertStickyComment } from '../github/comment.js'
 import { readPrContext } from '../github/context.js'
 import { explainApiError } from '../github/errors.js'
@@ -41,6 +41,8 @@ export interface MergeHooks {
   env: NodeJS.ProcessEnv
   warn: (message: string) => void
   annotate: (annotations: Annotation[]) => void
+  /** how the GitHub client is made (default createClient) */
+  createClient?: ClientFactory
 }
 
 /** The legs' directories: artifact-path's subdirectories, or one directory per line. */
@@ -152,7 +154,10 @@ async function mergeInCommenter(inputs: ActionInputs, hooks: MergeHooks): Promis
   if (!ref) return finish(report, failing)
   if (!inputs.token)
     throw new Error('mode: merge in a workflow_run workflow needs a github-token with pull-requests: write')
-  const octokit = createClient(inputs.token, { apiUrl: ctx.apiUrl, log: message => core.info(message) })
+  const octokit = (hooks.createClient ?? createClient)(inputs.token, {
+    apiUrl: ctx.apiUrl,
+    log: message => core.info(message)
+  })
   let pr: Awaited<ReturnType<typeof resolveWorkflowRunPr>> | undefined
   try {
     pr = await resolveWorkflowRunPr(octokit, payload, ref, ctx.repo)

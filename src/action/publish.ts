@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import path from 'node:path'
 import { jobFails } from '../compare/verdict.js'
 import type { Config } from '../config/types.js'
+import type { ClientFactory } from '../github/client.js'
 import type { Report } from '../model/report.js'
 import { renderSummary } from '../report/markdown.js'
 import { writeReportFiles, type ReportFiles } from '../report/write.js'
@@ -43,7 +44,8 @@ export async function publish(
   inputs: ActionInputs,
   session: ActionSession,
   env: NodeJS.ProcessEnv,
-  onFiles: (files: ReportFiles) => void
+  onFiles: (files: ReportFiles) => void,
+  createClient?: ClientFactory
 ): Promise<void> {
   const url = runUrl(env)
   const files = await writeReportFiles(report, inputs.outDir, {
@@ -64,7 +66,8 @@ export async function publish(
     runUrl: url,
     outDir: inputs.outDir,
     warn: session.warn,
-    env
+    env,
+    createClient
   })
   core.setOutput('comment-url', commentUrl ?? '')
   if (failing) core.setFailed(report.headline)

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { ACCEPT_LABEL, type Acceptance } from '../compare/accept.js'
 import type { Config } from '../config/types.js'
 import { repoRoot } from '../git/history.js'
-import { createClient } from '../github/client.js'
+import { createClient, type ClientFactory } from '../github/client.js'
 import { readPrContext } from '../github/context.js'
 import type { GateInfo } from '../model/report.js'
 import { labelAppliedBy, prAcceptances } from './accept.js'
@@ -21,13 +21,14 @@ export async function pullRequestGate(
   inputs: ActionInputs,
   config: Config,
   env: NodeJS.ProcessEnv,
-  session: ActionSession
+  session: ActionSession,
+  client: ClientFactory = createClient
 ): Promise<{ config: Config; acceptances: Acceptance[]; gate?: GateInfo }> {
   if (env.GITHUB_EVENT_NAME !== 'pull_request') return { config, acceptances: [] }
   const ctx = readPrContext(env, readEventPayload(env))
   let applied: { login?: string; problem?: string } = { problem: 'there is no github-token input' }
   if (ctx.labels.includes(ACCEPT_LABEL) && inputs.token) {
-    const octokit = createClient(inputs.token, { apiUrl: ctx.apiUrl, log: message => core.info(message) })
+    const octokit = client(inputs.token, { apiUrl: ctx.apiUrl, log: message => core.info(message) })
     applied = await labelAppliedBy(octokit, ctx)
   }
   const acceptances = prAcceptances(ctx, applied)

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { readPrContext } from '../github/context.js'
-import { createClient } from '../github/client.js'
+import { createClient, type ClientFactory } from '../github/client.js'
 import { commentMarker, upsertStickyComment } from '../github/comment.js'
 import { explainApiError } from '../github/errors.js'
 import {
@@ -29,7 +29,8 @@ function failedItsJob(artifact: ResultArtifact): boolean {
 export async function runReportMode(
   inputs: ActionInputs,
   env: NodeJS.ProcessEnv,
-  warn: (message: string) => void = message => core.warning(message)
+  warn: (message: string) => void = message => core.warning(message),
+  client: ClientFactory = createClient
 ): Promise<void> {
   if (!inputs.artifactPath)
     throw new Error(
@@ -45,7 +46,7 @@ export async function runReportMode(
   await writeSummary(capSummary(renderSummary(artifact.report, options)), env)
   core.setOutput('verdict', artifact.report.verdict)
   if (!inputs.token) throw new Error('mode: report needs a github-token with pull-requests: write')
-  const octokit = createClient(inputs.token, { apiUrl: ctx.apiUrl, log: message => core.info(message) })
+  const octokit = client(inputs.token, { apiUrl: ctx.apiUrl, log: message => core.info(message) })
   const id = artifact.commentId
   let pr: Awaited<ReturnType<typeof resolveWorkflowRunPr>>
   try {

@@ -6,6 +6,7 @@ import { BaseError, findMergeBase } from '../gate/base.js'
 import { headSha } from '../git/history.js'
 import { storeFor } from '../gate/baseline.js'
 import type { BaseSource, CompareSettings, RunSettings, SaveSettings } from '../gate/gate.js'
+import { hostInfo } from '../gate/slices.js'
 import type { EventSink } from '../measure/events.js'
 import type { ActionInputs } from './inputs.js'
 
@@ -48,7 +49,9 @@ export function compareSettings(
     repo,
     base: baseSource(inputs, env),
     acceptances,
-    git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF }
+    git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF },
+    host: hostInfo(env.PATH),
+    extraCaCerts: env.NODE_EXTRA_CA_CERTS
   }
 }
 
@@ -107,5 +110,14 @@ export async function runSettings(
           sayErroredNotSaved: false
         }
       : undefined
-  return { mode: 'run', config, repo, stored, save, git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF } }
+  return {
+    mode: 'run',
+    config,
+    repo,
+    stored,
+    save,
+    git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF },
+    host: hostInfo(env.PATH),
+    extraCaCerts: env.NODE_EXTRA_CA_CERTS
+  }
 }

@@ -8,6 +8,7 @@ import { NewerBaselineError, StoreError } from '../baseline/record.js'
 import { BaseError, requireSideDir } from '../gate/base.js'
 import { headSha, repoRoot } from '../git/history.js'
 import { gate, type RunSettings } from '../gate/gate.js'
+import { hostInfo } from '../gate/slices.js'
 import type { Report } from '../model/report.js'
 import { loadOrReport } from './config.js'
 import { UsageError, type CliIO } from './io.js'
@@ -73,6 +74,8 @@ export async function commandRun(args: string[], io: CliIO): Promise<number> {
     config,
     repo,
     rounds: parseRounds(values.rounds),
+    host: hostInfo(process.env.PATH),
+    extraCaCerts: process.env.NODE_EXTRA_CA_CERTS,
     stored: readStore ? { store: readStore, from: head, fromLabel: 'HEAD' } : undefined,
     save: saveStore
       ? {
@@ -140,7 +143,16 @@ export async function commandCompare(args: string[], io: CliIO): Promise<number>
         'perfgate compare needs --base DIR (a built base) or --base-ref REF (perfgate builds the merge-base itself)'
       )
     report = await gate(
-      { mode: 'compare', config, repo: headDir, root, base, acceptances: parseAccept(values.accept) },
+      {
+        mode: 'compare',
+        config,
+        repo: headDir,
+        root,
+        base,
+        acceptances: parseAccept(values.accept),
+        host: hostInfo(process.env.PATH),
+        extraCaCerts: process.env.NODE_EXTRA_CA_CERTS
+      },
       { events: eventsFor(mode, io) }
     )
     // a leg names its commit, so that merge can check every leg measured the same one

@@ -1,4 +1,4 @@
-import type { Check } from '../model/check.js'
+import type { CheckData } from '../model/check.js'
 
 /** An intended regression: `Perf-Accepted: <scenario> <metric>` (either may be `*`) or the perf-accepted label. */
 export interface Acceptance {
@@ -58,11 +58,11 @@ export function labelAcceptance(labels: readonly string[], who = 'the PR label p
 const matches = (pattern: string, value: string) => pattern === '*' || pattern === value
 
 /** A failing regression check that was accepted becomes `accepted` and names who accepted it. Thresholds stay. */
-export function applyAcceptances(
+export function applyAcceptances<C extends CheckData>(
   scenario: string,
-  checks: Check[],
+  checks: C[],
   acceptances: readonly Acceptance[]
-): Check[] {
+): C[] {
   return checks.map(check => {
     if (check.kind !== 'regression' || check.verdict !== 'fail') return check
     const accepted = acceptances.find(a => matches(a.scenario, scenario) && matches(a.metric, check.metric))

@@ -1,11 +1,12 @@
 import type { RegressionCheck } from '../config/types.js'
 import { metricInfo } from '../config/metrics.js'
-import type { Check } from '../model/check.js'
+import type { CheckResult } from '../model/check.js'
 import { decideRegression, type RegressionDecision } from '../stats/decide.js'
 import { decideSlices, type SlicePair } from '../stats/slices.js'
 
 export interface RegressionEvaluation {
-  check: Check
+  /** data: report/checks.ts words it */
+  check: CheckResult
   decision?: RegressionDecision
 }
 
@@ -28,12 +29,12 @@ function evaluate(
   const better = metricInfo(spec.metric)?.better
   if (better !== 'lower' && better !== 'higher') {
     return {
-      check: { ...common, verdict: 'skipped', message: `${spec.metric} has no better direction to compare` }
+      check: { ...common, verdict: 'skipped', basis: { kind: 'no-direction' } }
     }
   }
   if (base.length === 0 || head.length === 0) {
     return {
-      check: { ...common, verdict: 'skipped', message: `${spec.metric} was not measured on both sides` }
+      check: { ...common, verdict: 'skipped', basis: { kind: 'one-side' } }
     }
   }
   const decision = decide(better)
@@ -43,7 +44,7 @@ function evaluate(
     check: {
       ...common,
       verdict,
-      message: decision.reason,
+      basis: { kind: 'decision', decision },
       base: mean(base),
       head: mean(head),
       change: decision.change,

@@ -1,4 +1,4 @@
-import type { Check, CheckVerdict, Verdict } from '../model/check.js'
+import type { CheckData, CheckVerdict, Verdict } from '../model/check.js'
 import type { ScenarioReport } from '../model/scenario.js'
 
 /** How bad a check's verdict is, for picking the worst of several */
@@ -12,7 +12,7 @@ export const CHECK_RANK: Record<CheckVerdict, number> = {
 }
 
 /** The verdict of one scenario from its checks; an errored measurement decides nothing else. */
-export function scenarioVerdict(checks: readonly Check[], errored: boolean): Verdict {
+export function scenarioVerdict(checks: readonly Pick<CheckData, 'verdict'>[], errored: boolean): Verdict {
   if (errored) return 'errored'
   if (checks.length === 0) return 'pass'
   const worst = checks.reduce<CheckVerdict>(

@@ -7,7 +7,8 @@ import { evaluateThresholds } from '../compare/thresholds.js'
 import { scenarioVerdict } from '../compare/verdict.js'
 import { buildReport } from '../report/build.js'
 import { formatPercent } from '../config/format.js'
-import type { Check } from '../model/check.js'
+import type { CheckData, CheckResult } from '../model/check.js'
+import { wordChecks } from '../report/checks.js'
 import type { Report } from '../model/report.js'
 import type { RunRecord, ScenarioError } from '../model/run.js'
 import type { ScenarioReport } from '../model/scenario.js'
@@ -73,7 +74,7 @@ function neighbourPairs(base: RunRecord[], head: RunRecord[]): Array<[number, nu
 }
 
 interface ScenarioDecisions {
-  checks: Check[]
+  checks: CheckResult[]
   decisions: RegressionDecision[]
 }
 
@@ -135,7 +136,7 @@ function scenarioError(
 export function noiseNotes(
   scenario: Scenario,
   base: RunRecord[],
-  checks: Check[],
+  checks: readonly CheckData[],
   confidence: number
 ): string[] {
   const notes: string[] = []
@@ -180,10 +181,10 @@ function buildScenario(
         config.compare.confidence
       )
     : decideScenario(scenario, base, head, config.compare.confidence)
-  const checks = [
+  const checks = wordChecks([
     ...evaluateThresholds(scenario.thresholds, headMetrics),
     ...applyAcceptances(scenario.name, regressionChecks, options.acceptances ?? [])
-  ]
+  ])
   const unit = slices ? 'epoch' : 'round'
   const dropped = base.length - valid(base).length
   const notes = [
@@ -311,18 +312,46 @@ function slicesDriver(config: Config, options: CompareOptions, design: DesignCho
  * each round a fresh service process), fine interleaving in slices, or duet; the report says which ran and why.
  */
 export async function compareGate(config: Config, options: CompareOptions): Promise<Report> {
-  const events = options.events ?? ignoreEvents
-  const now = options.now ?? Date.now
-  const startedAt = now()
+  const startedAt = (options.now ?? Date.now)()
   const host = options.host ?? hostInfo()
   const design = chooseDesign(config, host)
   const pinning = choosePinning(config.service, host)
-  events({ type: 'info', message: `design: ${design.reason}` })
+  ;(options.events ?? ignoreEvents)({ type: 'info', message: `design: ${design.reason}` })
   const sides = { ...options, cpus: pinning }
   const driver =
     design.design === 'rounds' ? roundsDriver(config, sides) : slicesDriver(config, sides, design)
-  const { min, max, unit } = driver
   const notes = [...(options.notes ?? []), `design: ${design.reason}`, `CPUs: ${pinning.reason}`]
+  const loop = await measureUntilDecided(config, options, driver, startedAt)
+  if (loop.startError) return startErrorReport(config, options, loop.startError, notes, startedAt)
+  return compareReport(
+    config,
+    options,
+    driver,
+    [...notes, ...loop.notes, ...driver.serviceNotes()],
+    startedAt
+  )
+}
+
+/** What the loop ended with: a side that could not be started or stopped, or the notes on how it stopped. */
+interface LoopOutcome {
+  startError?: ScenarioError
+  notes: string[]
+}
+
+/**
+ * The loop: measure a step (a round pair or an epoch), stop on a start error or an errored head, then ask the
+ * decision rule whether to go on (minimum steps, more while undecided, the budget, a catastrophic change); a
+ * failing verdict is confirmed with CONFIRM_PAIRS more steps when compare.confirm is on.
+ */
+async function measureUntilDecided(
+  config: Config,
+  options: CompareOptions,
+  driver: LoopDriver,
+  startedAt: number
+): Promise<LoopOutcome> {
+  const now = options.now ?? Date.now
+  const { min, max, unit } = driver
+  const notes: string[] = []
   /** the step after which confirmation began (0: not confirming) */
   let confirmFrom = 0
   let stopReason = ''
@@ -333,25 +362,12 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
     steps = step
     await driver.measure(step)
     const startError = driver.startError()
-    if (startError) {
-      return buildReport({
-        config,
-        configHash: configHash(config),
-        mode: 'compare',
-        scenarios: config.scenarios.map(s => erroredScenario(s, startError)),
-        startedAt,
-        notes: [
-          ...notes,
-          `a service could not be ${startError.kind === 'port-held' ? 'stopped' : 'started'}`
-        ],
-        git: options.git
-      })
-    }
-    const headErrored = config.scenarios.find(s => driver.records('head', s.name).some(r => r.error))
+    if (startError) return { startError, notes }
+    const headErrored = firstHeadErrored(config, driver)
     if (headErrored) {
       // an errored head measurement makes its scenario errored whatever later rounds show
       stopReason = 'stop-head-errored'
-      notes.push(`stopped after ${unit} ${step}: the head errored in ${headErrored.name}`)
+      notes.push(`stopped after ${unit} ${step}: the head errored in ${headErrored}`)
       break
     }
     decisions = driver.decisions()
@@ -365,10 +381,9 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
       perRoundMs: elapsed / step
     })
     if (next === 'continue') continue
-    const failing = decisions.some(d => d.verdict === 'fail')
-    if (config.compare.confirm && failing && !confirmFrom && next !== 'stop-catastrophic') {
+    if (!confirmFrom && shouldConfirm(config, decisions, next)) {
       confirmFrom = step
-      events({
+      ;(options.events ?? ignoreEvents)({
         type: 'info',
         message: `a regression check fails: confirming it with ${CONFIRM_PAIRS} more ${unit}s`
       })
@@ -380,7 +395,46 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
   if (confirmFrom) notes.push(confirmationNote(steps - confirmFrom, decisions, stopReason, unit))
   const headline = describeStop(stopReason, unit)
   if (headline) notes.push(headline)
-  notes.push(...driver.serviceNotes())
+  return { notes }
+}
+
+/** The first scenario (by name) whose head has an errored measurement, if any. */
+function firstHeadErrored(config: Config, driver: LoopDriver): string | undefined {
+  return config.scenarios.find(s => driver.records('head', s.name).some(r => r.error))?.name
+}
+
+/** A failing verdict is confirmed with more steps (compare.confirm), unless the change is catastrophic. */
+function shouldConfirm(config: Config, decisions: RegressionDecision[], next: string): boolean {
+  return config.compare.confirm && decisions.some(d => d.verdict === 'fail') && next !== 'stop-catastrophic'
+}
+
+/** A side could not be started (or stopped): every scenario is errored with that error. */
+function startErrorReport(
+  config: Config,
+  options: CompareOptions,
+  startError: ScenarioError,
+  notes: string[],
+  startedAt: number
+): Report {
+  return buildReport({
+    config,
+    configHash: configHash(config),
+    mode: 'compare',
+    scenarios: config.scenarios.map(s => erroredScenario(s, startError)),
+    startedAt,
+    notes: [...notes, `a service could not be ${startError.kind === 'port-held' ? 'stopped' : 'started'}`],
+    git: options.git
+  })
+}
+
+/** The results: each scenario from both sides' records (checks, verdicts, notes), then the report. */
+function compareReport(
+  config: Config,
+  options: CompareOptions,
+  driver: LoopDriver,
+  notes: string[],
+  startedAt: number
+): Report {
   const scenarios = config.scenarios.map(s =>
     buildScenario(
       s,

@@ -12,6 +12,7 @@ import { BaseError, findMergeBase, useBaseDir, worktreeBase, type PreparedBase }
 import { planStoredBaseline, saveRun, type StoredPlan } from './baseline.js'
 import { compareGate } from './compare.js'
 import { erroredScenario, runGate } from './run.js'
+import type { HostInfo } from './compare-options.js'
 
 /** Where the base of a comparison comes from: a directory the workflow built, or the merge-base with a ref. */
 export type BaseSource = { dir: string } | { ref: string }
@@ -32,6 +33,10 @@ export interface CompareSettings {
   /** extra service environment per side (the demo's knob) */
   env?: Partial<Record<'base' | 'head', Record<string, string>>>
   notes?: string[]
+  /** the machine the compare design is chosen for (the doors: hostInfo with the environment's PATH) */
+  host?: HostInfo
+  /** a CA file the load trusts besides the system's roots (the doors pass NODE_EXTRA_CA_CERTS) */
+  extraCaCerts?: string
 }
 
 /** Where a run stores itself, and under which identity. */
@@ -63,6 +68,10 @@ export interface RunSettings {
   /** rounds per scenario (default: the baseline's rounds when a stored run is used or this run is stored, else 1) */
   rounds?: number
   git?: Report['git']
+  /** the machine the service's CPUs are chosen on (the doors: hostInfo with the environment's PATH) */
+  host?: HostInfo
+  /** a CA file the load trusts besides the system's roots (the doors pass NODE_EXTRA_CA_CERTS) */
+  extraCaCerts?: string
 }
 
 export type GateSettings = CompareSettings | RunSettings
@@ -115,6 +124,8 @@ async function compareSides(settings: CompareSettings, ports: GatePorts): Promis
       onSpawned: ports.onSpawned,
       measurer: ports.measurer,
       env: settings.env,
+      host: settings.host,
+      extraCaCerts: settings.extraCaCerts,
       acceptances: settings.acceptances,
       notes: [...(settings.notes ?? []), base.description],
       git:
@@ -153,7 +164,9 @@ async function runHead(settings: RunSettings, ports: GatePorts): Promise<Report>
     rounds: settings.rounds ?? (plan?.stored || save ? config.baseline.rounds : 1),
     stored: plan?.stored,
     baselineInfo: plan?.info,
-    git: settings.git
+    git: settings.git,
+    host: settings.host,
+    extraCaCerts: settings.extraCaCerts
   })
   // a leg's identity goes into the report before it is stored
   stampIfLeg(report, config)

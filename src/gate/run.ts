@@ -3,7 +3,8 @@ import { configHash } from '../config/load.js'
 import { evaluateThresholds } from '../compare/thresholds.js'
 import { scenarioVerdict } from '../compare/verdict.js'
 import { buildReport } from '../report/build.js'
-import type { Check } from '../model/check.js'
+import type { CheckResult } from '../model/check.js'
+import { wordChecks } from '../report/checks.js'
 import type { BaselineInfo, Report } from '../model/report.js'
 import type { RunRecord, ScenarioError } from '../model/run.js'
 import type { ScenarioReport } from '../model/scenario.js'
@@ -20,6 +21,8 @@ import { hostInfo, type HostInfo } from './slices.js'
 
 export interface RunOptions {
   events?: EventSink
+  /** a CA file trusted besides the system's roots (the doors pass NODE_EXTRA_CA_CERTS) */
+  extraCaCerts?: string
   onSpawned?: (pid: number) => void
   /** extra environment for the service (the demo uses it to turn on the example's knobs) */
   serviceEnv?: Record<string, string>
@@ -36,14 +39,14 @@ export interface RunOptions {
 }
 
 /** Regression checks cannot be decided without a base: they are reported as skipped. */
-export function skippedRegressions(scenario: Scenario, why: string): Check[] {
+export function skippedRegressions(scenario: Scenario): CheckResult[] {
   return scenario.regression.map(r => ({
     kind: 'regression' as const,
     metric: r.metric,
     expression: r.expression,
     severity: r.severity,
     verdict: 'skipped' as const,
-    message: why,
+    basis: { kind: 'no-baseline' as const },
     source: r.source
   }))
 }
@@ -97,7 +100,13 @@ async function measureRound(
         }
       ),
     measure: async (scenario, service) => {
-      const record = await measureScenario(scenario, service, { side: 'head', round, label: 'head', events })
+      const record = await measureScenario(scenario, service, {
+        side: 'head',
+        round,
+        label: 'head',
+        events,
+        extraCaCerts: options.extraCaCerts
+      })
       records.get(scenario.name)!.push(record)
     },
     onRestart: scenario =>
@@ -149,11 +158,10 @@ export async function runGate(config: Config, options: RunOptions = {}): Promise
 function scenarioFromRecords(scenario: Scenario, runs: RunRecord[], stored?: StoredBaseline): ScenarioReport {
   const metrics = runs.length === 1 ? runs[0]!.metrics : aggregateRounds(runs.map(r => r.metrics))
   const against = stored ? storedScenarioChecks(scenario, runs, metrics, stored) : undefined
-  const checks = [
+  const checks = wordChecks([
     ...evaluateThresholds(scenario.thresholds, metrics),
-    ...(against?.checks ??
-      skippedRegressions(scenario, 'no baseline to compare with: run perfgate compare, or store baselines'))
-  ]
+    ...(against?.checks ?? skippedRegressions(scenario))
+  ])
   const suite = runs.findLast(r => r.suite)?.suite
   return {
     name: scenario.name,

@@ -11,7 +11,7 @@ import { hasServicePort } from '../config/port.js'
 import { roundValues } from '../compare/aggregate.js'
 import { evaluateRegression, evaluateSliceRegression } from '../compare/regression.js'
 import type { EpochResult } from '../measure/port.js'
-import type { Check } from '../model/check.js'
+import type { CheckResult } from '../model/check.js'
 import type { RunRecord, ScenarioError } from '../model/run.js'
 import { SLICE_METRICS, type SliceObservation } from '../model/slices.js'
 import type { RegressionDecision } from '../stats/decision.js'
@@ -36,8 +36,14 @@ export interface DesignChoice {
 /** Cores duet needs: one for the generator and at least one for each side's service, plus one spare. */
 export const DUET_MIN_CORES = 4
 
-/** The CPUs this process may run on (its affinity, as taskset sets it), from /proc or the CPU count. */
-export function hostInfo(): HostInfo {
+/** Where taskset is looked for when the door passes no PATH. */
+const STANDARD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+
+/**
+ * The CPUs this process may run on (its affinity, as taskset sets it), from /proc or the CPU count, and whether
+ * taskset is on `searchPath` (the doors pass the environment's PATH; nothing below them reads process.env).
+ */
+export function hostInfo(searchPath: string = STANDARD_PATH): HostInfo {
   let cpus: number[] | undefined
   try {
     const status = readFileSync('/proc/self/status', 'utf8')
@@ -47,7 +53,7 @@ export function hostInfo(): HostInfo {
     // not Linux
   }
   cpus ??= Array.from({ length: os.availableParallelism() }, (_, i) => i)
-  const taskset = (process.env.PATH ?? '').split(':').some(dir => {
+  const taskset = searchPath.split(':').some(dir => {
     try {
       accessSync(`${dir}/taskset`, constants.X_OK)
       return true
@@ -165,7 +171,7 @@ export function decideSliceScenario(
   head: RunRecord[],
   observations: readonly SliceObservation[],
   confidence: number
-): { checks: Check[]; decisions: RegressionDecision[] } {
+): { checks: CheckResult[]; decisions: RegressionDecision[] } {
   const b = valid(base)
   const h = valid(head)
   const epochs = b.map(r => r.round).filter(round => h.some(x => x.round === round))

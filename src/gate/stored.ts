@@ -3,7 +3,7 @@ import { metricInfo } from '../config/metrics.js'
 import { roundValues } from '../compare/aggregate.js'
 import type { BaselineChoice } from '../baseline/select.js'
 import type { StoredRecord } from '../baseline/store.js'
-import type { Check } from '../model/check.js'
+import type { CheckResult } from '../model/check.js'
 import type { MetricValues } from '../model/metrics.js'
 import type { RunRecord } from '../model/run.js'
 import { anomalyNote, crossRunMargin, decideAgainstStored } from '../stats/stored.js'
@@ -19,7 +19,7 @@ export interface StoredBaseline {
 }
 
 export interface StoredScenarioResult {
-  checks: Check[]
+  checks: CheckResult[]
   baseMetrics?: MetricValues
   notes: string[]
 }
@@ -60,7 +60,7 @@ export function storedScenarioChecks(
       checks: scenario.regression.map(spec => ({
         ...common(spec),
         verdict: 'skipped' as const,
-        message: `the stored run has no scenario named ${scenario.name}`
+        basis: { kind: 'no-stored-scenario' as const, scenario: scenario.name }
       }))
     }
   }
@@ -68,7 +68,7 @@ export function storedScenarioChecks(
     baseline.choice.mismatches.length > 0 && baseline.spec.onRunnerMismatch === 'inconclusive'
   const baseRounds = stored.rounds.map(r => r.metrics)
   const headRounds = head.filter(r => !r.error).map(r => r.metrics)
-  const checks = scenario.regression.map((spec): Check => {
+  const checks = scenario.regression.map((spec): CheckResult => {
     const better = metricInfo(spec.metric)?.better
     const base = roundValues(baseRounds, spec.metric)
     const values = roundValues(headRounds, spec.metric)
@@ -76,7 +76,7 @@ export function storedScenarioChecks(
       return {
         ...common(spec),
         verdict: 'skipped',
-        message: `${spec.metric} has no better direction to compare`
+        basis: { kind: 'no-direction' }
       }
     }
     const margin = crossRunMargin(seriesOf(baseline.history, scenario.name, spec.metric), baseline.spec.noise)
@@ -100,9 +100,11 @@ export function storedScenarioChecks(
     return {
       ...common(spec),
       verdict,
-      message: inconclusiveByRunner
-        ? `inconclusive: the stored run was measured on a different runner (${baseline.choice.mismatches.join('; ')}); ${decision.reason}`
-        : decision.reason,
+      basis: {
+        kind: 'decision',
+        decision,
+        ...(inconclusiveByRunner ? { runnerMismatch: baseline.choice.mismatches } : {})
+      },
       base: mean(base),
       head: mean(values),
       change: decision.change,

@@ -17,6 +17,9 @@ export interface ClientOptions {
   spacing?: 'github' | 'none'
 }
 
+/** How the action makes its client: createClient, or in tests one with `spacing: 'none'` against a fake API. */
+export type ClientFactory = (token: string, options: ClientOptions) => Octokit
+
 /** A throttling group that lets every job through at once, for `spacing: 'none'`. */
 const UNSPACED = {
   key: () => ({ schedule: <T>(_options: unknown, job: () => Promise<T>) => job() })

@@ -8,9 +8,9 @@ export function timeoutError(): Error {
 }
 
 /** The connections of a load: at most `connections` sockets, one request on each at a time. */
-export function poolFor(scenario: Scenario): Pool {
+export function poolFor(scenario: Scenario, extraCaCerts?: string): Pool {
   const url = new URL(scenario.request.url)
-  const tls = tlsOptionsFor(url, scenario.request.insecure)
+  const tls = tlsOptionsFor(url, scenario.request.insecure, extraCaCerts)
   return new Pool(url.origin, {
     connections: scenario.load.connections,
     pipelining: 1,

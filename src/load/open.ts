@@ -71,7 +71,7 @@ interface Pending {
 export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {}): Promise<LoadResult> {
   const load = scenario.load as RateLoad
   const template = compileScenario(scenario)
-  const pool = poolFor(scenario)
+  const pool = poolFor(scenario, options.extraCaCerts)
   const gauge = new ConnectionGauge(pool)
   const [ticker] = await Promise.all([startSendTicker(), prime(pool, template, load.timeoutMs)])
   const now = ticker.now

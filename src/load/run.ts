@@ -27,7 +27,12 @@ function notStarted(scenario: Scenario, tlsProblem: string): LoadResult {
  * https:// target is first checked with one verified handshake, so an untrusted certificate is said plainly.
  */
 export async function runLoad(scenario: Scenario, options: LoadOptions = {}): Promise<LoadResult> {
-  const problem = await certificateProblem(new URL(scenario.request.url), scenario.request.insecure)
+  const problem = await certificateProblem(
+    new URL(scenario.request.url),
+    scenario.request.insecure,
+    undefined,
+    options.extraCaCerts
+  )
   if (problem) return notStarted(scenario, problem)
   return scenario.load.mode === 'rate' ? runOpenLoad(scenario, options) : runClosedLoad(scenario, options)
 }

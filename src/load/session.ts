@@ -102,8 +102,8 @@ class Recorder {
  * The closed model in slices: `connections` request loops over one pool, each sending its next request when the
  * previous one answered. At the slice's end no loop starts a new request; the slice ends when the last answers.
  */
-function closedSession(scenario: Scenario): LoadSession {
-  const pool = poolFor(scenario)
+function closedSession(scenario: Scenario, extraCaCerts?: string): LoadSession {
+  const pool = poolFor(scenario, extraCaCerts)
   const gauge = new ConnectionGauge(pool)
   const template = compileScenario(scenario)
   const { connections, timeoutMs } = scenario.load
@@ -146,11 +146,11 @@ function closedSession(scenario: Scenario): LoadSession {
  * still out (up to its timeout from its intended time). The send ticker's thread wakes the loop at each due time;
  * request indexes run on across slices, as the ticker needs.
  */
-function openSession(scenario: Scenario): LoadSession {
+function openSession(scenario: Scenario, extraCaCerts?: string): LoadSession {
   const load = scenario.load as RateLoad
   const rate = load.ramp ? load.ramp.to : load.rate
   const due = scheduleOf({ ...load, rate, ramp: undefined })
-  const pool = poolFor(scenario)
+  const pool = poolFor(scenario, extraCaCerts)
   const gauge = new ConnectionGauge(pool)
   const template = compileScenario(scenario)
   let ticker: SendTicker | undefined
@@ -209,8 +209,10 @@ function openSession(scenario: Scenario): LoadSession {
 }
 
 /** A pausable load session for a plain load scenario (closed or open model). */
-export function startSession(scenario: Scenario): LoadSession {
-  return scenario.load.mode === 'rate' ? openSession(scenario) : closedSession(scenario)
+export function startSession(scenario: Scenario, extraCaCerts?: string): LoadSession {
+  return scenario.load.mode === 'rate'
+    ? openSession(scenario, extraCaCerts)
+    : closedSession(scenario, extraCaCerts)
 }
 
 /** Adds `from` into `into` (counts and bytes). */

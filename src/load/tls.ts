@@ -20,16 +20,17 @@ const contexts = new Map<string, tls.SecureContext>()
 
 /**
  * The certificates an https:// target is verified against: Node's bundled roots, the system bundle (Node 20 has no
- * switch for it) and NODE_EXTRA_CA_CERTS (which Node ignores once a `ca` list is given). Built once per process.
+ * switch for it) and `extraCaCerts`, the file NODE_EXTRA_CA_CERTS names (which Node ignores once a `ca` list is
+ * given; the doors pass it, nothing here reads the environment). Built once per file.
  */
-export function trustedContext(env: NodeJS.ProcessEnv = process.env): tls.SecureContext {
-  const key = env.NODE_EXTRA_CA_CERTS ?? ''
+export function trustedContext(extraCaCerts?: string): tls.SecureContext {
+  const key = extraCaCerts ?? ''
   const known = contexts.get(key)
   if (known) return known
   const ca = [...tls.rootCertificates]
   const system = SYSTEM_BUNDLES.map(readIfPresent).find(text => text !== undefined)
   if (system) ca.push(system)
-  const extra = env.NODE_EXTRA_CA_CERTS ? readIfPresent(env.NODE_EXTRA_CA_CERTS) : undefined
+  const extra = extraCaCerts ? readIfPresent(extraCaCerts) : undefined
   if (extra) ca.push(extra)
   const context = tls.createSecureContext({ ca })
   contexts.set(key, context)
@@ -37,12 +38,20 @@ export function trustedContext(env: NodeJS.ProcessEnv = process.env): tls.Secure
 }
 
 /** TLS options for connections to `url`: none for http://, verification unless the request says `insecure`. */
-export function tlsOptionsFor(url: URL, insecure = false): tls.ConnectionOptions | undefined {
+export function tlsOptionsFor(
+  url: URL,
+  insecure = false,
+  extraCaCerts?: string
+): tls.ConnectionOptions | undefined {
   if (url.protocol !== 'https:') return undefined
   const servername = url.hostname.startsWith('[') ? undefined : url.hostname
   return insecure
     ? { rejectUnauthorized: false, ...(servername ? { servername } : {}) }
-    : { secureContext: trustedContext(), rejectUnauthorized: true, ...(servername ? { servername } : {}) }
+    : {
+        secureContext: trustedContext(extraCaCerts),
+        rejectUnauthorized: true,
+        ...(servername ? { servername } : {})
+      }
 }
 
 /**
@@ -53,9 +62,10 @@ export function tlsOptionsFor(url: URL, insecure = false): tls.ConnectionOptions
 export function certificateProblem(
   url: URL,
   insecure = false,
-  timeoutMs = 5000
+  timeoutMs = 5000,
+  extraCaCerts?: string
 ): Promise<string | undefined> {
-  const options = tlsOptionsFor(url, insecure)
+  const options = tlsOptionsFor(url, insecure, extraCaCerts)
   if (!options || insecure) return Promise.resolve(undefined)
   const port = Number(url.port || 443)
   const host = url.hostname.replace(/^\[|\]$/g, '')

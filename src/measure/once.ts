@@ -63,6 +63,8 @@ export interface MeasureOptions {
   round: number
   label: string
   events: EventSink
+  /** a CA file trusted besides the system's roots (the doors pass NODE_EXTRA_CA_CERTS) */
+  extraCaCerts?: string
 }
 
 export interface Measurement {
@@ -88,6 +90,7 @@ export async function measureOnce(
   })
   const load = await runLoad(scenario, {
     signal: abort.signal,
+    extraCaCerts: options.extraCaCerts,
     onProgress: progress => events({ type: 'progress', scenario: scenario.name, label, round, progress })
   })
   const resources = resourcesInWindow(sampler.stop(), load.warmupMs / 1000)

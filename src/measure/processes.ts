@@ -38,7 +38,13 @@ export function processMeasurer(config: Config, options: SidesOptions, slices?: 
         measure: async (scenario, service) => {
           records.set(
             scenario.name,
-            await measureScenario(scenario, service, { side, round, label: side, events })
+            await measureScenario(scenario, service, {
+              side,
+              round,
+              label: side,
+              events,
+              extraCaCerts: options.extraCaCerts
+            })
           )
         },
         onRestart: scenario => restartedBefore.push(scenario.name)

@@ -18,6 +18,8 @@ export interface SidesOptions {
   env?: Partial<Record<Side, Record<string, string>>>
   /** where the services run (default: anywhere) */
   cpus?: CpuPlan
+  /** a CA file trusted besides the system's roots (the doors pass NODE_EXTRA_CA_CERTS) */
+  extraCaCerts?: string
 }
 
 /** Where a side's service runs: service.cwd, taken relative to the config's root, inside that side's directory. */

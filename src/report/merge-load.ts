@@ -11,6 +11,7 @@ import { parseThreshold } from '../config/units.js'
 import { encodeHistogram, mergeHistograms, summarize } from '../load/histogram.js'
 import { formatMetric } from '../config/format.js'
 import type { Check } from '../model/check.js'
+import { wordChecks } from './checks.js'
 import type { MetricValues } from '../model/metrics.js'
 import type { RunRecord } from '../model/run.js'
 import type { ScenarioReport } from '../model/scenario.js'
@@ -101,17 +102,19 @@ export function mergeLoadScenario(
   const head = runs.filter(r => r.side === 'head').map(r => r.metrics)
   const base = runs.filter(r => r.side === 'base').map(r => r.metrics)
   const metrics = head.length === 1 ? head[0]! : aggregateRounds(head)
-  const thresholds = evaluateThresholds(
-    first.checks
-      .filter(c => c.kind === 'threshold')
-      .map(c => ({
-        metric: c.metric,
-        expression: c.expression,
-        severity: c.severity,
-        ...parseThreshold(c.metric, c.expression),
-        ...(c.source ? { source: c.source } : {})
-      })),
-    metrics
+  const thresholds = wordChecks(
+    evaluateThresholds(
+      first.checks
+        .filter(c => c.kind === 'threshold')
+        .map(c => ({
+          metric: c.metric,
+          expression: c.expression,
+          severity: c.severity,
+          ...parseThreshold(c.metric, c.expression),
+          ...(c.source ? { source: c.source } : {})
+        })),
+      metrics
+    )
   )
   const regressions: Check[] = first.checks
     .filter(c => c.kind === 'regression')

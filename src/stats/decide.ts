@@ -19,11 +19,6 @@ export function formatTolerance(direction: 'rise' | 'fall', tolerance: number): 
   return `${direction === 'rise' ? '+' : '-'}${Number((tolerance * 100).toFixed(2))}%`
 }
 
-function movement(change: number): string {
-  if (change === 0) return 'did not change'
-  return `${change > 0 ? 'rose' : 'fell'} ${formatSignedPercent(Math.abs(change)).slice(1)}`
-}
-
 function checkInput(input: RegressionInput): void {
   const { metric, tolerance, confidence, base, head, pairs } = input
   if (!(Number.isFinite(tolerance) && tolerance >= 0)) {
@@ -116,10 +111,6 @@ export function interimConfidenceOf(
   return input.interimConfidence ?? 1 - (1 - input.confidence) / INTERIM_STRICTNESS
 }
 
-function sizeNote(e: Estimate, p: Prepared, unit = 'paired rounds'): string {
-  return e.pairs > 0 ? `${e.pairs} ${unit}` : `${p.base.length} vs ${p.head.length} rounds`
-}
-
 /**
  * Decides one regression check from per-round values: the confidence interval of the relative change head vs
  * base, set against the tolerance on the bad side. `fail` when the whole interval is beyond the tolerance,
@@ -131,9 +122,8 @@ export function decideRegression(input: RegressionInput): RegressionDecision {
   const { metric, direction, tolerance, confidence, better } = input
   const p = prepare(input)
   const n = { base: p.base.length, head: p.head.length }
-  const droppedNote = p.dropped ? `; ${p.dropped} missing value${p.dropped === 1 ? '' : 's'} dropped` : ''
   const common = { metric, direction, tolerance, n, dropped: p.dropped }
-  const tol = formatTolerance(direction, tolerance)
+  const unit = input.unit ? { unit: input.unit } : {}
   const positive = [...p.base, ...p.head].every(v => v > 0)
 
   if (n.base < 2 || n.head < 2) {
@@ -150,7 +140,7 @@ export function decideRegression(input: RegressionInput): RegressionDecision {
       noiseFloor: null,
       method: 'none',
       pairs: 0,
-      reason: `inconclusive: ${metric} needs at least 2 ${input.unit?.split(' ')[0] ?? 'rounds'} per side (base ${n.base}, head ${n.head})${droppedNote}`
+      basis: { kind: 'too-few', ...unit, droppedValues: p.dropped }
     }
   }
 
@@ -158,15 +148,13 @@ export function decideRegression(input: RegressionInput): RegressionDecision {
   const e = estimate(p, scale, confidence)
   const interim = estimate(p, scale, interimConfidenceOf(input))
   let relative: (diff: MeanInterval) => { change: number; interval: [number, number] }
-  let scaleNote = ''
   if (scale === 'log') {
     relative = d => ({ change: Math.expm1(d.estimate), interval: [Math.expm1(d.low), Math.expm1(d.high)] })
   } else {
     const baseMean = e.pairs > 0 ? mean(p.pairs.map(([b]) => b)) : mean(p.base)
-    if (baseMean === 0) return zeroBase(input, e, interim, p, common, droppedNote)
+    if (baseMean === 0) return zeroBase(input, e, interim, p, common)
     const by = Math.abs(baseMean)
     relative = d => ({ change: d.estimate / by, interval: [d.low / by, d.high / by] })
-    scaleNote = '; some values are <= 0, so the change is the difference of means relative to the base mean'
   }
   const { change, interval } = relative(e.diff)
   const verdict = verdictFor(interval, direction, tolerance)
@@ -174,17 +162,6 @@ export function decideRegression(input: RegressionInput): RegressionDecision {
     verdict !== 'inconclusive' &&
     verdictFor(relative(interim.diff).interval, direction, tolerance) === verdict
   const noiseFloor = (interval[1] - interval[0]) / 2
-  const ci = `CI ${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}, ${sizeNote(e, p, input.unit)}`
-  const improvedClearly = better === 'higher' ? interval[0] > 0 : interval[1] < 0
-  let reason: string
-  if (verdict === 'fail') reason = `${metric} ${movement(change)} (${ci}), beyond the ${tol} tolerance`
-  else if (verdict === 'pass') {
-    reason = `${metric} ${movement(change)} (${ci}), within the ${tol} tolerance${improvedClearly ? ': an improvement' : ''}`
-  } else {
-    reason =
-      `inconclusive: ${metric} ${formatSignedPercent(change)} ± ${formatSignedPercent(noiseFloor).slice(1)} (${ci}) ` +
-      `straddles the ${tol} tolerance; more rounds would decide`
-  }
   return {
     ...common,
     verdict,
@@ -194,7 +171,13 @@ export function decideRegression(input: RegressionInput): RegressionDecision {
     noiseFloor,
     method: e.method,
     pairs: e.pairs,
-    reason: reason + scaleNote + droppedNote
+    basis: {
+      kind: 'interval',
+      ...unit,
+      better,
+      ...(scale === 'linear' ? { linear: true } : {}),
+      droppedValues: p.dropped
+    }
   }
 }
 
@@ -207,34 +190,24 @@ function zeroBase(
   e: Estimate,
   interim: Estimate,
   p: Prepared,
-  common: Pick<RegressionDecision, 'metric' | 'direction' | 'tolerance' | 'n' | 'dropped'>,
-  droppedNote: string
+  common: Pick<RegressionDecision, 'metric' | 'direction' | 'tolerance' | 'n' | 'dropped'>
 ): RegressionDecision {
-  const { metric, direction, tolerance } = input
+  const { direction } = input
   const { low, high } = e.diff
-  const tol = formatTolerance(direction, tolerance)
   const headMean = e.pairs > 0 ? mean(p.pairs.map(([, h]) => h)) : mean(p.head)
-  const range = `difference CI ${formatNumber(low, true)} .. ${formatNumber(high, true)}, ${sizeNote(e, p, input.unit)}`
   const allZero = [...p.base, ...p.head].every(v => v === 0)
   const result = { ...common, method: e.method, pairs: e.pairs, noiseFloor: allZero ? 0 : null }
-  if (allZero) {
-    const reason = `${metric} is 0 on both sides${droppedNote}`
-    return { ...result, verdict: 'pass', firm: true, change: 0, interval: [0, 0], reason }
+  const basis = {
+    kind: 'zero-base' as const,
+    ...(input.unit ? { unit: input.unit } : {}),
+    allZero,
+    headMean,
+    difference: [low, high] as [number, number],
+    droppedValues: p.dropped
   }
+  if (allZero) return { ...result, verdict: 'pass', firm: true, change: 0, interval: [0, 0], basis }
   const verdict = verdictFor([low, high], direction, 0)
   const firm =
     verdict !== 'inconclusive' && verdictFor([interim.diff.low, interim.diff.high], direction, 0) === verdict
-  const moved = `${metric} went from 0 to ${formatNumber(headMean)} (${range})`
-  const reason =
-    verdict === 'fail'
-      ? `${moved}; from a zero base any ${direction} is beyond the ${tol} tolerance`
-      : verdict === 'pass'
-        ? `${moved}, no ${direction} from its zero base: within the ${tol} tolerance`
-        : `inconclusive: ${moved}; from a zero base the relative change is undefined and the interval straddles 0; more rounds would decide`
-  return { ...result, verdict, firm, change: null, interval: null, reason: reason + droppedNote }
-}
-
-function formatNumber(value: number, signed = false): string {
-  const text = Number(value.toPrecision(3)).toString()
-  return signed && value > 0 ? `+${text}` : text
+  return { ...result, verdict, firm, change: null, interval: null, basis }
 }

@@ -1,3 +1,5 @@
+import type { DecisionData } from '../model/check.js'
+
 /** The input and output of one regression decision (see docs/statistics.md for the rule). */
 
 export interface RegressionInput {
@@ -35,25 +37,10 @@ export interface RegressionInput {
  */
 export type DecisionMethod = 'paired-log' | 'welch-log' | 'paired-linear' | 'welch-linear' | 'none'
 
-export interface RegressionDecision {
-  verdict: 'pass' | 'fail' | 'inconclusive'
-  /** relative change head vs base (head/base - 1), point estimate; null when it is undefined (no data, zero base) */
-  change: number | null
-  /** the confidence interval of the relative change; null when there is none (fewer than 2 rounds a side, zero base) */
-  interval: [number, number] | null
-  /** half the width of the interval, a fraction ("±9%"); null without an interval */
-  noiseFloor: number | null
-  /** usable values per side (after dropping missing ones) */
-  n: { base: number; head: number }
-  /** one line for humans */
-  reason: string
-  metric: string
-  direction: 'rise' | 'fall'
-  tolerance: number
+/** A decision: its data (model/check.ts: verdict, change, interval, what its line is made of) and the loop's needs. */
+export interface RegressionDecision extends DecisionData {
   method: DecisionMethod
-  /** how many base/head pairs the paired analysis used (0 when unpaired) */
-  pairs: number
-  /** missing (NaN, null, infinite) values dropped from base and head */
+  /** missing (NaN, null, infinite) values dropped from base and head (slices design: slice pairs) */
   dropped: number
   /**
    * the verdict also holds at `interimConfidence`: clear enough for the adaptive loop to stop on it before the

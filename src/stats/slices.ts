@@ -88,8 +88,5 @@ export function decideSlices(input: SliceInput): RegressionDecision {
     pairs: epochs.map((_, i) => [i, i]),
     unit: `epochs (${total} slice pairs)`
   })
-  const droppedNote = dropped
-    ? `; ${dropped} slice pair${dropped === 1 ? '' : 's'} without a usable value dropped`
-    : ''
-  return { ...decision, dropped, reason: decision.reason + droppedNote }
+  return { ...decision, dropped, basis: { ...decision.basis, droppedSlicePairs: dropped } }
 }

@@ -1,5 +1,5 @@
 import { mean, variance } from './ci.js'
-import { decideRegression, formatSignedPercent, formatTolerance, verdictFor } from './decide.js'
+import { decideRegression, verdictFor } from './decide.js'
 import type { RegressionDecision, RegressionInput } from './decision.js'
 
 /**
@@ -73,13 +73,17 @@ export function decideAgainstStored(input: StoredInput): RegressionDecision {
       noiseFloor: null,
       method: 'none',
       pairs: 0,
-      reason: `inconclusive: ${metric} is missing in the ${base.length ? 'head run' : 'stored run'}`
+      basis: {
+        kind: 'missing',
+        missingIn: base.length ? 'head run' : 'stored run',
+        droppedValues: common.dropped
+      }
     }
   }
   if (!positive) {
     // zero counts (e.g. no errors at all): a move away from zero is not cross-run noise, decide as within a run
     const within = decideRegression({ ...input, base, head })
-    return { ...within, firm: false, reason: `${within.reason} (against the stored run)` }
+    return { ...within, firm: false, basis: { ...within.basis, againstStored: true } }
   }
   const within = base.length >= 2 && head.length >= 2 ? decideRegression({ ...input, base, head }) : undefined
   const change = within?.change ?? Math.expm1(mean(head.map(Math.log)) - mean(base.map(Math.log)))
@@ -90,16 +94,6 @@ export function decideAgainstStored(input: StoredInput): RegressionDecision {
     Math.expm1(Math.log1p(high) + widen)
   ]
   const verdict = verdictFor(interval, direction, tolerance)
-  const tol = formatTolerance(direction, tolerance)
-  const range = `${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}`
-  const allowance = `±${(margin * 100).toFixed(1)}% cross-run allowance (${source})`
-  const rounds = `${head.length} head vs ${base.length} stored rounds`
-  const reason =
-    verdict === 'fail'
-      ? `${metric} ${formatSignedPercent(change)} vs the stored run (${range} with the ${allowance}; ${rounds}), beyond the ${tol} tolerance`
-      : verdict === 'pass'
-        ? `${metric} ${formatSignedPercent(change)} vs the stored run (${range} with the ${allowance}; ${rounds}), within the ${tol} tolerance`
-        : `inconclusive: ${metric} ${formatSignedPercent(change)} vs the stored run (${range} with the ${allowance}; ${rounds}) straddles the ${tol} tolerance; a stored run cannot decide this, an interleaved comparison (compare.mode: interleaved) can`
   return {
     ...common,
     verdict,
@@ -108,7 +102,7 @@ export function decideAgainstStored(input: StoredInput): RegressionDecision {
     noiseFloor: (interval[1] - interval[0]) / 2,
     method: within ? 'welch-log' : 'none',
     pairs: 0,
-    reason
+    basis: { kind: 'cross-run', margin, marginSource: source, droppedValues: common.dropped }
   }
 }
 

@@ -16,6 +16,8 @@ export interface ZooLoad {
   rounds: number
   /** the scenarios the A/A compare runs (the slice compares only the closed one, to stay short) */
   compareScenarios: Array<'closed' | 'open'>
+  /** min-requests of every scenario: below it a measurement is errored */
+  minRequests: number
 }
 
 /** One server ready to be started: its temp dir (the app directory, base and head alike), port and config. */
@@ -49,7 +51,7 @@ export function zooConfig(server: ZooServer, dir: string, port: number, load: Zo
     `  env: { PORT: '${port}', ZOO_DIR: ${JSON.stringify(dir)} }`,
     `  ready: { url: '${origin}/', timeout: ${server.readyTimeoutS ?? 10}s }`,
     '  shutdown-timeout: 500ms',
-    'defaults: { min-requests: 50 }',
+    `defaults: { min-requests: ${load.minRequests} }`,
     'scenarios:',
     '  - name: closed',
     `    request: { method: GET, url: '${origin}/' }`,
