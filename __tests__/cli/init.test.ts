@@ -51,7 +51,7 @@ describe('perfgate init', () => {
     expect(config).toContain('url: "http://127.0.0.1:8080/health"')
     const loaded = await loadConfig(path.join(root, 'perfgate.yml'))
     expect(loaded.scenarios).toHaveLength(1)
-    expect(loaded.service.build).toBeUndefined()
+    expect(loaded.service!.build).toBeUndefined()
     const validate = captureIO(root)
     expect(await main(['validate'], validate)).toBe(0)
     expect(validate.out).toContain('perfgate.yml is valid: 1 scenario, 4 checks')

@@ -50,14 +50,14 @@ function problemsOf(text: string): ConfigError {
 describe('parseConfig', () => {
   it('resolves a valid file into a complete config in base units', () => {
     const config = parseConfig(VALID, 'perfgate.yml', '/repo')
-    expect(config.service).toMatchObject({
+    expect(config.service!).toMatchObject({
       command: 'node server.js',
       cwd: '/repo/app',
       env: { PORT: '8080' },
       shutdownTimeoutMs: 5000,
       preflightUrl: 'http://127.0.0.1:8080/health'
     })
-    expect(config.service.ready).toEqual({
+    expect(config.service!.ready).toEqual({
       kind: 'http',
       url: 'http://127.0.0.1:8080/health',
       timeoutMs: 30_000,
@@ -308,9 +308,9 @@ describe('loadConfig', () => {
   it('resolves service.cwd against the file and reads the example config', async () => {
     const file = path.join(dir, 'perfgate.yml')
     await writeFile(file, VALID)
-    expect((await loadConfig(file)).service.cwd).toBe(path.join(dir, 'app'))
+    expect((await loadConfig(file)).service!.cwd).toBe(path.join(dir, 'app'))
     const example = await loadConfig(path.resolve('thresholds/example.yml'))
-    expect(example.service.cwd).toBe(path.resolve('.'))
+    expect(example.service!.cwd).toBe(path.resolve('.'))
     expect(example.scenarios.map(s => s.name)).toEqual([
       'list-reservations',
       'get-reservation',

@@ -49,7 +49,7 @@ describe('runGate against the example service', () => {
   it('a crash during load is errored, shows no latency and names the exit', async () => {
     const port = await freePort()
     const config = exampleConfig(port, [{}, {}])
-    config.service.env.CRASH_AFTER = '150'
+    config.service!.env.CRASH_AFTER = '150'
     const report = await runGate(config)
     expect(report.verdict).toBe('errored')
     const [first] = report.scenarios
@@ -63,7 +63,7 @@ describe('runGate against the example service', () => {
   it('a service answering 500 to everything is errored', async () => {
     const port = await freePort()
     const config = exampleConfig(port, [{}])
-    config.service.env.ERROR_RATE = '1'
+    config.service!.env.ERROR_RATE = '1'
     const report = await runGate(config)
     expect(report.scenarios[0]!.error?.kind).toBe('nothing-answered')
     expect(report.headline).toContain('no request succeeded')
@@ -87,9 +87,9 @@ describe('runGate against the example service', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-run-rounds-'))
     try {
       const config = exampleConfig(port, [{}])
-      config.service.command = 'node __fixtures__/knob-service.mjs'
-      config.service.env = {
-        ...config.service.env,
+      config.service!.command = 'node __fixtures__/knob-service.mjs'
+      config.service!.env = {
+        ...config.service!.env,
         STARTS_FILE: path.join(dir, 'starts'),
         CRASH_ON_START: '2',
         CRASH_AFTER_REQUESTS: '60'

@@ -101,7 +101,7 @@ async function prepareBase(settings: CompareSettings, ports: GatePorts): Promise
   const events = ports.events ?? ignoreEvents
   if ('dir' in settings.base) return useBaseDir(settings.base.dir)
   const sha = await findMergeBase(settings.repo, settings.base.ref, events)
-  return worktreeBase(settings.repo, sha, settings.config.service.build, events, ports.onSpawned)
+  return worktreeBase(settings.repo, sha, settings.config.service?.build, events, ports.onSpawned)
 }
 
 async function compareSides(settings: CompareSettings, ports: GatePorts): Promise<Report> {

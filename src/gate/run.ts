@@ -12,7 +12,7 @@ import { storedScenarioChecks, type StoredBaseline } from './stored.js'
 import { ignoreEvents, type EventSink } from '../measure/events.js'
 import { countsOnly } from '../measure/once.js'
 import { measureScenario } from '../measure/scenario.js'
-import { measureScenariosInRound, startForMeasurement } from '../measure/service.js'
+import { measureScenariosInRound, startOrAttach } from '../measure/service.js'
 import { freePorts, hasServicePort, withServicePort } from '../config/port.js'
 
 export interface RunOptions {
@@ -81,7 +81,7 @@ async function measureRound(
     label: 'head',
     events,
     start: () =>
-      startForMeasurement(bound.service, {
+      startOrAttach(bound, {
         label,
         env: options.serviceEnv,
         events,
@@ -122,7 +122,16 @@ export async function runGate(config: Config, options: RunOptions = {}): Promise
     events({ type: 'scenario-done', scenario: report })
     return report
   })
-  if (rounds > 1) notes.push(`${rounds} rounds per scenario, each against a fresh service process`)
+  if (!config.service)
+    notes.push(
+      "a running target: measured at the scenarios' URLs with no process started, so no server.* metrics; absolute limits and the stored baseline only"
+    )
+  if (rounds > 1)
+    notes.push(
+      config.service
+        ? `${rounds} rounds per scenario, each against a fresh service process`
+        : `${rounds} rounds per scenario against the running target`
+    )
   return buildReport({
     config,
     configHash: configHash(config),

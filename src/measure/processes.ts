@@ -1,4 +1,4 @@
-import type { Config } from '../config/types.js'
+import { serviceOf, type Config } from '../config/types.js'
 import { freePorts, hasServicePort, withServicePort } from '../config/port.js'
 import type { RunRecord } from '../model/run.js'
 import { ignoreEvents } from './events.js'
@@ -25,7 +25,7 @@ export function processMeasurer(config: Config, options: SidesOptions, slices?: 
         label: side,
         events,
         start: () =>
-          startForMeasurement(bound.service, {
+          startForMeasurement(serviceOf(bound), {
             label: side,
             cwd: serviceCwd(config, side, options),
             env: options.env?.[side],

@@ -38,7 +38,10 @@ export interface BaselineInfo {
 
 /** The resolved config in words (see report/config-used.ts); header and env values are left out. */
 export interface ConfigUsed {
-  service: { command: string; build?: string; cwd: string; ready: string; env?: string[] }
+  /** absent for a running target */
+  service?: { command: string; build?: string; cwd: string; ready: string; env?: string[] }
+  /** a running target (no service section): measured where it runs, its readiness probe if any */
+  target?: { ready?: string }
   scenarios: Array<{
     name: string
     requests: string[]

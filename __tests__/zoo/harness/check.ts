@@ -41,7 +41,7 @@ function cleanupProblems(after: string, cleanup: Cleanup): string[] {
 /** Starts the site's service once and compares closed-model throughput through perfgate, wrk and autocannon. */
 async function measureThroughput(site: ZooSite, plan: ThroughputPlan): Promise<NonNullable<ZooRow['rps']>> {
   const config = await loadConfig(site.configFile)
-  const service = await startService(config.service, { label: 'zoo' })
+  const service = await startService(config.service!, { label: 'zoo' })
   try {
     const spec: ClosedSpec = {
       url: `${site.origin}/`,
