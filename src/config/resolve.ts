@@ -566,7 +566,9 @@ export function resolveConfig(data: unknown, ctx: Context): { config?: Config; p
     version: 1,
     file: ctx.file,
     ...(raw.service !== undefined ? { service: resolver.service(raw.service) } : {}),
-    ...(raw.service === undefined && raw.ready !== undefined ? { ready: resolver.ready(raw.ready, '/ready') } : {}),
+    ...(raw.service === undefined && raw.ready !== undefined
+      ? { ready: resolver.ready(raw.ready, '/ready') }
+      : {}),
     scenarios: resolver.scenarios(
       raw.scenarios,
       defaults,
