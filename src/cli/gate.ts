@@ -7,7 +7,7 @@ import { DirectoryStore } from '../baseline/directory.js'
 import { NewerBaselineError, StoreError } from '../baseline/record.js'
 import { BaseError, requireSideDir } from '../gate/base.js'
 import { headSha, repoRoot } from '../git/history.js'
-import { gate, type RunSettings } from '../gate/gate.js'
+import { gate, RunningTargetError, type RunSettings } from '../gate/gate.js'
 import type { Report } from '../model/report.js'
 import { loadOrReport } from './config.js'
 import { UsageError, type CliIO } from './io.js'
@@ -122,6 +122,10 @@ export async function commandCompare(args: string[], io: CliIO): Promise<number>
   if (!loaded) return 2
   // a leg's subset keeps the whole config it was cut from: the gate looks baselines up by it and stamps the leg
   const { config, shard } = legConfig(loaded, values.shard, values.scenario, selectScenarios)
+  if (!config.service) {
+    io.stderr.write(`perfgate: ${new RunningTargetError(config.file).message}\n`)
+    return 2
+  }
   const mode = outputMode(values, io)
   // service.cwd is mapped from the config's repository (or directory) onto both the --head and the --base directory
   const configDir = path.dirname(config.file)
@@ -149,7 +153,7 @@ export async function commandCompare(args: string[], io: CliIO): Promise<number>
       if (sha) report.git = { ...report.git, sha }
     }
   } catch (err) {
-    if (err instanceof BaseError) {
+    if (err instanceof BaseError || err instanceof RunningTargetError) {
       io.stderr.write(`perfgate: ${err.message}\n`)
       return 2
     }

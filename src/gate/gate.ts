@@ -104,7 +104,19 @@ async function prepareBase(settings: CompareSettings, ports: GatePorts): Promise
   return worktreeBase(settings.repo, sha, settings.config.service?.build, events, ports.onSpawned)
 }
 
+/** A running target (no service section) has no base to measure beside it: compare refuses it before anything starts. */
+export class RunningTargetError extends Error {
+  constructor(file: string) {
+    super(
+      `${file} has no service section: it measures a running target, which has no base-vs-head compare. ` +
+        'Use perfgate run (absolute limits, and the stored baseline with --baseline DIR), or add a service section'
+    )
+    this.name = 'RunningTargetError'
+  }
+}
+
 async function compareSides(settings: CompareSettings, ports: GatePorts): Promise<Report> {
+  if (!settings.config.service) throw new RunningTargetError(settings.config.file)
   const base = await prepareBase(settings, ports)
   try {
     const report = await compareGate(settings.config, {
