@@ -12,7 +12,7 @@ import type { Report } from '../model/report.js'
 import { loadOrReport } from './config.js'
 import { UsageError, type CliIO } from './io.js'
 import { eventsFor, finish, OUTPUT_FLAGS, outputMode } from './output.js'
-import { legConfig } from './shard.js'
+import { legConfig, type LegFlags } from './shard.js'
 import { shardLeg } from '../shard/identity.js'
 
 /** Keeps only the named scenarios (--scenario); an unknown name is a usage error. */
@@ -35,6 +35,18 @@ function parseAccept(values: string[] | undefined): Acceptance[] {
   })
 }
 
+const legFlags = (values: {
+  shard?: string
+  'load-shard'?: string
+  'start-at'?: string
+  scenario?: string[]
+}): LegFlags => ({
+  shard: values.shard,
+  loadShard: values['load-shard'],
+  startAt: values['start-at'],
+  scenarios: values.scenario
+})
+
 function parseRounds(value: string | undefined): number | undefined {
   if (value === undefined) return undefined
   const rounds = Number(value)
@@ -48,6 +60,8 @@ export const RUN_OPTIONS = {
   out: { type: 'string', short: 'o' },
   scenario: { type: 'string', multiple: true },
   shard: { type: 'string' },
+  'load-shard': { type: 'string' },
+  'start-at': { type: 'string' },
   rounds: { type: 'string' },
   baseline: { type: 'string' },
   'save-baseline': { type: 'string' },
@@ -60,7 +74,7 @@ export async function commandRun(args: string[], io: CliIO): Promise<number> {
   const loaded = await loadOrReport(values.config, io)
   if (!loaded) return 2
   // a leg's subset keeps the whole config it was cut from: the gate looks baselines up by it and stamps the leg
-  const { config, shard } = legConfig(loaded, values.shard, values.scenario, selectScenarios)
+  const { config, shard, kind, startAt } = legConfig(loaded, legFlags(values), selectScenarios)
   const mode = outputMode(values, io)
   const outDir = path.resolve(io.cwd, values.out ?? 'perfgate-report')
   const repo = await repoRoot(path.dirname(config.file))
@@ -82,13 +96,14 @@ export async function commandRun(args: string[], io: CliIO): Promise<number> {
             event: 'cli',
             runId: `local-${report.createdAt.replace(/[^0-9]/g, '').slice(0, 14)}`,
             runAttempt: 1,
-            ...(shard ? { leg: shardLeg(undefined, shard) } : {})
+            ...(shard ? { leg: shardLeg(undefined, shard, kind) } : {})
           }),
           outDir,
           sayErroredNotSaved: true
         }
       : undefined,
-    git: head ? { sha: head } : undefined
+    git: head ? { sha: head } : undefined,
+    startAt
   }
   let report: Report
   try {
@@ -111,6 +126,8 @@ export const COMPARE_OPTIONS = {
   head: { type: 'string' },
   scenario: { type: 'string', multiple: true },
   shard: { type: 'string' },
+  'load-shard': { type: 'string' },
+  'start-at': { type: 'string' },
   accept: { type: 'string', multiple: true },
   ...OUTPUT_FLAGS
 } as const
@@ -121,7 +138,7 @@ export async function commandCompare(args: string[], io: CliIO): Promise<number>
   const loaded = await loadOrReport(values.config, io)
   if (!loaded) return 2
   // a leg's subset keeps the whole config it was cut from: the gate looks baselines up by it and stamps the leg
-  const { config, shard } = legConfig(loaded, values.shard, values.scenario, selectScenarios)
+  const { config, shard, startAt } = legConfig(loaded, legFlags(values), selectScenarios)
   if (!config.service) {
     io.stderr.write(`perfgate: ${new RunningTargetError(config.file).message}\n`)
     return 2
@@ -144,7 +161,15 @@ export async function commandCompare(args: string[], io: CliIO): Promise<number>
         'perfgate compare needs --base DIR (a built base) or --base-ref REF (perfgate builds the merge-base itself)'
       )
     report = await gate(
-      { mode: 'compare', config, repo: headDir, root, base, acceptances: parseAccept(values.accept) },
+      {
+        mode: 'compare',
+        config,
+        repo: headDir,
+        root,
+        base,
+        acceptances: parseAccept(values.accept),
+        startAt
+      },
       { events: eventsFor(mode, io) }
     )
     // a leg names its commit, so that merge can check every leg measured the same one

@@ -10,7 +10,7 @@ Usage:
   perfgate run      [--config FILE] [--out DIR] [--json | --quiet] ...
   perfgate compare  (--base DIR | --base-ref REF) [--head DIR] [--json | --quiet] ...
   perfgate report   <report.json> --html <out.html>
-  perfgate merge    DIR... [--out DIR]                   join the legs of a --shard K/N suite into one report
+  perfgate merge    DIR... [--out DIR]                   join the legs of --shard or --load-shard into one report
   perfgate baseline list|show|save ...
   perfgate demo
 
@@ -58,6 +58,8 @@ Options:
   -o, --out DIR            report folder (default perfgate-report)
   --scenario NAME          only this scenario (repeatable)
   --shard K/N              only shard K of N of the suite (a matrix leg; join the legs with perfgate merge)
+  --load-shard K/N         send 1/N of every scenario's load (rate/N or connections/N); not with --shard
+  --start-at TIME          a load leg starts measuring then (ISO 8601 or epoch ms), together with the others
   --rounds N               measure N rounds, each against a fresh service (1-50)
   --baseline DIR           compare with the stored run of HEAD or its nearest ancestor in DIR
   --save-baseline DIR      store this run in DIR (a directory store)
@@ -75,6 +77,8 @@ Options:
   -o, --out DIR            report folder (default perfgate-report)
   --scenario NAME          only this scenario (repeatable)
   --shard K/N              only shard K of N of the suite (a matrix leg; join the legs with perfgate merge)
+  --load-shard K/N         send 1/N of every scenario's load (rate/N or connections/N); not with --shard
+  --start-at TIME          a load leg starts measuring then (ISO 8601 or epoch ms), together with the others
   --accept SCENARIO:METRIC accept an intended regression (either may be *; repeatable)
 ${OUTPUT_OPTIONS}
 `,

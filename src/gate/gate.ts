@@ -8,6 +8,8 @@ import type { Measurer } from '../measure/port.js'
 import type { Report } from '../model/report.js'
 import { buildReport } from '../report/build.js'
 import { stampIfLeg, wholeConfig } from '../shard/identity.js'
+import { waitUntil } from '../shard/start-at.js'
+import { windowRecorder } from '../shard/window.js'
 import { BaseError, findMergeBase, useBaseDir, worktreeBase, type PreparedBase } from './base.js'
 import { planStoredBaseline, saveRun, type StoredPlan } from './baseline.js'
 import { compareGate } from './compare.js'
@@ -32,6 +34,8 @@ export interface CompareSettings {
   /** extra service environment per side (the demo's knob) */
   env?: Partial<Record<'base' | 'head', Record<string, string>>>
   notes?: string[]
+  /** a load leg's shared start (epoch ms, --start-at): the gate waits for it before measuring */
+  startAt?: number
 }
 
 /** Where a run stores itself, and under which identity. */
@@ -63,6 +67,8 @@ export interface RunSettings {
   /** rounds per scenario (default: the baseline's rounds when a stored run is used or this run is stored, else 1) */
   rounds?: number
   git?: Report['git']
+  /** a load leg's shared start (epoch ms, --start-at): the gate waits for it before measuring */
+  startAt?: number
 }
 
 export type GateSettings = CompareSettings | RunSettings
@@ -119,11 +125,14 @@ async function compareSides(settings: CompareSettings, ports: GatePorts): Promis
   if (!settings.config.service) throw new RunningTargetError(settings.config.file)
   const base = await prepareBase(settings, ports)
   try {
+    // a load leg records the window it measured in (a late leg's is later), after waiting for the shared start
+    const recorder = windowRecorder(ports.events ?? ignoreEvents)
+    if (settings.startAt !== undefined) await waitUntil(settings.startAt)
     const report = await compareGate(settings.config, {
       baseDir: base.dir,
       headDir: settings.headDir ?? settings.repo,
       root: settings.root,
-      events: ports.events,
+      events: recorder.events,
       onSpawned: ports.onSpawned,
       measurer: ports.measurer,
       env: settings.env,
@@ -132,7 +141,7 @@ async function compareSides(settings: CompareSettings, ports: GatePorts): Promis
       git:
         settings.git || base.sha ? { ...settings.git, ...(base.sha ? { baseSha: base.sha } : {}) } : undefined
     })
-    return stampIfLeg(report, settings.config)
+    return stampIfLeg(report, settings.config, { window: recorder.window(), startAt: settings.startAt })
   } finally {
     await base.cleanup()
   }
@@ -159,8 +168,10 @@ async function runHead(settings: RunSettings, ports: GatePorts): Promise<Report>
   const events = ports.events ?? ignoreEvents
   const { config, save } = settings
   const plan = await chooseStored(settings, events)
+  const recorder = windowRecorder(events)
+  if (settings.startAt !== undefined) await waitUntil(settings.startAt)
   const report = await runGate(config, {
-    events,
+    events: recorder.events,
     onSpawned: ports.onSpawned,
     rounds: settings.rounds ?? (plan?.stored || save ? config.baseline.rounds : 1),
     stored: plan?.stored,
@@ -168,7 +179,7 @@ async function runHead(settings: RunSettings, ports: GatePorts): Promise<Report>
     git: settings.git
   })
   // a leg's identity goes into the report before it is stored
-  stampIfLeg(report, config)
+  stampIfLeg(report, config, { window: recorder.window(), startAt: settings.startAt })
   if (!save || (report.verdict === 'errored' && !save.sayErroredNotSaved)) return report
   const saved =
     report.verdict === 'errored'

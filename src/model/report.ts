@@ -96,6 +96,11 @@ export interface ShardInfo {
   scenarios: string[]
   /** every scenario of the whole config, in config order: what the merged legs cover together */
   suite: string[]
+  /**
+   * a load leg: the wall-clock window it measured in (its first load's start to its last load's end, ISO 8601)
+   * and the shared start it was given (--start-at); merge refuses legs whose windows overlap by less than 90%
+   */
+  window?: { start: string; end: string; startAt?: string }
 }
 
 /** A report merged from the legs of a split suite (perfgate merge): each leg, and what was wrong with the set. */
