@@ -7,9 +7,15 @@ import { headSha } from '../git/history.js'
 import { storeFor } from '../gate/baseline.js'
 import type { BaseSource, CompareSettings, RunSettings, SaveSettings } from '../gate/gate.js'
 import type { EventSink } from '../measure/events.js'
+import { parseStartAt } from '../shard/start-at.js'
 import type { ActionInputs } from './inputs.js'
 
 /** The action's inputs and the workflow's environment, turned into the gate's settings. */
+
+/** A load leg's shared start (the "start-at" input), checked against the clock now that the leg is about to measure. */
+export function startAtOf(inputs: ActionInputs, now = Date.now()): number | undefined {
+  return inputs.startAt !== undefined ? parseStartAt(inputs.startAt, now, 'the "start-at" input') : undefined
+}
 
 /** compare (or auto on pull_request) measures base vs head; run (or auto elsewhere) the head alone. */
 export function wantsCompare(inputs: ActionInputs, env: NodeJS.ProcessEnv): boolean {
@@ -48,7 +54,8 @@ export function compareSettings(
     repo,
     base: baseSource(inputs, env),
     acceptances,
-    git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF }
+    git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF },
+    startAt: startAtOf(inputs)
   }
 }
 
@@ -107,5 +114,13 @@ export async function runSettings(
           sayErroredNotSaved: false
         }
       : undefined
-  return { mode: 'run', config, repo, stored, save, git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF } }
+  return {
+    mode: 'run',
+    config,
+    repo,
+    stored,
+    save,
+    git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF },
+    startAt: startAtOf(inputs)
+  }
 }
