@@ -146,6 +146,22 @@ describe('perfgate init', () => {
     const again = { ...captureIO(quiet), stdin: Object.assign(new PassThrough(), { isTTY: true }) }
     expect(await main(['init', '--yes'], again)).toBe(0)
   })
+
+  it('--url writes a running target: no service section, the URL probed and measured; a bad URL is refused', async () => {
+    const root = await project({ 'README.md': '# a client of staging\n' })
+    const io = captureIO(root)
+    expect(await main(['init', '--url', 'https://staging.example.com/api'], io)).toBe(0)
+    expect(io.out).toContain('a running target at https://staging.example.com/api')
+    const config = await loadConfig(path.join(root, 'perfgate.yml'))
+    expect(config.service).toBeUndefined()
+    expect(config.ready).toMatchObject({ kind: 'http', url: 'https://staging.example.com/api' })
+    expect(config.scenarios[0]!.request.url).toBe('https://staging.example.com/api')
+    expect(config.compare.mode).toBe('stored')
+    expect(existsSync(path.join(root, '.github/workflows/perf.yml'))).toBe(true)
+    const bad = captureIO(await project({ 'README.md': '#\n' }))
+    expect(await main(['init', '--url', 'ftp://x'], bad)).toBe(2)
+    expect(bad.err).toContain('--url takes the http:// or https:// URL of the running target')
+  })
 })
 
 describe('config discovery', () => {

@@ -26,7 +26,7 @@ const OUTPUT_OPTIONS = `  --json             print report.json on stdout; everyt
 
 /** Each command's own help: what \`perfgate COMMAND --help\` and \`perfgate help COMMAND\` print. */
 export const COMMAND_USAGE: Record<string, string> = {
-  init: `Usage: perfgate init [--force] [--yes] [--command CMD] [--port N] [--path /PATH] [--dir DIR]
+  init: `Usage: perfgate init [--force] [--yes] [--command CMD] [--port N] [--path /PATH] [--dir DIR] [--url URL]
 
 Looks at the project (package.json's start script, a Dockerfile's EXPOSE, the PORT convention) and writes
   perfgate.yml                   a commented config with one scenario and a schema modeline
@@ -38,6 +38,7 @@ Options:
   --port N           the port it listens on (default: found in the project, else 3000)
   --path /PATH       the path the scenario requests (default /)
   --dir DIR          the project directory (default: the working directory)
+  --url URL          a running target at URL instead: perfgate.yml with no service section (nothing is started)
   --force            overwrite files that exist
   -y, --yes          do not ask, take what was found
 `,

@@ -96,8 +96,13 @@ class Resolver {
       )
     }
     if (typeof r.url === 'string') {
-      if (!/^http:\/\//.test(r.url))
-        this.problem(`${pointer}/url`, `the ready url must be an http:// URL; got "${r.url}"`)
+      // a running target may be probed over https; a service perfgate starts is probed on its local http port
+      const https = pointer === '/ready' && /^https:\/\//.test(r.url)
+      if (!/^http:\/\//.test(r.url) && !https)
+        this.problem(
+          `${pointer}/url`,
+          `the ready url must be an http:// URL${pointer === '/ready' ? ' or https:// URL' : ''}; got "${r.url}"`
+        )
       return { kind: 'http', url: r.url, timeoutMs, intervalMs }
     }
     if (typeof r.tcp === 'string') {
