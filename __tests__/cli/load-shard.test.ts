@@ -98,3 +98,19 @@ scenarios:
     expect(merged.notes.join('\n')).toContain("load legs' windows from the shared start")
   }, 60_000)
 })
+
+describe('perfgate run --load-shard refuses', () => {
+  it('stored runs (a leg sends part of the load), --shard, and a start long past, before measuring anything', async () => {
+    const before = measured
+    for (const [args, said] of [
+      [['--load-shard', '1/3', '--baseline', 'store'], 'neither store nor compare with stored runs'],
+      [['--load-shard', '1/3', '--shard', '1/3'], '--load-shard and --shard cannot be combined'],
+      [['--load-shard', '1/3', '--start-at', '2020-01-01T00:00:00Z'], 'in the past']
+    ] as const) {
+      const io = captureIO(dir)
+      expect(await main(['run', ...args, '-q'], io)).toBe(2)
+      expect(io.err).toContain(said)
+    }
+    expect(measured).toBe(before)
+  })
+})

@@ -75,6 +75,10 @@ export async function commandRun(args: string[], io: CliIO): Promise<number> {
   if (!loaded) return 2
   // a leg's subset keeps the whole config it was cut from: the gate looks baselines up by it and stamps the leg
   const { config, shard, kind, startAt } = legConfig(loaded, legFlags(values), selectScenarios)
+  if (kind === 'load' && (values.baseline || values['save-baseline']))
+    throw new UsageError(
+      '--load-shard legs neither store nor compare with stored runs (each leg sends only part of the load): drop --baseline and --save-baseline'
+    )
   const mode = outputMode(values, io)
   const outDir = path.resolve(io.cwd, values.out ?? 'perfgate-report')
   const repo = await repoRoot(path.dirname(config.file))
