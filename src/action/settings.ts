@@ -78,7 +78,9 @@ export async function runSettings(
   // a load leg sends part of the load: its runs are no baseline, nor comparable with one
   const store = inputs.loadShard ? undefined : storeFor(config, repo, context.events)
   if (inputs.loadShard)
-    context.info('A load-shard leg neither stores its run nor compares with a stored one: it sends part of the load')
+    context.info(
+      'A load-shard leg neither stores its run nor compares with a stored one: it sends part of the load'
+    )
   const event = env.GITHUB_EVENT_NAME ?? 'local'
   const policy = savePolicy(
     config.baseline,
