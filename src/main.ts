@@ -11,6 +11,7 @@ import type { ReportFiles } from './report/write.js'
 import { runReportMode } from './action/report-mode.js'
 import { runMergeMode } from './action/merge-mode.js'
 import { applyShard } from './shard/split.js'
+import { applyLoadShard } from './shard/load.js'
 import { stampIfLeg } from './shard/identity.js'
 import { loadActionConfig } from './action/config.js'
 import { failureSummary, redactSecrets } from './action/failure.js'
@@ -161,7 +162,11 @@ export async function run(options: RunOptions = {}): Promise<void> {
     const loaded = await loadActionConfig(inputs, session, process.env)
     if (!loaded) return
     const pr = await pullRequestGate(inputs, loaded, process.env, session, options.createClient)
-    const config = inputs.shard ? applyShard(pr.config, inputs.shard, 'the "shard" input') : pr.config
+    const config = inputs.shard
+      ? applyShard(pr.config, inputs.shard, 'the "shard" input')
+      : inputs.loadShard
+        ? applyLoadShard(pr.config, inputs.loadShard, 'the "load-shard" input')
+        : pr.config
     let groups: SavedGroup[] = []
     const onSpawned = (pid: number) => {
       // a group started while the run is being cancelled is stopped at once

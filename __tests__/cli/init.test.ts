@@ -51,7 +51,7 @@ describe('perfgate init', () => {
     expect(config).toContain('url: "http://127.0.0.1:8080/health"')
     const loaded = await loadConfig(path.join(root, 'perfgate.yml'))
     expect(loaded.scenarios).toHaveLength(1)
-    expect(loaded.service.build).toBeUndefined()
+    expect(loaded.service!.build).toBeUndefined()
     const validate = captureIO(root)
     expect(await main(['validate'], validate)).toBe(0)
     expect(validate.out).toContain('perfgate.yml is valid: 1 scenario, 4 checks')
@@ -145,6 +145,22 @@ describe('perfgate init', () => {
     const quiet = await project({ 'server.js': SERVER })
     const again = { ...captureIO(quiet), stdin: Object.assign(new PassThrough(), { isTTY: true }) }
     expect(await main(['init', '--yes'], again)).toBe(0)
+  })
+
+  it('--url writes a running target: no service section, the URL probed and measured; a bad URL is refused', async () => {
+    const root = await project({ 'README.md': '# a client of staging\n' })
+    const io = captureIO(root)
+    expect(await main(['init', '--url', 'https://staging.example.com/api'], io)).toBe(0)
+    expect(io.out).toContain('a running target at https://staging.example.com/api')
+    const config = await loadConfig(path.join(root, 'perfgate.yml'))
+    expect(config.service).toBeUndefined()
+    expect(config.ready).toMatchObject({ kind: 'http', url: 'https://staging.example.com/api' })
+    expect(config.scenarios[0]!.request.url).toBe('https://staging.example.com/api')
+    expect(config.compare.mode).toBe('stored')
+    expect(existsSync(path.join(root, '.github/workflows/perf.yml'))).toBe(true)
+    const bad = captureIO(await project({ 'README.md': '#\n' }))
+    expect(await main(['init', '--url', 'ftp://x'], bad)).toBe(2)
+    expect(bad.err).toContain('--url takes the http:// or https:// URL of the running target')
   })
 })
 

@@ -50,14 +50,14 @@ function problemsOf(text: string): ConfigError {
 describe('parseConfig', () => {
   it('resolves a valid file into a complete config in base units', () => {
     const config = parseConfig(VALID, 'perfgate.yml', '/repo')
-    expect(config.service).toMatchObject({
+    expect(config.service!).toMatchObject({
       command: 'node server.js',
       cwd: '/repo/app',
       env: { PORT: '8080' },
       shutdownTimeoutMs: 5000,
       preflightUrl: 'http://127.0.0.1:8080/health'
     })
-    expect(config.service.ready).toEqual({
+    expect(config.service!.ready).toEqual({
       kind: 'http',
       url: 'http://127.0.0.1:8080/health',
       timeoutMs: 30_000,
@@ -152,9 +152,9 @@ describe('parseConfig', () => {
   })
 
   it('reads service.cpus (auto unless shared) and refuses other values at their line', () => {
-    expect(parseConfig(VALID, 'perfgate.yml', '/repo').service.cpus).toBeUndefined()
+    expect(parseConfig(VALID, 'perfgate.yml', '/repo').service!.cpus).toBeUndefined()
     const shared = VALID.replace('  cwd: app\n', '  cwd: app\n  cpus: shared\n')
-    expect(parseConfig(shared, 'perfgate.yml', '/repo').service.cpus).toBe('shared')
+    expect(parseConfig(shared, 'perfgate.yml', '/repo').service!.cpus).toBe('shared')
     const err = problemsOf(VALID.replace('  cwd: app\n', '  cwd: app\n  cpus: 2\n'))
     expect(err.message).toBe('perfgate.yml:5:9: "cpus" must be one of: auto, shared; got 2 [/service/cpus]')
   })
@@ -316,9 +316,9 @@ describe('loadConfig', () => {
   it('resolves service.cwd against the file and reads the example config', async () => {
     const file = path.join(dir, 'perfgate.yml')
     await writeFile(file, VALID)
-    expect((await loadConfig(file)).service.cwd).toBe(path.join(dir, 'app'))
+    expect((await loadConfig(file)).service!.cwd).toBe(path.join(dir, 'app'))
     const example = await loadConfig(path.resolve('thresholds/example.yml'))
-    expect(example.service.cwd).toBe(path.resolve('.'))
+    expect(example.service!.cwd).toBe(path.resolve('.'))
     expect(example.scenarios.map(s => s.name)).toEqual([
       'list-reservations',
       'get-reservation',

@@ -41,17 +41,17 @@ describe('{{service.port}}', () => {
     ])
     expect(hasServicePort(config)).toBe(true)
     const bound = withServicePort(config, 4321)
-    expect(bound.service.command).toBe('node server.js --port 4321')
-    expect(bound.service.env).toEqual({ PORT: '4321', OTHER: 'x' })
-    expect(bound.service.ready).toMatchObject({ kind: 'http', url: 'http://127.0.0.1:4321/health' })
-    expect(bound.service.preflightUrl).toBe('http://127.0.0.1:4321/health')
+    expect(bound.service!.command).toBe('node server.js --port 4321')
+    expect(bound.service!.env).toEqual({ PORT: '4321', OTHER: 'x' })
+    expect(bound.service!.ready).toMatchObject({ kind: 'http', url: 'http://127.0.0.1:4321/health' })
+    expect(bound.service!.preflightUrl).toBe('http://127.0.0.1:4321/health')
     expect(bound.scenarios[0]!.request.url).toBe('http://127.0.0.1:4321/items/{{seq}}')
     expect(bound.scenarios[1]!.mix!.map(r => r.url)).toEqual([
       'http://127.0.0.1:4321/a',
       'http://127.0.0.1:4321/b?x={{random}}'
     ])
     // the config itself is unchanged
-    expect(config.service.command).toContain('{{service.port}}')
+    expect(config.service!.command).toContain('{{service.port}}')
   })
 
   it('works in a tcp ready probe', () => {
@@ -63,7 +63,7 @@ describe('{{service.port}}', () => {
       'perfgate.yml',
       '/repo'
     )
-    expect(withServicePort(config, 5000).service.ready).toMatchObject({
+    expect(withServicePort(config, 5000).service!.ready).toMatchObject({
       kind: 'tcp',
       host: '127.0.0.1',
       port: 5000

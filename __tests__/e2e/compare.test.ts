@@ -21,7 +21,7 @@ const wideRps = { ...rpsCheck, tolerance: 0.5, expression: '-50%' }
 /** The example config run through __fixtures__/knob-service.mjs, whose knobs change from start to start. */
 function knobConfig(port: number, scenarios: Array<Partial<Scenario>>): Config {
   const config = exampleConfig(port, scenarios)
-  config.service.command = 'node __fixtures__/knob-service.mjs'
+  config.service!.command = 'node __fixtures__/knob-service.mjs'
   return config
 }
 
@@ -39,7 +39,7 @@ describe('compareGate with real processes', () => {
         load: { mode: 'closed', connections: 4, durationMs: 1000, warmupMs: 200, timeoutMs: 5000 }
       }
     ])
-    config.service.env.CPU_US = '300'
+    config.service!.env.CPU_US = '300'
     // on a busy machine a clear 3x slowdown may need more rounds to be decided: allow them, assert the verdict
     config.compare.rounds = { min: 2, max: 10 }
     config.compare.budgetMs = 120_000

@@ -133,9 +133,9 @@ describe('the first hour, from npm pack to a green run', () => {
       project
     )
     const written = await loadConfig(path.join(project, 'perfgate.yml'))
-    expect(written.service.command).toBe(shown.service.command)
-    expect(written.service.env).toEqual(shown.service.env)
-    expect(written.service.ready).toEqual(shown.service.ready)
+    expect(written.service!.command).toBe(shown.service!.command)
+    expect(written.service!.env).toEqual(shown.service!.env)
+    expect(written.service!.ready).toEqual(shown.service!.ready)
     const checks = (c: typeof shown) =>
       c.scenarios.flatMap(s => [...s.thresholds, ...s.regression].map(k => `${k.metric} ${k.expression}`))
     expect(checks(written)).toEqual(checks(shown))

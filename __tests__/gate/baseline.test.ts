@@ -31,7 +31,7 @@ describe('a run compared with a stored run', () => {
         load: { mode: 'closed', connections: 4, durationMs: 400, warmupMs: 100, timeoutMs: 5000 }
       }
     ])
-    config.service.env.CPU_US = '300'
+    config.service!.env.CPU_US = '300'
     const store = new DirectoryStore(dir)
 
     const first = await runGate(config, { rounds: 3 })
@@ -61,7 +61,7 @@ describe('a run compared with a stored run', () => {
   it('says which config hash has no stored run', async () => {
     const config = exampleConfig(await freePort(), [{ name: 'get' }])
     const store = new DirectoryStore(dir)
-    const other = { ...config, service: { ...config.service, env: { ...config.service.env, CPU_US: '1' } } }
+    const other = { ...config, service: { ...config.service!, env: { ...config.service!.env, CPU_US: '1' } } }
     const run = await runGate(other, {})
     await store.save(recordFromReport(run, { sha: 'local', runId: 'other', runAttempt: 1 }))
     const plan = await planStoredBaseline(config, store, undefined, undefined, ignoreEvents)

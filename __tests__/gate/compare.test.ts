@@ -330,7 +330,7 @@ describe('compareGate', () => {
     /** a config with {{service.port}}, so base and head can run side by side */
     const sliced = (compare: Partial<Config['compare']> = {}): Config => {
       const c = config([{ name: 'get', regression: [rpsCheck] }], { epochs: { min: 3, max: 8 }, ...compare })
-      c.service.env = { PORT: '{{service.port}}' }
+      c.service!.env = { PORT: '{{service.port}}' }
       c.scenarios[0]!.request.url = 'http://127.0.0.1:{{service.port}}/reservations/42'
       return c
     }

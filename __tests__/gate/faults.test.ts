@@ -14,7 +14,7 @@ describe('a service that fails some requests', () => {
     const config = exampleConfig(port, [
       { load: { mode: 'closed', connections: 8, durationMs: 1500, warmupMs: 200, timeoutMs: 300 } }
     ])
-    Object.assign(config.service.env, { HANG_RATE: '0.01', SEED: '7' })
+    Object.assign(config.service!.env, { HANG_RATE: '0.01', SEED: '7' })
     const report = await runGate(config)
     const [scenario] = report.scenarios
     expect(scenario!.verdict).not.toBe('errored')
@@ -32,7 +32,7 @@ describe('a service that fails some requests', () => {
   it('resets connections on a share over max-error-rate: errored, with the resets counted in comment and summary', async () => {
     const port = await freePort()
     const config = exampleConfig(port, [{}])
-    Object.assign(config.service.env, { RESET_RATE: '0.2', SEED: '7' })
+    Object.assign(config.service!.env, { RESET_RATE: '0.2', SEED: '7' })
     const report = await runGate(config)
     const [scenario] = report.scenarios
     expect(scenario!.verdict).toBe('errored')

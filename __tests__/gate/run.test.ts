@@ -54,7 +54,7 @@ describe('runGate against the example service', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-cpus-'))
     try {
       const config = exampleConfig(await freePort(), [{}])
-      config.service.command = `grep Cpus_allowed_list /proc/self/status > ${dir}/cpus && ${config.service.command}`
+      config.service!.command = `grep Cpus_allowed_list /proc/self/status > ${dir}/cpus && ${config.service!.command}`
       const report = await runGate(config)
       expect(report.verdict).not.toBe('errored')
       const cpus = (await readFile(path.join(dir, 'cpus'), 'utf8')).split(':')[1]!.trim()
@@ -68,7 +68,7 @@ describe('runGate against the example service', () => {
   it('a crash during load is errored, shows no latency and names the exit', async () => {
     const port = await freePort()
     const config = exampleConfig(port, [{}, {}])
-    config.service.env.CRASH_AFTER = '150'
+    config.service!.env.CRASH_AFTER = '150'
     const report = await runGate(config)
     expect(report.verdict).toBe('errored')
     const [first] = report.scenarios
@@ -82,7 +82,7 @@ describe('runGate against the example service', () => {
   it('a service answering 500 to everything is errored', async () => {
     const port = await freePort()
     const config = exampleConfig(port, [{}])
-    config.service.env.ERROR_RATE = '1'
+    config.service!.env.ERROR_RATE = '1'
     const report = await runGate(config)
     expect(report.scenarios[0]!.error?.kind).toBe('nothing-answered')
     expect(report.headline).toContain('no request succeeded')
@@ -106,9 +106,9 @@ describe('runGate against the example service', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-run-rounds-'))
     try {
       const config = exampleConfig(port, [{}])
-      config.service.command = 'node __fixtures__/knob-service.mjs'
-      config.service.env = {
-        ...config.service.env,
+      config.service!.command = 'node __fixtures__/knob-service.mjs'
+      config.service!.env = {
+        ...config.service!.env,
         STARTS_FILE: path.join(dir, 'starts'),
         CRASH_ON_START: '2',
         CRASH_AFTER_REQUESTS: '60'

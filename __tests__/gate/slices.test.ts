@@ -24,9 +24,9 @@ function portConfig(
 ): Config {
   const config = exampleConfig(1, [{ name: 'get', regression }])
   const base = 'http://127.0.0.1:{{service.port}}'
-  config.service.env = { PORT: '{{service.port}}', CPU_US: '100' }
-  config.service.ready = { kind: 'http', url: `${base}/health`, timeoutMs: 15_000, intervalMs: 50 }
-  config.service.preflightUrl = `${base}/health`
+  config.service!.env = { PORT: '{{service.port}}', CPU_US: '100' }
+  config.service!.ready = { kind: 'http', url: `${base}/health`, timeoutMs: 15_000, intervalMs: 50 }
+  config.service!.preflightUrl = `${base}/health`
   config.scenarios[0]!.request.url = `${base}/reservations/42`
   config.compare = { ...config.compare, ...overrides }
   return config

@@ -109,7 +109,7 @@ describe('suites against the example service', () => {
       }
     ])
     // 2 ms of CPU per request on one core: throughput is flat past 1-2 connections while p99 grows with the queue
-    config.service.env.CPU_US = '2000'
+    config.service!.env.CPU_US = '2000'
     const report = await runGate(config)
     expect(reportProblems(report)).toEqual([])
     const [scenario] = report.scenarios
@@ -169,7 +169,7 @@ describe('suites against the example service', () => {
       },
       { name: 'after', load: short }
     ])
-    config.service.env.ERROR_RATE = '0.2'
+    config.service!.env.ERROR_RATE = '0.2'
     const report = await runGate(config)
     const [stress, after] = report.scenarios
     expect(stress!.suite?.marker?.label).toMatch(
@@ -190,7 +190,7 @@ describe('suites against the example service', () => {
       }
     ])
     // 2 ms of CPU per request: ~2 ms p99 at 1 connection, ~34 ms at 17 (they queue on one core)
-    config.service.env.CPU_US = '2000'
+    config.service!.env.CPU_US = '2000'
     const report = await runGate(config)
     const [scenario] = report.scenarios
     expect(scenario!.error).toBeUndefined()
@@ -216,7 +216,7 @@ describe('suites against the example service', () => {
       { name: 'after', load: { ...rate(50), maxLagMs: 500 } }
     ])
     // 30 requests at 60 req/s pass; the process exits during the 60 requests at 120 req/s
-    config.service.env.CRASH_AFTER = '45'
+    config.service!.env.CRASH_AFTER = '45'
     const report = await runGate(config)
     expect(reportProblems(report)).toEqual([])
     const [stress, after] = report.scenarios
@@ -279,7 +279,7 @@ describe('suites against the example service', () => {
       thresholds: [threshold('soak.drift', '<', 0.1)]
     }
     const leaking = exampleConfig(await freePort(), [soakScenario])
-    leaking.service.env.LEAK_KB = '64'
+    leaking.service!.env.LEAK_KB = '64'
     const leak = (await runGate(leaking)).scenarios[0]!
     expect(leak.suite!.points.length).toBeGreaterThanOrEqual(4)
     expect(leak.metrics['soak.drift']).toBeGreaterThan(0.1)

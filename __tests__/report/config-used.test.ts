@@ -47,8 +47,8 @@ function secretConfig(): Config {
     ],
     { baseline: { ...exampleConfig(8080, []).baseline, store: 'directory' } }
   )
-  config.service.env = { PORT: '8080', DB_PASSWORD: 's3cret-env' }
-  config.service.build = 'npm run build'
+  config.service!.env = { PORT: '8080', DB_PASSWORD: 's3cret-env' }
+  config.service!.build = 'npm run build'
   return config
 }
 
@@ -57,7 +57,7 @@ describe('configUsed', () => {
     const used = configUsed(secretConfig())
     const text = JSON.stringify(used)
     expect(text).not.toContain('s3cret')
-    expect(used.service).toEqual({
+    expect(used.service!).toEqual({
       command: 'node examples/service/server.mjs',
       build: 'npm run build',
       cwd: '.',

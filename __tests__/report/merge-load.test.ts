@@ -103,7 +103,14 @@ describe('load shards join exactly', () => {
     const legReport = (i: number): Report =>
       report({
         git: { sha: 'c'.repeat(40) },
-        shard: { kind: 'load', index: i + 1, count: 3, scenarios: ['api'], suite: ['api'] },
+        shard: {
+          kind: 'load',
+          index: i + 1,
+          count: 3,
+          scenarios: ['api'],
+          suite: ['api'],
+          window: { start: `2026-12-01T07:00:0${i}.000Z`, end: `2026-12-01T07:01:0${i}.000Z` }
+        },
         scenarios: [
           scenarioReport({
             name: 'api',
@@ -144,6 +151,23 @@ describe('load shards join exactly', () => {
     expect(api.notes.join('\n')).toContain(
       'generator lag per leg: leg 1/3 500 µs, leg 2/3 1 ms, leg 3/3 1.5 ms'
     )
+    expect(api.notes.join('\n')).toContain('per leg: leg 1/3 requests.total 5,000')
+    expect(merged.notes.join('\n')).toContain(
+      "load legs' windows from the earliest leg's start: leg 1/3 (leg-1) +0.0 s to +60.0 s"
+    )
     expect(reportProblems(merged)).toEqual([])
+
+    // legs that did not measure together are refused, each named
+    const late = legReport(2)
+    late.shard!.window = { start: '2026-12-01T07:00:30.000Z', end: '2026-12-01T07:01:30.000Z' }
+    const refused = mergeLegReports([
+      { source: 'leg-1', report: legReport(0) },
+      { source: 'leg-2', report: legReport(1) },
+      { source: 'leg-3', report: late }
+    ])
+    expect(refused.verdict).toBe('errored')
+    expect(refused.merge?.problems.join('\n')).toMatch(
+      /the load legs' windows overlap by 5\d%, under the 90% needed .*leg 3\/3 \(leg-3\) \+30\.0 s to \+90\.0 s/
+    )
   })
 })

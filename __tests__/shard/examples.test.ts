@@ -10,6 +10,7 @@ const workflow = (file: string) =>
       {
         needs?: string
         if?: string
+        outputs?: Record<string, string>
         strategy?: { 'fail-fast'?: boolean; matrix: Record<string, unknown[]> }
         steps: Array<{ uses?: string; with?: Record<string, string> }>
       }
@@ -52,5 +53,23 @@ describe('the sharded workflow examples', () => {
         for (const step of perfgateSteps(job))
           for (const key of Object.keys(step.with ?? {}))
             expect([file, key, key in action.inputs]).toEqual([file, key, true])
+  })
+
+  it("perf-load-shards.yml: load legs with load-shard K/N and the start job's start-at, merged by a job that needs them", () => {
+    const { jobs } = workflow('perf-load-shards.yml')
+    expect(jobs.start!.outputs?.at).toContain('steps.at.outputs.at')
+    const legs = jobs.load!
+    expect(legs.needs).toBe('start')
+    expect(legs.strategy?.['fail-fast']).toBe(false)
+    const count = legs.strategy!.matrix.leg!.length
+    const [leg] = perfgateSteps(legs)
+    expect(leg!.with).toMatchObject({
+      'load-shard': `\${{ matrix.leg }}/${count}`,
+      'start-at': '${{ needs.start.outputs.at }}'
+    })
+    for (const input of ['load-shard', 'start-at']) expect(action.inputs).toHaveProperty(input)
+    const [step] = perfgateSteps(jobs.merge!)
+    expect(jobs.merge!.needs).toBe('load')
+    expect(step!.with).toMatchObject({ mode: 'merge', 'comment-id': leg!.with!['comment-id'] })
   })
 })

@@ -18,6 +18,10 @@ export interface ActionInputs {
   leg: string
   /** shard K of N of the suite (a matrix leg; a merge job joins the legs) */
   shard?: ShardSpec
+  /** load shard K of N: every scenario at 1/N of its load (a matrix leg; never with shard) */
+  loadShard?: ShardSpec
+  /** the load legs' shared start as given (ISO 8601 or epoch ms); checked against the clock when the leg measures */
+  startAt?: string
   /** ids an earlier perfgate gave this comment by default; that comment is taken over, not duplicated */
   previousCommentIds: string[]
   outDir: string
@@ -59,6 +63,15 @@ export function readInputs(getInput: GetInput, env: NodeJS.ProcessEnv): ActionIn
   const configId = toCommentId(config)
   const shardText = getInput('shard')
   const shard = shardText ? parseShard(shardText, 'the "shard" input') : undefined
+  const loadShardText = getInput('load-shard')
+  const loadShard = loadShardText ? parseShard(loadShardText, 'the "load-shard" input') : undefined
+  if (shard && loadShard)
+    throw new Error(
+      'The "shard" and "load-shard" inputs cannot be combined: a load leg sends 1/N of every scenario, a suite leg all of some.'
+    )
+  const startAt = getInput('start-at') || undefined
+  if (startAt && !loadShard)
+    throw new Error('The "start-at" input is the shared start of load-shard legs; set "load-shard" too.')
   const leg = getInput('leg') || commentId
   return {
     config,
@@ -74,8 +87,10 @@ export function readInputs(getInput: GetInput, env: NodeJS.ProcessEnv): ActionIn
     ),
     commentId,
     // every shard stores its own record, whatever leg the workflow named
-    leg: shard ? shardLeg(leg, shard) : leg,
+    leg: shard ? shardLeg(leg, shard) : loadShard ? shardLeg(leg, loadShard, 'load') : leg,
     ...(shard ? { shard } : {}),
+    ...(loadShard ? { loadShard } : {}),
+    ...(startAt ? { startAt } : {}),
     previousCommentIds: chosenCommentId || commentId === configId ? [] : [configId],
     outDir: path.resolve(workspace, getInput('out-dir') || 'perfgate-report'),
     onInconclusive: onInconclusive

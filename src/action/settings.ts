@@ -8,9 +8,15 @@ import { storeFor } from '../gate/baseline.js'
 import type { BaseSource, CompareSettings, RunSettings, SaveSettings } from '../gate/gate.js'
 import { hostInfo } from '../gate/slices.js'
 import type { EventSink } from '../measure/events.js'
+import { parseStartAt } from '../shard/start-at.js'
 import type { ActionInputs } from './inputs.js'
 
 /** The action's inputs and the workflow's environment, turned into the gate's settings. */
+
+/** A load leg's shared start (the "start-at" input), checked against the clock now that the leg is about to measure. */
+export function startAtOf(inputs: ActionInputs, now = Date.now()): number | undefined {
+  return inputs.startAt !== undefined ? parseStartAt(inputs.startAt, now, 'the "start-at" input') : undefined
+}
 
 /** compare (or auto on pull_request) measures base vs head; run (or auto elsewhere) the head alone. */
 export function wantsCompare(inputs: ActionInputs, env: NodeJS.ProcessEnv): boolean {
@@ -51,7 +57,8 @@ export function compareSettings(
     acceptances,
     git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF },
     host: hostInfo(env.PATH),
-    extraCaCerts: env.NODE_EXTRA_CA_CERTS
+    extraCaCerts: env.NODE_EXTRA_CA_CERTS,
+    startAt: startAtOf(inputs)
   }
 }
 
@@ -71,7 +78,12 @@ export async function runSettings(
   repo: string,
   context: { pullRequest: boolean; payload: unknown; events: EventSink; info: (message: string) => void }
 ): Promise<RunSettings> {
-  const store = storeFor(config, repo, context.events)
+  // a load leg sends part of the load: its runs are no baseline, nor comparable with one
+  const store = inputs.loadShard ? undefined : storeFor(config, repo, context.events)
+  if (inputs.loadShard)
+    context.info(
+      'A load-shard leg neither stores its run nor compares with a stored one: it sends part of the load'
+    )
   const event = env.GITHUB_EVENT_NAME ?? 'local'
   const policy = savePolicy(
     config.baseline,
@@ -118,6 +130,7 @@ export async function runSettings(
     save,
     git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF },
     host: hostInfo(env.PATH),
-    extraCaCerts: env.NODE_EXTRA_CA_CERTS
+    extraCaCerts: env.NODE_EXTRA_CA_CERTS,
+    startAt: startAtOf(inputs)
   }
 }

@@ -7,13 +7,13 @@ import { DirectoryStore } from '../baseline/directory.js'
 import { NewerBaselineError, StoreError } from '../baseline/record.js'
 import { BaseError, requireSideDir } from '../gate/base.js'
 import { headSha, repoRoot } from '../git/history.js'
-import { gate, type RunSettings } from '../gate/gate.js'
+import { gate, RunningTargetError, type RunSettings } from '../gate/gate.js'
 import { hostInfo } from '../gate/slices.js'
 import type { Report } from '../model/report.js'
 import { loadOrReport } from './config.js'
 import { UsageError, type CliIO } from './io.js'
 import { eventsFor, finish, OUTPUT_FLAGS, outputMode } from './output.js'
-import { legConfig } from './shard.js'
+import { legConfig, type LegFlags } from './shard.js'
 import { shardLeg } from '../shard/identity.js'
 
 /** Keeps only the named scenarios (--scenario); an unknown name is a usage error. */
@@ -36,6 +36,18 @@ function parseAccept(values: string[] | undefined): Acceptance[] {
   })
 }
 
+const legFlags = (values: {
+  shard?: string
+  'load-shard'?: string
+  'start-at'?: string
+  scenario?: string[]
+}): LegFlags => ({
+  shard: values.shard,
+  loadShard: values['load-shard'],
+  startAt: values['start-at'],
+  scenarios: values.scenario
+})
+
 function parseRounds(value: string | undefined): number | undefined {
   if (value === undefined) return undefined
   const rounds = Number(value)
@@ -49,6 +61,8 @@ export const RUN_OPTIONS = {
   out: { type: 'string', short: 'o' },
   scenario: { type: 'string', multiple: true },
   shard: { type: 'string' },
+  'load-shard': { type: 'string' },
+  'start-at': { type: 'string' },
   rounds: { type: 'string' },
   baseline: { type: 'string' },
   'save-baseline': { type: 'string' },
@@ -61,7 +75,11 @@ export async function commandRun(args: string[], io: CliIO): Promise<number> {
   const loaded = await loadOrReport(values.config, io)
   if (!loaded) return 2
   // a leg's subset keeps the whole config it was cut from: the gate looks baselines up by it and stamps the leg
-  const { config, shard } = legConfig(loaded, values.shard, values.scenario, selectScenarios)
+  const { config, shard, kind, startAt } = legConfig(loaded, legFlags(values), selectScenarios)
+  if (kind === 'load' && (values.baseline || values['save-baseline']))
+    throw new UsageError(
+      '--load-shard legs neither store nor compare with stored runs (each leg sends only part of the load): drop --baseline and --save-baseline'
+    )
   const mode = outputMode(values, io)
   const outDir = path.resolve(io.cwd, values.out ?? 'perfgate-report')
   const repo = await repoRoot(path.dirname(config.file))
@@ -85,13 +103,14 @@ export async function commandRun(args: string[], io: CliIO): Promise<number> {
             event: 'cli',
             runId: `local-${report.createdAt.replace(/[^0-9]/g, '').slice(0, 14)}`,
             runAttempt: 1,
-            ...(shard ? { leg: shardLeg(undefined, shard) } : {})
+            ...(shard ? { leg: shardLeg(undefined, shard, kind) } : {})
           }),
           outDir,
           sayErroredNotSaved: true
         }
       : undefined,
-    git: head ? { sha: head } : undefined
+    git: head ? { sha: head } : undefined,
+    startAt
   }
   let report: Report
   try {
@@ -114,6 +133,8 @@ export const COMPARE_OPTIONS = {
   head: { type: 'string' },
   scenario: { type: 'string', multiple: true },
   shard: { type: 'string' },
+  'load-shard': { type: 'string' },
+  'start-at': { type: 'string' },
   accept: { type: 'string', multiple: true },
   ...OUTPUT_FLAGS
 } as const
@@ -124,7 +145,11 @@ export async function commandCompare(args: string[], io: CliIO): Promise<number>
   const loaded = await loadOrReport(values.config, io)
   if (!loaded) return 2
   // a leg's subset keeps the whole config it was cut from: the gate looks baselines up by it and stamps the leg
-  const { config, shard } = legConfig(loaded, values.shard, values.scenario, selectScenarios)
+  const { config, shard, startAt } = legConfig(loaded, legFlags(values), selectScenarios)
+  if (!config.service) {
+    io.stderr.write(`perfgate: ${new RunningTargetError(config.file).message}\n`)
+    return 2
+  }
   const mode = outputMode(values, io)
   // service.cwd is mapped from the config's repository (or directory) onto both the --head and the --base directory
   const configDir = path.dirname(config.file)
@@ -151,7 +176,8 @@ export async function commandCompare(args: string[], io: CliIO): Promise<number>
         base,
         acceptances: parseAccept(values.accept),
         host: hostInfo(process.env.PATH),
-        extraCaCerts: process.env.NODE_EXTRA_CA_CERTS
+        extraCaCerts: process.env.NODE_EXTRA_CA_CERTS,
+        startAt
       },
       { events: eventsFor(mode, io) }
     )
@@ -161,7 +187,7 @@ export async function commandCompare(args: string[], io: CliIO): Promise<number>
       if (sha) report.git = { ...report.git, sha }
     }
   } catch (err) {
-    if (err instanceof BaseError) {
+    if (err instanceof BaseError || err instanceof RunningTargetError) {
       io.stderr.write(`perfgate: ${err.message}\n`)
       return 2
     }

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { createInterface } from 'node:readline/promises'
 import { ACTION_REF, CONFIG_SCHEMA_URL, PACKAGE_NAME, REFERENCE_URL } from '../identity.js'
+import { renderTargetConfig, targetUrl } from './init-target.js'
 import { CONFIG_CANDIDATES } from '../config/discover.js'
 import type { Writer } from './io.js'
 
@@ -311,7 +312,8 @@ export const INIT_OPTIONS = {
   command: { type: 'string' },
   port: { type: 'string' },
   path: { type: 'string' },
-  dir: { type: 'string' }
+  dir: { type: 'string' },
+  url: { type: 'string' }
 } as const
 
 async function ask(io: InitIO, d: Detected): Promise<Detected> {
@@ -339,6 +341,20 @@ async function ask(io: InitIO, d: Detected): Promise<Detected> {
   } finally {
     rl.close()
   }
+}
+
+/** perfgate init --url: perfgate.yml for a running target, and the same workflow (it compares with stored runs). */
+async function writeTarget(url: URL, configFile: string, detected: Detected, io: InitIO): Promise<number> {
+  const workflowFile = path.join(path.dirname(configFile), '.github', 'workflows', 'perf.yml')
+  await writeFile(configFile, renderTargetConfig(url))
+  await mkdir(path.dirname(workflowFile), { recursive: true })
+  await writeFile(workflowFile, renderWorkflow({ ...detected, build: undefined }))
+  const shown = (f: string) => path.relative(io.cwd, f) || f
+  io.stdout.write(
+    `wrote ${shown(configFile)} (a running target at ${url.href}: no service section)\nwrote ${shown(workflowFile)}\n` +
+      `\nNext:\n  npx ${PACKAGE_NAME} validate     check the config\n  npx ${PACKAGE_NAME} run          measure the target once and check the limits\n`
+  )
+  return 0
 }
 
 /** perfgate init: looks at the project and writes perfgate.yml and .github/workflows/perf.yml. */
@@ -374,6 +390,7 @@ export async function commandInit(args: string[], io: InitIO): Promise<number> {
     )
     return 2
   }
+  if (values.url !== undefined) return writeTarget(targetUrl(values.url), configFile, detected, io)
   io.stdout.write(`perfgate init: looked at ${dir}\n`)
   const row = (what: string, value: string, from: string) =>
     io.stdout.write(`  ${what.padEnd(9)} ${value.padEnd(36)} ${from}\n`)

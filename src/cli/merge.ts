@@ -11,6 +11,8 @@ export const MERGE_USAGE = `Usage: perfgate merge DIR... [--out DIR] [--json | -
 
 Joins the report folders of a suite's legs (perfgate run|compare --shard K/N, one per matrix job) into one
 report.json, report.html, summary.md, junit.xml and metrics.prom, with one verdict over every scenario.
+Load legs (--load-shard K/N) are joined per scenario: summed histograms, counts and throughput; legs whose
+measured windows overlap by less than 90% are refused.
 A DIR without a report.json stands for its subdirectories that hold one (where download-artifact puts them).
 A missing leg, a leg of another config or commit, or a duplicated leg makes the verdict errored (exit 2).
 

@@ -10,7 +10,7 @@ Usage:
   perfgate run      [--config FILE] [--out DIR] [--json | --quiet] ...
   perfgate compare  (--base DIR | --base-ref REF) [--head DIR] [--json | --quiet] ...
   perfgate report   <report.json> --html <out.html>
-  perfgate merge    DIR... [--out DIR]                   join the legs of a --shard K/N suite into one report
+  perfgate merge    DIR... [--out DIR]                   join the legs of --shard or --load-shard into one report
   perfgate baseline list|show|save ...
   perfgate demo
 
@@ -26,7 +26,7 @@ const OUTPUT_OPTIONS = `  --json             print report.json on stdout; everyt
 
 /** Each command's own help: what \`perfgate COMMAND --help\` and \`perfgate help COMMAND\` print. */
 export const COMMAND_USAGE: Record<string, string> = {
-  init: `Usage: perfgate init [--force] [--yes] [--command CMD] [--port N] [--path /PATH] [--dir DIR]
+  init: `Usage: perfgate init [--force] [--yes] [--command CMD] [--port N] [--path /PATH] [--dir DIR] [--url URL]
 
 Looks at the project (package.json's start script, a Dockerfile's EXPOSE, the PORT convention) and writes
   perfgate.yml                   a commented config with one scenario and a schema modeline
@@ -38,6 +38,7 @@ Options:
   --port N           the port it listens on (default: found in the project, else 3000)
   --path /PATH       the path the scenario requests (default /)
   --dir DIR          the project directory (default: the working directory)
+  --url URL          a running target at URL instead: perfgate.yml with no service section (nothing is started)
   --force            overwrite files that exist
   -y, --yes          do not ask, take what was found
 `,
@@ -58,6 +59,8 @@ Options:
   -o, --out DIR            report folder (default perfgate-report)
   --scenario NAME          only this scenario (repeatable)
   --shard K/N              only shard K of N of the suite (a matrix leg; join the legs with perfgate merge)
+  --load-shard K/N         send 1/N of every scenario's load (rate/N or connections/N); not with --shard
+  --start-at TIME          a load leg starts measuring then (ISO 8601 or epoch ms), together with the others
   --rounds N               measure N rounds, each against a fresh service (1-50)
   --baseline DIR           compare with the stored run of HEAD or its nearest ancestor in DIR
   --save-baseline DIR      store this run in DIR (a directory store)
@@ -75,6 +78,8 @@ Options:
   -o, --out DIR            report folder (default perfgate-report)
   --scenario NAME          only this scenario (repeatable)
   --shard K/N              only shard K of N of the suite (a matrix leg; join the legs with perfgate merge)
+  --load-shard K/N         send 1/N of every scenario's load (rate/N or connections/N); not with --shard
+  --start-at TIME          a load leg starts measuring then (ISO 8601 or epoch ms), together with the others
   --accept SCENARIO:METRIC accept an intended regression (either may be *; repeatable)
 ${OUTPUT_OPTIONS}
 `,

@@ -288,7 +288,11 @@ export async function loadConfig(file: string, cwd = process.cwd()): Promise<Con
 /** A hash of what affects the measurement (service, requests, load), not of the limits. */
 export function configHash(config: Config): string {
   const relevant = {
-    service: { command: config.service.command, build: config.service.build, env: config.service.env },
+    service: config.service
+      ? { command: config.service.command, build: config.service.build, env: config.service.env }
+      : undefined,
+    // a running target has no service: its hash is that of its requests and load (its URLs name the target)
+    target: config.service ? undefined : true,
     scenarios: config.scenarios.map(s => ({
       name: s.name,
       request: s.request,

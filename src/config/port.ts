@@ -10,9 +10,9 @@ import type { Config, ReadyProbe, RequestSpec, Scenario, ServiceSpec } from './t
 export function servicePortUses(config: Pick<Config, 'service' | 'scenarios'>): string[] {
   const s = config.service
   const uses: string[] = []
-  if (usesServicePort(s.command)) uses.push('service.command')
-  if (Object.values(s.env).some(usesServicePort)) uses.push('service.env')
-  if (readyText(s.ready).some(usesServicePort)) uses.push('service.ready')
+  if (s && usesServicePort(s.command)) uses.push('service.command')
+  if (s && Object.values(s.env).some(usesServicePort)) uses.push('service.env')
+  if (s && readyText(s.ready).some(usesServicePort)) uses.push('service.ready')
   if (config.scenarios.some(sc => requestsOf(sc).some(r => usesServicePort(r.url))))
     uses.push('scenario urls')
   return uses
@@ -67,7 +67,7 @@ function fillScenario(scenario: Scenario, port: number): Scenario {
 export function withServicePort<T extends Pick<Config, 'service' | 'scenarios'>>(config: T, port: number): T {
   return {
     ...config,
-    service: fillService(config.service, port),
+    ...(config.service ? { service: fillService(config.service, port) } : {}),
     scenarios: config.scenarios.map(s => fillScenario(s, port))
   }
 }

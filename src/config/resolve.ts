@@ -54,6 +54,11 @@ class Resolver {
     this.problems.push(this.ctx.locator.at(pointer, message))
   }
 
+  /** A problem at the key `key` of the map at `pointer` (a check, at the metric name it is written under). */
+  problemAtKey(pointer: string, key: string, message: string): void {
+    this.problems.push(this.ctx.locator.key(pointer, key, message))
+  }
+
   /** Runs a parser on a string value, turning its ValueError into a problem at `pointer`. */
   parse<T>(pointer: string, value: unknown, parser: (text: string) => T, fallback: T): T {
     if (typeof value !== 'string') return fallback
@@ -91,8 +96,13 @@ class Resolver {
       )
     }
     if (typeof r.url === 'string') {
-      if (!/^http:\/\//.test(r.url))
-        this.problem(`${pointer}/url`, `the ready url must be an http:// URL; got "${r.url}"`)
+      // a running target may be probed over https; a service perfgate starts is probed on its local http port
+      const https = pointer === '/ready' && /^https:\/\//.test(r.url)
+      if (!/^http:\/\//.test(r.url) && !https)
+        this.problem(
+          `${pointer}/url`,
+          `the ready url must be an http:// URL${pointer === '/ready' ? ' or https:// URL' : ''}; got "${r.url}"`
+        )
       return { kind: 'http', url: r.url, timeoutMs, intervalMs }
     }
     if (typeof r.tcp === 'string') {
@@ -480,7 +490,7 @@ class Resolver {
     }
   }
 
-  compare(raw: unknown): Config['compare'] {
+  compare(raw: unknown, runningTarget: boolean): Config['compare'] {
     const c = isObject(raw) ? raw : {}
     const rounds = isObject(c.rounds) ? c.rounds : {}
     const d = DEFAULTS.compare
@@ -496,7 +506,8 @@ class Resolver {
     const sliceMs = this.duration('/compare/slice', c.slice, d.sliceMs)
     if (sliceMs < 50) this.problem('/compare/slice', `a slice must last at least 50ms; got ${sliceMs}ms`)
     return {
-      mode: c.mode === 'stored' ? 'stored' : 'interleaved',
+      // a running target (no service) cannot be compared base-vs-head: the stored baseline is its only base
+      mode: c.mode === 'stored' || (runningTarget && c.mode === undefined) ? 'stored' : 'interleaved',
       design,
       sliceMs,
       epochs: { min: epochMin, max: epochMax },
@@ -506,6 +517,48 @@ class Resolver {
       confidence: num(c.confidence) ?? d.confidence
     }
   }
+}
+
+/**
+ * A running target (no service section) is measured where it runs: a top-level `ready` beside a service is
+ * ambiguous, its probe cannot read a log, its server.* metrics do not exist (checks on them are refused where they
+ * are written), base-vs-head compare and {{service.port}} need a service perfgate starts.
+ */
+function checkRunningTarget(config: Config, raw: Raw, resolver: Resolver): void {
+  if (config.ready?.kind === 'log')
+    resolver.problem(
+      '/ready/log',
+      'a running target has no output perfgate reads: its ready probe takes url or tcp, not log'
+    )
+  const compare = isObject(raw.compare) ? raw.compare : {}
+  if (compare.mode === 'interleaved')
+    resolver.problem(
+      '/compare/mode',
+      'a config without a service section measures a running target, which cannot be compared base-vs-head: use compare.mode stored (the default here), or add a service section'
+    )
+  if (compare.design !== undefined)
+    resolver.problem(
+      '/compare/design',
+      'compare.design applies to base-vs-head comparisons of a service perfgate starts; a running target (no service section) has none'
+    )
+  if (servicePortUses(config).length)
+    resolver.problem(
+      '/scenarios',
+      "{{service.port}} is the port perfgate gives a service it starts; a running target (no service section) is measured at the scenarios' URLs as written"
+    )
+  config.scenarios.forEach((scenario, i) => {
+    const checks = [
+      ...scenario.thresholds.map(c => ({ c, kind: 'thresholds' })),
+      ...scenario.regression.map(c => ({ c, kind: 'regression' }))
+    ]
+    for (const { c, kind } of checks) {
+      if (!c.metric.startsWith('server.')) continue
+      const message = `${c.metric} is measured from the service's processes, which perfgate does not start for a running target (no service section): remove this check, or add a service section`
+      if (c.source) resolver.problemAtKey(`/scenarios/${i}/${kind}`, c.metric, message)
+      // a profile's limit (extends) is written nowhere in this file: it just does not apply to a running target
+      else scenario.thresholds = scenario.thresholds.filter(t => t !== c)
+    }
+  })
 }
 
 /** The semantic pass: units, expressions, cross-field rules and defaults. Builds the Config when all is well. */
@@ -518,18 +571,27 @@ export function resolveConfig(data: unknown, ctx: Context): { config?: Config; p
   const config: Config = {
     version: 1,
     file: ctx.file,
-    service: resolver.service(raw.service),
+    ...(raw.service !== undefined ? { service: resolver.service(raw.service) } : {}),
+    ...(raw.service === undefined && raw.ready !== undefined
+      ? { ready: resolver.ready(raw.ready, '/ready') }
+      : {}),
     scenarios: resolver.scenarios(
       raw.scenarios,
       defaults,
       profileName ? PROFILES[profileName].thresholds : undefined
     ),
-    compare: resolver.compare(raw.compare),
+    compare: resolver.compare(raw.compare, raw.service === undefined),
     baseline: resolver.baseline(raw.baseline),
     onInconclusive: raw['on-inconclusive'] === 'fail' ? 'fail' : 'warn',
     ...(profileName ? { profile: profileName } : {})
   }
-  resolver.checkServicePort(config)
+  if (raw.service !== undefined && raw.ready !== undefined)
+    resolver.problem(
+      '/ready',
+      'a top-level ready is the probe of a running target (a config without a service section); with a service, put it in service.ready'
+    )
+  if (config.service) resolver.checkServicePort(config)
+  else checkRunningTarget(config, raw, resolver)
   return {
     config: resolver.problems.length || !ctx.shapeValid ? undefined : config,
     problems: resolver.problems

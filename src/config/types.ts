@@ -175,11 +175,29 @@ export interface Config {
   version: 1
   /** path of the config file as given (relative paths stay relative, for annotations) */
   file: string
-  service: ServiceSpec
+  /**
+   * the service perfgate starts for each round; absent for a running target (isRunningTarget): the scenarios'
+   * URLs are measured as they are, with no process started, no server.* metrics and no base-vs-head compare
+   */
+  service?: ServiceSpec
+  /** a running target's readiness probe (the top-level `ready`), polled before it is measured */
+  ready?: ReadyProbe
   scenarios: Scenario[]
   compare: CompareSpec
   baseline: BaselineSpec
   onInconclusive: 'warn' | 'fail'
   /** profile named by `extends`, if any */
   profile?: string
+}
+
+/** A config with no service section: it measures a target already running at the scenarios' URLs. */
+export const isRunningTarget = (config: Pick<Config, 'service'>): boolean => config.service === undefined
+
+/** The service of a config that must have one (compare, slices): a running target here is a programming error. */
+export function serviceOf(config: Pick<Config, 'service' | 'file'>): ServiceSpec {
+  if (!config.service)
+    throw new Error(
+      `${config.file} has no service section (a running target): it cannot be started or compared base-vs-head`
+    )
+  return config.service
 }

@@ -315,7 +315,7 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
   const startedAt = (options.now ?? Date.now)()
   const host = options.host ?? hostInfo()
   const design = chooseDesign(config, host)
-  const pinning = choosePinning(config.service, host)
+  const pinning = choosePinning(config.service ?? {}, host)
   ;(options.events ?? ignoreEvents)({ type: 'info', message: `design: ${design.reason}` })
   const sides = { ...options, cpus: pinning }
   const driver =

@@ -8,6 +8,8 @@ import type { Measurer } from '../measure/port.js'
 import type { Report } from '../model/report.js'
 import { buildReport } from '../report/build.js'
 import { stampIfLeg, wholeConfig } from '../shard/identity.js'
+import { waitUntil } from '../shard/start-at.js'
+import { windowRecorder } from '../shard/window.js'
 import { BaseError, findMergeBase, useBaseDir, worktreeBase, type PreparedBase } from './base.js'
 import { planStoredBaseline, saveRun, type StoredPlan } from './baseline.js'
 import { compareGate } from './compare.js'
@@ -37,6 +39,8 @@ export interface CompareSettings {
   host?: HostInfo
   /** a CA file the load trusts besides the system's roots (the doors pass NODE_EXTRA_CA_CERTS) */
   extraCaCerts?: string
+  /** a load leg's shared start (epoch ms, --start-at): the gate waits for it before measuring */
+  startAt?: number
 }
 
 /** Where a run stores itself, and under which identity. */
@@ -72,6 +76,8 @@ export interface RunSettings {
   host?: HostInfo
   /** a CA file the load trusts besides the system's roots (the doors pass NODE_EXTRA_CA_CERTS) */
   extraCaCerts?: string
+  /** a load leg's shared start (epoch ms, --start-at): the gate waits for it before measuring */
+  startAt?: number
 }
 
 export type GateSettings = CompareSettings | RunSettings
@@ -110,17 +116,32 @@ async function prepareBase(settings: CompareSettings, ports: GatePorts): Promise
   const events = ports.events ?? ignoreEvents
   if ('dir' in settings.base) return useBaseDir(settings.base.dir)
   const sha = await findMergeBase(settings.repo, settings.base.ref, events)
-  return worktreeBase(settings.repo, sha, settings.config.service.build, events, ports.onSpawned)
+  return worktreeBase(settings.repo, sha, settings.config.service?.build, events, ports.onSpawned)
+}
+
+/** A running target (no service section) has no base to measure beside it: compare refuses it before anything starts. */
+export class RunningTargetError extends Error {
+  constructor(file: string) {
+    super(
+      `${file} has no service section: it measures a running target, which has no base-vs-head compare. ` +
+        'Use perfgate run (absolute limits, and the stored baseline with --baseline DIR), or add a service section'
+    )
+    this.name = 'RunningTargetError'
+  }
 }
 
 async function compareSides(settings: CompareSettings, ports: GatePorts): Promise<Report> {
+  if (!settings.config.service) throw new RunningTargetError(settings.config.file)
   const base = await prepareBase(settings, ports)
   try {
+    // a load leg records the window it measured in (a late leg's is later), after waiting for the shared start
+    const recorder = windowRecorder(ports.events ?? ignoreEvents)
+    if (settings.startAt !== undefined) await waitUntil(settings.startAt)
     const report = await compareGate(settings.config, {
       baseDir: base.dir,
       headDir: settings.headDir ?? settings.repo,
       root: settings.root,
-      events: ports.events,
+      events: recorder.events,
       onSpawned: ports.onSpawned,
       measurer: ports.measurer,
       env: settings.env,
@@ -131,7 +152,7 @@ async function compareSides(settings: CompareSettings, ports: GatePorts): Promis
       git:
         settings.git || base.sha ? { ...settings.git, ...(base.sha ? { baseSha: base.sha } : {}) } : undefined
     })
-    return stampIfLeg(report, settings.config)
+    return stampIfLeg(report, settings.config, { window: recorder.window(), startAt: settings.startAt })
   } finally {
     await base.cleanup()
   }
@@ -158,8 +179,10 @@ async function runHead(settings: RunSettings, ports: GatePorts): Promise<Report>
   const events = ports.events ?? ignoreEvents
   const { config, save } = settings
   const plan = await chooseStored(settings, events)
+  const recorder = windowRecorder(events)
+  if (settings.startAt !== undefined) await waitUntil(settings.startAt)
   const report = await runGate(config, {
-    events,
+    events: recorder.events,
     onSpawned: ports.onSpawned,
     rounds: settings.rounds ?? (plan?.stored || save ? config.baseline.rounds : 1),
     stored: plan?.stored,
@@ -169,7 +192,7 @@ async function runHead(settings: RunSettings, ports: GatePorts): Promise<Report>
     extraCaCerts: settings.extraCaCerts
   })
   // a leg's identity goes into the report before it is stored
-  stampIfLeg(report, config)
+  stampIfLeg(report, config, { window: recorder.window(), startAt: settings.startAt })
   if (!save || (report.verdict === 'errored' && !save.sayErroredNotSaved)) return report
   const saved =
     report.verdict === 'errored'

@@ -13,7 +13,7 @@ import { storedScenarioChecks, type StoredBaseline } from './stored.js'
 import { ignoreEvents, type EventSink } from '../measure/events.js'
 import { countsOnly } from '../measure/once.js'
 import { measureScenario } from '../measure/scenario.js'
-import { measureScenariosInRound, startForMeasurement } from '../measure/service.js'
+import { measureScenariosInRound, startOrAttach } from '../measure/service.js'
 import { freePorts, hasServicePort, withServicePort } from '../config/port.js'
 import { pinnedCommand } from '../measure/affinity.js'
 import { choosePinning } from './pinning.js'
@@ -73,6 +73,12 @@ export function erroredScenario(
   }
 }
 
+/** The config with its service's command run on `cpus` (a running target as it is). */
+function pinnedService(config: Config, cpus: number[]): Config {
+  if (!config.service) return config
+  return { ...config, service: { ...config.service, command: pinnedCommand(config.service.command, cpus) } }
+}
+
 /** Measures every scenario once against one service process per round (a fresh process each round). */
 async function measureRound(
   config: Config,
@@ -90,15 +96,12 @@ async function measureRound(
     label: 'head',
     events,
     start: () =>
-      startForMeasurement(
-        { ...bound.service, command: pinnedCommand(bound.service.command, serviceCpus) },
-        {
-          label,
-          env: options.serviceEnv,
-          events,
-          onSpawned: options.onSpawned
-        }
-      ),
+      startOrAttach(pinnedService(bound, serviceCpus), {
+        label,
+        env: options.serviceEnv,
+        events,
+        onSpawned: options.onSpawned
+      }),
     measure: async (scenario, service) => {
       const record = await measureScenario(scenario, service, {
         side: 'head',
@@ -125,10 +128,11 @@ export async function runGate(config: Config, options: RunOptions = {}): Promise
   const records = new Map(config.scenarios.map(s => [s.name, [] as RunRecord[]]))
   const rounds = Math.max(1, options.rounds ?? 1)
   let startError: ScenarioError | undefined
-  const pinning = choosePinning(config.service, options.host ?? hostInfo())
-  notes.push(`CPUs: ${pinning.reason}`)
+  // a running target has no process of perfgate's to place
+  const pinning = config.service ? choosePinning(config.service, options.host ?? hostInfo()) : undefined
+  if (pinning) notes.push(`CPUs: ${pinning.reason}`)
   for (let round = 1; round <= rounds && !startError; round++) {
-    startError = await measureRound(config, round, records, notes, options, pinning.service)
+    startError = await measureRound(config, round, records, notes, options, pinning?.service ?? [])
   }
   const scenarios = config.scenarios.map(scenario => {
     const runs = records.get(scenario.name)!
@@ -142,7 +146,16 @@ export async function runGate(config: Config, options: RunOptions = {}): Promise
     events({ type: 'scenario-done', scenario: report })
     return report
   })
-  if (rounds > 1) notes.push(`${rounds} rounds per scenario, each against a fresh service process`)
+  if (!config.service)
+    notes.push(
+      "a running target: measured at the scenarios' URLs with no process started, so no server.* metrics; absolute limits and the stored baseline only"
+    )
+  if (rounds > 1)
+    notes.push(
+      config.service
+        ? `${rounds} rounds per scenario, each against a fresh service process`
+        : `${rounds} rounds per scenario against the running target`
+    )
   return buildReport({
     config,
     configHash: configHash(config),

@@ -32,6 +32,18 @@ export function resourcesInWindow(summary: ResourceSummary, fromSeconds: number)
   }
 }
 
+const notSampled = {
+  stop: (): ResourceSummary => ({
+    cpuMean: 0,
+    cpuPeak: 0,
+    cpuTimeUs: 0,
+    rssPeakBytes: 0,
+    fdsPeak: 0,
+    samples: [],
+    measured: false
+  })
+}
+
 const COUNT_METRICS = [
   'requests.total',
   'errors.rate',
@@ -81,7 +93,8 @@ export async function measureOnce(
   options: MeasureOptions
 ): Promise<Measurement> {
   const { events, label, round } = options
-  const sampler = startResourceSampler(service.pid)
+  // a running target is no process of ours: nothing to sample, so no server.* metrics (never 0)
+  const sampler = service.external ? notSampled : startResourceSampler(service.pid)
   const abort = new AbortController()
   let serviceExit: ExitInfo | undefined
   void service.exited.then(exit => {

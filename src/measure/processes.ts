@@ -1,4 +1,4 @@
-import type { Config } from '../config/types.js'
+import { serviceOf, type Config } from '../config/types.js'
 import { freePorts, hasServicePort, withServicePort } from '../config/port.js'
 import type { RunRecord } from '../model/run.js'
 import { pinnedCommand } from './affinity.js'
@@ -22,8 +22,8 @@ export function processMeasurer(config: Config, options: SidesOptions, slices?: 
       const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]!) : config
       const records = new Map<string, RunRecord>()
       const restartedBefore: string[] = []
-      const command = pinnedCommand(bound.service.command, options.cpus?.service ?? [])
-      const service = { ...bound.service, command }
+      const spec = serviceOf(bound)
+      const service = { ...spec, command: pinnedCommand(spec.command, options.cpus?.service ?? []) }
       const startError = await measureScenariosInRound(bound.scenarios, {
         label: side,
         events,

@@ -1,5 +1,6 @@
-import type { Scenario, ServiceSpec } from '../config/types.js'
+import type { Config, ReadyProbe, Scenario, ServiceSpec } from '../config/types.js'
 import { startService } from '../service/spawn.js'
+import { attachTarget } from '../service/target.js'
 import { ServiceError, type ServiceHandle } from '../service/types.js'
 import type { ScenarioError } from '../model/run.js'
 import type { EventSink } from './events.js'
@@ -36,6 +37,33 @@ export async function startForMeasurement(
     }
     throw err
   }
+}
+
+/** Waits for a running target's ready probe; a target that is not ready becomes a ScenarioError. */
+export async function attachForMeasurement(
+  ready: ReadyProbe | undefined,
+  options: Pick<StartOptions, 'label' | 'events'>
+): Promise<{ service: ServiceHandle } | { error: ScenarioError }> {
+  const started = Date.now()
+  try {
+    const service = await attachTarget(ready, `${options.label} target`)
+    if (ready)
+      options.events({ type: 'info', message: `the running target is ready (${Date.now() - started} ms)` })
+    return { service }
+  } catch (err) {
+    if (err instanceof ServiceError) return { error: { kind: err.kind, message: err.message } }
+    throw err
+  }
+}
+
+/** Starts the config's service, or for a running target (no service section) waits for its ready probe. */
+export function startOrAttach(
+  config: Pick<Config, 'service' | 'ready'>,
+  options: StartOptions
+): Promise<{ service: ServiceHandle } | { error: ScenarioError }> {
+  return config.service
+    ? startForMeasurement(config.service, options)
+    : attachForMeasurement(config.ready, options)
 }
 
 /** Stops the service; a service that could not be stopped (its port still held) becomes a ScenarioError. */

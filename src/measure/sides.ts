@@ -1,5 +1,5 @@
 import path from 'node:path'
-import type { Config } from '../config/types.js'
+import { serviceOf, type Config } from '../config/types.js'
 import type { Side } from '../model/run.js'
 import type { CpuPlan } from './affinity.js'
 import type { EventSink } from './events.js'
@@ -24,6 +24,6 @@ export interface SidesOptions {
 
 /** Where a side's service runs: service.cwd, taken relative to the config's root, inside that side's directory. */
 export function serviceCwd(config: Config, side: Side, options: SidesOptions): string {
-  const relative = path.relative(options.root ?? options.headDir, config.service.cwd)
+  const relative = path.relative(options.root ?? options.headDir, serviceOf(config).cwd)
   return path.join(side === 'head' ? options.headDir : options.baseDir, relative)
 }

@@ -3,7 +3,7 @@
  * load alternating between them in short slices (or, in duet, measuring both at the same time), one epoch (a fresh
  * process pair) at a time. See docs/statistics.md, section 11.
  */
-import type { Config } from '../config/types.js'
+import { serviceOf, type Config } from '../config/types.js'
 import { DEFAULTS } from '../config/defaults.js'
 import { freePorts, withServicePort } from '../config/port.js'
 import { measurementError } from '../compare/validity.js'
@@ -78,7 +78,8 @@ async function startSide(
   ctx: EpochContext
 ): Promise<{ service: ServiceHandle } | { error: ScenarioError }> {
   const cpus = ctx.plan.cpus?.[side] ?? ctx.options.cpus?.service ?? []
-  const spec = { ...bound.service, command: pinnedCommand(bound.service.command, cpus) }
+  const service = serviceOf(bound)
+  const spec = { ...service, command: pinnedCommand(service.command, cpus) }
   return startForMeasurement(spec, {
     label: side,
     cwd: serviceCwd(ctx.config, side, ctx.options),

@@ -38,7 +38,10 @@ export interface BaselineInfo {
 
 /** The resolved config in words (see report/config-used.ts); header and env values are left out. */
 export interface ConfigUsed {
-  service: { command: string; build?: string; cwd: string; ready: string; env?: string[] }
+  /** absent for a running target */
+  service?: { command: string; build?: string; cwd: string; ready: string; env?: string[] }
+  /** a running target (no service section): measured where it runs, its readiness probe if any */
+  target?: { ready?: string }
   scenarios: Array<{
     name: string
     requests: string[]
@@ -93,6 +96,11 @@ export interface ShardInfo {
   scenarios: string[]
   /** every scenario of the whole config, in config order: what the merged legs cover together */
   suite: string[]
+  /**
+   * a load leg: the wall-clock window it measured in (its first load's start to its last load's end, ISO 8601)
+   * and the shared start it was given (--start-at); merge refuses legs whose windows overlap by less than 90%
+   */
+  window?: { start: string; end: string; startAt?: string }
 }
 
 /** A report merged from the legs of a split suite (perfgate merge): each leg, and what was wrong with the set. */

@@ -13,13 +13,17 @@ export function configUsed(config: Config): ConfigUsed {
   const configDir = path.dirname(path.resolve(config.file))
   const s = config.service
   return {
-    service: {
-      command: s.command,
-      ...(s.build ? { build: s.build } : {}),
-      cwd: path.relative(configDir, s.cwd) || '.',
-      ready: describeReady(s.ready),
-      ...(Object.keys(s.env).length ? { env: Object.keys(s.env).sort() } : {})
-    },
+    ...(s
+      ? {
+          service: {
+            command: s.command,
+            ...(s.build ? { build: s.build } : {}),
+            cwd: path.relative(configDir, s.cwd) || '.',
+            ready: describeReady(s.ready),
+            ...(Object.keys(s.env).length ? { env: Object.keys(s.env).sort() } : {})
+          }
+        }
+      : { target: config.ready ? { ready: describeReady(config.ready) } : {} }),
     scenarios: config.scenarios.map(scenarioUsed),
     compare: {
       mode: config.compare.mode,

@@ -125,6 +125,12 @@ export function mergeLoadScenario(
       return { ...worst, message: `worst of ${parts.length} load legs (${at}): ${worst.message}` }
     })
   const checks = [...thresholds, ...regressions]
+  const perLeg = parts.map(
+    (p, i) =>
+      `${legLabels[i]} ${['requests.total', 'throughput.ok_rps', 'latency.p99']
+        .map(k => `${k} ${formatMetric(k, p.metrics[k] ?? null)}`)
+        .join(', ')}`
+  )
   const lags = parts
     .map((p, i) => {
       const lag = p.metrics['generator.lag']
@@ -141,6 +147,7 @@ export function mergeLoadScenario(
     runs,
     notes: [
       `joined from ${parts.length} load legs: latency from their summed histograms, counts and throughput added`,
+      `per leg: ${perLeg.join('; ')}`,
       ...(lags.length ? [`generator lag per leg: ${lags.join(', ')}`] : [])
     ]
   }

@@ -9,6 +9,7 @@ import { VERSION } from '../version.js'
 import { headline } from './build.js'
 import { fingerprintMismatches } from './fingerprint.js'
 import { mergeLoadScenario } from './merge-load.js'
+import { windowNotes, windowProblems } from './merge-window.js'
 import type { MergeInfo, Report } from '../model/report.js'
 import type { ScenarioReport } from '../model/scenario.js'
 
@@ -125,6 +126,8 @@ export function checkLegs(inputs: readonly LegInput[]): { legs: Leg[]; problems:
         ' (did it fail before writing its report, or was its artifact not downloaded?)'
     )
   }
+  if (load)
+    problems.push(...windowProblems(legs.map(l => ({ label: label(l), window: l.report.shard.window }))))
   if (legs.length === count && uncovered.length)
     problems.push(`no leg measured ${list(uncovered)}, which the suite holds`)
   const strays = [...covered.keys()].filter(n => !suite.includes(n))
@@ -163,6 +166,9 @@ export function mergeLegReports(inputs: readonly LegInput[], now: Date = new Dat
           .sort((a, b) => (order.get(a.name) ?? Infinity) - (order.get(b.name) ?? Infinity))
   const notes = [
     `merged from ${legs.length} of ${ref.report.shard.count} legs of a split suite (perfgate merge)`,
+    ...(ref.report.shard.kind === 'load'
+      ? windowNotes(legs.map(l => ({ label: label(l), window: l.report.shard.window })))
+      : []),
     ...mergedNotes(legs)
   ]
   // the report's baseline section is the first leg's; what the other legs compared with or stored is noted

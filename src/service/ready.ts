@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises'
 import http from 'node:http'
+import https from 'node:https'
 import net from 'node:net'
 import type { ReadyProbe } from '../config/types.js'
 
@@ -20,7 +21,7 @@ const ATTEMPT_TIMEOUT_MS = 2000
 /** How a host name is resolved; Node's own by default (tests give one that answers ::1 first, as Node >= 17 may). */
 export type Lookup = net.LookupFunction
 
-/** One HTTP GET; 200-399 counts as ready. Every address the name resolves to is tried (autoSelectFamily). */
+/** One HTTP(S) GET; 200-399 counts as ready. Every address the name resolves to is tried (autoSelectFamily). */
 export function probeHttp(
   url: string,
   timeoutMs = ATTEMPT_TIMEOUT_MS,
@@ -33,7 +34,8 @@ export function probeHttp(
       autoSelectFamily: true,
       ...(lookup ? { lookup } : {})
     }
-    const req = http.get(url, options, res => {
+    // https: a running target (a staging deployment); its certificate is checked
+    const req = (url.startsWith('https:') ? https : http).get(url, options, res => {
       res.resume()
       const status = res.statusCode ?? 0
       resolve({ ok: status >= 200 && status < 400, detail: `status ${status}` })

@@ -18,7 +18,10 @@ export class ServiceError extends Error {
 }
 
 export interface ServiceHandle {
+  /** 0 for a running target (external) */
   pid: number
+  /** a running target perfgate did not start (target.ts): no process to sample, stop or watch */
+  external?: boolean
   /** resolves when the service's main process exits */
   readonly exited: Promise<ExitInfo>
   /** undefined while running */

@@ -7,11 +7,17 @@
 import { configHash } from '../config/load.js'
 import type { Config } from '../config/types.js'
 import type { Report } from '../model/report.js'
+import { loadShardOrigin } from './load.js'
 import { shardLabel, shardOrigin, shardScenarios, type ShardSpec } from './split.js'
+import type { LegWindow } from './window.js'
 
-/** The leg name that goes into a baseline record's path: the job's leg plus the shard. */
-export function shardLeg(leg: string | undefined, shard: ShardSpec): string {
-  const suffix = `shard-${shard.index}-of-${shard.count}`
+/** The leg name that goes into a baseline record's path: the job's leg plus the shard (load-shard for load legs). */
+export function shardLeg(
+  leg: string | undefined,
+  shard: ShardSpec,
+  kind: 'suite' | 'load' = 'suite'
+): string {
+  const suffix = `${kind === 'load' ? 'load-shard' : 'shard'}-${shard.index}-of-${shard.count}`
   return leg ? `${leg}-${suffix}` : suffix
 }
 
@@ -33,11 +39,53 @@ export function stampLeg(report: Report, whole: Config, shard: ShardSpec): Repor
   return report
 }
 
-/** The whole config a shard's config was cut from (itself when it is no shard): baselines are looked up by its hash. */
-export const wholeConfig = (config: Config): Config => shardOrigin(config)?.whole ?? config
+/** Marks a load leg's report: every scenario at 1/N of its load, the window it measured in, its shared start. */
+export function stampLoadLeg(
+  report: Report,
+  whole: Config,
+  shard: ShardSpec,
+  window?: LegWindow,
+  startAt?: number
+): Report {
+  if (report.shard) return report
+  const names = whole.scenarios.map(s => s.name)
+  report.config.hash = configHash(whole)
+  report.shard = {
+    kind: 'load',
+    index: shard.index,
+    count: shard.count,
+    scenarios: names,
+    suite: names,
+    ...(window
+      ? {
+          window: {
+            start: new Date(window.start).toISOString(),
+            end: new Date(window.end).toISOString(),
+            ...(startAt !== undefined ? { startAt: new Date(startAt).toISOString() } : {})
+          }
+        }
+      : {})
+  }
+  const late = window && startAt !== undefined ? window.start - startAt : 0
+  report.notes.push(
+    `load shard ${shardLabel(shard)}: every scenario at 1/${shard.count} of its load; perfgate merge joins the legs' histograms` +
+      (late > 1000 ? `; this leg started ${(late / 1000).toFixed(1)} s after the shared start` : '')
+  )
+  return report
+}
 
-/** Stamps the report when `config` is a shard's (applyShard); otherwise leaves it as it is. Idempotent. */
-export function stampIfLeg(report: Report, config: Config): Report {
+/** The whole config a shard's config was cut from (itself when it is no shard): baselines are looked up by its hash. */
+export const wholeConfig = (config: Config): Config =>
+  shardOrigin(config)?.whole ?? loadShardOrigin(config)?.whole ?? config
+
+/** Stamps the report when `config` is a shard's (applyShard, applyLoadShard); otherwise leaves it. Idempotent. */
+export function stampIfLeg(
+  report: Report,
+  config: Config,
+  leg: { window?: LegWindow; startAt?: number } = {}
+): Report {
   const origin = shardOrigin(config)
-  return origin ? stampLeg(report, origin.whole, origin.shard) : report
+  if (origin) return stampLeg(report, origin.whole, origin.shard)
+  const load = loadShardOrigin(config)
+  return load ? stampLoadLeg(report, load.whole, load.shard, leg.window, leg.startAt) : report
 }

@@ -63,10 +63,10 @@ function cleanupProblems(after: string, cleanup: Cleanup): string[] {
 /** Starts the site's service once and compares closed-model throughput through perfgate, wrk and autocannon. */
 async function measureThroughput(site: ZooSite, plan: ThroughputPlan): Promise<NonNullable<ZooRow['rps']>> {
   const config = await loadConfig(site.configFile)
-  // the CPUs as perfgate itself lays them out: every client on the generator's CPU, the server on the others
-  const cpus = choosePinning(config.service, hostInfo())
-  const command = pinnedCommand(config.service.command, cpus.service)
-  const service = await startService({ ...config.service, command }, { label: 'zoo' })
+  // the CPUs as perfgate itself lays them out: the server off the first CPU, which every client then has to itself
+  const cpus = choosePinning(config.service!, hostInfo())
+  const command = pinnedCommand(config.service!.command, cpus.service)
+  const service = await startService({ ...config.service!, command }, { label: 'zoo' })
   try {
     const spec: ClosedSpec = {
       url: `${site.origin}/`,

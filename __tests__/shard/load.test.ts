@@ -1,0 +1,102 @@
+import { describe, expect, it } from '@jest/globals'
+import { exampleConfig } from '../../__fixtures__/config.js'
+import type { Config, Scenario } from '../../src/config/types.js'
+import { windowOverlap, windowProblems } from '../../src/report/merge-window.js'
+import { applyLoadShard, dealt } from '../../src/shard/load.js'
+import { parseStartAt, START_AT_MAX_FUTURE_MS, START_AT_MAX_PAST_MS } from '../../src/shard/start-at.js'
+import { legConfig } from '../../src/cli/shard.js'
+
+const withLoad = (config: Config, load: Scenario['load']): Config => ({
+  ...config,
+  scenarios: config.scenarios.map(s => ({ ...s, load, minRequests: 100 }))
+})
+
+describe('load shards split each scenario’s load', () => {
+  it('divides the open model’s rate (and ramp) by N', () => {
+    const config = withLoad(exampleConfig(8080, [{ name: 'get' }]), {
+      mode: 'rate',
+      rate: 900,
+      connections: 30,
+      durationMs: 1000,
+      warmupMs: 0,
+      timeoutMs: 1000,
+      ramp: { from: 300, to: 900, overMs: 1000 }
+    })
+    const leg = applyLoadShard(config, { index: 2, count: 3 })
+    expect(leg.scenarios[0]!.load).toMatchObject({
+      mode: 'rate',
+      rate: 300,
+      connections: 10,
+      ramp: { from: 100, to: 300 }
+    })
+    expect(leg.scenarios[0]!.minRequests).toBe(34)
+  })
+
+  it('deals the closed model’s connections so that the legs add up, and refuses fewer connections than legs', () => {
+    expect([1, 2, 3].map(index => dealt(10, { index, count: 3 }))).toEqual([4, 3, 3])
+    const config = withLoad(exampleConfig(8080, [{ name: 'get' }]), {
+      mode: 'closed',
+      connections: 2,
+      durationMs: 1000,
+      warmupMs: 0,
+      timeoutMs: 1000
+    })
+    expect(() => applyLoadShard(config, { index: 1, count: 3 })).toThrow(
+      /scenario "get" has 2 connections, fewer than the 3 legs/
+    )
+  })
+
+  it('is refused with --shard or --scenario, and --start-at needs it', () => {
+    const config = exampleConfig(8080, [{ name: 'get' }])
+    const select = (c: Config) => c
+    expect(() => legConfig(config, { loadShard: '1/2', shard: '1/2' }, select)).toThrow(
+      '--load-shard and --shard cannot be combined'
+    )
+    expect(() => legConfig(config, { loadShard: '1/2', scenarios: ['get'] }, select)).toThrow(
+      '--load-shard and --scenario cannot be combined'
+    )
+    expect(() => legConfig(config, { startAt: '1' }, select)).toThrow('give --load-shard K/N too')
+    expect(() => legConfig(config, { loadShard: '3/2' }, select)).toThrow('--load-shard takes K/N')
+  })
+})
+
+describe('--start-at', () => {
+  const now = Date.parse('2026-12-01T07:00:00Z')
+  it('takes ISO 8601 with a zone or epoch ms', () => {
+    expect(parseStartAt('2026-12-01T07:01:00Z', now)).toBe(now + 60_000)
+    expect(parseStartAt('2026-12-01T08:01:00+01:00', now)).toBe(now + 60_000)
+    expect(parseStartAt(String(now + 5000), now)).toBe(now + 5000)
+    expect(() => parseStartAt('tomorrow', now)).toThrow('ISO 8601')
+    expect(() => parseStartAt('2026-12-01T07:01:00', now)).toThrow('ISO 8601')
+  })
+  it('refuses a time far in the past or too far ahead; a little late is taken', () => {
+    expect(parseStartAt(String(now - 30_000), now)).toBe(now - 30_000)
+    expect(() => parseStartAt(String(now - START_AT_MAX_PAST_MS - 1), now)).toThrow('in the past')
+    expect(() => parseStartAt(String(now + START_AT_MAX_FUTURE_MS + 1), now)).toThrow('in the future')
+  })
+})
+
+describe('the load legs’ window overlap', () => {
+  const w = (start: number, end: number) => ({ start, end })
+  it('is the common span over the longest window', () => {
+    expect(windowOverlap([w(0, 100), w(0, 100), w(0, 100)])).toBe(1)
+    expect(windowOverlap([w(0, 100), w(5, 105)])).toBeCloseTo(0.95)
+    expect(windowOverlap([w(0, 100), w(10, 110), w(0, 100)])).toBeCloseTo(0.9)
+    expect(windowOverlap([w(0, 100), w(200, 300)])).toBe(0)
+    expect(windowOverlap([w(0, 100)])).toBe(1)
+  })
+  it('names the legs when they overlap by less than 90%, or when a leg recorded no window', () => {
+    const iso = (ms: number) => new Date(ms).toISOString()
+    const leg = (label: string, start: number, end: number) => ({
+      label,
+      window: { start: iso(start), end: iso(end) }
+    })
+    expect(windowProblems([leg('leg 1/2', 0, 10_000), leg('leg 2/2', 900, 10_900)])).toEqual([])
+    expect(windowProblems([leg('leg 1/2', 0, 10_000), leg('leg 2/2', 1100, 11_100)])).toEqual([
+      expect.stringContaining("the load legs' windows overlap by 89%, under the 90% needed")
+    ])
+    expect(windowProblems([leg('leg 1/2', 0, 10_000), { label: 'leg 2/2' }])).toEqual([
+      expect.stringContaining('leg 2/2 recorded no measurement window')
+    ])
+  })
+})

@@ -1,0 +1,71 @@
+/**
+ * Load legs must have measured together: each leg sent 1/N of the load, so the joined figures are the configured
+ * load only over the span every leg was sending. merge refuses legs whose windows overlap by less than 90%.
+ */
+export const MIN_WINDOW_OVERLAP = 0.9
+
+export interface Window {
+  /** epoch ms */
+  start: number
+  end: number
+}
+
+/**
+ * The share of the longest leg's window that every leg measured in: the common span (latest start to earliest
+ * end) over the longest window. 1 for identical windows, 0 when two legs did not overlap at all.
+ */
+export function windowOverlap(windows: readonly Window[]): number {
+  if (windows.length < 2) return 1
+  const common = Math.min(...windows.map(w => w.end)) - Math.max(...windows.map(w => w.start))
+  const longest = Math.max(...windows.map(w => w.end - w.start))
+  if (longest <= 0) return common >= 0 ? 1 : 0
+  return Math.max(0, Math.min(1, common / longest))
+}
+
+export interface LegWindowInput {
+  label: string
+  window?: { start: string; end: string; startAt?: string }
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
+
+/** The problem with the legs' windows (each leg named), or none. Legs that recorded no window are named too. */
+export function windowProblems(legs: readonly LegWindowInput[]): string[] {
+  if (legs.length < 2) return []
+  const without = legs.filter(l => !l.window)
+  if (without.length)
+    return [
+      `${without.map(l => l.label).join(', ')} recorded no measurement window, so merge cannot tell that the load legs measured together`
+    ]
+  const windows = legs.map(l => ({ start: Date.parse(l.window!.start), end: Date.parse(l.window!.end) }))
+  const overlap = windowOverlap(windows)
+  if (overlap >= MIN_WINDOW_OVERLAP) return []
+  const earliest = Math.min(...windows.map(w => w.start))
+  const spans = legs
+    .map(
+      (l, i) =>
+        `${l.label} +${seconds(windows[i]!.start - earliest)} to +${seconds(windows[i]!.end - earliest)}`
+    )
+    .join(', ')
+  return [
+    `the load legs' windows overlap by ${(overlap * 100).toFixed(0)}%, under the ${MIN_WINDOW_OVERLAP * 100}% needed to join them as one load (${spans}): start them together with --start-at (action input start-at)`
+  ]
+}
+
+/** One note per leg: its window relative to the shared start (or the earliest leg's start). */
+export function windowNotes(legs: readonly LegWindowInput[]): string[] {
+  const withWindow = legs.filter(l => l.window)
+  if (withWindow.length === 0) return []
+  const startAt = withWindow.find(l => l.window!.startAt)?.window!.startAt
+  const origin = startAt ? Date.parse(startAt) : Math.min(...withWindow.map(l => Date.parse(l.window!.start)))
+  const from = startAt ? 'the shared start' : "the earliest leg's start"
+  return [
+    `load legs' windows from ${from}: ${withWindow
+      .map(l => {
+        const start = Date.parse(l.window!.start) - origin
+        const end = Date.parse(l.window!.end) - origin
+        return `${l.label} +${seconds(start)} to +${seconds(end)}`
+      })
+      .join(', ')}`
+  ]
+}
