@@ -11,7 +11,7 @@
 //  3. a server that stalls 200 ms once a second: reported p99 vs the true open-model p99 (190 ms), for perfgate and
 //     for autocannon's own rate mode (whole-ms histogram, bursty sends, its own omission correction).
 // DURATION=3 ROUNDS=3 by default.
-import { spawn } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { once } from 'node:events'
 import http from 'node:http'
 import net from 'node:net'
@@ -22,6 +22,8 @@ const DURATION_S = Number(process.env.DURATION ?? 3)
 const ROUNDS = Number(process.env.ROUNDS ?? 3)
 const RATES = (process.env.RATES ?? '10,200,2000,5000').split(',').map(Number)
 const STALL_RATE = 200
+/** the CPUs this process may use, set once measured */
+let HOST_CPUS = []
 const TRUE_STALL_P99_MS = 190
 
 async function startStallServer() {
@@ -48,7 +50,10 @@ function startBackground() {
   const code =
     'const spin = () => { const end = Date.now() + 5; while (Date.now() < end); setTimeout(spin, 15) }; spin(); ' +
     'setTimeout(() => process.exit(0), 600000)'
-  const child = spawn(process.execPath, ['-e', code], { stdio: 'ignore' })
+  // free to run on any CPU, whatever this process is pinned to (PIN_GENERATOR)
+  const anywhere = HOST_CPUS.length > 1 ? ['taskset', '-c', HOST_CPUS.join(',')] : []
+  const [command, ...args] = [...anywhere, process.execPath, '-e', code]
+  const child = spawn(command, args, { stdio: 'ignore' })
   return async () => {
     child.kill('SIGKILL')
     if (child.exitCode === null) await once(child, 'exit')
@@ -240,7 +245,16 @@ export async function benchOpenModel({ compile = true } = {}) {
   // the CPUs as perfgate lays them out (service.cpus: auto): the service off the first CPU, left to the clients
   const { choosePinning } = await import('../build/src/gate/pinning.js')
   const { hostInfo } = await import('../build/src/gate/slices.js')
-  const pinning = choosePinning({}, hostInfo())
+  const host = hostInfo()
+  HOST_CPUS = host.cpus
+  const pinning = choosePinning({}, host)
+  // PIN_GENERATOR=1: this process (every client in it) on the first CPU too, to compare with perfgate's free generator
+  if (process.env.PIN_GENERATOR === '1' && pinning.service.length) {
+    execFileSync('taskset', ['-a', '-p', '-c', String(host.cpus[0]), String(process.pid)], {
+      stdio: 'ignore'
+    })
+    pinning.reason += `; PIN_GENERATOR=1: the generator pinned to CPU ${host.cpus[0]}`
+  }
   await measureAll(pinning)
 
   async function measureAll(pinning) {
