@@ -1,6 +1,8 @@
 import path from 'node:path'
 import net from 'node:net'
 import { once } from 'node:events'
+import { parseConfig } from '../src/config/load.js'
+import { ConfigError } from '../src/config/problems.js'
 import type { Config, RegressionCheck, Scenario } from '../src/config/types.js'
 
 export const REPO = path.resolve('.')
@@ -93,4 +95,15 @@ scenarios:
   - name: get
     request: { url: http://127.0.0.1:${port}/reservations/1 }
 ${scenario}`
+}
+
+/** The ConfigError that parsing `text` (as /repo/perfgate.yml) throws; fails the test when it parses. */
+export function configErrorOf(text: string): ConfigError {
+  try {
+    parseConfig(text, 'perfgate.yml', '/repo')
+  } catch (err) {
+    if (err instanceof ConfigError) return err
+    throw err
+  }
+  throw new Error('expected a ConfigError')
 }

@@ -76,6 +76,26 @@ async function autocannonRate(url, rate, durationS) {
 }
 
 /**
+ * One `exchange` (resolving with its latency in ms) at a time, each started at its turn of the rate, for half a
+ * second of warm-up (left out) plus `durationS`: the p50 and p99 of what it measured.
+ */
+async function sequentialAtRate(exchange, rate, durationS) {
+  const latencies = []
+  const start = performance.now()
+  for (let i = 0; ; i++) {
+    const due = start + (i * 1000) / rate
+    if (due - start > (durationS + 0.5) * 1000) break
+    const wait = due - performance.now()
+    if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait))
+    const ms = await exchange()
+    if (due - start >= 500) latencies.push(ms)
+  }
+  latencies.sort((a, b) => a - b)
+  const at = q => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]
+  return { p50Ms: at(0.5), p99Ms: at(0.99) }
+}
+
+/**
  * An independent client: a raw keep-alive TCP socket, one request at a time, each sent at its turn of the rate,
  * timed from the write to the last byte of the response (no HTTP library: the leanest client there is).
  */
@@ -104,20 +124,11 @@ async function sequentialClient(url, rate, durationS) {
       const sent = performance.now()
       socket.write(request)
     })
-  const latencies = []
-  const start = performance.now()
-  for (let i = 0; ; i++) {
-    const due = start + (i * 1000) / rate
-    if (due - start > (durationS + 0.5) * 1000) break
-    const wait = due - performance.now()
-    if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait))
-    const ms = await exchange()
-    if (due - start >= 500) latencies.push(ms)
+  try {
+    return await sequentialAtRate(exchange, rate, durationS)
+  } finally {
+    socket.destroy()
   }
-  socket.destroy()
-  latencies.sort((a, b) => a - b)
-  const at = q => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]
-  return { p50Ms: at(0.5), p99Ms: at(0.99) }
 }
 
 /**
@@ -135,20 +146,11 @@ async function httpSequentialClient(url, rate, durationS) {
       })
       req.on('error', reject)
     })
-  const latencies = []
-  const start = performance.now()
-  for (let i = 0; ; i++) {
-    const due = start + (i * 1000) / rate
-    if (due - start > (durationS + 0.5) * 1000) break
-    const wait = due - performance.now()
-    if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait))
-    const ms = await exchange()
-    if (due - start >= 500) latencies.push(ms)
+  try {
+    return await sequentialAtRate(exchange, rate, durationS)
+  } finally {
+    agent.destroy()
   }
-  agent.destroy()
-  latencies.sort((a, b) => a - b)
-  const at = q => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]
-  return { p50Ms: at(0.5), p99Ms: at(0.99) }
 }
 
 /**

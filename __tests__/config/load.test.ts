@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { configHash, loadConfig, parseConfig } from '../../src/config/load.js'
-import { ConfigError } from '../../src/config/problems.js'
+import { configErrorOf } from '../../__fixtures__/config.js'
 
 const VALID = `version: 1
 service:
@@ -37,15 +37,7 @@ scenarios:
 compare: { rounds: { min: 3, max: 15 }, budget: 4m }
 `
 
-function problemsOf(text: string): ConfigError {
-  try {
-    parseConfig(text, 'perfgate.yml', '/repo')
-  } catch (err) {
-    if (err instanceof ConfigError) return err
-    throw err
-  }
-  throw new Error('expected a ConfigError')
-}
+const problemsOf = configErrorOf
 
 describe('parseConfig', () => {
   it('resolves a valid file into a complete config in base units', () => {

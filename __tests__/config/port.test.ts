@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { parseConfig } from '../../src/config/load.js'
-import { ConfigError } from '../../src/config/problems.js'
+import { configErrorOf } from '../../__fixtures__/config.js'
 import { freePorts, hasServicePort, servicePortUses, withServicePort } from '../../src/config/port.js'
 
 const PORTED = `
@@ -19,15 +19,7 @@ scenarios:
 compare: { design: slices, slice: 250ms, epochs: { min: 3, max: 12 } }
 `
 
-function problemsOf(text: string): string {
-  try {
-    parseConfig(text, 'perfgate.yml', '/repo')
-  } catch (err) {
-    if (err instanceof ConfigError) return err.message
-    throw err
-  }
-  throw new Error('expected a ConfigError')
-}
+const problemsOf = (text: string): string => configErrorOf(text).message
 
 describe('{{service.port}}', () => {
   it('is accepted in the service and the URLs, and filled per side', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { configHash, parseConfig } from '../../src/config/load.js'
-import { ConfigError } from '../../src/config/problems.js'
+import { configErrorOf } from '../../__fixtures__/config.js'
 import { isRunningTarget } from '../../src/config/types.js'
 
 const TARGET = `version: 1
@@ -12,15 +12,7 @@ scenarios:
       latency.p99: "< 200ms"
 `
 
-function problemsOf(text: string): ConfigError {
-  try {
-    parseConfig(text, 'perfgate.yml', '/repo')
-  } catch (err) {
-    if (err instanceof ConfigError) return err
-    throw err
-  }
-  throw new Error('expected a ConfigError')
-}
+const problemsOf = configErrorOf
 
 describe('a running target (a config without a service section)', () => {
   it('resolves: no service, its ready probe, compared with the stored baseline only', () => {
