@@ -68,3 +68,31 @@ export function table(rows) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map(r => String(r[i]).length)))
   return rows.map(r => r.map((c, i) => String(c).padEnd(widths[i])).join('  ')).join('\n')
 }
+
+/**
+ * A suite of `count` closed-model scenarios named scenario-01, scenario-02, ... against a service nobody starts
+ * (the benches that measure the gate's own work: merge, shards); `scenario` adds to every scenario, `rest` to the
+ * config.
+ */
+export function syntheticSuite(count, scenario = {}, rest = {}) {
+  const names = Array.from({ length: count }, (_, i) => `scenario-${String(i + 1).padStart(2, '0')}`)
+  return {
+    file: 'perfgate.yml',
+    service: {
+      command: 'node server.js',
+      cwd: '.',
+      env: {},
+      ready: { kind: 'tcp', host: '127.0.0.1', port: 1, timeoutMs: 1, intervalMs: 1 },
+      shutdownTimeoutMs: 1
+    },
+    scenarios: names.map(name => ({
+      name,
+      request: { method: 'GET', url: 'http://127.0.0.1:8080/', headers: {} },
+      load: { mode: 'closed', connections: 10, durationMs: 10_000, warmupMs: 1000, timeoutMs: 10_000 },
+      thresholds: [],
+      regression: [],
+      ...scenario
+    })),
+    ...rest
+  }
+}

@@ -7,7 +7,7 @@ import { mkdtemp, mkdir, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { compileSources, median, table } from './lib.mjs'
+import { compileSources, median, syntheticSuite, table } from './lib.mjs'
 
 const LEGS = Number(process.env.LEGS ?? 10)
 const PER_LEG = Number(process.env.SCENARIOS_PER_LEG ?? 2)
@@ -45,24 +45,7 @@ function runRecord(side, round) {
   return { side, round, metrics, histogram: encodeHistogram(h), timeline }
 }
 
-const names = Array.from({ length: LEGS * PER_LEG }, (_, i) => `scenario-${String(i + 1).padStart(2, '0')}`)
-const config = {
-  file: 'perfgate.yml',
-  service: {
-    command: 'node server.js',
-    cwd: '.',
-    env: {},
-    ready: { kind: 'tcp', host: '127.0.0.1', port: 1, timeoutMs: 1, intervalMs: 1 },
-    shutdownTimeoutMs: 1
-  },
-  scenarios: names.map(name => ({
-    name,
-    request: { method: 'GET', url: 'http://127.0.0.1:8080/', headers: {} },
-    load: { mode: 'closed', connections: 10, durationMs: 10_000, warmupMs: 1000, timeoutMs: 10_000 },
-    thresholds: [],
-    regression: []
-  }))
-}
+const config = syntheticSuite(LEGS * PER_LEG)
 const legDirs = []
 for (let k = 1; k <= LEGS; k++) {
   const scenarios = shardScenarios(config, { index: k, count: LEGS }).map(name => {

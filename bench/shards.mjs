@@ -6,7 +6,7 @@
 // The legs run side by side, as matrix jobs do, each deciding its own rounds; their reports are then merged.
 // Median of REPEATS (3); printed in real seconds, with the ratio.
 import { performance } from 'node:perf_hooks'
-import { compileSources, median, table } from './lib.mjs'
+import { compileSources, median, syntheticSuite, table } from './lib.mjs'
 
 const SCENARIOS = Number(process.env.SCENARIOS ?? 12)
 const LEGS = Number(process.env.LEGS ?? 4)
@@ -26,22 +26,9 @@ const { syntheticMeasurer } = await import('../build/__tests__/harness/fake-meas
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms))
 const realSeconds = ms => ms / SCALE_MS
 
-const names = Array.from({ length: SCENARIOS }, (_, i) => `scenario-${String(i + 1).padStart(2, '0')}`)
-const config = {
-  version: 1,
-  file: 'perfgate.yml',
-  service: {
-    command: 'node server.js',
-    cwd: '.',
-    env: {},
-    ready: { kind: 'tcp', host: '127.0.0.1', port: 1, timeoutMs: 1, intervalMs: 1 },
-    shutdownTimeoutMs: 1
-  },
-  scenarios: names.map(name => ({
-    name,
-    request: { method: 'GET', url: 'http://127.0.0.1:8080/', headers: {} },
-    load: { mode: 'closed', connections: 10, durationMs: 10_000, warmupMs: 1000, timeoutMs: 10_000 },
-    thresholds: [],
+const config = syntheticSuite(
+  SCENARIOS,
+  {
     regression: [
       {
         metric: 'throughput.ok_rps',
@@ -54,27 +41,30 @@ const config = {
     ],
     minRequests: 100,
     maxErrorRate: 0.05
-  })),
-  compare: {
-    mode: 'interleaved',
-    design: 'rounds',
-    rounds: { min: 3, max: 15 },
-    budgetMs: BUDGET_S * 1000,
-    confirm: false,
-    confidence: 0.95
   },
-  baseline: {
-    store: 'none',
-    branch: 'perfgate-baselines',
-    directory: '.perfgate/baselines',
-    remote: 'origin',
-    rounds: 3,
-    noise: 0.1,
-    onRunnerMismatch: 'inconclusive',
-    saveOn: ['push']
-  },
-  onInconclusive: 'warn'
-}
+  {
+    version: 1,
+    compare: {
+      mode: 'interleaved',
+      design: 'rounds',
+      rounds: { min: 3, max: 15 },
+      budgetMs: BUDGET_S * 1000,
+      confirm: false,
+      confidence: 0.95
+    },
+    baseline: {
+      store: 'none',
+      branch: 'perfgate-baselines',
+      directory: '.perfgate/baselines',
+      remote: 'origin',
+      rounds: 3,
+      noise: 0.1,
+      onRunnerMismatch: 'inconclusive',
+      saveOn: ['push']
+    },
+    onInconclusive: 'warn'
+  }
+)
 
 /** The fake measurer, with each side's round taking its real time (scaled): a start, then every scenario's load. */
 function timedMeasurer(cfg, seed) {
