@@ -66426,7 +66426,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(11948);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(88935);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
 
@@ -66435,7 +66435,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 11948:
+/***/ 88935:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -69849,6 +69849,9 @@ const external_node_dns_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequ
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(37067);
 var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(77030);
 var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
@@ -69856,8 +69859,9 @@ var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node
 
 
 
+
 const ATTEMPT_TIMEOUT_MS = 2000;
-/** One HTTP GET; 200-399 counts as ready. Every address the name resolves to is tried (autoSelectFamily). */
+/** One HTTP(S) GET; 200-399 counts as ready. Every address the name resolves to is tried (autoSelectFamily). */
 function probeHttp(url, timeoutMs = ATTEMPT_TIMEOUT_MS, lookup) {
     return new Promise(resolve => {
         const options = {
@@ -69866,7 +69870,8 @@ function probeHttp(url, timeoutMs = ATTEMPT_TIMEOUT_MS, lookup) {
             autoSelectFamily: true,
             ...(lookup ? { lookup } : {})
         };
-        const req = external_node_http_default().get(url, options, res => {
+        // https: a running target (a staging deployment); its certificate is checked
+        const req = (url.startsWith('https:') ? (external_node_https_default()) : (external_node_http_default())).get(url, options, res => {
             res.resume();
             const status = res.statusCode ?? 0;
             resolve({ ok: status >= 200 && status < 400, detail: `status ${status}` });
@@ -70345,7 +70350,7 @@ var ajv = __nccwpck_require__(42463);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
 ;// CONCATENATED MODULE: ./schema/perfgate.schema.json
-const perfgate_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/perfgate.schema.json","title":"perfgate config","description":"perfgate.yml: the service to start, the load to drive and the limits to gate on.","type":"object","additionalProperties":false,"required":["version","service","scenarios"],"properties":{"version":{"const":1,"description":"config format version; must be 1"},"extends":{"enum":["web_server","api_gateway","database_proxy"],"description":"a built-in profile whose reference limits apply to every scenario as warnings"},"service":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"string","minLength":1,"description":"shell command that starts the service (run with /bin/sh -c in its own process group)"},"build":{"type":"string","description":"command that builds the service; run in the base checkout when perfgate prepares the base itself"},"cwd":{"type":"string","description":"working directory, relative to this file"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables (strings: quote numbers)"},"ready":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"HTTP URL polled until it answers 200-399"},"tcp":{"type":"string","description":"host:port polled until it accepts a connection"},"log":{"type":"string","description":"regular expression matched against the service\'s output lines"},"timeout":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"}},"description":"how perfgate knows the service is ready: url, tcp or log"},"shutdown-timeout":{"$ref":"#/definitions/duration","description":"grace period between SIGTERM and SIGKILL"}},"required":["command","ready"],"description":"the service under test","title":"service"},"defaults":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"description":"load settings every scenario inherits"},"scenarios":{"type":"array","minItems":1,"description":"what to measure","items":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"unique name, used in reports"},"shard":{"type":"integer","minimum":1,"description":"pins this scenario to shard K when the suite is split with --shard K/N (action input shard); unpinned scenarios are dealt round-robin by sorted name"},"request":{"$ref":"#/definitions/request","description":"the request each virtual user sends"},"requests":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/request"},"description":"a weighted mix of requests to one host:port, picked at random per request by weight (instead of request)"},"values":{"type":"object","description":"named values for {{name}} placeholders, used in turn (cycling): a list, or { file: path } with one value per line","additionalProperties":{"anyOf":[{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"type":"string","minLength":1}}}]}},"load":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"mode":{"enum":["closed","rate"],"description":"closed: fixed connections (default); rate: open model at a constant arrival rate"},"rate":{"type":"number","exclusiveMinimum":0,"description":"requests per second (rate mode)"},"max-lag":{"$ref":"#/definitions/duration","description":"rate mode: how late (p99) the generator\'s own send schedule may run before the run is errored as generator-lag (default 10ms)"},"ramp":{"type":"object","additionalProperties":false,"properties":{"from":{"type":"number","minimum":0},"to":{"type":"number","exclusiveMinimum":0},"over":{"$ref":"#/definitions/duration"}},"required":["from","to","over"],"description":"rate mode: ramp the rate linearly"}},"description":"this scenario\'s load, over defaults"},"suite":{"oneOf":[{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"load"}},"required":["kind"]},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"sweep"},"steps":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"description":"connections per step (with load mode rate: requests per second per step)"},"knee-factor":{"type":"number","exclusiveMinimum":1,"description":"p99 may rise to this factor of the first step\'s p99 before the knee (default 2)"}},"required":["kind","steps"],"description":"concurrency sweep: finds the optimal connections"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"stress"},"start":{"type":"integer","minimum":1},"step":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1},"max-error-rate":{"$ref":"#/definitions/percent"},"p99-limit":{"$ref":"#/definitions/duration"},"max-time":{"$ref":"#/definitions/duration","description":"time bound of the whole ramp (default 2m): no step starts that would end after it"}},"required":["kind"],"description":"ramps connections (with load mode rate: the rate) until errors pass max-error-rate (default 5%), p99 passes p99-limit or the service dies"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"soak"},"window":{"$ref":"#/definitions/duration","description":"window length (default 10s)"}},"required":["kind"],"description":"long constant load analysed in windows; soak.drift is the RSS growth over the run (least-squares fit over the windows)"}]},"thresholds":{"type":"object","description":"absolute limits: metric -> \\"< 50ms\\" or { limit, severity }","additionalProperties":false,"properties":{"latency.min":{"description":"fastest 2xx response. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.mean":{"description":"mean 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.stddev":{"description":"standard deviation of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p50":{"description":"50th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p75":{"description":"75th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p90":{"description":"90th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p95":{"description":"95th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p99":{"description":"99th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p99.9":{"description":"99.9th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.max":{"description":"slowest 2xx response. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"throughput.rps":{"description":"responses per second, failed ones included (gate on throughput.ok_rps). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"throughput.ok_rps":{"description":"successful responses per second: status below 400, or one its request expects (expect:). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"throughput.bytes":{"description":"response bytes per second. Limit like \\"> 100MB\\" (bytes per second: B, KB, MB, GB)","$ref":"#/definitions/threshold-byterate"},"requests.total":{"description":"responses received during the measured window. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.rate":{"description":"share of requests that failed (connect, timeout, reset, 4xx, 5xx). Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"},"errors.total":{"description":"failed requests of every kind. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.connect":{"description":"connection errors (refused, unreachable). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.timeout":{"description":"requests that timed out. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.reset":{"description":"connections reset or closed mid-request. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.4xx":{"description":"responses with a 4xx status. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.5xx":{"description":"responses with a 5xx status. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.unexpected":{"description":"responses whose status their request did not expect (expect:). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"server.cpu.mean":{"description":"mean CPU of the service\'s process tree, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"server.cpu.peak":{"description":"peak CPU of the service\'s process tree, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"server.cpu.per_request":{"description":"server CPU time per completed request. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"server.rss.peak":{"description":"peak resident memory of the service\'s process tree. Limit like \\"< 256MB\\" (B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based))","$ref":"#/definitions/threshold-size"},"server.fds.peak":{"description":"peak open file descriptors of the service\'s process tree. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"generator.cpu":{"description":"the load generator\'s own CPU, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"generator.lag":{"description":"how far the load generator fell behind its schedule (p99). Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"generator.rate.target":{"description":"open model: requests per second the schedule asked for. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"generator.rate.achieved":{"description":"open model: requests per second the generator actually sent. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.optimal_connections":{"description":"connections at the knee of throughput vs p99. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"sweep.optimal_rate":{"description":"open model: offered rate at the knee of throughput vs p99. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.optimal_rps":{"description":"successful responses per second at the knee of the sweep. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.max_rps":{"description":"highest successful responses per second over the sweep\'s steps. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.breaking_point.connections":{"description":"highest sustainable connections before breaking. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"stress.breaking_point.rate":{"description":"open model: highest sustainable offered rate. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.breaking_point.rps":{"description":"successful responses per second at the last sustainable step before breaking. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.broke_at.connections":{"description":"connections of the step that broke (none: unset). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"stress.broke_at.rate":{"description":"open model: offered rate of the step that broke (none: unset). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"soak.drift":{"description":"relative RSS growth over the soak: least-squares slope over the windows x span / fitted start. Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"},"soak.p99_drift":{"description":"relative change of p99 over the soak, fitted like soak.drift. Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"}}},"regression":{"type":"object","description":"limits relative to the base: metric -> \\"+20%\\" / \\"-5%\\" or { limit, severity }","additionalProperties":false,"properties":{"latency.min":{"description":"fastest 2xx response. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.mean":{"description":"mean 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.stddev":{"description":"standard deviation of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p50":{"description":"50th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p75":{"description":"75th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p90":{"description":"90th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p95":{"description":"95th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p99":{"description":"99th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p99.9":{"description":"99.9th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.max":{"description":"slowest 2xx response. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"throughput.rps":{"description":"responses per second, failed ones included (gate on throughput.ok_rps). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"throughput.ok_rps":{"description":"successful responses per second: status below 400, or one its request expects (expect:). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"throughput.bytes":{"description":"response bytes per second. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"requests.total":{"description":"responses received during the measured window. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"errors.rate":{"description":"share of requests that failed (connect, timeout, reset, 4xx, 5xx). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.total":{"description":"failed requests of every kind. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.connect":{"description":"connection errors (refused, unreachable). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.timeout":{"description":"requests that timed out. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.reset":{"description":"connections reset or closed mid-request. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.4xx":{"description":"responses with a 4xx status. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.5xx":{"description":"responses with a 5xx status. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.unexpected":{"description":"responses whose status their request did not expect (expect:). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.mean":{"description":"mean CPU of the service\'s process tree, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.peak":{"description":"peak CPU of the service\'s process tree, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.per_request":{"description":"server CPU time per completed request. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.rss.peak":{"description":"peak resident memory of the service\'s process tree. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.fds.peak":{"description":"peak open file descriptors of the service\'s process tree. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.cpu":{"description":"the load generator\'s own CPU, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.lag":{"description":"how far the load generator fell behind its schedule (p99). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.rate.achieved":{"description":"open model: requests per second the generator actually sent. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_connections":{"description":"connections at the knee of throughput vs p99. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_rate":{"description":"open model: offered rate at the knee of throughput vs p99. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_rps":{"description":"successful responses per second at the knee of the sweep. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.max_rps":{"description":"highest successful responses per second over the sweep\'s steps. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.connections":{"description":"highest sustainable connections before breaking. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.rate":{"description":"open model: highest sustainable offered rate. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.rps":{"description":"successful responses per second at the last sustainable step before breaking. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.broke_at.connections":{"description":"connections of the step that broke (none: unset). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.broke_at.rate":{"description":"open model: offered rate of the step that broke (none: unset). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"soak.drift":{"description":"relative RSS growth over the soak: least-squares slope over the windows x span / fitted start. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"soak.p99_drift":{"description":"relative change of p99 over the soak, fitted like soak.drift. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"}}},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"required":["name"]}},"compare":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["interleaved","stored"]},"design":{"enum":["auto","rounds","slices","duet"],"description":"how base and head are measured: rounds (one side at a time, a fresh process per round), slices (both up at once on their own {{service.port}}, the load alternating in short slices), duet (both measured at the same time on disjoint cores, 4 cores or more); auto (default): duet where cores allow, else slices, and rounds when the config hard-codes its port"},"slice":{"$ref":"#/definitions/duration","description":"slices and duet: the length of one slice (default 500ms)"},"epochs":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":2},"max":{"type":"integer","minimum":2}},"description":"slices and duet: fresh process pairs over the run, each measuring every scenario\'s duration per side in slices (default: rounds)"},"rounds":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1}},"description":"rounds per side"},"budget":{"$ref":"#/definitions/duration","description":"wall-clock budget of the comparison"},"confirm":{"type":"boolean","description":"confirm a failing verdict with extra rounds"},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"confidence level of the intervals (default 0.95)"}},"description":"how base and head are compared"},"baseline":{"type":"object","additionalProperties":false,"properties":{"store":{"enum":["branch","directory","none"]},"branch":{"type":"string"},"directory":{"type":"string","description":"directory of the local store (store: directory), relative to this file"},"remote":{"type":"string","description":"git remote of the baseline branch (default origin)"},"rounds":{"type":"integer","minimum":1,"maximum":50,"description":"rounds measured when a run is stored or compared with a stored run (default 3)"},"noise":{"$ref":"#/definitions/percent","description":"cross-run allowance added to a stored comparison until 5 stored runs teach the real spread (default 10%)"},"on-runner-mismatch":{"enum":["inconclusive","compare"],"description":"what a baseline from a different runner kind does to regression checks (default inconclusive)"},"save-on":{"type":"array","uniqueItems":true,"items":{"enum":["push","workflow_dispatch","schedule"]},"description":"events whose runs are stored (default push to the default branch and workflow_dispatch); pull requests never are"}},"description":"where stored baselines live"},"on-inconclusive":{"enum":["warn","fail"],"description":"what an inconclusive verdict does to the job"}},"definitions":{"duration":{"type":"string","description":"a duration with a unit: us, ms, s, m (\\"500ms\\", \\"10s\\")","pattern":"^\\\\s*[0-9.]+\\\\s*(us|µs|ms|s|m|min)\\\\s*$"},"percent":{"type":"string","description":"a percentage (\\"5%\\")","pattern":"^\\\\s*[0-9.]+\\\\s*%\\\\s*$"},"request":{"type":"object","additionalProperties":false,"properties":{"method":{"enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"]},"url":{"type":"string","minLength":1,"description":"absolute http:// or https:// URL; {{seq}}, {{random}}, {{uuid}} and {{name}} of a scenario value are filled in per request; {{service.port}} is the port the side\'s service was given"},"insecure":{"type":"boolean","description":"https:// only: accept any certificate (self-signed test certificates); by default the certificate must chain to Node\'s roots, the system bundle or NODE_EXTRA_CA_CERTS"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{"description":"a string, or an object sent as JSON","type":["string","object","array"]},"weight":{"type":"number","exclusiveMinimum":0,"description":"in requests: this request\'s relative share of the mix (default 1)"},"expect":{"description":"the statuses this request should get (e.g. 201, or [200, 404]); others count as failed requests, and these count as successes even when 4xx/5xx","anyOf":[{"type":"integer","minimum":100,"maximum":599},{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}}]}},"required":["url"],"description":"one HTTP request"},"threshold-duration":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(us|µs|ms|s|m|min)\\\\s*$","description":"an operator (< <= > >=) and a value in us, ms, s, like \\"< 50ms\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(us|µs|ms|s|m|min)\\\\s*$","description":"an operator (< <= > >=) and a value in us, ms, s, like \\"< 50ms\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-rate":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(/s|rps)?\\\\s*$","description":"an operator (< <= > >=) and a value in requests per second, like \\"> 1500\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(/s|rps)?\\\\s*$","description":"an operator (< <= > >=) and a value in requests per second, like \\"> 1500\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-byterate":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])(/s)?\\\\s*$","description":"an operator (< <= > >=) and a value in bytes per second: B, KB, MB, GB, like \\"> 100MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])(/s)?\\\\s*$","description":"an operator (< <= > >=) and a value in bytes per second: B, KB, MB, GB, like \\"> 100MB\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-count":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*\\\\s*$","description":"an operator (< <= > >=) and a value in a plain number, like \\"< 10\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*\\\\s*$","description":"an operator (< <= > >=) and a value in a plain number, like \\"< 10\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-ratio":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in %, like \\"< 0.1%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in %, like \\"< 0.1%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-cpu":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in % of one core, like \\"< 150%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in % of one core, like \\"< 150%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-size":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])\\\\s*$","description":"an operator (< <= > >=) and a value in B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based), like \\"< 256MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])\\\\s*$","description":"an operator (< <= > >=) and a value in B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based), like \\"< 256MB\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression-lower":{"oneOf":[{"type":"string","pattern":"^\\\\s*\\\\+\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may rise, like \\"+20%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*\\\\+\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may rise, like \\"+20%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression-higher":{"oneOf":[{"type":"string","pattern":"^\\\\s*-\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may fall, like \\"-5%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*-\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may fall, like \\"-5%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]}}}');
+const perfgate_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/perfgate.schema.json","title":"perfgate config","description":"perfgate.yml: the service to start, the load to drive and the limits to gate on.","type":"object","additionalProperties":false,"required":["version","scenarios"],"properties":{"version":{"const":1,"description":"config format version; must be 1"},"extends":{"enum":["web_server","api_gateway","database_proxy"],"description":"a built-in profile whose reference limits apply to every scenario as warnings"},"service":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"string","minLength":1,"description":"shell command that starts the service (run with /bin/sh -c in its own process group)"},"build":{"type":"string","description":"command that builds the service; run in the base checkout when perfgate prepares the base itself"},"cwd":{"type":"string","description":"working directory, relative to this file"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables (strings: quote numbers)"},"ready":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"HTTP URL polled until it answers 200-399"},"tcp":{"type":"string","description":"host:port polled until it accepts a connection"},"log":{"type":"string","description":"regular expression matched against the service\'s output lines"},"timeout":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"}},"description":"how perfgate knows the service is ready: url, tcp or log"},"shutdown-timeout":{"$ref":"#/definitions/duration","description":"grace period between SIGTERM and SIGKILL"},"cpus":{"enum":["auto","shared"],"description":"auto (default): with 2+ CPUs and taskset, the service runs on every CPU but the first, which is left to the load generator, so the generator does not take the service\'s CPU time; shared: the service runs anywhere"}},"required":["command","ready"],"description":"the service under test, started by perfgate for each round; leave it out to measure a target that is already running at the scenarios\' URLs (absolute limits and the stored baseline only)","title":"service"},"ready":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"HTTP URL polled until it answers 200-399"},"tcp":{"type":"string","description":"host:port polled until it accepts a connection"},"log":{"type":"string","description":"regular expression matched against the service\'s output lines"},"timeout":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"}},"description":"a running target (no service section): how perfgate knows the target at the scenarios\' URLs is up before it measures: url or tcp, polled until two attempts in a row succeed","title":"ready"},"defaults":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"description":"load settings every scenario inherits"},"scenarios":{"type":"array","minItems":1,"description":"what to measure","items":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"unique name, used in reports"},"shard":{"type":"integer","minimum":1,"description":"pins this scenario to shard K when the suite is split with --shard K/N (action input shard); unpinned scenarios are dealt round-robin by sorted name"},"request":{"$ref":"#/definitions/request","description":"the request each virtual user sends"},"requests":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/request"},"description":"a weighted mix of requests to one host:port, picked at random per request by weight (instead of request)"},"values":{"type":"object","description":"named values for {{name}} placeholders, used in turn (cycling): a list, or { file: path } with one value per line","additionalProperties":{"anyOf":[{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"type":"string","minLength":1}}}]}},"load":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"mode":{"enum":["closed","rate"],"description":"closed: fixed connections (default); rate: open model at a constant arrival rate"},"rate":{"type":"number","exclusiveMinimum":0,"description":"requests per second (rate mode)"},"max-lag":{"$ref":"#/definitions/duration","description":"rate mode: how late (p99) the generator\'s own send schedule may run before the run is errored as generator-lag (default 10ms)"},"ramp":{"type":"object","additionalProperties":false,"properties":{"from":{"type":"number","minimum":0},"to":{"type":"number","exclusiveMinimum":0},"over":{"$ref":"#/definitions/duration"}},"required":["from","to","over"],"description":"rate mode: ramp the rate linearly"}},"description":"this scenario\'s load, over defaults"},"suite":{"oneOf":[{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"load"}},"required":["kind"]},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"sweep"},"steps":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"description":"connections per step (with load mode rate: requests per second per step)"},"knee-factor":{"type":"number","exclusiveMinimum":1,"description":"p99 may rise to this factor of the first step\'s p99 before the knee (default 2)"}},"required":["kind","steps"],"description":"concurrency sweep: finds the optimal connections"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"stress"},"start":{"type":"integer","minimum":1},"step":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1},"max-error-rate":{"$ref":"#/definitions/percent"},"p99-limit":{"$ref":"#/definitions/duration"},"max-time":{"$ref":"#/definitions/duration","description":"time bound of the whole ramp (default 2m): no step starts that would end after it"}},"required":["kind"],"description":"ramps connections (with load mode rate: the rate) until errors pass max-error-rate (default 5%), p99 passes p99-limit or the service dies"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"soak"},"window":{"$ref":"#/definitions/duration","description":"window length (default 10s)"}},"required":["kind"],"description":"long constant load analysed in windows; soak.drift is the RSS growth over the run (least-squares fit over the windows)"}]},"thresholds":{"type":"object","description":"absolute limits: metric -> \\"< 50ms\\" or { limit, severity }","additionalProperties":false,"properties":{"latency.min":{"description":"fastest 2xx response. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.mean":{"description":"mean 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.stddev":{"description":"standard deviation of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p50":{"description":"50th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p75":{"description":"75th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p90":{"description":"90th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p95":{"description":"95th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p99":{"description":"99th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p99.9":{"description":"99.9th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.max":{"description":"slowest 2xx response. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"throughput.rps":{"description":"responses per second, failed ones included (gate on throughput.ok_rps). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"throughput.ok_rps":{"description":"successful responses per second: status below 400, or one its request expects (expect:). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"throughput.bytes":{"description":"response bytes per second. Limit like \\"> 100MB\\" (bytes per second: B, KB, MB, GB)","$ref":"#/definitions/threshold-byterate"},"requests.total":{"description":"responses received during the measured window. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.rate":{"description":"share of requests that failed (connect, timeout, reset, 4xx, 5xx). Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"},"errors.total":{"description":"failed requests of every kind. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.connect":{"description":"connection errors (refused, unreachable). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.timeout":{"description":"requests that timed out. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.reset":{"description":"connections reset or closed mid-request. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.4xx":{"description":"responses with a 4xx status. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.5xx":{"description":"responses with a 5xx status. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.unexpected":{"description":"responses whose status their request did not expect (expect:). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"server.cpu.mean":{"description":"mean CPU of the service\'s process tree, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"server.cpu.peak":{"description":"peak CPU of the service\'s process tree, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"server.cpu.per_request":{"description":"server CPU time per completed request. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"server.rss.peak":{"description":"peak resident memory of the service\'s process tree. Limit like \\"< 256MB\\" (B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based))","$ref":"#/definitions/threshold-size"},"server.fds.peak":{"description":"peak open file descriptors of the service\'s process tree. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"generator.cpu":{"description":"the load generator\'s own CPU, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"generator.lag":{"description":"how far the load generator fell behind its schedule (p99). Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"generator.rate.target":{"description":"open model: requests per second the schedule asked for. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"generator.rate.achieved":{"description":"open model: requests per second the generator actually sent. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.optimal_connections":{"description":"connections at the knee of throughput vs p99. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"sweep.optimal_rate":{"description":"open model: offered rate at the knee of throughput vs p99. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.optimal_rps":{"description":"successful responses per second at the knee of the sweep. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.max_rps":{"description":"highest successful responses per second over the sweep\'s steps. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.breaking_point.connections":{"description":"highest sustainable connections before breaking. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"stress.breaking_point.rate":{"description":"open model: highest sustainable offered rate. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.breaking_point.rps":{"description":"successful responses per second at the last sustainable step before breaking. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.broke_at.connections":{"description":"connections of the step that broke (none: unset). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"stress.broke_at.rate":{"description":"open model: offered rate of the step that broke (none: unset). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"soak.drift":{"description":"relative RSS growth over the soak: least-squares slope over the windows x span / fitted start. Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"},"soak.p99_drift":{"description":"relative change of p99 over the soak, fitted like soak.drift. Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"}}},"regression":{"type":"object","description":"limits relative to the base: metric -> \\"+20%\\" / \\"-5%\\" or { limit, severity }","additionalProperties":false,"properties":{"latency.min":{"description":"fastest 2xx response. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.mean":{"description":"mean 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.stddev":{"description":"standard deviation of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p50":{"description":"50th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p75":{"description":"75th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p90":{"description":"90th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p95":{"description":"95th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p99":{"description":"99th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p99.9":{"description":"99.9th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.max":{"description":"slowest 2xx response. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"throughput.rps":{"description":"responses per second, failed ones included (gate on throughput.ok_rps). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"throughput.ok_rps":{"description":"successful responses per second: status below 400, or one its request expects (expect:). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"throughput.bytes":{"description":"response bytes per second. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"requests.total":{"description":"responses received during the measured window. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"errors.rate":{"description":"share of requests that failed (connect, timeout, reset, 4xx, 5xx). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.total":{"description":"failed requests of every kind. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.connect":{"description":"connection errors (refused, unreachable). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.timeout":{"description":"requests that timed out. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.reset":{"description":"connections reset or closed mid-request. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.4xx":{"description":"responses with a 4xx status. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.5xx":{"description":"responses with a 5xx status. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.unexpected":{"description":"responses whose status their request did not expect (expect:). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.mean":{"description":"mean CPU of the service\'s process tree, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.peak":{"description":"peak CPU of the service\'s process tree, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.per_request":{"description":"server CPU time per completed request. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.rss.peak":{"description":"peak resident memory of the service\'s process tree. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.fds.peak":{"description":"peak open file descriptors of the service\'s process tree. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.cpu":{"description":"the load generator\'s own CPU, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.lag":{"description":"how far the load generator fell behind its schedule (p99). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.rate.achieved":{"description":"open model: requests per second the generator actually sent. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_connections":{"description":"connections at the knee of throughput vs p99. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_rate":{"description":"open model: offered rate at the knee of throughput vs p99. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_rps":{"description":"successful responses per second at the knee of the sweep. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.max_rps":{"description":"highest successful responses per second over the sweep\'s steps. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.connections":{"description":"highest sustainable connections before breaking. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.rate":{"description":"open model: highest sustainable offered rate. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.rps":{"description":"successful responses per second at the last sustainable step before breaking. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.broke_at.connections":{"description":"connections of the step that broke (none: unset). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.broke_at.rate":{"description":"open model: offered rate of the step that broke (none: unset). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"soak.drift":{"description":"relative RSS growth over the soak: least-squares slope over the windows x span / fitted start. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"soak.p99_drift":{"description":"relative change of p99 over the soak, fitted like soak.drift. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"}}},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"required":["name"]}},"compare":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["interleaved","stored"]},"design":{"enum":["auto","rounds","slices","duet"],"description":"how base and head are measured: rounds (one side at a time, a fresh process per round), slices (both up at once on their own {{service.port}}, the load alternating in short slices), duet (both measured at the same time on disjoint cores, 4 cores or more); auto (default): duet where cores allow, else slices, and rounds when the config hard-codes its port"},"slice":{"$ref":"#/definitions/duration","description":"slices and duet: the length of one slice (default 500ms)"},"epochs":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":2},"max":{"type":"integer","minimum":2}},"description":"slices and duet: fresh process pairs over the run, each measuring every scenario\'s duration per side in slices (default: rounds)"},"rounds":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1}},"description":"rounds per side"},"budget":{"$ref":"#/definitions/duration","description":"wall-clock budget of the comparison"},"confirm":{"type":"boolean","description":"confirm a failing verdict with extra rounds"},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"confidence level of the intervals (default 0.95)"}},"description":"how base and head are compared"},"baseline":{"type":"object","additionalProperties":false,"properties":{"store":{"enum":["branch","directory","none"]},"branch":{"type":"string"},"directory":{"type":"string","description":"directory of the local store (store: directory), relative to this file"},"remote":{"type":"string","description":"git remote of the baseline branch (default origin)"},"rounds":{"type":"integer","minimum":1,"maximum":50,"description":"rounds measured when a run is stored or compared with a stored run (default 3)"},"noise":{"$ref":"#/definitions/percent","description":"cross-run allowance added to a stored comparison until 5 stored runs teach the real spread (default 10%)"},"on-runner-mismatch":{"enum":["inconclusive","compare"],"description":"what a baseline from a different runner kind does to regression checks (default inconclusive)"},"save-on":{"type":"array","uniqueItems":true,"items":{"enum":["push","workflow_dispatch","schedule"]},"description":"events whose runs are stored (default push to the default branch and workflow_dispatch); pull requests never are"}},"description":"where stored baselines live"},"on-inconclusive":{"enum":["warn","fail"],"description":"what an inconclusive verdict does to the job"}},"definitions":{"duration":{"type":"string","description":"a duration with a unit: us, ms, s, m (\\"500ms\\", \\"10s\\")","pattern":"^\\\\s*[0-9.]+\\\\s*(us|µs|ms|s|m|min)\\\\s*$"},"percent":{"type":"string","description":"a percentage (\\"5%\\")","pattern":"^\\\\s*[0-9.]+\\\\s*%\\\\s*$"},"request":{"type":"object","additionalProperties":false,"properties":{"method":{"enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"]},"url":{"type":"string","minLength":1,"description":"absolute http:// or https:// URL; {{seq}}, {{random}}, {{uuid}} and {{name}} of a scenario value are filled in per request; {{service.port}} is the port the side\'s service was given"},"insecure":{"type":"boolean","description":"https:// only: accept any certificate (self-signed test certificates); by default the certificate must chain to Node\'s roots, the system bundle or NODE_EXTRA_CA_CERTS"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{"description":"a string, or an object sent as JSON","type":["string","object","array"]},"weight":{"type":"number","exclusiveMinimum":0,"description":"in requests: this request\'s relative share of the mix (default 1)"},"expect":{"description":"the statuses this request should get (e.g. 201, or [200, 404]); others count as failed requests, and these count as successes even when 4xx/5xx","anyOf":[{"type":"integer","minimum":100,"maximum":599},{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}}]}},"required":["url"],"description":"one HTTP request"},"threshold-duration":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(us|µs|ms|s|m|min)\\\\s*$","description":"an operator (< <= > >=) and a value in us, ms, s, like \\"< 50ms\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(us|µs|ms|s|m|min)\\\\s*$","description":"an operator (< <= > >=) and a value in us, ms, s, like \\"< 50ms\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-rate":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(/s|rps)?\\\\s*$","description":"an operator (< <= > >=) and a value in requests per second, like \\"> 1500\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(/s|rps)?\\\\s*$","description":"an operator (< <= > >=) and a value in requests per second, like \\"> 1500\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-byterate":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])(/s)?\\\\s*$","description":"an operator (< <= > >=) and a value in bytes per second: B, KB, MB, GB, like \\"> 100MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])(/s)?\\\\s*$","description":"an operator (< <= > >=) and a value in bytes per second: B, KB, MB, GB, like \\"> 100MB\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-count":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*\\\\s*$","description":"an operator (< <= > >=) and a value in a plain number, like \\"< 10\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*\\\\s*$","description":"an operator (< <= > >=) and a value in a plain number, like \\"< 10\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-ratio":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in %, like \\"< 0.1%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in %, like \\"< 0.1%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-cpu":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in % of one core, like \\"< 150%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in % of one core, like \\"< 150%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-size":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])\\\\s*$","description":"an operator (< <= > >=) and a value in B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based), like \\"< 256MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])\\\\s*$","description":"an operator (< <= > >=) and a value in B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based), like \\"< 256MB\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression-lower":{"oneOf":[{"type":"string","pattern":"^\\\\s*\\\\+\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may rise, like \\"+20%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*\\\\+\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may rise, like \\"+20%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression-higher":{"oneOf":[{"type":"string","pattern":"^\\\\s*-\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may fall, like \\"-5%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*-\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may fall, like \\"-5%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]}}}');
 ;// CONCATENATED MODULE: ./src/config/metrics.ts
 const m = (name, kind, better, description) => ({
     name,
@@ -70548,11 +70553,11 @@ var external_node_events_ = __nccwpck_require__(78474);
 function servicePortUses(config) {
     const s = config.service;
     const uses = [];
-    if (usesServicePort(s.command))
+    if (s && usesServicePort(s.command))
         uses.push('service.command');
-    if (Object.values(s.env).some(usesServicePort))
+    if (s && Object.values(s.env).some(usesServicePort))
         uses.push('service.env');
-    if (readyText(s.ready).some(usesServicePort))
+    if (s && readyText(s.ready).some(usesServicePort))
         uses.push('service.ready');
     if (config.scenarios.some(sc => requestsOf(sc).some(r => usesServicePort(r.url))))
         uses.push('scenario urls');
@@ -70604,7 +70609,7 @@ function fillScenario(scenario, port) {
 function withServicePort(config, port) {
     return {
         ...config,
-        service: fillService(config.service, port),
+        ...(config.service ? { service: fillService(config.service, port) } : {}),
         scenarios: config.scenarios.map(s => fillScenario(s, port))
     };
 }
@@ -70797,6 +70802,10 @@ class Resolver {
     problem(pointer, message) {
         this.problems.push(this.ctx.locator.at(pointer, message));
     }
+    /** A problem at the key `key` of the map at `pointer` (a check, at the metric name it is written under). */
+    problemAtKey(pointer, key, message) {
+        this.problems.push(this.ctx.locator.key(pointer, key, message));
+    }
     /** Runs a parser on a string value, turning its ValueError into a problem at `pointer`. */
     parse(pointer, value, parser, fallback) {
         if (typeof value !== 'string')
@@ -70830,8 +70839,10 @@ class Resolver {
             this.problem(pointer, `ready needs exactly one of url, tcp or log; got ${given.length ? given.join(' and ') : 'none'}`);
         }
         if (typeof r.url === 'string') {
-            if (!/^http:\/\//.test(r.url))
-                this.problem(`${pointer}/url`, `the ready url must be an http:// URL; got "${r.url}"`);
+            // a running target may be probed over https; a service perfgate starts is probed on its local http port
+            const https = pointer === '/ready' && /^https:\/\//.test(r.url);
+            if (!/^http:\/\//.test(r.url) && !https)
+                this.problem(`${pointer}/url`, `the ready url must be an http:// URL${pointer === '/ready' ? ' or https:// URL' : ''}; got "${r.url}"`);
             return { kind: 'http', url: r.url, timeoutMs, intervalMs };
         }
         if (typeof r.tcp === 'string') {
@@ -70873,7 +70884,8 @@ class Resolver {
             env: env,
             ready,
             ...(ready.kind === 'http' ? { preflightUrl: ready.url } : {}),
-            shutdownTimeoutMs: this.duration('/service/shutdown-timeout', s['shutdown-timeout'], DEFAULTS.shutdownTimeoutMs)
+            shutdownTimeoutMs: this.duration('/service/shutdown-timeout', s['shutdown-timeout'], DEFAULTS.shutdownTimeoutMs),
+            ...(s.cpus === 'shared' ? { cpus: 'shared' } : {})
         };
     }
     checkValue(raw) {
@@ -71175,7 +71187,7 @@ class Resolver {
             saveOn
         };
     }
-    compare(raw) {
+    compare(raw, runningTarget) {
         const c = isObject(raw) ? raw : {};
         const rounds = isObject(c.rounds) ? c.rounds : {};
         const d = DEFAULTS.compare;
@@ -71193,7 +71205,8 @@ class Resolver {
         if (sliceMs < 50)
             this.problem('/compare/slice', `a slice must last at least 50ms; got ${sliceMs}ms`);
         return {
-            mode: c.mode === 'stored' ? 'stored' : 'interleaved',
+            // a running target (no service) cannot be compared base-vs-head: the stored baseline is its only base
+            mode: c.mode === 'stored' || (runningTarget && c.mode === undefined) ? 'stored' : 'interleaved',
             design,
             sliceMs,
             epochs: { min: epochMin, max: epochMax },
@@ -71204,6 +71217,38 @@ class Resolver {
         };
     }
 }
+/**
+ * A running target (no service section) is measured where it runs: a top-level `ready` beside a service is
+ * ambiguous, its probe cannot read a log, its server.* metrics do not exist (checks on them are refused where they
+ * are written), base-vs-head compare and {{service.port}} need a service perfgate starts.
+ */
+function checkRunningTarget(config, raw, resolver) {
+    if (config.ready?.kind === 'log')
+        resolver.problem('/ready/log', 'a running target has no output perfgate reads: its ready probe takes url or tcp, not log');
+    const compare = isObject(raw.compare) ? raw.compare : {};
+    if (compare.mode === 'interleaved')
+        resolver.problem('/compare/mode', 'a config without a service section measures a running target, which cannot be compared base-vs-head: use compare.mode stored (the default here), or add a service section');
+    if (compare.design !== undefined)
+        resolver.problem('/compare/design', 'compare.design applies to base-vs-head comparisons of a service perfgate starts; a running target (no service section) has none');
+    if (servicePortUses(config).length)
+        resolver.problem('/scenarios', "{{service.port}} is the port perfgate gives a service it starts; a running target (no service section) is measured at the scenarios' URLs as written");
+    config.scenarios.forEach((scenario, i) => {
+        const checks = [
+            ...scenario.thresholds.map(c => ({ c, kind: 'thresholds' })),
+            ...scenario.regression.map(c => ({ c, kind: 'regression' }))
+        ];
+        for (const { c, kind } of checks) {
+            if (!c.metric.startsWith('server.'))
+                continue;
+            const message = `${c.metric} is measured from the service's processes, which perfgate does not start for a running target (no service section): remove this check, or add a service section`;
+            if (c.source)
+                resolver.problemAtKey(`/scenarios/${i}/${kind}`, c.metric, message);
+            // a profile's limit (extends) is written nowhere in this file: it just does not apply to a running target
+            else
+                scenario.thresholds = scenario.thresholds.filter(t => t !== c);
+        }
+    });
+}
 /** The semantic pass: units, expressions, cross-field rules and defaults. Builds the Config when all is well. */
 function resolveConfig(data, ctx) {
     const resolver = new Resolver(ctx);
@@ -71213,14 +71258,22 @@ function resolveConfig(data, ctx) {
     const config = {
         version: 1,
         file: ctx.file,
-        service: resolver.service(raw.service),
+        ...(raw.service !== undefined ? { service: resolver.service(raw.service) } : {}),
+        ...(raw.service === undefined && raw.ready !== undefined
+            ? { ready: resolver.ready(raw.ready, '/ready') }
+            : {}),
         scenarios: resolver.scenarios(raw.scenarios, defaults, profileName ? PROFILES[profileName].thresholds : undefined),
-        compare: resolver.compare(raw.compare),
+        compare: resolver.compare(raw.compare, raw.service === undefined),
         baseline: resolver.baseline(raw.baseline),
         onInconclusive: raw['on-inconclusive'] === 'fail' ? 'fail' : 'warn',
         ...(profileName ? { profile: profileName } : {})
     };
-    resolver.checkServicePort(config);
+    if (raw.service !== undefined && raw.ready !== undefined)
+        resolver.problem('/ready', 'a top-level ready is the probe of a running target (a config without a service section); with a service, put it in service.ready');
+    if (config.service)
+        resolver.checkServicePort(config);
+    else
+        checkRunningTarget(config, raw, resolver);
     return {
         config: resolver.problems.length || !ctx.shapeValid ? undefined : config,
         problems: resolver.problems
@@ -71553,7 +71606,11 @@ async function loadConfig(file, cwd = process.cwd()) {
 /** A hash of what affects the measurement (service, requests, load), not of the limits. */
 function configHash(config) {
     const relevant = {
-        service: { command: config.service.command, build: config.service.build, env: config.service.env },
+        service: config.service
+            ? { command: config.service.command, build: config.service.build, env: config.service.env }
+            : undefined,
+        // a running target has no service: its hash is that of its requests and load (its URLs name the target)
+        target: config.service ? undefined : true,
         scenarios: config.scenarios.map(s => ({
             name: s.name,
             request: s.request,
@@ -71672,13 +71729,17 @@ function configUsed(config) {
     const configDir = external_node_path_default().dirname(external_node_path_default().resolve(config.file));
     const s = config.service;
     return {
-        service: {
-            command: s.command,
-            ...(s.build ? { build: s.build } : {}),
-            cwd: external_node_path_default().relative(configDir, s.cwd) || '.',
-            ready: describeReady(s.ready),
-            ...(Object.keys(s.env).length ? { env: Object.keys(s.env).sort() } : {})
-        },
+        ...(s
+            ? {
+                service: {
+                    command: s.command,
+                    ...(s.build ? { build: s.build } : {}),
+                    cwd: external_node_path_default().relative(configDir, s.cwd) || '.',
+                    ready: describeReady(s.ready),
+                    ...(Object.keys(s.env).length ? { env: Object.keys(s.env).sort() } : {})
+                }
+            }
+            : { target: config.ready ? { ready: describeReady(config.ready) } : {} }),
         scenarios: config.scenarios.map(scenarioUsed),
         compare: {
             mode: config.compare.mode,
@@ -72348,6 +72409,48 @@ function applyShard(config, shard, source = '--shard') {
     return cut;
 }
 
+;// CONCATENATED MODULE: ./src/shard/load.ts
+
+/** Leg K's share of `total` dealt over N legs: floor(total/N), plus one for the first total mod N legs. */
+const dealt = (total, shard) => Math.floor(total / shard.count) + (shard.index <= total % shard.count ? 1 : 0);
+const share = (value, shard) => value / shard.count;
+function legLoad(load, shard, name, source) {
+    if (load.mode === 'rate') {
+        return {
+            ...load,
+            rate: share(load.rate, shard),
+            // each leg keeps enough connections for its share of the rate (never fewer than one)
+            connections: Math.max(1, Math.ceil(load.connections / shard.count)),
+            ...(load.ramp
+                ? { ramp: { ...load.ramp, from: share(load.ramp.from, shard), to: share(load.ramp.to, shard) } }
+                : {})
+        };
+    }
+    if (load.connections < shard.count)
+        throw new ShardError(`${source} ${shardLabel(shard)}: scenario "${name}" has ${load.connections} connection${load.connections === 1 ? '' : 's'}, fewer than the ${shard.count} legs: each leg needs at least one (use fewer legs, or more connections)`);
+    return { ...load, connections: dealt(load.connections, shard) };
+}
+function legScenario(scenario, shard, source) {
+    const kind = scenario.suite?.kind ?? 'load';
+    if (kind === 'sweep' || kind === 'stress')
+        throw new ShardError(`${source}: scenario "${scenario.name}" is a ${kind} suite, which finds one generator's knee or limit; load shards split a constant load (load or soak)`);
+    return {
+        ...scenario,
+        load: legLoad(scenario.load, shard, scenario.name, source),
+        // each leg completes its share of the requests
+        minRequests: Math.ceil(scenario.minRequests / shard.count)
+    };
+}
+/** Each load leg's config remembers the whole config and its shard, for the leg's identity (identity.ts). */
+const load_origins = new WeakMap();
+const loadShardOrigin = (config) => load_origins.get(config);
+/** The config of load leg K of N: every scenario at its share of the load. */
+function applyLoadShard(config, shard, source = '--load-shard') {
+    const cut = { ...config, scenarios: config.scenarios.map(s => legScenario(s, shard, source)) };
+    load_origins.set(cut, { whole: config, shard });
+    return cut;
+}
+
 ;// CONCATENATED MODULE: ./src/shard/identity.ts
 /**
  * A leg's identity in its report.json: its shard (K/N, its scenarios, the whole suite), and the whole config's
@@ -72357,9 +72460,10 @@ function applyShard(config, shard, source = '--shard') {
  */
 
 
-/** The leg name that goes into a baseline record's path: the job's leg plus the shard. */
-function shardLeg(leg, shard) {
-    const suffix = `shard-${shard.index}-of-${shard.count}`;
+
+/** The leg name that goes into a baseline record's path: the job's leg plus the shard (load-shard for load legs). */
+function shardLeg(leg, shard, kind = 'suite') {
+    const suffix = `${kind === 'load' ? 'load-shard' : 'shard'}-${shard.index}-of-${shard.count}`;
     return leg ? `${leg}-${suffix}` : suffix;
 }
 /** Marks a leg's report: its shard, the whole config's hash, and a note saying which part of the suite it is. */
@@ -72378,12 +72482,94 @@ function stampLeg(report, whole, shard) {
     report.notes.push(`shard ${shardLabel(shard)}: ${scenarios.length} of the suite's ${whole.scenarios.length} scenarios; perfgate merge joins the legs' reports into one verdict`);
     return report;
 }
+/** Marks a load leg's report: every scenario at 1/N of its load, the window it measured in, its shared start. */
+function stampLoadLeg(report, whole, shard, window, startAt) {
+    if (report.shard)
+        return report;
+    const names = whole.scenarios.map(s => s.name);
+    report.config.hash = configHash(whole);
+    report.shard = {
+        kind: 'load',
+        index: shard.index,
+        count: shard.count,
+        scenarios: names,
+        suite: names,
+        ...(window
+            ? {
+                window: {
+                    start: new Date(window.start).toISOString(),
+                    end: new Date(window.end).toISOString(),
+                    ...(startAt !== undefined ? { startAt: new Date(startAt).toISOString() } : {})
+                }
+            }
+            : {})
+    };
+    const late = window && startAt !== undefined ? window.start - startAt : 0;
+    report.notes.push(`load shard ${shardLabel(shard)}: every scenario at 1/${shard.count} of its load; perfgate merge joins the legs' histograms` +
+        (late > 1000 ? `; this leg started ${(late / 1000).toFixed(1)} s after the shared start` : ''));
+    return report;
+}
 /** The whole config a shard's config was cut from (itself when it is no shard): baselines are looked up by its hash. */
-const wholeConfig = (config) => shardOrigin(config)?.whole ?? config;
-/** Stamps the report when `config` is a shard's (applyShard); otherwise leaves it as it is. Idempotent. */
-function stampIfLeg(report, config) {
+const wholeConfig = (config) => shardOrigin(config)?.whole ?? loadShardOrigin(config)?.whole ?? config;
+/** Stamps the report when `config` is a shard's (applyShard, applyLoadShard); otherwise leaves it. Idempotent. */
+function stampIfLeg(report, config, leg = {}) {
     const origin = shardOrigin(config);
-    return origin ? stampLeg(report, origin.whole, origin.shard) : report;
+    if (origin)
+        return stampLeg(report, origin.whole, origin.shard);
+    const load = loadShardOrigin(config);
+    return load ? stampLoadLeg(report, load.whole, load.shard, leg.window, leg.startAt) : report;
+}
+
+;// CONCATENATED MODULE: ./src/shard/start-at.ts
+/**
+ * `--start-at TIME` (action input `start-at`): the wall-clock time every load leg starts measuring at, passed from
+ * a job the legs `needs:`. ISO 8601 or epoch milliseconds. A leg waits until then; a time long past (a leg that
+ * ran far too late) or too far ahead (a typo) is an error, and a leg a little late starts at once and its window
+ * says when it really measured.
+ */
+
+/** a leg more than this late was not started with the others: an error rather than a window merge refuses */
+const START_AT_MAX_PAST_MS = 10 * 60_000;
+/** the legs' jobs wait at most this long for the shared start */
+const START_AT_MAX_FUTURE_MS = 30 * 60_000;
+/** Parses TIME (ISO 8601 with a zone, or epoch ms) and checks it against `now`; `source` names the flag or input. */
+function parseStartAt(text, now, source = '--start-at') {
+    const trimmed = text.trim();
+    const at = /^\d{12,}$/.test(trimmed)
+        ? Number(trimmed)
+        : /^\d{4}-\d\d-\d\dT.*(Z|[+-]\d\d:?\d\d)$/.test(trimmed)
+            ? Date.parse(trimmed)
+            : NaN;
+    if (!Number.isFinite(at))
+        throw new ShardError(`${source} takes an ISO 8601 time with its zone (2026-12-01T07:30:00Z) or epoch milliseconds, got "${text}"`);
+    const iso = new Date(at).toISOString();
+    if (at < now - START_AT_MAX_PAST_MS)
+        throw new ShardError(`${source} ${iso} is ${Math.round((now - at) / 1000)} s in the past (the limit is ${START_AT_MAX_PAST_MS / 60_000} min): this leg did not start with the others; re-run the legs with a new start time`);
+    if (at > now + START_AT_MAX_FUTURE_MS)
+        throw new ShardError(`${source} ${iso} is ${Math.round((at - now) / 60_000)} min in the future (the limit is ${START_AT_MAX_FUTURE_MS / 60_000} min)`);
+    return at;
+}
+/** Waits until `at` (epoch ms); resolves at once when it has passed. */
+async function waitUntil(at, now = Date.now) {
+    for (let left = at - now(); left > 0; left = at - now())
+        await new Promise(resolve => setTimeout(resolve, Math.min(left, 60_000)));
+}
+
+;// CONCATENATED MODULE: ./src/shard/window.ts
+/** Wraps `events`: the wrapped sink notes the first measure-start and the last measure-end. */
+function windowRecorder(events, now = Date.now) {
+    let start;
+    let end;
+    return {
+        events: (event) => {
+            if (event.type === 'measure-start')
+                start ??= now();
+            if (event.type === 'measure-end')
+                end = now();
+            events(event);
+        },
+        window: () => (start !== undefined && end !== undefined ? { start, end } : undefined)
+    };
 }
 
 ;// CONCATENATED MODULE: ./schema/baseline.schema.json
@@ -73328,11 +73514,6 @@ function formatSignedPercent(fraction) {
 function formatTolerance(direction, tolerance) {
     return `${direction === 'rise' ? '+' : '-'}${Number((tolerance * 100).toFixed(2))}%`;
 }
-function movement(change) {
-    if (change === 0)
-        return 'did not change';
-    return `${change > 0 ? 'rose' : 'fell'} ${formatSignedPercent(Math.abs(change)).slice(1)}`;
-}
 function checkInput(input) {
     const { metric, tolerance, confidence, base, head, pairs } = input;
     if (!(Number.isFinite(tolerance) && tolerance >= 0)) {
@@ -73395,9 +73576,6 @@ const INTERIM_STRICTNESS = 5;
 function interimConfidenceOf(input) {
     return input.interimConfidence ?? 1 - (1 - input.confidence) / INTERIM_STRICTNESS;
 }
-function sizeNote(e, p, unit = 'paired rounds') {
-    return e.pairs > 0 ? `${e.pairs} ${unit}` : `${p.base.length} vs ${p.head.length} rounds`;
-}
 /**
  * Decides one regression check from per-round values: the confidence interval of the relative change head vs
  * base, set against the tolerance on the bad side. `fail` when the whole interval is beyond the tolerance,
@@ -73409,9 +73587,8 @@ function decideRegression(input) {
     const { metric, direction, tolerance, confidence, better } = input;
     const p = prepare(input);
     const n = { base: p.base.length, head: p.head.length };
-    const droppedNote = p.dropped ? `; ${p.dropped} missing value${p.dropped === 1 ? '' : 's'} dropped` : '';
     const common = { metric, direction, tolerance, n, dropped: p.dropped };
-    const tol = formatTolerance(direction, tolerance);
+    const unit = input.unit ? { unit: input.unit } : {};
     const positive = [...p.base, ...p.head].every(v => v > 0);
     if (n.base < 2 || n.head < 2) {
         const change = n.base && n.head && positive
@@ -73426,43 +73603,28 @@ function decideRegression(input) {
             noiseFloor: null,
             method: 'none',
             pairs: 0,
-            reason: `inconclusive: ${metric} needs at least 2 ${input.unit?.split(' ')[0] ?? 'rounds'} per side (base ${n.base}, head ${n.head})${droppedNote}`
+            basis: { kind: 'too-few', ...unit, droppedValues: p.dropped }
         };
     }
     const scale = positive ? 'log' : 'linear';
     const e = estimate(p, scale, confidence);
     const interim = estimate(p, scale, interimConfidenceOf(input));
     let relative;
-    let scaleNote = '';
     if (scale === 'log') {
         relative = d => ({ change: Math.expm1(d.estimate), interval: [Math.expm1(d.low), Math.expm1(d.high)] });
     }
     else {
         const baseMean = e.pairs > 0 ? mean(p.pairs.map(([b]) => b)) : mean(p.base);
         if (baseMean === 0)
-            return zeroBase(input, e, interim, p, common, droppedNote);
+            return zeroBase(input, e, interim, p, common);
         const by = Math.abs(baseMean);
         relative = d => ({ change: d.estimate / by, interval: [d.low / by, d.high / by] });
-        scaleNote = '; some values are <= 0, so the change is the difference of means relative to the base mean';
     }
     const { change, interval } = relative(e.diff);
     const verdict = verdictFor(interval, direction, tolerance);
     const firm = verdict !== 'inconclusive' &&
         verdictFor(relative(interim.diff).interval, direction, tolerance) === verdict;
     const noiseFloor = (interval[1] - interval[0]) / 2;
-    const ci = `CI ${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}, ${sizeNote(e, p, input.unit)}`;
-    const improvedClearly = better === 'higher' ? interval[0] > 0 : interval[1] < 0;
-    let reason;
-    if (verdict === 'fail')
-        reason = `${metric} ${movement(change)} (${ci}), beyond the ${tol} tolerance`;
-    else if (verdict === 'pass') {
-        reason = `${metric} ${movement(change)} (${ci}), within the ${tol} tolerance${improvedClearly ? ': an improvement' : ''}`;
-    }
-    else {
-        reason =
-            `inconclusive: ${metric} ${formatSignedPercent(change)} ± ${formatSignedPercent(noiseFloor).slice(1)} (${ci}) ` +
-                `straddles the ${tol} tolerance; more rounds would decide`;
-    }
     return {
         ...common,
         verdict,
@@ -73472,38 +73634,38 @@ function decideRegression(input) {
         noiseFloor,
         method: e.method,
         pairs: e.pairs,
-        reason: reason + scaleNote + droppedNote
+        basis: {
+            kind: 'interval',
+            ...unit,
+            better,
+            ...(scale === 'linear' ? { linear: true } : {}),
+            droppedValues: p.dropped
+        }
     };
 }
 /**
  * The base mean is 0 (e.g. no errors at all in the base): a relative change is undefined, so the verdict comes
  * from the sign of the difference's interval. Any clear move in the bad direction is beyond any tolerance.
  */
-function zeroBase(input, e, interim, p, common, droppedNote) {
-    const { metric, direction, tolerance } = input;
+function zeroBase(input, e, interim, p, common) {
+    const { direction } = input;
     const { low, high } = e.diff;
-    const tol = formatTolerance(direction, tolerance);
     const headMean = e.pairs > 0 ? mean(p.pairs.map(([, h]) => h)) : mean(p.head);
-    const range = `difference CI ${formatNumber(low, true)} .. ${formatNumber(high, true)}, ${sizeNote(e, p, input.unit)}`;
     const allZero = [...p.base, ...p.head].every(v => v === 0);
     const result = { ...common, method: e.method, pairs: e.pairs, noiseFloor: allZero ? 0 : null };
-    if (allZero) {
-        const reason = `${metric} is 0 on both sides${droppedNote}`;
-        return { ...result, verdict: 'pass', firm: true, change: 0, interval: [0, 0], reason };
-    }
+    const basis = {
+        kind: 'zero-base',
+        ...(input.unit ? { unit: input.unit } : {}),
+        allZero,
+        headMean,
+        difference: [low, high],
+        droppedValues: p.dropped
+    };
+    if (allZero)
+        return { ...result, verdict: 'pass', firm: true, change: 0, interval: [0, 0], basis };
     const verdict = verdictFor([low, high], direction, 0);
     const firm = verdict !== 'inconclusive' && verdictFor([interim.diff.low, interim.diff.high], direction, 0) === verdict;
-    const moved = `${metric} went from 0 to ${formatNumber(headMean)} (${range})`;
-    const reason = verdict === 'fail'
-        ? `${moved}; from a zero base any ${direction} is beyond the ${tol} tolerance`
-        : verdict === 'pass'
-            ? `${moved}, no ${direction} from its zero base: within the ${tol} tolerance`
-            : `inconclusive: ${moved}; from a zero base the relative change is undefined and the interval straddles 0; more rounds would decide`;
-    return { ...result, verdict, firm, change: null, interval: null, reason: reason + droppedNote };
-}
-function formatNumber(value, signed = false) {
-    const text = Number(value.toPrecision(3)).toString();
-    return signed && value > 0 ? `+${text}` : text;
+    return { ...result, verdict, firm, change: null, interval: null, basis };
 }
 
 ;// CONCATENATED MODULE: ./src/stats/slices.ts
@@ -73577,10 +73739,7 @@ function decideSlices(input) {
         pairs: epochs.map((_, i) => [i, i]),
         unit: `epochs (${total} slice pairs)`
     });
-    const droppedNote = dropped
-        ? `; ${dropped} slice pair${dropped === 1 ? '' : 's'} without a usable value dropped`
-        : '';
-    return { ...decision, dropped, reason: decision.reason + droppedNote };
+    return { ...decision, dropped, basis: { ...decision.basis, droppedSlicePairs: dropped } };
 }
 
 ;// CONCATENATED MODULE: ./src/compare/regression.ts
@@ -73600,12 +73759,12 @@ function evaluate(spec, base, head, decide) {
     const better = metricInfo(spec.metric)?.better;
     if (better !== 'lower' && better !== 'higher') {
         return {
-            check: { ...common, verdict: 'skipped', message: `${spec.metric} has no better direction to compare` }
+            check: { ...common, verdict: 'skipped', basis: { kind: 'no-direction' } }
         };
     }
     if (base.length === 0 || head.length === 0) {
         return {
-            check: { ...common, verdict: 'skipped', message: `${spec.metric} was not measured on both sides` }
+            check: { ...common, verdict: 'skipped', basis: { kind: 'one-side' } }
         };
     }
     const decision = decide(better);
@@ -73615,7 +73774,7 @@ function evaluate(spec, base, head, decide) {
         check: {
             ...common,
             verdict,
-            message: decision.reason,
+            basis: { kind: 'decision', decision },
             base: regression_mean(base),
             head: regression_mean(head),
             change: decision.change,
@@ -73657,23 +73816,15 @@ function evaluateSliceRegression(spec, pairs, base, head, confidence) {
 }
 
 ;// CONCATENATED MODULE: ./src/compare/thresholds.ts
-
-
 const HOLDS = {
     '<': (a, l) => a < l,
     '<=': (a, l) => a <= l,
     '>': (a, l) => a > l,
     '>=': (a, l) => a >= l
 };
-const BREACH_WORDS = {
-    '<': 'is not under',
-    '<=': 'is over',
-    '>': 'is not over',
-    '>=': 'is under'
-};
 /**
- * Absolute limits against one set of measured metrics. A metric the run did not measure is `skipped`, with the
- * reason when it is known (server.* off Linux).
+ * Absolute limits against one set of measured metrics, as data (report/checks.ts words them). A metric the run
+ * did not measure is `skipped`; for server.* metrics the platform is kept, since they are measured on Linux only.
  */
 function evaluateThresholds(checks, metrics, platform = process.platform) {
     return checks.map(check => evaluateThreshold(check, metrics[check.metric], platform));
@@ -73692,26 +73843,148 @@ function evaluateThreshold(check, actual, platform) {
             ...base,
             actual: null,
             verdict: 'skipped',
-            message: (check.metric.startsWith('server.') ? serverMetricsUnsupported(platform) : undefined)?.replace(/^not measured/, `${check.metric} was not measured`) ?? `${check.metric} was not measured in this run`
-        };
-    }
-    const limitText = formatMetric(check.metric, check.value);
-    const actualText = formatMetric(check.metric, actual);
-    if (HOLDS[check.op](actual, check.value)) {
-        return {
-            ...base,
-            actual,
-            verdict: 'pass',
-            message: `${check.metric} ${actualText} ${check.op} ${limitText}`
+            basis: { kind: 'not-measured', ...(check.metric.startsWith('server.') ? { platform } : {}) }
         };
     }
     return {
         ...base,
         actual,
-        verdict: check.severity,
-        message: `${check.metric} ${actualText} ${BREACH_WORDS[check.op]} the limit ${check.op} ${limitText}`
+        verdict: HOLDS[check.op](actual, check.value) ? 'pass' : check.severity,
+        basis: { kind: 'limit', op: check.op }
     };
 }
+
+;// CONCATENATED MODULE: ./src/report/decisions.ts
+
+function movement(change) {
+    if (change === 0)
+        return 'did not change';
+    return `${change > 0 ? 'rose' : 'fell'} ${formatSignedPercent(Math.abs(change)).slice(1)}`;
+}
+function formatNumber(value, signed = false) {
+    const text = Number(value.toPrecision(3)).toString();
+    return signed && value > 0 ? `+${text}` : text;
+}
+/** "4 paired rounds", "4 epochs (24 slice pairs)", or "3 vs 4 rounds" when the analysis was unpaired. */
+function sizeNote(d) {
+    return d.pairs > 0 ? `${d.pairs} ${d.basis.unit ?? 'paired rounds'}` : `${d.n.base} vs ${d.n.head} rounds`;
+}
+function droppedNote(d) {
+    const { droppedValues: values, droppedSlicePairs: slices } = d.basis;
+    return ((values ? `; ${values} missing value${values === 1 ? '' : 's'} dropped` : '') +
+        (slices ? `; ${slices} slice pair${slices === 1 ? '' : 's'} without a usable value dropped` : ''));
+}
+/** The line of a decision from the interval of the relative change. */
+function intervalLine(d, tol) {
+    const change = d.change;
+    const interval = d.interval;
+    const ci = `CI ${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}, ${sizeNote(d)}`;
+    const improvedClearly = d.basis.better === 'higher' ? interval[0] > 0 : interval[1] < 0;
+    const line = d.verdict === 'fail'
+        ? `${d.metric} ${movement(change)} (${ci}), beyond the ${tol} tolerance`
+        : d.verdict === 'pass'
+            ? `${d.metric} ${movement(change)} (${ci}), within the ${tol} tolerance${improvedClearly ? ': an improvement' : ''}`
+            : `inconclusive: ${d.metric} ${formatSignedPercent(change)} ± ${formatSignedPercent(d.noiseFloor).slice(1)} (${ci}) ` +
+                `straddles the ${tol} tolerance; more rounds would decide`;
+    const scale = d.basis.linear
+        ? '; some values are <= 0, so the change is the difference of means relative to the base mean'
+        : '';
+    return line + scale;
+}
+/** The line of a decision whose base mean is 0: the difference's interval decides. */
+function zeroBaseLine(d, tol) {
+    if (d.basis.allZero)
+        return `${d.metric} is 0 on both sides`;
+    const [low, high] = d.basis.difference;
+    const range = `difference CI ${formatNumber(low, true)} .. ${formatNumber(high, true)}, ${sizeNote(d)}`;
+    const moved = `${d.metric} went from 0 to ${formatNumber(d.basis.headMean)} (${range})`;
+    return d.verdict === 'fail'
+        ? `${moved}; from a zero base any ${d.direction} is beyond the ${tol} tolerance`
+        : d.verdict === 'pass'
+            ? `${moved}, no ${d.direction} from its zero base: within the ${tol} tolerance`
+            : `inconclusive: ${moved}; from a zero base the relative change is undefined and the interval straddles 0; more rounds would decide`;
+}
+/** The line of a comparison with a stored run: the interval widened by the cross-run allowance. */
+function crossRunLine(d, tol) {
+    const change = formatSignedPercent(d.change);
+    const range = `${formatSignedPercent(d.interval[0])} .. ${formatSignedPercent(d.interval[1])}`;
+    const allowance = `±${(d.basis.margin * 100).toFixed(1)}% cross-run allowance (${d.basis.marginSource})`;
+    const rounds = `${d.n.head} head vs ${d.n.base} stored rounds`;
+    const measured = `${d.metric} ${change} vs the stored run (${range} with the ${allowance}; ${rounds})`;
+    return d.verdict === 'fail'
+        ? `${measured}, beyond the ${tol} tolerance`
+        : d.verdict === 'pass'
+            ? `${measured}, within the ${tol} tolerance`
+            : `inconclusive: ${measured} straddles the ${tol} tolerance; a stored run cannot decide this, an interleaved comparison (compare.mode: interleaved) can`;
+}
+/** The one line a regression decision says to humans, from its data: every decision of perfgate is worded here. */
+function decisionReason(d) {
+    const tol = formatTolerance(d.direction, d.tolerance);
+    const { basis } = d;
+    let line;
+    switch (basis.kind) {
+        case 'missing':
+            return `inconclusive: ${d.metric} is missing in the ${basis.missingIn}`;
+        case 'cross-run':
+            return crossRunLine(d, tol);
+        case 'too-few':
+            line = `inconclusive: ${d.metric} needs at least 2 ${basis.unit?.split(' ')[0] ?? 'rounds'} per side (base ${d.n.base}, head ${d.n.head})`;
+            break;
+        case 'interval':
+            line = intervalLine(d, tol);
+            break;
+        case 'zero-base':
+            line = zeroBaseLine(d, tol);
+            break;
+    }
+    return line + droppedNote(d) + (basis.againstStored ? ' (against the stored run)' : '');
+}
+
+;// CONCATENATED MODULE: ./src/report/checks.ts
+
+
+
+const BREACH_WORDS = {
+    '<': 'is not under',
+    '<=': 'is over',
+    '>': 'is not over',
+    '>=': 'is under'
+};
+/** The one line a check says to humans, from its data: every check message of perfgate is worded here. */
+function checkMessage(check) {
+    const { basis, metric } = check;
+    switch (basis.kind) {
+        case 'limit': {
+            const actualText = formatMetric(metric, check.actual ?? null);
+            const limitText = formatMetric(metric, check.limit ?? null);
+            return check.verdict === 'pass'
+                ? `${metric} ${actualText} ${basis.op} ${limitText}`
+                : `${metric} ${actualText} ${BREACH_WORDS[basis.op]} the limit ${basis.op} ${limitText}`;
+        }
+        case 'not-measured':
+            return ((basis.platform !== undefined
+                ? serverMetricsUnsupported(basis.platform)
+                : undefined)?.replace(/^not measured/, `${metric} was not measured`) ?? `${metric} was not measured in this run`);
+        case 'no-direction':
+            return `${metric} has no better direction to compare`;
+        case 'one-side':
+            return `${metric} was not measured on both sides`;
+        case 'no-baseline':
+            return 'no baseline to compare with: run perfgate compare, or store baselines';
+        case 'no-stored-scenario':
+            return `the stored run has no scenario named ${basis.scenario}`;
+        case 'decision':
+            return basis.runnerMismatch
+                ? `inconclusive: the stored run was measured on a different runner (${basis.runnerMismatch.join('; ')}); ${decisionReason(basis.decision)}`
+                : decisionReason(basis.decision);
+    }
+}
+/** A check for the report: its data and its message; the basis stays behind. */
+function wordCheck(result) {
+    const { basis: _basis, ...data } = result;
+    return { ...data, message: checkMessage(result) };
+}
+const wordChecks = (results) => results.map(wordCheck);
 
 ;// CONCATENATED MODULE: ./src/stats/aa.ts
 
@@ -73746,7 +74019,6 @@ function baseRoundNoise(base, confidence) {
 }
 
 ;// CONCATENATED MODULE: ./src/stats/decision.ts
-/** The input and output of one regression decision (see docs/statistics.md for the rule). */
 /** True once a check has a verdict that more rounds would not be needed for. */
 function isDecided(decision) {
     return decision.verdict !== 'inconclusive';
@@ -73865,13 +74137,17 @@ function decideAgainstStored(input) {
             noiseFloor: null,
             method: 'none',
             pairs: 0,
-            reason: `inconclusive: ${metric} is missing in the ${base.length ? 'head run' : 'stored run'}`
+            basis: {
+                kind: 'missing',
+                missingIn: base.length ? 'head run' : 'stored run',
+                droppedValues: common.dropped
+            }
         };
     }
     if (!positive) {
         // zero counts (e.g. no errors at all): a move away from zero is not cross-run noise, decide as within a run
         const within = decideRegression({ ...input, base, head });
-        return { ...within, firm: false, reason: `${within.reason} (against the stored run)` };
+        return { ...within, firm: false, basis: { ...within.basis, againstStored: true } };
     }
     const within = base.length >= 2 && head.length >= 2 ? decideRegression({ ...input, base, head }) : undefined;
     const change = within?.change ?? Math.expm1(mean(head.map(Math.log)) - mean(base.map(Math.log)));
@@ -73882,15 +74158,6 @@ function decideAgainstStored(input) {
         Math.expm1(Math.log1p(high) + widen)
     ];
     const verdict = verdictFor(interval, direction, tolerance);
-    const tol = formatTolerance(direction, tolerance);
-    const range = `${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}`;
-    const allowance = `±${(margin * 100).toFixed(1)}% cross-run allowance (${source})`;
-    const rounds = `${head.length} head vs ${base.length} stored rounds`;
-    const reason = verdict === 'fail'
-        ? `${metric} ${formatSignedPercent(change)} vs the stored run (${range} with the ${allowance}; ${rounds}), beyond the ${tol} tolerance`
-        : verdict === 'pass'
-            ? `${metric} ${formatSignedPercent(change)} vs the stored run (${range} with the ${allowance}; ${rounds}), within the ${tol} tolerance`
-            : `inconclusive: ${metric} ${formatSignedPercent(change)} vs the stored run (${range} with the ${allowance}; ${rounds}) straddles the ${tol} tolerance; a stored run cannot decide this, an interleaved comparison (compare.mode: interleaved) can`;
     return {
         ...common,
         verdict,
@@ -73899,7 +74166,7 @@ function decideAgainstStored(input) {
         noiseFloor: (interval[1] - interval[0]) / 2,
         method: within ? 'welch-log' : 'none',
         pairs: 0,
-        reason
+        basis: { kind: 'cross-run', margin, marginSource: source, droppedValues: common.dropped }
     };
 }
 /**
@@ -73953,7 +74220,7 @@ function storedScenarioChecks(scenario, head, headMetrics, baseline) {
             checks: scenario.regression.map(spec => ({
                 ...common(spec),
                 verdict: 'skipped',
-                message: `the stored run has no scenario named ${scenario.name}`
+                basis: { kind: 'no-stored-scenario', scenario: scenario.name }
             }))
         };
     }
@@ -73968,7 +74235,7 @@ function storedScenarioChecks(scenario, head, headMetrics, baseline) {
             return {
                 ...common(spec),
                 verdict: 'skipped',
-                message: `${spec.metric} has no better direction to compare`
+                basis: { kind: 'no-direction' }
             };
         }
         const margin = crossRunMargin(seriesOf(baseline.history, scenario.name, spec.metric), baseline.spec.noise);
@@ -73992,9 +74259,11 @@ function storedScenarioChecks(scenario, head, headMetrics, baseline) {
         return {
             ...common(spec),
             verdict,
-            message: inconclusiveByRunner
-                ? `inconclusive: the stored run was measured on a different runner (${baseline.choice.mismatches.join('; ')}); ${decision.reason}`
-                : decision.reason,
+            basis: {
+                kind: 'decision',
+                decision,
+                ...(inconclusiveByRunner ? { runnerMismatch: baseline.choice.mismatches } : {})
+            },
             base: mean(base),
             head: mean(values),
             change: decision.change,
@@ -74429,6 +74698,9 @@ async function runClosedLoad(scenario, options = {}) {
         // that leaves room for the drain
         duration: Math.ceil((totalMs + load.timeoutMs) / 1000) + 2,
         timeout: Math.max(1, Math.ceil(load.timeoutMs / 1000)),
+        // autocannon acts on stop() at its next sample tick (once a second by default): a short tick lets the run
+        // return right after the drain instead of up to a second later (perfgate keeps no autocannon samples)
+        sampleInt: 50,
         excludeErrorStats: true,
         skipAggregateResult: true,
         setupClient: tuneClient(() => {
@@ -74587,11 +74859,14 @@ const STOP = 1;
 const SLEEP = 2; // a word nobody changes: Atomics.wait on it is a precise sleep
 const FILLED = 3; // due times of indexes below this are in the ring
 /**
- * Requests due within this much of a wake-up leave with it, a little early: each wake-up of the event loop costs
- * far more CPU than a send (tens of microseconds on a virtual machine), so at high rates one wake-up serves
- * several sends. Their latency runs from the real send, and their earliness counts in generator.lag.
+ * Requests due within this much of a wake-up leave with it, a little early: each wake-up of the event loop (and of
+ * the ticker thread) costs far more CPU than a send (50-300 microseconds on a virtual machine), so at high rates
+ * one wake-up serves several sends (two at 2,000 req/s, three or four at 5,000). Their latency runs from the real
+ * send, and their earliness counts in generator.lag, which this keeps well under a millisecond.
  */
-const SEND_AHEAD_MS = 0.25;
+const SEND_AHEAD_MS = 0.6;
+/** What the ticker thread leaves out of the send-ahead window it counts on, for a lead that changes meanwhile. */
+const AHEAD_MARGIN_MS = 0.05;
 /**
  * The most a tick is sent ahead of its due time to make up for the time a wake-up takes; below the sender's send-ahead
  * window (SEND_AHEAD_MS), so a tick, however early, always finds its request due.
@@ -74614,13 +74889,21 @@ while (Atomics.load(control, ${STOP}) === 0) {
     Atomics.wait(control, ${FILLED}, filled, 5)
     continue
   }
-  const remaining = ring[index % size] - lead[0] - now()
+  const dueAt = ring[index % size]
+  // the loop stores NEXT before it refills the ring: read after the due time, NEXT still at or below this index
+  // means the slot held this request's due time, not a later one's
+  if (Atomics.load(control, ${NEXT}) > index) continue
+  const remaining = dueAt - lead[0] - now()
   if (remaining > 0) {
     Atomics.wait(control, ${SLEEP}, 0, remaining)
     continue
   }
-  if (Atomics.load(control, ${NEXT}) <= index) parentPort.postMessage(index)
+  if (Atomics.load(control, ${NEXT}) > index) continue
+  const covered = dueAt - lead[0] + ${SEND_AHEAD_MS - AHEAD_MARGIN_MS}
+  parentPort.postMessage(index)
+  // the loop wakes after (due - lead) and sends everything due within the send-ahead window: those need no tick
   index++
+  while (index < Atomics.load(control, ${FILLED}) && ring[index % size] <= covered) index++
 }
 `;
 /**
@@ -74796,10 +75079,11 @@ function readIfPresent(file) {
 const contexts = new Map();
 /**
  * The certificates an https:// target is verified against: Node's bundled roots, the system bundle (Node 20 has no
- * switch for it) and NODE_EXTRA_CA_CERTS (which Node ignores once a `ca` list is given). Built once per process.
+ * switch for it) and `extraCaCerts`, the file NODE_EXTRA_CA_CERTS names (which Node ignores once a `ca` list is
+ * given; the doors pass it, nothing here reads the environment). Built once per file.
  */
-function trustedContext(env = process.env) {
-    const key = env.NODE_EXTRA_CA_CERTS ?? '';
+function trustedContext(extraCaCerts) {
+    const key = extraCaCerts ?? '';
     const known = contexts.get(key);
     if (known)
         return known;
@@ -74807,7 +75091,7 @@ function trustedContext(env = process.env) {
     const system = SYSTEM_BUNDLES.map(readIfPresent).find(text => text !== undefined);
     if (system)
         ca.push(system);
-    const extra = env.NODE_EXTRA_CA_CERTS ? readIfPresent(env.NODE_EXTRA_CA_CERTS) : undefined;
+    const extra = extraCaCerts ? readIfPresent(extraCaCerts) : undefined;
     if (extra)
         ca.push(extra);
     const context = external_node_tls_default().createSecureContext({ ca });
@@ -74815,21 +75099,25 @@ function trustedContext(env = process.env) {
     return context;
 }
 /** TLS options for connections to `url`: none for http://, verification unless the request says `insecure`. */
-function tlsOptionsFor(url, insecure = false) {
+function tlsOptionsFor(url, insecure = false, extraCaCerts) {
     if (url.protocol !== 'https:')
         return undefined;
     const servername = url.hostname.startsWith('[') ? undefined : url.hostname;
     return insecure
         ? { rejectUnauthorized: false, ...(servername ? { servername } : {}) }
-        : { secureContext: trustedContext(), rejectUnauthorized: true, ...(servername ? { servername } : {}) };
+        : {
+            secureContext: trustedContext(extraCaCerts),
+            rejectUnauthorized: true,
+            ...(servername ? { servername } : {})
+        };
 }
 /**
  * One verified TLS handshake with an https:// target, so a certificate the runner does not trust is a clear error
  * before any load (the closed model's sockets do not verify). Resolves with undefined when the handshake
  * succeeds or the target is not https, with the reason otherwise; connection failures are left to the load.
  */
-function certificateProblem(url, insecure = false, timeoutMs = 5000) {
-    const options = tlsOptionsFor(url, insecure);
+function certificateProblem(url, insecure = false, timeoutMs = 5000, extraCaCerts) {
+    const options = tlsOptionsFor(url, insecure, extraCaCerts);
     if (!options || insecure)
         return Promise.resolve(undefined);
     const port = Number(url.port || 443);
@@ -74859,9 +75147,9 @@ function timeoutError() {
     return Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' });
 }
 /** The connections of a load: at most `connections` sockets, one request on each at a time. */
-function poolFor(scenario) {
+function poolFor(scenario, extraCaCerts) {
     const url = new URL(scenario.request.url);
-    const tls = tlsOptionsFor(url, scenario.request.insecure);
+    const tls = tlsOptionsFor(url, scenario.request.insecure, extraCaCerts);
     return new undici.Pool(url.origin, {
         connections: scenario.load.connections,
         pipelining: 1,
@@ -74991,7 +75279,7 @@ async function prime(pool, template, timeoutMs) {
 async function runOpenLoad(scenario, options = {}) {
     const load = scenario.load;
     const template = compileScenario(scenario);
-    const pool = poolFor(scenario);
+    const pool = poolFor(scenario, options.extraCaCerts);
     const gauge = new ConnectionGauge(pool);
     const [ticker] = await Promise.all([startSendTicker(), prime(pool, template, load.timeoutMs)]);
     const now = ticker.now;
@@ -75228,7 +75516,7 @@ function notStarted(scenario, tlsProblem) {
  * https:// target is first checked with one verified handshake, so an untrusted certificate is said plainly.
  */
 async function runLoad(scenario, options = {}) {
-    const problem = await certificateProblem(new URL(scenario.request.url), scenario.request.insecure);
+    const problem = await certificateProblem(new URL(scenario.request.url), scenario.request.insecure, undefined, options.extraCaCerts);
     if (problem)
         return notStarted(scenario, problem);
     return scenario.load.mode === 'rate' ? runOpenLoad(scenario, options) : runClosedLoad(scenario, options);
@@ -75586,6 +75874,17 @@ function resourcesInWindow(summary, fromSeconds) {
         measured: summary.measured
     };
 }
+const notSampled = {
+    stop: () => ({
+        cpuMean: 0,
+        cpuPeak: 0,
+        cpuTimeUs: 0,
+        rssPeakBytes: 0,
+        fdsPeak: 0,
+        samples: [],
+        measured: false
+    })
+};
 const COUNT_METRICS = [
     'requests.total',
     'errors.rate',
@@ -75612,7 +75911,8 @@ function once_describeExit(exit) {
 /** One load run against a running service with its resources sampled; the measurement's validity is judged. */
 async function measureOnce(scenario, service, options) {
     const { events, label, round } = options;
-    const sampler = startResourceSampler(service.pid);
+    // a running target is no process of ours: nothing to sample, so no server.* metrics (never 0)
+    const sampler = service.external ? notSampled : startResourceSampler(service.pid);
     const abort = new AbortController();
     let serviceExit;
     void service.exited.then(exit => {
@@ -75621,6 +75921,7 @@ async function measureOnce(scenario, service, options) {
     });
     const load = await runLoad(scenario, {
         signal: abort.signal,
+        extraCaCerts: options.extraCaCerts,
         onProgress: progress => events({ type: 'progress', scenario: scenario.name, label, round, progress })
     });
     const resources = resourcesInWindow(sampler.stop(), load.warmupMs / 1000);
@@ -75914,7 +76215,36 @@ async function measureScenario(scenario, service, options) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/service/target.ts
+
+
+/** A handle for a target perfgate does not own: pid 0, never exits, stop() is a no-op. */
+function runningTargetHandle() {
+    return {
+        pid: 0,
+        external: true,
+        exited: new Promise(() => undefined),
+        exitInfo: () => undefined,
+        outputTail: () => [],
+        stop: async () => undefined
+    };
+}
+/** Waits for a running target's probe (none: it is taken as up) and returns its handle; not ready is a ServiceError. */
+async function attachTarget(ready, label = 'target') {
+    if (ready?.kind === 'log')
+        throw new ServiceError('not-ready', `the ${label} has no output perfgate reads: ready.log cannot be used`);
+    if (ready) {
+        const result = await pollReady(ready, Date.now() + ready.timeoutMs, () => false);
+        if (!result.ready)
+            throw new ServiceError('not-ready', `the running ${label} was not ready within ${ready.timeoutMs / 1000}s (${describeProbe(ready)}: last attempt ` +
+                `${result.last}; ${result.attempts} attempts). perfgate starts no service for a config without one: ` +
+                `start the target before perfgate runs.${await localhostHint(ready)}`);
+    }
+    return runningTargetHandle();
+}
+
 ;// CONCATENATED MODULE: ./src/measure/service.ts
+
 
 
 /** Starts the service and reports progress; a start failure becomes a ScenarioError instead of a throw. */
@@ -75938,6 +76268,27 @@ async function startForMeasurement(spec, options) {
         }
         throw err;
     }
+}
+/** Waits for a running target's ready probe; a target that is not ready becomes a ScenarioError. */
+async function attachForMeasurement(ready, options) {
+    const started = Date.now();
+    try {
+        const service = await attachTarget(ready, `${options.label} target`);
+        if (ready)
+            options.events({ type: 'info', message: `the running target is ready (${Date.now() - started} ms)` });
+        return { service };
+    }
+    catch (err) {
+        if (err instanceof ServiceError)
+            return { error: { kind: err.kind, message: err.message } };
+        throw err;
+    }
+}
+/** Starts the config's service, or for a running target (no service section) waits for its ready probe. */
+function startOrAttach(config, options) {
+    return config.service
+        ? startForMeasurement(config.service, options)
+        : attachForMeasurement(config.ready, options);
 }
 /** Stops the service; a service that could not be stopped (its port still held) becomes a ScenarioError. */
 async function stopQuietly(service, label, events) {
@@ -75995,6 +76346,223 @@ async function measureScenariosInRound(scenarios, round) {
     return error;
 }
 
+;// CONCATENATED MODULE: ./src/measure/affinity.ts
+/** `command` run under taskset on `cpus` (taskset execs the shell, whose children inherit the affinity). */
+function pinnedCommand(command, cpus) {
+    if (cpus.length === 0)
+        return command;
+    return `exec taskset -c ${cpus.join(',')} /bin/sh -c '${command.replace(/'/g, `'\\''`)}'`;
+}
+
+;// CONCATENATED MODULE: ./src/gate/pinning.ts
+const cpuList = (cpus) => (cpus.length === 1 ? `CPU ${cpus[0]}` : `CPUs ${cpus.join(',')}`);
+/**
+ * Where the service runs (pure: the host is passed in). With two CPUs or more and taskset, the service gets every
+ * CPU this process may use but the first, which is left to the load generator, so the generator's own work does
+ * not take CPU time from the service; `service.cpus: shared` lets the service run anywhere.
+ */
+function choosePinning(service, host) {
+    const shared = (why) => ({
+        service: [],
+        reason: `the load generator and the service shared the CPUs (${why})`
+    });
+    if (service.cpus === 'shared')
+        return shared('service.cpus: shared');
+    if (host.cpus.length < 2)
+        return shared('one CPU');
+    if (!host.taskset)
+        return shared('no taskset on this runner');
+    const [generator, ...rest] = host.cpus;
+    return {
+        service: rest,
+        reason: `the service ran on ${cpuList(rest)} (taskset), leaving ${cpuList([generator])} to the load generator`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/model/slices.ts
+/** The per-slice values a slice pair compares (throughput and the latency centre); tails are pooled per epoch. */
+const SLICE_METRICS = [
+    'throughput.rps',
+    'throughput.ok_rps',
+    'throughput.bytes',
+    'latency.mean',
+    'latency.p50'
+];
+
+;// CONCATENATED MODULE: ./src/stats/rng.ts
+/** mulberry32: a small, fast, seeded PRNG giving floats in [0, 1). */
+function createRng(seed) {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/gate/slices.ts
+/**
+ * The slices and duet designs of an interleaved comparison: base and head up at once, each on its own port
+ * ({{service.port}}), the load alternating between them in short slices (or, in duet, measuring both at the same
+ * time), in epochs of fresh process pairs. See docs/statistics.md, section 11.
+ */
+
+
+
+
+
+
+
+
+/** What the design choice needs to know about the host. */
+/** Cores duet needs: one for the generator and at least one for each side's service, plus one spare. */
+const DUET_MIN_CORES = 4;
+/** Where taskset is looked for when the door passes no PATH. */
+const STANDARD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/**
+ * The CPUs this process may run on (its affinity, as taskset sets it), from /proc or the CPU count, and whether
+ * taskset is on `searchPath` (the doors pass the environment's PATH; nothing below them reads process.env).
+ */
+function hostInfo(searchPath = STANDARD_PATH) {
+    let cpus;
+    try {
+        const status = (0,external_node_fs_namespaceObject.readFileSync)('/proc/self/status', 'utf8');
+        const list = /Cpus_allowed_list:\s*(\S+)/.exec(status)?.[1];
+        if (list)
+            cpus = parseCpuList(list);
+    }
+    catch {
+        // not Linux
+    }
+    cpus ??= Array.from({ length: external_node_os_default().availableParallelism() }, (_, i) => i);
+    const taskset = searchPath.split(':').some(dir => {
+        try {
+            (0,external_node_fs_namespaceObject.accessSync)(`${dir}/taskset`, external_node_fs_namespaceObject.constants.X_OK);
+            return true;
+        }
+        catch {
+            return false;
+        }
+    });
+    return { cpus, taskset };
+}
+/** "0-3,6" -> [0, 1, 2, 3, 6] */
+function parseCpuList(list) {
+    const cpus = [];
+    for (const part of list.split(',')) {
+        const [a, b] = part.split('-').map(Number);
+        if (a === undefined || !Number.isInteger(a))
+            continue;
+        for (let c = a; c <= (Number.isInteger(b) ? b : a); c++)
+            cpus.push(c);
+    }
+    return cpus;
+}
+const sliceable = (s) => !s.suite || s.suite.kind === 'load';
+/** Which design a comparison runs, and why (pure: the host is passed in). */
+function chooseDesign(config, host) {
+    const requested = config.compare.design ?? 'auto';
+    const cores = host.cpus.length;
+    if (requested === 'rounds')
+        return {
+            design: 'rounds',
+            reason: 'compare.design is rounds: one side at a time, a fresh process per round'
+        };
+    if (!hasServicePort(config)) {
+        return {
+            design: 'rounds',
+            reason: 'sequential rounds: the config hard-codes its port, so base and head cannot run side by side ' +
+                "(put {{service.port}} in service.command or service.env and in the scenarios' URLs to measure both at once)"
+        };
+    }
+    const suite = config.scenarios.find(s => !sliceable(s));
+    if (suite) {
+        return {
+            design: 'rounds',
+            reason: `sequential rounds: scenario ${suite.name} runs a ${suite.suite.kind} suite, which is measured in whole rounds, not slices`
+        };
+    }
+    const slice = `${config.compare.sliceMs ?? DEFAULTS.compare.sliceMs} ms`;
+    if (cores >= DUET_MIN_CORES && requested !== 'slices') {
+        const per = Math.floor((cores - 1) / 2);
+        const cpus = host.taskset
+            ? { base: host.cpus.slice(1, 1 + per), head: host.cpus.slice(1 + per, 1 + 2 * per) }
+            : { base: [], head: [] };
+        const pinned = host.taskset
+            ? `services pinned with taskset to CPUs ${cpus.base.join(',')} (base) and ${cpus.head.join(',')} (head)`
+            : 'services not pinned (no taskset on this runner)';
+        return {
+            design: 'duet',
+            reason: `duet: base and head up at once on their own ports and measured at the same time in ${slice} slices, ${pinned}; ${cores} cores`,
+            cpus
+        };
+    }
+    const why = requested === 'duet'
+        ? `compare.design duet needs ${DUET_MIN_CORES} cores and this runner has ${cores}`
+        : requested === 'slices'
+            ? 'compare.design is slices'
+            : `${cores} cores are too few for duet (${DUET_MIN_CORES} needed)`;
+    return {
+        design: 'slices',
+        reason: `fine interleaving: base and head up at once on their own ports, the load alternating between them in ${slice} slices in randomized ABBA blocks, fresh processes each epoch; ${why}`
+    };
+}
+function newSliceState(config) {
+    const records = () => new Map(config.scenarios.map(s => [s.name, []]));
+    return {
+        records: { base: records(), head: records() },
+        observations: new Map(config.scenarios.map(s => [s.name, []]))
+    };
+}
+/** Adds one epoch's measurements to the state. */
+function addEpoch(state, epoch) {
+    for (const side of ['base', 'head'])
+        for (const [scenario, record] of epoch.records[side])
+            state.records[side].get(scenario).push(record);
+    for (const [scenario, observations] of epoch.observations)
+        state.observations.get(scenario).push(...observations);
+    if (epoch.startError)
+        state.startError ??= epoch.startError;
+}
+const valid = (records) => records.filter(r => !r.error);
+/** Pairs of slice values of one metric, for the slice statistics. */
+function slicePairs(observations, metric) {
+    const key = metric;
+    return observations.map(o => ({ epoch: o.epoch, base: o.base[key] ?? NaN, head: o.head[key] ?? NaN }));
+}
+/**
+ * The regression checks of one scenario in the slices and duet designs. Throughput and the latency centre (mean,
+ * p50) come from slice pairs, by epoch (stats/slices.ts); every other metric, the latency tail included, from one
+ * value per side and epoch (the epoch's slices pooled, their histograms merged), paired by epoch.
+ */
+function decideSliceScenario(scenario, base, head, observations, confidence) {
+    const b = valid(base);
+    const h = valid(head);
+    const epochs = b.map(r => r.round).filter(round => h.some(x => x.round === round));
+    const byEpoch = (records) => epochs.map(e => records.find(r => r.round === e).metrics);
+    const decisions = [];
+    const usable = observations.filter(o => epochs.includes(o.epoch));
+    const checks = scenario.regression.map((spec) => {
+        const baseValues = roundValues(byEpoch(b), spec.metric);
+        const headValues = roundValues(byEpoch(h), spec.metric);
+        const result = SLICE_METRICS.includes(spec.metric)
+            ? evaluateSliceRegression(spec, slicePairs(usable, spec.metric), baseValues, headValues, confidence)
+            : baseValues.length === epochs.length && headValues.length === epochs.length
+                ? evaluateRegression(spec, baseValues, headValues, confidence, epochs.length >= 2 ? epochs.map((_, i) => [i, i]) : undefined, 'epochs (slices pooled per side)')
+                : evaluateRegression(spec, baseValues, headValues, confidence);
+        if (result.decision)
+            decisions.push(result.decision);
+        return result.check;
+    });
+    return { checks, decisions };
+}
+/** A seeded PRNG for the slice order: seeded by the caller for tests, from the clock otherwise. */
+function planRng(seed) {
+    return createRng(seed ?? Date.now() ^ (process.pid << 8));
+}
+
 ;// CONCATENATED MODULE: ./src/gate/run.ts
 
 
@@ -76007,15 +76575,19 @@ async function measureScenariosInRound(scenarios, round) {
 
 
 
+
+
+
+
 /** Regression checks cannot be decided without a base: they are reported as skipped. */
-function skippedRegressions(scenario, why) {
+function skippedRegressions(scenario) {
     return scenario.regression.map(r => ({
         kind: 'regression',
         metric: r.metric,
         expression: r.expression,
         severity: r.severity,
         verdict: 'skipped',
-        message: why,
+        basis: { kind: 'no-baseline' },
         source: r.source
     }));
 }
@@ -76035,8 +76607,14 @@ function erroredScenario(scenario, error, runs = [], erroredRun) {
         notes: []
     };
 }
+/** The config with its service's command run on `cpus` (a running target as it is). */
+function pinnedService(config, cpus) {
+    if (!config.service)
+        return config;
+    return { ...config, service: { ...config.service, command: pinnedCommand(config.service.command, cpus) } };
+}
 /** Measures every scenario once against one service process per round (a fresh process each round). */
-async function measureRound(config, round, records, notes, options) {
+async function measureRound(config, round, records, notes, options, serviceCpus) {
     const events = options.events ?? ignoreEvents;
     const label = options.rounds && options.rounds > 1 ? `head round ${round}` : 'head';
     // {{service.port}}: the round's process gets a free port
@@ -76044,14 +76622,20 @@ async function measureRound(config, round, records, notes, options) {
     return measureScenariosInRound(bound.scenarios, {
         label: 'head',
         events,
-        start: () => startForMeasurement(bound.service, {
+        start: () => startOrAttach(pinnedService(bound, serviceCpus), {
             label,
             env: options.serviceEnv,
             events,
             onSpawned: options.onSpawned
         }),
         measure: async (scenario, service) => {
-            const record = await measureScenario(scenario, service, { side: 'head', round, label: 'head', events });
+            const record = await measureScenario(scenario, service, {
+                side: 'head',
+                round,
+                label: 'head',
+                events,
+                extraCaCerts: options.extraCaCerts
+            });
             records.get(scenario.name).push(record);
         },
         onRestart: scenario => notes.push(`the service was restarted before ${scenario.name} because it had exited`)
@@ -76068,8 +76652,12 @@ async function runGate(config, options = {}) {
     const records = new Map(config.scenarios.map(s => [s.name, []]));
     const rounds = Math.max(1, options.rounds ?? 1);
     let startError;
+    // a running target has no process of perfgate's to place
+    const pinning = config.service ? choosePinning(config.service, options.host ?? hostInfo()) : undefined;
+    if (pinning)
+        notes.push(`CPUs: ${pinning.reason}`);
     for (let round = 1; round <= rounds && !startError; round++) {
-        startError = await measureRound(config, round, records, notes, options);
+        startError = await measureRound(config, round, records, notes, options, pinning?.service ?? []);
     }
     const scenarios = config.scenarios.map(scenario => {
         const runs = records.get(scenario.name);
@@ -76082,8 +76670,12 @@ async function runGate(config, options = {}) {
         events({ type: 'scenario-done', scenario: report });
         return report;
     });
+    if (!config.service)
+        notes.push("a running target: measured at the scenarios' URLs with no process started, so no server.* metrics; absolute limits and the stored baseline only");
     if (rounds > 1)
-        notes.push(`${rounds} rounds per scenario, each against a fresh service process`);
+        notes.push(config.service
+            ? `${rounds} rounds per scenario, each against a fresh service process`
+            : `${rounds} rounds per scenario against the running target`);
     return buildReport({
         config,
         configHash: configHash(config),
@@ -76098,11 +76690,10 @@ async function runGate(config, options = {}) {
 function scenarioFromRecords(scenario, runs, stored) {
     const metrics = runs.length === 1 ? runs[0].metrics : aggregateRounds(runs.map(r => r.metrics));
     const against = stored ? storedScenarioChecks(scenario, runs, metrics, stored) : undefined;
-    const checks = [
+    const checks = wordChecks([
         ...evaluateThresholds(scenario.thresholds, metrics),
-        ...(against?.checks ??
-            skippedRegressions(scenario, 'no baseline to compare with: run perfgate compare, or store baselines'))
-    ];
+        ...(against?.checks ?? skippedRegressions(scenario))
+    ]);
     const suite = runs.findLast(r => r.suite)?.suite;
     return {
         name: scenario.name,
@@ -76117,11 +76708,22 @@ function scenarioFromRecords(scenario, runs, stored) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/config/types.ts
+/** A config with no service section: it measures a target already running at the scenarios' URLs. */
+const isRunningTarget = (config) => config.service === undefined;
+/** The service of a config that must have one (compare, slices): a running target here is a programming error. */
+function serviceOf(config) {
+    if (!config.service)
+        throw new Error(`${config.file} has no service section (a running target): it cannot be started or compared base-vs-head`);
+    return config.service;
+}
+
 ;// CONCATENATED MODULE: ./src/measure/sides.ts
+
 
 /** Where a side's service runs: service.cwd, taken relative to the config's root, inside that side's directory. */
 function serviceCwd(config, side, options) {
-    const relative = external_node_path_default().relative(options.root ?? options.headDir, config.service.cwd);
+    const relative = external_node_path_default().relative(options.root ?? options.headDir, serviceOf(config).cwd);
     return external_node_path_default().join(side === 'head' ? options.headDir : options.baseDir, relative);
 }
 
@@ -76185,8 +76787,8 @@ class Recorder {
  * The closed model in slices: `connections` request loops over one pool, each sending its next request when the
  * previous one answered. At the slice's end no loop starts a new request; the slice ends when the last answers.
  */
-function closedSession(scenario) {
-    const pool = poolFor(scenario);
+function closedSession(scenario, extraCaCerts) {
+    const pool = poolFor(scenario, extraCaCerts);
     const gauge = new ConnectionGauge(pool);
     const template = compileScenario(scenario);
     const { connections, timeoutMs } = scenario.load;
@@ -76229,11 +76831,11 @@ function closedSession(scenario) {
  * still out (up to its timeout from its intended time). The send ticker's thread wakes the loop at each due time;
  * request indexes run on across slices, as the ticker needs.
  */
-function openSession(scenario) {
+function openSession(scenario, extraCaCerts) {
     const load = scenario.load;
     const rate = load.ramp ? load.ramp.to : load.rate;
     const due = scheduleOf({ ...load, rate, ramp: undefined });
-    const pool = poolFor(scenario);
+    const pool = poolFor(scenario, extraCaCerts);
     const gauge = new ConnectionGauge(pool);
     const template = compileScenario(scenario);
     let ticker;
@@ -76290,8 +76892,10 @@ function openSession(scenario) {
     };
 }
 /** A pausable load session for a plain load scenario (closed or open model). */
-function startSession(scenario) {
-    return scenario.load.mode === 'rate' ? openSession(scenario) : closedSession(scenario);
+function startSession(scenario, extraCaCerts) {
+    return scenario.load.mode === 'rate'
+        ? openSession(scenario, extraCaCerts)
+        : closedSession(scenario, extraCaCerts);
 }
 /** Adds `from` into `into` (counts and bytes). */
 function addCounts(into, from) {
@@ -76358,6 +76962,11 @@ function poolSlices(slices, scenario, warmupMs) {
 }
 
 ;// CONCATENATED MODULE: ./src/measure/slices.ts
+/**
+ * The slices and duet designs' measurement: base and head up at once, each on its own port ({{service.port}}), the
+ * load alternating between them in short slices (or, in duet, measuring both at the same time), one epoch (a fresh
+ * process pair) at a time. See docs/statistics.md, section 11.
+ */
 
 
 
@@ -76369,12 +76978,8 @@ function poolSlices(slices, scenario, warmupMs) {
 
 
 
-/** `command` run under taskset on `cpus` (the shell's children inherit the affinity). */
-function pinnedCommand(command, cpus) {
-    if (cpus.length === 0)
-        return command;
-    return `exec taskset -c ${cpus.join(',')} /bin/sh -c '${command.replace(/'/g, `'\\''`)}'`;
-}
+
+
 /** Measures one plan step on the two sides' sessions: what each side's slice measured. */
 async function measureStep(step, sessions) {
     if (step.kind === 'duet') {
@@ -76402,8 +77007,9 @@ function sliceValues(s) {
 }
 /** Starts one side's service on its port (pinned to its CPUs in duet). */
 async function startSide(side, bound, ctx) {
-    const cpus = ctx.plan.cpus?.[side] ?? [];
-    const spec = { ...bound.service, command: pinnedCommand(bound.service.command, cpus) };
+    const cpus = ctx.plan.cpus?.[side] ?? ctx.options.cpus?.service ?? [];
+    const service = serviceOf(bound);
+    const spec = { ...service, command: pinnedCommand(service.command, cpus) };
     return startForMeasurement(spec, {
         label: side,
         cwd: serviceCwd(ctx.config, side, ctx.options),
@@ -76418,8 +77024,8 @@ async function measureScenarioSlices(index, bound, services, epoch, result, ctx)
     const scenario = config.scenarios[index];
     const sliceMs = config.compare.sliceMs ?? DEFAULTS.compare.sliceMs;
     const sessions = {
-        base: startSession(bound.base.scenarios[index]),
-        head: startSession(bound.head.scenarios[index])
+        base: startSession(bound.base.scenarios[index], ctx.options.extraCaCerts),
+        head: startSession(bound.head.scenarios[index], ctx.options.extraCaCerts)
     };
     const slices = { base: [], head: [] };
     const observations = [];
@@ -76546,6 +77152,8 @@ async function measureEpoch(epoch, ctx) {
 
 
 
+
+
 /**
  * The real measurer: each side's round starts that side's service (a fresh process per round; a scenario after a
  * stress suite, or after the service died, gets another) and drives every scenario's load at it; each epoch starts
@@ -76559,10 +77167,12 @@ function processMeasurer(config, options, slices) {
             const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]) : config;
             const records = new Map();
             const restartedBefore = [];
+            const spec = serviceOf(bound);
+            const service = { ...spec, command: pinnedCommand(spec.command, options.cpus?.service ?? []) };
             const startError = await measureScenariosInRound(bound.scenarios, {
                 label: side,
                 events,
-                start: () => startForMeasurement(bound.service, {
+                start: () => startForMeasurement(service, {
                     label: side,
                     cwd: serviceCwd(config, side, options),
                     env: options.env?.[side],
@@ -76570,7 +77180,13 @@ function processMeasurer(config, options, slices) {
                     onSpawned: options.onSpawned
                 }),
                 measure: async (scenario, service) => {
-                    records.set(scenario.name, await measureScenario(scenario, service, { side, round, label: side, events }));
+                    records.set(scenario.name, await measureScenario(scenario, service, {
+                        side,
+                        round,
+                        label: side,
+                        events,
+                        extraCaCerts: options.extraCaCerts
+                    }));
                 },
                 onRestart: scenario => restartedBefore.push(scenario.name)
             });
@@ -76584,186 +77200,9 @@ function processMeasurer(config, options, slices) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/model/slices.ts
-/** The per-slice values a slice pair compares (throughput and the latency centre); tails are pooled per epoch. */
-const SLICE_METRICS = [
-    'throughput.rps',
-    'throughput.ok_rps',
-    'throughput.bytes',
-    'latency.mean',
-    'latency.p50'
-];
-
-;// CONCATENATED MODULE: ./src/stats/rng.ts
-/** mulberry32: a small, fast, seeded PRNG giving floats in [0, 1). */
-function createRng(seed) {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-
-;// CONCATENATED MODULE: ./src/gate/slices.ts
-/**
- * The slices and duet designs of an interleaved comparison: base and head up at once, each on its own port
- * ({{service.port}}), the load alternating between them in short slices (or, in duet, measuring both at the same
- * time), in epochs of fresh process pairs. See docs/statistics.md, section 11.
- */
-
-
-
-
-
-
-
-
-/** What the design choice needs to know about the host. */
-/** Cores duet needs: one for the generator and at least one for each side's service, plus one spare. */
-const DUET_MIN_CORES = 4;
-/** The CPUs this process may run on (its affinity, as taskset sets it), from /proc or the CPU count. */
-function hostInfo() {
-    let cpus;
-    try {
-        const status = (0,external_node_fs_namespaceObject.readFileSync)('/proc/self/status', 'utf8');
-        const list = /Cpus_allowed_list:\s*(\S+)/.exec(status)?.[1];
-        if (list)
-            cpus = parseCpuList(list);
-    }
-    catch {
-        // not Linux
-    }
-    cpus ??= Array.from({ length: external_node_os_default().availableParallelism() }, (_, i) => i);
-    const taskset = (process.env.PATH ?? '').split(':').some(dir => {
-        try {
-            (0,external_node_fs_namespaceObject.accessSync)(`${dir}/taskset`, external_node_fs_namespaceObject.constants.X_OK);
-            return true;
-        }
-        catch {
-            return false;
-        }
-    });
-    return { cpus, taskset };
-}
-/** "0-3,6" -> [0, 1, 2, 3, 6] */
-function parseCpuList(list) {
-    const cpus = [];
-    for (const part of list.split(',')) {
-        const [a, b] = part.split('-').map(Number);
-        if (a === undefined || !Number.isInteger(a))
-            continue;
-        for (let c = a; c <= (Number.isInteger(b) ? b : a); c++)
-            cpus.push(c);
-    }
-    return cpus;
-}
-const sliceable = (s) => !s.suite || s.suite.kind === 'load';
-/** Which design a comparison runs, and why (pure: the host is passed in). */
-function chooseDesign(config, host) {
-    const requested = config.compare.design ?? 'auto';
-    const cores = host.cpus.length;
-    if (requested === 'rounds')
-        return {
-            design: 'rounds',
-            reason: 'compare.design is rounds: one side at a time, a fresh process per round'
-        };
-    if (!hasServicePort(config)) {
-        return {
-            design: 'rounds',
-            reason: 'sequential rounds: the config hard-codes its port, so base and head cannot run side by side ' +
-                "(put {{service.port}} in service.command or service.env and in the scenarios' URLs to measure both at once)"
-        };
-    }
-    const suite = config.scenarios.find(s => !sliceable(s));
-    if (suite) {
-        return {
-            design: 'rounds',
-            reason: `sequential rounds: scenario ${suite.name} runs a ${suite.suite.kind} suite, which is measured in whole rounds, not slices`
-        };
-    }
-    const slice = `${config.compare.sliceMs ?? DEFAULTS.compare.sliceMs} ms`;
-    if (cores >= DUET_MIN_CORES && requested !== 'slices') {
-        const per = Math.floor((cores - 1) / 2);
-        const cpus = host.taskset
-            ? { base: host.cpus.slice(1, 1 + per), head: host.cpus.slice(1 + per, 1 + 2 * per) }
-            : { base: [], head: [] };
-        const pinned = host.taskset
-            ? `services pinned with taskset to CPUs ${cpus.base.join(',')} (base) and ${cpus.head.join(',')} (head)`
-            : 'services not pinned (no taskset on this runner)';
-        return {
-            design: 'duet',
-            reason: `duet: base and head up at once on their own ports and measured at the same time in ${slice} slices, ${pinned}; ${cores} cores`,
-            cpus
-        };
-    }
-    const why = requested === 'duet'
-        ? `compare.design duet needs ${DUET_MIN_CORES} cores and this runner has ${cores}`
-        : requested === 'slices'
-            ? 'compare.design is slices'
-            : `${cores} cores are too few for duet (${DUET_MIN_CORES} needed)`;
-    return {
-        design: 'slices',
-        reason: `fine interleaving: base and head up at once on their own ports, the load alternating between them in ${slice} slices in randomized ABBA blocks, fresh processes each epoch; ${why}`
-    };
-}
-function newSliceState(config) {
-    const records = () => new Map(config.scenarios.map(s => [s.name, []]));
-    return {
-        records: { base: records(), head: records() },
-        observations: new Map(config.scenarios.map(s => [s.name, []]))
-    };
-}
-/** Adds one epoch's measurements to the state. */
-function addEpoch(state, epoch) {
-    for (const side of ['base', 'head'])
-        for (const [scenario, record] of epoch.records[side])
-            state.records[side].get(scenario).push(record);
-    for (const [scenario, observations] of epoch.observations)
-        state.observations.get(scenario).push(...observations);
-    if (epoch.startError)
-        state.startError ??= epoch.startError;
-}
-const valid = (records) => records.filter(r => !r.error);
-/** Pairs of slice values of one metric, for the slice statistics. */
-function slicePairs(observations, metric) {
-    const key = metric;
-    return observations.map(o => ({ epoch: o.epoch, base: o.base[key] ?? NaN, head: o.head[key] ?? NaN }));
-}
-/**
- * The regression checks of one scenario in the slices and duet designs. Throughput and the latency centre (mean,
- * p50) come from slice pairs, by epoch (stats/slices.ts); every other metric, the latency tail included, from one
- * value per side and epoch (the epoch's slices pooled, their histograms merged), paired by epoch.
- */
-function decideSliceScenario(scenario, base, head, observations, confidence) {
-    const b = valid(base);
-    const h = valid(head);
-    const epochs = b.map(r => r.round).filter(round => h.some(x => x.round === round));
-    const byEpoch = (records) => epochs.map(e => records.find(r => r.round === e).metrics);
-    const decisions = [];
-    const usable = observations.filter(o => epochs.includes(o.epoch));
-    const checks = scenario.regression.map((spec) => {
-        const baseValues = roundValues(byEpoch(b), spec.metric);
-        const headValues = roundValues(byEpoch(h), spec.metric);
-        const result = SLICE_METRICS.includes(spec.metric)
-            ? evaluateSliceRegression(spec, slicePairs(usable, spec.metric), baseValues, headValues, confidence)
-            : baseValues.length === epochs.length && headValues.length === epochs.length
-                ? evaluateRegression(spec, baseValues, headValues, confidence, epochs.length >= 2 ? epochs.map((_, i) => [i, i]) : undefined, 'epochs (slices pooled per side)')
-                : evaluateRegression(spec, baseValues, headValues, confidence);
-        if (result.decision)
-            decisions.push(result.decision);
-        return result.check;
-    });
-    return { checks, decisions };
-}
-/** A seeded PRNG for the slice order: seeded by the caller for tests, from the clock otherwise. */
-function planRng(seed) {
-    return createRng(seed ?? Date.now() ^ (process.pid << 8));
-}
-
 ;// CONCATENATED MODULE: ./src/gate/compare.ts
+
+
 
 
 
@@ -76864,10 +77303,10 @@ function buildScenario(scenario, base, head, config, options, slices) {
     const { checks: regressionChecks } = slices
         ? decideSliceScenario(scenario, base, head, slices.observations.get(scenario.name) ?? [], config.compare.confidence)
         : decideScenario(scenario, base, head, config.compare.confidence);
-    const checks = [
+    const checks = wordChecks([
         ...evaluateThresholds(scenario.thresholds, headMetrics),
         ...applyAcceptances(scenario.name, regressionChecks, options.acceptances ?? [])
-    ];
+    ]);
     const unit = slices ? 'epoch' : 'round';
     const dropped = base.length - compare_valid(base).length;
     const notes = [
@@ -76951,14 +77390,28 @@ function slicesDriver(config, options, design) {
  * each round a fresh service process), fine interleaving in slices, or duet; the report says which ran and why.
  */
 async function compareGate(config, options) {
-    const events = options.events ?? ignoreEvents;
+    const startedAt = (options.now ?? Date.now)();
+    const host = options.host ?? hostInfo();
+    const design = chooseDesign(config, host);
+    const pinning = choosePinning(config.service ?? {}, host);
+    (options.events ?? ignoreEvents)({ type: 'info', message: `design: ${design.reason}` });
+    const sides = { ...options, cpus: pinning };
+    const driver = design.design === 'rounds' ? roundsDriver(config, sides) : slicesDriver(config, sides, design);
+    const notes = [...(options.notes ?? []), `design: ${design.reason}`, `CPUs: ${pinning.reason}`];
+    const loop = await measureUntilDecided(config, options, driver, startedAt);
+    if (loop.startError)
+        return startErrorReport(config, options, loop.startError, notes, startedAt);
+    return compareReport(config, options, driver, [...notes, ...loop.notes, ...driver.serviceNotes()], startedAt);
+}
+/**
+ * The loop: measure a step (a round pair or an epoch), stop on a start error or an errored head, then ask the
+ * decision rule whether to go on (minimum steps, more while undecided, the budget, a catastrophic change); a
+ * failing verdict is confirmed with CONFIRM_PAIRS more steps when compare.confirm is on.
+ */
+async function measureUntilDecided(config, options, driver, startedAt) {
     const now = options.now ?? Date.now;
-    const startedAt = now();
-    const design = chooseDesign(config, options.host ?? hostInfo());
-    events({ type: 'info', message: `design: ${design.reason}` });
-    const driver = design.design === 'rounds' ? roundsDriver(config, options) : slicesDriver(config, options, design);
     const { min, max, unit } = driver;
-    const notes = [...(options.notes ?? []), `design: ${design.reason}`];
+    const notes = [];
     /** the step after which confirmation began (0: not confirming) */
     let confirmFrom = 0;
     let stopReason = '';
@@ -76969,25 +77422,13 @@ async function compareGate(config, options) {
         steps = step;
         await driver.measure(step);
         const startError = driver.startError();
-        if (startError) {
-            return buildReport({
-                config,
-                configHash: configHash(config),
-                mode: 'compare',
-                scenarios: config.scenarios.map(s => erroredScenario(s, startError)),
-                startedAt,
-                notes: [
-                    ...notes,
-                    `a service could not be ${startError.kind === 'port-held' ? 'stopped' : 'started'}`
-                ],
-                git: options.git
-            });
-        }
-        const headErrored = config.scenarios.find(s => driver.records('head', s.name).some(r => r.error));
+        if (startError)
+            return { startError, notes };
+        const headErrored = firstHeadErrored(config, driver);
         if (headErrored) {
             // an errored head measurement makes its scenario errored whatever later rounds show
             stopReason = 'stop-head-errored';
-            notes.push(`stopped after ${unit} ${step}: the head errored in ${headErrored.name}`);
+            notes.push(`stopped after ${unit} ${step}: the head errored in ${headErrored}`);
             break;
         }
         decisions = driver.decisions();
@@ -77002,10 +77443,9 @@ async function compareGate(config, options) {
         });
         if (next === 'continue')
             continue;
-        const failing = decisions.some(d => d.verdict === 'fail');
-        if (config.compare.confirm && failing && !confirmFrom && next !== 'stop-catastrophic') {
+        if (!confirmFrom && shouldConfirm(config, decisions, next)) {
             confirmFrom = step;
-            events({
+            (options.events ?? ignoreEvents)({
                 type: 'info',
                 message: `a regression check fails: confirming it with ${CONFIRM_PAIRS} more ${unit}s`
             });
@@ -77019,7 +77459,30 @@ async function compareGate(config, options) {
     const headline = describeStop(stopReason, unit);
     if (headline)
         notes.push(headline);
-    notes.push(...driver.serviceNotes());
+    return { notes };
+}
+/** The first scenario (by name) whose head has an errored measurement, if any. */
+function firstHeadErrored(config, driver) {
+    return config.scenarios.find(s => driver.records('head', s.name).some(r => r.error))?.name;
+}
+/** A failing verdict is confirmed with more steps (compare.confirm), unless the change is catastrophic. */
+function shouldConfirm(config, decisions, next) {
+    return config.compare.confirm && decisions.some(d => d.verdict === 'fail') && next !== 'stop-catastrophic';
+}
+/** A side could not be started (or stopped): every scenario is errored with that error. */
+function startErrorReport(config, options, startError, notes, startedAt) {
+    return buildReport({
+        config,
+        configHash: configHash(config),
+        mode: 'compare',
+        scenarios: config.scenarios.map(s => erroredScenario(s, startError)),
+        startedAt,
+        notes: [...notes, `a service could not be ${startError.kind === 'port-held' ? 'stopped' : 'started'}`],
+        git: options.git
+    });
+}
+/** The results: each scenario from both sides' records (checks, verdicts, notes), then the report. */
+function compareReport(config, options, driver, notes, startedAt) {
     const scenarios = config.scenarios.map(s => buildScenario(s, driver.records('base', s.name), driver.records('head', s.name), config, options, driver.slices));
     return buildReport({
         config,
@@ -77072,6 +77535,8 @@ function describeStop(reason, unit = 'round pair') {
 
 
 
+
+
 /**
  * The gate: prepare the base (compare) or choose the stored baseline (run), run the loop, store the run when
  * asked, and return the report. The action and the CLI are its two doors. A base that cannot be prepared throws
@@ -77096,24 +77561,40 @@ async function prepareBase(settings, ports) {
     if ('dir' in settings.base)
         return useBaseDir(settings.base.dir);
     const sha = await findMergeBase(settings.repo, settings.base.ref, events);
-    return worktreeBase(settings.repo, sha, settings.config.service.build, events, ports.onSpawned);
+    return worktreeBase(settings.repo, sha, settings.config.service?.build, events, ports.onSpawned);
+}
+/** A running target (no service section) has no base to measure beside it: compare refuses it before anything starts. */
+class RunningTargetError extends Error {
+    constructor(file) {
+        super(`${file} has no service section: it measures a running target, which has no base-vs-head compare. ` +
+            'Use perfgate run (absolute limits, and the stored baseline with --baseline DIR), or add a service section');
+        this.name = 'RunningTargetError';
+    }
 }
 async function compareSides(settings, ports) {
+    if (!settings.config.service)
+        throw new RunningTargetError(settings.config.file);
     const base = await prepareBase(settings, ports);
     try {
+        // a load leg records the window it measured in (a late leg's is later), after waiting for the shared start
+        const recorder = windowRecorder(ports.events ?? ignoreEvents);
+        if (settings.startAt !== undefined)
+            await waitUntil(settings.startAt);
         const report = await compareGate(settings.config, {
             baseDir: base.dir,
             headDir: settings.headDir ?? settings.repo,
             root: settings.root,
-            events: ports.events,
+            events: recorder.events,
             onSpawned: ports.onSpawned,
             measurer: ports.measurer,
             env: settings.env,
+            host: settings.host,
+            extraCaCerts: settings.extraCaCerts,
             acceptances: settings.acceptances,
             notes: [...(settings.notes ?? []), base.description],
             git: settings.git || base.sha ? { ...settings.git, ...(base.sha ? { baseSha: base.sha } : {}) } : undefined
         });
-        return stampIfLeg(report, settings.config);
+        return stampIfLeg(report, settings.config, { window: recorder.window(), startAt: settings.startAt });
     }
     finally {
         await base.cleanup();
@@ -77132,16 +77613,21 @@ async function runHead(settings, ports) {
     const events = ports.events ?? ignoreEvents;
     const { config, save } = settings;
     const plan = await chooseStored(settings, events);
+    const recorder = windowRecorder(events);
+    if (settings.startAt !== undefined)
+        await waitUntil(settings.startAt);
     const report = await runGate(config, {
-        events,
+        events: recorder.events,
         onSpawned: ports.onSpawned,
         rounds: settings.rounds ?? (plan?.stored || save ? config.baseline.rounds : 1),
         stored: plan?.stored,
         baselineInfo: plan?.info,
-        git: settings.git
+        git: settings.git,
+        host: settings.host,
+        extraCaCerts: settings.extraCaCerts
     });
     // a leg's identity goes into the report before it is stored
-    stampIfLeg(report, config);
+    stampIfLeg(report, config, { window: recorder.window(), startAt: settings.startAt });
     if (!save || (report.verdict === 'errored' && !save.sayErroredNotSaved))
         return report;
     const saved = report.verdict === 'errored'
@@ -82737,7 +83223,7 @@ function explainApiError(error, what, doing = 'post') {
 }
 
 ;// CONCATENATED MODULE: ./schema/report.schema.json
-const report_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/report.schema.json","title":"perfgate report","description":"perfgate-report/report.json, schema version 1. Metric values are in base units: latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core.","type":"object","required":["schemaVersion","tool","createdAt","mode","verdict","headline","config","runner","durationMs","scenarios","notes"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the report was written"},"mode":{"enum":["run","compare"]},"verdict":{"$ref":"#/definitions/verdict"},"headline":{"type":"string","description":"one line: what decided the verdict"},"config":{"type":"object","required":["file","hash"],"additionalProperties":false,"properties":{"file":{"type":"string"},"hash":{"type":"string","description":"hash of the measurement-relevant config (not the limits)"},"profile":{"type":"string"},"used":{"type":"object","description":"the resolved config as the run used it (defaults filled, extends applied); header and env values left out","required":["service","scenarios","compare","baseline","onInconclusive"],"additionalProperties":false,"properties":{"service":{"type":"object","required":["command","cwd","ready"],"additionalProperties":false,"properties":{"command":{"type":"string"},"build":{"type":"string"},"cwd":{"type":"string"},"ready":{"type":"string"},"env":{"type":"array","items":{"type":"string"}}}},"scenarios":{"type":"array","items":{"type":"object","required":["name","requests","suite","load","thresholds","regression","minRequests","maxErrorRate"],"additionalProperties":false,"properties":{"name":{"type":"string"},"requests":{"type":"array","items":{"type":"string"}},"values":{"type":"array","items":{"type":"string"}},"suite":{"type":"string"},"load":{"type":"string"},"thresholds":{"type":"array","items":{"type":"string"}},"regression":{"type":"array","items":{"type":"string"}},"minRequests":{"type":"number"},"maxErrorRate":{"type":"string"}}}},"compare":{"type":"object","required":["mode","rounds","budget","confirm","confidence"],"additionalProperties":false,"properties":{"mode":{"type":"string"},"design":{"type":"string"},"rounds":{"type":"string"},"budget":{"type":"string"},"confirm":{"type":"boolean"},"confidence":{"type":"string"}}},"baseline":{"type":"object","required":["store"],"additionalProperties":false,"properties":{"store":{"type":"string"},"rounds":{"type":"number"},"noise":{"type":"string"},"onRunnerMismatch":{"type":"string"},"saveOn":{"type":"array","items":{"type":"string"}}}},"onInconclusive":{"type":"string"}}}}},"runner":{"$ref":"#/definitions/fingerprint"},"git":{"type":"object","additionalProperties":false,"properties":{"sha":{"type":"string"},"ref":{"type":"string"},"baseSha":{"type":"string"}}},"baseline":{"type":"object","description":"the stored run a run was compared with, and whether this run was stored","required":["store","state","message"],"additionalProperties":false,"properties":{"store":{"type":"string"},"state":{"enum":["used","none"]},"message":{"type":"string"},"sha":{"type":"string"},"runId":{"type":"string"},"runAttempt":{"type":"integer"},"path":{"type":"string"},"createdAt":{"type":"string"},"distance":{"type":"integer","minimum":0},"mismatches":{"type":"array","items":{"type":"string"}},"history":{"type":"integer","minimum":0},"saved":{"type":"object","required":["saved","path","message"],"additionalProperties":false,"properties":{"saved":{"type":"boolean"},"path":{"type":"string"},"message":{"type":"string"},"file":{"type":"string","description":"where the record was kept when it could not be saved"}}}}},"gate":{"type":"object","description":"pull requests: where the limits came from (the gate comes from the base) and the PR\'s changes to them","required":["source","changes","message"],"additionalProperties":false,"properties":{"source":{"enum":["base","pr"]},"base":{"type":"string"},"changes":{"type":"array","maxItems":1000,"items":{"type":"object","required":["limit","base","head"],"additionalProperties":false,"properties":{"scenario":{"type":"string"},"limit":{"type":"string"},"base":{"type":"string"},"head":{"type":"string"}}}},"message":{"type":"string"}}},"durationMs":{"type":"number","minimum":0},"scenarios":{"type":"array","items":{"$ref":"#/definitions/scenario"}},"notes":{"type":"array","items":{"type":"string"}},"shard":{"type":"object","description":"a leg of a split suite (--shard K/N): what it measured of which suite; config.hash is the whole config\'s","required":["kind","index","count","scenarios","suite"],"additionalProperties":false,"properties":{"kind":{"enum":["suite","load"]},"index":{"type":"integer","minimum":1},"count":{"type":"integer","minimum":1},"scenarios":{"type":"array","items":{"type":"string"},"description":"the scenarios this leg measured"},"suite":{"type":"array","items":{"type":"string"},"description":"every scenario of the whole config, in config order"}}},"merge":{"type":"object","description":"a report merged from the legs of a split suite (perfgate merge)","required":["legs","problems"],"additionalProperties":false,"properties":{"legs":{"type":"array","items":{"type":"object","required":["source","index","count","verdict","scenarios","runner","durationMs"],"additionalProperties":false,"properties":{"source":{"type":"string"},"index":{"type":"integer","minimum":1},"count":{"type":"integer","minimum":1},"verdict":{"$ref":"#/definitions/verdict"},"scenarios":{"type":"array","items":{"type":"string"}},"sha":{"type":"string"},"runner":{"$ref":"#/definitions/fingerprint"},"durationMs":{"type":"number","minimum":0}}}},"problems":{"type":"array","items":{"type":"string"},"description":"missing, foreign or duplicated legs, each named; any makes the verdict errored"}}}},"definitions":{"verdict":{"enum":["pass","warn","fail","inconclusive","skipped","errored"]},"checkVerdict":{"enum":["pass","warn","fail","inconclusive","skipped","accepted"]},"nullableNumber":{"type":["number","null"]},"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"$ref":"#/definitions/nullableNumber"}},"fingerprint":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"additionalProperties":false,"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"source":{"type":"object","required":["file","line","col"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer"},"col":{"type":"integer"}}},"load":{"type":"object","required":["mode","connections","durationMs","warmupMs","timeoutMs"],"additionalProperties":true,"properties":{"mode":{"enum":["closed","rate"]},"connections":{"type":"integer"},"rate":{"type":"number"},"durationMs":{"type":"number"},"warmupMs":{"type":"number"},"timeoutMs":{"type":"number"}}},"check":{"type":"object","required":["kind","metric","expression","severity","verdict","message"],"additionalProperties":false,"properties":{"kind":{"enum":["threshold","regression"]},"metric":{"type":"string"},"expression":{"type":"string"},"severity":{"enum":["fail","warn"]},"verdict":{"$ref":"#/definitions/checkVerdict"},"message":{"type":"string"},"actual":{"$ref":"#/definitions/nullableNumber"},"limit":{"type":"number"},"base":{"$ref":"#/definitions/nullableNumber"},"head":{"$ref":"#/definitions/nullableNumber"},"change":{"$ref":"#/definitions/nullableNumber"},"interval":{"oneOf":[{"type":"null"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"rounds":{"type":"integer"},"acceptedBy":{"type":"string"},"source":{"$ref":"#/definitions/source"}}},"error":{"type":"object","required":["kind","message"],"additionalProperties":false,"properties":{"kind":{"enum":["port-in-use","port-held","spawn-failed","early-exit","not-ready","build-failed","base-unavailable","crashed","error-rate","too-few-requests","nothing-answered","generator-lag","tls","internal"]},"message":{"type":"string"},"outputTail":{"type":"array","items":{"type":"string"}}}},"timelinePoint":{"type":"object","required":["t","rps","errors","p50","p99"],"additionalProperties":true,"properties":{"t":{"type":"number"},"rps":{"type":"number"},"errors":{"type":"number"},"p50":{"$ref":"#/definitions/nullableNumber"},"p99":{"$ref":"#/definitions/nullableNumber"}}},"resourceSample":{"type":"object","required":["t","cpu","rssBytes","fds","processes"],"additionalProperties":false,"properties":{"t":{"type":"number"},"cpu":{"type":"number"},"rssBytes":{"type":"number"},"fds":{"type":"number"},"processes":{"type":"number"}}},"run":{"type":"object","required":["side","round","metrics"],"additionalProperties":false,"properties":{"side":{"enum":["head","base"]},"round":{"type":"integer"},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"},"timeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"}},"warmupTimeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"},"description":"the warmup\'s seconds, t <= 0; not measured, shown shaded"},"resources":{"type":"array","items":{"$ref":"#/definitions/resourceSample"}},"error":{"$ref":"#/definitions/error"},"suite":{"$ref":"#/definitions/suite"}}},"suite":{"type":"object","required":["kind","points"],"additionalProperties":true,"properties":{"kind":{"enum":["sweep","stress","soak"]},"points":{"type":"array","items":{"$ref":"#/definitions/metrics"}},"marker":{"type":"object","required":["label","x"],"properties":{"label":{"type":"string"},"x":{"type":"number"}}}}},"scenario":{"type":"object","required":["name","verdict","load","metrics","checks","runs","notes"],"additionalProperties":false,"properties":{"name":{"type":"string"},"verdict":{"$ref":"#/definitions/verdict"},"load":{"$ref":"#/definitions/load"},"metrics":{"$ref":"#/definitions/metrics"},"baseMetrics":{"$ref":"#/definitions/metrics"},"checks":{"type":"array","items":{"$ref":"#/definitions/check"}},"error":{"$ref":"#/definitions/error"},"runs":{"type":"array","items":{"$ref":"#/definitions/run"}},"notes":{"type":"array","items":{"type":"string"}},"suite":{"$ref":"#/definitions/suite"},"findings":{"type":"array","items":{"type":"object","required":["kind","evidence","action"],"additionalProperties":false,"properties":{"kind":{"enum":["server-cpu-saturated","generator-saturated","memory-growing","error-burst","latency-knee","tail-outliers"]},"evidence":{"type":"string"},"action":{"type":"string"}}}}}}}}');
+const report_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/report.schema.json","title":"perfgate report","description":"perfgate-report/report.json, schema version 1. Metric values are in base units: latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core.","type":"object","required":["schemaVersion","tool","createdAt","mode","verdict","headline","config","runner","durationMs","scenarios","notes"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the report was written"},"mode":{"enum":["run","compare"]},"verdict":{"$ref":"#/definitions/verdict"},"headline":{"type":"string","description":"one line: what decided the verdict"},"config":{"type":"object","required":["file","hash"],"additionalProperties":false,"properties":{"file":{"type":"string"},"hash":{"type":"string","description":"hash of the measurement-relevant config (not the limits)"},"profile":{"type":"string"},"used":{"type":"object","description":"the resolved config as the run used it (defaults filled, extends applied); header and env values left out","required":["scenarios","compare","baseline","onInconclusive"],"additionalProperties":false,"properties":{"target":{"type":"object","description":"a running target (no service section), measured where it runs","additionalProperties":false,"properties":{"ready":{"type":"string"}}},"service":{"type":"object","required":["command","cwd","ready"],"additionalProperties":false,"properties":{"command":{"type":"string"},"build":{"type":"string"},"cwd":{"type":"string"},"ready":{"type":"string"},"env":{"type":"array","items":{"type":"string"}}}},"scenarios":{"type":"array","items":{"type":"object","required":["name","requests","suite","load","thresholds","regression","minRequests","maxErrorRate"],"additionalProperties":false,"properties":{"name":{"type":"string"},"requests":{"type":"array","items":{"type":"string"}},"values":{"type":"array","items":{"type":"string"}},"suite":{"type":"string"},"load":{"type":"string"},"thresholds":{"type":"array","items":{"type":"string"}},"regression":{"type":"array","items":{"type":"string"}},"minRequests":{"type":"number"},"maxErrorRate":{"type":"string"}}}},"compare":{"type":"object","required":["mode","rounds","budget","confirm","confidence"],"additionalProperties":false,"properties":{"mode":{"type":"string"},"design":{"type":"string"},"rounds":{"type":"string"},"budget":{"type":"string"},"confirm":{"type":"boolean"},"confidence":{"type":"string"}}},"baseline":{"type":"object","required":["store"],"additionalProperties":false,"properties":{"store":{"type":"string"},"rounds":{"type":"number"},"noise":{"type":"string"},"onRunnerMismatch":{"type":"string"},"saveOn":{"type":"array","items":{"type":"string"}}}},"onInconclusive":{"type":"string"}}}}},"runner":{"$ref":"#/definitions/fingerprint"},"git":{"type":"object","additionalProperties":false,"properties":{"sha":{"type":"string"},"ref":{"type":"string"},"baseSha":{"type":"string"}}},"baseline":{"type":"object","description":"the stored run a run was compared with, and whether this run was stored","required":["store","state","message"],"additionalProperties":false,"properties":{"store":{"type":"string"},"state":{"enum":["used","none"]},"message":{"type":"string"},"sha":{"type":"string"},"runId":{"type":"string"},"runAttempt":{"type":"integer"},"path":{"type":"string"},"createdAt":{"type":"string"},"distance":{"type":"integer","minimum":0},"mismatches":{"type":"array","items":{"type":"string"}},"history":{"type":"integer","minimum":0},"saved":{"type":"object","required":["saved","path","message"],"additionalProperties":false,"properties":{"saved":{"type":"boolean"},"path":{"type":"string"},"message":{"type":"string"},"file":{"type":"string","description":"where the record was kept when it could not be saved"}}}}},"gate":{"type":"object","description":"pull requests: where the limits came from (the gate comes from the base) and the PR\'s changes to them","required":["source","changes","message"],"additionalProperties":false,"properties":{"source":{"enum":["base","pr"]},"base":{"type":"string"},"changes":{"type":"array","maxItems":1000,"items":{"type":"object","required":["limit","base","head"],"additionalProperties":false,"properties":{"scenario":{"type":"string"},"limit":{"type":"string"},"base":{"type":"string"},"head":{"type":"string"}}}},"message":{"type":"string"}}},"durationMs":{"type":"number","minimum":0},"scenarios":{"type":"array","items":{"$ref":"#/definitions/scenario"}},"notes":{"type":"array","items":{"type":"string"}},"shard":{"type":"object","description":"a leg of a split suite (--shard K/N): what it measured of which suite; config.hash is the whole config\'s","required":["kind","index","count","scenarios","suite"],"additionalProperties":false,"properties":{"kind":{"enum":["suite","load"]},"index":{"type":"integer","minimum":1},"count":{"type":"integer","minimum":1},"scenarios":{"type":"array","items":{"type":"string"},"description":"the scenarios this leg measured"},"suite":{"type":"array","items":{"type":"string"},"description":"every scenario of the whole config, in config order"},"window":{"type":"object","description":"a load leg\'s measured wall-clock window (ISO 8601) and the shared start it was given","required":["start","end"],"additionalProperties":false,"properties":{"start":{"type":"string"},"end":{"type":"string"},"startAt":{"type":"string"}}}}},"merge":{"type":"object","description":"a report merged from the legs of a split suite (perfgate merge)","required":["legs","problems"],"additionalProperties":false,"properties":{"legs":{"type":"array","items":{"type":"object","required":["source","index","count","verdict","scenarios","runner","durationMs"],"additionalProperties":false,"properties":{"source":{"type":"string"},"index":{"type":"integer","minimum":1},"count":{"type":"integer","minimum":1},"verdict":{"$ref":"#/definitions/verdict"},"scenarios":{"type":"array","items":{"type":"string"}},"sha":{"type":"string"},"runner":{"$ref":"#/definitions/fingerprint"},"durationMs":{"type":"number","minimum":0}}}},"problems":{"type":"array","items":{"type":"string"},"description":"missing, foreign or duplicated legs, each named; any makes the verdict errored"}}}},"definitions":{"verdict":{"enum":["pass","warn","fail","inconclusive","skipped","errored"]},"checkVerdict":{"enum":["pass","warn","fail","inconclusive","skipped","accepted"]},"nullableNumber":{"type":["number","null"]},"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"$ref":"#/definitions/nullableNumber"}},"fingerprint":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"additionalProperties":false,"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"source":{"type":"object","required":["file","line","col"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer"},"col":{"type":"integer"}}},"load":{"type":"object","required":["mode","connections","durationMs","warmupMs","timeoutMs"],"additionalProperties":true,"properties":{"mode":{"enum":["closed","rate"]},"connections":{"type":"integer"},"rate":{"type":"number"},"durationMs":{"type":"number"},"warmupMs":{"type":"number"},"timeoutMs":{"type":"number"}}},"check":{"type":"object","required":["kind","metric","expression","severity","verdict","message"],"additionalProperties":false,"properties":{"kind":{"enum":["threshold","regression"]},"metric":{"type":"string"},"expression":{"type":"string"},"severity":{"enum":["fail","warn"]},"verdict":{"$ref":"#/definitions/checkVerdict"},"message":{"type":"string"},"actual":{"$ref":"#/definitions/nullableNumber"},"limit":{"type":"number"},"base":{"$ref":"#/definitions/nullableNumber"},"head":{"$ref":"#/definitions/nullableNumber"},"change":{"$ref":"#/definitions/nullableNumber"},"interval":{"oneOf":[{"type":"null"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"rounds":{"type":"integer"},"acceptedBy":{"type":"string"},"source":{"$ref":"#/definitions/source"}}},"error":{"type":"object","required":["kind","message"],"additionalProperties":false,"properties":{"kind":{"enum":["port-in-use","port-held","spawn-failed","early-exit","not-ready","build-failed","base-unavailable","crashed","error-rate","too-few-requests","nothing-answered","generator-lag","tls","internal"]},"message":{"type":"string"},"outputTail":{"type":"array","items":{"type":"string"}}}},"timelinePoint":{"type":"object","required":["t","rps","errors","p50","p99"],"additionalProperties":true,"properties":{"t":{"type":"number"},"rps":{"type":"number"},"errors":{"type":"number"},"p50":{"$ref":"#/definitions/nullableNumber"},"p99":{"$ref":"#/definitions/nullableNumber"}}},"resourceSample":{"type":"object","required":["t","cpu","rssBytes","fds","processes"],"additionalProperties":false,"properties":{"t":{"type":"number"},"cpu":{"type":"number"},"rssBytes":{"type":"number"},"fds":{"type":"number"},"processes":{"type":"number"}}},"run":{"type":"object","required":["side","round","metrics"],"additionalProperties":false,"properties":{"side":{"enum":["head","base"]},"round":{"type":"integer"},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"},"timeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"}},"warmupTimeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"},"description":"the warmup\'s seconds, t <= 0; not measured, shown shaded"},"resources":{"type":"array","items":{"$ref":"#/definitions/resourceSample"}},"error":{"$ref":"#/definitions/error"},"suite":{"$ref":"#/definitions/suite"}}},"suite":{"type":"object","required":["kind","points"],"additionalProperties":true,"properties":{"kind":{"enum":["sweep","stress","soak"]},"points":{"type":"array","items":{"$ref":"#/definitions/metrics"}},"marker":{"type":"object","required":["label","x"],"properties":{"label":{"type":"string"},"x":{"type":"number"}}}}},"scenario":{"type":"object","required":["name","verdict","load","metrics","checks","runs","notes"],"additionalProperties":false,"properties":{"name":{"type":"string"},"verdict":{"$ref":"#/definitions/verdict"},"load":{"$ref":"#/definitions/load"},"metrics":{"$ref":"#/definitions/metrics"},"baseMetrics":{"$ref":"#/definitions/metrics"},"checks":{"type":"array","items":{"$ref":"#/definitions/check"}},"error":{"$ref":"#/definitions/error"},"runs":{"type":"array","items":{"$ref":"#/definitions/run"}},"notes":{"type":"array","items":{"type":"string"}},"suite":{"$ref":"#/definitions/suite"},"findings":{"type":"array","items":{"type":"object","required":["kind","evidence","action"],"additionalProperties":false,"properties":{"kind":{"enum":["server-cpu-saturated","generator-saturated","memory-growing","error-burst","latency-knee","tail-outliers"]},"evidence":{"type":"string"},"action":{"type":"string"}}}}}}}}');
 ;// CONCATENATED MODULE: ./src/report/validate.ts
 
 
@@ -83280,7 +83766,7 @@ function failedItsJob(artifact) {
  * schema checked, nothing executed), its PR number checked against the triggering run's head SHA, and the sticky
  * comment posted. The gate's verdict was given by the pull_request run; this step only reports it.
  */
-async function runReportMode(inputs, env, warn = message => warning(message)) {
+async function runReportMode(inputs, env, warn = message => warning(message), client = createClient) {
     if (!inputs.artifactPath)
         throw new Error('mode: report needs the artifact-path input (where actions/download-artifact put perfgate-result.json)');
     const artifact = parseResultArtifact(await readArtifactFromDir(inputs.artifactPath));
@@ -83294,7 +83780,7 @@ async function runReportMode(inputs, env, warn = message => warning(message)) {
     setOutput('verdict', artifact.report.verdict);
     if (!inputs.token)
         throw new Error('mode: report needs a github-token with pull-requests: write');
-    const octokit = createClient(inputs.token, { apiUrl: ctx.apiUrl, log: message => info(message) });
+    const octokit = client(inputs.token, { apiUrl: ctx.apiUrl, log: message => info(message) });
     const id = artifact.commentId;
     let pr;
     try {
@@ -83335,6 +83821,7 @@ async function runReportMode(inputs, env, warn = message => warning(message)) {
  * averaged percentiles), counts and throughput add up, the error rate is recomputed from the summed counts, and
  * maxima (peaks, generator lag and CPU) take the largest leg's.
  */
+
 
 
 
@@ -83426,7 +83913,7 @@ function mergeLoadScenario(parts, legLabels) {
     const head = runs.filter(r => r.side === 'head').map(r => r.metrics);
     const base = runs.filter(r => r.side === 'base').map(r => r.metrics);
     const metrics = head.length === 1 ? head[0] : aggregateRounds(head);
-    const thresholds = evaluateThresholds(first.checks
+    const thresholds = wordChecks(evaluateThresholds(first.checks
         .filter(c => c.kind === 'threshold')
         .map(c => ({
         metric: c.metric,
@@ -83434,7 +83921,7 @@ function mergeLoadScenario(parts, legLabels) {
         severity: c.severity,
         ...parseThreshold(c.metric, c.expression),
         ...(c.source ? { source: c.source } : {})
-    })), metrics);
+    })), metrics));
     const regressions = first.checks
         .filter(c => c.kind === 'regression')
         .map(c => {
@@ -83444,6 +83931,9 @@ function mergeLoadScenario(parts, legLabels) {
         return { ...worst, message: `worst of ${parts.length} load legs (${at}): ${worst.message}` };
     });
     const checks = [...thresholds, ...regressions];
+    const perLeg = parts.map((p, i) => `${legLabels[i]} ${['requests.total', 'throughput.ok_rps', 'latency.p99']
+        .map(k => `${k} ${formatMetric(k, p.metrics[k] ?? null)}`)
+        .join(', ')}`);
     const lags = parts
         .map((p, i) => {
         const lag = p.metrics['generator.lag'];
@@ -83460,9 +83950,70 @@ function mergeLoadScenario(parts, legLabels) {
         runs,
         notes: [
             `joined from ${parts.length} load legs: latency from their summed histograms, counts and throughput added`,
+            `per leg: ${perLeg.join('; ')}`,
             ...(lags.length ? [`generator lag per leg: ${lags.join(', ')}`] : [])
         ]
     };
+}
+
+;// CONCATENATED MODULE: ./src/report/merge-window.ts
+/**
+ * Load legs must have measured together: each leg sent 1/N of the load, so the joined figures are the configured
+ * load only over the span every leg was sending. merge refuses legs whose windows overlap by less than 90%.
+ */
+const MIN_WINDOW_OVERLAP = 0.9;
+/**
+ * The share of the longest leg's window that every leg measured in: the common span (latest start to earliest
+ * end) over the longest window. 1 for identical windows, 0 when two legs did not overlap at all.
+ */
+function windowOverlap(windows) {
+    if (windows.length < 2)
+        return 1;
+    const common = Math.min(...windows.map(w => w.end)) - Math.max(...windows.map(w => w.start));
+    const longest = Math.max(...windows.map(w => w.end - w.start));
+    if (longest <= 0)
+        return common >= 0 ? 1 : 0;
+    return Math.max(0, Math.min(1, common / longest));
+}
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+/** The problem with the legs' windows (each leg named), or none. Legs that recorded no window are named too. */
+function windowProblems(legs) {
+    if (legs.length < 2)
+        return [];
+    const without = legs.filter(l => !l.window);
+    if (without.length)
+        return [
+            `${without.map(l => l.label).join(', ')} recorded no measurement window, so merge cannot tell that the load legs measured together`
+        ];
+    const windows = legs.map(l => ({ start: Date.parse(l.window.start), end: Date.parse(l.window.end) }));
+    const overlap = windowOverlap(windows);
+    if (overlap >= MIN_WINDOW_OVERLAP)
+        return [];
+    const earliest = Math.min(...windows.map(w => w.start));
+    const spans = legs
+        .map((l, i) => `${l.label} +${seconds(windows[i].start - earliest)} to +${seconds(windows[i].end - earliest)}`)
+        .join(', ');
+    return [
+        `the load legs' windows overlap by ${(overlap * 100).toFixed(0)}%, under the ${MIN_WINDOW_OVERLAP * 100}% needed to join them as one load (${spans}): start them together with --start-at (action input start-at)`
+    ];
+}
+/** One note per leg: its window relative to the shared start (or the earliest leg's start). */
+function windowNotes(legs) {
+    const withWindow = legs.filter(l => l.window);
+    if (withWindow.length === 0)
+        return [];
+    const startAt = withWindow.find(l => l.window.startAt)?.window.startAt;
+    const origin = startAt ? Date.parse(startAt) : Math.min(...withWindow.map(l => Date.parse(l.window.start)));
+    const from = startAt ? 'the shared start' : "the earliest leg's start";
+    return [
+        `load legs' windows from ${from}: ${withWindow
+            .map(l => {
+            const start = Date.parse(l.window.start) - origin;
+            const end = Date.parse(l.window.end) - origin;
+            return `${l.label} +${seconds(start)} to +${seconds(end)}`;
+        })
+            .join(', ')}`
+    ];
 }
 
 ;// CONCATENATED MODULE: ./src/report/merge.ts
@@ -83472,6 +84023,7 @@ function mergeLoadScenario(parts, legLabels) {
  * verdict over them. The set of legs is checked first: a missing leg, a leg of another config or commit, or a
  * duplicated leg makes the merged verdict `errored` with the leg named, never a pass over part of the suite.
  */
+
 
 
 
@@ -83572,6 +84124,8 @@ function checkLegs(inputs) {
             (uncovered.length ? `: no leg measured ${list(uncovered)}` : '') +
             ' (did it fail before writing its report, or was its artifact not downloaded?)');
     }
+    if (load)
+        problems.push(...windowProblems(legs.map(l => ({ label: label(l), window: l.report.shard.window }))));
     if (legs.length === count && uncovered.length)
         problems.push(`no leg measured ${list(uncovered)}, which the suite holds`);
     const strays = [...covered.keys()].filter(n => !suite.includes(n));
@@ -83609,6 +84163,9 @@ function mergeLegReports(inputs, now = new Date()) {
             .sort((a, b) => (order.get(a.name) ?? Infinity) - (order.get(b.name) ?? Infinity));
     const notes = [
         `merged from ${legs.length} of ${ref.report.shard.count} legs of a split suite (perfgate merge)`,
+        ...(ref.report.shard.kind === 'load'
+            ? windowNotes(legs.map(l => ({ label: label(l), window: l.report.shard.window })))
+            : []),
         ...mergedNotes(legs)
     ];
     // the report's baseline section is the first leg's; what the other legs compared with or stored is noted
@@ -84794,7 +85351,10 @@ async function publishComment(report, inputs, options) {
         artifactName: 'perfgate-report'
     });
     try {
-        const octokit = createClient(inputs.token, { apiUrl: ctx.apiUrl, log: message => info(message) });
+        const octokit = (options.createClient ?? createClient)(inputs.token, {
+            apiUrl: ctx.apiUrl,
+            log: message => info(message)
+        });
         const result = await upsertStickyComment(octokit, {
             owner: ctx.repo.owner,
             repo: ctx.repo.repo,
@@ -84908,7 +85468,7 @@ function failedChecks(report) {
  * The outputs of a finished gate: report files, job summary, annotations, action outputs and the PR comment, then
  * the step's verdict. `onFiles` learns the report files as soon as they are written.
  */
-async function publish(report, config, inputs, session, env, onFiles) {
+async function publish(report, config, inputs, session, env, onFiles, createClient) {
     const url = runUrl(env);
     const files = await writeReportFiles(report, inputs.outDir, {
         runUrl: url,
@@ -84928,7 +85488,8 @@ async function publish(report, config, inputs, session, env, onFiles) {
         runUrl: url,
         outDir: inputs.outDir,
         warn: session.warn,
-        env
+        env,
+        createClient
     });
     setOutput('comment-url', commentUrl ?? '');
     if (failing)
@@ -85063,7 +85624,10 @@ async function mergeInCommenter(inputs, hooks) {
         return finish(report, failing);
     if (!inputs.token)
         throw new Error('mode: merge in a workflow_run workflow needs a github-token with pull-requests: write');
-    const octokit = createClient(inputs.token, { apiUrl: ctx.apiUrl, log: message => info(message) });
+    const octokit = (hooks.createClient ?? createClient)(inputs.token, {
+        apiUrl: ctx.apiUrl,
+        log: message => info(message)
+    });
     let pr;
     try {
         pr = await resolveWorkflowRunPr(octokit, payload, ref, ctx.repo);
@@ -85223,6 +85787,13 @@ function readInputs(getInput, env) {
     const configId = toCommentId(config);
     const shardText = getInput('shard');
     const shard = shardText ? parseShard(shardText, 'the "shard" input') : undefined;
+    const loadShardText = getInput('load-shard');
+    const loadShard = loadShardText ? parseShard(loadShardText, 'the "load-shard" input') : undefined;
+    if (shard && loadShard)
+        throw new Error('The "shard" and "load-shard" inputs cannot be combined: a load leg sends 1/N of every scenario, a suite leg all of some.');
+    const startAt = getInput('start-at') || undefined;
+    if (startAt && !loadShard)
+        throw new Error('The "start-at" input is the shared start of load-shard legs; set "load-shard" too.');
     const leg = getInput('leg') || commentId;
     return {
         config,
@@ -85233,8 +85804,10 @@ function readInputs(getInput, env) {
         comment: oneOf('comment', getInput('comment'), ['always', 'on-change', 'on-failure', 'off'], 'always'),
         commentId,
         // every shard stores its own record, whatever leg the workflow named
-        leg: shard ? shardLeg(leg, shard) : leg,
+        leg: shard ? shardLeg(leg, shard) : loadShard ? shardLeg(leg, loadShard, 'load') : leg,
         ...(shard ? { shard } : {}),
+        ...(loadShard ? { loadShard } : {}),
+        ...(startAt ? { startAt } : {}),
         previousCommentIds: chosenCommentId || commentId === configId ? [] : [configId],
         outDir: external_node_path_default().resolve(workspace, getInput('out-dir') || 'perfgate-report'),
         onInconclusive: onInconclusive
@@ -85497,13 +86070,13 @@ function decideGate(head, base, where, acceptedBy, configName = head.file) {
  * base's config (git show), the PR's changes to them apply only with the perf-accepted label, whose applier the
  * comment names. Trailers in the PR's commits accept nothing. Outside pull requests the config is used as it is.
  */
-async function pullRequestGate(inputs, config, env, session) {
+async function pullRequestGate(inputs, config, env, session, client = createClient) {
     if (env.GITHUB_EVENT_NAME !== 'pull_request')
         return { config, acceptances: [] };
     const ctx = readPrContext(env, readEventPayload(env));
     let applied = { problem: 'there is no github-token input' };
     if (ctx.labels.includes(ACCEPT_LABEL) && inputs.token) {
-        const octokit = createClient(inputs.token, { apiUrl: ctx.apiUrl, log: message => info(message) });
+        const octokit = client(inputs.token, { apiUrl: ctx.apiUrl, log: message => info(message) });
         applied = await labelAppliedBy(octokit, ctx);
     }
     const acceptances = prAcceptances(ctx, applied);
@@ -85682,7 +86255,13 @@ function savePolicy(spec, ctx, verdict) {
 
 
 
+
+
 /** The action's inputs and the workflow's environment, turned into the gate's settings. */
+/** A load leg's shared start (the "start-at" input), checked against the clock now that the leg is about to measure. */
+function startAtOf(inputs, now = Date.now()) {
+    return inputs.startAt !== undefined ? parseStartAt(inputs.startAt, now, 'the "start-at" input') : undefined;
+}
 /** compare (or auto on pull_request) measures base vs head; run (or auto elsewhere) the head alone. */
 function wantsCompare(inputs, env) {
     if (inputs.mode === 'compare')
@@ -85712,7 +86291,10 @@ function compareSettings(inputs, config, env, repo, acceptances) {
         repo,
         base: baseSource(inputs, env),
         acceptances,
-        git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF }
+        git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF },
+        host: hostInfo(env.PATH),
+        extraCaCerts: env.NODE_EXTRA_CA_CERTS,
+        startAt: startAtOf(inputs)
     };
 }
 function defaultBranchOf(payload) {
@@ -85724,7 +86306,10 @@ function defaultBranchOf(payload) {
  * baseline when there is one, and store this run when the event is trusted to write baselines.
  */
 async function runSettings(inputs, config, env, repo, context) {
-    const store = storeFor(config, repo, context.events);
+    // a load leg sends part of the load: its runs are no baseline, nor comparable with one
+    const store = inputs.loadShard ? undefined : storeFor(config, repo, context.events);
+    if (inputs.loadShard)
+        context.info('A load-shard leg neither stores its run nor compares with a stored one: it sends part of the load');
     const event = env.GITHUB_EVENT_NAME ?? 'local';
     const policy = savePolicy(config.baseline, { event, ref: env.GITHUB_REF, defaultBranch: defaultBranchOf(context.payload) }, undefined);
     let stored;
@@ -85759,7 +86344,17 @@ async function runSettings(inputs, config, env, repo, context) {
             sayErroredNotSaved: false
         }
         : undefined;
-    return { mode: 'run', config, repo, stored, save, git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF } };
+    return {
+        mode: 'run',
+        config,
+        repo,
+        stored,
+        save,
+        git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF },
+        host: hostInfo(env.PATH),
+        extraCaCerts: env.NODE_EXTRA_CA_CERTS,
+        startAt: startAtOf(inputs)
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/action/credentials.ts
@@ -85933,6 +86528,7 @@ function checkSavedGroup(group, ownGroup = statOf(process.pid)?.pgrp) {
 
 
 
+
 const STATE_PGIDS = 'perfgate-pgids';
 /**
  * `pull_request_target` runs with a write token and the repository's secrets, even for forks. Measuring means
@@ -86021,9 +86617,14 @@ async function run(options = {}) {
         useGitAuth(inputs.token, process.env.GITHUB_SERVER_URL);
         refuseUntrustedEvent(inputs, process.env);
         if (inputs.mode === 'report')
-            return await runReportMode(inputs, process.env, session.warn);
+            return await runReportMode(inputs, process.env, session.warn, options.createClient);
         if (inputs.mode === 'merge')
-            return await runMergeMode(inputs, { env: process.env, warn: session.warn, annotate: session.annotate });
+            return await runMergeMode(inputs, {
+                env: process.env,
+                warn: session.warn,
+                annotate: session.annotate,
+                createClient: options.createClient
+            });
         if (process.env.GITHUB_EVENT_NAME === 'pull_request') {
             const credentials = await persistedCredentialsWarning((await repoRoot(inputs.workspace)) ?? inputs.workspace);
             if (credentials)
@@ -86032,8 +86633,12 @@ async function run(options = {}) {
         const loaded = await loadActionConfig(inputs, session, process.env);
         if (!loaded)
             return;
-        const pr = await pullRequestGate(inputs, loaded, process.env, session);
-        const config = inputs.shard ? applyShard(pr.config, inputs.shard, 'the "shard" input') : pr.config;
+        const pr = await pullRequestGate(inputs, loaded, process.env, session, options.createClient);
+        const config = inputs.shard
+            ? applyShard(pr.config, inputs.shard, 'the "shard" input')
+            : inputs.loadShard
+                ? applyLoadShard(pr.config, inputs.loadShard, 'the "load-shard" input')
+                : pr.config;
         let groups = [];
         const onSpawned = (pid) => {
             // a group started while the run is being cancelled is stopped at once
@@ -86050,7 +86655,7 @@ async function run(options = {}) {
         if (pr.gate)
             report.gate = pr.gate;
         if (!state.cancelled)
-            await publish(report, config, inputs, session, process.env, files => (state.files = files));
+            await publish(report, config, inputs, session, process.env, files => (state.files = files), options.createClient);
     }
     catch (err) {
         if (!state.cancelled)

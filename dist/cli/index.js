@@ -63776,8 +63776,8 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(28947);
-/* harmony import */ var _service_spawn_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7226);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(39934);
+/* harmony import */ var _service_spawn_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(99118);
 
 
 let stopping = false;
@@ -63797,7 +63797,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 28947:
+/***/ 39934:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -63865,7 +63865,7 @@ var ajv = __nccwpck_require__(42463);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(38815);
 ;// CONCATENATED MODULE: ./schema/perfgate.schema.json
-const perfgate_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/perfgate.schema.json","title":"perfgate config","description":"perfgate.yml: the service to start, the load to drive and the limits to gate on.","type":"object","additionalProperties":false,"required":["version","service","scenarios"],"properties":{"version":{"const":1,"description":"config format version; must be 1"},"extends":{"enum":["web_server","api_gateway","database_proxy"],"description":"a built-in profile whose reference limits apply to every scenario as warnings"},"service":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"string","minLength":1,"description":"shell command that starts the service (run with /bin/sh -c in its own process group)"},"build":{"type":"string","description":"command that builds the service; run in the base checkout when perfgate prepares the base itself"},"cwd":{"type":"string","description":"working directory, relative to this file"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables (strings: quote numbers)"},"ready":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"HTTP URL polled until it answers 200-399"},"tcp":{"type":"string","description":"host:port polled until it accepts a connection"},"log":{"type":"string","description":"regular expression matched against the service\'s output lines"},"timeout":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"}},"description":"how perfgate knows the service is ready: url, tcp or log"},"shutdown-timeout":{"$ref":"#/definitions/duration","description":"grace period between SIGTERM and SIGKILL"}},"required":["command","ready"],"description":"the service under test","title":"service"},"defaults":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"description":"load settings every scenario inherits"},"scenarios":{"type":"array","minItems":1,"description":"what to measure","items":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"unique name, used in reports"},"shard":{"type":"integer","minimum":1,"description":"pins this scenario to shard K when the suite is split with --shard K/N (action input shard); unpinned scenarios are dealt round-robin by sorted name"},"request":{"$ref":"#/definitions/request","description":"the request each virtual user sends"},"requests":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/request"},"description":"a weighted mix of requests to one host:port, picked at random per request by weight (instead of request)"},"values":{"type":"object","description":"named values for {{name}} placeholders, used in turn (cycling): a list, or { file: path } with one value per line","additionalProperties":{"anyOf":[{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"type":"string","minLength":1}}}]}},"load":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"mode":{"enum":["closed","rate"],"description":"closed: fixed connections (default); rate: open model at a constant arrival rate"},"rate":{"type":"number","exclusiveMinimum":0,"description":"requests per second (rate mode)"},"max-lag":{"$ref":"#/definitions/duration","description":"rate mode: how late (p99) the generator\'s own send schedule may run before the run is errored as generator-lag (default 10ms)"},"ramp":{"type":"object","additionalProperties":false,"properties":{"from":{"type":"number","minimum":0},"to":{"type":"number","exclusiveMinimum":0},"over":{"$ref":"#/definitions/duration"}},"required":["from","to","over"],"description":"rate mode: ramp the rate linearly"}},"description":"this scenario\'s load, over defaults"},"suite":{"oneOf":[{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"load"}},"required":["kind"]},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"sweep"},"steps":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"description":"connections per step (with load mode rate: requests per second per step)"},"knee-factor":{"type":"number","exclusiveMinimum":1,"description":"p99 may rise to this factor of the first step\'s p99 before the knee (default 2)"}},"required":["kind","steps"],"description":"concurrency sweep: finds the optimal connections"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"stress"},"start":{"type":"integer","minimum":1},"step":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1},"max-error-rate":{"$ref":"#/definitions/percent"},"p99-limit":{"$ref":"#/definitions/duration"},"max-time":{"$ref":"#/definitions/duration","description":"time bound of the whole ramp (default 2m): no step starts that would end after it"}},"required":["kind"],"description":"ramps connections (with load mode rate: the rate) until errors pass max-error-rate (default 5%), p99 passes p99-limit or the service dies"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"soak"},"window":{"$ref":"#/definitions/duration","description":"window length (default 10s)"}},"required":["kind"],"description":"long constant load analysed in windows; soak.drift is the RSS growth over the run (least-squares fit over the windows)"}]},"thresholds":{"type":"object","description":"absolute limits: metric -> \\"< 50ms\\" or { limit, severity }","additionalProperties":false,"properties":{"latency.min":{"description":"fastest 2xx response. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.mean":{"description":"mean 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.stddev":{"description":"standard deviation of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p50":{"description":"50th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p75":{"description":"75th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p90":{"description":"90th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p95":{"description":"95th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p99":{"description":"99th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p99.9":{"description":"99.9th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.max":{"description":"slowest 2xx response. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"throughput.rps":{"description":"responses per second, failed ones included (gate on throughput.ok_rps). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"throughput.ok_rps":{"description":"successful responses per second: status below 400, or one its request expects (expect:). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"throughput.bytes":{"description":"response bytes per second. Limit like \\"> 100MB\\" (bytes per second: B, KB, MB, GB)","$ref":"#/definitions/threshold-byterate"},"requests.total":{"description":"responses received during the measured window. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.rate":{"description":"share of requests that failed (connect, timeout, reset, 4xx, 5xx). Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"},"errors.total":{"description":"failed requests of every kind. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.connect":{"description":"connection errors (refused, unreachable). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.timeout":{"description":"requests that timed out. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.reset":{"description":"connections reset or closed mid-request. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.4xx":{"description":"responses with a 4xx status. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.5xx":{"description":"responses with a 5xx status. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.unexpected":{"description":"responses whose status their request did not expect (expect:). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"server.cpu.mean":{"description":"mean CPU of the service\'s process tree, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"server.cpu.peak":{"description":"peak CPU of the service\'s process tree, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"server.cpu.per_request":{"description":"server CPU time per completed request. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"server.rss.peak":{"description":"peak resident memory of the service\'s process tree. Limit like \\"< 256MB\\" (B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based))","$ref":"#/definitions/threshold-size"},"server.fds.peak":{"description":"peak open file descriptors of the service\'s process tree. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"generator.cpu":{"description":"the load generator\'s own CPU, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"generator.lag":{"description":"how far the load generator fell behind its schedule (p99). Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"generator.rate.target":{"description":"open model: requests per second the schedule asked for. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"generator.rate.achieved":{"description":"open model: requests per second the generator actually sent. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.optimal_connections":{"description":"connections at the knee of throughput vs p99. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"sweep.optimal_rate":{"description":"open model: offered rate at the knee of throughput vs p99. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.optimal_rps":{"description":"successful responses per second at the knee of the sweep. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.max_rps":{"description":"highest successful responses per second over the sweep\'s steps. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.breaking_point.connections":{"description":"highest sustainable connections before breaking. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"stress.breaking_point.rate":{"description":"open model: highest sustainable offered rate. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.breaking_point.rps":{"description":"successful responses per second at the last sustainable step before breaking. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.broke_at.connections":{"description":"connections of the step that broke (none: unset). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"stress.broke_at.rate":{"description":"open model: offered rate of the step that broke (none: unset). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"soak.drift":{"description":"relative RSS growth over the soak: least-squares slope over the windows x span / fitted start. Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"},"soak.p99_drift":{"description":"relative change of p99 over the soak, fitted like soak.drift. Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"}}},"regression":{"type":"object","description":"limits relative to the base: metric -> \\"+20%\\" / \\"-5%\\" or { limit, severity }","additionalProperties":false,"properties":{"latency.min":{"description":"fastest 2xx response. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.mean":{"description":"mean 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.stddev":{"description":"standard deviation of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p50":{"description":"50th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p75":{"description":"75th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p90":{"description":"90th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p95":{"description":"95th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p99":{"description":"99th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p99.9":{"description":"99.9th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.max":{"description":"slowest 2xx response. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"throughput.rps":{"description":"responses per second, failed ones included (gate on throughput.ok_rps). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"throughput.ok_rps":{"description":"successful responses per second: status below 400, or one its request expects (expect:). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"throughput.bytes":{"description":"response bytes per second. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"requests.total":{"description":"responses received during the measured window. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"errors.rate":{"description":"share of requests that failed (connect, timeout, reset, 4xx, 5xx). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.total":{"description":"failed requests of every kind. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.connect":{"description":"connection errors (refused, unreachable). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.timeout":{"description":"requests that timed out. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.reset":{"description":"connections reset or closed mid-request. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.4xx":{"description":"responses with a 4xx status. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.5xx":{"description":"responses with a 5xx status. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.unexpected":{"description":"responses whose status their request did not expect (expect:). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.mean":{"description":"mean CPU of the service\'s process tree, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.peak":{"description":"peak CPU of the service\'s process tree, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.per_request":{"description":"server CPU time per completed request. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.rss.peak":{"description":"peak resident memory of the service\'s process tree. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.fds.peak":{"description":"peak open file descriptors of the service\'s process tree. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.cpu":{"description":"the load generator\'s own CPU, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.lag":{"description":"how far the load generator fell behind its schedule (p99). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.rate.achieved":{"description":"open model: requests per second the generator actually sent. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_connections":{"description":"connections at the knee of throughput vs p99. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_rate":{"description":"open model: offered rate at the knee of throughput vs p99. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_rps":{"description":"successful responses per second at the knee of the sweep. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.max_rps":{"description":"highest successful responses per second over the sweep\'s steps. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.connections":{"description":"highest sustainable connections before breaking. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.rate":{"description":"open model: highest sustainable offered rate. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.rps":{"description":"successful responses per second at the last sustainable step before breaking. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.broke_at.connections":{"description":"connections of the step that broke (none: unset). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.broke_at.rate":{"description":"open model: offered rate of the step that broke (none: unset). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"soak.drift":{"description":"relative RSS growth over the soak: least-squares slope over the windows x span / fitted start. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"soak.p99_drift":{"description":"relative change of p99 over the soak, fitted like soak.drift. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"}}},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"required":["name"]}},"compare":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["interleaved","stored"]},"design":{"enum":["auto","rounds","slices","duet"],"description":"how base and head are measured: rounds (one side at a time, a fresh process per round), slices (both up at once on their own {{service.port}}, the load alternating in short slices), duet (both measured at the same time on disjoint cores, 4 cores or more); auto (default): duet where cores allow, else slices, and rounds when the config hard-codes its port"},"slice":{"$ref":"#/definitions/duration","description":"slices and duet: the length of one slice (default 500ms)"},"epochs":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":2},"max":{"type":"integer","minimum":2}},"description":"slices and duet: fresh process pairs over the run, each measuring every scenario\'s duration per side in slices (default: rounds)"},"rounds":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1}},"description":"rounds per side"},"budget":{"$ref":"#/definitions/duration","description":"wall-clock budget of the comparison"},"confirm":{"type":"boolean","description":"confirm a failing verdict with extra rounds"},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"confidence level of the intervals (default 0.95)"}},"description":"how base and head are compared"},"baseline":{"type":"object","additionalProperties":false,"properties":{"store":{"enum":["branch","directory","none"]},"branch":{"type":"string"},"directory":{"type":"string","description":"directory of the local store (store: directory), relative to this file"},"remote":{"type":"string","description":"git remote of the baseline branch (default origin)"},"rounds":{"type":"integer","minimum":1,"maximum":50,"description":"rounds measured when a run is stored or compared with a stored run (default 3)"},"noise":{"$ref":"#/definitions/percent","description":"cross-run allowance added to a stored comparison until 5 stored runs teach the real spread (default 10%)"},"on-runner-mismatch":{"enum":["inconclusive","compare"],"description":"what a baseline from a different runner kind does to regression checks (default inconclusive)"},"save-on":{"type":"array","uniqueItems":true,"items":{"enum":["push","workflow_dispatch","schedule"]},"description":"events whose runs are stored (default push to the default branch and workflow_dispatch); pull requests never are"}},"description":"where stored baselines live"},"on-inconclusive":{"enum":["warn","fail"],"description":"what an inconclusive verdict does to the job"}},"definitions":{"duration":{"type":"string","description":"a duration with a unit: us, ms, s, m (\\"500ms\\", \\"10s\\")","pattern":"^\\\\s*[0-9.]+\\\\s*(us|µs|ms|s|m|min)\\\\s*$"},"percent":{"type":"string","description":"a percentage (\\"5%\\")","pattern":"^\\\\s*[0-9.]+\\\\s*%\\\\s*$"},"request":{"type":"object","additionalProperties":false,"properties":{"method":{"enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"]},"url":{"type":"string","minLength":1,"description":"absolute http:// or https:// URL; {{seq}}, {{random}}, {{uuid}} and {{name}} of a scenario value are filled in per request; {{service.port}} is the port the side\'s service was given"},"insecure":{"type":"boolean","description":"https:// only: accept any certificate (self-signed test certificates); by default the certificate must chain to Node\'s roots, the system bundle or NODE_EXTRA_CA_CERTS"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{"description":"a string, or an object sent as JSON","type":["string","object","array"]},"weight":{"type":"number","exclusiveMinimum":0,"description":"in requests: this request\'s relative share of the mix (default 1)"},"expect":{"description":"the statuses this request should get (e.g. 201, or [200, 404]); others count as failed requests, and these count as successes even when 4xx/5xx","anyOf":[{"type":"integer","minimum":100,"maximum":599},{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}}]}},"required":["url"],"description":"one HTTP request"},"threshold-duration":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(us|µs|ms|s|m|min)\\\\s*$","description":"an operator (< <= > >=) and a value in us, ms, s, like \\"< 50ms\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(us|µs|ms|s|m|min)\\\\s*$","description":"an operator (< <= > >=) and a value in us, ms, s, like \\"< 50ms\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-rate":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(/s|rps)?\\\\s*$","description":"an operator (< <= > >=) and a value in requests per second, like \\"> 1500\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(/s|rps)?\\\\s*$","description":"an operator (< <= > >=) and a value in requests per second, like \\"> 1500\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-byterate":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])(/s)?\\\\s*$","description":"an operator (< <= > >=) and a value in bytes per second: B, KB, MB, GB, like \\"> 100MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])(/s)?\\\\s*$","description":"an operator (< <= > >=) and a value in bytes per second: B, KB, MB, GB, like \\"> 100MB\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-count":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*\\\\s*$","description":"an operator (< <= > >=) and a value in a plain number, like \\"< 10\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*\\\\s*$","description":"an operator (< <= > >=) and a value in a plain number, like \\"< 10\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-ratio":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in %, like \\"< 0.1%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in %, like \\"< 0.1%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-cpu":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in % of one core, like \\"< 150%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in % of one core, like \\"< 150%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-size":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])\\\\s*$","description":"an operator (< <= > >=) and a value in B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based), like \\"< 256MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])\\\\s*$","description":"an operator (< <= > >=) and a value in B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based), like \\"< 256MB\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression-lower":{"oneOf":[{"type":"string","pattern":"^\\\\s*\\\\+\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may rise, like \\"+20%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*\\\\+\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may rise, like \\"+20%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression-higher":{"oneOf":[{"type":"string","pattern":"^\\\\s*-\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may fall, like \\"-5%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*-\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may fall, like \\"-5%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]}}}');
+const perfgate_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/perfgate.schema.json","title":"perfgate config","description":"perfgate.yml: the service to start, the load to drive and the limits to gate on.","type":"object","additionalProperties":false,"required":["version","scenarios"],"properties":{"version":{"const":1,"description":"config format version; must be 1"},"extends":{"enum":["web_server","api_gateway","database_proxy"],"description":"a built-in profile whose reference limits apply to every scenario as warnings"},"service":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"string","minLength":1,"description":"shell command that starts the service (run with /bin/sh -c in its own process group)"},"build":{"type":"string","description":"command that builds the service; run in the base checkout when perfgate prepares the base itself"},"cwd":{"type":"string","description":"working directory, relative to this file"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables (strings: quote numbers)"},"ready":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"HTTP URL polled until it answers 200-399"},"tcp":{"type":"string","description":"host:port polled until it accepts a connection"},"log":{"type":"string","description":"regular expression matched against the service\'s output lines"},"timeout":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"}},"description":"how perfgate knows the service is ready: url, tcp or log"},"shutdown-timeout":{"$ref":"#/definitions/duration","description":"grace period between SIGTERM and SIGKILL"},"cpus":{"enum":["auto","shared"],"description":"auto (default): with 2+ CPUs and taskset, the service runs on every CPU but the first, which is left to the load generator, so the generator does not take the service\'s CPU time; shared: the service runs anywhere"}},"required":["command","ready"],"description":"the service under test, started by perfgate for each round; leave it out to measure a target that is already running at the scenarios\' URLs (absolute limits and the stored baseline only)","title":"service"},"ready":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"HTTP URL polled until it answers 200-399"},"tcp":{"type":"string","description":"host:port polled until it accepts a connection"},"log":{"type":"string","description":"regular expression matched against the service\'s output lines"},"timeout":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"}},"description":"a running target (no service section): how perfgate knows the target at the scenarios\' URLs is up before it measures: url or tcp, polled until two attempts in a row succeed","title":"ready"},"defaults":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"description":"load settings every scenario inherits"},"scenarios":{"type":"array","minItems":1,"description":"what to measure","items":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"unique name, used in reports"},"shard":{"type":"integer","minimum":1,"description":"pins this scenario to shard K when the suite is split with --shard K/N (action input shard); unpinned scenarios are dealt round-robin by sorted name"},"request":{"$ref":"#/definitions/request","description":"the request each virtual user sends"},"requests":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/request"},"description":"a weighted mix of requests to one host:port, picked at random per request by weight (instead of request)"},"values":{"type":"object","description":"named values for {{name}} placeholders, used in turn (cycling): a list, or { file: path } with one value per line","additionalProperties":{"anyOf":[{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"type":"string","minLength":1}}}]}},"load":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"mode":{"enum":["closed","rate"],"description":"closed: fixed connections (default); rate: open model at a constant arrival rate"},"rate":{"type":"number","exclusiveMinimum":0,"description":"requests per second (rate mode)"},"max-lag":{"$ref":"#/definitions/duration","description":"rate mode: how late (p99) the generator\'s own send schedule may run before the run is errored as generator-lag (default 10ms)"},"ramp":{"type":"object","additionalProperties":false,"properties":{"from":{"type":"number","minimum":0},"to":{"type":"number","exclusiveMinimum":0},"over":{"$ref":"#/definitions/duration"}},"required":["from","to","over"],"description":"rate mode: ramp the rate linearly"}},"description":"this scenario\'s load, over defaults"},"suite":{"oneOf":[{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"load"}},"required":["kind"]},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"sweep"},"steps":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"description":"connections per step (with load mode rate: requests per second per step)"},"knee-factor":{"type":"number","exclusiveMinimum":1,"description":"p99 may rise to this factor of the first step\'s p99 before the knee (default 2)"}},"required":["kind","steps"],"description":"concurrency sweep: finds the optimal connections"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"stress"},"start":{"type":"integer","minimum":1},"step":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1},"max-error-rate":{"$ref":"#/definitions/percent"},"p99-limit":{"$ref":"#/definitions/duration"},"max-time":{"$ref":"#/definitions/duration","description":"time bound of the whole ramp (default 2m): no step starts that would end after it"}},"required":["kind"],"description":"ramps connections (with load mode rate: the rate) until errors pass max-error-rate (default 5%), p99 passes p99-limit or the service dies"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"soak"},"window":{"$ref":"#/definitions/duration","description":"window length (default 10s)"}},"required":["kind"],"description":"long constant load analysed in windows; soak.drift is the RSS growth over the run (least-squares fit over the windows)"}]},"thresholds":{"type":"object","description":"absolute limits: metric -> \\"< 50ms\\" or { limit, severity }","additionalProperties":false,"properties":{"latency.min":{"description":"fastest 2xx response. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.mean":{"description":"mean 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.stddev":{"description":"standard deviation of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p50":{"description":"50th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p75":{"description":"75th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p90":{"description":"90th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p95":{"description":"95th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p99":{"description":"99th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p99.9":{"description":"99.9th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.max":{"description":"slowest 2xx response. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"throughput.rps":{"description":"responses per second, failed ones included (gate on throughput.ok_rps). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"throughput.ok_rps":{"description":"successful responses per second: status below 400, or one its request expects (expect:). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"throughput.bytes":{"description":"response bytes per second. Limit like \\"> 100MB\\" (bytes per second: B, KB, MB, GB)","$ref":"#/definitions/threshold-byterate"},"requests.total":{"description":"responses received during the measured window. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.rate":{"description":"share of requests that failed (connect, timeout, reset, 4xx, 5xx). Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"},"errors.total":{"description":"failed requests of every kind. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.connect":{"description":"connection errors (refused, unreachable). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.timeout":{"description":"requests that timed out. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.reset":{"description":"connections reset or closed mid-request. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.4xx":{"description":"responses with a 4xx status. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.5xx":{"description":"responses with a 5xx status. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.unexpected":{"description":"responses whose status their request did not expect (expect:). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"server.cpu.mean":{"description":"mean CPU of the service\'s process tree, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"server.cpu.peak":{"description":"peak CPU of the service\'s process tree, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"server.cpu.per_request":{"description":"server CPU time per completed request. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"server.rss.peak":{"description":"peak resident memory of the service\'s process tree. Limit like \\"< 256MB\\" (B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based))","$ref":"#/definitions/threshold-size"},"server.fds.peak":{"description":"peak open file descriptors of the service\'s process tree. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"generator.cpu":{"description":"the load generator\'s own CPU, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"generator.lag":{"description":"how far the load generator fell behind its schedule (p99). Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"generator.rate.target":{"description":"open model: requests per second the schedule asked for. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"generator.rate.achieved":{"description":"open model: requests per second the generator actually sent. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.optimal_connections":{"description":"connections at the knee of throughput vs p99. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"sweep.optimal_rate":{"description":"open model: offered rate at the knee of throughput vs p99. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.optimal_rps":{"description":"successful responses per second at the knee of the sweep. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.max_rps":{"description":"highest successful responses per second over the sweep\'s steps. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.breaking_point.connections":{"description":"highest sustainable connections before breaking. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"stress.breaking_point.rate":{"description":"open model: highest sustainable offered rate. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.breaking_point.rps":{"description":"successful responses per second at the last sustainable step before breaking. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.broke_at.connections":{"description":"connections of the step that broke (none: unset). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"stress.broke_at.rate":{"description":"open model: offered rate of the step that broke (none: unset). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"soak.drift":{"description":"relative RSS growth over the soak: least-squares slope over the windows x span / fitted start. Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"},"soak.p99_drift":{"description":"relative change of p99 over the soak, fitted like soak.drift. Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"}}},"regression":{"type":"object","description":"limits relative to the base: metric -> \\"+20%\\" / \\"-5%\\" or { limit, severity }","additionalProperties":false,"properties":{"latency.min":{"description":"fastest 2xx response. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.mean":{"description":"mean 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.stddev":{"description":"standard deviation of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p50":{"description":"50th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p75":{"description":"75th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p90":{"description":"90th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p95":{"description":"95th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p99":{"description":"99th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p99.9":{"description":"99.9th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.max":{"description":"slowest 2xx response. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"throughput.rps":{"description":"responses per second, failed ones included (gate on throughput.ok_rps). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"throughput.ok_rps":{"description":"successful responses per second: status below 400, or one its request expects (expect:). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"throughput.bytes":{"description":"response bytes per second. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"requests.total":{"description":"responses received during the measured window. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"errors.rate":{"description":"share of requests that failed (connect, timeout, reset, 4xx, 5xx). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.total":{"description":"failed requests of every kind. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.connect":{"description":"connection errors (refused, unreachable). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.timeout":{"description":"requests that timed out. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.reset":{"description":"connections reset or closed mid-request. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.4xx":{"description":"responses with a 4xx status. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.5xx":{"description":"responses with a 5xx status. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.unexpected":{"description":"responses whose status their request did not expect (expect:). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.mean":{"description":"mean CPU of the service\'s process tree, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.peak":{"description":"peak CPU of the service\'s process tree, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.per_request":{"description":"server CPU time per completed request. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.rss.peak":{"description":"peak resident memory of the service\'s process tree. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.fds.peak":{"description":"peak open file descriptors of the service\'s process tree. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.cpu":{"description":"the load generator\'s own CPU, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.lag":{"description":"how far the load generator fell behind its schedule (p99). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.rate.achieved":{"description":"open model: requests per second the generator actually sent. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_connections":{"description":"connections at the knee of throughput vs p99. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_rate":{"description":"open model: offered rate at the knee of throughput vs p99. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_rps":{"description":"successful responses per second at the knee of the sweep. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.max_rps":{"description":"highest successful responses per second over the sweep\'s steps. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.connections":{"description":"highest sustainable connections before breaking. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.rate":{"description":"open model: highest sustainable offered rate. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.rps":{"description":"successful responses per second at the last sustainable step before breaking. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.broke_at.connections":{"description":"connections of the step that broke (none: unset). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.broke_at.rate":{"description":"open model: offered rate of the step that broke (none: unset). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"soak.drift":{"description":"relative RSS growth over the soak: least-squares slope over the windows x span / fitted start. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"soak.p99_drift":{"description":"relative change of p99 over the soak, fitted like soak.drift. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"}}},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"required":["name"]}},"compare":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["interleaved","stored"]},"design":{"enum":["auto","rounds","slices","duet"],"description":"how base and head are measured: rounds (one side at a time, a fresh process per round), slices (both up at once on their own {{service.port}}, the load alternating in short slices), duet (both measured at the same time on disjoint cores, 4 cores or more); auto (default): duet where cores allow, else slices, and rounds when the config hard-codes its port"},"slice":{"$ref":"#/definitions/duration","description":"slices and duet: the length of one slice (default 500ms)"},"epochs":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":2},"max":{"type":"integer","minimum":2}},"description":"slices and duet: fresh process pairs over the run, each measuring every scenario\'s duration per side in slices (default: rounds)"},"rounds":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1}},"description":"rounds per side"},"budget":{"$ref":"#/definitions/duration","description":"wall-clock budget of the comparison"},"confirm":{"type":"boolean","description":"confirm a failing verdict with extra rounds"},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"confidence level of the intervals (default 0.95)"}},"description":"how base and head are compared"},"baseline":{"type":"object","additionalProperties":false,"properties":{"store":{"enum":["branch","directory","none"]},"branch":{"type":"string"},"directory":{"type":"string","description":"directory of the local store (store: directory), relative to this file"},"remote":{"type":"string","description":"git remote of the baseline branch (default origin)"},"rounds":{"type":"integer","minimum":1,"maximum":50,"description":"rounds measured when a run is stored or compared with a stored run (default 3)"},"noise":{"$ref":"#/definitions/percent","description":"cross-run allowance added to a stored comparison until 5 stored runs teach the real spread (default 10%)"},"on-runner-mismatch":{"enum":["inconclusive","compare"],"description":"what a baseline from a different runner kind does to regression checks (default inconclusive)"},"save-on":{"type":"array","uniqueItems":true,"items":{"enum":["push","workflow_dispatch","schedule"]},"description":"events whose runs are stored (default push to the default branch and workflow_dispatch); pull requests never are"}},"description":"where stored baselines live"},"on-inconclusive":{"enum":["warn","fail"],"description":"what an inconclusive verdict does to the job"}},"definitions":{"duration":{"type":"string","description":"a duration with a unit: us, ms, s, m (\\"500ms\\", \\"10s\\")","pattern":"^\\\\s*[0-9.]+\\\\s*(us|µs|ms|s|m|min)\\\\s*$"},"percent":{"type":"string","description":"a percentage (\\"5%\\")","pattern":"^\\\\s*[0-9.]+\\\\s*%\\\\s*$"},"request":{"type":"object","additionalProperties":false,"properties":{"method":{"enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"]},"url":{"type":"string","minLength":1,"description":"absolute http:// or https:// URL; {{seq}}, {{random}}, {{uuid}} and {{name}} of a scenario value are filled in per request; {{service.port}} is the port the side\'s service was given"},"insecure":{"type":"boolean","description":"https:// only: accept any certificate (self-signed test certificates); by default the certificate must chain to Node\'s roots, the system bundle or NODE_EXTRA_CA_CERTS"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{"description":"a string, or an object sent as JSON","type":["string","object","array"]},"weight":{"type":"number","exclusiveMinimum":0,"description":"in requests: this request\'s relative share of the mix (default 1)"},"expect":{"description":"the statuses this request should get (e.g. 201, or [200, 404]); others count as failed requests, and these count as successes even when 4xx/5xx","anyOf":[{"type":"integer","minimum":100,"maximum":599},{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}}]}},"required":["url"],"description":"one HTTP request"},"threshold-duration":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(us|µs|ms|s|m|min)\\\\s*$","description":"an operator (< <= > >=) and a value in us, ms, s, like \\"< 50ms\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(us|µs|ms|s|m|min)\\\\s*$","description":"an operator (< <= > >=) and a value in us, ms, s, like \\"< 50ms\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-rate":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(/s|rps)?\\\\s*$","description":"an operator (< <= > >=) and a value in requests per second, like \\"> 1500\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(/s|rps)?\\\\s*$","description":"an operator (< <= > >=) and a value in requests per second, like \\"> 1500\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-byterate":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])(/s)?\\\\s*$","description":"an operator (< <= > >=) and a value in bytes per second: B, KB, MB, GB, like \\"> 100MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])(/s)?\\\\s*$","description":"an operator (< <= > >=) and a value in bytes per second: B, KB, MB, GB, like \\"> 100MB\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-count":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*\\\\s*$","description":"an operator (< <= > >=) and a value in a plain number, like \\"< 10\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*\\\\s*$","description":"an operator (< <= > >=) and a value in a plain number, like \\"< 10\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-ratio":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in %, like \\"< 0.1%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in %, like \\"< 0.1%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-cpu":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in % of one core, like \\"< 150%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in % of one core, like \\"< 150%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-size":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])\\\\s*$","description":"an operator (< <= > >=) and a value in B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based), like \\"< 256MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])\\\\s*$","description":"an operator (< <= > >=) and a value in B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based), like \\"< 256MB\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression-lower":{"oneOf":[{"type":"string","pattern":"^\\\\s*\\\\+\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may rise, like \\"+20%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*\\\\+\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may rise, like \\"+20%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression-higher":{"oneOf":[{"type":"string","pattern":"^\\\\s*-\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may fall, like \\"-5%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*-\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may fall, like \\"-5%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]}}}');
 ;// CONCATENATED MODULE: ./src/config/metrics.ts
 const m = (name, kind, better, description) => ({
     name,
@@ -64034,11 +64034,11 @@ var external_node_events_ = __nccwpck_require__(78474);
 function servicePortUses(config) {
     const s = config.service;
     const uses = [];
-    if (usesServicePort(s.command))
+    if (s && usesServicePort(s.command))
         uses.push('service.command');
-    if (Object.values(s.env).some(usesServicePort))
+    if (s && Object.values(s.env).some(usesServicePort))
         uses.push('service.env');
-    if (readyText(s.ready).some(usesServicePort))
+    if (s && readyText(s.ready).some(usesServicePort))
         uses.push('service.ready');
     if (config.scenarios.some(sc => requestsOf(sc).some(r => usesServicePort(r.url))))
         uses.push('scenario urls');
@@ -64090,7 +64090,7 @@ function fillScenario(scenario, port) {
 function withServicePort(config, port) {
     return {
         ...config,
-        service: fillService(config.service, port),
+        ...(config.service ? { service: fillService(config.service, port) } : {}),
         scenarios: config.scenarios.map(s => fillScenario(s, port))
     };
 }
@@ -64283,6 +64283,10 @@ class Resolver {
     problem(pointer, message) {
         this.problems.push(this.ctx.locator.at(pointer, message));
     }
+    /** A problem at the key `key` of the map at `pointer` (a check, at the metric name it is written under). */
+    problemAtKey(pointer, key, message) {
+        this.problems.push(this.ctx.locator.key(pointer, key, message));
+    }
     /** Runs a parser on a string value, turning its ValueError into a problem at `pointer`. */
     parse(pointer, value, parser, fallback) {
         if (typeof value !== 'string')
@@ -64316,8 +64320,10 @@ class Resolver {
             this.problem(pointer, `ready needs exactly one of url, tcp or log; got ${given.length ? given.join(' and ') : 'none'}`);
         }
         if (typeof r.url === 'string') {
-            if (!/^http:\/\//.test(r.url))
-                this.problem(`${pointer}/url`, `the ready url must be an http:// URL; got "${r.url}"`);
+            // a running target may be probed over https; a service perfgate starts is probed on its local http port
+            const https = pointer === '/ready' && /^https:\/\//.test(r.url);
+            if (!/^http:\/\//.test(r.url) && !https)
+                this.problem(`${pointer}/url`, `the ready url must be an http:// URL${pointer === '/ready' ? ' or https:// URL' : ''}; got "${r.url}"`);
             return { kind: 'http', url: r.url, timeoutMs, intervalMs };
         }
         if (typeof r.tcp === 'string') {
@@ -64359,7 +64365,8 @@ class Resolver {
             env: env,
             ready,
             ...(ready.kind === 'http' ? { preflightUrl: ready.url } : {}),
-            shutdownTimeoutMs: this.duration('/service/shutdown-timeout', s['shutdown-timeout'], DEFAULTS.shutdownTimeoutMs)
+            shutdownTimeoutMs: this.duration('/service/shutdown-timeout', s['shutdown-timeout'], DEFAULTS.shutdownTimeoutMs),
+            ...(s.cpus === 'shared' ? { cpus: 'shared' } : {})
         };
     }
     checkValue(raw) {
@@ -64661,7 +64668,7 @@ class Resolver {
             saveOn
         };
     }
-    compare(raw) {
+    compare(raw, runningTarget) {
         const c = isObject(raw) ? raw : {};
         const rounds = isObject(c.rounds) ? c.rounds : {};
         const d = DEFAULTS.compare;
@@ -64679,7 +64686,8 @@ class Resolver {
         if (sliceMs < 50)
             this.problem('/compare/slice', `a slice must last at least 50ms; got ${sliceMs}ms`);
         return {
-            mode: c.mode === 'stored' ? 'stored' : 'interleaved',
+            // a running target (no service) cannot be compared base-vs-head: the stored baseline is its only base
+            mode: c.mode === 'stored' || (runningTarget && c.mode === undefined) ? 'stored' : 'interleaved',
             design,
             sliceMs,
             epochs: { min: epochMin, max: epochMax },
@@ -64690,6 +64698,38 @@ class Resolver {
         };
     }
 }
+/**
+ * A running target (no service section) is measured where it runs: a top-level `ready` beside a service is
+ * ambiguous, its probe cannot read a log, its server.* metrics do not exist (checks on them are refused where they
+ * are written), base-vs-head compare and {{service.port}} need a service perfgate starts.
+ */
+function checkRunningTarget(config, raw, resolver) {
+    if (config.ready?.kind === 'log')
+        resolver.problem('/ready/log', 'a running target has no output perfgate reads: its ready probe takes url or tcp, not log');
+    const compare = isObject(raw.compare) ? raw.compare : {};
+    if (compare.mode === 'interleaved')
+        resolver.problem('/compare/mode', 'a config without a service section measures a running target, which cannot be compared base-vs-head: use compare.mode stored (the default here), or add a service section');
+    if (compare.design !== undefined)
+        resolver.problem('/compare/design', 'compare.design applies to base-vs-head comparisons of a service perfgate starts; a running target (no service section) has none');
+    if (servicePortUses(config).length)
+        resolver.problem('/scenarios', "{{service.port}} is the port perfgate gives a service it starts; a running target (no service section) is measured at the scenarios' URLs as written");
+    config.scenarios.forEach((scenario, i) => {
+        const checks = [
+            ...scenario.thresholds.map(c => ({ c, kind: 'thresholds' })),
+            ...scenario.regression.map(c => ({ c, kind: 'regression' }))
+        ];
+        for (const { c, kind } of checks) {
+            if (!c.metric.startsWith('server.'))
+                continue;
+            const message = `${c.metric} is measured from the service's processes, which perfgate does not start for a running target (no service section): remove this check, or add a service section`;
+            if (c.source)
+                resolver.problemAtKey(`/scenarios/${i}/${kind}`, c.metric, message);
+            // a profile's limit (extends) is written nowhere in this file: it just does not apply to a running target
+            else
+                scenario.thresholds = scenario.thresholds.filter(t => t !== c);
+        }
+    });
+}
 /** The semantic pass: units, expressions, cross-field rules and defaults. Builds the Config when all is well. */
 function resolveConfig(data, ctx) {
     const resolver = new Resolver(ctx);
@@ -64699,14 +64739,22 @@ function resolveConfig(data, ctx) {
     const config = {
         version: 1,
         file: ctx.file,
-        service: resolver.service(raw.service),
+        ...(raw.service !== undefined ? { service: resolver.service(raw.service) } : {}),
+        ...(raw.service === undefined && raw.ready !== undefined
+            ? { ready: resolver.ready(raw.ready, '/ready') }
+            : {}),
         scenarios: resolver.scenarios(raw.scenarios, defaults, profileName ? PROFILES[profileName].thresholds : undefined),
-        compare: resolver.compare(raw.compare),
+        compare: resolver.compare(raw.compare, raw.service === undefined),
         baseline: resolver.baseline(raw.baseline),
         onInconclusive: raw['on-inconclusive'] === 'fail' ? 'fail' : 'warn',
         ...(profileName ? { profile: profileName } : {})
     };
-    resolver.checkServicePort(config);
+    if (raw.service !== undefined && raw.ready !== undefined)
+        resolver.problem('/ready', 'a top-level ready is the probe of a running target (a config without a service section); with a service, put it in service.ready');
+    if (config.service)
+        resolver.checkServicePort(config);
+    else
+        checkRunningTarget(config, raw, resolver);
     return {
         config: resolver.problems.length || !ctx.shapeValid ? undefined : config,
         problems: resolver.problems
@@ -65039,7 +65087,11 @@ async function loadConfig(file, cwd = process.cwd()) {
 /** A hash of what affects the measurement (service, requests, load), not of the limits. */
 function load_configHash(config) {
     const relevant = {
-        service: { command: config.service.command, build: config.service.build, env: config.service.env },
+        service: config.service
+            ? { command: config.service.command, build: config.service.build, env: config.service.env }
+            : undefined,
+        // a running target has no service: its hash is that of its requests and load (its URLs name the target)
+        target: config.service ? undefined : true,
         scenarios: config.scenarios.map(s => ({
             name: s.name,
             request: s.request,
@@ -66200,23 +66252,15 @@ function baselineText(report) {
 }
 
 ;// CONCATENATED MODULE: ./src/compare/thresholds.ts
-
-
 const HOLDS = {
     '<': (a, l) => a < l,
     '<=': (a, l) => a <= l,
     '>': (a, l) => a > l,
     '>=': (a, l) => a >= l
 };
-const BREACH_WORDS = {
-    '<': 'is not under',
-    '<=': 'is over',
-    '>': 'is not over',
-    '>=': 'is under'
-};
 /**
- * Absolute limits against one set of measured metrics. A metric the run did not measure is `skipped`, with the
- * reason when it is known (server.* off Linux).
+ * Absolute limits against one set of measured metrics, as data (report/checks.ts words them). A metric the run
+ * did not measure is `skipped`; for server.* metrics the platform is kept, since they are measured on Linux only.
  */
 function evaluateThresholds(checks, metrics, platform = process.platform) {
     return checks.map(check => evaluateThreshold(check, metrics[check.metric], platform));
@@ -66235,24 +66279,14 @@ function evaluateThreshold(check, actual, platform) {
             ...base,
             actual: null,
             verdict: 'skipped',
-            message: (check.metric.startsWith('server.') ? serverMetricsUnsupported(platform) : undefined)?.replace(/^not measured/, `${check.metric} was not measured`) ?? `${check.metric} was not measured in this run`
-        };
-    }
-    const limitText = formatMetric(check.metric, check.value);
-    const actualText = formatMetric(check.metric, actual);
-    if (HOLDS[check.op](actual, check.value)) {
-        return {
-            ...base,
-            actual,
-            verdict: 'pass',
-            message: `${check.metric} ${actualText} ${check.op} ${limitText}`
+            basis: { kind: 'not-measured', ...(check.metric.startsWith('server.') ? { platform } : {}) }
         };
     }
     return {
         ...base,
         actual,
-        verdict: check.severity,
-        message: `${check.metric} ${actualText} ${BREACH_WORDS[check.op]} the limit ${check.op} ${limitText}`
+        verdict: HOLDS[check.op](actual, check.value) ? 'pass' : check.severity,
+        basis: { kind: 'limit', op: check.op }
     };
 }
 
@@ -66300,13 +66334,17 @@ function configUsed(config) {
     const configDir = external_node_path_default().dirname(external_node_path_default().resolve(config.file));
     const s = config.service;
     return {
-        service: {
-            command: s.command,
-            ...(s.build ? { build: s.build } : {}),
-            cwd: external_node_path_default().relative(configDir, s.cwd) || '.',
-            ready: describeReady(s.ready),
-            ...(Object.keys(s.env).length ? { env: Object.keys(s.env).sort() } : {})
-        },
+        ...(s
+            ? {
+                service: {
+                    command: s.command,
+                    ...(s.build ? { build: s.build } : {}),
+                    cwd: external_node_path_default().relative(configDir, s.cwd) || '.',
+                    ready: describeReady(s.ready),
+                    ...(Object.keys(s.env).length ? { env: Object.keys(s.env).sort() } : {})
+                }
+            }
+            : { target: config.ready ? { ready: describeReady(config.ready) } : {} }),
         scenarios: config.scenarios.map(scenarioUsed),
         compare: {
             mode: config.compare.mode,
@@ -67474,11 +67512,6 @@ function formatSignedPercent(fraction) {
 function formatTolerance(direction, tolerance) {
     return `${direction === 'rise' ? '+' : '-'}${Number((tolerance * 100).toFixed(2))}%`;
 }
-function movement(change) {
-    if (change === 0)
-        return 'did not change';
-    return `${change > 0 ? 'rose' : 'fell'} ${formatSignedPercent(Math.abs(change)).slice(1)}`;
-}
 function checkInput(input) {
     const { metric, tolerance, confidence, base, head, pairs } = input;
     if (!(Number.isFinite(tolerance) && tolerance >= 0)) {
@@ -67541,9 +67574,6 @@ const INTERIM_STRICTNESS = 5;
 function interimConfidenceOf(input) {
     return input.interimConfidence ?? 1 - (1 - input.confidence) / INTERIM_STRICTNESS;
 }
-function sizeNote(e, p, unit = 'paired rounds') {
-    return e.pairs > 0 ? `${e.pairs} ${unit}` : `${p.base.length} vs ${p.head.length} rounds`;
-}
 /**
  * Decides one regression check from per-round values: the confidence interval of the relative change head vs
  * base, set against the tolerance on the bad side. `fail` when the whole interval is beyond the tolerance,
@@ -67555,9 +67585,8 @@ function decideRegression(input) {
     const { metric, direction, tolerance, confidence, better } = input;
     const p = prepare(input);
     const n = { base: p.base.length, head: p.head.length };
-    const droppedNote = p.dropped ? `; ${p.dropped} missing value${p.dropped === 1 ? '' : 's'} dropped` : '';
     const common = { metric, direction, tolerance, n, dropped: p.dropped };
-    const tol = formatTolerance(direction, tolerance);
+    const unit = input.unit ? { unit: input.unit } : {};
     const positive = [...p.base, ...p.head].every(v => v > 0);
     if (n.base < 2 || n.head < 2) {
         const change = n.base && n.head && positive
@@ -67572,43 +67601,28 @@ function decideRegression(input) {
             noiseFloor: null,
             method: 'none',
             pairs: 0,
-            reason: `inconclusive: ${metric} needs at least 2 ${input.unit?.split(' ')[0] ?? 'rounds'} per side (base ${n.base}, head ${n.head})${droppedNote}`
+            basis: { kind: 'too-few', ...unit, droppedValues: p.dropped }
         };
     }
     const scale = positive ? 'log' : 'linear';
     const e = estimate(p, scale, confidence);
     const interim = estimate(p, scale, interimConfidenceOf(input));
     let relative;
-    let scaleNote = '';
     if (scale === 'log') {
         relative = d => ({ change: Math.expm1(d.estimate), interval: [Math.expm1(d.low), Math.expm1(d.high)] });
     }
     else {
         const baseMean = e.pairs > 0 ? mean(p.pairs.map(([b]) => b)) : mean(p.base);
         if (baseMean === 0)
-            return zeroBase(input, e, interim, p, common, droppedNote);
+            return zeroBase(input, e, interim, p, common);
         const by = Math.abs(baseMean);
         relative = d => ({ change: d.estimate / by, interval: [d.low / by, d.high / by] });
-        scaleNote = '; some values are <= 0, so the change is the difference of means relative to the base mean';
     }
     const { change, interval } = relative(e.diff);
     const verdict = verdictFor(interval, direction, tolerance);
     const firm = verdict !== 'inconclusive' &&
         verdictFor(relative(interim.diff).interval, direction, tolerance) === verdict;
     const noiseFloor = (interval[1] - interval[0]) / 2;
-    const ci = `CI ${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}, ${sizeNote(e, p, input.unit)}`;
-    const improvedClearly = better === 'higher' ? interval[0] > 0 : interval[1] < 0;
-    let reason;
-    if (verdict === 'fail')
-        reason = `${metric} ${movement(change)} (${ci}), beyond the ${tol} tolerance`;
-    else if (verdict === 'pass') {
-        reason = `${metric} ${movement(change)} (${ci}), within the ${tol} tolerance${improvedClearly ? ': an improvement' : ''}`;
-    }
-    else {
-        reason =
-            `inconclusive: ${metric} ${formatSignedPercent(change)} ± ${formatSignedPercent(noiseFloor).slice(1)} (${ci}) ` +
-                `straddles the ${tol} tolerance; more rounds would decide`;
-    }
     return {
         ...common,
         verdict,
@@ -67618,38 +67632,38 @@ function decideRegression(input) {
         noiseFloor,
         method: e.method,
         pairs: e.pairs,
-        reason: reason + scaleNote + droppedNote
+        basis: {
+            kind: 'interval',
+            ...unit,
+            better,
+            ...(scale === 'linear' ? { linear: true } : {}),
+            droppedValues: p.dropped
+        }
     };
 }
 /**
  * The base mean is 0 (e.g. no errors at all in the base): a relative change is undefined, so the verdict comes
  * from the sign of the difference's interval. Any clear move in the bad direction is beyond any tolerance.
  */
-function zeroBase(input, e, interim, p, common, droppedNote) {
-    const { metric, direction, tolerance } = input;
+function zeroBase(input, e, interim, p, common) {
+    const { direction } = input;
     const { low, high } = e.diff;
-    const tol = formatTolerance(direction, tolerance);
     const headMean = e.pairs > 0 ? mean(p.pairs.map(([, h]) => h)) : mean(p.head);
-    const range = `difference CI ${formatNumber(low, true)} .. ${formatNumber(high, true)}, ${sizeNote(e, p, input.unit)}`;
     const allZero = [...p.base, ...p.head].every(v => v === 0);
     const result = { ...common, method: e.method, pairs: e.pairs, noiseFloor: allZero ? 0 : null };
-    if (allZero) {
-        const reason = `${metric} is 0 on both sides${droppedNote}`;
-        return { ...result, verdict: 'pass', firm: true, change: 0, interval: [0, 0], reason };
-    }
+    const basis = {
+        kind: 'zero-base',
+        ...(input.unit ? { unit: input.unit } : {}),
+        allZero,
+        headMean,
+        difference: [low, high],
+        droppedValues: p.dropped
+    };
+    if (allZero)
+        return { ...result, verdict: 'pass', firm: true, change: 0, interval: [0, 0], basis };
     const verdict = verdictFor([low, high], direction, 0);
     const firm = verdict !== 'inconclusive' && verdictFor([interim.diff.low, interim.diff.high], direction, 0) === verdict;
-    const moved = `${metric} went from 0 to ${formatNumber(headMean)} (${range})`;
-    const reason = verdict === 'fail'
-        ? `${moved}; from a zero base any ${direction} is beyond the ${tol} tolerance`
-        : verdict === 'pass'
-            ? `${moved}, no ${direction} from its zero base: within the ${tol} tolerance`
-            : `inconclusive: ${moved}; from a zero base the relative change is undefined and the interval straddles 0; more rounds would decide`;
-    return { ...result, verdict, firm, change: null, interval: null, reason: reason + droppedNote };
-}
-function formatNumber(value, signed = false) {
-    const text = Number(value.toPrecision(3)).toString();
-    return signed && value > 0 ? `+${text}` : text;
+    return { ...result, verdict, firm, change: null, interval: null, basis };
 }
 
 ;// CONCATENATED MODULE: ./src/stats/slices.ts
@@ -67723,10 +67737,7 @@ function decideSlices(input) {
         pairs: epochs.map((_, i) => [i, i]),
         unit: `epochs (${total} slice pairs)`
     });
-    const droppedNote = dropped
-        ? `; ${dropped} slice pair${dropped === 1 ? '' : 's'} without a usable value dropped`
-        : '';
-    return { ...decision, dropped, reason: decision.reason + droppedNote };
+    return { ...decision, dropped, basis: { ...decision.basis, droppedSlicePairs: dropped } };
 }
 
 ;// CONCATENATED MODULE: ./src/compare/regression.ts
@@ -67746,12 +67757,12 @@ function evaluate(spec, base, head, decide) {
     const better = metricInfo(spec.metric)?.better;
     if (better !== 'lower' && better !== 'higher') {
         return {
-            check: { ...common, verdict: 'skipped', message: `${spec.metric} has no better direction to compare` }
+            check: { ...common, verdict: 'skipped', basis: { kind: 'no-direction' } }
         };
     }
     if (base.length === 0 || head.length === 0) {
         return {
-            check: { ...common, verdict: 'skipped', message: `${spec.metric} was not measured on both sides` }
+            check: { ...common, verdict: 'skipped', basis: { kind: 'one-side' } }
         };
     }
     const decision = decide(better);
@@ -67761,7 +67772,7 @@ function evaluate(spec, base, head, decide) {
         check: {
             ...common,
             verdict,
-            message: decision.reason,
+            basis: { kind: 'decision', decision },
             base: regression_mean(base),
             head: regression_mean(head),
             change: decision.change,
@@ -67802,6 +67813,138 @@ function evaluateSliceRegression(spec, pairs, base, head, confidence) {
     }));
 }
 
+;// CONCATENATED MODULE: ./src/report/decisions.ts
+
+function movement(change) {
+    if (change === 0)
+        return 'did not change';
+    return `${change > 0 ? 'rose' : 'fell'} ${formatSignedPercent(Math.abs(change)).slice(1)}`;
+}
+function formatNumber(value, signed = false) {
+    const text = Number(value.toPrecision(3)).toString();
+    return signed && value > 0 ? `+${text}` : text;
+}
+/** "4 paired rounds", "4 epochs (24 slice pairs)", or "3 vs 4 rounds" when the analysis was unpaired. */
+function sizeNote(d) {
+    return d.pairs > 0 ? `${d.pairs} ${d.basis.unit ?? 'paired rounds'}` : `${d.n.base} vs ${d.n.head} rounds`;
+}
+function droppedNote(d) {
+    const { droppedValues: values, droppedSlicePairs: slices } = d.basis;
+    return ((values ? `; ${values} missing value${values === 1 ? '' : 's'} dropped` : '') +
+        (slices ? `; ${slices} slice pair${slices === 1 ? '' : 's'} without a usable value dropped` : ''));
+}
+/** The line of a decision from the interval of the relative change. */
+function intervalLine(d, tol) {
+    const change = d.change;
+    const interval = d.interval;
+    const ci = `CI ${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}, ${sizeNote(d)}`;
+    const improvedClearly = d.basis.better === 'higher' ? interval[0] > 0 : interval[1] < 0;
+    const line = d.verdict === 'fail'
+        ? `${d.metric} ${movement(change)} (${ci}), beyond the ${tol} tolerance`
+        : d.verdict === 'pass'
+            ? `${d.metric} ${movement(change)} (${ci}), within the ${tol} tolerance${improvedClearly ? ': an improvement' : ''}`
+            : `inconclusive: ${d.metric} ${formatSignedPercent(change)} ± ${formatSignedPercent(d.noiseFloor).slice(1)} (${ci}) ` +
+                `straddles the ${tol} tolerance; more rounds would decide`;
+    const scale = d.basis.linear
+        ? '; some values are <= 0, so the change is the difference of means relative to the base mean'
+        : '';
+    return line + scale;
+}
+/** The line of a decision whose base mean is 0: the difference's interval decides. */
+function zeroBaseLine(d, tol) {
+    if (d.basis.allZero)
+        return `${d.metric} is 0 on both sides`;
+    const [low, high] = d.basis.difference;
+    const range = `difference CI ${formatNumber(low, true)} .. ${formatNumber(high, true)}, ${sizeNote(d)}`;
+    const moved = `${d.metric} went from 0 to ${formatNumber(d.basis.headMean)} (${range})`;
+    return d.verdict === 'fail'
+        ? `${moved}; from a zero base any ${d.direction} is beyond the ${tol} tolerance`
+        : d.verdict === 'pass'
+            ? `${moved}, no ${d.direction} from its zero base: within the ${tol} tolerance`
+            : `inconclusive: ${moved}; from a zero base the relative change is undefined and the interval straddles 0; more rounds would decide`;
+}
+/** The line of a comparison with a stored run: the interval widened by the cross-run allowance. */
+function crossRunLine(d, tol) {
+    const change = formatSignedPercent(d.change);
+    const range = `${formatSignedPercent(d.interval[0])} .. ${formatSignedPercent(d.interval[1])}`;
+    const allowance = `±${(d.basis.margin * 100).toFixed(1)}% cross-run allowance (${d.basis.marginSource})`;
+    const rounds = `${d.n.head} head vs ${d.n.base} stored rounds`;
+    const measured = `${d.metric} ${change} vs the stored run (${range} with the ${allowance}; ${rounds})`;
+    return d.verdict === 'fail'
+        ? `${measured}, beyond the ${tol} tolerance`
+        : d.verdict === 'pass'
+            ? `${measured}, within the ${tol} tolerance`
+            : `inconclusive: ${measured} straddles the ${tol} tolerance; a stored run cannot decide this, an interleaved comparison (compare.mode: interleaved) can`;
+}
+/** The one line a regression decision says to humans, from its data: every decision of perfgate is worded here. */
+function decisionReason(d) {
+    const tol = formatTolerance(d.direction, d.tolerance);
+    const { basis } = d;
+    let line;
+    switch (basis.kind) {
+        case 'missing':
+            return `inconclusive: ${d.metric} is missing in the ${basis.missingIn}`;
+        case 'cross-run':
+            return crossRunLine(d, tol);
+        case 'too-few':
+            line = `inconclusive: ${d.metric} needs at least 2 ${basis.unit?.split(' ')[0] ?? 'rounds'} per side (base ${d.n.base}, head ${d.n.head})`;
+            break;
+        case 'interval':
+            line = intervalLine(d, tol);
+            break;
+        case 'zero-base':
+            line = zeroBaseLine(d, tol);
+            break;
+    }
+    return line + droppedNote(d) + (basis.againstStored ? ' (against the stored run)' : '');
+}
+
+;// CONCATENATED MODULE: ./src/report/checks.ts
+
+
+
+const BREACH_WORDS = {
+    '<': 'is not under',
+    '<=': 'is over',
+    '>': 'is not over',
+    '>=': 'is under'
+};
+/** The one line a check says to humans, from its data: every check message of perfgate is worded here. */
+function checkMessage(check) {
+    const { basis, metric } = check;
+    switch (basis.kind) {
+        case 'limit': {
+            const actualText = formatMetric(metric, check.actual ?? null);
+            const limitText = formatMetric(metric, check.limit ?? null);
+            return check.verdict === 'pass'
+                ? `${metric} ${actualText} ${basis.op} ${limitText}`
+                : `${metric} ${actualText} ${BREACH_WORDS[basis.op]} the limit ${basis.op} ${limitText}`;
+        }
+        case 'not-measured':
+            return ((basis.platform !== undefined
+                ? serverMetricsUnsupported(basis.platform)
+                : undefined)?.replace(/^not measured/, `${metric} was not measured`) ?? `${metric} was not measured in this run`);
+        case 'no-direction':
+            return `${metric} has no better direction to compare`;
+        case 'one-side':
+            return `${metric} was not measured on both sides`;
+        case 'no-baseline':
+            return 'no baseline to compare with: run perfgate compare, or store baselines';
+        case 'no-stored-scenario':
+            return `the stored run has no scenario named ${basis.scenario}`;
+        case 'decision':
+            return basis.runnerMismatch
+                ? `inconclusive: the stored run was measured on a different runner (${basis.runnerMismatch.join('; ')}); ${decisionReason(basis.decision)}`
+                : decisionReason(basis.decision);
+    }
+}
+/** A check for the report: its data and its message; the basis stays behind. */
+function wordCheck(result) {
+    const { basis: _basis, ...data } = result;
+    return { ...data, message: checkMessage(result) };
+}
+const wordChecks = (results) => results.map(wordCheck);
+
 ;// CONCATENATED MODULE: ./src/stats/aa.ts
 
 /** Fewest base rounds the round-to-round noise check judges: 3 successive differences. */
@@ -67835,7 +67978,6 @@ function baseRoundNoise(base, confidence) {
 }
 
 ;// CONCATENATED MODULE: ./src/stats/decision.ts
-/** The input and output of one regression decision (see docs/statistics.md for the rule). */
 /** True once a check has a verdict that more rounds would not be needed for. */
 function isDecided(decision) {
     return decision.verdict !== 'inconclusive';
@@ -67981,13 +68123,17 @@ function decideAgainstStored(input) {
             noiseFloor: null,
             method: 'none',
             pairs: 0,
-            reason: `inconclusive: ${metric} is missing in the ${base.length ? 'head run' : 'stored run'}`
+            basis: {
+                kind: 'missing',
+                missingIn: base.length ? 'head run' : 'stored run',
+                droppedValues: common.dropped
+            }
         };
     }
     if (!positive) {
         // zero counts (e.g. no errors at all): a move away from zero is not cross-run noise, decide as within a run
         const within = decideRegression({ ...input, base, head });
-        return { ...within, firm: false, reason: `${within.reason} (against the stored run)` };
+        return { ...within, firm: false, basis: { ...within.basis, againstStored: true } };
     }
     const within = base.length >= 2 && head.length >= 2 ? decideRegression({ ...input, base, head }) : undefined;
     const change = within?.change ?? Math.expm1(mean(head.map(Math.log)) - mean(base.map(Math.log)));
@@ -67998,15 +68144,6 @@ function decideAgainstStored(input) {
         Math.expm1(Math.log1p(high) + widen)
     ];
     const verdict = verdictFor(interval, direction, tolerance);
-    const tol = formatTolerance(direction, tolerance);
-    const range = `${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}`;
-    const allowance = `±${(margin * 100).toFixed(1)}% cross-run allowance (${source})`;
-    const rounds = `${head.length} head vs ${base.length} stored rounds`;
-    const reason = verdict === 'fail'
-        ? `${metric} ${formatSignedPercent(change)} vs the stored run (${range} with the ${allowance}; ${rounds}), beyond the ${tol} tolerance`
-        : verdict === 'pass'
-            ? `${metric} ${formatSignedPercent(change)} vs the stored run (${range} with the ${allowance}; ${rounds}), within the ${tol} tolerance`
-            : `inconclusive: ${metric} ${formatSignedPercent(change)} vs the stored run (${range} with the ${allowance}; ${rounds}) straddles the ${tol} tolerance; a stored run cannot decide this, an interleaved comparison (compare.mode: interleaved) can`;
     return {
         ...common,
         verdict,
@@ -68015,7 +68152,7 @@ function decideAgainstStored(input) {
         noiseFloor: (interval[1] - interval[0]) / 2,
         method: within ? 'welch-log' : 'none',
         pairs: 0,
-        reason
+        basis: { kind: 'cross-run', margin, marginSource: source, droppedValues: common.dropped }
     };
 }
 /**
@@ -68069,7 +68206,7 @@ function storedScenarioChecks(scenario, head, headMetrics, baseline) {
             checks: scenario.regression.map(spec => ({
                 ...common(spec),
                 verdict: 'skipped',
-                message: `the stored run has no scenario named ${scenario.name}`
+                basis: { kind: 'no-stored-scenario', scenario: scenario.name }
             }))
         };
     }
@@ -68084,7 +68221,7 @@ function storedScenarioChecks(scenario, head, headMetrics, baseline) {
             return {
                 ...common(spec),
                 verdict: 'skipped',
-                message: `${spec.metric} has no better direction to compare`
+                basis: { kind: 'no-direction' }
             };
         }
         const margin = crossRunMargin(seriesOf(baseline.history, scenario.name, spec.metric), baseline.spec.noise);
@@ -68108,9 +68245,11 @@ function storedScenarioChecks(scenario, head, headMetrics, baseline) {
         return {
             ...common(spec),
             verdict,
-            message: inconclusiveByRunner
-                ? `inconclusive: the stored run was measured on a different runner (${baseline.choice.mismatches.join('; ')}); ${decision.reason}`
-                : decision.reason,
+            basis: {
+                kind: 'decision',
+                decision,
+                ...(inconclusiveByRunner ? { runnerMismatch: baseline.choice.mismatches } : {})
+            },
             base: mean(base),
             head: mean(values),
             change: decision.change,
@@ -68545,6 +68684,9 @@ async function runClosedLoad(scenario, options = {}) {
         // that leaves room for the drain
         duration: Math.ceil((totalMs + load.timeoutMs) / 1000) + 2,
         timeout: Math.max(1, Math.ceil(load.timeoutMs / 1000)),
+        // autocannon acts on stop() at its next sample tick (once a second by default): a short tick lets the run
+        // return right after the drain instead of up to a second later (perfgate keeps no autocannon samples)
+        sampleInt: 50,
         excludeErrorStats: true,
         skipAggregateResult: true,
         setupClient: tuneClient(() => {
@@ -68703,11 +68845,14 @@ const STOP = 1;
 const SLEEP = 2; // a word nobody changes: Atomics.wait on it is a precise sleep
 const FILLED = 3; // due times of indexes below this are in the ring
 /**
- * Requests due within this much of a wake-up leave with it, a little early: each wake-up of the event loop costs
- * far more CPU than a send (tens of microseconds on a virtual machine), so at high rates one wake-up serves
- * several sends. Their latency runs from the real send, and their earliness counts in generator.lag.
+ * Requests due within this much of a wake-up leave with it, a little early: each wake-up of the event loop (and of
+ * the ticker thread) costs far more CPU than a send (50-300 microseconds on a virtual machine), so at high rates
+ * one wake-up serves several sends (two at 2,000 req/s, three or four at 5,000). Their latency runs from the real
+ * send, and their earliness counts in generator.lag, which this keeps well under a millisecond.
  */
-const SEND_AHEAD_MS = 0.25;
+const SEND_AHEAD_MS = 0.6;
+/** What the ticker thread leaves out of the send-ahead window it counts on, for a lead that changes meanwhile. */
+const AHEAD_MARGIN_MS = 0.05;
 /**
  * The most a tick is sent ahead of its due time to make up for the time a wake-up takes; below the sender's send-ahead
  * window (SEND_AHEAD_MS), so a tick, however early, always finds its request due.
@@ -68730,13 +68875,21 @@ while (Atomics.load(control, ${STOP}) === 0) {
     Atomics.wait(control, ${FILLED}, filled, 5)
     continue
   }
-  const remaining = ring[index % size] - lead[0] - now()
+  const dueAt = ring[index % size]
+  // the loop stores NEXT before it refills the ring: read after the due time, NEXT still at or below this index
+  // means the slot held this request's due time, not a later one's
+  if (Atomics.load(control, ${NEXT}) > index) continue
+  const remaining = dueAt - lead[0] - now()
   if (remaining > 0) {
     Atomics.wait(control, ${SLEEP}, 0, remaining)
     continue
   }
-  if (Atomics.load(control, ${NEXT}) <= index) parentPort.postMessage(index)
+  if (Atomics.load(control, ${NEXT}) > index) continue
+  const covered = dueAt - lead[0] + ${SEND_AHEAD_MS - AHEAD_MARGIN_MS}
+  parentPort.postMessage(index)
+  // the loop wakes after (due - lead) and sends everything due within the send-ahead window: those need no tick
   index++
+  while (index < Atomics.load(control, ${FILLED}) && ring[index % size] <= covered) index++
 }
 `;
 /**
@@ -68914,10 +69067,11 @@ function readIfPresent(file) {
 const contexts = new Map();
 /**
  * The certificates an https:// target is verified against: Node's bundled roots, the system bundle (Node 20 has no
- * switch for it) and NODE_EXTRA_CA_CERTS (which Node ignores once a `ca` list is given). Built once per process.
+ * switch for it) and `extraCaCerts`, the file NODE_EXTRA_CA_CERTS names (which Node ignores once a `ca` list is
+ * given; the doors pass it, nothing here reads the environment). Built once per file.
  */
-function trustedContext(env = process.env) {
-    const key = env.NODE_EXTRA_CA_CERTS ?? '';
+function trustedContext(extraCaCerts) {
+    const key = extraCaCerts ?? '';
     const known = contexts.get(key);
     if (known)
         return known;
@@ -68925,7 +69079,7 @@ function trustedContext(env = process.env) {
     const system = SYSTEM_BUNDLES.map(readIfPresent).find(text => text !== undefined);
     if (system)
         ca.push(system);
-    const extra = env.NODE_EXTRA_CA_CERTS ? readIfPresent(env.NODE_EXTRA_CA_CERTS) : undefined;
+    const extra = extraCaCerts ? readIfPresent(extraCaCerts) : undefined;
     if (extra)
         ca.push(extra);
     const context = external_node_tls_default().createSecureContext({ ca });
@@ -68933,21 +69087,25 @@ function trustedContext(env = process.env) {
     return context;
 }
 /** TLS options for connections to `url`: none for http://, verification unless the request says `insecure`. */
-function tlsOptionsFor(url, insecure = false) {
+function tlsOptionsFor(url, insecure = false, extraCaCerts) {
     if (url.protocol !== 'https:')
         return undefined;
     const servername = url.hostname.startsWith('[') ? undefined : url.hostname;
     return insecure
         ? { rejectUnauthorized: false, ...(servername ? { servername } : {}) }
-        : { secureContext: trustedContext(), rejectUnauthorized: true, ...(servername ? { servername } : {}) };
+        : {
+            secureContext: trustedContext(extraCaCerts),
+            rejectUnauthorized: true,
+            ...(servername ? { servername } : {})
+        };
 }
 /**
  * One verified TLS handshake with an https:// target, so a certificate the runner does not trust is a clear error
  * before any load (the closed model's sockets do not verify). Resolves with undefined when the handshake
  * succeeds or the target is not https, with the reason otherwise; connection failures are left to the load.
  */
-function certificateProblem(url, insecure = false, timeoutMs = 5000) {
-    const options = tlsOptionsFor(url, insecure);
+function certificateProblem(url, insecure = false, timeoutMs = 5000, extraCaCerts) {
+    const options = tlsOptionsFor(url, insecure, extraCaCerts);
     if (!options || insecure)
         return Promise.resolve(undefined);
     const port = Number(url.port || 443);
@@ -68977,9 +69135,9 @@ function timeoutError() {
     return Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' });
 }
 /** The connections of a load: at most `connections` sockets, one request on each at a time. */
-function poolFor(scenario) {
+function poolFor(scenario, extraCaCerts) {
     const url = new URL(scenario.request.url);
-    const tls = tlsOptionsFor(url, scenario.request.insecure);
+    const tls = tlsOptionsFor(url, scenario.request.insecure, extraCaCerts);
     return new undici/* Pool */.bC(url.origin, {
         connections: scenario.load.connections,
         pipelining: 1,
@@ -69109,7 +69267,7 @@ async function prime(pool, template, timeoutMs) {
 async function runOpenLoad(scenario, options = {}) {
     const load = scenario.load;
     const template = compileScenario(scenario);
-    const pool = poolFor(scenario);
+    const pool = poolFor(scenario, options.extraCaCerts);
     const gauge = new ConnectionGauge(pool);
     const [ticker] = await Promise.all([startSendTicker(), prime(pool, template, load.timeoutMs)]);
     const now = ticker.now;
@@ -69346,7 +69504,7 @@ function notStarted(scenario, tlsProblem) {
  * https:// target is first checked with one verified handshake, so an untrusted certificate is said plainly.
  */
 async function runLoad(scenario, options = {}) {
-    const problem = await certificateProblem(new URL(scenario.request.url), scenario.request.insecure);
+    const problem = await certificateProblem(new URL(scenario.request.url), scenario.request.insecure, undefined, options.extraCaCerts);
     if (problem)
         return notStarted(scenario, problem);
     return scenario.load.mode === 'rate' ? runOpenLoad(scenario, options) : runClosedLoad(scenario, options);
@@ -69706,6 +69864,17 @@ function resourcesInWindow(summary, fromSeconds) {
         measured: summary.measured
     };
 }
+const notSampled = {
+    stop: () => ({
+        cpuMean: 0,
+        cpuPeak: 0,
+        cpuTimeUs: 0,
+        rssPeakBytes: 0,
+        fdsPeak: 0,
+        samples: [],
+        measured: false
+    })
+};
 const COUNT_METRICS = [
     'requests.total',
     'errors.rate',
@@ -69732,7 +69901,8 @@ function once_describeExit(exit) {
 /** One load run against a running service with its resources sampled; the measurement's validity is judged. */
 async function measureOnce(scenario, service, options) {
     const { events, label, round } = options;
-    const sampler = startResourceSampler(service.pid);
+    // a running target is no process of ours: nothing to sample, so no server.* metrics (never 0)
+    const sampler = service.external ? notSampled : startResourceSampler(service.pid);
     const abort = new AbortController();
     let serviceExit;
     void service.exited.then(exit => {
@@ -69741,6 +69911,7 @@ async function measureOnce(scenario, service, options) {
     });
     const load = await runLoad(scenario, {
         signal: abort.signal,
+        extraCaCerts: options.extraCaCerts,
         onProgress: progress => events({ type: 'progress', scenario: scenario.name, label, round, progress })
     });
     const resources = resourcesInWindow(sampler.stop(), load.warmupMs / 1000);
@@ -70034,11 +70205,42 @@ async function measureScenario(scenario, service, options) {
     };
 }
 
-// EXTERNAL MODULE: ./src/service/spawn.ts + 4 modules
-var spawn = __nccwpck_require__(7226);
+// EXTERNAL MODULE: ./src/service/spawn.ts + 2 modules
+var spawn = __nccwpck_require__(99118);
+// EXTERNAL MODULE: ./src/service/ready.ts + 2 modules
+var service_ready = __nccwpck_require__(39661);
 // EXTERNAL MODULE: ./src/service/types.ts
 var types = __nccwpck_require__(9450);
+;// CONCATENATED MODULE: ./src/service/target.ts
+
+
+/** A handle for a target perfgate does not own: pid 0, never exits, stop() is a no-op. */
+function runningTargetHandle() {
+    return {
+        pid: 0,
+        external: true,
+        exited: new Promise(() => undefined),
+        exitInfo: () => undefined,
+        outputTail: () => [],
+        stop: async () => undefined
+    };
+}
+/** Waits for a running target's probe (none: it is taken as up) and returns its handle; not ready is a ServiceError. */
+async function attachTarget(ready, label = 'target') {
+    if (ready?.kind === 'log')
+        throw new types/* ServiceError */._('not-ready', `the ${label} has no output perfgate reads: ready.log cannot be used`);
+    if (ready) {
+        const result = await (0,service_ready/* pollReady */.JF)(ready, Date.now() + ready.timeoutMs, () => false);
+        if (!result.ready)
+            throw new types/* ServiceError */._('not-ready', `the running ${label} was not ready within ${ready.timeoutMs / 1000}s (${(0,service_ready/* describeProbe */.WH)(ready)}: last attempt ` +
+                `${result.last}; ${result.attempts} attempts). perfgate starts no service for a config without one: ` +
+                `start the target before perfgate runs.${await (0,service_ready/* localhostHint */.Tu)(ready)}`);
+    }
+    return runningTargetHandle();
+}
+
 ;// CONCATENATED MODULE: ./src/measure/service.ts
+
 
 
 /** Starts the service and reports progress; a start failure becomes a ScenarioError instead of a throw. */
@@ -70062,6 +70264,27 @@ async function startForMeasurement(spec, options) {
         }
         throw err;
     }
+}
+/** Waits for a running target's ready probe; a target that is not ready becomes a ScenarioError. */
+async function attachForMeasurement(ready, options) {
+    const started = Date.now();
+    try {
+        const service = await attachTarget(ready, `${options.label} target`);
+        if (ready)
+            options.events({ type: 'info', message: `the running target is ready (${Date.now() - started} ms)` });
+        return { service };
+    }
+    catch (err) {
+        if (err instanceof types/* ServiceError */._)
+            return { error: { kind: err.kind, message: err.message } };
+        throw err;
+    }
+}
+/** Starts the config's service, or for a running target (no service section) waits for its ready probe. */
+function startOrAttach(config, options) {
+    return config.service
+        ? startForMeasurement(config.service, options)
+        : attachForMeasurement(config.ready, options);
 }
 /** Stops the service; a service that could not be stopped (its port still held) becomes a ScenarioError. */
 async function stopQuietly(service, label, events) {
@@ -70119,6 +70342,223 @@ async function measureScenariosInRound(scenarios, round) {
     return error;
 }
 
+;// CONCATENATED MODULE: ./src/measure/affinity.ts
+/** `command` run under taskset on `cpus` (taskset execs the shell, whose children inherit the affinity). */
+function pinnedCommand(command, cpus) {
+    if (cpus.length === 0)
+        return command;
+    return `exec taskset -c ${cpus.join(',')} /bin/sh -c '${command.replace(/'/g, `'\\''`)}'`;
+}
+
+;// CONCATENATED MODULE: ./src/gate/pinning.ts
+const cpuList = (cpus) => (cpus.length === 1 ? `CPU ${cpus[0]}` : `CPUs ${cpus.join(',')}`);
+/**
+ * Where the service runs (pure: the host is passed in). With two CPUs or more and taskset, the service gets every
+ * CPU this process may use but the first, which is left to the load generator, so the generator's own work does
+ * not take CPU time from the service; `service.cpus: shared` lets the service run anywhere.
+ */
+function choosePinning(service, host) {
+    const shared = (why) => ({
+        service: [],
+        reason: `the load generator and the service shared the CPUs (${why})`
+    });
+    if (service.cpus === 'shared')
+        return shared('service.cpus: shared');
+    if (host.cpus.length < 2)
+        return shared('one CPU');
+    if (!host.taskset)
+        return shared('no taskset on this runner');
+    const [generator, ...rest] = host.cpus;
+    return {
+        service: rest,
+        reason: `the service ran on ${cpuList(rest)} (taskset), leaving ${cpuList([generator])} to the load generator`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/model/slices.ts
+/** The per-slice values a slice pair compares (throughput and the latency centre); tails are pooled per epoch. */
+const SLICE_METRICS = [
+    'throughput.rps',
+    'throughput.ok_rps',
+    'throughput.bytes',
+    'latency.mean',
+    'latency.p50'
+];
+
+;// CONCATENATED MODULE: ./src/stats/rng.ts
+/** mulberry32: a small, fast, seeded PRNG giving floats in [0, 1). */
+function createRng(seed) {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/gate/slices.ts
+/**
+ * The slices and duet designs of an interleaved comparison: base and head up at once, each on its own port
+ * ({{service.port}}), the load alternating between them in short slices (or, in duet, measuring both at the same
+ * time), in epochs of fresh process pairs. See docs/statistics.md, section 11.
+ */
+
+
+
+
+
+
+
+
+/** What the design choice needs to know about the host. */
+/** Cores duet needs: one for the generator and at least one for each side's service, plus one spare. */
+const DUET_MIN_CORES = 4;
+/** Where taskset is looked for when the door passes no PATH. */
+const STANDARD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/**
+ * The CPUs this process may run on (its affinity, as taskset sets it), from /proc or the CPU count, and whether
+ * taskset is on `searchPath` (the doors pass the environment's PATH; nothing below them reads process.env).
+ */
+function hostInfo(searchPath = STANDARD_PATH) {
+    let cpus;
+    try {
+        const status = (0,external_node_fs_.readFileSync)('/proc/self/status', 'utf8');
+        const list = /Cpus_allowed_list:\s*(\S+)/.exec(status)?.[1];
+        if (list)
+            cpus = parseCpuList(list);
+    }
+    catch {
+        // not Linux
+    }
+    cpus ??= Array.from({ length: external_node_os_default().availableParallelism() }, (_, i) => i);
+    const taskset = searchPath.split(':').some(dir => {
+        try {
+            (0,external_node_fs_.accessSync)(`${dir}/taskset`, external_node_fs_.constants.X_OK);
+            return true;
+        }
+        catch {
+            return false;
+        }
+    });
+    return { cpus, taskset };
+}
+/** "0-3,6" -> [0, 1, 2, 3, 6] */
+function parseCpuList(list) {
+    const cpus = [];
+    for (const part of list.split(',')) {
+        const [a, b] = part.split('-').map(Number);
+        if (a === undefined || !Number.isInteger(a))
+            continue;
+        for (let c = a; c <= (Number.isInteger(b) ? b : a); c++)
+            cpus.push(c);
+    }
+    return cpus;
+}
+const sliceable = (s) => !s.suite || s.suite.kind === 'load';
+/** Which design a comparison runs, and why (pure: the host is passed in). */
+function chooseDesign(config, host) {
+    const requested = config.compare.design ?? 'auto';
+    const cores = host.cpus.length;
+    if (requested === 'rounds')
+        return {
+            design: 'rounds',
+            reason: 'compare.design is rounds: one side at a time, a fresh process per round'
+        };
+    if (!hasServicePort(config)) {
+        return {
+            design: 'rounds',
+            reason: 'sequential rounds: the config hard-codes its port, so base and head cannot run side by side ' +
+                "(put {{service.port}} in service.command or service.env and in the scenarios' URLs to measure both at once)"
+        };
+    }
+    const suite = config.scenarios.find(s => !sliceable(s));
+    if (suite) {
+        return {
+            design: 'rounds',
+            reason: `sequential rounds: scenario ${suite.name} runs a ${suite.suite.kind} suite, which is measured in whole rounds, not slices`
+        };
+    }
+    const slice = `${config.compare.sliceMs ?? DEFAULTS.compare.sliceMs} ms`;
+    if (cores >= DUET_MIN_CORES && requested !== 'slices') {
+        const per = Math.floor((cores - 1) / 2);
+        const cpus = host.taskset
+            ? { base: host.cpus.slice(1, 1 + per), head: host.cpus.slice(1 + per, 1 + 2 * per) }
+            : { base: [], head: [] };
+        const pinned = host.taskset
+            ? `services pinned with taskset to CPUs ${cpus.base.join(',')} (base) and ${cpus.head.join(',')} (head)`
+            : 'services not pinned (no taskset on this runner)';
+        return {
+            design: 'duet',
+            reason: `duet: base and head up at once on their own ports and measured at the same time in ${slice} slices, ${pinned}; ${cores} cores`,
+            cpus
+        };
+    }
+    const why = requested === 'duet'
+        ? `compare.design duet needs ${DUET_MIN_CORES} cores and this runner has ${cores}`
+        : requested === 'slices'
+            ? 'compare.design is slices'
+            : `${cores} cores are too few for duet (${DUET_MIN_CORES} needed)`;
+    return {
+        design: 'slices',
+        reason: `fine interleaving: base and head up at once on their own ports, the load alternating between them in ${slice} slices in randomized ABBA blocks, fresh processes each epoch; ${why}`
+    };
+}
+function newSliceState(config) {
+    const records = () => new Map(config.scenarios.map(s => [s.name, []]));
+    return {
+        records: { base: records(), head: records() },
+        observations: new Map(config.scenarios.map(s => [s.name, []]))
+    };
+}
+/** Adds one epoch's measurements to the state. */
+function addEpoch(state, epoch) {
+    for (const side of ['base', 'head'])
+        for (const [scenario, record] of epoch.records[side])
+            state.records[side].get(scenario).push(record);
+    for (const [scenario, observations] of epoch.observations)
+        state.observations.get(scenario).push(...observations);
+    if (epoch.startError)
+        state.startError ??= epoch.startError;
+}
+const valid = (records) => records.filter(r => !r.error);
+/** Pairs of slice values of one metric, for the slice statistics. */
+function slicePairs(observations, metric) {
+    const key = metric;
+    return observations.map(o => ({ epoch: o.epoch, base: o.base[key] ?? NaN, head: o.head[key] ?? NaN }));
+}
+/**
+ * The regression checks of one scenario in the slices and duet designs. Throughput and the latency centre (mean,
+ * p50) come from slice pairs, by epoch (stats/slices.ts); every other metric, the latency tail included, from one
+ * value per side and epoch (the epoch's slices pooled, their histograms merged), paired by epoch.
+ */
+function decideSliceScenario(scenario, base, head, observations, confidence) {
+    const b = valid(base);
+    const h = valid(head);
+    const epochs = b.map(r => r.round).filter(round => h.some(x => x.round === round));
+    const byEpoch = (records) => epochs.map(e => records.find(r => r.round === e).metrics);
+    const decisions = [];
+    const usable = observations.filter(o => epochs.includes(o.epoch));
+    const checks = scenario.regression.map((spec) => {
+        const baseValues = roundValues(byEpoch(b), spec.metric);
+        const headValues = roundValues(byEpoch(h), spec.metric);
+        const result = SLICE_METRICS.includes(spec.metric)
+            ? evaluateSliceRegression(spec, slicePairs(usable, spec.metric), baseValues, headValues, confidence)
+            : baseValues.length === epochs.length && headValues.length === epochs.length
+                ? evaluateRegression(spec, baseValues, headValues, confidence, epochs.length >= 2 ? epochs.map((_, i) => [i, i]) : undefined, 'epochs (slices pooled per side)')
+                : evaluateRegression(spec, baseValues, headValues, confidence);
+        if (result.decision)
+            decisions.push(result.decision);
+        return result.check;
+    });
+    return { checks, decisions };
+}
+/** A seeded PRNG for the slice order: seeded by the caller for tests, from the clock otherwise. */
+function planRng(seed) {
+    return createRng(seed ?? Date.now() ^ (process.pid << 8));
+}
+
 ;// CONCATENATED MODULE: ./src/gate/run.ts
 
 
@@ -70131,15 +70571,19 @@ async function measureScenariosInRound(scenarios, round) {
 
 
 
+
+
+
+
 /** Regression checks cannot be decided without a base: they are reported as skipped. */
-function skippedRegressions(scenario, why) {
+function skippedRegressions(scenario) {
     return scenario.regression.map(r => ({
         kind: 'regression',
         metric: r.metric,
         expression: r.expression,
         severity: r.severity,
         verdict: 'skipped',
-        message: why,
+        basis: { kind: 'no-baseline' },
         source: r.source
     }));
 }
@@ -70159,8 +70603,14 @@ function run_erroredScenario(scenario, error, runs = [], erroredRun) {
         notes: []
     };
 }
+/** The config with its service's command run on `cpus` (a running target as it is). */
+function pinnedService(config, cpus) {
+    if (!config.service)
+        return config;
+    return { ...config, service: { ...config.service, command: pinnedCommand(config.service.command, cpus) } };
+}
 /** Measures every scenario once against one service process per round (a fresh process each round). */
-async function measureRound(config, round, records, notes, options) {
+async function measureRound(config, round, records, notes, options, serviceCpus) {
     const events = options.events ?? ignoreEvents;
     const label = options.rounds && options.rounds > 1 ? `head round ${round}` : 'head';
     // {{service.port}}: the round's process gets a free port
@@ -70168,14 +70618,20 @@ async function measureRound(config, round, records, notes, options) {
     return measureScenariosInRound(bound.scenarios, {
         label: 'head',
         events,
-        start: () => startForMeasurement(bound.service, {
+        start: () => startOrAttach(pinnedService(bound, serviceCpus), {
             label,
             env: options.serviceEnv,
             events,
             onSpawned: options.onSpawned
         }),
         measure: async (scenario, service) => {
-            const record = await measureScenario(scenario, service, { side: 'head', round, label: 'head', events });
+            const record = await measureScenario(scenario, service, {
+                side: 'head',
+                round,
+                label: 'head',
+                events,
+                extraCaCerts: options.extraCaCerts
+            });
             records.get(scenario.name).push(record);
         },
         onRestart: scenario => notes.push(`the service was restarted before ${scenario.name} because it had exited`)
@@ -70192,8 +70648,12 @@ async function runGate(config, options = {}) {
     const records = new Map(config.scenarios.map(s => [s.name, []]));
     const rounds = Math.max(1, options.rounds ?? 1);
     let startError;
+    // a running target has no process of perfgate's to place
+    const pinning = config.service ? choosePinning(config.service, options.host ?? hostInfo()) : undefined;
+    if (pinning)
+        notes.push(`CPUs: ${pinning.reason}`);
     for (let round = 1; round <= rounds && !startError; round++) {
-        startError = await measureRound(config, round, records, notes, options);
+        startError = await measureRound(config, round, records, notes, options, pinning?.service ?? []);
     }
     const scenarios = config.scenarios.map(scenario => {
         const runs = records.get(scenario.name);
@@ -70206,8 +70666,12 @@ async function runGate(config, options = {}) {
         events({ type: 'scenario-done', scenario: report });
         return report;
     });
+    if (!config.service)
+        notes.push("a running target: measured at the scenarios' URLs with no process started, so no server.* metrics; absolute limits and the stored baseline only");
     if (rounds > 1)
-        notes.push(`${rounds} rounds per scenario, each against a fresh service process`);
+        notes.push(config.service
+            ? `${rounds} rounds per scenario, each against a fresh service process`
+            : `${rounds} rounds per scenario against the running target`);
     return build_buildReport({
         config,
         configHash: load_configHash(config),
@@ -70222,11 +70686,10 @@ async function runGate(config, options = {}) {
 function scenarioFromRecords(scenario, runs, stored) {
     const metrics = runs.length === 1 ? runs[0].metrics : aggregateRounds(runs.map(r => r.metrics));
     const against = stored ? storedScenarioChecks(scenario, runs, metrics, stored) : undefined;
-    const checks = [
+    const checks = wordChecks([
         ...evaluateThresholds(scenario.thresholds, metrics),
-        ...(against?.checks ??
-            skippedRegressions(scenario, 'no baseline to compare with: run perfgate compare, or store baselines'))
-    ];
+        ...(against?.checks ?? skippedRegressions(scenario))
+    ]);
     const suite = runs.findLast(r => r.suite)?.suite;
     return {
         name: scenario.name,
@@ -70241,11 +70704,22 @@ function scenarioFromRecords(scenario, runs, stored) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/config/types.ts
+/** A config with no service section: it measures a target already running at the scenarios' URLs. */
+const isRunningTarget = (config) => config.service === undefined;
+/** The service of a config that must have one (compare, slices): a running target here is a programming error. */
+function serviceOf(config) {
+    if (!config.service)
+        throw new Error(`${config.file} has no service section (a running target): it cannot be started or compared base-vs-head`);
+    return config.service;
+}
+
 ;// CONCATENATED MODULE: ./src/measure/sides.ts
+
 
 /** Where a side's service runs: service.cwd, taken relative to the config's root, inside that side's directory. */
 function serviceCwd(config, side, options) {
-    const relative = external_node_path_default().relative(options.root ?? options.headDir, config.service.cwd);
+    const relative = external_node_path_default().relative(options.root ?? options.headDir, serviceOf(config).cwd);
     return external_node_path_default().join(side === 'head' ? options.headDir : options.baseDir, relative);
 }
 
@@ -70309,8 +70783,8 @@ class Recorder {
  * The closed model in slices: `connections` request loops over one pool, each sending its next request when the
  * previous one answered. At the slice's end no loop starts a new request; the slice ends when the last answers.
  */
-function closedSession(scenario) {
-    const pool = poolFor(scenario);
+function closedSession(scenario, extraCaCerts) {
+    const pool = poolFor(scenario, extraCaCerts);
     const gauge = new ConnectionGauge(pool);
     const template = compileScenario(scenario);
     const { connections, timeoutMs } = scenario.load;
@@ -70353,11 +70827,11 @@ function closedSession(scenario) {
  * still out (up to its timeout from its intended time). The send ticker's thread wakes the loop at each due time;
  * request indexes run on across slices, as the ticker needs.
  */
-function openSession(scenario) {
+function openSession(scenario, extraCaCerts) {
     const load = scenario.load;
     const rate = load.ramp ? load.ramp.to : load.rate;
     const due = scheduleOf({ ...load, rate, ramp: undefined });
-    const pool = poolFor(scenario);
+    const pool = poolFor(scenario, extraCaCerts);
     const gauge = new ConnectionGauge(pool);
     const template = compileScenario(scenario);
     let ticker;
@@ -70414,8 +70888,10 @@ function openSession(scenario) {
     };
 }
 /** A pausable load session for a plain load scenario (closed or open model). */
-function startSession(scenario) {
-    return scenario.load.mode === 'rate' ? openSession(scenario) : closedSession(scenario);
+function startSession(scenario, extraCaCerts) {
+    return scenario.load.mode === 'rate'
+        ? openSession(scenario, extraCaCerts)
+        : closedSession(scenario, extraCaCerts);
 }
 /** Adds `from` into `into` (counts and bytes). */
 function addCounts(into, from) {
@@ -70482,6 +70958,11 @@ function poolSlices(slices, scenario, warmupMs) {
 }
 
 ;// CONCATENATED MODULE: ./src/measure/slices.ts
+/**
+ * The slices and duet designs' measurement: base and head up at once, each on its own port ({{service.port}}), the
+ * load alternating between them in short slices (or, in duet, measuring both at the same time), one epoch (a fresh
+ * process pair) at a time. See docs/statistics.md, section 11.
+ */
 
 
 
@@ -70493,12 +70974,8 @@ function poolSlices(slices, scenario, warmupMs) {
 
 
 
-/** `command` run under taskset on `cpus` (the shell's children inherit the affinity). */
-function pinnedCommand(command, cpus) {
-    if (cpus.length === 0)
-        return command;
-    return `exec taskset -c ${cpus.join(',')} /bin/sh -c '${command.replace(/'/g, `'\\''`)}'`;
-}
+
+
 /** Measures one plan step on the two sides' sessions: what each side's slice measured. */
 async function measureStep(step, sessions) {
     if (step.kind === 'duet') {
@@ -70526,8 +71003,9 @@ function sliceValues(s) {
 }
 /** Starts one side's service on its port (pinned to its CPUs in duet). */
 async function startSide(side, bound, ctx) {
-    const cpus = ctx.plan.cpus?.[side] ?? [];
-    const spec = { ...bound.service, command: pinnedCommand(bound.service.command, cpus) };
+    const cpus = ctx.plan.cpus?.[side] ?? ctx.options.cpus?.service ?? [];
+    const service = serviceOf(bound);
+    const spec = { ...service, command: pinnedCommand(service.command, cpus) };
     return startForMeasurement(spec, {
         label: side,
         cwd: serviceCwd(ctx.config, side, ctx.options),
@@ -70542,8 +71020,8 @@ async function measureScenarioSlices(index, bound, services, epoch, result, ctx)
     const scenario = config.scenarios[index];
     const sliceMs = config.compare.sliceMs ?? DEFAULTS.compare.sliceMs;
     const sessions = {
-        base: startSession(bound.base.scenarios[index]),
-        head: startSession(bound.head.scenarios[index])
+        base: startSession(bound.base.scenarios[index], ctx.options.extraCaCerts),
+        head: startSession(bound.head.scenarios[index], ctx.options.extraCaCerts)
     };
     const slices = { base: [], head: [] };
     const observations = [];
@@ -70670,6 +71148,8 @@ async function measureEpoch(epoch, ctx) {
 
 
 
+
+
 /**
  * The real measurer: each side's round starts that side's service (a fresh process per round; a scenario after a
  * stress suite, or after the service died, gets another) and drives every scenario's load at it; each epoch starts
@@ -70683,10 +71163,12 @@ function processMeasurer(config, options, slices) {
             const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]) : config;
             const records = new Map();
             const restartedBefore = [];
+            const spec = serviceOf(bound);
+            const service = { ...spec, command: pinnedCommand(spec.command, options.cpus?.service ?? []) };
             const startError = await measureScenariosInRound(bound.scenarios, {
                 label: side,
                 events,
-                start: () => startForMeasurement(bound.service, {
+                start: () => startForMeasurement(service, {
                     label: side,
                     cwd: serviceCwd(config, side, options),
                     env: options.env?.[side],
@@ -70694,7 +71176,13 @@ function processMeasurer(config, options, slices) {
                     onSpawned: options.onSpawned
                 }),
                 measure: async (scenario, service) => {
-                    records.set(scenario.name, await measureScenario(scenario, service, { side, round, label: side, events }));
+                    records.set(scenario.name, await measureScenario(scenario, service, {
+                        side,
+                        round,
+                        label: side,
+                        events,
+                        extraCaCerts: options.extraCaCerts
+                    }));
                 },
                 onRestart: scenario => restartedBefore.push(scenario.name)
             });
@@ -70708,186 +71196,9 @@ function processMeasurer(config, options, slices) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/model/slices.ts
-/** The per-slice values a slice pair compares (throughput and the latency centre); tails are pooled per epoch. */
-const SLICE_METRICS = [
-    'throughput.rps',
-    'throughput.ok_rps',
-    'throughput.bytes',
-    'latency.mean',
-    'latency.p50'
-];
-
-;// CONCATENATED MODULE: ./src/stats/rng.ts
-/** mulberry32: a small, fast, seeded PRNG giving floats in [0, 1). */
-function createRng(seed) {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-
-;// CONCATENATED MODULE: ./src/gate/slices.ts
-/**
- * The slices and duet designs of an interleaved comparison: base and head up at once, each on its own port
- * ({{service.port}}), the load alternating between them in short slices (or, in duet, measuring both at the same
- * time), in epochs of fresh process pairs. See docs/statistics.md, section 11.
- */
-
-
-
-
-
-
-
-
-/** What the design choice needs to know about the host. */
-/** Cores duet needs: one for the generator and at least one for each side's service, plus one spare. */
-const DUET_MIN_CORES = 4;
-/** The CPUs this process may run on (its affinity, as taskset sets it), from /proc or the CPU count. */
-function hostInfo() {
-    let cpus;
-    try {
-        const status = (0,external_node_fs_.readFileSync)('/proc/self/status', 'utf8');
-        const list = /Cpus_allowed_list:\s*(\S+)/.exec(status)?.[1];
-        if (list)
-            cpus = parseCpuList(list);
-    }
-    catch {
-        // not Linux
-    }
-    cpus ??= Array.from({ length: external_node_os_default().availableParallelism() }, (_, i) => i);
-    const taskset = (process.env.PATH ?? '').split(':').some(dir => {
-        try {
-            (0,external_node_fs_.accessSync)(`${dir}/taskset`, external_node_fs_.constants.X_OK);
-            return true;
-        }
-        catch {
-            return false;
-        }
-    });
-    return { cpus, taskset };
-}
-/** "0-3,6" -> [0, 1, 2, 3, 6] */
-function parseCpuList(list) {
-    const cpus = [];
-    for (const part of list.split(',')) {
-        const [a, b] = part.split('-').map(Number);
-        if (a === undefined || !Number.isInteger(a))
-            continue;
-        for (let c = a; c <= (Number.isInteger(b) ? b : a); c++)
-            cpus.push(c);
-    }
-    return cpus;
-}
-const sliceable = (s) => !s.suite || s.suite.kind === 'load';
-/** Which design a comparison runs, and why (pure: the host is passed in). */
-function chooseDesign(config, host) {
-    const requested = config.compare.design ?? 'auto';
-    const cores = host.cpus.length;
-    if (requested === 'rounds')
-        return {
-            design: 'rounds',
-            reason: 'compare.design is rounds: one side at a time, a fresh process per round'
-        };
-    if (!hasServicePort(config)) {
-        return {
-            design: 'rounds',
-            reason: 'sequential rounds: the config hard-codes its port, so base and head cannot run side by side ' +
-                "(put {{service.port}} in service.command or service.env and in the scenarios' URLs to measure both at once)"
-        };
-    }
-    const suite = config.scenarios.find(s => !sliceable(s));
-    if (suite) {
-        return {
-            design: 'rounds',
-            reason: `sequential rounds: scenario ${suite.name} runs a ${suite.suite.kind} suite, which is measured in whole rounds, not slices`
-        };
-    }
-    const slice = `${config.compare.sliceMs ?? DEFAULTS.compare.sliceMs} ms`;
-    if (cores >= DUET_MIN_CORES && requested !== 'slices') {
-        const per = Math.floor((cores - 1) / 2);
-        const cpus = host.taskset
-            ? { base: host.cpus.slice(1, 1 + per), head: host.cpus.slice(1 + per, 1 + 2 * per) }
-            : { base: [], head: [] };
-        const pinned = host.taskset
-            ? `services pinned with taskset to CPUs ${cpus.base.join(',')} (base) and ${cpus.head.join(',')} (head)`
-            : 'services not pinned (no taskset on this runner)';
-        return {
-            design: 'duet',
-            reason: `duet: base and head up at once on their own ports and measured at the same time in ${slice} slices, ${pinned}; ${cores} cores`,
-            cpus
-        };
-    }
-    const why = requested === 'duet'
-        ? `compare.design duet needs ${DUET_MIN_CORES} cores and this runner has ${cores}`
-        : requested === 'slices'
-            ? 'compare.design is slices'
-            : `${cores} cores are too few for duet (${DUET_MIN_CORES} needed)`;
-    return {
-        design: 'slices',
-        reason: `fine interleaving: base and head up at once on their own ports, the load alternating between them in ${slice} slices in randomized ABBA blocks, fresh processes each epoch; ${why}`
-    };
-}
-function newSliceState(config) {
-    const records = () => new Map(config.scenarios.map(s => [s.name, []]));
-    return {
-        records: { base: records(), head: records() },
-        observations: new Map(config.scenarios.map(s => [s.name, []]))
-    };
-}
-/** Adds one epoch's measurements to the state. */
-function addEpoch(state, epoch) {
-    for (const side of ['base', 'head'])
-        for (const [scenario, record] of epoch.records[side])
-            state.records[side].get(scenario).push(record);
-    for (const [scenario, observations] of epoch.observations)
-        state.observations.get(scenario).push(...observations);
-    if (epoch.startError)
-        state.startError ??= epoch.startError;
-}
-const valid = (records) => records.filter(r => !r.error);
-/** Pairs of slice values of one metric, for the slice statistics. */
-function slicePairs(observations, metric) {
-    const key = metric;
-    return observations.map(o => ({ epoch: o.epoch, base: o.base[key] ?? NaN, head: o.head[key] ?? NaN }));
-}
-/**
- * The regression checks of one scenario in the slices and duet designs. Throughput and the latency centre (mean,
- * p50) come from slice pairs, by epoch (stats/slices.ts); every other metric, the latency tail included, from one
- * value per side and epoch (the epoch's slices pooled, their histograms merged), paired by epoch.
- */
-function decideSliceScenario(scenario, base, head, observations, confidence) {
-    const b = valid(base);
-    const h = valid(head);
-    const epochs = b.map(r => r.round).filter(round => h.some(x => x.round === round));
-    const byEpoch = (records) => epochs.map(e => records.find(r => r.round === e).metrics);
-    const decisions = [];
-    const usable = observations.filter(o => epochs.includes(o.epoch));
-    const checks = scenario.regression.map((spec) => {
-        const baseValues = roundValues(byEpoch(b), spec.metric);
-        const headValues = roundValues(byEpoch(h), spec.metric);
-        const result = SLICE_METRICS.includes(spec.metric)
-            ? evaluateSliceRegression(spec, slicePairs(usable, spec.metric), baseValues, headValues, confidence)
-            : baseValues.length === epochs.length && headValues.length === epochs.length
-                ? evaluateRegression(spec, baseValues, headValues, confidence, epochs.length >= 2 ? epochs.map((_, i) => [i, i]) : undefined, 'epochs (slices pooled per side)')
-                : evaluateRegression(spec, baseValues, headValues, confidence);
-        if (result.decision)
-            decisions.push(result.decision);
-        return result.check;
-    });
-    return { checks, decisions };
-}
-/** A seeded PRNG for the slice order: seeded by the caller for tests, from the clock otherwise. */
-function planRng(seed) {
-    return createRng(seed ?? Date.now() ^ (process.pid << 8));
-}
-
 ;// CONCATENATED MODULE: ./src/gate/compare.ts
+
+
 
 
 
@@ -70988,10 +71299,10 @@ function buildScenario(scenario, base, head, config, options, slices) {
     const { checks: regressionChecks } = slices
         ? decideSliceScenario(scenario, base, head, slices.observations.get(scenario.name) ?? [], config.compare.confidence)
         : decideScenario(scenario, base, head, config.compare.confidence);
-    const checks = [
+    const checks = wordChecks([
         ...evaluateThresholds(scenario.thresholds, headMetrics),
         ...applyAcceptances(scenario.name, regressionChecks, options.acceptances ?? [])
-    ];
+    ]);
     const unit = slices ? 'epoch' : 'round';
     const dropped = base.length - compare_valid(base).length;
     const notes = [
@@ -71075,14 +71386,28 @@ function slicesDriver(config, options, design) {
  * each round a fresh service process), fine interleaving in slices, or duet; the report says which ran and why.
  */
 async function compareGate(config, options) {
-    const events = options.events ?? ignoreEvents;
+    const startedAt = (options.now ?? Date.now)();
+    const host = options.host ?? hostInfo();
+    const design = chooseDesign(config, host);
+    const pinning = choosePinning(config.service ?? {}, host);
+    (options.events ?? ignoreEvents)({ type: 'info', message: `design: ${design.reason}` });
+    const sides = { ...options, cpus: pinning };
+    const driver = design.design === 'rounds' ? roundsDriver(config, sides) : slicesDriver(config, sides, design);
+    const notes = [...(options.notes ?? []), `design: ${design.reason}`, `CPUs: ${pinning.reason}`];
+    const loop = await measureUntilDecided(config, options, driver, startedAt);
+    if (loop.startError)
+        return startErrorReport(config, options, loop.startError, notes, startedAt);
+    return compareReport(config, options, driver, [...notes, ...loop.notes, ...driver.serviceNotes()], startedAt);
+}
+/**
+ * The loop: measure a step (a round pair or an epoch), stop on a start error or an errored head, then ask the
+ * decision rule whether to go on (minimum steps, more while undecided, the budget, a catastrophic change); a
+ * failing verdict is confirmed with CONFIRM_PAIRS more steps when compare.confirm is on.
+ */
+async function measureUntilDecided(config, options, driver, startedAt) {
     const now = options.now ?? Date.now;
-    const startedAt = now();
-    const design = chooseDesign(config, options.host ?? hostInfo());
-    events({ type: 'info', message: `design: ${design.reason}` });
-    const driver = design.design === 'rounds' ? roundsDriver(config, options) : slicesDriver(config, options, design);
     const { min, max, unit } = driver;
-    const notes = [...(options.notes ?? []), `design: ${design.reason}`];
+    const notes = [];
     /** the step after which confirmation began (0: not confirming) */
     let confirmFrom = 0;
     let stopReason = '';
@@ -71093,25 +71418,13 @@ async function compareGate(config, options) {
         steps = step;
         await driver.measure(step);
         const startError = driver.startError();
-        if (startError) {
-            return build_buildReport({
-                config,
-                configHash: load_configHash(config),
-                mode: 'compare',
-                scenarios: config.scenarios.map(s => run_erroredScenario(s, startError)),
-                startedAt,
-                notes: [
-                    ...notes,
-                    `a service could not be ${startError.kind === 'port-held' ? 'stopped' : 'started'}`
-                ],
-                git: options.git
-            });
-        }
-        const headErrored = config.scenarios.find(s => driver.records('head', s.name).some(r => r.error));
+        if (startError)
+            return { startError, notes };
+        const headErrored = firstHeadErrored(config, driver);
         if (headErrored) {
             // an errored head measurement makes its scenario errored whatever later rounds show
             stopReason = 'stop-head-errored';
-            notes.push(`stopped after ${unit} ${step}: the head errored in ${headErrored.name}`);
+            notes.push(`stopped after ${unit} ${step}: the head errored in ${headErrored}`);
             break;
         }
         decisions = driver.decisions();
@@ -71126,10 +71439,9 @@ async function compareGate(config, options) {
         });
         if (next === 'continue')
             continue;
-        const failing = decisions.some(d => d.verdict === 'fail');
-        if (config.compare.confirm && failing && !confirmFrom && next !== 'stop-catastrophic') {
+        if (!confirmFrom && shouldConfirm(config, decisions, next)) {
             confirmFrom = step;
-            events({
+            (options.events ?? ignoreEvents)({
                 type: 'info',
                 message: `a regression check fails: confirming it with ${CONFIRM_PAIRS} more ${unit}s`
             });
@@ -71143,7 +71455,30 @@ async function compareGate(config, options) {
     const headline = describeStop(stopReason, unit);
     if (headline)
         notes.push(headline);
-    notes.push(...driver.serviceNotes());
+    return { notes };
+}
+/** The first scenario (by name) whose head has an errored measurement, if any. */
+function firstHeadErrored(config, driver) {
+    return config.scenarios.find(s => driver.records('head', s.name).some(r => r.error))?.name;
+}
+/** A failing verdict is confirmed with more steps (compare.confirm), unless the change is catastrophic. */
+function shouldConfirm(config, decisions, next) {
+    return config.compare.confirm && decisions.some(d => d.verdict === 'fail') && next !== 'stop-catastrophic';
+}
+/** A side could not be started (or stopped): every scenario is errored with that error. */
+function startErrorReport(config, options, startError, notes, startedAt) {
+    return build_buildReport({
+        config,
+        configHash: load_configHash(config),
+        mode: 'compare',
+        scenarios: config.scenarios.map(s => run_erroredScenario(s, startError)),
+        startedAt,
+        notes: [...notes, `a service could not be ${startError.kind === 'port-held' ? 'stopped' : 'started'}`],
+        git: options.git
+    });
+}
+/** The results: each scenario from both sides' records (checks, verdicts, notes), then the report. */
+function compareReport(config, options, driver, notes, startedAt) {
     const scenarios = config.scenarios.map(s => buildScenario(s, driver.records('base', s.name), driver.records('head', s.name), config, options, driver.slices));
     return build_buildReport({
         config,
@@ -72506,6 +72841,48 @@ function applyShard(config, shard, source = '--shard') {
     return cut;
 }
 
+;// CONCATENATED MODULE: ./src/shard/load.ts
+
+/** Leg K's share of `total` dealt over N legs: floor(total/N), plus one for the first total mod N legs. */
+const dealt = (total, shard) => Math.floor(total / shard.count) + (shard.index <= total % shard.count ? 1 : 0);
+const share = (value, shard) => value / shard.count;
+function legLoad(load, shard, name, source) {
+    if (load.mode === 'rate') {
+        return {
+            ...load,
+            rate: share(load.rate, shard),
+            // each leg keeps enough connections for its share of the rate (never fewer than one)
+            connections: Math.max(1, Math.ceil(load.connections / shard.count)),
+            ...(load.ramp
+                ? { ramp: { ...load.ramp, from: share(load.ramp.from, shard), to: share(load.ramp.to, shard) } }
+                : {})
+        };
+    }
+    if (load.connections < shard.count)
+        throw new ShardError(`${source} ${shardLabel(shard)}: scenario "${name}" has ${load.connections} connection${load.connections === 1 ? '' : 's'}, fewer than the ${shard.count} legs: each leg needs at least one (use fewer legs, or more connections)`);
+    return { ...load, connections: dealt(load.connections, shard) };
+}
+function legScenario(scenario, shard, source) {
+    const kind = scenario.suite?.kind ?? 'load';
+    if (kind === 'sweep' || kind === 'stress')
+        throw new ShardError(`${source}: scenario "${scenario.name}" is a ${kind} suite, which finds one generator's knee or limit; load shards split a constant load (load or soak)`);
+    return {
+        ...scenario,
+        load: legLoad(scenario.load, shard, scenario.name, source),
+        // each leg completes its share of the requests
+        minRequests: Math.ceil(scenario.minRequests / shard.count)
+    };
+}
+/** Each load leg's config remembers the whole config and its shard, for the leg's identity (identity.ts). */
+const load_origins = new WeakMap();
+const loadShardOrigin = (config) => load_origins.get(config);
+/** The config of load leg K of N: every scenario at its share of the load. */
+function applyLoadShard(config, shard, source = '--load-shard') {
+    const cut = { ...config, scenarios: config.scenarios.map(s => legScenario(s, shard, source)) };
+    load_origins.set(cut, { whole: config, shard });
+    return cut;
+}
+
 ;// CONCATENATED MODULE: ./src/shard/identity.ts
 /**
  * A leg's identity in its report.json: its shard (K/N, its scenarios, the whole suite), and the whole config's
@@ -72515,9 +72892,10 @@ function applyShard(config, shard, source = '--shard') {
  */
 
 
-/** The leg name that goes into a baseline record's path: the job's leg plus the shard. */
-function shardLeg(leg, shard) {
-    const suffix = `shard-${shard.index}-of-${shard.count}`;
+
+/** The leg name that goes into a baseline record's path: the job's leg plus the shard (load-shard for load legs). */
+function shardLeg(leg, shard, kind = 'suite') {
+    const suffix = `${kind === 'load' ? 'load-shard' : 'shard'}-${shard.index}-of-${shard.count}`;
     return leg ? `${leg}-${suffix}` : suffix;
 }
 /** Marks a leg's report: its shard, the whole config's hash, and a note saying which part of the suite it is. */
@@ -72536,12 +72914,94 @@ function stampLeg(report, whole, shard) {
     report.notes.push(`shard ${shardLabel(shard)}: ${scenarios.length} of the suite's ${whole.scenarios.length} scenarios; perfgate merge joins the legs' reports into one verdict`);
     return report;
 }
+/** Marks a load leg's report: every scenario at 1/N of its load, the window it measured in, its shared start. */
+function stampLoadLeg(report, whole, shard, window, startAt) {
+    if (report.shard)
+        return report;
+    const names = whole.scenarios.map(s => s.name);
+    report.config.hash = load_configHash(whole);
+    report.shard = {
+        kind: 'load',
+        index: shard.index,
+        count: shard.count,
+        scenarios: names,
+        suite: names,
+        ...(window
+            ? {
+                window: {
+                    start: new Date(window.start).toISOString(),
+                    end: new Date(window.end).toISOString(),
+                    ...(startAt !== undefined ? { startAt: new Date(startAt).toISOString() } : {})
+                }
+            }
+            : {})
+    };
+    const late = window && startAt !== undefined ? window.start - startAt : 0;
+    report.notes.push(`load shard ${shardLabel(shard)}: every scenario at 1/${shard.count} of its load; perfgate merge joins the legs' histograms` +
+        (late > 1000 ? `; this leg started ${(late / 1000).toFixed(1)} s after the shared start` : ''));
+    return report;
+}
 /** The whole config a shard's config was cut from (itself when it is no shard): baselines are looked up by its hash. */
-const wholeConfig = (config) => shardOrigin(config)?.whole ?? config;
-/** Stamps the report when `config` is a shard's (applyShard); otherwise leaves it as it is. Idempotent. */
-function stampIfLeg(report, config) {
+const wholeConfig = (config) => shardOrigin(config)?.whole ?? loadShardOrigin(config)?.whole ?? config;
+/** Stamps the report when `config` is a shard's (applyShard, applyLoadShard); otherwise leaves it. Idempotent. */
+function stampIfLeg(report, config, leg = {}) {
     const origin = shardOrigin(config);
-    return origin ? stampLeg(report, origin.whole, origin.shard) : report;
+    if (origin)
+        return stampLeg(report, origin.whole, origin.shard);
+    const load = loadShardOrigin(config);
+    return load ? stampLoadLeg(report, load.whole, load.shard, leg.window, leg.startAt) : report;
+}
+
+;// CONCATENATED MODULE: ./src/shard/start-at.ts
+/**
+ * `--start-at TIME` (action input `start-at`): the wall-clock time every load leg starts measuring at, passed from
+ * a job the legs `needs:`. ISO 8601 or epoch milliseconds. A leg waits until then; a time long past (a leg that
+ * ran far too late) or too far ahead (a typo) is an error, and a leg a little late starts at once and its window
+ * says when it really measured.
+ */
+
+/** a leg more than this late was not started with the others: an error rather than a window merge refuses */
+const START_AT_MAX_PAST_MS = 10 * 60_000;
+/** the legs' jobs wait at most this long for the shared start */
+const START_AT_MAX_FUTURE_MS = 30 * 60_000;
+/** Parses TIME (ISO 8601 with a zone, or epoch ms) and checks it against `now`; `source` names the flag or input. */
+function parseStartAt(text, now, source = '--start-at') {
+    const trimmed = text.trim();
+    const at = /^\d{12,}$/.test(trimmed)
+        ? Number(trimmed)
+        : /^\d{4}-\d\d-\d\dT.*(Z|[+-]\d\d:?\d\d)$/.test(trimmed)
+            ? Date.parse(trimmed)
+            : NaN;
+    if (!Number.isFinite(at))
+        throw new ShardError(`${source} takes an ISO 8601 time with its zone (2026-12-01T07:30:00Z) or epoch milliseconds, got "${text}"`);
+    const iso = new Date(at).toISOString();
+    if (at < now - START_AT_MAX_PAST_MS)
+        throw new ShardError(`${source} ${iso} is ${Math.round((now - at) / 1000)} s in the past (the limit is ${START_AT_MAX_PAST_MS / 60_000} min): this leg did not start with the others; re-run the legs with a new start time`);
+    if (at > now + START_AT_MAX_FUTURE_MS)
+        throw new ShardError(`${source} ${iso} is ${Math.round((at - now) / 60_000)} min in the future (the limit is ${START_AT_MAX_FUTURE_MS / 60_000} min)`);
+    return at;
+}
+/** Waits until `at` (epoch ms); resolves at once when it has passed. */
+async function waitUntil(at, now = Date.now) {
+    for (let left = at - now(); left > 0; left = at - now())
+        await new Promise(resolve => setTimeout(resolve, Math.min(left, 60_000)));
+}
+
+;// CONCATENATED MODULE: ./src/shard/window.ts
+/** Wraps `events`: the wrapped sink notes the first measure-start and the last measure-end. */
+function windowRecorder(events, now = Date.now) {
+    let start;
+    let end;
+    return {
+        events: (event) => {
+            if (event.type === 'measure-start')
+                start ??= now();
+            if (event.type === 'measure-end')
+                end = now();
+            events(event);
+        },
+        window: () => (start !== undefined && end !== undefined ? { start, end } : undefined)
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/gate/baseline.ts
@@ -72658,6 +73118,8 @@ async function saveRun(report, store, identity, outDir, events) {
 
 
 
+
+
 /**
  * The gate: prepare the base (compare) or choose the stored baseline (run), run the loop, store the run when
  * asked, and return the report. The action and the CLI are its two doors. A base that cannot be prepared throws
@@ -72682,24 +73144,40 @@ async function prepareBase(settings, ports) {
     if ('dir' in settings.base)
         return useBaseDir(settings.base.dir);
     const sha = await findMergeBase(settings.repo, settings.base.ref, events);
-    return worktreeBase(settings.repo, sha, settings.config.service.build, events, ports.onSpawned);
+    return worktreeBase(settings.repo, sha, settings.config.service?.build, events, ports.onSpawned);
+}
+/** A running target (no service section) has no base to measure beside it: compare refuses it before anything starts. */
+class RunningTargetError extends Error {
+    constructor(file) {
+        super(`${file} has no service section: it measures a running target, which has no base-vs-head compare. ` +
+            'Use perfgate run (absolute limits, and the stored baseline with --baseline DIR), or add a service section');
+        this.name = 'RunningTargetError';
+    }
 }
 async function compareSides(settings, ports) {
+    if (!settings.config.service)
+        throw new RunningTargetError(settings.config.file);
     const base = await prepareBase(settings, ports);
     try {
+        // a load leg records the window it measured in (a late leg's is later), after waiting for the shared start
+        const recorder = windowRecorder(ports.events ?? ignoreEvents);
+        if (settings.startAt !== undefined)
+            await waitUntil(settings.startAt);
         const report = await compareGate(settings.config, {
             baseDir: base.dir,
             headDir: settings.headDir ?? settings.repo,
             root: settings.root,
-            events: ports.events,
+            events: recorder.events,
             onSpawned: ports.onSpawned,
             measurer: ports.measurer,
             env: settings.env,
+            host: settings.host,
+            extraCaCerts: settings.extraCaCerts,
             acceptances: settings.acceptances,
             notes: [...(settings.notes ?? []), base.description],
             git: settings.git || base.sha ? { ...settings.git, ...(base.sha ? { baseSha: base.sha } : {}) } : undefined
         });
-        return stampIfLeg(report, settings.config);
+        return stampIfLeg(report, settings.config, { window: recorder.window(), startAt: settings.startAt });
     }
     finally {
         await base.cleanup();
@@ -72718,16 +73196,21 @@ async function runHead(settings, ports) {
     const events = ports.events ?? ignoreEvents;
     const { config, save } = settings;
     const plan = await chooseStored(settings, events);
+    const recorder = windowRecorder(events);
+    if (settings.startAt !== undefined)
+        await waitUntil(settings.startAt);
     const report = await runGate(config, {
-        events,
+        events: recorder.events,
         onSpawned: ports.onSpawned,
         rounds: settings.rounds ?? (plan?.stored || save ? config.baseline.rounds : 1),
         stored: plan?.stored,
         baselineInfo: plan?.info,
-        git: settings.git
+        git: settings.git,
+        host: settings.host,
+        extraCaCerts: settings.extraCaCerts
     });
     // a leg's identity goes into the report before it is stored
-    stampIfLeg(report, config);
+    stampIfLeg(report, config, { window: recorder.window(), startAt: settings.startAt });
     if (!save || (report.verdict === 'errored' && !save.sayErroredNotSaved))
         return report;
     const saved = report.verdict === 'errored'
@@ -72751,18 +73234,35 @@ async function runHead(settings, ports) {
 
 ;// CONCATENATED MODULE: ./src/cli/shard.ts
 
-/** The config a leg measures: --shard K/N's subset (never combined with --scenario), or --scenario's as before. */
-function legConfig(loaded, shardText, scenarios, select) {
-    if (shardText === undefined)
-        return { config: select(loaded, scenarios) };
-    if (scenarios?.length)
+
+
+/**
+ * The config a leg measures: --shard K/N's subset (never combined with --scenario), --load-shard K/N's share of
+ * every scenario's load (never combined with --shard or --scenario), or --scenario's as before.
+ */
+function legConfig(loaded, flags, select, now = Date.now()) {
+    if (flags.startAt !== undefined && flags.loadShard === undefined)
+        throw new ShardError('--start-at is the shared start of --load-shard legs; give --load-shard K/N too');
+    if (flags.loadShard !== undefined) {
+        if (flags.shard !== undefined)
+            throw new ShardError('--load-shard and --shard cannot be combined: a load leg sends 1/N of every scenario, a suite leg all of some');
+        if (flags.scenarios?.length)
+            throw new ShardError('--load-shard and --scenario cannot be combined: every load leg measures every scenario, so merge can join them');
+        const shard = parseShard(flags.loadShard, '--load-shard');
+        const startAt = flags.startAt !== undefined ? parseStartAt(flags.startAt, now) : undefined;
+        return { config: applyLoadShard(loaded, shard), shard, kind: 'load', startAt };
+    }
+    if (flags.shard === undefined)
+        return { config: select(loaded, flags.scenarios) };
+    if (flags.scenarios?.length)
         throw new ShardError('--shard and --scenario cannot be combined: a shard is computed from the whole config, so every leg agrees on it');
-    const shard = parseShard(shardText, '--shard');
-    return { config: applyShard(loaded, shard, '--shard'), shard };
+    const shard = parseShard(flags.shard, '--shard');
+    return { config: applyShard(loaded, shard, '--shard'), shard, kind: 'suite' };
 }
 
 ;// CONCATENATED MODULE: ./src/cli/gate.ts
 /** \`perfgate run\` and \`perfgate compare\`: argv -> gate settings -> the gate -> the terminal and the report files. */
+
 
 
 
@@ -72793,6 +73293,12 @@ function parseAccept(values) {
         return { scenario, metric: metric || '*', by: `--accept ${v}` };
     });
 }
+const legFlags = (values) => ({
+    shard: values.shard,
+    loadShard: values['load-shard'],
+    startAt: values['start-at'],
+    scenarios: values.scenario
+});
 function parseRounds(value) {
     if (value === undefined)
         return undefined;
@@ -72806,6 +73312,8 @@ const RUN_OPTIONS = {
     out: { type: 'string', short: 'o' },
     scenario: { type: 'string', multiple: true },
     shard: { type: 'string' },
+    'load-shard': { type: 'string' },
+    'start-at': { type: 'string' },
     rounds: { type: 'string' },
     baseline: { type: 'string' },
     'save-baseline': { type: 'string' },
@@ -72818,7 +73326,9 @@ async function commandRun(args, io) {
     if (!loaded)
         return 2;
     // a leg's subset keeps the whole config it was cut from: the gate looks baselines up by it and stamps the leg
-    const { config, shard } = legConfig(loaded, values.shard, values.scenario, selectScenarios);
+    const { config, shard, kind, startAt } = legConfig(loaded, legFlags(values), selectScenarios);
+    if (kind === 'load' && (values.baseline || values['save-baseline']))
+        throw new UsageError('--load-shard legs neither store nor compare with stored runs (each leg sends only part of the load): drop --baseline and --save-baseline');
     const mode = outputMode(values, io);
     const outDir = external_node_path_default().resolve(io.cwd, values.out ?? 'perfgate-report');
     const repo = await repoRoot(external_node_path_default().dirname(config.file));
@@ -72831,6 +73341,8 @@ async function commandRun(args, io) {
         config,
         repo,
         rounds: parseRounds(values.rounds),
+        host: hostInfo(process.env.PATH),
+        extraCaCerts: process.env.NODE_EXTRA_CA_CERTS,
         stored: readStore ? { store: readStore, from: head, fromLabel: 'HEAD' } : undefined,
         save: saveStore
             ? {
@@ -72840,13 +73352,14 @@ async function commandRun(args, io) {
                     event: 'cli',
                     runId: `local-${report.createdAt.replace(/[^0-9]/g, '').slice(0, 14)}`,
                     runAttempt: 1,
-                    ...(shard ? { leg: shardLeg(undefined, shard) } : {})
+                    ...(shard ? { leg: shardLeg(undefined, shard, kind) } : {})
                 }),
                 outDir,
                 sayErroredNotSaved: true
             }
             : undefined,
-        git: head ? { sha: head } : undefined
+        git: head ? { sha: head } : undefined,
+        startAt
     };
     let report;
     try {
@@ -72869,6 +73382,8 @@ const COMPARE_OPTIONS = {
     head: { type: 'string' },
     scenario: { type: 'string', multiple: true },
     shard: { type: 'string' },
+    'load-shard': { type: 'string' },
+    'start-at': { type: 'string' },
     accept: { type: 'string', multiple: true },
     ...OUTPUT_FLAGS
 };
@@ -72879,7 +73394,11 @@ async function commandCompare(args, io) {
     if (!loaded)
         return 2;
     // a leg's subset keeps the whole config it was cut from: the gate looks baselines up by it and stamps the leg
-    const { config, shard } = legConfig(loaded, values.shard, values.scenario, selectScenarios);
+    const { config, shard, startAt } = legConfig(loaded, legFlags(values), selectScenarios);
+    if (!config.service) {
+        io.stderr.write(`perfgate: ${new RunningTargetError(config.file).message}\n`);
+        return 2;
+    }
     const mode = outputMode(values, io);
     // service.cwd is mapped from the config's repository (or directory) onto both the --head and the --base directory
     const configDir = external_node_path_default().dirname(config.file);
@@ -72896,7 +73415,17 @@ async function commandCompare(args, io) {
                 : undefined;
         if (!base)
             throw new UsageError('perfgate compare needs --base DIR (a built base) or --base-ref REF (perfgate builds the merge-base itself)');
-        report = await gate({ mode: 'compare', config, repo: headDir, root, base, acceptances: parseAccept(values.accept) }, { events: eventsFor(mode, io) });
+        report = await gate({
+            mode: 'compare',
+            config,
+            repo: headDir,
+            root,
+            base,
+            acceptances: parseAccept(values.accept),
+            host: hostInfo(process.env.PATH),
+            extraCaCerts: process.env.NODE_EXTRA_CA_CERTS,
+            startAt
+        }, { events: eventsFor(mode, io) });
         // a leg names its commit, so that merge can check every leg measured the same one
         if (shard) {
             const sha = await headSha(headDir);
@@ -72905,7 +73434,7 @@ async function commandCompare(args, io) {
         }
     }
     catch (err) {
-        if (err instanceof BaseError) {
+        if (err instanceof BaseError || err instanceof RunningTargetError) {
             io.stderr.write(`perfgate: ${err.message}\n`);
             return 2;
         }
@@ -72943,7 +73472,55 @@ const PACKAGE_NAME = package_namespaceObject.UU;
 /** the reference documentation, on the repository's default branch */
 const REFERENCE_URL = `https://github.com/${REPOSITORY}/blob/main/docs/reference.md`;
 
+;// CONCATENATED MODULE: ./src/cli/init-target.ts
+/**
+ * `perfgate init --url URL`: a config for a running target (a staging deployment, or a service another job
+ * starts), with no service section: perfgate starts nothing, measures the URL as it is, checks the absolute
+ * limits and compares with the stored baseline (never base-vs-head).
+ */
+
+
+/** The --url value as an http(s) URL; anything else is a usage error. */
+function targetUrl(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+        throw new UsageError(`--url takes the http:// or https:// URL of the running target, got "${text}"`);
+    return url;
+}
+const q = (s) => JSON.stringify(s);
+/** perfgate.yml for a running target at `url`, each line a newcomer would ask about commented. */
+function renderTargetConfig(url) {
+    return [
+        `# yaml-language-server: $schema=${CONFIG_SCHEMA_URL}`,
+        '# perfgate.yml: a running target (no service section): perfgate starts nothing and measures the URL as it is,',
+        '# against the absolute limits and the stored baseline. Written by `perfgate init --url`.',
+        'version: 1',
+        `ready: { url: ${q(url.href)}, timeout: 60s }      # polled until 200-399 before measuring (url or tcp)`,
+        'defaults:',
+        '  warmup: 2s',
+        '  duration: 10s',
+        '  connections: 10',
+        'scenarios:',
+        '  - name: home',
+        `    request: { method: GET, url: ${q(url.href)} }`,
+        '    thresholds:                        # absolute limits: a broken one fails the job',
+        '      latency.p95: "< 500ms"',
+        '      errors.rate: "< 1%"',
+        '    regression:                        # against the stored baseline (there is no base-vs-head compare)',
+        '      latency.p95: "+25%"',
+        `# server.* metrics need a service perfgate starts. Load shards, the baseline store: ${REFERENCE_URL}`,
+        ''
+    ].join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/cli/init.ts
+
 
 
 
@@ -73116,7 +73693,7 @@ function detectProject(dir) {
         defaultBranch: defaultBranch(dir)
     };
 }
-const q = (s) => JSON.stringify(s);
+const init_q = (s) => JSON.stringify(s);
 /** A line of YAML with its comment aligned at one column (or one space after a long line). */
 const commented = (code, comment) => `${code}${' '.repeat(Math.max(1, 38 - code.length))}# ${comment}`;
 /** perfgate.yml with a schema modeline, one scenario and a comment on every line a newcomer would ask about. */
@@ -73133,16 +73710,16 @@ function renderConfig(d) {
             ? commented(`  build: ${d.build}`, "builds the PR's base in a git worktree")
             : commented('  # build: npm ci && npm run build', "what builds the PR's base, if it needs building"),
         ...(d.readsPortEnv || d.portFrom.startsWith('PORT=')
-            ? [commented(`  env: { PORT: ${q(String(d.port))} }`, d.portFrom)]
+            ? [commented(`  env: { PORT: ${init_q(String(d.port))} }`, d.portFrom)]
             : [`  # it listens on ${d.port}: ${d.portFrom}`]),
-        commented(`  ready: { url: ${q(base + d.readyPath)}, timeout: 30s }`, `polled until 200-399 (${d.readyFrom})`),
+        commented(`  ready: { url: ${init_q(base + d.readyPath)}, timeout: 30s }`, `polled until 200-399 (${d.readyFrom})`),
         'defaults:',
         commented('  warmup: 2s', 'load that runs before measuring (caches, JIT)'),
         commented('  duration: 10s', 'the measured window, per scenario and round'),
         commented('  connections: 10', 'requests in flight at once'),
         'scenarios:',
         '  - name: home',
-        `    request: { method: GET, url: ${q(base + d.path)} }`,
+        `    request: { method: GET, url: ${init_q(base + d.path)} }`,
         commented('    thresholds:', 'absolute limits: a broken one fails the job'),
         commented('      latency.p95: "< 500ms"', '95% of 2xx responses are faster'),
         commented('      errors.rate: "< 1%"', 'connect errors, timeouts, resets, 4xx, 5xx'),
@@ -73215,7 +73792,8 @@ const INIT_OPTIONS = {
     command: { type: 'string' },
     port: { type: 'string' },
     path: { type: 'string' },
-    dir: { type: 'string' }
+    dir: { type: 'string' },
+    url: { type: 'string' }
 };
 async function ask(io, d) {
     const rl = (0,external_node_readline_promises_namespaceObject.createInterface)({ input: io.stdin, terminal: false });
@@ -73243,6 +73821,17 @@ async function ask(io, d) {
     finally {
         rl.close();
     }
+}
+/** perfgate init --url: perfgate.yml for a running target, and the same workflow (it compares with stored runs). */
+async function writeTarget(url, configFile, detected, io) {
+    const workflowFile = external_node_path_default().join(external_node_path_default().dirname(configFile), '.github', 'workflows', 'perf.yml');
+    await (0,promises_namespaceObject.writeFile)(configFile, renderTargetConfig(url));
+    await (0,promises_namespaceObject.mkdir)(external_node_path_default().dirname(workflowFile), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(workflowFile, renderWorkflow({ ...detected, build: undefined }));
+    const shown = (f) => external_node_path_default().relative(io.cwd, f) || f;
+    io.stdout.write(`wrote ${shown(configFile)} (a running target at ${url.href}: no service section)\nwrote ${shown(workflowFile)}\n` +
+        `\nNext:\n  npx ${PACKAGE_NAME} validate     check the config\n  npx ${PACKAGE_NAME} run          measure the target once and check the limits\n`);
+    return 0;
 }
 /** perfgate init: looks at the project and writes perfgate.yml and .github/workflows/perf.yml. */
 async function commandInit(args, io) {
@@ -73275,6 +73864,8 @@ async function commandInit(args, io) {
         io.stderr.write(`perfgate init: ${existing.map(f => external_node_path_default().relative(io.cwd, f) || f).join(' and ')} already exist${existing.length === 1 ? 's' : ''}; nothing written. Pass --force to overwrite.\n`);
         return 2;
     }
+    if (values.url !== undefined)
+        return writeTarget(targetUrl(values.url), configFile, detected, io);
     io.stdout.write(`perfgate init: looked at ${dir}\n`);
     const row = (what, value, from) => io.stdout.write(`  ${what.padEnd(9)} ${value.padEnd(36)} ${from}\n`);
     row('command', detected.command, detected.commandFrom);
@@ -73302,6 +73893,7 @@ async function commandInit(args, io) {
  * averaged percentiles), counts and throughput add up, the error rate is recomputed from the summed counts, and
  * maxima (peaks, generator lag and CPU) take the largest leg's.
  */
+
 
 
 
@@ -73393,7 +73985,7 @@ function mergeLoadScenario(parts, legLabels) {
     const head = runs.filter(r => r.side === 'head').map(r => r.metrics);
     const base = runs.filter(r => r.side === 'base').map(r => r.metrics);
     const metrics = head.length === 1 ? head[0] : aggregateRounds(head);
-    const thresholds = evaluateThresholds(first.checks
+    const thresholds = wordChecks(evaluateThresholds(first.checks
         .filter(c => c.kind === 'threshold')
         .map(c => ({
         metric: c.metric,
@@ -73401,7 +73993,7 @@ function mergeLoadScenario(parts, legLabels) {
         severity: c.severity,
         ...parseThreshold(c.metric, c.expression),
         ...(c.source ? { source: c.source } : {})
-    })), metrics);
+    })), metrics));
     const regressions = first.checks
         .filter(c => c.kind === 'regression')
         .map(c => {
@@ -73411,6 +74003,9 @@ function mergeLoadScenario(parts, legLabels) {
         return { ...worst, message: `worst of ${parts.length} load legs (${at}): ${worst.message}` };
     });
     const checks = [...thresholds, ...regressions];
+    const perLeg = parts.map((p, i) => `${legLabels[i]} ${['requests.total', 'throughput.ok_rps', 'latency.p99']
+        .map(k => `${k} ${formatMetric(k, p.metrics[k] ?? null)}`)
+        .join(', ')}`);
     const lags = parts
         .map((p, i) => {
         const lag = p.metrics['generator.lag'];
@@ -73427,9 +74022,70 @@ function mergeLoadScenario(parts, legLabels) {
         runs,
         notes: [
             `joined from ${parts.length} load legs: latency from their summed histograms, counts and throughput added`,
+            `per leg: ${perLeg.join('; ')}`,
             ...(lags.length ? [`generator lag per leg: ${lags.join(', ')}`] : [])
         ]
     };
+}
+
+;// CONCATENATED MODULE: ./src/report/merge-window.ts
+/**
+ * Load legs must have measured together: each leg sent 1/N of the load, so the joined figures are the configured
+ * load only over the span every leg was sending. merge refuses legs whose windows overlap by less than 90%.
+ */
+const MIN_WINDOW_OVERLAP = 0.9;
+/**
+ * The share of the longest leg's window that every leg measured in: the common span (latest start to earliest
+ * end) over the longest window. 1 for identical windows, 0 when two legs did not overlap at all.
+ */
+function windowOverlap(windows) {
+    if (windows.length < 2)
+        return 1;
+    const common = Math.min(...windows.map(w => w.end)) - Math.max(...windows.map(w => w.start));
+    const longest = Math.max(...windows.map(w => w.end - w.start));
+    if (longest <= 0)
+        return common >= 0 ? 1 : 0;
+    return Math.max(0, Math.min(1, common / longest));
+}
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+/** The problem with the legs' windows (each leg named), or none. Legs that recorded no window are named too. */
+function windowProblems(legs) {
+    if (legs.length < 2)
+        return [];
+    const without = legs.filter(l => !l.window);
+    if (without.length)
+        return [
+            `${without.map(l => l.label).join(', ')} recorded no measurement window, so merge cannot tell that the load legs measured together`
+        ];
+    const windows = legs.map(l => ({ start: Date.parse(l.window.start), end: Date.parse(l.window.end) }));
+    const overlap = windowOverlap(windows);
+    if (overlap >= MIN_WINDOW_OVERLAP)
+        return [];
+    const earliest = Math.min(...windows.map(w => w.start));
+    const spans = legs
+        .map((l, i) => `${l.label} +${seconds(windows[i].start - earliest)} to +${seconds(windows[i].end - earliest)}`)
+        .join(', ');
+    return [
+        `the load legs' windows overlap by ${(overlap * 100).toFixed(0)}%, under the ${MIN_WINDOW_OVERLAP * 100}% needed to join them as one load (${spans}): start them together with --start-at (action input start-at)`
+    ];
+}
+/** One note per leg: its window relative to the shared start (or the earliest leg's start). */
+function windowNotes(legs) {
+    const withWindow = legs.filter(l => l.window);
+    if (withWindow.length === 0)
+        return [];
+    const startAt = withWindow.find(l => l.window.startAt)?.window.startAt;
+    const origin = startAt ? Date.parse(startAt) : Math.min(...withWindow.map(l => Date.parse(l.window.start)));
+    const from = startAt ? 'the shared start' : "the earliest leg's start";
+    return [
+        `load legs' windows from ${from}: ${withWindow
+            .map(l => {
+            const start = Date.parse(l.window.start) - origin;
+            const end = Date.parse(l.window.end) - origin;
+            return `${l.label} +${seconds(start)} to +${seconds(end)}`;
+        })
+            .join(', ')}`
+    ];
 }
 
 ;// CONCATENATED MODULE: ./src/report/merge.ts
@@ -73439,6 +74095,7 @@ function mergeLoadScenario(parts, legLabels) {
  * verdict over them. The set of legs is checked first: a missing leg, a leg of another config or commit, or a
  * duplicated leg makes the merged verdict `errored` with the leg named, never a pass over part of the suite.
  */
+
 
 
 
@@ -73539,6 +74196,8 @@ function checkLegs(inputs) {
             (uncovered.length ? `: no leg measured ${merge_list(uncovered)}` : '') +
             ' (did it fail before writing its report, or was its artifact not downloaded?)');
     }
+    if (load)
+        problems.push(...windowProblems(legs.map(l => ({ label: label(l), window: l.report.shard.window }))));
     if (legs.length === count && uncovered.length)
         problems.push(`no leg measured ${merge_list(uncovered)}, which the suite holds`);
     const strays = [...covered.keys()].filter(n => !suite.includes(n));
@@ -73576,6 +74235,9 @@ function mergeLegReports(inputs, now = new Date()) {
             .sort((a, b) => (order.get(a.name) ?? Infinity) - (order.get(b.name) ?? Infinity));
     const notes = [
         `merged from ${legs.length} of ${ref.report.shard.count} legs of a split suite (perfgate merge)`,
+        ...(ref.report.shard.kind === 'load'
+            ? windowNotes(legs.map(l => ({ label: label(l), window: l.report.shard.window })))
+            : []),
         ...mergedNotes(legs)
     ];
     // the report's baseline section is the first leg's; what the other legs compared with or stored is noted
@@ -73655,7 +74317,7 @@ function mergedOnInconclusive(report) {
 }
 
 ;// CONCATENATED MODULE: ./schema/report.schema.json
-const report_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/report.schema.json","title":"perfgate report","description":"perfgate-report/report.json, schema version 1. Metric values are in base units: latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core.","type":"object","required":["schemaVersion","tool","createdAt","mode","verdict","headline","config","runner","durationMs","scenarios","notes"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the report was written"},"mode":{"enum":["run","compare"]},"verdict":{"$ref":"#/definitions/verdict"},"headline":{"type":"string","description":"one line: what decided the verdict"},"config":{"type":"object","required":["file","hash"],"additionalProperties":false,"properties":{"file":{"type":"string"},"hash":{"type":"string","description":"hash of the measurement-relevant config (not the limits)"},"profile":{"type":"string"},"used":{"type":"object","description":"the resolved config as the run used it (defaults filled, extends applied); header and env values left out","required":["service","scenarios","compare","baseline","onInconclusive"],"additionalProperties":false,"properties":{"service":{"type":"object","required":["command","cwd","ready"],"additionalProperties":false,"properties":{"command":{"type":"string"},"build":{"type":"string"},"cwd":{"type":"string"},"ready":{"type":"string"},"env":{"type":"array","items":{"type":"string"}}}},"scenarios":{"type":"array","items":{"type":"object","required":["name","requests","suite","load","thresholds","regression","minRequests","maxErrorRate"],"additionalProperties":false,"properties":{"name":{"type":"string"},"requests":{"type":"array","items":{"type":"string"}},"values":{"type":"array","items":{"type":"string"}},"suite":{"type":"string"},"load":{"type":"string"},"thresholds":{"type":"array","items":{"type":"string"}},"regression":{"type":"array","items":{"type":"string"}},"minRequests":{"type":"number"},"maxErrorRate":{"type":"string"}}}},"compare":{"type":"object","required":["mode","rounds","budget","confirm","confidence"],"additionalProperties":false,"properties":{"mode":{"type":"string"},"design":{"type":"string"},"rounds":{"type":"string"},"budget":{"type":"string"},"confirm":{"type":"boolean"},"confidence":{"type":"string"}}},"baseline":{"type":"object","required":["store"],"additionalProperties":false,"properties":{"store":{"type":"string"},"rounds":{"type":"number"},"noise":{"type":"string"},"onRunnerMismatch":{"type":"string"},"saveOn":{"type":"array","items":{"type":"string"}}}},"onInconclusive":{"type":"string"}}}}},"runner":{"$ref":"#/definitions/fingerprint"},"git":{"type":"object","additionalProperties":false,"properties":{"sha":{"type":"string"},"ref":{"type":"string"},"baseSha":{"type":"string"}}},"baseline":{"type":"object","description":"the stored run a run was compared with, and whether this run was stored","required":["store","state","message"],"additionalProperties":false,"properties":{"store":{"type":"string"},"state":{"enum":["used","none"]},"message":{"type":"string"},"sha":{"type":"string"},"runId":{"type":"string"},"runAttempt":{"type":"integer"},"path":{"type":"string"},"createdAt":{"type":"string"},"distance":{"type":"integer","minimum":0},"mismatches":{"type":"array","items":{"type":"string"}},"history":{"type":"integer","minimum":0},"saved":{"type":"object","required":["saved","path","message"],"additionalProperties":false,"properties":{"saved":{"type":"boolean"},"path":{"type":"string"},"message":{"type":"string"},"file":{"type":"string","description":"where the record was kept when it could not be saved"}}}}},"gate":{"type":"object","description":"pull requests: where the limits came from (the gate comes from the base) and the PR\'s changes to them","required":["source","changes","message"],"additionalProperties":false,"properties":{"source":{"enum":["base","pr"]},"base":{"type":"string"},"changes":{"type":"array","maxItems":1000,"items":{"type":"object","required":["limit","base","head"],"additionalProperties":false,"properties":{"scenario":{"type":"string"},"limit":{"type":"string"},"base":{"type":"string"},"head":{"type":"string"}}}},"message":{"type":"string"}}},"durationMs":{"type":"number","minimum":0},"scenarios":{"type":"array","items":{"$ref":"#/definitions/scenario"}},"notes":{"type":"array","items":{"type":"string"}},"shard":{"type":"object","description":"a leg of a split suite (--shard K/N): what it measured of which suite; config.hash is the whole config\'s","required":["kind","index","count","scenarios","suite"],"additionalProperties":false,"properties":{"kind":{"enum":["suite","load"]},"index":{"type":"integer","minimum":1},"count":{"type":"integer","minimum":1},"scenarios":{"type":"array","items":{"type":"string"},"description":"the scenarios this leg measured"},"suite":{"type":"array","items":{"type":"string"},"description":"every scenario of the whole config, in config order"}}},"merge":{"type":"object","description":"a report merged from the legs of a split suite (perfgate merge)","required":["legs","problems"],"additionalProperties":false,"properties":{"legs":{"type":"array","items":{"type":"object","required":["source","index","count","verdict","scenarios","runner","durationMs"],"additionalProperties":false,"properties":{"source":{"type":"string"},"index":{"type":"integer","minimum":1},"count":{"type":"integer","minimum":1},"verdict":{"$ref":"#/definitions/verdict"},"scenarios":{"type":"array","items":{"type":"string"}},"sha":{"type":"string"},"runner":{"$ref":"#/definitions/fingerprint"},"durationMs":{"type":"number","minimum":0}}}},"problems":{"type":"array","items":{"type":"string"},"description":"missing, foreign or duplicated legs, each named; any makes the verdict errored"}}}},"definitions":{"verdict":{"enum":["pass","warn","fail","inconclusive","skipped","errored"]},"checkVerdict":{"enum":["pass","warn","fail","inconclusive","skipped","accepted"]},"nullableNumber":{"type":["number","null"]},"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"$ref":"#/definitions/nullableNumber"}},"fingerprint":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"additionalProperties":false,"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"source":{"type":"object","required":["file","line","col"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer"},"col":{"type":"integer"}}},"load":{"type":"object","required":["mode","connections","durationMs","warmupMs","timeoutMs"],"additionalProperties":true,"properties":{"mode":{"enum":["closed","rate"]},"connections":{"type":"integer"},"rate":{"type":"number"},"durationMs":{"type":"number"},"warmupMs":{"type":"number"},"timeoutMs":{"type":"number"}}},"check":{"type":"object","required":["kind","metric","expression","severity","verdict","message"],"additionalProperties":false,"properties":{"kind":{"enum":["threshold","regression"]},"metric":{"type":"string"},"expression":{"type":"string"},"severity":{"enum":["fail","warn"]},"verdict":{"$ref":"#/definitions/checkVerdict"},"message":{"type":"string"},"actual":{"$ref":"#/definitions/nullableNumber"},"limit":{"type":"number"},"base":{"$ref":"#/definitions/nullableNumber"},"head":{"$ref":"#/definitions/nullableNumber"},"change":{"$ref":"#/definitions/nullableNumber"},"interval":{"oneOf":[{"type":"null"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"rounds":{"type":"integer"},"acceptedBy":{"type":"string"},"source":{"$ref":"#/definitions/source"}}},"error":{"type":"object","required":["kind","message"],"additionalProperties":false,"properties":{"kind":{"enum":["port-in-use","port-held","spawn-failed","early-exit","not-ready","build-failed","base-unavailable","crashed","error-rate","too-few-requests","nothing-answered","generator-lag","tls","internal"]},"message":{"type":"string"},"outputTail":{"type":"array","items":{"type":"string"}}}},"timelinePoint":{"type":"object","required":["t","rps","errors","p50","p99"],"additionalProperties":true,"properties":{"t":{"type":"number"},"rps":{"type":"number"},"errors":{"type":"number"},"p50":{"$ref":"#/definitions/nullableNumber"},"p99":{"$ref":"#/definitions/nullableNumber"}}},"resourceSample":{"type":"object","required":["t","cpu","rssBytes","fds","processes"],"additionalProperties":false,"properties":{"t":{"type":"number"},"cpu":{"type":"number"},"rssBytes":{"type":"number"},"fds":{"type":"number"},"processes":{"type":"number"}}},"run":{"type":"object","required":["side","round","metrics"],"additionalProperties":false,"properties":{"side":{"enum":["head","base"]},"round":{"type":"integer"},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"},"timeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"}},"warmupTimeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"},"description":"the warmup\'s seconds, t <= 0; not measured, shown shaded"},"resources":{"type":"array","items":{"$ref":"#/definitions/resourceSample"}},"error":{"$ref":"#/definitions/error"},"suite":{"$ref":"#/definitions/suite"}}},"suite":{"type":"object","required":["kind","points"],"additionalProperties":true,"properties":{"kind":{"enum":["sweep","stress","soak"]},"points":{"type":"array","items":{"$ref":"#/definitions/metrics"}},"marker":{"type":"object","required":["label","x"],"properties":{"label":{"type":"string"},"x":{"type":"number"}}}}},"scenario":{"type":"object","required":["name","verdict","load","metrics","checks","runs","notes"],"additionalProperties":false,"properties":{"name":{"type":"string"},"verdict":{"$ref":"#/definitions/verdict"},"load":{"$ref":"#/definitions/load"},"metrics":{"$ref":"#/definitions/metrics"},"baseMetrics":{"$ref":"#/definitions/metrics"},"checks":{"type":"array","items":{"$ref":"#/definitions/check"}},"error":{"$ref":"#/definitions/error"},"runs":{"type":"array","items":{"$ref":"#/definitions/run"}},"notes":{"type":"array","items":{"type":"string"}},"suite":{"$ref":"#/definitions/suite"},"findings":{"type":"array","items":{"type":"object","required":["kind","evidence","action"],"additionalProperties":false,"properties":{"kind":{"enum":["server-cpu-saturated","generator-saturated","memory-growing","error-burst","latency-knee","tail-outliers"]},"evidence":{"type":"string"},"action":{"type":"string"}}}}}}}}');
+const report_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/report.schema.json","title":"perfgate report","description":"perfgate-report/report.json, schema version 1. Metric values are in base units: latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core.","type":"object","required":["schemaVersion","tool","createdAt","mode","verdict","headline","config","runner","durationMs","scenarios","notes"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the report was written"},"mode":{"enum":["run","compare"]},"verdict":{"$ref":"#/definitions/verdict"},"headline":{"type":"string","description":"one line: what decided the verdict"},"config":{"type":"object","required":["file","hash"],"additionalProperties":false,"properties":{"file":{"type":"string"},"hash":{"type":"string","description":"hash of the measurement-relevant config (not the limits)"},"profile":{"type":"string"},"used":{"type":"object","description":"the resolved config as the run used it (defaults filled, extends applied); header and env values left out","required":["scenarios","compare","baseline","onInconclusive"],"additionalProperties":false,"properties":{"target":{"type":"object","description":"a running target (no service section), measured where it runs","additionalProperties":false,"properties":{"ready":{"type":"string"}}},"service":{"type":"object","required":["command","cwd","ready"],"additionalProperties":false,"properties":{"command":{"type":"string"},"build":{"type":"string"},"cwd":{"type":"string"},"ready":{"type":"string"},"env":{"type":"array","items":{"type":"string"}}}},"scenarios":{"type":"array","items":{"type":"object","required":["name","requests","suite","load","thresholds","regression","minRequests","maxErrorRate"],"additionalProperties":false,"properties":{"name":{"type":"string"},"requests":{"type":"array","items":{"type":"string"}},"values":{"type":"array","items":{"type":"string"}},"suite":{"type":"string"},"load":{"type":"string"},"thresholds":{"type":"array","items":{"type":"string"}},"regression":{"type":"array","items":{"type":"string"}},"minRequests":{"type":"number"},"maxErrorRate":{"type":"string"}}}},"compare":{"type":"object","required":["mode","rounds","budget","confirm","confidence"],"additionalProperties":false,"properties":{"mode":{"type":"string"},"design":{"type":"string"},"rounds":{"type":"string"},"budget":{"type":"string"},"confirm":{"type":"boolean"},"confidence":{"type":"string"}}},"baseline":{"type":"object","required":["store"],"additionalProperties":false,"properties":{"store":{"type":"string"},"rounds":{"type":"number"},"noise":{"type":"string"},"onRunnerMismatch":{"type":"string"},"saveOn":{"type":"array","items":{"type":"string"}}}},"onInconclusive":{"type":"string"}}}}},"runner":{"$ref":"#/definitions/fingerprint"},"git":{"type":"object","additionalProperties":false,"properties":{"sha":{"type":"string"},"ref":{"type":"string"},"baseSha":{"type":"string"}}},"baseline":{"type":"object","description":"the stored run a run was compared with, and whether this run was stored","required":["store","state","message"],"additionalProperties":false,"properties":{"store":{"type":"string"},"state":{"enum":["used","none"]},"message":{"type":"string"},"sha":{"type":"string"},"runId":{"type":"string"},"runAttempt":{"type":"integer"},"path":{"type":"string"},"createdAt":{"type":"string"},"distance":{"type":"integer","minimum":0},"mismatches":{"type":"array","items":{"type":"string"}},"history":{"type":"integer","minimum":0},"saved":{"type":"object","required":["saved","path","message"],"additionalProperties":false,"properties":{"saved":{"type":"boolean"},"path":{"type":"string"},"message":{"type":"string"},"file":{"type":"string","description":"where the record was kept when it could not be saved"}}}}},"gate":{"type":"object","description":"pull requests: where the limits came from (the gate comes from the base) and the PR\'s changes to them","required":["source","changes","message"],"additionalProperties":false,"properties":{"source":{"enum":["base","pr"]},"base":{"type":"string"},"changes":{"type":"array","maxItems":1000,"items":{"type":"object","required":["limit","base","head"],"additionalProperties":false,"properties":{"scenario":{"type":"string"},"limit":{"type":"string"},"base":{"type":"string"},"head":{"type":"string"}}}},"message":{"type":"string"}}},"durationMs":{"type":"number","minimum":0},"scenarios":{"type":"array","items":{"$ref":"#/definitions/scenario"}},"notes":{"type":"array","items":{"type":"string"}},"shard":{"type":"object","description":"a leg of a split suite (--shard K/N): what it measured of which suite; config.hash is the whole config\'s","required":["kind","index","count","scenarios","suite"],"additionalProperties":false,"properties":{"kind":{"enum":["suite","load"]},"index":{"type":"integer","minimum":1},"count":{"type":"integer","minimum":1},"scenarios":{"type":"array","items":{"type":"string"},"description":"the scenarios this leg measured"},"suite":{"type":"array","items":{"type":"string"},"description":"every scenario of the whole config, in config order"},"window":{"type":"object","description":"a load leg\'s measured wall-clock window (ISO 8601) and the shared start it was given","required":["start","end"],"additionalProperties":false,"properties":{"start":{"type":"string"},"end":{"type":"string"},"startAt":{"type":"string"}}}}},"merge":{"type":"object","description":"a report merged from the legs of a split suite (perfgate merge)","required":["legs","problems"],"additionalProperties":false,"properties":{"legs":{"type":"array","items":{"type":"object","required":["source","index","count","verdict","scenarios","runner","durationMs"],"additionalProperties":false,"properties":{"source":{"type":"string"},"index":{"type":"integer","minimum":1},"count":{"type":"integer","minimum":1},"verdict":{"$ref":"#/definitions/verdict"},"scenarios":{"type":"array","items":{"type":"string"}},"sha":{"type":"string"},"runner":{"$ref":"#/definitions/fingerprint"},"durationMs":{"type":"number","minimum":0}}}},"problems":{"type":"array","items":{"type":"string"},"description":"missing, foreign or duplicated legs, each named; any makes the verdict errored"}}}},"definitions":{"verdict":{"enum":["pass","warn","fail","inconclusive","skipped","errored"]},"checkVerdict":{"enum":["pass","warn","fail","inconclusive","skipped","accepted"]},"nullableNumber":{"type":["number","null"]},"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"$ref":"#/definitions/nullableNumber"}},"fingerprint":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"additionalProperties":false,"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"source":{"type":"object","required":["file","line","col"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer"},"col":{"type":"integer"}}},"load":{"type":"object","required":["mode","connections","durationMs","warmupMs","timeoutMs"],"additionalProperties":true,"properties":{"mode":{"enum":["closed","rate"]},"connections":{"type":"integer"},"rate":{"type":"number"},"durationMs":{"type":"number"},"warmupMs":{"type":"number"},"timeoutMs":{"type":"number"}}},"check":{"type":"object","required":["kind","metric","expression","severity","verdict","message"],"additionalProperties":false,"properties":{"kind":{"enum":["threshold","regression"]},"metric":{"type":"string"},"expression":{"type":"string"},"severity":{"enum":["fail","warn"]},"verdict":{"$ref":"#/definitions/checkVerdict"},"message":{"type":"string"},"actual":{"$ref":"#/definitions/nullableNumber"},"limit":{"type":"number"},"base":{"$ref":"#/definitions/nullableNumber"},"head":{"$ref":"#/definitions/nullableNumber"},"change":{"$ref":"#/definitions/nullableNumber"},"interval":{"oneOf":[{"type":"null"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"rounds":{"type":"integer"},"acceptedBy":{"type":"string"},"source":{"$ref":"#/definitions/source"}}},"error":{"type":"object","required":["kind","message"],"additionalProperties":false,"properties":{"kind":{"enum":["port-in-use","port-held","spawn-failed","early-exit","not-ready","build-failed","base-unavailable","crashed","error-rate","too-few-requests","nothing-answered","generator-lag","tls","internal"]},"message":{"type":"string"},"outputTail":{"type":"array","items":{"type":"string"}}}},"timelinePoint":{"type":"object","required":["t","rps","errors","p50","p99"],"additionalProperties":true,"properties":{"t":{"type":"number"},"rps":{"type":"number"},"errors":{"type":"number"},"p50":{"$ref":"#/definitions/nullableNumber"},"p99":{"$ref":"#/definitions/nullableNumber"}}},"resourceSample":{"type":"object","required":["t","cpu","rssBytes","fds","processes"],"additionalProperties":false,"properties":{"t":{"type":"number"},"cpu":{"type":"number"},"rssBytes":{"type":"number"},"fds":{"type":"number"},"processes":{"type":"number"}}},"run":{"type":"object","required":["side","round","metrics"],"additionalProperties":false,"properties":{"side":{"enum":["head","base"]},"round":{"type":"integer"},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"},"timeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"}},"warmupTimeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"},"description":"the warmup\'s seconds, t <= 0; not measured, shown shaded"},"resources":{"type":"array","items":{"$ref":"#/definitions/resourceSample"}},"error":{"$ref":"#/definitions/error"},"suite":{"$ref":"#/definitions/suite"}}},"suite":{"type":"object","required":["kind","points"],"additionalProperties":true,"properties":{"kind":{"enum":["sweep","stress","soak"]},"points":{"type":"array","items":{"$ref":"#/definitions/metrics"}},"marker":{"type":"object","required":["label","x"],"properties":{"label":{"type":"string"},"x":{"type":"number"}}}}},"scenario":{"type":"object","required":["name","verdict","load","metrics","checks","runs","notes"],"additionalProperties":false,"properties":{"name":{"type":"string"},"verdict":{"$ref":"#/definitions/verdict"},"load":{"$ref":"#/definitions/load"},"metrics":{"$ref":"#/definitions/metrics"},"baseMetrics":{"$ref":"#/definitions/metrics"},"checks":{"type":"array","items":{"$ref":"#/definitions/check"}},"error":{"$ref":"#/definitions/error"},"runs":{"type":"array","items":{"$ref":"#/definitions/run"}},"notes":{"type":"array","items":{"type":"string"}},"suite":{"$ref":"#/definitions/suite"},"findings":{"type":"array","items":{"type":"object","required":["kind","evidence","action"],"additionalProperties":false,"properties":{"kind":{"enum":["server-cpu-saturated","generator-saturated","memory-growing","error-burst","latency-knee","tail-outliers"]},"evidence":{"type":"string"},"action":{"type":"string"}}}}}}}}');
 ;// CONCATENATED MODULE: ./src/report/validate.ts
 
 
@@ -73756,6 +74418,8 @@ const MERGE_USAGE = `Usage: perfgate merge DIR... [--out DIR] [--json | --quiet]
 
 Joins the report folders of a suite's legs (perfgate run|compare --shard K/N, one per matrix job) into one
 report.json, report.html, summary.md, junit.xml and metrics.prom, with one verdict over every scenario.
+Load legs (--load-shard K/N) are joined per scenario: summed histograms, counts and throughput; legs whose
+measured windows overlap by less than 90% are refused.
 A DIR without a report.json stands for its subdirectories that hold one (where download-artifact puts them).
 A missing leg, a leg of another config or commit, or a duplicated leg makes the verdict errored (exit 2).
 
@@ -73855,7 +74519,7 @@ Usage:
   perfgate run      [--config FILE] [--out DIR] [--json | --quiet] ...
   perfgate compare  (--base DIR | --base-ref REF) [--head DIR] [--json | --quiet] ...
   perfgate report   <report.json> --html <out.html>
-  perfgate merge    DIR... [--out DIR]                   join the legs of a --shard K/N suite into one report
+  perfgate merge    DIR... [--out DIR]                   join the legs of --shard or --load-shard into one report
   perfgate baseline list|show|save ...
   perfgate demo
 
@@ -73869,7 +74533,7 @@ const OUTPUT_OPTIONS = `  --json             print report.json on stdout; everyt
   -q, --quiet        no progress and no table: one line with the verdict`;
 /** Each command's own help: what \`perfgate COMMAND --help\` and \`perfgate help COMMAND\` print. */
 const COMMAND_USAGE = {
-    init: `Usage: perfgate init [--force] [--yes] [--command CMD] [--port N] [--path /PATH] [--dir DIR]
+    init: `Usage: perfgate init [--force] [--yes] [--command CMD] [--port N] [--path /PATH] [--dir DIR] [--url URL]
 
 Looks at the project (package.json's start script, a Dockerfile's EXPOSE, the PORT convention) and writes
   perfgate.yml                   a commented config with one scenario and a schema modeline
@@ -73881,6 +74545,7 @@ Options:
   --port N           the port it listens on (default: found in the project, else 3000)
   --path /PATH       the path the scenario requests (default /)
   --dir DIR          the project directory (default: the working directory)
+  --url URL          a running target at URL instead: perfgate.yml with no service section (nothing is started)
   --force            overwrite files that exist
   -y, --yes          do not ask, take what was found
 `,
@@ -73901,6 +74566,8 @@ Options:
   -o, --out DIR            report folder (default perfgate-report)
   --scenario NAME          only this scenario (repeatable)
   --shard K/N              only shard K of N of the suite (a matrix leg; join the legs with perfgate merge)
+  --load-shard K/N         send 1/N of every scenario's load (rate/N or connections/N); not with --shard
+  --start-at TIME          a load leg starts measuring then (ISO 8601 or epoch ms), together with the others
   --rounds N               measure N rounds, each against a fresh service (1-50)
   --baseline DIR           compare with the stored run of HEAD or its nearest ancestor in DIR
   --save-baseline DIR      store this run in DIR (a directory store)
@@ -73918,6 +74585,8 @@ Options:
   -o, --out DIR            report folder (default perfgate-report)
   --scenario NAME          only this scenario (repeatable)
   --shard K/N              only shard K of N of the suite (a matrix leg; join the legs with perfgate merge)
+  --load-shard K/N         send 1/N of every scenario's load (rate/N or connections/N); not with --shard
+  --start-at TIME          a load leg starts measuring then (ISO 8601 or epoch ms), together with the others
   --accept SCENARIO:METRIC accept an intended regression (either may be *; repeatable)
 ${OUTPUT_OPTIONS}
 `,
@@ -74202,7 +74871,138 @@ function allProcesses() {
 
 /***/ }),
 
-/***/ 7226:
+/***/ 39661:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  WH: () => (/* binding */ describeProbe),
+  Tu: () => (/* binding */ localhostHint),
+  JF: () => (/* binding */ pollReady),
+  Ww: () => (/* binding */ probeTcp)
+});
+
+// UNUSED EXPORTS: probeHttp
+
+;// CONCATENATED MODULE: external "node:dns/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(37067);
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(77030);
+var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
+;// CONCATENATED MODULE: ./src/service/ready.ts
+
+
+
+
+const ATTEMPT_TIMEOUT_MS = 2000;
+/** One HTTP(S) GET; 200-399 counts as ready. Every address the name resolves to is tried (autoSelectFamily). */
+function probeHttp(url, timeoutMs = ATTEMPT_TIMEOUT_MS, lookup) {
+    return new Promise(resolve => {
+        const options = {
+            timeout: timeoutMs,
+            agent: false,
+            autoSelectFamily: true,
+            ...(lookup ? { lookup } : {})
+        };
+        // https: a running target (a staging deployment); its certificate is checked
+        const req = (url.startsWith('https:') ? (external_node_https_default()) : (external_node_http_default())).get(url, options, res => {
+            res.resume();
+            const status = res.statusCode ?? 0;
+            resolve({ ok: status >= 200 && status < 400, detail: `status ${status}` });
+        });
+        req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+        req.on('error', (err) => resolve({ ok: false, detail: err.code ?? err.message }));
+    });
+}
+function probeTcp(host, port, timeoutMs = ATTEMPT_TIMEOUT_MS, lookup) {
+    return new Promise(resolve => {
+        const socket = external_node_net_default().connect({
+            host,
+            port,
+            timeout: timeoutMs,
+            autoSelectFamily: true,
+            ...(lookup ? { lookup } : {})
+        });
+        const done = (result) => {
+            socket.destroy();
+            resolve(result);
+        };
+        socket.once('connect', () => done({ ok: true, detail: 'connected' }));
+        socket.once('timeout', () => done({ ok: false, detail: 'ETIMEDOUT' }));
+        socket.once('error', (err) => done({ ok: false, detail: err.code ?? err.message }));
+    });
+}
+function probeHost(probe) {
+    if (probe.kind === 'tcp')
+        return probe.host;
+    if (probe.kind === 'http')
+        return new URL(probe.url).hostname;
+    return undefined;
+}
+/**
+ * For a probe of `localhost` that never succeeded: which addresses the name resolves to here, and the advice to
+ * name the address the service listens on, since IPv4-only and IPv6-only listeners are the usual cause.
+ */
+async function localhostHint(probe) {
+    if (probeHost(probe)?.toLowerCase() !== 'localhost')
+        return '';
+    let addresses;
+    try {
+        const found = await (0,promises_namespaceObject.lookup)('localhost', { all: true });
+        addresses = found.map(a => `${a.address} (IPv${a.family})`).join(' and ');
+    }
+    catch (err) {
+        addresses = `nothing (${err.code ?? err.message})`;
+    }
+    return (` localhost resolves to ${addresses} on this machine: a service listening on IPv4 only (127.0.0.1) or IPv6 only (::1)` +
+        ' is not reached through the other address. Name the address the service listens on (127.0.0.1 or [::1]) in' +
+        " ready.url and the scenarios' URLs.");
+}
+function describeProbe(probe) {
+    switch (probe.kind) {
+        case 'http':
+            return `GET ${probe.url}`;
+        case 'tcp':
+            return `TCP ${probe.host}:${probe.port}`;
+        case 'log':
+            return `a log line matching /${probe.pattern}/`;
+    }
+}
+/**
+ * Polls an http or tcp probe until two consecutive successes (a service that accepts and then crashes is not
+ * ready), backing off from `intervalMs` to 1 s. Resolves false when `deadline` passes or `stopped()` turns true.
+ */
+async function pollReady(probe, deadline, stopped) {
+    let attempts = 0;
+    let streak = 0;
+    let last = 'no attempt';
+    let wait = probe.intervalMs;
+    while (Date.now() < deadline && !stopped()) {
+        attempts++;
+        const result = probe.kind === 'http' ? await probeHttp(probe.url) : await probeTcp(probe.host, probe.port);
+        last = result.detail;
+        streak = result.ok ? streak + 1 : 0;
+        if (streak >= 2)
+            return { ready: true, attempts, last };
+        if (stopped())
+            break;
+        await new Promise(r => setTimeout(r, result.ok ? 20 : Math.min(wait, Math.max(0, deadline - Date.now()))));
+        wait = Math.min(1000, Math.round(wait * 1.5));
+    }
+    return { ready: false, attempts, last };
+}
+
+
+/***/ }),
+
+/***/ 99118:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74333,115 +75133,8 @@ function formatTail(lines) {
         : ' It printed nothing.';
 }
 
-;// CONCATENATED MODULE: external "node:dns/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns/promises");
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(37067);
-var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
-// EXTERNAL MODULE: external "node:net"
-var external_node_net_ = __nccwpck_require__(77030);
-var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
-;// CONCATENATED MODULE: ./src/service/ready.ts
-
-
-
-const ATTEMPT_TIMEOUT_MS = 2000;
-/** One HTTP GET; 200-399 counts as ready. Every address the name resolves to is tried (autoSelectFamily). */
-function probeHttp(url, timeoutMs = ATTEMPT_TIMEOUT_MS, lookup) {
-    return new Promise(resolve => {
-        const options = {
-            timeout: timeoutMs,
-            agent: false,
-            autoSelectFamily: true,
-            ...(lookup ? { lookup } : {})
-        };
-        const req = external_node_http_default().get(url, options, res => {
-            res.resume();
-            const status = res.statusCode ?? 0;
-            resolve({ ok: status >= 200 && status < 400, detail: `status ${status}` });
-        });
-        req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-        req.on('error', (err) => resolve({ ok: false, detail: err.code ?? err.message }));
-    });
-}
-function probeTcp(host, port, timeoutMs = ATTEMPT_TIMEOUT_MS, lookup) {
-    return new Promise(resolve => {
-        const socket = external_node_net_default().connect({
-            host,
-            port,
-            timeout: timeoutMs,
-            autoSelectFamily: true,
-            ...(lookup ? { lookup } : {})
-        });
-        const done = (result) => {
-            socket.destroy();
-            resolve(result);
-        };
-        socket.once('connect', () => done({ ok: true, detail: 'connected' }));
-        socket.once('timeout', () => done({ ok: false, detail: 'ETIMEDOUT' }));
-        socket.once('error', (err) => done({ ok: false, detail: err.code ?? err.message }));
-    });
-}
-function probeHost(probe) {
-    if (probe.kind === 'tcp')
-        return probe.host;
-    if (probe.kind === 'http')
-        return new URL(probe.url).hostname;
-    return undefined;
-}
-/**
- * For a probe of `localhost` that never succeeded: which addresses the name resolves to here, and the advice to
- * name the address the service listens on, since IPv4-only and IPv6-only listeners are the usual cause.
- */
-async function localhostHint(probe) {
-    if (probeHost(probe)?.toLowerCase() !== 'localhost')
-        return '';
-    let addresses;
-    try {
-        const found = await (0,promises_namespaceObject.lookup)('localhost', { all: true });
-        addresses = found.map(a => `${a.address} (IPv${a.family})`).join(' and ');
-    }
-    catch (err) {
-        addresses = `nothing (${err.code ?? err.message})`;
-    }
-    return (` localhost resolves to ${addresses} on this machine: a service listening on IPv4 only (127.0.0.1) or IPv6 only (::1)` +
-        ' is not reached through the other address. Name the address the service listens on (127.0.0.1 or [::1]) in' +
-        " ready.url and the scenarios' URLs.");
-}
-function describeProbe(probe) {
-    switch (probe.kind) {
-        case 'http':
-            return `GET ${probe.url}`;
-        case 'tcp':
-            return `TCP ${probe.host}:${probe.port}`;
-        case 'log':
-            return `a log line matching /${probe.pattern}/`;
-    }
-}
-/**
- * Polls an http or tcp probe until two consecutive successes (a service that accepts and then crashes is not
- * ready), backing off from `intervalMs` to 1 s. Resolves false when `deadline` passes or `stopped()` turns true.
- */
-async function pollReady(probe, deadline, stopped) {
-    let attempts = 0;
-    let streak = 0;
-    let last = 'no attempt';
-    let wait = probe.intervalMs;
-    while (Date.now() < deadline && !stopped()) {
-        attempts++;
-        const result = probe.kind === 'http' ? await probeHttp(probe.url) : await probeTcp(probe.host, probe.port);
-        last = result.detail;
-        streak = result.ok ? streak + 1 : 0;
-        if (streak >= 2)
-            return { ready: true, attempts, last };
-        if (stopped())
-            break;
-        await new Promise(r => setTimeout(r, result.ok ? 20 : Math.min(wait, Math.max(0, deadline - Date.now()))));
-        wait = Math.min(1000, Math.round(wait * 1.5));
-    }
-    return { ready: false, attempts, last };
-}
-
+// EXTERNAL MODULE: ./src/service/ready.ts + 2 modules
+var service_ready = __nccwpck_require__(39661);
 // EXTERNAL MODULE: ./src/service/types.ts
 var types = __nccwpck_require__(9450);
 // EXTERNAL MODULE: ./src/git/process-group.ts
@@ -74497,7 +75190,7 @@ const KILL_GRACE_MS = 5000;
 async function released(pgid, address) {
     if (groupAlive(pgid))
         return false;
-    return !address || !(await probeTcp(address.host, address.port, 500)).ok;
+    return !address || !(await (0,service_ready/* probeTcp */.Ww)(address.host, address.port, 500)).ok;
 }
 async function waitReleased(pgid, address, timeoutMs) {
     const deadline = Date.now() + timeoutMs;
@@ -74554,7 +75247,7 @@ function notReleased(label, pgid, spec, address) {
 /** Fails before spawning when something already accepts connections where the service will listen. */
 async function preflight(spec, label) {
     const address = listenAddress(spec);
-    if (!address || !(await probeTcp(address.host, address.port, 1000)).ok)
+    if (!address || !(await (0,service_ready/* probeTcp */.Ww)(address.host, address.port, 1000)).ok)
         return;
     throw new types/* ServiceError */._('port-in-use', `Port ${address.port} is already in use: something answered on ${address.shown} before the ${label} service was started. ` +
         'Stop it (an earlier run may have left a server running) or change the port.');
@@ -74639,16 +75332,16 @@ async function startService(spec, options = {}) {
     }
     if (!ready.ready) {
         await handle.stop().catch(() => undefined);
-        throw new types/* ServiceError */._('not-ready', `the ${label} service did not become ready within ${spec.ready.timeoutMs / 1000}s (${describeProbe(spec.ready)}: ` +
+        throw new types/* ServiceError */._('not-ready', `the ${label} service did not become ready within ${spec.ready.timeoutMs / 1000}s (${(0,service_ready/* describeProbe */.WH)(spec.ready)}: ` +
             `last attempt ${ready.last}; ${ready.attempts} attempts). It was still running and has been stopped.` +
-            `${await localhostHint(spec.ready)}${formatTail(output.tail())}`, output.tail());
+            `${await (0,service_ready/* localhostHint */.Tu)(spec.ready)}${formatTail(output.tail())}`, output.tail());
     }
     return handle;
 }
 async function waitReady(spec, deadline, exited, logMatched) {
     const probe = spec.ready;
     if (probe.kind !== 'log')
-        return pollReady(probe, deadline, exited);
+        return (0,service_ready/* pollReady */.JF)(probe, deadline, exited);
     let attempts = 0;
     while (Date.now() < deadline && !exited()) {
         attempts++;
