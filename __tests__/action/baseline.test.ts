@@ -1,28 +1,22 @@
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { describe, expect, it, jest } from '@jest/globals'
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import * as core from '../../__fixtures__/core.js'
 import { freePort, REPO } from '../../__fixtures__/config.js'
-import { GitSandbox, git } from '../../__fixtures__/git.js'
+import { useActionSandbox } from '../../__fixtures__/action-sandbox.js'
+import { type GitSandbox, git } from '../../__fixtures__/git.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../../src/main.js')
 const { stopAllServices } = await import('../../src/service/spawn.js')
 
-const savedEnv = { ...process.env }
 let sandbox: GitSandbox
 let work: string
 
-beforeEach(async () => {
-  core.reset()
-  sandbox = await new GitSandbox().start(2)
-  work = sandbox.clone('work')
-})
-afterEach(async () => {
-  process.env = { ...savedEnv }
-  await stopAllServices()
-  await sandbox.stop()
-})
+useActionSandbox((s, w) => {
+  sandbox = s
+  work = w
+}, stopAllServices)
 
 const config = (port: number) => `version: 1
 service:

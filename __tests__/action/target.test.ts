@@ -1,16 +1,15 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import * as core from '../../__fixtures__/core.js'
-import { GitSandbox, git } from '../../__fixtures__/git.js'
+import { useActionSandbox } from '../../__fixtures__/action-sandbox.js'
+import { git } from '../../__fixtures__/git.js'
 import { startTestServer, type TestServer } from '../../__fixtures__/servers.js'
 import type { Report } from '../../src/model/report.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../../src/main.js')
 
-const savedEnv = { ...process.env }
-let sandbox: GitSandbox
 let work: string
 let server: TestServer
 
@@ -20,14 +19,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close()
 })
-beforeEach(async () => {
-  core.reset()
-  sandbox = await new GitSandbox().start(2)
-  work = sandbox.clone('work')
-})
-afterEach(async () => {
-  process.env = { ...savedEnv }
-  await sandbox.stop()
+useActionSandbox((_sandbox, w) => {
+  work = w
 })
 
 describe('the action on a running target (no service section)', () => {
