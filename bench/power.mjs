@@ -7,8 +7,9 @@
 // NOISY=1 starts a noisy neighbour for the whole run: a process that spins one core for 1-4 s every 3-10 s
 // (bounded: it exits with this process, and after MAX_NOISE_S at the latest; stopped in a finally).
 // TRIALS=3 ROUND_MS=2000 SLICE_MS=500 BUDGET_S=180 CPU_US=200 RATE=1000 by default;
-// CONDITIONS=aa,5,10,20,50,tail,tail-open picks conditions. Run it under flock /tmp/perfgate-load.lock.
+// CONDITIONS=aa,5,10,20,50,tail,tail-open picks conditions; DUMP=dir keeps each trial's report JSON. Run it under flock /tmp/perfgate-load.lock.
 import { spawn } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { compileSources, freePort, median, table } from './lib.mjs'
@@ -21,6 +22,7 @@ const CPU_US = process.env.CPU_US ?? '200'
 const RATE = Number(process.env.RATE ?? 1000)
 const NOISY = process.env.NOISY === '1'
 const MAX_NOISE_S = Number(process.env.MAX_NOISE_S ?? 4 * 3600)
+const DUMP = process.env.DUMP // a directory: each trial's report JSON is written there
 const CONDITIONS = (process.env.CONDITIONS ?? 'aa,5,10,20,50,tail').split(',')
 const DESIGNS = (process.env.DESIGNS ?? (NOISY ? 'rounds,slices,duet' : 'rounds')).split(',')
 
@@ -147,6 +149,10 @@ try {
           env: { head: condition.env }
         })
         seconds.push((Date.now() - started) / 1000)
+        if (DUMP) {
+          mkdirSync(DUMP, { recursive: true })
+          writeFileSync(path.join(DUMP, `${design}-${key}-${Date.now()}.json`), JSON.stringify(report))
+        }
         const scenario = report.scenarios[0]
         const verdict = scenario.verdict === 'warn' ? 'pass' : scenario.verdict
         outcomes[verdict in outcomes ? verdict : 'errored']++

@@ -9,6 +9,7 @@ import type { Config, RegressionCheck } from '../../src/config/types.js'
 import type { RunRecord } from '../../src/model/run.js'
 import { exampleConfig, REPO, rpsCheck } from '../../__fixtures__/config.js'
 import { checkMessage } from '../../src/report/checks.js'
+import { createLatencyHistogram, encodeHistogram } from '../../src/load/histogram.js'
 
 afterEach(async () => {
   await stopAllServices()
@@ -109,6 +110,30 @@ describe('decideSliceScenario (synthetic slices)', () => {
     expect(checkMessage(checks[0]!)).toMatch(/4 epochs \(24 slice pairs\)/)
     expect(checks[1]).toMatchObject({ metric: 'latency.p99.9', verdict: 'fail', rounds: 4 })
     expect(checkMessage(checks[1]!)).toMatch(/4 epochs \(slices pooled per side\)/)
+  })
+
+  it('the tail from blocks of slices when the slices carry histograms: a burst in one block does not hide it', () => {
+    const [scenario] = portConfig({}, [p999]).scenarios
+    const encoded = (slow: number, slowUs: number) => {
+      const h = createLatencyHistogram()
+      h.recordValueWithCount(1000, 1000 - slow)
+      if (slow) h.recordValueWithCount(slowUs, slow)
+      return encodeHistogram(h)
+    }
+    const observations: SliceObservation[] = []
+    for (let epoch = 1; epoch <= 5; epoch++) {
+      for (let k = 0; k < 6; k++) {
+        // the head: 1% of requests +20 ms everywhere; the base: a 100 ms burst in the epoch's first block
+        const base = k < 2 ? encoded(50, 100_000 + epoch) : encoded(0, 0)
+        observations.push({ epoch, base: {}, head: {}, histograms: { base, head: encoded(10, 21_000) } })
+      }
+    }
+    // pooled per epoch the burst dominates the base's p99.9: the head looks faster
+    const base = [1, 2, 3, 4, 5].map(e => record('base', e, 100_000 + e))
+    const head = [1, 2, 3, 4, 5].map(e => record('head', e, 21_000))
+    const { checks } = decideSliceScenario(scenario!, base, head, observations, 0.95)
+    expect(checks[0]).toMatchObject({ metric: 'latency.p99.9', verdict: 'fail', rounds: 5 })
+    expect(checkMessage(checks[0]!)).toMatch(/5 epochs \(15 blocks of slices\)/)
   })
 
   it('an errored epoch leaves the statistics', () => {

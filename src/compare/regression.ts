@@ -90,10 +90,12 @@ export function evaluateSliceRegression(
   pairs: readonly SlicePair[],
   base: number[],
   head: number[],
-  confidence: number
+  confidence: number,
+  pairUnit?: string
 ): RegressionEvaluation {
   return evaluate(spec, base, head, better =>
     decideSlices({
+      ...(pairUnit ? { pairUnit } : {}),
       metric: spec.metric,
       better,
       direction: spec.direction,

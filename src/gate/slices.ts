@@ -10,6 +10,7 @@ import { DEFAULTS } from '../config/defaults.js'
 import { hasServicePort } from '../config/port.js'
 import { roundValues } from '../compare/aggregate.js'
 import { evaluateRegression, evaluateSliceRegression } from '../compare/regression.js'
+import { percentileOf, tailBlockPairs } from '../compare/tail-blocks.js'
 import type { EpochResult } from '../measure/port.js'
 import type { CheckResult } from '../model/check.js'
 import type { RunRecord, ScenarioError } from '../model/run.js'
@@ -162,8 +163,9 @@ function slicePairs(observations: readonly SliceObservation[], metric: string): 
 
 /**
  * The regression checks of one scenario in the slices and duet designs. Throughput and the latency centre (mean,
- * p50) come from slice pairs, by epoch (stats/slices.ts); every other metric, the latency tail included, from one
- * value per side and epoch (the epoch's slices pooled, their histograms merged), paired by epoch.
+ * p50) come from slice pairs, by epoch (stats/slices.ts); the other latency percentiles from blocks of slices
+ * pooled until they hold the tail (compare/tail-blocks.ts), by epoch; every other metric (latency.max, errors,
+ * resources) from one value per side and epoch (the epoch's slices pooled), paired by epoch.
  */
 export function decideSliceScenario(
   scenario: Scenario,
@@ -181,18 +183,22 @@ export function decideSliceScenario(
   const checks = scenario.regression.map((spec: RegressionCheck) => {
     const baseValues = roundValues(byEpoch(b), spec.metric)
     const headValues = roundValues(byEpoch(h), spec.metric)
+    const percentile = percentileOf(spec.metric)
+    const tail = percentile === undefined ? undefined : tailBlockPairs(usable, percentile)
     const result = (SLICE_METRICS as readonly string[]).includes(spec.metric)
       ? evaluateSliceRegression(spec, slicePairs(usable, spec.metric), baseValues, headValues, confidence)
-      : baseValues.length === epochs.length && headValues.length === epochs.length
-        ? evaluateRegression(
-            spec,
-            baseValues,
-            headValues,
-            confidence,
-            epochs.length >= 2 ? epochs.map((_, i) => [i, i]) : undefined,
-            'epochs (slices pooled per side)'
-          )
-        : evaluateRegression(spec, baseValues, headValues, confidence)
+      : tail && tail.length
+        ? evaluateSliceRegression(spec, tail, baseValues, headValues, confidence, 'blocks of slices')
+        : baseValues.length === epochs.length && headValues.length === epochs.length
+          ? evaluateRegression(
+              spec,
+              baseValues,
+              headValues,
+              confidence,
+              epochs.length >= 2 ? epochs.map((_, i) => [i, i]) : undefined,
+              'epochs (slices pooled per side)'
+            )
+          : evaluateRegression(spec, baseValues, headValues, confidence)
     if (result.decision) decisions.push(result.decision)
     return result.check
   })

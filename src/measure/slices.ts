@@ -11,6 +11,7 @@ import { toMetrics } from '../load/metrics.js'
 import { okResponses } from '../load/timeline.js'
 import { poolSlices, startSession, type LoadSession, type SliceResult } from '../load/session.js'
 import type { ScenarioError, Side } from '../model/run.js'
+import { encodeHistogram } from '../load/histogram.js'
 import type { SliceObservation, SliceValues } from '../model/slices.js'
 import { startResourceSampler } from '../service/sampler.js'
 import type { ServiceHandle } from '../service/types.js'
@@ -128,7 +129,15 @@ async function measureScenarioSlices(
       if (exited) break
       slices.base.push(measured.base)
       slices.head.push(measured.head)
-      observations.push({ epoch, base: sliceValues(measured.base), head: sliceValues(measured.head) })
+      observations.push({
+        epoch,
+        base: sliceValues(measured.base),
+        head: sliceValues(measured.head),
+        histograms: {
+          base: encodeHistogram(measured.base.histogram),
+          head: encodeHistogram(measured.head.histogram)
+        }
+      })
       const done = slices.base.length
       events({
         type: 'progress',

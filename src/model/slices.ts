@@ -14,4 +14,6 @@ export interface SliceObservation {
   epoch: number
   base: SliceValues
   head: SliceValues
+  /** each slice's latency histogram (hdr, compressed base64), for the tail pooled per block of slices */
+  histograms?: { base: string; head: string }
 }

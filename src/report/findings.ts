@@ -20,11 +20,14 @@ function serverCpu(s: ScenarioReport, cores: number): Finding | undefined {
   }
 }
 
+/** The generator's CPU (% of a core) at which a report says the figures describe the generator as much as the service. */
+export const GENERATOR_SATURATED_CPU = 80
+
 function generator(s: ScenarioReport): Finding | undefined {
   const cpu = s.metrics['generator.cpu']
   const target = s.metrics['generator.rate.target']
   const achieved = s.metrics['generator.rate.achieved']
-  const busy = typeof cpu === 'number' && cpu >= 80
+  const busy = typeof cpu === 'number' && cpu >= GENERATOR_SATURATED_CPU
   const short = typeof target === 'number' && typeof achieved === 'number' && achieved < 0.95 * target
   if (!busy && !short) return undefined
   const evidence = [

@@ -70,6 +70,8 @@ export function epochLogRatios(
 
 export type SliceInput = Omit<RegressionInput, 'base' | 'head' | 'pairs' | 'unit'> & {
   pairs: readonly SlicePair[]
+  /** what one pair is, plural, for the decision's line (default 'slice pairs'; the tail: 'blocks of slices') */
+  pairUnit?: string
 }
 
 /**
@@ -81,12 +83,13 @@ export function decideSlices(input: SliceInput): RegressionDecision {
   const epochs = epochLogRatios(input.pairs)
   const total = epochs.reduce((n, e) => n + e.pairs, 0)
   const dropped = input.pairs.length - total
+  const { pairUnit, ...rest } = input
   const decision = decideRegression({
-    ...input,
+    ...rest,
     base: epochs.map(() => 1),
     head: epochs.map(e => Math.exp(e.ratio)),
     pairs: epochs.map((_, i) => [i, i]),
-    unit: `epochs (${total} slice pairs)`
+    unit: `epochs (${total} ${pairUnit ?? 'slice pairs'})`
   })
   return { ...decision, dropped, basis: { ...decision.basis, droppedSlicePairs: dropped } }
 }

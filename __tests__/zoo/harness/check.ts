@@ -3,6 +3,7 @@ import { startService, stopAllServices } from '../../../src/service/spawn.js'
 import { choosePinning } from '../../../src/gate/pinning.js'
 import { hostInfo } from '../../../src/gate/slices.js'
 import { pinnedCommand } from '../../../src/measure/affinity.js'
+import { GENERATOR_SATURATED_CPU } from '../../../src/report/findings.js'
 import type { ZooServer } from './catalog.js'
 import { errorsOf, perfgateCompareAA, perfgateRun, verdictsOf, type GateOutcome } from './gate.js'
 import { cleanupOf, describeCleanup, type Cleanup } from './leftovers.js'
@@ -21,9 +22,6 @@ export interface ThroughputPlan {
 }
 
 const A_A_VERDICTS = ['pass', 'inconclusive']
-
-/** generator.cpu (% of one core) from which a report carries the generator-saturated finding */
-const GENERATOR_SATURATED_CPU = 80
 
 function runProblems(outcome: GateOutcome): string[] {
   if (outcome.exitCode === 2 || !outcome.report || outcome.report.verdict === 'errored')
