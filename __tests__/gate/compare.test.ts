@@ -51,6 +51,11 @@ async function compare(
 }
 
 const crashed = { kind: 'crashed' as const, message: 'the service exited (code 1) during the load' }
+const generatorLag = {
+  kind: 'generator-lag' as const,
+  message:
+    'the load generator fell behind its schedule (p99 132 ms late): the numbers would describe the generator, not the service'
+}
 
 describe('compareGate', () => {
   it('noiseNotes: an undecided check whose base rounds alone spread beyond its tolerance gets a note', () => {
@@ -295,6 +300,43 @@ describe('compareGate', () => {
     expect(report.scenarios[0]!.error!.message).toMatch(/^the base could not be measured: /)
   })
 
+  it('a head round where the generator fell behind is dropped like a crashed base round; the loop goes on', async () => {
+    const { report, calls } = await compare(
+      config([{ regression: [rpsCheck] }], { rounds: { min: 4, max: 4 } }),
+      { script: (side, round) => (side === 'head' && round === 2 ? { error: generatorLag } : undefined) }
+    )
+    expect(calls).toHaveLength(8)
+    const [scenario] = report.scenarios
+    expect(scenario!.verdict).not.toBe('errored')
+    expect(scenario!.checks[0]!.rounds).toBe(3)
+    expect(scenario!.notes).toContain(
+      '1 head round(s) were not counted as data: the load generator fell behind its schedule there (a busy runner), which says nothing about the head'
+    )
+  })
+
+  it('a generator that falls behind in more than one head round in four errors the scenario with its message', async () => {
+    const { report, calls } = await compare(
+      config([{ regression: [rpsCheck] }], { rounds: { min: 6, max: 6 } }),
+      { script: (side, round) => (side === 'head' && round >= 2 ? { error: generatorLag } : undefined) }
+    )
+    // round pair 2 is tolerated (one lagged pair in the first four), pair 3 is one too many
+    expect(calls).toHaveLength(6)
+    expect(report.scenarios[0]!.verdict).toBe('errored')
+    expect(report.scenarios[0]!.error).toMatchObject({
+      kind: 'generator-lag',
+      message: `head: ${generatorLag.message}`
+    })
+    expect(report.notes).toContain('stopped after round pair 3: the head errored in scenario-1')
+  })
+
+  it('a comparison whose only head round lagged is errored at its end', async () => {
+    const { report } = await compare(config([{ regression: [rpsCheck] }], { rounds: { min: 1, max: 1 } }), {
+      script: side => (side === 'head' ? { error: generatorLag } : undefined)
+    })
+    expect(report.scenarios[0]!.verdict).toBe('errored')
+    expect(report.scenarios[0]!.error!.kind).toBe('generator-lag')
+  })
+
   it('notes that the scenario after a stress suite runs against a fresh process', async () => {
     const { report } = await compare(
       config(
@@ -361,6 +403,19 @@ describe('compareGate', () => {
       // a report holds no slice pairs: replaying one in the slices design says so
       await expect(compareGate(c, { ...options, measurer: replayMeasurer(recorded) })).rejects.toThrow(
         /replay a Recording/
+      )
+    })
+
+    it('an epoch where the generator fell behind on the head is dropped with a note; the slices decide', async () => {
+      const { report } = await compare(sliced({ epochs: { min: 5, max: 5 } }), {
+        cv: 0.01,
+        script: (side, epoch) => (side === 'head' && epoch === 3 ? { error: generatorLag } : undefined)
+      })
+      const [scenario] = report.scenarios
+      expect(scenario!.verdict).toBe('pass')
+      expect(scenario!.checks[0]!.rounds).toBe(4)
+      expect(scenario!.notes).toContain(
+        '1 head epoch(s) were not counted as data: the load generator fell behind its schedule there (a busy runner), which says nothing about the head'
       )
     })
 
