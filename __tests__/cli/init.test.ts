@@ -6,7 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import YAML from 'yaml'
 import { main } from '../../src/cli/main.js'
-import { detectProject } from '../../src/cli/init.js'
+import { detectProject, renderConfig } from '../../src/cli/init.js'
 import { loadConfig } from '../../src/config/load.js'
 import { captureIO } from '../../__fixtures__/cli.js'
 import { ACTION_REF, CONFIG_SCHEMA_URL } from '../../src/identity.js'
@@ -47,8 +47,10 @@ describe('perfgate init', () => {
     const config = await readFile(path.join(root, 'perfgate.yml'), 'utf8')
     expect(config.split('\n')[0]).toBe(`# yaml-language-server: $schema=${CONFIG_SCHEMA_URL}`)
     expect(config).toContain('command: node server.js')
-    expect(config).toContain('env: { PORT: "8080" }')
-    expect(config).toContain('url: "http://127.0.0.1:8080/health"')
+    // the service reads PORT: perfgate gives each side a free port, so a comparison runs both at once in slices
+    expect(config).toContain('env: { PORT: "{{service.port}}" }')
+    expect(config).toContain('url: "http://127.0.0.1:{{service.port}}/health"')
+    expect(io.out).toContain('server.js reads PORT (default 8080): perfgate gives it a free port')
     const loaded = await loadConfig(path.join(root, 'perfgate.yml'))
     expect(loaded.scenarios).toHaveLength(1)
     expect(loaded.service!.build).toBeUndefined()
@@ -122,6 +124,16 @@ describe('perfgate init', () => {
     )
     expect(found).toMatchObject({ command: 'npm start', port: 5050, readsPortEnv: false })
     expect(found.portFrom).toBe('.listen(5050) in app.js')
+    expect(renderConfig(found)).toContain('url: "http://127.0.0.1:5050/')
+    // a port the start script sets itself cannot be overridden by perfgate's PORT: it stays fixed
+    const scripted = {
+      ...found,
+      readsPortEnv: true,
+      port: 7070,
+      portFrom: 'PORT= in package.json scripts.start'
+    }
+    expect(renderConfig(scripted)).toContain('env: { PORT: "7070" }')
+    expect(renderConfig(scripted)).not.toContain('{{service.port}}')
   })
 
   it('with nothing to find it writes a placeholder, warns, and the file still validates', async () => {

@@ -173,7 +173,6 @@ export function detectProject(dir: string): Detected {
       }
     }
   }
-  if (port === undefined && readsPortEnv) portFrom += '; perfgate sets it to 3000'
 
   let readyPath = '/'
   let readyFrom = 'no health route found: the root path'
@@ -211,9 +210,22 @@ const q = (s: string) => JSON.stringify(s)
 const commented = (code: string, comment: string) =>
   `${code}${' '.repeat(Math.max(1, 38 - code.length))}# ${comment}`
 
+/** Where a port was given by hand or is set by the start script itself, which perfgate's PORT cannot override. */
+const FIXED_PORT_SOURCES = ['--port', 'your answer', 'PORT= in package.json scripts.start']
+
+/**
+ * Whether perfgate gives the service its port ({{service.port}}): the service reads PORT and nothing fixes it.
+ * Then base and head run side by side on free ports and a comparison interleaves them in short slices, the
+ * design that holds up on a noisy runner (docs/statistics.md, section 11).
+ */
+export function choosesPort(d: Detected): boolean {
+  return d.readsPortEnv && !FIXED_PORT_SOURCES.includes(d.portFrom)
+}
+
 /** perfgate.yml with a schema modeline, one scenario and a comment on every line a newcomer would ask about. */
 export function renderConfig(d: Detected): string {
-  const base = `http://127.0.0.1:${d.port}`
+  const free = choosesPort(d)
+  const base = `http://127.0.0.1:${free ? '{{service.port}}' : d.port}`
   const lines = [
     `# yaml-language-server: $schema=${CONFIG_SCHEMA_URL}`,
     '# perfgate.yml: the service to start, the load to drive, and the limits a pull request must keep.',
@@ -224,9 +236,11 @@ export function renderConfig(d: Detected): string {
     d.build
       ? commented(`  build: ${d.build}`, "builds the PR's base in a git worktree")
       : commented('  # build: npm ci && npm run build', "what builds the PR's base, if it needs building"),
-    ...(d.readsPortEnv || d.portFrom.startsWith('PORT=')
-      ? [commented(`  env: { PORT: ${q(String(d.port))} }`, d.portFrom)]
-      : [`  # it listens on ${d.port}: ${d.portFrom}`]),
+    ...(free
+      ? [commented('  env: { PORT: "{{service.port}}" }', `${d.portFrom}: a free port for each side`)]
+      : d.readsPortEnv || d.portFrom.startsWith('PORT=')
+        ? [commented(`  env: { PORT: ${q(String(d.port))} }`, d.portFrom)]
+        : [`  # it listens on ${d.port}: ${d.portFrom}`]),
     commented(
       `  ready: { url: ${q(base + d.readyPath)}, timeout: 30s }`,
       `polled until 200-399 (${d.readyFrom})`
@@ -395,8 +409,13 @@ export async function commandInit(args: string[], io: InitIO): Promise<number> {
   const row = (what: string, value: string, from: string) =>
     io.stdout.write(`  ${what.padEnd(9)} ${value.padEnd(36)} ${from}\n`)
   row('command', detected.command, detected.commandFrom)
-  row('port', String(detected.port), detected.portFrom)
-  row('ready', `http://127.0.0.1:${detected.port}${detected.readyPath}`, detected.readyFrom)
+  const port = choosesPort(detected) ? '{{service.port}}' : String(detected.port)
+  row(
+    'port',
+    port,
+    choosesPort(detected) ? `${detected.portFrom}: perfgate gives it a free port` : detected.portFrom
+  )
+  row('ready', `http://127.0.0.1:${port}${detected.readyPath}`, detected.readyFrom)
   if (detected.build) row('build', detected.build, detected.buildFrom ?? '')
   if (io.stdin?.isTTY && !values.yes) detected = await ask(io, detected)
   await writeFile(configFile, renderConfig(detected))
