@@ -256,7 +256,9 @@ describe('GitBranchStore', () => {
     const store = storeIn(clone, { ...FAST, budgetMs: 1000 })
     const error = await store.read().catch((err: unknown) => err)
     expect(error).toBeInstanceOf(StoreError)
-    expect((error as Error).message).toBe(
+    // what was left of the budget is a millisecond under it when the clock ticked before the fetch started
+    const message = (error as Error).message.replace(/within (1|0\.9\d\d) s,/, 'within 1 s,')
+    expect(message).toBe(
       `cannot read the baseline branch perfgate-baselines of origin: git fetch from origin (${hung.url}) did not finish within 1 s, what was left of the time budget of 1 s, and was stopped`
     )
     // the transport git was waiting for was stopped with it, not left running
