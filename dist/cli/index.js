@@ -63776,7 +63776,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(39934);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(87232);
 /* harmony import */ var _service_spawn_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(99118);
 
 
@@ -63797,7 +63797,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 39934:
+/***/ 87232:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -66718,11 +66718,13 @@ function serverCpu(s, cores) {
             : 'the service is CPU-bound: profile the hot path before adding load'
     };
 }
+/** The generator's CPU (% of a core) at which a report says the figures describe the generator as much as the service. */
+const GENERATOR_SATURATED_CPU = 80;
 function generator(s) {
     const cpu = s.metrics['generator.cpu'];
     const target = s.metrics['generator.rate.target'];
     const achieved = s.metrics['generator.rate.achieved'];
-    const busy = typeof cpu === 'number' && cpu >= 80;
+    const busy = typeof cpu === 'number' && cpu >= GENERATOR_SATURATED_CPU;
     const short = typeof target === 'number' && typeof achieved === 'number' && achieved < 0.95 * target;
     if (!busy && !short)
         return undefined;
@@ -67730,12 +67732,13 @@ function decideSlices(input) {
     const epochs = epochLogRatios(input.pairs);
     const total = epochs.reduce((n, e) => n + e.pairs, 0);
     const dropped = input.pairs.length - total;
+    const { pairUnit, ...rest } = input;
     const decision = decideRegression({
-        ...input,
+        ...rest,
         base: epochs.map(() => 1),
         head: epochs.map(e => Math.exp(e.ratio)),
         pairs: epochs.map((_, i) => [i, i]),
-        unit: `epochs (${total} slice pairs)`
+        unit: `epochs (${total} ${pairUnit ?? 'slice pairs'})`
     });
     return { ...decision, dropped, basis: { ...decision.basis, droppedSlicePairs: dropped } };
 }
@@ -67802,8 +67805,9 @@ function evaluateRegression(spec, base, head, confidence, pairs, unit) {
  * One regression check from slice pairs grouped by epoch (the slices and duet designs, stats/slices.ts). `base`
  * and `head` are the per-epoch values the report shows as the sides' means.
  */
-function evaluateSliceRegression(spec, pairs, base, head, confidence) {
+function evaluateSliceRegression(spec, pairs, base, head, confidence, pairUnit) {
     return evaluate(spec, base, head, better => decideSlices({
+        ...(pairUnit ? { pairUnit } : {}),
         metric: spec.metric,
         better,
         direction: spec.direction,
@@ -70375,6 +70379,97 @@ function choosePinning(service, host) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/compare/tail-blocks.ts
+/**
+ * Tail pairs for the slices and duet designs: a latency percentile compared per block of slices rather than per
+ * epoch. See docs/statistics.md, section 11.
+ */
+
+/** The percentile a latency metric names ('latency.p99.9' -> 99.9); undefined for any other metric. */
+function percentileOf(metric) {
+    const m = /^latency\.p(\d+(?:\.\d+)?)$/.exec(metric);
+    if (!m)
+        return undefined;
+    const q = Number(m[1]);
+    return q > 0 && q < 100 ? q : undefined;
+}
+/** The fewest requests a side's unit must hold for percentile q to lie inside it: 1 / (1 - q). */
+function requestsFor(percentile) {
+    return Math.ceil(1 / (1 - percentile / 100) - 1e-9);
+}
+const decoded = new WeakMap();
+function histogramsOf(o) {
+    if (!o.histograms)
+        return undefined;
+    let h = decoded.get(o);
+    if (!h) {
+        h = { base: decodeHistogram(o.histograms.base), head: decodeHistogram(o.histograms.head) };
+        decoded.set(o, h);
+    }
+    return h;
+}
+function pool(histograms) {
+    const merged = createLatencyHistogram();
+    for (const h of histograms)
+        merged.add(h);
+    return merged;
+}
+/**
+ * A percentile per unit of slices, paired: within each epoch, the slice pairs in plan order form ABBA blocks of
+ * two (B H H B or H B B H, so a slow phase of the runner weighs on both sides of a block alike); consecutive
+ * blocks are joined until each side's pooled histogram holds at least 1/(1-q) requests, and a short remainder
+ * joins the unit before it. Each unit gives one pair (the percentile of each side's pooled histograms), so a
+ * burst that hits one block moves one unit of the epoch, not the epoch's whole pooled tail, while no unit is too
+ * small to hold the tail it is asked about. An epoch whose slices all fit one unit is the epoch pooled.
+ *
+ * Undefined when some observation carries no histograms (a measurer that records slice values only): the caller
+ * then pools per epoch.
+ */
+function tailBlockPairs(observations, percentile) {
+    if (observations.length === 0 || observations.some(o => !o.histograms))
+        return undefined;
+    const need = requestsFor(percentile);
+    const byEpoch = new Map();
+    for (const o of observations)
+        byEpoch.set(o.epoch, [...(byEpoch.get(o.epoch) ?? []), o]);
+    const pairs = [];
+    for (const [epoch, list] of byEpoch) {
+        const units = [];
+        let current = { base: [], head: [] };
+        const count = (hs) => hs.reduce((n, h) => n + h.totalCount, 0);
+        for (let k = 0; k < list.length; k += 2) {
+            for (const o of list.slice(k, k + 2)) {
+                const h = histogramsOf(o);
+                current.base.push(h.base);
+                current.head.push(h.head);
+            }
+            if (count(current.base) >= need && count(current.head) >= need) {
+                units.push(current);
+                current = { base: [], head: [] };
+            }
+        }
+        if (current.base.length) {
+            const last = units.at(-1);
+            if (last) {
+                last.base.push(...current.base);
+                last.head.push(...current.head);
+            }
+            else
+                units.push(current);
+        }
+        for (const unit of units) {
+            const base = pool(unit.base);
+            const head = pool(unit.head);
+            pairs.push({
+                epoch,
+                base: base.totalCount ? base.getValueAtPercentile(percentile) : NaN,
+                head: head.totalCount ? head.getValueAtPercentile(percentile) : NaN
+            });
+        }
+    }
+    return pairs;
+}
+
 ;// CONCATENATED MODULE: ./src/model/slices.ts
 /** The per-slice values a slice pair compares (throughput and the latency centre); tails are pooled per epoch. */
 const SLICE_METRICS = [
@@ -70404,6 +70499,7 @@ function createRng(seed) {
  * ({{service.port}}), the load alternating between them in short slices (or, in duet, measuring both at the same
  * time), in epochs of fresh process pairs. See docs/statistics.md, section 11.
  */
+
 
 
 
@@ -70530,8 +70626,9 @@ function slicePairs(observations, metric) {
 }
 /**
  * The regression checks of one scenario in the slices and duet designs. Throughput and the latency centre (mean,
- * p50) come from slice pairs, by epoch (stats/slices.ts); every other metric, the latency tail included, from one
- * value per side and epoch (the epoch's slices pooled, their histograms merged), paired by epoch.
+ * p50) come from slice pairs, by epoch (stats/slices.ts); the other latency percentiles from blocks of slices
+ * pooled until they hold the tail (compare/tail-blocks.ts), by epoch; every other metric (latency.max, errors,
+ * resources) from one value per side and epoch (the epoch's slices pooled), paired by epoch.
  */
 function decideSliceScenario(scenario, base, head, observations, confidence) {
     const b = valid(base);
@@ -70543,11 +70640,15 @@ function decideSliceScenario(scenario, base, head, observations, confidence) {
     const checks = scenario.regression.map((spec) => {
         const baseValues = roundValues(byEpoch(b), spec.metric);
         const headValues = roundValues(byEpoch(h), spec.metric);
+        const percentile = percentileOf(spec.metric);
+        const tail = percentile === undefined ? undefined : tailBlockPairs(usable, percentile);
         const result = SLICE_METRICS.includes(spec.metric)
             ? evaluateSliceRegression(spec, slicePairs(usable, spec.metric), baseValues, headValues, confidence)
-            : baseValues.length === epochs.length && headValues.length === epochs.length
-                ? evaluateRegression(spec, baseValues, headValues, confidence, epochs.length >= 2 ? epochs.map((_, i) => [i, i]) : undefined, 'epochs (slices pooled per side)')
-                : evaluateRegression(spec, baseValues, headValues, confidence);
+            : tail && tail.length
+                ? evaluateSliceRegression(spec, tail, baseValues, headValues, confidence, 'blocks of slices')
+                : baseValues.length === epochs.length && headValues.length === epochs.length
+                    ? evaluateRegression(spec, baseValues, headValues, confidence, epochs.length >= 2 ? epochs.map((_, i) => [i, i]) : undefined, 'epochs (slices pooled per side)')
+                    : evaluateRegression(spec, baseValues, headValues, confidence);
         if (result.decision)
             decisions.push(result.decision);
         return result.check;
@@ -70976,6 +71077,7 @@ function poolSlices(slices, scenario, warmupMs) {
 
 
 
+
 /** Measures one plan step on the two sides' sessions: what each side's slice measured. */
 async function measureStep(step, sessions) {
     if (step.kind === 'duet') {
@@ -71050,7 +71152,15 @@ async function measureScenarioSlices(index, bound, services, epoch, result, ctx)
                 break;
             slices.base.push(measured.base);
             slices.head.push(measured.head);
-            observations.push({ epoch, base: sliceValues(measured.base), head: sliceValues(measured.head) });
+            observations.push({
+                epoch,
+                base: sliceValues(measured.base),
+                head: sliceValues(measured.head),
+                histograms: {
+                    base: encodeHistogram(measured.base.histogram),
+                    head: encodeHistogram(measured.head.histogram)
+                }
+            });
             const done = slices.base.length;
             events({
                 type: 'progress',
@@ -71230,6 +71340,28 @@ function serviceNotes(config, state) {
     return notes;
 }
 const compare_valid = (records) => records.filter(r => !r.error);
+/**
+ * A head step whose only fault is the load generator falling behind its schedule (a burst of a neighbour on the
+ * generator's CPU) says nothing about the head: like an errored base round it is dropped, and its step's other
+ * side goes unpaired. One such step in four is tolerated (at least one); past that the generator, not a burst,
+ * is the limit and the scenario is errored with its message.
+ */
+const lagged = (record) => record.error?.kind === 'generator-lag';
+function headLagTolerated(head) {
+    const count = head.filter(lagged).length;
+    return count <= Math.max(1, Math.floor(compare_valid(head).length / 4));
+}
+/**
+ * The head's measurement that errors its scenario, if any: any error but a tolerated generator lag, and, once the
+ * loop is over (`final`), a lagged one when no head step counted at all.
+ */
+function headError(head, final) {
+    const tolerated = headLagTolerated(head);
+    const hard = head.find(r => r.error && !(lagged(r) && tolerated));
+    if (hard || !final || compare_valid(head).length)
+        return hard;
+    return head.find(lagged);
+}
 /** Pairs of base/head round indexes that ran back to back, for a paired analysis. */
 function neighbourPairs(base, head) {
     const pairs = [];
@@ -71255,7 +71387,7 @@ function decideScenario(scenario, base, head, confidence) {
 }
 /** Why a scenario is errored, and the measurement that errored (whose counts the report may show). */
 function scenarioError(scenario, base, head) {
-    const headRun = head.find(r => r.error);
+    const headRun = headError(head, true);
     if (headRun)
         return { error: { ...headRun.error, message: `head: ${headRun.error.message}` }, run: headRun };
     if (compare_valid(base).length === 0 && base.length > 0) {
@@ -71305,8 +71437,14 @@ function buildScenario(scenario, base, head, config, options, slices) {
     ]);
     const unit = slices ? 'epoch' : 'round';
     const dropped = base.length - compare_valid(base).length;
+    const headLagged = head.filter(lagged).length;
     const notes = [
         ...(dropped ? [`${dropped} base ${unit}(s) errored and were not counted as data`] : []),
+        ...(headLagged
+            ? [
+                `${headLagged} head ${unit}(s) were not counted as data: the load generator fell behind its schedule there (a busy runner), which says nothing about the head`
+            ]
+            : []),
         ...(scenario.regression.length === 0
             ? ['no regression checks configured: changes are reported, nothing is decided']
             : []),
@@ -71459,7 +71597,7 @@ async function measureUntilDecided(config, options, driver, startedAt) {
 }
 /** The first scenario (by name) whose head has an errored measurement, if any. */
 function firstHeadErrored(config, driver) {
-    return config.scenarios.find(s => driver.records('head', s.name).some(r => r.error))?.name;
+    return config.scenarios.find(s => headError(driver.records('head', s.name), false))?.name;
 }
 /** A failing verdict is confirmed with more steps (compare.confirm), unless the change is catastrophic. */
 function shouldConfirm(config, decisions, next) {
@@ -73663,8 +73801,6 @@ function detectProject(dir) {
             }
         }
     }
-    if (port === undefined && readsPortEnv)
-        portFrom += '; perfgate sets it to 3000';
     let readyPath = '/';
     let readyFrom = 'no health route found: the root path';
     for (const { file, text } of sources) {
@@ -73696,9 +73832,20 @@ function detectProject(dir) {
 const init_q = (s) => JSON.stringify(s);
 /** A line of YAML with its comment aligned at one column (or one space after a long line). */
 const commented = (code, comment) => `${code}${' '.repeat(Math.max(1, 38 - code.length))}# ${comment}`;
+/** Where a port was given by hand or is set by the start script itself, which perfgate's PORT cannot override. */
+const FIXED_PORT_SOURCES = ['--port', 'your answer', 'PORT= in package.json scripts.start'];
+/**
+ * Whether perfgate gives the service its port ({{service.port}}): the service reads PORT and nothing fixes it.
+ * Then base and head run side by side on free ports and a comparison interleaves them in short slices, the
+ * design that holds up on a noisy runner (docs/statistics.md, section 11).
+ */
+function choosesPort(d) {
+    return d.readsPortEnv && !FIXED_PORT_SOURCES.includes(d.portFrom);
+}
 /** perfgate.yml with a schema modeline, one scenario and a comment on every line a newcomer would ask about. */
 function renderConfig(d) {
-    const base = `http://127.0.0.1:${d.port}`;
+    const free = choosesPort(d);
+    const base = `http://127.0.0.1:${free ? '{{service.port}}' : d.port}`;
     const lines = [
         `# yaml-language-server: $schema=${CONFIG_SCHEMA_URL}`,
         '# perfgate.yml: the service to start, the load to drive, and the limits a pull request must keep.',
@@ -73709,9 +73856,11 @@ function renderConfig(d) {
         d.build
             ? commented(`  build: ${d.build}`, "builds the PR's base in a git worktree")
             : commented('  # build: npm ci && npm run build', "what builds the PR's base, if it needs building"),
-        ...(d.readsPortEnv || d.portFrom.startsWith('PORT=')
-            ? [commented(`  env: { PORT: ${init_q(String(d.port))} }`, d.portFrom)]
-            : [`  # it listens on ${d.port}: ${d.portFrom}`]),
+        ...(free
+            ? [commented('  env: { PORT: "{{service.port}}" }', `${d.portFrom}: a free port for each side`)]
+            : d.readsPortEnv || d.portFrom.startsWith('PORT=')
+                ? [commented(`  env: { PORT: ${init_q(String(d.port))} }`, d.portFrom)]
+                : [`  # it listens on ${d.port}: ${d.portFrom}`]),
         commented(`  ready: { url: ${init_q(base + d.readyPath)}, timeout: 30s }`, `polled until 200-399 (${d.readyFrom})`),
         'defaults:',
         commented('  warmup: 2s', 'load that runs before measuring (caches, JIT)'),
@@ -73869,8 +74018,9 @@ async function commandInit(args, io) {
     io.stdout.write(`perfgate init: looked at ${dir}\n`);
     const row = (what, value, from) => io.stdout.write(`  ${what.padEnd(9)} ${value.padEnd(36)} ${from}\n`);
     row('command', detected.command, detected.commandFrom);
-    row('port', String(detected.port), detected.portFrom);
-    row('ready', `http://127.0.0.1:${detected.port}${detected.readyPath}`, detected.readyFrom);
+    const port = choosesPort(detected) ? '{{service.port}}' : String(detected.port);
+    row('port', port, choosesPort(detected) ? `${detected.portFrom}: perfgate gives it a free port` : detected.portFrom);
+    row('ready', `http://127.0.0.1:${port}${detected.readyPath}`, detected.readyFrom);
     if (detected.build)
         row('build', detected.build, detected.buildFrom ?? '');
     if (io.stdin?.isTTY && !values.yes)
