@@ -28,30 +28,37 @@ describe('a run compared with a stored run', () => {
       {
         name: 'get',
         regression: [rpsCheck],
-        load: { mode: 'closed', connections: 4, durationMs: 400, warmupMs: 100, timeoutMs: 5000 }
+        load: { mode: 'closed', connections: 4, durationMs: 1000, warmupMs: 100, timeoutMs: 5000 }
       }
     ])
     config.service!.env.CPU_US = '300'
     const store = new DirectoryStore(dir)
 
-    const first = await runGate(config, { rounds: 5 })
+    const first = await runGate(config, { rounds: 4 })
     expect(first.verdict).not.toBe('errored')
-    expect(first.scenarios[0]!.runs).toHaveLength(5)
+    expect(first.scenarios[0]!.runs).toHaveLength(4)
     expect(first.scenarios[0]!.checks[0]!.verdict).toBe('skipped')
     await store.save(recordFromReport(first, { sha: 'local', runId: 'first', runAttempt: 1 }))
 
     const plan = await planStoredBaseline(config, store, undefined, undefined, ignoreEvents)
     expect(plan.info).toMatchObject({ state: 'used', sha: 'local', runId: 'first', history: 1 })
     // ten times the work: far past the cross-run allowance even when a round lands in a slow phase of a busy runner
-    // five rounds a side: Welch's interval on three rounds, one of them starved by a busy runner, cannot decide
+    // four one-second rounds a side: a runner that starves the service for 0.4 s of a 0.4 s round leaves one round
+    // near zero, and Welch's interval on five such rounds (or three, with a 0.6 s stall in one) cannot decide;
+    // seconds-long rounds dilute a stall, and four rounds decide with one round 60% down
     const second = await runGate(config, {
-      rounds: 5,
+      rounds: 4,
       stored: plan.stored,
       baselineInfo: plan.info,
       serviceEnv: { SLOWDOWN: '9' }
     })
     const check = second.scenarios[0]!.checks.find(c => c.kind === 'regression')!
-    expect({ verdict: check.verdict, message: check.message }).toMatchObject({ verdict: 'fail' })
+    const rounds = (r: typeof first) =>
+      r.scenarios[0]!.runs!.map(x => Math.round(x.metrics['throughput.rps']!))
+    // the rounds go into the message so a verdict other than fail says why
+    expect(
+      `${check.verdict}: ${check.message} (stored ${rounds(first).join(', ')}; head ${rounds(second).join(', ')})`
+    ).toMatch(/^fail: /)
     expect(check.message).toMatch(/vs the stored run .* cross-run allowance/)
     expect(second.scenarios[0]!.baseMetrics?.['throughput.rps']).toBeGreaterThan(0)
     expect(second.verdict).toBe('fail')
