@@ -12,6 +12,14 @@ jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../src/main.js')
 const { unspacedClient } = await import('../__fixtures__/github/client.js')
 const { liveProcessGroups, stopAllServices } = await import('../src/service/spawn.js')
+const { syntheticMeasurer } = await import('./harness/fake-measurer.js')
+type Config = import('../src/config/types.js').Config
+
+/** For tests about what the action says and publishes, not what it measures: no service runs. */
+const synthetic = {
+  createClient: unspacedClient,
+  measurerFor: (config: Config) => syntheticMeasurer(config)
+}
 
 let dir: string
 let api: FakeGitHub
@@ -94,7 +102,7 @@ describe('the action', () => {
 
   it('fails the job with one line and annotates the limit’s line', async () => {
     await setUp(exampleConfig(await freePort(), '"< 1us"'), sameRepoPr)
-    await run({ createClient: unspacedClient })
+    await run(synthetic)
     expect(core.setFailed).toHaveBeenCalledTimes(1)
     expect(String(core.setFailed.mock.calls[0]![0])).toMatch(
       /^perfgate failed: get: latency.p99 .* is not under the limit < 1 µs$/
@@ -111,7 +119,7 @@ describe('the action', () => {
 
   it('on a fork PR makes no API call, warns once and keeps the verdict', async () => {
     await setUp(exampleConfig(await freePort()), forkPr)
-    await run({ createClient: unspacedClient })
+    await run(synthetic)
     expect(api.requests).toHaveLength(0)
     expect(core.annotations.filter(a => a.level === 'warning').map(a => a.message)).toEqual([
       expect.stringContaining('comes from a fork (mallory/r)')
@@ -157,7 +165,7 @@ describe('the action', () => {
       message: 'Resource not accessible by integration',
       headers: { 'x-accepted-github-permissions': 'pull_requests=write' }
     })
-    await run({ createClient: unspacedClient })
+    await run(synthetic)
     expect(core.setFailed).not.toHaveBeenCalled()
     expect(core.annotations.map(a => a.message).join('\n')).toContain('pull_requests=write')
   })
@@ -273,7 +281,7 @@ describe('the action', () => {
       'push'
     )
     core.inputs.comment = 'off'
-    await run({ createClient: unspacedClient })
+    await run(synthetic)
     const warnings = core.annotations.filter(a => a.level === 'warning')
     expect(warnings).toHaveLength(9)
     expect(warnings.slice(0, 8).every(w => /corrupt|skipp|not valid JSON/i.test(w.message))).toBe(true)

@@ -7,6 +7,7 @@ import { baseErrorReport, gate } from './gate/gate.js'
 import type { Acceptance } from './compare/accept.js'
 import type { Report } from './model/report.js'
 import type { ClientFactory } from './github/client.js'
+import type { Measurer } from './measure/port.js'
 import type { ReportFiles } from './report/write.js'
 import { runReportMode } from './action/report-mode.js'
 import { runMergeMode } from './action/merge-mode.js'
@@ -63,11 +64,12 @@ async function measure(
   config: Config,
   acceptances: Acceptance[],
   session: ActionSession,
-  onSpawned: (pid: number) => void
+  onSpawned: (pid: number) => void,
+  measurerFor?: (config: Config) => Measurer
 ): Promise<Report> {
   const env = process.env
   const repo = (await repoRoot(inputs.workspace)) ?? inputs.workspace
-  const ports = { events: session.events, onSpawned }
+  const ports = { events: session.events, onSpawned, measurer: measurerFor?.(config) }
   const compare = wantsCompare(inputs, env)
   if (!compare || config.compare.mode !== 'interleaved') {
     const context = {
@@ -125,6 +127,8 @@ export interface RunOptions {
   exit?: (code: number) => void
   /** how GitHub clients are made (default createClient; tests against a fake API leave out the spacing) */
   createClient?: ClientFactory
+  /** the measurement port for the gated config (default: real processes and load; tests about the loop fake it) */
+  measurerFor?: (config: Config) => Measurer
 }
 
 /** The action: read inputs, run the gate, publish results. Every failure ends in one setFailed line. */
@@ -177,7 +181,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
       groups = [...groups.filter(g => checkSavedGroup(g).ok), group]
       core.saveState(STATE_PGIDS, JSON.stringify(groups))
     }
-    const report = await measure(inputs, config, pr.acceptances, session, onSpawned)
+    const report = await measure(inputs, config, pr.acceptances, session, onSpawned, options.measurerFor)
     if (pr.gate) report.gate = pr.gate
     if (!state.cancelled)
       await publish(

@@ -9,6 +9,14 @@ import { type GitSandbox, git } from '../../__fixtures__/git.js'
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../../src/main.js')
 const { stopAllServices } = await import('../../src/service/spawn.js')
+const { syntheticMeasurer } = await import('../harness/fake-measurer.js')
+type Config = import('../../src/config/types.js').Config
+
+/**
+ * The first test measures for real, end to end; the others are about which record is stored and found, so their
+ * measurement port is the synthetic one (no service runs).
+ */
+const synthetic = { measurerFor: (config: Config) => syntheticMeasurer(config) }
 
 let sandbox: GitSandbox
 let work: string
@@ -97,7 +105,7 @@ describe('the action and the baseline branch', () => {
       await pushEvent('push', 'refs/heads/main', '501')
       process.env.GITHUB_JOB = 'perf'
       core.inputs['comment-id'] = leg
-      await run()
+      await run(synthetic)
       expect(core.setFailed).not.toHaveBeenCalled()
       const report = JSON.parse(await readFile(core.outputs.report!, 'utf8'))
       expect(report.baseline.saved).toMatchObject({ saved: true })
@@ -114,7 +122,7 @@ describe('the action and the baseline branch', () => {
       await pushEvent('push', 'refs/heads/main', '502')
       core.inputs['comment-id'] = 'perf'
       core.inputs.leg = leg
-      await run()
+      await run(synthetic)
       const report = JSON.parse(await readFile(core.outputs.report!, 'utf8'))
       expect(report.baseline).toMatchObject({ state: 'used', sha, runId: '501' })
       expect(report.baseline.path).toContain(`-${leg}-`)
@@ -129,7 +137,7 @@ describe('the action and the baseline branch', () => {
     git(work, 'push', '-q', 'origin', 'HEAD:main')
     const mergeBase = git(work, 'rev-parse', 'HEAD')
     await pushEvent('push', 'refs/heads/main', '401')
-    await run()
+    await run(synthetic)
     expect(sandbox.files(BRANCH).some(f => f.startsWith(`v1/runs/${mergeBase}/401-1-`))).toBe(true)
 
     git(work, 'checkout', '-q', '-b', 'feature')
@@ -137,7 +145,7 @@ describe('the action and the baseline branch', () => {
     git(work, 'fetch', '-q', 'origin')
     await pushEvent('pull_request', 'refs/pull/7/merge', '402')
     process.env.GITHUB_BASE_REF = 'main'
-    await run()
+    await run(synthetic)
     expect(core.setFailed).not.toHaveBeenCalled()
     const report = JSON.parse(await readFile(core.outputs.report!, 'utf8'))
     expect(report.mode).toBe('run')
@@ -151,13 +159,13 @@ describe('the action and the baseline branch', () => {
     await writeFile(path.join(work, 'perfgate.yml'), config(await freePort()))
     await pushEvent('push', 'refs/heads/feature', '201')
     core.inputs.mode = 'run'
-    await run()
+    await run(synthetic)
     expect(core.logs.join('\n')).toMatch(
       /not stored as a baseline: only pushes to the default branch \(main\)/
     )
     await pushEvent('pull_request', 'refs/pull/1/merge', '202')
     core.inputs.mode = 'run'
-    await run()
+    await run(synthetic)
     expect(core.logs.join('\n')).toMatch(/runs of pull_request events are never stored/)
     expect(() => sandbox.files(BRANCH)).toThrow()
   })
@@ -169,7 +177,7 @@ describe('the action and the baseline branch', () => {
       mode: 0o755
     })
     await pushEvent('push', 'refs/heads/main', '301')
-    await run()
+    await run(synthetic)
     const report = JSON.parse(await readFile(core.outputs.report!, 'utf8'))
     expect(report.baseline.saved).toMatchObject({ saved: false })
     expect(report.baseline.saved.message).toMatch(/baseline NOT saved.*GH006.*contents: write/)

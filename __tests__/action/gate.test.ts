@@ -1,15 +1,27 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { existsSync } from 'node:fs'
 import * as core from '../../__fixtures__/core.js'
-import { exampleServiceYaml, freePort, REPO } from '../../__fixtures__/config.js'
+import { exampleServiceYaml, freePort } from '../../__fixtures__/config.js'
 import { GitSandbox, git } from '../../__fixtures__/git.js'
 import { FakeGitHub } from '../../__fixtures__/github/fake-api.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../../src/main.js')
 const { unspacedClient } = await import('../../__fixtures__/github/client.js')
+const { syntheticMeasurer } = await import('../harness/fake-measurer.js')
+type Config = import('../../src/config/types.js').Config
+
+/**
+ * These tests are about whose limits gate a pull request, what the comment says and what reaches git: the
+ * measurement port is the synthetic one (p99 6 ms, a quiet machine), so no service runs. The real action, end to
+ * end, is in action/baseline.test.ts and local-action.test.ts.
+ */
+const fake = (change?: Record<string, number>) => ({
+  createClient: unspacedClient,
+  measurerFor: (config: Config) => syntheticMeasurer(config, { change })
+})
 const { stopAllServices } = await import('../../src/service/spawn.js')
 
 const savedEnv = { ...process.env }
@@ -99,7 +111,7 @@ describe('the gate of a pull request comes from its base', () => {
       config(port, '      latency.p99: "< 1us"\n'),
       config(port, '      latency.p99: "< 5s"\n', added)
     )
-    await run({ createClient: unspacedClient })
+    await run(fake())
     const result = await report()
     expect(result.verdict).toBe('fail')
     expect(result.gate).toMatchObject({
@@ -129,7 +141,7 @@ describe('the gate of a pull request comes from its base', () => {
       config(port, '      latency.p99: "< 5s"\n'),
       ['perf-accepted']
     )
-    await run({ createClient: unspacedClient })
+    await run(fake())
     const result = await report()
     expect(result.verdict).toBe('pass')
     expect(result.gate.source).toBe('pr')
@@ -146,7 +158,7 @@ describe('the gate of a pull request comes from its base', () => {
     git(work, 'commit', '-q', '-m', 'no perfgate yet')
     git(work, 'push', '-q', 'origin', 'HEAD:main')
     git(work, 'checkout', '-q', 'feature')
-    await run({ createClient: unspacedClient })
+    await run(fake())
     const result = await report()
     expect(result.verdict).toBe('pass')
     expect(result.gate).toMatchObject({ source: 'pr', changes: [] })
@@ -170,7 +182,7 @@ describe('shell-looking branch names and titles', () => {
       title: '$(id) `id`'
     })
     Object.assign(core.inputs, { mode: 'compare' })
-    await run({ createClient: unspacedClient })
+    await run(fake())
     expect(existsSync(marker)).toBe(false)
     const result = await report()
     expect(result.mode).toBe('compare')
@@ -201,17 +213,9 @@ scenarios:
       server.rss.peak: "+20%"
 `
     await pullRequest(compareConfig, compareConfig)
-    const server = path.join(REPO, 'examples/service/server.mjs')
-    // the head holds 150 MB more memory: a regression of server.rss.peak whatever the machine's load
-    await writeFile(
-      path.join(work, 'server.mjs'),
-      `globalThis.ballast = Buffer.alloc(150 * 1024 * 1024, 1)\nawait import(${JSON.stringify(server)})\n`
-    )
-    const baseDir = path.join(sandbox.root, 'base-build')
-    await mkdir(baseDir)
-    await writeFile(path.join(baseDir, 'server.mjs'), `await import(${JSON.stringify(server)})\n`)
-    Object.assign(core.inputs, { mode: 'compare', 'base-dir': baseDir, comment: 'off' })
-    await run({ createClient: unspacedClient })
+    Object.assign(core.inputs, { mode: 'compare', comment: 'off' })
+    // the head holds 250% more memory: a regression of server.rss.peak
+    await run(fake({ 'server.rss.peak': 2.5 }))
     const result = await report()
     const check = result.scenarios[0].checks.find((c: { metric: string }) => c.metric === 'server.rss.peak')
     expect(check.verdict).toBe('fail')

@@ -184,6 +184,7 @@ async function runHead(settings: RunSettings, ports: GatePorts): Promise<Report>
   const report = await runGate(config, {
     events: recorder.events,
     onSpawned: ports.onSpawned,
+    measurer: ports.measurer,
     rounds: settings.rounds ?? (plan?.stored || save ? config.baseline.rounds : 1),
     stored: plan?.stored,
     baselineInfo: plan?.info,

@@ -18,6 +18,7 @@ import { freePorts, hasServicePort, withServicePort } from '../config/port.js'
 import { pinnedCommand } from '../measure/affinity.js'
 import { choosePinning } from './pinning.js'
 import { hostInfo, type HostInfo } from './slices.js'
+import type { Measurer } from '../measure/port.js'
 
 export interface RunOptions {
   events?: EventSink
@@ -36,7 +37,12 @@ export interface RunOptions {
   notes?: string[]
   /** test hook: the host the CPUs are chosen on (default: this process's CPUs and taskset) */
   host?: HostInfo
+  /** the measurement port for the head's rounds (default: real processes and load) */
+  measurer?: HeadMeasurer
 }
+
+/** What `perfgate run` asks of the measurement port: the head's rounds only. */
+export type HeadMeasurer = Pick<Measurer, 'round'>
 
 /** Regression checks cannot be decided without a base: they are reported as skipped. */
 export function skippedRegressions(scenario: Scenario): CheckResult[] {
@@ -79,42 +85,44 @@ function pinnedService(config: Config, cpus: number[]): Config {
   return { ...config, service: { ...config.service, command: pinnedCommand(config.service.command, cpus) } }
 }
 
-/** Measures every scenario once against one service process per round (a fresh process each round). */
-async function measureRound(
-  config: Config,
-  round: number,
-  records: Map<string, RunRecord[]>,
-  notes: string[],
-  options: RunOptions,
-  serviceCpus: number[]
-): Promise<ScenarioError | undefined> {
+/**
+ * The real head measurer of `perfgate run`: each round measures every scenario once against one service process
+ * (a fresh process each round), or against the running target.
+ */
+function headMeasurer(config: Config, options: RunOptions, serviceCpus: number[]): HeadMeasurer {
   const events = options.events ?? ignoreEvents
-  const label = options.rounds && options.rounds > 1 ? `head round ${round}` : 'head'
-  // {{service.port}}: the round's process gets a free port
-  const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]!) : config
-  return measureScenariosInRound(bound.scenarios, {
-    label: 'head',
-    events,
-    start: () =>
-      startOrAttach(pinnedService(bound, serviceCpus), {
-        label,
-        env: options.serviceEnv,
-        events,
-        onSpawned: options.onSpawned
-      }),
-    measure: async (scenario, service) => {
-      const record = await measureScenario(scenario, service, {
-        side: 'head',
-        round,
+  return {
+    async round(side, round) {
+      const label = options.rounds && options.rounds > 1 ? `head round ${round}` : 'head'
+      // {{service.port}}: the round's process gets a free port
+      const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]!) : config
+      const records = new Map<string, RunRecord>()
+      const restartedBefore: string[] = []
+      const startError = await measureScenariosInRound(bound.scenarios, {
         label: 'head',
         events,
-        extraCaCerts: options.extraCaCerts
+        start: () =>
+          startOrAttach(pinnedService(bound, serviceCpus), {
+            label,
+            env: options.serviceEnv,
+            events,
+            onSpawned: options.onSpawned
+          }),
+        measure: async (scenario, service) => {
+          const record = await measureScenario(scenario, service, {
+            side,
+            round,
+            label: 'head',
+            events,
+            extraCaCerts: options.extraCaCerts
+          })
+          records.set(scenario.name, record)
+        },
+        onRestart: scenario => restartedBefore.push(scenario.name)
       })
-      records.get(scenario.name)!.push(record)
-    },
-    onRestart: scenario =>
-      notes.push(`the service was restarted before ${scenario.name} because it had exited`)
-  })
+      return { records, restartedBefore, ...(startError ? { startError } : {}) }
+    }
+  }
 }
 
 /**
@@ -131,8 +139,13 @@ export async function runGate(config: Config, options: RunOptions = {}): Promise
   // a running target has no process of perfgate's to place
   const pinning = config.service ? choosePinning(config.service, options.host ?? hostInfo()) : undefined
   if (pinning) notes.push(`CPUs: ${pinning.reason}`)
+  const measurer = options.measurer ?? headMeasurer(config, options, pinning?.service ?? [])
   for (let round = 1; round <= rounds && !startError; round++) {
-    startError = await measureRound(config, round, records, notes, options, pinning?.service ?? [])
+    const measured = await measurer.round('head', round)
+    for (const [name, record] of measured.records) records.get(name)?.push(record)
+    for (const name of measured.restartedBefore)
+      notes.push(`the service was restarted before ${name} because it had exited`)
+    startError = measured.startError
   }
   const scenarios = config.scenarios.map(scenario => {
     const runs = records.get(scenario.name)!
