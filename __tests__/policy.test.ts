@@ -45,3 +45,20 @@ describe('dependency and runtime policy', () => {
     expect(major(process.versions.node)).toBeGreaterThanOrEqual(minimum)
   })
 })
+
+describe('the test projects', () => {
+  const root = path.join(REPO, '__tests__')
+  const name = (file: string) => path.relative(root, file).replace(/\.test\.ts$/, '')
+  // what starts a process, drives load or runs git (an in-process server on 127.0.0.1 does none of these)
+  const heavy =
+    /__fixtures__\/(git|action-sandbox)\.js|node:child_process|src\/service\/spawn\.js|src\/load\/(closed|open)\.js|src\/gate\/run\.js|src\/measure\/suites\.js|chromium/
+
+  it('every test that starts processes, drives load or runs git is in the integration project, which names only real files', async () => {
+    const { INTEGRATION } = (await import(path.join(REPO, 'jest.config.js'))) as { INTEGRATION: string[] }
+    const tests = sources(root).filter(f => f.endsWith('.test.ts'))
+    const unit = tests.filter(f => !INTEGRATION.includes(name(f)) && name(f) !== 'policy')
+    const misplaced = unit.filter(f => heavy.test(readFileSync(f, 'utf8'))).map(name)
+    expect(misplaced).toEqual([])
+    expect(INTEGRATION.filter(n => !tests.some(f => name(f) === n))).toEqual([])
+  })
+})
