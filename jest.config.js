@@ -54,13 +54,13 @@ const common = {
   resolver: 'ts-jest-resolver',
   testEnvironment: 'node',
   testPathIgnorePatterns: ['/dist/', '/node_modules/'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', useESM: true }] },
-  testTimeout: 30000
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', useESM: true }] }
 }
 
 export default {
   // one test file at a time: load tests on a 2-core machine must not compete with each other for CPU or ports
   maxWorkers: 1,
+  testTimeout: 30000,
   projects: [
     {
       ...common,

@@ -75942,6 +75942,320 @@ function summarizeMeasurement(metrics, error) {
         : `ok ${formatMetric('throughput.ok_rps', metrics['throughput.ok_rps'])}, p99 ${formatMetric('latency.p99', metrics['latency.p99'])}`;
 }
 
+;// CONCATENATED MODULE: ./src/gate/pinning.ts
+const cpuList = (cpus) => (cpus.length === 1 ? `CPU ${cpus[0]}` : `CPUs ${cpus.join(',')}`);
+/**
+ * Where the service runs (pure: the host is passed in). With two CPUs or more and taskset, the service gets every
+ * CPU this process may use but the first, which is left to the load generator, so the generator's own work does
+ * not take CPU time from the service; `service.cpus: shared` lets the service run anywhere.
+ */
+function choosePinning(service, host) {
+    const shared = (why) => ({
+        service: [],
+        reason: `the load generator and the service shared the CPUs (${why})`
+    });
+    if (service.cpus === 'shared')
+        return shared('service.cpus: shared');
+    if (host.cpus.length < 2)
+        return shared('one CPU');
+    if (!host.taskset)
+        return shared('no taskset on this runner');
+    const [generator, ...rest] = host.cpus;
+    return {
+        service: rest,
+        reason: `the service ran on ${cpuList(rest)} (taskset), leaving ${cpuList([generator])} to the load generator`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/compare/tail-blocks.ts
+/**
+ * Tail pairs for the slices and duet designs: a latency percentile compared per block of slices rather than per
+ * epoch. See docs/statistics.md, section 11.
+ */
+
+/** The percentile a latency metric names ('latency.p99.9' -> 99.9); undefined for any other metric. */
+function percentileOf(metric) {
+    const m = /^latency\.p(\d+(?:\.\d+)?)$/.exec(metric);
+    if (!m)
+        return undefined;
+    const q = Number(m[1]);
+    return q > 0 && q < 100 ? q : undefined;
+}
+/** The fewest requests a side's unit must hold for percentile q to lie inside it: 1 / (1 - q). */
+function requestsFor(percentile) {
+    return Math.ceil(1 / (1 - percentile / 100) - 1e-9);
+}
+const decoded = new WeakMap();
+function histogramsOf(o) {
+    if (!o.histograms)
+        return undefined;
+    let h = decoded.get(o);
+    if (!h) {
+        h = { base: decodeHistogram(o.histograms.base), head: decodeHistogram(o.histograms.head) };
+        decoded.set(o, h);
+    }
+    return h;
+}
+function pool(histograms) {
+    const merged = createLatencyHistogram();
+    for (const h of histograms)
+        merged.add(h);
+    return merged;
+}
+/**
+ * A percentile per unit of slices, paired: within each epoch, the slice pairs in plan order form ABBA blocks of
+ * two (B H H B or H B B H, so a slow phase of the runner weighs on both sides of a block alike); consecutive
+ * blocks are joined until each side's pooled histogram holds at least 1/(1-q) requests, and a short remainder
+ * joins the unit before it. Each unit gives one pair (the percentile of each side's pooled histograms), so a
+ * burst that hits one block moves one unit of the epoch, not the epoch's whole pooled tail, while no unit is too
+ * small to hold the tail it is asked about. An epoch whose slices all fit one unit is the epoch pooled.
+ *
+ * Undefined when some observation carries no histograms (a measurer that records slice values only): the caller
+ * then pools per epoch.
+ */
+function tailBlockPairs(observations, percentile) {
+    if (observations.length === 0 || observations.some(o => !o.histograms))
+        return undefined;
+    const need = requestsFor(percentile);
+    const byEpoch = new Map();
+    for (const o of observations)
+        byEpoch.set(o.epoch, [...(byEpoch.get(o.epoch) ?? []), o]);
+    const pairs = [];
+    for (const [epoch, list] of byEpoch) {
+        const units = [];
+        let current = { base: [], head: [] };
+        const count = (hs) => hs.reduce((n, h) => n + h.totalCount, 0);
+        for (let k = 0; k < list.length; k += 2) {
+            for (const o of list.slice(k, k + 2)) {
+                const h = histogramsOf(o);
+                current.base.push(h.base);
+                current.head.push(h.head);
+            }
+            if (count(current.base) >= need && count(current.head) >= need) {
+                units.push(current);
+                current = { base: [], head: [] };
+            }
+        }
+        if (current.base.length) {
+            const last = units.at(-1);
+            if (last) {
+                last.base.push(...current.base);
+                last.head.push(...current.head);
+            }
+            else
+                units.push(current);
+        }
+        for (const unit of units) {
+            const base = pool(unit.base);
+            const head = pool(unit.head);
+            pairs.push({
+                epoch,
+                base: base.totalCount ? base.getValueAtPercentile(percentile) : NaN,
+                head: head.totalCount ? head.getValueAtPercentile(percentile) : NaN
+            });
+        }
+    }
+    return pairs;
+}
+
+;// CONCATENATED MODULE: ./src/model/slices.ts
+/** The per-slice values a slice pair compares (throughput and the latency centre); tails are pooled per epoch. */
+const SLICE_METRICS = [
+    'throughput.rps',
+    'throughput.ok_rps',
+    'throughput.bytes',
+    'latency.mean',
+    'latency.p50'
+];
+
+;// CONCATENATED MODULE: ./src/stats/rng.ts
+/** mulberry32: a small, fast, seeded PRNG giving floats in [0, 1). */
+function createRng(seed) {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/gate/slices.ts
+/**
+ * The slices and duet designs of an interleaved comparison: base and head up at once, each on its own port
+ * ({{service.port}}), the load alternating between them in short slices (or, in duet, measuring both at the same
+ * time), in epochs of fresh process pairs. See docs/statistics.md, section 11.
+ */
+
+
+
+
+
+
+
+
+
+/** What the design choice needs to know about the host. */
+/** Cores duet needs: one for the generator and at least one for each side's service, plus one spare. */
+const DUET_MIN_CORES = 4;
+/** Where taskset is looked for when the door passes no PATH. */
+const STANDARD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/**
+ * The CPUs this process may run on (its affinity, as taskset sets it), from /proc or the CPU count, and whether
+ * taskset is on `searchPath` (the doors pass the environment's PATH; nothing below them reads process.env).
+ */
+function hostInfo(searchPath = STANDARD_PATH) {
+    let cpus;
+    try {
+        const status = (0,external_node_fs_namespaceObject.readFileSync)('/proc/self/status', 'utf8');
+        const list = /Cpus_allowed_list:\s*(\S+)/.exec(status)?.[1];
+        if (list)
+            cpus = parseCpuList(list);
+    }
+    catch {
+        // not Linux
+    }
+    cpus ??= Array.from({ length: external_node_os_default().availableParallelism() }, (_, i) => i);
+    const taskset = searchPath.split(':').some(dir => {
+        try {
+            (0,external_node_fs_namespaceObject.accessSync)(`${dir}/taskset`, external_node_fs_namespaceObject.constants.X_OK);
+            return true;
+        }
+        catch {
+            return false;
+        }
+    });
+    return { cpus, taskset };
+}
+/** "0-3,6" -> [0, 1, 2, 3, 6] */
+function parseCpuList(list) {
+    const cpus = [];
+    for (const part of list.split(',')) {
+        const [a, b] = part.split('-').map(Number);
+        if (a === undefined || !Number.isInteger(a))
+            continue;
+        for (let c = a; c <= (Number.isInteger(b) ? b : a); c++)
+            cpus.push(c);
+    }
+    return cpus;
+}
+const sliceable = (s) => !s.suite || s.suite.kind === 'load';
+/** Which design a comparison runs, and why (pure: the host is passed in). */
+function chooseDesign(config, host) {
+    const requested = config.compare.design ?? 'auto';
+    const cores = host.cpus.length;
+    if (requested === 'rounds')
+        return {
+            design: 'rounds',
+            reason: 'compare.design is rounds: one side at a time, a fresh process per round'
+        };
+    if (!hasServicePort(config)) {
+        return {
+            design: 'rounds',
+            reason: 'sequential rounds: the config hard-codes its port, so base and head cannot run side by side ' +
+                "(put {{service.port}} in service.command or service.env and in the scenarios' URLs to measure both at once)"
+        };
+    }
+    const suite = config.scenarios.find(s => !sliceable(s));
+    if (suite) {
+        return {
+            design: 'rounds',
+            reason: `sequential rounds: scenario ${suite.name} runs a ${suite.suite.kind} suite, which is measured in whole rounds, not slices`
+        };
+    }
+    const slice = `${config.compare.sliceMs ?? DEFAULTS.compare.sliceMs} ms`;
+    if (cores >= DUET_MIN_CORES && requested !== 'slices') {
+        const per = Math.floor((cores - 1) / 2);
+        const cpus = host.taskset
+            ? { base: host.cpus.slice(1, 1 + per), head: host.cpus.slice(1 + per, 1 + 2 * per) }
+            : { base: [], head: [] };
+        const pinned = host.taskset
+            ? `services pinned with taskset to CPUs ${cpus.base.join(',')} (base) and ${cpus.head.join(',')} (head)`
+            : 'services not pinned (no taskset on this runner)';
+        return {
+            design: 'duet',
+            reason: `duet: base and head up at once on their own ports and measured at the same time in ${slice} slices, ${pinned}; ${cores} cores`,
+            cpus
+        };
+    }
+    const why = requested === 'duet'
+        ? `compare.design duet needs ${DUET_MIN_CORES} cores and this runner has ${cores}`
+        : requested === 'slices'
+            ? 'compare.design is slices'
+            : `${cores} cores are too few for duet (${DUET_MIN_CORES} needed)`;
+    return {
+        design: 'slices',
+        reason: `fine interleaving: base and head up at once on their own ports, the load alternating between them in ${slice} slices in randomized ABBA blocks, fresh processes each epoch; ${why}`
+    };
+}
+function newSliceState(config) {
+    const records = () => new Map(config.scenarios.map(s => [s.name, []]));
+    return {
+        records: { base: records(), head: records() },
+        observations: new Map(config.scenarios.map(s => [s.name, []]))
+    };
+}
+/** Adds one epoch's measurements to the state. */
+function addEpoch(state, epoch) {
+    for (const side of ['base', 'head'])
+        for (const [scenario, record] of epoch.records[side])
+            state.records[side].get(scenario).push(record);
+    for (const [scenario, observations] of epoch.observations)
+        state.observations.get(scenario).push(...observations);
+    if (epoch.startError)
+        state.startError ??= epoch.startError;
+}
+const valid = (records) => records.filter(r => !r.error);
+/** Pairs of slice values of one metric, for the slice statistics. */
+function slicePairs(observations, metric) {
+    const key = metric;
+    return observations.map(o => ({ epoch: o.epoch, base: o.base[key] ?? NaN, head: o.head[key] ?? NaN }));
+}
+/**
+ * The regression checks of one scenario in the slices and duet designs. Throughput and the latency centre (mean,
+ * p50) come from slice pairs, by epoch (stats/slices.ts); the other latency percentiles from blocks of slices
+ * pooled until they hold the tail (compare/tail-blocks.ts), by epoch; every other metric (latency.max, errors,
+ * resources) from one value per side and epoch (the epoch's slices pooled), paired by epoch.
+ */
+function decideSliceScenario(scenario, base, head, observations, confidence) {
+    const b = valid(base);
+    const h = valid(head);
+    const epochs = b.map(r => r.round).filter(round => h.some(x => x.round === round));
+    const byEpoch = (records) => epochs.map(e => records.find(r => r.round === e).metrics);
+    const decisions = [];
+    const usable = observations.filter(o => epochs.includes(o.epoch));
+    const checks = scenario.regression.map((spec) => {
+        const baseValues = roundValues(byEpoch(b), spec.metric);
+        const headValues = roundValues(byEpoch(h), spec.metric);
+        const percentile = percentileOf(spec.metric);
+        const tail = percentile === undefined ? undefined : tailBlockPairs(usable, percentile);
+        const result = SLICE_METRICS.includes(spec.metric)
+            ? evaluateSliceRegression(spec, slicePairs(usable, spec.metric), baseValues, headValues, confidence)
+            : tail && tail.length
+                ? evaluateSliceRegression(spec, tail, baseValues, headValues, confidence, 'blocks of slices')
+                : baseValues.length === epochs.length && headValues.length === epochs.length
+                    ? evaluateRegression(spec, baseValues, headValues, confidence, epochs.length >= 2 ? epochs.map((_, i) => [i, i]) : undefined, 'epochs (slices pooled per side)')
+                    : evaluateRegression(spec, baseValues, headValues, confidence);
+        if (result.decision)
+            decisions.push(result.decision);
+        return result.check;
+    });
+    return { checks, decisions };
+}
+/** A seeded PRNG for the slice order: seeded by the caller for tests, from the clock otherwise. */
+function planRng(seed) {
+    return createRng(seed ?? Date.now() ^ (process.pid << 8));
+}
+
+;// CONCATENATED MODULE: ./src/measure/affinity.ts
+/** `command` run under taskset on `cpus` (taskset execs the shell, whose children inherit the affinity). */
+function pinnedCommand(command, cpus) {
+    if (cpus.length === 0)
+        return command;
+    return `exec taskset -c ${cpus.join(',')} /bin/sh -c '${command.replace(/'/g, `'\\''`)}'`;
+}
+
 ;// CONCATENATED MODULE: ./src/measure/suites.ts
 
 
@@ -76348,465 +76662,6 @@ async function measureScenariosInRound(scenarios, round) {
         await stop();
     }
     return error;
-}
-
-;// CONCATENATED MODULE: ./src/measure/affinity.ts
-/** `command` run under taskset on `cpus` (taskset execs the shell, whose children inherit the affinity). */
-function pinnedCommand(command, cpus) {
-    if (cpus.length === 0)
-        return command;
-    return `exec taskset -c ${cpus.join(',')} /bin/sh -c '${command.replace(/'/g, `'\\''`)}'`;
-}
-
-;// CONCATENATED MODULE: ./src/gate/pinning.ts
-const cpuList = (cpus) => (cpus.length === 1 ? `CPU ${cpus[0]}` : `CPUs ${cpus.join(',')}`);
-/**
- * Where the service runs (pure: the host is passed in). With two CPUs or more and taskset, the service gets every
- * CPU this process may use but the first, which is left to the load generator, so the generator's own work does
- * not take CPU time from the service; `service.cpus: shared` lets the service run anywhere.
- */
-function choosePinning(service, host) {
-    const shared = (why) => ({
-        service: [],
-        reason: `the load generator and the service shared the CPUs (${why})`
-    });
-    if (service.cpus === 'shared')
-        return shared('service.cpus: shared');
-    if (host.cpus.length < 2)
-        return shared('one CPU');
-    if (!host.taskset)
-        return shared('no taskset on this runner');
-    const [generator, ...rest] = host.cpus;
-    return {
-        service: rest,
-        reason: `the service ran on ${cpuList(rest)} (taskset), leaving ${cpuList([generator])} to the load generator`
-    };
-}
-
-;// CONCATENATED MODULE: ./src/compare/tail-blocks.ts
-/**
- * Tail pairs for the slices and duet designs: a latency percentile compared per block of slices rather than per
- * epoch. See docs/statistics.md, section 11.
- */
-
-/** The percentile a latency metric names ('latency.p99.9' -> 99.9); undefined for any other metric. */
-function percentileOf(metric) {
-    const m = /^latency\.p(\d+(?:\.\d+)?)$/.exec(metric);
-    if (!m)
-        return undefined;
-    const q = Number(m[1]);
-    return q > 0 && q < 100 ? q : undefined;
-}
-/** The fewest requests a side's unit must hold for percentile q to lie inside it: 1 / (1 - q). */
-function requestsFor(percentile) {
-    return Math.ceil(1 / (1 - percentile / 100) - 1e-9);
-}
-const decoded = new WeakMap();
-function histogramsOf(o) {
-    if (!o.histograms)
-        return undefined;
-    let h = decoded.get(o);
-    if (!h) {
-        h = { base: decodeHistogram(o.histograms.base), head: decodeHistogram(o.histograms.head) };
-        decoded.set(o, h);
-    }
-    return h;
-}
-function pool(histograms) {
-    const merged = createLatencyHistogram();
-    for (const h of histograms)
-        merged.add(h);
-    return merged;
-}
-/**
- * A percentile per unit of slices, paired: within each epoch, the slice pairs in plan order form ABBA blocks of
- * two (B H H B or H B B H, so a slow phase of the runner weighs on both sides of a block alike); consecutive
- * blocks are joined until each side's pooled histogram holds at least 1/(1-q) requests, and a short remainder
- * joins the unit before it. Each unit gives one pair (the percentile of each side's pooled histograms), so a
- * burst that hits one block moves one unit of the epoch, not the epoch's whole pooled tail, while no unit is too
- * small to hold the tail it is asked about. An epoch whose slices all fit one unit is the epoch pooled.
- *
- * Undefined when some observation carries no histograms (a measurer that records slice values only): the caller
- * then pools per epoch.
- */
-function tailBlockPairs(observations, percentile) {
-    if (observations.length === 0 || observations.some(o => !o.histograms))
-        return undefined;
-    const need = requestsFor(percentile);
-    const byEpoch = new Map();
-    for (const o of observations)
-        byEpoch.set(o.epoch, [...(byEpoch.get(o.epoch) ?? []), o]);
-    const pairs = [];
-    for (const [epoch, list] of byEpoch) {
-        const units = [];
-        let current = { base: [], head: [] };
-        const count = (hs) => hs.reduce((n, h) => n + h.totalCount, 0);
-        for (let k = 0; k < list.length; k += 2) {
-            for (const o of list.slice(k, k + 2)) {
-                const h = histogramsOf(o);
-                current.base.push(h.base);
-                current.head.push(h.head);
-            }
-            if (count(current.base) >= need && count(current.head) >= need) {
-                units.push(current);
-                current = { base: [], head: [] };
-            }
-        }
-        if (current.base.length) {
-            const last = units.at(-1);
-            if (last) {
-                last.base.push(...current.base);
-                last.head.push(...current.head);
-            }
-            else
-                units.push(current);
-        }
-        for (const unit of units) {
-            const base = pool(unit.base);
-            const head = pool(unit.head);
-            pairs.push({
-                epoch,
-                base: base.totalCount ? base.getValueAtPercentile(percentile) : NaN,
-                head: head.totalCount ? head.getValueAtPercentile(percentile) : NaN
-            });
-        }
-    }
-    return pairs;
-}
-
-;// CONCATENATED MODULE: ./src/model/slices.ts
-/** The per-slice values a slice pair compares (throughput and the latency centre); tails are pooled per epoch. */
-const SLICE_METRICS = [
-    'throughput.rps',
-    'throughput.ok_rps',
-    'throughput.bytes',
-    'latency.mean',
-    'latency.p50'
-];
-
-;// CONCATENATED MODULE: ./src/stats/rng.ts
-/** mulberry32: a small, fast, seeded PRNG giving floats in [0, 1). */
-function createRng(seed) {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-
-;// CONCATENATED MODULE: ./src/gate/slices.ts
-/**
- * The slices and duet designs of an interleaved comparison: base and head up at once, each on its own port
- * ({{service.port}}), the load alternating between them in short slices (or, in duet, measuring both at the same
- * time), in epochs of fresh process pairs. See docs/statistics.md, section 11.
- */
-
-
-
-
-
-
-
-
-
-/** What the design choice needs to know about the host. */
-/** Cores duet needs: one for the generator and at least one for each side's service, plus one spare. */
-const DUET_MIN_CORES = 4;
-/** Where taskset is looked for when the door passes no PATH. */
-const STANDARD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-/**
- * The CPUs this process may run on (its affinity, as taskset sets it), from /proc or the CPU count, and whether
- * taskset is on `searchPath` (the doors pass the environment's PATH; nothing below them reads process.env).
- */
-function hostInfo(searchPath = STANDARD_PATH) {
-    let cpus;
-    try {
-        const status = (0,external_node_fs_namespaceObject.readFileSync)('/proc/self/status', 'utf8');
-        const list = /Cpus_allowed_list:\s*(\S+)/.exec(status)?.[1];
-        if (list)
-            cpus = parseCpuList(list);
-    }
-    catch {
-        // not Linux
-    }
-    cpus ??= Array.from({ length: external_node_os_default().availableParallelism() }, (_, i) => i);
-    const taskset = searchPath.split(':').some(dir => {
-        try {
-            (0,external_node_fs_namespaceObject.accessSync)(`${dir}/taskset`, external_node_fs_namespaceObject.constants.X_OK);
-            return true;
-        }
-        catch {
-            return false;
-        }
-    });
-    return { cpus, taskset };
-}
-/** "0-3,6" -> [0, 1, 2, 3, 6] */
-function parseCpuList(list) {
-    const cpus = [];
-    for (const part of list.split(',')) {
-        const [a, b] = part.split('-').map(Number);
-        if (a === undefined || !Number.isInteger(a))
-            continue;
-        for (let c = a; c <= (Number.isInteger(b) ? b : a); c++)
-            cpus.push(c);
-    }
-    return cpus;
-}
-const sliceable = (s) => !s.suite || s.suite.kind === 'load';
-/** Which design a comparison runs, and why (pure: the host is passed in). */
-function chooseDesign(config, host) {
-    const requested = config.compare.design ?? 'auto';
-    const cores = host.cpus.length;
-    if (requested === 'rounds')
-        return {
-            design: 'rounds',
-            reason: 'compare.design is rounds: one side at a time, a fresh process per round'
-        };
-    if (!hasServicePort(config)) {
-        return {
-            design: 'rounds',
-            reason: 'sequential rounds: the config hard-codes its port, so base and head cannot run side by side ' +
-                "(put {{service.port}} in service.command or service.env and in the scenarios' URLs to measure both at once)"
-        };
-    }
-    const suite = config.scenarios.find(s => !sliceable(s));
-    if (suite) {
-        return {
-            design: 'rounds',
-            reason: `sequential rounds: scenario ${suite.name} runs a ${suite.suite.kind} suite, which is measured in whole rounds, not slices`
-        };
-    }
-    const slice = `${config.compare.sliceMs ?? DEFAULTS.compare.sliceMs} ms`;
-    if (cores >= DUET_MIN_CORES && requested !== 'slices') {
-        const per = Math.floor((cores - 1) / 2);
-        const cpus = host.taskset
-            ? { base: host.cpus.slice(1, 1 + per), head: host.cpus.slice(1 + per, 1 + 2 * per) }
-            : { base: [], head: [] };
-        const pinned = host.taskset
-            ? `services pinned with taskset to CPUs ${cpus.base.join(',')} (base) and ${cpus.head.join(',')} (head)`
-            : 'services not pinned (no taskset on this runner)';
-        return {
-            design: 'duet',
-            reason: `duet: base and head up at once on their own ports and measured at the same time in ${slice} slices, ${pinned}; ${cores} cores`,
-            cpus
-        };
-    }
-    const why = requested === 'duet'
-        ? `compare.design duet needs ${DUET_MIN_CORES} cores and this runner has ${cores}`
-        : requested === 'slices'
-            ? 'compare.design is slices'
-            : `${cores} cores are too few for duet (${DUET_MIN_CORES} needed)`;
-    return {
-        design: 'slices',
-        reason: `fine interleaving: base and head up at once on their own ports, the load alternating between them in ${slice} slices in randomized ABBA blocks, fresh processes each epoch; ${why}`
-    };
-}
-function newSliceState(config) {
-    const records = () => new Map(config.scenarios.map(s => [s.name, []]));
-    return {
-        records: { base: records(), head: records() },
-        observations: new Map(config.scenarios.map(s => [s.name, []]))
-    };
-}
-/** Adds one epoch's measurements to the state. */
-function addEpoch(state, epoch) {
-    for (const side of ['base', 'head'])
-        for (const [scenario, record] of epoch.records[side])
-            state.records[side].get(scenario).push(record);
-    for (const [scenario, observations] of epoch.observations)
-        state.observations.get(scenario).push(...observations);
-    if (epoch.startError)
-        state.startError ??= epoch.startError;
-}
-const valid = (records) => records.filter(r => !r.error);
-/** Pairs of slice values of one metric, for the slice statistics. */
-function slicePairs(observations, metric) {
-    const key = metric;
-    return observations.map(o => ({ epoch: o.epoch, base: o.base[key] ?? NaN, head: o.head[key] ?? NaN }));
-}
-/**
- * The regression checks of one scenario in the slices and duet designs. Throughput and the latency centre (mean,
- * p50) come from slice pairs, by epoch (stats/slices.ts); the other latency percentiles from blocks of slices
- * pooled until they hold the tail (compare/tail-blocks.ts), by epoch; every other metric (latency.max, errors,
- * resources) from one value per side and epoch (the epoch's slices pooled), paired by epoch.
- */
-function decideSliceScenario(scenario, base, head, observations, confidence) {
-    const b = valid(base);
-    const h = valid(head);
-    const epochs = b.map(r => r.round).filter(round => h.some(x => x.round === round));
-    const byEpoch = (records) => epochs.map(e => records.find(r => r.round === e).metrics);
-    const decisions = [];
-    const usable = observations.filter(o => epochs.includes(o.epoch));
-    const checks = scenario.regression.map((spec) => {
-        const baseValues = roundValues(byEpoch(b), spec.metric);
-        const headValues = roundValues(byEpoch(h), spec.metric);
-        const percentile = percentileOf(spec.metric);
-        const tail = percentile === undefined ? undefined : tailBlockPairs(usable, percentile);
-        const result = SLICE_METRICS.includes(spec.metric)
-            ? evaluateSliceRegression(spec, slicePairs(usable, spec.metric), baseValues, headValues, confidence)
-            : tail && tail.length
-                ? evaluateSliceRegression(spec, tail, baseValues, headValues, confidence, 'blocks of slices')
-                : baseValues.length === epochs.length && headValues.length === epochs.length
-                    ? evaluateRegression(spec, baseValues, headValues, confidence, epochs.length >= 2 ? epochs.map((_, i) => [i, i]) : undefined, 'epochs (slices pooled per side)')
-                    : evaluateRegression(spec, baseValues, headValues, confidence);
-        if (result.decision)
-            decisions.push(result.decision);
-        return result.check;
-    });
-    return { checks, decisions };
-}
-/** A seeded PRNG for the slice order: seeded by the caller for tests, from the clock otherwise. */
-function planRng(seed) {
-    return createRng(seed ?? Date.now() ^ (process.pid << 8));
-}
-
-;// CONCATENATED MODULE: ./src/gate/run.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** Regression checks cannot be decided without a base: they are reported as skipped. */
-function skippedRegressions(scenario) {
-    return scenario.regression.map(r => ({
-        kind: 'regression',
-        metric: r.metric,
-        expression: r.expression,
-        severity: r.severity,
-        verdict: 'skipped',
-        basis: { kind: 'no-baseline' },
-        source: r.source
-    }));
-}
-/**
- * An errored scenario. Its metrics are only the counts of the measurement that errored (`erroredRun`), never
- * percentiles or throughput from other rounds or from the other side, which would read as the scenario's result.
- */
-function erroredScenario(scenario, error, runs = [], erroredRun) {
-    return {
-        name: scenario.name,
-        verdict: 'errored',
-        load: scenario.load,
-        metrics: erroredRun ? countsOnly(erroredRun.metrics) : {},
-        checks: [],
-        error,
-        runs,
-        notes: []
-    };
-}
-/** The config with its service's command run on `cpus` (a running target as it is). */
-function pinnedService(config, cpus) {
-    if (!config.service)
-        return config;
-    return { ...config, service: { ...config.service, command: pinnedCommand(config.service.command, cpus) } };
-}
-/** Measures every scenario once against one service process per round (a fresh process each round). */
-async function measureRound(config, round, records, notes, options, serviceCpus) {
-    const events = options.events ?? ignoreEvents;
-    const label = options.rounds && options.rounds > 1 ? `head round ${round}` : 'head';
-    // {{service.port}}: the round's process gets a free port
-    const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]) : config;
-    return measureScenariosInRound(bound.scenarios, {
-        label: 'head',
-        events,
-        start: () => startOrAttach(pinnedService(bound, serviceCpus), {
-            label,
-            env: options.serviceEnv,
-            events,
-            onSpawned: options.onSpawned
-        }),
-        measure: async (scenario, service) => {
-            const record = await measureScenario(scenario, service, {
-                side: 'head',
-                round,
-                label: 'head',
-                events,
-                extraCaCerts: options.extraCaCerts
-            });
-            records.get(scenario.name).push(record);
-        },
-        onRestart: scenario => notes.push(`the service was restarted before ${scenario.name} because it had exited`)
-    });
-}
-/**
- * `perfgate run`: measure every scenario (in `rounds` rounds, each with a fresh service process) and check the
- * absolute limits; regression checks compare with a stored run when one was chosen, else they are skipped.
- */
-async function runGate(config, options = {}) {
-    const events = options.events ?? ignoreEvents;
-    const startedAt = Date.now();
-    const notes = [...(options.notes ?? [])];
-    const records = new Map(config.scenarios.map(s => [s.name, []]));
-    const rounds = Math.max(1, options.rounds ?? 1);
-    let startError;
-    // a running target has no process of perfgate's to place
-    const pinning = config.service ? choosePinning(config.service, options.host ?? hostInfo()) : undefined;
-    if (pinning)
-        notes.push(`CPUs: ${pinning.reason}`);
-    for (let round = 1; round <= rounds && !startError; round++) {
-        startError = await measureRound(config, round, records, notes, options, pinning?.service ?? []);
-    }
-    const scenarios = config.scenarios.map(scenario => {
-        const runs = records.get(scenario.name);
-        const erroredRun = runs.find(r => r.error);
-        // a service that kept its port after the last round leaves the next run (or job) a squatter: errored too
-        const error = erroredRun?.error ?? (runs.length < rounds || startError?.kind === 'port-held' ? startError : undefined);
-        const report = error
-            ? erroredScenario(scenario, error, runs, erroredRun)
-            : scenarioFromRecords(scenario, runs, options.stored);
-        events({ type: 'scenario-done', scenario: report });
-        return report;
-    });
-    if (!config.service)
-        notes.push("a running target: measured at the scenarios' URLs with no process started, so no server.* metrics; absolute limits and the stored baseline only");
-    if (rounds > 1)
-        notes.push(config.service
-            ? `${rounds} rounds per scenario, each against a fresh service process`
-            : `${rounds} rounds per scenario against the running target`);
-    return buildReport({
-        config,
-        configHash: configHash(config),
-        mode: 'run',
-        scenarios,
-        startedAt,
-        notes,
-        git: options.git,
-        baseline: options.baselineInfo
-    });
-}
-function scenarioFromRecords(scenario, runs, stored) {
-    const metrics = runs.length === 1 ? runs[0].metrics : aggregateRounds(runs.map(r => r.metrics));
-    const against = stored ? storedScenarioChecks(scenario, runs, metrics, stored) : undefined;
-    const checks = wordChecks([
-        ...evaluateThresholds(scenario.thresholds, metrics),
-        ...(against?.checks ?? skippedRegressions(scenario))
-    ]);
-    const suite = runs.findLast(r => r.suite)?.suite;
-    return {
-        name: scenario.name,
-        verdict: scenarioVerdict(checks, false),
-        load: scenario.load,
-        metrics,
-        ...(against?.baseMetrics ? { baseMetrics: against.baseMetrics } : {}),
-        checks,
-        runs,
-        notes: against?.notes ?? [],
-        ...(suite ? { suite } : {})
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/config/types.ts
@@ -77263,28 +77118,28 @@ async function measureEpoch(epoch, ctx) {
 
 
 
-
 /**
- * The real measurer: each side's round starts that side's service (a fresh process per round; a scenario after a
- * stress suite, or after the service died, gets another) and drives every scenario's load at it; each epoch starts
- * both sides on their own ports and measures them in slices, as `slices` plans (the slices and duet designs).
+ * A side's round: every scenario against one process of that side's service (a fresh process per round; a scenario
+ * after a stress suite, or after the service died, gets another), or against the running target.
  */
-function processMeasurer(config, options, slices) {
+function roundMeasurer(config, options) {
     const events = options.events ?? ignoreEvents;
     return {
         async round(side, round) {
             // a config with {{service.port}} measured in rounds: each side's process gets a free port of its own
             const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]) : config;
+            const service = bound.service && {
+                ...bound.service,
+                command: pinnedCommand(bound.service.command, options.cpus?.service ?? [])
+            };
             const records = new Map();
             const restartedBefore = [];
-            const spec = serviceOf(bound);
-            const service = { ...spec, command: pinnedCommand(spec.command, options.cpus?.service ?? []) };
             const startError = await measureScenariosInRound(bound.scenarios, {
                 label: side,
                 events,
-                start: () => startForMeasurement(service, {
-                    label: side,
-                    cwd: serviceCwd(config, side, options),
+                start: () => startOrAttach({ service, ready: bound.ready }, {
+                    label: options.label?.(side, round) ?? side,
+                    cwd: options.cwd?.(side),
                     env: options.env?.[side],
                     events,
                     onSpawned: options.onSpawned
@@ -77301,12 +77156,145 @@ function processMeasurer(config, options, slices) {
                 onRestart: scenario => restartedBefore.push(scenario.name)
             });
             return { records, restartedBefore, ...(startError ? { startError } : {}) };
-        },
+        }
+    };
+}
+/**
+ * The real measurer of a compare: each side's round starts that side's service from that side's directory
+ * (roundMeasurer); each epoch starts both sides on their own ports and measures them in slices, as `slices` plans
+ * (the slices and duet designs).
+ */
+function processMeasurer(config, options, slices) {
+    const events = options.events ?? ignoreEvents;
+    return {
+        ...roundMeasurer(config, { ...options, cwd: side => serviceCwd(config, side, options) }),
         epoch(epoch) {
             if (!slices)
                 throw new Error('this measurer was made for rounds, not epochs of slices');
             return measureEpoch(epoch, { config, plan: slices, options, events });
         }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/gate/run.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/** Regression checks cannot be decided without a base: they are reported as skipped. */
+function skippedRegressions(scenario) {
+    return scenario.regression.map(r => ({
+        kind: 'regression',
+        metric: r.metric,
+        expression: r.expression,
+        severity: r.severity,
+        verdict: 'skipped',
+        basis: { kind: 'no-baseline' },
+        source: r.source
+    }));
+}
+/**
+ * An errored scenario. Its metrics are only the counts of the measurement that errored (`erroredRun`), never
+ * percentiles or throughput from other rounds or from the other side, which would read as the scenario's result.
+ */
+function erroredScenario(scenario, error, runs = [], erroredRun) {
+    return {
+        name: scenario.name,
+        verdict: 'errored',
+        load: scenario.load,
+        metrics: erroredRun ? countsOnly(erroredRun.metrics) : {},
+        checks: [],
+        error,
+        runs,
+        notes: []
+    };
+}
+/**
+ * `perfgate run`: measure every scenario (in `rounds` rounds, each with a fresh service process) and check the
+ * absolute limits; regression checks compare with a stored run when one was chosen, else they are skipped.
+ */
+async function runGate(config, options = {}) {
+    const events = options.events ?? ignoreEvents;
+    const startedAt = Date.now();
+    const notes = [...(options.notes ?? [])];
+    const records = new Map(config.scenarios.map(s => [s.name, []]));
+    const rounds = Math.max(1, options.rounds ?? 1);
+    let startError;
+    // a running target has no process of perfgate's to place
+    const pinning = config.service ? choosePinning(config.service, options.host ?? hostInfo()) : undefined;
+    if (pinning)
+        notes.push(`CPUs: ${pinning.reason}`);
+    const measurer = options.measurer ??
+        roundMeasurer(config, {
+            events,
+            onSpawned: options.onSpawned,
+            env: options.serviceEnv ? { head: options.serviceEnv } : undefined,
+            cpus: { service: pinning?.service ?? [] },
+            extraCaCerts: options.extraCaCerts,
+            label: (side, round) => (rounds > 1 ? `${side} round ${round}` : side)
+        });
+    for (let round = 1; round <= rounds && !startError; round++) {
+        const measured = await measurer.round('head', round);
+        for (const [name, record] of measured.records)
+            records.get(name)?.push(record);
+        for (const name of measured.restartedBefore)
+            notes.push(`the service was restarted before ${name} because it had exited`);
+        startError = measured.startError;
+    }
+    const scenarios = config.scenarios.map(scenario => {
+        const runs = records.get(scenario.name);
+        const erroredRun = runs.find(r => r.error);
+        // a service that kept its port after the last round leaves the next run (or job) a squatter: errored too
+        const error = erroredRun?.error ?? (runs.length < rounds || startError?.kind === 'port-held' ? startError : undefined);
+        const report = error
+            ? erroredScenario(scenario, error, runs, erroredRun)
+            : scenarioFromRecords(scenario, runs, options.stored);
+        events({ type: 'scenario-done', scenario: report });
+        return report;
+    });
+    if (!config.service)
+        notes.push("a running target: measured at the scenarios' URLs with no process started, so no server.* metrics; absolute limits and the stored baseline only");
+    if (rounds > 1)
+        notes.push(config.service
+            ? `${rounds} rounds per scenario, each against a fresh service process`
+            : `${rounds} rounds per scenario against the running target`);
+    return buildReport({
+        config,
+        configHash: configHash(config),
+        mode: 'run',
+        scenarios,
+        startedAt,
+        notes,
+        git: options.git,
+        baseline: options.baselineInfo
+    });
+}
+function scenarioFromRecords(scenario, runs, stored) {
+    const metrics = runs.length === 1 ? runs[0].metrics : aggregateRounds(runs.map(r => r.metrics));
+    const against = stored ? storedScenarioChecks(scenario, runs, metrics, stored) : undefined;
+    const checks = wordChecks([
+        ...evaluateThresholds(scenario.thresholds, metrics),
+        ...(against?.checks ?? skippedRegressions(scenario))
+    ]);
+    const suite = runs.findLast(r => r.suite)?.suite;
+    return {
+        name: scenario.name,
+        verdict: scenarioVerdict(checks, false),
+        load: scenario.load,
+        metrics,
+        ...(against?.baseMetrics ? { baseMetrics: against.baseMetrics } : {}),
+        checks,
+        runs,
+        notes: against?.notes ?? [],
+        ...(suite ? { suite } : {})
     };
 }
 
@@ -77757,6 +77745,7 @@ async function runHead(settings, ports) {
     const report = await runGate(config, {
         events: recorder.events,
         onSpawned: ports.onSpawned,
+        measurer: ports.measurer,
         rounds: settings.rounds ?? (plan?.stored || save ? config.baseline.rounds : 1),
         stored: plan?.stored,
         baselineInfo: plan?.info,
@@ -86683,10 +86672,10 @@ function refuseUntrustedEvent(inputs, env) {
         throw new Error(PULL_REQUEST_TARGET_REFUSED);
 }
 /** The gate, as the inputs and the event ask: base vs head, or the head against its limits and the stored run. */
-async function measure(inputs, config, acceptances, session, onSpawned) {
+async function measure(inputs, config, acceptances, session, onSpawned, measurerFor) {
     const env = process.env;
     const repo = (await repoRoot(inputs.workspace)) ?? inputs.workspace;
-    const ports = { events: session.events, onSpawned };
+    const ports = { events: session.events, onSpawned, measurer: measurerFor?.(config) };
     const compare = wantsCompare(inputs, env);
     if (!compare || config.compare.mode !== 'interleaved') {
         const context = {
@@ -86789,7 +86778,7 @@ async function run(options = {}) {
             groups = [...groups.filter(g => checkSavedGroup(g).ok), group];
             saveState(STATE_PGIDS, JSON.stringify(groups));
         };
-        const report = await measure(inputs, config, pr.acceptances, session, onSpawned);
+        const report = await measure(inputs, config, pr.acceptances, session, onSpawned, options.measurerFor);
         if (pr.gate)
             report.gate = pr.gate;
         if (!state.cancelled)

@@ -12,13 +12,10 @@ import { aggregateRounds } from '../compare/aggregate.js'
 import { storedScenarioChecks, type StoredBaseline } from './stored.js'
 import { ignoreEvents, type EventSink } from '../measure/events.js'
 import { countsOnly } from '../measure/once.js'
-import { measureScenario } from '../measure/scenario.js'
-import { measureScenariosInRound, startOrAttach } from '../measure/service.js'
-import { freePorts, hasServicePort, withServicePort } from '../config/port.js'
-import { pinnedCommand } from '../measure/affinity.js'
 import { choosePinning } from './pinning.js'
 import { hostInfo, type HostInfo } from './slices.js'
 import type { Measurer } from '../measure/port.js'
+import { roundMeasurer } from '../measure/processes.js'
 
 export interface RunOptions {
   events?: EventSink
@@ -79,52 +76,6 @@ export function erroredScenario(
   }
 }
 
-/** The config with its service's command run on `cpus` (a running target as it is). */
-function pinnedService(config: Config, cpus: number[]): Config {
-  if (!config.service) return config
-  return { ...config, service: { ...config.service, command: pinnedCommand(config.service.command, cpus) } }
-}
-
-/**
- * The real head measurer of `perfgate run`: each round measures every scenario once against one service process
- * (a fresh process each round), or against the running target.
- */
-function headMeasurer(config: Config, options: RunOptions, serviceCpus: number[]): HeadMeasurer {
-  const events = options.events ?? ignoreEvents
-  return {
-    async round(side, round) {
-      const label = options.rounds && options.rounds > 1 ? `head round ${round}` : 'head'
-      // {{service.port}}: the round's process gets a free port
-      const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]!) : config
-      const records = new Map<string, RunRecord>()
-      const restartedBefore: string[] = []
-      const startError = await measureScenariosInRound(bound.scenarios, {
-        label: 'head',
-        events,
-        start: () =>
-          startOrAttach(pinnedService(bound, serviceCpus), {
-            label,
-            env: options.serviceEnv,
-            events,
-            onSpawned: options.onSpawned
-          }),
-        measure: async (scenario, service) => {
-          const record = await measureScenario(scenario, service, {
-            side,
-            round,
-            label: 'head',
-            events,
-            extraCaCerts: options.extraCaCerts
-          })
-          records.set(scenario.name, record)
-        },
-        onRestart: scenario => restartedBefore.push(scenario.name)
-      })
-      return { records, restartedBefore, ...(startError ? { startError } : {}) }
-    }
-  }
-}
-
 /**
  * `perfgate run`: measure every scenario (in `rounds` rounds, each with a fresh service process) and check the
  * absolute limits; regression checks compare with a stored run when one was chosen, else they are skipped.
@@ -139,7 +90,16 @@ export async function runGate(config: Config, options: RunOptions = {}): Promise
   // a running target has no process of perfgate's to place
   const pinning = config.service ? choosePinning(config.service, options.host ?? hostInfo()) : undefined
   if (pinning) notes.push(`CPUs: ${pinning.reason}`)
-  const measurer = options.measurer ?? headMeasurer(config, options, pinning?.service ?? [])
+  const measurer =
+    options.measurer ??
+    roundMeasurer(config, {
+      events,
+      onSpawned: options.onSpawned,
+      env: options.serviceEnv ? { head: options.serviceEnv } : undefined,
+      cpus: { service: pinning?.service ?? [] },
+      extraCaCerts: options.extraCaCerts,
+      label: (side, round) => (rounds > 1 ? `${side} round ${round}` : side)
+    })
   for (let round = 1; round <= rounds && !startError; round++) {
     const measured = await measurer.round('head', round)
     for (const [name, record] of measured.records) records.get(name)?.push(record)

@@ -1,40 +1,59 @@
-import { serviceOf, type Config } from '../config/types.js'
+import type { Config } from '../config/types.js'
 import { freePorts, hasServicePort, withServicePort } from '../config/port.js'
-import type { RunRecord } from '../model/run.js'
-import { pinnedCommand } from './affinity.js'
-import { ignoreEvents } from './events.js'
+import type { RunRecord, Side } from '../model/run.js'
+import { pinnedCommand, type CpuPlan } from './affinity.js'
+import { ignoreEvents, type EventSink } from './events.js'
 import type { EpochResult, Measurer, SideRound } from './port.js'
 import { measureScenario } from './scenario.js'
-import { measureScenariosInRound, startForMeasurement } from './service.js'
+import { measureScenariosInRound, startOrAttach } from './service.js'
 import { serviceCwd, type SidesOptions } from './sides.js'
 import { measureEpoch, type SlicesPlan } from './slices.js'
 
+/** What a side's rounds need besides the config: where each side's service runs and what its process gets. */
+export interface RoundOptions {
+  events?: EventSink
+  onSpawned?: (pid: number) => void
+  /** extra service environment per side */
+  env?: Partial<Record<Side, Record<string, string>>>
+  /** where the services run (default: anywhere) */
+  cpus?: CpuPlan
+  extraCaCerts?: string
+  /** the directory a side's service starts in (default: service.cwd) */
+  cwd?: (side: Side) => string
+  /** how progress names a side's round (default: the side) */
+  label?: (side: Side, round: number) => string
+}
+
 /**
- * The real measurer: each side's round starts that side's service (a fresh process per round; a scenario after a
- * stress suite, or after the service died, gets another) and drives every scenario's load at it; each epoch starts
- * both sides on their own ports and measures them in slices, as `slices` plans (the slices and duet designs).
+ * A side's round: every scenario against one process of that side's service (a fresh process per round; a scenario
+ * after a stress suite, or after the service died, gets another), or against the running target.
  */
-export function processMeasurer(config: Config, options: SidesOptions, slices?: SlicesPlan): Measurer {
+export function roundMeasurer(config: Config, options: RoundOptions): Pick<Measurer, 'round'> {
   const events = options.events ?? ignoreEvents
   return {
     async round(side, round): Promise<SideRound> {
       // a config with {{service.port}} measured in rounds: each side's process gets a free port of its own
       const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]!) : config
+      const service = bound.service && {
+        ...bound.service,
+        command: pinnedCommand(bound.service.command, options.cpus?.service ?? [])
+      }
       const records = new Map<string, RunRecord>()
       const restartedBefore: string[] = []
-      const spec = serviceOf(bound)
-      const service = { ...spec, command: pinnedCommand(spec.command, options.cpus?.service ?? []) }
       const startError = await measureScenariosInRound(bound.scenarios, {
         label: side,
         events,
         start: () =>
-          startForMeasurement(service, {
-            label: side,
-            cwd: serviceCwd(config, side, options),
-            env: options.env?.[side],
-            events,
-            onSpawned: options.onSpawned
-          }),
+          startOrAttach(
+            { service, ready: bound.ready },
+            {
+              label: options.label?.(side, round) ?? side,
+              cwd: options.cwd?.(side),
+              env: options.env?.[side],
+              events,
+              onSpawned: options.onSpawned
+            }
+          ),
         measure: async (scenario, service) => {
           records.set(
             scenario.name,
@@ -50,7 +69,19 @@ export function processMeasurer(config: Config, options: SidesOptions, slices?: 
         onRestart: scenario => restartedBefore.push(scenario.name)
       })
       return { records, restartedBefore, ...(startError ? { startError } : {}) }
-    },
+    }
+  }
+}
+
+/**
+ * The real measurer of a compare: each side's round starts that side's service from that side's directory
+ * (roundMeasurer); each epoch starts both sides on their own ports and measures them in slices, as `slices` plans
+ * (the slices and duet designs).
+ */
+export function processMeasurer(config: Config, options: SidesOptions, slices?: SlicesPlan): Measurer {
+  const events = options.events ?? ignoreEvents
+  return {
+    ...roundMeasurer(config, { ...options, cwd: side => serviceCwd(config, side, options) }),
     epoch(epoch): Promise<EpochResult> {
       if (!slices) throw new Error('this measurer was made for rounds, not epochs of slices')
       return measureEpoch(epoch, { config, plan: slices, options, events })
