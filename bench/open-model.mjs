@@ -5,6 +5,8 @@
 //     a quarter of a core; CPU per request as a ratio to perfgate's closed model on the same server;
 //     CPU per request also as a ratio to the leanest open-model client Node allows (raw sockets, setTimeout),
 //     the floor set by the event loop's wake-ups on this machine;
+//     lag p99 also as a ratio to a bare thread's wake-up lateness from a timed sleep at the same rate, alternated
+//     with perfgate's runs: the machine's own jitter, the floor for any generator that sleeps between sends;
 //  2. latency at 200 req/s against two independent sequential clients sending at the same rate: Node's http.request
 //     on a keep-alive agent (the plain client a user would write) and a raw keep-alive TCP socket with no HTTP
 //     library (the floor: what any HTTP client adds to the wire time shows against it);
@@ -207,6 +209,26 @@ async function leanOpenClient(url, rate, durationS) {
   return { cpuPerReqUs: (used.user + used.system) / Math.max(1, answered), answered, sent }
 }
 
+/**
+ * How late a bare thread wakes from a timed sleep (Atomics.wait, a futex) at `rate` wake-ups a second: the
+ * machine's own wake-up jitter, which no generator that sleeps between sends can beat (only one that spins a core).
+ * It runs in this thread and blocks it, with nothing else running.
+ */
+function bareWakeups(rate, durationS) {
+  const word = new Int32Array(new SharedArrayBuffer(4))
+  const late = []
+  const start = performance.now()
+  let due = start
+  while (due - start < durationS * 1000) {
+    due += 1000 / rate
+    const wait = due - performance.now()
+    if (wait > 0) Atomics.wait(word, 0, 0, wait)
+    late.push(performance.now() - due)
+  }
+  late.sort((a, b) => a - b)
+  return { p99Ms: late[Math.floor(0.99 * (late.length - 1))] }
+}
+
 export async function benchOpenModel({ compile = true } = {}) {
   if (compile) compileSources()
   const { runOpenLoad } = await import('../build/src/load/open.js')
@@ -267,6 +289,8 @@ export async function benchOpenModel({ compile = true } = {}) {
         'neighbour',
         'achieved',
         'lag p99',
+        'bare thread wake-up p99',
+        'lag / bare',
         'CPU µs/req',
         'CPU vs closed model',
         'CPU vs leanest open client',
@@ -278,7 +302,7 @@ export async function benchOpenModel({ compile = true } = {}) {
       const reference = []
       for (let i = 0; i < ROUNDS; i++) reference.push(await closed(server))
       const closedCpu = m(reference, 'cpuPerReqUs')
-      rows.push(['closed model, 10 conns', '-', '-', '-', closedCpu.toFixed(1), '1.00', '-', '-'])
+      rows.push(['closed model, 10 conns', '-', '-', '-', '-', '-', closedCpu.toFixed(1), '1.00', '-', '-'])
       // the floor, measured at each rate on a quiet machine, alternated with perfgate's own runs
       const floor = new Map()
       for (const neighbour of [false, true]) {
@@ -287,8 +311,10 @@ export async function benchOpenModel({ compile = true } = {}) {
           for (const rate of RATES) {
             const runs = []
             const leanest = []
+            const bare = []
             for (let i = 0; i < ROUNDS; i++) {
               runs.push(await perfgate(server, rate))
+              bare.push(bareWakeups(rate, DURATION_S))
               if (!neighbour)
                 leanest.push(await leanOpenClient(`${server.url}/reservations/42`, rate, DURATION_S))
             }
@@ -297,6 +323,8 @@ export async function benchOpenModel({ compile = true } = {}) {
               rows.push([
                 `${rate}, leanest Node open client`,
                 'none',
+                '-',
+                '-',
                 '-',
                 '-',
                 floor.get(rate).toFixed(1),
@@ -310,6 +338,8 @@ export async function benchOpenModel({ compile = true } = {}) {
               neighbour ? '25% core' : 'none',
               m(runs, 'rps').toFixed(0),
               `${m(runs, 'lagP99Ms').toFixed(2)} ms`,
+              `${m(bare, 'p99Ms').toFixed(2)} ms`,
+              (m(runs, 'lagP99Ms') / m(bare, 'p99Ms')).toFixed(2),
               m(runs, 'cpuPerReqUs').toFixed(1),
               (m(runs, 'cpuPerReqUs') / closedCpu).toFixed(2),
               (m(runs, 'cpuPerReqUs') / floor.get(rate)).toFixed(2),
