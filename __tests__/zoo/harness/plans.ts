@@ -40,7 +40,9 @@ export function describePlans(load: ZooLoad, throughput?: ThroughputPlan): strin
     `of ${load.compareScenarios.join(' and ')}` +
     (throughput
       ? `; throughput: ${throughput.connections} connections, ${throughput.repeats} alternated repeats per client ` +
-        `of ${throughput.warmupS} s warm-up (left out of every client) + ${throughput.durationS} s measured, medians; ` +
+        `of ${throughput.warmupS} s warm-up + ${throughput.durationS} s measured, medians (the warm-up left out of ` +
+        `every client: perfgate keeps its warm-up's connections; wrk and autocannon, which open new ones each run, ` +
+        `by difference of a ${throughput.warmupS} s run from a ${throughput.warmupS + throughput.durationS} s run); ` +
         `wrk -t1, autocannon single-threaded; CPUs as perfgate lays them out (service.cpus: auto): the server ` +
         `off the first CPU, which the client then has to itself`
       : '')

@@ -85,7 +85,11 @@ const READING = `## Reading the table
 - **perfgate rps, wrk rps, autocannon rps**: closed-model throughput on one running process of the server,
   the same connections for every client, the medians of alternated repeats. perfgate is its closed model
   (\`runClosedLoad\`, autocannon underneath with perfgate's own recording); autocannon is autocannon 9 alone;
-  wrk is Debian's wrk with one thread. The server runs as perfgate starts a service (\`service.cpus: auto\`: off the
+  wrk is Debian's wrk with one thread. wrk and autocannon open new connections in every run, so their warm-up is
+  left out by difference: the responses of a warm-up-long run taken from those of a warm-up-plus-measurement run,
+  over the extra time. A plain run counts its own start against the server: Python's http.server starts a thread
+  per connection, and a 2 s wrk run of it measured 195 req/s where the difference gave 227-230, and perfgate 225-229.
+  The server runs as perfgate starts a service (\`service.cpus: auto\`: off the
   first CPU, which the client then has to itself), so a client's own cost does not take the server's CPU; on shared
   CPUs a Node client costs a 2-CPU server 30-60 % of its throughput against wrk. **perfgate / wrk** is the median of each repeat's ratio (the two runs
   are seconds apart), and the zoo fails a server outside 0.95..1.05, with one exception: where perfgate's own

@@ -16,14 +16,21 @@ export interface ClosedSpec {
 
 export type Client = 'perfgate' | 'wrk' | 'autocannon'
 
-/** wrk's Requests/sec line (completed responses over its duration). */
-export function parseWrkRps(output: string): number {
-  const match = /Requests\/sec:\s+([\d.]+)/.exec(output)
-  if (!match) throw new Error(`no Requests/sec in wrk's output:\n${output}`)
-  return Number(match[1])
+/** What one client run counted: completed responses over its own measured time. */
+interface Counted {
+  responses: number
+  seconds: number
 }
 
-async function wrk(spec: ClosedSpec, seconds: number): Promise<number> {
+/** wrk's summary line: "N requests in 2.00s" (or ms, or m). */
+export function parseWrkCount(output: string): Counted {
+  const match = /(\d+) requests in ([\d.]+)(ms|s|m)\b/.exec(output)
+  if (!match) throw new Error(`no "requests in" line in wrk's output:\n${output}`)
+  const unit = { ms: 0.001, s: 1, m: 60 }[match[3] as 'ms' | 's' | 'm']
+  return { responses: Number(match[1]), seconds: Number(match[2]) * unit }
+}
+
+async function wrk(spec: ClosedSpec, seconds: number): Promise<Counted> {
   // asynchronous, so this process keeps draining the service's stdout and stderr pipes meanwhile
   const { stdout } = await run('wrk', [
     '-t1',
@@ -33,24 +40,34 @@ async function wrk(spec: ClosedSpec, seconds: number): Promise<number> {
     '5s',
     spec.url
   ])
-  return parseWrkRps(stdout)
+  return parseWrkCount(stdout)
 }
 
-/** wrk has no warm-up: a first run of the warm-up's length is thrown away. */
+/**
+ * A client that cannot keep its connections from a warm-up to the measurement (wrk, raw autocannon) opens new ones
+ * in every run, and a run's start (connects, and on a server like Python's http.server a thread per connection)
+ * would count against it. Its warm-up is left out by difference: a run of the warm-up's length and one of warm-up
+ * plus measurement, and the rate is the second's extra responses over its extra time. perfgate's closed model
+ * keeps its warm-up's connections and leaves the warm-up out of its window.
+ */
+export function differencedRate(warmup: Counted, whole: Counted): number {
+  return (whole.responses - warmup.responses) / (whole.seconds - warmup.seconds)
+}
+
 async function wrkRps(spec: ClosedSpec): Promise<number> {
-  await wrk(spec, spec.warmupS)
-  return wrk(spec, spec.durationS)
+  const warmup = await wrk(spec, spec.warmupS)
+  return differencedRate(warmup, await wrk(spec, spec.warmupS + spec.durationS))
 }
 
-async function autocannonOnce(spec: ClosedSpec, seconds: number): Promise<number> {
+async function autocannonOnce(spec: ClosedSpec, seconds: number): Promise<Counted> {
   const result = await autocannon({ url: spec.url, connections: spec.connections, duration: seconds })
-  return result.requests.total / result.duration
+  return { responses: result.requests.total, seconds: result.duration }
 }
 
-/** autocannon on its own, with the same throw-away warm-up as wrk. */
+/** autocannon on its own, its warm-up left out by difference as wrk's. */
 async function autocannonRps(spec: ClosedSpec): Promise<number> {
-  await autocannonOnce(spec, spec.warmupS)
-  return autocannonOnce(spec, spec.durationS)
+  const warmup = await autocannonOnce(spec, spec.warmupS)
+  return differencedRate(warmup, await autocannonOnce(spec, spec.warmupS + spec.durationS))
 }
 
 /**
