@@ -12,14 +12,10 @@ jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../src/main.js')
 const { unspacedClient } = await import('../__fixtures__/github/client.js')
 const { liveProcessGroups, stopAllServices } = await import('../src/service/spawn.js')
-const { syntheticMeasurer } = await import('./harness/fake-measurer.js')
-type Config = import('../src/config/types.js').Config
+const { syntheticDoor } = await import('./harness/fake-measurer.js')
 
 /** For tests about what the action says and publishes, not what it measures: no service runs. */
-const synthetic = {
-  createClient: unspacedClient,
-  measurerFor: (config: Config) => syntheticMeasurer(config)
-}
+const synthetic = { createClient: unspacedClient, ...syntheticDoor() }
 
 let dir: string
 let api: FakeGitHub

@@ -9,14 +9,13 @@ import { type GitSandbox, git } from '../../__fixtures__/git.js'
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../../src/main.js')
 const { stopAllServices } = await import('../../src/service/spawn.js')
-const { syntheticMeasurer } = await import('../harness/fake-measurer.js')
-type Config = import('../../src/config/types.js').Config
+const { syntheticDoor } = await import('../harness/fake-measurer.js')
 
 /**
  * The first test measures for real, end to end; the others are about which record is stored and found, so their
  * measurement port is the synthetic one (no service runs).
  */
-const synthetic = { measurerFor: (config: Config) => syntheticMeasurer(config) }
+const synthetic = syntheticDoor()
 
 let sandbox: GitSandbox
 let work: string

@@ -10,8 +10,8 @@ import { FakeGitHub } from '../../__fixtures__/github/fake-api.js'
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../../src/main.js')
 const { unspacedClient } = await import('../../__fixtures__/github/client.js')
-const { syntheticMeasurer } = await import('../harness/fake-measurer.js')
-type Config = import('../../src/config/types.js').Config
+const { syntheticDoor } = await import('../harness/fake-measurer.js')
+const { stopAllServices } = await import('../../src/service/spawn.js')
 
 /**
  * These tests are about whose limits gate a pull request, what the comment says and what reaches git: the
@@ -20,9 +20,8 @@ type Config = import('../../src/config/types.js').Config
  */
 const fake = (change?: Record<string, number>) => ({
   createClient: unspacedClient,
-  measurerFor: (config: Config) => syntheticMeasurer(config, { change })
+  ...syntheticDoor({ change })
 })
-const { stopAllServices } = await import('../../src/service/spawn.js')
 
 const savedEnv = { ...process.env }
 let sandbox: GitSandbox

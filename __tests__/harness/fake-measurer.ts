@@ -233,3 +233,11 @@ export function replayMeasurer(recorded: Report | Recording): FakeMeasurer {
     }
   }
 }
+
+/**
+ * The action door's measurement option on the synthetic measurer (`run({ measurerFor })` of src/main.ts): for tests
+ * about what the action gates, says and stores, not what it measures. No service runs.
+ */
+export function syntheticDoor(spec: SyntheticSpec = {}): { measurerFor: (config: Config) => Measurer } {
+  return { measurerFor: config => syntheticMeasurer(config, spec) }
+}

@@ -54,20 +54,18 @@ export function differencedRate(warmup: Counted, whole: Counted): number {
   return (whole.responses - warmup.responses) / (whole.seconds - warmup.seconds)
 }
 
-async function wrkRps(spec: ClosedSpec): Promise<number> {
-  const warmup = await wrk(spec, spec.warmupS)
-  return differencedRate(warmup, await wrk(spec, spec.warmupS + spec.durationS))
+/** A client's rate with its warm-up left out by difference (see differencedRate). */
+async function differenced(
+  once: (spec: ClosedSpec, seconds: number) => Promise<Counted>,
+  spec: ClosedSpec
+): Promise<number> {
+  const warmup = await once(spec, spec.warmupS)
+  return differencedRate(warmup, await once(spec, spec.warmupS + spec.durationS))
 }
 
 async function autocannonOnce(spec: ClosedSpec, seconds: number): Promise<Counted> {
   const result = await autocannon({ url: spec.url, connections: spec.connections, duration: seconds })
   return { responses: result.requests.total, seconds: result.duration }
-}
-
-/** autocannon on its own, its warm-up left out by difference as wrk's. */
-async function autocannonRps(spec: ClosedSpec): Promise<number> {
-  const warmup = await autocannonOnce(spec, spec.warmupS)
-  return differencedRate(warmup, await autocannonOnce(spec, spec.warmupS + spec.durationS))
 }
 
 /**
@@ -122,8 +120,8 @@ export async function compareThroughput(
   const clients: Client[] = ['perfgate', 'wrk', 'autocannon']
   const measure: Record<Client, () => Promise<number>> = {
     perfgate: () => perfgateRps(spec, scenario, samples.perfgateCpu),
-    wrk: () => wrkRps(spec),
-    autocannon: () => autocannonRps(spec)
+    wrk: () => differenced(wrk, spec),
+    autocannon: () => differenced(autocannonOnce, spec)
   }
   for (let repeat = 0; repeat < repeats; repeat++) {
     const order = [...clients.slice(repeat % 3), ...clients.slice(0, repeat % 3)]
