@@ -74,6 +74,37 @@ describe('the PR comment', () => {
     )
   })
 
+  it('counts epochs, not rounds, where the slices design decided', () => {
+    const sliced = report({
+      mode: 'compare',
+      scenarios: [
+        scenarioReport({
+          checks: [
+            check({
+              kind: 'regression',
+              metric: 'throughput.ok_rps',
+              expression: '-5%',
+              verdict: 'pass',
+              message: 'throughput.ok_rps did not change',
+              base: 100,
+              head: 100,
+              change: 0,
+              interval: [-0.01, 0.01],
+              rounds: 4,
+              unit: 'epochs'
+            })
+          ]
+        })
+      ]
+    })
+    expect(renderComment(sliced, { marker: 'm' })).toMatch(/\| -1\.0% … \+1\.0% \| 4 epochs \|/)
+  })
+
+  it('quotes each note of the run as its own paragraph', () => {
+    const noted = renderComment(report({ notes: ['design: slices', 'CPUs: the service ran on CPU 1'] }))
+    expect(noted).toContain('> design: slices\n>\n> CPUs: the service ran on CPU 1\n')
+  })
+
   it('never shows percentiles for an errored scenario, but its output tail in the summary', () => {
     expect(body).toContain('| create | 💥 errored | — | — | — |')
     expect(renderSummary(failing)).toContain('```text\nboom\n```')

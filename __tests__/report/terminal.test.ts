@@ -37,6 +37,32 @@ describe('terminal output', () => {
     expect(text).not.toContain('req/s')
   })
 
+  it('counts a regression check in rounds, or in epochs where the slices design decided it', () => {
+    const regression = (unit?: 'epochs') =>
+      renderTerminal(
+        report({
+          scenarios: [
+            scenarioReport({
+              checks: [
+                check({
+                  kind: 'regression',
+                  metric: 'throughput.ok_rps',
+                  expression: '-5%',
+                  verdict: 'pass',
+                  change: 0.01,
+                  interval: [-0.02, 0.03],
+                  rounds: 5,
+                  ...(unit ? { unit } : {})
+                })
+              ]
+            })
+          ]
+        })
+      )
+    expect(regression()).toMatch(/\+3\.0%, 5 rounds\)/)
+    expect(regression('epochs')).toMatch(/\+3\.0%, 5 epochs\)/)
+  })
+
   it('shows the open model achieved vs target rate and schedule lag, and nothing of it in a closed model', () => {
     const closed = renderTerminal(report({ scenarios: [scenarioReport()] }))
     expect(closed).not.toContain('open model')

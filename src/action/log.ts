@@ -31,7 +31,8 @@ export function actionLog(target: LogTarget, now: () => number = Date.now): Even
     open = false
   }
   return (event: EngineEvent) => {
-    const round = 'round' in event && event.round !== undefined ? ` round ${event.round}` : ''
+    const round =
+      'round' in event && event.round !== undefined ? ` ${event.unit ?? 'round'} ${event.round}` : ''
     switch (event.type) {
       case 'service-starting':
         return line(`Starting the ${event.label} service: ${event.command}`)
@@ -49,7 +50,8 @@ export function actionLog(target: LogTarget, now: () => number = Date.now): Even
       }
       case 'measure-end':
         line(`  ${event.summary}`)
-        return end()
+        // an epoch of slices ends with the base's summary, then the head's
+        return event.unit === 'epoch' && event.label === 'base' ? undefined : end()
       case 'step-start':
         return start(event.title)
       case 'step-output':

@@ -20,7 +20,8 @@ export function terminalEvents(out: Writer, style: Style, now: () => number = Da
     lastLine = now()
   }
   return (event: EngineEvent) => {
-    const round = 'round' in event && event.round !== undefined ? ` round ${event.round}` : ''
+    const round =
+      'round' in event && event.round !== undefined ? ` ${event.unit ?? 'round'} ${event.round}` : ''
     switch (event.type) {
       case 'service-starting':
         return line(style.dim(`starting ${event.label} service: ${event.command}`))

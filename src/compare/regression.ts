@@ -49,7 +49,8 @@ function evaluate(
       head: mean(head),
       change: decision.change,
       interval: decision.interval,
-      rounds: Math.min(decision.n.base, decision.n.head)
+      rounds: Math.min(decision.n.base, decision.n.head),
+      ...(decision.basis.unit?.startsWith('epochs') ? { unit: 'epochs' as const } : {})
     }
   }
 }

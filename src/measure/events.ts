@@ -1,14 +1,21 @@
 import type { LoadProgress } from '../load/types.js'
 import type { ScenarioReport } from '../model/scenario.js'
 
+/** which step of a comparison an event belongs to: a round (one side, a fresh process) or an epoch of slices (both sides) */
+export interface StepOf {
+  round?: number
+  /** what `round` counts; 'round' when absent */
+  unit?: 'round' | 'epoch'
+}
+
 /** What the engine reports while it works; the CLI draws progress from these, the action logs them. */
 export type EngineEvent =
   | { type: 'service-starting'; label: string; command: string }
   | { type: 'service-ready'; label: string; pid: number; ms: number }
   | { type: 'service-stopped'; label: string }
-  | { type: 'measure-start'; scenario: string; label: string; round?: number }
-  | { type: 'progress'; scenario: string; label: string; round?: number; progress: LoadProgress }
-  | { type: 'measure-end'; scenario: string; label: string; round?: number; summary: string }
+  | ({ type: 'measure-start'; scenario: string; label: string } & StepOf)
+  | ({ type: 'progress'; scenario: string; label: string; progress: LoadProgress } & StepOf)
+  | ({ type: 'measure-end'; scenario: string; label: string; summary: string } & StepOf)
   | { type: 'scenario-done'; scenario: ScenarioReport }
   | { type: 'info'; message: string }
   | { type: 'warning'; message: string }

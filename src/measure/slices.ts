@@ -109,8 +109,7 @@ async function measureScenarioSlices(
   const slices: Record<Side, SliceResult[]> = { base: [], head: [] }
   const observations: SliceObservation[] = []
   let exited: Side | undefined
-  for (const side of ['base', 'head'] as const)
-    events({ type: 'measure-start', scenario: scenario.name, label: side, round: epoch })
+  events({ type: 'measure-start', scenario: scenario.name, label: 'base and head', round: epoch, unit: 'epoch' })
   const samplers = {
     base: startResourceSampler(services.base.pid),
     head: startResourceSampler(services.head.pid)
@@ -142,8 +141,9 @@ async function measureScenarioSlices(
       events({
         type: 'progress',
         scenario: scenario.name,
-        label: `epoch ${epoch}`,
+        label: 'base and head',
         round: epoch,
+        unit: 'epoch',
         progress: {
           phase: 'measure',
           elapsedMs: done * sliceMs,
@@ -180,7 +180,8 @@ async function measureScenarioSlices(
       scenario: scenario.name,
       label: side,
       round: epoch,
-      summary: summarizeMeasurement(metrics, error)
+      unit: 'epoch',
+      summary: `${side}: ${summarizeMeasurement(metrics, error)}`
     })
   }
   result.observations.set(scenario.name, exited ? [] : observations)

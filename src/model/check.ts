@@ -22,6 +22,8 @@ export interface CheckData {
   change?: number | null
   interval?: [number, number] | null
   rounds?: number
+  /** what `rounds` counts: whole rounds (the default) or epochs of slices (the slices and duet designs) */
+  unit?: 'rounds' | 'epochs'
   /** who accepted an intended regression, and how */
   acceptedBy?: string
   source?: SourceRef

@@ -105,7 +105,7 @@ function checksTable(scenario: ScenarioReport): string[] {
       formatMetric(c.metric, c.head),
       formatChange(c.change),
       formatInterval(c.interval),
-      String(c.rounds ?? ''),
+      c.unit === 'epochs' ? `${c.rounds} epochs` : String(c.rounds ?? ''),
       verdict
     ]
   })
@@ -266,7 +266,8 @@ function body(report: Report, full: boolean): string[] {
     '',
     ...p99Chart(report),
     ...report.scenarios.flatMap(s => scenarioDetails(s, full)),
-    ...report.notes.map(n => `> ${e(n)}`),
+    // one paragraph per note: consecutive quoted lines would run together into one
+    ...report.notes.flatMap((n, i) => (i ? ['>', `> ${e(n)}`] : [`> ${e(n)}`])),
     ...(report.notes.length ? [''] : [])
   ]
 }

@@ -87,7 +87,7 @@ function scenarioBlock(s: ScenarioReport, style: Style): string[] {
       c.verdict === 'skipped'
         ? style.dim(c.message)
         : c.kind === 'regression'
-          ? `${formatChange(c.change)} (${formatInterval(c.interval)}, ${c.rounds ?? 0} rounds)`
+          ? `${formatChange(c.change)} (${formatInterval(c.interval)}, ${c.rounds ?? 0} ${c.unit ?? 'rounds'})`
           : formatMetric(c.metric, c.actual)
     ])
     out.push(...columns(rows))
