@@ -53,8 +53,20 @@ describe('the Actions log', () => {
     const sink = actionLog(log, () => 0)
     sink({ type: 'measure-start', scenario: 'home', label: 'base and head', round: 3, unit: 'epoch' })
     for (const side of ['base', 'head'])
-      sink({ type: 'measure-end', scenario: 'home', label: side, round: 3, unit: 'epoch', summary: `${side}: ok` })
-    expect(log.lines).toEqual(['::group::home · base and head epoch 3', '  base: ok', '  head: ok', '::endgroup::'])
+      sink({
+        type: 'measure-end',
+        scenario: 'home',
+        label: side,
+        round: 3,
+        unit: 'epoch',
+        summary: `${side}: ok`
+      })
+    expect(log.lines).toEqual([
+      '::group::home · base and head epoch 3',
+      '  base: ok',
+      '  head: ok',
+      '::endgroup::'
+    ])
   })
 
   it("folds the base's build output in its own group, with heartbeats, and keeps the tail in the failure", async () => {

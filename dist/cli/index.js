@@ -70985,7 +70985,13 @@ async function measureScenarioSlices(index, bound, services, epoch, result, ctx)
     const slices = { base: [], head: [] };
     const observations = [];
     let exited;
-    events({ type: 'measure-start', scenario: scenario.name, label: 'base and head', round: epoch, unit: 'epoch' });
+    events({
+        type: 'measure-start',
+        scenario: scenario.name,
+        label: 'base and head',
+        round: epoch,
+        unit: 'epoch'
+    });
     const samplers = {
         base: startResourceSampler(services.base.pid),
         head: startResourceSampler(services.head.pid)

@@ -109,7 +109,13 @@ async function measureScenarioSlices(
   const slices: Record<Side, SliceResult[]> = { base: [], head: [] }
   const observations: SliceObservation[] = []
   let exited: Side | undefined
-  events({ type: 'measure-start', scenario: scenario.name, label: 'base and head', round: epoch, unit: 'epoch' })
+  events({
+    type: 'measure-start',
+    scenario: scenario.name,
+    label: 'base and head',
+    round: epoch,
+    unit: 'epoch'
+  })
   const samplers = {
     base: startResourceSampler(services.base.pid),
     head: startResourceSampler(services.head.pid)
