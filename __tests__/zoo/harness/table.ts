@@ -103,11 +103,17 @@ const READING = `## Reading the table
   a few percent of raw autocannon on every server (its own recording costs nothing and counts right), and
   both get 6-21 % more than \`wrk -t1\` from Node servers that answer in ~25 µs. Not a miscount: on Fastify
   pinned to one CPU, the server used ~100 % of it under wrk (36.5k req/s) and ~90 % under autocannon
-  (38.7k-39.7k req/s), so it spent less CPU per request under autocannon's load. A closed loop's throughput
-  belongs to the client and the server together: how many requests wait when the server wakes decides how
-  much each wake-up costs it, and a slower-turning client (autocannon at ~98 % of its CPU) leaves more of
-  them waiting. The 5 % band holds where neither side's timing dominates (Express, the cluster, short
-  keep-alive, a server that ignores SIGTERM); elsewhere the two clients measure two different loops.
+  (38.7k-39.7k req/s), so it spent less CPU per request under autocannon's load. The same on node:http
+  (2026-12-02, pinned to one CPU, 3 alternated repeats, the server's CPU time over each client's run): 20.0 µs
+  of server CPU per response under perfgate's closed model (45.6k req/s, server at 91 %, perfgate at 97 %),
+  21.3 µs under perfgate's slice session on undici (39.0k, 83 %, 100 %), 25.3 µs under wrk (38.8k, 98 %). A
+  closed loop's throughput belongs to the client and the server together: how many requests wait when the
+  server wakes decides how much each wake-up costs it, and a Node client, which handles a batch of responses
+  per turn of its loop and then writes the next requests together, leaves more of them waiting than wrk,
+  which answers each response at once. The 5 % band holds where the server sets the pace whatever the client
+  does (Python's threads, chunked or closed connections, Express's own cost per request, most runs); on Node
+  servers that answer in ~25 µs, the two clients measure two different loops, and a single 3-s run of either
+  moves by up to ±15 % on this machine (wrk alone on node:http: 33k-47k req/s within minutes).
 - **open-model lag p99**: the \`generator.lag\` of the run's open-model scenario: how late (p99) perfgate sent
   requests against its schedule. Over 10 ms a real run would be errored as generator-lag; the zoo allows
   250 ms, because it checks servers, not this machine's load.
