@@ -16,6 +16,23 @@ export function check(overrides: Partial<Check> = {}): Check {
   }
 }
 
+/** A passing regression check of throughput.ok_rps at -5%; `overrides` set its change, interval and rounds. */
+export function regressionCheck(overrides: Partial<Check> = {}): Check {
+  return check({
+    kind: 'regression',
+    metric: 'throughput.ok_rps',
+    expression: '-5%',
+    verdict: 'pass',
+    message: 'throughput.ok_rps did not change',
+    base: 100,
+    head: 100,
+    change: 0,
+    interval: [-0.01, 0.01],
+    rounds: 4,
+    ...overrides
+  })
+}
+
 export function scenarioReport(overrides: Partial<ScenarioReport> = {}): ScenarioReport {
   return {
     name: 'list-reservations',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { p99Chart, renderComment, renderSummary } from '../../src/report/markdown.js'
-import { check, report, scenarioReport } from '../../__fixtures__/report.js'
+import { check, regressionCheck, report, scenarioReport } from '../../__fixtures__/report.js'
 
 describe('the PR comment', () => {
   const failing = report({
@@ -77,25 +77,7 @@ describe('the PR comment', () => {
   it('counts epochs, not rounds, where the slices design decided', () => {
     const sliced = report({
       mode: 'compare',
-      scenarios: [
-        scenarioReport({
-          checks: [
-            check({
-              kind: 'regression',
-              metric: 'throughput.ok_rps',
-              expression: '-5%',
-              verdict: 'pass',
-              message: 'throughput.ok_rps did not change',
-              base: 100,
-              head: 100,
-              change: 0,
-              interval: [-0.01, 0.01],
-              rounds: 4,
-              unit: 'epochs'
-            })
-          ]
-        })
-      ]
+      scenarios: [scenarioReport({ checks: [regressionCheck({ unit: 'epochs' })] })]
     })
     expect(renderComment(sliced, { marker: 'm' })).toMatch(/\| -1\.0% … \+1\.0% \| 4 epochs \|/)
   })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { renderProgress, renderTerminal, COLOR } from '../../src/report/terminal.js'
-import { check, report, scenarioReport } from '../../__fixtures__/report.js'
+import { check, regressionCheck, report, scenarioReport } from '../../__fixtures__/report.js'
 
 describe('terminal output', () => {
   it('prints a table per scenario, what decided it and the headline', () => {
@@ -44,11 +44,7 @@ describe('terminal output', () => {
           scenarios: [
             scenarioReport({
               checks: [
-                check({
-                  kind: 'regression',
-                  metric: 'throughput.ok_rps',
-                  expression: '-5%',
-                  verdict: 'pass',
+                regressionCheck({
                   change: 0.01,
                   interval: [-0.02, 0.03],
                   rounds: 5,
