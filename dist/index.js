@@ -70253,6 +70253,10 @@ async function runBuild(command, cwd, options = {}) {
 }
 
 ;// CONCATENATED MODULE: ./src/measure/events.ts
+/** " round 2", " epoch 2", or nothing: the step an event belongs to, for a log line. */
+function stepOf(event) {
+    return 'round' in event && event.round !== undefined ? ` ${event.unit ?? 'round'} ${event.round}` : '';
+}
 const ignoreEvents = () => undefined;
 const HEARTBEAT_MS = 10_000;
 /**
@@ -86294,7 +86298,7 @@ function actionLog(target, now = Date.now) {
         open = false;
     };
     return (event) => {
-        const round = 'round' in event && event.round !== undefined ? ` ${event.unit ?? 'round'} ${event.round}` : '';
+        const round = stepOf(event);
         switch (event.type) {
             case 'service-starting':
                 return line(`Starting the ${event.label} service: ${event.command}`);

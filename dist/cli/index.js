@@ -68047,6 +68047,10 @@ function roundOrder(pair) {
 }
 
 ;// CONCATENATED MODULE: ./src/measure/events.ts
+/** " round 2", " epoch 2", or nothing: the step an event belongs to, for a log line. */
+function stepOf(event) {
+    return 'round' in event && event.round !== undefined ? ` ${event.unit ?? 'round'} ${event.round}` : '';
+}
 const ignoreEvents = () => undefined;
 const HEARTBEAT_MS = 10_000;
 /**
@@ -72724,7 +72728,7 @@ function terminalEvents(out, style, now = Date.now) {
         lastLine = now();
     };
     return (event) => {
-        const round = 'round' in event && event.round !== undefined ? ` ${event.unit ?? 'round'} ${event.round}` : '';
+        const round = stepOf(event);
         switch (event.type) {
             case 'service-starting':
                 return line(style.dim(`starting ${event.label} service: ${event.command}`));

@@ -1,4 +1,4 @@
-import { HEARTBEAT_MS, type EngineEvent, type EventSink } from '../measure/events.js'
+import { HEARTBEAT_MS, stepOf, type EngineEvent, type EventSink } from '../measure/events.js'
 
 export interface LogTarget {
   info(message: string): void
@@ -31,8 +31,7 @@ export function actionLog(target: LogTarget, now: () => number = Date.now): Even
     open = false
   }
   return (event: EngineEvent) => {
-    const round =
-      'round' in event && event.round !== undefined ? ` ${event.unit ?? 'round'} ${event.round}` : ''
+    const round = stepOf(event)
     switch (event.type) {
       case 'service-starting':
         return line(`Starting the ${event.label} service: ${event.command}`)

@@ -1,4 +1,4 @@
-import { HEARTBEAT_MS, type EngineEvent, type EventSink } from '../measure/events.js'
+import { HEARTBEAT_MS, stepOf, type EngineEvent, type EventSink } from '../measure/events.js'
 import path from 'node:path'
 import { exitCodeFor } from '../compare/verdict.js'
 import type { Report } from '../model/report.js'
@@ -20,8 +20,7 @@ export function terminalEvents(out: Writer, style: Style, now: () => number = Da
     lastLine = now()
   }
   return (event: EngineEvent) => {
-    const round =
-      'round' in event && event.round !== undefined ? ` ${event.unit ?? 'round'} ${event.round}` : ''
+    const round = stepOf(event)
     switch (event.type) {
       case 'service-starting':
         return line(style.dim(`starting ${event.label} service: ${event.command}`))

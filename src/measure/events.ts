@@ -8,6 +8,11 @@ export interface StepOf {
   unit?: 'round' | 'epoch'
 }
 
+/** " round 2", " epoch 2", or nothing: the step an event belongs to, for a log line. */
+export function stepOf(event: EngineEvent): string {
+  return 'round' in event && event.round !== undefined ? ` ${event.unit ?? 'round'} ${event.round}` : ''
+}
+
 /** What the engine reports while it works; the CLI draws progress from these, the action logs them. */
 export type EngineEvent =
   | { type: 'service-starting'; label: string; command: string }
