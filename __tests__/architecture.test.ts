@@ -11,12 +11,12 @@ import path from 'node:path'
 export const LAYERS: string[][] = [
   ['model', 'version.ts', 'identity.ts'],
   ['git', 'config', 'stats'],
-  ['service'],
+  ['service', 'profile'],
   ['load'],
   ['compare'],
   ['report'],
   ['baseline', 'github', 'measure', 'shard'],
-  ['gate'],
+  ['gate', 'history'],
   ['action', 'cli', 'post'],
   ['main.ts'],
   ['index.ts']
