@@ -66,4 +66,12 @@ describe('one source for every list', () => {
       ['accepted', 'errored', 'fail', 'inconclusive', 'pass', 'skipped', 'warn'].sort()
     )
   })
+
+  it('the leg options are parsed by shard/options.ts alone: no door parses a shard itself', () => {
+    const parsers = files
+      .filter(({ file }) => !file.startsWith(`shard${path.sep}`))
+      .filter(({ text }) => /\bparseShard\(/.test(text))
+      .map(({ file }) => file)
+    expect(parsers).toEqual([])
+  })
 })
