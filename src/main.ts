@@ -164,7 +164,18 @@ export async function run(options: RunOptions = {}): Promise<void> {
       groups = [...groups.filter(g => checkSavedGroup(g).ok), group]
       core.saveState(STATE_PGIDS, JSON.stringify(groups))
     }
-    const report = await measure(inputs, config, pr.acceptances, session, onSpawned, options.measurerFor)
+    // a base whose config cannot be read fails closed: nothing is measured, every scenario is errored with why
+    const report = pr.error
+      ? stampIfLeg(
+          baseErrorReport(
+            config,
+            new BaseError(pr.error),
+            Date.now(),
+            wantsCompare(inputs, process.env) ? 'compare' : 'run'
+          ),
+          config
+        )
+      : await measure(inputs, config, pr.acceptances, session, onSpawned, options.measurerFor)
     if (pr.gate) report.gate = pr.gate
     if (!state.cancelled)
       await publish(
