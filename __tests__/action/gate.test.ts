@@ -354,4 +354,45 @@ ${extra}`
       head: 'none'
     })
   })
+
+  it('counts header values, body content and placeholder values as part of the scenario, without showing them', async () => {
+    const { parseConfig } = await import('../../src/config/load.js')
+    const { gateConfig, limitChanges } = await import('../../src/action/gate.js')
+    const scenario = (token: string, body: string, city: string) => `version: 1
+service: { command: node s.js, ready: { url: http://127.0.0.1:1/ } }
+scenarios:
+  - name: book
+    request:
+      method: POST
+      url: http://127.0.0.1:1/book/{{city}}
+      headers: { authorization: "Bearer ${token}" }
+      body: '${body}'
+    values: { city: [${city}] }
+    thresholds: { latency.p99: "< 50ms" }
+`
+    const base = parseConfig(scenario('base-secret', '{"n":1}', 'Oslo'), 'base.yml', '/repo')
+    for (const head of [
+      scenario('head-secret', '{"n":1}', 'Oslo'),
+      scenario('base-secret', '{"n":9}', 'Oslo'),
+      scenario('base-secret', '{"n":1}', 'Nowhere')
+    ].map(text => parseConfig(text, 'perfgate.yml', '/repo'))) {
+      const changes = limitChanges(base, head)
+      expect(changes).toEqual([
+        {
+          scenario: 'book',
+          limit: 'request content',
+          base: 'header values, body and values as in the base',
+          head: 'changed (not shown: they may hold credentials)'
+        }
+      ])
+      expect(JSON.stringify(changes)).not.toContain('secret')
+      const gated = gateConfig(head, base).scenarios[0]!
+      expect(gated.request.headers.authorization).toBe('Bearer base-secret')
+      expect(gated.request.body).toBe('{"n":1}')
+      expect(gated.values).toEqual({ city: ['Oslo'] })
+    }
+    expect(
+      limitChanges(base, parseConfig(scenario('base-secret', '{"n":1}', 'Oslo'), 'p.yml', '/repo'))
+    ).toEqual([])
+  })
 })

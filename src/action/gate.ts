@@ -5,7 +5,7 @@ import { parseConfig } from '../config/load.js'
 import { ConfigError } from '../config/problems.js'
 import type { Config, Scenario } from '../config/types.js'
 import { ACCEPT_LABEL } from '../compare/accept.js'
-import { configUsed } from '../report/config-used.js'
+import { configUsed, requestContent } from '../report/config-used.js'
 import type { GateInfo, LimitChange } from '../model/report.js'
 
 type Used = ReturnType<typeof configUsed>
@@ -64,6 +64,7 @@ export function limitChanges(base: Config, head: Config): LimitChange[] {
       h.scenarios.find(s => s.name === name)
     )
   )
+  out.push(...contentChanges(base, head))
   const global: Array<[string, string, string]> = [
     ['compare.mode', b.compare.mode, h.compare.mode],
     ['compare.rounds', b.compare.rounds, h.compare.rounds],
@@ -80,6 +81,23 @@ export function limitChanges(base: Config, head: Config): LimitChange[] {
   return out
 }
 
+/** Scenarios of both configs whose header values, body or placeholder values differ (the values are never shown). */
+function contentChanges(base: Config, head: Config): LimitChange[] {
+  return head.scenarios.flatMap(h => {
+    const b = base.scenarios.find(s => s.name === h.name)
+    return b && requestContent(b) !== requestContent(h)
+      ? [
+          {
+            scenario: h.name,
+            limit: 'request content',
+            base: 'header values, body and values as in the base',
+            head: 'changed (not shown: they may hold credentials)'
+          }
+        ]
+      : []
+  })
+}
+
 /** A scenario taken from the base's config: its source positions point into the base's file, so they go. */
 function fromBase(s: Scenario): Scenario {
   const { source: _source, ...rest } = s
@@ -92,7 +110,8 @@ function fromBase(s: Scenario): Scenario {
 
 const same = (a: Scenario, b: Scenario, ca: Config, cb: Config) =>
   JSON.stringify(configUsed({ ...ca, scenarios: [a] }).scenarios[0]) ===
-  JSON.stringify(configUsed({ ...cb, scenarios: [b] }).scenarios[0])
+    JSON.stringify(configUsed({ ...cb, scenarios: [b] }).scenarios[0]) &&
+  requestContent(a) === requestContent(b)
 
 /**
  * The config a pull request is gated with: the base's scenarios (limits, tolerances, validity limits and how they
