@@ -102,12 +102,17 @@ export async function gate(settings: GateSettings, ports: GatePorts = {}): Promi
 }
 
 /** The report of a comparison whose base could not be prepared: every scenario errored with the reason. */
-export function baseErrorReport(config: Config, err: BaseError, startedAt = Date.now()): Report {
+export function baseErrorReport(
+  config: Config,
+  err: BaseError,
+  startedAt = Date.now(),
+  mode: Report['mode'] = 'compare'
+): Report {
   const error = { kind: err.kind, message: err.message }
   return buildReport({
     config,
     configHash: configHash(config),
-    mode: 'compare',
+    mode,
     scenarios: config.scenarios.map(s => erroredScenario(s, error)),
     startedAt
   })
