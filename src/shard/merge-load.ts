@@ -12,7 +12,7 @@ import { encodeHistogram, mergeHistograms, summarize } from '../load/histogram.j
 import { formatMetric } from '../config/format.js'
 import { METRICS, metricInfo } from '../config/metrics.js'
 import type { Check } from '../model/check.js'
-import { wordChecks } from './checks.js'
+import { wordChecks } from '../report/checks.js'
 import type { MetricValues } from '../model/metrics.js'
 import type { RunRecord } from '../model/run.js'
 import type { ScenarioReport } from '../model/scenario.js'

@@ -6,9 +6,9 @@ import {
   encodeHistogram,
   summarize
 } from '../../src/load/histogram.js'
-import { mergeLoadRuns } from '../../src/report/merge-load.js'
+import { mergeLoadRuns } from '../../src/shard/merge-load.js'
 import { METRICS } from '../../src/config/metrics.js'
-import { mergeLegReports } from '../../src/report/merge.js'
+import { mergeLegReports } from '../../src/shard/merge-legs.js'
 import type { MetricValues } from '../../src/model/metrics.js'
 import type { Report } from '../../src/model/report.js'
 import type { RunRecord } from '../../src/model/run.js'
