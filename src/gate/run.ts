@@ -7,6 +7,7 @@ import type { CheckResult } from '../model/check.js'
 import { wordChecks } from '../report/checks.js'
 import type { BaselineInfo, Report } from '../model/report.js'
 import type { RunRecord, ScenarioError } from '../model/run.js'
+import type { NoteData } from '../model/note.js'
 import type { ScenarioReport } from '../model/scenario.js'
 import { aggregateRounds } from '../compare/aggregate.js'
 import { storedScenarioChecks, type StoredBaseline } from './stored.js'
@@ -72,7 +73,7 @@ function onlyGeneratorLag(measured: SideRound): string[] {
 export async function runGate(config: Config, options: RunOptions = {}): Promise<Report> {
   const events = options.events ?? ignoreEvents
   const startedAt = Date.now()
-  const notes: string[] = [...(options.notes ?? [])]
+  const notes: Array<string | NoteData> = [...(options.notes ?? [])]
   const records = new Map(config.scenarios.map(s => [s.name, [] as RunRecord[]]))
   const rounds = Math.max(1, options.rounds ?? 1)
   let startError: ScenarioError | undefined
@@ -97,19 +98,11 @@ export async function runGate(config: Config, options: RunOptions = {}): Promise
       // one pause of the machine makes a short window's p99 of lateness; a generator that cannot hold the rate
       // falls behind again, and then the scenario is errored
       remeasured = true
-      const again =
-        rounds > 1
-          ? `round ${round} was measured again (one round per run at most)`
-          : 'the run was measured again'
-      notes.push(
-        `${again}: the load generator fell behind its schedule in ${lagged.join(', ')}, which one pause of the ` +
-          'machine also causes; a generator that falls behind again errors the scenario'
-      )
+      notes.push({ kind: 'remeasured', ...(rounds > 1 ? { round } : {}), scenarios: lagged })
       measured = await measurer.round('head', round)
     }
     for (const [name, record] of measured.records) records.get(name)?.push(record)
-    for (const name of measured.restartedBefore)
-      notes.push(`the service was restarted before ${name} because it had exited`)
+    for (const name of measured.restartedBefore) notes.push({ kind: 'service-restarted', scenario: name })
     startError = measured.startError
   }
   const scenarios = config.scenarios.map(scenario => {
@@ -124,16 +117,8 @@ export async function runGate(config: Config, options: RunOptions = {}): Promise
     events({ type: 'scenario-done', scenario: report })
     return report
   })
-  if (!config.service)
-    notes.push(
-      "a running target: measured at the scenarios' URLs with no process started, so no server.* metrics; absolute limits and the stored baseline only"
-    )
-  if (rounds > 1)
-    notes.push(
-      config.service
-        ? `${rounds} rounds per scenario, each against a fresh service process`
-        : `${rounds} rounds per scenario against the running target`
-    )
+  if (!config.service) notes.push({ kind: 'running-target' })
+  if (rounds > 1) notes.push({ kind: 'rounds', rounds, target: !config.service })
   return buildReport({
     config,
     configHash: configHash(config),

@@ -1,3 +1,5 @@
+import type { NoteData } from '../model/note.js'
+import { noteFields } from './notes.js'
 import { configUsed } from './config-used.js'
 import type { Config } from '../config/types.js'
 import { overallVerdict, VERDICT_ORDER, verdictRank } from '../compare/verdict.js'
@@ -14,7 +16,8 @@ export interface ReportInput {
   mode: Report['mode']
   scenarios: ScenarioReport[]
   startedAt: number
-  notes?: string[]
+  /** the run's notes: prose, or data that report/notes.ts words */
+  notes?: Array<string | NoteData>
   git?: Report['git']
   baseline?: Report['baseline']
   now?: Date
@@ -57,7 +60,7 @@ export function buildReport(input: ReportInput): Report {
     ...(input.baseline ? { baseline: input.baseline } : {}),
     durationMs: Math.max(0, now.getTime() - input.startedAt),
     scenarios,
-    notes: input.notes ?? []
+    ...noteFields(input.notes ?? [])
   }
 }
 
