@@ -1,3 +1,4 @@
+import { environmentOf } from './measure/environment.js'
 import * as core from '@actions/core'
 import type { Config } from './config/types.js'
 import { BaseError } from './gate/base.js'
@@ -13,7 +14,6 @@ import { runReportMode } from './action/report-mode.js'
 import { runMergeMode } from './action/merge-mode.js'
 import { applyShard } from './shard/split.js'
 import { applyLoadShard } from './shard/load.js'
-import { stampIfLeg } from './shard/identity.js'
 import { loadActionConfig } from './action/config.js'
 import { failureSummary, redactSecrets } from './action/failure.js'
 import { readInputs, type ActionInputs } from './action/inputs.js'
@@ -52,7 +52,12 @@ async function measure(
 ): Promise<Report> {
   const env = process.env
   const repo = (await repoRoot(inputs.workspace)) ?? inputs.workspace
-  const ports = { events: session.events, onSpawned, measurer: measurerFor?.(config) }
+  const environment = {
+    ...environmentOf(env),
+    events: session.events,
+    onSpawned,
+    measurer: measurerFor?.(config)
+  }
   const compare = wantsCompare(inputs, env)
   if (!compare || config.compare.mode !== 'interleaved') {
     const context = {
@@ -61,15 +66,15 @@ async function measure(
       events: session.events,
       info: core.info
     }
-    return gate(await runSettings(inputs, config, env, repo, context), ports)
+    return gate(await runSettings(inputs, config, env, repo, context), environment)
   }
   const startedAt = Date.now()
   try {
-    return await gate(compareSettings(inputs, config, env, repo, acceptances), ports)
+    return await gate(compareSettings(inputs, config, env, repo, acceptances), environment)
   } catch (err) {
     // a base that cannot be prepared makes every scenario errored, with the reason
     if (!(err instanceof BaseError)) throw err
-    return stampIfLeg(baseErrorReport(config, err, startedAt), config)
+    return baseErrorReport(config, err, startedAt)
   }
 }
 
@@ -166,14 +171,11 @@ export async function run(options: RunOptions = {}): Promise<void> {
     }
     // a base whose config cannot be read fails closed: nothing is measured, every scenario is errored with why
     const report = pr.error
-      ? stampIfLeg(
-          baseErrorReport(
-            config,
-            new BaseError(pr.error),
-            Date.now(),
-            wantsCompare(inputs, process.env) ? 'compare' : 'run'
-          ),
-          config
+      ? baseErrorReport(
+          config,
+          new BaseError(pr.error),
+          Date.now(),
+          wantsCompare(inputs, process.env) ? 'compare' : 'run'
         )
       : await measure(inputs, config, pr.acceptances, session, onSpawned, options.measurerFor)
     if (pr.gate) report.gate = pr.gate

@@ -1,5 +1,4 @@
 import type { Config } from '../config/types.js'
-import { configHash } from '../config/load.js'
 import { buildReport } from '../report/build.js'
 import type { NoteData, StepUnit } from '../model/note.js'
 import type { Report } from '../model/report.js'
@@ -9,6 +8,7 @@ import type { Step } from '../stats/adaptive.js'
 import { roundOrder } from '../stats/order.js'
 import { ignoreEvents } from '../measure/events.js'
 import { processMeasurer } from '../measure/processes.js'
+import { hostInfo } from '../measure/environment.js'
 import { choosePinning } from './pinning.js'
 import {
   buildScenario,
@@ -23,7 +23,6 @@ import {
 } from './judge.js'
 import {
   chooseDesign,
-  hostInfo,
   addEpoch,
   newSliceState,
   planRng,
@@ -269,7 +268,6 @@ function startErrorReport(
 ): Report {
   return buildReport({
     config,
-    configHash: configHash(config),
     mode: 'compare',
     scenarios: config.scenarios.map(s => erroredScenario(s, startError)),
     startedAt,
@@ -277,7 +275,8 @@ function startErrorReport(
       ...notes,
       { kind: 'start-error', failed: startError.kind === 'port-held' ? 'stopped' : 'started' }
     ],
-    git: options.git
+    git: options.git,
+    leg: options.leg?.()
   })
 }
 
@@ -298,11 +297,11 @@ function compareReport(
   )
   return buildReport({
     config,
-    configHash: configHash(config),
     mode: 'compare',
     scenarios,
     startedAt,
     notes,
-    git: options.git
+    git: options.git,
+    leg: options.leg?.()
   })
 }

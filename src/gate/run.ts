@@ -1,8 +1,7 @@
 import type { Config, Scenario } from '../config/types.js'
-import { configHash } from '../config/load.js'
 import { evaluateThresholds } from '../compare/thresholds.js'
 import { scenarioVerdict } from '../compare/verdict.js'
-import { buildReport } from '../report/build.js'
+import { buildReport, type LegStamp } from '../report/build.js'
 import type { CheckResult } from '../model/check.js'
 import { wordChecks } from '../report/checks.js'
 import type { BaselineInfo, Report } from '../model/report.js'
@@ -11,18 +10,15 @@ import type { NoteData } from '../model/note.js'
 import type { ScenarioReport } from '../model/scenario.js'
 import { aggregateRounds } from '../compare/aggregate.js'
 import { storedScenarioChecks, type StoredBaseline } from './stored.js'
-import { ignoreEvents, type EventSink } from '../measure/events.js'
+import { ignoreEvents } from '../measure/events.js'
 import { erroredScenario } from './judge.js'
 import { choosePinning } from './pinning.js'
-import { hostInfo, type HostInfo } from './slices.js'
+import { hostInfo, type Environment } from '../measure/environment.js'
 import type { Measurer, SideRound } from '../measure/port.js'
 import { roundMeasurer } from '../measure/processes.js'
 
-export interface RunOptions {
-  events?: EventSink
-  /** a CA file trusted besides the system's roots (the doors pass NODE_EXTRA_CA_CERTS) */
-  extraCaCerts?: string
-  onSpawned?: (pid: number) => void
+/** What `perfgate run` is told besides the config, in the measurement's environment. */
+export interface RunOptions extends Environment {
   /** extra environment for the service (the demo uses it to turn on the example's knobs) */
   serviceEnv?: Record<string, string>
   git?: Report['git']
@@ -33,8 +29,8 @@ export interface RunOptions {
   /** what the report says about the baseline store */
   baselineInfo?: BaselineInfo
   notes?: string[]
-  /** test hook: the host the CPUs are chosen on (default: this process's CPUs and taskset) */
-  host?: HostInfo
+  /** a suite's leg: its stamp, known once it measured (a load leg's window) */
+  leg?: () => LegStamp | undefined
   /** the measurement port for the head's rounds (default: real processes and load) */
   measurer?: HeadMeasurer
 }
@@ -121,13 +117,13 @@ export async function runGate(config: Config, options: RunOptions = {}): Promise
   if (rounds > 1) notes.push({ kind: 'rounds', rounds, target: !config.service })
   return buildReport({
     config,
-    configHash: configHash(config),
     mode: 'run',
     scenarios,
     startedAt,
     notes,
     git: options.git,
-    baseline: options.baselineInfo
+    baseline: options.baselineInfo,
+    leg: options.leg?.()
   })
 }
 
