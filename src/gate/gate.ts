@@ -13,7 +13,8 @@ import { windowRecorder } from '../shard/window.js'
 import { BaseError, findMergeBase, useBaseDir, worktreeBase, type PreparedBase } from './base.js'
 import { planStoredBaseline, saveRun, type StoredPlan } from './baseline.js'
 import { compareGate } from './compare.js'
-import { erroredScenario, runGate } from './run.js'
+import { erroredScenario } from './judge.js'
+import { runGate } from './run.js'
 import type { HostInfo } from './compare-options.js'
 
 /** Where the base of a comparison comes from: a directory the workflow built, or the merge-base with a ref. */
