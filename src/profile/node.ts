@@ -34,6 +34,12 @@ export function withPreload(nodeOptions: string | undefined, preload: string): s
   return nodeOptions?.trim() ? `${nodeOptions.trim()} ${required}` : required
 }
 
+/** Capture directories not yet removed: removed when perfgate exits (their files were copied beside the report). */
+const directories = new Set<string>()
+process.once('exit', () => {
+  for (const directory of directories) rmSync(directory, { recursive: true, force: true })
+})
+
 export class NodeCapture {
   private constructor(
     readonly directory: string,
@@ -48,6 +54,7 @@ export class NodeCapture {
    */
   static async open(label: string, maxBytes = MAX_PROFILE_BYTES): Promise<NodeCapture> {
     const directory = mkdtempSync(path.join(os.tmpdir(), 'pgprof-'))
+    directories.add(directory)
     writeFileSync(path.join(directory, 'preload.cjs'), PRELOAD_JS)
     const channel = await ProfileChannel.open(directory, maxBytes)
     return new NodeCapture(directory, label, channel, maxBytes)
@@ -114,6 +121,7 @@ export class NodeCapture {
 
   /** Removes the directory (after its files were copied beside the report). */
   remove(): void {
+    directories.delete(this.directory)
     rmSync(this.directory, { recursive: true, force: true })
   }
 }
