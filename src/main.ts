@@ -8,7 +8,7 @@ import { baseErrorReport, gate } from './gate/gate.js'
 import type { Acceptance } from './compare/accept.js'
 import type { Report } from './model/report.js'
 import type { ClientFactory } from './github/client.js'
-import type { Measurer } from './measure/port.js'
+import type { Measurer } from './measure/measurer.js'
 import type { ReportFiles } from './report/write.js'
 import { runReportMode } from './action/report-mode.js'
 import { runMergeMode } from './action/merge-mode.js'
@@ -111,17 +111,18 @@ async function cancelRun(signal: NodeJS.Signals, state: RunState): Promise<void>
   core.setFailed(`perfgate: ${err.message}`)
 }
 
-export interface RunOptions {
+/** What the action's door is given besides the workflow: test hooks for its exit, GitHub clients and measurer. */
+export interface ActionOptions {
   /** how the process ends after a cancellation (tests keep it alive) */
   exit?: (code: number) => void
   /** how GitHub clients are made (default createClient; tests against a fake API leave out the spacing) */
   createClient?: ClientFactory
-  /** the measurement port for the gated config (default: real processes and load; tests about the loop fake it) */
+  /** the measurement interface for the gated config (default: real processes and load; tests about the loop fake it) */
   measurerFor?: (config: Config) => Measurer
 }
 
 /** The action: read inputs, run the gate, publish results. Every failure ends in one setFailed line. */
-export async function run(options: RunOptions = {}): Promise<void> {
+export async function run(options: ActionOptions = {}): Promise<void> {
   const session = startSession()
   const state: RunState = {}
   const exit = options.exit ?? ((code: number) => process.exit(code))

@@ -2,7 +2,7 @@ import type { Acceptance } from '../compare/accept.js'
 import type { Report } from '../model/report.js'
 import type { LegStamp } from '../report/build.js'
 import type { Side } from '../model/run.js'
-import type { Measurer } from '../measure/port.js'
+import type { Measurer } from '../measure/measurer.js'
 import type { SidesOptions } from '../measure/sides.js'
 
 export type { HostInfo } from '../measure/environment.js'
@@ -14,7 +14,7 @@ export interface CompareOptions extends SidesOptions {
   acceptances?: Acceptance[]
   notes?: string[]
   git?: Report['git']
-  /** the measurement port (default: the real one, which starts each side's processes and drives load) */
+  /** the measurement interface (default: the real one, which starts each side's processes and drives load) */
   measurer?: Measurer
   /** a suite's leg: its stamp, known once it measured (a load leg's window) */
   leg?: () => LegStamp | undefined

@@ -14,7 +14,7 @@ import { ignoreEvents } from '../measure/events.js'
 import { erroredScenario } from './judge.js'
 import { choosePinning } from './pinning.js'
 import { hostInfo, type Environment } from '../measure/environment.js'
-import type { Measurer, SideRound } from '../measure/port.js'
+import type { Measurer, SideRound } from '../measure/measurer.js'
 import { roundMeasurer } from '../measure/processes.js'
 
 /** What `perfgate run` is told besides the config, in the measurement's environment. */
@@ -31,11 +31,11 @@ export interface RunOptions extends Environment {
   notes?: string[]
   /** a suite's leg: its stamp, known once it measured (a load leg's window) */
   leg?: () => LegStamp | undefined
-  /** the measurement port for the head's rounds (default: real processes and load) */
+  /** the measurement interface for the head's rounds (default: real processes and load) */
   measurer?: HeadMeasurer
 }
 
-/** What `perfgate run` asks of the measurement port: the head's rounds only. */
+/** What `perfgate run` asks of the measurement interface: the head's rounds only. */
 export type HeadMeasurer = Pick<Measurer, 'round'>
 
 /** Regression checks cannot be decided without a base: they are reported as skipped. */

@@ -6,7 +6,7 @@
 import type { Config, Scenario } from '../config/types.js'
 import { DEFAULTS } from '../config/defaults.js'
 import { hasServicePort } from '../config/port.js'
-import type { EpochResult } from '../measure/port.js'
+import type { EpochResult } from '../measure/measurer.js'
 import type { SliceObservation } from '../model/slices.js'
 import type { RunRecord, ScenarioError } from '../model/run.js'
 import { createRng } from '../stats/rng.js'
