@@ -51,7 +51,7 @@ describe('the test projects', () => {
   const name = (file: string) => path.relative(root, file).replace(/\.test\.ts$/, '')
   // what starts a process, drives load or runs git (an in-process server on 127.0.0.1 does none of these)
   const heavy =
-    /__fixtures__\/(git|action-sandbox)\.js|node:child_process|src\/service\/spawn\.js|src\/load\/(closed|open)\.js|src\/gate\/run\.js|src\/measure\/suites\.js|chromium/
+    /__fixtures__\/(git|action-sandbox)\.js|node:child_process|src\/service\/spawn\.js|src\/load\/(closed|open)\.js|src\/gate\/run-gate\.js|src\/measure\/suites\.js|chromium/
 
   it('every test that starts processes, drives load or runs git is in the integration project, which names only real files', async () => {
     const { INTEGRATION } = (await import(path.join(REPO, 'jest.config.js'))) as { INTEGRATION: string[] }

@@ -29,7 +29,7 @@ const DESIGNS = (process.env.DESIGNS ?? (NOISY ? 'rounds,slices,duet' : 'rounds'
 compileSources()
 const { parseConfig } = await import('../build/src/config/load.js')
 const { compareGate } = await import('../build/src/gate/compare.js')
-const { chooseDesign, hostInfo } = await import('../build/src/gate/slices.js')
+const { chooseDesign, hostInfo } = await import('../build/src/gate/design.js')
 
 // A throughput drop of x needs (1/(1-x) - 1) more CPU per request when CPU dominates the handler.
 const slowdownFor = drop => String(1 / (1 - drop) - 1)

@@ -28,7 +28,7 @@ import { persistedCredentialsWarning } from './action/credentials.js'
 import { checkSavedGroup, savedGroupOf, type SavedGroup } from './service/groups.js'
 import { killProcessGroup } from './git/process-group.js'
 import { stopAllServices } from './service/spawn.js'
-import { stopAllGit } from './git/run.js'
+import { stopAllGit } from './git/runner.js'
 import { useGitAuth } from './git/auth.js'
 import { logText } from './action/safe-log.js'
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { failureSummary, redactSecrets } from '../../src/action/failure.js'
 import { StoreError } from '../../src/baseline/record.js'
-import { GitTimeoutError } from '../../src/git/run.js'
+import { GitTimeoutError } from '../../src/git/runner.js'
 
 describe('the failure path', () => {
   it('blanks the token and anything shaped like one', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { runGate } from '../../src/gate/run.js'
+import { runGate } from '../../src/gate/run-gate.js'
 import { renderComment, renderSummary } from '../../src/report/markdown.js'
 import { liveProcessGroups, stopAllServices } from '../../src/service/spawn.js'
 import { exampleConfig, freePort } from '../../__fixtures__/config.js'

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { GitOutputError, runGit } from '../../src/git/run.js'
+import { GitOutputError, runGit } from '../../src/git/runner.js'
 
 let repo: string
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { measureStep } from '../../src/measure/slices.js'
+import { measureStep } from '../../src/measure/epoch.js'
 import type { LoadSession, SliceResult } from '../../src/load/session.js'
 import { createLatencyHistogram } from '../../src/load/histogram.js'
 import { emptyCounts } from '../../src/load/errors.js'

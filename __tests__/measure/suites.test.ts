@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { runGate } from '../../src/gate/run.js'
+import { runGate } from '../../src/gate/run-gate.js'
 import { drift, findKnee } from '../../src/measure/suites.js'
 import { stopAllServices, liveProcessGroups } from '../../src/service/spawn.js'
 import { reportProblems } from '../../src/report/validate.js'

@@ -1,4 +1,4 @@
-import { runGit } from '../git/run.js'
+import { runGit } from '../git/runner.js'
 
 /**
  * Credentials a checkout left in the repository's git config: an `http.<url>.extraheader` (what actions/checkout

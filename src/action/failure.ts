@@ -1,5 +1,5 @@
 import { NewerBaselineError, StoreError } from '../baseline/record.js'
-import { GitTimeoutError } from '../git/run.js'
+import { GitTimeoutError } from '../git/runner.js'
 import { markdownFence } from '../report/escape.js'
 import { CancelledError } from './cancel.js'
 import { MEASURING_EVENTS, RefusedEventError } from './event.js'

@@ -1,6 +1,6 @@
 import { realpath } from 'node:fs/promises'
 import path from 'node:path'
-import { runGit } from '../git/run.js'
+import { runGit } from '../git/runner.js'
 import { parseConfig } from '../config/load.js'
 import { ConfigError } from '../config/problems.js'
 import type { Config, Scenario } from '../config/types.js'

@@ -22,7 +22,7 @@ import {
   withoutCredentials,
   type GitResult,
   type RunGitOptions
-} from '../git/run.js'
+} from '../git/runner.js'
 
 /** What the remote said about a failed push, without git's generic lines. */
 function pushReason(stderr: string): string {

@@ -28,7 +28,7 @@ import {
   planRng,
   type DesignChoice,
   type SliceState
-} from './slices.js'
+} from './design.js'
 
 import type { CompareOptions, Side } from './compare-options.js'
 

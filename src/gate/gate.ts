@@ -13,7 +13,7 @@ import { BaseError, findMergeBase, useBaseDir, worktreeBase, type PreparedBase }
 import { planStoredBaseline, saveRun, type StoredPlan } from './baseline.js'
 import { compareGate } from './compare.js'
 import { erroredScenario } from './judge.js'
-import { runGate } from './run.js'
+import { runGate } from './run-gate.js'
 import type { Environment } from '../measure/environment.js'
 
 /** Where the base of a comparison comes from: a directory the workflow built, or the merge-base with a ref. */

@@ -1,4 +1,4 @@
-import { gitOutput, tryGitOutput } from './run.js'
+import { gitOutput, tryGitOutput } from './runner.js'
 
 /**
  * Time limits of the git calls here: a local one (merge-base, log, worktree add) and one that talks to the remote

@@ -1,5 +1,5 @@
 import type { Scenario } from '../config/types.js'
-import { runLoad } from '../load/run.js'
+import { runLoad } from '../load/run-load.js'
 import { toMetrics } from '../load/metrics.js'
 import { measurementError } from '../compare/validity.js'
 import { formatMetric } from '../config/format.js'

@@ -8,7 +8,7 @@ import type { EpochResult, Measurer, SideRound } from './measurer.js'
 import { measureScenario } from './scenario.js'
 import { measureScenariosInRound, startOrAttach } from './service.js'
 import { serviceCwd, type SidesOptions } from './sides.js'
-import { measureEpoch, type SlicesPlan } from './slices.js'
+import { measureEpoch, type SlicesPlan } from './epoch.js'
 import { profileSides } from './profiling.js'
 import { createRng } from '../stats/rng.js'
 
