@@ -33,7 +33,10 @@ export interface Failure {
  */
 export class FakeGitHub {
   comments: FakeComment[] = []
-  pulls = new Map<number, { state: string; head: { sha: string } }>()
+  pulls = new Map<
+    number,
+    { state: string; head: { sha: string; ref?: string; repo?: { full_name: string } | null } }
+  >()
   /** issue events (GET /repos/o/r/issues/N/events), e.g. who applied a label */
   issueEvents = new Map<
     number,
