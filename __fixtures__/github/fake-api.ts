@@ -13,6 +13,8 @@ export interface RecordedRequest {
   method: string
   path: string
   body?: unknown
+  /** when it arrived (Date.now()) */
+  at: number
 }
 
 export type TimelineEvent =
@@ -100,7 +102,12 @@ export class FakeGitHub {
         : url.pathname.startsWith(this.prefix)
           ? url.pathname.slice(this.prefix.length)
           : `(outside ${this.prefix}) ${url.pathname}`
-    this.requests.push({ method: req.method ?? '', path, body: text ? JSON.parse(text) : undefined })
+    this.requests.push({
+      method: req.method ?? '',
+      path,
+      body: text ? JSON.parse(text) : undefined,
+      at: Date.now()
+    })
     const index = this.failures.findIndex(f =>
       (f.route ?? /^POST .*\/comments$/).test(`${req.method} ${path}`)
     )

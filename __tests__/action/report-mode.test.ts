@@ -218,7 +218,7 @@ describe('mode: report against the API', () => {
     await runReportMode(inputs(), process.env, undefined, unspacedClient)
     const summary = core.summaryParts.join('')
     expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(900 * 1024)
-    expect(summary).toContain('the summary was cut to stay under GitHub’s 1 MiB limit')
+    expect(summary).toContain('to stay under GitHub’s 1 MiB summary limit')
     expect(api.comments).toHaveLength(1)
   })
 })
