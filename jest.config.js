@@ -38,6 +38,7 @@ export const INTEGRATION = [
   'measure/affinity',
   'measure/suites',
   'post/main',
+  'profile/capture',
   'report/browser',
   'report/legibility',
   'service/sampler',

@@ -25,7 +25,7 @@ import {
   type ResultArtifact
 } from '../github/workflow-run.js'
 import { renderComment, renderSummary } from '../report/markdown.js'
-import { mergeLegReports, mergedOnInconclusive, type LegInput } from '../report/merge.js'
+import { mergeLegReports, mergedOnInconclusive, type LegInput } from '../shard/merge-legs.js'
 import type { Report } from '../model/report.js'
 import { writeReportFiles } from '../report/write.js'
 import { legDirectories, readLegDir } from '../shard/read.js'

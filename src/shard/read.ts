@@ -5,7 +5,7 @@
  */
 import { lstat, readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { LegInput } from '../report/merge.js'
+import type { LegInput } from './merge-legs.js'
 import { reportProblems } from '../report/validate.js'
 import type { Report } from '../model/report.js'
 
