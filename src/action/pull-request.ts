@@ -46,16 +46,16 @@ export async function pullRequestGate(
     logText('The workspace is not a git checkout, so the limits are read from the pull request’s own config')
     return { config, acceptances }
   }
+  // the event's base branch, or the one Actions names in GITHUB_BASE_REF on pull_request events
+  const baseRef = ctx.baseRef ?? env.GITHUB_BASE_REF
   const candidates = [
     ...(inputs.baseRef ? [inputs.baseRef] : []),
-    ...(ctx.baseRef ? [`origin/${ctx.baseRef}`] : []),
+    ...(baseRef ? [`origin/${baseRef}`] : []),
     ...(ctx.baseSha ? [ctx.baseSha] : [])
   ]
-  const rev = await resolveBaseRev(repo, candidates, inputs.baseRef ? undefined : ctx.baseRef)
+  const rev = await resolveBaseRev(repo, candidates, inputs.baseRef ? undefined : baseRef)
   const sha = rev ? await resolveSha(repo, rev) : undefined
-  const where = rev
-    ? `${ctx.baseRef ?? rev}${sha ? ` at ${sha.slice(0, 12)}` : ''}`
-    : (ctx.baseRef ?? 'the base')
+  const where = rev ? `${baseRef ?? rev}${sha ? ` at ${sha.slice(0, 12)}` : ''}` : (baseRef ?? 'the base')
   const headFile = configFile(inputs)
   // the base's config is found as the head's was: a PR cannot escape the base's limits by adding or moving a file
   const discovered = inputs.config === CONFIG_CANDIDATES[0]
