@@ -66,6 +66,25 @@ describe('the perf-accepted label', () => {
     }
   })
 
+  it('seen by a run for a push (synchronize) predates that push, whatever the timeline’s order says', async () => {
+    // a commit with a backdated date could sort before the label: the run's own event says the push came second
+    api.timeline.set(3, [pushed('a'.repeat(40)), labeled('maintainer')])
+    api.permissions.set('maintainer', 'write')
+    const ctx = readPrContext(
+      { GITHUB_REPOSITORY: 'o/r', GITHUB_EVENT_NAME: 'pull_request' },
+      {
+        action: 'synchronize',
+        pull_request: { number: 3, base: { ref: 'main' }, labels: [{ name: 'perf-accepted' }] }
+      }
+    )
+    expect(await labelApproval(createClient('t', { apiUrl: api.url }), ctx)).toEqual({
+      accepted: false,
+      reason:
+        'the perf-accepted label predates the latest push: re-apply it to accept the pull request as it is now'
+    })
+    expect(api.requests).toHaveLength(0)
+  })
+
   it('applied by someone who cannot write (triage, read, or not a collaborator) accepts nothing', async () => {
     api.timeline.set(3, [pushed('a'.repeat(40)), labeled('triager')])
     api.permissions.set('triager', 'read')

@@ -20,10 +20,11 @@ interface TimelineEvent {
 const firstLine = (err: unknown) => ((err as Error).message ?? String(err)).split('\n')[0]
 
 /**
- * The label approves the code it was applied to, not the code pushed after it: it counts only when its last
- * `labeled` event comes after every push in the pull request's timeline (which GitHub keeps in the order things
- * happened; a commit's own dates are the author's to write), and when whoever applied it can write to the
- * repository. Anything perfgate cannot read accepts nothing.
+ * The label approves the code it was applied to, not the code pushed after it: it counts only when this run is
+ * not one for a push (`synchronize`: its payload held the label, so the label came first), when its last `labeled`
+ * event comes after every push and force push in the pull request's timeline (GitHub's order of events, not the
+ * commits' own dates, which their author writes), and when whoever applied it can write to the repository.
+ * Anything perfgate cannot read accepts nothing.
  */
 export async function labelApproval(
   octokit: Octokit,
@@ -31,6 +32,12 @@ export async function labelApproval(
   label = ACCEPT_LABEL
 ): Promise<LabelApproval> {
   if (!ctx.prNumber) return { accepted: false, reason: 'there is no pull request number in the event' }
+  const stale = (login?: string) => ({
+    accepted: false as const,
+    reason: `the ${label} label${login ? ` (applied by @${login})` : ''} predates the latest push: re-apply it to accept the pull request as it is now`
+  })
+  // a run for a push (synchronize) saw the label in its payload: it was there before this push, whatever the timeline says
+  if (ctx.eventAction === 'synchronize') return stale()
   let timeline: TimelineEvent[]
   try {
     timeline = (await octokit.paginate(octokit.rest.issues.listEventsForTimeline, {
@@ -50,11 +57,7 @@ export async function labelApproval(
   if (labeled < 0 || !login)
     return { accepted: false, reason: `the timeline shows no one applying the ${label} label` }
   const lastPush = timeline.findLastIndex(e => PUSHES.includes(e.event ?? ''))
-  if (lastPush > labeled)
-    return {
-      accepted: false,
-      reason: `the ${label} label (applied by @${login}) predates the latest push: re-apply it to accept the pull request as it is now`
-    }
+  if (lastPush > labeled) return stale(login)
   let permission: string
   try {
     const answer = await octokit.rest.repos.getCollaboratorPermissionLevel({
