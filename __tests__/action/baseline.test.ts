@@ -13,7 +13,7 @@ const { syntheticDoor } = await import('../harness/fake-measurer.js')
 
 /**
  * The first test measures for real, end to end; the others are about which record is stored and found, so their
- * measurement port is the synthetic one (no service runs).
+ * measurement interface is the synthetic one (no service runs).
  */
 const synthetic = syntheticDoor()
 

@@ -15,7 +15,7 @@ const { stopAllServices } = await import('../../src/service/spawn.js')
 
 /**
  * These tests are about whose limits gate a pull request, what the comment says and what reaches git: the
- * measurement port is the synthetic one (p99 6 ms, a quiet machine), so no service runs. The real action, end to
+ * measurement interface is the synthetic one (p99 6 ms, a quiet machine), so no service runs. The real action, end to
  * end, is in action/baseline.test.ts and local-action.test.ts.
  */
 const fake = (change?: Record<string, number>) => ({

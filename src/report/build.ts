@@ -1,20 +1,32 @@
+import type { NoteData } from '../model/note.js'
+import { noteFields } from './notes.js'
 import { configUsed } from './config-used.js'
 import type { Config } from '../config/types.js'
+import { configHash } from '../config/load.js'
 import { overallVerdict, VERDICT_ORDER, verdictRank } from '../compare/verdict.js'
 import { VERSION } from '../version.js'
 import { runnerFingerprint } from './fingerprint.js'
 import { findingsFor } from './findings.js'
 import type { Check, Verdict } from '../model/check.js'
-import { REPORT_SCHEMA_VERSION, type Report } from '../model/report.js'
+import { REPORT_SCHEMA_VERSION, type Report, type ShardInfo } from '../model/report.js'
 import type { ScenarioReport } from '../model/scenario.js'
+
+/** A suite's leg as its report says it: its shard, the whole config's hash (not the leg's), and its note. */
+export interface LegStamp {
+  shard: ShardInfo
+  configHash: string
+  note: string
+}
 
 export interface ReportInput {
   config: Config
-  configHash: string
+  /** a suite's leg (shard/identity.ts legStamp), stamped as the report is built */
+  leg?: LegStamp
   mode: Report['mode']
   scenarios: ScenarioReport[]
   startedAt: number
-  notes?: string[]
+  /** the run's notes: prose, or data that report/notes.ts words */
+  notes?: Array<string | NoteData>
   git?: Report['git']
   baseline?: Report['baseline']
   now?: Date
@@ -48,7 +60,7 @@ export function buildReport(input: ReportInput): Report {
     headline: headline(verdict, input.scenarios),
     config: {
       file: input.config.file,
-      hash: input.configHash,
+      hash: input.leg?.configHash ?? configHash(input.config),
       ...(input.config.profile ? { profile: input.config.profile } : {}),
       used: configUsed(input.config)
     },
@@ -57,7 +69,8 @@ export function buildReport(input: ReportInput): Report {
     ...(input.baseline ? { baseline: input.baseline } : {}),
     durationMs: Math.max(0, now.getTime() - input.startedAt),
     scenarios,
-    notes: input.notes ?? []
+    ...noteFields([...(input.notes ?? []), ...(input.leg ? [input.leg.note] : [])]),
+    ...(input.leg ? { shard: input.leg.shard } : {})
   }
 }
 
