@@ -7,6 +7,8 @@ export const state: Record<string, string> = {}
 export const annotations: Array<{ level: string; message: string; props?: core.AnnotationProperties }> = []
 export const summaryParts: string[] = []
 export const logs: string[] = []
+/** values registered with setSecret (Actions masks them in the log) */
+export const secrets: string[] = []
 
 export const getInput = jest.fn((name: string) => inputs[name] ?? '')
 export const setOutput = jest.fn((name: string, value: unknown) => {
@@ -14,6 +16,9 @@ export const setOutput = jest.fn((name: string, value: unknown) => {
 })
 export const saveState = jest.fn((name: string, value: unknown) => {
   state[name] = String(value)
+})
+export const setSecret = jest.fn((value: string) => {
+  secrets.push(value)
 })
 export const getState = jest.fn((name: string) => state[name] ?? '')
 export const setFailed = jest.fn<(message: string | Error) => void>()
@@ -48,4 +53,5 @@ export function reset(): void {
   annotations.length = 0
   summaryParts.length = 0
   logs.length = 0
+  secrets.length = 0
 }

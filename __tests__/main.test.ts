@@ -154,6 +154,51 @@ describe('the action', () => {
     expect(String(core.setFailed.mock.calls[0]![0])).toContain('mode: report needs the artifact-path input')
   })
 
+  it('refuses to measure on every event but pull_request, push, schedule, workflow_dispatch and merge_group, naming the event', async () => {
+    const ran = path.join(dir, 'ran-under-other-event')
+    for (const event of ['workflow_run', 'issue_comment', 'pull_request_review']) {
+      core.reset()
+      core.setFailed.mockClear()
+      await setUp(
+        exampleConfig(await freePort()).replace(
+          'service:\n',
+          `service:\n  build: touch ${JSON.stringify(ran)}\n`
+        ),
+        sameRepoPr,
+        event
+      )
+      core.inputs.mode = 'auto'
+      await run({ createClient: unspacedClient })
+      expect(core.setFailed).toHaveBeenCalledTimes(1)
+      const failed = String(core.setFailed.mock.calls[0]![0])
+      expect(failed).toContain(`perfgate refuses to measure on the ${event} event`)
+      expect(failed).toContain('pull_request, push, schedule, workflow_dispatch, merge_group')
+      expect(failed).toContain('mode: report')
+      expect(core.summaryParts.join('')).toContain(
+        'comment from a `workflow_run` workflow with `mode: report`'
+      )
+      expect(core.outputs.verdict).toBe('errored')
+      expect(existsSync(ran)).toBe(false)
+      expect(api.requests).toHaveLength(0)
+    }
+    for (const event of ['schedule', 'merge_group']) {
+      core.reset()
+      core.setFailed.mockClear()
+      await setUp(exampleConfig(await freePort()), {}, event)
+      await run(synthetic)
+      expect(core.setFailed).not.toHaveBeenCalled()
+      expect(core.outputs.verdict).toBe('pass')
+    }
+  })
+
+  it('registers the base64 git credential header with setSecret, so a git trace cannot print it', async () => {
+    await setUp(exampleConfig(await freePort()), {}, 'push')
+    await run(synthetic)
+    const basic = Buffer.from('x-access-token:ghs_token').toString('base64')
+    expect(core.secrets).toContain(basic)
+    expect(core.secrets).toContain(`AUTHORIZATION: basic ${basic}`)
+  })
+
   it('a comment failure never changes the verdict', async () => {
     await setUp(exampleConfig(await freePort()), sameRepoPr)
     api.failures.push({

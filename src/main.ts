@@ -17,7 +17,7 @@ import { stampIfLeg } from './shard/identity.js'
 import { loadActionConfig } from './action/config.js'
 import { failureSummary, redactSecrets } from './action/failure.js'
 import { readInputs, type ActionInputs } from './action/inputs.js'
-import { readEventPayload } from './action/event.js'
+import { readEventPayload, refuseUntrustedEvent } from './action/event.js'
 import { publish, runUrl, setFileOutputs } from './action/publish.js'
 import { pullRequestGate } from './action/pull-request.js'
 import { startSession, type ActionSession } from './action/session.js'
@@ -39,23 +39,6 @@ interface RunState {
   files?: ReportFiles
   /** the signal that cancelled the run: nothing more is started or published */
   cancelled?: NodeJS.Signals
-}
-
-/**
- * `pull_request_target` runs with a write token and the repository's secrets, even for forks. Measuring means
- * building and running whatever is checked out, and there that can be the PR's code: perfgate refuses, before it
- * reads the config or starts anything. Only `mode: report`, which runs no PR code, may run there.
- */
-export const PULL_REQUEST_TARGET_REFUSED =
-  'perfgate refuses to measure on pull_request_target: that event runs with a write token and the repository’s ' +
-  'secrets, and measuring builds and runs the checked-out code, which can be the pull request’s (a "pwn request"). ' +
-  'Measure in a workflow on pull_request (fork PRs get a read-only token there) that uploads perfgate-report/ as an ' +
-  'artifact, and post the comment from a second workflow on workflow_run that downloads the artifact and runs ' +
-  'perfgate with mode: report (it reads the artifact as data and runs no PR code). See the README, "Fork pull requests".'
-
-function refuseUntrustedEvent(inputs: ActionInputs, env: NodeJS.ProcessEnv): void {
-  if (env.GITHUB_EVENT_NAME === 'pull_request_target' && inputs.mode !== 'report')
-    throw new Error(PULL_REQUEST_TARGET_REFUSED)
 }
 
 /** The gate, as the inputs and the event ask: base vs head, or the head against its limits and the stored run. */
@@ -146,8 +129,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
   try {
     const inputs = readInputs(name => core.getInput(name), process.env)
     state.inputs = inputs
-    useGitAuth(inputs.token, process.env.GITHUB_SERVER_URL)
-    refuseUntrustedEvent(inputs, process.env)
+    useGitAuth(inputs.token, process.env.GITHUB_SERVER_URL, secret => core.setSecret(secret))
+    refuseUntrustedEvent(inputs.mode, process.env.GITHUB_EVENT_NAME)
     if (inputs.mode === 'report')
       return await runReportMode(inputs, process.env, session.warn, options.createClient)
     if (inputs.mode === 'merge')
@@ -181,7 +164,18 @@ export async function run(options: RunOptions = {}): Promise<void> {
       groups = [...groups.filter(g => checkSavedGroup(g).ok), group]
       core.saveState(STATE_PGIDS, JSON.stringify(groups))
     }
-    const report = await measure(inputs, config, pr.acceptances, session, onSpawned, options.measurerFor)
+    // a base whose config cannot be read fails closed: nothing is measured, every scenario is errored with why
+    const report = pr.error
+      ? stampIfLeg(
+          baseErrorReport(
+            config,
+            new BaseError(pr.error),
+            Date.now(),
+            wantsCompare(inputs, process.env) ? 'compare' : 'run'
+          ),
+          config
+        )
+      : await measure(inputs, config, pr.acceptances, session, onSpawned, options.measurerFor)
     if (pr.gate) report.gate = pr.gate
     if (!state.cancelled)
       await publish(

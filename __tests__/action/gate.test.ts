@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { existsSync } from 'node:fs'
 import * as core from '../../__fixtures__/core.js'
@@ -56,15 +56,35 @@ async function pullRequest(
   labels: string[] = [],
   names: { base?: string; head?: string; title?: string } = {}
 ): Promise<void> {
+  return pullRequestOf({ 'perfgate.yml': base }, { 'perfgate.yml': head }, labels, names)
+}
+
+/** main holds `baseFiles`; the PR branch writes `headFiles` (null removes a file) in one commit. */
+async function pullRequestOf(
+  baseFiles: Record<string, string>,
+  headFiles: Record<string, string | null>,
+  labels: string[] = [],
+  names: { base?: string; head?: string; title?: string } = {}
+): Promise<void> {
   const baseBranch = names.base ?? 'main'
-  await writeFile(path.join(work, 'perfgate.yml'), base)
-  git(work, 'add', 'perfgate.yml')
+  const write = async (files: Record<string, string | null>) => {
+    for (const [file, text] of Object.entries(files)) {
+      if (text === null) {
+        git(work, 'rm', '-q', file)
+        continue
+      }
+      await mkdir(path.dirname(path.join(work, file)), { recursive: true })
+      await writeFile(path.join(work, file), text)
+      git(work, 'add', file)
+    }
+  }
+  await write(baseFiles)
   git(work, 'commit', '-q', '-m', 'perfgate limits')
   git(work, 'push', '-q', 'origin', `HEAD:refs/heads/${baseBranch}`)
   git(work, 'fetch', '-q', 'origin')
   const mainSha = git(work, 'rev-parse', 'HEAD')
   git(work, 'checkout', '-q', '-b', 'feature')
-  await writeFile(path.join(work, 'perfgate.yml'), head)
+  await write(headFiles)
   git(work, 'commit', '-q', '--allow-empty', '-am', 'Loosen the gate\n\nPerf-Accepted: * *')
   const event = {
     pull_request: {
@@ -161,7 +181,74 @@ describe('the gate of a pull request comes from its base', () => {
     const result = await report()
     expect(result.verdict).toBe('pass')
     expect(result.gate).toMatchObject({ source: 'pr', changes: [] })
-    expect(result.gate.message).toMatch(/has no perfgate\.yml: this pull request adds perfgate/)
+    expect(result.gate.message).toMatch(
+      /has no perfgate\.yml \(nor perfgate\.yaml or \.github\/perfgate\.yml\): this pull request adds perfgate/
+    )
+  })
+})
+
+describe('the base’s config is found as the head’s is', () => {
+  const strict = (port: number) => config(port, '      latency.p99: "< 1us"\n')
+  const loose = (port: number) => config(port, '      latency.p99: "< 5s"\n')
+
+  it('a PR that loosens .github/perfgate.yml (no perfgate.yml anywhere) is gated by the base’s copy', async () => {
+    const port = await freePort()
+    await pullRequestOf({ '.github/perfgate.yml': strict(port) }, { '.github/perfgate.yml': loose(port) })
+    await run(fake())
+    const result = await report()
+    expect(result.verdict).toBe('fail')
+    expect(result.gate).toMatchObject({
+      source: 'base',
+      changes: [{ scenario: 'get', limit: 'latency.p99', base: '< 1us', head: '< 5s' }]
+    })
+  })
+
+  it('a PR that adds perfgate.yml beside the base’s .github/perfgate.yml, or moves it, is refused without the label', async () => {
+    const port = await freePort()
+    await pullRequestOf({ '.github/perfgate.yml': strict(port) }, { 'perfgate.yml': loose(port) })
+    await run(fake())
+    const result = await report()
+    expect(result.verdict).toBe('fail')
+    expect(result.gate.source).toBe('base')
+    expect(result.gate.changes).toContainEqual({
+      limit: 'config file',
+      base: '.github/perfgate.yml',
+      head: 'perfgate.yml'
+    })
+    expect(result.gate.message).toContain("moves or shadows perfgate's config")
+    expect(api.comments[0]!.body).toContain('config file')
+  })
+
+  it('a moved config whose limits were loosened is refused too; the base’s limits apply', async () => {
+    const port = await freePort()
+    await pullRequestOf(
+      { 'perfgate.yml': strict(port) },
+      { 'perfgate.yml': null, '.github/perfgate.yml': loose(port) }
+    )
+    await run(fake())
+    const result = await report()
+    expect(result.verdict).toBe('fail')
+    expect(result.gate.changes).toContainEqual({
+      limit: 'config file',
+      base: 'perfgate.yml',
+      head: '.github/perfgate.yml'
+    })
+  })
+})
+
+describe('a base config that cannot be read', () => {
+  it('fails closed: every scenario errored with the reason, nothing measured, the PR’s limits not used', async () => {
+    const port = await freePort()
+    await pullRequest('version: 1\nscenarios: [\n', config(port, '      latency.p99: "< 5s"\n'))
+    await run(fake())
+    const result = await report()
+    expect(result.verdict).toBe('errored')
+    expect(result.gate.message).toMatch(
+      /the gate could not be read from the base \(main at [0-9a-f]{12}\): it is invalid/
+    )
+    expect(result.scenarios[0].error).toMatchObject({ kind: 'base-unavailable' })
+    expect(result.scenarios[0].error.message).toContain('does not fall back to the pull request')
+    expect(core.setFailed).toHaveBeenCalled()
   })
 })
 
@@ -266,5 +353,46 @@ ${extra}`
       base: 'branch perfgate-baselines of origin',
       head: 'none'
     })
+  })
+
+  it('counts header values, body content and placeholder values as part of the scenario, without showing them', async () => {
+    const { parseConfig } = await import('../../src/config/load.js')
+    const { gateConfig, limitChanges } = await import('../../src/action/gate.js')
+    const scenario = (token: string, body: string, city: string) => `version: 1
+service: { command: node s.js, ready: { url: http://127.0.0.1:1/ } }
+scenarios:
+  - name: book
+    request:
+      method: POST
+      url: http://127.0.0.1:1/book/{{city}}
+      headers: { authorization: "Bearer ${token}" }
+      body: '${body}'
+    values: { city: [${city}] }
+    thresholds: { latency.p99: "< 50ms" }
+`
+    const base = parseConfig(scenario('base-secret', '{"n":1}', 'Oslo'), 'base.yml', '/repo')
+    for (const head of [
+      scenario('head-secret', '{"n":1}', 'Oslo'),
+      scenario('base-secret', '{"n":9}', 'Oslo'),
+      scenario('base-secret', '{"n":1}', 'Nowhere')
+    ].map(text => parseConfig(text, 'perfgate.yml', '/repo'))) {
+      const changes = limitChanges(base, head)
+      expect(changes).toEqual([
+        {
+          scenario: 'book',
+          limit: 'request content',
+          base: 'header values, body and values as in the base',
+          head: 'changed (not shown: they may hold credentials)'
+        }
+      ])
+      expect(JSON.stringify(changes)).not.toContain('secret')
+      const gated = gateConfig(head, base).scenarios[0]!
+      expect(gated.request.headers.authorization).toBe('Bearer base-secret')
+      expect(gated.request.body).toBe('{"n":1}')
+      expect(gated.values).toEqual({ city: ['Oslo'] })
+    }
+    expect(
+      limitChanges(base, parseConfig(scenario('base-secret', '{"n":1}', 'Oslo'), 'p.yml', '/repo'))
+    ).toEqual([])
   })
 })

@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { main } from '../../src/cli/main.js'
-import { COMMAND_USAGE } from '../../src/cli/usage.js'
-import { BASELINE_USAGE } from '../../src/cli/baseline.js'
+import { BASELINE_USAGE, COMMAND_USAGE } from '../../src/cli/usage.js'
 import { captureIO } from '../../__fixtures__/cli.js'
 import { VERSION } from '../../src/version.js'
 import os from 'node:os'

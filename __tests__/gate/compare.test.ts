@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { compareGate, noiseNotes } from '../../src/gate/compare.js'
+import { compareGate } from '../../src/gate/compare.js'
+import { noiseNotes } from '../../src/gate/judge.js'
 import { reportProblems } from '../../src/report/validate.js'
 import type { Config, RegressionCheck, Scenario } from '../../src/config/types.js'
 import type { Check } from '../../src/model/check.js'

@@ -48,6 +48,34 @@ describe('readPrContext', () => {
     expect(warning).toContain('Do not switch this workflow to pull_request_target')
   })
 
+  it('tells a fork PR by its head repository, not by head.repo.fork (true for every branch of a forked repository)', () => {
+    const inFork = { ...env, GITHUB_REPOSITORY: 'mallory/r' }
+    const sameRepoInFork = {
+      pull_request: {
+        number: 9,
+        head: { sha: 'a'.repeat(40), ref: 'feature', repo: { full_name: 'mallory/r', fork: true } },
+        base: { sha: 'b'.repeat(40), ref: 'main', repo: { full_name: 'mallory/r' } },
+        labels: []
+      }
+    }
+    expect(readPrContext(inFork, sameRepoInFork)).toMatchObject({ isFork: false })
+    expect(readPrContext(inFork, sameRepoInFork).forkRepo).toBeUndefined()
+    const fromAnotherFork = {
+      pull_request: {
+        ...sameRepoInFork.pull_request,
+        head: { ...sameRepoInFork.pull_request.head, repo: { full_name: 'eve/r', fork: true } }
+      }
+    }
+    expect(readPrContext(inFork, fromAnotherFork)).toMatchObject({ isFork: true, forkRepo: 'eve/r' })
+    const deletedFork = {
+      pull_request: {
+        ...sameRepoInFork.pull_request,
+        head: { ...sameRepoInFork.pull_request.head, repo: null }
+      }
+    }
+    expect(readPrContext(inFork, deletedFork).isFork).toBe(true)
+  })
+
   it('names a missing GITHUB_REPOSITORY', () => {
     expect(() => readPrContext({}, {})).toThrow('GITHUB_REPOSITORY must look like "owner/repo"')
   })

@@ -2,6 +2,7 @@ import { NewerBaselineError, StoreError } from '../baseline/record.js'
 import { GitTimeoutError } from '../git/run.js'
 import { markdownFence } from '../report/escape.js'
 import { CancelledError } from './cancel.js'
+import { MEASURING_EVENTS, RefusedEventError } from './event.js'
 
 const TOKEN_PATTERNS = [
   /\b(gh[pousr]_[A-Za-z0-9]{20,})\b/g,
@@ -31,8 +32,10 @@ function adviceFor(err: unknown): string {
       'fetch the baseline branch (actions/checkout with its default credentials and `permissions: contents: read`), ' +
       'or set `baseline: { store: none }` in the config to gate without stored history.'
     )
-  if (err instanceof Error && err.message.startsWith('perfgate refuses to measure on pull_request_target'))
-    return 'Change `on: pull_request_target` to `on: pull_request` in this workflow, and comment from a `workflow_run` workflow with `mode: report`.'
+  if (err instanceof RefusedEventError)
+    return err.message.startsWith('perfgate refuses to measure on pull_request_target')
+      ? 'Change `on: pull_request_target` to `on: pull_request` in this workflow, and comment from a `workflow_run` workflow with `mode: report`.'
+      : `Measure on ${MEASURING_EVENTS.join(', ')}, and comment from a \`workflow_run\` workflow with \`mode: report\` (see the README, "Fork pull requests").`
   if (err instanceof Error && /input/i.test(err.message) && /Invalid value|required/i.test(err.message))
     return 'Fix the named input in the workflow file.'
   return (

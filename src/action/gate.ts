@@ -5,7 +5,7 @@ import { parseConfig } from '../config/load.js'
 import { ConfigError } from '../config/problems.js'
 import type { Config, Scenario } from '../config/types.js'
 import { ACCEPT_LABEL } from '../compare/accept.js'
-import { configUsed } from '../report/config-used.js'
+import { configUsed, requestContent } from '../report/config-used.js'
 import type { GateInfo, LimitChange } from '../model/report.js'
 
 type Used = ReturnType<typeof configUsed>
@@ -64,6 +64,7 @@ export function limitChanges(base: Config, head: Config): LimitChange[] {
       h.scenarios.find(s => s.name === name)
     )
   )
+  out.push(...contentChanges(base, head))
   const global: Array<[string, string, string]> = [
     ['compare.mode', b.compare.mode, h.compare.mode],
     ['compare.rounds', b.compare.rounds, h.compare.rounds],
@@ -80,6 +81,23 @@ export function limitChanges(base: Config, head: Config): LimitChange[] {
   return out
 }
 
+/** Scenarios of both configs whose header values, body or placeholder values differ (the values are never shown). */
+function contentChanges(base: Config, head: Config): LimitChange[] {
+  return head.scenarios.flatMap(h => {
+    const b = base.scenarios.find(s => s.name === h.name)
+    return b && requestContent(b) !== requestContent(h)
+      ? [
+          {
+            scenario: h.name,
+            limit: 'request content',
+            base: 'header values, body and values as in the base',
+            head: 'changed (not shown: they may hold credentials)'
+          }
+        ]
+      : []
+  })
+}
+
 /** A scenario taken from the base's config: its source positions point into the base's file, so they go. */
 function fromBase(s: Scenario): Scenario {
   const { source: _source, ...rest } = s
@@ -92,7 +110,8 @@ function fromBase(s: Scenario): Scenario {
 
 const same = (a: Scenario, b: Scenario, ca: Config, cb: Config) =>
   JSON.stringify(configUsed({ ...ca, scenarios: [a] }).scenarios[0]) ===
-  JSON.stringify(configUsed({ ...cb, scenarios: [b] }).scenarios[0])
+    JSON.stringify(configUsed({ ...cb, scenarios: [b] }).scenarios[0]) &&
+  requestContent(a) === requestContent(b)
 
 /**
  * The config a pull request is gated with: the base's scenarios (limits, tolerances, validity limits and how they
@@ -142,19 +161,40 @@ export async function resolveSha(repo: string, rev: string): Promise<string | un
   return result.code === 0 ? result.stdout.toString().trim() : undefined
 }
 
+/** `file` (an absolute path in the workspace) as git names it inside `repo`, with `/` separators. */
+async function inRepoPath(repo: string, file: string): Promise<string> {
+  // git prints the top level with symlinks resolved (/var -> /private/var on macOS): compare real paths
+  const real = (p: string) => realpath(p).catch(() => p)
+  const dir = await real(path.dirname(file))
+  return path
+    .relative(await real(repo), path.join(dir, path.basename(file)))
+    .split(path.sep)
+    .join('/')
+}
+
+/**
+ * The base's config file, found at `rev` by the discovery the head's went through: the first of `files` (absolute
+ * paths in the workspace, in discovery order) that is a file at `rev`; undefined when the base has none of them.
+ */
+export async function findBaseConfig(
+  repo: string,
+  rev: string,
+  files: string[]
+): Promise<string | undefined> {
+  for (const file of files) {
+    const type = await runGit(repo, ['cat-file', '-t', `${rev}:${await inRepoPath(repo, file)}`])
+    if (type.code === 0 && type.stdout.toString().trim() === 'blob') return file
+  }
+  return undefined
+}
+
 /** The base's config at `rev`, or why there is none. */
 export async function readBaseConfig(
   repo: string,
   rev: string,
   configFile: string
 ): Promise<{ config?: Config; missing?: true; problem?: string }> {
-  // git prints the top level with symlinks resolved (/var -> /private/var on macOS): compare real paths
-  const real = (p: string) => realpath(p).catch(() => p)
-  const dir = await real(path.dirname(configFile))
-  const inRepo = path
-    .relative(await real(repo), path.join(dir, path.basename(configFile)))
-    .split(path.sep)
-    .join('/')
+  const inRepo = await inRepoPath(repo, configFile)
   const shown = await runGit(repo, ['show', `${rev}:${inRepo}`])
   if (shown.code !== 0) {
     const exists = await runGit(repo, ['cat-file', '-e', `${rev}^{commit}`])
@@ -168,17 +208,26 @@ export async function readBaseConfig(
   }
 }
 
+/** Where the config lives at the base and in the PR (paths relative to the workspace), when the PR moved it. */
+export interface ConfigMove {
+  base: string
+  head: string
+}
+
 /**
  * In a pull request the gate comes from the base: read its config, compare, and decide which limits apply. The
- * PR's changes to them apply only with the perf-accepted label (`acceptedBy` names who applied it).
+ * PR's changes to them (moving or shadowing the base's config file among them) apply only with the perf-accepted
+ * label (`acceptedBy` names who applied it). A base config that cannot be read fails closed: `error` says why,
+ * and the run is errored; only a base without any config (the PR adds perfgate) lets the PR's own limits apply.
  */
 export function decideGate(
   head: Config,
   base: { config?: Config; missing?: true; problem?: string },
   where: string,
   acceptedBy: string | undefined,
-  configName = head.file
-): { config: Config; gate: GateInfo; warning?: string } {
+  configName = head.file,
+  moved?: ConfigMove
+): { config: Config; gate: GateInfo; error?: string } {
   if (!base.config) {
     if (base.missing)
       return {
@@ -190,14 +239,15 @@ export function decideGate(
           message: `the base (${where}) has no ${configName}: this pull request adds perfgate, so its own limits apply`
         }
       }
-    const message = `the gate could not be read from the base (${where}): ${base.problem ?? 'unknown'}; the pull request's own limits apply`
-    return {
-      config: head,
-      gate: { source: 'pr', base: where, changes: [], message },
-      warning: `perfgate: ${message}`
-    }
+    const message =
+      `the gate could not be read from the base (${where}): ${base.problem ?? 'unknown'}. perfgate does not fall ` +
+      "back to the pull request's own limits; fix the base's config, or make the base reachable (fetch-depth: 0 or a base-ref input)"
+    return { config: head, gate: { source: 'base', base: where, changes: [], message }, error: message }
   }
-  const changes = limitChanges(base.config, head)
+  const changes = [
+    ...(moved ? [{ limit: 'config file', base: moved.base, head: moved.head }] : []),
+    ...limitChanges(base.config, head)
+  ]
   if (changes.length === 0)
     return {
       config: head,
@@ -220,7 +270,9 @@ export function decideGate(
       base: where,
       changes,
       message:
-        `this pull request changes perfgate's limits; the gate used the base's (${where}). ` +
+        (moved
+          ? `this pull request moves or shadows perfgate's config (${moved.base} at the base, ${moved.head} in the PR); the gate used the base's (${where}). `
+          : `this pull request changes perfgate's limits; the gate used the base's (${where}). `) +
         `The changes take effect after merge, or now with the ${ACCEPT_LABEL} label`
     }
   }

@@ -8,7 +8,9 @@ import { readPrContext } from '../github/context.js'
 import type { GateInfo } from '../model/report.js'
 import { labelAppliedBy, prAcceptances } from './accept.js'
 import { readEventPayload } from './event.js'
-import { decideGate, readBaseConfig, resolveBaseRev, resolveSha } from './gate.js'
+import { decideGate, findBaseConfig, readBaseConfig, resolveBaseRev, resolveSha } from './gate.js'
+import { configFile } from './config.js'
+import { CONFIG_CANDIDATES } from '../config/discover.js'
 import type { ActionInputs } from './inputs.js'
 import type { ActionSession } from './session.js'
 
@@ -23,7 +25,7 @@ export async function pullRequestGate(
   env: NodeJS.ProcessEnv,
   session: ActionSession,
   client: ClientFactory = createClient
-): Promise<{ config: Config; acceptances: Acceptance[]; gate?: GateInfo }> {
+): Promise<{ config: Config; acceptances: Acceptance[]; gate?: GateInfo; error?: string }> {
   if (env.GITHUB_EVENT_NAME !== 'pull_request') return { config, acceptances: [] }
   const ctx = readPrContext(env, readEventPayload(env))
   let applied: { login?: string; problem?: string } = { problem: 'there is no github-token input' }
@@ -49,11 +51,37 @@ export async function pullRequestGate(
   const where = rev
     ? `${ctx.baseRef ?? rev}${sha ? ` at ${sha.slice(0, 12)}` : ''}`
     : (ctx.baseRef ?? 'the base')
+  const headFile = configFile(inputs)
+  // the base's config is found as the head's was: a PR cannot escape the base's limits by adding or moving a file
+  const discovered = inputs.config === CONFIG_CANDIDATES[0]
+  const baseFile =
+    rev && discovered
+      ? await findBaseConfig(
+          repo,
+          rev,
+          CONFIG_CANDIDATES.map(c => path.resolve(inputs.workspace, c))
+        )
+      : headFile
+  const relative = (file: string) => path.relative(inputs.workspace, file).split(path.sep).join('/')
+  const moved =
+    baseFile && baseFile !== headFile ? { base: relative(baseFile), head: relative(headFile) } : undefined
   const base = rev
-    ? await readBaseConfig(repo, rev, path.resolve(inputs.workspace, inputs.config))
+    ? await readBaseConfig(repo, rev, baseFile ?? headFile)
     : { problem: 'the base branch is not in this clone and could not be fetched' }
-  const decided = decideGate(config, base, where, acceptances[0]?.by, inputs.config)
-  if (decided.warning) session.warn(decided.warning)
+  const decided = decideGate(
+    config,
+    base,
+    where,
+    acceptances[0]?.by,
+    discovered ? `${CONFIG_CANDIDATES[0]} (nor ${CONFIG_CANDIDATES.slice(1).join(' or ')})` : inputs.config,
+    moved
+  )
+  if (decided.error) session.warn(`perfgate: ${decided.error}`)
   core.info(`perfgate: ${decided.gate.message}`)
-  return { config: decided.config, acceptances, gate: decided.gate }
+  return {
+    config: decided.config,
+    acceptances,
+    gate: decided.gate,
+    ...(decided.error ? { error: decided.error } : {})
+  }
 }

@@ -21,32 +21,15 @@ import { suggestCommand } from '../config/suggest.js'
 import { discoverConfig } from '../config/discover.js'
 import { formatMetric } from '../config/format.js'
 import { KEY_METRICS } from '../report/markdown.js'
+import { BASELINE_FLAGS } from './flags.js'
 import type { Writer } from './io.js'
+import { BASELINE_USAGE } from './usage.js'
 
 export interface BaselineIO {
   stdout: Writer
   stderr: Writer
   cwd: string
 }
-
-export const BASELINE_USAGE = `perfgate baseline: inspect and write the baseline store
-
-Usage:
-  perfgate baseline list [--dir DIR | --branch NAME [--remote origin]] [--config perfgate.yml]
-  perfgate baseline show <sha-prefix | record path> [--json] [store options]
-  perfgate baseline save <record.json> [store options]
-
-Without --dir or --branch, the store is the config's baseline section (perfgate.yml if present),
-else the branch perfgate-baselines of origin in the current repository.
-`
-
-const STORE_OPTIONS = {
-  dir: { type: 'string' },
-  branch: { type: 'string' },
-  remote: { type: 'string' },
-  config: { type: 'string', short: 'c' },
-  json: { type: 'boolean' }
-} as const
 
 async function storeFromOptions(
   values: { dir?: string; branch?: string; remote?: string; config?: string },
@@ -88,7 +71,7 @@ function newestFirst(records: StoredRecord[]): StoredRecord[] {
 }
 
 async function list(args: string[], io: BaselineIO): Promise<number> {
-  const { values } = parseArgs({ args, options: STORE_OPTIONS })
+  const { values } = parseArgs({ args, options: BASELINE_FLAGS })
   const store = await storeFromOptions(values, io)
   const readout = await store.read()
   for (const w of readout.warnings) io.stderr.write(`warning: ${w}\n`)
@@ -137,7 +120,7 @@ function describeRecord(file: string, r: BaselineRecord): string {
 }
 
 async function show(args: string[], io: BaselineIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: STORE_OPTIONS, allowPositionals: true })
+  const { values, positionals } = parseArgs({ args, options: BASELINE_FLAGS, allowPositionals: true })
   const wanted = positionals[0]
   if (!wanted) {
     io.stderr.write(`perfgate baseline show needs a commit (prefix) or a record path\n\n${BASELINE_USAGE}`)
@@ -167,7 +150,7 @@ async function show(args: string[], io: BaselineIO): Promise<number> {
 
 /** Stores a record kept by a run whose push failed (perfgate-report/baseline-record.json). */
 async function save(args: string[], io: BaselineIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: STORE_OPTIONS, allowPositionals: true })
+  const { values, positionals } = parseArgs({ args, options: BASELINE_FLAGS, allowPositionals: true })
   const file = positionals[0]
   if (!file) {
     io.stderr.write(`perfgate baseline save needs a record file\n\n${BASELINE_USAGE}`)

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { DEMO_FLAGS } from './flags.js'
 import path from 'node:path'
 import { existsSync } from 'node:fs'
 import type { Config } from '../config/types.js'
@@ -27,7 +28,7 @@ export function demoCompareConfig(config: Config): Config {
 
 /** perfgate demo: the example service gated, then a slowdown caught */
 export async function commandDemo(args: string[], io: CliIO): Promise<number> {
-  parseArgs({ args, options: {} })
+  parseArgs({ args, options: DEMO_FLAGS })
   const file = 'thresholds/example.yml'
   if (!existsSync(path.resolve(io.cwd, file)))
     throw new UsageError('run the demo from the perfgate repository root (thresholds/example.yml not found)')

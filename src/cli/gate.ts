@@ -12,7 +12,8 @@ import { hostInfo } from '../gate/slices.js'
 import type { Report } from '../model/report.js'
 import { loadOrReport } from './config.js'
 import { UsageError, type CliIO } from './io.js'
-import { eventsFor, finish, OUTPUT_FLAGS, outputMode } from './output.js'
+import { COMPARE_FLAGS, RUN_FLAGS } from './flags.js'
+import { eventsFor, finish, outputMode } from './output.js'
 import { legConfig, type LegFlags } from './shard.js'
 import { shardLeg } from '../shard/identity.js'
 
@@ -56,22 +57,9 @@ function parseRounds(value: string | undefined): number | undefined {
   return rounds
 }
 
-export const RUN_OPTIONS = {
-  config: { type: 'string', short: 'c' },
-  out: { type: 'string', short: 'o' },
-  scenario: { type: 'string', multiple: true },
-  shard: { type: 'string' },
-  'load-shard': { type: 'string' },
-  'start-at': { type: 'string' },
-  rounds: { type: 'string' },
-  baseline: { type: 'string' },
-  'save-baseline': { type: 'string' },
-  ...OUTPUT_FLAGS
-} as const
-
 /** perfgate run */
 export async function commandRun(args: string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({ args, options: RUN_OPTIONS })
+  const { values } = parseArgs({ args, options: RUN_FLAGS })
   const loaded = await loadOrReport(values.config, io)
   if (!loaded) return 2
   // a leg's subset keeps the whole config it was cut from: the gate looks baselines up by it and stamps the leg
@@ -125,23 +113,9 @@ export async function commandRun(args: string[], io: CliIO): Promise<number> {
   return finish(report, outDir, io, config.onInconclusive, mode)
 }
 
-export const COMPARE_OPTIONS = {
-  config: { type: 'string', short: 'c' },
-  out: { type: 'string', short: 'o' },
-  base: { type: 'string' },
-  'base-ref': { type: 'string' },
-  head: { type: 'string' },
-  scenario: { type: 'string', multiple: true },
-  shard: { type: 'string' },
-  'load-shard': { type: 'string' },
-  'start-at': { type: 'string' },
-  accept: { type: 'string', multiple: true },
-  ...OUTPUT_FLAGS
-} as const
-
 /** perfgate compare */
 export async function commandCompare(args: string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({ args, options: COMPARE_OPTIONS })
+  const { values } = parseArgs({ args, options: COMPARE_FLAGS })
   const loaded = await loadOrReport(values.config, io)
   if (!loaded) return 2
   // a leg's subset keeps the whole config it was cut from: the gate looks baselines up by it and stamps the leg

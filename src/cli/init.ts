@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { INIT_FLAGS } from './flags.js'
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { execFileSync } from 'node:child_process'
@@ -320,16 +321,6 @@ export function renderWorkflow(d: Detected, configFile = 'perfgate.yml'): string
   ].join('\n')
 }
 
-export const INIT_OPTIONS = {
-  force: { type: 'boolean' },
-  yes: { type: 'boolean', short: 'y' },
-  command: { type: 'string' },
-  port: { type: 'string' },
-  path: { type: 'string' },
-  dir: { type: 'string' },
-  url: { type: 'string' }
-} as const
-
 async function ask(io: InitIO, d: Detected): Promise<Detected> {
   const rl = createInterface({ input: io.stdin!, terminal: false })
   // the line iterator buffers lines typed (or piped) ahead of their question
@@ -373,7 +364,7 @@ async function writeTarget(url: URL, configFile: string, detected: Detected, io:
 
 /** perfgate init: looks at the project and writes perfgate.yml and .github/workflows/perf.yml. */
 export async function commandInit(args: string[], io: InitIO): Promise<number> {
-  const { values } = parseArgs({ args, options: INIT_OPTIONS })
+  const { values } = parseArgs({ args, options: INIT_FLAGS })
   const dir = path.resolve(io.cwd, values.dir ?? '.')
   if (!existsSync(dir)) {
     io.stderr.write(`perfgate init: ${dir} does not exist\n`)

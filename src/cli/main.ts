@@ -1,15 +1,16 @@
 import { VERSION } from '../version.js'
 import { didYouMean, suggestCommand } from '../config/suggest.js'
-import { BASELINE_USAGE, commandBaseline } from './baseline.js'
+import { commandBaseline } from './baseline.js'
 import { commandDemo } from './demo.js'
-import { COMPARE_OPTIONS, commandCompare, commandRun, RUN_OPTIONS } from './gate.js'
-import { commandInit, INIT_OPTIONS } from './init.js'
+import { commandCompare, commandRun } from './gate.js'
+import { COMMAND_FLAGS } from './flags.js'
+import { commandInit } from './init.js'
 import { UsageError, type CliIO } from './io.js'
-import { commandMerge, MERGE_OPTIONS } from './merge.js'
-import { commandReport, REPORT_OPTIONS } from './report.js'
+import { commandMerge } from './merge.js'
+import { commandReport } from './report.js'
 import { ShardError } from '../shard/split.js'
 import { COMMAND_USAGE, USAGE } from './usage.js'
-import { commandValidate, VALIDATE_OPTIONS } from './validate.js'
+import { commandValidate } from './validate.js'
 
 export type { CliIO }
 
@@ -32,16 +33,6 @@ const COMMANDS: Record<string, (args: string[], io: CliIO) => Promise<number>> =
   demo: commandDemo
 }
 
-/** Each command's options, for a did-you-mean on an unknown one. */
-const OPTIONS: Record<string, Record<string, object>> = {
-  init: INIT_OPTIONS,
-  validate: VALIDATE_OPTIONS,
-  run: RUN_OPTIONS,
-  compare: COMPARE_OPTIONS,
-  report: REPORT_OPTIONS,
-  merge: MERGE_OPTIONS
-}
-
 const HELP_FLAGS = ['--help', '-h']
 /** --help or -h among a command's arguments (before a `--`). */
 export const wantsHelp = (args: readonly string[]): boolean => {
@@ -60,10 +51,6 @@ function help(topic: string | undefined, io: CliIO): number {
     io.stdout.write(USAGE)
     return 0
   }
-  if (topic === 'baseline') {
-    io.stdout.write(BASELINE_USAGE)
-    return 0
-  }
   const text = COMMAND_USAGE[topic]
   if (!text) {
     io.stderr.write(`perfgate: no help for ${unknownCommand(topic).replace('unknown command ', '')}\n`)
@@ -77,7 +64,7 @@ function help(topic: string | undefined, io: CliIO): number {
 function parseArgsMessage(err: Error, command: string): string {
   const option = /Unknown option '(-{1,2}[^']+)'/.exec(err.message)?.[1]
   if (!option) return err.message
-  const options = OPTIONS[command] ?? {}
+  const options = COMMAND_FLAGS[command] ?? {}
   const names = Object.keys(options).map(n => `--${n}`)
   const suggestion = option.startsWith('--') ? didYouMean(option.slice(2), Object.keys(options)) : undefined
   return `unknown option ${option} for perfgate ${command}${suggestion ? `; did you mean --${suggestion}?` : names.length ? `; it takes ${names.join(', ')}` : ''}`

@@ -5,28 +5,9 @@ import { mergeLegReports, mergedOnInconclusive, MergeError } from '../report/mer
 import { COLOR, PLAIN, renderTerminal } from '../report/terminal.js'
 import { writeReportFiles } from '../report/write.js'
 import { legDirectories, readLegDir } from '../shard/read.js'
+import { MERGE_FLAGS } from './flags.js'
 import type { Writer } from './io.js'
-
-export const MERGE_USAGE = `Usage: perfgate merge DIR... [--out DIR] [--json | --quiet]
-
-Joins the report folders of a suite's legs (perfgate run|compare --shard K/N, one per matrix job) into one
-report.json, report.html, summary.md, junit.xml and metrics.prom, with one verdict over every scenario.
-Load legs (--load-shard K/N) are joined per scenario: summed histograms, counts and throughput; legs whose
-measured windows overlap by less than 90% are refused.
-A DIR without a report.json stands for its subdirectories that hold one (where download-artifact puts them).
-A missing leg, a leg of another config or commit, or a duplicated leg makes the verdict errored (exit 2).
-
-Options:
-  -o, --out DIR      report folder for the merged report (default perfgate-report)
-  --json             print the merged report.json on stdout; everything else goes to stderr
-  -q, --quiet        one line with the verdict
-`
-
-export const MERGE_OPTIONS = {
-  out: { type: 'string', short: 'o' },
-  json: { type: 'boolean' },
-  quiet: { type: 'boolean', short: 'q' }
-} as const
+import { COMMAND_USAGE } from './usage.js'
 
 interface MergeIO {
   stdout: Writer
@@ -37,9 +18,9 @@ interface MergeIO {
 
 /** perfgate merge DIR... --out DIR */
 export async function commandMerge(args: string[], io: MergeIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: MERGE_OPTIONS })
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: MERGE_FLAGS })
   if (positionals.length === 0) {
-    io.stderr.write(`perfgate: merge needs the legs' report folders\n\n${MERGE_USAGE}`)
+    io.stderr.write(`perfgate: merge needs the legs' report folders\n\n${COMMAND_USAGE.merge}`)
     return 2
   }
   const outDir = path.resolve(io.cwd, values.out ?? 'perfgate-report')

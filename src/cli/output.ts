@@ -77,11 +77,6 @@ export function eventsFor(mode: OutputMode, io: CliIO): EventSink {
   }
 }
 
-export const OUTPUT_FLAGS = {
-  json: { type: 'boolean' },
-  quiet: { type: 'boolean', short: 'q' }
-} as const
-
 /** Writes the report files and the verdict (a table, one line, or report.json); returns the exit code. */
 export async function finish(
   report: Report,

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { REPORT_FLAGS } from './flags.js'
 import path from 'node:path'
 import { readFile, writeFile } from 'node:fs/promises'
 import type { Report } from '../model/report.js'
@@ -6,11 +7,9 @@ import { renderHtml } from '../report/html.js'
 import { reportProblems } from '../report/validate.js'
 import { UsageError, type CliIO } from './io.js'
 
-export const REPORT_OPTIONS = { html: { type: 'string' } } as const
-
 /** perfgate report <report.json> --html <out.html> */
 export async function commandReport(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: REPORT_OPTIONS })
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: REPORT_FLAGS })
   const input = positionals[0]
   if (!input || !values.html)
     throw new UsageError('perfgate report needs a report.json and --html <out.html>')

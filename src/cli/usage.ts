@@ -1,6 +1,15 @@
 import { CONFIG_CANDIDATES } from '../config/discover.js'
 import { VERSION } from '../version.js'
-import { MERGE_USAGE } from './merge.js'
+import {
+  BASELINE_FLAGS,
+  COMPARE_FLAGS,
+  INIT_FLAGS,
+  MERGE_FLAGS,
+  REPORT_FLAGS,
+  RUN_FLAGS,
+  VALIDATE_FLAGS,
+  renderFlags
+} from './flags.js'
 
 export const USAGE = `perfgate ${VERSION}: performance gate for HTTP services
 
@@ -21,8 +30,18 @@ Without --config, perfgate looks for ${CONFIG_CANDIDATES.join(', ')}.
 Exit codes: 0 passed, 1 gate failed, 2 errored or invalid input.
 `
 
-const OUTPUT_OPTIONS = `  --json             print report.json on stdout; everything else goes to stderr
-  -q, --quiet        no progress and no table: one line with the verdict`
+export const BASELINE_USAGE = `perfgate baseline: inspect and write the baseline store
+
+Usage:
+  perfgate baseline list [--dir DIR | --branch NAME [--remote origin]] [--config perfgate.yml]
+  perfgate baseline show <sha-prefix | record path> [--json] [store options]
+  perfgate baseline save <record.json> [store options]
+
+Without --dir or --branch, the store is the config's baseline section (perfgate.yml if present),
+else the branch perfgate-baselines of origin in the current repository.
+
+Options:
+${renderFlags(BASELINE_FLAGS)}`
 
 /** Each command's own help: what \`perfgate COMMAND --help\` and \`perfgate help COMMAND\` print. */
 export const COMMAND_USAGE: Record<string, string> = {
@@ -34,60 +53,44 @@ Looks at the project (package.json's start script, a Dockerfile's EXPOSE, the PO
 Asks before writing when stdin is a terminal; otherwise takes what it found (or --yes).
 
 Options:
-  --command CMD      the command that starts the service (default: found in the project)
-  --port N           the port it listens on (default: found in the project, else 3000)
-  --path /PATH       the path the scenario requests (default /)
-  --dir DIR          the project directory (default: the working directory)
-  --url URL          a running target at URL instead: perfgate.yml with no service section (nothing is started)
-  --force            overwrite files that exist
-  -y, --yes          do not ask, take what was found
-`,
+${renderFlags(INIT_FLAGS)}`,
   validate: `Usage: perfgate validate [FILE] [--json]
 
 Checks a config file and prints every problem at once, each at file:line:col.
 Without FILE, perfgate looks for ${CONFIG_CANDIDATES.join(', ')}.
 
 Options:
-  --json             print { valid, file, scenarios, checks, problems } on stdout
-`,
+${renderFlags(VALIDATE_FLAGS)}`,
   run: `Usage: perfgate run [options]
 
 Measures the head (this directory) once per scenario and checks the absolute limits.
 
 Options:
-  -c, --config FILE        config file (default: ${CONFIG_CANDIDATES.join(', ')})
-  -o, --out DIR            report folder (default perfgate-report)
-  --scenario NAME          only this scenario (repeatable)
-  --shard K/N              only shard K of N of the suite (a matrix leg; join the legs with perfgate merge)
-  --load-shard K/N         send 1/N of every scenario's load (rate/N or connections/N); not with --shard
-  --start-at TIME          a load leg starts measuring then (ISO 8601 or epoch ms), together with the others
-  --rounds N               measure N rounds, each against a fresh service (1-50)
-  --baseline DIR           compare with the stored run of HEAD or its nearest ancestor in DIR
-  --save-baseline DIR      store this run in DIR (a directory store)
-${OUTPUT_OPTIONS}
-`,
+${renderFlags(RUN_FLAGS)}`,
   compare: `Usage: perfgate compare (--base DIR | --base-ref REF) [options]
 
 Measures base and head in interleaved rounds and decides each regression check.
 
 Options:
-  --base DIR               a directory holding the built base
-  --base-ref REF           perfgate builds the merge-base with REF in a git worktree (service.build)
-  --head DIR               the head directory (default: the config's repository)
-  -c, --config FILE        config file (default: ${CONFIG_CANDIDATES.join(', ')})
-  -o, --out DIR            report folder (default perfgate-report)
-  --scenario NAME          only this scenario (repeatable)
-  --shard K/N              only shard K of N of the suite (a matrix leg; join the legs with perfgate merge)
-  --load-shard K/N         send 1/N of every scenario's load (rate/N or connections/N); not with --shard
-  --start-at TIME          a load leg starts measuring then (ISO 8601 or epoch ms), together with the others
-  --accept SCENARIO:METRIC accept an intended regression (either may be *; repeatable)
-${OUTPUT_OPTIONS}
-`,
+${renderFlags(COMPARE_FLAGS)}`,
   report: `Usage: perfgate report <report.json> --html <out.html>
 
 Renders report.html again from a report.json.
-`,
-  merge: MERGE_USAGE,
+
+Options:
+${renderFlags(REPORT_FLAGS)}`,
+  merge: `Usage: perfgate merge DIR... [--out DIR] [--json | --quiet]
+
+Joins the report folders of a suite's legs (perfgate run|compare --shard K/N, one per matrix job) into one
+report.json, report.html, summary.md, junit.xml and metrics.prom, with one verdict over every scenario.
+Load legs (--load-shard K/N) are joined per scenario: summed histograms, counts and throughput; legs whose
+measured windows overlap by less than 90% are refused.
+A DIR without a report.json stands for its subdirectories that hold one (where download-artifact puts them).
+A missing leg, a leg of another config or commit, or a duplicated leg makes the verdict errored (exit 2).
+
+Options:
+${renderFlags(MERGE_FLAGS)}`,
+  baseline: BASELINE_USAGE,
   demo: `Usage: perfgate demo
 
 Run from a clone of the perfgate repository: gates the bundled example service, then compares base and head

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util'
+import { VALIDATE_FLAGS } from './flags.js'
 import path from 'node:path'
 import { existsSync } from 'node:fs'
 import { loadConfig } from '../config/load.js'
@@ -7,11 +8,9 @@ import type { Config } from '../config/types.js'
 import { discoverConfig, noConfigMessage } from '../config/discover.js'
 import type { CliIO } from './io.js'
 
-export const VALIDATE_OPTIONS = { json: { type: 'boolean' } } as const
-
 /** perfgate validate [FILE] [--json] */
 export async function commandValidate(args: string[], io: CliIO): Promise<number> {
-  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: VALIDATE_OPTIONS })
+  const { positionals, values } = parseArgs({ args, allowPositionals: true, options: VALIDATE_FLAGS })
   const named = positionals[0]
   const file = discoverConfig(io.cwd, named)
   const shown = path.relative(io.cwd, file) || file

@@ -1,27 +1,27 @@
-import type { Config, Scenario } from '../config/types.js'
+import type { Config } from '../config/types.js'
 import { configHash } from '../config/load.js'
-import { aggregateRounds, roundValues } from '../compare/aggregate.js'
-import { applyAcceptances } from '../compare/accept.js'
-import { evaluateRegression } from '../compare/regression.js'
-import { evaluateThresholds } from '../compare/thresholds.js'
-import { scenarioVerdict } from '../compare/verdict.js'
 import { buildReport } from '../report/build.js'
-import { formatPercent } from '../config/format.js'
-import type { CheckData, CheckResult } from '../model/check.js'
-import { wordChecks } from '../report/checks.js'
 import type { Report } from '../model/report.js'
 import type { RunRecord, ScenarioError } from '../model/run.js'
-import type { ScenarioReport } from '../model/scenario.js'
-import { baseRoundNoise } from '../stats/aa.js'
 import { nextStep, type RegressionDecision } from '../stats/decide.js'
+import type { Step } from '../stats/adaptive.js'
 import { roundOrder } from '../stats/order.js'
 import { ignoreEvents } from '../measure/events.js'
-import { erroredScenario } from './run.js'
 import { processMeasurer } from '../measure/processes.js'
 import { choosePinning } from './pinning.js'
 import {
-  chooseDesign,
+  buildScenario,
+  confirmationNote,
+  CONFIRM_PAIRS,
+  decideScenario,
   decideSliceScenario,
+  describeStop,
+  erroredScenario,
+  headError,
+  type StopReason
+} from './judge.js'
+import {
+  chooseDesign,
   hostInfo,
   addEpoch,
   newSliceState,
@@ -33,6 +33,7 @@ import {
 import type { CompareOptions, Side } from './compare-options.js'
 
 export type { CompareOptions, Side } from './compare-options.js'
+export { CONFIRM_PAIRS, type StopReason } from './judge.js'
 
 interface SideState {
   records: Map<string, RunRecord[]>
@@ -41,9 +42,6 @@ interface SideState {
   /** rounds in which the service had exited and was started again, by the scenario it was restarted for */
   restarts: Map<string, number[]>
 }
-
-/** Extra round pairs that confirm a failing verdict (compare.confirm). */
-export const CONFIRM_PAIRS = 2
 
 function serviceNotes(config: Config, state: Record<Side, SideState>): string[] {
   const notes: string[] = []
@@ -61,188 +59,11 @@ function serviceNotes(config: Config, state: Record<Side, SideState>): string[] 
   return notes
 }
 
-const valid = (records: RunRecord[]) => records.filter(r => !r.error)
-
-/**
- * A head step whose only fault is the load generator falling behind its schedule (a burst of a neighbour on the
- * generator's CPU) says nothing about the head: like an errored base round it is dropped, and its step's other
- * side goes unpaired. One such step in four is tolerated (at least one); past that the generator, not a burst,
- * is the limit and the scenario is errored with its message.
- */
-const lagged = (record: RunRecord) => record.error?.kind === 'generator-lag'
-
-function headLagTolerated(head: RunRecord[]): boolean {
-  const count = head.filter(lagged).length
-  return count <= Math.max(1, Math.floor(valid(head).length / 4))
-}
-
-/**
- * The head's measurement that errors its scenario, if any: any error but a tolerated generator lag, and, once the
- * loop is over (`final`), a lagged one when no head step counted at all.
- */
-function headError(head: RunRecord[], final: boolean): RunRecord | undefined {
-  const tolerated = headLagTolerated(head)
-  const hard = head.find(r => r.error && !(lagged(r) && tolerated))
-  if (hard || !final || valid(head).length) return hard
-  return head.find(lagged)
-}
-
-/** Pairs of base/head round indexes that ran back to back, for a paired analysis. */
-function neighbourPairs(base: RunRecord[], head: RunRecord[]): Array<[number, number]> {
-  const pairs: Array<[number, number]> = []
-  base.forEach((b, i) => {
-    const j = head.findIndex(h => h.round === b.round)
-    if (j >= 0) pairs.push([i, j])
-  })
-  return pairs
-}
-
-interface ScenarioDecisions {
-  checks: CheckResult[]
-  decisions: RegressionDecision[]
-}
-
-function decideScenario(
-  scenario: Scenario,
-  base: RunRecord[],
-  head: RunRecord[],
-  confidence: number
-): ScenarioDecisions {
-  const b = valid(base)
-  const h = valid(head)
-  const pairs = neighbourPairs(b, h)
-  const decisions: RegressionDecision[] = []
-  const checks = scenario.regression.map(spec => {
-    const result = evaluateRegression(
-      spec,
-      roundValues(
-        b.map(r => r.metrics),
-        spec.metric
-      ),
-      roundValues(
-        h.map(r => r.metrics),
-        spec.metric
-      ),
-      confidence,
-      pairs.length >= 2 ? pairs : undefined
-    )
-    if (result.decision) decisions.push(result.decision)
-    return result.check
-  })
-  return { checks, decisions }
-}
-
-/** Why a scenario is errored, and the measurement that errored (whose counts the report may show). */
-function scenarioError(
-  scenario: Scenario,
-  base: RunRecord[],
-  head: RunRecord[]
-): { error: ScenarioError; run?: RunRecord } | undefined {
-  const headRun = headError(head, true)
-  if (headRun)
-    return { error: { ...headRun.error!, message: `head: ${headRun.error!.message}` }, run: headRun }
-  if (valid(base).length === 0 && base.length > 0) {
-    const baseRun = base.find(r => r.error)!
-    return {
-      error: { ...baseRun.error!, message: `the base could not be measured: ${baseRun.error!.message}` },
-      run: baseRun
-    }
-  }
-  if (head.length === 0)
-    return { error: { kind: 'internal', message: `${scenario.name} was never measured` } }
-  return undefined
-}
-
-/**
- * A note for each undecided regression check whose base rounds alone (an A/A comparison: same code every round)
- * spread wider than its tolerance: the runner's noise, not the change, is what kept it undecided.
- */
-export function noiseNotes(
-  scenario: Scenario,
-  base: RunRecord[],
-  checks: readonly CheckData[],
-  confidence: number
-): string[] {
-  const notes: string[] = []
-  for (const spec of scenario.regression) {
-    const check = checks.find(c => c.kind === 'regression' && c.metric === spec.metric)
-    if (check?.verdict !== 'inconclusive') continue
-    const values = roundValues(
-      valid(base).map(r => r.metrics),
-      spec.metric
-    )
-    const noise = baseRoundNoise(values, confidence)
-    if (noise.tooNoisy(spec.tolerance)) {
-      notes.push(
-        `runner noise: the ${noise.rounds} base rounds alone (A/A) vary ±${formatPercent(noise.roundSpread)} round to round in ${spec.metric}, ` +
-          `a noise floor of ±${formatPercent(noise.projectedSpread)} over ${noise.rounds} rounds, wider than its ${formatPercent(spec.tolerance)} tolerance: ` +
-          'on this runner a change that small cannot be told from noise'
-      )
-    }
-  }
-  return notes
-}
-
-function buildScenario(
-  scenario: Scenario,
-  base: RunRecord[],
-  head: RunRecord[],
-  config: Config,
-  options: CompareOptions,
-  slices?: SliceState
-): ScenarioReport {
-  const runs = [...base, ...head].sort((a, b) => a.round - b.round || a.side.localeCompare(b.side))
-  const errored = scenarioError(scenario, base, head)
-  if (errored) return erroredScenario(scenario, errored.error, runs, errored.run)
-  const headMetrics = aggregateRounds(valid(head).map(r => r.metrics))
-  const baseMetrics = aggregateRounds(valid(base).map(r => r.metrics))
-  const { checks: regressionChecks } = slices
-    ? decideSliceScenario(
-        scenario,
-        base,
-        head,
-        slices.observations.get(scenario.name) ?? [],
-        config.compare.confidence
-      )
-    : decideScenario(scenario, base, head, config.compare.confidence)
-  const checks = wordChecks([
-    ...evaluateThresholds(scenario.thresholds, headMetrics),
-    ...applyAcceptances(scenario.name, regressionChecks, options.acceptances ?? [])
-  ])
-  const unit = slices ? 'epoch' : 'round'
-  const dropped = base.length - valid(base).length
-  const headLagged = head.filter(lagged).length
-  const notes = [
-    ...(dropped ? [`${dropped} base ${unit}(s) errored and were not counted as data`] : []),
-    ...(headLagged
-      ? [
-          `${headLagged} head ${unit}(s) were not counted as data: the load generator fell behind its schedule there (a busy runner), which says nothing about the head`
-        ]
-      : []),
-    ...(scenario.regression.length === 0
-      ? ['no regression checks configured: changes are reported, nothing is decided']
-      : []),
-    ...(slices ? [] : noiseNotes(scenario, base, regressionChecks, config.compare.confidence))
-  ]
-  const suite = valid(head).findLast(r => r.suite)?.suite
-  return {
-    name: scenario.name,
-    verdict: scenarioVerdict(checks, false),
-    load: scenario.load,
-    metrics: headMetrics,
-    baseMetrics,
-    checks,
-    runs,
-    notes,
-    ...(suite ? { suite } : {})
-  }
-}
-
 /**
  * How the loop measures and decides, whatever the design: one step is a round pair (rounds) or an epoch (slices,
  * duet), after which the loop decides whether to go on.
  */
-interface LoopDriver {
+export interface LoopDriver {
   /** 'round pair' or 'epoch', for notes */
   unit: string
   min: number
@@ -362,18 +183,20 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
   )
 }
 
-/** What the loop ended with: a side that could not be started or stopped, or the notes on how it stopped. */
-interface LoopOutcome {
-  startError?: ScenarioError
-  notes: string[]
-}
+/**
+ * What the loop ended with: a side that could not be started or stopped, or why it stopped (after `steps` steps)
+ * and the notes on how.
+ */
+export type LoopOutcome =
+  | { startError: ScenarioError; notes: string[] }
+  | { startError?: undefined; stop: StopReason; steps: number; notes: string[] }
 
 /**
  * The loop: measure a step (a round pair or an epoch), stop on a start error or an errored head, then ask the
  * decision rule whether to go on (minimum steps, more while undecided, the budget, a catastrophic change); a
  * failing verdict is confirmed with CONFIRM_PAIRS more steps when compare.confirm is on.
  */
-async function measureUntilDecided(
+export async function measureUntilDecided(
   config: Config,
   options: CompareOptions,
   driver: LoopDriver,
@@ -384,7 +207,8 @@ async function measureUntilDecided(
   const notes: string[] = []
   /** the step after which confirmation began (0: not confirming) */
   let confirmFrom = 0
-  let stopReason = ''
+  // the for loop always ends by a break: at the last step nextStep stops on the round limit
+  let stopReason: StopReason = 'stop-max-rounds'
   let steps = 0
   let decisions: RegressionDecision[] = []
   const extra = () => (confirmFrom ? CONFIRM_PAIRS : 0)
@@ -425,7 +249,7 @@ async function measureUntilDecided(
   if (confirmFrom) notes.push(confirmationNote(steps - confirmFrom, decisions, stopReason, unit))
   const headline = describeStop(stopReason, unit)
   if (headline) notes.push(headline)
-  return { notes }
+  return { stop: stopReason, steps, notes }
 }
 
 /** The first scenario (by name) whose head has an errored measurement, if any. */
@@ -434,7 +258,7 @@ function firstHeadErrored(config: Config, driver: LoopDriver): string | undefine
 }
 
 /** A failing verdict is confirmed with more steps (compare.confirm), unless the change is catastrophic. */
-function shouldConfirm(config: Config, decisions: RegressionDecision[], next: string): boolean {
+function shouldConfirm(config: Config, decisions: RegressionDecision[], next: Step): boolean {
   return config.compare.confirm && decisions.some(d => d.verdict === 'fail') && next !== 'stop-catastrophic'
 }
 
@@ -466,14 +290,11 @@ function compareReport(
   startedAt: number
 ): Report {
   const scenarios = config.scenarios.map(s =>
-    buildScenario(
-      s,
-      driver.records('base', s.name),
-      driver.records('head', s.name),
+    buildScenario(s, driver.records('base', s.name), driver.records('head', s.name), {
       config,
-      options,
-      driver.slices
-    )
+      acceptances: options.acceptances,
+      observations: driver.slices?.observations
+    })
   )
   return buildReport({
     config,
@@ -484,43 +305,4 @@ function compareReport(
     notes,
     git: options.git
   })
-}
-
-/** What the confirmation rounds did, written after they ran, with the number that really ran. */
-function confirmationNote(
-  ran: number,
-  decisions: RegressionDecision[],
-  stopReason: string,
-  unit = 'round pair'
-): string {
-  const plural = (n: number) => `${n} extra ${unit}${n === 1 ? '' : 's'}`
-  if (ran < CONFIRM_PAIRS) {
-    const why =
-      stopReason === 'stop-budget'
-        ? 'the time budget ran out'
-        : stopReason === 'stop-head-errored'
-          ? 'the head errored'
-          : 'the comparison stopped'
-    return `confirmation was cut short: only ${ran} of the ${CONFIRM_PAIRS} extra ${unit}s ran before ${why}`
-  }
-  return decisions.some(d => d.verdict === 'fail')
-    ? `a failing verdict was confirmed with ${plural(ran)}`
-    : `a failing verdict was re-measured with ${plural(ran)} and no longer fails`
-}
-
-function describeStop(reason: string, unit = 'round pair'): string {
-  switch (reason) {
-    case 'stop-decided':
-      return 'every regression check was decided'
-    case 'stop-budget':
-      return 'the time budget was spent before every check was decided'
-    case 'stop-max-rounds':
-      return unit === 'epoch'
-        ? 'the maximum number of epochs was reached'
-        : 'the maximum number of rounds was reached'
-    case 'stop-catastrophic':
-      return 'stopped early: a regression is far beyond its tolerance'
-    default:
-      return ''
-  }
 }

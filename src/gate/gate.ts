@@ -13,7 +13,8 @@ import { windowRecorder } from '../shard/window.js'
 import { BaseError, findMergeBase, useBaseDir, worktreeBase, type PreparedBase } from './base.js'
 import { planStoredBaseline, saveRun, type StoredPlan } from './baseline.js'
 import { compareGate } from './compare.js'
-import { erroredScenario, runGate } from './run.js'
+import { erroredScenario } from './judge.js'
+import { runGate } from './run.js'
 import type { HostInfo } from './compare-options.js'
 
 /** Where the base of a comparison comes from: a directory the workflow built, or the merge-base with a ref. */
@@ -101,12 +102,17 @@ export async function gate(settings: GateSettings, ports: GatePorts = {}): Promi
 }
 
 /** The report of a comparison whose base could not be prepared: every scenario errored with the reason. */
-export function baseErrorReport(config: Config, err: BaseError, startedAt = Date.now()): Report {
+export function baseErrorReport(
+  config: Config,
+  err: BaseError,
+  startedAt = Date.now(),
+  mode: Report['mode'] = 'compare'
+): Report {
   const error = { kind: err.kind, message: err.message }
   return buildReport({
     config,
     configHash: configHash(config),
-    mode: 'compare',
+    mode,
     scenarios: config.scenarios.map(s => erroredScenario(s, error)),
     startedAt
   })

@@ -11,7 +11,7 @@ import type { ScenarioReport } from '../model/scenario.js'
 import { aggregateRounds } from '../compare/aggregate.js'
 import { storedScenarioChecks, type StoredBaseline } from './stored.js'
 import { ignoreEvents, type EventSink } from '../measure/events.js'
-import { countsOnly } from '../measure/once.js'
+import { erroredScenario } from './judge.js'
 import { choosePinning } from './pinning.js'
 import { hostInfo, type HostInfo } from './slices.js'
 import type { Measurer, SideRound } from '../measure/port.js'
@@ -52,28 +52,6 @@ export function skippedRegressions(scenario: Scenario): CheckResult[] {
     basis: { kind: 'no-baseline' as const },
     source: r.source
   }))
-}
-
-/**
- * An errored scenario. Its metrics are only the counts of the measurement that errored (`erroredRun`), never
- * percentiles or throughput from other rounds or from the other side, which would read as the scenario's result.
- */
-export function erroredScenario(
-  scenario: Scenario,
-  error: ScenarioError,
-  runs: RunRecord[] = [],
-  erroredRun?: RunRecord
-): ScenarioReport {
-  return {
-    name: scenario.name,
-    verdict: 'errored',
-    load: scenario.load,
-    metrics: erroredRun ? countsOnly(erroredRun.metrics) : {},
-    checks: [],
-    error,
-    runs,
-    notes: []
-  }
 }
 
 /**

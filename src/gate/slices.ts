@@ -5,19 +5,13 @@
  */
 import { accessSync, constants, readFileSync } from 'node:fs'
 import os from 'node:os'
-import type { Config, RegressionCheck, Scenario } from '../config/types.js'
+import type { Config, Scenario } from '../config/types.js'
 import { DEFAULTS } from '../config/defaults.js'
 import { hasServicePort } from '../config/port.js'
-import { roundValues } from '../compare/aggregate.js'
-import { evaluateRegression, evaluateSliceRegression } from '../compare/regression.js'
-import { percentileOf, tailBlockPairs } from '../compare/tail-blocks.js'
 import type { EpochResult } from '../measure/port.js'
-import type { CheckResult } from '../model/check.js'
+import type { SliceObservation } from '../model/slices.js'
 import type { RunRecord, ScenarioError } from '../model/run.js'
-import { SLICE_METRICS, type SliceObservation } from '../model/slices.js'
-import type { RegressionDecision } from '../stats/decision.js'
 import { createRng } from '../stats/rng.js'
-import type { SlicePair } from '../stats/slices.js'
 import type { HostInfo, Side } from './compare-options.js'
 
 export type { HostInfo } from './compare-options.js'
@@ -151,58 +145,6 @@ export function addEpoch(state: SliceState, epoch: EpochResult): void {
   for (const [scenario, observations] of epoch.observations)
     state.observations.get(scenario)!.push(...observations)
   if (epoch.startError) state.startError ??= epoch.startError
-}
-
-const valid = (records: RunRecord[]) => records.filter(r => !r.error)
-
-/** Pairs of slice values of one metric, for the slice statistics. */
-function slicePairs(observations: readonly SliceObservation[], metric: string): SlicePair[] {
-  const key = metric as (typeof SLICE_METRICS)[number]
-  return observations.map(o => ({ epoch: o.epoch, base: o.base[key] ?? NaN, head: o.head[key] ?? NaN }))
-}
-
-/**
- * The regression checks of one scenario in the slices and duet designs. Throughput and the latency centre (mean,
- * p50) come from slice pairs, by epoch (stats/slices.ts); the other latency percentiles from blocks of slices
- * pooled until they hold the tail (compare/tail-blocks.ts), by epoch; every other metric (latency.max, errors,
- * resources) from one value per side and epoch (the epoch's slices pooled), paired by epoch.
- */
-export function decideSliceScenario(
-  scenario: Scenario,
-  base: RunRecord[],
-  head: RunRecord[],
-  observations: readonly SliceObservation[],
-  confidence: number
-): { checks: CheckResult[]; decisions: RegressionDecision[] } {
-  const b = valid(base)
-  const h = valid(head)
-  const epochs = b.map(r => r.round).filter(round => h.some(x => x.round === round))
-  const byEpoch = (records: RunRecord[]) => epochs.map(e => records.find(r => r.round === e)!.metrics)
-  const decisions: RegressionDecision[] = []
-  const usable = observations.filter(o => epochs.includes(o.epoch))
-  const checks = scenario.regression.map((spec: RegressionCheck) => {
-    const baseValues = roundValues(byEpoch(b), spec.metric)
-    const headValues = roundValues(byEpoch(h), spec.metric)
-    const percentile = percentileOf(spec.metric)
-    const tail = percentile === undefined ? undefined : tailBlockPairs(usable, percentile)
-    const result = (SLICE_METRICS as readonly string[]).includes(spec.metric)
-      ? evaluateSliceRegression(spec, slicePairs(usable, spec.metric), baseValues, headValues, confidence)
-      : tail && tail.length
-        ? evaluateSliceRegression(spec, tail, baseValues, headValues, confidence, 'blocks of slices')
-        : baseValues.length === epochs.length && headValues.length === epochs.length
-          ? evaluateRegression(
-              spec,
-              baseValues,
-              headValues,
-              confidence,
-              epochs.length >= 2 ? epochs.map((_, i) => [i, i]) : undefined,
-              'epochs (slices pooled per side)'
-            )
-          : evaluateRegression(spec, baseValues, headValues, confidence)
-    if (result.decision) decisions.push(result.decision)
-    return result.check
-  })
-  return { checks, decisions }
 }
 
 /** A seeded PRNG for the slice order: seeded by the caller for tests, from the clock otherwise. */

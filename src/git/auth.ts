@@ -21,9 +21,22 @@ export function gitAuthEnv(token: string, serverUrl = 'https://github.com'): Rec
   }
 }
 
-/** Set once by the action from its github-token input; the CLI leaves git to its own credentials. */
-export function useGitAuth(token: string | undefined, serverUrl?: string): void {
+/**
+ * Set once by the action from its github-token input; the CLI leaves git to its own credentials. `mask` learns the
+ * header's base64 value (the action registers it with core.setSecret): git can echo it under GIT_TRACE or
+ * GIT_CURL_VERBOSE, and Actions masks only the token as given, not its base64 form.
+ */
+export function useGitAuth(
+  token: string | undefined,
+  serverUrl?: string,
+  mask: (secret: string) => void = () => undefined
+): void {
   authEnv = token ? gitAuthEnv(token, serverUrl) : {}
+  if (token) {
+    const basic = Buffer.from(`x-access-token:${token}`).toString('base64')
+    mask(basic)
+    mask(`AUTHORIZATION: basic ${basic}`)
+  }
 }
 
 export function currentGitAuth(): Record<string, string> {

@@ -48,9 +48,11 @@ export function readPrContext(env: NodeJS.ProcessEnv, payload: unknown): PrConte
   const pr = p.pull_request
   const eventName = env.GITHUB_EVENT_NAME ?? 'other'
   const headRepo = pr?.head?.repo?.full_name
+  // a fork PR comes from another repository: `head.repo.fork` is also true for a branch inside a forked repository
+  const baseRepo = pr?.base?.repo?.full_name ?? full
   const isFork = Boolean(
     pr &&
-    (pr.head?.repo?.fork === true || (headRepo !== undefined && headRepo !== full) || pr.head?.repo === null)
+    (pr.head?.repo === null || (headRepo !== undefined && headRepo.toLowerCase() !== baseRepo.toLowerCase()))
   )
   const serverUrl = env.GITHUB_SERVER_URL ?? 'https://github.com'
   return {

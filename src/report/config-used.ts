@@ -110,3 +110,19 @@ function scenarioUsed(s: Scenario): ConfigUsed['scenarios'][number] {
     maxErrorRate: formatPercent(s.maxErrorRate)
   }
 }
+
+/**
+ * What configUsed leaves out of a scenario's requests (header values, body content, the values of placeholders),
+ * as one comparable string: two scenarios with the same words in the report can still send different requests,
+ * and a pull request's change there is a change to what the gate measures. Never shown: it may hold credentials.
+ */
+export function requestContent(s: Scenario): string {
+  const content = (r: RequestSpec) => [
+    Object.entries(r.headers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    r.body ?? null
+  ]
+  return JSON.stringify([
+    s.mix ? s.mix.map(content) : [content(s.request)],
+    Object.entries(s.values ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  ])
+}
