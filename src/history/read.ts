@@ -35,7 +35,8 @@ export async function readComparisons(files: string[], skipped: string[]): Promi
     let report: Report
     try {
       report = JSON.parse(await readFile(file, 'utf8')) as Report
-      if (!Array.isArray(report.scenarios) || typeof report.createdAt !== 'string') throw new Error('no scenarios')
+      if (!Array.isArray(report.scenarios) || typeof report.createdAt !== 'string')
+        throw new Error('no scenarios')
     } catch (err) {
       skipped.push(`${file}: not a perfgate report.json (${(err as Error).message})`)
       continue

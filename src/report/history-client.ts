@@ -77,6 +77,7 @@ export const HISTORY_CLIENT_JS = String.raw`
   }
 
   function draw(series, spec, el) {
+    if (!spec.x) spec.x = spec.y.map(function (_, i) { return i })
     var plot = el.querySelector('.plot')
     var width = Math.max(320, Math.min(plot.clientWidth || 520, 1040))
     var ys = spec.y.slice()

@@ -31,8 +31,8 @@ export interface HistoryChart {
   id: string
   metric: string
   unit: AxisUnit
-  /** run indexes drawn (all, or a thinned subset) and their values */
-  x: number[]
+  /** run indexes drawn when thinned or with gaps (absent: every run from 0, in order) and their values */
+  x?: number[]
   y: number[]
   /** [first run, one past the last, mean] of each segment between change points */
   segments: Array<[number, number, number]>
@@ -75,7 +75,7 @@ export function thinned(values: Array<number | null>, keep: number[], max = MAX_
   return [...chosen].filter(i => typeof values[i] === 'number').sort((a, b) => a - b)
 }
 
-const round4 = (v: number) => Number(v.toPrecision(5))
+const round4 = (v: number) => Number(v.toPrecision(4))
 
 function chartOf(s: HistorySeries, m: HistoryMetric, index: number, report: HistoryReport): HistoryChart {
   const keep = m.changePoints.map(c => c.index)
@@ -94,7 +94,7 @@ function chartOf(s: HistorySeries, m: HistoryMetric, index: number, report: Hist
   const prs = report.comparisons
     .filter(c => c.scenario === s.scenario && typeof c.metrics[m.metric]?.head === 'number')
     .map(c => {
-      const at = (c.baseSha && bySha.get(c.baseSha)) ?? s.runs.length - 1
+      const at = (c.baseSha ? bySha.get(c.baseSha) : undefined) ?? s.runs.length - 1
       return {
         x: at,
         y: c.metrics[m.metric]!.head as number,
@@ -105,7 +105,7 @@ function chartOf(s: HistorySeries, m: HistoryMetric, index: number, report: Hist
     id: `s${index}-${m.metric.replace(/[^A-Za-z0-9]/g, '_')}`,
     metric: m.metric,
     unit: UNITS[metricInfo(m.metric)?.kind ?? 'count'],
-    x,
+    ...(x.length === m.values.length ? {} : { x }),
     y: x.map(i => round4(m.values[i]!)),
     segments,
     band: round4(2 * m.noise),
@@ -124,7 +124,11 @@ export function pageData(report: HistoryReport): HistoryPageData {
       if (at === undefined) {
         at = commits.length
         commitIndex.set(r.sha, at)
-        commits.push([r.sha.slice(0, 7), (r.subject ?? '').slice(0, 90), (r.date ?? r.createdAt).slice(0, 10)])
+        commits.push([
+          r.sha.slice(0, 7),
+          (r.subject ?? '').slice(0, 72),
+          (r.date ?? r.createdAt).slice(0, 10)
+        ])
       }
       return at
     })
