@@ -38,6 +38,7 @@ export const INTEGRATION = [
   'measure/suites',
   'post/main',
   'report/browser',
+  'report/history-browser',
   'report/legibility',
   'service/sampler',
   'service/spawn',

@@ -28,7 +28,7 @@ export interface SyntheticHistory {
   definitionAt?: (i: number) => string
 }
 
-export const shaOf = (i: number) => (i + 1).toString(16).padStart(8, '0').padEnd(40, 'c')
+export const shaOf = (i: number) => (0xa000 + i).toString(16).padEnd(40, 'c')
 
 export function syntheticHistory(spec: SyntheticHistory): { line: LineCommit[]; records: StoredRecord[] } {
   const rng = createRng(spec.seed ?? 1)

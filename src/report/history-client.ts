@@ -8,7 +8,9 @@ export const HISTORY_CLIENT_JS = String.raw`
 (function () {
   'use strict'
   var state = { drawn: [], failed: [], ready: false, total: 0 }
+  var instances = {}
   window.__perfgateHistory = state
+  window.__perfgateHistoryCharts = instances
   var css = getComputedStyle(document.documentElement)
   function color(name) { return css.getPropertyValue(name).trim() || '#888' }
   var HEAD = color('--head'), FAIL = color('--fail'), PASS = color('--pass'), MUTED = color('--muted'), LINE = color('--line'), FG = color('--fg'), OTHER = color('--other')
@@ -97,6 +99,7 @@ export const HISTORY_CLIENT_JS = String.raw`
     }
     var chart = new uPlot(opts, [spec.x, spec.y], plot)
     chart.over.addEventListener('mouseleave', function () { tip.style.display = 'none' })
+    instances[spec.id] = chart
     state.drawn.push({ id: spec.id, points: spec.x.length, steps: spec.steps.length, segments: spec.segments.length })
     return chart
   }

@@ -58,7 +58,7 @@ export function thinned(values: Array<number | null>, keep: number[], max = MAX_
     chosen.add(k)
     if (k > 0) chosen.add(k - 1)
   }
-  const buckets = Math.floor(max / 2)
+  const buckets = Math.max(1, Math.floor((max - chosen.size) / 2))
   const size = present.length / buckets
   for (let b = 0; b < buckets; b++) {
     const slice = present.slice(Math.floor(b * size), Math.floor((b + 1) * size))
@@ -139,7 +139,7 @@ export function pageData(report: HistoryReport): HistoryPageData {
 
 function changeRow(c: HistoryChange): string {
   const interval = `${formatChange(c.interval.low)} … ${formatChange(c.interval.high)}`
-  return `<tr><td>${esc(c.date?.slice(0, 10) ?? '')}</td><td><code>${esc(c.sha.slice(0, 7))}</code> ${esc(c.subject ?? '')}</td><td>${esc(c.series)}</td><td><code>${esc(c.metric)}</code></td>${numCell(formatChange(c.change), c.change)}<td class="num">${esc(interval)}</td><td class="num">${esc(`${formatMetric(c.metric, c.meanBefore)} → ${formatMetric(c.metric, c.meanAfter)}`)}</td><td class="num">${c.runsBefore} / ${c.runsAfter}</td><td class="${c.worse ? 'fail' : 'pass'}">${c.worse ? 'worse' : 'better'}</td></tr>`
+  return `<tr><td>${esc(c.date?.slice(0, 10) ?? '')}</td><td><code>${esc(c.sha.slice(0, 7))}</code> ${esc(c.subject ?? '')}</td><td title="${esc(c.series)}">${esc(c.scenario)}</td><td><code>${esc(c.metric)}</code></td>${numCell(formatChange(c.change), c.change)}<td class="num">${esc(interval)}</td><td class="num">${esc(`${formatMetric(c.metric, c.meanBefore)} → ${formatMetric(c.metric, c.meanAfter)}`)}</td><td class="num">${c.runsBefore} / ${c.runsAfter}</td><td class="${c.worse ? 'fail' : 'pass'}">${c.worse ? 'worse' : 'better'}</td></tr>`
 }
 
 function seriesSection(s: HistorySeries, data: HistoryPageData['series'][number]): string {
@@ -161,7 +161,7 @@ export function renderHistoryPage(report: HistoryReport): string {
   const data = pageData(report)
   const newest = report.changes.slice(0, 50)
   const table = newest.length
-    ? `<table id="changes"><thead><tr><th>date</th><th>commit</th><th>series</th><th>metric</th><th>step</th><th>95% interval</th><th>mean</th><th>runs before / after</th><th></th></tr></thead><tbody>${newest.map(changeRow).join('')}</tbody></table>`
+    ? `<table id="changes"><thead><tr><th>date</th><th>commit</th><th>scenario</th><th>metric</th><th>step</th><th>95% interval</th><th>mean</th><th>runs before / after</th><th></th></tr></thead><tbody>${newest.map(changeRow).join('')}</tbody></table>`
     : '<p id="changes">No change points: every series has been stable (or is too short to tell).</p>'
   const m = report.method
   return `<!doctype html>
