@@ -25,7 +25,7 @@ try {
     const drawn = globalThis.__perfgateHistory.drawn.find(d => d.steps > 0)
     if (!drawn) return undefined
     const u = globalThis.__perfgateHistoryCharts[drawn.id]
-    const data = JSON.parse(document.getElementById('perfgate-history').textContent)
+    const data = JSON.parse(globalThis.document.getElementById('perfgate-history').textContent)
     const spec = data.series.flatMap(s => s.charts).find(c => c.id === drawn.id)
     return { id: drawn.id, x: spec.steps[spec.steps.length - 1].x, last: u.data[0][u.data[0].length - 1] }
   })

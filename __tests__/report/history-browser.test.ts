@@ -91,19 +91,32 @@ describe('the history page in Chromium', () => {
     await page.locator('#chart-s0-latency_p99').scrollIntoViewIfNeeded()
     const box = (await page.locator('#chart-s0-latency_p99 .u-over').boundingBox())!
     const hits = await page.evaluate(() => {
-      const c = (globalThis as any).__perfgateHistoryCharts['s0-latency_p99']
-      const canvas = c.ctx.canvas
+      interface Ctx {
+        fillStyle: string
+        fillRect(x: number, y: number, w: number, h: number): void
+        getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> }
+      }
+      interface Canvas {
+        width: number
+        height: number
+        getContext(kind: '2d'): Ctx
+      }
+      const g = globalThis as unknown as {
+        __perfgateHistoryCharts: Record<string, { ctx: { canvas: Canvas } }>
+        getComputedStyle(el: unknown): { getPropertyValue(name: string): string }
+        document: { documentElement: unknown; createElement(tag: 'canvas'): Canvas }
+      }
+      const canvas = g.__perfgateHistoryCharts['s0-latency_p99']!.ctx.canvas
       const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data
-      const fail = getComputedStyle((globalThis as any).document.documentElement)
-        .getPropertyValue('--fail')
-        .trim()
-      const probe = (globalThis as any).document.createElement('canvas').getContext('2d')
+      const fail = g.getComputedStyle(g.document.documentElement).getPropertyValue('--fail').trim()
+      const probe = g.document.createElement('canvas').getContext('2d')
       probe.fillStyle = fail
       probe.fillRect(0, 0, 1, 1)
-      const [r, g, b] = probe.getImageData(0, 0, 1, 1).data
+      const [r, gr, b] = Array.from(probe.getImageData(0, 0, 1, 1).data)
       let n = 0
-      for (let i = 0; i < d.length; i += 4)
-        if (Math.hypot(d[i] - r, d[i + 1] - g, d[i + 2] - b) < 30 && d[i + 3] > 200) n++
+      for (let i = 0; i < d.length; i += 4) {
+        if (Math.hypot(d[i]! - r!, d[i + 1]! - gr!, d[i + 2]! - b!) < 30 && d[i + 3]! > 200) n++
+      }
       return n
     })
     expect(hits).toBeGreaterThan(20)
