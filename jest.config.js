@@ -15,6 +15,7 @@ export const INTEGRATION = [
   'action/target',
   'baseline/git',
   'cli/baseline',
+  'cli/history',
   'cli/init',
   'cli/load-shard',
   'cli/main',

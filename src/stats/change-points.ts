@@ -248,7 +248,7 @@ export function changePoints(
     retest(weakest - 1)
     retest(weakest)
   }
-  relocate(x, cps, o.minSegment)
+  relocate(x, cps, Math.min(o.minSegment, 2))
   for (let i = 0; i < cps.length; i++) retest(i)
   const cuts = cutsOf()
   return cps.map(c => {
