@@ -10,6 +10,7 @@ const METRIC_SET = new Set(METRIC_NAMES)
 import type { ConfigProblem } from './problems.js'
 import type { Locator } from './locator.js'
 import { PROFILES, type ProfileName } from './profiles.js'
+import { resolveCpuProfile } from './cpu-profile.js'
 import { parseDuration, parsePercent, parseRegression, parseThreshold, ValueError } from './units.js'
 import type {
   BaselineSpec,
@@ -583,7 +584,8 @@ export function resolveConfig(data: unknown, ctx: Context): { config?: Config; p
     compare: resolver.compare(raw.compare, raw.service === undefined),
     baseline: resolver.baseline(raw.baseline),
     onInconclusive: raw['on-inconclusive'] === 'fail' ? 'fail' : 'warn',
-    ...(profileName ? { profile: profileName } : {})
+    ...(profileName ? { profile: profileName } : {}),
+    ...(raw.profile !== undefined ? { cpuProfile: resolveCpuProfile(raw.profile, resolver) } : {})
   }
   if (raw.service !== undefined && raw.ready !== undefined)
     resolver.problem(

@@ -1,3 +1,4 @@
+import type { CpuProfileSpec } from './cpu-profile.js'
 /**
  * The resolved configuration: what the rest of perfgate sees after loading, validation and defaults.
  * Every value is complete and in base units (milliseconds for durations of the run itself, metric base units
@@ -188,6 +189,8 @@ export interface Config {
   onInconclusive: 'warn' | 'fail'
   /** profile named by `extends`, if any */
   profile?: string
+  /** the `profile` key: CPU profiles after the verdict (absent: the defaults, cpuProfileOf) */
+  cpuProfile?: CpuProfileSpec
 }
 
 /** A config with no service section: it measures a target already running at the scenarios' URLs. */

@@ -8,6 +8,8 @@ import { measureScenario } from './scenario.js'
 import { measureScenariosInRound, startOrAttach } from './service.js'
 import { serviceCwd, type SidesOptions } from './sides.js'
 import { measureEpoch, type SlicesPlan } from './slices.js'
+import { profileSides } from './profiling.js'
+import { createRng } from '../stats/rng.js'
 
 /** What a side's rounds need besides the config: where each side's service runs and what its process gets. */
 export interface RoundOptions {
@@ -28,9 +30,18 @@ export interface RoundOptions {
  * A side's round: every scenario against one process of that side's service (a fresh process per round; a scenario
  * after a stress suite, or after the service died, gets another), or against the running target.
  */
-export function roundMeasurer(config: Config, options: RoundOptions): Pick<Measurer, 'round'> {
+export function roundMeasurer(config: Config, options: RoundOptions): Pick<Measurer, 'round' | 'profile'> {
   const events = options.events ?? ignoreEvents
   return {
+    // rounds: one side after the other, each under the scenario's load alone
+    profile: request =>
+      profileSides(request, {
+        config,
+        options,
+        events,
+        rng: createRng(1),
+        inheritedNodeOptions: process.env.NODE_OPTIONS
+      }),
     async round(side, round): Promise<SideRound> {
       // a config with {{service.port}} measured in rounds: each side's process gets a free port of its own
       const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]!) : config
@@ -80,8 +91,19 @@ export function roundMeasurer(config: Config, options: RoundOptions): Pick<Measu
  */
 export function processMeasurer(config: Config, options: SidesOptions, slices?: SlicesPlan): Measurer {
   const events = options.events ?? ignoreEvents
+  const sides = { ...options, cwd: (side: Side) => serviceCwd(config, side, options) }
   return {
-    ...roundMeasurer(config, { ...options, cwd: side => serviceCwd(config, side, options) }),
+    ...roundMeasurer(config, sides),
+    profile: request =>
+      profileSides(request, {
+        config,
+        options: sides,
+        events,
+        rng: slices?.rng ?? createRng(1),
+        duet: slices?.duet,
+        cpus: slices?.cpus,
+        inheritedNodeOptions: process.env.NODE_OPTIONS
+      }),
     epoch(epoch): Promise<EpochResult> {
       if (!slices) throw new Error('this measurer was made for rounds, not epochs of slices')
       return measureEpoch(epoch, { config, plan: slices, options, events })

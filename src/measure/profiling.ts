@@ -1,0 +1,169 @@
+/**
+ * The profiling step, after the verdict: the sides' services started afresh with the CPU profiler's preload (the
+ * environment profile/ hands over, merged with the NODE_OPTIONS the service would have had), warmed up with the
+ * scenario's own load, then profiled while that load alternates between them as the design alternates it (slices:
+ * one side's slice, then the other's; duet: both at once; rounds: one side after the other). Nothing here feeds a
+ * verdict: it only gathers profiles and the requests answered while they ran.
+ */
+import { DEFAULTS } from '../config/defaults.js'
+import { freePorts, hasServicePort, withServicePort } from '../config/port.js'
+import { serviceOf, type Config } from '../config/types.js'
+import { startSession, type LoadSession } from '../load/session.js'
+import type { Side } from '../model/run.js'
+import { NodeCapture } from '../profile/node.js'
+import type { ServiceHandle } from '../service/types.js'
+import { slicePlan } from '../stats/slices.js'
+import { pinnedCommand } from './affinity.js'
+import type { EventSink } from './events.js'
+import type { ProfileCapture, ProfileRequest } from './port.js'
+import { startForMeasurement, stopQuietly } from './service.js'
+import type { CpuPlan } from './affinity.js'
+
+/** One side while it is profiled. */
+interface Profiled {
+  side: Side
+  capture: NodeCapture
+  service: ServiceHandle
+  session: LoadSession
+  requests: number
+}
+
+/** What a side's profiled process gets, as a round's process gets it (processes.ts's RoundOptions). */
+export interface ProfiledSideOptions {
+  env?: Partial<Record<Side, Record<string, string>>>
+  cpus?: CpuPlan
+  extraCaCerts?: string
+  onSpawned?: (pid: number) => void
+  /** the directory a side's service starts in (default: service.cwd) */
+  cwd?: (side: Side) => string
+}
+
+export interface ProfilingContext {
+  config: Config
+  options: ProfiledSideOptions
+  events: EventSink
+  rng: () => number
+  /** duet: both sides loaded at the same time (pinned to their CPUs) */
+  duet?: boolean
+  cpus?: Partial<Record<Side, number[]>>
+  /** the NODE_OPTIONS perfgate's own process runs with, which the service inherits (the door passes it) */
+  inheritedNodeOptions?: string
+}
+
+/** The NODE_OPTIONS a side's service would get: its extra environment, the config's, or the inherited one. */
+function nodeOptionsOf(config: Config, side: Side, ctx: ProfilingContext): string | undefined {
+  return ctx.options.env?.[side]?.NODE_OPTIONS ?? config.service?.env.NODE_OPTIONS ?? ctx.inheritedNodeOptions
+}
+
+/** Starts one side with the preload; undefined (and a note) when it could not start or no Node process connected. */
+async function startProfiled(
+  side: Side,
+  bound: Config,
+  request: ProfileRequest,
+  ctx: ProfilingContext,
+  notes: string[]
+): Promise<Profiled | undefined> {
+  const capture = await NodeCapture.open(side, request.maxBytes)
+  const spec = serviceOf(bound)
+  const started = await startForMeasurement(
+    { ...spec, command: pinnedCommand(spec.command, ctx.cpus?.[side] ?? ctx.options.cpus?.service ?? []) },
+    {
+      label: `${side} (profiled)`,
+      cwd: ctx.options.cwd?.(side),
+      env: { ...ctx.options.env?.[side], ...capture.env(nodeOptionsOf(ctx.config, side, ctx)) },
+      events: ctx.events,
+      onSpawned: ctx.options.onSpawned
+    }
+  )
+  if ('error' in started) {
+    notes.push(`the ${side} service could not be started for profiling: ${started.error.message}`)
+    await capture.close()
+    return undefined
+  }
+  const scenario = bound.scenarios.find(s => s.name === request.scenario)!
+  return {
+    side,
+    capture,
+    service: started.service,
+    session: startSession(scenario, ctx.options.extraCaCerts),
+    requests: 0
+  }
+}
+
+/** Runs `ms` of load on the sides: alternating slices, both at once (duet), or the one side. */
+async function drive(sides: Profiled[], ms: number, sliceMs: number, ctx: ProfilingContext): Promise<void> {
+  const bySide = new Map(sides.map(p => [p.side, p]))
+  for (let done = 0; done < ms; done += sliceMs) {
+    if (sides.some(p => p.service.exitInfo())) return
+    if (ctx.duet || sides.length === 1) {
+      const results = await Promise.all(sides.map(p => p.session.slice(sliceMs)))
+      results.forEach((r, i) => (sides[i]!.requests += r.counts.responses))
+      continue
+    }
+    for (const side of slicePlan(1, ctx.rng)[0]!) {
+      const p = bySide.get(side)
+      if (p) p.requests += (await p.session.slice(sliceMs)).counts.responses
+    }
+  }
+}
+
+/** Profiles a group of sides that are up at the same time; their captures go into `out`. */
+async function profileGroup(
+  group: Side[],
+  request: ProfileRequest,
+  ctx: ProfilingContext,
+  out: ProfileCapture
+): Promise<void> {
+  const ports = hasServicePort(ctx.config) ? await freePorts(group.length) : []
+  const profiled: Profiled[] = []
+  try {
+    for (const [i, side] of group.entries()) {
+      const bound = ports.length ? withServicePort(ctx.config, ports[i]!) : ctx.config
+      const p = await startProfiled(side, bound, request, ctx, out.notes)
+      if (p) profiled.push(p)
+    }
+    const scenario = ctx.config.scenarios.find(s => s.name === request.scenario)!
+    const sliceMs = ctx.config.compare.sliceMs ?? DEFAULTS.compare.sliceMs
+    await Promise.all(profiled.map(p => p.session.warm(Math.min(scenario.load.warmupMs, 5000))))
+    const live = profiled.filter(p => {
+      if (p.capture.connected > 0) return true
+      out.notes.push(
+        `the ${p.side} service was not profiled: none of its processes loaded perfgate's profiler (a service that is not Node, or one that clears NODE_OPTIONS)`
+      )
+      return false
+    })
+    await Promise.all(live.map(p => p.capture.start(request.intervalUs)))
+    // the step's length is shared by the sides that are up together, as the design shares its time between them
+    const share = ctx.duet ? request.durationMs : request.durationMs / request.sides.length
+    await drive(live, share, Math.min(sliceMs, share), ctx)
+    for (const p of live) {
+      const harvest = await p.capture.stop()
+      if (p.service.exitInfo()) {
+        out.notes.push(`the ${p.side} service exited while it was profiled: its profile was dropped`)
+        continue
+      }
+      out.notes.push(...harvest.notes)
+      if (harvest.profiles.length)
+        out.sides[p.side] = { profiles: harvest.profiles, file: harvest.file, requests: p.requests }
+    }
+  } finally {
+    for (const p of profiled) {
+      await p.session.close()
+      const error = await stopQuietly(p.service, `${p.side} (profiled)`, ctx.events)
+      if (error) out.notes.push(`the profiled ${p.side} service could not be stopped: ${error.message}`)
+      await p.capture.close()
+    }
+  }
+}
+
+/** The profiling step: the sides together (slices, duet) or one after the other (rounds, in the given order). */
+export async function profileSides(request: ProfileRequest, ctx: ProfilingContext): Promise<ProfileCapture> {
+  const out: ProfileCapture = { sides: {}, notes: [] }
+  if (!ctx.config.service) {
+    out.notes.push('not profiled: a running target is not a process perfgate starts')
+    return out
+  }
+  const groups = request.together ? [request.sides] : request.sides.map(side => [side])
+  for (const group of groups) await profileGroup(group, request, ctx, out)
+  return out
+}

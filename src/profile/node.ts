@@ -1,0 +1,127 @@
+/**
+ * Capturing a Node service's CPU profile: a directory perfgate makes for one side, the preloaded module written
+ * into it, the control channel listening in it, and the environment the service is started with (the preload
+ * added to whatever NODE_OPTIONS the config or the environment set). Start and stop go over the channel; each
+ * process's profile is written by perfgate to a file perfgate names, read back under the size cap, and the
+ * processes are joined.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { ProfileChannel } from './channel.js'
+import {
+  joinCpuProfiles,
+  MAX_PROFILE_BYTES,
+  ProfileReadError,
+  readCpuProfile,
+  type CpuProfile
+} from './cpuprofile.js'
+import { PRELOAD_JS } from './preload-source.js'
+
+export const SOCKET_VARIABLE = 'PERFGATE_PROFILE_SOCKET'
+
+/** What stop gathered: the processes' profiles (read back and checked) and why any were left out. */
+export interface CaptureHarvest {
+  profiles: CpuProfile[]
+  /** the joined profile, written to `<directory>/<label>.cpuprofile` (absent when no profile was read) */
+  file?: string
+  notes: string[]
+}
+
+/** NODE_OPTIONS with `--require <preload>` after what was there (quoted, so a path with spaces stays one word). */
+export function withPreload(nodeOptions: string | undefined, preload: string): string {
+  const required = `--require ${JSON.stringify(preload)}`
+  return nodeOptions?.trim() ? `${nodeOptions.trim()} ${required}` : required
+}
+
+/** Capture directories not yet removed: removed when perfgate exits (their files were copied beside the report). */
+const directories = new Set<string>()
+process.once('exit', () => {
+  for (const directory of directories) rmSync(directory, { recursive: true, force: true })
+})
+
+export class NodeCapture {
+  private constructor(
+    readonly directory: string,
+    readonly label: string,
+    private readonly channel: ProfileChannel,
+    private readonly maxBytes: number
+  ) {}
+
+  /**
+   * A fresh directory (short, under the system's temp directory: a Unix socket's path is limited to about 100
+   * bytes), the preload in it and the channel listening.
+   */
+  static async open(label: string, maxBytes = MAX_PROFILE_BYTES): Promise<NodeCapture> {
+    const directory = mkdtempSync(path.join(os.tmpdir(), 'pgprof-'))
+    directories.add(directory)
+    writeFileSync(path.join(directory, 'preload.cjs'), PRELOAD_JS)
+    const channel = await ProfileChannel.open(directory, maxBytes)
+    return new NodeCapture(directory, label, channel, maxBytes)
+  }
+
+  get preload(): string {
+    return path.join(this.directory, 'preload.cjs')
+  }
+
+  /** The variables a profiled service is started with, given the NODE_OPTIONS it would have had. */
+  env(nodeOptions: string | undefined): Record<string, string> {
+    return {
+      NODE_OPTIONS: withPreload(nodeOptions, this.preload),
+      [SOCKET_VARIABLE]: this.channel.socketPath
+    }
+  }
+
+  /** Node processes of the service connected to the channel. */
+  get connected(): number {
+    return this.channel.connected
+  }
+
+  /** Starts the profilers; resolves with how many processes started theirs. */
+  start(intervalUs: number): Promise<number> {
+    return this.channel.start(intervalUs)
+  }
+
+  /** Stops the profilers, writes and reads back each process's profile, joins them. */
+  async stop(timeoutMs = 10_000): Promise<CaptureHarvest> {
+    const harvest = await this.channel.stop(timeoutMs)
+    const notes: string[] = []
+    const profiles: CpuProfile[] = []
+    harvest.profiles.forEach((profile, i) => {
+      const file = path.join(this.directory, `${this.label}-${i + 1}.cpuprofile`)
+      writeFileSync(file, JSON.stringify(profile))
+      try {
+        profiles.push(readCpuProfile(file, this.maxBytes))
+      } catch (err) {
+        if (!(err instanceof ProfileReadError)) throw err
+        notes.push(`the ${this.label} profile ${path.basename(file)} was left out: ${err.message}`)
+      }
+    })
+    if (harvest.missing)
+      notes.push(
+        `${harvest.missing} of the ${harvest.processes} Node processes of the ${this.label} service sent no profile (exited, or busy past ${timeoutMs / 1000}s)`
+      )
+    if (harvest.tooLarge)
+      notes.push(
+        `${harvest.tooLarge} connection(s) to the ${this.label} service's profile channel sent more than ${(this.maxBytes / 1e6).toFixed(0)} MB and were closed`
+      )
+    if (harvest.garbage)
+      notes.push(
+        `${harvest.garbage} line(s) on the ${this.label} service's profile channel were not perfgate's protocol and were ignored`
+      )
+    if (profiles.length === 0) return { profiles, notes }
+    const file = path.join(this.directory, `${this.label}.cpuprofile`)
+    writeFileSync(file, JSON.stringify(joinCpuProfiles(profiles)))
+    return { profiles, file, notes }
+  }
+
+  async close(): Promise<void> {
+    await this.channel.close()
+  }
+
+  /** Removes the directory (after its files were copied beside the report). */
+  remove(): void {
+    directories.delete(this.directory)
+    rmSync(this.directory, { recursive: true, force: true })
+  }
+}
