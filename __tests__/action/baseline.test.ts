@@ -163,6 +163,7 @@ describe('the action and the baseline branch', () => {
       /not stored as a baseline: only pushes to the default branch \(main\)/
     )
     await pushEvent('pull_request', 'refs/pull/1/merge', '202')
+    process.env.GITHUB_BASE_REF = 'main'
     core.inputs.mode = 'run'
     await run(synthetic)
     expect(core.logs.join('\n')).toMatch(/runs of pull_request events are never stored/)

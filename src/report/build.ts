@@ -47,8 +47,8 @@ export function buildReport(input: ReportInput): Report {
   const runner = runnerFingerprint()
   const scenarios = input.scenarios.map(s => {
     const findings = findingsFor(s, runner.cores)
-    const note = s.verdict === 'errored' ? undefined : timeoutNote(s)
-    const noted = note ? { ...s, notes: [...s.notes, note] } : s
+    const notes = s.verdict === 'errored' ? [] : [timeoutNote(s), resetNote(s)].filter(n => n !== undefined)
+    const noted = notes.length ? { ...s, notes: [...s.notes, ...notes] } : s
     return findings.length ? { ...noted, findings } : noted
   })
   return {
@@ -74,20 +74,32 @@ export function buildReport(input: ReportInput): Report {
   }
 }
 
+/** A count metric summed over one side's valid runs. */
+function sideCount(s: ScenarioReport, side: 'head' | 'base', metric: string): number {
+  return s.runs
+    .filter(r => r.side === side && !r.error)
+    .reduce((n, r) => n + (typeof r.metrics[metric] === 'number' ? r.metrics[metric] : 0), 0)
+}
+
+/** Connection resets under max-error-rate leave a valid run, but never silently: the comment counts them. */
+function resetNote(s: ScenarioReport): string | undefined {
+  const head = sideCount(s, 'head', 'errors.reset')
+  const base = sideCount(s, 'base', 'errors.reset')
+  if (head === 0 && base === 0) return undefined
+  const sides = s.runs.some(r => r.side === 'base') ? ` (head ${head}, base ${base})` : ''
+  return (
+    `the service reset the connection of ${head + base} request${head + base === 1 ? '' : 's'}${sides}: ` +
+    'they count in errors.rate, which stayed within max-error-rate'
+  )
+}
+
 /**
  * Latency comes from answered requests only: a service that hangs on a few requests (under max-error-rate) must not
  * look faster for it, so the report says how many requests the percentiles leave out, side by side.
  */
 function timeoutNote(s: ScenarioReport): string | undefined {
-  const count = (side: 'head' | 'base') =>
-    s.runs
-      .filter(r => r.side === side && !r.error)
-      .reduce(
-        (n, r) => n + (typeof r.metrics['errors.timeout'] === 'number' ? r.metrics['errors.timeout'] : 0),
-        0
-      )
-  const head = count('head')
-  const base = count('base')
+  const head = sideCount(s, 'head', 'errors.timeout')
+  const base = sideCount(s, 'base', 'errors.timeout')
   if (head === 0 && base === 0) return undefined
   const sides = s.runs.some(r => r.side === 'base') ? ` (head ${head}, base ${base})` : ''
   return (
