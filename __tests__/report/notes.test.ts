@@ -77,6 +77,14 @@ const EXAMPLES: Record<NoteKind, [NoteData, string]> = {
     { kind: 'rounds', rounds: 3, target: false },
     '3 rounds per scenario, each against a fresh service process'
   ],
+  'timeouts-left-out': [
+    { kind: 'timeouts-left-out', head: 2, base: 1 },
+    'the latency percentiles leave out 3 requests that timed out (head 2, base 1): they count in errors.rate, and a request that never answered does not make p99 faster'
+  ],
+  'connections-reset': [
+    { kind: 'connections-reset', head: 1 },
+    'the service reset the connection of 1 request: they count in errors.rate, which stayed within max-error-rate'
+  ],
   'start-error': [{ kind: 'start-error', failed: 'stopped' }, 'a service could not be stopped']
 }
 

@@ -51,6 +51,10 @@ export type NoteData =
   | { kind: 'running-target' }
   /** perfgate run --rounds N */
   | { kind: 'rounds'; rounds: number; target: boolean }
+  /** requests the latency percentiles leave out because they timed out (base: in a comparison) */
+  | { kind: 'timeouts-left-out'; head: number; base?: number }
+  /** requests whose connection the service reset, within max-error-rate (base: in a comparison) */
+  | { kind: 'connections-reset'; head: number; base?: number }
   /** a service could not be started (or stopped: it held its TCP port) */
   | { kind: 'start-error'; failed: 'started' | 'stopped' }
 

@@ -1,5 +1,5 @@
 import type { NoteData } from '../model/note.js'
-import { noteFields } from './notes.js'
+import { noteFields, wordNote } from './notes.js'
 import { configUsed } from './config-used.js'
 import type { Config } from '../config/types.js'
 import { configHash } from '../config/load.js'
@@ -47,8 +47,14 @@ export function buildReport(input: ReportInput): Report {
   const runner = runnerFingerprint()
   const scenarios = input.scenarios.map(s => {
     const findings = findingsFor(s, runner.cores)
-    const notes = s.verdict === 'errored' ? [] : [timeoutNote(s), resetNote(s)].filter(n => n !== undefined)
-    const noted = notes.length ? { ...s, notes: [...s.notes, ...notes] } : s
+    const notes = s.verdict === 'errored' ? [] : unansweredNotes(s).map(wordNote)
+    const noted = notes.length
+      ? {
+          ...s,
+          notes: [...s.notes, ...notes.map(n => n.message)],
+          noteData: [...(s.noteData ?? []), ...notes]
+        }
+      : s
     return findings.length ? { ...noted, findings } : noted
   })
   return {
@@ -81,31 +87,22 @@ function sideCount(s: ScenarioReport, side: 'head' | 'base', metric: string): nu
     .reduce((n, r) => n + (typeof r.metrics[metric] === 'number' ? r.metrics[metric] : 0), 0)
 }
 
-/** Connection resets under max-error-rate leave a valid run, but never silently: the comment counts them. */
-function resetNote(s: ScenarioReport): string | undefined {
-  const head = sideCount(s, 'head', 'errors.reset')
-  const base = sideCount(s, 'base', 'errors.reset')
-  if (head === 0 && base === 0) return undefined
-  const sides = s.runs.some(r => r.side === 'base') ? ` (head ${head}, base ${base})` : ''
-  return (
-    `the service reset the connection of ${head + base} request${head + base === 1 ? '' : 's'}${sides}: ` +
-    'they count in errors.rate, which stayed within max-error-rate'
-  )
-}
-
 /**
- * Latency comes from answered requests only: a service that hangs on a few requests (under max-error-rate) must not
- * look faster for it, so the report says how many requests the percentiles leave out, side by side.
+ * Requests that ended without an answer the latency counts, side by side: timeouts (a service that hangs on a few
+ * requests under max-error-rate must not look faster for it) and connection resets (never silently).
  */
-function timeoutNote(s: ScenarioReport): string | undefined {
-  const head = sideCount(s, 'head', 'errors.timeout')
-  const base = sideCount(s, 'base', 'errors.timeout')
-  if (head === 0 && base === 0) return undefined
-  const sides = s.runs.some(r => r.side === 'base') ? ` (head ${head}, base ${base})` : ''
-  return (
-    `the latency percentiles leave out ${head + base} request${head + base === 1 ? '' : 's'} that timed out${sides}: ` +
-    'they count in errors.rate, and a request that never answered does not make p99 faster'
-  )
+function unansweredNotes(s: ScenarioReport): NoteData[] {
+  const compared = s.runs.some(r => r.side === 'base')
+  const notes: NoteData[] = []
+  for (const [kind, metric] of [
+    ['timeouts-left-out', 'errors.timeout'],
+    ['connections-reset', 'errors.reset']
+  ] as const) {
+    const head = sideCount(s, 'head', metric)
+    const base = sideCount(s, 'base', metric)
+    if (head > 0 || base > 0) notes.push({ kind, head, ...(compared ? { base } : {}) })
+  }
+  return notes
 }
 
 /** Checks that decided a verdict, worst first: the lines a reader needs before anything else. */

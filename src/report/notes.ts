@@ -79,6 +79,16 @@ export function noteMessage(note: NoteData): string {
       return note.target
         ? `${note.rounds} rounds per scenario against the running target`
         : `${note.rounds} rounds per scenario, each against a fresh service process`
+    case 'timeouts-left-out':
+    case 'connections-reset': {
+      const total = note.head + (note.base ?? 0)
+      const sides = note.base !== undefined ? ` (head ${note.head}, base ${note.base})` : ''
+      return note.kind === 'timeouts-left-out'
+        ? `the latency percentiles leave out ${plural(total, 'request')} that timed out${sides}: ` +
+            'they count in errors.rate, and a request that never answered does not make p99 faster'
+        : `the service reset the connection of ${plural(total, 'request')}${sides}: ` +
+            'they count in errors.rate, which stayed within max-error-rate'
+    }
     case 'start-error':
       return `a service could not be ${note.failed}`
   }
