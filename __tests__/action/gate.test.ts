@@ -345,7 +345,7 @@ scenarios:
 ${extra}`
   it('keeps the base’s tolerances, the base’s scenarios and its compare settings; lists every change', async () => {
     const { parseConfig } = await import('../../src/config/load.js')
-    const { gateConfig, limitChanges } = await import('../../src/action/gate.js')
+    const { gateConfig, limitChanges } = await import('../../src/action/pr-gate.js')
     const base = parseConfig(
       text('-5%', '  - name: search\n    request: { url: http://127.0.0.1:1/search }\n'),
       'base.yml',
@@ -380,7 +380,7 @@ ${extra}`
 
   it('counts header values, body content and placeholder values as part of the scenario, without showing them', async () => {
     const { parseConfig } = await import('../../src/config/load.js')
-    const { gateConfig, limitChanges } = await import('../../src/action/gate.js')
+    const { gateConfig, limitChanges } = await import('../../src/action/pr-gate.js')
     const scenario = (token: string, body: string, city: string) => `version: 1
 service: { command: node s.js, ready: { url: http://127.0.0.1:1/ } }
 scenarios:
