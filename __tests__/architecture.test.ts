@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import { sourceFiles } from './harness/source-files.js'
 
 /**
  * The import directions of docs/architecture.md, enforced: every import in src/ runs to the same folder or to a
@@ -23,14 +24,6 @@ export const LAYERS: string[][] = [
 ]
 
 const SRC = path.resolve('src')
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
-    const full = path.join(dir, entry.name)
-    if (entry.isDirectory()) return entry.name === 'vendor' ? [] : sourceFiles(full)
-    return entry.name.endsWith('.ts') ? [full] : []
-  })
-}
 
 /** The src/ files a file imports (static imports, re-exports and import() of a literal path). */
 export function importsOf(file: string, text: string): string[] {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { readdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import { sourceFiles } from './harness/source-files.js'
 import { METRICS, type MetricInfo } from '../src/config/metrics.js'
 import { VERDICT_ORDER } from '../src/compare/verdict.js'
 
@@ -11,14 +12,6 @@ import { VERDICT_ORDER } from '../src/compare/verdict.js'
  */
 
 const SRC = path.resolve('src')
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap(entry => {
-    const full = path.join(dir, entry.name)
-    if (entry.isDirectory()) return entry.name === 'vendor' ? [] : sourceFiles(full)
-    return entry.name.endsWith('.ts') ? [full] : []
-  })
-}
 
 /** The quoted strings of every bracketed list (an array, a Set's argument) of a source text. */
 function quotedLists(text: string): string[][] {
