@@ -12,7 +12,7 @@
  */
 import type { Config } from '../../src/config/types.js'
 import { metricInfo } from '../../src/config/metrics.js'
-import type { EpochResult, Measurer, SideRound } from '../../src/measure/port.js'
+import type { EpochResult, Measurer, SideRound } from '../../src/measure/measurer.js'
 import type { MetricValues } from '../../src/model/metrics.js'
 import type { Report } from '../../src/model/report.js'
 import type { RunRecord, ScenarioError, Side } from '../../src/model/run.js'
