@@ -10,6 +10,7 @@ export const INTEGRATION = [
   'action/cancel',
   'action/credentials',
   'action/gate',
+  'action/history',
   'action/log',
   'action/shard',
   'action/target',

@@ -23,6 +23,7 @@ import { pullRequestGate } from './action/pull-request.js'
 import { startSession, type ActionSession } from './action/session.js'
 import { compareSettings, runSettings, wantsCompare } from './action/settings.js'
 import { writeSummary } from './action/summary.js'
+import { historyFor } from './action/history.js'
 import { CancelledError, onCancelSignals } from './action/cancel.js'
 import { persistedCredentialsWarning } from './action/credentials.js'
 import { checkSavedGroup, savedGroupOf, type SavedGroup } from './service/groups.js'
@@ -181,7 +182,9 @@ export async function run(options: ActionOptions = {}): Promise<void> {
         )
       : await measure(inputs, config, pr.acceptances, session, onSpawned, options.measurerFor)
     if (pr.gate) report.gate = pr.gate
-    if (!state.cancelled)
+    if (!state.cancelled) {
+      // after a push stored its run: the history's change points; on a PR with failing checks: main's context
+      const history = await historyFor(report, config, inputs, session, process.env, options.createClient)
       await publish(
         report,
         config,
@@ -189,8 +192,11 @@ export async function run(options: ActionOptions = {}): Promise<void> {
         session,
         process.env,
         files => (state.files = files),
-        options.createClient
+        options.createClient,
+        history
       )
+      if (history.fail) core.setFailed(history.fail)
+    }
   } catch (err) {
     if (!state.cancelled) await reportFailure(err, state)
   } finally {

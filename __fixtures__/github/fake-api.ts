@@ -44,6 +44,15 @@ export class FakeGitHub {
     number,
     { state: string; head: { sha: string; ref?: string; repo?: { full_name: string } | null } }
   >()
+  /** issues (GET, POST /repos/o/r/issues with ?labels= and ?state=, PATCH /repos/o/r/issues/N) */
+  issues: Array<{
+    number: number
+    title: string
+    body: string
+    state: string
+    labels: Array<{ name: string }>
+    html_url: string
+  }> = []
   /** a PR's timeline (GET /repos/o/r/issues/N/timeline), oldest first: labels applied, commits pushed */
   timeline = new Map<number, TimelineEvent[]>()
   /** each user's permission on o/r (GET /repos/o/r/collaborators/U/permission); others get 404 */
@@ -147,6 +156,38 @@ export class FakeGitHub {
       if (!comment) return this.send(res, 404, { message: 'Not Found' })
       comment.body = (JSON.parse(text) as { body: string }).body
       return this.send(res, 200, comment)
+    }
+    if (path === '/repos/o/r/issues' && req.method === 'GET') {
+      const label = url.searchParams.get('labels')
+      const state = url.searchParams.get('state') ?? 'open'
+      return this.send(
+        res,
+        200,
+        this.issues.filter(
+          i => (state === 'all' || i.state === state) && (!label || i.labels.some(l => l.name === label))
+        )
+      )
+    }
+    if (path === '/repos/o/r/issues' && req.method === 'POST') {
+      const input = JSON.parse(text) as { title: string; body: string; labels?: string[] }
+      const number = 100 + this.issues.length
+      const issue = {
+        number,
+        title: input.title,
+        body: input.body,
+        state: 'open',
+        labels: (input.labels ?? []).map(name => ({ name })),
+        html_url: `https://github.com/o/r/issues/${number}`
+      }
+      this.issues.push(issue)
+      return this.send(res, 201, issue)
+    }
+    const issue = /^\/repos\/o\/r\/issues\/(\d+)$/.exec(path)
+    if (issue && req.method === 'PATCH') {
+      const found = this.issues.find(i => i.number === Number(issue[1]))
+      if (!found) return this.send(res, 404, { message: 'Not Found' })
+      Object.assign(found, JSON.parse(text) as object)
+      return this.send(res, 200, found)
     }
     const timeline = /^\/repos\/o\/r\/issues\/(\d+)\/timeline$/.exec(path)
     if (timeline && req.method === 'GET')

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { describe, expect, it, jest } from '@jest/globals'
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -79,6 +80,9 @@ describe('the action and the baseline branch', () => {
     expect(core.summaryParts.join('')).toContain(
       '💾 Baseline saved to the branch perfgate-baselines of origin'
     )
+    // after storing, the stored history is analysed: its table in the summary, its page beside the report
+    expect(core.summaryParts.join('')).toContain('### History: the newest change points')
+    expect(existsSync(path.join(path.dirname(core.outputs.report!), 'history/index.html'))).toBe(true)
 
     git(work, 'commit', '-q', '--allow-empty', '-m', 'next change')
     git(work, 'push', '-q', 'origin', 'HEAD:main')

@@ -57,6 +57,40 @@ describe('baseline records', () => {
     expect(parseRecord(serializeRecord(record), 'x')).toEqual(record)
   })
 
+  it("stores each scenario's definition: a hash of its requests, values, suite and load, not of its limits", () => {
+    const used = (load: string, thresholds: string[]) => ({
+      scenarios: [
+        {
+          name: 'get',
+          requests: ['GET /x'],
+          suite: 'load',
+          load,
+          thresholds,
+          regression: [],
+          minRequests: 5,
+          maxErrorRate: '1%'
+        }
+      ]
+    })
+    const recordWith = (load: string, thresholds: string[]) =>
+      recordFromReport(
+        report({
+          config: { file: 'perfgate.yml', hash: 'abcdef0123456789', used: used(load, thresholds) as never },
+          scenarios: [scenarioReport({ name: 'get', runs: [{ side: 'head', round: 1, metrics: {} }] })]
+        }),
+        { sha: 'c'.repeat(40), runId: '1', runAttempt: 1 }
+      )
+    const a = recordWith('closed, 10 connections', ['latency.p99 < 10ms'])
+    expect(a.scenarios[0]!.definition).toMatch(/^[0-9a-f]{12}$/)
+    expect(recordWith('closed, 10 connections', ['latency.p99 < 20ms']).scenarios[0]!.definition).toBe(
+      a.scenarios[0]!.definition
+    )
+    expect(recordWith('closed, 20 connections', []).scenarios[0]!.definition).not.toBe(
+      a.scenarios[0]!.definition
+    )
+    expect(parseRecord(serializeRecord(a), 'x')).toEqual(a)
+  })
+
   it('never makes a record of an errored run', () => {
     expect(() =>
       recordFromReport(report({ verdict: 'errored' }), { sha: 'local', runId: '1', runAttempt: 1 })

@@ -25,6 +25,8 @@ interface PublishOptions {
   env: NodeJS.ProcessEnv
   /** how the GitHub client is made (default createClient) */
   createClient?: ClientFactory
+  /** a section appended to the comment: the failing checks in the light of the default branch's history */
+  context?: string
 }
 
 /** The data a `workflow_run` commenter needs, written next to the report for upload as an artifact. */
@@ -48,6 +50,12 @@ async function writeResultArtifact(
     report
   }
   await writeFile(path.join(outDir, RESULT_ARTIFACT_FILE), JSON.stringify(artifact) + '\n')
+}
+
+/** The context section goes before the footer (the `<sub>` line with the run link), else at the end. */
+function withContext(body: string, context: string): string {
+  const footer = body.lastIndexOf('\n<sub>')
+  return footer < 0 ? `${body}\n${context}` : `${body.slice(0, footer)}\n${context}${body.slice(footer)}`
 }
 
 /** Posts or updates the sticky PR comment. Never throws and never changes the verdict; returns its URL. */
@@ -76,11 +84,12 @@ export async function publishComment(
     warn('perfgate: no github-token input, so no PR comment; results are in the job summary.')
     return undefined
   }
-  const body = renderComment(report, {
+  const rendered = renderComment(report, {
     marker: commentMarker(inputs.commentId),
     runUrl: options.runUrl,
     artifactName: 'perfgate-report'
   })
+  const body = options.context ? withContext(rendered, options.context) : rendered
   try {
     const octokit = (options.createClient ?? createClient)(inputs.token, {
       apiUrl: ctx.apiUrl,

@@ -27,6 +27,8 @@ export interface ActionInputs {
   previousCommentIds: string[]
   outDir: string
   onInconclusive?: 'warn' | 'fail'
+  /** after a push stored its run, a new change point for the worse: warn, fail, or a sticky issue */
+  onChangePoint: 'warn' | 'fail' | 'issue'
   artifactPath?: string
   workspace: string
 }
@@ -94,6 +96,12 @@ export function readInputs(getInput: GetInput, env: NodeJS.ProcessEnv): ActionIn
     onInconclusive: onInconclusive
       ? oneOf('on-inconclusive', onInconclusive, ['warn', 'fail'] as const, 'warn')
       : undefined,
+    onChangePoint: oneOf(
+      'on-change-point',
+      getInput('on-change-point'),
+      ['warn', 'fail', 'issue'] as const,
+      'warn'
+    ),
     artifactPath: getInput('artifact-path') || undefined,
     workspace
   }

@@ -5,6 +5,7 @@ import type { Config } from '../config/types.js'
 import type { ClientFactory } from '../github/client.js'
 import type { Report } from '../model/report.js'
 import { renderSummary } from '../report/markdown.js'
+import { escapeMarkdownText } from '../report/escape.js'
 import { writeReportFiles, type ReportFiles } from '../report/write.js'
 import { reportAnnotations } from './annotations.js'
 import { publishComment } from './comment.js'
@@ -13,6 +14,11 @@ import type { ActionInputs } from './inputs.js'
 import type { ActionSession } from './session.js'
 import { capSummary, writeSummary } from './summary.js'
 import { logText } from './safe-log.js'
+
+/** The PR's failing checks in the light of the default branch's stored history. */
+export function contextSection(lines: string[]): string {
+  return `**Meanwhile on the default branch** (its stored runs):\n\n${lines.map(l => `- ${escapeMarkdownText(l)}`).join('\n')}\n`
+}
 
 /** The link to this workflow run, when the environment names it. */
 export function runUrl(env: NodeJS.ProcessEnv): string | undefined {
@@ -35,6 +41,12 @@ export function failedChecks(report: Report): { regressions: number; failed: num
   return { regressions: failing.filter(c => c.kind === 'regression').length, failed: failing.length }
 }
 
+/** What the stored history adds: a job-summary section (push) and lines of context for the PR comment. */
+export interface HistoryExtras {
+  summary?: string
+  context?: string[]
+}
+
 /**
  * The outputs of a finished gate: report files, job summary, annotations, action outputs and the PR comment, then
  * the step's verdict. `onFiles` learns the report files as soon as they are written.
@@ -46,7 +58,8 @@ export async function publish(
   session: ActionSession,
   env: NodeJS.ProcessEnv,
   onFiles: (files: ReportFiles) => void,
-  createClient?: ClientFactory
+  createClient?: ClientFactory,
+  history: HistoryExtras = {}
 ): Promise<void> {
   const url = runUrl(env)
   const files = await writeReportFiles(report, inputs.outDir, {
@@ -54,7 +67,9 @@ export async function publish(
     artifactName: 'perfgate-report'
   })
   onFiles(files)
-  await writeSummary(capSummary(renderSummary(report, { runUrl: url, artifactName: 'perfgate-report' })), env)
+  const context = history.context?.length ? `\n${contextSection(history.context)}` : ''
+  const summary = renderSummary(report, { runUrl: url, artifactName: 'perfgate-report' })
+  await writeSummary(capSummary(`${summary}${context}${history.summary ? `\n${history.summary}` : ''}`), env)
   session.annotate(reportAnnotations(report, path.relative(inputs.workspace, configFile(inputs))))
   const counts = failedChecks(report)
   core.setOutput('verdict', report.verdict)
@@ -68,7 +83,8 @@ export async function publish(
     outDir: inputs.outDir,
     warn: session.warn,
     env,
-    createClient
+    createClient,
+    ...(history.context?.length ? { context: contextSection(history.context) } : {})
   })
   core.setOutput('comment-url', commentUrl ?? '')
   if (failing) core.setFailed(report.headline)

@@ -1,9 +1,13 @@
+import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { CorruptRecordError, NewerBaselineError, StoreError } from '../baseline/record.js'
 import { formatChange } from '../config/format.js'
+import { discoverConfig } from '../config/discover.js'
+import { loadConfig } from '../config/load.js'
 import { ConfigError } from '../config/problems.js'
+import { HISTORY_METRICS } from '../history/analyse.js'
 import { repoRoot } from '../git/history.js'
 import { readHistory } from '../history/read.js'
 import type { HistoryReport } from '../model/history.js'
@@ -30,6 +34,15 @@ export function historySummary(report: HistoryReport, max = 10): string {
   return `${lines.join('\n')}\n`
 }
 
+/** The key metrics, and every metric the config gates on (its thresholds and regression checks), if there is one. */
+async function metricsToAnalyse(cwd: string, configOption: string | undefined): Promise<string[]> {
+  const file = discoverConfig(cwd, configOption)
+  if (!existsSync(file)) return [...HISTORY_METRICS]
+  const config = await loadConfig(file)
+  const gated = config.scenarios.flatMap(s => [...s.thresholds, ...s.regression].map(c => c.metric))
+  return [...new Set([...HISTORY_METRICS, ...gated])]
+}
+
 export async function commandHistory(args: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({ args, options: HISTORY_FLAGS })
   try {
@@ -41,7 +54,8 @@ export async function commandHistory(args: string[], io: CliIO): Promise<number>
       ...(values.ref ? { ref: values.ref } : {}),
       ...(values.remote ? { remote: values.remote } : {}),
       ...(values.since ? { since: values.since } : {}),
-      reports: (values.report ?? []).map(f => path.resolve(io.cwd, f))
+      reports: (values.report ?? []).map(f => path.resolve(io.cwd, f)),
+      metrics: await metricsToAnalyse(io.cwd, values.config)
     })
     const out = path.resolve(io.cwd, values.out ?? 'perfgate-history')
     await mkdir(out, { recursive: true })

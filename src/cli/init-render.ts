@@ -77,7 +77,9 @@ export function renderWorkflow(d: Detected, configFile = 'perfgate.yml'): string
   ]
   return [
     '# Written by `perfgate init`. Pull requests: base and head measured in interleaved rounds on one runner,',
-    '# one sticky comment. Pushes to the default branch: a run stored in the perfgate-baselines branch.',
+    '# one sticky comment. Pushes to the default branch: a run stored in the perfgate-baselines branch, then the',
+    '# stored history analysed for change points: a new step warns, and perfgate-report/history/index.html draws',
+    '# every series (examples/workflows/perf-history.yml publishes that page).',
     'name: perf',
     'on:',
     '  pull_request:',
@@ -109,10 +111,12 @@ export function renderWorkflow(d: Detected, configFile = 'perfgate.yml'): string
     '    concurrency: { group: perfgate-baseline, cancel-in-progress: false }',
     '    steps:',
     '      - uses: actions/checkout@v5',
-    '        with: { fetch-depth: 50 } # history to find the nearest stored ancestor',
+    '        with: { fetch-depth: 0 }  # the first-parent line the stored history is ordered on',
     ...setup,
     `      - uses: ${ACTION_REF}`,
-    ...withConfig,
+    '        with:',
+    ...withConfig.slice(1),
+    '          on-change-point: warn    # a new step in the stored history: warn | fail | issue (issues: write)',
     ...upload,
     ''
   ].join('\n')

@@ -145,3 +145,8 @@ export async function defaultBranch(repoDir: string, remote = 'origin'): Promise
   }
   return 'HEAD'
 }
+
+/** Whether the clone is shallow (its history cut off), so older commits are not on any line. */
+export async function isShallow(repoDir: string): Promise<boolean> {
+  return (await tryGit(repoDir, ['rev-parse', '--is-shallow-repository'])) === 'true'
+}

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import type { BaselineStore } from '../baseline/store.js'
-import { defaultBranch, firstParentLine, type LineCommit } from '../git/history.js'
+import { defaultBranch, firstParentLine, isShallow, type LineCommit } from '../git/history.js'
 import type { HistoryComparison, HistoryReport } from '../model/history.js'
 import type { Report } from '../model/report.js'
 import type { ChangePointOptions } from '../stats/change-points.js'
@@ -65,7 +65,10 @@ async function lineOf(options: HistoryOptions): Promise<{ line?: LineCommit[]; o
   const ref = options.ref ?? (await defaultBranch(options.repo, options.remote))
   const line = await firstParentLine(options.repo, ref)
   if (!line.length) return { order: `the time the runs finished (${ref} has no history here)` }
-  return { line, order: `the first-parent line of ${ref}` }
+  const shallow = (await isShallow(options.repo))
+    ? ` (a shallow clone of ${line.length} commits: older runs are skipped; check out with fetch-depth: 0)`
+    : ''
+  return { line, order: `the first-parent line of ${ref}${shallow}` }
 }
 
 export async function readHistory(options: HistoryOptions): Promise<HistoryReport> {

@@ -85,10 +85,10 @@ export const HISTORY_CLIENT_JS = String.raw`
     var ys = spec.y.slice()
     spec.segments.forEach(function (s) { if (isFinite(s[2])) { ys.push(s[2] * (1 + spec.band)); ys.push(s[2] * (1 - spec.band)) } })
     spec.prs.forEach(function (p) { ys.push(p.y) })
-    var lo = Math.min.apply(null, ys), hi = Math.max.apply(null, ys), pad = (hi - lo) * 0.08 || Math.abs(hi) * 0.05 || 1
+    var lo = Math.min.apply(null, ys), hi = Math.max.apply(null, ys), pad = (hi - lo) * 0.08 || Math.abs(hi) * 0.05 || (spec.unit === 'ratio' ? 0.01 : 1)
     var opts = {
       width: width, height: 220,
-      scales: { x: { time: false }, y: { range: [lo - pad, hi + pad] } },
+      scales: { x: { time: false }, y: { range: [lo >= 0 ? Math.max(0, lo - pad) : lo - pad, hi + pad] } },
       legend: { show: false },
       series: [{}, { stroke: HEAD, width: 1, points: { show: spec.x.length <= 300, size: 4, fill: HEAD }, value: function (u, v) { return fmt(spec.unit, v) } }],
       axes: [
