@@ -8,6 +8,8 @@ import type { Step } from '../stats/adaptive.js'
 import { roundOrder } from '../stats/order.js'
 import { ignoreEvents } from '../measure/events.js'
 import { processMeasurer } from '../measure/processes.js'
+import type { Measurer } from '../measure/port.js'
+import { profileAfterVerdict } from './profile.js'
 import { choosePinning } from './pinning.js'
 import {
   buildScenario,
@@ -74,6 +76,8 @@ export interface LoopDriver {
   decisions(): RegressionDecision[]
   serviceNotes(): string[]
   slices?: SliceState
+  /** the measurer the loop measured with: its profiling step runs after the verdict */
+  measurer: Pick<Measurer, 'profile'>
 }
 
 function roundsDriver(config: Config, options: CompareOptions): LoopDriver {
@@ -117,7 +121,8 @@ function roundsDriver(config: Config, options: CompareOptions): LoopDriver {
             config.compare.confidence
           ).decisions
       ),
-    serviceNotes: () => serviceNotes(config, state)
+    serviceNotes: () => serviceNotes(config, state),
+    measurer
   }
 }
 
@@ -153,7 +158,8 @@ function slicesDriver(config: Config, options: CompareOptions, design: DesignCho
             'server.cpu.mean and server.cpu.peak span the whole epoch, in which each service was loaded only during its own slices; server.cpu.per_request compares like for like'
           ]
         : [],
-    slices: state
+    slices: state,
+    measurer
   }
 }
 
@@ -174,13 +180,24 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
   const notes = [...(options.notes ?? []), `design: ${design.reason}`, `CPUs: ${pinning.reason}`]
   const loop = await measureUntilDecided(config, options, driver, startedAt)
   if (loop.startError) return startErrorReport(config, options, loop.startError, notes, startedAt)
-  return compareReport(
+  const report = compareReport(
     config,
     options,
     driver,
     [...notes, ...loop.notes, ...driver.serviceNotes()],
     startedAt
   )
+  // after the verdict, outside the measurement: both sides profiled as the design alternates them
+  return profileAfterVerdict(report, config, {
+    measurer: driver.measurer,
+    sides: ['base', 'head'],
+    together: design.design !== 'rounds',
+    roots: { base: options.baseDir, head: options.headDir },
+    mode: options.profile,
+    events: options.events,
+    now: options.now,
+    startedAt
+  })
 }
 
 /**
