@@ -19,6 +19,7 @@ export const INTEGRATION = [
   'cli/load-shard',
   'cli/main',
   'cli/shard',
+  'git/run',
   'e2e/compare',
   'e2e/first-hour',
   'gate/base',

@@ -298,7 +298,9 @@ describe('the action', () => {
     await run({ createClient: unspacedClient })
     expect(core.setFailed).toHaveBeenCalledTimes(1)
     const failed = String(core.setFailed.mock.calls[0]![0])
-    expect(failed).toMatch(/^perfgate: the baseline store .* upgrade perfgate in this workflow$/)
+    expect(failed).toMatch(
+      /^perfgate: the baseline store .* upgrade perfgate \(store written by perfgate 9\)$/
+    )
     expect(failed).toContain('store-***')
     expect(core.outputs.verdict).toBe('errored')
     const summary = core.summaryParts.join('')

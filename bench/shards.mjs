@@ -20,7 +20,7 @@ compileSources()
 const { compareGate } = await import('../build/src/gate/compare.js')
 const { applyShard } = await import('../build/src/shard/split.js')
 const { stampIfLeg } = await import('../build/src/shard/identity.js')
-const { mergeLegReports } = await import('../build/src/report/merge.js')
+const { mergeLegReports } = await import('../build/src/shard/merge-legs.js')
 const { syntheticMeasurer } = await import('../build/__tests__/harness/fake-measurer.js')
 
 const sleep = ms => new Promise(resolve => setTimeout(resolve, ms))

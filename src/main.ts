@@ -30,6 +30,7 @@ import { killProcessGroup } from './git/process-group.js'
 import { stopAllServices } from './service/spawn.js'
 import { stopAllGit } from './git/run.js'
 import { useGitAuth } from './git/auth.js'
+import { logText } from './action/safe-log.js'
 
 export const STATE_PGIDS = 'perfgate-pgids'
 
@@ -59,7 +60,7 @@ async function measure(
       pullRequest: compare,
       payload: readEventPayload(env),
       events: session.events,
-      info: core.info
+      info: (message: string) => logText(message)
     }
     return gate(await runSettings(inputs, config, env, repo, context), ports)
   }

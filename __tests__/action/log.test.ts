@@ -3,6 +3,7 @@ import { actionLog } from '../../src/action/log.js'
 import { longStep, type EngineEvent } from '../../src/measure/events.js'
 import { runBuild } from '../../src/service/spawn.js'
 import os from 'node:os'
+import { commandsRun } from '../../__fixtures__/workflow-commands.js'
 
 function target() {
   const lines: string[] = []
@@ -67,6 +68,19 @@ describe('the Actions log', () => {
       '  head: ok',
       '::endgroup::'
     ])
+  })
+
+  it('writes build output and other untrusted lines so that none runs as a workflow command', () => {
+    const log = target()
+    const sink = actionLog(log, () => 0)
+    sink({ type: 'step-start', title: 'Building the base' })
+    sink({ type: 'step-output', line: '::set-output name=verdict::pass' })
+    sink({ type: 'step-output', line: '  ::add-mask::nothing' })
+    sink({ type: 'step-output', line: 'npm ##[warning]forged' })
+    sink({ type: 'service-starting', label: 'base', command: 'node s.js\n::error::forged' })
+    sink({ type: 'step-end', title: 'Building the base', ok: true })
+    expect(log.lines).toContain('::set-output name=verdict::pass')
+    expect(commandsRun(log.lines)).toEqual([])
   })
 
   it("folds the base's build output in its own group, with heartbeats, and keeps the tail in the failure", async () => {

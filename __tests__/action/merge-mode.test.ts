@@ -13,6 +13,8 @@ import type { Report } from '../../src/model/report.js'
 import { stampLeg } from '../../src/shard/identity.js'
 import { shardScenarios } from '../../src/shard/split.js'
 import { overallVerdict } from '../../src/compare/verdict.js'
+import { commandsRun } from '../../__fixtures__/workflow-commands.js'
+import { DEFAULT_LEG_LIMITS, legDirectories } from '../../src/shard/read.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 const { runMergeMode } = await import('../../src/action/merge-mode.js')
@@ -166,6 +168,63 @@ describe('mode: merge in a workflow_run commenter (every leg untrusted)', () => 
     expect(core.outputs.verdict).toBe('errored')
     expect(api.comments[0]!.body).toMatch(/leg 2\/2 is missing/)
     expect(warnings()).toEqual([])
+  })
+})
+
+describe('mode: merge logs the artifacts’ text as text', () => {
+  it('a headline carrying workflow commands from an artifact runs none of them in the privileged step', async () => {
+    await asWorkflowRun()
+    const injected = 'slow\n::set-output name=verdict::pass\n::warning title=INJECTED::owned\n##[error]forged'
+    const hostile = (index: number) => {
+      const r = leg(index, 2)
+      r.scenarios = r.scenarios.map(sc => ({
+        ...sc,
+        checks: [check({ verdict: 'warn', severity: 'warn', message: injected })]
+      }))
+      return r
+    }
+    await put('perfgate-leg-1', 'perfgate-result.json', artifact(hostile(1)))
+    await put('perfgate-leg-2', 'perfgate-result.json', artifact(hostile(2)))
+    await runMergeMode(inputs(), hooks())
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.logs.join('\n')).toContain('::set-output name=verdict::pass')
+    expect(commandsRun(core.logs)).toEqual([])
+  })
+
+  it('an artifact whose scenario name holds a newline is refused by the report schema, naming the rule', async () => {
+    await asWorkflowRun()
+    const r = leg(1, 2)
+    r.scenarios[0]!.name = 'a\n::set-output name=verdict::pass'
+    await put('perfgate-leg-1', 'perfgate-result.json', artifact(r))
+    await put('perfgate-leg-2', 'perfgate-result.json', artifact(leg(2, 2)))
+    await runMergeMode(inputs(), hooks())
+    expect(core.outputs.verdict).toBe('errored')
+    const merged = JSON.parse(await readFile(path.join(dir, 'merged/report.json'), 'utf8')) as Report
+    expect(merged.merge?.problems?.join('\n')).toContain(
+      '/scenarios/0/name must be one line without control characters'
+    )
+  })
+})
+
+describe('mode: merge takes a bounded number of legs', () => {
+  it('refuses more than 64 legs before reading any, with what to do; the limits of count and total size hold', async () => {
+    await asWorkflowRun()
+    for (let i = 1; i <= 65; i++) await put(`perfgate-leg-${i}`, 'perfgate-result.json', '{}')
+    await expect(runMergeMode(inputs(), hooks())).rejects.toThrow(
+      /^found 65 legs \(directories holding perfgate-result\.json\) under .*legs, more than the 64 perfgate merges at once; download only/
+    )
+    expect(api.comments).toHaveLength(0)
+    expect(DEFAULT_LEG_LIMITS.maxLegs).toBe(64)
+    const legs = path.join(dir, 'legs')
+    expect(
+      await legDirectories([legs], 'perfgate-result.json', { maxLegs: 65, maxTotalBytes: 200 })
+    ).toHaveLength(65)
+    await put('perfgate-leg-1', 'perfgate-result.json', 'x'.repeat(500))
+    await expect(
+      legDirectories([legs], 'perfgate-result.json', { maxLegs: 65, maxTotalBytes: 200 })
+    ).rejects.toThrow(
+      /^the 65 legs' perfgate-result\.json files hold 628 bytes together, over the 200-byte limit/
+    )
   })
 })
 

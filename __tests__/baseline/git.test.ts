@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { GitBranchStore } from '../../src/baseline/git.js'
 import {
   BASELINE_SCHEMA_VERSION,
+  NewerBaselineError,
   StoreError,
   parseRecord,
   recordPath,
@@ -185,7 +186,7 @@ describe('GitBranchStore', () => {
     expect(readout.warnings[1]).toMatch(/v1\/runs\/bad\/2-1-abcdef\.json: does not match the baseline schema/)
   })
 
-  it('a record from a newer perfgate is skipped with a warning that names it; the other records are used', async () => {
+  it('a record from a newer perfgate is an error naming it and its writer: "upgrade perfgate", never skipped', async () => {
     const good = sampleRecord({ runId: 'good' })
     const future = { ...sampleRecord(), schemaVersion: 99, tool: { name: 'perfgate', version: '9.0.0' } }
     expect(BASELINE_SCHEMA_VERSION).toBeLessThan(99)
@@ -194,14 +195,48 @@ describe('GitBranchStore', () => {
       [recordPath(good)]: serializeRecord(good),
       'v1/runs/f/1-1-abcdef.json': JSON.stringify(future)
     })
-    const readout = await storeIn(sandbox.clone('reader')).read()
-    expect(readout.state).toBe('ok')
-    expect(readout.records.map(r => r.path)).toEqual([recordPath(good)])
-    expect(readout.warnings).toEqual([
-      expect.stringMatching(
-        /^skipped a baseline record from a newer perfgate in .*: v1\/runs\/f\/1-1-abcdef\.json uses baseline schema version 99, written by perfgate 9\.0\.0.*upgrade perfgate/
-      )
-    ])
+    const read = storeIn(sandbox.clone('reader')).read()
+    await expect(read).rejects.toThrow(NewerBaselineError)
+    await expect(read).rejects.toThrow(
+      /v1\/runs\/f\/1-1-abcdef\.json uses baseline schema version 99; .*upgrade perfgate \(record written by perfgate 9\.0\.0\)$/
+    )
+  })
+
+  it('retries a save whose fetch failed for a transient reason, within the attempts; a lasting failure is bounded', async () => {
+    const writer = sandbox.clone('transient')
+    const away = `${sandbox.remote}.away`
+    const logs: string[] = []
+    // the remote is unreachable at the first fetch and back by the retry
+    await rename(sandbox.remote, away)
+    let sleeps = 0
+    const store = new GitBranchStore({
+      repo: writer,
+      branch: BRANCH,
+      retry: FAST,
+      log: m => logs.push(m),
+      sleep: async () => {
+        sleeps++
+        if (sleeps === 1) await rename(away, sandbox.remote)
+      }
+    })
+    const result = await store.save(sampleRecord({ runId: 'transient' }))
+    expect(result).toMatchObject({ saved: true, attempts: 2 })
+    expect(logs[0]).toMatch(
+      /^baseline fetch failed \(attempt 1\): cannot read the baseline .*git fetch failed: .*retrying in \d+ ms$/
+    )
+    expect(sandbox.files(BRANCH)).toContain(recordPath(sampleRecord({ runId: 'transient' })))
+    // the remote stays away: the save gives up after maxAttempts, saying why, never hanging
+    await rename(sandbox.remote, away)
+    const gone = new GitBranchStore({
+      repo: writer,
+      branch: BRANCH,
+      retry: { ...FAST, maxAttempts: 3 },
+      sleep: async () => undefined
+    })
+    const failed = await gone.save(sampleRecord({ runId: 'gone' }))
+    await rename(away, sandbox.remote)
+    expect(failed).toMatchObject({ saved: false, attempts: 3 })
+    expect(failed.message).toMatch(/^baseline NOT saved to the .* after 3 attempts: cannot read the baseline/)
   })
 
   it('works from a shallow clone', async () => {

@@ -83,7 +83,7 @@ describe('baseline records', () => {
   it('meta.json: a store from a newer perfgate is refused as a whole, a broken one is unreadable', () => {
     expect(checkMeta('{"schemaVersion":1,"createdBy":"perfgate 0.1.0"}', 'meta.json').schemaVersion).toBe(1)
     expect(() => checkMeta('{"schemaVersion":5,"createdBy":"perfgate 3.0.0"}', 'meta.json')).toThrow(
-      /written by perfgate 3\.0\.0.*upgrade perfgate/
+      /upgrade perfgate \(store written by perfgate 3\.0\.0\)/
     )
     expect(() => checkMeta('nope', 'meta.json')).toThrow(StoreError)
   })
@@ -242,7 +242,7 @@ describe('record migrations', () => {
     const future = JSON.stringify({ ...v1, schemaVersion: 2, tool: { name: 'perfgate', version: '2.0.0' } })
     expect(() => parseRecord(future, 'v1/runs/f/1-1-abc.json', zeroToOne)).toThrow(NewerBaselineError)
     expect(() => parseRecord(future, 'v1/runs/f/1-1-abc.json', zeroToOne)).toThrow(
-      /^v1\/runs\/f\/1-1-abc\.json uses baseline schema version 2, written by perfgate 2\.0\.0; this perfgate \(.+\) reads up to version 1: upgrade perfgate/
+      /^v1\/runs\/f\/1-1-abc\.json uses baseline schema version 2; this perfgate \(.+\) reads up to version 1: upgrade perfgate \(record written by perfgate 2\.0\.0\)$/
     )
     const { schemaVersion: _, ...unversioned } = v1
     for (const [text, reason] of [

@@ -136,6 +136,15 @@ describe('parseConfig', () => {
     ])
   })
 
+  it('refuses a scenario name with a newline or a control character, at its line, saying why', () => {
+    for (const name of ['"list\\n::set-output name=verdict::pass"', '"list\\u001b[31m"', '"a\\u2028b"']) {
+      const err = problemsOf(VALID.replace('name: list', `name: ${name}`))
+      expect(err.message).toMatch(
+        /^perfgate\.yml:12:11: "name" must be a unique name, used in reports and logs: one line, without control characters; got "(list|a)\\[nu][^"]*" \[\/scenarios\/0\/name\]$/
+      )
+    }
+  })
+
   it('reports a wrong type with what it expected', () => {
     const err = problemsOf(VALID.replace('connections: 32', 'connections: "ten"'))
     expect(err.message).toBe(

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { exampleConfig } from '../../__fixtures__/config.js'
 import type { Config, Scenario } from '../../src/config/types.js'
-import { windowOverlap, windowProblems } from '../../src/report/merge-window.js'
+import { windowOverlap, windowProblems } from '../../src/shard/merge-window.js'
 import { applyLoadShard, dealt } from '../../src/shard/load.js'
 import { parseStartAt, START_AT_MAX_FUTURE_MS, START_AT_MAX_PAST_MS } from '../../src/shard/start-at.js'
 import { legConfig } from '../../src/cli/shard.js'

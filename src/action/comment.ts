@@ -11,6 +11,7 @@ import { renderComment } from '../report/markdown.js'
 import type { Report } from '../model/report.js'
 import type { ActionInputs } from './inputs.js'
 import { readEventPayload } from './event.js'
+import { logText } from './safe-log.js'
 
 export const RESULT_ARTIFACT_FILE = 'perfgate-result.json'
 
@@ -83,7 +84,7 @@ export async function publishComment(
   try {
     const octokit = (options.createClient ?? createClient)(inputs.token, {
       apiUrl: ctx.apiUrl,
-      log: message => core.info(message)
+      log: message => logText(message)
     })
     const result = await upsertStickyComment(octokit, {
       owner: ctx.repo.owner,
@@ -94,9 +95,9 @@ export async function publishComment(
       body,
       mode: inputs.comment,
       failing: options.failing,
-      log: (message: string) => core.info(message)
+      log: (message: string) => logText(message)
     })
-    if (result.reason) core.info(`perfgate: comment ${result.action}: ${result.reason}`)
+    if (result.reason) logText(`perfgate: comment ${result.action}: ${result.reason}`)
     return result.url
   } catch (err) {
     warn(explainApiError(err, 'the PR comment'))

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { COMMENT_ID_WORDS, isCommentId, toCommentId } from '../github/comment.js'
-import { parseShard, type ShardSpec } from '../shard/split.js'
+import { ACTION_WORDS, parseLegOptions } from '../shard/options.js'
+import type { ShardSpec } from '../shard/split.js'
 import { shardLeg } from '../shard/identity.js'
 
 export type CommentMode = 'always' | 'on-change' | 'on-failure' | 'off'
@@ -61,17 +62,14 @@ export function readInputs(getInput: GetInput, env: NodeJS.ProcessEnv): ActionIn
     )
   const commentId = chosenCommentId || defaultCommentId(config, env)
   const configId = toCommentId(config)
-  const shardText = getInput('shard')
-  const shard = shardText ? parseShard(shardText, 'the "shard" input') : undefined
-  const loadShardText = getInput('load-shard')
-  const loadShard = loadShardText ? parseShard(loadShardText, 'the "load-shard" input') : undefined
-  if (shard && loadShard)
-    throw new Error(
-      'The "shard" and "load-shard" inputs cannot be combined: a load leg sends 1/N of every scenario, a suite leg all of some.'
-    )
-  const startAt = getInput('start-at') || undefined
-  if (startAt && !loadShard)
-    throw new Error('The "start-at" input is the shared start of load-shard legs; set "load-shard" too.')
+  const { shard, loadShard, startAt } = parseLegOptions(
+    {
+      shard: getInput('shard') || undefined,
+      loadShard: getInput('load-shard') || undefined,
+      startAt: getInput('start-at') || undefined
+    },
+    ACTION_WORDS
+  )
   const leg = getInput('leg') || commentId
   return {
     config,

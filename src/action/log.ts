@@ -1,4 +1,5 @@
 import { HEARTBEAT_MS, stepOf, type EngineEvent, type EventSink } from '../measure/events.js'
+import { logText } from './safe-log.js'
 
 export interface LogTarget {
   info(message: string): void
@@ -16,8 +17,9 @@ export interface LogTarget {
 export function actionLog(target: LogTarget, now: () => number = Date.now): EventSink {
   let open = false
   let lastLine = now()
+  // every line may carry text perfgate did not write (build output, the service's command, scenario names)
   const line = (message: string) => {
-    target.info(message)
+    logText(message, text => target.info(text))
     lastLine = now()
   }
   const start = (title: string) => {

@@ -25,7 +25,7 @@ import {
   type ResultArtifact
 } from '../github/workflow-run.js'
 import { renderComment, renderSummary } from '../report/markdown.js'
-import { mergeLegReports, mergedOnInconclusive, type LegInput } from '../report/merge.js'
+import { mergeLegReports, mergedOnInconclusive, type LegInput } from '../shard/merge-legs.js'
 import type { Report } from '../model/report.js'
 import { writeReportFiles } from '../report/write.js'
 import { legDirectories, readLegDir } from '../shard/read.js'
@@ -35,6 +35,7 @@ import { readEventPayload } from './event.js'
 import type { ActionInputs } from './inputs.js'
 import { runUrl } from './publish.js'
 import { capSummary, writeSummary } from './summary.js'
+import { logText } from './safe-log.js'
 
 export interface MergeHooks {
   /** the workflow's environment (the door reads it; nothing here does) */
@@ -90,7 +91,7 @@ async function publishFiles(
 
 function finish(report: Report, failing: boolean): void {
   if (failing) core.setFailed(report.headline)
-  else core.info(report.headline)
+  else logText(report.headline)
 }
 
 /** The measuring workflow's merge job: legs' report.json files, published like one run's report. */
@@ -156,7 +157,7 @@ async function mergeInCommenter(inputs: ActionInputs, hooks: MergeHooks): Promis
     throw new Error('mode: merge in a workflow_run workflow needs a github-token with pull-requests: write')
   const octokit = (hooks.createClient ?? createClient)(inputs.token, {
     apiUrl: ctx.apiUrl,
-    log: message => core.info(message)
+    log: message => logText(message)
   })
   let pr: Awaited<ReturnType<typeof resolveWorkflowRunPr>> | undefined
   try {
@@ -180,10 +181,10 @@ async function mergeInCommenter(inputs: ActionInputs, hooks: MergeHooks): Promis
         }),
         mode: inputs.comment,
         failing,
-        log: (message: string) => core.info(message)
+        log: (message: string) => logText(message)
       })
       core.setOutput('comment-url', result.url ?? '')
-      core.info(`perfgate: comment ${result.action} on PR #${pr.prNumber}`)
+      logText(`perfgate: comment ${result.action} on PR #${pr.prNumber}`)
     } catch (err) {
       hooks.warn(explainApiError(err, `the comment on pull request #${ref.prNumber}`))
     }

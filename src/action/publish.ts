@@ -12,6 +12,7 @@ import { configFile } from './config.js'
 import type { ActionInputs } from './inputs.js'
 import type { ActionSession } from './session.js'
 import { capSummary, writeSummary } from './summary.js'
+import { logText } from './safe-log.js'
 
 /** The link to this workflow run, when the environment names it. */
 export function runUrl(env: NodeJS.ProcessEnv): string | undefined {
@@ -71,5 +72,5 @@ export async function publish(
   })
   core.setOutput('comment-url', commentUrl ?? '')
   if (failing) core.setFailed(report.headline)
-  else core.info(report.headline)
+  else logText(report.headline)
 }

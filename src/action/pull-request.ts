@@ -1,4 +1,3 @@
-import * as core from '@actions/core'
 import path from 'node:path'
 import { ACCEPT_LABEL, type Acceptance } from '../compare/accept.js'
 import type { Config } from '../config/types.js'
@@ -13,6 +12,7 @@ import { configFile } from './config.js'
 import { CONFIG_CANDIDATES } from '../config/discover.js'
 import type { ActionInputs } from './inputs.js'
 import type { ActionSession } from './session.js'
+import { logText } from './safe-log.js'
 
 /**
  * A pull request is gated by its base: the limits, tolerances, compare settings and on-inconclusive come from the
@@ -30,15 +30,13 @@ export async function pullRequestGate(
   const ctx = readPrContext(env, readEventPayload(env))
   let applied: { login?: string; problem?: string } = { problem: 'there is no github-token input' }
   if (ctx.labels.includes(ACCEPT_LABEL) && inputs.token) {
-    const octokit = client(inputs.token, { apiUrl: ctx.apiUrl, log: message => core.info(message) })
+    const octokit = client(inputs.token, { apiUrl: ctx.apiUrl, log: message => logText(message) })
     applied = await labelAppliedBy(octokit, ctx)
   }
   const acceptances = prAcceptances(ctx, applied)
   const repo = await repoRoot(inputs.workspace)
   if (!repo) {
-    core.info(
-      'The workspace is not a git checkout, so the limits are read from the pull request’s own config'
-    )
+    logText('The workspace is not a git checkout, so the limits are read from the pull request’s own config')
     return { config, acceptances }
   }
   const candidates = [
@@ -77,7 +75,7 @@ export async function pullRequestGate(
     moved
   )
   if (decided.error) session.warn(`perfgate: ${decided.error}`)
-  core.info(`perfgate: ${decided.gate.message}`)
+  logText(`perfgate: ${decided.gate.message}`)
   return {
     config: decided.config,
     acceptances,

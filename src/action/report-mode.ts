@@ -15,6 +15,7 @@ import { renderComment, renderSummary } from '../report/markdown.js'
 import type { ActionInputs } from './inputs.js'
 import { readEventPayload } from './event.js'
 import { capSummary, writeSummary } from './summary.js'
+import { logText } from './safe-log.js'
 
 /** Whether the pull_request run failed its job; artifacts from before `failing` was recorded fall back to its verdict. */
 function failedItsJob(artifact: ResultArtifact): boolean {
@@ -46,7 +47,7 @@ export async function runReportMode(
   await writeSummary(capSummary(renderSummary(artifact.report, options)), env)
   core.setOutput('verdict', artifact.report.verdict)
   if (!inputs.token) throw new Error('mode: report needs a github-token with pull-requests: write')
-  const octokit = client(inputs.token, { apiUrl: ctx.apiUrl, log: message => core.info(message) })
+  const octokit = client(inputs.token, { apiUrl: ctx.apiUrl, log: message => logText(message) })
   const id = artifact.commentId
   let pr: Awaited<ReturnType<typeof resolveWorkflowRunPr>>
   try {
@@ -69,10 +70,10 @@ export async function runReportMode(
       body: renderComment(artifact.report, { ...options, marker: commentMarker(id) }),
       mode: inputs.comment,
       failing: failedItsJob(artifact),
-      log: (message: string) => core.info(message)
+      log: (message: string) => logText(message)
     })
     core.setOutput('comment-url', result.url ?? '')
-    core.info(`perfgate: comment ${result.action} on PR #${pr.prNumber}`)
+    logText(`perfgate: comment ${result.action} on PR #${pr.prNumber}`)
   } catch (err) {
     warn(explainApiError(err, `the comment on pull request #${artifact.prNumber}`))
   }

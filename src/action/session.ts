@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import type { EventSink } from '../measure/events.js'
 import { AnnotationBudget, type Annotation } from './annotations.js'
 import { actionLog } from './log.js'
+import { logText } from './safe-log.js'
 
 /** One run of the action's voice in the Actions log: annotations within GitHub's per-step limit, and the events. */
 export interface ActionSession {
@@ -23,13 +24,14 @@ function emitAnnotation(a: Annotation): void {
 /** Every annotation of one run shares GitHub's per-step limit: the gate's and the API's warnings and the report's. */
 export function startSession(): ActionSession {
   const budget = new AnnotationBudget(emitAnnotation, a =>
-    core.info(`${a.level} (past the annotation limit): ${a.message}`)
+    logText(`${a.level} (past the annotation limit): ${a.message}`)
   )
   const warn = (message: string) => budget.add({ level: 'warning', title: 'perfgate', message })
   return {
     annotate: annotations => annotations.forEach(a => budget.add(a)),
     warn,
     events: actionLog({
+      // log.ts fences what could hold a command itself
       info: message => core.info(message),
       warning: message => warn(message),
       startGroup: title => core.startGroup(title),

@@ -41,6 +41,16 @@ const PERMANENT =
 const RACE =
   /non-fast-forward|fetch first|cannot lock ref|failed to update ref|stale info|incorrect old value/i
 
+/** git fetch failed for a reason another attempt may mend (the network, the server): the save loop retries it. */
+class FetchFailedError extends StoreError {
+  constructor(
+    message: string,
+    readonly transient: boolean
+  ) {
+    super(message)
+  }
+}
+
 export interface RetryPolicy {
   maxAttempts: number
   /** for a whole save (or read), retries included: a fetch or push still running when it is spent is stopped */
@@ -163,8 +173,9 @@ export class GitBranchStore implements BaselineStore {
         await this.git(['update-ref', '-d', this.localRef])
         return undefined
       }
-      throw new StoreError(
-        `cannot read the baseline ${this.description}: git fetch failed: ${lastLines(fetched.stderr)}`
+      throw new FetchFailedError(
+        `cannot read the baseline ${this.description}: git fetch failed: ${lastLines(fetched.stderr)}`,
+        !PERMANENT.test(fetched.stderr)
       )
     }
     return gitOutput(this.options.repo, ['rev-parse', '--verify', `${this.localRef}^{commit}`])
@@ -325,7 +336,16 @@ export class GitBranchStore implements BaselineStore {
         )
         await this.sleep(wait)
       } catch (err) {
-        return notSaved(attempt, (err as Error).message)
+        // a fetch that failed for a reason another attempt may mend (a dropped connection, a 5xx) is retried too
+        const wait = this.delay(attempt)
+        if (
+          !(err instanceof FetchFailedError && err.transient) ||
+          attempt >= this.retry.maxAttempts ||
+          this.now() + wait > deadline
+        )
+          return notSaved(attempt, (err as Error).message)
+        this.log(`baseline fetch failed (attempt ${attempt}): ${err.message}; retrying in ${wait} ms`)
+        await this.sleep(wait)
       }
     }
   }

@@ -142,10 +142,12 @@ function newerError(
   what: string,
   version: number,
   writer: string | undefined,
-  supported = BASELINE_SCHEMA_VERSION
+  supported = BASELINE_SCHEMA_VERSION,
+  kind: 'record' | 'store' = 'record'
 ): NewerBaselineError {
   return new NewerBaselineError(
-    `${what} uses baseline schema version ${version}${writer ? `, written by ${writer}` : ''}; this perfgate (${VERSION}) reads up to version ${supported}: upgrade perfgate in this workflow`
+    `${what} uses baseline schema version ${version}; this perfgate (${VERSION}) reads up to version ${supported}: ` +
+      `upgrade perfgate (${kind} written by ${writer ?? 'a newer perfgate'})`
   )
 }
 
@@ -240,7 +242,8 @@ export function checkMeta(text: string, where: string): StoreMeta {
       `the baseline store (${where})`,
       meta.schemaVersion,
       meta.createdBy,
-      STORE_LAYOUT_VERSION
+      STORE_LAYOUT_VERSION,
+      'store'
     )
   }
   return meta as StoreMeta

@@ -43,9 +43,9 @@ export interface BaselineStore {
 }
 
 /**
- * Parses raw files of a store: meta.json is checked first (a newer layout stops everything). A corrupt record and
- * a record from a newer perfgate are skipped with a warning that names it: one record, which anyone who can push
- * to the branch can plant, never stops the store.
+ * Parses raw files of a store: meta.json is checked first (a newer layout stops everything). A corrupt record is
+ * skipped with a warning that names it. A record from a newer perfgate is an error ("upgrade perfgate"): skipping
+ * it would silently gate against an older baseline.
  */
 export function parseStoreFiles(
   files: Array<{ path: string; text: string }>,
@@ -61,10 +61,9 @@ export function parseStoreFiles(
     try {
       records.push({ path: file.path, record: parseRecord(file.text, file.path) })
     } catch (err) {
-      if (err instanceof NewerBaselineError) {
-        warnings.push(`skipped a baseline record from a newer perfgate in ${location}: ${err.message}`)
-        continue
-      }
+      // a record from a newer perfgate stops the read: skipping it would compare against an older baseline
+      if (err instanceof NewerBaselineError)
+        throw new NewerBaselineError(`a baseline record in ${location}: ${err.message}`)
       if (!(err instanceof CorruptRecordError)) throw err
       warnings.push(`skipped a corrupt baseline record in ${location}: ${err.message}`)
     }

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { exitCodeFor } from '../compare/verdict.js'
-import { mergeLegReports, mergedOnInconclusive, MergeError } from '../report/merge.js'
+import { mergeLegReports, mergedOnInconclusive, MergeError } from '../shard/merge-legs.js'
 import { COLOR, PLAIN, renderTerminal } from '../report/terminal.js'
 import { writeReportFiles } from '../report/write.js'
 import { legDirectories, readLegDir } from '../shard/read.js'

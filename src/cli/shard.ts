@@ -1,12 +1,10 @@
 import type { Config } from '../config/types.js'
 import { applyLoadShard } from '../shard/load.js'
-import { applyShard, parseShard, ShardError, type ShardSpec } from '../shard/split.js'
+import { CLI_WORDS, parseLegOptions, type LegOptionsText } from '../shard/options.js'
+import { applyShard, ShardError, type ShardSpec } from '../shard/split.js'
 import { parseStartAt } from '../shard/start-at.js'
 
-export interface LegFlags {
-  shard?: string
-  loadShard?: string
-  startAt?: string
+export interface LegFlags extends LegOptionsText {
   scenarios?: string[]
 }
 
@@ -28,26 +26,19 @@ export function legConfig(
   select: (config: Config, names: string[] | undefined) => Config,
   now = Date.now()
 ): Leg {
-  if (flags.startAt !== undefined && flags.loadShard === undefined)
-    throw new ShardError('--start-at is the shared start of --load-shard legs; give --load-shard K/N too')
-  if (flags.loadShard !== undefined) {
-    if (flags.shard !== undefined)
-      throw new ShardError(
-        '--load-shard and --shard cannot be combined: a load leg sends 1/N of every scenario, a suite leg all of some'
-      )
+  const { shard, loadShard, startAt } = parseLegOptions(flags, CLI_WORDS)
+  if (loadShard) {
     if (flags.scenarios?.length)
       throw new ShardError(
         '--load-shard and --scenario cannot be combined: every load leg measures every scenario, so merge can join them'
       )
-    const shard = parseShard(flags.loadShard, '--load-shard')
-    const startAt = flags.startAt !== undefined ? parseStartAt(flags.startAt, now) : undefined
-    return { config: applyLoadShard(loaded, shard), shard, kind: 'load', startAt }
+    const start = startAt !== undefined ? parseStartAt(startAt, now) : undefined
+    return { config: applyLoadShard(loaded, loadShard), shard: loadShard, kind: 'load', startAt: start }
   }
-  if (flags.shard === undefined) return { config: select(loaded, flags.scenarios) }
+  if (!shard) return { config: select(loaded, flags.scenarios) }
   if (flags.scenarios?.length)
     throw new ShardError(
       '--shard and --scenario cannot be combined: a shard is computed from the whole config, so every leg agrees on it'
     )
-  const shard = parseShard(flags.shard, '--shard')
   return { config: applyShard(loaded, shard, '--shard'), shard, kind: 'suite' }
 }

@@ -1,12 +1,18 @@
+import { metricInfo } from '../config/metrics.js'
 import type { MetricValues } from '../model/metrics.js'
 
+/** The rounds' values joined as the catalogue says (MetricInfo.rounds); a metric it does not know: the mean. */
 function combine(metric: string, values: number[]): number {
-  if (metric.endsWith('.peak') || metric === 'latency.max') return Math.max(...values)
-  if (metric === 'latency.min') return Math.min(...values)
+  const join = metricInfo(metric)?.rounds ?? 'mean'
+  if (join === 'max') return Math.max(...values)
+  if (join === 'min') return Math.min(...values)
   return values.reduce((a, b) => a + b, 0) / values.length
 }
 
-/** One set of metrics from several rounds: peaks and maxima take the largest, minima the smallest, the rest the mean. */
+/**
+ * One set of metrics from several rounds (or epochs), each metric joined as the catalogue says: peaks and maxima
+ * take the largest, minima the smallest, the rest the mean.
+ */
 export function aggregateRounds(rounds: readonly MetricValues[]): MetricValues {
   const names = new Set(rounds.flatMap(r => Object.keys(r)))
   const out: MetricValues = {}

@@ -27,7 +27,12 @@ if ((ajv.opts as { $data?: boolean }).$data)
 const validateShape = ajv.compile(configSchema)
 
 function show(value: unknown): string {
-  return typeof value === 'string' ? `"${value}"` : JSON.stringify(value)
+  // a string with a newline or an escape is shown escaped: the message goes to the log and annotations
+  if (typeof value === 'string' && !/[\p{Cc}\u2028\u2029]/u.test(value)) return `"${value}"`
+  return JSON.stringify(value)?.replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
+  )
 }
 
 const where = (pointer: string) => (pointer ? `"${pointer.split('/').pop()}"` : 'the config')

@@ -14,65 +14,119 @@
 export type MetricKind = 'duration' | 'size' | 'byterate' | 'ratio' | 'cpu' | 'count' | 'rate'
 export type Better = 'lower' | 'higher' | 'none'
 
+/**
+ * How the load legs of one scenario (`--load-shard`: each sent a share of the load in the same window) join into
+ * one value: `sum` (each leg counted its own requests), `histogram` (latency: from the legs' merged histograms,
+ * never from their percentiles), `ratio` (errors.rate: the summed failures over the summed attempts), `max` (a
+ * shared service's resources, the generator's own figures, a suite's result: the worst leg), `none` (not
+ * meaningful joined: left out).
+ */
+export type LegJoin = 'sum' | 'histogram' | 'ratio' | 'max' | 'none'
+
+/** How the rounds (or epochs) of one side join into the side's value: their mean, largest or smallest. */
+export type RoundJoin = 'mean' | 'max' | 'min'
+
 export interface MetricInfo {
   name: string
   kind: MetricKind
   better: Better
   description: string
+  legs: LegJoin
+  rounds: RoundJoin
+  /**
+   * A count of the load's outcome (requests, failures, statuses) or the generator's own figure: what an invalid
+   * measurement keeps, since it explains what went wrong and says nothing misleading about the service.
+   */
+  count: boolean
 }
 
-const m = (name: string, kind: MetricKind, better: Better, description: string): MetricInfo => ({
-  name,
-  kind,
-  better,
-  description
-})
+interface Joins {
+  legs?: LegJoin
+  rounds?: RoundJoin
+  count?: boolean
+}
+
+/** A catalogue row; unless it says otherwise a metric's legs join at their largest, its rounds at their mean. */
+const m = (
+  name: string,
+  kind: MetricKind,
+  better: Better,
+  description: string,
+  { legs = 'max', rounds = 'mean', count = false }: Joins = {}
+): MetricInfo => ({ name, kind, better, description, legs, rounds, count })
+
+const HISTOGRAM: Joins = { legs: 'histogram' }
+const SUMMED: Joins = { legs: 'sum' }
+const COUNTED: Joins = { legs: 'sum', count: true }
+const PEAK: Joins = { rounds: 'max' }
 
 export const LATENCY_PERCENTILES = ['p50', 'p75', 'p90', 'p95', 'p99', 'p99.9'] as const
 
 export const METRICS: readonly MetricInfo[] = [
-  m('latency.min', 'duration', 'lower', 'fastest 2xx response'),
-  m('latency.mean', 'duration', 'lower', 'mean 2xx latency'),
-  m('latency.stddev', 'duration', 'lower', 'standard deviation of 2xx latency'),
+  m('latency.min', 'duration', 'lower', 'fastest 2xx response', { legs: 'histogram', rounds: 'min' }),
+  m('latency.mean', 'duration', 'lower', 'mean 2xx latency', HISTOGRAM),
+  m('latency.stddev', 'duration', 'lower', 'standard deviation of 2xx latency', HISTOGRAM),
   ...LATENCY_PERCENTILES.map(p =>
-    m(`latency.${p}`, 'duration', 'lower', `${p.slice(1)}th percentile of 2xx latency`)
+    m(`latency.${p}`, 'duration', 'lower', `${p.slice(1)}th percentile of 2xx latency`, HISTOGRAM)
   ),
-  m('latency.max', 'duration', 'lower', 'slowest 2xx response'),
+  m('latency.max', 'duration', 'lower', 'slowest 2xx response', { legs: 'histogram', rounds: 'max' }),
   m(
     'throughput.rps',
     'rate',
     'higher',
-    'responses per second, failed ones included (gate on throughput.ok_rps)'
+    'responses per second, failed ones included (gate on throughput.ok_rps)',
+    SUMMED
   ),
   m(
     'throughput.ok_rps',
     'rate',
     'higher',
-    'successful responses per second: status below 400, or one its request expects (expect:)'
+    'successful responses per second: status below 400, or one its request expects (expect:)',
+    SUMMED
   ),
-  m('throughput.bytes', 'byterate', 'higher', 'response bytes per second'),
-  m('requests.total', 'count', 'higher', 'responses received during the measured window'),
-  m('errors.rate', 'ratio', 'lower', 'share of requests that failed (connect, timeout, reset, 4xx, 5xx)'),
-  m('errors.total', 'count', 'lower', 'failed requests of every kind'),
-  m('errors.connect', 'count', 'lower', 'connection errors (refused, unreachable)'),
-  m('errors.timeout', 'count', 'lower', 'requests that timed out'),
-  m('errors.reset', 'count', 'lower', 'connections reset or closed mid-request'),
-  m('status.4xx', 'count', 'lower', 'responses with a 4xx status'),
-  m('status.5xx', 'count', 'lower', 'responses with a 5xx status'),
-  m('status.unexpected', 'count', 'lower', 'responses whose status their request did not expect (expect:)'),
+  m('throughput.bytes', 'byterate', 'higher', 'response bytes per second', SUMMED),
+  m('requests.total', 'count', 'higher', 'responses received during the measured window', COUNTED),
+  m('errors.rate', 'ratio', 'lower', 'share of requests that failed (connect, timeout, reset, 4xx, 5xx)', {
+    legs: 'ratio',
+    count: true
+  }),
+  m('errors.total', 'count', 'lower', 'failed requests of every kind', COUNTED),
+  m('errors.connect', 'count', 'lower', 'connection errors (refused, unreachable)', COUNTED),
+  m('errors.timeout', 'count', 'lower', 'requests that timed out', COUNTED),
+  m('errors.reset', 'count', 'lower', 'connections reset or closed mid-request', COUNTED),
+  m('status.4xx', 'count', 'lower', 'responses with a 4xx status', COUNTED),
+  m('status.5xx', 'count', 'lower', 'responses with a 5xx status', COUNTED),
+  m(
+    'status.unexpected',
+    'count',
+    'lower',
+    'responses whose status their request did not expect (expect:)',
+    COUNTED
+  ),
   m('server.cpu.mean', 'cpu', 'lower', "mean CPU of the service's process tree, % of one core"),
-  m('server.cpu.peak', 'cpu', 'lower', "peak CPU of the service's process tree, % of one core"),
-  m('server.cpu.per_request', 'duration', 'lower', 'server CPU time per completed request'),
-  m('server.rss.peak', 'size', 'lower', "peak resident memory of the service's process tree"),
-  m('server.fds.peak', 'count', 'lower', "peak open file descriptors of the service's process tree"),
+  m('server.cpu.peak', 'cpu', 'lower', "peak CPU of the service's process tree, % of one core", PEAK),
+  m('server.cpu.per_request', 'duration', 'lower', 'server CPU time per completed request', {
+    legs: 'none'
+  }),
+  m('server.rss.peak', 'size', 'lower', "peak resident memory of the service's process tree", PEAK),
+  m('server.fds.peak', 'count', 'lower', "peak open file descriptors of the service's process tree", PEAK),
   m('generator.cpu', 'cpu', 'lower', "the load generator's own CPU, % of one core"),
-  m('generator.lag', 'duration', 'lower', 'how far the load generator fell behind its schedule (p99)'),
-  m('generator.rate.target', 'rate', 'none', 'open model: requests per second the schedule asked for'),
+  m('generator.lag', 'duration', 'lower', 'how far the load generator fell behind its schedule (p99)', {
+    count: true
+  }),
+  m(
+    'generator.rate.target',
+    'rate',
+    'none',
+    'open model: requests per second the schedule asked for',
+    COUNTED
+  ),
   m(
     'generator.rate.achieved',
     'rate',
     'higher',
-    'open model: requests per second the generator actually sent'
+    'open model: requests per second the generator actually sent',
+    COUNTED
   ),
   m('sweep.optimal_connections', 'count', 'higher', 'connections at the knee of throughput vs p99'),
   m('sweep.optimal_rate', 'rate', 'higher', 'open model: offered rate at the knee of throughput vs p99'),
@@ -114,6 +168,9 @@ export function metricInfo(name: string): MetricInfo | undefined {
 }
 
 export const METRIC_NAMES: readonly string[] = METRICS.map(info => info.name)
+
+/** The metrics an invalid measurement keeps (MetricInfo.count), in the catalogue's order. */
+export const COUNT_METRICS: readonly string[] = METRICS.filter(info => info.count).map(info => info.name)
 
 /** Why the server.* metrics cannot be measured on this platform, or undefined on Linux. */
 export function serverMetricsUnsupported(platform: NodeJS.Platform = process.platform): string | undefined {

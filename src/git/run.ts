@@ -20,7 +20,19 @@ export interface RunGitOptions {
   env?: Record<string, string>
   /** stop git (and its transport: ssh, a credential helper) after this long and reject with GitTimeoutError */
   timeoutMs?: number
+  /** stop git and reject with GitOutputError once it has written more than this to stdout (GIT_MAX_STDOUT_BYTES) */
+  maxStdoutBytes?: number
+  /** keep only the last this many characters of git's stderr, after a note that the rest was cut (GIT_MAX_STDERR_CHARS) */
+  maxStderrChars?: number
 }
+
+/** A git call stopped because its output outgrew what perfgate keeps (a store or history far larger than expected). */
+export class GitOutputError extends Error {}
+
+/** The most of git's stdout perfgate keeps in memory: more means something is wrong, and it is an error. */
+export const GIT_MAX_STDOUT_BYTES = 256 * 1024 * 1024
+/** The most of git's stderr kept: its last lines say what went wrong; a flood (GIT_TRACE, a chatty hook) is cut. */
+export const GIT_MAX_STDERR_CHARS = 1024 * 1024
 
 /** Stops git with everything it started: it runs in its own process group. */
 function killGroup(child: ChildProcess): void {
@@ -65,19 +77,47 @@ export function runGit(cwd: string, args: string[], options: RunGitOptions = {})
       killGroup(child)
       reject(new GitTimeoutError(`git ${args[0]} did not finish within ${secondsText(ms)} and was stopped`))
     }, ms)
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const maxOut = options.maxStdoutBytes ?? GIT_MAX_STDOUT_BYTES
+    const maxErr = options.maxStderrChars ?? GIT_MAX_STDERR_CHARS
+    let outBytes = 0
+    let cut = 0
+    child.stdout.on('data', (chunk: Buffer) => {
+      outBytes += chunk.length
+      if (outBytes <= maxOut) return void out.push(chunk)
+      if (outBytes - chunk.length > maxOut) return
+      clearTimeout(timer)
+      killGroup(child)
+      reject(
+        new GitOutputError(
+          `git ${args[0]} wrote more than ${sizeText(maxOut)} to its output and was stopped: perfgate keeps at most that much`
+        )
+      )
+    })
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString()
+      if (stderr.length > maxErr) {
+        cut += stderr.length - maxErr
+        stderr = stderr.slice(-maxErr)
+      }
+    })
     child.on('error', err => {
       clearTimeout(timer)
       reject(err)
     })
     child.on('close', code => {
       clearTimeout(timer)
-      resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr })
+      const note = cut
+        ? `[perfgate kept the last ${maxErr} characters of git's stderr; ${cut} before them were cut]\n`
+        : ''
+      resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr: note + stderr })
     })
     child.stdin.on('error', () => undefined)
     child.stdin.end(options.input ?? '')
   })
+}
+
+function sizeText(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Number((bytes / 1024 / 1024).toPrecision(3))} MiB` : `${bytes} bytes`
 }
 
 export function secondsText(ms: number): string {

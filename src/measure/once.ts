@@ -3,6 +3,7 @@ import { runLoad } from '../load/run.js'
 import { toMetrics } from '../load/metrics.js'
 import { measurementError } from '../compare/validity.js'
 import { formatMetric } from '../config/format.js'
+import { COUNT_METRICS } from '../config/metrics.js'
 import type { MetricValues } from '../model/metrics.js'
 import type { RunRecord, ScenarioError } from '../model/run.js'
 import type { LoadResult } from '../load/types.js'
@@ -43,20 +44,6 @@ const notSampled = {
     measured: false
   })
 }
-
-const COUNT_METRICS = [
-  'requests.total',
-  'errors.rate',
-  'errors.total',
-  'errors.connect',
-  'errors.timeout',
-  'errors.reset',
-  'status.4xx',
-  'status.5xx',
-  'generator.lag',
-  'generator.rate.target',
-  'generator.rate.achieved'
-]
 
 /**
  * An invalid measurement keeps its counts and the generator's own figures (they explain what went wrong, e.g. a

@@ -1,6 +1,6 @@
 import { configUsed } from './config-used.js'
 import type { Config } from '../config/types.js'
-import { overallVerdict } from '../compare/verdict.js'
+import { overallVerdict, VERDICT_ORDER, verdictRank } from '../compare/verdict.js'
 import { VERSION } from '../version.js'
 import { runnerFingerprint } from './fingerprint.js'
 import { findingsFor } from './findings.js'
@@ -85,8 +85,9 @@ function timeoutNote(s: ScenarioReport): string | undefined {
 
 /** Checks that decided a verdict, worst first: the lines a reader needs before anything else. */
 export function decisiveChecks(scenario: ScenarioReport): Check[] {
-  const order = ['fail', 'inconclusive', 'warn', 'accepted'] as const
-  return order.flatMap(v => scenario.checks.filter(c => c.verdict === v))
+  return VERDICT_ORDER.filter(v => verdictRank(v) > verdictRank('pass')).flatMap(v =>
+    scenario.checks.filter(c => c.verdict === v)
+  )
 }
 
 export function headline(verdict: Verdict, scenarios: readonly ScenarioReport[]): string {

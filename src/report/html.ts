@@ -4,6 +4,7 @@ import type { Check } from '../model/check.js'
 import type { Report } from '../model/report.js'
 import type { ScenarioReport } from '../model/scenario.js'
 import { formatChange, formatInterval, formatMetric, formatMs } from '../config/format.js'
+import { VERDICT_ORDER } from '../compare/verdict.js'
 import { decisiveChecks } from './build.js'
 import { chartsFor, type ChartSpec } from './charts.js'
 import { profileComparison } from './profile.js'
@@ -60,15 +61,6 @@ function numCell(text: string, value: number | null | undefined): string {
   return `<td class="num" data-sort="${typeof value === 'number' && Number.isFinite(value) ? value : ''}">${esc(text)}</td>`
 }
 
-const VERDICT_RANK: Record<string, number> = {
-  fail: 0,
-  inconclusive: 1,
-  warn: 2,
-  accepted: 3,
-  skipped: 4,
-  pass: 5
-}
-
 /** The interval sorts by its half-width: how sure the change is, narrowest first. */
 function intervalCell(interval: Check['interval']): string {
   const halfWidth = interval ? (interval[1] - interval[0]) / 2 : null
@@ -77,7 +69,7 @@ function intervalCell(interval: Check['interval']): string {
 
 function checkRow(c: Check): string {
   const regression = c.kind === 'regression'
-  return `<tr><td><code>${esc(c.metric)}</code></td><td>${esc(c.kind)}</td><td>${esc(c.expression)}</td>${numCell(regression ? formatMetric(c.metric, c.base) : '', regression ? c.base : null)}${numCell(formatMetric(c.metric, regression ? c.head : c.actual), regression ? c.head : c.actual)}${numCell(formatChange(c.change), c.change)}${intervalCell(c.interval)}<td class="${c.verdict}" data-sort="${VERDICT_RANK[c.verdict] ?? 9}">${esc(c.verdict)}</td><td>${esc(c.message)}${c.acceptedBy ? ` (accepted by ${esc(c.acceptedBy)})` : ''}</td></tr>`
+  return `<tr><td><code>${esc(c.metric)}</code></td><td>${esc(c.kind)}</td><td>${esc(c.expression)}</td>${numCell(regression ? formatMetric(c.metric, c.base) : '', regression ? c.base : null)}${numCell(formatMetric(c.metric, regression ? c.head : c.actual), regression ? c.head : c.actual)}${numCell(formatChange(c.change), c.change)}${intervalCell(c.interval)}<td class="${c.verdict}" data-sort="${VERDICT_ORDER.indexOf(c.verdict)}">${esc(c.verdict)}</td><td>${esc(c.message)}${c.acceptedBy ? ` (accepted by ${esc(c.acceptedBy)})` : ''}</td></tr>`
 }
 
 function scenarioSection(s: ScenarioReport, charts: ChartSpec[]): string {

@@ -8,7 +8,11 @@ const validateReportShape = ajv.compile<Report>(reportSchema)
 /** Problems of a report.json against schema/report.schema.json, one line each; empty when valid. */
 export function reportProblems(data: unknown): string[] {
   if (validateReportShape(data)) return []
-  return (validateReportShape.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`)
+  return (validateReportShape.errors ?? []).map(e =>
+    e.keyword === 'pattern' && e.schemaPath.startsWith('#/definitions/name')
+      ? `${e.instancePath} must be one line without control characters (a newline or an escape in a name could forge log lines)`
+      : `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`
+  )
 }
 
 export function isReport(data: unknown): data is Report {

@@ -2,7 +2,7 @@
  * Load shards of one target: `--load-shard K/N` (action input `load-shard`) makes a leg send 1/N of every
  * scenario's load: the rate divided by N in the open model (its ramp too), the connections dealt over the legs in
  * the closed model (the first legs take the remainder, so the legs' connections add up to the config's). Every leg
- * measures every scenario; perfgate merge joins them by their histograms (report/merge-load.ts).
+ * measures every scenario; perfgate merge joins them by their histograms (shard/merge-load.ts).
  */
 import type { Config, LoadSpec, Scenario } from '../config/types.js'
 import { ShardError, shardLabel, type ShardSpec } from './split.js'

@@ -5,13 +5,21 @@
  */
 import { lstat, readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
-import type { LegInput } from '../report/merge.js'
+import type { LegInput } from './merge-legs.js'
 import { reportProblems } from '../report/validate.js'
 import type { Report } from '../model/report.js'
 
 export const LEG_REPORT_FILE = 'report.json'
 /** a report.json with every histogram and timeline of a large suite stays well under this */
 export const LEG_MAX_BYTES = 50_000_000
+
+/** How many legs one merge takes, and how large their files may be together: legs are read into memory at once. */
+export interface LegLimits {
+  maxLegs: number
+  maxTotalBytes: number
+}
+
+export const DEFAULT_LEG_LIMITS: LegLimits = { maxLegs: 64, maxTotalBytes: 256_000_000 }
 
 /** Reads `file` (no symlinks, at most maxBytes) or says why not. */
 export async function readUntrustedFile(
@@ -54,9 +62,35 @@ export async function readLegDir(dir: string, source = dir): Promise<LegInput> {
 /**
  * The leg directories among `paths`: a path holding `file` is a leg; any other directory stands for its
  * subdirectories that hold one (actions/download-artifact puts each artifact in its own subdirectory). A path
- * that is neither is kept, so that reading it reports the problem.
+ * that is neither is kept, so that reading it reports the problem. More than `limits.maxLegs` legs, or leg files
+ * larger than `limits.maxTotalBytes` together, are refused before any is read.
  */
-export async function legDirectories(paths: readonly string[], file = LEG_REPORT_FILE): Promise<string[]> {
+export async function legDirectories(
+  paths: readonly string[],
+  file = LEG_REPORT_FILE,
+  limits: LegLimits = DEFAULT_LEG_LIMITS
+): Promise<string[]> {
+  const dirs = await findLegDirectories(paths, file)
+  if (dirs.length > limits.maxLegs)
+    throw new Error(
+      `found ${dirs.length} legs (directories holding ${file}) under ${paths.join(', ')}, more than the ${limits.maxLegs} ` +
+        'perfgate merges at once; download only the artifacts of this run (a pattern such as perfgate-leg-*), or split ' +
+        'the suite into fewer legs'
+    )
+  let total = 0
+  for (const dir of dirs) {
+    const info = await lstat(path.join(dir, file)).catch(() => undefined)
+    if (info?.isFile()) total += info.size
+  }
+  if (total > limits.maxTotalBytes)
+    throw new Error(
+      `the ${dirs.length} legs' ${file} files hold ${total} bytes together, over the ${limits.maxTotalBytes}-byte ` +
+        'limit of one merge; refusing them (a leg report of a large suite stays well under a tenth of that)'
+    )
+  return dirs
+}
+
+async function findLegDirectories(paths: readonly string[], file: string): Promise<string[]> {
   const out: string[] = []
   for (const p of paths) {
     if (await lstat(path.join(p, file)).catch(() => undefined)) {

@@ -6,8 +6,8 @@
  */
 import { overallVerdict } from '../compare/verdict.js'
 import { VERSION } from '../version.js'
-import { headline } from './build.js'
-import { fingerprintMismatches } from './fingerprint.js'
+import { headline } from '../report/build.js'
+import { fingerprintMismatches } from '../report/fingerprint.js'
 import { mergeLoadScenario } from './merge-load.js'
 import { windowNotes, windowProblems } from './merge-window.js'
 import type { MergeInfo, Report } from '../model/report.js'

@@ -6,34 +6,19 @@
  */
 import { aggregateRounds } from '../compare/aggregate.js'
 import { evaluateThresholds } from '../compare/thresholds.js'
-import { CHECK_RANK, scenarioVerdict } from '../compare/verdict.js'
+import { scenarioVerdict, verdictRank } from '../compare/verdict.js'
 import { parseThreshold } from '../config/units.js'
 import { encodeHistogram, mergeHistograms, summarize } from '../load/histogram.js'
 import { formatMetric } from '../config/format.js'
+import { METRICS, metricInfo } from '../config/metrics.js'
 import type { Check } from '../model/check.js'
-import { wordChecks } from './checks.js'
+import { wordChecks } from '../report/checks.js'
 import type { MetricValues } from '../model/metrics.js'
 import type { RunRecord } from '../model/run.js'
 import type { ScenarioReport } from '../model/scenario.js'
 
-/** Added over the legs: each leg counted its own requests in the shared window. */
-const SUMMED = new Set([
-  'throughput.rps',
-  'throughput.ok_rps',
-  'throughput.bytes',
-  'requests.total',
-  'errors.total',
-  'errors.connect',
-  'errors.timeout',
-  'errors.reset',
-  'status.4xx',
-  'status.5xx',
-  'status.unexpected',
-  'generator.rate.target',
-  'generator.rate.achieved'
-])
-
-const LATENCY_KEYS = ['min', 'mean', 'stddev', 'p50', 'p75', 'p90', 'p95', 'p99', 'p99.9', 'max'] as const
+/** The latency metrics, joined from the legs' merged histograms (MetricInfo.legs 'histogram'). */
+const HISTOGRAM_METRICS = METRICS.filter(info => info.legs === 'histogram').map(info => info.name)
 
 const num = (v: number | null | undefined): v is number => typeof v === 'number' && Number.isFinite(v)
 
@@ -54,23 +39,24 @@ export function mergeLoadRuns(parts: readonly RunRecord[]): { metrics: MetricVal
   const metrics: MetricValues = {}
   const names = new Set(parts.flatMap(p => Object.keys(p.metrics)))
   for (const name of names) {
-    if (name.startsWith('latency.')) continue
+    const join = metricInfo(name)?.legs ?? 'max'
+    if (join === 'histogram') continue
     const values = parts.map(p => p.metrics[name]).filter(num)
-    if (values.length === 0) metrics[name] = null
-    else if (SUMMED.has(name)) metrics[name] = values.reduce((a, b) => a + b, 0)
+    if (values.length === 0 || join === 'none') metrics[name] = null
+    else if (join === 'sum') metrics[name] = values.reduce((a, b) => a + b, 0)
+    // 'ratio' (errors.rate) is joined again below from the summed counts; the largest when a leg lacks them
     else metrics[name] = Math.max(...values)
   }
   const totalAttempted = parts.reduce((a, p) => a + attempted(p.metrics), 0)
   const failed = parts.map(p => p.metrics['errors.total']).filter(num)
   if (failed.length === parts.length)
     metrics['errors.rate'] = totalAttempted === 0 ? 0 : failed.reduce((a, b) => a + b, 0) / totalAttempted
-  // CPU per request of a service the legs shared is not the sum of their shares: left out
-  if ('server.cpu.per_request' in metrics) metrics['server.cpu.per_request'] = null
   const encoded = parts.map(p => p.histogram)
   const complete = encoded.every((h): h is string => typeof h === 'string' && h.length > 0)
   const merged = complete ? mergeHistograms(encoded) : undefined
   const summary = merged ? summarize(merged) : null
-  for (const key of LATENCY_KEYS) metrics[`latency.${key}`] = summary ? summary[key] : null
+  for (const name of HISTOGRAM_METRICS)
+    metrics[name] = summary ? summary[name.slice('latency.'.length) as keyof typeof summary] : null
   return { metrics, ...(merged && summary ? { histogram: encodeHistogram(merged) } : {}) }
 }
 
@@ -120,7 +106,7 @@ export function mergeLoadScenario(
     .filter(c => c.kind === 'regression')
     .map(c => {
       const all = parts.map(p => p.checks.find(x => x.kind === 'regression' && x.metric === c.metric) ?? c)
-      const worst = all.reduce((a, b) => (CHECK_RANK[b.verdict] > CHECK_RANK[a.verdict] ? b : a))
+      const worst = all.reduce((a, b) => (verdictRank(b.verdict) > verdictRank(a.verdict) ? b : a))
       const at = legLabels[all.indexOf(worst)]
       return { ...worst, message: `worst of ${parts.length} load legs (${at}): ${worst.message}` }
     })

@@ -6,8 +6,9 @@ import {
   encodeHistogram,
   summarize
 } from '../../src/load/histogram.js'
-import { mergeLoadRuns } from '../../src/report/merge-load.js'
-import { mergeLegReports } from '../../src/report/merge.js'
+import { mergeLoadRuns } from '../../src/shard/merge-load.js'
+import { METRICS } from '../../src/config/metrics.js'
+import { mergeLegReports } from '../../src/shard/merge-legs.js'
 import type { MetricValues } from '../../src/model/metrics.js'
 import type { Report } from '../../src/model/report.js'
 import type { RunRecord } from '../../src/model/run.js'
@@ -169,5 +170,19 @@ describe('load shards join exactly', () => {
     expect(refused.merge?.problems.join('\n')).toMatch(
       /the load legs' windows overlap by 5\d%, under the 90% needed .*leg 3\/3 \(leg-3\) \+30\.0 s to \+90\.0 s/
     )
+  })
+
+  it('joins every metric of the catalogue as its MetricInfo.legs says: status.unexpected summed like the others', () => {
+    const legs = [2, 5].map(v => ({
+      side: 'head' as const,
+      round: 1,
+      metrics: Object.fromEntries(METRICS.map(m => [m.name, v]))
+    }))
+    const { metrics } = mergeLoadRuns(legs)
+    expect(metrics['status.unexpected']).toBe(7)
+    for (const info of METRICS) {
+      const expected = { sum: 7, max: 5, none: null, histogram: null, ratio: undefined }[info.legs]
+      if (expected !== undefined) expect([info.name, metrics[info.name]]).toEqual([info.name, expected])
+    }
   })
 })
