@@ -79,7 +79,8 @@ export async function publishComment(
   const body = renderComment(report, {
     marker: commentMarker(inputs.commentId),
     runUrl: options.runUrl,
-    artifactName: 'perfgate-report'
+    artifactName: 'perfgate-report',
+    repositoryUrl: `${ctx.serverUrl}/${ctx.repo.owner}/${ctx.repo.repo}`
   })
   try {
     const octokit = (options.createClient ?? createClient)(inputs.token, {

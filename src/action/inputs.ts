@@ -1,3 +1,4 @@
+import { PROFILE_MODES, type ProfileMode } from '../config/cpu-profile.js'
 import path from 'node:path'
 import { COMMENT_ID_WORDS, isCommentId, toCommentId } from '../github/comment.js'
 import { ACTION_WORDS, parseLegOptions } from '../shard/options.js'
@@ -27,6 +28,8 @@ export interface ActionInputs {
   previousCommentIds: string[]
   outDir: string
   onInconclusive?: 'warn' | 'fail'
+  /** when to profile after the verdict (overrides the config's profile.mode) */
+  profile?: ProfileMode
   artifactPath?: string
   workspace: string
 }
@@ -94,6 +97,9 @@ export function readInputs(getInput: GetInput, env: NodeJS.ProcessEnv): ActionIn
     onInconclusive: onInconclusive
       ? oneOf('on-inconclusive', onInconclusive, ['warn', 'fail'] as const, 'warn')
       : undefined,
+    ...(getInput('profile')
+      ? { profile: oneOf('profile', getInput('profile'), PROFILE_MODES, 'on-regression') }
+      : {}),
     artifactPath: getInput('artifact-path') || undefined,
     workspace
   }

@@ -55,6 +55,7 @@ export function compareSettings(
     repo,
     base: baseSource(inputs, env),
     acceptances,
+    ...(inputs.profile ? { profile: inputs.profile } : {}),
     git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF },
     host: hostInfo(env.PATH),
     extraCaCerts: env.NODE_EXTRA_CA_CERTS,

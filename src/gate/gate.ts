@@ -1,3 +1,4 @@
+import type { ProfileMode } from '../config/cpu-profile.js'
 import type { Acceptance } from '../compare/accept.js'
 import { configHash } from '../config/load.js'
 import type { Config } from '../config/types.js'
@@ -42,6 +43,8 @@ export interface CompareSettings {
   extraCaCerts?: string
   /** a load leg's shared start (epoch ms, --start-at): the gate waits for it before measuring */
   startAt?: number
+  /** when to profile after the verdict, over the config's profile.mode (--profile, the action's profile input) */
+  profile?: ProfileMode
 }
 
 /** Where a run stores itself, and under which identity. */
@@ -79,6 +82,8 @@ export interface RunSettings {
   extraCaCerts?: string
   /** a load leg's shared start (epoch ms, --start-at): the gate waits for it before measuring */
   startAt?: number
+  /** profile the head after the run (run --profile): its top functions by CPU per request */
+  profile?: boolean
 }
 
 export type GateSettings = CompareSettings | RunSettings
@@ -154,6 +159,7 @@ async function compareSides(settings: CompareSettings, ports: GatePorts): Promis
       host: settings.host,
       extraCaCerts: settings.extraCaCerts,
       acceptances: settings.acceptances,
+      profile: settings.profile,
       notes: [...(settings.notes ?? []), base.description],
       git:
         settings.git || base.sha ? { ...settings.git, ...(base.sha ? { baseSha: base.sha } : {}) } : undefined
@@ -196,7 +202,9 @@ async function runHead(settings: RunSettings, ports: GatePorts): Promise<Report>
     baselineInfo: plan?.info,
     git: settings.git,
     host: settings.host,
-    extraCaCerts: settings.extraCaCerts
+    extraCaCerts: settings.extraCaCerts,
+    profile: settings.profile,
+    root: settings.repo
   })
   // a leg's identity goes into the report before it is stored
   stampIfLeg(report, config, { window: recorder.window(), startAt: settings.startAt })

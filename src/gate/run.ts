@@ -1,3 +1,4 @@
+import { profileAfterVerdict } from './profile.js'
 import type { Config, Scenario } from '../config/types.js'
 import { configHash } from '../config/load.js'
 import { evaluateThresholds } from '../compare/thresholds.js'
@@ -36,10 +37,14 @@ export interface RunOptions {
   host?: HostInfo
   /** the measurement port for the head's rounds (default: real processes and load) */
   measurer?: HeadMeasurer
+  /** profile the head after the run (run --profile): its top functions by CPU per request */
+  profile?: boolean
+  /** the repository the head's files are named relative to (and linked in) */
+  root?: string
 }
 
-/** What `perfgate run` asks of the measurement port: the head's rounds only. */
-export type HeadMeasurer = Pick<Measurer, 'round'>
+/** What `perfgate run` asks of the measurement port: the head's rounds, and its profiling step (run --profile). */
+export type HeadMeasurer = Pick<Measurer, 'round' | 'profile'>
 
 /** Regression checks cannot be decided without a base: they are reported as skipped. */
 export function skippedRegressions(scenario: Scenario): CheckResult[] {
@@ -134,7 +139,7 @@ export async function runGate(config: Config, options: RunOptions = {}): Promise
         ? `${rounds} rounds per scenario, each against a fresh service process`
         : `${rounds} rounds per scenario against the running target`
     )
-  return buildReport({
+  const report = buildReport({
     config,
     configHash: configHash(config),
     mode: 'run',
@@ -143,6 +148,17 @@ export async function runGate(config: Config, options: RunOptions = {}): Promise
     notes,
     git: options.git,
     baseline: options.baselineInfo
+  })
+  if (!options.profile || startError) return report
+  // after the run, outside its measurement: the head alone, its top functions
+  return profileAfterVerdict(report, config, {
+    measurer,
+    sides: ['head'],
+    together: false,
+    mode: 'always',
+    roots: options.root ? { head: options.root } : {},
+    events,
+    startedAt
   })
 }
 
