@@ -34,7 +34,7 @@ describe('the words of the CPU profile', () => {
     expect(failing).toBeGreaterThan(0)
     expect(where).toBeGreaterThan(failing)
     const row = comment.split('\n').find(l => l.startsWith('| `addedWork`'))!
-    expect(row).toMatch(/^\| `addedWork` \| 0 µs -> \d+(\.\d+)? µs \| \+\d+(\.\d+)? µs \(/)
+    expect(row).toMatch(/^\| `addedWork` \| 0 µs → \d+(\.\d+)? µs \| \+\d+(\.\d+)? µs \(/)
     expect(row).toContain(
       `[\`bench/profile-service.cjs:20\`](https://github.com/acme/shop/blob/${SHA}/bench/profile-service.cjs#L20)`
     )
@@ -49,7 +49,7 @@ describe('the words of the CPU profile', () => {
     const lines = text.split('\n')
     const at = lines.findIndex(l => l.startsWith('Where the head spends more CPU per request: get'))
     expect(at).toBeGreaterThan(0)
-    expect(lines[at + 1]).toMatch(/^ {2}addedWork {2}0 µs -> .* bench\/profile-service\.cjs:20$/)
+    expect(lines[at + 1]).toMatch(/^ {2}addedWork {2}0 µs → .* bench\/profile-service\.cjs:20$/)
   })
 
   it('escapes every name and path a profile carries, in Markdown and in the terminal', async () => {

@@ -4,6 +4,9 @@
  * processes inherit NODE_OPTIONS) connects to perfgate's control socket (PERFGATE_PROFILE_SOCKET) and, on
  * perfgate's word, starts and stops V8's CPU profiler in-process through node:inspector, and sends the profile back
  * on the same socket. It never keeps the process alive, never throws into it, and does nothing without the socket.
+ * It turns off V8's inlining (TurboFan's and Maglev's) in the profiled process: V8's profiles give an inlined
+ * function's time to its caller, so a slower function would show as its caller; with inlining off every function
+ * keeps its own time (both sides alike; the profiled processes are not the measured ones).
  * Kept as a string so the bundle in dist/ carries it without an asset of its own.
  */
 export const PRELOAD_JS = String.raw`'use strict'
@@ -14,6 +17,8 @@ export const PRELOAD_JS = String.raw`'use strict'
   try {
     net = require('node:net')
     inspector = require('node:inspector')
+    require('node:v8').setFlagsFromString('--no-turbo-inlining')
+    require('node:v8').setFlagsFromString('--no-maglev-inlining')
   } catch (e) {
     return
   }

@@ -37,7 +37,7 @@ function changeText(c: FunctionChange): string {
 export function profileHeadline(profile: ProfileReport): string {
   const seconds = `${(profile.durationMs / 1000).toFixed(0)} s`
   const cpu = profile.base
-    ? `CPU per request ${perRequest(profile.base.cpuPerRequestUs)} -> ${perRequest(profile.head.cpuPerRequestUs)}`
+    ? `CPU per request ${perRequest(profile.base.cpuPerRequestUs)} → ${perRequest(profile.head.cpuPerRequestUs)}`
     : `CPU per request ${perRequest(profile.head.cpuPerRequestUs)}`
   return `${profile.scenario}, profiled after the verdict (${seconds} under its load, sampled every ${perRequest(profile.intervalUs)}); ${cpu}`
 }
@@ -91,7 +91,7 @@ export function profileMarkdown(profile: ProfileReport, links: SourceLinks = {})
     .slice(0, SHOWN_FUNCTIONS)
     .map(c => [
       markdownCode(functionName(c.frame)),
-      `${perRequest(c.base.selfUs)} -> ${perRequest(c.head.selfUs)}`,
+      `${perRequest(c.base.selfUs)} → ${perRequest(c.head.selfUs)}`,
       e(changeText(c)),
       placeMarkdown(c.frame, links)
     ])
@@ -99,7 +99,7 @@ export function profileMarkdown(profile: ProfileReport, links: SourceLinks = {})
     `**Where the head spends more CPU per request** (${e(profileHeadline(profile))})`,
     '',
     ...(rows.length
-      ? table(['function', 'base -> head, per request', 'change (interval)', 'where'], rows)
+      ? table(['function', 'base → head, per request', 'change (interval)', 'where'], rows)
       : [`${NO_CHANGE}.`]),
     '',
     ...notes.flatMap(n => [n, '']),
@@ -126,7 +126,7 @@ export function profileTerminal(report: Report): string[] {
     if (!profile.increased.length) lines.push(`  ${NO_CHANGE}`)
     for (const c of profile.increased.slice(0, SHOWN_FUNCTIONS))
       lines.push(
-        `  ${functionName(c.frame)}  ${perRequest(c.base.selfUs)} -> ${perRequest(c.head.selfUs)}  ${changeText(c)}  ${functionPlace(c.frame)}`
+        `  ${functionName(c.frame)}  ${perRequest(c.base.selfUs)} → ${perRequest(c.head.selfUs)}  ${changeText(c)}  ${functionPlace(c.frame)}`
       )
   } else {
     lines[0] = `Where the head spends its CPU per request: ${lines[0]}`

@@ -58,7 +58,7 @@ export function flameSection(report: Report): string {
     ? '<label>width: <select id="flame-side"><option value="head">head</option><option value="base">base</option></select></label>'
     : ''
   const flame = profile.flame
-    ? `<div class="flame-controls"><input type="search" id="flame-search" placeholder="search functions">${sides}<button type="button" id="flame-reset">reset zoom</button><span class="muted">red: more CPU per request in the head, blue: less</span></div>
+    ? `<div class="flame-controls"><input type="search" id="flame-search" placeholder="search functions">${sides}<button type="button" id="flame-reset">reset zoom</button><span class="muted">colour: the change of a function's own CPU per request, red more in the head, blue less</span></div>
 <div class="flame" id="flame"></div><div id="flame-detail" class="muted"></div>
 <script type="application/json" id="perfgate-flame">${JSON.stringify({ frames: profile.frames, root: profile.flame }).replace(/</g, '\\u003c')}</script>
 <script>${FLAME_JS.replace(/<\/script/gi, '<\\/script')}</script>`
@@ -90,14 +90,23 @@ export const FLAME_JS = String.raw`
   function us(v) {
     return v >= 1000 ? (v / 1000).toPrecision(3) + ' ms' : v.toPrecision(3) + ' µs'
   }
-  /** red for more CPU per request in the head, blue for less, grey for none */
+  /** a node's own time (its total less its children's) on one side */
+  function self(node, side) {
+    var own = node[side]
+    for (var i = 0; i < node.children.length; i++) own -= node.children[i][side]
+    return Math.max(0, own)
+  }
+  /**
+   * red where the head spends more of its own CPU per request, blue less, pale for none: by the change of the
+   * node's own time, so the colour sits on the function that changed, not on every caller above it
+   */
   function colour(node) {
     var top = Math.max(data.root.base, data.root.head) || 1
-    var change = Math.max(-1, Math.min(1, ((node.head - node.base) / top) * 20))
-    var strength = Math.round(Math.abs(change) * 160)
+    var change = Math.max(-1, Math.min(1, ((self(node, 'head') - self(node, 'base')) / top) * 5))
+    var fade = 235 - Math.round(Math.abs(change) * 200)
     return change >= 0
-      ? 'rgb(255,' + (220 - strength) + ',' + (200 - strength) + ')'
-      : 'rgb(' + (200 - strength) + ',' + (220 - strength / 2) + ',255)'
+      ? 'rgb(255,' + fade + ',' + fade + ')'
+      : 'rgb(' + fade + ',' + fade + ',255)'
   }
   function draw() {
     while (box.firstChild) box.removeChild(box.firstChild)
