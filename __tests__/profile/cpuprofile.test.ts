@@ -51,6 +51,24 @@ describe('reading a .cpuprofile', () => {
     for (const [name, us] of devtools) expect(ours.get(name)).toBeCloseTo(us, 3)
   })
 
+  it("scales a process's busy samples to the CPU its thread really ran, keeping their shares and idle time", () => {
+    const profile = fixture('head')
+    const wall = new SampleSet(new FrameTable())
+    wall.add(profile)
+    const scaled = new SampleSet(new FrameTable())
+    const busy = (set: SampleSet) =>
+      set.sampleDuration.reduce((sum, d, i) => sum + (set.isIdle(i) ? 0 : d), 0)
+    scaled.add(profile, busy(wall) / 2)
+    expect(busy(scaled)).toBeCloseTo(busy(wall) / 2, 6)
+    const idle = (set: SampleSet) =>
+      set.sampleDuration.reduce((sum, d, i) => sum + (set.isIdle(i) ? d : 0), 0)
+    expect(idle(scaled)).toBeCloseTo(idle(wall), 6)
+    expect(selfByName(scaled).get('addedWork')! / busy(scaled)).toBeCloseTo(
+      selfByName(wall).get('addedWork')! / busy(wall),
+      9
+    )
+  })
+
   it('names a frame by name, url and 1-based line, and the package of node_modules frames', () => {
     const table = new FrameTable()
     const set = new SampleSet(table)

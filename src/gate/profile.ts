@@ -101,7 +101,7 @@ export async function profileAfterVerdict(
   const table = new FrameTable()
   const side = (s: Side, captured: NonNullable<typeof head>) => {
     const samples = new SampleSet(table, options.roots?.[s])
-    for (const p of captured.profiles) samples.add(p)
+    captured.profiles.forEach((p, i) => samples.add(p, captured.threadCpuUs?.[i]))
     return { samples, requests: captured.requests }
   }
   const profile = assembleProfileReport({

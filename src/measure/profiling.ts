@@ -147,7 +147,12 @@ async function profileGroup(
       }
       out.notes.push(...harvest.notes)
       if (harvest.profiles.length)
-        out.sides[p.side] = { profiles: harvest.profiles, file: harvest.file, requests: p.requests }
+        out.sides[p.side] = {
+          profiles: harvest.profiles,
+          threadCpuUs: harvest.threadCpuUs,
+          file: harvest.file,
+          requests: p.requests
+        }
     }
   } finally {
     for (const p of profiled) {

@@ -169,7 +169,13 @@ export class SampleSet {
     readonly root?: string
   ) {}
 
-  add(profile: CpuProfile): void {
+  /**
+   * Adds one process's profile. V8 samples by the wall clock: a thread that waited for a CPU (a busy machine, a
+   * cluster's workers on fewer cores) keeps being sampled, so its samples add up to more than the CPU it had. Given
+   * `threadCpuUs`, the CPU time the sampled thread really ran, the busy samples' durations are scaled to add up
+   * to it (their shares stay as sampled).
+   */
+  add(profile: CpuProfile, threadCpuUs?: number): void {
     this.processes++
     const offset = this.nodeFrame.length
     const local = new Map<number, number>()
@@ -182,12 +188,20 @@ export class SampleSet {
       for (const child of node.children ?? []) this.nodeParent[local.get(child)!] = local.get(node.id)!
     let time = profile.startTime
     const times = profile.timeDeltas.map(delta => (time += delta))
+    const first = this.sampleNode.length
+    let busy = 0
     for (let i = 0; i < profile.samples.length; i++) {
       const next = i + 1 < times.length ? times[i + 1]! : profile.endTime
+      const duration = Math.max(0, next - times[i]!)
       this.sampleNode.push(local.get(profile.samples[i]!)!)
       this.sampleTime.push(times[i]!)
-      this.sampleDuration.push(Math.max(0, next - times[i]!))
+      this.sampleDuration.push(duration)
+      if (!this.isIdle(first + i)) busy += duration
     }
+    if (threadCpuUs === undefined || !(busy > 0)) return
+    const scale = threadCpuUs / busy
+    for (let i = first; i < this.sampleNode.length; i++)
+      if (!this.isIdle(i)) this.sampleDuration[i] = this.sampleDuration[i]! * scale
   }
 
   /** Whether a sample is idle time (the process waited), not CPU. */
