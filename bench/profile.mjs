@@ -12,7 +12,7 @@
 // profiler's own throughput overhead (sampling at 1 ms and at 100 µs, and the preload's inlining switch), and the
 // self time per function computed independently from the raw .cpuprofile the way Chrome DevTools does (samples'
 // time deltas by node) against perfgate's reading.
-// TRIALS=10 DURATION_S=10 ADDED_US=100 BASE_US=300 CONDITIONS=added,package,cluster,aa,express OVERHEAD=1.
+// TRIALS=10 DURATION_S=20 (the default profile.duration) ADDED_US=100 BASE_US=300 CONDITIONS=added,package,cluster,aa,express OVERHEAD=1.
 // Run it under flock /tmp/perfgate-load.lock.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -21,7 +21,7 @@ import path from 'node:path'
 import { compileSources, median, table } from './lib.mjs'
 
 const TRIALS = Number(process.env.TRIALS ?? 10)
-const DURATION_S = Number(process.env.DURATION_S ?? 10)
+const DURATION_S = Number(process.env.DURATION_S ?? 20)
 const ADDED_US = Number(process.env.ADDED_US ?? 100)
 const BASE_US = Number(process.env.BASE_US ?? 300)
 const CONDITIONS = (process.env.CONDITIONS ?? 'added,package,cluster,aa,express').split(',')
