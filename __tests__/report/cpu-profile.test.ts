@@ -73,6 +73,19 @@ describe('the words of the CPU profile', () => {
     expect(markdown).not.toContain('@someone')
     expect(markdown).not.toMatch(/\| *y/)
     expect(markdown).not.toContain('github.com/acme/shop/blob')
+    // a path that climbs out of the repository is shown, never linked
+    const climbing = {
+      ...profile,
+      increased: [
+        {
+          ...report.profile!.increased[0]!,
+          frame: { ...report.profile!.increased[0]!.frame, file: '../../evil/x.js' }
+        }
+      ]
+    }
+    expect(
+      profileMarkdown(climbing, { repositoryUrl: 'https://github.com/acme/shop', sha: SHA }).join('\n')
+    ).not.toContain('](')
     const terminal = renderTerminal({ ...report, profile })
     expect(terminal).not.toContain('\u001b[31m')
   })

@@ -52,7 +52,10 @@ export interface SourceLinks {
 function placeMarkdown(frame: ProfileFrame, links: SourceLinks): string {
   const text = markdownCode(functionPlace(frame))
   if (!frame.file || !links.repositoryUrl || !links.sha || !/^[0-9a-f]{7,40}$/.test(links.sha)) return text
-  const file = frame.file.split('/').map(encodeURIComponent).join('/')
+  // a path from a report artifact is untrusted: only plain relative segments become a link
+  const segments = frame.file.split('/')
+  if (segments.some(s => s === '' || s === '.' || s === '..')) return text
+  const file = segments.map(encodeURIComponent).join('/')
   return `[${text}](${links.repositoryUrl}/blob/${links.sha}/${file}${frame.line > 0 ? `#L${frame.line}` : ''})`
 }
 
