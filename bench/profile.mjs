@@ -140,7 +140,11 @@ async function trial(condition, seed) {
   const side = s => {
     const samples = new SampleSet(table, ROOT)
     capture.sides[s].profiles.forEach((p, i) =>
-      samples.add(p, process.env.WALL === '1' ? undefined : capture.sides[s].threadCpuUs?.[i])
+      samples.add(
+        p,
+        process.env.WALL === '1' ? undefined : capture.sides[s].threadCpuUs?.[i],
+        process.env.BY === 'time' ? 'time' : 'count'
+      )
     )
     return { samples, requests: capture.sides[s].requests }
   }

@@ -172,10 +172,12 @@ export class SampleSet {
   /**
    * Adds one process's profile. V8 samples by the wall clock: a thread that waited for a CPU (a busy machine, a
    * cluster's workers on fewer cores) keeps being sampled, so its samples add up to more than the CPU it had. Given
-   * `threadCpuUs`, the CPU time the sampled thread really ran, the busy samples' durations are scaled to add up
-   * to it (their shares stay as sampled).
+   * `threadCpuUs`, the CPU time the sampled thread really ran, that time is dealt over the busy samples: each the
+   * same share (`by: 'count'`, the default: a sample is one look at what ran, and a late look, the sampler thread
+   * itself waiting for a CPU, does not make the function it saw last weigh more), or in proportion to the time to
+   * the next sample (`by: 'time'`, as DevTools counts).
    */
-  add(profile: CpuProfile, threadCpuUs?: number): void {
+  add(profile: CpuProfile, threadCpuUs?: number, by: 'count' | 'time' = 'count'): void {
     this.processes++
     const offset = this.nodeFrame.length
     const local = new Map<number, number>()
@@ -190,18 +192,24 @@ export class SampleSet {
     const times = profile.timeDeltas.map(delta => (time += delta))
     const first = this.sampleNode.length
     let busy = 0
+    let busyCount = 0
     for (let i = 0; i < profile.samples.length; i++) {
       const next = i + 1 < times.length ? times[i + 1]! : profile.endTime
       const duration = Math.max(0, next - times[i]!)
       this.sampleNode.push(local.get(profile.samples[i]!)!)
       this.sampleTime.push(times[i]!)
       this.sampleDuration.push(duration)
-      if (!this.isIdle(first + i)) busy += duration
+      if (!this.isIdle(first + i)) {
+        busy += duration
+        busyCount++
+      }
     }
     if (threadCpuUs === undefined || !(busy > 0)) return
     const scale = threadCpuUs / busy
-    for (let i = first; i < this.sampleNode.length; i++)
-      if (!this.isIdle(i)) this.sampleDuration[i] = this.sampleDuration[i]! * scale
+    for (let i = first; i < this.sampleNode.length; i++) {
+      if (this.isIdle(i)) continue
+      this.sampleDuration[i] = by === 'count' ? threadCpuUs / busyCount : this.sampleDuration[i]! * scale
+    }
   }
 
   /** Whether a sample is idle time (the process waited), not CPU. */
