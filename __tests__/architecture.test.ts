@@ -116,6 +116,13 @@ describe('the architecture (docs/architecture.md)', () => {
     expect(circles(graph).map(c => c.map(rel))).toEqual([])
   })
 
+  it('keeps every file of src/ at 400 lines or fewer (a longer one has more than one job)', () => {
+    const long = [...graph.keys()]
+      .map(file => ({ file: rel(file), lines: readFileSync(file, 'utf8').split('\n').length - 1 }))
+      .filter(f => f.lines > 400)
+    expect(long).toEqual([])
+  })
+
   it('keeps src/model free of imports of perfgate', () => {
     const model = [...graph].filter(([file]) => placeOf(file) === 'model')
     expect(model.length).toBeGreaterThan(0)

@@ -1,3 +1,4 @@
+import { environmentOf } from './measure/environment.js'
 import * as core from '@actions/core'
 import type { Config } from './config/types.js'
 import { BaseError } from './gate/base.js'
@@ -7,13 +8,12 @@ import { baseErrorReport, gate } from './gate/gate.js'
 import type { Acceptance } from './compare/accept.js'
 import type { Report } from './model/report.js'
 import type { ClientFactory } from './github/client.js'
-import type { Measurer } from './measure/port.js'
+import type { Measurer } from './measure/measurer.js'
 import type { ReportFiles } from './report/write.js'
 import { runReportMode } from './action/report-mode.js'
 import { runMergeMode } from './action/merge-mode.js'
 import { applyShard } from './shard/split.js'
 import { applyLoadShard } from './shard/load.js'
-import { stampIfLeg } from './shard/identity.js'
 import { loadActionConfig } from './action/config.js'
 import { failureSummary, redactSecrets } from './action/failure.js'
 import { readInputs, type ActionInputs } from './action/inputs.js'
@@ -53,7 +53,12 @@ async function measure(
 ): Promise<Report> {
   const env = process.env
   const repo = (await repoRoot(inputs.workspace)) ?? inputs.workspace
-  const ports = { events: session.events, onSpawned, measurer: measurerFor?.(config) }
+  const environment = {
+    ...environmentOf(env),
+    events: session.events,
+    onSpawned,
+    measurer: measurerFor?.(config)
+  }
   const compare = wantsCompare(inputs, env)
   if (!compare || config.compare.mode !== 'interleaved') {
     const context = {
@@ -62,15 +67,15 @@ async function measure(
       events: session.events,
       info: (message: string) => logText(message)
     }
-    return gate(await runSettings(inputs, config, env, repo, context), ports)
+    return gate(await runSettings(inputs, config, env, repo, context), environment)
   }
   const startedAt = Date.now()
   try {
-    return await gate(compareSettings(inputs, config, env, repo, acceptances), ports)
+    return await gate(compareSettings(inputs, config, env, repo, acceptances), environment)
   } catch (err) {
     // a base that cannot be prepared makes every scenario errored, with the reason
     if (!(err instanceof BaseError)) throw err
-    return stampIfLeg(baseErrorReport(config, err, startedAt), config)
+    return baseErrorReport(config, err, startedAt)
   }
 }
 
@@ -106,17 +111,18 @@ async function cancelRun(signal: NodeJS.Signals, state: RunState): Promise<void>
   core.setFailed(`perfgate: ${err.message}`)
 }
 
-export interface RunOptions {
+/** What the action's door is given besides the workflow: test hooks for its exit, GitHub clients and measurer. */
+export interface ActionOptions {
   /** how the process ends after a cancellation (tests keep it alive) */
   exit?: (code: number) => void
   /** how GitHub clients are made (default createClient; tests against a fake API leave out the spacing) */
   createClient?: ClientFactory
-  /** the measurement port for the gated config (default: real processes and load; tests about the loop fake it) */
+  /** the measurement interface for the gated config (default: real processes and load; tests about the loop fake it) */
   measurerFor?: (config: Config) => Measurer
 }
 
 /** The action: read inputs, run the gate, publish results. Every failure ends in one setFailed line. */
-export async function run(options: RunOptions = {}): Promise<void> {
+export async function run(options: ActionOptions = {}): Promise<void> {
   const session = startSession()
   const state: RunState = {}
   const exit = options.exit ?? ((code: number) => process.exit(code))
@@ -167,14 +173,11 @@ export async function run(options: RunOptions = {}): Promise<void> {
     }
     // a base whose config cannot be read fails closed: nothing is measured, every scenario is errored with why
     const report = pr.error
-      ? stampIfLeg(
-          baseErrorReport(
-            config,
-            new BaseError(pr.error),
-            Date.now(),
-            wantsCompare(inputs, process.env) ? 'compare' : 'run'
-          ),
-          config
+      ? baseErrorReport(
+          config,
+          new BaseError(pr.error),
+          Date.now(),
+          wantsCompare(inputs, process.env) ? 'compare' : 'run'
         )
       : await measure(inputs, config, pr.acceptances, session, onSpawned, options.measurerFor)
     if (pr.gate) report.gate = pr.gate

@@ -19,6 +19,21 @@ export const forkPr = {
 }
 
 export const workflowRun = (headSha: string) => ({
-  workflow_run: { head_sha: headSha, event: 'pull_request', head_repository: { full_name: 'mallory/r' } },
+  workflow_run: {
+    head_sha: headSha,
+    head_branch: 'feature',
+    event: 'pull_request',
+    conclusion: 'success',
+    head_repository: { full_name: 'mallory/r' }
+  },
   repository: { default_branch: 'main', full_name: 'o/r' }
+})
+
+/** An open PR as GET /pulls/N gives it, from the branch and repository workflowRun names. */
+export const openPr = (
+  headSha: string,
+  head: { ref?: string; repo?: { full_name: string } | null } = {}
+) => ({
+  state: 'open',
+  head: { sha: headSha, ref: 'feature', repo: { full_name: 'mallory/r' }, ...head }
 })

@@ -13,7 +13,14 @@ export interface RecordedRequest {
   method: string
   path: string
   body?: unknown
+  /** when it arrived (Date.now()) */
+  at: number
 }
+
+export type TimelineEvent =
+  | { event: 'labeled' | 'unlabeled'; label: { name: string }; actor: { login: string } }
+  | { event: 'committed'; sha: string }
+  | { event: 'head_ref_force_pushed'; actor: { login: string } }
 
 /** Scripted failures, consumed in order before the normal answer. */
 export interface Failure {
@@ -28,17 +35,19 @@ export interface Failure {
 
 /**
  * Just enough of the GitHub REST and GraphQL API over loopback: issue comments with Link-header pagination,
- * GraphQL viewer, GET /user, pulls.get. Mounted under `prefix`; for GitHub Enterprise Server (`/api/v3`) GraphQL
+ * GraphQL viewer, GET /user, pulls.get, a PR's timeline and collaborator permissions. Mounted under `prefix`; for GitHub Enterprise Server (`/api/v3`) GraphQL
  * is served at /api/graphql as there, and recorded as path /graphql.
  */
 export class FakeGitHub {
   comments: FakeComment[] = []
-  pulls = new Map<number, { state: string; head: { sha: string } }>()
-  /** issue events (GET /repos/o/r/issues/N/events), e.g. who applied a label */
-  issueEvents = new Map<
+  pulls = new Map<
     number,
-    Array<{ event: string; label?: { name: string }; actor: { login: string } }>
+    { state: string; head: { sha: string; ref?: string; repo?: { full_name: string } | null } }
   >()
+  /** a PR's timeline (GET /repos/o/r/issues/N/timeline), oldest first: labels applied, commits pushed */
+  timeline = new Map<number, TimelineEvent[]>()
+  /** each user's permission on o/r (GET /repos/o/r/collaborators/U/permission); others get 404 */
+  permissions = new Map<string, string>()
   requests: RecordedRequest[] = []
   failures: Failure[] = []
   viewer = 'github-actions[bot]'
@@ -93,7 +102,12 @@ export class FakeGitHub {
         : url.pathname.startsWith(this.prefix)
           ? url.pathname.slice(this.prefix.length)
           : `(outside ${this.prefix}) ${url.pathname}`
-    this.requests.push({ method: req.method ?? '', path, body: text ? JSON.parse(text) : undefined })
+    this.requests.push({
+      method: req.method ?? '',
+      path,
+      body: text ? JSON.parse(text) : undefined,
+      at: Date.now()
+    })
     const index = this.failures.findIndex(f =>
       (f.route ?? /^POST .*\/comments$/).test(`${req.method} ${path}`)
     )
@@ -134,9 +148,17 @@ export class FakeGitHub {
       comment.body = (JSON.parse(text) as { body: string }).body
       return this.send(res, 200, comment)
     }
-    const events = /^\/repos\/o\/r\/issues\/(\d+)\/events$/.exec(path)
-    if (events && req.method === 'GET')
-      return this.send(res, 200, this.issueEvents.get(Number(events[1])) ?? [])
+    const timeline = /^\/repos\/o\/r\/issues\/(\d+)\/timeline$/.exec(path)
+    if (timeline && req.method === 'GET')
+      return this.send(res, 200, this.timeline.get(Number(timeline[1])) ?? [])
+    const permission = /^\/repos\/o\/r\/collaborators\/([^/]+)\/permission$/.exec(path)
+    if (permission && req.method === 'GET') {
+      const login = decodeURIComponent(permission[1]!)
+      const level = this.permissions.get(login)
+      return level
+        ? this.send(res, 200, { permission: level, user: { login } })
+        : this.send(res, 404, { message: 'Not Found' })
+    }
     const pull = /^\/repos\/o\/r\/pulls\/(\d+)$/.exec(path)
     if (pull) {
       const pr = this.pulls.get(Number(pull[1]))

@@ -13,7 +13,7 @@ const { syntheticDoor } = await import('../harness/fake-measurer.js')
 
 /**
  * The first test measures for real, end to end; the others are about which record is stored and found, so their
- * measurement port is the synthetic one (no service runs).
+ * measurement interface is the synthetic one (no service runs).
  */
 const synthetic = syntheticDoor()
 
@@ -163,6 +163,7 @@ describe('the action and the baseline branch', () => {
       /not stored as a baseline: only pushes to the default branch \(main\)/
     )
     await pushEvent('pull_request', 'refs/pull/1/merge', '202')
+    process.env.GITHUB_BASE_REF = 'main'
     core.inputs.mode = 'run'
     await run(synthetic)
     expect(core.logs.join('\n')).toMatch(/runs of pull_request events are never stored/)

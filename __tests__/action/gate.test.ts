@@ -15,7 +15,7 @@ const { stopAllServices } = await import('../../src/service/spawn.js')
 
 /**
  * These tests are about whose limits gate a pull request, what the comment says and what reaches git: the
- * measurement port is the synthetic one (p99 6 ms, a quiet machine), so no service runs. The real action, end to
+ * measurement interface is the synthetic one (p99 6 ms, a quiet machine), so no service runs. The real action, end to
  * end, is in action/baseline.test.ts and local-action.test.ts.
  */
 const fake = (change?: Record<string, number>) => ({
@@ -151,10 +151,12 @@ describe('the gate of a pull request comes from its base', () => {
 
   it('the PR’s limits apply with the perf-accepted label, and the comment names who applied it', async () => {
     const port = await freePort()
-    api.issueEvents.set(7, [
+    api.timeline.set(7, [
+      { event: 'committed', sha: 'c'.repeat(40) },
       { event: 'labeled', label: { name: 'bug' }, actor: { login: 'someone' } },
       { event: 'labeled', label: { name: 'perf-accepted' }, actor: { login: 'maintainer' } }
     ])
+    api.permissions.set('maintainer', 'maintain')
     await pullRequest(
       config(port, '      latency.p99: "< 1us"\n'),
       config(port, '      latency.p99: "< 5s"\n'),
@@ -167,6 +169,27 @@ describe('the gate of a pull request comes from its base', () => {
     expect(result.gate.message).toContain('the perf-accepted label, applied by @maintainer')
     expect(api.comments[0]!.body).toMatch(/get {2}latency\.p99 {2}< 1us {2}-> {2}< 5s/)
     expect(core.setFailed).not.toHaveBeenCalled()
+  })
+
+  it('a label applied before the latest push accepts nothing: the base’s limits apply and the warning says to re-apply it', async () => {
+    const port = await freePort()
+    api.timeline.set(7, [
+      { event: 'labeled', label: { name: 'perf-accepted' }, actor: { login: 'maintainer' } },
+      { event: 'committed', sha: 'c'.repeat(40) }
+    ])
+    api.permissions.set('maintainer', 'write')
+    await pullRequest(
+      config(port, '      latency.p99: "< 1us"\n'),
+      config(port, '      latency.p99: "< 5s"\n'),
+      ['perf-accepted']
+    )
+    await run(fake())
+    const result = await report()
+    expect(result.verdict).toBe('fail')
+    expect(result.gate.source).toBe('base')
+    expect(core.annotations.map(a => a.message)).toContainEqual(
+      'perfgate: the perf-accepted label accepts nothing: the perf-accepted label (applied by @maintainer) predates the latest push: re-apply it to accept the pull request as it is now'
+    )
   })
 
   it('a PR that adds perfgate is gated by its own limits', async () => {

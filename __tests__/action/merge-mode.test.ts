@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import * as core from '../../__fixtures__/core.js'
 import { FakeGitHub } from '../../__fixtures__/github/fake-api.js'
-import { sameRepoPr, workflowRun } from '../../__fixtures__/github/events.js'
+import { openPr, sameRepoPr, workflowRun } from '../../__fixtures__/github/events.js'
 import { check, report, scenarioReport } from '../../__fixtures__/report.js'
 import { exampleConfig } from '../../__fixtures__/config.js'
 import type { ResultArtifact } from '../../src/github/workflow-run.js'
@@ -111,7 +111,7 @@ async function asWorkflowRun(): Promise<void> {
     GITHUB_EVENT_NAME: 'workflow_run',
     GITHUB_EVENT_PATH: path.join(dir, 'event.json')
   })
-  api.pulls.set(7, { state: 'open', head: { sha: HEAD } })
+  api.pulls.set(7, openPr(HEAD))
 }
 
 describe('mode: merge in a workflow_run commenter (every leg untrusted)', () => {
@@ -159,6 +159,17 @@ describe('mode: merge in a workflow_run commenter (every leg untrusted)', () => 
     expect(api.comments[0]!.body).toContain('ERRORED')
     expect(api.comments[0]!.body).not.toContain('<img')
     expect(core.setFailed).toHaveBeenCalled()
+  })
+
+  it('copies the legs’ verdict into the output only when the PR is bound to the run (repository, branch)', async () => {
+    await asWorkflowRun()
+    api.pulls.set(7, openPr(HEAD, { repo: { full_name: 'eve/r' } }))
+    await put('perfgate-leg-1', 'perfgate-result.json', artifact(leg(1, 2)))
+    await put('perfgate-leg-2', 'perfgate-result.json', artifact(leg(2, 2)))
+    await runMergeMode(inputs(), hooks())
+    expect(api.comments).toHaveLength(0)
+    expect(core.outputs.verdict).toBe('errored')
+    expect(warnings()).toEqual([expect.stringContaining("not from the triggering run's mallory/r:feature")])
   })
 
   it('a missing leg is errored naming it, with the comment saying so', async () => {

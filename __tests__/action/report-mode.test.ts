@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import * as core from '../../__fixtures__/core.js'
 import { FakeGitHub } from '../../__fixtures__/github/fake-api.js'
-import { workflowRun } from '../../__fixtures__/github/events.js'
+import { openPr, workflowRun } from '../../__fixtures__/github/events.js'
 import { check, report, scenarioReport } from '../../__fixtures__/report.js'
 import type { ResultArtifact } from '../../src/github/workflow-run.js'
 import type { Report } from '../../src/model/report.js'
@@ -66,7 +66,7 @@ const warnings = () => core.annotations.filter(a => a.level === 'warning').map(a
 
 describe('mode: report against the API', () => {
   it('posts the comment on the PR the artifact names, linking the measuring run’s artifacts', async () => {
-    api.pulls.set(7, { state: 'open', head: { sha: HEAD } })
+    api.pulls.set(7, openPr(HEAD))
     await writeArtifact()
     await runReportMode(inputs(), process.env, undefined, unspacedClient)
     expect(api.comments).toHaveLength(1)
@@ -83,14 +83,61 @@ describe('mode: report against the API', () => {
   })
 
   it('refuses an artifact whose PR number points at another PR', async () => {
-    api.pulls.set(7, { state: 'open', head: { sha: HEAD } })
-    api.pulls.set(9, { state: 'open', head: { sha: 'd'.repeat(40) } })
+    api.pulls.set(7, openPr(HEAD))
+    api.pulls.set(9, openPr('d'.repeat(40)))
     await writeArtifact({ prNumber: 9 })
     await runReportMode(inputs(), process.env, undefined, unspacedClient)
     expect(api.comments).toHaveLength(0)
     expect(warnings()).toEqual([
       'perfgate: not commenting: artifact PR number #9 does not match workflow_run.head_sha (or the PR is closed)'
     ])
+  })
+
+  it('binds the PR to the run: another repository or branch with the same head SHA gets no comment and no verdict', async () => {
+    for (const head of [{ repo: { full_name: 'eve/r' } }, { ref: 'other-branch' }, { repo: null }]) {
+      core.reset()
+      api.pulls.set(7, openPr(HEAD, head))
+      await writeArtifact({ report: report({ verdict: 'pass' }) })
+      await runReportMode(inputs(), process.env, undefined, unspacedClient)
+      expect(api.comments).toHaveLength(0)
+      expect(core.outputs.verdict).toBe('errored')
+      expect(warnings()).toEqual([
+        expect.stringMatching(
+          /^perfgate: not commenting: PR #7 comes from .*, not from the triggering run's mallory\/r:feature$/
+        )
+      ])
+    }
+  })
+
+  it('checks workflow_run.conclusion: a cancelled or unfinished run’s artifact is not reported, and its verdict not copied', async () => {
+    for (const conclusion of ['cancelled', 'skipped', null]) {
+      core.reset()
+      const requests = api.requests.length
+      await writeFile(
+        path.join(dir, 'event.json'),
+        JSON.stringify({
+          ...workflowRun(HEAD),
+          workflow_run: { ...workflowRun(HEAD).workflow_run, conclusion }
+        })
+      )
+      api.pulls.set(7, openPr(HEAD))
+      await writeArtifact({ report: report({ verdict: 'pass' }) })
+      await runReportMode(inputs(), process.env, undefined, unspacedClient)
+      expect(api.requests.length).toBe(requests)
+      expect(core.outputs.verdict).toBe('errored')
+      expect(warnings()[0]).toContain(`the triggering run's conclusion is ${JSON.stringify(conclusion)}`)
+    }
+  })
+
+  it('copies the artifact’s verdict into the output only once it is bound', async () => {
+    api.pulls.set(7, openPr(HEAD))
+    await writeArtifact({ headSha: 'e'.repeat(40), report: report({ verdict: 'pass' }) })
+    await runReportMode(inputs(), process.env, undefined, unspacedClient)
+    expect(core.outputs.verdict).toBe('errored')
+    core.reset()
+    await writeArtifact({ report: report({ verdict: 'pass' }) })
+    await runReportMode(inputs(), process.env, undefined, unspacedClient)
+    expect(core.outputs.verdict).toBe('pass')
   })
 
   it.each([
@@ -108,7 +155,7 @@ describe('mode: report against the API', () => {
   })
 
   it('takes over the comment an older perfgate left under the previous id the artifact names', async () => {
-    api.pulls.set(7, { state: 'open', head: { sha: HEAD } })
+    api.pulls.set(7, openPr(HEAD))
     api.addComment('github-actions[bot]', '<!-- perfgate:perfgate.yml -->\nold')
     await writeArtifact({ previousCommentIds: ['perfgate.yml'] })
     await runReportMode(inputs(), process.env, undefined, unspacedClient)
@@ -117,7 +164,7 @@ describe('mode: report against the API', () => {
   })
 
   it('refuses an artifact whose previousCommentIds is not a short list of strings', async () => {
-    api.pulls.set(7, { state: 'open', head: { sha: HEAD } })
+    api.pulls.set(7, openPr(HEAD))
     await writeArtifact({ previousCommentIds: [{ x: 1 }] as unknown as string[] })
     await expect(runReportMode(inputs(), process.env, undefined, unspacedClient)).rejects.toThrow(
       /previousCommentIds must be a list of at most 5 ids/
@@ -132,7 +179,7 @@ describe('mode: report against the API', () => {
   ] as Array<[string, Partial<ResultArtifact>]>)(
     'refuses an artifact whose %s could end the hidden marker: exactly one comment terminator stays',
     async (field, hostile) => {
-      api.pulls.set(7, { state: 'open', head: { sha: HEAD } })
+      api.pulls.set(7, openPr(HEAD))
       // a scenario name that tries the same inside the report is escaped, not refused
       const named = report({ scenarios: [scenarioReport({ name: '--> <img src=x> --!>' })] })
       await writeArtifact({ report: named })
@@ -150,7 +197,7 @@ describe('mode: report against the API', () => {
   )
 
   it('on-failure follows whether the pull_request run failed, as its artifact says', async () => {
-    api.pulls.set(7, { state: 'open', head: { sha: HEAD } })
+    api.pulls.set(7, openPr(HEAD))
     const inconclusive = report({ verdict: 'inconclusive' })
     await writeArtifact({ report: inconclusive, failing: false })
     await runReportMode(inputs({ comment: 'on-failure' }), process.env, undefined, unspacedClient)
@@ -162,7 +209,7 @@ describe('mode: report against the API', () => {
   })
 
   it('caps a huge summary under GitHub’s 1 MiB', async () => {
-    api.pulls.set(7, { state: 'open', head: { sha: HEAD } })
+    api.pulls.set(7, openPr(HEAD))
     const scenarios = Array.from({ length: 2500 }, (_, i) =>
       scenarioReport({ name: `scenario-${i}-${'n'.repeat(150)}`, checks: [check()] })
     )
@@ -171,7 +218,7 @@ describe('mode: report against the API', () => {
     await runReportMode(inputs(), process.env, undefined, unspacedClient)
     const summary = core.summaryParts.join('')
     expect(Buffer.byteLength(summary)).toBeLessThanOrEqual(900 * 1024)
-    expect(summary).toContain('the summary was cut to stay under GitHub’s 1 MiB limit')
+    expect(summary).toContain('to stay under GitHub’s 1 MiB summary limit')
     expect(api.comments).toHaveLength(1)
   })
 })

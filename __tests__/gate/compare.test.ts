@@ -78,10 +78,21 @@ describe('compareGate', () => {
     const noisy = rounds([1000, 800, 1150, 870])
     const quiet = rounds([1000, 1003, 998, 1001])
     expect(noiseNotes(scenario!, noisy, check('inconclusive'), 0.95)).toEqual([
-      expect.stringMatching(
-        /^runner noise: the 4 base rounds alone \(A\/A\) vary ±\d.*% round to round in throughput\.rps, a noise floor of ±\d.*% over 4 rounds, wider than its 5% tolerance/
-      )
+      {
+        kind: 'runner-noise',
+        metric: 'throughput.rps',
+        rounds: 4,
+        roundSpread: expect.any(Number),
+        projectedSpread: expect.any(Number),
+        tolerance: 0.05
+      }
     ])
+    const [noise] = noiseNotes(scenario!, noisy, check('inconclusive'), 0.95) as Array<{
+      roundSpread: number
+      projectedSpread: number
+    }>
+    expect(noise!.roundSpread).toBeGreaterThan(0.05)
+    expect(noise!.projectedSpread).toBeGreaterThan(0.05)
     expect(noiseNotes(scenario!, quiet, check('inconclusive'), 0.95)).toEqual([])
     // decided checks need no excuse, and 3 rounds are too few to judge the runner
     expect(noiseNotes(scenario!, noisy, check('pass'), 0.95)).toEqual([])
@@ -152,6 +163,9 @@ describe('compareGate', () => {
     )
     expect(report.verdict).toBe('fail')
     expect(report.notes).toContain('a failing verdict was confirmed with 2 extra round pairs')
+    expect(report.noteData).toContainEqual(
+      expect.objectContaining({ kind: 'confirmation', ran: 2, planned: 2, outcome: 'confirmed' })
+    )
     expect(calls).toHaveLength(10)
     expect(report.scenarios[0]!.runs).toHaveLength(10)
     expect(report.scenarios[0]!.checks[0]!.rounds).toBe(5)
@@ -268,6 +282,9 @@ describe('compareGate', () => {
       expect(scenario!.metrics[key]).toBeUndefined()
     expect(scenario!.metrics['requests.total']).toBe(scenario!.runs[1]!.metrics['requests.total'])
     expect(report.notes).toContain('stopped after round pair 1: the head errored in scenario-1')
+    expect(report.noteData).toContainEqual(
+      expect.objectContaining({ kind: 'head-errored', after: 1, unit: 'round pair', scenario: 'scenario-1' })
+    )
   })
 
   it('a crashed base round is dropped with a note, and a service that died is restarted for the next scenario', async () => {

@@ -29,6 +29,40 @@ describe('a service that fails some requests', () => {
     expect(liveProcessGroups()).toEqual([])
   }, 60_000)
 
+  it('hangs on a share over max-error-rate: errored, the timeouts counted, no latency comparison or "improved" p99', async () => {
+    const port = await freePort()
+    const config = exampleConfig(port, [
+      { load: { mode: 'closed', connections: 8, durationMs: 1500, warmupMs: 200, timeoutMs: 300 } }
+    ])
+    Object.assign(config.service!.env, { HANG_RATE: '0.3', SEED: '7' })
+    const report = await runGate(config)
+    const [scenario] = report.scenarios
+    expect(scenario!.verdict).toBe('errored')
+    expect(scenario!.error!.kind).toBe('error-rate')
+    expect(scenario!.error!.message).toMatch(/timeout: \d+/)
+    expect(scenario!.error!.message).toContain('max-error-rate')
+    expect(scenario!.metrics['errors.timeout']).toBeGreaterThan(0)
+    expect(scenario!.checks.filter(c => c.verdict === 'pass')).toEqual([])
+    for (const text of [renderComment(report), renderSummary(report)]) {
+      expect(text).toMatch(/timeout: \d+/)
+      expect(text).not.toMatch(/improved|faster/i)
+    }
+    expect(liveProcessGroups()).toEqual([])
+  }, 60_000)
+
+  it('resets connections on a share under max-error-rate: a valid run, the resets counted and shown', async () => {
+    const port = await freePort()
+    const config = exampleConfig(port, [{}])
+    Object.assign(config.service!.env, { RESET_RATE: '0.01', SEED: '7' })
+    const report = await runGate(config)
+    const [scenario] = report.scenarios
+    expect(scenario!.verdict).not.toBe('errored')
+    expect(scenario!.metrics['errors.reset']).toBeGreaterThan(0)
+    expect(scenario!.metrics['errors.rate']).toBeLessThanOrEqual(0.05)
+    for (const text of [renderComment(report), renderSummary(report)])
+      expect(text).toMatch(/the service reset the connection of \d+ requests?: they count in errors\.rate/)
+  }, 60_000)
+
   it('resets connections on a share over max-error-rate: errored, with the resets counted in comment and summary', async () => {
     const port = await freePort()
     const config = exampleConfig(port, [{}])

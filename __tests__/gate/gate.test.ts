@@ -6,7 +6,7 @@ import { syntheticMeasurer } from '../harness/fake-measurer.js'
 describe('gate', () => {
   const config = exampleConfig(1, [{ regression: [rpsCheck] }])
 
-  it('compares a base directory with the head through the measurement port, and says where the base came from', async () => {
+  it('compares a base directory with the head through the measurement interface, and says where the base came from', async () => {
     const measurer = syntheticMeasurer(config, { change: { 'throughput.rps': -0.5 } })
     const report = await gate(
       {

@@ -158,6 +158,21 @@ describe('the sticky comment', () => {
     expect(logs).toEqual([expect.stringMatching(/secondary rate limit on POST .*; retrying after 1s/)])
   })
 
+  it('waits the full retry-after of a secondary rate limit (403, retry-after: 3) with the real client, in at most 4 calls', async () => {
+    api.failures.push({ ...secondaryLimit(), headers: { 'retry-after': '3' } })
+    const logs: string[] = []
+    // GitHub's own spacing and real waits, as the action runs
+    const octokit = createClient('t0ken', { apiUrl: api.url, budgetMs: 30_000, log: m => logs.push(m) })
+    const result = await upsertStickyComment(octokit, params())
+    expect(result.action).toBe('created')
+    expect(api.comments).toHaveLength(1)
+    expect(api.requests.length).toBeLessThanOrEqual(4)
+    const [limited, retried] = creates()
+    expect(retried).toBeDefined()
+    expect(retried!.at - limited!.at).toBeGreaterThanOrEqual(3000)
+    expect(logs).toEqual([expect.stringMatching(/secondary rate limit on POST .*; retrying after 3s/)])
+  }, 20_000)
+
   it('gives up on a persistent secondary rate limit after two waits, with a clear warning', async () => {
     api.failures.push(secondaryLimit(true))
     const logs: string[] = []

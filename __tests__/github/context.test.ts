@@ -12,7 +12,7 @@ import {
   type ResultArtifact
 } from '../../src/github/workflow-run.js'
 import { FakeGitHub } from '../../__fixtures__/github/fake-api.js'
-import { forkPr, sameRepoPr, workflowRun } from '../../__fixtures__/github/events.js'
+import { forkPr, openPr, sameRepoPr, workflowRun } from '../../__fixtures__/github/events.js'
 import { report } from '../../__fixtures__/report.js'
 
 const env = {
@@ -126,8 +126,8 @@ describe('the workflow_run result artifact', () => {
 
   it('comments only when the PR number matches the triggering run’s head SHA', async () => {
     const octokit = createClient('t', { apiUrl: api.url })
-    api.pulls.set(7, { state: 'open', head: { sha: 'a'.repeat(40) } })
-    api.pulls.set(9, { state: 'open', head: { sha: 'd'.repeat(40) } })
+    api.pulls.set(7, openPr('a'.repeat(40)))
+    api.pulls.set(9, openPr('d'.repeat(40)))
     expect(
       await resolveWorkflowRunPr(octokit, workflowRun('a'.repeat(40)), artifact(), { owner: 'o', repo: 'r' })
     ).toEqual({ ok: true, prNumber: 7 })

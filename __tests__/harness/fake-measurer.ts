@@ -22,7 +22,7 @@ import type {
   ProfileRequest,
   SideProfileCapture,
   SideRound
-} from '../../src/measure/port.js'
+} from '../../src/measure/measurer.js'
 import { readCpuProfile } from '../../src/profile/cpuprofile.js'
 import type { MetricValues } from '../../src/model/metrics.js'
 import type { Report } from '../../src/model/report.js'

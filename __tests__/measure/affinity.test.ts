@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'
-import { hostInfo } from '../../src/gate/slices.js'
+import { hostInfo } from '../../src/measure/environment.js'
 import { pinnedCommand } from '../../src/measure/affinity.js'
 
 const host = hostInfo()

@@ -12,7 +12,6 @@ describe('buildReport', () => {
   it('leads with what decided a failure', () => {
     const report = buildReport({
       config,
-      configHash: 'h',
       mode: 'run',
       startedAt: 0,
       now: new Date(1500),
@@ -38,7 +37,6 @@ describe('buildReport', () => {
   it('an errored run says what was invalid, not percentages', () => {
     const report = buildReport({
       config,
-      configHash: 'h',
       mode: 'run',
       startedAt: 0,
       scenarios: [
@@ -57,7 +55,6 @@ describe('buildReport', () => {
   it('a pass counts scenarios and checks', () => {
     const report = buildReport({
       config,
-      configHash: 'h',
       mode: 'run',
       startedAt: 0,
       scenarios: [scenarioReport()]

@@ -93,7 +93,6 @@ describe('configUsed', () => {
   it('lands in report.json (valid against the schema) and in report.html, folded', () => {
     const report = buildReport({
       config: secretConfig(),
-      configHash: 'h',
       mode: 'run',
       startedAt: 0,
       scenarios: [scenarioReport({ name: 'mix' })]

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import { renderJunit } from '../../src/report/junit.js'
+import { noteFields, noteMessage } from '../../src/report/notes.js'
 import { check, report, scenarioReport } from '../../__fixtures__/report.js'
 import type { Report } from '../../src/model/report.js'
 
@@ -108,5 +109,16 @@ describe('junit.xml', () => {
   it('with on-inconclusive: fail an inconclusive check is a failure', () => {
     const doc = parse(renderJunit({ ...mixed, config: { ...mixed.config, used: used('fail') } }))
     expect(doc.testsuites).toMatchObject({ failures: '2', skipped: '1' })
+  })
+
+  it("carries a scenario's notes in its testsuite's system-out, in the words of report/notes.ts", () => {
+    const { notes, noteData } = noteFields([{ kind: 'base-dropped', count: 1, unit: 'round' }, 'plain prose'])
+    const xml = renderJunit(
+      report({ scenarios: [scenarioReport({ notes, ...(noteData ? { noteData } : {}) })] })
+    )
+    const suite = parse(xml).testsuites.testsuite[0]
+    expect(suite['system-out']).toBe(
+      `note: ${noteMessage({ kind: 'base-dropped', count: 1, unit: 'round' })}\nnote: plain prose`
+    )
   })
 })

@@ -67,7 +67,8 @@ async function publishFiles(
   report: Report,
   inputs: ActionInputs,
   hooks: MergeHooks,
-  links: { runUrl?: string }
+  links: { runUrl?: string },
+  verdict: string = report.verdict
 ): Promise<boolean> {
   const files = await writeReportFiles(report, inputs.outDir, { ...links, artifactName: 'perfgate-report' })
   await writeSummary(
@@ -77,7 +78,7 @@ async function publishFiles(
   hooks.annotate(reportAnnotations(report, report.config.file))
   for (const problem of report.merge?.problems ?? [])
     hooks.annotate([{ level: 'error', title: 'perfgate merge', message: problem }])
-  core.setOutput('verdict', report.verdict)
+  core.setOutput('verdict', verdict)
   core.setOutput('report', files.json)
   core.setOutput('html', files.html)
   core.setOutput('summary', files.summary)
@@ -150,7 +151,8 @@ async function mergeInCommenter(inputs: ActionInputs, hooks: MergeHooks): Promis
   const payload = readEventPayload(hooks.env)
   const ctx = readPrContext(hooks.env, payload)
   const links = { runUrl: triggeringRunUrl(payload, ctx.serverUrl, ctx.repo) ?? ctx.runUrl }
-  const failing = await publishFiles(report, inputs, hooks, links)
+  // the legs' verdict becomes this step's output only once the artifacts are bound to the triggering run
+  const failing = await publishFiles(report, inputs, hooks, links, ref ? 'errored' : report.verdict)
   core.setOutput('comment-url', '')
   if (!ref) return finish(report, failing)
   if (!inputs.token)
@@ -167,6 +169,7 @@ async function mergeInCommenter(inputs: ActionInputs, hooks: MergeHooks): Promis
   }
   if (pr && !pr.ok) hooks.warn(`perfgate: not commenting: ${pr.reason}`)
   if (pr?.ok) {
+    core.setOutput('verdict', report.verdict)
     try {
       const result = await upsertStickyComment(octokit, {
         owner: ctx.repo.owner,

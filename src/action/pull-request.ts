@@ -5,7 +5,7 @@ import { repoRoot } from '../git/history.js'
 import { createClient, type ClientFactory } from '../github/client.js'
 import { readPrContext } from '../github/context.js'
 import type { GateInfo } from '../model/report.js'
-import { labelAppliedBy, prAcceptances } from './accept.js'
+import { labelApproval, prAcceptances, type LabelApproval } from './accept.js'
 import { readEventPayload } from './event.js'
 import { decideGate, findBaseConfig, readBaseConfig, resolveBaseRev, resolveSha } from './gate.js'
 import { configFile } from './config.js'
@@ -28,27 +28,34 @@ export async function pullRequestGate(
 ): Promise<{ config: Config; acceptances: Acceptance[]; gate?: GateInfo; error?: string }> {
   if (env.GITHUB_EVENT_NAME !== 'pull_request') return { config, acceptances: [] }
   const ctx = readPrContext(env, readEventPayload(env))
-  let applied: { login?: string; problem?: string } = { problem: 'there is no github-token input' }
-  if (ctx.labels.includes(ACCEPT_LABEL) && inputs.token) {
-    const octokit = client(inputs.token, { apiUrl: ctx.apiUrl, log: message => logText(message) })
-    applied = await labelAppliedBy(octokit, ctx)
+  let approval: LabelApproval = {
+    accepted: false,
+    reason: `there is no github-token input, so who applied the ${ACCEPT_LABEL} label and when cannot be read`
   }
-  const acceptances = prAcceptances(ctx, applied)
+  if (ctx.labels.includes(ACCEPT_LABEL)) {
+    if (inputs.token) {
+      const octokit = client(inputs.token, { apiUrl: ctx.apiUrl, log: message => logText(message) })
+      approval = await labelApproval(octokit, ctx)
+    }
+    if (!approval.accepted)
+      session.warn(`perfgate: the ${ACCEPT_LABEL} label accepts nothing: ${approval.reason}`)
+  }
+  const acceptances = prAcceptances(ctx, approval)
   const repo = await repoRoot(inputs.workspace)
   if (!repo) {
     logText('The workspace is not a git checkout, so the limits are read from the pull request’s own config')
     return { config, acceptances }
   }
+  // the event's base branch, or the one Actions names in GITHUB_BASE_REF on pull_request events
+  const baseRef = ctx.baseRef ?? env.GITHUB_BASE_REF
   const candidates = [
     ...(inputs.baseRef ? [inputs.baseRef] : []),
-    ...(ctx.baseRef ? [`origin/${ctx.baseRef}`] : []),
+    ...(baseRef ? [`origin/${baseRef}`] : []),
     ...(ctx.baseSha ? [ctx.baseSha] : [])
   ]
-  const rev = await resolveBaseRev(repo, candidates, inputs.baseRef ? undefined : ctx.baseRef)
+  const rev = await resolveBaseRev(repo, candidates, inputs.baseRef ? undefined : baseRef)
   const sha = rev ? await resolveSha(repo, rev) : undefined
-  const where = rev
-    ? `${ctx.baseRef ?? rev}${sha ? ` at ${sha.slice(0, 12)}` : ''}`
-    : (ctx.baseRef ?? 'the base')
+  const where = rev ? `${baseRef ?? rev}${sha ? ` at ${sha.slice(0, 12)}` : ''}` : (baseRef ?? 'the base')
   const headFile = configFile(inputs)
   // the base's config is found as the head's was: a PR cannot escape the base's limits by adding or moving a file
   const discovered = inputs.config === CONFIG_CANDIDATES[0]

@@ -24,8 +24,8 @@ function failedItsJob(artifact: ResultArtifact): boolean {
 
 /**
  * `mode: report`, in a `workflow_run` workflow: the result artifact of a pull_request run is read as data (size and
- * schema checked, nothing executed), its PR number checked against the triggering run's head SHA, and the sticky
- * comment posted. The gate's verdict was given by the pull_request run; this step only reports it.
+ * schema checked, nothing executed), bound to the triggering run (its conclusion, head SHA, repository and branch
+ * against the PR's), and the sticky comment posted; the `verdict` output is the artifact's only once it is bound. The gate's verdict was given by the pull_request run; this step only reports it.
  */
 export async function runReportMode(
   inputs: ActionInputs,
@@ -46,7 +46,8 @@ export async function runReportMode(
     repositoryUrl: `${ctx.serverUrl}/${ctx.repo.owner}/${ctx.repo.repo}`
   }
   await writeSummary(capSummary(renderSummary(artifact.report, options)), env)
-  core.setOutput('verdict', artifact.report.verdict)
+  // the artifact's verdict becomes this step's output only once the artifact is bound to the triggering run
+  core.setOutput('verdict', 'errored')
   if (!inputs.token) throw new Error('mode: report needs a github-token with pull-requests: write')
   const octokit = client(inputs.token, { apiUrl: ctx.apiUrl, log: message => logText(message) })
   const id = artifact.commentId
@@ -61,6 +62,7 @@ export async function runReportMode(
     warn(`perfgate: not commenting: ${pr.reason}`)
     return
   }
+  core.setOutput('verdict', artifact.report.verdict)
   try {
     const result = await upsertStickyComment(octokit, {
       owner: ctx.repo.owner,

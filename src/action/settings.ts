@@ -6,7 +6,6 @@ import { BaseError, findMergeBase } from '../gate/base.js'
 import { headSha } from '../git/history.js'
 import { storeFor } from '../gate/baseline.js'
 import type { BaseSource, CompareSettings, RunSettings, SaveSettings } from '../gate/gate.js'
-import { hostInfo } from '../gate/slices.js'
 import type { EventSink } from '../measure/events.js'
 import { parseStartAt } from '../shard/start-at.js'
 import type { ActionInputs } from './inputs.js'
@@ -57,8 +56,6 @@ export function compareSettings(
     acceptances,
     ...(inputs.profile ? { profile: inputs.profile } : {}),
     git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF },
-    host: hostInfo(env.PATH),
-    extraCaCerts: env.NODE_EXTRA_CA_CERTS,
     startAt: startAtOf(inputs)
   }
 }
@@ -130,8 +127,6 @@ export async function runSettings(
     stored,
     save,
     git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF },
-    host: hostInfo(env.PATH),
-    extraCaCerts: env.NODE_EXTRA_CA_CERTS,
     startAt: startAtOf(inputs)
   }
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { Ajv } from 'ajv'
 import baselineSchema from '../../schema/baseline.schema.json' with { type: 'json' }
 import type { Verdict } from '../model/check.js'
@@ -29,6 +30,8 @@ export interface BaselineRound {
 
 export interface BaselineScenario {
   name: string
+  /** a hash of the scenario's requests, values, suite and load as the report words them (absent in older records) */
+  definition?: string
   /** aggregated over rounds, as in the report */
   metrics: MetricValues
   rounds: BaselineRound[]
@@ -85,6 +88,17 @@ const SAFE_ID = /[^A-Za-z0-9._-]/g
 /** A leg as it goes into a record and its path: characters outside [A-Za-z0-9._-] become `_`, at most 80. */
 export const safeLeg = (leg: string) => leg.replace(SAFE_ID, '_').slice(0, 80)
 
+/** The definition hash of a scenario: what it sends and how (not its limits); undefined without the config used. */
+export function scenarioDefinition(report: Pick<Report, 'config'>, name: string): string | undefined {
+  const used = report.config.used?.scenarios.find(s => s.name === name)
+  if (!used) return undefined
+  const { requests, values, suite, load } = used
+  return createHash('sha256')
+    .update(JSON.stringify([requests, values ?? [], suite, load]))
+    .digest('hex')
+    .slice(0, 12)
+}
+
 /** The record of a finished run. Errored runs have no record: they are never a baseline. */
 export function recordFromReport(report: Report, id: RecordIdentity): BaselineRecord {
   if (report.verdict === 'errored') throw new Error('an errored run is never stored as a baseline')
@@ -108,6 +122,7 @@ export function recordFromReport(report: Report, id: RecordIdentity): BaselineRe
       .filter(s => s.verdict !== 'errored')
       .map(s => ({
         name: s.name,
+        ...definitionOf(report, s.name),
         metrics: s.metrics,
         rounds: s.runs
           .filter(r => r.side === 'head' && !r.error)
@@ -119,6 +134,11 @@ export function recordFromReport(report: Report, id: RecordIdentity): BaselineRe
       }))
       .filter(s => s.rounds.length > 0)
   }
+}
+
+function definitionOf(report: Report, name: string): { definition?: string } {
+  const definition = scenarioDefinition(report, name)
+  return definition ? { definition } : {}
 }
 
 /**

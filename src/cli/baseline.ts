@@ -31,7 +31,8 @@ export interface BaselineIO {
   cwd: string
 }
 
-async function storeFromOptions(
+/** The store `baseline` and `history` read: --dir, --branch, else the config's baseline section. */
+export async function storeFromOptions(
   values: { dir?: string; branch?: string; remote?: string; config?: string },
   io: BaselineIO
 ): Promise<BaselineStore> {

@@ -144,6 +144,35 @@ export const BASELINE_FLAGS = {
   json: { type: 'boolean', help: 'show: print the record as JSON' }
 } as const satisfies Record<string, FlagSpec>
 
+/** `perfgate history`: the store options of `baseline list`, and what to write. */
+export const HISTORY_FLAGS = {
+  dir: BASELINE_FLAGS.dir,
+  branch: BASELINE_FLAGS.branch,
+  remote: BASELINE_FLAGS.remote,
+  config: BASELINE_FLAGS.config,
+  out: { ...SHARED.out, help: 'write DIR/index.html, the history page (default perfgate-history)' },
+  json: {
+    type: 'boolean',
+    help: 'print the series and change points as JSON on stdout (schema/history.schema.json)'
+  },
+  since: {
+    type: 'string',
+    value: 'SHA|DATE',
+    help: 'only runs of this commit and later on the line, or since a date'
+  },
+  ref: {
+    type: 'string',
+    value: 'REF',
+    help: "the line the runs are ordered on (default: the remote's default branch)"
+  },
+  report: {
+    type: 'string',
+    multiple: true,
+    value: 'FILE',
+    help: "a pull request's report.json, drawn beside the history of its scenarios (repeatable)"
+  }
+} as const satisfies Record<string, FlagSpec>
+
 export const DEMO_FLAGS = {} as const satisfies Record<string, FlagSpec>
 
 /** Each command's flags: what it parses, what its help lists, what a mistyped option is matched against. */
@@ -155,6 +184,7 @@ export const COMMAND_FLAGS: Record<string, Record<string, FlagSpec>> = {
   report: REPORT_FLAGS,
   merge: MERGE_FLAGS,
   baseline: BASELINE_FLAGS,
+  history: HISTORY_FLAGS,
   demo: DEMO_FLAGS
 }
 

@@ -9,7 +9,7 @@ import { NewerBaselineError, StoreError } from '../baseline/record.js'
 import { BaseError, requireSideDir } from '../gate/base.js'
 import { headSha, repoRoot } from '../git/history.js'
 import { gate, RunningTargetError, type RunSettings } from '../gate/gate.js'
-import { hostInfo } from '../gate/slices.js'
+import { environmentOf } from '../measure/environment.js'
 import type { Report } from '../model/report.js'
 import { loadOrReport } from './config.js'
 import { UsageError, type CliIO } from './io.js'
@@ -89,8 +89,6 @@ export async function commandRun(args: string[], io: CliIO): Promise<number> {
     config,
     repo,
     rounds: parseRounds(values.rounds),
-    host: hostInfo(process.env.PATH),
-    extraCaCerts: process.env.NODE_EXTRA_CA_CERTS,
     stored: readStore ? { store: readStore, from: head, fromLabel: 'HEAD' } : undefined,
     save: saveStore
       ? {
@@ -112,7 +110,7 @@ export async function commandRun(args: string[], io: CliIO): Promise<number> {
   }
   let report: Report
   try {
-    report = await gate(settings, { events: eventsFor(mode, io) })
+    report = await gate(settings, { ...environmentOf(process.env), events: eventsFor(mode, io) })
   } catch (err) {
     if (err instanceof StoreError || err instanceof NewerBaselineError) {
       io.stderr.write(`perfgate: ${err.message}\n`)
@@ -160,11 +158,9 @@ export async function commandCompare(args: string[], io: CliIO): Promise<number>
         base,
         acceptances: parseAccept(values.accept),
         profile: parseProfileMode(values.profile),
-        host: hostInfo(process.env.PATH),
-        extraCaCerts: process.env.NODE_EXTRA_CA_CERTS,
         startAt
       },
-      { events: eventsFor(mode, io) }
+      { ...environmentOf(process.env), events: eventsFor(mode, io) }
     )
     // a leg names its commit, so that merge can check every leg measured the same one
     if (shard) {

@@ -2,6 +2,7 @@ import { VERSION } from '../version.js'
 import { didYouMean, suggestCommand } from '../config/suggest.js'
 import { commandBaseline } from './baseline.js'
 import { commandDemo } from './demo.js'
+import { commandHistory } from './history.js'
 import { commandCompare, commandRun } from './gate.js'
 import { COMMAND_FLAGS } from './flags.js'
 import { commandInit } from './init.js'
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIO) => Promise<number>> =
   report: commandReport,
   merge: commandMerge,
   baseline: commandBaseline,
+  history: commandHistory,
   demo: commandDemo
 }
 

@@ -3,6 +3,7 @@ import { VERSION } from '../version.js'
 import {
   BASELINE_FLAGS,
   COMPARE_FLAGS,
+  HISTORY_FLAGS,
   INIT_FLAGS,
   MERGE_FLAGS,
   REPORT_FLAGS,
@@ -21,6 +22,7 @@ Usage:
   perfgate report   <report.json> --html <out.html>
   perfgate merge    DIR... [--out DIR]                   join the legs of --shard or --load-shard into one report
   perfgate baseline list|show|save ...
+  perfgate history  [store options] [--out DIR] [--json] [--since SHA|DATE]   change points over the stored runs
   perfgate demo
 
 perfgate help COMMAND (or perfgate COMMAND --help) shows a command's options.
@@ -43,8 +45,19 @@ else the branch perfgate-baselines of origin in the current repository.
 Options:
 ${renderFlags(BASELINE_FLAGS)}`
 
+export const HISTORY_USAGE = `Usage: perfgate history [--dir DIR | --branch NAME [--remote origin]] [--config FILE] [options]
+
+Reads every stored run, orders them by commit on the first-parent line of the default branch, and finds the
+change points of each scenario's metrics (one series per runner kind and scenario definition). Writes
+DIR/index.html: every metric over the commits, the steps with their size, the noise band, the newest change
+points first. The store is found as for perfgate baseline list.
+
+Options:
+${renderFlags(HISTORY_FLAGS)}`
+
 /** Each command's own help: what \`perfgate COMMAND --help\` and \`perfgate help COMMAND\` print. */
 export const COMMAND_USAGE: Record<string, string> = {
+  history: HISTORY_USAGE,
   init: `Usage: perfgate init [--force] [--yes] [--command CMD] [--port N] [--path /PATH] [--dir DIR] [--url URL]
 
 Looks at the project (package.json's start script, a Dockerfile's EXPOSE, the PORT convention) and writes

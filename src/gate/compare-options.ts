@@ -1,17 +1,12 @@
 import type { Acceptance } from '../compare/accept.js'
 import type { ProfileMode } from '../config/cpu-profile.js'
 import type { Report } from '../model/report.js'
+import type { LegStamp } from '../report/build.js'
 import type { Side } from '../model/run.js'
-import type { Measurer } from '../measure/port.js'
+import type { Measurer } from '../measure/measurer.js'
 import type { SidesOptions } from '../measure/sides.js'
 
-/** The machine a compare design is chosen for. */
-export interface HostInfo {
-  /** CPUs this process may run on */
-  cpus: number[]
-  /** taskset(1) is on the PATH */
-  taskset: boolean
-}
+export type { HostInfo } from '../measure/environment.js'
 
 export type { Side }
 
@@ -20,12 +15,12 @@ export interface CompareOptions extends SidesOptions {
   acceptances?: Acceptance[]
   notes?: string[]
   git?: Report['git']
-  /** the measurement port (default: the real one, which starts each side's processes and drives load) */
+  /** the measurement interface (default: the real one, which starts each side's processes and drives load) */
   measurer?: Measurer
+  /** a suite's leg: its stamp, known once it measured (a load leg's window) */
+  leg?: () => LegStamp | undefined
   /** test hook: a clock */
   now?: () => number
-  /** test hook: the host the design is chosen for (default: this process's CPUs and taskset) */
-  host?: HostInfo
   /** test hook: the seed of the slice order (default: from the clock) */
   seed?: number
   /** when to profile after the verdict, over the config's profile.mode (the CLI's --profile, the action's input) */

@@ -1,6 +1,6 @@
 import type { Config } from '../config/types.js'
-import { configHash } from '../config/load.js'
 import { buildReport } from '../report/build.js'
+import type { NoteData, StepUnit } from '../model/note.js'
 import type { Report } from '../model/report.js'
 import type { RunRecord, ScenarioError } from '../model/run.js'
 import { nextStep, type RegressionDecision } from '../stats/decide.js'
@@ -8,7 +8,8 @@ import type { Step } from '../stats/adaptive.js'
 import { roundOrder } from '../stats/order.js'
 import { ignoreEvents } from '../measure/events.js'
 import { processMeasurer } from '../measure/processes.js'
-import type { Measurer } from '../measure/port.js'
+import { hostInfo } from '../measure/environment.js'
+import type { Measurer } from '../measure/measurer.js'
 import { profileAfterVerdict } from './profile.js'
 import { choosePinning } from './pinning.js'
 import {
@@ -17,14 +18,13 @@ import {
   CONFIRM_PAIRS,
   decideScenario,
   decideSliceScenario,
-  describeStop,
+  stopNote,
   erroredScenario,
   headError,
   type StopReason
 } from './judge.js'
 import {
   chooseDesign,
-  hostInfo,
   addEpoch,
   newSliceState,
   planRng,
@@ -45,18 +45,16 @@ interface SideState {
   restarts: Map<string, number[]>
 }
 
-function serviceNotes(config: Config, state: Record<Side, SideState>): string[] {
-  const notes: string[] = []
+function serviceNotes(config: Config, state: Record<Side, SideState>): NoteData[] {
+  const notes: NoteData[] = []
   for (const side of ['base', 'head'] as const) {
     for (const [scenario, rounds] of state[side].restarts) {
-      notes.push(
-        `the ${side} service had exited and was restarted before ${scenario} (round${rounds.length > 1 ? 's' : ''} ${rounds.join(', ')})`
-      )
+      notes.push({ kind: 'restarted', side, scenario, rounds })
     }
   }
   const last = config.scenarios.length - 1
   if (config.scenarios.some((s, i) => s.suite?.kind === 'stress' && i < last)) {
-    notes.push('the scenario after a stress suite ran against a fresh service process in every round')
+    notes.push({ kind: 'fresh-after-stress' })
   }
   return notes
 }
@@ -67,14 +65,14 @@ function serviceNotes(config: Config, state: Record<Side, SideState>): string[] 
  */
 export interface LoopDriver {
   /** 'round pair' or 'epoch', for notes */
-  unit: string
+  unit: StepUnit
   min: number
   max: number
   measure(step: number): Promise<void>
   startError(): ScenarioError | undefined
   records(side: Side, scenario: string): RunRecord[]
   decisions(): RegressionDecision[]
-  serviceNotes(): string[]
+  serviceNotes(): NoteData[]
   slices?: SliceState
   /** the measurer the loop measured with: its profiling step runs after the verdict */
   measurer: Pick<Measurer, 'profile'>
@@ -154,9 +152,7 @@ function slicesDriver(config: Config, options: CompareOptions, design: DesignCho
           c => c.metric === 'server.cpu.mean' || c.metric === 'server.cpu.peak'
         )
       )
-        ? [
-            'server.cpu.mean and server.cpu.peak span the whole epoch, in which each service was loaded only during its own slices; server.cpu.per_request compares like for like'
-          ]
+        ? [{ kind: 'epoch-cpu' }]
         : [],
     slices: state,
     measurer
@@ -205,8 +201,8 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
  * and the notes on how.
  */
 export type LoopOutcome =
-  | { startError: ScenarioError; notes: string[] }
-  | { startError?: undefined; stop: StopReason; steps: number; notes: string[] }
+  | { startError: ScenarioError; notes: NoteData[] }
+  | { startError?: undefined; stop: StopReason; steps: number; notes: NoteData[] }
 
 /**
  * The loop: measure a step (a round pair or an epoch), stop on a start error or an errored head, then ask the
@@ -221,7 +217,7 @@ export async function measureUntilDecided(
 ): Promise<LoopOutcome> {
   const now = options.now ?? Date.now
   const { min, max, unit } = driver
-  const notes: string[] = []
+  const notes: NoteData[] = []
   /** the step after which confirmation began (0: not confirming) */
   let confirmFrom = 0
   // the for loop always ends by a break: at the last step nextStep stops on the round limit
@@ -238,7 +234,7 @@ export async function measureUntilDecided(
     if (headErrored) {
       // an errored head measurement makes its scenario errored whatever later rounds show
       stopReason = 'stop-head-errored'
-      notes.push(`stopped after ${unit} ${step}: the head errored in ${headErrored}`)
+      notes.push({ kind: 'head-errored', after: step, unit, scenario: headErrored })
       break
     }
     decisions = driver.decisions()
@@ -264,8 +260,8 @@ export async function measureUntilDecided(
     break
   }
   if (confirmFrom) notes.push(confirmationNote(steps - confirmFrom, decisions, stopReason, unit))
-  const headline = describeStop(stopReason, unit)
-  if (headline) notes.push(headline)
+  const stopped = stopNote(stopReason, unit)
+  if (stopped) notes.push(stopped)
   return { stop: stopReason, steps, notes }
 }
 
@@ -284,17 +280,20 @@ function startErrorReport(
   config: Config,
   options: CompareOptions,
   startError: ScenarioError,
-  notes: string[],
+  notes: Array<string | NoteData>,
   startedAt: number
 ): Report {
   return buildReport({
     config,
-    configHash: configHash(config),
     mode: 'compare',
     scenarios: config.scenarios.map(s => erroredScenario(s, startError)),
     startedAt,
-    notes: [...notes, `a service could not be ${startError.kind === 'port-held' ? 'stopped' : 'started'}`],
-    git: options.git
+    notes: [
+      ...notes,
+      { kind: 'start-error', failed: startError.kind === 'port-held' ? 'stopped' : 'started' }
+    ],
+    git: options.git,
+    leg: options.leg?.()
   })
 }
 
@@ -303,7 +302,7 @@ function compareReport(
   config: Config,
   options: CompareOptions,
   driver: LoopDriver,
-  notes: string[],
+  notes: Array<string | NoteData>,
   startedAt: number
 ): Report {
   const scenarios = config.scenarios.map(s =>
@@ -315,11 +314,11 @@ function compareReport(
   )
   return buildReport({
     config,
-    configHash: configHash(config),
     mode: 'compare',
     scenarios,
     startedAt,
     notes,
-    git: options.git
+    git: options.git,
+    leg: options.leg?.()
   })
 }

@@ -1,14 +1,13 @@
 import type { ProfileMode } from '../config/cpu-profile.js'
 import type { Acceptance } from '../compare/accept.js'
-import { configHash } from '../config/load.js'
 import type { Config } from '../config/types.js'
 import type { BaselineStore } from '../baseline/store.js'
 import type { RecordIdentity } from '../baseline/record.js'
 import { ignoreEvents, type EventSink } from '../measure/events.js'
-import type { Measurer } from '../measure/port.js'
+import type { Measurer } from '../measure/measurer.js'
 import type { Report } from '../model/report.js'
 import { buildReport } from '../report/build.js'
-import { stampIfLeg, wholeConfig } from '../shard/identity.js'
+import { legStamp, wholeConfig } from '../shard/identity.js'
 import { waitUntil } from '../shard/start-at.js'
 import { windowRecorder } from '../shard/window.js'
 import { BaseError, findMergeBase, useBaseDir, worktreeBase, type PreparedBase } from './base.js'
@@ -16,7 +15,7 @@ import { planStoredBaseline, saveRun, type StoredPlan } from './baseline.js'
 import { compareGate } from './compare.js'
 import { erroredScenario } from './judge.js'
 import { runGate } from './run.js'
-import type { HostInfo } from './compare-options.js'
+import type { Environment } from '../measure/environment.js'
 
 /** Where the base of a comparison comes from: a directory the workflow built, or the merge-base with a ref. */
 export type BaseSource = { dir: string } | { ref: string }
@@ -37,10 +36,6 @@ export interface CompareSettings {
   /** extra service environment per side (the demo's knob) */
   env?: Partial<Record<'base' | 'head', Record<string, string>>>
   notes?: string[]
-  /** the machine the compare design is chosen for (the doors: hostInfo with the environment's PATH) */
-  host?: HostInfo
-  /** a CA file the load trusts besides the system's roots (the doors pass NODE_EXTRA_CA_CERTS) */
-  extraCaCerts?: string
   /** a load leg's shared start (epoch ms, --start-at): the gate waits for it before measuring */
   startAt?: number
   /** when to profile after the verdict, over the config's profile.mode (--profile, the action's profile input) */
@@ -76,10 +71,6 @@ export interface RunSettings {
   /** rounds per scenario (default: the baseline's rounds when a stored run is used or this run is stored, else 1) */
   rounds?: number
   git?: Report['git']
-  /** the machine the service's CPUs are chosen on (the doors: hostInfo with the environment's PATH) */
-  host?: HostInfo
-  /** a CA file the load trusts besides the system's roots (the doors pass NODE_EXTRA_CA_CERTS) */
-  extraCaCerts?: string
   /** a load leg's shared start (epoch ms, --start-at): the gate waits for it before measuring */
   startAt?: number
   /** profile the head after the run (run --profile): its top functions by CPU per request */
@@ -88,12 +79,12 @@ export interface RunSettings {
 
 export type GateSettings = CompareSettings | RunSettings
 
-/** What the gate asks of the world besides the settings: where events go, and how sides are measured. */
-export interface GatePorts {
-  events?: EventSink
-  /** each process group the gate starts (services, builds), so that the action's post step can stop it */
-  onSpawned?: (pid: number) => void
-  /** the measurement port of the compare loop (default: real processes) */
+/**
+ * What the gate is given besides the settings: the measurement's environment (the CA file, the host, where events
+ * go, how process groups are announced), the same for every gate a door runs, and how sides are measured.
+ */
+export interface GateEnvironment extends Environment {
+  /** the measurement interface of the compare loop (default: real processes) */
   measurer?: Measurer
 }
 
@@ -102,8 +93,8 @@ export interface GatePorts {
  * asked, and return the report. The action and the CLI are its two doors. A base that cannot be prepared throws
  * BaseError (see baseErrorReport); a store that cannot be read throws StoreError or NewerBaselineError.
  */
-export async function gate(settings: GateSettings, ports: GatePorts = {}): Promise<Report> {
-  return settings.mode === 'compare' ? compareSides(settings, ports) : runHead(settings, ports)
+export async function gate(settings: GateSettings, environment: GateEnvironment = {}): Promise<Report> {
+  return settings.mode === 'compare' ? compareSides(settings, environment) : runHead(settings, environment)
 }
 
 /** The report of a comparison whose base could not be prepared: every scenario errored with the reason. */
@@ -116,18 +107,18 @@ export function baseErrorReport(
   const error = { kind: err.kind, message: err.message }
   return buildReport({
     config,
-    configHash: configHash(config),
     mode,
     scenarios: config.scenarios.map(s => erroredScenario(s, error)),
-    startedAt
+    startedAt,
+    leg: legStamp(config)
   })
 }
 
-async function prepareBase(settings: CompareSettings, ports: GatePorts): Promise<PreparedBase> {
-  const events = ports.events ?? ignoreEvents
+async function prepareBase(settings: CompareSettings, environment: GateEnvironment): Promise<PreparedBase> {
+  const events = environment.events ?? ignoreEvents
   if ('dir' in settings.base) return useBaseDir(settings.base.dir)
   const sha = await findMergeBase(settings.repo, settings.base.ref, events)
-  return worktreeBase(settings.repo, sha, settings.config.service?.build, events, ports.onSpawned)
+  return worktreeBase(settings.repo, sha, settings.config.service?.build, events, environment.onSpawned)
 }
 
 /** A running target (no service section) has no base to measure beside it: compare refuses it before anything starts. */
@@ -141,30 +132,28 @@ export class RunningTargetError extends Error {
   }
 }
 
-async function compareSides(settings: CompareSettings, ports: GatePorts): Promise<Report> {
+async function compareSides(settings: CompareSettings, environment: GateEnvironment): Promise<Report> {
   if (!settings.config.service) throw new RunningTargetError(settings.config.file)
-  const base = await prepareBase(settings, ports)
+  const base = await prepareBase(settings, environment)
   try {
     // a load leg records the window it measured in (a late leg's is later), after waiting for the shared start
-    const recorder = windowRecorder(ports.events ?? ignoreEvents)
+    const recorder = windowRecorder(environment.events ?? ignoreEvents)
     if (settings.startAt !== undefined) await waitUntil(settings.startAt)
     const report = await compareGate(settings.config, {
+      ...environment,
+      events: recorder.events,
       baseDir: base.dir,
       headDir: settings.headDir ?? settings.repo,
       root: settings.root,
-      events: recorder.events,
-      onSpawned: ports.onSpawned,
-      measurer: ports.measurer,
       env: settings.env,
-      host: settings.host,
-      extraCaCerts: settings.extraCaCerts,
+      leg: () => legStamp(settings.config, { window: recorder.window(), startAt: settings.startAt }),
       acceptances: settings.acceptances,
       profile: settings.profile,
       notes: [...(settings.notes ?? []), base.description],
       git:
         settings.git || base.sha ? { ...settings.git, ...(base.sha ? { baseSha: base.sha } : {}) } : undefined
     })
-    return stampIfLeg(report, settings.config, { window: recorder.window(), startAt: settings.startAt })
+    return report
   } finally {
     await base.cleanup()
   }
@@ -187,27 +176,24 @@ async function chooseStored(settings: RunSettings, events: EventSink): Promise<S
   )
 }
 
-async function runHead(settings: RunSettings, ports: GatePorts): Promise<Report> {
-  const events = ports.events ?? ignoreEvents
+async function runHead(settings: RunSettings, environment: GateEnvironment): Promise<Report> {
+  const events = environment.events ?? ignoreEvents
   const { config, save } = settings
   const plan = await chooseStored(settings, events)
   const recorder = windowRecorder(events)
   if (settings.startAt !== undefined) await waitUntil(settings.startAt)
   const report = await runGate(config, {
+    ...environment,
     events: recorder.events,
-    onSpawned: ports.onSpawned,
-    measurer: ports.measurer,
     rounds: settings.rounds ?? (plan?.stored || save ? config.baseline.rounds : 1),
     stored: plan?.stored,
     baselineInfo: plan?.info,
     git: settings.git,
-    host: settings.host,
-    extraCaCerts: settings.extraCaCerts,
+    // a leg's identity goes into the report as it is built, before it is stored
+    leg: () => legStamp(config, { window: recorder.window(), startAt: settings.startAt }),
     profile: settings.profile,
     root: settings.repo
   })
-  // a leg's identity goes into the report before it is stored
-  stampIfLeg(report, config, { window: recorder.window(), startAt: settings.startAt })
   if (!save || (report.verdict === 'errored' && !save.sayErroredNotSaved)) return report
   const saved =
     report.verdict === 'errored'

@@ -4,7 +4,6 @@
  * loop stopped. The loop (gate/compare.ts) measures; this module decides what the measurements say.
  */
 import type { Config, RegressionCheck, Scenario } from '../config/types.js'
-import { formatPercent } from '../config/format.js'
 import { aggregateRounds, roundValues } from '../compare/aggregate.js'
 import { applyAcceptances } from '../compare/accept.js'
 import { evaluateRegression, evaluateSliceRegression } from '../compare/regression.js'
@@ -15,19 +14,19 @@ import type { Acceptance } from '../compare/accept.js'
 import { countsOnly } from '../measure/once.js'
 import type { CheckData, CheckResult } from '../model/check.js'
 import type { RunRecord, ScenarioError } from '../model/run.js'
+import type { NoteData, StepUnit, StopReason } from '../model/note.js'
 import type { ScenarioReport } from '../model/scenario.js'
+import { noteFields } from '../report/notes.js'
 import { SLICE_METRICS, type SliceObservation } from '../model/slices.js'
 import { wordChecks } from '../report/checks.js'
 import { baseRoundNoise } from '../stats/aa.js'
-import type { Step } from '../stats/adaptive.js'
 import type { RegressionDecision } from '../stats/decision.js'
 import type { SlicePair } from '../stats/slices.js'
 
 /** Extra round pairs that confirm a failing verdict (compare.confirm). */
 export const CONFIRM_PAIRS = 2
 
-/** Why the loop stopped: one of the decision rule's stops, or an errored head measurement. */
-export type StopReason = Exclude<Step, 'continue'> | 'stop-head-errored'
+export type { StopReason } from '../model/note.js'
 
 /** A scenario's regression checks and the statistics' decisions behind them. */
 export interface ScenarioDecisions {
@@ -204,8 +203,8 @@ export function noiseNotes(
   base: RunRecord[],
   checks: readonly CheckData[],
   confidence: number
-): string[] {
-  const notes: string[] = []
+): NoteData[] {
+  const notes: NoteData[] = []
   for (const spec of scenario.regression) {
     const check = checks.find(c => c.kind === 'regression' && c.metric === spec.metric)
     if (check?.verdict !== 'inconclusive') continue
@@ -215,11 +214,14 @@ export function noiseNotes(
     )
     const noise = baseRoundNoise(values, confidence)
     if (noise.tooNoisy(spec.tolerance)) {
-      notes.push(
-        `runner noise: the ${noise.rounds} base rounds alone (A/A) vary ±${formatPercent(noise.roundSpread)} round to round in ${spec.metric}, ` +
-          `a noise floor of ±${formatPercent(noise.projectedSpread)} over ${noise.rounds} rounds, wider than its ${formatPercent(spec.tolerance)} tolerance: ` +
-          'on this runner a change that small cannot be told from noise'
-      )
+      notes.push({
+        kind: 'runner-noise',
+        metric: spec.metric,
+        rounds: noise.rounds,
+        roundSpread: noise.roundSpread,
+        projectedSpread: noise.projectedSpread,
+        tolerance: spec.tolerance
+      })
     }
   }
   return notes
@@ -259,19 +261,13 @@ export function buildScenario(
     ...evaluateThresholds(scenario.thresholds, headMetrics),
     ...applyAcceptances(scenario.name, regressionChecks, context.acceptances ?? [])
   ])
-  const unit = observations ? 'epoch' : 'round'
+  const unit = observations ? ('epoch' as const) : ('round' as const)
   const dropped = base.length - valid(base).length
   const headLagged = head.filter(lagged).length
-  const notes = [
-    ...(dropped ? [`${dropped} base ${unit}(s) errored and were not counted as data`] : []),
-    ...(headLagged
-      ? [
-          `${headLagged} head ${unit}(s) were not counted as data: the load generator fell behind its schedule there (a busy runner), which says nothing about the head`
-        ]
-      : []),
-    ...(scenario.regression.length === 0
-      ? ['no regression checks configured: changes are reported, nothing is decided']
-      : []),
+  const notes: NoteData[] = [
+    ...(dropped ? [{ kind: 'base-dropped' as const, count: dropped, unit }] : []),
+    ...(headLagged ? [{ kind: 'head-lagged' as const, count: headLagged, unit }] : []),
+    ...(scenario.regression.length === 0 ? [{ kind: 'no-regression-checks' as const }] : []),
     ...(observations ? [] : noiseNotes(scenario, base, regressionChecks, config.compare.confidence))
   ]
   const suite = valid(head).findLast(r => r.suite)?.suite
@@ -283,47 +279,24 @@ export function buildScenario(
     baseMetrics,
     checks,
     runs,
-    notes,
+    ...noteFields(notes),
     ...(suite ? { suite } : {})
   }
 }
 
-/** What the confirmation rounds did, written after they ran, with the number that really ran. */
+/** What the confirmation steps did, noted after they ran, with the number that really ran. */
 export function confirmationNote(
   ran: number,
   decisions: RegressionDecision[],
-  stopReason: StopReason,
-  unit = 'round pair'
-): string {
-  const plural = (n: number) => `${n} extra ${unit}${n === 1 ? '' : 's'}`
-  if (ran < CONFIRM_PAIRS) {
-    const why =
-      stopReason === 'stop-budget'
-        ? 'the time budget ran out'
-        : stopReason === 'stop-head-errored'
-          ? 'the head errored'
-          : 'the comparison stopped'
-    return `confirmation was cut short: only ${ran} of the ${CONFIRM_PAIRS} extra ${unit}s ran before ${why}`
-  }
-  return decisions.some(d => d.verdict === 'fail')
-    ? `a failing verdict was confirmed with ${plural(ran)}`
-    : `a failing verdict was re-measured with ${plural(ran)} and no longer fails`
+  stop: StopReason,
+  unit: StepUnit
+): NoteData {
+  const outcome =
+    ran < CONFIRM_PAIRS ? 'cut-short' : decisions.some(d => d.verdict === 'fail') ? 'confirmed' : 'cleared'
+  return { kind: 'confirmation', ran, planned: CONFIRM_PAIRS, unit, outcome, stop }
 }
 
-/** The headline of why the loop stopped (none for an errored head: its own note says where). */
-export function describeStop(reason: StopReason, unit = 'round pair'): string | undefined {
-  switch (reason) {
-    case 'stop-decided':
-      return 'every regression check was decided'
-    case 'stop-budget':
-      return 'the time budget was spent before every check was decided'
-    case 'stop-max-rounds':
-      return unit === 'epoch'
-        ? 'the maximum number of epochs was reached'
-        : 'the maximum number of rounds was reached'
-    case 'stop-catastrophic':
-      return 'stopped early: a regression is far beyond its tolerance'
-    case 'stop-head-errored':
-      return undefined
-  }
+/** The note of why the loop stopped (none for an errored head: its own note says where). */
+export function stopNote(stop: StopReason, unit: StepUnit): NoteData | undefined {
+  return stop === 'stop-head-errored' ? undefined : { kind: 'stopped', stop, unit }
 }

@@ -6,7 +6,7 @@
  */
 import { cpuProfileOf, type CpuProfileSpec } from '../config/cpu-profile.js'
 import type { Config } from '../config/types.js'
-import type { Measurer } from '../measure/port.js'
+import type { Measurer } from '../measure/measurer.js'
 import type { ProfileReport } from '../model/profile.js'
 import type { Report } from '../model/report.js'
 import type { Side } from '../model/run.js'

@@ -1,28 +1,25 @@
 import { profileAfterVerdict } from './profile.js'
 import type { Config, Scenario } from '../config/types.js'
-import { configHash } from '../config/load.js'
 import { evaluateThresholds } from '../compare/thresholds.js'
 import { scenarioVerdict } from '../compare/verdict.js'
-import { buildReport } from '../report/build.js'
+import { buildReport, type LegStamp } from '../report/build.js'
 import type { CheckResult } from '../model/check.js'
 import { wordChecks } from '../report/checks.js'
 import type { BaselineInfo, Report } from '../model/report.js'
 import type { RunRecord, ScenarioError } from '../model/run.js'
+import type { NoteData } from '../model/note.js'
 import type { ScenarioReport } from '../model/scenario.js'
 import { aggregateRounds } from '../compare/aggregate.js'
 import { storedScenarioChecks, type StoredBaseline } from './stored.js'
-import { ignoreEvents, type EventSink } from '../measure/events.js'
+import { ignoreEvents } from '../measure/events.js'
 import { erroredScenario } from './judge.js'
 import { choosePinning } from './pinning.js'
-import { hostInfo, type HostInfo } from './slices.js'
-import type { Measurer, SideRound } from '../measure/port.js'
+import { hostInfo, type Environment } from '../measure/environment.js'
+import type { Measurer, SideRound } from '../measure/measurer.js'
 import { roundMeasurer } from '../measure/processes.js'
 
-export interface RunOptions {
-  events?: EventSink
-  /** a CA file trusted besides the system's roots (the doors pass NODE_EXTRA_CA_CERTS) */
-  extraCaCerts?: string
-  onSpawned?: (pid: number) => void
+/** What `perfgate run` is told besides the config, in the measurement's environment. */
+export interface RunOptions extends Environment {
   /** extra environment for the service (the demo uses it to turn on the example's knobs) */
   serviceEnv?: Record<string, string>
   git?: Report['git']
@@ -33,9 +30,9 @@ export interface RunOptions {
   /** what the report says about the baseline store */
   baselineInfo?: BaselineInfo
   notes?: string[]
-  /** test hook: the host the CPUs are chosen on (default: this process's CPUs and taskset) */
-  host?: HostInfo
-  /** the measurement port for the head's rounds (default: real processes and load) */
+  /** a suite's leg: its stamp, known once it measured (a load leg's window) */
+  leg?: () => LegStamp | undefined
+  /** the measurement interface for the head's rounds (default: real processes and load) */
   measurer?: HeadMeasurer
   /** profile the head after the run (run --profile): its top functions by CPU per request */
   profile?: boolean
@@ -43,7 +40,7 @@ export interface RunOptions {
   root?: string
 }
 
-/** What `perfgate run` asks of the measurement port: the head's rounds, and its profiling step (run --profile). */
+/** What `perfgate run` asks of the measurement interface: the head's rounds, and its profiling step (run --profile). */
 export type HeadMeasurer = Pick<Measurer, 'round' | 'profile'>
 
 /** Regression checks cannot be decided without a base: they are reported as skipped. */
@@ -77,7 +74,7 @@ function onlyGeneratorLag(measured: SideRound): string[] {
 export async function runGate(config: Config, options: RunOptions = {}): Promise<Report> {
   const events = options.events ?? ignoreEvents
   const startedAt = Date.now()
-  const notes: string[] = [...(options.notes ?? [])]
+  const notes: Array<string | NoteData> = [...(options.notes ?? [])]
   const records = new Map(config.scenarios.map(s => [s.name, [] as RunRecord[]]))
   const rounds = Math.max(1, options.rounds ?? 1)
   let startError: ScenarioError | undefined
@@ -102,19 +99,11 @@ export async function runGate(config: Config, options: RunOptions = {}): Promise
       // one pause of the machine makes a short window's p99 of lateness; a generator that cannot hold the rate
       // falls behind again, and then the scenario is errored
       remeasured = true
-      const again =
-        rounds > 1
-          ? `round ${round} was measured again (one round per run at most)`
-          : 'the run was measured again'
-      notes.push(
-        `${again}: the load generator fell behind its schedule in ${lagged.join(', ')}, which one pause of the ` +
-          'machine also causes; a generator that falls behind again errors the scenario'
-      )
+      notes.push({ kind: 'remeasured', ...(rounds > 1 ? { round } : {}), scenarios: lagged })
       measured = await measurer.round('head', round)
     }
     for (const [name, record] of measured.records) records.get(name)?.push(record)
-    for (const name of measured.restartedBefore)
-      notes.push(`the service was restarted before ${name} because it had exited`)
+    for (const name of measured.restartedBefore) notes.push({ kind: 'service-restarted', scenario: name })
     startError = measured.startError
   }
   const scenarios = config.scenarios.map(scenario => {
@@ -129,25 +118,17 @@ export async function runGate(config: Config, options: RunOptions = {}): Promise
     events({ type: 'scenario-done', scenario: report })
     return report
   })
-  if (!config.service)
-    notes.push(
-      "a running target: measured at the scenarios' URLs with no process started, so no server.* metrics; absolute limits and the stored baseline only"
-    )
-  if (rounds > 1)
-    notes.push(
-      config.service
-        ? `${rounds} rounds per scenario, each against a fresh service process`
-        : `${rounds} rounds per scenario against the running target`
-    )
+  if (!config.service) notes.push({ kind: 'running-target' })
+  if (rounds > 1) notes.push({ kind: 'rounds', rounds, target: !config.service })
   const report = buildReport({
     config,
-    configHash: configHash(config),
     mode: 'run',
     scenarios,
     startedAt,
     notes,
     git: options.git,
-    baseline: options.baselineInfo
+    baseline: options.baselineInfo,
+    leg: options.leg?.()
   })
   if (!options.profile || startError) return report
   // after the run, outside its measurement: the head alone, its top functions

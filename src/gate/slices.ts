@@ -3,18 +3,15 @@
  * ({{service.port}}), the load alternating between them in short slices (or, in duet, measuring both at the same
  * time), in epochs of fresh process pairs. See docs/statistics.md, section 11.
  */
-import { accessSync, constants, readFileSync } from 'node:fs'
-import os from 'node:os'
 import type { Config, Scenario } from '../config/types.js'
 import { DEFAULTS } from '../config/defaults.js'
 import { hasServicePort } from '../config/port.js'
-import type { EpochResult } from '../measure/port.js'
+import type { EpochResult } from '../measure/measurer.js'
 import type { SliceObservation } from '../model/slices.js'
 import type { RunRecord, ScenarioError } from '../model/run.js'
 import { createRng } from '../stats/rng.js'
-import type { HostInfo, Side } from './compare-options.js'
-
-export type { HostInfo } from './compare-options.js'
+import type { HostInfo } from '../measure/environment.js'
+import type { Side } from './compare-options.js'
 
 export type Design = 'rounds' | 'slices' | 'duet'
 
@@ -26,49 +23,8 @@ export interface DesignChoice {
   cpus?: Record<Side, number[]>
 }
 
-/** What the design choice needs to know about the host. */
-
 /** Cores duet needs: one for the generator and at least one for each side's service, plus one spare. */
 export const DUET_MIN_CORES = 4
-
-/** Where taskset is looked for when the door passes no PATH. */
-const STANDARD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
-
-/**
- * The CPUs this process may run on (its affinity, as taskset sets it), from /proc or the CPU count, and whether
- * taskset is on `searchPath` (the doors pass the environment's PATH; nothing below them reads process.env).
- */
-export function hostInfo(searchPath: string = STANDARD_PATH): HostInfo {
-  let cpus: number[] | undefined
-  try {
-    const status = readFileSync('/proc/self/status', 'utf8')
-    const list = /Cpus_allowed_list:\s*(\S+)/.exec(status)?.[1]
-    if (list) cpus = parseCpuList(list)
-  } catch {
-    // not Linux
-  }
-  cpus ??= Array.from({ length: os.availableParallelism() }, (_, i) => i)
-  const taskset = searchPath.split(':').some(dir => {
-    try {
-      accessSync(`${dir}/taskset`, constants.X_OK)
-      return true
-    } catch {
-      return false
-    }
-  })
-  return { cpus, taskset }
-}
-
-/** "0-3,6" -> [0, 1, 2, 3, 6] */
-export function parseCpuList(list: string): number[] {
-  const cpus: number[] = []
-  for (const part of list.split(',')) {
-    const [a, b] = part.split('-').map(Number)
-    if (a === undefined || !Number.isInteger(a)) continue
-    for (let c = a; c <= (Number.isInteger(b) ? b! : a); c++) cpus.push(c)
-  }
-  return cpus
-}
 
 const sliceable = (s: Scenario) => !s.suite || s.suite.kind === 'load'
 

@@ -104,3 +104,44 @@ export async function ancestorsOf(repoDir: string, rev: string, max = 100): Prom
 export async function headSha(repoDir: string): Promise<string | undefined> {
   return tryGit(repoDir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'])
 }
+
+/** A commit on a line of history, for charts: its sha, subject and committer date (ISO 8601). */
+export interface LineCommit {
+  sha: string
+  subject: string
+  date: string
+}
+
+/**
+ * The first-parent line of `ref`, oldest first (at most `max` commits, the newest ones): the order the default
+ * branch moved in, one commit per merge. Empty when `ref` is unknown or outside git.
+ */
+export async function firstParentLine(repoDir: string, ref: string, max = 10_000): Promise<LineCommit[]> {
+  const out = await tryGit(repoDir, [
+    'log',
+    '--first-parent',
+    `--max-count=${max}`,
+    '--format=%H%x00%cI%x00%s',
+    ref,
+    '--'
+  ])
+  if (!out) return []
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map(line => {
+      const [sha, date = '', subject = ''] = line.split('\x00')
+      return { sha: sha!, date, subject }
+    })
+    .reverse()
+}
+
+/** The remote's default branch (origin/HEAD), else `main` or `master` if either exists, else HEAD. */
+export async function defaultBranch(repoDir: string, remote = 'origin'): Promise<string> {
+  const head = await tryGit(repoDir, ['symbolic-ref', '--quiet', '--short', `refs/remotes/${remote}/HEAD`])
+  if (head) return head
+  for (const name of [`${remote}/main`, `${remote}/master`, 'main', 'master']) {
+    if (await tryGit(repoDir, ['rev-parse', '--verify', '--quiet', `${name}^{commit}`])) return name
+  }
+  return 'HEAD'
+}

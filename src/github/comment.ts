@@ -30,7 +30,7 @@ export const COMMENT_LIMIT = 60_000
  * What the kept lines leave open: a code fence (closed only by a fence at least as long, so a longer fence around
  * text with ``` lines is tracked as one block) and <details> outside code.
  */
-function closersOf(lines: readonly string[]): string[] {
+export function closersOf(lines: readonly string[]): string[] {
   let fence: string | undefined
   let details = 0
   for (const line of lines) {

@@ -3,6 +3,8 @@ export interface PrContext {
   /** pull_request_target is its own kind: it runs with a write token, so nothing treats it as a pull_request */
   kind: 'pull_request' | 'pull_request_target' | 'push' | 'workflow_dispatch' | 'workflow_run' | 'other'
   eventName: string
+  /** the event's activity type (pull_request: opened, synchronize, labeled, ...) */
+  eventAction?: string
   repo: { owner: string; repo: string }
   prNumber?: number
   headSha?: string
@@ -19,6 +21,7 @@ export interface PrContext {
 }
 
 interface Payload {
+  action?: string
   pull_request?: {
     number?: number
     head?: { sha?: string; ref?: string; repo?: { full_name?: string; fork?: boolean } | null }
@@ -58,6 +61,7 @@ export function readPrContext(env: NodeJS.ProcessEnv, payload: unknown): PrConte
   return {
     kind: KINDS[eventName] ?? 'other',
     eventName,
+    ...(typeof p.action === 'string' ? { eventAction: p.action } : {}),
     repo: { owner, repo },
     ...(pr?.number !== undefined ? { prNumber: pr.number } : {}),
     ...(pr?.head?.sha ? { headSha: pr.head.sha } : {}),

@@ -82,8 +82,18 @@ export async function readArtifactFromDir(dir: string, fileName = ARTIFACT_FILE)
 }
 
 interface WorkflowRunPayload {
-  workflow_run?: { id?: unknown; head_sha?: string; event?: string; head_repository?: { full_name?: string } }
+  workflow_run?: {
+    id?: unknown
+    head_sha?: string
+    head_branch?: string | null
+    event?: string
+    conclusion?: string | null
+    head_repository?: { full_name?: string } | null
+  }
 }
+
+/** The conclusions of a measuring run that finished its gate: it passed, or it failed the job with a verdict. */
+const FINISHED = ['success', 'failure']
 
 /** The pull_request run that measured and uploaded the artifact (not this commenting run), for the comment's links. */
 export function triggeringRunUrl(
@@ -98,9 +108,10 @@ export function triggeringRunUrl(
 }
 
 /**
- * The artifact is attacker-controlled on fork PRs, so its PR number is only trusted when that PR is open and its
- * head commit is the triggering run's head_sha. An API error (no permission, 404 on a private repository) is
- * thrown, for the caller to explain, not taken for a mismatch.
+ * The artifact is attacker-controlled on fork PRs, so its PR number is only trusted when it is bound to the
+ * triggering run: the run finished (conclusion success or failure), and the PR is open with the run's head commit,
+ * from the run's head repository and branch. An API error (no permission, 404 on a private repository) is thrown,
+ * for the caller to explain, not taken for a mismatch.
  */
 export async function resolveWorkflowRunPr(
   octokit: Octokit,
@@ -113,6 +124,11 @@ export async function resolveWorkflowRunPr(
     return {
       ok: false,
       reason: 'this is not a workflow_run event: mode: report runs in a workflow_run workflow'
+    }
+  if (!FINISHED.includes(String(run.conclusion)))
+    return {
+      ok: false,
+      reason: `the triggering run's conclusion is ${JSON.stringify(run.conclusion ?? null)}, not success or failure: its artifact is no finished gate (trigger the commenter with types: [completed])`
     }
   if (run.head_sha !== artifact.headSha) {
     return {
@@ -127,5 +143,19 @@ export async function resolveWorkflowRunPr(
       reason: `artifact PR number #${artifact.prNumber} does not match workflow_run.head_sha (or the PR is closed)`
     }
   }
+  const runRepo = run.head_repository?.full_name
+  const prRepo = pr.data.head.repo?.full_name
+  if (
+    !runRepo ||
+    !prRepo ||
+    runRepo.toLowerCase() !== prRepo.toLowerCase() ||
+    pr.data.head.ref !== run.head_branch
+  )
+    return {
+      ok: false,
+      reason:
+        `PR #${artifact.prNumber} comes from ${prRepo ?? '(a deleted repository)'}:${pr.data.head.ref}, not from the ` +
+        `triggering run's ${runRepo ?? '(unknown repository)'}:${run.head_branch ?? '(unknown branch)'}`
+    }
   return { ok: true, prNumber: artifact.prNumber }
 }

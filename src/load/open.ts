@@ -4,7 +4,7 @@ import type { RateLoad, Scenario } from '../config/types.js'
 export { scheduleOf, scheduledBefore } from './schedule.js'
 import { DEFAULTS } from '../config/defaults.js'
 import type { LoadOptions } from './closed.js'
-import { sendOnSchedule, startSendTicker } from './clock.js'
+import { sendOnSchedule, startSendTicker, type SendTicker } from './clock.js'
 import { scheduleOf, scheduledBefore } from './schedule.js'
 import { classifyError, countResponse, emptyCounts, recordsLatency } from './errors.js'
 import { createLatencyHistogram, encodeHistogram, summarize } from './histogram.js'
@@ -72,94 +72,224 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
   const load = scenario.load as RateLoad
   const template = compileScenario(scenario)
   const pool = poolFor(scenario, options.extraCaCerts)
-  const gauge = new ConnectionGauge(pool)
   const [ticker] = await Promise.all([startSendTicker(), prime(pool, template, load.timeoutMs)])
-  const now = ticker.now
-  const due = scheduleOf(load)
-  const latency = createLatencyHistogram()
-  const lag = createLatencyHistogram()
-  const counts = emptyCounts()
-  const timeline = new Timeline()
-  const warmup = new Timeline()
-  let warmupNext = 1000
-  const totalMs = load.warmupMs + load.durationMs
-  let bytes = 0
-  let lastSentAt = 0
-  let nextSecond = load.warmupMs + 1000
-  let stopped: string | undefined
+  const run = new OpenRun(load, template, pool, ticker)
+  const stopWatching = run.watch(options)
+  const cpuAtStart = process.cpuUsage()
+  try {
+    await run.sendOnSchedule()
+    const measureEnd = Math.min(ticker.now(), run.totalMs)
+    await run.drain()
+    run.abortWhatIsLeft()
+    return run.result(measureEnd, process.cpuUsage(cpuAtStart))
+  } finally {
+    stopWatching()
+    await pool.destroy().catch(() => undefined)
+    await ticker.close()
+  }
+}
+
+/** One open-model run's state and its steps: send on schedule, answer, time out, drain, and the result. */
+class OpenRun {
+  readonly totalMs: number
+  private readonly now: () => number
+  private readonly due: (i: number) => number
+  private readonly gauge: ConnectionGauge
+  private readonly latency = createLatencyHistogram()
+  private readonly lag = createLatencyHistogram()
+  private readonly counts = emptyCounts()
+  private readonly timeline = new Timeline()
+  private readonly warmup = new Timeline()
+  private warmupNext = 1000
+  private bytes = 0
+  private lastSentAt = 0
+  private nextSecond: number
+  private stopped: string | undefined
   /** requests not yet ended, in the order they were due (a Map iterates in insertion order) */
-  const pending = new Map<number, Pending>()
-  let nextId = 0
-  let onEmpty: (() => void) | undefined
+  private readonly pending = new Map<number, Pending>()
+  private nextId = 0
+  private onEmpty: (() => void) | undefined
 
-  const closeSeconds = (at: number) => {
-    while (at >= warmupNext && warmupNext < load.warmupMs) {
-      warmup.close((warmupNext - load.warmupMs) / 1000)
-      warmupNext += 1000
+  constructor(
+    private readonly load: RateLoad,
+    private readonly template: ReturnType<typeof compileScenario>,
+    private readonly pool: Pool,
+    private readonly ticker: SendTicker
+  ) {
+    this.now = ticker.now
+    this.due = scheduleOf(load)
+    this.gauge = new ConnectionGauge(pool)
+    this.totalMs = load.warmupMs + load.durationMs
+    this.nextSecond = load.warmupMs + 1000
+  }
+
+  /** Follows the abort signal and reports progress every 500 ms; returns what stops both. */
+  watch(options: LoadOptions): () => void {
+    const onAbort = () => {
+      this.stopped = String(options.signal?.reason ?? 'aborted')
+      this.ticker.interrupt()
+      this.onEmpty?.()
     }
-    if (at >= load.warmupMs && warmupNext <= load.warmupMs + 1000 && warmup.pending) {
-      warmup.close(0)
-      warmupNext = Infinity
-    }
-    while (at >= nextSecond && nextSecond <= totalMs + 1000) {
-      timeline.close(Math.round((nextSecond - load.warmupMs) / 1000))
-      nextSecond += 1000
+    if (options.signal?.aborted) onAbort()
+    else options.signal?.addEventListener('abort', onAbort, { once: true })
+    const progress = setInterval(() => {
+      const elapsed = this.now()
+      options.onProgress?.({
+        phase: elapsed < this.load.warmupMs ? 'warmup' : 'measure',
+        elapsedMs: Math.min(elapsed, this.totalMs),
+        totalMs: this.totalMs,
+        responses: this.counts.responses,
+        errors: failedCount(this.counts),
+        currentRps: this.timeline.currentResponses
+      })
+    }, 500)
+    return () => {
+      clearInterval(progress)
+      options.signal?.removeEventListener('abort', onAbort)
     }
   }
 
-  const end = (id: number, entry: Pending) => {
-    entry.done = true
-    pending.delete(id)
-    if (pending.size === 0) onEmpty?.()
-  }
-
-  const failed = (id: number, entry: Pending, err: unknown) => {
-    if (entry.done) return
-    end(id, entry)
-    if (entry.measured) {
-      counts[classifyError(err)]++
-      timeline.error()
-    }
-  }
-
-  const answered = (id: number, entry: Pending, status: number, size: number, expect?: number[]) => {
-    if (entry.done) return
-    end(id, entry)
-    const finished = now()
-    closeSeconds(finished)
-    if (!entry.measured) {
-      if (finished < load.warmupMs) {
-        const ok2xx = status >= 200 && status < 300
-        warmup.response(ok2xx ? Math.max(1, Math.round((finished - entry.startMs) * 1000)) : undefined)
+  /** Sends every request at its due time, closing seconds and timing out requests between sends. */
+  async sendOnSchedule(): Promise<void> {
+    await sendOnSchedule(this.ticker, 0, this.due, this.totalMs, this.send, {
+      stopped: () => this.stopped !== undefined,
+      between: elapsed => {
+        this.closeSeconds(elapsed)
+        this.expire(elapsed)
       }
-      return
-    }
-    const ok = countResponse(counts, status, expect)
-    bytes += size
-    if (ok && recordsLatency(status, expect)) {
-      const us = Math.max(1, Math.round((finished - entry.startMs) * 1000))
-      latency.recordValue(us)
-      timeline.response(us)
-    } else {
-      timeline.response()
-      if (!ok) timeline.error()
+    })
+  }
+
+  /** The drain: what is still out gets until its own timeout. */
+  async drain(): Promise<void> {
+    while (!this.stopped && this.pending.size > 0) {
+      this.expire(this.now())
+      if (this.pending.size === 0) break
+      const oldest = this.pending.values().next().value!
+      let timer: NodeJS.Timeout | undefined
+      await new Promise<void>(resolve => {
+        this.onEmpty = resolve
+        timer = setTimeout(resolve, Math.min(oldest.intendedMs + this.load.timeoutMs - this.now(), 50))
+      })
+      clearTimeout(timer)
+      this.onEmpty = undefined
     }
   }
 
-  /** Times out what has waited `timeout` since it was due: requests are due in order, so the oldest come first. */
-  const expire = (at: number) => {
-    for (const [id, entry] of pending) {
-      if (entry.intendedMs + load.timeoutMs > at) break
-      failed(id, entry, timeoutError())
+  /** An aborted run: what is left is aborted, on the wire a timeout, never sent not sent at all. */
+  abortWhatIsLeft(): void {
+    for (const [id, entry] of this.pending) {
+      if (entry.onWire) this.failed(id, entry, timeoutError())
+      else {
+        this.end(id, entry)
+        if (entry.measured) this.counts.sent--
+      }
       entry.abort?.(timeoutError())
     }
   }
 
-  const send = (intendedMs: number) => {
-    const measured = intendedMs >= load.warmupMs
-    const sentAt = now()
-    lastSentAt = sentAt
-    if (measured) lag.recordValue(Math.max(1, Math.round(Math.abs(sentAt - intendedMs) * 1000)))
+  /** The run's result: counts, latency, timelines, and the generator's own CPU, lag and rates. */
+  result(measureEnd: number, cpu: NodeJS.CpuUsage): LoadResult {
+    const { load, counts, lag, latency } = this
+    const cpuMs = (cpu.user + cpu.system) / 1000
+    const elapsedMs = this.now()
+    this.closeSeconds(Math.max(elapsedMs, this.nextSecond))
+    const durationMs = Math.max(1, measureEnd - load.warmupMs)
+    const lagP99 = lag.totalCount ? lag.getValueAtPercentile(99) : 0
+    const targetRate =
+      (scheduledBefore(this.due, this.totalMs) - scheduledBefore(this.due, load.warmupMs)) /
+      (load.durationMs / 1000)
+    // a generator that fell behind sends its last requests after the window's end: the rate it achieved is what
+    // it sent over the time it took, never more than the window it had
+    const sendingMs = Math.max(this.stopped ? measureEnd : this.totalMs, this.lastSentAt) - load.warmupMs
+    return {
+      durationMs,
+      warmupMs: load.warmupMs,
+      counts,
+      bytes: this.bytes,
+      histogram: encodeHistogram(latency),
+      latency: summarize(latency),
+      timeline: this.timeline.points.filter(p => p.t >= 1),
+      warmupTimeline: this.warmup.points,
+      generatorCpu: (cpuMs / elapsedMs) * 100,
+      generatorLagUs: lagP99,
+      targetRate,
+      achievedRate: counts.sent / (Math.max(1, sendingMs) / 1000),
+      // beyond this lateness of the generator itself, its schedule, not the service, shaped the numbers
+      generatorSaturated: lagP99 > (load.maxLagMs ?? DEFAULTS.maxLagMs) * 1000,
+      ...(this.stopped ? { abortedReason: this.stopped } : {})
+    }
+  }
+
+  private closeSeconds(at: number): void {
+    const { load } = this
+    while (at >= this.warmupNext && this.warmupNext < load.warmupMs) {
+      this.warmup.close((this.warmupNext - load.warmupMs) / 1000)
+      this.warmupNext += 1000
+    }
+    if (at >= load.warmupMs && this.warmupNext <= load.warmupMs + 1000 && this.warmup.pending) {
+      this.warmup.close(0)
+      this.warmupNext = Infinity
+    }
+    while (at >= this.nextSecond && this.nextSecond <= this.totalMs + 1000) {
+      this.timeline.close(Math.round((this.nextSecond - load.warmupMs) / 1000))
+      this.nextSecond += 1000
+    }
+  }
+
+  private end(id: number, entry: Pending): void {
+    entry.done = true
+    this.pending.delete(id)
+    if (this.pending.size === 0) this.onEmpty?.()
+  }
+
+  private failed(id: number, entry: Pending, err: unknown): void {
+    if (entry.done) return
+    this.end(id, entry)
+    if (entry.measured) {
+      this.counts[classifyError(err)]++
+      this.timeline.error()
+    }
+  }
+
+  private answered(id: number, entry: Pending, status: number, size: number, expect?: number[]): void {
+    if (entry.done) return
+    this.end(id, entry)
+    const finished = this.now()
+    this.closeSeconds(finished)
+    if (!entry.measured) {
+      if (finished < this.load.warmupMs) {
+        const ok2xx = status >= 200 && status < 300
+        this.warmup.response(ok2xx ? Math.max(1, Math.round((finished - entry.startMs) * 1000)) : undefined)
+      }
+      return
+    }
+    const ok = countResponse(this.counts, status, expect)
+    this.bytes += size
+    if (ok && recordsLatency(status, expect)) {
+      const us = Math.max(1, Math.round((finished - entry.startMs) * 1000))
+      this.latency.recordValue(us)
+      this.timeline.response(us)
+    } else {
+      this.timeline.response()
+      if (!ok) this.timeline.error()
+    }
+  }
+
+  /** Times out what has waited `timeout` since it was due: requests are due in order, so the oldest come first. */
+  private expire(at: number): void {
+    for (const [id, entry] of this.pending) {
+      if (entry.intendedMs + this.load.timeoutMs > at) break
+      this.failed(id, entry, timeoutError())
+      entry.abort?.(timeoutError())
+    }
+  }
+
+  private readonly send = (intendedMs: number): void => {
+    const measured = intendedMs >= this.load.warmupMs
+    const sentAt = this.now()
+    this.lastSentAt = sentAt
+    if (measured) this.lag.recordValue(Math.max(1, Math.round(Math.abs(sentAt - intendedMs) * 1000)))
     // latency runs from the real send, early or late: the generator's own lateness is generator.lag, and a wait for
     // a busy connection counts from here (coordinated omission); see ConnectionGauge for the write
     const entry: Pending = {
@@ -169,12 +299,12 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
       onWire: false,
       done: false
     }
-    const id = nextId++
-    pending.set(id, entry)
-    if (measured) counts.sent++
-    const request = template.render()
+    const id = this.nextId++
+    this.pending.set(id, entry)
+    if (measured) this.counts.sent++
+    const request = this.template.render()
     dispatchRequest(
-      pool,
+      this.pool,
       request,
       {
         onConnect: abort => {
@@ -182,101 +312,17 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
           else entry.abort = abort
         },
         onWrite: () => {
-          entry.startMs = now()
+          entry.startMs = this.now()
         },
         onRequestSent: () => {
           entry.onWire = true
         },
         end: ({ status, size, error }) =>
-          status === undefined ? failed(id, entry, error) : answered(id, entry, status, size, request.expect)
+          status === undefined
+            ? this.failed(id, entry, error)
+            : this.answered(id, entry, status, size, request.expect)
       },
-      gauge
+      this.gauge
     )
-  }
-
-  const onAbort = () => {
-    stopped = String(options.signal?.reason ?? 'aborted')
-    ticker.interrupt()
-    onEmpty?.()
-  }
-  if (options.signal?.aborted) onAbort()
-  else options.signal?.addEventListener('abort', onAbort, { once: true })
-  const progress = setInterval(() => {
-    const elapsed = now()
-    options.onProgress?.({
-      phase: elapsed < load.warmupMs ? 'warmup' : 'measure',
-      elapsedMs: Math.min(elapsed, totalMs),
-      totalMs,
-      responses: counts.responses,
-      errors: failedCount(counts),
-      currentRps: timeline.currentResponses
-    })
-  }, 500)
-
-  const cpuAtStart = process.cpuUsage()
-  try {
-    await sendOnSchedule(ticker, 0, due, totalMs, send, {
-      stopped: () => stopped !== undefined,
-      between: elapsed => {
-        closeSeconds(elapsed)
-        expire(elapsed)
-      }
-    })
-    const measureEnd = Math.min(now(), totalMs)
-    // the drain: what is still out gets until its own timeout
-    while (!stopped && pending.size > 0) {
-      expire(now())
-      if (pending.size === 0) break
-      const oldest = pending.values().next().value!
-      let timer: NodeJS.Timeout | undefined
-      await new Promise<void>(resolve => {
-        onEmpty = resolve
-        timer = setTimeout(resolve, Math.min(oldest.intendedMs + load.timeoutMs - now(), 50))
-      })
-      clearTimeout(timer)
-      onEmpty = undefined
-    }
-    // an aborted run: what is left is aborted, on the wire a timeout, never sent not sent at all
-    for (const [id, entry] of pending) {
-      if (entry.onWire) failed(id, entry, timeoutError())
-      else {
-        end(id, entry)
-        if (entry.measured) counts.sent--
-      }
-      entry.abort?.(timeoutError())
-    }
-    const cpu = process.cpuUsage(cpuAtStart)
-    const cpuMs = (cpu.user + cpu.system) / 1000
-    const elapsedMs = now()
-    closeSeconds(Math.max(elapsedMs, nextSecond))
-    const durationMs = Math.max(1, measureEnd - load.warmupMs)
-    const lagP99 = lag.totalCount ? lag.getValueAtPercentile(99) : 0
-    const targetRate =
-      (scheduledBefore(due, totalMs) - scheduledBefore(due, load.warmupMs)) / (load.durationMs / 1000)
-    // a generator that fell behind sends its last requests after the window's end: the rate it achieved is what
-    // it sent over the time it took, never more than the window it had
-    const sendingMs = Math.max(stopped ? measureEnd : totalMs, lastSentAt) - load.warmupMs
-    return {
-      durationMs,
-      warmupMs: load.warmupMs,
-      counts,
-      bytes,
-      histogram: encodeHistogram(latency),
-      latency: summarize(latency),
-      timeline: timeline.points.filter(p => p.t >= 1),
-      warmupTimeline: warmup.points,
-      generatorCpu: (cpuMs / elapsedMs) * 100,
-      generatorLagUs: lagP99,
-      targetRate,
-      achievedRate: counts.sent / (Math.max(1, sendingMs) / 1000),
-      // beyond this lateness of the generator itself, its schedule, not the service, shaped the numbers
-      generatorSaturated: lagP99 > (load.maxLagMs ?? DEFAULTS.maxLagMs) * 1000,
-      ...(stopped ? { abortedReason: stopped } : {})
-    }
-  } finally {
-    clearInterval(progress)
-    options.signal?.removeEventListener('abort', onAbort)
-    await pool.destroy().catch(() => undefined)
-    await ticker.close()
   }
 }

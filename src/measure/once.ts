@@ -10,6 +10,7 @@ import type { LoadResult } from '../load/types.js'
 import { startResourceSampler } from '../service/sampler.js'
 import type { ResourceSummary, ServiceHandle } from '../service/types.js'
 import type { ExitInfo } from '../model/samples.js'
+import type { Environment } from './environment.js'
 import type { EventSink } from './events.js'
 
 /** Resource figures for the measured window only (samples taken during warmup are dropped from CPU). */
@@ -62,8 +63,7 @@ export interface MeasureOptions {
   round: number
   label: string
   events: EventSink
-  /** a CA file trusted besides the system's roots (the doors pass NODE_EXTRA_CA_CERTS) */
-  extraCaCerts?: string
+  extraCaCerts: Environment['extraCaCerts']
 }
 
 export interface Measurement {

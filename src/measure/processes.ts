@@ -2,8 +2,9 @@ import type { Config } from '../config/types.js'
 import { freePorts, hasServicePort, withServicePort } from '../config/port.js'
 import type { RunRecord, Side } from '../model/run.js'
 import { pinnedCommand, type CpuPlan } from './affinity.js'
-import { ignoreEvents, type EventSink } from './events.js'
-import type { EpochResult, Measurer, SideRound } from './port.js'
+import type { Environment } from './environment.js'
+import { ignoreEvents } from './events.js'
+import type { EpochResult, Measurer, SideRound } from './measurer.js'
 import { measureScenario } from './scenario.js'
 import { measureScenariosInRound, startOrAttach } from './service.js'
 import { serviceCwd, type SidesOptions } from './sides.js'
@@ -12,14 +13,11 @@ import { profileSides } from './profiling.js'
 import { createRng } from '../stats/rng.js'
 
 /** What a side's rounds need besides the config: where each side's service runs and what its process gets. */
-export interface RoundOptions {
-  events?: EventSink
-  onSpawned?: (pid: number) => void
+export interface RoundOptions extends Environment {
   /** extra service environment per side */
   env?: Partial<Record<Side, Record<string, string>>>
   /** where the services run (default: anywhere) */
   cpus?: CpuPlan
-  extraCaCerts?: string
   /** the directory a side's service starts in (default: service.cwd) */
   cwd?: (side: Side) => string
   /** how progress names a side's round (default: the side) */

@@ -15,7 +15,7 @@ import type { ServiceHandle } from '../service/types.js'
 import { slicePlan } from '../stats/slices.js'
 import { pinnedCommand } from './affinity.js'
 import type { EventSink } from './events.js'
-import type { ProfileCapture, ProfileRequest } from './port.js'
+import type { ProfileCapture, ProfileRequest } from './measurer.js'
 import { startForMeasurement, stopQuietly } from './service.js'
 import type { CpuPlan } from './affinity.js'
 

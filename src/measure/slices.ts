@@ -19,7 +19,7 @@ import { slicePlan } from '../stats/slices.js'
 import type { EventSink } from './events.js'
 import { countsOnly, summarizeMeasurement } from './once.js'
 import { startForMeasurement, stopQuietly } from './service.js'
-import type { EpochResult } from './port.js'
+import type { EpochResult } from './measurer.js'
 import { serviceCwd, type SidesOptions } from './sides.js'
 import { pinnedCommand } from './affinity.js'
 

@@ -3,6 +3,7 @@
  * against it, so the two cannot drift apart.
  */
 import type { ProfileReport } from './profile.js'
+import type { Note } from './note.js'
 import type { Verdict } from './check.js'
 import type { ScenarioReport } from './scenario.js'
 
@@ -137,7 +138,10 @@ export interface Report {
   gate?: GateInfo
   durationMs: number
   scenarios: ScenarioReport[]
+  /** every note's words, in order */
   notes: string[]
+  /** the typed notes (kind and numbers) with their words, beside `notes` */
+  noteData?: Note[]
   /** a leg of a split suite: its shard (the config hash above is the whole config's) */
   shard?: ShardInfo
   /** a merged report: the legs it was built from */

@@ -2,6 +2,7 @@ import type { Check, Verdict } from './check.js'
 import type { Finding } from './finding.js'
 import type { LoadSpec } from './load.js'
 import type { MetricValues } from './metrics.js'
+import type { Note } from './note.js'
 import type { RunRecord, ScenarioError, SuiteResult } from './run.js'
 
 /** One scenario's result: its verdict, metrics, checks and the runs they came from. */
@@ -16,7 +17,10 @@ export interface ScenarioReport {
   checks: Check[]
   error?: ScenarioError
   runs: RunRecord[]
+  /** every note's words, in order */
   notes: string[]
+  /** the typed notes (kind and numbers) with their words, beside `notes` */
+  noteData?: Note[]
   /** the curve of a sweep, stress or soak suite (the last head run's) */
   suite?: SuiteResult
   /** bottleneck findings with their evidence (see report/findings.ts) */

@@ -1,20 +1,32 @@
+import type { NoteData } from '../model/note.js'
+import { noteFields } from './notes.js'
 import { configUsed } from './config-used.js'
 import type { Config } from '../config/types.js'
+import { configHash } from '../config/load.js'
 import { overallVerdict, VERDICT_ORDER, verdictRank } from '../compare/verdict.js'
 import { VERSION } from '../version.js'
 import { runnerFingerprint } from './fingerprint.js'
 import { findingsFor } from './findings.js'
 import type { Check, Verdict } from '../model/check.js'
-import { REPORT_SCHEMA_VERSION, type Report } from '../model/report.js'
+import { REPORT_SCHEMA_VERSION, type Report, type ShardInfo } from '../model/report.js'
 import type { ScenarioReport } from '../model/scenario.js'
+
+/** A suite's leg as its report says it: its shard, the whole config's hash (not the leg's), and its note. */
+export interface LegStamp {
+  shard: ShardInfo
+  configHash: string
+  note: string
+}
 
 export interface ReportInput {
   config: Config
-  configHash: string
+  /** a suite's leg (shard/identity.ts legStamp), stamped as the report is built */
+  leg?: LegStamp
   mode: Report['mode']
   scenarios: ScenarioReport[]
   startedAt: number
-  notes?: string[]
+  /** the run's notes: prose, or data that report/notes.ts words */
+  notes?: Array<string | NoteData>
   git?: Report['git']
   baseline?: Report['baseline']
   now?: Date
@@ -35,8 +47,8 @@ export function buildReport(input: ReportInput): Report {
   const runner = runnerFingerprint()
   const scenarios = input.scenarios.map(s => {
     const findings = findingsFor(s, runner.cores)
-    const note = s.verdict === 'errored' ? undefined : timeoutNote(s)
-    const noted = note ? { ...s, notes: [...s.notes, note] } : s
+    const notes = s.verdict === 'errored' ? [] : [timeoutNote(s), resetNote(s)].filter(n => n !== undefined)
+    const noted = notes.length ? { ...s, notes: [...s.notes, ...notes] } : s
     return findings.length ? { ...noted, findings } : noted
   })
   return {
@@ -48,7 +60,7 @@ export function buildReport(input: ReportInput): Report {
     headline: headline(verdict, input.scenarios),
     config: {
       file: input.config.file,
-      hash: input.configHash,
+      hash: input.leg?.configHash ?? configHash(input.config),
       ...(input.config.profile ? { profile: input.config.profile } : {}),
       used: configUsed(input.config)
     },
@@ -57,8 +69,28 @@ export function buildReport(input: ReportInput): Report {
     ...(input.baseline ? { baseline: input.baseline } : {}),
     durationMs: Math.max(0, now.getTime() - input.startedAt),
     scenarios,
-    notes: input.notes ?? []
+    ...noteFields([...(input.notes ?? []), ...(input.leg ? [input.leg.note] : [])]),
+    ...(input.leg ? { shard: input.leg.shard } : {})
   }
+}
+
+/** A count metric summed over one side's valid runs. */
+function sideCount(s: ScenarioReport, side: 'head' | 'base', metric: string): number {
+  return s.runs
+    .filter(r => r.side === side && !r.error)
+    .reduce((n, r) => n + (typeof r.metrics[metric] === 'number' ? r.metrics[metric] : 0), 0)
+}
+
+/** Connection resets under max-error-rate leave a valid run, but never silently: the comment counts them. */
+function resetNote(s: ScenarioReport): string | undefined {
+  const head = sideCount(s, 'head', 'errors.reset')
+  const base = sideCount(s, 'base', 'errors.reset')
+  if (head === 0 && base === 0) return undefined
+  const sides = s.runs.some(r => r.side === 'base') ? ` (head ${head}, base ${base})` : ''
+  return (
+    `the service reset the connection of ${head + base} request${head + base === 1 ? '' : 's'}${sides}: ` +
+    'they count in errors.rate, which stayed within max-error-rate'
+  )
 }
 
 /**
@@ -66,15 +98,8 @@ export function buildReport(input: ReportInput): Report {
  * look faster for it, so the report says how many requests the percentiles leave out, side by side.
  */
 function timeoutNote(s: ScenarioReport): string | undefined {
-  const count = (side: 'head' | 'base') =>
-    s.runs
-      .filter(r => r.side === side && !r.error)
-      .reduce(
-        (n, r) => n + (typeof r.metrics['errors.timeout'] === 'number' ? r.metrics['errors.timeout'] : 0),
-        0
-      )
-  const head = count('head')
-  const base = count('base')
+  const head = sideCount(s, 'head', 'errors.timeout')
+  const base = sideCount(s, 'base', 'errors.timeout')
   if (head === 0 && base === 0) return undefined
   const sides = s.runs.some(r => r.side === 'base') ? ` (head ${head}, base ${base})` : ''
   return (

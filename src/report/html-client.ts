@@ -4,6 +4,26 @@
  * `window.__perfgate`, and keeps each uPlot instance by chart id in `window.__perfgateCharts` (the browser test reads
  * their data, scales and pixels back). It never throws out of a chart: a failed chart says so in place.
  */
+/** The page scripts' number formatting by axis unit (µs, bytes, rates, % CPU, ratios), shared with history.html. */
+export const FORMAT_JS = String.raw`
+  function num(v, digits) {
+    return Number(v.toPrecision(digits || 3)).toLocaleString('en-US')
+  }
+  function fmt(unit, v) {
+    if (v === null || v === undefined || !isFinite(v)) return '—'
+    switch (unit) {
+      case 'us': return v >= 1e6 ? num(v / 1e6) + ' s' : v >= 1000 ? num(v / 1000) + ' ms' : num(v) + ' µs'
+      case 'bytes': return v >= 1e9 ? num(v / 1e9) + ' GB' : v >= 1e6 ? num(v / 1e6) + ' MB' : v >= 1e3 ? num(v / 1e3) + ' kB' : num(v) + ' B'
+      case 'rps': case 'rate': return num(v) + '/s'
+      case 'cpu': return num(v) + '%'
+      case 'ratio': return num(v * 100) + '%'
+      case 's': return num(v) + ' s'
+      case 'percentile': return num(100 - 100 / v, 6) + '%'
+      default: return num(v)
+    }
+  }
+`
+
 export const CLIENT_JS = String.raw`
 (function () {
   'use strict'
@@ -23,23 +43,7 @@ export const CLIENT_JS = String.raw`
     return 'rgba(' + parseInt(m[1], 16) + ',' + parseInt(m[2], 16) + ',' + parseInt(m[3], 16) + ',' + alpha + ')'
   }
 
-  function num(v, digits) {
-    return Number(v.toPrecision(digits || 3)).toLocaleString('en-US')
-  }
-  function fmt(unit, v) {
-    if (v === null || v === undefined || !isFinite(v)) return '—'
-    switch (unit) {
-      case 'us': return v >= 1e6 ? num(v / 1e6) + ' s' : v >= 1000 ? num(v / 1000) + ' ms' : num(v) + ' µs'
-      case 'bytes': return v >= 1e9 ? num(v / 1e9) + ' GB' : v >= 1e6 ? num(v / 1e6) + ' MB' : v >= 1e3 ? num(v / 1e3) + ' kB' : num(v) + ' B'
-      case 'rps': case 'rate': return num(v) + '/s'
-      case 'cpu': return num(v) + '%'
-      case 'ratio': return num(v * 100) + '%'
-      case 's': return num(v) + ' s'
-      case 'percentile': return num(100 - 100 / v, 6) + '%'
-      default: return num(v)
-    }
-  }
-
+${FORMAT_JS}
   function verticalLines(spec) {
     return function (u) {
       var ctx = u.ctx, top = u.bbox.top, height = u.bbox.height

@@ -16,13 +16,13 @@ import { UPLOT_CSS, UPLOT_JS } from './vendor/uplot.js'
  * report.html: one self-contained file (uPlot and the page script inlined, no network), readable in light and dark
  * mode, verdict and failures first, then per scenario the sortable checks and the charts of charts.ts.
  */
-const esc = (text: unknown) =>
+export const esc = (text: unknown) =>
   String(text).replace(
     /[&<>"']/g,
     c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!
   )
 
-const STYLE = `
+export const STYLE = `
 :root { --bg: #ffffff; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --pass: #1a7f37; --fail: #d1242f; --warn: #9a6700; --base: #8250df; --head: #0969da; --other: #bc4c00; }
 @media (prefers-color-scheme: dark) { :root { --bg: #0d1117; --fg: #e6edf3; --muted: #9198a1; --line: #3d444d; --pass: #3fb950; --fail: #f85149; --warn: #d29922; --base: #a371f7; --head: #4493f8; --other: #f0883e; } }
 body { background: var(--bg); color: var(--fg); font: 14px/1.5 system-ui, sans-serif; margin: 0 auto; max-width: 1100px; padding: 24px; }
@@ -58,7 +58,7 @@ function chartFigures(charts: ChartSpec[]): string {
 }
 
 /** A cell that sorts by its number (data-sort) and shows it formatted. */
-function numCell(text: string, value: number | null | undefined): string {
+export function numCell(text: string, value: number | null | undefined): string {
   return `<td class="num" data-sort="${typeof value === 'number' && Number.isFinite(value) ? value : ''}">${esc(text)}</td>`
 }
 
@@ -109,12 +109,12 @@ function profileSection(report: Report): string {
 }
 
 /** JSON inside <script>: "<" is escaped so no value can close the element. */
-function scriptJson(value: unknown): string {
+export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c')
 }
 
 /** A script body that cannot close its own element early. */
-function inlineScript(js: string): string {
+export function inlineScript(js: string): string {
   return js.replace(/<\/script/gi, '<\\/script')
 }
 

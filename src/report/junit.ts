@@ -109,7 +109,11 @@ export function renderJunit(report: Report): string {
     totals.failures += suite.failures
     totals.errors += suite.errors
     totals.skipped += suite.skipped
-    return `  <testsuite${attrs({ name: scenario.name, ...suite, time: 0, timestamp: report.createdAt })}>\n${cases.map(c => c.xml).join('\n')}\n  </testsuite>`
+    // the scenario's notes, in the words every format gives them (report/notes.ts)
+    const notes = scenario.notes.length
+      ? `\n    <system-out>${xmlText(scenario.notes.map(n => `note: ${n}`).join('\n'))}</system-out>`
+      : ''
+    return `  <testsuite${attrs({ name: scenario.name, ...suite, time: 0, timestamp: report.createdAt })}>\n${cases.map(c => c.xml).join('\n')}${notes}\n  </testsuite>`
   })
   // a merge that lacks a leg (or got a foreign one) is errored even when every scenario it holds passed
   const problems = report.merge?.problems ?? []

@@ -7,6 +7,7 @@
 import { configHash } from '../config/load.js'
 import type { Config } from '../config/types.js'
 import type { Report } from '../model/report.js'
+import type { LegStamp } from '../report/build.js'
 import { loadShardOrigin } from './load.js'
 import { shardLabel, shardOrigin, shardScenarios, type ShardSpec } from './split.js'
 import type { LegWindow } from './window.js'
@@ -21,71 +22,78 @@ export function shardLeg(
   return leg ? `${leg}-${suffix}` : suffix
 }
 
-/** Marks a leg's report: its shard, the whole config's hash, and a note saying which part of the suite it is. */
-export function stampLeg(report: Report, whole: Config, shard: ShardSpec): Report {
-  if (report.shard) return report
+/** A suite shard's stamp: its scenarios of the whole suite, the whole config's hash, and a note saying which part it is. */
+export function suiteLegStamp(whole: Config, shard: ShardSpec): LegStamp {
   const scenarios = shardScenarios(whole, shard)
-  report.config.hash = configHash(whole)
-  report.shard = {
-    kind: 'suite',
-    index: shard.index,
-    count: shard.count,
-    scenarios,
-    suite: whole.scenarios.map(s => s.name)
+  return {
+    configHash: configHash(whole),
+    shard: {
+      kind: 'suite',
+      index: shard.index,
+      count: shard.count,
+      scenarios,
+      suite: whole.scenarios.map(s => s.name)
+    },
+    note: `shard ${shardLabel(shard)}: ${scenarios.length} of the suite's ${whole.scenarios.length} scenarios; perfgate merge joins the legs' reports into one verdict`
   }
-  report.notes.push(
-    `shard ${shardLabel(shard)}: ${scenarios.length} of the suite's ${whole.scenarios.length} scenarios; perfgate merge joins the legs' reports into one verdict`
-  )
-  return report
 }
 
-/** Marks a load leg's report: every scenario at 1/N of its load, the window it measured in, its shared start. */
-export function stampLoadLeg(
-  report: Report,
+/** A load leg's stamp: every scenario at 1/N of its load, the window it measured in, its shared start. */
+export function loadLegStamp(
   whole: Config,
   shard: ShardSpec,
   window?: LegWindow,
   startAt?: number
-): Report {
-  if (report.shard) return report
+): LegStamp {
   const names = whole.scenarios.map(s => s.name)
-  report.config.hash = configHash(whole)
-  report.shard = {
-    kind: 'load',
-    index: shard.index,
-    count: shard.count,
-    scenarios: names,
-    suite: names,
-    ...(window
-      ? {
-          window: {
-            start: new Date(window.start).toISOString(),
-            end: new Date(window.end).toISOString(),
-            ...(startAt !== undefined ? { startAt: new Date(startAt).toISOString() } : {})
-          }
-        }
-      : {})
-  }
   const late = window && startAt !== undefined ? window.start - startAt : 0
-  report.notes.push(
-    `load shard ${shardLabel(shard)}: every scenario at 1/${shard.count} of its load; perfgate merge joins the legs' histograms` +
+  return {
+    configHash: configHash(whole),
+    shard: {
+      kind: 'load',
+      index: shard.index,
+      count: shard.count,
+      scenarios: names,
+      suite: names,
+      ...(window
+        ? {
+            window: {
+              start: new Date(window.start).toISOString(),
+              end: new Date(window.end).toISOString(),
+              ...(startAt !== undefined ? { startAt: new Date(startAt).toISOString() } : {})
+            }
+          }
+        : {})
+    },
+    note:
+      `load shard ${shardLabel(shard)}: every scenario at 1/${shard.count} of its load; perfgate merge joins the legs' histograms` +
       (late > 1000 ? `; this leg started ${(late / 1000).toFixed(1)} s after the shared start` : '')
-  )
-  return report
+  }
+}
+
+/** Marks a report built without its leg's identity (a fixture, a leg's report made elsewhere) with a suite shard's stamp. */
+export function stampLeg(report: Report, whole: Config, shard: ShardSpec): Report {
+  if (report.shard) return report
+  const stamp = suiteLegStamp(whole, shard)
+  return {
+    ...report,
+    config: { ...report.config, hash: stamp.configHash },
+    notes: [...report.notes, stamp.note],
+    shard: stamp.shard
+  }
 }
 
 /** The whole config a shard's config was cut from (itself when it is no shard): baselines are looked up by its hash. */
 export const wholeConfig = (config: Config): Config =>
   shardOrigin(config)?.whole ?? loadShardOrigin(config)?.whole ?? config
 
-/** Stamps the report when `config` is a shard's (applyShard, applyLoadShard); otherwise leaves it. Idempotent. */
-export function stampIfLeg(
-  report: Report,
+/** The stamp of a leg when `config` is a shard's (applyShard, applyLoadShard); none otherwise. */
+export function legStamp(
   config: Config,
   leg: { window?: LegWindow; startAt?: number } = {}
-): Report {
+): LegStamp | undefined {
   const origin = shardOrigin(config)
-  if (origin) return stampLeg(report, origin.whole, origin.shard)
+  if (origin) return suiteLegStamp(origin.whole, origin.shard)
   const load = loadShardOrigin(config)
-  return load ? stampLoadLeg(report, load.whole, load.shard, leg.window, leg.startAt) : report
+  return load ? loadLegStamp(load.whole, load.shard, leg.window, leg.startAt) : undefined
 }

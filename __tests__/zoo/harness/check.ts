@@ -1,7 +1,7 @@
 import { loadConfig } from '../../../src/config/load.js'
 import { startService, stopAllServices } from '../../../src/service/spawn.js'
 import { choosePinning } from '../../../src/gate/pinning.js'
-import { hostInfo } from '../../../src/gate/slices.js'
+import { hostInfo } from '../../../src/measure/environment.js'
 import { pinnedCommand } from '../../../src/measure/affinity.js'
 import { GENERATOR_SATURATED_CPU } from '../../../src/report/findings.js'
 import type { ZooServer } from './catalog.js'

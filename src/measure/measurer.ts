@@ -54,7 +54,7 @@ export interface ProfileCapture {
 }
 
 /**
- * The measurement port: what the compare loop asks of the world. The real measurer (processes.ts) starts the
+ * The measurement interface: what the compare loop asks of the world. The real measurer (processes.ts) starts the
  * side's service and drives load at it; the tests' fake one (__tests__/harness/fake-measurer.ts) makes the records
  * up from a noise model, so the loop's logic is tested in milliseconds.
  */

@@ -1,0 +1,119 @@
+/** `perfgate init`, rendering the files: perfgate.yml (commented, with a schema modeline) and the workflow. */
+import { ACTION_REF, CONFIG_SCHEMA_URL, REFERENCE_URL } from '../identity.js'
+import type { Detected } from './init-detect.js'
+
+const q = (s: string) => JSON.stringify(s)
+
+/** A line of YAML with its comment aligned at one column (or one space after a long line). */
+const commented = (code: string, comment: string) =>
+  `${code}${' '.repeat(Math.max(1, 38 - code.length))}# ${comment}`
+
+/** Where a port was given by hand or is set by the start script itself, which perfgate's PORT cannot override. */
+const FIXED_PORT_SOURCES = ['--port', 'your answer', 'PORT= in package.json scripts.start']
+
+/**
+ * Whether perfgate gives the service its port ({{service.port}}): the service reads PORT and nothing fixes it.
+ * Then base and head run side by side on free ports and a comparison interleaves them in short slices, the
+ * design that holds up on a noisy runner (docs/statistics.md, section 11).
+ */
+export function choosesPort(d: Detected): boolean {
+  return d.readsPortEnv && !FIXED_PORT_SOURCES.includes(d.portFrom)
+}
+
+/** perfgate.yml with a schema modeline, one scenario and a comment on every line a newcomer would ask about. */
+export function renderConfig(d: Detected): string {
+  const free = choosesPort(d)
+  const base = `http://127.0.0.1:${free ? '{{service.port}}' : d.port}`
+  const lines = [
+    `# yaml-language-server: $schema=${CONFIG_SCHEMA_URL}`,
+    '# perfgate.yml: the service to start, the load to drive, and the limits a pull request must keep.',
+    '# Written by `perfgate init`. Check it with `npx perfgate validate`, try it with `npx perfgate run`.',
+    'version: 1',
+    'service:',
+    commented(`  command: ${d.command}`, d.commandFrom),
+    d.build
+      ? commented(`  build: ${d.build}`, "builds the PR's base in a git worktree")
+      : commented('  # build: npm ci && npm run build', "what builds the PR's base, if it needs building"),
+    ...(free
+      ? [commented('  env: { PORT: "{{service.port}}" }', `${d.portFrom}: a free port for each side`)]
+      : d.readsPortEnv || d.portFrom.startsWith('PORT=')
+        ? [commented(`  env: { PORT: ${q(String(d.port))} }`, d.portFrom)]
+        : [`  # it listens on ${d.port}: ${d.portFrom}`]),
+    commented(
+      `  ready: { url: ${q(base + d.readyPath)}, timeout: 30s }`,
+      `polled until 200-399 (${d.readyFrom})`
+    ),
+    'defaults:',
+    commented('  warmup: 2s', 'load that runs before measuring (caches, JIT)'),
+    commented('  duration: 10s', 'the measured window, per scenario and round'),
+    commented('  connections: 10', 'requests in flight at once'),
+    'scenarios:',
+    '  - name: home',
+    `    request: { method: GET, url: ${q(base + d.path)} }`,
+    commented('    thresholds:', 'absolute limits: a broken one fails the job'),
+    commented('      latency.p95: "< 500ms"', '95% of 2xx responses are faster'),
+    commented('      errors.rate: "< 1%"', 'connect errors, timeouts, resets, 4xx, 5xx'),
+    commented('    regression:', 'pull requests: head against base, same runner'),
+    commented('      latency.p95: "+25%"', 'p95 may rise at most 25%'),
+    commented('      throughput.rps: "-10%"', 'requests per second may fall at most 10%'),
+    `# Metrics, suites (sweep, stress, soak), the open model, the baseline store: ${REFERENCE_URL}`,
+    ''
+  ]
+  return lines.join('\n')
+}
+
+/** .github/workflows/perf.yml: pull requests compare base vs head; pushes to the default branch store a baseline. */
+export function renderWorkflow(d: Detected, configFile = 'perfgate.yml'): string {
+  const setup = [
+    '      - uses: actions/setup-node@v6',
+    '        with: { node-version: 24 }',
+    ...(d.build ? [`      - run: ${d.build}`] : [])
+  ]
+  const withConfig = configFile === 'perfgate.yml' ? [] : ['        with:', `          config: ${configFile}`]
+  const upload = [
+    '      - uses: actions/upload-artifact@v4',
+    '        if: always()',
+    '        with: { name: perfgate-report, path: perfgate-report/ }'
+  ]
+  return [
+    '# Written by `perfgate init`. Pull requests: base and head measured in interleaved rounds on one runner,',
+    '# one sticky comment. Pushes to the default branch: a run stored in the perfgate-baselines branch.',
+    'name: perf',
+    'on:',
+    '  pull_request:',
+    '  push:',
+    `    branches: [${d.defaultBranch}]`,
+    'permissions:',
+    '  contents: read',
+    'jobs:',
+    '  compare:',
+    "    if: github.event_name == 'pull_request'",
+    '    runs-on: ubuntu-latest',
+    '    timeout-minutes: 20',
+    '    permissions:',
+    '      contents: read',
+    '      pull-requests: write        # the sticky PR comment',
+    '    steps:',
+    '      - uses: actions/checkout@v5',
+    '        with: { fetch-depth: 0 }  # perfgate builds the merge-base in a git worktree',
+    ...setup,
+    `      - uses: ${ACTION_REF}`,
+    ...withConfig,
+    ...upload,
+    '  baseline:',
+    "    if: github.event_name == 'push'",
+    '    runs-on: ubuntu-latest',
+    '    timeout-minutes: 20',
+    '    permissions:',
+    '      contents: write             # one file per run in the perfgate-baselines branch',
+    '    concurrency: { group: perfgate-baseline, cancel-in-progress: false }',
+    '    steps:',
+    '      - uses: actions/checkout@v5',
+    '        with: { fetch-depth: 50 } # history to find the nearest stored ancestor',
+    ...setup,
+    `      - uses: ${ACTION_REF}`,
+    ...withConfig,
+    ...upload,
+    ''
+  ].join('\n')
+}

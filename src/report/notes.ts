@@ -1,0 +1,100 @@
+/**
+ * The one place that words a note (model/note.ts), as report/decisions.ts words a decision: the gate makes the
+ * data, attaches these words, and every format (terminal, comment, HTML, JUnit) prints the same sentence.
+ */
+import { formatPercent } from '../config/format.js'
+import type { Note, NoteData, StepUnit, StopReason } from '../model/note.js'
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+
+function stopMessage(stop: Exclude<StopReason, 'stop-head-errored'>, unit: StepUnit): string {
+  switch (stop) {
+    case 'stop-decided':
+      return 'every regression check was decided'
+    case 'stop-budget':
+      return 'the time budget was spent before every check was decided'
+    case 'stop-max-rounds':
+      return unit === 'epoch'
+        ? 'the maximum number of epochs was reached'
+        : 'the maximum number of rounds was reached'
+    case 'stop-catastrophic':
+      return 'stopped early: a regression is far beyond its tolerance'
+  }
+}
+
+export function noteMessage(note: NoteData): string {
+  switch (note.kind) {
+    case 'base-dropped':
+      return `${note.count} base ${note.unit}(s) errored and were not counted as data`
+    case 'head-lagged':
+      return `${note.count} head ${note.unit}(s) were not counted as data: the load generator fell behind its schedule there (a busy runner), which says nothing about the head`
+    case 'no-regression-checks':
+      return 'no regression checks configured: changes are reported, nothing is decided'
+    case 'runner-noise':
+      return (
+        `runner noise: the ${note.rounds} base rounds alone (A/A) vary ±${formatPercent(note.roundSpread)} round to round in ${note.metric}, ` +
+        `a noise floor of ±${formatPercent(note.projectedSpread)} over ${note.rounds} rounds, wider than its ${formatPercent(note.tolerance)} tolerance: ` +
+        'on this runner a change that small cannot be told from noise'
+      )
+    case 'head-errored':
+      return `stopped after ${note.unit} ${note.after}: the head errored in ${note.scenario}`
+    case 'confirmation': {
+      if (note.outcome === 'cut-short') {
+        const why =
+          note.stop === 'stop-budget'
+            ? 'the time budget ran out'
+            : note.stop === 'stop-head-errored'
+              ? 'the head errored'
+              : 'the comparison stopped'
+        return `confirmation was cut short: only ${note.ran} of the ${note.planned} extra ${note.unit}s ran before ${why}`
+      }
+      const extra = plural(note.ran, `extra ${note.unit}`)
+      return note.outcome === 'confirmed'
+        ? `a failing verdict was confirmed with ${extra}`
+        : `a failing verdict was re-measured with ${extra} and no longer fails`
+    }
+    case 'stopped':
+      return stopMessage(note.stop, note.unit)
+    case 'restarted':
+      return `the ${note.side} service had exited and was restarted before ${note.scenario} (round${note.rounds.length > 1 ? 's' : ''} ${note.rounds.join(', ')})`
+    case 'fresh-after-stress':
+      return 'the scenario after a stress suite ran against a fresh service process in every round'
+    case 'epoch-cpu':
+      return 'server.cpu.mean and server.cpu.peak span the whole epoch, in which each service was loaded only during its own slices; server.cpu.per_request compares like for like'
+    case 'remeasured': {
+      const again =
+        note.round !== undefined
+          ? `round ${note.round} was measured again (one round per run at most)`
+          : 'the run was measured again'
+      return (
+        `${again}: the load generator fell behind its schedule in ${note.scenarios.join(', ')}, which one pause of the ` +
+        'machine also causes; a generator that falls behind again errors the scenario'
+      )
+    }
+    case 'service-restarted':
+      return `the service was restarted before ${note.scenario} because it had exited`
+    case 'running-target':
+      return "a running target: measured at the scenarios' URLs with no process started, so no server.* metrics; absolute limits and the stored baseline only"
+    case 'rounds':
+      return note.target
+        ? `${note.rounds} rounds per scenario against the running target`
+        : `${note.rounds} rounds per scenario, each against a fresh service process`
+    case 'start-error':
+      return `a service could not be ${note.failed}`
+  }
+}
+
+/** A note's data with its words. */
+export const wordNote = (data: NoteData): Note => ({ ...data, message: noteMessage(data) })
+
+/**
+ * A report's (or a scenario's) notes from prose and data: `notes` holds every note's words in order (what
+ * report.json always held), `noteData` the typed notes with their words.
+ */
+export function noteFields(notes: ReadonlyArray<string | NoteData>): { notes: string[]; noteData?: Note[] } {
+  const data = notes.filter((n): n is NoteData => typeof n !== 'string').map(wordNote)
+  return {
+    notes: notes.map(n => (typeof n === 'string' ? n : noteMessage(n))),
+    ...(data.length ? { noteData: data } : {})
+  }
+}
