@@ -60,6 +60,7 @@ describe('readInputs', () => {
         'comment-id': 'api',
         'out-dir': 'out',
         'on-inconclusive': 'fail',
+        profile: 'always',
         'artifact-path': '/tmp/a',
         'working-directory': 'svc'
       }),
@@ -74,6 +75,7 @@ describe('readInputs', () => {
       commentId: 'api',
       outDir: path.resolve('/repo/svc/out'),
       onInconclusive: 'fail',
+      profile: 'always',
       artifactPath: '/tmp/a',
       workspace: path.resolve('/repo/svc')
     })

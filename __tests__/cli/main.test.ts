@@ -58,6 +58,22 @@ describe('the CLI', () => {
       await main(['run', '--config', path.resolve('thresholds/example.yml'), '--scenario', 'nope'], scenario)
     ).toBe(2)
     expect(scenario.err).toContain('no scenario named "nope"')
+    const profile = io()
+    expect(
+      await main(
+        [
+          'compare',
+          '--config',
+          path.resolve('thresholds/example.yml'),
+          '--base',
+          '.',
+          '--profile',
+          'sometimes'
+        ],
+        profile
+      )
+    ).toBe(2)
+    expect(profile.err).toContain('--profile takes on-regression, always, never, got "sometimes"')
   })
 })
 

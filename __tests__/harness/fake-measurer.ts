@@ -4,7 +4,8 @@
  * - `syntheticMeasurer` makes run records up from a level per metric, the head's relative change and the noise model
  *   of simulate.ts (a seeded lognormal draw per round and side, so the same seed gives the same records);
  *   `script` scripts what a real round can do besides: errored measurements, start failures, restarts.
- *   Its epochs (slices and duet designs) hold a record per side and scenario and that many slice pairs.
+ *   Its epochs (slices and duet designs) hold a record per side and scenario and that many slice pairs; its
+ *   profiling step hands back the recorded profiles of __fixtures__/profile without touching the noise model.
  * - `recordingMeasurer` keeps what another measurer answered; `replayMeasurer` hands back the runs of a recorded
  *   report round by round, or a recording's rounds and epochs (slice pairs included).
  *
@@ -12,7 +13,17 @@
  */
 import type { Config } from '../../src/config/types.js'
 import { metricInfo } from '../../src/config/metrics.js'
-import type { EpochResult, Measurer, SideRound } from '../../src/measure/measurer.js'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import type {
+  EpochResult,
+  Measurer,
+  ProfileCapture,
+  ProfileRequest,
+  SideProfileCapture,
+  SideRound
+} from '../../src/measure/measurer.js'
+import { readCpuProfile } from '../../src/profile/cpuprofile.js'
 import type { MetricValues } from '../../src/model/metrics.js'
 import type { Report } from '../../src/model/report.js'
 import type { RunRecord, ScenarioError, Side } from '../../src/model/run.js'
@@ -64,6 +75,23 @@ export interface SyntheticSpec {
   script?: (side: Side, round: number, scenario: string) => ScriptedRound
   /** slice pairs per scenario and epoch (slices and duet designs; default 8) */
   slicePairs?: number
+  /** what the profiling step captures (default: the profiles of __fixtures__/profile, head +100 µs of addedWork) */
+  profile?: (request: ProfileRequest) => ProfileCapture
+}
+
+/** The recorded profiles of __fixtures__/profile: base, the same code again, and a head that added addedWork. */
+export function fixtureProfile(name: 'base' | 'base-again' | 'head'): SideProfileCapture {
+  const dir = path.resolve('__fixtures__/profile')
+  const requests = JSON.parse(readFileSync(path.join(dir, 'requests.json'), 'utf8')) as Record<string, number>
+  return { profiles: [readCpuProfile(path.join(dir, `${name}.cpuprofile`))], requests: requests[name]! }
+}
+
+/** The default profiling step of the synthetic measurer: each asked side from the fixtures. */
+function fixtureCapture(request: ProfileRequest): ProfileCapture {
+  return {
+    sides: Object.fromEntries(request.sides.map(side => [side, fixtureProfile(side)])),
+    notes: []
+  }
 }
 
 const COUNTS = ['requests.total', 'errors.rate', 'errors.total', 'status.4xx', 'status.5xx']
@@ -165,6 +193,13 @@ export function syntheticMeasurer(config: Config, spec: SyntheticSpec = {}): Fak
         result.observations.set(scenario.name, errored ? [] : slicePairs(epoch, result, scenario.name))
       }
       return result
+    },
+    // no draw of the noise model: profiling after the verdict leaves every measured record as it was
+    async profile(request): Promise<ProfileCapture> {
+      calls.push(
+        `profile ${request.scenario} ${request.sides.join('+')}${request.together ? ' together' : ''}`
+      )
+      return (spec.profile ?? fixtureCapture)(request)
     }
   }
 }

@@ -63,6 +63,8 @@ describe('capturing a Node service through the preload and the control channel',
     await service.stop()
     expect(harvest.notes).toEqual([])
     expect(harvest.profiles).toHaveLength(1)
+    // the CPU its JavaScript thread ran while profiled (Linux), to scale the wall-clock samples with
+    expect(harvest.threadCpuUs[0]).toBeGreaterThan(0)
     expect(path.basename(harvest.file!)).toBe('head.cpuprofile')
     const set = new SampleSet(new FrameTable())
     set.add(harvest.profiles[0]!)

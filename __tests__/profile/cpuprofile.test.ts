@@ -51,6 +51,30 @@ describe('reading a .cpuprofile', () => {
     for (const [name, us] of devtools) expect(ours.get(name)).toBeCloseTo(us, 3)
   })
 
+  it("deals the CPU its thread really ran over a process's busy samples, by count or by time, idle time kept", () => {
+    const profile = fixture('head')
+    const wall = new SampleSet(new FrameTable())
+    wall.add(profile)
+    const scaled = new SampleSet(new FrameTable())
+    const busy = (set: SampleSet) =>
+      set.sampleDuration.reduce((sum, d, i) => sum + (set.isIdle(i) ? 0 : d), 0)
+    scaled.add(profile, busy(wall) / 2, 'time')
+    expect(busy(scaled)).toBeCloseTo(busy(wall) / 2, 6)
+    const idle = (set: SampleSet) =>
+      set.sampleDuration.reduce((sum, d, i) => sum + (set.isIdle(i) ? d : 0), 0)
+    expect(idle(scaled)).toBeCloseTo(idle(wall), 6)
+    expect(selfByName(scaled).get('addedWork')! / busy(scaled)).toBeCloseTo(
+      selfByName(wall).get('addedWork')! / busy(wall),
+      9
+    )
+    // by count (the default): every busy sample the same share of the thread's CPU
+    const counted = new SampleSet(new FrameTable())
+    counted.add(profile, 1000)
+    const shares = counted.sampleDuration.filter((_, i) => !counted.isIdle(i))
+    expect(new Set(shares).size).toBe(1)
+    expect(busy(counted)).toBeCloseTo(1000, 6)
+  })
+
   it('names a frame by name, url and 1-based line, and the package of node_modules frames', () => {
     const table = new FrameTable()
     const set = new SampleSet(table)

@@ -13,6 +13,7 @@ import { stopAllServices } from '../../src/service/spawn.js'
 import type { Report } from '../../src/model/report.js'
 import { richReport } from '../../__fixtures__/rich-report.js'
 import { exampleConfig, freePort, REPO, rpsCheck } from '../../__fixtures__/config.js'
+import { syntheticMeasurer } from '../harness/fake-measurer.js'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
@@ -264,6 +265,43 @@ describe('report.html in headless Chromium', () => {
     expect(await column(6)).toEqual(['-25.0% … -21.0%', '+10.0% … +50.0%', 'n/a'])
     await page.click('table.checks >> nth=0 >> th:nth-child(7)')
     expect(await column(6)).toEqual(['+10.0% … +50.0%', '-25.0% … -21.0%', 'n/a'])
+    await close()
+  }, 60_000)
+
+  it('draws the differential flame graph of a profiled compare: searchable, base and head selectable', async () => {
+    const config = exampleConfig(1, [{ name: 'get', regression: [rpsCheck] }])
+    const report = await compareGate(config, {
+      baseDir: REPO,
+      headDir: REPO,
+      host: { cpus: [0, 1], taskset: false },
+      measurer: syntheticMeasurer(config, { change: { 'throughput.rps': -0.3 } })
+    })
+    const file = path.join(dir, 'flame.html')
+    await writeFile(file, renderHtml(report))
+    const { page, problems, requests, close } = await open(file)
+    const flame = () =>
+      page.evaluate(
+        () =>
+          (globalThis as unknown as { __perfgateFlame: { drawn: number; hits: number; side: string } })
+            .__perfgateFlame
+      )
+    expect(problems).toEqual([])
+    expect(requests).toEqual([])
+    expect(await page.textContent('table.profile-functions tbody tr:first-child td:first-child')).toBe(
+      'addedWork'
+    )
+    const drawn = (await flame()).drawn
+    expect(drawn).toBeGreaterThan(5)
+    await page.fill('#flame-search', 'addedwork')
+    expect((await flame()).hits).toBe(1)
+    expect(await page.locator('#flame div.hit').textContent()).toBe('addedWork')
+    await page.selectOption('#flame-side', 'base')
+    // the base never ran addedWork: with base widths it has no box to draw
+    expect((await flame()).side).toBe('base')
+    expect((await flame()).hits).toBe(0)
+    await page.click('#flame div >> nth=1')
+    expect((await flame()).drawn).toBeLessThan(drawn)
+    expect(problems).toEqual([])
     await close()
   }, 60_000)
 

@@ -87,7 +87,8 @@ export async function publishComment(
   const rendered = renderComment(report, {
     marker: commentMarker(inputs.commentId),
     runUrl: options.runUrl,
-    artifactName: 'perfgate-report'
+    artifactName: 'perfgate-report',
+    repositoryUrl: `${ctx.serverUrl}/${ctx.repo.owner}/${ctx.repo.repo}`
   })
   const body = options.context ? withContext(rendered, options.context) : rendered
   try {

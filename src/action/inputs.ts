@@ -1,3 +1,4 @@
+import { PROFILE_MODES, type ProfileMode } from '../config/cpu-profile.js'
 import path from 'node:path'
 import { COMMENT_ID_WORDS, isCommentId, toCommentId } from '../github/comment.js'
 import { ACTION_WORDS, parseLegOptions } from '../shard/options.js'
@@ -29,6 +30,8 @@ export interface ActionInputs {
   onInconclusive?: 'warn' | 'fail'
   /** after a push stored its run, a new change point for the worse: warn, fail, or a sticky issue */
   onChangePoint: 'warn' | 'fail' | 'issue'
+  /** when to profile after the verdict (overrides the config's profile.mode) */
+  profile?: ProfileMode
   artifactPath?: string
   workspace: string
 }
@@ -102,6 +105,9 @@ export function readInputs(getInput: GetInput, env: NodeJS.ProcessEnv): ActionIn
       ['warn', 'fail', 'issue'] as const,
       'warn'
     ),
+    ...(getInput('profile')
+      ? { profile: oneOf('profile', getInput('profile'), PROFILE_MODES, 'on-regression') }
+      : {}),
     artifactPath: getInput('artifact-path') || undefined,
     workspace
   }

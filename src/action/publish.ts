@@ -26,6 +26,12 @@ export function runUrl(env: NodeJS.ProcessEnv): string | undefined {
   return `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`
 }
 
+/** The repository's page (https://github.com/owner/name): the profile's functions link to their lines there. */
+export function repositoryUrl(env: NodeJS.ProcessEnv): string | undefined {
+  if (!env.GITHUB_REPOSITORY) return undefined
+  return `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}`
+}
+
 /** The report files' paths as outputs: report (report.json), html, summary, junit and metrics (metrics.prom). */
 export function setFileOutputs(files: ReportFiles): void {
   core.setOutput('report', files.json)
@@ -62,13 +68,11 @@ export async function publish(
   history: HistoryExtras = {}
 ): Promise<void> {
   const url = runUrl(env)
-  const files = await writeReportFiles(report, inputs.outDir, {
-    runUrl: url,
-    artifactName: 'perfgate-report'
-  })
+  const links = { runUrl: url, artifactName: 'perfgate-report', repositoryUrl: repositoryUrl(env) }
+  const files = await writeReportFiles(report, inputs.outDir, links)
   onFiles(files)
   const context = history.context?.length ? `\n${contextSection(history.context)}` : ''
-  const summary = renderSummary(report, { runUrl: url, artifactName: 'perfgate-report' })
+  const summary = renderSummary(report, links)
   await writeSummary(capSummary(`${summary}${context}${history.summary ? `\n${history.summary}` : ''}`), env)
   session.annotate(reportAnnotations(report, path.relative(inputs.workspace, configFile(inputs))))
   const counts = failedChecks(report)

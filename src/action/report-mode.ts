@@ -42,7 +42,8 @@ export async function runReportMode(
   const ctx = readPrContext(env, payload)
   const options = {
     runUrl: triggeringRunUrl(payload, ctx.serverUrl, ctx.repo) ?? ctx.runUrl,
-    artifactName: 'perfgate-report'
+    artifactName: 'perfgate-report',
+    repositoryUrl: `${ctx.serverUrl}/${ctx.repo.owner}/${ctx.repo.repo}`
   }
   await writeSummary(capSummary(renderSummary(artifact.report, options)), env)
   // the artifact's verdict becomes this step's output only once the artifact is bound to the triggering run

@@ -54,6 +54,7 @@ export function compareSettings(
     repo,
     base: baseSource(inputs, env),
     acceptances,
+    ...(inputs.profile ? { profile: inputs.profile } : {}),
     git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF },
     startAt: startAtOf(inputs)
   }

@@ -3,6 +3,7 @@ import { DEMO_FLAGS } from './flags.js'
 import path from 'node:path'
 import { existsSync } from 'node:fs'
 import type { Config } from '../config/types.js'
+import { cpuProfileOf } from '../config/cpu-profile.js'
 import { compareGate } from '../gate/compare.js'
 import { runGate } from '../gate/run-gate.js'
 import { COLOR, PLAIN } from '../report/terminal.js'
@@ -22,7 +23,9 @@ export function demoCompareConfig(config: Config): Config {
         regression: scenario.regression.filter(r => r.metric === 'throughput.ok_rps')
       }
     ],
-    compare: { ...config.compare, rounds: { min: 3, max: 5 }, budgetMs: 40_000 }
+    compare: { ...config.compare, rounds: { min: 3, max: 5 }, budgetMs: 40_000 },
+    // the failing compare is profiled after its verdict: 10 s, shared by base and head
+    cpuProfile: { ...cpuProfileOf(config), mode: 'on-regression', durationMs: 10_000 }
   }
 }
 

@@ -92,6 +92,10 @@ export const RUN_FLAGS = {
     help: 'compare with the stored run of HEAD or its nearest ancestor in DIR'
   },
   'save-baseline': { type: 'string', value: 'DIR', help: 'store this run in DIR (a directory store)' },
+  profile: {
+    type: 'boolean',
+    help: "profile the service's CPU after the run: its top functions by CPU per request"
+  },
   ...OUTPUT_FLAGS
 } as const satisfies Record<string, FlagSpec>
 
@@ -112,6 +116,11 @@ export const COMPARE_FLAGS = {
     multiple: true,
     value: 'SCENARIO:METRIC',
     help: 'accept an intended regression (either may be *; repeatable)'
+  },
+  profile: {
+    type: 'string',
+    value: 'WHEN',
+    help: 'profile base and head after the verdict: on-regression (default), always or never'
   },
   ...OUTPUT_FLAGS
 } as const satisfies Record<string, FlagSpec>

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util'
 import path from 'node:path'
 import type { Acceptance } from '../compare/accept.js'
+import { PROFILE_MODES, type ProfileMode } from '../config/cpu-profile.js'
 import type { Config } from '../config/types.js'
 import { DirectoryStore } from '../baseline/directory.js'
 import { NewerBaselineError, StoreError } from '../baseline/record.js'
@@ -57,6 +58,14 @@ function parseRounds(value: string | undefined): number | undefined {
   return rounds
 }
 
+/** --profile on-regression|always|never (compare): over the config's profile.mode */
+function parseProfileMode(value: string | undefined): ProfileMode | undefined {
+  if (value === undefined) return undefined
+  const mode = PROFILE_MODES.find(m => m === value)
+  if (!mode) throw new UsageError(`--profile takes ${PROFILE_MODES.join(', ')}, got "${value}"`)
+  return mode
+}
+
 /** perfgate run */
 export async function commandRun(args: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({ args, options: RUN_FLAGS })
@@ -96,7 +105,8 @@ export async function commandRun(args: string[], io: CliIO): Promise<number> {
         }
       : undefined,
     git: head ? { sha: head } : undefined,
-    startAt
+    startAt,
+    profile: values.profile
   }
   let report: Report
   try {
@@ -147,6 +157,7 @@ export async function commandCompare(args: string[], io: CliIO): Promise<number>
         root,
         base,
         acceptances: parseAccept(values.accept),
+        profile: parseProfileMode(values.profile),
         startAt
       },
       { ...environmentOf(process.env), events: eventsFor(mode, io) }

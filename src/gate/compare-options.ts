@@ -1,4 +1,5 @@
 import type { Acceptance } from '../compare/accept.js'
+import type { ProfileMode } from '../config/cpu-profile.js'
 import type { Report } from '../model/report.js'
 import type { LegStamp } from '../report/build.js'
 import type { Side } from '../model/run.js'
@@ -22,4 +23,6 @@ export interface CompareOptions extends SidesOptions {
   now?: () => number
   /** test hook: the seed of the slice order (default: from the clock) */
   seed?: number
+  /** when to profile after the verdict, over the config's profile.mode (the CLI's --profile, the action's input) */
+  profile?: ProfileMode
 }

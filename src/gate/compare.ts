@@ -9,6 +9,8 @@ import { roundOrder } from '../stats/order.js'
 import { ignoreEvents } from '../measure/events.js'
 import { processMeasurer } from '../measure/processes.js'
 import { hostInfo } from '../measure/environment.js'
+import type { Measurer } from '../measure/measurer.js'
+import { profileAfterVerdict } from './profile.js'
 import { choosePinning } from './pinning.js'
 import {
   buildScenario,
@@ -72,6 +74,8 @@ export interface LoopDriver {
   decisions(): RegressionDecision[]
   serviceNotes(): NoteData[]
   slices?: SliceState
+  /** the measurer the loop measured with: its profiling step runs after the verdict */
+  measurer: Pick<Measurer, 'profile'>
 }
 
 function roundsDriver(config: Config, options: CompareOptions): LoopDriver {
@@ -115,7 +119,8 @@ function roundsDriver(config: Config, options: CompareOptions): LoopDriver {
             config.compare.confidence
           ).decisions
       ),
-    serviceNotes: () => serviceNotes(config, state)
+    serviceNotes: () => serviceNotes(config, state),
+    measurer
   }
 }
 
@@ -149,7 +154,8 @@ function slicesDriver(config: Config, options: CompareOptions, design: DesignCho
       )
         ? [{ kind: 'epoch-cpu' }]
         : [],
-    slices: state
+    slices: state,
+    measurer
   }
 }
 
@@ -170,13 +176,24 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
   const notes = [...(options.notes ?? []), `design: ${design.reason}`, `CPUs: ${pinning.reason}`]
   const loop = await measureUntilDecided(config, options, driver, startedAt)
   if (loop.startError) return startErrorReport(config, options, loop.startError, notes, startedAt)
-  return compareReport(
+  const report = compareReport(
     config,
     options,
     driver,
     [...notes, ...loop.notes, ...driver.serviceNotes()],
     startedAt
   )
+  // after the verdict, outside the measurement: both sides profiled as the design alternates them
+  return profileAfterVerdict(report, config, {
+    measurer: driver.measurer,
+    sides: ['base', 'head'],
+    together: design.design !== 'rounds',
+    roots: { base: options.baseDir, head: options.headDir },
+    mode: options.profile,
+    events: options.events,
+    now: options.now,
+    startedAt
+  })
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ProfileMode } from '../config/cpu-profile.js'
 import type { Acceptance } from '../compare/accept.js'
 import type { Config } from '../config/types.js'
 import type { BaselineStore } from '../baseline/store.js'
@@ -37,6 +38,8 @@ export interface CompareSettings {
   notes?: string[]
   /** a load leg's shared start (epoch ms, --start-at): the gate waits for it before measuring */
   startAt?: number
+  /** when to profile after the verdict, over the config's profile.mode (--profile, the action's profile input) */
+  profile?: ProfileMode
 }
 
 /** Where a run stores itself, and under which identity. */
@@ -70,6 +73,8 @@ export interface RunSettings {
   git?: Report['git']
   /** a load leg's shared start (epoch ms, --start-at): the gate waits for it before measuring */
   startAt?: number
+  /** profile the head after the run (run --profile): its top functions by CPU per request */
+  profile?: boolean
 }
 
 export type GateSettings = CompareSettings | RunSettings
@@ -143,6 +148,7 @@ async function compareSides(settings: CompareSettings, environment: GateEnvironm
       env: settings.env,
       leg: () => legStamp(settings.config, { window: recorder.window(), startAt: settings.startAt }),
       acceptances: settings.acceptances,
+      profile: settings.profile,
       notes: [...(settings.notes ?? []), base.description],
       git:
         settings.git || base.sha ? { ...settings.git, ...(base.sha ? { baseSha: base.sha } : {}) } : undefined
@@ -184,7 +190,9 @@ async function runHead(settings: RunSettings, environment: GateEnvironment): Pro
     baselineInfo: plan?.info,
     git: settings.git,
     // a leg's identity goes into the report as it is built, before it is stored
-    leg: () => legStamp(config, { window: recorder.window(), startAt: settings.startAt })
+    leg: () => legStamp(config, { window: recorder.window(), startAt: settings.startAt }),
+    profile: settings.profile,
+    root: settings.repo
   })
   if (!save || (report.verdict === 'errored' && !save.sayErroredNotSaved)) return report
   const saved =

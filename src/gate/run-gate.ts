@@ -1,3 +1,4 @@
+import { profileAfterVerdict } from './profile.js'
 import type { Config, Scenario } from '../config/types.js'
 import { evaluateThresholds } from '../compare/thresholds.js'
 import { scenarioVerdict } from '../compare/verdict.js'
@@ -33,10 +34,14 @@ export interface RunOptions extends Environment {
   leg?: () => LegStamp | undefined
   /** the measurement interface for the head's rounds (default: real processes and load) */
   measurer?: HeadMeasurer
+  /** profile the head after the run (run --profile): its top functions by CPU per request */
+  profile?: boolean
+  /** the repository the head's files are named relative to (and linked in) */
+  root?: string
 }
 
-/** What `perfgate run` asks of the measurement interface: the head's rounds only. */
-export type HeadMeasurer = Pick<Measurer, 'round'>
+/** What `perfgate run` asks of the measurement interface: the head's rounds, and its profiling step (run --profile). */
+export type HeadMeasurer = Pick<Measurer, 'round' | 'profile'>
 
 /** Regression checks cannot be decided without a base: they are reported as skipped. */
 export function skippedRegressions(scenario: Scenario): CheckResult[] {
@@ -115,7 +120,7 @@ export async function runGate(config: Config, options: RunOptions = {}): Promise
   })
   if (!config.service) notes.push({ kind: 'running-target' })
   if (rounds > 1) notes.push({ kind: 'rounds', rounds, target: !config.service })
-  return buildReport({
+  const report = buildReport({
     config,
     mode: 'run',
     scenarios,
@@ -124,6 +129,17 @@ export async function runGate(config: Config, options: RunOptions = {}): Promise
     git: options.git,
     baseline: options.baselineInfo,
     leg: options.leg?.()
+  })
+  if (!options.profile || startError) return report
+  // after the run, outside its measurement: the head alone, its top functions
+  return profileAfterVerdict(report, config, {
+    measurer,
+    sides: ['head'],
+    together: false,
+    mode: 'always',
+    roots: options.root ? { head: options.root } : {},
+    events,
+    startedAt
   })
 }
 

@@ -40,6 +40,8 @@ export interface ProfileRequest {
 /** One side's capture: each Node process's profile, the joined file and the requests answered while profiled. */
 export interface SideProfileCapture {
   profiles: CpuProfile[]
+  /** per profile: the CPU time its JavaScript thread ran while profiled, µs (absent or undefined: not known) */
+  threadCpuUs?: Array<number | undefined>
   /** the processes' profiles joined into one .cpuprofile (a temporary file; the report copies it beside itself) */
   file?: string
   requests: number

@@ -124,7 +124,10 @@ async function profileGroup(
     }
     const scenario = ctx.config.scenarios.find(s => s.name === request.scenario)!
     const sliceMs = ctx.config.compare.sliceMs ?? DEFAULTS.compare.sliceMs
-    await Promise.all(profiled.map(p => p.session.warm(Math.min(scenario.load.warmupMs, 5000))))
+    // at least a second of load first, so the functions are compiled as they will run (at most 5 s)
+    await Promise.all(
+      profiled.map(p => p.session.warm(Math.min(Math.max(scenario.load.warmupMs, 1000), 5000)))
+    )
     const live = profiled.filter(p => {
       if (p.capture.connected > 0) return true
       out.notes.push(
@@ -144,7 +147,12 @@ async function profileGroup(
       }
       out.notes.push(...harvest.notes)
       if (harvest.profiles.length)
-        out.sides[p.side] = { profiles: harvest.profiles, file: harvest.file, requests: p.requests }
+        out.sides[p.side] = {
+          profiles: harvest.profiles,
+          threadCpuUs: harvest.threadCpuUs,
+          file: harvest.file,
+          requests: p.requests
+        }
     }
   } finally {
     for (const p of profiled) {

@@ -13,6 +13,8 @@ export interface ProfileFrame {
   line: number
   /** the npm package of a frame under node_modules (scoped: '@scope/name') */
   package?: string
+  /** the script's path relative to the repository root, for a file of the repository outside node_modules */
+  file?: string
 }
 
 /** A function's CPU time per request on one side: self (in the function itself) and total (with its callees). */

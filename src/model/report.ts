@@ -2,6 +2,7 @@
  * report.json, version 1. schema/report.schema.json describes the same shape; a test validates real reports
  * against it, so the two cannot drift apart.
  */
+import type { ProfileReport } from './profile.js'
 import type { Note } from './note.js'
 import type { Verdict } from './check.js'
 import type { ScenarioReport } from './scenario.js'
@@ -145,4 +146,6 @@ export interface Report {
   shard?: ShardInfo
   /** a merged report: the legs it was built from */
   merge?: MergeInfo
+  /** CPU profiles taken after the verdict: where the head spends more CPU per request (see src/profile/) */
+  profile?: ProfileReport
 }

@@ -10,8 +10,11 @@ import path from 'node:path'
 
 /** What the processes answered to stop. */
 export interface ChannelHarvest {
-  /** each answering process's profile (the parsed `profile` of its answer), in the order they answered */
-  profiles: unknown[]
+  /**
+   * each answering process's profile (the parsed `profile` of its answer), in the order they answered, with the CPU
+   * time its JavaScript thread said it ran while profiled (µs; absent when it could not tell or said nonsense)
+   */
+  profiles: Array<{ profile: unknown; threadCpuUs?: number }>
   /** processes connected when profiling stopped */
   processes: number
   /** processes that did not answer stop in time, or answered without a profile */
@@ -157,8 +160,14 @@ export class ProfileChannel {
     const peers = [...this.peers]
     const answers = await Promise.all(peers.map(peer => this.ask(peer, 'stop', timeoutMs)))
     const profiles = answers
-      .map(a => a?.profile)
-      .filter(p => typeof p === 'object' && p !== null && !Array.isArray(p))
+      .filter(a => typeof a?.profile === 'object' && a.profile !== null && !Array.isArray(a.profile))
+      .map(a => {
+        const cpu = a!.threadCpuUs
+        return {
+          profile: a!.profile,
+          ...(typeof cpu === 'number' && Number.isFinite(cpu) && cpu >= 0 ? { threadCpuUs: cpu } : {})
+        }
+      })
     return {
       profiles,
       processes: peers.length,

@@ -5,6 +5,8 @@
  * the same way.
  */
 import { readFileSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { ProfileFrame } from '../model/profile.js'
 
 export interface CpuProfileNode {
@@ -101,21 +103,47 @@ export function packageOf(url: string): string | undefined {
 /** V8's names for time outside JavaScript functions; '(idle)' is not CPU time. */
 export const IDLE = '(idle)'
 
+/** A script's path from its URL (file:// or a plain path), or undefined for anything else (node:internal, ''). */
+function scriptPath(url: string): string | undefined {
+  if (url.startsWith('file://')) {
+    try {
+      return fileURLToPath(url)
+    } catch {
+      return undefined
+    }
+  }
+  return path.isAbsolute(url) ? url : undefined
+}
+
+/**
+ * A script's URL as the frame table keeps it: a file under `root` (the side's checkout) by its path relative to
+ * it, so base and head, checked out in different directories, name the same file the same way.
+ */
+export function canonicalUrl(url: string, root: string | undefined): { url: string; file?: string } {
+  const file = root ? scriptPath(url) : undefined
+  if (!file || !root) return { url }
+  const relative = path.relative(root, file)
+  if (relative.startsWith('..') || path.isAbsolute(relative)) return { url }
+  const posix = relative.split(path.sep).join('/')
+  return { url: posix, ...(packageOf(posix) ? {} : { file: posix }) }
+}
+
 /** The frames of one or more profiles: each distinct function once, by name + url + line. */
 export class FrameTable {
   readonly frames: ProfileFrame[] = []
   private readonly index = new Map<string, number>()
 
-  of(callFrame: CpuProfileNode['callFrame']): number {
+  /** The frame of a call frame; a script under `root` is named by its path relative to it. */
+  of(callFrame: CpuProfileNode['callFrame'], root?: string): number {
     const name = callFrame.functionName || '(anonymous)'
-    const url = callFrame.url
+    const { url, file } = canonicalUrl(callFrame.url, root)
     const line = callFrame.lineNumber >= 0 ? callFrame.lineNumber + 1 : 0
     const key = `${name}\u0000${url}\u0000${line}`
     let i = this.index.get(key)
     if (i === undefined) {
       i = this.frames.length
       const pkg = packageOf(url)
-      this.frames.push({ name, url, line, ...(pkg ? { package: pkg } : {}) })
+      this.frames.push({ name, url, line, ...(pkg ? { package: pkg } : {}), ...(file ? { file } : {}) })
       this.index.set(key, i)
     }
     return i
@@ -135,26 +163,52 @@ export class SampleSet {
   readonly sampleDuration: number[] = []
   processes = 0
 
-  constructor(readonly table: FrameTable) {}
+  /** `root`: the side's checkout, whose files are named relative to it */
+  constructor(
+    readonly table: FrameTable,
+    readonly root?: string
+  ) {}
 
-  add(profile: CpuProfile): void {
+  /**
+   * Adds one process's profile. V8 samples by the wall clock: a thread that waited for a CPU (a busy machine, a
+   * cluster's workers on fewer cores) keeps being sampled, so its samples add up to more than the CPU it had. Given
+   * `threadCpuUs`, the CPU time the sampled thread really ran, that time is dealt over the busy samples: each the
+   * same share (`by: 'count'`, the default: a sample is one look at what ran, and a late look, the sampler thread
+   * itself waiting for a CPU, does not make the function it saw last weigh more), or in proportion to the time to
+   * the next sample (`by: 'time'`, as DevTools counts).
+   */
+  add(profile: CpuProfile, threadCpuUs?: number, by: 'count' | 'time' = 'count'): void {
     this.processes++
     const offset = this.nodeFrame.length
     const local = new Map<number, number>()
     profile.nodes.forEach((node, i) => local.set(node.id, offset + i))
     for (const node of profile.nodes) {
-      this.nodeFrame.push(this.table.of(node.callFrame))
+      this.nodeFrame.push(this.table.of(node.callFrame, this.root))
       this.nodeParent.push(-1)
     }
     for (const node of profile.nodes)
       for (const child of node.children ?? []) this.nodeParent[local.get(child)!] = local.get(node.id)!
     let time = profile.startTime
     const times = profile.timeDeltas.map(delta => (time += delta))
+    const first = this.sampleNode.length
+    let busy = 0
+    let busyCount = 0
     for (let i = 0; i < profile.samples.length; i++) {
       const next = i + 1 < times.length ? times[i + 1]! : profile.endTime
+      const duration = Math.max(0, next - times[i]!)
       this.sampleNode.push(local.get(profile.samples[i]!)!)
       this.sampleTime.push(times[i]!)
-      this.sampleDuration.push(Math.max(0, next - times[i]!))
+      this.sampleDuration.push(duration)
+      if (!this.isIdle(first + i)) {
+        busy += duration
+        busyCount++
+      }
+    }
+    if (threadCpuUs === undefined || !(busy > 0)) return
+    const scale = threadCpuUs / busy
+    for (let i = first; i < this.sampleNode.length; i++) {
+      if (this.isIdle(i)) continue
+      this.sampleDuration[i] = by === 'count' ? threadCpuUs / busyCount : this.sampleDuration[i]! * scale
     }
   }
 

@@ -42,15 +42,17 @@ export const DIFF_DEFAULTS = { confidence: 0.99, minShare: 0.02, top: 10 }
 const add = (map: Map<number, number>, key: number, value: number) =>
   map.set(key, (map.get(key) ?? 0) + value)
 
-/** A side's costs per frame, split by sample time into blocks of equal width over its profiled window. */
+/**
+ * A side's costs per frame, its CPU samples split in time order into blocks of equal sample counts: a side that
+ * was loaded only in its own slices (the slices design) has idle stretches, and a block of equal width could fall
+ * into one and hold no CPU at all.
+ */
 export function sideCosts(set: SampleSet): SideCosts {
   const cpuSamples: number[] = []
   for (let i = 0; i < set.sampleNode.length; i++) if (!set.isIdle(i)) cpuSamples.push(i)
   const blocks = Math.max(2, Math.min(MAX_BLOCKS, Math.floor(cpuSamples.length / MIN_BLOCK_SAMPLES)))
   const times = set.sampleTime
-  const first = Math.min(...cpuSamples.map(i => times[i]!))
-  const last = Math.max(...cpuSamples.map(i => times[i]!))
-  const width = (last - first) / blocks || 1
+  cpuSamples.sort((x, y) => times[x]! - times[y]!)
   const costs: SideCosts = {
     cpuUs: 0,
     samples: cpuSamples.length,
@@ -60,17 +62,17 @@ export function sideCosts(set: SampleSet): SideCosts {
     blockSelf: Array.from({ length: blocks }, () => new Map()),
     blockCpu: new Array<number>(blocks).fill(0)
   }
-  for (const i of cpuSamples) {
+  cpuSamples.forEach((i, rank) => {
     const node = set.sampleNode[i]!
     const duration = set.sampleDuration[i]!
-    const block = Math.min(blocks - 1, Math.floor((times[i]! - first) / width))
+    const block = Math.floor((rank * blocks) / cpuSamples.length)
     const frame = set.nodeFrame[node]!
     costs.cpuUs += duration
     add(costs.self, frame, duration)
     add(costs.blockSelf[block]!, frame, duration)
     costs.blockCpu[block]! += duration
     for (const f of set.stackFrames(node)) add(costs.total, f, duration)
-  }
+  })
   return costs
 }
 

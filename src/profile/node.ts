@@ -23,6 +23,8 @@ export const SOCKET_VARIABLE = 'PERFGATE_PROFILE_SOCKET'
 /** What stop gathered: the processes' profiles (read back and checked) and why any were left out. */
 export interface CaptureHarvest {
   profiles: CpuProfile[]
+  /** per profile: the CPU time its process's JavaScript thread ran while profiled, µs (undefined: not known) */
+  threadCpuUs: Array<number | undefined>
   /** the joined profile, written to `<directory>/<label>.cpuprofile` (absent when no profile was read) */
   file?: string
   notes: string[]
@@ -87,11 +89,13 @@ export class NodeCapture {
     const harvest = await this.channel.stop(timeoutMs)
     const notes: string[] = []
     const profiles: CpuProfile[] = []
-    harvest.profiles.forEach((profile, i) => {
+    const threadCpuUs: Array<number | undefined> = []
+    harvest.profiles.forEach(({ profile, threadCpuUs: cpu }, i) => {
       const file = path.join(this.directory, `${this.label}-${i + 1}.cpuprofile`)
       writeFileSync(file, JSON.stringify(profile))
       try {
         profiles.push(readCpuProfile(file, this.maxBytes))
+        threadCpuUs.push(cpu)
       } catch (err) {
         if (!(err instanceof ProfileReadError)) throw err
         notes.push(`the ${this.label} profile ${path.basename(file)} was left out: ${err.message}`)
@@ -109,10 +113,10 @@ export class NodeCapture {
       notes.push(
         `${harvest.garbage} line(s) on the ${this.label} service's profile channel were not perfgate's protocol and were ignored`
       )
-    if (profiles.length === 0) return { profiles, notes }
+    if (profiles.length === 0) return { profiles, threadCpuUs, notes }
     const file = path.join(this.directory, `${this.label}.cpuprofile`)
     writeFileSync(file, JSON.stringify(joinCpuProfiles(profiles)))
-    return { profiles, file, notes }
+    return { profiles, threadCpuUs, file, notes }
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,11 @@
  * processes inherit NODE_OPTIONS) connects to perfgate's control socket (PERFGATE_PROFILE_SOCKET) and, on
  * perfgate's word, starts and stops V8's CPU profiler in-process through node:inspector, and sends the profile back
  * on the same socket. It never keeps the process alive, never throws into it, and does nothing without the socket.
+ * It turns off V8's inlining (TurboFan's and Maglev's) in the profiled process: V8's profiles give an inlined
+ * function's time to its caller, so a slower function would show as its caller; with inlining off every function
+ * keeps its own time (both sides alike; the profiled processes are not the measured ones). With the profile it sends
+ * the CPU time its JavaScript thread ran while profiled (Linux: /proc/thread-self/schedstat), for V8 samples by the
+ * wall clock: a thread that waits for a CPU keeps its samples, and perfgate scales them to the CPU it really had.
  * Kept as a string so the bundle in dist/ carries it without an asset of its own.
  */
 export const PRELOAD_JS = String.raw`'use strict'
@@ -14,11 +19,22 @@ export const PRELOAD_JS = String.raw`'use strict'
   try {
     net = require('node:net')
     inspector = require('node:inspector')
+    require('node:v8').setFlagsFromString('--no-turbo-inlining')
+    require('node:v8').setFlagsFromString('--no-maglev-inlining')
   } catch (e) {
     return
   }
   var session = null
+  var startedCpu = null
   var buffer = ''
+  /** nanoseconds this thread has run, or null off Linux */
+  function threadCpu() {
+    try {
+      return Number(require('node:fs').readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0])
+    } catch (e) {
+      return null
+    }
+  }
   var socket = net.createConnection(socketPath)
   socket.unref()
   socket.setEncoding('utf8')
@@ -51,7 +67,10 @@ export const PRELOAD_JS = String.raw`'use strict'
     }
     session.post('Profiler.enable', function () {
       session.post('Profiler.setSamplingInterval', { interval: intervalUs }, function () {
-        session.post('Profiler.start', function (err) { send({ started: !err }) })
+        session.post('Profiler.start', function (err) {
+          startedCpu = threadCpu()
+          send({ started: !err })
+        })
       })
     })
   }
@@ -60,8 +79,10 @@ export const PRELOAD_JS = String.raw`'use strict'
     if (!current) return send({ profile: null })
     session = null
     current.post('Profiler.stop', function (err, result) {
+      var cpu = threadCpu()
       try { current.disconnect() } catch (e) {}
-      send({ profile: err || !result ? null : result.profile })
+      var cpuUs = cpu !== null && startedCpu !== null ? (cpu - startedCpu) / 1000 : null
+      send({ profile: err || !result ? null : result.profile, threadCpuUs: cpuUs })
     })
   }
 })()

@@ -9,6 +9,7 @@ import { decisiveChecks } from './build.js'
 import { chartsFor, type ChartSpec } from './charts.js'
 import { profileComparison } from './profile.js'
 import { CLIENT_JS } from './html-client.js'
+import { FLAME_STYLE, flameSection } from './flame.js'
 import { UPLOT_CSS, UPLOT_JS } from './vendor/uplot.js'
 
 /**
@@ -142,7 +143,7 @@ export function renderHtml(report: Report): string {
   const b = report.baseline
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>perfgate: ${esc(report.verdict)}</title><style>${UPLOT_CSS}</style><style>${STYLE}</style></head>
+<title>perfgate: ${esc(report.verdict)}</title><style>${UPLOT_CSS}</style><style>${STYLE}${FLAME_STYLE}</style></head>
 <body>
 <h1>perfgate <span class="verdict ${report.verdict}">${esc(report.verdict.toUpperCase())}</span></h1>
 <p id="headline">${esc(report.headline)}</p>
@@ -160,6 +161,7 @@ ${report.scenarios
     )
   )
   .join('\n')}
+${flameSection(report)}
 ${profileSection(report)}
 <h2>Run</h2>
 <table><tbody>

@@ -1,4 +1,5 @@
 import { baselineText } from './baseline.js'
+import { profileMarkdown } from './cpu-profile.js'
 import { profileComparison } from './profile.js'
 import type { Check, CheckVerdict, Verdict } from '../model/check.js'
 import type { Report } from '../model/report.js'
@@ -34,6 +35,8 @@ export interface CommentOptions {
   runUrl?: string
   /** name of the uploaded report artifact */
   artifactName?: string
+  /** https://github.com/owner/name: the profile's functions link to their lines in the head commit there */
+  repositoryUrl?: string
 }
 
 const e = escapeMarkdownText
@@ -253,13 +256,16 @@ export function p99Chart(report: Report): string[] {
 }
 
 /** Verdict, what decided it, the per-scenario table and the folded details; `full` adds every metric. */
-function body(report: Report, full: boolean): string[] {
+function body(report: Report, full: boolean, options: CommentOptions): string[] {
   return [
     title(report),
     '',
     e(report.headline),
     '',
     ...problems(report),
+    ...(report.profile
+      ? profileMarkdown(report.profile, { repositoryUrl: options.repositoryUrl, sha: report.git?.sha })
+      : []),
     ...gateLines(report),
     ...baselineLines(report),
     ...scenarioTable(report.scenarios, comparesBase(report)),
@@ -275,9 +281,11 @@ function body(report: Report, full: boolean): string[] {
 /** The PR comment: verdict first, then what regressed or failed, a compact table, details folded. */
 export function renderComment(report: Report, options: CommentOptions = {}): string {
   return (
-    [...(options.marker ? [options.marker] : []), ...body(report, false), footer(report, options)].join(
-      '\n'
-    ) + '\n'
+    [
+      ...(options.marker ? [options.marker] : []),
+      ...body(report, false, options),
+      footer(report, options)
+    ].join('\n') + '\n'
   )
 }
 
@@ -304,6 +312,8 @@ function profileLines(report: Report): string[] {
 export function renderSummary(report: Report, options: CommentOptions = {}): string {
   const runner = `Runner: ${e(report.runner.cpuModel)}, ${report.runner.cores} cores, ${e(report.runner.os)}, Node ${e(report.runner.node)}`
   return (
-    [...body(report, true), ...profileLines(report), runner, '', footer(report, options)].join('\n') + '\n'
+    [...body(report, true, options), ...profileLines(report), runner, '', footer(report, options)].join(
+      '\n'
+    ) + '\n'
   )
 }

@@ -3,6 +3,7 @@ import type { LoadProgress } from '../load/types.js'
 import type { Report } from '../model/report.js'
 import type { ScenarioReport } from '../model/scenario.js'
 import { decisiveChecks } from './build.js'
+import { profileTerminal } from './cpu-profile.js'
 import { formatChange, formatInterval, formatMetric, formatMs } from '../config/format.js'
 
 export interface Style {
@@ -103,6 +104,8 @@ export function renderTerminal(report: Report, style: Style = PLAIN): string {
   for (const s of report.scenarios) lines.push(...scenarioBlock(s, style), '')
   const decisive = report.scenarios.flatMap(s => decisiveChecks(s).map(c => `  ${s.name}: ${c.message}`))
   if (decisive.length) lines.push(style.bold('What decided it:'), ...decisive, '')
+  const profile = profileTerminal(report)
+  if (profile.length) lines.push(style.bold(profile[0]!), ...profile.slice(1), '')
   for (const line of baselineText(report)) lines.push(`baseline: ${line.text}`)
   for (const note of report.notes) lines.push(style.dim(`note: ${note}`))
   lines.push(

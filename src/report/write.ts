@@ -1,4 +1,5 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, rename, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { Report } from '../model/report.js'
 import { renderSummary, type CommentOptions } from './markdown.js'
@@ -21,7 +22,25 @@ async function writeAtomically(file: string, content: string): Promise<void> {
   await rename(temp, file)
 }
 
-/** Writes report.json, summary.md, report.html, metrics.prom and junit.xml into `dir`. */
+/**
+ * The profiles' files (temporary while the gate ran) copied beside report.json as profile/base.cpuprofile and
+ * profile/head.cpuprofile; the report then names them relative to its directory (in place: the comment rendered
+ * after the files were written names them the same way).
+ */
+async function placeProfiles(report: Report, dir: string): Promise<void> {
+  const profile = report.profile
+  if (!profile) return
+  for (const side of ['base', 'head'] as const) {
+    const summary = profile[side]
+    if (!summary?.file || !path.isAbsolute(summary.file) || !existsSync(summary.file)) continue
+    const relative = `profile/${side}.cpuprofile`
+    await mkdir(path.join(dir, 'profile'), { recursive: true })
+    await copyFile(summary.file, path.join(dir, relative))
+    summary.file = relative
+  }
+}
+
+/** Writes report.json, summary.md, report.html, metrics.prom, junit.xml and the profiles (profile/) into `dir`. */
 export async function writeReportFiles(
   report: Report,
   dir: string,
@@ -36,6 +55,7 @@ export async function writeReportFiles(
     metrics: path.join(dir, 'metrics.prom'),
     junit: path.join(dir, 'junit.xml')
   }
+  await placeProfiles(report, dir)
   await writeAtomically(files.json, JSON.stringify(report, null, 2) + '\n')
   await writeAtomically(files.summary, renderSummary(report, options))
   await writeAtomically(files.html, renderHtml(report))

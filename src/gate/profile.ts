@@ -1,0 +1,126 @@
+/**
+ * Where it got slower: after the verdict is decided (never inside the measurement), the gate asks the measurer to
+ * profile the scenario whose regression check failed or stayed inconclusive (profile: on-regression, the
+ * default), or the first one (always); the profiles become the report's `profile` (model/profile.ts). The report's
+ * verdict, checks and figures are the ones the loop decided: this step only adds `profile` and its notes.
+ */
+import { cpuProfileOf, type CpuProfileSpec } from '../config/cpu-profile.js'
+import type { Config } from '../config/types.js'
+import type { Measurer } from '../measure/measurer.js'
+import type { ProfileReport } from '../model/profile.js'
+import type { Report } from '../model/report.js'
+import type { Side } from '../model/run.js'
+import type { ScenarioReport } from '../model/scenario.js'
+import { assembleProfileReport } from '../profile/assemble.js'
+import { FrameTable, SampleSet } from '../profile/cpuprofile.js'
+import { ignoreEvents, type EventSink } from '../measure/events.js'
+
+export interface ProfileStepOptions {
+  measurer: Pick<Measurer, 'profile'>
+  /** both sides (compare) or the head alone (run --profile) */
+  sides: Side[]
+  /** both sides up at once (slices, duet) or one after the other (rounds) */
+  together: boolean
+  /** each side's checkout: its files are named relative to it, and linked when they are the repository's */
+  roots?: Partial<Record<Side, string>>
+  /** overrides the config's profile.mode (the CLI's --profile, the action's profile input) */
+  mode?: CpuProfileSpec['mode']
+  events?: EventSink
+  now?: () => number
+  /** the report's start, so its durationMs includes the profiling step */
+  startedAt?: number
+}
+
+const regressed = (s: ScenarioReport) =>
+  s.checks.some(c => c.kind === 'regression' && (c.verdict === 'fail' || c.verdict === 'inconclusive'))
+
+/** The scenario to profile: the first whose regression check failed or is inconclusive; with always, the first measured. */
+export function scenarioToProfile(report: Report, mode: CpuProfileSpec['mode']): string | undefined {
+  if (mode === 'never') return undefined
+  const measured = report.scenarios.filter(s => !s.error)
+  const failing = measured.find(regressed)
+  if (failing) return failing.name
+  return mode === 'always' ? measured[0]?.name : undefined
+}
+
+/**
+ * When latency rose but CPU per request did not, the time went somewhere a CPU profile does not look: say so.
+ */
+function offCpuNote(scenario: ScenarioReport | undefined, profile: ProfileReport): string[] {
+  const latencyRose = scenario?.checks.some(
+    c => c.kind === 'regression' && c.metric.startsWith('latency.') && c.verdict === 'fail'
+  )
+  if (!latencyRose || !profile.base || profile.increased.length) return []
+  if (profile.head.cpuPerRequestUs > profile.base.cpuPerRequestUs * 1.05) return []
+  return [
+    "latency rose but the head's CPU per request did not: the time went to waiting (I/O, a lock, a timer, a slower dependency), which a CPU profile cannot see; trace the waits with another tool"
+  ]
+}
+
+/** The profiling step after the verdict: the report with `profile` (or a note saying why there is none). */
+export async function profileAfterVerdict(
+  report: Report,
+  config: Config,
+  options: ProfileStepOptions
+): Promise<Report> {
+  const spec = cpuProfileOf(config)
+  const mode = options.mode ?? spec.mode
+  const scenario = scenarioToProfile(report, mode)
+  if (!scenario) return report
+  const noted = (note: string): Report => ({ ...report, notes: [...report.notes, note] })
+  if (!config.service) return noted('not profiled: a running target is not a process perfgate starts')
+  if (!options.measurer.profile) return noted('not profiled: this measurer cannot profile')
+  const events = options.events ?? ignoreEvents
+  events({
+    type: 'info',
+    message: `profiling ${scenario} (${options.sides.join(' and ')}, ${spec.durationMs / 1000} s) after the verdict`
+  })
+  const capture = await options.measurer.profile({
+    scenario,
+    sides: options.sides,
+    durationMs: spec.durationMs,
+    intervalUs: spec.intervalUs,
+    together: options.together,
+    maxBytes: spec.maxBytes
+  })
+  const finished = { durationMs: (options.now ?? Date.now)() - (options.startedAt ?? 0) }
+  const head = capture.sides.head
+  const base = capture.sides.base
+  const missing = options.sides.filter(side => !capture.sides[side])
+  if (!head || missing.length) {
+    return {
+      ...report,
+      ...(options.startedAt !== undefined ? finished : {}),
+      notes: [
+        ...report.notes,
+        ...capture.notes,
+        `not profiled: the ${missing.join(' and ')} profile could not be taken (see the notes above); the verdict stands`
+      ]
+    }
+  }
+  const table = new FrameTable()
+  const side = (s: Side, captured: NonNullable<typeof head>) => {
+    const samples = new SampleSet(table, options.roots?.[s])
+    captured.profiles.forEach((p, i) => samples.add(p, captured.threadCpuUs?.[i]))
+    return { samples, requests: captured.requests }
+  }
+  const profile = assembleProfileReport({
+    scenario,
+    intervalUs: spec.intervalUs,
+    durationMs: spec.durationMs,
+    table,
+    ...(base ? { base: side('base', base) } : {}),
+    head: side('head', head),
+    notes: capture.notes,
+    confidence: 0.99
+  })
+  if (base?.file && profile.base) profile.base.file = base.file
+  if (head.file) profile.head.file = head.file
+  profile.notes.push(
+    ...offCpuNote(
+      report.scenarios.find(s => s.name === scenario),
+      profile
+    )
+  )
+  return { ...report, ...(options.startedAt !== undefined ? finished : {}), profile }
+}
