@@ -31,6 +31,7 @@ export const INTEGRATION = [
   'gate/slices',
   'gate/target',
   'load/closed',
+  'load/framings',
   'load/metrics',
   'load/mix',
   'load/open',

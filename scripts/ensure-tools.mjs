@@ -1,10 +1,11 @@
 // Installs, with one apt-get on Debian, the tools the tests need when they are missing.
 //
 //   node scripts/ensure-tools.mjs         `pretest`: Chromium is required (the report.html browser test drives it
-//                                         through playwright-core); nginx and wrk are wanted by the zoo
+//                                         through playwright-core); nginx, wrk and php are wanted by the zoo
 //                                         (__tests__/zoo): when they cannot be installed this says so loudly and
 //                                         the zoo's slice skips the nginx server, saying so again.
-//   node scripts/ensure-tools.mjs --zoo   `prezoo`: nginx, wrk and python3 are required by `npm run zoo`.
+//   node scripts/ensure-tools.mjs --zoo   `prezoo`: nginx, wrk, python3, php, lighttpd and caddy are required by
+//                                         `npm run zoo`.
 //
 // Playwright's own browser download cannot be used on machines that reach only the npm registry and Debian's
 // packages, hence Debian's chromium. nginx-light is Debian's smallest nginx; the zoo runs it from a temp dir in
@@ -40,7 +41,14 @@ const tools = [
   ...(zoo ? [] : [{ name: 'chromium', pkg: 'chromium', present: existsSync(chromium), required: true }]),
   { name: 'nginx', pkg: 'nginx-light', present: onPath('nginx'), required: zoo },
   { name: 'wrk', pkg: 'wrk', present: onPath('wrk'), required: zoo },
-  ...(zoo ? [{ name: 'python3', pkg: 'python3', present: onPath('python3'), required: true }] : [])
+  { name: 'php', pkg: 'php-cli', present: onPath('php'), required: zoo },
+  ...(zoo
+    ? [
+        { name: 'python3', pkg: 'python3', present: onPath('python3'), required: true },
+        { name: 'lighttpd', pkg: 'lighttpd', present: onPath('lighttpd'), required: true },
+        { name: 'caddy', pkg: 'caddy', present: onPath('caddy'), required: true }
+      ]
+    : [])
 ]
 const missing = tools.filter(t => !t.present)
 if (!missing.length) process.exit(0)
@@ -50,7 +58,10 @@ const why = {
     'the report.html browser test needs it; elsewhere set CHROMIUM_PATH to a Chromium or Chrome binary',
   nginx: 'the zoo runs Debian nginx',
   wrk: "the zoo compares perfgate's throughput with wrk's",
-  python3: "the zoo runs Python's http.server"
+  python3: "the zoo runs Python's http.server",
+  php: "the zoo runs PHP's built-in server, which ends its bodies by closing the connection",
+  lighttpd: 'the zoo runs Debian lighttpd',
+  caddy: "the zoo runs Debian Caddy's caddy respond"
 }
 
 /** Says why the missing tools stay missing; exits 1 when one of them is required. */

@@ -7,6 +7,8 @@
 interface AutocannonClient extends NodeJS.EventEmitter {
   conn?: NodeJS.EventEmitter
   destroyed: boolean
+  /** autocannon's http-parser-js parser: one per client, shared by the connections it opens in turn */
+  parser: { type: string; initialize(type: string): void; finish(): Error | undefined }
   pipelinedRequests: { size(): number; clear(): void; addBody(data: Buffer): void }
   _connect(): void
   _doRequest(): void
@@ -14,22 +16,40 @@ interface AutocannonClient extends NodeJS.EventEmitter {
 }
 
 /**
- * autocannon reconnects silently when the server closes a connection with a request in flight, and keeps that
- * request queued, so the next response would be timed from the lost request's start. Such a close is counted as a
- * reset (`onDropped`) and the lost request dropped, on every connection the client opens.
+ * How a connection ends, on every connection the client opens. autocannon never tells its parser that the server
+ * closed, so a close-delimited body (HTTP/1.1 with `Connection: close` and no length, or HTTP/1.0 without one:
+ * PHP's built-in server) never completed: no response was counted, and the parser, still in that body, read the
+ * next connection's response as more of it. Here the server's close (`end`) completes such a response first, as
+ * RFC 9112 §6.3 says, and each connection gets a fresh parser. A request still unanswered when the server closes
+ * is lost: autocannon would reconnect silently and keep it queued, timing the next response from the lost
+ * request's start; it is counted as a reset (`onDropped`) and dropped. A socket error drops it uncounted
+ * (autocannon reports the error itself).
  */
-function dropLostRequests(client: AutocannonClient, onDropped: () => void): void {
+function readToClose(client: AutocannonClient, onDropped: () => void): void {
   const connect = client._connect
   client._connect = function (this: AutocannonClient) {
+    this.parser.initialize(this.parser.type)
     connect.call(this)
-    const dropInFlight = (counted: boolean) => () => {
-      if (this.destroyed || this.pipelinedRequests.size() === 0) return
-      if (counted) onDropped()
+    const conn = this.conn
+    if (!conn) return
+    // autocannon's own 'end' listener reconnects; it is replaced by one that first reads the close
+    conn.removeAllListeners('end')
+    conn.on('end', () => {
+      if (this.destroyed || this.conn !== conn) return
+      // completes a close-delimited response ('response'), after which the client may already have moved on
+      this.parser.finish()
+      if (this.destroyed || this.conn !== conn) return
+      if (this.pipelinedRequests.size() > 0) {
+        onDropped()
+        this.pipelinedRequests.clear()
+      }
+      this._connect()
+    })
+    // prepended, so this runs before autocannon's own handler reconnects and queues the next request
+    conn.prependListener('error', () => {
+      if (this.destroyed || this.conn !== conn) return
       this.pipelinedRequests.clear()
-    }
-    // prepended, so these run before autocannon's own handlers reconnect and queue the next request
-    this.conn?.prependListener('end', dropInFlight(true))
-    this.conn?.prependListener('error', dropInFlight(false))
+    })
   }
 }
 
@@ -97,7 +117,7 @@ export class ClientWindow {
 export function tuneClient(onDropped: () => void, window?: ClientWindow): (client: unknown) => void {
   return raw => {
     const client = raw as AutocannonClient
-    dropLostRequests(client, onDropped)
+    readToClose(client, onDropped)
     honourConnectionClose(client)
     discardBodies(client)
     window?.add(client)

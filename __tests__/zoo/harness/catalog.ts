@@ -1,7 +1,7 @@
 /** The zoo's servers: each is a few-line app in __tests__/zoo/servers, started the way its own docs start it. */
 
 /** A tool a server needs from the machine (apt packages, or the IPv6 loopback). */
-export type Tool = 'nginx' | 'python3' | 'ipv6'
+export type Tool = 'nginx' | 'python3' | 'php' | 'lighttpd' | 'caddy' | 'ipv6'
 
 export interface ZooServer {
   name: string
@@ -128,6 +128,40 @@ export const ZOO: ZooServer[] = [
     files: ['chunked.mjs'],
     command: 'node chunked.mjs',
     host: '127.0.0.1'
+  },
+  {
+    name: 'php',
+    what: "PHP's built-in server: Connection: close, body ends at the close",
+    files: ['index.php'],
+    command: 'php -S 127.0.0.1:$PORT index.php',
+    host: '127.0.0.1',
+    needs: ['php'],
+    inSlice: true
+  },
+  {
+    name: 'http10',
+    what: "Python's http.server module as run: HTTP/1.0, one request per connection",
+    files: ['index.html'],
+    command: 'python3 -m http.server --bind 127.0.0.1 $PORT',
+    host: '127.0.0.1',
+    needs: ['python3']
+  },
+  {
+    name: 'lighttpd',
+    what: 'Debian lighttpd, a static file, foreground',
+    files: ['lighttpd.conf', 'index.html'],
+    command: 'lighttpd -D -f {{DIR}}/lighttpd.conf',
+    host: '127.0.0.1',
+    needs: ['lighttpd']
+  },
+  {
+    name: 'caddy',
+    what: 'Debian Caddy, caddy respond',
+    files: [],
+    // Caddy keeps its data (certificates it never needs here) under $HOME: the temp dir
+    command: 'HOME={{DIR}} exec caddy respond --listen 127.0.0.1:$PORT "Hello World!"',
+    host: '127.0.0.1',
+    needs: ['caddy']
   },
   {
     name: '1mb-body',

@@ -56,7 +56,8 @@ export function machineLine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
   return (
     `${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}; ` +
-    `Node ${process.version}; ${versionOf('nginx -v')}; ${versionOf('wrk -v')}; ${versionOf('python3 --version')}`
+    `Node ${process.version}; ${versionOf('nginx -v')}; ${versionOf('wrk -v')}; ${versionOf('python3 --version')}; ` +
+    `${versionOf('php --version')}; ${versionOf('lighttpd -v')}; caddy ${versionOf('caddy version')}`
   )
 }
 

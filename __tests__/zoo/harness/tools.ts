@@ -33,6 +33,12 @@ export function missingTool(tool: Tool | 'wrk'): string | undefined {
       return onPath('wrk') ? undefined : 'wrk is not installed (Debian package wrk)'
     case 'python3':
       return onPath('python3') ? undefined : 'python3 is not installed'
+    case 'php':
+      return onPath('php') ? undefined : 'php is not installed (Debian package php-cli)'
+    case 'lighttpd':
+      return onPath('lighttpd') ? undefined : 'lighttpd is not installed (Debian package lighttpd)'
+    case 'caddy':
+      return onPath('caddy') ? undefined : 'caddy is not installed (Debian package caddy)'
   }
 }
 
