@@ -66426,25 +66426,84 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6132);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(79984);
 
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .eF)();
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 6132:
+/***/ 79984:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  eF: () => (/* binding */ run)
+  e: () => (/* binding */ run)
 });
 
-// UNUSED EXPORTS: PULL_REQUEST_TARGET_REFUSED, STATE_PGIDS
+// UNUSED EXPORTS: STATE_PGIDS
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
+;// CONCATENATED MODULE: ./src/measure/environment.ts
+/**
+ * The environment of a measurement: what travels unchanged from the doors (which read the process's environment) to
+ * the measurement (which reads nothing of it), in one object: the CA file the load trusts, the host's facts, where
+ * events go and how process groups are announced.
+ */
+
+
+/** What a door reads from the process's environment for the measurement: the CA file and the host (its PATH). */
+function environmentOf(env) {
+    return { host: hostInfo(env.PATH), extraCaCerts: env.NODE_EXTRA_CA_CERTS };
+}
+/** Where taskset is looked for when the door passes no PATH. */
+const STANDARD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/**
+ * The CPUs this process may run on (its affinity, as taskset sets it), from /proc or the CPU count, and whether
+ * taskset is on `searchPath` (the doors pass the environment's PATH; nothing below them reads process.env).
+ */
+function hostInfo(searchPath = STANDARD_PATH) {
+    let cpus;
+    try {
+        const status = (0,external_node_fs_namespaceObject.readFileSync)('/proc/self/status', 'utf8');
+        const list = /Cpus_allowed_list:\s*(\S+)/.exec(status)?.[1];
+        if (list)
+            cpus = parseCpuList(list);
+    }
+    catch {
+        // not Linux
+    }
+    cpus ??= Array.from({ length: external_node_os_default().availableParallelism() }, (_, i) => i);
+    const taskset = searchPath.split(':').some(dir => {
+        try {
+            (0,external_node_fs_namespaceObject.accessSync)(`${dir}/taskset`, external_node_fs_namespaceObject.constants.X_OK);
+            return true;
+        }
+        catch {
+            return false;
+        }
+    });
+    return { cpus, taskset };
+}
+/** "0-3,6" -> [0, 1, 2, 3, 6] */
+function parseCpuList(list) {
+    const cpus = [];
+    for (const part of list.split(',')) {
+        const [a, b] = part.split('-').map(Number);
+        if (a === undefined || !Number.isInteger(a))
+            continue;
+        for (let c = a; c <= (Number.isInteger(b) ? b : a); c++)
+            cpus.push(c);
+    }
+    return cpus;
+}
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(70857);
@@ -69151,7 +69210,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -69391,8 +69450,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/git/auth.ts
@@ -69418,9 +69475,18 @@ function gitAuthEnv(token, serverUrl = 'https://github.com') {
         GIT_CONFIG_VALUE_1: `AUTHORIZATION: basic ${basic}`
     };
 }
-/** Set once by the action from its github-token input; the CLI leaves git to its own credentials. */
-function useGitAuth(token, serverUrl) {
+/**
+ * Set once by the action from its github-token input; the CLI leaves git to its own credentials. `mask` learns the
+ * header's base64 value (the action registers it with core.setSecret): git can echo it under GIT_TRACE or
+ * GIT_CURL_VERBOSE, and Actions masks only the token as given, not its base64 form.
+ */
+function useGitAuth(token, serverUrl, mask = () => undefined) {
     authEnv = token ? gitAuthEnv(token, serverUrl) : {};
+    if (token) {
+        const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
+        mask(basic);
+        mask(`AUTHORIZATION: basic ${basic}`);
+    }
 }
 function currentGitAuth() {
     return authEnv;
@@ -69441,7 +69507,7 @@ function killProcessGroup(pgid, signal) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/git/run.ts
+;// CONCATENATED MODULE: ./src/git/runner.ts
 /**
  * The one git runner: arguments as an array (no shell), never prompting, authenticated as auth.ts says, every call
  * bounded by a timeout that stops git with its process group, and failures worded without credentials.
@@ -69452,6 +69518,13 @@ function killProcessGroup(pgid, signal) {
 /** A git call stopped because it did not finish in time (a hung fetch or push). */
 class GitTimeoutError extends Error {
 }
+/** A git call stopped because its output outgrew what perfgate keeps (a store or history far larger than expected). */
+class GitOutputError extends Error {
+}
+/** The most of git's stdout perfgate keeps in memory: more means something is wrong, and it is an error. */
+const GIT_MAX_STDOUT_BYTES = 256 * 1024 * 1024;
+/** The most of git's stderr kept: its last lines say what went wrong; a flood (GIT_TRACE, a chatty hook) is cut. */
+const GIT_MAX_STDERR_CHARS = 1024 * 1024;
 /** Stops git with everything it started: it runs in its own process group. */
 function killGroup(child) {
     if (child.pid === undefined)
@@ -69494,19 +69567,44 @@ function runGit(cwd, args, options = {}) {
             killGroup(child);
             reject(new GitTimeoutError(`git ${args[0]} did not finish within ${secondsText(ms)} and was stopped`));
         }, ms);
-        child.stdout.on('data', (chunk) => out.push(chunk));
-        child.stderr.on('data', (chunk) => (stderr += chunk.toString()));
+        const maxOut = options.maxStdoutBytes ?? GIT_MAX_STDOUT_BYTES;
+        const maxErr = options.maxStderrChars ?? GIT_MAX_STDERR_CHARS;
+        let outBytes = 0;
+        let cut = 0;
+        child.stdout.on('data', (chunk) => {
+            outBytes += chunk.length;
+            if (outBytes <= maxOut)
+                return void out.push(chunk);
+            if (outBytes - chunk.length > maxOut)
+                return;
+            clearTimeout(timer);
+            killGroup(child);
+            reject(new GitOutputError(`git ${args[0]} wrote more than ${sizeText(maxOut)} to its output and was stopped: perfgate keeps at most that much`));
+        });
+        child.stderr.on('data', (chunk) => {
+            stderr += chunk.toString();
+            if (stderr.length > maxErr) {
+                cut += stderr.length - maxErr;
+                stderr = stderr.slice(-maxErr);
+            }
+        });
         child.on('error', err => {
             clearTimeout(timer);
             reject(err);
         });
         child.on('close', code => {
             clearTimeout(timer);
-            resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr });
+            const note = cut
+                ? `[perfgate kept the last ${maxErr} characters of git's stderr; ${cut} before them were cut]\n`
+                : '';
+            resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr: note + stderr });
         });
         child.stdin.on('error', () => undefined);
         child.stdin.end(options.input ?? '');
     });
+}
+function sizeText(bytes) {
+    return bytes >= 1024 * 1024 ? `${Number((bytes / 1024 / 1024).toPrecision(3))} MiB` : `${bytes} bytes`;
 }
 function secondsText(ms) {
     return `${Number((ms / 1000).toPrecision(3))} s`;
@@ -69626,12 +69724,48 @@ async function ancestorsOf(repoDir, rev, max = 100) {
 async function headSha(repoDir) {
     return tryGit(repoDir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
 }
+/**
+ * The first-parent line of `ref`, oldest first (at most `max` commits, the newest ones): the order the default
+ * branch moved in, one commit per merge. Empty when `ref` is unknown or outside git.
+ */
+async function firstParentLine(repoDir, ref, max = 10_000) {
+    const out = await tryGit(repoDir, [
+        'log',
+        '--first-parent',
+        `--max-count=${max}`,
+        '--format=%H%x00%cI%x00%s',
+        ref,
+        '--'
+    ]);
+    if (!out)
+        return [];
+    return out
+        .split('\n')
+        .filter(Boolean)
+        .map(line => {
+        const [sha, date = '', subject = ''] = line.split('\x00');
+        return { sha: sha, date, subject };
+    })
+        .reverse();
+}
+/** The remote's default branch (origin/HEAD), else `main` or `master` if either exists, else HEAD. */
+async function defaultBranch(repoDir, remote = 'origin') {
+    const head = await tryGit(repoDir, ['symbolic-ref', '--quiet', '--short', `refs/remotes/${remote}/HEAD`]);
+    if (head)
+        return head;
+    for (const name of [`${remote}/main`, `${remote}/master`, 'main', 'master']) {
+        if (await tryGit(repoDir, ['rev-parse', '--verify', '--quiet', `${name}^{commit}`]))
+            return name;
+    }
+    return 'HEAD';
+}
+/** Whether the clone is shallow (its history cut off), so older commits are not on any line. */
+async function isShallow(repoDir) {
+    return (await tryGit(repoDir, ['rev-parse', '--is-shallow-repository'])) === 'true';
+}
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-var external_node_os_default = /*#__PURE__*/__nccwpck_require__.n(external_node_os_namespaceObject);
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_namespaceObject);
@@ -70347,49 +70481,48 @@ async function worktreeBase(repoDir, sha, build, events, onSpawned) {
     };
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
-var ajv = __nccwpck_require__(42463);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(38815);
-;// CONCATENATED MODULE: ./schema/perfgate.schema.json
-const perfgate_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/perfgate.schema.json","title":"perfgate config","description":"perfgate.yml: the service to start, the load to drive and the limits to gate on.","type":"object","additionalProperties":false,"required":["version","scenarios"],"properties":{"version":{"const":1,"description":"config format version; must be 1"},"extends":{"enum":["web_server","api_gateway","database_proxy"],"description":"a built-in profile whose reference limits apply to every scenario as warnings"},"service":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"string","minLength":1,"description":"shell command that starts the service (run with /bin/sh -c in its own process group)"},"build":{"type":"string","description":"command that builds the service; run in the base checkout when perfgate prepares the base itself"},"cwd":{"type":"string","description":"working directory, relative to this file"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables (strings: quote numbers)"},"ready":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"HTTP URL polled until it answers 200-399"},"tcp":{"type":"string","description":"host:port polled until it accepts a connection"},"log":{"type":"string","description":"regular expression matched against the service\'s output lines"},"timeout":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"}},"description":"how perfgate knows the service is ready: url, tcp or log"},"shutdown-timeout":{"$ref":"#/definitions/duration","description":"grace period between SIGTERM and SIGKILL"},"cpus":{"enum":["auto","shared"],"description":"auto (default): with 2+ CPUs and taskset, the service runs on every CPU but the first, which is left to the load generator, so the generator does not take the service\'s CPU time; shared: the service runs anywhere"}},"required":["command","ready"],"description":"the service under test, started by perfgate for each round; leave it out to measure a target that is already running at the scenarios\' URLs (absolute limits and the stored baseline only)","title":"service"},"ready":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"HTTP URL polled until it answers 200-399"},"tcp":{"type":"string","description":"host:port polled until it accepts a connection"},"log":{"type":"string","description":"regular expression matched against the service\'s output lines"},"timeout":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"}},"description":"a running target (no service section): how perfgate knows the target at the scenarios\' URLs is up before it measures: url or tcp, polled until two attempts in a row succeed","title":"ready"},"defaults":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"description":"load settings every scenario inherits"},"scenarios":{"type":"array","minItems":1,"description":"what to measure","items":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"description":"unique name, used in reports"},"shard":{"type":"integer","minimum":1,"description":"pins this scenario to shard K when the suite is split with --shard K/N (action input shard); unpinned scenarios are dealt round-robin by sorted name"},"request":{"$ref":"#/definitions/request","description":"the request each virtual user sends"},"requests":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/request"},"description":"a weighted mix of requests to one host:port, picked at random per request by weight (instead of request)"},"values":{"type":"object","description":"named values for {{name}} placeholders, used in turn (cycling): a list, or { file: path } with one value per line","additionalProperties":{"anyOf":[{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"type":"string","minLength":1}}}]}},"load":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"mode":{"enum":["closed","rate"],"description":"closed: fixed connections (default); rate: open model at a constant arrival rate"},"rate":{"type":"number","exclusiveMinimum":0,"description":"requests per second (rate mode)"},"max-lag":{"$ref":"#/definitions/duration","description":"rate mode: how late (p99) the generator\'s own send schedule may run before the run is errored as generator-lag (default 10ms)"},"ramp":{"type":"object","additionalProperties":false,"properties":{"from":{"type":"number","minimum":0},"to":{"type":"number","exclusiveMinimum":0},"over":{"$ref":"#/definitions/duration"}},"required":["from","to","over"],"description":"rate mode: ramp the rate linearly"}},"description":"this scenario\'s load, over defaults"},"suite":{"oneOf":[{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"load"}},"required":["kind"]},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"sweep"},"steps":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"description":"connections per step (with load mode rate: requests per second per step)"},"knee-factor":{"type":"number","exclusiveMinimum":1,"description":"p99 may rise to this factor of the first step\'s p99 before the knee (default 2)"}},"required":["kind","steps"],"description":"concurrency sweep: finds the optimal connections"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"stress"},"start":{"type":"integer","minimum":1},"step":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1},"max-error-rate":{"$ref":"#/definitions/percent"},"p99-limit":{"$ref":"#/definitions/duration"},"max-time":{"$ref":"#/definitions/duration","description":"time bound of the whole ramp (default 2m): no step starts that would end after it"}},"required":["kind"],"description":"ramps connections (with load mode rate: the rate) until errors pass max-error-rate (default 5%), p99 passes p99-limit or the service dies"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"soak"},"window":{"$ref":"#/definitions/duration","description":"window length (default 10s)"}},"required":["kind"],"description":"long constant load analysed in windows; soak.drift is the RSS growth over the run (least-squares fit over the windows)"}]},"thresholds":{"type":"object","description":"absolute limits: metric -> \\"< 50ms\\" or { limit, severity }","additionalProperties":false,"properties":{"latency.min":{"description":"fastest 2xx response. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.mean":{"description":"mean 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.stddev":{"description":"standard deviation of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p50":{"description":"50th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p75":{"description":"75th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p90":{"description":"90th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p95":{"description":"95th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p99":{"description":"99th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p99.9":{"description":"99.9th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.max":{"description":"slowest 2xx response. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"throughput.rps":{"description":"responses per second, failed ones included (gate on throughput.ok_rps). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"throughput.ok_rps":{"description":"successful responses per second: status below 400, or one its request expects (expect:). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"throughput.bytes":{"description":"response bytes per second. Limit like \\"> 100MB\\" (bytes per second: B, KB, MB, GB)","$ref":"#/definitions/threshold-byterate"},"requests.total":{"description":"responses received during the measured window. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.rate":{"description":"share of requests that failed (connect, timeout, reset, 4xx, 5xx). Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"},"errors.total":{"description":"failed requests of every kind. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.connect":{"description":"connection errors (refused, unreachable). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.timeout":{"description":"requests that timed out. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.reset":{"description":"connections reset or closed mid-request. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.4xx":{"description":"responses with a 4xx status. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.5xx":{"description":"responses with a 5xx status. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.unexpected":{"description":"responses whose status their request did not expect (expect:). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"server.cpu.mean":{"description":"mean CPU of the service\'s process tree, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"server.cpu.peak":{"description":"peak CPU of the service\'s process tree, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"server.cpu.per_request":{"description":"server CPU time per completed request. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"server.rss.peak":{"description":"peak resident memory of the service\'s process tree. Limit like \\"< 256MB\\" (B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based))","$ref":"#/definitions/threshold-size"},"server.fds.peak":{"description":"peak open file descriptors of the service\'s process tree. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"generator.cpu":{"description":"the load generator\'s own CPU, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"generator.lag":{"description":"how far the load generator fell behind its schedule (p99). Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"generator.rate.target":{"description":"open model: requests per second the schedule asked for. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"generator.rate.achieved":{"description":"open model: requests per second the generator actually sent. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.optimal_connections":{"description":"connections at the knee of throughput vs p99. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"sweep.optimal_rate":{"description":"open model: offered rate at the knee of throughput vs p99. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.optimal_rps":{"description":"successful responses per second at the knee of the sweep. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.max_rps":{"description":"highest successful responses per second over the sweep\'s steps. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.breaking_point.connections":{"description":"highest sustainable connections before breaking. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"stress.breaking_point.rate":{"description":"open model: highest sustainable offered rate. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.breaking_point.rps":{"description":"successful responses per second at the last sustainable step before breaking. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.broke_at.connections":{"description":"connections of the step that broke (none: unset). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"stress.broke_at.rate":{"description":"open model: offered rate of the step that broke (none: unset). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"soak.drift":{"description":"relative RSS growth over the soak: least-squares slope over the windows x span / fitted start. Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"},"soak.p99_drift":{"description":"relative change of p99 over the soak, fitted like soak.drift. Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"}}},"regression":{"type":"object","description":"limits relative to the base: metric -> \\"+20%\\" / \\"-5%\\" or { limit, severity }","additionalProperties":false,"properties":{"latency.min":{"description":"fastest 2xx response. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.mean":{"description":"mean 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.stddev":{"description":"standard deviation of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p50":{"description":"50th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p75":{"description":"75th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p90":{"description":"90th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p95":{"description":"95th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p99":{"description":"99th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p99.9":{"description":"99.9th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.max":{"description":"slowest 2xx response. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"throughput.rps":{"description":"responses per second, failed ones included (gate on throughput.ok_rps). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"throughput.ok_rps":{"description":"successful responses per second: status below 400, or one its request expects (expect:). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"throughput.bytes":{"description":"response bytes per second. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"requests.total":{"description":"responses received during the measured window. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"errors.rate":{"description":"share of requests that failed (connect, timeout, reset, 4xx, 5xx). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.total":{"description":"failed requests of every kind. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.connect":{"description":"connection errors (refused, unreachable). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.timeout":{"description":"requests that timed out. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.reset":{"description":"connections reset or closed mid-request. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.4xx":{"description":"responses with a 4xx status. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.5xx":{"description":"responses with a 5xx status. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.unexpected":{"description":"responses whose status their request did not expect (expect:). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.mean":{"description":"mean CPU of the service\'s process tree, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.peak":{"description":"peak CPU of the service\'s process tree, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.per_request":{"description":"server CPU time per completed request. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.rss.peak":{"description":"peak resident memory of the service\'s process tree. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.fds.peak":{"description":"peak open file descriptors of the service\'s process tree. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.cpu":{"description":"the load generator\'s own CPU, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.lag":{"description":"how far the load generator fell behind its schedule (p99). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.rate.achieved":{"description":"open model: requests per second the generator actually sent. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_connections":{"description":"connections at the knee of throughput vs p99. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_rate":{"description":"open model: offered rate at the knee of throughput vs p99. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_rps":{"description":"successful responses per second at the knee of the sweep. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.max_rps":{"description":"highest successful responses per second over the sweep\'s steps. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.connections":{"description":"highest sustainable connections before breaking. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.rate":{"description":"open model: highest sustainable offered rate. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.rps":{"description":"successful responses per second at the last sustainable step before breaking. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.broke_at.connections":{"description":"connections of the step that broke (none: unset). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.broke_at.rate":{"description":"open model: offered rate of the step that broke (none: unset). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"soak.drift":{"description":"relative RSS growth over the soak: least-squares slope over the windows x span / fitted start. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"soak.p99_drift":{"description":"relative change of p99 over the soak, fitted like soak.drift. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"}}},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"required":["name"]}},"compare":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["interleaved","stored"]},"design":{"enum":["auto","rounds","slices","duet"],"description":"how base and head are measured: rounds (one side at a time, a fresh process per round), slices (both up at once on their own {{service.port}}, the load alternating in short slices), duet (both measured at the same time on disjoint cores, 4 cores or more); auto (default): duet where cores allow, else slices, and rounds when the config hard-codes its port"},"slice":{"$ref":"#/definitions/duration","description":"slices and duet: the length of one slice (default 500ms)"},"epochs":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":2},"max":{"type":"integer","minimum":2}},"description":"slices and duet: fresh process pairs over the run, each measuring every scenario\'s duration per side in slices (default: rounds)"},"rounds":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1}},"description":"rounds per side"},"budget":{"$ref":"#/definitions/duration","description":"wall-clock budget of the comparison"},"confirm":{"type":"boolean","description":"confirm a failing verdict with extra rounds"},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"confidence level of the intervals (default 0.95)"}},"description":"how base and head are compared"},"baseline":{"type":"object","additionalProperties":false,"properties":{"store":{"enum":["branch","directory","none"]},"branch":{"type":"string"},"directory":{"type":"string","description":"directory of the local store (store: directory), relative to this file"},"remote":{"type":"string","description":"git remote of the baseline branch (default origin)"},"rounds":{"type":"integer","minimum":1,"maximum":50,"description":"rounds measured when a run is stored or compared with a stored run (default 3)"},"noise":{"$ref":"#/definitions/percent","description":"cross-run allowance added to a stored comparison until 5 stored runs teach the real spread (default 10%)"},"on-runner-mismatch":{"enum":["inconclusive","compare"],"description":"what a baseline from a different runner kind does to regression checks (default inconclusive)"},"save-on":{"type":"array","uniqueItems":true,"items":{"enum":["push","workflow_dispatch","schedule"]},"description":"events whose runs are stored (default push to the default branch and workflow_dispatch); pull requests never are"}},"description":"where stored baselines live"},"on-inconclusive":{"enum":["warn","fail"],"description":"what an inconclusive verdict does to the job"}},"definitions":{"duration":{"type":"string","description":"a duration with a unit: us, ms, s, m (\\"500ms\\", \\"10s\\")","pattern":"^\\\\s*[0-9.]+\\\\s*(us|µs|ms|s|m|min)\\\\s*$"},"percent":{"type":"string","description":"a percentage (\\"5%\\")","pattern":"^\\\\s*[0-9.]+\\\\s*%\\\\s*$"},"request":{"type":"object","additionalProperties":false,"properties":{"method":{"enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"]},"url":{"type":"string","minLength":1,"description":"absolute http:// or https:// URL; {{seq}}, {{random}}, {{uuid}} and {{name}} of a scenario value are filled in per request; {{service.port}} is the port the side\'s service was given"},"insecure":{"type":"boolean","description":"https:// only: accept any certificate (self-signed test certificates); by default the certificate must chain to Node\'s roots, the system bundle or NODE_EXTRA_CA_CERTS"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{"description":"a string, or an object sent as JSON","type":["string","object","array"]},"weight":{"type":"number","exclusiveMinimum":0,"description":"in requests: this request\'s relative share of the mix (default 1)"},"expect":{"description":"the statuses this request should get (e.g. 201, or [200, 404]); others count as failed requests, and these count as successes even when 4xx/5xx","anyOf":[{"type":"integer","minimum":100,"maximum":599},{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}}]}},"required":["url"],"description":"one HTTP request"},"threshold-duration":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(us|µs|ms|s|m|min)\\\\s*$","description":"an operator (< <= > >=) and a value in us, ms, s, like \\"< 50ms\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(us|µs|ms|s|m|min)\\\\s*$","description":"an operator (< <= > >=) and a value in us, ms, s, like \\"< 50ms\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-rate":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(/s|rps)?\\\\s*$","description":"an operator (< <= > >=) and a value in requests per second, like \\"> 1500\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(/s|rps)?\\\\s*$","description":"an operator (< <= > >=) and a value in requests per second, like \\"> 1500\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-byterate":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])(/s)?\\\\s*$","description":"an operator (< <= > >=) and a value in bytes per second: B, KB, MB, GB, like \\"> 100MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])(/s)?\\\\s*$","description":"an operator (< <= > >=) and a value in bytes per second: B, KB, MB, GB, like \\"> 100MB\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-count":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*\\\\s*$","description":"an operator (< <= > >=) and a value in a plain number, like \\"< 10\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*\\\\s*$","description":"an operator (< <= > >=) and a value in a plain number, like \\"< 10\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-ratio":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in %, like \\"< 0.1%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in %, like \\"< 0.1%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-cpu":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in % of one core, like \\"< 150%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in % of one core, like \\"< 150%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-size":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])\\\\s*$","description":"an operator (< <= > >=) and a value in B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based), like \\"< 256MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])\\\\s*$","description":"an operator (< <= > >=) and a value in B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based), like \\"< 256MB\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression-lower":{"oneOf":[{"type":"string","pattern":"^\\\\s*\\\\+\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may rise, like \\"+20%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*\\\\+\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may rise, like \\"+20%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression-higher":{"oneOf":[{"type":"string","pattern":"^\\\\s*-\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may fall, like \\"-5%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*-\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may fall, like \\"-5%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]}}}');
 ;// CONCATENATED MODULE: ./src/config/metrics.ts
-const m = (name, kind, better, description) => ({
-    name,
-    kind,
-    better,
-    description
-});
+/** A catalogue row; unless it says otherwise a metric's legs join at their largest, its rounds at their mean. */
+const m = (name, kind, better, description, { legs = 'max', rounds = 'mean', count = false } = {}) => ({ name, kind, better, description, legs, rounds, count });
+const HISTOGRAM = { legs: 'histogram' };
+const SUMMED = { legs: 'sum' };
+const COUNTED = { legs: 'sum', count: true };
+const PEAK = { rounds: 'max' };
 const LATENCY_PERCENTILES = ['p50', 'p75', 'p90', 'p95', 'p99', 'p99.9'];
 const METRICS = [
-    m('latency.min', 'duration', 'lower', 'fastest 2xx response'),
-    m('latency.mean', 'duration', 'lower', 'mean 2xx latency'),
-    m('latency.stddev', 'duration', 'lower', 'standard deviation of 2xx latency'),
-    ...LATENCY_PERCENTILES.map(p => m(`latency.${p}`, 'duration', 'lower', `${p.slice(1)}th percentile of 2xx latency`)),
-    m('latency.max', 'duration', 'lower', 'slowest 2xx response'),
-    m('throughput.rps', 'rate', 'higher', 'responses per second, failed ones included (gate on throughput.ok_rps)'),
-    m('throughput.ok_rps', 'rate', 'higher', 'successful responses per second: status below 400, or one its request expects (expect:)'),
-    m('throughput.bytes', 'byterate', 'higher', 'response bytes per second'),
-    m('requests.total', 'count', 'higher', 'responses received during the measured window'),
-    m('errors.rate', 'ratio', 'lower', 'share of requests that failed (connect, timeout, reset, 4xx, 5xx)'),
-    m('errors.total', 'count', 'lower', 'failed requests of every kind'),
-    m('errors.connect', 'count', 'lower', 'connection errors (refused, unreachable)'),
-    m('errors.timeout', 'count', 'lower', 'requests that timed out'),
-    m('errors.reset', 'count', 'lower', 'connections reset or closed mid-request'),
-    m('status.4xx', 'count', 'lower', 'responses with a 4xx status'),
-    m('status.5xx', 'count', 'lower', 'responses with a 5xx status'),
-    m('status.unexpected', 'count', 'lower', 'responses whose status their request did not expect (expect:)'),
+    m('latency.min', 'duration', 'lower', 'fastest 2xx response', { legs: 'histogram', rounds: 'min' }),
+    m('latency.mean', 'duration', 'lower', 'mean 2xx latency', HISTOGRAM),
+    m('latency.stddev', 'duration', 'lower', 'standard deviation of 2xx latency', HISTOGRAM),
+    ...LATENCY_PERCENTILES.map(p => m(`latency.${p}`, 'duration', 'lower', `${p.slice(1)}th percentile of 2xx latency`, HISTOGRAM)),
+    m('latency.max', 'duration', 'lower', 'slowest 2xx response', { legs: 'histogram', rounds: 'max' }),
+    m('throughput.rps', 'rate', 'higher', 'responses per second, failed ones included (gate on throughput.ok_rps)', SUMMED),
+    m('throughput.ok_rps', 'rate', 'higher', 'successful responses per second: status below 400, or one its request expects (expect:)', SUMMED),
+    m('throughput.bytes', 'byterate', 'higher', 'response bytes per second', SUMMED),
+    m('requests.total', 'count', 'higher', 'responses received during the measured window', COUNTED),
+    m('errors.rate', 'ratio', 'lower', 'share of requests that failed (connect, timeout, reset, 4xx, 5xx)', {
+        legs: 'ratio',
+        count: true
+    }),
+    m('errors.total', 'count', 'lower', 'failed requests of every kind', COUNTED),
+    m('errors.connect', 'count', 'lower', 'connection errors (refused, unreachable)', COUNTED),
+    m('errors.timeout', 'count', 'lower', 'requests that timed out', COUNTED),
+    m('errors.reset', 'count', 'lower', 'connections reset or closed mid-request', COUNTED),
+    m('status.4xx', 'count', 'lower', 'responses with a 4xx status', COUNTED),
+    m('status.5xx', 'count', 'lower', 'responses with a 5xx status', COUNTED),
+    m('status.unexpected', 'count', 'lower', 'responses whose status their request did not expect (expect:)', COUNTED),
     m('server.cpu.mean', 'cpu', 'lower', "mean CPU of the service's process tree, % of one core"),
-    m('server.cpu.peak', 'cpu', 'lower', "peak CPU of the service's process tree, % of one core"),
-    m('server.cpu.per_request', 'duration', 'lower', 'server CPU time per completed request'),
-    m('server.rss.peak', 'size', 'lower', "peak resident memory of the service's process tree"),
-    m('server.fds.peak', 'count', 'lower', "peak open file descriptors of the service's process tree"),
+    m('server.cpu.peak', 'cpu', 'lower', "peak CPU of the service's process tree, % of one core", PEAK),
+    m('server.cpu.per_request', 'duration', 'lower', 'server CPU time per completed request', {
+        legs: 'none'
+    }),
+    m('server.rss.peak', 'size', 'lower', "peak resident memory of the service's process tree", PEAK),
+    m('server.fds.peak', 'count', 'lower', "peak open file descriptors of the service's process tree", PEAK),
     m('generator.cpu', 'cpu', 'lower', "the load generator's own CPU, % of one core"),
-    m('generator.lag', 'duration', 'lower', 'how far the load generator fell behind its schedule (p99)'),
-    m('generator.rate.target', 'rate', 'none', 'open model: requests per second the schedule asked for'),
-    m('generator.rate.achieved', 'rate', 'higher', 'open model: requests per second the generator actually sent'),
+    m('generator.lag', 'duration', 'lower', 'how far the load generator fell behind its schedule (p99)', {
+        count: true
+    }),
+    m('generator.rate.target', 'rate', 'none', 'open model: requests per second the schedule asked for', COUNTED),
+    m('generator.rate.achieved', 'rate', 'higher', 'open model: requests per second the generator actually sent', COUNTED),
     m('sweep.optimal_connections', 'count', 'higher', 'connections at the knee of throughput vs p99'),
     m('sweep.optimal_rate', 'rate', 'higher', 'open model: offered rate at the knee of throughput vs p99'),
     m('sweep.optimal_rps', 'rate', 'higher', 'successful responses per second at the knee of the sweep'),
@@ -70407,11 +70540,194 @@ function metricInfo(name) {
     return BY_NAME.get(name);
 }
 const METRIC_NAMES = METRICS.map(info => info.name);
+/** The metrics an invalid measurement keeps (MetricInfo.count), in the catalogue's order. */
+const COUNT_METRICS = METRICS.filter(info => info.count).map(info => info.name);
 /** Why the server.* metrics cannot be measured on this platform, or undefined on Linux. */
 function serverMetricsUnsupported(platform = process.platform) {
     return platform === 'linux'
         ? undefined
         : `not measured: server.* metrics are sampled from /proc, which only Linux has (this runner is ${platform})`;
+}
+
+;// CONCATENATED MODULE: ./src/config/format.ts
+
+const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+function significant(value, digits = 3) {
+    if (value === 0)
+        return '0';
+    const abs = Math.abs(value);
+    if (abs >= 1000)
+        return grouped.format(value);
+    return Number(value.toPrecision(digits)).toString();
+}
+function formatDuration(us) {
+    const abs = Math.abs(us);
+    if (abs < 1000)
+        return `${significant(us)} µs`;
+    if (abs < 1_000_000)
+        return `${significant(us / 1000)} ms`;
+    return `${significant(us / 1_000_000)} s`;
+}
+function formatBytes(bytes) {
+    const abs = Math.abs(bytes);
+    if (abs < 1000)
+        return `${significant(bytes)} B`;
+    if (abs < 1e6)
+        return `${significant(bytes / 1e3)} KB`;
+    if (abs < 1e9)
+        return `${significant(bytes / 1e6)} MB`;
+    return `${significant(bytes / 1e9)} GB`;
+}
+function formatPercent(fraction) {
+    const pct = fraction * 100;
+    if (pct !== 0 && Math.abs(pct) < 0.01)
+        return `${pct.toExponential(1)}%`;
+    return `${significant(pct)}%`;
+}
+const FORMATTERS = {
+    duration: formatDuration,
+    size: formatBytes,
+    byterate: v => `${formatBytes(v)}/s`,
+    ratio: formatPercent,
+    cpu: v => `${significant(v)}% CPU`,
+    count: v => significant(v, 4),
+    rate: v => `${significant(v, 4)} req/s`
+};
+/** A metric value in its natural unit: "61.2 ms", "1,523 req/s", "0.1%". */
+function formatMetric(metric, value) {
+    if (value === null || value === undefined || Number.isNaN(value))
+        return 'n/a';
+    const info = metricInfo(metric);
+    return info ? FORMATTERS[info.kind](value) : significant(value);
+}
+/** A relative change as a signed percentage: "+12.3%", "-4.0%". */
+function formatChange(fraction) {
+    if (fraction === null || fraction === undefined || Number.isNaN(fraction))
+        return 'n/a';
+    const pct = fraction * 100;
+    const text = Math.abs(pct) >= 100 ? pct.toFixed(0) : pct.toFixed(1);
+    return `${pct >= 0 ? '+' : ''}${text}%`;
+}
+function formatInterval(interval) {
+    if (!interval)
+        return 'n/a';
+    return `${formatChange(interval[0])} … ${formatChange(interval[1])}`;
+}
+function formatMs(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    if (ms < 120_000)
+        return `${significant(ms / 1000)} s`;
+    const total = Math.round(ms / 1000);
+    const minutes = Math.floor(total / 60);
+    const seconds = total % 60;
+    return seconds ? `${minutes} min ${seconds} s` : `${minutes} min`;
+}
+/** One step of a sweep or stress ramp in words: "10 connections", "1 connection", "800 req/s". */
+function stepText(axis, value) {
+    if (axis === 'rate')
+        return `${value} req/s`;
+    return `${value} connection${value === 1 ? '' : 's'}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/notes.ts
+/**
+ * The one place that words a note (model/note.ts), as report/decisions.ts words a decision: the gate makes the
+ * data, attaches these words, and every format (terminal, comment, HTML, JUnit) prints the same sentence.
+ */
+
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+function stopMessage(stop, unit) {
+    switch (stop) {
+        case 'stop-decided':
+            return 'every regression check was decided';
+        case 'stop-budget':
+            return 'the time budget was spent before every check was decided';
+        case 'stop-max-rounds':
+            return unit === 'epoch'
+                ? 'the maximum number of epochs was reached'
+                : 'the maximum number of rounds was reached';
+        case 'stop-catastrophic':
+            return 'stopped early: a regression is far beyond its tolerance';
+    }
+}
+function noteMessage(note) {
+    switch (note.kind) {
+        case 'base-dropped':
+            return `${note.count} base ${note.unit}(s) errored and were not counted as data`;
+        case 'head-lagged':
+            return `${note.count} head ${note.unit}(s) were not counted as data: the load generator fell behind its schedule there (a busy runner), which says nothing about the head`;
+        case 'no-regression-checks':
+            return 'no regression checks configured: changes are reported, nothing is decided';
+        case 'runner-noise':
+            return (`runner noise: the ${note.rounds} base rounds alone (A/A) vary ±${formatPercent(note.roundSpread)} round to round in ${note.metric}, ` +
+                `a noise floor of ±${formatPercent(note.projectedSpread)} over ${note.rounds} rounds, wider than its ${formatPercent(note.tolerance)} tolerance: ` +
+                'on this runner a change that small cannot be told from noise');
+        case 'head-errored':
+            return `stopped after ${note.unit} ${note.after}: the head errored in ${note.scenario}`;
+        case 'confirmation': {
+            if (note.outcome === 'cut-short') {
+                const why = note.stop === 'stop-budget'
+                    ? 'the time budget ran out'
+                    : note.stop === 'stop-head-errored'
+                        ? 'the head errored'
+                        : 'the comparison stopped';
+                return `confirmation was cut short: only ${note.ran} of the ${note.planned} extra ${note.unit}s ran before ${why}`;
+            }
+            const extra = plural(note.ran, `extra ${note.unit}`);
+            return note.outcome === 'confirmed'
+                ? `a failing verdict was confirmed with ${extra}`
+                : `a failing verdict was re-measured with ${extra} and no longer fails`;
+        }
+        case 'stopped':
+            return stopMessage(note.stop, note.unit);
+        case 'restarted':
+            return `the ${note.side} service had exited and was restarted before ${note.scenario} (round${note.rounds.length > 1 ? 's' : ''} ${note.rounds.join(', ')})`;
+        case 'fresh-after-stress':
+            return 'the scenario after a stress suite ran against a fresh service process in every round';
+        case 'epoch-cpu':
+            return 'server.cpu.mean and server.cpu.peak span the whole epoch, in which each service was loaded only during its own slices; server.cpu.per_request compares like for like';
+        case 'remeasured': {
+            const again = note.round !== undefined
+                ? `round ${note.round} was measured again (one round per run at most)`
+                : 'the run was measured again';
+            return (`${again}: the load generator fell behind its schedule in ${note.scenarios.join(', ')}, which one pause of the ` +
+                'machine also causes; a generator that falls behind again errors the scenario');
+        }
+        case 'service-restarted':
+            return `the service was restarted before ${note.scenario} because it had exited`;
+        case 'running-target':
+            return "a running target: measured at the scenarios' URLs with no process started, so no server.* metrics; absolute limits and the stored baseline only";
+        case 'rounds':
+            return note.target
+                ? `${note.rounds} rounds per scenario against the running target`
+                : `${note.rounds} rounds per scenario, each against a fresh service process`;
+        case 'timeouts-left-out':
+        case 'connections-reset': {
+            const total = note.head + (note.base ?? 0);
+            const sides = note.base !== undefined ? ` (head ${note.head}, base ${note.base})` : '';
+            return note.kind === 'timeouts-left-out'
+                ? `the latency percentiles leave out ${plural(total, 'request')} that timed out${sides}: ` +
+                    'they count in errors.rate, and a request that never answered does not make p99 faster'
+                : `the service reset the connection of ${plural(total, 'request')}${sides}: ` +
+                    'they count in errors.rate, which stayed within max-error-rate';
+        }
+        case 'start-error':
+            return `a service could not be ${note.failed}`;
+    }
+}
+/** A note's data with its words. */
+const wordNote = (data) => ({ ...data, message: noteMessage(data) });
+/**
+ * A report's (or a scenario's) notes from prose and data: `notes` holds every note's words in order (what
+ * report.json always held), `noteData` the typed notes with their words.
+ */
+function noteFields(notes) {
+    const data = notes.filter((n) => typeof n !== 'string').map(wordNote);
+    return {
+        notes: notes.map(n => (typeof n === 'string' ? n : noteMessage(n))),
+        ...(data.length ? { noteData: data } : {})
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/config/defaults.ts
@@ -70457,6 +70773,136 @@ const DEFAULTS = {
     maxAliasCount: 100
 };
 
+;// CONCATENATED MODULE: ./src/report/config-used.ts
+
+
+
+/**
+ * The resolved config as the run used it (defaults filled, `extends` applied), for the report's "config used".
+ * Header values and service environment values are left out (names only): they may carry credentials, and the
+ * report travels as an artifact and into PR comments.
+ */
+function configUsed(config) {
+    const configDir = external_node_path_default().dirname(external_node_path_default().resolve(config.file));
+    const s = config.service;
+    return {
+        ...(s
+            ? {
+                service: {
+                    command: s.command,
+                    ...(s.build ? { build: s.build } : {}),
+                    cwd: external_node_path_default().relative(configDir, s.cwd) || '.',
+                    ready: describeReady(s.ready),
+                    ...(Object.keys(s.env).length ? { env: Object.keys(s.env).sort() } : {})
+                }
+            }
+            : { target: config.ready ? { ready: describeReady(config.ready) } : {} }),
+        scenarios: config.scenarios.map(scenarioUsed),
+        compare: {
+            mode: config.compare.mode,
+            ...(config.compare.design
+                ? {
+                    design: `${config.compare.design}; slices of ${formatMs(config.compare.sliceMs ?? DEFAULTS.compare.sliceMs)}, epochs ${(config.compare.epochs ?? config.compare.rounds).min} to ${(config.compare.epochs ?? config.compare.rounds).max}`
+                }
+                : {}),
+            rounds: `${config.compare.rounds.min} to ${config.compare.rounds.max}`,
+            budget: formatMs(config.compare.budgetMs),
+            confirm: config.compare.confirm,
+            confidence: formatPercent(config.compare.confidence)
+        },
+        baseline: config.baseline.store === 'none'
+            ? { store: 'none' }
+            : {
+                store: config.baseline.store === 'branch'
+                    ? `branch ${config.baseline.branch} of ${config.baseline.remote}`
+                    : `directory ${external_node_path_default().relative(configDir, config.baseline.directory) || '.'}`,
+                rounds: config.baseline.rounds,
+                noise: formatPercent(config.baseline.noise),
+                onRunnerMismatch: config.baseline.onRunnerMismatch,
+                saveOn: [...config.baseline.saveOn]
+            },
+        onInconclusive: config.onInconclusive
+    };
+}
+function describeReady(ready) {
+    switch (ready.kind) {
+        case 'http':
+            return `HTTP ${ready.url} within ${formatMs(ready.timeoutMs)}`;
+        case 'tcp':
+            return `TCP ${ready.host}:${ready.port} within ${formatMs(ready.timeoutMs)}`;
+        case 'log':
+            return `log line /${ready.pattern}/ within ${formatMs(ready.timeoutMs)}`;
+    }
+}
+function describeRequest(r, weight) {
+    const parts = [`${r.method} ${r.url}`];
+    if (weight !== undefined)
+        parts.push(`weight ${weight}`);
+    const headers = Object.keys(r.headers);
+    if (headers.length)
+        parts.push(`headers ${headers.join(', ')}`);
+    if (r.body !== undefined)
+        parts.push(`body ${r.body.length} B`);
+    if (r.expect?.length)
+        parts.push(`expect ${r.expect.join(', ')}`);
+    return parts.join(', ');
+}
+function describeSuite(suite) {
+    if (!suite || suite.kind === 'load')
+        return 'load';
+    switch (suite.kind) {
+        case 'sweep':
+            return `sweep over ${suite.steps.join(', ')}, knee at ${suite.kneeFactor}x the first step's p99`;
+        case 'stress':
+            return (`stress from ${suite.start} by ${suite.step} up to ${suite.max}, ` +
+                `until errors > ${formatPercent(suite.maxErrorRate)}` +
+                (suite.p99LimitUs !== undefined ? ` or p99 > ${formatDuration(suite.p99LimitUs)}` : '') +
+                `, for at most ${formatMs(suite.maxTimeMs ?? DEFAULTS.stress.maxTimeMs)}`);
+        case 'soak':
+            return `soak in windows of ${formatMs(suite.windowMs)}`;
+    }
+}
+function scenarioUsed(s) {
+    const l = s.load;
+    const load = l.mode === 'rate'
+        ? `open model, ${l.ramp ? `${l.ramp.from} to ${l.ramp.to} req/s over ${formatMs(l.ramp.overMs)}` : `${l.rate} req/s`}, at most ${l.connections} in flight, generator lag up to ${formatMs(l.maxLagMs ?? DEFAULTS.maxLagMs)}`
+        : `closed model, ${l.connections} connections`;
+    return {
+        name: s.name,
+        requests: s.mix ? s.mix.map(e => describeRequest(e, e.weight)) : [describeRequest(s.request)],
+        ...(s.values ? { values: Object.keys(s.values).sort() } : {}),
+        suite: describeSuite(s.suite),
+        load: `${load}, ${formatMs(l.durationMs)} after ${formatMs(l.warmupMs)} warmup, timeout ${formatMs(l.timeoutMs)}`,
+        thresholds: s.thresholds.map(t => `${t.metric} ${t.expression}${t.severity === 'warn' ? ' (warn)' : ''}`),
+        regression: s.regression.map(r => `${r.metric} ${r.expression}${r.severity === 'warn' ? ' (warn)' : ''}`),
+        minRequests: s.minRequests,
+        maxErrorRate: formatPercent(s.maxErrorRate)
+    };
+}
+/**
+ * What configUsed leaves out of a scenario's requests (header values, body content, the values of placeholders),
+ * as one comparable string: two scenarios with the same words in the report can still send different requests,
+ * and a pull request's change there is a change to what the gate measures. Never shown: it may hold credentials.
+ */
+function requestContent(s) {
+    const content = (r) => [
+        Object.entries(r.headers).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        r.body ?? null
+    ];
+    return JSON.stringify([
+        s.mix ? s.mix.map(content) : [content(s.request)],
+        Object.entries(s.values ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    ]);
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: ./node_modules/ajv/dist/ajv.js
+var ajv = __nccwpck_require__(42463);
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(38815);
+;// CONCATENATED MODULE: ./schema/perfgate.schema.json
+const perfgate_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/perfgate.schema.json","title":"perfgate config","description":"perfgate.yml: the service to start, the load to drive and the limits to gate on.","type":"object","additionalProperties":false,"required":["version","scenarios"],"properties":{"version":{"const":1,"description":"config format version; must be 1"},"extends":{"enum":["web_server","api_gateway","database_proxy"],"description":"a built-in profile whose reference limits apply to every scenario as warnings"},"service":{"type":"object","additionalProperties":false,"properties":{"command":{"type":"string","minLength":1,"description":"shell command that starts the service (run with /bin/sh -c in its own process group)"},"build":{"type":"string","description":"command that builds the service; run in the base checkout when perfgate prepares the base itself"},"cwd":{"type":"string","description":"working directory, relative to this file"},"env":{"type":"object","additionalProperties":{"type":"string"},"description":"extra environment variables (strings: quote numbers)"},"ready":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"HTTP URL polled until it answers 200-399"},"tcp":{"type":"string","description":"host:port polled until it accepts a connection"},"log":{"type":"string","description":"regular expression matched against the service\'s output lines"},"timeout":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"}},"description":"how perfgate knows the service is ready: url, tcp or log"},"shutdown-timeout":{"$ref":"#/definitions/duration","description":"grace period between SIGTERM and SIGKILL"},"cpus":{"enum":["auto","shared"],"description":"auto (default): with 2+ CPUs and taskset, the service runs on every CPU but the first, which is left to the load generator, so the generator does not take the service\'s CPU time; shared: the service runs anywhere"}},"required":["command","ready"],"description":"the service under test, started by perfgate for each round; leave it out to measure a target that is already running at the scenarios\' URLs (absolute limits and the stored baseline only)","title":"service"},"ready":{"type":"object","additionalProperties":false,"properties":{"url":{"type":"string","description":"HTTP URL polled until it answers 200-399"},"tcp":{"type":"string","description":"host:port polled until it accepts a connection"},"log":{"type":"string","description":"regular expression matched against the service\'s output lines"},"timeout":{"$ref":"#/definitions/duration"},"interval":{"$ref":"#/definitions/duration"}},"description":"a running target (no service section): how perfgate knows the target at the scenarios\' URLs is up before it measures: url or tcp, polled until two attempts in a row succeed","title":"ready"},"defaults":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"description":"load settings every scenario inherits"},"scenarios":{"type":"array","minItems":1,"description":"what to measure","items":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","minLength":1,"pattern":"^[^\\\\u0000-\\\\u001f\\\\u007f-\\\\u009f\\\\u2028\\\\u2029]*$","description":"a unique name, used in reports and logs: one line, without control characters"},"shard":{"type":"integer","minimum":1,"description":"pins this scenario to shard K when the suite is split with --shard K/N (action input shard); unpinned scenarios are dealt round-robin by sorted name"},"request":{"$ref":"#/definitions/request","description":"the request each virtual user sends"},"requests":{"type":"array","minItems":1,"items":{"$ref":"#/definitions/request"},"description":"a weighted mix of requests to one host:port, picked at random per request by weight (instead of request)"},"values":{"type":"object","description":"named values for {{name}} placeholders, used in turn (cycling): a list, or { file: path } with one value per line","additionalProperties":{"anyOf":[{"type":"array","minItems":1,"items":{"type":"string"}},{"type":"object","additionalProperties":false,"required":["file"],"properties":{"file":{"type":"string","minLength":1}}}]}},"load":{"type":"object","additionalProperties":false,"properties":{"connections":{"type":"integer","minimum":1,"maximum":100000,"description":"concurrent connections (closed model), or the most requests in flight (rate mode)"},"duration":{"$ref":"#/definitions/duration","description":"measured duration"},"warmup":{"$ref":"#/definitions/duration","description":"load run before measuring, not counted"},"timeout":{"$ref":"#/definitions/duration","description":"per-request timeout"},"mode":{"enum":["closed","rate"],"description":"closed: fixed connections (default); rate: open model at a constant arrival rate"},"rate":{"type":"number","exclusiveMinimum":0,"description":"requests per second (rate mode)"},"max-lag":{"$ref":"#/definitions/duration","description":"rate mode: how late (p99) the generator\'s own send schedule may run before the run is errored as generator-lag (default 10ms)"},"ramp":{"type":"object","additionalProperties":false,"properties":{"from":{"type":"number","minimum":0},"to":{"type":"number","exclusiveMinimum":0},"over":{"$ref":"#/definitions/duration"}},"required":["from","to","over"],"description":"rate mode: ramp the rate linearly"}},"description":"this scenario\'s load, over defaults"},"suite":{"oneOf":[{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"load"}},"required":["kind"]},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"sweep"},"steps":{"type":"array","items":{"type":"integer","minimum":1},"minItems":2,"description":"connections per step (with load mode rate: requests per second per step)"},"knee-factor":{"type":"number","exclusiveMinimum":1,"description":"p99 may rise to this factor of the first step\'s p99 before the knee (default 2)"}},"required":["kind","steps"],"description":"concurrency sweep: finds the optimal connections"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"stress"},"start":{"type":"integer","minimum":1},"step":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1},"max-error-rate":{"$ref":"#/definitions/percent"},"p99-limit":{"$ref":"#/definitions/duration"},"max-time":{"$ref":"#/definitions/duration","description":"time bound of the whole ramp (default 2m): no step starts that would end after it"}},"required":["kind"],"description":"ramps connections (with load mode rate: the rate) until errors pass max-error-rate (default 5%), p99 passes p99-limit or the service dies"},{"type":"object","additionalProperties":false,"properties":{"kind":{"const":"soak"},"window":{"$ref":"#/definitions/duration","description":"window length (default 10s)"}},"required":["kind"],"description":"long constant load analysed in windows; soak.drift is the RSS growth over the run (least-squares fit over the windows)"}]},"thresholds":{"type":"object","description":"absolute limits: metric -> \\"< 50ms\\" or { limit, severity }","additionalProperties":false,"properties":{"latency.min":{"description":"fastest 2xx response. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.mean":{"description":"mean 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.stddev":{"description":"standard deviation of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p50":{"description":"50th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p75":{"description":"75th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p90":{"description":"90th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p95":{"description":"95th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p99":{"description":"99th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.p99.9":{"description":"99.9th percentile of 2xx latency. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"latency.max":{"description":"slowest 2xx response. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"throughput.rps":{"description":"responses per second, failed ones included (gate on throughput.ok_rps). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"throughput.ok_rps":{"description":"successful responses per second: status below 400, or one its request expects (expect:). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"throughput.bytes":{"description":"response bytes per second. Limit like \\"> 100MB\\" (bytes per second: B, KB, MB, GB)","$ref":"#/definitions/threshold-byterate"},"requests.total":{"description":"responses received during the measured window. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.rate":{"description":"share of requests that failed (connect, timeout, reset, 4xx, 5xx). Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"},"errors.total":{"description":"failed requests of every kind. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.connect":{"description":"connection errors (refused, unreachable). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.timeout":{"description":"requests that timed out. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"errors.reset":{"description":"connections reset or closed mid-request. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.4xx":{"description":"responses with a 4xx status. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.5xx":{"description":"responses with a 5xx status. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"status.unexpected":{"description":"responses whose status their request did not expect (expect:). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"server.cpu.mean":{"description":"mean CPU of the service\'s process tree, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"server.cpu.peak":{"description":"peak CPU of the service\'s process tree, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"server.cpu.per_request":{"description":"server CPU time per completed request. Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"server.rss.peak":{"description":"peak resident memory of the service\'s process tree. Limit like \\"< 256MB\\" (B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based))","$ref":"#/definitions/threshold-size"},"server.fds.peak":{"description":"peak open file descriptors of the service\'s process tree. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"generator.cpu":{"description":"the load generator\'s own CPU, % of one core. Limit like \\"< 150%\\" (% of one core)","$ref":"#/definitions/threshold-cpu"},"generator.lag":{"description":"how far the load generator fell behind its schedule (p99). Limit like \\"< 50ms\\" (us, ms, s)","$ref":"#/definitions/threshold-duration"},"generator.rate.target":{"description":"open model: requests per second the schedule asked for. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"generator.rate.achieved":{"description":"open model: requests per second the generator actually sent. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.optimal_connections":{"description":"connections at the knee of throughput vs p99. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"sweep.optimal_rate":{"description":"open model: offered rate at the knee of throughput vs p99. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.optimal_rps":{"description":"successful responses per second at the knee of the sweep. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"sweep.max_rps":{"description":"highest successful responses per second over the sweep\'s steps. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.breaking_point.connections":{"description":"highest sustainable connections before breaking. Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"stress.breaking_point.rate":{"description":"open model: highest sustainable offered rate. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.breaking_point.rps":{"description":"successful responses per second at the last sustainable step before breaking. Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"stress.broke_at.connections":{"description":"connections of the step that broke (none: unset). Limit like \\"< 10\\" (a plain number)","$ref":"#/definitions/threshold-count"},"stress.broke_at.rate":{"description":"open model: offered rate of the step that broke (none: unset). Limit like \\"> 1500\\" (requests per second)","$ref":"#/definitions/threshold-rate"},"soak.drift":{"description":"relative RSS growth over the soak: least-squares slope over the windows x span / fitted start. Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"},"soak.p99_drift":{"description":"relative change of p99 over the soak, fitted like soak.drift. Limit like \\"< 0.1%\\" (%)","$ref":"#/definitions/threshold-ratio"}}},"regression":{"type":"object","description":"limits relative to the base: metric -> \\"+20%\\" / \\"-5%\\" or { limit, severity }","additionalProperties":false,"properties":{"latency.min":{"description":"fastest 2xx response. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.mean":{"description":"mean 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.stddev":{"description":"standard deviation of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p50":{"description":"50th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p75":{"description":"75th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p90":{"description":"90th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p95":{"description":"95th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p99":{"description":"99th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.p99.9":{"description":"99.9th percentile of 2xx latency. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"latency.max":{"description":"slowest 2xx response. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"throughput.rps":{"description":"responses per second, failed ones included (gate on throughput.ok_rps). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"throughput.ok_rps":{"description":"successful responses per second: status below 400, or one its request expects (expect:). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"throughput.bytes":{"description":"response bytes per second. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"requests.total":{"description":"responses received during the measured window. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"errors.rate":{"description":"share of requests that failed (connect, timeout, reset, 4xx, 5xx). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.total":{"description":"failed requests of every kind. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.connect":{"description":"connection errors (refused, unreachable). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.timeout":{"description":"requests that timed out. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"errors.reset":{"description":"connections reset or closed mid-request. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.4xx":{"description":"responses with a 4xx status. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.5xx":{"description":"responses with a 5xx status. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"status.unexpected":{"description":"responses whose status their request did not expect (expect:). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.mean":{"description":"mean CPU of the service\'s process tree, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.peak":{"description":"peak CPU of the service\'s process tree, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.cpu.per_request":{"description":"server CPU time per completed request. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.rss.peak":{"description":"peak resident memory of the service\'s process tree. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"server.fds.peak":{"description":"peak open file descriptors of the service\'s process tree. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.cpu":{"description":"the load generator\'s own CPU, % of one core. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.lag":{"description":"how far the load generator fell behind its schedule (p99). Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"generator.rate.achieved":{"description":"open model: requests per second the generator actually sent. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_connections":{"description":"connections at the knee of throughput vs p99. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_rate":{"description":"open model: offered rate at the knee of throughput vs p99. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.optimal_rps":{"description":"successful responses per second at the knee of the sweep. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"sweep.max_rps":{"description":"highest successful responses per second over the sweep\'s steps. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.connections":{"description":"highest sustainable connections before breaking. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.rate":{"description":"open model: highest sustainable offered rate. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.breaking_point.rps":{"description":"successful responses per second at the last sustainable step before breaking. Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.broke_at.connections":{"description":"connections of the step that broke (none: unset). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"stress.broke_at.rate":{"description":"open model: offered rate of the step that broke (none: unset). Better higher: \\"-5%\\" (may fall at most 5%)","$ref":"#/definitions/regression-higher"},"soak.drift":{"description":"relative RSS growth over the soak: least-squares slope over the windows x span / fitted start. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"},"soak.p99_drift":{"description":"relative change of p99 over the soak, fitted like soak.drift. Better lower: \\"+20%\\" (may rise at most 20%)","$ref":"#/definitions/regression-lower"}}},"min-requests":{"type":"integer","minimum":1,"description":"fewer completed requests make the measurement invalid (errored)"},"max-error-rate":{"$ref":"#/definitions/percent","description":"a higher error rate makes the measurement invalid (errored)"}},"required":["name"]}},"compare":{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["interleaved","stored"]},"design":{"enum":["auto","rounds","slices","duet"],"description":"how base and head are measured: rounds (one side at a time, a fresh process per round), slices (both up at once on their own {{service.port}}, the load alternating in short slices), duet (both measured at the same time on disjoint cores, 4 cores or more); auto (default): duet where cores allow, else slices, and rounds when the config hard-codes its port"},"slice":{"$ref":"#/definitions/duration","description":"slices and duet: the length of one slice (default 500ms)"},"epochs":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":2},"max":{"type":"integer","minimum":2}},"description":"slices and duet: fresh process pairs over the run, each measuring every scenario\'s duration per side in slices (default: rounds)"},"rounds":{"type":"object","additionalProperties":false,"properties":{"min":{"type":"integer","minimum":1},"max":{"type":"integer","minimum":1}},"description":"rounds per side"},"budget":{"$ref":"#/definitions/duration","description":"wall-clock budget of the comparison"},"confirm":{"type":"boolean","description":"confirm a failing verdict with extra rounds"},"confidence":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":1,"description":"confidence level of the intervals (default 0.95)"}},"description":"how base and head are compared"},"baseline":{"type":"object","additionalProperties":false,"properties":{"store":{"enum":["branch","directory","none"]},"branch":{"type":"string"},"directory":{"type":"string","description":"directory of the local store (store: directory), relative to this file"},"remote":{"type":"string","description":"git remote of the baseline branch (default origin)"},"rounds":{"type":"integer","minimum":1,"maximum":50,"description":"rounds measured when a run is stored or compared with a stored run (default 3)"},"noise":{"$ref":"#/definitions/percent","description":"cross-run allowance added to a stored comparison until 5 stored runs teach the real spread (default 10%)"},"on-runner-mismatch":{"enum":["inconclusive","compare"],"description":"what a baseline from a different runner kind does to regression checks (default inconclusive)"},"save-on":{"type":"array","uniqueItems":true,"items":{"enum":["push","workflow_dispatch","schedule"]},"description":"events whose runs are stored (default push to the default branch and workflow_dispatch); pull requests never are"}},"description":"where stored baselines live"},"on-inconclusive":{"enum":["warn","fail"],"description":"what an inconclusive verdict does to the job"},"profile":{"description":"on-regression (the default: when a regression check fails or is inconclusive), always, never, or { mode, duration: 20s, interval: 1ms }: when perfgate profiles base and head after the verdict, to show which functions\' CPU per request grew","oneOf":[{"enum":["on-regression","always","never"]},{"type":"object","additionalProperties":false,"properties":{"mode":{"enum":["on-regression","always","never"],"description":"when to profile (default on-regression)"},"duration":{"$ref":"#/definitions/duration","description":"the profiling step\'s length under load, both sides together (default 20s)"},"interval":{"$ref":"#/definitions/duration","description":"V8\'s sampling interval (default 1ms)"}}}]}},"definitions":{"duration":{"type":"string","description":"a duration with a unit: us, ms, s, m (\\"500ms\\", \\"10s\\")","pattern":"^\\\\s*[0-9.]+\\\\s*(us|µs|ms|s|m|min)\\\\s*$"},"percent":{"type":"string","description":"a percentage (\\"5%\\")","pattern":"^\\\\s*[0-9.]+\\\\s*%\\\\s*$"},"request":{"type":"object","additionalProperties":false,"properties":{"method":{"enum":["GET","HEAD","POST","PUT","PATCH","DELETE","OPTIONS"]},"url":{"type":"string","minLength":1,"description":"absolute http:// or https:// URL; {{seq}}, {{random}}, {{uuid}} and {{name}} of a scenario value are filled in per request; {{service.port}} is the port the side\'s service was given"},"insecure":{"type":"boolean","description":"https:// only: accept any certificate (self-signed test certificates); by default the certificate must chain to Node\'s roots, the system bundle or NODE_EXTRA_CA_CERTS"},"headers":{"type":"object","additionalProperties":{"type":"string"}},"body":{"description":"a string, or an object sent as JSON","type":["string","object","array"]},"weight":{"type":"number","exclusiveMinimum":0,"description":"in requests: this request\'s relative share of the mix (default 1)"},"expect":{"description":"the statuses this request should get (e.g. 201, or [200, 404]); others count as failed requests, and these count as successes even when 4xx/5xx","anyOf":[{"type":"integer","minimum":100,"maximum":599},{"type":"array","minItems":1,"items":{"type":"integer","minimum":100,"maximum":599}}]}},"required":["url"],"description":"one HTTP request"},"threshold-duration":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(us|µs|ms|s|m|min)\\\\s*$","description":"an operator (< <= > >=) and a value in us, ms, s, like \\"< 50ms\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(us|µs|ms|s|m|min)\\\\s*$","description":"an operator (< <= > >=) and a value in us, ms, s, like \\"< 50ms\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-rate":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(/s|rps)?\\\\s*$","description":"an operator (< <= > >=) and a value in requests per second, like \\"> 1500\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*(/s|rps)?\\\\s*$","description":"an operator (< <= > >=) and a value in requests per second, like \\"> 1500\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-byterate":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])(/s)?\\\\s*$","description":"an operator (< <= > >=) and a value in bytes per second: B, KB, MB, GB, like \\"> 100MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])(/s)?\\\\s*$","description":"an operator (< <= > >=) and a value in bytes per second: B, KB, MB, GB, like \\"> 100MB\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-count":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*\\\\s*$","description":"an operator (< <= > >=) and a value in a plain number, like \\"< 10\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*\\\\s*$","description":"an operator (< <= > >=) and a value in a plain number, like \\"< 10\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-ratio":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in %, like \\"< 0.1%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in %, like \\"< 0.1%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-cpu":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in % of one core, like \\"< 150%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%?\\\\s*$","description":"an operator (< <= > >=) and a value in % of one core, like \\"< 150%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"threshold-size":{"oneOf":[{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])\\\\s*$","description":"an operator (< <= > >=) and a value in B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based), like \\"< 256MB\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*(<=|>=|<|>)\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*([bB]|[kKmMgG][iI]?[bB])\\\\s*$","description":"an operator (< <= > >=) and a value in B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based), like \\"< 256MB\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression-lower":{"oneOf":[{"type":"string","pattern":"^\\\\s*\\\\+\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may rise, like \\"+20%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*\\\\+\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may rise, like \\"+20%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]},"regression-higher":{"oneOf":[{"type":"string","pattern":"^\\\\s*-\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may fall, like \\"-5%\\""},{"type":"object","additionalProperties":false,"properties":{"limit":{"type":"string","pattern":"^\\\\s*-\\\\s*([0-9]+(\\\\.[0-9]+)?|\\\\.[0-9]+)\\\\s*%\\\\s*$","description":"how far it may fall, like \\"-5%\\""},"severity":{"enum":["fail","warn"],"description":"fail (default) fails the job; warn only warns"}},"required":["limit"]}]}}}');
 // EXTERNAL MODULE: ./node_modules/fastest-levenshtein/mod.js
 var mod = __nccwpck_require__(21916);
 ;// CONCATENATED MODULE: ./src/config/suggest.ts
@@ -70663,6 +71109,36 @@ const PROFILES = {
     }
 };
 
+;// CONCATENATED MODULE: ./src/config/cpu-profile.ts
+const PROFILE_MODES = ['on-regression', 'always', 'never'];
+const PROFILE_DEFAULTS = {
+    mode: 'on-regression',
+    durationMs: 20_000,
+    intervalUs: 1000,
+    maxBytes: 50 * 1024 * 1024
+};
+/** The profile settings of a config, its defaults where it says nothing. */
+function cpuProfileOf(config) {
+    return config.cpuProfile ?? PROFILE_DEFAULTS;
+}
+const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** `profile: never` or `profile: { mode, duration, interval }` (the schema checked the shapes). */
+function resolveCpuProfile(raw, resolver) {
+    const d = PROFILE_DEFAULTS;
+    if (typeof raw === 'string')
+        return { ...d, mode: PROFILE_MODES.find(m => m === raw) ?? d.mode };
+    if (!isObject(raw))
+        return d;
+    const mode = PROFILE_MODES.find(m => m === raw.mode) ?? d.mode;
+    const durationMs = resolver.duration('/profile/duration', raw.duration, d.durationMs);
+    if (durationMs < 1000 || durationMs > 300_000)
+        resolver.problem('/profile/duration', `profile.duration must be between 1s and 5m; got ${durationMs}ms`);
+    const intervalUs = Math.round(resolver.duration('/profile/interval', raw.interval, d.intervalUs / 1000) * 1000);
+    if (intervalUs < 50 || intervalUs > 100_000)
+        resolver.problem('/profile/interval', `profile.interval (V8's sampling interval) must be between 50us and 100ms; got ${intervalUs}us`);
+    return { ...d, mode, durationMs, intervalUs };
+}
+
 ;// CONCATENATED MODULE: ./src/config/units.ts
 
 /** A problem found while parsing one value; the loader adds the file position. */
@@ -70778,25 +71254,12 @@ function parseRegression(metric, expression) {
     return { direction, tolerance: Number(match[2]) / 100 };
 }
 
-;// CONCATENATED MODULE: ./src/config/resolve.ts
+;// CONCATENATED MODULE: ./src/config/resolver.ts
 
-
-
-
-
-
-
-const METRIC_SET = new Set(METRIC_NAMES);
-
-
-const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const resolver_isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v) => (typeof v === 'string' ? v : undefined);
-const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-/** The first request of a mix as a plain request (for code that needs one URL). */
-function withoutWeight(entry) {
-    const { weight: _weight, ...request } = entry;
-    return request;
-}
+const num = (v) => typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+/** The problems of a config and the parsers that find them, each at its place in the file. */
 class Resolver {
     ctx;
     problems = [];
@@ -70834,73 +71297,34 @@ class Resolver {
         const { file, line, col } = this.ctx.locator.at(pointer, '');
         return { file, line, col };
     }
-    ready(raw, pointer) {
-        const r = isObject(raw) ? raw : {};
-        const timeoutMs = this.duration(`${pointer}/timeout`, r.timeout, DEFAULTS.readyTimeoutMs);
-        const intervalMs = this.duration(`${pointer}/interval`, r.interval, DEFAULTS.readyIntervalMs);
-        const given = ['url', 'tcp', 'log'].filter(k => r[k] !== undefined);
-        if (given.length !== 1 && isObject(raw)) {
-            this.problem(pointer, `ready needs exactly one of url, tcp or log; got ${given.length ? given.join(' and ') : 'none'}`);
-        }
-        if (typeof r.url === 'string') {
-            // a running target may be probed over https; a service perfgate starts is probed on its local http port
-            const https = pointer === '/ready' && /^https:\/\//.test(r.url);
-            if (!/^http:\/\//.test(r.url) && !https)
-                this.problem(`${pointer}/url`, `the ready url must be an http:// URL${pointer === '/ready' ? ' or https:// URL' : ''}; got "${r.url}"`);
-            return { kind: 'http', url: r.url, timeoutMs, intervalMs };
-        }
-        if (typeof r.tcp === 'string') {
-            const match = /^(.+):(\d+|\{\{\s*service\.port\s*\}\})$/.exec(r.tcp);
-            if (!match)
-                this.problem(`${pointer}/tcp`, `tcp must be "host:port", like "127.0.0.1:8080" or "127.0.0.1:{{service.port}}"; got "${r.tcp}"`);
-            const portText = match?.[2] ?? '0';
-            const placeholder = usesServicePort(portText);
-            return {
-                kind: 'tcp',
-                host: match?.[1] ?? '127.0.0.1',
-                port: placeholder ? 0 : Number(portText),
-                ...(placeholder ? { portText } : {}),
-                timeoutMs,
-                intervalMs
-            };
-        }
-        if (typeof r.log === 'string') {
-            try {
-                new RegExp(r.log);
-            }
-            catch (err) {
-                this.problem(`${pointer}/log`, `log must be a regular expression: ${err.message}`);
-            }
-            return { kind: 'log', pattern: r.log, timeoutMs };
-        }
-        return { kind: 'http', url: 'http://127.0.0.1/', timeoutMs, intervalMs };
-    }
-    service(raw) {
-        const s = isObject(raw) ? raw : {};
-        const ready = this.ready(s.ready, '/service/ready');
-        const env = isObject(s.env)
-            ? Object.fromEntries(Object.entries(s.env).filter(([, v]) => typeof v === 'string'))
-            : {};
-        return {
-            command: str(s.command) ?? '',
-            ...(str(s.build) ? { build: str(s.build) } : {}),
-            cwd: external_node_path_default().resolve(this.ctx.baseDir, str(s.cwd) ?? '.'),
-            env: env,
-            ready,
-            ...(ready.kind === 'http' ? { preflightUrl: ready.url } : {}),
-            shutdownTimeoutMs: this.duration('/service/shutdown-timeout', s['shutdown-timeout'], DEFAULTS.shutdownTimeoutMs),
-            ...(s.cpus === 'shared' ? { cpus: 'shared' } : {})
-        };
-    }
+}
+
+;// CONCATENATED MODULE: ./src/config/resolve-scenarios.ts
+/** The scenarios of a config: their requests (one, or a weighted mix), values, load, suite and checks. */
+
+
+
+
+
+
+
+
+const METRIC_SET = new Set(METRIC_NAMES);
+/** The first request of a mix as a plain request (for code that needs one URL). */
+function withoutWeight(entry) {
+    const { weight: _weight, ...request } = entry;
+    return request;
+}
+class ScenarioResolver extends Resolver {
     checkValue(raw) {
         if (typeof raw === 'string')
             return { expression: raw, severity: 'fail' };
-        if (isObject(raw))
+        if (resolver_isObject(raw))
             return { expression: str(raw.limit), severity: raw.severity === 'warn' ? 'warn' : 'fail' };
         return { severity: 'fail' };
     }
     thresholds(raw, pointer, profile) {
-        const own = isObject(raw) ? raw : {};
+        const own = resolver_isObject(raw) ? raw : {};
         const out = [];
         for (const [metric, expr] of Object.entries(profile ?? {})) {
             if (metric in own)
@@ -70923,7 +71347,7 @@ class Resolver {
     }
     regressions(raw, pointer) {
         const out = [];
-        for (const [metric, value] of Object.entries(isObject(raw) ? raw : {})) {
+        for (const [metric, value] of Object.entries(resolver_isObject(raw) ? raw : {})) {
             const at = `${pointer}/${metric.replace(/~/g, '~0').replace(/\//g, '~1')}`;
             if (!METRIC_SET.has(metric))
                 continue;
@@ -70958,7 +71382,7 @@ class Resolver {
         const rate = num(own.rate);
         if (rate === undefined)
             this.problem(`${pointer}/load`, 'load mode rate needs a rate (requests per second)');
-        const ramp = isObject(own.ramp) ? own.ramp : undefined;
+        const ramp = resolver_isObject(own.ramp) ? own.ramp : undefined;
         return {
             mode,
             rate: rate ?? 1,
@@ -70977,7 +71401,7 @@ class Resolver {
         };
     }
     suite(raw, pointer) {
-        if (!isObject(raw))
+        if (!resolver_isObject(raw))
             return { kind: 'load' };
         switch (raw.kind) {
             case 'sweep': {
@@ -71011,11 +71435,11 @@ class Resolver {
         }
     }
     request(raw, pointer) {
-        const r = isObject(raw) ? raw : {};
+        const r = resolver_isObject(raw) ? raw : {};
         const url = str(r.url) ?? '';
         if (url && !/^https?:\/\/[^/]+/.test(url))
             this.problem(`${pointer}/url`, `url must be an absolute http:// or https:// URL like "http://127.0.0.1:8080/path"; got "${url}"`);
-        const headers = isObject(r.headers)
+        const headers = resolver_isObject(r.headers)
             ? Object.fromEntries(Object.entries(r.headers).filter(([, v]) => typeof v === 'string'))
             : {};
         let body;
@@ -71040,7 +71464,7 @@ class Resolver {
         const list = Array.isArray(raw) ? raw : [];
         const names = new Map();
         return list.map((item, i) => {
-            const s = isObject(item) ? item : {};
+            const s = resolver_isObject(item) ? item : {};
             const pointer = `/scenarios/${i}`;
             const name = str(s.name) ?? `scenario-${i + 1}`;
             const earlier = names.get(name);
@@ -71056,7 +71480,7 @@ class Resolver {
             const mix = Array.isArray(s.requests)
                 ? s.requests.map((r, j) => ({
                     ...this.request(r, `${pointer}/requests/${j}`),
-                    weight: num(isObject(r) ? r.weight : undefined) ?? 1
+                    weight: num(resolver_isObject(r) ? r.weight : undefined) ?? 1
                 }))
                 : undefined;
             if (mix && s.request !== undefined) {
@@ -71075,7 +71499,7 @@ class Resolver {
                 request: mix?.[0] ? withoutWeight(mix[0]) : request,
                 ...(mix ? { mix } : {}),
                 ...(values ? { values } : {}),
-                load: this.load(defaults, isObject(s.load) ? s.load : {}, pointer),
+                load: this.load(defaults, resolver_isObject(s.load) ? s.load : {}, pointer),
                 suite: this.suite(s.suite, `${pointer}/suite`),
                 thresholds: this.thresholds(s.thresholds, `${pointer}/thresholds`, profile),
                 regression: this.regressions(s.regression, `${pointer}/regression`),
@@ -71087,7 +71511,7 @@ class Resolver {
     }
     /** Named values: a list, or a file with one value per line (relative to the config file). */
     values(raw, pointer) {
-        if (!isObject(raw))
+        if (!resolver_isObject(raw))
             return undefined;
         const out = {};
         for (const [name, spec] of Object.entries(raw)) {
@@ -71099,7 +71523,7 @@ class Resolver {
                 out[name] = spec.filter((v) => typeof v === 'string');
                 continue;
             }
-            const file = isObject(spec) ? str(spec.file) : undefined;
+            const file = resolver_isObject(spec) ? str(spec.file) : undefined;
             if (!file)
                 continue;
             out[name] = []; // known even when its file fails below, so placeholders do not report it twice
@@ -71157,6 +71581,77 @@ class Resolver {
             }
         });
     }
+}
+
+;// CONCATENATED MODULE: ./src/config/resolve.ts
+
+
+
+
+
+
+
+
+/** The whole config: the service (or a running target's probe), the scenarios, compare and baseline. */
+class ConfigResolver extends ScenarioResolver {
+    ready(raw, pointer) {
+        const r = resolver_isObject(raw) ? raw : {};
+        const timeoutMs = this.duration(`${pointer}/timeout`, r.timeout, DEFAULTS.readyTimeoutMs);
+        const intervalMs = this.duration(`${pointer}/interval`, r.interval, DEFAULTS.readyIntervalMs);
+        const given = ['url', 'tcp', 'log'].filter(k => r[k] !== undefined);
+        if (given.length !== 1 && resolver_isObject(raw)) {
+            this.problem(pointer, `ready needs exactly one of url, tcp or log; got ${given.length ? given.join(' and ') : 'none'}`);
+        }
+        if (typeof r.url === 'string') {
+            // a running target may be probed over https; a service perfgate starts is probed on its local http port
+            const https = pointer === '/ready' && /^https:\/\//.test(r.url);
+            if (!/^http:\/\//.test(r.url) && !https)
+                this.problem(`${pointer}/url`, `the ready url must be an http:// URL${pointer === '/ready' ? ' or https:// URL' : ''}; got "${r.url}"`);
+            return { kind: 'http', url: r.url, timeoutMs, intervalMs };
+        }
+        if (typeof r.tcp === 'string') {
+            const match = /^(.+):(\d+|\{\{\s*service\.port\s*\}\})$/.exec(r.tcp);
+            if (!match)
+                this.problem(`${pointer}/tcp`, `tcp must be "host:port", like "127.0.0.1:8080" or "127.0.0.1:{{service.port}}"; got "${r.tcp}"`);
+            const portText = match?.[2] ?? '0';
+            const placeholder = usesServicePort(portText);
+            return {
+                kind: 'tcp',
+                host: match?.[1] ?? '127.0.0.1',
+                port: placeholder ? 0 : Number(portText),
+                ...(placeholder ? { portText } : {}),
+                timeoutMs,
+                intervalMs
+            };
+        }
+        if (typeof r.log === 'string') {
+            try {
+                new RegExp(r.log);
+            }
+            catch (err) {
+                this.problem(`${pointer}/log`, `log must be a regular expression: ${err.message}`);
+            }
+            return { kind: 'log', pattern: r.log, timeoutMs };
+        }
+        return { kind: 'http', url: 'http://127.0.0.1/', timeoutMs, intervalMs };
+    }
+    service(raw) {
+        const s = resolver_isObject(raw) ? raw : {};
+        const ready = this.ready(s.ready, '/service/ready');
+        const env = resolver_isObject(s.env)
+            ? Object.fromEntries(Object.entries(s.env).filter(([, v]) => typeof v === 'string'))
+            : {};
+        return {
+            command: str(s.command) ?? '',
+            ...(str(s.build) ? { build: str(s.build) } : {}),
+            cwd: external_node_path_default().resolve(this.ctx.baseDir, str(s.cwd) ?? '.'),
+            env: env,
+            ready,
+            ...(ready.kind === 'http' ? { preflightUrl: ready.url } : {}),
+            shutdownTimeoutMs: this.duration('/service/shutdown-timeout', s['shutdown-timeout'], DEFAULTS.shutdownTimeoutMs),
+            ...(s.cpus === 'shared' ? { cpus: 'shared' } : {})
+        };
+    }
     /**
      * {{service.port}} must be used consistently: given to the service (command or env) and followed by the
      * scenarios' URLs, or not at all; compare.design slices or duet needs it (both sides run at once).
@@ -71175,7 +71670,7 @@ class Resolver {
         }
     }
     baseline(raw) {
-        const b = isObject(raw) ? raw : {};
+        const b = resolver_isObject(raw) ? raw : {};
         const d = DEFAULTS.baseline;
         const saveOn = Array.isArray(b['save-on'])
             ? b['save-on'].filter((e) => e === 'push' || e === 'workflow_dispatch' || e === 'schedule')
@@ -71192,14 +71687,14 @@ class Resolver {
         };
     }
     compare(raw, runningTarget) {
-        const c = isObject(raw) ? raw : {};
-        const rounds = isObject(c.rounds) ? c.rounds : {};
+        const c = resolver_isObject(raw) ? raw : {};
+        const rounds = resolver_isObject(c.rounds) ? c.rounds : {};
         const d = DEFAULTS.compare;
         const min = num(rounds.min) ?? d.rounds.min;
         const max = num(rounds.max) ?? Math.max(min, d.rounds.max);
         if (min > max)
             this.problem('/compare/rounds', `rounds.min (${min}) must not exceed rounds.max (${max})`);
-        const epochs = isObject(c.epochs) ? c.epochs : {};
+        const epochs = resolver_isObject(c.epochs) ? c.epochs : {};
         const epochMin = num(epochs.min) ?? min;
         const epochMax = num(epochs.max) ?? Math.max(epochMin, max);
         if (epochMin > epochMax)
@@ -71229,7 +71724,7 @@ class Resolver {
 function checkRunningTarget(config, raw, resolver) {
     if (config.ready?.kind === 'log')
         resolver.problem('/ready/log', 'a running target has no output perfgate reads: its ready probe takes url or tcp, not log');
-    const compare = isObject(raw.compare) ? raw.compare : {};
+    const compare = resolver_isObject(raw.compare) ? raw.compare : {};
     if (compare.mode === 'interleaved')
         resolver.problem('/compare/mode', 'a config without a service section measures a running target, which cannot be compared base-vs-head: use compare.mode stored (the default here), or add a service section');
     if (compare.design !== undefined)
@@ -71255,10 +71750,10 @@ function checkRunningTarget(config, raw, resolver) {
 }
 /** The semantic pass: units, expressions, cross-field rules and defaults. Builds the Config when all is well. */
 function resolveConfig(data, ctx) {
-    const resolver = new Resolver(ctx);
-    const raw = isObject(data) ? data : {};
+    const resolver = new ConfigResolver(ctx);
+    const raw = resolver_isObject(data) ? data : {};
     const profileName = typeof raw.extends === 'string' && raw.extends in PROFILES ? raw.extends : undefined;
-    const defaults = isObject(raw.defaults) ? raw.defaults : {};
+    const defaults = resolver_isObject(raw.defaults) ? raw.defaults : {};
     const config = {
         version: 1,
         file: ctx.file,
@@ -71270,7 +71765,8 @@ function resolveConfig(data, ctx) {
         compare: resolver.compare(raw.compare, raw.service === undefined),
         baseline: resolver.baseline(raw.baseline),
         onInconclusive: raw['on-inconclusive'] === 'fail' ? 'fail' : 'warn',
-        ...(profileName ? { profile: profileName } : {})
+        ...(profileName ? { profile: profileName } : {}),
+        ...(raw.profile !== undefined ? { cpuProfile: resolveCpuProfile(raw.profile, resolver) } : {})
     };
     if (raw.service !== undefined && raw.ready !== undefined)
         resolver.problem('/ready', 'a top-level ready is the probe of a running target (a config without a service section); with a service, put it in service.ready');
@@ -71388,7 +71884,10 @@ if (load_ajv.opts.$data)
     throw new Error('perfgate: ajv must run without $data (CVE-2025-69873)');
 const validateShape = load_ajv.compile(perfgate_schema_namespaceObject);
 function show(value) {
-    return typeof value === 'string' ? `"${value}"` : JSON.stringify(value);
+    // a string with a newline or an escape is shown escaped: the message goes to the log and annotations
+    if (typeof value === 'string' && !/[\p{Cc}\u2028\u2029]/u.test(value))
+        return `"${value}"`;
+    return JSON.stringify(value)?.replace(/[\u007f-\u009f\u2028\u2029]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 const where = (pointer) => (pointer ? `"${pointer.split('/').pop()}"` : 'the config');
 const parentName = (pointer) => pointer
@@ -71639,223 +72138,42 @@ function stableStringify(value) {
     return JSON.stringify(value);
 }
 
-;// CONCATENATED MODULE: ./src/config/format.ts
-
-const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-function significant(value, digits = 3) {
-    if (value === 0)
-        return '0';
-    const abs = Math.abs(value);
-    if (abs >= 1000)
-        return grouped.format(value);
-    return Number(value.toPrecision(digits)).toString();
-}
-function formatDuration(us) {
-    const abs = Math.abs(us);
-    if (abs < 1000)
-        return `${significant(us)} µs`;
-    if (abs < 1_000_000)
-        return `${significant(us / 1000)} ms`;
-    return `${significant(us / 1_000_000)} s`;
-}
-function formatBytes(bytes) {
-    const abs = Math.abs(bytes);
-    if (abs < 1000)
-        return `${significant(bytes)} B`;
-    if (abs < 1e6)
-        return `${significant(bytes / 1e3)} KB`;
-    if (abs < 1e9)
-        return `${significant(bytes / 1e6)} MB`;
-    return `${significant(bytes / 1e9)} GB`;
-}
-function formatPercent(fraction) {
-    const pct = fraction * 100;
-    if (pct !== 0 && Math.abs(pct) < 0.01)
-        return `${pct.toExponential(1)}%`;
-    return `${significant(pct)}%`;
-}
-const FORMATTERS = {
-    duration: formatDuration,
-    size: formatBytes,
-    byterate: v => `${formatBytes(v)}/s`,
-    ratio: formatPercent,
-    cpu: v => `${significant(v)}% CPU`,
-    count: v => significant(v, 4),
-    rate: v => `${significant(v, 4)} req/s`
-};
-/** A metric value in its natural unit: "61.2 ms", "1,523 req/s", "0.1%". */
-function formatMetric(metric, value) {
-    if (value === null || value === undefined || Number.isNaN(value))
-        return 'n/a';
-    const info = metricInfo(metric);
-    return info ? FORMATTERS[info.kind](value) : significant(value);
-}
-/** A relative change as a signed percentage: "+12.3%", "-4.0%". */
-function formatChange(fraction) {
-    if (fraction === null || fraction === undefined || Number.isNaN(fraction))
-        return 'n/a';
-    const pct = fraction * 100;
-    const text = Math.abs(pct) >= 100 ? pct.toFixed(0) : pct.toFixed(1);
-    return `${pct >= 0 ? '+' : ''}${text}%`;
-}
-function formatInterval(interval) {
-    if (!interval)
-        return 'n/a';
-    return `${formatChange(interval[0])} … ${formatChange(interval[1])}`;
-}
-function formatMs(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)} ms`;
-    if (ms < 120_000)
-        return `${significant(ms / 1000)} s`;
-    const total = Math.round(ms / 1000);
-    const minutes = Math.floor(total / 60);
-    const seconds = total % 60;
-    return seconds ? `${minutes} min ${seconds} s` : `${minutes} min`;
-}
-/** One step of a sweep or stress ramp in words: "10 connections", "1 connection", "800 req/s". */
-function stepText(axis, value) {
-    if (axis === 'rate')
-        return `${value} req/s`;
-    return `${value} connection${value === 1 ? '' : 's'}`;
-}
-
-;// CONCATENATED MODULE: ./src/report/config-used.ts
-
-
-
-/**
- * The resolved config as the run used it (defaults filled, `extends` applied), for the report's "config used".
- * Header values and service environment values are left out (names only): they may carry credentials, and the
- * report travels as an artifact and into PR comments.
- */
-function configUsed(config) {
-    const configDir = external_node_path_default().dirname(external_node_path_default().resolve(config.file));
-    const s = config.service;
-    return {
-        ...(s
-            ? {
-                service: {
-                    command: s.command,
-                    ...(s.build ? { build: s.build } : {}),
-                    cwd: external_node_path_default().relative(configDir, s.cwd) || '.',
-                    ready: describeReady(s.ready),
-                    ...(Object.keys(s.env).length ? { env: Object.keys(s.env).sort() } : {})
-                }
-            }
-            : { target: config.ready ? { ready: describeReady(config.ready) } : {} }),
-        scenarios: config.scenarios.map(scenarioUsed),
-        compare: {
-            mode: config.compare.mode,
-            ...(config.compare.design
-                ? {
-                    design: `${config.compare.design}; slices of ${formatMs(config.compare.sliceMs ?? DEFAULTS.compare.sliceMs)}, epochs ${(config.compare.epochs ?? config.compare.rounds).min} to ${(config.compare.epochs ?? config.compare.rounds).max}`
-                }
-                : {}),
-            rounds: `${config.compare.rounds.min} to ${config.compare.rounds.max}`,
-            budget: formatMs(config.compare.budgetMs),
-            confirm: config.compare.confirm,
-            confidence: formatPercent(config.compare.confidence)
-        },
-        baseline: config.baseline.store === 'none'
-            ? { store: 'none' }
-            : {
-                store: config.baseline.store === 'branch'
-                    ? `branch ${config.baseline.branch} of ${config.baseline.remote}`
-                    : `directory ${external_node_path_default().relative(configDir, config.baseline.directory) || '.'}`,
-                rounds: config.baseline.rounds,
-                noise: formatPercent(config.baseline.noise),
-                onRunnerMismatch: config.baseline.onRunnerMismatch,
-                saveOn: [...config.baseline.saveOn]
-            },
-        onInconclusive: config.onInconclusive
-    };
-}
-function describeReady(ready) {
-    switch (ready.kind) {
-        case 'http':
-            return `HTTP ${ready.url} within ${formatMs(ready.timeoutMs)}`;
-        case 'tcp':
-            return `TCP ${ready.host}:${ready.port} within ${formatMs(ready.timeoutMs)}`;
-        case 'log':
-            return `log line /${ready.pattern}/ within ${formatMs(ready.timeoutMs)}`;
-    }
-}
-function describeRequest(r, weight) {
-    const parts = [`${r.method} ${r.url}`];
-    if (weight !== undefined)
-        parts.push(`weight ${weight}`);
-    const headers = Object.keys(r.headers);
-    if (headers.length)
-        parts.push(`headers ${headers.join(', ')}`);
-    if (r.body !== undefined)
-        parts.push(`body ${r.body.length} B`);
-    if (r.expect?.length)
-        parts.push(`expect ${r.expect.join(', ')}`);
-    return parts.join(', ');
-}
-function describeSuite(suite) {
-    if (!suite || suite.kind === 'load')
-        return 'load';
-    switch (suite.kind) {
-        case 'sweep':
-            return `sweep over ${suite.steps.join(', ')}, knee at ${suite.kneeFactor}x the first step's p99`;
-        case 'stress':
-            return (`stress from ${suite.start} by ${suite.step} up to ${suite.max}, ` +
-                `until errors > ${formatPercent(suite.maxErrorRate)}` +
-                (suite.p99LimitUs !== undefined ? ` or p99 > ${formatDuration(suite.p99LimitUs)}` : '') +
-                `, for at most ${formatMs(suite.maxTimeMs ?? DEFAULTS.stress.maxTimeMs)}`);
-        case 'soak':
-            return `soak in windows of ${formatMs(suite.windowMs)}`;
-    }
-}
-function scenarioUsed(s) {
-    const l = s.load;
-    const load = l.mode === 'rate'
-        ? `open model, ${l.ramp ? `${l.ramp.from} to ${l.ramp.to} req/s over ${formatMs(l.ramp.overMs)}` : `${l.rate} req/s`}, at most ${l.connections} in flight, generator lag up to ${formatMs(l.maxLagMs ?? DEFAULTS.maxLagMs)}`
-        : `closed model, ${l.connections} connections`;
-    return {
-        name: s.name,
-        requests: s.mix ? s.mix.map(e => describeRequest(e, e.weight)) : [describeRequest(s.request)],
-        ...(s.values ? { values: Object.keys(s.values).sort() } : {}),
-        suite: describeSuite(s.suite),
-        load: `${load}, ${formatMs(l.durationMs)} after ${formatMs(l.warmupMs)} warmup, timeout ${formatMs(l.timeoutMs)}`,
-        thresholds: s.thresholds.map(t => `${t.metric} ${t.expression}${t.severity === 'warn' ? ' (warn)' : ''}`),
-        regression: s.regression.map(r => `${r.metric} ${r.expression}${r.severity === 'warn' ? ' (warn)' : ''}`),
-        minRequests: s.minRequests,
-        maxErrorRate: formatPercent(s.maxErrorRate)
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/compare/verdict.ts
-/** How bad a check's verdict is, for picking the worst of several */
-const CHECK_RANK = {
-    skipped: 0,
-    pass: 1,
-    accepted: 2,
-    warn: 3,
-    inconclusive: 4,
-    fail: 5
-};
+/**
+ * Every verdict of a scenario or a check, worst first: the one order perfgate picks the worst verdict by and sorts
+ * checks by (an accepted regression ranks below a warning and above a pass; skipped is the least of all).
+ */
+const VERDICT_ORDER = [
+    'errored',
+    'fail',
+    'inconclusive',
+    'warn',
+    'accepted',
+    'pass',
+    'skipped'
+];
+/** How bad a verdict is: higher is worse. */
+function verdictRank(verdict) {
+    return VERDICT_ORDER.length - 1 - VERDICT_ORDER.indexOf(verdict);
+}
+/** The worse of two verdicts. */
+const worse = (a, b) => verdictRank(b) > verdictRank(a) ? b : a;
 /** The verdict of one scenario from its checks; an errored measurement decides nothing else. */
 function scenarioVerdict(checks, errored) {
     if (errored)
         return 'errored';
     if (checks.length === 0)
         return 'pass';
-    const worst = checks.reduce((acc, c) => (CHECK_RANK[c.verdict] > CHECK_RANK[acc] ? c.verdict : acc), 'skipped');
+    const worst = checks.reduce((acc, c) => worse(acc, c.verdict), 'skipped');
     if (worst === 'accepted')
         return 'warn';
     if (worst === 'skipped')
         return checks.every(c => c.verdict === 'skipped') ? 'skipped' : 'pass';
     return worst;
 }
-const OVERALL_ORDER = ['errored', 'fail', 'inconclusive', 'warn', 'pass', 'skipped'];
+/** The run's verdict: its worst scenario's (pass when there is none). */
 function overallVerdict(scenarios) {
-    for (const v of OVERALL_ORDER)
-        if (scenarios.some(s => s.verdict === v))
-            return v;
-    return 'pass';
+    return scenarios.reduce((acc, s) => worse(acc, s.verdict), scenarios.length ? 'skipped' : 'pass');
 }
 /** Whether the job fails. `inconclusive` fails only with on-inconclusive: fail. */
 function jobFails(verdict, onInconclusive) {
@@ -72289,6 +72607,8 @@ const REPORT_SCHEMA_VERSION = 1;
 
 
 
+
+
 const VERDICT_WORD = {
     pass: 'passed',
     warn: 'passed with warnings',
@@ -72303,8 +72623,14 @@ function buildReport(input) {
     const runner = runnerFingerprint();
     const scenarios = input.scenarios.map(s => {
         const findings = findingsFor(s, runner.cores);
-        const note = s.verdict === 'errored' ? undefined : timeoutNote(s);
-        const noted = note ? { ...s, notes: [...s.notes, note] } : s;
+        const notes = s.verdict === 'errored' ? [] : unansweredNotes(s).map(wordNote);
+        const noted = notes.length
+            ? {
+                ...s,
+                notes: [...s.notes, ...notes.map(n => n.message)],
+                noteData: [...(s.noteData ?? []), ...notes]
+            }
+            : s;
         return findings.length ? { ...noted, findings } : noted;
     });
     return {
@@ -72316,7 +72642,7 @@ function buildReport(input) {
         headline: headline(verdict, input.scenarios),
         config: {
             file: input.config.file,
-            hash: input.configHash,
+            hash: input.leg?.configHash ?? configHash(input.config),
             ...(input.config.profile ? { profile: input.config.profile } : {}),
             used: configUsed(input.config)
         },
@@ -72325,29 +72651,37 @@ function buildReport(input) {
         ...(input.baseline ? { baseline: input.baseline } : {}),
         durationMs: Math.max(0, now.getTime() - input.startedAt),
         scenarios,
-        notes: input.notes ?? []
+        ...noteFields([...(input.notes ?? []), ...(input.leg ? [input.leg.note] : [])]),
+        ...(input.leg ? { shard: input.leg.shard } : {})
     };
 }
-/**
- * Latency comes from answered requests only: a service that hangs on a few requests (under max-error-rate) must not
- * look faster for it, so the report says how many requests the percentiles leave out, side by side.
- */
-function timeoutNote(s) {
-    const count = (side) => s.runs
+/** A count metric summed over one side's valid runs. */
+function sideCount(s, side, metric) {
+    return s.runs
         .filter(r => r.side === side && !r.error)
-        .reduce((n, r) => n + (typeof r.metrics['errors.timeout'] === 'number' ? r.metrics['errors.timeout'] : 0), 0);
-    const head = count('head');
-    const base = count('base');
-    if (head === 0 && base === 0)
-        return undefined;
-    const sides = s.runs.some(r => r.side === 'base') ? ` (head ${head}, base ${base})` : '';
-    return (`the latency percentiles leave out ${head + base} request${head + base === 1 ? '' : 's'} that timed out${sides}: ` +
-        'they count in errors.rate, and a request that never answered does not make p99 faster');
+        .reduce((n, r) => n + (typeof r.metrics[metric] === 'number' ? r.metrics[metric] : 0), 0);
+}
+/**
+ * Requests that ended without an answer the latency counts, side by side: timeouts (a service that hangs on a few
+ * requests under max-error-rate must not look faster for it) and connection resets (never silently).
+ */
+function unansweredNotes(s) {
+    const compared = s.runs.some(r => r.side === 'base');
+    const notes = [];
+    for (const [kind, metric] of [
+        ['timeouts-left-out', 'errors.timeout'],
+        ['connections-reset', 'errors.reset']
+    ]) {
+        const head = sideCount(s, 'head', metric);
+        const base = sideCount(s, 'base', metric);
+        if (head > 0 || base > 0)
+            notes.push({ kind, head, ...(compared ? { base } : {}) });
+    }
+    return notes;
 }
 /** Checks that decided a verdict, worst first: the lines a reader needs before anything else. */
 function decisiveChecks(scenario) {
-    const order = ['fail', 'inconclusive', 'warn', 'accepted'];
-    return order.flatMap(v => scenario.checks.filter(c => c.verdict === v));
+    return VERDICT_ORDER.filter(v => verdictRank(v) > verdictRank('pass')).flatMap(v => scenario.checks.filter(c => c.verdict === v));
 }
 function headline(verdict, scenarios) {
     const checks = scenarios.reduce((n, s) => n + s.checks.length, 0);
@@ -72472,58 +72806,68 @@ function shardLeg(leg, shard, kind = 'suite') {
     const suffix = `${kind === 'load' ? 'load-shard' : 'shard'}-${shard.index}-of-${shard.count}`;
     return leg ? `${leg}-${suffix}` : suffix;
 }
-/** Marks a leg's report: its shard, the whole config's hash, and a note saying which part of the suite it is. */
+/** A suite shard's stamp: its scenarios of the whole suite, the whole config's hash, and a note saying which part it is. */
+function suiteLegStamp(whole, shard) {
+    const scenarios = shardScenarios(whole, shard);
+    return {
+        configHash: configHash(whole),
+        shard: {
+            kind: 'suite',
+            index: shard.index,
+            count: shard.count,
+            scenarios,
+            suite: whole.scenarios.map(s => s.name)
+        },
+        note: `shard ${shardLabel(shard)}: ${scenarios.length} of the suite's ${whole.scenarios.length} scenarios; perfgate merge joins the legs' reports into one verdict`
+    };
+}
+/** A load leg's stamp: every scenario at 1/N of its load, the window it measured in, its shared start. */
+function loadLegStamp(whole, shard, window, startAt) {
+    const names = whole.scenarios.map(s => s.name);
+    const late = window && startAt !== undefined ? window.start - startAt : 0;
+    return {
+        configHash: configHash(whole),
+        shard: {
+            kind: 'load',
+            index: shard.index,
+            count: shard.count,
+            scenarios: names,
+            suite: names,
+            ...(window
+                ? {
+                    window: {
+                        start: new Date(window.start).toISOString(),
+                        end: new Date(window.end).toISOString(),
+                        ...(startAt !== undefined ? { startAt: new Date(startAt).toISOString() } : {})
+                    }
+                }
+                : {})
+        },
+        note: `load shard ${shardLabel(shard)}: every scenario at 1/${shard.count} of its load; perfgate merge joins the legs' histograms` +
+            (late > 1000 ? `; this leg started ${(late / 1000).toFixed(1)} s after the shared start` : '')
+    };
+}
+/** Marks a report built without its leg's identity (a fixture, a leg's report made elsewhere) with a suite shard's stamp. */
 function stampLeg(report, whole, shard) {
     if (report.shard)
         return report;
-    const scenarios = shardScenarios(whole, shard);
-    report.config.hash = configHash(whole);
-    report.shard = {
-        kind: 'suite',
-        index: shard.index,
-        count: shard.count,
-        scenarios,
-        suite: whole.scenarios.map(s => s.name)
+    const stamp = suiteLegStamp(whole, shard);
+    return {
+        ...report,
+        config: { ...report.config, hash: stamp.configHash },
+        notes: [...report.notes, stamp.note],
+        shard: stamp.shard
     };
-    report.notes.push(`shard ${shardLabel(shard)}: ${scenarios.length} of the suite's ${whole.scenarios.length} scenarios; perfgate merge joins the legs' reports into one verdict`);
-    return report;
-}
-/** Marks a load leg's report: every scenario at 1/N of its load, the window it measured in, its shared start. */
-function stampLoadLeg(report, whole, shard, window, startAt) {
-    if (report.shard)
-        return report;
-    const names = whole.scenarios.map(s => s.name);
-    report.config.hash = configHash(whole);
-    report.shard = {
-        kind: 'load',
-        index: shard.index,
-        count: shard.count,
-        scenarios: names,
-        suite: names,
-        ...(window
-            ? {
-                window: {
-                    start: new Date(window.start).toISOString(),
-                    end: new Date(window.end).toISOString(),
-                    ...(startAt !== undefined ? { startAt: new Date(startAt).toISOString() } : {})
-                }
-            }
-            : {})
-    };
-    const late = window && startAt !== undefined ? window.start - startAt : 0;
-    report.notes.push(`load shard ${shardLabel(shard)}: every scenario at 1/${shard.count} of its load; perfgate merge joins the legs' histograms` +
-        (late > 1000 ? `; this leg started ${(late / 1000).toFixed(1)} s after the shared start` : ''));
-    return report;
 }
 /** The whole config a shard's config was cut from (itself when it is no shard): baselines are looked up by its hash. */
 const wholeConfig = (config) => shardOrigin(config)?.whole ?? loadShardOrigin(config)?.whole ?? config;
-/** Stamps the report when `config` is a shard's (applyShard, applyLoadShard); otherwise leaves it. Idempotent. */
-function stampIfLeg(report, config, leg = {}) {
+/** The stamp of a leg when `config` is a shard's (applyShard, applyLoadShard); none otherwise. */
+function legStamp(config, leg = {}) {
     const origin = shardOrigin(config);
     if (origin)
-        return stampLeg(report, origin.whole, origin.shard);
+        return suiteLegStamp(origin.whole, origin.shard);
     const load = loadShardOrigin(config);
-    return load ? stampLoadLeg(report, load.whole, load.shard, leg.window, leg.startAt) : report;
+    return load ? loadLegStamp(load.whole, load.shard, leg.window, leg.startAt) : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/shard/start-at.ts
@@ -72579,16 +72923,22 @@ function windowRecorder(events, now = Date.now) {
 }
 
 ;// CONCATENATED MODULE: ./schema/baseline.schema.json
-const baseline_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/baseline.schema.json","title":"perfgate baseline record","description":"One stored run: v1/runs/<sha>/<run-id>-<attempt>-<config-hash>.json in the baseline branch or directory. Immutable once written. Metric values are in base units (latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core). Unknown extra fields are tolerated so that older readers can read newer minor additions.","type":"object","required":["schemaVersion","tool","createdAt","git","config","runner","verdict","scenarios"],"properties":{"schemaVersion":{"type":"integer","minimum":1,"description":"record format version; readers migrate older versions in memory and refuse newer ones. 2 added throughput.ok_rps (successful responses per second) and made sweep.optimal_rps, sweep.max_rps and stress.breaking_point.rps count successes; a version 1 record gets them from its stored counts"},"tool":{"type":"object","required":["name","version"],"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the run finished"},"git":{"type":"object","required":["sha","runId","runAttempt"],"properties":{"sha":{"type":"string","pattern":"^[0-9a-f]{7,64}$|^local$","description":"the measured commit, or \\"local\\" outside git"},"ref":{"type":"string"},"event":{"type":"string","description":"the GitHub event that wrote it, or \\"cli\\""},"runId":{"type":"string","pattern":"^[A-Za-z0-9._-]{1,80}$"},"leg":{"type":"string","pattern":"^[A-Za-z0-9._-]{1,80}$","description":"which leg of a matrix job wrote it (the action\'s leg input); absent for the CLI"},"runAttempt":{"type":"integer","minimum":1}}},"config":{"type":"object","required":["hash","file"],"properties":{"hash":{"type":"string","pattern":"^[0-9a-f]{6,64}$","description":"hash of the parts of the config that affect measurement (service, requests, load), not the limits"},"file":{"type":"string"}}},"runner":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"verdict":{"enum":["pass","warn","fail","inconclusive","skipped"],"description":"the run\'s verdict; errored runs are never stored"},"scenarios":{"type":"array","items":{"type":"object","required":["name","metrics","rounds"],"properties":{"name":{"type":"string"},"metrics":{"$ref":"#/definitions/metrics"},"rounds":{"type":"array","minItems":1,"items":{"type":"object","required":["round","metrics"],"properties":{"round":{"type":"integer","minimum":1},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"}}}}}}}},"definitions":{"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"type":["number","null"]}}}}');
+const baseline_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/baseline.schema.json","title":"perfgate baseline record","description":"One stored run: v1/runs/<sha>/<run-id>-<attempt>-<config-hash>.json in the baseline branch or directory. Immutable once written. Metric values are in base units (latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core). Unknown extra fields are tolerated so that older readers can read newer minor additions.","type":"object","required":["schemaVersion","tool","createdAt","git","config","runner","verdict","scenarios"],"properties":{"schemaVersion":{"type":"integer","minimum":1,"description":"record format version; readers migrate older versions in memory and refuse newer ones. 2 added throughput.ok_rps (successful responses per second) and made sweep.optimal_rps, sweep.max_rps and stress.breaking_point.rps count successes; a version 1 record gets them from its stored counts"},"tool":{"type":"object","required":["name","version"],"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the run finished"},"git":{"type":"object","required":["sha","runId","runAttempt"],"properties":{"sha":{"type":"string","pattern":"^[0-9a-f]{7,64}$|^local$","description":"the measured commit, or \\"local\\" outside git"},"ref":{"type":"string"},"event":{"type":"string","description":"the GitHub event that wrote it, or \\"cli\\""},"runId":{"type":"string","pattern":"^[A-Za-z0-9._-]{1,80}$"},"leg":{"type":"string","pattern":"^[A-Za-z0-9._-]{1,80}$","description":"which leg of a matrix job wrote it (the action\'s leg input); absent for the CLI"},"runAttempt":{"type":"integer","minimum":1}}},"config":{"type":"object","required":["hash","file"],"properties":{"hash":{"type":"string","pattern":"^[0-9a-f]{6,64}$","description":"hash of the parts of the config that affect measurement (service, requests, load), not the limits"},"file":{"type":"string"}}},"runner":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"verdict":{"enum":["pass","warn","fail","inconclusive","skipped"],"description":"the run\'s verdict; errored runs are never stored"},"scenarios":{"type":"array","items":{"type":"object","required":["name","metrics","rounds"],"properties":{"name":{"type":"string"},"definition":{"type":"string","pattern":"^[0-9a-f]{6,64}$","description":"hash of the scenario\'s requests, values, suite and load (not its limits): a change starts a new series in perfgate history; absent in records written before it"},"metrics":{"$ref":"#/definitions/metrics"},"rounds":{"type":"array","minItems":1,"items":{"type":"object","required":["round","metrics"],"properties":{"round":{"type":"integer","minimum":1},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"}}}}}}}},"definitions":{"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"type":["number","null"]}}}}');
 ;// CONCATENATED MODULE: ./src/compare/aggregate.ts
+
+/** The rounds' values joined as the catalogue says (MetricInfo.rounds); a metric it does not know: the mean. */
 function combine(metric, values) {
-    if (metric.endsWith('.peak') || metric === 'latency.max')
+    const join = metricInfo(metric)?.rounds ?? 'mean';
+    if (join === 'max')
         return Math.max(...values);
-    if (metric === 'latency.min')
+    if (join === 'min')
         return Math.min(...values);
     return values.reduce((a, b) => a + b, 0) / values.length;
 }
-/** One set of metrics from several rounds: peaks and maxima take the largest, minima the smallest, the rest the mean. */
+/**
+ * One set of metrics from several rounds (or epochs), each metric joined as the catalogue says: peaks and maxima
+ * take the largest, minima the smallest, the rest the mean.
+ */
 function aggregateRounds(rounds) {
     const names = new Set(rounds.flatMap(r => Object.keys(r)));
     const out = {};
@@ -72683,6 +73033,7 @@ function v1ToV2(data) {
 
 
 
+
 /**
  * The newest record format this perfgate reads and the one it writes. 2: throughput.ok_rps, and the suites'
  * throughput figures count successes (src/baseline/migrations.ts).
@@ -72716,6 +73067,17 @@ const record_validateShape = record_ajv.compile(baseline_schema_namespaceObject)
 const SAFE_ID = /[^A-Za-z0-9._-]/g;
 /** A leg as it goes into a record and its path: characters outside [A-Za-z0-9._-] become `_`, at most 80. */
 const safeLeg = (leg) => leg.replace(SAFE_ID, '_').slice(0, 80);
+/** The definition hash of a scenario: what it sends and how (not its limits); undefined without the config used. */
+function scenarioDefinition(report, name) {
+    const used = report.config.used?.scenarios.find(s => s.name === name);
+    if (!used)
+        return undefined;
+    const { requests, values, suite, load } = used;
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(JSON.stringify([requests, values ?? [], suite, load]))
+        .digest('hex')
+        .slice(0, 12);
+}
 /** The record of a finished run. Errored runs have no record: they are never a baseline. */
 function recordFromReport(report, id) {
     if (report.verdict === 'errored')
@@ -72740,6 +73102,7 @@ function recordFromReport(report, id) {
             .filter(s => s.verdict !== 'errored')
             .map(s => ({
             name: s.name,
+            ...definitionOf(report, s.name),
             metrics: s.metrics,
             rounds: s.runs
                 .filter(r => r.side === 'head' && !r.error)
@@ -72751,6 +73114,10 @@ function recordFromReport(report, id) {
         }))
             .filter(s => s.rounds.length > 0)
     };
+}
+function definitionOf(report, name) {
+    const definition = scenarioDefinition(report, name);
+    return definition ? { definition } : {};
 }
 /**
  * `v1/runs/<sha>/<run-id>-<attempt>[-<leg>]-<config-hash>.json`: unique per run and per leg of a matrix job, so
@@ -72766,8 +73133,9 @@ function serializeRecord(record) {
 function newMeta() {
     return { schemaVersion: STORE_LAYOUT_VERSION, createdBy: `perfgate ${VERSION}` };
 }
-function newerError(what, version, writer, supported = BASELINE_SCHEMA_VERSION) {
-    return new NewerBaselineError(`${what} uses baseline schema version ${version}${writer ? `, written by ${writer}` : ''}; this perfgate (${VERSION}) reads up to version ${supported}: upgrade perfgate in this workflow`);
+function newerError(what, version, writer, supported = BASELINE_SCHEMA_VERSION, kind = 'record') {
+    return new NewerBaselineError(`${what} uses baseline schema version ${version}; this perfgate (${VERSION}) reads up to version ${supported}: ` +
+        `upgrade perfgate (${kind} written by ${writer ?? 'a newer perfgate'})`);
 }
 /** One pure step per older version (src/baseline/migrations.ts), each tested with a record of the version it reads. */
 const MIGRATIONS = { 1: v1ToV2 };
@@ -72833,7 +73201,7 @@ function checkMeta(text, where) {
         throw new StoreError(`${where} has no schemaVersion; the store cannot be read`);
     }
     if (meta.schemaVersion > STORE_LAYOUT_VERSION) {
-        throw newerError(`the baseline store (${where})`, meta.schemaVersion, meta.createdBy, STORE_LAYOUT_VERSION);
+        throw newerError(`the baseline store (${where})`, meta.schemaVersion, meta.createdBy, STORE_LAYOUT_VERSION, 'store');
     }
     return meta;
 }
@@ -72841,9 +73209,9 @@ function checkMeta(text, where) {
 ;// CONCATENATED MODULE: ./src/baseline/store.ts
 
 /**
- * Parses raw files of a store: meta.json is checked first (a newer layout stops everything). A corrupt record and
- * a record from a newer perfgate are skipped with a warning that names it: one record, which anyone who can push
- * to the branch can plant, never stops the store.
+ * Parses raw files of a store: meta.json is checked first (a newer layout stops everything). A corrupt record is
+ * skipped with a warning that names it. A record from a newer perfgate is an error ("upgrade perfgate"): skipping
+ * it would silently gate against an older baseline.
  */
 function parseStoreFiles(files, location) {
     const meta = files.find(f => f.path === META_FILE);
@@ -72860,10 +73228,9 @@ function parseStoreFiles(files, location) {
             records.push({ path: file.path, record: parseRecord(file.text, file.path) });
         }
         catch (err) {
-            if (err instanceof NewerBaselineError) {
-                warnings.push(`skipped a baseline record from a newer perfgate in ${location}: ${err.message}`);
-                continue;
-            }
+            // a record from a newer perfgate stops the read: skipping it would compare against an older baseline
+            if (err instanceof NewerBaselineError)
+                throw new NewerBaselineError(`a baseline record in ${location}: ${err.message}`);
             if (!(err instanceof CorruptRecordError))
                 throw err;
             warnings.push(`skipped a corrupt baseline record in ${location}: ${err.message}`);
@@ -73005,6 +73372,14 @@ function pushReason(stderr) {
 const PERMANENT = /permission to .* denied|denied to|403|authentication failed|could not read username|permission denied \(publickey\)|GH006|protected branch|repository not found/i;
 /** Rejections that re-reading the tip and re-applying fixes: someone else pushed first. */
 const RACE = /non-fast-forward|fetch first|cannot lock ref|failed to update ref|stale info|incorrect old value/i;
+/** git fetch failed for a reason another attempt may mend (the network, the server): the save loop retries it. */
+class FetchFailedError extends StoreError {
+    transient;
+    constructor(message, transient) {
+        super(message);
+        this.transient = transient;
+    }
+}
 const DEFAULT_RETRY = { maxAttempts: 10, budgetMs: 120_000, baseDelayMs: 1000 };
 const BOT = {
     GIT_AUTHOR_NAME: 'github-actions[bot]',
@@ -73102,7 +73477,7 @@ class GitBranchStore {
                 await this.git(['update-ref', '-d', this.localRef]);
                 return undefined;
             }
-            throw new StoreError(`cannot read the baseline ${this.description}: git fetch failed: ${lastLines(fetched.stderr)}`);
+            throw new FetchFailedError(`cannot read the baseline ${this.description}: git fetch failed: ${lastLines(fetched.stderr)}`, !PERMANENT.test(fetched.stderr));
         }
         return gitOutput(this.options.repo, ['rev-parse', '--verify', `${this.localRef}^{commit}`]);
     }
@@ -73256,7 +73631,14 @@ class GitBranchStore {
                 await this.sleep(wait);
             }
             catch (err) {
-                return notSaved(attempt, err.message);
+                // a fetch that failed for a reason another attempt may mend (a dropped connection, a 5xx) is retried too
+                const wait = this.delay(attempt);
+                if (!(err instanceof FetchFailedError && err.transient) ||
+                    attempt >= this.retry.maxAttempts ||
+                    this.now() + wait > deadline)
+                    return notSaved(attempt, err.message);
+                this.log(`baseline fetch failed (attempt ${attempt}): ${err.message}; retrying in ${wait} ms`);
+                await this.sleep(wait);
             }
         }
     }
@@ -73446,587 +73828,6 @@ async function saveRun(report, store, identity, outDir, events) {
     return { saved: false, path: result.path, message, file };
 }
 
-;// CONCATENATED MODULE: ./src/compare/accept.ts
-const ACCEPT_LABEL = 'perf-accepted';
-const TRAILER = /^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$/;
-const ACCEPT_VALUE = /^(\S+)(?:\s+(\S+))?\s*$/;
-/** Lines git writes itself; a block holding one may also hold prose, as long as a quarter of it is trailers. */
-const GIT_GENERATED = /^(Signed-off-by: |\(cherry picked from commit )/;
-/**
- * The trailer lines of a commit message, by git's rules (interpret-trailers): the last paragraph, never the subject,
- * made only of `Key: value` lines and their indented continuations, or with a git-generated line and at least a
- * quarter trailers. A `Perf-Accepted:` quoted in the body is not a trailer.
- */
-function trailerLines(message) {
-    const lines = message.replace(/\r\n?/g, '\n').split('\n');
-    while (lines.length && lines.at(-1).trim() === '')
-        lines.pop();
-    let start = lines.length;
-    while (start > 0 && lines[start - 1].trim() !== '')
-        start--;
-    // the first paragraph is the subject, which is never a trailer block
-    if (!lines.slice(0, start).some(l => l.trim() !== ''))
-        return [];
-    const block = lines.slice(start);
-    const trailers = block.filter(l => TRAILER.test(l));
-    const prose = block.filter(l => !TRAILER.test(l) && !/^\s/.test(l));
-    const wellFormed = prose.length === 0 || (block.some(l => GIT_GENERATED.test(l)) && trailers.length * 3 >= prose.length);
-    return wellFormed && trailers.length > 0 ? trailers : [];
-}
-/** Reads `Perf-Accepted:` trailers from commit messages; `by` names the commit. */
-function parseAcceptTrailers(commits) {
-    const out = [];
-    for (const commit of commits) {
-        for (const line of trailerLines(commit.message)) {
-            const [, key = '', value = ''] = TRAILER.exec(line) ?? [];
-            const match = key.toLowerCase() === 'perf-accepted' ? ACCEPT_VALUE.exec(value) : null;
-            if (!match)
-                continue;
-            out.push({
-                scenario: match[1],
-                metric: match[2] ?? '*',
-                by: `commit ${commit.sha.slice(0, 7)} (Perf-Accepted trailer)`
-            });
-        }
-    }
-    return out;
-}
-function labelAcceptance(labels, who = 'the PR label perf-accepted') {
-    return labels.includes(ACCEPT_LABEL) ? [{ scenario: '*', metric: '*', by: who }] : [];
-}
-const matches = (pattern, value) => pattern === '*' || pattern === value;
-/** A failing regression check that was accepted becomes `accepted` and names who accepted it. Thresholds stay. */
-function applyAcceptances(scenario, checks, acceptances) {
-    return checks.map(check => {
-        if (check.kind !== 'regression' || check.verdict !== 'fail')
-            return check;
-        const accepted = acceptances.find(a => matches(a.scenario, scenario) && matches(a.metric, check.metric));
-        return accepted ? { ...check, verdict: 'accepted', acceptedBy: accepted.by } : check;
-    });
-}
-
-;// CONCATENATED MODULE: ./src/stats/decide.ts
-
-
-
-const isValue = (v) => typeof v === 'number' && Number.isFinite(v);
-/** "+7.0%", "-23.1%" */
-function formatSignedPercent(fraction) {
-    const pct = fraction * 100;
-    const text = Math.abs(pct) >= 1000 ? pct.toFixed(0) : pct.toFixed(1);
-    return `${pct >= 0 ? '+' : ''}${text === '-0.0' ? '0.0' : text}%`;
-}
-/** The tolerance as written in the config: "-5%", "+20%", "+2.5%". */
-function formatTolerance(direction, tolerance) {
-    return `${direction === 'rise' ? '+' : '-'}${Number((tolerance * 100).toFixed(2))}%`;
-}
-function checkInput(input) {
-    const { metric, tolerance, confidence, base, head, pairs } = input;
-    if (!(Number.isFinite(tolerance) && tolerance >= 0)) {
-        throw new RangeError(`${metric}: the regression tolerance must be a fraction >= 0 (e.g. 0.05 for "-5%"), got ${tolerance}`);
-    }
-    if (!(confidence > 0 && confidence < 1)) {
-        throw new RangeError(`${metric}: confidence must be a fraction between 0 and 1 (e.g. 0.95), got ${confidence}`);
-    }
-    const interim = interimConfidenceOf(input);
-    if (!(interim >= confidence && interim < 1)) {
-        throw new RangeError(`${metric}: interimConfidence must lie between confidence (${confidence}) and 1, got ${interim}`);
-    }
-    if (input.direction !== 'rise' && input.direction !== 'fall') {
-        throw new RangeError(`${metric}: direction must be 'rise' or 'fall', got ${String(input.direction)}`);
-    }
-    const inRange = (k, length) => Number.isInteger(k) && k >= 0 && k < length;
-    for (const [i, j] of pairs ?? []) {
-        if (!inRange(i, base.length) || !inRange(j, head.length)) {
-            throw new RangeError(`${metric}: pair [${i}, ${j}] points outside the rounds (${base.length} base, ${head.length} head values)`);
-        }
-    }
-}
-function prepare(input) {
-    const base = input.base.filter(isValue);
-    const head = input.head.filter(isValue);
-    const pairs = (input.pairs ?? [])
-        .map(([i, j]) => [input.base[i], input.head[j]])
-        .filter(([b, h]) => isValue(b) && isValue(h));
-    return { base, head, pairs, dropped: input.base.length - base.length + (input.head.length - head.length) };
-}
-/** Where a relative interval sits against the tolerance, on the bad side only. */
-function verdictFor([low, high], direction, tolerance) {
-    // a change exactly at the tolerance is within it; the slack absorbs rounding in exp(log(1 + t)) - 1
-    const slack = 1e-12;
-    if (direction === 'rise') {
-        if (low > tolerance + slack)
-            return 'fail';
-        if (high <= tolerance + slack)
-            return 'pass';
-    }
-    else {
-        if (high < -tolerance - slack)
-            return 'fail';
-        if (low >= -tolerance - slack)
-            return 'pass';
-    }
-    return 'inconclusive';
-}
-function estimate(p, scale, confidence) {
-    const t = scale === 'log' ? Math.log : (x) => x;
-    if (p.pairs.length >= 2) {
-        const diffs = p.pairs.map(([b, h]) => t(h) - t(b));
-        return { method: `paired-${scale}`, diff: oneSampleInterval(diffs, confidence), pairs: p.pairs.length };
-    }
-    return { method: `welch-${scale}`, diff: welchInterval(p.base.map(t), p.head.map(t), confidence), pairs: 0 };
-}
-/** How much stricter than `confidence` an interim look must be before the loop stops on it (0.95 -> 0.99). */
-const INTERIM_STRICTNESS = 5;
-/** The level an interim look must reach before the adaptive loop stops on it. */
-function interimConfidenceOf(input) {
-    return input.interimConfidence ?? 1 - (1 - input.confidence) / INTERIM_STRICTNESS;
-}
-/**
- * Decides one regression check from per-round values: the confidence interval of the relative change head vs
- * base, set against the tolerance on the bad side. `fail` when the whole interval is beyond the tolerance,
- * `pass` when the whole interval is within it (improvements pass), `inconclusive` otherwise. See
- * docs/statistics.md.
- */
-function decideRegression(input) {
-    checkInput(input);
-    const { metric, direction, tolerance, confidence, better } = input;
-    const p = prepare(input);
-    const n = { base: p.base.length, head: p.head.length };
-    const common = { metric, direction, tolerance, n, dropped: p.dropped };
-    const unit = input.unit ? { unit: input.unit } : {};
-    const positive = [...p.base, ...p.head].every(v => v > 0);
-    if (n.base < 2 || n.head < 2) {
-        const change = n.base && n.head && positive
-            ? Math.expm1(mean(p.head.map(Math.log)) - mean(p.base.map(Math.log)))
-            : null;
-        return {
-            ...common,
-            verdict: 'inconclusive',
-            firm: false,
-            change,
-            interval: null,
-            noiseFloor: null,
-            method: 'none',
-            pairs: 0,
-            basis: { kind: 'too-few', ...unit, droppedValues: p.dropped }
-        };
-    }
-    const scale = positive ? 'log' : 'linear';
-    const e = estimate(p, scale, confidence);
-    const interim = estimate(p, scale, interimConfidenceOf(input));
-    let relative;
-    if (scale === 'log') {
-        relative = d => ({ change: Math.expm1(d.estimate), interval: [Math.expm1(d.low), Math.expm1(d.high)] });
-    }
-    else {
-        const baseMean = e.pairs > 0 ? mean(p.pairs.map(([b]) => b)) : mean(p.base);
-        if (baseMean === 0)
-            return zeroBase(input, e, interim, p, common);
-        const by = Math.abs(baseMean);
-        relative = d => ({ change: d.estimate / by, interval: [d.low / by, d.high / by] });
-    }
-    const { change, interval } = relative(e.diff);
-    const verdict = verdictFor(interval, direction, tolerance);
-    const firm = verdict !== 'inconclusive' &&
-        verdictFor(relative(interim.diff).interval, direction, tolerance) === verdict;
-    const noiseFloor = (interval[1] - interval[0]) / 2;
-    return {
-        ...common,
-        verdict,
-        firm,
-        change,
-        interval,
-        noiseFloor,
-        method: e.method,
-        pairs: e.pairs,
-        basis: {
-            kind: 'interval',
-            ...unit,
-            better,
-            ...(scale === 'linear' ? { linear: true } : {}),
-            droppedValues: p.dropped
-        }
-    };
-}
-/**
- * The base mean is 0 (e.g. no errors at all in the base): a relative change is undefined, so the verdict comes
- * from the sign of the difference's interval. Any clear move in the bad direction is beyond any tolerance.
- */
-function zeroBase(input, e, interim, p, common) {
-    const { direction } = input;
-    const { low, high } = e.diff;
-    const headMean = e.pairs > 0 ? mean(p.pairs.map(([, h]) => h)) : mean(p.head);
-    const allZero = [...p.base, ...p.head].every(v => v === 0);
-    const result = { ...common, method: e.method, pairs: e.pairs, noiseFloor: allZero ? 0 : null };
-    const basis = {
-        kind: 'zero-base',
-        ...(input.unit ? { unit: input.unit } : {}),
-        allZero,
-        headMean,
-        difference: [low, high],
-        droppedValues: p.dropped
-    };
-    if (allZero)
-        return { ...result, verdict: 'pass', firm: true, change: 0, interval: [0, 0], basis };
-    const verdict = verdictFor([low, high], direction, 0);
-    const firm = verdict !== 'inconclusive' && verdictFor([interim.diff.low, interim.diff.high], direction, 0) === verdict;
-    return { ...result, verdict, firm, change: null, interval: null, basis };
-}
-
-;// CONCATENATED MODULE: ./src/stats/slices.ts
-/**
- * The interval of the slices (and duet) designs: paired slice observations grouped by epoch (one pair of fresh
- * base and head processes). Within an epoch the slices share the two processes and the runner's slow phases, so
- * they are not independent; the epoch is the unit of the interval (the summary-statistics form of a random-effects
- * model over epochs). See docs/statistics.md, section 11.
- */
-
-/**
- * The order of an epoch's slice pairs in randomized ABBA blocks: pairs 2b and 2b+1 form block b, which runs
- * B H H B or H B B H with equal chance (one draw of `rng` per block), so neither side is systematically first,
- * last, or next to the epoch's start. An odd count ends with a half block.
- */
-function slicePlan(pairs, rng) {
-    const plan = [];
-    for (let k = 0; k < pairs; k += 2) {
-        const first = rng() < 0.5 ? ['head', 'base'] : ['base', 'head'];
-        plan.push(first);
-        if (k + 1 < pairs)
-            plan.push([first[1], first[0]]);
-    }
-    return plan;
-}
-/** The share cut from each end of an epoch's sorted log ratios before they are averaged. */
-const TRIM = 0.2;
-/**
- * The trimmed mean: the mean of what is left after cutting floor(trim x n) values from each end. With fewer than
- * 5 values nothing is cut. Robust to the pair whose one slice a burst of the runner hit and whose other it missed.
- */
-function trimmedMean(values, trim = TRIM) {
-    if (values.length === 0)
-        return NaN;
-    const sorted = [...values].sort((a, b) => a - b);
-    const cut = sorted.length >= 5 ? Math.floor(trim * sorted.length) : 0;
-    const kept = sorted.slice(cut, sorted.length - cut);
-    let sum = 0;
-    for (const v of kept)
-        sum += v;
-    return sum / kept.length;
-}
-const usable = (p) => Number.isFinite(p.base) && Number.isFinite(p.head) && p.base > 0 && p.head > 0;
-/** Per epoch (in epoch order), the trimmed mean of ln(head / base) over its usable slice pairs. */
-function epochLogRatios(pairs) {
-    const byEpoch = new Map();
-    for (const p of pairs) {
-        if (!usable(p))
-            continue;
-        const list = byEpoch.get(p.epoch) ?? [];
-        list.push(Math.log(p.head) - Math.log(p.base));
-        byEpoch.set(p.epoch, list);
-    }
-    return [...byEpoch.entries()]
-        .sort(([a], [b]) => a - b)
-        .map(([epoch, ratios]) => ({ epoch, ratio: trimmedMean(ratios), pairs: ratios.length }));
-}
-/**
- * Decides a regression check from slice pairs: per epoch the trimmed mean of the log ratios head / base, then
- * Student's t interval of their mean over the epochs (df = epochs - 1), and the verdict rule of decideRegression
- * (fail only when the whole interval is beyond the tolerance, pass when it is within, else inconclusive).
- */
-function decideSlices(input) {
-    const epochs = epochLogRatios(input.pairs);
-    const total = epochs.reduce((n, e) => n + e.pairs, 0);
-    const dropped = input.pairs.length - total;
-    const { pairUnit, ...rest } = input;
-    const decision = decideRegression({
-        ...rest,
-        base: epochs.map(() => 1),
-        head: epochs.map(e => Math.exp(e.ratio)),
-        pairs: epochs.map((_, i) => [i, i]),
-        unit: `epochs (${total} ${pairUnit ?? 'slice pairs'})`
-    });
-    return { ...decision, dropped, basis: { ...decision.basis, droppedSlicePairs: dropped } };
-}
-
-;// CONCATENATED MODULE: ./src/compare/regression.ts
-
-
-
-const regression_mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-/** A regression check from a decision: fail becomes the check's severity; base and head are the sides' means. */
-function evaluate(spec, base, head, decide) {
-    const common = {
-        kind: 'regression',
-        metric: spec.metric,
-        expression: spec.expression,
-        severity: spec.severity,
-        source: spec.source
-    };
-    const better = metricInfo(spec.metric)?.better;
-    if (better !== 'lower' && better !== 'higher') {
-        return {
-            check: { ...common, verdict: 'skipped', basis: { kind: 'no-direction' } }
-        };
-    }
-    if (base.length === 0 || head.length === 0) {
-        return {
-            check: { ...common, verdict: 'skipped', basis: { kind: 'one-side' } }
-        };
-    }
-    const decision = decide(better);
-    const verdict = decision.verdict === 'fail' ? spec.severity : decision.verdict;
-    return {
-        decision,
-        check: {
-            ...common,
-            verdict,
-            basis: { kind: 'decision', decision },
-            base: regression_mean(base),
-            head: regression_mean(head),
-            change: decision.change,
-            interval: decision.interval,
-            rounds: Math.min(decision.n.base, decision.n.head),
-            ...(decision.basis.unit?.startsWith('epochs') ? { unit: 'epochs' } : {})
-        }
-    };
-}
-/**
- * One regression check from per-round values of base and head. `pairs` are the index pairs of rounds run back
- * to back (ABBA neighbours); `unit` names them in the reason (default 'paired rounds').
- */
-function evaluateRegression(spec, base, head, confidence, pairs, unit) {
-    return evaluate(spec, base, head, better => decideRegression({
-        metric: spec.metric,
-        better,
-        direction: spec.direction,
-        tolerance: spec.tolerance,
-        base,
-        head,
-        pairs,
-        confidence,
-        ...(unit ? { unit } : {})
-    }));
-}
-/**
- * One regression check from slice pairs grouped by epoch (the slices and duet designs, stats/slices.ts). `base`
- * and `head` are the per-epoch values the report shows as the sides' means.
- */
-function evaluateSliceRegression(spec, pairs, base, head, confidence, pairUnit) {
-    return evaluate(spec, base, head, better => decideSlices({
-        ...(pairUnit ? { pairUnit } : {}),
-        metric: spec.metric,
-        better,
-        direction: spec.direction,
-        tolerance: spec.tolerance,
-        pairs,
-        confidence
-    }));
-}
-
-;// CONCATENATED MODULE: ./src/compare/thresholds.ts
-const HOLDS = {
-    '<': (a, l) => a < l,
-    '<=': (a, l) => a <= l,
-    '>': (a, l) => a > l,
-    '>=': (a, l) => a >= l
-};
-/**
- * Absolute limits against one set of measured metrics, as data (report/checks.ts words them). A metric the run
- * did not measure is `skipped`; for server.* metrics the platform is kept, since they are measured on Linux only.
- */
-function evaluateThresholds(checks, metrics, platform = process.platform) {
-    return checks.map(check => evaluateThreshold(check, metrics[check.metric], platform));
-}
-function evaluateThreshold(check, actual, platform) {
-    const base = {
-        kind: 'threshold',
-        metric: check.metric,
-        expression: check.expression,
-        severity: check.severity,
-        limit: check.value,
-        source: check.source
-    };
-    if (actual === undefined || actual === null || Number.isNaN(actual)) {
-        return {
-            ...base,
-            actual: null,
-            verdict: 'skipped',
-            basis: { kind: 'not-measured', ...(check.metric.startsWith('server.') ? { platform } : {}) }
-        };
-    }
-    return {
-        ...base,
-        actual,
-        verdict: HOLDS[check.op](actual, check.value) ? 'pass' : check.severity,
-        basis: { kind: 'limit', op: check.op }
-    };
-}
-
-;// CONCATENATED MODULE: ./src/report/decisions.ts
-
-function movement(change) {
-    if (change === 0)
-        return 'did not change';
-    return `${change > 0 ? 'rose' : 'fell'} ${formatSignedPercent(Math.abs(change)).slice(1)}`;
-}
-function formatNumber(value, signed = false) {
-    const text = Number(value.toPrecision(3)).toString();
-    return signed && value > 0 ? `+${text}` : text;
-}
-/** "4 paired rounds", "4 epochs (24 slice pairs)", or "3 vs 4 rounds" when the analysis was unpaired. */
-function sizeNote(d) {
-    return d.pairs > 0 ? `${d.pairs} ${d.basis.unit ?? 'paired rounds'}` : `${d.n.base} vs ${d.n.head} rounds`;
-}
-function droppedNote(d) {
-    const { droppedValues: values, droppedSlicePairs: slices } = d.basis;
-    return ((values ? `; ${values} missing value${values === 1 ? '' : 's'} dropped` : '') +
-        (slices ? `; ${slices} slice pair${slices === 1 ? '' : 's'} without a usable value dropped` : ''));
-}
-/** The line of a decision from the interval of the relative change. */
-function intervalLine(d, tol) {
-    const change = d.change;
-    const interval = d.interval;
-    const ci = `CI ${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}, ${sizeNote(d)}`;
-    const improvedClearly = d.basis.better === 'higher' ? interval[0] > 0 : interval[1] < 0;
-    const line = d.verdict === 'fail'
-        ? `${d.metric} ${movement(change)} (${ci}), beyond the ${tol} tolerance`
-        : d.verdict === 'pass'
-            ? `${d.metric} ${movement(change)} (${ci}), within the ${tol} tolerance${improvedClearly ? ': an improvement' : ''}`
-            : `inconclusive: ${d.metric} ${formatSignedPercent(change)} ± ${formatSignedPercent(d.noiseFloor).slice(1)} (${ci}) ` +
-                `straddles the ${tol} tolerance; more rounds would decide`;
-    const scale = d.basis.linear
-        ? '; some values are <= 0, so the change is the difference of means relative to the base mean'
-        : '';
-    return line + scale;
-}
-/** The line of a decision whose base mean is 0: the difference's interval decides. */
-function zeroBaseLine(d, tol) {
-    if (d.basis.allZero)
-        return `${d.metric} is 0 on both sides`;
-    const [low, high] = d.basis.difference;
-    const range = `difference CI ${formatNumber(low, true)} .. ${formatNumber(high, true)}, ${sizeNote(d)}`;
-    const moved = `${d.metric} went from 0 to ${formatNumber(d.basis.headMean)} (${range})`;
-    return d.verdict === 'fail'
-        ? `${moved}; from a zero base any ${d.direction} is beyond the ${tol} tolerance`
-        : d.verdict === 'pass'
-            ? `${moved}, no ${d.direction} from its zero base: within the ${tol} tolerance`
-            : `inconclusive: ${moved}; from a zero base the relative change is undefined and the interval straddles 0; more rounds would decide`;
-}
-/** The line of a comparison with a stored run: the interval widened by the cross-run allowance. */
-function crossRunLine(d, tol) {
-    const change = formatSignedPercent(d.change);
-    const range = `${formatSignedPercent(d.interval[0])} .. ${formatSignedPercent(d.interval[1])}`;
-    const allowance = `±${(d.basis.margin * 100).toFixed(1)}% cross-run allowance (${d.basis.marginSource})`;
-    const rounds = `${d.n.head} head vs ${d.n.base} stored rounds`;
-    const measured = `${d.metric} ${change} vs the stored run (${range} with the ${allowance}; ${rounds})`;
-    return d.verdict === 'fail'
-        ? `${measured}, beyond the ${tol} tolerance`
-        : d.verdict === 'pass'
-            ? `${measured}, within the ${tol} tolerance`
-            : `inconclusive: ${measured} straddles the ${tol} tolerance; a stored run cannot decide this, an interleaved comparison (compare.mode: interleaved) can`;
-}
-/** The one line a regression decision says to humans, from its data: every decision of perfgate is worded here. */
-function decisionReason(d) {
-    const tol = formatTolerance(d.direction, d.tolerance);
-    const { basis } = d;
-    let line;
-    switch (basis.kind) {
-        case 'missing':
-            return `inconclusive: ${d.metric} is missing in the ${basis.missingIn}`;
-        case 'cross-run':
-            return crossRunLine(d, tol);
-        case 'too-few':
-            line = `inconclusive: ${d.metric} needs at least 2 ${basis.unit?.split(' ')[0] ?? 'rounds'} per side (base ${d.n.base}, head ${d.n.head})`;
-            break;
-        case 'interval':
-            line = intervalLine(d, tol);
-            break;
-        case 'zero-base':
-            line = zeroBaseLine(d, tol);
-            break;
-    }
-    return line + droppedNote(d) + (basis.againstStored ? ' (against the stored run)' : '');
-}
-
-;// CONCATENATED MODULE: ./src/report/checks.ts
-
-
-
-const BREACH_WORDS = {
-    '<': 'is not under',
-    '<=': 'is over',
-    '>': 'is not over',
-    '>=': 'is under'
-};
-/** The one line a check says to humans, from its data: every check message of perfgate is worded here. */
-function checkMessage(check) {
-    const { basis, metric } = check;
-    switch (basis.kind) {
-        case 'limit': {
-            const actualText = formatMetric(metric, check.actual ?? null);
-            const limitText = formatMetric(metric, check.limit ?? null);
-            return check.verdict === 'pass'
-                ? `${metric} ${actualText} ${basis.op} ${limitText}`
-                : `${metric} ${actualText} ${BREACH_WORDS[basis.op]} the limit ${basis.op} ${limitText}`;
-        }
-        case 'not-measured':
-            return ((basis.platform !== undefined
-                ? serverMetricsUnsupported(basis.platform)
-                : undefined)?.replace(/^not measured/, `${metric} was not measured`) ?? `${metric} was not measured in this run`);
-        case 'no-direction':
-            return `${metric} has no better direction to compare`;
-        case 'one-side':
-            return `${metric} was not measured on both sides`;
-        case 'no-baseline':
-            return 'no baseline to compare with: run perfgate compare, or store baselines';
-        case 'no-stored-scenario':
-            return `the stored run has no scenario named ${basis.scenario}`;
-        case 'decision':
-            return basis.runnerMismatch
-                ? `inconclusive: the stored run was measured on a different runner (${basis.runnerMismatch.join('; ')}); ${decisionReason(basis.decision)}`
-                : decisionReason(basis.decision);
-    }
-}
-/** A check for the report: its data and its message; the basis stays behind. */
-function wordCheck(result) {
-    const { basis: _basis, ...data } = result;
-    return { ...data, message: checkMessage(result) };
-}
-const wordChecks = (results) => results.map(wordCheck);
-
-;// CONCATENATED MODULE: ./src/stats/aa.ts
-
-/** Fewest base rounds the round-to-round noise check judges: 3 successive differences. */
-const MIN_NOISE_ROUNDS = 4;
-/**
- * The runner's noise judged from the base rounds alone (identical code every round, so their spread is the runner's).
- * It uses successive differences on the log scale (the mean squared successive difference), which, like the
- * neighbour pairing of the real comparison, ignores a slow drift. One paired difference head - base has twice a
- * round's variance, so an interval over n pairs is about t(n - 1) * sqrt(MSSD / n) wide on each side. It needs
- * only 4 base rounds, the count the adaptive loop usually reaches.
- */
-function baseRoundNoise(base, confidence) {
-    const logs = base.filter(v => Number.isFinite(v) && v > 0).map(v => Math.log(v));
-    const n = logs.length;
-    if (n < MIN_NOISE_ROUNDS) {
-        return { rounds: n, roundSpread: NaN, projectedSpread: NaN, tooNoisy: () => false };
-    }
-    let squares = 0;
-    for (let i = 1; i < n; i++)
-        squares += (logs[i] - logs[i - 1]) ** 2;
-    const mssd = squares / (n - 1);
-    const q = 1 - (1 - confidence) / 2;
-    const halfWidth = tQuantile(q, n - 1) * Math.sqrt(mssd / n);
-    const projectedSpread = Math.exp(halfWidth) - 1;
-    return {
-        rounds: n,
-        roundSpread: Math.exp(Math.sqrt(mssd / 2)) - 1,
-        projectedSpread,
-        tooNoisy: tolerance => projectedSpread > tolerance
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/stats/decision.ts
 /** True once a check has a verdict that more rounds would not be needed for. */
 function isDecided(decision) {
@@ -74090,197 +73891,12 @@ function roundOrder(pair) {
     return pair % 2 === 1 ? ['base', 'head'] : ['head', 'base'];
 }
 
-;// CONCATENATED MODULE: ./src/stats/stored.ts
-
-
-/** Runs needed before the history's own spread replaces the configured allowance. */
-const MIN_HISTORY = 5;
-const HISTORY_WINDOW = 20;
-function logSpread(values) {
-    const usable = values.filter(v => Number.isFinite(v) && v > 0);
-    if (usable.length < MIN_HISTORY)
-        return undefined;
-    return Math.sqrt(variance(usable.map(Math.log)));
-}
-/**
- * The allowance for one metric: two standard deviations of the run-to-run spread in the stored history of this
- * config on this runner kind (the last 20 runs, at least 5), else the configured default.
- */
-function crossRunMargin(history, fallback) {
-    const recent = history.slice(-HISTORY_WINDOW);
-    const sd = logSpread(recent);
-    if (sd === undefined) {
-        return {
-            margin: fallback,
-            source: `baseline.noise; fewer than ${MIN_HISTORY} stored runs to learn it from`
-        };
-    }
-    return {
-        margin: Math.expm1(2 * sd),
-        source: `2 SD of run-to-run spread over the last ${recent.filter(v => v > 0).length} stored runs`
-    };
-}
-/**
- * One regression check against a stored run: Welch's interval on log values of the rounds (or the point ratio
- * when a side has a single round), widened by the cross-run margin, then held against the tolerance.
- */
-function decideAgainstStored(input) {
-    const { metric, direction, tolerance, margin, source } = input;
-    const base = input.base.filter(v => Number.isFinite(v));
-    const head = input.head.filter(v => Number.isFinite(v));
-    const positive = [...base, ...head].every(v => v > 0);
-    const common = {
-        metric,
-        direction,
-        tolerance,
-        n: { base: base.length, head: head.length },
-        dropped: input.base.length - base.length + (input.head.length - head.length),
-        firm: false
-    };
-    if (!base.length || !head.length) {
-        return {
-            ...common,
-            verdict: 'inconclusive',
-            change: null,
-            interval: null,
-            noiseFloor: null,
-            method: 'none',
-            pairs: 0,
-            basis: {
-                kind: 'missing',
-                missingIn: base.length ? 'head run' : 'stored run',
-                droppedValues: common.dropped
-            }
-        };
-    }
-    if (!positive) {
-        // zero counts (e.g. no errors at all): a move away from zero is not cross-run noise, decide as within a run
-        const within = decideRegression({ ...input, base, head });
-        return { ...within, firm: false, basis: { ...within.basis, againstStored: true } };
-    }
-    const within = base.length >= 2 && head.length >= 2 ? decideRegression({ ...input, base, head }) : undefined;
-    const change = within?.change ?? Math.expm1(mean(head.map(Math.log)) - mean(base.map(Math.log)));
-    const [low, high] = within?.interval ?? [change, change];
-    const widen = Math.log1p(margin);
-    const interval = [
-        Math.expm1(Math.log1p(low) - widen),
-        Math.expm1(Math.log1p(high) + widen)
-    ];
-    const verdict = verdictFor(interval, direction, tolerance);
-    return {
-        ...common,
-        verdict,
-        change,
-        interval,
-        noiseFloor: (interval[1] - interval[0]) / 2,
-        method: within ? 'welch-log' : 'none',
-        pairs: 0,
-        basis: { kind: 'cross-run', margin, marginSource: source, droppedValues: common.dropped }
-    };
-}
-/**
- * A history note (never a failure): the head's value is 3 or more standard deviations from the last stored runs
- * of this config on this runner kind.
- */
-function anomalyNote(metric, history, value) {
-    const recent = history.slice(-HISTORY_WINDOW).filter(v => Number.isFinite(v));
-    if (recent.length < MIN_HISTORY || typeof value !== 'number' || !Number.isFinite(value))
-        return undefined;
-    const m = mean(recent);
-    const sd = Math.sqrt(variance(recent));
-    if (!(sd > 0))
-        return undefined;
-    const z = (value - m) / sd;
-    if (Math.abs(z) < 3)
-        return undefined;
-    const fmt = (v) => Number(v.toPrecision(4)).toString();
-    return `history: ${metric} ${fmt(value)} is ${Math.abs(z).toFixed(1)} SD ${z > 0 ? 'above' : 'below'} the last ${recent.length} stored runs (mean ${fmt(m)} ± ${fmt(sd)})`;
-}
-
-;// CONCATENATED MODULE: ./src/gate/stored.ts
-
-
-
-const ANOMALY_METRICS = ['throughput.ok_rps', 'latency.p99'];
-function seriesOf(history, scenario, metric) {
-    return history
-        .map(r => r.record.scenarios.find(s => s.name === scenario)?.metrics[metric])
-        .filter((v) => typeof v === 'number' && Number.isFinite(v));
-}
-/** Regression checks of one scenario against the stored run's rounds, plus history notes. */
-function storedScenarioChecks(scenario, head, headMetrics, baseline) {
-    const stored = (baseline.choice.perScenario[scenario.name] ?? baseline.choice.stored).record.scenarios.find(s => s.name === scenario.name);
-    const notes = [];
-    for (const metric of new Set([...scenario.regression.map(r => r.metric), ...ANOMALY_METRICS])) {
-        const note = anomalyNote(metric, seriesOf(baseline.history, scenario.name, metric), headMetrics[metric]);
-        if (note)
-            notes.push(note);
-    }
-    const common = (spec) => ({
-        kind: 'regression',
-        metric: spec.metric,
-        expression: spec.expression,
-        severity: spec.severity,
-        source: spec.source
-    });
-    if (!stored) {
-        return {
-            notes,
-            checks: scenario.regression.map(spec => ({
-                ...common(spec),
-                verdict: 'skipped',
-                basis: { kind: 'no-stored-scenario', scenario: scenario.name }
-            }))
-        };
-    }
-    const mismatched = baseline.choice.mismatches.length > 0 && baseline.spec.onRunnerMismatch === 'inconclusive';
-    const baseRounds = stored.rounds.map(r => r.metrics);
-    const headRounds = head.filter(r => !r.error).map(r => r.metrics);
-    const checks = scenario.regression.map((spec) => {
-        const better = metricInfo(spec.metric)?.better;
-        const base = roundValues(baseRounds, spec.metric);
-        const values = roundValues(headRounds, spec.metric);
-        if (better !== 'lower' && better !== 'higher') {
-            return {
-                ...common(spec),
-                verdict: 'skipped',
-                basis: { kind: 'no-direction' }
-            };
-        }
-        const margin = crossRunMargin(seriesOf(baseline.history, scenario.name, spec.metric), baseline.spec.noise);
-        const decision = decideAgainstStored({
-            metric: spec.metric,
-            better,
-            direction: spec.direction,
-            tolerance: spec.tolerance,
-            base,
-            head: values,
-            confidence: baseline.confidence,
-            ...margin
-        });
-        const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
-        const inconclusiveByRunner = mismatched && decision.verdict === 'fail';
-        const verdict = inconclusiveByRunner
-            ? 'inconclusive'
-            : decision.verdict === 'fail'
-                ? spec.severity
-                : decision.verdict;
-        return {
-            ...common(spec),
-            verdict,
-            basis: {
-                kind: 'decision',
-                decision,
-                ...(inconclusiveByRunner ? { runnerMismatch: baseline.choice.mismatches } : {})
-            },
-            base: mean(base),
-            head: mean(values),
-            change: decision.change,
-            interval: decision.interval,
-            rounds: Math.min(decision.n.base, decision.n.head)
-        };
-    });
-    return { checks, baseMetrics: stored.metrics, notes };
+;// CONCATENATED MODULE: ./src/measure/affinity.ts
+/** `command` run under taskset on `cpus` (taskset execs the shell, whose children inherit the affinity). */
+function pinnedCommand(command, cpus) {
+    if (cpus.length === 0)
+        return command;
+    return `exec taskset -c ${cpus.join(',')} /bin/sh -c '${command.replace(/'/g, `'\\''`)}'`;
 }
 
 // EXTERNAL MODULE: ./node_modules/autocannon/autocannon.js
@@ -74292,24 +73908,44 @@ var autocannon_default = /*#__PURE__*/__nccwpck_require__.n(autocannon);
  * client through autocannon's setupClient hook, which runs in the client's constructor before its first connect.
  */
 /**
- * autocannon reconnects silently when the server closes a connection with a request in flight, and keeps that
- * request queued, so the next response would be timed from the lost request's start. Such a close is counted as a
- * reset (`onDropped`) and the lost request dropped, on every connection the client opens.
+ * How a connection ends, on every connection the client opens. autocannon never tells its parser that the server
+ * closed, so a close-delimited body (HTTP/1.1 with `Connection: close` and no length, or HTTP/1.0 without one:
+ * PHP's built-in server) never completed: no response was counted, and the parser, still in that body, read the
+ * next connection's response as more of it. Here the server's close (`end`) completes such a response first, as
+ * RFC 9112 §6.3 says, and each connection gets a fresh parser. A request still unanswered when the server closes
+ * is lost: autocannon would reconnect silently and keep it queued, timing the next response from the lost
+ * request's start; it is counted as a reset (`onDropped`) and dropped. A socket error drops it uncounted
+ * (autocannon reports the error itself).
  */
-function dropLostRequests(client, onDropped) {
+function readToClose(client, onDropped) {
     const connect = client._connect;
     client._connect = function () {
+        this.parser.initialize(this.parser.type);
         connect.call(this);
-        const dropInFlight = (counted) => () => {
-            if (this.destroyed || this.pipelinedRequests.size() === 0)
+        const conn = this.conn;
+        if (!conn)
+            return;
+        // autocannon's own 'end' listener reconnects; it is replaced by one that first reads the close
+        conn.removeAllListeners('end');
+        conn.on('end', () => {
+            if (this.destroyed || this.conn !== conn)
                 return;
-            if (counted)
+            // completes a close-delimited response ('response'), after which the client may already have moved on
+            this.parser.finish();
+            if (this.destroyed || this.conn !== conn)
+                return;
+            if (this.pipelinedRequests.size() > 0) {
                 onDropped();
+                this.pipelinedRequests.clear();
+            }
+            this._connect();
+        });
+        // prepended, so this runs before autocannon's own handler reconnects and queues the next request
+        conn.prependListener('error', () => {
+            if (this.destroyed || this.conn !== conn)
+                return;
             this.pipelinedRequests.clear();
-        };
-        // prepended, so these run before autocannon's own handlers reconnect and queue the next request
-        this.conn?.prependListener('end', dropInFlight(true));
-        this.conn?.prependListener('error', dropInFlight(false));
+        });
     };
 }
 /**
@@ -74371,7 +74007,7 @@ class ClientWindow {
 function tuneClient(onDropped, window) {
     return raw => {
         const client = raw;
-        dropLostRequests(client, onDropped);
+        readToClose(client, onDropped);
         honourConnectionClose(client);
         discardBodies(client);
         window?.add(client);
@@ -74650,203 +74286,251 @@ const PROGRESS_MS = 500;
  * kept, and each connection's first response (which includes the connect wait) is left out of latency.
  */
 async function runClosedLoad(scenario, options = {}) {
-    const load = scenario.load;
-    const template = compileScenario(scenario);
-    const url = new URL(scenario.request.url);
-    const latency = createLatencyHistogram();
-    const counts = emptyCounts();
-    const timeline = new Timeline();
-    const warmup = new Timeline();
-    let warmupNext = 1000;
-    const seen = new WeakSet();
-    let bytes = 0;
-    let recentResponses = 0;
-    let measuring = false;
-    let measureStart = 0;
-    let cpuAtStart = process.cpuUsage();
-    const totalMs = load.warmupMs + load.durationMs;
-    const window = new ClientWindow();
-    const started = performance.now();
-    // the expected statuses of the response being counted: static for one request; for a mix, carried from
-    // setupRequest through the connection's context to onResponse, which autocannon calls right before 'response'
-    const mixExpects = template.dynamic && (scenario.mix ?? []).some(r => r.expect);
-    let pendingExpect = scenario.request.expect;
-    const requests = template.dynamic
-        ? [
-            {
-                method: scenario.request.method,
-                ...(mixExpects
-                    ? {
-                        onResponse: (_status, _body, context) => {
-                            pendingExpect = context.expect;
+    const run = new ClosedRun(scenario);
+    const instance = autocannon_default()(run.autocannonOptions(), () => undefined);
+    run.count(instance);
+    const stopClocks = run.startClocks(options);
+    const stopWatching = run.watchAbort(instance, options);
+    const closeWindow = run.closeWindowAtEnd(instance);
+    await new Promise(resolve => instance.once('done', () => resolve()));
+    clearTimeout(closeWindow);
+    stopClocks();
+    stopWatching();
+    return run.result();
+}
+/** One closed-model run's state and its steps: autocannon's options, counting, the clocks, the window, the result. */
+class ClosedRun {
+    scenario;
+    load;
+    template;
+    latency = createLatencyHistogram();
+    counts = emptyCounts();
+    timeline = new Timeline();
+    warmup = new Timeline();
+    warmupNext = 1000;
+    seen = new WeakSet();
+    bytes = 0;
+    recentResponses = 0;
+    measuring = false;
+    measureStart = 0;
+    cpuAtStart = process.cpuUsage();
+    totalMs;
+    window = new ClientWindow();
+    started = performance.now();
+    /**
+     * the expected statuses of the response being counted: static for one request; for a mix, carried from
+     * setupRequest through the connection's context to onResponse, which autocannon calls right before 'response'
+     */
+    pendingExpect;
+    abortedReason;
+    windowEnd;
+    constructor(scenario) {
+        this.scenario = scenario;
+        this.load = scenario.load;
+        this.template = compileScenario(scenario);
+        this.totalMs = this.load.warmupMs + this.load.durationMs;
+        this.pendingExpect = scenario.request.expect;
+    }
+    /** autocannon's options: the request (or a mix rendered per request), the connections, the backstops. */
+    autocannonOptions() {
+        const { scenario, template, load } = this;
+        const url = new URL(scenario.request.url);
+        const mixExpects = template.dynamic && (scenario.mix ?? []).some(r => r.expect);
+        const requests = template.dynamic
+            ? [
+                {
+                    method: scenario.request.method,
+                    ...(mixExpects
+                        ? {
+                            onResponse: (_status, _body, context) => {
+                                this.pendingExpect = context.expect;
+                            }
                         }
+                        : {}),
+                    setupRequest: (req, context) => {
+                        const rendered = template.render();
+                        context.expect = rendered.expect;
+                        return {
+                            ...req,
+                            method: rendered.method,
+                            path: rendered.path,
+                            headers: rendered.headers,
+                            ...(rendered.body !== undefined ? { body: rendered.body } : {})
+                        };
                     }
-                    : {}),
-                setupRequest: (req, context) => {
-                    const rendered = template.render();
-                    context.expect = rendered.expect;
-                    return {
-                        ...req,
-                        method: rendered.method,
-                        path: rendered.path,
-                        headers: rendered.headers,
-                        ...(rendered.body !== undefined ? { body: rendered.body } : {})
-                    };
+                }
+            ]
+            : undefined;
+        return {
+            url: url.origin + url.pathname + url.search,
+            method: scenario.request.method,
+            headers: scenario.request.headers,
+            ...(scenario.request.body !== undefined && !template.dynamic ? { body: scenario.request.body } : {}),
+            ...(requests ? { requests } : {}),
+            connections: load.connections,
+            // the window is ended by closeWindowAtEnd; autocannon's own duration (checked once a second) is a backstop
+            // that leaves room for the drain
+            duration: Math.ceil((this.totalMs + load.timeoutMs) / 1000) + 2,
+            timeout: Math.max(1, Math.ceil(load.timeoutMs / 1000)),
+            // autocannon acts on stop() at its next sample tick (once a second by default): a short tick lets the run
+            // return right after the drain instead of up to a second later (perfgate keeps no autocannon samples)
+            sampleInt: 50,
+            excludeErrorStats: true,
+            skipAggregateResult: true,
+            setupClient: tuneClient(() => {
+                if (this.measuring) {
+                    this.counts.reset++;
+                    this.timeline.error();
+                }
+            }, this.window)
+        };
+    }
+    /** Counts every response and request error: warmup apart, each connection's first response without latency. */
+    count(instance) {
+        const { load, counts, timeline } = this;
+        instance.on('response', (client, statusCode, resBytes, responseTimeMs) => {
+            this.recentResponses++;
+            const first = !this.seen.has(client);
+            if (first)
+                this.seen.add(client);
+            if (!this.measuring) {
+                if (performance.now() - this.started < load.warmupMs) {
+                    const ok2xx = statusCode >= 200 && statusCode < 300 && !first;
+                    this.warmup.response(ok2xx ? Math.max(1, Math.round(responseTimeMs * 1000)) : undefined);
+                    return;
+                }
+                this.startMeasuring();
+            }
+            const ok = countResponse(counts, statusCode, this.pendingExpect);
+            this.bytes += resBytes;
+            if (ok && recordsLatency(statusCode, this.pendingExpect)) {
+                if (first)
+                    timeline.response();
+                else {
+                    const us = Math.max(1, Math.round(responseTimeMs * 1000));
+                    this.latency.recordValue(us);
+                    timeline.response(us);
                 }
             }
-        ]
-        : undefined;
-    const instance = autocannon_default()({
-        url: url.origin + url.pathname + url.search,
-        method: scenario.request.method,
-        headers: scenario.request.headers,
-        ...(scenario.request.body !== undefined && !template.dynamic ? { body: scenario.request.body } : {}),
-        ...(requests ? { requests } : {}),
-        connections: load.connections,
-        // the window is ended by closeWindow below; autocannon's own duration (checked once a second) is a backstop
-        // that leaves room for the drain
-        duration: Math.ceil((totalMs + load.timeoutMs) / 1000) + 2,
-        timeout: Math.max(1, Math.ceil(load.timeoutMs / 1000)),
-        // autocannon acts on stop() at its next sample tick (once a second by default): a short tick lets the run
-        // return right after the drain instead of up to a second later (perfgate keeps no autocannon samples)
-        sampleInt: 50,
-        excludeErrorStats: true,
-        skipAggregateResult: true,
-        setupClient: tuneClient(() => {
-            if (measuring) {
-                counts.reset++;
-                timeline.error();
-            }
-        }, window)
-    }, () => undefined);
-    const startMeasuring = () => {
-        if (warmup.pending)
-            warmup.close(0);
-        measuring = true;
-        measureStart = performance.now();
-        cpuAtStart = process.cpuUsage();
-    };
-    instance.on('response', (client, statusCode, resBytes, responseTimeMs) => {
-        recentResponses++;
-        const first = !seen.has(client);
-        if (first)
-            seen.add(client);
-        if (!measuring) {
-            if (performance.now() - started < load.warmupMs) {
-                const ok2xx = statusCode >= 200 && statusCode < 300 && !first;
-                warmup.response(ok2xx ? Math.max(1, Math.round(responseTimeMs * 1000)) : undefined);
-                return;
-            }
-            startMeasuring();
-        }
-        const ok = countResponse(counts, statusCode, pendingExpect);
-        bytes += resBytes;
-        if (ok && recordsLatency(statusCode, pendingExpect)) {
-            if (first)
-                timeline.response();
             else {
-                const us = Math.max(1, Math.round(responseTimeMs * 1000));
-                latency.recordValue(us);
-                timeline.response(us);
-            }
-        }
-        else {
-            timeline.response();
-            if (!ok)
-                timeline.error();
-        }
-    });
-    instance.on('reqError', (error) => {
-        if (!measuring) {
-            if (performance.now() - started < load.warmupMs)
-                return;
-            startMeasuring();
-        }
-        counts[classifyError(error)]++;
-        timeline.error();
-    });
-    const closeSecond = () => timeline.close(Math.round((performance.now() - measureStart) / 1000));
-    let nextSecond = 1000;
-    const ticker = setInterval(() => {
-        const elapsed = performance.now() - started;
-        while (!measuring && elapsed >= warmupNext && warmupNext < load.warmupMs) {
-            warmup.close((warmupNext - load.warmupMs) / 1000);
-            warmupNext += 1000;
-        }
-        if (!measuring && elapsed >= load.warmupMs)
-            startMeasuring();
-        if (measuring && performance.now() - measureStart >= nextSecond) {
-            closeSecond();
-            nextSecond += 1000;
-        }
-    }, 50);
-    const progress = setInterval(() => {
-        const elapsed = performance.now() - started;
-        options.onProgress?.({
-            phase: measuring ? 'measure' : 'warmup',
-            elapsedMs: Math.min(elapsed, totalMs),
-            totalMs,
-            responses: counts.responses,
-            errors: failedCount(counts),
-            currentRps: (recentResponses * 1000) / PROGRESS_MS
-        });
-        recentResponses = 0;
-    }, PROGRESS_MS);
-    let abortedReason;
-    const onAbort = () => {
-        abortedReason = String(options.signal?.reason ?? 'aborted');
-        instance.stop();
-    };
-    if (options.signal?.aborted)
-        onAbort();
-    else
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-    // At the window's end no connection starts a request; those still out get until their timeout, then autocannon
-    // stops, and what is still unanswered counts as timed out: nothing reaches the service after this returns.
-    let windowEnd;
-    const closeWindow = setTimeout(() => {
-        window.close();
-        const deadline = performance.now() + load.timeoutMs;
-        const drain = setInterval(() => {
-            if (window.inFlight() > 0 && performance.now() < deadline && !abortedReason)
-                return;
-            clearInterval(drain);
-            windowEnd = performance.now();
-            const cut = window.inFlight();
-            if (measuring && cut > 0 && !abortedReason) {
-                counts.timeout += cut;
-                for (let i = 0; i < cut; i++)
+                timeline.response();
+                if (!ok)
                     timeline.error();
             }
+        });
+        instance.on('reqError', (error) => {
+            if (!this.measuring) {
+                if (performance.now() - this.started < load.warmupMs)
+                    return;
+                this.startMeasuring();
+            }
+            counts[classifyError(error)]++;
+            timeline.error();
+        });
+    }
+    /** The seconds of the timelines (every 50 ms) and the progress (every 500 ms); returns what stops both. */
+    startClocks(options) {
+        const { load } = this;
+        let nextSecond = 1000;
+        const ticker = setInterval(() => {
+            const elapsed = performance.now() - this.started;
+            while (!this.measuring && elapsed >= this.warmupNext && this.warmupNext < load.warmupMs) {
+                this.warmup.close((this.warmupNext - load.warmupMs) / 1000);
+                this.warmupNext += 1000;
+            }
+            if (!this.measuring && elapsed >= load.warmupMs)
+                this.startMeasuring();
+            if (this.measuring && performance.now() - this.measureStart >= nextSecond) {
+                this.closeSecond();
+                nextSecond += 1000;
+            }
+        }, 50);
+        const progress = setInterval(() => {
+            const elapsed = performance.now() - this.started;
+            options.onProgress?.({
+                phase: this.measuring ? 'measure' : 'warmup',
+                elapsedMs: Math.min(elapsed, this.totalMs),
+                totalMs: this.totalMs,
+                responses: this.counts.responses,
+                errors: failedCount(this.counts),
+                currentRps: (this.recentResponses * 1000) / PROGRESS_MS
+            });
+            this.recentResponses = 0;
+        }, PROGRESS_MS);
+        return () => {
+            clearInterval(ticker);
+            clearInterval(progress);
+        };
+    }
+    /** Stops autocannon when the signal aborts the run; returns what stops listening. */
+    watchAbort(instance, options) {
+        const onAbort = () => {
+            this.abortedReason = String(options.signal?.reason ?? 'aborted');
             instance.stop();
-        }, 2);
-    }, totalMs);
-    const done = new Promise(resolve => instance.once('done', () => resolve()));
-    await done;
-    clearTimeout(closeWindow);
-    clearInterval(ticker);
-    clearInterval(progress);
-    options.signal?.removeEventListener('abort', onAbort);
-    if (!measuring)
-        startMeasuring();
-    const durationMs = Math.max(1, (windowEnd ?? performance.now()) - measureStart);
-    const cpu = process.cpuUsage(cpuAtStart);
-    if (timeline.pending)
-        closeSecond();
-    counts.sent = counts.responses + counts.connect + counts.timeout + counts.reset + counts.other;
-    return {
-        durationMs,
-        warmupMs: load.warmupMs,
-        counts,
-        bytes,
-        histogram: encodeHistogram(latency),
-        latency: summarize(latency),
-        timeline: timeline.points,
-        warmupTimeline: warmup.points,
-        generatorCpu: ((cpu.user + cpu.system) / 1000 / durationMs) * 100,
-        generatorLagUs: 0,
-        ...(abortedReason ? { abortedReason } : {})
-    };
+        };
+        if (options.signal?.aborted)
+            onAbort();
+        else
+            options.signal?.addEventListener('abort', onAbort, { once: true });
+        return () => options.signal?.removeEventListener('abort', onAbort);
+    }
+    /**
+     * At the window's end no connection starts a request; those still out get until their timeout, then autocannon
+     * stops, and what is still unanswered counts as timed out: nothing reaches the service after the run returns.
+     */
+    closeWindowAtEnd(instance) {
+        return setTimeout(() => {
+            this.window.close();
+            const deadline = performance.now() + this.load.timeoutMs;
+            const drain = setInterval(() => {
+                if (this.window.inFlight() > 0 && performance.now() < deadline && !this.abortedReason)
+                    return;
+                clearInterval(drain);
+                this.windowEnd = performance.now();
+                const cut = this.window.inFlight();
+                if (this.measuring && cut > 0 && !this.abortedReason) {
+                    this.counts.timeout += cut;
+                    for (let i = 0; i < cut; i++)
+                        this.timeline.error();
+                }
+                instance.stop();
+            }, 2);
+        }, this.totalMs);
+    }
+    /** The run's result: counts, latency, timelines and the generator's own CPU. */
+    result() {
+        const { counts, timeline } = this;
+        if (!this.measuring)
+            this.startMeasuring();
+        const durationMs = Math.max(1, (this.windowEnd ?? performance.now()) - this.measureStart);
+        const cpu = process.cpuUsage(this.cpuAtStart);
+        if (timeline.pending)
+            this.closeSecond();
+        counts.sent = counts.responses + counts.connect + counts.timeout + counts.reset + counts.other;
+        return {
+            durationMs,
+            warmupMs: this.load.warmupMs,
+            counts,
+            bytes: this.bytes,
+            histogram: encodeHistogram(this.latency),
+            latency: summarize(this.latency),
+            timeline: timeline.points,
+            warmupTimeline: this.warmup.points,
+            generatorCpu: ((cpu.user + cpu.system) / 1000 / durationMs) * 100,
+            generatorLagUs: 0,
+            ...(this.abortedReason ? { abortedReason: this.abortedReason } : {})
+        };
+    }
+    startMeasuring() {
+        if (this.warmup.pending)
+            this.warmup.close(0);
+        this.measuring = true;
+        this.measureStart = performance.now();
+        this.cpuAtStart = process.cpuUsage();
+    }
+    closeSecond() {
+        this.timeline.close(Math.round((performance.now() - this.measureStart) / 1000));
+    }
 }
 
 // EXTERNAL MODULE: external "node:worker_threads"
@@ -75289,95 +74973,226 @@ async function runOpenLoad(scenario, options = {}) {
     const load = scenario.load;
     const template = compileScenario(scenario);
     const pool = poolFor(scenario, options.extraCaCerts);
-    const gauge = new ConnectionGauge(pool);
     const [ticker] = await Promise.all([startSendTicker(), prime(pool, template, load.timeoutMs)]);
-    const now = ticker.now;
-    const due = scheduleOf(load);
-    const latency = createLatencyHistogram();
-    const lag = createLatencyHistogram();
-    const counts = emptyCounts();
-    const timeline = new Timeline();
-    const warmup = new Timeline();
-    let warmupNext = 1000;
-    const totalMs = load.warmupMs + load.durationMs;
-    let bytes = 0;
-    let lastSentAt = 0;
-    let nextSecond = load.warmupMs + 1000;
-    let stopped;
+    const run = new OpenRun(load, template, pool, ticker);
+    const stopWatching = run.watch(options);
+    const cpuAtStart = process.cpuUsage();
+    try {
+        await run.sendOnSchedule();
+        const measureEnd = Math.min(ticker.now(), run.totalMs);
+        await run.drain();
+        run.abortWhatIsLeft();
+        return run.result(measureEnd, process.cpuUsage(cpuAtStart));
+    }
+    finally {
+        stopWatching();
+        await pool.destroy().catch(() => undefined);
+        await ticker.close();
+    }
+}
+/** One open-model run's state and its steps: send on schedule, answer, time out, drain, and the result. */
+class OpenRun {
+    load;
+    template;
+    pool;
+    ticker;
+    totalMs;
+    now;
+    due;
+    gauge;
+    latency = createLatencyHistogram();
+    lag = createLatencyHistogram();
+    counts = emptyCounts();
+    timeline = new Timeline();
+    warmup = new Timeline();
+    warmupNext = 1000;
+    bytes = 0;
+    lastSentAt = 0;
+    nextSecond;
+    stopped;
     /** requests not yet ended, in the order they were due (a Map iterates in insertion order) */
-    const pending = new Map();
-    let nextId = 0;
-    let onEmpty;
-    const closeSeconds = (at) => {
-        while (at >= warmupNext && warmupNext < load.warmupMs) {
-            warmup.close((warmupNext - load.warmupMs) / 1000);
-            warmupNext += 1000;
+    pending = new Map();
+    nextId = 0;
+    onEmpty;
+    constructor(load, template, pool, ticker) {
+        this.load = load;
+        this.template = template;
+        this.pool = pool;
+        this.ticker = ticker;
+        this.now = ticker.now;
+        this.due = scheduleOf(load);
+        this.gauge = new ConnectionGauge(pool);
+        this.totalMs = load.warmupMs + load.durationMs;
+        this.nextSecond = load.warmupMs + 1000;
+    }
+    /** Follows the abort signal and reports progress every 500 ms; returns what stops both. */
+    watch(options) {
+        const onAbort = () => {
+            this.stopped = String(options.signal?.reason ?? 'aborted');
+            this.ticker.interrupt();
+            this.onEmpty?.();
+        };
+        if (options.signal?.aborted)
+            onAbort();
+        else
+            options.signal?.addEventListener('abort', onAbort, { once: true });
+        const progress = setInterval(() => {
+            const elapsed = this.now();
+            options.onProgress?.({
+                phase: elapsed < this.load.warmupMs ? 'warmup' : 'measure',
+                elapsedMs: Math.min(elapsed, this.totalMs),
+                totalMs: this.totalMs,
+                responses: this.counts.responses,
+                errors: failedCount(this.counts),
+                currentRps: this.timeline.currentResponses
+            });
+        }, 500);
+        return () => {
+            clearInterval(progress);
+            options.signal?.removeEventListener('abort', onAbort);
+        };
+    }
+    /** Sends every request at its due time, closing seconds and timing out requests between sends. */
+    async sendOnSchedule() {
+        await sendOnSchedule(this.ticker, 0, this.due, this.totalMs, this.send, {
+            stopped: () => this.stopped !== undefined,
+            between: elapsed => {
+                this.closeSeconds(elapsed);
+                this.expire(elapsed);
+            }
+        });
+    }
+    /** The drain: what is still out gets until its own timeout. */
+    async drain() {
+        while (!this.stopped && this.pending.size > 0) {
+            this.expire(this.now());
+            if (this.pending.size === 0)
+                break;
+            const oldest = this.pending.values().next().value;
+            let timer;
+            await new Promise(resolve => {
+                this.onEmpty = resolve;
+                timer = setTimeout(resolve, Math.min(oldest.intendedMs + this.load.timeoutMs - this.now(), 50));
+            });
+            clearTimeout(timer);
+            this.onEmpty = undefined;
         }
-        if (at >= load.warmupMs && warmupNext <= load.warmupMs + 1000 && warmup.pending) {
-            warmup.close(0);
-            warmupNext = Infinity;
+    }
+    /** An aborted run: what is left is aborted, on the wire a timeout, never sent not sent at all. */
+    abortWhatIsLeft() {
+        for (const [id, entry] of this.pending) {
+            if (entry.onWire)
+                this.failed(id, entry, timeoutError());
+            else {
+                this.end(id, entry);
+                if (entry.measured)
+                    this.counts.sent--;
+            }
+            entry.abort?.(timeoutError());
         }
-        while (at >= nextSecond && nextSecond <= totalMs + 1000) {
-            timeline.close(Math.round((nextSecond - load.warmupMs) / 1000));
-            nextSecond += 1000;
+    }
+    /** The run's result: counts, latency, timelines, and the generator's own CPU, lag and rates. */
+    result(measureEnd, cpu) {
+        const { load, counts, lag, latency } = this;
+        const cpuMs = (cpu.user + cpu.system) / 1000;
+        const elapsedMs = this.now();
+        this.closeSeconds(Math.max(elapsedMs, this.nextSecond));
+        const durationMs = Math.max(1, measureEnd - load.warmupMs);
+        const lagP99 = lag.totalCount ? lag.getValueAtPercentile(99) : 0;
+        const targetRate = (scheduledBefore(this.due, this.totalMs) - scheduledBefore(this.due, load.warmupMs)) /
+            (load.durationMs / 1000);
+        // a generator that fell behind sends its last requests after the window's end: the rate it achieved is what
+        // it sent over the time it took, never more than the window it had
+        const sendingMs = Math.max(this.stopped ? measureEnd : this.totalMs, this.lastSentAt) - load.warmupMs;
+        return {
+            durationMs,
+            warmupMs: load.warmupMs,
+            counts,
+            bytes: this.bytes,
+            histogram: encodeHistogram(latency),
+            latency: summarize(latency),
+            timeline: this.timeline.points.filter(p => p.t >= 1),
+            warmupTimeline: this.warmup.points,
+            generatorCpu: (cpuMs / elapsedMs) * 100,
+            generatorLagUs: lagP99,
+            targetRate,
+            achievedRate: counts.sent / (Math.max(1, sendingMs) / 1000),
+            // beyond this lateness of the generator itself, its schedule, not the service, shaped the numbers
+            generatorSaturated: lagP99 > (load.maxLagMs ?? DEFAULTS.maxLagMs) * 1000,
+            ...(this.stopped ? { abortedReason: this.stopped } : {})
+        };
+    }
+    closeSeconds(at) {
+        const { load } = this;
+        while (at >= this.warmupNext && this.warmupNext < load.warmupMs) {
+            this.warmup.close((this.warmupNext - load.warmupMs) / 1000);
+            this.warmupNext += 1000;
         }
-    };
-    const end = (id, entry) => {
+        if (at >= load.warmupMs && this.warmupNext <= load.warmupMs + 1000 && this.warmup.pending) {
+            this.warmup.close(0);
+            this.warmupNext = Infinity;
+        }
+        while (at >= this.nextSecond && this.nextSecond <= this.totalMs + 1000) {
+            this.timeline.close(Math.round((this.nextSecond - load.warmupMs) / 1000));
+            this.nextSecond += 1000;
+        }
+    }
+    end(id, entry) {
         entry.done = true;
-        pending.delete(id);
-        if (pending.size === 0)
-            onEmpty?.();
-    };
-    const failed = (id, entry, err) => {
+        this.pending.delete(id);
+        if (this.pending.size === 0)
+            this.onEmpty?.();
+    }
+    failed(id, entry, err) {
         if (entry.done)
             return;
-        end(id, entry);
+        this.end(id, entry);
         if (entry.measured) {
-            counts[classifyError(err)]++;
-            timeline.error();
+            this.counts[classifyError(err)]++;
+            this.timeline.error();
         }
-    };
-    const answered = (id, entry, status, size, expect) => {
+    }
+    answered(id, entry, status, size, expect) {
         if (entry.done)
             return;
-        end(id, entry);
-        const finished = now();
-        closeSeconds(finished);
+        this.end(id, entry);
+        const finished = this.now();
+        this.closeSeconds(finished);
         if (!entry.measured) {
-            if (finished < load.warmupMs) {
+            if (finished < this.load.warmupMs) {
                 const ok2xx = status >= 200 && status < 300;
-                warmup.response(ok2xx ? Math.max(1, Math.round((finished - entry.startMs) * 1000)) : undefined);
+                this.warmup.response(ok2xx ? Math.max(1, Math.round((finished - entry.startMs) * 1000)) : undefined);
             }
             return;
         }
-        const ok = countResponse(counts, status, expect);
-        bytes += size;
+        const ok = countResponse(this.counts, status, expect);
+        this.bytes += size;
         if (ok && recordsLatency(status, expect)) {
             const us = Math.max(1, Math.round((finished - entry.startMs) * 1000));
-            latency.recordValue(us);
-            timeline.response(us);
+            this.latency.recordValue(us);
+            this.timeline.response(us);
         }
         else {
-            timeline.response();
+            this.timeline.response();
             if (!ok)
-                timeline.error();
+                this.timeline.error();
         }
-    };
+    }
     /** Times out what has waited `timeout` since it was due: requests are due in order, so the oldest come first. */
-    const expire = (at) => {
-        for (const [id, entry] of pending) {
-            if (entry.intendedMs + load.timeoutMs > at)
+    expire(at) {
+        for (const [id, entry] of this.pending) {
+            if (entry.intendedMs + this.load.timeoutMs > at)
                 break;
-            failed(id, entry, timeoutError());
+            this.failed(id, entry, timeoutError());
             entry.abort?.(timeoutError());
         }
-    };
-    const send = (intendedMs) => {
-        const measured = intendedMs >= load.warmupMs;
-        const sentAt = now();
-        lastSentAt = sentAt;
+    }
+    send = (intendedMs) => {
+        const measured = intendedMs >= this.load.warmupMs;
+        const sentAt = this.now();
+        this.lastSentAt = sentAt;
         if (measured)
-            lag.recordValue(Math.max(1, Math.round(Math.abs(sentAt - intendedMs) * 1000)));
+            this.lag.recordValue(Math.max(1, Math.round(Math.abs(sentAt - intendedMs) * 1000)));
         // latency runs from the real send, early or late: the generator's own lateness is generator.lag, and a wait for
         // a busy connection counts from here (coordinated omission); see ConnectionGauge for the write
         const entry = {
@@ -75387,12 +75202,12 @@ async function runOpenLoad(scenario, options = {}) {
             onWire: false,
             done: false
         };
-        const id = nextId++;
-        pending.set(id, entry);
+        const id = this.nextId++;
+        this.pending.set(id, entry);
         if (measured)
-            counts.sent++;
-        const request = template.render();
-        dispatchRequest(pool, request, {
+            this.counts.sent++;
+        const request = this.template.render();
+        dispatchRequest(this.pool, request, {
             onConnect: abort => {
                 if (entry.done)
                     abort(timeoutError());
@@ -75400,106 +75215,19 @@ async function runOpenLoad(scenario, options = {}) {
                     entry.abort = abort;
             },
             onWrite: () => {
-                entry.startMs = now();
+                entry.startMs = this.now();
             },
             onRequestSent: () => {
                 entry.onWire = true;
             },
-            end: ({ status, size, error }) => status === undefined ? failed(id, entry, error) : answered(id, entry, status, size, request.expect)
-        }, gauge);
+            end: ({ status, size, error }) => status === undefined
+                ? this.failed(id, entry, error)
+                : this.answered(id, entry, status, size, request.expect)
+        }, this.gauge);
     };
-    const onAbort = () => {
-        stopped = String(options.signal?.reason ?? 'aborted');
-        ticker.interrupt();
-        onEmpty?.();
-    };
-    if (options.signal?.aborted)
-        onAbort();
-    else
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-    const progress = setInterval(() => {
-        const elapsed = now();
-        options.onProgress?.({
-            phase: elapsed < load.warmupMs ? 'warmup' : 'measure',
-            elapsedMs: Math.min(elapsed, totalMs),
-            totalMs,
-            responses: counts.responses,
-            errors: failedCount(counts),
-            currentRps: timeline.currentResponses
-        });
-    }, 500);
-    const cpuAtStart = process.cpuUsage();
-    try {
-        await sendOnSchedule(ticker, 0, due, totalMs, send, {
-            stopped: () => stopped !== undefined,
-            between: elapsed => {
-                closeSeconds(elapsed);
-                expire(elapsed);
-            }
-        });
-        const measureEnd = Math.min(now(), totalMs);
-        // the drain: what is still out gets until its own timeout
-        while (!stopped && pending.size > 0) {
-            expire(now());
-            if (pending.size === 0)
-                break;
-            const oldest = pending.values().next().value;
-            let timer;
-            await new Promise(resolve => {
-                onEmpty = resolve;
-                timer = setTimeout(resolve, Math.min(oldest.intendedMs + load.timeoutMs - now(), 50));
-            });
-            clearTimeout(timer);
-            onEmpty = undefined;
-        }
-        // an aborted run: what is left is aborted, on the wire a timeout, never sent not sent at all
-        for (const [id, entry] of pending) {
-            if (entry.onWire)
-                failed(id, entry, timeoutError());
-            else {
-                end(id, entry);
-                if (entry.measured)
-                    counts.sent--;
-            }
-            entry.abort?.(timeoutError());
-        }
-        const cpu = process.cpuUsage(cpuAtStart);
-        const cpuMs = (cpu.user + cpu.system) / 1000;
-        const elapsedMs = now();
-        closeSeconds(Math.max(elapsedMs, nextSecond));
-        const durationMs = Math.max(1, measureEnd - load.warmupMs);
-        const lagP99 = lag.totalCount ? lag.getValueAtPercentile(99) : 0;
-        const targetRate = (scheduledBefore(due, totalMs) - scheduledBefore(due, load.warmupMs)) / (load.durationMs / 1000);
-        // a generator that fell behind sends its last requests after the window's end: the rate it achieved is what
-        // it sent over the time it took, never more than the window it had
-        const sendingMs = Math.max(stopped ? measureEnd : totalMs, lastSentAt) - load.warmupMs;
-        return {
-            durationMs,
-            warmupMs: load.warmupMs,
-            counts,
-            bytes,
-            histogram: encodeHistogram(latency),
-            latency: summarize(latency),
-            timeline: timeline.points.filter(p => p.t >= 1),
-            warmupTimeline: warmup.points,
-            generatorCpu: (cpuMs / elapsedMs) * 100,
-            generatorLagUs: lagP99,
-            targetRate,
-            achievedRate: counts.sent / (Math.max(1, sendingMs) / 1000),
-            // beyond this lateness of the generator itself, its schedule, not the service, shaped the numbers
-            generatorSaturated: lagP99 > (load.maxLagMs ?? DEFAULTS.maxLagMs) * 1000,
-            ...(stopped ? { abortedReason: stopped } : {})
-        };
-    }
-    finally {
-        clearInterval(progress);
-        options.signal?.removeEventListener('abort', onAbort);
-        await pool.destroy().catch(() => undefined);
-        await ticker.close();
-    }
 }
 
-;// CONCATENATED MODULE: ./src/load/run.ts
+;// CONCATENATED MODULE: ./src/load/run-load.ts
 
 
 
@@ -75862,6 +75590,7 @@ function startResourceSampler(rootPid, options = {}) {
 
 
 
+
 /** Resource figures for the measured window only (samples taken during warmup are dropped from CPU). */
 function resourcesInWindow(summary, fromSeconds) {
     const window = summary.samples.filter(s => s.t > fromSeconds);
@@ -75894,19 +75623,6 @@ const notSampled = {
         measured: false
     })
 };
-const COUNT_METRICS = [
-    'requests.total',
-    'errors.rate',
-    'errors.total',
-    'errors.connect',
-    'errors.timeout',
-    'errors.reset',
-    'status.4xx',
-    'status.5xx',
-    'generator.lag',
-    'generator.rate.target',
-    'generator.rate.achieved'
-];
 /**
  * An invalid measurement keeps its counts and the generator's own figures (they explain what went wrong, e.g. a
  * generator that fell behind) and nothing about the service that could mislead.
@@ -75945,320 +75661,6 @@ function summarizeMeasurement(metrics, error) {
     return error
         ? `errored: ${error.message}`
         : `ok ${formatMetric('throughput.ok_rps', metrics['throughput.ok_rps'])}, p99 ${formatMetric('latency.p99', metrics['latency.p99'])}`;
-}
-
-;// CONCATENATED MODULE: ./src/gate/pinning.ts
-const cpuList = (cpus) => (cpus.length === 1 ? `CPU ${cpus[0]}` : `CPUs ${cpus.join(',')}`);
-/**
- * Where the service runs (pure: the host is passed in). With two CPUs or more and taskset, the service gets every
- * CPU this process may use but the first, which is left to the load generator, so the generator's own work does
- * not take CPU time from the service; `service.cpus: shared` lets the service run anywhere.
- */
-function choosePinning(service, host) {
-    const shared = (why) => ({
-        service: [],
-        reason: `the load generator and the service shared the CPUs (${why})`
-    });
-    if (service.cpus === 'shared')
-        return shared('service.cpus: shared');
-    if (host.cpus.length < 2)
-        return shared('one CPU');
-    if (!host.taskset)
-        return shared('no taskset on this runner');
-    const [generator, ...rest] = host.cpus;
-    return {
-        service: rest,
-        reason: `the service ran on ${cpuList(rest)} (taskset), leaving ${cpuList([generator])} to the load generator`
-    };
-}
-
-;// CONCATENATED MODULE: ./src/compare/tail-blocks.ts
-/**
- * Tail pairs for the slices and duet designs: a latency percentile compared per block of slices rather than per
- * epoch. See docs/statistics.md, section 11.
- */
-
-/** The percentile a latency metric names ('latency.p99.9' -> 99.9); undefined for any other metric. */
-function percentileOf(metric) {
-    const m = /^latency\.p(\d+(?:\.\d+)?)$/.exec(metric);
-    if (!m)
-        return undefined;
-    const q = Number(m[1]);
-    return q > 0 && q < 100 ? q : undefined;
-}
-/** The fewest requests a side's unit must hold for percentile q to lie inside it: 1 / (1 - q). */
-function requestsFor(percentile) {
-    return Math.ceil(1 / (1 - percentile / 100) - 1e-9);
-}
-const decoded = new WeakMap();
-function histogramsOf(o) {
-    if (!o.histograms)
-        return undefined;
-    let h = decoded.get(o);
-    if (!h) {
-        h = { base: decodeHistogram(o.histograms.base), head: decodeHistogram(o.histograms.head) };
-        decoded.set(o, h);
-    }
-    return h;
-}
-function pool(histograms) {
-    const merged = createLatencyHistogram();
-    for (const h of histograms)
-        merged.add(h);
-    return merged;
-}
-/**
- * A percentile per unit of slices, paired: within each epoch, the slice pairs in plan order form ABBA blocks of
- * two (B H H B or H B B H, so a slow phase of the runner weighs on both sides of a block alike); consecutive
- * blocks are joined until each side's pooled histogram holds at least 1/(1-q) requests, and a short remainder
- * joins the unit before it. Each unit gives one pair (the percentile of each side's pooled histograms), so a
- * burst that hits one block moves one unit of the epoch, not the epoch's whole pooled tail, while no unit is too
- * small to hold the tail it is asked about. An epoch whose slices all fit one unit is the epoch pooled.
- *
- * Undefined when some observation carries no histograms (a measurer that records slice values only): the caller
- * then pools per epoch.
- */
-function tailBlockPairs(observations, percentile) {
-    if (observations.length === 0 || observations.some(o => !o.histograms))
-        return undefined;
-    const need = requestsFor(percentile);
-    const byEpoch = new Map();
-    for (const o of observations)
-        byEpoch.set(o.epoch, [...(byEpoch.get(o.epoch) ?? []), o]);
-    const pairs = [];
-    for (const [epoch, list] of byEpoch) {
-        const units = [];
-        let current = { base: [], head: [] };
-        const count = (hs) => hs.reduce((n, h) => n + h.totalCount, 0);
-        for (let k = 0; k < list.length; k += 2) {
-            for (const o of list.slice(k, k + 2)) {
-                const h = histogramsOf(o);
-                current.base.push(h.base);
-                current.head.push(h.head);
-            }
-            if (count(current.base) >= need && count(current.head) >= need) {
-                units.push(current);
-                current = { base: [], head: [] };
-            }
-        }
-        if (current.base.length) {
-            const last = units.at(-1);
-            if (last) {
-                last.base.push(...current.base);
-                last.head.push(...current.head);
-            }
-            else
-                units.push(current);
-        }
-        for (const unit of units) {
-            const base = pool(unit.base);
-            const head = pool(unit.head);
-            pairs.push({
-                epoch,
-                base: base.totalCount ? base.getValueAtPercentile(percentile) : NaN,
-                head: head.totalCount ? head.getValueAtPercentile(percentile) : NaN
-            });
-        }
-    }
-    return pairs;
-}
-
-;// CONCATENATED MODULE: ./src/model/slices.ts
-/** The per-slice values a slice pair compares (throughput and the latency centre); tails are pooled per epoch. */
-const SLICE_METRICS = [
-    'throughput.rps',
-    'throughput.ok_rps',
-    'throughput.bytes',
-    'latency.mean',
-    'latency.p50'
-];
-
-;// CONCATENATED MODULE: ./src/stats/rng.ts
-/** mulberry32: a small, fast, seeded PRNG giving floats in [0, 1). */
-function createRng(seed) {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-
-;// CONCATENATED MODULE: ./src/gate/slices.ts
-/**
- * The slices and duet designs of an interleaved comparison: base and head up at once, each on its own port
- * ({{service.port}}), the load alternating between them in short slices (or, in duet, measuring both at the same
- * time), in epochs of fresh process pairs. See docs/statistics.md, section 11.
- */
-
-
-
-
-
-
-
-
-
-/** What the design choice needs to know about the host. */
-/** Cores duet needs: one for the generator and at least one for each side's service, plus one spare. */
-const DUET_MIN_CORES = 4;
-/** Where taskset is looked for when the door passes no PATH. */
-const STANDARD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-/**
- * The CPUs this process may run on (its affinity, as taskset sets it), from /proc or the CPU count, and whether
- * taskset is on `searchPath` (the doors pass the environment's PATH; nothing below them reads process.env).
- */
-function hostInfo(searchPath = STANDARD_PATH) {
-    let cpus;
-    try {
-        const status = (0,external_node_fs_namespaceObject.readFileSync)('/proc/self/status', 'utf8');
-        const list = /Cpus_allowed_list:\s*(\S+)/.exec(status)?.[1];
-        if (list)
-            cpus = parseCpuList(list);
-    }
-    catch {
-        // not Linux
-    }
-    cpus ??= Array.from({ length: external_node_os_default().availableParallelism() }, (_, i) => i);
-    const taskset = searchPath.split(':').some(dir => {
-        try {
-            (0,external_node_fs_namespaceObject.accessSync)(`${dir}/taskset`, external_node_fs_namespaceObject.constants.X_OK);
-            return true;
-        }
-        catch {
-            return false;
-        }
-    });
-    return { cpus, taskset };
-}
-/** "0-3,6" -> [0, 1, 2, 3, 6] */
-function parseCpuList(list) {
-    const cpus = [];
-    for (const part of list.split(',')) {
-        const [a, b] = part.split('-').map(Number);
-        if (a === undefined || !Number.isInteger(a))
-            continue;
-        for (let c = a; c <= (Number.isInteger(b) ? b : a); c++)
-            cpus.push(c);
-    }
-    return cpus;
-}
-const sliceable = (s) => !s.suite || s.suite.kind === 'load';
-/** Which design a comparison runs, and why (pure: the host is passed in). */
-function chooseDesign(config, host) {
-    const requested = config.compare.design ?? 'auto';
-    const cores = host.cpus.length;
-    if (requested === 'rounds')
-        return {
-            design: 'rounds',
-            reason: 'compare.design is rounds: one side at a time, a fresh process per round'
-        };
-    if (!hasServicePort(config)) {
-        return {
-            design: 'rounds',
-            reason: 'sequential rounds: the config hard-codes its port, so base and head cannot run side by side ' +
-                "(put {{service.port}} in service.command or service.env and in the scenarios' URLs to measure both at once)"
-        };
-    }
-    const suite = config.scenarios.find(s => !sliceable(s));
-    if (suite) {
-        return {
-            design: 'rounds',
-            reason: `sequential rounds: scenario ${suite.name} runs a ${suite.suite.kind} suite, which is measured in whole rounds, not slices`
-        };
-    }
-    const slice = `${config.compare.sliceMs ?? DEFAULTS.compare.sliceMs} ms`;
-    if (cores >= DUET_MIN_CORES && requested !== 'slices') {
-        const per = Math.floor((cores - 1) / 2);
-        const cpus = host.taskset
-            ? { base: host.cpus.slice(1, 1 + per), head: host.cpus.slice(1 + per, 1 + 2 * per) }
-            : { base: [], head: [] };
-        const pinned = host.taskset
-            ? `services pinned with taskset to CPUs ${cpus.base.join(',')} (base) and ${cpus.head.join(',')} (head)`
-            : 'services not pinned (no taskset on this runner)';
-        return {
-            design: 'duet',
-            reason: `duet: base and head up at once on their own ports and measured at the same time in ${slice} slices, ${pinned}; ${cores} cores`,
-            cpus
-        };
-    }
-    const why = requested === 'duet'
-        ? `compare.design duet needs ${DUET_MIN_CORES} cores and this runner has ${cores}`
-        : requested === 'slices'
-            ? 'compare.design is slices'
-            : `${cores} cores are too few for duet (${DUET_MIN_CORES} needed)`;
-    return {
-        design: 'slices',
-        reason: `fine interleaving: base and head up at once on their own ports, the load alternating between them in ${slice} slices in randomized ABBA blocks, fresh processes each epoch; ${why}`
-    };
-}
-function newSliceState(config) {
-    const records = () => new Map(config.scenarios.map(s => [s.name, []]));
-    return {
-        records: { base: records(), head: records() },
-        observations: new Map(config.scenarios.map(s => [s.name, []]))
-    };
-}
-/** Adds one epoch's measurements to the state. */
-function addEpoch(state, epoch) {
-    for (const side of ['base', 'head'])
-        for (const [scenario, record] of epoch.records[side])
-            state.records[side].get(scenario).push(record);
-    for (const [scenario, observations] of epoch.observations)
-        state.observations.get(scenario).push(...observations);
-    if (epoch.startError)
-        state.startError ??= epoch.startError;
-}
-const valid = (records) => records.filter(r => !r.error);
-/** Pairs of slice values of one metric, for the slice statistics. */
-function slicePairs(observations, metric) {
-    const key = metric;
-    return observations.map(o => ({ epoch: o.epoch, base: o.base[key] ?? NaN, head: o.head[key] ?? NaN }));
-}
-/**
- * The regression checks of one scenario in the slices and duet designs. Throughput and the latency centre (mean,
- * p50) come from slice pairs, by epoch (stats/slices.ts); the other latency percentiles from blocks of slices
- * pooled until they hold the tail (compare/tail-blocks.ts), by epoch; every other metric (latency.max, errors,
- * resources) from one value per side and epoch (the epoch's slices pooled), paired by epoch.
- */
-function decideSliceScenario(scenario, base, head, observations, confidence) {
-    const b = valid(base);
-    const h = valid(head);
-    const epochs = b.map(r => r.round).filter(round => h.some(x => x.round === round));
-    const byEpoch = (records) => epochs.map(e => records.find(r => r.round === e).metrics);
-    const decisions = [];
-    const usable = observations.filter(o => epochs.includes(o.epoch));
-    const checks = scenario.regression.map((spec) => {
-        const baseValues = roundValues(byEpoch(b), spec.metric);
-        const headValues = roundValues(byEpoch(h), spec.metric);
-        const percentile = percentileOf(spec.metric);
-        const tail = percentile === undefined ? undefined : tailBlockPairs(usable, percentile);
-        const result = SLICE_METRICS.includes(spec.metric)
-            ? evaluateSliceRegression(spec, slicePairs(usable, spec.metric), baseValues, headValues, confidence)
-            : tail && tail.length
-                ? evaluateSliceRegression(spec, tail, baseValues, headValues, confidence, 'blocks of slices')
-                : baseValues.length === epochs.length && headValues.length === epochs.length
-                    ? evaluateRegression(spec, baseValues, headValues, confidence, epochs.length >= 2 ? epochs.map((_, i) => [i, i]) : undefined, 'epochs (slices pooled per side)')
-                    : evaluateRegression(spec, baseValues, headValues, confidence);
-        if (result.decision)
-            decisions.push(result.decision);
-        return result.check;
-    });
-    return { checks, decisions };
-}
-/** A seeded PRNG for the slice order: seeded by the caller for tests, from the clock otherwise. */
-function planRng(seed) {
-    return createRng(seed ?? Date.now() ^ (process.pid << 8));
-}
-
-;// CONCATENATED MODULE: ./src/measure/affinity.ts
-/** `command` run under taskset on `cpus` (taskset execs the shell, whose children inherit the affinity). */
-function pinnedCommand(command, cpus) {
-    if (cpus.length === 0)
-        return command;
-    return `exec taskset -c ${cpus.join(',')} /bin/sh -c '${command.replace(/'/g, `'\\''`)}'`;
 }
 
 ;// CONCATENATED MODULE: ./src/measure/suites.ts
@@ -76922,7 +76324,251 @@ function poolSlices(slices, scenario, warmupMs) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/measure/slices.ts
+;// CONCATENATED MODULE: ./src/stats/decide.ts
+
+
+
+const isValue = (v) => typeof v === 'number' && Number.isFinite(v);
+/** "+7.0%", "-23.1%" */
+function formatSignedPercent(fraction) {
+    const pct = fraction * 100;
+    const text = Math.abs(pct) >= 1000 ? pct.toFixed(0) : pct.toFixed(1);
+    return `${pct >= 0 ? '+' : ''}${text === '-0.0' ? '0.0' : text}%`;
+}
+/** The tolerance as written in the config: "-5%", "+20%", "+2.5%". */
+function formatTolerance(direction, tolerance) {
+    return `${direction === 'rise' ? '+' : '-'}${Number((tolerance * 100).toFixed(2))}%`;
+}
+function checkInput(input) {
+    const { metric, tolerance, confidence, base, head, pairs } = input;
+    if (!(Number.isFinite(tolerance) && tolerance >= 0)) {
+        throw new RangeError(`${metric}: the regression tolerance must be a fraction >= 0 (e.g. 0.05 for "-5%"), got ${tolerance}`);
+    }
+    if (!(confidence > 0 && confidence < 1)) {
+        throw new RangeError(`${metric}: confidence must be a fraction between 0 and 1 (e.g. 0.95), got ${confidence}`);
+    }
+    const interim = interimConfidenceOf(input);
+    if (!(interim >= confidence && interim < 1)) {
+        throw new RangeError(`${metric}: interimConfidence must lie between confidence (${confidence}) and 1, got ${interim}`);
+    }
+    if (input.direction !== 'rise' && input.direction !== 'fall') {
+        throw new RangeError(`${metric}: direction must be 'rise' or 'fall', got ${String(input.direction)}`);
+    }
+    const inRange = (k, length) => Number.isInteger(k) && k >= 0 && k < length;
+    for (const [i, j] of pairs ?? []) {
+        if (!inRange(i, base.length) || !inRange(j, head.length)) {
+            throw new RangeError(`${metric}: pair [${i}, ${j}] points outside the rounds (${base.length} base, ${head.length} head values)`);
+        }
+    }
+}
+function prepare(input) {
+    const base = input.base.filter(isValue);
+    const head = input.head.filter(isValue);
+    const pairs = (input.pairs ?? [])
+        .map(([i, j]) => [input.base[i], input.head[j]])
+        .filter(([b, h]) => isValue(b) && isValue(h));
+    return { base, head, pairs, dropped: input.base.length - base.length + (input.head.length - head.length) };
+}
+/** Where a relative interval sits against the tolerance, on the bad side only. */
+function verdictFor([low, high], direction, tolerance) {
+    // a change exactly at the tolerance is within it; the slack absorbs rounding in exp(log(1 + t)) - 1
+    const slack = 1e-12;
+    if (direction === 'rise') {
+        if (low > tolerance + slack)
+            return 'fail';
+        if (high <= tolerance + slack)
+            return 'pass';
+    }
+    else {
+        if (high < -tolerance - slack)
+            return 'fail';
+        if (low >= -tolerance - slack)
+            return 'pass';
+    }
+    return 'inconclusive';
+}
+function estimate(p, scale, confidence) {
+    const t = scale === 'log' ? Math.log : (x) => x;
+    if (p.pairs.length >= 2) {
+        const diffs = p.pairs.map(([b, h]) => t(h) - t(b));
+        return { method: `paired-${scale}`, diff: oneSampleInterval(diffs, confidence), pairs: p.pairs.length };
+    }
+    return { method: `welch-${scale}`, diff: welchInterval(p.base.map(t), p.head.map(t), confidence), pairs: 0 };
+}
+/** How much stricter than `confidence` an interim look must be before the loop stops on it (0.95 -> 0.99). */
+const INTERIM_STRICTNESS = 5;
+/** The level an interim look must reach before the adaptive loop stops on it. */
+function interimConfidenceOf(input) {
+    return input.interimConfidence ?? 1 - (1 - input.confidence) / INTERIM_STRICTNESS;
+}
+/**
+ * Decides one regression check from per-round values: the confidence interval of the relative change head vs
+ * base, set against the tolerance on the bad side. `fail` when the whole interval is beyond the tolerance,
+ * `pass` when the whole interval is within it (improvements pass), `inconclusive` otherwise. See
+ * docs/statistics.md.
+ */
+function decideRegression(input) {
+    checkInput(input);
+    const { metric, direction, tolerance, confidence, better } = input;
+    const p = prepare(input);
+    const n = { base: p.base.length, head: p.head.length };
+    const common = { metric, direction, tolerance, n, dropped: p.dropped };
+    const unit = input.unit ? { unit: input.unit } : {};
+    const positive = [...p.base, ...p.head].every(v => v > 0);
+    if (n.base < 2 || n.head < 2) {
+        const change = n.base && n.head && positive
+            ? Math.expm1(mean(p.head.map(Math.log)) - mean(p.base.map(Math.log)))
+            : null;
+        return {
+            ...common,
+            verdict: 'inconclusive',
+            firm: false,
+            change,
+            interval: null,
+            noiseFloor: null,
+            method: 'none',
+            pairs: 0,
+            basis: { kind: 'too-few', ...unit, droppedValues: p.dropped }
+        };
+    }
+    const scale = positive ? 'log' : 'linear';
+    const e = estimate(p, scale, confidence);
+    const interim = estimate(p, scale, interimConfidenceOf(input));
+    let relative;
+    if (scale === 'log') {
+        relative = d => ({ change: Math.expm1(d.estimate), interval: [Math.expm1(d.low), Math.expm1(d.high)] });
+    }
+    else {
+        const baseMean = e.pairs > 0 ? mean(p.pairs.map(([b]) => b)) : mean(p.base);
+        if (baseMean === 0)
+            return zeroBase(input, e, interim, p, common);
+        const by = Math.abs(baseMean);
+        relative = d => ({ change: d.estimate / by, interval: [d.low / by, d.high / by] });
+    }
+    const { change, interval } = relative(e.diff);
+    const verdict = verdictFor(interval, direction, tolerance);
+    const firm = verdict !== 'inconclusive' &&
+        verdictFor(relative(interim.diff).interval, direction, tolerance) === verdict;
+    const noiseFloor = (interval[1] - interval[0]) / 2;
+    return {
+        ...common,
+        verdict,
+        firm,
+        change,
+        interval,
+        noiseFloor,
+        method: e.method,
+        pairs: e.pairs,
+        basis: {
+            kind: 'interval',
+            ...unit,
+            better,
+            ...(scale === 'linear' ? { linear: true } : {}),
+            droppedValues: p.dropped
+        }
+    };
+}
+/**
+ * The base mean is 0 (e.g. no errors at all in the base): a relative change is undefined, so the verdict comes
+ * from the sign of the difference's interval. Any clear move in the bad direction is beyond any tolerance.
+ */
+function zeroBase(input, e, interim, p, common) {
+    const { direction } = input;
+    const { low, high } = e.diff;
+    const headMean = e.pairs > 0 ? mean(p.pairs.map(([, h]) => h)) : mean(p.head);
+    const allZero = [...p.base, ...p.head].every(v => v === 0);
+    const result = { ...common, method: e.method, pairs: e.pairs, noiseFloor: allZero ? 0 : null };
+    const basis = {
+        kind: 'zero-base',
+        ...(input.unit ? { unit: input.unit } : {}),
+        allZero,
+        headMean,
+        difference: [low, high],
+        droppedValues: p.dropped
+    };
+    if (allZero)
+        return { ...result, verdict: 'pass', firm: true, change: 0, interval: [0, 0], basis };
+    const verdict = verdictFor([low, high], direction, 0);
+    const firm = verdict !== 'inconclusive' && verdictFor([interim.diff.low, interim.diff.high], direction, 0) === verdict;
+    return { ...result, verdict, firm, change: null, interval: null, basis };
+}
+
+;// CONCATENATED MODULE: ./src/stats/slices.ts
+/**
+ * The interval of the slices (and duet) designs: paired slice observations grouped by epoch (one pair of fresh
+ * base and head processes). Within an epoch the slices share the two processes and the runner's slow phases, so
+ * they are not independent; the epoch is the unit of the interval (the summary-statistics form of a random-effects
+ * model over epochs). See docs/statistics.md, section 11.
+ */
+
+/**
+ * The order of an epoch's slice pairs in randomized ABBA blocks: pairs 2b and 2b+1 form block b, which runs
+ * B H H B or H B B H with equal chance (one draw of `rng` per block), so neither side is systematically first,
+ * last, or next to the epoch's start. An odd count ends with a half block.
+ */
+function slicePlan(pairs, rng) {
+    const plan = [];
+    for (let k = 0; k < pairs; k += 2) {
+        const first = rng() < 0.5 ? ['head', 'base'] : ['base', 'head'];
+        plan.push(first);
+        if (k + 1 < pairs)
+            plan.push([first[1], first[0]]);
+    }
+    return plan;
+}
+/** The share cut from each end of an epoch's sorted log ratios before they are averaged. */
+const TRIM = 0.2;
+/**
+ * The trimmed mean: the mean of what is left after cutting floor(trim x n) values from each end. With fewer than
+ * 5 values nothing is cut. Robust to the pair whose one slice a burst of the runner hit and whose other it missed.
+ */
+function trimmedMean(values, trim = TRIM) {
+    if (values.length === 0)
+        return NaN;
+    const sorted = [...values].sort((a, b) => a - b);
+    const cut = sorted.length >= 5 ? Math.floor(trim * sorted.length) : 0;
+    const kept = sorted.slice(cut, sorted.length - cut);
+    let sum = 0;
+    for (const v of kept)
+        sum += v;
+    return sum / kept.length;
+}
+const usable = (p) => Number.isFinite(p.base) && Number.isFinite(p.head) && p.base > 0 && p.head > 0;
+/** Per epoch (in epoch order), the trimmed mean of ln(head / base) over its usable slice pairs. */
+function epochLogRatios(pairs) {
+    const byEpoch = new Map();
+    for (const p of pairs) {
+        if (!usable(p))
+            continue;
+        const list = byEpoch.get(p.epoch) ?? [];
+        list.push(Math.log(p.head) - Math.log(p.base));
+        byEpoch.set(p.epoch, list);
+    }
+    return [...byEpoch.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([epoch, ratios]) => ({ epoch, ratio: trimmedMean(ratios), pairs: ratios.length }));
+}
+/**
+ * Decides a regression check from slice pairs: per epoch the trimmed mean of the log ratios head / base, then
+ * Student's t interval of their mean over the epochs (df = epochs - 1), and the verdict rule of decideRegression
+ * (fail only when the whole interval is beyond the tolerance, pass when it is within, else inconclusive).
+ */
+function decideSlices(input) {
+    const epochs = epochLogRatios(input.pairs);
+    const total = epochs.reduce((n, e) => n + e.pairs, 0);
+    const dropped = input.pairs.length - total;
+    const { pairUnit, ...rest } = input;
+    const decision = decideRegression({
+        ...rest,
+        base: epochs.map(() => 1),
+        head: epochs.map(e => Math.exp(e.ratio)),
+        pairs: epochs.map((_, i) => [i, i]),
+        unit: `epochs (${total} ${pairUnit ?? 'slice pairs'})`
+    });
+    return { ...decision, dropped, basis: { ...decision.basis, droppedSlicePairs: dropped } };
+}
+
+;// CONCATENATED MODULE: ./src/measure/epoch.ts
 /**
  * The slices and duet designs' measurement: base and head up at once, each on its own port ({{service.port}}), the
  * load alternating between them in short slices (or, in duet, measuring both at the same time), one epoch (a fresh
@@ -77122,7 +76768,763 @@ async function measureEpoch(epoch, ctx) {
     return result;
 }
 
+;// CONCATENATED MODULE: ./src/profile/channel.ts
+/**
+ * The control channel perfgate owns: a Unix socket in a directory perfgate made, to which every preloaded Node
+ * process of the service connects (preload-source.ts). perfgate says start and stop; each process answers stop
+ * with its profile. What a process sends is data, never a path or a pid perfgate acts on: lines that are not the
+ * answer perfgate asked for are counted as garbage and dropped, and a connection that sends more than the size cap
+ * is closed.
+ */
+
+
+const SOCKET_NAME = 'control.sock';
+class ProfileChannel {
+    server;
+    socketPath;
+    maxBytes;
+    peers = new Set();
+    garbage = 0;
+    tooLarge = 0;
+    profiling;
+    constructor(server, socketPath, maxBytes) {
+        this.server = server;
+        this.socketPath = socketPath;
+        this.maxBytes = maxBytes;
+    }
+    /** Listens on `<directory>/control.sock`; a message over maxBytes closes its connection. */
+    static async open(directory, maxBytes) {
+        const socketPath = external_node_path_default().join(directory, SOCKET_NAME);
+        const server = external_node_net_default().createServer();
+        const channel = new ProfileChannel(server, socketPath, maxBytes);
+        server.on('connection', socket => channel.accept(socket));
+        await new Promise((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(socketPath, () => {
+                server.off('error', reject);
+                resolve();
+            });
+        });
+        server.unref();
+        return channel;
+    }
+    /** Processes connected now. */
+    get connected() {
+        return this.peers.size;
+    }
+    accept(socket) {
+        const peer = { socket, buffer: '', bytes: 0 };
+        this.peers.add(peer);
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk) => this.receive(peer, chunk));
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+            this.peers.delete(peer);
+            peer.answered?.({});
+        });
+        // a process that connects while profiling runs (a worker forked late) is profiled from now on
+        if (this.profiling !== undefined)
+            this.ask(peer, 'start');
+    }
+    receive(peer, chunk) {
+        peer.bytes += chunk.length;
+        if (peer.bytes > this.maxBytes) {
+            this.tooLarge++;
+            peer.socket.destroy();
+            return;
+        }
+        peer.buffer += chunk;
+        let newline;
+        while ((newline = peer.buffer.indexOf('\n')) >= 0) {
+            const line = peer.buffer.slice(0, newline);
+            peer.buffer = peer.buffer.slice(newline + 1);
+            peer.bytes = peer.buffer.length;
+            this.line(peer, line);
+        }
+    }
+    line(peer, line) {
+        let message;
+        try {
+            message = JSON.parse(line);
+        }
+        catch {
+            this.garbage++;
+            return;
+        }
+        if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+            this.garbage++;
+            return;
+        }
+        const record = message;
+        if (record.hello === 1 && Object.keys(record).length === 1)
+            return;
+        const expected = peer.awaiting === 'start' ? 'started' : peer.awaiting === 'stop' ? 'profile' : undefined;
+        if (!expected || !(expected in record)) {
+            this.garbage++;
+            return;
+        }
+        peer.awaiting = undefined;
+        const answered = peer.answered;
+        peer.answered = undefined;
+        answered?.(record);
+    }
+    ask(peer, command, timeoutMs = 3000) {
+        return new Promise(resolve => {
+            const timer = setTimeout(() => {
+                peer.answered = undefined;
+                peer.awaiting = undefined;
+                resolve(undefined);
+            }, timeoutMs);
+            peer.awaiting = command;
+            peer.answered = message => {
+                clearTimeout(timer);
+                resolve(message);
+            };
+            const payload = command === 'start' ? { cmd: 'start', intervalUs: this.profiling } : { cmd: 'stop' };
+            peer.socket.write(`${JSON.stringify(payload)}\n`);
+        });
+    }
+    /** Starts the profiler in every connected process; resolves with how many said it started. */
+    async start(intervalUs) {
+        this.profiling = intervalUs;
+        const answers = await Promise.all([...this.peers].map(peer => this.ask(peer, 'start')));
+        return answers.filter(a => a?.started === true).length;
+    }
+    /** Stops the profiler in every connected process and gathers their profiles. */
+    async stop(timeoutMs) {
+        this.profiling = undefined;
+        const peers = [...this.peers];
+        const answers = await Promise.all(peers.map(peer => this.ask(peer, 'stop', timeoutMs)));
+        const profiles = answers
+            .filter(a => typeof a?.profile === 'object' && a.profile !== null && !Array.isArray(a.profile))
+            .map(a => {
+            const cpu = a.threadCpuUs;
+            return {
+                profile: a.profile,
+                ...(typeof cpu === 'number' && Number.isFinite(cpu) && cpu >= 0 ? { threadCpuUs: cpu } : {})
+            };
+        });
+        return {
+            profiles,
+            processes: peers.length,
+            missing: peers.length - profiles.length,
+            garbage: this.garbage,
+            tooLarge: this.tooLarge
+        };
+    }
+    async close() {
+        for (const peer of this.peers)
+            peer.socket.destroy();
+        await new Promise(resolve => this.server.close(() => resolve()));
+    }
+}
+
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(73136);
+;// CONCATENATED MODULE: ./src/profile/cpuprofile.ts
+/**
+ * Reading V8 CPU profiles (the Chrome DevTools `.cpuprofile` format: a call tree of nodes, the node of each
+ * sample and the time between samples) into samples with absolute times and durations, several processes joined
+ * over one table of frames (a function's identity: name + url + line), so base and head name the same function
+ * the same way.
+ */
+
+
+
+/** A profile that cannot be read, parsed or is over the size cap: the message names the file. */
+class ProfileReadError extends Error {
+}
+/** Default size cap of one profile file: 50 MB. */
+const MAX_PROFILE_BYTES = 50 * 1024 * 1024;
+const isNumber = (v) => typeof v === 'number' && Number.isFinite(v);
+/** Why `value` is not a CPU profile, or undefined when it is one. */
+function cpuProfileProblem(value) {
+    if (typeof value !== 'object' || value === null)
+        return 'not a JSON object';
+    const p = value;
+    if (!Array.isArray(p.nodes) || p.nodes.length === 0)
+        return 'no "nodes" array';
+    if (!Array.isArray(p.samples) || !Array.isArray(p.timeDeltas))
+        return 'no "samples" or "timeDeltas" array';
+    if (p.samples.length !== p.timeDeltas.length)
+        return '"samples" and "timeDeltas" differ in length';
+    if (!isNumber(p.startTime) || !isNumber(p.endTime))
+        return 'no numeric "startTime" and "endTime"';
+    const ids = new Set();
+    for (const node of p.nodes) {
+        const frame = node?.callFrame;
+        if (!node || !isNumber(node.id) || typeof frame !== 'object' || frame === null)
+            return 'a node without an id or a callFrame';
+        if (typeof frame.functionName !== 'string' ||
+            typeof frame.url !== 'string' ||
+            !isNumber(frame.lineNumber))
+            return `node ${node.id}: callFrame without functionName, url or lineNumber`;
+        if (node.children !== undefined && (!Array.isArray(node.children) || !node.children.every(isNumber)))
+            return `node ${node.id}: children is not a list of ids`;
+        ids.add(node.id);
+    }
+    for (const node of p.nodes)
+        for (const child of node.children ?? [])
+            if (!ids.has(child))
+                return `node ${node.id}: unknown child ${child}`;
+    if (!p.samples.every(s => ids.has(s)))
+        return 'a sample names an unknown node';
+    if (!p.timeDeltas.every(isNumber))
+        return 'a time delta is not a number';
+    return undefined;
+}
+/** Reads and checks a .cpuprofile file; over `maxBytes`, unreadable or malformed: ProfileReadError naming it. */
+function readCpuProfile(file, maxBytes = MAX_PROFILE_BYTES) {
+    let text;
+    try {
+        const size = (0,external_node_fs_namespaceObject.statSync)(file).size;
+        if (size > maxBytes)
+            throw new ProfileReadError(`${file} is ${(size / 1e6).toFixed(1)} MB, over the ${(maxBytes / 1e6).toFixed(1)} MB cap of a profile: it was not read`);
+        text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+    }
+    catch (err) {
+        if (err instanceof ProfileReadError)
+            throw err;
+        throw new ProfileReadError(`${file} could not be read: ${err.message}`);
+    }
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (err) {
+        throw new ProfileReadError(`${file} is not JSON: ${err.message}`);
+    }
+    const problem = cpuProfileProblem(value);
+    if (problem)
+        throw new ProfileReadError(`${file} is not a V8 CPU profile: ${problem}`);
+    return value;
+}
+/** The npm package of a script under node_modules (the innermost one), if any. */
+function packageOf(url) {
+    const match = /.*[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(url);
+    return match ? match[1].replace(/\\/g, '/') : undefined;
+}
+/** V8's names for time outside JavaScript functions; '(idle)' is not CPU time. */
+const IDLE = '(idle)';
+/** A script's path from its URL (file:// or a plain path), or undefined for anything else (node:internal, ''). */
+function scriptPath(url) {
+    if (url.startsWith('file://')) {
+        try {
+            return (0,external_node_url_.fileURLToPath)(url);
+        }
+        catch {
+            return undefined;
+        }
+    }
+    return external_node_path_default().isAbsolute(url) ? url : undefined;
+}
+/**
+ * A script's URL as the frame table keeps it: a file under `root` (the side's checkout) by its path relative to
+ * it, so base and head, checked out in different directories, name the same file the same way.
+ */
+function canonicalUrl(url, root) {
+    const file = root ? scriptPath(url) : undefined;
+    if (!file || !root)
+        return { url };
+    const relative = external_node_path_default().relative(root, file);
+    if (relative.startsWith('..') || external_node_path_default().isAbsolute(relative))
+        return { url };
+    const posix = relative.split((external_node_path_default()).sep).join('/');
+    return { url: posix, ...(packageOf(posix) ? {} : { file: posix }) };
+}
+/** The frames of one or more profiles: each distinct function once, by name + url + line. */
+class FrameTable {
+    frames = [];
+    index = new Map();
+    /** The frame of a call frame; a script under `root` is named by its path relative to it. */
+    of(callFrame, root) {
+        const name = callFrame.functionName || '(anonymous)';
+        const { url, file } = canonicalUrl(callFrame.url, root);
+        const line = callFrame.lineNumber >= 0 ? callFrame.lineNumber + 1 : 0;
+        const key = `${name}\u0000${url}\u0000${line}`;
+        let i = this.index.get(key);
+        if (i === undefined) {
+            i = this.frames.length;
+            const pkg = packageOf(url);
+            this.frames.push({ name, url, line, ...(pkg ? { package: pkg } : {}), ...(file ? { file } : {}) });
+            this.index.set(key, i);
+        }
+        return i;
+    }
+}
+/**
+ * The samples of one side's processes, joined: per node its frame and parent (node indexes are global over the
+ * joined processes), per sample its node, its absolute time and its duration (the time to the next sample, as
+ * DevTools counts it; the last one's runs to the profile's end).
+ */
+class SampleSet {
+    table;
+    root;
+    nodeFrame = [];
+    nodeParent = [];
+    sampleNode = [];
+    sampleTime = [];
+    sampleDuration = [];
+    processes = 0;
+    /** `root`: the side's checkout, whose files are named relative to it */
+    constructor(table, root) {
+        this.table = table;
+        this.root = root;
+    }
+    /**
+     * Adds one process's profile. V8 samples by the wall clock: a thread that waited for a CPU (a busy machine, a
+     * cluster's workers on fewer cores) keeps being sampled, so its samples add up to more than the CPU it had. Given
+     * `threadCpuUs`, the CPU time the sampled thread really ran, that time is dealt over the busy samples: each the
+     * same share (`by: 'count'`, the default: a sample is one look at what ran, and a late look, the sampler thread
+     * itself waiting for a CPU, does not make the function it saw last weigh more), or in proportion to the time to
+     * the next sample (`by: 'time'`, as DevTools counts).
+     */
+    add(profile, threadCpuUs, by = 'count') {
+        this.processes++;
+        const offset = this.nodeFrame.length;
+        const local = new Map();
+        profile.nodes.forEach((node, i) => local.set(node.id, offset + i));
+        for (const node of profile.nodes) {
+            this.nodeFrame.push(this.table.of(node.callFrame, this.root));
+            this.nodeParent.push(-1);
+        }
+        for (const node of profile.nodes)
+            for (const child of node.children ?? [])
+                this.nodeParent[local.get(child)] = local.get(node.id);
+        let time = profile.startTime;
+        const times = profile.timeDeltas.map(delta => (time += delta));
+        const first = this.sampleNode.length;
+        let busy = 0;
+        let busyCount = 0;
+        for (let i = 0; i < profile.samples.length; i++) {
+            const next = i + 1 < times.length ? times[i + 1] : profile.endTime;
+            const duration = Math.max(0, next - times[i]);
+            this.sampleNode.push(local.get(profile.samples[i]));
+            this.sampleTime.push(times[i]);
+            this.sampleDuration.push(duration);
+            if (!this.isIdle(first + i)) {
+                busy += duration;
+                busyCount++;
+            }
+        }
+        if (threadCpuUs === undefined || !(busy > 0))
+            return;
+        const scale = threadCpuUs / busy;
+        for (let i = first; i < this.sampleNode.length; i++) {
+            if (this.isIdle(i))
+                continue;
+            this.sampleDuration[i] = by === 'count' ? threadCpuUs / busyCount : this.sampleDuration[i] * scale;
+        }
+    }
+    /** Whether a sample is idle time (the process waited), not CPU. */
+    isIdle(sample) {
+        return this.table.frames[this.nodeFrame[this.sampleNode[sample]]].name === IDLE;
+    }
+    /** The distinct frames on a node's stack (itself and its callers), each once even under recursion. */
+    stacks = new Map();
+    stackFrames(node) {
+        let stack = this.stacks.get(node);
+        if (!stack) {
+            const frames = new Set();
+            for (let n = node; n >= 0; n = this.nodeParent[n])
+                frames.add(this.nodeFrame[n]);
+            stack = [...frames];
+            this.stacks.set(node, stack);
+        }
+        return stack;
+    }
+    /** The call path of a node, root first, as frame indexes. */
+    path(node) {
+        const path = [];
+        for (let n = node; n >= 0; n = this.nodeParent[n])
+            path.push(this.nodeFrame[n]);
+        return path.reverse();
+    }
+}
+/**
+ * Profiles of several processes joined into one file that DevTools and speedscope open: the processes' call trees
+ * under one root, their samples one process after another (each keeps its own time deltas), so every function's
+ * time is the sum over the processes.
+ */
+function joinCpuProfiles(profiles) {
+    if (profiles.length === 1)
+        return profiles[0];
+    const root = {
+        id: 1,
+        callFrame: { functionName: '(root)', url: '', lineNumber: -1, columnNumber: -1, scriptId: '0' },
+        children: []
+    };
+    const nodes = [root];
+    const samples = [];
+    const timeDeltas = [];
+    let nextId = 2;
+    const startTime = profiles[0].startTime;
+    // each process's [startTime, endTime] laid after the previous one's, in joined time
+    let cursor = startTime;
+    let previous = startTime;
+    for (const profile of profiles) {
+        const ids = new Map(profile.nodes.map(n => [n.id, nextId++]));
+        const children = new Set(profile.nodes.flatMap(n => n.children ?? []));
+        for (const node of profile.nodes) {
+            const id = ids.get(node.id);
+            nodes.push({ ...node, id, children: (node.children ?? []).map(c => ids.get(c)) });
+            if (!children.has(node.id))
+                root.children.push(id);
+        }
+        let time = profile.startTime;
+        profile.samples.forEach((s, i) => {
+            time += profile.timeDeltas[i];
+            const joined = cursor + (time - profile.startTime);
+            samples.push(ids.get(s));
+            timeDeltas.push(joined - previous);
+            previous = joined;
+        });
+        cursor += profile.endTime - profile.startTime;
+    }
+    return { nodes, startTime, endTime: cursor, samples, timeDeltas };
+}
+
+;// CONCATENATED MODULE: ./src/profile/preload-source.ts
+/**
+ * The preloaded module (CommonJS, Node 20+) that perfgate writes into its profile directory and puts on the
+ * service's NODE_OPTIONS as `--require <file>`: every Node process of the service (cluster workers and child
+ * processes inherit NODE_OPTIONS) connects to perfgate's control socket (PERFGATE_PROFILE_SOCKET) and, on
+ * perfgate's word, starts and stops V8's CPU profiler in-process through node:inspector, and sends the profile back
+ * on the same socket. It never keeps the process alive, never throws into it, and does nothing without the socket.
+ * It turns off V8's inlining (TurboFan's and Maglev's) in the profiled process: V8's profiles give an inlined
+ * function's time to its caller, so a slower function would show as its caller; with inlining off every function
+ * keeps its own time (both sides alike; the profiled processes are not the measured ones). With the profile it sends
+ * the CPU time its JavaScript thread ran while profiled (Linux: /proc/thread-self/schedstat), for V8 samples by the
+ * wall clock: a thread that waits for a CPU keeps its samples, and perfgate scales them to the CPU it really had.
+ * Kept as a string so the bundle in dist/ carries it without an asset of its own.
+ */
+const PRELOAD_JS = String.raw `'use strict'
+;(function () {
+  var socketPath = process.env.PERFGATE_PROFILE_SOCKET
+  if (!socketPath) return
+  var net, inspector
+  try {
+    net = require('node:net')
+    inspector = require('node:inspector')
+    require('node:v8').setFlagsFromString('--no-turbo-inlining')
+    require('node:v8').setFlagsFromString('--no-maglev-inlining')
+  } catch (e) {
+    return
+  }
+  var session = null
+  var startedCpu = null
+  var buffer = ''
+  /** nanoseconds this thread has run, or null off Linux */
+  function threadCpu() {
+    try {
+      return Number(require('node:fs').readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0])
+    } catch (e) {
+      return null
+    }
+  }
+  var socket = net.createConnection(socketPath)
+  socket.unref()
+  socket.setEncoding('utf8')
+  socket.on('error', function () {})
+  socket.on('connect', function () { send({ hello: 1 }) })
+  socket.on('data', function (chunk) {
+    buffer += chunk
+    if (buffer.length > 65536) buffer = ''
+    var i
+    while ((i = buffer.indexOf('\n')) >= 0) {
+      var line = buffer.slice(0, i)
+      buffer = buffer.slice(i + 1)
+      var message
+      try { message = JSON.parse(line) } catch (e) { continue }
+      if (message && message.cmd === 'start') start(Number(message.intervalUs) || 1000)
+      else if (message && message.cmd === 'stop') stop()
+    }
+  })
+  function send(value) {
+    try { socket.write(JSON.stringify(value) + '\n') } catch (e) {}
+  }
+  function start(intervalUs) {
+    if (session) return send({ started: true })
+    try {
+      session = new inspector.Session()
+      session.connect()
+    } catch (e) {
+      session = null
+      return send({ started: false })
+    }
+    session.post('Profiler.enable', function () {
+      session.post('Profiler.setSamplingInterval', { interval: intervalUs }, function () {
+        session.post('Profiler.start', function (err) {
+          startedCpu = threadCpu()
+          send({ started: !err })
+        })
+      })
+    })
+  }
+  function stop() {
+    var current = session
+    if (!current) return send({ profile: null })
+    session = null
+    current.post('Profiler.stop', function (err, result) {
+      var cpu = threadCpu()
+      try { current.disconnect() } catch (e) {}
+      var cpuUs = cpu !== null && startedCpu !== null ? (cpu - startedCpu) / 1000 : null
+      send({ profile: err || !result ? null : result.profile, threadCpuUs: cpuUs })
+    })
+  }
+})()
+`;
+
+;// CONCATENATED MODULE: ./src/profile/node.ts
+/**
+ * Capturing a Node service's CPU profile: a directory perfgate makes for one side, the preloaded module written
+ * into it, the control channel listening in it, and the environment the service is started with (the preload
+ * added to whatever NODE_OPTIONS the config or the environment set). Start and stop go over the channel; each
+ * process's profile is written by perfgate to a file perfgate names, read back under the size cap, and the
+ * processes are joined.
+ */
+
+
+
+
+
+
+const SOCKET_VARIABLE = 'PERFGATE_PROFILE_SOCKET';
+/** NODE_OPTIONS with `--require <preload>` after what was there (quoted, so a path with spaces stays one word). */
+function withPreload(nodeOptions, preload) {
+    const required = `--require ${JSON.stringify(preload)}`;
+    return nodeOptions?.trim() ? `${nodeOptions.trim()} ${required}` : required;
+}
+/** Capture directories not yet removed: removed when perfgate exits (their files were copied beside the report). */
+const directories = new Set();
+process.once('exit', () => {
+    for (const directory of directories)
+        (0,external_node_fs_namespaceObject.rmSync)(directory, { recursive: true, force: true });
+});
+class NodeCapture {
+    directory;
+    label;
+    channel;
+    maxBytes;
+    constructor(directory, label, channel, maxBytes) {
+        this.directory = directory;
+        this.label = label;
+        this.channel = channel;
+        this.maxBytes = maxBytes;
+    }
+    /**
+     * A fresh directory (short, under the system's temp directory: a Unix socket's path is limited to about 100
+     * bytes), the preload in it and the channel listening.
+     */
+    static async open(label, maxBytes = MAX_PROFILE_BYTES) {
+        const directory = (0,external_node_fs_namespaceObject.mkdtempSync)(external_node_path_default().join(external_node_os_default().tmpdir(), 'pgprof-'));
+        directories.add(directory);
+        (0,external_node_fs_namespaceObject.writeFileSync)(external_node_path_default().join(directory, 'preload.cjs'), PRELOAD_JS);
+        const channel = await ProfileChannel.open(directory, maxBytes);
+        return new NodeCapture(directory, label, channel, maxBytes);
+    }
+    get preload() {
+        return external_node_path_default().join(this.directory, 'preload.cjs');
+    }
+    /** The variables a profiled service is started with, given the NODE_OPTIONS it would have had. */
+    env(nodeOptions) {
+        return {
+            NODE_OPTIONS: withPreload(nodeOptions, this.preload),
+            [SOCKET_VARIABLE]: this.channel.socketPath
+        };
+    }
+    /** Node processes of the service connected to the channel. */
+    get connected() {
+        return this.channel.connected;
+    }
+    /** Starts the profilers; resolves with how many processes started theirs. */
+    start(intervalUs) {
+        return this.channel.start(intervalUs);
+    }
+    /** Stops the profilers, writes and reads back each process's profile, joins them. */
+    async stop(timeoutMs = 10_000) {
+        const harvest = await this.channel.stop(timeoutMs);
+        const notes = [];
+        const profiles = [];
+        const threadCpuUs = [];
+        harvest.profiles.forEach(({ profile, threadCpuUs: cpu }, i) => {
+            const file = external_node_path_default().join(this.directory, `${this.label}-${i + 1}.cpuprofile`);
+            (0,external_node_fs_namespaceObject.writeFileSync)(file, JSON.stringify(profile));
+            try {
+                profiles.push(readCpuProfile(file, this.maxBytes));
+                threadCpuUs.push(cpu);
+            }
+            catch (err) {
+                if (!(err instanceof ProfileReadError))
+                    throw err;
+                notes.push(`the ${this.label} profile ${external_node_path_default().basename(file)} was left out: ${err.message}`);
+            }
+        });
+        if (harvest.missing)
+            notes.push(`${harvest.missing} of the ${harvest.processes} Node processes of the ${this.label} service sent no profile (exited, or busy past ${timeoutMs / 1000}s)`);
+        if (harvest.tooLarge)
+            notes.push(`${harvest.tooLarge} connection(s) to the ${this.label} service's profile channel sent more than ${(this.maxBytes / 1e6).toFixed(0)} MB and were closed`);
+        if (harvest.garbage)
+            notes.push(`${harvest.garbage} line(s) on the ${this.label} service's profile channel were not perfgate's protocol and were ignored`);
+        if (profiles.length === 0)
+            return { profiles, threadCpuUs, notes };
+        const file = external_node_path_default().join(this.directory, `${this.label}.cpuprofile`);
+        (0,external_node_fs_namespaceObject.writeFileSync)(file, JSON.stringify(joinCpuProfiles(profiles)));
+        return { profiles, threadCpuUs, file, notes };
+    }
+    async close() {
+        await this.channel.close();
+    }
+    /** Removes the directory (after its files were copied beside the report). */
+    remove() {
+        directories.delete(this.directory);
+        (0,external_node_fs_namespaceObject.rmSync)(this.directory, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/measure/profiling.ts
+/**
+ * The profiling step, after the verdict: the sides' services started afresh with the CPU profiler's preload (the
+ * environment profile/ hands over, merged with the NODE_OPTIONS the service would have had), warmed up with the
+ * scenario's own load, then profiled while that load alternates between them as the design alternates it (slices:
+ * one side's slice, then the other's; duet: both at once; rounds: one side after the other). Nothing here feeds a
+ * verdict: it only gathers profiles and the requests answered while they ran.
+ */
+
+
+
+
+
+
+
+
+/** The NODE_OPTIONS a side's service would get: its extra environment, the config's, or the inherited one. */
+function nodeOptionsOf(config, side, ctx) {
+    return ctx.options.env?.[side]?.NODE_OPTIONS ?? config.service?.env.NODE_OPTIONS ?? ctx.inheritedNodeOptions;
+}
+/** Starts one side with the preload; undefined (and a note) when it could not start or no Node process connected. */
+async function startProfiled(side, bound, request, ctx, notes) {
+    const capture = await NodeCapture.open(side, request.maxBytes);
+    const spec = serviceOf(bound);
+    const started = await startForMeasurement({ ...spec, command: pinnedCommand(spec.command, ctx.cpus?.[side] ?? ctx.options.cpus?.service ?? []) }, {
+        label: `${side} (profiled)`,
+        cwd: ctx.options.cwd?.(side),
+        env: { ...ctx.options.env?.[side], ...capture.env(nodeOptionsOf(ctx.config, side, ctx)) },
+        events: ctx.events,
+        onSpawned: ctx.options.onSpawned
+    });
+    if ('error' in started) {
+        notes.push(`the ${side} service could not be started for profiling: ${started.error.message}`);
+        await capture.close();
+        return undefined;
+    }
+    const scenario = bound.scenarios.find(s => s.name === request.scenario);
+    return {
+        side,
+        capture,
+        service: started.service,
+        session: startSession(scenario, ctx.options.extraCaCerts),
+        requests: 0
+    };
+}
+/** Runs `ms` of load on the sides: alternating slices, both at once (duet), or the one side. */
+async function drive(sides, ms, sliceMs, ctx) {
+    const bySide = new Map(sides.map(p => [p.side, p]));
+    for (let done = 0; done < ms; done += sliceMs) {
+        if (sides.some(p => p.service.exitInfo()))
+            return;
+        if (ctx.duet || sides.length === 1) {
+            const results = await Promise.all(sides.map(p => p.session.slice(sliceMs)));
+            results.forEach((r, i) => (sides[i].requests += r.counts.responses));
+            continue;
+        }
+        for (const side of slicePlan(1, ctx.rng)[0]) {
+            const p = bySide.get(side);
+            if (p)
+                p.requests += (await p.session.slice(sliceMs)).counts.responses;
+        }
+    }
+}
+/** Profiles a group of sides that are up at the same time; their captures go into `out`. */
+async function profileGroup(group, request, ctx, out) {
+    const ports = hasServicePort(ctx.config) ? await freePorts(group.length) : [];
+    const profiled = [];
+    try {
+        for (const [i, side] of group.entries()) {
+            const bound = ports.length ? withServicePort(ctx.config, ports[i]) : ctx.config;
+            const p = await startProfiled(side, bound, request, ctx, out.notes);
+            if (p)
+                profiled.push(p);
+        }
+        const scenario = ctx.config.scenarios.find(s => s.name === request.scenario);
+        const sliceMs = ctx.config.compare.sliceMs ?? DEFAULTS.compare.sliceMs;
+        // at least a second of load first, so the functions are compiled as they will run (at most 5 s)
+        await Promise.all(profiled.map(p => p.session.warm(Math.min(Math.max(scenario.load.warmupMs, 1000), 5000))));
+        const live = profiled.filter(p => {
+            if (p.capture.connected > 0)
+                return true;
+            out.notes.push(`the ${p.side} service was not profiled: none of its processes loaded perfgate's profiler (a service that is not Node, or one that clears NODE_OPTIONS)`);
+            return false;
+        });
+        await Promise.all(live.map(p => p.capture.start(request.intervalUs)));
+        // the step's length is shared by the sides that are up together, as the design shares its time between them
+        const share = ctx.duet ? request.durationMs : request.durationMs / request.sides.length;
+        await drive(live, share, Math.min(sliceMs, share), ctx);
+        for (const p of live) {
+            const harvest = await p.capture.stop();
+            if (p.service.exitInfo()) {
+                out.notes.push(`the ${p.side} service exited while it was profiled: its profile was dropped`);
+                continue;
+            }
+            out.notes.push(...harvest.notes);
+            if (harvest.profiles.length)
+                out.sides[p.side] = {
+                    profiles: harvest.profiles,
+                    threadCpuUs: harvest.threadCpuUs,
+                    file: harvest.file,
+                    requests: p.requests
+                };
+        }
+    }
+    finally {
+        for (const p of profiled) {
+            await p.session.close();
+            const error = await stopQuietly(p.service, `${p.side} (profiled)`, ctx.events);
+            if (error)
+                out.notes.push(`the profiled ${p.side} service could not be stopped: ${error.message}`);
+            await p.capture.close();
+        }
+    }
+}
+/** The profiling step: the sides together (slices, duet) or one after the other (rounds, in the given order). */
+async function profileSides(request, ctx) {
+    const out = { sides: {}, notes: [] };
+    if (!ctx.config.service) {
+        out.notes.push('not profiled: a running target is not a process perfgate starts');
+        return out;
+    }
+    const groups = request.together ? [request.sides] : request.sides.map(side => [side]);
+    for (const group of groups)
+        await profileGroup(group, request, ctx, out);
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/stats/rng.ts
+/** mulberry32: a small, fast, seeded PRNG giving floats in [0, 1). */
+function createRng(seed) {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/measure/processes.ts
+
+
 
 
 
@@ -77137,6 +77539,14 @@ async function measureEpoch(epoch, ctx) {
 function roundMeasurer(config, options) {
     const events = options.events ?? ignoreEvents;
     return {
+        // rounds: one side after the other, each under the scenario's load alone
+        profile: request => profileSides(request, {
+            config,
+            options,
+            events,
+            rng: createRng(1),
+            inheritedNodeOptions: process.env.NODE_OPTIONS
+        }),
         async round(side, round) {
             // a config with {{service.port}} measured in rounds: each side's process gets a free port of its own
             const bound = hasServicePort(config) ? withServicePort(config, (await freePorts(1))[0]) : config;
@@ -77178,8 +77588,18 @@ function roundMeasurer(config, options) {
  */
 function processMeasurer(config, options, slices) {
     const events = options.events ?? ignoreEvents;
+    const sides = { ...options, cwd: (side) => serviceCwd(config, side, options) };
     return {
-        ...roundMeasurer(config, { ...options, cwd: side => serviceCwd(config, side, options) }),
+        ...roundMeasurer(config, sides),
+        profile: request => profileSides(request, {
+            config,
+            options: sides,
+            events,
+            rng: slices?.rng ?? createRng(1),
+            duet: slices?.duet,
+            cpus: slices?.cpus,
+            inheritedNodeOptions: process.env.NODE_OPTIONS
+        }),
         epoch(epoch) {
             if (!slices)
                 throw new Error('this measurer was made for rounds, not epochs of slices');
@@ -77188,7 +77608,1457 @@ function processMeasurer(config, options, slices) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/gate/run.ts
+;// CONCATENATED MODULE: ./src/profile/diff.ts
+
+/** At least 2 blocks, one per MIN_BLOCK_SAMPLES CPU samples (a function of a tenth of the CPU has ~5 samples in each), at most MAX_BLOCKS. */
+const MIN_BLOCK_SAMPLES = 50;
+const MAX_BLOCKS = 30;
+const DIFF_DEFAULTS = { confidence: 0.99, minShare: 0.02, top: 10 };
+const add = (map, key, value) => map.set(key, (map.get(key) ?? 0) + value);
+/**
+ * A side's costs per frame, its CPU samples split in time order into blocks of equal sample counts: a side that
+ * was loaded only in its own slices (the slices design) has idle stretches, and a block of equal width could fall
+ * into one and hold no CPU at all.
+ */
+function sideCosts(set) {
+    const cpuSamples = [];
+    for (let i = 0; i < set.sampleNode.length; i++)
+        if (!set.isIdle(i))
+            cpuSamples.push(i);
+    const blocks = Math.max(2, Math.min(MAX_BLOCKS, Math.floor(cpuSamples.length / MIN_BLOCK_SAMPLES)));
+    const times = set.sampleTime;
+    cpuSamples.sort((x, y) => times[x] - times[y]);
+    const costs = {
+        cpuUs: 0,
+        samples: cpuSamples.length,
+        blocks,
+        self: new Map(),
+        total: new Map(),
+        blockSelf: Array.from({ length: blocks }, () => new Map()),
+        blockCpu: new Array(blocks).fill(0)
+    };
+    cpuSamples.forEach((i, rank) => {
+        const node = set.sampleNode[i];
+        const duration = set.sampleDuration[i];
+        const block = Math.floor((rank * blocks) / cpuSamples.length);
+        const frame = set.nodeFrame[node];
+        costs.cpuUs += duration;
+        add(costs.self, frame, duration);
+        add(costs.blockSelf[block], frame, duration);
+        costs.blockCpu[block] += duration;
+        for (const f of set.stackFrames(node))
+            add(costs.total, f, duration);
+    });
+    return costs;
+}
+function sideSummary(side, costs) {
+    return {
+        processes: side.samples.processes,
+        samples: costs.samples,
+        cpuUs: costs.cpuUs,
+        requests: side.requests,
+        cpuPerRequestUs: side.requests > 0 ? costs.cpuUs / side.requests : 0,
+        blocks: costs.blocks
+    };
+}
+/** A frame's CPU per request in each block: its share of the block's CPU times the side's CPU per request. */
+function blockEstimates(costs, frame, perRequest) {
+    return costs.blockSelf.map((self, b) => costs.blockCpu[b] > 0 ? ((self.get(frame) ?? 0) / costs.blockCpu[b]) * perRequest : 0);
+}
+/** The side's top functions by self CPU per request. */
+function topFunctions(frames, costs, requests, count = DIFF_DEFAULTS.top) {
+    const per = (us) => (requests > 0 ? us / requests : 0);
+    return [...costs.self.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, count)
+        .map(([frame, self]) => ({
+        frame: frames[frame],
+        selfUs: per(self),
+        totalUs: per(costs.total.get(frame) ?? self)
+    }));
+}
+/**
+ * The functions whose self CPU per request rose from base to head beyond the noise (the interval's low end above
+ * zero) and by at least minShare of the base's CPU per request, largest change first.
+ */
+function increasedFunctions(frames, base, head, options = {}) {
+    const { confidence, minShare } = { ...DIFF_DEFAULTS, ...options };
+    const basePer = base.requests > 0 ? base.costs.cpuUs / base.requests : 0;
+    const headPer = head.requests > 0 ? head.costs.cpuUs / head.requests : 0;
+    if (basePer <= 0 || headPer <= 0)
+        return [];
+    const per = (us, requests) => (us ?? 0) / requests;
+    const changes = [];
+    for (const [frame, headSelf] of head.costs.self) {
+        const baseSelf = base.costs.self.get(frame) ?? 0;
+        const change = per(headSelf, head.requests) - per(baseSelf, base.requests);
+        if (change < minShare * basePer)
+            continue;
+        const interval = welchInterval(blockEstimates(base.costs, frame, basePer), blockEstimates(head.costs, frame, headPer), confidence);
+        if (interval.low <= 0)
+            continue;
+        changes.push({
+            frame: frames[frame],
+            base: {
+                selfUs: per(baseSelf, base.requests),
+                totalUs: per(base.costs.total.get(frame), base.requests)
+            },
+            head: {
+                selfUs: per(headSelf, head.requests),
+                totalUs: per(head.costs.total.get(frame), head.requests)
+            },
+            changeUs: change,
+            lowUs: interval.low,
+            highUs: interval.high,
+            shareOfBase: change / basePer
+        });
+    }
+    return changes.sort((a, b) => b.changeUs - a.changeUs);
+}
+/**
+ * The merged call tree of both sides for the differential flame graph: every call path's total CPU per request
+ * on each side; paths under `minFraction` of the larger side's CPU per request are folded away, and idle time is
+ * left out.
+ */
+function flameTree(sides, minFraction = 0.002) {
+    const root = { frame: -1, base: 0, head: 0, children: new Map() };
+    let largest = 0;
+    for (const key of ['base', 'head']) {
+        const side = sides[key];
+        if (!side || side.requests <= 0)
+            continue;
+        const set = side.samples;
+        const paths = new Map();
+        let cpu = 0;
+        for (let i = 0; i < set.sampleNode.length; i++) {
+            if (set.isIdle(i))
+                continue;
+            const node = set.sampleNode[i];
+            let chain = paths.get(node);
+            if (!chain) {
+                chain = [];
+                let at = root;
+                // the process's own (root) node is left out: the graph's root stands for all of them
+                for (const frame of set.path(node).slice(1)) {
+                    let next = at.children.get(frame);
+                    if (!next)
+                        at.children.set(frame, (next = { frame, base: 0, head: 0, children: new Map() }));
+                    chain.push(next);
+                    at = next;
+                }
+                paths.set(node, chain);
+            }
+            const value = set.sampleDuration[i] / side.requests;
+            cpu += value;
+            root[key] += value;
+            for (const t of chain)
+                t[key] += value;
+        }
+        largest = Math.max(largest, cpu);
+    }
+    if (largest === 0)
+        return undefined;
+    const floor = largest * minFraction;
+    const build = (t) => ({
+        frame: t.frame,
+        base: round(t.base),
+        head: round(t.head),
+        children: [...t.children.values()]
+            .filter(c => Math.max(c.base, c.head) >= floor)
+            .sort((a, b) => b.head + b.base - (a.head + a.base))
+            .map(build)
+    });
+    return build(root);
+}
+const round = (x) => Math.round(x * 100) / 100;
+
+;// CONCATENATED MODULE: ./src/profile/assemble.ts
+
+/** The flame graph's frames renumbered to a table of only the frames it draws. */
+function compactFlame(flame, frames) {
+    if (!flame)
+        return { frames: [] };
+    const used = [];
+    const index = new Map();
+    const walk = (node) => {
+        let i = index.get(node.frame);
+        if (i === undefined) {
+            i = used.length;
+            used.push(node.frame < 0 ? { name: 'all', url: '', line: 0 } : frames[node.frame]);
+            index.set(node.frame, i);
+        }
+        return { ...node, frame: i, children: node.children.map(walk) };
+    };
+    return { flame: walk(flame), frames: used };
+}
+function assembleProfileReport(input) {
+    const frames = input.table.frames;
+    const head = sideCosts(input.head.samples);
+    const base = input.base && sideCosts(input.base.samples);
+    const increased = input.base && base
+        ? increasedFunctions(frames, { costs: base, requests: input.base.requests }, { costs: head, requests: input.head.requests }, { confidence: input.confidence ?? DIFF_DEFAULTS.confidence })
+        : [];
+    const compact = compactFlame(flameTree({ base: input.base, head: input.head }), frames);
+    return {
+        mode: input.base ? 'compare' : 'run',
+        scenario: input.scenario,
+        intervalUs: input.intervalUs,
+        durationMs: input.durationMs,
+        ...(input.base && base ? { base: sideSummary(input.base, base) } : {}),
+        head: sideSummary(input.head, head),
+        increased,
+        top: topFunctions(frames, head, input.head.requests),
+        frames: compact.frames,
+        ...(compact.flame ? { flame: compact.flame } : {}),
+        notes: input.notes ?? []
+    };
+}
+
+;// CONCATENATED MODULE: ./src/gate/profile.ts
+/**
+ * Where it got slower: after the verdict is decided (never inside the measurement), the gate asks the measurer to
+ * profile the scenario whose regression check failed or stayed inconclusive (profile: on-regression, the
+ * default), or the first one (always); the profiles become the report's `profile` (model/profile.ts). The report's
+ * verdict, checks and figures are the ones the loop decided: this step only adds `profile` and its notes.
+ */
+
+
+
+
+const regressed = (s) => s.checks.some(c => c.kind === 'regression' && (c.verdict === 'fail' || c.verdict === 'inconclusive'));
+/** The scenario to profile: the first whose regression check failed or is inconclusive; with always, the first measured. */
+function scenarioToProfile(report, mode) {
+    if (mode === 'never')
+        return undefined;
+    const measured = report.scenarios.filter(s => !s.error);
+    const failing = measured.find(regressed);
+    if (failing)
+        return failing.name;
+    return mode === 'always' ? measured[0]?.name : undefined;
+}
+/**
+ * When latency rose but CPU per request did not, the time went somewhere a CPU profile does not look: say so.
+ */
+function offCpuNote(scenario, profile) {
+    const latencyRose = scenario?.checks.some(c => c.kind === 'regression' && c.metric.startsWith('latency.') && c.verdict === 'fail');
+    if (!latencyRose || !profile.base || profile.increased.length)
+        return [];
+    if (profile.head.cpuPerRequestUs > profile.base.cpuPerRequestUs * 1.05)
+        return [];
+    return [
+        "latency rose but the head's CPU per request did not: the time went to waiting (I/O, a lock, a timer, a slower dependency), which a CPU profile cannot see; trace the waits with another tool"
+    ];
+}
+/** The profiling step after the verdict: the report with `profile` (or a note saying why there is none). */
+async function profileAfterVerdict(report, config, options) {
+    const spec = cpuProfileOf(config);
+    const mode = options.mode ?? spec.mode;
+    const scenario = scenarioToProfile(report, mode);
+    if (!scenario)
+        return report;
+    const noted = (note) => ({ ...report, notes: [...report.notes, note] });
+    if (!config.service)
+        return noted('not profiled: a running target is not a process perfgate starts');
+    if (!options.measurer.profile)
+        return noted('not profiled: this measurer cannot profile');
+    const events = options.events ?? ignoreEvents;
+    events({
+        type: 'info',
+        message: `profiling ${scenario} (${options.sides.join(' and ')}, ${spec.durationMs / 1000} s) after the verdict`
+    });
+    const capture = await options.measurer.profile({
+        scenario,
+        sides: options.sides,
+        durationMs: spec.durationMs,
+        intervalUs: spec.intervalUs,
+        together: options.together,
+        maxBytes: spec.maxBytes
+    });
+    const finished = { durationMs: (options.now ?? Date.now)() - (options.startedAt ?? 0) };
+    const head = capture.sides.head;
+    const base = capture.sides.base;
+    const missing = options.sides.filter(side => !capture.sides[side]);
+    if (!head || missing.length) {
+        return {
+            ...report,
+            ...(options.startedAt !== undefined ? finished : {}),
+            notes: [
+                ...report.notes,
+                ...capture.notes,
+                `not profiled: the ${missing.join(' and ')} profile could not be taken (see the notes above); the verdict stands`
+            ]
+        };
+    }
+    const table = new FrameTable();
+    const side = (s, captured) => {
+        const samples = new SampleSet(table, options.roots?.[s]);
+        captured.profiles.forEach((p, i) => samples.add(p, captured.threadCpuUs?.[i]));
+        return { samples, requests: captured.requests };
+    };
+    const profile = assembleProfileReport({
+        scenario,
+        intervalUs: spec.intervalUs,
+        durationMs: spec.durationMs,
+        table,
+        ...(base ? { base: side('base', base) } : {}),
+        head: side('head', head),
+        notes: capture.notes,
+        confidence: 0.99
+    });
+    if (base?.file && profile.base)
+        profile.base.file = base.file;
+    if (head.file)
+        profile.head.file = head.file;
+    profile.notes.push(...offCpuNote(report.scenarios.find(s => s.name === scenario), profile));
+    return { ...report, ...(options.startedAt !== undefined ? finished : {}), profile };
+}
+
+;// CONCATENATED MODULE: ./src/gate/pinning.ts
+const cpuList = (cpus) => (cpus.length === 1 ? `CPU ${cpus[0]}` : `CPUs ${cpus.join(',')}`);
+/**
+ * Where the service runs (pure: the host is passed in). With two CPUs or more and taskset, the service gets every
+ * CPU this process may use but the first, which is left to the load generator, so the generator's own work does
+ * not take CPU time from the service; `service.cpus: shared` lets the service run anywhere.
+ */
+function choosePinning(service, host) {
+    const shared = (why) => ({
+        service: [],
+        reason: `the load generator and the service shared the CPUs (${why})`
+    });
+    if (service.cpus === 'shared')
+        return shared('service.cpus: shared');
+    if (host.cpus.length < 2)
+        return shared('one CPU');
+    if (!host.taskset)
+        return shared('no taskset on this runner');
+    const [generator, ...rest] = host.cpus;
+    return {
+        service: rest,
+        reason: `the service ran on ${cpuList(rest)} (taskset), leaving ${cpuList([generator])} to the load generator`
+    };
+}
+
+;// CONCATENATED MODULE: ./src/compare/accept.ts
+const ACCEPT_LABEL = 'perf-accepted';
+const TRAILER = /^([A-Za-z0-9][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$/;
+const ACCEPT_VALUE = /^(\S+)(?:\s+(\S+))?\s*$/;
+/** Lines git writes itself; a block holding one may also hold prose, as long as a quarter of it is trailers. */
+const GIT_GENERATED = /^(Signed-off-by: |\(cherry picked from commit )/;
+/**
+ * The trailer lines of a commit message, by git's rules (interpret-trailers): the last paragraph, never the subject,
+ * made only of `Key: value` lines and their indented continuations, or with a git-generated line and at least a
+ * quarter trailers. A `Perf-Accepted:` quoted in the body is not a trailer.
+ */
+function trailerLines(message) {
+    const lines = message.replace(/\r\n?/g, '\n').split('\n');
+    while (lines.length && lines.at(-1).trim() === '')
+        lines.pop();
+    let start = lines.length;
+    while (start > 0 && lines[start - 1].trim() !== '')
+        start--;
+    // the first paragraph is the subject, which is never a trailer block
+    if (!lines.slice(0, start).some(l => l.trim() !== ''))
+        return [];
+    const block = lines.slice(start);
+    const trailers = block.filter(l => TRAILER.test(l));
+    const prose = block.filter(l => !TRAILER.test(l) && !/^\s/.test(l));
+    const wellFormed = prose.length === 0 || (block.some(l => GIT_GENERATED.test(l)) && trailers.length * 3 >= prose.length);
+    return wellFormed && trailers.length > 0 ? trailers : [];
+}
+/** Reads `Perf-Accepted:` trailers from commit messages; `by` names the commit. */
+function parseAcceptTrailers(commits) {
+    const out = [];
+    for (const commit of commits) {
+        for (const line of trailerLines(commit.message)) {
+            const [, key = '', value = ''] = TRAILER.exec(line) ?? [];
+            const match = key.toLowerCase() === 'perf-accepted' ? ACCEPT_VALUE.exec(value) : null;
+            if (!match)
+                continue;
+            out.push({
+                scenario: match[1],
+                metric: match[2] ?? '*',
+                by: `commit ${commit.sha.slice(0, 7)} (Perf-Accepted trailer)`
+            });
+        }
+    }
+    return out;
+}
+function labelAcceptance(labels, who = 'the PR label perf-accepted') {
+    return labels.includes(ACCEPT_LABEL) ? [{ scenario: '*', metric: '*', by: who }] : [];
+}
+const matches = (pattern, value) => pattern === '*' || pattern === value;
+/** A failing regression check that was accepted becomes `accepted` and names who accepted it. Thresholds stay. */
+function applyAcceptances(scenario, checks, acceptances) {
+    return checks.map(check => {
+        if (check.kind !== 'regression' || check.verdict !== 'fail')
+            return check;
+        const accepted = acceptances.find(a => matches(a.scenario, scenario) && matches(a.metric, check.metric));
+        return accepted ? { ...check, verdict: 'accepted', acceptedBy: accepted.by } : check;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/compare/regression.ts
+
+
+
+const regression_mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
+/** A regression check from a decision: fail becomes the check's severity; base and head are the sides' means. */
+function evaluate(spec, base, head, decide) {
+    const common = {
+        kind: 'regression',
+        metric: spec.metric,
+        expression: spec.expression,
+        severity: spec.severity,
+        source: spec.source
+    };
+    const better = metricInfo(spec.metric)?.better;
+    if (better !== 'lower' && better !== 'higher') {
+        return {
+            check: { ...common, verdict: 'skipped', basis: { kind: 'no-direction' } }
+        };
+    }
+    if (base.length === 0 || head.length === 0) {
+        return {
+            check: { ...common, verdict: 'skipped', basis: { kind: 'one-side' } }
+        };
+    }
+    const decision = decide(better);
+    const verdict = decision.verdict === 'fail' ? spec.severity : decision.verdict;
+    return {
+        decision,
+        check: {
+            ...common,
+            verdict,
+            basis: { kind: 'decision', decision },
+            base: regression_mean(base),
+            head: regression_mean(head),
+            change: decision.change,
+            interval: decision.interval,
+            rounds: Math.min(decision.n.base, decision.n.head),
+            ...(decision.basis.unit?.startsWith('epochs') ? { unit: 'epochs' } : {})
+        }
+    };
+}
+/**
+ * One regression check from per-round values of base and head. `pairs` are the index pairs of rounds run back
+ * to back (ABBA neighbours); `unit` names them in the reason (default 'paired rounds').
+ */
+function evaluateRegression(spec, base, head, confidence, pairs, unit) {
+    return evaluate(spec, base, head, better => decideRegression({
+        metric: spec.metric,
+        better,
+        direction: spec.direction,
+        tolerance: spec.tolerance,
+        base,
+        head,
+        pairs,
+        confidence,
+        ...(unit ? { unit } : {})
+    }));
+}
+/**
+ * One regression check from slice pairs grouped by epoch (the slices and duet designs, stats/slices.ts). `base`
+ * and `head` are the per-epoch values the report shows as the sides' means.
+ */
+function evaluateSliceRegression(spec, pairs, base, head, confidence, pairUnit) {
+    return evaluate(spec, base, head, better => decideSlices({
+        ...(pairUnit ? { pairUnit } : {}),
+        metric: spec.metric,
+        better,
+        direction: spec.direction,
+        tolerance: spec.tolerance,
+        pairs,
+        confidence
+    }));
+}
+
+;// CONCATENATED MODULE: ./src/compare/tail-blocks.ts
+/**
+ * Tail pairs for the slices and duet designs: a latency percentile compared per block of slices rather than per
+ * epoch. See docs/statistics.md, section 11.
+ */
+
+/** The percentile a latency metric names ('latency.p99.9' -> 99.9); undefined for any other metric. */
+function percentileOf(metric) {
+    const m = /^latency\.p(\d+(?:\.\d+)?)$/.exec(metric);
+    if (!m)
+        return undefined;
+    const q = Number(m[1]);
+    return q > 0 && q < 100 ? q : undefined;
+}
+/** The fewest requests a side's unit must hold for percentile q to lie inside it: 1 / (1 - q). */
+function requestsFor(percentile) {
+    return Math.ceil(1 / (1 - percentile / 100) - 1e-9);
+}
+const decoded = new WeakMap();
+function histogramsOf(o) {
+    if (!o.histograms)
+        return undefined;
+    let h = decoded.get(o);
+    if (!h) {
+        h = { base: decodeHistogram(o.histograms.base), head: decodeHistogram(o.histograms.head) };
+        decoded.set(o, h);
+    }
+    return h;
+}
+function pool(histograms) {
+    const merged = createLatencyHistogram();
+    for (const h of histograms)
+        merged.add(h);
+    return merged;
+}
+/**
+ * A percentile per unit of slices, paired: within each epoch, the slice pairs in plan order form ABBA blocks of
+ * two (B H H B or H B B H, so a slow phase of the runner weighs on both sides of a block alike); consecutive
+ * blocks are joined until each side's pooled histogram holds at least 1/(1-q) requests, and a short remainder
+ * joins the unit before it. Each unit gives one pair (the percentile of each side's pooled histograms), so a
+ * burst that hits one block moves one unit of the epoch, not the epoch's whole pooled tail, while no unit is too
+ * small to hold the tail it is asked about. An epoch whose slices all fit one unit is the epoch pooled.
+ *
+ * Undefined when some observation carries no histograms (a measurer that records slice values only): the caller
+ * then pools per epoch.
+ */
+function tailBlockPairs(observations, percentile) {
+    if (observations.length === 0 || observations.some(o => !o.histograms))
+        return undefined;
+    const need = requestsFor(percentile);
+    const byEpoch = new Map();
+    for (const o of observations)
+        byEpoch.set(o.epoch, [...(byEpoch.get(o.epoch) ?? []), o]);
+    const pairs = [];
+    for (const [epoch, list] of byEpoch) {
+        const units = [];
+        let current = { base: [], head: [] };
+        const count = (hs) => hs.reduce((n, h) => n + h.totalCount, 0);
+        for (let k = 0; k < list.length; k += 2) {
+            for (const o of list.slice(k, k + 2)) {
+                const h = histogramsOf(o);
+                current.base.push(h.base);
+                current.head.push(h.head);
+            }
+            if (count(current.base) >= need && count(current.head) >= need) {
+                units.push(current);
+                current = { base: [], head: [] };
+            }
+        }
+        if (current.base.length) {
+            const last = units.at(-1);
+            if (last) {
+                last.base.push(...current.base);
+                last.head.push(...current.head);
+            }
+            else
+                units.push(current);
+        }
+        for (const unit of units) {
+            const base = pool(unit.base);
+            const head = pool(unit.head);
+            pairs.push({
+                epoch,
+                base: base.totalCount ? base.getValueAtPercentile(percentile) : NaN,
+                head: head.totalCount ? head.getValueAtPercentile(percentile) : NaN
+            });
+        }
+    }
+    return pairs;
+}
+
+;// CONCATENATED MODULE: ./src/compare/thresholds.ts
+const HOLDS = {
+    '<': (a, l) => a < l,
+    '<=': (a, l) => a <= l,
+    '>': (a, l) => a > l,
+    '>=': (a, l) => a >= l
+};
+/**
+ * Absolute limits against one set of measured metrics, as data (report/checks.ts words them). A metric the run
+ * did not measure is `skipped`; for server.* metrics the platform is kept, since they are measured on Linux only.
+ */
+function evaluateThresholds(checks, metrics, platform = process.platform) {
+    return checks.map(check => evaluateThreshold(check, metrics[check.metric], platform));
+}
+function evaluateThreshold(check, actual, platform) {
+    const base = {
+        kind: 'threshold',
+        metric: check.metric,
+        expression: check.expression,
+        severity: check.severity,
+        limit: check.value,
+        source: check.source
+    };
+    if (actual === undefined || actual === null || Number.isNaN(actual)) {
+        return {
+            ...base,
+            actual: null,
+            verdict: 'skipped',
+            basis: { kind: 'not-measured', ...(check.metric.startsWith('server.') ? { platform } : {}) }
+        };
+    }
+    return {
+        ...base,
+        actual,
+        verdict: HOLDS[check.op](actual, check.value) ? 'pass' : check.severity,
+        basis: { kind: 'limit', op: check.op }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/model/slices.ts
+/** The per-slice values a slice pair compares (throughput and the latency centre); tails are pooled per epoch. */
+const SLICE_METRICS = [
+    'throughput.rps',
+    'throughput.ok_rps',
+    'throughput.bytes',
+    'latency.mean',
+    'latency.p50'
+];
+
+;// CONCATENATED MODULE: ./src/report/decisions.ts
+
+function movement(change) {
+    if (change === 0)
+        return 'did not change';
+    return `${change > 0 ? 'rose' : 'fell'} ${formatSignedPercent(Math.abs(change)).slice(1)}`;
+}
+function formatNumber(value, signed = false) {
+    const text = Number(value.toPrecision(3)).toString();
+    return signed && value > 0 ? `+${text}` : text;
+}
+/** "4 paired rounds", "4 epochs (24 slice pairs)", or "3 vs 4 rounds" when the analysis was unpaired. */
+function sizeNote(d) {
+    return d.pairs > 0 ? `${d.pairs} ${d.basis.unit ?? 'paired rounds'}` : `${d.n.base} vs ${d.n.head} rounds`;
+}
+function droppedNote(d) {
+    const { droppedValues: values, droppedSlicePairs: slices } = d.basis;
+    return ((values ? `; ${values} missing value${values === 1 ? '' : 's'} dropped` : '') +
+        (slices ? `; ${slices} slice pair${slices === 1 ? '' : 's'} without a usable value dropped` : ''));
+}
+/** The line of a decision from the interval of the relative change. */
+function intervalLine(d, tol) {
+    const change = d.change;
+    const interval = d.interval;
+    const ci = `CI ${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}, ${sizeNote(d)}`;
+    const improvedClearly = d.basis.better === 'higher' ? interval[0] > 0 : interval[1] < 0;
+    const line = d.verdict === 'fail'
+        ? `${d.metric} ${movement(change)} (${ci}), beyond the ${tol} tolerance`
+        : d.verdict === 'pass'
+            ? `${d.metric} ${movement(change)} (${ci}), within the ${tol} tolerance${improvedClearly ? ': an improvement' : ''}`
+            : `inconclusive: ${d.metric} ${formatSignedPercent(change)} ± ${formatSignedPercent(d.noiseFloor).slice(1)} (${ci}) ` +
+                `straddles the ${tol} tolerance; more rounds would decide`;
+    const scale = d.basis.linear
+        ? '; some values are <= 0, so the change is the difference of means relative to the base mean'
+        : '';
+    return line + scale;
+}
+/** The line of a decision whose base mean is 0: the difference's interval decides. */
+function zeroBaseLine(d, tol) {
+    if (d.basis.allZero)
+        return `${d.metric} is 0 on both sides`;
+    const [low, high] = d.basis.difference;
+    const range = `difference CI ${formatNumber(low, true)} .. ${formatNumber(high, true)}, ${sizeNote(d)}`;
+    const moved = `${d.metric} went from 0 to ${formatNumber(d.basis.headMean)} (${range})`;
+    return d.verdict === 'fail'
+        ? `${moved}; from a zero base any ${d.direction} is beyond the ${tol} tolerance`
+        : d.verdict === 'pass'
+            ? `${moved}, no ${d.direction} from its zero base: within the ${tol} tolerance`
+            : `inconclusive: ${moved}; from a zero base the relative change is undefined and the interval straddles 0; more rounds would decide`;
+}
+/** The line of a comparison with a stored run: the interval widened by the cross-run allowance. */
+function crossRunLine(d, tol) {
+    const change = formatSignedPercent(d.change);
+    const range = `${formatSignedPercent(d.interval[0])} .. ${formatSignedPercent(d.interval[1])}`;
+    const allowance = `±${(d.basis.margin * 100).toFixed(1)}% cross-run allowance (${d.basis.marginSource})`;
+    const rounds = `${d.n.head} head vs ${d.n.base} stored rounds`;
+    const measured = `${d.metric} ${change} vs the stored run (${range} with the ${allowance}; ${rounds})`;
+    return d.verdict === 'fail'
+        ? `${measured}, beyond the ${tol} tolerance`
+        : d.verdict === 'pass'
+            ? `${measured}, within the ${tol} tolerance`
+            : `inconclusive: ${measured} straddles the ${tol} tolerance; a stored run cannot decide this, an interleaved comparison (compare.mode: interleaved) can`;
+}
+/** The one line a regression decision says to humans, from its data: every decision of perfgate is worded here. */
+function decisionReason(d) {
+    const tol = formatTolerance(d.direction, d.tolerance);
+    const { basis } = d;
+    let line;
+    switch (basis.kind) {
+        case 'missing':
+            return `inconclusive: ${d.metric} is missing in the ${basis.missingIn}`;
+        case 'cross-run':
+            return crossRunLine(d, tol);
+        case 'too-few':
+            line = `inconclusive: ${d.metric} needs at least 2 ${basis.unit?.split(' ')[0] ?? 'rounds'} per side (base ${d.n.base}, head ${d.n.head})`;
+            break;
+        case 'interval':
+            line = intervalLine(d, tol);
+            break;
+        case 'zero-base':
+            line = zeroBaseLine(d, tol);
+            break;
+    }
+    return line + droppedNote(d) + (basis.againstStored ? ' (against the stored run)' : '');
+}
+
+;// CONCATENATED MODULE: ./src/report/checks.ts
+
+
+
+const BREACH_WORDS = {
+    '<': 'is not under',
+    '<=': 'is over',
+    '>': 'is not over',
+    '>=': 'is under'
+};
+/** The one line a check says to humans, from its data: every check message of perfgate is worded here. */
+function checkMessage(check) {
+    const { basis, metric } = check;
+    switch (basis.kind) {
+        case 'limit': {
+            const actualText = formatMetric(metric, check.actual ?? null);
+            const limitText = formatMetric(metric, check.limit ?? null);
+            return check.verdict === 'pass'
+                ? `${metric} ${actualText} ${basis.op} ${limitText}`
+                : `${metric} ${actualText} ${BREACH_WORDS[basis.op]} the limit ${basis.op} ${limitText}`;
+        }
+        case 'not-measured':
+            return ((basis.platform !== undefined
+                ? serverMetricsUnsupported(basis.platform)
+                : undefined)?.replace(/^not measured/, `${metric} was not measured`) ?? `${metric} was not measured in this run`);
+        case 'no-direction':
+            return `${metric} has no better direction to compare`;
+        case 'one-side':
+            return `${metric} was not measured on both sides`;
+        case 'no-baseline':
+            return 'no baseline to compare with: run perfgate compare, or store baselines';
+        case 'no-stored-scenario':
+            return `the stored run has no scenario named ${basis.scenario}`;
+        case 'decision':
+            return basis.runnerMismatch
+                ? `inconclusive: the stored run was measured on a different runner (${basis.runnerMismatch.join('; ')}); ${decisionReason(basis.decision)}`
+                : decisionReason(basis.decision);
+    }
+}
+/** A check for the report: its data and its message; the basis stays behind. */
+function wordCheck(result) {
+    const { basis: _basis, ...data } = result;
+    return { ...data, message: checkMessage(result) };
+}
+const wordChecks = (results) => results.map(wordCheck);
+
+;// CONCATENATED MODULE: ./src/stats/aa.ts
+
+/** Fewest base rounds the round-to-round noise check judges: 3 successive differences. */
+const MIN_NOISE_ROUNDS = 4;
+/**
+ * The runner's noise judged from the base rounds alone (identical code every round, so their spread is the runner's).
+ * It uses successive differences on the log scale (the mean squared successive difference), which, like the
+ * neighbour pairing of the real comparison, ignores a slow drift. One paired difference head - base has twice a
+ * round's variance, so an interval over n pairs is about t(n - 1) * sqrt(MSSD / n) wide on each side. It needs
+ * only 4 base rounds, the count the adaptive loop usually reaches.
+ */
+function baseRoundNoise(base, confidence) {
+    const logs = base.filter(v => Number.isFinite(v) && v > 0).map(v => Math.log(v));
+    const n = logs.length;
+    if (n < MIN_NOISE_ROUNDS) {
+        return { rounds: n, roundSpread: NaN, projectedSpread: NaN, tooNoisy: () => false };
+    }
+    let squares = 0;
+    for (let i = 1; i < n; i++)
+        squares += (logs[i] - logs[i - 1]) ** 2;
+    const mssd = squares / (n - 1);
+    const q = 1 - (1 - confidence) / 2;
+    const halfWidth = tQuantile(q, n - 1) * Math.sqrt(mssd / n);
+    const projectedSpread = Math.exp(halfWidth) - 1;
+    return {
+        rounds: n,
+        roundSpread: Math.exp(Math.sqrt(mssd / 2)) - 1,
+        projectedSpread,
+        tooNoisy: tolerance => projectedSpread > tolerance
+    };
+}
+
+;// CONCATENATED MODULE: ./src/gate/judge.ts
+
+
+
+
+
+
+
+
+
+
+
+/** Extra round pairs that confirm a failing verdict (compare.confirm). */
+const CONFIRM_PAIRS = 2;
+const valid = (records) => records.filter(r => !r.error);
+/**
+ * A head step whose only fault is the load generator falling behind its schedule (a burst of a neighbour on the
+ * generator's CPU) says nothing about the head: like an errored base round it is dropped, and its step's other
+ * side goes unpaired. One such step in four is tolerated (at least one); past that the generator, not a burst,
+ * is the limit and the scenario is errored with its message.
+ */
+const lagged = (record) => record.error?.kind === 'generator-lag';
+function headLagTolerated(head) {
+    const count = head.filter(lagged).length;
+    return count <= Math.max(1, Math.floor(valid(head).length / 4));
+}
+/**
+ * The head's measurement that errors its scenario, if any: any error but a tolerated generator lag, and, once the
+ * loop is over (`final`), a lagged one when no head step counted at all.
+ */
+function headError(head, final) {
+    const tolerated = headLagTolerated(head);
+    const hard = head.find(r => r.error && !(lagged(r) && tolerated));
+    if (hard || !final || valid(head).length)
+        return hard;
+    return head.find(lagged);
+}
+/** Pairs of base/head round indexes that ran back to back, for a paired analysis. */
+function neighbourPairs(base, head) {
+    const pairs = [];
+    base.forEach((b, i) => {
+        const j = head.findIndex(h => h.round === b.round);
+        if (j >= 0)
+            pairs.push([i, j]);
+    });
+    return pairs;
+}
+/** The regression checks of one scenario in the rounds design: round values, paired with their neighbours. */
+function decideScenario(scenario, base, head, confidence) {
+    const b = valid(base);
+    const h = valid(head);
+    const pairs = neighbourPairs(b, h);
+    const decisions = [];
+    const checks = scenario.regression.map(spec => {
+        const result = evaluateRegression(spec, roundValues(b.map(r => r.metrics), spec.metric), roundValues(h.map(r => r.metrics), spec.metric), confidence, pairs.length >= 2 ? pairs : undefined);
+        if (result.decision)
+            decisions.push(result.decision);
+        return result.check;
+    });
+    return { checks, decisions };
+}
+/** Pairs of slice values of one metric, for the slice statistics. */
+function slicePairs(observations, metric) {
+    const key = metric;
+    return observations.map(o => ({ epoch: o.epoch, base: o.base[key] ?? NaN, head: o.head[key] ?? NaN }));
+}
+/**
+ * The regression checks of one scenario in the slices and duet designs. Throughput and the latency centre (mean,
+ * p50) come from slice pairs, by epoch (stats/slices.ts); the other latency percentiles from blocks of slices
+ * pooled until they hold the tail (compare/tail-blocks.ts), by epoch; every other metric (latency.max, errors,
+ * resources) from one value per side and epoch (the epoch's slices pooled), paired by epoch.
+ */
+function decideSliceScenario(scenario, base, head, observations, confidence) {
+    const b = valid(base);
+    const h = valid(head);
+    const epochs = b.map(r => r.round).filter(round => h.some(x => x.round === round));
+    const byEpoch = (records) => epochs.map(e => records.find(r => r.round === e).metrics);
+    const decisions = [];
+    const usable = observations.filter(o => epochs.includes(o.epoch));
+    const checks = scenario.regression.map((spec) => {
+        const baseValues = roundValues(byEpoch(b), spec.metric);
+        const headValues = roundValues(byEpoch(h), spec.metric);
+        const percentile = percentileOf(spec.metric);
+        const tail = percentile === undefined ? undefined : tailBlockPairs(usable, percentile);
+        const result = SLICE_METRICS.includes(spec.metric)
+            ? evaluateSliceRegression(spec, slicePairs(usable, spec.metric), baseValues, headValues, confidence)
+            : tail && tail.length
+                ? evaluateSliceRegression(spec, tail, baseValues, headValues, confidence, 'blocks of slices')
+                : baseValues.length === epochs.length && headValues.length === epochs.length
+                    ? evaluateRegression(spec, baseValues, headValues, confidence, epochs.length >= 2 ? epochs.map((_, i) => [i, i]) : undefined, 'epochs (slices pooled per side)')
+                    : evaluateRegression(spec, baseValues, headValues, confidence);
+        if (result.decision)
+            decisions.push(result.decision);
+        return result.check;
+    });
+    return { checks, decisions };
+}
+/**
+ * An errored scenario. Its metrics are only the counts of the measurement that errored (`erroredRun`), never
+ * percentiles or throughput from other rounds or from the other side, which would read as the scenario's result.
+ */
+function erroredScenario(scenario, error, runs = [], erroredRun) {
+    return {
+        name: scenario.name,
+        verdict: 'errored',
+        load: scenario.load,
+        metrics: erroredRun ? countsOnly(erroredRun.metrics) : {},
+        checks: [],
+        error,
+        runs,
+        notes: []
+    };
+}
+/** Why a scenario is errored, and the measurement that errored (whose counts the report may show). */
+function scenarioError(scenario, base, head) {
+    const headRun = headError(head, true);
+    if (headRun)
+        return { error: { ...headRun.error, message: `head: ${headRun.error.message}` }, run: headRun };
+    if (valid(base).length === 0 && base.length > 0) {
+        const baseRun = base.find(r => r.error);
+        return {
+            error: { ...baseRun.error, message: `the base could not be measured: ${baseRun.error.message}` },
+            run: baseRun
+        };
+    }
+    if (head.length === 0)
+        return { error: { kind: 'internal', message: `${scenario.name} was never measured` } };
+    return undefined;
+}
+/**
+ * A note for each undecided regression check whose base rounds alone (an A/A comparison: same code every round)
+ * spread wider than its tolerance: the runner's noise, not the change, is what kept it undecided.
+ */
+function noiseNotes(scenario, base, checks, confidence) {
+    const notes = [];
+    for (const spec of scenario.regression) {
+        const check = checks.find(c => c.kind === 'regression' && c.metric === spec.metric);
+        if (check?.verdict !== 'inconclusive')
+            continue;
+        const values = roundValues(valid(base).map(r => r.metrics), spec.metric);
+        const noise = baseRoundNoise(values, confidence);
+        if (noise.tooNoisy(spec.tolerance)) {
+            notes.push({
+                kind: 'runner-noise',
+                metric: spec.metric,
+                rounds: noise.rounds,
+                roundSpread: noise.roundSpread,
+                projectedSpread: noise.projectedSpread,
+                tolerance: spec.tolerance
+            });
+        }
+    }
+    return notes;
+}
+/** A compared scenario's result: its checks (thresholds on the head, regressions against the base), notes, verdict. */
+function buildScenario(scenario, base, head, context) {
+    const { config, observations } = context;
+    const runs = [...base, ...head].sort((a, b) => a.round - b.round || a.side.localeCompare(b.side));
+    const errored = scenarioError(scenario, base, head);
+    if (errored)
+        return erroredScenario(scenario, errored.error, runs, errored.run);
+    const headMetrics = aggregateRounds(valid(head).map(r => r.metrics));
+    const baseMetrics = aggregateRounds(valid(base).map(r => r.metrics));
+    const { checks: regressionChecks } = observations
+        ? decideSliceScenario(scenario, base, head, observations.get(scenario.name) ?? [], config.compare.confidence)
+        : decideScenario(scenario, base, head, config.compare.confidence);
+    const checks = wordChecks([
+        ...evaluateThresholds(scenario.thresholds, headMetrics),
+        ...applyAcceptances(scenario.name, regressionChecks, context.acceptances ?? [])
+    ]);
+    const unit = observations ? 'epoch' : 'round';
+    const dropped = base.length - valid(base).length;
+    const headLagged = head.filter(lagged).length;
+    const notes = [
+        ...(dropped ? [{ kind: 'base-dropped', count: dropped, unit }] : []),
+        ...(headLagged ? [{ kind: 'head-lagged', count: headLagged, unit }] : []),
+        ...(scenario.regression.length === 0 ? [{ kind: 'no-regression-checks' }] : []),
+        ...(observations ? [] : noiseNotes(scenario, base, regressionChecks, config.compare.confidence))
+    ];
+    const suite = valid(head).findLast(r => r.suite)?.suite;
+    return {
+        name: scenario.name,
+        verdict: scenarioVerdict(checks, false),
+        load: scenario.load,
+        metrics: headMetrics,
+        baseMetrics,
+        checks,
+        runs,
+        ...noteFields(notes),
+        ...(suite ? { suite } : {})
+    };
+}
+/** What the confirmation steps did, noted after they ran, with the number that really ran. */
+function confirmationNote(ran, decisions, stop, unit) {
+    const outcome = ran < CONFIRM_PAIRS ? 'cut-short' : decisions.some(d => d.verdict === 'fail') ? 'confirmed' : 'cleared';
+    return { kind: 'confirmation', ran, planned: CONFIRM_PAIRS, unit, outcome, stop };
+}
+/** The note of why the loop stopped (none for an errored head: its own note says where). */
+function stopNote(stop, unit) {
+    return stop === 'stop-head-errored' ? undefined : { kind: 'stopped', stop, unit };
+}
+
+;// CONCATENATED MODULE: ./src/gate/design.ts
+
+
+
+/** Cores duet needs: one for the generator and at least one for each side's service, plus one spare. */
+const DUET_MIN_CORES = 4;
+const sliceable = (s) => !s.suite || s.suite.kind === 'load';
+/** Which design a comparison runs, and why (pure: the host is passed in). */
+function chooseDesign(config, host) {
+    const requested = config.compare.design ?? 'auto';
+    const cores = host.cpus.length;
+    if (requested === 'rounds')
+        return {
+            design: 'rounds',
+            reason: 'compare.design is rounds: one side at a time, a fresh process per round'
+        };
+    if (!hasServicePort(config)) {
+        return {
+            design: 'rounds',
+            reason: 'sequential rounds: the config hard-codes its port, so base and head cannot run side by side ' +
+                "(put {{service.port}} in service.command or service.env and in the scenarios' URLs to measure both at once)"
+        };
+    }
+    const suite = config.scenarios.find(s => !sliceable(s));
+    if (suite) {
+        return {
+            design: 'rounds',
+            reason: `sequential rounds: scenario ${suite.name} runs a ${suite.suite.kind} suite, which is measured in whole rounds, not slices`
+        };
+    }
+    const slice = `${config.compare.sliceMs ?? DEFAULTS.compare.sliceMs} ms`;
+    if (cores >= DUET_MIN_CORES && requested !== 'slices') {
+        const per = Math.floor((cores - 1) / 2);
+        const cpus = host.taskset
+            ? { base: host.cpus.slice(1, 1 + per), head: host.cpus.slice(1 + per, 1 + 2 * per) }
+            : { base: [], head: [] };
+        const pinned = host.taskset
+            ? `services pinned with taskset to CPUs ${cpus.base.join(',')} (base) and ${cpus.head.join(',')} (head)`
+            : 'services not pinned (no taskset on this runner)';
+        return {
+            design: 'duet',
+            reason: `duet: base and head up at once on their own ports and measured at the same time in ${slice} slices, ${pinned}; ${cores} cores`,
+            cpus
+        };
+    }
+    const why = requested === 'duet'
+        ? `compare.design duet needs ${DUET_MIN_CORES} cores and this runner has ${cores}`
+        : requested === 'slices'
+            ? 'compare.design is slices'
+            : `${cores} cores are too few for duet (${DUET_MIN_CORES} needed)`;
+    return {
+        design: 'slices',
+        reason: `fine interleaving: base and head up at once on their own ports, the load alternating between them in ${slice} slices in randomized ABBA blocks, fresh processes each epoch; ${why}`
+    };
+}
+function newSliceState(config) {
+    const records = () => new Map(config.scenarios.map(s => [s.name, []]));
+    return {
+        records: { base: records(), head: records() },
+        observations: new Map(config.scenarios.map(s => [s.name, []]))
+    };
+}
+/** Adds one epoch's measurements to the state. */
+function addEpoch(state, epoch) {
+    for (const side of ['base', 'head'])
+        for (const [scenario, record] of epoch.records[side])
+            state.records[side].get(scenario).push(record);
+    for (const [scenario, observations] of epoch.observations)
+        state.observations.get(scenario).push(...observations);
+    if (epoch.startError)
+        state.startError ??= epoch.startError;
+}
+/** A seeded PRNG for the slice order: seeded by the caller for tests, from the clock otherwise. */
+function planRng(seed) {
+    return createRng(seed ?? Date.now() ^ (process.pid << 8));
+}
+
+;// CONCATENATED MODULE: ./src/gate/compare.ts
+
+
+
+
+
+
+
+
+
+
+
+function serviceNotes(config, state) {
+    const notes = [];
+    for (const side of ['base', 'head']) {
+        for (const [scenario, rounds] of state[side].restarts) {
+            notes.push({ kind: 'restarted', side, scenario, rounds });
+        }
+    }
+    const last = config.scenarios.length - 1;
+    if (config.scenarios.some((s, i) => s.suite?.kind === 'stress' && i < last)) {
+        notes.push({ kind: 'fresh-after-stress' });
+    }
+    return notes;
+}
+function roundsDriver(config, options) {
+    const newSide = () => ({
+        records: new Map(config.scenarios.map(s => [s.name, []])),
+        restarts: new Map()
+    });
+    const state = { base: newSide(), head: newSide() };
+    const measurer = options.measurer ?? processMeasurer(config, options);
+    return {
+        unit: 'round pair',
+        ...config.compare.rounds,
+        measure: async (pair) => {
+            for (const side of roundOrder(pair)) {
+                const measured = await measurer.round(side, pair);
+                const sideState = state[side];
+                for (const [scenario, record] of measured.records)
+                    sideState.records.get(scenario).push(record);
+                for (const scenario of measured.restartedBefore)
+                    sideState.restarts.set(scenario, [...(sideState.restarts.get(scenario) ?? []), pair]);
+                if (measured.startError) {
+                    const error = measured.startError;
+                    sideState.startError = {
+                        ...error,
+                        message: error.kind === 'port-held'
+                            ? error.message
+                            : `the ${side} service could not be started: ${error.message}`
+                    };
+                }
+            }
+        },
+        startError: () => state.base.startError ?? state.head.startError,
+        records: (side, name) => state[side].records.get(name),
+        decisions: () => config.scenarios.flatMap(s => decideScenario(s, state.base.records.get(s.name), state.head.records.get(s.name), config.compare.confidence).decisions),
+        serviceNotes: () => serviceNotes(config, state),
+        measurer
+    };
+}
+function slicesDriver(config, options, design) {
+    const state = newSliceState(config);
+    const plan = { duet: design.design === 'duet', cpus: design.cpus, rng: planRng(options.seed) };
+    const measurer = options.measurer ?? processMeasurer(config, options, plan);
+    const epochs = config.compare.epochs ?? config.compare.rounds;
+    return {
+        unit: 'epoch',
+        ...epochs,
+        measure: async (epoch) => addEpoch(state, await measurer.epoch(epoch)),
+        startError: () => state.startError,
+        records: (side, name) => state.records[side].get(name),
+        decisions: () => config.scenarios.flatMap(s => decideSliceScenario(s, state.records.base.get(s.name), state.records.head.get(s.name), state.observations.get(s.name), config.compare.confidence).decisions),
+        serviceNotes: () => config.scenarios.some(s => [...s.regression, ...s.thresholds].some(c => c.metric === 'server.cpu.mean' || c.metric === 'server.cpu.peak'))
+            ? [{ kind: 'epoch-cpu' }]
+            : [],
+        slices: state,
+        measurer
+    };
+}
+/**
+ * `perfgate compare`: base and head, interleaved, until every regression check is decided, the round (or epoch)
+ * limit is reached or the time budget is spent. The design (chooseDesign) is sequential rounds (ABBA round pairs,
+ * each round a fresh service process), fine interleaving in slices, or duet; the report says which ran and why.
+ */
+async function compareGate(config, options) {
+    const startedAt = (options.now ?? Date.now)();
+    const host = options.host ?? hostInfo();
+    const design = chooseDesign(config, host);
+    const pinning = choosePinning(config.service ?? {}, host);
+    (options.events ?? ignoreEvents)({ type: 'info', message: `design: ${design.reason}` });
+    const sides = { ...options, cpus: pinning };
+    const driver = design.design === 'rounds' ? roundsDriver(config, sides) : slicesDriver(config, sides, design);
+    const notes = [...(options.notes ?? []), `design: ${design.reason}`, `CPUs: ${pinning.reason}`];
+    const loop = await measureUntilDecided(config, options, driver, startedAt);
+    if (loop.startError)
+        return startErrorReport(config, options, loop.startError, notes, startedAt);
+    const report = compareReport(config, options, driver, [...notes, ...loop.notes, ...driver.serviceNotes()], startedAt);
+    // after the verdict, outside the measurement: both sides profiled as the design alternates them
+    return profileAfterVerdict(report, config, {
+        measurer: driver.measurer,
+        sides: ['base', 'head'],
+        together: design.design !== 'rounds',
+        roots: { base: options.baseDir, head: options.headDir },
+        mode: options.profile,
+        events: options.events,
+        now: options.now,
+        startedAt
+    });
+}
+/**
+ * The loop: measure a step (a round pair or an epoch), stop on a start error or an errored head, then ask the
+ * decision rule whether to go on (minimum steps, more while undecided, the budget, a catastrophic change); a
+ * failing verdict is confirmed with CONFIRM_PAIRS more steps when compare.confirm is on.
+ */
+async function measureUntilDecided(config, options, driver, startedAt) {
+    const now = options.now ?? Date.now;
+    const { min, max, unit } = driver;
+    const notes = [];
+    /** the step after which confirmation began (0: not confirming) */
+    let confirmFrom = 0;
+    // the for loop always ends by a break: at the last step nextStep stops on the round limit
+    let stopReason = 'stop-max-rounds';
+    let steps = 0;
+    let decisions = [];
+    const extra = () => (confirmFrom ? CONFIRM_PAIRS : 0);
+    for (let step = 1; step <= max + extra(); step++) {
+        steps = step;
+        await driver.measure(step);
+        const startError = driver.startError();
+        if (startError)
+            return { startError, notes };
+        const headErrored = firstHeadErrored(config, driver);
+        if (headErrored) {
+            // an errored head measurement makes its scenario errored whatever later rounds show
+            stopReason = 'stop-head-errored';
+            notes.push({ kind: 'head-errored', after: step, unit, scenario: headErrored });
+            break;
+        }
+        decisions = driver.decisions();
+        const elapsed = now() - startedAt;
+        const next = nextStep(decisions, {
+            rounds: step,
+            minRounds: Math.max(min, confirmFrom ? confirmFrom + CONFIRM_PAIRS : 0),
+            maxRounds: max + extra(),
+            elapsedMs: elapsed,
+            budgetMs: config.compare.budgetMs,
+            perRoundMs: elapsed / step
+        });
+        if (next === 'continue')
+            continue;
+        if (!confirmFrom && shouldConfirm(config, decisions, next)) {
+            confirmFrom = step;
+            (options.events ?? ignoreEvents)({
+                type: 'info',
+                message: `a regression check fails: confirming it with ${CONFIRM_PAIRS} more ${unit}s`
+            });
+            continue;
+        }
+        stopReason = next;
+        break;
+    }
+    if (confirmFrom)
+        notes.push(confirmationNote(steps - confirmFrom, decisions, stopReason, unit));
+    const stopped = stopNote(stopReason, unit);
+    if (stopped)
+        notes.push(stopped);
+    return { stop: stopReason, steps, notes };
+}
+/** The first scenario (by name) whose head has an errored measurement, if any. */
+function firstHeadErrored(config, driver) {
+    return config.scenarios.find(s => headError(driver.records('head', s.name), false))?.name;
+}
+/** A failing verdict is confirmed with more steps (compare.confirm), unless the change is catastrophic. */
+function shouldConfirm(config, decisions, next) {
+    return config.compare.confirm && decisions.some(d => d.verdict === 'fail') && next !== 'stop-catastrophic';
+}
+/** A side could not be started (or stopped): every scenario is errored with that error. */
+function startErrorReport(config, options, startError, notes, startedAt) {
+    return buildReport({
+        config,
+        mode: 'compare',
+        scenarios: config.scenarios.map(s => erroredScenario(s, startError)),
+        startedAt,
+        notes: [
+            ...notes,
+            { kind: 'start-error', failed: startError.kind === 'port-held' ? 'stopped' : 'started' }
+        ],
+        git: options.git,
+        leg: options.leg?.()
+    });
+}
+/** The results: each scenario from both sides' records (checks, verdicts, notes), then the report. */
+function compareReport(config, options, driver, notes, startedAt) {
+    const scenarios = config.scenarios.map(s => buildScenario(s, driver.records('base', s.name), driver.records('head', s.name), {
+        config,
+        acceptances: options.acceptances,
+        observations: driver.slices?.observations
+    }));
+    return buildReport({
+        config,
+        mode: 'compare',
+        scenarios,
+        startedAt,
+        notes,
+        git: options.git,
+        leg: options.leg?.()
+    });
+}
+
+;// CONCATENATED MODULE: ./src/stats/stored.ts
+
+
+/** Runs needed before the history's own spread replaces the configured allowance. */
+const MIN_HISTORY = 5;
+const HISTORY_WINDOW = 20;
+function logSpread(values) {
+    const usable = values.filter(v => Number.isFinite(v) && v > 0);
+    if (usable.length < MIN_HISTORY)
+        return undefined;
+    return Math.sqrt(variance(usable.map(Math.log)));
+}
+/**
+ * The allowance for one metric: two standard deviations of the run-to-run spread in the stored history of this
+ * config on this runner kind (the last 20 runs, at least 5), else the configured default.
+ */
+function crossRunMargin(history, fallback) {
+    const recent = history.slice(-HISTORY_WINDOW);
+    const sd = logSpread(recent);
+    if (sd === undefined) {
+        return {
+            margin: fallback,
+            source: `baseline.noise; fewer than ${MIN_HISTORY} stored runs to learn it from`
+        };
+    }
+    return {
+        margin: Math.expm1(2 * sd),
+        source: `2 SD of run-to-run spread over the last ${recent.filter(v => v > 0).length} stored runs`
+    };
+}
+/**
+ * One regression check against a stored run: Welch's interval on log values of the rounds (or the point ratio
+ * when a side has a single round), widened by the cross-run margin, then held against the tolerance.
+ */
+function decideAgainstStored(input) {
+    const { metric, direction, tolerance, margin, source } = input;
+    const base = input.base.filter(v => Number.isFinite(v));
+    const head = input.head.filter(v => Number.isFinite(v));
+    const positive = [...base, ...head].every(v => v > 0);
+    const common = {
+        metric,
+        direction,
+        tolerance,
+        n: { base: base.length, head: head.length },
+        dropped: input.base.length - base.length + (input.head.length - head.length),
+        firm: false
+    };
+    if (!base.length || !head.length) {
+        return {
+            ...common,
+            verdict: 'inconclusive',
+            change: null,
+            interval: null,
+            noiseFloor: null,
+            method: 'none',
+            pairs: 0,
+            basis: {
+                kind: 'missing',
+                missingIn: base.length ? 'head run' : 'stored run',
+                droppedValues: common.dropped
+            }
+        };
+    }
+    if (!positive) {
+        // zero counts (e.g. no errors at all): a move away from zero is not cross-run noise, decide as within a run
+        const within = decideRegression({ ...input, base, head });
+        return { ...within, firm: false, basis: { ...within.basis, againstStored: true } };
+    }
+    const within = base.length >= 2 && head.length >= 2 ? decideRegression({ ...input, base, head }) : undefined;
+    const change = within?.change ?? Math.expm1(mean(head.map(Math.log)) - mean(base.map(Math.log)));
+    const [low, high] = within?.interval ?? [change, change];
+    const widen = Math.log1p(margin);
+    const interval = [
+        Math.expm1(Math.log1p(low) - widen),
+        Math.expm1(Math.log1p(high) + widen)
+    ];
+    const verdict = verdictFor(interval, direction, tolerance);
+    return {
+        ...common,
+        verdict,
+        change,
+        interval,
+        noiseFloor: (interval[1] - interval[0]) / 2,
+        method: within ? 'welch-log' : 'none',
+        pairs: 0,
+        basis: { kind: 'cross-run', margin, marginSource: source, droppedValues: common.dropped }
+    };
+}
+/**
+ * A history note (never a failure): the head's value is 3 or more standard deviations from the last stored runs
+ * of this config on this runner kind.
+ */
+function anomalyNote(metric, history, value) {
+    const recent = history.slice(-HISTORY_WINDOW).filter(v => Number.isFinite(v));
+    if (recent.length < MIN_HISTORY || typeof value !== 'number' || !Number.isFinite(value))
+        return undefined;
+    const m = mean(recent);
+    const sd = Math.sqrt(variance(recent));
+    if (!(sd > 0))
+        return undefined;
+    const z = (value - m) / sd;
+    if (Math.abs(z) < 3)
+        return undefined;
+    const fmt = (v) => Number(v.toPrecision(4)).toString();
+    return `history: ${metric} ${fmt(value)} is ${Math.abs(z).toFixed(1)} SD ${z > 0 ? 'above' : 'below'} the last ${recent.length} stored runs (mean ${fmt(m)} ± ${fmt(sd)})`;
+}
+
+;// CONCATENATED MODULE: ./src/gate/stored.ts
+
+
+
+const ANOMALY_METRICS = ['throughput.ok_rps', 'latency.p99'];
+function seriesOf(history, scenario, metric) {
+    return history
+        .map(r => r.record.scenarios.find(s => s.name === scenario)?.metrics[metric])
+        .filter((v) => typeof v === 'number' && Number.isFinite(v));
+}
+/** Regression checks of one scenario against the stored run's rounds, plus history notes. */
+function storedScenarioChecks(scenario, head, headMetrics, baseline) {
+    const stored = (baseline.choice.perScenario[scenario.name] ?? baseline.choice.stored).record.scenarios.find(s => s.name === scenario.name);
+    const notes = [];
+    for (const metric of new Set([...scenario.regression.map(r => r.metric), ...ANOMALY_METRICS])) {
+        const note = anomalyNote(metric, seriesOf(baseline.history, scenario.name, metric), headMetrics[metric]);
+        if (note)
+            notes.push(note);
+    }
+    const common = (spec) => ({
+        kind: 'regression',
+        metric: spec.metric,
+        expression: spec.expression,
+        severity: spec.severity,
+        source: spec.source
+    });
+    if (!stored) {
+        return {
+            notes,
+            checks: scenario.regression.map(spec => ({
+                ...common(spec),
+                verdict: 'skipped',
+                basis: { kind: 'no-stored-scenario', scenario: scenario.name }
+            }))
+        };
+    }
+    const mismatched = baseline.choice.mismatches.length > 0 && baseline.spec.onRunnerMismatch === 'inconclusive';
+    const baseRounds = stored.rounds.map(r => r.metrics);
+    const headRounds = head.filter(r => !r.error).map(r => r.metrics);
+    const checks = scenario.regression.map((spec) => {
+        const better = metricInfo(spec.metric)?.better;
+        const base = roundValues(baseRounds, spec.metric);
+        const values = roundValues(headRounds, spec.metric);
+        if (better !== 'lower' && better !== 'higher') {
+            return {
+                ...common(spec),
+                verdict: 'skipped',
+                basis: { kind: 'no-direction' }
+            };
+        }
+        const margin = crossRunMargin(seriesOf(baseline.history, scenario.name, spec.metric), baseline.spec.noise);
+        const decision = decideAgainstStored({
+            metric: spec.metric,
+            better,
+            direction: spec.direction,
+            tolerance: spec.tolerance,
+            base,
+            head: values,
+            confidence: baseline.confidence,
+            ...margin
+        });
+        const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+        const inconclusiveByRunner = mismatched && decision.verdict === 'fail';
+        const verdict = inconclusiveByRunner
+            ? 'inconclusive'
+            : decision.verdict === 'fail'
+                ? spec.severity
+                : decision.verdict;
+        return {
+            ...common(spec),
+            verdict,
+            basis: {
+                kind: 'decision',
+                decision,
+                ...(inconclusiveByRunner ? { runnerMismatch: baseline.choice.mismatches } : {})
+            },
+            base: mean(base),
+            head: mean(values),
+            change: decision.change,
+            interval: decision.interval,
+            rounds: Math.min(decision.n.base, decision.n.head)
+        };
+    });
+    return { checks, baseMetrics: stored.metrics, notes };
+}
+
+;// CONCATENATED MODULE: ./src/gate/run-gate.ts
 
 
 
@@ -77212,22 +79082,6 @@ function skippedRegressions(scenario) {
         basis: { kind: 'no-baseline' },
         source: r.source
     }));
-}
-/**
- * An errored scenario. Its metrics are only the counts of the measurement that errored (`erroredRun`), never
- * percentiles or throughput from other rounds or from the other side, which would read as the scenario's result.
- */
-function erroredScenario(scenario, error, runs = [], erroredRun) {
-    return {
-        name: scenario.name,
-        verdict: 'errored',
-        load: scenario.load,
-        metrics: erroredRun ? countsOnly(erroredRun.metrics) : {},
-        checks: [],
-        error,
-        runs,
-        notes: []
-    };
 }
 /**
  * The scenarios of a round errored only because the load generator fell behind its schedule (generator-lag); none
@@ -77273,17 +79127,13 @@ async function runGate(config, options = {}) {
             // one pause of the machine makes a short window's p99 of lateness; a generator that cannot hold the rate
             // falls behind again, and then the scenario is errored
             remeasured = true;
-            const again = rounds > 1
-                ? `round ${round} was measured again (one round per run at most)`
-                : 'the run was measured again';
-            notes.push(`${again}: the load generator fell behind its schedule in ${lagged.join(', ')}, which one pause of the ` +
-                'machine also causes; a generator that falls behind again errors the scenario');
+            notes.push({ kind: 'remeasured', ...(rounds > 1 ? { round } : {}), scenarios: lagged });
             measured = await measurer.round('head', round);
         }
         for (const [name, record] of measured.records)
             records.get(name)?.push(record);
         for (const name of measured.restartedBefore)
-            notes.push(`the service was restarted before ${name} because it had exited`);
+            notes.push({ kind: 'service-restarted', scenario: name });
         startError = measured.startError;
     }
     const scenarios = config.scenarios.map(scenario => {
@@ -77298,20 +79148,30 @@ async function runGate(config, options = {}) {
         return report;
     });
     if (!config.service)
-        notes.push("a running target: measured at the scenarios' URLs with no process started, so no server.* metrics; absolute limits and the stored baseline only");
+        notes.push({ kind: 'running-target' });
     if (rounds > 1)
-        notes.push(config.service
-            ? `${rounds} rounds per scenario, each against a fresh service process`
-            : `${rounds} rounds per scenario against the running target`);
-    return buildReport({
+        notes.push({ kind: 'rounds', rounds, target: !config.service });
+    const report = buildReport({
         config,
-        configHash: configHash(config),
         mode: 'run',
         scenarios,
         startedAt,
         notes,
         git: options.git,
-        baseline: options.baselineInfo
+        baseline: options.baselineInfo,
+        leg: options.leg?.()
+    });
+    if (!options.profile || startError)
+        return report;
+    // after the run, outside its measurement: the head alone, its top functions
+    return profileAfterVerdict(report, config, {
+        measurer,
+        sides: ['head'],
+        together: false,
+        mode: 'always',
+        roots: options.root ? { head: options.root } : {},
+        events,
+        startedAt
     });
 }
 function scenarioFromRecords(scenario, runs, stored) {
@@ -77335,360 +79195,6 @@ function scenarioFromRecords(scenario, runs, stored) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/gate/compare.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** Extra round pairs that confirm a failing verdict (compare.confirm). */
-const CONFIRM_PAIRS = 2;
-function serviceNotes(config, state) {
-    const notes = [];
-    for (const side of ['base', 'head']) {
-        for (const [scenario, rounds] of state[side].restarts) {
-            notes.push(`the ${side} service had exited and was restarted before ${scenario} (round${rounds.length > 1 ? 's' : ''} ${rounds.join(', ')})`);
-        }
-    }
-    const last = config.scenarios.length - 1;
-    if (config.scenarios.some((s, i) => s.suite?.kind === 'stress' && i < last)) {
-        notes.push('the scenario after a stress suite ran against a fresh service process in every round');
-    }
-    return notes;
-}
-const compare_valid = (records) => records.filter(r => !r.error);
-/**
- * A head step whose only fault is the load generator falling behind its schedule (a burst of a neighbour on the
- * generator's CPU) says nothing about the head: like an errored base round it is dropped, and its step's other
- * side goes unpaired. One such step in four is tolerated (at least one); past that the generator, not a burst,
- * is the limit and the scenario is errored with its message.
- */
-const lagged = (record) => record.error?.kind === 'generator-lag';
-function headLagTolerated(head) {
-    const count = head.filter(lagged).length;
-    return count <= Math.max(1, Math.floor(compare_valid(head).length / 4));
-}
-/**
- * The head's measurement that errors its scenario, if any: any error but a tolerated generator lag, and, once the
- * loop is over (`final`), a lagged one when no head step counted at all.
- */
-function headError(head, final) {
-    const tolerated = headLagTolerated(head);
-    const hard = head.find(r => r.error && !(lagged(r) && tolerated));
-    if (hard || !final || compare_valid(head).length)
-        return hard;
-    return head.find(lagged);
-}
-/** Pairs of base/head round indexes that ran back to back, for a paired analysis. */
-function neighbourPairs(base, head) {
-    const pairs = [];
-    base.forEach((b, i) => {
-        const j = head.findIndex(h => h.round === b.round);
-        if (j >= 0)
-            pairs.push([i, j]);
-    });
-    return pairs;
-}
-function decideScenario(scenario, base, head, confidence) {
-    const b = compare_valid(base);
-    const h = compare_valid(head);
-    const pairs = neighbourPairs(b, h);
-    const decisions = [];
-    const checks = scenario.regression.map(spec => {
-        const result = evaluateRegression(spec, roundValues(b.map(r => r.metrics), spec.metric), roundValues(h.map(r => r.metrics), spec.metric), confidence, pairs.length >= 2 ? pairs : undefined);
-        if (result.decision)
-            decisions.push(result.decision);
-        return result.check;
-    });
-    return { checks, decisions };
-}
-/** Why a scenario is errored, and the measurement that errored (whose counts the report may show). */
-function scenarioError(scenario, base, head) {
-    const headRun = headError(head, true);
-    if (headRun)
-        return { error: { ...headRun.error, message: `head: ${headRun.error.message}` }, run: headRun };
-    if (compare_valid(base).length === 0 && base.length > 0) {
-        const baseRun = base.find(r => r.error);
-        return {
-            error: { ...baseRun.error, message: `the base could not be measured: ${baseRun.error.message}` },
-            run: baseRun
-        };
-    }
-    if (head.length === 0)
-        return { error: { kind: 'internal', message: `${scenario.name} was never measured` } };
-    return undefined;
-}
-/**
- * A note for each undecided regression check whose base rounds alone (an A/A comparison: same code every round)
- * spread wider than its tolerance: the runner's noise, not the change, is what kept it undecided.
- */
-function noiseNotes(scenario, base, checks, confidence) {
-    const notes = [];
-    for (const spec of scenario.regression) {
-        const check = checks.find(c => c.kind === 'regression' && c.metric === spec.metric);
-        if (check?.verdict !== 'inconclusive')
-            continue;
-        const values = roundValues(compare_valid(base).map(r => r.metrics), spec.metric);
-        const noise = baseRoundNoise(values, confidence);
-        if (noise.tooNoisy(spec.tolerance)) {
-            notes.push(`runner noise: the ${noise.rounds} base rounds alone (A/A) vary ±${formatPercent(noise.roundSpread)} round to round in ${spec.metric}, ` +
-                `a noise floor of ±${formatPercent(noise.projectedSpread)} over ${noise.rounds} rounds, wider than its ${formatPercent(spec.tolerance)} tolerance: ` +
-                'on this runner a change that small cannot be told from noise');
-        }
-    }
-    return notes;
-}
-function buildScenario(scenario, base, head, config, options, slices) {
-    const runs = [...base, ...head].sort((a, b) => a.round - b.round || a.side.localeCompare(b.side));
-    const errored = scenarioError(scenario, base, head);
-    if (errored)
-        return erroredScenario(scenario, errored.error, runs, errored.run);
-    const headMetrics = aggregateRounds(compare_valid(head).map(r => r.metrics));
-    const baseMetrics = aggregateRounds(compare_valid(base).map(r => r.metrics));
-    const { checks: regressionChecks } = slices
-        ? decideSliceScenario(scenario, base, head, slices.observations.get(scenario.name) ?? [], config.compare.confidence)
-        : decideScenario(scenario, base, head, config.compare.confidence);
-    const checks = wordChecks([
-        ...evaluateThresholds(scenario.thresholds, headMetrics),
-        ...applyAcceptances(scenario.name, regressionChecks, options.acceptances ?? [])
-    ]);
-    const unit = slices ? 'epoch' : 'round';
-    const dropped = base.length - compare_valid(base).length;
-    const headLagged = head.filter(lagged).length;
-    const notes = [
-        ...(dropped ? [`${dropped} base ${unit}(s) errored and were not counted as data`] : []),
-        ...(headLagged
-            ? [
-                `${headLagged} head ${unit}(s) were not counted as data: the load generator fell behind its schedule there (a busy runner), which says nothing about the head`
-            ]
-            : []),
-        ...(scenario.regression.length === 0
-            ? ['no regression checks configured: changes are reported, nothing is decided']
-            : []),
-        ...(slices ? [] : noiseNotes(scenario, base, regressionChecks, config.compare.confidence))
-    ];
-    const suite = compare_valid(head).findLast(r => r.suite)?.suite;
-    return {
-        name: scenario.name,
-        verdict: scenarioVerdict(checks, false),
-        load: scenario.load,
-        metrics: headMetrics,
-        baseMetrics,
-        checks,
-        runs,
-        notes,
-        ...(suite ? { suite } : {})
-    };
-}
-function roundsDriver(config, options) {
-    const newSide = () => ({
-        records: new Map(config.scenarios.map(s => [s.name, []])),
-        restarts: new Map()
-    });
-    const state = { base: newSide(), head: newSide() };
-    const measurer = options.measurer ?? processMeasurer(config, options);
-    return {
-        unit: 'round pair',
-        ...config.compare.rounds,
-        measure: async (pair) => {
-            for (const side of roundOrder(pair)) {
-                const measured = await measurer.round(side, pair);
-                const sideState = state[side];
-                for (const [scenario, record] of measured.records)
-                    sideState.records.get(scenario).push(record);
-                for (const scenario of measured.restartedBefore)
-                    sideState.restarts.set(scenario, [...(sideState.restarts.get(scenario) ?? []), pair]);
-                if (measured.startError) {
-                    const error = measured.startError;
-                    sideState.startError = {
-                        ...error,
-                        message: error.kind === 'port-held'
-                            ? error.message
-                            : `the ${side} service could not be started: ${error.message}`
-                    };
-                }
-            }
-        },
-        startError: () => state.base.startError ?? state.head.startError,
-        records: (side, name) => state[side].records.get(name),
-        decisions: () => config.scenarios.flatMap(s => decideScenario(s, state.base.records.get(s.name), state.head.records.get(s.name), config.compare.confidence).decisions),
-        serviceNotes: () => serviceNotes(config, state)
-    };
-}
-function slicesDriver(config, options, design) {
-    const state = newSliceState(config);
-    const plan = { duet: design.design === 'duet', cpus: design.cpus, rng: planRng(options.seed) };
-    const measurer = options.measurer ?? processMeasurer(config, options, plan);
-    const epochs = config.compare.epochs ?? config.compare.rounds;
-    return {
-        unit: 'epoch',
-        ...epochs,
-        measure: async (epoch) => addEpoch(state, await measurer.epoch(epoch)),
-        startError: () => state.startError,
-        records: (side, name) => state.records[side].get(name),
-        decisions: () => config.scenarios.flatMap(s => decideSliceScenario(s, state.records.base.get(s.name), state.records.head.get(s.name), state.observations.get(s.name), config.compare.confidence).decisions),
-        serviceNotes: () => config.scenarios.some(s => [...s.regression, ...s.thresholds].some(c => c.metric === 'server.cpu.mean' || c.metric === 'server.cpu.peak'))
-            ? [
-                'server.cpu.mean and server.cpu.peak span the whole epoch, in which each service was loaded only during its own slices; server.cpu.per_request compares like for like'
-            ]
-            : [],
-        slices: state
-    };
-}
-/**
- * `perfgate compare`: base and head, interleaved, until every regression check is decided, the round (or epoch)
- * limit is reached or the time budget is spent. The design (chooseDesign) is sequential rounds (ABBA round pairs,
- * each round a fresh service process), fine interleaving in slices, or duet; the report says which ran and why.
- */
-async function compareGate(config, options) {
-    const startedAt = (options.now ?? Date.now)();
-    const host = options.host ?? hostInfo();
-    const design = chooseDesign(config, host);
-    const pinning = choosePinning(config.service ?? {}, host);
-    (options.events ?? ignoreEvents)({ type: 'info', message: `design: ${design.reason}` });
-    const sides = { ...options, cpus: pinning };
-    const driver = design.design === 'rounds' ? roundsDriver(config, sides) : slicesDriver(config, sides, design);
-    const notes = [...(options.notes ?? []), `design: ${design.reason}`, `CPUs: ${pinning.reason}`];
-    const loop = await measureUntilDecided(config, options, driver, startedAt);
-    if (loop.startError)
-        return startErrorReport(config, options, loop.startError, notes, startedAt);
-    return compareReport(config, options, driver, [...notes, ...loop.notes, ...driver.serviceNotes()], startedAt);
-}
-/**
- * The loop: measure a step (a round pair or an epoch), stop on a start error or an errored head, then ask the
- * decision rule whether to go on (minimum steps, more while undecided, the budget, a catastrophic change); a
- * failing verdict is confirmed with CONFIRM_PAIRS more steps when compare.confirm is on.
- */
-async function measureUntilDecided(config, options, driver, startedAt) {
-    const now = options.now ?? Date.now;
-    const { min, max, unit } = driver;
-    const notes = [];
-    /** the step after which confirmation began (0: not confirming) */
-    let confirmFrom = 0;
-    let stopReason = '';
-    let steps = 0;
-    let decisions = [];
-    const extra = () => (confirmFrom ? CONFIRM_PAIRS : 0);
-    for (let step = 1; step <= max + extra(); step++) {
-        steps = step;
-        await driver.measure(step);
-        const startError = driver.startError();
-        if (startError)
-            return { startError, notes };
-        const headErrored = firstHeadErrored(config, driver);
-        if (headErrored) {
-            // an errored head measurement makes its scenario errored whatever later rounds show
-            stopReason = 'stop-head-errored';
-            notes.push(`stopped after ${unit} ${step}: the head errored in ${headErrored}`);
-            break;
-        }
-        decisions = driver.decisions();
-        const elapsed = now() - startedAt;
-        const next = nextStep(decisions, {
-            rounds: step,
-            minRounds: Math.max(min, confirmFrom ? confirmFrom + CONFIRM_PAIRS : 0),
-            maxRounds: max + extra(),
-            elapsedMs: elapsed,
-            budgetMs: config.compare.budgetMs,
-            perRoundMs: elapsed / step
-        });
-        if (next === 'continue')
-            continue;
-        if (!confirmFrom && shouldConfirm(config, decisions, next)) {
-            confirmFrom = step;
-            (options.events ?? ignoreEvents)({
-                type: 'info',
-                message: `a regression check fails: confirming it with ${CONFIRM_PAIRS} more ${unit}s`
-            });
-            continue;
-        }
-        stopReason = next;
-        break;
-    }
-    if (confirmFrom)
-        notes.push(confirmationNote(steps - confirmFrom, decisions, stopReason, unit));
-    const headline = describeStop(stopReason, unit);
-    if (headline)
-        notes.push(headline);
-    return { notes };
-}
-/** The first scenario (by name) whose head has an errored measurement, if any. */
-function firstHeadErrored(config, driver) {
-    return config.scenarios.find(s => headError(driver.records('head', s.name), false))?.name;
-}
-/** A failing verdict is confirmed with more steps (compare.confirm), unless the change is catastrophic. */
-function shouldConfirm(config, decisions, next) {
-    return config.compare.confirm && decisions.some(d => d.verdict === 'fail') && next !== 'stop-catastrophic';
-}
-/** A side could not be started (or stopped): every scenario is errored with that error. */
-function startErrorReport(config, options, startError, notes, startedAt) {
-    return buildReport({
-        config,
-        configHash: configHash(config),
-        mode: 'compare',
-        scenarios: config.scenarios.map(s => erroredScenario(s, startError)),
-        startedAt,
-        notes: [...notes, `a service could not be ${startError.kind === 'port-held' ? 'stopped' : 'started'}`],
-        git: options.git
-    });
-}
-/** The results: each scenario from both sides' records (checks, verdicts, notes), then the report. */
-function compareReport(config, options, driver, notes, startedAt) {
-    const scenarios = config.scenarios.map(s => buildScenario(s, driver.records('base', s.name), driver.records('head', s.name), config, options, driver.slices));
-    return buildReport({
-        config,
-        configHash: configHash(config),
-        mode: 'compare',
-        scenarios,
-        startedAt,
-        notes,
-        git: options.git
-    });
-}
-/** What the confirmation rounds did, written after they ran, with the number that really ran. */
-function confirmationNote(ran, decisions, stopReason, unit = 'round pair') {
-    const plural = (n) => `${n} extra ${unit}${n === 1 ? '' : 's'}`;
-    if (ran < CONFIRM_PAIRS) {
-        const why = stopReason === 'stop-budget'
-            ? 'the time budget ran out'
-            : stopReason === 'stop-head-errored'
-                ? 'the head errored'
-                : 'the comparison stopped';
-        return `confirmation was cut short: only ${ran} of the ${CONFIRM_PAIRS} extra ${unit}s ran before ${why}`;
-    }
-    return decisions.some(d => d.verdict === 'fail')
-        ? `a failing verdict was confirmed with ${plural(ran)}`
-        : `a failing verdict was re-measured with ${plural(ran)} and no longer fails`;
-}
-function describeStop(reason, unit = 'round pair') {
-    switch (reason) {
-        case 'stop-decided':
-            return 'every regression check was decided';
-        case 'stop-budget':
-            return 'the time budget was spent before every check was decided';
-        case 'stop-max-rounds':
-            return unit === 'epoch'
-                ? 'the maximum number of epochs was reached'
-                : 'the maximum number of rounds was reached';
-        case 'stop-catastrophic':
-            return 'stopped early: a regression is far beyond its tolerance';
-        default:
-            return '';
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/gate/gate.ts
 
 
@@ -77705,26 +79211,26 @@ function describeStop(reason, unit = 'round pair') {
  * asked, and return the report. The action and the CLI are its two doors. A base that cannot be prepared throws
  * BaseError (see baseErrorReport); a store that cannot be read throws StoreError or NewerBaselineError.
  */
-async function gate(settings, ports = {}) {
-    return settings.mode === 'compare' ? compareSides(settings, ports) : runHead(settings, ports);
+async function gate(settings, environment = {}) {
+    return settings.mode === 'compare' ? compareSides(settings, environment) : runHead(settings, environment);
 }
 /** The report of a comparison whose base could not be prepared: every scenario errored with the reason. */
-function baseErrorReport(config, err, startedAt = Date.now()) {
+function baseErrorReport(config, err, startedAt = Date.now(), mode = 'compare') {
     const error = { kind: err.kind, message: err.message };
     return buildReport({
         config,
-        configHash: configHash(config),
-        mode: 'compare',
+        mode,
         scenarios: config.scenarios.map(s => erroredScenario(s, error)),
-        startedAt
+        startedAt,
+        leg: legStamp(config)
     });
 }
-async function prepareBase(settings, ports) {
-    const events = ports.events ?? ignoreEvents;
+async function prepareBase(settings, environment) {
+    const events = environment.events ?? ignoreEvents;
     if ('dir' in settings.base)
         return useBaseDir(settings.base.dir);
     const sha = await findMergeBase(settings.repo, settings.base.ref, events);
-    return worktreeBase(settings.repo, sha, settings.config.service?.build, events, ports.onSpawned);
+    return worktreeBase(settings.repo, sha, settings.config.service?.build, events, environment.onSpawned);
 }
 /** A running target (no service section) has no base to measure beside it: compare refuses it before anything starts. */
 class RunningTargetError extends Error {
@@ -77734,30 +79240,29 @@ class RunningTargetError extends Error {
         this.name = 'RunningTargetError';
     }
 }
-async function compareSides(settings, ports) {
+async function compareSides(settings, environment) {
     if (!settings.config.service)
         throw new RunningTargetError(settings.config.file);
-    const base = await prepareBase(settings, ports);
+    const base = await prepareBase(settings, environment);
     try {
         // a load leg records the window it measured in (a late leg's is later), after waiting for the shared start
-        const recorder = windowRecorder(ports.events ?? ignoreEvents);
+        const recorder = windowRecorder(environment.events ?? ignoreEvents);
         if (settings.startAt !== undefined)
             await waitUntil(settings.startAt);
         const report = await compareGate(settings.config, {
+            ...environment,
+            events: recorder.events,
             baseDir: base.dir,
             headDir: settings.headDir ?? settings.repo,
             root: settings.root,
-            events: recorder.events,
-            onSpawned: ports.onSpawned,
-            measurer: ports.measurer,
             env: settings.env,
-            host: settings.host,
-            extraCaCerts: settings.extraCaCerts,
+            leg: () => legStamp(settings.config, { window: recorder.window(), startAt: settings.startAt }),
             acceptances: settings.acceptances,
+            profile: settings.profile,
             notes: [...(settings.notes ?? []), base.description],
             git: settings.git || base.sha ? { ...settings.git, ...(base.sha ? { baseSha: base.sha } : {}) } : undefined
         });
-        return stampIfLeg(report, settings.config, { window: recorder.window(), startAt: settings.startAt });
+        return report;
     }
     finally {
         await base.cleanup();
@@ -77772,26 +79277,25 @@ async function chooseStored(settings, events) {
     // a shard's leg looks up the whole config's runs: every leg's record of a commit carries the whole config's hash
     return planStoredBaseline(wholeConfig(settings.config), stored.store, settings.repo, stored.from, events, stored.fromLabel, stored.leg);
 }
-async function runHead(settings, ports) {
-    const events = ports.events ?? ignoreEvents;
+async function runHead(settings, environment) {
+    const events = environment.events ?? ignoreEvents;
     const { config, save } = settings;
     const plan = await chooseStored(settings, events);
     const recorder = windowRecorder(events);
     if (settings.startAt !== undefined)
         await waitUntil(settings.startAt);
     const report = await runGate(config, {
+        ...environment,
         events: recorder.events,
-        onSpawned: ports.onSpawned,
-        measurer: ports.measurer,
         rounds: settings.rounds ?? (plan?.stored || save ? config.baseline.rounds : 1),
         stored: plan?.stored,
         baselineInfo: plan?.info,
         git: settings.git,
-        host: settings.host,
-        extraCaCerts: settings.extraCaCerts
+        // a leg's identity goes into the report as it is built, before it is stored
+        leg: () => legStamp(config, { window: recorder.window(), startAt: settings.startAt }),
+        profile: settings.profile,
+        root: settings.repo
     });
-    // a leg's identity goes into the report before it is stored
-    stampIfLeg(report, config, { window: recorder.window(), startAt: settings.startAt });
     if (!save || (report.verdict === 'errored' && !save.sayErroredNotSaved))
         return report;
     const saved = report.verdict === 'errored'
@@ -77831,12 +79335,15 @@ function readPrContext(env, payload) {
     const pr = p.pull_request;
     const eventName = env.GITHUB_EVENT_NAME ?? 'other';
     const headRepo = pr?.head?.repo?.full_name;
+    // a fork PR comes from another repository: `head.repo.fork` is also true for a branch inside a forked repository
+    const baseRepo = pr?.base?.repo?.full_name ?? full;
     const isFork = Boolean(pr &&
-        (pr.head?.repo?.fork === true || (headRepo !== undefined && headRepo !== full) || pr.head?.repo === null));
+        (pr.head?.repo === null || (headRepo !== undefined && headRepo.toLowerCase() !== baseRepo.toLowerCase())));
     const serverUrl = env.GITHUB_SERVER_URL ?? 'https://github.com';
     return {
         kind: KINDS[eventName] ?? 'other',
         eventName,
+        ...(typeof p.action === 'string' ? { eventAction: p.action } : {}),
         repo: { owner, repo },
         ...(pr?.number !== undefined ? { prNumber: pr.number } : {}),
         ...(pr?.head?.sha ? { headSha: pr.head.sha } : {}),
@@ -83387,7 +84894,7 @@ function explainApiError(error, what, doing = 'post') {
 }
 
 ;// CONCATENATED MODULE: ./schema/report.schema.json
-const report_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/report.schema.json","title":"perfgate report","description":"perfgate-report/report.json, schema version 1. Metric values are in base units: latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core.","type":"object","required":["schemaVersion","tool","createdAt","mode","verdict","headline","config","runner","durationMs","scenarios","notes"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the report was written"},"mode":{"enum":["run","compare"]},"verdict":{"$ref":"#/definitions/verdict"},"headline":{"type":"string","description":"one line: what decided the verdict"},"config":{"type":"object","required":["file","hash"],"additionalProperties":false,"properties":{"file":{"type":"string"},"hash":{"type":"string","description":"hash of the measurement-relevant config (not the limits)"},"profile":{"type":"string"},"used":{"type":"object","description":"the resolved config as the run used it (defaults filled, extends applied); header and env values left out","required":["scenarios","compare","baseline","onInconclusive"],"additionalProperties":false,"properties":{"target":{"type":"object","description":"a running target (no service section), measured where it runs","additionalProperties":false,"properties":{"ready":{"type":"string"}}},"service":{"type":"object","required":["command","cwd","ready"],"additionalProperties":false,"properties":{"command":{"type":"string"},"build":{"type":"string"},"cwd":{"type":"string"},"ready":{"type":"string"},"env":{"type":"array","items":{"type":"string"}}}},"scenarios":{"type":"array","items":{"type":"object","required":["name","requests","suite","load","thresholds","regression","minRequests","maxErrorRate"],"additionalProperties":false,"properties":{"name":{"type":"string"},"requests":{"type":"array","items":{"type":"string"}},"values":{"type":"array","items":{"type":"string"}},"suite":{"type":"string"},"load":{"type":"string"},"thresholds":{"type":"array","items":{"type":"string"}},"regression":{"type":"array","items":{"type":"string"}},"minRequests":{"type":"number"},"maxErrorRate":{"type":"string"}}}},"compare":{"type":"object","required":["mode","rounds","budget","confirm","confidence"],"additionalProperties":false,"properties":{"mode":{"type":"string"},"design":{"type":"string"},"rounds":{"type":"string"},"budget":{"type":"string"},"confirm":{"type":"boolean"},"confidence":{"type":"string"}}},"baseline":{"type":"object","required":["store"],"additionalProperties":false,"properties":{"store":{"type":"string"},"rounds":{"type":"number"},"noise":{"type":"string"},"onRunnerMismatch":{"type":"string"},"saveOn":{"type":"array","items":{"type":"string"}}}},"onInconclusive":{"type":"string"}}}}},"runner":{"$ref":"#/definitions/fingerprint"},"git":{"type":"object","additionalProperties":false,"properties":{"sha":{"type":"string"},"ref":{"type":"string"},"baseSha":{"type":"string"}}},"baseline":{"type":"object","description":"the stored run a run was compared with, and whether this run was stored","required":["store","state","message"],"additionalProperties":false,"properties":{"store":{"type":"string"},"state":{"enum":["used","none"]},"message":{"type":"string"},"sha":{"type":"string"},"runId":{"type":"string"},"runAttempt":{"type":"integer"},"path":{"type":"string"},"createdAt":{"type":"string"},"distance":{"type":"integer","minimum":0},"mismatches":{"type":"array","items":{"type":"string"}},"history":{"type":"integer","minimum":0},"saved":{"type":"object","required":["saved","path","message"],"additionalProperties":false,"properties":{"saved":{"type":"boolean"},"path":{"type":"string"},"message":{"type":"string"},"file":{"type":"string","description":"where the record was kept when it could not be saved"}}}}},"gate":{"type":"object","description":"pull requests: where the limits came from (the gate comes from the base) and the PR\'s changes to them","required":["source","changes","message"],"additionalProperties":false,"properties":{"source":{"enum":["base","pr"]},"base":{"type":"string"},"changes":{"type":"array","maxItems":1000,"items":{"type":"object","required":["limit","base","head"],"additionalProperties":false,"properties":{"scenario":{"type":"string"},"limit":{"type":"string"},"base":{"type":"string"},"head":{"type":"string"}}}},"message":{"type":"string"}}},"durationMs":{"type":"number","minimum":0},"scenarios":{"type":"array","items":{"$ref":"#/definitions/scenario"}},"notes":{"type":"array","items":{"type":"string"}},"shard":{"type":"object","description":"a leg of a split suite (--shard K/N): what it measured of which suite; config.hash is the whole config\'s","required":["kind","index","count","scenarios","suite"],"additionalProperties":false,"properties":{"kind":{"enum":["suite","load"]},"index":{"type":"integer","minimum":1},"count":{"type":"integer","minimum":1},"scenarios":{"type":"array","items":{"type":"string"},"description":"the scenarios this leg measured"},"suite":{"type":"array","items":{"type":"string"},"description":"every scenario of the whole config, in config order"},"window":{"type":"object","description":"a load leg\'s measured wall-clock window (ISO 8601) and the shared start it was given","required":["start","end"],"additionalProperties":false,"properties":{"start":{"type":"string"},"end":{"type":"string"},"startAt":{"type":"string"}}}}},"merge":{"type":"object","description":"a report merged from the legs of a split suite (perfgate merge)","required":["legs","problems"],"additionalProperties":false,"properties":{"legs":{"type":"array","items":{"type":"object","required":["source","index","count","verdict","scenarios","runner","durationMs"],"additionalProperties":false,"properties":{"source":{"type":"string"},"index":{"type":"integer","minimum":1},"count":{"type":"integer","minimum":1},"verdict":{"$ref":"#/definitions/verdict"},"scenarios":{"type":"array","items":{"type":"string"}},"sha":{"type":"string"},"runner":{"$ref":"#/definitions/fingerprint"},"durationMs":{"type":"number","minimum":0}}}},"problems":{"type":"array","items":{"type":"string"},"description":"missing, foreign or duplicated legs, each named; any makes the verdict errored"}}}},"definitions":{"verdict":{"enum":["pass","warn","fail","inconclusive","skipped","errored"]},"checkVerdict":{"enum":["pass","warn","fail","inconclusive","skipped","accepted"]},"nullableNumber":{"type":["number","null"]},"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"$ref":"#/definitions/nullableNumber"}},"fingerprint":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"additionalProperties":false,"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"source":{"type":"object","required":["file","line","col"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer"},"col":{"type":"integer"}}},"load":{"type":"object","required":["mode","connections","durationMs","warmupMs","timeoutMs"],"additionalProperties":true,"properties":{"mode":{"enum":["closed","rate"]},"connections":{"type":"integer"},"rate":{"type":"number"},"durationMs":{"type":"number"},"warmupMs":{"type":"number"},"timeoutMs":{"type":"number"}}},"check":{"type":"object","required":["kind","metric","expression","severity","verdict","message"],"additionalProperties":false,"properties":{"kind":{"enum":["threshold","regression"]},"metric":{"type":"string"},"expression":{"type":"string"},"severity":{"enum":["fail","warn"]},"verdict":{"$ref":"#/definitions/checkVerdict"},"message":{"type":"string"},"actual":{"$ref":"#/definitions/nullableNumber"},"limit":{"type":"number"},"base":{"$ref":"#/definitions/nullableNumber"},"head":{"$ref":"#/definitions/nullableNumber"},"change":{"$ref":"#/definitions/nullableNumber"},"interval":{"oneOf":[{"type":"null"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"rounds":{"type":"integer"},"unit":{"enum":["rounds","epochs"],"description":"what rounds counts: whole rounds, or epochs of slices (slices and duet designs)"},"acceptedBy":{"type":"string"},"source":{"$ref":"#/definitions/source"}}},"error":{"type":"object","required":["kind","message"],"additionalProperties":false,"properties":{"kind":{"enum":["port-in-use","port-held","spawn-failed","early-exit","not-ready","build-failed","base-unavailable","crashed","error-rate","too-few-requests","nothing-answered","generator-lag","tls","internal"]},"message":{"type":"string"},"outputTail":{"type":"array","items":{"type":"string"}}}},"timelinePoint":{"type":"object","required":["t","rps","errors","p50","p99"],"additionalProperties":true,"properties":{"t":{"type":"number"},"rps":{"type":"number"},"errors":{"type":"number"},"p50":{"$ref":"#/definitions/nullableNumber"},"p99":{"$ref":"#/definitions/nullableNumber"}}},"resourceSample":{"type":"object","required":["t","cpu","rssBytes","fds","processes"],"additionalProperties":false,"properties":{"t":{"type":"number"},"cpu":{"type":"number"},"rssBytes":{"type":"number"},"fds":{"type":"number"},"processes":{"type":"number"}}},"run":{"type":"object","required":["side","round","metrics"],"additionalProperties":false,"properties":{"side":{"enum":["head","base"]},"round":{"type":"integer"},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"},"timeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"}},"warmupTimeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"},"description":"the warmup\'s seconds, t <= 0; not measured, shown shaded"},"resources":{"type":"array","items":{"$ref":"#/definitions/resourceSample"}},"error":{"$ref":"#/definitions/error"},"suite":{"$ref":"#/definitions/suite"}}},"suite":{"type":"object","required":["kind","points"],"additionalProperties":true,"properties":{"kind":{"enum":["sweep","stress","soak"]},"points":{"type":"array","items":{"$ref":"#/definitions/metrics"}},"marker":{"type":"object","required":["label","x"],"properties":{"label":{"type":"string"},"x":{"type":"number"}}}}},"scenario":{"type":"object","required":["name","verdict","load","metrics","checks","runs","notes"],"additionalProperties":false,"properties":{"name":{"type":"string"},"verdict":{"$ref":"#/definitions/verdict"},"load":{"$ref":"#/definitions/load"},"metrics":{"$ref":"#/definitions/metrics"},"baseMetrics":{"$ref":"#/definitions/metrics"},"checks":{"type":"array","items":{"$ref":"#/definitions/check"}},"error":{"$ref":"#/definitions/error"},"runs":{"type":"array","items":{"$ref":"#/definitions/run"}},"notes":{"type":"array","items":{"type":"string"}},"suite":{"$ref":"#/definitions/suite"},"findings":{"type":"array","items":{"type":"object","required":["kind","evidence","action"],"additionalProperties":false,"properties":{"kind":{"enum":["server-cpu-saturated","generator-saturated","memory-growing","error-burst","latency-knee","tail-outliers"]},"evidence":{"type":"string"},"action":{"type":"string"}}}}}}}}');
+const report_schema_namespaceObject = /*#__PURE__*/JSON.parse('{"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://raw.githubusercontent.com/perfgate/perfgate/main/schema/report.schema.json","title":"perfgate report","description":"perfgate-report/report.json, schema version 1. Metric values are in base units: latency µs, sizes bytes, byte rates bytes/s, ratios fractions, CPU % of one core.","type":"object","required":["schemaVersion","tool","createdAt","mode","verdict","headline","config","runner","durationMs","scenarios","notes"],"additionalProperties":false,"properties":{"schemaVersion":{"const":1},"tool":{"type":"object","required":["name","version"],"additionalProperties":false,"properties":{"name":{"const":"perfgate"},"version":{"type":"string"}}},"createdAt":{"type":"string","description":"ISO 8601 time the report was written"},"mode":{"enum":["run","compare"]},"verdict":{"$ref":"#/definitions/verdict"},"headline":{"type":"string","description":"one line: what decided the verdict"},"config":{"type":"object","required":["file","hash"],"additionalProperties":false,"properties":{"file":{"type":"string"},"hash":{"type":"string","description":"hash of the measurement-relevant config (not the limits)"},"profile":{"type":"string"},"used":{"type":"object","description":"the resolved config as the run used it (defaults filled, extends applied); header and env values left out","required":["scenarios","compare","baseline","onInconclusive"],"additionalProperties":false,"properties":{"target":{"type":"object","description":"a running target (no service section), measured where it runs","additionalProperties":false,"properties":{"ready":{"type":"string"}}},"service":{"type":"object","required":["command","cwd","ready"],"additionalProperties":false,"properties":{"command":{"type":"string"},"build":{"type":"string"},"cwd":{"type":"string"},"ready":{"type":"string"},"env":{"type":"array","items":{"type":"string"}}}},"scenarios":{"type":"array","items":{"type":"object","required":["name","requests","suite","load","thresholds","regression","minRequests","maxErrorRate"],"additionalProperties":false,"properties":{"name":{"$ref":"#/definitions/name"},"requests":{"type":"array","items":{"type":"string"}},"values":{"type":"array","items":{"type":"string"}},"suite":{"type":"string"},"load":{"type":"string"},"thresholds":{"type":"array","items":{"type":"string"}},"regression":{"type":"array","items":{"type":"string"}},"minRequests":{"type":"number"},"maxErrorRate":{"type":"string"}}}},"compare":{"type":"object","required":["mode","rounds","budget","confirm","confidence"],"additionalProperties":false,"properties":{"mode":{"type":"string"},"design":{"type":"string"},"rounds":{"type":"string"},"budget":{"type":"string"},"confirm":{"type":"boolean"},"confidence":{"type":"string"}}},"baseline":{"type":"object","required":["store"],"additionalProperties":false,"properties":{"store":{"type":"string"},"rounds":{"type":"number"},"noise":{"type":"string"},"onRunnerMismatch":{"type":"string"},"saveOn":{"type":"array","items":{"type":"string"}}}},"onInconclusive":{"type":"string"}}}}},"runner":{"$ref":"#/definitions/fingerprint"},"git":{"type":"object","additionalProperties":false,"properties":{"sha":{"type":"string"},"ref":{"type":"string"},"baseSha":{"type":"string"}}},"baseline":{"type":"object","description":"the stored run a run was compared with, and whether this run was stored","required":["store","state","message"],"additionalProperties":false,"properties":{"store":{"type":"string"},"state":{"enum":["used","none"]},"message":{"type":"string"},"sha":{"type":"string"},"runId":{"type":"string"},"runAttempt":{"type":"integer"},"path":{"type":"string"},"createdAt":{"type":"string"},"distance":{"type":"integer","minimum":0},"mismatches":{"type":"array","items":{"type":"string"}},"history":{"type":"integer","minimum":0},"saved":{"type":"object","required":["saved","path","message"],"additionalProperties":false,"properties":{"saved":{"type":"boolean"},"path":{"type":"string"},"message":{"type":"string"},"file":{"type":"string","description":"where the record was kept when it could not be saved"}}}}},"gate":{"type":"object","description":"pull requests: where the limits came from (the gate comes from the base) and the PR\'s changes to them","required":["source","changes","message"],"additionalProperties":false,"properties":{"source":{"enum":["base","pr"]},"base":{"type":"string"},"changes":{"type":"array","maxItems":1000,"items":{"type":"object","required":["limit","base","head"],"additionalProperties":false,"properties":{"scenario":{"type":"string"},"limit":{"type":"string"},"base":{"type":"string"},"head":{"type":"string"}}}},"message":{"type":"string"}}},"durationMs":{"type":"number","minimum":0},"scenarios":{"type":"array","items":{"$ref":"#/definitions/scenario"}},"notes":{"type":"array","items":{"type":"string"}},"noteData":{"type":"array","description":"the typed notes: a kind and its numbers, with the words that stand in notes","items":{"$ref":"#/definitions/note"}},"shard":{"type":"object","description":"a leg of a split suite (--shard K/N): what it measured of which suite; config.hash is the whole config\'s","required":["kind","index","count","scenarios","suite"],"additionalProperties":false,"properties":{"kind":{"enum":["suite","load"]},"index":{"type":"integer","minimum":1},"count":{"type":"integer","minimum":1},"scenarios":{"type":"array","items":{"type":"string"},"description":"the scenarios this leg measured"},"suite":{"type":"array","items":{"type":"string"},"description":"every scenario of the whole config, in config order"},"window":{"type":"object","description":"a load leg\'s measured wall-clock window (ISO 8601) and the shared start it was given","required":["start","end"],"additionalProperties":false,"properties":{"start":{"type":"string"},"end":{"type":"string"},"startAt":{"type":"string"}}}}},"merge":{"type":"object","description":"a report merged from the legs of a split suite (perfgate merge)","required":["legs","problems"],"additionalProperties":false,"properties":{"legs":{"type":"array","items":{"type":"object","required":["source","index","count","verdict","scenarios","runner","durationMs"],"additionalProperties":false,"properties":{"source":{"type":"string"},"index":{"type":"integer","minimum":1},"count":{"type":"integer","minimum":1},"verdict":{"$ref":"#/definitions/verdict"},"scenarios":{"type":"array","items":{"type":"string"}},"sha":{"type":"string"},"runner":{"$ref":"#/definitions/fingerprint"},"durationMs":{"type":"number","minimum":0}}}},"problems":{"type":"array","items":{"type":"string"},"description":"missing, foreign or duplicated legs, each named; any makes the verdict errored"}}},"profile":{"type":"object","description":"CPU profiles taken after the verdict: the functions whose CPU per request grew beyond noise (compare), the head\'s top functions (run)","required":["mode","scenario","intervalUs","durationMs","head","increased","top","frames","notes"],"additionalProperties":false,"properties":{"mode":{"enum":["compare","run"]},"scenario":{"type":"string"},"intervalUs":{"type":"number","description":"V8\'s sampling interval"},"durationMs":{"type":"number","description":"the profiling step\'s length under load"},"base":{"$ref":"#/definitions/profileSide"},"head":{"$ref":"#/definitions/profileSide"},"increased":{"type":"array","items":{"$ref":"#/definitions/functionChange"}},"top":{"type":"array","items":{"$ref":"#/definitions/functionCost"}},"frames":{"type":"array","items":{"$ref":"#/definitions/profileFrame"}},"flame":{"$ref":"#/definitions/flameNode"},"notes":{"type":"array","items":{"type":"string"}}}}},"definitions":{"profileFrame":{"type":"object","required":["name","url","line"],"additionalProperties":false,"properties":{"name":{"type":"string"},"url":{"type":"string"},"line":{"type":"integer","minimum":0},"package":{"type":"string","description":"the npm package of a frame under node_modules"},"file":{"type":"string","description":"the script\'s path relative to the repository root"}}},"profileSide":{"type":"object","required":["processes","samples","cpuUs","requests","cpuPerRequestUs","blocks"],"additionalProperties":false,"properties":{"processes":{"type":"integer","minimum":0},"samples":{"type":"integer","minimum":0},"cpuUs":{"type":"number","minimum":0},"requests":{"type":"integer","minimum":0},"cpuPerRequestUs":{"type":"number","minimum":0},"blocks":{"type":"integer","minimum":0},"file":{"type":"string","description":"the side\'s .cpuprofile, relative to report.json"}}},"functionCost":{"type":"object","required":["frame","selfUs","totalUs"],"additionalProperties":false,"properties":{"frame":{"$ref":"#/definitions/profileFrame"},"selfUs":{"type":"number"},"totalUs":{"type":"number"}}},"functionChange":{"type":"object","required":["frame","base","head","changeUs","lowUs","highUs","shareOfBase"],"additionalProperties":false,"properties":{"frame":{"$ref":"#/definitions/profileFrame"},"base":{"$ref":"#/definitions/selfAndTotal"},"head":{"$ref":"#/definitions/selfAndTotal"},"changeUs":{"type":"number"},"lowUs":{"type":"number"},"highUs":{"type":"number"},"shareOfBase":{"type":"number"}}},"selfAndTotal":{"type":"object","required":["selfUs","totalUs"],"additionalProperties":false,"properties":{"selfUs":{"type":"number"},"totalUs":{"type":"number"}}},"flameNode":{"type":"object","required":["frame","base","head","children"],"additionalProperties":false,"properties":{"frame":{"type":"integer","minimum":0},"base":{"type":"number"},"head":{"type":"number"},"children":{"type":"array","items":{"$ref":"#/definitions/flameNode"}}}},"note":{"type":"object","description":"a note as data (src/model/note.ts); message is its words (src/report/notes.ts)","required":["kind","message"],"additionalProperties":false,"properties":{"kind":{"enum":["base-dropped","head-lagged","no-regression-checks","runner-noise","head-errored","confirmation","stopped","restarted","fresh-after-stress","epoch-cpu","remeasured","service-restarted","running-target","rounds","timeouts-left-out","connections-reset","start-error"]},"message":{"type":"string"},"count":{"type":"integer","minimum":0},"unit":{"enum":["round","epoch","round pair"]},"metric":{"type":"string"},"rounds":{"oneOf":[{"type":"integer","minimum":0},{"type":"array","items":{"type":"integer"}}]},"roundSpread":{"type":"number"},"projectedSpread":{"type":"number"},"tolerance":{"type":"number"},"after":{"type":"integer","minimum":0},"scenario":{"type":"string"},"scenarios":{"type":"array","items":{"type":"string"}},"round":{"type":"integer","minimum":1},"target":{"type":"boolean"},"ran":{"type":"integer","minimum":0},"planned":{"type":"integer","minimum":0},"outcome":{"enum":["confirmed","cleared","cut-short"]},"stop":{"enum":["stop-decided","stop-budget","stop-max-rounds","stop-catastrophic","stop-head-errored"]},"head":{"type":"integer","minimum":0},"base":{"type":"integer","minimum":0},"side":{"enum":["base","head"]},"failed":{"enum":["started","stopped"]}}},"name":{"type":"string","pattern":"^[^\\\\u0000-\\\\u001f\\\\u007f-\\\\u009f\\\\u2028\\\\u2029]*$","description":"a scenario\'s name: one line, without control characters (it reaches logs, comments and headlines)"},"verdict":{"enum":["pass","warn","fail","inconclusive","skipped","errored"]},"checkVerdict":{"enum":["pass","warn","fail","inconclusive","skipped","accepted"]},"nullableNumber":{"type":["number","null"]},"metrics":{"type":"object","description":"metric name -> value in base units; null when not measurable","additionalProperties":{"$ref":"#/definitions/nullableNumber"}},"fingerprint":{"type":"object","required":["cpuModel","cores","memoryBytes","os","node"],"additionalProperties":false,"properties":{"cpuModel":{"type":"string"},"cores":{"type":"integer"},"memoryBytes":{"type":"number"},"os":{"type":"string"},"node":{"type":"string"}}},"source":{"type":"object","required":["file","line","col"],"additionalProperties":false,"properties":{"file":{"type":"string"},"line":{"type":"integer"},"col":{"type":"integer"}}},"load":{"type":"object","required":["mode","connections","durationMs","warmupMs","timeoutMs"],"additionalProperties":true,"properties":{"mode":{"enum":["closed","rate"]},"connections":{"type":"integer"},"rate":{"type":"number"},"durationMs":{"type":"number"},"warmupMs":{"type":"number"},"timeoutMs":{"type":"number"}}},"check":{"type":"object","required":["kind","metric","expression","severity","verdict","message"],"additionalProperties":false,"properties":{"kind":{"enum":["threshold","regression"]},"metric":{"type":"string"},"expression":{"type":"string"},"severity":{"enum":["fail","warn"]},"verdict":{"$ref":"#/definitions/checkVerdict"},"message":{"type":"string"},"actual":{"$ref":"#/definitions/nullableNumber"},"limit":{"type":"number"},"base":{"$ref":"#/definitions/nullableNumber"},"head":{"$ref":"#/definitions/nullableNumber"},"change":{"$ref":"#/definitions/nullableNumber"},"interval":{"oneOf":[{"type":"null"},{"type":"array","items":{"type":"number"},"minItems":2,"maxItems":2}]},"rounds":{"type":"integer"},"unit":{"enum":["rounds","epochs"],"description":"what rounds counts: whole rounds, or epochs of slices (slices and duet designs)"},"acceptedBy":{"type":"string"},"source":{"$ref":"#/definitions/source"}}},"error":{"type":"object","required":["kind","message"],"additionalProperties":false,"properties":{"kind":{"enum":["port-in-use","port-held","spawn-failed","early-exit","not-ready","build-failed","base-unavailable","crashed","error-rate","too-few-requests","nothing-answered","generator-lag","tls","internal"]},"message":{"type":"string"},"outputTail":{"type":"array","items":{"type":"string"}}}},"timelinePoint":{"type":"object","required":["t","rps","errors","p50","p99"],"additionalProperties":true,"properties":{"t":{"type":"number"},"rps":{"type":"number"},"errors":{"type":"number"},"p50":{"$ref":"#/definitions/nullableNumber"},"p99":{"$ref":"#/definitions/nullableNumber"}}},"resourceSample":{"type":"object","required":["t","cpu","rssBytes","fds","processes"],"additionalProperties":false,"properties":{"t":{"type":"number"},"cpu":{"type":"number"},"rssBytes":{"type":"number"},"fds":{"type":"number"},"processes":{"type":"number"}}},"run":{"type":"object","required":["side","round","metrics"],"additionalProperties":false,"properties":{"side":{"enum":["head","base"]},"round":{"type":"integer"},"metrics":{"$ref":"#/definitions/metrics"},"histogram":{"type":"string","description":"hdr-histogram compressed base64 of 2xx latencies in µs"},"timeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"}},"warmupTimeline":{"type":"array","items":{"$ref":"#/definitions/timelinePoint"},"description":"the warmup\'s seconds, t <= 0; not measured, shown shaded"},"resources":{"type":"array","items":{"$ref":"#/definitions/resourceSample"}},"error":{"$ref":"#/definitions/error"},"suite":{"$ref":"#/definitions/suite"}}},"suite":{"type":"object","required":["kind","points"],"additionalProperties":true,"properties":{"kind":{"enum":["sweep","stress","soak"]},"points":{"type":"array","items":{"$ref":"#/definitions/metrics"}},"marker":{"type":"object","required":["label","x"],"properties":{"label":{"type":"string"},"x":{"type":"number"}}}}},"scenario":{"type":"object","required":["name","verdict","load","metrics","checks","runs","notes"],"additionalProperties":false,"properties":{"name":{"$ref":"#/definitions/name"},"verdict":{"$ref":"#/definitions/verdict"},"load":{"$ref":"#/definitions/load"},"metrics":{"$ref":"#/definitions/metrics"},"baseMetrics":{"$ref":"#/definitions/metrics"},"checks":{"type":"array","items":{"$ref":"#/definitions/check"}},"error":{"$ref":"#/definitions/error"},"runs":{"type":"array","items":{"$ref":"#/definitions/run"}},"notes":{"type":"array","items":{"type":"string"}},"noteData":{"type":"array","items":{"$ref":"#/definitions/note"}},"suite":{"$ref":"#/definitions/suite"},"findings":{"type":"array","items":{"type":"object","required":["kind","evidence","action"],"additionalProperties":false,"properties":{"kind":{"enum":["server-cpu-saturated","generator-saturated","memory-growing","error-burst","latency-knee","tail-outliers"]},"evidence":{"type":"string"},"action":{"type":"string"}}}}}}}}');
 ;// CONCATENATED MODULE: ./src/report/validate.ts
 
 
@@ -83397,7 +84904,9 @@ const validateReportShape = validate_ajv.compile(report_schema_namespaceObject);
 function reportProblems(data) {
     if (validateReportShape(data))
         return [];
-    return (validateReportShape.errors ?? []).map(e => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+    return (validateReportShape.errors ?? []).map(e => e.keyword === 'pattern' && e.schemaPath.startsWith('#/definitions/name')
+        ? `${e.instancePath} must be one line without control characters (a newline or an escape in a name could forge log lines)`
+        : `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
 }
 function isReport(data) {
     return reportProblems(data).length === 0;
@@ -83466,6 +84975,8 @@ async function readArtifactFromDir(dir, fileName = ARTIFACT_FILE) {
         throw new Error(`${file} is ${info.size} bytes, over the 5,000,000-byte limit; refusing it`);
     return (0,promises_namespaceObject.readFile)(file, 'utf8');
 }
+/** The conclusions of a measuring run that finished its gate: it passed, or it failed the job with a verdict. */
+const FINISHED = ['success', 'failure'];
 /** The pull_request run that measured and uploaded the artifact (not this commenting run), for the comment's links. */
 function triggeringRunUrl(payload, serverUrl, repo) {
     const id = payload.workflow_run?.id;
@@ -83474,9 +84985,10 @@ function triggeringRunUrl(payload, serverUrl, repo) {
         : undefined;
 }
 /**
- * The artifact is attacker-controlled on fork PRs, so its PR number is only trusted when that PR is open and its
- * head commit is the triggering run's head_sha. An API error (no permission, 404 on a private repository) is
- * thrown, for the caller to explain, not taken for a mismatch.
+ * The artifact is attacker-controlled on fork PRs, so its PR number is only trusted when it is bound to the
+ * triggering run: the run finished (conclusion success or failure), and the PR is open with the run's head commit,
+ * from the run's head repository and branch. An API error (no permission, 404 on a private repository) is thrown,
+ * for the caller to explain, not taken for a mismatch.
  */
 async function resolveWorkflowRunPr(octokit, payload, artifact, repo) {
     const run = payload.workflow_run;
@@ -83484,6 +84996,11 @@ async function resolveWorkflowRunPr(octokit, payload, artifact, repo) {
         return {
             ok: false,
             reason: 'this is not a workflow_run event: mode: report runs in a workflow_run workflow'
+        };
+    if (!FINISHED.includes(String(run.conclusion)))
+        return {
+            ok: false,
+            reason: `the triggering run's conclusion is ${JSON.stringify(run.conclusion ?? null)}, not success or failure: its artifact is no finished gate (trigger the commenter with types: [completed])`
         };
     if (run.head_sha !== artifact.headSha) {
         return {
@@ -83498,6 +85015,17 @@ async function resolveWorkflowRunPr(octokit, payload, artifact, repo) {
             reason: `artifact PR number #${artifact.prNumber} does not match workflow_run.head_sha (or the PR is closed)`
         };
     }
+    const runRepo = run.head_repository?.full_name;
+    const prRepo = pr.data.head.repo?.full_name;
+    if (!runRepo ||
+        !prRepo ||
+        runRepo.toLowerCase() !== prRepo.toLowerCase() ||
+        pr.data.head.ref !== run.head_branch)
+        return {
+            ok: false,
+            reason: `PR #${artifact.prNumber} comes from ${prRepo ?? '(a deleted repository)'}:${pr.data.head.ref}, not from the ` +
+                `triggering run's ${runRepo ?? '(unknown repository)'}:${run.head_branch ?? '(unknown branch)'}`
+        };
     return { ok: true, prNumber: artifact.prNumber };
 }
 
@@ -83515,37 +85043,6 @@ function baselineText(report) {
     if (b.saved)
         lines.push({ kind: b.saved.saved ? 'saved' : 'not-saved', text: b.saved.message });
     return lines;
-}
-
-;// CONCATENATED MODULE: ./src/report/profile.ts
-
-
-
-/**
- * The service against the built-in profile it extends, metric by metric: the profile's reference limits applied
- * to every measured scenario, whether or not the scenario overrode them for gating.
- */
-function profileComparison(report) {
-    const name = report.config.profile;
-    const profile = name ? PROFILES[name] : undefined;
-    if (!name || !profile)
-        return undefined;
-    const limits = Object.entries(profile.thresholds).map(([metric, expression]) => ({
-        metric,
-        expression,
-        severity: 'warn',
-        ...parseThreshold(metric, expression)
-    }));
-    const rows = report.scenarios
-        .filter(s => !s.error)
-        .flatMap(s => evaluateThresholds(limits, s.metrics).map(check => ({
-        scenario: s.name,
-        metric: check.metric,
-        limit: check.expression,
-        value: check.actual ?? null,
-        meets: check.verdict === 'skipped' ? null : check.verdict === 'pass'
-    })));
-    return { profile: name, description: profile.description, rows };
 }
 
 ;// CONCATENATED MODULE: ./src/report/escape.ts
@@ -83602,7 +85099,165 @@ function markdownFence(lines, info = 'text') {
     return [`${fence}${info}`, ...body, fence];
 }
 
+;// CONCATENATED MODULE: ./src/report/cpu-profile.ts
+/**
+ * The words of the CPU profiles (model/profile.ts): the PR comment's "Where the head spends more CPU per request"
+ * under the failing check, the terminal's rows, and `perfgate run --profile`'s top functions. Every name and path
+ * is untrusted text (a profile is what the service's code says of itself): escaped like everything else.
+ */
+
+
+/** How many functions the comment and the terminal show. */
+const SHOWN_FUNCTIONS = 5;
+const NO_CHANGE = 'no function changed beyond noise';
+const e = escapeMarkdownText;
+/** 'handle (express)', 'hashWork', '(garbage collector)'. */
+function functionName(frame) {
+    return frame.package ? `${frame.name} (${frame.package})` : frame.name;
+}
+/** Where a function is written: the repository file, or the script's URL or path, with its line. */
+function functionPlace(frame) {
+    const where = frame.file ?? frame.url.replace(/^file:\/\//, '');
+    if (!where)
+        return 'native';
+    return frame.line > 0 ? `${where}:${frame.line}` : where;
+}
+const perRequest = (us) => formatDuration(us);
+function changeText(c) {
+    return `+${perRequest(c.changeUs)} (${perRequest(c.lowUs)} .. ${perRequest(c.highUs)})`;
+}
+/** The profiled step in words: which scenario, for how long, what each side's CPU per request was. */
+function profileHeadline(profile) {
+    const seconds = `${(profile.durationMs / 1000).toFixed(0)} s`;
+    const cpu = profile.base
+        ? `CPU per request ${perRequest(profile.base.cpuPerRequestUs)} → ${perRequest(profile.head.cpuPerRequestUs)}`
+        : `CPU per request ${perRequest(profile.head.cpuPerRequestUs)}`;
+    return `${profile.scenario}, profiled after the verdict (${seconds} under its load, sampled every ${perRequest(profile.intervalUs)}); ${cpu}`;
+}
+/** A function's place as Markdown: a link to its line in the head commit when it is a file of the repository. */
+function placeMarkdown(frame, links) {
+    const text = markdownCode(functionPlace(frame));
+    if (!frame.file || !links.repositoryUrl || !links.sha || !/^[0-9a-f]{7,40}$/.test(links.sha))
+        return text;
+    // a path from a report artifact is untrusted: only plain relative segments become a link
+    const segments = frame.file.split('/');
+    if (segments.some(s => s === '' || s === '.' || s === '..'))
+        return text;
+    const file = segments.map(encodeURIComponent).join('/');
+    return `[${text}](${links.repositoryUrl}/blob/${links.sha}/${file}${frame.line > 0 ? `#L${frame.line}` : ''})`;
+}
+function table(head, rows) {
+    return [
+        `| ${head.join(' | ')} |`,
+        `|${head.map(() => '---').join('|')}|`,
+        ...rows.map(r => `| ${r.join(' | ')} |`)
+    ];
+}
+function topRows(top, links) {
+    return top
+        .slice(0, SHOWN_FUNCTIONS)
+        .map(t => [
+        markdownCode(functionName(t.frame)),
+        perRequest(t.selfUs),
+        perRequest(t.totalUs),
+        placeMarkdown(t.frame, links)
+    ]);
+}
+/** The comment's block under the profiled scenario's checks. */
+function profileMarkdown(profile, links = {}) {
+    const notes = profile.notes.map(n => `> ${e(n)}`);
+    if (profile.mode === 'run') {
+        return [
+            `**Where the head spends its CPU per request** (${e(profileHeadline(profile))})`,
+            '',
+            ...table(['function', 'self', 'total', 'where'], topRows(profile.top, links)),
+            '',
+            ...notes.flatMap(n => [n, ''])
+        ];
+    }
+    const rows = profile.increased
+        .slice(0, SHOWN_FUNCTIONS)
+        .map(c => [
+        markdownCode(functionName(c.frame)),
+        `${perRequest(c.base.selfUs)} → ${perRequest(c.head.selfUs)}`,
+        e(changeText(c)),
+        placeMarkdown(c.frame, links)
+    ]);
+    return [
+        `**Where the head spends more CPU per request** (${e(profileHeadline(profile))})`,
+        '',
+        ...(rows.length
+            ? table(['function', 'base → head, per request', 'change (interval)', 'where'], rows)
+            : [`${NO_CHANGE}.`]),
+        '',
+        ...notes.flatMap(n => [n, '']),
+        ...(profile.base?.file
+            ? [
+                `<sub>Profiles: ${markdownCode(profile.base.file)}, ${markdownCode(profile.head.file ?? '')} (Chrome DevTools, speedscope); the flame graph is in report.html.</sub>`,
+                ''
+            ]
+            : [])
+    ];
+}
+/** Text from a profile, fit for a terminal: no control characters (no escape sequences a name could carry). */
+// eslint-disable-next-line no-control-regex
+const plain = (text) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+/** The terminal's rows: the functions that grew (compare) or the head's top functions (run). */
+function profileTerminal(report) {
+    const profile = report.profile;
+    if (!profile)
+        return [];
+    const lines = [profileHeadline(profile)];
+    if (profile.mode === 'compare') {
+        lines[0] = `Where the head spends more CPU per request: ${lines[0]}`;
+        if (!profile.increased.length)
+            lines.push(`  ${NO_CHANGE}`);
+        for (const c of profile.increased.slice(0, SHOWN_FUNCTIONS))
+            lines.push(`  ${functionName(c.frame)}  ${perRequest(c.base.selfUs)} → ${perRequest(c.head.selfUs)}  ${changeText(c)}  ${functionPlace(c.frame)}`);
+    }
+    else {
+        lines[0] = `Where the head spends its CPU per request: ${lines[0]}`;
+        for (const t of profile.top.slice(0, SHOWN_FUNCTIONS))
+            lines.push(`  ${functionName(t.frame)}  self ${perRequest(t.selfUs)}  total ${perRequest(t.totalUs)}  ${functionPlace(t.frame)}`);
+    }
+    for (const note of profile.notes)
+        lines.push(`  note: ${note}`);
+    return lines.map(plain);
+}
+
+;// CONCATENATED MODULE: ./src/report/profile.ts
+
+
+
+/**
+ * The service against the built-in profile it extends, metric by metric: the profile's reference limits applied
+ * to every measured scenario, whether or not the scenario overrode them for gating.
+ */
+function profileComparison(report) {
+    const name = report.config.profile;
+    const profile = name ? PROFILES[name] : undefined;
+    if (!name || !profile)
+        return undefined;
+    const limits = Object.entries(profile.thresholds).map(([metric, expression]) => ({
+        metric,
+        expression,
+        severity: 'warn',
+        ...parseThreshold(metric, expression)
+    }));
+    const rows = report.scenarios
+        .filter(s => !s.error)
+        .flatMap(s => evaluateThresholds(limits, s.metrics).map(check => ({
+        scenario: s.name,
+        metric: check.metric,
+        limit: check.expression,
+        value: check.actual ?? null,
+        meets: check.verdict === 'skipped' ? null : check.verdict === 'pass'
+    })));
+    return { profile: name, description: profile.description, rows };
+}
+
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
+
 
 
 
@@ -83626,20 +85281,20 @@ const KEY_METRICS = [
     'server.cpu.mean',
     'server.rss.peak'
 ];
-const e = escapeMarkdownText;
+const markdown_e = escapeMarkdownText;
 const code = markdownCode;
 function markdown_location(check) {
-    return check.source ? ` (${e(check.source.file)}:${check.source.line})` : '';
+    return check.source ? ` (${markdown_e(check.source.file)}:${check.source.line})` : '';
 }
 function checkLine(scenario, check) {
-    const accepted = check.acceptedBy ? `, accepted by ${e(check.acceptedBy)}` : '';
-    return `- ${VERDICT_ICON[check.verdict]} **${e(scenario.name)}** ${code(check.metric)} ${e(check.message)}${accepted}${markdown_location(check)}`;
+    const accepted = check.acceptedBy ? `, accepted by ${markdown_e(check.acceptedBy)}` : '';
+    return `- ${VERDICT_ICON[check.verdict]} **${markdown_e(scenario.name)}** ${code(check.metric)} ${markdown_e(check.message)}${accepted}${markdown_location(check)}`;
 }
 function errorLines(scenario) {
     if (!scenario.error)
         return [];
     const lines = [
-        `- ${VERDICT_ICON.errored} **${e(scenario.name)}**: measurement invalid, ${e(scenario.error.message)}`
+        `- ${VERDICT_ICON.errored} **${markdown_e(scenario.name)}**: measurement invalid, ${markdown_e(scenario.error.message)}`
     ];
     return lines;
 }
@@ -83651,22 +85306,22 @@ function scenarioTable(scenarios, compare) {
         const m = s.metrics;
         const verdict = `${VERDICT_ICON[s.verdict]} ${s.verdict}`;
         if (s.verdict === 'errored')
-            return [e(s.name), verdict, ...head.slice(2).map(() => '—')];
+            return [markdown_e(s.name), verdict, ...head.slice(2).map(() => '—')];
         if (compare) {
             const b = s.baseMetrics ?? {};
             return [
-                e(s.name),
+                markdown_e(s.name),
                 verdict,
                 `${formatMetric('throughput.ok_rps', b['throughput.ok_rps'])} → ${formatMetric('throughput.ok_rps', m['throughput.ok_rps'])}`,
                 `${formatMetric('latency.p99', b['latency.p99'])} → ${formatMetric('latency.p99', m['latency.p99'])}`,
                 formatMetric('errors.rate', m['errors.rate'])
             ];
         }
-        return [e(s.name), verdict, ...KEY_METRICS.map(k => formatMetric(k, m[k]))];
+        return [markdown_e(s.name), verdict, ...KEY_METRICS.map(k => formatMetric(k, m[k]))];
     });
-    return table(head, rows);
+    return markdown_table(head, rows);
 }
-function table(head, rows) {
+function markdown_table(head, rows) {
     return [
         `| ${head.join(' | ')} |`,
         `|${head.map(() => '---').join('|')}|`,
@@ -83681,13 +85336,13 @@ function checksTable(scenario) {
     const rows = scenario.checks.map(c => {
         const verdict = `${VERDICT_ICON[c.verdict]} ${c.verdict}`;
         if (!regression)
-            return [code(c.metric), e(c.expression), formatMetric(c.metric, c.actual), verdict];
+            return [code(c.metric), markdown_e(c.expression), formatMetric(c.metric, c.actual), verdict];
         if (c.kind === 'threshold') {
-            return [code(c.metric), e(c.expression), '', formatMetric(c.metric, c.actual), '', '', '', verdict];
+            return [code(c.metric), markdown_e(c.expression), '', formatMetric(c.metric, c.actual), '', '', '', verdict];
         }
         return [
             code(c.metric),
-            e(c.expression),
+            markdown_e(c.expression),
             formatMetric(c.metric, c.base),
             formatMetric(c.metric, c.head),
             formatChange(c.change),
@@ -83696,7 +85351,7 @@ function checksTable(scenario) {
             verdict
         ];
     });
-    return table(head, rows);
+    return markdown_table(head, rows);
 }
 function metricsTable(scenario) {
     const names = Object.keys(scenario.metrics).filter(k => scenario.metrics[k] !== null);
@@ -83705,13 +85360,13 @@ function metricsTable(scenario) {
     const rows = names.map(k => compare
         ? [code(k), formatMetric(k, scenario.baseMetrics?.[k]), formatMetric(k, scenario.metrics[k])]
         : [code(k), formatMetric(k, scenario.metrics[k])]);
-    return table(head, rows);
+    return markdown_table(head, rows);
 }
 function scenarioDetails(scenario, withMetrics) {
-    const summary = `${VERDICT_ICON[scenario.verdict]} ${e(scenario.name)}: ${scenario.verdict}, ${scenario.checks.length} checks`;
+    const summary = `${VERDICT_ICON[scenario.verdict]} ${markdown_e(scenario.name)}: ${scenario.verdict}, ${scenario.checks.length} checks`;
     const body = [];
     if (scenario.error) {
-        body.push(`**Measurement invalid:** ${e(scenario.error.message)}`, '');
+        body.push(`**Measurement invalid:** ${markdown_e(scenario.error.message)}`, '');
         if (scenario.error.outputTail?.length) {
             body.push('Last lines of the service output:', '', ...markdownFence(scenario.error.outputTail.slice(-20)), '');
         }
@@ -83723,9 +85378,9 @@ function scenarioDetails(scenario, withMetrics) {
             body.push(...metricsTable(scenario), '');
     }
     for (const note of scenario.notes)
-        body.push(`> ${e(note)}`, '');
+        body.push(`> ${markdown_e(note)}`, '');
     if (scenario.findings?.length) {
-        body.push('**Findings**', '', ...scenario.findings.map(f => `- ${e(f.evidence)}: ${e(f.action)}`), '');
+        body.push('**Findings**', '', ...scenario.findings.map(f => `- ${markdown_e(f.evidence)}: ${markdown_e(f.action)}`), '');
     }
     return ['<details>', `<summary>${summary}</summary>`, '', ...body, '</details>', ''];
 }
@@ -83748,7 +85403,7 @@ function footer(report, options) {
                 : 'absolute limits',
         `config ${code(report.config.file)}`,
         `took ${formatMs(report.durationMs)}`,
-        `perfgate ${e(report.tool.version)}`
+        `perfgate ${markdown_e(report.tool.version)}`
     ];
     if (options.runUrl)
         parts.push(`[workflow run](${options.runUrl})`);
@@ -83761,7 +85416,7 @@ function footer(report, options) {
 const BASELINE_ICON = { used: '📦', none: '📦', saved: '💾', 'not-saved': '⚠️' };
 function baselineLines(report) {
     return baselineText(report).flatMap(l => [
-        `> ${BASELINE_ICON[l.kind]} ${e(l.text.charAt(0).toUpperCase() + l.text.slice(1))}`,
+        `> ${BASELINE_ICON[l.kind]} ${markdown_e(l.text.charAt(0).toUpperCase() + l.text.slice(1))}`,
         ''
     ]);
 }
@@ -83778,7 +85433,7 @@ function gateLines(report) {
     const lines = rows.map(r => [r[0].padEnd(width(0)), r[1].padEnd(width(1)), `${r[2].padEnd(width(2))}  ->  ${r[3]}`].join('  '));
     const icon = gate.source === 'base' ? '🔒' : '☑️';
     return [
-        `> ${icon} ${e(gate.message.charAt(0).toUpperCase() + gate.message.slice(1))}.`,
+        `> ${icon} ${markdown_e(gate.message.charAt(0).toUpperCase() + gate.message.slice(1))}.`,
         '',
         ...markdownFence(lines),
         ''
@@ -83823,13 +85478,16 @@ function p99Chart(report) {
     ];
 }
 /** Verdict, what decided it, the per-scenario table and the folded details; `full` adds every metric. */
-function body(report, full) {
+function body(report, full, options) {
     return [
         title(report),
         '',
-        e(report.headline),
+        markdown_e(report.headline),
         '',
         ...problems(report),
+        ...(report.profile
+            ? profileMarkdown(report.profile, { repositoryUrl: options.repositoryUrl, sha: report.git?.sha })
+            : []),
         ...gateLines(report),
         ...baselineLines(report),
         ...scenarioTable(report.scenarios, comparesBase(report)),
@@ -83837,13 +85495,17 @@ function body(report, full) {
         ...p99Chart(report),
         ...report.scenarios.flatMap(s => scenarioDetails(s, full)),
         // one paragraph per note: consecutive quoted lines would run together into one
-        ...report.notes.flatMap((n, i) => (i ? ['>', `> ${e(n)}`] : [`> ${e(n)}`])),
+        ...report.notes.flatMap((n, i) => (i ? ['>', `> ${markdown_e(n)}`] : [`> ${markdown_e(n)}`])),
         ...(report.notes.length ? [''] : [])
     ];
 }
 /** The PR comment: verdict first, then what regressed or failed, a compact table, details folded. */
 function renderComment(report, options = {}) {
-    return ([...(options.marker ? [options.marker] : []), ...body(report, false), footer(report, options)].join('\n') + '\n');
+    return ([
+        ...(options.marker ? [options.marker] : []),
+        ...body(report, false, options),
+        footer(report, options)
+    ].join('\n') + '\n');
 }
 /** The scenarios against the built-in profile the config extends, metric by metric. */
 function profileLines(report) {
@@ -83851,23 +85513,23 @@ function profileLines(report) {
     if (!view?.rows.length)
         return [];
     const rows = view.rows.map(r => [
-        e(r.scenario),
+        markdown_e(r.scenario),
         code(r.metric),
-        e(r.limit),
+        markdown_e(r.limit),
         formatMetric(r.metric, r.value),
         r.meets === null ? 'not measured' : r.meets ? '✅ meets' : '⚠️ misses'
     ]);
     return [
-        `**Against the ${code(view.profile)} profile** (${e(view.description)})`,
+        `**Against the ${code(view.profile)} profile** (${markdown_e(view.description)})`,
         '',
-        ...table(['scenario', 'metric', 'profile', 'measured', 'result'], rows),
+        ...markdown_table(['scenario', 'metric', 'profile', 'measured', 'result'], rows),
         ''
     ];
 }
 /** The job summary and summary.md: the comment plus every metric of every scenario and the runner. */
 function renderSummary(report, options = {}) {
-    const runner = `Runner: ${e(report.runner.cpuModel)}, ${report.runner.cores} cores, ${e(report.runner.os)}, Node ${e(report.runner.node)}`;
-    return ([...body(report, true), ...profileLines(report), runner, '', footer(report, options)].join('\n') + '\n');
+    const runner = `Runner: ${markdown_e(report.runner.cpuModel)}, ${report.runner.cores} cores, ${markdown_e(report.runner.os)}, Node ${markdown_e(report.runner.node)}`;
+    return ([...body(report, true, options), ...profileLines(report), runner, '', footer(report, options)].join('\n') + '\n');
 }
 
 ;// CONCATENATED MODULE: ./src/action/event.ts
@@ -83883,8 +85545,49 @@ function readEventPayload(env) {
         return {};
     }
 }
+/** The events perfgate measures on: their token cannot write for a fork's code, or they run trusted code only. */
+const MEASURING_EVENTS = [
+    'pull_request',
+    'push',
+    'schedule',
+    'workflow_dispatch',
+    'merge_group'
+];
+/** Measuring was refused because of the workflow's event (the summary's advice says how to set it up instead). */
+class RefusedEventError extends Error {
+}
+/**
+ * `pull_request_target` runs with a write token and the repository's secrets, even for forks. Measuring means
+ * building and running whatever is checked out, and there that can be the PR's code: perfgate refuses, before it
+ * reads the config or starts anything. Only `mode: report`, which runs no PR code, may run there.
+ */
+const PULL_REQUEST_TARGET_REFUSED = 'perfgate refuses to measure on pull_request_target: that event runs with a write token and the repository’s ' +
+    'secrets, and measuring builds and runs the checked-out code, which can be the pull request’s (a "pwn request"). ' +
+    'Measure in a workflow on pull_request (fork PRs get a read-only token there) that uploads perfgate-report/ as an ' +
+    'artifact, and post the comment from a second workflow on workflow_run that downloads the artifact and runs ' +
+    'perfgate with mode: report (it reads the artifact as data and runs no PR code). See the README, "Fork pull requests".';
+/**
+ * Measuring runs checked-out code. On any event but MEASURING_EVENTS (workflow_run, issue_comment,
+ * pull_request_review, ...) the job has a write token and secrets while what is checked out can come from a pull
+ * request, so perfgate refuses before it reads the config or starts anything. `mode: report` and `mode: merge` read
+ * artifacts as data and run no code from the pull request: they stay allowed everywhere.
+ */
+function refuseUntrustedEvent(mode, eventName) {
+    if (mode === 'report' || mode === 'merge')
+        return;
+    if (eventName === 'pull_request_target')
+        throw new RefusedEventError(PULL_REQUEST_TARGET_REFUSED);
+    if (eventName && MEASURING_EVENTS.includes(eventName))
+        return;
+    throw new RefusedEventError(`perfgate refuses to measure on ${eventName ? `the ${eventName} event` : 'an unnamed event (GITHUB_EVENT_NAME is not set)'}: ` +
+        `measuring builds and runs the checked-out code, and this event's job can hold a write token and the ` +
+        `repository's secrets while that code comes from a pull request. Measure on ${MEASURING_EVENTS.join(', ')}; ` +
+        `to comment from a privileged workflow (workflow_run), run perfgate there with mode: report (or mode: merge for ` +
+        `sharded legs), which reads the measuring run's artifact as data and runs no code.`);
+}
 
 ;// CONCATENATED MODULE: ./src/action/summary.ts
+
 
 /** GitHub drops a step summary over 1 MiB entirely; stay well below. */
 const SUMMARY_LIMIT_BYTES = 900 * 1024;
@@ -83901,17 +85604,106 @@ async function writeSummary(markdown, env) {
         warning(`perfgate: could not write the job summary: ${err.message}`);
     }
 }
-function capSummary(markdown) {
-    if (Buffer.byteLength(markdown) <= SUMMARY_LIMIT_BYTES)
+const bytesOf = (lines) => lines.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
+/** The top-level <details> sections of a markdown text (first and last line), outside code fences. */
+function detailSections(lines) {
+    const out = [];
+    let fence;
+    let depth = 0;
+    let start = 0;
+    lines.forEach((line, i) => {
+        const run = /^(`{3,})/.exec(line)?.[1];
+        if (fence) {
+            if (run && run.length >= fence.length && line.slice(run.length).trim() === '')
+                fence = undefined;
+        }
+        else if (run)
+            fence = run;
+        else if (line.startsWith('<details')) {
+            if (depth++ === 0)
+                start = i;
+        }
+        else if (line.startsWith('</details>') && depth > 0 && --depth === 0)
+            out.push([start, i]);
+    });
+    return out;
+}
+/**
+ * A summary under GitHub's limit: the scenarios' detail sections go first, the last first, so the verdict, the
+ * headline and the table stay; only if that is not enough is the rest cut at a line, with open fences and
+ * <details> closed. Either way the summary says what was cut.
+ */
+function capSummary(markdown, limit = SUMMARY_LIMIT_BYTES) {
+    if (Buffer.byteLength(markdown) <= limit)
         return markdown;
-    const note = '\n\n… the summary was cut to stay under GitHub’s 1 MiB limit; the full report is in the report artifact.\n';
-    let cut = markdown.slice(0, SUMMARY_LIMIT_BYTES - 2048);
-    while (Buffer.byteLength(cut) > SUMMARY_LIMIT_BYTES - 2048)
-        cut = cut.slice(0, Math.floor(cut.length * 0.95));
-    return cut.slice(0, cut.lastIndexOf('\n')) + note;
+    const budget = limit - 2048;
+    const lines = markdown.split('\n');
+    const sections = detailSections(lines);
+    const dropped = new Array(lines.length).fill(false);
+    let total = bytesOf(lines);
+    let droppedSections = 0;
+    for (let k = sections.length - 1; k >= 0 && total > budget; k--) {
+        const [first, last] = sections[k];
+        total -= bytesOf(lines.slice(first, last + 1));
+        for (let i = first; i <= last; i++)
+            dropped[i] = true;
+        droppedSections++;
+    }
+    const kept = [];
+    let size = 0;
+    let cut = false;
+    for (const [i, line] of lines.entries()) {
+        if (dropped[i])
+            continue;
+        if (size + Buffer.byteLength(line) + 1 > budget) {
+            cut = true;
+            break;
+        }
+        kept.push(line);
+        size += Buffer.byteLength(line) + 1;
+    }
+    const what = [
+        ...(droppedSections
+            ? [`${droppedSections} detail section${droppedSections === 1 ? '' : 's'} left out`]
+            : []),
+        ...(cut ? ['the rest cut'] : [])
+    ].join(', ');
+    return [
+        ...kept,
+        ...closersOf(kept),
+        '',
+        `… ${what} to stay under GitHub’s 1 MiB summary limit; the full report is in the report artifact.`,
+        ''
+    ].join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/action/safe-log.ts
+/**
+ * The one way text perfgate did not write itself reaches the Actions log: report headlines (scenario names and
+ * messages from a config or an artifact), the base's build output (its command comes from the pull request), the
+ * service's command, API messages. The runner reads a log line as a workflow command when it starts with `::`
+ * (after spaces) or holds `##[`, so such text could set outputs, add annotations or stop the masking of secrets.
+ * Text that could hold a command is written between `::stop-commands::<token>` and `::<token>::`, with a random
+ * token per block that the text cannot know: the runner runs no command in between, and the text is shown as is.
+ */
+
+
+/** Both command syntaxes the runner reads: `::name ...::` (at a line's start) and the older `##[name ...]`. */
+const COMMAND_LIKE = /::|##\[/;
+/** The lines to write for `text`: the text itself, fenced by stop-commands when it could hold a command. */
+function commandSafeLines(text, token = (0,external_node_crypto_.randomBytes)(16).toString('hex')) {
+    if (!COMMAND_LIKE.test(text))
+        return [text];
+    return [`::stop-commands::${token}`, text, `::${token}::`];
+}
+/** Writes untrusted text to the log (core.info unless told otherwise) so that no part of it runs as a command. */
+function logText(text, write = line => info(line)) {
+    for (const line of commandSafeLines(text))
+        write(line);
 }
 
 ;// CONCATENATED MODULE: ./src/action/report-mode.ts
+
 
 
 
@@ -83928,8 +85720,8 @@ function failedItsJob(artifact) {
 }
 /**
  * `mode: report`, in a `workflow_run` workflow: the result artifact of a pull_request run is read as data (size and
- * schema checked, nothing executed), its PR number checked against the triggering run's head SHA, and the sticky
- * comment posted. The gate's verdict was given by the pull_request run; this step only reports it.
+ * schema checked, nothing executed), bound to the triggering run (its conclusion, head SHA, repository and branch
+ * against the PR's), and the sticky comment posted; the `verdict` output is the artifact's only once it is bound. The gate's verdict was given by the pull_request run; this step only reports it.
  */
 async function runReportMode(inputs, env, warn = message => warning(message), client = createClient) {
     if (!inputs.artifactPath)
@@ -83939,13 +85731,15 @@ async function runReportMode(inputs, env, warn = message => warning(message), cl
     const ctx = readPrContext(env, payload);
     const options = {
         runUrl: triggeringRunUrl(payload, ctx.serverUrl, ctx.repo) ?? ctx.runUrl,
-        artifactName: 'perfgate-report'
+        artifactName: 'perfgate-report',
+        repositoryUrl: `${ctx.serverUrl}/${ctx.repo.owner}/${ctx.repo.repo}`
     };
     await writeSummary(capSummary(renderSummary(artifact.report, options)), env);
-    setOutput('verdict', artifact.report.verdict);
+    // the artifact's verdict becomes this step's output only once the artifact is bound to the triggering run
+    setOutput('verdict', 'errored');
     if (!inputs.token)
         throw new Error('mode: report needs a github-token with pull-requests: write');
-    const octokit = client(inputs.token, { apiUrl: ctx.apiUrl, log: message => info(message) });
+    const octokit = client(inputs.token, { apiUrl: ctx.apiUrl, log: message => logText(message) });
     const id = artifact.commentId;
     let pr;
     try {
@@ -83959,6 +85753,7 @@ async function runReportMode(inputs, env, warn = message => warning(message), cl
         warn(`perfgate: not commenting: ${pr.reason}`);
         return;
     }
+    setOutput('verdict', artifact.report.verdict);
     try {
         const result = await upsertStickyComment(octokit, {
             owner: ctx.repo.owner,
@@ -83969,17 +85764,17 @@ async function runReportMode(inputs, env, warn = message => warning(message), cl
             body: renderComment(artifact.report, { ...options, marker: commentMarker(id) }),
             mode: inputs.comment,
             failing: failedItsJob(artifact),
-            log: (message) => info(message)
+            log: (message) => logText(message)
         });
         setOutput('comment-url', result.url ?? '');
-        info(`perfgate: comment ${result.action} on PR #${pr.prNumber}`);
+        logText(`perfgate: comment ${result.action} on PR #${pr.prNumber}`);
     }
     catch (err) {
         warn(explainApiError(err, `the comment on pull request #${artifact.prNumber}`));
     }
 }
 
-;// CONCATENATED MODULE: ./src/report/merge-load.ts
+;// CONCATENATED MODULE: ./src/shard/merge-load.ts
 /**
  * Load shards: legs that each sent 1/N of one scenario's load at the same target, in the same window. Their
  * measurements join exactly: every latency metric comes from the sum of the legs' HDR histograms (never from
@@ -83993,23 +85788,9 @@ async function runReportMode(inputs, env, warn = message => warning(message), cl
 
 
 
-/** Added over the legs: each leg counted its own requests in the shared window. */
-const SUMMED = new Set([
-    'throughput.rps',
-    'throughput.ok_rps',
-    'throughput.bytes',
-    'requests.total',
-    'errors.total',
-    'errors.connect',
-    'errors.timeout',
-    'errors.reset',
-    'status.4xx',
-    'status.5xx',
-    'status.unexpected',
-    'generator.rate.target',
-    'generator.rate.achieved'
-]);
-const LATENCY_KEYS = ['min', 'mean', 'stddev', 'p50', 'p75', 'p90', 'p95', 'p99', 'p99.9', 'max'];
+
+/** The latency metrics, joined from the legs' merged histograms (MetricInfo.legs 'histogram'). */
+const HISTOGRAM_METRICS = METRICS.filter(info => info.legs === 'histogram').map(info => info.name);
 const merge_load_num = (v) => typeof v === 'number' && Number.isFinite(v);
 /** The requests a leg attempted, recovered from its failures and error rate (or its responses when none failed). */
 function attempted(m) {
@@ -84028,13 +85809,15 @@ function mergeLoadRuns(parts) {
     const metrics = {};
     const names = new Set(parts.flatMap(p => Object.keys(p.metrics)));
     for (const name of names) {
-        if (name.startsWith('latency.'))
+        const join = metricInfo(name)?.legs ?? 'max';
+        if (join === 'histogram')
             continue;
         const values = parts.map(p => p.metrics[name]).filter(merge_load_num);
-        if (values.length === 0)
+        if (values.length === 0 || join === 'none')
             metrics[name] = null;
-        else if (SUMMED.has(name))
+        else if (join === 'sum')
             metrics[name] = values.reduce((a, b) => a + b, 0);
+        // 'ratio' (errors.rate) is joined again below from the summed counts; the largest when a leg lacks them
         else
             metrics[name] = Math.max(...values);
     }
@@ -84042,15 +85825,12 @@ function mergeLoadRuns(parts) {
     const failed = parts.map(p => p.metrics['errors.total']).filter(merge_load_num);
     if (failed.length === parts.length)
         metrics['errors.rate'] = totalAttempted === 0 ? 0 : failed.reduce((a, b) => a + b, 0) / totalAttempted;
-    // CPU per request of a service the legs shared is not the sum of their shares: left out
-    if ('server.cpu.per_request' in metrics)
-        metrics['server.cpu.per_request'] = null;
     const encoded = parts.map(p => p.histogram);
     const complete = encoded.every((h) => typeof h === 'string' && h.length > 0);
     const merged = complete ? mergeHistograms(encoded) : undefined;
     const summary = merged ? summarize(merged) : null;
-    for (const key of LATENCY_KEYS)
-        metrics[`latency.${key}`] = summary ? summary[key] : null;
+    for (const name of HISTOGRAM_METRICS)
+        metrics[name] = summary ? summary[name.slice('latency.'.length)] : null;
     return { metrics, ...(merged && summary ? { histogram: encodeHistogram(merged) } : {}) };
 }
 /**
@@ -84091,7 +85871,7 @@ function mergeLoadScenario(parts, legLabels) {
         .filter(c => c.kind === 'regression')
         .map(c => {
         const all = parts.map(p => p.checks.find(x => x.kind === 'regression' && x.metric === c.metric) ?? c);
-        const worst = all.reduce((a, b) => (CHECK_RANK[b.verdict] > CHECK_RANK[a.verdict] ? b : a));
+        const worst = all.reduce((a, b) => (verdictRank(b.verdict) > verdictRank(a.verdict) ? b : a));
         const at = legLabels[all.indexOf(worst)];
         return { ...worst, message: `worst of ${parts.length} load legs (${at}): ${worst.message}` };
     });
@@ -84121,7 +85901,7 @@ function mergeLoadScenario(parts, legLabels) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/report/merge-window.ts
+;// CONCATENATED MODULE: ./src/shard/merge-window.ts
 /**
  * Load legs must have measured together: each leg sent 1/N of the load, so the joined figures are the configured
  * load only over the span every leg was sending. merge refuses legs whose windows overlap by less than 90%.
@@ -84181,7 +85961,7 @@ function windowNotes(legs) {
     ];
 }
 
-;// CONCATENATED MODULE: ./src/report/merge.ts
+;// CONCATENATED MODULE: ./src/shard/merge-legs.ts
 /**
  * `perfgate merge`: one report from the report.json files of a split suite's legs (--shard K/N). Each leg measured
  * its own scenarios, so the merged report holds every leg's scenarios, unchanged, in the config's order, and one
@@ -84809,6 +86589,25 @@ function chartsFor(report) {
  * `window.__perfgate`, and keeps each uPlot instance by chart id in `window.__perfgateCharts` (the browser test reads
  * their data, scales and pixels back). It never throws out of a chart: a failed chart says so in place.
  */
+/** The page scripts' number formatting by axis unit (µs, bytes, rates, % CPU, ratios), shared with history.html. */
+const FORMAT_JS = String.raw `
+  function num(v, digits) {
+    return Number(v.toPrecision(digits || 3)).toLocaleString('en-US')
+  }
+  function fmt(unit, v) {
+    if (v === null || v === undefined || !isFinite(v)) return '—'
+    switch (unit) {
+      case 'us': return v >= 1e6 ? num(v / 1e6) + ' s' : v >= 1000 ? num(v / 1000) + ' ms' : num(v) + ' µs'
+      case 'bytes': return v >= 1e9 ? num(v / 1e9) + ' GB' : v >= 1e6 ? num(v / 1e6) + ' MB' : v >= 1e3 ? num(v / 1e3) + ' kB' : num(v) + ' B'
+      case 'rps': case 'rate': return num(v) + '/s'
+      case 'cpu': return num(v) + '%'
+      case 'ratio': return num(v * 100) + '%'
+      case 's': return num(v) + ' s'
+      case 'percentile': return num(100 - 100 / v, 6) + '%'
+      default: return num(v)
+    }
+  }
+`;
 const CLIENT_JS = String.raw `
 (function () {
   'use strict'
@@ -84828,23 +86627,7 @@ const CLIENT_JS = String.raw `
     return 'rgba(' + parseInt(m[1], 16) + ',' + parseInt(m[2], 16) + ',' + parseInt(m[3], 16) + ',' + alpha + ')'
   }
 
-  function num(v, digits) {
-    return Number(v.toPrecision(digits || 3)).toLocaleString('en-US')
-  }
-  function fmt(unit, v) {
-    if (v === null || v === undefined || !isFinite(v)) return '—'
-    switch (unit) {
-      case 'us': return v >= 1e6 ? num(v / 1e6) + ' s' : v >= 1000 ? num(v / 1000) + ' ms' : num(v) + ' µs'
-      case 'bytes': return v >= 1e9 ? num(v / 1e9) + ' GB' : v >= 1e6 ? num(v / 1e6) + ' MB' : v >= 1e3 ? num(v / 1e3) + ' kB' : num(v) + ' B'
-      case 'rps': case 'rate': return num(v) + '/s'
-      case 'cpu': return num(v) + '%'
-      case 'ratio': return num(v * 100) + '%'
-      case 's': return num(v) + ' s'
-      case 'percentile': return num(100 - 100 / v, 6) + '%'
-      default: return num(v)
-    }
-  }
-
+${FORMAT_JS}
   function verticalLines(spec) {
     return function (u) {
       var ctx = u.ctx, top = u.bbox.top, height = u.bbox.height
@@ -84998,6 +86781,160 @@ const CLIENT_JS = String.raw `
 })()
 `;
 
+;// CONCATENATED MODULE: ./src/report/flame.ts
+/**
+ * report.html's CPU profile section: the table of functions whose CPU per request grew (or the head's top
+ * functions), and a differential icicle of the merged call tree (model/profile.ts's FlameNode): widths by the
+ * selected side's CPU per request, colour by the change from base to head (red: more in the head, blue: less),
+ * searchable, a click zooms into a call path. Drawn by a small inline script, like html-client.ts: plain ES2019,
+ * no imports, text set through textContent only (function names are untrusted).
+ */
+
+
+const esc = (text) => String(text).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const FLAME_STYLE = `
+.flame-controls { display: flex; gap: 12px; align-items: center; margin: 8px 0; font-size: 13px; }
+.flame-controls input[type=search] { font: inherit; padding: 2px 6px; min-width: 220px; }
+.flame { position: relative; overflow: hidden; border: 1px solid var(--line); font: 11px/16px ui-monospace, monospace; }
+.flame div { position: absolute; height: 16px; box-sizing: border-box; border: 1px solid var(--bg); overflow: hidden; white-space: nowrap; text-overflow: ellipsis; padding: 0 3px; cursor: pointer; color: #1f2328; }
+.flame div.dim { opacity: 0.25; } .flame div.hit { outline: 2px solid var(--fg); }
+#flame-detail { min-height: 20px; font-size: 12px; }
+`;
+/** The page's profile section: the table and the icicle's container, data and script. */
+function flameSection(report) {
+    const profile = report.profile;
+    if (!profile)
+        return '';
+    const rows = profile.mode === 'compare'
+        ? profile.increased
+            .map(c => `<tr><td><code>${esc(functionName(c.frame))}</code></td><td class="num">${esc(formatDuration(c.base.selfUs))} → ${esc(formatDuration(c.head.selfUs))}</td><td class="num">+${esc(formatDuration(c.changeUs))} (${esc(formatDuration(c.lowUs))} .. ${esc(formatDuration(c.highUs))})</td><td><code>${esc(functionPlace(c.frame))}</code></td></tr>`)
+            .join('')
+        : profile.top
+            .map(t => `<tr><td><code>${esc(functionName(t.frame))}</code></td><td class="num">${esc(formatDuration(t.selfUs))}</td><td class="num">${esc(formatDuration(t.totalUs))}</td><td><code>${esc(functionPlace(t.frame))}</code></td></tr>`)
+            .join('');
+    const head = profile.mode === 'compare'
+        ? '<th>function</th><th>base → head, per request</th><th>change (interval)</th><th>where</th>'
+        : '<th>function</th><th>self, per request</th><th>total, per request</th><th>where</th>';
+    const title = profile.mode === 'compare'
+        ? 'Where the head spends more CPU per request'
+        : 'Where the head spends its CPU';
+    const table = rows || profile.mode === 'run'
+        ? `<table class="profile-functions"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`
+        : `<p id="profile-none">${esc(NO_CHANGE)}.</p>`;
+    const sides = profile.base
+        ? '<label>width: <select id="flame-side"><option value="head">head</option><option value="base">base</option></select></label>'
+        : '';
+    const flame = profile.flame
+        ? `<div class="flame-controls"><input type="search" id="flame-search" placeholder="search functions">${sides}<button type="button" id="flame-reset">reset zoom</button><span class="muted">colour: the change of a function's own CPU per request, red more in the head, blue less</span></div>
+<div class="flame" id="flame"></div><div id="flame-detail" class="muted"></div>
+<script type="application/json" id="perfgate-flame">${JSON.stringify({ frames: profile.frames, root: profile.flame }).replace(/</g, '\\u003c')}</script>
+<script>${FLAME_JS.replace(/<\/script/gi, '<\\/script')}</script>`
+        : '';
+    return `<h2 id="profile">${esc(title)}</h2><p class="muted">${esc(profileHeadline(profile))}</p>${table}${profile.notes.map(n => `<p class="muted">${esc(n)}</p>`).join('')}${flame}`;
+}
+/** The icicle: draws `root` (FlameNode) into #flame; records what it drew in window.__perfgateFlame. */
+const FLAME_JS = String.raw `
+(function () {
+  'use strict'
+  var data = JSON.parse(document.getElementById('perfgate-flame').textContent)
+  var box = document.getElementById('flame')
+  var detail = document.getElementById('flame-detail')
+  var search = document.getElementById('flame-search')
+  var sideSelect = document.getElementById('flame-side')
+  var state = { side: 'head', zoom: data.root, query: '', drawn: 0, hits: 0 }
+  window.__perfgateFlame = state
+  var ROW = 16
+  function name(node) {
+    var f = data.frames[node.frame]
+    return f.package ? f.name + ' (' + f.package + ')' : f.name
+  }
+  function place(node) {
+    var f = data.frames[node.frame]
+    var where = f.file || f.url
+    return where ? where + (f.line ? ':' + f.line : '') : 'native'
+  }
+  function us(v) {
+    return v >= 1000 ? (v / 1000).toPrecision(3) + ' ms' : v.toPrecision(3) + ' µs'
+  }
+  /** a node's own time (its total less its children's) on one side */
+  function self(node, side) {
+    var own = node[side]
+    for (var i = 0; i < node.children.length; i++) own -= node.children[i][side]
+    return Math.max(0, own)
+  }
+  /**
+   * red where the head spends more of its own CPU per request, blue less, pale for none: by the change of the
+   * node's own time, so the colour sits on the function that changed, not on every caller above it
+   */
+  function colour(node) {
+    var top = Math.max(data.root.base, data.root.head) || 1
+    var change = Math.max(-1, Math.min(1, ((self(node, 'head') - self(node, 'base')) / top) * 5))
+    var fade = 235 - Math.round(Math.abs(change) * 200)
+    return change >= 0
+      ? 'rgb(255,' + fade + ',' + fade + ')'
+      : 'rgb(' + fade + ',' + fade + ',255)'
+  }
+  function draw() {
+    while (box.firstChild) box.removeChild(box.firstChild)
+    state.drawn = 0
+    state.hits = 0
+    var width = box.clientWidth || 1000
+    var total = state.zoom[state.side] || 1
+    var depth = 0
+    function visit(node, x, level) {
+      var value = node[state.side]
+      var w = (value / total) * width
+      if (w < 1) return
+      depth = Math.max(depth, level + 1)
+      var el = document.createElement('div')
+      el.style.left = x + 'px'
+      el.style.top = level * ROW + 'px'
+      el.style.width = w + 'px'
+      el.style.background = colour(node)
+      el.textContent = name(node)
+      el.title = name(node) + '  ' + place(node) + '\nbase ' + us(node.base) + ' -> head ' + us(node.head) + ' per request'
+      if (state.query) {
+        if (name(node).toLowerCase().indexOf(state.query) >= 0) {
+          el.className = 'hit'
+          state.hits++
+        } else el.className = 'dim'
+      }
+      el.addEventListener('click', function () {
+        state.zoom = node
+        draw()
+      })
+      el.addEventListener('mouseenter', function () {
+        detail.textContent = name(node) + ' at ' + place(node) + ': base ' + us(node.base) + ', head ' + us(node.head) + ' per request'
+      })
+      box.appendChild(el)
+      state.drawn++
+      var at = x
+      for (var i = 0; i < node.children.length; i++) {
+        var child = node.children[i]
+        visit(child, at, level + 1)
+        at += (child[state.side] / total) * width
+      }
+    }
+    visit(state.zoom, 0, 0)
+    box.style.height = depth * ROW + 'px'
+  }
+  if (search) search.addEventListener('input', function () {
+    state.query = search.value.trim().toLowerCase()
+    draw()
+  })
+  if (sideSelect) sideSelect.addEventListener('change', function () {
+    state.side = sideSelect.value
+    draw()
+  })
+  document.getElementById('flame-reset').addEventListener('click', function () {
+    state.zoom = data.root
+    draw()
+  })
+  window.addEventListener('resize', draw)
+  draw()
+})()
+`;
+
 ;// CONCATENATED MODULE: ./src/report/vendor/uplot.ts
 // Generated by scripts/vendor-uplot.mjs from uplot 1.6.32 (MIT, https://github.com/leeoniya/uPlot): do not edit.
 const UPLOT_VERSION = "1.6.32";
@@ -85013,11 +86950,13 @@ const UPLOT_CSS = ".uplot, .uplot *, .uplot *::before, .uplot *::after {box-sizi
 
 
 
+
+
 /**
  * report.html: one self-contained file (uPlot and the page script inlined, no network), readable in light and dark
  * mode, verdict and failures first, then per scenario the sortable checks and the charts of charts.ts.
  */
-const esc = (text) => String(text).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const html_esc = (text) => String(text).replace(/[&<>"']/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 const STYLE = `
 :root { --bg: #ffffff; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --pass: #1a7f37; --fail: #d1242f; --warn: #9a6700; --base: #8250df; --head: #0969da; --other: #bc4c00; }
 @media (prefers-color-scheme: dark) { :root { --bg: #0d1117; --fg: #e6edf3; --muted: #9198a1; --line: #3d444d; --pass: #3fb950; --fail: #f85149; --warn: #d29922; --base: #a371f7; --head: #4493f8; --other: #f0883e; } }
@@ -85044,21 +86983,13 @@ function chartFigures(charts) {
     if (!charts.length)
         return '<p class="muted">No time series in this report.</p>';
     return `<div class="charts">${charts
-        .map(c => `<figure class="chart" id="chart-${esc(c.id)}"><figcaption><strong>${esc(c.title)}</strong></figcaption><div class="plot"></div><figcaption>${esc(c.caption)}</figcaption></figure>`)
+        .map(c => `<figure class="chart" id="chart-${html_esc(c.id)}"><figcaption><strong>${html_esc(c.title)}</strong></figcaption><div class="plot"></div><figcaption>${html_esc(c.caption)}</figcaption></figure>`)
         .join('')}</div>`;
 }
 /** A cell that sorts by its number (data-sort) and shows it formatted. */
 function numCell(text, value) {
-    return `<td class="num" data-sort="${typeof value === 'number' && Number.isFinite(value) ? value : ''}">${esc(text)}</td>`;
+    return `<td class="num" data-sort="${typeof value === 'number' && Number.isFinite(value) ? value : ''}">${html_esc(text)}</td>`;
 }
-const VERDICT_RANK = {
-    fail: 0,
-    inconclusive: 1,
-    warn: 2,
-    accepted: 3,
-    skipped: 4,
-    pass: 5
-};
 /** The interval sorts by its half-width: how sure the change is, narrowest first. */
 function intervalCell(interval) {
     const halfWidth = interval ? (interval[1] - interval[0]) / 2 : null;
@@ -85066,23 +86997,23 @@ function intervalCell(interval) {
 }
 function checkRow(c) {
     const regression = c.kind === 'regression';
-    return `<tr><td><code>${esc(c.metric)}</code></td><td>${esc(c.kind)}</td><td>${esc(c.expression)}</td>${numCell(regression ? formatMetric(c.metric, c.base) : '', regression ? c.base : null)}${numCell(formatMetric(c.metric, regression ? c.head : c.actual), regression ? c.head : c.actual)}${numCell(formatChange(c.change), c.change)}${intervalCell(c.interval)}<td class="${c.verdict}" data-sort="${VERDICT_RANK[c.verdict] ?? 9}">${esc(c.verdict)}</td><td>${esc(c.message)}${c.acceptedBy ? ` (accepted by ${esc(c.acceptedBy)})` : ''}</td></tr>`;
+    return `<tr><td><code>${html_esc(c.metric)}</code></td><td>${html_esc(c.kind)}</td><td>${html_esc(c.expression)}</td>${numCell(regression ? formatMetric(c.metric, c.base) : '', regression ? c.base : null)}${numCell(formatMetric(c.metric, regression ? c.head : c.actual), regression ? c.head : c.actual)}${numCell(formatChange(c.change), c.change)}${intervalCell(c.interval)}<td class="${c.verdict}" data-sort="${VERDICT_ORDER.indexOf(c.verdict)}">${html_esc(c.verdict)}</td><td>${html_esc(c.message)}${c.acceptedBy ? ` (accepted by ${html_esc(c.acceptedBy)})` : ''}</td></tr>`;
 }
 function scenarioSection(s, charts) {
-    const head = `<h2 id="${esc(s.name)}">${esc(s.name)} <span class="verdict ${s.verdict}">${esc(s.verdict.toUpperCase())}</span></h2><p class="muted">${esc(describeLoad(s))}</p>`;
+    const head = `<h2 id="${html_esc(s.name)}">${html_esc(s.name)} <span class="verdict ${s.verdict}">${html_esc(s.verdict.toUpperCase())}</span></h2><p class="muted">${html_esc(describeLoad(s))}</p>`;
     if (s.error) {
-        const tail = s.error.outputTail?.length ? `<pre>${esc(s.error.outputTail.join('\n'))}</pre>` : '';
-        return `${head}<p><strong>Measurement invalid:</strong> ${esc(s.error.message)}</p>${tail}`;
+        const tail = s.error.outputTail?.length ? `<pre>${html_esc(s.error.outputTail.join('\n'))}</pre>` : '';
+        return `${head}<p><strong>Measurement invalid:</strong> ${html_esc(s.error.message)}</p>${tail}`;
     }
     const names = Object.keys(s.metrics).filter(k => s.metrics[k] !== null);
     const metrics = names
-        .map(k => `<tr><td><code>${esc(k)}</code></td>${s.baseMetrics ? numCell(formatMetric(k, s.baseMetrics[k]), s.baseMetrics[k]) : ''}${numCell(formatMetric(k, s.metrics[k]), s.metrics[k])}</tr>`)
+        .map(k => `<tr><td><code>${html_esc(k)}</code></td>${s.baseMetrics ? numCell(formatMetric(k, s.baseMetrics[k]), s.baseMetrics[k]) : ''}${numCell(formatMetric(k, s.metrics[k]), s.metrics[k])}</tr>`)
         .join('');
     const checks = s.checks.length
         ? `<table class="sortable checks"><thead><tr><th>metric</th><th>kind</th><th>limit</th><th>base</th><th>head</th><th>change</th><th title="sorts by half-width">interval</th><th>verdict</th><th>message</th></tr></thead><tbody>${s.checks.map(checkRow).join('')}</tbody></table>`
         : '';
     const notes = [...s.notes, ...(s.findings ?? []).map(f => `${f.evidence}: ${f.action}`)]
-        .map(n => `<li>${esc(n)}</li>`)
+        .map(n => `<li>${html_esc(n)}</li>`)
         .join('');
     return `${head}${checks}${notes ? `<ul>${notes}</ul>` : ''}${chartFigures(charts)}
 <details><summary>All metrics</summary><table class="sortable"><thead><tr><th>metric</th>${s.baseMetrics ? '<th>base</th>' : ''}<th>${s.baseMetrics ? 'head' : 'value'}</th></tr></thead><tbody>${metrics}</tbody></table></details>`;
@@ -85092,9 +87023,9 @@ function profileSection(report) {
     if (!view)
         return '';
     const rows = view.rows
-        .map(r => `<tr><td>${esc(r.scenario)}</td><td><code>${esc(r.metric)}</code></td><td>${esc(r.limit)}</td>${numCell(formatMetric(r.metric, r.value), r.value)}<td class="${r.meets === null ? 'skipped' : r.meets ? 'pass' : 'warn'}">${r.meets === null ? 'not measured' : r.meets ? 'meets' : 'misses'}</td></tr>`)
+        .map(r => `<tr><td>${html_esc(r.scenario)}</td><td><code>${html_esc(r.metric)}</code></td><td>${html_esc(r.limit)}</td>${numCell(formatMetric(r.metric, r.value), r.value)}<td class="${r.meets === null ? 'skipped' : r.meets ? 'pass' : 'warn'}">${r.meets === null ? 'not measured' : r.meets ? 'meets' : 'misses'}</td></tr>`)
         .join('');
-    return `<h2>Against the ${esc(view.profile)} profile</h2><p class="muted">Reference limits for ${esc(view.description)}, applied to every scenario.</p><table class="sortable"><thead><tr><th>scenario</th><th>metric</th><th>profile</th><th>measured</th><th>result</th></tr></thead><tbody>${rows}</tbody></table>`;
+    return `<h2>Against the ${html_esc(view.profile)} profile</h2><p class="muted">Reference limits for ${html_esc(view.description)}, applied to every scenario.</p><table class="sortable"><thead><tr><th>scenario</th><th>metric</th><th>profile</th><th>measured</th><th>result</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 /** JSON inside <script>: "<" is escaped so no value can close the element. */
 function scriptJson(value) {
@@ -85110,46 +87041,47 @@ function gateSection(report) {
     if (!gate?.changes.length)
         return '';
     const rows = gate.changes
-        .map(c => `<tr><td>${esc(c.scenario ?? '(all)')}</td><td>${esc(c.limit)}</td><td>${esc(c.base)}</td><td>${esc(c.head)}</td></tr>`)
+        .map(c => `<tr><td>${html_esc(c.scenario ?? '(all)')}</td><td>${html_esc(c.limit)}</td><td>${html_esc(c.base)}</td><td>${html_esc(c.head)}</td></tr>`)
         .join('');
-    return `<p class="baseline">${esc(gate.message)}</p><table><thead><tr><th>scenario</th><th>limit</th><th>base</th><th>this PR</th></tr></thead><tbody>${rows}</tbody></table>`;
+    return `<p class="baseline">${html_esc(gate.message)}</p><table><thead><tr><th>scenario</th><th>limit</th><th>base</th><th>this PR</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 function renderHtml(report) {
     const decisive = report.scenarios.flatMap(s => [
         ...(s.error
-            ? [`<li class="errored">${esc(s.name)}: measurement invalid, ${esc(s.error.message)}</li>`]
+            ? [`<li class="errored">${html_esc(s.name)}: measurement invalid, ${html_esc(s.error.message)}</li>`]
             : []),
-        ...decisiveChecks(s).map(c => `<li class="${c.verdict}">${esc(s.name)}: ${esc(c.message)}</li>`)
+        ...decisiveChecks(s).map(c => `<li class="${c.verdict}">${html_esc(s.name)}: ${html_esc(c.message)}</li>`)
     ]);
     const r = report.runner;
     const charts = chartsFor(report);
     const b = report.baseline;
     return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>perfgate: ${esc(report.verdict)}</title><style>${UPLOT_CSS}</style><style>${STYLE}</style></head>
+<title>perfgate: ${html_esc(report.verdict)}</title><style>${UPLOT_CSS}</style><style>${STYLE}${FLAME_STYLE}</style></head>
 <body>
-<h1>perfgate <span class="verdict ${report.verdict}">${esc(report.verdict.toUpperCase())}</span></h1>
-<p id="headline">${esc(report.headline)}</p>
+<h1>perfgate <span class="verdict ${report.verdict}">${html_esc(report.verdict.toUpperCase())}</span></h1>
+<p id="headline">${html_esc(report.headline)}</p>
 ${decisive.length ? `<ul>${decisive.join('')}</ul>` : ''}
 ${baselineText(report)
-        .map(l => `<p class="baseline ${l.kind}">${esc(l.text)}</p>`)
+        .map(l => `<p class="baseline ${l.kind}">${html_esc(l.text)}</p>`)
         .join('')}
 ${gateSection(report)}
-${report.notes.map(n => `<p class="muted">${esc(n)}</p>`).join('')}
+${report.notes.map(n => `<p class="muted">${html_esc(n)}</p>`).join('')}
 ${report.scenarios
         .map(sc => scenarioSection(sc, charts.filter(c => c.scenario === sc.name)))
         .join('\n')}
+${flameSection(report)}
 ${profileSection(report)}
 <h2>Run</h2>
 <table><tbody>
-<tr><th>mode</th><td>${esc(report.mode)}</td></tr>
-<tr><th>config</th><td><code>${esc(report.config.file)}</code> (hash ${esc(report.config.hash)}${report.config.profile ? `, profile ${esc(report.config.profile)}` : ''})</td></tr>
-<tr><th>runner</th><td>${esc(r.cpuModel)}, ${r.cores} cores, ${esc(formatMetric('server.rss.peak', r.memoryBytes))}, ${esc(r.os)}, Node ${esc(r.node)}</td></tr>
-${report.git?.sha ? `<tr><th>commit</th><td><code>${esc(report.git.sha)}</code>${report.git.baseSha ? ` vs base <code>${esc(report.git.baseSha)}</code>` : ''}</td></tr>` : ''}
-${b ? `<tr><th>baseline</th><td>${esc(b.store)}: ${esc(b.message)}${b.saved ? `<br>${esc(b.saved.message)}` : ''}</td></tr>` : ''}
-<tr><th>took</th><td>${esc(formatMs(report.durationMs))}, written ${esc(report.createdAt)} by perfgate ${esc(report.tool.version)}</td></tr>
+<tr><th>mode</th><td>${html_esc(report.mode)}</td></tr>
+<tr><th>config</th><td><code>${html_esc(report.config.file)}</code> (hash ${html_esc(report.config.hash)}${report.config.profile ? `, profile ${html_esc(report.config.profile)}` : ''})</td></tr>
+<tr><th>runner</th><td>${html_esc(r.cpuModel)}, ${r.cores} cores, ${html_esc(formatMetric('server.rss.peak', r.memoryBytes))}, ${html_esc(r.os)}, Node ${html_esc(r.node)}</td></tr>
+${report.git?.sha ? `<tr><th>commit</th><td><code>${html_esc(report.git.sha)}</code>${report.git.baseSha ? ` vs base <code>${html_esc(report.git.baseSha)}</code>` : ''}</td></tr>` : ''}
+${b ? `<tr><th>baseline</th><td>${html_esc(b.store)}: ${html_esc(b.message)}${b.saved ? `<br>${html_esc(b.saved.message)}` : ''}</td></tr>` : ''}
+<tr><th>took</th><td>${html_esc(formatMs(report.durationMs))}, written ${html_esc(report.createdAt)} by perfgate ${html_esc(report.tool.version)}</td></tr>
 </tbody></table>
-${report.config.used ? `<details id="config-used"><summary>Config used (resolved: defaults filled, <code>extends</code> applied; header and env values left out)</summary><pre>${esc((0,dist/* stringify */.As)(report.config.used, { lineWidth: 0 }))}</pre></details>` : ''}
+${report.config.used ? `<details id="config-used"><summary>Config used (resolved: defaults filled, <code>extends</code> applied; header and env values left out)</summary><pre>${html_esc((0,dist/* stringify */.As)(report.config.used, { lineWidth: 0 }))}</pre></details>` : ''}
 <noscript><p class="muted">The charts need JavaScript; the tables above hold every number.</p></noscript>
 <script type="application/json" id="perfgate-charts">${scriptJson(charts)}</script>
 <script>${inlineScript(UPLOT_JS)}</script>
@@ -85254,7 +87186,11 @@ function renderJunit(report) {
         totals.failures += suite.failures;
         totals.errors += suite.errors;
         totals.skipped += suite.skipped;
-        return `  <testsuite${attrs({ name: scenario.name, ...suite, time: 0, timestamp: report.createdAt })}>\n${cases.map(c => c.xml).join('\n')}\n  </testsuite>`;
+        // the scenario's notes, in the words every format gives them (report/notes.ts)
+        const notes = scenario.notes.length
+            ? `\n    <system-out>${xmlText(scenario.notes.map(n => `note: ${n}`).join('\n'))}</system-out>`
+            : '';
+        return `  <testsuite${attrs({ name: scenario.name, ...suite, time: 0, timestamp: report.createdAt })}>\n${cases.map(c => c.xml).join('\n')}${notes}\n  </testsuite>`;
     });
     // a merge that lacks a leg (or got a foreign one) is errored even when every scenario it holds passed
     const problems = report.merge?.problems ?? [];
@@ -85274,12 +87210,32 @@ function renderJunit(report) {
 
 
 
+
 async function writeAtomically(file, content) {
     const temp = `${file}.${process.pid}.tmp`;
     await (0,promises_namespaceObject.writeFile)(temp, content);
     await (0,promises_namespaceObject.rename)(temp, file);
 }
-/** Writes report.json, summary.md, report.html, metrics.prom and junit.xml into `dir`. */
+/**
+ * The profiles' files (temporary while the gate ran) copied beside report.json as profile/base.cpuprofile and
+ * profile/head.cpuprofile; the report then names them relative to its directory (in place: the comment rendered
+ * after the files were written names them the same way).
+ */
+async function placeProfiles(report, dir) {
+    const profile = report.profile;
+    if (!profile)
+        return;
+    for (const side of ['base', 'head']) {
+        const summary = profile[side];
+        if (!summary?.file || !external_node_path_default().isAbsolute(summary.file) || !(0,external_node_fs_namespaceObject.existsSync)(summary.file))
+            continue;
+        const relative = `profile/${side}.cpuprofile`;
+        await (0,promises_namespaceObject.mkdir)(external_node_path_default().join(dir, 'profile'), { recursive: true });
+        await (0,promises_namespaceObject.copyFile)(summary.file, external_node_path_default().join(dir, relative));
+        summary.file = relative;
+    }
+}
+/** Writes report.json, summary.md, report.html, metrics.prom, junit.xml and the profiles (profile/) into `dir`. */
 async function writeReportFiles(report, dir, options = {}) {
     await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
     const files = {
@@ -85290,6 +87246,7 @@ async function writeReportFiles(report, dir, options = {}) {
         metrics: external_node_path_default().join(dir, 'metrics.prom'),
         junit: external_node_path_default().join(dir, 'junit.xml')
     };
+    await placeProfiles(report, dir);
     await writeAtomically(files.json, JSON.stringify(report, null, 2) + '\n');
     await writeAtomically(files.summary, renderSummary(report, options));
     await writeAtomically(files.html, renderHtml(report));
@@ -85310,6 +87267,7 @@ async function writeReportFiles(report, dir, options = {}) {
 const LEG_REPORT_FILE = 'report.json';
 /** a report.json with every histogram and timeline of a large suite stays well under this */
 const LEG_MAX_BYTES = 50_000_000;
+const DEFAULT_LEG_LIMITS = { maxLegs: 64, maxTotalBytes: 256_000_000 };
 /** Reads `file` (no symlinks, at most maxBytes) or says why not. */
 async function readUntrustedFile(file, maxBytes = LEG_MAX_BYTES) {
     const info = await (0,promises_namespaceObject.lstat)(file).catch(() => undefined);
@@ -85348,9 +87306,27 @@ async function readLegDir(dir, source = dir) {
 /**
  * The leg directories among `paths`: a path holding `file` is a leg; any other directory stands for its
  * subdirectories that hold one (actions/download-artifact puts each artifact in its own subdirectory). A path
- * that is neither is kept, so that reading it reports the problem.
+ * that is neither is kept, so that reading it reports the problem. More than `limits.maxLegs` legs, or leg files
+ * larger than `limits.maxTotalBytes` together, are refused before any is read.
  */
-async function legDirectories(paths, file = LEG_REPORT_FILE) {
+async function legDirectories(paths, file = LEG_REPORT_FILE, limits = DEFAULT_LEG_LIMITS) {
+    const dirs = await findLegDirectories(paths, file);
+    if (dirs.length > limits.maxLegs)
+        throw new Error(`found ${dirs.length} legs (directories holding ${file}) under ${paths.join(', ')}, more than the ${limits.maxLegs} ` +
+            'perfgate merges at once; download only the artifacts of this run (a pattern such as perfgate-leg-*), or split ' +
+            'the suite into fewer legs');
+    let total = 0;
+    for (const dir of dirs) {
+        const info = await (0,promises_namespaceObject.lstat)(external_node_path_default().join(dir, file)).catch(() => undefined);
+        if (info?.isFile())
+            total += info.size;
+    }
+    if (total > limits.maxTotalBytes)
+        throw new Error(`the ${dirs.length} legs' ${file} files hold ${total} bytes together, over the ${limits.maxTotalBytes}-byte ` +
+            'limit of one merge; refusing them (a leg report of a large suite stays well under a tenth of that)');
+    return dirs;
+}
+async function findLegDirectories(paths, file) {
     const out = [];
     for (const p of paths) {
         if (await (0,promises_namespaceObject.lstat)(external_node_path_default().join(p, file)).catch(() => undefined)) {
@@ -85467,6 +87443,7 @@ function forkWarning(ctx) {
 
 
 
+
 const RESULT_ARTIFACT_FILE = 'perfgate-result.json';
 /** The data a `workflow_run` commenter needs, written next to the report for upload as an artifact. */
 async function writeResultArtifact(report, ctx, inputs, outDir, failing) {
@@ -85484,6 +87461,11 @@ async function writeResultArtifact(report, ctx, inputs, outDir, failing) {
         report
     };
     await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(outDir, RESULT_ARTIFACT_FILE), JSON.stringify(artifact) + '\n');
+}
+/** The context section goes before the footer (the `<sub>` line with the run link), else at the end. */
+function withContext(body, context) {
+    const footer = body.lastIndexOf('\n<sub>');
+    return footer < 0 ? `${body}\n${context}` : `${body.slice(0, footer)}\n${context}${body.slice(footer)}`;
 }
 /** Posts or updates the sticky PR comment. Never throws and never changes the verdict; returns its URL. */
 async function publishComment(report, inputs, options) {
@@ -85510,15 +87492,17 @@ async function publishComment(report, inputs, options) {
         warn('perfgate: no github-token input, so no PR comment; results are in the job summary.');
         return undefined;
     }
-    const body = renderComment(report, {
+    const rendered = renderComment(report, {
         marker: commentMarker(inputs.commentId),
         runUrl: options.runUrl,
-        artifactName: 'perfgate-report'
+        artifactName: 'perfgate-report',
+        repositoryUrl: `${ctx.serverUrl}/${ctx.repo.owner}/${ctx.repo.repo}`
     });
+    const body = options.context ? withContext(rendered, options.context) : rendered;
     try {
         const octokit = (options.createClient ?? createClient)(inputs.token, {
             apiUrl: ctx.apiUrl,
-            log: message => info(message)
+            log: message => logText(message)
         });
         const result = await upsertStickyComment(octokit, {
             owner: ctx.repo.owner,
@@ -85529,10 +87513,10 @@ async function publishComment(report, inputs, options) {
             body,
             mode: inputs.comment,
             failing: options.failing,
-            log: (message) => info(message)
+            log: (message) => logText(message)
         });
         if (result.reason)
-            info(`perfgate: comment ${result.action}: ${result.reason}`);
+            logText(`perfgate: comment ${result.action}: ${result.reason}`);
         return result.url;
     }
     catch (err) {
@@ -85610,11 +87594,23 @@ async function loadActionConfig(inputs, session, env) {
 
 
 
+
+
+/** The PR's failing checks in the light of the default branch's stored history. */
+function contextSection(lines) {
+    return `**Meanwhile on the default branch** (its stored runs):\n\n${lines.map(l => `- ${escapeMarkdownText(l)}`).join('\n')}\n`;
+}
 /** The link to this workflow run, when the environment names it. */
 function runUrl(env) {
     if (!env.GITHUB_REPOSITORY || !env.GITHUB_RUN_ID)
         return undefined;
     return `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
+}
+/** The repository's page (https://github.com/owner/name): the profile's functions link to their lines there. */
+function repositoryUrl(env) {
+    if (!env.GITHUB_REPOSITORY)
+        return undefined;
+    return `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}`;
 }
 /** The report files' paths as outputs: report (report.json), html, summary, junit and metrics (metrics.prom). */
 function setFileOutputs(files) {
@@ -85633,14 +87629,14 @@ function failedChecks(report) {
  * The outputs of a finished gate: report files, job summary, annotations, action outputs and the PR comment, then
  * the step's verdict. `onFiles` learns the report files as soon as they are written.
  */
-async function publish(report, config, inputs, session, env, onFiles, createClient) {
+async function publish(report, config, inputs, session, env, onFiles, createClient, history = {}) {
     const url = runUrl(env);
-    const files = await writeReportFiles(report, inputs.outDir, {
-        runUrl: url,
-        artifactName: 'perfgate-report'
-    });
+    const links = { runUrl: url, artifactName: 'perfgate-report', repositoryUrl: repositoryUrl(env) };
+    const files = await writeReportFiles(report, inputs.outDir, links);
     onFiles(files);
-    await writeSummary(capSummary(renderSummary(report, { runUrl: url, artifactName: 'perfgate-report' })), env);
+    const context = history.context?.length ? `\n${contextSection(history.context)}` : '';
+    const summary = renderSummary(report, links);
+    await writeSummary(capSummary(`${summary}${context}${history.summary ? `\n${history.summary}` : ''}`), env);
     session.annotate(reportAnnotations(report, external_node_path_default().relative(inputs.workspace, configFile(inputs))));
     const counts = failedChecks(report);
     setOutput('verdict', report.verdict);
@@ -85654,13 +87650,14 @@ async function publish(report, config, inputs, session, env, onFiles, createClie
         outDir: inputs.outDir,
         warn: session.warn,
         env,
-        createClient
+        createClient,
+        ...(history.context?.length ? { context: contextSection(history.context) } : {})
     });
     setOutput('comment-url', commentUrl ?? '');
     if (failing)
         setFailed(report.headline);
     else
-        info(report.headline);
+        logText(report.headline);
 }
 
 ;// CONCATENATED MODULE: ./src/action/merge-mode.ts
@@ -85692,6 +87689,7 @@ async function publish(report, config, inputs, session, env, onFiles, createClie
 
 
 
+
 /** The legs' directories: artifact-path's subdirectories, or one directory per line. */
 async function legDirs(inputs, file) {
     if (!inputs.artifactPath)
@@ -85705,13 +87703,13 @@ async function legDirs(inputs, file) {
 }
 const legName = (inputs, dir) => external_node_path_default().relative(inputs.workspace, dir) || dir;
 /** Files, outputs and the job's verdict of a merged report (both paths). */
-async function publishFiles(report, inputs, hooks, links) {
+async function publishFiles(report, inputs, hooks, links, verdict = report.verdict) {
     const files = await writeReportFiles(report, inputs.outDir, { ...links, artifactName: 'perfgate-report' });
     await writeSummary(capSummary(renderSummary(report, { ...links, artifactName: 'perfgate-report' })), hooks.env);
     hooks.annotate(reportAnnotations(report, report.config.file));
     for (const problem of report.merge?.problems ?? [])
         hooks.annotate([{ level: 'error', title: 'perfgate merge', message: problem }]);
-    setOutput('verdict', report.verdict);
+    setOutput('verdict', verdict);
     setOutput('report', files.json);
     setOutput('html', files.html);
     setOutput('summary', files.summary);
@@ -85726,7 +87724,7 @@ function finish(report, failing) {
     if (failing)
         setFailed(report.headline);
     else
-        info(report.headline);
+        logText(report.headline);
 }
 /** The measuring workflow's merge job: legs' report.json files, published like one run's report. */
 async function mergeInWorkflow(inputs, hooks) {
@@ -85783,7 +87781,8 @@ async function mergeInCommenter(inputs, hooks) {
     const payload = readEventPayload(hooks.env);
     const ctx = readPrContext(hooks.env, payload);
     const links = { runUrl: triggeringRunUrl(payload, ctx.serverUrl, ctx.repo) ?? ctx.runUrl };
-    const failing = await publishFiles(report, inputs, hooks, links);
+    // the legs' verdict becomes this step's output only once the artifacts are bound to the triggering run
+    const failing = await publishFiles(report, inputs, hooks, links, ref ? 'errored' : report.verdict);
     setOutput('comment-url', '');
     if (!ref)
         return finish(report, failing);
@@ -85791,7 +87790,7 @@ async function mergeInCommenter(inputs, hooks) {
         throw new Error('mode: merge in a workflow_run workflow needs a github-token with pull-requests: write');
     const octokit = (hooks.createClient ?? createClient)(inputs.token, {
         apiUrl: ctx.apiUrl,
-        log: message => info(message)
+        log: message => logText(message)
     });
     let pr;
     try {
@@ -85803,6 +87802,7 @@ async function mergeInCommenter(inputs, hooks) {
     if (pr && !pr.ok)
         hooks.warn(`perfgate: not commenting: ${pr.reason}`);
     if (pr?.ok) {
+        setOutput('verdict', report.verdict);
         try {
             const result = await upsertStickyComment(octokit, {
                 owner: ctx.repo.owner,
@@ -85817,10 +87817,10 @@ async function mergeInCommenter(inputs, hooks) {
                 }),
                 mode: inputs.comment,
                 failing,
-                log: (message) => info(message)
+                log: (message) => logText(message)
             });
             setOutput('comment-url', result.url ?? '');
-            info(`perfgate: comment ${result.action} on PR #${pr.prNumber}`);
+            logText(`perfgate: comment ${result.action} on PR #${pr.prNumber}`);
         }
         catch (err) {
             hooks.warn(explainApiError(err, `the comment on pull request #${ref.prNumber}`));
@@ -85870,6 +87870,7 @@ function onCancelSignals(handler) {
 
 
 
+
 const TOKEN_PATTERNS = [
     /\b(gh[pousr]_[A-Za-z0-9]{20,})\b/g,
     /\bgithub_pat_[A-Za-z0-9_]{20,}\b/g,
@@ -85898,8 +87899,10 @@ function adviceFor(err) {
         return ('The baseline store exists but could not be read, so perfgate did not treat it as empty. Check that the job can ' +
             'fetch the baseline branch (actions/checkout with its default credentials and `permissions: contents: read`), ' +
             'or set `baseline: { store: none }` in the config to gate without stored history.');
-    if (err instanceof Error && err.message.startsWith('perfgate refuses to measure on pull_request_target'))
-        return 'Change `on: pull_request_target` to `on: pull_request` in this workflow, and comment from a `workflow_run` workflow with `mode: report`.';
+    if (err instanceof RefusedEventError)
+        return err.message.startsWith('perfgate refuses to measure on pull_request_target')
+            ? 'Change `on: pull_request_target` to `on: pull_request` in this workflow, and comment from a `workflow_run` workflow with `mode: report`.'
+            : `Measure on ${MEASURING_EVENTS.join(', ')}, and comment from a \`workflow_run\` workflow with \`mode: report\` (see the README, "Fork pull requests").`;
     if (err instanceof Error && /input/i.test(err.message) && /Invalid value|required/i.test(err.message))
         return 'Fix the named input in the workflow file.';
     return ('This is perfgate failing, not a verdict on your service. Re-run the job; if it fails again, open an issue ' +
@@ -85920,7 +87923,39 @@ function failureSummary(err, message, runUrl) {
     ].join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/shard/options.ts
+/**
+ * The leg options of a suite's matrix, `shard`, `load-shard` and `start-at`: one set of rules for both doors (the
+ * CLI's flags and the action's inputs), each naming the options in its own words.
+ */
+
+const CLI_WORDS = {
+    shard: '--shard',
+    loadShard: '--load-shard',
+    combined: '--load-shard and --shard cannot be combined',
+    startAtAlone: '--start-at is the shared start of --load-shard legs; give --load-shard K/N too'
+};
+const ACTION_WORDS = {
+    shard: 'the "shard" input',
+    loadShard: 'the "load-shard" input',
+    combined: 'The "shard" and "load-shard" inputs cannot be combined',
+    startAtAlone: 'The "start-at" input is the shared start of load-shard legs; set "load-shard" too.'
+};
+/** Checks the options together (a suite shard or a load shard, a shared start only for a load shard) and parses them. */
+function parseLegOptions(text, words) {
+    if (text.shard !== undefined && text.loadShard !== undefined)
+        throw new ShardError(`${words.combined}: a load leg sends 1/N of every scenario, a suite leg all of some`);
+    if (text.startAt !== undefined && text.loadShard === undefined)
+        throw new ShardError(words.startAtAlone);
+    return {
+        ...(text.shard !== undefined ? { shard: parseShard(text.shard, words.shard) } : {}),
+        ...(text.loadShard !== undefined ? { loadShard: parseShard(text.loadShard, words.loadShard) } : {}),
+        ...(text.startAt !== undefined ? { startAt: text.startAt } : {})
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
+
 
 
 
@@ -85950,15 +87985,11 @@ function readInputs(getInput, env) {
         throw new Error(`Invalid value "${chosenCommentId}" for the "comment-id" input. It may hold only ${COMMENT_ID_WORDS}.`);
     const commentId = chosenCommentId || defaultCommentId(config, env);
     const configId = toCommentId(config);
-    const shardText = getInput('shard');
-    const shard = shardText ? parseShard(shardText, 'the "shard" input') : undefined;
-    const loadShardText = getInput('load-shard');
-    const loadShard = loadShardText ? parseShard(loadShardText, 'the "load-shard" input') : undefined;
-    if (shard && loadShard)
-        throw new Error('The "shard" and "load-shard" inputs cannot be combined: a load leg sends 1/N of every scenario, a suite leg all of some.');
-    const startAt = getInput('start-at') || undefined;
-    if (startAt && !loadShard)
-        throw new Error('The "start-at" input is the shared start of load-shard legs; set "load-shard" too.');
+    const { shard, loadShard, startAt } = parseLegOptions({
+        shard: getInput('shard') || undefined,
+        loadShard: getInput('load-shard') || undefined,
+        startAt: getInput('start-at') || undefined
+    }, ACTION_WORDS);
     const leg = getInput('leg') || commentId;
     return {
         config,
@@ -85978,6 +88009,10 @@ function readInputs(getInput, env) {
         onInconclusive: onInconclusive
             ? oneOf('on-inconclusive', onInconclusive, ['warn', 'fail'], 'warn')
             : undefined,
+        onChangePoint: oneOf('on-change-point', getInput('on-change-point'), ['warn', 'fail', 'issue'], 'warn'),
+        ...(getInput('profile')
+            ? { profile: oneOf('profile', getInput('profile'), PROFILE_MODES, 'on-regression') }
+            : {}),
         artifactPath: getInput('artifact-path') || undefined,
         workspace
     };
@@ -85985,38 +88020,84 @@ function readInputs(getInput, env) {
 
 ;// CONCATENATED MODULE: ./src/action/accept.ts
 
-/** Who applied the label, from the issue's events (the last `labeled` event of that label). */
-async function labelAppliedBy(octokit, ctx, label = ACCEPT_LABEL) {
+/** Permissions (the REST API's `permission`) that can push, and so approve a change to the gate. */
+const WRITE = ['admin', 'maintain', 'write'];
+/** Timeline events that move the pull request's head: a push (its commits) or a force push. */
+const PUSHES = ['committed', 'head_ref_force_pushed'];
+const firstLine = (err) => (err.message ?? String(err)).split('\n')[0];
+/**
+ * The label approves the code it was applied to, not the code pushed after it: it counts only when this run is
+ * not one for a push (`synchronize`: its payload held the label, so the label came first), when its last `labeled`
+ * event comes after every push and force push in the pull request's timeline (GitHub's order of events, not the
+ * commits' own dates, which their author writes), and when whoever applied it can write to the repository.
+ * Anything perfgate cannot read accepts nothing.
+ */
+async function labelApproval(octokit, ctx, label = ACCEPT_LABEL) {
     if (!ctx.prNumber)
-        return { problem: 'no pull request number in the event' };
+        return { accepted: false, reason: 'there is no pull request number in the event' };
+    const stale = (login) => ({
+        accepted: false,
+        reason: `the ${label} label${login ? ` (applied by @${login})` : ''} predates the latest push: re-apply it to accept the pull request as it is now`
+    });
+    // a run for a push (synchronize) saw the label in its payload: it was there before this push, whatever the timeline says
+    if (ctx.eventAction === 'synchronize')
+        return stale();
+    let timeline;
     try {
-        const events = await octokit.paginate(octokit.rest.issues.listEvents, {
+        timeline = (await octokit.paginate(octokit.rest.issues.listEventsForTimeline, {
             owner: ctx.repo.owner,
             repo: ctx.repo.repo,
             issue_number: ctx.prNumber,
             per_page: 100
-        });
-        const labeled = events.filter(e => e.event === 'labeled' && e.label?.name === label);
-        const login = labeled.at(-1)?.actor?.login;
-        return login ? { login } : { problem: 'no labeled event found' };
+        }));
     }
     catch (err) {
-        return { problem: err.message.split('\n')[0] };
+        return {
+            accepted: false,
+            reason: `perfgate could not read the pull request's timeline (${firstLine(err)}), so it cannot tell who applied the ${label} label or when`
+        };
     }
+    const labeled = timeline.findLastIndex(e => e.event === 'labeled' && e.label?.name === label);
+    const login = timeline[labeled]?.actor?.login;
+    if (labeled < 0 || !login)
+        return { accepted: false, reason: `the timeline shows no one applying the ${label} label` };
+    const lastPush = timeline.findLastIndex(e => PUSHES.includes(e.event ?? ''));
+    if (lastPush > labeled)
+        return stale(login);
+    let permission;
+    try {
+        const answer = await octokit.rest.repos.getCollaboratorPermissionLevel({
+            owner: ctx.repo.owner,
+            repo: ctx.repo.repo,
+            username: login
+        });
+        permission = answer.data.permission;
+    }
+    catch (err) {
+        return {
+            accepted: false,
+            reason: `perfgate could not read @${login}'s permission on the repository (${firstLine(err)}), so the ${label} label they applied accepts nothing`
+        };
+    }
+    if (!WRITE.includes(permission))
+        return {
+            accepted: false,
+            reason: `the ${label} label was applied by @${login}, who cannot write to the repository (permission: ${permission}); someone with write access must apply it`
+        };
+    return { accepted: true, login };
 }
 /**
- * Accepted regressions of a pull request: only the `perf-accepted` label, which takes triage rights to apply, and
- * whose applier the comment names. Commit trailers (`Perf-Accepted:`) are not read in pull requests: any PR author
- * can write them into their own commits. The CLI keeps `--accept`.
+ * Accepted regressions of a pull request: only the `perf-accepted` label, applied after the latest push by someone
+ * with write access, whose applier the comment names. Commit trailers (`Perf-Accepted:`) are not read in pull
+ * requests: any PR author can write them into their own commits. The CLI keeps `--accept`.
  */
-function prAcceptances(ctx, appliedBy) {
-    const who = appliedBy.login
-        ? `the ${ACCEPT_LABEL} label, applied by @${appliedBy.login}`
-        : `the ${ACCEPT_LABEL} label (who applied it could not be read: ${appliedBy.problem ?? 'unknown'})`;
-    return labelAcceptance(ctx.labels, who);
+function prAcceptances(ctx, approval) {
+    if (!approval.accepted)
+        return [];
+    return labelAcceptance(ctx.labels, `the ${ACCEPT_LABEL} label, applied by @${approval.login}`);
 }
 
-;// CONCATENATED MODULE: ./src/action/gate.ts
+;// CONCATENATED MODULE: ./src/action/pr-gate.ts
 
 
 
@@ -86071,6 +88152,7 @@ function limitChanges(base, head) {
     const h = configUsed(head);
     const names = [...new Set([...b.scenarios.map(s => s.name), ...h.scenarios.map(s => s.name)])];
     const out = names.flatMap(name => scenarioChanges(b.scenarios.find(s => s.name === name), h.scenarios.find(s => s.name === name)));
+    out.push(...contentChanges(base, head));
     const global = [
         ['compare.mode', b.compare.mode, h.compare.mode],
         ['compare.rounds', b.compare.rounds, h.compare.rounds],
@@ -86088,6 +88170,22 @@ function limitChanges(base, head) {
             out.push({ limit, base: bv, head: hv });
     return out;
 }
+/** Scenarios of both configs whose header values, body or placeholder values differ (the values are never shown). */
+function contentChanges(base, head) {
+    return head.scenarios.flatMap(h => {
+        const b = base.scenarios.find(s => s.name === h.name);
+        return b && requestContent(b) !== requestContent(h)
+            ? [
+                {
+                    scenario: h.name,
+                    limit: 'request content',
+                    base: 'header values, body and values as in the base',
+                    head: 'changed (not shown: they may hold credentials)'
+                }
+            ]
+            : [];
+    });
+}
 /** A scenario taken from the base's config: its source positions point into the base's file, so they go. */
 function fromBase(s) {
     const { source: _source, ...rest } = s;
@@ -86098,7 +88196,8 @@ function fromBase(s) {
     };
 }
 const same = (a, b, ca, cb) => JSON.stringify(configUsed({ ...ca, scenarios: [a] }).scenarios[0]) ===
-    JSON.stringify(configUsed({ ...cb, scenarios: [b] }).scenarios[0]);
+    JSON.stringify(configUsed({ ...cb, scenarios: [b] }).scenarios[0]) &&
+    requestContent(a) === requestContent(b);
 /**
  * The config a pull request is gated with: the base's scenarios (limits, tolerances, validity limits and how they
  * are measured), the scenarios the PR adds with their own limits, and the base's compare settings, baseline
@@ -86147,14 +88246,30 @@ async function resolveSha(repo, rev) {
     const result = await runGit(repo, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
     return result.code === 0 ? result.stdout.toString().trim() : undefined;
 }
-/** The base's config at `rev`, or why there is none. */
-async function readBaseConfig(repo, rev, configFile) {
+/** `file` (an absolute path in the workspace) as git names it inside `repo`, with `/` separators. */
+async function inRepoPath(repo, file) {
     // git prints the top level with symlinks resolved (/var -> /private/var on macOS): compare real paths
     const real = (p) => (0,promises_namespaceObject.realpath)(p).catch(() => p);
-    const dir = await real(external_node_path_default().dirname(configFile));
-    const inRepo = external_node_path_default().relative(await real(repo), external_node_path_default().join(dir, external_node_path_default().basename(configFile)))
+    const dir = await real(external_node_path_default().dirname(file));
+    return external_node_path_default().relative(await real(repo), external_node_path_default().join(dir, external_node_path_default().basename(file)))
         .split((external_node_path_default()).sep)
         .join('/');
+}
+/**
+ * The base's config file, found at `rev` by the discovery the head's went through: the first of `files` (absolute
+ * paths in the workspace, in discovery order) that is a file at `rev`; undefined when the base has none of them.
+ */
+async function findBaseConfig(repo, rev, files) {
+    for (const file of files) {
+        const type = await runGit(repo, ['cat-file', '-t', `${rev}:${await inRepoPath(repo, file)}`]);
+        if (type.code === 0 && type.stdout.toString().trim() === 'blob')
+            return file;
+    }
+    return undefined;
+}
+/** The base's config at `rev`, or why there is none. */
+async function readBaseConfig(repo, rev, configFile) {
+    const inRepo = await inRepoPath(repo, configFile);
     const shown = await runGit(repo, ['show', `${rev}:${inRepo}`]);
     if (shown.code !== 0) {
         const exists = await runGit(repo, ['cat-file', '-e', `${rev}^{commit}`]);
@@ -86171,9 +88286,11 @@ async function readBaseConfig(repo, rev, configFile) {
 }
 /**
  * In a pull request the gate comes from the base: read its config, compare, and decide which limits apply. The
- * PR's changes to them apply only with the perf-accepted label (`acceptedBy` names who applied it).
+ * PR's changes to them (moving or shadowing the base's config file among them) apply only with the perf-accepted
+ * label (`acceptedBy` names who applied it). A base config that cannot be read fails closed: `error` says why,
+ * and the run is errored; only a base without any config (the PR adds perfgate) lets the PR's own limits apply.
  */
-function decideGate(head, base, where, acceptedBy, configName = head.file) {
+function decideGate(head, base, where, acceptedBy, configName = head.file, moved) {
     if (!base.config) {
         if (base.missing)
             return {
@@ -86185,14 +88302,14 @@ function decideGate(head, base, where, acceptedBy, configName = head.file) {
                     message: `the base (${where}) has no ${configName}: this pull request adds perfgate, so its own limits apply`
                 }
             };
-        const message = `the gate could not be read from the base (${where}): ${base.problem ?? 'unknown'}; the pull request's own limits apply`;
-        return {
-            config: head,
-            gate: { source: 'pr', base: where, changes: [], message },
-            warning: `perfgate: ${message}`
-        };
+        const message = `the gate could not be read from the base (${where}): ${base.problem ?? 'unknown'}. perfgate does not fall ` +
+            "back to the pull request's own limits; fix the base's config, or make the base reachable (fetch-depth: 0 or a base-ref input)";
+        return { config: head, gate: { source: 'base', base: where, changes: [], message }, error: message };
     }
-    const changes = limitChanges(base.config, head);
+    const changes = [
+        ...(moved ? [{ limit: 'config file', base: moved.base, head: moved.head }] : []),
+        ...limitChanges(base.config, head)
+    ];
     if (changes.length === 0)
         return {
             config: head,
@@ -86214,13 +88331,17 @@ function decideGate(head, base, where, acceptedBy, configName = head.file) {
             source: 'base',
             base: where,
             changes,
-            message: `this pull request changes perfgate's limits; the gate used the base's (${where}). ` +
+            message: (moved
+                ? `this pull request moves or shadows perfgate's config (${moved.base} at the base, ${moved.head} in the PR); the gate used the base's (${where}). `
+                : `this pull request changes perfgate's limits; the gate used the base's (${where}). `) +
                 `The changes take effect after merge, or now with the ${ACCEPT_LABEL} label`
         }
     };
 }
 
 ;// CONCATENATED MODULE: ./src/action/pull-request.ts
+
+
 
 
 
@@ -86239,38 +88360,59 @@ async function pullRequestGate(inputs, config, env, session, client = createClie
     if (env.GITHUB_EVENT_NAME !== 'pull_request')
         return { config, acceptances: [] };
     const ctx = readPrContext(env, readEventPayload(env));
-    let applied = { problem: 'there is no github-token input' };
-    if (ctx.labels.includes(ACCEPT_LABEL) && inputs.token) {
-        const octokit = client(inputs.token, { apiUrl: ctx.apiUrl, log: message => info(message) });
-        applied = await labelAppliedBy(octokit, ctx);
+    let approval = {
+        accepted: false,
+        reason: `there is no github-token input, so who applied the ${ACCEPT_LABEL} label and when cannot be read`
+    };
+    if (ctx.labels.includes(ACCEPT_LABEL)) {
+        if (inputs.token) {
+            const octokit = client(inputs.token, { apiUrl: ctx.apiUrl, log: message => logText(message) });
+            approval = await labelApproval(octokit, ctx);
+        }
+        if (!approval.accepted)
+            session.warn(`perfgate: the ${ACCEPT_LABEL} label accepts nothing: ${approval.reason}`);
     }
-    const acceptances = prAcceptances(ctx, applied);
+    const acceptances = prAcceptances(ctx, approval);
     const repo = await repoRoot(inputs.workspace);
     if (!repo) {
-        info('The workspace is not a git checkout, so the limits are read from the pull request’s own config');
+        logText('The workspace is not a git checkout, so the limits are read from the pull request’s own config');
         return { config, acceptances };
     }
+    // the event's base branch, or the one Actions names in GITHUB_BASE_REF on pull_request events
+    const baseRef = ctx.baseRef ?? env.GITHUB_BASE_REF;
     const candidates = [
         ...(inputs.baseRef ? [inputs.baseRef] : []),
-        ...(ctx.baseRef ? [`origin/${ctx.baseRef}`] : []),
+        ...(baseRef ? [`origin/${baseRef}`] : []),
         ...(ctx.baseSha ? [ctx.baseSha] : [])
     ];
-    const rev = await resolveBaseRev(repo, candidates, inputs.baseRef ? undefined : ctx.baseRef);
+    const rev = await resolveBaseRev(repo, candidates, inputs.baseRef ? undefined : baseRef);
     const sha = rev ? await resolveSha(repo, rev) : undefined;
-    const where = rev
-        ? `${ctx.baseRef ?? rev}${sha ? ` at ${sha.slice(0, 12)}` : ''}`
-        : (ctx.baseRef ?? 'the base');
+    const where = rev ? `${baseRef ?? rev}${sha ? ` at ${sha.slice(0, 12)}` : ''}` : (baseRef ?? 'the base');
+    const headFile = configFile(inputs);
+    // the base's config is found as the head's was: a PR cannot escape the base's limits by adding or moving a file
+    const discovered = inputs.config === CONFIG_CANDIDATES[0];
+    const baseFile = rev && discovered
+        ? await findBaseConfig(repo, rev, CONFIG_CANDIDATES.map(c => external_node_path_default().resolve(inputs.workspace, c)))
+        : headFile;
+    const relative = (file) => external_node_path_default().relative(inputs.workspace, file).split((external_node_path_default()).sep).join('/');
+    const moved = baseFile && baseFile !== headFile ? { base: relative(baseFile), head: relative(headFile) } : undefined;
     const base = rev
-        ? await readBaseConfig(repo, rev, external_node_path_default().resolve(inputs.workspace, inputs.config))
+        ? await readBaseConfig(repo, rev, baseFile ?? headFile)
         : { problem: 'the base branch is not in this clone and could not be fetched' };
-    const decided = decideGate(config, base, where, acceptances[0]?.by, inputs.config);
-    if (decided.warning)
-        session.warn(decided.warning);
-    info(`perfgate: ${decided.gate.message}`);
-    return { config: decided.config, acceptances, gate: decided.gate };
+    const decided = decideGate(config, base, where, acceptances[0]?.by, discovered ? `${CONFIG_CANDIDATES[0]} (nor ${CONFIG_CANDIDATES.slice(1).join(' or ')})` : inputs.config, moved);
+    if (decided.error)
+        session.warn(`perfgate: ${decided.error}`);
+    logText(`perfgate: ${decided.gate.message}`);
+    return {
+        config: decided.config,
+        acceptances,
+        gate: decided.gate,
+        ...(decided.error ? { error: decided.error } : {})
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/action/log.ts
+
 
 /**
  * The engine's events as an Actions log: one folded group per measurement (scenario, side and round) and per long
@@ -86281,8 +88423,9 @@ async function pullRequestGate(inputs, config, env, session, client = createClie
 function actionLog(target, now = Date.now) {
     let open = false;
     let lastLine = now();
+    // every line may carry text perfgate did not write (build output, the service's command, scenario names)
     const line = (message) => {
-        target.info(message);
+        logText(message, text => target.info(text));
         lastLine = now();
     };
     const start = (title) => {
@@ -86342,6 +88485,7 @@ function actionLog(target, now = Date.now) {
 
 
 
+
 function emitAnnotation(a) {
     const props = { title: a.title, file: a.file, startLine: a.line, startColumn: a.col };
     if (a.level === 'error')
@@ -86351,12 +88495,13 @@ function emitAnnotation(a) {
 }
 /** Every annotation of one run shares GitHub's per-step limit: the gate's and the API's warnings and the report's. */
 function session_startSession() {
-    const budget = new AnnotationBudget(emitAnnotation, a => info(`${a.level} (past the annotation limit): ${a.message}`));
+    const budget = new AnnotationBudget(emitAnnotation, a => logText(`${a.level} (past the annotation limit): ${a.message}`));
     const warn = (message) => budget.add({ level: 'warning', title: 'perfgate', message });
     return {
         annotate: annotations => annotations.forEach(a => budget.add(a)),
         warn,
         events: actionLog({
+            // log.ts fences what could hold a command itself
             info: message => info(message),
             warning: message => warn(message),
             startGroup: title => startGroup(title),
@@ -86422,7 +88567,6 @@ function savePolicy(spec, ctx, verdict) {
 
 
 
-
 /** The action's inputs and the workflow's environment, turned into the gate's settings. */
 /** A load leg's shared start (the "start-at" input), checked against the clock now that the leg is about to measure. */
 function startAtOf(inputs, now = Date.now()) {
@@ -86457,9 +88601,8 @@ function compareSettings(inputs, config, env, repo, acceptances) {
         repo,
         base: baseSource(inputs, env),
         acceptances,
+        ...(inputs.profile ? { profile: inputs.profile } : {}),
         git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF },
-        host: hostInfo(env.PATH),
-        extraCaCerts: env.NODE_EXTRA_CA_CERTS,
         startAt: startAtOf(inputs)
     };
 }
@@ -86517,10 +88660,1128 @@ async function runSettings(inputs, config, env, repo, context) {
         stored,
         save,
         git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF },
-        host: hostInfo(env.PATH),
-        extraCaCerts: env.NODE_EXTRA_CA_CERTS,
         startAt: startAtOf(inputs)
     };
+}
+
+;// CONCATENATED MODULE: ./src/github/issues.ts
+/** The label every change-point issue carries: how the next push finds the open one. */
+const CHANGE_POINT_LABEL = 'perfgate-change-point';
+/** The hidden line that opens a change-point issue's body: one issue per scenario and metric. */
+const issueMarker = (key) => `<!-- perfgate-change-point: ${key.replace(/-->/g, '')} -->`;
+/**
+ * One sticky issue per key: the open issue with the label whose body opens with the key's marker is updated in
+ * place (title and body); without one, an issue is created. Never a second open issue for the same key.
+ */
+async function upsertChangePointIssue(octokit, params) {
+    const marker = issueMarker(params.key);
+    const body = `${marker}\n${params.body}`;
+    const open = await octokit.paginate(octokit.rest.issues.listForRepo, {
+        owner: params.owner,
+        repo: params.repo,
+        labels: CHANGE_POINT_LABEL,
+        state: 'open',
+        per_page: 100
+    });
+    const existing = open.find(issue => !issue.pull_request && (issue.body ?? '').startsWith(marker));
+    if (existing) {
+        const { data } = await octokit.rest.issues.update({
+            owner: params.owner,
+            repo: params.repo,
+            issue_number: existing.number,
+            title: params.title,
+            body
+        });
+        return { action: 'updated', number: data.number, url: data.html_url };
+    }
+    const { data } = await octokit.rest.issues.create({
+        owner: params.owner,
+        repo: params.repo,
+        title: params.title,
+        body,
+        labels: [CHANGE_POINT_LABEL]
+    });
+    return { action: 'created', number: data.number, url: data.html_url };
+}
+
+;// CONCATENATED MODULE: ./src/model/history.ts
+const HISTORY_SCHEMA_VERSION = 1;
+
+;// CONCATENATED MODULE: ./src/stats/change-points.ts
+/**
+ * Change points of a series of runs: E-divisive means (Matteson & James 2014) split top-down over sliding
+ * windows, each candidate judged by a t-test between its neighbouring change points instead of permutations, then
+ * the weakest merged away bottom-up: the method of Hunter/Otava (Fleming et al., "Hunter: Using Change Point
+ * Detection to Hunt for Performance Regressions", ICPE 2023). Deterministic: the same series gives the same
+ * change points. Pure functions, no I/O.
+ */
+
+const { abs: change_points_abs, exp: change_points_exp, sqrt: change_points_sqrt, max: change_points_max, min: change_points_min } = Math;
+const CHANGE_POINT_DEFAULTS = {
+    windowLength: 50,
+    maxPValue: 0.0005,
+    minMagnitude: 0.02,
+    minSegment: 6,
+    confidence: 0.95
+};
+/** The fewest runs a series needs before a change point can be found in it. */
+const minRunsFor = (options) => 2 * options.minSegment;
+const scaleOf = (values) => (values.every(v => v > 0) ? 'log' : 'linear');
+/** Welch's t-test between two segments, with the interval of the step; p = 1 when a side has fewer than two runs. */
+function compare(left, right, confidence) {
+    if (left.length < 2 || right.length < 2)
+        return { pValue: 1, estimate: 0, low: -Infinity, high: Infinity };
+    const vl = variance(left) / left.length;
+    const vr = variance(right) / right.length;
+    const se = change_points_sqrt(vl + vr);
+    const estimate = mean(right) - mean(left);
+    if (se === 0)
+        return { pValue: estimate === 0 ? 1 : 0, estimate, low: estimate, high: estimate };
+    const df = (vl + vr) ** 2 / (vl ** 2 / (left.length - 1) + vr ** 2 / (right.length - 1));
+    const pValue = 2 * (1 - tCdf(change_points_abs(estimate) / se, df));
+    const half = tQuantile(1 - (1 - confidence) / 2, df) * se;
+    return { pValue, estimate, low: estimate - half, high: estimate + half };
+}
+/**
+ * The E-divisive statistic's best split of `x[start, end)`: the index maximising q̂ (the energy distance between
+ * the two sides, weighted by their sizes), with at least `minSegment` runs each side. O(n²) in the segment.
+ */
+function bestSplit(x, start, end, minSegment) {
+    const n = end - start;
+    if (n < 2 * minSegment || n < 4)
+        return undefined;
+    // row sums of |x_i - x_j| toward lower and higher indexes
+    const lower = new Float64Array(n);
+    const higher = new Float64Array(n);
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+        const xi = x[start + i];
+        for (let j = i + 1; j < n; j++) {
+            const d = change_points_abs(xi - x[start + j]);
+            higher[i] += d;
+            lower[j] += d;
+            total += d;
+        }
+    }
+    let left = 0; // sum over pairs both in [0, tau)
+    let right = total; // sum over pairs both in [tau, n)
+    let best;
+    for (let tau = 1; tau < n; tau++) {
+        left += lower[tau - 1];
+        right -= higher[tau - 1];
+        if (tau < change_points_max(2, minSegment) || n - tau < change_points_max(2, minSegment))
+            continue;
+        const cross = total - left - right;
+        const a = tau;
+        const b = n - tau;
+        const q = ((a * b) / (a + b)) * ((2 * cross) / (a * b) - (2 * left) / (a * (a - 1)) - (2 * right) / (b * (b - 1)));
+        if (!best || q > best.q)
+            best = { index: start + tau, q };
+    }
+    return best;
+}
+const neighbours = (index, cuts) => {
+    let lo = 0;
+    let hi = Infinity;
+    for (const c of cuts) {
+        if (c < index && c > lo)
+            lo = c;
+        if (c > index && c < hi)
+            hi = c;
+    }
+    return [lo, hi];
+};
+function testAt(x, index, cuts, confidence) {
+    const [lo, hi] = neighbours(index, cuts);
+    return compare(x.slice(lo, index), x.slice(index, change_points_min(hi, x.length)), confidence);
+}
+/**
+ * E-divisive in one window: split the segment with the largest q̂ while the t-test between the split's
+ * neighbouring cuts says p <= maxPValue.
+ */
+function divide(x, maxPValue, minSegment, confidence) {
+    const cuts = [0, x.length];
+    const found = [];
+    for (;;) {
+        let best;
+        for (let i = 0; i + 1 < cuts.length; i++) {
+            const split = bestSplit(x, cuts[i], cuts[i + 1], minSegment);
+            if (split && (!best || split.q > best.q))
+                best = split;
+        }
+        if (!best || testAt(x, best.index, cuts, confidence).pValue > maxPValue)
+            return found;
+        found.push(best.index);
+        cuts.push(best.index);
+        cuts.sort((a, b) => a - b);
+    }
+}
+const magnitude = (c, scale, before) => {
+    const forward = scale === 'log' ? change_points_exp(c.estimate) - 1 : before === 0 ? Infinity : c.estimate / change_points_abs(before);
+    // Hunter's magnitude: the larger of the forward and backward relative change
+    return change_points_max(change_points_abs(forward), change_points_abs(1 / (1 + forward) - 1));
+};
+/**
+ * E-divisive's q̂ places a step where the two sides' distributions differ most, which under noise is often a few
+ * runs off the step of the mean. Each kept change point is moved to where the mean shift between its neighbouring
+ * change points is largest (the CUSUM maximum: the least-squares place of one step), twice over.
+ */
+function relocate(x, cps, minSegment) {
+    const prefix = new Float64Array(x.length + 1);
+    for (let i = 0; i < x.length; i++)
+        prefix[i + 1] = prefix[i] + x[i];
+    for (let pass = 0; pass < 2; pass++) {
+        for (let k = 0; k < cps.length; k++) {
+            const lo = k === 0 ? 0 : cps[k - 1].index;
+            const hi = k + 1 < cps.length ? cps[k + 1].index : x.length;
+            const n = hi - lo;
+            let best = cps[k].index;
+            let bestScore = -1;
+            for (let tau = lo + minSegment; tau <= hi - minSegment; tau++) {
+                const a = tau - lo;
+                const b = hi - tau;
+                const shift = (prefix[hi] - prefix[tau]) / b - (prefix[tau] - prefix[lo]) / a;
+                const score = ((a * b) / n) * shift * shift;
+                if (score > bestScore) {
+                    bestScore = score;
+                    best = tau;
+                }
+            }
+            cps[k].index = best;
+        }
+    }
+}
+/** Changes points in time order; fewer than `minRunsFor(options)` values give none. */
+function changePoints(values, options = {}) {
+    const o = { ...CHANGE_POINT_DEFAULTS, ...options };
+    if (values.some(v => !Number.isFinite(v)))
+        throw new RangeError('change points need finite values');
+    if (values.length < minRunsFor(o))
+        return [];
+    const scale = scaleOf(values);
+    const x = scale === 'log' ? values.map(Math.log) : [...values];
+    // split: E-divisive over overlapping windows, at a looser p-value (Hunter: 10x), then merge
+    const indexes = new Set();
+    const step = change_points_max(1, Math.floor(o.windowLength / 2));
+    for (let start = 0; start < x.length;) {
+        const end = change_points_min(start + o.windowLength, x.length);
+        const found = divide(x.slice(start, end), o.maxPValue * 10, o.minSegment, o.confidence).map(i => i + start);
+        for (const i of found)
+            indexes.add(i);
+        const last = found.length ? change_points_max(...found) : 0;
+        if (end === x.length)
+            break;
+        start = change_points_max(last, start + step);
+    }
+    // merge: drop the weakest (largest p, then smallest step) until all are strong, re-testing its neighbours
+    const cps = [];
+    const sorted = [...indexes].sort((a, b) => a - b);
+    const cutsOf = () => [0, ...cps.map(c => c.index), x.length];
+    for (const index of sorted)
+        cps.push({ index, stats: { pValue: 1, estimate: 0, low: 0, high: 0 } });
+    const retest = (i) => {
+        if (i >= 0 && i < cps.length)
+            cps[i].stats = testAt(x, cps[i].index, cutsOf(), o.confidence);
+    };
+    for (let i = 0; i < cps.length; i++)
+        retest(i);
+    const beforeMean = (c) => {
+        const [lo] = neighbours(c.index, cutsOf());
+        return mean(x.slice(lo, c.index));
+    };
+    while (cps.length) {
+        let weakest = 0;
+        for (let i = 1; i < cps.length; i++)
+            if (cps[i].stats.pValue > cps[weakest].stats.pValue)
+                weakest = i;
+        if (cps[weakest].stats.pValue <= o.maxPValue) {
+            const sizes = cps.map(c => magnitude(c.stats, scale, beforeMean(c)));
+            weakest = sizes.indexOf(change_points_min(...sizes));
+            if (sizes[weakest] >= o.minMagnitude)
+                break;
+        }
+        cps.splice(weakest, 1);
+        retest(weakest - 1);
+        retest(weakest);
+    }
+    relocate(x, cps, Math.min(o.minSegment, 2));
+    for (let i = 0; i < cps.length; i++)
+        retest(i);
+    const cuts = cutsOf();
+    return cps.map(c => {
+        const [lo, hi] = neighbours(c.index, cuts);
+        const end = change_points_min(hi, x.length);
+        const meanBefore = mean(x.slice(lo, c.index));
+        const meanAfter = mean(x.slice(c.index, end));
+        const back = (v) => (scale === 'log' ? change_points_exp(v) : v);
+        const relative = (d) => scale === 'log' ? change_points_exp(d) - 1 : meanBefore === 0 ? (d === 0 ? 0 : Infinity) : d / change_points_abs(meanBefore);
+        return {
+            index: c.index,
+            change: relative(c.stats.estimate),
+            interval: { low: relative(c.stats.low), high: relative(c.stats.high) },
+            pValue: c.stats.pValue,
+            before: { start: lo, end: c.index, mean: back(meanBefore) },
+            after: { start: c.index, end, mean: back(meanAfter) }
+        };
+    });
+}
+/** The spread of a series' runs around their segment means (a fraction of the mean): the noise band's half width. */
+function segmentSpread(values, cps) {
+    const cuts = [0, ...cps.map(c => c.index), values.length];
+    let sum = 0;
+    let count = 0;
+    for (let i = 0; i + 1 < cuts.length; i++) {
+        const seg = values.slice(cuts[i], cuts[i + 1]);
+        const m = mean(seg);
+        if (!(m !== 0) || seg.length < 2)
+            continue;
+        for (const v of seg)
+            sum += ((v - m) / m) ** 2;
+        count += seg.length - 1;
+    }
+    return count ? change_points_sqrt(sum / count) : 0;
+}
+
+;// CONCATENATED MODULE: ./src/history/analyse.ts
+/**
+ * The change points of every metric of every series, and the table of the newest first. Pure: the analysis
+ * always uses every run (only the page's drawing is ever thinned).
+ */
+
+
+
+
+
+/** The metrics drawn and analysed by default: the report's key metrics. */
+const HISTORY_METRICS = KEY_METRICS;
+const notEnoughHistory = (runs, needed) => `not enough history (${runs} run${runs === 1 ? '' : 's'}; ${needed} needed)`;
+/** The change points of one metric's values (nulls left out, indexes mapped back to the runs). */
+function analyseMetric(metric, values, runs, options = CHANGE_POINT_DEFAULTS) {
+    const at = [];
+    const measured = [];
+    values.forEach((v, i) => {
+        if (typeof v === 'number' && Number.isFinite(v)) {
+            at.push(i);
+            measured.push(v);
+        }
+    });
+    const needed = minRunsFor(options);
+    if (measured.length < needed) {
+        return { metric, values, changePoints: [], noise: 0, note: notEnoughHistory(measured.length, needed) };
+    }
+    const found = changePoints(measured, options);
+    const better = metricInfo(metric)?.better ?? 'none';
+    const cps = found.map(c => {
+        const index = at[c.index];
+        const run = runs[index];
+        return {
+            index,
+            sha: run.sha,
+            previousSha: runs[at[c.index - 1]].sha,
+            ...(run.subject !== undefined ? { subject: run.subject } : {}),
+            ...(run.date !== undefined ? { date: run.date } : {}),
+            change: c.change,
+            interval: c.interval,
+            pValue: c.pValue,
+            runsBefore: c.before.end - c.before.start,
+            runsAfter: c.after.end - c.after.start,
+            meanBefore: c.before.mean,
+            meanAfter: c.after.mean,
+            worse: better === 'lower' ? c.change > 0 : better === 'higher' ? c.change < 0 : false
+        };
+    });
+    return { metric, values, changePoints: cps, noise: segmentSpread(measured, found) };
+}
+/** Series analysed: every listed metric that any run of the series measured. */
+function analyseSeries(raw, options = {}) {
+    const detection = { ...CHANGE_POINT_DEFAULTS, ...options.detection };
+    const metrics = options.metrics ?? HISTORY_METRICS;
+    return raw.map(s => ({
+        id: s.id,
+        scenario: s.scenario,
+        runner: s.runner,
+        runnerLabel: s.runnerLabel,
+        definition: s.definition,
+        definitionChanged: s.definitionChanged,
+        runs: s.runs,
+        metrics: metrics
+            .filter(m => s.metrics.some(v => typeof v[m] === 'number'))
+            .map(m => analyseMetric(m, s.metrics.map(v => v[m] ?? null), s.runs, detection))
+    }));
+}
+/** Every change point, newest first (by the position of its run from the series' end, then by date). */
+function changesNewestFirst(series) {
+    const out = [];
+    for (const s of series) {
+        for (const m of s.metrics) {
+            for (const cp of m.changePoints) {
+                out.push({
+                    ...cp,
+                    series: s.id,
+                    scenario: s.scenario,
+                    metric: m.metric,
+                    runsSince: s.runs.length - 1 - cp.index
+                });
+            }
+        }
+    }
+    const time = (c) => Date.parse(c.date ?? '') || 0;
+    return out.sort((a, b) => time(b) - time(a) || a.runsSince - b.runsSince);
+}
+function methodOf(options = {}) {
+    const o = { ...CHANGE_POINT_DEFAULTS, ...options };
+    return {
+        name: 'E-divisive means with t-test significance (Hunter/Otava)',
+        windowLength: o.windowLength,
+        maxPValue: o.maxPValue,
+        minMagnitude: o.minMagnitude,
+        minRuns: minRunsFor(o)
+    };
+}
+function historyReport(parts) {
+    return {
+        schemaVersion: HISTORY_SCHEMA_VERSION,
+        tool: { name: 'perfgate', version: VERSION },
+        createdAt: (parts.now ?? new Date()).toISOString(),
+        store: parts.store,
+        order: parts.order,
+        ...(parts.since ? { since: parts.since } : {}),
+        series: parts.series,
+        changes: changesNewestFirst(parts.series),
+        comparisons: parts.comparisons,
+        skipped: parts.skipped,
+        method: methodOf(parts.detection)
+    };
+}
+
+;// CONCATENATED MODULE: ./src/history/alerts.ts
+
+/** Change points of the series whose newest run measured `sha` that the analysis without that run did not have. */
+function newChanges(report, sha, detection) {
+    const out = [];
+    for (const s of report.series) {
+        const last = s.runs[s.runs.length - 1];
+        if (!last || last.sha !== sha)
+            continue;
+        for (const m of s.metrics) {
+            if (!m.changePoints.length)
+                continue;
+            const before = analyseMetric(m.metric, m.values.slice(0, -1), s.runs.slice(0, -1), detection);
+            const known = new Set(before.changePoints.map(c => c.sha));
+            for (const cp of m.changePoints) {
+                if (known.has(cp.sha))
+                    continue;
+                out.push({
+                    ...cp,
+                    series: s.id,
+                    scenario: s.scenario,
+                    metric: m.metric,
+                    runsSince: s.runs.length - 1 - cp.index
+                });
+            }
+        }
+    }
+    return out;
+}
+/** The newest change point of the scenario's metric (on the runner kind with the most runs), else how long stable. */
+function metricContext(report, scenario, metric) {
+    const series = report.series
+        .filter(s => s.scenario === scenario)
+        .sort((a, b) => b.runs.length - a.runs.length)[0];
+    const values = series?.metrics.find(m => m.metric === metric);
+    if (!series || !values)
+        return undefined;
+    const measured = values.values.filter(v => typeof v === 'number').length;
+    if (values.note)
+        return { kind: 'short', runs: measured, needed: report.method.minRuns };
+    const newest = values.changePoints[values.changePoints.length - 1];
+    if (!newest)
+        return { kind: 'stable', runs: measured };
+    return {
+        kind: 'stepped',
+        change: {
+            ...newest,
+            series: series.id,
+            scenario,
+            metric,
+            runsSince: series.runs.length - 1 - newest.index
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./src/history/series.ts
+/** The runner kind that makes runs comparable: CPU model, cores, OS name, Node major (as fingerprintMismatches). */
+function runnerKey(r) {
+    return [r.cpuModel, r.cores, r.os.split(' ')[0], r.node.split('.')[0]].join('|');
+}
+function runnerLabel(r) {
+    return `${r.cores} cores, ${r.cpuModel}, ${r.os.split(' ')[0]}, Node ${r.node.replace(/^v/, '')}`;
+}
+function place(records, options, skipped) {
+    const placed = [];
+    const positions = new Map();
+    const commits = new Map();
+    options.line?.forEach((c, i) => {
+        positions.set(c.sha, i);
+        commits.set(c.sha, c);
+    });
+    for (const stored of records) {
+        const { git, createdAt } = stored.record;
+        const commit = commits.get(git.sha);
+        if (options.line && !commit) {
+            skipped.push(`${stored.path}: commit ${git.sha.slice(0, 12)} is not on the line`);
+            continue;
+        }
+        placed.push({
+            position: options.line ? positions.get(git.sha) : 0,
+            run: {
+                sha: git.sha,
+                ...(commit ? { subject: commit.subject, date: commit.date } : {}),
+                createdAt,
+                runId: git.runId,
+                runAttempt: git.runAttempt
+            },
+            record: stored
+        });
+    }
+    placed.sort((a, b) => a.position - b.position || a.run.createdAt.localeCompare(b.run.createdAt));
+    if (!options.since)
+        return placed;
+    const since = options.since.toLowerCase();
+    const fromLine = options.line?.findIndex(c => c.sha.startsWith(since)) ?? -1;
+    if (fromLine >= 0)
+        return placed.filter(p => p.position >= fromLine);
+    const time = Date.parse(options.since);
+    if (Number.isNaN(time)) {
+        throw new RangeError(`--since ${options.since}: neither a commit on the line nor a date (use a sha prefix or e.g. 2026-11-01)`);
+    }
+    return placed.filter(p => Date.parse(p.run.createdAt) >= time);
+}
+/** Builds the series; records off the line are skipped and named. */
+function buildSeries(records, options = {}) {
+    const skipped = [];
+    const groups = new Map();
+    // per scenario and runner: the definition seen last, to mark where a new one starts
+    const lastDefinition = new Map();
+    const seen = new Map();
+    for (const { run, record } of place(records, options, skipped)) {
+        const r = record.record;
+        for (const scenario of r.scenarios) {
+            const definition = scenario.definition ?? r.config.hash;
+            const lineKey = `${scenario.name}\u0000${runnerKey(r.runner)}`;
+            const key = `${lineKey}\u0000${definition}`;
+            let series = groups.get(key);
+            if (!series) {
+                const label = runnerLabel(r.runner);
+                const previous = lastDefinition.get(lineKey);
+                const n = (seen.get(lineKey) ?? 0) + 1;
+                seen.set(lineKey, n);
+                series = {
+                    id: `${scenario.name} @ ${label}${n > 1 ? ` (definition ${definition.slice(0, 8)})` : ''}`,
+                    scenario: scenario.name,
+                    runner: r.runner,
+                    runnerLabel: label,
+                    definition,
+                    definitionChanged: previous !== undefined && previous !== definition,
+                    runs: [],
+                    metrics: []
+                };
+                groups.set(key, series);
+            }
+            lastDefinition.set(lineKey, definition);
+            series.runs.push(run);
+            series.metrics.push(scenario.metrics);
+        }
+    }
+    return { series: [...groups.values()], skipped };
+}
+
+;// CONCATENATED MODULE: ./src/history/read.ts
+/**
+ * The history use-case: read the store, order its runs on the first-parent line of the default branch, analyse
+ * every series, and read the PR comparisons given. Corrupt, foreign and off-line records are skipped and counted,
+ * never fatal.
+ */
+
+
+
+
+/** The comparisons of a PR's report.json, one per scenario; a file that is not a report is skipped and named. */
+async function readComparisons(files, skipped) {
+    const out = [];
+    for (const file of files) {
+        let report;
+        try {
+            report = JSON.parse(await (0,promises_namespaceObject.readFile)(file, 'utf8'));
+            if (!Array.isArray(report.scenarios) || typeof report.createdAt !== 'string')
+                throw new Error('no scenarios');
+        }
+        catch (err) {
+            skipped.push(`${file}: not a perfgate report.json (${err.message})`);
+            continue;
+        }
+        for (const s of report.scenarios) {
+            const metrics = {};
+            for (const [name, head] of Object.entries(s.metrics ?? {})) {
+                metrics[name] = { head, ...(s.baseMetrics ? { base: s.baseMetrics[name] ?? null } : {}) };
+            }
+            out.push({
+                source: file,
+                scenario: s.name,
+                ...(report.git?.sha ? { sha: report.git.sha } : {}),
+                ...(report.git?.baseSha ? { baseSha: report.git.baseSha } : {}),
+                createdAt: report.createdAt,
+                verdict: String(s.verdict),
+                metrics
+            });
+        }
+    }
+    return out;
+}
+async function lineOf(options) {
+    if (!options.repo)
+        return { order: 'the time the runs finished (no git repository)' };
+    const ref = options.ref ?? (await defaultBranch(options.repo, options.remote));
+    const line = await firstParentLine(options.repo, ref);
+    if (!line.length)
+        return { order: `the time the runs finished (${ref} has no history here)` };
+    const shallow = (await isShallow(options.repo))
+        ? ` (a shallow clone of ${line.length} commits: older runs are skipped; check out with fetch-depth: 0)`
+        : '';
+    return { line, order: `the first-parent line of ${ref}${shallow}` };
+}
+async function readHistory(options) {
+    const readout = await options.store.read();
+    const skipped = [...readout.warnings];
+    const { line, order } = await lineOf(options);
+    const built = buildSeries(readout.records, { ...(line ? { line } : {}), since: options.since });
+    skipped.push(...built.skipped);
+    const comparisons = await readComparisons(options.reports ?? [], skipped);
+    return historyReport({
+        store: options.store.description,
+        order,
+        ...(options.since ? { since: options.since } : {}),
+        series: analyseSeries(built.series, { metrics: options.metrics, detection: options.detection }),
+        comparisons,
+        skipped: { count: skipped.length, reasons: skipped },
+        detection: options.detection
+    });
+}
+
+;// CONCATENATED MODULE: ./src/report/history-markdown.ts
+/**
+ * The history in words for the job summary, the push job's alerts and the PR comment's line of context: the one
+ * place that words a change point.
+ */
+
+
+/** "3 days ago", "5 h ago", "12 min ago" */
+function ago(date, now) {
+    const ms = now - Date.parse(date ?? '');
+    if (!Number.isFinite(ms))
+        return 'at an unknown time';
+    const hours = ms / 3_600_000;
+    if (hours < 1)
+        return `${Math.max(0, Math.round(ms / 60_000))} min ago`;
+    if (hours < 48)
+        return `${Math.round(hours)} h ago`;
+    return `${Math.round(hours / 24)} days ago`;
+}
+/** "latency.p99 of list stepped +12.0% (+8.1% … +16.2%) at abc1234" */
+function describeChange(c) {
+    return `${c.metric} of ${c.scenario} stepped ${formatChange(c.change)} (${formatChange(c.interval.low)} … ${formatChange(c.interval.high)}) at ${c.sha.slice(0, 7)}${c.subject ? ` "${c.subject}"` : ''}: ${formatMetric(c.metric, c.meanBefore)} over ${c.runsBefore} runs, then ${formatMetric(c.metric, c.meanAfter)} over ${c.runsAfter}`;
+}
+/** The job summary's small table of the newest change points (always there on a push that stored a run). */
+function changesTable(changes, now, max = 5) {
+    const head = '### History: the newest change points\n\n';
+    if (!changes.length)
+        return `${head}No change point in the stored history: every series has been stable.\n`;
+    const rows = changes
+        .slice(0, max)
+        .map(c => `| ${markdownCode(c.sha.slice(0, 7))} ${escapeMarkdownText(c.subject ?? '')} | ${escapeMarkdownText(c.scenario)} | ${markdownCode(c.metric)} | ${formatChange(c.change)} | ${formatChange(c.interval.low)} … ${formatChange(c.interval.high)} | ${c.runsBefore} / ${c.runsAfter} | ${ago(c.date, now)} |`);
+    return `${head}| commit | scenario | metric | step | 95% interval | runs before / after | when |\n|---|---|---|---|---|---|---|\n${rows.join('\n')}\n${changes.length > max ? `\n${changes.length - max} older change points: \`perfgate history\` draws them all.\n` : ''}`;
+}
+/**
+ * A PR's failing check in the light of the default branch: "on main, latency.p99 of list has been stable for 38
+ * runs" or "main stepped +12.0% at abc1234 (3 days ago)", so a reviewer knows whether the PR or main moved.
+ */
+function contextLine(branch, scenario, metric, context, now) {
+    const what = `${metric} of ${scenario}`;
+    if (context.kind === 'short') {
+        return `on ${branch}, ${what} has ${context.runs} stored run${context.runs === 1 ? '' : 's'}: not enough history to tell (${context.needed} needed)`;
+    }
+    if (context.kind === 'stable')
+        return `on ${branch}, ${what} has been stable for ${context.runs} runs`;
+    const c = context.change;
+    return `${branch} stepped ${formatChange(c.change)} in ${what} at ${c.sha.slice(0, 7)} (${ago(c.date, now)}), stable for the ${c.runsAfter} runs since`;
+}
+
+;// CONCATENATED MODULE: ./src/report/history-client.ts
+/**
+ * The script of the history page, run in the browser: draws each chart with uPlot when it scrolls into view (a
+ * store of many scenarios stays quick to open), with the segments' means as steps, their noise band, the size of
+ * each step, the PR comparisons, and a tooltip naming the run's commit, subject, date and runner. Records what it
+ * drew in `window.__perfgateHistory` (the browser test reads it). Plain ES2019, inlined into the page.
+ */
+const HISTORY_CLIENT_JS = String.raw `
+(function () {
+  'use strict'
+  var state = { drawn: [], failed: [], ready: false, total: 0 }
+  var instances = {}
+  window.__perfgateHistory = state
+  window.__perfgateHistoryCharts = instances
+  var css = getComputedStyle(document.documentElement)
+  function color(name) { return css.getPropertyValue(name).trim() || '#888' }
+  var HEAD = color('--head'), FAIL = color('--fail'), PASS = color('--pass'), MUTED = color('--muted'), LINE = color('--line'), FG = color('--fg'), OTHER = color('--other')
+  /*FORMAT*/
+  var data = JSON.parse(document.getElementById('perfgate-history').textContent)
+  var tip = document.getElementById('tip')
+
+  function overlay(spec) {
+    return function (u) {
+      var ctx = u.ctx, top = u.bbox.top, height = u.bbox.height
+      function X(v) { return u.valToPos(v, 'x', true) }
+      function Y(v) { return u.valToPos(v, 'y', true) }
+      ctx.save()
+      spec.segments.forEach(function (seg) {
+        var x0 = X(seg[0]), x1 = X(Math.max(seg[0], seg[1] - 1)), m = seg[2]
+        if (!isFinite(m)) return
+        ctx.fillStyle = LINE
+        ctx.globalAlpha = 0.35
+        var hi = Y(m * (1 + spec.band)), lo = Y(m * (1 - spec.band))
+        ctx.fillRect(x0, Math.min(hi, lo), Math.max(1, x1 - x0), Math.abs(lo - hi))
+        ctx.globalAlpha = 1
+        ctx.strokeStyle = FG
+        ctx.lineWidth = 2
+        ctx.beginPath(); ctx.moveTo(x0, Y(m)); ctx.lineTo(x1, Y(m)); ctx.stroke()
+      })
+      ctx.font = '12px system-ui, sans-serif'
+      spec.steps.forEach(function (step, i) {
+        var before = spec.segments[i], after = spec.segments[i + 1]
+        var x = X(step.x - 0.5)
+        ctx.strokeStyle = step.worse ? FAIL : PASS
+        ctx.lineWidth = 2
+        ctx.beginPath(); ctx.moveTo(x, Y(before[2])); ctx.lineTo(x, Y(after[2])); ctx.stroke()
+        ctx.setLineDash([3, 3]); ctx.lineWidth = 1
+        ctx.beginPath(); ctx.moveTo(x, top); ctx.lineTo(x, top + height); ctx.stroke(); ctx.setLineDash([])
+        ctx.fillStyle = step.worse ? FAIL : PASS
+        var w = ctx.measureText(step.label).width
+        ctx.fillText(step.label, x + 4 + w <= u.bbox.left + u.bbox.width ? x + 4 : x - 4 - w, top + 14)
+      })
+      spec.prs.forEach(function (pr) {
+        var x = X(pr.x), y = Y(pr.y)
+        ctx.fillStyle = OTHER
+        ctx.beginPath(); ctx.moveTo(x, y - 6); ctx.lineTo(x + 6, y); ctx.lineTo(x, y + 6); ctx.lineTo(x - 6, y); ctx.closePath(); ctx.fill()
+      })
+      ctx.restore()
+    }
+  }
+
+  function hover(series, spec) {
+    return function (u) {
+      var i = u.cursor.idx
+      if (i === null || i === undefined || u.cursor.left < 0) { tip.style.display = 'none'; return }
+      var run = spec.x[i], commit = data.commits[series.commitOf[run]] || ['', '', '']
+      tip.textContent = ''
+      var lines = [commit[0] + '  ' + fmt(spec.unit, spec.y[i]), commit[1], commit[2] + ' · run ' + (run + 1), series.runner]
+      lines.forEach(function (text, k) {
+        var line = document.createElement(k === 0 ? 'strong' : 'div')
+        line.textContent = text
+        tip.appendChild(line)
+        if (k === 0) tip.appendChild(document.createElement('br'))
+      })
+      var rect = u.over.getBoundingClientRect()
+      tip.style.left = Math.min(window.innerWidth - 370, rect.left + u.cursor.left + 12) + 'px'
+      tip.style.top = rect.top + u.cursor.top + 12 + 'px'
+      tip.style.display = 'block'
+    }
+  }
+
+  function draw(series, spec, el) {
+    if (!spec.x) spec.x = spec.y.map(function (_, i) { return i })
+    var plot = el.querySelector('.plot')
+    var width = Math.max(320, Math.min(plot.clientWidth || 520, 1040))
+    var ys = spec.y.slice()
+    spec.segments.forEach(function (s) { if (isFinite(s[2])) { ys.push(s[2] * (1 + spec.band)); ys.push(s[2] * (1 - spec.band)) } })
+    spec.prs.forEach(function (p) { ys.push(p.y) })
+    var lo = Math.min.apply(null, ys), hi = Math.max.apply(null, ys), pad = (hi - lo) * 0.08 || Math.abs(hi) * 0.05 || (spec.unit === 'ratio' ? 0.01 : 1)
+    var opts = {
+      width: width, height: 220,
+      scales: { x: { time: false }, y: { range: [lo >= 0 ? Math.max(0, lo - pad) : lo - pad, hi + pad] } },
+      legend: { show: false },
+      series: [{}, { stroke: HEAD, width: 1, points: { show: spec.x.length <= 300, size: 4, fill: HEAD }, value: function (u, v) { return fmt(spec.unit, v) } }],
+      axes: [
+        { stroke: MUTED, grid: { stroke: LINE, width: 1 }, ticks: { stroke: LINE, width: 1 }, values: function (u, vals) { return vals.map(function (v) { return Number.isInteger(v) ? String(v + 1) : '' }) } },
+        { stroke: MUTED, size: 70, grid: { stroke: LINE, width: 1 }, ticks: { stroke: LINE, width: 1 }, values: function (u, vals) { return vals.map(function (v) { return fmt(spec.unit, v) }) } }
+      ],
+      hooks: { draw: [overlay(spec)], setCursor: [hover(series, spec)] }
+    }
+    var chart = new uPlot(opts, [spec.x, spec.y], plot)
+    chart.over.addEventListener('mouseleave', function () { tip.style.display = 'none' })
+    instances[spec.id] = chart
+    state.drawn.push({ id: spec.id, points: spec.x.length, steps: spec.steps.length, segments: spec.segments.length })
+    return chart
+  }
+
+  var pending = []
+  data.series.forEach(function (series) {
+    series.charts.forEach(function (spec) {
+      var el = document.getElementById('chart-' + spec.id)
+      if (el) pending.push({ series: series, spec: spec, el: el })
+    })
+  })
+  state.total = pending.length
+  function drawOne(item) {
+    if (item.done) return
+    item.done = true
+    try { draw(item.series, item.spec, item.el) } catch (err) {
+      state.failed.push({ id: item.spec.id, error: String(err) })
+      item.el.querySelector('.plot').textContent = 'This chart could not be drawn: ' + err
+    }
+  }
+  if ('IntersectionObserver' in window) {
+    var byEl = new Map(pending.map(function (p) { return [p.el, p] }))
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (e.isIntersecting) { drawOne(byEl.get(e.target)); observer.unobserve(e.target) }
+      })
+    }, { rootMargin: '400px' })
+    pending.forEach(function (p) { observer.observe(p.el) })
+  } else pending.forEach(drawOne)
+  window.__perfgateDrawAll = function () { pending.forEach(drawOne) }
+  state.ready = true
+})()
+`;
+
+;// CONCATENATED MODULE: ./src/report/history-page.ts
+/**
+ * The history page (index.html of `perfgate history --out DIR`): one self-contained file like report.html (uPlot
+ * and the page script inlined, no network). Per series, every metric over the commits of the default branch, its
+ * change points drawn as steps with their size and the noise band around each segment's mean; the newest change
+ * points first in a table; the records skipped counted in the footer. Long series are thinned for drawing only
+ * (every change point and each bucket's extremes are kept); the analysis has used every run.
+ */
+
+
+
+
+
+
+/** Points drawn per chart at most; beyond, each bucket keeps its lowest and highest run. */
+const MAX_DRAWN_POINTS = 1200;
+const UNITS = {
+    duration: 'us',
+    size: 'bytes',
+    byterate: 'bytes',
+    ratio: 'ratio',
+    cpu: 'cpu',
+    count: 'count',
+    rate: 'rps'
+};
+/** The run indexes to draw: all of them, or per bucket its lowest and highest, plus every change point's run. */
+function thinned(values, keep, max = MAX_DRAWN_POINTS) {
+    const present = values.flatMap((v, i) => (typeof v === 'number' ? [i] : []));
+    if (present.length <= max)
+        return present;
+    const chosen = new Set();
+    for (const k of keep) {
+        chosen.add(k);
+        if (k > 0)
+            chosen.add(k - 1);
+    }
+    const buckets = Math.max(1, Math.floor((max - chosen.size) / 2));
+    const size = present.length / buckets;
+    for (let b = 0; b < buckets; b++) {
+        const slice = present.slice(Math.floor(b * size), Math.floor((b + 1) * size));
+        if (!slice.length)
+            continue;
+        let lo = slice[0];
+        let hi = slice[0];
+        for (const i of slice) {
+            if (values[i] < values[lo])
+                lo = i;
+            if (values[i] > values[hi])
+                hi = i;
+        }
+        chosen.add(lo);
+        chosen.add(hi);
+    }
+    return [...chosen].filter(i => typeof values[i] === 'number').sort((a, b) => a - b);
+}
+const round4 = (v) => Number(v.toPrecision(4));
+function chartOf(s, m, index, report) {
+    const keep = m.changePoints.map(c => c.index);
+    const x = thinned(m.values, keep);
+    const cuts = [0, ...keep, s.runs.length];
+    const segments = [];
+    for (let i = 0; i + 1 < cuts.length; i++) {
+        const cp = m.changePoints[i - 1];
+        const next = m.changePoints[i];
+        const mean = next ? next.meanBefore : cp ? cp.meanAfter : undefined;
+        const values = m.values.slice(cuts[i], cuts[i + 1]).filter((v) => typeof v === 'number');
+        const fallback = values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN;
+        segments.push([cuts[i], cuts[i + 1], round4(mean ?? fallback)]);
+    }
+    const bySha = new Map(s.runs.map((r, i) => [r.sha, i]));
+    const prs = report.comparisons
+        .filter(c => c.scenario === s.scenario && typeof c.metrics[m.metric]?.head === 'number')
+        .map(c => {
+        const at = (c.baseSha ? bySha.get(c.baseSha) : undefined) ?? s.runs.length - 1;
+        return {
+            x: at,
+            y: c.metrics[m.metric].head,
+            label: `PR ${c.sha ? c.sha.slice(0, 7) : c.source} (${c.verdict})`
+        };
+    });
+    return {
+        id: `s${index}-${m.metric.replace(/[^A-Za-z0-9]/g, '_')}`,
+        metric: m.metric,
+        unit: UNITS[metricInfo(m.metric)?.kind ?? 'count'],
+        ...(x.length === m.values.length ? {} : { x }),
+        y: x.map(i => round4(m.values[i])),
+        segments,
+        band: round4(2 * m.noise),
+        steps: m.changePoints.map(c => ({ x: c.index, label: formatChange(c.change), worse: c.worse })),
+        prs,
+        ...(m.note ? { note: m.note } : {})
+    };
+}
+function pageData(report) {
+    const commits = [];
+    const commitIndex = new Map();
+    const series = report.series.map((s, i) => {
+        const commitOf = s.runs.map(r => {
+            let at = commitIndex.get(r.sha);
+            if (at === undefined) {
+                at = commits.length;
+                commitIndex.set(r.sha, at);
+                commits.push([
+                    r.sha.slice(0, 7),
+                    (r.subject ?? '').slice(0, 72),
+                    (r.date ?? r.createdAt).slice(0, 10)
+                ]);
+            }
+            return at;
+        });
+        return { id: s.id, runner: s.runnerLabel, commitOf, charts: s.metrics.map(m => chartOf(s, m, i, report)) };
+    });
+    return { commits, series };
+}
+function changeRow(c) {
+    const interval = `${formatChange(c.interval.low)} … ${formatChange(c.interval.high)}`;
+    return `<tr><td>${html_esc(c.date?.slice(0, 10) ?? '')}</td><td><code>${html_esc(c.sha.slice(0, 7))}</code> ${html_esc(c.subject ?? '')}</td><td title="${html_esc(c.series)}">${html_esc(c.scenario)}</td><td><code>${html_esc(c.metric)}</code></td>${numCell(formatChange(c.change), c.change)}<td class="num">${html_esc(interval)}</td><td class="num">${html_esc(`${formatMetric(c.metric, c.meanBefore)} → ${formatMetric(c.metric, c.meanAfter)}`)}</td><td class="num">${c.runsBefore} / ${c.runsAfter}</td><td class="${c.worse ? 'fail' : 'pass'}">${c.worse ? 'worse' : 'better'}</td></tr>`;
+}
+function seriesSection(s, data) {
+    const figures = data.charts
+        .map(c => `<figure class="chart" id="chart-${html_esc(c.id)}"><figcaption><strong>${html_esc(c.metric)}</strong>${c.note ? ` <span class="muted">${html_esc(c.note)}</span>` : ` <span class="muted">${c.steps.length} change point${c.steps.length === 1 ? '' : 's'}</span>`}</figcaption><div class="plot"></div></figure>`)
+        .join('');
+    const mark = s.definitionChanged
+        ? `<p class="warn">The scenario's request or load changed: this series starts at <code>${html_esc(s.runs[0]?.sha.slice(0, 7) ?? '')}</code>.</p>`
+        : '';
+    return `<h2 id="${html_esc(s.id)}">${html_esc(s.scenario)} <span class="muted">${html_esc(s.runnerLabel)}</span></h2>${mark}<p class="muted">${s.runs.length} run${s.runs.length === 1 ? '' : 's'}, definition ${html_esc(s.definition.slice(0, 12))}</p><div class="charts">${figures}</div>`;
+}
+const HISTORY_STYLE = `.tip { position: fixed; pointer-events: none; background: var(--bg); border: 1px solid var(--line); padding: 4px 8px; font-size: 12px; display: none; z-index: 10; max-width: 360px; }`;
+function renderHistoryPage(report) {
+    const data = pageData(report);
+    const newest = report.changes.slice(0, 50);
+    const table = newest.length
+        ? `<table id="changes"><thead><tr><th>date</th><th>commit</th><th>scenario</th><th>metric</th><th>step</th><th>95% interval</th><th>mean</th><th>runs before / after</th><th></th></tr></thead><tbody>${newest.map(changeRow).join('')}</tbody></table>`
+        : '<p id="changes">No change points: every series has been stable (or is too short to tell).</p>';
+    const m = report.method;
+    return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>perfgate history</title><style>${UPLOT_CSS}</style><style>${STYLE}${HISTORY_STYLE}</style></head>
+<body>
+<h1>perfgate history</h1>
+<p class="muted">${html_esc(report.store)}, ordered by ${html_esc(report.order)}${report.since ? `, since ${html_esc(report.since)}` : ''}; ${report.series.length} series, written ${html_esc(report.createdAt)}.</p>
+<h2>Newest change points</h2>
+${table}
+${report.series.map((s, i) => seriesSection(s, data.series[i])).join('\n')}
+<h2>How</h2>
+<p class="muted">${html_esc(m.name)}: windows of ${m.windowLength} runs, p ≤ ${m.maxPValue}, steps of at least ${formatChange(m.minMagnitude)}, at least ${m.minRuns} runs per series. The band is ±2 SD of the runs around each segment's mean; long series are thinned for drawing, never for the analysis.</p>
+<p class="muted" id="skipped">${report.skipped.count} record${report.skipped.count === 1 ? '' : 's'} skipped${report.skipped.count ? ` (corrupt, foreign or off the line)` : ''}.</p>
+${report.skipped.count ? `<details><summary>Skipped records</summary><ul>${report.skipped.reasons.map(r => `<li>${html_esc(r)}</li>`).join('')}</ul></details>` : ''}
+<div class="tip" id="tip"></div>
+<noscript><p class="muted">The charts need JavaScript; the table above holds every change point.</p></noscript>
+<script type="application/json" id="perfgate-history">${scriptJson(data)}</script>
+<script>${inlineScript(UPLOT_JS)}</script>
+<script>${inlineScript(HISTORY_CLIENT_JS.replace('/*FORMAT*/', FORMAT_JS))}</script>
+</body></html>
+`;
+}
+
+;// CONCATENATED MODULE: ./src/action/history.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The history of the store read after a push stored its run: the page, the summary, the alerts. */
+async function pushHistory(options) {
+    const store = storeFor(options.config, options.repo, options.events);
+    if (!store)
+        return undefined;
+    const report = await readHistory({ store, repo: options.repo, ref: options.sha });
+    const page = await writeHistoryFiles(report, options.outDir);
+    const now = options.now ?? Date.now();
+    const fresh = newChanges(report, options.sha).filter(c => c.worse);
+    const alerts = fresh.map(describeChange);
+    for (const alert of alerts)
+        options.warn(`perfgate: a change point in the stored history: ${alert}`);
+    const issues = options.mode === 'issue' ? await openIssues(fresh, options) : [];
+    const newSection = fresh.length
+        ? `\n**New with this run** (on-change-point: ${options.mode}):\n\n${alerts.map(a => `- ${escapeMarkdownText(a)}`).join('\n')}\n${issues.map(i => `\n${i}`).join('')}`
+        : '';
+    return {
+        summary: `${changesTable(report.changes, now)}${newSection}\nThe page with every series: ${markdownCode(external_node_path_default().relative(options.outDir, page))} in the report artifact.\n`,
+        alerts,
+        ...(options.mode === 'fail' && fresh.length
+            ? {
+                fail: `perfgate: ${fresh.length} new change point${fresh.length === 1 ? '' : 's'} for the worse: ${alerts[0]}`
+            }
+            : {}),
+        page
+    };
+}
+/** history/index.html and history/history.json next to the report. */
+async function writeHistoryFiles(report, outDir) {
+    const dir = external_node_path_default().join(outDir, 'history');
+    await (0,promises_namespaceObject.mkdir)(dir, { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(external_node_path_default().join(dir, 'history.json'), `${JSON.stringify(report)}\n`);
+    const page = external_node_path_default().join(dir, 'index.html');
+    await (0,promises_namespaceObject.writeFile)(page, renderHistoryPage(report));
+    return page;
+}
+async function issueBody(change, options) {
+    const commits = await commitMessages(options.repo, change.previousSha, change.sha);
+    const list = commits
+        .slice(0, 30)
+        .map(c => `- ${markdownCode(c.sha.slice(0, 7))} ${escapeMarkdownText(c.message.split('\n')[0] ?? '')}`);
+    return [
+        `${escapeMarkdownText(describeChange(change))}.`,
+        '',
+        `p = ${change.pValue.toExponential(1)}; runner: ${escapeMarkdownText(change.series)}.`,
+        '',
+        `Commits in the step's range (${markdownCode(`${change.previousSha.slice(0, 7)}..${change.sha.slice(0, 7)}`)}):`,
+        '',
+        ...(list.length ? list : ['- (not in this clone: fetch more history to list them)']),
+        '',
+        options.runUrl
+            ? `The chart: \`history/index.html\` in the perfgate-report artifact of [this run](${options.runUrl}).`
+            : 'The chart: `history/index.html` in the perfgate-report artifact.',
+        '',
+        'perfgate updates this issue when the step changes; close it once the step is explained or fixed.'
+    ].join('\n');
+}
+/** One sticky issue per scenario and metric; a failure to write one is a warning, never the job's verdict. */
+async function openIssues(changes, options) {
+    if (!changes.length)
+        return [];
+    if (!options.token) {
+        options.warn('perfgate: on-change-point: issue needs the github-token input; no issue opened');
+        return [];
+    }
+    let ctx;
+    try {
+        ctx = readPrContext(options.env, readEventPayload(options.env));
+    }
+    catch (err) {
+        options.warn(`perfgate: no change-point issue: ${err.message}`);
+        return [];
+    }
+    const octokit = (options.createClient ?? createClient)(options.token, {
+        apiUrl: ctx.apiUrl,
+        log: message => logText(message)
+    });
+    const out = [];
+    for (const change of changes) {
+        try {
+            const result = await upsertChangePointIssue(octokit, {
+                owner: ctx.repo.owner,
+                repo: ctx.repo.repo,
+                key: `${change.scenario}/${change.metric}`,
+                title: `perf: ${change.metric} of ${change.scenario} stepped ${formatChange(change.change)} at ${change.sha.slice(0, 7)}`,
+                body: await issueBody(change, options)
+            });
+            out.push(`Issue #${result.number} ${result.action}: ${result.url}`);
+        }
+        catch (err) {
+            options.warn(explainApiError(err, 'the change-point issue (it needs permissions: issues: write)'));
+        }
+    }
+    return out;
+}
+/**
+ * For a PR's failing regression checks: one line each on what the default branch did meanwhile, read from the
+ * store (best effort: no store or no history gives no lines).
+ */
+async function prContext(report, config, repo, branch, events, now = Date.now()) {
+    const failing = report.scenarios.flatMap(s => s.checks
+        .filter(c => c.verdict === 'fail' && c.kind === 'regression')
+        .map(c => ({ scenario: s.name, metric: c.metric })));
+    if (!failing.length)
+        return [];
+    const store = storeFor(config, repo, events);
+    if (!store)
+        return [];
+    const history = await readHistory({
+        store,
+        repo,
+        ...(report.git?.baseSha ? { ref: report.git.baseSha } : {}),
+        metrics: [...new Set([...HISTORY_METRICS, ...failing.map(f => f.metric)])]
+    });
+    return failing.flatMap(({ scenario, metric }) => {
+        const context = metricContext(history, scenario, metric);
+        return context ? [contextLine(branch, scenario, metric, context, now)] : [];
+    });
+}
+/** What the stored history adds to a finished gate, and whether it fails the job (on-change-point: fail). */
+async function historyFor(report, config, inputs, session, env, createClient) {
+    try {
+        const repo = (await repoRoot(inputs.workspace)) ?? inputs.workspace;
+        if (report.baseline?.saved?.saved) {
+            const sha = report.git?.sha ?? (await headSha(repo));
+            if (!sha)
+                return {};
+            const pushed = await pushHistory({
+                config,
+                repo,
+                sha,
+                mode: inputs.onChangePoint,
+                outDir: inputs.outDir,
+                events: session.events,
+                warn: session.warn,
+                env,
+                token: inputs.token,
+                runUrl: runUrl(env),
+                ...(createClient ? { createClient } : {})
+            });
+            return pushed ? { summary: pushed.summary, ...(pushed.fail ? { fail: pushed.fail } : {}) } : {};
+        }
+        if (env.GITHUB_EVENT_NAME === 'pull_request' && config.baseline.store !== 'none') {
+            const pr = readPrContext(env, readEventPayload(env));
+            const branch = pr.baseRef ?? pr.defaultBranch ?? 'main';
+            const context = await prContext(report, config, repo, branch, session.events);
+            return context.length ? { context } : {};
+        }
+    }
+    catch (err) {
+        session.warn(`perfgate: the stored history could not be analysed: ${err.message}`);
+    }
+    return {};
 }
 
 ;// CONCATENATED MODULE: ./src/action/credentials.ts
@@ -86695,45 +89956,38 @@ function checkSavedGroup(group, ownGroup = statOf(process.pid)?.pgrp) {
 
 
 
+
+
 const STATE_PGIDS = 'perfgate-pgids';
-/**
- * `pull_request_target` runs with a write token and the repository's secrets, even for forks. Measuring means
- * building and running whatever is checked out, and there that can be the PR's code: perfgate refuses, before it
- * reads the config or starts anything. Only `mode: report`, which runs no PR code, may run there.
- */
-const PULL_REQUEST_TARGET_REFUSED = 'perfgate refuses to measure on pull_request_target: that event runs with a write token and the repository’s ' +
-    'secrets, and measuring builds and runs the checked-out code, which can be the pull request’s (a "pwn request"). ' +
-    'Measure in a workflow on pull_request (fork PRs get a read-only token there) that uploads perfgate-report/ as an ' +
-    'artifact, and post the comment from a second workflow on workflow_run that downloads the artifact and runs ' +
-    'perfgate with mode: report (it reads the artifact as data and runs no PR code). See the README, "Fork pull requests".';
-function refuseUntrustedEvent(inputs, env) {
-    if (env.GITHUB_EVENT_NAME === 'pull_request_target' && inputs.mode !== 'report')
-        throw new Error(PULL_REQUEST_TARGET_REFUSED);
-}
 /** The gate, as the inputs and the event ask: base vs head, or the head against its limits and the stored run. */
 async function measure(inputs, config, acceptances, session, onSpawned, measurerFor) {
     const env = process.env;
     const repo = (await repoRoot(inputs.workspace)) ?? inputs.workspace;
-    const ports = { events: session.events, onSpawned, measurer: measurerFor?.(config) };
+    const environment = {
+        ...environmentOf(env),
+        events: session.events,
+        onSpawned,
+        measurer: measurerFor?.(config)
+    };
     const compare = wantsCompare(inputs, env);
     if (!compare || config.compare.mode !== 'interleaved') {
         const context = {
             pullRequest: compare,
             payload: readEventPayload(env),
             events: session.events,
-            info: info
+            info: (message) => logText(message)
         };
-        return gate(await runSettings(inputs, config, env, repo, context), ports);
+        return gate(await runSettings(inputs, config, env, repo, context), environment);
     }
     const startedAt = Date.now();
     try {
-        return await gate(compareSettings(inputs, config, env, repo, acceptances), ports);
+        return await gate(compareSettings(inputs, config, env, repo, acceptances), environment);
     }
     catch (err) {
         // a base that cannot be prepared makes every scenario errored, with the reason
         if (!(err instanceof BaseError))
             throw err;
-        return stampIfLeg(baseErrorReport(config, err, startedAt), config);
+        return baseErrorReport(config, err, startedAt);
     }
 }
 /**
@@ -86780,8 +90034,8 @@ async function run(options = {}) {
     try {
         const inputs = readInputs(name => getInput(name), process.env);
         state.inputs = inputs;
-        useGitAuth(inputs.token, process.env.GITHUB_SERVER_URL);
-        refuseUntrustedEvent(inputs, process.env);
+        useGitAuth(inputs.token, process.env.GITHUB_SERVER_URL, secret => core_setSecret(secret));
+        refuseUntrustedEvent(inputs.mode, process.env.GITHUB_EVENT_NAME);
         if (inputs.mode === 'report')
             return await runReportMode(inputs, process.env, session.warn, options.createClient);
         if (inputs.mode === 'merge')
@@ -86817,11 +90071,19 @@ async function run(options = {}) {
             groups = [...groups.filter(g => checkSavedGroup(g).ok), group];
             saveState(STATE_PGIDS, JSON.stringify(groups));
         };
-        const report = await measure(inputs, config, pr.acceptances, session, onSpawned, options.measurerFor);
+        // a base whose config cannot be read fails closed: nothing is measured, every scenario is errored with why
+        const report = pr.error
+            ? baseErrorReport(config, new BaseError(pr.error), Date.now(), wantsCompare(inputs, process.env) ? 'compare' : 'run')
+            : await measure(inputs, config, pr.acceptances, session, onSpawned, options.measurerFor);
         if (pr.gate)
             report.gate = pr.gate;
-        if (!state.cancelled)
-            await publish(report, config, inputs, session, process.env, files => (state.files = files), options.createClient);
+        if (!state.cancelled) {
+            // after a push stored its run: the history's change points; on a PR with failing checks: main's context
+            const history = await historyFor(report, config, inputs, session, process.env, options.createClient);
+            await publish(report, config, inputs, session, process.env, files => (state.files = files), options.createClient, history);
+            if (history.fail)
+                setFailed(history.fail);
+        }
     }
     catch (err) {
         if (!state.cancelled)
