@@ -122,6 +122,8 @@ describe('perfgate compare --base DIR --head DIR', () => {
         `    request: { method: GET, url: http://127.0.0.1:${port}/ }`,
         "    regression: { latency.p50: '+20%' }",
         'compare: { mode: interleaved, rounds: { min: 2, max: 2 }, budget: 60s }',
+        '# the profiling step would start each side once more: this test counts the starts of the measured rounds',
+        'profile: never',
         ''
       ].join('\n')
     )

@@ -15,6 +15,7 @@ import type { Config } from '../../src/config/types.js'
 import { metricInfo } from '../../src/config/metrics.js'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type {
   EpochResult,
   Measurer,
@@ -83,8 +84,14 @@ export interface SyntheticSpec {
 export function fixtureProfile(name: 'base' | 'base-again' | 'head'): SideProfileCapture {
   const dir = path.resolve('__fixtures__/profile')
   const requests = JSON.parse(readFileSync(path.join(dir, 'requests.json'), 'utf8')) as Record<string, number>
-  return { profiles: [readCpuProfile(path.join(dir, `${name}.cpuprofile`))], requests: requests[name]! }
+  const profile = readCpuProfile(path.join(dir, `${name}.cpuprofile`))
+  for (const node of profile.nodes) node.callFrame.url = node.callFrame.url.replace(RECORDED_ROOT, REPO_ROOT)
+  return { profiles: [profile], requests: requests[name]! }
 }
+
+/** The fixtures were recorded in another checkout: their files under RECORDED_ROOT are this checkout's. */
+const RECORDED_ROOT = 'file:///RECORDED_ROOT/'
+const REPO_ROOT = `${pathToFileURL(path.resolve('.')).href}/`
 
 /** The default profiling step of the synthetic measurer: each asked side from the fixtures. */
 function fixtureCapture(request: ProfileRequest): ProfileCapture {

@@ -5,7 +5,7 @@
  */
 import type { HistoryChange, HistoryReport, MetricContext } from '../model/history.js'
 import type { ChangePointOptions } from '../stats/change-points.js'
-import { analyseMetric } from './analyse.js'
+import { analyseMetric, changeOf } from './analyse.js'
 
 /** Change points of the series whose newest run measured `sha` that the analysis without that run did not have. */
 export function newChanges(
@@ -23,13 +23,7 @@ export function newChanges(
       const known = new Set(before.changePoints.map(c => c.sha))
       for (const cp of m.changePoints) {
         if (known.has(cp.sha)) continue
-        out.push({
-          ...cp,
-          series: s.id,
-          scenario: s.scenario,
-          metric: m.metric,
-          runsSince: s.runs.length - 1 - cp.index
-        })
+        out.push(changeOf(s, m, cp))
       }
     }
   }

@@ -101,19 +101,28 @@ export function analyseSeries(raw: RawSeries[], options: AnalyseOptions = {}): H
   }))
 }
 
+/** A change point with the series and metric it belongs to, and how many runs came after it. */
+export function changeOf(
+  s: HistorySeries,
+  m: HistoryMetric,
+  cp: HistoryMetric['changePoints'][number]
+): HistoryChange {
+  return {
+    ...cp,
+    series: s.id,
+    scenario: s.scenario,
+    metric: m.metric,
+    runsSince: s.runs.length - 1 - cp.index
+  }
+}
+
 /** Every change point, newest first (by the position of its run from the series' end, then by date). */
 export function changesNewestFirst(series: HistorySeries[]): HistoryChange[] {
   const out: HistoryChange[] = []
   for (const s of series) {
     for (const m of s.metrics) {
       for (const cp of m.changePoints) {
-        out.push({
-          ...cp,
-          series: s.id,
-          scenario: s.scenario,
-          metric: m.metric,
-          runsSince: s.runs.length - 1 - cp.index
-        })
+        out.push(changeOf(s, m, cp))
       }
     }
   }

@@ -4,21 +4,12 @@
  */
 import type { StoredRecord } from '../baseline/store.js'
 import type { LineCommit } from '../git/history.js'
-import type { HistoryRun } from '../model/history.js'
+import type { HistoryRun, HistorySeries } from '../model/history.js'
 import type { MetricValues } from '../model/metrics.js'
 import type { RunnerFingerprint } from '../model/report.js'
 
 /** A series before its analysis: its runs and each run's metrics. */
-export interface RawSeries {
-  id: string
-  scenario: string
-  runner: RunnerFingerprint
-  runnerLabel: string
-  definition: string
-  definitionChanged: boolean
-  runs: HistoryRun[]
-  metrics: MetricValues[]
-}
+export type RawSeries = Omit<HistorySeries, 'metrics'> & { metrics: MetricValues[] }
 
 export interface SeriesOptions {
   /** the first-parent line, oldest first; undefined: no repository, runs ordered by the time they finished */
