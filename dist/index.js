@@ -89009,19 +89009,23 @@ function analyseSeries(raw, options = {}) {
             .map(m => analyseMetric(m, s.metrics.map(v => v[m] ?? null), s.runs, detection))
     }));
 }
+/** A change point with the series and metric it belongs to, and how many runs came after it. */
+function changeOf(s, m, cp) {
+    return {
+        ...cp,
+        series: s.id,
+        scenario: s.scenario,
+        metric: m.metric,
+        runsSince: s.runs.length - 1 - cp.index
+    };
+}
 /** Every change point, newest first (by the position of its run from the series' end, then by date). */
 function changesNewestFirst(series) {
     const out = [];
     for (const s of series) {
         for (const m of s.metrics) {
             for (const cp of m.changePoints) {
-                out.push({
-                    ...cp,
-                    series: s.id,
-                    scenario: s.scenario,
-                    metric: m.metric,
-                    runsSince: s.runs.length - 1 - cp.index
-                });
+                out.push(changeOf(s, m, cp));
             }
         }
     }
@@ -89071,13 +89075,7 @@ function newChanges(report, sha, detection) {
             for (const cp of m.changePoints) {
                 if (known.has(cp.sha))
                     continue;
-                out.push({
-                    ...cp,
-                    series: s.id,
-                    scenario: s.scenario,
-                    metric: m.metric,
-                    runsSince: s.runs.length - 1 - cp.index
-                });
+                out.push(changeOf(s, m, cp));
             }
         }
     }
