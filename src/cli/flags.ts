@@ -126,7 +126,11 @@ export const COMPARE_FLAGS = {
 } as const satisfies Record<string, FlagSpec>
 
 export const REPORT_FLAGS = {
-  html: { type: 'string', value: 'FILE', help: 'write report.html to FILE' }
+  html: { type: 'string', value: 'FILE', help: 'write report.html to FILE' },
+  markdown: { type: 'string', value: 'FILE', help: 'write summary.md (the PR comment) to FILE' },
+  junit: { type: 'string', value: 'FILE', help: 'write junit.xml to FILE' },
+  prom: { type: 'string', value: 'FILE', help: 'write metrics.prom (OpenMetrics) to FILE' },
+  terminal: { type: 'boolean', help: 'print the terminal table (the default when no file is asked for)' }
 } as const satisfies Record<string, FlagSpec>
 
 export const MERGE_FLAGS = {

@@ -19,7 +19,7 @@ Usage:
   perfgate validate [perfgate.yml] [--json]              check a config, every problem at once
   perfgate run      [--config FILE] [--out DIR] [--json | --quiet] ...
   perfgate compare  (--base DIR | --base-ref REF) [--head DIR] [--json | --quiet] ...
-  perfgate report   <report.json> --html <out.html>
+  perfgate report   <report.json> [--html F] [--markdown F] [--junit F] [--prom F] [--terminal]
   perfgate merge    DIR... [--out DIR]                   join the legs of --shard or --load-shard into one report
   perfgate baseline list|show|save ...
   perfgate history  [store options] [--out DIR] [--json] [--since SHA|DATE]   change points over the stored runs
@@ -86,9 +86,11 @@ Measures base and head in interleaved rounds and decides each regression check.
 
 Options:
 ${renderFlags(COMPARE_FLAGS)}`,
-  report: `Usage: perfgate report <report.json> --html <out.html>
+  report: `Usage: perfgate report <report.json> [--html F] [--markdown F] [--junit F] [--prom F] [--terminal]
 
-Renders report.html again from a report.json.
+Renders what run and compare write (report.html, summary.md, junit.xml, metrics.prom, the terminal table) again
+from a report.json alone, such as a matrix leg's or a downloaded artifact's. The file is checked against
+schema/report.schema.json first. Without a file option it prints the terminal table.
 
 Options:
 ${renderFlags(REPORT_FLAGS)}`,

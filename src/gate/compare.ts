@@ -3,6 +3,8 @@ import { buildReport } from '../report/build.js'
 import type { NoteData, StepUnit } from '../model/note.js'
 import type { Report } from '../model/report.js'
 import type { RunRecord, ScenarioError } from '../model/run.js'
+import type { SliceObservation, SliceValues } from '../model/slices.js'
+import type { SlicePairValues } from '../model/scenario.js'
 import { nextStep, type RegressionDecision } from '../stats/decide.js'
 import type { Step } from '../stats/adaptive.js'
 import { roundOrder } from '../stats/order.js'
@@ -297,6 +299,14 @@ function startErrorReport(
   })
 }
 
+const finiteValues = (values: SliceValues): SliceValues =>
+  Object.fromEntries(Object.entries(values).filter(([, v]) => Number.isFinite(v)))
+
+/** The slice pairs as report.json keeps them (report.html draws them): values only, no histograms. */
+function slicePairValues(pairs: readonly SliceObservation[]): SlicePairValues[] {
+  return pairs.map(o => ({ epoch: o.epoch, base: finiteValues(o.base), head: finiteValues(o.head) }))
+}
+
 /** The results: each scenario from both sides' records (checks, verdicts, notes), then the report. */
 function compareReport(
   config: Config,
@@ -305,13 +315,16 @@ function compareReport(
   notes: Array<string | NoteData>,
   startedAt: number
 ): Report {
-  const scenarios = config.scenarios.map(s =>
-    buildScenario(s, driver.records('base', s.name), driver.records('head', s.name), {
+  const observations = driver.slices?.observations
+  const scenarios = config.scenarios.map(s => {
+    const scenario = buildScenario(s, driver.records('base', s.name), driver.records('head', s.name), {
       config,
       acceptances: options.acceptances,
-      observations: driver.slices?.observations
+      observations
     })
-  )
+    const pairs = observations?.get(s.name)
+    return pairs?.length && !scenario.error ? { ...scenario, slices: slicePairValues(pairs) } : scenario
+  })
   return buildReport({
     config,
     mode: 'compare',

@@ -9,6 +9,7 @@ import type { Config } from '../config/types.js'
 import type { Measurer } from '../measure/measurer.js'
 import type { ProfileReport } from '../model/profile.js'
 import type { Report } from '../model/report.js'
+import { runnerCost } from '../report/build.js'
 import type { Side } from '../model/run.js'
 import type { ScenarioReport } from '../model/scenario.js'
 import { assembleProfileReport } from '../profile/assemble.js'
@@ -83,7 +84,8 @@ export async function profileAfterVerdict(
     together: options.together,
     maxBytes: spec.maxBytes
   })
-  const finished = { durationMs: (options.now ?? Date.now)() - (options.startedAt ?? 0) }
+  const took = (options.now ?? Date.now)() - (options.startedAt ?? 0)
+  const finished = { durationMs: took, cost: runnerCost([took]) }
   const head = capture.sides.head
   const base = capture.sides.base
   const missing = options.sides.filter(side => !capture.sides[side])

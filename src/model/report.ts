@@ -122,6 +122,14 @@ export interface MergeInfo {
   problems: string[]
 }
 
+/** What a gate cost in runner time (the comment says "2.4 runner-minutes"). */
+export interface RunnerCost {
+  /** wall time on runners, summed over legs */
+  runnerMs: number
+  /** the runners (jobs) it took: 1, or a merged report's legs */
+  legs: number
+}
+
 export interface Report {
   schemaVersion: number
   tool: { name: 'perfgate'; version: string }
@@ -137,6 +145,8 @@ export interface Report {
   /** pull requests: where the limits came from and the PR's changes to them */
   gate?: GateInfo
   durationMs: number
+  /** the runner time the gate took: this run's wall time, or, for a merged report, the sum of its legs' */
+  cost?: RunnerCost
   scenarios: ScenarioReport[]
   /** every note's words, in order */
   notes: string[]

@@ -4,7 +4,7 @@ import { profileComparison } from './profile.js'
 import type { Check, CheckVerdict, Verdict } from '../model/check.js'
 import type { Report } from '../model/report.js'
 import type { ScenarioReport } from '../model/scenario.js'
-import { decisiveChecks } from './build.js'
+import { decisiveChecks, runnerMinutes } from './build.js'
 import { formatChange, formatInterval, formatMetric, formatMs } from '../config/format.js'
 import { escapeMarkdownText, markdownCode, markdownFence } from './escape.js'
 
@@ -48,7 +48,11 @@ function location(check: Check): string {
 
 function checkLine(scenario: ScenarioReport, check: Check): string {
   const accepted = check.acceptedBy ? `, accepted by ${e(check.acceptedBy)}` : ''
-  return `- ${VERDICT_ICON[check.verdict]} **${e(scenario.name)}** ${code(check.metric)} ${e(check.message)}${accepted}${location(check)}`
+  // the message names its metric first ("throughput.ok_rps fell 44%"): the code span says it once
+  const message = check.message.startsWith(`${check.metric} `)
+    ? check.message.slice(check.metric.length + 1)
+    : check.message
+  return `- ${VERDICT_ICON[check.verdict]} **${e(scenario.name)}** ${code(check.metric)} ${e(message)}${accepted}${location(check)}`
 }
 
 function errorLines(scenario: ScenarioReport): string[] {
@@ -163,6 +167,35 @@ function problems(report: Report): string[] {
   return lines.length ? [...lines, ''] : []
 }
 
+const OUTCOME_WORD: Partial<Record<CheckVerdict, string>> = {
+  fail: 'failed',
+  warn: 'warned',
+  inconclusive: 'inconclusive',
+  accepted: 'accepted'
+}
+
+/**
+ * The sentence under the title. When the bullets below say what decided the verdict, the headline would say their
+ * first line again: the counts stand in its place. Then what the gate cost in runner time.
+ */
+function opening(report: Report, bullets: readonly string[]): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+  const checks = report.scenarios.flatMap(s => s.checks)
+  const errored = report.scenarios.filter(s => s.error).length
+  const outcomes = [
+    ...(errored ? [`${errored} errored`] : []),
+    ...(Object.keys(OUTCOME_WORD) as CheckVerdict[]).flatMap(v => {
+      const n = checks.filter(c => c.verdict === v).length
+      return n ? [`${n} ${OUTCOME_WORD[v]}`] : []
+    })
+  ]
+  const restated = bullets.length > 0 && !report.merge?.problems.length
+  const line = restated
+    ? `${plural(report.scenarios.length, 'scenario')}, ${plural(checks.length, 'check')}: ${outcomes.join(', ')}.`
+    : e(report.headline)
+  return report.cost ? `${line}${restated ? '' : '.'} The gate took ${runnerMinutes(report.cost)}.` : line
+}
+
 function footer(report: Report, options: CommentOptions): string {
   const parts = [
     report.mode === 'compare'
@@ -260,7 +293,7 @@ function body(report: Report, full: boolean, options: CommentOptions): string[] 
   return [
     title(report),
     '',
-    e(report.headline),
+    opening(report, problems(report)),
     '',
     ...problems(report),
     ...(report.profile

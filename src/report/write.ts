@@ -16,7 +16,25 @@ export interface ReportFiles {
   junit: string
 }
 
-async function writeAtomically(file: string, content: string): Promise<void> {
+/** The files rendered from report.json, the same way by run, compare and merge as by `perfgate report`. */
+export const RENDERED = ['summary', 'html', 'metrics', 'junit'] as const
+export type RenderedFile = (typeof RENDERED)[number]
+
+/** One rendered file's text, from the report alone. */
+export function renderFile(kind: RenderedFile, report: Report, options: CommentOptions = {}): string {
+  switch (kind) {
+    case 'summary':
+      return renderSummary(report, options)
+    case 'html':
+      return renderHtml(report)
+    case 'metrics':
+      return renderOpenMetrics(report)
+    case 'junit':
+      return renderJunit(report)
+  }
+}
+
+export async function writeAtomically(file: string, content: string): Promise<void> {
   const temp = `${file}.${process.pid}.tmp`
   await writeFile(temp, content)
   await rename(temp, file)
@@ -57,9 +75,6 @@ export async function writeReportFiles(
   }
   await placeProfiles(report, dir)
   await writeAtomically(files.json, JSON.stringify(report, null, 2) + '\n')
-  await writeAtomically(files.summary, renderSummary(report, options))
-  await writeAtomically(files.html, renderHtml(report))
-  await writeAtomically(files.metrics, renderOpenMetrics(report))
-  await writeAtomically(files.junit, renderJunit(report))
+  for (const kind of RENDERED) await writeAtomically(files[kind], renderFile(kind, report, options))
   return files
 }
