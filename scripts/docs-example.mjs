@@ -2,9 +2,10 @@
 // `perfgate report` renders from it, report.html and summary.md. __tests__/docs-example.test.ts renders them again
 // in a temp dir and fails when the committed files are stale.
 //
-//   npm run package && npm run docs:example                 # render docs/example/ again from its report.json
+//   npm run docs:example                 # render docs/example/ again from its report.json
 //   npm run demo && npm run docs:example -- perfgate-report/compare/report.json   # take a new report first
 //
+// It renders with this checkout's sources, compiled to build/ (as the zoo runs them), so it needs no `npm run package`.
 // A new report is made machine-neutral first (this checkout's absolute path becomes "."), so the example does not
 // depend on where it was made.
 import { execFileSync } from 'node:child_process'
@@ -20,10 +21,11 @@ if (source) {
   const report = JSON.parse(text)
   writeFileSync(path.join(DIR, 'report.json'), `${JSON.stringify(report, null, 2)}\n`)
 }
+execFileSync('npx', ['tsc', '-p', 'tsconfig.zoo.json'], { stdio: 'inherit' })
 execFileSync(
   process.execPath,
   [
-    'dist/cli/index.js',
+    'build/src/cli/index.js',
     'report',
     path.join(DIR, 'report.json'),
     '--html',
