@@ -40,6 +40,7 @@ export const INTEGRATION = [
   'main',
   'measure/affinity',
   'measure/suites',
+  'package',
   'post/main',
   'profile/capture',
   'report/browser',
