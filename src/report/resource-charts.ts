@@ -46,6 +46,8 @@ function resourceChart(
       )
     const label = mine.length > 1 ? `${side} mean of ${mine.length} ${step}s` : side
     series.push({ label, side, values: stat(mean) })
+    // a band needs runs to spread over and a width to fill: one run, or one half-second, is the line alone
+    if (mine.length < 2 || x.length < 2) continue
     series.push({ label: `${side} highest`, side, thin: true, values: stat(v => Math.max(...v)) })
     series.push({ label: `${side} lowest`, side, thin: true, values: stat(v => Math.min(...v)) })
     bands.push({ upper: series.length - 2, lower: series.length - 1 })
