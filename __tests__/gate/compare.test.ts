@@ -406,6 +406,12 @@ describe('compareGate', () => {
       expect(check.verdict).toBe('fail')
       expect(check.change!).toBeLessThan(-0.2)
       expect(report.scenarios[0]!.runs.filter(r => r.side === 'base')).toHaveLength(calls.length)
+      // every slice pair's values, in measured order, for report.html (8 a scenario and epoch here)
+      const pairs = report.scenarios[0]!.slices!
+      expect(pairs).toHaveLength(8 * calls.length)
+      expect(pairs.map(p => p.epoch)).toEqual([...pairs.map(p => p.epoch)].sort((a, b) => a - b))
+      expect(pairs[0]!.head['throughput.rps']!).toBeLessThan(pairs[0]!.base['throughput.rps']!)
+      expect(reportProblems(report)).toEqual([])
     })
 
     it('replays a recorded slices comparison, slice pairs included, to the same verdicts', async () => {
@@ -420,7 +426,7 @@ describe('compareGate', () => {
       expect(replay.calls).toEqual(recorder.calls)
       expect(again.scenarios[0]!.checks).toEqual(recorded.scenarios[0]!.checks)
       expect(again.verdict).toBe(recorded.verdict)
-      // a report holds no slice pairs: replaying one in the slices design says so
+      // a report holds the slice pairs' values but not their histograms: replaying one in the slices design says so
       await expect(compareGate(c, { ...options, measurer: replayMeasurer(recorded) })).rejects.toThrow(
         /replay a Recording/
       )
