@@ -59,7 +59,7 @@ describe('runGate against the example service', () => {
       expect(report.verdict).not.toBe('errored')
       const cpus = (await readFile(path.join(dir, 'cpus'), 'utf8')).split(':')[1]!.trim()
       expect(parseCpuList(cpus)).toEqual(host.cpus.slice(1))
-      expect(report.notes).toContain(`CPUs: ${choosePinning({}, host).reason}`)
+      expect(report.noteData).toContainEqual(expect.objectContaining(choosePinning({}, host).note))
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
