@@ -196,7 +196,8 @@ describe('compare in slices (example service, {{service.port}})', () => {
       durationMs: 600,
       warmupMs: 200,
       timeoutMs: 5000,
-      maxLagMs: 50
+      // about the design, not the schedule: a CPU hog beside the test must not error an epoch as generator lag
+      maxLagMs: 500
     }
     config.scenarios[0]!.regression = [{ ...rpsCheck, tolerance: 0.5, expression: '-50%' }]
     // 4 CPUs without taskset: duet runs unpinned (this machine has 2 cores; the pinning is tested above)
