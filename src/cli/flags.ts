@@ -68,7 +68,20 @@ export const INIT_FLAGS = {
     value: 'URL',
     help: 'a running target at URL instead: perfgate.yml with no service section (nothing is started)'
   },
-  force: { type: 'boolean', help: 'overwrite files that exist' },
+  branch: {
+    type: 'string',
+    value: 'NAME',
+    help: "the default branch pushes store baselines from (default: origin's, else the current one, else main)"
+  },
+  forks: {
+    type: 'boolean',
+    help: 'also write perf-comment.yml, the workflow_run commenter that comments on pull requests from forks'
+  },
+  pin: {
+    type: 'boolean',
+    help: 'pin actions by commit SHA with the tag in a comment (default: major tags, which take fixes)'
+  },
+  force: { type: 'boolean', help: 'replace files that exist, keeping each as FILE.bak' },
   yes: { type: 'boolean', short: 'y', help: 'do not ask, take what was found' }
 } as const satisfies Record<string, FlagSpec>
 

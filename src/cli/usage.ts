@@ -58,11 +58,13 @@ ${renderFlags(HISTORY_FLAGS)}`
 /** Each command's own help: what \`perfgate COMMAND --help\` and \`perfgate help COMMAND\` print. */
 export const COMMAND_USAGE: Record<string, string> = {
   history: HISTORY_USAGE,
-  init: `Usage: perfgate init [--force] [--yes] [--command CMD] [--port N] [--path /PATH] [--dir DIR] [--url URL]
+  init: `Usage: perfgate init [--force] [--yes] [--forks] [--pin] [--branch NAME] [--command CMD] [--port N] [--path /PATH] [--dir DIR] [--url URL]
 
-Looks at the project (package.json's start script, a Dockerfile's EXPOSE, the PORT convention) and writes
-  perfgate.yml                   a commented config with one scenario and a schema modeline
-  .github/workflows/perf.yml     pull requests compare base vs head; pushes to main store a baseline
+Looks at the project (package.json's start script, a Dockerfile's EXPOSE, the PORT convention, the git branch)
+and writes what is missing of
+  perfgate.yml                        a commented config with one scenario and a schema modeline
+  .github/workflows/perf.yml          pull requests compare base vs head; pushes to the default branch store a baseline
+  .github/workflows/perf-comment.yml  with --forks: comments on pull requests from forks (for a public repository)
 Asks before writing when stdin is a terminal; otherwise takes what it found (or --yes).
 
 Options:
