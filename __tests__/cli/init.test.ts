@@ -217,12 +217,24 @@ describe('perfgate init', () => {
     expect(renderConfig(scripted)).not.toContain('{{service.port}}')
   })
 
-  it('with nothing to find it writes a placeholder, warns, and the file still validates', async () => {
+  it('with nothing to find it writes a placeholder command, which validate refuses until it is replaced', async () => {
     const root = await project({ 'README.md': '# empty\n' })
     const io = captureIO(root)
     expect(await main(['init'], io)).toBe(0)
     expect(io.err).toContain('no start command found')
-    await loadConfig(path.join(root, 'perfgate.yml'))
+    const text = await readFile(path.join(root, 'perfgate.yml'), 'utf8')
+    const line = text.split('\n').findIndex(l => l.includes('command: "<the command that starts'))
+    expect(line).toBeGreaterThan(0)
+    const validate = captureIO(root)
+    expect(await main(['validate'], validate)).toBe(2)
+    expect(validate.err).toContain(
+      `perfgate.yml:${line + 1}:12: service.command is still the placeholder command \`perfgate init\` wrote`
+    )
+    await writeFile(
+      path.join(root, 'perfgate.yml'),
+      text.replace(/command: "[^"]*"/, 'command: node server.js')
+    )
+    expect(await main(['validate'], captureIO(root))).toBe(0)
   })
 
   it('asks when stdin is a terminal, and not with --yes', async () => {

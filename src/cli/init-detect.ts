@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
+import { PLACEHOLDER_COMMAND } from '../config/placeholders.js'
 
 /** What `perfgate init` found in a project, each value with where it came from. */
 export interface Detected {
@@ -109,7 +110,7 @@ export function defaultBranch(dir: string): { branch: string; from: string } {
 export function detectProject(dir: string): Detected {
   const pkg = readPackage(dir)
   const scripts = pkg?.scripts ?? {}
-  let command = 'npm start'
+  let command: string = PLACEHOLDER_COMMAND
   let commandFrom = 'a placeholder: perfgate found no start script, no main and no server.js; edit it'
   let commandFound = false
   const startEntry = entryOf(scripts.start)

@@ -31,7 +31,7 @@ export function renderConfig(d: Detected): string {
     '# Written by `perfgate init`. Check it with `npx perfgate validate`, try it with `npx perfgate run`.',
     'version: 1',
     'service:',
-    commented(`  command: ${d.command}`, d.commandFrom),
+    commented(`  command: ${d.commandFound ? d.command : q(d.command)}`, d.commandFrom),
     d.build
       ? commented(`  build: ${d.build}`, "builds the PR's base in a git worktree")
       : commented('  # build: npm ci && npm run build', "what builds the PR's base, if it needs building"),
