@@ -88,7 +88,7 @@ describe('help on every command', () => {
     const json = io()
     expect(await main(['--json'], json)).toBe(2)
     expect(json.err).toContain(
-      'perfgate: --json is not an option of perfgate itself, only of its commands: give a command first, like perfgate validate --json (--json is an option of validate, run, compare, merge, baseline, history)'
+      'perfgate: --json is not an option of perfgate itself, only of its commands: give a command first, like perfgate validate --json (--json is an option of validate, doctor, run, compare, merge, baseline, history)'
     )
     const config = io()
     expect(await main(['--config', 'x.yml', 'run'], config)).toBe(2)

@@ -103,7 +103,15 @@ export const INIT_FLAGS = {
 } as const satisfies Record<string, FlagSpec>
 
 export const VALIDATE_FLAGS = {
-  json: { ...SHARED.json, help: 'print { valid, file, scenarios, checks, problems } on stdout' }
+  json: { ...SHARED.json, help: 'print { valid, file, scenarios, checks, problems } on stdout' },
+  deep: {
+    type: 'boolean',
+    help: 'then start the service once and try the ready probe and each scenario (perfgate doctor)'
+  }
+} as const satisfies Record<string, FlagSpec>
+
+export const DOCTOR_FLAGS = {
+  json: { ...SHARED.json, help: 'print { file, healthy, steps } on stdout' }
 } as const satisfies Record<string, FlagSpec>
 
 export const RUN_FLAGS = {
@@ -210,6 +218,7 @@ export const DEMO_FLAGS = {} as const satisfies Record<string, FlagSpec>
 export const COMMAND_FLAGS: Record<string, Record<string, FlagSpec>> = {
   init: INIT_FLAGS,
   validate: VALIDATE_FLAGS,
+  doctor: DOCTOR_FLAGS,
   run: RUN_FLAGS,
   compare: COMPARE_FLAGS,
   report: REPORT_FLAGS,

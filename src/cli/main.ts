@@ -2,6 +2,7 @@ import { VERSION } from '../version.js'
 import { didYouMean, suggestCommand } from '../config/suggest.js'
 import { commandBaseline } from './baseline.js'
 import { commandDemo } from './demo.js'
+import { commandDoctor } from './doctor.js'
 import { commandHistory } from './history.js'
 import { commandCompare, commandRun } from './run-compare.js'
 import { COMMAND_FLAGS } from './flags.js'
@@ -26,6 +27,7 @@ const defaultIO = (): CliIO => ({
 const COMMANDS: Record<string, (args: string[], io: CliIO) => Promise<number>> = {
   init: commandInit,
   validate: commandValidate,
+  doctor: commandDoctor,
   run: commandRun,
   compare: commandCompare,
   report: commandReport,

@@ -3,6 +3,7 @@ import { VERSION } from '../version.js'
 import {
   BASELINE_FLAGS,
   COMPARE_FLAGS,
+  DOCTOR_FLAGS,
   HISTORY_FLAGS,
   INIT_FLAGS,
   MERGE_FLAGS,
@@ -15,7 +16,8 @@ import {
 /** Each command's synopsis and what it does: the main usage, in aligned columns. */
 const COMMANDS: Array<[string, string]> = [
   ['init [--forks] [--pin] [--force]', 'write perfgate.yml and .github/workflows/perf.yml'],
-  ['validate [FILE] [--json]', 'check a config, every problem at once'],
+  ['validate [FILE] [--json] [--deep]', 'check a config, every problem at once'],
+  ['doctor [FILE] [--json]', 'start the service once: its ready probe and one request per scenario'],
   ['run [--config FILE] [--out DIR] ...', 'measure the head once and check the absolute limits'],
   ['compare (--base DIR | --base-ref REF) ...', 'measure base and head, decide each regression check'],
   ['report <report.json> --html FILE', 'render report.html again from a report.json'],
@@ -79,13 +81,22 @@ Asks before writing when stdin is a terminal; otherwise takes what it found (or 
 
 Options:
 ${renderFlags(INIT_FLAGS)}`,
-  validate: `Usage: perfgate validate [FILE] [--json]
+  validate: `Usage: perfgate validate [FILE] [--json] [--deep]
 
-Checks a config file and prints every problem at once, each at file:line:col.
+Checks a config file and prints every problem at once, each at file:line:col. With --deep, a valid config is
+then tried once against the real service (perfgate doctor).
 Without FILE, perfgate looks for ${CONFIG_CANDIDATES.join(', ')}.
 
 Options:
 ${renderFlags(VALIDATE_FLAGS)}`,
+  doctor: `Usage: perfgate doctor [FILE] [--json]
+
+Checks the config, then tries it once against the real service: starts it as perfgate run does, waits for its
+ready probe, sends one request per scenario, stops it, and says for each step what is wrong. Nothing is measured.
+Exits 0 when every step passed, 2 otherwise. perfgate validate --deep does the same after validating.
+
+Options:
+${renderFlags(DOCTOR_FLAGS)}`,
   run: `Usage: perfgate run [options]
 
 Measures the head (this directory) once per scenario and checks the absolute limits.
