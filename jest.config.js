@@ -16,6 +16,7 @@ export const INTEGRATION = [
   'action/target',
   'baseline/git',
   'cli/baseline',
+  'cli/doctor',
   'cli/history',
   'cli/init',
   'cli/load-shard',
