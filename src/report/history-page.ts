@@ -174,7 +174,7 @@ export function renderHistoryPage(report: HistoryReport): string {
 ${table}
 ${report.series.map((s, i) => seriesSection(s, data.series[i]!)).join('\n')}
 <h2>How</h2>
-<p class="muted">${esc(m.name)}: windows of ${m.windowLength} runs, p ≤ ${m.maxPValue}, steps of at least ${formatChange(m.minMagnitude)}, at least ${m.minRuns} runs per series. The band is ±2 SD of the runs around each segment's mean; long series are thinned for drawing, never for the analysis.</p>
+<p class="muted">${esc(m.name)}: a penalty of ${m.penalty} × noise variance × ln(runs) per step, p ≤ ${m.maxPValue}, steps of at least ${formatChange(m.minMagnitude)}, at least ${m.minRuns} runs per series. The band is ±2 SD of the runs around each segment's mean; long series are thinned for drawing, never for the analysis.</p>
 <p class="muted" id="skipped">${report.skipped.count} record${report.skipped.count === 1 ? '' : 's'} skipped${report.skipped.count ? ` (corrupt, foreign or off the line)` : ''}.</p>
 ${report.skipped.count ? `<details><summary>Skipped records</summary><ul>${report.skipped.reasons.map(r => `<li>${esc(r)}</li>`).join('')}</ul></details>` : ''}
 <div class="tip" id="tip"></div>
