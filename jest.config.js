@@ -31,6 +31,7 @@ export const INTEGRATION = [
   'gate/run',
   'gate/slices',
   'gate/target',
+  'history/workflow',
   'load/closed',
   'load/framings',
   'load/metrics',
