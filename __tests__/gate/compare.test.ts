@@ -405,6 +405,8 @@ describe('compareGate', () => {
       const check = report.scenarios[0]!.checks[0]!
       expect(check.verdict).toBe('fail')
       expect(check.change!).toBeLessThan(-0.2)
+      // the smallest change the run could detect: half the interval's width, in report.json
+      expect(check.detectable).toBeCloseTo((check.interval![1] - check.interval![0]) / 2, 12)
       expect(report.scenarios[0]!.runs.filter(r => r.side === 'base')).toHaveLength(calls.length)
     })
 
