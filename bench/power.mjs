@@ -12,11 +12,11 @@
 // DUMP=dir keeps each trial's report JSON. Trials run one row after another in turn (trial 1 of every row,
 // then trial 2 ...), so a cut-short run still has as many trials in each row. Each trial takes the load lock
 // (LOCK, default /tmp/perfgate-load.lock) on its own, and the noisy neighbour runs only inside it.
-import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { compileSources, freePort, median, table, withLoadLock } from './lib.mjs'
+import { startNeighbour } from './neighbour.mjs'
 
 const TRIALS = Number(process.env.TRIALS ?? 3)
 const ROUND_MS = Number(process.env.ROUND_MS ?? 2000)
@@ -25,7 +25,6 @@ const BUDGET_S = Number(process.env.BUDGET_S ?? 180)
 const CPU_US = process.env.CPU_US ?? '200'
 const RATE = Number(process.env.RATE ?? 1000)
 const NOISY = process.env.NOISY === '1'
-const MAX_NOISE_S = Number(process.env.MAX_NOISE_S ?? 4 * 3600)
 const DUMP = process.env.DUMP // a directory: each trial's report JSON is written there
 const CONDITIONS = (process.env.CONDITIONS ?? 'aa,5,10,20,50,tail').split(',')
 const DESIGNS = (process.env.DESIGNS ?? (NOISY ? 'rounds,slices,duet' : 'rounds')).split(',')
@@ -80,40 +79,6 @@ scenarios:
 compare: { design: ${design}, slice: ${SLICE_MS}ms, rounds: { min: 3, max: 30 }, budget: ${BUDGET_S}s }
 `
   return parseConfig(yaml, path.resolve('bench/power.yml'), path.resolve('.'))
-}
-
-/** The noisy neighbour: a child that sleeps 3-10 s (0-10 s the first time), then spins one core for 1-4 s, until it is killed. */
-const NEIGHBOUR = `
-const parent = process.ppid
-const end = Date.now() + ${MAX_NOISE_S * 1000}
-const uniform = (a, b) => a + (b - a) * Math.random()
-const sleep = ms => new Promise(r => setTimeout(r, ms))
-;(async () => {
-  let first = true
-  while (Date.now() < end) {
-    await sleep(first ? uniform(0, 10000) : uniform(3000, 10000))
-    first = false
-    if (process.ppid !== parent) break
-    const until = Date.now() + uniform(1000, 4000)
-    let x = 0
-    while (Date.now() < until) x = (x * 31 + 7) | 0
-  }
-  process.exit(0)
-})()
-`
-
-/** The neighbour for one trial: started inside the trial's lock, stopped at its end. */
-function startNeighbour() {
-  const child = spawn(process.execPath, ['-e', NEIGHBOUR], { stdio: 'ignore' })
-  const kill = () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  }
-  process.once('exit', kill)
-  const stop = () => {
-    kill()
-    process.removeListener('exit', kill)
-  }
-  return { pid: child.pid, stop }
 }
 
 const host = hostInfo()

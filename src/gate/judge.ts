@@ -107,6 +107,15 @@ function slicePairs(observations: readonly SliceObservation[], metric: string): 
   return observations.map(o => ({ epoch: o.epoch, base: o.base[key] ?? NaN, head: o.head[key] ?? NaN }))
 }
 
+/** A metric the slices measured on both sides (server.cpu.per_request only where /proc tells the CPU time). */
+function slicedMetric(observations: readonly SliceObservation[], metric: string): boolean {
+  const key = metric as (typeof SLICE_METRICS)[number]
+  return (
+    (SLICE_METRICS as readonly string[]).includes(metric) &&
+    (key !== 'server.cpu.per_request' || observations.some(o => o.base[key] !== undefined))
+  )
+}
+
 /**
  * The regression checks of one scenario in the slices and duet designs. Throughput and the latency centre (mean,
  * p50) come from slice pairs, by epoch (stats/slices.ts); the other latency percentiles from blocks of slices
@@ -131,7 +140,7 @@ export function decideSliceScenario(
     const headValues = roundValues(byEpoch(h), spec.metric)
     const percentile = percentileOf(spec.metric)
     const tail = percentile === undefined ? undefined : tailBlockPairs(usable, percentile)
-    const result = (SLICE_METRICS as readonly string[]).includes(spec.metric)
+    const result = slicedMetric(usable, spec.metric)
       ? evaluateSliceRegression(spec, slicePairs(usable, spec.metric), baseValues, headValues, confidence)
       : tail && tail.length
         ? evaluateSliceRegression(spec, tail, baseValues, headValues, confidence, 'blocks of slices')
