@@ -9,6 +9,7 @@
 // TRIALS=3 ROUND_MS=2000 SLICE_MS=500 BUDGET_S=180 CPU_US=200 RATE=1000 TOLERANCE=5 by default;
 // CONDITIONS=aa,5,10,20,50,tail,tail-open picks conditions (with DESIGNS and TOLERANCE, the throughput check's
 // tolerance in %), or ROWS=2/aa,2/5,5/aa,5/10 picks tolerance/condition rows (in the first design);
+// CHECK=cpu judges server.cpu.per_request (+tolerance) in place of throughput.rps (-tolerance);
 // DUMP=dir keeps each trial's report JSON. Trials run one row after another in turn (trial 1 of every row,
 // then trial 2 ...), so a cut-short run still has as many trials in each row. Each trial takes the load lock
 // (LOCK, default /tmp/perfgate-load.lock) on its own, and the noisy neighbour runs only inside it.
@@ -29,6 +30,8 @@ const DUMP = process.env.DUMP // a directory: each trial's report JSON is writte
 const CONDITIONS = (process.env.CONDITIONS ?? 'aa,5,10,20,50,tail').split(',')
 const DESIGNS = (process.env.DESIGNS ?? (NOISY ? 'rounds,slices,duet' : 'rounds')).split(',')
 const TOLERANCE = Number(process.env.TOLERANCE ?? 5)
+// CHECK=cpu: the closed checks judge the service's CPU time per request (rising by the tolerance) instead of throughput
+const MAIN = process.env.CHECK === 'cpu' ? 'server.cpu.per_request' : 'throughput.rps'
 
 compileSources()
 const { parseConfig } = await import('../build/src/config/load.js')
@@ -63,7 +66,7 @@ async function configFor(design, open, tolerance) {
     : `{ warmup: 500ms, duration: ${ROUND_MS}ms, connections: 10 }`
   const regression = open
     ? `latency.p99: "+50%"\n      latency.p99.9: "+50%"`
-    : `throughput.rps: "-${tolerance}%"\n      latency.p99.9: "+50%"`
+    : `${MAIN}: "${MAIN === 'throughput.rps' ? '-' : '+'}${tolerance}%"\n      latency.p99.9: "+50%"`
   const yaml = `
 version: 1
 service:
@@ -141,7 +144,7 @@ async function trial(row, index) {
   const scenario = report.scenarios[0]
   const verdict = scenario.verdict === 'warn' ? 'pass' : scenario.verdict
   row.outcomes[verdict in row.outcomes ? verdict : 'errored']++
-  const main = scenario.checks.find(c => c.metric === (condition.open ? 'latency.p99.9' : 'throughput.rps'))
+  const main = scenario.checks.find(c => c.metric === (condition.open ? 'latency.p99.9' : MAIN))
   if (main?.rounds) row.steps.push(main.rounds)
   if (typeof main?.change === 'number') row.changes.push(main.change)
   if (main?.interval) row.detectable.push(halfWidth(main.interval))
@@ -212,6 +215,6 @@ const body = rows.map(row => {
 console.log(
   `\nDetection power${NOISY ? ' with a noisy neighbour (one core spun 1-4 s every 3-10 s, during each trial)' : ''}: ${TRIALS} trials per row, ` +
     `${os.availableParallelism()} cores, CPU_US=${CPU_US}, rounds of ${ROUND_MS} ms (+500 ms warmup) per side, slices of ${SLICE_MS} ms, ` +
-    `budget ${BUDGET_S} s; closed checks throughput.rps at the row's tolerance and latency.p99.9 +50%, open-model checks latency.p99 and p99.9 +50%`
+    `budget ${BUDGET_S} s; closed checks ${MAIN} at the row's tolerance and latency.p99.9 +50%, open-model checks latency.p99 and p99.9 +50%`
 )
 console.log(table([header, ...body]))
