@@ -276,7 +276,7 @@ export async function benchOpenModel({ compile = true } = {}) {
   const m = (list, key) => median(list.map(s => s[key]))
   // the CPUs as perfgate lays them out (service.cpus: auto): the service off the first CPU, left to the clients
   const { choosePinning } = await import('../build/src/gate/pinning.js')
-  const { hostInfo } = await import('../build/src/gate/design.js')
+  const { hostInfo } = await import('../build/src/measure/environment.js')
   const host = hostInfo()
   HOST_CPUS = host.cpus
   const pinning = choosePinning({}, host)

@@ -104,7 +104,13 @@ export function decideScenario(
 /** Pairs of slice values of one metric, for the slice statistics. */
 function slicePairs(observations: readonly SliceObservation[], metric: string): SlicePair[] {
   const key = metric as (typeof SLICE_METRICS)[number]
-  return observations.map(o => ({ epoch: o.epoch, base: o.base[key] ?? NaN, head: o.head[key] ?? NaN }))
+  return observations.map(o => ({
+    epoch: o.epoch,
+    base: o.base[key] ?? NaN,
+    head: o.head[key] ?? NaN,
+    // the control variate: how much more of the service's CPUs other processes took in the head's slice
+    ...(o.cpu ? { covariate: o.cpu.head.othersShare - o.cpu.base.othersShare } : {})
+  }))
 }
 
 /** A metric the slices measured on both sides (server.cpu.per_request only where /proc tells the CPU time). */
