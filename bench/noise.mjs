@@ -192,6 +192,6 @@ for (const condition of CONDITIONS) {
 if (OUT) writeFileSync(OUT, JSON.stringify(kept))
 console.log(
   `\nNoise of the slices design${NOISY ? ' with the noisy neighbour' : ''}: ${EPOCHS} epochs of ${PAIRS} pairs of ${SLICE_MS} ms ` +
-    `per condition, CPU_US=${CPU_US}, ${pinning.reason}`
+    `per condition, CPU_US=${CPU_US}, service on CPUs ${pinning.service.join(',') || 'shared'}`
 )
 console.log(table(rows))
