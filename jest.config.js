@@ -34,6 +34,7 @@ export const INTEGRATION = [
   'history/workflow',
   'load/closed',
   'load/framings',
+  'load/h2',
   'load/metrics',
   'load/mix',
   'load/open',
