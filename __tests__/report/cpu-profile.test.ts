@@ -44,6 +44,17 @@ describe('the words of the CPU profile', () => {
     expect(renderSummary(report)).toContain('| `addedWork` |')
   })
 
+  it('links to the pull request’s head commit when the report knows it, not the merge commit', async () => {
+    const report = await failingReport()
+    const head = 'abcdef0123456789abcdef0123456789abcdef01'
+    const linked = renderComment(
+      { ...report, git: { sha: SHA, headSha: head } },
+      { repositoryUrl: 'https://github.com/acme/shop' }
+    )
+    expect(linked).toContain(`(https://github.com/acme/shop/blob/${head}/bench/profile-service.cjs#L20)`)
+    expect(linked).not.toContain(`/blob/${SHA}/`)
+  })
+
   it('prints the functions in the terminal, first the added one', async () => {
     const text = renderTerminal(await failingReport())
     const lines = text.split('\n')

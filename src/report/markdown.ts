@@ -264,7 +264,11 @@ function body(report: Report, full: boolean, options: CommentOptions): string[] 
     '',
     ...problems(report),
     ...(report.profile
-      ? profileMarkdown(report.profile, { repositoryUrl: options.repositoryUrl, sha: report.git?.sha })
+      ? profileMarkdown(report.profile, {
+          repositoryUrl: options.repositoryUrl,
+          // a pull request's head commit, not GitHub's merge commit (which nobody can open from the PR)
+          sha: report.git?.headSha ?? report.git?.sha
+        })
       : []),
     ...gateLines(report),
     ...baselineLines(report),
