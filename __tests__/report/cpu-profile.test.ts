@@ -19,7 +19,7 @@ async function failingReport(): Promise<Report> {
     measurer: syntheticMeasurer(config, { change: { 'throughput.rps': -0.3 } }),
     git: { sha: SHA }
   })
-  expect(report.profile).toBeDefined()
+  expect(report.profiles).toHaveLength(1)
   return report
 }
 
@@ -72,8 +72,8 @@ describe('the words of the CPU profile', () => {
       package: '@evil/pkg|name'
     }
     const profile: ProfileReport = {
-      ...report.profile!,
-      increased: [{ ...report.profile!.increased[0]!, frame: evil }]
+      ...report.profiles![0]!,
+      increased: [{ ...report.profiles![0]!.increased[0]!, frame: evil }]
     }
     const markdown = profileMarkdown(profile, {
       repositoryUrl: 'https://github.com/acme/shop',
@@ -89,22 +89,22 @@ describe('the words of the CPU profile', () => {
       ...profile,
       increased: [
         {
-          ...report.profile!.increased[0]!,
-          frame: { ...report.profile!.increased[0]!.frame, file: '../../evil/x.js' }
+          ...report.profiles![0]!.increased[0]!,
+          frame: { ...report.profiles![0]!.increased[0]!.frame, file: '../../evil/x.js' }
         }
       ]
     }
     expect(
       profileMarkdown(climbing, { repositoryUrl: 'https://github.com/acme/shop', sha: SHA }).join('\n')
     ).not.toContain('](')
-    const terminal = renderTerminal({ ...report, profile })
+    const terminal = renderTerminal({ ...report, profiles: [profile] })
     expect(terminal).not.toContain('\u001b[31m')
   })
 
   it('says no function changed beyond noise when none did', async () => {
     const report = await failingReport()
-    const profile = { ...report.profile!, increased: [] }
+    const profile = { ...report.profiles![0]!, increased: [] }
     expect(profileMarkdown(profile)).toContain(`${NO_CHANGE}.`)
-    expect(renderTerminal({ ...report, profile })).toContain(`  ${NO_CHANGE}`)
+    expect(renderTerminal({ ...report, profiles: [profile] })).toContain(`  ${NO_CHANGE}`)
   })
 })

@@ -150,6 +150,9 @@ export interface Report {
   shard?: ShardInfo
   /** a merged report: the legs it was built from */
   merge?: MergeInfo
-  /** CPU profiles taken after the verdict: where the head spends more CPU per request (see src/profile/) */
-  profile?: ProfileReport
+  /**
+   * CPU profiles taken after the verdict, one per profiled scenario (each failing or inconclusive one, within the
+   * budget): where the head spends more CPU per request (see src/profile/)
+   */
+  profiles?: ProfileReport[]
 }
