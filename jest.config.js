@@ -20,6 +20,7 @@ export const INTEGRATION = [
   'cli/init',
   'cli/load-shard',
   'cli/main',
+  'cli/profile',
   'cli/shard',
   'git/run',
   'e2e/compare',
