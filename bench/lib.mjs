@@ -96,3 +96,27 @@ export function syntheticSuite(count, scenario = {}, rest = {}) {
     ...rest
   }
 }
+
+/**
+ * Runs `fn` holding the shared load lock (LOAD_LOCK, default /tmp/perfgate-load.lock; LOAD_LOCK=none: no lock), so a
+ * long benchmark takes the lock per trial and others get in between: `flock` holds it in a child process until its
+ * stdin closes.
+ */
+export async function underLoadLock(fn) {
+  const lock = process.env.LOAD_LOCK ?? '/tmp/perfgate-load.lock'
+  if (lock === 'none' || !hasCommand('flock')) return fn()
+  const holder = spawn('flock', [lock, 'sh', '-c', 'echo held; cat >/dev/null'], {
+    stdio: ['pipe', 'pipe', 'inherit']
+  })
+  await new Promise((resolve, reject) => {
+    holder.once('exit', code => reject(new Error(`flock ${lock} exited with ${code}`)))
+    holder.stdout.once('data', resolve)
+  })
+  try {
+    return await fn()
+  } finally {
+    holder.removeAllListeners('exit')
+    holder.stdin.end()
+    await once(holder, 'exit')
+  }
+}
