@@ -324,7 +324,7 @@ describe('report.html in headless Chromium', () => {
     const config = exampleConfig(port, [
       {
         name: 'get',
-        load: { mode: 'closed', connections: 4, durationMs: 400, warmupMs: 100, timeoutMs: 5000 },
+        load: { mode: 'closed', connections: 4, durationMs: 1500, warmupMs: 100, timeoutMs: 5000 },
         regression: [
           rpsCheck,
           { metric: 'latency.p99', direction: 'rise', tolerance: 0.5, expression: '+50%', severity: 'warn' }

@@ -1,5 +1,6 @@
 import type { Config } from '../config/types.js'
 import { buildReport } from '../report/build.js'
+import { noteMessage } from '../report/notes.js'
 import type { NoteData, StepUnit } from '../model/note.js'
 import type { Report } from '../model/report.js'
 import type { RunRecord, ScenarioError } from '../model/run.js'
@@ -169,11 +170,11 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
   const host = options.host ?? hostInfo()
   const design = chooseDesign(config, host)
   const pinning = choosePinning(config.service ?? {}, host)
-  ;(options.events ?? ignoreEvents)({ type: 'info', message: `design: ${design.reason}` })
+  ;(options.events ?? ignoreEvents)({ type: 'info', message: noteMessage(design.note) })
   const sides = { ...options, cpus: pinning }
   const driver =
     design.design === 'rounds' ? roundsDriver(config, sides) : slicesDriver(config, sides, design)
-  const notes = [...(options.notes ?? []), `design: ${design.reason}`, `CPUs: ${pinning.reason}`]
+  const notes = [...(options.notes ?? []), design.note, pinning.note]
   const loop = await measureUntilDecided(config, options, driver, startedAt)
   if (loop.startError) return startErrorReport(config, options, loop.startError, notes, startedAt)
   const report = compareReport(
