@@ -43,6 +43,7 @@ export const INTEGRATION = [
   'measure/suites',
   'post/main',
   'profile/capture',
+  'profile/perf',
   'report/browser',
   'report/history-browser',
   'report/legibility',

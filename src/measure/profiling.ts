@@ -11,6 +11,8 @@ import { serviceOf, type Config } from '../config/types.js'
 import { startSession, type LoadSession } from '../load/session.js'
 import type { Side } from '../model/run.js'
 import { NodeCapture } from '../profile/node.js'
+import { PerfCapture, perfUnavailable } from '../profile/perf.js'
+import { groupMembers } from '../service/spawn.js'
 import type { ServiceHandle } from '../service/types.js'
 import { slicePlan } from '../stats/slices.js'
 import { pinnedCommand } from './affinity.js'
@@ -23,6 +25,8 @@ import type { CpuPlan } from './affinity.js'
 interface Profiled {
   side: Side
   capture: NodeCapture
+  /** perf record on the service's processes, when none of them is Node (or loaded the preload) */
+  perf?: PerfCapture
   service: ServiceHandle
   session: LoadSession
   requests: number
@@ -128,19 +132,17 @@ async function profileGroup(
     await Promise.all(
       profiled.map(p => p.session.warm(Math.min(Math.max(scenario.load.warmupMs, 1000), 5000)))
     )
-    const live = profiled.filter(p => {
-      if (p.capture.connected > 0) return true
-      out.notes.push(
-        `the ${p.side} service was not profiled: none of its processes loaded perfgate's profiler (a service that is not Node, or one that clears NODE_OPTIONS)`
-      )
-      return false
-    })
-    await Promise.all(live.map(p => p.capture.start(request.intervalUs)))
+    const live: Profiled[] = []
+    for (const p of profiled) {
+      if (p.capture.connected > 0) live.push(p)
+      else if (await startPerf(p, out.notes)) live.push(p)
+    }
+    await Promise.all(live.filter(p => !p.perf).map(p => p.capture.start(request.intervalUs)))
     // the step's length is shared by the sides that are up together, as the design shares its time between them
     const share = ctx.duet ? request.durationMs : request.durationMs / request.sides.length
     await drive(live, share, Math.min(sliceMs, share), ctx)
     for (const p of live) {
-      const harvest = await p.capture.stop()
+      const harvest = p.perf ? await p.perf.stop() : await p.capture.stop()
       if (p.service.exitInfo()) {
         out.notes.push(`the ${p.side} service exited while it was profiled: its profile was dropped`)
         continue
@@ -160,8 +162,27 @@ async function profileGroup(
       const error = await stopQuietly(p.service, `${p.side} (profiled)`, ctx.events)
       if (error) out.notes.push(`the profiled ${p.side} service could not be stopped: ${error.message}`)
       await p.capture.close()
+      p.perf?.close()
     }
   }
+}
+
+/**
+ * A side none of whose processes loaded the Node preload (another runtime, or a start script that clears
+ * NODE_OPTIONS): `perf record` on its process group where perf can record, else a note saying why not.
+ */
+async function startPerf(p: Profiled, notes: string[]): Promise<boolean> {
+  const unavailable = await perfUnavailable()
+  if (unavailable) {
+    notes.push(
+      `the ${p.side} service was not profiled: none of its processes loaded perfgate's Node profiler (a service that is not Node, or one that clears NODE_OPTIONS), and ${unavailable}`
+    )
+    return false
+  }
+  p.perf = PerfCapture.open(p.side)
+  if (await p.perf.start(groupMembers(p.service.pid))) return true
+  notes.push(`the ${p.side} service was not profiled: perf record could not attach to its processes`)
+  return false
 }
 
 /** The profiling step: the sides together (slices, duet) or one after the other (rounds, in the given order). */

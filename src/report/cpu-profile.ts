@@ -108,7 +108,7 @@ export function profileMarkdown(profile: ProfileReport, links: SourceLinks = {})
     ...notes.flatMap(n => [n, '']),
     ...(profile.base?.file
       ? [
-          `<sub>Profiles: ${markdownCode(profile.base.file)}, ${markdownCode(profile.head.file ?? '')} (Chrome DevTools, speedscope); the flame graph is in report.html.</sub>`,
+          `<sub>Profiles: ${markdownCode(profile.base.file)}, ${markdownCode(profile.head.file ?? '')} (${profile.base.file.endsWith('.folded') ? "perf's folded stacks: flamegraph.pl, speedscope" : 'Chrome DevTools, speedscope'}); the flame graph is in report.html.</sub>`,
           ''
         ]
       : [])
