@@ -66,4 +66,26 @@ describe('perf script output and folded stacks', () => {
       'perf is not installed (Debian/Ubuntu: linux-perf or linux-tools-$(uname -r))'
     )
   })
+
+  it('names a JavaScript function of V8’s perf map by its file and line, its tiers as one function', () => {
+    const sample = (time: string, symbol: string) =>
+      `node 41/41 100.${time}: \n\t    7f4d367d4c40 ${symbol} (/tmp/perf-41.map)\n\t    55d1 uv_run (/usr/bin/node)\n\n`
+    const text =
+      sample('000100', 'JS:*addedWork /srv/app/server.cjs:20:19') +
+      sample('001101', 'JS:~addedWork /srv/app/server.cjs:20:19') +
+      sample('002102', 'JS:^handle /srv/app/node_modules/router/index.js:136:3') +
+      sample('003103', 'Builtin:ArrayPrototypePush')
+    const profile = perfProfiles(parsePerfScript(text), 1001).get(41)!
+    const set = new SampleSet(new FrameTable(), '/srv/app')
+    set.add(profile)
+    const frames = set.sampleNode.map(n => set.table.frames[set.nodeFrame[n]!]!)
+    expect(frames.map(f => [f.name, f.file ?? f.url, f.line, f.package])).toEqual([
+      ['addedWork', 'server.cjs', 20, undefined],
+      ['addedWork', 'server.cjs', 20, undefined],
+      // a package in the checkout's node_modules is the package's, not a file of the repository
+      ['handle', 'node_modules/router/index.js', 136, 'router'],
+      ['Builtin:ArrayPrototypePush', '/tmp/perf-41.map', 0, undefined]
+    ])
+    expect(set.nodeFrame[set.sampleNode[0]!]).toBe(set.nodeFrame[set.sampleNode[1]!])
+  })
 })

@@ -98,8 +98,21 @@ export function parseFolded(text: string, file = 'folded stacks'): Array<{ stack
 }
 
 /**
- * One `.cpuprofile` per process from perf's samples: a call tree by (symbol, object), each sample's node and the
- * time since the previous sample of that process. perf samples only a thread that runs, so there is no idle node.
+ * A JavaScript function as V8 names it in its perf map (`--perf-basic-prof`): `JS:*addedWork /srv/app.js:20:19`
+ * (`*` optimized, `^` baseline, `~` interpreted, `+` Maglev), as a profile's call frame (its file and 0-based line).
+ */
+const JS_SYMBOL = /^(?:JS|LazyCompile|Function):[*~^+]?(.*?) (\S+?):(\d+)(?::\d+)?$/
+
+function callFrameOf(frame: NativeFrame): CpuProfileNode['callFrame'] {
+  const js = /[\\/]perf-\d+\.map$/.test(frame.dso) ? JS_SYMBOL.exec(frame.symbol) : null
+  if (js) return { functionName: js[1] || '(anonymous)', url: js[2]!, lineNumber: Number(js[3]) - 1 }
+  return { functionName: frameName(frame), url: frame.dso, lineNumber: -1 }
+}
+
+/**
+ * One `.cpuprofile` per process from perf's samples: a call tree by function (a native symbol and its object, or
+ * a JavaScript function of V8's perf map; V8's tiers of one function are one), each sample's node and the time
+ * since the previous sample of that process. perf samples only a thread that runs, so there is no idle node.
  */
 export function perfProfiles(samples: readonly PerfSample[], periodUs: number): Map<number, CpuProfile> {
   const byPid = new Map<number, PerfSample[]>()
@@ -115,12 +128,13 @@ export function perfProfiles(samples: readonly PerfSample[], periodUs: number): 
     const nodes: CpuProfileNode[] = [root]
     const childOf = new Map<string, number>()
     const nodeOf = (parent: CpuProfileNode, frame: NativeFrame): CpuProfileNode => {
-      const key = `${parent.id}\u0000${frame.symbol}\u0000${frame.dso}`
+      const callFrame = callFrameOf(frame)
+      const key = `${parent.id}\u0000${callFrame.functionName}\u0000${callFrame.url}\u0000${callFrame.lineNumber}`
       const known = childOf.get(key)
       if (known !== undefined) return nodes[known - 1]!
       const node: CpuProfileNode = {
         id: nodes.length + 1,
-        callFrame: { functionName: frameName(frame), url: frame.dso, lineNumber: -1 },
+        callFrame,
         children: []
       }
       nodes.push(node)

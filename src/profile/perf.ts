@@ -88,6 +88,7 @@ process.once('exit', () => {
 
 export class PerfCapture {
   private recorder?: ChildProcess
+  private pids: readonly number[] = []
   private recorded?: Promise<number | null>
   private stderr = ''
 
@@ -110,6 +111,7 @@ export class PerfCapture {
   /** Starts recording the processes; resolves once perf has written its file's header (at most 5 s). */
   async start(pids: readonly number[], frequency = PERF_FREQUENCY): Promise<boolean> {
     if (!pids.length) return false
+    this.pids = pids
     const recorder = spawn(
       this.perf,
       [
@@ -180,10 +182,14 @@ export class PerfCapture {
     }
   }
 
-  /** Ends a recording still running (a step that failed before stop). */
+  /**
+   * Ends a recording still running (a step that failed before stop), and removes the perf maps V8 wrote for the
+   * recorded processes (/tmp/perf-<pid>.map, under --perf-basic-prof), which nothing else removes.
+   */
   close(): void {
     if (this.recorder && this.recorder.exitCode === null && this.recorder.signalCode === null)
       this.recorder.kill('SIGKILL')
+    for (const pid of this.pids) rmSync(path.join('/tmp', `perf-${pid}.map`), { force: true })
   }
 
   /** Removes the directory (after its files were copied beside the report). */
