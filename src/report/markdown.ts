@@ -273,9 +273,13 @@ function body(report: Report, full: boolean, options: CommentOptions): string[] 
     e(report.headline),
     '',
     ...problems(report),
-    ...(report.profile
-      ? profileMarkdown(report.profile, { repositoryUrl: options.repositoryUrl, sha: report.git?.sha })
-      : []),
+    ...(report.profiles ?? []).flatMap(profile =>
+      profileMarkdown(profile, {
+        repositoryUrl: options.repositoryUrl,
+        // a pull request's head commit, not GitHub's merge commit (which nobody can open from the PR)
+        sha: report.git?.headSha ?? report.git?.sha
+      })
+    ),
     ...gateLines(report),
     ...baselineLines(report),
     ...scenarioTable(report.scenarios, comparesBase(report)),
