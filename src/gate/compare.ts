@@ -1,5 +1,7 @@
 import type { Config } from '../config/types.js'
+import { defaultEpochs } from '../config/defaults.js'
 import { buildReport } from '../report/build.js'
+import { noteMessage } from '../report/notes.js'
 import type { NoteData, StepUnit } from '../model/note.js'
 import type { Report } from '../model/report.js'
 import type { RunRecord, ScenarioError } from '../model/run.js'
@@ -130,7 +132,7 @@ function slicesDriver(config: Config, options: CompareOptions, design: DesignCho
   const state = newSliceState(config)
   const plan = { duet: design.design === 'duet', cpus: design.cpus, rng: planRng(options.seed) }
   const measurer = options.measurer ?? processMeasurer(config, options, plan)
-  const epochs = config.compare.epochs ?? config.compare.rounds
+  const epochs = config.compare.epochs ?? defaultEpochs(config.compare.rounds, config.compare.budgetMs)
   return {
     unit: 'epoch',
     ...epochs,
@@ -171,11 +173,11 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
   const host = options.host ?? hostInfo()
   const design = chooseDesign(config, host)
   const pinning = choosePinning(config.service ?? {}, host)
-  ;(options.events ?? ignoreEvents)({ type: 'info', message: `design: ${design.reason}` })
+  ;(options.events ?? ignoreEvents)({ type: 'info', message: noteMessage(design.note) })
   const sides = { ...options, cpus: pinning }
   const driver =
     design.design === 'rounds' ? roundsDriver(config, sides) : slicesDriver(config, sides, design)
-  const notes = [...(options.notes ?? []), `design: ${design.reason}`, `CPUs: ${pinning.reason}`]
+  const notes = [...(options.notes ?? []), design.note, pinning.note]
   const loop = await measureUntilDecided(config, options, driver, startedAt)
   if (loop.startError) return startErrorReport(config, options, loop.startError, notes, startedAt)
   const report = compareReport(
