@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs'
 import { chartsFor } from '../../src/report/charts.js'
 import type { Report } from '../../src/model/report.js'
 import { richReport } from '../../__fixtures__/rich-report.js'
+import { SLICE_METRICS } from '../../src/model/slices.js'
+import { reportProblems } from '../../src/report/validate.js'
 
 /** The demo's comparison in slices (docs/example, a real run): what report.html draws for the default design. */
 const example = (): Report => JSON.parse(readFileSync('docs/example/report.json', 'utf8'))
@@ -67,6 +69,17 @@ describe('report.html charts for the slices design', () => {
         expect(low![i]!).toBeLessThanOrEqual(m + 1e-9)
       })
     }
+  })
+
+  it('report.json holds every slice metric the slices measure (the schema names none it could miss)', () => {
+    const values = Object.fromEntries(SLICE_METRICS.map((m, i) => [m, i + 1]))
+    const sliced = richReport()
+    sliced.scenarios[0]!.slices = [{ epoch: 1, base: values, head: values }]
+    expect(reportProblems(sliced)).toEqual([])
+    sliced.scenarios[0]!.slices = [
+      { epoch: 1, base: { 'latency.p50': 'fast' as unknown as number }, head: {} }
+    ]
+    expect(reportProblems(sliced)).toEqual(['/scenarios/0/slices/0/base/latency.p50 must be number'])
   })
 
   it('keeps the rounds views for a report measured in rounds', () => {
