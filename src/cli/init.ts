@@ -103,7 +103,7 @@ export async function commandInit(args: string[], io: InitIO): Promise<number> {
       `warning: no start command found; replace the placeholder service.command in ${shown(outcome.written[0]!)} (or pass --command): validate fails until then\n`
     )
   io.stdout.write(
-    `\nNext:\n  npx ${PACKAGE_NAME} validate     check the config\n  npx ${PACKAGE_NAME} run          measure once and check the limits (report in perfgate-report/)\n  commit the files and open a pull request: the workflow compares it with its base\n`
+    `\nNext:\n  npx ${PACKAGE_NAME} validate     check the config\n  npx ${PACKAGE_NAME} doctor       start the service once and try each scenario\n  npx ${PACKAGE_NAME} run          measure once and check the limits (report in perfgate-report/)\n  commit the files and open a pull request: the workflow compares it with its base\n`
   )
   return 0
 }
