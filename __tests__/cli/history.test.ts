@@ -64,7 +64,7 @@ scenarios:
     }
     const history = captureIO(dir)
     expect(
-      await main(['history', '--dir', 'store', '--ref', 'main', '--json', '--out', 'page'], history)
+      await main(['history', '--baseline', 'store', '--ref', 'main', '--json', '--out', 'page'], history)
     ).toBe(0)
     const report = JSON.parse(history.out) as HistoryReport
     const schema = JSON.parse(await readFile(path.join(REPO, 'schema/history.schema.json'), 'utf8')) as object
@@ -88,7 +88,7 @@ scenarios:
 
   it('says what is missing: no store yet, and an unknown --since', async () => {
     const empty = captureIO(dir)
-    expect(await main(['history', '--dir', 'nothing-here', '--out', 'empty'], empty)).toBe(0)
+    expect(await main(['history', '--baseline', 'nothing-here', '--out', 'empty'], empty)).toBe(0)
     expect(empty.out).toContain('0 series')
     const since = captureIO(dir)
     expect(await main(['history', '--dir', 'store', '--since', 'not-a-commit', '--out', 'x'], since)).toBe(2)

@@ -21,6 +21,11 @@ export interface CheckData {
   head?: number | null
   change?: number | null
   interval?: [number, number] | null
+  /**
+   * regression: the smallest change this run could detect, a fraction: half the interval's width at the run's
+   * confidence (the decision's noise floor); null without an interval or from a zero base
+   */
+  detectable?: number | null
   rounds?: number
   /** what `rounds` counts: whole rounds (the default) or epochs of slices (the slices and duet designs) */
   unit?: 'rounds' | 'epochs'

@@ -5,7 +5,7 @@ import type { Check, CheckVerdict, Verdict } from '../model/check.js'
 import type { Report } from '../model/report.js'
 import type { ScenarioReport } from '../model/scenario.js'
 import { decisiveChecks } from './build.js'
-import { formatChange, formatInterval, formatMetric, formatMs } from '../config/format.js'
+import { formatChange, formatDetectable, formatInterval, formatMetric, formatMs } from '../config/format.js'
 import { escapeMarkdownText, markdownCode, markdownFence } from './escape.js'
 import { mainContextSection } from './history-markdown.js'
 
@@ -102,13 +102,13 @@ function table(head: string[], rows: string[][]): string[] {
 function checksTable(scenario: ScenarioReport): string[] {
   const regression = scenario.checks.some(c => c.kind === 'regression')
   const head = regression
-    ? ['check', 'limit', 'base', 'head', 'change', 'interval', 'rounds', 'verdict']
+    ? ['check', 'limit', 'base', 'head', 'change', 'interval', 'detectable', 'rounds', 'verdict']
     : ['check', 'limit', 'value', 'verdict']
   const rows = scenario.checks.map(c => {
     const verdict = `${VERDICT_ICON[c.verdict]} ${c.verdict}`
     if (!regression) return [code(c.metric), e(c.expression), formatMetric(c.metric, c.actual), verdict]
     if (c.kind === 'threshold') {
-      return [code(c.metric), e(c.expression), '', formatMetric(c.metric, c.actual), '', '', '', verdict]
+      return [code(c.metric), e(c.expression), '', formatMetric(c.metric, c.actual), '', '', '', '', verdict]
     }
     return [
       code(c.metric),
@@ -117,6 +117,7 @@ function checksTable(scenario: ScenarioReport): string[] {
       formatMetric(c.metric, c.head),
       formatChange(c.change),
       formatInterval(c.interval),
+      typeof c.detectable === 'number' ? formatDetectable(c.detectable) : '',
       c.unit === 'epochs' ? `${c.rounds} epochs` : String(c.rounds ?? ''),
       verdict
     ]
@@ -272,9 +273,13 @@ function body(report: Report, full: boolean, options: CommentOptions): string[] 
     e(report.headline),
     '',
     ...problems(report),
-    ...(report.profile
-      ? profileMarkdown(report.profile, { repositoryUrl: options.repositoryUrl, sha: report.git?.sha })
-      : []),
+    ...(report.profiles ?? []).flatMap(profile =>
+      profileMarkdown(profile, {
+        repositoryUrl: options.repositoryUrl,
+        // a pull request's head commit, not GitHub's merge commit (which nobody can open from the PR)
+        sha: report.git?.headSha ?? report.git?.sha
+      })
+    ),
     ...gateLines(report),
     ...baselineLines(report),
     ...scenarioTable(report.scenarios, comparesBase(report)),
