@@ -82,18 +82,24 @@ export async function commandInit(args: string[], io: InitIO): Promise<number> {
     return 0
   }
   io.stdout.write(`perfgate init: looked at ${dir}\n`)
-  const row = (what: string, value: string, from: string) =>
-    io.stdout.write(`  ${what.padEnd(9)} ${value.padEnd(36)} ${from}\n`)
-  row('command', detected.command, detected.commandFrom)
   const port = choosesPort(detected) ? '{{service.port}}' : String(detected.port)
-  row(
-    'port',
-    port,
-    choosesPort(detected) ? `${detected.portFrom}: perfgate gives it a free port` : detected.portFrom
-  )
-  row('ready', `http://127.0.0.1:${port}${detected.readyPath}`, detected.readyFrom)
-  if (detected.build) row('build', detected.build, detected.buildFrom ?? '')
-  row('branch', detected.defaultBranch, detected.branchFrom)
+  const rows: Array<[string, string, string]> = [
+    ['command', detected.command, detected.commandFrom],
+    [
+      'port',
+      port,
+      choosesPort(detected) ? `${detected.portFrom}: perfgate gives it a free port` : detected.portFrom
+    ],
+    ['ready', `http://127.0.0.1:${port}${detected.readyPath}`, detected.readyFrom],
+    ...(detected.build
+      ? [['build', detected.build, detected.buildFrom ?? ''] as [string, string, string]]
+      : []),
+    ['branch', detected.defaultBranch, detected.branchFrom]
+  ]
+  // the found values in one column, wide enough for the longest
+  const width = Math.max(...rows.map(r => r[1].length)) + 2
+  for (const [what, value, from] of rows)
+    io.stdout.write(`  ${what.padEnd(9)} ${value.padEnd(width)}${from}\n`)
   if (io.stdin?.isTTY && !values.yes) detected = await ask(io, detected)
   const outcome = await writePlanned(plan(dir, renderConfig(detected), options, detected), force)
   reportWrites(outcome, io.cwd, io.stdout)
@@ -103,7 +109,7 @@ export async function commandInit(args: string[], io: InitIO): Promise<number> {
       `warning: no start command found; replace the placeholder service.command in ${shown(outcome.written[0]!)} (or pass --command): validate fails until then\n`
     )
   io.stdout.write(
-    `\nNext:\n  npx ${PACKAGE_NAME} validate     check the config\n  npx ${PACKAGE_NAME} run          measure once and check the limits (report in perfgate-report/)\n  commit the files and open a pull request: the workflow compares it with its base\n`
+    `\nNext:\n  npx ${PACKAGE_NAME} validate     check the config\n  npx ${PACKAGE_NAME} doctor       start the service once and try each scenario\n  npx ${PACKAGE_NAME} run          measure once and check the limits (report in perfgate-report/)\n  commit the files and open a pull request: the workflow compares it with its base\n`
   )
   return 0
 }
