@@ -98,25 +98,26 @@ export function syntheticSuite(count, scenario = {}, rest = {}) {
 }
 
 /**
- * Runs `fn` holding the shared load lock (LOAD_LOCK, default /tmp/perfgate-load.lock; LOAD_LOCK=none: no lock), so a
- * long benchmark takes the lock per trial and others get in between: `flock` holds it in a child process until its
- * stdin closes.
+ * Runs `fn` holding the shared load lock (LOCK, default /tmp/perfgate-load.lock; LOCK= to run without), taken
+ * with flock(1) by a child that holds it until its stdin closes: a long benchmark takes the lock per trial, so
+ * other work on the machine gets in between its trials.
  */
-export async function underLoadLock(fn) {
-  const lock = process.env.LOAD_LOCK ?? '/tmp/perfgate-load.lock'
-  if (lock === 'none' || !hasCommand('flock')) return fn()
-  const holder = spawn('flock', [lock, 'sh', '-c', 'echo held; cat >/dev/null'], {
+export async function withLoadLock(fn) {
+  const lock = process.env.LOCK ?? '/tmp/perfgate-load.lock'
+  if (!lock || !hasCommand('flock')) return fn()
+  const holder = spawn('flock', [lock, 'sh', '-c', 'echo locked; cat >/dev/null'], {
     stdio: ['pipe', 'pipe', 'inherit']
   })
+  const exited = once(holder, 'exit')
   await new Promise((resolve, reject) => {
-    holder.once('exit', code => reject(new Error(`flock ${lock} exited with ${code}`)))
     holder.stdout.once('data', resolve)
+    holder.once('error', reject)
+    holder.once('exit', code => reject(new Error(`flock ${lock} exited (${code}) before locking`)))
   })
   try {
     return await fn()
   } finally {
-    holder.removeAllListeners('exit')
     holder.stdin.end()
-    await once(holder, 'exit')
+    await exited
   }
 }

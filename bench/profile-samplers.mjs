@@ -7,7 +7,7 @@ import { spawn, execFileSync } from 'node:child_process'
 import path from 'node:path'
 import os from 'node:os'
 import { rmSync } from 'node:fs'
-import { compileSources, underLoadLock } from './lib.mjs'
+import { compileSources, withLoadLock } from './lib.mjs'
 const dataFile = path.join(os.tmpdir(), `perfgate-samplers-${process.pid}.data`)
 compileSources()
 const B = '../build/src'
@@ -30,7 +30,7 @@ scenarios:
   path.resolve('bench/x.yml'),
   path.resolve('.')
 )
-await underLoadLock(measure)
+await withLoadLock(measure)
 async function measure() {
   const capture = await NodeCapture.open('head')
   const env = capture.env('--perf-basic-prof-only-functions --interpreted-frames-native-stack')

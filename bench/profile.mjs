@@ -13,13 +13,13 @@
 // self time per function computed independently from the raw .cpuprofile the way Chrome DevTools does (samples'
 // time deltas by node) against perfgate's reading.
 // TRIALS=10 DURATION_S=20 (the default profile.duration) ADDED_US=100 BASE_US=300 CONDITIONS=added,package,cluster,aa,express OVERHEAD=1.
-// Each trial takes the shared load lock (LOAD_LOCK, default /tmp/perfgate-load.lock) for itself, not the whole run.
+// Each trial takes the shared load lock (LOCK, default /tmp/perfgate-load.lock) for itself, not the whole run.
 // KEEP=dir copies each trial's two .cpuprofile files there (<condition>-<trial>-base.cpuprofile, ...).
 import { execFileSync } from 'node:child_process'
 import { copyFileSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { compileSources, median, table, underLoadLock } from './lib.mjs'
+import { compileSources, median, table, withLoadLock } from './lib.mjs'
 
 const TRIALS = Number(process.env.TRIALS ?? 10)
 const DURATION_S = Number(process.env.DURATION_S ?? 20)
@@ -174,7 +174,7 @@ function devtoolsSelf(file, name) {
   return self
 }
 
-const truth = await underLoadLock(truthUs)
+const truth = await withLoadLock(truthUs)
 process.stderr.write(
   `addedWork at ADDED_US=${ADDED_US}: ${truth.toFixed(1)} µs of CPU per call (the truth)\n`
 )
@@ -201,7 +201,7 @@ try {
     const changes = []
     const firsts = []
     for (let i = 0; i < trials; i++) {
-      const { report, files } = await underLoadLock(() => trial(condition, i + 1))
+      const { report, files } = await withLoadLock(() => trial(condition, i + 1))
       if (process.env.KEEP) {
         mkdirSync(process.env.KEEP, { recursive: true })
         for (const side of ['base', 'head'])
@@ -322,7 +322,7 @@ async function overhead() {
 }
 if (OVERHEAD) {
   try {
-    await underLoadLock(overhead)
+    await withLoadLock(overhead)
   } finally {
     await stopAllServices()
   }

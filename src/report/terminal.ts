@@ -4,7 +4,7 @@ import type { Report } from '../model/report.js'
 import type { ScenarioReport } from '../model/scenario.js'
 import { decisiveChecks } from './build.js'
 import { profileTerminal } from './cpu-profile.js'
-import { formatChange, formatInterval, formatMetric, formatMs } from '../config/format.js'
+import { formatChange, formatDetectable, formatInterval, formatMetric, formatMs } from '../config/format.js'
 
 export interface Style {
   bold(s: string): string
@@ -88,7 +88,7 @@ function scenarioBlock(s: ScenarioReport, style: Style): string[] {
       c.verdict === 'skipped'
         ? style.dim(c.message)
         : c.kind === 'regression'
-          ? `${formatChange(c.change)} (${formatInterval(c.interval)}, ${c.rounds ?? 0} ${c.unit ?? 'rounds'})`
+          ? `${formatChange(c.change)} (${formatInterval(c.interval)}, ${c.rounds ?? 0} ${c.unit ?? 'rounds'}${typeof c.detectable === 'number' ? `, sees ${formatDetectable(c.detectable)}` : ''})`
           : formatMetric(c.metric, c.actual)
     ])
     out.push(...columns(rows))
