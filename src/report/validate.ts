@@ -43,8 +43,25 @@ function newerWriter(data: unknown, matches: boolean): { problem: string; only: 
   return undefined
 }
 
-/** Problems of a report.json against schema/report.schema.json, one line each (a newer writer first); empty when valid. */
+/**
+ * Brings a report written by an earlier perfgate of the same schemaVersion up to date, in place: perfgate 0.1.0
+ * wrote one `profile` (the first failing scenario's), now `profiles` holds one per profiled scenario.
+ */
+function upgradeEarlierReport(data: unknown): void {
+  if (!data || typeof data !== 'object') return
+  const raw = data as { profile?: unknown; profiles?: unknown }
+  if (raw.profile !== undefined && raw.profiles === undefined) {
+    raw.profiles = [raw.profile]
+    delete raw.profile
+  }
+}
+
+/**
+ * Problems of a report.json against schema/report.schema.json, one line each (a newer writer first); empty when
+ * valid. A report of an earlier perfgate is first brought up to date in place, so a valid `data` reads as a Report.
+ */
 export function reportProblems(data: unknown): string[] {
+  upgradeEarlierReport(data)
   const matches = validateReportShape(data)
   const newer = newerWriter(data, matches)
   if (newer?.only) return [newer.problem]
