@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { usesServicePort } from './placeholders.js'
+import { PLACEHOLDER_COMMAND, usesServicePort } from './placeholders.js'
 import { hasServicePort, servicePortUses } from './port.js'
 import { DEFAULTS, defaultEpochs } from './defaults.js'
 import type { ConfigProblem } from './problems.js'
@@ -64,6 +64,11 @@ class ConfigResolver extends ScenarioResolver {
   service(raw: unknown): ServiceSpec {
     const s = isObject(raw) ? raw : {}
     const ready = this.ready(s.ready, '/service/ready')
+    if (typeof s.command === 'string' && s.command.trim() === PLACEHOLDER_COMMAND)
+      this.problem(
+        '/service/command',
+        'service.command is still the placeholder command `perfgate init` wrote: replace it with the command that starts your service (for example node server.js), or run `perfgate init --force --command CMD`'
+      )
     const env = isObject(s.env)
       ? Object.fromEntries(Object.entries(s.env).filter(([, v]) => typeof v === 'string'))
       : {}

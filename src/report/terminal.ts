@@ -104,8 +104,7 @@ export function renderTerminal(report: Report, style: Style = PLAIN): string {
   for (const s of report.scenarios) lines.push(...scenarioBlock(s, style), '')
   const decisive = report.scenarios.flatMap(s => decisiveChecks(s).map(c => `  ${s.name}: ${c.message}`))
   if (decisive.length) lines.push(style.bold('What decided it:'), ...decisive, '')
-  const profile = profileTerminal(report)
-  if (profile.length) lines.push(style.bold(profile[0]!), ...profile.slice(1), '')
+  for (const profile of profileTerminal(report)) lines.push(style.bold(profile[0]!), ...profile.slice(1), '')
   for (const line of baselineText(report)) lines.push(`baseline: ${line.text}`)
   for (const note of report.notes) lines.push(style.dim(`note: ${note}`))
   lines.push(
