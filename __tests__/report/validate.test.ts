@@ -9,7 +9,7 @@ describe('reading a report.json', () => {
     const current = example()
     const profiles = current.profiles as unknown[]
     expect(profiles.length).toBeGreaterThan(0)
-    const earlier = { ...current, profile: profiles[0] }
+    const earlier: Record<string, unknown> = { ...current, profile: profiles[0] }
     delete earlier.profiles
     expect(reportProblems(earlier)).toEqual([])
     expect(earlier.profiles).toEqual([profiles[0]])
