@@ -109,15 +109,21 @@ export class H2Transport implements Transport {
     const queued = this.queue.splice(this.queueHead)
     this.queue.length = this.queueHead = 0
     for (const item of queued) item.hooks.end({ size: 0, error: closedError() })
+    // destroy() closes each socket at once: nothing is written after it. A session whose server sent GOAWAY may
+    // never emit 'close' (its graceful close waits on streams the server dropped), so the wait for it is capped.
     await Promise.all(
-      this.connections.splice(0).map(
-        c =>
-          new Promise<void>(resolve => {
-            if (c.session.destroyed) return resolve()
-            c.session.once('close', () => resolve())
-            c.session.destroy()
+      this.connections.splice(0).map(c => {
+        if (c.session.destroyed) return undefined
+        const closed = new Promise<void>(resolve => {
+          const timer = setTimeout(resolve, 200)
+          c.session.once('close', () => {
+            clearTimeout(timer)
+            resolve()
           })
-      )
+        })
+        c.session.destroy()
+        return closed
+      })
     )
   }
 
@@ -204,8 +210,6 @@ export class H2Transport implements Transport {
       this.protocol === 'h2'
         ? tlsConnect({
             ...this.options.tls,
-            // SNI carries names only (RFC 6066): an IP address is left out, as undici does
-            ...(net.isIP(host) ? { servername: '' } : {}),
             host,
             port,
             ALPNProtocols: ['h2']
