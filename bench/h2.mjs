@@ -84,6 +84,12 @@ const splitCmd = ([cmd, ...args]) => [cmd, args]
 async function trial(name) {
   const { runLoad } = await import('../build/src/load/run-load.js')
   const server = await startServer(name.endsWith('-h2c'))
+  // undici's H2 crashes its process with an assertion: the server (which holds this trial's stderr, and with it
+  // the parent's wait) is stopped first
+  process.once('uncaughtException', err => {
+    console.error(err)
+    void server.stop().then(() => process.exit(1))
+  })
   try {
     const cpuPer = async s => {
       const cpu = process.cpuUsage()
@@ -135,9 +141,9 @@ async function trial(name) {
       case 'http1-10':
         return await cpuPer(scenario(server.url, { mode: 'closed', connections: 10 }))
       case 'h2load-10x1':
-        return h2load(server.url, ['-D', String(DURATION_S), '-c', '10', '-m', '1', '--warm-up-time=0.5'])
+        return h2load(server.url, ['-D', String(DURATION_S), '-c', '10', '-m', '1', '--warm-up-time=1'])
       case 'h2load-1x10':
-        return h2load(server.url, ['-D', String(DURATION_S), '-c', '1', '-m', '10', '--warm-up-time=0.5'])
+        return h2load(server.url, ['-D', String(DURATION_S), '-c', '1', '-m', '10', '--warm-up-time=1'])
       case 'h2load-rps':
       case 'h2load-rps-h2c':
         return h2load(server.url, ['-D', String(DURATION_S), '-c', '1', '-m', '1', `--rps=${RATE}`])
