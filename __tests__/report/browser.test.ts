@@ -269,7 +269,11 @@ describe('report.html in headless Chromium', () => {
   }, 60_000)
 
   it('draws the differential flame graph of a profiled compare: searchable, base and head selectable', async () => {
-    const config = exampleConfig(1, [{ name: 'get', regression: [rpsCheck] }])
+    // two failing scenarios: two profiles, each its own icicle
+    const config = exampleConfig(1, [
+      { name: 'get', regression: [rpsCheck] },
+      { name: 'list', regression: [rpsCheck] }
+    ])
     const report = await compareGate(config, {
       baseDir: REPO,
       headDir: REPO,
@@ -301,6 +305,16 @@ describe('report.html in headless Chromium', () => {
     expect((await flame()).hits).toBe(0)
     await page.click('#flame div >> nth=1')
     expect((await flame()).drawn).toBeLessThan(drawn)
+    // the second scenario's icicle is drawn on its own, and its search leaves the first alone
+    await page.fill('#flame-search-2', 'addedwork')
+    const second = await page.evaluate(
+      () =>
+        (globalThis as unknown as { __perfgateFlames: Record<string, { drawn: number; hits: number }> })
+          .__perfgateFlames['-2']!
+    )
+    expect(second.drawn).toBeGreaterThan(5)
+    expect(second.hits).toBe(1)
+    expect((await flame()).side).toBe('base')
     expect(problems).toEqual([])
     await close()
   }, 60_000)

@@ -24,6 +24,7 @@ describe('the PR comment', () => {
             head: 2905,
             change: -0.31,
             interval: [-0.342, -0.276],
+            detectable: 0.033,
             rounds: 6,
             source: { file: 'perfgate.yml', line: 18, col: 24 }
           })
@@ -65,7 +66,7 @@ describe('the PR comment', () => {
       '| list-reservations | ❌ fail | 4,210 req/s → 2,905 req/s | 3.1 ms → 4.4 ms | 0% |'
     )
     expect(body).toContain(
-      '| `throughput.ok_rps` | -5% | 4,210 req/s | 2,905 req/s | -31.0% | -34.2% … -27.6% | 6 | ❌ fail |'
+      '| `throughput.ok_rps` | -5% | 4,210 req/s | 2,905 req/s | -31.0% | -34.2% … -27.6% | ±3.3% | 6 | ❌ fail |'
     )
     expect(body).toMatch(/<details>\n<summary>❌ list-reservations: fail, 2 checks<\/summary>/)
     expect(body).toContain('[workflow run](https://github.com/o/r/actions/runs/1)')
@@ -79,7 +80,7 @@ describe('the PR comment', () => {
       mode: 'compare',
       scenarios: [scenarioReport({ checks: [regressionCheck({ unit: 'epochs' })] })]
     })
-    expect(renderComment(sliced, { marker: 'm' })).toMatch(/\| -1\.0% … \+1\.0% \| 4 epochs \|/)
+    expect(renderComment(sliced, { marker: 'm' })).toMatch(/\| -1\.0% … \+1\.0% \| ±1\.0% \| 4 epochs \|/)
   })
 
   it('quotes each note of the run as its own paragraph', () => {

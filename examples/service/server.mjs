@@ -1,7 +1,6 @@
 // The example reservation API used by perfgate's demo, tests and benchmarks: node:http, no dependencies.
 // Knobs (environment variables) inject regressions; see README.md next to this file.
 import http from 'node:http'
-import { createHash } from 'node:crypto'
 
 const env = process.env
 const num = (name, fallback) => (env[name] === undefined || env[name] === '' ? fallback : Number(env[name]))

@@ -1,4 +1,5 @@
 import type { Config } from '../config/types.js'
+import { defaultEpochs } from '../config/defaults.js'
 import { buildReport } from '../report/build.js'
 import { noteMessage } from '../report/notes.js'
 import type { NoteData, StepUnit } from '../model/note.js'
@@ -129,7 +130,7 @@ function slicesDriver(config: Config, options: CompareOptions, design: DesignCho
   const state = newSliceState(config)
   const plan = { duet: design.design === 'duet', cpus: design.cpus, rng: planRng(options.seed) }
   const measurer = options.measurer ?? processMeasurer(config, options, plan)
-  const epochs = config.compare.epochs ?? config.compare.rounds
+  const epochs = config.compare.epochs ?? defaultEpochs(config.compare.rounds, config.compare.budgetMs)
   return {
     unit: 'epoch',
     ...epochs,
