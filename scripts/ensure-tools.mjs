@@ -4,8 +4,9 @@
 //                                         through playwright-core); nginx, wrk and php are wanted by the zoo
 //                                         (__tests__/zoo): when they cannot be installed this says so loudly and
 //                                         the zoo's slice skips the nginx server, saying so again.
-//   node scripts/ensure-tools.mjs --zoo   `prezoo`: nginx, wrk, python3, php, lighttpd and caddy are required by
-//                                         `npm run zoo`.
+//   node scripts/ensure-tools.mjs --zoo   `prezoo`: nginx, wrk, python3, php, lighttpd, caddy, openssl and h2load
+//                                         (nghttp2-client) are required by `npm run zoo` (h2load is also
+//                                         `npm run bench:h2`'s independent HTTP/2 reference).
 //
 // Playwright's own browser download cannot be used on machines that reach only the npm registry and Debian's
 // packages, hence Debian's chromium. nginx-light is Debian's smallest nginx; the zoo runs it from a temp dir in
@@ -46,7 +47,9 @@ const tools = [
     ? [
         { name: 'python3', pkg: 'python3', present: onPath('python3'), required: true },
         { name: 'lighttpd', pkg: 'lighttpd', present: onPath('lighttpd'), required: true },
-        { name: 'caddy', pkg: 'caddy', present: onPath('caddy'), required: true }
+        { name: 'caddy', pkg: 'caddy', present: onPath('caddy'), required: true },
+        { name: 'openssl', pkg: 'openssl', present: onPath('openssl'), required: true },
+        { name: 'h2load', pkg: 'nghttp2-client', present: onPath('h2load'), required: true }
       ]
     : [])
 ]
@@ -61,7 +64,9 @@ const why = {
   python3: "the zoo runs Python's http.server",
   php: "the zoo runs PHP's built-in server, which ends its bodies by closing the connection",
   lighttpd: 'the zoo runs Debian lighttpd',
-  caddy: "the zoo runs Debian Caddy's caddy respond"
+  caddy: "the zoo runs Debian Caddy's caddy respond",
+  openssl: "the zoo's HTTP/2 servers over TLS use a certificate made at test time",
+  h2load: "the zoo and npm run bench:h2 compare perfgate's HTTP/2 latency with h2load's"
 }
 
 /** Says why the missing tools stay missing; exits 1 when one of them is required. */

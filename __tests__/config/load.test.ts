@@ -330,6 +330,12 @@ describe('parseConfig', () => {
     ).toMatch(/protocol/)
   })
 
+  it('the HTTP/2 example config (examples/http2) is valid and speaks h2c', async () => {
+    const config = await loadConfig(path.resolve('examples/http2/perfgate.yml'))
+    expect(config.scenarios.map(s => s.request.protocol)).toEqual(['h2c', 'h2c'])
+    expect(config.scenarios[0]!.load).toMatchObject({ connections: 2, streams: 16 })
+  })
+
   it('hashes what is measured, not the limits', () => {
     const a = parseConfig(VALID, 'perfgate.yml', '/repo')
     const looser = parseConfig(VALID.replace('"< 50ms"', '"< 80ms"'), 'perfgate.yml', '/repo')

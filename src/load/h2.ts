@@ -1,5 +1,6 @@
 import http2, { type ClientHttp2Session, type ClientHttp2Stream, type OutgoingHttpHeaders } from 'node:http2'
-import type tls from 'node:tls'
+import net from 'node:net'
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls'
 import type { Outcome, RequestHooks } from './dispatch.js'
 import type { RenderedRequest } from './request.js'
 import type { Transport } from './transport.js'
@@ -12,6 +13,8 @@ export const MAX_STREAMS = 100
 const WINDOW = 2 ** 30 - 1
 /** how long open() waits for a connection's SETTINGS before it goes on with the limit it assumed */
 const SETTINGS_WAIT_MS = 5000
+/** how often a refused request is sent again before it counts as failed (a reset) */
+const MAX_RETRIES = 3
 
 /** RST_STREAM and GOAWAY error codes by number (RFC 9113 §7), for the names in errors. */
 const CODE_NAMES = new Map<number, string>(
@@ -41,6 +44,8 @@ interface Connection {
 interface Queued {
   request: RenderedRequest
   hooks: RequestHooks
+  /** times it was sent before and refused */
+  attempt?: number
 }
 
 export interface H2Options {
@@ -49,7 +54,7 @@ export interface H2Options {
   /** concurrent streams per connection; absent: the server's limit, at most MAX_STREAMS */
   streams?: number
   /** h2 only: TLS options (verification, servername) */
-  tls?: tls.ConnectionOptions
+  tls?: ConnectionOptions
 }
 
 /**
@@ -104,15 +109,21 @@ export class H2Transport implements Transport {
     const queued = this.queue.splice(this.queueHead)
     this.queue.length = this.queueHead = 0
     for (const item of queued) item.hooks.end({ size: 0, error: closedError() })
+    // destroy() closes each socket at once: nothing is written after it. A session whose server sent GOAWAY may
+    // never emit 'close' (its graceful close waits on streams the server dropped), so the wait for it is capped.
     await Promise.all(
-      this.connections.splice(0).map(
-        c =>
-          new Promise<void>(resolve => {
-            if (c.session.destroyed) return resolve()
-            c.session.once('close', () => resolve())
-            c.session.destroy()
+      this.connections.splice(0).map(c => {
+        if (c.session.destroyed) return undefined
+        const closed = new Promise<void>(resolve => {
+          const timer = setTimeout(resolve, 200)
+          c.session.once('close', () => {
+            clearTimeout(timer)
+            resolve()
           })
-      )
+        })
+        c.session.destroy()
+        return closed
+      })
     )
   }
 
@@ -120,8 +131,11 @@ export class H2Transport implements Transport {
   private pick(): Connection | undefined {
     if (this.closed) return undefined
     let best: Connection | undefined
-    for (const c of this.connections)
+    for (const c of this.connections) {
+      // a session closing on a GOAWAY not yet emitted refuses new streams at once
+      if (c.session.closed || c.session.destroyed) c.retired = true
       if (!c.retired && c.active < c.limit && (!best || c.active < best.active)) best = c
+    }
     if ((!best || best.active > 0) && this.live() < this.options.connections) return this.connect()
     return best
   }
@@ -133,9 +147,9 @@ export class H2Transport implements Transport {
   }
 
   private connect(): Connection {
-    const { protocol, streams, tls } = this.options
+    const { protocol, streams } = this.options
     const session = http2.connect(this.origin, {
-      ...(protocol === 'h2' ? tls : {}),
+      createConnection: () => this.socket(),
       settings: { enablePush: false, initialWindowSize: WINDOW },
       ...(streams ? { peerMaxConcurrentStreams: streams } : {})
     })
@@ -151,7 +165,7 @@ export class H2Transport implements Transport {
     const timer = setTimeout(settle, SETTINGS_WAIT_MS)
     timer.unref()
     session.once('connect', (_session, socket) => {
-      const alpn = (socket as tls.TLSSocket).alpnProtocol
+      const alpn = (socket as TLSSocket).alpnProtocol
       if (protocol === 'h2' && alpn !== 'h2') {
         session.destroy(
           Object.assign(new Error(alpnProblem(this.origin, alpn)), { code: 'ERR_PERFGATE_ALPN' })
@@ -187,32 +201,53 @@ export class H2Transport implements Transport {
     return connection
   }
 
+  /** A connection's socket, with Nagle's algorithm off (node:http2 leaves it on: a stream's frames would wait). */
+  private socket(): net.Socket {
+    const url = new URL(this.origin)
+    const host = url.hostname.replace(/^\[|\]$/g, '')
+    const port = Number(url.port || (this.protocol === 'h2' ? 443 : 80))
+    const socket =
+      this.protocol === 'h2'
+        ? tlsConnect({
+            ...this.options.tls,
+            host,
+            port,
+            ALPNProtocols: ['h2']
+          })
+        : net.connect({ host, port })
+    socket.setNoDelay(true)
+    return socket
+  }
+
   /** Starts queued requests while a connection has room. */
   private pump(): void {
     while (this.queueHead < this.queue.length) {
       const connection = this.pick()
       if (!connection) return
-      const { request, hooks } = this.queue[this.queueHead]!
+      const { request, hooks, attempt } = this.queue[this.queueHead]!
       this.queue[this.queueHead++] = undefined as unknown as Queued
       if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
         this.queue.splice(0, this.queueHead)
         this.queueHead = 0
       }
-      this.start(connection, request, hooks)
+      this.start(connection, request, hooks, attempt)
     }
   }
 
-  private start(connection: Connection, request: RenderedRequest, hooks: RequestHooks): void {
+  private start(connection: Connection, request: RenderedRequest, hooks: RequestHooks, attempt = 0): void {
     connection.active++
     let status: number | undefined
     let size = 0
     let ended = false
     let stream: ClientHttp2Stream | undefined
     let failure: Error | undefined
-    const end = (outcome: Outcome) => {
-      if (ended) return
+    const release = () => {
       ended = true
       connection.active--
+    }
+    const end = (outcome: Outcome) => {
+      if (ended) return
+      release()
       hooks.end(outcome)
       this.pump()
     }
@@ -228,13 +263,19 @@ export class H2Transport implements Transport {
     try {
       stream = connection.session.request(this.headersOf(request), { endStream: request.body === undefined })
     } catch (error) {
+      const code = (error as { code?: string }).code
+      if (code === 'ERR_HTTP2_GOAWAY_SESSION' || code === 'ERR_HTTP2_INVALID_SESSION') {
+        // the connection was retired under this request before it was sent: it goes on another, unrefused
+        connection.retired = true
+        release()
+        return this.retry({ request, hooks, attempt })
+      }
       return end({ size: 0, error })
     }
     hooks.onRequestSent?.()
     if (request.body !== undefined) {
-      const state = connection.session.state
-      if (Buffer.byteLength(request.body) > (state.remoteWindowSize ?? Infinity))
-        this.errors.flowControlStalls++
+      const window = Math.min(connection.session.state.remoteWindowSize ?? Infinity, connection.streamWindow)
+      if (Buffer.byteLength(request.body) > window) this.errors.flowControlStalls++
       stream.end(request.body)
     }
     let streamError: (Error & { code?: string }) | undefined
@@ -248,22 +289,48 @@ export class H2Transport implements Transport {
     })
     stream.on('error', err => (streamError = err))
     stream.on('close', () => {
-      if (!ended) end({ size, error: this.closeError(stream!, streamError) })
+      if (ended) return
+      const error = this.closeError(stream!, streamError)
+      if (error.refused && attempt < MAX_RETRIES && !this.closed) {
+        // never processed (RFC 9113 §8.7): sent again first, on a connection that takes it; its latency runs on
+        release()
+        this.retry({ request, hooks, attempt: attempt + 1 })
+        return
+      }
+      end({ size, error })
     })
   }
 
-  /** Why a stream closed before its response ended, counted by kind. */
-  private closeError(stream: ClientHttp2Stream, error: (Error & { code?: string }) | undefined): Error {
+  /** A refused request goes to the queue's front. */
+  private retry(item: Queued): void {
+    if (this.queueHead > 0) this.queue[--this.queueHead] = item
+    else this.queue.unshift(item)
+    this.pump()
+  }
+
+  /**
+   * Why a stream closed before its response ended, counted by kind; `refused`: the server never processed it
+   * (RST_STREAM REFUSED_STREAM, or past a GOAWAY's last stream), so it may be sent again.
+   */
+  private closeError(
+    stream: ClientHttp2Stream,
+    error: (Error & { code?: string }) | undefined
+  ): Error & { refused?: boolean } {
     const peerReset = error === undefined || error.code === 'ERR_HTTP2_STREAM_ERROR'
     if (peerReset && stream.rstCode !== undefined && stream.rstCode !== NGHTTP2_NO_ERROR) {
       const name = CODE_NAMES.get(stream.rstCode) ?? `code ${stream.rstCode}`
       this.errors.rstStream[name] = (this.errors.rstStream[name] ?? 0) + 1
-      if (stream.rstCode === NGHTTP2_REFUSED_STREAM) this.errors.refused++
+      const refused = stream.rstCode === NGHTTP2_REFUSED_STREAM
+      if (refused) this.errors.refused++
       return Object.assign(new Error(`the server reset the stream (RST_STREAM ${name})`), {
-        code: 'ERR_HTTP2_STREAM_ERROR'
+        code: 'ERR_HTTP2_STREAM_ERROR',
+        refused
       })
     }
-    if (error?.code === 'ERR_HTTP2_GOAWAY_SESSION') this.errors.refused++
+    if (error?.code === 'ERR_HTTP2_GOAWAY_SESSION') {
+      this.errors.refused++
+      return Object.assign(error, { refused: true })
+    }
     return (
       error ??
       Object.assign(new Error('the HTTP/2 stream closed before its response ended'), {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { isIP } from 'node:net'
 import tls from 'node:tls'
 
 /** Where Linux distributions keep the system's CA bundle (Debian/Ubuntu, RHEL/Fedora, Alpine/macOS-style). */
@@ -44,7 +45,8 @@ export function tlsOptionsFor(
   extraCaCerts?: string
 ): tls.ConnectionOptions | undefined {
   if (url.protocol !== 'https:') return undefined
-  const servername = url.hostname.startsWith('[') ? undefined : url.hostname
+  // SNI carries host names only (RFC 6066): Node warns (DEP0123) when given an address
+  const servername = url.hostname.startsWith('[') || isIP(url.hostname) ? undefined : url.hostname
   return insecure
     ? { rejectUnauthorized: false, ...(servername ? { servername } : {}) }
     : {

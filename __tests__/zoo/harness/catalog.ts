@@ -1,7 +1,7 @@
 /** The zoo's servers: each is a few-line app in __tests__/zoo/servers, started the way its own docs start it. */
 
 /** A tool a server needs from the machine (apt packages, or the IPv6 loopback). */
-export type Tool = 'nginx' | 'python3' | 'php' | 'lighttpd' | 'caddy' | 'ipv6'
+export type Tool = 'nginx' | 'python3' | 'php' | 'lighttpd' | 'caddy' | 'ipv6' | 'openssl'
 
 export interface ZooServer {
   name: string
@@ -18,6 +18,11 @@ export interface ZooServer {
   readyTimeoutS?: number
   /** part of the short slice that `npm test` runs */
   inSlice?: boolean
+  /**
+   * HTTP/2: h2 over TLS (the zoo generates a self-signed key.pem and cert.pem in the temp dir; perfgate's requests
+   * say `insecure: true`) or h2c in clear text; absent: HTTP/1.x
+   */
+  protocol?: 'h2' | 'h2c'
 }
 
 export const ZOO: ZooServer[] = [
@@ -162,6 +167,41 @@ export const ZOO: ZooServer[] = [
     command: 'HOME={{DIR}} exec caddy respond --listen 127.0.0.1:$PORT "Hello World!"',
     host: '127.0.0.1',
     needs: ['caddy']
+  },
+  {
+    name: 'node-http2',
+    what: 'node:http2 over TLS (h2 by ALPN), a self-signed certificate made at test time',
+    files: ['node-http2.mjs'],
+    command: 'node node-http2.mjs',
+    host: '127.0.0.1',
+    needs: ['openssl'],
+    protocol: 'h2',
+    inSlice: true
+  },
+  {
+    name: 'node-h2c',
+    what: 'node:http2 in clear text (h2c, prior knowledge)',
+    files: ['node-http2.mjs'],
+    command: 'H2C=1 exec node node-http2.mjs',
+    host: '127.0.0.1',
+    protocol: 'h2c'
+  },
+  {
+    name: 'fastify-http2',
+    what: 'Fastify 5 with http2: true (h2c)',
+    files: ['fastify-http2.mjs'],
+    command: 'node fastify-http2.mjs',
+    host: '127.0.0.1',
+    protocol: 'h2c'
+  },
+  {
+    name: 'nginx-h2',
+    what: 'Debian nginx, HTTP/2 over TLS (listen ssl http2), a self-signed certificate',
+    files: ['nginx-h2.conf'],
+    command: 'nginx -p {{DIR}} -c {{DIR}}/nginx-h2.conf -e stderr',
+    host: '127.0.0.1',
+    needs: ['nginx', 'openssl'],
+    protocol: 'h2'
   },
   {
     name: '1mb-body',

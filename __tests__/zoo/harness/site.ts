@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { copyFile, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -31,8 +32,39 @@ export interface ZooSite {
   remove: () => Promise<void>
 }
 
-export function originOf(host: ZooServer['host'], port: number): string {
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+export function originOf(host: ZooServer['host'], port: number, protocol?: ZooServer['protocol']): string {
+  return `${protocol === 'h2' ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`
+}
+
+/** The request's protocol keys for the server (HTTP/2 over TLS trusts the test certificate by `insecure`). */
+function protocolKeys(server: ZooServer): string {
+  if (server.protocol === 'h2') return ', protocol: h2, insecure: true'
+  return server.protocol === 'h2c' ? ', protocol: h2c' : ''
+}
+
+/** A self-signed key and certificate for 127.0.0.1 in `dir` (key.pem, cert.pem), valid for a day. */
+function makeCertificate(dir: string): void {
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      'key.pem',
+      '-out',
+      'cert.pem'
+    ],
+    { cwd: dir, stdio: 'ignore' }
+  )
 }
 
 /**
@@ -40,8 +72,11 @@ export function originOf(host: ZooServer['host'], port: number): string {
  * regression checks wide enough for an A/A comparison on a noisy machine.
  */
 export function zooConfig(server: ZooServer, dir: string, port: number, load: ZooLoad): string {
-  const origin = originOf(server.host, port)
+  const origin = originOf(server.host, port, server.protocol)
   const command = server.command.replaceAll('{{DIR}}', dir)
+  const keys = protocolKeys(server)
+  // an HTTP/1.1 probe cannot ask an HTTP/2 server: it is ready when it accepts connections
+  const ready = server.protocol ? `tcp: '${server.host}:${port}'` : `url: '${origin}/'`
   const { closed, open } = load
   return [
     'version: 1',
@@ -49,17 +84,17 @@ export function zooConfig(server: ZooServer, dir: string, port: number, load: Zo
     `  command: ${JSON.stringify(command)}`,
     // ZOO_DIR marks every process of the service (environments are inherited), for the leftover check
     `  env: { PORT: '${port}', ZOO_DIR: ${JSON.stringify(dir)} }`,
-    `  ready: { url: '${origin}/', timeout: ${server.readyTimeoutS ?? 10}s }`,
+    `  ready: { ${ready}, timeout: ${server.readyTimeoutS ?? 10}s }`,
     '  shutdown-timeout: 500ms',
     `defaults: { min-requests: ${load.minRequests} }`,
     'scenarios:',
     '  - name: closed',
-    `    request: { method: GET, url: '${origin}/' }`,
+    `    request: { method: GET, url: '${origin}/'${keys} }`,
     `    load: { warmup: ${closed.warmup}, duration: ${closed.duration}, connections: ${closed.connections} }`,
     "    thresholds: { errors.rate: '< 1%' }",
     "    regression: { throughput.rps: '-25%', latency.p50: '+50%' }",
     '  - name: open',
-    `    request: { method: GET, url: '${origin}/' }`,
+    `    request: { method: GET, url: '${origin}/'${keys} }`,
     // the zoo tests servers, not this machine: a generator delayed by other work on a shared 2-core machine is
     // reported in the table (generator.lag), not turned into an errored verdict
     `    load: { mode: rate, rate: ${open.rate}, warmup: ${open.warmup}, duration: ${open.duration}, max-lag: 250ms }`,
@@ -82,6 +117,7 @@ export async function prepareSite(server: ZooServer, load: ZooLoad): Promise<Zoo
       await writeFile(to, text.replaceAll('{{DIR}}', dir).replaceAll('{{PORT}}', String(port)))
     } else await copyFile(from, to)
   }
+  if (server.protocol === 'h2') makeCertificate(dir)
   // the node apps import express, fastify and koa from the repository's node_modules
   await symlink(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'))
   const configFile = path.join(dir, 'perfgate.yml')
@@ -90,7 +126,7 @@ export async function prepareSite(server: ZooServer, load: ZooLoad): Promise<Zoo
     server,
     dir,
     port,
-    origin: originOf(server.host, port),
+    origin: originOf(server.host, port, server.protocol),
     configFile,
     remove: () => rm(dir, { recursive: true, force: true })
   }

@@ -37,6 +37,8 @@ export function missingTool(tool: Tool | 'wrk'): string | undefined {
       return onPath('php') ? undefined : 'php is not installed (Debian package php-cli)'
     case 'lighttpd':
       return onPath('lighttpd') ? undefined : 'lighttpd is not installed (Debian package lighttpd)'
+    case 'openssl':
+      return onPath('openssl') ? undefined : 'openssl is not installed (Debian package openssl)'
     case 'caddy':
       return onPath('caddy') ? undefined : 'caddy is not installed (Debian package caddy)'
   }

@@ -1,0 +1,322 @@
+// npm run bench:h2: perfgate's HTTP/2 client against the same node:http2 server (bench/h2-server.mjs, on its own
+// CPU where there are two), with h2load (nghttp2-client) as the independent reference, measured in the same run.
+// Each trial runs in its own process under the load lock (flock /tmp/perfgate-load.lock), so other users of the
+// machine get in between.
+//  1. the client: node:http2 (perfgate's transport) vs undici's Pool with allowH2, closed model, 10 connections x
+//     1 stream and 1 x 10: requests per second and generator CPU per response (undici 6's H2 is experimental);
+//  2. generator CPU per response, HTTP/2 closed model vs HTTP/1.1's (autocannon) on the same TLS server, 10 in flight;
+//  3. latency at an open-model rate below capacity (RATE, 200/s): perfgate's p50 vs h2load --rps (one connection,
+//     one stream at a time: a plain sequential client), p50 from h2load's per-request log;
+//  4. closed-model throughput, perfgate vs h2load at the same connections x streams;
+//  5. the open model's schedule error (generator.lag p99) for HTTP/2 and HTTP/1.1 at 200 and 2,000 req/s.
+// DURATION=3 (s) ROUNDS=3 by default.
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { compileSources, freePort, median, table } from './lib.mjs'
+
+const DURATION_S = Number(process.env.DURATION ?? 3)
+const ROUNDS = Number(process.env.ROUNDS ?? 3)
+const RATE = Number(process.env.RATE ?? 200)
+const twoCpus = os.availableParallelism() > 1
+const pin = cpu => (twoCpus ? ['taskset', '-c', String(cpu)] : [])
+
+async function startServer(h2c = false) {
+  const port = await freePort()
+  const [cmd, ...args] = [...pin(1), process.execPath, 'bench/h2-server.mjs']
+  const child = spawn(cmd, args, {
+    env: { ...process.env, PORT: String(port), H2C: h2c ? '1' : '0' },
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  await new Promise((resolve, reject) => {
+    child.once('exit', code => reject(new Error(`h2 server exited with ${code}`)))
+    child.stdout.on('data', chunk => String(chunk).includes('listening') && resolve())
+  })
+  return {
+    url: `${h2c ? 'http' : 'https'}://127.0.0.1:${port}/`,
+    stop: async () => {
+      child.kill('SIGTERM')
+      await new Promise(resolve => child.once('exit', resolve))
+    }
+  }
+}
+
+function scenario(url, load, request = {}) {
+  return {
+    name: 'bench-h2',
+    request: { method: 'GET', url, headers: {}, insecure: true, ...request },
+    load: { durationMs: DURATION_S * 1000, warmupMs: 500, timeoutMs: 5000, ...load },
+    thresholds: [],
+    regression: [],
+    minRequests: 1,
+    maxErrorRate: 1
+  }
+}
+
+/** h2load's per-request log: tab-separated start (µs since epoch), status, duration (µs). */
+function p50OfLog(file) {
+  const durations = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map(line => Number(line.split('\t')[2]))
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b)
+  return durations[Math.floor(durations.length / 2)]
+}
+
+function h2load(url, args) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'h2load-'))
+  const log = path.join(dir, 'log.tsv')
+  try {
+    const out = execFileSync(...splitCmd([...pin(0), 'h2load', ...args, `--log-file=${log}`, url]), {
+      encoding: 'utf8'
+    })
+    const rps = Number(/finished in [\d.]+s, ([\d.]+) req\/s/.exec(out)?.[1])
+    return { rps, p50Us: p50OfLog(log) }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+const splitCmd = ([cmd, ...args]) => [cmd, args]
+
+/** One trial in this process (the child run under the lock): prints its figures as JSON. */
+async function trial(name) {
+  const { runLoad } = await import('../build/src/load/run-load.js')
+  const server = await startServer(name.endsWith('-h2c'))
+  // undici's H2 crashes its process with an assertion: the server (which holds this trial's stderr, and with it
+  // the parent's wait) is stopped first
+  process.once('uncaughtException', err => {
+    console.error(err)
+    void server.stop().then(() => process.exit(1))
+  })
+  try {
+    const cpuPer = async s => {
+      const cpu = process.cpuUsage()
+      const r = await runLoad(s)
+      const used = process.cpuUsage(cpu)
+      return {
+        rps: r.counts.responses / (r.durationMs / 1000),
+        cpuUs: (used.user + used.system) / r.counts.responses,
+        r
+      }
+    }
+    switch (name) {
+      case 'node-http2-10x1':
+        return await cpuPer(
+          scenario(server.url, { mode: 'closed', connections: 10, streams: 1 }, { protocol: 'h2' })
+        )
+      case 'node-http2-1x10':
+        return await cpuPer(
+          scenario(server.url, { mode: 'closed', connections: 1, streams: 10 }, { protocol: 'h2' })
+        )
+      case 'undici-10x1':
+      case 'undici-1x10': {
+        const { Pool } = await import('undici')
+        const [c, s] = name === 'undici-10x1' ? [10, 1] : [1, 10]
+        const pool = new Pool(new URL(server.url).origin, {
+          connections: c,
+          allowH2: true,
+          maxConcurrentStreams: s,
+          pipelining: s,
+          connect: { rejectUnauthorized: false }
+        })
+        let n = 0
+        const loop = async end => {
+          while (performance.now() < end) {
+            const res = await pool.request({ path: '/', method: 'GET' })
+            await res.body.dump()
+            n++
+          }
+        }
+        await Promise.all(Array.from({ length: c * s }, () => loop(performance.now() + 500)))
+        n = 0
+        const cpu = process.cpuUsage()
+        const started = performance.now()
+        await Promise.all(Array.from({ length: c * s }, () => loop(started + DURATION_S * 1000)))
+        const used = process.cpuUsage(cpu)
+        await pool.close()
+        return { rps: n / ((performance.now() - started) / 1000), cpuUs: (used.user + used.system) / n }
+      }
+      case 'http1-10':
+        return await cpuPer(scenario(server.url, { mode: 'closed', connections: 10 }))
+      case 'h2load-10x1':
+        return h2load(server.url, ['-D', String(DURATION_S), '-c', '10', '-m', '1', '--warm-up-time=1'])
+      case 'h2load-1x10':
+        return h2load(server.url, ['-D', String(DURATION_S), '-c', '1', '-m', '10', '--warm-up-time=1'])
+      case 'h2load-rps':
+      case 'h2load-rps-h2c':
+        return h2load(server.url, ['-D', String(DURATION_S), '-c', '1', '-m', '1', `--rps=${RATE}`])
+      case 'open-h2':
+      case 'open-h2-h2c': {
+        const protocol = name === 'open-h2' ? 'h2' : 'h2c'
+        const r = await runLoad(
+          scenario(server.url, { mode: 'rate', rate: RATE, connections: 10 }, { protocol })
+        )
+        return { p50Us: r.latency?.p50, lagUs: r.generatorLagUs, errors: r.counts.sent - r.counts.status2xx }
+      }
+      case 'lag-h2-200':
+      case 'lag-h2-2000':
+      case 'lag-http1-200':
+      case 'lag-http1-2000': {
+        const [, protocol, rate] = name.split('-')
+        const r = await runLoad(
+          scenario(
+            server.url,
+            { mode: 'rate', rate: Number(rate), connections: 50 },
+            protocol === 'h2' ? { protocol } : {}
+          )
+        )
+        return { lagUs: r.generatorLagUs, p50Us: r.latency?.p50 }
+      }
+    }
+    throw new Error(`unknown trial ${name}`)
+  } finally {
+    await server.stop()
+  }
+}
+
+if (process.argv[2] === '--trial') {
+  // a round: every named case in turn, in one process under one hold of the lock
+  const results = {}
+  for (const name of process.argv.slice(3)) {
+    try {
+      const result = await trial(name)
+      delete result.r
+      results[name] = result
+    } catch (err) {
+      results[name] = { failed: String(err.message ?? err).split('\n')[0] }
+    }
+  }
+  console.log(JSON.stringify(results))
+  process.exit(0)
+}
+
+compileSources()
+/** Runs one trial (a case, or a round of cases) in a child process under the load lock. */
+function run(names) {
+  const [cmd, ...args] = [...pin(0), process.execPath, 'bench/h2.mjs', '--trial', ...names]
+  const out = spawnSync('flock', ['/tmp/perfgate-load.lock', cmd, ...args], { encoding: 'utf8' })
+  const line = out.stdout.trim().split('\n').at(-1) ?? ''
+  try {
+    return JSON.parse(line)
+  } catch {
+    const why = `${out.stderr}`.match(/AssertionError[^\n]*|Error[^\n]*/)?.[0] ?? `exit ${out.status}`
+    return Object.fromEntries(names.map(name => [name, { failed: why }]))
+  }
+}
+
+const NAMES = [
+  'node-http2-10x1',
+  'node-http2-1x10',
+  'undici-10x1',
+  'undici-1x10',
+  'http1-10',
+  'h2load-10x1',
+  'h2load-1x10',
+  'h2load-rps',
+  'open-h2',
+  'h2load-rps-h2c',
+  'open-h2-h2c',
+  'lag-h2-200',
+  'lag-http1-200',
+  'lag-h2-2000',
+  'lag-http1-2000'
+]
+const only = process.env.TRIALS?.split(',')
+const samples = new Map()
+const record = (name, result) => {
+  if (!samples.has(name)) samples.set(name, [])
+  samples.get(name).push(result)
+  process.stderr.write(`${name}: ${JSON.stringify(result)}\n`)
+}
+// undici's H2 may crash its process (an assertion): each of its cases is a trial of its own
+const UNDICI = NAMES.filter(n => n.startsWith('undici'))
+for (let round = 0; round < ROUNDS; round++) {
+  const order = (round % 2 ? [...NAMES].reverse() : NAMES).filter(n => !only || only.includes(n))
+  const results = run(order.filter(n => !UNDICI.includes(n)))
+  for (const name of UNDICI.filter(n => order.includes(n))) Object.assign(results, run([name]))
+  for (const [name, result] of Object.entries(results)) record(name, result)
+}
+const med = (name, key) => {
+  const xs = (samples.get(name) ?? []).map(s => s[key]).filter(Number.isFinite)
+  return xs.length ? median(xs) : NaN
+}
+const failures = name => (samples.get(name) ?? []).filter(s => s.failed).map(s => s.failed)
+const f = (x, d = 0) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a')
+console.log(
+  `\nHTTP/2 benchmark: node:http2 server${twoCpus ? ' on CPU 1, clients on CPU 0' : ''}, ${ROUNDS} rounds of ${DURATION_S} s, medians`
+)
+console.log('\n1. the client (closed model, TLS)')
+console.log(
+  table([
+    ['client', 'connections x streams', 'req/s', 'CPU µs per response', 'failed trials'],
+    ...[
+      ['node:http2 (perfgate)', 'node-http2'],
+      ['undici Pool allowH2', 'undici']
+    ].flatMap(([label, key]) =>
+      ['10x1', '1x10'].map(shape => [
+        label,
+        shape,
+        f(med(`${key}-${shape}`, 'rps')),
+        f(med(`${key}-${shape}`, 'cpuUs'), 1),
+        failures(`${key}-${shape}`).length
+          ? `${failures(`${key}-${shape}`).length}: ${failures(`${key}-${shape}`)[0]}`
+          : '0'
+      ])
+    ),
+    ['h2load', '10x1', f(med('h2load-10x1', 'rps')), '', ''],
+    ['h2load', '1x10', f(med('h2load-1x10', 'rps')), '', '']
+  ])
+)
+console.log('\n2. generator CPU per response on the same TLS server, 10 in flight')
+const h2cpu = med('node-http2-10x1', 'cpuUs')
+const h1cpu = med('http1-10', 'cpuUs')
+console.log(
+  table([
+    ['HTTP/2 closed (10 x 1) µs', 'HTTP/1.1 closed (autocannon, 10) µs', 'ratio (bar: at most 1.5)'],
+    [f(h2cpu, 1), f(h1cpu, 1), f(h2cpu / h1cpu, 2)]
+  ])
+)
+console.log(`\n3. latency at ${RATE} req/s (open model) vs h2load --rps ${RATE} -c 1 -m 1, p50`)
+console.log(
+  table([
+    ['protocol', 'perfgate p50 µs', 'h2load p50 µs', 'ratio (bar: within 0.8 .. 1.2)'],
+    [
+      'h2',
+      f(med('open-h2', 'p50Us')),
+      f(med('h2load-rps', 'p50Us')),
+      f(med('open-h2', 'p50Us') / med('h2load-rps', 'p50Us'), 2)
+    ],
+    [
+      'h2c',
+      f(med('open-h2-h2c', 'p50Us')),
+      f(med('h2load-rps-h2c', 'p50Us')),
+      f(med('open-h2-h2c', 'p50Us') / med('h2load-rps-h2c', 'p50Us'), 2)
+    ]
+  ])
+)
+console.log('\n4. closed-model throughput, perfgate / h2load')
+console.log(
+  table([
+    ['connections x streams', 'perfgate req/s', 'h2load req/s', 'ratio'],
+    ...['10x1', '1x10'].map(shape => [
+      shape,
+      f(med(`node-http2-${shape}`, 'rps')),
+      f(med(`h2load-${shape}`, 'rps')),
+      f(med(`node-http2-${shape}`, 'rps') / med(`h2load-${shape}`, 'rps'), 2)
+    ])
+  ])
+)
+console.log('\n5. open-model schedule error (generator.lag p99), HTTP/2 vs HTTP/1.1 on the same server')
+console.log(
+  table([
+    ['rate', 'HTTP/2 lag p99 µs', 'HTTP/1.1 lag p99 µs', 'ratio'],
+    ...['200', '2000'].map(rate => [
+      rate,
+      f(med(`lag-h2-${rate}`, 'lagUs')),
+      f(med(`lag-http1-${rate}`, 'lagUs')),
+      f(med(`lag-h2-${rate}`, 'lagUs') / med(`lag-http1-${rate}`, 'lagUs'), 2)
+    ])
+  ])
+)
