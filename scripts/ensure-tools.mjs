@@ -1,9 +1,11 @@
 // Installs, with one apt-get on Debian, the tools the tests need when they are missing.
 //
 //   node scripts/ensure-tools.mjs         `pretest`: Chromium is required (the report.html browser test drives it
-//                                         through playwright-core); nginx, wrk and php are wanted by the zoo
+//                                         through playwright-core); nginx, wrk, php and openssl are wanted by the zoo
 //                                         (__tests__/zoo): when they cannot be installed this says so loudly and
-//                                         the zoo's slice skips the nginx server, saying so again.
+//                                         the zoo's slice skips the nginx server, saying so again; perf
+//                                         (linux-perf) is wanted by the CPU profile tests, which else test V8.s
+//                                         profiler only.
 //   node scripts/ensure-tools.mjs --zoo   `prezoo`: nginx, wrk, python3, php, lighttpd, caddy, openssl and h2load
 //                                         (nghttp2-client) are required by `npm run zoo` (h2load is also
 //                                         `npm run bench:h2`'s independent HTTP/2 reference).
@@ -43,15 +45,15 @@ const tools = [
   { name: 'nginx', pkg: 'nginx-light', present: onPath('nginx'), required: zoo },
   { name: 'wrk', pkg: 'wrk', present: onPath('wrk'), required: zoo },
   { name: 'php', pkg: 'php-cli', present: onPath('php'), required: zoo },
+  { name: 'openssl', pkg: 'openssl', present: onPath('openssl'), required: zoo },
   ...(zoo
     ? [
         { name: 'python3', pkg: 'python3', present: onPath('python3'), required: true },
         { name: 'lighttpd', pkg: 'lighttpd', present: onPath('lighttpd'), required: true },
         { name: 'caddy', pkg: 'caddy', present: onPath('caddy'), required: true },
-        { name: 'openssl', pkg: 'openssl', present: onPath('openssl'), required: true },
         { name: 'h2load', pkg: 'nghttp2-client', present: onPath('h2load'), required: true }
       ]
-    : [])
+    : [{ name: 'perf', pkg: 'linux-perf', present: onPath('perf'), required: false }])
 ]
 const missing = tools.filter(t => !t.present)
 if (!missing.length) process.exit(0)
@@ -66,7 +68,8 @@ const why = {
   lighttpd: 'the zoo runs Debian lighttpd',
   caddy: "the zoo runs Debian Caddy's caddy respond",
   openssl: "the zoo's HTTP/2 servers over TLS use a certificate made at test time",
-  h2load: "the zoo and npm run bench:h2 compare perfgate's HTTP/2 latency with h2load's"
+  h2load: "the zoo and npm run bench:h2 compare perfgate's HTTP/2 latency with h2load's",
+  perf: 'the CPU profile tests sample with perf record where it can run; without it they test the V8 profiler only'
 }
 
 /** Says why the missing tools stay missing; exits 1 when one of them is required. */
@@ -76,7 +79,7 @@ function giveUp(reason) {
     if (tool.required) console.error(line)
     else
       console.warn(
-        `\n*** ${line}\n*** The zoo's slice of npm test will SKIP what needs ${tool.name}; npm run zoo will fail. ***\n`
+        `\n*** ${line}\n*** npm test will SKIP what needs ${tool.name}${tool.name === 'perf' ? '' : '; npm run zoo will fail'}. ***\n`
       )
   }
   process.exit(missing.some(t => t.required) ? 1 : 0)
