@@ -4,7 +4,7 @@
 //                                         through playwright-core); nginx, wrk, php and openssl are wanted by the zoo
 //                                         (__tests__/zoo): when they cannot be installed this says so loudly and
 //                                         the zoo's slice skips the nginx server, saying so again; perf
-//                                         (linux-perf) is wanted by the CPU profile tests, which else test V8.s
+//                                         (linux-perf) is wanted by the CPU profile tests, which else test V8's
 //                                         profiler only.
 //   node scripts/ensure-tools.mjs --zoo   `prezoo`: nginx, wrk, python3, php, lighttpd, caddy, openssl and h2load
 //                                         (nghttp2-client) are required by `npm run zoo` (h2load is also
