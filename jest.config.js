@@ -32,6 +32,7 @@ export const INTEGRATION = [
   'gate/target',
   'load/closed',
   'load/framings',
+  'load/grpc',
   'load/metrics',
   'load/mix',
   'load/open',

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
+import { detectProtocol, grpcPortIn, type DetectedProtocol } from './init-protocol.js'
 
 /** What `perfgate init` found in a project, each value with where it came from. */
 export interface Detected {
@@ -22,6 +23,8 @@ export interface Detected {
   buildFrom?: string
   path: string
   defaultBranch: string
+  /** the service speaks gRPC or HTTP/2, not HTTP/1.1 (init-protocol.ts) */
+  protocol?: DetectedProtocol
 }
 
 const read = (file: string): string | undefined => {
@@ -163,6 +166,13 @@ export function detectProject(dir: string): Detected {
     }
   }
 
+  const protocol = detectProtocol(dir, pkg?.dependencies ?? {}, sources)
+  const grpcPort = protocol?.kind === 'grpc' && port === undefined ? grpcPortIn(sources) : undefined
+  if (grpcPort !== undefined) {
+    port = grpcPort
+    portFrom = 'the gRPC server binds it in the source'
+  }
+
   let readyPath = '/'
   let readyFrom = 'no health route found: the root path'
   for (const { file, text } of sources) {
@@ -189,6 +199,7 @@ export function detectProject(dir: string): Detected {
     build: steps.length ? steps.join(' && ') : undefined,
     buildFrom: steps.length ? 'package.json' : undefined,
     path: '/',
-    defaultBranch: defaultBranch(dir)
+    defaultBranch: defaultBranch(dir),
+    ...(protocol ? { protocol } : {})
   }
 }
