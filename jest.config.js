@@ -33,6 +33,7 @@ export const INTEGRATION = [
   'load/closed',
   'load/framings',
   'load/grpc',
+  'load/h2',
   'load/metrics',
   'load/mix',
   'load/open',

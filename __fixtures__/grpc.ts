@@ -29,6 +29,7 @@ export async function startGrpcServer(options: { tls?: boolean } = {}): Promise<
     }
   )
   let output = ''
+  let stopped: Promise<number> | undefined
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString()
@@ -39,12 +40,13 @@ export async function startGrpcServer(options: { tls?: boolean } = {}): Promise<
   })
   return {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
-    stop: async () => {
-      const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))
-      child.kill('SIGTERM')
-      await exited
-      return Number(/answered (\d+)/.exec(output)?.[1] ?? NaN)
-    }
+    stop: () =>
+      (stopped ??= (async () => {
+        const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))
+        child.kill('SIGTERM')
+        await exited
+        return Number(/answered (\d+)/.exec(output)?.[1] ?? NaN)
+      })())
   }
 }
 

@@ -290,6 +290,46 @@ describe('parseConfig', () => {
     expect(err.message).toMatch(/max-lag applies to load mode rate only/)
   })
 
+  it('reads request protocol and load streams, and refuses what cannot go together', () => {
+    const h2 = parseConfig(
+      VALID.replace(
+        'request: { method: GET, url: "http://127.0.0.1:8080/reservations?page=1" }',
+        'request: { method: GET, url: "https://127.0.0.1:8443/r", protocol: h2, insecure: true }\n    load: { streams: 20 }'
+      ),
+      'perfgate.yml',
+      '/repo'
+    )
+    expect(h2.scenarios[0]!.request.protocol).toBe('h2')
+    expect(h2.scenarios[0]!.load).toMatchObject({ mode: 'closed', connections: 32, streams: 20 })
+    expect(configHash(h2)).not.toBe(configHash(parseConfig(VALID, 'perfgate.yml', '/repo')))
+    // absent: HTTP/1.1, and no streams
+    const plain = parseConfig(VALID, 'perfgate.yml', '/repo')
+    expect(plain.scenarios[0]!.request.protocol).toBeUndefined()
+    expect(plain.scenarios[0]!.load.streams).toBeUndefined()
+    expect(
+      problemsOf(
+        VALID.replace(
+          '"http://127.0.0.1:8080/reservations?page=1" }',
+          '"http://127.0.0.1:8080/r", protocol: h2 }'
+        )
+      ).message
+    ).toMatch(/h2 is HTTP\/2 over TLS \(an https:\/\/ URL\); for HTTP\/2 in clear text on http:\/\/ use h2c/)
+    expect(
+      problemsOf(
+        VALID.replace(
+          '"http://127.0.0.1:8080/reservations?page=1" }',
+          '"https://127.0.0.1:8443/r", protocol: h2c }'
+        )
+      ).message
+    ).toMatch(/h2c is HTTP\/2 in clear text/)
+    expect(
+      problemsOf(VALID.replace('    regression:\n', '    load: { streams: 8 }\n    regression:\n')).message
+    ).toMatch(/streams applies to HTTP\/2.*raise connections instead/)
+    expect(
+      problemsOf(VALID.replace('protocol', 'x').replace('method: GET,', 'method: GET, protocol: h3,')).message
+    ).toMatch(/protocol/)
+  })
+
   it('hashes what is measured, not the limits', () => {
     const a = parseConfig(VALID, 'perfgate.yml', '/repo')
     const looser = parseConfig(VALID.replace('"< 50ms"', '"< 80ms"'), 'perfgate.yml', '/repo')

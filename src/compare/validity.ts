@@ -26,6 +26,15 @@ function errorBreakdown(load: LoadResult): string {
     ['connect', c.connect],
     ['other', c.other]
   ]
+  const h2 = load.streamErrors
+  if (h2) {
+    for (const [code, n] of Object.entries(h2.rstStream)) parts.push([`RST_STREAM ${code}`, n])
+    parts.push(
+      ['GOAWAY', h2.goaway],
+      ['refused streams', h2.refused],
+      ['flow-control stalls', h2.flowControlStalls]
+    )
+  }
   return parts
     .filter(([, n]) => n > 0)
     .map(([kind, n]) => `${kind}: ${n}`)
@@ -59,6 +68,7 @@ export function measurementError(
     }
   }
   if (load.tlsProblem) return { kind: 'tls', message: load.tlsProblem }
+  if (load.protocolProblem) return { kind: 'protocol', message: load.protocolProblem }
   if (load.abortedReason) {
     return {
       kind: 'crashed',

@@ -76,7 +76,9 @@ export class ScenarioResolver extends Resolver {
     const warmup = pick('warmup')
     const timeout = pick('timeout')
     const connections = num(own.connections) ?? num(defaults.connections)
+    const streams = num(own.streams) ?? num(defaults.streams)
     const common = {
+      ...(streams !== undefined ? { streams } : {}),
       durationMs: this.duration(duration.at, duration.value, DEFAULTS.durationMs),
       warmupMs: this.duration(warmup.at, warmup.value, DEFAULTS.warmupMs),
       timeoutMs: this.duration(timeout.at, timeout.value, DEFAULTS.timeoutMs)
@@ -167,6 +169,7 @@ export class ScenarioResolver extends Resolver {
       if (!Object.keys(headers).some(h => h.toLowerCase() === 'content-type'))
         headers['content-type'] = 'application/json'
     }
+    const protocol = this.protocol(r.protocol, url, `${pointer}/protocol`)
     const expect = (Array.isArray(r.expect) ? r.expect : [r.expect]).filter(
       (v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 100
     )
@@ -181,7 +184,8 @@ export class ScenarioResolver extends Resolver {
       headers,
       ...(body !== undefined ? { body } : {}),
       ...(expect.length ? { expect } : {}),
-      ...(r.insecure === true ? { insecure: true } : {})
+      ...(r.insecure === true ? { insecure: true } : {}),
+      ...(protocol ? { protocol } : {})
     }
   }
 
@@ -193,7 +197,7 @@ export class ScenarioResolver extends Resolver {
         `${pointer}/url`,
         `a gRPC request's url is the server's origin, http:// (plaintext) or https:// (TLS), like "http://127.0.0.1:50051"; got "${url}"`
       )
-    for (const key of ['body', 'method', 'headers'])
+    for (const key of ['body', 'method', 'headers', 'protocol'])
       if (r[key] !== undefined)
         this.problem(
           `${pointer}/${key}`,
@@ -214,6 +218,16 @@ export class ScenarioResolver extends Resolver {
       ...(r.insecure === true ? { insecure: true } : {}),
       grpc: call
     }
+  }
+
+  /** The request's protocol (absent for HTTP/1.1), which must fit its URL's scheme. */
+  protocol(raw: unknown, url: string, at: string): RequestSpec['protocol'] {
+    if (raw !== 'h2' && raw !== 'h2c' && raw !== 'auto') return undefined
+    if (raw === 'h2' && url.startsWith('http://'))
+      this.problem(at, 'h2 is HTTP/2 over TLS (an https:// URL); for HTTP/2 in clear text on http:// use h2c')
+    if (raw === 'h2c' && url.startsWith('https://'))
+      this.problem(at, 'h2c is HTTP/2 in clear text (an http:// URL); for HTTP/2 over TLS on https:// use h2')
+    return raw
   }
 
   scenarios(raw: unknown, defaults: Raw, profile: Record<string, string> | undefined): Scenario[] {
@@ -255,13 +269,19 @@ export class ScenarioResolver extends Resolver {
       this.checkMix(mix, pointer)
       this.checkPlaceholders(mix ?? [request], values, mix ? `${pointer}/requests` : `${pointer}/request`)
       const shard = num(s.shard)
+      const load = this.load(defaults, isObject(s.load) ? s.load : {}, pointer)
+      if ((load.streams ?? 1) > 1 && !request.protocol)
+        this.problem(
+          `${pointer}/load/streams`,
+          'streams applies to HTTP/2 (request protocol: h2, h2c or auto); HTTP/1.1 sends one request per connection at a time: raise connections instead'
+        )
       return {
         name,
         ...(shard !== undefined ? { shard } : {}),
         request: mix?.[0] ? withoutWeight(mix[0]) : request,
         ...(mix ? { mix } : {}),
         ...(values ? { values } : {}),
-        load: this.load(defaults, isObject(s.load) ? s.load : {}, pointer),
+        load,
         suite: this.suite(s.suite, `${pointer}/suite`),
         thresholds: this.thresholds(s.thresholds, `${pointer}/thresholds`, profile),
         regression: this.regressions(s.regression, `${pointer}/regression`),

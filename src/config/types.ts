@@ -44,6 +44,11 @@ export interface RequestSpec {
   expect?: number[]
   /** https:// only: accept any certificate (self-signed test certificates) */
   insecure?: boolean
+  /**
+   * the protocol on the wire (absent: HTTP/1.1): h2 (HTTP/2 over TLS, by ALPN), h2c (HTTP/2 in clear, prior
+   * knowledge), auto (ALPN on https://, HTTP/1.1 on http://); a mix speaks its first request's
+   */
+  protocol?: 'http1' | 'h2' | 'h2c' | 'auto'
   /** a gRPC call instead of an HTTP request (its message is `body`, as JSON, so placeholders work in it) */
   grpc?: GrpcCall
 }

@@ -11,7 +11,19 @@ const CONNECT = new Set([
   'EADDRNOTAVAIL',
   'EAI_AGAIN'
 ])
-const RESET = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE'])
+const RESET = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  // HTTP/2: RST_STREAM from the server, a request past a GOAWAY, the connection's own failure
+  'ERR_HTTP2_STREAM_ERROR',
+  'ERR_HTTP2_GOAWAY_SESSION',
+  'ERR_HTTP2_SESSION_ERROR',
+  'ERR_HTTP2_INVALID_SESSION',
+  'ERR_HTTP2_STREAM_CANCEL'
+])
 
 /** Which kind of transport failure an error is, from its code or, failing that, its message. */
 export function classifyError(error: unknown): ErrorKind {

@@ -15,6 +15,7 @@ import { grpcStatus } from '../config/grpc-status.js'
 import type { Outcome, RequestHooks } from './dispatch.js'
 import type { RenderedRequest } from './request.js'
 import { trustedContext } from './tls.js'
+import type { LoadEnvironment, Transport } from './transport.js'
 
 const identity = (b: Buffer) => b
 
@@ -59,7 +60,7 @@ function transportError(err: grpc.ServiceError): Error | undefined {
  * `connections` channels to one gRPC server, each on its own HTTP/2 connection (a local subchannel pool), calls
  * spread over them in turn. Nothing is retried: a failed call is counted as it failed.
  */
-export class GrpcTransport {
+export class GrpcTransport implements Transport {
   readonly protocol = 'grpc'
   private readonly clients: grpc.Client[]
   private readonly method: protoLoader.MethodDefinition<object, object>
@@ -70,7 +71,7 @@ export class GrpcTransport {
 
   constructor(
     private readonly scenario: Scenario,
-    environment: { extraCaCerts?: string } = {}
+    environment: LoadEnvironment = {}
   ) {
     const { request } = scenario
     const call = request.grpc
@@ -92,13 +93,16 @@ export class GrpcTransport {
     )
   }
 
-  /** Connects every channel (a server that is not up is left to the calls to count); resolves with how many calls may be in flight at once. */
+  /**
+   * Connects every channel (a server that is not up is left to the calls to count); resolves with how many calls
+   * may be in flight at once: `connections` x `streams` (default 1 call per connection).
+   */
   async open(): Promise<number> {
     const deadline = Date.now() + Math.min(this.scenario.load.timeoutMs, 5000)
     await Promise.all(
       this.clients.map(c => new Promise<void>(resolve => c.waitForReady(deadline, () => resolve())))
     )
-    return this.clients.length
+    return this.clients.length * (this.scenario.load.streams ?? 1)
   }
 
   dispatch(request: RenderedRequest, hooks: RequestHooks): void {

@@ -1,4 +1,3 @@
-import { Pool, type Dispatcher } from 'undici'
 import type { RateLoad, Scenario } from '../config/types.js'
 
 export { scheduleOf, scheduledBefore } from './schedule.js'
@@ -10,7 +9,9 @@ import { classifyError, countResponse, emptyCounts, recordsLatency } from './err
 import { createLatencyHistogram, encodeHistogram, summarize } from './histogram.js'
 import { failedCount, Timeline } from './timeline.js'
 import { compileScenario } from './request.js'
-import { ConnectionGauge, dispatchRequest, poolFor, timeoutError } from './dispatch.js'
+import { timeoutError } from './dispatch.js'
+import { transportFor } from './protocol.js'
+import type { Transport } from './transport.js'
 import type { LoadResult } from './types.js'
 
 /**
@@ -18,28 +19,29 @@ import type { LoadResult } from './types.js'
  * client's code paths (tens of milliseconds on a busy runner), which would otherwise delay the first sends and
  * show as generator lag. Failures are left to the measured requests to count.
  */
-async function prime(
-  pool: Pool,
+function prime(
+  transport: Transport,
   template: ReturnType<typeof compileScenario>,
   timeoutMs: number
 ): Promise<void> {
-  const { method, path, headers, body } = template.render()
-  const abort = new AbortController()
-  const timer = setTimeout(() => abort.abort(), Math.min(timeoutMs, 1000))
-  try {
-    const response = await pool.request({
-      method: method as Dispatcher.HttpMethod,
-      path,
-      headers,
-      body: body ?? null,
-      signal: abort.signal
-    })
-    await response.body.dump()
-  } catch {
+  return new Promise(resolve => {
+    let abort: ((reason: Error) => void) | undefined
+    const timer = setTimeout(
+      () => {
+        abort?.(timeoutError())
+        resolve()
+      },
+      Math.min(timeoutMs, 1000)
+    )
     // nothing answered (yet): the measured requests will say so
-  } finally {
-    clearTimeout(timer)
-  }
+    transport.dispatch(template.render(), {
+      onConnect: a => (abort = a),
+      end: () => {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+  })
 }
 
 /** One request between its due time and its end. */
@@ -68,12 +70,16 @@ interface Pending {
  * then (or at once, when the run is aborted) is aborted: counted as a timeout when it was on the wire, taken out
  * of `sent` when it never left the queue. Nothing reaches the service after this function returns.
  */
-export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {}): Promise<LoadResult> {
+export async function runOpenLoad(
+  scenario: Scenario,
+  options: LoadOptions = {},
+  transport: Transport = transportFor(scenario, 'http1', options)
+): Promise<LoadResult> {
   const load = scenario.load as RateLoad
   const template = compileScenario(scenario)
-  const pool = poolFor(scenario, options.extraCaCerts)
-  const [ticker] = await Promise.all([startSendTicker(), prime(pool, template, load.timeoutMs)])
-  const run = new OpenRun(load, template, pool, ticker)
+  await transport.open()
+  const [ticker] = await Promise.all([startSendTicker(), prime(transport, template, load.timeoutMs)])
+  const run = new OpenRun(load, template, transport, ticker)
   const stopWatching = run.watch(options)
   const cpuAtStart = process.cpuUsage()
   try {
@@ -84,7 +90,7 @@ export async function runOpenLoad(scenario: Scenario, options: LoadOptions = {})
     return run.result(measureEnd, process.cpuUsage(cpuAtStart))
   } finally {
     stopWatching()
-    await pool.destroy().catch(() => undefined)
+    await transport.close()
     await ticker.close()
   }
 }
@@ -94,7 +100,6 @@ class OpenRun {
   readonly totalMs: number
   private readonly now: () => number
   private readonly due: (i: number) => number
-  private readonly gauge: ConnectionGauge
   private readonly latency = createLatencyHistogram()
   private readonly lag = createLatencyHistogram()
   private readonly counts = emptyCounts()
@@ -113,12 +118,11 @@ class OpenRun {
   constructor(
     private readonly load: RateLoad,
     private readonly template: ReturnType<typeof compileScenario>,
-    private readonly pool: Pool,
+    private readonly transport: Transport,
     private readonly ticker: SendTicker
   ) {
     this.now = ticker.now
     this.due = scheduleOf(load)
-    this.gauge = new ConnectionGauge(pool)
     this.totalMs = load.warmupMs + load.durationMs
     this.nextSecond = load.warmupMs + 1000
   }
@@ -202,6 +206,7 @@ class OpenRun {
     // a generator that fell behind sends its last requests after the window's end: the rate it achieved is what
     // it sent over the time it took, never more than the window it had
     const sendingMs = Math.max(this.stopped ? measureEnd : this.totalMs, this.lastSentAt) - load.warmupMs
+    const streamErrors = this.transport.streamErrors()
     return {
       durationMs,
       warmupMs: load.warmupMs,
@@ -217,6 +222,8 @@ class OpenRun {
       achievedRate: counts.sent / (Math.max(1, sendingMs) / 1000),
       // beyond this lateness of the generator itself, its schedule, not the service, shaped the numbers
       generatorSaturated: lagP99 > (load.maxLagMs ?? DEFAULTS.maxLagMs) * 1000,
+      ...(this.transport.protocol !== 'http1' ? { protocol: this.transport.protocol } : {}),
+      ...(streamErrors ? { streamErrors } : {}),
       ...(this.stopped ? { abortedReason: this.stopped } : {})
     }
   }
@@ -259,7 +266,7 @@ class OpenRun {
     this.closeSeconds(finished)
     if (!entry.measured) {
       if (finished < this.load.warmupMs) {
-        const ok2xx = status >= 200 && status < 300
+        const ok2xx = recordsLatency(status)
         this.warmup.response(ok2xx ? Math.max(1, Math.round((finished - entry.startMs) * 1000)) : undefined)
       }
       return
@@ -303,26 +310,21 @@ class OpenRun {
     this.pending.set(id, entry)
     if (measured) this.counts.sent++
     const request = this.template.render()
-    dispatchRequest(
-      this.pool,
-      request,
-      {
-        onConnect: abort => {
-          if (entry.done) abort(timeoutError())
-          else entry.abort = abort
-        },
-        onWrite: () => {
-          entry.startMs = this.now()
-        },
-        onRequestSent: () => {
-          entry.onWire = true
-        },
-        end: ({ status, size, error }) =>
-          status === undefined
-            ? this.failed(id, entry, error)
-            : this.answered(id, entry, status, size, request.expect)
+    this.transport.dispatch(request, {
+      onConnect: abort => {
+        if (entry.done) abort(timeoutError())
+        else entry.abort = abort
       },
-      this.gauge
-    )
+      onWrite: () => {
+        entry.startMs = this.now()
+      },
+      onRequestSent: () => {
+        entry.onWire = true
+      },
+      end: ({ status, size, error }) =>
+        status === undefined
+          ? this.failed(id, entry, error)
+          : this.answered(id, entry, status, size, request.expect)
+    })
   }
 }

@@ -1,4 +1,3 @@
-import type { Pool } from 'undici'
 import type { RateLoad, Scenario } from '../config/types.js'
 import { DEFAULTS } from '../config/defaults.js'
 import { sendOnSchedule, startSendTicker, type SendTicker } from './clock.js'
@@ -7,8 +6,10 @@ import { createLatencyHistogram, encodeHistogram, summarize, type Histogram } fr
 import { compileScenario, type RenderedRequest } from './request.js'
 import { scheduleOf } from './schedule.js'
 import { failedCount } from './timeline.js'
-import { ConnectionGauge, dispatchRequest, poolFor, timeoutError, type Outcome } from './dispatch.js'
-import type { LoadCounts, LoadResult, TimelinePoint } from './types.js'
+import { timeoutError, type Outcome } from './dispatch.js'
+import { negotiateProtocol, transportFor } from './protocol.js'
+import type { LoadEnvironment, Transport } from './transport.js'
+import type { LoadCounts, LoadResult, StreamErrors, TimelinePoint } from './types.js'
 
 /** What one slice of load measured. */
 export interface SliceResult {
@@ -26,6 +27,8 @@ export interface SliceResult {
   generatorCpuMs: number
   /** the slice's asked-for length (the schedule's window in the open model) */
   plannedMs: number
+  /** HTTP/2: the session's errors by kind so far (since its first slice or warm-up) */
+  streamErrors?: StreamErrors
 }
 
 /**
@@ -42,12 +45,32 @@ export interface LoadSession {
 }
 
 /**
- * Sends one request through the pool; resolves with its status and size, or the error, never rejects. `onWrite`
- * marks where its latency starts when it found an idle connection (see ConnectionGauge).
+ * The session's transport, made at its first use: the protocol is settled against the target then (an `auto`
+ * request follows ALPN; an h2 target that does not choose HTTP/2 is an error naming what it chose).
+ */
+function lazyTransport(scenario: Scenario, environment: LoadEnvironment) {
+  let made: Promise<{ transport: Transport; concurrency: number }> | undefined
+  return {
+    get: () =>
+      (made ??= (async () => {
+        const negotiated = await negotiateProtocol(scenario.request, environment)
+        if (negotiated.problem !== undefined) throw new Error(negotiated.problem)
+        const transport = transportFor(scenario, negotiated.protocol, environment)
+        return { transport, concurrency: await transport.open() }
+      })()),
+    close: async () => {
+      const opened = await made?.catch(() => undefined)
+      await opened?.transport.close()
+    }
+  }
+}
+
+/**
+ * Sends one request through the transport; resolves with its status and size, or the error, never rejects.
+ * `onWrite` marks where its latency starts when it found an idle connection (see ConnectionGauge).
  */
 function sendOne(
-  pool: Pool,
-  gauge: ConnectionGauge,
+  transport: Transport,
   request: RenderedRequest,
   timeoutMs: number,
   onWrite: () => void
@@ -65,19 +88,14 @@ function sendOne(
       abortRequest?.(timeoutError())
       finish({ size: 0, error: timeoutError() })
     }, timeoutMs)
-    dispatchRequest(
-      pool,
-      request,
-      {
-        onConnect: abort => {
-          if (done) abort(timeoutError())
-          else abortRequest = abort
-        },
-        onWrite,
-        end: finish
+    transport.dispatch(request, {
+      onConnect: abort => {
+        if (done) abort(timeoutError())
+        else abortRequest = abort
       },
-      gauge
-    )
+      onWrite,
+      end: finish
+    })
   })
 }
 
@@ -99,15 +117,16 @@ class Recorder {
 }
 
 /**
- * The closed model in slices: `connections` request loops over one pool, each sending its next request when the
- * previous one answered. At the slice's end no loop starts a new request; the slice ends when the last answers.
+ * The closed model in slices: `connections` request loops over one transport (HTTP/2: connections x streams),
+ * each sending its next request when the previous one answered. At the slice's end no loop starts a new request;
+ * the slice ends when the last answers.
  */
-function closedSession(scenario: Scenario, extraCaCerts?: string): LoadSession {
-  const pool = poolFor(scenario, extraCaCerts)
-  const gauge = new ConnectionGauge(pool)
+function closedSession(scenario: Scenario, environment: LoadEnvironment): LoadSession {
+  const lazy = lazyTransport(scenario, environment)
   const template = compileScenario(scenario)
-  const { connections, timeoutMs } = scenario.load
+  const { timeoutMs } = scenario.load
   const run = async (ms: number): Promise<SliceResult> => {
+    const { transport, concurrency } = await lazy.get()
     const recorder = new Recorder()
     const cpu = process.cpuUsage()
     const started = performance.now()
@@ -116,19 +135,21 @@ function closedSession(scenario: Scenario, extraCaCerts?: string): LoadSession {
       while (performance.now() < end) {
         const request = template.render()
         let sent = performance.now()
-        const outcome = await sendOne(pool, gauge, request, timeoutMs, () => (sent = performance.now()))
+        const outcome = await sendOne(transport, request, timeoutMs, () => (sent = performance.now()))
         recorder.outcome(outcome, Math.round((performance.now() - sent) * 1000), request.expect)
       }
     }
-    await Promise.all(Array.from({ length: connections }, loop))
+    await Promise.all(Array.from({ length: concurrency }, loop))
     const used = process.cpuUsage(cpu)
+    const streamErrors = transport.streamErrors()
     return {
       durationMs: Math.max(1e-3, performance.now() - started),
       counts: recorder.counts,
       bytes: recorder.bytes,
       histogram: recorder.histogram,
       generatorCpuMs: (used.user + used.system) / 1000,
-      plannedMs: ms
+      plannedMs: ms,
+      ...(streamErrors ? { streamErrors } : {})
     }
   }
   return {
@@ -136,7 +157,7 @@ function closedSession(scenario: Scenario, extraCaCerts?: string): LoadSession {
       if (ms > 0) await run(ms)
     },
     slice: run,
-    close: () => pool.destroy().catch(() => undefined)
+    close: lazy.close
   }
 }
 
@@ -146,17 +167,17 @@ function closedSession(scenario: Scenario, extraCaCerts?: string): LoadSession {
  * still out (up to its timeout from its intended time). The send ticker's thread wakes the loop at each due time;
  * request indexes run on across slices, as the ticker needs.
  */
-function openSession(scenario: Scenario, extraCaCerts?: string): LoadSession {
+function openSession(scenario: Scenario, environment: LoadEnvironment): LoadSession {
   const load = scenario.load as RateLoad
   const rate = load.ramp ? load.ramp.to : load.rate
   const due = scheduleOf({ ...load, rate, ramp: undefined })
-  const pool = poolFor(scenario, extraCaCerts)
-  const gauge = new ConnectionGauge(pool)
+  const lazy = lazyTransport(scenario, environment)
   const template = compileScenario(scenario)
   let ticker: SendTicker | undefined
   /** requests sent by this session so far: the ticker's index */
   let sent = 0
   const run = async (ms: number): Promise<SliceResult> => {
+    const { transport } = await lazy.get()
     ticker ??= await startSendTicker()
     const active = ticker
     const now = active.now
@@ -173,7 +194,7 @@ function openSession(scenario: Scenario, extraCaCerts?: string): LoadSession {
       // a request times out `timeout` after its intended time
       const remaining = Math.max(1, intended + load.timeoutMs - sentAt)
       outstanding.push(
-        sendOne(pool, gauge, request, remaining, () => (from = now())).then(outcome => {
+        sendOne(transport, request, remaining, () => (from = now())).then(outcome => {
           recorder.outcome(outcome, Math.round((now() - from) * 1000), request.expect)
         })
       )
@@ -185,6 +206,7 @@ function openSession(scenario: Scenario, extraCaCerts?: string): LoadSession {
     sent = await sendOnSchedule(active, sent, at, end, send)
     await Promise.all(outstanding)
     const used = process.cpuUsage(cpu)
+    const streamErrors = transport.streamErrors()
     return {
       durationMs: Math.max(1e-3, now() - started),
       counts: recorder.counts,
@@ -193,7 +215,8 @@ function openSession(scenario: Scenario, extraCaCerts?: string): LoadSession {
       lag,
       scheduled: sent - first,
       generatorCpuMs: (used.user + used.system) / 1000,
-      plannedMs: ms
+      plannedMs: ms,
+      ...(streamErrors ? { streamErrors } : {})
     }
   }
   return {
@@ -202,17 +225,17 @@ function openSession(scenario: Scenario, extraCaCerts?: string): LoadSession {
     },
     slice: run,
     close: async () => {
-      await pool.destroy().catch(() => undefined)
+      await lazy.close()
       await ticker?.close()
     }
   }
 }
 
-/** A pausable load session for a plain load scenario (closed or open model). */
-export function startSession(scenario: Scenario, extraCaCerts?: string): LoadSession {
+/** A pausable load session for a plain load scenario (closed or open model), in its request's protocol. */
+export function startSession(scenario: Scenario, environment: LoadEnvironment = {}): LoadSession {
   return scenario.load.mode === 'rate'
-    ? openSession(scenario, extraCaCerts)
-    : closedSession(scenario, extraCaCerts)
+    ? openSession(scenario, environment)
+    : closedSession(scenario, environment)
 }
 
 /** Adds `from` into `into` (counts and bytes). */
@@ -255,6 +278,8 @@ export function poolSlices(slices: readonly SliceResult[], scenario: Scenario, w
   }
   durationMs = Math.max(1, durationMs)
   const open = scenario.load.mode === 'rate'
+  // a session's stream errors run on from its first use: its last slice holds them all
+  const streamErrors = slices.at(-1)?.streamErrors
   const lagP99 = lag.totalCount ? lag.getValueAtPercentile(99) : 0
   const maxLagMs = open ? ((scenario.load as RateLoad).maxLagMs ?? DEFAULTS.maxLagMs) : 0
   return {
@@ -268,6 +293,7 @@ export function poolSlices(slices: readonly SliceResult[], scenario: Scenario, w
     warmupTimeline: [],
     generatorCpu: (cpuMs / durationMs) * 100,
     generatorLagUs: lagP99,
+    ...(streamErrors ? { streamErrors } : {}),
     ...(open
       ? {
           targetRate: scheduled / (Math.max(1, plannedMs) / 1000),

@@ -53,6 +53,24 @@ export interface LoadResult {
   abortedReason?: string
   /** set when no load was sent because an https:// target's certificate is not trusted */
   tlsProblem?: string
+  /** set when no load was sent because the target does not speak the protocol the request asks for */
+  protocolProblem?: string
+  /** the protocol the load spoke (absent: HTTP/1.1) */
+  protocol?: 'h2' | 'h2c' | 'grpc'
+  /** HTTP/2 only: its errors by kind (the failed requests among them are counted in `counts` too) */
+  streamErrors?: StreamErrors
+}
+
+/** HTTP/2's errors by kind. */
+export interface StreamErrors {
+  /** RST_STREAM frames the server ended a request with, by error code (REFUSED_STREAM, INTERNAL_ERROR, ...) */
+  rstStream: Record<string, number>
+  /** GOAWAY frames received (with NO_ERROR a server retires a connection: the requests it had taken still end) */
+  goaway: number
+  /** requests the server never processed: RST_STREAM REFUSED_STREAM, or past a GOAWAY's last stream */
+  refused: number
+  /** request bodies larger than the flow-control window they found: they waited for the server's WINDOW_UPDATE */
+  flowControlStalls: number
 }
 
 export interface LatencySummary {

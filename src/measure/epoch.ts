@@ -103,8 +103,8 @@ async function measureScenarioSlices(
   const scenario = config.scenarios[index]!
   const sliceMs = config.compare.sliceMs ?? DEFAULTS.compare.sliceMs
   const sessions = {
-    base: startSession(bound.base.scenarios[index]!, ctx.options.extraCaCerts),
-    head: startSession(bound.head.scenarios[index]!, ctx.options.extraCaCerts)
+    base: startSession(bound.base.scenarios[index]!, ctx.options),
+    head: startSession(bound.head.scenarios[index]!, ctx.options)
   }
   const slices: Record<Side, SliceResult[]> = { base: [], head: [] }
   const observations: SliceObservation[] = []

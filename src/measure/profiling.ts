@@ -85,7 +85,7 @@ async function startProfiled(
     side,
     capture,
     service: started.service,
-    session: startSession(scenario, ctx.options.extraCaCerts),
+    session: startSession(scenario, ctx.options),
     requests: 0
   }
 }

@@ -2,6 +2,8 @@
 export interface ClosedLoad {
   mode: 'closed'
   connections: number
+  /** HTTP/2: concurrent streams per connection (absent: the server's limit, at most 100); HTTP/1.1: 1 */
+  streams?: number
   durationMs: number
   warmupMs: number
   /** per-request timeout */
@@ -14,8 +16,10 @@ export interface RateLoad {
   rate: number
   /** optional linear ramp of the rate from `from` to `to` over `overMs` */
   ramp?: { from: number; to: number; overMs: number }
-  /** upper bound of requests in flight; more would mean the generator falls behind */
+  /** upper bound of requests in flight (HTTP/2: connections, each with `streams`); more would mean the generator falls behind */
   connections: number
+  /** HTTP/2: concurrent streams per connection (absent: the server's limit, at most 100) */
+  streams?: number
   durationMs: number
   warmupMs: number
   timeoutMs: number

@@ -17,6 +17,7 @@ export interface ScenarioError {
     | 'nothing-answered'
     | 'generator-lag'
     | 'tls'
+    | 'protocol'
     | 'internal'
   message: string
   outputTail?: string[]

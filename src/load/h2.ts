@@ -1,0 +1,303 @@
+import http2, { type ClientHttp2Session, type ClientHttp2Stream, type OutgoingHttpHeaders } from 'node:http2'
+import type tls from 'node:tls'
+import type { Outcome, RequestHooks } from './dispatch.js'
+import type { RenderedRequest } from './request.js'
+import type { Transport } from './transport.js'
+import type { StreamErrors } from './types.js'
+
+const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR, NGHTTP2_REFUSED_STREAM } = http2.constants
+/** the most streams perfgate opens on one connection when the server allows more (or says nothing) */
+export const MAX_STREAMS = 100
+/** receive windows as h2load's defaults (2^30 - 1): the client's window never paces the server */
+const WINDOW = 2 ** 30 - 1
+/** how long open() waits for a connection's SETTINGS before it goes on with the limit it assumed */
+const SETTINGS_WAIT_MS = 5000
+
+/** RST_STREAM and GOAWAY error codes by number (RFC 9113 §7), for the names in errors. */
+const CODE_NAMES = new Map<number, string>(
+  Object.entries(http2.constants)
+    .filter(([name]) => name.startsWith('NGHTTP2_') && !name.startsWith('NGHTTP2_SESSION'))
+    .filter(([name]) => /_(ERROR|STREAM|CANCEL|CLAIM|SECURITY|CALM|HTTP_1_1_REQUIRED)$/.test(name))
+    .map(([name, value]) => [value as number, name.replace(/^NGHTTP2_/, '')])
+)
+
+/** Connection-specific HTTP/1.1 headers that HTTP/2 forbids (RFC 9113 §8.2.2). */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade'])
+
+interface Connection {
+  session: ClientHttp2Session
+  /** streams open on it */
+  active: number
+  /** how many it may have open: the streams asked for, within the server's SETTINGS_MAX_CONCURRENT_STREAMS */
+  limit: number
+  /** the server's SETTINGS_INITIAL_WINDOW_SIZE: each new stream's send window */
+  streamWindow: number
+  /** the server sent GOAWAY: no new stream goes on it */
+  retired: boolean
+  /** the server's first SETTINGS arrived, or the connection failed */
+  settled: Promise<void>
+}
+
+interface Queued {
+  request: RenderedRequest
+  hooks: RequestHooks
+}
+
+export interface H2Options {
+  protocol: 'h2' | 'h2c'
+  connections: number
+  /** concurrent streams per connection; absent: the server's limit, at most MAX_STREAMS */
+  streams?: number
+  /** h2 only: TLS options (verification, servername) */
+  tls?: tls.ConnectionOptions
+}
+
+/**
+ * HTTP/2 over Node's `node:http2` (nghttp2): `connections` connections, each carrying up to its stream limit of
+ * concurrent requests; a request that finds every connection full waits in a queue (and that wait counts as its
+ * latency, as a wait for a busy HTTP/1.1 connection does). h2 negotiates HTTP/2 by ALPN over TLS; h2c speaks it
+ * in clear with prior knowledge. A connection the server retires (GOAWAY) takes no new stream; the next request
+ * opens another. Why this client and not undici's `allowH2`: docs/design-notes.md.
+ */
+export class H2Transport implements Transport {
+  readonly protocol: 'h2' | 'h2c'
+  private readonly origin: string
+  private readonly connections: Connection[] = []
+  private readonly queue: Queued[] = []
+  private queueHead = 0
+  private readonly errors: StreamErrors = { rstStream: {}, goaway: 0, refused: 0, flowControlStalls: 0 }
+  private readonly headerCache = new WeakMap<Record<string, string>, OutgoingHttpHeaders>()
+  private closed = false
+
+  constructor(
+    url: URL,
+    private readonly options: H2Options
+  ) {
+    this.protocol = options.protocol
+    this.origin = `${options.protocol === 'h2' ? 'https' : 'http'}://${url.host}`
+  }
+
+  async open(): Promise<number> {
+    while (this.connections.length < this.options.connections) this.connect()
+    await Promise.all(this.connections.map(c => c.settled))
+    const limits = this.connections.map(c => c.limit)
+    const fallback = this.options.streams ?? MAX_STREAMS
+    return limits.length
+      ? limits.reduce((a, b) => a + b, 0) + (this.options.connections - limits.length) * fallback
+      : this.options.connections * fallback
+  }
+
+  dispatch(request: RenderedRequest, hooks: RequestHooks): void {
+    if (this.queueHead === this.queue.length) {
+      const connection = this.pick()
+      if (connection) return this.start(connection, request, hooks)
+    }
+    this.queue.push({ request, hooks })
+  }
+
+  streamErrors(): StreamErrors {
+    return { ...this.errors, rstStream: { ...this.errors.rstStream } }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    const queued = this.queue.splice(this.queueHead)
+    this.queue.length = this.queueHead = 0
+    for (const item of queued) item.hooks.end({ size: 0, error: closedError() })
+    await Promise.all(
+      this.connections.splice(0).map(
+        c =>
+          new Promise<void>(resolve => {
+            if (c.session.destroyed) return resolve()
+            c.session.once('close', () => resolve())
+            c.session.destroy()
+          })
+      )
+    )
+  }
+
+  /** A connection with a free stream: the least busy; a new one while fewer than asked are open and all are busy. */
+  private pick(): Connection | undefined {
+    if (this.closed) return undefined
+    let best: Connection | undefined
+    for (const c of this.connections)
+      if (!c.retired && c.active < c.limit && (!best || c.active < best.active)) best = c
+    if ((!best || best.active > 0) && this.live() < this.options.connections) return this.connect()
+    return best
+  }
+
+  private live(): number {
+    let n = 0
+    for (const c of this.connections) if (!c.retired) n++
+    return n
+  }
+
+  private connect(): Connection {
+    const { protocol, streams, tls } = this.options
+    const session = http2.connect(this.origin, {
+      ...(protocol === 'h2' ? tls : {}),
+      settings: { enablePush: false, initialWindowSize: WINDOW },
+      ...(streams ? { peerMaxConcurrentStreams: streams } : {})
+    })
+    let settle: () => void = () => undefined
+    const connection: Connection = {
+      session,
+      active: 0,
+      limit: streams ?? MAX_STREAMS,
+      streamWindow: 65_535,
+      retired: false,
+      settled: new Promise<void>(resolve => (settle = resolve))
+    }
+    const timer = setTimeout(settle, SETTINGS_WAIT_MS)
+    timer.unref()
+    session.once('connect', (_session, socket) => {
+      const alpn = (socket as tls.TLSSocket).alpnProtocol
+      if (protocol === 'h2' && alpn !== 'h2') {
+        session.destroy(
+          Object.assign(new Error(alpnProblem(this.origin, alpn)), { code: 'ERR_PERFGATE_ALPN' })
+        )
+        return
+      }
+      session.setLocalWindowSize(WINDOW)
+    })
+    session.on('remoteSettings', settings => {
+      connection.streamWindow = settings.initialWindowSize ?? 65_535
+      connection.limit = Math.max(
+        1,
+        Math.min(streams ?? MAX_STREAMS, settings.maxConcurrentStreams ?? MAX_STREAMS)
+      )
+      settle()
+      this.pump()
+    })
+    session.on('goaway', () => {
+      this.errors.goaway++
+      connection.retired = true
+      this.pump()
+    })
+    session.on('error', () => settle())
+    session.once('close', () => {
+      clearTimeout(timer)
+      settle()
+      connection.retired = true
+      const at = this.connections.indexOf(connection)
+      if (at >= 0) this.connections.splice(at, 1)
+      this.pump()
+    })
+    this.connections.push(connection)
+    return connection
+  }
+
+  /** Starts queued requests while a connection has room. */
+  private pump(): void {
+    while (this.queueHead < this.queue.length) {
+      const connection = this.pick()
+      if (!connection) return
+      const { request, hooks } = this.queue[this.queueHead]!
+      this.queue[this.queueHead++] = undefined as unknown as Queued
+      if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+        this.queue.splice(0, this.queueHead)
+        this.queueHead = 0
+      }
+      this.start(connection, request, hooks)
+    }
+  }
+
+  private start(connection: Connection, request: RenderedRequest, hooks: RequestHooks): void {
+    connection.active++
+    let status: number | undefined
+    let size = 0
+    let ended = false
+    let stream: ClientHttp2Stream | undefined
+    let failure: Error | undefined
+    const end = (outcome: Outcome) => {
+      if (ended) return
+      ended = true
+      connection.active--
+      hooks.end(outcome)
+      this.pump()
+    }
+    hooks.onConnect?.(reason => {
+      if (ended) return
+      if (!stream) failure = reason
+      else {
+        stream.close(NGHTTP2_CANCEL)
+        end({ size, error: reason })
+      }
+    })
+    if (failure) return end({ size: 0, error: failure })
+    try {
+      stream = connection.session.request(this.headersOf(request), { endStream: request.body === undefined })
+    } catch (error) {
+      return end({ size: 0, error })
+    }
+    hooks.onRequestSent?.()
+    if (request.body !== undefined) {
+      const state = connection.session.state
+      if (Buffer.byteLength(request.body) > (state.remoteWindowSize ?? Infinity))
+        this.errors.flowControlStalls++
+      stream.end(request.body)
+    }
+    let streamError: (Error & { code?: string }) | undefined
+    stream.on('response', headers => {
+      status = Number(headers[':status'])
+      for (const [name, value] of Object.entries(headers)) size += name.length + String(value).length + 4
+    })
+    stream.on('data', (chunk: Buffer) => (size += chunk.length))
+    stream.on('end', () => {
+      if (status !== undefined) end({ status, size })
+    })
+    stream.on('error', err => (streamError = err))
+    stream.on('close', () => {
+      if (!ended) end({ size, error: this.closeError(stream!, streamError) })
+    })
+  }
+
+  /** Why a stream closed before its response ended, counted by kind. */
+  private closeError(stream: ClientHttp2Stream, error: (Error & { code?: string }) | undefined): Error {
+    const peerReset = error === undefined || error.code === 'ERR_HTTP2_STREAM_ERROR'
+    if (peerReset && stream.rstCode !== undefined && stream.rstCode !== NGHTTP2_NO_ERROR) {
+      const name = CODE_NAMES.get(stream.rstCode) ?? `code ${stream.rstCode}`
+      this.errors.rstStream[name] = (this.errors.rstStream[name] ?? 0) + 1
+      if (stream.rstCode === NGHTTP2_REFUSED_STREAM) this.errors.refused++
+      return Object.assign(new Error(`the server reset the stream (RST_STREAM ${name})`), {
+        code: 'ERR_HTTP2_STREAM_ERROR'
+      })
+    }
+    if (error?.code === 'ERR_HTTP2_GOAWAY_SESSION') this.errors.refused++
+    return (
+      error ??
+      Object.assign(new Error('the HTTP/2 stream closed before its response ended'), {
+        code: 'ERR_STREAM_PREMATURE_CLOSE'
+      })
+    )
+  }
+
+  /** The request's headers as HTTP/2 sends them: pseudo-headers, lower-case names, no connection headers. */
+  private headersOf(request: RenderedRequest): OutgoingHttpHeaders {
+    let fields = this.headerCache.get(request.headers)
+    if (!fields) {
+      fields = {}
+      for (const [name, value] of Object.entries(request.headers)) {
+        const lower = name.toLowerCase()
+        if (lower === 'host') fields[':authority'] = value
+        else if (!HOP_BY_HOP.has(lower)) fields[lower] = value
+      }
+      this.headerCache.set(request.headers, fields)
+    }
+    return { ...fields, ':method': request.method, ':path': request.path }
+  }
+}
+
+function closedError(): Error {
+  return Object.assign(new Error('the load was closed before the request was sent'), { code: 'ECONNABORTED' })
+}
+
+/** The error for an h2 target whose TLS handshake did not choose HTTP/2. */
+export function alpnProblem(origin: string, alpn: string | false | null | undefined): string {
+  const host = new URL(origin).host
+  const negotiated = alpn ? `ALPN negotiated "${alpn}"` : 'the server chose no protocol by ALPN'
+  return (
+    `${host} does not speak HTTP/2 over TLS (${negotiated}, not "h2"): set \`protocol: http1\` on the request ` +
+    '(or `auto`, which follows ALPN)'
+  )
+}
