@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseConfig } from '../../src/config/load.js'
@@ -152,5 +152,14 @@ describe('request.grpc', () => {
       expectedErrors: 1
     })
     expect([0, 5, 14, 4].map(c => httpClassOf(1000 + c))).toEqual([200, 404, 503, 504])
+  })
+
+  it('the example gRPC config validates (examples/grpc)', () => {
+    const file = path.join('examples', 'grpc', 'perfgate.yml')
+    const config = parseConfig(readFileSync(file, 'utf8'), file)
+    expect(config.scenarios.map(s => [s.request.grpc?.method, s.request.grpc?.serverStream])).toEqual([
+      ['SayHello', false],
+      ['SayHellos', true]
+    ])
   })
 })
