@@ -24,6 +24,8 @@ export interface SyntheticHistory {
   cv?: number
   seed?: number
   runner?: RunnerFingerprint
+  /** a scenario's own step: [the run it starts at, its factor] (default stepAt and step) */
+  scenarioSteps?: Record<string, [number, number]>
   /** scenario definition per run index (default the same for all) */
   definitionAt?: (i: number) => string
 }
@@ -41,7 +43,6 @@ export function syntheticHistory(spec: SyntheticHistory): { line: LineCommit[]; 
     const sha = shaOf(i)
     const date = new Date(Date.UTC(2026, 10, 1) + i * 3_600_000).toISOString()
     line.push({ sha, date, subject: i === spec.stepAt ? 'handler does 30% more work' : `commit ${i + 1}` })
-    const factor = i >= spec.stepAt ? spec.step : 1
     const record: BaselineRecord = {
       schemaVersion: 2,
       tool: { name: 'perfgate', version: '0.1.0' },
@@ -50,17 +51,21 @@ export function syntheticHistory(spec: SyntheticHistory): { line: LineCommit[]; 
       config: { hash: 'abcdef0123456789', file: 'perfgate.yml' },
       runner: spec.runner ?? RUNNER,
       verdict: 'pass',
-      scenarios: (spec.scenarios ?? ['list']).map(name => ({
-        name,
-        ...(spec.definitionAt ? { definition: spec.definitionAt(i) } : {}),
-        metrics: {
-          'latency.p50': 2000 * factor * noise(),
-          'latency.p99': 9000 * factor * noise(),
-          'throughput.ok_rps': (4000 / factor) * noise(),
-          'errors.rate': 0
-        },
-        rounds: [{ round: 1, metrics: {} }]
-      }))
+      scenarios: (spec.scenarios ?? ['list']).map(name => {
+        const [at, step] = spec.scenarioSteps?.[name] ?? [spec.stepAt, spec.step]
+        const factor = i >= at ? step : 1
+        return {
+          name,
+          ...(spec.definitionAt ? { definition: spec.definitionAt(i) } : {}),
+          metrics: {
+            'latency.p50': 2000 * factor * noise(),
+            'latency.p99': 9000 * factor * noise(),
+            'throughput.ok_rps': (4000 / factor) * noise(),
+            'errors.rate': 0
+          },
+          rounds: [{ round: 1, metrics: {} }]
+        }
+      })
     }
     records.push({ path: `v1/runs/${sha}/${100 + i}-1-abcdef0123456789.json`, record })
   }

@@ -28,6 +28,7 @@ export function regressionCheck(overrides: Partial<Check> = {}): Check {
     head: 100,
     change: 0,
     interval: [-0.01, 0.01],
+    detectable: 0.01,
     rounds: 4,
     ...overrides
   })

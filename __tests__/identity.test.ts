@@ -34,6 +34,8 @@ describe("perfgate's identity comes from package.json's repository", () => {
       expect(text).not.toMatch(/OWNER\//)
       for (const [, url] of text.matchAll(/yaml-language-server: \$schema=(\S+)/g))
         expect(url).toBe(CONFIG_SCHEMA_URL)
+      for (const [, slug] of text.matchAll(/npx --yes github:([\w.-]+\/[\w.-]+)/g))
+        expect(slug).toBe(REPOSITORY)
       const uses = [...text.matchAll(/uses: (\S+\/perfgate@\S+)/g)].map(m => m[1])
       expect(uses.length).toBeGreaterThan(0)
       for (const ref of uses) expect(ref).toBe(ACTION_REF)

@@ -264,7 +264,7 @@ describe('the action', () => {
     ])
     expect(report.scenarios[0].baseMetrics['throughput.rps']).toBeGreaterThan(0)
     expect(api.comments).toHaveLength(1)
-    expect(api.comments[0]!.body).toMatch(/req\/s → [\d,]+ req\/s/)
+    expect(api.comments[0]!.body).toMatch(/req\/s → [\d,.]+ req\/s/)
     expect(liveProcessGroups()).toEqual([])
   })
 

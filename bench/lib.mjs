@@ -96,3 +96,28 @@ export function syntheticSuite(count, scenario = {}, rest = {}) {
     ...rest
   }
 }
+
+/**
+ * Runs `fn` holding the shared load lock (LOCK, default /tmp/perfgate-load.lock; LOCK= to run without), taken
+ * with flock(1) by a child that holds it until its stdin closes: a long benchmark takes the lock per trial, so
+ * other work on the machine gets in between its trials.
+ */
+export async function withLoadLock(fn) {
+  const lock = process.env.LOCK ?? '/tmp/perfgate-load.lock'
+  if (!lock || !hasCommand('flock')) return fn()
+  const holder = spawn('flock', [lock, 'sh', '-c', 'echo locked; cat >/dev/null'], {
+    stdio: ['pipe', 'pipe', 'inherit']
+  })
+  const exited = once(holder, 'exit')
+  await new Promise((resolve, reject) => {
+    holder.stdout.once('data', resolve)
+    holder.once('error', reject)
+    holder.once('exit', code => reject(new Error(`flock ${lock} exited (${code}) before locking`)))
+  })
+  try {
+    return await fn()
+  } finally {
+    holder.stdin.end()
+    await exited
+  }
+}

@@ -47,11 +47,19 @@ async function startStallServer() {
   }
 }
 
-/** A process that spins 5 ms in every 20 (a quarter of a core), the kind of neighbour a shared runner has. */
+/**
+ * The background process: by default one that spins 5 ms in every 20 (a quarter of a core), the kind of neighbour a
+ * shared runner has; BACKGROUND=ps runs `ps` every 20 ms instead (a light process that forks, execs and reads all
+ * of /proc, as monitoring agents do).
+ */
 function startBackground() {
   const code =
-    'const spin = () => { const end = Date.now() + 5; while (Date.now() < end); setTimeout(spin, 15) }; spin(); ' +
-    'setTimeout(() => process.exit(0), 600000)'
+    process.env.BACKGROUND === 'ps'
+      ? "const { execFileSync } = require('node:child_process'); " +
+        "const run = () => { execFileSync('ps', ['ax'], { stdio: 'ignore' }); setTimeout(run, 20) }; run(); " +
+        'setTimeout(() => process.exit(0), 600000)'
+      : 'const spin = () => { const end = Date.now() + 5; while (Date.now() < end); setTimeout(spin, 15) }; spin(); ' +
+        'setTimeout(() => process.exit(0), 600000)'
   // free to run on any CPU, whatever this process is pinned to (PIN_GENERATOR)
   const anywhere = HOST_CPUS.length > 1 ? ['taskset', '-c', HOST_CPUS.join(',')] : []
   const [command, ...args] = [...anywhere, process.execPath, '-e', code]
@@ -268,7 +276,7 @@ export async function benchOpenModel({ compile = true } = {}) {
   const m = (list, key) => median(list.map(s => s[key]))
   // the CPUs as perfgate lays them out (service.cpus: auto): the service off the first CPU, left to the clients
   const { choosePinning } = await import('../build/src/gate/pinning.js')
-  const { hostInfo } = await import('../build/src/gate/design.js')
+  const { hostInfo } = await import('../build/src/measure/environment.js')
   const host = hostInfo()
   HOST_CPUS = host.cpus
   const pinning = choosePinning({}, host)
@@ -335,7 +343,7 @@ export async function benchOpenModel({ compile = true } = {}) {
             }
             rows.push([
               String(rate),
-              neighbour ? '25% core' : 'none',
+              neighbour ? (process.env.BACKGROUND === 'ps' ? 'ps every 20 ms' : '25% core') : 'none',
               m(runs, 'rps').toFixed(0),
               `${m(runs, 'lagP99Ms').toFixed(2)} ms`,
               `${m(bare, 'p99Ms').toFixed(2)} ms`,

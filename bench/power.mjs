@@ -4,15 +4,20 @@
 //   rounds  today's sequential rounds (fresh process per round, ABBA order; the config hard-codes its port)
 //   slices  both sides up at once on {{service.port}}, the load alternating in SLICE_MS slices over epochs
 //   duet    both measured at the same time (only where the runner has 4 cores or more; skipped otherwise)
-// NOISY=1 starts a noisy neighbour for the whole run: a process that spins one core for 1-4 s every 3-10 s
-// (bounded: it exits with this process, and after MAX_NOISE_S at the latest; stopped in a finally).
-// TRIALS=3 ROUND_MS=2000 SLICE_MS=500 BUDGET_S=180 CPU_US=200 RATE=1000 by default;
-// CONDITIONS=aa,5,10,20,50,tail,tail-open picks conditions; DUMP=dir keeps each trial's report JSON. Run it under flock /tmp/perfgate-load.lock.
-import { spawn } from 'node:child_process'
+// NOISY=1 starts a noisy neighbour in each trial: a process that spins one core for 1-4 s every 3-10 s (the first
+// burst after 0-10 s; bounded: it exits with this process, and after MAX_NOISE_S at the latest; stopped in a finally).
+// TRIALS=3 ROUND_MS=2000 SLICE_MS=500 BUDGET_S=180 CPU_US=200 RATE=1000 TOLERANCE=5 by default;
+// CONDITIONS=aa,5,10,20,50,tail,tail-open picks conditions (with DESIGNS and TOLERANCE, the throughput check's
+// tolerance in %), or ROWS=2/aa,2/5,5/aa,5/10 picks tolerance/condition rows (in the first design);
+// CHECK=cpu judges server.cpu.per_request (+tolerance) in place of throughput.rps (-tolerance);
+// DUMP=dir keeps each trial's report JSON. Trials run one row after another in turn (trial 1 of every row,
+// then trial 2 ...), so a cut-short run still has as many trials in each row. Each trial takes the load lock
+// (LOCK, default /tmp/perfgate-load.lock) on its own, and the noisy neighbour runs only inside it.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { compileSources, freePort, median, table } from './lib.mjs'
+import { compileSources, freePort, median, table, withLoadLock } from './lib.mjs'
+import { startNeighbour } from './neighbour.mjs'
 
 const TRIALS = Number(process.env.TRIALS ?? 3)
 const ROUND_MS = Number(process.env.ROUND_MS ?? 2000)
@@ -21,15 +26,18 @@ const BUDGET_S = Number(process.env.BUDGET_S ?? 180)
 const CPU_US = process.env.CPU_US ?? '200'
 const RATE = Number(process.env.RATE ?? 1000)
 const NOISY = process.env.NOISY === '1'
-const MAX_NOISE_S = Number(process.env.MAX_NOISE_S ?? 4 * 3600)
 const DUMP = process.env.DUMP // a directory: each trial's report JSON is written there
 const CONDITIONS = (process.env.CONDITIONS ?? 'aa,5,10,20,50,tail').split(',')
 const DESIGNS = (process.env.DESIGNS ?? (NOISY ? 'rounds,slices,duet' : 'rounds')).split(',')
+const TOLERANCE = Number(process.env.TOLERANCE ?? 5)
+// CHECK=cpu: the closed checks judge the service's CPU time per request (rising by the tolerance) instead of throughput
+const MAIN = process.env.CHECK === 'cpu' ? 'server.cpu.per_request' : 'throughput.rps'
 
 compileSources()
 const { parseConfig } = await import('../build/src/config/load.js')
 const { compareGate } = await import('../build/src/gate/compare.js')
-const { chooseDesign, hostInfo } = await import('../build/src/gate/design.js')
+const { chooseDesign } = await import('../build/src/gate/design.js')
+const { hostInfo } = await import('../build/src/measure/environment.js')
 
 // A throughput drop of x needs (1/(1-x) - 1) more CPU per request when CPU dominates the handler.
 const slowdownFor = drop => String(1 / (1 - drop) - 1)
@@ -51,14 +59,14 @@ const conditions = {
 }
 
 /** The bench's config for a design: rounds hard-code a port, slices and duet use {{service.port}}. */
-async function configFor(design, open) {
+async function configFor(design, open, tolerance) {
   const port = design === 'rounds' ? String(await freePort()) : '{{service.port}}'
   const load = open
     ? `{ mode: rate, rate: ${RATE}, connections: 50, warmup: 500ms, duration: ${ROUND_MS}ms, max-lag: 50ms }`
     : `{ warmup: 500ms, duration: ${ROUND_MS}ms, connections: 10 }`
   const regression = open
     ? `latency.p99: "+50%"\n      latency.p99.9: "+50%"`
-    : `throughput.rps: "-5%"\n      latency.p99.9: "+50%"`
+    : `${MAIN}: "${MAIN === 'throughput.rps' ? '-' : '+'}${tolerance}%"\n      latency.p99.9: "+50%"`
   const yaml = `
 version: 1
 service:
@@ -76,120 +84,137 @@ compare: { design: ${design}, slice: ${SLICE_MS}ms, rounds: { min: 3, max: 30 },
   return parseConfig(yaml, path.resolve('bench/power.yml'), path.resolve('.'))
 }
 
-/** The noisy neighbour: a child that sleeps 3-10 s, then spins one core for 1-4 s, until it is killed. */
-const NEIGHBOUR = `
-const parent = process.ppid
-const end = Date.now() + ${MAX_NOISE_S * 1000}
-const uniform = (a, b) => a + (b - a) * Math.random()
-const sleep = ms => new Promise(r => setTimeout(r, ms))
-;(async () => {
-  while (Date.now() < end) {
-    await sleep(uniform(3000, 10000))
-    if (process.ppid !== parent) break
-    const until = Date.now() + uniform(1000, 4000)
-    let x = 0
-    while (Date.now() < until) x = (x * 31 + 7) | 0
-  }
-  process.exit(0)
-})()
-`
-
-function startNeighbour() {
-  const child = spawn(process.execPath, ['-e', NEIGHBOUR], { stdio: 'ignore' })
-  const stop = () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  }
-  process.once('exit', stop)
-  return { pid: child.pid, stop }
-}
-
 const host = hostInfo()
-const rows = [
-  [
-    'design',
-    'condition',
-    'trials',
-    'fail',
-    'pass',
-    'inconclusive',
-    'errored',
-    'median rounds/epochs',
-    'median time',
-    'mean change (rps or tail)'
-  ]
-]
-const neighbour = NOISY ? startNeighbour() : undefined
-if (neighbour) process.stderr.write(`noisy neighbour started (pid ${neighbour.pid})\n`)
-const onSignal = () => {
-  neighbour?.stop()
-  process.exit(130)
+
+/** The rows to measure: a design, a condition and the throughput check's tolerance (%). */
+const plan = process.env.ROWS
+  ? process.env.ROWS.split(',').map(row => {
+      const [tolerance, key] = row.split('/')
+      return { design: DESIGNS[0], key, tolerance: Number(tolerance) }
+    })
+  : CONDITIONS.flatMap(key => DESIGNS.map(design => ({ design, key, tolerance: TOLERANCE })))
+
+const rows = []
+for (const row of plan) {
+  const condition = conditions[row.key]
+  if (!condition)
+    throw new Error(`unknown condition ${row.key}: one of ${Object.keys(conditions).join(', ')}`)
+  const config = await configFor(row.design, condition.open, row.tolerance)
+  const chosen = chooseDesign(config, host)
+  rows.push({
+    ...row,
+    condition,
+    config,
+    skipped: chosen.design !== row.design ? chosen.reason : undefined,
+    outcomes: { fail: 0, pass: 0, inconclusive: 0, errored: 0 },
+    steps: [],
+    seconds: [],
+    changes: [],
+    detectable: []
+  })
 }
+
+/** Half the interval's width on the log scale, as a relative change: the smallest change the trial could see. */
+const halfWidth = ([low, high]) => Math.expm1((Math.log1p(high) - Math.log1p(low)) / 2)
+
+async function trial(row, index) {
+  const { condition, design, config } = row
+  const neighbour = NOISY ? startNeighbour() : undefined
+  const started = Date.now()
+  let report
+  try {
+    report = await compareGate(config, {
+      baseDir: path.resolve('.'),
+      headDir: path.resolve('.'),
+      env: { head: condition.env },
+      // the decision's time: no profiling step after the verdict
+      profile: 'never'
+    })
+  } finally {
+    neighbour?.stop()
+  }
+  row.seconds.push((Date.now() - started) / 1000)
+  if (DUMP) {
+    mkdirSync(DUMP, { recursive: true })
+    writeFileSync(
+      path.join(DUMP, `${design}-${row.tolerance}-${row.key}-${Date.now()}.json`),
+      JSON.stringify(report)
+    )
+  }
+  const scenario = report.scenarios[0]
+  const verdict = scenario.verdict === 'warn' ? 'pass' : scenario.verdict
+  row.outcomes[verdict in row.outcomes ? verdict : 'errored']++
+  const main = scenario.checks.find(c => c.metric === (condition.open ? 'latency.p99.9' : MAIN))
+  if (main?.rounds) row.steps.push(main.rounds)
+  if (typeof main?.change === 'number') row.changes.push(main.change)
+  if (main?.interval) row.detectable.push(halfWidth(main.interval))
+  const percent = x => `${(x * 100).toFixed(1)}%`
+  process.stderr.write(
+    `${new Date().toISOString()} ${design} tolerance -${row.tolerance}% ${condition.label} trial ${index + 1}/${TRIALS}: ` +
+      `${scenario.verdict} in ${row.seconds.at(-1).toFixed(0)} s, ${main?.rounds ?? '?'} steps ` +
+      `(${scenario.checks.map(c => `${c.metric} ${c.verdict} ${typeof c.change === 'number' ? percent(c.change) : ''}${c.interval ? ` [${c.interval.map(percent).join(' .. ')}]` : ''}`).join(', ')})` +
+      `${scenario.error ? ` ${scenario.error.message}` : ''}\n`
+  )
+}
+
+const onSignal = () => process.exit(130)
 process.once('SIGINT', onSignal)
 process.once('SIGTERM', onSignal)
-try {
-  for (const key of CONDITIONS) {
-    const condition = conditions[key]
-    for (const design of DESIGNS) {
-      const config = await configFor(design, condition.open)
-      const chosen = chooseDesign(config, host)
-      if (chosen.design !== design) {
-        process.stderr.write(`${design}: skipped (${chosen.reason})\n`)
-        rows.push([design, condition.label, 0, '-', '-', '-', '-', '-', '-', `skipped: ${chosen.reason}`])
-        continue
-      }
-      const outcomes = { fail: 0, pass: 0, inconclusive: 0, errored: 0 }
-      const steps = []
-      const seconds = []
-      const changes = []
-      for (let trial = 0; trial < TRIALS; trial++) {
-        const started = Date.now()
-        const report = await compareGate(config, {
-          baseDir: path.resolve('.'),
-          headDir: path.resolve('.'),
-          env: { head: condition.env }
-        })
-        seconds.push((Date.now() - started) / 1000)
-        if (DUMP) {
-          mkdirSync(DUMP, { recursive: true })
-          writeFileSync(path.join(DUMP, `${design}-${key}-${Date.now()}.json`), JSON.stringify(report))
-        }
-        const scenario = report.scenarios[0]
-        const verdict = scenario.verdict === 'warn' ? 'pass' : scenario.verdict
-        outcomes[verdict in outcomes ? verdict : 'errored']++
-        const main = scenario.checks.find(
-          c => c.metric === (condition.open ? 'latency.p99.9' : 'throughput.rps')
-        )
-        if (main?.rounds) steps.push(main.rounds)
-        if (typeof main?.change === 'number') changes.push(main.change)
-        process.stderr.write(
-          `${design} ${condition.label} trial ${trial + 1}/${TRIALS}: ${scenario.verdict} in ${seconds.at(-1).toFixed(0)} s ` +
-            `(${scenario.checks.map(c => `${c.metric} ${c.verdict} ${typeof c.change === 'number' ? (c.change * 100).toFixed(1) + '%' : ''}`).join(', ')})` +
-            `${scenario.error ? ` ${scenario.error.message}` : ''}\n`
-        )
-      }
-      const share = n => `${n}/${TRIALS}`
-      rows.push([
-        design,
-        condition.label,
-        TRIALS,
-        share(outcomes.fail),
-        share(outcomes.pass),
-        share(outcomes.inconclusive),
-        share(outcomes.errored),
-        steps.length ? median(steps) : 'n/a',
-        `${median(seconds).toFixed(0)} s`,
-        changes.length
-          ? `${((changes.reduce((a, b) => a + b, 0) / changes.length) * 100).toFixed(1)}%`
-          : 'n/a'
-      ])
-    }
-  }
-} finally {
-  neighbour?.stop()
-}
+for (const row of rows.filter(r => r.skipped))
+  process.stderr.write(`${row.design}: skipped (${row.skipped})\n`)
+for (let index = 0; index < TRIALS; index++)
+  for (const row of rows.filter(r => !r.skipped)) await withLoadLock(() => trial(row, index))
+
+const header = [
+  'design',
+  'tolerance',
+  'condition',
+  'trials',
+  'fail',
+  'pass',
+  'inconclusive',
+  'errored',
+  'median rounds/epochs',
+  'median time',
+  'mean change (rps or tail)',
+  'median half-width'
+]
+const body = rows.map(row => {
+  const share = n => `${n}/${row.seconds.length}`
+  const mean = xs => xs.reduce((a, b) => a + b, 0) / xs.length
+  if (row.skipped)
+    return [
+      row.design,
+      `-${row.tolerance}%`,
+      row.condition.label,
+      0,
+      '-',
+      '-',
+      '-',
+      '-',
+      '-',
+      '-',
+      `skipped: ${row.skipped}`,
+      '-'
+    ]
+  return [
+    row.design,
+    `-${row.tolerance}%`,
+    row.condition.label,
+    row.seconds.length,
+    share(row.outcomes.fail),
+    share(row.outcomes.pass),
+    share(row.outcomes.inconclusive),
+    share(row.outcomes.errored),
+    row.steps.length ? median(row.steps) : 'n/a',
+    row.seconds.length ? `${median(row.seconds).toFixed(0)} s` : 'n/a',
+    row.changes.length ? `${(mean(row.changes) * 100).toFixed(1)}%` : 'n/a',
+    row.detectable.length ? `${(median(row.detectable) * 100).toFixed(1)}%` : 'n/a'
+  ]
+})
 console.log(
-  `\nDetection power${NOISY ? ' with a noisy neighbour (one core spun 1-4 s every 3-10 s)' : ''}: ${TRIALS} trials per condition and design, ` +
+  `\nDetection power${NOISY ? ' with a noisy neighbour (one core spun 1-4 s every 3-10 s, during each trial)' : ''}: ${TRIALS} trials per row, ` +
     `${os.availableParallelism()} cores, CPU_US=${CPU_US}, rounds of ${ROUND_MS} ms (+500 ms warmup) per side, slices of ${SLICE_MS} ms, ` +
-    `budget ${BUDGET_S} s; closed checks throughput.rps -5% and latency.p99.9 +50%, open-model checks latency.p99 and p99.9 +50%`
+    `budget ${BUDGET_S} s; closed checks ${MAIN} at the row's tolerance and latency.p99.9 +50%, open-model checks latency.p99 and p99.9 +50%`
 )
-console.log(table(rows))
+console.log(table([header, ...body]))

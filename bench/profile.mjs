@@ -13,12 +13,13 @@
 // self time per function computed independently from the raw .cpuprofile the way Chrome DevTools does (samples'
 // time deltas by node) against perfgate's reading.
 // TRIALS=10 DURATION_S=20 (the default profile.duration) ADDED_US=100 BASE_US=300 CONDITIONS=added,package,cluster,aa,express OVERHEAD=1.
-// Run it under flock /tmp/perfgate-load.lock.
+// Each trial takes the shared load lock (LOCK, default /tmp/perfgate-load.lock) for itself, not the whole run.
+// KEEP=dir copies each trial's two .cpuprofile files there (<condition>-<trial>-base.cpuprofile, ...).
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { compileSources, median, table } from './lib.mjs'
+import { compileSources, median, table, withLoadLock } from './lib.mjs'
 
 const TRIALS = Number(process.env.TRIALS ?? 10)
 const DURATION_S = Number(process.env.DURATION_S ?? 20)
@@ -173,7 +174,7 @@ function devtoolsSelf(file, name) {
   return self
 }
 
-const truth = truthUs()
+const truth = await withLoadLock(truthUs)
 process.stderr.write(
   `addedWork at ADDED_US=${ADDED_US}: ${truth.toFixed(1)} µs of CPU per call (the truth)\n`
 )
@@ -200,7 +201,12 @@ try {
     const changes = []
     const firsts = []
     for (let i = 0; i < trials; i++) {
-      const { report, files } = await trial(condition, i + 1)
+      const { report, files } = await withLoadLock(() => trial(condition, i + 1))
+      if (process.env.KEEP) {
+        mkdirSync(process.env.KEEP, { recursive: true })
+        for (const side of ['base', 'head'])
+          copyFileSync(files[side], path.join(process.env.KEEP, `${key}-${i + 1}-${side}.cpuprofile`))
+      }
       const first = report.increased[0]
       const name = first
         ? `${first.frame.name}${first.frame.package ? ` (${first.frame.package})` : ''}`
@@ -316,7 +322,7 @@ async function overhead() {
 }
 if (OVERHEAD) {
   try {
-    await overhead()
+    await withLoadLock(overhead)
   } finally {
     await stopAllServices()
   }

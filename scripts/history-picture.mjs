@@ -30,6 +30,8 @@ try {
     return { id: drawn.id, x: spec.steps[spec.steps.length - 1].x, last: u.data[0][u.data[0].length - 1] }
   })
   if (target) {
+    // the chart with the step in view (the page scrolls past the table and the charts before it)
+    await page.locator(`#chart-${target.id}`).evaluate(el => el.scrollIntoView({ block: 'center' }))
     const box = await page.locator(`#chart-${target.id} .u-over`).boundingBox()
     await page.mouse.move(box.x + (box.width * (target.x + 0.2)) / target.last, box.y + box.height * 0.4)
   }

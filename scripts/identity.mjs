@@ -1,6 +1,6 @@
 // Derives perfgate's identity from package.json's `repository` and writes it where static files need it:
 // the schemas' $id (the raw file in the repository, so editors can fetch it) and the README's modeline and
-// `uses:` lines. `npm run identity` after changing the repository; __tests__/identity.test.ts checks it.
+// `uses:` lines, and the `npx --yes github:OWNER/REPO` that runs the CLI before the package is published. `npm run identity` after changing the repository; __tests__/identity.test.ts checks it.
 import { readFileSync, writeFileSync } from 'node:fs'
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8'))
@@ -25,6 +25,8 @@ for (const file of docs) {
   text = text
     .replace(/(yaml-language-server: \$schema=)\S+/g, `$1${raw('schema/perfgate.schema.json')}`)
     .replace(/uses: [A-Za-z0-9_.-]+\/perfgate@v1/g, `uses: ${slug}@v1`)
+    // until the package is published, the CLI runs from the repository
+    .replace(/npx --yes github:[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+/g, `npx --yes github:${slug}`)
   writeFileSync(file, text)
 }
 console.log(`identity: ${slug}`)

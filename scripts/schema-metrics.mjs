@@ -1,6 +1,8 @@
 // Writes every metric of src/config/metrics.ts into schema/perfgate.schema.json as a property of `thresholds`
 // and `regression`, each with its description and the pattern of its limit, so editors complete the names and
-// check the values. `npm run schema`; __tests__/config/schema-metrics.test.ts keeps the two in step.
+// check the values; writes every default of src/config/defaults.ts (as src/config/schema-defaults.ts words it)
+// as the `default` of its key, so editors show it on hover; and writes the key table of docs/reference.md.
+// `npm run schema`; __tests__/config/schema-metrics.test.ts and schema-defaults.test.ts keep them in step.
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -19,6 +21,7 @@ const load = async name => {
 }
 try {
   await load('metrics')
+  await load('defaults')
   const { metricSchemas } = await load('schema-metrics')
   const file = 'schema/perfgate.schema.json'
   const schema = JSON.parse(readFileSync(file, 'utf8'))
@@ -30,8 +33,24 @@ try {
     if (key === 'metricName' || key.startsWith('threshold') || key.startsWith('regression'))
       delete schema.definitions[key]
   Object.assign(schema.definitions, definitions)
+  const { configDefaults, schemaNodeOf } = await load('schema-defaults')
+  const { keyTable, withKeyTable } = await load('key-table')
+  const dropDefaults = node => {
+    if (!node || typeof node !== 'object') return
+    if (!Array.isArray(node)) delete node.default
+    Object.values(node).forEach(dropDefaults)
+  }
+  dropDefaults(schema)
+  const defaults = configDefaults()
+  for (const { key, value } of defaults) {
+    const node = schemaNodeOf(schema, key)
+    if (!node) throw new Error(`schema: no key ${key} for its default`)
+    node.default = value
+  }
   writeFileSync(file, JSON.stringify(schema, null, 2) + '\n')
-  console.log(`schema: ${Object.keys(thresholds.properties).length} metrics`)
+  const reference = 'docs/reference.md'
+  writeFileSync(reference, withKeyTable(readFileSync(reference, 'utf8'), keyTable(schema, defaults)))
+  console.log(`schema: ${Object.keys(thresholds.properties).length} metrics, ${defaults.length} defaults`)
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

@@ -72,7 +72,10 @@ async function measure(
   }
   const startedAt = Date.now()
   try {
-    return await gate(compareSettings(inputs, config, env, repo, acceptances), environment)
+    return await gate(
+      compareSettings(inputs, config, env, repo, acceptances, readEventPayload(env)),
+      environment
+    )
   } catch (err) {
     // a base that cannot be prepared makes every scenario errored, with the reason
     if (!(err instanceof BaseError)) throw err

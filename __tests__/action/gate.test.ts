@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { existsSync } from 'node:fs'
+import { existsSync, realpathSync } from 'node:fs'
 import * as core from '../../__fixtures__/core.js'
 import { exampleServiceYaml, freePort } from '../../__fixtures__/config.js'
 import { GitSandbox, git } from '../../__fixtures__/git.js'
@@ -10,7 +10,7 @@ import { FakeGitHub } from '../../__fixtures__/github/fake-api.js'
 jest.unstable_mockModule('@actions/core', () => core)
 const { run } = await import('../../src/main.js')
 const { unspacedClient } = await import('../../__fixtures__/github/client.js')
-const { syntheticDoor } = await import('../harness/fake-measurer.js')
+const { fixtureProfile, syntheticDoor } = await import('../harness/fake-measurer.js')
 const { stopAllServices } = await import('../../src/service/spawn.js')
 
 /**
@@ -330,6 +330,49 @@ scenarios:
     expect(check.verdict).toBe('fail')
     expect(check.acceptedBy).toBeUndefined()
     expect(result.verdict).toBe('fail')
+  }, 120_000)
+})
+
+describe('the profile in the comment of a pull request', () => {
+  it('links a function to its line in the PR’s head commit, not the merge commit GitHub checks out', async () => {
+    const port = await freePort()
+    const compareConfig = `version: 1
+service:
+  command: node server.mjs
+  env: { PORT: "${port}", CPU_US: "50" }
+  ready: { url: http://127.0.0.1:${port}/health, timeout: 15s }
+defaults: { warmup: 100ms, duration: 300ms, connections: 4, min-requests: 5 }
+compare: { rounds: { min: 2, max: 3 }, confirm: false }
+scenarios:
+  - name: get
+    request: { url: http://127.0.0.1:${port}/reservations/1 }
+    regression:
+      server.rss.peak: "+20%"
+`
+    await pullRequest(compareConfig, compareConfig)
+    const head = git(work, 'rev-parse', 'HEAD')
+    const merge = 'e'.repeat(40)
+    process.env.GITHUB_SHA = merge
+    Object.assign(core.inputs, { mode: 'compare' })
+    // the recorded profiles, their repository files as files of the PR's checkout
+    const root = realpathSync(work)
+    await run({
+      createClient: unspacedClient,
+      ...syntheticDoor({
+        change: { 'server.rss.peak': 2.5 },
+        profile: request => ({
+          sides: Object.fromEntries(request.sides.map(side => [side, fixtureProfile(side, root)])),
+          notes: []
+        })
+      })
+    })
+    const result = await report()
+    expect(result.verdict).toBe('fail')
+    expect(result.git).toMatchObject({ sha: merge, headSha: head })
+    const body = api.comments[0]!.body
+    expect(body).toContain('**Where the head spends more CPU per request**')
+    expect(body).toContain(`(https://github.com/o/r/blob/${head}/bench/profile-service.cjs#L20)`)
+    expect(body).not.toContain(`/blob/${merge}/`)
   }, 120_000)
 })
 

@@ -6,6 +6,7 @@ import { DirectoryStore } from '../../src/baseline/directory.js'
 import type { Config } from '../../src/config/types.js'
 import type { Report } from '../../src/model/report.js'
 import { prContext, pushHistory, type OnChangePoint } from '../../src/action/history.js'
+import { mainContextSection } from '../../src/report/history-markdown.js'
 import { readInputs } from '../../src/action/inputs.js'
 import { FakeGitHub } from '../../__fixtures__/github/fake-api.js'
 import { unspacedClient } from '../../__fixtures__/github/client.js'
@@ -143,14 +144,22 @@ describe('the push job after storing its run', () => {
         }
       ]
     } as unknown as Report
-    const lines = await prContext(report, configFor(store), repo, 'main', events, Date.parse(shasDate(RUNS)))
+    expect(await prContext(report, configFor(store), repo, 'main', events)).toBe(2)
+    const [p99, errors, threshold] = report.scenarios[0]!.checks
+    expect(p99!.mainContext).toMatchObject({ kind: 'stepped', branch: 'main', sha: shas[STEP] })
+    expect(errors!.mainContext).toEqual({ kind: 'stable', branch: 'main', runs: RUNS })
+    expect(threshold!.mainContext).toBeUndefined()
+    // the comment's words come from that data alone
+    const lines = mainContextSection(report, Date.parse(shasDate(RUNS)))
+      .split('\n')
+      .filter(l => l.startsWith('- '))
     expect(lines).toHaveLength(2)
     expect(lines[0]).toMatch(
       new RegExp(
-        `^main stepped \\+\\d+\\.\\d% in latency.p99 of list at ${shas[STEP]!.slice(0, 7)} \\(\\d+ (min|h|days) ago\\)`
+        `^- main stepped \\+\\d+\\.\\d% in latency.p99 of list at ${shas[STEP]!.slice(0, 7)} \\(\\d+ (min|h|days) ago\\)`
       )
     )
-    expect(lines[1]).toBe(`on main, errors.rate of list has been stable for ${RUNS} runs`)
+    expect(lines[1]).toBe(`- on main, errors.rate of list has been stable for ${RUNS} runs`)
   })
 
   it('reads on-change-point, warn by default', () => {

@@ -105,7 +105,7 @@ describe('the action with shard: K/N', () => {
     expect(whole.config.hash).toBe(one.config.hash)
     expect(whole.baseline).toMatchObject({ state: 'used', sha })
     for (const s of whole.scenarios) expect(s.checks[0]!.verdict).not.toBe('skipped')
-  })
+  }, 120_000)
 
   it('a bad shard input fails the step naming the input', async () => {
     await writeFile(path.join(work, 'perfgate.yml'), config(await freePort()))

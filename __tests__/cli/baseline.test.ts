@@ -34,12 +34,12 @@ describe('perfgate run with a local baseline directory', () => {
     )
 
     const list = io()
-    expect(await main(['baseline', 'list', '--dir', 'store'], list)).toBe(0)
+    expect(await main(['baseline', 'list', '--baseline', 'store'], list)).toBe(0)
     expect(list.out).toMatch(/: 1 stored run\n/)
     expect(list.out).toMatch(/^local\s+\d+ min old\s+local-\d+#1\s+[0-9a-f]{16}\s+\w+\s+\d+c /m)
 
     const show = io()
-    expect(await main(['baseline', 'show', 'local', '--dir', 'store'], show)).toBe(0)
+    expect(await main(['baseline', 'show', 'local', '--baseline', 'store'], show)).toBe(0)
     expect(show.out).toMatch(/get \(2 rounds\)/)
     expect(show.out).toMatch(/throughput\.ok_rps\s+[\d,.]+ req\/s\s+rounds: [\d,.]+ req\/s, [\d,.]+ req\/s/)
 
@@ -55,14 +55,14 @@ describe('perfgate run with a local baseline directory', () => {
   it('baseline save stores a kept record; errors are clear and exit 2', async () => {
     await writeFile(path.join(dir, 'kept.json'), serializeRecord(sampleRecord({ runId: 'kept' })))
     const ok = io()
-    expect(await main(['baseline', 'save', 'kept.json', '--dir', 'store2'], ok)).toBe(0)
+    expect(await main(['baseline', 'save', 'kept.json', '--baseline', 'store2'], ok)).toBe(0)
     expect(ok.out).toMatch(/baseline saved in .*store2/)
     await writeFile(path.join(dir, 'junk.json'), '{"schemaVersion": 1}')
     const junk = io()
     expect(await main(['baseline', 'save', 'junk.json', '--dir', 'store2'], junk)).toBe(2)
     expect(junk.err).toMatch(/junk\.json is not a baseline record: .*does not match the baseline schema/)
     const missing = io()
-    expect(await main(['baseline', 'show', 'ffff', '--dir', 'store2'], missing)).toBe(2)
+    expect(await main(['baseline', 'show', 'ffff', '--baseline', 'store2'], missing)).toBe(2)
     expect(missing.err).toMatch(/no stored run matches "ffff"/)
     const unknown = io()
     expect(await main(['baseline', 'prune'], unknown)).toBe(2)

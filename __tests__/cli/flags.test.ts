@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { COMMAND_FLAGS, flagLabel } from '../../src/cli/flags.js'
+import { COMMAND_FLAGS, HISTORY_FLAGS, flagLabel, withAliases } from '../../src/cli/flags.js'
+import { UsageError } from '../../src/cli/io.js'
 import { COMMAND_USAGE } from '../../src/cli/usage.js'
 import { REPO } from '../../__fixtures__/config.js'
 
@@ -36,5 +37,28 @@ describe('each CLI flag is defined once, with its help', () => {
     }
     expect(calls.length).toBeGreaterThanOrEqual(Object.keys(COMMAND_FLAGS).length)
     for (const call of calls) expect(call).toMatch(/options: [A-Z_]+_FLAGS\b/)
+  })
+})
+
+describe('one spelling of every flag', () => {
+  it('the directory store is --baseline DIR wherever a command reads one; --dir stays as its alias', () => {
+    for (const command of ['run', 'baseline', 'history'])
+      expect([command, COMMAND_FLAGS[command]!.baseline?.value]).toEqual([command, 'DIR'])
+    for (const command of ['baseline', 'history']) {
+      expect(COMMAND_FLAGS[command]!.dir).toMatchObject({ aliasOf: 'baseline' })
+      expect(COMMAND_USAGE[command]).toContain('--dir DIR')
+      expect(COMMAND_USAGE[command]).toContain('the same as --baseline (its older name)')
+    }
+    expect(withAliases({ dir: 'store', json: true }, HISTORY_FLAGS)).toEqual({
+      baseline: 'store',
+      json: true
+    })
+    expect(withAliases({ baseline: 'store' }, HISTORY_FLAGS)).toEqual({ baseline: 'store' })
+    expect(() => withAliases({ baseline: 'a', dir: 'b' }, HISTORY_FLAGS)).toThrow(UsageError)
+  })
+
+  it('--dir is a store nowhere but as the alias: only init has its own --dir (the project directory)', () => {
+    const ownDir = Object.entries(COMMAND_FLAGS).filter(([, flags]) => flags.dir && !flags.dir.aliasOf)
+    expect(ownDir.map(([command]) => command)).toEqual(['init'])
   })
 })

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { PassThrough } from 'node:stream'
@@ -11,6 +12,7 @@ import { renderConfig } from '../../src/cli/init-render.js'
 import { loadConfig } from '../../src/config/load.js'
 import { captureIO } from '../../__fixtures__/cli.js'
 import { ACTION_REF, CONFIG_SCHEMA_URL } from '../../src/identity.js'
+import { ACTION_PINS } from '../../src/cli/init-pins.js'
 
 let dir: string
 beforeAll(async () => {
@@ -71,19 +73,97 @@ describe('perfgate init', () => {
       expect(workflow.jobs[job].steps.map((s: { uses?: string }) => s.uses)).toContain(ACTION_REF)
   })
 
-  it('never overwrites without --force', async () => {
+  it('writes only the missing file; --force replaces and keeps each old file as FILE.bak', async () => {
     const root = await project({ 'server.js': SERVER, 'perfgate.yml': 'mine\n' })
     const io = captureIO(root)
-    expect(await main(['init'], io)).toBe(2)
-    expect(io.err).toContain('perfgate.yml already exists; nothing written. Pass --force to overwrite.')
+    expect(await main(['init'], io)).toBe(0)
+    expect(io.out).toContain('kept perfgate.yml (it exists; --force replaces it)')
+    expect(io.out).toContain('wrote .github/workflows/perf.yml')
     expect(await readFile(path.join(root, 'perfgate.yml'), 'utf8')).toBe('mine\n')
-    expect(existsSync(path.join(root, '.github/workflows/perf.yml'))).toBe(false)
-    const workflowOnly = await project({ 'server.js': SERVER, '.github/workflows/perf.yml': 'x\n' })
-    expect(await main(['init'], captureIO(workflowOnly))).toBe(2)
-    expect(existsSync(path.join(workflowOnly, 'perfgate.yml'))).toBe(false)
+    expect(existsSync(path.join(root, '.github/workflows/perf.yml'))).toBe(true)
+    // a config under another candidate name is the one the workflow names, and it is kept
+    const other = await project({ 'server.js': SERVER, '.github/perfgate.yml': 'theirs\n' })
+    expect(await main(['init'], captureIO(other))).toBe(0)
+    expect(existsSync(path.join(other, 'perfgate.yml'))).toBe(false)
+    const otherWorkflow = await readFile(path.join(other, '.github/workflows/perf.yml'), 'utf8')
+    const perfgateStep = (YAML.parse(otherWorkflow).jobs.compare.steps as Array<{ uses: string }>).find(
+      s => s.uses === ACTION_REF
+    )
+    expect(perfgateStep).toMatchObject({ with: { config: '.github/perfgate.yml' } })
+    // both exist: nothing to write
+    await writeFile(path.join(root, '.github/workflows/perf.yml'), 'my workflow\n')
+    const both = captureIO(root)
+    expect(await main(['init'], both)).toBe(2)
+    expect(both.err).toContain(
+      'perfgate.yml and .github/workflows/perf.yml already exist; nothing written. Pass --force to replace them'
+    )
     const forced = captureIO(root)
     expect(await main(['init', '--force'], forced)).toBe(0)
+    expect(forced.out).toContain('saved perfgate.yml.bak (what --force replaced)')
     expect(await readFile(path.join(root, 'perfgate.yml'), 'utf8')).toContain('version: 1')
+    expect(await readFile(path.join(root, 'perfgate.yml.bak'), 'utf8')).toBe('mine\n')
+    expect(await readFile(path.join(root, '.github/workflows/perf.yml.bak'), 'utf8')).toBe('my workflow\n')
+  })
+
+  it("the workflow follows perfgate's advice: the repository's branch, no persisted credentials, ok_rps", async () => {
+    const root = await project({
+      'package.json': JSON.stringify({ name: 'app', scripts: { start: 'node server.js' } }),
+      'server.js': SERVER
+    })
+    execFileSync('git', ['init', '-q', '-b', 'trunk'], { cwd: root })
+    const io = captureIO(root)
+    expect(await main(['init'], io)).toBe(0)
+    expect(io.out).toMatch(/branch +trunk +the branch checked out/)
+    const text = await readFile(path.join(root, '.github/workflows/perf.yml'), 'utf8')
+    const workflow = YAML.parse(text)
+    expect(workflow.on.push.branches).toEqual(['trunk'])
+    for (const job of ['compare', 'baseline']) {
+      const checkout = workflow.jobs[job].steps[0]
+      expect(checkout.uses).toBe('actions/checkout@v5')
+      expect(checkout.with).toEqual({ 'fetch-depth': 0, 'persist-credentials': false })
+    }
+    // no fork commenter unless asked: the workflow says how to add it
+    expect(text).toContain('run `perfgate init --forks` to add perf-comment.yml')
+    expect(existsSync(path.join(root, '.github/workflows/perf-comment.yml'))).toBe(false)
+    const config = await loadConfig(path.join(root, 'perfgate.yml'))
+    expect(config.scenarios[0]!.regression.map(r => r.metric)).toEqual(['latency.p95', 'throughput.ok_rps'])
+
+    // origin's default branch wins over the branch checked out; --branch over both
+    execFileSync('git', ['symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/develop'], {
+      cwd: root
+    })
+    expect(await main(['init', '--force'], captureIO(root))).toBe(0)
+    const fromOrigin = YAML.parse(await readFile(path.join(root, '.github/workflows/perf.yml'), 'utf8'))
+    expect(fromOrigin.on.push.branches).toEqual(['develop'])
+    expect(await main(['init', '--force', '--branch', 'release'], captureIO(root))).toBe(0)
+    const named = YAML.parse(await readFile(path.join(root, '.github/workflows/perf.yml'), 'utf8'))
+    expect(named.on.push.branches).toEqual(['release'])
+  })
+
+  it('--forks adds the workflow_run commenter; --pin pins every action by commit SHA', async () => {
+    const root = await project({ 'server.js': SERVER })
+    expect(await main(['init', '--forks', '--pin'], captureIO(root))).toBe(0)
+    const comment = YAML.parse(await readFile(path.join(root, '.github/workflows/perf-comment.yml'), 'utf8'))
+    expect(comment.on.workflow_run).toEqual({ workflows: ['perf'], types: ['completed'] })
+    expect(comment.permissions).toEqual({ actions: 'read', 'pull-requests': 'write' })
+    expect(comment.jobs.comment.if).toContain('head_repository.full_name != github.repository')
+    // it never checks out the pull request's code
+    const steps = comment.jobs.comment.steps as Array<{ uses: string; with: Record<string, string> }>
+    expect(steps.some(s => s.uses.startsWith('actions/checkout'))).toBe(false)
+    expect(steps[1]!.with.mode).toBe('report')
+    for (const name of ['perf.yml', 'perf-comment.yml']) {
+      const text = await readFile(path.join(root, '.github/workflows', name), 'utf8')
+      const refs = [...text.matchAll(/uses: (actions\/[\w-]+)@(\S+)(.*)/g)]
+      expect(refs.length).toBeGreaterThan(0)
+      for (const [, action, ref, comment] of refs) {
+        const pin = ACTION_PINS[action as keyof typeof ACTION_PINS]
+        expect(ref).toBe(pin.sha)
+        expect(comment!.trim()).toBe(`# ${pin.tag}`)
+      }
+      expect(text).toContain(`uses: ${ACTION_REF}  # pin to the commit of the release you reviewed`)
+    }
+    // a second init writes only what is missing: with --forks and all three there, nothing
+    expect(await main(['init', '--forks'], captureIO(root))).toBe(2)
   })
 
   it("takes a Dockerfile's EXPOSE, a build script and the lock file's installer", async () => {
@@ -137,12 +217,24 @@ describe('perfgate init', () => {
     expect(renderConfig(scripted)).not.toContain('{{service.port}}')
   })
 
-  it('with nothing to find it writes a placeholder, warns, and the file still validates', async () => {
+  it('with nothing to find it writes a placeholder command, which validate refuses until it is replaced', async () => {
     const root = await project({ 'README.md': '# empty\n' })
     const io = captureIO(root)
     expect(await main(['init'], io)).toBe(0)
     expect(io.err).toContain('no start command found')
-    await loadConfig(path.join(root, 'perfgate.yml'))
+    const text = await readFile(path.join(root, 'perfgate.yml'), 'utf8')
+    const line = text.split('\n').findIndex(l => l.includes('command: "<the command that starts'))
+    expect(line).toBeGreaterThan(0)
+    const validate = captureIO(root)
+    expect(await main(['validate'], validate)).toBe(2)
+    expect(validate.err).toContain(
+      `perfgate.yml:${line + 1}:12: service.command is still the placeholder command \`perfgate init\` wrote`
+    )
+    await writeFile(
+      path.join(root, 'perfgate.yml'),
+      text.replace(/command: "[^"]*"/, 'command: node server.js')
+    )
+    expect(await main(['validate'], captureIO(root))).toBe(0)
   })
 
   it('asks when stdin is a terminal, and not with --yes', async () => {
@@ -170,7 +262,10 @@ describe('perfgate init', () => {
     expect(config.ready).toMatchObject({ kind: 'http', url: 'https://staging.example.com/api' })
     expect(config.scenarios[0]!.request.url).toBe('https://staging.example.com/api')
     expect(config.compare.mode).toBe('stored')
-    expect(existsSync(path.join(root, '.github/workflows/perf.yml'))).toBe(true)
+    const workflow = await readFile(path.join(root, '.github/workflows/perf.yml'), 'utf8')
+    // a target is not built: no merge-base, no git worktree
+    expect(workflow).not.toContain('worktree')
+    expect(workflow).toContain('Written by `perfgate init --url`')
     const bad = captureIO(await project({ 'README.md': '#\n' }))
     expect(await main(['init', '--url', 'ftp://x'], bad)).toBe(2)
     expect(bad.err).toContain('--url takes the http:// or https:// URL of the running target')

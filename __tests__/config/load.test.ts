@@ -91,7 +91,7 @@ describe('parseConfig', () => {
       mode: 'interleaved',
       design: 'auto',
       sliceMs: 500,
-      epochs: { min: 3, max: 15 },
+      epochs: { min: 3, max: 240 },
       rounds: { min: 3, max: 15 },
       budgetMs: 240_000,
       confirm: false,

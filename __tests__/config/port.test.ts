@@ -62,7 +62,7 @@ describe('{{service.port}}', () => {
     })
   })
 
-  it('defaults: design auto, 500ms slices, epochs from rounds', () => {
+  it('defaults: design auto, 500ms slices, epochs from the rounds minimum up to one per second of budget', () => {
     const config = parseConfig(
       PORTED.replace(
         'compare: { design: slices, slice: 250ms, epochs: { min: 3, max: 12 } }',
@@ -71,7 +71,7 @@ describe('{{service.port}}', () => {
       'perfgate.yml',
       '/repo'
     )
-    expect(config.compare).toMatchObject({ design: 'auto', sliceMs: 500, epochs: { min: 4, max: 9 } })
+    expect(config.compare).toMatchObject({ design: 'auto', sliceMs: 500, epochs: { min: 4, max: 240 } })
   })
 
   it('must be used in the service and the URLs alike', () => {

@@ -405,7 +405,15 @@ describe('compareGate', () => {
       const check = report.scenarios[0]!.checks[0]!
       expect(check.verdict).toBe('fail')
       expect(check.change!).toBeLessThan(-0.2)
+      // the smallest change the run could detect: half the interval's width, in report.json
+      expect(check.detectable).toBeCloseTo((check.interval![1] - check.interval![0]) / 2, 12)
       expect(report.scenarios[0]!.runs.filter(r => r.side === 'base')).toHaveLength(calls.length)
+      // every slice pair's values, in measured order, for report.html (8 a scenario and epoch here)
+      const pairs = report.scenarios[0]!.slices!
+      expect(pairs).toHaveLength(8 * calls.length)
+      expect(pairs.map(p => p.epoch)).toEqual([...pairs.map(p => p.epoch)].sort((a, b) => a - b))
+      expect(pairs[0]!.head['throughput.rps']!).toBeLessThan(pairs[0]!.base['throughput.rps']!)
+      expect(reportProblems(report)).toEqual([])
     })
 
     it('replays a recorded slices comparison, slice pairs included, to the same verdicts', async () => {
@@ -420,7 +428,7 @@ describe('compareGate', () => {
       expect(replay.calls).toEqual(recorder.calls)
       expect(again.scenarios[0]!.checks).toEqual(recorded.scenarios[0]!.checks)
       expect(again.verdict).toBe(recorded.verdict)
-      // a report holds no slice pairs: replaying one in the slices design says so
+      // a report holds the slice pairs' values but not their histograms: replaying one in the slices design says so
       await expect(compareGate(c, { ...options, measurer: replayMeasurer(recorded) })).rejects.toThrow(
         /replay a Recording/
       )
@@ -443,6 +451,39 @@ describe('compareGate', () => {
       const { report } = await compare(sliced({ epochs: { min: 3, max: 15 } }), { cv: 0.01 })
       expect(report.scenarios[0]!.checks[0]!.verdict).toBe('pass')
       expect(report.notes).toContain('every regression check was decided')
+    })
+
+    it('without compare.epochs an undecided comparison runs to its budget, past the rounds maximum', async () => {
+      // a true change at the -5% tolerance under 20% noise is not firmly decided; an epoch costs 8 s of 180 s
+      const c = sliced({ epochs: undefined, rounds: { min: 3, max: 15 }, budgetMs: 180_000 })
+      const measurer = syntheticMeasurer(c, { change: { 'throughput.rps': -0.05 }, cv: 0.2, seed: 3 })
+      const report = await compareGate(c, {
+        baseDir: REPO,
+        headDir: REPO,
+        host: { cpus: [0, 1], taskset: false },
+        measurer,
+        profile: 'never',
+        now: () => measurer.calls.length * 8000
+      })
+      expect(report.notes).toContain('the time budget was spent before every check was decided')
+      // 22 epochs of 8 s fit in 180 s: the budget, not the 15 of rounds.max, ended the loop
+      expect(measurer.calls).toHaveLength(22)
+      expect(report.scenarios[0]!.checks[0]!.rounds).toBe(22)
+    })
+
+    it('an explicit compare.epochs.max still caps the epochs', async () => {
+      const c = sliced({ epochs: { min: 3, max: 6 }, budgetMs: 180_000 })
+      const measurer = syntheticMeasurer(c, { change: { 'throughput.rps': -0.05 }, cv: 0.2, seed: 3 })
+      const report = await compareGate(c, {
+        baseDir: REPO,
+        headDir: REPO,
+        host: { cpus: [0, 1], taskset: false },
+        measurer,
+        profile: 'never',
+        now: () => measurer.calls.length * 8000
+      })
+      expect(measurer.calls).toHaveLength(6)
+      expect(report.notes).toContain('the maximum number of epochs was reached')
     })
 
     it('a side that cannot start in an epoch errors the comparison', async () => {

@@ -52,13 +52,14 @@ describe('a service that fails some requests', () => {
 
   it('resets connections on a share under max-error-rate: a valid run, the resets counted and shown', async () => {
     const port = await freePort()
-    const config = exampleConfig(port, [{}])
-    Object.assign(config.service!.env, { RESET_RATE: '0.01', SEED: '7' })
+    // 5% of requests reset, 20% allowed: resets happen in the few hundred requests a starved runner answers
+    const config = exampleConfig(port, [{ maxErrorRate: 0.2 }])
+    Object.assign(config.service!.env, { RESET_RATE: '0.05', SEED: '7' })
     const report = await runGate(config)
     const [scenario] = report.scenarios
     expect(scenario!.verdict).not.toBe('errored')
     expect(scenario!.metrics['errors.reset']).toBeGreaterThan(0)
-    expect(scenario!.metrics['errors.rate']).toBeLessThanOrEqual(0.05)
+    expect(scenario!.metrics['errors.rate']).toBeLessThanOrEqual(0.2)
     for (const text of [renderComment(report), renderSummary(report)])
       expect(text).toMatch(/the service reset the connection of \d+ requests?: they count in errors\.rate/)
   }, 60_000)

@@ -1,11 +1,15 @@
 import { describe, expect, it } from '@jest/globals'
 import { choosePinning } from '../../src/gate/pinning.js'
+import { noteMessage } from '../../src/report/notes.js'
 
 describe('choosePinning', () => {
   it('keeps the service off the first CPU, which the load generator then has to itself', () => {
     const p = choosePinning({}, { cpus: [0, 1, 2, 3], taskset: true })
     expect(p.service).toEqual([1, 2, 3])
-    expect(p.reason).toBe('the service ran on CPUs 1,2,3 (taskset), leaving CPU 0 to the load generator')
+    expect(p.note).toEqual({ kind: 'cpus', service: [1, 2, 3], generator: 0 })
+    expect(noteMessage(p.note)).toBe(
+      'CPUs: the service ran on CPUs 1,2,3 (taskset), leaving CPU 0 to the load generator'
+    )
   })
 
   it('uses the CPUs this process may run on, not CPU numbers it may not', () => {
@@ -20,7 +24,9 @@ describe('choosePinning', () => {
     ] as const
     for (const [pinning, why] of cases) {
       expect(pinning.service).toEqual([])
-      expect(pinning.reason).toBe(`the load generator and the service shared the CPUs (${why})`)
+      expect(noteMessage(pinning.note)).toBe(
+        `CPUs: the load generator and the service shared the CPUs (${why})`
+      )
     }
   })
 })

@@ -1,6 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { writeReportFiles } from '../../src/report/write.js'
+import { renderComment } from '../../src/report/markdown.js'
+import { renderTerminal } from '../../src/report/terminal.js'
+import { renderHtml } from '../../src/report/html.js'
 import { compareGate } from '../../src/gate/compare.js'
-import { profileAfterVerdict, scenarioToProfile } from '../../src/gate/profile.js'
+import { profileAfterVerdict, scenariosToProfile } from '../../src/gate/profile.js'
 import { reportProblems } from '../../src/report/validate.js'
 import type { Config } from '../../src/config/types.js'
 import type { ProfileMode } from '../../src/config/cpu-profile.js'
@@ -59,9 +66,9 @@ describe('profiling after the verdict', () => {
         expect(profiled.calls.slice(0, -1)).toEqual(never.calls)
         expect(profiled.calls.at(-1)).toBe(`profile get base+head${design === 'slices' ? ' together' : ''}`)
       }
-      expect(never.report.profile).toBeUndefined()
+      expect(never.report.profiles).toBeUndefined()
       expect(never.calls.some(c => c.startsWith('profile'))).toBe(false)
-      const profile = onRegression.report.profile!
+      const profile = onRegression.report.profiles![0]!
       expect(profile.mode).toBe('compare')
       expect(profile.scenario).toBe('get')
       expect(profile.increased[0]!.frame.name).toBe('addedWork')
@@ -72,11 +79,11 @@ describe('profiling after the verdict', () => {
   it('on-regression profiles nothing when every regression check passes; always does', async () => {
     const passing = await compare(rounds(), { cv: 0.002 })
     expect(passing.report.verdict).toBe('pass')
-    expect(passing.report.profile).toBeUndefined()
+    expect(passing.report.profiles).toBeUndefined()
     expect(passing.calls.some(c => c.startsWith('profile'))).toBe(false)
     const always = await compare(rounds(), { cv: 0.002 }, 'always')
     expect(always.report.scenarios).toEqual(passing.report.scenarios)
-    expect(always.report.profile!.scenario).toBe('get')
+    expect(always.report.profiles![0]!.scenario).toBe('get')
   })
 
   it('drops the profile of a side that exited while profiled, with its note; the verdict stands', async () => {
@@ -88,20 +95,20 @@ describe('profiling after the verdict', () => {
       })
     })
     expect(exited.report.verdict).toBe('fail')
-    expect(exited.report.profile).toBeUndefined()
+    expect(exited.report.profiles).toBeUndefined()
     expect(exited.report.notes.slice(-2)).toEqual([
       'the base service exited while it was profiled: its profile was dropped',
-      'not profiled: the base profile could not be taken (see the notes above); the verdict stands'
+      'not profiled: the base profile of get could not be taken (see the notes above); the verdict stands'
     ])
   })
 
   it('profiles the scenario whose regression check failed or is undecided, else (always) the first', async () => {
     const { report } = await compare(rounds(), slower, 'never')
-    expect(scenarioToProfile(report, 'on-regression')).toBe('get')
-    expect(scenarioToProfile(report, 'never')).toBeUndefined()
+    expect(scenariosToProfile(report, 'on-regression')).toEqual(['get'])
+    expect(scenariosToProfile(report, 'never')).toEqual([])
     const passed = { ...report, scenarios: report.scenarios.map(s => ({ ...s, checks: [] })) }
-    expect(scenarioToProfile(passed, 'on-regression')).toBeUndefined()
-    expect(scenarioToProfile(passed, 'always')).toBe('get')
+    expect(scenariosToProfile(passed, 'on-regression')).toEqual([])
+    expect(scenariosToProfile(passed, 'always')).toEqual(['get'])
   })
 
   it('says a running target is not profiled, and a measurer that cannot profile says so', async () => {
@@ -142,9 +149,98 @@ describe('profiling after the verdict', () => {
       roots: { head: REPO }
     })
     expect(measurer.calls).toEqual(['profile get head'])
-    expect(profiled.profile!.mode).toBe('run')
-    expect(profiled.profile!.base).toBeUndefined()
-    expect(profiled.profile!.increased).toEqual([])
-    expect(profiled.profile!.top[0]!.frame.name).toBe('baseWork')
+    expect(profiled.profiles![0]!.mode).toBe('run')
+    expect(profiled.profiles![0]!.base).toBeUndefined()
+    expect(profiled.profiles![0]!.increased).toEqual([])
+    expect(profiled.profiles![0]!.top[0]!.frame.name).toBe('baseWork')
+  })
+
+  it('profiles every scenario whose regression check failed, each with its own section and files', async () => {
+    const two = (): Config =>
+      exampleConfig(1, [
+        { name: 'list', regression: [rpsCheck] },
+        { name: 'get', regression: [rpsCheck] }
+      ])
+    const never = await compare(two(), slower, 'never')
+    const profiled = await compare(two(), slower)
+    expect(profiled.report.scenarios).toEqual(never.report.scenarios)
+    expect(profiled.calls.slice(never.calls.length)).toEqual([
+      'profile list base+head',
+      'profile get base+head'
+    ])
+    expect(profiled.report.profiles!.map(p => p.scenario)).toEqual(['list', 'get'])
+    for (const p of profiled.report.profiles!) expect(p.increased[0]!.frame.name).toBe('addedWork')
+    const comment = renderComment(profiled.report)
+    expect(comment.match(/\*\*Where the head spends more CPU per request\*\* \((list|get), /g)).toHaveLength(
+      2
+    )
+    expect(
+      renderTerminal(profiled.report).match(/^Where the head spends more CPU per request: /gm)
+    ).toHaveLength(2)
+    const html = renderHtml(profiled.report)
+    expect(html).toContain('id="flame"')
+    expect(html).toContain('id="flame-2"')
+    expect(html.match(/__perfgateFlames = \{\}/g)).toHaveLength(1)
+    // the files: the first scenario's in profile/, the second's in profile/2-get/
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pg-profiles-'))
+    try {
+      const copy = (name: string) => {
+        const file = path.join(dir, `${name}.cpuprofile`)
+        copyFileSync(path.resolve('__fixtures__/profile/base.cpuprofile'), file)
+        return file
+      }
+      for (const p of profiled.report.profiles!) {
+        p.base!.file = copy(`${p.scenario}-base`)
+        p.head.file = copy(`${p.scenario}-head`)
+      }
+      await writeReportFiles(profiled.report, path.join(dir, 'out'))
+      expect(profiled.report.profiles!.map(p => [p.base!.file, p.head.file])).toEqual([
+        ['profile/base.cpuprofile', 'profile/head.cpuprofile'],
+        ['profile/2-get/base.cpuprofile', 'profile/2-get/head.cpuprofile']
+      ])
+      for (const file of ['profile/base.cpuprofile', 'profile/2-get/head.cpuprofile'])
+        expect(existsSync(path.join(dir, 'out', file))).toBe(true)
+      const written = JSON.parse(readFileSync(path.join(dir, 'out', 'report.json'), 'utf8'))
+      expect(written.profiles[1].head.file).toBe('profile/2-get/head.cpuprofile')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('profiles a further scenario only within the compare budget, and names the ones left out', async () => {
+    const three = (budgetMs: number): Config => {
+      const c = exampleConfig(1, [
+        { name: 'a', regression: [rpsCheck] },
+        { name: 'b', regression: [rpsCheck] },
+        { name: 'c', regression: [rpsCheck] }
+      ])
+      c.compare = { ...c.compare, budgetMs }
+      return c
+    }
+    const { report } = await compare(three(600_000), slower, 'never')
+    // each profiling step takes 20 s of the fake clock
+    const step = async (budgetMs: number) => {
+      let clock = 0
+      const inner = syntheticMeasurer(three(budgetMs))
+      const measurer = {
+        profile: async (request: Parameters<NonNullable<typeof inner.profile>>[0]) => {
+          clock += 20_000
+          return inner.profile!(request)
+        }
+      }
+      return profileAfterVerdict(report, three(budgetMs), {
+        measurer,
+        sides: ['base', 'head'],
+        together: false,
+        now: () => clock,
+        startedAt: 0
+      })
+    }
+    expect((await step(600_000)).profiles!.map(p => p.scenario)).toEqual(['a', 'b', 'c'])
+    const tight = await step(45_000)
+    expect(tight.profiles!.map(p => p.scenario)).toEqual(['a', 'b'])
+    expect(tight.notes.at(-1)).toBe(
+      'not profiled: c (one more profiling step of about 20 s would pass the compare budget of 45 s); raise compare.budget to profile them too'
+    )
   })
 })

@@ -80,18 +80,24 @@ export interface SyntheticSpec {
   profile?: (request: ProfileRequest) => ProfileCapture
 }
 
-/** The recorded profiles of __fixtures__/profile: base, the same code again, and a head that added addedWork. */
-export function fixtureProfile(name: 'base' | 'base-again' | 'head'): SideProfileCapture {
+/**
+ * The recorded profiles of __fixtures__/profile: base, the same code again, and a head that added addedWork; their
+ * repository files as files of `root` (default: this checkout).
+ */
+export function fixtureProfile(
+  name: 'base' | 'base-again' | 'head',
+  root = path.resolve('.')
+): SideProfileCapture {
   const dir = path.resolve('__fixtures__/profile')
   const requests = JSON.parse(readFileSync(path.join(dir, 'requests.json'), 'utf8')) as Record<string, number>
   const profile = readCpuProfile(path.join(dir, `${name}.cpuprofile`))
-  for (const node of profile.nodes) node.callFrame.url = node.callFrame.url.replace(RECORDED_ROOT, REPO_ROOT)
+  const rootUrl = `${pathToFileURL(root).href}/`
+  for (const node of profile.nodes) node.callFrame.url = node.callFrame.url.replace(RECORDED_ROOT, rootUrl)
   return { profiles: [profile], requests: requests[name]! }
 }
 
 /** The fixtures were recorded in another checkout: their files under RECORDED_ROOT are this checkout's. */
 const RECORDED_ROOT = 'file:///RECORDED_ROOT/'
-const REPO_ROOT = `${pathToFileURL(path.resolve('.')).href}/`
 
 /** The default profiling step of the synthetic measurer: each asked side from the fixtures. */
 function fixtureCapture(request: ProfileRequest): ProfileCapture {

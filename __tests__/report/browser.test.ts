@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { existsSync } from 'node:fs'
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -221,6 +221,32 @@ async function expectDrawn(opened: Opened, report: Report): Promise<ChartSeen[]>
   return seen
 }
 
+/**
+ * Away from the charts, no legend shows a value (no column of dashes); with the cursor on a chart, its legend shows
+ * the values under it.
+ */
+async function expectLegendsOnHover(page: Page): Promise<void> {
+  const values = (id: string) =>
+    page.$$eval(`#chart-${id} .u-legend .u-value`, cells =>
+      cells.map(c => (c as unknown as { textContent: string }).textContent)
+    )
+  const ids = await page.$$eval('figure.chart', figures =>
+    figures.map(f => (f as unknown as { id: string }).id.slice(6))
+  )
+  for (const id of ids) {
+    const idle = await values(id)
+    expect([id, idle.filter(v => v !== '')]).toEqual([id, []])
+  }
+  // a chart with uPlot's legend (a chart of many runs has the side buttons instead), hovered in its middle
+  const withLegend = []
+  for (const id of ids) if ((await values(id)).length) withLegend.push(id)
+  expect(withLegend.length).toBeGreaterThan(0)
+  await page.locator(`#chart-${withLegend[0]} .u-over`).hover()
+  const hovered = await values(withLegend[0]!)
+  expect(hovered.filter(v => v !== '' && v !== '—').length).toBeGreaterThan(0)
+  await page.mouse.move(0, 0)
+}
+
 describe('report.html in headless Chromium', () => {
   for (const scheme of ['light', 'dark'] as const) {
     it(`draws every chart and series with data from a file:// URL with no network (${scheme})`, async () => {
@@ -242,6 +268,55 @@ describe('report.html in headless Chromium', () => {
       await opened.close()
     }, 60_000)
   }
+
+  it('draws the slices design as it measures (docs/example, a real comparison): slice pairs, epochs, base vs head', async () => {
+    const report: Report = JSON.parse(await readFile('docs/example/report.json', 'utf8'))
+    const file = path.join(dir, 'slices.html')
+    await writeFile(file, renderHtml(report))
+    const opened = await open(file)
+    const seen = await expectDrawn(opened, report)
+    const ids = seen.map(c => c.id)
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        's0-slices-throughput-ok_rps',
+        's0-slices-latency-p50',
+        's0-rounds-throughput-ok_rps',
+        's0-resources-cpu',
+        's0-resources-rss'
+      ])
+    )
+    for (const id of ['s0-rps', 's0-latency']) expect(ids).not.toContain(id)
+    // the x axis of the slice pairs is the pairs, 1 .. N: not 0.50 .. 0.51 s of a per-second series
+    const pairs = report.scenarios[0]!.slices!.length
+    const scale = await opened.page.evaluate(id => {
+      const u = (globalThis as unknown as PageGlobals).__perfgateCharts![id]!
+      return { min: u.scales.x!.min, max: u.scales.x!.max }
+    }, 's0-slices-throughput-ok_rps')
+    expect(scale).toEqual({ min: 1, max: pairs })
+    // base vs head bands over epochs on both resource charts; the legend lists the x and the two means, not 16 runs
+    for (const id of ['s0-resources-cpu', 's0-resources-rss']) {
+      expect(seen.find(c => c.id === id)!.bandFill).toHaveLength(2)
+      const listed = await opened.page.$$eval(`#chart-${id} .u-legend tr.u-series`, rows =>
+        rows
+          .filter(r => (r as unknown as { style: { display: string } }).style.display !== 'none')
+          .map(r => (r as unknown as { textContent: string }).textContent.replace(/:.*$/, ''))
+      )
+      const epochs = new Set(report.scenarios[0]!.slices!.map(p => p.epoch)).size
+      expect(listed).toEqual(['second', `base mean of ${epochs} epochs`, `head mean of ${epochs} epochs`])
+    }
+    await expectLegendsOnHover(opened.page)
+    await opened.close()
+  }, 60_000)
+
+  it('keeps the rounds views for the rounds design, their legends showing values on hover only', async () => {
+    const file = path.join(dir, 'rounds-legend.html')
+    await writeFile(file, renderHtml(richReport()))
+    const opened = await open(file)
+    const ids = (await expectDrawn(opened, richReport())).map(c => c.id)
+    expect(ids).toEqual(expect.arrayContaining(['s0-rps', 's0-latency', 's0-resources-cpu']))
+    await expectLegendsOnHover(opened.page)
+    await opened.close()
+  }, 60_000)
 
   it('sorts the checks table by verdict and by the interval’s half-width', async () => {
     const file = path.join(dir, 'sort.html')
@@ -269,7 +344,11 @@ describe('report.html in headless Chromium', () => {
   }, 60_000)
 
   it('draws the differential flame graph of a profiled compare: searchable, base and head selectable', async () => {
-    const config = exampleConfig(1, [{ name: 'get', regression: [rpsCheck] }])
+    // two failing scenarios: two profiles, each its own icicle
+    const config = exampleConfig(1, [
+      { name: 'get', regression: [rpsCheck] },
+      { name: 'list', regression: [rpsCheck] }
+    ])
     const report = await compareGate(config, {
       baseDir: REPO,
       headDir: REPO,
@@ -301,6 +380,16 @@ describe('report.html in headless Chromium', () => {
     expect((await flame()).hits).toBe(0)
     await page.click('#flame div >> nth=1')
     expect((await flame()).drawn).toBeLessThan(drawn)
+    // the second scenario's icicle is drawn on its own, and its search leaves the first alone
+    await page.fill('#flame-search-2', 'addedwork')
+    const second = await page.evaluate(
+      () =>
+        (globalThis as unknown as { __perfgateFlames: Record<string, { drawn: number; hits: number }> })
+          .__perfgateFlames['-2']!
+    )
+    expect(second.drawn).toBeGreaterThan(5)
+    expect(second.hits).toBe(1)
+    expect((await flame()).side).toBe('base')
     expect(problems).toEqual([])
     await close()
   }, 60_000)
@@ -310,7 +399,7 @@ describe('report.html in headless Chromium', () => {
     const config = exampleConfig(port, [
       {
         name: 'get',
-        load: { mode: 'closed', connections: 4, durationMs: 400, warmupMs: 100, timeoutMs: 5000 },
+        load: { mode: 'closed', connections: 4, durationMs: 1500, warmupMs: 100, timeoutMs: 5000 },
         regression: [
           rpsCheck,
           { metric: 'latency.p99', direction: 'rise', tolerance: 0.5, expression: '+50%', severity: 'warn' }

@@ -30,6 +30,7 @@ describe('buildReport', () => {
       'perfgate failed: list-reservations: latency.p95 61 ms is not under the limit < 50 ms (+1 more)'
     )
     expect(report.durationMs).toBe(1500)
+    expect(report.cost).toEqual({ runnerMs: 1500, legs: 1 })
     expect(report.tool).toEqual({ name: 'perfgate', version: VERSION })
     expect(report.runner.cores).toBeGreaterThan(0)
   })

@@ -14,23 +14,27 @@ describe('chartsFor', () => {
       's0-distribution',
       's0-rounds-throughput-rps',
       's0-rounds-latency-p99',
-      's0-resources',
+      's0-resources-cpu',
+      's0-resources-rss',
       's1-rps',
       's1-latency',
       's1-distribution',
       's1-sweep',
-      's1-resources',
+      's1-resources-cpu',
+      's1-resources-rss',
       's2-rps',
       's2-latency',
       's2-distribution',
       's2-stress',
-      's2-resources',
+      's2-resources-cpu',
+      's2-resources-rss',
       's3-rps',
       's3-latency',
       's3-distribution',
       's3-soak',
       's3-soak-latency',
-      's3-resources'
+      's3-resources-cpu',
+      's3-resources-rss'
     ])
   })
 
@@ -60,7 +64,15 @@ describe('chartsFor', () => {
     ])
     const sweep = byId.get('s1-sweep')!
     expect(sweep.marker).toEqual({ label: 'knee at 50 connections', x: 50 })
-    expect(byId.get('s0-resources')!.shadeUntil).toBe(1)
+    const cpu = byId.get('s0-resources-cpu')!
+    expect(cpu.shadeUntil).toBe(1)
+    // one line a side (the mean over its runs) with its band, not a line a run
+    expect(cpu.title).toBe('server CPU during a round, base vs head')
+    expect(cpu.series.filter(s => !s.thin).map(s => s.label)).toEqual([
+      'base mean of 2 rounds',
+      'head mean of 2 rounds'
+    ])
+    expect(cpu.bands).toHaveLength(2)
     const rps = byId.get('s0-rps')!
     expect(rps.x).toEqual([0, 1, 2, 3])
     expect(rps.shadeUntil).toBe(0.5)

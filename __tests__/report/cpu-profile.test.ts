@@ -19,7 +19,7 @@ async function failingReport(): Promise<Report> {
     measurer: syntheticMeasurer(config, { change: { 'throughput.rps': -0.3 } }),
     git: { sha: SHA }
   })
-  expect(report.profile).toBeDefined()
+  expect(report.profiles).toHaveLength(1)
   return report
 }
 
@@ -44,6 +44,17 @@ describe('the words of the CPU profile', () => {
     expect(renderSummary(report)).toContain('| `addedWork` |')
   })
 
+  it('links to the pull request’s head commit when the report knows it, not the merge commit', async () => {
+    const report = await failingReport()
+    const head = 'abcdef0123456789abcdef0123456789abcdef01'
+    const linked = renderComment(
+      { ...report, git: { sha: SHA, headSha: head } },
+      { repositoryUrl: 'https://github.com/acme/shop' }
+    )
+    expect(linked).toContain(`(https://github.com/acme/shop/blob/${head}/bench/profile-service.cjs#L20)`)
+    expect(linked).not.toContain(`/blob/${SHA}/`)
+  })
+
   it('prints the functions in the terminal, first the added one', async () => {
     const text = renderTerminal(await failingReport())
     const lines = text.split('\n')
@@ -61,8 +72,8 @@ describe('the words of the CPU profile', () => {
       package: '@evil/pkg|name'
     }
     const profile: ProfileReport = {
-      ...report.profile!,
-      increased: [{ ...report.profile!.increased[0]!, frame: evil }]
+      ...report.profiles![0]!,
+      increased: [{ ...report.profiles![0]!.increased[0]!, frame: evil }]
     }
     const markdown = profileMarkdown(profile, {
       repositoryUrl: 'https://github.com/acme/shop',
@@ -78,22 +89,22 @@ describe('the words of the CPU profile', () => {
       ...profile,
       increased: [
         {
-          ...report.profile!.increased[0]!,
-          frame: { ...report.profile!.increased[0]!.frame, file: '../../evil/x.js' }
+          ...report.profiles![0]!.increased[0]!,
+          frame: { ...report.profiles![0]!.increased[0]!.frame, file: '../../evil/x.js' }
         }
       ]
     }
     expect(
       profileMarkdown(climbing, { repositoryUrl: 'https://github.com/acme/shop', sha: SHA }).join('\n')
     ).not.toContain('](')
-    const terminal = renderTerminal({ ...report, profile })
+    const terminal = renderTerminal({ ...report, profiles: [profile] })
     expect(terminal).not.toContain('\u001b[31m')
   })
 
   it('says no function changed beyond noise when none did', async () => {
     const report = await failingReport()
-    const profile = { ...report.profile!, increased: [] }
+    const profile = { ...report.profiles![0]!, increased: [] }
     expect(profileMarkdown(profile)).toContain(`${NO_CHANGE}.`)
-    expect(renderTerminal({ ...report, profile })).toContain(`  ${NO_CHANGE}`)
+    expect(renderTerminal({ ...report, profiles: [profile] })).toContain(`  ${NO_CHANGE}`)
   })
 })

@@ -135,6 +135,51 @@ describe('the history page in Chromium', () => {
     await page.close()
   }, 60_000)
 
+  it('sorts the change points by date, step size and scenario with buttons, by mouse and keyboard', async () => {
+    const page = await open({
+      runs: 48,
+      stepAt: 12,
+      step: 1.3,
+      scenarios: ['list', 'search', 'detail'],
+      scenarioSteps: { list: [12, 1.3], search: [24, 1.15], detail: [36, 1.6] }
+    })
+    const column = (n: number) =>
+      page.$$eval(`#changes tbody tr td:nth-child(${n})`, cells => cells.map(c => c.textContent ?? ''))
+    const sortOf = (name: string) =>
+      page.locator('#changes thead th', { has: page.getByRole('button', { name: `sort by ${name}` }) })
+    const sizes = async () => (await column(5)).map(t => Math.abs(parseFloat(t.replace('−', '-'))))
+    const scenarios = async () => [...new Set(await column(3))]
+    // first: newest first, which the date header says
+    expect(await scenarios()).toEqual(['detail', 'search', 'list'])
+    expect(await sortOf('date').getAttribute('aria-sort')).toBe('descending')
+    // the step: largest first, then smallest first
+    await page.getByRole('button', { name: 'sort by step' }).click()
+    const desc = await sizes()
+    expect(desc.length).toBeGreaterThanOrEqual(6)
+    expect(desc).toEqual([...desc].sort((a, b) => b - a))
+    expect((await column(3))[0]).toBe('detail')
+    expect(await sortOf('step').getAttribute('aria-sort')).toBe('descending')
+    expect(await sortOf('date').getAttribute('aria-sort')).toBeNull()
+    await page.getByRole('button', { name: 'sort by step' }).click()
+    expect(await sizes()).toEqual([...desc].reverse())
+    expect(await sortOf('step').getAttribute('aria-sort')).toBe('ascending')
+    // the scenario, from the keyboard: A to Z, then Z to A
+    await page.getByRole('button', { name: 'sort by scenario' }).focus()
+    await page.keyboard.press('Enter')
+    expect(await scenarios()).toEqual(['detail', 'list', 'search'])
+    await page.keyboard.press('Space')
+    expect(await scenarios()).toEqual(['search', 'list', 'detail'])
+    expect(await sortOf('scenario').getAttribute('aria-sort')).toBe('descending')
+    // the date: newest first again, then oldest first
+    await page.getByRole('button', { name: 'sort by date' }).click()
+    expect(await scenarios()).toEqual(['detail', 'search', 'list'])
+    expect(await sortOf('date').getAttribute('aria-sort')).toBe('descending')
+    await page.getByRole('button', { name: 'sort by date' }).click()
+    expect(await scenarios()).toEqual(['list', 'search', 'detail'])
+    expect(await sortOf('date').getAttribute('aria-sort')).toBe('ascending')
+    await page.close()
+  }, 60_000)
+
   it('opens a store of 10,000 runs, drawing each chart thinned', async () => {
     const page = await open({
       runs: 10_000,

@@ -24,6 +24,7 @@ describe('the PR comment', () => {
             head: 2905,
             change: -0.31,
             interval: [-0.342, -0.276],
+            detectable: 0.033,
             rounds: 6,
             source: { file: 'perfgate.yml', line: 18, col: 24 }
           })
@@ -52,11 +53,28 @@ describe('the PR comment', () => {
     expect(lines[0]).toBe('<!-- perfgate:perfgate.yml -->')
     expect(lines[1]).toBe('### ❌ perfgate: FAIL')
     expect(body.indexOf('throughput.ok_rps fell 31.0%')).toBeLessThan(body.indexOf('| scenario |'))
-    expect(body).toContain(
-      '- ❌ **list-reservations** `throughput.ok_rps` throughput.ok_rps fell 31.0% (perfgate.yml:18)'
-    )
+    expect(body).toContain('- ❌ **list-reservations** `throughput.ok_rps` fell 31.0% (perfgate.yml:18)')
     expect(body).toContain(
       '- 💥 **create**: measurement invalid, the service crashed during load (exit code 70)'
+    )
+  })
+
+  it('says what decided the verdict once: the bullets, under the counts and the runner time', () => {
+    const costly = renderComment({ ...failing, cost: { runnerMs: 144_000, legs: 1 } })
+    expect(costly).not.toContain(failing.headline)
+    expect(costly.match(/fell 31\.0%/g)).toHaveLength(1)
+    expect(costly.split('\n')[2]).toBe(
+      '2 scenarios, 2 checks: 1 errored, 1 failed. The gate took 2.4 runner-minutes.'
+    )
+    const legs = renderComment({ ...failing, cost: { runnerMs: 3 * 60_000, legs: 3 } })
+    expect(legs).toContain('The gate took 3.0 runner-minutes (3 legs).')
+  })
+
+  it('a passing comment keeps its headline, then the runner time', () => {
+    const passing = report({ verdict: 'pass', headline: 'perfgate passed: 1 scenario, 1 check' })
+    const text = renderComment({ ...passing, cost: { runnerMs: 2_000, legs: 1 } })
+    expect(text.split('\n')[2]).toBe(
+      'perfgate passed: 1 scenario, 1 check. The gate took under 0.1 runner-minutes.'
     )
   })
 
@@ -65,7 +83,7 @@ describe('the PR comment', () => {
       '| list-reservations | ❌ fail | 4,210 req/s → 2,905 req/s | 3.1 ms → 4.4 ms | 0% |'
     )
     expect(body).toContain(
-      '| `throughput.ok_rps` | -5% | 4,210 req/s | 2,905 req/s | -31.0% | -34.2% … -27.6% | 6 | ❌ fail |'
+      '| `throughput.ok_rps` | -5% | 4,210 req/s | 2,905 req/s | -31.0% | -34.2% … -27.6% | ±3.3% | 6 | ❌ fail |'
     )
     expect(body).toMatch(/<details>\n<summary>❌ list-reservations: fail, 2 checks<\/summary>/)
     expect(body).toContain('[workflow run](https://github.com/o/r/actions/runs/1)')
@@ -79,7 +97,7 @@ describe('the PR comment', () => {
       mode: 'compare',
       scenarios: [scenarioReport({ checks: [regressionCheck({ unit: 'epochs' })] })]
     })
-    expect(renderComment(sliced, { marker: 'm' })).toMatch(/\| -1\.0% … \+1\.0% \| 4 epochs \|/)
+    expect(renderComment(sliced, { marker: 'm' })).toMatch(/\| -1\.0% … \+1\.0% \| ±1\.0% \| 4 epochs \|/)
   })
 
   it('quotes each note of the run as its own paragraph', () => {

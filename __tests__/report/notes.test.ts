@@ -85,7 +85,23 @@ const EXAMPLES: Record<NoteKind, [NoteData, string]> = {
     { kind: 'connections-reset', head: 1 },
     'the service reset the connection of 1 request: they count in errors.rate, which stayed within max-error-rate'
   ],
-  'start-error': [{ kind: 'start-error', failed: 'stopped' }, 'a service could not be stopped']
+  'start-error': [{ kind: 'start-error', failed: 'stopped' }, 'a service could not be stopped'],
+  design: [
+    { kind: 'design', design: 'slices', why: 'too-few-cores', sliceMs: 500, cores: 2, duetCores: 4 },
+    'design: fine interleaving: base and head up at once on their own ports, the load alternating between them in 500 ms slices in randomized ABBA blocks, fresh processes each epoch; 2 cores are too few for duet (4 needed)'
+  ],
+  cpus: [
+    { kind: 'cpus', service: [1], generator: 0 },
+    'CPUs: the service ran on CPU 1 (taskset), leaving CPU 0 to the load generator'
+  ],
+  'base-source': [
+    { kind: 'base-source', source: 'merge-base', sha: '0123456789abcdef0123' },
+    'base built from the merge-base 0123456789ab in a git worktree'
+  ],
+  'history-anomaly': [
+    { kind: 'history-anomaly', metric: 'latency.p99', value: 41.23456, z: 3.4, runs: 12, mean: 20, sd: 6.25 },
+    'history: latency.p99 41.23 is 3.4 SD above the last 12 stored runs (mean 20 ± 6.25)'
+  ]
 }
 
 describe('notes are data, worded in one place', () => {

@@ -55,8 +55,19 @@ describe('terminal output', () => {
           ]
         })
       )
-    expect(regression()).toMatch(/\+3\.0%, 5 rounds\)/)
-    expect(regression('epochs')).toMatch(/\+3\.0%, 5 epochs\)/)
+    expect(regression()).toMatch(/\+3\.0%, 5 rounds, sees ±1\.0%\)/)
+    expect(regression('epochs')).toMatch(/\+3\.0%, 5 epochs, sees ±1\.0%\)/)
+  })
+
+  it('says the smallest change a regression check could detect, only when it has one', () => {
+    const render = (detectable: number | null) =>
+      renderTerminal(
+        report({
+          scenarios: [scenarioReport({ checks: [regressionCheck({ interval: [-0.02, 0.03], detectable })] })]
+        })
+      )
+    expect(render(0.025)).toMatch(/\(-2\.0% … \+3\.0%, 4 rounds, sees ±2\.5%\)/)
+    expect(render(null)).toMatch(/\(-2\.0% … \+3\.0%, 4 rounds\)/)
   })
 
   it('shows the open model achieved vs target rate and schedule lag, and nothing of it in a closed model', () => {

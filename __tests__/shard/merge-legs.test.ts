@@ -79,6 +79,8 @@ describe('perfgate merge', () => {
       expect(merged.shard).toBeUndefined()
       // the legs ran side by side
       expect(merged.durationMs).toBe(1000 * count)
+      // but each held a runner: the cost is the sum of their wall times (1 + 2 + ... + count seconds)
+      expect(merged.cost).toEqual({ runnerMs: (1000 * count * (count + 1)) / 2, legs: count })
       expect(merged.notes).toContain('same note on every leg')
       expect(reportProblems(merged)).toEqual([])
     }

@@ -1,9 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
 import {
-  bestSplit,
   changePoints,
   minRunsFor,
+  penalisedCuts,
+  SEGMENTATION_WINDOW,
   segmentSpread,
+  stepRobustNoise,
   CHANGE_POINT_DEFAULTS
 } from '../../src/stats/change-points.js'
 import { createRng } from '../../src/stats/rng.js'
@@ -20,15 +22,20 @@ function series(levels: number[], cv: number, seed: number): number[] {
 
 const steps = (...parts: Array<[number, number]>) => parts.flatMap(([n, level]) => Array(n).fill(level))
 
-describe('bestSplit (the E-divisive statistic)', () => {
-  it('puts the split of a clean step exactly on it', () => {
-    const x = steps([10, 1], [10, 2])
-    expect(bestSplit(x, 0, x.length, 2)?.index).toBe(10)
-    expect(bestSplit(x, 5, x.length, 2)?.index).toBe(10)
+describe('penalisedCuts (PELT) and the noise it is scaled to', () => {
+  it('puts the cuts of clean steps exactly on them, and none where a step would not pay its penalty', () => {
+    const x = steps([10, 1], [10, 2], [10, 1])
+    expect(penalisedCuts(x, 1, 2)).toEqual([10, 20])
+    expect(penalisedCuts(x, 100, 2)).toEqual([])
+    expect(penalisedCuts(steps([3, 1], [10, 2]), 0.1, 4)).toEqual([4]) // no side shorter than the minimum segment
   })
 
-  it('needs at least two minimum segments', () => {
-    expect(bestSplit([1, 2, 3, 4, 5, 6, 7], 0, 7, 4)).toBeUndefined()
+  it('measures the noise from successive differences, so neither a step nor zeros inflate or hide it', () => {
+    const noisy = series(steps([200, 100], [200, 300]), 0.05, 9).map(Math.log)
+    expect(stepRobustNoise(noisy)).toBeGreaterThan(0.04)
+    expect(stepRobustNoise(noisy)).toBeLessThan(0.06)
+    expect(stepRobustNoise([0, 0, 0, 0, 1, 0, 0, 0])).toBeGreaterThan(0) // mostly zero: the RMS instead
+    expect(stepRobustNoise([5])).toBe(0)
   })
 })
 
@@ -61,11 +68,36 @@ describe('changePoints', () => {
     expect(signs).toEqual([1, -1, -1])
   })
 
-  it('finds at most one change point per 500 runs of pure noise on average, and is deterministic', () => {
-    let total = 0
-    for (let seed = 1; seed <= 10; seed++)
-      total += changePoints(series(Array(500).fill(50), 0.09, seed)).length
-    expect(total).toBeLessThanOrEqual(5)
+  it('finds no more than one false change point in (nearly) every series of 500 runs of pure noise', () => {
+    // E-divisive with the same merge had more than one in 10-14 % of such series (docs/statistics.md §9c)
+    const counts = Array.from(
+      { length: 60 },
+      (_, i) => changePoints(series(Array(500).fill(50), 0.09, i + 1)).length
+    )
+    expect(counts.filter(c => c > 1).length).toBeLessThanOrEqual(1)
+    expect(counts.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(6)
+  })
+
+  it('finds a step that is undone and repeated (worse, back, worse, back) in noise near the step', () => {
+    // 10 % steps in 8 % noise per run: E-divisive's windows with the same merge found 86 % of them
+    const levels = steps([40, 1000], [40, 1100], [40, 1000], [40, 1100], [40, 1000])
+    let found = 0
+    for (let seed = 1; seed <= 20; seed++) {
+      const cps = changePoints(series(levels, 0.08, seed))
+      found += [40, 80, 120, 160].filter(t => cps.some(c => Math.abs(c.index - t) <= 10)).length
+    }
+    expect(found / 80).toBeGreaterThanOrEqual(0.9)
+  })
+
+  it('finds the steps of a series longer than one segmentation window, also where windows meet', () => {
+    expect(SEGMENTATION_WINDOW).toBe(600)
+    // windows [0, 600), [300, 900), [600, 1200), ...: 450 and 600 lie where one window's middle half ends
+    const values = series(steps([450, 100], [150, 115], [700, 100], [700, 90]), 0.05, 13)
+    const found = changePoints(values)
+    expect(found.map(c => c.index)).toEqual([450, 600, 1300])
+  })
+
+  it('is deterministic', () => {
     const values = series(steps([30, 5], [30, 6]), 0.05, 11)
     expect(changePoints(values)).toEqual(changePoints(values))
   })

@@ -90,6 +90,13 @@ describe('decideRegression', () => {
     expect(d.interval![0]).toBeGreaterThan(0) // a small, clear rise: still within +20%
     expect(decisionReason(d)).toContain('within the +20% tolerance')
     expect(decisionReason(d)).not.toContain('improvement')
+    // a pass says how far the metric may have risen (the interval's bad end) and what the run could detect
+    expect(decisionReason(d)).toMatch(
+      new RegExp(
+        `: no rise beyond ${formatSignedPercent(d.interval![1]).slice(1).replace('.', '\\.')} ` +
+          `\\(the smallest change this run could detect: ±${formatSignedPercent(d.noiseFloor!).slice(1).replace('.', '\\.')}\\)$`
+      )
+    )
   })
 
   it('is inconclusive when the interval straddles the tolerance, and says more rounds would decide', () => {
@@ -100,8 +107,9 @@ describe('decideRegression', () => {
     const change = formatSignedPercent(d.change!)
     const lo = formatSignedPercent(d.interval![0])
     const hi = formatSignedPercent(d.interval![1])
+    const floor = formatSignedPercent(d.noiseFloor!).slice(1)
     expect(decisionReason(d)).toBe(
-      `inconclusive: latency.p99 ${change} ± ${formatSignedPercent(d.noiseFloor!).slice(1)} (CI ${lo} .. ${hi}, 4 vs 4 rounds) straddles the +20% tolerance; more rounds would decide`
+      `inconclusive: latency.p99 ${change} ± ${floor} (CI ${lo} .. ${hi}, 4 vs 4 rounds) straddles the +20% tolerance; this run could detect changes of ±${floor}, more rounds would decide`
     )
     expect(isDecided(d)).toBe(false)
     expect(d.firm).toBe(false)

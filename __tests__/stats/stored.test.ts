@@ -58,9 +58,15 @@ describe('crossRunMargin', () => {
 describe('anomalyNote', () => {
   const history = [100, 102, 98, 101, 99, 100]
   it('notes a value 3+ SD from the stored history, never below 5 runs', () => {
-    expect(anomalyNote('throughput.rps', history, 80)).toMatch(
-      /throughput.rps 80 is \d+\.\d SD below the last 6 stored runs/
-    )
+    const note = anomalyNote('throughput.rps', history, 80)
+    expect(note).toMatchObject({
+      kind: 'history-anomaly',
+      metric: 'throughput.rps',
+      value: 80,
+      runs: 6,
+      mean: 100
+    })
+    expect(note!.z).toBeLessThan(-3)
     expect(anomalyNote('throughput.rps', history, 101)).toBeUndefined()
     expect(anomalyNote('throughput.rps', history.slice(0, 4), 50)).toBeUndefined()
   })

@@ -1,7 +1,6 @@
 // The example reservation API used by perfgate's demo, tests and benchmarks: node:http, no dependencies.
 // Knobs (environment variables) inject regressions; see README.md next to this file.
 import http from 'node:http'
-import { createHash } from 'node:crypto'
 
 const env = process.env
 const num = (name, fallback) => (env[name] === undefined || env[name] === '' ? fallback : Number(env[name]))
@@ -129,14 +128,8 @@ const server = http.createServer((req, res) => {
   if (RESET_RATE > 0 && random() < RESET_RATE) return req.socket.destroy()
   if (HANG_RATE > 0 && random() < HANG_RATE) return
   if (workIterations > 0) hashWork(workIterations)
-  if (LEAK_KB > 0)
-    leaked.push(
-      createHash('sha256')
-        .update(String(served))
-        .digest()
-        .toString('hex')
-        .repeat(Math.ceil((LEAK_KB * 1024) / 64))
-    )
+  // filled, so every leaked page is touched and counts in RSS (a repeated string can be a rope that holds little)
+  if (LEAK_KB > 0) leaked.push(Buffer.alloc(LEAK_KB * 1024, served & 0xff))
   if (ERROR_RATE > 0 && random() < ERROR_RATE) return send(res, 500, { error: 'injected error (ERROR_RATE)' })
   const respond = () => route(req, res, url).catch(err => send(res, 500, { error: String(err) }))
   if (TAIL_SHARE > 0 && random() < TAIL_SHARE) setTimeout(respond, TAIL_MS)

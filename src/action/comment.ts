@@ -25,8 +25,6 @@ interface PublishOptions {
   env: NodeJS.ProcessEnv
   /** how the GitHub client is made (default createClient) */
   createClient?: ClientFactory
-  /** a section appended to the comment: the failing checks in the light of the default branch's history */
-  context?: string
 }
 
 /** The data a `workflow_run` commenter needs, written next to the report for upload as an artifact. */
@@ -53,11 +51,6 @@ async function writeResultArtifact(
 }
 
 /** The context section goes before the footer (the `<sub>` line with the run link), else at the end. */
-function withContext(body: string, context: string): string {
-  const footer = body.lastIndexOf('\n<sub>')
-  return footer < 0 ? `${body}\n${context}` : `${body.slice(0, footer)}\n${context}${body.slice(footer)}`
-}
-
 /** Posts or updates the sticky PR comment. Never throws and never changes the verdict; returns its URL. */
 export async function publishComment(
   report: Report,
@@ -84,13 +77,12 @@ export async function publishComment(
     warn('perfgate: no github-token input, so no PR comment; results are in the job summary.')
     return undefined
   }
-  const rendered = renderComment(report, {
+  const body = renderComment(report, {
     marker: commentMarker(inputs.commentId),
     runUrl: options.runUrl,
     artifactName: 'perfgate-report',
     repositoryUrl: `${ctx.serverUrl}/${ctx.repo.owner}/${ctx.repo.repo}`
   })
-  const body = options.context ? withContext(rendered, options.context) : rendered
   try {
     const octokit = (options.createClient ?? createClient)(inputs.token, {
       apiUrl: ctx.apiUrl,

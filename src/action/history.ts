@@ -15,7 +15,7 @@ import type { EventSink } from '../measure/events.js'
 import type { HistoryChange, HistoryReport } from '../model/history.js'
 import type { Report } from '../model/report.js'
 import { escapeMarkdownText, markdownCode } from '../report/escape.js'
-import { changesTable, contextLine, describeChange } from '../report/history-markdown.js'
+import { changesTable, describeChange } from '../report/history-markdown.js'
 import { renderHistoryPage } from '../report/history-page.js'
 import { readEventPayload } from './event.js'
 import type { ActionInputs } from './inputs.js'
@@ -148,35 +148,39 @@ async function openIssues(changes: HistoryChange[], options: PushHistoryOptions)
 }
 
 /**
- * For a PR's failing regression checks: one line each on what the default branch did meanwhile, read from the
- * store (best effort: no store or no history gives no lines).
+ * For a PR's failing regression checks: what the default branch did meanwhile, read from the store and set as each
+ * check's `mainContext` (best effort: no store or no history sets none). Returns how many checks got one.
  */
 export async function prContext(
   report: Report,
   config: Config,
   repo: string,
   branch: string,
-  events: EventSink,
-  now = Date.now()
-): Promise<string[]> {
+  events: EventSink
+): Promise<number> {
   const failing = report.scenarios.flatMap(s =>
     s.checks
       .filter(c => c.verdict === 'fail' && c.kind === 'regression')
-      .map(c => ({ scenario: s.name, metric: c.metric }))
+      .map(check => ({ scenario: s.name, check }))
   )
-  if (!failing.length) return []
+  if (!failing.length) return 0
   const store = storeFor(config, repo, events)
-  if (!store) return []
+  if (!store) return 0
   const history = await readHistory({
     store,
     repo,
     ...(report.git?.baseSha ? { ref: report.git.baseSha } : {}),
-    metrics: [...new Set([...HISTORY_METRICS, ...failing.map(f => f.metric)])]
+    metrics: [...new Set([...HISTORY_METRICS, ...failing.map(f => f.check.metric)])]
   })
-  return failing.flatMap(({ scenario, metric }) => {
-    const context = metricContext(history, scenario, metric)
-    return context ? [contextLine(branch, scenario, metric, context, now)] : []
-  })
+  let count = 0
+  for (const { scenario, check } of failing) {
+    const context = metricContext(history, scenario, check.metric, branch)
+    if (context) {
+      check.mainContext = context
+      count++
+    }
+  }
+  return count
 }
 
 /** What the stored history adds to a finished gate, and whether it fails the job (on-change-point: fail). */
@@ -211,8 +215,7 @@ export async function historyFor(
     if (env.GITHUB_EVENT_NAME === 'pull_request' && config.baseline.store !== 'none') {
       const pr = readPrContext(env, readEventPayload(env))
       const branch = pr.baseRef ?? pr.defaultBranch ?? 'main'
-      const context = await prContext(report, config, repo, branch, session.events)
-      return context.length ? { context } : {}
+      await prContext(report, config, repo, branch, session.events)
     }
   } catch (err) {
     session.warn(`perfgate: the stored history could not be analysed: ${(err as Error).message}`)

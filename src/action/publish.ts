@@ -5,7 +5,6 @@ import type { Config } from '../config/types.js'
 import type { ClientFactory } from '../github/client.js'
 import type { Report } from '../model/report.js'
 import { renderSummary } from '../report/markdown.js'
-import { escapeMarkdownText } from '../report/escape.js'
 import { writeReportFiles, type ReportFiles } from '../report/write.js'
 import { reportAnnotations } from './annotations.js'
 import { publishComment } from './comment.js'
@@ -14,11 +13,6 @@ import type { ActionInputs } from './inputs.js'
 import type { ActionSession } from './session.js'
 import { capSummary, writeSummary } from './summary.js'
 import { logText } from './safe-log.js'
-
-/** The PR's failing checks in the light of the default branch's stored history. */
-export function contextSection(lines: string[]): string {
-  return `**Meanwhile on the default branch** (its stored runs):\n\n${lines.map(l => `- ${escapeMarkdownText(l)}`).join('\n')}\n`
-}
 
 /** The link to this workflow run, when the environment names it. */
 export function runUrl(env: NodeJS.ProcessEnv): string | undefined {
@@ -47,10 +41,9 @@ export function failedChecks(report: Report): { regressions: number; failed: num
   return { regressions: failing.filter(c => c.kind === 'regression').length, failed: failing.length }
 }
 
-/** What the stored history adds: a job-summary section (push) and lines of context for the PR comment. */
+/** What the stored history adds after a push: a job-summary section (a PR's context is in its checks' data). */
 export interface HistoryExtras {
   summary?: string
-  context?: string[]
 }
 
 /**
@@ -71,9 +64,8 @@ export async function publish(
   const links = { runUrl: url, artifactName: 'perfgate-report', repositoryUrl: repositoryUrl(env) }
   const files = await writeReportFiles(report, inputs.outDir, links)
   onFiles(files)
-  const context = history.context?.length ? `\n${contextSection(history.context)}` : ''
   const summary = renderSummary(report, links)
-  await writeSummary(capSummary(`${summary}${context}${history.summary ? `\n${history.summary}` : ''}`), env)
+  await writeSummary(capSummary(`${summary}${history.summary ? `\n${history.summary}` : ''}`), env)
   session.annotate(reportAnnotations(report, path.relative(inputs.workspace, configFile(inputs))))
   const counts = failedChecks(report)
   core.setOutput('verdict', report.verdict)
@@ -87,8 +79,7 @@ export async function publish(
     outDir: inputs.outDir,
     warn: session.warn,
     env,
-    createClient,
-    ...(history.context?.length ? { context: contextSection(history.context) } : {})
+    createClient
   })
   core.setOutput('comment-url', commentUrl ?? '')
   if (failing) core.setFailed(report.headline)

@@ -7,6 +7,7 @@ import { headSha } from '../git/history.js'
 import { storeFor } from '../gate/baseline.js'
 import type { BaseSource, CompareSettings, RunSettings, SaveSettings } from '../gate/gate.js'
 import type { EventSink } from '../measure/events.js'
+import type { Report } from '../model/report.js'
 import { parseStartAt } from '../shard/start-at.js'
 import type { ActionInputs } from './inputs.js'
 
@@ -40,13 +41,28 @@ function baseSource(inputs: ActionInputs, env: NodeJS.ProcessEnv): BaseSource {
   return { ref }
 }
 
+/**
+ * The commit the run measures, and on a pull request its head commit: GITHUB_SHA is then GitHub's merge commit,
+ * which no reader of the PR can open, so source links point at pull_request.head.sha.
+ */
+export function gitOf(env: NodeJS.ProcessEnv, payload: unknown): NonNullable<Report['git']> {
+  const head = (payload as { pull_request?: { head?: { sha?: unknown } } } | undefined)?.pull_request?.head
+    ?.sha
+  return {
+    sha: env.GITHUB_SHA,
+    ref: env.GITHUB_REF,
+    ...(typeof head === 'string' && /^[0-9a-f]{7,64}$/i.test(head) ? { headSha: head } : {})
+  }
+}
+
 /** base vs head in the workspace's repository; throws BaseError when there is no base to prepare. */
 export function compareSettings(
   inputs: ActionInputs,
   config: Config,
   env: NodeJS.ProcessEnv,
   repo: string,
-  acceptances: Acceptance[]
+  acceptances: Acceptance[],
+  payload: unknown = {}
 ): CompareSettings {
   return {
     mode: 'compare',
@@ -55,7 +71,7 @@ export function compareSettings(
     base: baseSource(inputs, env),
     acceptances,
     ...(inputs.profile ? { profile: inputs.profile } : {}),
-    git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF },
+    git: gitOf(env, payload),
     startAt: startAtOf(inputs)
   }
 }
@@ -126,7 +142,7 @@ export async function runSettings(
     repo,
     stored,
     save,
-    git: { sha: env.GITHUB_SHA, ref: env.GITHUB_REF },
+    git: gitOf(env, context.payload),
     startAt: startAtOf(inputs)
   }
 }

@@ -1,27 +1,14 @@
 import { parseArgs } from 'node:util'
-import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { loadConfig } from '../config/load.js'
-import { ConfigError } from '../config/problems.js'
-import { DEFAULTS } from '../config/defaults.js'
-import { DirectoryStore } from '../baseline/directory.js'
-import { GitBranchStore } from '../baseline/git.js'
-import {
-  CorruptRecordError,
-  NewerBaselineError,
-  StoreError,
-  parseRecord,
-  type BaselineRecord
-} from '../baseline/record.js'
-import type { BaselineStore, StoredRecord } from '../baseline/store.js'
+import { parseRecord, type BaselineRecord } from '../baseline/record.js'
+import type { StoredRecord } from '../baseline/store.js'
 import { describeAge } from '../baseline/select.js'
-import { repoRoot } from '../git/history.js'
 import { suggestCommand } from '../config/suggest.js'
-import { discoverConfig } from '../config/discover.js'
 import { formatMetric } from '../config/format.js'
 import { KEY_METRICS } from '../report/markdown.js'
-import { BASELINE_FLAGS } from './flags.js'
+import { BASELINE_FLAGS, withAliases } from './flags.js'
+import { storeErrorExit, storeFromOptions } from './store.js'
 import type { Writer } from './io.js'
 import { BASELINE_USAGE } from './usage.js'
 
@@ -29,28 +16,6 @@ export interface BaselineIO {
   stdout: Writer
   stderr: Writer
   cwd: string
-}
-
-/** The store `baseline` and `history` read: --dir, --branch, else the config's baseline section. */
-export async function storeFromOptions(
-  values: { dir?: string; branch?: string; remote?: string; config?: string },
-  io: BaselineIO
-): Promise<BaselineStore> {
-  if (values.dir) return new DirectoryStore(path.resolve(io.cwd, values.dir))
-  const repo = (await repoRoot(io.cwd)) ?? io.cwd
-  let spec: { store: string; branch: string; remote: string; directory: string } = {
-    ...DEFAULTS.baseline,
-    directory: path.resolve(io.cwd, DEFAULTS.baseline.directory)
-  }
-  const configFile = discoverConfig(io.cwd, values.config)
-  if (!values.branch && existsSync(configFile)) spec = (await loadConfig(configFile)).baseline
-  if (!values.branch && spec.store === 'directory') return new DirectoryStore(spec.directory)
-  return new GitBranchStore({
-    repo,
-    branch: values.branch ?? spec.branch,
-    remote: values.remote ?? spec.remote,
-    log: message => io.stderr.write(`${message}\n`)
-  })
 }
 
 function pad(cells: string[][]): string {
@@ -73,7 +38,7 @@ function newestFirst(records: StoredRecord[]): StoredRecord[] {
 
 async function list(args: string[], io: BaselineIO): Promise<number> {
   const { values } = parseArgs({ args, options: BASELINE_FLAGS })
-  const store = await storeFromOptions(values, io)
+  const store = await storeFromOptions(withAliases(values, BASELINE_FLAGS), io)
   const readout = await store.read()
   for (const w of readout.warnings) io.stderr.write(`warning: ${w}\n`)
   if (readout.state === 'missing' || readout.records.length === 0) {
@@ -127,7 +92,7 @@ async function show(args: string[], io: BaselineIO): Promise<number> {
     io.stderr.write(`perfgate baseline show needs a commit (prefix) or a record path\n\n${BASELINE_USAGE}`)
     return 2
   }
-  const store = await storeFromOptions(values, io)
+  const store = await storeFromOptions(withAliases(values, BASELINE_FLAGS), io)
   const readout = await store.read()
   for (const w of readout.warnings) io.stderr.write(`warning: ${w}\n`)
   const matches = newestFirst(readout.records).filter(
@@ -164,7 +129,7 @@ async function save(args: string[], io: BaselineIO): Promise<number> {
     io.stderr.write(`perfgate: ${file} is not a baseline record: ${(err as Error).message}\n`)
     return 2
   }
-  const store = await storeFromOptions(values, io)
+  const store = await storeFromOptions(withAliases(values, BASELINE_FLAGS), io)
   const result = await store.save(record)
   ;(result.saved ? io.stdout : io.stderr).write(`${result.message}\n`)
   return result.saved ? 0 : 1
@@ -190,15 +155,6 @@ export async function commandBaseline(args: string[], io: BaselineIO): Promise<n
   try {
     return await handler(rest, io)
   } catch (err) {
-    if (
-      err instanceof StoreError ||
-      err instanceof NewerBaselineError ||
-      err instanceof CorruptRecordError ||
-      err instanceof ConfigError
-    ) {
-      io.stderr.write(`perfgate: ${err.message}\n`)
-      return 2
-    }
-    throw err
+    return storeErrorExit(err, io.stderr)
   }
 }

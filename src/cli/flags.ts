@@ -4,6 +4,7 @@
  * drift. A flag shared by commands is defined once here and picked by each; a command may reword its help.
  */
 import { CONFIG_CANDIDATES } from '../config/discover.js'
+import { UsageError } from './io.js'
 
 export interface FlagSpec {
   type: 'string' | 'boolean'
@@ -12,7 +13,16 @@ export interface FlagSpec {
   /** the value's placeholder in the help: `--config FILE` */
   value?: string
   help: string
+  /** an older spelling of the flag named here: parsed, listed in the help with a note, read as that flag */
+  aliasOf?: string
 }
+
+/** An older spelling of `name`: it still works, and the help says which flag it stands for. */
+const alias = (name: string, flag: FlagSpec): FlagSpec => ({
+  ...flag,
+  help: `the same as --${name} (its older name)`,
+  aliasOf: name
+})
 
 const CONFIG_DEFAULT = `default: ${CONFIG_CANDIDATES.join(', ')}`
 
@@ -39,6 +49,13 @@ const SHARED = {
   json: { type: 'boolean', help: 'print report.json on stdout; everything else goes to stderr' },
   quiet: { type: 'boolean', short: 'q', help: 'no progress and no table: one line with the verdict' }
 } as const satisfies Record<string, FlagSpec>
+
+/** The baseline store as a directory: one name, --baseline DIR, wherever a command reads one. */
+const BASELINE_DIR = {
+  type: 'string',
+  value: 'DIR',
+  help: 'the directory store DIR (perfgate run --save-baseline DIR writes one)'
+} as const satisfies FlagSpec
 
 /** --json and --quiet: how `run`, `compare` and `merge` print their verdict. */
 export const OUTPUT_FLAGS = { json: SHARED.json, quiet: SHARED.quiet } as const
@@ -68,12 +85,33 @@ export const INIT_FLAGS = {
     value: 'URL',
     help: 'a running target at URL instead: perfgate.yml with no service section (nothing is started)'
   },
-  force: { type: 'boolean', help: 'overwrite files that exist' },
+  branch: {
+    type: 'string',
+    value: 'NAME',
+    help: "the default branch pushes store baselines from (default: origin's, else the current one, else main)"
+  },
+  forks: {
+    type: 'boolean',
+    help: 'also write perf-comment.yml, the workflow_run commenter that comments on pull requests from forks'
+  },
+  pin: {
+    type: 'boolean',
+    help: 'pin actions by commit SHA with the tag in a comment (default: major tags, which take fixes)'
+  },
+  force: { type: 'boolean', help: 'replace files that exist, keeping each as FILE.bak' },
   yes: { type: 'boolean', short: 'y', help: 'do not ask, take what was found' }
 } as const satisfies Record<string, FlagSpec>
 
 export const VALIDATE_FLAGS = {
-  json: { ...SHARED.json, help: 'print { valid, file, scenarios, checks, problems } on stdout' }
+  json: { ...SHARED.json, help: 'print { valid, file, scenarios, checks, problems } on stdout' },
+  deep: {
+    type: 'boolean',
+    help: 'then start the service once and try the ready probe and each scenario (perfgate doctor)'
+  }
+} as const satisfies Record<string, FlagSpec>
+
+export const DOCTOR_FLAGS = {
+  json: { ...SHARED.json, help: 'print { file, healthy, steps } on stdout' }
 } as const satisfies Record<string, FlagSpec>
 
 export const RUN_FLAGS = {
@@ -87,9 +125,8 @@ export const RUN_FLAGS = {
     help: 'measure N rounds, each against a fresh service (1-50)'
   },
   baseline: {
-    type: 'string',
-    value: 'DIR',
-    help: 'compare with the stored run of HEAD or its nearest ancestor in DIR'
+    ...BASELINE_DIR,
+    help: 'compare with the stored run of HEAD or its nearest ancestor in the directory store DIR'
   },
   'save-baseline': { type: 'string', value: 'DIR', help: 'store this run in DIR (a directory store)' },
   profile: {
@@ -126,7 +163,11 @@ export const COMPARE_FLAGS = {
 } as const satisfies Record<string, FlagSpec>
 
 export const REPORT_FLAGS = {
-  html: { type: 'string', value: 'FILE', help: 'write report.html to FILE' }
+  html: { type: 'string', value: 'FILE', help: 'write report.html to FILE' },
+  markdown: { type: 'string', value: 'FILE', help: 'write summary.md (the PR comment) to FILE' },
+  junit: { type: 'string', value: 'FILE', help: 'write junit.xml to FILE' },
+  prom: { type: 'string', value: 'FILE', help: 'write metrics.prom (OpenMetrics) to FILE' },
+  terminal: { type: 'boolean', help: 'print the terminal table (the default when no file is asked for)' }
 } as const satisfies Record<string, FlagSpec>
 
 export const MERGE_FLAGS = {
@@ -137,16 +178,17 @@ export const MERGE_FLAGS = {
 
 /** The options of `perfgate baseline list|show|save` (the store they read or write). */
 export const BASELINE_FLAGS = {
-  dir: { type: 'string', value: 'DIR', help: 'a directory store' },
+  baseline: BASELINE_DIR,
   branch: { type: 'string', value: 'NAME', help: 'a git branch store' },
   remote: { type: 'string', value: 'NAME', help: "the branch store's remote (default origin)" },
   config: { ...SHARED.config, help: 'the config whose baseline section names the store' },
-  json: { type: 'boolean', help: 'show: print the record as JSON' }
+  json: { type: 'boolean', help: 'show: print the record as JSON' },
+  dir: alias('baseline', BASELINE_DIR)
 } as const satisfies Record<string, FlagSpec>
 
 /** `perfgate history`: the store options of `baseline list`, and what to write. */
 export const HISTORY_FLAGS = {
-  dir: BASELINE_FLAGS.dir,
+  baseline: BASELINE_FLAGS.baseline,
   branch: BASELINE_FLAGS.branch,
   remote: BASELINE_FLAGS.remote,
   config: BASELINE_FLAGS.config,
@@ -170,7 +212,8 @@ export const HISTORY_FLAGS = {
     multiple: true,
     value: 'FILE',
     help: "a pull request's report.json, drawn beside the history of its scenarios (repeatable)"
-  }
+  },
+  dir: BASELINE_FLAGS.dir
 } as const satisfies Record<string, FlagSpec>
 
 export const DEMO_FLAGS = {} as const satisfies Record<string, FlagSpec>
@@ -179,6 +222,7 @@ export const DEMO_FLAGS = {} as const satisfies Record<string, FlagSpec>
 export const COMMAND_FLAGS: Record<string, Record<string, FlagSpec>> = {
   init: INIT_FLAGS,
   validate: VALIDATE_FLAGS,
+  doctor: DOCTOR_FLAGS,
   run: RUN_FLAGS,
   compare: COMPARE_FLAGS,
   report: REPORT_FLAGS,
@@ -186,6 +230,25 @@ export const COMMAND_FLAGS: Record<string, Record<string, FlagSpec>> = {
   baseline: BASELINE_FLAGS,
   history: HISTORY_FLAGS,
   demo: DEMO_FLAGS
+}
+
+/**
+ * Parsed values with each alias read as the flag it stands for (`--dir X` is `--baseline X`); giving both is a
+ * usage error.
+ */
+export function withAliases<V extends Record<string, unknown>>(
+  values: V,
+  flags: Record<string, FlagSpec>
+): V {
+  const out: Record<string, unknown> = { ...values }
+  for (const [name, flag] of Object.entries(flags)) {
+    if (!flag.aliasOf || out[name] === undefined) continue
+    if (out[flag.aliasOf] !== undefined)
+      throw new UsageError(`--${name} is the older name of --${flag.aliasOf}: give one of them`)
+    out[flag.aliasOf] = out[name]
+    delete out[name]
+  }
+  return out as V
 }
 
 /** A flag as the help names it: `-c, --config FILE`. */

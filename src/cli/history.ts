@@ -2,18 +2,16 @@ import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { CorruptRecordError, NewerBaselineError, StoreError } from '../baseline/record.js'
 import { formatChange } from '../config/format.js'
 import { discoverConfig } from '../config/discover.js'
 import { loadConfig } from '../config/load.js'
-import { ConfigError } from '../config/problems.js'
 import { HISTORY_METRICS } from '../history/analyse.js'
 import { repoRoot } from '../git/history.js'
 import { readHistory } from '../history/read.js'
 import type { HistoryReport } from '../model/history.js'
 import { renderHistoryPage } from '../report/history-page.js'
-import { storeFromOptions } from './baseline.js'
-import { HISTORY_FLAGS } from './flags.js'
+import { HISTORY_FLAGS, withAliases } from './flags.js'
+import { storeErrorExit, storeFromOptions } from './store.js'
 import type { CliIO } from './io.js'
 
 /** The terminal's account: per series its runs, and the newest change points. */
@@ -46,7 +44,7 @@ async function metricsToAnalyse(cwd: string, configOption: string | undefined): 
 export async function commandHistory(args: string[], io: CliIO): Promise<number> {
   const { values } = parseArgs({ args, options: HISTORY_FLAGS })
   try {
-    const store = await storeFromOptions(values, io)
+    const store = await storeFromOptions(withAliases(values, HISTORY_FLAGS), io)
     const repo = await repoRoot(io.cwd)
     const report = await readHistory({
       store,
@@ -67,16 +65,6 @@ export async function commandHistory(args: string[], io: CliIO): Promise<number>
     ;(values.json ? text : io.stdout).write(`wrote ${path.relative(io.cwd, page) || page}\n`)
     return 0
   } catch (err) {
-    if (
-      err instanceof StoreError ||
-      err instanceof NewerBaselineError ||
-      err instanceof CorruptRecordError ||
-      err instanceof ConfigError ||
-      err instanceof RangeError
-    ) {
-      io.stderr.write(`perfgate: ${err.message}\n`)
-      return 2
-    }
-    throw err
+    return storeErrorExit(err, io.stderr, [RangeError])
   }
 }

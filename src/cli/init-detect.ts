@@ -6,6 +6,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
 import { detectProtocol, grpcPortIn, type DetectedProtocol } from './init-protocol.js'
+import { PLACEHOLDER_COMMAND } from '../config/placeholders.js'
 
 /** What `perfgate init` found in a project, each value with where it came from. */
 export interface Detected {
@@ -25,6 +26,7 @@ export interface Detected {
   defaultBranch: string
   /** the service speaks gRPC or HTTP/2, not HTTP/1.1 (init-protocol.ts) */
   protocol?: DetectedProtocol
+  branchFrom: string
 }
 
 const read = (file: string): string | undefined => {
@@ -83,26 +85,35 @@ function dockerExpose(dir: string): number | undefined {
   return port ? Number(port) : undefined
 }
 
-function defaultBranch(dir: string): string {
+const git = (dir: string, args: string[]): string | undefined => {
   try {
-    const ref = execFileSync('git', ['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD'], {
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'ignore'],
-      timeout: 5000
-    })
+    return execFileSync('git', args, { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 })
       .toString()
       .trim()
-    return ref.replace(/^refs\/remotes\/origin\//, '') || 'main'
   } catch {
-    return 'main'
+    return undefined
   }
+}
+
+/**
+ * The branch pushes store baselines from: origin's default branch (refs/remotes/origin/HEAD, set by a clone), else
+ * the branch checked out (a repository made with `git init -b trunk` has no commit yet, but HEAD names trunk),
+ * else main. All local: no network.
+ */
+export function defaultBranch(dir: string): { branch: string; from: string } {
+  const origin = git(dir, ['symbolic-ref', '--quiet', 'refs/remotes/origin/HEAD'])
+  const remote = origin?.replace(/^refs\/remotes\/origin\//, '')
+  if (remote) return { branch: remote, from: "origin's default branch" }
+  const current = git(dir, ['symbolic-ref', '--quiet', '--short', 'HEAD'])
+  if (current) return { branch: current, from: 'the branch checked out' }
+  return { branch: 'main', from: 'no git branch found: main' }
 }
 
 /** Looks at a project: package.json's start script, a Dockerfile's EXPOSE, the PORT convention in its source. */
 export function detectProject(dir: string): Detected {
   const pkg = readPackage(dir)
   const scripts = pkg?.scripts ?? {}
-  let command = 'npm start'
+  let command: string = PLACEHOLDER_COMMAND
   let commandFrom = 'a placeholder: perfgate found no start script, no main and no server.js; edit it'
   let commandFound = false
   const startEntry = entryOf(scripts.start)
@@ -184,6 +195,7 @@ export function detectProject(dir: string): Detected {
     }
   }
 
+  const branch = defaultBranch(dir)
   const hasDeps = Object.keys(pkg?.dependencies ?? {}).length > 0
   const install = existsSync(path.join(dir, 'package-lock.json')) ? 'npm ci' : 'npm install'
   const steps = [...(hasDeps ? [install] : []), ...(scripts.build ? ['npm run build'] : [])]
@@ -199,7 +211,8 @@ export function detectProject(dir: string): Detected {
     build: steps.length ? steps.join(' && ') : undefined,
     buildFrom: steps.length ? 'package.json' : undefined,
     path: '/',
-    defaultBranch: defaultBranch(dir),
+    defaultBranch: branch.branch,
+    branchFrom: branch.from,
     ...(protocol ? { protocol } : {})
   }
 }

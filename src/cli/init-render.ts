@@ -1,7 +1,8 @@
 /** `perfgate init`, rendering the files: perfgate.yml (commented, with a schema modeline) and the workflow. */
-import { ACTION_REF, CONFIG_SCHEMA_URL, REFERENCE_URL } from '../identity.js'
+import { CONFIG_SCHEMA_URL, REFERENCE_URL } from '../identity.js'
 import type { Detected } from './init-detect.js'
 import { protocolRequest } from './init-protocol.js'
+import { uses } from './init-pins.js'
 
 const q = (s: string) => JSON.stringify(s)
 
@@ -31,7 +32,7 @@ export function renderConfig(d: Detected): string {
     '# Written by `perfgate init`. Check it with `npx perfgate validate`, try it with `npx perfgate run`.',
     'version: 1',
     'service:',
-    commented(`  command: ${d.command}`, d.commandFrom),
+    commented(`  command: ${d.commandFound ? d.command : q(d.command)}`, d.commandFrom),
     d.build
       ? commented(`  build: ${d.build}`, "builds the PR's base in a git worktree")
       : commented('  # build: npm ci && npm run build', "what builds the PR's base, if it needs building"),
@@ -63,31 +64,73 @@ export function renderConfig(d: Detected): string {
     commented('      errors.rate: "< 1%"', 'connect errors, timeouts, resets, 4xx, 5xx'),
     commented('    regression:', 'pull requests: head against base, same runner'),
     commented('      latency.p95: "+25%"', 'p95 may rise at most 25%'),
-    commented('      throughput.rps: "-10%"', 'requests per second may fall at most 10%'),
+    commented('      throughput.ok_rps: "-10%"', 'successful requests per second may fall at most 10%'),
     `# Metrics, suites (sweep, stress, soak), the open model, the baseline store: ${REFERENCE_URL}`,
     ''
   ]
   return lines.join('\n')
 }
 
+/** What the workflows are written for, beyond what was detected. */
+export interface WorkflowOptions {
+  configFile?: string
+  /** actions by commit SHA (init-pins.ts) */
+  pin?: boolean
+  /** the workflow_run commenter is written too (fork pull requests get their comment) */
+  forks?: boolean
+  /** a running target (init --url): no base is built, pull requests compare with the stored baseline */
+  target?: boolean
+}
+
 /** .github/workflows/perf.yml: pull requests compare base vs head; pushes to the default branch store a baseline. */
-export function renderWorkflow(d: Detected, configFile = 'perfgate.yml'): string {
+export function renderWorkflow(d: Detected, options: WorkflowOptions = {}): string {
+  const { configFile = 'perfgate.yml', pin = false, forks = false, target = false } = options
   const setup = [
-    '      - uses: actions/setup-node@v6',
+    `      - uses: ${uses('actions/setup-node', pin)}`,
     '        with: { node-version: 24 }',
     ...(d.build ? [`      - run: ${d.build}`] : [])
   ]
   const withConfig = configFile === 'perfgate.yml' ? [] : ['        with:', `          config: ${configFile}`]
   const upload = [
-    '      - uses: actions/upload-artifact@v4',
+    `      - uses: ${uses('actions/upload-artifact', pin)}`,
     '        if: always()',
     '        with: { name: perfgate-report, path: perfgate-report/ }'
   ]
+  const checkout = (why: string) => [
+    `      - uses: ${uses('actions/checkout', pin)}`,
+    '        with:',
+    `          fetch-depth: 0              # ${why}`,
+    "          persist-credentials: false  # keep the token out of .git/config, where the PR's code could read it"
+  ]
+  const header = target
+    ? [
+        '# Written by `perfgate init --url`. Pull requests: the running target measured once and compared with the',
+        '# nearest stored run of an ancestor commit, one sticky comment. Pushes to the default branch: a run stored in',
+        '# the perfgate-baselines branch, then the stored history analysed for change points.'
+      ]
+    : [
+        '# Written by `perfgate init`. Pull requests: base and head measured in interleaved rounds on one runner,',
+        '# one sticky comment. Pushes to the default branch: a run stored in the perfgate-baselines branch, then the',
+        '# stored history analysed for change points: a new step warns, and perfgate-report/history/index.html draws',
+        '# every series (examples/workflows/perf-history.yml publishes that page).'
+      ]
+  const fork = forks
+    ? [
+        '# Pull requests from forks get a read-only token: perf-comment.yml (workflow_run) posts their comment.'
+      ]
+    : [
+        '# Pull requests from forks get a read-only token and no comment (the verdict and job summary still show).',
+        '# For a public repository, run `perfgate init --forks` to add perf-comment.yml, a workflow_run commenter',
+        `# that posts it (${REFERENCE_URL}#fork-pull-requests).`
+      ]
   return [
-    '# Written by `perfgate init`. Pull requests: base and head measured in interleaved rounds on one runner,',
-    '# one sticky comment. Pushes to the default branch: a run stored in the perfgate-baselines branch, then the',
-    '# stored history analysed for change points: a new step warns, and perfgate-report/history/index.html draws',
-    '# every series (examples/workflows/perf-history.yml publishes that page).',
+    ...header,
+    ...(pin
+      ? [
+          '# Actions are pinned by commit SHA (`perfgate init --pin`); Dependabot updates the SHA and its comment.'
+        ]
+      : []),
+    ...fork,
     'name: perf',
     'on:',
     '  pull_request:',
@@ -104,10 +147,13 @@ export function renderWorkflow(d: Detected, configFile = 'perfgate.yml'): string
     '      contents: read',
     '      pull-requests: write        # the sticky PR comment',
     '    steps:',
-    '      - uses: actions/checkout@v5',
-    '        with: { fetch-depth: 0 }  # perfgate builds the merge-base in a git worktree',
+    ...checkout(
+      target
+        ? 'the ancestors perfgate looks up in the baseline store'
+        : 'perfgate builds the merge-base in a git worktree'
+    ),
     ...setup,
-    `      - uses: ${ACTION_REF}`,
+    `      - uses: ${uses('perfgate', pin)}`,
     ...withConfig,
     ...upload,
     '  baseline:',
@@ -118,14 +164,51 @@ export function renderWorkflow(d: Detected, configFile = 'perfgate.yml'): string
     '      contents: write             # one file per run in the perfgate-baselines branch',
     '    concurrency: { group: perfgate-baseline, cancel-in-progress: false }',
     '    steps:',
-    '      - uses: actions/checkout@v5',
-    '        with: { fetch-depth: 0 }  # the first-parent line the stored history is ordered on',
+    ...checkout('the first-parent line the stored history is ordered on'),
     ...setup,
-    `      - uses: ${ACTION_REF}`,
+    `      - uses: ${uses('perfgate', pin)}`,
     '        with:',
     ...withConfig.slice(1),
     '          on-change-point: warn    # a new step in the stored history: warn | fail | issue (issues: write)',
     ...upload,
+    ''
+  ].join('\n')
+}
+
+/**
+ * .github/workflows/perf-comment.yml: the workflow_run commenter. A fork's pull_request run has a read-only token;
+ * this runs from the default branch with a write token, reads the run's artifact as data and never checks out or
+ * runs the pull request's code (docs/reference.md, "Fork pull requests").
+ */
+export function renderCommenter(pin = false): string {
+  return [
+    "# Written by `perfgate init --forks`. Posts perfgate's comment for pull requests from forks, whose pull_request",
+    '# runs get a read-only token. Runs from the default branch, reads the result artifact as data, never checks out',
+    "# or runs the pull request's code. Same-repository pull requests are commented on by perf.yml itself.",
+    'name: perf comment',
+    'on:',
+    '  workflow_run:',
+    '    workflows: [perf]',
+    '    types: [completed]',
+    'permissions:',
+    '  actions: read                   # download the artifact of the triggering run',
+    '  pull-requests: write',
+    'jobs:',
+    '  comment:',
+    "    if: github.event.workflow_run.event == 'pull_request' && github.event.workflow_run.head_repository.full_name != github.repository",
+    '    runs-on: ubuntu-latest',
+    '    timeout-minutes: 5',
+    '    steps:',
+    `      - uses: ${uses('actions/download-artifact', pin)}`,
+    '        with:',
+    '          name: perfgate-report',
+    '          run-id: ${{ github.event.workflow_run.id }}',
+    '          github-token: ${{ github.token }}',
+    '          path: ${{ runner.temp }}/perfgate-result',
+    `      - uses: ${uses('perfgate', pin)}`,
+    '        with:',
+    '          mode: report',
+    '          artifact-path: ${{ runner.temp }}/perfgate-result',
     ''
   ].join('\n')
 }

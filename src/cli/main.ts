@@ -2,6 +2,7 @@ import { VERSION } from '../version.js'
 import { didYouMean, suggestCommand } from '../config/suggest.js'
 import { commandBaseline } from './baseline.js'
 import { commandDemo } from './demo.js'
+import { commandDoctor } from './doctor.js'
 import { commandHistory } from './history.js'
 import { commandCompare, commandRun } from './run-compare.js'
 import { COMMAND_FLAGS } from './flags.js'
@@ -26,6 +27,7 @@ const defaultIO = (): CliIO => ({
 const COMMANDS: Record<string, (args: string[], io: CliIO) => Promise<number>> = {
   init: commandInit,
   validate: commandValidate,
+  doctor: commandDoctor,
   run: commandRun,
   compare: commandCompare,
   report: commandReport,
@@ -45,6 +47,25 @@ export const wantsHelp = (args: readonly string[]): boolean => {
 function unknownCommand(command: string): string {
   const suggestion = suggestCommand(command, [...Object.keys(COMMANDS), 'help'])
   return `unknown command "${command}"${suggestion ? `; did you mean "perfgate ${suggestion}"?` : ''}`
+}
+
+/**
+ * An option before any command (`perfgate --json`, `perfgate --config x.yml run`): perfgate itself takes none but
+ * --help and --version, so each such misuse gets the same answer: the commands that take it, and where it goes.
+ */
+function optionBeforeCommand(option: string, rest: readonly string[]): string {
+  const name = option.replace(/^-+/, '').split('=')[0]!
+  const takers = Object.entries(COMMAND_FLAGS)
+    .filter(([, flags]) => Object.entries(flags).some(([n, f]) => n === name || f.short === name))
+    .map(([command]) => command)
+  const at = rest.findIndex(a => COMMANDS[a])
+  if (!takers.length)
+    return `unknown option ${option}: perfgate takes a command first (perfgate help lists them)`
+  const where =
+    at !== -1
+      ? `put it after the command: perfgate ${[rest[at], option, ...rest.filter((_, i) => i !== at)].join(' ')}`
+      : `give a command first, like perfgate ${takers[0]} ${option} (${option} is an option of ${takers.join(', ')})`
+  return `${option} is not an option of perfgate itself, only of its commands: ${where}`
 }
 
 /** perfgate help [COMMAND] */
@@ -83,6 +104,12 @@ export async function main(argv: string[], io: CliIO = defaultIO()): Promise<num
   if (command === '--version' || command === '-V' || command === 'version') {
     io.stdout.write(`${VERSION}\n`)
     return 0
+  }
+  if (command.startsWith('-')) {
+    io.stderr.write(
+      `perfgate: ${optionBeforeCommand(command, rest)}\nRun \`perfgate help\` for the commands.\n`
+    )
+    return 2
   }
   const handler = COMMANDS[command]
   if (!handler) {

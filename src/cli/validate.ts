@@ -7,6 +7,7 @@ import { ConfigError } from '../config/problems.js'
 import type { Config } from '../config/types.js'
 import { discoverConfig, noConfigMessage } from '../config/discover.js'
 import type { CliIO } from './io.js'
+import { runDoctor } from './doctor.js'
 
 /** perfgate validate [FILE] [--json] */
 export async function commandValidate(args: string[], io: CliIO): Promise<number> {
@@ -23,7 +24,9 @@ export async function commandValidate(args: string[], io: CliIO): Promise<number
       return answer({ valid: false, problems: [{ message: noConfigMessage(io.cwd) }] }, 2)
     try {
       const config = await loadConfig(file, io.cwd)
-      return answer({ valid: true, scenarios: config.scenarios.length, checks: countChecks(config) }, 0)
+      const valid = { valid: true, scenarios: config.scenarios.length, checks: countChecks(config) }
+      if (values.deep) return runDoctor(config, shown, io, valid)
+      return answer(valid, 0)
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err
       return answer({ valid: false, problems: err.problems }, 2)
@@ -44,7 +47,7 @@ export async function commandValidate(args: string[], io: CliIO): Promise<number
   }
   const n = config.scenarios.length
   io.stdout.write(`${shown} is valid: ${n} scenario${n === 1 ? '' : 's'}, ${countChecks(config)} checks\n`)
-  return 0
+  return values.deep ? runDoctor(config, shown, io) : 0
 }
 
 const countChecks = (config: Config) =>

@@ -49,6 +49,7 @@ function evaluate(
       head: mean(head),
       change: decision.change,
       interval: decision.interval,
+      detectable: decision.interval && decision.change !== null ? decision.noiseFloor : null,
       rounds: Math.min(decision.n.base, decision.n.head),
       ...(decision.basis.unit?.startsWith('epochs') ? { unit: 'epochs' as const } : {})
     }

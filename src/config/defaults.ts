@@ -39,3 +39,16 @@ export const DEFAULTS = {
   maxFileBytes: 256 * 1024,
   maxAliasCount: 100
 } as const
+
+/**
+ * The epochs of the slices and duet designs when the config names none: the rounds' minimum, and a maximum of one
+ * epoch per second of budget, a ceiling the budget always reaches first (an epoch starts two processes and runs
+ * at least four slices), so an undecided comparison runs on until its budget is spent rather than stopping at a
+ * fixed count with budget left.
+ */
+export function defaultEpochs(
+  rounds: { min: number; max: number },
+  budgetMs: number
+): { min: number; max: number } {
+  return { min: rounds.min, max: Math.max(rounds.min, Math.ceil(budgetMs / 1000)) }
+}

@@ -60,6 +60,11 @@ export function formatInterval(interval: [number, number] | null | undefined): s
   return `${formatChange(interval[0])} … ${formatChange(interval[1])}`
 }
 
+/** The smallest change a run could detect (half its interval's width): "±1.4%". */
+export function formatDetectable(fraction: number): string {
+  return `±${formatChange(fraction).slice(1)}`
+}
+
 export function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`
   if (ms < 120_000) return `${significant(ms / 1000)} s`

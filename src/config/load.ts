@@ -165,8 +165,10 @@ function schemaProblems(data: unknown, locator: Locator): ConfigProblem[] {
  * in k6's form gets the perfgate form added.
  */
 function onePerProblem(shape: ConfigProblem[], semantic: ConfigProblem[], data: unknown): ConfigProblem[] {
-  const semanticPaths = new Set(semantic.map(p => p.path).filter(Boolean))
-  const all = [...shape.filter(p => !semanticPaths.has(p.path)), ...semantic]
+  // the resolver's problem at a value, or inside it (a suite's bad window), says more than the shape's
+  const semanticPaths = semantic.map(p => p.path).filter(Boolean)
+  const covered = (path: string) => semanticPaths.some(s => s === path || (path && s.startsWith(`${path}/`)))
+  const all = [...shape.filter(p => !covered(p.path)), ...semantic]
   return all.map(p => {
     if (!/\/(thresholds|regression)\/[^/]+$/.test(p.path) || p.message.includes("k6's form")) return p
     const value = valueAt(data, p.path)
@@ -210,6 +212,16 @@ function duplicateKeys(doc: Document, lines: LineCounter, file: string): ConfigP
   return out
 }
 
+/**
+ * The yaml library's message without its "at line L, column C" (the problem's file:line:col says it), with its code
+ * frame: the line and a caret under the column.
+ */
+function yamlMessage(message: string): string {
+  const [first = '', ...frame] = message.split('\n')
+  const lines = frame.filter(l => l.trim() !== '')
+  return [first.replace(/ at line \d+, column \d+:?$/, ''), ...lines].join('\n')
+}
+
 function fail(file: string, message: string, line = 1, col = 1): never {
   throw new ConfigError(file, [{ file, line, col, path: '', message }])
 }
@@ -240,7 +252,7 @@ export function parseConfig(text: string, file: string, baseDir = path.dirname(p
   const doc = docs[0]!
   const syntax: ConfigProblem[] = doc.errors.map(e => {
     const [line, col] = e.linePos?.[0] ? [e.linePos[0].line, e.linePos[0].col] : [1, 1]
-    return { file, line, col, path: '', message: `YAML syntax error: ${e.message.split('\n')[0]}` }
+    return { file, line, col, path: '', message: `YAML syntax error: ${yamlMessage(e.message)}` }
   })
   const problems = [...syntax, ...duplicateKeys(doc, lines, file)]
   if (problems.length) throw new ConfigError(file, problems)

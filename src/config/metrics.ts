@@ -38,12 +38,15 @@ export interface MetricInfo {
    * measurement keeps, since it explains what went wrong and says nothing misleading about the service.
    */
   count: boolean
+  /** a share of the requests (errors.rate): a threshold above 100% is a mistake */
+  share?: true
 }
 
 interface Joins {
   legs?: LegJoin
   rounds?: RoundJoin
   count?: boolean
+  share?: true
 }
 
 /** A catalogue row; unless it says otherwise a metric's legs join at their largest, its rounds at their mean. */
@@ -52,8 +55,8 @@ const m = (
   kind: MetricKind,
   better: Better,
   description: string,
-  { legs = 'max', rounds = 'mean', count = false }: Joins = {}
-): MetricInfo => ({ name, kind, better, description, legs, rounds, count })
+  { legs = 'max', rounds = 'mean', count = false, share }: Joins = {}
+): MetricInfo => ({ name, kind, better, description, legs, rounds, count, ...(share ? { share } : {}) })
 
 const HISTOGRAM: Joins = { legs: 'histogram' }
 const SUMMED: Joins = { legs: 'sum' }
@@ -88,7 +91,8 @@ export const METRICS: readonly MetricInfo[] = [
   m('requests.total', 'count', 'higher', 'responses received during the measured window', COUNTED),
   m('errors.rate', 'ratio', 'lower', 'share of requests that failed (connect, timeout, reset, 4xx, 5xx)', {
     legs: 'ratio',
-    count: true
+    count: true,
+    share: true
   }),
   m('errors.total', 'count', 'lower', 'failed requests of every kind', COUNTED),
   m('errors.connect', 'count', 'lower', 'connection errors (refused, unreachable)', COUNTED),

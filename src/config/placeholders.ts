@@ -21,3 +21,9 @@ export function usesServicePort(text: string): boolean {
 export function fillServicePort(text: string, port: number): string {
   return text.replace(SERVICE_PORT, String(port))
 }
+
+/**
+ * The service.command `perfgate init` writes when it finds no start command. It is no command anyone runs:
+ * validate (and every command that loads the config) refuses it until it is replaced.
+ */
+export const PLACEHOLDER_COMMAND = '<the command that starts your service>'

@@ -9,7 +9,10 @@ export interface ConfigProblem {
 }
 
 export function formatProblems(problems: readonly ConfigProblem[]): string {
-  return problems.map(p => `${p.file}:${p.line}:${p.col}: ${p.message} [${p.path || '/'}]`).join('\n')
+  // a problem of the file as a whole (a YAML syntax error, a duplicate key) has no path to show
+  return problems
+    .map(p => `${p.file}:${p.line}:${p.col}: ${p.message}${p.path ? ` [${p.path}]` : ''}`)
+    .join('\n')
 }
 
 /** Everything wrong with a config file, all at once, each at its file:line:col. */

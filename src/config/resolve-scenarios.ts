@@ -156,6 +156,11 @@ export class ScenarioResolver extends Resolver {
         `${pointer}/url`,
         `url must be an absolute http:// or https:// URL like "http://127.0.0.1:8080/path"; got "${url}"`
       )
+    if (r.insecure === true && url && !/^https:\/\//i.test(url))
+      this.problem(
+        `${pointer}/insecure`,
+        `insecure: true accepts any certificate of an https:// URL; this url is "${url}", which has no certificate: remove insecure`
+      )
     const headers = isObject(r.headers)
       ? (Object.fromEntries(Object.entries(r.headers).filter(([, v]) => typeof v === 'string')) as Record<
           string,

@@ -1,7 +1,7 @@
 import path from 'node:path'
-import { usesServicePort } from './placeholders.js'
+import { PLACEHOLDER_COMMAND, usesServicePort } from './placeholders.js'
 import { hasServicePort, servicePortUses } from './port.js'
-import { DEFAULTS } from './defaults.js'
+import { DEFAULTS, defaultEpochs } from './defaults.js'
 import type { ConfigProblem } from './problems.js'
 import { PROFILES, type ProfileName } from './profiles.js'
 import { resolveCpuProfile } from './cpu-profile.js'
@@ -64,6 +64,11 @@ class ConfigResolver extends ScenarioResolver {
   service(raw: unknown): ServiceSpec {
     const s = isObject(raw) ? raw : {}
     const ready = this.ready(s.ready, '/service/ready')
+    if (typeof s.command === 'string' && s.command.trim() === PLACEHOLDER_COMMAND)
+      this.problem(
+        '/service/command',
+        'service.command is still the placeholder command `perfgate init` wrote: replace it with the command that starts your service (for example node server.js), or run `perfgate init --force --command CMD`'
+      )
     const env = isObject(s.env)
       ? Object.fromEntries(Object.entries(s.env).filter(([, v]) => typeof v === 'string'))
       : {}
@@ -135,8 +140,9 @@ class ConfigResolver extends ScenarioResolver {
     const max = num(rounds.max) ?? Math.max(min, d.rounds.max)
     if (min > max) this.problem('/compare/rounds', `rounds.min (${min}) must not exceed rounds.max (${max})`)
     const epochs = isObject(c.epochs) ? c.epochs : {}
+    const budgetMs = this.duration('/compare/budget', c.budget, d.budgetMs)
     const epochMin = num(epochs.min) ?? min
-    const epochMax = num(epochs.max) ?? Math.max(epochMin, max)
+    const epochMax = num(epochs.max) ?? Math.max(epochMin, defaultEpochs({ min, max }, budgetMs).max)
     if (epochMin > epochMax)
       this.problem('/compare/epochs', `epochs.min (${epochMin}) must not exceed epochs.max (${epochMax})`)
     const design = c.design === 'rounds' || c.design === 'slices' || c.design === 'duet' ? c.design : d.design
@@ -149,7 +155,7 @@ class ConfigResolver extends ScenarioResolver {
       sliceMs,
       epochs: { min: epochMin, max: epochMax },
       rounds: { min, max },
-      budgetMs: this.duration('/compare/budget', c.budget, d.budgetMs),
+      budgetMs,
       confirm: c.confirm === true,
       confidence: num(c.confidence) ?? d.confidence
     }

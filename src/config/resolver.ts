@@ -26,8 +26,11 @@ export class Resolver {
   readonly problems: ConfigProblem[] = []
   constructor(protected readonly ctx: Context) {}
 
+  /** A problem at `pointer`; the same one again (a default every scenario inherits) is reported once. */
   problem(pointer: string, message: string): void {
-    this.problems.push(this.ctx.locator.at(pointer, message))
+    const found = this.ctx.locator.at(pointer, message)
+    if (!this.problems.some(p => p.line === found.line && p.col === found.col && p.message === message))
+      this.problems.push(found)
   }
 
   /** A problem at the key `key` of the map at `pointer` (a check, at the metric name it is written under). */

@@ -18,8 +18,8 @@ const UNIT: Record<MetricKind, { pattern: string; example: string; units: string
     units: 'B, KB, MB, GB (1000-based), KiB, MiB, GiB (1024-based)'
   },
   byterate: { pattern: `${SIZE}(/s)?`, example: '> 100MB', units: 'bytes per second: B, KB, MB, GB' },
-  ratio: { pattern: '%?', example: '< 0.1%', units: '%' },
-  cpu: { pattern: '%?', example: '< 150%', units: '% of one core' },
+  ratio: { pattern: '%', example: '< 0.1%', units: '%' },
+  cpu: { pattern: '%', example: '< 150%', units: '% of one core' },
   count: { pattern: '', example: '< 10', units: 'a plain number' },
   rate: { pattern: '(/s|rps)?', example: '> 1500', units: 'requests per second' }
 }
@@ -44,7 +44,12 @@ function limitSchema(pattern: string, description: string): object {
   }
 }
 
-const thresholdPattern = (kind: MetricKind) => `^\\s*${OP}\\s*${NUMBER}\\s*${UNIT[kind].pattern}\\s*$`
+/** A share of the requests: 0% to 100% (what units.ts accepts for errors.rate). */
+const SHARE = '0*(100(\\.0+)?|[0-9]{1,2}(\\.[0-9]+)?|\\.[0-9]+)'
+const thresholdPattern = (kind: MetricKind, share = false) =>
+  `^\\s*${OP}\\s*${share ? SHARE : NUMBER}\\s*${UNIT[kind].pattern}\\s*$`
+/** The definition a metric's threshold refers to: its kind's, or for a share of the requests, the share's. */
+const thresholdDefinition = (info: MetricInfo) => (info.share ? 'threshold-share' : `threshold-${info.kind}`)
 const regressionPattern = (info: MetricInfo) =>
   `^\\s*${info.better === 'higher' ? '-' : '\\+'}\\s*${NUMBER}\\s*%\\s*$`
 
@@ -60,6 +65,10 @@ export function metricSchemas(): {
       thresholdPattern(kind),
       `an operator (< <= > >=) and a value in ${UNIT[kind].units}, like "${UNIT[kind].example}"`
     )
+  definitions['threshold-share'] = limitSchema(
+    thresholdPattern('ratio', true),
+    'an operator (< <= > >=) and a share of the requests from 0% to 100%, like "< 1%"'
+  )
   definitions['regression-lower'] = limitSchema(
     regressionPattern({ better: 'lower' } as MetricInfo),
     'how far it may rise, like "+20%"'
@@ -73,7 +82,7 @@ export function metricSchemas(): {
   for (const info of METRICS) {
     thresholds[info.name] = {
       description: `${info.description}. Limit like "${UNIT[info.kind].example}" (${UNIT[info.kind].units})`,
-      $ref: `#/definitions/threshold-${info.kind}`
+      $ref: `#/definitions/${thresholdDefinition(info)}`
     }
     if (info.better !== 'none')
       regression[info.name] = {

@@ -28,6 +28,8 @@ const DURATION_RE = new RegExp(`^${NUMBER}\\s*(us|µs|ms|s|m|min)$`)
 /** "5s", "250ms", "100us", "2m" -> milliseconds. */
 export function parseDuration(text: string): number {
   const match = DURATION_RE.exec(text.trim())
+  if (!match && DURATION_RE.test(text.trim().replace(/^-\s*/, '')))
+    throw new ValueError(`"${text}" must be positive: a duration like "500ms", "10s" or "2m"`)
   if (!match)
     throw new ValueError(
       `"${text}" is not a duration: write a number with a unit, like "500ms", "10s" or "2m"`
@@ -38,6 +40,8 @@ export function parseDuration(text: string): number {
 /** "5%" -> 0.05 */
 export function parsePercent(text: string): number {
   const match = new RegExp(`^${NUMBER}\\s*%$`).exec(text.trim())
+  if (!match && new RegExp(`^-\\s*${NUMBER}\\s*%$`).test(text.trim()))
+    throw new ValueError(`"${text}" must be positive: a percentage like "5%"`)
   if (!match) throw new ValueError(`"${text}" is not a percentage: write it like "5%"`)
   return Number(match[1]) / 100
 }
@@ -53,7 +57,7 @@ const EXAMPLES: Record<MetricKind, string> = {
 }
 
 /** The value of a threshold in the metric's base unit (see metrics.ts). */
-function valueIn(kind: MetricKind, number: number, unit: string, metric: string): number {
+function valueIn(kind: MetricKind, number: number, unit: string, metric: string, share = false): number {
   const u = unit.toLowerCase()
   const wrong = () =>
     new ValueError(
@@ -72,12 +76,13 @@ function valueIn(kind: MetricKind, number: number, unit: string, metric: string)
       return number * SIZE_BYTES[stem]!
     }
     case 'ratio':
-      if (unit === '%') return number / 100
-      if (!unit) return number
-      throw wrong()
     case 'cpu':
-      if (unit === '%' || !unit) return number
-      throw wrong()
+      // a bare number is ambiguous (0.5: half a percent or half of all?): the unit is required
+      if (!unit) throw new ValueError(`${metric} needs a unit: write ${EXAMPLES[kind]}, not a bare number`)
+      if (unit !== '%') throw wrong()
+      if (share && number > 100)
+        throw new ValueError(`${metric} is a share of the requests: at most 100%; got ${number}%`)
+      return kind === 'ratio' ? number / 100 : number
     case 'count':
     case 'rate':
       if (!unit || (kind === 'rate' && (u === '/s' || u === 'rps'))) return number
@@ -97,7 +102,10 @@ export function parseThreshold(metric: string, expression: string): { op: Compar
       `"${expression}" is not a threshold: write an operator (< <= > >=) and a value, like ${EXAMPLES[info.kind]}`
     )
   }
-  return { op: match[1] as Comparator, value: valueIn(info.kind, Number(match[2]), match[3] ?? '', metric) }
+  return {
+    op: match[1] as Comparator,
+    value: valueIn(info.kind, Number(match[2]), match[3] ?? '', metric, info.share)
+  }
 }
 
 /** "+20%" (may rise at most 20%) or "-5%" (may fall at most 5%); the sign must point the bad way. */

@@ -1,3 +1,4 @@
+import type { NoteData } from '../model/note.js'
 import { existsSync, statSync } from 'node:fs'
 import { fetchMergeBase } from '../git/history.js'
 import { addWorktree } from '../git/worktree.js'
@@ -18,7 +19,7 @@ export interface PreparedBase {
   dir: string
   sha?: string
   /** how it was prepared, for the report's notes */
-  description: string
+  note: Extract<NoteData, { kind: 'base-source' }>
   cleanup(): Promise<void>
 }
 
@@ -35,7 +36,7 @@ export function useBaseDir(dir: string): PreparedBase {
     'base',
     'build the base there first, or leave base-dir empty to let perfgate make one from the merge-base'
   )
-  return { dir, description: `base from the directory ${dir}`, cleanup: async () => undefined }
+  return { dir, note: { kind: 'base-source', source: 'directory', dir }, cleanup: async () => undefined }
 }
 
 /**
@@ -84,7 +85,7 @@ export async function worktreeBase(
   return {
     dir,
     sha,
-    description: `base built from the merge-base ${sha.slice(0, 12)} in a git worktree`,
+    note: { kind: 'base-source', source: 'merge-base', sha },
     cleanup
   }
 }

@@ -1,3 +1,4 @@
+import type { NoteData } from '../model/note.js'
 import type { Acceptance } from '../compare/accept.js'
 import type { ProfileMode } from '../config/cpu-profile.js'
 import type { Report } from '../model/report.js'
@@ -13,7 +14,7 @@ export type { Side }
 /** What compareGate is told: the two sides (where they live, what their processes get) and the hooks around the loop. */
 export interface CompareOptions extends SidesOptions {
   acceptances?: Acceptance[]
-  notes?: string[]
+  notes?: Array<string | NoteData>
   git?: Report['git']
   /** the measurement interface (default: the real one, which starts each side's processes and drives load) */
   measurer?: Measurer

@@ -1,8 +1,12 @@
 import type { Config } from '../config/types.js'
+import { defaultEpochs } from '../config/defaults.js'
 import { buildReport } from '../report/build.js'
+import { noteMessage } from '../report/notes.js'
 import type { NoteData, StepUnit } from '../model/note.js'
 import type { Report } from '../model/report.js'
 import type { RunRecord, ScenarioError } from '../model/run.js'
+import type { SliceObservation, SliceValues } from '../model/slices.js'
+import type { SlicePairValues } from '../model/scenario.js'
 import { nextStep, type RegressionDecision } from '../stats/decide.js'
 import type { Step } from '../stats/adaptive.js'
 import { roundOrder } from '../stats/order.js'
@@ -128,7 +132,7 @@ function slicesDriver(config: Config, options: CompareOptions, design: DesignCho
   const state = newSliceState(config)
   const plan = { duet: design.design === 'duet', cpus: design.cpus, rng: planRng(options.seed) }
   const measurer = options.measurer ?? processMeasurer(config, options, plan)
-  const epochs = config.compare.epochs ?? config.compare.rounds
+  const epochs = config.compare.epochs ?? defaultEpochs(config.compare.rounds, config.compare.budgetMs)
   return {
     unit: 'epoch',
     ...epochs,
@@ -169,11 +173,11 @@ export async function compareGate(config: Config, options: CompareOptions): Prom
   const host = options.host ?? hostInfo()
   const design = chooseDesign(config, host)
   const pinning = choosePinning(config.service ?? {}, host)
-  ;(options.events ?? ignoreEvents)({ type: 'info', message: `design: ${design.reason}` })
+  ;(options.events ?? ignoreEvents)({ type: 'info', message: noteMessage(design.note) })
   const sides = { ...options, cpus: pinning }
   const driver =
     design.design === 'rounds' ? roundsDriver(config, sides) : slicesDriver(config, sides, design)
-  const notes = [...(options.notes ?? []), `design: ${design.reason}`, `CPUs: ${pinning.reason}`]
+  const notes = [...(options.notes ?? []), design.note, pinning.note]
   const loop = await measureUntilDecided(config, options, driver, startedAt)
   if (loop.startError) return startErrorReport(config, options, loop.startError, notes, startedAt)
   const report = compareReport(
@@ -297,6 +301,14 @@ function startErrorReport(
   })
 }
 
+const finiteValues = (values: SliceValues): SliceValues =>
+  Object.fromEntries(Object.entries(values).filter(([, v]) => Number.isFinite(v)))
+
+/** The slice pairs as report.json keeps them (report.html draws them): values only, no histograms. */
+function slicePairValues(pairs: readonly SliceObservation[]): SlicePairValues[] {
+  return pairs.map(o => ({ epoch: o.epoch, base: finiteValues(o.base), head: finiteValues(o.head) }))
+}
+
 /** The results: each scenario from both sides' records (checks, verdicts, notes), then the report. */
 function compareReport(
   config: Config,
@@ -305,13 +317,16 @@ function compareReport(
   notes: Array<string | NoteData>,
   startedAt: number
 ): Report {
-  const scenarios = config.scenarios.map(s =>
-    buildScenario(s, driver.records('base', s.name), driver.records('head', s.name), {
+  const observations = driver.slices?.observations
+  const scenarios = config.scenarios.map(s => {
+    const scenario = buildScenario(s, driver.records('base', s.name), driver.records('head', s.name), {
       config,
       acceptances: options.acceptances,
-      observations: driver.slices?.observations
+      observations
     })
-  )
+    const pairs = observations?.get(s.name)
+    return pairs?.length && !scenario.error ? { ...scenario, slices: slicePairValues(pairs) } : scenario
+  })
   return buildReport({
     config,
     mode: 'compare',

@@ -8,6 +8,7 @@ import { DEFAULTS } from '../config/defaults.js'
 import { hasServicePort } from '../config/port.js'
 import type { EpochResult } from '../measure/measurer.js'
 import type { SliceObservation } from '../model/slices.js'
+import type { DesignNote } from '../model/note.js'
 import type { RunRecord, ScenarioError } from '../model/run.js'
 import { createRng } from '../stats/rng.js'
 import type { HostInfo } from '../measure/environment.js'
@@ -17,8 +18,8 @@ export type Design = 'rounds' | 'slices' | 'duet'
 
 export interface DesignChoice {
   design: Design
-  /** one line for the report: which design ran and why */
-  reason: string
+  /** which design ran and why, as data (report/notes.ts words it) */
+  note: DesignNote
   /** duet: the CPUs each side's service is pinned to (empty: not pinned) */
   cpus?: Record<Side, number[]>
 }
@@ -33,49 +34,35 @@ export function chooseDesign(config: Config, host: HostInfo): DesignChoice {
   const requested = config.compare.design ?? 'auto'
   const cores = host.cpus.length
   if (requested === 'rounds')
-    return {
-      design: 'rounds',
-      reason: 'compare.design is rounds: one side at a time, a fresh process per round'
-    }
-  if (!hasServicePort(config)) {
-    return {
-      design: 'rounds',
-      reason:
-        'sequential rounds: the config hard-codes its port, so base and head cannot run side by side ' +
-        "(put {{service.port}} in service.command or service.env and in the scenarios' URLs to measure both at once)"
-    }
-  }
+    return { design: 'rounds', note: { kind: 'design', design: 'rounds', why: 'requested' } }
+  if (!hasServicePort(config))
+    return { design: 'rounds', note: { kind: 'design', design: 'rounds', why: 'fixed-port' } }
   const suite = config.scenarios.find(s => !sliceable(s))
   if (suite) {
     return {
       design: 'rounds',
-      reason: `sequential rounds: scenario ${suite.name} runs a ${suite.suite!.kind} suite, which is measured in whole rounds, not slices`
+      note: {
+        kind: 'design',
+        design: 'rounds',
+        why: 'suite',
+        scenario: suite.name,
+        suiteKind: suite.suite!.kind
+      }
     }
   }
-  const slice = `${config.compare.sliceMs ?? DEFAULTS.compare.sliceMs} ms`
+  const sliceMs = config.compare.sliceMs ?? DEFAULTS.compare.sliceMs
   if (cores >= DUET_MIN_CORES && requested !== 'slices') {
     const per = Math.floor((cores - 1) / 2)
     const cpus = host.taskset
       ? { base: host.cpus.slice(1, 1 + per), head: host.cpus.slice(1 + per, 1 + 2 * per) }
       : { base: [], head: [] }
-    const pinned = host.taskset
-      ? `services pinned with taskset to CPUs ${cpus.base.join(',')} (base) and ${cpus.head.join(',')} (head)`
-      : 'services not pinned (no taskset on this runner)'
-    return {
-      design: 'duet',
-      reason: `duet: base and head up at once on their own ports and measured at the same time in ${slice} slices, ${pinned}; ${cores} cores`,
-      cpus
-    }
+    return { design: 'duet', note: { kind: 'design', design: 'duet', sliceMs, cores, ...cpus }, cpus }
   }
   const why =
-    requested === 'duet'
-      ? `compare.design duet needs ${DUET_MIN_CORES} cores and this runner has ${cores}`
-      : requested === 'slices'
-        ? 'compare.design is slices'
-        : `${cores} cores are too few for duet (${DUET_MIN_CORES} needed)`
+    requested === 'duet' ? 'duet-needs-cores' : requested === 'slices' ? 'requested' : 'too-few-cores'
   return {
     design: 'slices',
-    reason: `fine interleaving: base and head up at once on their own ports, the load alternating between them in ${slice} slices in randomized ABBA blocks, fresh processes each epoch; ${why}`
+    note: { kind: 'design', design: 'slices', why, sliceMs, cores, duetCores: DUET_MIN_CORES }
   }
 }
 

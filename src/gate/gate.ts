@@ -1,3 +1,4 @@
+import type { NoteData } from '../model/note.js'
 import type { ProfileMode } from '../config/cpu-profile.js'
 import type { Acceptance } from '../compare/accept.js'
 import type { Config } from '../config/types.js'
@@ -35,7 +36,7 @@ export interface CompareSettings {
   git?: Report['git']
   /** extra service environment per side (the demo's knob) */
   env?: Partial<Record<'base' | 'head', Record<string, string>>>
-  notes?: string[]
+  notes?: Array<string | NoteData>
   /** a load leg's shared start (epoch ms, --start-at): the gate waits for it before measuring */
   startAt?: number
   /** when to profile after the verdict, over the config's profile.mode (--profile, the action's profile input) */
@@ -149,7 +150,7 @@ async function compareSides(settings: CompareSettings, environment: GateEnvironm
       leg: () => legStamp(settings.config, { window: recorder.window(), startAt: settings.startAt }),
       acceptances: settings.acceptances,
       profile: settings.profile,
-      notes: [...(settings.notes ?? []), base.description],
+      notes: [...(settings.notes ?? []), base.note],
       git:
         settings.git || base.sha ? { ...settings.git, ...(base.sha ? { baseSha: base.sha } : {}) } : undefined
     })

@@ -104,7 +104,22 @@ export function decideScenario(
 /** Pairs of slice values of one metric, for the slice statistics. */
 function slicePairs(observations: readonly SliceObservation[], metric: string): SlicePair[] {
   const key = metric as (typeof SLICE_METRICS)[number]
-  return observations.map(o => ({ epoch: o.epoch, base: o.base[key] ?? NaN, head: o.head[key] ?? NaN }))
+  return observations.map(o => ({
+    epoch: o.epoch,
+    base: o.base[key] ?? NaN,
+    head: o.head[key] ?? NaN,
+    // the control variate: how much more of the service's CPUs other processes took in the head's slice
+    ...(o.cpu ? { covariate: o.cpu.head.othersShare - o.cpu.base.othersShare } : {})
+  }))
+}
+
+/** A metric the slices measured on both sides (server.cpu.per_request only where /proc tells the CPU time). */
+function slicedMetric(observations: readonly SliceObservation[], metric: string): boolean {
+  const key = metric as (typeof SLICE_METRICS)[number]
+  return (
+    (SLICE_METRICS as readonly string[]).includes(metric) &&
+    (key !== 'server.cpu.per_request' || observations.some(o => o.base[key] !== undefined))
+  )
 }
 
 /**
@@ -131,7 +146,7 @@ export function decideSliceScenario(
     const headValues = roundValues(byEpoch(h), spec.metric)
     const percentile = percentileOf(spec.metric)
     const tail = percentile === undefined ? undefined : tailBlockPairs(usable, percentile)
-    const result = (SLICE_METRICS as readonly string[]).includes(spec.metric)
+    const result = slicedMetric(usable, spec.metric)
       ? evaluateSliceRegression(spec, slicePairs(usable, spec.metric), baseValues, headValues, confidence)
       : tail && tail.length
         ? evaluateSliceRegression(spec, tail, baseValues, headValues, confidence, 'blocks of slices')

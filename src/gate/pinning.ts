@@ -1,13 +1,12 @@
 import type { ServiceSpec } from '../config/types.js'
 import type { CpuPlan } from '../measure/affinity.js'
 import type { HostInfo } from './compare-options.js'
+import type { NoteData } from '../model/note.js'
 
 export interface Pinning extends CpuPlan {
-  /** one line for the report: where the generator and the service ran, and why */
-  reason: string
+  /** for the report: where the generator and the service ran, and why (report/notes.ts words it) */
+  note: Extract<NoteData, { kind: 'cpus' }>
 }
-
-const cpuList = (cpus: readonly number[]) => (cpus.length === 1 ? `CPU ${cpus[0]}` : `CPUs ${cpus.join(',')}`)
 
 /**
  * Where the service runs (pure: the host is passed in). With two CPUs or more and taskset, the service gets every
@@ -15,16 +14,13 @@ const cpuList = (cpus: readonly number[]) => (cpus.length === 1 ? `CPU ${cpus[0]
  * not take CPU time from the service; `service.cpus: shared` lets the service run anywhere.
  */
 export function choosePinning(service: Pick<ServiceSpec, 'cpus'>, host: HostInfo): Pinning {
-  const shared = (why: string): Pinning => ({
+  const shared = (why: 'requested' | 'one-cpu' | 'no-taskset'): Pinning => ({
     service: [],
-    reason: `the load generator and the service shared the CPUs (${why})`
+    note: { kind: 'cpus', service: [], shared: why }
   })
-  if (service.cpus === 'shared') return shared('service.cpus: shared')
-  if (host.cpus.length < 2) return shared('one CPU')
-  if (!host.taskset) return shared('no taskset on this runner')
+  if (service.cpus === 'shared') return shared('requested')
+  if (host.cpus.length < 2) return shared('one-cpu')
+  if (!host.taskset) return shared('no-taskset')
   const [generator, ...rest] = host.cpus
-  return {
-    service: rest,
-    reason: `the service ran on ${cpuList(rest)} (taskset), leaving ${cpuList([generator!])} to the load generator`
-  }
+  return { service: rest, note: { kind: 'cpus', service: rest, generator: generator! } }
 }

@@ -1,7 +1,8 @@
 /**
  * Where it got slower: after the verdict is decided (never inside the measurement), the gate asks the measurer to
- * profile the scenario whose regression check failed or stayed inconclusive (profile: on-regression, the
- * default), or the first one (always); the profiles become the report's `profile` (model/profile.ts). The report's
+ * profile every scenario whose regression check failed or stayed inconclusive (profile: on-regression, the
+ * default), or the first one (always, when none did); the profiles become the report's `profiles`
+ * (model/profile.ts). The report's
  * verdict, checks and figures are the ones the loop decided: this step only adds `profile` and its notes.
  */
 import { cpuProfileOf, type CpuProfileSpec } from '../config/cpu-profile.js'
@@ -9,11 +10,13 @@ import type { Config } from '../config/types.js'
 import type { Measurer } from '../measure/measurer.js'
 import type { ProfileReport } from '../model/profile.js'
 import type { Report } from '../model/report.js'
+import { runnerCost } from '../report/build.js'
 import type { Side } from '../model/run.js'
 import type { ScenarioReport } from '../model/scenario.js'
 import { assembleProfileReport } from '../profile/assemble.js'
 import { FrameTable, SampleSet } from '../profile/cpuprofile.js'
 import { ignoreEvents, type EventSink } from '../measure/events.js'
+import { formatDuration } from '../config/format.js'
 
 export interface ProfileStepOptions {
   measurer: Pick<Measurer, 'profile'>
@@ -34,13 +37,16 @@ export interface ProfileStepOptions {
 const regressed = (s: ScenarioReport) =>
   s.checks.some(c => c.kind === 'regression' && (c.verdict === 'fail' || c.verdict === 'inconclusive'))
 
-/** The scenario to profile: the first whose regression check failed or is inconclusive; with always, the first measured. */
-export function scenarioToProfile(report: Report, mode: CpuProfileSpec['mode']): string | undefined {
-  if (mode === 'never') return undefined
+/**
+ * The scenarios to profile, in the report's order: every one whose regression check failed or is inconclusive;
+ * with always and none of those, the first measured.
+ */
+export function scenariosToProfile(report: Report, mode: CpuProfileSpec['mode']): string[] {
+  if (mode === 'never') return []
   const measured = report.scenarios.filter(s => !s.error)
-  const failing = measured.find(regressed)
-  if (failing) return failing.name
-  return mode === 'always' ? measured[0]?.name : undefined
+  const failing = measured.filter(regressed).map(s => s.name)
+  if (failing.length) return failing
+  return mode === 'always' && measured[0] ? [measured[0].name] : []
 }
 
 /**
@@ -57,24 +63,13 @@ function offCpuNote(scenario: ScenarioReport | undefined, profile: ProfileReport
   ]
 }
 
-/** The profiling step after the verdict: the report with `profile` (or a note saying why there is none). */
-export async function profileAfterVerdict(
+/** One scenario's profiling step: its profile, or the notes that say why there is none. */
+async function profileScenario(
   report: Report,
-  config: Config,
-  options: ProfileStepOptions
-): Promise<Report> {
-  const spec = cpuProfileOf(config)
-  const mode = options.mode ?? spec.mode
-  const scenario = scenarioToProfile(report, mode)
-  if (!scenario) return report
-  const noted = (note: string): Report => ({ ...report, notes: [...report.notes, note] })
-  if (!config.service) return noted('not profiled: a running target is not a process perfgate starts')
-  if (!options.measurer.profile) return noted('not profiled: this measurer cannot profile')
-  const events = options.events ?? ignoreEvents
-  events({
-    type: 'info',
-    message: `profiling ${scenario} (${options.sides.join(' and ')}, ${spec.durationMs / 1000} s) after the verdict`
-  })
+  scenario: string,
+  spec: CpuProfileSpec,
+  options: ProfileStepOptions & { measurer: Required<Pick<Measurer, 'profile'>> }
+): Promise<{ profile?: ProfileReport; notes: string[] }> {
   const capture = await options.measurer.profile({
     scenario,
     sides: options.sides,
@@ -83,21 +78,16 @@ export async function profileAfterVerdict(
     together: options.together,
     maxBytes: spec.maxBytes
   })
-  const finished = { durationMs: (options.now ?? Date.now)() - (options.startedAt ?? 0) }
   const head = capture.sides.head
   const base = capture.sides.base
   const missing = options.sides.filter(side => !capture.sides[side])
-  if (!head || missing.length) {
+  if (!head || missing.length)
     return {
-      ...report,
-      ...(options.startedAt !== undefined ? finished : {}),
       notes: [
-        ...report.notes,
         ...capture.notes,
-        `not profiled: the ${missing.join(' and ')} profile could not be taken (see the notes above); the verdict stands`
+        `not profiled: the ${missing.join(' and ')} profile of ${scenario} could not be taken (see the notes above); the verdict stands`
       ]
     }
-  }
   const table = new FrameTable()
   const side = (s: Side, captured: NonNullable<typeof head>) => {
     const samples = new SampleSet(table, options.roots?.[s])
@@ -122,5 +112,62 @@ export async function profileAfterVerdict(
       profile
     )
   )
-  return { ...report, ...(options.startedAt !== undefined ? finished : {}), profile }
+  return { profile, notes: [] }
 }
+
+/**
+ * The profiling step after the verdict: the report with `profiles` (one per profiled scenario) or notes saying
+ * why there are none. Each scenario takes profile.duration; one after the first is profiled only while the time
+ * spent so far and one more step (as long as the first took) stay within compare.budget, and a note names the
+ * scenarios left out.
+ */
+export async function profileAfterVerdict(
+  report: Report,
+  config: Config,
+  options: ProfileStepOptions
+): Promise<Report> {
+  const spec = cpuProfileOf(config)
+  const mode = options.mode ?? spec.mode
+  const scenarios = scenariosToProfile(report, mode)
+  if (!scenarios.length) return report
+  const noted = (note: string): Report => ({ ...report, notes: [...report.notes, note] })
+  if (!config.service) return noted('not profiled: a running target is not a process perfgate starts')
+  const profileStep = options.measurer.profile
+  if (!profileStep) return noted('not profiled: this measurer cannot profile')
+  const measurer = { profile: profileStep.bind(options.measurer) }
+  const events = options.events ?? ignoreEvents
+  const now = options.now ?? Date.now
+  const startedAt = options.startedAt ?? now()
+  const profiles: ProfileReport[] = []
+  const notes: string[] = []
+  let stepMs = 0
+  for (const [i, scenario] of scenarios.entries()) {
+    if (i > 0 && now() - startedAt + stepMs > config.compare.budgetMs) {
+      const left = scenarios.slice(i)
+      notes.push(
+        `not profiled: ${left.join(', ')} (one more profiling step of about ${formatMs(stepMs)} would pass the compare budget of ${formatMs(config.compare.budgetMs)}); raise compare.budget to profile them too`
+      )
+      break
+    }
+    events({
+      type: 'info',
+      message: `profiling ${scenario} (${options.sides.join(' and ')}, ${spec.durationMs / 1000} s) after the verdict`
+    })
+    const stepStart = now()
+    const result = await profileScenario(report, scenario, spec, { ...options, measurer })
+    stepMs = Math.max(stepMs, now() - stepStart)
+    if (result.profile) profiles.push(result.profile)
+    notes.push(...result.notes)
+  }
+  const took = now() - (options.startedAt ?? 0)
+  // the profiling step ran on the same runner: the cost follows the report's duration
+  const finished = options.startedAt !== undefined ? { durationMs: took, cost: runnerCost([took]) } : {}
+  return {
+    ...report,
+    ...finished,
+    notes: [...report.notes, ...notes],
+    ...(profiles.length ? { profiles } : {})
+  }
+}
+
+const formatMs = (ms: number) => formatDuration(ms * 1000)

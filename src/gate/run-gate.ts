@@ -5,6 +5,7 @@ import { scenarioVerdict } from '../compare/verdict.js'
 import { buildReport, type LegStamp } from '../report/build.js'
 import type { CheckResult } from '../model/check.js'
 import { wordChecks } from '../report/checks.js'
+import { noteFields } from '../report/notes.js'
 import type { BaselineInfo, Report } from '../model/report.js'
 import type { RunRecord, ScenarioError } from '../model/run.js'
 import type { NoteData } from '../model/note.js'
@@ -29,7 +30,7 @@ export interface RunOptions extends Environment {
   stored?: StoredBaseline
   /** what the report says about the baseline store */
   baselineInfo?: BaselineInfo
-  notes?: string[]
+  notes?: Array<string | NoteData>
   /** a suite's leg: its stamp, known once it measured (a load leg's window) */
   leg?: () => LegStamp | undefined
   /** the measurement interface for the head's rounds (default: real processes and load) */
@@ -80,7 +81,7 @@ export async function runGate(config: Config, options: RunOptions = {}): Promise
   let startError: ScenarioError | undefined
   // a running target has no process of perfgate's to place
   const pinning = config.service ? choosePinning(config.service, options.host ?? hostInfo()) : undefined
-  if (pinning) notes.push(`CPUs: ${pinning.reason}`)
+  if (pinning) notes.push(pinning.note)
   const measurer =
     options.measurer ??
     roundMeasurer(config, {
@@ -159,7 +160,7 @@ function scenarioFromRecords(scenario: Scenario, runs: RunRecord[], stored?: Sto
     ...(against?.baseMetrics ? { baseMetrics: against.baseMetrics } : {}),
     checks,
     runs,
-    notes: against?.notes ?? [],
+    ...noteFields(against?.notes ?? []),
     ...(suite ? { suite } : {})
   }
 }

@@ -1,3 +1,4 @@
+import type { NoteData } from '../model/note.js'
 import type { BaselineSpec, Scenario } from '../config/types.js'
 import { metricInfo } from '../config/metrics.js'
 import { roundValues } from '../compare/aggregate.js'
@@ -21,7 +22,7 @@ export interface StoredBaseline {
 export interface StoredScenarioResult {
   checks: CheckResult[]
   baseMetrics?: MetricValues
-  notes: string[]
+  notes: NoteData[]
 }
 
 const ANOMALY_METRICS = ['throughput.ok_rps', 'latency.p99']
@@ -42,7 +43,7 @@ export function storedScenarioChecks(
   const stored = (baseline.choice.perScenario[scenario.name] ?? baseline.choice.stored).record.scenarios.find(
     s => s.name === scenario.name
   )
-  const notes: string[] = []
+  const notes: NoteData[] = []
   for (const metric of new Set([...scenario.regression.map(r => r.metric), ...ANOMALY_METRICS])) {
     const note = anomalyNote(metric, seriesOf(baseline.history, scenario.name, metric), headMetrics[metric])
     if (note) notes.push(note)

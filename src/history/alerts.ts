@@ -3,7 +3,8 @@
  * the same analysis without that run), so a step is announced once, on the push that made it certain, not on
  * every push after it. Pure.
  */
-import type { HistoryChange, HistoryReport, MetricContext } from '../model/history.js'
+import type { MainContext } from '../model/check.js'
+import type { HistoryChange, HistoryReport } from '../model/history.js'
 import type { ChangePointOptions } from '../stats/change-points.js'
 import { analyseMetric, changeOf } from './analyse.js'
 
@@ -34,25 +35,25 @@ export function newChanges(
 export function metricContext(
   report: HistoryReport,
   scenario: string,
-  metric: string
-): MetricContext | undefined {
+  metric: string,
+  branch: string
+): MainContext | undefined {
   const series = report.series
     .filter(s => s.scenario === scenario)
     .sort((a, b) => b.runs.length - a.runs.length)[0]
   const values = series?.metrics.find(m => m.metric === metric)
   if (!series || !values) return undefined
   const measured = values.values.filter(v => typeof v === 'number').length
-  if (values.note) return { kind: 'short', runs: measured, needed: report.method.minRuns }
+  if (values.note) return { kind: 'short', branch, runs: measured, needed: report.method.minRuns }
   const newest = values.changePoints[values.changePoints.length - 1]
-  if (!newest) return { kind: 'stable', runs: measured }
+  if (!newest) return { kind: 'stable', branch, runs: measured }
   return {
     kind: 'stepped',
-    change: {
-      ...newest,
-      series: series.id,
-      scenario,
-      metric,
-      runsSince: series.runs.length - 1 - newest.index
-    }
+    branch,
+    sha: newest.sha,
+    change: newest.change,
+    ...(newest.date !== undefined ? { date: newest.date } : {}),
+    ...(newest.subject !== undefined ? { subject: newest.subject } : {}),
+    runsAfter: newest.runsAfter
   }
 }

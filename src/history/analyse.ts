@@ -133,8 +133,8 @@ export function changesNewestFirst(series: HistorySeries[]): HistoryChange[] {
 export function methodOf(options: Partial<ChangePointOptions> = {}): HistoryReport['method'] {
   const o = { ...CHANGE_POINT_DEFAULTS, ...options }
   return {
-    name: 'E-divisive means with t-test significance (Hunter/Otava)',
-    windowLength: o.windowLength,
+    name: 'penalised least squares (PELT) with a Welch t-test merge (Hunter/Otava)',
+    penalty: o.penalty,
     maxPValue: o.maxPValue,
     minMagnitude: o.minMagnitude,
     minRuns: minRunsFor(o)

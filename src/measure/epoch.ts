@@ -12,7 +12,9 @@ import { okResponses } from '../load/timeline.js'
 import { poolSlices, startSession, type LoadSession, type SliceResult } from '../load/session.js'
 import type { ScenarioError, Side } from '../model/run.js'
 import { encodeHistogram } from '../load/histogram.js'
-import type { SliceObservation, SliceValues } from '../model/slices.js'
+import { availableParallelism } from 'node:os'
+import type { SliceCpu, SliceObservation, SliceValues } from '../model/slices.js'
+import { readCpu, sliceCpu } from '../service/cpu-probe.js'
 import { startResourceSampler } from '../service/sampler.js'
 import type { ServiceHandle } from '../service/types.js'
 import { slicePlan } from '../stats/slices.js'
@@ -43,32 +45,62 @@ export interface EpochContext {
 export type PlanStep =
   { kind: 'pair'; order: [Side, Side]; sliceMs: number } | { kind: 'duet'; sliceMs: number }
 
-/** Measures one plan step on the two sides' sessions: what each side's slice measured. */
+/** Starts watching a side's CPU accounting for one slice; the returned function ends it (undefined: unknown). */
+export type CpuWatch = (side: Side) => () => SliceCpu | undefined
+
+/** What one plan step measured: each side's slice, and its CPU accounting when watched. */
+export type StepResult = Record<Side, SliceResult> & { cpu?: Record<Side, SliceCpu> }
+
+/** Measures one plan step on the two sides' sessions: what each side's slice measured (and its CPU, if watched). */
 export async function measureStep(
   step: PlanStep,
-  sessions: Record<Side, LoadSession>
-): Promise<Record<Side, SliceResult>> {
-  if (step.kind === 'duet') {
-    const [base, head] = await Promise.all([
-      sessions.base.slice(step.sliceMs),
-      sessions.head.slice(step.sliceMs)
-    ])
-    return { base, head }
+  sessions: Record<Side, LoadSession>,
+  watch?: CpuWatch
+): Promise<StepResult> {
+  const cpu: Partial<Record<Side, SliceCpu>> = {}
+  const watched = async (side: Side) => {
+    const end = watch?.(side)
+    const result = await sessions[side].slice(step.sliceMs)
+    const used = end?.()
+    if (used) cpu[side] = used
+    return result
   }
   const out: Partial<Record<Side, SliceResult>> = {}
-  for (const side of step.order) out[side] = await sessions[side].slice(step.sliceMs)
-  return out as Record<Side, SliceResult>
+  if (step.kind === 'duet') [out.base, out.head] = await Promise.all([watched('base'), watched('head')])
+  else for (const side of step.order) out[side] = await watched(side)
+  return {
+    ...(out as Record<Side, SliceResult>),
+    ...(cpu.base && cpu.head ? { cpu: { base: cpu.base, head: cpu.head } } : {})
+  }
 }
 
-/** A slice's values: throughput per second and the latency centre (mean, p50). */
-export function sliceValues(s: SliceResult): SliceValues {
+/** A slice's values: throughput per second, the latency centre (mean, p50) and, when watched, CPU per request. */
+export function sliceValues(s: SliceResult, cpu?: SliceCpu): SliceValues {
   const seconds = s.durationMs / 1000
   const h = s.histogram
   return {
+    ...(cpu && s.counts.responses > 0 ? { 'server.cpu.per_request': cpu.runUs / s.counts.responses } : {}),
     'throughput.rps': s.counts.responses / seconds,
     'throughput.ok_rps': okResponses(s.counts) / seconds,
     'throughput.bytes': s.bytes / seconds,
     ...(h.totalCount ? { 'latency.mean': h.mean, 'latency.p50': h.getValueAtPercentile(50) } : {})
+  }
+}
+
+/** The CPUs a side's service runs on (empty: not pinned). */
+const cpusOf = (side: Side, ctx: EpochContext): number[] =>
+  ctx.plan.cpus?.[side] ?? ctx.options.cpus?.service ?? []
+
+/** Watches each side's service and the CPUs it runs on around its slices (service/cpu-probe.ts). */
+function cpuWatch(services: Record<Side, ServiceHandle>, ctx: EpochContext): CpuWatch {
+  return side => {
+    const pid = services[side].pid
+    const cpus = cpusOf(side, ctx)
+    const before = readCpu(pid, cpus)
+    return () => {
+      const after = before && readCpu(pid, cpus)
+      return after ? sliceCpu(before!, after, cpus.length || availableParallelism()) : undefined
+    }
   }
 }
 
@@ -78,7 +110,7 @@ async function startSide(
   bound: Config,
   ctx: EpochContext
 ): Promise<{ service: ServiceHandle } | { error: ScenarioError }> {
-  const cpus = ctx.plan.cpus?.[side] ?? ctx.options.cpus?.service ?? []
+  const cpus = cpusOf(side, ctx)
   const service = serviceOf(bound)
   const spec = { ...service, command: pinnedCommand(service.command, cpus) }
   return startForMeasurement(spec, {
@@ -128,20 +160,22 @@ async function measureScenarioSlices(
     const steps: PlanStep[] = ctx.plan.duet
       ? Array.from({ length: count }, () => ({ kind: 'duet', sliceMs }))
       : slicePlan(count, ctx.plan.rng).map(order => ({ kind: 'pair', order, sliceMs }))
+    const watch = cpuWatch(services, ctx)
     for (const step of steps) {
-      const measured = await measureStep(step, sessions)
+      const measured = await measureStep(step, sessions, watch)
       exited = (['base', 'head'] as const).find(side => services[side].exitInfo())
       if (exited) break
       slices.base.push(measured.base)
       slices.head.push(measured.head)
       observations.push({
         epoch,
-        base: sliceValues(measured.base),
-        head: sliceValues(measured.head),
+        base: sliceValues(measured.base, measured.cpu?.base),
+        head: sliceValues(measured.head, measured.cpu?.head),
         histograms: {
           base: encodeHistogram(measured.base.histogram),
           head: encodeHistogram(measured.head.histogram)
-        }
+        },
+        ...(measured.cpu ? { cpu: measured.cpu } : {})
       })
       const done = slices.base.length
       events({

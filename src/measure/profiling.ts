@@ -10,7 +10,12 @@ import { freePorts, hasServicePort, withServicePort } from '../config/port.js'
 import { serviceOf, type Config } from '../config/types.js'
 import { startSession, type LoadSession } from '../load/session.js'
 import type { Side } from '../model/run.js'
+import { writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { joinCpuProfiles } from '../profile/cpuprofile.js'
 import { NodeCapture } from '../profile/node.js'
+import { PerfCapture, perfUnavailable } from '../profile/perf.js'
+import { groupMembers } from '../service/spawn.js'
 import type { ServiceHandle } from '../service/types.js'
 import { slicePlan } from '../stats/slices.js'
 import { pinnedCommand } from './affinity.js'
@@ -23,6 +28,8 @@ import type { CpuPlan } from './affinity.js'
 interface Profiled {
   side: Side
   capture: NodeCapture
+  /** perf record on the service's processes, when none of them is Node (or loaded the preload) */
+  perf?: PerfCapture
   service: ServiceHandle
   session: LoadSession
   requests: number
@@ -55,13 +62,28 @@ function nodeOptionsOf(config: Config, side: Side, ctx: ProfilingContext): strin
   return ctx.options.env?.[side]?.NODE_OPTIONS ?? config.service?.env.NODE_OPTIONS ?? ctx.inheritedNodeOptions
 }
 
+/**
+ * The sampler: perf's cpu-clock where perf can record (samples by the CPU time each thread ran), else V8's own
+ * (samples by the wall clock: ticks that fall while the JavaScript thread waits for a CPU are taken when it runs
+ * again, where it had stopped, mostly in a write that woke the load generator; docs/profiles.md).
+ * PERFGATE_PROFILER=v8 keeps V8's.
+ */
+async function samplerOf(): Promise<'perf' | 'v8'> {
+  if (process.env.PERFGATE_PROFILER === 'v8') return 'v8'
+  return (await perfUnavailable()) ? 'v8' : 'perf'
+}
+
+/** V8's flags that name JavaScript functions for perf (a map file per process) and show interpreted frames. */
+export const PERF_NODE_FLAGS = '--perf-basic-prof-only-functions --interpreted-frames-native-stack'
+
 /** Starts one side with the preload; undefined (and a note) when it could not start or no Node process connected. */
 async function startProfiled(
   side: Side,
   bound: Config,
   request: ProfileRequest,
   ctx: ProfilingContext,
-  notes: string[]
+  notes: string[],
+  sampler: 'perf' | 'v8'
 ): Promise<Profiled | undefined> {
   const capture = await NodeCapture.open(side, request.maxBytes)
   const spec = serviceOf(bound)
@@ -70,7 +92,14 @@ async function startProfiled(
     {
       label: `${side} (profiled)`,
       cwd: ctx.options.cwd?.(side),
-      env: { ...ctx.options.env?.[side], ...capture.env(nodeOptionsOf(ctx.config, side, ctx)) },
+      env: {
+        ...ctx.options.env?.[side],
+        ...capture.env(
+          [nodeOptionsOf(ctx.config, side, ctx), sampler === 'perf' ? PERF_NODE_FLAGS : '']
+            .filter(Boolean)
+            .join(' ')
+        )
+      },
       events: ctx.events,
       onSpawned: ctx.options.onSpawned
     }
@@ -116,10 +145,11 @@ async function profileGroup(
 ): Promise<void> {
   const ports = hasServicePort(ctx.config) ? await freePorts(group.length) : []
   const profiled: Profiled[] = []
+  const sampler = await samplerOf()
   try {
     for (const [i, side] of group.entries()) {
       const bound = ports.length ? withServicePort(ctx.config, ports[i]!) : ctx.config
-      const p = await startProfiled(side, bound, request, ctx, out.notes)
+      const p = await startProfiled(side, bound, request, ctx, out.notes, sampler)
       if (p) profiled.push(p)
     }
     const scenario = ctx.config.scenarios.find(s => s.name === request.scenario)!
@@ -128,19 +158,22 @@ async function profileGroup(
     await Promise.all(
       profiled.map(p => p.session.warm(Math.min(Math.max(scenario.load.warmupMs, 1000), 5000)))
     )
-    const live = profiled.filter(p => {
-      if (p.capture.connected > 0) return true
-      out.notes.push(
-        `the ${p.side} service was not profiled: none of its processes loaded perfgate's profiler (a service that is not Node, or one that clears NODE_OPTIONS)`
-      )
-      return false
-    })
-    await Promise.all(live.map(p => p.capture.start(request.intervalUs)))
+    const live: Profiled[] = []
+    for (const p of profiled) {
+      if (p.capture.connected > 0 && sampler === 'v8') live.push(p)
+      else if (await startPerf(p, out.notes)) live.push(p)
+    }
+    await Promise.all(live.filter(p => !p.perf).map(p => p.capture.start(request.intervalUs)))
     // the step's length is shared by the sides that are up together, as the design shares its time between them
     const share = ctx.duet ? request.durationMs : request.durationMs / request.sides.length
     await drive(live, share, Math.min(sliceMs, share), ctx)
     for (const p of live) {
-      const harvest = await p.capture.stop()
+      const harvest = p.perf ? await p.perf.stop() : await p.capture.stop()
+      // a Node service sampled by perf: its profile as a .cpuprofile too (DevTools and speedscope open it)
+      if (p.perf && p.capture.connected > 0 && harvest.profiles.length) {
+        harvest.file = path.join(p.capture.directory, `${p.side}.cpuprofile`)
+        writeFileSync(harvest.file, JSON.stringify(joinCpuProfiles(harvest.profiles)))
+      }
       if (p.service.exitInfo()) {
         out.notes.push(`the ${p.side} service exited while it was profiled: its profile was dropped`)
         continue
@@ -160,8 +193,27 @@ async function profileGroup(
       const error = await stopQuietly(p.service, `${p.side} (profiled)`, ctx.events)
       if (error) out.notes.push(`the profiled ${p.side} service could not be stopped: ${error.message}`)
       await p.capture.close()
+      p.perf?.close()
     }
   }
+}
+
+/**
+ * A side none of whose processes loaded the Node preload (another runtime, or a start script that clears
+ * NODE_OPTIONS): `perf record` on its process group where perf can record, else a note saying why not.
+ */
+async function startPerf(p: Profiled, notes: string[]): Promise<boolean> {
+  const unavailable = await perfUnavailable()
+  if (unavailable) {
+    notes.push(
+      `the ${p.side} service was not profiled: none of its processes loaded perfgate's Node profiler (a service that is not Node, or one that clears NODE_OPTIONS), and ${unavailable}`
+    )
+    return false
+  }
+  p.perf = PerfCapture.open(p.side)
+  if (await p.perf.start(groupMembers(p.service.pid))) return true
+  notes.push(`the ${p.side} service was not profiled: perf record could not attach to its processes`)
+  return false
 }
 
 /** The profiling step: the sides together (slices, duet) or one after the other (rounds, in the given order). */

@@ -21,13 +21,39 @@ export interface CheckData {
   head?: number | null
   change?: number | null
   interval?: [number, number] | null
+  /**
+   * regression: the smallest change this run could detect, a fraction: half the interval's width at the run's
+   * confidence (the decision's noise floor); null without an interval or from a zero base
+   */
+  detectable?: number | null
   rounds?: number
   /** what `rounds` counts: whole rounds (the default) or epochs of slices (the slices and duet designs) */
   unit?: 'rounds' | 'epochs'
   /** who accepted an intended regression, and how */
   acceptedBy?: string
   source?: SourceRef
+  /** a failing regression check on a PR: what the default branch's stored history did meanwhile */
+  mainContext?: MainContext
 }
+
+/**
+ * What the default branch's stored runs say about a PR's failing check (perfgate history): the metric has been
+ * stable for `runs` runs; it stepped by `change` at `sha` (the newest change point, `runsAfter` runs since); or
+ * the history is too short to tell.
+ */
+export type MainContext =
+  | { kind: 'stable'; branch: string; runs: number }
+  | {
+      kind: 'stepped'
+      branch: string
+      sha: string
+      /** relative change of the mean at the step (0.12: +12 %) */
+      change: number
+      date?: string
+      subject?: string
+      runsAfter: number
+    }
+  | { kind: 'short'; branch: string; runs: number; needed: number }
 
 /** What a regression decision's one line is made of (report/decisions.ts words it): data, no words. */
 export interface DecisionBasis {

@@ -105,11 +105,5 @@ export interface HistoryReport {
   /** records skipped: corrupt, foreign, from a newer perfgate, or not on the line */
   skipped: { count: number; reasons: string[] }
   /** the method and its settings, for the page's footer */
-  method: { name: string; windowLength: number; maxPValue: number; minMagnitude: number; minRuns: number }
+  method: { name: string; penalty: number; maxPValue: number; minMagnitude: number; minRuns: number }
 }
-
-/** What the history says about one scenario's metric on the default branch, for a PR's failing check. */
-export type MetricContext =
-  | { kind: 'stable'; runs: number }
-  | { kind: 'stepped'; change: HistoryChange }
-  | { kind: 'short'; runs: number; needed: number }

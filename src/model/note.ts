@@ -57,6 +57,38 @@ export type NoteData =
   | { kind: 'connections-reset'; head: number; base?: number }
   /** a service could not be started (or stopped: it held its TCP port) */
   | { kind: 'start-error'; failed: 'started' | 'stopped' }
+  /** which comparison design ran, and why */
+  | DesignNote
+  /** where the service and the load generator ran: `service` empty means they shared the CPUs, for `shared` */
+  | { kind: 'cpus'; service: number[]; generator?: number; shared?: 'requested' | 'one-cpu' | 'no-taskset' }
+  /** where the base was built: a directory given, or the merge-base in a git worktree */
+  | { kind: 'base-source'; source: 'directory'; dir: string }
+  | { kind: 'base-source'; source: 'merge-base'; sha: string }
+  /** the head's value is `z` standard deviations from the mean of the last `runs` stored runs */
+  | {
+      kind: 'history-anomaly'
+      metric: string
+      value: number
+      z: number
+      runs: number
+      mean: number
+      sd: number
+    }
+
+/** The comparison design's note: rounds (and why not slices), slices (and why not duet), or duet. */
+export type DesignNote =
+  | { kind: 'design'; design: 'rounds'; why: 'requested' }
+  | { kind: 'design'; design: 'rounds'; why: 'fixed-port' }
+  | { kind: 'design'; design: 'rounds'; why: 'suite'; scenario: string; suiteKind: string }
+  | {
+      kind: 'design'
+      design: 'slices'
+      why: 'requested' | 'duet-needs-cores' | 'too-few-cores'
+      sliceMs: number
+      cores: number
+      duetCores: number
+    }
+  | { kind: 'design'; design: 'duet'; sliceMs: number; cores: number; base: number[]; head: number[] }
 
 export type NoteKind = NoteData['kind']
 

@@ -122,6 +122,14 @@ export interface MergeInfo {
   problems: string[]
 }
 
+/** What a gate cost in runner time (the comment says "2.4 runner-minutes"). */
+export interface RunnerCost {
+  /** wall time on runners, summed over legs */
+  runnerMs: number
+  /** the runners (jobs) it took: 1, or a merged report's legs */
+  legs: number
+}
+
 export interface Report {
   schemaVersion: number
   tool: { name: 'perfgate'; version: string }
@@ -132,11 +140,17 @@ export interface Report {
   headline: string
   config: { file: string; hash: string; profile?: string; used?: ConfigUsed }
   runner: RunnerFingerprint
-  git?: { sha?: string; ref?: string; baseSha?: string }
+  /**
+   * sha: the commit measured (on a pull_request event, GitHub's merge commit); headSha: the pull request's head
+   * commit (pull_request.head.sha), which source links point at; baseSha: the base a compare measured
+   */
+  git?: { sha?: string; ref?: string; baseSha?: string; headSha?: string }
   baseline?: BaselineInfo
   /** pull requests: where the limits came from and the PR's changes to them */
   gate?: GateInfo
   durationMs: number
+  /** the runner time the gate took: this run's wall time, or, for a merged report, the sum of its legs' */
+  cost?: RunnerCost
   scenarios: ScenarioReport[]
   /** every note's words, in order */
   notes: string[]
@@ -146,6 +160,9 @@ export interface Report {
   shard?: ShardInfo
   /** a merged report: the legs it was built from */
   merge?: MergeInfo
-  /** CPU profiles taken after the verdict: where the head spends more CPU per request (see src/profile/) */
-  profile?: ProfileReport
+  /**
+   * CPU profiles taken after the verdict, one per profiled scenario (each failing or inconclusive one, within the
+   * budget): where the head spends more CPU per request (see src/profile/)
+   */
+  profiles?: ProfileReport[]
 }

@@ -4,6 +4,7 @@ import type { LoadSpec } from './load.js'
 import type { MetricValues } from './metrics.js'
 import type { Note } from './note.js'
 import type { RunRecord, ScenarioError, SuiteResult } from './run.js'
+import type { SliceValues } from './slices.js'
 
 /** One scenario's result: its verdict, metrics, checks and the runs they came from. */
 export interface ScenarioReport {
@@ -25,4 +26,13 @@ export interface ScenarioReport {
   suite?: SuiteResult
   /** bottleneck findings with their evidence (see report/findings.ts) */
   findings?: Finding[]
+  /** the slices and duet designs: every slice pair's values in measured order, with its epoch (report.html draws them) */
+  slices?: SlicePairValues[]
+}
+
+/** One slice pair as report.json keeps it: its epoch and the two sides' slice values (no histograms). */
+export interface SlicePairValues {
+  epoch: number
+  base: SliceValues
+  head: SliceValues
 }

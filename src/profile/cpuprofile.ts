@@ -96,7 +96,8 @@ export function readCpuProfile(file: string, maxBytes = MAX_PROFILE_BYTES): CpuP
 
 /** The npm package of a script under node_modules (the innermost one), if any. */
 export function packageOf(url: string): string | undefined {
-  const match = /.*[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(url)
+  // the innermost node_modules, also at the start of a path relative to the checkout
+  const match = /(?:^|.*[\\/])node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(url)
   return match ? match[1]!.replace(/\\/g, '/') : undefined
 }
 

@@ -8,7 +8,7 @@ import { VERSION } from '../version.js'
 import { runnerFingerprint } from './fingerprint.js'
 import { findingsFor } from './findings.js'
 import type { Check, Verdict } from '../model/check.js'
-import { REPORT_SCHEMA_VERSION, type Report, type ShardInfo } from '../model/report.js'
+import { REPORT_SCHEMA_VERSION, type Report, type RunnerCost, type ShardInfo } from '../model/report.js'
 import type { ScenarioReport } from '../model/scenario.js'
 
 /** A suite's leg as its report says it: its shard, the whole config's hash (not the leg's), and its note. */
@@ -39,6 +39,21 @@ const VERDICT_WORD: Record<Verdict, string> = {
   inconclusive: 'inconclusive',
   skipped: 'skipped',
   errored: 'errored'
+}
+
+/** The runner time of runs that each took these wall times (one run, or a merged report's legs). */
+export function runnerCost(durationsMs: readonly number[]): RunnerCost {
+  return {
+    runnerMs: durationsMs.reduce((sum, ms) => sum + Math.max(0, ms), 0),
+    legs: Math.max(1, durationsMs.length)
+  }
+}
+
+/** "2.4 runner-minutes" (of 2 legs), for the comment. */
+export function runnerMinutes(cost: RunnerCost): string {
+  const minutes = cost.runnerMs / 60_000
+  const words = minutes < 0.05 ? 'under 0.1 runner-minutes' : `${minutes.toFixed(1)} runner-minutes`
+  return cost.legs > 1 ? `${words} (${cost.legs} legs)` : words
 }
 
 export function buildReport(input: ReportInput): Report {
@@ -74,6 +89,7 @@ export function buildReport(input: ReportInput): Report {
     ...(input.git ? { git: input.git } : {}),
     ...(input.baseline ? { baseline: input.baseline } : {}),
     durationMs: Math.max(0, now.getTime() - input.startedAt),
+    cost: runnerCost([now.getTime() - input.startedAt]),
     scenarios,
     ...noteFields([...(input.notes ?? []), ...(input.leg ? [input.leg.note] : [])]),
     ...(input.leg ? { shard: input.leg.shard } : {})

@@ -4,65 +4,17 @@ import type { Report } from '../model/report.js'
 import type { RunRecord } from '../model/run.js'
 import type { ScenarioReport } from '../model/scenario.js'
 import { mean } from '../stats/ci.js'
+import { align, unionX, type AxisUnit, type ChartSeries, type ChartSpec } from './chart-spec.js'
+import { measuredInSlices, sliceCharts } from './slice-charts.js'
+import { resourceCharts } from './resource-charts.js'
 
-/** What a value on an axis is, so the page formats it: µs latencies, bytes, % CPU, plain numbers. */
-export type AxisUnit =
-  'us' | 'bytes' | 'rps' | 'rate' | 'cpu' | 'ratio' | 'count' | 's' | 'connections' | 'percentile'
-
-export interface ChartSeries {
-  label: string
-  /** colour family: base purple, head blue, other neutral */
-  side: 'base' | 'head' | 'other'
-  dash?: boolean
-  /** values aligned with the chart's x; null where the series has no point */
-  values: Array<number | null>
-  /** which y axis: 0 left, 1 right */
-  axis?: 0 | 1
-  /** draw points only (per-round values) */
-  points?: boolean
-  /** a thin line: the edge of a band */
-  thin?: boolean
-  /** plotted on a scale of its own with no axis (its values show in the legend, in this unit) */
-  ownScale?: AxisUnit
-}
-
-/** One chart of report.html, as data: the page draws it with uPlot. */
-export interface ChartSpec {
-  id: string
-  scenario: string
-  title: string
-  x: number[]
-  xUnit: AxisUnit
-  xLog?: boolean
-  yUnits: [AxisUnit] | [AxisUnit, AxisUnit]
-  series: ChartSeries[]
-  /** a vertical marker: the knee, the breaking point */
-  marker?: { x: number; label: string }
-  /** x below this is warmup (shaded) */
-  shadeUntil?: number
-  /** areas filled between two series (indexes into `series`), e.g. an interval */
-  bands?: Array<{ upper: number; lower: number }>
-  /** the only x values labelled (a log axis labels its decades, not every step) */
-  xTicks?: number[]
-  /** many runs: one legend entry per side (toggling all its runs) instead of one per series, thinner lines */
-  legendBySide?: boolean
-  caption: string
-}
+export type { AxisUnit, ChartSeries, ChartSpec } from './chart-spec.js'
 
 /** Runs above which a chart's legend lists sides, not series (a 15-round compare has 30 runs). */
 export const LEGEND_BY_SIDE_ABOVE = 4
 
 /** Percentiles of the distribution chart, as "1 in N" on a log axis: 50%, 90%, 99%, 99.9%, ... */
 export const DISTRIBUTION_PERCENTILES = [50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 99.999]
-
-function unionX(lists: number[][]): number[] {
-  return [...new Set(lists.flat())].sort((a, b) => a - b)
-}
-
-function align(x: number[], points: Array<[number, number | null]>): Array<number | null> {
-  const byX = new Map(points)
-  return x.map(v => byX.get(v) ?? null)
-}
 
 const runLabel = (r: RunRecord, many: boolean) => (many ? `${r.side} round ${r.round}` : r.side)
 
@@ -146,7 +98,7 @@ function timelineCharts(scenario: ScenarioReport, slug: string): ChartSpec[] {
   ]
 }
 
-function distributionChart(s: ScenarioReport, slug: string): ChartSpec[] {
+function distributionChart(s: ScenarioReport, slug: string, step: 'round' | 'epoch'): ChartSpec[] {
   const sides = (['base', 'head'] as const)
     .map(side => {
       const encoded = s.runs.filter(r => r.side === side && r.histogram && !r.error).map(r => r.histogram!)
@@ -171,12 +123,11 @@ function distributionChart(s: ScenarioReport, slug: string): ChartSpec[] {
       xTicks: [2, 10, 100, 1000, 10_000, 100_000],
       yUnits: ['us'],
       series: sides.map(({ side, histogram, rounds }) => ({
-        label: `${side} (${histogram.totalCount} responses, ${rounds} round${rounds === 1 ? '' : 's'})`,
+        label: `${side} (${histogram.totalCount} responses, ${rounds} ${step}${rounds === 1 ? '' : 's'})`,
         side,
         values: DISTRIBUTION_PERCENTILES.map(p => histogram.getValueAtPercentile(p))
       })),
-      caption:
-        'HDR percentile plot of every measured 2xx response, rounds merged: x is the percentile on a log scale'
+      caption: `HDR percentile plot of every measured 2xx response, ${step}s merged: x is the percentile on a log scale`
     }
   ]
 }
@@ -192,7 +143,7 @@ function roundThroughput(s: ScenarioReport): RoundMetric {
   const metric =
     s.checks.find(c => c.kind === 'regression' && THROUGHPUT.includes(c.metric))?.metric ??
     (s.runs.some(r => typeof r.metrics['throughput.ok_rps'] === 'number') ? THROUGHPUT[0]! : THROUGHPUT[1]!)
-  const title = metric === 'throughput.ok_rps' ? 'successful throughput per round' : 'throughput per round'
+  const title = metric === 'throughput.ok_rps' ? 'successful throughput' : 'throughput'
   return { metric, unit: 'rps', title }
 }
 
@@ -200,15 +151,12 @@ function roundThroughput(s: ScenarioReport): RoundMetric {
  * Per-round values of base and head as points, each side's mean as a dashed line, and, when a regression check
  * compared the metric, the band where head's mean lies by the interval of the change: base mean x (1 + interval).
  */
-function roundCharts(s: ScenarioReport, slug: string): ChartSpec[] {
+function roundCharts(s: ScenarioReport, slug: string, step: 'round' | 'epoch'): ChartSpec[] {
   const valid = s.runs.filter(r => !r.error)
   if (valid.length < 2) return []
   const x = unionX([valid.map(r => r.round)])
   const flat = (value: number) => x.map(() => value)
-  const metrics: RoundMetric[] = [
-    roundThroughput(s),
-    { metric: 'latency.p99', unit: 'us', title: 'p99 per round' }
-  ]
+  const metrics: RoundMetric[] = [roundThroughput(s), { metric: 'latency.p99', unit: 'us', title: 'p99' }]
   return metrics.map(({ metric, unit, title }) => {
     const sides = (['base', 'head'] as const)
       .map(side => {
@@ -254,15 +202,15 @@ function roundCharts(s: ScenarioReport, slug: string): ChartSpec[] {
     return {
       id: `${slug}-rounds-${metric.replace(/\W/g, '-')}`,
       scenario: s.name,
-      title,
+      title: `${title} per ${step}`,
       x,
-      xUnit: 'count' as const,
+      xUnit: step === 'epoch' ? ('epoch' as const) : ('count' as const),
       yUnits: [unit] as [AxisUnit],
       series,
       ...(band ? { bands: [{ upper: series.length - 2, lower: series.length - 1 }] } : {}),
       caption: band
-        ? `${metric} of each round (points) and each side's mean (dashed). The change head vs base is ${pct(band.change)} (interval ${pct(band.interval[0])} .. ${pct(band.interval[1])}); the shaded band is that interval applied to base's mean, where head's mean is expected to lie.`
-        : `${metric} of each round (points) and each side's mean (dashed)`
+        ? `${metric} of each ${step} (points) and each side's mean (dashed). The change head vs base is ${pct(band.change)} (interval ${pct(band.interval[0])} .. ${pct(band.interval[1])}); the shaded band is that interval applied to base's mean, where head's mean is expected to lie.`
+        : `${metric} of each ${step} (points) and each side's mean (dashed)`
     }
   })
 }
@@ -337,52 +285,25 @@ function suiteCharts(s: ScenarioReport, slug: string): ChartSpec[] {
   ]
 }
 
-function resourceCharts(s: ScenarioReport, slug: string, warmupS: number): ChartSpec[] {
-  const runs = s.runs.filter(r => r.resources?.length && !r.error)
-  if (!runs.length) return []
-  const many = s.runs.length > 1
-  const x = unionX(runs.map(r => r.resources!.map(p => Math.round(p.t * 10) / 10)))
-  const at = (r: RunRecord, field: 'rssBytes' | 'cpu') =>
-    align(
-      x,
-      r.resources!.map(p => [Math.round(p.t * 10) / 10, p[field]])
-    )
-  return [
-    {
-      id: `${slug}-resources`,
-      scenario: s.name,
-      title: 'server resources during load',
-      x,
-      xUnit: 's',
-      yUnits: ['bytes', 'cpu'],
-      series: runs.flatMap(r => [
-        { label: `${runLabel(r, many)} RSS`, side: r.side, axis: 0 as const, values: at(r, 'rssBytes') },
-        {
-          label: `${runLabel(r, many)} CPU`,
-          side: r.side,
-          axis: 1 as const,
-          dash: true,
-          values: at(r, 'cpu')
-        }
-      ]),
-      shadeUntil: warmupS,
-      caption:
-        "RSS (solid, left) and CPU (dashed, right) of the service's process tree; the shaded start is warmup"
-    }
-  ]
-}
-
 /** Every chart of the report, scenario by scenario, as data for the page. */
 export function chartsFor(report: Report): ChartSpec[] {
   return report.scenarios.flatMap((s, i) => {
     if (s.error) return []
     const slug = `s${i}`
+    // slices and duet: no per-second series, epochs instead of rounds, both sides' resources at once
+    if (measuredInSlices(s))
+      return [
+        ...sliceCharts(s, slug),
+        ...roundCharts(s, slug, 'epoch'),
+        ...distributionChart(s, slug, 'epoch'),
+        ...resourceCharts(s, slug, 'epoch')
+      ]
     return [
       ...timelineCharts(s, slug),
-      ...distributionChart(s, slug),
-      ...roundCharts(s, slug),
+      ...distributionChart(s, slug, 'round'),
+      ...roundCharts(s, slug, 'round'),
       ...suiteCharts(s, slug),
-      ...resourceCharts(s, slug, s.load.warmupMs / 1000)
+      ...resourceCharts(s, slug, 'round')
     ]
   })
 }

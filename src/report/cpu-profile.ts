@@ -108,7 +108,7 @@ export function profileMarkdown(profile: ProfileReport, links: SourceLinks = {})
     ...notes.flatMap(n => [n, '']),
     ...(profile.base?.file
       ? [
-          `<sub>Profiles: ${markdownCode(profile.base.file)}, ${markdownCode(profile.head.file ?? '')} (Chrome DevTools, speedscope); the flame graph is in report.html.</sub>`,
+          `<sub>Profiles: ${markdownCode(profile.base.file)}, ${markdownCode(profile.head.file ?? '')} (${profile.base.file.endsWith('.folded') ? "perf's folded stacks: flamegraph.pl, speedscope" : 'Chrome DevTools, speedscope'}); the flame graph is in report.html.</sub>`,
           ''
         ]
       : [])
@@ -119,10 +119,12 @@ export function profileMarkdown(profile: ProfileReport, links: SourceLinks = {})
 // eslint-disable-next-line no-control-regex
 const plain = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
 
-/** The terminal's rows: the functions that grew (compare) or the head's top functions (run). */
-export function profileTerminal(report: Report): string[] {
-  const profile = report.profile
-  if (!profile) return []
+/** The terminal's rows, per profiled scenario: the functions that grew (compare) or the head's top functions (run). */
+export function profileTerminal(report: Report): string[][] {
+  return (report.profiles ?? []).map(profileLines)
+}
+
+function profileLines(profile: ProfileReport): string[] {
   const lines = [profileHeadline(profile)]
   if (profile.mode === 'compare') {
     lines[0] = `Where the head spends more CPU per request: ${lines[0]}`

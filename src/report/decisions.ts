@@ -30,13 +30,19 @@ function intervalLine(d: DecisionData, tol: string): string {
   const interval = d.interval!
   const ci = `CI ${formatSignedPercent(interval[0])} .. ${formatSignedPercent(interval[1])}, ${sizeNote(d)}`
   const improvedClearly = d.basis.better === 'higher' ? interval[0] > 0 : interval[1] < 0
+  const detectable = `±${formatSignedPercent(d.noiseFloor!).slice(1)}`
+  // the bad end of the interval: how far the metric may have moved the bad way
+  const worst = d.direction === 'fall' ? Math.max(0, -interval[0]) : Math.max(0, interval[1])
   const line =
     d.verdict === 'fail'
       ? `${d.metric} ${movement(change)} (${ci}), beyond the ${tol} tolerance`
       : d.verdict === 'pass'
-        ? `${d.metric} ${movement(change)} (${ci}), within the ${tol} tolerance${improvedClearly ? ': an improvement' : ''}`
-        : `inconclusive: ${d.metric} ${formatSignedPercent(change)} ± ${formatSignedPercent(d.noiseFloor!).slice(1)} (${ci}) ` +
-          `straddles the ${tol} tolerance; more rounds would decide`
+        ? `${d.metric} ${movement(change)} (${ci}), within the ${tol} tolerance` +
+          (improvedClearly
+            ? ': an improvement'
+            : `: no ${d.direction} beyond ${formatSignedPercent(worst).slice(1)} (the smallest change this run could detect: ${detectable})`)
+        : `inconclusive: ${d.metric} ${formatSignedPercent(change)} ${detectable.replace('±', '± ')} (${ci}) ` +
+          `straddles the ${tol} tolerance; this run could detect changes of ${detectable}, more rounds would decide`
   const scale = d.basis.linear
     ? '; some values are <= 0, so the change is the difference of means relative to the base mean'
     : ''

@@ -1,8 +1,8 @@
 /**
  * The script of the history page, run in the browser: draws each chart with uPlot when it scrolls into view (a
  * store of many scenarios stays quick to open), with the segments' means as steps, their noise band, the size of
- * each step, the PR comparisons, and a tooltip naming the run's commit, subject, date and runner. Records what it
- * drew in `window.__perfgateHistory` (the browser test reads it). Plain ES2019, inlined into the page.
+ * each step, the PR comparisons, and a tooltip naming the run's commit, subject, date and runner; sorts the table
+ * of change points by its buttons. Records what it drew in `window.__perfgateHistory` (the browser test reads it). Plain ES2019, inlined into the page.
  */
 export const HISTORY_CLIENT_JS = String.raw`
 (function () {
@@ -130,6 +130,33 @@ export const HISTORY_CLIENT_JS = String.raw`
     pending.forEach(function (p) { observer.observe(p.el) })
   } else pending.forEach(drawOne)
   window.__perfgateDrawAll = function () { pending.forEach(drawOne) }
+
+  // the change-point table: each sort button orders the rows by its column's data-sort (numbers) or text, the
+  // first press in the column's natural direction (data-first), the next the other way; aria-sort says which
+  var table = document.getElementById('changes')
+  if (table && table.tBodies.length) {
+    var heads = Array.prototype.slice.call(table.querySelectorAll('thead th'))
+    heads.forEach(function (th, column) {
+      var button = th.querySelector('button[data-first]')
+      if (!button) return
+      button.addEventListener('click', function () {
+        var current = th.getAttribute('aria-sort')
+        var dir = current ? (current === 'ascending' ? 'descending' : 'ascending') : button.getAttribute('data-first')
+        heads.forEach(function (h) { h.removeAttribute('aria-sort') })
+        th.setAttribute('aria-sort', dir)
+        var sign = dir === 'ascending' ? 1 : -1
+        var body = table.tBodies[0]
+        var rows = Array.prototype.slice.call(body.rows)
+        rows.sort(function (a, b) {
+          var x = a.cells[column], y = b.cells[column]
+          var xs = x.getAttribute('data-sort'), ys = y.getAttribute('data-sort')
+          var order = xs !== null && ys !== null ? Number(xs) - Number(ys) : x.textContent.localeCompare(y.textContent)
+          return order * sign || Number(a.getAttribute('data-rank')) - Number(b.getAttribute('data-rank'))
+        })
+        rows.forEach(function (r) { body.appendChild(r) })
+      })
+    })
+  }
   state.ready = true
 })()
 `

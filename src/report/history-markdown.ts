@@ -3,7 +3,9 @@
  * place that words a change point.
  */
 import { formatChange, formatMetric } from '../config/format.js'
-import type { HistoryChange, MetricContext } from '../model/history.js'
+import type { MainContext } from '../model/check.js'
+import type { HistoryChange } from '../model/history.js'
+import type { Report } from '../model/report.js'
 import { escapeMarkdownText, markdownCode } from './escape.js'
 
 /** "3 days ago", "5 h ago", "12 min ago" */
@@ -36,20 +38,24 @@ export function changesTable(changes: HistoryChange[], now: number, max = 5): st
 
 /**
  * A PR's failing check in the light of the default branch: "on main, latency.p99 of list has been stable for 38
- * runs" or "main stepped +12.0% at abc1234 (3 days ago)", so a reviewer knows whether the PR or main moved.
+ * runs" or "main stepped +12.0% in latency.p99 of list at abc1234 (3 days ago)", so a reviewer knows whether the PR
+ * or main moved.
  */
-export function contextLine(
-  branch: string,
-  scenario: string,
-  metric: string,
-  context: MetricContext,
-  now: number
-): string {
+export function contextLine(scenario: string, metric: string, context: MainContext, now: number): string {
   const what = `${metric} of ${scenario}`
   if (context.kind === 'short') {
-    return `on ${branch}, ${what} has ${context.runs} stored run${context.runs === 1 ? '' : 's'}: not enough history to tell (${context.needed} needed)`
+    return `on ${context.branch}, ${what} has ${context.runs} stored run${context.runs === 1 ? '' : 's'}: not enough history to tell (${context.needed} needed)`
   }
-  if (context.kind === 'stable') return `on ${branch}, ${what} has been stable for ${context.runs} runs`
-  const c = context.change
-  return `${branch} stepped ${formatChange(c.change)} in ${what} at ${c.sha.slice(0, 7)} (${ago(c.date, now)}), stable for the ${c.runsAfter} runs since`
+  if (context.kind === 'stable')
+    return `on ${context.branch}, ${what} has been stable for ${context.runs} runs`
+  return `${context.branch} stepped ${formatChange(context.change)} in ${what} at ${context.sha.slice(0, 7)} (${ago(context.date, now)}), stable for the ${context.runsAfter} runs since`
+}
+
+/** The comment's and summary's section of context lines, from the checks' `mainContext`; '' when none has one. */
+export function mainContextSection(report: Pick<Report, 'scenarios'>, now: number): string {
+  const lines = report.scenarios.flatMap(s =>
+    s.checks.flatMap(c => (c.mainContext ? [contextLine(s.name, c.metric, c.mainContext, now)] : []))
+  )
+  if (!lines.length) return ''
+  return `**Meanwhile on the default branch** (its stored runs):\n\n${lines.map(l => `- ${escapeMarkdownText(l)}`).join('\n')}\n`
 }

@@ -137,9 +137,15 @@ export function pageData(report: HistoryReport): HistoryPageData {
   return { commits, series }
 }
 
-function changeRow(c: HistoryChange): string {
+/** A column header that sorts the table: a button (first press: `first`), its state in the header's aria-sort. */
+const sortHeader = (label: string, first: 'ascending' | 'descending', sorted?: 'descending') =>
+  `<th scope="col"${sorted ? ` aria-sort="${sorted}"` : ''}><button type="button" class="sort" data-first="${first}" aria-label="sort by ${label}">${label}</button></th>`
+
+function changeRow(c: HistoryChange, rank: number): string {
   const interval = `${formatChange(c.interval.low)} … ${formatChange(c.interval.high)}`
-  return `<tr><td>${esc(c.date?.slice(0, 10) ?? '')}</td><td><code>${esc(c.sha.slice(0, 7))}</code> ${esc(c.subject ?? '')}</td><td title="${esc(c.series)}">${esc(c.scenario)}</td><td><code>${esc(c.metric)}</code></td>${numCell(formatChange(c.change), c.change)}<td class="num">${esc(interval)}</td><td class="num">${esc(`${formatMetric(c.metric, c.meanBefore)} → ${formatMetric(c.metric, c.meanAfter)}`)}</td><td class="num">${c.runsBefore} / ${c.runsAfter}</td><td class="${c.worse ? 'fail' : 'pass'}">${c.worse ? 'worse' : 'better'}</td></tr>`
+  const time = Date.parse(c.date ?? '')
+  // rank: the table's first order (newest first), which ties keep; the step sorts by its size either way
+  return `<tr data-rank="${rank}"><td data-sort="${Number.isFinite(time) ? time : ''}">${esc(c.date?.slice(0, 10) ?? '')}</td><td><code>${esc(c.sha.slice(0, 7))}</code> ${esc(c.subject ?? '')}</td><td title="${esc(c.series)}">${esc(c.scenario)}</td><td><code>${esc(c.metric)}</code></td>${numCell(formatChange(c.change), Math.abs(c.change))}<td class="num">${esc(interval)}</td><td class="num">${esc(`${formatMetric(c.metric, c.meanBefore)} → ${formatMetric(c.metric, c.meanAfter)}`)}</td><td class="num">${c.runsBefore} / ${c.runsAfter}</td><td class="${c.worse ? 'fail' : 'pass'}">${c.worse ? 'worse' : 'better'}</td></tr>`
 }
 
 function seriesSection(s: HistorySeries, data: HistoryPageData['series'][number]): string {
@@ -155,13 +161,14 @@ function seriesSection(s: HistorySeries, data: HistoryPageData['series'][number]
   return `<h2 id="${esc(s.id)}">${esc(s.scenario)} <span class="muted">${esc(s.runnerLabel)}</span></h2>${mark}<p class="muted">${s.runs.length} run${s.runs.length === 1 ? '' : 's'}, definition ${esc(s.definition.slice(0, 12))}</p><div class="charts">${figures}</div>`
 }
 
-const HISTORY_STYLE = `.tip { position: fixed; pointer-events: none; background: var(--bg); border: 1px solid var(--line); padding: 4px 8px; font-size: 12px; display: none; z-index: 10; max-width: 360px; }`
+const HISTORY_STYLE = `button.sort { font: inherit; font-weight: 600; background: none; border: 0; padding: 0; color: inherit; cursor: pointer; text-decoration: underline dotted; } th[aria-sort] button.sort::after { content: ' ▾'; } th[aria-sort=ascending] button.sort::after { content: ' ▴'; }
+.tip { position: fixed; pointer-events: none; background: var(--bg); border: 1px solid var(--line); padding: 4px 8px; font-size: 12px; display: none; z-index: 10; max-width: 360px; }`
 
 export function renderHistoryPage(report: HistoryReport): string {
   const data = pageData(report)
   const newest = report.changes.slice(0, 50)
   const table = newest.length
-    ? `<table id="changes"><thead><tr><th>date</th><th>commit</th><th>scenario</th><th>metric</th><th>step</th><th>95% interval</th><th>mean</th><th>runs before / after</th><th></th></tr></thead><tbody>${newest.map(changeRow).join('')}</tbody></table>`
+    ? `<table id="changes"><thead><tr>${sortHeader('date', 'descending', 'descending')}<th scope="col">commit</th>${sortHeader('scenario', 'ascending')}<th scope="col">metric</th>${sortHeader('step', 'descending')}<th>95% interval</th><th>mean</th><th>runs before / after</th><th></th></tr></thead><tbody>${newest.map((c, i) => changeRow(c, i)).join('')}</tbody></table>`
     : '<p id="changes">No change points: every series has been stable (or is too short to tell).</p>'
   const m = report.method
   return `<!doctype html>
@@ -174,7 +181,7 @@ export function renderHistoryPage(report: HistoryReport): string {
 ${table}
 ${report.series.map((s, i) => seriesSection(s, data.series[i]!)).join('\n')}
 <h2>How</h2>
-<p class="muted">${esc(m.name)}: windows of ${m.windowLength} runs, p ≤ ${m.maxPValue}, steps of at least ${formatChange(m.minMagnitude)}, at least ${m.minRuns} runs per series. The band is ±2 SD of the runs around each segment's mean; long series are thinned for drawing, never for the analysis.</p>
+<p class="muted">${esc(m.name)}: a penalty of ${m.penalty} × noise variance × ln(runs) per step, p ≤ ${m.maxPValue}, steps of at least ${formatChange(m.minMagnitude)}, at least ${m.minRuns} runs per series. The band is ±2 SD of the runs around each segment's mean; long series are thinned for drawing, never for the analysis.</p>
 <p class="muted" id="skipped">${report.skipped.count} record${report.skipped.count === 1 ? '' : 's'} skipped${report.skipped.count ? ` (corrupt, foreign or off the line)` : ''}.</p>
 ${report.skipped.count ? `<details><summary>Skipped records</summary><ul>${report.skipped.reasons.map(r => `<li>${esc(r)}</li>`).join('')}</ul></details>` : ''}
 <div class="tip" id="tip"></div>

@@ -57,6 +57,16 @@ ${FORMAT_JS}
           ctx.globalAlpha = 1
         }
       }
+      ;(spec.dividers || []).forEach(function (at) {
+        // between the last x of a group and the first of the next
+        var d = u.valToPos(at - 0.5, 'x', true)
+        ctx.strokeStyle = MUTED
+        ctx.globalAlpha = 0.6
+        ctx.setLineDash([2, 3])
+        ctx.beginPath(); ctx.moveTo(d, top); ctx.lineTo(d, top + height); ctx.stroke()
+        ctx.setLineDash([])
+        ctx.globalAlpha = 1
+      })
       if (spec.marker) {
         var x = u.valToPos(spec.marker.x, 'x', true)
         ctx.strokeStyle = FG
@@ -80,10 +90,12 @@ ${FORMAT_JS}
     var plot = el.querySelector('.plot')
     var width = Math.max(320, Math.min(plot.clientWidth || 520, 1040))
     var right = spec.yUnits.length > 1
-    var X_LABELS = { s: 'second', count: 'round', connections: 'connections', rate: 'offered rate', percentile: 'percentile' }
+    var X_LABELS = { s: 'second', count: 'round', epoch: 'epoch', pair: 'slice pair', connections: 'connections', rate: 'offered rate', percentile: 'percentile' }
+    // the legend shows values under the cursor only: away from the chart it lists the series, not a column of dashes
+    function legendValue(unit) { return function (u, v) { return v === null || v === undefined ? '' : fmt(unit, v) } }
     var scales = { x: { time: false }, y: { auto: true }, y2: { auto: true } }
     if (spec.xLog) scales.x = { time: false, distr: 3, log: 10 }
-    var series = [{ label: X_LABELS[spec.xUnit] || spec.xUnit, value: function (u, v) { return fmt(spec.xUnit, v) } }]
+    var series = [{ label: X_LABELS[spec.xUnit] || spec.xUnit, value: legendValue(spec.xUnit) }]
     spec.series.forEach(function (s, i) {
       var scale = s.axis === 1 ? 'y2' : 'y'
       if (s.ownScale) {
@@ -102,14 +114,14 @@ ${FORMAT_JS}
         // a series with a single value has no line to draw: its point is drawn as large as a per-round one
         points: { show: !s.thin && (!!s.points || spec.x.length < 12 || lone), size: s.points || lone ? 8 : 4, fill: BG },
         paths: s.points ? function () { return null } : undefined,
-        value: function (u, v) { return fmt(unit, v) }
+        value: legendValue(unit)
       })
     })
     var axisStyle = { stroke: MUTED, grid: { stroke: LINE, width: 1 }, ticks: { stroke: LINE, width: 1 } }
     var axes = [
       Object.assign(
         { values: function (u, vals) { return vals.map(function (v) { return fmt(spec.xUnit, v) }) } },
-        spec.xUnit === 'count' ? { incrs: [1, 2, 5, 10, 20, 50, 100] } : {},
+        spec.xUnit === 'count' || spec.xUnit === 'epoch' || spec.xUnit === 'pair' ? { incrs: [1, 2, 5, 10, 20, 50, 100] } : {},
         // only the listed ticks (the decades of a log axis), so that labels never overlap
         spec.xTicks ? { filter: function (u, splits) { return splits }, splits: function (u) { var lo = u.scales.x.min, hi = u.scales.x.max; return spec.xTicks.filter(function (v) { return v >= lo * 0.999 && v <= hi * 1.001 }) } } : {},
         axisStyle
@@ -123,6 +135,9 @@ ${FORMAT_JS}
     var data = [spec.x].concat(spec.series.map(function (s) { return s.values }))
     var chart = new uPlot({ width: width, height: 240, series: series, axes: axes, scales: scales, legend: { show: !spec.legendBySide, live: true }, bands: bands, hooks: { draw: [verticalLines(spec)] } }, data, plot)
     if (spec.legendBySide) sideLegend(spec, chart, plot)
+    // a band's edges are drawn, not listed: the legend names the line the band belongs to
+    var rows = plot.querySelectorAll('.u-legend .u-series')
+    spec.series.forEach(function (s, i) { if (s.thin && rows[i + 1]) rows[i + 1].style.display = 'none' })
     var drawn = spec.series.reduce(function (n, s) { return n + s.values.filter(function (v) { return v !== null }).length }, 0)
     instances[spec.id] = chart
     state.charts.push({ id: spec.id, series: spec.series.length, points: drawn, width: chart.width, height: chart.height })

@@ -4,9 +4,10 @@ import { profileComparison } from './profile.js'
 import type { Check, CheckVerdict, Verdict } from '../model/check.js'
 import type { Report } from '../model/report.js'
 import type { ScenarioReport } from '../model/scenario.js'
-import { decisiveChecks } from './build.js'
-import { formatChange, formatInterval, formatMetric, formatMs } from '../config/format.js'
+import { decisiveChecks, runnerMinutes } from './build.js'
+import { formatChange, formatDetectable, formatInterval, formatMetric, formatMs } from '../config/format.js'
 import { escapeMarkdownText, markdownCode, markdownFence } from './escape.js'
+import { mainContextSection } from './history-markdown.js'
 
 export const VERDICT_ICON: Record<Verdict | CheckVerdict, string> = {
   pass: '✅',
@@ -37,6 +38,14 @@ export interface CommentOptions {
   artifactName?: string
   /** https://github.com/owner/name: the profile's functions link to their lines in the head commit there */
   repositoryUrl?: string
+  /** the time "3 days ago" is counted from (default now) */
+  now?: number
+}
+
+/** The failing checks in the light of the default branch (their `mainContext`), when any has it. */
+function contextLines(report: Report, options: CommentOptions): string[] {
+  const section = mainContextSection(report, options.now ?? Date.now())
+  return section ? [section] : []
 }
 
 const e = escapeMarkdownText
@@ -48,7 +57,11 @@ function location(check: Check): string {
 
 function checkLine(scenario: ScenarioReport, check: Check): string {
   const accepted = check.acceptedBy ? `, accepted by ${e(check.acceptedBy)}` : ''
-  return `- ${VERDICT_ICON[check.verdict]} **${e(scenario.name)}** ${code(check.metric)} ${e(check.message)}${accepted}${location(check)}`
+  // the message names its metric first ("throughput.ok_rps fell 44%"): the code span says it once
+  const message = check.message.startsWith(`${check.metric} `)
+    ? check.message.slice(check.metric.length + 1)
+    : check.message
+  return `- ${VERDICT_ICON[check.verdict]} **${e(scenario.name)}** ${code(check.metric)} ${e(message)}${accepted}${location(check)}`
 }
 
 function errorLines(scenario: ScenarioReport): string[] {
@@ -93,13 +106,13 @@ function table(head: string[], rows: string[][]): string[] {
 function checksTable(scenario: ScenarioReport): string[] {
   const regression = scenario.checks.some(c => c.kind === 'regression')
   const head = regression
-    ? ['check', 'limit', 'base', 'head', 'change', 'interval', 'rounds', 'verdict']
+    ? ['check', 'limit', 'base', 'head', 'change', 'interval', 'detectable', 'rounds', 'verdict']
     : ['check', 'limit', 'value', 'verdict']
   const rows = scenario.checks.map(c => {
     const verdict = `${VERDICT_ICON[c.verdict]} ${c.verdict}`
     if (!regression) return [code(c.metric), e(c.expression), formatMetric(c.metric, c.actual), verdict]
     if (c.kind === 'threshold') {
-      return [code(c.metric), e(c.expression), '', formatMetric(c.metric, c.actual), '', '', '', verdict]
+      return [code(c.metric), e(c.expression), '', formatMetric(c.metric, c.actual), '', '', '', '', verdict]
     }
     return [
       code(c.metric),
@@ -108,6 +121,7 @@ function checksTable(scenario: ScenarioReport): string[] {
       formatMetric(c.metric, c.head),
       formatChange(c.change),
       formatInterval(c.interval),
+      typeof c.detectable === 'number' ? formatDetectable(c.detectable) : '',
       c.unit === 'epochs' ? `${c.rounds} epochs` : String(c.rounds ?? ''),
       verdict
     ]
@@ -161,6 +175,35 @@ function problems(report: Report): string[] {
     ...decisiveChecks(s).map(c => checkLine(s, c))
   ])
   return lines.length ? [...lines, ''] : []
+}
+
+const OUTCOME_WORD: Partial<Record<CheckVerdict, string>> = {
+  fail: 'failed',
+  warn: 'warned',
+  inconclusive: 'inconclusive',
+  accepted: 'accepted'
+}
+
+/**
+ * The sentence under the title. When the bullets below say what decided the verdict, the headline would say their
+ * first line again: the counts stand in its place. Then what the gate cost in runner time.
+ */
+function opening(report: Report, bullets: readonly string[]): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+  const checks = report.scenarios.flatMap(s => s.checks)
+  const errored = report.scenarios.filter(s => s.error).length
+  const outcomes = [
+    ...(errored ? [`${errored} errored`] : []),
+    ...(Object.keys(OUTCOME_WORD) as CheckVerdict[]).flatMap(v => {
+      const n = checks.filter(c => c.verdict === v).length
+      return n ? [`${n} ${OUTCOME_WORD[v]}`] : []
+    })
+  ]
+  const restated = bullets.length > 0 && !report.merge?.problems.length
+  const line = restated
+    ? `${plural(report.scenarios.length, 'scenario')}, ${plural(checks.length, 'check')}: ${outcomes.join(', ')}.`
+    : e(report.headline)
+  return report.cost ? `${line}${restated ? '' : '.'} The gate took ${runnerMinutes(report.cost)}.` : line
 }
 
 function footer(report: Report, options: CommentOptions): string {
@@ -260,12 +303,16 @@ function body(report: Report, full: boolean, options: CommentOptions): string[] 
   return [
     title(report),
     '',
-    e(report.headline),
+    opening(report, problems(report)),
     '',
     ...problems(report),
-    ...(report.profile
-      ? profileMarkdown(report.profile, { repositoryUrl: options.repositoryUrl, sha: report.git?.sha })
-      : []),
+    ...(report.profiles ?? []).flatMap(profile =>
+      profileMarkdown(profile, {
+        repositoryUrl: options.repositoryUrl,
+        // a pull request's head commit, not GitHub's merge commit (which nobody can open from the PR)
+        sha: report.git?.headSha ?? report.git?.sha
+      })
+    ),
     ...gateLines(report),
     ...baselineLines(report),
     ...scenarioTable(report.scenarios, comparesBase(report)),
@@ -284,6 +331,7 @@ export function renderComment(report: Report, options: CommentOptions = {}): str
     [
       ...(options.marker ? [options.marker] : []),
       ...body(report, false, options),
+      ...contextLines(report, options),
       footer(report, options)
     ].join('\n') + '\n'
   )
@@ -312,8 +360,13 @@ function profileLines(report: Report): string[] {
 export function renderSummary(report: Report, options: CommentOptions = {}): string {
   const runner = `Runner: ${e(report.runner.cpuModel)}, ${report.runner.cores} cores, ${e(report.runner.os)}, Node ${e(report.runner.node)}`
   return (
-    [...body(report, true, options), ...profileLines(report), runner, '', footer(report, options)].join(
-      '\n'
-    ) + '\n'
+    [
+      ...body(report, true, options),
+      ...contextLines(report, options),
+      ...profileLines(report),
+      runner,
+      '',
+      footer(report, options)
+    ].join('\n') + '\n'
   )
 }

@@ -3,7 +3,7 @@
  * data, attaches these words, and every format (terminal, comment, HTML, JUnit) prints the same sentence.
  */
 import { formatPercent } from '../config/format.js'
-import type { Note, NoteData, StepUnit, StopReason } from '../model/note.js'
+import type { DesignNote, Note, NoteData, StepUnit, StopReason } from '../model/note.js'
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
@@ -91,6 +91,64 @@ export function noteMessage(note: NoteData): string {
     }
     case 'start-error':
       return `a service could not be ${note.failed}`
+    case 'design':
+      return `design: ${designMessage(note)}`
+    case 'cpus':
+      return `CPUs: ${cpusMessage(note)}`
+    case 'base-source':
+      return note.source === 'directory'
+        ? `base from the directory ${note.dir}`
+        : `base built from the merge-base ${note.sha.slice(0, 12)} in a git worktree`
+    case 'history-anomaly': {
+      const fmt = (v: number) => Number(v.toPrecision(4)).toString()
+      return (
+        `history: ${note.metric} ${fmt(note.value)} is ${Math.abs(note.z).toFixed(1)} SD ${note.z > 0 ? 'above' : 'below'} ` +
+        `the last ${note.runs} stored runs (mean ${fmt(note.mean)} ± ${fmt(note.sd)})`
+      )
+    }
+  }
+}
+
+const cpuList = (cpus: readonly number[]) => (cpus.length === 1 ? `CPU ${cpus[0]}` : `CPUs ${cpus.join(',')}`)
+
+function cpusMessage(note: Extract<NoteData, { kind: 'cpus' }>): string {
+  if (note.service.length && note.generator !== undefined)
+    return `the service ran on ${cpuList(note.service)} (taskset), leaving ${cpuList([note.generator])} to the load generator`
+  const why = {
+    requested: 'service.cpus: shared',
+    'one-cpu': 'one CPU',
+    'no-taskset': 'no taskset on this runner'
+  }
+  return `the load generator and the service shared the CPUs (${why[note.shared ?? 'requested']})`
+}
+
+/** Which design ran and why, in one line (also the event perfgate logs when the comparison starts). */
+export function designMessage(note: DesignNote): string {
+  switch (note.design) {
+    case 'rounds':
+      if (note.why === 'requested')
+        return 'compare.design is rounds: one side at a time, a fresh process per round'
+      if (note.why === 'fixed-port')
+        return (
+          'sequential rounds: the config hard-codes its port, so base and head cannot run side by side ' +
+          "(put {{service.port}} in service.command or service.env and in the scenarios' URLs to measure both at once)"
+        )
+      return `sequential rounds: scenario ${note.scenario} runs a ${note.suiteKind} suite, which is measured in whole rounds, not slices`
+    case 'duet': {
+      const pinned = note.base.length
+        ? `services pinned with taskset to CPUs ${note.base.join(',')} (base) and ${note.head.join(',')} (head)`
+        : 'services not pinned (no taskset on this runner)'
+      return `duet: base and head up at once on their own ports and measured at the same time in ${note.sliceMs} ms slices, ${pinned}; ${note.cores} cores`
+    }
+    case 'slices': {
+      const why =
+        note.why === 'duet-needs-cores'
+          ? `compare.design duet needs ${note.duetCores} cores and this runner has ${note.cores}`
+          : note.why === 'requested'
+            ? 'compare.design is slices'
+            : `${note.cores} cores are too few for duet (${note.duetCores} needed)`
+      return `fine interleaving: base and head up at once on their own ports, the load alternating between them in ${note.sliceMs} ms slices in randomized ABBA blocks, fresh processes each epoch; ${why}`
+    }
   }
 }
 

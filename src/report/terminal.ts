@@ -4,7 +4,7 @@ import type { Report } from '../model/report.js'
 import type { ScenarioReport } from '../model/scenario.js'
 import { decisiveChecks } from './build.js'
 import { profileTerminal } from './cpu-profile.js'
-import { formatChange, formatInterval, formatMetric, formatMs } from '../config/format.js'
+import { formatChange, formatDetectable, formatInterval, formatMetric, formatMs } from '../config/format.js'
 
 export interface Style {
   bold(s: string): string
@@ -88,7 +88,7 @@ function scenarioBlock(s: ScenarioReport, style: Style): string[] {
       c.verdict === 'skipped'
         ? style.dim(c.message)
         : c.kind === 'regression'
-          ? `${formatChange(c.change)} (${formatInterval(c.interval)}, ${c.rounds ?? 0} ${c.unit ?? 'rounds'})`
+          ? `${formatChange(c.change)} (${formatInterval(c.interval)}, ${c.rounds ?? 0} ${c.unit ?? 'rounds'}${typeof c.detectable === 'number' ? `, sees ${formatDetectable(c.detectable)}` : ''})`
           : formatMetric(c.metric, c.actual)
     ])
     out.push(...columns(rows))
@@ -104,8 +104,7 @@ export function renderTerminal(report: Report, style: Style = PLAIN): string {
   for (const s of report.scenarios) lines.push(...scenarioBlock(s, style), '')
   const decisive = report.scenarios.flatMap(s => decisiveChecks(s).map(c => `  ${s.name}: ${c.message}`))
   if (decisive.length) lines.push(style.bold('What decided it:'), ...decisive, '')
-  const profile = profileTerminal(report)
-  if (profile.length) lines.push(style.bold(profile[0]!), ...profile.slice(1), '')
+  for (const profile of profileTerminal(report)) lines.push(style.bold(profile[0]!), ...profile.slice(1), '')
   for (const line of baselineText(report)) lines.push(`baseline: ${line.text}`)
   for (const note of report.notes) lines.push(style.dim(`note: ${note}`))
   lines.push(

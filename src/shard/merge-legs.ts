@@ -6,7 +6,7 @@
  */
 import { overallVerdict } from '../compare/verdict.js'
 import { VERSION } from '../version.js'
-import { headline } from '../report/build.js'
+import { headline, runnerCost } from '../report/build.js'
 import { fingerprintMismatches } from '../report/fingerprint.js'
 import { mergeLoadScenario } from './merge-load.js'
 import { windowNotes, windowProblems } from './merge-window.js'
@@ -226,6 +226,8 @@ export function mergeLegReports(inputs: readonly LegInput[], now: Date = new Dat
     ...(base.gate ? { gate: base.gate } : {}),
     // the legs ran side by side: the suite took as long as its slowest leg
     durationMs: Math.max(0, ...legs.map(l => l.report.durationMs)),
+    // but each leg held its own runner: the cost is their sum
+    cost: runnerCost(legs.map(l => l.report.cost?.runnerMs ?? l.report.durationMs)),
     scenarios,
     notes: [...problems.map(p => `merge: ${p}`), ...notes],
     merge

@@ -1,17 +1,17 @@
 /**
- * Change points of a series of runs: E-divisive means (Matteson & James 2014) split top-down over sliding
- * windows, each candidate judged by a t-test between its neighbouring change points instead of permutations, then
- * the weakest merged away bottom-up: the method of Hunter/Otava (Fleming et al., "Hunter: Using Change Point
- * Detection to Hunt for Performance Regressions", ICPE 2023). Deterministic: the same series gives the same
- * change points. Pure functions, no I/O.
+ * Change points of a series of runs: the penalised least-squares segmentation (PELT) with a penalty scaled to the
+ * series' own noise and length, then Hunter/Otava's merge (Fleming et al., ICPE 2023): the weakest change point
+ * by a Welch t-test between its neighbouring ones is dropped until all are significant and large enough.
+ * Deterministic: the same series gives the same change points. Pure functions, no I/O. docs/statistics.md §9c
+ * has the measured rates and what was tried instead (E-divisive means).
  */
 import { mean, tCdf, tQuantile, variance } from './ci.js'
 
 const { abs, exp, sqrt, max, min } = Math
 
 export interface ChangePointOptions {
-  /** the window E-divisive runs in (Hunter's window_len); consecutive windows overlap by half */
-  windowLength: number
+  /** the penalty per change point, in noise variances × ln(runs): 2 is Schwarz's criterion */
+  penalty: number
   /** the largest p-value of the t-test between a change point's neighbouring segments that is kept */
   maxPValue: number
   /** the smallest relative step kept (a fraction, either way) */
@@ -23,7 +23,7 @@ export interface ChangePointOptions {
 }
 
 export const CHANGE_POINT_DEFAULTS: ChangePointOptions = {
-  windowLength: 50,
+  penalty: 2,
   maxPValue: 0.0005,
   minMagnitude: 0.02,
   minSegment: 6,
@@ -83,45 +83,88 @@ function compare(left: readonly number[], right: readonly number[], confidence: 
 }
 
 /**
- * The E-divisive statistic's best split of `x[start, end)`: the index maximising q̂ (the energy distance between
- * the two sides, weighted by their sizes), with at least `minSegment` runs each side. O(n²) in the segment.
+ * The noise of a series whose mean may step: the spread of successive differences, robustly (the median absolute
+ * difference over √2, scaled to an SD), so that steps and single outliers do not inflate it. Falls back to the RMS
+ * of the differences when more than half of them are zero (counts, error rates).
  */
-export function bestSplit(
-  x: readonly number[],
-  start: number,
-  end: number,
-  minSegment: number
-): { index: number; q: number } | undefined {
-  const n = end - start
-  if (n < 2 * minSegment || n < 4) return undefined
-  // row sums of |x_i - x_j| toward lower and higher indexes
-  const lower = new Float64Array(n)
-  const higher = new Float64Array(n)
-  let total = 0
+export function stepRobustNoise(x: readonly number[]): number {
+  const diffs: number[] = []
+  for (let i = 1; i < x.length; i++) diffs.push(abs(x[i] - x[i - 1]))
+  if (!diffs.length) return 0
+  const sorted = [...diffs].sort((a, b) => a - b)
+  const mad = 1.4826 * sorted[Math.floor(sorted.length / 2)]
+  return (mad > 0 ? mad : sqrt(mean(diffs.map(d => d * d)))) / Math.SQRT2
+}
+
+/**
+ * PELT (Killick, Fearnhead & Eckley 2012): the exact least-squares segmentation minimising the residual sum of
+ * squares plus `penalty` per change point, with at least `minSegment` runs per segment; pruned, so about linear in
+ * the series' length.
+ */
+export function penalisedCuts(x: readonly number[], penalty: number, minSegment: number): number[] {
+  const n = x.length
+  const m = max(1, minSegment)
+  const sum = new Float64Array(n + 1)
+  const squares = new Float64Array(n + 1)
   for (let i = 0; i < n; i++) {
-    const xi = x[start + i]
-    for (let j = i + 1; j < n; j++) {
-      const d = abs(xi - x[start + j])
-      higher[i] += d
-      lower[j] += d
-      total += d
+    sum[i + 1] = sum[i] + x[i]
+    squares[i + 1] = squares[i] + x[i] * x[i]
+  }
+  const cost = (s: number, t: number) => {
+    const total = sum[t] - sum[s]
+    return max(0, squares[t] - squares[s] - (total * total) / (t - s))
+  }
+  const best = new Float64Array(n + 1).fill(Infinity)
+  const previous = new Int32Array(n + 1).fill(-1)
+  best[0] = -penalty
+  const candidates = new Int32Array(n + 1)
+  const unpenalised = new Float64Array(n + 1) // best[s] + cost(s, t) of candidates[k], for the pruning
+  let count = 1 // candidates[0] = 0
+  for (let t = m; t <= n; t++) {
+    for (let k = 0; k < count; k++) {
+      const s = candidates[k]
+      if (t - s < m) continue
+      unpenalised[k] = best[s] + cost(s, t)
+      if (unpenalised[k] + penalty < best[t]) {
+        best[t] = unpenalised[k] + penalty
+        previous[t] = s
+      }
     }
+    // a start that cannot beat the best by the penalty now never will (the pruning of PELT)
+    let kept = 0
+    for (let k = 0; k < count; k++) {
+      const s = candidates[k]
+      if (t - s < m || unpenalised[k] <= best[t]) candidates[kept++] = s
+    }
+    count = kept
+    if (t - m + 1 >= m) candidates[count++] = t - m + 1
   }
-  let left = 0 // sum over pairs both in [0, tau)
-  let right = total // sum over pairs both in [tau, n)
-  let best: { index: number; q: number } | undefined
-  for (let tau = 1; tau < n; tau++) {
-    left += lower[tau - 1]
-    right -= higher[tau - 1]
-    if (tau < max(2, minSegment) || n - tau < max(2, minSegment)) continue
-    const cross = total - left - right
-    const a = tau
-    const b = n - tau
-    const q =
-      ((a * b) / (a + b)) * ((2 * cross) / (a * b) - (2 * left) / (a * (a - 1)) - (2 * right) / (b * (b - 1)))
-    if (!best || q > best.q) best = { index: start + tau, q }
+  const cuts: number[] = []
+  for (let t = n; previous[t] > 0; t = previous[t]) cuts.push(previous[t])
+  return cuts.reverse()
+}
+
+/** Series longer than this are segmented in windows overlapping by half (PELT is quadratic without steps). */
+export const SEGMENTATION_WINDOW = 600
+
+/**
+ * `penalisedCuts` over the whole series, or over windows of SEGMENTATION_WINDOW runs overlapping by half, each
+ * keeping the cuts in its middle half (the first and last window their outer quarter too).
+ */
+function windowedCuts(x: readonly number[], penalty: number, minSegment: number): number[] {
+  const n = x.length
+  if (n <= SEGMENTATION_WINDOW) return penalisedCuts(x, penalty, minSegment)
+  const cuts: number[] = []
+  const quarter = SEGMENTATION_WINDOW / 4
+  for (let start = 0; ; start += 2 * quarter) {
+    const end = min(start + SEGMENTATION_WINDOW, n)
+    const lo = start === 0 ? 0 : start + quarter
+    const hi = end === n ? n : end - quarter
+    for (const c of penalisedCuts(x.slice(start, end), penalty, minSegment)) {
+      if (c + start >= lo && c + start < hi) cuts.push(c + start)
+    }
+    if (end === n) return cuts
   }
-  return best
 }
 
 const neighbours = (index: number, cuts: readonly number[]): [number, number] => {
@@ -139,26 +182,6 @@ function testAt(x: readonly number[], index: number, cuts: readonly number[], co
   return compare(x.slice(lo, index), x.slice(index, min(hi, x.length)), confidence)
 }
 
-/**
- * E-divisive in one window: split the segment with the largest q̂ while the t-test between the split's
- * neighbouring cuts says p <= maxPValue.
- */
-function divide(x: readonly number[], maxPValue: number, minSegment: number, confidence: number): number[] {
-  const cuts = [0, x.length]
-  const found: number[] = []
-  for (;;) {
-    let best: { index: number; q: number } | undefined
-    for (let i = 0; i + 1 < cuts.length; i++) {
-      const split = bestSplit(x, cuts[i], cuts[i + 1], minSegment)
-      if (split && (!best || split.q > best.q)) best = split
-    }
-    if (!best || testAt(x, best.index, cuts, confidence).pValue > maxPValue) return found
-    found.push(best.index)
-    cuts.push(best.index)
-    cuts.sort((a, b) => a - b)
-  }
-}
-
 const magnitude = (c: Comparison, scale: Scale, before: number) => {
   const forward = scale === 'log' ? exp(c.estimate) - 1 : before === 0 ? Infinity : c.estimate / abs(before)
   // Hunter's magnitude: the larger of the forward and backward relative change
@@ -168,36 +191,6 @@ const magnitude = (c: Comparison, scale: Scale, before: number) => {
 interface Candidate {
   index: number
   stats: Comparison
-}
-
-/**
- * E-divisive's q̂ places a step where the two sides' distributions differ most, which under noise is often a few
- * runs off the step of the mean. Each kept change point is moved to where the mean shift between its neighbouring
- * change points is largest (the CUSUM maximum: the least-squares place of one step), twice over.
- */
-function relocate(x: readonly number[], cps: Candidate[], minSegment: number): void {
-  const prefix = new Float64Array(x.length + 1)
-  for (let i = 0; i < x.length; i++) prefix[i + 1] = prefix[i] + x[i]
-  for (let pass = 0; pass < 2; pass++) {
-    for (let k = 0; k < cps.length; k++) {
-      const lo = k === 0 ? 0 : cps[k - 1].index
-      const hi = k + 1 < cps.length ? cps[k + 1].index : x.length
-      const n = hi - lo
-      let best = cps[k].index
-      let bestScore = -1
-      for (let tau = lo + minSegment; tau <= hi - minSegment; tau++) {
-        const a = tau - lo
-        const b = hi - tau
-        const shift = (prefix[hi] - prefix[tau]) / b - (prefix[tau] - prefix[lo]) / a
-        const score = ((a * b) / n) * shift * shift
-        if (score > bestScore) {
-          bestScore = score
-          best = tau
-        }
-      }
-      cps[k].index = best
-    }
-  }
 }
 
 /** Changes points in time order; fewer than `minRunsFor(options)` values give none. */
@@ -210,24 +203,13 @@ export function changePoints(
   if (values.length < minRunsFor(o)) return []
   const scale = scaleOf(values)
   const x = scale === 'log' ? values.map(Math.log) : [...values]
-  // split: E-divisive over overlapping windows, at a looser p-value (Hunter: 10x), then merge
-  const indexes = new Set<number>()
-  const step = max(1, Math.floor(o.windowLength / 2))
-  for (let start = 0; start < x.length;) {
-    const end = min(start + o.windowLength, x.length)
-    const found = divide(x.slice(start, end), o.maxPValue * 10, o.minSegment, o.confidence).map(
-      i => i + start
-    )
-    for (const i of found) indexes.add(i)
-    const last = found.length ? max(...found) : 0
-    if (end === x.length) break
-    start = max(last, start + step)
-  }
+  // split: the least-squares segmentation with a penalty of `penalty` × noise variance × ln n (Schwarz's criterion)
+  const noise = stepRobustNoise(x)
+  const split = noise > 0 ? windowedCuts(x, o.penalty * noise * noise * Math.log(x.length), o.minSegment) : []
   // merge: drop the weakest (largest p, then smallest step) until all are strong, re-testing its neighbours
   const cps: Candidate[] = []
-  const sorted = [...indexes].sort((a, b) => a - b)
   const cutsOf = () => [0, ...cps.map(c => c.index), x.length]
-  for (const index of sorted) cps.push({ index, stats: { pValue: 1, estimate: 0, low: 0, high: 0 } })
+  for (const index of split) cps.push({ index, stats: { pValue: 1, estimate: 0, low: 0, high: 0 } })
   const retest = (i: number) => {
     if (i >= 0 && i < cps.length) cps[i].stats = testAt(x, cps[i].index, cutsOf(), o.confidence)
   }
@@ -248,8 +230,6 @@ export function changePoints(
     retest(weakest - 1)
     retest(weakest)
   }
-  relocate(x, cps, Math.min(o.minSegment, 2))
-  for (let i = 0; i < cps.length; i++) retest(i)
   const cuts = cutsOf()
   return cps.map(c => {
     const [lo, hi] = neighbours(c.index, cuts)

@@ -13,6 +13,11 @@ export interface SlicePair {
   epoch: number
   base: number
   head: number
+  /**
+   * a covariate measured beside both slices, head minus base, that the change does not move (the other processes'
+   * share of the service's CPUs): the control variate of epochLogRatios
+   */
+  covariate?: number
 }
 
 export type Side = 'base' | 'head'
@@ -52,20 +57,57 @@ export function trimmedMean(values: readonly number[], trim = TRIM): number {
 const usable = (p: SlicePair) =>
   Number.isFinite(p.base) && Number.isFinite(p.head) && p.base > 0 && p.head > 0
 
-/** Per epoch (in epoch order), the trimmed mean of ln(head / base) over its usable slice pairs. */
+/** Slice pairs with a covariate below which the control variate is not used: too few to estimate its slope. */
+export const MIN_COVARIATE_PAIRS = 12
+
+/**
+ * The control variate's slope (CUPED): the least-squares slope of the log ratios on the covariate within epochs
+ * (both centred on their epoch's mean, so it ignores what differs between epochs); 0 when fewer than
+ * MIN_COVARIATE_PAIRS pairs have a covariate or it never varies.
+ */
+export function covariateSlope(pairs: readonly { epoch: number; d: number; x?: number }[]): number {
+  const withX = pairs.filter(p => p.x !== undefined && Number.isFinite(p.x))
+  if (withX.length < MIN_COVARIATE_PAIRS || withX.length < pairs.length) return 0
+  const groups = new Map<number, { d: number; x: number }[]>()
+  for (const p of withX) groups.set(p.epoch, [...(groups.get(p.epoch) ?? []), { d: p.d, x: p.x! }])
+  let sxy = 0
+  let sxx = 0
+  for (const group of groups.values()) {
+    const md = group.reduce((a, p) => a + p.d, 0) / group.length
+    const mx = group.reduce((a, p) => a + p.x, 0) / group.length
+    for (const p of group) {
+      sxy += (p.d - md) * (p.x - mx)
+      sxx += (p.x - mx) ** 2
+    }
+  }
+  return sxx > 1e-12 ? sxy / sxx : 0
+}
+
+/**
+ * Per epoch (in epoch order), the trimmed mean of ln(head / base) over its usable slice pairs; when every pair
+ * carries a covariate, each log ratio is first adjusted by the control variate, d - slope x (section 12).
+ */
 export function epochLogRatios(
   pairs: readonly SlicePair[]
-): { epoch: number; ratio: number; pairs: number }[] {
+): { epoch: number; ratio: number; pairs: number; adjusted: boolean }[] {
+  const logs = pairs
+    .filter(usable)
+    .map(p => ({ epoch: p.epoch, d: Math.log(p.head) - Math.log(p.base), x: p.covariate }))
+  const slope = covariateSlope(logs)
   const byEpoch = new Map<number, number[]>()
-  for (const p of pairs) {
-    if (!usable(p)) continue
+  for (const p of logs) {
     const list = byEpoch.get(p.epoch) ?? []
-    list.push(Math.log(p.head) - Math.log(p.base))
+    list.push(slope ? p.d - slope * p.x! : p.d)
     byEpoch.set(p.epoch, list)
   }
   return [...byEpoch.entries()]
     .sort(([a], [b]) => a - b)
-    .map(([epoch, ratios]) => ({ epoch, ratio: trimmedMean(ratios), pairs: ratios.length }))
+    .map(([epoch, ratios]) => ({
+      epoch,
+      ratio: trimmedMean(ratios),
+      pairs: ratios.length,
+      adjusted: slope !== 0
+    }))
 }
 
 export type SliceInput = Omit<RegressionInput, 'base' | 'head' | 'pairs' | 'unit'> & {
@@ -89,7 +131,7 @@ export function decideSlices(input: SliceInput): RegressionDecision {
     base: epochs.map(() => 1),
     head: epochs.map(e => Math.exp(e.ratio)),
     pairs: epochs.map((_, i) => [i, i]),
-    unit: `epochs (${total} ${pairUnit ?? 'slice pairs'})`
+    unit: `epochs (${total} ${pairUnit ?? 'slice pairs'}${epochs[0]?.adjusted ? ", adjusted for other processes' load on the service's CPUs" : ''})`
   })
   return { ...decision, dropped, basis: { ...decision.basis, droppedSlicePairs: dropped } }
 }

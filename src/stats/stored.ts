@@ -1,3 +1,4 @@
+import type { NoteData } from '../model/note.js'
 import { mean, variance } from './ci.js'
 import { decideRegression, verdictFor } from './decide.js'
 import type { RegressionDecision, RegressionInput } from './decision.js'
@@ -114,7 +115,7 @@ export function anomalyNote(
   metric: string,
   history: number[],
   value: number | null | undefined
-): string | undefined {
+): Extract<NoteData, { kind: 'history-anomaly' }> | undefined {
   const recent = history.slice(-HISTORY_WINDOW).filter(v => Number.isFinite(v))
   if (recent.length < MIN_HISTORY || typeof value !== 'number' || !Number.isFinite(value)) return undefined
   const m = mean(recent)
@@ -122,6 +123,5 @@ export function anomalyNote(
   if (!(sd > 0)) return undefined
   const z = (value - m) / sd
   if (Math.abs(z) < 3) return undefined
-  const fmt = (v: number) => Number(v.toPrecision(4)).toString()
-  return `history: ${metric} ${fmt(value)} is ${Math.abs(z).toFixed(1)} SD ${z > 0 ? 'above' : 'below'} the last ${recent.length} stored runs (mean ${fmt(m)} ± ${fmt(sd)})`
+  return { kind: 'history-anomaly', metric, value, z, runs: recent.length, mean: m, sd }
 }
