@@ -35,6 +35,7 @@ export const INTEGRATION = [
   'history/workflow',
   'load/closed',
   'load/framings',
+  'load/grpc',
   'load/h2',
   'load/metrics',
   'load/mix',

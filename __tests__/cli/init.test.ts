@@ -305,3 +305,62 @@ describe('config discovery', () => {
     )
   })
 })
+
+describe('perfgate init for gRPC and HTTP/2 services', () => {
+  const GRPC_SERVER = `import * as grpc from '@grpc/grpc-js'
+const server = new grpc.Server()
+server.bindAsync('0.0.0.0:50051', grpc.ServerCredentials.createInsecure(), () => undefined)
+`
+  it('a .proto in the project: a gRPC scenario calling its first method, probed by TCP, that validates', async () => {
+    const catalog = await readFile(path.join('__tests__', 'zoo', 'servers', 'grpc', 'catalog.proto'), 'utf8')
+    const item = await readFile(
+      path.join('__tests__', 'zoo', 'servers', 'grpc', 'common', 'item.proto'),
+      'utf8'
+    )
+    const root = await project({
+      'package.json': JSON.stringify({
+        name: 'svc',
+        scripts: { start: 'node server.js' },
+        dependencies: { '@grpc/grpc-js': '^1.14.0' }
+      }),
+      'server.js': GRPC_SERVER,
+      'proto/catalog.proto': catalog,
+      'proto/item.proto': item
+    })
+    const detected = detectProject(root)
+    expect(detected.protocol).toMatchObject({
+      kind: 'grpc',
+      proto: 'proto/catalog.proto',
+      service: 'zoo.Catalog',
+      method: 'Get'
+    })
+    expect(detected.port).toBe(50051)
+    const io = captureIO(root)
+    expect(await main(['init', '--yes'], io)).toBe(0)
+    const config = await readFile(path.join(root, 'perfgate.yml'), 'utf8')
+    expect(config).toContain('ready: { tcp: "127.0.0.1:50051"')
+    const loaded = await loadConfig(path.join(root, 'perfgate.yml'))
+    expect(loaded.scenarios[0]!.request.grpc).toMatchObject({ service: 'zoo.Catalog', method: 'Get' })
+  })
+
+  it('@grpc/grpc-js without a proto: a gRPC scenario to edit; node:http2 servers: h2 or h2c', async () => {
+    const grpcOnly = await project({
+      'package.json': JSON.stringify({ name: 'svc', dependencies: { '@grpc/grpc-js': '^1.14.0' } }),
+      'server.js': GRPC_SERVER
+    })
+    expect(detectProject(grpcOnly).protocol).toMatchObject({ kind: 'grpc', service: 'pkg.Service' })
+    expect(renderConfig(detectProject(grpcOnly))).toContain('proto: path/to/service.proto')
+    const h2c = await project({
+      'server.js': "import http2 from 'node:http2'\nhttp2.createServer((q, s) => s.end('ok')).listen(8080)\n"
+    })
+    expect(detectProject(h2c).protocol?.kind).toBe('h2c')
+    expect(renderConfig(detectProject(h2c))).toContain('url: "http://127.0.0.1:8080/", protocol: h2c')
+    const h2 = await project({
+      'server.js':
+        "import http2 from 'node:http2'\nhttp2.createSecureServer({ key, cert }, (q, s) => s.end('ok')).listen(8443)\n"
+    })
+    expect(renderConfig(detectProject(h2))).toContain(
+      'url: "https://127.0.0.1:8443/", protocol: h2, insecure: true'
+    )
+  })
+})

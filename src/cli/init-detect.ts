@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import path from 'node:path'
+import { detectProtocol, grpcPortIn, type DetectedProtocol } from './init-protocol.js'
 import { PLACEHOLDER_COMMAND } from '../config/placeholders.js'
 
 /** What `perfgate init` found in a project, each value with where it came from. */
@@ -23,6 +24,8 @@ export interface Detected {
   buildFrom?: string
   path: string
   defaultBranch: string
+  /** the service speaks gRPC or HTTP/2, not HTTP/1.1 (init-protocol.ts) */
+  protocol?: DetectedProtocol
   branchFrom: string
 }
 
@@ -174,6 +177,13 @@ export function detectProject(dir: string): Detected {
     }
   }
 
+  const protocol = detectProtocol(dir, pkg?.dependencies ?? {}, sources)
+  const grpcPort = protocol?.kind === 'grpc' && port === undefined ? grpcPortIn(sources) : undefined
+  if (grpcPort !== undefined) {
+    port = grpcPort
+    portFrom = 'the gRPC server binds it in the source'
+  }
+
   let readyPath = '/'
   let readyFrom = 'no health route found: the root path'
   for (const { file, text } of sources) {
@@ -202,6 +212,7 @@ export function detectProject(dir: string): Detected {
     buildFrom: steps.length ? 'package.json' : undefined,
     path: '/',
     defaultBranch: branch.branch,
-    branchFrom: branch.from
+    branchFrom: branch.from,
+    ...(protocol ? { protocol } : {})
   }
 }

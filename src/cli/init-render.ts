@@ -1,6 +1,7 @@
 /** `perfgate init`, rendering the files: perfgate.yml (commented, with a schema modeline) and the workflow. */
 import { CONFIG_SCHEMA_URL, REFERENCE_URL } from '../identity.js'
 import type { Detected } from './init-detect.js'
+import { protocolRequest } from './init-protocol.js'
 import { uses } from './init-pins.js'
 
 const q = (s: string) => JSON.stringify(s)
@@ -40,17 +41,24 @@ export function renderConfig(d: Detected): string {
       : d.readsPortEnv || d.portFrom.startsWith('PORT=')
         ? [commented(`  env: { PORT: ${q(String(d.port))} }`, d.portFrom)]
         : [`  # it listens on ${d.port}: ${d.portFrom}`]),
-    commented(
-      `  ready: { url: ${q(base + d.readyPath)}, timeout: 30s }`,
-      `polled until 200-399 (${d.readyFrom})`
-    ),
+    d.protocol
+      ? commented(
+          `  ready: { tcp: ${q(base.replace('http://', ''))}, timeout: 30s }`,
+          `${d.protocol.from}: ready when it accepts a connection`
+        )
+      : commented(
+          `  ready: { url: ${q(base + d.readyPath)}, timeout: 30s }`,
+          `polled until 200-399 (${d.readyFrom})`
+        ),
     'defaults:',
     commented('  warmup: 2s', 'load that runs before measuring (caches, JIT)'),
     commented('  duration: 10s', 'the measured window, per scenario and round'),
     commented('  connections: 10', 'requests in flight at once'),
     'scenarios:',
-    '  - name: home',
-    `    request: { method: GET, url: ${q(base + d.path)} }`,
+    `  - name: ${d.protocol?.kind === 'grpc' ? d.protocol.method.toLowerCase() : 'home'}`,
+    ...(d.protocol
+      ? protocolRequest(d.protocol, base, d.path)
+      : [`    request: { method: GET, url: ${q(base + d.path)} }`]),
     commented('    thresholds:', 'absolute limits: a broken one fails the job'),
     commented('      latency.p95: "< 500ms"', '95% of 2xx responses are faster'),
     commented('      errors.rate: "< 1%"', 'connect errors, timeouts, resets, 4xx, 5xx'),

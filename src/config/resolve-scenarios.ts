@@ -3,6 +3,7 @@ import path from 'node:path'
 import { readFileSync } from 'node:fs'
 import { BUILT_IN_PLACEHOLDERS, placeholdersIn } from './placeholders.js'
 import { didYouMean } from './suggest.js'
+import { grpcExpect, resolveGrpc } from './grpc.js'
 import { DEFAULTS } from './defaults.js'
 import { METRIC_NAMES } from './metrics.js'
 import { parseRegression, parseThreshold } from './units.js'
@@ -146,8 +147,9 @@ export class ScenarioResolver extends Resolver {
     }
   }
 
-  request(raw: unknown, pointer: string): Scenario['request'] {
+  request(raw: unknown, pointer: string, values?: Record<string, string[]>): Scenario['request'] {
     const r = isObject(raw) ? raw : {}
+    if (isObject(r.grpc)) return this.grpcRequest(r, pointer, values)
     const url = str(r.url) ?? ''
     if (url && !/^https?:\/\/[^/]+/.test(url))
       this.problem(
@@ -174,8 +176,13 @@ export class ScenarioResolver extends Resolver {
     }
     const protocol = this.protocol(r.protocol, url, `${pointer}/protocol`)
     const expect = (Array.isArray(r.expect) ? r.expect : [r.expect]).filter(
-      (v): v is number => typeof v === 'number' && Number.isInteger(v)
+      (v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 100
     )
+    if (r.expect !== undefined && expect.length !== (Array.isArray(r.expect) ? r.expect.length : 1))
+      this.problem(
+        `${pointer}/expect`,
+        'an HTTP request expects HTTP statuses (100 to 599), like 201 or [200, 404]'
+      )
     return {
       method: str(r.method) ?? 'GET',
       url,
@@ -184,6 +191,37 @@ export class ScenarioResolver extends Resolver {
       ...(expect.length ? { expect } : {}),
       ...(r.insecure === true ? { insecure: true } : {}),
       ...(protocol ? { protocol } : {})
+    }
+  }
+
+  /** A gRPC call (config/grpc.ts): its url is the server's origin, its message the body. */
+  grpcRequest(r: Raw, pointer: string, values?: Record<string, string[]>): Scenario['request'] {
+    const url = str(r.url) ?? ''
+    if (url && !/^https?:\/\/[^/]+\/?$/.test(url))
+      this.problem(
+        `${pointer}/url`,
+        `a gRPC request's url is the server's origin, http:// (plaintext) or https:// (TLS), like "http://127.0.0.1:50051"; got "${url}"`
+      )
+    for (const key of ['body', 'method', 'headers', 'protocol'])
+      if (r[key] !== undefined)
+        this.problem(
+          `${pointer}/${key}`,
+          `a gRPC request has no ${key}: write grpc.message and grpc.metadata`
+        )
+    const { call, body } = resolveGrpc(r.grpc as Raw, `${pointer}/grpc`, {
+      resolver: this,
+      baseDir: this.ctx.baseDir,
+      ...(values ? { values } : {})
+    })
+    const expect = grpcExpect(r.expect, `${pointer}/expect`, this)
+    return {
+      method: 'POST',
+      url,
+      headers: {},
+      body,
+      ...(expect.length ? { expect } : {}),
+      ...(r.insecure === true ? { insecure: true } : {}),
+      grpc: call
     }
   }
 
@@ -220,7 +258,7 @@ export class ScenarioResolver extends Resolver {
       const values = this.values(s.values, `${pointer}/values`)
       const mix = Array.isArray(s.requests)
         ? s.requests.map((r, j) => ({
-            ...this.request(r, `${pointer}/requests/${j}`),
+            ...this.request(r, `${pointer}/requests/${j}`, values),
             weight: num(isObject(r) ? r.weight : undefined) ?? 1
           }))
         : undefined
@@ -232,7 +270,7 @@ export class ScenarioResolver extends Resolver {
       } else if (!mix && s.request === undefined && this.ctx.shapeValid) {
         this.problem(pointer, `scenario "${name}" needs request (one request) or requests (a weighted mix)`)
       }
-      const request = mix?.[0] ?? this.request(s.request, `${pointer}/request`)
+      const request = mix?.[0] ?? this.request(s.request, `${pointer}/request`, values)
       this.checkMix(mix, pointer)
       this.checkPlaceholders(mix ?? [request], values, mix ? `${pointer}/requests` : `${pointer}/request`)
       const shard = num(s.shard)

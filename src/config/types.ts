@@ -49,6 +49,27 @@ export interface RequestSpec {
    * knowledge), auto (ALPN on https://, HTTP/1.1 on http://); a mix speaks its first request's
    */
   protocol?: 'http1' | 'h2' | 'h2c' | 'auto'
+  /** a gRPC call instead of an HTTP request (its message is `body`, as JSON, so placeholders work in it) */
+  grpc?: GrpcCall
+}
+
+/**
+ * A gRPC call: unary, or the first message of a server stream (its time to first response). Its statuses are
+ * gRPC's codes (config/grpc-status.ts); the url's scheme says plaintext (http://) or TLS (https://).
+ */
+export interface GrpcCall {
+  /** the .proto file, absolute */
+  proto: string
+  /** directories imports are looked for in, absolute (proto-loader's includeDirs) */
+  include: string[]
+  /** the service's full name, `pkg.Name` */
+  service: string
+  method: string
+  /** the method answers with a stream: its first message ends the call (the rest is cancelled) */
+  serverStream: boolean
+  metadata: Record<string, string>
+  /** each call's deadline (absent: the load's timeout ends the call) */
+  deadlineMs?: number
 }
 
 /** One request of a weighted mix. */

@@ -74,9 +74,7 @@ export async function runClosedStreams(
         recent++
         if (inWarmup()) {
           if (status !== undefined)
-            warmup.response(
-              status >= 200 && status < 300 && !first ? Math.max(1, Math.round(ms * 1000)) : undefined
-            )
+            warmup.response(recordsLatency(status) && !first ? Math.max(1, Math.round(ms * 1000)) : undefined)
         } else {
           startMeasuring()
           if (status === undefined) {

@@ -1,3 +1,4 @@
+import { httpClassOf } from '../config/grpc-status.js'
 import type { LoadCounts } from './types.js'
 
 type ErrorKind = 'connect' | 'timeout' | 'reset' | 'other'
@@ -64,7 +65,9 @@ export function emptyCounts(): LoadCounts {
   }
 }
 
-export function countStatus(counts: LoadCounts, status: number): void {
+/** Counts a response in its status class (a gRPC code in the class gRPC maps it to: config/grpc-status.ts). */
+export function countStatus(counts: LoadCounts, raw: number): void {
+  const status = httpClassOf(raw)
   counts.responses++
   if (status < 300) counts.status2xx++
   else if (status < 400) counts.status3xx++
@@ -78,14 +81,16 @@ export function countStatus(counts: LoadCounts, status: number): void {
  */
 export function countResponse(counts: LoadCounts, status: number, expect?: readonly number[]): boolean {
   countStatus(counts, status)
-  if (!expect?.length) return status < 400
+  const klass = httpClassOf(status)
+  if (!expect?.length) return klass < 400
   const ok = expect.includes(status)
-  if (ok && status >= 400) counts.expectedErrors++
-  if (!ok && status < 400) counts.unexpected++
+  if (ok && klass >= 400) counts.expectedErrors++
+  if (!ok && klass < 400) counts.unexpected++
   return ok
 }
 
 /** Whether a successful response's latency is recorded: 2xx, or any status its request expects. */
 export function recordsLatency(status: number, expect?: readonly number[]): boolean {
-  return expect?.length ? expect.includes(status) : status >= 200 && status < 300
+  const klass = httpClassOf(status)
+  return expect?.length ? expect.includes(status) : klass >= 200 && klass < 300
 }

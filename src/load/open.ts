@@ -266,7 +266,7 @@ class OpenRun {
     this.closeSeconds(finished)
     if (!entry.measured) {
       if (finished < this.load.warmupMs) {
-        const ok2xx = status >= 200 && status < 300
+        const ok2xx = recordsLatency(status)
         this.warmup.response(ok2xx ? Math.max(1, Math.round((finished - entry.startMs) * 1000)) : undefined)
       }
       return

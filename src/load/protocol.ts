@@ -1,6 +1,7 @@
 import net from 'node:net'
 import tls from 'node:tls'
 import type { RequestSpec } from '../config/types.js'
+import { GrpcTransport } from './grpc.js'
 import { alpnProblem, H2Transport } from './h2.js'
 import { tlsOptionsFor } from './tls.js'
 import type { Scenario } from '../config/types.js'
@@ -22,10 +23,12 @@ const PREFACE = Buffer.concat([
  * be answered with an HTTP/2 SETTINGS frame. A target that cannot be reached is left to the load to count.
  */
 export async function negotiateProtocol(
-  request: Pick<RequestSpec, 'url' | 'protocol' | 'insecure'>,
+  request: Pick<RequestSpec, 'url' | 'protocol' | 'insecure' | 'grpc'>,
   environment: LoadEnvironment = {},
   timeoutMs = 5000
 ): Promise<Negotiated> {
+  // gRPC is HTTP/2 by definition: its client (grpc.ts) negotiates it
+  if (request.grpc) return { protocol: 'grpc' }
   const url = new URL(request.url)
   const asked = request.protocol ?? 'http1'
   if (asked === 'http1' || (asked === 'auto' && url.protocol !== 'https:')) return { protocol: 'http1' }
@@ -103,6 +106,7 @@ export function transportFor(
   environment: LoadEnvironment = {}
 ): Transport {
   if (protocol === 'http1') return new Http1Transport(scenario, environment)
+  if (protocol === 'grpc') return new GrpcTransport(scenario, environment)
   const url = new URL(scenario.request.url)
   return new H2Transport(url, {
     protocol,

@@ -54,7 +54,9 @@ export interface RequestTemplate {
 function compileOne(request: RequestSpec, fill: (name: string) => string): () => RenderedRequest {
   const url = new URL(request.url)
   const path = compile(decodeURI(`${url.pathname}${url.search}`), fill)
-  const body = request.body === undefined ? undefined : compile(request.body, fill)
+  // a gRPC message is JSON: a filled-in value is escaped as inside a JSON string
+  const fillBody = request.grpc ? (name: string) => JSON.stringify(fill(name)).slice(1, -1) : fill
+  const body = request.body === undefined ? undefined : compile(request.body, fillBody)
   return () => ({
     method: request.method,
     path: path(),

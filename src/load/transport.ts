@@ -5,7 +5,7 @@ import type { Scenario } from '../config/types.js'
 import type { StreamErrors } from './types.js'
 
 /** The protocol a load speaks on the wire, once `auto` is settled (see protocol.ts). */
-export type WireProtocol = 'http1' | 'h2' | 'h2c'
+export type WireProtocol = 'http1' | 'h2' | 'h2c' | 'grpc'
 
 /** What the load reads of the measurement's environment (measure/environment.ts's Environment satisfies it). */
 export interface LoadEnvironment {

@@ -56,7 +56,7 @@ export interface LoadResult {
   /** set when no load was sent because the target does not speak the protocol the request asks for */
   protocolProblem?: string
   /** the protocol the load spoke (absent: HTTP/1.1) */
-  protocol?: 'h2' | 'h2c'
+  protocol?: 'h2' | 'h2c' | 'grpc'
   /** HTTP/2 only: its errors by kind (the failed requests among them are counted in `counts` too) */
   streamErrors?: StreamErrors
 }
