@@ -16,8 +16,12 @@ export function discoverConfig(dir: string, named?: string): string {
     const file = path.resolve(dir, candidate)
     if (isFile(file)) return file
   }
-  return path.resolve(dir, CONFIG_CANDIDATES[0])
+  return path.resolve(dir, firstCandidate())
 }
+
+// a call, not CONFIG_CANDIDATES[0]: ncc's asset relocation evaluates a constant path and would bundle every
+// perfgate.yml in the checkout (examples/*/perfgate.yml) and rewrite this line to point into dist/
+const firstCandidate = (): string => CONFIG_CANDIDATES[0]
 
 /** What to say when no config was named and none of the candidates exists. */
 export function noConfigMessage(dir: string): string {
