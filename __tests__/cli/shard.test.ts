@@ -65,7 +65,7 @@ describe('perfgate run --shard K/N against the example service', () => {
     const merged = io()
     expect(await main(['merge', 'leg-1', 'leg-2', '--out', 'merged', '-q'], merged)).toBe(0)
     expect((await read('merged/report.json')).scenarios.map(s => s.name)).toEqual(['get', 'other'])
-  })
+  }, 120_000)
 
   it('compare --shard K/N: a leg compares base and head of its own scenarios and records its commit', async () => {
     const repo = path.join(dir, 'repo')
@@ -109,5 +109,5 @@ compare: { mode: interleaved, rounds: { min: 2, max: 2 }, budget: 60s }
     expect(report.scenarios[0]!.runs.some(r => r.side === 'base')).toBe(true)
     expect(report.shard).toMatchObject({ index: 1, count: 2, scenarios: ['get'], suite: ['get', 'other'] })
     expect(report.git?.sha).toBe(git(repo, 'rev-parse', 'HEAD'))
-  })
+  }, 120_000)
 })
