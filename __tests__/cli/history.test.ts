@@ -12,12 +12,15 @@ import { git } from '../../__fixtures__/git.js'
 
 /**
  * A real store: `perfgate run --save-baseline` on 24 commits of a repository whose service is the example
- * service, the handler doing 30 % more work (a fixed hash loop: deterministic CPU) from the 13th commit on.
+ * service, the handler doing 60 % more work (a fixed hash loop: deterministic CPU) from the 13th commit on.
  * `perfgate history` must name that commit on the server's CPU time per request, which the config gates and so the
  * history analyses. Throughput and latency follow this shared machine's speed, which drifted by 20-50 % within two
  * minutes as other sessions' work came and went (measured while writing this test): such a drift is a change
  * point too, and it can hide or mimic a 30 % step. CPU time per request does not drift with the CPU share the
- * service gets from a busy machine, only with the work each request does.
+ * service gets from a busy machine, only with the work each request does. It still moves by up to ~10 % with
+ * what runs beside it (cache and frequency sharing: in one CI run beside a CPU hog and the zoo suite, the early
+ * runs read 8 % above the later ones, and a 30 % step measured 7.7 %), so the step is 60 % of the handler's work
+ * and the test asks for more than 15 %.
  */
 const BEFORE = 12
 const AFTER = 12
@@ -35,7 +38,7 @@ const app = (cpuUs: number) =>
   `// the handler's work per request\nprocess.env.CPU_US = '${cpuUs}'\nawait import(${JSON.stringify(path.join(REPO, 'examples/service/server.mjs'))})\n`
 
 describe('perfgate history over a store built by perfgate run', () => {
-  it('names the commit where the handler started doing 30 % more work, in --json and on the page', async () => {
+  it('names the commit where the handler started doing 60 % more work, in --json and on the page', async () => {
     const port = await freePort()
     git(dir, 'init', '-q', '-b', 'main')
     await writeFile(
@@ -54,10 +57,10 @@ scenarios:
     )
     let stepSha = ''
     for (let i = 0; i < BEFORE + AFTER; i++) {
-      await writeFile(path.join(dir, 'app.mjs'), app(i < BEFORE ? 1000 : 1300))
+      await writeFile(path.join(dir, 'app.mjs'), app(i < BEFORE ? 1000 : 1600))
       await writeFile(path.join(dir, 'CHANGES'), `change ${i + 1}\n`)
       git(dir, 'add', '-A')
-      git(dir, 'commit', '-q', '-m', i === BEFORE ? 'handler does 30% more work' : `change ${i + 1}`)
+      git(dir, 'commit', '-q', '-m', i === BEFORE ? 'handler does 60% more work' : `change ${i + 1}`)
       if (i === BEFORE) stepSha = git(dir, 'rev-parse', 'HEAD')
       const run = captureIO(dir)
       expect(await main(['run', '--save-baseline', 'store', '--rounds', '2', '-q'], run)).toBe(0)
@@ -78,12 +81,12 @@ scenarios:
     expect(atStep).toHaveLength(1)
     expect(atStep[0]!.worse).toBe(true)
     expect(atStep[0]!.change).toBeGreaterThan(0.15)
-    expect(atStep[0]!.change).toBeLessThan(0.5)
+    expect(atStep[0]!.change).toBeLessThan(1)
     expect(atStep[0]!.previousSha).toBe(git(dir, 'rev-parse', `${stepSha}~1`))
     expect(report.changes.some(c => c.sha === stepSha)).toBe(true)
     expect(history.err).toContain(`${stepSha.slice(0, 7)} server.cpu.per_request of get`)
     const page = await readFile(path.join(dir, 'page/index.html'), 'utf8')
-    expect(page).toContain(`<code>${stepSha.slice(0, 7)}</code> handler does 30% more work`)
+    expect(page).toContain(`<code>${stepSha.slice(0, 7)}</code> handler does 60% more work`)
   }, 240_000)
 
   it('says what is missing: no store yet, and an unknown --since', async () => {
