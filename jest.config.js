@@ -26,6 +26,7 @@ export const INTEGRATION = [
   'git/run',
   'e2e/compare',
   'e2e/first-hour',
+  'e2e/grpc-compare',
   'gate/base',
   'gate/baseline',
   'gate/faults',

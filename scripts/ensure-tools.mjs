@@ -6,15 +6,17 @@
 //                                         the zoo's slice skips the nginx server, saying so again; perf
 //                                         (linux-perf) is wanted by the CPU profile tests, which else test V8's
 //                                         profiler only.
-//   node scripts/ensure-tools.mjs --zoo   `prezoo`: nginx, wrk, python3, php, lighttpd, caddy, openssl and h2load
-//                                         (nghttp2-client) are required by `npm run zoo` (h2load is also
-//                                         `npm run bench:h2`'s independent HTTP/2 reference).
+//   node scripts/ensure-tools.mjs --zoo   `prezoo`: nginx, wrk, python3, php, lighttpd, caddy, openssl, h2load
+//                                         (nghttp2-client) and Python's grpcio for /usr/bin/python3 (python3-grpcio,
+//                                         python3-grpc-tools) are required by `npm run zoo` (h2load is also
+//                                         `npm run bench:h2`'s independent HTTP/2 reference). npm test's zoo slice
+//                                         runs no grpcio server: it needs neither.
 //
 // Playwright's own browser download cannot be used on machines that reach only the npm registry and Debian's
 // packages, hence Debian's chromium. nginx-light is Debian's smallest nginx; the zoo runs it from a temp dir in
 // the foreground and never uses the system service.
 import { accessSync, constants, existsSync } from 'node:fs'
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import path from 'node:path'
 
 const zoo = process.argv.includes('--zoo')
@@ -30,6 +32,10 @@ function onPath(command) {
     }
   })
 }
+
+/** Debian's grpcio is for Debian's Python (/usr/bin/python3), whatever python3 a PATH finds first (pyenv, a venv). */
+const hasGrpcio = () =>
+  spawnSync('/usr/bin/python3', ['-c', 'import grpc, grpc_tools'], { stdio: 'ignore' }).status === 0
 
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 if (!zoo && process.env.CHROMIUM_PATH && !existsSync(chromium)) {
@@ -51,7 +57,8 @@ const tools = [
         { name: 'python3', pkg: 'python3', present: onPath('python3'), required: true },
         { name: 'lighttpd', pkg: 'lighttpd', present: onPath('lighttpd'), required: true },
         { name: 'caddy', pkg: 'caddy', present: onPath('caddy'), required: true },
-        { name: 'h2load', pkg: 'nghttp2-client', present: onPath('h2load'), required: true }
+        { name: 'h2load', pkg: 'nghttp2-client', present: onPath('h2load'), required: true },
+        { name: 'grpcio', pkg: 'python3-grpcio python3-grpc-tools', present: hasGrpcio(), required: true }
       ]
     : [{ name: 'perf', pkg: 'linux-perf', present: onPath('perf'), required: false }])
 ]
@@ -69,6 +76,7 @@ const why = {
   caddy: "the zoo runs Debian Caddy's caddy respond",
   openssl: "the zoo's HTTP/2 servers over TLS use a certificate made at test time",
   h2load: "the zoo and npm run bench:h2 compare perfgate's HTTP/2 latency with h2load's",
+  grpcio: "the zoo runs Python's grpcio server, its stubs made by grpc_tools.protoc",
   perf: 'the CPU profile tests sample with perf record where it can run; without it they test the V8 profiler only'
 }
 
@@ -90,7 +98,7 @@ const isRoot = process.getuid?.() === 0
 const hasSudo = existsSync('/usr/bin/sudo')
 if (!hasApt || (!isRoot && !hasSudo)) giveUp('there is no apt-get (or no root/sudo) to install it')
 
-const packages = missing.map(t => t.pkg)
+const packages = missing.flatMap(t => t.pkg.split(' '))
 console.log(`ensure-tools: installing the Debian packages ${packages.join(', ')}`)
 const prefix = isRoot ? [] : ['sudo']
 const run = args => {

@@ -138,6 +138,28 @@ describe('request.grpc', () => {
     ])
   })
 
+  it('refuses a mix of gRPC calls and HTTP requests at the odd one out, saying to split the scenario', () => {
+    const mixed = (first: string, second: string) => `version: 1
+scenarios:
+  - name: mixed
+    requests:
+${first}
+${second}
+`
+    const call = `      - url: http://127.0.0.1:8080
+        grpc: { proto: protos/catalog.proto, include: [protos/common], service: zoo.Catalog, method: Get }`
+    const get = '      - { url: http://127.0.0.1:8080/items }'
+    expect(problems(mixed(call, get))).toEqual([
+      'perfgate.yml:7:9: a mix is all gRPC calls or all HTTP requests: the first is a gRPC call (zoo.Catalog/Get), ' +
+        'this one an HTTP request; give the HTTP requests a scenario of their own'
+    ])
+    expect(problems(mixed(get, call))).toEqual([
+      'perfgate.yml:7:15: a mix is all gRPC calls or all HTTP requests: the first is an HTTP request, this one a ' +
+        'gRPC call (zoo.Catalog/Get); give the gRPC calls a scenario of their own'
+    ])
+    expect(problems(mixed(call, call.replace('method: Get', 'method: List')))).toEqual([])
+  })
+
   it('counts gRPC codes in the HTTP classes they map to, so errors.rate means the same', () => {
     const counts = emptyCounts()
     expect(countResponse(counts, 1000)).toBe(true) // OK

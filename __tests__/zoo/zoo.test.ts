@@ -3,9 +3,10 @@
  * followed by a cleanup check (no process of the service left, its port refusing connections).
  *
  * `npm test` runs a short slice; ZOO=full runs every server. `npm run zoo` (scripts/zoo.mjs) runs every server
- * in plain Node, adds the closed-model throughput comparison with wrk and raw autocannon, and writes the table
- * to docs/zoo.md. Throughput is not measured here: under jest, perfgate's generator costs about 1.5x its CPU
- * per request in plain Node.
+ * in plain Node, adds the references (the server's own count against perfgate's, an independent client's p50 at
+ * 200 req/s, and wrk's and raw autocannon's throughput as information) and writes the table to docs/zoo.md. The
+ * references are not measured here: under jest, perfgate's generator costs about 1.5x its CPU per request in
+ * plain Node.
  */
 import { afterAll, describe, expect, it } from '@jest/globals'
 import { fullZoo, selectedServers } from './harness/catalog.js'

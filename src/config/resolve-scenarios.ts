@@ -332,9 +332,23 @@ export class ScenarioResolver extends Resolver {
     return out
   }
 
-  /** Every request of a mix goes to the first one's host:port (one connection pool). */
+  /**
+   * Every request of a mix goes to the first one's host:port (one connection pool), and speaks its kind: gRPC calls
+   * and HTTP requests need different clients, so one scenario cannot mix them.
+   */
   checkMix(mix: RequestSpec[] | undefined, pointer: string): void {
     if (!mix) return
+    const call = (r: RequestSpec) => `a gRPC call (${r.grpc!.service}/${r.grpc!.method})`
+    const first = mix[0]
+    mix.forEach((r, j) => {
+      if (j === 0 || !first || Boolean(r.grpc) === Boolean(first.grpc)) return
+      this.problem(
+        `${pointer}/requests/${j}${r.grpc ? '/grpc' : ''}`,
+        `a mix is all gRPC calls or all HTTP requests: the first is ${first.grpc ? call(first) : 'an HTTP request'}, ` +
+          `this one ${r.grpc ? call(r) : 'an HTTP request'}; give the ${first.grpc ? 'HTTP requests' : 'gRPC calls'} ` +
+          'a scenario of their own'
+      )
+    })
     const origin = (url: string) => {
       try {
         return new URL(url).host
@@ -342,13 +356,13 @@ export class ScenarioResolver extends Resolver {
         return undefined
       }
     }
-    const first = origin(mix[0]?.url ?? '')
+    const firstHost = origin(first?.url ?? '')
     mix.forEach((r, j) => {
       const host = origin(r.url)
-      if (first && host && host !== first) {
+      if (firstHost && host && host !== firstHost) {
         this.problem(
           `${pointer}/requests/${j}/url`,
-          `every request of a mix goes to one host:port (${first}); this one goes to ${host}`
+          `every request of a mix goes to one host:port (${firstHost}); this one goes to ${host}`
         )
       }
     })

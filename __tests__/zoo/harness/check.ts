@@ -3,22 +3,39 @@ import { startService, stopAllServices } from '../../../src/service/spawn.js'
 import { choosePinning } from '../../../src/gate/pinning.js'
 import { hostInfo } from '../../../src/measure/environment.js'
 import { pinnedCommand } from '../../../src/measure/affinity.js'
-import { GENERATOR_SATURATED_CPU } from '../../../src/report/findings.js'
+import type { Scenario } from '../../../src/config/types.js'
 import type { ZooServer } from './catalog.js'
 import { errorsOf, perfgateCompareAA, perfgateRun, verdictsOf, type GateOutcome } from './gate.js'
 import { cleanupOf, describeCleanup, type Cleanup } from './leftovers.js'
 import { prepareSite, type ZooLoad, type ZooSite } from './site.js'
+import {
+  countCheck,
+  countProblems,
+  latencyCheck,
+  latencyProblems,
+  withStderrLog,
+  type CountPlan,
+  type LatencyPlan
+} from './reference.js'
 import { compareThroughput, median, perfgateOverWrk, type ClosedSpec } from './throughput.js'
 import type { ZooRow } from './table.js'
 
-/** The throughput comparison of `npm run zoo`: perfgate's closed model against wrk (and raw autocannon). */
+/** The throughput comparison of `npm run zoo`: perfgate's closed model beside wrk's and raw autocannon's. */
 export interface ThroughputPlan {
   connections: number
   warmupS: number
   durationS: number
   repeats: number
-  /** perfgate/wrk must stay within 1 ± tolerance */
-  tolerance: number
+}
+
+/**
+ * `npm run zoo`'s references, on one running process of the server: the server's own count, an independent
+ * client's p50, and (HTTP/1.x, as information) the closed-model throughput of wrk and autocannon.
+ */
+export interface ReferencePlan {
+  count: CountPlan
+  latency: LatencyPlan
+  throughput: ThroughputPlan
 }
 
 const A_A_VERDICTS = ['pass', 'inconclusive']
@@ -37,50 +54,58 @@ function compareProblems(outcome: GateOutcome): string[] {
   return []
 }
 
-/**
- * perfgate's closed-model throughput must match wrk's within the tolerance, unless perfgate's own report said its
- * generator was the limit (generator.cpu at or above the generator-saturated finding's 80 % of a core, see
- * src/report/findings.ts) and wrk, a C client that costs a fraction per request, got more: then both figures are
- * right, and the report told the user that its throughput measured the client.
- */
-export function throughputProblems(rps: NonNullable<ZooRow['rps']>, tolerance: number): string[] {
-  const { ratio, generatorCpu } = rps
-  if (Math.abs(ratio - 1) <= tolerance) return []
-  if (ratio < 1 && generatorCpu >= GENERATOR_SATURATED_CPU) return []
-  const why =
-    ratio > 1
-      ? 'perfgate got more than wrk'
-      : `perfgate's generator at ${generatorCpu.toFixed(0)}% of a core, under the ${GENERATOR_SATURATED_CPU}% that makes it say it was the limit`
-  return [`perfgate/wrk throughput ratio ${ratio.toFixed(3)} is outside 1 ± ${tolerance} (${why})`]
-}
-
 function cleanupProblems(after: string, cleanup: Cleanup): string[] {
   const text = describeCleanup(cleanup)
   return text === 'clean' ? [] : [`after ${after}: ${text}`]
 }
 
-/** Starts the site's service once and compares closed-model throughput through perfgate, wrk and autocannon. */
-async function measureThroughput(site: ZooSite, plan: ThroughputPlan): Promise<NonNullable<ZooRow['rps']>> {
+/** The closed-model throughput through perfgate, wrk and autocannon (information: a closed loop's rate is the
+ * client's and the server's together). */
+async function measureThroughput(
+  site: ZooSite,
+  scenario: Scenario,
+  plan: ThroughputPlan
+): Promise<NonNullable<ZooRow['rps']>> {
+  const spec: ClosedSpec = {
+    url: `${site.origin}/`,
+    connections: plan.connections,
+    warmupS: plan.warmupS,
+    durationS: plan.durationS
+  }
+  const samples = await compareThroughput(spec, scenario, plan.repeats)
+  return {
+    perfgate: median(samples.perfgate),
+    wrk: median(samples.wrk),
+    autocannon: median(samples.autocannon),
+    ratio: perfgateOverWrk(samples),
+    generatorCpu: median(samples.perfgateCpu)
+  }
+}
+
+/**
+ * Starts the site's service once, laid out on the CPUs as perfgate lays it out (the server off the first CPU,
+ * which every client then has to itself), and measures the references against it; the row gets their figures and
+ * problems.
+ */
+async function measureReferences(site: ZooSite, plan: ReferencePlan, row: ZooRow): Promise<void> {
+  const { server } = site
   const config = await loadConfig(site.configFile)
-  // the CPUs as perfgate itself lays them out: the server off the first CPU, which every client then has to itself
   const cpus = choosePinning(config.service!, hostInfo())
-  const command = pinnedCommand(config.service!.command, cpus.service)
+  const logged = 'stderr' in server.count && server.count.stderr
+  const command = pinnedCommand(
+    logged ? withStderrLog(config.service!.command, site.dir) : config.service!.command,
+    cpus.service
+  )
   const service = await startService({ ...config.service!, command }, { label: 'zoo' })
+  const closed = config.scenarios.find(s => s.name === 'closed')!
+  const open = config.scenarios.find(s => s.name === 'open')!
   try {
-    const spec: ClosedSpec = {
-      url: `${site.origin}/`,
-      connections: plan.connections,
-      warmupS: plan.warmupS,
-      durationS: plan.durationS
-    }
-    const samples = await compareThroughput(spec, config.scenarios[0]!, plan.repeats)
-    return {
-      perfgate: median(samples.perfgate),
-      wrk: median(samples.wrk),
-      autocannon: median(samples.autocannon),
-      ratio: perfgateOverWrk(samples),
-      generatorCpu: median(samples.perfgateCpu)
-    }
+    row.count = await countCheck(closed, site, server.count, plan.count)
+    row.problems.push(...countProblems(row.count))
+    row.latency = await latencyCheck(server, open, plan.latency)
+    row.problems.push(...latencyProblems(row.latency, plan.latency.tolerance))
+    // wrk and autocannon speak HTTP/1.1 only
+    if (!server.protocol) row.rps = await measureThroughput(site, closed, plan.throughput)
   } finally {
     await service.stop()
   }
@@ -88,9 +113,9 @@ async function measureThroughput(site: ZooSite, plan: ThroughputPlan): Promise<N
 
 /**
  * One zoo server end to end: perfgate run, then an A/A compare, each followed by the cleanup check; with a
- * throughput plan, the closed-model throughput comparison too. Returns its table row; problems lists what failed.
+ * reference plan, the references too (measureReferences). Returns its table row; problems lists what failed.
  */
-export async function checkServer(server: ZooServer, load: ZooLoad, plan?: ThroughputPlan): Promise<ZooRow> {
+export async function checkServer(server: ZooServer, load: ZooLoad, plan?: ReferencePlan): Promise<ZooRow> {
   const row: ZooRow = {
     server: server.name,
     what: server.what,
@@ -119,9 +144,8 @@ export async function checkServer(server: ZooServer, load: ZooLoad, plan?: Throu
     await checkCleanup('compare')
 
     if (plan) {
-      row.rps = await measureThroughput(site, plan)
-      await checkCleanup('the throughput comparison')
-      row.problems.push(...throughputProblems(row.rps, plan.tolerance))
+      await measureReferences(site, plan, row)
+      await checkCleanup('the references')
     }
     row.cleanup = cleanups.every(c => c === 'clean')
       ? 'clean'

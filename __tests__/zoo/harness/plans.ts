@@ -1,4 +1,4 @@
-import type { ThroughputPlan } from './check.js'
+import type { ReferencePlan } from './check.js'
 import type { ZooLoad } from './site.js'
 
 /** `npm test`'s slice: short loads; it checks verdicts and cleanup, not statistics. */
@@ -23,28 +23,35 @@ export const FULL_LOAD: ZooLoad = {
   minRequests: 50
 }
 
-/** `npm run zoo`'s throughput comparison: perfgate's closed model against wrk, same connections. */
-export const FULL_THROUGHPUT: ThroughputPlan = {
-  connections: 10,
-  warmupS: 1,
-  durationS: 2,
-  repeats: 3,
-  tolerance: 0.05
+/** `npm run zoo`'s references: the server's count, an independent client's p50, wrk's and autocannon's rates. */
+export const FULL_REFERENCES: ReferencePlan = {
+  // 4 streams per HTTP/2 or gRPC connection: multiplexed, with few enough in flight for a tight count
+  count: { connections: 10, streams: 4, durationS: 2 },
+  // 200 req/s is below every zoo server's capacity (Python's http.server answers ~230 req/s with 10 connections
+  // at once, and far more one at a time)
+  latency: { rate: 200, warmupS: 0.5, durationS: 2, repeats: 3, tolerance: 0.2 },
+  // information only, and the zoo's longest step: one run per client
+  throughput: { connections: 10, warmupS: 1, durationS: 2, repeats: 1 }
 }
 
-export function describePlans(load: ZooLoad, throughput?: ThroughputPlan): string {
+export function describePlans(load: ZooLoad, references?: ReferencePlan): string {
   const { closed, open } = load
-  return (
+  const run =
     `closed model ${closed.warmup} warm-up + ${closed.duration}, ${closed.connections} connections; open model ` +
     `${open.rate} req/s, ${open.warmup} warm-up + ${open.duration}; A/A compare: ${load.rounds} pair(s) of rounds ` +
-    `of ${load.compareScenarios.join(' and ')}` +
-    (throughput
-      ? `; throughput: ${throughput.connections} connections, ${throughput.repeats} alternated repeats per client ` +
-        `of ${throughput.warmupS} s warm-up + ${throughput.durationS} s measured, medians (the warm-up left out of ` +
-        `every client: perfgate keeps its warm-up's connections; wrk and autocannon, which open new ones each run, ` +
-        `by difference of a ${throughput.warmupS} s run from a ${throughput.warmupS + throughput.durationS} s run); ` +
-        `wrk -t1, autocannon single-threaded; CPUs as perfgate lays them out (service.cpus: auto): the server ` +
-        `off the first CPU, which the client then has to itself`
-      : '')
+    `of ${load.compareScenarios.join(' and ')}`
+  if (!references) return run
+  const { count, latency, throughput } = references
+  return (
+    `${run}; the server's count: perfgate's closed model with no warm-up, ${count.connections} connections ` +
+    `(x ${count.streams} streams for HTTP/2 and gRPC), ${count.durationS} s; latency: ${latency.rate} req/s, ` +
+    `${latency.warmupS} s warm-up + ${latency.durationS} s, ${latency.repeats} alternated repeats of perfgate's ` +
+    `open model and the reference client, the median of each repeat's p50 ratio, within 1 ± ${latency.tolerance}; ` +
+    `throughput (information): ${throughput.connections} connections, ${throughput.repeats} alternated repeats per ` +
+    `client of ${throughput.warmupS} s warm-up + ${throughput.durationS} s measured, medians (the warm-up left ` +
+    `out of every client: perfgate keeps its warm-up's connections; wrk and autocannon, which open new ones each ` +
+    `run, by difference of a ${throughput.warmupS} s run from a ${throughput.warmupS + throughput.durationS} s ` +
+    `run); wrk -t1, autocannon single-threaded; CPUs as perfgate lays them out (service.cpus: auto): the server ` +
+    `off the first CPU, which the client then has to itself`
   )
 }

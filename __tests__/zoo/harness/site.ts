@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { copyFile, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { freePort, REPO } from '../../../__fixtures__/config.js'
@@ -39,7 +39,20 @@ export function originOf(host: ZooServer['host'], port: number, protocol?: ZooSe
 /** The request's protocol keys for the server (HTTP/2 over TLS trusts the test certificate by `insecure`). */
 function protocolKeys(server: ZooServer): string {
   if (server.protocol === 'h2') return ', protocol: h2, insecure: true'
+  if (server.protocol === 'grpc')
+    return (
+      ', grpc: { proto: grpc/catalog.proto, include: [grpc/common], service: zoo.Catalog, method: Get, ' +
+      "message: { id: '{{seq}}' } }"
+    )
   return server.protocol === 'h2c' ? ', protocol: h2c' : ''
+}
+
+/** The request of both scenarios: a GET of / (HTTP/1.x, HTTP/2) or a call of zoo.Catalog/Get (gRPC). */
+function requestOf(server: ZooServer, origin: string): string {
+  const keys = protocolKeys(server)
+  return server.protocol === 'grpc'
+    ? `{ url: '${origin}'${keys} }`
+    : `{ method: GET, url: '${origin}/'${keys} }`
 }
 
 /** A self-signed key and certificate for 127.0.0.1 in `dir` (key.pem, cert.pem), valid for a day. */
@@ -74,8 +87,8 @@ function makeCertificate(dir: string): void {
 export function zooConfig(server: ZooServer, dir: string, port: number, load: ZooLoad): string {
   const origin = originOf(server.host, port, server.protocol)
   const command = server.command.replaceAll('{{DIR}}', dir)
-  const keys = protocolKeys(server)
-  // an HTTP/1.1 probe cannot ask an HTTP/2 server: it is ready when it accepts connections
+  const request = requestOf(server, origin)
+  // an HTTP/1.1 probe cannot ask an HTTP/2 or gRPC server: it is ready when it accepts connections
   const ready = server.protocol ? `tcp: '${server.host}:${port}'` : `url: '${origin}/'`
   const { closed, open } = load
   return [
@@ -89,12 +102,12 @@ export function zooConfig(server: ZooServer, dir: string, port: number, load: Zo
     `defaults: { min-requests: ${load.minRequests} }`,
     'scenarios:',
     '  - name: closed',
-    `    request: { method: GET, url: '${origin}/'${keys} }`,
+    `    request: ${request}`,
     `    load: { warmup: ${closed.warmup}, duration: ${closed.duration}, connections: ${closed.connections} }`,
     "    thresholds: { errors.rate: '< 1%' }",
     "    regression: { throughput.rps: '-25%', latency.p50: '+50%' }",
     '  - name: open',
-    `    request: { method: GET, url: '${origin}/'${keys} }`,
+    `    request: ${request}`,
     // the zoo tests servers, not this machine: a generator delayed by other work on a shared 2-core machine is
     // reported in the table (generator.lag), not turned into an errored verdict
     `    load: { mode: rate, rate: ${open.rate}, warmup: ${open.warmup}, duration: ${open.duration}, max-lag: 250ms }`,
@@ -112,6 +125,7 @@ export async function prepareSite(server: ZooServer, load: ZooLoad): Promise<Zoo
   for (const file of server.files) {
     const from = path.join(SERVERS_DIR, file)
     const to = path.join(dir, file)
+    await mkdir(path.dirname(to), { recursive: true })
     if (file.endsWith('.conf')) {
       const text = await readFile(from, 'utf8')
       await writeFile(to, text.replaceAll('{{DIR}}', dir).replaceAll('{{PORT}}', String(port)))

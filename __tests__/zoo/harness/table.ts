@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process'
 import os from 'node:os'
+import type { CountCheck, LatencyCheck } from './reference.js'
 
 /** One server's line in the zoo's table. */
 export interface ZooRow {
@@ -10,7 +11,11 @@ export interface ZooRow {
   compare: string
   /** the open-model scenario's generator.lag (p99 lateness of the send schedule) in the run, µs */
   openLagUs?: number
-  /** medians of the closed-model throughput, req/s, and the median of the repeats' perfgate/wrk ratios */
+  /** the server's own count against perfgate's (absent: not measured) */
+  count?: CountCheck
+  /** perfgate's open-model p50 against an independent client's at the same rate */
+  latency?: LatencyCheck
+  /** information: medians of the closed-model throughput, req/s, and the median of the repeats' perfgate/wrk ratios */
   rps?: { perfgate: number; wrk: number; autocannon: number; ratio: number; generatorCpu: number }
   cleanup: string
   /** what made this server fail the zoo; empty when it passed */
@@ -22,26 +27,48 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US')
 /** perfgate's generator CPU, marked where its report says the generator was the limit (generator-saturated) */
 const generatorCell = (cpu: number) => `${cpu.toFixed(0)}%${cpu >= 80 ? ' (client-bound, said so)' : ''}`
 
+const countCell = (row: ZooRow) =>
+  row.count ? `${int(row.count.server)} / ${int(row.count.perfgate)} (±${row.count.inFlight})` : '–'
+
+const latencyCell = (row: ZooRow) =>
+  row.latency
+    ? `${(row.latency.perfgate / 1000).toFixed(3)} / ${(row.latency.referenceP50 / 1000).toFixed(3)} ms = ` +
+      `${row.latency.ratio.toFixed(2)} (${row.latency.reference})`
+    : '–'
+
+/** The zoo's verdict on the row and why: what passed, or what failed. */
+export function verdictCell(row: ZooRow): string {
+  if (row.problems.length) return `FAIL: ${row.problems.join('; ')}`
+  const passed = [
+    'run, A/A compare, cleanup',
+    ...(row.count ? ['counts agree'] : []),
+    ...(row.latency ? ['p50 within 20 %'] : [])
+  ]
+  return `pass: ${passed.join(', ')}`
+}
+
 export function renderTable(rows: ZooRow[]): string {
   const header =
-    '| server | what | perfgate rps | wrk rps | perfgate / wrk (median of repeats) | perfgate generator.cpu | autocannon rps | open-model lag p99 | run | A/A compare | cleanup | zoo |'
+    "| server | what | run | A/A compare | cleanup | server's count / perfgate's (± in flight) | p50 perfgate / reference at 200 req/s | perfgate rps | wrk rps | autocannon rps | perfgate / wrk | perfgate generator.cpu | open-model lag p99 | zoo |"
   const lines = rows.map(r =>
     [
       r.server,
       r.what,
-      r.rps ? int(r.rps.perfgate) : '–',
-      r.rps ? int(r.rps.wrk) : '–',
-      r.rps ? r.rps.ratio.toFixed(3) : '–',
-      r.rps ? generatorCell(r.rps.generatorCpu) : '–',
-      r.rps ? int(r.rps.autocannon) : '–',
-      r.openLagUs === undefined ? '–' : `${(r.openLagUs / 1000).toFixed(2)} ms`,
       r.run,
       r.compare,
       r.cleanup,
-      r.problems.length ? `FAIL: ${r.problems.join('; ')}` : 'pass'
+      countCell(r),
+      latencyCell(r),
+      r.rps ? int(r.rps.perfgate) : '–',
+      r.rps ? int(r.rps.wrk) : '–',
+      r.rps ? int(r.rps.autocannon) : '–',
+      r.rps ? r.rps.ratio.toFixed(3) : '–',
+      r.rps ? generatorCell(r.rps.generatorCpu) : '–',
+      r.openLagUs === undefined ? '–' : `${(r.openLagUs / 1000).toFixed(2)} ms`,
+      verdictCell(r)
     ].join(' | ')
   )
-  return [header, `|${'---|'.repeat(12)}`, ...lines.map(l => `| ${l} |`)].join('\n')
+  return [header, `|${'---|'.repeat(14)}`, ...lines.map(l => `| ${l} |`)].join('\n')
 }
 
 /** The first line a tool prints about its version (nginx, wrk and python print it on stderr, wrk exits 1). */
@@ -57,11 +84,13 @@ export function machineLine(): string {
   return (
     `${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}; ` +
     `Node ${process.version}; ${versionOf('nginx -v')}; ${versionOf('wrk -v')}; ${versionOf('python3 --version')}; ` +
-    `${versionOf('php --version')}; ${versionOf('lighttpd -v')}; caddy ${versionOf('caddy version')}`
+    `${versionOf('php --version')}; ${versionOf('lighttpd -v')}; caddy ${versionOf('caddy version')}; ${versionOf('h2load --version')}; ` +
+    `grpcio ${versionOf("/usr/bin/python3 -c 'import grpc; print(grpc.__version__)'")}`
   )
 }
 
-export function zooMarkdown(rows: ZooRow[], settings: string): string {
+/** docs/zoo.md: the header (with `notes`, e.g. which servers a partial run left out), the table, how to read it. */
+export function zooMarkdown(rows: ZooRow[], settings: string, notes: string[] = []): string {
   const failed = rows.filter(r => r.problems.length)
   return [
     '# The zoo: perfgate against servers nobody here wrote',
@@ -73,6 +102,7 @@ export function zooMarkdown(rows: ZooRow[], settings: string): string {
     `- command: \`npm run zoo\` (scripts/zoo.mjs: plain Node on the compiled sources)`,
     `- ${settings}`,
     `- result: ${failed.length ? `${failed.length} of ${rows.length} servers FAILED the zoo` : `all ${rows.length} servers passed`}`,
+    ...notes.map(note => `- ${note}`),
     '',
     renderTable(rows),
     '',
@@ -83,38 +113,61 @@ export function zooMarkdown(rows: ZooRow[], settings: string): string {
 
 const READING = `## Reading the table
 
-- **perfgate rps, wrk rps, autocannon rps**: closed-model throughput on one running process of the server,
-  the same connections for every client, the medians of alternated repeats. perfgate is its closed model
-  (\`runClosedLoad\`, autocannon underneath with perfgate's own recording); autocannon is autocannon 9 alone;
-  wrk is Debian's wrk with one thread. wrk and autocannon open new connections in every run, so their warm-up is
-  left out by difference: the responses of a warm-up-long run taken from those of a warm-up-plus-measurement run,
-  over the extra time. A plain run counts its own start against the server: Python's http.server starts a thread
-  per connection, and a 2 s wrk run of it measured 195 req/s where the difference gave 227-230, and perfgate 225-229.
-  The server runs as perfgate starts a service (\`service.cpus: auto\`: off the
-  first CPU, which the client then has to itself), so a client's own cost does not take the server's CPU; on shared
-  CPUs a Node client costs a 2-CPU server 30-60 % of its throughput against wrk. **perfgate / wrk** is the median of each repeat's ratio (the two runs
-  are seconds apart), and the zoo fails a server outside 0.95..1.05, with one exception: where perfgate's own
-  report said its generator was the limit (**perfgate generator.cpu** at or over 80 % of a core, the
-  \`generator-saturated\` finding: "the figures describe the generator as much as the service") and wrk got more.
-  A Node client costs several times what wrk costs per request (and more per byte: a 1 MB body arrives in 16
-  reads, each a new buffer), so on a server faster than that client, perfgate measures its own ceiling, and
-  its report says so; both figures are then right. perfgate faster than wrk, or slower without saying why,
-  fails.
-- **Why perfgate and wrk disagree on fast Node servers.** With the server on its own CPU, perfgate is within
-  a few percent of raw autocannon on every server (its own recording costs nothing and counts right), and
-  both get 6-21 % more than \`wrk -t1\` from Node servers that answer in ~25 µs. Not a miscount: on Fastify
-  pinned to one CPU, the server used ~100 % of it under wrk (36.5k req/s) and ~90 % under autocannon
-  (38.7k-39.7k req/s), so it spent less CPU per request under autocannon's load. The same on node:http
-  (2026-12-02, pinned to one CPU, 3 alternated repeats, the server's CPU time over each client's run): 20.0 µs
-  of server CPU per response under perfgate's closed model (45.6k req/s, server at 91 %, perfgate at 97 %),
-  21.3 µs under perfgate's slice session on undici (39.0k, 83 %, 100 %), 25.3 µs under wrk (38.8k, 98 %). A
-  closed loop's throughput belongs to the client and the server together: how many requests wait when the
-  server wakes decides how much each wake-up costs it, and a Node client, which handles a batch of responses
-  per turn of its loop and then writes the next requests together, leaves more of them waiting than wrk,
-  which answers each response at once. The 5 % band holds where the server sets the pace whatever the client
-  does (Python's threads, chunked or closed connections, Express's own cost per request, most runs); on Node
-  servers that answer in ~25 µs, the two clients measure two different loops, and a single 3-s run of either
-  moves by up to ±15 % on this machine (wrk alone on node:http: 33k-47k req/s within minutes).
+The zoo judges perfgate by two references that must agree with it whatever the client, each measured on one
+running process of the server, laid out as perfgate lays out a service (\`service.cpus: auto\`: the server off the
+first CPU, which the client then has to itself):
+
+- **server's count / perfgate's (± in flight)**: the responses the server itself answered against the responses
+  perfgate counted, over one closed-model load of perfgate with no warm-up (so its measured window begins before
+  its first request). The server's count is its own: the zoo's Node apps count in their handler
+  (\`servers/count.mjs\` keeps it in a file per process, which node:cluster's workers each write), the gRPC servers
+  count their calls, the PHP app appends a line per response, nginx and lighttpd write their access logs (nginx
+  buffered, flushed every 100 ms), and Python's http.server and \`caddy respond --access-log\` log a line per
+  request on stderr. The count is read before and after the load, once it has settled. The two may differ by no
+  more than the requests in flight when the window closed (connections × streams), which perfgate abandons and
+  the server may still answer. A response perfgate missed or counted twice, on any framing, fails here, however
+  fast or slow the client.
+- **p50 perfgate / reference at 200 req/s**: perfgate's open model at 200 req/s (below every zoo server's
+  capacity) against an independent client at the same rate that sends one request at a time, each at its turn
+  of the rate (or when the previous one has answered), timed from its send to its last byte: for HTTP/1.x a raw
+  keep-alive TCP socket with no HTTP library (\`harness/http1-client.ts\`: it reads Content-Length, chunked and
+  close-delimited bodies, and reconnects where the server closes), for HTTP/2 \`h2load --rps 200 -c 1 -m 1\`, for
+  gRPC a \`@grpc/grpc-js\` client making one unary call at a time. The cell is the medians of both p50s over
+  alternated repeats and the median of each repeat's ratio, which must be within 0.8..1.2. A raw socket, not
+  Node's \`http.request\`: an HTTP library's own cost per request is latency a plain client adds, and
+  docs/benchmarks.md measured perfgate at 0.50x \`http.request\`'s p50 and 0.90x a raw socket's at 200 req/s.
+- **zoo**: pass, with what passed (run, A/A compare, cleanup, the count, the p50), or FAIL with every problem.
+
+The throughput columns are information, not a verdict:
+
+- **perfgate rps, wrk rps, autocannon rps, perfgate / wrk**: closed-model throughput, the same connections for
+  every client, the medians of the repeats the settings above give (HTTP/1.x only: wrk and autocannon speak
+  nothing else).
+  perfgate is its closed model (\`runClosedLoad\`, autocannon underneath with perfgate's own recording);
+  autocannon is autocannon 9 alone; wrk is Debian's wrk with one thread. wrk and autocannon open new connections
+  in every run, so their warm-up is left out by difference: the responses of a warm-up-long run taken from those
+  of a warm-up-plus-measurement run, over the extra time. **perfgate generator.cpu** is marked where perfgate's own
+  report says its generator was the limit (80 % of a core, the \`generator-saturated\` finding): a Node client
+  costs several times what wrk costs per request, so on a server faster than that client perfgate measures its
+  own ceiling, and says so.
+- **Why a closed loop's rate is no verdict.** Until 2026-12-03 the zoo failed a server outside ±5 % of wrk's
+  rate, and 6 of 16 servers failed it without a miscount. On Fastify pinned to one CPU, the server used ~100 % of
+  it under wrk (36.5k req/s) and ~90 % under autocannon (38.7k-39.7k req/s); on node:http (pinned to one CPU, 3
+  alternated repeats, the server's CPU time over each client's run) 20.0 µs of server CPU per response under
+  perfgate's closed model (45.6k req/s), 21.3 µs under perfgate's slice session on undici (39.0k), 25.3 µs under
+  wrk (38.8k). How many requests wait when the server wakes decides how much each wake-up costs it, and a Node
+  client, which handles a batch of responses per turn of its loop and then writes the next requests together,
+  leaves more of them waiting than wrk, which answers each response at once: the two clients measure two
+  different loops, and a single 3-s run of either moves by up to ±15 % on this machine. The server's count and an
+  open-model p50 do not depend on the client's loop.
+- **php and wrk.** PHP's built-in server (\`php -S\`) answers \`Connection: close\` with no \`Content-Length\`: the
+  body ends when it closes the connection. Raw autocannon reads none of these responses (its **autocannon rps**
+  is 0); perfgate completes each at the close; wrk counts every one as a read error. **http10** is Python's
+  \`python3 -m http.server\` as a user runs it: HTTP/1.0, a \`Content-Length\`, the connection closed after each
+  response.
+
+The other columns:
+
 - **open-model lag p99**: the \`generator.lag\` of the run's open-model scenario: how late (p99) perfgate sent
   requests against its schedule. Over 10 ms a real run would be errored as generator-lag; the zoo allows
   250 ms, because it checks servers, not this machine's load.

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { accessSync, constants } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -22,6 +23,16 @@ function hasIpv6Loopback(): boolean {
   )
 }
 
+/** Debian's python3-grpcio and python3-grpc-tools, for Debian's own Python (not a PATH's pyenv or venv one). */
+function hasGrpcio(): boolean {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import grpc, grpc_tools'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** Why `tool` cannot be used on this machine, or undefined when it can. */
 export function missingTool(tool: Tool | 'wrk'): string | undefined {
   switch (tool) {
@@ -39,6 +50,12 @@ export function missingTool(tool: Tool | 'wrk'): string | undefined {
       return onPath('lighttpd') ? undefined : 'lighttpd is not installed (Debian package lighttpd)'
     case 'openssl':
       return onPath('openssl') ? undefined : 'openssl is not installed (Debian package openssl)'
+    case 'h2load':
+      return onPath('h2load') ? undefined : 'h2load is not installed (Debian package nghttp2-client)'
+    case 'grpcio':
+      return hasGrpcio()
+        ? undefined
+        : "Python's grpcio is not installed for /usr/bin/python3 (Debian packages python3-grpcio, python3-grpc-tools)"
     case 'caddy':
       return onPath('caddy') ? undefined : 'caddy is not installed (Debian package caddy)'
   }

@@ -1,12 +1,43 @@
 /** `npm run zoo` (scripts/zoo.mjs runs this compiled, in plain Node): every server, the table, docs/zoo.md. */
-import { writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { appendFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { REPO } from '../../../__fixtures__/config.js'
-import { ZOO } from './catalog.js'
+import { ZOO, type ZooServer } from './catalog.js'
 import { checkServer } from './check.js'
-import { describePlans, FULL_LOAD, FULL_THROUGHPUT } from './plans.js'
+import { describePlans, FULL_LOAD, FULL_REFERENCES } from './plans.js'
 import { renderTable, zooMarkdown, type ZooRow } from './table.js'
 import { missingTools } from './tools.js'
+
+/** The reference clients a server's row needs: wrk (information) for HTTP/1.x, h2load for HTTP/2. */
+function referenceTools(server: ZooServer): Array<'wrk' | 'h2load'> {
+  if (server.protocol === 'grpc') return []
+  return server.protocol ? ['h2load'] : ['wrk']
+}
+
+/**
+ * Runs `work` holding the lock file `file` (flock), when one is given: `npm run zoo` with ZOO_LOCK set takes the
+ * shared load lock per server, so other load on a shared machine can run between servers instead of waiting for
+ * the whole zoo.
+ */
+async function holdingLock<T>(file: string | undefined, work: () => Promise<T>): Promise<T> {
+  if (!file) return work()
+  const holder = spawn('flock', [file, 'sh', '-c', 'echo locked; exec cat >/dev/null'], {
+    stdio: ['pipe', 'pipe', 'inherit']
+  })
+  const exited = once(holder, 'exit')
+  await Promise.race([
+    once(holder.stdout, 'data'),
+    exited.then(([code]) => Promise.reject(new Error(`flock ${file} exited with ${code}`)))
+  ])
+  try {
+    return await work()
+  } finally {
+    holder.stdin.end()
+    await exited
+  }
+}
 
 /** Runs the named servers (all when none is named); returns the exit code: 1 when any server failed. */
 export async function runZoo(names: string[]): Promise<number> {
@@ -19,9 +50,11 @@ export async function runZoo(names: string[]): Promise<number> {
   }
   const servers = names.length ? ZOO.filter(s => names.includes(s.name)) : ZOO
   const rows: ZooRow[] = []
+  // each row as it is measured, one JSON line each: what a long zoo measured survives its interruption
+  const rowsFile = path.join(REPO, 'build', 'zoo-rows.jsonl')
+  writeFileSync(rowsFile, '')
   for (const server of servers) {
-    // wrk speaks HTTP/1.1 only: an HTTP/2 server's row has no throughput comparison
-    const missing = missingTools([...(server.needs ?? []), ...(server.protocol ? [] : ['wrk' as const])])
+    const missing = missingTools([...(server.needs ?? []), ...referenceTools(server)])
     const row = missing
       ? {
           server: server.name,
@@ -31,12 +64,13 @@ export async function runZoo(names: string[]): Promise<number> {
           cleanup: '–',
           problems: [`NOT RUN: ${missing}`]
         }
-      : await checkServer(server, FULL_LOAD, server.protocol ? undefined : FULL_THROUGHPUT)
+      : await holdingLock(process.env.ZOO_LOCK, () => checkServer(server, FULL_LOAD, FULL_REFERENCES))
     rows.push(row)
+    appendFileSync(rowsFile, `${JSON.stringify(row)}\n`)
     const verdict = row.problems.length ? `FAIL\n  ${row.problems.join('\n  ')}` : 'pass'
     process.stdout.write(`zoo: ${server.name}: ${verdict}\n`)
   }
-  const settings = describePlans(FULL_LOAD, FULL_THROUGHPUT)
+  const settings = describePlans(FULL_LOAD, FULL_REFERENCES)
   process.stdout.write(`\n${renderTable(rows)}\n\n${settings}\n`)
   if (!names.length) {
     writeFileSync(path.join(REPO, 'docs/zoo.md'), zooMarkdown(rows, settings))

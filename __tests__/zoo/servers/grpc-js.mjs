@@ -1,10 +1,13 @@
 // A @grpc/grpc-js server of zoo.Catalog (grpc/catalog.proto) on 127.0.0.1:$PORT; with TLS_CERT and TLS_KEY set,
-// over TLS. It counts the calls it answered and prints the count on SIGTERM, then stops (the zoo's clean stop).
+// over TLS. It counts the calls it answered and prints the count on SIGTERM, then stops (the zoo's clean stop); in
+// the zoo it counts them in answered.<pid> too (count.mjs). CPU_US (x (1 + SLOWDOWN)) busy microseconds per Get,
+// as the example service's knobs, for compare tests.
 import path from 'node:path'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import * as grpc from '@grpc/grpc-js'
 import * as protoLoader from '@grpc/proto-loader'
+import { responseCounter } from './count.mjs'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const definition = protoLoader.loadSync(path.join(here, 'grpc', 'catalog.proto'), {
@@ -13,17 +16,27 @@ const definition = protoLoader.loadSync(path.join(here, 'grpc', 'catalog.proto')
   longs: String
 })
 const { zoo } = grpc.loadPackageDefinition(definition)
+const env = process.env
+const cpuUs = Number(env.CPU_US || 0) * (1 + Number(env.SLOWDOWN || 0))
+const work = () => {
+  const until = performance.now() + cpuUs / 1000
+  while (performance.now() < until);
+}
 let answered = 0
+const counted = responseCounter()
 const reply = request => ({ item: { id: request.id, name: request.name || 'item' } })
 const server = new grpc.Server()
 server.addService(zoo.Catalog.service, {
   Get(call, callback) {
     answered++
+    counted()
+    work()
     if (call.request.missing) callback({ code: grpc.status.NOT_FOUND, details: 'no such item' })
     else callback(null, reply(call.request))
   },
   List(call) {
     answered++
+    counted()
     let sent = 0
     const timer = setInterval(() => {
       if (call.cancelled || sent === 3) {
