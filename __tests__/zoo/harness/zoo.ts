@@ -1,7 +1,7 @@
 /** `npm run zoo` (scripts/zoo.mjs runs this compiled, in plain Node): every server, the table, docs/zoo.md. */
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { appendFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { REPO } from '../../../__fixtures__/config.js'
 import { ZOO, type ZooServer } from './catalog.js'
@@ -48,7 +48,8 @@ export async function runZoo(names: string[]): Promise<number> {
     )
     return 2
   }
-  const servers = names.length ? ZOO.filter(s => names.includes(s.name)) : ZOO
+  // named servers run in the order named
+  const servers = names.length ? names.map(name => ZOO.find(s => s.name === name)!) : ZOO
   const rows: ZooRow[] = []
   // each row as it is measured, one JSON line each: what a long zoo measured survives its interruption
   const rowsFile = path.join(REPO, 'build', 'zoo-rows.jsonl')
@@ -83,4 +84,32 @@ export async function runZoo(names: string[]): Promise<number> {
       : `zoo: all ${rows.length} servers passed\n`
   )
   return failed.length ? 1 : 0
+}
+
+/**
+ * docs/zoo.md from rows saved by earlier runs (build/zoo-rows.jsonl, one JSON row a line; `files` in order, a
+ * server's last row kept; the table in the catalog's order): for a zoo run in parts, or cut short. The header names the servers not in them.
+ */
+export function writeZooFromRows(files: string[]): number {
+  const byServer = new Map<string, ZooRow>()
+  for (const file of files)
+    for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
+      const row = JSON.parse(line) as ZooRow
+      byServer.set(row.server, row)
+    }
+  // in the catalog's order
+  const rows = ZOO.flatMap(s => byServer.get(s.name) ?? [])
+  const missing = ZOO.filter(s => !byServer.has(s.name)).map(s => s.name)
+  const notes = missing.length
+    ? [
+        `partial: ${rows.length} of the ${ZOO.length} servers, measured by \`npm run zoo -- <names>\` in parts and ` +
+          `written by \`node scripts/zoo.mjs --from-rows <files>\`; not run this time: ${missing.join(', ')}`
+      ]
+    : []
+  writeFileSync(
+    path.join(REPO, 'docs/zoo.md'),
+    zooMarkdown(rows, describePlans(FULL_LOAD, FULL_REFERENCES), notes)
+  )
+  process.stdout.write(`zoo: wrote docs/zoo.md from ${rows.length} rows\n`)
+  return 0
 }
