@@ -91,7 +91,7 @@ describe('profiling after the verdict', () => {
       ...slower,
       profile: () => ({
         sides: { head: fixtureProfile('head') },
-        notes: ['the base service exited while it was profiled: its profile was dropped']
+        notes: [{ kind: 'profiled-service', side: 'base', problem: 'exited' }]
       })
     })
     expect(exited.report.verdict).toBe('fail')
@@ -99,6 +99,10 @@ describe('profiling after the verdict', () => {
     expect(exited.report.notes.slice(-2)).toEqual([
       'the base service exited while it was profiled: its profile was dropped',
       'not profiled: the base profile of get could not be taken (see the notes above); the verdict stands'
+    ])
+    expect(exited.report.noteData?.slice(-2).map(({ message: _, ...data }) => data)).toEqual([
+      { kind: 'profiled-service', side: 'base', problem: 'exited' },
+      { kind: 'not-profiled', why: 'no-profile', scenario: 'get', sides: ['base'] }
     ])
   })
 
@@ -115,16 +119,17 @@ describe('profiling after the verdict', () => {
     const { report } = await compare(rounds(), slower, 'never')
     const target = { ...rounds(), service: undefined }
     const measurer = { profile: undefined }
-    expect(
-      (
-        await profileAfterVerdict(report, target, {
-          measurer,
-          sides: ['head'],
-          together: false,
-          mode: 'always'
-        })
-      ).notes.at(-1)
-    ).toBe('not profiled: a running target is not a process perfgate starts')
+    const targeted = await profileAfterVerdict(report, target, {
+      measurer,
+      sides: ['head'],
+      together: false,
+      mode: 'always'
+    })
+    expect(targeted.notes.at(-1)).toBe('not profiled: a running target is not a process perfgate starts')
+    expect(targeted.noteData?.at(-1)).toMatchObject({ kind: 'not-profiled', why: 'running-target' })
+    // the notes the loop made stay, with their data
+    expect(targeted.notes.slice(0, -1)).toEqual(report.notes)
+    expect(targeted.noteData?.slice(0, -1)).toEqual(report.noteData ?? [])
     expect(
       (
         await profileAfterVerdict(report, rounds(), {
@@ -242,5 +247,12 @@ describe('profiling after the verdict', () => {
     expect(tight.notes.at(-1)).toBe(
       'not profiled: c (one more profiling step of about 20 s would pass the compare budget of 45 s); raise compare.budget to profile them too'
     )
+    expect(tight.noteData?.at(-1)).toMatchObject({
+      kind: 'not-profiled',
+      why: 'budget',
+      scenarios: ['c'],
+      stepMs: 20_000,
+      budgetMs: 45_000
+    })
   })
 })

@@ -14,6 +14,7 @@ import { writeReportFiles } from '../../src/report/write.js'
 import { renderJunit } from '../../src/report/junit.js'
 import { renderOpenMetrics } from '../../src/report/openmetrics.js'
 import { stampLeg } from '../../src/shard/identity.js'
+import { noteFields, wordNote } from '../../src/report/notes.js'
 import { shardScenarios } from '../../src/shard/split.js'
 
 const SHA = 'a'.repeat(40)
@@ -103,6 +104,35 @@ describe('perfgate merge', () => {
     ])
     expect(merged.baseline?.saved?.message).toBe('saved leg 1')
     expect(merged.notes).toContain('leg 2/2 (l2): nothing to compare with; saved leg 2')
+  })
+
+  it("merge's notes are data: each leg's own note travels as its data, or as words from an older leg", () => {
+    const dropped = { kind: 'base-dropped', count: 1, unit: 'round' } as const
+    const withData = leg(1, 2, noteFields(['same note on every leg', dropped]))
+    // a leg whose report predates noteData: its notes are words only, its stamp too
+    const older = leg(2, 2, { notes: ['same note on every leg', 'a note of its own'] })
+    const legacy: Report = { ...older, notes: older.notes }
+    delete legacy.noteData
+    const merged = mergeLegReports([
+      { source: 'l1', report: withData },
+      { source: 'l2', report: legacy }
+    ])
+    expect(merged.notes).toEqual([
+      'merged from 2 of 2 legs of a split suite (perfgate merge)',
+      'same note on every leg',
+      'leg 1/2: 1 base round(s) errored and were not counted as data',
+      'leg 2/2: a note of its own'
+    ])
+    const data = merged.noteData!.map(({ message: _, ...n }) => n)
+    expect(data).toEqual([
+      { kind: 'merged', legs: 2, count: 2 },
+      { kind: 'leg-note', leg: { index: 1, count: 2 }, note: wordNote(dropped) },
+      { kind: 'leg-note', leg: { index: 2, count: 2 }, note: 'a note of its own' }
+    ])
+    expect(withData.noteData).toContainEqual(
+      expect.objectContaining({ kind: 'suite-shard', index: 1, count: 2, measured: 2, suite: 4 })
+    )
+    expect(reportProblems(merged)).toEqual([])
   })
 
   it('a leg carries its identity: K/N, its scenarios, the whole config hash, runner and commit', () => {

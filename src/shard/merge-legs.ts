@@ -8,6 +8,9 @@ import { overallVerdict } from '../compare/verdict.js'
 import { VERSION } from '../version.js'
 import { headline, runnerCost } from '../report/build.js'
 import { fingerprintMismatches } from '../report/fingerprint.js'
+import { legLabel } from '../report/merge-notes.js'
+import { noteFields, noteItems } from '../report/notes.js'
+import type { LegRef, MergeNote, Note } from '../model/note.js'
 import { mergeLoadScenario } from './merge-load.js'
 import { windowNotes, windowProblems } from './merge-window.js'
 import type { MergeInfo, Report } from '../model/report.js'
@@ -27,7 +30,12 @@ export class MergeError extends Error {}
 
 type Leg = { source: string; report: Report & { shard: NonNullable<Report['shard']> } }
 
-const label = (leg: Leg) => `leg ${leg.report.shard.index}/${leg.report.shard.count} (${leg.source})`
+const legRef = (leg: Leg, named = true): LegRef => ({
+  index: leg.report.shard.index,
+  count: leg.report.shard.count,
+  ...(named ? { source: leg.source } : {})
+})
+const label = (leg: Leg) => legLabel(legRef(leg))
 const shortSha = (sha: string | undefined) => (sha ? sha.slice(0, 12) : 'none')
 const list = (names: readonly string[]) => names.map(n => `"${n}"`).join(', ')
 
@@ -127,7 +135,7 @@ export function checkLegs(inputs: readonly LegInput[]): { legs: Leg[]; problems:
     )
   }
   if (load)
-    problems.push(...windowProblems(legs.map(l => ({ label: label(l), window: l.report.shard.window }))))
+    problems.push(...windowProblems(legs.map(l => ({ leg: legRef(l), window: l.report.shard.window }))))
   if (legs.length === count && uncovered.length)
     problems.push(`no leg measured ${list(uncovered)}, which the suite holds`)
   const strays = [...covered.keys()].filter(n => !suite.includes(n))
@@ -135,16 +143,25 @@ export function checkLegs(inputs: readonly LegInput[]): { legs: Leg[]; problems:
   return { legs, problems, ref }
 }
 
-/** Notes every leg has once; a note only some legs have, with the leg named. */
-function mergedNotes(legs: readonly Leg[]): string[] {
-  const notes: string[] = []
-  const all = legs.map(l => l.report.notes.filter(n => !n.startsWith(`shard ${l.report.shard.index}/`)))
-  const shared = all[0]?.filter(n => all.every(ns => ns.includes(n))) ?? []
-  notes.push(...shared)
+const wordsOf = (note: string | Note) => (typeof note === 'string' ? note : note.message)
+
+/**
+ * Notes every leg has once; a note only some legs have, with the leg named. A leg's note travels as its data (as
+ * words from a leg whose report predates noteData); a suite leg's own stamp is left out.
+ */
+function mergedNotes(legs: readonly Leg[]): Array<string | Note | MergeNote> {
+  const all = legs.map(l =>
+    noteItems(l.report).filter(n =>
+      typeof n === 'string' ? !n.startsWith(`shard ${l.report.shard.index}/`) : n.kind !== 'suite-shard'
+    )
+  )
+  const sharedWords = new Set(
+    all[0]?.map(wordsOf).filter(words => all.every(ns => ns.some(n => wordsOf(n) === words)))
+  )
+  const notes: Array<string | Note | MergeNote> = all[0]?.filter(n => sharedWords.has(wordsOf(n))) ?? []
   legs.forEach((leg, i) => {
     for (const note of all[i]!)
-      if (!shared.includes(note))
-        notes.push(`leg ${leg.report.shard.index}/${leg.report.shard.count}: ${note}`)
+      if (!sharedWords.has(wordsOf(note))) notes.push({ kind: 'leg-note', leg: legRef(leg, false), note })
   })
   return notes
 }
@@ -164,10 +181,10 @@ export function mergeLegReports(inputs: readonly LegInput[], now: Date = new Dat
       : legs
           .flatMap(l => l.report.scenarios)
           .sort((a, b) => (order.get(a.name) ?? Infinity) - (order.get(b.name) ?? Infinity))
-  const notes = [
-    `merged from ${legs.length} of ${ref.report.shard.count} legs of a split suite (perfgate merge)`,
+  const notes: Array<string | Note | MergeNote> = [
+    { kind: 'merged', legs: legs.length, count: ref.report.shard.count },
     ...(ref.report.shard.kind === 'load'
-      ? windowNotes(legs.map(l => ({ label: label(l), window: l.report.shard.window })))
+      ? windowNotes(legs.map(l => ({ leg: legRef(l), window: l.report.shard.window })))
       : []),
     ...mergedNotes(legs)
   ]
@@ -179,14 +196,12 @@ export function mergeLegReports(inputs: readonly LegInput[], now: Date = new Dat
     const firstSaid = [first.report.baseline?.message, first.report.baseline?.saved?.message]
       .filter(Boolean)
       .join('; ')
-    if (said && said !== firstSaid) notes.push(`${label(leg)}: ${said}`)
+    if (said && said !== firstSaid) notes.push({ kind: 'leg-baseline', leg: legRef(leg), said })
   }
   for (const leg of legs) {
     const mismatches = fingerprintMismatches(first.report.runner, leg.report.runner)
     if (mismatches.length)
-      notes.push(
-        `${label(leg)} ran on a different runner kind than leg ${first.report.shard.index}: ${mismatches.join('; ')}`
-      )
+      notes.push({ kind: 'leg-runner', leg: legRef(leg), first: first.report.shard.index, mismatches })
   }
   const verdict = problems.length ? 'errored' : overallVerdict(scenarios)
   const merge: MergeInfo = {
@@ -229,7 +244,7 @@ export function mergeLegReports(inputs: readonly LegInput[], now: Date = new Dat
     // but each leg held its own runner: the cost is their sum
     cost: runnerCost(legs.map(l => l.report.cost?.runnerMs ?? l.report.durationMs)),
     scenarios,
-    notes: [...problems.map(p => `merge: ${p}`), ...notes],
+    ...noteFields([...problems.map(problem => ({ kind: 'merge-problem' as const, problem })), ...notes]),
     merge
   }
 }
@@ -242,7 +257,7 @@ function joinLoadLegs(legs: readonly Leg[], suite: readonly string[]): ScenarioR
     return [
       mergeLoadScenario(
         having.map(l => l.report.scenarios.find(s => s.name === name)!),
-        having.map(l => `leg ${l.report.shard.index}/${l.report.shard.count}`)
+        having.map(l => legRef(l, false))
       )
     ]
   })
