@@ -142,6 +142,34 @@ describe('profiling after the verdict', () => {
     ).toBe('not profiled: this measurer cannot profile')
   })
 
+  it("notes latency that rose while the head's CPU per request did not, as data in the profile", async () => {
+    const { report } = await compare(rounds(), slower, 'never')
+    const latencyFailed = {
+      ...report,
+      scenarios: report.scenarios.map(sc => ({
+        ...sc,
+        checks: sc.checks.map(c => ({ ...c, metric: 'latency.p99', verdict: 'fail' as const }))
+      }))
+    }
+    const profiled = await profileAfterVerdict(latencyFailed, rounds(), {
+      measurer: {
+        profile: async () => ({
+          sides: { base: fixtureProfile('base'), head: fixtureProfile('base') },
+          notes: []
+        })
+      },
+      sides: ['base', 'head'],
+      together: false
+    })
+    const profile = profiled.profiles![0]!
+    expect(profile.increased).toEqual([])
+    expect(profile.noteData?.map(n => n.kind)).toEqual(['off-cpu'])
+    expect(profile.notes).toEqual([
+      expect.stringMatching(/^latency rose but the head's CPU per request did not/)
+    ])
+    expect(reportProblems(profiled)).toEqual([])
+  })
+
   it('profiles the head alone (run --profile): its top functions, no diff', async () => {
     const c = rounds()
     const { report } = await compare(c, slower, 'never')

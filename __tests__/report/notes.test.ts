@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import reportSchema from '../../schema/report.schema.json' with { type: 'json' }
 import { report, scenarioReport } from '../../__fixtures__/report.js'
-import type { NoteData, NoteKind } from '../../src/model/note.js'
+import type { MergeProblem, NoteData, NoteKind } from '../../src/model/note.js'
+import { mergeProblemMessage } from '../../src/report/merge-notes.js'
 import { noteFields, noteItems, noteMessage, wordNote } from '../../src/report/notes.js'
 import { reportProblems } from '../../src/report/validate.js'
 
@@ -130,7 +131,10 @@ const EXAMPLES: Record<NoteKind, [NoteData, string]> = {
     { kind: 'merged', legs: 2, count: 3 },
     'merged from 2 of 3 legs of a split suite (perfgate merge)'
   ],
-  'merge-problem': [{ kind: 'merge-problem', problem: 'leg 3/3 is missing' }, 'merge: leg 3/3 is missing'],
+  'merge-problem': [
+    { kind: 'merge-problem', problem: { kind: 'missing', index: 3, count: 3, uncovered: ['c'] } },
+    'merge: leg 3/3 is missing: no leg measured "c" (did it fail before writing its report, or was its artifact not downloaded?)'
+  ],
   'load-windows': [
     {
       kind: 'load-windows',
@@ -245,6 +249,66 @@ describe('notes are data, worded in one place', () => {
         error: 'no access'
       })
     ).toBe('perf record of the head service wrote nothing (exit 1): no access')
+  })
+
+  it('words every problem merge finds with a set of legs', () => {
+    const l2 = { index: 2, count: 3, source: 'l2' }
+    const problems: Record<MergeProblem['kind'], [MergeProblem, string]> = {
+      unreadable: [{ kind: 'unreadable', source: 'x', why: 'no report.json' }, 'leg x: no report.json'],
+      'not-a-leg': [
+        { kind: 'not-a-leg', source: 'x' },
+        'leg x is not a leg of a split suite (its report.json has no shard: measure it with --shard K/N)'
+      ],
+      foreign: [
+        { kind: 'foreign', leg: l2, differs: 'commit', value: 'b'.repeat(40), others: '' },
+        'leg 2/3 (l2) is from another commit (bbbbbbbbbbbb; the other legs measured none)'
+      ],
+      'claim-mismatch': [
+        { kind: 'claim-mismatch', leg: l2, claimed: ['a'], reported: ['b'] },
+        'leg 2/3 (l2) says it measured "a" but its report holds "b"; refusing it'
+      ],
+      duplicated: [
+        { kind: 'duplicated', index: 2, count: 3, sources: ['p', 'q'] },
+        "leg 2/3 is duplicated: p and q (download each leg's artifact once)"
+      ],
+      'load-leg-lacking': [
+        { kind: 'load-leg-lacking', leg: l2, lacking: ['a', 'b'] },
+        'leg 2/3 (l2) is a load leg without "a", "b"'
+      ],
+      'measured-twice': [
+        { kind: 'measured-twice', scenario: 'a', legs: [{ index: 1, count: 3, source: 'l1' }, l2] },
+        'scenario "a" was measured by both leg 1/3 (l1) and leg 2/3 (l2)'
+      ],
+      missing: [
+        { kind: 'missing', index: 3, count: 3, uncovered: [] },
+        'leg 3/3 is missing (did it fail before writing its report, or was its artifact not downloaded?)'
+      ],
+      'no-window': [
+        { kind: 'no-window', legs: [l2] },
+        'leg 2/3 (l2) recorded no measurement window, so merge cannot tell that the load legs measured together'
+      ],
+      'windows-apart': [
+        {
+          kind: 'windows-apart',
+          overlap: 0.5,
+          needed: 0.9,
+          spans: [{ leg: l2, startMs: 30_000, endMs: 90_000 }]
+        },
+        "the load legs' windows overlap by 50%, under the 90% needed to join them as one load (leg 2/3 (l2) +30.0 s to +90.0 s): start them together with --start-at (action input start-at)"
+      ],
+      uncovered: [{ kind: 'uncovered', scenarios: ['c'] }, 'no leg measured "c", which the suite holds'],
+      strays: [{ kind: 'strays', scenarios: ['z'] }, 'legs measured "z", which the suite does not hold']
+    }
+    for (const [problem, words] of Object.values(problems)) {
+      expect(mergeProblemMessage(problem)).toBe(words)
+      expect(noteMessage({ kind: 'merge-problem', problem })).toBe(`merge: ${words}`)
+    }
+    const kinds = (reportSchema.definitions.mergeProblem.properties.kind as { enum: string[] }).enum
+    expect([...kinds].sort()).toEqual(Object.keys(problems).sort())
+    const fields = noteFields(
+      Object.values(problems).map(([problem]) => ({ kind: 'merge-problem' as const, problem }))
+    )
+    expect(reportProblems(report(fields))).toEqual([])
   })
 
   it("a leg's note from a report that predates noteData keeps its words", () => {

@@ -3,6 +3,7 @@ import { exampleConfig } from '../../__fixtures__/config.js'
 import type { Config, Scenario } from '../../src/config/types.js'
 import { windowNotes, windowOverlap, windowProblems } from '../../src/shard/merge-window.js'
 import { noteMessage } from '../../src/report/notes.js'
+import { mergeProblemMessage } from '../../src/report/merge-notes.js'
 import { applyLoadShard, dealt } from '../../src/shard/load.js'
 import { parseStartAt, START_AT_MAX_FUTURE_MS, START_AT_MAX_PAST_MS } from '../../src/shard/start-at.js'
 import { legConfig } from '../../src/cli/shard.js'
@@ -95,10 +96,15 @@ describe('the load legs’ window overlap', () => {
       window: { start: iso(start), end: iso(end) }
     })
     expect(windowProblems([leg(1, 0, 10_000), leg(2, 900, 10_900)])).toEqual([])
-    expect(windowProblems([leg(1, 0, 10_000), leg(2, 1100, 11_100)])).toEqual([
+    const apart = windowProblems([leg(1, 0, 10_000), leg(2, 1100, 11_100)])
+    expect(apart).toEqual([expect.objectContaining({ kind: 'windows-apart', needed: 0.9 })])
+    expect((apart[0] as { overlap: number }).overlap).toBeCloseTo(0.89)
+    expect(apart.map(mergeProblemMessage)).toEqual([
       expect.stringContaining("the load legs' windows overlap by 89%, under the 90% needed")
     ])
-    expect(windowProblems([leg(1, 0, 10_000), { leg: { index: 2, count: 2 } }])).toEqual([
+    const without = windowProblems([leg(1, 0, 10_000), { leg: { index: 2, count: 2 } }])
+    expect(without).toEqual([{ kind: 'no-window', legs: [{ index: 2, count: 2 }] }])
+    expect(without.map(mergeProblemMessage)).toEqual([
       expect.stringContaining('leg 2/2 recorded no measurement window')
     ])
   })

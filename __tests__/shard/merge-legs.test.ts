@@ -158,6 +158,10 @@ describe('perfgate merge', () => {
       expect.stringMatching(/^leg 2\/3 is missing: no leg measured "bravo"/)
     ])
     expect(merged.headline).toMatch(/^perfgate errored: merge: leg 2\/3 is missing/)
+    expect(merged.noteData?.[0]).toMatchObject({
+      kind: 'merge-problem',
+      problem: { kind: 'missing', index: 2, count: 3, uncovered: ['bravo'] }
+    })
     // even when every leg that came passed
     const passing = mergeLegReports([
       { source: 'a', report: leg(1, 3) },
@@ -197,6 +201,16 @@ describe('perfgate merge', () => {
     expect(otherCommit.merge?.problems).toEqual([
       `leg 1/2 (legs/old-1) is from another commit (${'b'.repeat(12)}; the other legs measured ${'a'.repeat(12)})`
     ])
+    expect(otherCommit.noteData?.[0]).toMatchObject({
+      kind: 'merge-problem',
+      problem: {
+        kind: 'foreign',
+        leg: { index: 1, count: 2, source: 'legs/old-1' },
+        differs: 'commit',
+        value: 'b'.repeat(40),
+        others: 'a'.repeat(40)
+      }
+    })
   })
 
   it('a duplicated leg is errored, naming both copies', () => {

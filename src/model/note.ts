@@ -159,7 +159,7 @@ export type MergeNote =
   | { kind: 'load-shard'; index: number; count: number; lateMs?: number }
   | { kind: 'merged'; legs: number; count: number }
   /** what merge found wrong with the set of legs (each makes the verdict errored) */
-  | { kind: 'merge-problem'; problem: string }
+  | { kind: 'merge-problem'; problem: MergeProblem }
   /** the load legs' windows from the shared start, or (no shared start) from the earliest leg's */
   | { kind: 'load-windows'; from: 'shared-start' | 'earliest-start'; spans: LegSpan[] }
   /** a note only some legs had, with the leg named */
@@ -178,6 +178,36 @@ export type MergeNote =
     }
   /** each load leg's generator lag, µs (the metric's base unit) */
   | { kind: 'load-lag-per-leg'; legs: Array<{ leg: LegRef; lag: number }> }
+
+/** What `perfgate merge` found wrong with the set of legs, each naming its leg; any makes the verdict errored. */
+export type MergeProblem =
+  /** a directory whose report.json could not be read: `why` is the reader's words */
+  | { kind: 'unreadable'; source: string; why: string }
+  | { kind: 'not-a-leg'; source: string }
+  /** a leg that differs from the legs most agree with in `differs`: its value and theirs */
+  | {
+      kind: 'foreign'
+      leg: LegRef
+      differs: 'config' | 'commit' | 'shard-kind' | 'shard-count' | 'mode'
+      value: string | number
+      others: string | number
+    }
+  /** a leg whose shard says it measured `claimed` but whose report holds `reported` */
+  | { kind: 'claim-mismatch'; leg: LegRef; claimed: string[]; reported: string[] }
+  | { kind: 'duplicated'; index: number; count: number; sources: string[] }
+  /** a load leg without some of the suite's scenarios */
+  | { kind: 'load-leg-lacking'; leg: LegRef; lacking: string[] }
+  | { kind: 'measured-twice'; scenario: string; legs: LegRef[] }
+  /** leg index/count is missing; `uncovered`: the scenarios no leg measured */
+  | { kind: 'missing'; index: number; count: number; uncovered: string[] }
+  /** load legs that recorded no measurement window */
+  | { kind: 'no-window'; legs: LegRef[] }
+  /** load legs whose windows overlap by `overlap` (a fraction), under `needed` */
+  | { kind: 'windows-apart'; overlap: number; needed: number; spans: LegSpan[] }
+  /** every leg is there, yet no leg measured `scenarios` of the suite */
+  | { kind: 'uncovered'; scenarios: string[] }
+  /** the legs measured `scenarios`, which the suite does not hold */
+  | { kind: 'strays'; scenarios: string[] }
 
 export type NoteKind = NoteData['kind']
 

@@ -8,9 +8,9 @@ import { overallVerdict } from '../compare/verdict.js'
 import { VERSION } from '../version.js'
 import { headline, runnerCost } from '../report/build.js'
 import { fingerprintMismatches } from '../report/fingerprint.js'
-import { legLabel } from '../report/merge-notes.js'
+import { mergeProblemMessage } from '../report/merge-notes.js'
 import { noteFields, noteItems } from '../report/notes.js'
-import type { LegRef, MergeNote, Note } from '../model/note.js'
+import type { LegRef, MergeNote, MergeProblem, Note } from '../model/note.js'
 import { mergeLoadScenario } from './merge-load.js'
 import { windowNotes, windowProblems } from './merge-window.js'
 import type { MergeInfo, Report } from '../model/report.js'
@@ -35,9 +35,6 @@ const legRef = (leg: Leg, named = true): LegRef => ({
   count: leg.report.shard.count,
   ...(named ? { source: leg.source } : {})
 })
-const label = (leg: Leg) => legLabel(legRef(leg))
-const shortSha = (sha: string | undefined) => (sha ? sha.slice(0, 12) : 'none')
-const list = (names: readonly string[]) => names.map(n => `"${n}"`).join(', ')
 
 /** What the legs must agree on: the whole config's hash, the commit, the kind and number of shards, the mode. */
 const keyOf = (r: Leg['report']) =>
@@ -53,33 +50,32 @@ function majority(legs: readonly Leg[]): Leg | undefined {
   return best
 }
 
-function foreignReason(leg: Leg, ref: Leg): string {
+function foreignReason(leg: Leg, ref: Leg): MergeProblem {
   const a = leg.report
   const b = ref.report
-  if (a.config.hash !== b.config.hash)
-    return `${label(leg)} is from another config (hash ${a.config.hash}; the other legs have ${b.config.hash})`
-  if ((a.git?.sha ?? '') !== (b.git?.sha ?? ''))
-    return `${label(leg)} is from another commit (${shortSha(a.git?.sha)}; the other legs measured ${shortSha(b.git?.sha)})`
-  if (a.shard.kind !== b.shard.kind)
-    return `${label(leg)} is a ${a.shard.kind} shard (the other legs: ${b.shard.kind} shards)`
-  if (a.shard.count !== b.shard.count)
-    return `${label(leg)} is from a split into ${a.shard.count} shards (the other legs: ${b.shard.count})`
-  return `${label(leg)} is a ${a.mode} report (the other legs: ${b.mode})`
+  const differs = (
+    differs: Extract<MergeProblem, { kind: 'foreign' }>['differs'],
+    value: string | number,
+    others: string | number
+  ): MergeProblem => ({ kind: 'foreign', leg: legRef(leg), differs, value, others })
+  if (a.config.hash !== b.config.hash) return differs('config', a.config.hash, b.config.hash)
+  if ((a.git?.sha ?? '') !== (b.git?.sha ?? '')) return differs('commit', a.git?.sha ?? '', b.git?.sha ?? '')
+  if (a.shard.kind !== b.shard.kind) return differs('shard-kind', a.shard.kind, b.shard.kind)
+  if (a.shard.count !== b.shard.count) return differs('shard-count', a.shard.count, b.shard.count)
+  return differs('mode', a.mode, b.mode)
 }
 
 /** Checks the set of legs and returns the ones to merge, with every problem (each naming its leg). */
-export function checkLegs(inputs: readonly LegInput[]): { legs: Leg[]; problems: string[]; ref?: Leg } {
-  const problems: string[] = []
+export function checkLegs(inputs: readonly LegInput[]): { legs: Leg[]; problems: MergeProblem[]; ref?: Leg } {
+  const problems: MergeProblem[] = []
   const candidates: Leg[] = []
   for (const input of inputs) {
     if (!input.report) {
-      problems.push(`leg ${input.source}: ${input.problem ?? 'no report'}`)
+      problems.push({ kind: 'unreadable', source: input.source, why: input.problem ?? 'no report' })
       continue
     }
     if (!input.report.shard) {
-      problems.push(
-        `leg ${input.source} is not a leg of a split suite (its report.json has no shard: measure it with --shard K/N)`
-      )
+      problems.push({ kind: 'not-a-leg', source: input.source })
       continue
     }
     candidates.push(input as Leg)
@@ -95,16 +91,17 @@ export function checkLegs(inputs: readonly LegInput[]): { legs: Leg[]; problems:
     const claimed = leg.report.shard.scenarios
     const reported = leg.report.scenarios.map(s => s.name)
     if (claimed.length !== reported.length || claimed.some(n => !reported.includes(n))) {
-      problems.push(
-        `${label(leg)} says it measured ${list(claimed)} but its report holds ${list(reported)}; refusing it`
-      )
+      problems.push({ kind: 'claim-mismatch', leg: legRef(leg), claimed, reported })
       continue
     }
     const earlier = byIndex.get(leg.report.shard.index)
     if (earlier) {
-      problems.push(
-        `leg ${leg.report.shard.index}/${leg.report.shard.count} is duplicated: ${earlier.source} and ${leg.source} (download each leg's artifact once)`
-      )
+      problems.push({
+        kind: 'duplicated',
+        index: leg.report.shard.index,
+        count: leg.report.shard.count,
+        sources: [earlier.source, leg.source]
+      })
       continue
     }
     byIndex.set(leg.report.shard.index, leg)
@@ -117,29 +114,24 @@ export function checkLegs(inputs: readonly LegInput[]): { legs: Leg[]; problems:
   for (const leg of legs) {
     // a load leg measures every scenario of the suite at its share of the load
     const lacking = load ? suite.filter(n => !leg.report.shard.scenarios.includes(n)) : []
-    if (lacking.length) problems.push(`${label(leg)} is a load leg without ${list(lacking)}`)
+    if (lacking.length) problems.push({ kind: 'load-leg-lacking', leg: legRef(leg), lacking })
     for (const name of leg.report.shard.scenarios) {
       const other = covered.get(name)
       if (other && !load)
-        problems.push(`scenario "${name}" was measured by both ${label(other)} and ${label(leg)}`)
+        problems.push({ kind: 'measured-twice', scenario: name, legs: [legRef(other), legRef(leg)] })
       else covered.set(name, leg)
     }
   }
   const uncovered = suite.filter(n => !covered.has(n))
   for (let index = 1; index <= count; index++) {
     if (byIndex.has(index)) continue
-    problems.push(
-      `leg ${index}/${count} is missing` +
-        (uncovered.length ? `: no leg measured ${list(uncovered)}` : '') +
-        ' (did it fail before writing its report, or was its artifact not downloaded?)'
-    )
+    problems.push({ kind: 'missing', index, count, uncovered })
   }
   if (load)
     problems.push(...windowProblems(legs.map(l => ({ leg: legRef(l), window: l.report.shard.window }))))
-  if (legs.length === count && uncovered.length)
-    problems.push(`no leg measured ${list(uncovered)}, which the suite holds`)
+  if (legs.length === count && uncovered.length) problems.push({ kind: 'uncovered', scenarios: uncovered })
   const strays = [...covered.keys()].filter(n => !suite.includes(n))
-  if (strays.length) problems.push(`legs measured ${list(strays)}, which the suite does not hold`)
+  if (strays.length) problems.push({ kind: 'strays', scenarios: strays })
   return { legs, problems, ref }
 }
 
@@ -171,7 +163,9 @@ function mergedNotes(legs: readonly Leg[]): Array<string | Note | MergeNote> {
  * that differ between legs are named in a note. Throws MergeError only when no leg could be used at all.
  */
 export function mergeLegReports(inputs: readonly LegInput[], now: Date = new Date()): Report {
-  const { legs, problems, ref } = checkLegs(inputs)
+  const checked = checkLegs(inputs)
+  const { legs, ref } = checked
+  const problems = checked.problems.map(mergeProblemMessage)
   if (!ref) throw new MergeError(`no leg to merge: ${problems.join('; ') || 'no directories were given'}`)
   const first = legs[0] ?? ref
   const order = new Map(ref.report.shard.suite.map((n, i) => [n, i]))
@@ -244,7 +238,10 @@ export function mergeLegReports(inputs: readonly LegInput[], now: Date = new Dat
     // but each leg held its own runner: the cost is their sum
     cost: runnerCost(legs.map(l => l.report.cost?.runnerMs ?? l.report.durationMs)),
     scenarios,
-    ...noteFields([...problems.map(problem => ({ kind: 'merge-problem' as const, problem })), ...notes]),
+    ...noteFields([
+      ...checked.problems.map(problem => ({ kind: 'merge-problem' as const, problem })),
+      ...notes
+    ]),
     merge
   }
 }

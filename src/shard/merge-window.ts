@@ -2,8 +2,7 @@
  * Load legs must have measured together: each leg sent 1/N of the load, so the joined figures are the configured
  * load only over the span every leg was sending. merge refuses legs whose windows overlap by less than 90%.
  */
-import type { LegRef, MergeNote } from '../model/note.js'
-import { legLabel, spanText } from '../report/merge-notes.js'
+import type { LegRef, MergeNote, MergeProblem } from '../model/note.js'
 
 export const MIN_WINDOW_OVERLAP = 0.9
 
@@ -31,25 +30,20 @@ export interface LegWindowInput {
 }
 
 /** The problem with the legs' windows (each leg named), or none. Legs that recorded no window are named too. */
-export function windowProblems(legs: readonly LegWindowInput[]): string[] {
+export function windowProblems(legs: readonly LegWindowInput[]): MergeProblem[] {
   if (legs.length < 2) return []
   const without = legs.filter(l => !l.window)
-  if (without.length)
-    return [
-      `${without.map(l => legLabel(l.leg)).join(', ')} recorded no measurement window, so merge cannot tell that the load legs measured together`
-    ]
+  if (without.length) return [{ kind: 'no-window', legs: without.map(l => l.leg) }]
   const windows = legs.map(l => ({ start: Date.parse(l.window!.start), end: Date.parse(l.window!.end) }))
   const overlap = windowOverlap(windows)
   if (overlap >= MIN_WINDOW_OVERLAP) return []
   const earliest = Math.min(...windows.map(w => w.start))
-  const spans = legs
-    .map((l, i) =>
-      spanText({ leg: l.leg, startMs: windows[i]!.start - earliest, endMs: windows[i]!.end - earliest })
-    )
-    .join(', ')
-  return [
-    `the load legs' windows overlap by ${(overlap * 100).toFixed(0)}%, under the ${MIN_WINDOW_OVERLAP * 100}% needed to join them as one load (${spans}): start them together with --start-at (action input start-at)`
-  ]
+  const spans = legs.map((l, i) => ({
+    leg: l.leg,
+    startMs: windows[i]!.start - earliest,
+    endMs: windows[i]!.end - earliest
+  }))
+  return [{ kind: 'windows-apart', overlap, needed: MIN_WINDOW_OVERLAP, spans }]
 }
 
 /** The legs' windows relative to the shared start (or the earliest leg's start), in one note. */
