@@ -30,11 +30,12 @@ const OVERHEAD = process.env.OVERHEAD !== '0'
 
 compileSources()
 const { parseConfig } = await import('../build/src/config/load.js')
-const { profileSides } = await import('../build/src/measure/profiling.js')
+const { profileSides, PERF_NODE_FLAGS } = await import('../build/src/measure/profiling.js')
 const { FrameTable, SampleSet, readCpuProfile } = await import('../build/src/profile/cpuprofile.js')
 const { assembleProfileReport } = await import('../build/src/profile/assemble.js')
 const { NodeCapture } = await import('../build/src/profile/node.js')
-const { startService, stopAllServices } = await import('../build/src/service/spawn.js')
+const { PerfCapture, perfUnavailable, PERF_FREQUENCY } = await import('../build/src/profile/perf.js')
+const { groupMembers, startService, stopAllServices } = await import('../build/src/service/spawn.js')
 const { startSession } = await import('../build/src/load/session.js')
 const { createRng } = await import('../build/src/stats/rng.js')
 
@@ -277,18 +278,21 @@ for (const [ours, theirs] of devtoolsChecks)
 async function overhead() {
   const c = config('node bench/profile-service.cjs')
   const scenario = { ...c.scenarios[0] }
-  const measure = async (preload, intervalUs) => {
-    const capture = preload ? await NodeCapture.open('overhead') : undefined
+  /**
+   * One service's throughput in alternating 2 s windows: off, then on, four times; `profiler(service, i)` starts a
+   * profiler before each "on" window and returns what stops it after.
+   */
+  const alternate = async (env, startOptions, profiler) => {
     const port = 20000 + Math.floor(Math.random() * 20000)
     const service = await startService(
       {
         command: 'node bench/profile-service.cjs',
         cwd: ROOT,
-        env: { PORT: String(port), BASE_US: String(BASE_US) },
+        env: { PORT: String(port), BASE_US: String(BASE_US), ...env },
         ready: { kind: 'tcp', host: '127.0.0.1', port, timeoutMs: 10_000, intervalMs: 50 },
         shutdownTimeoutMs: 2000
       },
-      { env: capture ? capture.env(undefined) : {} }
+      startOptions
     )
     const session = startSession({
       ...scenario,
@@ -299,24 +303,68 @@ async function overhead() {
     const on = []
     for (let i = 0; i < 4; i++) {
       off.push((await session.slice(2000)).counts.responses)
-      if (intervalUs) await capture.start(intervalUs)
+      const stop = await profiler?.(service, i)
       on.push((await session.slice(2000)).counts.responses)
-      if (intervalUs) await capture.stop()
+      await stop?.()
     }
     await session.close()
     await service.stop()
+    return { off: median(off), on: median(on) }
+  }
+  const measure = async (preload, intervalUs) => {
+    const capture = preload ? await NodeCapture.open('overhead') : undefined
+    const result = await alternate(
+      {},
+      { env: capture ? capture.env(undefined) : {} },
+      intervalUs
+        ? async () => {
+            await capture.start(intervalUs)
+            return () => capture.stop()
+          }
+        : undefined
+    )
     await capture?.close()
     capture?.remove()
-    return { off: median(off), on: median(on) }
+    return result
+  }
+  // perf record on the service's processes, started with the V8 flags that name JIT frames for perf
+  const measurePerf = async () => {
+    const samples = []
+    const result = await alternate({ NODE_OPTIONS: PERF_NODE_FLAGS }, {}, async (service, i) => {
+      const perf = PerfCapture.open(`overhead-${i}`)
+      const started = await perf.start(groupMembers(service.pid))
+      return async () => {
+        if (started) samples.push((await perf.stop()).profiles.reduce((n, p) => n + p.samples.length, 0))
+        perf.close()
+        perf.remove()
+      }
+    })
+    return { ...result, samples: median(samples) }
   }
   const plain = await measure(false)
   const ms = await measure(true, 1000)
   const us100 = await measure(true, 100)
+  const perfWhy = await perfUnavailable()
+  const perf = perfWhy ? undefined : await measurePerf()
   const out = [
     ['setting', 'throughput ratio'],
     ['preload only (inlining off, no sampling) vs no preload', (ms.off / plain.off).toFixed(3)],
     ['sampling every 1 ms vs preload only, same process', (ms.on / ms.off).toFixed(3)],
-    ['sampling every 100 µs vs preload only, same process', (us100.on / us100.off).toFixed(3)]
+    ['sampling every 100 µs vs preload only, same process', (us100.on / us100.off).toFixed(3)],
+    perf
+      ? [
+          'perf flags only (--perf-basic-prof-only-functions ...) vs no preload',
+          (perf.off / plain.off).toFixed(3)
+        ]
+      : ['perf', `not measured: ${perfWhy}`],
+    ...(perf
+      ? [
+          [
+            `perf record -F ${PERF_FREQUENCY} -e cpu-clock -g vs perf flags only, same process (${perf.samples} samples per 2 s)`,
+            (perf.on / perf.off).toFixed(3)
+          ]
+        ]
+      : [])
   ]
   console.log(table(out))
 }
