@@ -53,16 +53,16 @@ function majority(legs: readonly Leg[]): Leg | undefined {
 function foreignReason(leg: Leg, ref: Leg): MergeProblem {
   const a = leg.report
   const b = ref.report
-  const differs = (
+  const foreign = (
     differs: Extract<MergeProblem, { kind: 'foreign' }>['differs'],
     value: string | number,
     others: string | number
   ): MergeProblem => ({ kind: 'foreign', leg: legRef(leg), differs, value, others })
-  if (a.config.hash !== b.config.hash) return differs('config', a.config.hash, b.config.hash)
-  if ((a.git?.sha ?? '') !== (b.git?.sha ?? '')) return differs('commit', a.git?.sha ?? '', b.git?.sha ?? '')
-  if (a.shard.kind !== b.shard.kind) return differs('shard-kind', a.shard.kind, b.shard.kind)
-  if (a.shard.count !== b.shard.count) return differs('shard-count', a.shard.count, b.shard.count)
-  return differs('mode', a.mode, b.mode)
+  if (a.config.hash !== b.config.hash) return foreign('config', a.config.hash, b.config.hash)
+  if ((a.git?.sha ?? '') !== (b.git?.sha ?? '')) return foreign('commit', a.git?.sha ?? '', b.git?.sha ?? '')
+  if (a.shard.kind !== b.shard.kind) return foreign('shard-kind', a.shard.kind, b.shard.kind)
+  if (a.shard.count !== b.shard.count) return foreign('shard-count', a.shard.count, b.shard.count)
+  return foreign('mode', a.mode, b.mode)
 }
 
 /** Checks the set of legs and returns the ones to merge, with every problem (each naming its leg). */
