@@ -12,7 +12,8 @@
 // profiler's own throughput overhead (sampling at 1 ms and at 100 µs, and the preload's inlining switch), and the
 // self time per function computed independently from the raw .cpuprofile the way Chrome DevTools does (samples'
 // time deltas by node) against perfgate's reading.
-// TRIALS=10 DURATION_S=20 (the default profile.duration) ADDED_US=100 BASE_US=300 CONDITIONS=added,package,cluster,aa,express OVERHEAD=1.
+// TRIALS=10 DURATION_S=20 (the default profile.duration) ADDED_US=100 BASE_US=300 CONDITIONS=added,package,cluster,aa,express OVERHEAD=1
+// UNTIL=hh:mm (UTC) starts no trial after that time. Trials run trial 1 of every condition, then trial 2 ...
 // Each trial takes the shared load lock (LOCK, default /tmp/perfgate-load.lock) for itself, not the whole run.
 // KEEP=dir copies each trial's two .cpuprofile files there (<condition>-<trial>-base.cpuprofile, ...).
 import { execFileSync } from 'node:child_process'
@@ -27,6 +28,14 @@ const ADDED_US = Number(process.env.ADDED_US ?? 100)
 const BASE_US = Number(process.env.BASE_US ?? 300)
 const CONDITIONS = (process.env.CONDITIONS ?? 'added,package,cluster,aa,express').split(',')
 const OVERHEAD = process.env.OVERHEAD !== '0'
+// UNTIL=17:55 (UTC, today) or an ISO time: no trial starts after it; the table has the trials done by then
+const UNTIL = process.env.UNTIL
+  ? Date.parse(
+      /^\d\d:\d\d$/.test(process.env.UNTIL)
+        ? `${new Date().toISOString().slice(0, 10)}T${process.env.UNTIL}:00Z`
+        : process.env.UNTIL
+    )
+  : undefined
 
 compileSources()
 const { parseConfig } = await import('../build/src/config/load.js')
@@ -194,17 +203,26 @@ const rows = [
   ]
 ]
 const devtoolsChecks = []
+// trial 1 of every condition, then trial 2 ...: a run cut short (UNTIL) still has trials in every row
+const tallies = CONDITIONS.map(key => ({
+  key,
+  condition: CONDITION[key],
+  trials: key === 'express' ? Math.min(TRIALS, 3) : TRIALS,
+  done: 0,
+  firstRight: 0,
+  within: 0,
+  flagged: 0,
+  changes: [],
+  firsts: []
+}))
+const overTime = () => UNTIL !== undefined && Date.now() > UNTIL
 try {
-  for (const key of CONDITIONS) {
-    const condition = CONDITION[key]
-    const trials = key === 'express' ? Math.min(TRIALS, 3) : TRIALS
-    let firstRight = 0
-    let within = 0
-    let flagged = 0
-    const changes = []
-    const firsts = []
-    for (let i = 0; i < trials; i++) {
+  for (let i = 0; i < TRIALS && !overTime(); i++) {
+    for (const tally of tallies) {
+      if (i >= tally.trials || overTime()) continue
+      const { key, condition } = tally
       const { report, files } = await withLoadLock(() => trial(condition, i + 1))
+      tally.done++
       if (process.env.KEEP) {
         mkdirSync(process.env.KEEP, { recursive: true })
         for (const side of ['base', 'head'])
@@ -214,13 +232,13 @@ try {
       const name = first
         ? `${first.frame.name}${first.frame.package ? ` (${first.frame.package})` : ''}`
         : '-'
-      firsts.push(name)
-      if (report.increased.length) flagged++
+      tally.firsts.push(name)
+      if (report.increased.length) tally.flagged++
       if (key === 'express') {
         const expressRows = report.increased.filter(
           c => c.frame.package === 'express' || c.frame.package === 'router'
         )
-        if (expressRows.length) firstRight++
+        if (expressRows.length) tally.firstRight++
         process.stderr.write(
           `  express trial ${i + 1}: ${report.increased
             .slice(0, 6)
@@ -230,14 +248,14 @@ try {
       } else if (key !== 'aa') {
         const wantPackage = key === 'package' ? 'slow-lib' : undefined
         const right = first?.frame.name === 'addedWork' && first.frame.package === wantPackage
-        if (right) firstRight++
+        if (right) tally.firstRight++
         const added = report.increased.find(c => c.frame.name === 'addedWork')
         if (added) {
-          changes.push(added.changeUs)
-          if (Math.abs(added.changeUs - truth) <= 0.25 * truth) within++
+          tally.changes.push(added.changeUs)
+          if (Math.abs(added.changeUs - truth) <= 0.25 * truth) tally.within++
         }
         // perfgate's reading of the file against DevTools' arithmetic on the raw file
-        if (key === 'added' && i === 0) {
+        if (key === 'added') {
           const set = new SampleSet(new FrameTable())
           set.add(readCpuProfile(files.head))
           let ours = 0
@@ -248,7 +266,7 @@ try {
         }
       }
       process.stderr.write(
-        `${condition.label} ${i + 1}/${trials}: first row ${name}; ${report.increased.length} flagged (${report.increased
+        `${condition.label} ${i + 1}/${tally.trials}: first row ${name}; ${report.increased.length} flagged (${report.increased
           .slice(0, 3)
           .map(c => `${c.frame.name} ${c.base.selfUs.toFixed(0)}->${c.head.selfUs.toFixed(0)}`)
           .join(
@@ -256,24 +274,25 @@ try {
           )}); CPU/request ${report.base.cpuPerRequestUs.toFixed(0)} -> ${report.head.cpuPerRequestUs.toFixed(0)} µs\n`
       )
     }
+  }
+  for (const { key, condition, done, firstRight, within, flagged, changes, firsts } of tallies)
     rows.push([
       condition.label,
-      trials,
-      key === 'aa' ? '-' : `${firstRight}/${trials}`,
-      key === 'aa' || key === 'express' ? '-' : `${within}/${trials}`,
-      key === 'aa' ? `${flagged}/${trials}` : '-',
+      done,
+      key === 'aa' ? '-' : `${firstRight}/${done}`,
+      key === 'aa' || key === 'express' ? '-' : `${within}/${done}`,
+      key === 'aa' ? `${flagged}/${done}` : '-',
       changes.length ? `${median(changes).toFixed(1)} µs` : '-',
       key === 'aa' || key === 'express' ? '-' : `${truth.toFixed(1)} µs`,
       [...new Set(firsts)].slice(0, 2).join(', ')
     ])
-  }
 } finally {
   await stopAllServices()
 }
 console.log(table(rows))
 for (const [ours, theirs] of devtoolsChecks)
   console.log(
-    `DevTools check: addedWork's self time in the head's .cpuprofile, read by perfgate ${(ours / 1000).toFixed(3)} ms, computed from the raw file as DevTools counts it ${(theirs / 1000).toFixed(3)} ms`
+    `DevTools check: addedWork's self time in the head's .cpuprofile, read by perfgate ${(ours / 1000).toFixed(3)} ms, computed from the raw file as DevTools counts it ${(theirs / 1000).toFixed(3)} ms (ratio ${(ours / theirs).toFixed(4)})`
   )
 
 /** Throughput (responses/s) of one service in alternating 2 s windows: profiler off, on, off, on ... */
