@@ -93,7 +93,7 @@ export type DesignNote =
   | { kind: 'design'; design: 'duet'; sliceMs: number; cores: number; base: number[]; head: number[] }
 
 /**
- * What the profiling step after the verdict observed (gate/profile.ts, measure/profiling.ts and the captures of
+ * What the profiling step after the verdict observed (gate/profile-after-verdict.ts, measure/profiling.ts and the captures of
  * profile/): why a scenario or a side was not profiled, and what a capture left out. They stand in the report's
  * notes (nothing profiled) or in its profile's (model/profile.ts's ProfileReport), worded by report/profile-notes.ts.
  */

@@ -7,7 +7,7 @@ import { renderComment } from '../../src/report/markdown.js'
 import { renderTerminal } from '../../src/report/terminal.js'
 import { renderHtml } from '../../src/report/html.js'
 import { compareGate } from '../../src/gate/compare.js'
-import { profileAfterVerdict, scenariosToProfile } from '../../src/gate/profile.js'
+import { profileAfterVerdict, scenariosToProfile } from '../../src/gate/profile-after-verdict.js'
 import { reportProblems } from '../../src/report/validate.js'
 import type { Config } from '../../src/config/types.js'
 import type { ProfileMode } from '../../src/config/cpu-profile.js'
@@ -15,7 +15,7 @@ import { exampleConfig, REPO, rpsCheck } from '../../__fixtures__/config.js'
 import { fixtureProfile, syntheticMeasurer, type SyntheticSpec } from '../harness/fake-measurer.js'
 
 /**
- * The profiling step after the verdict (gate/profile.ts) on the fake measurer: it runs once the loop has decided,
+ * The profiling step after the verdict (gate/profile-after-verdict.ts) on the fake measurer: it runs once the loop has decided,
  * and the verdict, its interval and every measured figure are the same whether it runs or not.
  */
 
