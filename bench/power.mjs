@@ -9,7 +9,9 @@
 // TRIALS=3 ROUND_MS=2000 SLICE_MS=500 BUDGET_S=180 CPU_US=200 RATE=1000 TOLERANCE=5 by default;
 // CONDITIONS=aa,5,10,20,50,tail,tail-open picks conditions (with DESIGNS and TOLERANCE, the throughput check's
 // tolerance in %), or ROWS=2/aa,2/5,5/aa,5/10 picks tolerance/condition rows (in the first design);
-// CHECK=cpu judges server.cpu.per_request (+tolerance) in place of throughput.rps (-tolerance);
+// CHECK=cpu judges server.cpu.per_request (+tolerance) in place of throughput.rps (-tolerance); KNOB=measured
+// (default) sizes the SLOWDOWN knob from a throughput measurement in the same run, KNOB=nominal assumes the handler
+// is all of a request's cost;
 // DUMP=dir keeps each trial's report JSON. Trials run one row after another in turn (trial 1 of every row,
 // then trial 2 ...), so a cut-short run still has as many trials in each row. Each trial takes the load lock
 // (LOCK, default /tmp/perfgate-load.lock) on its own, and the noisy neighbour runs only inside it.
@@ -39,10 +41,16 @@ const { compareGate } = await import('../build/src/gate/compare.js')
 const { chooseDesign } = await import('../build/src/gate/design.js')
 const { hostInfo } = await import('../build/src/measure/environment.js')
 
-// A throughput drop of x needs (1/(1-x) - 1) more CPU per request when CPU dominates the handler.
-const slowdownFor = drop => String(1 / (1 - drop) - 1)
+// The knob: SLOWDOWN=s makes the handler's hash loop (1 + s) times as long. A throughput drop of x needs the whole
+// request's cost to grow by 1/(1-x) - 1, and the handler is only part of that cost (parsing, JSON, the socket), so
+// the knob is sized from a measurement in the same run (KNOB=measured, the default): one slices comparison of
+// SLOWDOWN=1 against 0 gives the throughput ratio q = 1/(1 + k), k the handler's share of a request's cost, and
+// s = (1/(1-x) - 1)/k. KNOB=nominal takes k = 1 (the handler is all of the cost), which undershoots: a "-10%" knob
+// measured -6.8% on a 300 µs handler.
+let handlerShare = 1
+const slowdownFor = drop => String((1 / (1 - drop) - 1) / handlerShare)
 const tail = { TAIL_SHARE: '0.01', TAIL_MS: '20' }
-const conditions = {
+const conditionsFor = () => ({
   aa: { label: 'A/A (no change)', env: {}, expect: 'pass' },
   5: { label: 'throughput -5%', env: { SLOWDOWN: slowdownFor(0.05) }, expect: 'fail' },
   10: { label: 'throughput -10%', env: { SLOWDOWN: slowdownFor(0.1) }, expect: 'fail' },
@@ -56,7 +64,7 @@ const conditions = {
     expect: 'fail',
     open: true
   }
-}
+})
 
 /** The bench's config for a design: rounds hard-code a port, slices and duet use {{service.port}}. */
 async function configFor(design, open, tolerance) {
@@ -85,6 +93,31 @@ compare: { design: ${design}, slice: ${SLICE_MS}ms, rounds: { min: 3, max: 30 },
 }
 
 const host = hostInfo()
+
+/** k, the handler's share of a request's cost, from one quiet comparison of SLOWDOWN=1 against SLOWDOWN=0. */
+async function measureHandlerShare() {
+  const config = await configFor('slices', false, 90)
+  const report = await compareGate(config, {
+    baseDir: path.resolve('.'),
+    headDir: path.resolve('.'),
+    env: { head: { SLOWDOWN: '1' } },
+    profile: 'never'
+  })
+  const check = report.scenarios[0]?.checks.find(c => c.metric === MAIN)
+  if (typeof check?.change !== 'number')
+    throw new Error(
+      `the knob's calibration measured no ${MAIN} change: ${report.scenarios[0]?.error?.message ?? 'no check'}`
+    )
+  // throughput falls to 1/(1 + k); CPU per request rises to 1 + k
+  const share = MAIN === 'throughput.rps' ? 1 / (1 + check.change) - 1 : check.change
+  process.stderr.write(
+    `knob: SLOWDOWN=1 changed ${MAIN} by ${(check.change * 100).toFixed(1)}% [${check.interval?.map(x => `${(x * 100).toFixed(1)}%`).join(' .. ')}], ` +
+      `so the handler is ${(share * 100).toFixed(0)}% of a request's cost\n`
+  )
+  return share
+}
+if ((process.env.KNOB ?? 'measured') === 'measured') handlerShare = await withLoadLock(measureHandlerShare)
+const conditions = conditionsFor()
 
 /** The rows to measure: a design, a condition and the throughput check's tolerance (%). */
 const plan = process.env.ROWS
@@ -215,6 +248,6 @@ const body = rows.map(row => {
 console.log(
   `\nDetection power${NOISY ? ' with a noisy neighbour (one core spun 1-4 s every 3-10 s, during each trial)' : ''}: ${TRIALS} trials per row, ` +
     `${os.availableParallelism()} cores, CPU_US=${CPU_US}, rounds of ${ROUND_MS} ms (+500 ms warmup) per side, slices of ${SLICE_MS} ms, ` +
-    `budget ${BUDGET_S} s; closed checks ${MAIN} at the row's tolerance and latency.p99.9 +50%, open-model checks latency.p99 and p99.9 +50%`
+    `budget ${BUDGET_S} s; the knob sized with the handler at ${(handlerShare * 100).toFixed(0)}% of a request's cost (KNOB=${process.env.KNOB ?? 'measured'}); closed checks ${MAIN} at the row's tolerance and latency.p99.9 +50%, open-model checks latency.p99 and p99.9 +50%`
 )
 console.log(table([header, ...body]))

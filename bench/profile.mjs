@@ -12,7 +12,8 @@
 // profiler's own throughput overhead (sampling at 1 ms and at 100 µs, and the preload's inlining switch), and the
 // self time per function computed independently from the raw .cpuprofile the way Chrome DevTools does (samples'
 // time deltas by node) against perfgate's reading.
-// TRIALS=10 DURATION_S=20 (the default profile.duration) ADDED_US=100 BASE_US=300 CONDITIONS=added,package,cluster,aa,express OVERHEAD=1.
+// TRIALS=10 DURATION_S=20 (the default profile.duration) ADDED_US=100 BASE_US=300 CONDITIONS=added,package,cluster,aa,express OVERHEAD=1
+// UNTIL=hh:mm (UTC) starts no trial after that time. Trials run trial 1 of every condition, then trial 2 ...
 // Each trial takes the shared load lock (LOCK, default /tmp/perfgate-load.lock) for itself, not the whole run.
 // KEEP=dir copies each trial's two .cpuprofile files there (<condition>-<trial>-base.cpuprofile, ...).
 import { execFileSync } from 'node:child_process'
@@ -27,14 +28,23 @@ const ADDED_US = Number(process.env.ADDED_US ?? 100)
 const BASE_US = Number(process.env.BASE_US ?? 300)
 const CONDITIONS = (process.env.CONDITIONS ?? 'added,package,cluster,aa,express').split(',')
 const OVERHEAD = process.env.OVERHEAD !== '0'
+// UNTIL=17:55 (UTC, today) or an ISO time: no trial starts after it; the table has the trials done by then
+const UNTIL = process.env.UNTIL
+  ? Date.parse(
+      /^\d\d:\d\d$/.test(process.env.UNTIL)
+        ? `${new Date().toISOString().slice(0, 10)}T${process.env.UNTIL}:00Z`
+        : process.env.UNTIL
+    )
+  : undefined
 
 compileSources()
 const { parseConfig } = await import('../build/src/config/load.js')
-const { profileSides } = await import('../build/src/measure/profiling.js')
+const { profileSides, PERF_NODE_FLAGS } = await import('../build/src/measure/profiling.js')
 const { FrameTable, SampleSet, readCpuProfile } = await import('../build/src/profile/cpuprofile.js')
 const { assembleProfileReport } = await import('../build/src/profile/assemble.js')
 const { NodeCapture } = await import('../build/src/profile/node.js')
-const { startService, stopAllServices } = await import('../build/src/service/spawn.js')
+const { PerfCapture, perfUnavailable, PERF_FREQUENCY } = await import('../build/src/profile/perf.js')
+const { groupMembers, startService, stopAllServices } = await import('../build/src/service/spawn.js')
 const { startSession } = await import('../build/src/load/session.js')
 const { createRng } = await import('../build/src/stats/rng.js')
 
@@ -191,17 +201,26 @@ const rows = [
   ]
 ]
 const devtoolsChecks = []
+// trial 1 of every condition, then trial 2 ...: a run cut short (UNTIL) still has trials in every row
+const tallies = CONDITIONS.map(key => ({
+  key,
+  condition: CONDITION[key],
+  trials: key === 'express' ? Math.min(TRIALS, 3) : TRIALS,
+  done: 0,
+  firstRight: 0,
+  within: 0,
+  flagged: 0,
+  changes: [],
+  firsts: []
+}))
+const overTime = () => UNTIL !== undefined && Date.now() > UNTIL
 try {
-  for (const key of CONDITIONS) {
-    const condition = CONDITION[key]
-    const trials = key === 'express' ? Math.min(TRIALS, 3) : TRIALS
-    let firstRight = 0
-    let within = 0
-    let flagged = 0
-    const changes = []
-    const firsts = []
-    for (let i = 0; i < trials; i++) {
+  for (let i = 0; i < TRIALS && !overTime(); i++) {
+    for (const tally of tallies) {
+      if (i >= tally.trials || overTime()) continue
+      const { key, condition } = tally
       const { report, files } = await withLoadLock(() => trial(condition, i + 1))
+      tally.done++
       if (process.env.KEEP) {
         mkdirSync(process.env.KEEP, { recursive: true })
         for (const side of ['base', 'head'])
@@ -211,13 +230,13 @@ try {
       const name = first
         ? `${first.frame.name}${first.frame.package ? ` (${first.frame.package})` : ''}`
         : '-'
-      firsts.push(name)
-      if (report.increased.length) flagged++
+      tally.firsts.push(name)
+      if (report.increased.length) tally.flagged++
       if (key === 'express') {
         const expressRows = report.increased.filter(
           c => c.frame.package === 'express' || c.frame.package === 'router'
         )
-        if (expressRows.length) firstRight++
+        if (expressRows.length) tally.firstRight++
         process.stderr.write(
           `  express trial ${i + 1}: ${report.increased
             .slice(0, 6)
@@ -227,14 +246,14 @@ try {
       } else if (key !== 'aa') {
         const wantPackage = key === 'package' ? 'slow-lib' : undefined
         const right = first?.frame.name === 'addedWork' && first.frame.package === wantPackage
-        if (right) firstRight++
+        if (right) tally.firstRight++
         const added = report.increased.find(c => c.frame.name === 'addedWork')
         if (added) {
-          changes.push(added.changeUs)
-          if (Math.abs(added.changeUs - truth) <= 0.25 * truth) within++
+          tally.changes.push(added.changeUs)
+          if (Math.abs(added.changeUs - truth) <= 0.25 * truth) tally.within++
         }
         // perfgate's reading of the file against DevTools' arithmetic on the raw file
-        if (key === 'added' && i === 0) {
+        if (key === 'added') {
           const set = new SampleSet(new FrameTable())
           set.add(readCpuProfile(files.head))
           let ours = 0
@@ -245,7 +264,7 @@ try {
         }
       }
       process.stderr.write(
-        `${condition.label} ${i + 1}/${trials}: first row ${name}; ${report.increased.length} flagged (${report.increased
+        `${condition.label} ${i + 1}/${tally.trials}: first row ${name}; ${report.increased.length} flagged (${report.increased
           .slice(0, 3)
           .map(c => `${c.frame.name} ${c.base.selfUs.toFixed(0)}->${c.head.selfUs.toFixed(0)}`)
           .join(
@@ -253,42 +272,46 @@ try {
           )}); CPU/request ${report.base.cpuPerRequestUs.toFixed(0)} -> ${report.head.cpuPerRequestUs.toFixed(0)} µs\n`
       )
     }
+  }
+  for (const { key, condition, done, firstRight, within, flagged, changes, firsts } of tallies)
     rows.push([
       condition.label,
-      trials,
-      key === 'aa' ? '-' : `${firstRight}/${trials}`,
-      key === 'aa' || key === 'express' ? '-' : `${within}/${trials}`,
-      key === 'aa' ? `${flagged}/${trials}` : '-',
+      done,
+      key === 'aa' ? '-' : `${firstRight}/${done}`,
+      key === 'aa' || key === 'express' ? '-' : `${within}/${done}`,
+      key === 'aa' ? `${flagged}/${done}` : '-',
       changes.length ? `${median(changes).toFixed(1)} µs` : '-',
       key === 'aa' || key === 'express' ? '-' : `${truth.toFixed(1)} µs`,
       [...new Set(firsts)].slice(0, 2).join(', ')
     ])
-  }
 } finally {
   await stopAllServices()
 }
 console.log(table(rows))
 for (const [ours, theirs] of devtoolsChecks)
   console.log(
-    `DevTools check: addedWork's self time in the head's .cpuprofile, read by perfgate ${(ours / 1000).toFixed(3)} ms, computed from the raw file as DevTools counts it ${(theirs / 1000).toFixed(3)} ms`
+    `DevTools check: addedWork's self time in the head's .cpuprofile, read by perfgate ${(ours / 1000).toFixed(3)} ms, computed from the raw file as DevTools counts it ${(theirs / 1000).toFixed(3)} ms (ratio ${(ours / theirs).toFixed(4)})`
   )
 
 /** Throughput (responses/s) of one service in alternating 2 s windows: profiler off, on, off, on ... */
 async function overhead() {
   const c = config('node bench/profile-service.cjs')
   const scenario = { ...c.scenarios[0] }
-  const measure = async (preload, intervalUs) => {
-    const capture = preload ? await NodeCapture.open('overhead') : undefined
+  /**
+   * One service's throughput in alternating 2 s windows: off, then on, four times; `profiler(service, i)` starts a
+   * profiler before each "on" window and returns what stops it after.
+   */
+  const alternate = async (env, startOptions, profiler) => {
     const port = 20000 + Math.floor(Math.random() * 20000)
     const service = await startService(
       {
         command: 'node bench/profile-service.cjs',
         cwd: ROOT,
-        env: { PORT: String(port), BASE_US: String(BASE_US) },
+        env: { PORT: String(port), BASE_US: String(BASE_US), ...env },
         ready: { kind: 'tcp', host: '127.0.0.1', port, timeoutMs: 10_000, intervalMs: 50 },
         shutdownTimeoutMs: 2000
       },
-      { env: capture ? capture.env(undefined) : {} }
+      startOptions
     )
     const session = startSession({
       ...scenario,
@@ -299,24 +322,68 @@ async function overhead() {
     const on = []
     for (let i = 0; i < 4; i++) {
       off.push((await session.slice(2000)).counts.responses)
-      if (intervalUs) await capture.start(intervalUs)
+      const stop = await profiler?.(service, i)
       on.push((await session.slice(2000)).counts.responses)
-      if (intervalUs) await capture.stop()
+      await stop?.()
     }
     await session.close()
     await service.stop()
+    return { off: median(off), on: median(on) }
+  }
+  const measure = async (preload, intervalUs) => {
+    const capture = preload ? await NodeCapture.open('overhead') : undefined
+    const result = await alternate(
+      {},
+      { env: capture ? capture.env(undefined) : {} },
+      intervalUs
+        ? async () => {
+            await capture.start(intervalUs)
+            return () => capture.stop()
+          }
+        : undefined
+    )
     await capture?.close()
     capture?.remove()
-    return { off: median(off), on: median(on) }
+    return result
+  }
+  // perf record on the service's processes, started with the V8 flags that name JIT frames for perf
+  const measurePerf = async () => {
+    const samples = []
+    const result = await alternate({ NODE_OPTIONS: PERF_NODE_FLAGS }, {}, async (service, i) => {
+      const perf = PerfCapture.open(`overhead-${i}`)
+      const started = await perf.start(groupMembers(service.pid))
+      return async () => {
+        if (started) samples.push((await perf.stop()).profiles.reduce((n, p) => n + p.samples.length, 0))
+        perf.close()
+        perf.remove()
+      }
+    })
+    return { ...result, samples: median(samples) }
   }
   const plain = await measure(false)
   const ms = await measure(true, 1000)
   const us100 = await measure(true, 100)
+  const perfWhy = await perfUnavailable()
+  const perf = perfWhy ? undefined : await measurePerf()
   const out = [
     ['setting', 'throughput ratio'],
     ['preload only (inlining off, no sampling) vs no preload', (ms.off / plain.off).toFixed(3)],
     ['sampling every 1 ms vs preload only, same process', (ms.on / ms.off).toFixed(3)],
-    ['sampling every 100 µs vs preload only, same process', (us100.on / us100.off).toFixed(3)]
+    ['sampling every 100 µs vs preload only, same process', (us100.on / us100.off).toFixed(3)],
+    perf
+      ? [
+          'perf flags only (--perf-basic-prof-only-functions ...) vs no preload',
+          (perf.off / plain.off).toFixed(3)
+        ]
+      : ['perf', `not measured: ${perfWhy}`],
+    ...(perf
+      ? [
+          [
+            `perf record -F ${PERF_FREQUENCY} -e cpu-clock -g vs perf flags only, same process (${perf.samples} samples per 2 s)`,
+            (perf.on / perf.off).toFixed(3)
+          ]
+        ]
+      : [])
   ]
   console.log(table(out))
 }

@@ -78,4 +78,28 @@ describe('renderHtml', () => {
     expect(Number(key![1])).toBeCloseTo(0.1, 12)
     expect(withInterval).toContain('<td class="num" data-sort="">n/a</td>')
   })
+
+  it("names a check's control variate and the variance it removed, under its message", () => {
+    const adjusted = renderHtml(
+      report({
+        scenarios: [
+          scenarioReport({
+            checks: [
+              check({
+                kind: 'regression',
+                metric: 'throughput.rps',
+                message: 'pass: no fall beyond 2%',
+                adjustment: { covariate: 'others-cpu-share', slope: -0.214, varianceReduction: 0.342 }
+              }),
+              check({ message: 'plain' })
+            ]
+          })
+        ]
+      })
+    )
+    expect(adjusted).toContain(
+      'pass: no fall beyond 2%<br><span class="muted adjustment">adjusted for other processes&#39; load on the service&#39;s CPUs (a control variate, slope -0.21): it removed 34 % of the slice pairs&#39; variance within epochs</span>'
+    )
+    expect(adjusted.match(/class="muted adjustment"/g)).toHaveLength(1)
+  })
 })

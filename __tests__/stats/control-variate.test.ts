@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { covariateSlope, decideSlices, type SlicePair } from '../../src/stats/slices.js'
+import { covariateSlope, decideSlices, fitControlVariate, type SlicePair } from '../../src/stats/slices.js'
 import { createRng } from '../../src/stats/rng.js'
 import { normalDraw } from '../harness/simulate.js'
 import { decisionReason } from '../../src/report/decisions.js'
@@ -44,6 +44,16 @@ describe('the control variate on slice pairs', () => {
     expect(covariateSlope(pairs.map(p => ({ ...p, x: 0.1 })))).toBe(0)
   })
 
+  it('measures the share of the variance within epochs the covariate removed', () => {
+    const logs = (explained: number) =>
+      comparison(3, 0, explained).map(p => ({ epoch: p.epoch, d: Math.log(p.head / p.base), x: p.covariate }))
+    // noise 0.01 against 0.2 x 0.3 explained: r squared = 0.06² / (0.06² + 0.01²) = 0.97
+    expect(fitControlVariate(logs(-0.2))!.varianceReduction).toBeGreaterThan(0.9)
+    // nothing explained: close to 0 (what chance lets a slope fit)
+    expect(fitControlVariate(logs(0))!.varianceReduction).toBeLessThan(0.15)
+    expect(fitControlVariate(logs(0).slice(0, 11))).toBeUndefined()
+  })
+
   it('narrows the interval when the covariate explains the noise, and says so', () => {
     const pairs = comparison(2, -0.05, -0.2)
     const adjusted = decide(pairs)
@@ -52,6 +62,9 @@ describe('the control variate on slice pairs', () => {
     expect(adjusted.verdict).toBe('fail')
     expect(decisionReason(adjusted)).toMatch(/adjusted for other processes' load on the service's CPUs/)
     expect(decisionReason(plain)).not.toMatch(/adjusted/)
+    expect(adjusted.basis.adjustment).toMatchObject({ covariate: 'others-cpu-share' })
+    expect(adjusted.basis.adjustment!.varianceReduction).toBeGreaterThan(0.9)
+    expect(plain.basis.adjustment).toBeUndefined()
   })
 
   it('keeps the interval calibrated, whether the covariate explains the noise or not', () => {

@@ -51,6 +51,7 @@ function evaluate(
       interval: decision.interval,
       detectable: decision.interval && decision.change !== null ? decision.noiseFloor : null,
       rounds: Math.min(decision.n.base, decision.n.head),
+      ...(decision.basis.adjustment ? { adjustment: decision.basis.adjustment } : {}),
       ...(decision.basis.unit?.startsWith('epochs') ? { unit: 'epochs' as const } : {})
     }
   }

@@ -27,6 +27,8 @@ export interface CheckData {
    */
   detectable?: number | null
   rounds?: number
+  /** regression, slices and duet: the control variate the slice pairs were adjusted by, when one was fitted */
+  adjustment?: Adjustment
   /** what `rounds` counts: whole rounds (the default) or epochs of slices (the slices and duet designs) */
   unit?: 'rounds' | 'epochs'
   /** who accepted an intended regression, and how */
@@ -83,6 +85,19 @@ export interface DecisionBasis {
   droppedSlicePairs?: number
   /** decided as within a run although compared with a stored run (zero counts) */
   againstStored?: boolean
+  /** slices and duet: the control variate the slice pairs were adjusted by */
+  adjustment?: Adjustment
+}
+
+/**
+ * A control variate (CUPED) applied to a check's slice pairs: the covariate (the share of the service's CPUs other
+ * processes took, head's slice minus base's), its fitted slope, and the share of the pairs' variance within
+ * epochs it removed.
+ */
+export interface Adjustment {
+  covariate: 'others-cpu-share'
+  slope: number
+  varianceReduction: number
 }
 
 /** A regression decision as data: the verdict, the change and its interval, and what its line is made of. */

@@ -1,4 +1,4 @@
-import type { DecisionData } from '../model/check.js'
+import type { Adjustment, DecisionData } from '../model/check.js'
 import { formatSignedPercent, formatTolerance } from '../stats/decide.js'
 
 function movement(change: number): string {
@@ -97,4 +97,13 @@ export function decisionReason(d: DecisionData): string {
       break
   }
   return line + droppedNote(d) + (basis.againstStored ? ' (against the stored run)' : '')
+}
+
+/** A check's control variate in words: what it adjusted for, and how much of the pairs' variance it removed. */
+export function adjustmentText(a: Adjustment): string {
+  const removed = Math.max(0, a.varianceReduction)
+  return (
+    `adjusted for other processes' load on the service's CPUs (a control variate, slope ${a.slope.toFixed(2)}): ` +
+    `it removed ${(removed * 100).toFixed(0)} % of the slice pairs' variance within epochs`
+  )
 }

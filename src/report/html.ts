@@ -8,6 +8,7 @@ import { VERDICT_ORDER } from '../compare/verdict.js'
 import { decisiveChecks } from './build.js'
 import { chartsFor, type ChartSpec } from './charts.js'
 import { profileComparison } from './profile.js'
+import { adjustmentText } from './decisions.js'
 import { CLIENT_JS } from './html-client.js'
 import { FLAME_STYLE, flameSection } from './flame.js'
 import { UPLOT_CSS, UPLOT_JS } from './vendor/uplot.js'
@@ -70,7 +71,7 @@ function intervalCell(interval: Check['interval']): string {
 
 function checkRow(c: Check): string {
   const regression = c.kind === 'regression'
-  return `<tr><td><code>${esc(c.metric)}</code></td><td>${esc(c.kind)}</td><td>${esc(c.expression)}</td>${numCell(regression ? formatMetric(c.metric, c.base) : '', regression ? c.base : null)}${numCell(formatMetric(c.metric, regression ? c.head : c.actual), regression ? c.head : c.actual)}${numCell(formatChange(c.change), c.change)}${intervalCell(c.interval)}<td class="${c.verdict}" data-sort="${VERDICT_ORDER.indexOf(c.verdict)}">${esc(c.verdict)}</td><td>${esc(c.message)}${c.acceptedBy ? ` (accepted by ${esc(c.acceptedBy)})` : ''}</td></tr>`
+  return `<tr><td><code>${esc(c.metric)}</code></td><td>${esc(c.kind)}</td><td>${esc(c.expression)}</td>${numCell(regression ? formatMetric(c.metric, c.base) : '', regression ? c.base : null)}${numCell(formatMetric(c.metric, regression ? c.head : c.actual), regression ? c.head : c.actual)}${numCell(formatChange(c.change), c.change)}${intervalCell(c.interval)}<td class="${c.verdict}" data-sort="${VERDICT_ORDER.indexOf(c.verdict)}">${esc(c.verdict)}</td><td>${esc(c.message)}${c.acceptedBy ? ` (accepted by ${esc(c.acceptedBy)})` : ''}${c.adjustment ? `<br><span class="muted adjustment">${esc(adjustmentText(c.adjustment))}</span>` : ''}</td></tr>`
 }
 
 function scenarioSection(s: ScenarioReport, charts: ChartSpec[]): string {

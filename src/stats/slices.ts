@@ -60,27 +60,46 @@ const usable = (p: SlicePair) =>
 /** Slice pairs with a covariate below which the control variate is not used: too few to estimate its slope. */
 export const MIN_COVARIATE_PAIRS = 12
 
+/** The control variate as fitted: its slope, and how much of the slice pairs' spread within epochs it removed. */
+export interface ControlVariate {
+  slope: number
+  /** 1 - (the adjusted log ratios' sum of squares within epochs) / (the raw ones'): 0.3 removes 30 % of the variance */
+  varianceReduction: number
+}
+
 /**
- * The control variate's slope (CUPED): the least-squares slope of the log ratios on the covariate within epochs
- * (both centred on their epoch's mean, so it ignores what differs between epochs); 0 when fewer than
- * MIN_COVARIATE_PAIRS pairs have a covariate or it never varies.
+ * The control variate (CUPED): the least-squares slope of the log ratios on the covariate within epochs (both
+ * centred on their epoch's mean, so it ignores what differs between epochs), and the share of the within-epoch
+ * variance it removes; none when fewer than MIN_COVARIATE_PAIRS pairs have a covariate or it never varies.
  */
-export function covariateSlope(pairs: readonly { epoch: number; d: number; x?: number }[]): number {
+export function fitControlVariate(
+  pairs: readonly { epoch: number; d: number; x?: number }[]
+): ControlVariate | undefined {
   const withX = pairs.filter(p => p.x !== undefined && Number.isFinite(p.x))
-  if (withX.length < MIN_COVARIATE_PAIRS || withX.length < pairs.length) return 0
+  if (withX.length < MIN_COVARIATE_PAIRS || withX.length < pairs.length) return undefined
   const groups = new Map<number, { d: number; x: number }[]>()
   for (const p of withX) groups.set(p.epoch, [...(groups.get(p.epoch) ?? []), { d: p.d, x: p.x! }])
   let sxy = 0
   let sxx = 0
+  let syy = 0
   for (const group of groups.values()) {
     const md = group.reduce((a, p) => a + p.d, 0) / group.length
     const mx = group.reduce((a, p) => a + p.x, 0) / group.length
     for (const p of group) {
       sxy += (p.d - md) * (p.x - mx)
       sxx += (p.x - mx) ** 2
+      syy += (p.d - md) ** 2
     }
   }
-  return sxx > 1e-12 ? sxy / sxx : 0
+  if (sxx <= 1e-12) return undefined
+  const slope = sxy / sxx
+  // the residual sum of squares is syy - slope * sxy, so the share removed is the within-epoch r squared
+  return { slope, varianceReduction: syy > 0 ? (slope * sxy) / syy : 0 }
+}
+
+/** The control variate's slope, 0 when none is fitted (see fitControlVariate). */
+export function covariateSlope(pairs: readonly { epoch: number; d: number; x?: number }[]): number {
+  return fitControlVariate(pairs)?.slope ?? 0
 }
 
 /**
@@ -90,17 +109,25 @@ export function covariateSlope(pairs: readonly { epoch: number; d: number; x?: n
 export function epochLogRatios(
   pairs: readonly SlicePair[]
 ): { epoch: number; ratio: number; pairs: number; adjusted: boolean }[] {
+  return adjustedEpochs(pairs).epochs
+}
+
+function adjustedEpochs(pairs: readonly SlicePair[]): {
+  epochs: { epoch: number; ratio: number; pairs: number; adjusted: boolean }[]
+  control?: ControlVariate
+} {
   const logs = pairs
     .filter(usable)
     .map(p => ({ epoch: p.epoch, d: Math.log(p.head) - Math.log(p.base), x: p.covariate }))
-  const slope = covariateSlope(logs)
+  const control = fitControlVariate(logs)
+  const slope = control?.slope ?? 0
   const byEpoch = new Map<number, number[]>()
   for (const p of logs) {
     const list = byEpoch.get(p.epoch) ?? []
     list.push(slope ? p.d - slope * p.x! : p.d)
     byEpoch.set(p.epoch, list)
   }
-  return [...byEpoch.entries()]
+  const epochs = [...byEpoch.entries()]
     .sort(([a], [b]) => a - b)
     .map(([epoch, ratios]) => ({
       epoch,
@@ -108,6 +135,7 @@ export function epochLogRatios(
       pairs: ratios.length,
       adjusted: slope !== 0
     }))
+  return { epochs, ...(control ? { control } : {}) }
 }
 
 export type SliceInput = Omit<RegressionInput, 'base' | 'head' | 'pairs' | 'unit'> & {
@@ -122,7 +150,7 @@ export type SliceInput = Omit<RegressionInput, 'base' | 'head' | 'pairs' | 'unit
  * (fail only when the whole interval is beyond the tolerance, pass when it is within, else inconclusive).
  */
 export function decideSlices(input: SliceInput): RegressionDecision {
-  const epochs = epochLogRatios(input.pairs)
+  const { epochs, control } = adjustedEpochs(input.pairs)
   const total = epochs.reduce((n, e) => n + e.pairs, 0)
   const dropped = input.pairs.length - total
   const { pairUnit, ...rest } = input
@@ -133,5 +161,15 @@ export function decideSlices(input: SliceInput): RegressionDecision {
     pairs: epochs.map((_, i) => [i, i]),
     unit: `epochs (${total} ${pairUnit ?? 'slice pairs'}${epochs[0]?.adjusted ? ", adjusted for other processes' load on the service's CPUs" : ''})`
   })
-  return { ...decision, dropped, basis: { ...decision.basis, droppedSlicePairs: dropped } }
+  return {
+    ...decision,
+    dropped,
+    basis: {
+      ...decision.basis,
+      droppedSlicePairs: dropped,
+      ...(control && control.slope !== 0
+        ? { adjustment: { covariate: 'others-cpu-share' as const, ...control } }
+        : {})
+    }
+  }
 }
