@@ -47,6 +47,7 @@ const { PerfCapture, perfUnavailable, PERF_FREQUENCY } = await import('../build/
 const { groupMembers, startService, stopAllServices } = await import('../build/src/service/spawn.js')
 const { startSession } = await import('../build/src/load/session.js')
 const { createRng } = await import('../build/src/stats/rng.js')
+const { noteMessage } = await import('../build/src/report/notes.js')
 
 const ROOT = path.resolve('.')
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'perfgate-bench-profile-'))
@@ -146,7 +147,8 @@ async function trial(condition, seed) {
       rng: createRng(seed)
     }
   )
-  if (!capture.sides.base || !capture.sides.head) throw new Error(`not profiled: ${capture.notes.join('; ')}`)
+  if (!capture.sides.base || !capture.sides.head)
+    throw new Error(`not profiled: ${capture.notes.map(noteMessage).join('; ')}`)
   const table = new FrameTable()
   const side = s => {
     const samples = new SampleSet(table, ROOT)

@@ -45,7 +45,7 @@ async function compare(
     headDir: REPO,
     host: { cpus: [0, 1], taskset: false },
     measurer,
-    // the loop's own steps: the profiling step after the verdict is __tests__/gate/profile.test.ts's
+    // the loop's own steps: the profiling step after the verdict is __tests__/gate/profile-after-verdict.test.ts's
     profile: 'never',
     ...options
   })

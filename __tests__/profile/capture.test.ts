@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import path from 'node:path'
 import { NodeCapture } from '../../src/profile/node.js'
+import type { Side } from '../../src/model/run.js'
+import { noteMessage } from '../../src/report/notes.js'
 import { FrameTable, SampleSet } from '../../src/profile/cpuprofile.js'
 import { groupMembers, startService, stopAllServices } from '../../src/service/spawn.js'
 import type { ServiceSpec } from '../../src/config/types.js'
@@ -25,7 +27,7 @@ function spec(command: string, port: number, env: Record<string, string> = {}): 
   }
 }
 
-async function open(label: string): Promise<NodeCapture> {
+async function open(label: Side): Promise<NodeCapture> {
   const capture = await NodeCapture.open(label)
   opened.push(capture)
   return capture
@@ -116,10 +118,22 @@ describe('capturing a Node service through the preload and the control channel',
     await service.stop()
     // the real process's profile; the rogue connection answered nothing perfgate asked
     expect(harvest.profiles).toHaveLength(1)
-    expect(harvest.notes.join('\n')).toMatch(
+    expect(harvest.notes).toContainEqual(
+      expect.objectContaining({ kind: 'profile-capture', side: 'head', problem: 'garbage' })
+    )
+    expect(harvest.notes).toContainEqual({
+      kind: 'profile-capture',
+      side: 'head',
+      problem: 'sent-none',
+      missing: 1,
+      processes: 2,
+      timeoutMs: 2000
+    })
+    const words = harvest.notes.map(noteMessage).join('\n')
+    expect(words).toMatch(
       /line\(s\) on the head service's profile channel were not perfgate's protocol and were ignored/
     )
-    expect(harvest.notes.join('\n')).toMatch(/1 of the 2 Node processes of the head service sent no profile/)
+    expect(words).toMatch(/1 of the 2 Node processes of the head service sent no profile/)
   })
 
   it('connects nothing from a service that clears NODE_OPTIONS', async () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import reportSchema from '../../schema/report.schema.json' with { type: 'json' }
 import { report, scenarioReport } from '../../__fixtures__/report.js'
-import type { NoteData, NoteKind } from '../../src/model/note.js'
-import { noteFields, noteMessage, wordNote } from '../../src/report/notes.js'
+import type { MergeProblem, NoteData, NoteKind } from '../../src/model/note.js'
+import { mergeProblemMessage } from '../../src/report/merge-notes.js'
+import { noteFields, noteItems, noteMessage, wordNote } from '../../src/report/notes.js'
 import { reportProblems } from '../../src/report/validate.js'
 
 /** One note of every kind, with the sentence report/notes.ts gives it. */
@@ -101,6 +102,87 @@ const EXAMPLES: Record<NoteKind, [NoteData, string]> = {
   'history-anomaly': [
     { kind: 'history-anomaly', metric: 'latency.p99', value: 41.23456, z: 3.4, runs: 12, mean: 20, sd: 6.25 },
     'history: latency.p99 41.23 is 3.4 SD above the last 12 stored runs (mean 20 ± 6.25)'
+  ],
+  'not-profiled': [
+    { kind: 'not-profiled', why: 'budget', scenarios: ['c', 'd'], stepMs: 20_000, budgetMs: 45_000 },
+    'not profiled: c, d (one more profiling step of about 20 s would pass the compare budget of 45 s); raise compare.budget to profile them too'
+  ],
+  'off-cpu': [
+    { kind: 'off-cpu' },
+    "latency rose but the head's CPU per request did not: the time went to waiting (I/O, a lock, a timer, a slower dependency), which a CPU profile cannot see; trace the waits with another tool"
+  ],
+  'profiled-service': [
+    { kind: 'profiled-service', side: 'base', problem: 'start', error: 'exited with code 1' },
+    'the base service could not be started for profiling: exited with code 1'
+  ],
+  'profile-capture': [
+    { kind: 'profile-capture', side: 'head', problem: 'too-large', connections: 2, maxBytes: 64e6 },
+    "2 connection(s) to the head service's profile channel sent more than 64 MB and were closed"
+  ],
+  'suite-shard': [
+    { kind: 'suite-shard', index: 2, count: 3, measured: 2, suite: 5 },
+    "shard 2/3: 2 of the suite's 5 scenarios; perfgate merge joins the legs' reports into one verdict"
+  ],
+  'load-shard': [
+    { kind: 'load-shard', index: 1, count: 2, lateMs: 2500 },
+    "load shard 1/2: every scenario at 1/2 of its load; perfgate merge joins the legs' histograms; this leg started 2.5 s after the shared start"
+  ],
+  merged: [
+    { kind: 'merged', legs: 2, count: 3 },
+    'merged from 2 of 3 legs of a split suite (perfgate merge)'
+  ],
+  'merge-problem': [
+    { kind: 'merge-problem', problem: { kind: 'missing', index: 3, count: 3, uncovered: ['c'] } },
+    'merge: leg 3/3 is missing: no leg measured "c" (did it fail before writing its report, or was its artifact not downloaded?)'
+  ],
+  'load-windows': [
+    {
+      kind: 'load-windows',
+      from: 'earliest-start',
+      spans: [
+        { leg: { index: 1, count: 2, source: 'a' }, startMs: 0, endMs: 10_000 },
+        { leg: { index: 2, count: 2, source: 'b' }, startMs: 250, endMs: 10_300 }
+      ]
+    },
+    "load legs' windows from the earliest leg's start: leg 1/2 (a) +0.0 s to +10.0 s, leg 2/2 (b) +0.3 s to +10.3 s"
+  ],
+  'leg-note': [
+    {
+      kind: 'leg-note',
+      leg: { index: 2, count: 2 },
+      note: { kind: 'base-dropped', count: 1, unit: 'round', message: 'old words' }
+    },
+    'leg 2/2: 1 base round(s) errored and were not counted as data'
+  ],
+  'leg-baseline': [
+    { kind: 'leg-baseline', leg: { index: 2, count: 2, source: 'l2' }, said: 'saved leg 2' },
+    'leg 2/2 (l2): saved leg 2'
+  ],
+  'leg-runner': [
+    { kind: 'leg-runner', leg: { index: 2, count: 2, source: 'l2' }, first: 1, mismatches: ['cores 4 vs 2'] },
+    'leg 2/2 (l2) ran on a different runner kind than leg 1: cores 4 vs 2'
+  ],
+  'load-leg-errored': [
+    { kind: 'load-leg-errored', leg: { index: 2, count: 3 } },
+    'leg 2/3 errored: the joined load is not the configured load'
+  ],
+  'load-joined': [
+    { kind: 'load-joined', legs: 3 },
+    'joined from 3 load legs: latency from their summed histograms, counts and throughput added'
+  ],
+  'load-per-leg': [
+    {
+      kind: 'load-per-leg',
+      legs: [
+        { leg: { index: 1, count: 2 }, requests: 5000, rps: 500, p99: 12_500 },
+        { leg: { index: 2, count: 2 }, requests: null, rps: null, p99: null }
+      ]
+    },
+    'per leg: leg 1/2 requests.total 5,000, throughput.ok_rps 500 req/s, latency.p99 12.5 ms; leg 2/2 requests.total n/a, throughput.ok_rps n/a, latency.p99 n/a'
+  ],
+  'load-lag-per-leg': [
+    { kind: 'load-lag-per-leg', legs: [{ leg: { index: 1, count: 2 }, lag: 3000 }] },
+    'generator lag per leg: leg 1/2 3 ms'
   ]
 }
 
@@ -127,6 +209,120 @@ describe('notes are data, worded in one place', () => {
       noteData: [{ ...data, message: 'a service could not be stopped' }]
     })
     expect(noteFields(['only prose'])).toEqual({ notes: ['only prose'] })
+  })
+
+  it("the profiling step's notes say what each side or capture lacked", () => {
+    expect(
+      noteMessage({ kind: 'not-profiled', why: 'no-profile', scenario: 'get', sides: ['base', 'head'] })
+    ).toBe(
+      'not profiled: the base and head profile of get could not be taken (see the notes above); the verdict stands'
+    )
+    expect(noteMessage({ kind: 'not-profiled', why: 'no-measurer' })).toBe(
+      'not profiled: this measurer cannot profile'
+    )
+    expect(
+      noteMessage({
+        kind: 'profiled-service',
+        side: 'head',
+        problem: 'no-preload',
+        perf: 'perf is not installed'
+      })
+    ).toBe(
+      "the head service was not profiled: none of its processes loaded perfgate's Node profiler (a service that is not Node, or one that clears NODE_OPTIONS), and perf is not installed"
+    )
+    expect(
+      noteMessage({
+        kind: 'profile-capture',
+        side: 'base',
+        problem: 'sent-none',
+        missing: 1,
+        processes: 2,
+        timeoutMs: 10_000
+      })
+    ).toBe('1 of the 2 Node processes of the base service sent no profile (exited, or busy past 10s)')
+    expect(
+      noteMessage({
+        kind: 'profile-capture',
+        side: 'head',
+        problem: 'perf-wrote-nothing',
+        exit: 1,
+        error: 'no access'
+      })
+    ).toBe('perf record of the head service wrote nothing (exit 1): no access')
+  })
+
+  it('words every problem merge finds with a set of legs', () => {
+    const l2 = { index: 2, count: 3, source: 'l2' }
+    const problems: Record<MergeProblem['kind'], [MergeProblem, string]> = {
+      unreadable: [{ kind: 'unreadable', source: 'x', why: 'no report.json' }, 'leg x: no report.json'],
+      'not-a-leg': [
+        { kind: 'not-a-leg', source: 'x' },
+        'leg x is not a leg of a split suite (its report.json has no shard: measure it with --shard K/N)'
+      ],
+      foreign: [
+        { kind: 'foreign', leg: l2, differs: 'commit', value: 'b'.repeat(40), others: '' },
+        'leg 2/3 (l2) is from another commit (bbbbbbbbbbbb; the other legs measured none)'
+      ],
+      'claim-mismatch': [
+        { kind: 'claim-mismatch', leg: l2, claimed: ['a'], reported: ['b'] },
+        'leg 2/3 (l2) says it measured "a" but its report holds "b"; refusing it'
+      ],
+      duplicated: [
+        { kind: 'duplicated', index: 2, count: 3, sources: ['p', 'q'] },
+        "leg 2/3 is duplicated: p and q (download each leg's artifact once)"
+      ],
+      'load-leg-lacking': [
+        { kind: 'load-leg-lacking', leg: l2, lacking: ['a', 'b'] },
+        'leg 2/3 (l2) is a load leg without "a", "b"'
+      ],
+      'measured-twice': [
+        { kind: 'measured-twice', scenario: 'a', legs: [{ index: 1, count: 3, source: 'l1' }, l2] },
+        'scenario "a" was measured by both leg 1/3 (l1) and leg 2/3 (l2)'
+      ],
+      missing: [
+        { kind: 'missing', index: 3, count: 3, uncovered: [] },
+        'leg 3/3 is missing (did it fail before writing its report, or was its artifact not downloaded?)'
+      ],
+      'no-window': [
+        { kind: 'no-window', legs: [l2] },
+        'leg 2/3 (l2) recorded no measurement window, so merge cannot tell that the load legs measured together'
+      ],
+      'windows-apart': [
+        {
+          kind: 'windows-apart',
+          overlap: 0.5,
+          needed: 0.9,
+          spans: [{ leg: l2, startMs: 30_000, endMs: 90_000 }]
+        },
+        "the load legs' windows overlap by 50%, under the 90% needed to join them as one load (leg 2/3 (l2) +30.0 s to +90.0 s): start them together with --start-at (action input start-at)"
+      ],
+      uncovered: [{ kind: 'uncovered', scenarios: ['c'] }, 'no leg measured "c", which the suite holds'],
+      strays: [{ kind: 'strays', scenarios: ['z'] }, 'legs measured "z", which the suite does not hold']
+    }
+    for (const [problem, words] of Object.values(problems)) {
+      expect(mergeProblemMessage(problem)).toBe(words)
+      expect(noteMessage({ kind: 'merge-problem', problem })).toBe(`merge: ${words}`)
+    }
+    const kinds = (reportSchema.definitions.mergeProblem.properties.kind as { enum: string[] }).enum
+    expect([...kinds].sort()).toEqual(Object.keys(problems).sort())
+    const fields = noteFields(
+      Object.values(problems).map(([problem]) => ({ kind: 'merge-problem' as const, problem }))
+    )
+    expect(reportProblems(report(fields))).toEqual([])
+  })
+
+  it("a leg's note from a report that predates noteData keeps its words", () => {
+    expect(noteMessage({ kind: 'leg-note', leg: { index: 1, count: 2 }, note: 'an old note' })).toBe(
+      'leg 1/2: an old note'
+    )
+  })
+
+  it("noteItems gives back a report's notes as noteFields was given them", () => {
+    const data = EXAMPLES['start-error'][0]
+    const fields = noteFields(['prose', data, 'a service could not be stopped'])
+    expect(noteItems(fields)).toEqual(['prose', wordNote(data), 'a service could not be stopped'])
+    expect(noteFields(noteItems(fields))).toEqual(fields)
+    expect(noteItems({ notes: ['old words'] })).toEqual(['old words'])
   })
 
   it('the report schema knows every kind, and a report with a note of each is valid', () => {

@@ -1,10 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
 import { exampleConfig } from '../../__fixtures__/config.js'
 import type { Config, Scenario } from '../../src/config/types.js'
-import { windowOverlap, windowProblems } from '../../src/shard/merge-window.js'
+import { windowNotes, windowOverlap, windowProblems } from '../../src/shard/merge-window.js'
+import { noteMessage } from '../../src/report/notes.js'
+import { mergeProblemMessage } from '../../src/report/merge-notes.js'
 import { applyLoadShard, dealt } from '../../src/shard/load.js'
 import { parseStartAt, START_AT_MAX_FUTURE_MS, START_AT_MAX_PAST_MS } from '../../src/shard/start-at.js'
 import { legConfig } from '../../src/cli/shard.js'
+import { loadLegStamp, suiteLegStamp } from '../../src/shard/identity.js'
+import { shardScenarios } from '../../src/shard/split.js'
 
 const withLoad = (config: Config, load: Scenario['load']): Config => ({
   ...config,
@@ -87,16 +91,68 @@ describe('the load legs’ window overlap', () => {
   })
   it('names the legs when they overlap by less than 90%, or when a leg recorded no window', () => {
     const iso = (ms: number) => new Date(ms).toISOString()
-    const leg = (label: string, start: number, end: number) => ({
-      label,
+    const leg = (index: number, start: number, end: number) => ({
+      leg: { index, count: 2 },
       window: { start: iso(start), end: iso(end) }
     })
-    expect(windowProblems([leg('leg 1/2', 0, 10_000), leg('leg 2/2', 900, 10_900)])).toEqual([])
-    expect(windowProblems([leg('leg 1/2', 0, 10_000), leg('leg 2/2', 1100, 11_100)])).toEqual([
+    expect(windowProblems([leg(1, 0, 10_000), leg(2, 900, 10_900)])).toEqual([])
+    const apart = windowProblems([leg(1, 0, 10_000), leg(2, 1100, 11_100)])
+    expect(apart).toEqual([expect.objectContaining({ kind: 'windows-apart', needed: 0.9 })])
+    expect((apart[0] as { overlap: number }).overlap).toBeCloseTo(0.89)
+    expect(apart.map(mergeProblemMessage)).toEqual([
       expect.stringContaining("the load legs' windows overlap by 89%, under the 90% needed")
     ])
-    expect(windowProblems([leg('leg 1/2', 0, 10_000), { label: 'leg 2/2' }])).toEqual([
+    const without = windowProblems([leg(1, 0, 10_000), { leg: { index: 2, count: 2 } }])
+    expect(without).toEqual([{ kind: 'no-window', legs: [{ index: 2, count: 2 }] }])
+    expect(without.map(mergeProblemMessage)).toEqual([
       expect.stringContaining('leg 2/2 recorded no measurement window')
     ])
+  })
+  it("says each leg's window from the shared start as data", () => {
+    const iso = (ms: number) => new Date(ms).toISOString()
+    const at = (index: number, start: number, end: number) => ({
+      leg: { index, count: 2, source: `l${index}` },
+      window: { start: iso(start), end: iso(end), startAt: iso(500) }
+    })
+    expect(windowNotes([at(1, 1000, 11_000), at(2, 1200, 11_100)])).toEqual([
+      {
+        kind: 'load-windows',
+        from: 'shared-start',
+        spans: [
+          { leg: { index: 1, count: 2, source: 'l1' }, startMs: 500, endMs: 10_500 },
+          { leg: { index: 2, count: 2, source: 'l2' }, startMs: 700, endMs: 10_600 }
+        ]
+      }
+    ])
+    expect(noteMessage(windowNotes([at(1, 1000, 11_000)])[0]!)).toBe(
+      "load legs' windows from the shared start: leg 1/2 (l1) +0.5 s to +10.5 s"
+    )
+  })
+})
+
+describe("a leg's stamp", () => {
+  const config = exampleConfig(9, [{ name: 'a' }, { name: 'b' }, { name: 'c' }])
+  it("a suite leg's note says how many of the suite's scenarios it measured", () => {
+    expect(suiteLegStamp(config, { index: 2, count: 2 }).note).toEqual({
+      kind: 'suite-shard',
+      index: 2,
+      count: 2,
+      measured: shardScenarios(config, { index: 2, count: 2 }).length,
+      suite: 3
+    })
+  })
+  it('a load leg notes a start more than a second after the shared start, and only then', () => {
+    const window = { start: 10_000, end: 70_000 }
+    expect(loadLegStamp(config, { index: 1, count: 3 }, window, 7_500).note).toEqual({
+      kind: 'load-shard',
+      index: 1,
+      count: 3,
+      lateMs: 2_500
+    })
+    expect(loadLegStamp(config, { index: 1, count: 3 }, window, 9_500).note).toEqual({
+      kind: 'load-shard',
+      index: 1,
+      count: 3
+    })
   })
 })

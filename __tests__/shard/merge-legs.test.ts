@@ -14,6 +14,7 @@ import { writeReportFiles } from '../../src/report/write.js'
 import { renderJunit } from '../../src/report/junit.js'
 import { renderOpenMetrics } from '../../src/report/openmetrics.js'
 import { stampLeg } from '../../src/shard/identity.js'
+import { noteFields, wordNote } from '../../src/report/notes.js'
 import { shardScenarios } from '../../src/shard/split.js'
 
 const SHA = 'a'.repeat(40)
@@ -105,6 +106,35 @@ describe('perfgate merge', () => {
     expect(merged.notes).toContain('leg 2/2 (l2): nothing to compare with; saved leg 2')
   })
 
+  it("merge's notes are data: each leg's own note travels as its data, or as words from an older leg", () => {
+    const dropped = { kind: 'base-dropped', count: 1, unit: 'round' } as const
+    const withData = leg(1, 2, noteFields(['same note on every leg', dropped]))
+    // a leg whose report predates noteData: its notes are words only, its stamp too
+    const older = leg(2, 2, { notes: ['same note on every leg', 'a note of its own'] })
+    const legacy: Report = { ...older, notes: older.notes }
+    delete legacy.noteData
+    const merged = mergeLegReports([
+      { source: 'l1', report: withData },
+      { source: 'l2', report: legacy }
+    ])
+    expect(merged.notes).toEqual([
+      'merged from 2 of 2 legs of a split suite (perfgate merge)',
+      'same note on every leg',
+      'leg 1/2: 1 base round(s) errored and were not counted as data',
+      'leg 2/2: a note of its own'
+    ])
+    const data = merged.noteData!.map(({ message: _, ...n }) => n)
+    expect(data).toEqual([
+      { kind: 'merged', legs: 2, count: 2 },
+      { kind: 'leg-note', leg: { index: 1, count: 2 }, note: wordNote(dropped) },
+      { kind: 'leg-note', leg: { index: 2, count: 2 }, note: 'a note of its own' }
+    ])
+    expect(withData.noteData).toContainEqual(
+      expect.objectContaining({ kind: 'suite-shard', index: 1, count: 2, measured: 2, suite: 4 })
+    )
+    expect(reportProblems(merged)).toEqual([])
+  })
+
   it('a leg carries its identity: K/N, its scenarios, the whole config hash, runner and commit', () => {
     const r = leg(2, 3)
     expect(r.shard).toEqual({
@@ -128,6 +158,10 @@ describe('perfgate merge', () => {
       expect.stringMatching(/^leg 2\/3 is missing: no leg measured "bravo"/)
     ])
     expect(merged.headline).toMatch(/^perfgate errored: merge: leg 2\/3 is missing/)
+    expect(merged.noteData?.[0]).toMatchObject({
+      kind: 'merge-problem',
+      problem: { kind: 'missing', index: 2, count: 3, uncovered: ['bravo'] }
+    })
     // even when every leg that came passed
     const passing = mergeLegReports([
       { source: 'a', report: leg(1, 3) },
@@ -167,6 +201,16 @@ describe('perfgate merge', () => {
     expect(otherCommit.merge?.problems).toEqual([
       `leg 1/2 (legs/old-1) is from another commit (${'b'.repeat(12)}; the other legs measured ${'a'.repeat(12)})`
     ])
+    expect(otherCommit.noteData?.[0]).toMatchObject({
+      kind: 'merge-problem',
+      problem: {
+        kind: 'foreign',
+        leg: { index: 1, count: 2, source: 'legs/old-1' },
+        differs: 'commit',
+        value: 'b'.repeat(40),
+        others: 'a'.repeat(40)
+      }
+    })
   })
 
   it('a duplicated leg is errored, naming both copies', () => {

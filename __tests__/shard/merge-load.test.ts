@@ -6,7 +6,8 @@ import {
   encodeHistogram,
   summarize
 } from '../../src/load/histogram.js'
-import { mergeLoadRuns } from '../../src/shard/merge-load.js'
+import { mergeLoadRuns, mergeLoadScenario } from '../../src/shard/merge-load.js'
+import { noteFields } from '../../src/report/notes.js'
 import { METRICS } from '../../src/config/metrics.js'
 import { mergeLegReports } from '../../src/shard/merge-legs.js'
 import type { MetricValues } from '../../src/model/metrics.js'
@@ -153,6 +154,21 @@ describe('load shards join exactly', () => {
       'generator lag per leg: leg 1/3 500 µs, leg 2/3 1 ms, leg 3/3 1.5 ms'
     )
     expect(api.notes.join('\n')).toContain('per leg: leg 1/3 requests.total 5,000')
+    expect(api.noteData?.map(n => n.kind)).toEqual(['load-joined', 'load-per-leg', 'load-lag-per-leg'])
+    expect(api.noteData?.[2]).toMatchObject({
+      legs: [
+        { leg: { index: 1, count: 3 }, lag: 500 },
+        { leg: { index: 2, count: 3 }, lag: 1000 },
+        { leg: { index: 3, count: 3 }, lag: 1500 }
+      ]
+    })
+    expect(api.noteData?.[1]).toMatchObject({
+      legs: [{ leg: { index: 1, count: 3 }, requests: 5000 }, {}, {}]
+    })
+    expect(merged.noteData?.find(n => n.kind === 'load-windows')).toMatchObject({
+      from: 'earliest-start',
+      spans: [{ leg: { index: 1, count: 3, source: 'leg-1' }, startMs: 0, endMs: 60_000 }, {}, {}]
+    })
     expect(merged.notes.join('\n')).toContain(
       "load legs' windows from the earliest leg's start: leg 1/3 (leg-1) +0.0 s to +60.0 s"
     )
@@ -170,6 +186,27 @@ describe('load shards join exactly', () => {
     expect(refused.merge?.problems.join('\n')).toMatch(
       /the load legs' windows overlap by 5\d%, under the 90% needed .*leg 3\/3 \(leg-3\) \+30\.0 s to \+90\.0 s/
     )
+  })
+
+  it("an errored load leg makes the scenario errored, its note first and the leg's own notes kept as data", () => {
+    const own = noteFields(['prose of the leg', { kind: 'start-error', failed: 'started' }])
+    const joined = mergeLoadScenario(
+      [scenarioReport({ name: 'api' }), scenarioReport({ name: 'api', verdict: 'errored', ...own })],
+      [
+        { index: 1, count: 2 },
+        { index: 2, count: 2 }
+      ]
+    )
+    expect(joined.verdict).toBe('errored')
+    expect(joined.notes).toEqual([
+      'leg 2/2 errored: the joined load is not the configured load',
+      'prose of the leg',
+      'a service could not be started'
+    ])
+    expect(joined.noteData?.map(({ message: _, ...n }) => n)).toEqual([
+      { kind: 'load-leg-errored', leg: { index: 2, count: 2 } },
+      { kind: 'start-error', failed: 'started' }
+    ])
   })
 
   it('joins every metric of the catalogue as its MetricInfo.legs says: status.unexpected summed like the others', () => {

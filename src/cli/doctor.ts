@@ -12,6 +12,7 @@ import type { Config } from '../config/types.js'
 import { diagnose, doctorVerdict, type DoctorStep } from '../measure/doctor.js'
 import { DOCTOR_FLAGS } from './flags.js'
 import type { CliIO } from './io.js'
+import { environmentOf } from '../measure/environment.js'
 
 function describeStep(s: DoctorStep): string {
   const lines = [`  ${s.ok ? 'ok  ' : 'FAIL'}  ${s.step.padEnd(16)} ${s.detail}`]
@@ -27,7 +28,7 @@ export async function runDoctor(
   json?: Record<string, unknown>
 ): Promise<number> {
   if (!json) io.stderr.write(`perfgate doctor: starting the service of ${shown} once (nothing is measured)\n`)
-  const steps = await diagnose(config, { extraCaCerts: process.env.NODE_EXTRA_CA_CERTS })
+  const steps = await diagnose(config, { extraCaCerts: environmentOf(process.env).extraCaCerts })
   const healthy = steps.every(s => s.ok)
   if (json) io.stdout.write(`${JSON.stringify({ file: shown, ...json, healthy, steps }, null, 2)}\n`)
   else io.stdout.write(`${steps.map(describeStep).join('\n')}\n${doctorVerdict(steps)}\n`)

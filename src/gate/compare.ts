@@ -14,7 +14,7 @@ import { ignoreEvents } from '../measure/events.js'
 import { processMeasurer } from '../measure/processes.js'
 import { hostInfo } from '../measure/environment.js'
 import type { Measurer } from '../measure/measurer.js'
-import { profileAfterVerdict } from './profile.js'
+import { profileAfterVerdict } from './profile-after-verdict.js'
 import { choosePinning } from './pinning.js'
 import {
   buildScenario,

@@ -1,4 +1,4 @@
-import { profileAfterVerdict } from './profile.js'
+import { profileAfterVerdict } from './profile-after-verdict.js'
 import type { Config, Scenario } from '../config/types.js'
 import { evaluateThresholds } from '../compare/thresholds.js'
 import { scenarioVerdict } from '../compare/verdict.js'

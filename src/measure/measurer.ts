@@ -1,3 +1,4 @@
+import type { ProfileNote } from '../model/note.js'
 import type { RunRecord, ScenarioError, Side } from '../model/run.js'
 import type { SliceObservation } from '../model/slices.js'
 import type { CpuProfile } from '../profile/cpuprofile.js'
@@ -50,7 +51,7 @@ export interface SideProfileCapture {
 /** What the profiling step captured: the sides it could profile, and a note for each thing that went wrong. */
 export interface ProfileCapture {
   sides: Partial<Record<Side, SideProfileCapture>>
-  notes: string[]
+  notes: ProfileNote[]
 }
 
 /**

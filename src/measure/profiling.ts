@@ -9,6 +9,7 @@ import { DEFAULTS } from '../config/defaults.js'
 import { freePorts, hasServicePort, withServicePort } from '../config/port.js'
 import { serviceOf, type Config } from '../config/types.js'
 import { startSession, type LoadSession } from '../load/session.js'
+import type { ProfileNote } from '../model/note.js'
 import type { Side } from '../model/run.js'
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -82,7 +83,7 @@ async function startProfiled(
   bound: Config,
   request: ProfileRequest,
   ctx: ProfilingContext,
-  notes: string[],
+  notes: ProfileNote[],
   sampler: 'perf' | 'v8'
 ): Promise<Profiled | undefined> {
   const capture = await NodeCapture.open(side, request.maxBytes)
@@ -105,7 +106,7 @@ async function startProfiled(
     }
   )
   if ('error' in started) {
-    notes.push(`the ${side} service could not be started for profiling: ${started.error.message}`)
+    notes.push({ kind: 'profiled-service', side, problem: 'start', error: started.error.message })
     await capture.close()
     return undefined
   }
@@ -175,7 +176,7 @@ async function profileGroup(
         writeFileSync(harvest.file, JSON.stringify(joinCpuProfiles(harvest.profiles)))
       }
       if (p.service.exitInfo()) {
-        out.notes.push(`the ${p.side} service exited while it was profiled: its profile was dropped`)
+        out.notes.push({ kind: 'profiled-service', side: p.side, problem: 'exited' })
         continue
       }
       out.notes.push(...harvest.notes)
@@ -191,7 +192,8 @@ async function profileGroup(
     for (const p of profiled) {
       await p.session.close()
       const error = await stopQuietly(p.service, `${p.side} (profiled)`, ctx.events)
-      if (error) out.notes.push(`the profiled ${p.side} service could not be stopped: ${error.message}`)
+      if (error)
+        out.notes.push({ kind: 'profiled-service', side: p.side, problem: 'stop', error: error.message })
       await p.capture.close()
       p.perf?.close()
     }
@@ -202,17 +204,15 @@ async function profileGroup(
  * A side none of whose processes loaded the Node preload (another runtime, or a start script that clears
  * NODE_OPTIONS): `perf record` on its process group where perf can record, else a note saying why not.
  */
-async function startPerf(p: Profiled, notes: string[]): Promise<boolean> {
+async function startPerf(p: Profiled, notes: ProfileNote[]): Promise<boolean> {
   const unavailable = await perfUnavailable()
   if (unavailable) {
-    notes.push(
-      `the ${p.side} service was not profiled: none of its processes loaded perfgate's Node profiler (a service that is not Node, or one that clears NODE_OPTIONS), and ${unavailable}`
-    )
+    notes.push({ kind: 'profiled-service', side: p.side, problem: 'no-preload', perf: unavailable })
     return false
   }
   p.perf = PerfCapture.open(p.side)
   if (await p.perf.start(groupMembers(p.service.pid))) return true
-  notes.push(`the ${p.side} service was not profiled: perf record could not attach to its processes`)
+  notes.push({ kind: 'profiled-service', side: p.side, problem: 'perf-attach' })
   return false
 }
 
@@ -220,7 +220,7 @@ async function startPerf(p: Profiled, notes: string[]): Promise<boolean> {
 export async function profileSides(request: ProfileRequest, ctx: ProfilingContext): Promise<ProfileCapture> {
   const out: ProfileCapture = { sides: {}, notes: [] }
   if (!ctx.config.service) {
-    out.notes.push('not profiled: a running target is not a process perfgate starts')
+    out.notes.push({ kind: 'not-profiled', why: 'running-target' })
     return out
   }
   const groups = request.together ? [request.sides] : request.sides.map(side => [side])

@@ -3,6 +3,8 @@
  * each side, and the functions whose CPU per request grew beyond the noise between base and head.
  */
 
+import type { Note } from './note.js'
+
 /** A function as a profile names it: its identity is name + url + line. */
 export interface ProfileFrame {
   /** the function's name; '(anonymous)' when it has none; '(program)', '(garbage collector)' for V8's own */
@@ -83,7 +85,10 @@ export interface ProfileReport {
   frames: ProfileFrame[]
   /** the merged call tree of both sides (small paths folded away) */
   flame?: FlameNode
+  /** every note's words, in order (what the capture left out; latency that went off the CPU) */
   notes: string[]
+  /** the typed notes (model/note.ts's ProfileNote) with their words, beside `notes` */
+  noteData?: Note[]
 }
 
 /** Why a side could not be profiled (a running target, a service that cleared NODE_OPTIONS, an exit). */

@@ -21,7 +21,6 @@ export interface AssembleInput {
   table: FrameTable
   base?: ProfiledSide
   head: ProfiledSide
-  notes?: string[]
   confidence?: number
 }
 
@@ -70,6 +69,7 @@ export function assembleProfileReport(input: AssembleInput): ProfileReport {
     top: topFunctions(frames, head, input.head.requests),
     frames: compact.frames,
     ...(compact.flame ? { flame: compact.flame } : {}),
-    notes: input.notes ?? []
+    // the caller adds the capture's notes, worded by report/notes.ts
+    notes: []
   }
 }

@@ -17,6 +17,8 @@ import {
   type CpuProfile
 } from './cpuprofile.js'
 import { PRELOAD_JS } from './preload-source.js'
+import type { ProfileNote } from '../model/note.js'
+import type { Side } from '../model/run.js'
 
 export const SOCKET_VARIABLE = 'PERFGATE_PROFILE_SOCKET'
 
@@ -27,7 +29,7 @@ export interface CaptureHarvest {
   threadCpuUs: Array<number | undefined>
   /** the joined profile, written to `<directory>/<label>.cpuprofile` (absent when no profile was read) */
   file?: string
-  notes: string[]
+  notes: ProfileNote[]
 }
 
 /** NODE_OPTIONS with `--require <preload>` after what was there (quoted, so a path with spaces stays one word). */
@@ -45,7 +47,7 @@ process.once('exit', () => {
 export class NodeCapture {
   private constructor(
     readonly directory: string,
-    readonly label: string,
+    readonly label: Side,
     private readonly channel: ProfileChannel,
     private readonly maxBytes: number
   ) {}
@@ -54,7 +56,7 @@ export class NodeCapture {
    * A fresh directory (short, under the system's temp directory: a Unix socket's path is limited to about 100
    * bytes), the preload in it and the channel listening.
    */
-  static async open(label: string, maxBytes = MAX_PROFILE_BYTES): Promise<NodeCapture> {
+  static async open(label: Side, maxBytes = MAX_PROFILE_BYTES): Promise<NodeCapture> {
     const directory = mkdtempSync(path.join(os.tmpdir(), 'pgprof-'))
     directories.add(directory)
     writeFileSync(path.join(directory, 'preload.cjs'), PRELOAD_JS)
@@ -87,7 +89,8 @@ export class NodeCapture {
   /** Stops the profilers, writes and reads back each process's profile, joins them. */
   async stop(timeoutMs = 10_000): Promise<CaptureHarvest> {
     const harvest = await this.channel.stop(timeoutMs)
-    const notes: string[] = []
+    const notes: ProfileNote[] = []
+    const side = this.label
     const profiles: CpuProfile[] = []
     const threadCpuUs: Array<number | undefined> = []
     harvest.profiles.forEach(({ profile, threadCpuUs: cpu }, i) => {
@@ -98,21 +101,34 @@ export class NodeCapture {
         threadCpuUs.push(cpu)
       } catch (err) {
         if (!(err instanceof ProfileReadError)) throw err
-        notes.push(`the ${this.label} profile ${path.basename(file)} was left out: ${err.message}`)
+        notes.push({
+          kind: 'profile-capture',
+          side,
+          problem: 'left-out',
+          file: path.basename(file),
+          error: err.message
+        })
       }
     })
     if (harvest.missing)
-      notes.push(
-        `${harvest.missing} of the ${harvest.processes} Node processes of the ${this.label} service sent no profile (exited, or busy past ${timeoutMs / 1000}s)`
-      )
+      notes.push({
+        kind: 'profile-capture',
+        side,
+        problem: 'sent-none',
+        missing: harvest.missing,
+        processes: harvest.processes,
+        timeoutMs
+      })
     if (harvest.tooLarge)
-      notes.push(
-        `${harvest.tooLarge} connection(s) to the ${this.label} service's profile channel sent more than ${(this.maxBytes / 1e6).toFixed(0)} MB and were closed`
-      )
+      notes.push({
+        kind: 'profile-capture',
+        side,
+        problem: 'too-large',
+        connections: harvest.tooLarge,
+        maxBytes: this.maxBytes
+      })
     if (harvest.garbage)
-      notes.push(
-        `${harvest.garbage} line(s) on the ${this.label} service's profile channel were not perfgate's protocol and were ignored`
-      )
+      notes.push({ kind: 'profile-capture', side, problem: 'garbage', lines: harvest.garbage })
     if (profiles.length === 0) return { profiles, threadCpuUs, notes }
     const file = path.join(this.directory, `${this.label}.cpuprofile`)
     writeFileSync(file, JSON.stringify(joinCpuProfiles(profiles)))

@@ -10,6 +10,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
+import type { ProfileNote } from '../model/note.js'
+import type { Side } from '../model/run.js'
 import type { CpuProfile } from './cpuprofile.js'
 import { foldStacks, parsePerfScript, perfProfiles, PERF_SCRIPT_FIELDS } from './folded.js'
 
@@ -25,7 +27,7 @@ export interface PerfHarvest {
   threadCpuUs: number[]
   /** `<directory>/<label>.folded` (absent when nothing was sampled) */
   file?: string
-  notes: string[]
+  notes: ProfileNote[]
 }
 
 const probed = new Map<string, Promise<string | undefined>>()
@@ -94,11 +96,11 @@ export class PerfCapture {
 
   private constructor(
     readonly directory: string,
-    readonly label: string,
+    readonly label: Side,
     private readonly perf: string
   ) {}
 
-  static open(label: string, perf = 'perf'): PerfCapture {
+  static open(label: Side, perf = 'perf'): PerfCapture {
     const directory = mkdtempSync(path.join(os.tmpdir(), 'pgperf-'))
     directories.add(directory)
     return new PerfCapture(directory, label, perf)
@@ -145,17 +147,22 @@ export class PerfCapture {
 
   /** Stops perf (SIGINT: it writes its file and exits), reads the samples, writes the folded stacks. */
   async stop(periodUs = 1e6 / PERF_FREQUENCY): Promise<PerfHarvest> {
-    const notes: string[] = []
-    const empty = (note: string): PerfHarvest => ({ profiles: [], threadCpuUs: [], notes: [...notes, note] })
-    if (!this.recorder || !this.recorded) return empty(`perf did not record the ${this.label} service`)
+    const side = this.label
+    const empty = (note: ProfileNote): PerfHarvest => ({ profiles: [], threadCpuUs: [], notes: [note] })
+    if (!this.recorder || !this.recorded)
+      return empty({ kind: 'profile-capture', side, problem: 'perf-not-recorded' })
     this.recorder.kill('SIGINT')
     const timer = setTimeout(() => this.recorder?.kill('SIGKILL'), 10_000)
     const code = await this.recorded
     clearTimeout(timer)
     if (!existsSync(this.data))
-      return empty(
-        `perf record of the ${this.label} service wrote nothing (exit ${code}): ${this.stderr.trim().split('\n')[0] ?? ''}`
-      )
+      return empty({
+        kind: 'profile-capture',
+        side,
+        problem: 'perf-wrote-nothing',
+        exit: code,
+        error: this.stderr.trim().split('\n')[0] ?? ''
+      })
     let text: string
     try {
       text = (
@@ -165,12 +172,15 @@ export class PerfCapture {
         })
       ).stdout
     } catch (err) {
-      return empty(
-        `perf script could not read the ${this.label} recording: ${(err as Error).message.split('\n')[0]}`
-      )
+      return empty({
+        kind: 'profile-capture',
+        side,
+        problem: 'perf-script',
+        error: (err as Error).message.split('\n')[0] ?? ''
+      })
     }
     const samples = parsePerfScript(text)
-    if (!samples.length) return empty(`perf took no samples of the ${this.label} service (was it idle?)`)
+    if (!samples.length) return empty({ kind: 'profile-capture', side, problem: 'perf-no-samples' })
     const file = path.join(this.directory, `${this.label}.folded`)
     writeFileSync(file, foldStacks(samples))
     const profiles = [...perfProfiles(samples, periodUs).values()]
@@ -178,7 +188,7 @@ export class PerfCapture {
       profiles,
       threadCpuUs: profiles.map(p => p.samples.length * periodUs),
       file,
-      notes
+      notes: []
     }
   }
 

@@ -1,4 +1,4 @@
-import type { NoteData } from '../model/note.js'
+import type { MergeNote, NoteData } from '../model/note.js'
 import { noteFields, wordNote } from './notes.js'
 import { configUsed } from './config-used.js'
 import type { Config } from '../config/types.js'
@@ -15,7 +15,7 @@ import type { ScenarioReport } from '../model/scenario.js'
 export interface LegStamp {
   shard: ShardInfo
   configHash: string
-  note: string
+  note: MergeNote
 }
 
 export interface ReportInput {

@@ -3,7 +3,17 @@
  * data, attaches these words, and every format (terminal, comment, HTML, JUnit) prints the same sentence.
  */
 import { formatPercent } from '../config/format.js'
-import type { DesignNote, Note, NoteData, StepUnit, StopReason } from '../model/note.js'
+import type {
+  DesignNote,
+  MergeNote,
+  Note,
+  NoteData,
+  ProfileNote,
+  StepUnit,
+  StopReason
+} from '../model/note.js'
+import { mergeNoteMessage } from './merge-notes.js'
+import { profileNoteMessage } from './profile-notes.js'
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
@@ -106,8 +116,20 @@ export function noteMessage(note: NoteData): string {
         `the last ${note.runs} stored runs (mean ${fmt(note.mean)} ± ${fmt(note.sd)})`
       )
     }
+    default:
+      // the profiling step's and the split suite's kinds; a kind with no words fails the typecheck here
+      return isProfileNote(note) ? profileNoteMessage(note) : mergeNoteMessage(note, noteMessage)
   }
 }
+
+const PROFILE_KINDS: Record<ProfileNote['kind'], true> = {
+  'not-profiled': true,
+  'off-cpu': true,
+  'profiled-service': true,
+  'profile-capture': true
+}
+
+const isProfileNote = (note: ProfileNote | MergeNote): note is ProfileNote => note.kind in PROFILE_KINDS
 
 const cpuList = (cpus: readonly number[]) => (cpus.length === 1 ? `CPU ${cpus[0]}` : `CPUs ${cpus.join(',')}`)
 
@@ -165,4 +187,23 @@ export function noteFields(notes: ReadonlyArray<string | NoteData>): { notes: st
     notes: notes.map(n => (typeof n === 'string' ? n : noteMessage(n))),
     ...(data.length ? { noteData: data } : {})
   }
+}
+
+/**
+ * The notes of a report (or a scenario, or a profile) as noteFields was given them: each note's data where it has
+ * some, else its words. `noteData` is `notes`' typed subsequence, so each is matched to its words in order; a
+ * report that predates noteData gives its words alone.
+ */
+export function noteItems(fields: {
+  notes: readonly string[]
+  noteData?: readonly Note[]
+}): Array<string | Note> {
+  const data = fields.noteData ?? []
+  let next = 0
+  return fields.notes.map(words => {
+    const note = data[next]
+    if (note?.message !== words) return words
+    next++
+    return note
+  })
 }

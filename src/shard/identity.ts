@@ -8,8 +8,9 @@ import { configHash } from '../config/load.js'
 import type { Config } from '../config/types.js'
 import type { Report } from '../model/report.js'
 import type { LegStamp } from '../report/build.js'
+import { noteFields, noteItems } from '../report/notes.js'
 import { loadShardOrigin } from './load.js'
-import { shardLabel, shardOrigin, shardScenarios, type ShardSpec } from './split.js'
+import { shardOrigin, shardScenarios, type ShardSpec } from './split.js'
 import type { LegWindow } from './window.js'
 
 /** The leg name that goes into a baseline record's path: the job's leg plus the shard (load-shard for load legs). */
@@ -34,7 +35,13 @@ export function suiteLegStamp(whole: Config, shard: ShardSpec): LegStamp {
       scenarios,
       suite: whole.scenarios.map(s => s.name)
     },
-    note: `shard ${shardLabel(shard)}: ${scenarios.length} of the suite's ${whole.scenarios.length} scenarios; perfgate merge joins the legs' reports into one verdict`
+    note: {
+      kind: 'suite-shard',
+      index: shard.index,
+      count: shard.count,
+      measured: scenarios.length,
+      suite: whole.scenarios.length
+    }
   }
 }
 
@@ -65,9 +72,12 @@ export function loadLegStamp(
           }
         : {})
     },
-    note:
-      `load shard ${shardLabel(shard)}: every scenario at 1/${shard.count} of its load; perfgate merge joins the legs' histograms` +
-      (late > 1000 ? `; this leg started ${(late / 1000).toFixed(1)} s after the shared start` : '')
+    note: {
+      kind: 'load-shard',
+      index: shard.index,
+      count: shard.count,
+      ...(late > 1000 ? { lateMs: late } : {})
+    }
   }
 }
 
@@ -78,7 +88,7 @@ export function stampLeg(report: Report, whole: Config, shard: ShardSpec): Repor
   return {
     ...report,
     config: { ...report.config, hash: stamp.configHash },
-    notes: [...report.notes, stamp.note],
+    ...noteFields([...noteItems(report), stamp.note]),
     shard: stamp.shard
   }
 }

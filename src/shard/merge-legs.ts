@@ -8,6 +8,9 @@ import { overallVerdict } from '../compare/verdict.js'
 import { VERSION } from '../version.js'
 import { headline, runnerCost } from '../report/build.js'
 import { fingerprintMismatches } from '../report/fingerprint.js'
+import { mergeProblemMessage } from '../report/merge-notes.js'
+import { noteFields, noteItems } from '../report/notes.js'
+import type { LegRef, MergeNote, MergeProblem, Note } from '../model/note.js'
 import { mergeLoadScenario } from './merge-load.js'
 import { windowNotes, windowProblems } from './merge-window.js'
 import type { MergeInfo, Report } from '../model/report.js'
@@ -27,9 +30,11 @@ export class MergeError extends Error {}
 
 type Leg = { source: string; report: Report & { shard: NonNullable<Report['shard']> } }
 
-const label = (leg: Leg) => `leg ${leg.report.shard.index}/${leg.report.shard.count} (${leg.source})`
-const shortSha = (sha: string | undefined) => (sha ? sha.slice(0, 12) : 'none')
-const list = (names: readonly string[]) => names.map(n => `"${n}"`).join(', ')
+const legRef = (leg: Leg, named = true): LegRef => ({
+  index: leg.report.shard.index,
+  count: leg.report.shard.count,
+  ...(named ? { source: leg.source } : {})
+})
 
 /** What the legs must agree on: the whole config's hash, the commit, the kind and number of shards, the mode. */
 const keyOf = (r: Leg['report']) =>
@@ -45,33 +50,32 @@ function majority(legs: readonly Leg[]): Leg | undefined {
   return best
 }
 
-function foreignReason(leg: Leg, ref: Leg): string {
+function foreignReason(leg: Leg, ref: Leg): MergeProblem {
   const a = leg.report
   const b = ref.report
-  if (a.config.hash !== b.config.hash)
-    return `${label(leg)} is from another config (hash ${a.config.hash}; the other legs have ${b.config.hash})`
-  if ((a.git?.sha ?? '') !== (b.git?.sha ?? ''))
-    return `${label(leg)} is from another commit (${shortSha(a.git?.sha)}; the other legs measured ${shortSha(b.git?.sha)})`
-  if (a.shard.kind !== b.shard.kind)
-    return `${label(leg)} is a ${a.shard.kind} shard (the other legs: ${b.shard.kind} shards)`
-  if (a.shard.count !== b.shard.count)
-    return `${label(leg)} is from a split into ${a.shard.count} shards (the other legs: ${b.shard.count})`
-  return `${label(leg)} is a ${a.mode} report (the other legs: ${b.mode})`
+  const foreign = (
+    differs: Extract<MergeProblem, { kind: 'foreign' }>['differs'],
+    value: string | number,
+    others: string | number
+  ): MergeProblem => ({ kind: 'foreign', leg: legRef(leg), differs, value, others })
+  if (a.config.hash !== b.config.hash) return foreign('config', a.config.hash, b.config.hash)
+  if ((a.git?.sha ?? '') !== (b.git?.sha ?? '')) return foreign('commit', a.git?.sha ?? '', b.git?.sha ?? '')
+  if (a.shard.kind !== b.shard.kind) return foreign('shard-kind', a.shard.kind, b.shard.kind)
+  if (a.shard.count !== b.shard.count) return foreign('shard-count', a.shard.count, b.shard.count)
+  return foreign('mode', a.mode, b.mode)
 }
 
 /** Checks the set of legs and returns the ones to merge, with every problem (each naming its leg). */
-export function checkLegs(inputs: readonly LegInput[]): { legs: Leg[]; problems: string[]; ref?: Leg } {
-  const problems: string[] = []
+export function checkLegs(inputs: readonly LegInput[]): { legs: Leg[]; problems: MergeProblem[]; ref?: Leg } {
+  const problems: MergeProblem[] = []
   const candidates: Leg[] = []
   for (const input of inputs) {
     if (!input.report) {
-      problems.push(`leg ${input.source}: ${input.problem ?? 'no report'}`)
+      problems.push({ kind: 'unreadable', source: input.source, why: input.problem ?? 'no report' })
       continue
     }
     if (!input.report.shard) {
-      problems.push(
-        `leg ${input.source} is not a leg of a split suite (its report.json has no shard: measure it with --shard K/N)`
-      )
+      problems.push({ kind: 'not-a-leg', source: input.source })
       continue
     }
     candidates.push(input as Leg)
@@ -87,16 +91,17 @@ export function checkLegs(inputs: readonly LegInput[]): { legs: Leg[]; problems:
     const claimed = leg.report.shard.scenarios
     const reported = leg.report.scenarios.map(s => s.name)
     if (claimed.length !== reported.length || claimed.some(n => !reported.includes(n))) {
-      problems.push(
-        `${label(leg)} says it measured ${list(claimed)} but its report holds ${list(reported)}; refusing it`
-      )
+      problems.push({ kind: 'claim-mismatch', leg: legRef(leg), claimed, reported })
       continue
     }
     const earlier = byIndex.get(leg.report.shard.index)
     if (earlier) {
-      problems.push(
-        `leg ${leg.report.shard.index}/${leg.report.shard.count} is duplicated: ${earlier.source} and ${leg.source} (download each leg's artifact once)`
-      )
+      problems.push({
+        kind: 'duplicated',
+        index: leg.report.shard.index,
+        count: leg.report.shard.count,
+        sources: [earlier.source, leg.source]
+      })
       continue
     }
     byIndex.set(leg.report.shard.index, leg)
@@ -109,42 +114,46 @@ export function checkLegs(inputs: readonly LegInput[]): { legs: Leg[]; problems:
   for (const leg of legs) {
     // a load leg measures every scenario of the suite at its share of the load
     const lacking = load ? suite.filter(n => !leg.report.shard.scenarios.includes(n)) : []
-    if (lacking.length) problems.push(`${label(leg)} is a load leg without ${list(lacking)}`)
+    if (lacking.length) problems.push({ kind: 'load-leg-lacking', leg: legRef(leg), lacking })
     for (const name of leg.report.shard.scenarios) {
       const other = covered.get(name)
       if (other && !load)
-        problems.push(`scenario "${name}" was measured by both ${label(other)} and ${label(leg)}`)
+        problems.push({ kind: 'measured-twice', scenario: name, legs: [legRef(other), legRef(leg)] })
       else covered.set(name, leg)
     }
   }
   const uncovered = suite.filter(n => !covered.has(n))
   for (let index = 1; index <= count; index++) {
     if (byIndex.has(index)) continue
-    problems.push(
-      `leg ${index}/${count} is missing` +
-        (uncovered.length ? `: no leg measured ${list(uncovered)}` : '') +
-        ' (did it fail before writing its report, or was its artifact not downloaded?)'
-    )
+    problems.push({ kind: 'missing', index, count, uncovered })
   }
   if (load)
-    problems.push(...windowProblems(legs.map(l => ({ label: label(l), window: l.report.shard.window }))))
-  if (legs.length === count && uncovered.length)
-    problems.push(`no leg measured ${list(uncovered)}, which the suite holds`)
+    problems.push(...windowProblems(legs.map(l => ({ leg: legRef(l), window: l.report.shard.window }))))
+  if (legs.length === count && uncovered.length) problems.push({ kind: 'uncovered', scenarios: uncovered })
   const strays = [...covered.keys()].filter(n => !suite.includes(n))
-  if (strays.length) problems.push(`legs measured ${list(strays)}, which the suite does not hold`)
+  if (strays.length) problems.push({ kind: 'strays', scenarios: strays })
   return { legs, problems, ref }
 }
 
-/** Notes every leg has once; a note only some legs have, with the leg named. */
-function mergedNotes(legs: readonly Leg[]): string[] {
-  const notes: string[] = []
-  const all = legs.map(l => l.report.notes.filter(n => !n.startsWith(`shard ${l.report.shard.index}/`)))
-  const shared = all[0]?.filter(n => all.every(ns => ns.includes(n))) ?? []
-  notes.push(...shared)
+const wordsOf = (note: string | Note) => (typeof note === 'string' ? note : note.message)
+
+/**
+ * Notes every leg has once; a note only some legs have, with the leg named. A leg's note travels as its data (as
+ * words from a leg whose report predates noteData); a suite leg's own stamp is left out.
+ */
+function mergedNotes(legs: readonly Leg[]): Array<string | Note | MergeNote> {
+  const all = legs.map(l =>
+    noteItems(l.report).filter(n =>
+      typeof n === 'string' ? !n.startsWith(`shard ${l.report.shard.index}/`) : n.kind !== 'suite-shard'
+    )
+  )
+  const sharedWords = new Set(
+    all[0]?.map(wordsOf).filter(words => all.every(ns => ns.some(n => wordsOf(n) === words)))
+  )
+  const notes: Array<string | Note | MergeNote> = all[0]?.filter(n => sharedWords.has(wordsOf(n))) ?? []
   legs.forEach((leg, i) => {
     for (const note of all[i]!)
-      if (!shared.includes(note))
-        notes.push(`leg ${leg.report.shard.index}/${leg.report.shard.count}: ${note}`)
+      if (!sharedWords.has(wordsOf(note))) notes.push({ kind: 'leg-note', leg: legRef(leg, false), note })
   })
   return notes
 }
@@ -154,7 +163,9 @@ function mergedNotes(legs: readonly Leg[]): string[] {
  * that differ between legs are named in a note. Throws MergeError only when no leg could be used at all.
  */
 export function mergeLegReports(inputs: readonly LegInput[], now: Date = new Date()): Report {
-  const { legs, problems, ref } = checkLegs(inputs)
+  const checked = checkLegs(inputs)
+  const { legs, ref } = checked
+  const problems = checked.problems.map(mergeProblemMessage)
   if (!ref) throw new MergeError(`no leg to merge: ${problems.join('; ') || 'no directories were given'}`)
   const first = legs[0] ?? ref
   const order = new Map(ref.report.shard.suite.map((n, i) => [n, i]))
@@ -164,10 +175,10 @@ export function mergeLegReports(inputs: readonly LegInput[], now: Date = new Dat
       : legs
           .flatMap(l => l.report.scenarios)
           .sort((a, b) => (order.get(a.name) ?? Infinity) - (order.get(b.name) ?? Infinity))
-  const notes = [
-    `merged from ${legs.length} of ${ref.report.shard.count} legs of a split suite (perfgate merge)`,
+  const notes: Array<string | Note | MergeNote> = [
+    { kind: 'merged', legs: legs.length, count: ref.report.shard.count },
     ...(ref.report.shard.kind === 'load'
-      ? windowNotes(legs.map(l => ({ label: label(l), window: l.report.shard.window })))
+      ? windowNotes(legs.map(l => ({ leg: legRef(l), window: l.report.shard.window })))
       : []),
     ...mergedNotes(legs)
   ]
@@ -179,14 +190,12 @@ export function mergeLegReports(inputs: readonly LegInput[], now: Date = new Dat
     const firstSaid = [first.report.baseline?.message, first.report.baseline?.saved?.message]
       .filter(Boolean)
       .join('; ')
-    if (said && said !== firstSaid) notes.push(`${label(leg)}: ${said}`)
+    if (said && said !== firstSaid) notes.push({ kind: 'leg-baseline', leg: legRef(leg), said })
   }
   for (const leg of legs) {
     const mismatches = fingerprintMismatches(first.report.runner, leg.report.runner)
     if (mismatches.length)
-      notes.push(
-        `${label(leg)} ran on a different runner kind than leg ${first.report.shard.index}: ${mismatches.join('; ')}`
-      )
+      notes.push({ kind: 'leg-runner', leg: legRef(leg), first: first.report.shard.index, mismatches })
   }
   const verdict = problems.length ? 'errored' : overallVerdict(scenarios)
   const merge: MergeInfo = {
@@ -229,7 +238,10 @@ export function mergeLegReports(inputs: readonly LegInput[], now: Date = new Dat
     // but each leg held its own runner: the cost is their sum
     cost: runnerCost(legs.map(l => l.report.cost?.runnerMs ?? l.report.durationMs)),
     scenarios,
-    notes: [...problems.map(p => `merge: ${p}`), ...notes],
+    ...noteFields([
+      ...checked.problems.map(problem => ({ kind: 'merge-problem' as const, problem })),
+      ...notes
+    ]),
     merge
   }
 }
@@ -242,7 +254,7 @@ function joinLoadLegs(legs: readonly Leg[], suite: readonly string[]): ScenarioR
     return [
       mergeLoadScenario(
         having.map(l => l.report.scenarios.find(s => s.name === name)!),
-        having.map(l => `leg ${l.report.shard.index}/${l.report.shard.count}`)
+        having.map(l => legRef(l, false))
       )
     ]
   })

@@ -9,10 +9,12 @@ import { evaluateThresholds } from '../compare/thresholds.js'
 import { scenarioVerdict, verdictRank } from '../compare/verdict.js'
 import { parseThreshold } from '../config/units.js'
 import { encodeHistogram, mergeHistograms, summarize } from '../load/histogram.js'
-import { formatMetric } from '../config/format.js'
 import { METRICS, metricInfo } from '../config/metrics.js'
 import type { Check } from '../model/check.js'
 import { wordChecks } from '../report/checks.js'
+import { legLabel } from '../report/merge-notes.js'
+import { noteFields, noteItems } from '../report/notes.js'
+import type { LegRef } from '../model/note.js'
 import type { MetricValues } from '../model/metrics.js'
 import type { RunRecord } from '../model/run.js'
 import type { ScenarioReport } from '../model/scenario.js'
@@ -65,17 +67,14 @@ export function mergeLoadRuns(parts: readonly RunRecord[]): { metrics: MetricVal
  * metrics, regression checks (decided per leg against its own base) kept at the worst leg's verdict. A leg that
  * errored makes the scenario errored.
  */
-export function mergeLoadScenario(
-  parts: readonly ScenarioReport[],
-  legLabels: readonly string[]
-): ScenarioReport {
+export function mergeLoadScenario(parts: readonly ScenarioReport[], legs: readonly LegRef[]): ScenarioReport {
   const first = parts[0]!
   const errored = parts.findIndex(p => p.verdict === 'errored')
   if (errored >= 0) {
     const p = parts[errored]!
     return {
       ...p,
-      notes: [`${legLabels[errored]} errored: the joined load is not the configured load`, ...p.notes]
+      ...noteFields([{ kind: 'load-leg-errored', leg: legs[errored]! }, ...noteItems(p)])
     }
   }
   const keys = [...new Set(parts.flatMap(p => p.runs.map(r => `${r.side}:${r.round}`)))]
@@ -107,22 +106,20 @@ export function mergeLoadScenario(
     .map(c => {
       const all = parts.map(p => p.checks.find(x => x.kind === 'regression' && x.metric === c.metric) ?? c)
       const worst = all.reduce((a, b) => (verdictRank(b.verdict) > verdictRank(a.verdict) ? b : a))
-      const at = legLabels[all.indexOf(worst)]
+      const at = legLabel(legs[all.indexOf(worst)]!)
       return { ...worst, message: `worst of ${parts.length} load legs (${at}): ${worst.message}` }
     })
   const checks = [...thresholds, ...regressions]
-  const perLeg = parts.map(
-    (p, i) =>
-      `${legLabels[i]} ${['requests.total', 'throughput.ok_rps', 'latency.p99']
-        .map(k => `${k} ${formatMetric(k, p.metrics[k] ?? null)}`)
-        .join(', ')}`
-  )
-  const lags = parts
-    .map((p, i) => {
-      const lag = p.metrics['generator.lag']
-      return num(lag) ? `${legLabels[i]} ${formatMetric('generator.lag', lag)}` : undefined
-    })
-    .filter(Boolean)
+  const perLeg = parts.map((p, i) => ({
+    leg: legs[i]!,
+    requests: p.metrics['requests.total'] ?? null,
+    rps: p.metrics['throughput.ok_rps'] ?? null,
+    p99: p.metrics['latency.p99'] ?? null
+  }))
+  const lags = parts.flatMap((p, i) => {
+    const lag = p.metrics['generator.lag']
+    return num(lag) ? [{ leg: legs[i]!, lag }] : []
+  })
   return {
     name: first.name,
     verdict: scenarioVerdict(checks, false),
@@ -131,10 +128,10 @@ export function mergeLoadScenario(
     ...(base.length ? { baseMetrics: base.length === 1 ? base[0]! : aggregateRounds(base) } : {}),
     checks,
     runs,
-    notes: [
-      `joined from ${parts.length} load legs: latency from their summed histograms, counts and throughput added`,
-      `per leg: ${perLeg.join('; ')}`,
-      ...(lags.length ? [`generator lag per leg: ${lags.join(', ')}`] : [])
-    ]
+    ...noteFields([
+      { kind: 'load-joined', legs: parts.length },
+      { kind: 'load-per-leg', legs: perLeg },
+      ...(lags.length ? [{ kind: 'load-lag-per-leg' as const, legs: lags }] : [])
+    ])
   }
 }

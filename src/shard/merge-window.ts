@@ -2,6 +2,8 @@
  * Load legs must have measured together: each leg sent 1/N of the load, so the joined figures are the configured
  * load only over the span every leg was sending. merge refuses legs whose windows overlap by less than 90%.
  */
+import type { LegRef, MergeNote, MergeProblem } from '../model/note.js'
+
 export const MIN_WINDOW_OVERLAP = 0.9
 
 export interface Window {
@@ -23,49 +25,42 @@ export function windowOverlap(windows: readonly Window[]): number {
 }
 
 export interface LegWindowInput {
-  label: string
+  leg: LegRef
   window?: { start: string; end: string; startAt?: string }
 }
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
-
 /** The problem with the legs' windows (each leg named), or none. Legs that recorded no window are named too. */
-export function windowProblems(legs: readonly LegWindowInput[]): string[] {
+export function windowProblems(legs: readonly LegWindowInput[]): MergeProblem[] {
   if (legs.length < 2) return []
   const without = legs.filter(l => !l.window)
-  if (without.length)
-    return [
-      `${without.map(l => l.label).join(', ')} recorded no measurement window, so merge cannot tell that the load legs measured together`
-    ]
+  if (without.length) return [{ kind: 'no-window', legs: without.map(l => l.leg) }]
   const windows = legs.map(l => ({ start: Date.parse(l.window!.start), end: Date.parse(l.window!.end) }))
   const overlap = windowOverlap(windows)
   if (overlap >= MIN_WINDOW_OVERLAP) return []
   const earliest = Math.min(...windows.map(w => w.start))
-  const spans = legs
-    .map(
-      (l, i) =>
-        `${l.label} +${seconds(windows[i]!.start - earliest)} to +${seconds(windows[i]!.end - earliest)}`
-    )
-    .join(', ')
-  return [
-    `the load legs' windows overlap by ${(overlap * 100).toFixed(0)}%, under the ${MIN_WINDOW_OVERLAP * 100}% needed to join them as one load (${spans}): start them together with --start-at (action input start-at)`
-  ]
+  const spans = legs.map((l, i) => ({
+    leg: l.leg,
+    startMs: windows[i]!.start - earliest,
+    endMs: windows[i]!.end - earliest
+  }))
+  return [{ kind: 'windows-apart', overlap, needed: MIN_WINDOW_OVERLAP, spans }]
 }
 
-/** One note per leg: its window relative to the shared start (or the earliest leg's start). */
-export function windowNotes(legs: readonly LegWindowInput[]): string[] {
+/** The legs' windows relative to the shared start (or the earliest leg's start), in one note. */
+export function windowNotes(legs: readonly LegWindowInput[]): MergeNote[] {
   const withWindow = legs.filter(l => l.window)
   if (withWindow.length === 0) return []
   const startAt = withWindow.find(l => l.window!.startAt)?.window!.startAt
   const origin = startAt ? Date.parse(startAt) : Math.min(...withWindow.map(l => Date.parse(l.window!.start)))
-  const from = startAt ? 'the shared start' : "the earliest leg's start"
   return [
-    `load legs' windows from ${from}: ${withWindow
-      .map(l => {
-        const start = Date.parse(l.window!.start) - origin
-        const end = Date.parse(l.window!.end) - origin
-        return `${l.label} +${seconds(start)} to +${seconds(end)}`
-      })
-      .join(', ')}`
+    {
+      kind: 'load-windows',
+      from: startAt ? 'shared-start' : 'earliest-start',
+      spans: withWindow.map(l => ({
+        leg: l.leg,
+        startMs: Date.parse(l.window!.start) - origin,
+        endMs: Date.parse(l.window!.end) - origin
+      }))
+    }
   ]
 }

@@ -7,7 +7,7 @@ import { renderComment } from '../../src/report/markdown.js'
 import { renderTerminal } from '../../src/report/terminal.js'
 import { renderHtml } from '../../src/report/html.js'
 import { compareGate } from '../../src/gate/compare.js'
-import { profileAfterVerdict, scenariosToProfile } from '../../src/gate/profile.js'
+import { profileAfterVerdict, scenariosToProfile } from '../../src/gate/profile-after-verdict.js'
 import { reportProblems } from '../../src/report/validate.js'
 import type { Config } from '../../src/config/types.js'
 import type { ProfileMode } from '../../src/config/cpu-profile.js'
@@ -15,7 +15,7 @@ import { exampleConfig, REPO, rpsCheck } from '../../__fixtures__/config.js'
 import { fixtureProfile, syntheticMeasurer, type SyntheticSpec } from '../harness/fake-measurer.js'
 
 /**
- * The profiling step after the verdict (gate/profile.ts) on the fake measurer: it runs once the loop has decided,
+ * The profiling step after the verdict (gate/profile-after-verdict.ts) on the fake measurer: it runs once the loop has decided,
  * and the verdict, its interval and every measured figure are the same whether it runs or not.
  */
 
@@ -91,7 +91,7 @@ describe('profiling after the verdict', () => {
       ...slower,
       profile: () => ({
         sides: { head: fixtureProfile('head') },
-        notes: ['the base service exited while it was profiled: its profile was dropped']
+        notes: [{ kind: 'profiled-service', side: 'base', problem: 'exited' }]
       })
     })
     expect(exited.report.verdict).toBe('fail')
@@ -99,6 +99,10 @@ describe('profiling after the verdict', () => {
     expect(exited.report.notes.slice(-2)).toEqual([
       'the base service exited while it was profiled: its profile was dropped',
       'not profiled: the base profile of get could not be taken (see the notes above); the verdict stands'
+    ])
+    expect(exited.report.noteData?.slice(-2).map(({ message: _, ...data }) => data)).toEqual([
+      { kind: 'profiled-service', side: 'base', problem: 'exited' },
+      { kind: 'not-profiled', why: 'no-profile', scenario: 'get', sides: ['base'] }
     ])
   })
 
@@ -115,16 +119,17 @@ describe('profiling after the verdict', () => {
     const { report } = await compare(rounds(), slower, 'never')
     const target = { ...rounds(), service: undefined }
     const measurer = { profile: undefined }
-    expect(
-      (
-        await profileAfterVerdict(report, target, {
-          measurer,
-          sides: ['head'],
-          together: false,
-          mode: 'always'
-        })
-      ).notes.at(-1)
-    ).toBe('not profiled: a running target is not a process perfgate starts')
+    const targeted = await profileAfterVerdict(report, target, {
+      measurer,
+      sides: ['head'],
+      together: false,
+      mode: 'always'
+    })
+    expect(targeted.notes.at(-1)).toBe('not profiled: a running target is not a process perfgate starts')
+    expect(targeted.noteData?.at(-1)).toMatchObject({ kind: 'not-profiled', why: 'running-target' })
+    // the notes the loop made stay, with their data
+    expect(targeted.notes.slice(0, -1)).toEqual(report.notes)
+    expect(targeted.noteData?.slice(0, -1)).toEqual(report.noteData ?? [])
     expect(
       (
         await profileAfterVerdict(report, rounds(), {
@@ -135,6 +140,34 @@ describe('profiling after the verdict', () => {
         })
       ).notes.at(-1)
     ).toBe('not profiled: this measurer cannot profile')
+  })
+
+  it("notes latency that rose while the head's CPU per request did not, as data in the profile", async () => {
+    const { report } = await compare(rounds(), slower, 'never')
+    const latencyFailed = {
+      ...report,
+      scenarios: report.scenarios.map(sc => ({
+        ...sc,
+        checks: sc.checks.map(c => ({ ...c, metric: 'latency.p99', verdict: 'fail' as const }))
+      }))
+    }
+    const profiled = await profileAfterVerdict(latencyFailed, rounds(), {
+      measurer: {
+        profile: async () => ({
+          sides: { base: fixtureProfile('base'), head: fixtureProfile('base') },
+          notes: []
+        })
+      },
+      sides: ['base', 'head'],
+      together: false
+    })
+    const profile = profiled.profiles![0]!
+    expect(profile.increased).toEqual([])
+    expect(profile.noteData?.map(n => n.kind)).toEqual(['off-cpu'])
+    expect(profile.notes).toEqual([
+      expect.stringMatching(/^latency rose but the head's CPU per request did not/)
+    ])
+    expect(reportProblems(profiled)).toEqual([])
   })
 
   it('profiles the head alone (run --profile): its top functions, no diff', async () => {
@@ -242,5 +275,12 @@ describe('profiling after the verdict', () => {
     expect(tight.notes.at(-1)).toBe(
       'not profiled: c (one more profiling step of about 20 s would pass the compare budget of 45 s); raise compare.budget to profile them too'
     )
+    expect(tight.noteData?.at(-1)).toMatchObject({
+      kind: 'not-profiled',
+      why: 'budget',
+      scenarios: ['c'],
+      stepMs: 20_000,
+      budgetMs: 45_000
+    })
   })
 })

@@ -8,15 +8,16 @@
 import { cpuProfileOf, type CpuProfileSpec } from '../config/cpu-profile.js'
 import type { Config } from '../config/types.js'
 import type { Measurer } from '../measure/measurer.js'
+import type { ProfileNote } from '../model/note.js'
 import type { ProfileReport } from '../model/profile.js'
 import type { Report } from '../model/report.js'
 import { runnerCost } from '../report/build.js'
+import { noteFields, noteItems } from '../report/notes.js'
 import type { Side } from '../model/run.js'
 import type { ScenarioReport } from '../model/scenario.js'
 import { assembleProfileReport } from '../profile/assemble.js'
 import { FrameTable, SampleSet } from '../profile/cpuprofile.js'
 import { ignoreEvents, type EventSink } from '../measure/events.js'
-import { formatDuration } from '../config/format.js'
 
 export interface ProfileStepOptions {
   measurer: Pick<Measurer, 'profile'>
@@ -52,15 +53,13 @@ export function scenariosToProfile(report: Report, mode: CpuProfileSpec['mode'])
 /**
  * When latency rose but CPU per request did not, the time went somewhere a CPU profile does not look: say so.
  */
-function offCpuNote(scenario: ScenarioReport | undefined, profile: ProfileReport): string[] {
+function offCpuNote(scenario: ScenarioReport | undefined, profile: ProfileReport): ProfileNote[] {
   const latencyRose = scenario?.checks.some(
     c => c.kind === 'regression' && c.metric.startsWith('latency.') && c.verdict === 'fail'
   )
   if (!latencyRose || !profile.base || profile.increased.length) return []
   if (profile.head.cpuPerRequestUs > profile.base.cpuPerRequestUs * 1.05) return []
-  return [
-    "latency rose but the head's CPU per request did not: the time went to waiting (I/O, a lock, a timer, a slower dependency), which a CPU profile cannot see; trace the waits with another tool"
-  ]
+  return [{ kind: 'off-cpu' }]
 }
 
 /** One scenario's profiling step: its profile, or the notes that say why there is none. */
@@ -69,7 +68,7 @@ async function profileScenario(
   scenario: string,
   spec: CpuProfileSpec,
   options: ProfileStepOptions & { measurer: Required<Pick<Measurer, 'profile'>> }
-): Promise<{ profile?: ProfileReport; notes: string[] }> {
+): Promise<{ profile?: ProfileReport; notes: ProfileNote[] }> {
   const capture = await options.measurer.profile({
     scenario,
     sides: options.sides,
@@ -83,10 +82,7 @@ async function profileScenario(
   const missing = options.sides.filter(side => !capture.sides[side])
   if (!head || missing.length)
     return {
-      notes: [
-        ...capture.notes,
-        `not profiled: the ${missing.join(' and ')} profile of ${scenario} could not be taken (see the notes above); the verdict stands`
-      ]
+      notes: [...capture.notes, { kind: 'not-profiled', why: 'no-profile', scenario, sides: missing }]
     }
   const table = new FrameTable()
   const side = (s: Side, captured: NonNullable<typeof head>) => {
@@ -94,25 +90,22 @@ async function profileScenario(
     captured.profiles.forEach((p, i) => samples.add(p, captured.threadCpuUs?.[i]))
     return { samples, requests: captured.requests }
   }
-  const profile = assembleProfileReport({
+  const assembled = assembleProfileReport({
     scenario,
     intervalUs: spec.intervalUs,
     durationMs: spec.durationMs,
     table,
     ...(base ? { base: side('base', base) } : {}),
     head: side('head', head),
-    notes: capture.notes,
     confidence: 0.99
   })
-  if (base?.file && profile.base) profile.base.file = base.file
-  if (head.file) profile.head.file = head.file
-  profile.notes.push(
-    ...offCpuNote(
-      report.scenarios.find(s => s.name === scenario),
-      profile
-    )
+  if (base?.file && assembled.base) assembled.base.file = base.file
+  if (head.file) assembled.head.file = head.file
+  const offCpu = offCpuNote(
+    report.scenarios.find(s => s.name === scenario),
+    assembled
   )
-  return { profile, notes: [] }
+  return { profile: { ...assembled, ...noteFields([...capture.notes, ...offCpu]) }, notes: [] }
 }
 
 /**
@@ -130,23 +123,27 @@ export async function profileAfterVerdict(
   const mode = options.mode ?? spec.mode
   const scenarios = scenariosToProfile(report, mode)
   if (!scenarios.length) return report
-  const noted = (note: string): Report => ({ ...report, notes: [...report.notes, note] })
-  if (!config.service) return noted('not profiled: a running target is not a process perfgate starts')
+  const noted = (notes: ProfileNote[]) => noteFields([...noteItems(report), ...notes])
+  if (!config.service) return { ...report, ...noted([{ kind: 'not-profiled', why: 'running-target' }]) }
   const profileStep = options.measurer.profile
-  if (!profileStep) return noted('not profiled: this measurer cannot profile')
+  if (!profileStep) return { ...report, ...noted([{ kind: 'not-profiled', why: 'no-measurer' }]) }
   const measurer = { profile: profileStep.bind(options.measurer) }
   const events = options.events ?? ignoreEvents
   const now = options.now ?? Date.now
   const startedAt = options.startedAt ?? now()
   const profiles: ProfileReport[] = []
-  const notes: string[] = []
+  const notes: ProfileNote[] = []
   let stepMs = 0
   for (const [i, scenario] of scenarios.entries()) {
     if (i > 0 && now() - startedAt + stepMs > config.compare.budgetMs) {
       const left = scenarios.slice(i)
-      notes.push(
-        `not profiled: ${left.join(', ')} (one more profiling step of about ${formatMs(stepMs)} would pass the compare budget of ${formatMs(config.compare.budgetMs)}); raise compare.budget to profile them too`
-      )
+      notes.push({
+        kind: 'not-profiled',
+        why: 'budget',
+        scenarios: left,
+        stepMs,
+        budgetMs: config.compare.budgetMs
+      })
       break
     }
     events({
@@ -165,9 +162,7 @@ export async function profileAfterVerdict(
   return {
     ...report,
     ...finished,
-    notes: [...report.notes, ...notes],
+    ...noted(notes),
     ...(profiles.length ? { profiles } : {})
   }
 }
-
-const formatMs = (ms: number) => formatDuration(ms * 1000)
