@@ -8,7 +8,9 @@
 //  3. latency at an open-model rate below capacity (RATE, 200/s): perfgate's p50 vs h2load --rps (one connection,
 //     one stream at a time: a plain sequential client), p50 from h2load's per-request log;
 //  4. closed-model throughput, perfgate vs h2load at the same connections x streams;
-//  5. the open model's schedule error (generator.lag p99) for HTTP/2 and HTTP/1.1 at 200 and 2,000 req/s.
+//  5. the open model's schedule error (generator.lag p99) for HTTP/2 and HTTP/1.1 at 200 and 2,000 req/s;
+//  6. the floors: a bare node:http2 client (no perfgate) on the same server, its CPU per response in a closed loop
+//     (10 x 1 and 1 x 10) and its p50 at RATE on one connection (a timer per send, timed from request() to 'end').
 // DURATION=3 (s) ROUNDS=3 by default.
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -80,6 +82,73 @@ function h2load(url, args) {
 }
 const splitCmd = ([cmd, ...args]) => [cmd, args]
 
+/** A bare node:http2 session to the bench server, once its SETTINGS arrived. */
+async function bareSession(url) {
+  const http2 = await import('node:http2')
+  return new Promise((resolve, reject) => {
+    const session = http2.connect(new URL(url).origin, { rejectUnauthorized: false })
+    session.once('remoteSettings', () => resolve(session))
+    session.once('error', reject)
+  })
+}
+
+/**
+ * The leanest node:http2 closed loop: `c` sessions x `s` streams, each stream's end starting the next request.
+ * CPU over the whole run (connects and the warm-up included, as cpuPer counts perfgate's) per measured response.
+ */
+async function bareClosed(url, c, s) {
+  const cpu = process.cpuUsage()
+  const sessions = await Promise.all(Array.from({ length: c }, () => bareSession(url)))
+  const headers = { ':method': 'GET', ':path': '/' }
+  let n = 0
+  let measuring = false
+  let stop = false
+  const loop = session => {
+    if (stop) return
+    const stream = session.request(headers, { endStream: true })
+    stream.resume()
+    stream.on('end', () => {
+      if (measuring) n++
+      loop(session)
+    })
+  }
+  for (const session of sessions) for (let i = 0; i < s; i++) loop(session)
+  await new Promise(resolve => setTimeout(resolve, 500))
+  measuring = true
+  const started = performance.now()
+  await new Promise(resolve => setTimeout(resolve, DURATION_S * 1000))
+  stop = true
+  const rps = n / ((performance.now() - started) / 1000)
+  const used = process.cpuUsage(cpu)
+  for (const session of sessions) session.destroy()
+  return { rps, cpuUs: (used.user + used.system) / n }
+}
+
+/** The leanest node:http2 client at RATE on one connection: p50 from request() to the stream's 'end'. */
+async function bareRate(url) {
+  const session = await bareSession(url)
+  const headers = { ':method': 'GET', ':path': '/' }
+  const durations = []
+  const started = performance.now()
+  const warmupMs = 500
+  for (let i = 0; ; i++) {
+    const due = started + (i * 1000) / RATE
+    if (due > started + warmupMs + DURATION_S * 1000) break
+    const wait = due - performance.now()
+    if (wait > 0) await new Promise(resolve => setTimeout(resolve, wait))
+    const sent = performance.now()
+    const stream = session.request(headers, { endStream: true })
+    stream.resume()
+    stream.on('end', () => {
+      if (sent - started >= warmupMs) durations.push((performance.now() - sent) * 1000)
+    })
+  }
+  await new Promise(resolve => setTimeout(resolve, 100))
+  session.destroy()
+  durations.sort((a, b) => a - b)
+  return { p50Us: durations[Math.floor(durations.length / 2)] }
+}
+
 /** One trial in this process (the child run under the lock): prints its figures as JSON. */
 async function trial(name) {
   const { runLoad } = await import('../build/src/load/run-load.js')
@@ -147,6 +216,13 @@ async function trial(name) {
       case 'h2load-rps':
       case 'h2load-rps-h2c':
         return h2load(server.url, ['-D', String(DURATION_S), '-c', '1', '-m', '1', `--rps=${RATE}`])
+      case 'bare-10x1':
+        return await bareClosed(server.url, 10, 1)
+      case 'bare-1x10':
+        return await bareClosed(server.url, 1, 10)
+      case 'bare-rps':
+      case 'bare-rps-h2c':
+        return await bareRate(server.url)
       case 'open-h2':
       case 'open-h2-h2c': {
         const protocol = name === 'open-h2' ? 'h2' : 'h2c'
@@ -212,11 +288,15 @@ const NAMES = [
   'undici-10x1',
   'undici-1x10',
   'http1-10',
+  'bare-10x1',
+  'bare-1x10',
   'h2load-10x1',
   'h2load-1x10',
   'h2load-rps',
+  'bare-rps',
   'open-h2',
   'h2load-rps-h2c',
+  'bare-rps-h2c',
   'open-h2-h2c',
   'lag-h2-200',
   'lag-http1-200',
@@ -253,6 +333,7 @@ console.log(
     ['client', 'connections x streams', 'req/s', 'CPU µs per response', 'failed trials'],
     ...[
       ['node:http2 (perfgate)', 'node-http2'],
+      ['bare node:http2 loop (floor)', 'bare'],
       ['undici Pool allowH2', 'undici']
     ].flatMap(([label, key]) =>
       ['10x1', '1x10'].map(shape => [
@@ -270,30 +351,48 @@ console.log(
   ])
 )
 console.log('\n2. generator CPU per response on the same TLS server, 10 in flight')
-const h2cpu = med('node-http2-10x1', 'cpuUs')
 const h1cpu = med('http1-10', 'cpuUs')
 console.log(
   table([
-    ['HTTP/2 closed (10 x 1) µs', 'HTTP/1.1 closed (autocannon, 10) µs', 'ratio (bar: at most 1.5)'],
-    [f(h2cpu, 1), f(h1cpu, 1), f(h2cpu / h1cpu, 2)]
+    [
+      'HTTP/2 shape',
+      'perfgate µs',
+      'bare node:http2 µs',
+      'HTTP/1.1 (autocannon, 10) µs',
+      'perfgate / HTTP/1.1 (bar: at most 1.5)',
+      'bare / HTTP/1.1',
+      'perfgate / bare'
+    ],
+    ...['10x1', '1x10'].map(shape => {
+      const h2 = med(`node-http2-${shape}`, 'cpuUs')
+      const bare = med(`bare-${shape}`, 'cpuUs')
+      return [shape, f(h2, 1), f(bare, 1), f(h1cpu, 1), f(h2 / h1cpu, 2), f(bare / h1cpu, 2), f(h2 / bare, 2)]
+    })
   ])
 )
-console.log(`\n3. latency at ${RATE} req/s (open model) vs h2load --rps ${RATE} -c 1 -m 1, p50`)
+console.log(
+  `\n3. latency at ${RATE} req/s (open model) vs h2load --rps ${RATE} -c 1 -m 1 and a bare node:http2 client, p50`
+)
 console.log(
   table([
-    ['protocol', 'perfgate p50 µs', 'h2load p50 µs', 'ratio (bar: within 0.8 .. 1.2)'],
     [
-      'h2',
-      f(med('open-h2', 'p50Us')),
-      f(med('h2load-rps', 'p50Us')),
-      f(med('open-h2', 'p50Us') / med('h2load-rps', 'p50Us'), 2)
+      'protocol',
+      'perfgate p50 µs',
+      'h2load p50 µs',
+      'bare node:http2 p50 µs',
+      'perfgate / h2load (bar: 0.8 .. 1.2)',
+      'perfgate / bare',
+      'bare / h2load'
     ],
-    [
-      'h2c',
-      f(med('open-h2-h2c', 'p50Us')),
-      f(med('h2load-rps-h2c', 'p50Us')),
-      f(med('open-h2-h2c', 'p50Us') / med('h2load-rps-h2c', 'p50Us'), 2)
-    ]
+    ...[
+      ['h2', ''],
+      ['h2c', '-h2c']
+    ].map(([label, suffix]) => {
+      const ours = med(`open-h2${suffix}`, 'p50Us')
+      const ref = med(`h2load-rps${suffix}`, 'p50Us')
+      const bare = med(`bare-rps${suffix}`, 'p50Us')
+      return [label, f(ours), f(ref), f(bare), f(ours / ref, 2), f(ours / bare, 2), f(bare / ref, 2)]
+    })
   ])
 )
 console.log('\n4. closed-model throughput, perfgate / h2load')

@@ -12,7 +12,7 @@
 // CHECK=cpu judges server.cpu.per_request (+tolerance) in place of throughput.rps (-tolerance); KNOB=measured
 // (default) sizes the SLOWDOWN knob from a throughput measurement in the same run, KNOB=nominal assumes the handler
 // is all of a request's cost;
-// DUMP=dir keeps each trial's report JSON. Trials run one row after another in turn (trial 1 of every row,
+// DUMP=dir keeps each trial's report JSON; UNTIL=hh:mm (UTC) starts no trial after that time. Trials run one row after another in turn (trial 1 of every row,
 // then trial 2 ...), so a cut-short run still has as many trials in each row. Each trial takes the load lock
 // (LOCK, default /tmp/perfgate-load.lock) on its own, and the noisy neighbour runs only inside it.
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -195,8 +195,17 @@ process.once('SIGINT', onSignal)
 process.once('SIGTERM', onSignal)
 for (const row of rows.filter(r => r.skipped))
   process.stderr.write(`${row.design}: skipped (${row.skipped})\n`)
-for (let index = 0; index < TRIALS; index++)
-  for (const row of rows.filter(r => !r.skipped)) await withLoadLock(() => trial(row, index))
+// UNTIL=hh:mm (UTC, today) or an ISO time: no trial starts after it; the table has the trials done by then
+const UNTIL = process.env.UNTIL
+  ? Date.parse(
+      /^\d\d:\d\d$/.test(process.env.UNTIL)
+        ? `${new Date().toISOString().slice(0, 10)}T${process.env.UNTIL}:00Z`
+        : process.env.UNTIL
+    )
+  : Infinity
+for (let index = 0; index < TRIALS && Date.now() < UNTIL; index++)
+  for (const row of rows.filter(r => !r.skipped))
+    if (Date.now() < UNTIL) await withLoadLock(() => trial(row, index))
 
 const header = [
   'design',

@@ -5,6 +5,7 @@ import type { LoadCounts } from '../../src/load/types.js'
 import { runLoad } from '../../src/load/run-load.js'
 import { startSession } from '../../src/load/session.js'
 import { measurementError } from '../../src/compare/validity.js'
+import { toMetrics } from '../../src/load/metrics.js'
 import { startH2Server, type H2TestServer } from '../../__fixtures__/h2.js'
 
 const closers: Array<() => Promise<void>> = []
@@ -161,6 +162,43 @@ describe('HTTP/2 errors by kind', () => {
     expect(result.counts.status2xx).toBe(result.counts.sent)
   })
 
+  it('each kind is a counted metric: RST_STREAM in all and by code, GOAWAY, refused', async () => {
+    const server = await h2Server({
+      secure: false,
+      handler: (stream, _headers, n) => {
+        if (n % 4 === 0) return stream.close(http2.constants.NGHTTP2_ENHANCE_YOUR_CALM)
+        if (n % 5 === 0) return stream.close(http2.constants.NGHTTP2_STREAM_CLOSED)
+        if (n % 7 === 0) return stream.close(http2.constants.NGHTTP2_REFUSED_STREAM)
+        stream.respond({ ':status': 200 })
+        stream.end('ok')
+        if (n % 31 === 0) stream.session?.goaway(http2.constants.NGHTTP2_NO_ERROR)
+      }
+    })
+    const result = await runLoad(
+      scenario(server.url, { connections: 1, streams: 4, durationMs: 400 }, { protocol: 'h2c' })
+    )
+    const metrics = toMetrics(result)
+    const errors = result.streamErrors!
+    expect(metrics['h2.rst_stream.enhance_your_calm']).toBeGreaterThan(5)
+    expect(metrics['h2.rst_stream.stream_closed']).toBeGreaterThan(5)
+    expect(metrics['h2.rst_stream.refused_stream']).toBeGreaterThan(0)
+    expect(metrics['h2.rst_stream.internal_error']).toBe(0)
+    expect(metrics['h2.rst_stream']).toBe(
+      metrics['h2.rst_stream.enhance_your_calm']! +
+        metrics['h2.rst_stream.stream_closed']! +
+        metrics['h2.rst_stream.refused_stream']!
+    )
+    expect(metrics['h2.goaway']).toBe(errors.goaway)
+    expect(metrics['h2.goaway']).toBeGreaterThan(0)
+    expect(metrics['h2.refused']).toBe(errors.refused)
+    expect(metrics['h2.refused']).toBeGreaterThanOrEqual(metrics['h2.rst_stream.refused_stream']!)
+    expect(metrics['h2.flow_control_stalls']).toBe(0)
+    // the codes the server ended requests with are failures of their own kind: resets
+    expect(result.counts.reset).toBeGreaterThanOrEqual(
+      metrics['h2.rst_stream.enhance_your_calm']! + metrics['h2.rst_stream.stream_closed']!
+    )
+  })
+
   it('a request body larger than the window it finds is a flow-control stall', async () => {
     const server = await h2Server({
       secure: false,
@@ -181,6 +219,7 @@ describe('HTTP/2 errors by kind', () => {
     )
     expect(result.counts.status2xx).toBeGreaterThan(5)
     expect(result.streamErrors!.flowControlStalls).toBeGreaterThan(0)
+    expect(toMetrics(result)['h2.flow_control_stalls']).toBe(result.streamErrors!.flowControlStalls)
   })
 })
 

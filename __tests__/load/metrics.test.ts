@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { runClosedLoad } from '../../src/load/closed.js'
-import { toMetrics } from '../../src/load/metrics.js'
+import { h2Metrics, toMetrics } from '../../src/load/metrics.js'
+import { H2_ERROR_CODES, metricInfo } from '../../src/config/metrics.js'
 import { loadResult, scenario } from '../../__fixtures__/load.js'
 import { startTestServer, type TestServer } from '../../__fixtures__/servers.js'
 
@@ -27,6 +28,41 @@ describe('throughput.ok_rps', () => {
   it('is 0 when nothing answered', () => {
     const metrics = toMetrics(loadResult({ responses: 0, status2xx: 0, connect: 10 }))
     expect(metrics['throughput.ok_rps']).toBe(0)
+  })
+})
+
+describe("HTTP/2's errors by kind", () => {
+  it('are counted metrics of the catalogue: RST_STREAM in all and by code, GOAWAY, refused, stalls', () => {
+    const metrics = h2Metrics({
+      rstStream: { REFUSED_STREAM: 4, INTERNAL_ERROR: 2, 'code 42': 1 },
+      goaway: 3,
+      refused: 5,
+      flowControlStalls: 6
+    })
+    expect(metrics).toMatchObject({
+      'h2.rst_stream': 7,
+      'h2.rst_stream.refused_stream': 4,
+      'h2.rst_stream.internal_error': 2,
+      'h2.rst_stream.cancel': 0,
+      'h2.goaway': 3,
+      'h2.refused': 5,
+      'h2.flow_control_stalls': 6
+    })
+    // every code of RFC 9113 has its metric; a code outside it counts in the total only
+    for (const code of H2_ERROR_CODES) expect(metrics).toHaveProperty([`h2.rst_stream.${code}`])
+    for (const name of Object.keys(metrics))
+      expect([name, metricInfo(name)]).toEqual([
+        name,
+        expect.objectContaining({ kind: 'count', count: true })
+      ])
+  })
+
+  it('appear with an HTTP/2 load and not with an HTTP/1.1 one', () => {
+    const streamErrors = { rstStream: { CANCEL: 1 }, goaway: 0, refused: 0, flowControlStalls: 0 }
+    const h2 = toMetrics({ ...loadResult({ responses: 10, status2xx: 10 }), protocol: 'h2', streamErrors })
+    expect(h2['h2.rst_stream.cancel']).toBe(1)
+    const http1 = toMetrics(loadResult({ responses: 10, status2xx: 10 }))
+    expect(Object.keys(http1).filter(name => name.startsWith('h2.'))).toEqual([])
   })
 })
 

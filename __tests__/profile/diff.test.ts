@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { assembleProfileReport } from '../../src/profile/assemble.js'
+import { sideCosts, topFunctions } from '../../src/profile/diff.js'
 import { FrameTable, readCpuProfile, SampleSet, type CpuProfile } from '../../src/profile/cpuprofile.js'
 import { createRng } from '../../src/stats/rng.js'
 
@@ -136,5 +137,36 @@ describe('the diff of two profiles', () => {
     const added = find(flame, 'addedWork')!
     expect(added.base).toBe(0)
     expect(added.head).toBeGreaterThan(0)
+  })
+
+  it('counts native code perf saw to the JavaScript function that called it, and keeps it where no script called it', () => {
+    // as folded.ts builds a perf profile: JS functions have a script and a line, native frames an object and none
+    const frame = (functionName: string, url: string, lineNumber = -1) => ({ functionName, url, lineNumber })
+    const profile: CpuProfile = {
+      nodes: [
+        { id: 1, callFrame: frame('(root)', ''), children: [2, 5] },
+        { id: 2, callFrame: frame('route', '/app/node_modules/router/index.js', 40), children: [3] },
+        { id: 3, callFrame: frame('v8::internal::LookupIterator::Next', '/usr/bin/node'), children: [4] },
+        { id: 4, callFrame: frame('__memmove_avx_unaligned', '/usr/lib/x86_64-linux-gnu/libc.so.6') },
+        { id: 5, callFrame: frame('_PyEval_EvalFrameDefault', '/usr/bin/python3.11'), children: [6] },
+        { id: 6, callFrame: frame('do_syscall_64', '[kernel.kallsyms]') }
+      ],
+      startTime: 0,
+      endTime: 7000,
+      samples: [4, 3, 2, 6, 6, 5],
+      timeDeltas: [1000, 1000, 1000, 1000, 1000, 1000]
+    }
+    const set = new SampleSet(new FrameTable())
+    set.add(profile)
+    const top = topFunctions(set.table.frames, sideCosts(set), 1)
+    const self = Object.fromEntries(top.map(f => [f.frame.name, f.selfUs]))
+    expect(self).toEqual({ route: 3000, do_syscall_64: 2000, _PyEval_EvalFrameDefault: 1000 })
+    // the call tree (the flame graph) keeps the native frames
+    expect(set.path(set.sampleNode[0]!).map(f => set.table.frames[f]!.name)).toEqual([
+      '(root)',
+      'route',
+      'v8::internal::LookupIterator::Next',
+      '__memmove_avx_unaligned'
+    ])
   })
 })

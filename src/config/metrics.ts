@@ -65,6 +65,23 @@ const PEAK: Joins = { rounds: 'max' }
 
 export const LATENCY_PERCENTILES = ['p50', 'p75', 'p90', 'p95', 'p99', 'p99.9'] as const
 
+/** RFC 9113 §7's error codes but NO_ERROR, as h2.rst_stream.<code> names them (lower case). */
+export const H2_ERROR_CODES = [
+  'protocol_error',
+  'internal_error',
+  'flow_control_error',
+  'settings_timeout',
+  'stream_closed',
+  'frame_size_error',
+  'refused_stream',
+  'cancel',
+  'compression_error',
+  'connect_error',
+  'enhance_your_calm',
+  'inadequate_security',
+  'http_1_1_required'
+] as const
+
 export const METRICS: readonly MetricInfo[] = [
   m('latency.min', 'duration', 'lower', 'fastest 2xx response', { legs: 'histogram', rounds: 'min' }),
   m('latency.mean', 'duration', 'lower', 'mean 2xx latency', HISTOGRAM),
@@ -105,6 +122,43 @@ export const METRICS: readonly MetricInfo[] = [
     'count',
     'lower',
     'responses whose status their request did not expect (expect:)',
+    COUNTED
+  ),
+  m(
+    'h2.rst_stream',
+    'count',
+    'lower',
+    'HTTP/2: requests the server ended with RST_STREAM (any code)',
+    COUNTED
+  ),
+  ...H2_ERROR_CODES.map(code =>
+    m(
+      `h2.rst_stream.${code}`,
+      'count',
+      'lower',
+      `HTTP/2: requests the server ended with RST_STREAM ${code.toUpperCase()}`,
+      COUNTED
+    )
+  ),
+  m(
+    'h2.goaway',
+    'count',
+    'lower',
+    'HTTP/2: GOAWAY frames received (connections the server retired)',
+    COUNTED
+  ),
+  m(
+    'h2.refused',
+    'count',
+    'lower',
+    'HTTP/2: requests the server never processed (REFUSED_STREAM, or past a GOAWAY), sent again up to 3 times',
+    COUNTED
+  ),
+  m(
+    'h2.flow_control_stalls',
+    'count',
+    'lower',
+    "HTTP/2: request bodies larger than the flow-control window they found (waited for the server's WINDOW_UPDATE)",
     COUNTED
   ),
   m('server.cpu.mean', 'cpu', 'lower', "mean CPU of the service's process tree, % of one core"),

@@ -1,6 +1,7 @@
 import http2, { type ClientHttp2Session, type ClientHttp2Stream, type OutgoingHttpHeaders } from 'node:http2'
 import net from 'node:net'
 import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls'
+import { H2_ERROR_CODES } from '../config/metrics.js'
 import type { Outcome, RequestHooks } from './dispatch.js'
 import type { RenderedRequest } from './request.js'
 import type { Transport } from './transport.js'
@@ -16,12 +17,12 @@ const SETTINGS_WAIT_MS = 5000
 /** how often a refused request is sent again before it counts as failed (a reset) */
 const MAX_RETRIES = 3
 
-/** RST_STREAM and GOAWAY error codes by number (RFC 9113 §7), for the names in errors. */
+/** RST_STREAM and GOAWAY error codes by number (RFC 9113 §7), for the names in errors and metrics. */
 const CODE_NAMES = new Map<number, string>(
-  Object.entries(http2.constants)
-    .filter(([name]) => name.startsWith('NGHTTP2_') && !name.startsWith('NGHTTP2_SESSION'))
-    .filter(([name]) => /_(ERROR|STREAM|CANCEL|CLAIM|SECURITY|CALM|HTTP_1_1_REQUIRED)$/.test(name))
-    .map(([name, value]) => [value as number, name.replace(/^NGHTTP2_/, '')])
+  H2_ERROR_CODES.map(code => [
+    http2.constants[`NGHTTP2_${code.toUpperCase()}` as keyof typeof http2.constants] as number,
+    code.toUpperCase()
+  ])
 )
 
 /** Connection-specific HTTP/1.1 headers that HTTP/2 forbids (RFC 9113 §8.2.2). */

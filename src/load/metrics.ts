@@ -1,6 +1,7 @@
+import { H2_ERROR_CODES } from '../config/metrics.js'
 import type { MetricValues } from '../model/metrics.js'
 import type { ResourceSummary } from '../service/types.js'
-import type { LoadResult } from './types.js'
+import type { LoadResult, StreamErrors } from './types.js'
 import { failedCount, okResponses } from './timeline.js'
 
 /** The metrics of src/config/metrics.ts that a load run (and the service's resources) can tell. */
@@ -38,12 +39,32 @@ export function toMetrics(result: LoadResult, resources?: ResourceSummary): Metr
   }
   if (result.targetRate !== undefined) metrics['generator.rate.target'] = result.targetRate
   if (result.achievedRate !== undefined) metrics['generator.rate.achieved'] = result.achievedRate
+  if (result.streamErrors) Object.assign(metrics, h2Metrics(result.streamErrors))
   if (resources && resources.measured !== false) {
     metrics['server.cpu.mean'] = resources.cpuMean
     metrics['server.cpu.peak'] = resources.cpuPeak
     metrics['server.rss.peak'] = resources.rssPeakBytes
     metrics['server.fds.peak'] = resources.fdsPeak
     metrics['server.cpu.per_request'] = c.responses > 0 ? resources.cpuTimeUs / c.responses : null
+  }
+  return metrics
+}
+
+const KNOWN_CODES = new Set<string>(H2_ERROR_CODES)
+
+/** HTTP/2's errors by kind as counted metrics: RST_STREAM in all and by code, GOAWAY, refused, flow-control stalls. */
+export function h2Metrics(errors: StreamErrors): MetricValues {
+  const metrics: MetricValues = {
+    'h2.rst_stream': Object.values(errors.rstStream).reduce((a, b) => a + b, 0),
+    'h2.goaway': errors.goaway,
+    'h2.refused': errors.refused,
+    'h2.flow_control_stalls': errors.flowControlStalls
+  }
+  for (const code of H2_ERROR_CODES) metrics[`h2.rst_stream.${code}`] = 0
+  // a code outside RFC 9113's list ("code 42") counts in the total only
+  for (const [name, n] of Object.entries(errors.rstStream)) {
+    const code = name.toLowerCase()
+    if (KNOWN_CODES.has(code)) metrics[`h2.rst_stream.${code}`] = n
   }
   return metrics
 }

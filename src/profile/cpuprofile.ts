@@ -129,6 +129,19 @@ export function canonicalUrl(url: string, root: string | undefined): { url: stri
   return { url: posix, ...(packageOf(posix) ? {} : { file: posix }) }
 }
 
+/** A JavaScript function's frame: a script and a line in it (V8's profiler and V8's perf map both give one). */
+export function isScript(frame: ProfileFrame): boolean {
+  return frame.url !== '' && frame.line > 0
+}
+
+/**
+ * Native code as perf names it: an object (a binary, a library, [kernel.kallsyms], a perf map's stub) and no line.
+ * V8's own entries ('(program)', '(garbage collector)', a native binding like writev) have no url.
+ */
+export function isNativeCode(frame: ProfileFrame): boolean {
+  return frame.url !== '' && frame.line === 0
+}
+
 /** The frames of one or more profiles: each distinct function once, by name + url + line. */
 export class FrameTable {
   readonly frames: ProfileFrame[] = []
@@ -216,6 +229,28 @@ export class SampleSet {
   /** Whether a sample is idle time (the process waited), not CPU. */
   isIdle(sample: number): boolean {
     return this.table.frames[this.nodeFrame[this.sampleNode[sample]!]!]!.name === IDLE
+  }
+
+  /**
+   * The frame a sample at `node` counts its self time to: the node's own, except for native code that perf saw (a
+   * frame of a binary, a shared library, the kernel or V8's generated stubs) called from JavaScript, which counts to
+   * the nearest JavaScript function that called it, as DevTools counts V8's runtime in a V8 profile; without a
+   * JavaScript caller (a service that is not Node) the native frame keeps its time.
+   */
+  private readonly selfFrames = new Map<number, number>()
+  selfFrame(node: number): number {
+    let frame = this.selfFrames.get(node)
+    if (frame === undefined) {
+      frame = this.nodeFrame[node]!
+      if (isNativeCode(this.table.frames[frame]!))
+        for (let n = this.nodeParent[node]!; n >= 0; n = this.nodeParent[n]!)
+          if (isScript(this.table.frames[this.nodeFrame[n]!]!)) {
+            frame = this.nodeFrame[n]!
+            break
+          }
+      this.selfFrames.set(node, frame)
+    }
+    return frame
   }
 
   /** The distinct frames on a node's stack (itself and its callers), each once even under recursion. */

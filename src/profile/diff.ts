@@ -66,7 +66,7 @@ export function sideCosts(set: SampleSet): SideCosts {
     const node = set.sampleNode[i]!
     const duration = set.sampleDuration[i]!
     const block = Math.floor((rank * blocks) / cpuSamples.length)
-    const frame = set.nodeFrame[node]!
+    const frame = set.selfFrame(node)
     costs.cpuUs += duration
     add(costs.self, frame, duration)
     add(costs.blockSelf[block]!, frame, duration)
