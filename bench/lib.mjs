@@ -121,3 +121,14 @@ export async function withLoadLock(fn) {
     await exited
   }
 }
+
+/**
+ * UNTIL=hh:mm (UTC, today) or an ISO time, as a time in ms: a bench starts no trial after it, so a run cut short
+ * still prints its table; Infinity without UNTIL.
+ */
+export function untilFromEnv(value = process.env.UNTIL) {
+  if (!value) return Infinity
+  return Date.parse(
+    /^\d\d:\d\d$/.test(value) ? `${new Date().toISOString().slice(0, 10)}T${value}:00Z` : value
+  )
+}

@@ -18,7 +18,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { compileSources, freePort, median, table, withLoadLock } from './lib.mjs'
+import { compileSources, freePort, median, table, untilFromEnv, withLoadLock } from './lib.mjs'
 import { startNeighbour } from './neighbour.mjs'
 
 const TRIALS = Number(process.env.TRIALS ?? 3)
@@ -195,14 +195,7 @@ process.once('SIGINT', onSignal)
 process.once('SIGTERM', onSignal)
 for (const row of rows.filter(r => r.skipped))
   process.stderr.write(`${row.design}: skipped (${row.skipped})\n`)
-// UNTIL=hh:mm (UTC, today) or an ISO time: no trial starts after it; the table has the trials done by then
-const UNTIL = process.env.UNTIL
-  ? Date.parse(
-      /^\d\d:\d\d$/.test(process.env.UNTIL)
-        ? `${new Date().toISOString().slice(0, 10)}T${process.env.UNTIL}:00Z`
-        : process.env.UNTIL
-    )
-  : Infinity
+const UNTIL = untilFromEnv()
 for (let index = 0; index < TRIALS && Date.now() < UNTIL; index++)
   for (const row of rows.filter(r => !r.skipped))
     if (Date.now() < UNTIL) await withLoadLock(() => trial(row, index))

@@ -20,7 +20,7 @@ import { execFileSync } from 'node:child_process'
 import { copyFileSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { compileSources, median, table, withLoadLock } from './lib.mjs'
+import { compileSources, median, table, untilFromEnv, withLoadLock } from './lib.mjs'
 
 const TRIALS = Number(process.env.TRIALS ?? 10)
 const DURATION_S = Number(process.env.DURATION_S ?? 20)
@@ -28,14 +28,7 @@ const ADDED_US = Number(process.env.ADDED_US ?? 100)
 const BASE_US = Number(process.env.BASE_US ?? 300)
 const CONDITIONS = (process.env.CONDITIONS ?? 'added,package,cluster,aa,express').split(',')
 const OVERHEAD = process.env.OVERHEAD !== '0'
-// UNTIL=17:55 (UTC, today) or an ISO time: no trial starts after it; the table has the trials done by then
-const UNTIL = process.env.UNTIL
-  ? Date.parse(
-      /^\d\d:\d\d$/.test(process.env.UNTIL)
-        ? `${new Date().toISOString().slice(0, 10)}T${process.env.UNTIL}:00Z`
-        : process.env.UNTIL
-    )
-  : undefined
+const UNTIL = untilFromEnv()
 
 compileSources()
 const { parseConfig } = await import('../build/src/config/load.js')
@@ -215,7 +208,7 @@ const tallies = CONDITIONS.map(key => ({
   changes: [],
   firsts: []
 }))
-const overTime = () => UNTIL !== undefined && Date.now() > UNTIL
+const overTime = () => Date.now() > UNTIL
 try {
   for (let i = 0; i < TRIALS && !overTime(); i++) {
     for (const tally of tallies) {
