@@ -6,7 +6,7 @@
  * not record, `perfUnavailable` says why in words for a note.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -14,6 +14,7 @@ import type { ProfileNote } from '../model/note.js'
 import type { Side } from '../model/run.js'
 import type { CpuProfile } from './cpuprofile.js'
 import { foldStacks, parsePerfScript, perfProfiles, PERF_SCRIPT_FIELDS } from './folded.js'
+import { newestPerfMap } from './perf-map.js'
 
 const run = promisify(execFile)
 
@@ -163,6 +164,7 @@ export class PerfCapture {
         exit: code,
         error: this.stderr.trim().split('\n')[0] ?? ''
       })
+    this.tidyPerfMaps()
     let text: string
     try {
       text = (
@@ -189,6 +191,23 @@ export class PerfCapture {
       threadCpuUs: profiles.map(p => p.samples.length * periodUs),
       file,
       notes: []
+    }
+  }
+
+  /** Rewrites the recorded processes' V8 perf maps without their stale lines (perf-map.ts), before perf reads them. */
+  private tidyPerfMaps(): void {
+    for (const pid of this.pids) {
+      const file = path.join('/tmp', `perf-${pid}.map`)
+      try {
+        const { text, dropped } = newestPerfMap(readFileSync(file, 'utf8'))
+        if (dropped === 0) continue
+        // a new file in its place: V8, still appending through its open descriptor, writes to the old one
+        const tidied = `${file}.${process.pid}.tidy`
+        writeFileSync(tidied, text)
+        renameSync(tidied, file)
+      } catch {
+        // no map (a process that is not Node, or one that never ran JavaScript): perf names its frames by its binaries
+      }
     }
   }
 
