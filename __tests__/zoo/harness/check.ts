@@ -102,7 +102,7 @@ async function measureReferences(site: ZooSite, plan: ReferencePlan, row: ZooRow
   try {
     row.count = await countCheck(closed, site, server.count, plan.count)
     row.problems.push(...countProblems(row.count))
-    row.latency = await latencyCheck(server, open, plan.latency)
+    row.latency = await latencyCheck(server, open, plan.latency, cpus.note.generator)
     row.problems.push(...latencyProblems(row.latency, plan.latency.tolerance))
     // wrk and autocannon speak HTTP/1.1 only
     if (!server.protocol) row.rps = await measureThroughput(site, closed, plan.throughput)

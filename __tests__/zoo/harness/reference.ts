@@ -2,7 +2,7 @@
  * The zoo's references that must agree with perfgate whatever the client: the server's own count of the responses
  * it answered, and the p50 latency of an independent sequential client at an open-model rate below capacity.
  */
-import { execFile } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -229,26 +229,60 @@ async function perfgateP50(scenario: Scenario, plan: LatencyPlan): Promise<numbe
   return result.latency.p50
 }
 
-/** perfgate's open model against the independent client at the same rate, in alternated repeats. */
+/**
+ * Keeps every thread of this process (and the threads it starts) on `cpu` until the returned function restores
+ * the CPUs it had. Both clients of the latency check then run where perfgate's layout leaves the generator: left
+ * free, each lands wherever the kernel puts it relative to the server, and on this VM that alone moved a raw
+ * socket's p50 1.4x (docs/design-notes.md, "An idle loop wakes itself").
+ */
+function pinThisProcess(cpu: number | undefined): () => void {
+  if (cpu === undefined) return () => undefined
+  const pid = String(process.pid)
+  const list = /list: *([\d,-]+)/.exec(execFileSync('taskset', ['-c', '-p', pid], { encoding: 'utf8' }))?.[1]
+  if (!list) return () => undefined
+  execFileSync('taskset', ['-a', '-c', '-p', String(cpu), pid], { stdio: 'ignore' })
+  return () => execFileSync('taskset', ['-a', '-c', '-p', list, pid], { stdio: 'ignore' })
+}
+
+/**
+ * perfgate's open model against the independent client at the same rate, in alternated repeats, both on the CPU
+ * perfgate's layout leaves to the generator (`generatorCpu`, none: wherever the kernel puts them).
+ */
 export async function latencyCheck(
   server: ZooServer,
   scenario: Scenario,
-  plan: LatencyPlan
+  plan: LatencyPlan,
+  generatorCpu?: number
 ): Promise<LatencyCheck> {
   const perfgate: number[] = []
   const reference: number[] = []
-  for (let repeat = 0; repeat < plan.repeats; repeat++) {
-    const steps = [
-      async () => perfgate.push(await perfgateP50(scenario, plan)),
-      async () => reference.push(await referenceP50(server, scenario, plan))
-    ]
-    for (const step of repeat % 2 ? steps.reverse() : steps) await step()
+  const unpin = pinThisProcess(generatorCpu)
+  try {
+    await alternate(server, scenario, plan, perfgate, reference)
+  } finally {
+    unpin()
   }
   return {
     reference: referenceName(server),
     perfgate: median(perfgate),
     referenceP50: median(reference),
     ratio: median(perfgate.map((p, i) => p / reference[i]!))
+  }
+}
+
+async function alternate(
+  server: ZooServer,
+  scenario: Scenario,
+  plan: LatencyPlan,
+  perfgate: number[],
+  reference: number[]
+): Promise<void> {
+  for (let repeat = 0; repeat < plan.repeats; repeat++) {
+    const steps = [
+      async () => perfgate.push(await perfgateP50(scenario, plan)),
+      async () => reference.push(await referenceP50(server, scenario, plan))
+    ]
+    for (const step of repeat % 2 ? steps.reverse() : steps) await step()
   }
 }
 
