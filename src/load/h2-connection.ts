@@ -352,6 +352,8 @@ export class WireConnection {
   }
 
   private onGoaway(lastStreamId: number): void {
+    // a GOAWAY answering perfgate's own (closeIfDone) retires nothing
+    if (this.ending) return
     this.retired = true
     this.owner.onGoaway(this)
     // streams above the last one the server processed were never seen: sent again elsewhere (§6.8)
