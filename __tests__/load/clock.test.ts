@@ -31,3 +31,49 @@ describe('sendOnSchedule', () => {
     expect(wakeUps).toBeLessThan(sends / 2)
   })
 })
+
+describe('sendOnSchedule with an idle loop', () => {
+  it('wakes itself: every request is sent once, in order, never early, and needs few ticks from the ticker thread', async () => {
+    const ticker = await startSendTicker()
+    const sent: Array<{ due: number; at: number }> = []
+    let ticks = 0
+    const tick = ticker.tick.bind(ticker)
+    ticker.tick = () => tick().then(() => void ticks++)
+    try {
+      const due = (i: number) => 5 + i * 4 // 250 req/s for 200 ms
+      await sendOnSchedule(ticker, 0, due, 205, d => sent.push({ due: d, at: ticker.now() }), {
+        idle: () => true
+      })
+    } finally {
+      await ticker.close()
+    }
+    expect(sent.map(s => s.due)).toEqual(Array.from({ length: 50 }, (_, i) => 5 + i * 4))
+    // the loop slept until each due time itself
+    for (const { due, at } of sent) expect(at).toBeGreaterThanOrEqual(due)
+    // a timer late by more than SELF_WAKE_MS on a busy machine lets a tick win now and then, never most sends
+    expect(ticks).toBeLessThan(25)
+  })
+
+  it('with a request in flight, waits for the ticker thread and still sends every request once', async () => {
+    const ticker = await startSendTicker()
+    const sent: number[] = []
+    let busy = true
+    try {
+      const due = (i: number) => 5 + i * 4
+      await sendOnSchedule(
+        ticker,
+        0,
+        due,
+        205,
+        d => {
+          sent.push(d)
+          busy = !busy
+        },
+        { idle: () => !busy }
+      )
+    } finally {
+      await ticker.close()
+    }
+    expect(sent).toEqual(Array.from({ length: 50 }, (_, i) => 5 + i * 4))
+  })
+})

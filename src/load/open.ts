@@ -157,6 +157,7 @@ class OpenRun {
   async sendOnSchedule(): Promise<void> {
     await sendOnSchedule(this.ticker, 0, this.due, this.totalMs, this.send, {
       stopped: () => this.stopped !== undefined,
+      idle: () => this.pending.size === 0,
       between: elapsed => {
         this.closeSeconds(elapsed)
         this.expire(elapsed)

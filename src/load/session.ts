@@ -164,7 +164,8 @@ function closedSession(scenario: Scenario, environment: LoadEnvironment): LoadSe
 /**
  * The open model in slices: each slice sends on the scenario's even schedule (the rate; a ramp is not sliced, its
  * final rate is used) for its length, with latency from each request's send (as in open.ts), then waits for what is
- * still out (up to its timeout from its intended time). The send ticker's thread wakes the loop at each due time;
+ * still out (up to its timeout from its intended time). The send ticker's thread wakes the loop at each due time
+ * (an idle loop wakes itself, clock.ts);
  * request indexes run on across slices, as the ticker needs.
  */
 function openSession(scenario: Scenario, environment: LoadEnvironment): LoadSession {
@@ -185,6 +186,7 @@ function openSession(scenario: Scenario, environment: LoadEnvironment): LoadSess
     const lag = createLatencyHistogram()
     const cpu = process.cpuUsage()
     const outstanding: Array<Promise<void>> = []
+    let inFlight = 0
     const send = (intended: number) => {
       const sentAt = now()
       lag.recordValue(Math.max(1, Math.round(Math.abs(sentAt - intended) * 1000)))
@@ -193,8 +195,10 @@ function openSession(scenario: Scenario, environment: LoadEnvironment): LoadSess
       const request = template.render()
       // a request times out `timeout` after its intended time
       const remaining = Math.max(1, intended + load.timeoutMs - sentAt)
+      inFlight++
       outstanding.push(
         sendOne(transport, request, remaining, () => (from = now())).then(outcome => {
+          inFlight--
           recorder.outcome(outcome, Math.round((now() - from) * 1000), request.expect)
         })
       )
@@ -203,7 +207,7 @@ function openSession(scenario: Scenario, environment: LoadEnvironment): LoadSess
     const started = now()
     const end = started + ms
     const at = (i: number) => started + due(i - first)
-    sent = await sendOnSchedule(active, sent, at, end, send)
+    sent = await sendOnSchedule(active, sent, at, end, send, { idle: () => inFlight === 0 })
     await Promise.all(outstanding)
     const used = process.cpuUsage(cpu)
     const streamErrors = transport.streamErrors()
