@@ -49,7 +49,9 @@ interface Queued {
  * concurrent requests; a request that finds every connection full waits in a queue (and that wait counts as its
  * latency, as a wait for a busy HTTP/1.1 connection does). h2 negotiates HTTP/2 by ALPN over TLS; h2c speaks it
  * in clear with prior knowledge. A connection the server retires (GOAWAY) takes no new stream; the next request
- * opens another. Why this client and not undici's `allowH2`: docs/design-notes.md.
+ * opens another. perfgate's load uses the frame-level client (h2-wire.ts) instead, at a fraction of this one's
+ * CPU per request; this one stays as the reference bench:h2 measures it against and __tests__/load/h2-clients
+ * holds it to (docs/design-notes.md, "HTTP/2's client").
  */
 export class H2Transport implements Transport {
   readonly protocol: 'h2' | 'h2c'
