@@ -1,9 +1,10 @@
-// npm run bench:h2: perfgate's HTTP/2 client against the same node:http2 server (bench/h2-server.mjs, on its own
+// npm run bench:h2: perfgate's HTTP/2 clients against the same node:http2 server (bench/h2-server.mjs, on its own
 // CPU where there are two), with h2load (nghttp2-client) as the independent reference, measured in the same run.
 // Each trial runs in its own process under the load lock (flock /tmp/perfgate-load.lock), so other users of the
 // machine get in between.
-//  1. the client: node:http2 (perfgate's transport) vs undici's Pool with allowH2, closed model, 10 connections x
-//     1 stream and 1 x 10: requests per second and generator CPU per response (undici 6's H2 is experimental);
+//  1. the client: perfgate's frame-level client (h2-wire.ts, what h2 and h2c use), its former node:http2 one (h2.ts)
+//     and undici's Pool with allowH2, closed model, 10 connections x 1 stream and 1 x 10: requests per second and
+//     generator CPU per response (undici 6's H2 is experimental);
 //  2. generator CPU per response, HTTP/2 closed model vs HTTP/1.1's (autocannon) on the same TLS server, 10 in flight;
 //  3. latency at an open-model rate below capacity (RATE, 200/s): perfgate's p50 vs h2load --rps (one connection,
 //     one stream at a time: a plain sequential client), p50 from h2load's per-request log;
@@ -152,6 +153,12 @@ async function bareRate(url) {
 /** One trial in this process (the child run under the lock): prints its figures as JSON. */
 async function trial(name) {
   const { runLoad } = await import('../build/src/load/run-load.js')
+  const { runClosedStreams } = await import('../build/src/load/closed-streams.js')
+  const { runOpenLoad } = await import('../build/src/load/open.js')
+  const { h2OptionsFor } = await import('../build/src/load/protocol.js')
+  const { H2Transport } = await import('../build/src/load/h2.js')
+  /** the node:http2 client (h2.ts) in perfgate's load models, where runLoad now takes the frame-level one */
+  const nodeHttp2 = s => new H2Transport(new URL(s.request.url), h2OptionsFor(s, s.request.protocol))
   const server = await startServer(name.endsWith('-h2c'))
   // undici's H2 crashes its process with an assertion: the server (which holds this trial's stderr, and with it
   // the parent's wait) is stopped first
@@ -160,9 +167,9 @@ async function trial(name) {
     void server.stop().then(() => process.exit(1))
   })
   try {
-    const cpuPer = async s => {
+    const cpuPer = async (s, run = runLoad) => {
       const cpu = process.cpuUsage()
-      const r = await runLoad(s)
+      const r = await run(s)
       const used = process.cpuUsage(cpu)
       return {
         rps: r.counts.responses / (r.durationMs / 1000),
@@ -171,14 +178,17 @@ async function trial(name) {
       }
     }
     switch (name) {
+      case 'wire-10x1':
+      case 'wire-1x10':
       case 'node-http2-10x1':
+      case 'node-http2-1x10': {
+        const [c, s] = name.endsWith('10x1') ? [10, 1] : [1, 10]
+        const run = name.startsWith('wire') ? runLoad : sc => runClosedStreams(sc, nodeHttp2(sc))
         return await cpuPer(
-          scenario(server.url, { mode: 'closed', connections: 10, streams: 1 }, { protocol: 'h2' })
+          scenario(server.url, { mode: 'closed', connections: c, streams: s }, { protocol: 'h2' }),
+          run
         )
-      case 'node-http2-1x10':
-        return await cpuPer(
-          scenario(server.url, { mode: 'closed', connections: 1, streams: 10 }, { protocol: 'h2' })
-        )
+      }
       case 'undici-10x1':
       case 'undici-1x10': {
         const { Pool } = await import('undici')
@@ -224,11 +234,12 @@ async function trial(name) {
       case 'bare-rps-h2c':
         return await bareRate(server.url)
       case 'open-h2':
-      case 'open-h2-h2c': {
-        const protocol = name === 'open-h2' ? 'h2' : 'h2c'
-        const r = await runLoad(
-          scenario(server.url, { mode: 'rate', rate: RATE, connections: 10 }, { protocol })
-        )
+      case 'open-h2-h2c':
+      case 'open-node-h2':
+      case 'open-node-h2-h2c': {
+        const protocol = name.endsWith('-h2c') ? 'h2c' : 'h2'
+        const s = scenario(server.url, { mode: 'rate', rate: RATE, connections: 10 }, { protocol })
+        const r = name.startsWith('open-node') ? await runOpenLoad(s, {}, nodeHttp2(s)) : await runLoad(s)
         return { p50Us: r.latency?.p50, lagUs: r.generatorLagUs, errors: r.counts.sent - r.counts.status2xx }
       }
       case 'lag-h2-200':
@@ -283,6 +294,8 @@ function run(names) {
 }
 
 const NAMES = [
+  'wire-10x1',
+  'wire-1x10',
   'node-http2-10x1',
   'node-http2-1x10',
   'undici-10x1',
@@ -295,9 +308,11 @@ const NAMES = [
   'h2load-rps',
   'bare-rps',
   'open-h2',
+  'open-node-h2',
   'h2load-rps-h2c',
   'bare-rps-h2c',
   'open-h2-h2c',
+  'open-node-h2-h2c',
   'lag-h2-200',
   'lag-http1-200',
   'lag-h2-2000',
@@ -332,7 +347,8 @@ console.log(
   table([
     ['client', 'connections x streams', 'req/s', 'CPU µs per response', 'failed trials'],
     ...[
-      ['node:http2 (perfgate)', 'node-http2'],
+      ['frames, h2-wire.ts (perfgate)', 'wire'],
+      ['node:http2, h2.ts (perfgate before)', 'node-http2'],
       ['bare node:http2 loop (floor)', 'bare'],
       ['undici Pool allowH2', 'undici']
     ].flatMap(([label, key]) =>
@@ -350,24 +366,37 @@ console.log(
     ['h2load', '1x10', f(med('h2load-1x10', 'rps')), '', '']
   ])
 )
-console.log('\n2. generator CPU per response on the same TLS server, 10 in flight')
+console.log(
+  '\n2. generator CPU per response on the same TLS server, 10 in flight, against HTTP/1.1 (bar: at most 1.5)'
+)
 const h1cpu = med('http1-10', 'cpuUs')
 console.log(
   table([
     [
+      'client',
       'HTTP/2 shape',
-      'perfgate µs',
-      'bare node:http2 µs',
+      'µs per response',
       'HTTP/1.1 (autocannon, 10) µs',
-      'perfgate / HTTP/1.1 (bar: at most 1.5)',
-      'bare / HTTP/1.1',
-      'perfgate / bare'
+      'ratio to HTTP/1.1',
+      'ratio to bare'
     ],
-    ...['10x1', '1x10'].map(shape => {
-      const h2 = med(`node-http2-${shape}`, 'cpuUs')
-      const bare = med(`bare-${shape}`, 'cpuUs')
-      return [shape, f(h2, 1), f(bare, 1), f(h1cpu, 1), f(h2 / h1cpu, 2), f(bare / h1cpu, 2), f(h2 / bare, 2)]
-    })
+    ...[
+      ['frames (perfgate)', 'wire'],
+      ['node:http2 (before)', 'node-http2'],
+      ['bare node:http2 loop', 'bare']
+    ].flatMap(([label, key]) =>
+      ['10x1', '1x10'].map(shape => {
+        const us = med(`${key}-${shape}`, 'cpuUs')
+        return [
+          label,
+          shape,
+          f(us, 1),
+          f(h1cpu, 1),
+          f(us / h1cpu, 2),
+          f(us / med(`bare-${shape}`, 'cpuUs'), 2)
+        ]
+      })
+    )
   ])
 )
 console.log(
@@ -377,34 +406,43 @@ console.log(
   table([
     [
       'protocol',
-      'perfgate p50 µs',
+      'client',
+      'p50 µs',
       'h2load p50 µs',
       'bare node:http2 p50 µs',
-      'perfgate / h2load (bar: 0.8 .. 1.2)',
-      'perfgate / bare',
-      'bare / h2load'
+      'ratio to h2load (bar: 0.8 .. 1.2)'
     ],
     ...[
       ['h2', ''],
       ['h2c', '-h2c']
-    ].map(([label, suffix]) => {
-      const ours = med(`open-h2${suffix}`, 'p50Us')
-      const ref = med(`h2load-rps${suffix}`, 'p50Us')
-      const bare = med(`bare-rps${suffix}`, 'p50Us')
-      return [label, f(ours), f(ref), f(bare), f(ours / ref, 2), f(ours / bare, 2), f(bare / ref, 2)]
-    })
+    ].flatMap(([label, suffix]) =>
+      [
+        ['frames (perfgate)', `open-h2${suffix}`],
+        ['node:http2 (before)', `open-node-h2${suffix}`]
+      ].map(([client, key]) => {
+        const ours = med(key, 'p50Us')
+        const ref = med(`h2load-rps${suffix}`, 'p50Us')
+        return [label, client, f(ours), f(ref), f(med(`bare-rps${suffix}`, 'p50Us')), f(ours / ref, 2)]
+      })
+    )
   ])
 )
-console.log('\n4. closed-model throughput, perfgate / h2load')
+console.log('\n4. closed-model throughput against h2load')
 console.log(
   table([
-    ['connections x streams', 'perfgate req/s', 'h2load req/s', 'ratio'],
-    ...['10x1', '1x10'].map(shape => [
-      shape,
-      f(med(`node-http2-${shape}`, 'rps')),
-      f(med(`h2load-${shape}`, 'rps')),
-      f(med(`node-http2-${shape}`, 'rps') / med(`h2load-${shape}`, 'rps'), 2)
-    ])
+    ['connections x streams', 'client', 'req/s', 'h2load req/s', 'ratio'],
+    ...['10x1', '1x10'].flatMap(shape =>
+      [
+        ['frames (perfgate)', 'wire'],
+        ['node:http2 (before)', 'node-http2']
+      ].map(([client, key]) => [
+        shape,
+        client,
+        f(med(`${key}-${shape}`, 'rps')),
+        f(med(`h2load-${shape}`, 'rps')),
+        f(med(`${key}-${shape}`, 'rps') / med(`h2load-${shape}`, 'rps'), 2)
+      ])
+    )
   ])
 )
 console.log('\n5. open-model schedule error (generator.lag p99), HTTP/2 vs HTTP/1.1 on the same server')

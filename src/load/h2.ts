@@ -1,32 +1,27 @@
 import http2, { type ClientHttp2Session, type ClientHttp2Stream, type OutgoingHttpHeaders } from 'node:http2'
-import net from 'node:net'
-import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls'
-import { H2_ERROR_CODES } from '../config/metrics.js'
+import type { TLSSocket } from 'node:tls'
+import {
+  alpnProblem,
+  closedError,
+  codeName,
+  h2Fields,
+  h2Socket,
+  prematureClose,
+  MAX_RETRIES,
+  MAX_STREAMS,
+  resetError,
+  SETTINGS_WAIT_MS,
+  WINDOW,
+  type H2Options
+} from './h2-common.js'
 import type { Outcome, RequestHooks } from './dispatch.js'
 import type { RenderedRequest } from './request.js'
 import type { Transport } from './transport.js'
 import type { StreamErrors } from './types.js'
 
-const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR, NGHTTP2_REFUSED_STREAM } = http2.constants
-/** the most streams perfgate opens on one connection when the server allows more (or says nothing) */
-export const MAX_STREAMS = 100
-/** receive windows as h2load's defaults (2^30 - 1): the client's window never paces the server */
-const WINDOW = 2 ** 30 - 1
-/** how long open() waits for a connection's SETTINGS before it goes on with the limit it assumed */
-const SETTINGS_WAIT_MS = 5000
-/** how often a refused request is sent again before it counts as failed (a reset) */
-const MAX_RETRIES = 3
+const { NGHTTP2_CANCEL, NGHTTP2_NO_ERROR } = http2.constants
 
-/** RST_STREAM and GOAWAY error codes by number (RFC 9113 §7), for the names in errors and metrics. */
-const CODE_NAMES = new Map<number, string>(
-  H2_ERROR_CODES.map(code => [
-    http2.constants[`NGHTTP2_${code.toUpperCase()}` as keyof typeof http2.constants] as number,
-    code.toUpperCase()
-  ])
-)
-
-/** Connection-specific HTTP/1.1 headers that HTTP/2 forbids (RFC 9113 §8.2.2). */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade'])
+export { alpnProblem, MAX_STREAMS, type H2Options }
 
 interface Connection {
   session: ClientHttp2Session
@@ -49,21 +44,14 @@ interface Queued {
   attempt?: number
 }
 
-export interface H2Options {
-  protocol: 'h2' | 'h2c'
-  connections: number
-  /** concurrent streams per connection; absent: the server's limit, at most MAX_STREAMS */
-  streams?: number
-  /** h2 only: TLS options (verification, servername) */
-  tls?: ConnectionOptions
-}
-
 /**
  * HTTP/2 over Node's `node:http2` (nghttp2): `connections` connections, each carrying up to its stream limit of
  * concurrent requests; a request that finds every connection full waits in a queue (and that wait counts as its
  * latency, as a wait for a busy HTTP/1.1 connection does). h2 negotiates HTTP/2 by ALPN over TLS; h2c speaks it
  * in clear with prior knowledge. A connection the server retires (GOAWAY) takes no new stream; the next request
- * opens another. Why this client and not undici's `allowH2`: docs/design-notes.md.
+ * opens another. perfgate's load uses the frame-level client (h2-wire.ts) instead, at a fraction of this one's
+ * CPU per request; this one stays as the reference bench:h2 measures it against and __tests__/load/h2-clients
+ * holds it to (docs/design-notes.md, "HTTP/2's client").
  */
 export class H2Transport implements Transport {
   readonly protocol: 'h2' | 'h2c'
@@ -150,7 +138,7 @@ export class H2Transport implements Transport {
   private connect(): Connection {
     const { protocol, streams } = this.options
     const session = http2.connect(this.origin, {
-      createConnection: () => this.socket(),
+      createConnection: () => h2Socket(new URL(this.origin), protocol, this.options.tls),
       settings: { enablePush: false, initialWindowSize: WINDOW },
       ...(streams ? { peerMaxConcurrentStreams: streams } : {})
     })
@@ -200,24 +188,6 @@ export class H2Transport implements Transport {
     })
     this.connections.push(connection)
     return connection
-  }
-
-  /** A connection's socket, with Nagle's algorithm off (node:http2 leaves it on: a stream's frames would wait). */
-  private socket(): net.Socket {
-    const url = new URL(this.origin)
-    const host = url.hostname.replace(/^\[|\]$/g, '')
-    const port = Number(url.port || (this.protocol === 'h2' ? 443 : 80))
-    const socket =
-      this.protocol === 'h2'
-        ? tlsConnect({
-            ...this.options.tls,
-            host,
-            port,
-            ALPNProtocols: ['h2']
-          })
-        : net.connect({ host, port })
-    socket.setNoDelay(true)
-    return socket
   }
 
   /** Starts queued requests while a connection has room. */
@@ -319,53 +289,26 @@ export class H2Transport implements Transport {
   ): Error & { refused?: boolean } {
     const peerReset = error === undefined || error.code === 'ERR_HTTP2_STREAM_ERROR'
     if (peerReset && stream.rstCode !== undefined && stream.rstCode !== NGHTTP2_NO_ERROR) {
-      const name = CODE_NAMES.get(stream.rstCode) ?? `code ${stream.rstCode}`
+      const reset = resetError(stream.rstCode)
+      const name = codeName(stream.rstCode)
       this.errors.rstStream[name] = (this.errors.rstStream[name] ?? 0) + 1
-      const refused = stream.rstCode === NGHTTP2_REFUSED_STREAM
-      if (refused) this.errors.refused++
-      return Object.assign(new Error(`the server reset the stream (RST_STREAM ${name})`), {
-        code: 'ERR_HTTP2_STREAM_ERROR',
-        refused
-      })
+      if (reset.refused) this.errors.refused++
+      return reset
     }
     if (error?.code === 'ERR_HTTP2_GOAWAY_SESSION') {
       this.errors.refused++
       return Object.assign(error, { refused: true })
     }
-    return (
-      error ??
-      Object.assign(new Error('the HTTP/2 stream closed before its response ended'), {
-        code: 'ERR_STREAM_PREMATURE_CLOSE'
-      })
-    )
+    return error ?? prematureClose()
   }
 
   /** The request's headers as HTTP/2 sends them: pseudo-headers, lower-case names, no connection headers. */
   private headersOf(request: RenderedRequest): OutgoingHttpHeaders {
     let fields = this.headerCache.get(request.headers)
     if (!fields) {
-      fields = {}
-      for (const [name, value] of Object.entries(request.headers)) {
-        const lower = name.toLowerCase()
-        if (lower === 'host') fields[':authority'] = value
-        else if (!HOP_BY_HOP.has(lower)) fields[lower] = value
-      }
+      fields = h2Fields(request.headers)
       this.headerCache.set(request.headers, fields)
     }
     return { ...fields, ':method': request.method, ':path': request.path }
   }
-}
-
-function closedError(): Error {
-  return Object.assign(new Error('the load was closed before the request was sent'), { code: 'ECONNABORTED' })
-}
-
-/** The error for an h2 target whose TLS handshake did not choose HTTP/2. */
-export function alpnProblem(origin: string, alpn: string | false | null | undefined): string {
-  const host = new URL(origin).host
-  const negotiated = alpn ? `ALPN negotiated "${alpn}"` : 'the server chose no protocol by ALPN'
-  return (
-    `${host} does not speak HTTP/2 over TLS (${negotiated}, not "h2"): set \`protocol: http1\` on the request ` +
-    '(or `auto`, which follows ALPN)'
-  )
 }

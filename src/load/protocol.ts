@@ -2,7 +2,8 @@ import net from 'node:net'
 import tls from 'node:tls'
 import type { RequestSpec } from '../config/types.js'
 import { GrpcTransport } from './grpc.js'
-import { alpnProblem, H2Transport } from './h2.js'
+import { alpnProblem, type H2Options } from './h2-common.js'
+import { H2WireTransport } from './h2-wire.js'
 import { tlsOptionsFor } from './tls.js'
 import type { Scenario } from '../config/types.js'
 import { Http1Transport, type LoadEnvironment, type Transport, type WireProtocol } from './transport.js'
@@ -107,13 +108,22 @@ export function transportFor(
 ): Transport {
   if (protocol === 'http1') return new Http1Transport(scenario, environment)
   if (protocol === 'grpc') return new GrpcTransport(scenario, environment)
+  return new H2WireTransport(new URL(scenario.request.url), h2OptionsFor(scenario, protocol, environment))
+}
+
+/** An HTTP/2 client's options for a scenario's load (h2-wire.ts's, or h2.ts's, which bench:h2 measures beside it). */
+export function h2OptionsFor(
+  scenario: Scenario,
+  protocol: 'h2' | 'h2c',
+  environment: LoadEnvironment = {}
+): H2Options {
   const url = new URL(scenario.request.url)
-  return new H2Transport(url, {
+  return {
     protocol,
     connections: scenario.load.connections,
     ...(scenario.load.streams ? { streams: scenario.load.streams } : {}),
     ...(protocol === 'h2'
       ? { tls: tlsOptionsFor(url, scenario.request.insecure, environment.extraCaCerts) }
       : {})
-  })
+  }
 }
