@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { once } from 'node:events'
 import { Pool } from 'undici'
-import { ConnectionGauge, dispatchRequest, type Outcome } from '../../src/load/dispatch.js'
+import { ConnectionGauge, dispatchRequest, poolFor, type Outcome } from '../../src/load/dispatch.js'
+import type { Scenario } from '../../src/config/types.js'
 import { startTestServer, type TestServer } from '../../__fixtures__/servers.js'
 
 let server: TestServer | undefined
@@ -61,5 +65,37 @@ describe('ConnectionGauge: where a request is timed from', () => {
     // the server dropped the connection: the next request opens a new one and is timed from its dispatch
     await new Promise(resolve => setTimeout(resolve, 50))
     expect(gauge.take()).toBe(false)
+  })
+})
+
+describe('poolFor: keep-alive', () => {
+  it('keeps a connection open across requests when the server states a keep-alive timeout under a second', async () => {
+    // Node states 50 ms as `Keep-Alive: timeout=0`
+    const node = http.createServer((_req, res) => res.end('ok'))
+    node.keepAliveTimeout = 50
+    let connections = 0
+    node.on('connection', () => connections++)
+    node.listen(0, '127.0.0.1')
+    await once(node, 'listening')
+    try {
+      const { port } = node.address() as AddressInfo
+      pool = poolFor({
+        name: 'keep-alive',
+        request: { method: 'GET', url: `http://127.0.0.1:${port}/`, headers: {} },
+        load: { mode: 'closed', connections: 1, warmupMs: 0, durationMs: 1000, timeoutMs: 1000 }
+      } as unknown as Scenario)
+      const gauge = new ConnectionGauge(pool)
+      for (let i = 0; i < 10; i++) {
+        const { outcome } = await send(pool, gauge)
+        expect(outcome.status).toBe(200)
+        await new Promise(resolve => setTimeout(resolve, 5))
+      }
+      expect(connections).toBe(1)
+    } finally {
+      await pool?.destroy()
+      pool = undefined
+      node.closeAllConnections()
+      node.close()
+    }
   })
 })
