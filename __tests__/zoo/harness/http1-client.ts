@@ -46,12 +46,13 @@ export class SequentialHttp1Client {
   get(): Promise<void> {
     return new Promise((resolve, reject) => {
       const socket = this.socket ?? this.connect()
-      let buffer = Buffer.alloc(0)
+      const reader = new ResponseReader()
       const finish = (error?: Error) => {
         socket.off('data', onData).off('end', onEnd).off('error', finish)
+        const start = reader.start()
         if (error) reject(error)
-        else if (!/^HTTP\/1\.[01] 200 /.test(buffer.toString('latin1', 0, 13)))
-          reject(new Error(`not a 200: ${buffer.toString('latin1', 0, 40)}`))
+        else if (!/^HTTP\/1\.[01] 200 /.test(start.toString('latin1', 0, 13)))
+          reject(new Error(`not a 200: ${start.toString('latin1', 0, 40)}`))
         else resolve()
       }
       const retire = () => {
@@ -59,19 +60,13 @@ export class SequentialHttp1Client {
         socket.destroy()
       }
       const onData = (chunk: Buffer) => {
-        buffer = Buffer.concat([buffer, chunk])
-        const end = responseEnd(buffer)
-        if (end === undefined || end === 'close') return
-        if (closesAfter(buffer)) retire()
+        if (!reader.push(chunk)) return
+        if (reader.closesAfter()) retire()
         finish()
       }
       const onEnd = () => {
         retire()
-        finish(
-          responseEnd(buffer) === 'close'
-            ? undefined
-            : new Error('the server closed the connection mid-response')
-        )
+        finish(reader.endsAtClose() ? undefined : new Error('the server closed the connection mid-response'))
       }
       socket.on('data', onData).once('end', onEnd).once('error', finish)
       socket.write(this.request)
@@ -91,5 +86,62 @@ export class SequentialHttp1Client {
 
   close(): void {
     this.socket?.destroy()
+  }
+}
+
+/**
+ * One response as its chunks arrive, read in time linear in its size: the head is joined and parsed once, a
+ * Content-Length body is counted, and a chunked body's end is looked for in each new chunk with the bytes before
+ * it (joining every chunk to the last made a 1 MB body cost the reference 2 ms, 2.5x perfgate's p50).
+ */
+class ResponseReader {
+  private chunks: Buffer[] = []
+  private received = 0
+  private head: Buffer | undefined
+  private end: number | 'close' | 'chunked' | undefined
+  private tail = Buffer.alloc(0)
+
+  /** Adds a chunk; whether the response is complete (a close-delimited one never is before the close). */
+  push(chunk: Buffer): boolean {
+    this.chunks.push(chunk)
+    this.received += chunk.length
+    if (this.head === undefined) {
+      const joined = Buffer.concat(this.chunks)
+      this.chunks = [joined]
+      const headEnd = joined.indexOf('\r\n\r\n')
+      if (headEnd < 0) return false
+      this.head = joined.subarray(0, headEnd + 4)
+      const end = responseEnd(joined)
+      if (end !== undefined && end !== 'close') return true
+      const head = this.head.toString('latin1')
+      const length = /\r\ncontent-length: *(\d+)/i.exec(head)
+      this.end = length
+        ? headEnd + 4 + Number(length[1])
+        : /\r\ntransfer-encoding: *chunked/i.test(head)
+          ? 'chunked'
+          : 'close'
+      this.tail = joined.subarray(Math.max(headEnd + 2, joined.length - 6))
+      return false
+    }
+    if (typeof this.end === 'number') return this.received >= this.end
+    if (this.end === 'chunked') {
+      const window = Buffer.concat([this.tail, chunk])
+      this.tail = window.subarray(Math.max(0, window.length - 6))
+      return window.includes('\r\n0\r\n\r\n')
+    }
+    return false
+  }
+
+  /** the bytes the response began with: its status line */
+  start(): Buffer {
+    return this.head ?? Buffer.concat(this.chunks)
+  }
+
+  endsAtClose(): boolean {
+    return this.end === 'close'
+  }
+
+  closesAfter(): boolean {
+    return this.head !== undefined && closesAfter(this.head)
   }
 }
