@@ -136,6 +136,10 @@ first CPU, which the client then has to itself):
   alternated repeats and the median of each repeat's ratio, which must be within 0.8..1.2. A raw socket, not
   Node's \`http.request\`: an HTTP library's own cost per request is latency a plain client adds, and
   docs/benchmarks.md measured perfgate at 0.50x \`http.request\`'s p50 and 0.90x a raw socket's at 200 req/s.
+  Both clients run on the CPU perfgate's layout leaves to the generator (the zoo's own process is pinned there
+  for the check), in many short alternated pairs: on a server answering in ~0.1 ms, where the kernel happened to
+  run each client relative to the server moved one 3-s p50 by up to 30 % and made three pairs a lottery
+  (docs/design-notes.md, "An idle loop wakes itself").
 - **zoo**: pass, with what passed (run, A/A compare, cleanup, the count, the p50), or FAIL with every problem.
 
 The throughput columns are information, not a verdict:

@@ -100,12 +100,12 @@ export function writeZooFromRows(files: string[]): number {
   // in the catalog's order
   const rows = ZOO.flatMap(s => byServer.get(s.name) ?? [])
   const missing = ZOO.filter(s => !byServer.has(s.name)).map(s => s.name)
-  const notes = missing.length
-    ? [
-        `partial: ${rows.length} of the ${ZOO.length} servers, measured by \`npm run zoo -- <names>\` in parts and ` +
-          `written by \`node scripts/zoo.mjs --from-rows <files>\`; not run this time: ${missing.join(', ')}`
-      ]
-    : []
+  const notes = [
+    `${missing.length ? `partial: ${rows.length} of the ${ZOO.length} servers, m` : 'M'}easured by ` +
+      `\`npm run zoo -- <names>\` in ${files.length} parts (a server's last row kept) and written by ` +
+      `\`node scripts/zoo.mjs --from-rows <files>\`` +
+      (missing.length ? `; not run this time: ${missing.join(', ')}` : '')
+  ]
   writeFileSync(
     path.join(REPO, 'docs/zoo.md'),
     zooMarkdown(rows, describePlans(FULL_LOAD, FULL_REFERENCES), notes)
