@@ -4,9 +4,9 @@
 // are two; the clients on CPU 0). A client's CPU time is its shell's `times` for its children (user + system),
 // divided by the responses it counted. The ratio is the floor for perfgate's own HTTP/2 / HTTP/1.1 figure in
 // bench:h2 (the issue's bar: at most 1.5x). Each round runs under the load lock. ROUNDS=3 DURATION=3 by default.
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import os from 'node:os'
-import { freePort, median, table, withLoadLock } from './lib.mjs'
+import { median, startH2BenchServer, table, withLoadLock } from './lib.mjs'
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3)
 const DURATION_S = Number(process.env.DURATION ?? 3)
@@ -40,24 +40,15 @@ function measure(name, url) {
 }
 
 async function round(index) {
-  const port = await freePort()
-  const [cmd, ...args] = [...pin(1), process.execPath, 'bench/h2-server.mjs']
-  const server = spawn(cmd, args, {
-    env: { ...process.env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'inherit']
-  })
-  await new Promise((resolve, reject) => {
-    server.once('exit', code => reject(new Error(`h2 server exited with ${code}`)))
-    server.stdout.on('data', chunk => String(chunk).includes('listening') && resolve())
-  })
+  const server = await startH2BenchServer(false, pin(1))
   try {
-    const url = `https://127.0.0.1:${port}/`
+    const { url } = server
     const names = Object.keys(clients)
     const result = {}
     for (const name of index % 2 ? names.reverse() : names) result[name] = measure(name, url)
     return result
   } finally {
-    server.kill('SIGTERM')
+    await server.stop()
   }
 }
 

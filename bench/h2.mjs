@@ -13,11 +13,11 @@
 //  6. the floors: a bare node:http2 client (no perfgate) on the same server, its CPU per response in a closed loop
 //     (10 x 1 and 1 x 10) and its p50 at RATE on one connection (a timer per send, timed from request() to 'end').
 // DURATION=3 (s) ROUNDS=3 by default.
-import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { compileSources, freePort, median, table } from './lib.mjs'
+import { compileSources, median, startH2BenchServer, table } from './lib.mjs'
 
 const DURATION_S = Number(process.env.DURATION ?? 3)
 const ROUNDS = Number(process.env.ROUNDS ?? 3)
@@ -25,25 +25,7 @@ const RATE = Number(process.env.RATE ?? 200)
 const twoCpus = os.availableParallelism() > 1
 const pin = cpu => (twoCpus ? ['taskset', '-c', String(cpu)] : [])
 
-async function startServer(h2c = false) {
-  const port = await freePort()
-  const [cmd, ...args] = [...pin(1), process.execPath, 'bench/h2-server.mjs']
-  const child = spawn(cmd, args, {
-    env: { ...process.env, PORT: String(port), H2C: h2c ? '1' : '0' },
-    stdio: ['ignore', 'pipe', 'inherit']
-  })
-  await new Promise((resolve, reject) => {
-    child.once('exit', code => reject(new Error(`h2 server exited with ${code}`)))
-    child.stdout.on('data', chunk => String(chunk).includes('listening') && resolve())
-  })
-  return {
-    url: `${h2c ? 'http' : 'https'}://127.0.0.1:${port}/`,
-    stop: async () => {
-      child.kill('SIGTERM')
-      await new Promise(resolve => child.once('exit', resolve))
-    }
-  }
-}
+const startServer = (h2c = false) => startH2BenchServer(h2c, pin(1))
 
 function scenario(url, load, request = {}) {
   return {

@@ -132,3 +132,27 @@ export function untilFromEnv(value = process.env.UNTIL) {
     /^\d\d:\d\d$/.test(value) ? `${new Date().toISOString().slice(0, 10)}T${value}:00Z` : value
   )
 }
+
+/**
+ * bench:h2's HTTP/2 server (bench/h2-server.mjs: TLS that also answers HTTP/1.1, or h2c), started under `prefix`
+ * (a taskset pinning, or nothing); resolves once it listens, with its URL and a stop that waits for its exit.
+ */
+export async function startH2BenchServer(h2c = false, prefix = []) {
+  const port = await freePort()
+  const [cmd, ...args] = [...prefix, process.execPath, 'bench/h2-server.mjs']
+  const child = spawn(cmd, args, {
+    env: { ...process.env, PORT: String(port), H2C: h2c ? '1' : '0' },
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
+  await new Promise((resolve, reject) => {
+    child.once('exit', code => reject(new Error(`h2 server exited with ${code}`)))
+    child.stdout.on('data', chunk => String(chunk).includes('listening') && resolve())
+  })
+  return {
+    url: `${h2c ? 'http' : 'https'}://127.0.0.1:${port}/`,
+    stop: async () => {
+      child.kill('SIGTERM')
+      await new Promise(resolve => child.once('exit', resolve))
+    }
+  }
+}
